@@ -1,0 +1,55 @@
+# diagnostic_lib — two commands are all a user needs: `make report` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CONFIG ?= data/sample/diagnostic.toml
+LANG_  ?= fr
+OUT    ?= build/report
+
+.PHONY: all report test lint format lab bench sample validate clean help
+
+help:
+	@echo "make report   - set up .venv and write the diagnosis report of the sample (build/report/index.html)"
+	@echo "make test     - set up .venv and run every test (notebooks included)"
+	@echo "make lab      - open JupyterLab on notebooks/"
+	@echo "make lint     - ruff lint + format check (notebooks included)"
+	@echo "make bench    - run the benchmarks (benchmarks/RESULTS.md)"
+
+# The venv is rebuilt only when pyproject.toml changes (the stamp records the install).
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+report: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m diagnostic_lib report --config $(CONFIG) --out $(OUT) --lang $(LANG_)
+
+test: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests notebooks benchmarks
+	$(BIN)/ruff format --check src tests notebooks benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests notebooks benchmarks
+	$(BIN)/ruff format src tests notebooks benchmarks
+	$(BIN)/nbstripout notebooks/*.ipynb
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+sample: $(STAMP)
+	$(BIN)/python -m diagnostic_lib sample --out data/sample
+
+validate: $(STAMP)
+	$(BIN)/python -m diagnostic_lib validate --config $(CONFIG)
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	MPLBACKEND=Agg $(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf build .pytest_cache
