@@ -1,0 +1,70 @@
+"""Small text helpers shared by the loaders (private)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def norm_key(text: object) -> str:
+    """Lower-case, accent-free, punctuation-free key for matching labels.
+
+    >>> norm_key("Vol dans / sur véhicule à moteur")
+    'vol dans sur vehicule a moteur'
+    >>> norm_key("  Méfait ")
+    'mefait'
+    """
+    s = unicodedata.normalize("NFKD", str(text))
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    return _NON_ALNUM.sub(" ", s).strip()
+
+
+def norm_keys(values: pd.Series) -> pd.Series:
+    """:func:`norm_key` over a Series, computed once per distinct value."""
+    s = as_text(values)
+    uniq = pd.unique(s.to_numpy())
+    mapping = {u: norm_key(u) for u in uniq}
+    return s.map(mapping).astype("str")
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """Any Series as stripped text; missing values become ``""``.
+
+    Whole floats lose their ``.0`` (``1.0`` → ``"1"``), as ids exported from
+    spreadsheets and GIS files often are floats.
+
+    >>> as_text(pd.Series([1.0, None, " a ", 2.5])).tolist()
+    ['1', '', 'a', '2.5']
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        out = values.dt.strftime("%Y-%m-%d %H:%M:%S")
+        return out.fillna("").astype("str")
+    if pd.api.types.is_float_dtype(values):
+        arr = values.to_numpy(dtype="float64", na_value=np.nan)
+        whole = np.isfinite(arr) & (np.floor(arr) == arr) & (np.abs(arr) < 1e15)
+        out = pd.Series(values.astype("str").to_numpy(), index=values.index, dtype="str")
+        out[whole] = pd.Series(arr[whole].astype("int64").astype(str), index=values.index[whole])
+        out[~np.isfinite(arr)] = ""
+        return out
+    if pd.api.types.is_integer_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return values.astype("str").fillna("").astype("str")
+    s = values.astype("str").fillna("")
+    s = s.where(~values.isna().to_numpy(), "")
+    return s.str.strip()
+
+
+def split_list(values: pd.Series) -> pd.Series:
+    """Split ``;``/``|``/``,``-separated text into tuples of stripped, non-empty items.
+
+    >>> split_list(pd.Series(["P01; P02", "", "a|b"])).tolist()
+    [('P01', 'P02'), (), ('a', 'b')]
+    """
+    s = as_text(values)
+    uniq = pd.unique(s.to_numpy())
+    mapping = {u: tuple(x.strip() for x in re.split(r"[;|,]", u) if x.strip()) for u in uniq}
+    return pd.Series([mapping[v] for v in s.to_numpy()], index=values.index, dtype=object)

@@ -1,0 +1,181 @@
+"""The diagnosis configuration file, ``diagnostic.toml``.
+
+One file describes one municipality's diagnosis: its name, the analysis CRS,
+the study period, the language, the data files with their column mappings, and
+the analysis parameters. Paths are relative to the config file.
+
+Example
+-------
+.. code-block:: toml
+
+    [municipality]
+    name = "Rivière-aux-Hérons"
+    crs = "EPSG:32188"            # metric CRS for every distance and area
+
+    [diagnostic]
+    language = "fr"               # fr | en
+    period_start = "2022-01-01"
+    period_end = "2025-12-31"
+
+    [data.incidents]
+    path = "incidents.csv"
+    preset = "generic"            # generic | spvm
+    [data.incidents.columns]      # optional: canonical field = source column
+    occurred_from = "Date_début"
+
+    [parameters]
+    grid_cell_m = 200
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "diagnostic.toml"
+>>> _ = p.write_text('[municipality]\\nname = "X"\\n[data.sectors]\\npath = "s.geojson"\\n')
+>>> cfg = load_config(p)
+>>> cfg.crs, cfg.language, cfg.data["sectors"].path.name
+('EPSG:32188', 'fr', 's.geojson')
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import schema
+from .errors import ConfigError
+
+KNOWN_TABLES = ("sectors", "incidents", "measures", "survey", "partners", "places")
+
+DEFAULT_PARAMETERS: dict[str, Any] = {
+    "grid_cell_m": 200,
+    "snap_tolerance_m": 50,
+    "outside": "reject",
+    "small_count": 5,
+    "buffer_m": 200,
+    "window_months": 12,
+    "lag_months": 0,
+    "min_events": 10,
+    "alpha": 0.05,
+}
+"""Default analysis parameters; ``[parameters]`` in the config overrides them."""
+
+
+@dataclass
+class DataSpec:
+    """One data file of the config: where it is and how to read it."""
+
+    table: str
+    path: Path
+    preset: str = "generic"
+    columns: dict[str, str] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Config:
+    """A parsed ``diagnostic.toml``."""
+
+    path: Path | None
+    municipality: str = "Municipalité"
+    crs: str = schema.DEFAULT_CRS
+    language: str = "fr"
+    period_start: pd.Timestamp | None = None
+    period_end: pd.Timestamp | None = None
+    data: dict[str, DataSpec] = field(default_factory=dict)
+    parameters: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_PARAMETERS))
+    taxonomy_path: Path | None = None
+    severity_path: Path | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_dir(self) -> Path:
+        """Folder the relative paths are resolved against."""
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    def param(self, name: str, default: Any = None) -> Any:
+        """An analysis parameter (config value, else library default, else ``default``)."""
+        return self.parameters.get(name, DEFAULT_PARAMETERS.get(name, default))
+
+
+def _timestamp(value: Any, key: str, path: str) -> pd.Timestamp | None:
+    if value is None or value == "":
+        return None
+    try:
+        return pd.Timestamp(str(value))
+    except (ValueError, TypeError):
+        raise ConfigError(f"{path}: [{key}] is not a date: {value!r} (use YYYY-MM-DD)") from None
+
+
+def load_config(path: str | PathLike[str]) -> Config:
+    """Read and check a ``diagnostic.toml``.
+
+    Parameters
+    ----------
+    path : path
+        The config file.
+
+    Returns
+    -------
+    Config
+
+    Raises
+    ------
+    ConfigError
+        Unreadable TOML, unknown language, a data entry without ``path``,
+        a period that ends before it starts, or a geographic CRS.
+    """
+    p = Path(path)
+    name = str(path)
+    if not p.is_file():
+        raise ConfigError(f"{name}: config file not found / fichier de configuration introuvable")
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{name}: not valid TOML: {exc}") from None
+    return config_from_dict(raw, p)
+
+
+def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
+    """Build a :class:`Config` from an already-parsed mapping (see :func:`load_config`)."""
+    name = str(path) if path else "<config>"
+    mun = raw.get("municipality", {}) or {}
+    diag = raw.get("diagnostic", {}) or {}
+    cfg = Config(path=path.resolve() if path else None, raw=raw)
+    cfg.municipality = str(mun.get("name", cfg.municipality))
+    cfg.crs = str(mun.get("crs", diag.get("crs", cfg.crs)))
+    lang = str(diag.get("language", mun.get("language", "fr")))
+    if lang not in ("fr", "en"):
+        raise ConfigError(f"{name}: [diagnostic] language must be 'fr' or 'en', got {lang!r}")
+    cfg.language = lang
+    cfg.period_start = _timestamp(diag.get("period_start"), "diagnostic.period_start", name)
+    cfg.period_end = _timestamp(diag.get("period_end"), "diagnostic.period_end", name)
+    if cfg.period_start is not None and cfg.period_end is not None and cfg.period_end < cfg.period_start:
+        raise ConfigError(f"{name}: period_end ({cfg.period_end.date()}) is before period_start")
+    from .loaders import check_metric_crs
+
+    check_metric_crs(cfg.crs, where=f"{name}: [municipality] crs")
+    for table, spec in (raw.get("data", {}) or {}).items():
+        if table not in KNOWN_TABLES:
+            raise ConfigError(f"{name}: unknown data table [data.{table}]; known: {list(KNOWN_TABLES)}")
+        if not isinstance(spec, dict) or "path" not in spec:
+            raise ConfigError(f"{name}: [data.{table}] needs a 'path'")
+        fpath = Path(str(spec["path"]))
+        if not fpath.is_absolute():
+            fpath = cfg.base_dir / fpath
+        columns = {str(k): str(v) for k, v in (spec.get("columns", {}) or {}).items()}
+        options = {k: v for k, v in spec.items() if k not in ("path", "preset", "columns")}
+        cfg.data[table] = DataSpec(table, fpath, str(spec.get("preset", "generic")), columns, options)
+    params = dict(DEFAULT_PARAMETERS)
+    params.update(raw.get("parameters", {}) or {})
+    cfg.parameters = params
+    for key, attr in (("taxonomy", "taxonomy_path"), ("severity", "severity_path")):
+        sec = raw.get(key, {}) or {}
+        if "path" in sec:
+            q = Path(str(sec["path"]))
+            setattr(cfg, attr, q if q.is_absolute() else cfg.base_dir / q)
+    return cfg

@@ -1,0 +1,422 @@
+"""Low-level readers: any supported file in, a raw table out, nothing lost.
+
+:func:`read_table` opens a file whatever its format and returns a
+:class:`RawTable`: the columns as found (text for CSV and Excel), the
+spreadsheet row number of every record, the detected encoding and separator,
+the source CRS, the geometry if any, and the records that could not even be
+split into fields (malformed lines). The loaders in :mod:`diagnostic_lib.loaders`
+then map and validate those columns.
+
+Supported formats
+-----------------
+- CSV / TXT / TSV: UTF-8, UTF-8 with BOM, UTF-16 with BOM, Windows-1252 or
+  Latin-1 (detected, not assumed); separator ``,`` ``;`` tab or ``|`` (sniffed
+  from the header); decimal commas are handled by the loaders.
+- Excel ``.xlsx`` (first sheet unless told otherwise).
+- GeoJSON (``.geojson``/``.json``), honouring a legacy ``crs`` member and files
+  that are not UTF-8; GeoPackage (``.gpkg``); Shapefile (``.shp``, honouring
+  its ``.cpg``); Parquet and GeoParquet (``.parquet``).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+>>> _ = p.write_bytes("a;b\\n1,5;é\\n".encode("cp1252"))
+>>> raw = read_table(p)
+>>> raw.encoding, raw.sep, raw.frame.iloc[0].tolist(), raw.rows.tolist()
+('cp1252', ';', ['1,5', 'é'], [2])
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import warnings
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+TEXT_EXT = {".csv", ".txt", ".tsv", ".tab"}
+EXCEL_EXT = {".xlsx", ".xlsm"}
+GIS_EXT = {".geojson", ".json", ".gpkg", ".shp", ".fgb"}
+PARQUET_EXT = {".parquet", ".geoparquet", ".pq"}
+SEPARATORS = (";", ",", "\t", "|")
+
+
+@dataclass
+class RawTable:
+    """A file as read, before mapping.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Source columns (text for CSV and Excel, native types for GIS and Parquet),
+        one row per well-formed record, with a default RangeIndex.
+    rows : numpy.ndarray
+        Row number of each record of ``frame`` (spreadsheet convention: header
+        is row 1 in CSV/Excel; the first feature is row 1 in GIS files).
+    file : str
+        The path, as given.
+    format : str
+        ``csv``, ``xlsx``, ``gis`` or ``parquet``.
+    rows_in : int
+        Records found, malformed ones included.
+    malformed : list of tuple
+        ``(row, text)`` of records that could not be split into the header's
+        fields; they are not in ``frame``.
+    geometry : geopandas.GeoSeries or None
+        Geometries of a GIS file, aligned with ``frame``.
+    crs : pyproj.CRS or None
+        CRS declared by the file, if any.
+    encoding, sep : str or None
+        Detected text encoding and separator.
+    """
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    file: str
+    format: str
+    rows_in: int
+    malformed: list[tuple[int, str]] = field(default_factory=list)
+    geometry: object | None = None
+    crs: object | None = None
+    encoding: str | None = None
+    sep: str | None = None
+
+
+def detect_encoding(data: bytes) -> str:
+    """Detect the text encoding of a file's bytes.
+
+    Tries, in order: a byte-order mark (UTF-8 or UTF-16), strict UTF-8,
+    strict Windows-1252, then Latin-1 (which decodes anything).
+
+    Parameters
+    ----------
+    data : bytes
+
+    Returns
+    -------
+    str
+        A Python codec name: ``utf-8-sig``, ``utf-16``, ``utf-8``, ``cp1252``
+        or ``latin-1``.
+
+    Examples
+    --------
+    >>> detect_encoding("Méfait".encode("utf-8"))
+    'utf-8'
+    >>> detect_encoding("Méfait".encode("cp1252"))
+    'cp1252'
+    >>> detect_encoding(b"\\xef\\xbb\\xbfid")
+    'utf-8-sig'
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    for enc in ("utf-8", "cp1252"):
+        try:
+            data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return enc
+    return "latin-1"
+
+
+def sniff_separator(header: str) -> str:
+    """Guess the field separator from a CSV header line (quotes respected).
+
+    Examples
+    --------
+    >>> sniff_separator("CATEGORIE;DATE;QUART")
+    ';'
+    >>> sniff_separator("a,b\\tc")
+    ','
+    >>> sniff_separator("single")
+    ','
+    """
+    counts = dict.fromkeys(SEPARATORS, 0)
+    in_quote = False
+    for ch in header:
+        if ch == '"':
+            in_quote = not in_quote
+        elif not in_quote and ch in counts:
+            counts[ch] += 1
+    best = max(SEPARATORS, key=lambda s: (counts[s], s == ","))
+    return best if counts[best] > 0 else ","
+
+
+def _suffix(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if len(suffixes) >= 2 and suffixes[-1] in {".gz", ".zip"}:
+        return suffixes[-2]
+    return path.suffix.lower()
+
+
+def read_table(
+    source: str | PathLike[str],
+    *,
+    encoding: str | None = None,
+    sep: str | None = None,
+    sheet: str | int | None = None,
+    layer: str | int | None = None,
+) -> RawTable:
+    """Read any supported file into a :class:`RawTable` (see the module doc).
+
+    Parameters
+    ----------
+    source : path
+        The file.
+    encoding : str, optional
+        Force a text encoding instead of detecting it (CSV only).
+    sep : str, optional
+        Force a CSV separator instead of sniffing it.
+    sheet : str or int, optional
+        Excel sheet (default: the first).
+    layer : str or int, optional
+        Layer of a GeoPackage (default: the first).
+
+    Returns
+    -------
+    RawTable
+
+    Raises
+    ------
+    DataError
+        The file is missing, empty, or not of a readable kind.
+    """
+    path = Path(source)
+    name = str(source)
+    if not path.exists():
+        raise DataError(f"{name}: file not found / fichier introuvable")
+    if path.is_dir():
+        raise DataError(f"{name}: is a folder, not a file / est un dossier, pas un fichier")
+    ext = _suffix(path)
+    if ext in TEXT_EXT or ext == "":
+        return _read_csv(path, name, encoding=encoding, sep=sep)
+    if ext in EXCEL_EXT:
+        return _read_excel(path, name, sheet=sheet)
+    if ext in PARQUET_EXT:
+        return _read_parquet(path, name)
+    if ext in GIS_EXT:
+        return _read_gis(path, name, layer=layer)
+    if ext == ".xls":
+        raise DataError(
+            f"{name}: old Excel .xls files are not supported; save as .xlsx or CSV / "
+            "les fichiers Excel .xls ne sont pas pris en charge ; enregistrez en .xlsx ou CSV"
+        )
+    raise DataError(
+        f"{name}: unsupported file type '{ext}' / type de fichier non pris en charge. "
+        "Supported: .csv .tsv .txt .xlsx .geojson .json .gpkg .shp .parquet"
+    )
+
+
+# --------------------------------------------------------------------------- CSV
+def _read_csv(path: Path, name: str, *, encoding: str | None, sep: str | None) -> RawTable:
+    data = path.read_bytes()
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise DataError(f"{name}: the file is empty / le fichier est vide")
+    if data.startswith(b"PK\x03\x04"):
+        raise DataError(
+            f"{name}: this is a zip or Excel file, not a CSV; give it its .xlsx name / "
+            "ce fichier est un zip ou un classeur Excel, pas un CSV"
+        )
+    enc = encoding or detect_encoding(data)
+    if b"\x00" in data and not enc.startswith("utf-16"):
+        raise DataError(f"{name}: binary content, not a text/CSV file / contenu binaire, pas un CSV")
+    try:
+        text = data.decode(enc)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise DataError(f"{name}: cannot decode the file as {enc}: {exc}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    separator = sep or sniff_separator(first_line)
+    frame: pd.DataFrame | None
+    # The fast path: pandas' C parser on the whole file, everything as text.
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=separator,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="c",
+            )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, IndexError, UnicodeError):
+        frame = None
+    if frame is not None and _header_ok(frame):
+        frame = frame.reset_index(drop=True)
+        rows = np.arange(len(frame), dtype="int64") + 2
+        return RawTable(frame, rows, name, "csv", len(frame), [], encoding=enc, sep=separator)
+    # The careful path: Python's csv module, one record at a time, so that each
+    # malformed record is reported with its row number instead of failing the file.
+    return _read_csv_careful(text, name, enc, separator)
+
+
+def _header_ok(frame: pd.DataFrame) -> bool:
+    return len(frame.columns) > 0
+
+
+def _read_csv_careful(text: str, name: str, enc: str, separator: str) -> RawTable:
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
+        records = list(reader)
+    except csv.Error as exc:
+        raise DataError(f"{name}: cannot split the file into fields: {exc}") from None
+    if not records:
+        raise DataError(f"{name}: the file is empty / le fichier est vide")
+    header = [h.strip() for h in records[0]]
+    if not any(header):
+        raise DataError(f"{name}: the first line (header) is empty / l'en-tête est vide")
+    header = _dedupe([h if h else f"Unnamed: {i}" for i, h in enumerate(header)])
+    width = len(header)
+    good: list[list[str]] = []
+    good_rows: list[int] = []
+    malformed: list[tuple[int, str]] = []
+    for i, rec in enumerate(records[1:]):
+        row = i + 2
+        if len(rec) > width:
+            if all(not v for v in rec[width:]):
+                rec = rec[:width]
+            else:
+                malformed.append((row, separator.join(rec)[:200]))
+                continue
+        if len(rec) < width:
+            rec = rec + [""] * (width - len(rec))
+        good.append(rec)
+        good_rows.append(row)
+    frame = pd.DataFrame(good, columns=header, dtype="str") if good else pd.DataFrame(
+        {h: pd.Series(dtype="str") for h in header}
+    )
+    rows_in = len(good) + len(malformed)
+    return RawTable(
+        frame,
+        np.asarray(good_rows, dtype="int64"),
+        name,
+        "csv",
+        rows_in,
+        malformed,
+        encoding=enc,
+        sep=separator,
+    )
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        if n in seen:
+            seen[n] += 1
+            out.append(f"{n}.{seen[n]}")
+        else:
+            seen[n] = 0
+            out.append(n)
+    return out
+
+
+# ------------------------------------------------------------------------- Excel
+def _read_excel(path: Path, name: str, *, sheet: str | int | None) -> RawTable:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it cannot read
+            frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object, engine="openpyxl")
+    except ValueError as exc:
+        raise DataError(f"{name}: {exc}") from None
+    except Exception as exc:  # openpyxl raises zipfile/xml errors of several kinds
+        raise DataError(f"{name}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
+    frame.columns = _dedupe([str(c).strip() for c in frame.columns])
+    frame = frame.apply(_excel_cell_text)
+    frame = frame.reset_index(drop=True)
+    rows = np.arange(len(frame), dtype="int64") + 2
+    return RawTable(frame, rows, name, "xlsx", len(frame), [])
+
+
+def _excel_cell_text(col: pd.Series) -> pd.Series:
+    """Excel cells (datetime, number, text, empty) as text, losing nothing."""
+
+    def one(v: object) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+            return ""
+        if isinstance(v, pd.Timestamp | np.datetime64):
+            return pd.Timestamp(v).isoformat(sep=" ")
+        if hasattr(v, "isoformat"):
+            return v.isoformat(sep=" ") if hasattr(v, "hour") and hasattr(v, "year") else v.isoformat()
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+
+    return pd.Series([one(v) for v in col.to_numpy()], index=col.index, dtype="str")
+
+
+# ---------------------------------------------------------------------- GIS files
+def _read_gis(path: Path, name: str, *, layer: str | int | None) -> RawTable:
+    import pyogrio
+
+    src: object = path
+    ext = path.suffix.lower()
+    if ext in {".geojson", ".json"}:
+        data = path.read_bytes()
+        if not data.strip():
+            raise DataError(f"{name}: the file is empty / le fichier est vide")
+        enc = detect_encoding(data)
+        if enc not in ("utf-8", "utf-8-sig"):
+            # GDAL expects UTF-8 GeoJSON: decode with the detected encoding and hand it UTF-8.
+            data = data.decode(enc).encode("utf-8")
+        elif enc == "utf-8-sig":
+            data = data[3:]
+        src = io.BytesIO(data)
+    else:
+        enc = None
+    kwargs = {} if layer is None else {"layer": layer}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gdf = pyogrio.read_dataframe(src, use_arrow=False, on_invalid="ignore", **kwargs)
+    except Exception as exc:  # pyogrio.errors.DataSourceError, DataLayerError, ...
+        raise DataError(f"{name}: cannot read this file as {ext[1:]} ({type(exc).__name__}: {exc})") from None
+    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    frame = frame.reset_index(drop=True)
+    geometry = gdf.geometry.reset_index(drop=True)
+    rows = np.arange(len(frame), dtype="int64") + 1
+    return RawTable(frame, rows, name, "gis", len(frame), [], geometry=geometry, crs=gdf.crs, encoding=enc)
+
+
+def _read_parquet(path: Path, name: str) -> RawTable:
+    try:
+        import pyarrow.parquet as pq
+
+        meta = pq.read_schema(path).metadata or {}
+    except Exception as exc:
+        raise DataError(f"{name}: not a readable Parquet file ({type(exc).__name__}: {exc})") from None
+    try:
+        if b"geo" in meta:
+            import geopandas as gpd
+
+            gdf = gpd.read_parquet(path)
+            frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).reset_index(drop=True)
+            geometry = gdf.geometry.reset_index(drop=True)
+            crs = gdf.crs
+        else:
+            frame = pd.read_parquet(path).reset_index(drop=True)
+            geometry, crs = None, None
+    except Exception as exc:
+        raise DataError(f"{name}: cannot read this Parquet file ({type(exc).__name__}: {exc})") from None
+    rows = np.arange(len(frame), dtype="int64") + 1
+    return RawTable(frame, rows, name, "parquet", len(frame), [], geometry=geometry, crs=crs)
+
+
+def file_size(path: str | PathLike[str]) -> int:
+    """Size of a file in bytes (0 when missing)."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

@@ -1,0 +1,168 @@
+"""The category taxonomy and the severity weights, shipped as replaceable data.
+
+The taxonomy (``data/taxonomy.csv``) gives each canonical category code its
+family, French and English labels, and the aliases under which it appears in
+exports (e.g. SPVM's ``Vol dans / sur véhicule à moteur``). The severity weights
+(``data/severity_weights.csv``) give each code a weight and its provenance:
+``secondary`` for the indicative Statistics Canada Crime Severity Index weights
+reported by a secondary source (see ``FORMULAS.md``; verify them against
+Statistics Canada before calling them official), ``local`` for local assumptions.
+The local severity-weighted index built from them is *not* the official CSI.
+
+Users replace either file by giving its path (in ``diagnostic.toml``:
+``[taxonomy] path = …`` and ``[severity] path = …``).
+
+Examples
+--------
+>>> from diagnostic_lib import taxonomy
+>>> tax = taxonomy.load_taxonomy()
+>>> taxonomy.lookup_categories(["Introduction", "Méfait", "??"], tax).tolist()
+['burglary', 'mischief', '']
+>>> float(taxonomy.load_severity_weights().loc["robbery", "weight"])
+583.0
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from os import PathLike
+
+import pandas as pd
+
+from . import schema
+from ._text import norm_key, norm_keys
+from .errors import DataError
+
+TAXONOMY_COLUMNS = ("code", "family", "label_fr", "label_en", "aliases")
+WEIGHT_COLUMNS = ("code", "weight", "provenance", "note")
+
+
+def _data_path(name: str):
+    return resources.files("diagnostic_lib") / "data" / name
+
+
+def load_taxonomy(path: str | PathLike[str] | None = None) -> pd.DataFrame:
+    """Load the category taxonomy.
+
+    Parameters
+    ----------
+    path : path, optional
+        A CSV with columns ``code, family, label_fr, label_en`` and optionally
+        ``aliases`` (``|``-separated). Default: the packaged taxonomy.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``code``; ``aliases`` is a tuple of strings.
+
+    Raises
+    ------
+    DataError
+        Missing columns, duplicated codes or unknown families.
+
+    Examples
+    --------
+    >>> load_taxonomy().loc["burglary", "family"]
+    'property'
+    """
+    src = path if path is not None else _data_path("taxonomy.csv")
+    name = str(path) if path is not None else "taxonomy.csv (packaged)"
+    try:
+        with open(src, encoding="utf-8-sig") as fh:
+            df = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataError(f"{name}: cannot read the taxonomy: {exc}") from None
+    missing = [c for c in TAXONOMY_COLUMNS[:4] if c not in df.columns]
+    if missing:
+        raise DataError(f"{name}: taxonomy column(s) missing: {missing}; found {list(df.columns)}")
+    if "aliases" not in df.columns:
+        df["aliases"] = ""
+    df["code"] = df["code"].str.strip()
+    if df["code"].duplicated().any():
+        raise DataError(f"{name}: duplicated codes {sorted(df.loc[df['code'].duplicated(), 'code'])}")
+    bad = sorted(set(df["family"]) - set(schema.FAMILIES))
+    if bad:
+        raise DataError(f"{name}: unknown families {bad}; allowed {list(schema.FAMILIES)}")
+    if "other" not in set(df["code"]):
+        raise DataError(f"{name}: the taxonomy needs an 'other' category for unknown labels")
+    df["aliases"] = [tuple(a.strip() for a in s.split("|") if a.strip()) for s in df["aliases"]]
+    return df.set_index("code", drop=False)[list(TAXONOMY_COLUMNS)]
+
+
+def alias_map(taxonomy: pd.DataFrame) -> dict[str, str]:
+    """Normalised label → category code, from codes, labels and aliases.
+
+    Examples
+    --------
+    >>> alias_map(load_taxonomy())["vol qualifie"]
+    'robbery'
+    """
+    out: dict[str, str] = {}
+    for rec in taxonomy.itertuples(index=False):
+        for label in (rec.code, rec.label_fr, rec.label_en, *rec.aliases):
+            key = norm_key(label)
+            if key and key not in out:
+                out[key] = rec.code
+    return out
+
+
+def lookup_categories(labels, taxonomy: pd.DataFrame | None = None) -> pd.Series:
+    """Map source labels to canonical codes (``""`` when unknown).
+
+    Matching ignores case, accents and punctuation.
+
+    Examples
+    --------
+    >>> lookup_categories(["VOL DE VEHICULE A MOTEUR"]).tolist()
+    ['vehicle_theft']
+    """
+    tax = load_taxonomy() if taxonomy is None else taxonomy
+    keys = norm_keys(pd.Series(labels))
+    return keys.map(alias_map(tax)).fillna("").astype("str")
+
+
+def load_severity_weights(
+    path: str | PathLike[str] | None = None, taxonomy: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Load the severity-weight table (with provenance).
+
+    Parameters
+    ----------
+    path : path, optional
+        CSV with ``code, weight`` and optionally ``provenance, note``.
+    taxonomy : DataFrame, optional
+        When given, every taxonomy code must have a weight.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``code``.
+
+    Examples
+    --------
+    >>> w = load_severity_weights()
+    >>> w.loc["mischief", ["weight", "provenance"]].tolist()
+    [30.0, 'secondary']
+    """
+    src = path if path is not None else _data_path("severity_weights.csv")
+    name = str(path) if path is not None else "severity_weights.csv (packaged)"
+    try:
+        with open(src, encoding="utf-8-sig") as fh:
+            df = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataError(f"{name}: cannot read the severity weights: {exc}") from None
+    if not {"code", "weight"} <= set(df.columns):
+        raise DataError(f"{name}: needs columns code, weight; found {list(df.columns)}")
+    for c in ("provenance", "note"):
+        if c not in df.columns:
+            df[c] = "user"
+    w = pd.to_numeric(df["weight"].str.replace(",", ".", regex=False), errors="coerce")
+    if w.isna().any() or (w < 0).any():
+        raise DataError(f"{name}: weights must be non-negative numbers (rows {list(df.index[w.isna() | (w < 0)] + 2)})")
+    df["weight"] = w.astype("float64")
+    df = df.set_index("code", drop=False)[list(WEIGHT_COLUMNS)]
+    if taxonomy is not None:
+        missing = sorted(set(taxonomy.index) - set(df.index))
+        if missing:
+            raise DataError(f"{name}: no severity weight for categories {missing}")
+    return df
