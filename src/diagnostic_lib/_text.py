@@ -59,12 +59,14 @@ def as_text(values: pd.Series) -> pd.Series:
 
 
 def split_list(values: pd.Series) -> pd.Series:
-    """Split ``;``/``|``/``,``-separated text into tuples of stripped, non-empty items.
+    """Split ``;``- or ``|``-separated text into tuples of stripped, non-empty items.
+
+    Commas do not separate items (labels such as "Vitesse, circulation" have them).
 
     >>> split_list(pd.Series(["P01; P02", "", "a|b"])).tolist()
     [('P01', 'P02'), (), ('a', 'b')]
     """
     s = as_text(values)
     uniq = pd.unique(s.to_numpy())
-    mapping = {u: tuple(x.strip() for x in re.split(r"[;|,]", u) if x.strip()) for u in uniq}
+    mapping = {u: tuple(x.strip() for x in re.split(r"[;|]", u) if x.strip()) for u in uniq}
     return pd.Series([mapping[v] for v in s.to_numpy()], index=values.index, dtype=object)

@@ -372,7 +372,10 @@ def parse_floats(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         arr = values.to_numpy(dtype="float64", na_value=np.nan)
         return arr, np.zeros(len(arr), dtype=bool)
     text = as_text(values)
-    cleaned = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
+    cleaned = text
+    for ch in (" ", "\u00a0", "\u202f", "\t"):
+        cleaned = cleaned.str.replace(ch, "", regex=False)
+    cleaned = cleaned.str.replace(",", ".", regex=False)
     num = pd.to_numeric(cleaned, errors="coerce")
     arr = num.to_numpy(dtype="float64", na_value=np.nan)
     bad = (text != "").to_numpy() & ~np.isfinite(arr)
@@ -517,7 +520,7 @@ class _Ctx:
         idx = alive_pos[dup_local]
         mask[idx] = True
         detail = np.full(len(f), "", dtype=object)
-        detail[idx] = [f"same as row {r}" for r in first_rows]
+        detail[idx] = pd.Series(first_rows).astype("str").radd("same as row ").to_numpy(dtype=object)
         if policy == "flag":
             self.flag(mask, None, "duplicate_exact_kept", detail=detail)
         else:
@@ -526,7 +529,7 @@ class _Ctx:
     def ids(self, fld: str, prefix: str, rename_conflicts: bool = True) -> np.ndarray:
         """Ids of every row: given ones, generated where missing, conflicts resolved."""
         stem = prefix or Path(self.file).stem
-        gen = np.array([f"{stem}-{r}" for r in self.rows], dtype=object)
+        gen = (pd.Series(self.rows).astype("str").radd(f"{stem}-")).to_numpy(dtype=object)
         if not self.has(fld):
             return gen
         given = self.text(fld).to_numpy(dtype=object)
@@ -576,7 +579,8 @@ class _Ctx:
         elif self.has("wkt"):
             text = self.text("wkt")
             present = (text != "").to_numpy().copy()
-            parsed = shapely.from_wkt(text.where(text != "", None).to_numpy(dtype=object), on_invalid="ignore")
+            wkt_arr = np.where(present, text.to_numpy(dtype=object), None)
+            parsed = shapely.from_wkt(wkt_arr, on_invalid="ignore")
             bad = present & pd.isna(pd.Series(parsed)).to_numpy()
             self.reject(bad, "wkt", "geometry_unparseable", values=text.str.slice(0, 60))
             geoms[:] = parsed
@@ -638,6 +642,10 @@ def _resolve_fields(
     if preset not in PRESETS:
         raise DataError(f"{file}: unknown preset {preset!r}; available: {sorted(PRESETS)}")
     found = {norm_key(c): c for c in frame.columns}
+    if str(file).lower().endswith((".shp", ".dbf")):
+        # Shapefile field names are cut to 10 characters: also match cut candidates.
+        for c in frame.columns:
+            found.setdefault(norm_key(c)[:10], c)
     fields: dict[str, str] = {}
     known_fields = set(_GENERIC[table])
     for fld, src in (columns or {}).items():
@@ -665,6 +673,8 @@ def _resolve_fields(
             continue
         for n in names:
             src = found.get(norm_key(n))
+            if src is None and str(file).lower().endswith((".shp", ".dbf")):
+                src = found.get(norm_key(n)[:10])
             if src is not None and src not in used:
                 fields[fld] = src
                 used.add(src)
@@ -981,9 +991,13 @@ def load_incidents(
         pos_vals = (ctx.text("x") + ";" + ctx.text("y")).to_numpy(dtype=object)
     elif ctx.has("lon"):
         pos_vals = (ctx.text("lon") + ";" + ctx.text("lat")).to_numpy(dtype=object)
-    ctx.flag(no_pos & placeholder, pos_col, "position_placeholder", values=pos_vals)
-    ctx.flag(no_pos & ~placeholder & invalid, pos_col, "position_invalid", values=pos_vals)
-    ctx.flag(no_pos & ~placeholder & ~invalid, pos_col, "position_missing")
+    if pos_col is None:
+        ctx.note("Aucune colonne de position : les incidents comptent dans les totaux mais restent hors des cartes.",
+                 "No position column: incidents count in the totals but stay off the maps.")  # fmt: skip
+    else:
+        ctx.flag(no_pos & placeholder, pos_col, "position_placeholder", values=pos_vals)
+        ctx.flag(no_pos & ~placeholder & invalid, pos_col, "position_invalid", values=pos_vals)
+        ctx.flag(no_pos & ~placeholder & ~invalid, pos_col, "position_missing")
 
     # -- sector -----------------------------------------------------------------------
     rec_sector = ctx.text("sector").to_numpy(dtype=object)
@@ -1012,7 +1026,7 @@ def load_incidents(
             ctx.reject(outside_m, pos_col, "position_outside", values=pos_vals)
         mismatch = has_pt & (rec_norm != "") & (spatial != "") & (rec_norm != spatial)
         ctx.flag(mismatch, "sector", "sector_mismatch", values=rec_sector,
-                 detail=np.array([f"position is in sector {s}" for s in spatial], dtype=object))  # fmt: skip
+                 detail=pd.Series(spatial).radd("position is in sector ").to_numpy(dtype=object))  # fmt: skip
         sector = np.where(has_pt & (spatial != ""), spatial, rec_norm)
     prec = np.where(has_pt, prec, np.where(sector != "", "sector", "none"))
 

@@ -1,0 +1,49 @@
+"""Shared fixtures. Matplotlib always uses Agg; no test touches the network."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+FIXTURES = Path(__file__).resolve().parent / "data"
+MONTREAL = (ROOT.parent / "shared" / "data" / "montreal").resolve()
+NOW = "2026-01-01"
+
+
+def montreal_file(name: str) -> Path:
+    """A file of the real Montréal data, or skip the test when it is absent."""
+    p = MONTREAL / name
+    if not p.exists():
+        pytest.skip(f"real Montréal data not available ({p})")
+    return p
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def diag():
+    """The sample municipality, loaded once per test session."""
+    from diagnostic_lib import loaders
+
+    return loaders.load_diagnostic(SAMPLE / "diagnostic.toml", now=NOW)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

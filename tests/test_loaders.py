@@ -1,0 +1,561 @@
+"""Loaders: every format, encoding and preset; every row accounted for."""
+
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from diagnostic_lib import loaders
+from diagnostic_lib.errors import CRSError, DataError
+from diagnostic_lib.readers import detect_encoding, read_table, sniff_separator
+
+from .conftest import FIXTURES, NOW
+
+# A small, canonical incident table with accents, in EPSG:32188.
+BASE = pd.DataFrame(
+    {
+        "incident_id": ["A1", "A2", "A3", "A4"],
+        "occurred_from": ["2024-05-03 22:15", "2024-05-04 02:40", "2024-06-10 10:05", "2024-07-01 17:30"],
+        "category": ["Méfait", "Voies de fait", "Introduction", "Vol de véhicule à moteur"],
+        "sector": ["S1", "S1", "S2", "S2"],
+        "x": [300100.5, 300200.25, 301500.0, 301800.75],
+        "y": [5040100.0, 5040150.5, 5040500.0, 5040900.0],
+    }
+)
+EXPECTED_CODES = ["mischief", "assault", "burglary", "vehicle_theft"]
+EXPECTED_SHIFTS = ["soir", "nuit", "jour", "soir"]
+
+
+def sectors_gdf() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"sector_id": ["S1", "S2"], "name": ["Centre", "Nord"], "population": [1000.0, 2000.0]},
+        geometry=[shapely.box(299000, 5039000, 301000, 5041000), shapely.box(301000, 5039000, 303000, 5041000)],
+        crs="EPSG:32188",
+    )
+
+
+def check_base(inc: gpd.GeoDataFrame, led) -> None:
+    assert inc["incident_id"].tolist() == ["A1", "A2", "A3", "A4"]
+    assert inc["category"].tolist() == EXPECTED_CODES
+    assert inc["category_label"].tolist() == BASE["category"].tolist()
+    assert inc["shift"].tolist() == EXPECTED_SHIFTS
+    np.testing.assert_allclose(inc.geometry.x, BASE["x"], atol=1e-6)
+    np.testing.assert_allclose(inc.geometry.y, BASE["y"], atol=1e-6)
+    assert inc.crs.to_epsg() == 32188
+    assert led.is_balanced()
+    f = led.files.iloc[0]
+    assert (f.rows_in, f.rows_kept, f.rows_rejected) == (4, 4, 0)
+
+
+# ---------------------------------------------------------------------- CSV
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_csv_encodings_and_separators(tmp_path, encoding, sep):
+    p = tmp_path / "inc.csv"
+    df = BASE.copy()
+    if sep == ";":  # French Excel: semicolons and decimal commas
+        df["x"] = df["x"].map(lambda v: f"{v}".replace(".", ","))
+        df["y"] = df["y"].map(lambda v: f"{v}".replace(".", ","))
+    p.write_bytes(df.to_csv(index=False, sep=sep).encode(encoding))
+    raw = read_table(p)
+    assert raw.sep == sep
+    expected_enc = {"latin-1": "cp1252"}.get(encoding, encoding)  # é is the same byte in both
+    assert raw.encoding == expected_enc
+    inc, led = loaders.load_incidents(p, now=NOW)
+    check_base(inc, led)
+
+
+def test_latin1_bytes_that_are_not_cp1252(tmp_path):
+    # 0x81 is undefined in Windows-1252: such a file can only be Latin-1.
+    data = "id,category\n1,M\xe9fait\x81\n".encode("latin-1")
+    assert detect_encoding(data) == "latin-1"
+
+
+def test_separator_sniffing_respects_quotes():
+    assert sniff_separator('"a;b",c,d') == ","
+    assert sniff_separator("a\tb\tc") == "\t"
+
+
+def test_row_numbers_are_spreadsheet_rows(tmp_path):
+    p = tmp_path / "inc.csv"
+    p.write_text("id,date,category\n1,2024-01-01,Méfait\n2,not a date,Méfait\n3,2024-01-03,Méfait\n", encoding="utf-8")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    e = led.entries
+    assert e[["file", "row", "column", "reason", "action", "value"]].values.tolist() == [
+        [str(p), 3, "date", "date_unparseable", "rejected", "not a date"]
+    ]
+    assert inc["source_row"].tolist() == [2, 4]
+
+
+def test_malformed_line_is_rejected_with_its_row(tmp_path):
+    p = tmp_path / "inc.csv"
+    p.write_text("id;date;category\n1;2024-01-01;Méfait\n2;2024-01-02;Méfait;extra;fields\n3;2024-01-03;Méfait\n")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert inc["incident_id"].tolist() == ["1", "3"]
+    e = led.entries
+    assert e[["row", "reason", "action"]].values.tolist() == [[3, "malformed_row", "rejected"]]
+    assert led.files.iloc[0][["rows_in", "rows_kept", "rows_rejected"]].tolist() == [3, 2, 1]
+
+
+def test_blank_lines_are_reported(tmp_path):
+    p = tmp_path / "inc.csv"
+    p.write_text("id,date,category\n1,2024-01-01,Méfait\n,,\n3,2024-01-03,Méfait\n")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert len(inc) == 2
+    assert led.entries["reason"].tolist() == ["empty_row"]
+
+
+def test_wkt_column(tmp_path):
+    p = tmp_path / "inc.csv"
+    df = BASE.drop(columns=["x", "y"]).assign(wkt=[f"POINT ({x} {y})" for x, y in zip(BASE.x, BASE.y, strict=True)])
+    df.to_csv(p, index=False)
+    inc, led = loaders.load_incidents(p, now=NOW, source_crs="EPSG:32188")
+    check_base(inc, led)
+
+
+def test_wkt_in_lonlat_is_guessed_and_noted(tmp_path):
+    p = tmp_path / "inc.csv"
+    lon, lat = gpd.GeoSeries(gpd.points_from_xy(BASE.x, BASE.y), crs=32188).to_crs(4326).pipe(lambda g: (g.x, g.y))
+    df = BASE.drop(columns=["x", "y"]).assign(wkt=[f"POINT ({a:.9f} {b:.9f})" for a, b in zip(lon, lat, strict=True)])
+    df.to_csv(p, index=False)
+    inc, led = loaders.load_incidents(p, now=NOW)
+    check_base(inc, led)
+    assert "EPSG:4326" in " ".join(led.notes("en")["note"])
+
+
+def test_lon_lat_columns(tmp_path):
+    g = gpd.GeoSeries(gpd.points_from_xy(BASE.x, BASE.y), crs=32188).to_crs(4326)
+    df = BASE.drop(columns=["x", "y"]).assign(longitude=g.x.round(9), latitude=g.y.round(9))
+    p = tmp_path / "inc.csv"
+    df.to_csv(p, index=False)
+    check_base(*loaders.load_incidents(p, now=NOW))
+
+
+# -------------------------------------------------------------------- Excel
+def test_xlsx_with_real_datetimes(tmp_path):
+    p = tmp_path / "inc.xlsx"
+    df = BASE.copy()
+    df["occurred_from"] = pd.to_datetime(df["occurred_from"])
+    df.to_excel(p, index=False)
+    check_base(*loaders.load_incidents(p, now=NOW))
+
+
+def test_xlsx_that_is_not_a_workbook(tmp_path):
+    p = tmp_path / "inc.xlsx"
+    p.write_text("id,date\n1,2024-01-01\n")
+    with pytest.raises(DataError, match=r"inc\.xlsx.*not a readable \.xlsx"):
+        loaders.load_incidents(p)
+
+
+# ---------------------------------------------------------------- GIS files
+def _gdf(crs="EPSG:32188") -> gpd.GeoDataFrame:
+    g = gpd.GeoDataFrame(BASE.drop(columns=["x", "y"]), geometry=gpd.points_from_xy(BASE.x, BASE.y), crs=32188)
+    return g.to_crs(crs)
+
+
+def test_geojson_with_a_crs_member_that_is_not_wgs84(tmp_path):
+    p = tmp_path / "inc.geojson"
+    _gdf().to_file(p, driver="GeoJSON")
+    assert "EPSG::32188" in p.read_text()  # the legacy crs member is written
+    check_base(*loaders.load_incidents(p, now=NOW))
+
+
+def test_geojson_wgs84(tmp_path):
+    p = tmp_path / "inc.geojson"
+    _gdf("EPSG:4326").to_file(p, driver="GeoJSON")
+    check_base(*loaders.load_incidents(p, now=NOW))
+
+
+def test_geojson_in_latin1(tmp_path):
+    p = tmp_path / "inc.geojson"
+    text = _gdf("EPSG:4326").to_json()
+    # to_json escapes non-ASCII; write raw accents in Latin-1 like the Montréal file
+    text = text.encode().decode("unicode_escape")
+    p.write_bytes(text.encode("latin-1"))
+    with pytest.raises(UnicodeDecodeError):
+        p.read_bytes().decode("utf-8")
+    check_base(*loaders.load_incidents(p, now=NOW))
+
+
+def test_geopackage(tmp_path):
+    p = tmp_path / "inc.gpkg"
+    _gdf().to_file(p, driver="GPKG")
+    check_base(*loaders.load_incidents(p, now=NOW))
+
+
+def test_shapefile_honours_its_cpg(tmp_path):
+    p = tmp_path / "inc.shp"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # column names are truncated to 10 characters
+        _gdf().rename(columns={"occurred_from": "date"}).to_file(p, encoding="cp1252")
+    cpg = p.with_suffix(".cpg")
+    assert cpg.exists()
+    assert b"\xe9" in p.with_suffix(".dbf").read_bytes()  # é stored as Windows-1252
+    inc, led = loaders.load_incidents(p, now=NOW)
+    check_base(inc, led)
+
+
+def test_parquet_and_geoparquet(tmp_path):
+    p1 = tmp_path / "inc.parquet"
+    BASE.to_parquet(p1)
+    check_base(*loaders.load_incidents(p1, now=NOW))
+    p2 = tmp_path / "inc_geo.parquet"
+    _gdf().to_parquet(p2)
+    check_base(*loaders.load_incidents(p2, now=NOW))
+
+
+def test_dataframe_input():
+    check_base(*loaders.load_incidents(BASE, now=NOW))
+
+
+# ------------------------------------------------------------ row reasons
+def test_every_reason_is_reported(tmp_path):
+    rows = [
+        "id;date;categorie;secteur;x;y",
+        "1;2024-05-03 22:15;Méfait;S1;300100,5;5040100",  # fine
+        "2;31/02/2024;Méfait;S1;300100;5040100",  # unparseable date -> rejected
+        "3;2031-01-01 10:00;Méfait;S1;300100;5040100",  # future -> rejected
+        "4;2024-05-03 10:00;Lancer de tomates;S1;300100;5040100",  # unknown category -> flagged, other
+        "5;2024-05-03 10:00;Méfait;S1;;",  # missing position -> flagged, sector precision
+        "6;2024-05-03 10:00;Méfait;S2;0;0",  # placeholder -> flagged
+        "7;2024-05-03 10:00;Méfait;S1;350000;5090000",  # outside -> rejected
+        "8;2024-05-03 10:00;Méfait;S1;300100;5040100",  # original
+        "8;2024-05-03 10:00;Méfait;S1;300100;5040100",  # exact duplicate -> rejected
+        "9;2024-05-03 10:00;Méfait;S1;300100;5040100",
+        "9;2024-05-04 11:00;Méfait;S1;300100;5040100",  # id conflict -> both flagged, renamed
+        "10;2024-05-03 10:00;Méfait;S2;300100;5040100",  # recorded sector differs from position
+        "11;2024-05-03 10:00;Méfait;S9;;",  # unknown sector
+    ]
+    p = tmp_path / "inc.csv"
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    inc, led = loaders.load_incidents(p, sectors=sectors_gdf(), now=NOW)
+    e = led.entries
+    got = {(int(r), reason, action) for r, reason, action in e[["row", "reason", "action"]].values}
+    assert (3, "date_unparseable", "rejected") in got
+    assert (4, "date_future", "rejected") in got
+    assert (5, "category_unknown", "flagged") in got
+    assert (6, "position_missing", "flagged") in got
+    assert (7, "position_placeholder", "flagged") in got
+    assert (8, "position_outside", "rejected") in got
+    assert (10, "duplicate_exact", "rejected") in got
+    assert (11, "id_conflict", "flagged") in got and (12, "id_conflict", "flagged") in got
+    assert (13, "sector_mismatch", "flagged") in got
+    assert (14, "sector_unknown", "flagged") in got
+    f = led.files.iloc[0]
+    assert f.rows_in == 13 and f.rows_rejected == 4 and f.rows_kept == len(inc) == 9
+    assert led.is_balanced()
+    by_id = inc.set_index("incident_id")
+    assert by_id.loc["4", "category"] == "other" and by_id.loc["4", "category_label"] == "Lancer de tomates"
+    assert by_id.loc["5", "precision"] == "sector" and by_id.loc["5", "geometry"] is None
+    assert by_id.loc["6", "precision"] == "sector" and by_id.loc["6", "sector"] == "S2"
+    assert by_id.loc["11", "precision"] == "none" and pd.isna(by_id.loc["11", "sector"])
+    assert by_id.loc["10", "sector"] == "S1"  # the position wins over the recorded sector
+    assert {"9", "9~2"} <= set(inc["incident_id"])
+    # columns named in the ledger are the source columns
+    assert set(e.loc[e.reason == "date_unparseable", "column"]) == {"date"}
+    assert set(e.loc[e.reason == "position_placeholder", "column"]) == {"x"}
+    # the summary prints in both languages and balances
+    assert "lignes lues" in led.summary("fr") and "rows read" in led.summary("en")
+
+
+def test_outside_can_be_kept_as_flag(tmp_path):
+    df = BASE.assign(x=[300100.0, 300100.0, 300100.0, 400000.0])
+    inc, led = loaders.load_incidents(df, sectors=sectors_gdf(), now=NOW, outside="flag")
+    assert len(inc) == 4
+    assert inc.geometry.isna().sum() == 1
+    assert led.entries["reason"].tolist().count("position_outside") == 1
+
+
+def test_point_just_outside_is_snapped(tmp_path):
+    df = BASE.assign(x=[298990.0, 300100.0, 301500.0, 301800.0])  # 10 m west of S1
+    inc, led = loaders.load_incidents(df, sectors=sectors_gdf(), now=NOW)
+    assert inc["sector"].tolist()[0] == "S1"
+    assert led.entries["reason"].tolist() == ["position_snapped"]
+
+
+def test_ranges_and_separate_time_columns(tmp_path):
+    p = tmp_path / "inc.csv"
+    p.write_text(
+        "No;Début;Heure début;Fin;Heure fin;Catégorie\n"
+        "1;05/07/2024;18:00;08/07/2024;08h00;Introduction\n"  # weekend away
+        "2;06/07/2024;;;;Introduction\n"  # date only: the whole day
+        "3;06/07/2024;2215;;;Introduction\n"
+        "4;09/07/2024;17:00;09/07/2024;09:00;Introduction\n",  # inverted range -> swapped, flagged
+        encoding="cp1252",
+    )
+    cols = {
+        "incident_id": "No",
+        "occurred_from": "Début",
+        "occurred_from_time": "Heure début",
+        "occurred_to": "Fin",
+        "occurred_to_time": "Heure fin",
+        "category": "Catégorie",
+    }
+    inc, led = loaders.load_incidents(p, columns=cols, now=NOW)
+    got = inc[["occurred_from", "occurred_to"]].apply(lambda c: c.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("NaT")).values.tolist()
+    assert got == [
+        ["2024-07-05 18:00:00", "2024-07-08 08:00:00"],
+        ["2024-07-06 00:00:00", "2024-07-07 00:00:00"],
+        ["2024-07-06 22:15:00", "NaT"],
+        ["2024-07-09 09:00:00", "2024-07-09 17:00:00"],
+    ]
+    # ranges of 8 hours or less get the shift of their midpoint; longer ones none
+    assert inc["shift"].fillna("").tolist() == ["", "", "soir", "jour"]
+    assert led.entries["reason"].tolist() == ["date_range_inverted"]
+
+
+def test_study_period(tmp_path):
+    inc, led = loaders.load_incidents(BASE, now=NOW, period=("2024-05-04", "2024-06-30"))
+    assert inc["incident_id"].tolist() == ["A2", "A3"]
+    assert led.entries["reason"].tolist() == ["date_outside_period"] * 2
+
+
+# ----------------------------------------------------------- file errors
+def test_empty_file(tmp_path):
+    p = tmp_path / "inc.csv"
+    p.write_text("  \n")
+    with pytest.raises(DataError, match=r"inc\.csv.*empty"):
+        loaders.load_incidents(p)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DataError, match="not found"):
+        loaders.load_incidents(tmp_path / "nope.csv")
+
+
+def test_wrong_kind_of_file(tmp_path):
+    p = tmp_path / "inc.csv"
+    BASE.to_excel(tmp_path / "x.xlsx", index=False)
+    p.write_bytes((tmp_path / "x.xlsx").read_bytes())
+    with pytest.raises(DataError, match="Excel"):
+        loaders.load_incidents(p)
+    q = tmp_path / "inc.docx"
+    q.write_text("hello")
+    with pytest.raises(DataError, match="unsupported file type"):
+        loaders.load_incidents(q)
+
+
+def test_missing_required_column_names_file_and_found_columns(tmp_path):
+    p = tmp_path / "inc.csv"
+    p.write_text("when,what\n2024-01-01,Méfait\n")
+    with pytest.raises(DataError) as exc:
+        loaders.load_incidents(p)
+    msg = str(exc.value)
+    assert "inc.csv" in msg and "occurred_from" in msg and "category" in msg
+    assert "['when', 'what']" in msg
+    # a mapping fixes it
+    inc, _ = loaders.load_incidents(p, columns={"occurred_from": "when", "category": "what"}, now=NOW)
+    assert inc["category"].tolist() == ["mischief"]
+
+
+def test_mapping_to_a_column_that_does_not_exist(tmp_path):
+    with pytest.raises(DataError, match="Date_début"):
+        loaders.load_incidents(BASE, columns={"occurred_from": "Date_début"})
+
+
+def test_unknown_preset():
+    with pytest.raises(DataError, match="unknown preset"):
+        loaders.load_incidents(BASE, preset="nope")
+
+
+def test_geographic_crs_is_refused():
+    with pytest.raises(CRSError, match="geographic"):
+        loaders.load_incidents(BASE, crs="EPSG:4326")
+    with pytest.raises(CRSError, match="geographic"):
+        loaders.load_sectors(sectors_gdf(), crs="EPSG:4326")
+
+
+# ------------------------------------------------------------------ sectors
+def test_sectors_invalid_geometry_is_repaired_and_flagged():
+    bowtie = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10), (0, 0)])
+    g = gpd.GeoDataFrame(
+        {"sector_id": ["A", "B", "", "A"], "population": ["1 000", "2000,5", "5", "7"]},
+        geometry=[bowtie, shapely.box(20, 0, 30, 10), shapely.box(40, 0, 50, 10), shapely.box(60, 0, 70, 10)],
+        crs=32188,
+    )
+    sec, led = loaders.load_sectors(g)
+    assert sec["sector_id"].tolist() == ["A", "B"]
+    assert sec["population"].tolist() == [1000.0, 2000.5]
+    assert sec.geometry.is_valid.all()
+    assert sec.geometry.iloc[0].area == pytest.approx(50.0)
+    reasons = led.entries.set_index("row")["reason"].to_dict()
+    assert reasons == {1: "geometry_invalid", 3: "id_missing", 4: "id_duplicate"}
+    assert led.is_balanced()
+
+
+def test_sectors_without_geometry_raise(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text("sector_id,population\nA,10\n")
+    with pytest.raises(DataError, match="no geometry"):
+        loaders.load_sectors(p)
+
+
+# ------------------------------------------------------------- SPVM preset
+def _spvm_current(tmp_path):
+    """The current SPVM export, derived from the committed excerpt: X/Y in EPSG:32188."""
+    df = pd.read_csv(FIXTURES / "spvm_excerpt.csv", dtype=str, keep_default_na=False)
+    lon = df["LONGITUDE"].astype(float)
+    lat = df["LATITUDE"].astype(float)
+    ph = (lon == 1.0) & (lat == 1.0)
+    g = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=4326).to_crs(32188)
+    x = np.where(ph, 0.0, g.x.round(3))
+    y = np.where(ph, 0.0, g.y.round(3))
+    cur = df[["CATEGORIE", "DATE", "QUART", "PDQ"]].assign(X=x, Y=y, LONGITUDE=df["LONGITUDE"], LATITUDE=df["LATITUDE"])
+    p = tmp_path / "actes-criminels.csv"
+    cur.to_csv(p, index=False)
+    return p, df, ph
+
+
+def test_spvm_excerpt_as_published():
+    p = FIXTURES / "spvm_excerpt.csv"
+    raw = pd.read_csv(p, dtype=str, keep_default_na=False)
+    inc, led = loaders.load_incidents(p, preset="spvm", now=NOW)
+    assert len(inc) == len(raw) == 300  # duplicates are flagged, not dropped
+    assert led.is_balanced()
+    n_ph = int(((raw.LATITUDE == "1.0") & (raw.LONGITUDE == "1.0")).sum())
+    e = led.entries
+    assert (e["reason"] == "position_placeholder").sum() == n_ph > 0
+    assert (e["reason"] == "duplicate_exact_kept").sum() == int(raw.duplicated().sum()) > 0
+    assert set(inc["category"]) <= {"burglary", "mischief", "theft_from_vehicle", "vehicle_theft", "robbery", "homicide"}
+    assert (inc["category"] != "other").all()
+    assert (inc.loc[inc.geometry.notna(), "precision"] == "intersection").all()
+    assert (inc.loc[inc.geometry.isna(), "precision"] == "sector").all()  # PDQ known, no point
+    # QUART gives an aoristic range of 8 hours on that day
+    span = (inc["occurred_to"] - inc["occurred_from"]).dt.total_seconds() / 3600
+    assert (span == 8).all()
+    nuit = inc[inc["shift"] == "nuit"].iloc[0]
+    assert nuit["occurred_from"].hour == 0
+    assert inc["shift"].tolist() == raw["QUART"].tolist()
+    assert inc["incident_id"].str.startswith("spvm-").all() and inc["incident_id"].is_unique
+
+
+def test_spvm_current_export_prefers_xy(tmp_path):
+    p, raw, ph = _spvm_current(tmp_path)
+    inc, led = loaders.load_incidents(p, preset="spvm", now=NOW)
+    assert len(inc) == 300
+    located = inc.geometry.notna()
+    assert located.sum() == (~ph).sum()
+    # X/Y (EPSG:32188) are used as they are
+    x = pd.read_csv(p)["X"].to_numpy()[~ph.to_numpy()]
+    np.testing.assert_allclose(inc.geometry.x[located].to_numpy(), x, atol=1e-6)
+    assert (led.entries["reason"] == "position_placeholder").sum() == ph.sum()
+
+
+def test_spvm_older_export(tmp_path):
+    df = pd.read_csv(FIXTURES / "spvm_excerpt.csv", dtype=str, keep_default_na=False)
+    old = df.rename(columns={"LONGITUDE": "LONG", "LATITUDE": "LAT"}).drop(columns=["ARRONDISSEMENT_JOINED"])
+    old["DATE"] = old["DATE"] + " 00:00:00"
+    p = tmp_path / "old.csv"
+    old.to_csv(p, index=False)
+    inc, led = loaders.load_incidents(p, preset="spvm", now=NOW)
+    ref, _ = loaders.load_incidents(FIXTURES / "spvm_excerpt.csv", preset="spvm", now=NOW)
+    assert len(inc) == 300
+    pd.testing.assert_series_equal(inc["occurred_from"], ref["occurred_from"])
+    assert inc["category"].tolist() == ref["category"].tolist()
+    assert inc.geometry.notna().sum() == ref.geometry.notna().sum()
+
+
+def test_spvm_pdq_polygons_and_sector_join():
+    sec, led = loaders.load_sectors(FIXTURES / "spvm_pdq_excerpt.csv", preset="spvm")
+    assert sorted(sec["sector_id"]) == ["20", "21", "22", "23"]
+    assert sec.crs.to_epsg() == 32188
+    assert 270_000 < sec.total_bounds[0] < 310_000 and 5_020_000 < sec.total_bounds[1] < 5_070_000
+    inc, led2 = loaders.load_incidents(FIXTURES / "spvm_excerpt.csv", preset="spvm", sectors=sec, now=NOW)
+    assert led2.is_balanced()
+    # most excerpt points lie outside these 4 PDQs: rejected as outside, with their row
+    e = led2.entries
+    assert (e["reason"] == "position_outside").sum() > 0
+    assert set(inc["sector"].dropna()) <= {"20", "21", "22", "23"}
+
+
+# ------------------------------------------------------- other tables
+def test_measures_edge_cases():
+    df = pd.DataFrame(
+        {
+            "id": ["M1", "M2", "M3", "M4", "M5"],
+            "nom": ["Éclairage", "Rencontres", "Formation", "Caméras", ""],
+            "pilier": ["Prévention", "Rapprochement", "rapprochement", "Résolution de problèmes", "nope"],
+            "empreinte": ["", "toute la ville", "", "secteurs", ""],
+            "secteurs": ["", "", "", "S1;S9", ""],
+            "categories": ["Méfait;Trouble de la paix", "", "", "Vol de véhicule;licornes", ""],
+            "partenaires": ["P1", "P1;P99", "", "", ""],
+            "debut": ["2024-04-01", "2023-01-01", "", "2024-01-01", ""],
+            "fin": ["", "", "", "2023-06-01", ""],
+            "wkt": ["POLYGON ((0 0, 100 0, 100 100, 0 100, 0 0))", "", "", "", ""],
+        }
+    )
+    partners = pd.DataFrame({"partner_id": ["P1"]})
+    m, led = loaders.load_measures(df, sectors=sectors_gdf(), partners=partners, source_crs="EPSG:32188")
+    assert m["measure_id"].tolist() == ["M1", "M2", "M3", "M4"]  # M5 has no valid pillar
+    assert m["footprint"].tolist() == ["polygon", "municipality", "none", "sectors"]
+    assert m["target_categories"].tolist() == [("mischief", "disturbance"), (), (), ("vehicle_theft",)]
+    assert m["footprint_sectors"].tolist() == [(), (), (), ("S1",)]
+    assert m["partners"].tolist()[1] == ("P1", "P99")  # kept
+    got = {(int(r), reason) for r, reason in led.entries[["row", "reason"]].values}
+    assert {(2, "partner_unknown"), (4, "sector_unknown"), (4, "category_unknown"), (4, "date_range_inverted"),
+            (5, "pillar_invalid")} <= got  # fmt: skip
+    assert led.is_balanced()
+
+
+def test_survey_and_partners():
+    s, led = loaders.load_survey(
+        pd.DataFrame({"secteur": ["S1", "S9", ""], "securite_jour": ["4", "6", "x"], "poids": ["1,5", "-1", ""],
+                      "preoccupations": ["Vitesse, circulation;drogue", "ovnis", ""]}),  # fmt: skip
+        sectors=sectors_gdf(),
+    )
+    assert s["weight"].tolist() == [1.5, 1.0, 1.0]
+    assert s["concerns"].tolist()[0] == ("traffic", "drugs")
+    reasons = sorted(led.entries["reason"])
+    assert reasons == sorted(["sector_unknown", "value_out_of_range", "value_invalid", "concern_unknown",
+                              "sector_missing", "value_invalid"])  # fmt: skip
+    assert led.entries.loc[led.entries.reason == "concern_unknown", "value"].tolist() == ["ovnis"]
+    p, led2 = loaders.load_partners(pd.DataFrame({"id": ["P1", "P1"], "nom": ["A", "B"], "expertise": ["Cybercrime", ""]}))
+    assert p["partner_id"].tolist() == ["P1"]
+    assert led2.entries["reason"].tolist() == ["id_duplicate"]
+
+
+# ------------------------------------------------------------ vectorised
+def test_loading_is_vectorised(tmp_path):
+    """Python function calls must not grow with the number of rows (no per-row loop)."""
+    import sys
+
+    rng = np.random.default_rng(0)
+
+    def write(n: int):
+        p = tmp_path / f"inc_{n}.csv"
+        ts = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 3 * 365 * 24 * 60, n), unit="min")
+        pd.DataFrame(
+            {
+                "incident_id": np.arange(n),
+                "occurred_from": ts.strftime("%Y-%m-%d %H:%M"),
+                "category": rng.choice(["Méfait", "Introduction", "Vol"], n),
+                "x": rng.uniform(299000, 303000, n).round(1),
+                "y": rng.uniform(5039000, 5041000, n).round(1),
+            }
+        ).to_csv(p, index=False)
+        return p
+
+    def calls(p) -> int:
+        count = 0
+
+        def prof(frame, event, arg):
+            nonlocal count
+            if event == "call":
+                count += 1
+
+        sys.setprofile(prof)
+        try:
+            loaders.load_incidents(p, sectors=sectors_gdf(), now=NOW)
+        finally:
+            sys.setprofile(None)
+        return count
+
+    small, large = write(4_000), write(40_000)
+    calls(small)  # warm caches
+    c_small, c_large = calls(small), calls(large)
+    assert c_large < 1.5 * c_small, (c_small, c_large)
