@@ -1004,7 +1004,8 @@ def load_incidents(
     sector = rec_sector.copy()
     if sectors is not None and len(sectors):
         ids = sectors["sector_id"].astype("str").to_numpy(dtype=object)
-        names = {norm_key(nm): sid for sid, nm in zip(ids, sectors["name"].astype("str"), strict=True)}
+        sec_names = sectors["name"].astype("str") if "name" in sectors.columns else pd.Series(ids)
+        names = {norm_key(nm): sid for sid, nm in zip(ids, sec_names, strict=True)}
         idset = set(ids)
         rec_norm = _map_sector_codes(rec_sector, idset, names)
         rec_bad = (rec_sector != "") & (rec_norm == "")

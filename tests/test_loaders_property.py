@@ -1,0 +1,118 @@
+"""Property-based tests: on any messy CSV, loaders raise DataError or balance their ledger."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from diagnostic_lib import loaders
+from diagnostic_lib.errors import DataError
+
+from .conftest import NOW
+
+HEADERS = [
+    "id", "date", "categorie", "category", "occurred_from", "occurred_to", "heure", "quart", "shift",
+    "secteur", "sector", "x", "y", "lat", "lon", "LATITUDE", "LONGITUDE", "wkt", "precision",
+    "sector_id", "name", "nom", "population", "pilier", "pillar", "measure_id", "partner_id",
+    "expertise", "concerns", "safety_day", "weight", "start", "end", "footprint", "junk", "",
+]  # fmt: skip
+CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "", " ", "2024-05-01", "2024-05-01 22:10", "31/02/2024", "01/05/2024", "2099-01-01", "22:15", "2215",
+            "Méfait", "Introduction", "Vol", "??", "jour", "nuit", "soir", "S1", "S2", "0", "1", "1,0", "1.0",
+            "300000,5", "5040000", "-73.5", "45.5", "POINT (300000 5040000)", "POINT (", "POLYGON ((0 0, 1 1, 1 0, 0 1, 0 0))",
+            "prevention", "Rapprochement", "P1;P2", "nan", "NULL", "NaT", "inf", "1e400", '"', '""', "a\nb", "é;è",
+            "toute la ville", "exact", "none", "-1", "6", "\x00", "\ufeff",
+        ]
+    ),
+    st.text(max_size=12),
+    st.integers(-10**12, 10**12).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+)  # fmt: skip
+
+
+@st.composite
+def messy_csv(draw) -> bytes:
+    sep = draw(st.sampled_from([",", ";", "\t", "|"]))
+    ncol = draw(st.integers(1, 8))
+    header = draw(st.lists(st.sampled_from(HEADERS), min_size=ncol, max_size=ncol))
+    nrow = draw(st.integers(0, 12))
+    lines = [sep.join(header)]
+    for _ in range(nrow):
+        width = draw(st.integers(0, ncol + 2))
+        cells = draw(st.lists(CELLS, min_size=width, max_size=width))
+        quote = draw(st.booleans())
+        if quote:
+            cells = ['"' + c.replace('"', '""') + '"' for c in cells]
+        lines.append(sep.join(cells))
+    text = "\n".join(lines) + draw(st.sampled_from(["", "\n", "\n\n", "\r\n"]))
+    enc = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "latin-1"]))
+    return text.encode(enc, errors="replace")
+
+
+def _check(loaded) -> None:
+    data, ledger = loaded
+    f = ledger.files
+    assert len(f) == 1
+    rec = f.iloc[0]
+    assert rec.rows_in == rec.rows_kept + rec.rows_rejected
+    assert rec.rows_kept == len(data)
+    assert ledger.is_balanced()
+    e = ledger.entries
+    if len(e):
+        assert e["row"].between(1, 10**9).all()
+        assert e["reason"].str.len().gt(0).all()
+
+
+LOADERS = {
+    "incidents": lambda p: loaders.load_incidents(p, now=NOW),
+    "sectors": lambda p: loaders.load_sectors(p),
+    "measures": lambda p: loaders.load_measures(p),
+    "survey": lambda p: loaders.load_survey(p),
+    "partners": lambda p: loaders.load_partners(p),
+}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=messy_csv(), which=st.sampled_from(sorted(LOADERS)))
+def test_only_data_error_escapes_and_rows_balance(data, which):
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "messy.csv"
+        p.write_bytes(data)
+        try:
+            loaded = LOADERS[which](p)
+        except DataError:
+            return
+        _check(loaded)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["2024-05-01 10:00", "01/05/2024", "bad", "", "2099-01-01"]),
+            st.sampled_from(["Méfait", "Vol", "??", ""]),
+            st.sampled_from(["300100", "0", "", "abc", "400000"]),
+        ),
+        max_size=30,
+    ),
+    dup=st.integers(0, 5),
+)
+def test_incident_rows_are_all_accounted_for(rows, dup):
+    df = pd.DataFrame(rows, columns=["date", "categorie", "x"]).assign(y="5040100")
+    df = pd.concat([df, df.head(dup)], ignore_index=True)
+    import geopandas as gpd
+    import shapely
+
+    sectors = gpd.GeoDataFrame({"sector_id": ["S1"]}, geometry=[shapely.box(299000, 5039000, 301000, 5041000)], crs=32188)
+    inc, led = loaders.load_incidents(df, sectors=sectors, now=NOW, duplicates="reject")
+    _check((inc, led))
+    # every rejected row has a reason; every kept row is in the table once
+    rejected = set(led.rejected_rows("incidents", "<incidents DataFrame>"))
+    assert set(inc["source_row"]) == set(np.arange(1, len(df) + 1)) - rejected
