@@ -19,7 +19,13 @@ from .errors import DataError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (one sub-command per task)."""
+    """The argument parser (one sub-command per task).
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["sample", "--out", "x"]).out
+    'x'
+    """
     p = argparse.ArgumentParser(
         prog="python -m diagnostic_lib",
         description=(
@@ -51,7 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the process exit code."""
+    """Entry point; returns the process exit code.
+
+    Examples
+    --------
+    >>> main(["validate", "--config", "/no/such/diagnostic.toml"])
+    2
+    """
     args = build_parser().parse_args(argv)
     os.environ.setdefault("MPLBACKEND", "Agg")
     try:

@@ -128,6 +128,13 @@ def load_config(path: str | PathLike[str]) -> Config:
     ConfigError
         Unreadable TOML, unknown language, a data entry without ``path``,
         a period that ends before it starts, or a geographic CRS.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import sample
+    >>> cfg = load_config(sample.sample_dir() / "diagnostic.toml")
+    >>> sorted(cfg.data)[:3], cfg.param("grid_cell_m")
+    (['incidents', 'measures', 'partners'], 200)
     """
     p = Path(path)
     name = str(path)
@@ -141,7 +148,17 @@ def load_config(path: str | PathLike[str]) -> Config:
 
 
 def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
-    """Build a :class:`Config` from an already-parsed mapping (see :func:`load_config`)."""
+    """Build a :class:`Config` from an already-parsed mapping (see :func:`load_config`).
+
+    Examples
+    --------
+    >>> config_from_dict({"diagnostic": {"language": "en"}}).language
+    'en'
+    >>> config_from_dict({"diagnostic": {"language": "de"}})
+    Traceback (most recent call last):
+    ...
+    diagnostic_lib.errors.ConfigError: <config>: [diagnostic] language must be 'fr' or 'en', got 'de'
+    """
     name = str(path) if path else "<config>"
     mun = raw.get("municipality", {}) or {}
     diag = raw.get("diagnostic", {}) or {}

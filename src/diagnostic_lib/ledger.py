@@ -44,6 +44,8 @@ import pandas as pd
 from . import i18n
 
 ACTIONS: tuple[str, ...] = ("rejected", "flagged", "repaired")
+REASONS: frozenset[str] = frozenset(k.split(".", 1)[1] for k in i18n.LABELS if k.startswith("reason."))
+"""Known reason codes: every one has a French and English label (``i18n``)."""
 ENTRY_COLUMNS: tuple[str, ...] = (
     "table",
     "file",
@@ -113,6 +115,8 @@ class Ledger:
         """
         if action not in ACTIONS:
             raise ValueError(f"action must be one of {ACTIONS}, got {action!r}")
+        if reason not in REASONS:
+            raise ValueError(f"unknown reason {reason!r}: add a 'reason.{reason}' label to i18n.LABELS")
         rows_arr = np.asarray(rows, dtype="int64").ravel()
         n = len(rows_arr)
         if n == 0:

@@ -87,7 +87,15 @@ def nice_length(span: float) -> float:
 
 
 def add_scale_bar(ax, lang: str = "fr") -> None:
-    """Draw a scale bar (in metres/kilometres) in the lower-left corner."""
+    """Draw a scale bar (in metres/kilometres) in the lower-left corner.
+
+    Examples
+    --------
+    >>> fig, ax = new_map(); _ = ax.set_xlim(0, 7000); _ = ax.set_ylim(0, 5000)
+    >>> add_scale_bar(ax, "fr")
+    >>> [t.get_text() for t in ax.texts]
+    ['1 km']
+    """
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     length = nice_length(x1 - x0)
@@ -103,7 +111,14 @@ def add_scale_bar(ax, lang: str = "fr") -> None:
 
 
 def add_north_arrow(ax, lang: str = "fr") -> None:
-    """Draw a north arrow in the upper-right corner (grid north of the map CRS)."""
+    """Draw a north arrow in the upper-right corner (grid north of the map CRS).
+
+    Examples
+    --------
+    >>> fig, ax = new_map(); add_north_arrow(ax, "en")
+    >>> [t.get_text() for t in ax.texts]
+    ['N']
+    """
     ax.annotate(
         i18n.t("word.north", lang),
         xy=(0.95, 0.95),
@@ -119,7 +134,14 @@ def add_north_arrow(ax, lang: str = "fr") -> None:
 
 
 def add_source_note(ax, source: str, lang: str = "fr", date: str | None = None) -> None:
-    """Write the data source and the date in the lower-right corner."""
+    """Write the data source and the date in the lower-right corner.
+
+    Examples
+    --------
+    >>> fig, ax = new_map(); add_source_note(ax, "SPVM", "en", date="2026-01-01")
+    >>> ax.texts[0].get_text()
+    'Source: SPVM — 2026-01-01'
+    """
     date = date or _dt.date.today().isoformat()
     text = f"{i18n.t('word.source', lang)} : {source} — {date}" if lang == "fr" else f"{i18n.t('word.source', lang)}: {source} — {date}"
     ax.text(0.99, 0.01, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color="#333333",
@@ -127,7 +149,14 @@ def add_source_note(ax, source: str, lang: str = "fr", date: str | None = None) 
 
 
 def decorate(ax, title: str, lang: str = "fr", source: str = "diagnostic_lib", date: str | None = None) -> None:
-    """Title, scale bar, north arrow and source/date note on a map axes."""
+    """Title, scale bar, north arrow and source/date note on a map axes.
+
+    Examples
+    --------
+    >>> fig, ax = new_map(); decorate(ax, "Carte", "fr", "Ville", "2026-01-01")
+    >>> ax.get_title(), len(ax.texts)
+    ('Carte', 3)
+    """
     ax.set_title(title)
     add_scale_bar(ax, lang)
     add_north_arrow(ax, lang)
@@ -144,7 +173,16 @@ def _fit(ax, geoms) -> None:
 
 
 def draw_sectors(ax, sectors, *, labels: bool = True, facecolor: str = "none", edgecolor: str = "#444444") -> None:
-    """Sector outlines with their ids."""
+    """Sector outlines with their ids.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> s = gpd.GeoDataFrame({"sector_id": ["A"]}, geometry=[shapely.box(0, 0, 1, 1)])
+    >>> fig, ax = new_map(); draw_sectors(ax, s)
+    >>> ax.texts[0].get_text()
+    'A'
+    """
     sectors.plot(ax=ax, facecolor=facecolor, edgecolor=edgecolor, linewidth=0.8, zorder=2)
     if labels:
         pts = sectors.geometry.representative_point()
@@ -183,6 +221,14 @@ def overview_map(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> fig = overview_map(d.sectors, d.incidents, lang="fr")
+    >>> any(t.startswith("Crimes contre les biens") for t in legend_labels(fig))
+    True
     """
     from matplotlib.lines import Line2D
 

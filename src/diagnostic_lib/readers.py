@@ -189,6 +189,15 @@ def read_table(
     ------
     DataError
         The file is missing, empty, or not of a readable kind.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("a,b\\n1,2\\n3,4,5\\n")
+    >>> raw = read_table(p)
+    >>> raw.rows_in, len(raw.frame), raw.malformed
+    (2, 1, [(3, '3,4,5')])
     """
     path = Path(source)
     name = str(source)
@@ -415,7 +424,13 @@ def _read_parquet(path: Path, name: str) -> RawTable:
 
 
 def file_size(path: str | PathLike[str]) -> int:
-    """Size of a file in bytes (0 when missing)."""
+    """Size of a file in bytes (0 when missing).
+
+    Examples
+    --------
+    >>> file_size("/no/such/file")
+    0
+    """
     try:
         return os.path.getsize(path)
     except OSError:

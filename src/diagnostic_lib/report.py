@@ -180,6 +180,14 @@ def write_overview(diag: Any, out_dir: str | PathLike[str], lang: str | None = N
     -------
     pathlib.Path
         The ``index.html`` written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> write_overview(d, tempfile.mkdtemp(), lang="en").name
+    'index.html'
     """
     from . import maps
 

@@ -164,16 +164,16 @@ _P_EXACT, _P_INTER, _P_BLOCK, _P_SECTOR, _P_NONE = range(5)
 
 # id, name, seed point (local m), Voronoi weight, population, role (for the README)
 _SECTOR_SPECS: tuple[tuple[str, str, float, float, float, int, str], ...] = (
-    ("S01", "Centre-ville", 3300, 1150, 0.75, 3300, "downtown, bar strip on rue Principale"),
+    ("S01", "Centre-ville", 3300, 1150, 0.75, 2900, "downtown, bar strip on rue Principale"),
     ("S02", "Gare", 4600, 1300, 0.90, 2900, "train station and park-and-ride"),
-    ("S03", "Carrefour", 1850, 1350, 0.95, 2400, "shopping centre Carrefour des Hérons"),
+    ("S03", "Carrefour", 1850, 1350, 0.95, 3000, "shopping centre Carrefour des Hérons"),
     ("S04", "Parc-industriel", 6300, 1700, 1.15, 350, "industrial park, few residents"),
     ("S05", "Domaine-des-Pins", 5500, 3900, 1.10, 3950, "quiet residential (perception gap)"),
-    ("S06", "Les Érables", 3900, 2550, 1.00, 5700, "residential, Parc des Érables"),
-    ("S07", "Vieux-Moulin", 600, 2400, 1.00, 5600, "residential (break-ins)"),
-    ("S08", "Saint-Joseph", 2200, 2650, 0.95, 5600, "residential (break-ins), rue Saint-Joseph"),
-    ("S09", "Les Boisés", 1500, 4100, 1.00, 5000, "residential (break-ins)"),
-    ("S10", "Plateau-Nord", 3500, 3950, 1.00, 5200, "residential"),
+    ("S06", "Les Érables", 3900, 2550, 1.00, 5000, "residential, Parc des Érables"),
+    ("S07", "Vieux-Moulin", 600, 2400, 1.00, 6200, "residential (break-ins)"),
+    ("S08", "Saint-Joseph", 2200, 2650, 0.95, 6000, "residential (break-ins), rue Saint-Joseph"),
+    ("S09", "Les Boisés", 1500, 4100, 1.00, 5600, "residential (break-ins)"),
+    ("S10", "Plateau-Nord", 3500, 3950, 1.00, 3900, "residential"),
 )
 _N_SECTORS = len(_SECTOR_SPECS)
 _BURGLARY_SECTORS = ("S07", "S08", "S09")
@@ -690,8 +690,8 @@ def _ranges(t: np.ndarray, p: float, lo_h: float, hi_h: float, rng: np.random.Ge
 # Planted components: daily intensities (pure functions, also used by ground_truth)
 # --------------------------------------------------------------------------------------
 
-_STRIP_PER_NIGHT = 1300 / 417.0  # ≈ 1,300 events over the 417 Friday/Saturday nights
-_STRIP_SPLIT = {"assault": 0.38, "assault_armed": 0.14, "mischief": 0.20, "disturbance": 0.28}
+_STRIP_PER_NIGHT = 1350 / 417.0  # ≈ 1,350 events over the 417 Friday/Saturday nights
+_STRIP_SPLIT = {"assault": 0.34, "assault_armed": 0.22, "mischief": 0.20, "disturbance": 0.24}
 _BURGLARY_INITIATORS_PER_WEEKDAY = 0.92
 _BURGLARY_FOLLOWER_MEAN = 0.55
 _PNR_PER_YEAR = 130.0
@@ -743,7 +743,7 @@ def _lam() -> dict[str, np.ndarray]:
 
 _BACKGROUND_PER_YEAR = {
     "homicide": 0.3,
-    "robbery": 16.0,
+    "robbery": 24.0,
     "assault": 170.0,
     "assault_armed": 35.0,
     "burglary": 55.0,
@@ -771,8 +771,8 @@ _ATTRACT_DEFAULT = {
     "S10": 0.8,
 }
 _ATTRACT_OVERRIDES = {
-    "S01": {"theft": 3.0, "robbery": 5.0, "drugs": 3.5, "assault": 2.8, "assault_armed": 3.0},
-    "S03": {"theft": 4.0, "theft_from_vehicle": 1.8, "vehicle_theft": 1.8, "robbery": 2.0},
+    "S01": {"theft": 3.0, "robbery": 10.0, "drugs": 3.5, "assault": 2.8, "assault_armed": 3.0},
+    "S03": {"theft": 3.0, "theft_from_vehicle": 1.3, "vehicle_theft": 1.3, "robbery": 2.0},
     "S02": {"theft_from_vehicle": 1.6, "vehicle_theft": 1.6, "drugs": 2.0},
     "S04": {"theft_from_vehicle": 4.0, "vehicle_theft": 5.0, "mischief": 3.0, "burglary": 6.0},
     "S05": {"burglary": 0.3, "homicide": 0.0},

@@ -141,8 +141,8 @@ def load_severity_weights(
     Examples
     --------
     >>> w = load_severity_weights()
-    >>> w.loc["mischief", ["weight", "provenance"]].tolist()
-    [30.0, 'secondary']
+    >>> float(w.loc["mischief", "weight"]), w.loc["mischief", "provenance"]
+    (30.0, 'secondary')
     """
     src = path if path is not None else _data_path("severity_weights.csv")
     name = str(path) if path is not None else "severity_weights.csv (packaged)"
