@@ -1,0 +1,266 @@
+"""Statistical building blocks shared by the steps (pure functions, tested on
+published vectors).
+
+- Poisson counts: exact (Garwood) confidence intervals, the E-test for two
+  Poisson means (Krishnamoorthy & Thomson, 2004), rate ratios.
+- Proportions: Wilson intervals. Means: t intervals, weighted.
+- Concentration: Gini and generalised Gini (Bernasco & Steenbeek, 2017), Lorenz curve.
+- Multiple testing: Benjamini–Hochberg false-discovery-rate q-values.
+
+Examples
+--------
+>>> from diagnostic_lib import stats
+>>> round(stats.e_test(6, 2), 4)
+0.1749
+>>> round(stats.gini([10, 8, 2] + [0] * 7), 2)
+0.78
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _st
+
+
+def poisson_ci(count, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood) confidence interval of a Poisson count.
+
+    Parameters
+    ----------
+    count : int or array-like of int
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    (lower, upper) : arrays of float
+
+    Examples
+    --------
+    >>> lo, hi = poisson_ci([0, 10])
+    >>> [round(float(v), 3) for v in lo], [round(float(v), 3) for v in hi]
+    ([0.0, 4.795], [3.689, 18.39])
+    """
+    k = np.asarray(count, dtype="float64")
+    a = 1 - level
+    lo = np.where(k > 0, _st.chi2.ppf(a / 2, 2 * k) / 2, 0.0)
+    hi = _st.chi2.ppf(1 - a / 2, 2 * (k + 1)) / 2
+    return np.asarray(lo, dtype="float64"), np.asarray(hi, dtype="float64")
+
+
+def e_test(k1: float, k2: float, n1: float = 1.0, n2: float = 1.0, alternative: str = "two-sided") -> float:
+    """E-test for the equality of two Poisson rates (Krishnamoorthy & Thomson, 2004).
+
+    ``k1`` events over exposure ``n1`` against ``k2`` over ``n2``; wraps
+    :func:`scipy.stats.poisson_means_test`.
+
+    Examples
+    --------
+    >>> round(e_test(6, 2), 4)   # FORMULAS.md vector: 6 vs 2 over equal exposure
+    0.1749
+    >>> e_test(0, 0)
+    1.0
+    """
+    if k1 + k2 == 0:
+        return 1.0
+    res = _st.poisson_means_test(int(k1), float(n1), int(k2), float(n2), alternative=alternative)
+    return float(min(max(res.pvalue, 0.0), 1.0))
+
+
+def e_tests(k1, k2, n1=1.0, n2=1.0) -> np.ndarray:
+    """:func:`e_test` over arrays (each distinct pair is tested once).
+
+    Examples
+    --------
+    >>> e_tests([6, 6, 10], [2, 2, 10]).round(4).tolist()
+    [0.1749, 0.1749, 1.0]
+    """
+    k1 = np.broadcast_to(np.asarray(k1, dtype="int64"), np.broadcast_shapes(np.shape(k1), np.shape(k2), np.shape(n1), np.shape(n2)))
+    k2 = np.broadcast_to(np.asarray(k2, dtype="int64"), k1.shape)
+    n1 = np.broadcast_to(np.asarray(n1, dtype="float64"), k1.shape)
+    n2 = np.broadcast_to(np.asarray(n2, dtype="float64"), k1.shape)
+    out = np.empty(k1.shape, dtype="float64")
+    cache: dict[tuple, float] = {}
+    for idx in np.ndindex(k1.shape):
+        key = (int(k1[idx]), int(k2[idx]), float(n1[idx]), float(n2[idx]))
+        if key not in cache:
+            cache[key] = e_test(*key[:2], *key[2:])
+        out[idx] = cache[key]
+    return out
+
+
+def rate_ratio_ci(k1, k2, n1=1.0, n2=1.0, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ratio of two Poisson rates with a log-normal confidence interval.
+
+    A zero count gets 0.5 added to both counts (the usual continuity
+    correction) for the interval only.
+
+    Returns
+    -------
+    (ratio, lower, upper) : arrays of float (ratio is NaN when k2 = 0)
+
+    Examples
+    --------
+    >>> r, lo, hi = rate_ratio_ci(40, 20)
+    >>> float(r), round(float(lo), 2), round(float(hi), 2)
+    (2.0, 1.17, 3.42)
+    """
+    k1 = np.asarray(k1, dtype="float64")
+    k2 = np.asarray(k2, dtype="float64")
+    n1 = np.asarray(n1, dtype="float64")
+    n2 = np.asarray(n2, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(k2 > 0, (k1 / n1) / (k2 / n2), np.nan)
+        a = np.where((k1 == 0) | (k2 == 0), k1 + 0.5, k1)
+        b = np.where((k1 == 0) | (k2 == 0), k2 + 0.5, k2)
+        se = np.sqrt(1 / a + 1 / b)
+        z = _st.norm.ppf(0.5 + level / 2)
+        centre = np.log((a / n1) / (b / n2))
+    return ratio, np.exp(centre - z * se), np.exp(centre + z * se)
+
+
+def wilson_ci(successes, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a proportion (NaN when ``n`` is 0).
+
+    Examples
+    --------
+    >>> lo, hi = wilson_ci(20, 100)
+    >>> round(float(lo), 3), round(float(hi), 3)
+    (0.133, 0.289)
+    """
+    x = np.asarray(successes, dtype="float64")
+    m = np.asarray(n, dtype="float64")
+    z = _st.norm.ppf(0.5 + level / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = x / m
+        den = 1 + z**2 / m
+        centre = (p + z**2 / (2 * m)) / den
+        half = z * np.sqrt(p * (1 - p) / m + z**2 / (4 * m**2)) / den
+    lo = np.where(m > 0, centre - half, np.nan)
+    hi = np.where(m > 0, centre + half, np.nan)
+    return np.clip(lo, 0, 1), np.clip(hi, 0, 1)
+
+
+def weighted_mean_ci(values, weights=None, level: float = 0.95) -> tuple[float, float, float, int]:
+    """Weighted mean with a t confidence interval (Kish effective sample size).
+
+    Missing values are left out.
+
+    Returns
+    -------
+    (mean, lower, upper, n)
+
+    Examples
+    --------
+    >>> m, lo, hi, n = weighted_mean_ci([1, 2, 3, 4, 5])
+    >>> m, round(lo, 3), round(hi, 3), n
+    (3.0, 1.037, 4.963, 5)
+    """
+    v = np.asarray(values, dtype="float64")
+    w = np.ones_like(v) if weights is None else np.asarray(weights, dtype="float64")
+    ok = np.isfinite(v) & np.isfinite(w) & (w > 0)
+    v, w = v[ok], w[ok]
+    n = len(v)
+    if n == 0:
+        return float("nan"), float("nan"), float("nan"), 0
+    mean = float(np.sum(w * v) / np.sum(w))
+    if n < 2:
+        return mean, float("nan"), float("nan"), n
+    n_eff = np.sum(w) ** 2 / np.sum(w**2)
+    var = np.sum(w * (v - mean) ** 2) / np.sum(w) * n_eff / max(n_eff - 1, 1)
+    se = np.sqrt(var / n_eff)
+    t = _st.t.ppf(0.5 + level / 2, df=max(n_eff - 1, 1))
+    return mean, float(mean - t * se), float(mean + t * se), n
+
+
+def gini(counts: Sequence[float] | np.ndarray) -> float:
+    """Gini coefficient over places (FORMULAS.md).
+
+    ``G = Σ (2i − n − 1) x(i) / (n Σ x)`` with counts sorted ascending.
+
+    Examples
+    --------
+    >>> round(gini([10, 8, 2] + [0] * 7), 2), round(gini([5, 2, 1] + [0] * 7), 2)
+    (0.78, 0.8)
+    >>> gini([3, 3, 3])
+    0.0
+    """
+    x = np.sort(np.asarray(counts, dtype="float64"))
+    n = len(x)
+    total = x.sum()
+    if n == 0 or total == 0:
+        return float("nan")
+    i = np.arange(1, n + 1)
+    return float(np.sum((2 * i - n - 1) * x) / (n * total))
+
+
+def generalised_gini(counts: Sequence[float] | np.ndarray) -> float:
+    """Generalised Gini for sparse data (Bernasco & Steenbeek, 2017).
+
+    ``G' = max(1, n / C) · (G − 1) + 1`` with ``n`` places and ``C`` events:
+    when there are fewer events than places, perfect equality is impossible
+    and ``G'`` measures concentration against the most equal reachable spread.
+
+    Examples
+    --------
+    >>> round(generalised_gini([10, 8, 2] + [0] * 7), 2), round(generalised_gini([5, 2, 1] + [0] * 7), 2)
+    (0.78, 0.75)
+    """
+    x = np.asarray(counts, dtype="float64")
+    g = gini(x)
+    n, c = len(x), x.sum()
+    if np.isnan(g):
+        return g
+    return float(max(1.0, n / c) * (g - 1) + 1)
+
+
+def lorenz(counts: Sequence[float] | np.ndarray) -> pd.DataFrame:
+    """Lorenz curve of incidents over places, most concentrated first.
+
+    Returns
+    -------
+    DataFrame
+        ``share_places`` and ``share_incidents`` (both cumulative, from 0 to 1),
+        places sorted by decreasing count (the usual crime-concentration
+        reading: "x % of places hold y % of incidents").
+
+    Examples
+    --------
+    >>> lorenz([0, 5, 15]).round(3).values.tolist()
+    [[0.0, 0.0], [0.333, 0.75], [0.667, 1.0], [1.0, 1.0]]
+    """
+    x = np.sort(np.asarray(counts, dtype="float64"))[::-1]
+    n = len(x)
+    total = x.sum()
+    sp = np.r_[0.0, np.arange(1, n + 1) / n] if n else np.array([0.0])
+    si = np.r_[0.0, np.cumsum(x) / total] if total > 0 else np.zeros_like(sp)
+    return pd.DataFrame({"share_places": sp, "share_incidents": si})
+
+
+def bh_qvalues(pvalues) -> np.ndarray:
+    """Benjamini–Hochberg q-values (false-discovery-rate adjusted p-values).
+
+    NaN p-values stay NaN and do not count as tests.
+
+    Examples
+    --------
+    >>> bh_qvalues([0.01, 0.04, 0.03, 0.2]).round(3).tolist()
+    [0.04, 0.053, 0.053, 0.2]
+    """
+    p = np.asarray(pvalues, dtype="float64")
+    q = np.full(p.shape, np.nan)
+    ok = np.isfinite(p)
+    m = int(ok.sum())
+    if m == 0:
+        return q
+    pv = p[ok]
+    order = np.argsort(pv)
+    ranked = pv[order] * m / np.arange(1, m + 1)
+    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
+    out = np.empty(m)
+    out[order] = np.clip(ranked, 0, 1)
+    q[ok] = out
+    return q
