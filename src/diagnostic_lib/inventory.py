@@ -1,0 +1,1348 @@
+"""Step 1 — inventory of crime problems and security issues.
+
+The analytic core of the "problem solving" pillar: turn incidents and citizens'
+voices into a short, explainable list of problems, each tied to a place and a
+time. Every function is pure (tables in, tables out); the notebook
+``01_inventory.ipynb`` and the report only call them.
+
+Sections
+--------
+- Volume and rates: :func:`counts`, :func:`rates`, :func:`severity_index`.
+- Time: :func:`aoristic`, :func:`hour_weekday`, :func:`shift_shares`, :func:`seasonality`.
+- Change: :func:`change` (E-test, never a bare percent change).
+- Concentration: :func:`place_counts`, :func:`concentration`, :func:`concentration_table`,
+  :func:`repeat_locations`.
+- Hot spots: :func:`make_grid`, :func:`grid_counts`, :func:`hot_spots` (Getis–Ord Gi*
+  with FDR), :func:`kde_surface`.
+- Near repeat: :func:`knox_test`.
+- Citizens' perception: :func:`perception`, :func:`perception_gap`.
+- Problems: :func:`find_problems`, :func:`priority`, :func:`write_register`,
+  :func:`read_register`.
+
+Conventions
+-----------
+- An incident belongs to the period (year, quarter, month) of its
+  ``occurred_from``.
+- Rates are per 1,000 residents of the sector (``population``), with exact
+  Poisson intervals; a sector without population has no rate.
+- Incidents without a sector count in the municipality's totals, not in any
+  sector's.
+
+Examples
+--------
+>>> from diagnostic_lib import inventory, loaders, sample
+>>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+>>> r = inventory.rates(d.incidents, d.sectors, by="family", period="year")
+>>> {"count", "rate", "rate_low", "rate_high", "population"} <= set(r.columns)
+True
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import i18n, stats
+
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+CHANGE_LABELS = {
+    "significant_rise": ("hausse significative", "significant rise"),
+    "significant_fall": ("baisse significative", "significant fall"),
+    "stable": ("stable (aucun changement significatif)", "stable (no significant change)"),
+    "too_few": ("trop peu d'événements pour conclure", "too few events to conclude"),
+}
+
+
+class GridWarning(UserWarning):
+    """A grid whose cell size makes hot-spot analysis degenerate."""
+
+
+# ----------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------
+def _period_key(ts: pd.Series, period: str | None) -> pd.Series:
+    if period is None or period == "all":
+        return pd.Series("all", index=ts.index, dtype="str")
+    if period == "year":
+        return ts.dt.year.astype("Int64")
+    if period == "quarter":
+        return ts.dt.to_period("Q").astype("str")
+    if period == "month":
+        return ts.dt.to_period("M").astype("str")
+    raise ValueError(f"period must be 'year', 'quarter', 'month' or None, got {period!r}")
+
+
+def _located(incidents: pd.DataFrame) -> pd.DataFrame:
+    g = incidents.geometry
+    return incidents[g.notna().to_numpy() & ~g.is_empty.to_numpy()]
+
+
+def _xy(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    import shapely
+
+    arr = np.asarray(incidents.geometry.array, dtype=object)
+    return shapely.get_x(arr), shapely.get_y(arr)
+
+
+def _fmt_int(n: float, lang: str) -> str:
+    s = f"{int(round(n)):,}"
+    return s.replace(",", "\u202f") if lang == "fr" else s
+
+
+# ----------------------------------------------------------------------------
+# Volume and rates
+# ----------------------------------------------------------------------------
+def counts(
+    incidents: pd.DataFrame,
+    by: Sequence[str] = ("sector", "category"),
+    period: str | None = "year",
+    complete: bool = True,
+) -> pd.DataFrame:
+    """Incident counts by any columns and period.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        Canonical incidents.
+    by : sequence of str
+        Grouping columns (e.g. ``("sector", "family")``).
+    period : {"year", "quarter", "month", None}
+        Period of ``occurred_from``; ``None`` for the whole table.
+    complete : bool
+        Include zero counts for every combination of observed values.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``*by, period, count``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inc = pd.DataFrame({"sector": ["A", "A", "B"], "category": ["x", "y", "x"],
+    ...                     "occurred_from": pd.to_datetime(["2024-01-01", "2024-02-01", "2025-01-01"])})
+    >>> counts(inc, by=("sector",), period="year").values.tolist()
+    [['A', 2024, 2], ['A', 2025, 0], ['B', 2024, 0], ['B', 2025, 1]]
+    """
+    keys = list(by)
+    df = incidents[keys].copy()
+    df["period"] = _period_key(incidents["occurred_from"], period)
+    out = df.groupby(keys + ["period"], dropna=False, observed=True).size().rename("count")
+    if complete and len(out):
+        levels = [pd.Index(df[k].dropna().unique()).sort_values() for k in keys] + [
+            pd.Index(df["period"].dropna().unique()).sort_values()
+        ]
+        full = pd.MultiIndex.from_product(levels, names=keys + ["period"])
+        nan_rows = out[out.index.to_frame().isna().any(axis=1).to_numpy()]
+        out = out.reindex(full, fill_value=0)
+        if len(nan_rows):
+            out = pd.concat([out, nan_rows])
+    return out.reset_index()
+
+
+def rates(
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    by: str | None = "category",
+    period: str | None = "year",
+    per: float = 1000.0,
+    level: float = 0.95,
+    municipality: bool = True,
+) -> pd.DataFrame:
+    """Counts and rates per 1,000 residents by sector × group × period.
+
+    Parameters
+    ----------
+    incidents, sectors : DataFrame
+        Canonical tables; ``sectors`` needs ``population``.
+    by : {"category", "family", None}
+        Incident grouping (``None``: all incidents).
+    period : {"year", "quarter", "month", None}
+    per : float
+        Rate denominator (residents).
+    level : float
+        Confidence level of the exact Poisson interval.
+    municipality : bool
+        Add a row per group and period for the whole municipality (sector
+        ``"*"``), which also counts incidents without a sector.
+
+    Returns
+    -------
+    DataFrame
+        ``sector, name, population, group, period, count, rate, rate_low,
+        rate_high``. Rates are for the period (not annualised).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> sec = gpd.GeoDataFrame({"sector_id": ["A"], "name": ["A"], "population": [2000.0]},
+    ...                        geometry=[shapely.box(0, 0, 1, 1)])
+    >>> inc = pd.DataFrame({"sector": ["A"] * 10, "category": ["x"] * 10,
+    ...                     "occurred_from": pd.to_datetime(["2024-06-01"] * 10)})
+    >>> r = rates(inc, sec, municipality=False).iloc[0]
+    >>> int(r["count"]), float(r["rate"])
+    (10, 5.0)
+    """
+    group = by or "_all"
+    inc = incidents.assign(_all="all") if by is None else incidents
+    c = counts(inc, by=("sector", group), period=period, complete=False)
+    sec = pd.DataFrame(sectors[["sector_id", "name", "population"]]).rename(columns={"sector_id": "sector"})
+    groups = pd.Index(inc[group].dropna().unique()).sort_values()
+    periods = pd.Index(_period_key(inc["occurred_from"], period).dropna().unique()).sort_values()
+    full = pd.MultiIndex.from_product([sec["sector"], groups, periods], names=["sector", group, "period"])
+    c_sec = c.dropna(subset=["sector"]).set_index(["sector", group, "period"])["count"]
+    c_sec = c_sec[c_sec.index.isin(full)].reindex(full, fill_value=0).reset_index()
+    out = c_sec.merge(sec, on="sector", how="left")
+    if municipality:
+        tot = counts(inc, by=(group,), period=period, complete=True).assign(sector="*")
+        tot = tot.assign(name="*", population=float(sec["population"].sum(min_count=1)))
+        out = pd.concat([out, tot], ignore_index=True)
+    pop = out["population"].astype("float64")
+    lo, hi = stats.poisson_ci(out["count"].to_numpy(), level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(pop > 0, per / pop, np.nan)
+    out["rate"] = out["count"] * scale
+    out["rate_low"] = lo * scale
+    out["rate_high"] = hi * scale
+    out = out.rename(columns={group: "group"})
+    cols = ["sector", "name", "population", "group", "period", "count", "rate", "rate_low", "rate_high"]
+    return out[cols].reset_index(drop=True)
+
+
+def severity_index(
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    weights: pd.DataFrame,
+    per: float = 1000.0,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Local severity-weighted index per sector (municipality = 100).
+
+    Each incident weighs its category's severity weight; the weighted sum per
+    1,000 residents of a sector is divided by the municipality's and multiplied
+    by 100. This is a **local severity-weighted index**, not Statistics
+    Canada's Crime Severity Index. The interval treats counts as Poisson
+    (variance of a weighted sum = Σ w² n), normal approximation.
+
+    Parameters
+    ----------
+    incidents, sectors : DataFrame
+    weights : DataFrame
+        From :func:`diagnostic_lib.taxonomy.load_severity_weights`.
+
+    Returns
+    -------
+    DataFrame
+        ``sector, name, population, count, weighted, weighted_rate, index,
+        index_low, index_high``, plus the municipality row ``"*"``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> sec = gpd.GeoDataFrame({"sector_id": ["A", "B"], "name": ["A", "B"], "population": [1000.0, 1000.0]},
+    ...                        geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
+    >>> w = pd.DataFrame({"weight": [100.0, 10.0]}, index=["robbery", "theft"])
+    >>> inc = pd.DataFrame({"sector": ["A", "B", "B"], "category": ["robbery", "theft", "theft"]})
+    >>> severity_index(inc, sec, w)[["sector", "weighted", "index"]].round(1).values.tolist()
+    [['A', 100.0, 166.7], ['B', 20.0, 33.3], ['*', 120.0, 100.0]]
+    """
+    wmap = weights["weight"]
+    w = incidents["category"].map(wmap).astype("float64").fillna(0.0)
+    df = pd.DataFrame({"sector": incidents["sector"], "w": w, "w2": w**2})
+    g = df.groupby("sector", observed=True).agg(count=("w", "size"), weighted=("w", "sum"), w2=("w2", "sum"))
+    sec = pd.DataFrame(sectors[["sector_id", "name", "population"]]).rename(columns={"sector_id": "sector"}).set_index("sector")
+    out = sec.join(g, how="left").fillna({"count": 0, "weighted": 0.0, "w2": 0.0})
+    total = pd.DataFrame(
+        {"name": ["*"], "population": [sec["population"].sum(min_count=1)], "count": [len(df)],
+         "weighted": [df["w"].sum()], "w2": [df["w2"].sum()]},  # fmt: skip
+        index=pd.Index(["*"], name="sector"),
+    )
+    out = pd.concat([out, total])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["weighted_rate"] = out["weighted"] / out["population"] * per
+        ref = float(out.loc["*", "weighted_rate"])
+        out["index"] = out["weighted_rate"] / ref * 100
+        se = np.sqrt(out["w2"]) / out["population"] * per / ref * 100
+    from scipy.stats import norm
+
+    z = float(norm.ppf(0.5 + level / 2))
+    out["index_low"] = (out["index"] - z * se).clip(lower=0)
+    out["index_high"] = out["index"] + z * se
+    out["count"] = out["count"].astype("int64")
+    return out.drop(columns="w2").reset_index()
+
+
+# ----------------------------------------------------------------------------
+# Time
+# ----------------------------------------------------------------------------
+def aoristic(incidents: pd.DataFrame, max_hours: int = 168) -> pd.DataFrame:
+    """Aoristic allocation: spread each event's weight over the hours it may have occurred.
+
+    An event known exactly puts weight 1 on its hour. An event known only by a
+    range ``[occurred_from, occurred_to)`` spreads weight 1 over the clock hours
+    the range covers, in proportion to the minutes of each hour inside it.
+    Ranges longer than ``max_hours`` (a week by default) carry no information on
+    the hour of the week and are spread evenly over the 168 hours of the week.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        Needs ``occurred_from`` and ``occurred_to``.
+    max_hours : int
+
+    Returns
+    -------
+    DataFrame
+        One row per (incident, hour): ``incident`` (index label of the
+        incident), ``slot`` (timestamp of the hour's start), ``weekday``
+        (0 = Monday), ``hour``, ``weight``. Weights of each incident sum to 1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inc = pd.DataFrame({"occurred_from": pd.to_datetime(["2024-05-03 22:30", "2024-05-04 10:15"]),
+    ...                     "occurred_to": pd.to_datetime(["2024-05-04 00:30", None])})
+    >>> a = aoristic(inc)
+    >>> a["hour"].tolist(), a["weight"].tolist()
+    ([22, 23, 0, 10], [0.25, 0.5, 0.25, 1.0])
+    """
+    start = pd.to_datetime(incidents["occurred_from"]).to_numpy(dtype="datetime64[us]")
+    end = pd.to_datetime(incidents["occurred_to"]).to_numpy(dtype="datetime64[us]")
+    idx = incidents.index.to_numpy()
+    hour_us = np.int64(3_600_000_000)
+    s = start.astype("int64")
+    valid_start = ~np.isnat(start)
+    e = np.where(np.isnat(end), s, end.astype("int64"))
+    ranged = valid_start & (e > s)
+    too_long = ranged & ((e - s) > max_hours * hour_us)
+    h0 = (s // hour_us) * hour_us
+    nh = np.where(ranged & ~too_long, -(-(e - h0) // hour_us), 1)
+    nh = np.where(valid_start, nh, 0)
+    rep = np.repeat(np.arange(len(s)), nh)
+    offs = np.arange(len(rep)) - np.repeat(np.cumsum(nh) - nh, nh)
+    slot = h0[rep] + offs * hour_us
+    rs, re_ = s[rep], e[rep]
+    is_r = ranged[rep] & ~too_long[rep]
+    overlap = np.minimum(re_, slot + hour_us) - np.maximum(rs, slot)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weight = np.where(is_r, overlap / np.maximum(re_ - rs, 1), 1.0)
+    slots = slot.astype("datetime64[us]")
+    out = pd.DataFrame({"incident": idx[rep], "slot": slots})
+    out["weekday"] = out["slot"].dt.day_of_week.astype("int64")
+    out["hour"] = out["slot"].dt.hour.astype("int64")
+    out["weight"] = weight
+    # events known only within more than max_hours: uniform over the week
+    if too_long.any():
+        pos = np.flatnonzero(too_long)
+        k = len(pos)
+        wk = pd.DataFrame(
+            {
+                "incident": np.repeat(idx[pos], 168),
+                "slot": np.repeat(start[pos], 168),
+                "weekday": np.tile(np.repeat(np.arange(7), 24), k),
+                "hour": np.tile(np.tile(np.arange(24), 7), k),
+                "weight": 1 / 168,
+            }
+        )
+        out = pd.concat([out[~too_long[rep]], wk], ignore_index=True)
+    return out.reset_index(drop=True)
+
+
+def hour_weekday(incidents: pd.DataFrame, use_aoristic: bool = True, lang: str | None = None) -> pd.DataFrame:
+    """Hour × weekday matrix of (aoristic) incident counts.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+    use_aoristic : bool
+        Spread ranged events over their hours (default); otherwise use the hour
+        of ``occurred_from``.
+    lang : {"fr", "en"}, optional
+        Label the weekdays (rows) in this language; default: 0 = Monday … 6.
+
+    Returns
+    -------
+    DataFrame
+        7 rows (weekdays) × 24 columns (hours).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inc = pd.DataFrame({"occurred_from": pd.to_datetime(["2024-05-03 22:30"]), "occurred_to": [pd.NaT]})
+    >>> m = hour_weekday(inc, lang="en")
+    >>> m.shape, float(m.loc["Friday", 22])
+    ((7, 24), 1.0)
+    """
+    if use_aoristic and "occurred_to" in incidents.columns:
+        a = aoristic(incidents)
+        m = a.pivot_table(index="weekday", columns="hour", values="weight", aggfunc="sum", fill_value=0.0)
+    else:
+        ts = incidents["occurred_from"]
+        m = pd.crosstab(ts.dt.day_of_week, ts.dt.hour).astype("float64")
+    m = m.reindex(index=range(7), columns=range(24), fill_value=0.0)
+    if lang is not None:
+        m.index = list(WEEKDAYS_FR if lang == "fr" else WEEKDAYS_EN)
+    m.columns.name = "hour"
+    return m
+
+
+def shift_shares(incidents: pd.DataFrame, by: str | None = None, level: float = 0.95) -> pd.DataFrame:
+    """Share of incidents per shift (jour/soir/nuit) with Wilson intervals.
+
+    Incidents whose shift is unknown (ranges longer than a shift) are counted
+    in ``unknown`` and left out of the shares' denominator.
+
+    Returns
+    -------
+    DataFrame
+        ``[by], shift, count, share, share_low, share_high``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inc = pd.DataFrame({"shift": ["nuit", "nuit", "jour", None]})
+    >>> shift_shares(inc)[["shift", "count", "share"]].values.tolist()
+    [['jour', 1, 0.3333333333333333], ['soir', 0, 0.0], ['nuit', 2, 0.6666666666666666], ['unknown', 1, nan]]
+    """
+    from . import schema
+
+    keys = [by] if by else []
+    df = incidents[keys + ["shift"]].copy()
+    df["shift"] = df["shift"].fillna("unknown")
+    cats = [*schema.SHIFTS, "unknown"]
+    if keys:
+        tab = pd.crosstab(df[by], df["shift"]).reindex(columns=cats, fill_value=0)
+    else:
+        tab = df["shift"].value_counts().reindex(cats, fill_value=0).to_frame().T
+    known = tab[list(schema.SHIFTS)].sum(axis=1)
+    long = tab.stack().rename("count").reset_index()
+    if not keys:
+        long = long.drop(columns=long.columns[0])
+    long.columns = [*keys, "shift", "count"]
+    n = known.reindex(long[by]).to_numpy() if keys else np.full(len(long), float(known.iloc[0]))
+    mask = (long["shift"] != "unknown").to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        long["share"] = np.where(mask & (n > 0), long["count"] / n, np.nan)
+    lo, hi = stats.wilson_ci(long["count"].to_numpy(), n, level)
+    long["share_low"] = np.where(mask, lo, np.nan)
+    long["share_high"] = np.where(mask, hi, np.nan)
+    long["count"] = long["count"].astype("int64")
+    return long.reset_index(drop=True)
+
+
+def seasonality(incidents: pd.DataFrame, by: str | None = None, complete_years: bool = True) -> pd.DataFrame:
+    """Monthly seasonality: mean count per calendar month and its index (mean month = 1).
+
+    Parameters
+    ----------
+    incidents : DataFrame
+    by : str, optional
+        Grouping column (e.g. ``"family"``).
+    complete_years : bool
+        Use only years with all 12 months observed (partial years bias the index).
+
+    Returns
+    -------
+    DataFrame
+        ``[by], month (1–12), years, mean, index, mean_low, mean_high``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ts = pd.date_range("2023-01-01", "2024-12-31", freq="D")
+    >>> inc = pd.DataFrame({"occurred_from": ts.repeat(1 + (ts.month == 7).astype(int))})
+    >>> s = seasonality(inc)
+    >>> round(float(s.loc[s.month == 7, "index"].iloc[0]), 2)
+    1.88
+    """
+    ts = incidents["occurred_from"]
+    keys = [by] if by else []
+    df = pd.DataFrame({"year": ts.dt.year, "month": ts.dt.month})
+    for k in keys:
+        df[k] = incidents[k].to_numpy()
+    years = df.groupby("year")["month"].nunique()
+    use = years[years == 12].index if complete_years and (years == 12).any() else years.index
+    df = df[df["year"].isin(use)]
+    ny = len(use)
+    c = df.groupby(keys + ["year", "month"], observed=True).size()
+    levels = ([pd.Index(df[k].dropna().unique())] if keys else []) + [pd.Index(use), pd.Index(range(1, 13))]
+    c = c.reindex(pd.MultiIndex.from_product(levels, names=keys + ["year", "month"]), fill_value=0)
+    m = c.groupby(keys + ["month"]).agg(["sum", "mean"]).reset_index()
+    m = m.rename(columns={"mean": "mean", "sum": "total"})
+    grp_mean = m.groupby(keys)["mean"].transform("mean") if keys else m["mean"].mean()
+    m["index"] = m["mean"] / grp_mean
+    lo, hi = stats.poisson_ci(m["total"].to_numpy())
+    m["mean_low"] = lo / max(ny, 1)
+    m["mean_high"] = hi / max(ny, 1)
+    m["years"] = ny
+    return m[keys + ["month", "years", "mean", "index", "mean_low", "mean_high"]]
+
+
+# ----------------------------------------------------------------------------
+# Change
+# ----------------------------------------------------------------------------
+def change(
+    incidents: pd.DataFrame,
+    by: Sequence[str] = ("sector", "category"),
+    end: Any = None,
+    months: int = 12,
+    min_events: int = 10,
+    alpha: float = 0.05,
+    adjust: str | None = "fdr",
+) -> pd.DataFrame:
+    """Change of the last 12 months against the previous 12 and against the baseline.
+
+    For each group: events in the last ``months`` months (``last``), in the
+    ``months`` before (``previous``), and the mean per ``months`` window of all
+    complete earlier windows (``baseline_mean``, over ``baseline_windows``
+    windows, the previous one included). Each comparison gives a ratio and an
+    E-test p-value (Krishnamoorthy & Thomson, 2004); with ``adjust="fdr"`` the
+    labels use Benjamini–Hochberg q-values across all the groups tested, since
+    many sector × category tests are run at once. Never a bare percent change.
+
+    Labels: ``significant_rise``, ``significant_fall``, ``stable``, or
+    ``too_few`` when the two windows together hold fewer than ``min_events``.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+    by : sequence of str
+        Groups (e.g. ``("sector", "category")``, ``("family",)``).
+    end : timestamp, optional
+        End of the last window (exclusive); default: the first day of the month
+        after the last incident.
+    months : int
+    min_events : int
+    alpha : float
+    adjust : {"fdr", None}
+
+    Returns
+    -------
+    DataFrame
+        ``*by, last, previous, ratio, p_value, q_value, label, baseline_mean,
+        baseline_windows, ratio_baseline, p_baseline, q_baseline,
+        label_baseline, label_fr, label_en``; ``attrs["windows"]`` gives the dates.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inc = pd.DataFrame({"family": ["fraud_cyber"] * 90 + ["fraud_cyber"] * 30,
+    ...     "occurred_from": pd.to_datetime(["2025-06-01"] * 90 + ["2024-06-01"] * 30)})
+    >>> c = change(inc, by=("family",), end="2026-01-01")
+    >>> c[["last", "previous", "ratio", "label"]].values.tolist()
+    [[90, 30, 3.0, 'significant_rise']]
+    """
+    ts = incidents["occurred_from"]
+    if end is None:
+        last_ts = ts.max()
+        end_ts = (last_ts.normalize() + pd.offsets.MonthBegin(1)) if pd.notna(last_ts) else pd.Timestamp.now().normalize()
+    else:
+        end_ts = pd.Timestamp(end)
+    w1 = end_ts - pd.DateOffset(months=months)
+    w0 = w1 - pd.DateOffset(months=months)
+    first = ts.min()
+    # number of complete windows before w1 (the baseline, previous window included)
+    k = 0
+    while pd.notna(first) and end_ts - pd.DateOffset(months=months * (k + 2)) >= first.normalize() - pd.Timedelta(days=31):
+        k += 1
+    k = max(k, 1)
+    b0 = w1 - pd.DateOffset(months=months * k)
+    keys = list(by)
+    df = incidents[keys].copy()
+    win = np.full(len(df), "", dtype=object)
+    tv = ts.to_numpy()
+    win[(tv >= np.datetime64(w1)) & (tv < np.datetime64(end_ts))] = "last"
+    win[(tv >= np.datetime64(w0)) & (tv < np.datetime64(w1))] = "previous"
+    df["win"] = win
+    df["base"] = (tv >= np.datetime64(b0)) & (tv < np.datetime64(w1))
+    g_last = df[df["win"] == "last"].groupby(keys, observed=True).size()
+    g_prev = df[df["win"] == "previous"].groupby(keys, observed=True).size()
+    g_base = df[df["base"]].groupby(keys, observed=True).size()
+    idx = g_last.index.union(g_prev.index).union(g_base.index)
+    out = pd.DataFrame(
+        {"last": g_last.reindex(idx, fill_value=0), "previous": g_prev.reindex(idx, fill_value=0),
+         "baseline_total": g_base.reindex(idx, fill_value=0)}  # fmt: skip
+    ).astype("int64")
+    out["baseline_windows"] = k
+    out["baseline_mean"] = out["baseline_total"] / k
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["ratio"] = np.where(out["previous"] > 0, out["last"] / out["previous"], np.nan)
+        out["ratio_baseline"] = np.where(out["baseline_mean"] > 0, out["last"] / out["baseline_mean"], np.nan)
+    out["p_value"] = stats.e_tests(out["last"], out["previous"])
+    out["p_baseline"] = stats.e_tests(out["last"], out["baseline_total"], 1.0, float(k))
+    enough = (out["last"] + out["previous"]) >= min_events
+    enough_b = (out["last"] + out["baseline_mean"]) >= min_events
+    out["q_value"] = np.nan
+    out["q_baseline"] = np.nan
+    if adjust == "fdr":
+        out.loc[enough, "q_value"] = stats.bh_qvalues(out.loc[enough, "p_value"])
+        out.loc[enough_b, "q_baseline"] = stats.bh_qvalues(out.loc[enough_b, "p_baseline"])
+    else:
+        out["q_value"] = out["p_value"].where(enough)
+        out["q_baseline"] = out["p_baseline"].where(enough_b)
+
+    def lab(q, up, ok):
+        return np.where(~ok, "too_few", np.where(q < alpha, np.where(up, "significant_rise", "significant_fall"), "stable"))
+
+    out["label"] = lab(out["q_value"].to_numpy(), (out["last"] > out["previous"]).to_numpy(), enough.to_numpy())
+    out["label_baseline"] = lab(out["q_baseline"].to_numpy(), (out["last"] > out["baseline_mean"]).to_numpy(), enough_b.to_numpy())
+    out["label_fr"] = out["label"].map({k_: v[0] for k_, v in CHANGE_LABELS.items()})
+    out["label_en"] = out["label"].map({k_: v[1] for k_, v in CHANGE_LABELS.items()})
+    out = out.reset_index()
+    cols = keys + ["last", "previous", "ratio", "p_value", "q_value", "label", "baseline_mean", "baseline_windows",
+                   "ratio_baseline", "p_baseline", "q_baseline", "label_baseline", "label_fr", "label_en"]  # fmt: skip
+    out = out[cols]
+    out.attrs["windows"] = {
+        "last": (str(w1.date()), str(end_ts.date())),
+        "previous": (str(w0.date()), str(w1.date())),
+        "baseline": (str(b0.date()), str(w1.date())),
+        "adjust": adjust,
+        "alpha": alpha,
+        "min_events": min_events,
+    }
+    return out
+
+
+# ----------------------------------------------------------------------------
+# Grid, concentration
+# ----------------------------------------------------------------------------
+def make_grid(area: Any, cell_size: float = 200.0, crs: Any = None, clip: bool = True) -> pd.DataFrame:
+    """A regular square grid over the municipality, clipped to it.
+
+    Parameters
+    ----------
+    area : GeoDataFrame or shapely geometry
+        The municipality (e.g. the sectors; their union is used).
+    cell_size : float
+        Side of a cell in metres.
+    crs : CRS, optional
+        CRS of ``area`` when it is a bare geometry.
+    clip : bool
+        Clip cells to the municipality (Gi* is relative to the study area).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``cell_id, row, col, area_share, geometry``; ``attrs["grid"]`` holds
+        the origin and cell size used by :func:`grid_counts`.
+
+    Warns
+    -----
+    GridWarning
+        When the choice is degenerate: fewer than 30 cells (too coarse for a
+        local statistic), more than 250,000 cells, or cells smaller than 25 m
+        (below the positional accuracy of most exports).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
+    >>> len(g), g.attrs["grid"]["cell_size"]
+    (100, 100.0)
+    """
+    import geopandas as gpd
+    import shapely
+
+    if cell_size <= 0:
+        raise ValueError("cell_size must be positive (metres)")
+    if hasattr(area, "geometry"):
+        crs = area.crs
+        boundary = shapely.union_all(np.asarray(area.geometry.array))
+    else:
+        boundary = area
+    x0, y0, x1, y1 = boundary.bounds
+    ncol = max(int(np.ceil((x1 - x0) / cell_size)), 1)
+    nrow = max(int(np.ceil((y1 - y0) / cell_size)), 1)
+    if nrow * ncol > 4_000_000:
+        raise ValueError(f"a {cell_size} m grid over this area has {nrow * ncol:,} cells; choose a larger cell_size")
+    rr, cc = np.meshgrid(np.arange(nrow), np.arange(ncol), indexing="ij")
+    rr, cc = rr.ravel(), cc.ravel()
+    cells = shapely.box(x0 + cc * cell_size, y0 + rr * cell_size, x0 + (cc + 1) * cell_size, y0 + (rr + 1) * cell_size)
+    share = np.ones(len(cells))
+    if clip:
+        shapely.prepare(boundary)
+        inter = shapely.intersects(boundary, cells)
+        cells, rr, cc = cells[inter], rr[inter], cc[inter]
+        inside = shapely.contains_properly(boundary, cells)
+        geoms = cells.copy()
+        part = ~inside
+        if part.any():
+            geoms[part] = shapely.intersection(cells[part], boundary)
+        area_c = shapely.area(geoms)
+        keep = area_c > 0
+        cells, rr, cc, geoms, area_c = cells[keep], rr[keep], cc[keep], geoms[keep], area_c[keep]
+        share = area_c / cell_size**2
+        cells = geoms
+    ids = pd.Series(rr).astype("str").radd("r") + pd.Series(cc).astype("str").radd("c")
+    grid = gpd.GeoDataFrame({"cell_id": ids.to_numpy(), "row": rr, "col": cc, "area_share": share}, geometry=cells, crs=crs)
+    grid.attrs["grid"] = {"x0": float(x0), "y0": float(y0), "cell_size": float(cell_size), "nrow": nrow, "ncol": ncol}
+    n = len(grid)
+    if n < 30 or n > 250_000 or cell_size < 25:
+        warnings.warn(
+            f"degenerate grid: {n} cells of {cell_size:g} m (choose 30 to 250,000 cells of at least 25 m) / "
+            f"grille dégénérée : {n} cellules de {cell_size:g} m",
+            GridWarning,
+            stacklevel=2,
+        )
+    return grid
+
+
+def grid_counts(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
+    """Number of located incidents in each grid cell (arithmetic, no spatial join).
+
+    Returns
+    -------
+    Series
+        Aligned with ``grid``'s index (zeros included), named ``count``.
+
+    Examples
+    --------
+    >>> import shapely, geopandas as gpd
+    >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
+    >>> inc = gpd.GeoDataFrame(geometry=gpd.points_from_xy([50, 55, 950], [50, 60, 950]), crs="EPSG:32188")
+    >>> c = grid_counts(inc, g)
+    >>> int(c.sum()), int(c.max())
+    (3, 2)
+    """
+    p = grid.attrs["grid"]
+    loc = _located(incidents)
+    x, y = _xy(loc)
+    col = np.floor((x - p["x0"]) / p["cell_size"]).astype("int64")
+    row = np.floor((y - p["y0"]) / p["cell_size"]).astype("int64")
+    key = row * p["ncol"] + col
+    ok = (row >= 0) & (row < p["nrow"]) & (col >= 0) & (col < p["ncol"])
+    bc = np.bincount(key[ok], minlength=p["nrow"] * p["ncol"])
+    gkey = grid["row"].to_numpy() * p["ncol"] + grid["col"].to_numpy()
+    return pd.Series(bc[gkey], index=grid.index, name="count")
+
+
+def place_counts(
+    incidents: pd.DataFrame,
+    unit: str = "grid",
+    grid: pd.DataFrame | None = None,
+    cell_size: float = 200.0,
+    area: Any = None,
+) -> pd.Series:
+    """Incidents per place: grid cells (zeros included) or exact locations.
+
+    ``unit="location"`` counts distinct positions (rounded to the metre); only
+    places with at least one incident are known then, so the generalised Gini
+    is the fairer summary.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> inc = gpd.GeoDataFrame(geometry=gpd.points_from_xy([0, 0, 5], [0, 0, 5]), crs="EPSG:32188")
+    >>> place_counts(inc, unit="location").tolist()
+    [2, 1]
+    """
+    if unit == "grid":
+        if grid is None:
+            if area is None:
+                raise ValueError("place_counts(unit='grid') needs a grid or an area")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", GridWarning)
+                grid = make_grid(area, cell_size)
+        return grid_counts(incidents, grid)
+    if unit == "location":
+        x, y = _xy(_located(incidents))
+        key = pd.DataFrame({"x": np.round(x), "y": np.round(y)})
+        return key.groupby(["x", "y"]).size().sort_values(ascending=False, kind="stable").rename("count").reset_index(drop=True)
+    raise ValueError("unit must be 'grid' or 'location'")
+
+
+def concentration(place_count: pd.Series | np.ndarray) -> dict[str, float]:
+    """Concentration summary of incidents over places.
+
+    Returns
+    -------
+    dict
+        ``places``, ``incidents``, ``gini``, ``generalised_gini`` and
+        ``places_with_incidents``.
+
+    Examples
+    --------
+    >>> concentration([10, 8, 2] + [0] * 7)["gini"]
+    0.78
+    """
+    x = np.asarray(place_count, dtype="float64")
+    return {
+        "places": int(len(x)),
+        "places_with_incidents": int((x > 0).sum()),
+        "incidents": int(x.sum()),
+        "gini": round(stats.gini(x), 4),
+        "generalised_gini": round(stats.generalised_gini(x), 4),
+    }
+
+
+def concentration_table(
+    place_count: pd.Series | np.ndarray,
+    incident_shares: Sequence[float] = (0.25, 0.5, 0.8),
+    place_shares: Sequence[float] = (0.01, 0.05, 0.10, 0.20),
+    lang: str = "fr",
+) -> pd.DataFrame:
+    """The "80/20" table: which share of places holds which share of incidents.
+
+    Returns
+    -------
+    DataFrame
+        ``share_places, share_incidents, text`` (e.g. "5 % des lieux
+        concentrent 48 % des incidents").
+
+    Examples
+    --------
+    >>> t = concentration_table([50, 30, 10, 5, 5] + [0] * 5, incident_shares=(0.8,), place_shares=(0.1,), lang="en")
+    >>> t["text"].tolist()
+    ['20% of places hold 80% of incidents', '10% of places hold 50% of incidents']
+    """
+    x = np.sort(np.asarray(place_count, dtype="float64"))[::-1]
+    n, total = len(x), x.sum()
+    rows = []
+    if n and total > 0:
+        cum = np.cumsum(x) / total
+        for s in incident_shares:
+            k = int(np.searchsorted(cum, s - 1e-12) + 1)
+            rows.append((k / n, float(cum[k - 1])))
+        for s in place_shares:
+            k = max(int(np.floor(s * n)), 1)
+            rows.append((k / n, float(cum[k - 1])))
+    out = pd.DataFrame(rows, columns=["share_places", "share_incidents"])
+
+    def txt(p, i):
+        if lang == "fr":
+            return f"{p * 100:.0f} % des lieux concentrent {i * 100:.0f} % des incidents"
+        return f"{p * 100:.0f}% of places hold {i * 100:.0f}% of incidents"
+
+    out["text"] = [txt(p, i) for p, i in zip(out["share_places"], out["share_incidents"], strict=True)]
+    return out
+
+
+def repeat_locations(
+    incidents: pd.DataFrame,
+    top: int = 20,
+    min_count: int = 3,
+    places: pd.DataFrame | None = None,
+    facility_distance: float = 50.0,
+) -> pd.DataFrame:
+    """The top repeat locations (risky places).
+
+    Positions are grouped to the metre. With ``places`` (bars, parking lots …)
+    each location is named after the nearest facility within
+    ``facility_distance`` metres.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``count, categories, top_category, sector, first, last, facility,
+        facility_kind, geometry``, sorted by decreasing count.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> inc = gpd.GeoDataFrame({"category": ["theft"] * 3 + ["mischief"], "sector": ["A"] * 4,
+    ...     "occurred_from": pd.to_datetime(["2024-01-01"] * 4)},
+    ...     geometry=gpd.points_from_xy([0, 0, 0, 9], [0, 0, 0, 9]), crs="EPSG:32188")
+    >>> repeat_locations(inc, min_count=2)[["count", "top_category"]].values.tolist()
+    [[3, 'theft']]
+    """
+    import geopandas as gpd
+    import shapely
+
+    loc = _located(incidents)
+    x, y = _xy(loc)
+    df = pd.DataFrame(
+        {"x": np.round(x), "y": np.round(y), "category": loc["category"].to_numpy(), "sector": loc["sector"].to_numpy(),
+         "t": loc["occurred_from"].to_numpy()}  # fmt: skip
+    )
+    g = df.groupby(["x", "y"])
+    agg = g.agg(count=("category", "size"), categories=("category", "nunique"), sector=("sector", "first"),
+                first=("t", "min"), last=("t", "max"))  # fmt: skip
+    agg = agg[agg["count"] >= min_count]
+    if len(agg):
+        topcat = df.merge(agg.reset_index()[["x", "y"]], on=["x", "y"]).groupby(["x", "y"])["category"].agg(lambda s: s.value_counts().index[0])
+        agg["top_category"] = topcat.reindex(agg.index)
+    else:
+        agg["top_category"] = pd.Series(dtype="str")
+    agg = agg.sort_values(["count", "categories"], ascending=[False, False], kind="stable").head(top).reset_index()
+    out = gpd.GeoDataFrame(agg, geometry=gpd.points_from_xy(agg["x"], agg["y"]), crs=incidents.crs).drop(columns=["x", "y"])
+    out["facility"] = None
+    out["facility_kind"] = None
+    if places is not None and len(places) and len(out):
+        tree = shapely.STRtree(np.asarray(places.geometry.array))
+        i, j = tree.query_nearest(np.asarray(out.geometry.array), max_distance=facility_distance, all_matches=False)
+        out.loc[out.index[i], "facility"] = places["name"].to_numpy()[j]
+        out.loc[out.index[i], "facility_kind"] = places["kind"].to_numpy()[j]
+    return out
+
+
+# ----------------------------------------------------------------------------
+# Hot spots
+# ----------------------------------------------------------------------------
+HOT_CLASSES = ("hot_99", "hot_95", "hot_90", "not_significant", "cold_90", "cold_95", "cold_99")
+
+
+def _grid_weights(grid: pd.DataFrame, neighbourhood: str = "queen"):
+    """libpysal binary weights between grid cells sharing an edge (rook) or a corner (queen)."""
+    import libpysal
+
+    p = grid.attrs["grid"]
+    rows = grid["row"].to_numpy()
+    cols = grid["col"].to_numpy()
+    key = rows * p["ncol"] + cols
+    pos = pd.Series(np.arange(len(grid)), index=key)
+    offsets = [(-1, 0), (1, 0), (0, -1), (0, 1)]
+    if neighbourhood == "queen":
+        offsets += [(-1, -1), (-1, 1), (1, -1), (1, 1)]
+    elif neighbourhood != "rook":
+        raise ValueError("neighbourhood must be 'queen' or 'rook'")
+    src, dst = [], []
+    for dr, dc in offsets:
+        r2, c2 = rows + dr, cols + dc
+        ok = (r2 >= 0) & (r2 < p["nrow"]) & (c2 >= 0) & (c2 < p["ncol"])
+        k2 = r2 * p["ncol"] + c2
+        j = pos.reindex(k2[ok]).to_numpy()
+        has = ~np.isnan(j)
+        src.append(np.flatnonzero(ok)[has])
+        dst.append(j[has].astype("int64"))
+    s = np.concatenate(src)
+    d = np.concatenate(dst)
+    neighbors: dict[int, list[int]] = {i: [] for i in range(len(grid))}
+    order = np.argsort(s, kind="stable")
+    s, d = s[order], d[order]
+    splits = np.searchsorted(s, np.arange(len(grid) + 1))
+    for i in range(len(grid)):
+        neighbors[i] = d[splits[i] : splits[i + 1]].tolist()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # islands (cells cut off by the clip) are expected
+        return libpysal.weights.W(neighbors, silence_warnings=True)
+
+
+def hot_spots(
+    incidents: pd.DataFrame,
+    area: Any = None,
+    grid: pd.DataFrame | None = None,
+    cell_size: float = 200.0,
+    neighbourhood: str = "queen",
+    permutations: int = 0,
+    fdr: bool = True,
+    seed: int = 12345,
+) -> pd.DataFrame:
+    """Getis–Ord Gi* hot and cold spots on a grid clipped to the municipality.
+
+    Counts of located incidents per cell; Gi* (esda ``G_Local``, ``star=True``,
+    binary weights ``transform="B"``) over the cell and its neighbours. Cells are
+    classed hot/cold at 90/95/99 % from two-sided p-values (normal
+    approximation, or ``permutations`` conditional permutations), corrected
+    for multiple testing with the Benjamini–Hochberg false-discovery rate when
+    ``fdr`` is true.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+    area : GeoDataFrame or geometry
+        The municipality (to build the grid), unless ``grid`` is given.
+    grid : GeoDataFrame, optional
+        From :func:`make_grid`.
+    cell_size : float
+        Metres (when the grid is built here).
+    neighbourhood : {"queen", "rook"}
+    permutations : int
+        0 for the analytic (normal) p-values.
+    fdr : bool
+    seed : int
+
+    Returns
+    -------
+    GeoDataFrame
+        The grid with ``count, gi_z, p_value, q_value, hot_class``;
+        ``attrs["parameters"]`` states every parameter used.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np, shapely
+    >>> rng = np.random.default_rng(0)
+    >>> x = np.r_[rng.uniform(0, 2000, 200), rng.normal(500, 40, 150)]
+    >>> y = np.r_[rng.uniform(0, 2000, 200), rng.normal(500, 40, 150)]
+    >>> inc = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs="EPSG:32188")
+    >>> hs = hot_spots(inc, area=shapely.box(0, 0, 2000, 2000), cell_size=200)
+    >>> hs.loc[hs["count"].idxmax(), "hot_class"].startswith("hot"), hs.attrs["parameters"]["cell_size_m"]
+    (True, 200.0)
+    """
+    import esda
+    from scipy.stats import norm
+
+    if grid is None:
+        if area is None:
+            raise ValueError("hot_spots needs an area or a grid")
+        if hasattr(area, "crs") and area.crs is not None and incidents.crs is not None and area.crs != incidents.crs:
+            raise ValueError("area and incidents must share the same CRS")
+        grid = make_grid(area, cell_size, crs=getattr(incidents, "crs", None))
+    out = grid.copy()
+    y = grid_counts(incidents, grid).to_numpy().astype("float64")
+    out["count"] = y.astype("int64")
+    w = _grid_weights(grid, neighbourhood)
+    if y.sum() == 0 or len(y) < 3:
+        out["gi_z"] = np.nan
+        out["p_value"] = np.nan
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            g = esda.G_Local(y, w, transform="B", star=True, permutations=permutations, seed=seed)
+        z = np.asarray(g.Zs, dtype="float64")
+        out["gi_z"] = z
+        if permutations:
+            # esda's pseudo p-value is one-sided towards the observed tail: double it
+            out["p_value"] = np.clip(2 * np.asarray(g.p_sim, dtype="float64"), 0, 1)
+        else:
+            out["p_value"] = 2 * norm.sf(np.abs(z))
+    out["q_value"] = stats.bh_qvalues(out["p_value"]) if fdr else out["p_value"]
+    q = out["q_value"].to_numpy()
+    z = out["gi_z"].to_numpy()
+    cls = np.full(len(out), "not_significant", dtype=object)
+    for lvl, tag in ((0.10, "90"), (0.05, "95"), (0.01, "99")):
+        sig = np.nan_to_num(q, nan=1.0) < lvl
+        cls[sig & (z > 0)] = f"hot_{tag}"
+        cls[sig & (z < 0)] = f"cold_{tag}"
+    out["hot_class"] = cls
+    out.attrs["parameters"] = {
+        "method": "Getis-Ord Gi* (esda.G_Local, star=True, transform='B')",
+        "cell_size_m": float(grid.attrs["grid"]["cell_size"]),
+        "cells": int(len(out)),
+        "neighbourhood": neighbourhood,
+        "p_values": f"{permutations} permutations" if permutations else "normal approximation, two-sided",
+        "multiple_testing": "Benjamini-Hochberg FDR" if fdr else "none",
+        "incidents_located": int(y.sum()),
+        "seed": seed,
+    }
+    return out
+
+
+def hot_spot_parameters_text(hs: pd.DataFrame, lang: str = "fr") -> str:
+    """The parameters of a hot-spot analysis as a sentence (for maps and reports).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> inc = gpd.GeoDataFrame(geometry=gpd.points_from_xy([10], [10]), crs="EPSG:32188")
+    >>> import warnings; warnings.simplefilter("ignore")
+    >>> hot_spot_parameters_text(hot_spots(inc, area=shapely.box(0, 0, 1000, 1000), cell_size=100), "en")[:33]
+    'Getis–Ord Gi*, 100 m cells (100 c'
+    """
+    p = hs.attrs.get("parameters", {})
+    if lang == "fr":
+        return (
+            f"Getis–Ord Gi*, cellules de {p.get('cell_size_m', 0):g} m ({p.get('cells', 0)} cellules), voisinage "
+            f"{'reine' if p.get('neighbourhood') == 'queen' else 'tour'}, p bilatérales "
+            f"({'permutations' if 'perm' in str(p.get('p_values')) else 'approximation normale'}), "
+            f"correction {'FDR de Benjamini–Hochberg' if 'FDR' in str(p.get('multiple_testing')) else 'aucune'}."
+        )
+    return (
+        f"Getis–Ord Gi*, {p.get('cell_size_m', 0):g} m cells ({p.get('cells', 0)} cells), {p.get('neighbourhood')} "
+        f"neighbourhood, two-sided p-values ({p.get('p_values')}), {p.get('multiple_testing')} correction."
+    )
+
+
+def kde_surface(incidents: pd.DataFrame, grid: pd.DataFrame, bandwidth: float = 300.0) -> pd.Series:
+    """Kernel density (quartic kernel) of located incidents on a grid, per km².
+
+    The counts are put on the full raster and convolved with a quartic
+    (biweight) kernel of radius ``bandwidth`` metres (FFT), then read back at
+    the grid's cells. Edge effects are not corrected.
+
+    Returns
+    -------
+    Series
+        Density (incidents per km²), aligned with ``grid``.
+
+    Examples
+    --------
+    >>> import shapely, geopandas as gpd
+    >>> import warnings; warnings.simplefilter("ignore")
+    >>> g = make_grid(shapely.box(0, 0, 2000, 2000), cell_size=100, crs="EPSG:32188")
+    >>> inc = gpd.GeoDataFrame(geometry=gpd.points_from_xy([1050] * 10, [1050] * 10), crs="EPSG:32188")
+    >>> d = kde_surface(inc, g, bandwidth=300)
+    >>> round(float(d.sum() * 0.01), 1)   # cells of 0.01 km²: the mass is the 10 incidents
+    10.0
+    """
+    from scipy.signal import fftconvolve
+
+    p = grid.attrs["grid"]
+    cs = p["cell_size"]
+    loc = _located(incidents)
+    x, y = _xy(loc)
+    col = np.floor((x - p["x0"]) / cs).astype("int64")
+    row = np.floor((y - p["y0"]) / cs).astype("int64")
+    ok = (row >= 0) & (row < p["nrow"]) & (col >= 0) & (col < p["ncol"])
+    raster = np.zeros((p["nrow"], p["ncol"]))
+    np.add.at(raster, (row[ok], col[ok]), 1.0)
+    r = int(np.ceil(bandwidth / cs))
+    yy, xx = np.mgrid[-r : r + 1, -r : r + 1] * cs
+    d2 = (xx**2 + yy**2) / bandwidth**2
+    k = np.where(d2 < 1, (1 - d2) ** 2, 0.0)
+    if k.sum() == 0:
+        k[r, r] = 1.0
+    k = k / k.sum()
+    dens = fftconvolve(raster, k, mode="same")
+    dens = np.clip(dens, 0, None) / (cs * cs / 1e6)
+    return pd.Series(dens[grid["row"].to_numpy(), grid["col"].to_numpy()], index=grid.index, name="density_km2")
+
+
+# ----------------------------------------------------------------------------
+# Near repeat (Knox)
+# ----------------------------------------------------------------------------
+def knox_test(
+    incidents: pd.DataFrame,
+    distance_bands: Sequence[float] = (0, 100, 200, 400, 800),
+    time_bands: Sequence[float] = (0, 7, 14, 28, 56),
+    permutations: int = 99,
+    seed: int = 0,
+    max_events: int = 20_000,
+) -> pd.DataFrame:
+    """Knox test of near-repeat victimisation over distance × time bands.
+
+    Every pair of located events is counted in the band of its distance (metres)
+    and time gap (days, between the midpoints of the events' time ranges).
+    Expected counts come from ``permutations`` random permutations of the event
+    times over the event places (seeded). Knox ratio = observed / mean of the
+    permutations; p = (number of permutations ≥ observed + 1) / (permutations + 1).
+
+    **Band-edge convention**: bands are closed on the right, ``(lo, hi]``, and the
+    first band also includes its lower edge, ``[0, hi]``: two events 100 m apart
+    fall in the 0–100 m band, not the 100–200 m one; two events on the same day
+    fall in the first time band. Pairs farther than the last edge are not counted.
+
+    Pairs are found with a k-d tree (only pairs within the largest distance are
+    ever formed); above ``max_events`` located events a seeded random sample of
+    ``max_events`` is used (said in ``attrs["parameters"]``).
+
+    Returns
+    -------
+    DataFrame
+        ``distance_band, time_band, d_low, d_high, t_low, t_high, observed,
+        expected, ratio, p_value``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> inc = gpd.GeoDataFrame({"occurred_from": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-06-01"]),
+    ...     "occurred_to": pd.NaT}, geometry=gpd.points_from_xy([0, 100, 50], [0, 0, 0]), crs="EPSG:32188")
+    >>> k = knox_test(inc, distance_bands=(0, 100, 200), time_bands=(0, 7, 365), permutations=9)
+    >>> k.loc[(k.distance_band == "0–100") & (k.time_band == "0–7"), "observed"].item()
+    1
+    """
+    from scipy.spatial import cKDTree
+
+    de = np.asarray(distance_bands, dtype="float64")
+    te = np.asarray(time_bands, dtype="float64")
+    if len(de) < 2 or len(te) < 2 or np.any(np.diff(de) <= 0) or np.any(np.diff(te) <= 0):
+        raise ValueError("bands need at least two strictly increasing edges")
+    loc = _located(incidents)
+    rng = np.random.default_rng(seed)
+    n_all = len(loc)
+    if n_all > max_events:
+        loc = loc.iloc[np.sort(rng.choice(n_all, max_events, replace=False))]
+    x, y = _xy(loc)
+    t0 = loc["occurred_from"].to_numpy(dtype="datetime64[us]").astype("int64")
+    t1 = loc["occurred_to"].to_numpy(dtype="datetime64[us]") if "occurred_to" in loc.columns else np.full(len(loc), np.datetime64("NaT"), "datetime64[us]")
+    t1 = np.where(np.isnat(t1), t0, t1.astype("int64"))
+    t = (t0 + (t1 - t0) / 2) / 86_400e6
+    tree = cKDTree(np.c_[x, y])
+    pairs = tree.query_pairs(r=float(de[-1]), output_type="ndarray")
+    nd, nt = len(de) - 1, len(te) - 1
+    if len(pairs) == 0:
+        obs = np.zeros((nd, nt), dtype="int64")
+        perm_counts = np.zeros((permutations, nd, nt), dtype="int64")
+    else:
+        i, j = pairs[:, 0], pairs[:, 1]
+        d = np.hypot(x[i] - x[j], y[i] - y[j])
+        db = _band(d, de)
+
+        def table(tt: np.ndarray) -> np.ndarray:
+            dt = np.abs(tt[i] - tt[j])
+            tb = _band(dt, te)
+            ok = (db >= 0) & (tb >= 0)
+            return np.bincount(db[ok] * nt + tb[ok], minlength=nd * nt).reshape(nd, nt)
+
+        obs = table(t)
+        perm_counts = np.stack([table(rng.permutation(t)) for _ in range(permutations)]) if permutations else np.zeros((0, nd, nt))
+    expected = perm_counts.mean(axis=0) if permutations else np.full((nd, nt), np.nan)
+    ge = (perm_counts >= obs[None]).sum(axis=0) if permutations else np.zeros((nd, nt))
+    p = (ge + 1) / (permutations + 1) if permutations else np.full((nd, nt), np.nan)
+    rows = []
+    for a in range(nd):
+        for b in range(nt):
+            rows.append(
+                {
+                    "distance_band": f"{de[a]:g}–{de[a + 1]:g}",
+                    "time_band": f"{te[b]:g}–{te[b + 1]:g}",
+                    "d_low": de[a], "d_high": de[a + 1], "t_low": te[b], "t_high": te[b + 1],
+                    "observed": int(obs[a, b]),
+                    "expected": float(expected[a, b]),
+                    "ratio": float(obs[a, b] / expected[a, b]) if expected[a, b] > 0 else np.nan,
+                    "p_value": float(p[a, b]),
+                }  # fmt: skip
+            )
+    out = pd.DataFrame(rows)
+    out.attrs["parameters"] = {
+        "events": int(len(loc)),
+        "events_located_total": int(n_all),
+        "sampled": bool(n_all > max_events),
+        "permutations": int(permutations),
+        "seed": seed,
+        "pairs_within_max_distance": int(len(pairs)),
+        "band_convention": "(lo, hi], first band [0, hi]",
+        "time": "days between the midpoints of the events' time ranges",
+    }
+    return out
+
+
+def _band(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Band index of each value under the (lo, hi] convention, first band [0, hi]; -1 outside."""
+    k = np.searchsorted(edges, values, side="left") - 1
+    k = np.where(values == edges[0], 0, k)
+    k = np.where((values < edges[0]) | (values > edges[-1]), -1, k)
+    return k.astype("int64")
+
+
+# ----------------------------------------------------------------------------
+# Citizens' perception
+# ----------------------------------------------------------------------------
+def perception(survey: pd.DataFrame, sectors: pd.DataFrame | None = None, level: float = 0.95,
+               unsafe_at_most: float = 2.0) -> pd.DataFrame:  # fmt: skip
+    """Feeling of safety and concerns per sector, with confidence intervals.
+
+    Per sector (and ``"*"`` for the municipality): number of respondents,
+    weighted mean feeling of safety by day and by night (1 = very unsafe … 5 =
+    very safe) with t intervals, the share feeling unsafe at night (score ≤
+    ``unsafe_at_most``) and the share naming each concern, with Wilson
+    intervals (on the Kish effective sample size when weights vary).
+
+    Returns
+    -------
+    DataFrame
+        ``sector, respondents, safety_day, safety_day_low, safety_day_high,
+        safety_night, …, unsafe_night, unsafe_night_low, unsafe_night_high,
+        concern_<code>, concern_<code>_low, concern_<code>_high`` for each concern.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"sector": ["A"] * 4, "safety_day": [5, 4, 4, 5], "safety_night": [2, 1, 3, 4],
+    ...                   "concerns": [("burglary",), ("burglary", "traffic"), (), ("traffic",)], "weight": 1.0})
+    >>> p = perception(s)
+    >>> r = p.set_index("sector").loc["A"]
+    >>> int(r["respondents"]), float(r["safety_night"]), float(r["concern_burglary"])
+    (4, 2.5, 0.5)
+    """
+    from . import schema
+
+    s = survey.copy()
+    if "weight" not in s.columns:
+        s["weight"] = 1.0
+    groups = [(sid, s[s["sector"] == sid]) for sid in (sectors["sector_id"] if sectors is not None else sorted(s["sector"].dropna().unique()))]
+    groups.append(("*", s))
+    conc_codes = list(schema.CONCERNS)
+    rows = []
+    for sid, g in groups:
+        w = g["weight"].to_numpy(dtype="float64")
+        rec: dict[str, Any] = {"sector": sid, "respondents": int(len(g))}
+        for col in ("safety_day", "safety_night"):
+            m, lo, hi, _ = stats.weighted_mean_ci(g[col].to_numpy(dtype="float64"), w, level)
+            rec[col], rec[f"{col}_low"], rec[f"{col}_high"] = m, lo, hi
+        n_eff = (w.sum() ** 2 / (w**2).sum()) if len(w) and (w**2).sum() > 0 else 0.0
+        night = g["safety_night"].to_numpy(dtype="float64")
+        okn = np.isfinite(night)
+        share = float(np.sum(w[okn] * (night[okn] <= unsafe_at_most)) / np.sum(w[okn])) if okn.any() else np.nan
+        lo, hi = stats.wilson_ci(share * n_eff, n_eff, level) if okn.any() else (np.nan, np.nan)
+        rec["unsafe_night"], rec["unsafe_night_low"], rec["unsafe_night_high"] = share, float(lo), float(hi)
+        cl = g["concerns"].tolist()
+        for c in conc_codes:
+            has = np.array([c in t for t in cl], dtype=bool)
+            sh = float(np.sum(w * has) / np.sum(w)) if len(w) else np.nan
+            lo, hi = stats.wilson_ci(sh * n_eff, n_eff, level) if len(w) else (np.nan, np.nan)
+            rec[f"concern_{c}"], rec[f"concern_{c}_low"], rec[f"concern_{c}_high"] = sh, float(lo), float(hi)
+        rows.append(rec)
+    return pd.DataFrame(rows)
+
+
+def perception_gap(
+    survey: pd.DataFrame,
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    concern: str = "unsafe_night",
+    min_gap: int | None = None,
+    weights: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The perception gap: concern rank against recorded-crime rank, per sector.
+
+    Sectors are ranked (1 = highest) on recorded crime per 1,000 residents
+    (severity-weighted when ``weights`` is given) and on citizens' concern
+    (``concern``: by default the share feeling unsafe at night; any column of
+    :func:`perception` works). ``gap = crime_rank − concern_rank``: positive when
+    people worry more than recorded crime would suggest, negative when they
+    worry less. A sector is flagged when ``|gap| ≥ min_gap`` (default: a third
+    of the number of sectors, at least 2) — a finding to discuss, not a verdict.
+
+    Returns
+    -------
+    DataFrame
+        ``sector, name, crime_rate, crime_rank, concern, concern_low,
+        concern_high, concern_rank, gap, flag`` (``more_fear`` / ``less_fear`` /
+        ``""``), sorted by decreasing gap; ``attrs["gap_sector"]`` is the sector
+        with the largest positive gap.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> sec = gpd.GeoDataFrame({"sector_id": list("ABC"), "name": list("ABC"), "population": [1000.0] * 3},
+    ...                        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(3)])
+    >>> inc = pd.DataFrame({"sector": ["A"] * 30 + ["B"] * 20 + ["C"] * 2, "category": "theft"})
+    >>> sv = pd.DataFrame({"sector": list("AABBCC"), "safety_night": [4, 4, 3, 3, 1, 2], "safety_day": 4,
+    ...                    "concerns": [()] * 6, "weight": 1.0})
+    >>> g = perception_gap(sv, inc, sec, min_gap=2)
+    >>> r = g.iloc[0]
+    >>> g.attrs["gap_sector"], int(r["crime_rank"]), int(r["concern_rank"]), int(r["gap"]), r["flag"]
+    ('C', 3, 1, 2, 'more_fear')
+    """
+    sec = pd.DataFrame(sectors[["sector_id", "name", "population"]]).rename(columns={"sector_id": "sector"})
+    if weights is not None:
+        w = incidents["category"].map(weights["weight"]).astype("float64").fillna(0.0)
+    else:
+        w = pd.Series(1.0, index=incidents.index)
+    crime = w.groupby(incidents["sector"].to_numpy()).sum()
+    sec["crime_rate"] = sec["sector"].map(crime).fillna(0.0) / sec["population"] * 1000
+    p = perception(survey, sectors).set_index("sector")
+    sec["concern"] = sec["sector"].map(p[concern])
+    sec["concern_low"] = sec["sector"].map(p.get(f"{concern}_low", pd.Series(dtype="float64")))
+    sec["concern_high"] = sec["sector"].map(p.get(f"{concern}_high", pd.Series(dtype="float64")))
+    sec["respondents"] = sec["sector"].map(p["respondents"]).fillna(0).astype("int64")
+    ok = sec["crime_rate"].notna() & sec["concern"].notna()
+    sec["crime_rank"] = sec.loc[ok, "crime_rate"].rank(ascending=False, method="min").astype("Int64")
+    sec["concern_rank"] = sec.loc[ok, "concern"].rank(ascending=False, method="min").astype("Int64")
+    sec["gap"] = (sec["crime_rank"] - sec["concern_rank"]).astype("Int64")
+    k = min_gap if min_gap is not None else max(2, int(np.ceil(ok.sum() / 3)))
+    flag = np.where(sec["gap"].fillna(0) >= k, "more_fear", np.where(sec["gap"].fillna(0) <= -k, "less_fear", ""))
+    sec["flag"] = flag
+    out = sec.sort_values("gap", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+    pos = out[out["flag"] == "more_fear"]
+    out.attrs["gap_sector"] = pos.iloc[0]["sector"] if len(pos) else None
+    out.attrs["concern"] = concern
+    out.attrs["min_gap"] = k
+    return out
+
+
+__all__ = [
+    "counts", "rates", "severity_index", "aoristic", "hour_weekday", "shift_shares", "seasonality", "change",
+    "make_grid", "grid_counts", "place_counts", "concentration", "concentration_table", "repeat_locations",
+    "hot_spots", "hot_spot_parameters_text", "kde_surface", "knox_test", "perception", "perception_gap",
+    "GridWarning", "HOT_CLASSES",
+]  # fmt: skip
+
