@@ -29,6 +29,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "family.traffic": ("Circulation", "Traffic"),
     "family.fraud_cyber": ("Fraude et cybercriminalité", "Fraud and cybercrime"),
     "family.other": ("Autres", "Other"),
+    "family_short.property": ("Crimes contre les biens", "Property crime"),
+    "family_short.violent": ("Violence", "Violence"),
+    "family_short.disorder": ("Désordre", "Disorder"),
+    "family_short.traffic": ("Circulation", "Traffic"),
+    "family_short.fraud_cyber": ("Fraude et cybercriminalité", "Fraud and cybercrime"),
+    "family_short.other": ("Autres", "Other"),
     # --- pillars ------------------------------------------------------------
     "pillar.rapprochement": ("Rapprochement", "Closeness to citizens"),
     "pillar.partenariat": ("Partenariat", "Partnership"),

@@ -40,7 +40,7 @@ True
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -1339,10 +1339,992 @@ def perception_gap(
     return out
 
 
-__all__ = [
-    "counts", "rates", "severity_index", "aoristic", "hour_weekday", "shift_shares", "seasonality", "change",
-    "make_grid", "grid_counts", "place_counts", "concentration", "concentration_table", "repeat_locations",
-    "hot_spots", "hot_spot_parameters_text", "kde_surface", "knox_test", "perception", "perception_gap",
-    "GridWarning", "HOT_CLASSES",
-]  # fmt: skip
 
+
+# ----------------------------------------------------------------------------
+# Problems
+# ----------------------------------------------------------------------------
+WEEKEND_START = (4, 18)  # Friday 18:00
+WEEKEND_END = (0, 6)  # Monday 06:00
+SARA_STAGES = ("scanning", "analysis", "response", "assessment")
+EDITABLE_FIELDS = (
+    "title_fr", "title_en", "sara_stage", "excluded", "vulnerability", "notes",
+    "cheers_community", "cheers_harm", "cheers_expectation", "cheers_events", "cheers_recurring", "cheers_similarity",
+)  # fmt: skip
+"""Register fields the analyst may edit; reloading keeps them."""
+
+DEFAULT_PRIORITY_WEIGHTS: dict[str, float] = {
+    "rate": 0.25,
+    "severity": 0.25,
+    "trend": 0.15,
+    "hotspot": 0.15,
+    "concern": 0.15,
+    "vulnerability": 0.05,
+}
+"""Default weights of the priority score (they need not sum to 1; the score divides by
+the sum of the weights of the components available for each problem)."""
+
+PRIORITY_COMPONENTS = tuple(DEFAULT_PRIORITY_WEIGHTS)
+
+_PART_LABELS = {
+    "weekend": ("en fin de semaine", "at weekends"),
+    "weekdays": ("en semaine", "on weekdays"),
+    "all_week": ("toute la semaine", "all week"),
+}
+_SHIFT_PHRASES = {
+    "jour": ("le jour", "by day"),
+    "soir": ("le soir", "in the evening"),
+    "nuit": ("la nuit", "at night"),
+    "mixed": ("à toute heure", "at all hours"),
+}
+
+
+def weekend_mask(weekday: np.ndarray, hour: np.ndarray) -> np.ndarray:
+    """True for Friday 18:00 → Monday 06:00 (the weekend, 60 of the week's 168 hours).
+
+    Examples
+    --------
+    >>> weekend_mask(np.array([4, 4, 5, 0, 0]), np.array([17, 22, 12, 5, 6])).tolist()
+    [False, True, True, True, False]
+    """
+    wd, h = np.asarray(weekday), np.asarray(hour)
+    return ((wd == 4) & (h >= 18)) | (wd == 5) | (wd == 6) | ((wd == 0) & (h < 6))
+
+
+def time_signature(incidents: pd.DataFrame) -> dict[str, Any]:
+    """The time signature of a set of incidents (aoristic).
+
+    Returns
+    -------
+    dict
+        ``dominant_shift`` (``jour``/``soir``/``nuit``, or ``mixed`` when no
+        shift holds half the weight), ``shift_share``, ``week_part``
+        (``weekend`` when ≥ 60 % of the weight falls Friday 18:00 → Monday
+        06:00, ``weekdays`` when ≤ 20 %, else ``all_week``), ``weekend_share``,
+        ``peak_hours`` (the smallest set of consecutive hours holding half the
+        weight, e.g. ``"22–03"``) and ``peak_days`` (weekday numbers holding
+        most weight).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ts = pd.to_datetime(["2024-05-03 23:00", "2024-05-04 01:00", "2024-05-11 00:30", "2024-05-10 22:40"])
+    >>> s = time_signature(pd.DataFrame({"occurred_from": ts, "occurred_to": pd.NaT}))
+    >>> s["dominant_shift"], s["week_part"], s["peak_hours"]
+    ('nuit', 'weekend', '22–01')
+    """
+    a = aoristic(incidents)
+    if a.empty:
+        return {"dominant_shift": "mixed", "shift_share": np.nan, "week_part": "all_week", "weekend_share": np.nan,
+                "peak_hours": "", "peak_days": ()}  # fmt: skip
+    w = a["weight"].to_numpy()
+    total = w.sum()
+    hour = a["hour"].to_numpy()
+    shifts = np.where(hour < 8, "nuit", np.where(hour < 16, "jour", "soir"))
+    sh = pd.Series(w).groupby(shifts).sum() / total
+    dom = str(sh.idxmax())
+    share = float(sh.max())
+    wk = float(w[weekend_mask(a["weekday"].to_numpy(), hour)].sum() / total)
+    part = "weekend" if wk >= 0.6 else "weekdays" if wk <= 0.2 else "all_week"
+    by_h = np.bincount(hour, weights=w, minlength=24) / total
+    best = (0, 24)
+    for length in range(1, 25):
+        sums = [by_h[(s + np.arange(length)) % 24].sum() for s in range(24)]
+        s0 = int(np.argmax(sums))
+        if sums[s0] >= 0.5:
+            best = (s0, length)
+            break
+    peak = f"{best[0]:02d}–{(best[0] + best[1]) % 24:02d}"
+    by_d = np.bincount(a["weekday"].to_numpy(), weights=w, minlength=7) / total
+    order = np.argsort(-by_d)
+    cum = np.cumsum(by_d[order])
+    days = tuple(sorted(int(d) for d in order[: int(np.searchsorted(cum, 0.5) + 1)]))
+    return {"dominant_shift": dom if share >= 0.5 else "mixed", "shift_share": share, "week_part": part,
+            "weekend_share": wk, "peak_hours": peak, "peak_days": days}  # fmt: skip
+
+
+def hour_of_week_profile(incidents: pd.DataFrame) -> np.ndarray:
+    """Aoristic weight of each of the 168 hours of the week (Monday 00:00 first), summing to 1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = hour_of_week_profile(pd.DataFrame({"occurred_from": pd.to_datetime(["2024-05-06 01:30"]),
+    ...                                        "occurred_to": [pd.NaT]}))
+    >>> int(p.argmax()), float(p.sum())
+    (1, 1.0)
+    """
+    a = aoristic(incidents)
+    prof = np.bincount((a["weekday"] * 24 + a["hour"]).to_numpy(), weights=a["weight"].to_numpy(), minlength=168)
+    s = prof.sum()
+    return prof / s if s > 0 else prof
+
+
+def group_profiles(profiles: Mapping[str, np.ndarray], similarity: float = 0.8) -> list[list[str]]:
+    """Group keys whose profiles are alike (cosine similarity ≥ ``similarity`` to the group's mean).
+
+    Keys are taken in the order given; each joins the first group it is alike
+    enough to, or starts a new one.
+
+    Examples
+    --------
+    >>> a, b, c = np.r_[1.0, 0, 0], np.r_[0.9, 0.1, 0], np.r_[0, 0, 1.0]
+    >>> group_profiles({"violent": a, "disorder": b, "property": c})
+    [['violent', 'disorder'], ['property']]
+    """
+    groups: list[list[str]] = []
+    centres: list[np.ndarray] = []
+    for k, v in profiles.items():
+        nv = np.linalg.norm(v)
+        placed = False
+        for g, c in zip(groups, centres, strict=True):
+            nc = np.linalg.norm(c)
+            if nv > 0 and nc > 0 and float(v @ c / (nv * nc)) >= similarity:
+                g.append(k)
+                c += v
+                placed = True
+                break
+        if not placed:
+            groups.append([k])
+            centres.append(np.array(v, dtype="float64"))
+    return groups
+
+
+def _components(cells: np.ndarray, grid: pd.DataFrame) -> list[np.ndarray]:
+    """Connected components (queen adjacency) of a set of grid positions."""
+    if len(cells) == 0:
+        return []
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    p = grid.attrs["grid"]
+    rows = grid["row"].to_numpy()[cells]
+    cols = grid["col"].to_numpy()[cells]
+    key = pd.Series(np.arange(len(cells)), index=rows * p["ncol"] + cols)
+    src, dst = [], []
+    for dr in (-1, 0, 1):
+        for dc in (-1, 0, 1):
+            if dr == dc == 0:
+                continue
+            k2 = (rows + dr) * p["ncol"] + (cols + dc)
+            j = key.reindex(k2).to_numpy()
+            ok = ~np.isnan(j)
+            src.append(np.flatnonzero(ok))
+            dst.append(j[ok].astype("int64"))
+    s, d = np.concatenate(src), np.concatenate(dst)
+    m = coo_matrix((np.ones(len(s)), (s, d)), shape=(len(cells), len(cells)))
+    n, lab = connected_components(m, directed=False)
+    return [cells[lab == k] for k in range(n)]
+
+
+def _cell_of(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
+    """Grid position (row of ``grid``) of each located incident; -1 elsewhere."""
+    p = grid.attrs["grid"]
+    out = np.full(len(incidents), -1, dtype="int64")
+    g = incidents.geometry
+    has = g.notna().to_numpy() & ~g.is_empty.to_numpy()
+    if has.any():
+        x, y = _xy(incidents[has])
+        col = np.floor((x - p["x0"]) / p["cell_size"]).astype("int64")
+        row = np.floor((y - p["y0"]) / p["cell_size"]).astype("int64")
+        lut = pd.Series(np.arange(len(grid)), index=grid["row"].to_numpy() * p["ncol"] + grid["col"].to_numpy())
+        pos = lut.reindex(row * p["ncol"] + col).to_numpy()
+        out[np.flatnonzero(has)] = np.where(np.isnan(pos), -1, pos).astype("int64")
+    return pd.Series(out, index=incidents.index)
+
+
+def find_problems(
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    weights: pd.DataFrame,
+    taxonomy: pd.DataFrame,
+    survey: pd.DataFrame | None = None,
+    places: pd.DataFrame | None = None,
+    cell_size: float = 200.0,
+    min_events: int | None = None,
+    alpha: float = 0.05,
+    end: Any = None,
+    seed: int = 12345,
+    similarity: float = 0.8,
+    min_ratio: float = 1.5,
+) -> pd.DataFrame:
+    """Group incidents that look unrelated into candidate problems (SARA scanning and analysis).
+
+    Three passes, each explainable:
+
+    1. **Places** — Getis–Ord Gi* hot cells (q < ``alpha`` after FDR) of each
+       category family on a ``cell_size`` grid are joined into contiguous
+       clusters (queen adjacency). In each cluster, the families that are hot
+       there are grouped by their time pattern: families whose hour-of-week
+       profiles (168 aoristic hours) have a cosine similarity of at least
+       ``similarity`` form **one** problem. Mischief, assaults and disturbance
+       calls around the same bar strip on weekend nights become one problem.
+    2. **Areas** — among incidents not already in a place problem, each category
+       whose rate in a sector is significantly above the rest of the
+       municipality (E-test with population exposure, FDR) and at least
+       ``min_ratio`` times it forms, with the
+       adjacent sectors flagged for the same category, one area problem
+       (e.g. daytime residential break-ins across three sectors).
+    3. **Municipality** — among the remaining incidents, each category with a
+       significant rise over the last 12 months (see :func:`change`) forms a
+       municipality-wide problem; its geometry is the municipality and its
+       events may have no precise location (e.g. fraud and cybercrime).
+
+    Groups with fewer than ``min_events`` events are dropped (default: 15 a
+    year over the span of the data, at least 30).
+
+    Parameters
+    ----------
+    incidents, sectors : DataFrame
+        Canonical tables.
+    weights, taxonomy : DataFrame
+        Severity weights and taxonomy (:mod:`diagnostic_lib.taxonomy`).
+    survey : DataFrame, optional
+        For citizen concern.
+    places : GeoDataFrame, optional
+        Environment features, to name a place problem after what is there
+        (e.g. bars).
+    cell_size, min_events, alpha, end, seed
+        See above; ``end`` ends the last 12-month window (see :func:`change`).
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per problem (see :func:`register_columns`), sorted by
+        decreasing number of incidents; ``attrs["parameters"]``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> pb = find_problems(d.incidents, d.sectors, d.weights, d.taxonomy, d.survey, d.places)
+    >>> {"place", "area", "municipality"} >= set(pb["kind"])
+    True
+    """
+    import geopandas as gpd
+    import shapely
+
+    inc = incidents
+    fam = inc["family"].to_numpy()
+    if min_events is None:
+        span = inc["occurred_from"].max() - inc["occurred_from"].min() if len(inc) else pd.Timedelta(days=365)
+        min_events = int(max(30, round(15 * max(span.days / 365.25, 1.0))))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GridWarning)
+        grid = make_grid(sectors, cell_size)
+    cell = _cell_of(inc, grid).to_numpy()
+    assigned = np.zeros(len(inc), dtype=bool)
+    wmap = weights["weight"]
+    tax_family = taxonomy["family"]
+    tax_concern = taxonomy["concern"] if "concern" in taxonomy.columns else pd.Series(dtype="str")
+    boundary = shapely.union_all(np.asarray(sectors.geometry.array))
+    found: list[dict[str, Any]] = []
+
+    # -- 1. places: hot cells per family -> clusters -> signature groups --------------
+    hot_by_family: dict[str, np.ndarray] = {}
+    z_by_family: dict[str, np.ndarray] = {}
+    for f in sorted(pd.unique(fam[cell >= 0])):
+        sub = inc[(fam == f) & (cell >= 0)]
+        if len(sub) < min_events:
+            continue
+        hs = hot_spots(sub, grid=grid, fdr=True, seed=seed)
+        z = hs["gi_z"].to_numpy()
+        z_by_family[f] = z
+        hot_by_family[f] = np.flatnonzero((hs["q_value"].to_numpy() < alpha) & (z > 0))
+    all_hot = np.unique(np.concatenate(list(hot_by_family.values()))) if hot_by_family else np.array([], dtype="int64")
+    for comp in _components(all_hot, grid):
+        in_comp = np.isin(cell, comp)
+        fams_here = [f for f, cells in hot_by_family.items() if np.isin(cells, comp).any()]
+        fams_here.sort(key=lambda f: -int((in_comp & (fam == f)).sum()))
+        profiles: dict[str, np.ndarray] = {}
+        for f in fams_here:
+            members = in_comp & (fam == f)
+            if members.sum() < max(5, min_events // 4):
+                continue
+            profiles[f] = hour_of_week_profile(inc[members])
+        for fams in group_profiles(profiles, similarity):
+            members = in_comp & np.isin(fam, fams) & ~assigned
+            if members.sum() < min_events:
+                continue
+            assigned |= members
+            geom = shapely.union_all(np.asarray(grid.geometry.array)[comp])
+            zmax = max(float(np.nanmax(z_by_family[f][comp])) for f in fams)
+            found.append({"kind": "place", "members": members, "geometry": geom, "hotspot_z": zmax,
+                          "cells": len(comp)})  # fmt: skip
+
+    # -- 2. areas: sector rate above the rest of the municipality ------------------
+    sec = pd.DataFrame(sectors[["sector_id", "name", "population"]])
+    pop = sec.set_index("sector_id")["population"].astype("float64")
+    total_pop = float(pop.sum())
+    rest = inc[~assigned]
+    rest_sector = rest["sector"].to_numpy()
+    rest_cat = rest["category"].to_numpy()
+    tab = pd.crosstab(rest_sector, rest_cat) if len(rest) else pd.DataFrame()
+    tests = []
+    for c in tab.columns:
+        tot = int(tab[c].sum())
+        for s_id in tab.index:
+            if s_id not in pop.index or not np.isfinite(pop[s_id]) or pop[s_id] <= 0:
+                continue
+            k = int(tab.loc[s_id, c])
+            if k < 5:
+                continue
+            p_rest = total_pop - pop[s_id]
+            pval = stats.e_test(k, tot - k, pop[s_id], p_rest, alternative="greater") if p_rest > 0 else 1.0
+            expected = (tot - k) * pop[s_id] / p_rest if p_rest > 0 else np.inf
+            ratio = k / expected if expected > 0 else np.inf
+            tests.append((c, s_id, k, pval, ratio))
+    if tests:
+        t = pd.DataFrame(tests, columns=["category", "sector", "k", "p", "ratio"])
+        t["q"] = stats.bh_qvalues(t["p"])
+        t = t[(t["q"] < alpha) & (t["ratio"] >= min_ratio)]
+        adj = _sector_adjacency(sectors)
+        cand: dict[tuple[str, ...], dict[str, np.ndarray]] = {}
+        for c, g in t.groupby("category", sort=True):
+            for comp_s in _sector_components(set(g["sector"]), adj):
+                members = (~assigned) & (inc["category"].to_numpy() == c) & np.isin(inc["sector"].to_numpy(), list(comp_s))
+                if members.sum() >= max(5, min_events // 4):
+                    cand.setdefault(tuple(sorted(comp_s)), {})[c] = members
+        # categories flagged in the same sectors with a similar time pattern form one problem
+        for comp_s, by_cat in cand.items():
+            order = sorted(by_cat, key=lambda c: -int(by_cat[c].sum()))
+            profiles = {c: hour_of_week_profile(inc[by_cat[c]]) for c in order}
+            for cats in group_profiles(profiles, similarity):
+                members = np.logical_or.reduce([by_cat[c] for c in cats]) & ~assigned
+                if members.sum() < min_events:
+                    continue
+                assigned |= members
+                geom = shapely.union_all(np.asarray(sectors[sectors["sector_id"].isin(comp_s)].geometry.array))
+                cz = _area_hotspot(inc[members], grid, seed)
+                found.append({"kind": "area", "members": members, "geometry": geom, "hotspot_z": cz, "cells": 0})
+
+    # -- 3. municipality-wide: significant rise among what is left ----------------------
+    rest = inc[~assigned]
+    if len(rest):
+        ch = change(rest, by=("category",), end=end, min_events=min_events, alpha=alpha)
+        for c in ch.loc[ch["label"] == "significant_rise", "category"]:
+            members = (~assigned) & (inc["category"].to_numpy() == c)
+            if members.sum() < min_events:
+                continue
+            assigned |= members
+            found.append({"kind": "municipality", "members": members, "geometry": boundary, "hotspot_z": np.nan, "cells": 0})
+        # merge municipality-wide problems of the same family (fraud + cyber fraud)
+        found = _merge_municipality(found, inc)
+
+    # -- describe each problem ------------------------------------------------------
+    concern_by_sector = perception(survey, sectors) if survey is not None and len(survey) else None
+    rows = []
+    for f in found:
+        members = f["members"]
+        sub = inc[members]
+        rows.append(_describe(sub, f, sectors, pop, wmap, tax_family, tax_concern, concern_by_sector, places, end, alpha))
+    if not rows:
+        empty = gpd.GeoDataFrame({c: [] for c in register_columns() if c != "geometry"}, geometry=[], crs=inc.crs)
+        empty.attrs["members"] = {}
+        return empty
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=inc.crs)
+    out = out.sort_values(["n_incidents", "problem_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    out.attrs["parameters"] = {"cell_size_m": float(cell_size), "min_events": min_events, "alpha": alpha,
+                               "hot_spots": "Getis-Ord Gi* per family, FDR", "seed": seed}  # fmt: skip
+    out.attrs["members"] = {r["problem_id"]: inc.index[f["members"]] for r, f in zip(rows, found, strict=True)}
+    return out
+
+
+def _merge_municipality(found: list[dict[str, Any]], inc: pd.DataFrame) -> list[dict[str, Any]]:
+    muni = [f for f in found if f["kind"] == "municipality"]
+    others = [f for f in found if f["kind"] != "municipality"]
+    by_fam: dict[str, dict[str, Any]] = {}
+    for f in muni:
+        fam = str(inc.loc[f["members"], "family"].mode().iloc[0])
+        if fam in by_fam:
+            by_fam[fam]["members"] = by_fam[fam]["members"] | f["members"]
+        else:
+            by_fam[fam] = dict(f)
+    return others + list(by_fam.values())
+
+
+def _sector_adjacency(sectors: pd.DataFrame) -> dict[str, set[str]]:
+    import shapely
+
+    geoms = np.asarray(sectors.geometry.array)
+    ids = sectors["sector_id"].astype("str").to_numpy()
+    tree = shapely.STRtree(geoms)
+    i, j = tree.query(shapely.buffer(geoms, 1.0), predicate="intersects")
+    adj: dict[str, set[str]] = {s: set() for s in ids}
+    for a, b in zip(i, j, strict=True):
+        if a != b:
+            adj[ids[a]].add(ids[b])
+    return adj
+
+
+def _sector_components(flagged: set[str], adj: Mapping[str, set[str]]) -> list[set[str]]:
+    left = set(flagged)
+    comps = []
+    while left:
+        start = min(left)
+        comp, todo = {start}, [start]
+        while todo:
+            s = todo.pop()
+            for n in adj.get(s, ()):
+                if n in left and n not in comp:
+                    comp.add(n)
+                    todo.append(n)
+        left -= comp
+        comps.append(comp)
+    return comps
+
+
+def _area_hotspot(sub: pd.DataFrame, grid: pd.DataFrame, seed: int) -> float:
+    if len(sub) < 10 or _located(sub).empty:
+        return np.nan
+    hs = hot_spots(sub, grid=grid, fdr=True, seed=seed)
+    return float(np.nanmax(hs["gi_z"].to_numpy())) if hs["gi_z"].notna().any() else np.nan
+
+
+def _facility(sub: pd.DataFrame, places: pd.DataFrame | None, distance: float = 60.0) -> str:
+    """The kind of place most of a problem's located events are next to (within ``distance`` m)."""
+    import shapely
+
+    if places is None or not len(places):
+        return ""
+    loc = _located(sub)
+    if loc.empty:
+        return ""
+    tree = shapely.STRtree(np.asarray(places.geometry.array))
+    i, j = tree.query_nearest(np.asarray(loc.geometry.array), max_distance=distance, all_matches=False)
+    if len(i) < 0.3 * len(loc):
+        return ""
+    kinds = pd.Series(places["kind"].to_numpy()[j]).value_counts()
+    return str(kinds.index[0])
+
+
+def _phrase_list(items: Sequence[str], lang: str) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    and_ = " et " if lang == "fr" else " and "
+    return ", ".join(items[:-1]) + and_ + items[-1]
+
+
+def _describe(sub, f, sectors, pop, wmap, tax_family, tax_concern, concern_tab, places, end, alpha) -> dict[str, Any]:
+    import hashlib
+
+    import shapely
+
+    kind = f["kind"]
+    cats = sub["category"].value_counts()
+    categories = tuple(cats.index.astype(str))
+    families = tuple(sub["family"].value_counts().index.astype(str))
+    if kind == "place":
+        share = sub["sector"].value_counts(normalize=True)
+        sects = tuple(share[share >= 0.2].index.astype(str)) or tuple(share.index[:1].astype(str))
+    elif kind == "area":
+        sects = tuple(sorted(sub["sector"].dropna().astype(str).unique()))
+    else:
+        sects = tuple(sorted(sectors["sector_id"].astype(str)))
+    key = f"{kind}|{'+'.join(sorted(families))}|{'+'.join(sorted(categories)) if kind != 'place' else ''}|{'+'.join(sorted(sects)) if kind != 'municipality' else ''}"
+    if kind == "place":
+        c = f["geometry"].centroid
+        key += f"|{round(c.x, -2):.0f},{round(c.y, -2):.0f}"
+    pid = "PB-" + hashlib.sha1(key.encode()).hexdigest()[:6]
+    sig = time_signature(sub)
+    names = sectors.set_index("sector_id")["name"].astype(str)
+    sect_names = [names.get(s, s) for s in sects]
+    # facilities
+    facility = _facility(sub, places) if kind == "place" else ""
+    # counts and trend
+    ts = sub["occurred_from"]
+    years = ts.dt.year.value_counts().sort_index()
+    span_years = max((ts.max() - ts.min()).days / 365.25, 1.0) if len(ts) else 1.0
+    ch = change(sub.assign(_p="x"), by=("_p",), end=end, min_events=10, alpha=alpha, adjust=None)
+    trow = ch.iloc[0] if len(ch) else None
+    pop_s = float(pop.reindex(list(sects)).sum()) if kind != "municipality" else float(pop.sum())
+    w = sub["category"].map(wmap).astype("float64").fillna(0.0)
+    # concern: share naming a concern the problem's categories answer to, in its sectors
+    concern_share = np.nan
+    concern_codes = sorted({str(tax_concern.get(c, "")) for c in categories} - {"", "nan"})
+    if concern_tab is not None and concern_codes:
+        ct = concern_tab.set_index("sector")
+        rows_s = [s for s in sects if s in ct.index] if kind != "municipality" else ["*"]
+        if rows_s:
+            resp = ct.loc[rows_s, "respondents"].astype(float)
+            vals = [float((ct.loc[rows_s, f"concern_{cc}"] * resp).sum() / max(resp.sum(), 1)) for cc in concern_codes]
+            concern_share = max(vals)
+    months_with = ts.dt.to_period("M").nunique()
+    months_total = max(int(round(span_years * 12)), 1)
+    located_share = float(1 - sub.geometry.isna().mean()) if len(sub) else 0.0
+    rec = {
+        "problem_id": pid,
+        "kind": kind,
+        "title_fr": _title(categories, families, sig, sect_names, facility, kind, "fr"),
+        "title_en": _title(categories, families, sig, sect_names, facility, kind, "en"),
+        "sectors": sects,
+        "categories": categories,
+        "families": families,
+        "n_incidents": int(len(sub)),
+        "per_year": float(len(sub) / span_years),
+        "counts_by_year": ";".join(f"{y}:{n}" for y, n in years.items()),
+        "located_share": located_share,
+        "population": pop_s,
+        "rate": float(len(sub) / span_years / float(pop.sum()) * 1000) if float(pop.sum()) > 0 else np.nan,
+        "local_rate": float(len(sub) / span_years / pop_s * 1000) if pop_s > 0 else np.nan,
+        "dominant_shift": sig["dominant_shift"],
+        "shift_share": sig["shift_share"],
+        "week_part": sig["week_part"],
+        "weekend_share": sig["weekend_share"],
+        "peak_hours": sig["peak_hours"],
+        "peak_days": ";".join(str(d) for d in sig["peak_days"]),
+        "last_12": int(trow["last"]) if trow is not None else 0,
+        "previous_12": int(trow["previous"]) if trow is not None else 0,
+        "trend_ratio": float(trow["ratio"]) if trow is not None else np.nan,
+        "trend_p": float(trow["p_value"]) if trow is not None else np.nan,
+        "trend_label": str(trow["label"]) if trow is not None else "too_few",
+        "severity": float(w.mean()) if len(w) else np.nan,
+        "weighted": float(w.sum()),
+        "hotspot_z": f["hotspot_z"],
+        "concern": concern_share,
+        "concern_codes": ";".join(concern_codes),
+        "facility": facility,
+        "vulnerability": np.nan,
+        "sara_stage": "analysis",
+        "excluded": False,
+        "notes": "",
+        "geometry": f["geometry"],
+    }
+    rec.update(_cheers(rec, "fr"))
+    return rec
+
+
+def _title(categories, families, sig, sect_names, facility, kind, lang) -> str:
+    from . import taxonomy as taxonomy_mod
+
+    tax = taxonomy_mod.load_taxonomy()
+    col = "label_fr" if lang == "fr" else "label_en"
+    if len(categories) == 1:
+        labs = [str(tax[col].get(categories[0], categories[0]))]
+    else:
+        labs = [i18n.label("family_short", f, lang) for f in families[:3]]
+    labs = [labs[0]] + [x[:1].lower() + x[1:] if lang == "fr" else x for x in labs[1:]]
+    what = _phrase_list(labs, lang)
+    when = ""
+    if sig["dominant_shift"] != "mixed" or sig["week_part"] != "all_week":
+        when = " " + _SHIFT_PHRASES[sig["dominant_shift"]][0 if lang == "fr" else 1]
+        when += " " + _PART_LABELS[sig["week_part"]][0 if lang == "fr" else 1]
+    if kind == "municipality":
+        where = "toute la municipalité, sans lieu précis" if lang == "fr" else "whole municipality, no precise location"
+        trend = " en hausse" if lang == "fr" else " rising"
+        return f"{what}{trend}{when} — {where}"
+    where = _phrase_list(sect_names[:3], lang)
+    if facility:
+        fac = {"bar": ("bars", "bars"), "parking": ("stationnement", "parking"), "park": ("parc", "park"),
+               "shopping_centre": ("centre commercial", "shopping centre"), "transit_stop": ("arrêt de transport", "transit stop"),
+               "school": ("école", "school")}.get(facility, (facility, facility))  # fmt: skip
+        where += f" ({'secteur : ' if lang == 'fr' else 'near: '}{fac[0 if lang == 'fr' else 1]})"
+    return f"{what}{when} — {where}"
+
+
+def _cheers(rec: Mapping[str, Any], lang: str = "fr") -> dict[str, str]:
+    """CHEERS fields filled where the data allows (the analyst edits them)."""
+    fr = lang == "fr"
+    sev = rec["severity"]
+    concern = rec["concern"]
+    return {
+        "cheers_community": (
+            ("Lieu public : des citoyens sont touchés." if fr else "Public place: members of the public are affected.")
+            if rec["kind"] == "place" else
+            ("Résidents des secteurs touchés." if fr else "Residents of the affected sectors.")
+        ),  # fmt: skip
+        "cheers_harm": (f"Gravité moyenne {sev:.0f} (poids local)." if fr else f"Mean severity weight {sev:.0f} (local weights).")
+        if np.isfinite(sev) else "",
+        "cheers_expectation": (
+            (f"{concern * 100:.0f} % des répondants nomment cette préoccupation." if fr
+             else f"{concern * 100:.0f}% of respondents name this concern.")
+            if np.isfinite(concern) else ("Pas de données de sondage." if fr else "No survey data.")
+        ),  # fmt: skip
+        "cheers_events": (f"{rec['n_incidents']} événements ({rec['per_year']:.0f} par an)." if fr
+                          else f"{rec['n_incidents']} events ({rec['per_year']:.0f} a year)."),  # fmt: skip
+        "cheers_recurring": (f"Tendance : {CHANGE_LABELS[rec['trend_label']][0]}." if fr
+                             else f"Trend: {CHANGE_LABELS[rec['trend_label']][1]}."),  # fmt: skip
+        "cheers_similarity": (
+            f"Même {'lieu' if rec['kind'] == 'place' else 'secteur'}, {_SHIFT_PHRASES[rec['dominant_shift']][0]} "
+            f"{_PART_LABELS[rec['week_part']][0]}, pointe {rec['peak_hours']} h." if fr else
+            f"Same {'place' if rec['kind'] == 'place' else 'area'}, {_SHIFT_PHRASES[rec['dominant_shift']][1]} "
+            f"{_PART_LABELS[rec['week_part']][1]}, peak {rec['peak_hours']} h."
+        ),  # fmt: skip
+    }
+
+
+def register_columns() -> tuple[str, ...]:
+    """The columns of a problem register, in order.
+
+    Examples
+    --------
+    >>> "sara_stage" in register_columns()
+    True
+    """
+    return (
+        "problem_id", "kind", "title_fr", "title_en", "sectors", "categories", "families", "n_incidents", "per_year",
+        "counts_by_year", "located_share", "population", "rate", "local_rate", "dominant_shift", "shift_share", "week_part",
+        "weekend_share", "peak_hours", "peak_days", "last_12", "previous_12", "trend_ratio", "trend_p", "trend_label",
+        "severity", "weighted", "hotspot_z", "concern", "concern_codes", "facility", "vulnerability", "sara_stage",
+        "excluded", "notes", "cheers_community", "cheers_harm", "cheers_expectation", "cheers_events",
+        "cheers_recurring", "cheers_similarity", "geometry",
+    )  # fmt: skip
+
+
+def problem_incidents(problems: pd.DataFrame, incidents: pd.DataFrame) -> pd.Series:
+    """Which problem each incident belongs to (from the register alone).
+
+    An incident belongs to a problem when its category is one of the problem's
+    and it lies in the problem's geometry (place and area problems) or the
+    problem is municipality-wide; for place problems its shift must also match
+    a dominant shift, when there is one. The first matching problem (register
+    order) wins.
+
+    Returns
+    -------
+    Series
+        Problem id per incident (missing when none), aligned with ``incidents``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> pb = gpd.GeoDataFrame({"problem_id": ["P1"], "kind": ["place"], "categories": [("theft",)],
+    ...     "dominant_shift": ["mixed"], "excluded": [False]}, geometry=[shapely.box(0, 0, 10, 10)])
+    >>> inc = gpd.GeoDataFrame({"category": ["theft", "theft"], "shift": ["jour", "nuit"]},
+    ...     geometry=gpd.points_from_xy([5, 50], [5, 50]))
+    >>> problem_incidents(pb, inc).tolist()
+    ['P1', nan]
+    """
+    import shapely
+
+    out = pd.Series(np.full(len(incidents), None, dtype=object), index=incidents.index, dtype="str")
+    todo = np.ones(len(incidents), dtype=bool)
+    cat = incidents["category"].to_numpy()
+    geoms = np.asarray(incidents.geometry.array, dtype=object)
+    has = ~pd.isna(pd.Series(geoms)).to_numpy()
+    for rec in problems.itertuples(index=False):
+        if bool(getattr(rec, "excluded", False)):
+            continue
+        m = todo & np.isin(cat, list(rec.categories))
+        if rec.kind != "municipality":
+            inside = np.zeros(len(incidents), dtype=bool)
+            cand = m & has
+            if cand.any():
+                g = rec.geometry
+                shapely.prepare(g)
+                inside[cand] = shapely.intersects(g, geoms[cand])
+            if rec.kind == "area" and "sector" in incidents.columns:
+                inside |= m & ~has & np.isin(incidents["sector"].to_numpy(), list(getattr(rec, "sectors", ())))
+            m &= inside
+        out[m] = rec.problem_id
+        todo &= ~m
+    return out
+
+
+def priority(
+    problems: pd.DataFrame,
+    weights: Mapping[str, float] | None = None,
+    extra: Mapping[str, pd.Series] | None = None,
+) -> pd.DataFrame:
+    """Transparent priority score of problems, every component beside the total.
+
+    Components, each normalised to [0, 1] across the problems ranked:
+
+    ======================  ====================================================
+    ``rate``                events per year per 1,000 residents of the
+                            municipality (the problem's share of the municipal
+                            crime rate), divided by the largest
+    ``severity``            mean severity weight of its events ÷ the largest
+    ``trend``               1 significant rise, 0.5 stable, 0 significant fall;
+                            missing when too few events
+    ``hotspot``             largest Gi* z of its cells ÷ the largest (negative →
+                            0); missing for municipality-wide problems
+    ``concern``             share of respondents naming a related concern ÷ the
+                            largest; missing without a survey
+    ``vulnerability``       as given by the analyst (0–1); missing by default
+    ======================  ====================================================
+
+    ``score = Σ w_c · x_c / Σ w_c`` over the components **available** for the
+    problem (missing components are listed in ``missing`` and their weight is
+    left out, so a problem is neither punished nor rewarded for missing data).
+    Ties get the same rank (``rank`` uses the minimum) and are flagged in
+    ``tied``; the order then breaks ties by severity, then by id.
+
+    Parameters
+    ----------
+    problems : DataFrame
+        Problem register (e.g. from :func:`find_problems`); excluded problems
+        are left out.
+    weights : dict, optional
+        Component → weight (default :data:`DEFAULT_PRIORITY_WEIGHTS`); a
+        weight of 0 removes a component. Extra components may be given.
+    extra : dict, optional
+        Component name → Series (aligned with ``problems``) of raw values for
+        user-defined components; they are normalised by their largest value.
+
+    Returns
+    -------
+    DataFrame
+        ``problem_id, title_fr, title_en, rank, score, tied, missing`` and for
+        each component its raw value (``<c>_raw``), normalised value
+        (``<c>``), weight (``<c>_weight``) and contribution (``<c>_points``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pb = pd.DataFrame({"problem_id": ["A", "B"], "title_fr": ["a", "b"], "title_en": ["a", "b"],
+    ...     "rate": [10.0, 5.0], "severity": [100.0, 50.0], "trend_label": ["stable", "significant_rise"],
+    ...     "hotspot_z": [8.0, float("nan")], "concern": [0.2, 0.4], "vulnerability": [float("nan")] * 2,
+    ...     "excluded": [False, False]})
+    >>> p = priority(pb)
+    >>> p[["problem_id", "rank", "missing"]].values.tolist()
+    [['A', 1, 'vulnerability'], ['B', 2, 'hotspot;vulnerability']]
+    """
+    w = dict(DEFAULT_PRIORITY_WEIGHTS if weights is None else weights)
+    pb = problems
+    if "excluded" in pb.columns:
+        pb = pb[~pb["excluded"].fillna(False).astype(bool).to_numpy()]
+    raw: dict[str, pd.Series] = {}
+    idx = pb.index
+    trend_map = {"significant_rise": 1.0, "stable": 0.5, "significant_fall": 0.0}
+    builtins = {
+        "rate": lambda: pb["rate"].astype("float64"),
+        "severity": lambda: pb["severity"].astype("float64"),
+        "trend": lambda: pb["trend_label"].map(trend_map).astype("float64"),
+        "hotspot": lambda: pb["hotspot_z"].astype("float64").clip(lower=0),
+        "concern": lambda: pb["concern"].astype("float64"),
+        "vulnerability": lambda: pb["vulnerability"].astype("float64") if "vulnerability" in pb.columns else pd.Series(np.nan, index=idx),
+    }
+    for c in w:
+        if extra is not None and c in extra:
+            raw[c] = pd.Series(extra[c]).reindex(idx).astype("float64")
+        elif c in builtins:
+            raw[c] = builtins[c]()
+        else:
+            raise ValueError(f"unknown priority component {c!r}; give its values in `extra`")
+    out = pd.DataFrame({"problem_id": pb["problem_id"].to_numpy()}, index=idx)
+    for col in ("title_fr", "title_en", "kind"):
+        if col in pb.columns:
+            out[col] = pb[col].to_numpy()
+    num = pd.Series(0.0, index=idx)
+    den = pd.Series(0.0, index=idx)
+    missing = pd.Series([[] for _ in idx], index=idx, dtype=object)
+    for c, wt in w.items():
+        r = raw[c]
+        if c in ("trend", "vulnerability"):
+            norm = r.clip(0, 1)
+        else:
+            mx = r.max(skipna=True)
+            norm = r / mx if pd.notna(mx) and mx > 0 else r * 0.0
+        out[f"{c}_raw"] = r
+        out[c] = norm
+        out[f"{c}_weight"] = float(wt)
+        avail = norm.notna()
+        out[f"{c}_points"] = np.where(avail, float(wt) * norm.fillna(0.0), np.nan)
+        if wt > 0:
+            num += float(wt) * norm.fillna(0.0)
+            den += np.where(avail, float(wt), 0.0)
+            for i in idx[~avail.to_numpy()]:
+                missing[i].append(c)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["score"] = np.where(den > 0, num / den, np.nan)
+    out["missing"] = missing.map(";".join)
+    sev = pb["severity"].astype("float64") if "severity" in pb.columns else pd.Series(0.0, index=idx)
+    out["_sev"] = sev.to_numpy()
+    out = out.sort_values(["score", "_sev", "problem_id"], ascending=[False, False, True], kind="stable", na_position="last")
+    out["rank"] = out["score"].round(12).rank(ascending=False, method="min").astype("Int64")
+    out["tied"] = out["score"].round(12).duplicated(keep=False) & out["score"].notna()
+    out = out.drop(columns="_sev")
+    front = ["problem_id", *[c for c in ("title_fr", "title_en", "kind") if c in out.columns], "rank", "score", "tied", "missing"]
+    return out[front + [c for c in out.columns if c not in front]].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------
+# Problem register (human-editable TOML + GeoJSON)
+# ----------------------------------------------------------------------------
+def _toml_str(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool | np.bool_):
+        return "true" if v else "false"
+    if isinstance(v, int | np.integer):
+        return str(int(v))
+    if isinstance(v, float | np.floating):
+        if np.isnan(v):
+            return "nan"
+        if np.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return repr(round(float(v), 6))
+    if isinstance(v, tuple | list | np.ndarray):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return '""'
+    return _toml_str(str(v))
+
+
+def write_register(problems: pd.DataFrame, path: Any) -> tuple[Any, Any]:
+    """Write the problem register: ``<path>.toml`` (editable) and ``<path>.geojson``.
+
+    The TOML file holds one ``[[problem]]`` table per problem with every field;
+    the analyst edits the fields listed in :data:`EDITABLE_FIELDS` (titles,
+    SARA stage, CHEERS fields, vulnerability, notes, ``excluded``) and keeps
+    ``problem_id``. The GeoJSON file holds the geometries (analysis CRS).
+    Both are plain text, sorted, and diff well under version control.
+
+    Parameters
+    ----------
+    problems : GeoDataFrame
+    path : path
+        Base path without extension (e.g. ``build/problems``); a ``.toml``
+        suffix is accepted too.
+
+    Returns
+    -------
+    (pathlib.Path, pathlib.Path)
+        The TOML and GeoJSON files.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, tempfile, pathlib
+    >>> pb = gpd.GeoDataFrame({"problem_id": ["P1"], "kind": ["place"], "title_fr": ["Vols"], "title_en": ["Thefts"],
+    ...     "sectors": [("S1",)], "categories": [("theft",)], "sara_stage": ["analysis"], "notes": [""],
+    ...     "excluded": [False], "vulnerability": [float("nan")]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:32188")
+    >>> t, g = write_register(pb, pathlib.Path(tempfile.mkdtemp()) / "problems")
+    >>> read_register(t).loc[0, "title_en"]
+    'Thefts'
+    """
+    import json
+    from pathlib import Path
+
+    import shapely
+
+    base = Path(path)
+    if base.suffix in (".toml", ".geojson"):
+        base = base.with_suffix("")
+    base.parent.mkdir(parents=True, exist_ok=True)
+    tpath, gpath = base.with_suffix(".toml"), base.with_suffix(".geojson")
+    lines = [
+        "# Registre des problèmes — diagnostic_lib. Modifiez les champs marqués « editable » ; gardez problem_id.",
+        "# Problem register — diagnostic_lib. Edit the fields marked 'editable'; keep problem_id.",
+        f"# editable: {', '.join(EDITABLE_FIELDS)}",
+        f"# crs = {problems.crs.to_string() if getattr(problems, 'crs', None) is not None else ''}",
+        "",
+    ]
+    cols = [c for c in problems.columns if c != "geometry"]
+    for rec in problems.to_dict("records"):
+        lines.append("[[problem]]")
+        for c in cols:
+            v = rec[c]
+            if isinstance(v, float) and np.isnan(v) and c not in ("vulnerability", "concern", "hotspot_z", "trend_ratio", "trend_p", "rate"):
+                continue
+            lines.append(f"{c} = {_toml_value(v)}")
+        lines.append("")
+    tpath.write_text("\n".join(lines), encoding="utf-8")
+    feats = []
+    for pid, g in zip(problems["problem_id"], problems.geometry, strict=True):
+        feats.append({"type": "Feature", "properties": {"problem_id": str(pid)},
+                      "geometry": json.loads(shapely.to_geojson(shapely.set_precision(g, 0.1))) if g is not None else None})  # fmt: skip
+    crs = problems.crs.to_epsg() if getattr(problems, "crs", None) is not None else None
+    fc: dict[str, Any] = {"type": "FeatureCollection"}
+    if crs:
+        fc["crs"] = {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{crs}"}}
+    fc["features"] = feats
+    gpath.write_text(json.dumps(fc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return tpath, gpath
+
+
+def read_register(path: Any) -> pd.DataFrame:
+    """Read a problem register written by :func:`write_register` (with the analyst's edits).
+
+    Parameters
+    ----------
+    path : path
+        The ``.toml`` file (or the base path); the ``.geojson`` beside it gives
+        the geometries.
+
+    Returns
+    -------
+    GeoDataFrame
+
+    Raises
+    ------
+    DataError
+        Unreadable TOML, a problem without ``problem_id``, duplicated ids, or an
+        invalid SARA stage.
+
+    Examples
+    --------
+    >>> read_register("/no/such/problems.toml")
+    Traceback (most recent call last):
+    ...
+    diagnostic_lib.errors.DataError: /no/such/problems.toml: problem register not found / registre introuvable
+    """
+    import tomllib
+    from pathlib import Path
+
+    import geopandas as gpd
+
+    from .errors import DataError
+
+    base = Path(path)
+    if base.suffix in (".toml", ".geojson"):
+        base = base.with_suffix("")
+    tpath, gpath = base.with_suffix(".toml"), base.with_suffix(".geojson")
+    if not tpath.exists():
+        raise DataError(f"{tpath}: problem register not found / registre introuvable")
+    try:
+        data = tomllib.loads(tpath.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{tpath}: not valid TOML ({exc}) / TOML invalide") from None
+    recs = data.get("problem", [])
+    if any("problem_id" not in r for r in recs):
+        raise DataError(f"{tpath}: every [[problem]] needs a problem_id")
+    ids = [r["problem_id"] for r in recs]
+    if len(set(ids)) != len(ids):
+        raise DataError(f"{tpath}: duplicated problem_id values")
+    for r in recs:
+        if r.get("sara_stage", "analysis") not in SARA_STAGES:
+            raise DataError(f"{tpath}: problem {r['problem_id']}: sara_stage must be one of {SARA_STAGES}")
+        for c in ("sectors", "categories", "families"):
+            if c in r:
+                r[c] = tuple(r[c])
+    df = pd.DataFrame(recs)
+    geoms = None
+    crs = None
+    if gpath.exists():
+        g = gpd.read_file(gpath)
+        crs = g.crs
+        geoms = df["problem_id"].map(dict(zip(g["problem_id"], g.geometry, strict=True)))
+    out = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms if geoms is not None else [None] * len(df), crs=crs), crs=crs)
+    return out
+
+
+def merge_register(computed: pd.DataFrame, edited: pd.DataFrame) -> pd.DataFrame:
+    """Carry the analyst's edits over to a freshly computed register.
+
+    For every problem id present in both, the :data:`EDITABLE_FIELDS` of
+    ``edited`` replace the computed ones; new problems keep their computed
+    values, and problems only in ``edited`` (e.g. added by hand) are kept.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> new = pd.DataFrame({"problem_id": ["A", "B"], "notes": ["", ""], "n_incidents": [10, 5]})
+    >>> old = pd.DataFrame({"problem_id": ["A", "Z"], "notes": ["vu avec le maire", "ajouté"], "n_incidents": [9, 1]})
+    >>> merge_register(new, old)[["problem_id", "notes", "n_incidents"]].values.tolist()
+    [['A', 'vu avec le maire', 10], ['B', '', 5], ['Z', 'ajouté', 1]]
+    """
+    out = computed.copy()
+    ed = edited.set_index("problem_id")
+    for c in EDITABLE_FIELDS:
+        if c in ed.columns and c in out.columns:
+            upd = out["problem_id"].map(ed[c])
+            has = out["problem_id"].isin(ed.index)
+            out[c] = out[c].astype(object).where(~has.to_numpy(), upd)
+    extra = edited[~edited["problem_id"].isin(out["problem_id"])]
+    if len(extra):
+        out = pd.concat([out, extra], ignore_index=True)
+    return out

@@ -47,6 +47,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from diagnostic_lib import schema
@@ -63,6 +64,7 @@ __all__ = [
     "main",
     "sample_dir",
     "simulate_measure_counts",
+    "simulate_measure_counts_from_frame",
 ]
 
 DEFAULT_SEED = 20251231
@@ -173,11 +175,11 @@ _SECTOR_SPECS: tuple[tuple[str, str, float, float, float, int, str], ...] = (
     ("S07", "Vieux-Moulin", 600, 2400, 1.00, 6200, "residential (break-ins)"),
     ("S08", "Saint-Joseph", 2200, 2650, 0.95, 6000, "residential (break-ins), rue Saint-Joseph"),
     ("S09", "Les Boisés", 1500, 4100, 1.00, 5600, "residential (break-ins)"),
-    ("S10", "Plateau-Nord", 3500, 3950, 1.00, 3900, "residential"),
+    ("S10", "Plateau-Nord", 3500, 3950, 1.00, 4100, "residential"),
 )
 _N_SECTORS = len(_SECTOR_SPECS)
 _BURGLARY_SECTORS = ("S07", "S08", "S09")
-_BURGLARY_SECTOR_WEIGHTS = (0.38, 0.34, 0.28)
+_BURGLARY_SECTOR_WEIGHTS = (0.40, 0.30, 0.30)
 
 
 def _riverbank(x: np.ndarray) -> np.ndarray:
@@ -347,6 +349,8 @@ def _geo() -> _Geo:
             raise RuntimeError(f"sector {_SECTOR_SPECS[i][0]} is not a single polygon")
         polys.append(poly)
     sectors = np.array(polys, dtype=object)
+    # the town is exactly the union of the published (rounded) sectors
+    boundary = _clean(shapely.coverage_union_all(sectors))
 
     # Places
     rows = []
@@ -377,7 +381,9 @@ def _geo() -> _Geo:
         station_area=_rect(4590, 1200, 260, 200, 8),
         downtown_cameras=_clean(strip.buffer(60)),
         school_zone=shapely.Point(_L(2750, 2150)),
-        traffic_calming=_clean(shapely.LineString([_L(3450, 2900), _L(3480, 3350), _L(3460, 3750)])),
+        traffic_calming=_clean(
+            shapely.LineString([_L(3450, 2900), _L(3480, 3350), _L(3460, 3750)])
+        ),
     )
     _check_geo(geo)
     return geo
@@ -423,13 +429,16 @@ class _AreaSampler:
             tris.append(shapely.get_coordinates(parts).reshape(-1, 4, 2)[:, :3, :])
         self.tri = np.concatenate(tris)
         a, b, c = self.tri[:, 0], self.tri[:, 1], self.tri[:, 2]
-        areas = 0.5 * np.abs((b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (c[:, 0] - a[:, 0]) * (b[:, 1] - a[:, 1]))
+        areas = 0.5 * np.abs(
+            (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (c[:, 0] - a[:, 0]) * (b[:, 1] - a[:, 1])
+        )
         self.cum = np.cumsum(areas)
         counts = np.array([len(t) for t in tris])
         self.first = np.concatenate([[0], np.cumsum(counts)[:-1]])
         self.last = np.cumsum(counts) - 1
         self.lo = np.where(self.first > 0, self.cum[np.maximum(self.first - 1, 0)], 0.0)
         self.hi = self.cum[self.last]
+        self.flat = np.ascontiguousarray(np.c_[a, b - a, c - a])
 
     def sample(self, which: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """One uniform point in polygon ``which[i]`` for each i."""
@@ -441,9 +450,8 @@ class _AreaSampler:
         r1, r2 = rng.random(n), rng.random(n)
         flip = r1 + r2 > 1
         r1[flip], r2[flip] = 1 - r1[flip], 1 - r2[flip]
-        a, b, c = self.tri[k, 0], self.tri[k, 1], self.tri[k, 2]
-        pts = a + r1[:, None] * (b - a) + r2[:, None] * (c - a)
-        return pts[:, 0], pts[:, 1]
+        t = self.flat[k]  # (n, 6): ax, ay, bx - ax, by - ay, cx - ax, cy - ay
+        return t[:, 0] + r1 * t[:, 2] + r2 * t[:, 4], t[:, 1] + r1 * t[:, 3] + r2 * t[:, 5]
 
 
 @functools.cache
@@ -655,15 +663,18 @@ def _round01(v: np.ndarray) -> np.ndarray:
 
 
 def _along(line: shapely.LineString, n: int, rng: np.random.Generator, sd: float, clip: float):
-    """Points along ``line`` (uniform) with a Gaussian perpendicular offset."""
-    s = rng.random(n) * line.length
-    p0 = shapely.get_coordinates(shapely.line_interpolate_point(line, np.maximum(s - 1, 0)))
-    p1 = shapely.get_coordinates(shapely.line_interpolate_point(line, np.minimum(s + 1, line.length)))
-    base = shapely.get_coordinates(shapely.line_interpolate_point(line, s))
-    d = p1 - p0
-    d /= np.hypot(d[:, 0], d[:, 1])[:, None]
+    """Points along ``line`` (uniform) with a Gaussian perpendicular offset (clipped)."""
+    c = shapely.get_coordinates(line)
+    seg = np.diff(c, axis=0)
+    seg_len = np.hypot(seg[:, 0], seg[:, 1])
+    cum = np.concatenate([[0.0], np.cumsum(seg_len)])
+    s = rng.random(n) * cum[-1]
+    k = np.clip(np.searchsorted(cum, s, side="right") - 1, 0, len(seg) - 1)
+    u = seg[k] / seg_len[k, None]
+    frac = (s - cum[k])[:, None]
+    base = c[k] + frac * u
     off = np.clip(rng.normal(0, sd, n), -clip, clip)
-    return base[:, 0] - d[:, 1] * off, base[:, 1] + d[:, 0] * off
+    return base[:, 0] - u[:, 1] * off, base[:, 1] + u[:, 0] * off
 
 
 def _snap_to(nodes: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -681,7 +692,6 @@ def _ranges(t: np.ndarray, p: float, lo_h: float, hi_h: float, rng: np.random.Ge
     b = rng.uniform(lo_h, hi_h, n) * 60
     t_from = np.where(is_range, np.floor((t - a) / 30) * 30, t).astype(np.int64)
     t_to = np.where(is_range, np.ceil((t + b) / 30) * 30, -1).astype(np.int64)
-    t_from = np.maximum(t_from, 0)
     t_to = np.where(is_range, np.minimum(t_to, _T_END - 1), -1)
     return t_from, t_to
 
@@ -690,13 +700,13 @@ def _ranges(t: np.ndarray, p: float, lo_h: float, hi_h: float, rng: np.random.Ge
 # Planted components: daily intensities (pure functions, also used by ground_truth)
 # --------------------------------------------------------------------------------------
 
-_STRIP_PER_NIGHT = 1350 / 417.0  # ≈ 1,350 events over the 417 Friday/Saturday nights
-_STRIP_SPLIT = {"assault": 0.34, "assault_armed": 0.22, "mischief": 0.20, "disturbance": 0.24}
+_STRIP_PER_NIGHT = 1400 / 417.0  # ≈ 1,400 events over the 417 Friday/Saturday nights
+_STRIP_SPLIT = {"assault": 0.34, "assault_armed": 0.24, "mischief": 0.19, "disturbance": 0.23}
 _BURGLARY_INITIATORS_PER_WEEKDAY = 0.92
 _BURGLARY_FOLLOWER_MEAN = 0.55
 _PNR_PER_YEAR = 130.0
 _MALL_PER_YEAR = 150.0
-_MALL_RING_PER_YEAR = 45.0
+_MALL_RING_PER_YEAR = 60.0
 _PARK_PER_YEAR = 120.0
 _PARK_RING_PER_YEAR = 40.0
 _STREET_PER_YEAR = 70.0
@@ -876,7 +886,6 @@ def _background(seed: int, tiles: int, boost: np.ndarray) -> _Events:
     rng = _rng(seed, 100)
     s = _background_setup()
     codes, cidx = s["codes"], s["cidx"]
-    n_c = len(codes)
     mu = s["mu"] * boost[cidx][None, :, None]
     shape = 20.0
     gamma = rng.gamma(shape, 1.0 / shape, size=(tiles, *mu.shape))
@@ -895,7 +904,6 @@ def _background(seed: int, tiles: int, boost: np.ndarray) -> _Events:
     base = j * _N_DAYS
     cum = s["cum"]
     lo = np.where(base + lo_day > 0, cum[np.maximum(base + lo_day - 1, 0)], 0.0)
-    lo = np.where(base + lo_day == 0, 0.0, lo)
     hi = cum[base + hi_day]
     k = np.searchsorted(cum, lo + rng.random(n) * (hi - lo), side="right")
     day = np.clip(k - base, lo_day, hi_day)
@@ -911,7 +919,11 @@ def _background(seed: int, tiles: int, boost: np.ndarray) -> _Events:
         wcum = np.cumsum(s["gen_w"])
         wlo = np.where(lo_g > 0, wcum[np.maximum(lo_g - 1, 0)], 0.0)
         whi = wcum[hi_g - 1]
-        kk = np.clip(np.searchsorted(wcum, wlo + rng.random(gi.size) * (whi - wlo), side="right"), lo_g, hi_g - 1)
+        kk = np.clip(
+            np.searchsorted(wcum, wlo + rng.random(gi.size) * (whi - wlo), side="right"),
+            lo_g,
+            hi_g - 1,
+        )
         sd = s["gen_sd"][kk]
         x[gi] = s["gen_x"][kk] + rng.normal(0, 1, gi.size) * sd
         y[gi] = s["gen_y"][kk] + rng.normal(0, 1, gi.size) * sd
@@ -921,8 +933,9 @@ def _background(seed: int, tiles: int, boost: np.ndarray) -> _Events:
     a = rng.uniform(1, 6, n) * 60
     b = rng.uniform(1, 6, n) * 60
     t_from = np.where(is_range, np.floor((t - a) / 30) * 30, t).astype(np.int64)
-    t_to = np.where(is_range, np.minimum(np.ceil((t + b) / 30) * 30, _T_END - 1), -1).astype(np.int64)
-    t_from = np.maximum(t_from, 0)
+    t_to = np.where(is_range, np.minimum(np.ceil((t + b) / 30) * 30, _T_END - 1), -1).astype(
+        np.int64
+    )
     prec = _choice(_BACKGROUND_PRECISION, n, rng).astype(np.int8)
     ev = _events(t_from, t_to, cat, x, y, sec.astype(np.int16), prec, tile)
     return _fix_locations(ev, rng)
@@ -951,8 +964,22 @@ def _fix_locations(ev: _Events, rng: np.random.Generator) -> _Events:
     snap = idx[(ev.prec[idx] == _P_INTER) | (ev.prec[idx] == _P_BLOCK)]
     if snap.size:
         block = ev.prec[snap] == _P_BLOCK
-        sx = np.where(block, np.floor((ev.x[snap] - ox) / 100) * 100 + 50, np.round((ev.x[snap] - ox) / 100) * 100) + ox
-        sy = np.where(block, np.floor((ev.y[snap] - oy) / 100) * 100 + 50, np.round((ev.y[snap] - oy) / 100) * 100) + oy
+        sx = (
+            np.where(
+                block,
+                np.floor((ev.x[snap] - ox) / 100) * 100 + 50,
+                np.round((ev.x[snap] - ox) / 100) * 100,
+            )
+            + ox
+        )
+        sy = (
+            np.where(
+                block,
+                np.floor((ev.y[snap] - oy) / 100) * 100 + 50,
+                np.round((ev.y[snap] - oy) / 100) * 100,
+            )
+            + oy
+        )
         pos = np.searchsorted(idx, snap)
         same = _locate(g.sectors, sx, sy) == where[pos]
         ev.x[snap[same]], ev.y[snap[same]] = sx[same], sy[same]
@@ -1042,9 +1069,14 @@ def _burglary(seed: int, tiles: int, boost: np.ndarray) -> _Events:
     # break-ins are ranges 08:00 → 17:30 (a working day away)
     friday = day - (wd - 4)
     workday_range = ~weekend & (rng.random(n) < 0.30)
-    t_from = np.where(weekend, friday * 1440 + 18 * 60, np.where(workday_range, day * 1440 + 8 * 60, t))
-    t_to = np.where(weekend, (friday + 3) * 1440 + 8 * 60, np.where(workday_range, day * 1440 + 17 * 60 + 30, -1))
-    t_from = np.maximum(t_from, 0)
+    t_from = np.where(
+        weekend, friday * 1440 + 18 * 60, np.where(workday_range, day * 1440 + 8 * 60, t)
+    )
+    t_to = np.where(
+        weekend,
+        (friday + 3) * 1440 + 8 * 60,
+        np.where(workday_range, day * 1440 + 17 * 60 + 30, -1),
+    )
     t_to = np.where(t_to >= 0, np.minimum(t_to, _T_END - 1), -1)
     prec = np.where(rng.random(n) < 0.15, _P_BLOCK, _P_EXACT).astype(np.int8)
     ev = _events(t_from, t_to, _C["burglary"], x, y, sec, prec, tile)
@@ -1136,7 +1168,7 @@ def _fraud(seed: int, tiles: int, boost: np.ndarray) -> _Events:
         # 30 % known only by a range of 1–30 days (discovered on a statement)
         is_range = rng.random(n) < 0.30
         back = rng.integers(1, 31, n)
-        t_from = np.where(is_range, np.maximum(day - back, 0) * 1440, t)
+        t_from = np.where(is_range, (day - back) * 1440, t)
         t_to = np.where(is_range, day * 1440 + 23 * 60 + 59, -1)
         sec = _choice(g.population, n, rng).astype(np.int16)
         prec = np.where(rng.random(n) < 0.70, _P_SECTOR, _P_NONE).astype(np.int8)
@@ -1303,7 +1335,9 @@ def _effects() -> tuple[tuple[Any, ...], np.ndarray]:
         cats = np.zeros(len(CATEGORIES), bool)
         cats[[_C[c] for c in m.target_categories]] = True
         shifts = np.zeros(4, bool)
-        shifts[[_SHIFTS.index(s) for s in m.target_shifts] if m.target_shifts else slice(None)] = True
+        shifts[[_SHIFTS.index(s) for s in m.target_shifts] if m.target_shifts else slice(None)] = (
+            True
+        )
         t_end = _minutes(m.end) + 1440 if m.end else _T_END
         treated, ring = areas[m.measure_id]
         eff.append((m.measure_id, cats, shifts, _minutes(m.start), t_end, treated, tm, ring, bm))
@@ -1365,6 +1399,8 @@ def _simulate(seed: int, scale: int) -> _Events:
         _background(seed, tiles, boost),
     ]
     ev = _Events.concat(parts)
+    # the data are selected on occurred_from: ranges starting before 2022 are out
+    ev = ev.take((ev.t >= 0) & (ev.t < _T_END))
     return _apply_measures(ev, seed, boost)
 
 
@@ -1495,14 +1531,15 @@ def _sectors_frame(scale: int) -> gpd.GeoDataFrame:
     geoms = np.tile(g.sectors, scale)
     coords_shift = np.c_[dx, dy]
     geoms = np.array(
-        [shapely.transform(p, lambda c, d=d: c + d) for p, d in zip(geoms, coords_shift, strict=True)]
+        [
+            shapely.transform(p, lambda c, d=d: c + d)
+            for p, d in zip(geoms, coords_shift, strict=True)
+        ]
         if scale > 1
         else list(geoms),
         dtype=object,
     )
-    names = [
-        n if scale == 1 else f"{n} ({t + 1})" for t in range(scale) for n in g.sector_names
-    ]
+    names = [n if scale == 1 else f"{n} ({t + 1})" for t in range(scale) for n in g.sector_names]
     return gpd.GeoDataFrame(
         {
             "sector_id": _sector_ids(scale).astype(str),
@@ -1579,10 +1616,10 @@ def _partners_frame(scale: int) -> pd.DataFrame:
 # Survey: planted perception per sector (night safety mean, day safety mean, concern probs)
 _SURVEY_RESPONSE = {"S01": 1.0, "S02": 0.8, "S03": 0.8, "S04": 0.6, "S05": 1.4}
 _SURVEY_NIGHT = {
-    "S01": 3.2,
+    "S01": 3.45,
     "S02": 3.3,
     "S03": 3.5,
-    "S04": 3.2,
+    "S04": 3.3,
     "S05": 2.3,
     "S06": 3.4,
     "S07": 3.3,
@@ -1601,7 +1638,7 @@ _CONCERN_BASE = {
     "youth_gangs": 0.08,
 }
 _CONCERN_SECTOR = {
-    "S01": {"violence": 0.35, "disorder": 0.40, "drugs": 0.30},
+    "S01": {"violence": 0.25, "disorder": 0.30, "drugs": 0.22},
     "S02": {"vehicle_crime": 0.35},
     "S03": {"vehicle_crime": 0.35},
     "S05": {"burglary": 0.75, "youth_gangs": 0.55, "disorder": 0.30, "vehicle_crime": 0.25},
@@ -1638,7 +1675,9 @@ def _survey_frame(seed: int, scale: int) -> pd.DataFrame:
     safety_day = np.clip(np.round(rng.normal(day_mu, 0.8)), 1, 5).astype(np.int64)
     safety_night = np.clip(np.round(rng.normal(night_mu, 0.9)), 1, 5).astype(np.int64)
     codes = list(schema.CONCERNS)
-    p = np.array([[_CONCERN_SECTOR.get(s, {}).get(c, _CONCERN_BASE[c]) for c in codes] for s in g.sector_ids])
+    p = np.array(
+        [[_CONCERN_SECTOR.get(s, {}).get(c, _CONCERN_BASE[c]) for c in codes] for s in g.sector_ids]
+    )
     prob = p[sec]
     prob[:, codes.index("fraud_cyber")] += 0.15 * (age == 2)
     chosen = rng.random(prob.shape) < prob
@@ -1666,7 +1705,7 @@ def _survey_frame(seed: int, scale: int) -> pd.DataFrame:
 # Raw records-system export (cp1252, ";" separator, decimal commas, counted defects)
 # --------------------------------------------------------------------------------------
 
-RAW_EXPORT_START = "2025-05-01"
+RAW_EXPORT_START = "2025-06-01"
 """The raw export covers the incidents that started on or after this date."""
 _RAW_COLUMNS = (
     "No_dossier",
@@ -1695,16 +1734,8 @@ _RAW_BAD_DATES = ("31/02/2025", "??", "31/04/2025", "00/00/0000")
 _RAW_UNKNOWN_LABELS = ("Objet trouvé", "Alarme non fondée", "Assistance au public")
 
 
-def _fmt_dmy(ts: pd.Series) -> pd.Series:
-    return ts.dt.strftime("%d/%m/%Y").fillna("")
-
-
-def _fmt_hm(ts: pd.Series) -> pd.Series:
-    return ts.dt.strftime("%H:%M").fillna("")
-
-
-def _comma(v: pd.Series) -> pd.Series:
-    return v.map(lambda f: "" if pd.isna(f) else f"{f:.1f}".replace(".", ","))
+def _text(arr: pa.Array) -> np.ndarray:
+    return arr.to_numpy(zero_copy_only=False).astype(object)
 
 
 def _raw_export_frame(incidents: pd.DataFrame, seed: int) -> pd.DataFrame:
@@ -1719,15 +1750,15 @@ def _raw_export_frame(incidents: pd.DataFrame, seed: int) -> pd.DataFrame:
     raw = pd.DataFrame(
         {
             "No_dossier": sub["incident_id"].to_numpy(),
-            "Date_début": _fmt_dmy(sub["occurred_from"]).to_numpy(),
-            "Heure_début": _fmt_hm(sub["occurred_from"]).to_numpy(),
-            "Date_fin": _fmt_dmy(sub["occurred_to"]).to_numpy(),
-            "Heure_fin": _fmt_hm(sub["occurred_to"]).to_numpy(),
+            "Date_début": _text(_fmt_timestamps(sub["occurred_from"].to_numpy(), "%d/%m/%Y")),
+            "Heure_début": _text(_fmt_timestamps(sub["occurred_from"].to_numpy(), "%H:%M")),
+            "Date_fin": _text(_fmt_timestamps(sub["occurred_to"].to_numpy(), "%d/%m/%Y")),
+            "Heure_fin": _text(_fmt_timestamps(sub["occurred_to"].to_numpy(), "%H:%M")),
             "Catégorie": sub["category"].astype(str).map(_RAW_LABELS).to_numpy(),
             "Quart": shift.to_numpy(),
             "Secteur": sub["sector"].astype(object).fillna("").astype(str).to_numpy(),
-            "Coord_X": _comma(sub["x"]).to_numpy(),
-            "Coord_Y": _comma(sub["y"]).to_numpy(),
+            "Coord_X": _text(_fmt_decimal1(sub["x"], point=",")),
+            "Coord_Y": _text(_fmt_decimal1(sub["y"], point=",")),
             "defect": "",
         },
         dtype=object,
@@ -1781,7 +1812,9 @@ def _raw_export_frame(incidents: pd.DataFrame, seed: int) -> pd.DataFrame:
         _RAW_LABELS["theft"] if c != _RAW_LABELS["theft"] else _RAW_LABELS["mischief"]
         for c in conflict["Catégorie"]
     ]
-    conflict["Heure_début"] = [f"{(int(h[:2]) + 3) % 24:02d}{h[2:]}" if h else "12:00" for h in conflict["Heure_début"]]
+    conflict["Heure_début"] = [
+        f"{(int(h[:2]) + 3) % 24:02d}{h[2:]}" if h else "12:00" for h in conflict["Heure_début"]
+    ]
     conflict["defect"] = "duplicate_id_different_content"
     # malformed lines: an unquoted ";" inside the category gives too many fields
     bad = raw.loc[rng.choice(clean, size=_RAW_DEFECTS["too_many_fields"], replace=False)].copy()
@@ -1996,9 +2029,7 @@ def _shift_day(date: str, days: int) -> str:
 def _ground_truth_cached() -> str:
     g = _geo()
     sid = g.sector_ids
-    sectors = {
-        s[0]: {"name": s[1], "population": s[5], "role": s[6]} for s in _SECTOR_SPECS
-    }
+    sectors = {s[0]: {"name": s[1], "population": s[5], "role": s[6]} for s in _SECTOR_SPECS}
     lam = _lam()
     cal = _calendar()
     strip_zone = _clean(g.strip.buffer(40))
@@ -2092,8 +2123,12 @@ def _ground_truth_cached() -> str:
             "intensity": "1 + A cos(2π (day_of_year − 196) / 365.25)",
             "amplitude": {k: v for k, v in _SEASON_AMPLITUDE.items()},
             "peak_day_of_year": _SEASON_PEAK_DOY,
-            "expected_ratio_jun_aug_to_mean": round(float(_season(0.4)[np.isin(cal["month_of_year"], (6, 7, 8))].mean()), 3),
-            "expected_ratio_dec_feb_to_mean": round(float(_season(0.4)[np.isin(cal["month_of_year"], (12, 1, 2))].mean()), 3),
+            "expected_ratio_jun_aug_to_mean": round(
+                float(_season(0.4)[np.isin(cal["month_of_year"], (6, 7, 8))].mean()), 3
+            ),
+            "expected_ratio_dec_feb_to_mean": round(
+                float(_season(0.4)[np.isin(cal["month_of_year"], (12, 1, 2))].mean()), 3
+            ),
         },
         "fraud_cyber_rise": {
             "kind": "trend",
@@ -2101,11 +2136,16 @@ def _ground_truth_cached() -> str:
             "sector": None,
             "categories": ["fraud", "cyber_fraud"],
             "expected_per_year": {
-                str(y): round(float(sum(lam[c][cal["year"] == y].sum() for c in ("fraud", "cyber_fraud"))), 1)
+                str(y): round(
+                    float(sum(lam[c][cal["year"] == y].sum() for c in ("fraud", "cyber_fraud"))), 1
+                )
                 for y in (2022, 2023, 2024, 2025)
             },
             "expected_per_year_by_category": {
-                c: {str(y): round(float(lam[c][cal["year"] == y].sum()), 1) for y in (2022, 2023, 2024, 2025)}
+                c: {
+                    str(y): round(float(lam[c][cal["year"] == y].sum()), 1)
+                    for y in (2022, 2023, 2024, 2025)
+                }
                 for c in ("fraud", "cyber_fraud")
             },
             "precision": {"sector": 0.70, "none": 0.30},
@@ -2124,7 +2164,9 @@ def _ground_truth_cached() -> str:
             "bbox": _bbox(g.park),
             "hours": ["22:00", "04:00"],
             "expected_per_month_before_measure": round(_PARK_PER_YEAR / 12, 1),
-            "expected_events_12m_before_measure": _expected("park_night", "2023-04-01", "2024-04-01"),
+            "expected_events_12m_before_measure": _expected(
+                "park_night", "2023-04-01", "2024-04-01"
+            ),
             "ring_m": 200.0,
             "ring_expected_events_per_year": _PARK_RING_PER_YEAR,
         },
@@ -2163,7 +2205,11 @@ def _ground_truth_cached() -> str:
             "homicide_max_total": _HOMICIDE_MAX,
             "gamma_shape": 20.0,
             "generators": {k: {"share": v[0], "kinds": v[1]} for k, v in _GENERATORS.items()},
-            "precision": dict(zip(("exact", "intersection", "block", "sector"), _BACKGROUND_PRECISION, strict=True)),
+            "precision": dict(
+                zip(
+                    ("exact", "intersection", "block", "sector"), _BACKGROUND_PRECISION, strict=True
+                )
+            ),
         },
     }
     areas = _measure_areas()
@@ -2201,6 +2247,8 @@ def _ground_truth_cached() -> str:
     measures["M03"]["expected_treated_component_12m_after"] = round(
         0.55 * _expected("mall_lot", "2024-01-01", "2025-01-01"), 1
     )
+    # seasonality and the background are patterns of the data, not problems to address
+    patterns = {k: problems.pop(k) for k in ("seasonality", "background")}
     coverage = {pid: [] for pid in problems}
     for m in _measures():
         for p in m.addresses:
@@ -2234,6 +2282,7 @@ def _ground_truth_cached() -> str:
         "highest_crime_rate_sector": "S01",
         "lowest_crime_rate_sectors": ["S05"],
         "problems": problems,
+        "patterns": patterns,
         "measures": measures,
         "coverage": coverage,
         "uncovered_problems": ["fraud_cyber_rise"],
@@ -2242,7 +2291,15 @@ def _ground_truth_cached() -> str:
         "unknown_partner_ids": [_UNKNOWN_PARTNER],
         "measures_by_effect": {
             eff: [m.measure_id for m in _measures() if m.planted_effect == eff]
-            for eff in ("effective", "null", "displacing", "too_recent", "not_evaluable", "planned", "none_planted")
+            for eff in (
+                "effective",
+                "null",
+                "displacing",
+                "too_recent",
+                "not_evaluable",
+                "planned",
+                "none_planted",
+            )
         },
         "ended_measures": [m.measure_id for m in _measures() if m.end],
         "raw_export": {
@@ -2265,7 +2322,8 @@ def ground_truth() -> dict:
         ``town`` (name, CRS, bbox, area, boundary WKT, sectors), ``period``,
         ``conventions`` (how effects, areas and shifts are defined), ``top_problem``,
         ``problems`` (by id: sector, categories, geometry WKT/bbox, time windows and
-        expected sizes), ``measures`` (by id: planted effect, multipliers, buffer widths,
+        expected sizes), ``patterns`` (``seasonality``, ``background``), ``measures``
+        (by id: planted effect, multipliers, buffer widths,
         treated/buffer WKT, the problems addressed), ``coverage`` (problem → measures),
         ``uncovered_problems``, ``suggested_partners`` and ``raw_export`` defects.
         Expected sizes are model expectations for scale 1; the seed only changes the
@@ -2337,24 +2395,99 @@ def _json_value(v: Any) -> Any:
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
-    return df.to_csv(index=False, lineterminator="\n", na_rep="", float_format="%.1f").encode("utf-8")
+    return df.to_csv(index=False, lineterminator="\n", na_rep="", float_format="%.1f").encode(
+        "utf-8"
+    )
+
+
+def _fmt_timestamps(values: Any, pattern: str) -> pa.Array:
+    """Format datetimes as ``"%Y-%m-%d %H:%M"``, ``"%d/%m/%Y"`` or ``"%H:%M"`` (fast).
+
+    Digit arithmetic on the integer minutes (no per-value Python); NaT gives ``""``.
+    """
+    v = np.asarray(values, dtype="datetime64[m]")
+    nat = np.isnat(v)
+    minutes = np.where(nat, np.datetime64("2000-01-01T00:00"), v)
+    days = minutes.astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    years = days.astype("datetime64[Y]")
+    year = years.astype(np.int64) + 1970
+    month = (months - years).astype(np.int64) + 1
+    day = (days - months).astype(np.int64) + 1
+    mod = (minutes - days).astype(np.int64)
+    hour, minute = mod // 60, mod % 60
+    fields = {"%Y": (year, 4), "%m": (month, 2), "%d": (day, 2), "%H": (hour, 2), "%M": (minute, 2)}
+    parts: list[tuple[np.ndarray, int] | bytes] = []
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "%":
+            parts.append(fields[pattern[i : i + 2]])
+            i += 2
+        else:
+            parts.append(pattern[i].encode("ascii"))
+            i += 1
+    width = sum(p[1] if isinstance(p, tuple) else 1 for p in parts)
+    buf = np.zeros((v.size, width), np.uint8)
+    col = 0
+    for p in parts:
+        if isinstance(p, tuple):
+            _ascii_digits(buf, col, p[0], p[1])
+            col += p[1]
+        else:
+            buf[:, col] = p[0]
+            col += 1
+    buf[nat] = 0  # empty string
+    fixed = np.ascontiguousarray(buf).view(f"S{width}").ravel()
+    return pa.array(fixed).cast(pa.string())
+
+
+def _fmt_decimal1(values: Any, point: str = ".") -> pa.Array:
+    """Format non-negative floats with one decimal (``"%.1f"``); NaN gives ``""``."""
+    v = np.asarray(values, dtype=float)
+    nan = ~np.isfinite(v)
+    tenths = np.where(nan, 0, np.round(v * 10)).astype(np.int64)
+    if np.any(tenths < 0):  # pragma: no cover - coordinates are positive
+        raise ValueError("negative value")
+    whole = pa.array(tenths // 10).cast(pa.string())
+    frac = pa.array(tenths % 10).cast(pa.string())
+    out = pc.binary_join_element_wise(whole, frac, point)
+    return pc.if_else(pa.array(nan), "", out)
+
+
+def _as_text(series: pd.Series) -> pa.Array:
+    """A column as a pyarrow string array, missing values as ``""``."""
+    arr = pa.array(series.astype(object).where(series.notna(), "").astype(str).to_numpy())
+    return arr.cast(pa.string())
+
+
+def _join_lines(columns: Sequence[pa.Array], header: Sequence[str], sep: str, eol: str) -> bytes:
+    rows = pc.binary_join_element_wise(*columns, sep) if len(columns) > 1 else columns[0]
+    body = eol.join(rows.to_pylist())
+    return (sep.join(header) + eol + body + (eol if len(rows) else "")).encode("utf-8")
+
+
+def _categorical_text(series: pd.Series) -> pa.Array:
+    """A categorical column as strings (decoded through its codes, fast)."""
+    cat = series.astype("category")
+    labels = pa.array(list(cat.cat.categories.astype(str)) + [""], type=pa.string())
+    codes = cat.cat.codes.to_numpy().astype(np.int64)
+    codes = np.where(codes < 0, len(labels) - 1, codes)
+    return labels.take(pa.array(codes))
 
 
 def _incidents_bytes(inc: pd.DataFrame) -> bytes:
-    out = pd.DataFrame(
-        {
-            "incident_id": inc["incident_id"],
-            "occurred_from": inc["occurred_from"].dt.strftime("%Y-%m-%d %H:%M"),
-            "occurred_to": inc["occurred_to"].dt.strftime("%Y-%m-%d %H:%M"),
-            "category": inc["category"],
-            "shift": inc["shift"],
-            "sector": inc["sector"],
-            "x": inc["x"],
-            "y": inc["y"],
-            "precision": inc["precision"],
-        }
-    )
-    return _csv_bytes(out)
+    cols = [
+        _as_text(inc["incident_id"]),
+        _fmt_timestamps(inc["occurred_from"].to_numpy(), "%Y-%m-%d %H:%M"),
+        _fmt_timestamps(inc["occurred_to"].to_numpy(), "%Y-%m-%d %H:%M"),
+        _categorical_text(inc["category"]),
+        _categorical_text(inc["shift"]),
+        _categorical_text(inc["sector"]),
+        _fmt_decimal1(inc["x"]),
+        _fmt_decimal1(inc["y"]),
+        _categorical_text(inc["precision"]),
+    ]
+    return _join_lines(cols, list(inc.columns), ",", "\n")
 
 
 def _survey_bytes(sv: pd.DataFrame) -> bytes:
@@ -2442,7 +2575,9 @@ def _realised(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
     return {
         "incidents": len(inc),
         "by_category": {c: int(v) for c, v in cat.value_counts().sort_index().items()},
-        "fraud_cyber_by_year": {str(int(y)): int(v) for y, v in year[fraud].value_counts().sort_index().items()},
+        "fraud_cyber_by_year": {
+            str(int(y)): int(v) for y, v in year[fraud].value_counts().sort_index().items()
+        },
         "rate_per_1000_per_year": {k: float(v) for k, v in rate.items()},
         "survey_night_safety_weighted_mean": {k: round(float(v), 2) for k, v in night.items()},
         "measure_counts_12m": counts,
@@ -2483,7 +2618,11 @@ def simulate_measure_counts_from_frame(incidents: pd.DataFrame, window_days: int
         idx = np.flatnonzero(sel)
         treated, ring = areas[m.measure_id]
         in_t = shapely.intersects_xy(treated, x[idx], y[idx])
-        in_b = ~in_t & shapely.intersects_xy(ring, x[idx], y[idx]) if ring is not None else np.zeros(idx.size, bool)
+        in_b = (
+            ~in_t & shapely.intersects_xy(ring, x[idx], y[idx])
+            if ring is not None
+            else np.zeros(idx.size, bool)
+        )
         after = t[idx] >= start
         out[m.measure_id] = {
             "treated_before": int((in_t & ~after).sum()),
@@ -2497,14 +2636,34 @@ def simulate_measure_counts_from_frame(incidents: pd.DataFrame, window_days: int
 _FILE_TABLE = (
     ("sectors.geojson", "10 secteurs / sectors (S01–S10), population", "GeoJSON, EPSG:32188"),
     ("incidents.csv", "incidents (format « generic »)", "CSV UTF-8, `,`"),
-    ("incidents_raw_export.csv", "extraction brute / raw export (mai–déc. 2025)", "CSV cp1252, `;`, `,` décimale"),
+    (
+        "incidents_raw_export.csv",
+        "extraction brute / raw export (juin–déc. 2025)",
+        "CSV cp1252, `;`, `,` décimale",
+    ),
     ("measures.geojson", "mesures préventives / preventive measures", "GeoJSON, EPSG:32188"),
     ("survey.csv", "sondage citoyen / citizen survey (automne / autumn 2025)", "CSV UTF-8, `,`"),
-    ("partners.csv", "partenaires / partners (aucune donnée personnelle / no personal data)", "CSV UTF-8, `,`"),
-    ("places.geojson", "lieux / places (bars, stationnements, arrêts, écoles, parcs, centres commerciaux)", "GeoJSON, EPSG:32188"),
+    (
+        "partners.csv",
+        "partenaires / partners (aucune donnée personnelle / no personal data)",
+        "CSV UTF-8, `,`",
+    ),
+    (
+        "places.geojson",
+        "lieux / places (bars, stationnements, arrêts, écoles, parcs, centres commerciaux)",
+        "GeoJSON, EPSG:32188",
+    ),
     ("diagnostic.toml", "configuration", "TOML"),
-    ("diagnostic_raw_export.toml", "configuration avec l'extraction brute / with the raw export", "TOML"),
-    ("manifest.json", "lignes, colonnes, sha256, vérité terrain / rows, columns, sha256, ground truth", "JSON"),
+    (
+        "diagnostic_raw_export.toml",
+        "configuration avec l'extraction brute / with the raw export",
+        "TOML",
+    ),
+    (
+        "manifest.json",
+        "lignes, colonnes, sha256, vérité terrain / rows, columns, sha256, ground truth",
+        "JSON",
+    ),
 )
 
 
@@ -2595,12 +2754,21 @@ def _readme(gt: dict, realised: dict | None, defects: dict, seed: int, scale: in
         "planned": "planifiée",
         "none_planted": "aucun effet planté",
     }
-    mrows = ["| mesure | effet planté / planted effect | zone traitée / treated | anneau / ring | début / start |", "|---|---|---:|---:|---|"]
+    mrows = [
+        "| mesure | effet planté / planted effect | zone traitée / treated | anneau / ring | début / start |",
+        "|---|---|---:|---:|---|",
+    ]
     for mid, m in ms.items():
         tm = "" if m["treated_multiplier"] is None else f"× {m['treated_multiplier']}"
-        bm = "" if m["buffer_multiplier"] is None or not m["buffer_m"] else f"× {m['buffer_multiplier']} ({m['buffer_m']:.0f} m)"
+        bm = (
+            ""
+            if m["buffer_multiplier"] is None or not m["buffer_m"]
+            else f"× {m['buffer_multiplier']} ({m['buffer_m']:.0f} m)"
+        )
         eff = f"{effect_fr[m['planted_effect']]} / {m['planted_effect']}"
-        mrows.append(f"| {mid} | {eff} | {tm} | {bm} | {m['start']}{' → ' + m['end'] if m['end'] else ''} |")
+        mrows.append(
+            f"| {mid} | {eff} | {tm} | {bm} | {m['start']}{' → ' + m['end'] if m['end'] else ''} |"
+        )
     lines += mrows
     lines += [
         "",
@@ -2687,7 +2855,9 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def generate(out_dir: str | os.PathLike = "data/sample", seed: int = DEFAULT_SEED, scale: int = 1) -> Path:
+def generate(
+    out_dir: str | os.PathLike = "data/sample", seed: int = DEFAULT_SEED, scale: int = 1
+) -> Path:
     """Write the sample's files, ``manifest.json``, the two configs and ``README.md``.
 
     Parameters
@@ -2720,13 +2890,26 @@ def generate(out_dir: str | os.PathLike = "data/sample", seed: int = DEFAULT_SEE
     files["sectors"] = (
         "sectors.geojson",
         _geojson_bytes("sectors", tables["sectors"], ["sector_id", "name", "population"]),
-        {"format": "geojson", "rows": len(tables["sectors"]), "columns": ["sector_id", "name", "population", "geometry"], **spatial},
+        {
+            "format": "geojson",
+            "rows": len(tables["sectors"]),
+            "columns": ["sector_id", "name", "population", "geometry"],
+            **spatial,
+        },
     )
     inc_cols = list(tables["incidents"].columns)
     files["incidents"] = (
         "incidents.csv",
         _incidents_bytes(tables["incidents"]),
-        {"format": "csv", "rows": len(tables["incidents"]), "columns": inc_cols, "crs": CRS, "encoding": "utf-8", "separator": ",", "decimal": "."},
+        {
+            "format": "csv",
+            "rows": len(tables["incidents"]),
+            "columns": inc_cols,
+            "crs": CRS,
+            "encoding": "utf-8",
+            "separator": ",",
+            "decimal": ".",
+        },
     )
     mprops = [
         "measure_id", "name", "name_en", "pillar", "kind", "partners", "target_categories",
@@ -2735,29 +2918,64 @@ def generate(out_dir: str | os.PathLike = "data/sample", seed: int = DEFAULT_SEE
     files["measures"] = (
         "measures.geojson",
         _geojson_bytes("measures", tables["measures"], mprops),
-        {"format": "geojson", "rows": len(tables["measures"]), "columns": [*mprops, "geometry"], **spatial},
+        {
+            "format": "geojson",
+            "rows": len(tables["measures"]),
+            "columns": [*mprops, "geometry"],
+            **spatial,
+        },
     )
     files["survey"] = (
         "survey.csv",
         _survey_bytes(tables["survey"]),
-        {"format": "csv", "rows": len(tables["survey"]), "columns": list(tables["survey"].columns), "encoding": "utf-8", "separator": ","},
+        {
+            "format": "csv",
+            "rows": len(tables["survey"]),
+            "columns": list(tables["survey"].columns),
+            "encoding": "utf-8",
+            "separator": ",",
+        },
     )
     files["partners"] = (
         "partners.csv",
         _partners_bytes(tables["partners"]),
-        {"format": "csv", "rows": len(tables["partners"]), "columns": list(tables["partners"].columns), "encoding": "utf-8", "separator": ","},
+        {
+            "format": "csv",
+            "rows": len(tables["partners"]),
+            "columns": list(tables["partners"].columns),
+            "encoding": "utf-8",
+            "separator": ",",
+        },
     )
     files["places"] = (
         "places.geojson",
         _geojson_bytes("places", tables["places"], ["place_id", "kind", "name"]),
-        {"format": "geojson", "rows": len(tables["places"]), "columns": ["place_id", "kind", "name", "geometry"], **spatial},
+        {
+            "format": "geojson",
+            "rows": len(tables["places"]),
+            "columns": ["place_id", "kind", "name", "geometry"],
+            **spatial,
+        },
     )
     files["raw_export"] = (
         "incidents_raw_export.csv",
         _raw_export_bytes(raw),
-        {"format": "csv", "rows": len(raw), "columns": list(_RAW_COLUMNS), "crs": CRS, "encoding": "cp1252", "separator": ";", "decimal": ",", "line_terminator": "\r\n"},
+        {
+            "format": "csv",
+            "rows": len(raw),
+            "columns": list(_RAW_COLUMNS),
+            "crs": CRS,
+            "encoding": "cp1252",
+            "separator": ";",
+            "decimal": ",",
+            "line_terminator": "\r\n",
+        },
     )
-    files["config"] = ("diagnostic.toml", _toml(raw=False).encode("utf-8"), {"format": "toml", "encoding": "utf-8"})
+    files["config"] = (
+        "diagnostic.toml",
+        _toml(raw=False).encode("utf-8"),
+        {"format": "toml", "encoding": "utf-8"},
+    )
     files["config_raw_export"] = (
         "diagnostic_raw_export.toml",
         _toml(raw=True).encode("utf-8"),
@@ -2832,7 +3050,10 @@ def sample_dir() -> Path:
     if manifest.is_file():
         try:
             meta = json.loads(manifest.read_text(encoding="utf-8"))
-            if meta.get("generator_version") == GENERATOR_VERSION and meta.get("seed") == DEFAULT_SEED:
+            if (
+                meta.get("generator_version") == GENERATOR_VERSION
+                and meta.get("seed") == DEFAULT_SEED
+            ):
                 return target
         except (OSError, ValueError):
             pass
@@ -2840,14 +3061,34 @@ def sample_dir() -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m diagnostic_lib.sample --out data/sample``."""
-    parser = argparse.ArgumentParser(prog="diagnostic_lib sample", description=main.__doc__)
+    """Command line: ``python -m diagnostic_lib.sample --out data/sample``.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments (default: ``sys.argv[1:]``): ``--out``, ``--seed``, ``--scale``.
+
+    Returns
+    -------
+    int
+        Exit status (0).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> main(["--out", tempfile.mkdtemp()])  # doctest: +ELLIPSIS
+    → .../...
+    0
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m diagnostic_lib.sample", description="Write the sample municipality."
+    )
     parser.add_argument("--out", default="data/sample", help="output directory")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--scale", type=int, default=1)
     args = parser.parse_args(argv)
     path = generate(args.out, seed=args.seed, scale=args.scale)
-    print(path)
+    print(f"→ {path}")
     return 0
 
 

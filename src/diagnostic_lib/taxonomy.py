@@ -33,7 +33,7 @@ from . import schema
 from ._text import norm_key, norm_keys
 from .errors import DataError
 
-TAXONOMY_COLUMNS = ("code", "family", "label_fr", "label_en", "aliases")
+TAXONOMY_COLUMNS = ("code", "family", "label_fr", "label_en", "concern", "aliases")
 WEIGHT_COLUMNS = ("code", "weight", "provenance", "note")
 
 
@@ -48,7 +48,9 @@ def load_taxonomy(path: str | PathLike[str] | None = None) -> pd.DataFrame:
     ----------
     path : path, optional
         A CSV with columns ``code, family, label_fr, label_en`` and optionally
-        ``aliases`` (``|``-separated). Default: the packaged taxonomy.
+        ``concern`` (the survey concern code the category answers to, see
+        :data:`~diagnostic_lib.schema.CONCERNS`) and ``aliases``
+        (``|``-separated). Default: the packaged taxonomy.
 
     Returns
     -------
@@ -75,8 +77,9 @@ def load_taxonomy(path: str | PathLike[str] | None = None) -> pd.DataFrame:
     missing = [c for c in TAXONOMY_COLUMNS[:4] if c not in df.columns]
     if missing:
         raise DataError(f"{name}: taxonomy column(s) missing: {missing}; found {list(df.columns)}")
-    if "aliases" not in df.columns:
-        df["aliases"] = ""
+    for opt in ("aliases", "concern"):
+        if opt not in df.columns:
+            df[opt] = ""
     df["code"] = df["code"].str.strip()
     if df["code"].duplicated().any():
         raise DataError(f"{name}: duplicated codes {sorted(df.loc[df['code'].duplicated(), 'code'])}")
