@@ -1643,14 +1643,15 @@ def find_problems(
                 continue
             profiles[f] = hour_of_week_profile(inc[members])
         for fams in group_profiles(profiles, similarity):
-            members = in_comp & np.isin(fam, fams) & ~assigned
+            own = np.intersect1d(comp, np.concatenate([hot_by_family[f] for f in fams]))
+            members = np.isin(cell, own) & np.isin(fam, fams) & ~assigned
             if members.sum() < min_events:
                 continue
             assigned |= members
-            geom = shapely.union_all(np.asarray(grid.geometry.array)[comp])
+            geom = shapely.union_all(np.asarray(grid.geometry.array)[own])
             zmax = max(float(np.nanmax(z_by_family[f][comp])) for f in fams)
             found.append({"kind": "place", "members": members, "geometry": geom, "hotspot_z": zmax,
-                          "cells": len(comp)})  # fmt: skip
+                          "cells": int(len(own))})  # fmt: skip
 
     # -- 2. areas: sector rate above the rest of the municipality ------------------
     sec = pd.DataFrame(sectors[["sector_id", "name", "population"]])

@@ -160,6 +160,8 @@ def decorate(ax, title: str, lang: str = "fr", source: str = "diagnostic_lib", d
     ('Carte', 3)
     """
     ax.set_title(title)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
     add_scale_bar(ax, lang)
     add_north_arrow(ax, lang)
     add_source_note(ax, source, lang, date)
