@@ -559,3 +559,42 @@ def test_loading_is_vectorised(tmp_path):
     calls(small)  # warm caches
     c_small, c_large = calls(small), calls(large)
     assert c_large < 1.5 * c_small, (c_small, c_large)
+
+
+# ---------------------------------------------------------- the sample's raw export
+def test_sample_raw_export_defects_are_all_found(sample_dir):
+    """Every planted defect of the sample's raw export is in the ledger, exactly."""
+    import json
+
+    manifest = json.loads((sample_dir / "manifest.json").read_text(encoding="utf-8"))
+    planted = manifest["ground_truth"]["raw_export"]["defects"]
+    d = loaders.load_diagnostic(sample_dir / "diagnostic_raw_export.toml", now=NOW)
+    led = d.ledger
+    assert led.is_balanced()
+    e = led.entries[led.entries["table"] == "incidents"]
+    n = e.groupby("reason")["row"].nunique()
+    assert n.get("date_unparseable", 0) == planted["unparseable_date"]
+    assert n.get("date_future", 0) == planted["future_date"]
+    assert n.get("category_unknown", 0) == planted["unknown_category"]
+    assert n.get("position_placeholder", 0) == planted["placeholder_position"]
+    assert n.get("position_outside", 0) == planted["outside_municipality"]
+    assert n.get("duplicate_exact", 0) == planted["exact_duplicate"]
+    assert n.get("id_conflict", 0) == 2 * planted["duplicate_id_different_content"]  # both rows of each pair
+    assert n.get("malformed_row", 0) == planted["too_many_fields"]
+    # missing positions: the planted ones (the clean file has a position for them), plus the
+    # events that never had one (fraud, sector-only precision)
+    miss_rows = set(e.loc[e["reason"] == "position_missing", "row"])
+    missing = d.incidents[d.incidents["source_row"].isin(miss_rows)]
+    clean = pd.read_csv(sample_dir / "incidents.csv", dtype={"incident_id": str})
+    had_position = set(clean.loc[clean["x"].notna(), "incident_id"])
+    assert missing["incident_id"].isin(had_position).sum() == planted["missing_position"]
+    f = led.files.set_index("table").loc["incidents"]
+    assert f["rows_in"] == f["rows_kept"] + f["rows_rejected"] == next(f["rows"] for f in manifest["files"].values() if f["path"] == "incidents_raw_export.csv")
+
+
+def test_validate_command_prints_the_ledger(sample_dir, capsys):
+    from diagnostic_lib.cli import main
+
+    assert main(["validate", "--config", str(sample_dir / "diagnostic_raw_export.toml"), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Data-quality ledger" in out and "exact duplicate of another row" in out and "Balanced" in out

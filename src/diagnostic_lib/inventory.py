@@ -1411,7 +1411,7 @@ def time_signature(incidents: pd.DataFrame) -> dict[str, Any]:
     >>> ts = pd.to_datetime(["2024-05-03 23:00", "2024-05-04 01:00", "2024-05-11 00:30", "2024-05-10 22:40"])
     >>> s = time_signature(pd.DataFrame({"occurred_from": ts, "occurred_to": pd.NaT}))
     >>> s["dominant_shift"], s["week_part"], s["peak_hours"]
-    ('nuit', 'weekend', '22–01')
+    ('nuit', 'weekend', '00–02')
     """
     a = aoristic(incidents)
     if a.empty:

@@ -291,10 +291,15 @@ def _read_csv_careful(text: str, name: str, enc: str, separator: str) -> RawTabl
     good: list[list[str]] = []
     good_rows: list[int] = []
     malformed: list[tuple[int, str]] = []
-    for i, rec in enumerate(records[1:]):
+    data = records[1:]
+    # Some exports end every line with a separator: empty extra fields on (nearly) every
+    # row are that convention, not a defect. Anywhere else a longer row is malformed.
+    long_rows = [r for r in data if len(r) > width]
+    trailing = bool(data) and len(long_rows) >= 0.9 * len(data) and all(not v for r in long_rows for v in r[width:])
+    for i, rec in enumerate(data):
         row = i + 2
         if len(rec) > width:
-            if all(not v for v in rec[width:]):
+            if trailing:
                 rec = rec[:width]
             else:
                 malformed.append((row, separator.join(rec)[:200]))
