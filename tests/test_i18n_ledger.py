@@ -50,10 +50,28 @@ def test_unknown_language_is_refused():
 def test_ledger_balances_and_counts_unique_rows():
     led = Ledger()
     led.register("incidents", "f.csv", rows_in=10)
-    led.add("incidents", "f.csv", rows=[2, 3], column="date", reason="date_unparseable", action="rejected")
-    led.add("incidents", "f.csv", rows=[3], column="x", reason="position_missing", action="rejected")
-    led.add("incidents", "f.csv", rows=[4, 5, 6], column="x", reason="position_missing", action="flagged")
-    led.add("incidents", "f.csv", rows=[6], column="sector", reason="sector_unknown", action="flagged")
+    led.add(
+        "incidents",
+        "f.csv",
+        rows=[2, 3],
+        column="date",
+        reason="date_unparseable",
+        action="rejected",
+    )
+    led.add(
+        "incidents", "f.csv", rows=[3], column="x", reason="position_missing", action="rejected"
+    )
+    led.add(
+        "incidents",
+        "f.csv",
+        rows=[4, 5, 6],
+        column="x",
+        reason="position_missing",
+        action="flagged",
+    )
+    led.add(
+        "incidents", "f.csv", rows=[6], column="sector", reason="sector_unknown", action="flagged"
+    )
     f = led.files.iloc[0]
     assert (f.rows_in, f.rows_kept, f.rows_rejected, f.rows_flagged) == (10, 8, 2, 3)
     assert led.is_balanced()
@@ -85,7 +103,16 @@ def test_ledger_summary_and_csv(tmp_path):
     p = led.to_csv(tmp_path / "ledger.csv", lang="fr")
     back = pd.read_csv(p, encoding="utf-8-sig")
     assert len(back) == 10 and set(back["reason_label"]) == {"position fictive (hors carte)"}
-    assert back.columns.tolist()[:8] == ["table", "file", "row", "column", "reason", "action", "value", "detail"]
+    assert back.columns.tolist()[:8] == [
+        "table",
+        "file",
+        "row",
+        "column",
+        "reason",
+        "action",
+        "value",
+        "detail",
+    ]
 
 
 def test_ledger_extend_keeps_notes():

@@ -20,7 +20,12 @@ from .conftest import FIXTURES, NOW
 BASE = pd.DataFrame(
     {
         "incident_id": ["A1", "A2", "A3", "A4"],
-        "occurred_from": ["2024-05-03 22:15", "2024-05-04 02:40", "2024-06-10 10:05", "2024-07-01 17:30"],
+        "occurred_from": [
+            "2024-05-03 22:15",
+            "2024-05-04 02:40",
+            "2024-06-10 10:05",
+            "2024-07-01 17:30",
+        ],
         "category": ["Méfait", "Voies de fait", "Introduction", "Vol de véhicule à moteur"],
         "sector": ["S1", "S1", "S2", "S2"],
         "x": [300100.5, 300200.25, 301500.0, 301800.75],
@@ -34,7 +39,10 @@ EXPECTED_SHIFTS = ["soir", "nuit", "jour", "soir"]
 def sectors_gdf() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"sector_id": ["S1", "S2"], "name": ["Centre", "Nord"], "population": [1000.0, 2000.0]},
-        geometry=[shapely.box(299000, 5039000, 301000, 5041000), shapely.box(301000, 5039000, 303000, 5041000)],
+        geometry=[
+            shapely.box(299000, 5039000, 301000, 5041000),
+            shapely.box(301000, 5039000, 303000, 5041000),
+        ],
         crs="EPSG:32188",
     )
 
@@ -83,7 +91,10 @@ def test_separator_sniffing_respects_quotes():
 
 def test_row_numbers_are_spreadsheet_rows(tmp_path):
     p = tmp_path / "inc.csv"
-    p.write_text("id,date,category\n1,2024-01-01,Méfait\n2,not a date,Méfait\n3,2024-01-03,Méfait\n", encoding="utf-8")
+    p.write_text(
+        "id,date,category\n1,2024-01-01,Méfait\n2,not a date,Méfait\n3,2024-01-03,Méfait\n",
+        encoding="utf-8",
+    )
     inc, led = loaders.load_incidents(p, now=NOW)
     e = led.entries
     assert e[["file", "row", "column", "reason", "action", "value"]].values.tolist() == [
@@ -94,7 +105,9 @@ def test_row_numbers_are_spreadsheet_rows(tmp_path):
 
 def test_malformed_line_is_rejected_with_its_row(tmp_path):
     p = tmp_path / "inc.csv"
-    p.write_text("id;date;category\n1;2024-01-01;Méfait\n2;2024-01-02;Méfait;extra;fields\n3;2024-01-03;Méfait\n")
+    p.write_text(
+        "id;date;category\n1;2024-01-01;Méfait\n2;2024-01-02;Méfait;extra;fields\n3;2024-01-03;Méfait\n"
+    )
     inc, led = loaders.load_incidents(p, now=NOW)
     assert inc["incident_id"].tolist() == ["1", "3"]
     e = led.entries
@@ -112,7 +125,9 @@ def test_blank_lines_are_reported(tmp_path):
 
 def test_wkt_column(tmp_path):
     p = tmp_path / "inc.csv"
-    df = BASE.drop(columns=["x", "y"]).assign(wkt=[f"POINT ({x} {y})" for x, y in zip(BASE.x, BASE.y, strict=True)])
+    df = BASE.drop(columns=["x", "y"]).assign(
+        wkt=[f"POINT ({x} {y})" for x, y in zip(BASE.x, BASE.y, strict=True)]
+    )
     df.to_csv(p, index=False)
     inc, led = loaders.load_incidents(p, now=NOW, source_crs="EPSG:32188")
     check_base(inc, led)
@@ -120,8 +135,14 @@ def test_wkt_column(tmp_path):
 
 def test_wkt_in_lonlat_is_guessed_and_noted(tmp_path):
     p = tmp_path / "inc.csv"
-    lon, lat = gpd.GeoSeries(gpd.points_from_xy(BASE.x, BASE.y), crs=32188).to_crs(4326).pipe(lambda g: (g.x, g.y))
-    df = BASE.drop(columns=["x", "y"]).assign(wkt=[f"POINT ({a:.9f} {b:.9f})" for a, b in zip(lon, lat, strict=True)])
+    lon, lat = (
+        gpd.GeoSeries(gpd.points_from_xy(BASE.x, BASE.y), crs=32188)
+        .to_crs(4326)
+        .pipe(lambda g: (g.x, g.y))
+    )
+    df = BASE.drop(columns=["x", "y"]).assign(
+        wkt=[f"POINT ({a:.9f} {b:.9f})" for a, b in zip(lon, lat, strict=True)]
+    )
     df.to_csv(p, index=False)
     inc, led = loaders.load_incidents(p, now=NOW)
     check_base(inc, led)
@@ -154,7 +175,9 @@ def test_xlsx_that_is_not_a_workbook(tmp_path):
 
 # ---------------------------------------------------------------- GIS files
 def _gdf(crs="EPSG:32188") -> gpd.GeoDataFrame:
-    g = gpd.GeoDataFrame(BASE.drop(columns=["x", "y"]), geometry=gpd.points_from_xy(BASE.x, BASE.y), crs=32188)
+    g = gpd.GeoDataFrame(
+        BASE.drop(columns=["x", "y"]), geometry=gpd.points_from_xy(BASE.x, BASE.y), crs=32188
+    )
     return g.to_crs(crs)
 
 
@@ -250,7 +273,10 @@ def test_every_reason_is_reported(tmp_path):
     assert f.rows_in == 13 and f.rows_rejected == 4 and f.rows_kept == len(inc) == 9
     assert led.is_balanced()
     by_id = inc.set_index("incident_id")
-    assert by_id.loc["4", "category"] == "other" and by_id.loc["4", "category_label"] == "Lancer de tomates"
+    assert (
+        by_id.loc["4", "category"] == "other"
+        and by_id.loc["4", "category_label"] == "Lancer de tomates"
+    )
     assert by_id.loc["5", "precision"] == "sector" and by_id.loc["5", "geometry"] is None
     assert by_id.loc["6", "precision"] == "sector" and by_id.loc["6", "sector"] == "S2"
     assert by_id.loc["11", "precision"] == "none" and pd.isna(by_id.loc["11", "sector"])
@@ -297,7 +323,11 @@ def test_ranges_and_separate_time_columns(tmp_path):
         "category": "Catégorie",
     }
     inc, led = loaders.load_incidents(p, columns=cols, now=NOW)
-    got = inc[["occurred_from", "occurred_to"]].apply(lambda c: c.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("NaT")).values.tolist()
+    got = (
+        inc[["occurred_from", "occurred_to"]]
+        .apply(lambda c: c.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("NaT"))
+        .values.tolist()
+    )
     assert got == [
         ["2024-07-05 18:00:00", "2024-07-08 08:00:00"],
         ["2024-07-06 00:00:00", "2024-07-07 00:00:00"],
@@ -349,7 +379,9 @@ def test_missing_required_column_names_file_and_found_columns(tmp_path):
     assert "inc.csv" in msg and "occurred_from" in msg and "category" in msg
     assert "['when', 'what']" in msg
     # a mapping fixes it
-    inc, _ = loaders.load_incidents(p, columns={"occurred_from": "when", "category": "what"}, now=NOW)
+    inc, _ = loaders.load_incidents(
+        p, columns={"occurred_from": "when", "category": "what"}, now=NOW
+    )
     assert inc["category"].tolist() == ["mischief"]
 
 
@@ -375,7 +407,12 @@ def test_sectors_invalid_geometry_is_repaired_and_flagged():
     bowtie = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10), (0, 0)])
     g = gpd.GeoDataFrame(
         {"sector_id": ["A", "B", "", "A"], "population": ["1 000", "2000,5", "5", "7"]},
-        geometry=[bowtie, shapely.box(20, 0, 30, 10), shapely.box(40, 0, 50, 10), shapely.box(60, 0, 70, 10)],
+        geometry=[
+            bowtie,
+            shapely.box(20, 0, 30, 10),
+            shapely.box(40, 0, 50, 10),
+            shapely.box(60, 0, 70, 10),
+        ],
         crs=32188,
     )
     sec, led = loaders.load_sectors(g)
@@ -405,7 +442,9 @@ def _spvm_current(tmp_path):
     g = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=4326).to_crs(32188)
     x = np.where(ph, 0.0, g.x.round(3))
     y = np.where(ph, 0.0, g.y.round(3))
-    cur = df[["CATEGORIE", "DATE", "QUART", "PDQ"]].assign(X=x, Y=y, LONGITUDE=df["LONGITUDE"], LATITUDE=df["LATITUDE"])
+    cur = df[["CATEGORIE", "DATE", "QUART", "PDQ"]].assign(
+        X=x, Y=y, LONGITUDE=df["LONGITUDE"], LATITUDE=df["LATITUDE"]
+    )
     p = tmp_path / "actes-criminels.csv"
     cur.to_csv(p, index=False)
     return p, df, ph
@@ -421,7 +460,14 @@ def test_spvm_excerpt_as_published():
     e = led.entries
     assert (e["reason"] == "position_placeholder").sum() == n_ph > 0
     assert (e["reason"] == "duplicate_exact_kept").sum() == int(raw.duplicated().sum()) > 0
-    assert set(inc["category"]) <= {"burglary", "mischief", "theft_from_vehicle", "vehicle_theft", "robbery", "homicide"}
+    assert set(inc["category"]) <= {
+        "burglary",
+        "mischief",
+        "theft_from_vehicle",
+        "vehicle_theft",
+        "robbery",
+        "homicide",
+    }
     assert (inc["category"] != "other").all()
     assert (inc.loc[inc.geometry.notna(), "precision"] == "intersection").all()
     assert (inc.loc[inc.geometry.isna(), "precision"] == "sector").all()  # PDQ known, no point
@@ -448,7 +494,9 @@ def test_spvm_current_export_prefers_xy(tmp_path):
 
 def test_spvm_older_export(tmp_path):
     df = pd.read_csv(FIXTURES / "spvm_excerpt.csv", dtype=str, keep_default_na=False)
-    old = df.rename(columns={"LONGITUDE": "LONG", "LATITUDE": "LAT"}).drop(columns=["ARRONDISSEMENT_JOINED"])
+    old = df.rename(columns={"LONGITUDE": "LONG", "LATITUDE": "LAT"}).drop(
+        columns=["ARRONDISSEMENT_JOINED"]
+    )
     old["DATE"] = old["DATE"] + " 00:00:00"
     p = tmp_path / "old.csv"
     old.to_csv(p, index=False)
@@ -465,7 +513,9 @@ def test_spvm_pdq_polygons_and_sector_join():
     assert sorted(sec["sector_id"]) == ["20", "21", "22", "23"]
     assert sec.crs.to_epsg() == 32188
     assert 270_000 < sec.total_bounds[0] < 310_000 and 5_020_000 < sec.total_bounds[1] < 5_070_000
-    inc, led2 = loaders.load_incidents(FIXTURES / "spvm_excerpt.csv", preset="spvm", sectors=sec, now=NOW)
+    inc, led2 = loaders.load_incidents(
+        FIXTURES / "spvm_excerpt.csv", preset="spvm", sectors=sec, now=NOW
+    )
     assert led2.is_balanced()
     # most excerpt points lie outside these 4 PDQs: rejected as outside, with their row
     e = led2.entries
@@ -479,7 +529,13 @@ def test_measures_edge_cases():
         {
             "id": ["M1", "M2", "M3", "M4", "M5"],
             "nom": ["Éclairage", "Rencontres", "Formation", "Caméras", ""],
-            "pilier": ["Prévention", "Rapprochement", "rapprochement", "Résolution de problèmes", "nope"],
+            "pilier": [
+                "Prévention",
+                "Rapprochement",
+                "rapprochement",
+                "Résolution de problèmes",
+                "nope",
+            ],
             "empreinte": ["", "toute la ville", "", "secteurs", ""],
             "secteurs": ["", "", "", "S1;S9", ""],
             "categories": ["Méfait;Trouble de la paix", "", "", "Vol de véhicule;licornes", ""],
@@ -490,10 +546,17 @@ def test_measures_edge_cases():
         }
     )
     partners = pd.DataFrame({"partner_id": ["P1"]})
-    m, led = loaders.load_measures(df, sectors=sectors_gdf(), partners=partners, source_crs="EPSG:32188")
+    m, led = loaders.load_measures(
+        df, sectors=sectors_gdf(), partners=partners, source_crs="EPSG:32188"
+    )
     assert m["measure_id"].tolist() == ["M1", "M2", "M3", "M4"]  # M5 has no valid pillar
     assert m["footprint"].tolist() == ["polygon", "municipality", "none", "sectors"]
-    assert m["target_categories"].tolist() == [("mischief", "disturbance"), (), (), ("vehicle_theft",)]
+    assert m["target_categories"].tolist() == [
+        ("mischief", "disturbance"),
+        (),
+        (),
+        ("vehicle_theft",),
+    ]
     assert m["footprint_sectors"].tolist() == [(), (), (), ("S1",)]
     assert m["partners"].tolist()[1] == ("P1", "P99")  # kept
     got = {(int(r), reason) for r, reason in led.entries[["row", "reason"]].values}
@@ -504,8 +567,14 @@ def test_measures_edge_cases():
 
 def test_survey_and_partners():
     s, led = loaders.load_survey(
-        pd.DataFrame({"secteur": ["S1", "S9", ""], "securite_jour": ["4", "6", "x"], "poids": ["1,5", "-1", ""],
-                      "preoccupations": ["Vitesse, circulation;drogue", "ovnis", ""]}),  # fmt: skip
+        pd.DataFrame(
+            {
+                "secteur": ["S1", "S9", ""],
+                "securite_jour": ["4", "6", "x"],
+                "poids": ["1,5", "-1", ""],
+                "preoccupations": ["Vitesse, circulation;drogue", "ovnis", ""],
+            }
+        ),  # fmt: skip
         sectors=sectors_gdf(),
     )
     assert s["weight"].tolist() == [1.5, 1.0, 1.0]
@@ -514,7 +583,9 @@ def test_survey_and_partners():
     assert reasons == sorted(["sector_unknown", "value_out_of_range", "value_invalid", "concern_unknown",
                               "sector_missing", "value_invalid"])  # fmt: skip
     assert led.entries.loc[led.entries.reason == "concern_unknown", "value"].tolist() == ["ovnis"]
-    p, led2 = loaders.load_partners(pd.DataFrame({"id": ["P1", "P1"], "nom": ["A", "B"], "expertise": ["Cybercrime", ""]}))
+    p, led2 = loaders.load_partners(
+        pd.DataFrame({"id": ["P1", "P1"], "nom": ["A", "B"], "expertise": ["Cybercrime", ""]})
+    )
     assert p["partner_id"].tolist() == ["P1"]
     assert led2.entries["reason"].tolist() == ["id_duplicate"]
 
@@ -528,7 +599,9 @@ def test_loading_is_vectorised(tmp_path):
 
     def write(n: int):
         p = tmp_path / f"inc_{n}.csv"
-        ts = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 3 * 365 * 24 * 60, n), unit="min")
+        ts = pd.Timestamp("2023-01-01") + pd.to_timedelta(
+            rng.integers(0, 3 * 365 * 24 * 60, n), unit="min"
+        )
         pd.DataFrame(
             {
                 "incident_id": np.arange(n),
@@ -579,7 +652,9 @@ def test_sample_raw_export_defects_are_all_found(sample_dir):
     assert n.get("position_placeholder", 0) == planted["placeholder_position"]
     assert n.get("position_outside", 0) == planted["outside_municipality"]
     assert n.get("duplicate_exact", 0) == planted["exact_duplicate"]
-    assert n.get("id_conflict", 0) == 2 * planted["duplicate_id_different_content"]  # both rows of each pair
+    assert (
+        n.get("id_conflict", 0) == 2 * planted["duplicate_id_different_content"]
+    )  # both rows of each pair
     assert n.get("malformed_row", 0) == planted["too_many_fields"]
     # missing positions: the planted ones (the clean file has a position for them), plus the
     # events that never had one (fraud, sector-only precision)
@@ -589,12 +664,27 @@ def test_sample_raw_export_defects_are_all_found(sample_dir):
     had_position = set(clean.loc[clean["x"].notna(), "incident_id"])
     assert missing["incident_id"].isin(had_position).sum() == planted["missing_position"]
     f = led.files.set_index("table").loc["incidents"]
-    assert f["rows_in"] == f["rows_kept"] + f["rows_rejected"] == next(f["rows"] for f in manifest["files"].values() if f["path"] == "incidents_raw_export.csv")
+    assert (
+        f["rows_in"]
+        == f["rows_kept"] + f["rows_rejected"]
+        == next(
+            f["rows"] for f in manifest["files"].values() if f["path"] == "incidents_raw_export.csv"
+        )
+    )
 
 
 def test_validate_command_prints_the_ledger(sample_dir, capsys):
     from diagnostic_lib.cli import main
 
-    assert main(["validate", "--config", str(sample_dir / "diagnostic_raw_export.toml"), "--lang", "en"]) == 0
+    assert (
+        main(
+            ["validate", "--config", str(sample_dir / "diagnostic_raw_export.toml"), "--lang", "en"]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
-    assert "Data-quality ledger" in out and "exact duplicate of another row" in out and "Balanced" in out
+    assert (
+        "Data-quality ledger" in out
+        and "exact duplicate of another row" in out
+        and "Balanced" in out
+    )

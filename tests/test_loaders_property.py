@@ -110,7 +110,9 @@ def test_incident_rows_are_all_accounted_for(rows, dup):
     import geopandas as gpd
     import shapely
 
-    sectors = gpd.GeoDataFrame({"sector_id": ["S1"]}, geometry=[shapely.box(299000, 5039000, 301000, 5041000)], crs=32188)
+    sectors = gpd.GeoDataFrame(
+        {"sector_id": ["S1"]}, geometry=[shapely.box(299000, 5039000, 301000, 5041000)], crs=32188
+    )
     inc, led = loaders.load_incidents(df, sectors=sectors, now=NOW, duplicates="reject")
     _check((inc, led))
     # every rejected row has a reason; every kept row is in the table once

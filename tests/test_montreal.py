@@ -26,7 +26,9 @@ def pdq2015():
 @pytest.fixture(scope="module")
 def spvm(pdq2015):
     sec, _ = pdq2015
-    return loaders.load_incidents(montreal_file("actes-criminels-2015-2018q1.csv"), preset="spvm", sectors=sec, now=NOW)
+    return loaders.load_incidents(
+        montreal_file("actes-criminels-2015-2018q1.csv"), preset="spvm", sectors=sec, now=NOW
+    )
 
 
 def test_every_spvm_row_is_accounted_for(spvm):
@@ -54,7 +56,9 @@ def test_spvm_placeholders_are_flagged_as_no_location(spvm):
 
 def test_spvm_exact_duplicates_are_flagged(spvm):
     inc, led = spvm
-    raw = pd.read_csv(montreal_file("actes-criminels-2015-2018q1.csv"), dtype=str, keep_default_na=False)
+    raw = pd.read_csv(
+        montreal_file("actes-criminels-2015-2018q1.csv"), dtype=str, keep_default_na=False
+    )
     dups = led.entries[led.entries["reason"] == "duplicate_exact_kept"]
     assert dups["row"].nunique() == int(raw.duplicated().sum()) == 2_554
     # flagged, not dropped: they may be distinct events at the same intersection and shift
@@ -76,7 +80,9 @@ def test_spvm_categories_shifts_and_sectors(spvm, pdq2015):
 
 def test_both_pdq_vintages_in_their_true_crs(pdq2015):
     sec15, led15 = pdq2015
-    sec_new, led_new = loaders.load_sectors(montreal_file("limites-pdq-recent-mtm8.geojson"), preset="spvm")
+    sec_new, led_new = loaders.load_sectors(
+        montreal_file("limites-pdq-recent-mtm8.geojson"), preset="spvm"
+    )
     assert len(sec15) == 32 and len(sec_new) == 28
     assert sec15.crs.to_epsg() == sec_new.crs.to_epsg() == 32188
     # the recent file's crs member says EPSG:32188: its coordinates are used as they are
@@ -90,7 +96,8 @@ def test_both_pdq_vintages_in_their_true_crs(pdq2015):
 
 def test_latin1_geojson_loads():
     q, led = loaders.load_sectors(
-        montreal_file("quartiers-sociologiques-latin1.geojson"), columns={"sector_id": "id", "name": "Q_socio"}
+        montreal_file("quartiers-sociologiques-latin1.geojson"),
+        columns={"sector_id": "id", "name": "Q_socio"},
     )
     assert len(q) == 32
     assert any("é" in n for n in q["name"])  # decoded, not mojibake
@@ -104,5 +111,8 @@ def test_points_of_interest_load_as_places():
 
 
 def test_boroughs_load():
-    b, led = loaders.load_sectors(montreal_file("limites-administratives.geojson"), columns={"sector_id": "CODEID", "name": "NOM"})
+    b, led = loaders.load_sectors(
+        montreal_file("limites-administratives.geojson"),
+        columns={"sector_id": "CODEID", "name": "NOM"},
+    )
     assert len(b) == 34 and led.is_balanced()

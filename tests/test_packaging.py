@@ -71,11 +71,17 @@ def test_python_floor_is_311():
 
 
 def test_pandas_3_is_required():
-    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "dependencies"
+    ]
     assert any(re.fullmatch(r"pandas>=3(\.0)?", d) for d in deps)
 
 
 def test_ci_runs_make_test_only():
-    lines = [ln for ln in (ROOT / ".ci" / "run").read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+    lines = [
+        ln
+        for ln in (ROOT / ".ci" / "run").read_text().splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
     commands = [ln for ln in lines if not ln.startswith(("set ", "cd "))]
     assert commands == ["make test"]

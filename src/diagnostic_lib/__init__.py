@@ -72,7 +72,14 @@ _SHORTCUTS = {
     "Ledger": "ledger",
 }
 
-__all__ = ["ConfigError", "CRSError", "DataError", "__version__", *sorted(_SHORTCUTS), *sorted(_SUBMODULES)]
+__all__ = [
+    "ConfigError",
+    "CRSError",
+    "DataError",
+    "__version__",
+    *sorted(_SHORTCUTS),
+    *sorted(_SUBMODULES),
+]
 
 
 def __getattr__(name: str) -> Any:

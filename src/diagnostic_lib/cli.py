@@ -36,20 +36,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="{report,validate,sample}")
 
-    r = sub.add_parser("report", help="run the diagnosis and write the report / produire le rapport")
+    r = sub.add_parser(
+        "report", help="run the diagnosis and write the report / produire le rapport"
+    )
     r.add_argument("--config", required=True, help="diagnostic.toml of the municipality")
     r.add_argument("--out", default="build/report", help="output folder (default: build/report)")
-    r.add_argument("--lang", choices=("fr", "en"), default=None, help="language (default: the config's)")
+    r.add_argument(
+        "--lang", choices=("fr", "en"), default=None, help="language (default: the config's)"
+    )
     r.add_argument("--audience", choices=("internal", "public"), default="internal",
                    help="public: aggregated data only, small counts suppressed")  # fmt: skip
-    r.add_argument("--no-notebooks", action="store_true", help="do not execute and save the notebooks")
+    r.add_argument(
+        "--no-notebooks", action="store_true", help="do not execute and save the notebooks"
+    )
 
     v = sub.add_parser("validate", help="load a config and print the ledger / valider les données")
     v.add_argument("--config", required=True, help="diagnostic.toml of the municipality")
-    v.add_argument("--lang", choices=("fr", "en"), default=None, help="language (default: the config's)")
+    v.add_argument(
+        "--lang", choices=("fr", "en"), default=None, help="language (default: the config's)"
+    )
     v.add_argument("--ledger-csv", default=None, help="also write every ledger entry to this CSV")
 
-    s = sub.add_parser("sample", help="regenerate the sample municipality / régénérer l'échantillon")
+    s = sub.add_parser(
+        "sample", help="regenerate the sample municipality / régénérer l'échantillon"
+    )
     s.add_argument("--out", default="data/sample", help="output folder (default: data/sample)")
     s.add_argument("--seed", type=int, default=None, help="random seed (default: the sample's)")
     s.add_argument("--scale", type=int, default=1, help="scale factor (larger town, more years)")

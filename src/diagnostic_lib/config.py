@@ -171,14 +171,20 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     cfg.language = lang
     cfg.period_start = _timestamp(diag.get("period_start"), "diagnostic.period_start", name)
     cfg.period_end = _timestamp(diag.get("period_end"), "diagnostic.period_end", name)
-    if cfg.period_start is not None and cfg.period_end is not None and cfg.period_end < cfg.period_start:
+    if (
+        cfg.period_start is not None
+        and cfg.period_end is not None
+        and cfg.period_end < cfg.period_start
+    ):
         raise ConfigError(f"{name}: period_end ({cfg.period_end.date()}) is before period_start")
     from .loaders import check_metric_crs
 
     check_metric_crs(cfg.crs, where=f"{name}: [municipality] crs")
     for table, spec in (raw.get("data", {}) or {}).items():
         if table not in KNOWN_TABLES:
-            raise ConfigError(f"{name}: unknown data table [data.{table}]; known: {list(KNOWN_TABLES)}")
+            raise ConfigError(
+                f"{name}: unknown data table [data.{table}]; known: {list(KNOWN_TABLES)}"
+            )
         if not isinstance(spec, dict) or "path" not in spec:
             raise ConfigError(f"{name}: [data.{table}] needs a 'path'")
         fpath = Path(str(spec["path"]))
@@ -186,7 +192,9 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
             fpath = cfg.base_dir / fpath
         columns = {str(k): str(v) for k, v in (spec.get("columns", {}) or {}).items()}
         options = {k: v for k, v in spec.items() if k not in ("path", "preset", "columns")}
-        cfg.data[table] = DataSpec(table, fpath, str(spec.get("preset", "generic")), columns, options)
+        cfg.data[table] = DataSpec(
+            table, fpath, str(spec.get("preset", "generic")), columns, options
+        )
     params = dict(DEFAULT_PARAMETERS)
     params.update(raw.get("parameters", {}) or {})
     cfg.parameters = params

@@ -50,7 +50,20 @@ from . import i18n, stats
 
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+MONTHS_FR = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 CHANGE_LABELS = {
@@ -194,10 +207,14 @@ def rates(
     group = by or "_all"
     inc = incidents.assign(_all="all") if by is None else incidents
     c = counts(inc, by=("sector", group), period=period, complete=False)
-    sec = pd.DataFrame(sectors[["sector_id", "name", "population"]]).rename(columns={"sector_id": "sector"})
+    sec = pd.DataFrame(sectors[["sector_id", "name", "population"]]).rename(
+        columns={"sector_id": "sector"}
+    )
     groups = pd.Index(inc[group].dropna().unique()).sort_values()
     periods = pd.Index(_period_key(inc["occurred_from"], period).dropna().unique()).sort_values()
-    full = pd.MultiIndex.from_product([sec["sector"], groups, periods], names=["sector", group, "period"])
+    full = pd.MultiIndex.from_product(
+        [sec["sector"], groups, periods], names=["sector", group, "period"]
+    )
     c_sec = c.dropna(subset=["sector"]).set_index(["sector", group, "period"])["count"]
     c_sec = c_sec[c_sec.index.isin(full)].reindex(full, fill_value=0).reset_index()
     out = c_sec.merge(sec, on="sector", how="left")
@@ -213,7 +230,17 @@ def rates(
     out["rate_low"] = lo * scale
     out["rate_high"] = hi * scale
     out = out.rename(columns={group: "group"})
-    cols = ["sector", "name", "population", "group", "period", "count", "rate", "rate_low", "rate_high"]
+    cols = [
+        "sector",
+        "name",
+        "population",
+        "group",
+        "period",
+        "count",
+        "rate",
+        "rate_low",
+        "rate_high",
+    ]
     return out[cols].reset_index(drop=True)
 
 
@@ -257,12 +284,23 @@ def severity_index(
     wmap = weights["weight"]
     w = incidents["category"].map(wmap).astype("float64").fillna(0.0)
     df = pd.DataFrame({"sector": incidents["sector"], "w": w, "w2": w**2})
-    g = df.groupby("sector", observed=True).agg(count=("w", "size"), weighted=("w", "sum"), w2=("w2", "sum"))
-    sec = pd.DataFrame(sectors[["sector_id", "name", "population"]]).rename(columns={"sector_id": "sector"}).set_index("sector")
+    g = df.groupby("sector", observed=True).agg(
+        count=("w", "size"), weighted=("w", "sum"), w2=("w2", "sum")
+    )
+    sec = (
+        pd.DataFrame(sectors[["sector_id", "name", "population"]])
+        .rename(columns={"sector_id": "sector"})
+        .set_index("sector")
+    )
     out = sec.join(g, how="left").fillna({"count": 0, "weighted": 0.0, "w2": 0.0})
     total = pd.DataFrame(
-        {"name": ["*"], "population": [sec["population"].sum(min_count=1)], "count": [len(df)],
-         "weighted": [df["w"].sum()], "w2": [df["w2"].sum()]},  # fmt: skip
+        {
+            "name": ["*"],
+            "population": [sec["population"].sum(min_count=1)],
+            "count": [len(df)],
+            "weighted": [df["w"].sum()],
+            "w2": [df["w2"].sum()],
+        },  # fmt: skip
         index=pd.Index(["*"], name="sector"),
     )
     out = pd.concat([out, total])
@@ -356,7 +394,9 @@ def aoristic(incidents: pd.DataFrame, max_hours: int = 168) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def hour_weekday(incidents: pd.DataFrame, use_aoristic: bool = True, lang: str | None = None) -> pd.DataFrame:
+def hour_weekday(
+    incidents: pd.DataFrame, use_aoristic: bool = True, lang: str | None = None
+) -> pd.DataFrame:
     """Hour × weekday matrix of (aoristic) incident counts.
 
     Parameters
@@ -383,7 +423,9 @@ def hour_weekday(incidents: pd.DataFrame, use_aoristic: bool = True, lang: str |
     """
     if use_aoristic and "occurred_to" in incidents.columns:
         a = aoristic(incidents)
-        m = a.pivot_table(index="weekday", columns="hour", values="weight", aggfunc="sum", fill_value=0.0)
+        m = a.pivot_table(
+            index="weekday", columns="hour", values="weight", aggfunc="sum", fill_value=0.0
+        )
     else:
         ts = incidents["occurred_from"]
         m = pd.crosstab(ts.dt.day_of_week, ts.dt.hour).astype("float64")
@@ -394,7 +436,9 @@ def hour_weekday(incidents: pd.DataFrame, use_aoristic: bool = True, lang: str |
     return m
 
 
-def shift_shares(incidents: pd.DataFrame, by: str | None = None, level: float = 0.95) -> pd.DataFrame:
+def shift_shares(
+    incidents: pd.DataFrame, by: str | None = None, level: float = 0.95
+) -> pd.DataFrame:
     """Share of incidents per shift (jour/soir/nuit) with Wilson intervals.
 
     Incidents whose shift is unknown (ranges longer than a shift) are counted
@@ -438,7 +482,9 @@ def shift_shares(incidents: pd.DataFrame, by: str | None = None, level: float = 
     return long.reset_index(drop=True)
 
 
-def seasonality(incidents: pd.DataFrame, by: str | None = None, complete_years: bool = True) -> pd.DataFrame:
+def seasonality(
+    incidents: pd.DataFrame, by: str | None = None, complete_years: bool = True
+) -> pd.DataFrame:
     """Monthly seasonality: mean count per calendar month and its index (mean month = 1).
 
     Parameters
@@ -473,7 +519,10 @@ def seasonality(incidents: pd.DataFrame, by: str | None = None, complete_years: 
     df = df[df["year"].isin(use)]
     ny = len(use)
     c = df.groupby(keys + ["year", "month"], observed=True).size()
-    levels = ([pd.Index(df[k].dropna().unique())] if keys else []) + [pd.Index(use), pd.Index(range(1, 13))]
+    levels = ([pd.Index(df[k].dropna().unique())] if keys else []) + [
+        pd.Index(use),
+        pd.Index(range(1, 13)),
+    ]
     c = c.reindex(pd.MultiIndex.from_product(levels, names=keys + ["year", "month"]), fill_value=0)
     m = c.groupby(keys + ["month"]).agg(["sum", "mean"]).reset_index()
     m = m.rename(columns={"mean": "mean", "sum": "total"})
@@ -543,7 +592,11 @@ def change(
     ts = incidents["occurred_from"]
     if end is None:
         last_ts = ts.max()
-        end_ts = (last_ts.normalize() + pd.offsets.MonthBegin(1)) if pd.notna(last_ts) else pd.Timestamp.now().normalize()
+        end_ts = (
+            (last_ts.normalize() + pd.offsets.MonthBegin(1))
+            if pd.notna(last_ts)
+            else pd.Timestamp.now().normalize()
+        )
     else:
         end_ts = pd.Timestamp(end)
     w1 = end_ts - pd.DateOffset(months=months)
@@ -551,7 +604,9 @@ def change(
     first = ts.min()
     # number of complete windows before w1 (the baseline, previous window included)
     k = 0
-    while pd.notna(first) and end_ts - pd.DateOffset(months=months * (k + 2)) >= first.normalize() - pd.Timedelta(days=31):
+    while pd.notna(first) and end_ts - pd.DateOffset(
+        months=months * (k + 2)
+    ) >= first.normalize() - pd.Timedelta(days=31):
         k += 1
     k = max(k, 1)
     b0 = w1 - pd.DateOffset(months=months * k)
@@ -568,14 +623,19 @@ def change(
     g_base = df[df["base"]].groupby(keys, observed=True).size()
     idx = g_last.index.union(g_prev.index).union(g_base.index)
     out = pd.DataFrame(
-        {"last": g_last.reindex(idx, fill_value=0), "previous": g_prev.reindex(idx, fill_value=0),
-         "baseline_total": g_base.reindex(idx, fill_value=0)}  # fmt: skip
+        {
+            "last": g_last.reindex(idx, fill_value=0),
+            "previous": g_prev.reindex(idx, fill_value=0),
+            "baseline_total": g_base.reindex(idx, fill_value=0),
+        }  # fmt: skip
     ).astype("int64")
     out["baseline_windows"] = k
     out["baseline_mean"] = out["baseline_total"] / k
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ratio"] = np.where(out["previous"] > 0, out["last"] / out["previous"], np.nan)
-        out["ratio_baseline"] = np.where(out["baseline_mean"] > 0, out["last"] / out["baseline_mean"], np.nan)
+        out["ratio_baseline"] = np.where(
+            out["baseline_mean"] > 0, out["last"] / out["baseline_mean"], np.nan
+        )
     out["p_value"] = stats.e_tests(out["last"], out["previous"])
     out["p_baseline"] = stats.e_tests(out["last"], out["baseline_total"], 1.0, float(k))
     enough = (out["last"] + out["previous"]) >= min_events
@@ -590,10 +650,20 @@ def change(
         out["q_baseline"] = out["p_baseline"].where(enough_b)
 
     def lab(q, up, ok):
-        return np.where(~ok, "too_few", np.where(q < alpha, np.where(up, "significant_rise", "significant_fall"), "stable"))
+        return np.where(
+            ~ok,
+            "too_few",
+            np.where(q < alpha, np.where(up, "significant_rise", "significant_fall"), "stable"),
+        )
 
-    out["label"] = lab(out["q_value"].to_numpy(), (out["last"] > out["previous"]).to_numpy(), enough.to_numpy())
-    out["label_baseline"] = lab(out["q_baseline"].to_numpy(), (out["last"] > out["baseline_mean"]).to_numpy(), enough_b.to_numpy())
+    out["label"] = lab(
+        out["q_value"].to_numpy(), (out["last"] > out["previous"]).to_numpy(), enough.to_numpy()
+    )
+    out["label_baseline"] = lab(
+        out["q_baseline"].to_numpy(),
+        (out["last"] > out["baseline_mean"]).to_numpy(),
+        enough_b.to_numpy(),
+    )
     out["label_fr"] = out["label"].map({k_: v[0] for k_, v in CHANGE_LABELS.items()})
     out["label_en"] = out["label"].map({k_: v[1] for k_, v in CHANGE_LABELS.items()})
     out = out.reset_index()
@@ -614,7 +684,9 @@ def change(
 # ----------------------------------------------------------------------------
 # Grid, concentration
 # ----------------------------------------------------------------------------
-def make_grid(area: Any, cell_size: float = 200.0, crs: Any = None, clip: bool = True) -> pd.DataFrame:
+def make_grid(
+    area: Any, cell_size: float = 200.0, crs: Any = None, clip: bool = True
+) -> pd.DataFrame:
     """A regular square grid over the municipality, clipped to it.
 
     Parameters
@@ -662,10 +734,17 @@ def make_grid(area: Any, cell_size: float = 200.0, crs: Any = None, clip: bool =
     ncol = max(int(np.ceil((x1 - x0) / cell_size)), 1)
     nrow = max(int(np.ceil((y1 - y0) / cell_size)), 1)
     if nrow * ncol > 4_000_000:
-        raise ValueError(f"a {cell_size} m grid over this area has {nrow * ncol:,} cells; choose a larger cell_size")
+        raise ValueError(
+            f"a {cell_size} m grid over this area has {nrow * ncol:,} cells; choose a larger cell_size"
+        )
     rr, cc = np.meshgrid(np.arange(nrow), np.arange(ncol), indexing="ij")
     rr, cc = rr.ravel(), cc.ravel()
-    cells = shapely.box(x0 + cc * cell_size, y0 + rr * cell_size, x0 + (cc + 1) * cell_size, y0 + (rr + 1) * cell_size)
+    cells = shapely.box(
+        x0 + cc * cell_size,
+        y0 + rr * cell_size,
+        x0 + (cc + 1) * cell_size,
+        y0 + (rr + 1) * cell_size,
+    )
     share = np.ones(len(cells))
     if clip:
         shapely.prepare(boundary)
@@ -682,8 +761,18 @@ def make_grid(area: Any, cell_size: float = 200.0, crs: Any = None, clip: bool =
         share = area_c / cell_size**2
         cells = geoms
     ids = pd.Series(rr).astype("str").radd("r") + pd.Series(cc).astype("str").radd("c")
-    grid = gpd.GeoDataFrame({"cell_id": ids.to_numpy(), "row": rr, "col": cc, "area_share": share}, geometry=cells, crs=crs)
-    grid.attrs["grid"] = {"x0": float(x0), "y0": float(y0), "cell_size": float(cell_size), "nrow": nrow, "ncol": ncol}
+    grid = gpd.GeoDataFrame(
+        {"cell_id": ids.to_numpy(), "row": rr, "col": cc, "area_share": share},
+        geometry=cells,
+        crs=crs,
+    )
+    grid.attrs["grid"] = {
+        "x0": float(x0),
+        "y0": float(y0),
+        "cell_size": float(cell_size),
+        "nrow": nrow,
+        "ncol": ncol,
+    }
     n = len(grid)
     if n < 30 or n > 250_000 or cell_size < 25:
         warnings.warn(
@@ -755,7 +844,13 @@ def place_counts(
     if unit == "location":
         x, y = _xy(_located(incidents))
         key = pd.DataFrame({"x": np.round(x), "y": np.round(y)})
-        return key.groupby(["x", "y"]).size().sort_values(ascending=False, kind="stable").rename("count").reset_index(drop=True)
+        return (
+            key.groupby(["x", "y"])
+            .size()
+            .sort_values(ascending=False, kind="stable")
+            .rename("count")
+            .reset_index(drop=True)
+        )
     raise ValueError("unit must be 'grid' or 'location'")
 
 
@@ -821,7 +916,9 @@ def concentration_table(
             return f"{p * 100:.0f} % des lieux concentrent {i * 100:.0f} % des incidents"
         return f"{p * 100:.0f}% of places hold {i * 100:.0f}% of incidents"
 
-    out["text"] = [txt(p, i) for p, i in zip(out["share_places"], out["share_incidents"], strict=True)]
+    out["text"] = [
+        txt(p, i) for p, i in zip(out["share_places"], out["share_incidents"], strict=True)
+    ]
     return out
 
 
@@ -859,25 +956,42 @@ def repeat_locations(
     loc = _located(incidents)
     x, y = _xy(loc)
     df = pd.DataFrame(
-        {"x": np.round(x), "y": np.round(y), "category": loc["category"].to_numpy(), "sector": loc["sector"].to_numpy(),
-         "t": loc["occurred_from"].to_numpy()}  # fmt: skip
+        {
+            "x": np.round(x),
+            "y": np.round(y),
+            "category": loc["category"].to_numpy(),
+            "sector": loc["sector"].to_numpy(),
+            "t": loc["occurred_from"].to_numpy(),
+        }  # fmt: skip
     )
     g = df.groupby(["x", "y"])
     agg = g.agg(count=("category", "size"), categories=("category", "nunique"), sector=("sector", "first"),
                 first=("t", "min"), last=("t", "max"))  # fmt: skip
     agg = agg[agg["count"] >= min_count]
     if len(agg):
-        topcat = df.merge(agg.reset_index()[["x", "y"]], on=["x", "y"]).groupby(["x", "y"])["category"].agg(lambda s: s.value_counts().index[0])
+        topcat = (
+            df.merge(agg.reset_index()[["x", "y"]], on=["x", "y"])
+            .groupby(["x", "y"])["category"]
+            .agg(lambda s: s.value_counts().index[0])
+        )
         agg["top_category"] = topcat.reindex(agg.index)
     else:
         agg["top_category"] = pd.Series(dtype="str")
-    agg = agg.sort_values(["count", "categories"], ascending=[False, False], kind="stable").head(top).reset_index()
-    out = gpd.GeoDataFrame(agg, geometry=gpd.points_from_xy(agg["x"], agg["y"]), crs=incidents.crs).drop(columns=["x", "y"])
+    agg = (
+        agg.sort_values(["count", "categories"], ascending=[False, False], kind="stable")
+        .head(top)
+        .reset_index()
+    )
+    out = gpd.GeoDataFrame(
+        agg, geometry=gpd.points_from_xy(agg["x"], agg["y"]), crs=incidents.crs
+    ).drop(columns=["x", "y"])
     out["facility"] = None
     out["facility_kind"] = None
     if places is not None and len(places) and len(out):
         tree = shapely.STRtree(np.asarray(places.geometry.array))
-        i, j = tree.query_nearest(np.asarray(out.geometry.array), max_distance=facility_distance, all_matches=False)
+        i, j = tree.query_nearest(
+            np.asarray(out.geometry.array), max_distance=facility_distance, all_matches=False
+        )
         out.loc[out.index[i], "facility"] = places["name"].to_numpy()[j]
         out.loc[out.index[i], "facility_kind"] = places["kind"].to_numpy()[j]
     return out
@@ -982,7 +1096,12 @@ def hot_spots(
     if grid is None:
         if area is None:
             raise ValueError("hot_spots needs an area or a grid")
-        if hasattr(area, "crs") and area.crs is not None and incidents.crs is not None and area.crs != incidents.crs:
+        if (
+            hasattr(area, "crs")
+            and area.crs is not None
+            and incidents.crs is not None
+            and area.crs != incidents.crs
+        ):
             raise ValueError("area and incidents must share the same CRS")
         grid = make_grid(area, cell_size, crs=getattr(incidents, "crs", None))
     out = grid.copy()
@@ -1017,7 +1136,9 @@ def hot_spots(
         "cell_size_m": float(grid.attrs["grid"]["cell_size"]),
         "cells": int(len(out)),
         "neighbourhood": neighbourhood,
-        "p_values": f"{permutations} permutations" if permutations else "normal approximation, two-sided",
+        "p_values": f"{permutations} permutations"
+        if permutations
+        else "normal approximation, two-sided",
         "multiple_testing": "Benjamini-Hochberg FDR" if fdr else "none",
         "incidents_located": int(y.sum()),
         "seed": seed,
@@ -1092,7 +1213,9 @@ def kde_surface(incidents: pd.DataFrame, grid: pd.DataFrame, bandwidth: float = 
     k = k / k.sum()
     dens = fftconvolve(raster, k, mode="same")
     dens = np.clip(dens, 0, None) / (cs * cs / 1e6)
-    return pd.Series(dens[grid["row"].to_numpy(), grid["col"].to_numpy()], index=grid.index, name="density_km2")
+    return pd.Series(
+        dens[grid["row"].to_numpy(), grid["col"].to_numpy()], index=grid.index, name="density_km2"
+    )
 
 
 # ----------------------------------------------------------------------------
@@ -1151,7 +1274,11 @@ def knox_test(
         loc = loc.iloc[np.sort(rng.choice(n_all, max_events, replace=False))]
     x, y = _xy(loc)
     t0 = loc["occurred_from"].to_numpy(dtype="datetime64[us]").astype("int64")
-    t1 = loc["occurred_to"].to_numpy(dtype="datetime64[us]") if "occurred_to" in loc.columns else np.full(len(loc), np.datetime64("NaT"), "datetime64[us]")
+    t1 = (
+        loc["occurred_to"].to_numpy(dtype="datetime64[us]")
+        if "occurred_to" in loc.columns
+        else np.full(len(loc), np.datetime64("NaT"), "datetime64[us]")
+    )
     t1 = np.where(np.isnat(t1), t0, t1.astype("int64"))
     t = (t0 + (t1 - t0) / 2) / 86_400e6
     tree = cKDTree(np.c_[x, y])
@@ -1172,7 +1299,11 @@ def knox_test(
             return np.bincount(db[ok] * nt + tb[ok], minlength=nd * nt).reshape(nd, nt)
 
         obs = table(t)
-        perm_counts = np.stack([table(rng.permutation(t)) for _ in range(permutations)]) if permutations else np.zeros((0, nd, nt))
+        perm_counts = (
+            np.stack([table(rng.permutation(t)) for _ in range(permutations)])
+            if permutations
+            else np.zeros((0, nd, nt))
+        )
     expected = perm_counts.mean(axis=0) if permutations else np.full((nd, nt), np.nan)
     ge = (perm_counts >= obs[None]).sum(axis=0) if permutations else np.zeros((nd, nt))
     p = (ge + 1) / (permutations + 1) if permutations else np.full((nd, nt), np.nan)
@@ -1183,7 +1314,10 @@ def knox_test(
                 {
                     "distance_band": f"{de[a]:g}–{de[a + 1]:g}",
                     "time_band": f"{te[b]:g}–{te[b + 1]:g}",
-                    "d_low": de[a], "d_high": de[a + 1], "t_low": te[b], "t_high": te[b + 1],
+                    "d_low": de[a],
+                    "d_high": de[a + 1],
+                    "t_low": te[b],
+                    "t_high": te[b + 1],
                     "observed": int(obs[a, b]),
                     "expected": float(expected[a, b]),
                     "ratio": float(obs[a, b] / expected[a, b]) if expected[a, b] > 0 else np.nan,
@@ -1247,7 +1381,12 @@ def perception(survey: pd.DataFrame, sectors: pd.DataFrame | None = None, level:
     s = survey.copy()
     if "weight" not in s.columns:
         s["weight"] = 1.0
-    groups = [(sid, s[s["sector"] == sid]) for sid in (sectors["sector_id"] if sectors is not None else sorted(s["sector"].dropna().unique()))]
+    groups = [
+        (sid, s[s["sector"] == sid])
+        for sid in (
+            sectors["sector_id"] if sectors is not None else sorted(s["sector"].dropna().unique())
+        )
+    ]
     groups.append(("*", s))
     conc_codes = list(schema.CONCERNS)
     rows = []
@@ -1260,15 +1399,27 @@ def perception(survey: pd.DataFrame, sectors: pd.DataFrame | None = None, level:
         n_eff = (w.sum() ** 2 / (w**2).sum()) if len(w) and (w**2).sum() > 0 else 0.0
         night = g["safety_night"].to_numpy(dtype="float64")
         okn = np.isfinite(night)
-        share = float(np.sum(w[okn] * (night[okn] <= unsafe_at_most)) / np.sum(w[okn])) if okn.any() else np.nan
+        share = (
+            float(np.sum(w[okn] * (night[okn] <= unsafe_at_most)) / np.sum(w[okn]))
+            if okn.any()
+            else np.nan
+        )
         lo, hi = stats.wilson_ci(share * n_eff, n_eff, level) if okn.any() else (np.nan, np.nan)
-        rec["unsafe_night"], rec["unsafe_night_low"], rec["unsafe_night_high"] = share, float(lo), float(hi)
+        rec["unsafe_night"], rec["unsafe_night_low"], rec["unsafe_night_high"] = (
+            share,
+            float(lo),
+            float(hi),
+        )
         cl = g["concerns"].tolist()
         for c in conc_codes:
             has = np.array([c in t for t in cl], dtype=bool)
             sh = float(np.sum(w * has) / np.sum(w)) if len(w) else np.nan
             lo, hi = stats.wilson_ci(sh * n_eff, n_eff, level) if len(w) else (np.nan, np.nan)
-            rec[f"concern_{c}"], rec[f"concern_{c}_low"], rec[f"concern_{c}_high"] = sh, float(lo), float(hi)
+            rec[f"concern_{c}"], rec[f"concern_{c}_low"], rec[f"concern_{c}_high"] = (
+                sh,
+                float(lo),
+                float(hi),
+            )
         rows.append(rec)
     return pd.DataFrame(rows)
 
@@ -1312,7 +1463,9 @@ def perception_gap(
     >>> g.attrs["gap_sector"], int(r["crime_rank"]), int(r["concern_rank"]), int(r["gap"]), r["flag"]
     ('C', 3, 1, 2, 'more_fear')
     """
-    sec = pd.DataFrame(sectors[["sector_id", "name", "population"]]).rename(columns={"sector_id": "sector"})
+    sec = pd.DataFrame(sectors[["sector_id", "name", "population"]]).rename(
+        columns={"sector_id": "sector"}
+    )
     if weights is not None:
         w = incidents["category"].map(weights["weight"]).astype("float64").fillna(0.0)
     else:
@@ -1325,20 +1478,26 @@ def perception_gap(
     sec["concern_high"] = sec["sector"].map(p.get(f"{concern}_high", pd.Series(dtype="float64")))
     sec["respondents"] = sec["sector"].map(p["respondents"]).fillna(0).astype("int64")
     ok = sec["crime_rate"].notna() & sec["concern"].notna()
-    sec["crime_rank"] = sec.loc[ok, "crime_rate"].rank(ascending=False, method="min").astype("Int64")
+    sec["crime_rank"] = (
+        sec.loc[ok, "crime_rate"].rank(ascending=False, method="min").astype("Int64")
+    )
     sec["concern_rank"] = sec.loc[ok, "concern"].rank(ascending=False, method="min").astype("Int64")
     sec["gap"] = (sec["crime_rank"] - sec["concern_rank"]).astype("Int64")
     k = min_gap if min_gap is not None else max(2, int(np.ceil(ok.sum() / 3)))
-    flag = np.where(sec["gap"].fillna(0) >= k, "more_fear", np.where(sec["gap"].fillna(0) <= -k, "less_fear", ""))
+    flag = np.where(
+        sec["gap"].fillna(0) >= k,
+        "more_fear",
+        np.where(sec["gap"].fillna(0) <= -k, "less_fear", ""),
+    )
     sec["flag"] = flag
-    out = sec.sort_values("gap", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+    out = sec.sort_values("gap", ascending=False, na_position="last", kind="stable").reset_index(
+        drop=True
+    )
     pos = out[out["flag"] == "more_fear"]
     out.attrs["gap_sector"] = pos.iloc[0]["sector"] if len(pos) else None
     out.attrs["concern"] = concern
     out.attrs["min_gap"] = k
     return out
-
-
 
 
 # ----------------------------------------------------------------------------
@@ -1455,7 +1614,9 @@ def hour_of_week_profile(incidents: pd.DataFrame) -> np.ndarray:
     (1, 1.0)
     """
     a = aoristic(incidents)
-    prof = np.bincount((a["weekday"] * 24 + a["hour"]).to_numpy(), weights=a["weight"].to_numpy(), minlength=168)
+    prof = np.bincount(
+        (a["weekday"] * 24 + a["hour"]).to_numpy(), weights=a["weight"].to_numpy(), minlength=168
+    )
     s = prof.sum()
     return prof / s if s > 0 else prof
 
@@ -1527,7 +1688,9 @@ def _cell_of(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
         x, y = _xy(incidents[has])
         col = np.floor((x - p["x0"]) / p["cell_size"]).astype("int64")
         row = np.floor((y - p["y0"]) / p["cell_size"]).astype("int64")
-        lut = pd.Series(np.arange(len(grid)), index=grid["row"].to_numpy() * p["ncol"] + grid["col"].to_numpy())
+        lut = pd.Series(
+            np.arange(len(grid)), index=grid["row"].to_numpy() * p["ncol"] + grid["col"].to_numpy()
+        )
         pos = lut.reindex(row * p["ncol"] + col).to_numpy()
         out[np.flatnonzero(has)] = np.where(np.isnan(pos), -1, pos).astype("int64")
     return pd.Series(out, index=incidents.index)
@@ -1607,7 +1770,11 @@ def find_problems(
     inc = incidents
     fam = inc["family"].to_numpy()
     if min_events is None:
-        span = inc["occurred_from"].max() - inc["occurred_from"].min() if len(inc) else pd.Timedelta(days=365)
+        span = (
+            inc["occurred_from"].max() - inc["occurred_from"].min()
+            if len(inc)
+            else pd.Timedelta(days=365)
+        )
         min_events = int(max(30, round(15 * max(span.days / 365.25, 1.0))))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GridWarning)
@@ -1631,7 +1798,11 @@ def find_problems(
         z = hs["gi_z"].to_numpy()
         z_by_family[f] = z
         hot_by_family[f] = np.flatnonzero((hs["q_value"].to_numpy() < alpha) & (z > 0))
-    all_hot = np.unique(np.concatenate(list(hot_by_family.values()))) if hot_by_family else np.array([], dtype="int64")
+    all_hot = (
+        np.unique(np.concatenate(list(hot_by_family.values())))
+        if hot_by_family
+        else np.array([], dtype="int64")
+    )
     for comp in _components(all_hot, grid):
         in_comp = np.isin(cell, comp)
         fams_here = [f for f, cells in hot_by_family.items() if np.isin(cells, comp).any()]
@@ -1671,7 +1842,11 @@ def find_problems(
             if k < 5:
                 continue
             p_rest = total_pop - pop[s_id]
-            pval = stats.e_test(k, tot - k, pop[s_id], p_rest, alternative="greater") if p_rest > 0 else 1.0
+            pval = (
+                stats.e_test(k, tot - k, pop[s_id], p_rest, alternative="greater")
+                if p_rest > 0
+                else 1.0
+            )
             expected = (tot - k) * pop[s_id] / p_rest if p_rest > 0 else np.inf
             ratio = k / expected if expected > 0 else np.inf
             tests.append((c, s_id, k, pval, ratio))
@@ -1683,7 +1858,11 @@ def find_problems(
         cand: dict[tuple[str, ...], dict[str, np.ndarray]] = {}
         for c, g in t.groupby("category", sort=True):
             for comp_s in _sector_components(set(g["sector"]), adj):
-                members = (~assigned) & (inc["category"].to_numpy() == c) & np.isin(inc["sector"].to_numpy(), list(comp_s))
+                members = (
+                    (~assigned)
+                    & (inc["category"].to_numpy() == c)
+                    & np.isin(inc["sector"].to_numpy(), list(comp_s))
+                )
                 if members.sum() >= max(5, min_events // 4):
                     cand.setdefault(tuple(sorted(comp_s)), {})[c] = members
         # categories flagged in the same sectors with a similar time pattern form one problem
@@ -1695,9 +1874,19 @@ def find_problems(
                 if members.sum() < min_events:
                     continue
                 assigned |= members
-                geom = shapely.union_all(np.asarray(sectors[sectors["sector_id"].isin(comp_s)].geometry.array))
+                geom = shapely.union_all(
+                    np.asarray(sectors[sectors["sector_id"].isin(comp_s)].geometry.array)
+                )
                 cz = _area_hotspot(inc[members], grid, seed)
-                found.append({"kind": "area", "members": members, "geometry": geom, "hotspot_z": cz, "cells": 0})
+                found.append(
+                    {
+                        "kind": "area",
+                        "members": members,
+                        "geometry": geom,
+                        "hotspot_z": cz,
+                        "cells": 0,
+                    }
+                )
 
     # -- 3. municipality-wide: significant rise among what is left ----------------------
     rest = inc[~assigned]
@@ -1708,7 +1897,15 @@ def find_problems(
             if members.sum() < min_events:
                 continue
             assigned |= members
-            found.append({"kind": "municipality", "members": members, "geometry": boundary, "hotspot_z": np.nan, "cells": 0})
+            found.append(
+                {
+                    "kind": "municipality",
+                    "members": members,
+                    "geometry": boundary,
+                    "hotspot_z": np.nan,
+                    "cells": 0,
+                }
+            )
         # merge municipality-wide problems of the same family (fraud + cyber fraud)
         found = _merge_municipality(found, inc)
 
@@ -1718,16 +1915,36 @@ def find_problems(
     for f in found:
         members = f["members"]
         sub = inc[members]
-        rows.append(_describe(sub, f, sectors, pop, wmap, tax_family, tax_concern, concern_by_sector, places, end, alpha))
+        rows.append(
+            _describe(
+                sub,
+                f,
+                sectors,
+                pop,
+                wmap,
+                tax_family,
+                tax_concern,
+                concern_by_sector,
+                places,
+                end,
+                alpha,
+            )
+        )
     if not rows:
-        empty = gpd.GeoDataFrame({c: [] for c in register_columns() if c != "geometry"}, geometry=[], crs=inc.crs)
+        empty = gpd.GeoDataFrame(
+            {c: [] for c in register_columns() if c != "geometry"}, geometry=[], crs=inc.crs
+        )
         empty.attrs["members"] = {}
         return empty
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=inc.crs)
-    out = out.sort_values(["n_incidents", "problem_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    out = out.sort_values(
+        ["n_incidents", "problem_id"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
     out.attrs["parameters"] = {"cell_size_m": float(cell_size), "min_events": min_events, "alpha": alpha,
                                "hot_spots": "Getis-Ord Gi* per family, FDR", "seed": seed}  # fmt: skip
-    out.attrs["members"] = {r["problem_id"]: inc.index[f["members"]] for r, f in zip(rows, found, strict=True)}
+    out.attrs["members"] = {
+        r["problem_id"]: inc.index[f["members"]] for r, f in zip(rows, found, strict=True)
+    }
     return out
 
 
@@ -1792,7 +2009,9 @@ def _facility(sub: pd.DataFrame, places: pd.DataFrame | None, distance: float = 
     if loc.empty:
         return ""
     tree = shapely.STRtree(np.asarray(places.geometry.array))
-    i, j = tree.query_nearest(np.asarray(loc.geometry.array), max_distance=distance, all_matches=False)
+    i, j = tree.query_nearest(
+        np.asarray(loc.geometry.array), max_distance=distance, all_matches=False
+    )
     if len(i) < 0.3 * len(loc):
         return ""
     kinds = pd.Series(places["kind"].to_numpy()[j]).value_counts()
@@ -1807,10 +2026,10 @@ def _phrase_list(items: Sequence[str], lang: str) -> str:
     return ", ".join(items[:-1]) + and_ + items[-1]
 
 
-def _describe(sub, f, sectors, pop, wmap, tax_family, tax_concern, concern_tab, places, end, alpha) -> dict[str, Any]:
+def _describe(
+    sub, f, sectors, pop, wmap, tax_family, tax_concern, concern_tab, places, end, alpha
+) -> dict[str, Any]:
     import hashlib
-
-    import shapely
 
     kind = f["kind"]
     cats = sub["category"].value_counts()
@@ -1849,7 +2068,10 @@ def _describe(sub, f, sectors, pop, wmap, tax_family, tax_concern, concern_tab, 
         rows_s = [s for s in sects if s in ct.index] if kind != "municipality" else ["*"]
         if rows_s:
             resp = ct.loc[rows_s, "respondents"].astype(float)
-            vals = [float((ct.loc[rows_s, f"concern_{cc}"] * resp).sum() / max(resp.sum(), 1)) for cc in concern_codes]
+            vals = [
+                float((ct.loc[rows_s, f"concern_{cc}"] * resp).sum() / max(resp.sum(), 1))
+                for cc in concern_codes
+            ]
             concern_share = max(vals)
     months_with = ts.dt.to_period("M").nunique()
     months_total = max(int(round(span_years * 12)), 1)
@@ -1865,9 +2087,12 @@ def _describe(sub, f, sectors, pop, wmap, tax_family, tax_concern, concern_tab, 
         "n_incidents": int(len(sub)),
         "per_year": float(len(sub) / span_years),
         "counts_by_year": ";".join(f"{y}:{n}" for y, n in years.items()),
+        "months_with_events": f"{months_with}/{months_total}",
         "located_share": located_share,
         "population": pop_s,
-        "rate": float(len(sub) / span_years / float(pop.sum()) * 1000) if float(pop.sum()) > 0 else np.nan,
+        "rate": float(len(sub) / span_years / float(pop.sum()) * 1000)
+        if float(pop.sum()) > 0
+        else np.nan,
         "local_rate": float(len(sub) / span_years / pop_s * 1000) if pop_s > 0 else np.nan,
         "dominant_shift": sig["dominant_shift"],
         "shift_share": sig["shift_share"],
@@ -1912,7 +2137,11 @@ def _title(categories, families, sig, sect_names, facility, kind, lang) -> str:
         when = " " + _SHIFT_PHRASES[sig["dominant_shift"]][0 if lang == "fr" else 1]
         when += " " + _PART_LABELS[sig["week_part"]][0 if lang == "fr" else 1]
     if kind == "municipality":
-        where = "toute la municipalité, sans lieu précis" if lang == "fr" else "whole municipality, no precise location"
+        where = (
+            "toute la municipalité, sans lieu précis"
+            if lang == "fr"
+            else "whole municipality, no precise location"
+        )
         trend = " en hausse" if lang == "fr" else " rising"
         return f"{what}{trend}{when} — {where}"
     where = _phrase_list(sect_names[:3], lang)
@@ -1931,25 +2160,45 @@ def _cheers(rec: Mapping[str, Any], lang: str = "fr") -> dict[str, str]:
     concern = rec["concern"]
     return {
         "cheers_community": (
-            ("Lieu public : des citoyens sont touchés." if fr else "Public place: members of the public are affected.")
-            if rec["kind"] == "place" else
-            ("Résidents des secteurs touchés." if fr else "Residents of the affected sectors.")
+            (
+                "Lieu public : des citoyens sont touchés."
+                if fr
+                else "Public place: members of the public are affected."
+            )
+            if rec["kind"] == "place"
+            else ("Résidents des secteurs touchés." if fr else "Residents of the affected sectors.")
         ),  # fmt: skip
-        "cheers_harm": (f"Gravité moyenne {sev:.0f} (poids local)." if fr else f"Mean severity weight {sev:.0f} (local weights).")
-        if np.isfinite(sev) else "",
+        "cheers_harm": (
+            f"Gravité moyenne {sev:.0f} (poids local)."
+            if fr
+            else f"Mean severity weight {sev:.0f} (local weights)."
+        )
+        if np.isfinite(sev)
+        else "",
         "cheers_expectation": (
-            (f"{concern * 100:.0f} % des répondants nomment cette préoccupation." if fr
-             else f"{concern * 100:.0f}% of respondents name this concern.")
-            if np.isfinite(concern) else ("Pas de données de sondage." if fr else "No survey data.")
+            (
+                f"{concern * 100:.0f} % des répondants nomment cette préoccupation."
+                if fr
+                else f"{concern * 100:.0f}% of respondents name this concern."
+            )
+            if np.isfinite(concern)
+            else ("Pas de données de sondage." if fr else "No survey data.")
         ),  # fmt: skip
-        "cheers_events": (f"{rec['n_incidents']} événements ({rec['per_year']:.0f} par an)." if fr
-                          else f"{rec['n_incidents']} events ({rec['per_year']:.0f} a year)."),  # fmt: skip
-        "cheers_recurring": (f"Tendance : {CHANGE_LABELS[rec['trend_label']][0]}." if fr
-                             else f"Trend: {CHANGE_LABELS[rec['trend_label']][1]}."),  # fmt: skip
+        "cheers_events": (
+            f"{rec['n_incidents']} événements ({rec['per_year']:.0f} par an)."
+            if fr
+            else f"{rec['n_incidents']} events ({rec['per_year']:.0f} a year)."
+        ),  # fmt: skip
+        "cheers_recurring": (
+            f"Événements dans {rec['months_with_events']} mois ; tendance : {CHANGE_LABELS[rec['trend_label']][0]}."
+            if fr
+            else f"Events in {rec['months_with_events']} months; trend: {CHANGE_LABELS[rec['trend_label']][1]}."
+        ),  # fmt: skip
         "cheers_similarity": (
             f"Même {'lieu' if rec['kind'] == 'place' else 'secteur'}, {_SHIFT_PHRASES[rec['dominant_shift']][0]} "
-            f"{_PART_LABELS[rec['week_part']][0]}, pointe {rec['peak_hours']} h." if fr else
-            f"Same {'place' if rec['kind'] == 'place' else 'area'}, {_SHIFT_PHRASES[rec['dominant_shift']][1]} "
+            f"{_PART_LABELS[rec['week_part']][0]}, pointe {rec['peak_hours']} h."
+            if fr
+            else f"Same {'place' if rec['kind'] == 'place' else 'area'}, {_SHIFT_PHRASES[rec['dominant_shift']][1]} "
             f"{_PART_LABELS[rec['week_part']][1]}, peak {rec['peak_hours']} h."
         ),  # fmt: skip
     }
@@ -1965,7 +2214,7 @@ def register_columns() -> tuple[str, ...]:
     """
     return (
         "problem_id", "kind", "title_fr", "title_en", "sectors", "categories", "families", "n_incidents", "per_year",
-        "counts_by_year", "located_share", "population", "rate", "local_rate", "dominant_shift", "shift_share", "week_part",
+        "counts_by_year", "months_with_events", "located_share", "population", "rate", "local_rate", "dominant_shift", "shift_share", "week_part",
         "weekend_share", "peak_hours", "peak_days", "last_12", "previous_12", "trend_ratio", "trend_p", "trend_label",
         "severity", "weighted", "hotspot_z", "concern", "concern_codes", "facility", "vulnerability", "sara_stage",
         "excluded", "notes", "cheers_community", "cheers_harm", "cheers_expectation", "cheers_events",
@@ -2016,7 +2265,11 @@ def problem_incidents(problems: pd.DataFrame, incidents: pd.DataFrame) -> pd.Ser
                 shapely.prepare(g)
                 inside[cand] = shapely.intersects(g, geoms[cand])
             if rec.kind == "area" and "sector" in incidents.columns:
-                inside |= m & ~has & np.isin(incidents["sector"].to_numpy(), list(getattr(rec, "sectors", ())))
+                inside |= (
+                    m
+                    & ~has
+                    & np.isin(incidents["sector"].to_numpy(), list(getattr(rec, "sectors", ())))
+                )
             m &= inside
         out[m] = rec.problem_id
         todo &= ~m
@@ -2095,7 +2348,11 @@ def priority(
         "trend": lambda: pb["trend_label"].map(trend_map).astype("float64"),
         "hotspot": lambda: pb["hotspot_z"].astype("float64").clip(lower=0),
         "concern": lambda: pb["concern"].astype("float64"),
-        "vulnerability": lambda: pb["vulnerability"].astype("float64") if "vulnerability" in pb.columns else pd.Series(np.nan, index=idx),
+        "vulnerability": lambda: (
+            pb["vulnerability"].astype("float64")
+            if "vulnerability" in pb.columns
+            else pd.Series(np.nan, index=idx)
+        ),
     }
     for c in w:
         if extra is not None and c in extra:
@@ -2131,13 +2388,27 @@ def priority(
     with np.errstate(invalid="ignore", divide="ignore"):
         out["score"] = np.where(den > 0, num / den, np.nan)
     out["missing"] = missing.map(";".join)
-    sev = pb["severity"].astype("float64") if "severity" in pb.columns else pd.Series(0.0, index=idx)
+    sev = (
+        pb["severity"].astype("float64") if "severity" in pb.columns else pd.Series(0.0, index=idx)
+    )
     out["_sev"] = sev.to_numpy()
-    out = out.sort_values(["score", "_sev", "problem_id"], ascending=[False, False, True], kind="stable", na_position="last")
+    out = out.sort_values(
+        ["score", "_sev", "problem_id"],
+        ascending=[False, False, True],
+        kind="stable",
+        na_position="last",
+    )
     out["rank"] = out["score"].round(12).rank(ascending=False, method="min").astype("Int64")
     out["tied"] = out["score"].round(12).duplicated(keep=False) & out["score"].notna()
     out = out.drop(columns="_sev")
-    front = ["problem_id", *[c for c in ("title_fr", "title_en", "kind") if c in out.columns], "rank", "score", "tied", "missing"]
+    front = [
+        "problem_id",
+        *[c for c in ("title_fr", "title_en", "kind") if c in out.columns],
+        "rank",
+        "score",
+        "tied",
+        "missing",
+    ]
     return out[front + [c for c in out.columns if c not in front]].reset_index(drop=True)
 
 
@@ -2145,7 +2416,11 @@ def priority(
 # Problem register (human-editable TOML + GeoJSON)
 # ----------------------------------------------------------------------------
 def _toml_str(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+    return (
+        '"'
+        + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+        + '"'
+    )
 
 
 def _toml_value(v: Any) -> str:
@@ -2219,7 +2494,12 @@ def write_register(problems: pd.DataFrame, path: Any) -> tuple[Any, Any]:
         lines.append("[[problem]]")
         for c in cols:
             v = rec[c]
-            if isinstance(v, float) and np.isnan(v) and c not in ("vulnerability", "concern", "hotspot_z", "trend_ratio", "trend_p", "rate"):
+            if (
+                isinstance(v, float)
+                and np.isnan(v)
+                and c
+                not in ("vulnerability", "concern", "hotspot_z", "trend_ratio", "trend_p", "rate")
+            ):
                 continue
             lines.append(f"{c} = {_toml_value(v)}")
         lines.append("")
@@ -2288,7 +2568,9 @@ def read_register(path: Any) -> pd.DataFrame:
         raise DataError(f"{tpath}: duplicated problem_id values")
     for r in recs:
         if r.get("sara_stage", "analysis") not in SARA_STAGES:
-            raise DataError(f"{tpath}: problem {r['problem_id']}: sara_stage must be one of {SARA_STAGES}")
+            raise DataError(
+                f"{tpath}: problem {r['problem_id']}: sara_stage must be one of {SARA_STAGES}"
+            )
         for c in ("sectors", "categories", "families"):
             if c in r:
                 r[c] = tuple(r[c])
@@ -2299,7 +2581,11 @@ def read_register(path: Any) -> pd.DataFrame:
         g = gpd.read_file(gpath)
         crs = g.crs
         geoms = df["problem_id"].map(dict(zip(g["problem_id"], g.geometry, strict=True)))
-    out = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms if geoms is not None else [None] * len(df), crs=crs), crs=crs)
+    out = gpd.GeoDataFrame(
+        df,
+        geometry=gpd.GeoSeries(geoms if geoms is not None else [None] * len(df), crs=crs),
+        crs=crs,
+    )
     return out
 
 

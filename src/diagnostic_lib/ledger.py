@@ -44,7 +44,9 @@ import pandas as pd
 from . import i18n
 
 ACTIONS: tuple[str, ...] = ("rejected", "flagged", "repaired")
-REASONS: frozenset[str] = frozenset(k.split(".", 1)[1] for k in i18n.LABELS if k.startswith("reason."))
+REASONS: frozenset[str] = frozenset(
+    k.split(".", 1)[1] for k in i18n.LABELS if k.startswith("reason.")
+)
 """Known reason codes: every one has a French and English label (``i18n``)."""
 ENTRY_COLUMNS: tuple[str, ...] = (
     "table",
@@ -116,7 +118,9 @@ class Ledger:
         if action not in ACTIONS:
             raise ValueError(f"action must be one of {ACTIONS}, got {action!r}")
         if reason not in REASONS:
-            raise ValueError(f"unknown reason {reason!r}: add a 'reason.{reason}' label to i18n.LABELS")
+            raise ValueError(
+                f"unknown reason {reason!r}: add a 'reason.{reason}' label to i18n.LABELS"
+            )
         rows_arr = np.asarray(rows, dtype="int64").ravel()
         n = len(rows_arr)
         if n == 0:
@@ -174,7 +178,9 @@ class Ledger:
                 df = df.sort_values(["table", "file", "row", "column"], kind="stable")
                 df = df.reset_index(drop=True)
             else:
-                df = pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "str") for c in ENTRY_COLUMNS})
+                df = pd.DataFrame(
+                    {c: pd.Series(dtype="int64" if c == "row" else "str") for c in ENTRY_COLUMNS}
+                )
             self._cache = df
         return self._cache
 
@@ -205,7 +211,12 @@ class Ledger:
                 }
             )
         if not out:
-            return pd.DataFrame({c: pd.Series(dtype="str" if c in ("table", "file") else "int64") for c in FILE_COLUMNS})
+            return pd.DataFrame(
+                {
+                    c: pd.Series(dtype="str" if c in ("table", "file") else "int64")
+                    for c in FILE_COLUMNS
+                }
+            )
         return pd.DataFrame(out, columns=list(FILE_COLUMNS))
 
     def counts(self) -> pd.DataFrame:
@@ -238,7 +249,10 @@ class Ledger:
         c = self.counts()
         if c.empty:
             return pd.DataFrame(
-                columns=[i18n.t(f"ledger.col.{k}", lang) for k in ("table", "file", "reason", "action", "count")]
+                columns=[
+                    i18n.t(f"ledger.col.{k}", lang)
+                    for k in ("table", "file", "reason", "action", "count")
+                ]
             )
         c = c.assign(
             table=[i18n.label("table", x, lang) for x in c["table"]],
@@ -267,7 +281,12 @@ class Ledger:
         lines = [i18n.t("ledger.title", lang)]
         counts = self.counts()
         for rec in self.files.itertuples(index=False):
-            head = i18n.t("ledger.summary.header", lang, table=i18n.label("table", rec.table, lang), file=Path(rec.file).name)
+            head = i18n.t(
+                "ledger.summary.header",
+                lang,
+                table=i18n.label("table", rec.table, lang),
+                file=Path(rec.file).name,
+            )
             parts = [
                 i18n.t("ledger.summary.read", lang, n=_fmt(rec.rows_in, lang)),
                 i18n.t("ledger.summary.kept", lang, n=_fmt(rec.rows_kept, lang)),
@@ -278,7 +297,11 @@ class Ledger:
             for nt in self.notes(lang).itertuples(index=False):
                 if nt.table == rec.table and nt.file == rec.file:
                     lines.append(f"  · {nt.note}")
-            sel = counts[(counts["table"] == rec.table) & (counts["file"] == rec.file)] if not counts.empty else counts
+            sel = (
+                counts[(counts["table"] == rec.table) & (counts["file"] == rec.file)]
+                if not counts.empty
+                else counts
+            )
             if len(sel) == 0:
                 lines.append("  " + i18n.t("ledger.summary.none", lang))
             for r in sel.itertuples(index=False):

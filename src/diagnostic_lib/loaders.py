@@ -57,7 +57,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import schema, taxonomy as taxonomy_mod
+from . import schema
+from . import taxonomy as taxonomy_mod
 from ._text import as_text, norm_key, norm_keys, split_list
 from .errors import CRSError, DataError
 from .ledger import Ledger
@@ -71,8 +72,24 @@ Source = str | PathLike[str] | pd.DataFrame
 # ----------------------------------------------------------------------------
 _GENERIC: dict[str, dict[str, list[str]]] = {
     "incidents": {
-        "incident_id": ["incident_id", "id", "no_dossier", "dossier", "event_id", "no_evenement", "numero"],
-        "occurred_from": ["occurred_from", "date", "date_from", "date_debut", "datetime", "start", "debut"],
+        "incident_id": [
+            "incident_id",
+            "id",
+            "no_dossier",
+            "dossier",
+            "event_id",
+            "no_evenement",
+            "numero",
+        ],
+        "occurred_from": [
+            "occurred_from",
+            "date",
+            "date_from",
+            "date_debut",
+            "datetime",
+            "start",
+            "debut",
+        ],
         "occurred_from_time": ["occurred_from_time", "time", "heure", "heure_debut", "time_from"],
         "occurred_to": ["occurred_to", "date_to", "date_fin", "end", "fin"],
         "occurred_to_time": ["occurred_to_time", "heure_fin", "time_to"],
@@ -306,7 +323,9 @@ def parse_datetimes(values: pd.Series, formats: tuple[str, ...] = _DATE_FORMATS)
         parsed[todo] = got
         todo = todo & parsed.isna()
     lookup = pd.Series(parsed.to_numpy(), index=uniq.to_numpy())
-    return pd.Series(lookup.reindex(text.to_numpy()).to_numpy(), index=values.index, dtype="datetime64[us]")
+    return pd.Series(
+        lookup.reindex(text.to_numpy()).to_numpy(), index=values.index, dtype="datetime64[us]"
+    )
 
 
 _TIME_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?(?::(\d{2}))?\s*$")
@@ -466,20 +485,48 @@ class _Ctx:
             return pd.Series([""] * len(self.raw.frame), dtype="str")
         return as_text(self.col(fld))
 
-    def reject(self, mask: np.ndarray, fld: str | None, reason: str, values: Any = None, detail: Any = "") -> None:
+    def reject(
+        self, mask: np.ndarray, fld: str | None, reason: str, values: Any = None, detail: Any = ""
+    ) -> None:
         m = np.asarray(mask, dtype=bool) & self.alive
         if m.any():
             vals = None if values is None else np.asarray(values, dtype=object)[m]
             det = detail if isinstance(detail, str) else np.asarray(detail, dtype=object)[m]
-            self.ledger.add(self.table, self.file, self.rows[m], self.src(fld) if fld else None, reason, "rejected", vals, det)
+            self.ledger.add(
+                self.table,
+                self.file,
+                self.rows[m],
+                self.src(fld) if fld else None,
+                reason,
+                "rejected",
+                vals,
+                det,
+            )
             self.alive &= ~m
 
-    def flag(self, mask: np.ndarray, fld: str | None, reason: str, values: Any = None, detail: Any = "", action: str = "flagged") -> None:
+    def flag(
+        self,
+        mask: np.ndarray,
+        fld: str | None,
+        reason: str,
+        values: Any = None,
+        detail: Any = "",
+        action: str = "flagged",
+    ) -> None:
         m = np.asarray(mask, dtype=bool) & self.alive
         if m.any():
             vals = None if values is None else np.asarray(values, dtype=object)[m]
             det = detail if isinstance(detail, str) else np.asarray(detail, dtype=object)[m]
-            self.ledger.add(self.table, self.file, self.rows[m], self.src(fld) if fld else None, reason, action, vals, det)
+            self.ledger.add(
+                self.table,
+                self.file,
+                self.rows[m],
+                self.src(fld) if fld else None,
+                reason,
+                action,
+                vals,
+                det,
+            )
 
     def note(self, fr: str, en: str) -> None:
         self.ledger.note(self.table, self.file, fr, en)
@@ -520,7 +567,9 @@ class _Ctx:
         idx = alive_pos[dup_local]
         mask[idx] = True
         detail = np.full(len(f), "", dtype=object)
-        detail[idx] = pd.Series(first_rows).astype("str").radd("same as row ").to_numpy(dtype=object)
+        detail[idx] = (
+            pd.Series(first_rows).astype("str").radd("same as row ").to_numpy(dtype=object)
+        )
         if policy == "flag":
             self.flag(mask, None, "duplicate_exact_kept", detail=detail)
         else:
@@ -543,10 +592,18 @@ class _Ctx:
             if rename_conflicts:
                 mask = np.zeros(len(ids), dtype=bool)
                 mask[positions] = True
-                self.flag(mask, fld, "id_conflict", values=ids, detail="same id as another row with different content")
+                self.flag(
+                    mask,
+                    fld,
+                    "id_conflict",
+                    values=ids,
+                    detail="same id as another row with different content",
+                )
                 order = alive_ids.groupby(alive_ids.to_numpy()).cumcount().to_numpy()
                 later = np.flatnonzero(self.alive)[order > 0]
-                ids[later] = [f"{ids[i]}~{k + 1}" for i, k in zip(later, order[order > 0], strict=True)]
+                ids[later] = [
+                    f"{ids[i]}~{k + 1}" for i, k in zip(later, order[order > 0], strict=True)
+                ]
             else:
                 later_local = alive_ids.duplicated(keep="first").to_numpy()
                 mask = np.zeros(len(ids), dtype=bool)
@@ -554,7 +611,9 @@ class _Ctx:
                 self.reject(mask, fld, "id_duplicate", values=ids)
         return ids
 
-    def geometry_from_source(self, analysis_crs: Any, source_crs: Any, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    def geometry_from_source(
+        self, analysis_crs: Any, source_crs: Any, kind: str
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Geometries (analysis CRS) from the file's geometry or a WKT column.
 
         Returns (geometries as object array, mask of rows that had a geometry source value).
@@ -569,7 +628,11 @@ class _Ctx:
             arr = np.asarray(g.array if hasattr(g, "array") else g, dtype=object)
             geoms[:] = arr
             present = ~pd.isna(pd.Series(arr)).to_numpy()
-            present = present & ~np.asarray(shapely.is_empty(arr), dtype=bool) if present.any() else present
+            present = (
+                present & ~np.asarray(shapely.is_empty(arr), dtype=bool)
+                if present.any()
+                else present
+            )
             crs = source_crs or self.raw.crs
             if crs is None and present.any():
                 b = shapely.bounds(np.asarray(geoms[present]))
@@ -628,7 +691,9 @@ def _keep_types(geom: Any, keep: tuple[str, ...]) -> Any:
     if geom.geom_type in keep:
         return geom
     if geom.geom_type == "GeometryCollection":
-        parts = [p for p in geom.geoms if p.geom_type in keep or p.geom_type.replace("Multi", "") in keep]
+        parts = [
+            p for p in geom.geoms if p.geom_type in keep or p.geom_type.replace("Multi", "") in keep
+        ]
         if not parts:
             return None
         return shapely.union_all(parts)
@@ -682,7 +747,13 @@ def _resolve_fields(
     return fields
 
 
-def _require(table: str, raw: RawTable, fields: Mapping[str, str], required: list[tuple[str, ...]], preset: str) -> None:
+def _require(
+    table: str,
+    raw: RawTable,
+    fields: Mapping[str, str],
+    required: list[tuple[str, ...]],
+    preset: str,
+) -> None:
     """Raise DataError naming the file, the missing fields and the columns found."""
     missing = [alts for alts in required if not any(a in fields for a in alts)]
     if missing:
@@ -694,7 +765,9 @@ def _require(table: str, raw: RawTable, fields: Mapping[str, str], required: lis
         )
 
 
-def _open(source: Source, table: str, encoding: str | None, sep: str | None, sheet: Any, layer: Any) -> RawTable:
+def _open(
+    source: Source, table: str, encoding: str | None, sep: str | None, sheet: Any, layer: Any
+) -> RawTable:
     if isinstance(source, pd.DataFrame):
         frame = source.reset_index(drop=True)
         geometry = None
@@ -825,7 +898,11 @@ def load_incidents(
     raw = _open(source, "incidents", encoding, sep, sheet, layer)
     fields = _resolve_fields("incidents", raw.frame, preset, columns, raw.file)
     _require("incidents", raw, fields, [("occurred_from",), ("category",)], preset)
-    opts = _options(preset, "incidents", {"duplicates": duplicates, "date_only": date_only, "precision": precision})
+    opts = _options(
+        preset,
+        "incidents",
+        {"duplicates": duplicates, "date_only": date_only, "precision": precision},
+    )
     ledger = Ledger()
     ctx = _Ctx("incidents", raw, fields, ledger)
     _file_notes(ctx)
@@ -851,7 +928,9 @@ def load_incidents(
         day_only = ~from_text.str.contains(r"\d[:hH]\d|T\d", regex=True).to_numpy()
     if ctx.has("occurred_from_time"):
         td, bad_t = parse_times(ctx.col("occurred_from_time"))
-        ctx.flag(bad_t, "occurred_from_time", "time_unparseable", values=ctx.text("occurred_from_time"))
+        ctx.flag(
+            bad_t, "occurred_from_time", "time_unparseable", values=ctx.text("occurred_from_time")
+        )
         has_t = td.notna().to_numpy() & day_only
         start = start.where(~has_t, start.dt.normalize() + td.fillna(pd.Timedelta(0)))
         day_only = day_only & ~has_t
@@ -882,12 +961,19 @@ def load_incidents(
         to_day_only = ~to_text.str.contains(r"\d[:hH]\d|T\d", regex=True).to_numpy()
         if ctx.has("occurred_to_time"):
             td2, bad2 = parse_times(ctx.col("occurred_to_time"))
-            ctx.flag(bad2 & present, "occurred_to_time", "time_unparseable", values=ctx.text("occurred_to_time"))
+            ctx.flag(
+                bad2 & present,
+                "occurred_to_time",
+                "time_unparseable",
+                values=ctx.text("occurred_to_time"),
+            )
             has2 = td2.notna().to_numpy() & to_day_only
             to = to.where(~has2, to.dt.normalize() + td2.fillna(pd.Timedelta(0)))
             to_day_only &= ~has2
         # a date without time as the end of a range means "until the end of that day"
-        to = to.where(~(to_day_only & to.notna().to_numpy()), to.dt.normalize() + pd.Timedelta(days=1))
+        to = to.where(
+            ~(to_day_only & to.notna().to_numpy()), to.dt.normalize() + pd.Timedelta(days=1)
+        )
         got = to.notna().to_numpy()
         end = end.where(~got, to)
         # an explicit start time with a day-only start: keep the start as given
@@ -899,7 +985,9 @@ def load_incidents(
     start, end = s2, e2
     end = end.where(end != start, pd.NaT)
 
-    ctx.reject((start > now_ts).fillna(False).to_numpy(), "occurred_from", "date_future", values=from_text)
+    ctx.reject(
+        (start > now_ts).fillna(False).to_numpy(), "occurred_from", "date_future", values=from_text
+    )
     if period is not None:
         p0 = pd.Timestamp(period[0]) if period[0] is not None else None
         p1 = pd.Timestamp(period[1]) + pd.Timedelta(days=1) if period[1] is not None else None
@@ -914,7 +1002,9 @@ def load_incidents(
     span = (end - start).fillna(pd.Timedelta(0))
     mid = start + span / 2
     derivable = (span <= pd.Timedelta(hours=8)).to_numpy() & ~(day_only & ~has_sg)
-    derived = np.where(derivable, schema.shift_from_hour(mid.dt.hour.fillna(0).astype("int64").to_numpy()), "")
+    derived = np.where(
+        derivable, schema.shift_from_hour(mid.dt.hour.fillna(0).astype("int64").to_numpy()), ""
+    )
     shift = np.where(has_sg, sg, derived)
 
     # -- category -----------------------------------------------------------------
@@ -941,7 +1031,12 @@ def load_incidents(
             if not_point.any():
                 m = np.zeros(n, dtype=bool)
                 m[np.flatnonzero(present)[not_point]] = True
-                ctx.flag(m, pos_col, "geometry_wrong_type", detail="not a point: its representative point is used")
+                ctx.flag(
+                    m,
+                    pos_col,
+                    "geometry_wrong_type",
+                    detail="not a point: its representative point is used",
+                )
                 pts = np.where(not_point, shapely.point_on_surface(pts), pts)
             px[present] = shapely.get_x(pts)
             py[present] = shapely.get_y(pts)
@@ -1021,7 +1116,13 @@ def load_incidents(
                      detail=f"within {snap_tolerance:g} m of the municipality")  # fmt: skip
         outside_m = has_pt & (spatial == "")
         if outside == "flag":
-            ctx.flag(outside_m, pos_col, "position_outside", values=pos_vals, detail="kept without a position")
+            ctx.flag(
+                outside_m,
+                pos_col,
+                "position_outside",
+                values=pos_vals,
+                detail="kept without a position",
+            )
             has_pt &= ~outside_m
         else:
             ctx.reject(outside_m, pos_col, "position_outside", values=pos_vals)
@@ -1062,7 +1163,9 @@ def _map_sector_codes(rec: np.ndarray, idset: set[str], names: dict[str, str]) -
     return pd.Series(rec).map(m).to_numpy(dtype=object)
 
 
-def _assign_sectors(x: np.ndarray, y: np.ndarray, sectors: pd.DataFrame, tol: float) -> tuple[np.ndarray, np.ndarray]:
+def _assign_sectors(
+    x: np.ndarray, y: np.ndarray, sectors: pd.DataFrame, tol: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Sector id of each point (``""`` when outside), and which points were snapped."""
     import shapely
 
@@ -1091,7 +1194,9 @@ def _check_balance(ledger: Ledger, table: str, file: str, kept: int) -> None:
     f = ledger.files
     rec = f[(f["table"] == table) & (f["file"] == file)].iloc[0]
     if int(rec["rows_kept"]) != kept:  # pragma: no cover - an internal bug, never user input
-        raise AssertionError(f"ledger out of balance for {file}: ledger says {rec['rows_kept']} kept, table has {kept}")
+        raise AssertionError(
+            f"ledger out of balance for {file}: ledger says {rec['rows_kept']} kept, table has {kept}"
+        )
 
 
 # ----------------------------------------------------------------------------
@@ -1159,11 +1264,18 @@ def load_sectors(
     ctx.reject(ids == "", "sector_id", "id_missing")
     geoms, present = ctx.geometry_from_source(acrs, source_crs, "polygon")
     ctx.reject(~present, "wkt" if "wkt" in fields else "geometry", "geometry_missing")
-    geoms = ctx.repair_geometries(geoms, "wkt" if "wkt" in fields else "geometry", ("Polygon", "MultiPolygon"))
+    geoms = ctx.repair_geometries(
+        geoms, "wkt" if "wkt" in fields else "geometry", ("Polygon", "MultiPolygon")
+    )
     import shapely
 
     gtype = np.array([g.geom_type if g is not None else "" for g in geoms], dtype=object)
-    ctx.reject(present & ~np.isin(gtype, ["Polygon", "MultiPolygon"]), "geometry", "geometry_wrong_type", values=gtype)
+    ctx.reject(
+        present & ~np.isin(gtype, ["Polygon", "MultiPolygon"]),
+        "geometry",
+        "geometry_wrong_type",
+        values=gtype,
+    )
     ctx.ids("sector_id", "", rename_conflicts=False)
     name = ctx.text("name").to_numpy(dtype=object) if "name" in fields else ids.copy()
     name = np.where(name == "", ids, name)
@@ -1183,7 +1295,9 @@ def load_sectors(
             "population": pop[keep].astype("float64"),
             "source_row": raw.rows[keep],
         },
-        geometry=gpd.GeoSeries(shapely.force_2d(np.asarray(geoms[keep])) if keep.any() else [], crs=acrs),
+        geometry=gpd.GeoSeries(
+            shapely.force_2d(np.asarray(geoms[keep])) if keep.any() else [], crs=acrs
+        ),
     )
     _check_balance(ledger, "sectors", raw.file, len(out))
     return Loaded(out, ledger)
@@ -1242,7 +1356,6 @@ def load_measures(
     [['M1', 'prevention', 'municipality']]
     """
     import geopandas as gpd
-    import shapely
 
     acrs = check_metric_crs(crs)
     tax = taxonomy if taxonomy is not None else taxonomy_mod.load_taxonomy()
@@ -1270,7 +1383,11 @@ def load_measures(
 
     # lists
     cat_alias = taxonomy_mod.alias_map(tax)
-    tcat_raw = split_list(ctx.col("target_categories")) if ctx.has("target_categories") else pd.Series([()] * n)
+    tcat_raw = (
+        split_list(ctx.col("target_categories"))
+        if ctx.has("target_categories")
+        else pd.Series([()] * n)
+    )
     tcat, unknown_cat = [], np.zeros(n, dtype=bool)
     unknown_vals = np.full(n, "", dtype=object)
     for i, items in enumerate(tcat_raw):
@@ -1280,22 +1397,44 @@ def load_measures(
             unknown_cat[i] = True
             unknown_vals[i] = ";".join(bad)
         tcat.append(tuple(dict.fromkeys(c for c in codes if c)))
-    ctx.flag(unknown_cat, "target_categories", "category_unknown", values=unknown_vals, detail="ignored")
-    tshift_raw = split_list(ctx.col("target_shifts")) if ctx.has("target_shifts") else pd.Series([()] * n)
+    ctx.flag(
+        unknown_cat, "target_categories", "category_unknown", values=unknown_vals, detail="ignored"
+    )
+    tshift_raw = (
+        split_list(ctx.col("target_shifts")) if ctx.has("target_shifts") else pd.Series([()] * n)
+    )
     tshift = [tuple(_SHIFT_ALIASES.get(norm_key(x), "") for x in items) for items in tshift_raw]
     bad_shift = np.array([any(s == "" for s in items) for items in tshift], dtype=bool)
     ctx.flag(bad_shift, "target_shifts", "shift_unknown", values=tshift_raw.map(";".join))
     tshift = [tuple(s for s in items if s) for items in tshift]
     partners_l = split_list(ctx.col("partners")) if ctx.has("partners") else pd.Series([()] * n)
-    fsect = split_list(ctx.col("footprint_sectors")) if ctx.has("footprint_sectors") else pd.Series([()] * n)
+    fsect = (
+        split_list(ctx.col("footprint_sectors"))
+        if ctx.has("footprint_sectors")
+        else pd.Series([()] * n)
+    )
 
     # dates and cost
-    start = parse_datetimes(ctx.col("start")) if ctx.has("start") else pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]")
-    end = parse_datetimes(ctx.col("end")) if ctx.has("end") else pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]")
+    start = (
+        parse_datetimes(ctx.col("start"))
+        if ctx.has("start")
+        else pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]")
+    )
+    end = (
+        parse_datetimes(ctx.col("end"))
+        if ctx.has("end")
+        else pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]")
+    )
     for fld, ser in (("start", start), ("end", end)):
         if ctx.has(fld):
             t = ctx.text(fld)
-            ctx.flag(((t != "") & ser.isna()).to_numpy(), fld, "date_unparseable", values=t, detail="treated as unknown")
+            ctx.flag(
+                ((t != "") & ser.isna()).to_numpy(),
+                fld,
+                "date_unparseable",
+                values=t,
+                detail="treated as unknown",
+            )
     inv = (end < start).fillna(False).to_numpy()
     ctx.flag(inv, "end", "date_range_inverted", values=end.astype("str"))
     start, end = start.where(~inv, end), end.where(~inv, start)
@@ -1313,7 +1452,13 @@ def load_measures(
     if ctx.has("footprint"):
         fp = _map_aliases(ctx.col("footprint"), _FOOTPRINT_ALIASES).to_numpy(dtype=object)
         badfp = fp == "?"
-        ctx.flag(badfp, "footprint", "footprint_invalid", values=ctx.text("footprint"), detail="inferred from the data")
+        ctx.flag(
+            badfp,
+            "footprint",
+            "footprint_invalid",
+            values=ctx.text("footprint"),
+            detail="inferred from the data",
+        )
         fp = np.where(badfp | (fp == ""), "", fp)
     else:
         fp = np.full(n, "", dtype=object)
@@ -1448,8 +1593,17 @@ def load_survey(
     ctx.flag(sector == "", "sector", "sector_missing")
     if sectors is not None:
         known = set(sectors["sector_id"].astype("str"))
-        ctx.flag((sector != "") & ~np.isin(sector, list(known)), "sector", "sector_unknown", values=sector)
-    date = parse_datetimes(ctx.col("date")) if ctx.has("date") else pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]")
+        ctx.flag(
+            (sector != "") & ~np.isin(sector, list(known)),
+            "sector",
+            "sector_unknown",
+            values=sector,
+        )
+    date = (
+        parse_datetimes(ctx.col("date"))
+        if ctx.has("date")
+        else pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]")
+    )
     if ctx.has("date"):
         t = ctx.text("date")
         ctx.flag(((t != "") & date.isna()).to_numpy(), "date", "date_unparseable", values=t)
@@ -1478,7 +1632,13 @@ def load_survey(
     if ctx.has("weight"):
         w, badw = parse_floats(ctx.col("weight"))
         neg = np.isfinite(w) & (w <= 0)
-        ctx.flag(badw | neg, "weight", "value_invalid", values=ctx.text("weight"), detail="weight set to 1")
+        ctx.flag(
+            badw | neg,
+            "weight",
+            "value_invalid",
+            values=ctx.text("weight"),
+            detail="weight set to 1",
+        )
         w = np.where(np.isfinite(w) & ~neg, w, 1.0)
     keep = ctx.alive
     sel = np.flatnonzero(keep)
@@ -1543,12 +1703,24 @@ def load_partners(
     kind = ctx.text("kind").to_numpy(dtype=object)
     expertise = split_list(ctx.col("expertise")) if ctx.has("expertise") else pd.Series([()] * n)
     expertise = [tuple(norm_key(x).replace(" ", "_") for x in items) for items in expertise]
-    served = split_list(ctx.col("sectors_served")) if ctx.has("sectors_served") else pd.Series([()] * n)
-    served = [() if any(norm_key(x) in ("all", "toutes", "tous", "toute la ville") for x in items) else items for items in served]
+    served = (
+        split_list(ctx.col("sectors_served")) if ctx.has("sectors_served") else pd.Series([()] * n)
+    )
+    served = [
+        ()
+        if any(norm_key(x) in ("all", "toutes", "tous", "toute la ville") for x in items)
+        else items
+        for items in served
+    ]
     if sectors is not None:
         known = set(sectors["sector_id"].astype("str"))
         bad = np.array([any(s not in known for s in items) for items in served], dtype=bool)
-        ctx.flag(bad, "sectors_served", "sector_unknown", values=[";".join(s for s in it if s not in known) for it in served])
+        ctx.flag(
+            bad,
+            "sectors_served",
+            "sector_unknown",
+            values=[";".join(s for s in it if s not in known) for it in served],
+        )
     keep = ctx.alive
     sel = np.flatnonzero(keep)
     out = pd.DataFrame(
@@ -1599,13 +1771,19 @@ def load_places(
     raw = _open(source, "places", encoding, sep, None, layer)
     fields = _resolve_fields("places", raw.frame, preset, columns, raw.file)
     if raw.geometry is None and "wkt" not in fields:
-        raise DataError(f"{raw.file}: cannot load places: no geometry. Columns found: {list(map(str, raw.frame.columns))}")
+        raise DataError(
+            f"{raw.file}: cannot load places: no geometry. Columns found: {list(map(str, raw.frame.columns))}"
+        )
     ledger = Ledger()
     ctx = _Ctx("places", raw, fields, ledger)
     ctx.reject_empty_rows()
     geoms, present = ctx.geometry_from_source(acrs, source_crs, "any")
     ctx.reject(~present, "geometry", "geometry_missing")
-    geoms = ctx.repair_geometries(geoms, "geometry", ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"))
+    geoms = ctx.repair_geometries(
+        geoms,
+        "geometry",
+        ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"),
+    )
     ids = ctx.ids("place_id", "", rename_conflicts=True)
     kind = norm_keys(ctx.text("kind")).str.replace(" ", "_", regex=False).to_numpy(dtype=object)
     name = ctx.text("name").to_numpy(dtype=object)
@@ -1704,21 +1882,31 @@ def load_diagnostic(config_path: str | PathLike[str] | Any, *, now: Any = None) 
     ledger = Ledger()
     for needed in ("sectors", "incidents"):
         if needed not in cfg.data:
-            raise DataError(f"{cfg.path}: the config has no [data.{needed}] entry; sectors and incidents are required")
+            raise DataError(
+                f"{cfg.path}: the config has no [data.{needed}] entry; sectors and incidents are required"
+            )
 
     def spec(t: str):
         s = cfg.data[t]
         return str(s.path), s.preset, s.columns, s.options
 
     p, pre, cols, opt = spec("sectors")
-    sectors, led = load_sectors(p, preset=pre, columns=cols, crs=cfg.crs, **_pick(opt, ("source_crs", "encoding", "sep", "layer")))
+    sectors, led = load_sectors(
+        p,
+        preset=pre,
+        columns=cols,
+        crs=cfg.crs,
+        **_pick(opt, ("source_crs", "encoding", "sep", "layer")),
+    )
     ledger.extend(led)
     if len(sectors) == 0:
         raise DataError(f"{p}: no usable sector polygon / aucun secteur utilisable")
     partners = None
     if "partners" in cfg.data:
         p, pre, cols, opt = spec("partners")
-        partners, led = load_partners(p, preset=pre, columns=cols, sectors=sectors, **_pick(opt, ("encoding", "sep", "sheet")))
+        partners, led = load_partners(
+            p, preset=pre, columns=cols, sectors=sectors, **_pick(opt, ("encoding", "sep", "sheet"))
+        )
         ledger.extend(led)
     p, pre, cols, opt = spec("incidents")
     period = (cfg.period_start, cfg.period_end) if (cfg.period_start or cfg.period_end) else None
@@ -1736,13 +1924,23 @@ def load_diagnostic(config_path: str | PathLike[str] | Any, *, now: Any = None) 
         ledger.extend(led)
     if "survey" in cfg.data:
         p, pre, cols, opt = spec("survey")
-        survey, led = load_survey(p, preset=pre, columns=cols, sectors=sectors, **_pick(opt, ("encoding", "sep", "sheet")))
+        survey, led = load_survey(
+            p, preset=pre, columns=cols, sectors=sectors, **_pick(opt, ("encoding", "sep", "sheet"))
+        )
         ledger.extend(led)
     if "places" in cfg.data:
         p, pre, cols, opt = spec("places")
-        places, led = load_places(p, preset=pre, columns=cols, crs=cfg.crs, **_pick(opt, ("source_crs", "encoding", "sep", "layer")))
+        places, led = load_places(
+            p,
+            preset=pre,
+            columns=cols,
+            crs=cfg.crs,
+            **_pick(opt, ("source_crs", "encoding", "sep", "layer")),
+        )
         ledger.extend(led)
-    return Diagnostic(cfg, sectors, incidents, measures, survey, partners, places, ledger, tax, weights)
+    return Diagnostic(
+        cfg, sectors, incidents, measures, survey, partners, places, ledger, tax, weights
+    )
 
 
 def _pick(opts: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:

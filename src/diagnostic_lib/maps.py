@@ -23,13 +23,24 @@ import datetime as _dt
 import io
 import warnings
 from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from . import i18n
 
 # Colour-blind-safe qualitative palette (Okabe–Ito) and per-pillar colours.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#999999")
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+    "#999999",
+)
 PILLAR_COLOURS = {
     "rapprochement": "#0072B2",
     "partenariat": "#009E73",
@@ -104,7 +115,12 @@ def add_scale_bar(ax, lang: str = "fr") -> None:
     bx = x0 + 0.05 * (x1 - x0)
     by = y0 + 0.05 * (y1 - y0)
     h = 0.012 * (y1 - y0)
-    ax.fill([bx, bx + length / 2, bx + length / 2, bx], [by, by, by + h, by + h], color="black", zorder=20)
+    ax.fill(
+        [bx, bx + length / 2, bx + length / 2, bx],
+        [by, by, by + h, by + h],
+        color="black",
+        zorder=20,
+    )
     ax.fill([bx + length / 2, bx + length, bx + length, bx + length / 2], [by, by, by + h, by + h],
             facecolor="white", edgecolor="black", zorder=20)  # fmt: skip
     label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
@@ -145,12 +161,18 @@ def add_source_note(ax, source: str, lang: str = "fr", date: str | None = None) 
     'Source: SPVM — 2026-01-01'
     """
     date = date or _dt.date.today().isoformat()
-    text = f"{i18n.t('word.source', lang)} : {source} — {date}" if lang == "fr" else f"{i18n.t('word.source', lang)}: {source} — {date}"
+    text = (
+        f"{i18n.t('word.source', lang)} : {source} — {date}"
+        if lang == "fr"
+        else f"{i18n.t('word.source', lang)}: {source} — {date}"
+    )
     ax.text(0.99, 0.01, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color="#333333",
             bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1}, zorder=21)  # fmt: skip
 
 
-def decorate(ax, title: str, lang: str = "fr", source: str = "diagnostic_lib", date: str | None = None) -> None:
+def decorate(
+    ax, title: str, lang: str = "fr", source: str = "diagnostic_lib", date: str | None = None
+) -> None:
     """Title, scale bar, north arrow and source/date note on a map axes.
 
     Examples
@@ -176,7 +198,9 @@ def _fit(ax, geoms) -> None:
         ax.set_ylim(b[1] - pad, b[3] + pad)
 
 
-def draw_sectors(ax, sectors, *, labels: bool = True, facecolor: str = "none", edgecolor: str = "#444444") -> None:
+def draw_sectors(
+    ax, sectors, *, labels: bool = True, facecolor: str = "none", edgecolor: str = "#444444"
+) -> None:
     """Sector outlines with their ids.
 
     Examples
@@ -247,13 +271,35 @@ def overview_map(
     groups = sorted(shown[by].dropna().unique(), key=str)
     for i, g in enumerate(groups):
         sub = shown[shown[by] == g]
-        colour = FAMILY_COLOURS.get(g, PALETTE[i % len(PALETTE)]) if by == "family" else PALETTE[i % len(PALETTE)]
-        ax.scatter(sub.geometry.x, sub.geometry.y, s=2, color=colour, alpha=0.5, linewidths=0, zorder=5)
+        colour = (
+            FAMILY_COLOURS.get(g, PALETTE[i % len(PALETTE)])
+            if by == "family"
+            else PALETTE[i % len(PALETTE)]
+        )
+        ax.scatter(
+            sub.geometry.x, sub.geometry.y, s=2, color=colour, alpha=0.5, linewidths=0, zorder=5
+        )
         lab = i18n.label("family", g, lang) if by == "family" else str(g)
         n = int((located[by] == g).sum())
-        handles.append(Line2D([], [], marker="o", linestyle="", color=colour, label=f"{lab} ({n:,})".replace(",", "\u202f" if lang == "fr" else ",")))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                color=colour,
+                label=f"{lab} ({n:,})".replace(",", "\u202f" if lang == "fr" else ","),
+            )
+        )
     _fit(ax, sectors)
-    ax.legend(handles=handles, title=i18n.t(f"word.{by}", lang), loc="upper left", fontsize=8, title_fontsize=8, framealpha=0.85)
+    ax.legend(
+        handles=handles,
+        title=i18n.t(f"word.{by}", lang),
+        loc="upper left",
+        fontsize=8,
+        title_fontsize=8,
+        framealpha=0.85,
+    )
     if n_unloc:
         ax.text(0.01, 0.11, i18n.t("overview.unlocated", lang, n=f"{n_unloc:,}".replace(",", "\u202f" if lang == "fr" else ",")),
                 transform=ax.transAxes, fontsize=7, ha="left", va="bottom", wrap=True,
@@ -311,7 +357,10 @@ def is_blank(png: bytes, threshold: float = 0.002) -> bool:
 
     img = mpimg.imread(io.BytesIO(png), format="png")
     flat = img.reshape(-1, img.shape[-1])[:, :3]
-    return float(np.std(flat, axis=0).max()) < threshold or float((np.abs(flat - flat[0]).sum(axis=1) > 0.05).mean()) < threshold
+    return (
+        float(np.std(flat, axis=0).max()) < threshold
+        or float((np.abs(flat - flat[0]).sum(axis=1) > 0.05).mean()) < threshold
+    )
 
 
 __all__: Sequence[str] = (
@@ -430,19 +479,49 @@ def choropleth(
         lower = np.r_[v[ok].min(), bins[:-1]]
         for i, (lo, hi) in enumerate(zip(lower, bins, strict=True)):
             n = int((yb == i).sum())
-            handles.append(Patch(facecolor=colours[i], edgecolor="#444444", label=f"{_num(lo, lang)} – {_num(hi, lang)} ({n})"))
+            handles.append(
+                Patch(
+                    facecolor=colours[i],
+                    edgecolor="#444444",
+                    label=f"{_num(lo, lang)} – {_num(hi, lang)} ({n})",
+                )
+            )
         sectors[ok].plot(ax=ax, color=fc, edgecolor="#444444", linewidth=0.8, zorder=2)
     if (~ok).any():
-        sectors[~ok].plot(ax=ax, facecolor="white", edgecolor="#444444", hatch="///", linewidth=0.8, zorder=2)
-        handles.append(Patch(facecolor="white", edgecolor="#444444", hatch="///", label=f"{_li(_NO_DATA, lang)} ({int((~ok).sum())})"))
+        sectors[~ok].plot(
+            ax=ax, facecolor="white", edgecolor="#444444", hatch="///", linewidth=0.8, zorder=2
+        )
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor="#444444",
+                hatch="///",
+                label=f"{_li(_NO_DATA, lang)} ({int((~ok).sum())})",
+            )
+        )
     draw_sectors(ax, sectors)
     _fit(ax, sectors)
-    ax.legend(handles=handles, title=legend_title, loc="upper left", fontsize=8, title_fontsize=8, framealpha=0.9)
+    ax.legend(
+        handles=handles,
+        title=legend_title,
+        loc="upper left",
+        fontsize=8,
+        title_fontsize=8,
+        framealpha=0.9,
+    )
     decorate(ax, title, lang, source, date)
     return fig
 
 
-def hot_spot_map(hot, sectors, *, lang: str = "fr", title: str | None = None, source: str = "diagnostic_lib", date: str | None = None):
+def hot_spot_map(
+    hot,
+    sectors,
+    *,
+    lang: str = "fr",
+    title: str | None = None,
+    source: str = "diagnostic_lib",
+    date: str | None = None,
+):
     """Hot-spot grid by Gi* class (from :func:`diagnostic_lib.inventory.hot_spots`).
 
     The parameters used (cell size, neighbourhood, correction) are written
@@ -470,13 +549,34 @@ def hot_spot_map(hot, sectors, *, lang: str = "fr", title: str | None = None, so
     for cls, colour in HOT_COLOURS.items():
         sub = hot[hot["hot_class"] == cls]
         if len(sub):
-            sub.plot(ax=ax, color=colour, edgecolor="#bbbbbb" if cls == "not_significant" else colour, linewidth=0.2, zorder=2)
+            sub.plot(
+                ax=ax,
+                color=colour,
+                edgecolor="#bbbbbb" if cls == "not_significant" else colour,
+                linewidth=0.2,
+                zorder=2,
+            )
         if cls in counts.index or cls.startswith("hot"):
-            handles.append(Patch(facecolor=colour, edgecolor="#999999", label=f"{_li(HOT_LABELS[cls], lang)} ({int(counts.get(cls, 0))})"))
+            handles.append(
+                Patch(
+                    facecolor=colour,
+                    edgecolor="#999999",
+                    label=f"{_li(HOT_LABELS[cls], lang)} ({int(counts.get(cls, 0))})",
+                )
+            )
     draw_sectors(ax, sectors)
     _fit(ax, sectors)
-    ax.legend(handles=handles, title="Getis–Ord Gi*", loc="upper left", fontsize=8, title_fontsize=8, framealpha=0.9)
-    t = title or ("Points chauds (Gi*, correction FDR)" if lang == "fr" else "Hot spots (Gi*, FDR correction)")
+    ax.legend(
+        handles=handles,
+        title="Getis–Ord Gi*",
+        loc="upper left",
+        fontsize=8,
+        title_fontsize=8,
+        framealpha=0.9,
+    )
+    t = title or (
+        "Points chauds (Gi*, correction FDR)" if lang == "fr" else "Hot spots (Gi*, FDR correction)"
+    )
     decorate(ax, t, lang, source, date)
     ax.text(0.5, 1.0, inventory.hot_spot_parameters_text(hot, lang), transform=ax.transAxes, ha="center", va="bottom",
             fontsize=7, color="#333333", wrap=True)  # fmt: skip
@@ -521,16 +621,35 @@ def incident_map(
     for i, (g, n) in enumerate(groups.items()):
         colour = FAMILY_COLOURS.get(g) if by == "family" else PALETTE[i % len(PALETTE)]
         sub = shown[shown[by] == g]
-        ax.scatter(sub.geometry.x, sub.geometry.y, s=3, color=colour, alpha=0.6, linewidths=0, zorder=5)
+        ax.scatter(
+            sub.geometry.x, sub.geometry.y, s=3, color=colour, alpha=0.6, linewidths=0, zorder=5
+        )
         lab = i18n.label("family", g, lang) if by == "family" else str(tax[col].get(g, g))
-        handles.append(Line2D([], [], marker="o", linestyle="", color=colour, label=f"{lab} ({_num(n, lang, 0)})"))
+        handles.append(
+            Line2D(
+                [], [], marker="o", linestyle="", color=colour, label=f"{lab} ({_num(n, lang, 0)})"
+            )
+        )
     _fit(ax, sectors)
-    ax.legend(handles=handles[:12], title=i18n.t(f"word.{by}", lang), loc="upper left", fontsize=7, title_fontsize=8, framealpha=0.9)
+    ax.legend(
+        handles=handles[:12],
+        title=i18n.t(f"word.{by}", lang),
+        loc="upper left",
+        fontsize=7,
+        title_fontsize=8,
+        framealpha=0.9,
+    )
     n_unloc = len(incidents) - len(loc)
     if n_unloc:
         ax.text(0.01, 0.11, i18n.t("overview.unlocated", lang, n=_num(n_unloc, lang, 0)), transform=ax.transAxes,
                 fontsize=7, ha="left", va="bottom", bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})  # fmt: skip
-    decorate(ax, title or ("Incidents par catégorie" if lang == "fr" else "Incidents by category"), lang, source, date)
+    decorate(
+        ax,
+        title or ("Incidents par catégorie" if lang == "fr" else "Incidents by category"),
+        lang,
+        source,
+        date,
+    )
     return fig
 
 
@@ -588,11 +707,20 @@ def problems_map(
             continue
         gpd_rec = problems[problems["problem_id"] == pid]
         alpha = 0.45 if rec.get("kind", "place") == "place" else 0.18
-        gpd_rec.plot(ax=ax, facecolor=colour, edgecolor=colour, alpha=alpha, linewidth=1.2, zorder=3 if rec.get("kind") == "place" else 2)
+        gpd_rec.plot(
+            ax=ax,
+            facecolor=colour,
+            edgecolor=colour,
+            alpha=alpha,
+            linewidth=1.2,
+            zorder=3 if rec.get("kind") == "place" else 2,
+        )
         c = rec.geometry.representative_point()
         ax.text(c.x, c.y, str(rank), fontsize=9, fontweight="bold", ha="center", va="center", zorder=16,
                 bbox={"boxstyle": "circle", "facecolor": "white", "edgecolor": colour})  # fmt: skip
-        handles.append(Patch(facecolor=colour, alpha=0.6, edgecolor=colour, label=_short(label, 70)))
+        handles.append(
+            Patch(facecolor=colour, alpha=0.6, edgecolor=colour, label=_short(label, 70))
+        )
     _fit(ax, sectors)
     if handles:
         fig.legend(handles=handles, loc="outside lower center", fontsize=7, ncols=1, frameon=False,
@@ -601,7 +729,13 @@ def problems_map(
         head = "Sans lieu précis :" if lang == "fr" else "No precise place:"
         ax.text(0.01, 0.99, head + "\n" + "\n".join(_short(b, 60) for b in box_lines), transform=ax.transAxes, va="top",
                 ha="left", fontsize=7, bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#999999"}, zorder=22)  # fmt: skip
-    decorate(ax, title or ("Problèmes prioritaires" if lang == "fr" else "Priority problems"), lang, source, date)
+    decorate(
+        ax,
+        title or ("Problèmes prioritaires" if lang == "fr" else "Priority problems"),
+        lang,
+        source,
+        date,
+    )
     return fig
 
 
@@ -621,7 +755,9 @@ def _asset_uri(name: str, mime: str) -> str:
         text = data.decode("utf-8")
         for img in ("layers.png", "layers-2x.png"):
             b = (resources.files("diagnostic_lib") / "data" / "leaflet" / img).read_bytes()
-            text = text.replace(f"images/{img}", "data:image/png;base64," + base64.b64encode(b).decode("ascii"))
+            text = text.replace(
+                f"images/{img}", "data:image/png;base64," + base64.b64encode(b).decode("ascii")
+            )
         data = text.encode("utf-8")
     return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
 
@@ -670,7 +806,12 @@ def interactive_map(
     fr = lang == "fr"
     s84 = sectors.to_crs(4326)
     b = s84.total_bounds
-    m = folium.Map(location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], zoom_start=13, tiles=tiles, control_scale=True)
+    m = folium.Map(
+        location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2],
+        zoom_start=13,
+        tiles=tiles,
+        control_scale=True,
+    )
     m.default_js = [("leaflet", _asset_uri("leaflet.js", "text/javascript"))]
     m.default_css = [("leaflet_css", _asset_uri("leaflet.css", "text/css"))]
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
@@ -680,17 +821,30 @@ def interactive_map(
         name="Secteurs" if fr else "Sectors",
         style_function=lambda _: {"color": "#333333", "weight": 1.5, "fillOpacity": 0.05},
         tooltip=folium.GeoJsonTooltip(fields=cols[:2]),
-        popup=folium.GeoJsonPopup(fields=cols, aliases=[i18n.t("word.sector", lang), "Nom" if fr else "Name", i18n.t("word.population", lang)][: len(cols)]),
+        popup=folium.GeoJsonPopup(
+            fields=cols,
+            aliases=[
+                i18n.t("word.sector", lang),
+                "Nom" if fr else "Name",
+                i18n.t("word.population", lang),
+            ][: len(cols)],
+        ),
     ).add_to(m)
     if hot is not None and len(hot):
         sig = hot[hot["hot_class"] != "not_significant"].to_crs(4326)
         if len(sig):
-            sig = sig.assign(classe=[_li(HOT_LABELS[c], lang) for c in sig["hot_class"]], z=sig["gi_z"].round(2))
+            sig = sig.assign(
+                classe=[_li(HOT_LABELS[c], lang) for c in sig["hot_class"]], z=sig["gi_z"].round(2)
+            )
             folium.GeoJson(
                 sig[["cell_id", "count", "z", "classe", "hot_class", "geometry"]],
                 name="Points chauds (Gi*)" if fr else "Hot spots (Gi*)",
-                style_function=lambda f: {"color": HOT_COLOURS[f["properties"]["hot_class"]], "weight": 0.5,
-                                          "fillColor": HOT_COLOURS[f["properties"]["hot_class"]], "fillOpacity": 0.6},  # fmt: skip
+                style_function=lambda f: {
+                    "color": HOT_COLOURS[f["properties"]["hot_class"]],
+                    "weight": 0.5,
+                    "fillColor": HOT_COLOURS[f["properties"]["hot_class"]],
+                    "fillOpacity": 0.6,
+                },  # fmt: skip
                 popup=folium.GeoJsonPopup(fields=["cell_id", "count", "z", "classe"]),
             ).add_to(m)
     if incidents is not None and len(incidents):
@@ -702,7 +856,12 @@ def interactive_map(
         for i, (cat, sub) in enumerate(loc.groupby("category", sort=True)):
             fg = folium.FeatureGroup(name=f"{tax[col].get(cat, cat)} ({len(sub)})", show=i < 3)
             colour = PALETTE[i % len(PALETTE)]
-            for x, y, d in zip(sub.geometry.x, sub.geometry.y, sub["occurred_from"].dt.strftime("%Y-%m-%d %H:%M"), strict=True):
+            for x, y, d in zip(
+                sub.geometry.x,
+                sub.geometry.y,
+                sub["occurred_from"].dt.strftime("%Y-%m-%d %H:%M"),
+                strict=True,
+            ):
                 folium.CircleMarker([y, x], radius=3, color=colour, fill=True, fill_opacity=0.7, weight=0,
                                     popup=f"{tax[col].get(cat, cat)}<br>{d}").add_to(fg)  # fmt: skip
             fg.add_to(m)
@@ -715,7 +874,10 @@ def interactive_map(
                 pb[["problem_id", "titre", "n", "geometry"]],
                 name="Problèmes" if fr else "Problems",
                 style_function=lambda _: {"color": "#D55E00", "weight": 2, "fillOpacity": 0.15},
-                popup=folium.GeoJsonPopup(fields=["problem_id", "titre", "n"], aliases=["id", "Problème" if fr else "Problem", "n"]),
+                popup=folium.GeoJsonPopup(
+                    fields=["problem_id", "titre", "n"],
+                    aliases=["id", "Problème" if fr else "Problem", "n"],
+                ),
             ).add_to(m)
     if measures is not None and len(measures):
         geo = measures[measures.geometry.notna()].to_crs(4326)
@@ -725,7 +887,12 @@ def interactive_map(
             folium.GeoJson(
                 sub[["measure_id", ncol, "kind", "geometry"]].rename(columns={ncol: "nom"}),
                 name=f"{'Mesures' if fr else 'Measures'} — {i18n.label('pillar', pillar, lang)}",
-                style_function=lambda _, c=colour: {"color": c, "weight": 3, "fillColor": c, "fillOpacity": 0.25},
+                style_function=lambda _, c=colour: {
+                    "color": c,
+                    "weight": 3,
+                    "fillColor": c,
+                    "fillOpacity": 0.25,
+                },
                 marker=folium.CircleMarker(radius=6, fill=True, fill_opacity=0.9),
                 popup=folium.GeoJsonPopup(fields=["measure_id", "nom", "kind"]),
             ).add_to(m)

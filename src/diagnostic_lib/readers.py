@@ -237,7 +237,9 @@ def _read_csv(path: Path, name: str, *, encoding: str | None, sep: str | None) -
         )
     enc = encoding or detect_encoding(data)
     if b"\x00" in data and not enc.startswith("utf-16"):
-        raise DataError(f"{name}: binary content, not a text/CSV file / contenu binaire, pas un CSV")
+        raise DataError(
+            f"{name}: binary content, not a text/CSV file / contenu binaire, pas un CSV"
+        )
     try:
         text = data.decode(enc)
     except (UnicodeDecodeError, LookupError) as exc:
@@ -295,7 +297,11 @@ def _read_csv_careful(text: str, name: str, enc: str, separator: str) -> RawTabl
     # Some exports end every line with a separator: empty extra fields on (nearly) every
     # row are that convention, not a defect. Anywhere else a longer row is malformed.
     long_rows = [r for r in data if len(r) > width]
-    trailing = bool(data) and len(long_rows) >= 0.9 * len(data) and all(not v for r in long_rows for v in r[width:])
+    trailing = (
+        bool(data)
+        and len(long_rows) >= 0.9 * len(data)
+        and all(not v for r in long_rows for v in r[width:])
+    )
     for i, rec in enumerate(data):
         row = i + 2
         if len(rec) > width:
@@ -308,8 +314,10 @@ def _read_csv_careful(text: str, name: str, enc: str, separator: str) -> RawTabl
             rec = rec + [""] * (width - len(rec))
         good.append(rec)
         good_rows.append(row)
-    frame = pd.DataFrame(good, columns=header, dtype="str") if good else pd.DataFrame(
-        {h: pd.Series(dtype="str") for h in header}
+    frame = (
+        pd.DataFrame(good, columns=header, dtype="str")
+        if good
+        else pd.DataFrame({h: pd.Series(dtype="str") for h in header})
     )
     rows_in = len(good) + len(malformed)
     return RawTable(
@@ -342,11 +350,15 @@ def _read_excel(path: Path, name: str, *, sheet: str | int | None) -> RawTable:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it cannot read
-            frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object, engine="openpyxl")
+            frame = pd.read_excel(
+                path, sheet_name=0 if sheet is None else sheet, dtype=object, engine="openpyxl"
+            )
     except ValueError as exc:
         raise DataError(f"{name}: {exc}") from None
     except Exception as exc:  # openpyxl raises zipfile/xml errors of several kinds
-        raise DataError(f"{name}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
+        raise DataError(
+            f"{name}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
+        ) from None
     frame.columns = _dedupe([str(c).strip() for c in frame.columns])
     frame = frame.apply(_excel_cell_text)
     frame = frame.reset_index(drop=True)
@@ -363,7 +375,9 @@ def _excel_cell_text(col: pd.Series) -> pd.Series:
         if isinstance(v, pd.Timestamp | np.datetime64):
             return pd.Timestamp(v).isoformat(sep=" ")
         if hasattr(v, "isoformat"):
-            return v.isoformat(sep=" ") if hasattr(v, "hour") and hasattr(v, "year") else v.isoformat()
+            return (
+                v.isoformat(sep=" ") if hasattr(v, "hour") and hasattr(v, "year") else v.isoformat()
+            )
         if isinstance(v, float) and v.is_integer():
             return str(int(v))
         return str(v)
@@ -396,12 +410,16 @@ def _read_gis(path: Path, name: str, *, layer: str | int | None) -> RawTable:
             warnings.simplefilter("ignore")
             gdf = pyogrio.read_dataframe(src, use_arrow=False, on_invalid="ignore", **kwargs)
     except Exception as exc:  # pyogrio.errors.DataSourceError, DataLayerError, ...
-        raise DataError(f"{name}: cannot read this file as {ext[1:]} ({type(exc).__name__}: {exc})") from None
+        raise DataError(
+            f"{name}: cannot read this file as {ext[1:]} ({type(exc).__name__}: {exc})"
+        ) from None
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     frame = frame.reset_index(drop=True)
     geometry = gdf.geometry.reset_index(drop=True)
     rows = np.arange(len(frame), dtype="int64") + 1
-    return RawTable(frame, rows, name, "gis", len(frame), [], geometry=geometry, crs=gdf.crs, encoding=enc)
+    return RawTable(
+        frame, rows, name, "gis", len(frame), [], geometry=geometry, crs=gdf.crs, encoding=enc
+    )
 
 
 def _read_parquet(path: Path, name: str) -> RawTable:
@@ -410,7 +428,9 @@ def _read_parquet(path: Path, name: str) -> RawTable:
 
         meta = pq.read_schema(path).metadata or {}
     except Exception as exc:
-        raise DataError(f"{name}: not a readable Parquet file ({type(exc).__name__}: {exc})") from None
+        raise DataError(
+            f"{name}: not a readable Parquet file ({type(exc).__name__}: {exc})"
+        ) from None
     try:
         if b"geo" in meta:
             import geopandas as gpd
@@ -423,7 +443,9 @@ def _read_parquet(path: Path, name: str) -> RawTable:
             frame = pd.read_parquet(path).reset_index(drop=True)
             geometry, crs = None, None
     except Exception as exc:
-        raise DataError(f"{name}: cannot read this Parquet file ({type(exc).__name__}: {exc})") from None
+        raise DataError(
+            f"{name}: cannot read this Parquet file ({type(exc).__name__}: {exc})"
+        ) from None
     rows = np.arange(len(frame), dtype="int64") + 1
     return RawTable(frame, rows, name, "parquet", len(frame), [], geometry=geometry, crs=crs)
 

@@ -90,10 +90,22 @@ class HtmlDocument:
         """Add preformatted text."""
         self._parts.append(f"<pre>{html.escape(text)}</pre>")
 
-    def table(self, frame: pd.DataFrame, caption: str | None = None, max_rows: int = 200, index: bool = False) -> None:
+    def table(
+        self,
+        frame: pd.DataFrame,
+        caption: str | None = None,
+        max_rows: int = 200,
+        index: bool = False,
+    ) -> None:
         """Add a table (at most ``max_rows`` rows; the rest is said, not hidden)."""
         shown = frame.head(max_rows)
-        body = shown.to_html(index=index, border=0, na_rep="—", float_format=lambda v: _num(v, self.lang), escape=True)
+        body = shown.to_html(
+            index=index,
+            border=0,
+            na_rep="—",
+            float_format=lambda v: _num(v, self.lang),
+            escape=True,
+        )
         cap = f"<p class='note'>{html.escape(caption)}</p>" if caption else ""
         more = ""
         if len(frame) > max_rows:
@@ -161,7 +173,9 @@ def table_counts(diag: Any, lang: str = "fr") -> pd.DataFrame:
         df = getattr(diag, t, None)
         if df is not None:
             rows.append({"table": i18n.label("table", t, lang), "n": len(df)})
-    return pd.DataFrame(rows).rename(columns={"table": i18n.t("ledger.col.table", lang), "n": i18n.t("word.count", lang)})
+    return pd.DataFrame(rows).rename(
+        columns={"table": i18n.t("ledger.col.table", lang), "n": i18n.t("word.count", lang)}
+    )
 
 
 def write_overview(diag: Any, out_dir: str | PathLike[str], lang: str | None = None) -> Path:
@@ -206,10 +220,14 @@ def write_overview(diag: Any, out_dir: str | PathLike[str], lang: str | None = N
     doc.table(diag.ledger.summary_table(lang))
     notes = diag.ledger.notes(lang)
     if len(notes):
-        doc.bullets([f"{Path(f).name}: {n}" for f, n in zip(notes["file"], notes["note"], strict=True)])
+        doc.bullets(
+            [f"{Path(f).name}: {n}" for f, n in zip(notes["file"], notes["note"], strict=True)]
+        )
     diag.ledger.to_csv(out / "ledger.csv", lang=lang)
     doc.paragraph(
-        "Le détail ligne par ligne est dans ledger.csv." if lang == "fr" else "Row-by-row details are in ledger.csv.",
+        "Le détail ligne par ligne est dans ledger.csv."
+        if lang == "fr"
+        else "Row-by-row details are in ledger.csv.",
         cls="note",
     )
     return doc.write(out / "index.html")

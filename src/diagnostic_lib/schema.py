@@ -166,8 +166,12 @@ INCIDENTS = Table(
     doc="One row per recorded incident.",
     columns=(
         Column("incident_id", "str", doc="Unique id (generated when the source has none)."),
-        Column("occurred_from", "datetime", required=True, doc="Start of the time the event occurred."),
-        Column("occurred_to", "datetime", doc="End of the range, for events known only by a range."),
+        Column(
+            "occurred_from", "datetime", required=True, doc="Start of the time the event occurred."
+        ),
+        Column(
+            "occurred_to", "datetime", doc="End of the range, for events known only by a range."
+        ),
         Column("category", "str", required=True, doc="Canonical category code."),
         Column("family", "category", allowed=FAMILIES, doc="Family of the category."),
         Column("category_label", "str", doc="Category label as found in the source."),
@@ -245,9 +249,7 @@ PARTNERS = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {
-    t.name: t for t in (INCIDENTS, SECTORS, MEASURES, SURVEY, PARTNERS)
-}
+TABLES: dict[str, Table] = {t.name: t for t in (INCIDENTS, SECTORS, MEASURES, SURVEY, PARTNERS)}
 """The five canonical tables by name."""
 
 

@@ -51,7 +51,9 @@ def poisson_ci(count, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(lo, dtype="float64"), np.asarray(hi, dtype="float64")
 
 
-def e_test(k1: float, k2: float, n1: float = 1.0, n2: float = 1.0, alternative: str = "two-sided") -> float:
+def e_test(
+    k1: float, k2: float, n1: float = 1.0, n2: float = 1.0, alternative: str = "two-sided"
+) -> float:
     """E-test for the equality of two Poisson rates (Krishnamoorthy & Thomson, 2004).
 
     ``k1`` events over exposure ``n1`` against ``k2`` over ``n2``; wraps
@@ -78,7 +80,10 @@ def e_tests(k1, k2, n1=1.0, n2=1.0) -> np.ndarray:
     >>> e_tests([6, 6, 10], [2, 2, 10]).round(4).tolist()
     [0.1749, 0.1749, 1.0]
     """
-    k1 = np.broadcast_to(np.asarray(k1, dtype="int64"), np.broadcast_shapes(np.shape(k1), np.shape(k2), np.shape(n1), np.shape(n2)))
+    k1 = np.broadcast_to(
+        np.asarray(k1, dtype="int64"),
+        np.broadcast_shapes(np.shape(k1), np.shape(k2), np.shape(n1), np.shape(n2)),
+    )
     k2 = np.broadcast_to(np.asarray(k2, dtype="int64"), k1.shape)
     n1 = np.broadcast_to(np.asarray(n1, dtype="float64"), k1.shape)
     n2 = np.broadcast_to(np.asarray(n2, dtype="float64"), k1.shape)
@@ -92,7 +97,9 @@ def e_tests(k1, k2, n1=1.0, n2=1.0) -> np.ndarray:
     return out
 
 
-def rate_ratio_ci(k1, k2, n1=1.0, n2=1.0, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def rate_ratio_ci(
+    k1, k2, n1=1.0, n2=1.0, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ratio of two Poisson rates with a log-normal confidence interval.
 
     A zero count gets 0.5 added to both counts (the usual continuity

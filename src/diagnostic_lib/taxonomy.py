@@ -82,7 +82,9 @@ def load_taxonomy(path: str | PathLike[str] | None = None) -> pd.DataFrame:
             df[opt] = ""
     df["code"] = df["code"].str.strip()
     if df["code"].duplicated().any():
-        raise DataError(f"{name}: duplicated codes {sorted(df.loc[df['code'].duplicated(), 'code'])}")
+        raise DataError(
+            f"{name}: duplicated codes {sorted(df.loc[df['code'].duplicated(), 'code'])}"
+        )
     bad = sorted(set(df["family"]) - set(schema.FAMILIES))
     if bad:
         raise DataError(f"{name}: unknown families {bad}; allowed {list(schema.FAMILIES)}")
@@ -161,7 +163,9 @@ def load_severity_weights(
             df[c] = "user"
     w = pd.to_numeric(df["weight"].str.replace(",", ".", regex=False), errors="coerce")
     if w.isna().any() or (w < 0).any():
-        raise DataError(f"{name}: weights must be non-negative numbers (rows {list(df.index[w.isna() | (w < 0)] + 2)})")
+        raise DataError(
+            f"{name}: weights must be non-negative numbers (rows {list(df.index[w.isna() | (w < 0)] + 2)})"
+        )
     df["weight"] = w.astype("float64")
     df = df.set_index("code", drop=False)[list(WEIGHT_COLUMNS)]
     if taxonomy is not None:

@@ -84,6 +84,7 @@ def table_html(frame: pd.DataFrame, lang: str = "fr", max_rows: int = 30) -> str
     >>> table_html(pd.DataFrame({"a": [1.5]}), "fr")[:6]
     '<table'
     """
+
     def fmt(v: float) -> str:
         s = f"{v:,.3f}" if abs(v) < 10 else f"{v:,.1f}"
         return s.replace(",", "\u202f").replace(".", ",") if lang == "fr" else s
@@ -150,7 +151,9 @@ def priority_explorer(
 
     table = W.HTML()
     image = W.Image(format="png", layout=W.Layout(max_width="760px")) if show_map else None
-    ex = Explorer(widget=None, controls=controls, compute=compute, outputs={"table": table, "map": image})
+    ex = Explorer(
+        widget=None, controls=controls, compute=compute, outputs={"table": table, "map": image}
+    )
     tcol = "title_fr" if lang == "fr" else "title_en"
 
     def refresh(_: Any = None) -> None:
@@ -158,9 +161,12 @@ def priority_explorer(
         ex.result = res
         cols = ["rank", tcol, "score", *[c for c in w0 if c in res.columns], "missing"]
         shown = res[[c for c in cols if c in res.columns]].rename(
-            columns={tcol: "Problème" if lang == "fr" else "Problem", "score": "Score",
-                     "missing": "Composantes manquantes" if lang == "fr" else "Missing components",
-                     **{c: COMPONENT_LABELS.get(c, (c, c))[0 if lang == "fr" else 1] for c in w0}}  # fmt: skip
+            columns={
+                tcol: "Problème" if lang == "fr" else "Problem",
+                "score": "Score",
+                "missing": "Composantes manquantes" if lang == "fr" else "Missing components",
+                **{c: COMPONENT_LABELS.get(c, (c, c))[0 if lang == "fr" else 1] for c in w0},
+            }  # fmt: skip
         )
         table.value = table_html(shown, lang, max_rows=top)
         if image is not None and sectors is not None:
@@ -170,7 +176,9 @@ def priority_explorer(
     for c in controls.values():
         c.observe(refresh, names="value")
     refresh()
-    head = W.HTML(f"<b>{html.escape('Poids des composantes' if lang == 'fr' else 'Component weights')}</b>")
+    head = W.HTML(
+        f"<b>{html.escape('Poids des composantes' if lang == 'fr' else 'Component weights')}</b>"
+    )
     children = [head, *controls.values(), table]
     if image is not None:
         children.append(image)
@@ -217,12 +225,16 @@ def incident_filter_explorer(
     }  # fmt: skip
 
     def compute(categories, sectors: tuple[str, ...] = (), years=(None, None)):
-        return filter_and_rate(incidents, _sectors, categories=categories, sector_ids=sectors, years=years)
+        return filter_and_rate(
+            incidents, _sectors, categories=categories, sector_ids=sectors, years=years
+        )
 
     _sectors = sectors
     table = W.HTML()
     image = W.Image(format="png", layout=W.Layout(max_width="760px"))
-    ex = Explorer(widget=None, controls=controls, compute=compute, outputs={"table": table, "map": image})
+    ex = Explorer(
+        widget=None, controls=controls, compute=compute, outputs={"table": table, "map": image}
+    )
 
     def refresh(_: Any = None) -> None:
         v = ex.values()
@@ -231,12 +243,16 @@ def incident_filter_explorer(
         table.value = table_html(res.rename(columns={"sector": i18n.t("word.sector", lang), "count": i18n.t("word.count", lang),
                                                      "rate": i18n.t("word.rate", lang)}), lang)  # fmt: skip
         sub = _filter(incidents, v["categories"], v["sectors"], v["years"])
-        image.value = maps.figure_to_png(maps.incident_map(sub, _sectors, lang=lang, taxonomy=taxonomy, max_points=5000), dpi=80)
+        image.value = maps.figure_to_png(
+            maps.incident_map(sub, _sectors, lang=lang, taxonomy=taxonomy, max_points=5000), dpi=80
+        )
 
     for c in controls.values():
         c.observe(refresh, names="value")
     refresh()
-    ex.widget = W.VBox([W.HBox([controls["categories"], controls["sectors"]]), controls["years"], table, image])
+    ex.widget = W.VBox(
+        [W.HBox([controls["categories"], controls["sectors"]]), controls["years"], table, image]
+    )
     return ex
 
 
@@ -286,7 +302,11 @@ def filter_and_rate(
     from . import inventory
 
     sub = _filter(incidents, categories, sector_ids, years)
-    n_years = (years[1] - years[0] + 1) if years and years[0] is not None else max(sub["occurred_from"].dt.year.nunique(), 1)
+    n_years = (
+        (years[1] - years[0] + 1)
+        if years and years[0] is not None
+        else max(sub["occurred_from"].dt.year.nunique(), 1)
+    )
     r = inventory.rates(sub, sectors if not sector_ids else sectors[sectors["sector_id"].isin(list(sector_ids))],
                         by=None, period=None)  # fmt: skip
     r = r[["sector", "name", "count", "rate"]].copy()

@@ -1,0 +1,83 @@
+"""The notebooks run top to bottom (headless), and are committed without outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def run_notebook(path: Path, tmp_path: Path, timeout: int = 600) -> nbformat.NotebookNode:
+    """Execute a copy of a notebook in ``tmp_path`` and return it (raises on error)."""
+    from nbclient import NotebookClient
+
+    work = tmp_path / "notebooks"
+    work.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.read(path, as_version=4)
+    env_backup = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    try:
+        client = NotebookClient(
+            nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(work)}}
+        )
+        client.execute()
+    finally:
+        if env_backup is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = env_backup
+    return nb
+
+
+def test_there_are_notebooks():
+    assert [p.name for p in NOTEBOOKS][:1] == ["00_overview.ipynb"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        assert not cell.get("outputs"), f"{path.name}: a cell has outputs (run nbstripout)"
+        assert cell.get("execution_count") is None, f"{path.name}: execution counts left in"
+    assert "widgets" not in nb.get("metadata", {}), f"{path.name}: widget state saved"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_structure_for_trainers(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    first = "".join(nb["cells"][0]["source"])
+    assert "Objectifs" in first and "objectives" in first.lower(), (
+        f"{path.name}: no learning objectives"
+    )
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "Exercices" in text and "Exercises" in text, f"{path.name}: no exercises"
+    sol = [c for c in nb["cells"] if "solution" in c.get("metadata", {}).get("tags", [])]
+    assert sol and all(c["metadata"].get("jupyter", {}).get("source_hidden") for c in sol), (
+        f"{path.name}: solutions not hidden"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs(path, tmp_path):
+    nb = run_notebook(path, tmp_path)
+    errors = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
+    assert not errors
+    # no warning leaked to a cell's stderr
+    stderr = [o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if o.get("output_type") == "stream" and o.get("name") == "stderr"]  # fmt: skip
+    assert not [s for s in stderr if "Warning" in s], stderr
+    shutil.rmtree(tmp_path / "notebooks", ignore_errors=True)
