@@ -688,3 +688,13 @@ def test_validate_command_prints_the_ledger(sample_dir, capsys):
         and "exact duplicate of another row" in out
         and "Balanced" in out
     )
+
+
+@pytest.mark.parametrize("command", ["report", "validate", "sample"])
+def test_every_command_has_help(command, capsys):
+    from diagnostic_lib.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    assert "--" in capsys.readouterr().out
