@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CONFIG ?= data/sample/diagnostic.toml
-LANG_  ?= fr
+REPORT_LANG ?= fr
+AUDIENCE ?= internal
 OUT    ?= build/report
 
 .PHONY: all report test lint format lab bench sample validate clean help
@@ -24,7 +25,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m diagnostic_lib report --config $(CONFIG) --out $(OUT) --lang $(LANG_)
+	MPLBACKEND=Agg $(BIN)/python -m diagnostic_lib report --config $(CONFIG) --out $(OUT) --lang $(REPORT_LANG) --audience $(AUDIENCE)
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 --dist loadgroup

@@ -123,6 +123,7 @@ _GENERIC: dict[str, dict[str, list[str]]] = {
         "footprint": ["footprint", "empreinte", "portee"],
         "footprint_sectors": ["footprint_sectors", "secteurs", "sectors", "secteurs_vises"],
         "cost": ["cost", "cout", "budget", "cout_annuel"],
+        "reach_m": ["reach_m", "reach", "portee_m", "rayon_m", "rayon"],
         "wkt": ["wkt", "geometry", "geom", "the_geom", "geometrie"],
     },
     "survey": {
@@ -1442,6 +1443,12 @@ def load_measures(
     if ctx.has("cost"):
         cost, badc = parse_floats(ctx.col("cost"))
         ctx.flag(badc, "cost", "value_invalid", values=ctx.text("cost"))
+    reach = np.full(n, np.nan)
+    if ctx.has("reach_m"):
+        reach, badr = parse_floats(ctx.col("reach_m"))
+        neg = np.isfinite(reach) & (reach < 0)
+        ctx.flag(badr | neg, "reach_m", "value_invalid", values=ctx.text("reach_m"), detail="default reach used")
+        reach = np.where(neg, np.nan, reach)
 
     # geometry and footprint
     geoms, present = ctx.geometry_from_source(acrs, source_crs, "any")
@@ -1500,6 +1507,7 @@ def load_measures(
             "footprint": pd.array(fp[keep], dtype="str"),
             "footprint_sectors": pd.Series([fsect.iloc[i] for i in sel], dtype=object).to_numpy(),
             "cost": cost[keep],
+            "reach_m": reach[keep],
             "source_row": raw.rows[keep],
         },
         geometry=gpd.GeoSeries(geoms[keep] if keep.any() else [], crs=acrs),

@@ -1588,6 +1588,7 @@ def _measures_frame(scale: int) -> gpd.GeoDataFrame:
                     "footprint": m.footprint,
                     "footprint_sectors": fs,
                     "cost": np.nan if m.cost is None else float(m.cost),
+                    "reach_m": np.nan if m.treated_buffer_m is None else float(m.treated_buffer_m),
                     "geometry": _translate(m.geometry, t, scale),
                 }
             )
@@ -2918,7 +2919,7 @@ def generate(
     )
     mprops = [
         "measure_id", "name", "name_en", "pillar", "kind", "partners", "target_categories",
-        "target_shifts", "start", "end", "footprint", "footprint_sectors", "cost",
+        "target_shifts", "start", "end", "footprint", "footprint_sectors", "cost", "reach_m",
     ]  # fmt: skip
     files["measures"] = (
         "measures.geojson",

@@ -29,6 +29,8 @@ measures (GeoDataFrame; geometry may be empty)
     (datetime, NaT when unknown / still running), ``footprint`` (one of
     :data:`FOOTPRINTS`), ``footprint_sectors`` (tuple of sector ids, for
     ``footprint == "sectors"``), ``cost`` (float, CAD per year, may be NaN),
+    ``reach_m`` (float, how far around a point or line footprint the measure
+    acts, in metres; NaN = the library default),
     ``geometry`` (Point, LineString, Polygon or None).
 survey (DataFrame)
     ``respondent_id`` (str), ``sector`` (str), ``date`` (datetime),
@@ -214,6 +216,7 @@ MEASURES = Table(
         Column("footprint", "category", allowed=FOOTPRINTS),
         Column("footprint_sectors", "tuple"),
         Column("cost", "float"),
+        Column("reach_m", "float", doc="How far around a point or line footprint the measure acts (metres)."),
         Column("geometry", "geometry"),
     ),
 )
