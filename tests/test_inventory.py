@@ -1,0 +1,368 @@
+"""Step 1 (inventory): conventions, and the planted structure of the sample found."""
+
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from diagnostic_lib import charts, inventory, loaders, maps, sample
+
+from .conftest import NOW, montreal_file
+
+
+@pytest.fixture(scope="module")
+def gt():
+    return sample.ground_truth()
+
+
+@pytest.fixture(scope="module")
+def inv(diag):
+    return inventory.run(diag, permutations=99)
+
+
+def _pt(x, y):
+    return shapely.Point(x, y)
+
+
+# ------------------------------------------------------------------ conventions
+def test_aoristic_weights_sum_to_one_and_follow_the_range():
+    inc = pd.DataFrame(
+        {
+            "occurred_from": pd.to_datetime(
+                ["2024-05-03 18:00", "2024-05-06 10:20", "2024-01-01 00:00"]
+            ),
+            "occurred_to": pd.to_datetime(["2024-05-06 08:00", None, "2024-03-01 00:00"]),
+        }
+    )
+    a = inventory.aoristic(inc)
+    sums = a.groupby("incident")["weight"].sum()
+    np.testing.assert_allclose(sums.to_numpy(), 1.0)
+    w0 = a[a["incident"] == 0]
+    assert len(w0) == 62  # Friday 18:00 -> Monday 08:00
+    assert w0["weight"].nunique() == 1
+    assert set(w0["weekday"]) == {4, 5, 6, 0}
+    # a range longer than a week carries no hour information: uniform over the 168 hours
+    w2 = a[a["incident"] == 2]
+    assert len(w2) == 168 and np.allclose(w2["weight"], 1 / 168)
+
+
+def test_knox_band_edges_are_closed_on_the_right():
+    # A(0 m, day 0), B(100 m, day 7), C(150 m, day 0):
+    # A-B 100 m / 7 d -> (0, 100] x [0, 7];  B-C 50 m / 7 d -> same band;  A-C 150 m / 0 d -> (100, 200] x [0, 7]
+    t = pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-01"])
+    inc = gpd.GeoDataFrame({"occurred_from": t, "occurred_to": pd.NaT},
+                           geometry=[_pt(0, 0), _pt(100, 0), _pt(150, 0)], crs=32188)  # fmt: skip
+    k = inventory.knox_test(
+        inc, distance_bands=(0, 100, 200), time_bands=(0, 7, 14), permutations=0
+    )
+    obs = k.set_index(["distance_band", "time_band"])["observed"]
+    assert obs[("0–100", "0–7")] == 2
+    assert obs[("100–200", "0–7")] == 1
+    assert obs[("0–100", "7–14")] == 0 and obs.sum() == 3
+
+
+def test_knox_band_edges_exact_values():
+    k = inventory._band(
+        np.array([0.0, 100.0, 100.0001, 200.0, 200.5]), np.array([0.0, 100.0, 200.0])
+    )
+    assert k.tolist() == [0, 0, 1, 1, -1]
+
+
+def test_knox_finds_near_repeats_and_not_random_data():
+    rng = np.random.default_rng(3)
+    n = 300
+    x, y = rng.uniform(0, 3000, n), rng.uniform(0, 3000, n)
+    t = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.uniform(0, 365, n), unit="D")
+    rand = gpd.GeoDataFrame(
+        {"occurred_from": t, "occurred_to": pd.NaT}, geometry=gpd.points_from_xy(x, y), crs=32188
+    )
+    k = inventory.knox_test(
+        rand, distance_bands=(0, 200, 400), time_bands=(0, 14, 28), permutations=99, seed=1
+    )
+    assert (k["p_value"] < 0.01).sum() == 0
+    # add followers 50 m / 3 days after half the events
+    fx, fy = x[:150] + 50, y[:150]
+    ft = t[:150] + pd.Timedelta(days=3)
+    nr = pd.concat([rand, gpd.GeoDataFrame({"occurred_from": ft, "occurred_to": pd.NaT},
+                                           geometry=gpd.points_from_xy(fx, fy), crs=32188)], ignore_index=True)  # fmt: skip
+    k2 = inventory.knox_test(
+        nr, distance_bands=(0, 200, 400), time_bands=(0, 14, 28), permutations=99, seed=1
+    )
+    first = k2.iloc[0]
+    assert first["ratio"] > 2 and first["p_value"] <= 0.01
+
+
+def test_grid_warns_when_degenerate():
+    with pytest.warns(inventory.GridWarning):
+        inventory.make_grid(shapely.box(0, 0, 1000, 1000), cell_size=400)
+    with pytest.warns(inventory.GridWarning):
+        inventory.make_grid(shapely.box(0, 0, 1000, 1000), cell_size=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = inventory.make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100)
+    assert len(g) == 100 and np.isclose(g.area.sum(), 1e6)
+
+
+def test_grid_is_clipped_to_the_municipality():
+    tri = shapely.Polygon([(0, 0), (2000, 0), (0, 2000)])
+    g = inventory.make_grid(tri, cell_size=100)
+    assert np.isclose(g.area.sum(), tri.area)
+    assert g["area_share"].between(0, 1).all() and (g["area_share"] < 1).any()
+
+
+def test_change_labels_too_few_and_fdr():
+    inc = pd.DataFrame(
+        {
+            "g": ["a"] * 6 + ["b"] * 120 + ["c"] * 60,
+            "occurred_from": pd.to_datetime(
+                ["2025-03-01"] * 4
+                + ["2024-03-01"] * 2
+                + ["2025-03-01"] * 80
+                + ["2024-03-01"] * 40
+                + ["2025-03-01"] * 30
+                + ["2024-03-01"] * 30
+            ),
+        }  # fmt: skip
+    )
+    c = inventory.change(inc, by=("g",), end="2026-01-01").set_index("g")
+    assert c.loc["a", "label"] == "too_few"
+    assert c.loc["b", "label"] == "significant_rise"
+    assert c.loc["c", "label"] == "stable"
+    assert c.loc["b", "q_value"] >= c.loc["b", "p_value"]
+    assert "ratio" in c.columns and "pct" not in "".join(c.columns)
+
+
+def test_priority_missing_components_and_ties():
+    pb = pd.DataFrame(
+        {
+            "problem_id": ["A", "B", "C"],
+            "rate": [10.0, 10.0, np.nan],
+            "severity": [50.0, 50.0, 100.0],
+            "trend_label": ["stable", "stable", "too_few"],
+            "hotspot_z": [5.0, 5.0, np.nan],
+            "concern": [0.2, 0.2, 0.2],
+            "vulnerability": [np.nan, np.nan, 1.0],
+            "excluded": [False, False, False],
+        }
+    )
+    p = inventory.priority(pb).set_index("problem_id")
+    assert p.loc["A", "tied"] and p.loc["B", "tied"] and p.loc["A", "rank"] == p.loc["B", "rank"]
+    assert set(p.loc["C", "missing"].split(";")) == {"rate", "trend", "hotspot"}
+    # every component is beside the total and the total is their weighted mean over available ones
+    row = p.loc["A"]
+    comps = [c for c in inventory.PRIORITY_COMPONENTS if pd.notna(row[c])]
+    num = sum(row[f"{c}_points"] for c in comps)
+    den = sum(row[f"{c}_weight"] for c in comps)
+    assert row["score"] == pytest.approx(num / den)
+    with pytest.raises(ValueError, match="unknown priority component"):
+        inventory.priority(pb, weights={"made_up": 1.0})
+    extra = inventory.priority(
+        pb, weights={"severity": 1.0, "schools": 1.0}, extra={"schools": pd.Series([0, 3, 1])}
+    )
+    assert extra.set_index("problem_id").loc["B", "schools"] == 1.0
+
+
+def test_excluded_problems_are_not_ranked():
+    pb = pd.DataFrame({"problem_id": ["A", "B"], "rate": [1.0, 2.0], "severity": [1.0, 1.0], "trend_label": ["stable"] * 2,
+                       "hotspot_z": [1.0, 1.0], "concern": [0.1, 0.1], "excluded": [False, True]})  # fmt: skip
+    assert inventory.priority(pb)["problem_id"].tolist() == ["A"]
+
+
+# ------------------------------------------------------- the planted structure
+def _problem_at(problems, zone_wkt):
+    zone = shapely.from_wkt(zone_wkt)
+    hits = problems[problems.geometry.intersects(zone) & (problems["kind"] == "place")]
+    return hits
+
+
+def test_bar_strip_is_one_problem_in_the_top_three_with_its_weekend_night_signature(inv, gt):
+    bar = gt["problems"]["bar_strip"]
+    hits = _problem_at(inv.problems, bar["zone_wkt"])
+    hits = hits[hits["categories"].map(lambda c: "assault" in c)]
+    assert len(hits) == 1, hits[["problem_id", "title_en"]]
+    p = hits.iloc[0]
+    # mischief, assaults and disturbance calls become one problem
+    assert {"assault", "mischief", "disturbance"} <= set(p["categories"])
+    assert p["dominant_shift"] == "nuit" and p["week_part"] == "weekend"
+    rank = inv.priority.set_index("problem_id").loc[p["problem_id"], "rank"]
+    assert rank <= 3
+
+
+def test_park_and_ride_thefts_form_a_significant_hot_spot(diag, gt):
+    pr = gt["problems"]["vehicle_park_and_ride"]
+    zone = shapely.from_wkt(pr.get("zone_wkt") or pr.get("geometry_wkt"))
+    veh = diag.incidents[diag.incidents["category"].isin(["vehicle_theft", "theft_from_vehicle"])]
+    hs = inventory.hot_spots(veh, area=diag.sectors, cell_size=200)
+    cells = hs[hs.geometry.intersects(zone)]
+    assert cells["hot_class"].isin(["hot_95", "hot_99"]).any()
+    assert hs.attrs["parameters"]["multiple_testing"] == "Benjamini-Hochberg FDR"
+
+
+def test_fraud_rise_is_flagged_significant(inv):
+    fam = inv.change_family.set_index("family")
+    assert fam.loc["fraud_cyber", "label"] == "significant_rise"
+    assert fam.loc["fraud_cyber", "q_value"] < 0.05 and fam.loc["fraud_cyber", "ratio"] > 1
+
+
+def test_near_repeat_burglary(inv):
+    short = inv.knox[(inv.knox["d_high"] <= 200) & (inv.knox["t_high"] <= 14)]
+    assert (short["ratio"] > 1).all()
+    assert (short["p_value"] < 0.05).any()
+    assert inv.knox.attrs["parameters"]["band_convention"].startswith("(lo, hi]")
+
+
+def test_perception_gap_sector_is_identified(inv, gt):
+    assert inv.perception_gap.attrs["gap_sector"] == gt["problems"]["perception_gap"]["gap_sector"]
+
+
+def test_fraud_problem_is_municipality_wide(inv):
+    fr = inv.problems[inv.problems["families"].map(lambda f: "fraud_cyber" in f)]
+    assert len(fr) == 1 and fr.iloc[0]["kind"] == "municipality"
+    assert fr.iloc[0]["trend_label"] == "significant_rise"
+
+
+def test_severity_index_is_not_called_csi(inv):
+    assert inv.severity.loc[inv.severity["sector"] == "*", "index"].item() == pytest.approx(100.0)
+    import inspect
+
+    src = inspect.getsource(inventory.severity_index)
+    assert "not Statistics" in src
+
+
+def test_register_round_trip_keeps_edits(inv, tmp_path):
+    t, g = inventory.write_register(inv.problems, tmp_path / "problems")
+    text = t.read_text(encoding="utf-8")
+    first = inv.problems.iloc[0]["problem_id"]
+    # the analyst edits the file by hand
+    text = text.replace('sara_stage = "analysis"', 'sara_stage = "response"', 1)
+    text = text.replace('notes = ""', 'notes = "vu avec le comité"', 1)
+    t.write_text(text, encoding="utf-8")
+    back = inventory.read_register(t)
+    row = back.set_index("problem_id").loc[first]
+    assert row["sara_stage"] == "response" and row["notes"] == "vu avec le comité"
+    assert back.crs.to_epsg() == 32188
+    assert back.geometry.notna().all()
+    # recomputing and merging keeps the edits
+    merged = inventory.merge_register(inv.problems, back)
+    assert merged.set_index("problem_id").loc[first, "notes"] == "vu avec le comité"
+    # the reloaded register feeds the later steps: membership is recomputed from it
+    members = inventory.problem_incidents(
+        back, loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml", now=NOW).incidents
+    )
+    assert members.notna().sum() > 0
+
+
+def test_register_errors(tmp_path):
+    from diagnostic_lib.errors import DataError
+
+    p = tmp_path / "r.toml"
+    p.write_text('[[problem]]\nproblem_id = "A"\nsara_stage = "done"\n')
+    with pytest.raises(DataError, match="sara_stage"):
+        inventory.read_register(p)
+    p.write_text("not toml = = =")
+    with pytest.raises(DataError, match="TOML"):
+        inventory.read_register(p)
+
+
+def test_problems_carry_cheers_and_sara(inv):
+    cols = [
+        "cheers_community",
+        "cheers_harm",
+        "cheers_expectation",
+        "cheers_events",
+        "cheers_recurring",
+        "cheers_similarity",
+    ]
+    assert inv.problems[cols].map(len).gt(0).all().all()
+    assert set(inv.problems["sara_stage"]) == {"analysis"}
+    assert (
+        inv.problems["title_fr"].str.len().gt(5).all()
+        and inv.problems["title_en"].str.len().gt(5).all()
+    )
+
+
+# ------------------------------------------------------------------------ maps
+def test_step1_maps_render_with_legends(diag, inv):
+    lang_legends = {
+        "fr": ("Point chaud (99 %)", "Aucune donnée"),
+        "en": ("Hot spot (99%)", "No data"),
+    }
+    for lang, (hot_label, _) in lang_legends.items():
+        figs = {
+            "rates": maps.choropleth(
+                diag.sectors,
+                inv.rates.query("sector != '*'").groupby("sector")["rate"].mean(),
+                title="t",
+                legend_title="l",
+                lang=lang,
+            ),  # fmt: skip
+            "hot": maps.hot_spot_map(inv.hot_spots, diag.sectors, lang=lang),
+            "points": maps.incident_map(diag.incidents, diag.sectors, lang=lang),
+            "problems": maps.problems_map(
+                inv.problems, diag.sectors, ranking=inv.priority, lang=lang
+            ),
+        }
+        legends = {k: maps.legend_labels(f) for k, f in figs.items()}
+        for k, f in figs.items():
+            png = maps.figure_to_png(f)
+            assert not maps.is_blank(png), k
+        assert any(hot_label in t for t in legends["hot"])
+        assert len(legends["rates"]) >= 3
+        assert any(
+            ("Introduction" if lang == "fr" else "Break and enter") in t for t in legends["points"]
+        )
+        assert len(legends["problems"]) >= 3
+
+
+def test_map_text_follows_the_language(diag):
+    fig = maps.overview_map(diag.sectors, diag.incidents, lang="en")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.startswith("Source:") for t in texts)
+    fig = maps.overview_map(diag.sectors, diag.incidents, lang="fr")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.startswith("Source :") for t in texts)
+
+
+def test_interactive_map_has_layers_and_works_offline(diag, inv):
+    m = maps.interactive_map(diag.sectors, incidents=diag.incidents, hot=inv.hot_spots, problems=inv.problems,
+                             measures=diag.measures, lang="fr", taxonomy=diag.taxonomy)  # fmt: skip
+    html = m.get_root().render()
+    assert "L.control.layers" in html
+    import json
+
+    for name in ("Secteurs", "Points chauds (Gi*)", "Problèmes", "Mesures — Prévention"):
+        assert name in html or json.dumps(name)[1:-1] in html, name
+    assert "https://" not in html.split("<body>")[0]  # no CDN in the head: Leaflet is embedded
+
+
+def test_charts_render(inv):
+    for fig in (
+        charts.hour_weekday_heatmap(inv.hour_weekday, lang="en"),
+        charts.lorenz_chart(inv.place_counts, lang="fr"),
+        charts.knox_heatmap(inv.knox, lang="fr"),
+        charts.perception_gap_chart(inv.perception_gap, lang="en"),
+        charts.seasonality_chart(inv.seasonality, by="family", lang="fr"),
+    ):
+        assert not maps.is_blank(maps.figure_to_png(fig))
+
+
+# ---------------------------------------------------------------- real data
+@pytest.mark.realdata
+def test_step1_runs_on_real_spvm_data():
+    sec, _ = loaders.load_sectors(montreal_file("limites-pdq-2015-wkt.csv"), preset="spvm")
+    inc, _ = loaders.load_incidents(
+        montreal_file("actes-criminels-2015-2018q1.csv"), preset="spvm", sectors=sec, now=NOW
+    )
+    tax = loaders.taxonomy_mod.load_taxonomy()
+    w = loaders.taxonomy_mod.load_severity_weights()
+    sec = sec.assign(population=1.0)  # the PDQ file has no population: rates are not the point here
+    hs = inventory.hot_spots(inc[inc["category"] == "burglary"], area=sec, cell_size=500)
+    assert hs["hot_class"].str.startswith("hot").sum() > 0
+    pb = inventory.find_problems(inc, sec, w, tax, cell_size=500)
+    assert len(pb) > 0 and pb["n_incidents"].sum() > 0
+    assert set(pb["kind"]) <= {"place", "area", "municipality"}
