@@ -11,7 +11,7 @@ import pytest
 
 MODULES = [
     "schema", "i18n", "ledger", "readers", "loaders", "config", "taxonomy", "report", "maps", "cli",
-    "sample", "inventory", "measures", "evaluation", "strategy", "widgets", "stats",
+    "sample", "charts", "inventory", "measures", "evaluation", "strategy", "widgets", "stats",
 ]  # fmt: skip
 
 
