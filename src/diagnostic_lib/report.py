@@ -152,7 +152,12 @@ class HtmlDocument:
 def _num(v: float, lang: str) -> str:
     if pd.isna(v):
         return "—"
-    s = f"{v:,.2f}" if abs(v) < 1e6 else f"{v:,.0f}"
+    if float(v).is_integer():
+        s = f"{v:,.0f}"
+    elif abs(v) < 0.01:
+        s = f"{v:.2g}"
+    else:
+        s = f"{v:,.2f}" if abs(v) < 1e6 else f"{v:,.0f}"
     if lang == "fr":
         s = s.replace(",", "\u202f").replace(".", ",")
     return s
@@ -231,3 +236,638 @@ def write_overview(diag: Any, out_dir: str | PathLike[str], lang: str | None = N
         cls="note",
     )
     return doc.write(out / "index.html")
+
+
+# ----------------------------------------------------------------------------
+# Confidentiality (public audience)
+# ----------------------------------------------------------------------------
+COUNT_COLUMNS = frozenset(
+    {
+        "count", "n", "n_incidents", "last", "previous", "last_12", "previous_12", "baseline", "target", "observed",
+        "respondents", "rows_in", "rows_kept", "rows_rejected", "rows_flagged", "control_events", "a0", "a1", "b0",
+        "b1", "c0", "c1", "d0", "d1", "events", "incidents", "treated_before", "treated_after", "buffer_before",
+        "buffer_after", "control_before", "control_after", "baseline_total",
+    }
+)  # fmt: skip
+"""Columns holding counts of events or people: suppressed below the threshold for the public."""
+
+DERIVED_FROM_COUNT = {
+    "count": ("rate", "rate_low", "rate_high"),
+    "n_incidents": ("per_year", "rate", "local_rate"),
+    "last": ("ratio", "ratio_baseline"),
+}
+POINT_COLUMNS = frozenset(
+    {"geometry", "x", "y", "lon", "lat", "longitude", "latitude", "wkt", "source_row"}
+)
+FREE_TEXT_COLUMNS = frozenset(
+    {"notes", "value", "detail", "cheers_community", "cheers_harm", "cheers_expectation", "cheers_events",
+     "cheers_recurring", "cheers_similarity", "file", "category_label"}
+)  # fmt: skip
+
+
+def suppression_marker(threshold: int) -> str:
+    """The text shown instead of a suppressed count.
+
+    Examples
+    --------
+    >>> suppression_marker(5)
+    '< 5'
+    """
+    return f"< {threshold}"
+
+
+def public_frame(frame: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """A table fit for partners and the public.
+
+    Removes point-level columns (geometry, coordinates, source rows) and
+    free-text fields, and replaces every count below ``threshold`` — and the
+    rates and ratios computed from it on the same row — with ``"< threshold"``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    threshold : int
+        Counts below it are suppressed (default 5).
+
+    Returns
+    -------
+    DataFrame
+        A copy (object columns where suppression happened).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"sector": ["A", "B"], "count": [3, 12], "rate": [0.5, 2.0], "notes": ["x", "y"]})
+    >>> public_frame(df).values.tolist()
+    [['A', '< 5', '< 5'], ['B', 12, 2.0]]
+    """
+    out = pd.DataFrame(frame).copy()
+    drop = [
+        c for c in out.columns if str(c).lower() in POINT_COLUMNS or str(c) in FREE_TEXT_COLUMNS
+    ]
+    out = out.drop(columns=drop)
+    marker = suppression_marker(threshold)
+    for c in [
+        c
+        for c in out.columns
+        if str(c) in COUNT_COLUMNS or str(c).startswith("n_") or str(c).endswith("_count")
+    ]:
+        vals = pd.to_numeric(out[c], errors="coerce")
+        small = (vals < threshold).to_numpy() & vals.notna().to_numpy()
+        if small.any():
+            out[c] = out[c].astype(object)
+            out.loc[small, c] = marker
+            for d in DERIVED_FROM_COUNT.get(str(c), ()):
+                if d in out.columns:
+                    out[d] = out[d].astype(object)
+                    out.loc[small, d] = marker
+    return out
+
+
+def _sheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table fit for Excel: no geometry, tuples joined, naive datetimes."""
+    out = pd.DataFrame(frame).copy()
+    if "geometry" in out.columns:
+        out = out.drop(columns="geometry")
+    for c in out.columns:
+        if out[c].dtype == object:
+            out[c] = [";".join(map(str, v)) if isinstance(v, tuple | list) else v for v in out[c]]
+        if isinstance(out[c].dtype, pd.DatetimeTZDtype):
+            out[c] = out[c].dt.tz_localize(None)
+    return out
+
+
+def write_workbook(tables: dict[str, pd.DataFrame], path: str | PathLike[str]) -> Path:
+    """Write several tables into one ``.xlsx`` workbook (one sheet each).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = write_workbook({"a": pd.DataFrame({"x": [1]})}, Path(tempfile.mkdtemp()) / "t.xlsx")
+    >>> pd.read_excel(p, sheet_name="a")["x"].tolist()
+    [1]
+    """
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(p, engine="openpyxl") as xw:
+        for name, df in tables.items():
+            _sheet_frame(df).to_excel(xw, sheet_name=str(name)[:31], index=False)
+    return p
+
+
+# ----------------------------------------------------------------------------
+# The full diagnosis report
+# ----------------------------------------------------------------------------
+def _L(fr: str, en: str, lang: str) -> str:
+    return fr if lang == "fr" else en
+
+
+def _headers(frame: pd.DataFrame, names: dict[str, tuple[str, str]], lang: str) -> pd.DataFrame:
+    cols = [c for c in names if c in frame.columns]
+    return frame[cols].rename(columns={c: names[c][0 if lang == "fr" else 1] for c in cols})
+
+
+METHOD_NOTES: list[tuple[str, str]] = [
+    ("Données et système de coordonnées : toutes les tables sont ramenées au modèle canonique ; les distances et les surfaces sont calculées dans un système métrique (par défaut NAD83 / MTM zone 8, EPSG:32188). Chaque ligne lue est conservée ou rejetée avec un motif (registre de qualité).",
+     "Data and coordinate system: every table is brought to the canonical model; distances and areas are computed in a metric CRS (default NAD83 / MTM zone 8, EPSG:32188). Every input row is kept or rejected with a reason (quality ledger)."),
+    ("Taux : incidents pour 1 000 habitants du secteur, intervalles de Poisson exacts (Garwood). Un secteur sans population n'a pas de taux.",
+     "Rates: incidents per 1,000 residents of the sector, exact Poisson (Garwood) intervals. A sector without population has no rate."),
+    ("Indice local de gravité pondérée : chaque incident pèse le poids de gravité de sa catégorie (poids indicatifs de l'IGC de Statistique Canada rapportés par une source secondaire, et hypothèses locales, avec leur provenance) ; municipalité = 100. Ce n'est pas l'Indice de gravité de la criminalité officiel.",
+     "Local severity-weighted index: each incident weighs its category's severity weight (indicative Statistics Canada CSI weights reported by a secondary source, and local assumptions, with their provenance); municipality = 100. It is not the official Crime Severity Index."),
+    ("Changement : 12 derniers mois contre les 12 précédents et contre la moyenne de référence, test E de Krishnamoorthy et Thomson (2004), correction de Benjamini–Hochberg pour les comparaisons multiples ; moins de 10 événements : « trop peu d'événements ».",
+     "Change: last 12 months against the previous 12 and the baseline mean, Krishnamoorthy & Thomson (2004) E-test, Benjamini–Hochberg correction for multiple comparisons; fewer than 10 events: \"too few events\"."),
+    ("Concentration : Gini et Gini généralisé (Bernasco et Steenbeek, 2017) sur les cellules de la grille, zéros compris.",
+     "Concentration: Gini and generalised Gini (Bernasco & Steenbeek, 2017) over grid cells, zeros included."),
+    ("Points chauds : Gi* de Getis–Ord (esda, poids binaires, voisinage reine) sur une grille découpée à la municipalité ; p bilatérales, correction du taux de fausses découvertes ; classes 90/95/99 %.",
+     "Hot spots: Getis–Ord Gi* (esda, binary weights, queen neighbourhood) on a grid clipped to the municipality; two-sided p-values with a false-discovery-rate correction; 90/95/99% classes."),
+    ("Quasi-répétition : test de Knox, bandes fermées à droite (bas, haut] (la première inclut zéro), permutations des dates (graine fixée), p = (nombre de permutations ≥ observé + 1) / (permutations + 1).",
+     "Near repeat: Knox test, bands closed on the right (lo, hi] (the first includes zero), seeded permutations of the dates, p = (permutations ≥ observed + 1) / (permutations + 1)."),
+    ("Problèmes : trois passes explicables — lieux (cellules chaudes contiguës par famille, familles au profil horaire semblable regroupées), secteurs (taux significativement supérieur au reste de la municipalité) et municipalité (hausse significative sans lieu précis).",
+     "Problems: three explainable passes — places (contiguous hot cells per family, families with similar hourly profiles grouped), areas (rate significantly above the rest of the municipality) and municipality (significant rise without a precise place)."),
+    ("Priorité : moyenne pondérée de composantes normalisées (taux, gravité, tendance, point chaud, préoccupation, vulnérabilité) ; les composantes manquantes sont exclues et listées ; les égalités sont signalées.",
+     "Priority: weighted mean of normalised components (rate, severity, trend, hot spot, concern, vulnerability); missing components are left out and listed; ties are flagged."),
+    ("Évaluation des mesures : avant/après avec zone témoin ; taille d'effet relative (rapport de cotes, Welsh et Farrington, 2007) avec intervalle de Poisson et avec facteur de surdispersion ; différence de déplacement pondérée (Wheeler et Ratcliffe, 2018) ; quotient de déplacement pondéré (Bowers et Johnson, 2003), non défini sans succès ; effet net total (Guerette, 2009).",
+     "Evaluation of measures: before/after with a control area; relative effect size (odds ratio, Welsh & Farrington, 2007) with a Poisson interval and with an overdispersion factor; weighted displacement difference (Wheeler & Ratcliffe, 2018); weighted displacement quotient (Bowers & Johnson, 2003), undefined without success; total net effect (Guerette, 2009)."),
+    ("Stratégies : catalogue de réponses dans l'esprit d'EMMIE, sources publiques nommées (College of Policing Crime Reduction Toolkit, guides du POP Center, revues Campbell) ; les cibles supposent la réduction suggérée par la preuve et l'effet minimal détectable est calculé pour chaque action.",
+     "Strategies: a catalogue of responses in the spirit of EMMIE, public sources named (College of Policing Crime Reduction Toolkit, POP Center guides, Campbell reviews); targets assume the reduction the evidence suggests and the minimum detectable effect is computed for each action."),
+    ("Confidentialité (version publique) : aucune donnée ponctuelle — tout est agrégé au secteur ou à la cellule ; les comptes inférieurs au seuil sont remplacés par « < seuil » ; aucun champ de texte libre.",
+     "Confidentiality (public version): no point-level data — everything is aggregated to sectors or grid cells; counts below the threshold are replaced by \"< threshold\"; no free-text fields."),
+]  # fmt: skip
+
+
+def build_report(
+    config: Any,
+    out: str | PathLike[str] = "build/report",
+    lang: str | None = None,
+    audience: str = "internal",
+    notebooks: bool = True,
+    threshold: int | None = None,
+    progress: bool = True,
+    now: Any = None,
+) -> Path:
+    """Run the four steps and write the diagnosis report.
+
+    Writes ``index.html`` (self-contained: executive summary, one section per
+    step with embedded maps, charts and tables, the action plan, method notes
+    and the data-quality ledger), ``tables.xlsx`` (one sheet per table), the
+    action plan (``plan.json`` / ``plan.xlsx``), the problem register and, for
+    the internal audience, the executed notebooks (``notebooks/``).
+
+    Parameters
+    ----------
+    config : path or Config
+        The diagnosis config (``diagnostic.toml``).
+    out : path
+        Output folder.
+    lang : {"fr", "en"}, optional
+        Default: the config's.
+    audience : {"internal", "public"}
+        ``public`` enforces confidentiality: no point-level data (only sector and
+        grid-cell aggregates), counts below ``threshold`` suppressed, no
+        free-text fields, no notebooks.
+    notebooks : bool
+        Execute and save the notebooks (internal audience only).
+    threshold : int, optional
+        Small-count threshold (default: the config's ``small_count``, 5).
+    progress : bool
+        Show a progress bar.
+    now : timestamp, optional
+        Reference "now" for the loaders.
+
+    Returns
+    -------
+    pathlib.Path
+        ``index.html``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from diagnostic_lib import sample
+    >>> p = build_report(sample.sample_dir() / "diagnostic.toml", tempfile.mkdtemp(), lang="en",
+    ...                  audience="public", progress=False)
+    >>> p.name, (p.parent / "tables.xlsx").exists()
+    ('index.html', True)
+    """
+    import datetime as dt
+
+    from tqdm.auto import tqdm
+
+    from . import i18n as _i18n
+    from . import inventory, loaders, strategy
+
+    if audience not in ("internal", "public"):
+        raise ValueError("audience must be 'internal' or 'public'")
+    public = audience == "public"
+    stages = ["load", "step1", "step2", "step3", "step4", "write"] + (
+        ["notebooks"] if notebooks and not public else []
+    )
+    bar = tqdm(
+        total=len(stages),
+        desc="diagnostic",
+        disable=not progress,
+        unit="étape" if (lang or "fr") == "fr" else "step",
+    )
+
+    def step(name: str) -> None:
+        bar.set_postfix_str(name)
+
+    step("load")
+    diag = loaders.load_diagnostic(config, now=now)
+    lang = _i18n.check_lang(lang or diag.lang)
+    thr = int(threshold if threshold is not None else diag.config.param("small_count", 5))
+    outdir = Path(out)
+    outdir.mkdir(parents=True, exist_ok=True)
+    bar.update()
+
+    step("step1")
+    inv = inventory.run(diag)
+    bar.update()
+    step("step2")
+    s2 = _run_step2(diag, inv)
+    bar.update()
+    step("step3")
+    s3 = _run_step3(diag, inv, s2)
+    bar.update()
+    step("step4")
+    current = _current(s2, s3, diag)
+    s4 = strategy.run(diag, inv, current=current)
+    bar.update()
+
+    step("write")
+    pub = (lambda df: public_frame(df, thr)) if public else (lambda df: df)
+    tables: dict[str, pd.DataFrame] = {}
+    title = _L(f"Autodiagnostic local de sécurité — {diag.config.municipality}",
+               f"Local security self-diagnosis — {diag.config.municipality}", lang)  # fmt: skip
+    if public:
+        title += _L(" (version publique)", " (public version)", lang)
+    doc = HtmlDocument(title, lang)
+    period = f"{diag.config.period_start.date() if diag.config.period_start is not None else '…'} – {diag.config.period_end.date() if diag.config.period_end is not None else '…'}"
+    doc.paragraph(_L(f"Période étudiée : {period}. Rapport produit le {dt.date.today().isoformat()} par diagnostic_lib.",
+                     f"Study period: {period}. Report produced on {dt.date.today().isoformat()} by diagnostic_lib.", lang), cls="note")  # fmt: skip
+    if public:
+        doc.box(_L(f"Version publique : données agrégées par secteur ou par cellule de grille seulement ; comptes inférieurs à {thr} masqués ; aucun champ de texte libre.",
+                   f"Public version: data aggregated to sectors or grid cells only; counts below {thr} suppressed; no free-text fields.", lang))  # fmt: skip
+
+    _executive_summary(doc, diag, inv, s2, s3, s4, lang, public, thr)
+    _section_step1(doc, diag, inv, lang, public, thr, tables, pub)
+    _section_step2(doc, diag, inv, s2, lang, public, thr, tables, pub)
+    _section_step3(doc, diag, inv, s3, lang, public, thr, tables, pub)
+    _section_step4(doc, diag, s4, lang, public, thr, tables, pub)
+    _section_methods(doc, lang)
+    _section_ledger(doc, diag, lang, public, tables, pub)
+
+    strategy.save_plan(pub(s4.plan) if public else s4.plan, outdir / "plan")
+    if not public:
+        inventory.write_register(inv.problems, outdir / "problems")
+        diag.ledger.to_csv(outdir / "ledger.csv", lang=lang)
+    write_workbook({k: pub(v) for k, v in tables.items()}, outdir / "tables.xlsx")
+    path = doc.write(outdir / "index.html")
+    bar.update()
+
+    if notebooks and not public:
+        step("notebooks")
+        _execute_notebooks(outdir / "notebooks", lang)
+        bar.update()
+    bar.close()
+    return path
+
+
+def _run_step2(diag: Any, inv: Any) -> Any:
+    from . import measures
+
+    run = getattr(measures, "run", None)
+    if run is None or diag.measures is None:
+        return None
+    return run(diag, inv.problems, priority=inv.priority)
+
+
+def _run_step3(diag: Any, inv: Any, s2: Any) -> Any:
+    try:
+        from . import evaluation
+    except ImportError:  # pragma: no cover
+        return None
+    run = getattr(evaluation, "run", None)
+    if run is None or diag.measures is None:
+        return None
+    return run(diag, inv.problems)
+
+
+def _current(s2: Any, s3: Any, diag: Any) -> pd.DataFrame | None:
+    from . import strategy
+
+    cov = getattr(s2, "coverage", None) if s2 is not None else None
+    verdicts = getattr(s3, "verdicts", None) if s3 is not None else None
+    if cov is None or diag.measures is None:
+        return None
+    if "level" not in cov.columns and "coverage" in cov.columns:
+        cov = cov.rename(columns={"coverage": "level"})
+    return strategy.current_measures(cov, diag.measures, verdicts)
+
+
+def _executive_summary(doc, diag, inv, s2, s3, s4, lang, public, thr) -> None:
+    doc.heading(_L("Sommaire exécutif", "Executive summary", lang))
+    inc = diag.incidents
+    pop = float(diag.sectors["population"].sum())
+    years = (
+        max((inc["occurred_from"].max() - inc["occurred_from"].min()).days / 365.25, 1.0)
+        if len(inc)
+        else 1.0
+    )
+    rate = len(inc) / years / pop * 1000 if pop > 0 else float("nan")
+    f = diag.ledger.files
+    fi = f[f["table"] == "incidents"].iloc[0] if (f["table"] == "incidents").any() else None
+    items = [
+        _L(
+            f"{_num(len(inc), 'fr')} incidents enregistrés pour {_num(pop, 'fr')} habitants, soit {_num(rate, 'fr')} par 1 000 habitants par année.",
+            f"{_num(len(inc), 'en')} recorded incidents for {_num(pop, 'en')} residents: {_num(rate, 'en')} per 1,000 residents a year.",
+            lang,
+        ),  # fmt: skip
+    ]
+    if fi is not None:
+        items.append(_L(f"Qualité des données : {fi.rows_kept} lignes conservées sur {fi.rows_in} ({fi.rows_rejected} rejetées, {fi.rows_flagged} signalées) ; voir le registre.",
+                        f"Data quality: {fi.rows_kept} rows kept out of {fi.rows_in} ({fi.rows_rejected} rejected, {fi.rows_flagged} flagged); see the ledger.", lang))  # fmt: skip
+    fam = inv.change_family
+    rises = fam[fam["label"] == "significant_rise"]
+    for r in rises.itertuples(index=False):
+        items.append(_L(f"Hausse significative : {i18n.label('family', r.family, 'fr')} ({r.last} contre {r.previous}, rapport {r.ratio:.2f}, q = {r.q_value:.3g}).",
+                        f"Significant rise: {i18n.label('family', r.family, 'en')} ({r.last} against {r.previous}, ratio {r.ratio:.2f}, q = {r.q_value:.3g}).", lang))  # fmt: skip
+    gap = inv.perception_gap
+    if gap is not None and gap.attrs.get("gap_sector"):
+        gs = gap.attrs["gap_sector"]
+        name = diag.sectors.set_index("sector_id")["name"].get(gs, gs)
+        items.append(_L(f"Écart de perception : le secteur {gs} ({name}) craint davantage que ne le laisse croire la criminalité enregistrée.",
+                        f"Perception gap: sector {gs} ({name}) fears more than recorded crime suggests.", lang))  # fmt: skip
+    doc.bullets(items)
+    tcol = "title_fr" if lang == "fr" else "title_en"
+    top = inv.priority.head(5)
+    doc.paragraph(_L("Problèmes prioritaires :", "Priority problems:", lang))
+    doc.bullets(
+        [f"{int(r['rank'])}. {r[tcol]} (score {r['score']:.2f})" for _, r in top.iterrows()]
+    )
+    if s4 is not None and len(s4.plan):
+        doc.paragraph(_L("Plan d'action proposé :", "Proposed action plan:", lang))
+        doc.bullets([f"{r['plan_id']} — {r['response_fr' if lang == 'fr' else 'response_en']} → "
+                     f"{r['problem_fr' if lang == 'fr' else 'problem_en']}" for _, r in s4.plan.iterrows()])  # fmt: skip
+    extra = getattr(s2, "summary", None)
+    if callable(extra):
+        doc.bullets(list(extra(lang)))
+    extra3 = getattr(s3, "summary", None)
+    if callable(extra3):
+        doc.bullets(list(extra3(lang)))
+
+
+def _section_step1(doc, diag, inv, lang, public, thr, tables, pub) -> None:
+    from . import charts, inventory, maps
+
+    doc.heading(
+        _L(
+            "Étape 1 — Problèmes de criminalité et enjeux de sécurité",
+            "Step 1 — Crime problems and security issues",
+            lang,
+        )
+    )
+    src = diag.config.municipality
+    annual = inv.rates[(inv.rates["sector"] != "*")].groupby("sector")["rate"].sum() / max(
+        inv.rates["period"].nunique(), 1
+    )
+    doc.figure(maps.choropleth(diag.sectors, annual, title=_L("Taux annuel moyen d'incidents", "Mean annual incident rate", lang),
+                               legend_title=_L("pour 1 000 hab.", "per 1,000 residents", lang), lang=lang, source=src),
+               caption=_L("Taux annuel moyen par secteur (classes de Fisher–Jenks).", "Mean annual rate per sector (Fisher–Jenks classes).", lang))  # fmt: skip
+    rates = inv.rates.copy()
+    rates["group"] = [i18n.label("family", g, lang) for g in rates["group"]]
+    tables["rates"] = rates
+    last_year = rates["period"].max()
+    shown = rates[(rates["period"] == last_year)]
+    doc.heading(
+        _L(
+            f"Taux par secteur et famille ({last_year})",
+            f"Rates by sector and family ({last_year})",
+            lang,
+        ),
+        level=3,
+    )
+    doc.table(_headers(pub(shown), {"sector": ("Secteur", "Sector"), "name": ("Nom", "Name"), "group": ("Famille", "Family"),
+                                    "count": ("Nombre", "Count"), "population": ("Population", "Population"),
+                                    "rate": ("Taux /1 000", "Rate /1,000"), "rate_low": ("IC bas", "CI low"),
+                                    "rate_high": ("IC haut", "CI high")}, lang), max_rows=80)  # fmt: skip
+    doc.heading(_L("Indice local de gravité pondérée (municipalité = 100 ; ce n'est pas l'IGC)",
+                   "Local severity-weighted index (municipality = 100; not the CSI)", lang), level=3)  # fmt: skip
+    tables["severity_index"] = inv.severity
+    doc.table(_headers(pub(inv.severity), {"sector": ("Secteur", "Sector"), "name": ("Nom", "Name"), "count": ("Nombre", "Count"),
+                                           "index": ("Indice", "Index"), "index_low": ("IC bas", "CI low"),
+                                           "index_high": ("IC haut", "CI high")}, lang))  # fmt: skip
+    doc.heading(_L("Rythmes", "Rhythms", lang), level=3)
+    doc.figure(
+        charts.hour_weekday_heatmap(inv.hour_weekday, lang=lang),
+        caption=_L("Allocation aoristique.", "Aoristic allocation.", lang),
+    )
+    doc.figure(charts.seasonality_chart(inv.seasonality, by="family", lang=lang))
+    doc.heading(_L("Changement (12 derniers mois)", "Change (last 12 months)", lang), level=3)
+    fam = inv.change_family.copy()
+    fam["family"] = [i18n.label("family", f, lang) for f in fam["family"]]
+    tables["change_family"] = inv.change_family
+    tables["change_sector_category"] = inv.change
+    doc.table(_headers(pub(fam), {"family": ("Famille", "Family"), "last": ("12 derniers mois", "Last 12 months"),
+                                  "previous": ("12 mois précédents", "Previous 12 months"), "ratio": ("Rapport", "Ratio"),
+                                  "p_value": ("p (test E)", "p (E-test)"), "q_value": ("q (FDR)", "q (FDR)"),
+                                  f"label_{lang}": ("Constat", "Finding")}, lang))  # fmt: skip
+    doc.heading(_L("Concentration", "Concentration", lang), level=3)
+    c = inv.concentration
+    doc.paragraph(_L(f"Gini {c['gini']:.2f} ; Gini généralisé {c['generalised_gini']:.2f} sur {c['places']} cellules de {inv.parameters['cell_size_m']:g} m.",
+                     f"Gini {c['gini']:.2f}; generalised Gini {c['generalised_gini']:.2f} over {c['places']} cells of {inv.parameters['cell_size_m']:g} m.", lang))  # fmt: skip
+    doc.bullets(list(inventory.concentration_table(inv.place_counts, lang=lang)["text"]))
+    doc.figure(charts.lorenz_chart(inv.place_counts, lang=lang))
+    if not public:
+        tables["repeat_locations"] = inv.repeat_locations
+        doc.table(_headers(inv.repeat_locations, {"count": ("Nombre", "Count"), "top_category": ("Catégorie principale", "Main category"),
+                                                  "sector": ("Secteur", "Sector"), "facility": ("Lieu", "Facility"),
+                                                  "facility_kind": ("Type", "Kind")}, lang),
+                  caption=_L("Lieux de répétition (lieux à risque).", "Repeat locations (risky places).", lang))  # fmt: skip
+    doc.heading(_L("Points chauds", "Hot spots", lang), level=3)
+    doc.figure(maps.hot_spot_map(inv.hot_spots, diag.sectors, lang=lang, source=src),
+               caption=inventory.hot_spot_parameters_text(inv.hot_spots, lang))  # fmt: skip
+    hs = inv.hot_spots[inv.hot_spots["hot_class"] != "not_significant"]
+    tables["hot_spots"] = pd.DataFrame(hs.drop(columns="geometry"))
+    doc.heading(_L("Quasi-répétition (cambriolages)", "Near repeat (break-ins)", lang), level=3)
+    doc.figure(charts.knox_heatmap(inv.knox, lang=lang))
+    tables["knox"] = inv.knox
+    if inv.perception_gap is not None:
+        doc.heading(_L("Perception citoyenne", "Citizens' perception", lang), level=3)
+        doc.figure(charts.perception_gap_chart(inv.perception_gap, lang=lang))
+        tables["perception"] = inv.perception
+        tables["perception_gap"] = inv.perception_gap
+        doc.table(_headers(pub(inv.perception_gap), {"sector": ("Secteur", "Sector"), "name": ("Nom", "Name"),
+                                                     "crime_rank": ("Rang criminalité", "Crime rank"),
+                                                     "concern_rank": ("Rang préoccupation", "Concern rank"),
+                                                     "gap": ("Écart", "Gap"), "respondents": ("Répondants", "Respondents")}, lang))  # fmt: skip
+    doc.heading(_L("Problèmes et priorités", "Problems and priorities", lang), level=3)
+    doc.figure(
+        maps.problems_map(inv.problems, diag.sectors, ranking=inv.priority, lang=lang, source=src)
+    )
+    tcol = "title_fr" if lang == "fr" else "title_en"
+    pr = inv.priority
+    tables["problems"] = inv.problems
+    tables["priority"] = pr
+    comps = [
+        c
+        for c in ("rate", "severity", "trend", "hotspot", "concern", "vulnerability")
+        if c in pr.columns
+    ]
+    names = {"rank": ("Rang", "Rank"), tcol: ("Problème", "Problem"), "score": ("Score", "Score")}
+    names.update({c: (c, c) for c in comps})
+    names["missing"] = ("Composantes manquantes", "Missing components")
+    doc.table(_headers(pr, names, lang))
+
+
+def _section_step2(doc, diag, inv, s2, lang, public, thr, tables, pub) -> None:
+    doc.heading(
+        _L("Étape 2 — Mesures préventives en place", "Step 2 — Preventive measures in place", lang)
+    )
+    section = getattr(s2, "report_section", None) if s2 is not None else None
+    if callable(section):
+        section(doc, lang=lang, public=public, threshold=thr, tables=tables)
+        return
+    if diag.measures is None:
+        doc.paragraph(_L("Aucun fichier de mesures.", "No measures file.", lang))
+        return
+    m = diag.measures
+    tables["measures"] = m
+    doc.table(_headers(pub(m), {"measure_id": ("Mesure", "Measure"), "name" if lang == "fr" else "name_en": ("Nom", "Name"),
+                                "pillar": ("Pilier", "Pillar"), "kind": ("Type", "Kind"), "footprint": ("Empreinte", "Footprint"),
+                                "start": ("Début", "Start"), "end": ("Fin", "End")}, lang))  # fmt: skip
+
+
+def _section_step3(doc, diag, inv, s3, lang, public, thr, tables, pub) -> None:
+    doc.heading(
+        _L(
+            "Étape 3 — Efficacité, pertinence et risques",
+            "Step 3 — Effectiveness, relevance and risks",
+            lang,
+        )
+    )
+    section = getattr(s3, "report_section", None) if s3 is not None else None
+    if callable(section):
+        section(doc, lang=lang, public=public, threshold=thr, tables=tables)
+        return
+    doc.paragraph(_L("Évaluation non disponible.", "Evaluation not available.", lang))
+
+
+def _section_step4(doc, diag, s4, lang, public, thr, tables, pub) -> None:
+    doc.heading(
+        _L(
+            "Étape 4 — Stratégies d'intervention et plan d'action",
+            "Step 4 — Intervention strategies and action plan",
+            lang,
+        )
+    )
+    doc.paragraph(_L("Pour chaque problème prioritaire, les réponses du catalogue sont classées selon l'adéquation, la force de la preuve, ce qui est déjà en place, l'équilibre des piliers et la disponibilité des partenaires.",
+                     "For each priority problem, catalogue responses are ranked by fit, strength of evidence, what is already in place, pillar balance and partner availability.", lang))  # fmt: skip
+    r = s4.ranking.copy()
+    tables["responses_ranked"] = r
+    ncol = "name_fr" if lang == "fr" else "name_en"
+    doc.table(_headers(r, {"problem_rank": ("Rang du problème", "Problem rank"), "rank": ("Rang", "Rank"), ncol: ("Réponse", "Response"),
+                           "score": ("Score", "Score"), "fit": ("Adéquation", "Fit"), "evidence": ("Preuve", "Evidence"),
+                           "in_place": ("Déjà en place", "In place"), "pillar_balance": ("Piliers", "Pillars"),
+                           "partners": ("Partenaires", "Partners")}, lang), max_rows=40)  # fmt: skip
+    plan = s4.plan
+    tables["action_plan"] = plan
+    sfx = lang
+    doc.heading(_L("Plan d'action", "Action plan", lang), level=3)
+    for _, a in plan.iterrows():
+        doc.raw(
+            "<div class='box'><b>" + html.escape(f"{a['plan_id']} — {a[f'response_{sfx}']}") + "</b><br/>"
+            + html.escape(_L("Problème : ", "Problem: ", lang) + str(a[f"problem_{sfx}"])) + "<br/>"
+            + html.escape(_L("Objectif SMART : ", "SMART objective: ", lang)
+                          + f"{a[f'indicator_{sfx}']} — {_L('référence', 'baseline', lang)} "
+                          + (str(a["baseline"]) if not public or a["baseline"] >= thr else suppression_marker(thr))
+                          + f" ({a['baseline_period']}), {_L('cible', 'target', lang)} "
+                          + (str(a["target"]) if not public or a["target"] >= thr else suppression_marker(thr))
+                          + f" {_L('au', 'by', lang)} {a['deadline']}.") + "<br/>"
+            + html.escape(_L("Responsable : ", "Owner: ", lang) + str(a["owner"]) + " ; "
+                          + _L("partenaires : ", "partners: ", lang) + (a["partner_names"] or "—") + " ; "
+                          + _L("ressources : ", "resources: ", lang) + str(a["resources"])) + "<br/>"
+            + html.escape(_L("Suivi : ", "Monitoring: ", lang) + str(a[f"monitoring_{sfx}"]) + " "
+                          + _L("Réévaluation : ", "Re-evaluation: ", lang) + str(a["reevaluation_date"])) + "<br/>"
+            + html.escape(_L("Devis d'évaluation : ", "Evaluation design: ", lang) + str(a[f"design_{sfx}"])) + "<br/>"
+            + html.escape(str(a[f"power_note_{sfx}"])) + "<br/>"
+            + html.escape(_L("Preuve : ", "Evidence: ", lang) + str(a[f"evidence_{sfx}"]))
+            + "</div>"
+        )  # fmt: skip
+
+
+def _section_methods(doc, lang) -> None:
+    doc.heading(_L("Notes méthodologiques", "Method notes", lang))
+    doc.bullets([fr if lang == "fr" else en for fr, en in METHOD_NOTES])
+
+
+def _section_ledger(doc, diag, lang, public, tables, pub) -> None:
+    doc.heading(i18n.t("ledger.title", lang))
+    if public:
+        files = pub(diag.ledger.files.assign(table=lambda d: [i18n.label("table", x, lang) for x in d["table"]],
+                                             file=lambda d: [Path(f).name for f in d["file"]]))  # fmt: skip
+        doc.table(files.rename(columns={k: i18n.t(f"ledger.col.{k}", lang) for k in files.columns}))
+        counts = pub(
+            diag.ledger.counts().assign(
+                reason=lambda d: [i18n.label("reason", x, lang) for x in d["reason"]]
+            )
+        )
+        doc.table(counts.drop(columns=[c for c in ("file",) if c in counts.columns]).rename(
+            columns={k: i18n.t(f"ledger.col.{k}", lang) for k in ("table", "reason", "action", "count")}))  # fmt: skip
+    else:
+        doc.table(diag.ledger.files_table(lang))
+        doc.table(diag.ledger.summary_table(lang))
+    tables["ledger_files"] = diag.ledger.files
+    tables["ledger_counts"] = diag.ledger.counts()
+    if not public:
+        tables["ledger_entries"] = diag.ledger.entries
+        doc.paragraph(_L("Le détail ligne par ligne est dans ledger.csv et dans le classeur.",
+                         "Row-by-row details are in ledger.csv and in the workbook.", lang), cls="note")  # fmt: skip
+
+
+def _execute_notebooks(dest: Path, lang: str) -> list[Path]:
+    """Execute the numbered notebooks (on the sample) and save them with their outputs."""
+    import os
+    import shutil
+    import tempfile
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    src_dir = _notebook_dir()
+    if src_dir is None:
+        return []
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "notebooks"
+        shutil.copytree(
+            src_dir, work, ignore=shutil.ignore_patterns("output", ".ipynb_checkpoints")
+        )
+        old = os.environ.get("MPLBACKEND")
+        os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+        try:
+            for nb_path in sorted(work.glob("[0-9][0-9]_*.ipynb")):
+                nb = nbformat.read(nb_path, as_version=4)
+                NotebookClient(
+                    nb,
+                    timeout=900,
+                    kernel_name="python3",
+                    resources={"metadata": {"path": str(work)}},
+                ).execute()
+                target = dest / nb_path.name
+                nbformat.write(nb, target)
+                written.append(target)
+        finally:
+            if old is None:
+                os.environ.pop("MPLBACKEND", None)
+            else:
+                os.environ["MPLBACKEND"] = old
+    return written
+
+
+def _notebook_dir() -> Path | None:
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        cand = parent / "notebooks"
+        if (cand / "00_overview.ipynb").exists():
+            return cand
+    return None
