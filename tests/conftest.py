@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
-FIXTURES = Path(__file__).resolve().parent / "data"
+FIXTURES = ROOT / "data" / "montreal_excerpt"
 MONTREAL = (ROOT.parent / "shared" / "data" / "montreal").resolve()
 NOW = "2026-01-01"
 

@@ -435,7 +435,7 @@ def test_sectors_without_geometry_raise(tmp_path):
 # ------------------------------------------------------------- SPVM preset
 def _spvm_current(tmp_path):
     """The current SPVM export, derived from the committed excerpt: X/Y in EPSG:32188."""
-    df = pd.read_csv(FIXTURES / "spvm_excerpt.csv", dtype=str, keep_default_na=False)
+    df = pd.read_csv(FIXTURES / "actes-criminels-excerpt.csv", dtype=str, keep_default_na=False)
     lon = df["LONGITUDE"].astype(float)
     lat = df["LATITUDE"].astype(float)
     ph = (lon == 1.0) & (lat == 1.0)
@@ -451,7 +451,7 @@ def _spvm_current(tmp_path):
 
 
 def test_spvm_excerpt_as_published():
-    p = FIXTURES / "spvm_excerpt.csv"
+    p = FIXTURES / "actes-criminels-excerpt.csv"
     raw = pd.read_csv(p, dtype=str, keep_default_na=False)
     inc, led = loaders.load_incidents(p, preset="spvm", now=NOW)
     assert len(inc) == len(raw) == 300  # duplicates are flagged, not dropped
@@ -493,7 +493,7 @@ def test_spvm_current_export_prefers_xy(tmp_path):
 
 
 def test_spvm_older_export(tmp_path):
-    df = pd.read_csv(FIXTURES / "spvm_excerpt.csv", dtype=str, keep_default_na=False)
+    df = pd.read_csv(FIXTURES / "actes-criminels-excerpt.csv", dtype=str, keep_default_na=False)
     old = df.rename(columns={"LONGITUDE": "LONG", "LATITUDE": "LAT"}).drop(
         columns=["ARRONDISSEMENT_JOINED"]
     )
@@ -501,7 +501,7 @@ def test_spvm_older_export(tmp_path):
     p = tmp_path / "old.csv"
     old.to_csv(p, index=False)
     inc, led = loaders.load_incidents(p, preset="spvm", now=NOW)
-    ref, _ = loaders.load_incidents(FIXTURES / "spvm_excerpt.csv", preset="spvm", now=NOW)
+    ref, _ = loaders.load_incidents(FIXTURES / "actes-criminels-excerpt.csv", preset="spvm", now=NOW)
     assert len(inc) == 300
     pd.testing.assert_series_equal(inc["occurred_from"], ref["occurred_from"])
     assert inc["category"].tolist() == ref["category"].tolist()
@@ -509,12 +509,12 @@ def test_spvm_older_export(tmp_path):
 
 
 def test_spvm_pdq_polygons_and_sector_join():
-    sec, led = loaders.load_sectors(FIXTURES / "spvm_pdq_excerpt.csv", preset="spvm")
+    sec, led = loaders.load_sectors(FIXTURES / "limites-pdq-2015-excerpt.csv", preset="spvm")
     assert sorted(sec["sector_id"]) == ["20", "21", "22", "23"]
     assert sec.crs.to_epsg() == 32188
     assert 270_000 < sec.total_bounds[0] < 310_000 and 5_020_000 < sec.total_bounds[1] < 5_070_000
     inc, led2 = loaders.load_incidents(
-        FIXTURES / "spvm_excerpt.csv", preset="spvm", sectors=sec, now=NOW
+        FIXTURES / "actes-criminels-excerpt.csv", preset="spvm", sectors=sec, now=NOW
     )
     assert led2.is_balanced()
     # most excerpt points lie outside these 4 PDQs: rejected as outside, with their row
