@@ -762,6 +762,20 @@ def _asset_uri(name: str, mime: str) -> str:
     return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
 
 
+# folium's popups and "objects in front" call jQuery's ``$``; jQuery is not embedded, so this
+# shim covers the two uses (parse an HTML string, document ready). Without it every popup
+# throws "$ is not defined" in a browser and the map stops before its layer control.
+_JQUERY_SHIM = """window.$ = window.$ || function (a) {
+  if (typeof a === "string") {
+    var t = document.createElement("template"); t.innerHTML = a.trim();
+    return Array.prototype.slice.call(t.content.childNodes);
+  }
+  return {ready: function (f) {
+    if (document.readyState !== "loading") { f(); } else { document.addEventListener("DOMContentLoaded", f); }
+  }};
+};"""
+
+
 def interactive_map(
     sectors,
     *,
@@ -798,6 +812,8 @@ def interactive_map(
     >>> "L.control.layers" in html and "cdn.jsdelivr" not in html
     True
     """
+    import base64
+
     import folium
 
     from . import taxonomy as taxonomy_mod
@@ -812,7 +828,10 @@ def interactive_map(
         tiles=tiles,
         control_scale=True,
     )
-    m.default_js = [("leaflet", _asset_uri("leaflet.js", "text/javascript"))]
+    m.default_js = [
+        ("leaflet", _asset_uri("leaflet.js", "text/javascript")),
+        ("jquery_shim", "data:text/javascript;base64," + base64.b64encode(_JQUERY_SHIM.encode()).decode()),
+    ]  # fmt: skip
     m.default_css = [("leaflet_css", _asset_uri("leaflet.css", "text/css"))]
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     cols = [c for c in ("sector_id", "name", "population") if c in s84.columns]
@@ -898,3 +917,714 @@ def interactive_map(
             ).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
+
+
+# ----------------------------------------------------------------------------
+# Step 2 maps: preventive measures, footprints, buffer rings and gaps
+# ----------------------------------------------------------------------------
+LEVEL_COLOURS = {"none": "#D55E00", "weak": "#E69F00", "partial": "#F0E442", "strong": "#009E73"}
+"""Colour of each coverage level (see :mod:`diagnostic_lib.measures`)."""
+PILLAR_SYMBOLS = {"rapprochement": "●", "partenariat": "■", "resolution": "▲", "prevention": "◆"}
+"""Text symbol of each pillar (interactive maps), matching :data:`PILLAR_MARKERS`."""
+_GEOMETRIC = ("point", "line", "polygon")
+
+
+def _pillar_order(values) -> list[str]:
+    from . import schema
+
+    present = [str(v) for v in pd.unique(pd.Series(values, dtype=object).dropna())]
+    return [p for p in schema.PILLARS if p in present] + sorted(set(present) - set(schema.PILLARS))
+
+
+def _fig_legend(fig, handles, title: str, ncols: int = 2) -> None:
+    if handles:
+        fig.legend(handles=handles, loc="outside lower center", fontsize=7, ncols=ncols, frameon=False,
+                   title=title, title_fontsize=8)  # fmt: skip
+
+
+def _box(ax, lines: list[str]) -> None:
+    if lines:
+        ax.text(0.01, 0.99, "\n".join(lines), transform=ax.transAxes, va="top", ha="left", fontsize=7, zorder=22,
+                bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#999999"})  # fmt: skip
+
+
+def measures_map(
+    registry,
+    areas,
+    sectors,
+    *,
+    rings=None,
+    problems=None,
+    hot=None,
+    lang: str = "fr",
+    buffer_m: float | None = None,
+    labels: bool = True,
+    title: str | None = None,
+    source: str = "diagnostic_lib",
+    date: str | None = None,
+):
+    """Preventive measures over problems and hot spots: a colour and a symbol per pillar.
+
+    Point, line and polygon footprints are drawn as their treated areas
+    (filled), sector footprints as hatched-free light outlines of their
+    sectors, each marked with its pillar's symbol and id; buffer rings are
+    dotted. Planned measures have a dashed outline, ended ones are hatched.
+    Municipality-wide measures and measures with no footprint cannot be drawn
+    as places: they are listed in a box.
+
+    Parameters
+    ----------
+    registry : DataFrame
+        From :func:`diagnostic_lib.measures.registry`.
+    areas : GeoSeries
+        Treated areas (:func:`diagnostic_lib.measures.treated_area`), aligned
+        with ``registry``.
+    sectors : GeoDataFrame
+    rings : GeoSeries, optional
+        Buffer rings (:func:`diagnostic_lib.measures.buffer_rings`).
+    problems : GeoDataFrame, optional
+        Problem register (place and area problems are outlined).
+    hot : GeoDataFrame, optional
+        Hot-spot grid (:func:`diagnostic_lib.inventory.hot_spots`); cells hot
+        at 95 % or more are shaded.
+    buffer_m : float, optional
+        Ring width, written in the legend.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> s = gpd.GeoDataFrame({"sector_id": ["A"]}, geometry=[shapely.box(0, 0, 100, 100)])
+    >>> reg = pd.DataFrame({"measure_id": ["M1", "M2"], "pillar": ["prevention", "partenariat"],
+    ...     "footprint": ["polygon", "municipality"], "status": ["active", "active"]})
+    >>> areas = gpd.GeoSeries([shapely.box(10, 10, 30, 30), shapely.box(0, 0, 100, 100)])
+    >>> legend_labels(measures_map(reg, areas, s, lang="en"))
+    ['Closeness to citizens (0)', 'Partnership (1)', 'Problem solving (0)', 'Prevention (1)']
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from . import schema
+
+    fr = lang == "fr"
+    fig, ax = new_map((8.0, 7.5))
+    draw_sectors(ax, sectors, facecolor="#fafafa", labels=False)
+    handles = []
+    if hot is not None and len(hot):
+        h = hot[hot["hot_class"].isin(["hot_99", "hot_95"])]
+        if len(h):
+            h.plot(ax=ax, color="#fcbba1", edgecolor="none", zorder=2)
+            handles.append(Patch(facecolor="#fcbba1", label="Points chauds (Gi*, 95 % et plus)" if fr
+                                 else "Hot spots (Gi*, 95% and above)"))  # fmt: skip
+    if problems is not None and len(problems):
+        pb = problems[(problems["kind"] == "place") & problems.geometry.notna()]
+        if len(pb):
+            pb.boundary.plot(ax=ax, color="#555555", linestyle="--", linewidth=0.9, zorder=3)
+            handles.append(Line2D([], [], color="#555555", linestyle="--",
+                                  label="Problèmes (lieux)" if fr else "Problems (places)"))  # fmt: skip
+    fp = registry["footprint"].astype(str).to_numpy()
+    st = (
+        registry["status"].astype(str).to_numpy()
+        if "status" in registry
+        else np.full(len(fp), "active")
+    )
+    arr = np.asarray(areas.array, dtype=object)
+    has = np.array([a is not None and not a.is_empty for a in arr], dtype=bool)
+    import geopandas as gpd
+
+    if rings is not None:
+        rarr = np.asarray(rings.array, dtype=object)
+        keep = [
+            r
+            for r, f, ok in zip(rarr, fp, has, strict=True)
+            if ok and f in _GEOMETRIC and r is not None
+        ]
+        if keep:
+            gpd.GeoSeries(keep).plot(ax=ax, facecolor="none", edgecolor="#777777", linestyle=":", linewidth=1.0,
+                                     zorder=4)  # fmt: skip
+            lab = "Anneau tampon" if fr else "Buffer ring"
+            if buffer_m:
+                lab += f" ({buffer_m:g} m)"
+            handles.append(Patch(facecolor="none", edgecolor="#777777", linestyle=":", label=lab))
+    pillars = [p for p in schema.PILLARS] + [
+        p for p in _pillar_order(registry["pillar"]) if p not in schema.PILLARS
+    ]
+    for pillar in pillars:
+        colour = PILLAR_COLOURS.get(pillar, "#333333")
+        marker = PILLAR_MARKERS.get(pillar, "o")
+        sel = (registry["pillar"].astype(str) == pillar).to_numpy()
+        for j in np.flatnonzero(sel & has & (fp != "municipality")):
+            g = gpd.GeoSeries([arr[j]])
+            planned, ended = st[j] == "planned", st[j] == "ended"
+            if fp[j] == "sectors":
+                g.plot(ax=ax, facecolor=colour, alpha=0.08, edgecolor="none", zorder=3)
+                g.boundary.plot(
+                    ax=ax,
+                    color=colour,
+                    linewidth=1.2,
+                    linestyle="--" if planned else "-.",
+                    zorder=5,
+                )
+            else:
+                g.plot(ax=ax, facecolor="none" if planned else colour, alpha=0.15 if ended else 0.5,
+                       edgecolor=colour, linewidth=1.2, linestyle="--" if planned else "-",
+                       hatch="...." if ended else None, zorder=6)  # fmt: skip
+                g.boundary.plot(
+                    ax=ax, color=colour, linewidth=1.2, linestyle="--" if planned else "-", zorder=6
+                )
+            p = arr[j].representative_point()
+            ax.scatter([p.x], [p.y], marker=marker, s=55, color=colour, edgecolors="black", linewidths=0.6,
+                       zorder=12)  # fmt: skip
+            if labels:
+                ax.annotate(str(registry["measure_id"].iloc[j]), (p.x, p.y), xytext=(4, 4), textcoords="offset points",
+                            fontsize=7, zorder=13, bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none",
+                                                         "pad": 0.5})  # fmt: skip
+        handles.append(Line2D([], [], marker=marker, linestyle="", color=colour, markeredgecolor="black",
+                              label=f"{i18n.label('pillar', pillar, lang)} ({int(sel.sum())})"))  # fmt: skip
+    if (st == "planned").any():
+        handles.append(Patch(facecolor="none", edgecolor="#333333", linestyle="--",
+                             label="Prévue (contour tireté)" if fr else "Planned (dashed outline)"))  # fmt: skip
+    if (st == "ended").any():
+        handles.append(Patch(facecolor="white", edgecolor="#333333", hatch="....",
+                             label="Terminée (pointillée)" if fr else "Ended (dotted fill)"))  # fmt: skip
+    ids = registry["measure_id"].astype(str).to_numpy()
+    box = []
+    muni = ids[fp == "municipality"]
+    if len(muni):
+        box.append(("Toute la municipalité : " if fr else "Whole municipality: ") + ", ".join(muni))
+    none = ids[~has]
+    if len(none):
+        box.append(("Sans empreinte : " if fr else "No footprint: ") + ", ".join(none))
+    _box(ax, box)
+    _fit(ax, sectors)
+    _fig_legend(fig, handles, "Mesures par pilier" if fr else "Measures by pillar")
+    decorate(ax, title or ("Mesures préventives : empreintes et anneaux tampons" if fr
+                           else "Preventive measures: footprints and buffer rings"), lang, source, date)  # fmt: skip
+    return fig
+
+
+def measure_detail_map(
+    area,
+    ring,
+    incidents,
+    sectors,
+    *,
+    title: str,
+    lang: str = "fr",
+    pillar: str | None = None,
+    source: str = "diagnostic_lib",
+    date: str | None = None,
+):
+    """One measure's treated area and ring, with the targeted incidents before and after its start.
+
+    Parameters
+    ----------
+    area, ring : shapely geometry or None
+        From :func:`diagnostic_lib.measures.measure_card`.
+    incidents : DataFrame
+        With ``zone`` and ``period`` (:func:`diagnostic_lib.measures.before_after_incidents`).
+    sectors : GeoDataFrame
+    title : str
+    pillar : str, optional
+        Colour of the treated area.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> s = gpd.GeoDataFrame({"sector_id": ["A"]}, geometry=[shapely.box(0, 0, 100, 100)])
+    >>> inc = gpd.GeoDataFrame({"zone": ["treated", "buffer"], "period": ["before", "after"]},
+    ...                        geometry=gpd.points_from_xy([20, 35], [20, 35]))
+    >>> fig = measure_detail_map(shapely.box(10, 10, 30, 30), shapely.box(0, 0, 40, 40).difference(shapely.box(10, 10, 30, 30)),
+    ...                          inc, s, title="M1", lang="en")
+    >>> legend_labels(fig)[:2]
+    ['Treated area', 'Buffer ring']
+    """
+    import geopandas as gpd
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    fr = lang == "fr"
+    fig, ax = new_map((7.0, 6.5))
+    # no sector ids: most of them would fall outside the zoomed view and break the layout
+    draw_sectors(ax, sectors, facecolor="#fafafa", labels=False)
+    colour = PILLAR_COLOURS.get(pillar or "", "#0072B2")
+    handles = []
+    if area is None or area.is_empty:
+        _fit(ax, sectors)
+        ax.text(0.5, 0.5, "Aucune empreinte : rien à cartographier" if fr else "No footprint: nothing to map",
+                transform=ax.transAxes, ha="center", va="center", fontsize=10,
+                bbox={"facecolor": "white", "edgecolor": "#999999"})  # fmt: skip
+        decorate(ax, title, lang, source, date)
+        return fig
+    handles.append(
+        Patch(facecolor=colour, alpha=0.35, edgecolor=colour, label=i18n.t("zone.treated", lang))
+    )
+    if ring is not None and not ring.is_empty:
+        gpd.GeoSeries([ring]).plot(ax=ax, facecolor="#dddddd", alpha=0.5, edgecolor="#777777", linestyle=":",
+                                   zorder=3)  # fmt: skip
+        handles.append(
+            Patch(
+                facecolor="#dddddd",
+                edgecolor="#777777",
+                linestyle=":",
+                label=i18n.t("zone.buffer", lang),
+            )
+        )
+    gpd.GeoSeries([area]).plot(
+        ax=ax, facecolor=colour, alpha=0.35, edgecolor=colour, linewidth=1.2, zorder=4
+    )
+    styles = {"before": ("o", "#0072B2", "none"), "after": ("o", "#D55E00", "#D55E00")}
+    loc = incidents[incidents.geometry.notna()] if len(incidents) else incidents
+    for period, (marker, ec, fc) in styles.items():
+        sub = loc[loc["period"] == period] if len(loc) else loc
+        if len(sub):
+            ax.scatter(sub.geometry.x, sub.geometry.y, s=10, marker=marker, edgecolors=ec, facecolors=fc,
+                       linewidths=0.7, alpha=0.8, zorder=8)  # fmt: skip
+        n_t = int((sub["zone"] == "treated").sum()) if len(sub) else 0
+        n_b = int((sub["zone"] == "buffer").sum()) if len(sub) else 0
+        lab = (f"{i18n.t(f'baperiod.{period}', lang)} : {n_t} dans la zone, {n_b} dans l'anneau" if fr
+               else f"{i18n.t(f'baperiod.{period}', lang)}: {n_t} in the area, {n_b} in the ring")  # fmt: skip
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker=marker,
+                linestyle="",
+                markeredgecolor=ec,
+                markerfacecolor=fc,
+                label=lab,
+            )
+        )
+    outer = ring if ring is not None and not ring.is_empty else area
+    _fit(ax, gpd.GeoSeries([outer.buffer(max(outer.length * 0.02, 50.0))]))
+    _fig_legend(fig, handles, "Incidents visés" if fr else "Targeted incidents", ncols=2)
+    decorate(ax, title, lang, source, date)
+    return fig
+
+
+def gap_map(
+    problems,
+    by_problem,
+    sectors,
+    *,
+    sector_gaps=None,
+    lang: str = "fr",
+    top: int | None = None,
+    title: str | None = None,
+    source: str = "diagnostic_lib",
+    date: str | None = None,
+):
+    """Where nothing (or little) is being done: problems coloured by their coverage level.
+
+    Each place, area and perception problem is filled with the colour of its
+    coverage by active measures (:data:`LEVEL_COLOURS`) and numbered by
+    priority rank (problems sharing a geometry share a label, coloured by the
+    worst level; unranked problems get a letter); municipality-wide and
+    unranked problems are listed in a box with their level; sectors with many
+    issues and few measures are hatched.
+
+    Parameters
+    ----------
+    problems : GeoDataFrame
+        The problems assessed (``MeasureInventory.problems``).
+    by_problem : DataFrame
+        From :func:`diagnostic_lib.measures.problem_coverage`.
+    sectors : GeoDataFrame
+    sector_gaps : DataFrame, optional
+        From :func:`diagnostic_lib.measures.sector_gaps` (``flag``).
+    top : int, optional
+        Only problems ranked ``top`` or better (unranked ones are kept).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> s = gpd.GeoDataFrame({"sector_id": ["A"]}, geometry=[shapely.box(0, 0, 100, 100)])
+    >>> pb = gpd.GeoDataFrame({"problem_id": ["P1"], "kind": ["place"]}, geometry=[shapely.box(10, 10, 30, 30)])
+    >>> bp = pd.DataFrame({"problem_id": ["P1"], "title_fr": ["Vols"], "title_en": ["Thefts"],
+    ...     "rank": pd.array([1], dtype="Int64"), "level": ["none"]})
+    >>> legend_labels(gap_map(pb, bp, s, lang="en"))
+    ['None (1)', 'Weak (0)', 'Partial (0)', 'Strong (0)']
+    """
+    import geopandas as gpd
+    from matplotlib.patches import Patch
+
+    fr = lang == "fr"
+    fig, ax = new_map((8.0, 7.5))
+    draw_sectors(ax, sectors, facecolor="#fafafa")
+    handles = []
+    bp = by_problem
+    if top is not None:
+        bp = bp[(bp["rank"] <= top).fillna(True).astype(bool)]
+    level = dict(zip(bp["problem_id"], bp["level"], strict=True))
+    tcol = "title_fr" if fr else "title_en"
+    titles = dict(zip(bp["problem_id"], bp[tcol], strict=True))
+    labels, letter = {}, 0
+    for pid, r in zip(bp["problem_id"], bp["rank"], strict=True):
+        if pd.notna(r):
+            labels[pid] = str(int(r))
+        else:
+            labels[pid] = chr(ord("A") + letter % 26)
+            letter += 1
+    if sector_gaps is not None and len(sector_gaps) and sector_gaps["flag"].any():
+        flagged = list(sector_gaps.loc[sector_gaps["flag"].astype(bool), "sector"])
+        sectors[sectors["sector_id"].isin(flagged)].plot(ax=ax, facecolor="none", edgecolor="#222222", hatch="///",
+                                                         linewidth=1.8, zorder=6)  # fmt: skip
+        handles.append(Patch(facecolor="none", edgecolor="#222222", hatch="///",
+                             label=("Beaucoup d'enjeux, peu de mesures : " if fr else "Many issues, few measures: ")
+                             + ", ".join(flagged)))  # fmt: skip
+    pb = problems[problems["problem_id"].isin(list(level))]
+    box = []
+    groups: dict[bytes, list] = {}
+    for rec in pb.itertuples(index=False):
+        pid = rec.problem_id
+        lv = level[pid]
+        if rec.kind == "municipality" or rec.geometry is None:
+            box.append(
+                f"{labels[pid]}. {_short(str(titles[pid]), 60)} — {i18n.t(f'coverage.{lv}', lang)}"
+            )
+            continue
+        if not labels[pid].isdigit():
+            box.append(
+                f"{labels[pid]}. {_short(str(titles[pid]), 60)} — {i18n.t(f'coverage.{lv}', lang)}"
+            )
+        groups.setdefault(rec.geometry.normalize().wkb, []).append(rec)
+    worst = {lv: i for i, lv in enumerate(LEVEL_COLOURS)}
+    draw = []
+    for recs in groups.values():
+        lv = min((level[r.problem_id] for r in recs), key=lambda v: worst[v])
+        place = any(r.kind == "place" for r in recs)
+        draw.append((place, -worst[lv], recs, lv))
+    bx = sectors.total_bounds
+    step = 0.035 * max(bx[2] - bx[0], bx[3] - bx[1], 1.0)
+    placed: list[tuple[float, float]] = []
+    # areas under places; within each, the worst coverage drawn last (on top)
+    for place, _, recs, lv in sorted(draw, key=lambda t: (t[0], t[1])):
+        colour = LEVEL_COLOURS[lv]
+        g = gpd.GeoSeries([recs[0].geometry])
+        g.plot(ax=ax, facecolor=colour, alpha=0.8 if place else 0.35, edgecolor=colour, linewidth=1.5,
+               zorder=4 if place else 3)  # fmt: skip
+        c = recs[0].geometry.representative_point()
+        x, y = c.x, c.y
+        while any(abs(x - px) < 2.5 * step and abs(y - py) < step for px, py in placed):
+            y -= step
+        placed.append((x, y))
+        text = " · ".join(labels[r.problem_id] for r in recs)
+        ax.text(x, y, text, fontsize=7, fontweight="bold", ha="center", va="center", zorder=16,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": colour, "linewidth": 1.5})  # fmt: skip
+    counts = pd.Series(list(level.values()), dtype=object).value_counts()
+    handles = [Patch(facecolor=colour, alpha=0.8, edgecolor=colour,
+                     label=f"{i18n.t(f'coverage.{lv}', lang)} ({int(counts.get(lv, 0))})")
+               for lv, colour in LEVEL_COLOURS.items()] + handles  # fmt: skip
+    if box:
+        box.insert(0, "Sans lieu précis ou sans rang :" if fr else "No precise place or no rank:")
+    _box(ax, box)
+    _fit(ax, sectors)
+    _fig_legend(
+        fig,
+        handles,
+        "Couverture par les mesures en cours" if fr else "Coverage by active measures",
+        3,
+    )
+    decorate(ax, title or ("Lacunes : problèmes et mesures en cours" if fr else "Gaps: problems and active measures"),
+             lang, source, date)  # fmt: skip
+    return fig
+
+
+def measures_interactive_map(
+    registry,
+    areas,
+    sectors,
+    *,
+    rings=None,
+    problems=None,
+    hot=None,
+    by_problem=None,
+    lang: str = "fr",
+    tiles: str | None = None,
+):
+    """An interactive map of the measures: one layer per pillar, buffer rings, problems, hot spots.
+
+    Like :func:`interactive_map`, Leaflet is embedded so the map works
+    offline. Each pillar's layer holds its measures' treated areas (sector
+    footprints as dashed outlines) and a marker with the pillar's symbol
+    (:data:`PILLAR_SYMBOLS`); municipality-wide measures and measures with no
+    footprint are listed in a box. With ``by_problem``, problems are
+    coloured by coverage level.
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> s = gpd.GeoDataFrame({"sector_id": ["A"], "name": ["Centre"]},
+    ...     geometry=[shapely.box(300000, 5040000, 301000, 5041000)], crs="EPSG:32188")
+    >>> reg = pd.DataFrame({"measure_id": ["M1"], "name": ["Éclairage"], "name_en": ["Lighting"],
+    ...     "pillar": ["prevention"], "footprint": ["polygon"], "status": ["active"], "partners": [("P1",)]})
+    >>> areas = gpd.GeoSeries([shapely.box(300100, 5040100, 300200, 5040200)], crs="EPSG:32188")
+    >>> html = measures_interactive_map(reg, areas, s, lang="en").get_root().render()
+    >>> import json
+    >>> json.dumps("Measures — Prevention (1)") in html and "cdn.jsdelivr" not in html
+    True
+    """
+    import base64
+    import html as html_mod
+
+    import folium
+    import geopandas as gpd
+
+    fr = lang == "fr"
+    s84 = sectors.to_crs(4326)
+    b = s84.total_bounds
+    m = folium.Map(
+        location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2],
+        zoom_start=13,
+        tiles=tiles,
+        control_scale=True,
+    )
+    js = [("leaflet", _asset_uri("leaflet.js", "text/javascript"))]
+    shim = globals().get("_JQUERY_SHIM")
+    if shim:
+        js.append(
+            (
+                "jquery_shim",
+                "data:text/javascript;base64," + base64.b64encode(shim.encode()).decode(),
+            )
+        )
+    m.default_js = js
+    m.default_css = [("leaflet_css", _asset_uri("leaflet.css", "text/css"))]
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    cols = [c for c in ("sector_id", "name") if c in s84.columns]
+    folium.GeoJson(
+        s84[cols + ["geometry"]],
+        name="Secteurs" if fr else "Sectors",
+        style_function=lambda _: {"color": "#333333", "weight": 1.5, "fillOpacity": 0.03},
+        tooltip=folium.GeoJsonTooltip(fields=cols),
+    ).add_to(m)
+    if hot is not None and len(hot):
+        h = hot[hot["hot_class"].isin(["hot_99", "hot_95"])]
+        if len(h):
+            folium.GeoJson(
+                h[["cell_id", "geometry"]].to_crs(4326),
+                name="Points chauds (Gi*, 95 % et plus)"
+                if fr
+                else "Hot spots (Gi*, 95% and above)",
+                style_function=lambda _: {
+                    "color": "#fc9272",
+                    "weight": 0,
+                    "fillColor": "#fc9272",
+                    "fillOpacity": 0.45,
+                },
+            ).add_to(m)
+    if problems is not None and len(problems):
+        pb = problems[(problems["kind"] != "municipality") & problems.geometry.notna()]
+        if len(pb):
+            tcol = "title_fr" if fr else "title_en"
+            lv = (
+                dict(zip(by_problem["problem_id"], by_problem["level"], strict=True))
+                if by_problem is not None
+                else {}
+            )
+            pb = pb.assign(titre=pb[tcol].astype(str),
+                           couverture=[i18n.t(f"coverage.{lv[p]}", lang) if p in lv else "" for p in pb["problem_id"]],
+                           _c=[LEVEL_COLOURS.get(lv.get(p, ""), "#555555") for p in pb["problem_id"]])  # fmt: skip
+            folium.GeoJson(
+                pb[["problem_id", "titre", "couverture", "_c", "geometry"]].to_crs(4326),
+                name="Problèmes" if fr else "Problems",
+                style_function=lambda f: {
+                    "color": f["properties"]["_c"],
+                    "weight": 2,
+                    "dashArray": "5 4",
+                    "fillColor": f["properties"]["_c"],
+                    "fillOpacity": 0.15,
+                },  # fmt: skip
+                tooltip=folium.GeoJsonTooltip(
+                    fields=["problem_id", "titre", "couverture"],
+                    aliases=[
+                        "id",
+                        "Problème" if fr else "Problem",
+                        "Couverture" if fr else "Coverage",
+                    ],
+                ),  # fmt: skip
+            ).add_to(m)
+    fp = registry["footprint"].astype(str).to_numpy()
+    st = (
+        registry["status"].astype(str).to_numpy()
+        if "status" in registry
+        else np.full(len(fp), "active")
+    )
+    arr = np.asarray(areas.array, dtype=object)
+    has = np.array([a is not None and not a.is_empty for a in arr], dtype=bool)
+    ncol = "name" if fr or "name_en" not in registry else "name_en"
+    names = (
+        registry[ncol].astype(str).to_numpy()
+        if ncol in registry
+        else registry["measure_id"].astype(str).to_numpy()
+    )
+    ids = registry["measure_id"].astype(str).to_numpy()
+    if rings is not None:
+        rarr = np.asarray(rings.array, dtype=object)
+        keep = [(i, r) for i, (r, f, ok) in enumerate(zip(rarr, fp, has, strict=True))
+                if ok and f in _GEOMETRIC and r is not None and not r.is_empty]  # fmt: skip
+        if keep:
+            rg = gpd.GeoDataFrame({"measure_id": [ids[i] for i, _ in keep]}, geometry=[r for _, r in keep],
+                                  crs=areas.crs).to_crs(4326)  # fmt: skip
+            folium.GeoJson(rg, name="Anneaux tampons" if fr else "Buffer rings",
+                           style_function=lambda _: {"color": "#777777", "weight": 1, "dashArray": "2 4",
+                                                     "fillColor": "#aaaaaa", "fillOpacity": 0.12},
+                           tooltip=folium.GeoJsonTooltip(fields=["measure_id"], aliases=["id"])).add_to(m)  # fmt: skip
+    for pillar in _pillar_order(registry["pillar"]):
+        colour = PILLAR_COLOURS.get(pillar, "#333333")
+        sel = (registry["pillar"].astype(str) == pillar).to_numpy()
+        fg = folium.FeatureGroup(name=f"{'Mesures' if fr else 'Measures'} — {i18n.label('pillar', pillar, lang)} "
+                                      f"({int(sel.sum())})")  # fmt: skip
+        for j in np.flatnonzero(sel & has & (fp != "municipality")):
+            dashed = fp[j] == "sectors" or st[j] == "planned"
+            g = gpd.GeoDataFrame({"measure_id": [ids[j]], "nom": [names[j]],
+                                  "statut": [i18n.t(f"status.{st[j]}", lang)]},
+                                 geometry=[arr[j]], crs=areas.crs).to_crs(4326)  # fmt: skip
+            folium.GeoJson(
+                g,
+                style_function=lambda _, c=colour, d=dashed, e=st[j] == "ended": {
+                    "color": c,
+                    "weight": 2,
+                    "dashArray": "6 4" if d else None,
+                    "fillColor": c,
+                    "fillOpacity": 0.05 if d else (0.15 if e else 0.4),
+                },  # fmt: skip
+                tooltip=folium.GeoJsonTooltip(
+                    fields=["measure_id", "nom", "statut"],
+                    aliases=["id", "Mesure" if fr else "Measure", "Statut" if fr else "Status"],
+                ),  # fmt: skip
+            ).add_to(fg)
+            p = gpd.GeoSeries([arr[j].representative_point()], crs=areas.crs).to_crs(4326).iloc[0]
+            sym = PILLAR_SYMBOLS.get(pillar, "●")
+            icon = folium.DivIcon(html=f'<div style="color:{colour};font-size:18px;font-weight:bold;'
+                                       f'text-shadow:0 0 2px #fff">{sym}<span style="font-size:10px;color:#222">'
+                                       f"{html_mod.escape(ids[j])}</span></div>")  # fmt: skip
+            folium.Marker(
+                [p.y, p.x], icon=icon, tooltip=html_mod.escape(f"{ids[j]} — {names[j]}")
+            ).add_to(fg)
+        fg.add_to(m)
+    lines = []
+    muni = [
+        f"{i} — {html_mod.escape(n)}"
+        for i, n, f in zip(ids, names, fp, strict=True)
+        if f == "municipality"
+    ]
+    if muni:
+        lines.append(
+            f"<b>{'Toute la municipalité' if fr else 'Whole municipality'}</b><br>"
+            + "<br>".join(muni)
+        )
+    nofp = [
+        f"{i} — {html_mod.escape(n)}" for i, n, ok in zip(ids, names, has, strict=True) if not ok
+    ]
+    if nofp:
+        lines.append(f"<b>{'Sans empreinte' if fr else 'No footprint'}</b><br>" + "<br>".join(nofp))
+    legend = " ".join(
+        f'<span style="color:{PILLAR_COLOURS.get(p, "#333")}">{PILLAR_SYMBOLS.get(p, "●")}</span> '
+        f"{html_mod.escape(i18n.label('pillar', p, lang))}"
+        for p in _pillar_order(registry["pillar"])
+    )
+    box = "<br>".join([legend, *lines])
+    m.get_root().html.add_child(folium.Element(
+        '<div style="position:fixed;bottom:20px;left:10px;z-index:9999;background:white;padding:6px 8px;'
+        f'border:1px solid #999;font:12px sans-serif;max-width:320px">{box}</div>'))  # fmt: skip
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+# ----------------------------------------------------------------------------
+# Step 3: evaluation areas
+# ----------------------------------------------------------------------------
+def evaluation_map(
+    design,
+    sectors,
+    *,
+    lang: str = "fr",
+    title: str | None = None,
+    source: str = "diagnostic_lib",
+    date: str | None = None,
+):
+    """A measure's treated area, buffer ring and control area: the whole town and a close-up.
+
+    Parameters
+    ----------
+    design : GeoDataFrame
+        One measure's rows of :func:`diagnostic_lib.evaluation.design_areas`
+        (``zone`` = treated, buffer, control; ``excluded`` lists other
+        measures left out of the control).
+    sectors : GeoDataFrame
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> s = gpd.GeoDataFrame({"sector_id": ["A"]}, geometry=[shapely.box(0, 0, 1000, 1000)])
+    >>> t = shapely.box(400, 400, 500, 500)
+    >>> d = gpd.GeoDataFrame({"zone": ["treated", "buffer", "control"], "excluded": [(), (), ()]},
+    ...     geometry=[t, t.buffer(100).difference(t), shapely.box(0, 0, 1000, 1000).difference(t.buffer(100))])
+    >>> legend_labels(evaluation_map(d, s, lang="en"))
+    ['Treated area', 'Buffer ring (displacement)', 'Control area']
+    """
+    import geopandas as gpd
+    from matplotlib.patches import Patch
+
+    plt = _plt()
+    fig, axes = plt.subplots(1, 2, figsize=(11.0, 5.6), layout="constrained")
+    style = {
+        "treated": ("#D55E00", 0.75),
+        "buffer": ("#E69F00", 0.55),
+        "control": ("#56B4E9", 0.30),
+    }
+    g = design.set_index("zone") if "zone" in design.columns else design
+    for k, ax in enumerate(axes):
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        draw_sectors(ax, sectors, facecolor="#fafafa", labels=(k == 0))
+        for area in ("control", "buffer", "treated"):
+            if area in g.index and g.loc[area, "geometry"] is not None:
+                colour, alpha = style[area]
+                gpd.GeoSeries([g.loc[area, "geometry"]]).plot(ax=ax, facecolor=colour, alpha=alpha, edgecolor=colour,
+                                                              linewidth=0.6, zorder=3)  # fmt: skip
+        if k == 0:
+            _fit(ax, sectors)
+        else:
+            zone = [
+                g.loc[a, "geometry"]
+                for a in ("treated", "buffer")
+                if a in g.index and g.loc[a, "geometry"] is not None
+            ]
+            if zone:
+                outer = gpd.GeoSeries(zone).union_all()
+                _fit(ax, gpd.GeoSeries([outer.buffer(max(np.sqrt(outer.area) * 0.6, 150.0))]))
+            else:
+                _fit(ax, sectors)
+        decorate(ax, (title or i18n.t("eval.map.title", lang)) if k == 0 else i18n.t("eval.map.zoom", lang),
+                 lang, source, date)  # fmt: skip
+    handles = [Patch(facecolor=style[a][0], alpha=style[a][1], edgecolor=style[a][0], label=i18n.t(f"eval.area.{a}", lang))
+               for a in ("treated", "buffer", "control") if a in g.index]  # fmt: skip
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    if "control" in g.index and "excluded" in g.columns and len(g.loc["control", "excluded"]):
+        ids = ", ".join(g.loc["control", "excluded"])
+        axes[0].text(0.01, 0.99, ("Exclues du témoin : " if lang == "fr" else "Left out of the control: ") + ids,
+                     transform=axes[0].transAxes, va="top", ha="left", fontsize=7, zorder=22,
+                     bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#999999"})  # fmt: skip
+    return fig

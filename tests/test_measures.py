@@ -1,0 +1,600 @@
+"""Step 2 (measures): registry, footprints, coverage, gaps, partners — and the sample's planted structure."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from diagnostic_lib import charts, i18n, inventory, maps, measures, sample, widgets
+
+from .conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def gt():
+    return sample.ground_truth()
+
+
+@pytest.fixture(scope="module")
+def inv(diag):
+    return inventory.run(diag, permutations=19)
+
+
+@pytest.fixture(scope="module")
+def res(diag, inv):
+    # the sample plants M03's displacement in a 300 m ring, the others in 200 m rings
+    return measures.run(diag, inv.problems, inv.priority, buffer_m={"M03": 300.0})
+
+
+def _row(frame: pd.DataFrame, **where) -> pd.Series:
+    m = np.ones(len(frame), dtype=bool)
+    for k, v in where.items():
+        m &= (frame[k] == v).to_numpy()
+    assert m.sum() == 1, where
+    return frame[m].iloc[0]
+
+
+# --------------------------------------------------------- planted problems -> found problems
+def _planted_geometry(p: dict, diag):
+    if p.get("zone_wkt"):
+        return shapely.from_wkt(p["zone_wkt"])
+    if p.get("geometry_wkt"):
+        g = shapely.from_wkt(p["geometry_wkt"])
+        return g if g.area > 0 else g.buffer(p.get("zone_buffer_m") or 50.0)
+    secs = p.get("sectors") or ([p["sector"]] if p.get("sector") else [])
+    if secs:
+        return shapely.union_all(
+            diag.sectors[diag.sectors["sector_id"].isin(secs)].geometry.to_numpy()
+        )
+    return None  # municipality-wide
+
+
+def match_planted(name: str, p: dict, problems: pd.DataFrame, diag) -> str:
+    """The found problem that best matches a planted one: geometry overlap × category overlap."""
+    if p["kind"] == "perception":
+        cand = problems[
+            (problems["kind"] == "perception") & problems["sectors"].map(lambda s: p["sector"] in s)
+        ]
+        assert len(cand) == 1, name
+        return str(cand["problem_id"].iloc[0])
+    cats = set(p["categories"])
+    geom = _planted_geometry(p, diag)
+    best, best_score = None, 0.0
+    for rec in problems.itertuples(index=False):
+        common = cats & set(rec.categories)
+        if not common:
+            continue
+        jaccard = len(common) / len(cats | set(rec.categories))
+        if geom is None:
+            overlap = 1.0 if rec.kind == "municipality" else 0.0
+        elif rec.kind == "municipality":
+            overlap = 0.0
+        else:
+            overlap = float(shapely.intersection(geom, rec.geometry).area / geom.area)
+        if overlap * jaccard > best_score:
+            best, best_score = str(rec.problem_id), overlap * jaccard
+    assert best is not None and best_score > 0.1, (name, best_score)
+    return best
+
+
+@pytest.fixture(scope="module")
+def matched(res, gt, diag):
+    return {name: match_planted(name, p, res.problems, diag) for name, p in gt["problems"].items()}
+
+
+def test_each_planted_problem_is_found_once(matched, gt):
+    assert set(matched) == set(gt["problems"])
+    assert len(set(matched.values())) == len(matched), matched
+
+
+def test_coverage_matches_the_planted_structure(res, gt, matched):
+    cov = res.coverage
+    for name, planted in gt["coverage"].items():
+        pid = matched[name]
+        found = set(cov.loc[(cov["problem_id"] == pid) & (cov["level"] != "none"), "measure_id"])
+        assert set(planted) <= found, (name, pid, sorted(found))
+    # only the fraud / cyber-fraud rise is left uncovered; every other planted problem is
+    # at least partially covered by an active measure
+    summary = res.by_problem.set_index("problem_id")
+    for name, pid in matched.items():
+        if name in gt["uncovered_problems"]:
+            assert summary.loc[pid, "level"] == "none"
+            assert summary.loc[pid, "gap_reason"] == "uncovered"
+            assert summary.loc[pid, "n_measures"] == 0
+        else:
+            assert summary.loc[pid, "level"] in ("partial", "strong"), (
+                name,
+                summary.loc[pid, "level"],
+            )
+            assert not summary.loc[pid, "gap"]
+    assert gt["uncovered_problems"] == ["fraud_cyber_rise"]
+
+
+def test_planned_and_ended_measures_stay_in_the_matrix_but_do_not_cover_now(res, matched):
+    cov = res.coverage
+    bar, burglary = matched["bar_strip"], matched["residential_burglary"]
+    m10 = _row(cov, problem_id=bar, measure_id="M10")
+    assert m10["status"] == "planned" and m10["level"] != "none" and not m10["current"]
+    m08 = _row(cov, problem_id=burglary, measure_id="M08")
+    assert m08["status"] == "ended" and m08["level"] != "none" and not m08["current"]
+    s = res.by_problem.set_index("problem_id")
+    assert "M10" in s.loc[bar, "planned"] and "M10" not in s.loc[bar, "measures"]
+    assert "M08" in s.loc[burglary, "ended"] and "M08" not in s.loc[burglary, "measures"]
+    # M05 started two months into the data: it is an active measure like any other here
+    m05 = _row(cov, problem_id=bar, measure_id="M05")
+    assert m05["status"] == "active" and m05["current"] and m05["level"] == "strong"
+    assert "M05" in s.loc[bar, "measures"]
+
+
+def test_coverage_both_ways_agree(res):
+    cov = res.coverage[res.coverage["level"] != "none"]
+    by_m = res.by_measure.set_index("measure_id")
+    for rec in cov.itertuples(index=False):
+        assert rec.problem_id in by_m.loc[rec.measure_id, "problems"]
+    assert by_m["n_problems"].sum() == len(cov)
+    matrix = res.matrix
+    assert matrix.shape == (len(res.problems), len(res.registry))
+    assert matrix.loc[res.by_problem["problem_id"].iloc[0]].isin(measures.LEVELS).all()
+
+
+def test_fraud_gap_reported_with_the_cybercrime_partner(res, gt, matched):
+    pid = matched["fraud_cyber_rise"]
+    gaps = res.gaps.set_index("problem_id")
+    assert pid in gaps.index and gaps.loc[pid, "gap_reason"] == "uncovered"
+    assert int(gaps.loc[pid, "rank"]) == 1  # a gap at the top of the priority list
+    sugg = res.partner_suggestions[res.partner_suggestions["problem_id"] == pid]
+    first = sugg.iloc[0]
+    assert first["partner_id"] == gt["cybercrime_partner"] == "P09"
+    assert gt["suggested_partners"]["fraud_cyber_rise"] == ["P09"]
+    assert {"cybercrime", "fraud"} <= set(first["expertise_matched"])
+    assert first["serves"] == "all" and not first["involved"]
+    assert first["n_matched"] > sugg["n_matched"].iloc[1:].max()
+    # P09 takes part in no measure yet: an untapped partner
+    roles = res.partner_roles.set_index("partner_id")
+    assert roles.loc["P09", "n_measures"] == 0 and roles.loc["P09", "known"]
+    # the same from the problem's card
+    card = measures.problem_card(res, pid)
+    assert card["partners"]["partner_id"].iloc[0] == "P09"
+    assert card["measures"].empty
+
+
+# ------------------------------------------------------------------------- edge cases
+def test_measure_without_footprint_m07(res):
+    reg = res.registry.set_index("measure_id")
+    assert reg.loc["M07", "footprint"] == "none" and not reg.loc["M07", "has_area"]
+    assert reg.loc["M07", "sectors_touched"] == ()
+    j = int(np.flatnonzero(res.registry["measure_id"] == "M07")[0])
+    assert res.areas.iloc[j] is None and res.rings.iloc[j] is None
+    rows = res.coverage[res.coverage["measure_id"] == "M07"]
+    assert (rows["spatial_basis"] == "no_footprint").all() and rows["spatial_share"].isna().all()
+    # it can only be weak (thematic match) or none
+    assert set(rows["level"]) == {"none", "weak"}
+    assert rows.loc[rows["level"] == "weak", "note"].str.contains("no_footprint").all()
+    weak_cats = rows.loc[rows["level"] == "weak", "categories_matched"]
+    assert all(set(c) & {"assault", "disturbance", "mischief"} for c in weak_cats)
+    ba = res.before_after.set_index("measure_id")
+    assert ba.loc["M07", "note"] == "no_footprint" and pd.isna(ba.loc["M07", "treated_before"])
+    assert "M07" in res.registry["measure_id"].tolist()
+
+
+def test_municipality_wide_measures_m06_m18(res, gt, diag, matched):
+    reg = res.registry.set_index("measure_id")
+    all_sectors = tuple(diag.sectors["sector_id"])
+    for mid in ("M06", "M18"):
+        assert reg.loc[mid, "footprint"] == "municipality"
+        assert reg.loc[mid, "sectors_touched"] == all_sectors
+        j = int(np.flatnonzero(res.registry["measure_id"] == mid)[0])
+        assert res.areas.iloc[j].area == pytest.approx(gt["town"]["area_m2"], rel=1e-3)
+    cov = res.coverage
+    # on a local problem a municipality-wide measure is diffuse: weak at most
+    for mid in ("M06", "M18"):
+        local = cov[(cov["measure_id"] == mid) & (cov["problem_id"] != matched["fraud_cyber_rise"])]
+        assert set(local["level"]) <= {"none", "weak"}
+        assert local.loc[local["level"] == "weak", "note"].str.contains("diffuse").all()
+    # on a municipality-wide problem, it covers the whole place; only its topic decides
+    fraud = cov[cov["problem_id"] == matched["fraud_cyber_rise"]].set_index("measure_id")
+    assert fraud.loc["M06", "spatial_share"] == 1.0 and fraud.loc["M06", "thematic_share"] == 0.0
+    assert fraud.loc["M06", "level"] == "none"
+    # local footprints never cover a municipality-wide problem spatially
+    local_fp = reg.index[reg["footprint"].isin(["point", "line", "polygon"])]
+    assert (fraud.loc[local_fp, "spatial_share"] == 0.0).all()
+    perception = _row(cov, problem_id=matched["perception_gap"], measure_id="M06")
+    assert perception["level"] == "weak"
+
+
+def test_ended_measure_m08(res, gt):
+    reg = res.registry.set_index("measure_id")
+    assert gt["ended_measures"] == ["M08"]
+    assert reg.loc["M08", "status"] == "ended"
+    assert list(res.registry.loc[res.registry["status"] == "planned", "measure_id"]) == ["M10"]
+    assert reg.loc["M08", "months_active"] == pytest.approx(12.0, abs=0.1)
+    assert reg.loc["M10", "months_active"] == 0.0
+    summ = measures.registry_summary(res.registry, "status").set_index("status")
+    assert summ.loc["ended", "measure_ids"] == ("M08",) and summ.loc["planned", "measure_ids"] == (
+        "M10",
+    )
+
+
+def test_unknown_partner_m09_is_in_the_ledger_and_the_registry(res, diag, gt):
+    assert gt["unknown_partner_ids"] == ["P99"]
+    led = res.ledger
+    hit = led[(led["reason"] == "partner_unknown") & (led["value"] == "P99")]
+    assert len(hit) == 1 and hit["action"].iloc[0] == "flagged"
+    reg = res.registry.set_index("measure_id")
+    assert len(res.registry) == len(diag.measures) == 18  # never dropped
+    assert reg.loc["M09", "partners"] == ("P02", "P99")
+    assert reg.loc["M09", "unknown_partners"] == ("P99",)
+    assert (res.registry["unknown_partners"].map(len) > 0).sum() == 1
+    by_partner = measures.registry_summary(res.registry, "partner").set_index("partner")
+    assert by_partner.loc["P99", "unknown"] and by_partner.loc["P99", "measure_ids"] == ("M09",)
+    assert not by_partner.loc["P02", "unknown"]
+    roles = res.partner_roles.set_index("partner_id")
+    assert not roles.loc["P99", "known"] and roles.loc["P99", "measure_ids"] == ("M09",)
+    shown = measures.for_display(res.registry, "en")
+    assert "Unknown partners" in shown.columns
+    assert shown.loc[shown["Measure"] == "M09", "Unknown partners"].iloc[0] == "P99"
+
+
+def test_registry_views_add_up(res):
+    reg = res.registry
+    for by in ("pillar", "kind", "status", "footprint"):
+        s = measures.registry_summary(reg, by)
+        assert s["n_measures"].sum() == len(reg), by
+        assert (s[list(measures.STATUSES)].sum(axis=1) == s["n_measures"]).all()
+    by_pillar = measures.registry_summary(reg, "pillar").set_index("pillar")
+    assert (
+        by_pillar.loc["prevention", "cost_total"]
+        == reg.loc[reg["pillar"] == "prevention", "cost"].sum()
+    )
+    # M07's cost is unknown: counted in cost_known, not as zero
+    assert (
+        by_pillar.loc["rapprochement", "cost_known"]
+        == by_pillar.loc["rapprochement", "n_measures"] - 1
+    )
+    by_sector = measures.registry_summary(reg, "sector").set_index("sector")
+    assert by_sector.loc["—", "measure_ids"] == ("M07",)
+    assert by_sector.loc["S05", "n_measures"] == 3  # M14 and the two municipality-wide measures
+    with pytest.raises(ValueError, match="cannot group"):
+        measures.registry_summary(reg, "colour")
+
+
+def test_before_after_counts_match_the_samples_realised_counts(res):
+    realised = json.loads((SAMPLE / "manifest.json").read_text(encoding="utf-8"))["realised"][
+        "measure_counts_12m"
+    ]
+    ba = res.before_after.set_index("measure_id")
+    for mid, c in realised.items():
+        assert int(ba.loc[mid, "treated_before"]) == c["treated_before"], mid
+        assert int(ba.loc[mid, "treated_after"]) == c["treated_after"], mid
+        # the generator snaps its rings to a 0.1 m grid: one M03 incident lies 2 cm inside
+        # the exact ring's outer edge and outside the snapped one
+        assert abs(int(ba.loc[mid, "buffer_before"]) - c["buffer_before"]) <= 1, mid
+        assert abs(int(ba.loc[mid, "buffer_after"]) - c["buffer_after"]) <= 1, mid
+    assert ba.loc["M04", "note"] == "after_truncated" and ba.loc["M04", "after_days"] == 92
+    assert "before_truncated" in ba.loc["M05", "note"] and ba.loc["M05", "before_days"] == 59
+    assert ba.loc["M10", "note"] == "starts_after_data"
+
+
+def test_sector_gaps_flag_and_numbers(res, diag):
+    sg = res.sector_gaps.set_index("sector")
+    assert set(sg.index) == set(diag.sectors["sector_id"])
+    rule = res.sector_gaps.attrs["rule"]
+    flagged = sg[sg["flag"]]
+    assert len(flagged) >= 1
+    assert (flagged["n_problems"] >= rule["median_problems"]).all()
+    assert (flagged["n_measures_local"] <= rule["median_local_measures"]).all()
+    assert (flagged["n_problems"] > flagged["n_measures_local"]).all()
+    assert (sg["n_measures_municipal"] == 2).all()  # M06 and M18
+    assert sg["n_incidents"].sum() == diag.incidents["sector"].notna().sum()
+
+
+def test_single_pillar_problems(res):
+    sp = res.single_pillar
+    assert (sp["n_pillars"] == 1).all() and len(sp)
+    for rec in sp.itertuples(index=False):
+        assert rec.pillar not in rec.missing_pillars and len(rec.missing_pillars) == 3
+
+
+def test_perception_issue_of_the_gap_sector(res, gt):
+    pi = res.problems[res.problems["kind"] == "perception"]
+    assert list(pi["sectors"]) == [(gt["problems"]["perception_gap"]["sector"],)]
+    assert set(gt["problems"]["perception_gap"]["top_concerns"]) <= set(pi["concern_codes"].iloc[0])
+    assert "burglary" in pi["categories"].iloc[0]
+    assert pd.isna(_row(res.by_problem, problem_id="PG-S05")["rank"])
+
+
+# ------------------------------------------------------------------ synthetic cases
+@pytest.fixture
+def tiny():
+    sec = gpd.GeoDataFrame({"sector_id": ["A", "B"], "name": ["a", "b"], "population": [1000.0, 1000.0]},
+                           geometry=[shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)])  # fmt: skip
+    pb = gpd.GeoDataFrame(
+        {"problem_id": ["P1", "P2"], "kind": ["place", "municipality"], "title_fr": ["p1", "p2"],
+         "title_en": ["p1", "p2"], "categories": [("theft", "mischief"), ("fraud",)],
+         "families": [("property", "disorder"), ("fraud_cyber",)], "sectors": [("A",), ("A", "B")],
+         "dominant_shift": ["nuit", "jour"], "excluded": [False, False]},
+        geometry=[shapely.box(0, 0, 50, 50), shapely.box(0, 0, 200, 100)],
+    )  # fmt: skip
+    inc = gpd.GeoDataFrame(
+        {"category": ["theft"] * 9 + ["mischief"] + ["fraud"] * 4,
+         "shift": ["nuit"] * 10 + ["jour"] * 4, "sector": ["A"] * 10 + ["A", "B", "B", None],
+         "occurred_from": pd.to_datetime(["2024-06-01"] * 14)},
+        geometry=[shapely.Point(10, 10)] * 5 + [shapely.Point(40, 40)] * 5 + [None] * 4,
+    )  # fmt: skip
+    return sec, pb, inc
+
+
+def _measures(**cols) -> gpd.GeoDataFrame:
+    n = len(cols["measure_id"])
+    base = {"pillar": ["prevention"] * n, "footprint": ["polygon"] * n, "footprint_sectors": [()] * n,
+            "target_categories": [()] * n, "target_shifts": [()] * n, "partners": [()] * n,
+            "start": pd.to_datetime(["2024-01-01"] * n), "end": pd.to_datetime([None] * n)}  # fmt: skip
+    base.update({k: v for k, v in cols.items() if k != "geometry"})
+    return gpd.GeoDataFrame(base, geometry=cols.get("geometry", [None] * n))
+
+
+def test_thematic_share_weighs_the_problems_own_incidents(tiny):
+    sec, pb, inc = tiny
+    m = _measures(
+        measure_id=["M1"], target_categories=[("mischief",)], geometry=[shapely.box(0, 0, 50, 50)]
+    )
+    with_inc = measures.coverage(pb, m, sec, inc, ref_date="2025-12-31")
+    without = measures.coverage(pb, m, sec, ref_date="2025-12-31")
+    p1 = with_inc[with_inc["problem_id"] == "P1"].iloc[0]
+    assert p1["thematic_share"] == pytest.approx(0.1)  # 1 mischief out of 10 incidents
+    assert p1["level"] == "weak"
+    assert (
+        without[without["problem_id"] == "P1"].iloc[0]["thematic_share"] == 0.5
+    )  # 1 of 2 categories
+    # an empty target list means every category
+    m_all = _measures(measure_id=["M2"], geometry=[shapely.box(0, 0, 50, 50)])
+    assert measures.coverage(pb, m_all, sec, inc, ref_date="2025-12-31")[
+        "thematic_share"
+    ].tolist() == [1.0, 1.0]
+
+
+def test_spatial_share_counts_the_problems_incidents_in_the_treated_area(tiny):
+    sec, pb, inc = tiny
+    m = _measures(
+        measure_id=["M1", "M2"], geometry=[shapely.box(0, 0, 20, 20), shapely.box(0, 0, 50, 50)]
+    )
+    c = measures.coverage(pb, m, sec, inc, ref_date="2025-12-31")
+    p1 = c[c["problem_id"] == "P1"].set_index("measure_id")
+    # M1 holds half of P1's incidents but only 16 % of its area
+    assert p1.loc["M1", "spatial_share"] == 0.5 and p1.loc["M1", "spatial_basis"] == "incidents"
+    assert p1.loc["M1", "level"] == "partial"
+    assert p1.loc["M2", "level"] == "strong"
+    no_inc = measures.coverage(pb, m, sec, ref_date="2025-12-31").set_index(
+        ["problem_id", "measure_id"]
+    )
+    assert no_inc.loc[("P1", "M1"), "spatial_share"] == pytest.approx(0.16)
+
+
+def test_municipality_problem_is_covered_only_by_sector_or_municipality_measures(tiny):
+    sec, pb, inc = tiny
+    m = _measures(
+        measure_id=["Mloc", "Msec", "Mmun"], footprint=["polygon", "sectors", "municipality"],
+        footprint_sectors=[(), ("B",), ()], target_categories=[("fraud",)] * 3,
+        geometry=[shapely.box(0, 0, 200, 100), None, None],
+    )  # fmt: skip
+    c = measures.coverage(pb, m, sec, inc, ref_date="2025-12-31")
+    p2 = c[c["problem_id"] == "P2"].set_index("measure_id")
+    assert p2.loc["Mloc", "spatial_share"] == 0.0 and p2.loc["Mloc", "level"] == "none"
+    # 2 of the 3 fraud incidents with a known sector are in B
+    assert (
+        p2.loc["Msec", "spatial_share"] == pytest.approx(2 / 3)
+        and p2.loc["Msec", "level"] == "strong"
+    )
+    assert p2.loc["Mmun", "spatial_share"] == 1.0 and p2.loc["Mmun", "level"] == "strong"
+
+
+def test_shift_mismatch_lowers_the_level_but_not_below_weak(tiny):
+    sec, pb, inc = tiny
+    m = _measures(measure_id=["Mnight", "Mday"], target_shifts=[("nuit",), ("jour",)],
+                  geometry=[shapely.box(0, 0, 50, 50)] * 2)  # fmt: skip
+    c = measures.coverage(pb, m, sec, inc, ref_date="2025-12-31")
+    p1 = c[c["problem_id"] == "P1"].set_index("measure_id")
+    assert p1.loc["Mnight", "shift_match"] == "match" and p1.loc["Mnight", "level"] == "strong"
+    assert p1.loc["Mday", "shift_match"] == "mismatch" and p1.loc["Mday", "level"] == "partial"
+    assert "shift_mismatch" in p1.loc["Mday", "note"]
+    assert measures.coverage_level(0.3, 0.3, shift="mismatch") == "weak"
+    assert measures.coverage_level(0.2, 0.2, shift="mismatch") == "none"
+    assert measures.coverage_level(1.0, 1.0, shift="partial") == "strong"
+
+
+def test_thresholds_are_configurable(tiny):
+    sec, pb, inc = tiny
+    m = _measures(measure_id=["M1"], geometry=[shapely.box(0, 0, 20, 20)])
+    c = measures.coverage(pb, m, sec, inc, ref_date="2025-12-31", thresholds={"strong": 0.5})
+    assert c.loc[c["problem_id"] == "P1", "level"].iloc[0] == "strong"
+
+
+def test_status_boundaries():
+    m = pd.DataFrame({"start": pd.to_datetime(["2025-12-31", "2026-01-01", "2020-01-01", None]),
+                      "end": pd.to_datetime([None, None, "2025-12-31", "2025-12-30"])})  # fmt: skip
+    assert measures.status(m, "2025-12-31").tolist() == ["active", "planned", "active", "ended"]
+
+
+def test_gap_reasons_from_planned_or_ended_measures():
+    cov = pd.DataFrame({"problem_id": ["A", "B", "C", "D", "E"], "measure_id": ["M1", "M2", "M3", "M4", "M5"],
+                        "pillar": ["prevention"] * 5, "status": ["planned", "ended", "active", "active", "active"],
+                        "level": ["strong", "strong", "weak", "none", "strong"]})  # fmt: skip
+    pb = pd.DataFrame({"problem_id": list("ABCDE"), "title_fr": list("abcde"), "title_en": list("abcde"),
+                       "excluded": [False, False, False, False, True]})  # fmt: skip
+    s = measures.problem_coverage(cov, pb).set_index("problem_id")
+    assert s["gap_reason"].to_dict() == {
+        "A": "only_planned",
+        "B": "only_ended",
+        "C": "weak",
+        "D": "uncovered",
+    }
+    assert "E" not in s.index  # excluded problems are left out
+
+
+def test_partner_suggestions_respect_sectors_served_and_a_custom_map(tiny):
+    sec, pb, _ = tiny
+    s = pd.DataFrame({"problem_id": ["P1"], "title_fr": ["p1"], "title_en": ["p1"],
+                      "rank": pd.array([1], dtype="Int64"), "level": ["none"], "gap_reason": ["uncovered"],
+                      "measures": [()]})  # fmt: skip
+    partners = pd.DataFrame({"partner_id": ["Pa", "Pb", "Pc"], "name": ["a", "b", "c"], "kind": ["x"] * 3,
+                             "expertise": [("youth",), ("youth",), ("housing",)],
+                             "sectors_served": [("A",), ("B",), ()]})  # fmt: skip
+    out = measures.partner_suggestions(pb, s, partners)
+    assert out["partner_id"].tolist() == [
+        "Pa"
+    ]  # Pb serves B only, Pc's expertise is not in the map
+    both = measures.partner_suggestions(pb, s, partners, include_not_serving=True)
+    assert both.set_index("partner_id")["serves"].to_dict() == {"Pa": "all", "Pb": "no"}
+    custom = measures.partner_suggestions(pb, s, partners, expertise_map={"housing": ("theft",)})
+    assert custom["partner_id"].tolist() == ["Pc"]
+    assert custom["targets_matched"].iloc[0] == ("theft",)
+
+
+def test_sector_gaps_rule_on_a_small_case():
+    sec = pd.DataFrame({"sector_id": list("ABCD"), "name": list("abcd"), "population": [100.0] * 4})
+    pb = pd.DataFrame({"problem_id": ["P1", "P2", "P3", "P4", "P5"],
+                       "kind": ["place", "area", "place", "area", "municipality"],
+                       "sectors": [("A",), ("A", "B"), ("A",), ("C",), ("A", "B", "C", "D")]})  # fmt: skip
+    reg = pd.DataFrame({"measure_id": ["M1", "M2", "M3", "M4"], "status": ["active", "active", "ended", "active"],
+                        "footprint": ["polygon", "sectors", "polygon", "municipality"],
+                        "sectors_touched": [("C",), ("C", "D"), ("A",), ("A", "B", "C", "D")]})  # fmt: skip
+    sg = measures.sector_gaps(pb, reg, sec).set_index("sector")
+    assert sg["n_problems"].to_dict() == {"A": 3, "B": 1, "C": 1, "D": 0}
+    assert sg["n_measures_local"].to_dict() == {
+        "A": 0,
+        "B": 0,
+        "C": 2,
+        "D": 1,
+    }  # the ended M3 does not count
+    assert sg["flag"].to_dict() == {"A": True, "B": True, "C": False, "D": False}
+    assert (sg["n_measures_municipal"] == 1).all()
+
+
+def test_measure_sectors_min_share():
+    sec = gpd.GeoDataFrame({"sector_id": ["A", "B"]}, geometry=[shapely.box(0, 0, 100, 100),
+                                                                shapely.box(100, 0, 200, 100)])  # fmt: skip
+    m = gpd.GeoDataFrame({"footprint": ["polygon"], "footprint_sectors": [()]},
+                         geometry=[shapely.box(0, 0, 100.5, 10)])  # fmt: skip
+    assert measures.measure_sectors(m, sec).tolist() == [("A",)]
+    assert measures.measure_sectors(m, sec, min_share=0.001).tolist() == [("A", "B")]
+
+
+def test_display_tables_are_bilingual(res):
+    fr = measures.for_display(res.by_problem, "fr")
+    en = measures.for_display(res.by_problem, "en")
+    assert "Couverture" in fr.columns and "Coverage" in en.columns
+    assert set(fr["Couverture"]) <= {i18n.t(f"coverage.{lv}", "fr") for lv in measures.LEVELS}
+    assert set(en["Coverage"]) <= {i18n.t(f"coverage.{lv}", "en") for lv in measures.LEVELS}
+    assert "title_en" not in fr.columns and "Titre" in fr.columns and "Title" in en.columns
+    reg_en = measures.for_display(res.registry, "en")
+    assert set(reg_en["Pillar"]) == {
+        i18n.t(f"pillar.{p}", "en") for p in res.registry["pillar"].unique()
+    }
+    assert not any(re.fullmatch(r"[a-z_]+", str(v)) for v in reg_en["Kind"])  # labels, not codes
+    tables = ("registry", "coverage", "by_problem", "by_measure", "gaps", "single_pillar", "sector_gaps",
+              "partner_roles", "partner_suggestions", "before_after")  # fmt: skip
+    for name in tables:
+        for lang in ("fr", "en"):
+            shown = measures.for_display(getattr(res, name), lang)
+            assert shown.columns.is_unique, (name, lang)
+            assert not [c for c in shown.columns if re.fullmatch(r"[a-z_]+", c)], (name, lang)
+    sym = measures.coverage_matrix(res.coverage, "fr")
+    assert sym.stack().str.contains("(prévue)", regex=False).sum() >= 1
+
+
+# ------------------------------------------------------------------------ maps and charts
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_step2_maps_render_with_legends(res, inv, diag, lang):
+    figs = {
+        "measures": maps.measures_map(res.registry, res.areas, diag.sectors, rings=res.rings, problems=res.problems,
+                                      hot=inv.hot_spots, lang=lang, buffer_m=200),
+        "gap": maps.gap_map(res.problems, res.by_problem, diag.sectors, sector_gaps=res.sector_gaps, lang=lang),
+        "timeline": charts.measures_timeline(res.registry, ref_date=diag.config.period_end,
+                                             period_start=diag.config.period_start, lang=lang),
+        "network": charts.partner_network(res.registry, res.partner_roles, links=res.coverage,
+                                          by_problem=res.by_problem, suggestions=res.partner_suggestions, lang=lang),
+    }  # fmt: skip
+    card = measures.measure_card(res, diag.incidents, "M01")
+    figs["detail"] = maps.measure_detail_map(card["area"], card["ring"], card["incidents"], diag.sectors,
+                                             title="M01", lang=lang, pillar="prevention")  # fmt: skip
+    legends = {k: maps.legend_labels(f) for k, f in figs.items()}
+    for k, f in figs.items():
+        assert not maps.is_blank(maps.figure_to_png(f, dpi=60)), k
+    pillar_labels = [
+        i18n.t(f"pillar.{p}", lang)
+        for p in ("rapprochement", "partenariat", "resolution", "prevention")
+    ]
+    for p in pillar_labels:
+        assert any(t.startswith(p + " (") for t in legends["measures"]), p
+        assert p in legends["timeline"] and p in legends["network"]
+    assert ("Anneau tampon (200 m)" if lang == "fr" else "Buffer ring (200 m)") in legends[
+        "measures"
+    ]
+    level_none = i18n.t("coverage.none", lang)
+    assert f"{level_none} (3)" in legends["gap"]  # the fraud problem and two vehicle-crime areas
+    assert any(t.endswith("S03, S04") for t in legends["gap"])
+    assert (
+        "Partner not in the partners file"
+        if lang == "en"
+        else "Partenaire absent du fichier des partenaires"
+    ) in (legends["network"])
+    before = (
+        "Avant : 136 dans la zone, 62 dans l'anneau"
+        if lang == "fr"
+        else "Before: 136 in the area, 62 in the ring"
+    )
+    assert before in legends["detail"]
+
+
+def test_detail_map_of_a_measure_without_footprint(res, diag):
+    card = measures.measure_card(res, diag.incidents, "M07")
+    assert card["area"] is None and card["incidents"].empty
+    fig = maps.measure_detail_map(
+        card["area"], card["ring"], card["incidents"], diag.sectors, title="M07", lang="en"
+    )
+    assert "No footprint: nothing to map" in [t.get_text() for t in fig.axes[0].texts]
+    assert not maps.is_blank(maps.figure_to_png(fig, dpi=60))
+
+
+def test_interactive_measures_map_has_a_layer_per_pillar_and_works_offline(res, inv, diag):
+    m = maps.measures_interactive_map(res.registry, res.areas, diag.sectors, rings=res.rings, problems=res.problems,
+                                      hot=inv.hot_spots, by_problem=res.by_problem, lang="fr")  # fmt: skip
+    html = m.get_root().render()
+    assert "L.control.layers" in html
+    counts = res.registry["pillar"].value_counts()
+    for p in ("rapprochement", "partenariat", "resolution", "prevention"):
+        name = f"Mesures — {i18n.t(f'pillar.{p}', 'fr')} ({counts[p]})"
+        assert json.dumps(name) in html, name
+    assert json.dumps("Anneaux tampons") in html
+    head = html.split("<body>")[0]
+    assert "https://" not in head and "http://" not in head  # Leaflet is embedded
+    assert not re.search(r"<script[^>]+src=\"https?://", html)
+    assert "Toute la municipalité" in html and "M06" in html and "Sans empreinte" in html
+
+
+# ------------------------------------------------------------------------------ widgets
+def test_measure_explorer_wires_the_card(res, diag):
+    ex = widgets.measure_card_explorer(res, diag.incidents, diag.sectors, lang="fr")
+    ex.controls["measure_id"].value = "M01"
+    plain = measures.measure_card(res, diag.incidents, "M01")
+    pd.testing.assert_frame_equal(ex.result["counts"], plain["counts"])
+    assert ex.result["counts"][["treated_before", "treated_after"]].values.tolist() == [[136, 83]]
+    assert "PB-" in ex.outputs["table"].value and ex.outputs["map"].value[:4] == b"\x89PNG"
+    ex.controls["measure_id"].value = "M07"
+    assert ex.result["counts"]["note"].iloc[0] == "no_footprint"
+    assert "Aucune empreinte" in ex.outputs["table"].value
+
+
+def test_problem_explorer_wires_the_card(res, matched):
+    ex = widgets.problem_explorer(res, lang="en")
+    ex.controls["problem_id"].value = matched["bar_strip"]
+    plain = measures.problem_card(res, matched["bar_strip"])
+    pd.testing.assert_frame_equal(ex.result["measures"], plain["measures"])
+    assert {"M05", "M10", "M15"} <= set(ex.result["measures"]["measure_id"])
+    assert "Planned" in ex.outputs["table"].value
