@@ -124,6 +124,7 @@ _GENERIC: dict[str, dict[str, list[str]]] = {
         "footprint_sectors": ["footprint_sectors", "secteurs", "sectors", "secteurs_vises"],
         "cost": ["cost", "cout", "budget", "cout_annuel"],
         "reach_m": ["reach_m", "reach", "portee_m", "rayon_m", "rayon"],
+        "buffer_m": ["buffer_m", "buffer", "anneau_m", "zone_tampon_m"],
         "wkt": ["wkt", "geometry", "geom", "the_geom", "geometrie"],
     },
     "survey": {
@@ -1443,6 +1444,12 @@ def load_measures(
     if ctx.has("cost"):
         cost, badc = parse_floats(ctx.col("cost"))
         ctx.flag(badc, "cost", "value_invalid", values=ctx.text("cost"))
+    ring = np.full(n, np.nan)
+    if ctx.has("buffer_m"):
+        ring, badb = parse_floats(ctx.col("buffer_m"))
+        negb = np.isfinite(ring) & (ring <= 0)
+        ctx.flag(badb | negb, "buffer_m", "value_invalid", values=ctx.text("buffer_m"), detail="default ring width used")
+        ring = np.where(negb, np.nan, ring)
     reach = np.full(n, np.nan)
     if ctx.has("reach_m"):
         reach, badr = parse_floats(ctx.col("reach_m"))
@@ -1508,6 +1515,7 @@ def load_measures(
             "footprint_sectors": pd.Series([fsect.iloc[i] for i in sel], dtype=object).to_numpy(),
             "cost": cost[keep],
             "reach_m": reach[keep],
+            "buffer_m": ring[keep],
             "source_row": raw.rows[keep],
         },
         geometry=gpd.GeoSeries(geoms[keep] if keep.any() else [], crs=acrs),

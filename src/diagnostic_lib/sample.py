@@ -1589,6 +1589,7 @@ def _measures_frame(scale: int) -> gpd.GeoDataFrame:
                     "footprint_sectors": fs,
                     "cost": np.nan if m.cost is None else float(m.cost),
                     "reach_m": np.nan if m.treated_buffer_m is None else float(m.treated_buffer_m),
+                    "buffer_m": np.nan if m.buffer_m is None else float(m.buffer_m),
                     "geometry": _translate(m.geometry, t, scale),
                 }
             )
@@ -2919,7 +2920,7 @@ def generate(
     )
     mprops = [
         "measure_id", "name", "name_en", "pillar", "kind", "partners", "target_categories",
-        "target_shifts", "start", "end", "footprint", "footprint_sectors", "cost", "reach_m",
+        "target_shifts", "start", "end", "footprint", "footprint_sectors", "cost", "reach_m", "buffer_m",
     ]  # fmt: skip
     files["measures"] = (
         "measures.geojson",

@@ -30,7 +30,9 @@ measures (GeoDataFrame; geometry may be empty)
     :data:`FOOTPRINTS`), ``footprint_sectors`` (tuple of sector ids, for
     ``footprint == "sectors"``), ``cost`` (float, CAD per year, may be NaN),
     ``reach_m`` (float, how far around a point or line footprint the measure
-    acts, in metres; NaN = the library default),
+    acts, in metres; NaN = the library default), ``buffer_m`` (float, width
+    of the ring around the treated area where displacement or diffusion is
+    looked for when the measure is evaluated; NaN = the default),
     ``geometry`` (Point, LineString, Polygon or None).
 survey (DataFrame)
     ``respondent_id`` (str), ``sector`` (str), ``date`` (datetime),
@@ -217,6 +219,7 @@ MEASURES = Table(
         Column("footprint_sectors", "tuple"),
         Column("cost", "float"),
         Column("reach_m", "float", doc="How far around a point or line footprint the measure acts (metres)."),
+        Column("buffer_m", "float", doc="Width of the displacement ring used to evaluate the measure (metres)."),
         Column("geometry", "geometry"),
     ),
 )
