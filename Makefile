@@ -8,7 +8,7 @@ REPORT_LANG ?= fr
 AUDIENCE ?= internal
 OUT    ?= build/report
 
-.PHONY: all report test lint format lab bench sample validate clean help
+.PHONY: all report test chromium lint format lab bench sample validate clean help
 
 help:
 	@echo "make report   - set up .venv and write the diagnosis report of the sample (build/report/index.html)"
@@ -27,7 +27,13 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m diagnostic_lib report --config $(CONFIG) --out $(OUT) --lang $(REPORT_LANG) --audience $(AUDIENCE)
 
-test: $(STAMP)
+# The browser tests (tests/browser) drive Debian's chromium; install it when it is missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+chromium:
+	command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+test: $(STAMP) chromium
 	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)

@@ -1628,3 +1628,72 @@ def evaluation_map(
                      transform=axes[0].transAxes, va="top", ha="left", fontsize=7, zorder=22,
                      bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#999999"})  # fmt: skip
     return fig
+
+
+def risk_map(
+    grid,
+    sectors,
+    relative_risk,
+    *,
+    elevated=None,
+    lang: str = "fr",
+    title: str | None = None,
+    edges: Sequence[float] = (1.0, 2.0, 5.0, 10.0),
+    source: str = "diagnostic_lib",
+    date: str | None = None,
+):
+    """Grid cells coloured by relative risk (risk terrain), with near-repeat cells outlined.
+
+    Parameters
+    ----------
+    grid : GeoDataFrame
+        From :func:`diagnostic_lib.inventory.make_grid`.
+    sectors : GeoDataFrame
+    relative_risk : Series
+        Aligned with ``grid`` (e.g. :func:`diagnostic_lib.evaluation.risk_terrain_surface`).
+    elevated : Series of bool, optional
+        Cells at elevated short-term near-repeat risk
+        (:func:`diagnostic_lib.evaluation.near_repeat_risk`), outlined.
+    edges : sequence of float
+        Class edges of the relative risk (cells at 1 or below are not filled).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> from diagnostic_lib import inventory
+    >>> s = gpd.GeoDataFrame({"sector_id": ["A"]}, geometry=[shapely.box(0, 0, 2000, 2000)])
+    >>> g = inventory.make_grid(s, 200)
+    >>> rr = pd.Series(1.0, index=g.index); rr.iloc[:3] = [1.5, 3.0, 12.0]
+    >>> legend_labels(risk_map(g, s, rr, elevated=rr > 10, lang="en"))
+    ['1 – 2', '2 – 5', '≥ 10', 'Near repeat: elevated risk now']
+    """
+    from matplotlib.patches import Patch
+
+    fr = lang == "fr"
+    fig, ax = new_map()
+    rr = np.asarray(relative_risk, dtype="float64")
+    e = np.asarray(edges, dtype="float64")
+    cls = np.digitize(rr, e)  # 0: ≤ 1 (not filled), 1..len(e)
+    cm = _plt().get_cmap("Reds")
+    handles = []
+    for k in range(1, len(e) + 1):
+        sel = (cls == k) & (rr > e[0])
+        colour = cm(0.25 + 0.7 * (k - 1) / max(len(e) - 1, 1))
+        if sel.any():
+            grid[sel].plot(ax=ax, facecolor=colour, edgecolor="none", zorder=3)
+            lab = f"{e[k - 1]:g} – {e[k]:g}" if k < len(e) else f"≥ {e[-1]:g}"
+            handles.append(Patch(facecolor=colour, label=lab.replace(".", ",") if fr else lab))
+    draw_sectors(ax, sectors)
+    if elevated is not None:
+        el = np.asarray(elevated, dtype=bool)
+        if el.any():
+            grid[el].plot(ax=ax, facecolor="none", edgecolor="#000000", linewidth=1.4, zorder=6)
+            handles.append(Patch(facecolor="none", edgecolor="#000000",
+                                 label="Quasi-répétition : risque accru maintenant" if fr else "Near repeat: elevated risk now"))  # fmt: skip
+    _fit(ax, sectors)
+    if handles:
+        ax.legend(handles=handles, fontsize=7, loc="upper left", framealpha=0.85,
+                  title="Risque relatif" if fr else "Relative risk", title_fontsize=8)  # fmt: skip
+    decorate(ax, title or ("Risques futurs : terrain à risque et quasi-répétition" if fr
+                           else "Future risks: risk terrain and near repeat"), lang, source, date)  # fmt: skip
+    return fig

@@ -160,8 +160,14 @@ def priority_explorer(
         res = compute(**ex.values())
         ex.result = res
         cols = ["rank", tcol, "score", *[c for c in w0 if c in res.columns], "missing"]
-        shown = res[[c for c in cols if c in res.columns]].rename(
+        shown = res[[c for c in cols if c in res.columns]]
+        if "missing" in shown.columns:  # component codes -> labels
+            shown = shown.assign(missing=shown["missing"].map(
+                lambda s: ", ".join(COMPONENT_LABELS.get(c, (c, c))[0 if lang == "fr" else 1]
+                                    for c in str(s).split(";") if c) if isinstance(s, str) else s))  # fmt: skip
+        shown = shown.rename(
             columns={
+                "rank": i18n.t("dash.col.rank", lang),
                 tcol: "Problème" if lang == "fr" else "Problem",
                 "score": "Score",
                 "missing": "Composantes manquantes" if lang == "fr" else "Missing components",
@@ -680,6 +686,16 @@ def sector_profile(
     return {"header": header, "rates": rates, "problems": pb, "measures": meas}
 
 
+# Tables of the dashboard: readable without JupyterLab's own table style (Voilà).
+_DASHBOARD_CSS = """<style>
+table.diagnostic-table {border-collapse: collapse; margin: 4px 0 14px; font-size: 13px}
+table.diagnostic-table th {text-align: left; background: #f0f0f0; padding: 4px 10px;
+  border-bottom: 2px solid #bbb; vertical-align: bottom}
+table.diagnostic-table td {padding: 3px 10px; border-bottom: 1px solid #e3e3e3}
+table.diagnostic-table tr:nth-child(even) td {background: #fafafa}
+</style>"""
+
+
 def _map_iframe(folium_map: Any, height: int = 460) -> str:
     doc = folium_map.get_root().render()
     return (f'<iframe class="diagnostic-map" srcdoc="{html.escape(doc, quote=True)}" '
@@ -805,7 +821,7 @@ def dashboard(
                     w.close()
         controls["sector"].description = i18n.t("word.sector", lg)
         title = W.HTML(
-            f"<h2>{html.escape(i18n.t('dash.title', lg))}</h2>"
+            _DASHBOARD_CSS + f"<h2>{html.escape(i18n.t('dash.title', lg))}</h2>"
             f"<p>{html.escape(i18n.t('dash.subtitle', lg, municipality=diag.config.municipality or '', start=_day(_study_period(diag)[0]), end=_day(end)))}</p>"
             f"<p><i>{html.escape(i18n.t('dash.confidential', lg, n=threshold))}</i></p>"
         )  # fmt: skip

@@ -1,0 +1,144 @@
+"""The Voilà dashboard without a browser: the notebook runs headless, and its library wiring.
+
+These run even where no browser is available (tests/browser/test_voila.py drives the
+served dashboard in Chromium).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+
+from diagnostic_lib import i18n, inventory, widgets
+
+from ..test_notebooks import run_notebook
+from .conftest import NOTEBOOKS_DIR
+
+DASHBOARD = NOTEBOOKS_DIR / "dashboard.ipynb"
+# what point-level data would look like in an output: coordinates or a point geometry
+POINT_DATA = re.compile(
+    r'POINT\s*\(|"type":\s*"Point"|L\.circleMarker\(|L\.marker\(|\b\d{6}\.\d+,\s*\d{7}\.\d+'
+)
+
+
+@pytest.fixture(scope="module")
+def problems(diag):
+    return inventory.run(diag, permutations=9).problems
+
+
+def test_dashboard_committed_without_outputs():
+    nb = json.loads(DASHBOARD.read_text(encoding="utf-8"))
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb["cells"])
+    assert "widgets" not in nb.get("metadata", {})
+    first = "".join(nb["cells"][0]["source"])
+    assert "Tableau de bord" in first and "dashboard" in first.lower() and "voila" in first
+
+
+@pytest.mark.slow
+def test_dashboard_notebook_runs_headless(tmp_path):
+    nb = run_notebook(DASHBOARD, tmp_path)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    stderr = [
+        o.get("text", "")
+        for o in outputs
+        if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    ]
+    assert not [s for s in stderr if "Warning" in s or "Traceback" in s], stderr
+    views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(views) == 1, "the dashboard cell displays one widget"
+    # the widget state holds the dashboard's texts (key numbers, priority table, a sector's tables)
+    state = html.unescape(json.dumps(nb.metadata.get("widgets", {}), ensure_ascii=False))
+    for text in (
+        "Chiffres clés",
+        "Problèmes prioritaires",
+        "Portrait d'un secteur",
+        "diagnostic-table",
+        "leaflet",
+    ):
+        assert text in state, f"{text!r} missing from the dashboard"
+    assert not POINT_DATA.search(state.replace('\\"', '"')), "point-level data in the dashboard"
+
+
+def test_dashboard_language_switch_changes_every_part(diag, problems):
+    dash = widgets.dashboard(diag, problems, lang="fr")
+    fr = {k: w.value for k, w in dash.outputs.items() if k in ("title", "key_numbers", "sector")}
+    assert i18n.t("dash.title", "fr") in fr["title"] and "Chiffres clés" in fr["key_numbers"]
+    assert "Famille" in fr["sector"] and dash.controls["sector"].description == "Secteur"
+    dash.controls["lang"].value = "en"
+    en = {k: w.value for k, w in dash.outputs.items() if k in ("title", "key_numbers", "sector")}
+    assert i18n.t("dash.title", "en") in en["title"] and "Key numbers" in en["key_numbers"]
+    assert "Family" in en["sector"] and "Famille" not in en["sector"]
+    assert dash.controls["sector"].description == "Sector"
+    assert "Problems" in dash.outputs["map"].value  # the interactive map's layer names follow
+    prio = dash.outputs["priority"]
+    assert prio.controls["severity"].description == "Severity"
+
+
+def test_dashboard_sliders_keep_their_weights_and_rerank(diag, problems):
+    dash = widgets.dashboard(diag, problems, lang="fr")
+    before = dash.outputs["priority"].outputs["table"].value
+    sector_before = dash.outputs["sector"].value
+    dash.outputs["priority"].controls["severity"].value = 0.0
+    assert dash.outputs["priority"].outputs["table"].value != before
+    # the sector's problems follow the new ranking
+    ranks = inventory.priority(problems, weights=dash.outputs["priority"].values())
+    assert dash.outputs["sector"].value != sector_before or ranks["rank"].is_monotonic_increasing
+    dash.controls["lang"].value = "en"  # the weights survive a language switch
+    assert dash.outputs["priority"].controls["severity"].value == 0.0
+
+
+def test_dashboard_sector_picker(diag, problems):
+    dash = widgets.dashboard(diag, problems, lang="en")
+    dash.controls["sector"].value = "S07"
+    prof = dash.result
+    assert prof["header"].loc[0, "sector"] == "S07"
+    assert "Vieux-Moulin" in dash.outputs["sector"].value
+    plain = dash.compute(lang="en", sector="S07")  # the same computation, called plainly
+    for k in ("rates", "problems", "measures"):
+        assert plain[k].equals(prof[k])
+
+
+def test_key_numbers_have_denominators(diag, problems):
+    k = widgets.key_numbers(diag, problems, lang="en")
+    n = len(diag.incidents)
+    assert k.loc["incidents", "value"] == n
+    assert k.loc["located", "denominator"] == n and 0 < k.loc["located", "value"] < n
+    assert k.loc["in_problems", "denominator"] == n
+    assert k.loc["measures", "denominator"] == len(diag.measures)
+    assert k.loc["unsafe_night", "denominator"] == len(diag.survey)
+    years = 4  # the sample covers 2022-2025
+    pop = diag.sectors["population"].sum()
+    assert k.loc["rate", "value"] == pytest.approx(n / years / pop * 1000)
+    assert "out of 15,850 incidents" in k.loc["located", "detail"]
+    fr = widgets.key_numbers(diag, problems, lang="fr")
+    assert "sur 15\u202f850 incidents" in fr.loc["located", "detail"]
+
+
+def test_sector_profile_suppresses_small_counts(diag, problems):
+    prof = widgets.sector_profile(diag, problems, "S05", lang="en", small_count=50)
+    rates = prof["rates"]
+    small = rates[rates["Count"].astype(str).str.startswith("<")]
+    assert len(small) and (small["Count"] == "< 50").all()
+    assert (small["Rate per 1,000 residents"] == "—").all() and (small["95% CI"] == "—").all()
+    shown = rates.drop(small.index)
+    assert all(int(str(v).replace(",", "")) >= 50 or v == "0" for v in shown["Count"])
+    with pytest.raises(KeyError, match="unknown sector"):
+        widgets.sector_profile(diag, problems, "S99")
+
+
+def test_sector_profile_lists_problems_and_measures_of_the_sector(diag, problems):
+    prof = widgets.sector_profile(diag, problems, "S01", lang="fr")
+    titles = prof["problems"]["Problème"].tolist()
+    expected = problems[problems["sectors"].map(lambda s: "S01" in s)]["title_fr"].tolist()
+    assert sorted(titles) == sorted(expected)
+    ranks = [int(r) for r in prof["problems"]["Rang"]]
+    assert ranks == sorted(ranks)
+    names = prof["measures"]["Mesure"].tolist()
+    whole = diag.measures.loc[diag.measures["footprint"] == "municipality", "name"].tolist()
+    assert set(whole) <= set(names)  # municipality-wide measures act in every sector
+    none = diag.measures.loc[diag.measures["footprint"] == "none", "name"].tolist()
+    assert not set(none) & set(names)
