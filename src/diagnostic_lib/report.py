@@ -19,10 +19,12 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import html
+from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import i18n
@@ -276,12 +278,76 @@ def suppression_marker(threshold: int) -> str:
     return f"< {threshold}"
 
 
+def suppress_small_counts(
+    frame: pd.DataFrame,
+    count_cols: Sequence[str],
+    threshold: int = 5,
+    dependent_cols: Sequence[str] | Mapping[str, Sequence[str]] = (),
+    dependent_marker: str | None = None,
+) -> pd.DataFrame:
+    """Hide every count below ``threshold`` (zero included) and what would give it away.
+
+    The one rule of the project for small counts, used by the public report and
+    the partners' dashboard: a count from 0 to ``threshold − 1`` reads
+    ``"< threshold"``; on those rows the dependent columns (rates, intervals,
+    ratios computed from the count) read ``dependent_marker`` (default: the
+    same ``"< threshold"``).
+
+    Parameters
+    ----------
+    frame : DataFrame
+    count_cols : sequence of str
+        Columns holding counts of events or people (missing ones are ignored).
+    threshold : int
+    dependent_cols : sequence of str, or dict
+        Columns hidden on a row where *any* count is small; or a mapping
+        count column → the columns derived from that count only.
+    dependent_marker : str, optional
+
+    Returns
+    -------
+    DataFrame
+        A copy, index preserved (object columns where suppression happened).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"n": [0, 3, 12], "rate": [0.0, 1.2, 4.8]}, index=[7, 8, 9])
+    >>> suppress_small_counts(t, ["n"], 5, ["rate"], "—").to_dict("index")
+    {7: {'n': '< 5', 'rate': '—'}, 8: {'n': '< 5', 'rate': '—'}, 9: {'n': 12, 'rate': 4.8}}
+    """
+    out = pd.DataFrame(frame).copy()
+    marker = suppression_marker(threshold)
+    dep_marker = marker if dependent_marker is None else dependent_marker
+    small_any = np.zeros(len(out), dtype=bool)
+    for c in count_cols:
+        if c not in out.columns:
+            continue
+        vals = pd.to_numeric(out[c], errors="coerce")
+        small = ((vals < threshold) & vals.notna()).to_numpy()
+        if small.any():
+            out[c] = out[c].astype(object)
+            out.loc[small, c] = marker
+            small_any |= small
+            if isinstance(dependent_cols, Mapping):
+                for d in dependent_cols.get(c, ()):
+                    if d in out.columns:
+                        out[d] = out[d].astype(object)
+                        out.loc[small, d] = dep_marker
+    if not isinstance(dependent_cols, Mapping) and small_any.any():
+        for d in dependent_cols:
+            if d in out.columns:
+                out[d] = out[d].astype(object)
+                out.loc[small_any, d] = dep_marker
+    return out
+
+
 def public_frame(frame: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     """A table fit for partners and the public.
 
     Removes point-level columns (geometry, coordinates, source rows) and
     free-text fields, and replaces every count below ``threshold`` — and the
-    rates and ratios computed from it on the same row — with ``"< threshold"``.
+    rates and ratios computed from it on the same row — with ``"< threshold"``
+    (:func:`suppress_small_counts`).
 
     Parameters
     ----------
@@ -300,27 +366,17 @@ def public_frame(frame: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     >>> public_frame(df).values.tolist()
     [['A', '< 5', '< 5'], ['B', 12, 2.0]]
     """
-    out = pd.DataFrame(frame).copy()
+    out = pd.DataFrame(frame)
     drop = [
         c for c in out.columns if str(c).lower() in POINT_COLUMNS or str(c) in FREE_TEXT_COLUMNS
     ]
     out = out.drop(columns=drop)
-    marker = suppression_marker(threshold)
-    for c in [
+    counts = [
         c
         for c in out.columns
         if str(c) in COUNT_COLUMNS or str(c).startswith("n_") or str(c).endswith("_count")
-    ]:
-        vals = pd.to_numeric(out[c], errors="coerce")
-        small = (vals < threshold).to_numpy() & vals.notna().to_numpy()
-        if small.any():
-            out[c] = out[c].astype(object)
-            out.loc[small, c] = marker
-            for d in DERIVED_FROM_COUNT.get(str(c), ()):
-                if d in out.columns:
-                    out[d] = out[d].astype(object)
-                    out.loc[small, d] = marker
-    return out
+    ]
+    return suppress_small_counts(out, counts, threshold, DERIVED_FROM_COUNT)
 
 
 def _sheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -721,7 +777,9 @@ def _section_step1(doc, diag, inv, lang, public, thr, tables, pub) -> None:
 def _section_step2(doc, diag, inv, s2, lang, public, thr, tables, pub) -> None:
     from . import charts, maps, measures
 
-    doc.heading(_L("Étape 2 — Mesures préventives en place", "Step 2 — Preventive measures in place", lang))
+    doc.heading(
+        _L("Étape 2 — Mesures préventives en place", "Step 2 — Preventive measures in place", lang)
+    )
     if s2 is None:
         if diag.measures is None:
             doc.paragraph(_L("Aucun fichier de mesures.", "No measures file.", lang))
@@ -737,9 +795,23 @@ def _section_step2(doc, diag, inv, s2, lang, public, thr, tables, pub) -> None:
         )
     )
     doc.table(measures.for_display(pub(measures.registry_summary(reg, by="pillar")), lang))
-    doc.figure(charts.measures_timeline(reg, ref_date=diag.config.period_end, period_start=diag.config.period_start, lang=lang))
+    doc.figure(
+        charts.measures_timeline(
+            reg, ref_date=diag.config.period_end, period_start=diag.config.period_start, lang=lang
+        )
+    )
     if not public:
-        doc.figure(maps.measures_map(reg, s2.areas, diag.sectors, rings=s2.rings, problems=inv.problems, lang=lang, source=src))
+        doc.figure(
+            maps.measures_map(
+                reg,
+                s2.areas,
+                diag.sectors,
+                rings=s2.rings,
+                problems=inv.problems,
+                lang=lang,
+                source=src,
+            )
+        )
     doc.table(measures.for_display(pub(reg), lang), max_rows=60)
     doc.heading(_L("Couverture des problèmes", "Coverage of the problems", lang), level=3)
     doc.paragraph(
@@ -753,19 +825,36 @@ def _section_step2(doc, diag, inv, s2, lang, public, thr, tables, pub) -> None:
     tables["coverage_by_problem"] = s2.by_problem
     tables["coverage_by_measure"] = s2.by_measure
     doc.table(measures.for_display(pub(s2.by_problem), lang), max_rows=40)
-    doc.figure(maps.gap_map(s2.problems, s2.by_problem, diag.sectors, sector_gaps=s2.sector_gaps, lang=lang, source=src))
+    doc.figure(
+        maps.gap_map(
+            s2.problems,
+            s2.by_problem,
+            diag.sectors,
+            sector_gaps=s2.sector_gaps,
+            lang=lang,
+            source=src,
+        )
+    )
     doc.heading(_L("Lacunes", "Gaps", lang), level=3)
     tables["gaps"] = s2.gaps
     tables["single_pillar"] = s2.single_pillar
     tables["sector_gaps"] = s2.sector_gaps
     doc.table(
         measures.for_display(pub(s2.gaps), lang),
-        caption=_L("Problèmes prioritaires sans couverture ou peu couverts.", "Priority problems with no or weak coverage.", lang),
+        caption=_L(
+            "Problèmes prioritaires sans couverture ou peu couverts.",
+            "Priority problems with no or weak coverage.",
+            lang,
+        ),
     )
     if len(s2.single_pillar):
         doc.table(
             measures.for_display(pub(s2.single_pillar), lang),
-            caption=_L("Problèmes traités par un seul pilier.", "Problems addressed by a single pillar.", lang),
+            caption=_L(
+                "Problèmes traités par un seul pilier.",
+                "Problems addressed by a single pillar.",
+                lang,
+            ),
         )
     if len(s2.sector_gaps):
         doc.table(
@@ -785,7 +874,13 @@ def _section_step2(doc, diag, inv, s2, lang, public, thr, tables, pub) -> None:
         ),
     )
     doc.figure(
-        charts.partner_network(reg, s2.partner_roles, by_problem=s2.by_problem, suggestions=s2.partner_suggestions, lang=lang)
+        charts.partner_network(
+            reg,
+            s2.partner_roles,
+            by_problem=s2.by_problem,
+            suggestions=s2.partner_suggestions,
+            lang=lang,
+        )
     )
 
 

@@ -429,52 +429,6 @@ def _study_period(diag: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
 
 
-def mask_small_counts(
-    frame: pd.DataFrame,
-    count_cols: list[str] | tuple[str, ...],
-    threshold: int = 5,
-    dependent_cols: list[str] | tuple[str, ...] = (),
-) -> pd.DataFrame:
-    """Hide small counts before a table is shown to partners or the public.
-
-    A count from 1 to ``threshold - 1`` reads ``"< threshold"``; on those rows
-    the ``dependent_cols`` (rates or intervals computed from the count, which
-    would give it away with the population) read ``"—"``. Zero and larger
-    counts are kept. The affected columns become ``object``.
-
-    Parameters
-    ----------
-    frame : DataFrame
-    count_cols : sequence of str
-        Columns holding event counts.
-    threshold : int
-        Smallest count shown (the config's ``small_count``, 5 by default).
-    dependent_cols : sequence of str
-        Columns hidden with the count of the same row (any small count of the row).
-
-    Returns
-    -------
-    DataFrame
-        A copy, index preserved.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"n": [0, 3, 12], "rate": [0.0, 1.2, 4.8]}, index=[7, 8, 9])
-    >>> mask_small_counts(t, ["n"], 5, ["rate"]).to_dict("index")
-    {7: {'n': 0, 'rate': 0.0}, 8: {'n': '< 5', 'rate': '—'}, 9: {'n': 12, 'rate': 4.8}}
-    """
-    out = frame.copy()
-    small_any = pd.Series(False, index=frame.index)
-    for c in count_cols:
-        v = pd.to_numeric(frame[c], errors="coerce")
-        small = ((v > 0) & (v < threshold)).fillna(False).astype(bool)
-        small_any |= small
-        out[c] = out[c].astype(object).where(~small, f"< {threshold}")
-    for c in dependent_cols:
-        out[c] = out[c].astype(object).where(~small_any, "—")
-    return out
-
-
 def key_numbers(diag: Any, problems: pd.DataFrame | None = None, lang: str = "fr") -> pd.DataFrame:
     """The dashboard's key numbers, each with its denominator.
 
@@ -574,7 +528,7 @@ def sector_profile(
     """One sector seen by a partner: its rates, its problems and its measures.
 
     Only aggregated numbers: counts below ``small_count`` read ``"< 5"`` and
-    the rates computed from them are hidden (:func:`mask_small_counts`).
+    the rates computed from them are hidden (:func:`diagnostic_lib.report.suppress_small_counts`).
 
     Parameters
     ----------
@@ -637,7 +591,9 @@ def sector_profile(
         "municipality": muni.to_numpy(),
     })  # fmt: skip
     rates = rates.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
-    rates = mask_small_counts(rates, ["count"], threshold, ["rate", "ci"])
+    from .report import suppress_small_counts
+
+    rates = suppress_small_counts(rates, ["count"], threshold, ["rate", "ci"], "—")
     rates["count"] = [show(v, 0) for v in rates["count"]]
     rates["rate"] = [show(v) for v in rates["rate"]]
     rates["municipality"] = [show(v) for v in rates["municipality"]]
@@ -656,7 +612,7 @@ def sector_profile(
         "n": here["n_incidents"].astype(int).to_numpy(),
         "trend": [inventory.CHANGE_LABELS.get(x, (x, x))[0 if lang == "fr" else 1] for x in here["trend_label"]],
     }).sort_values("rank", kind="stable").reset_index(drop=True)  # fmt: skip
-    pb = mask_small_counts(pb, ["n"], threshold)
+    pb = suppress_small_counts(pb, ["n"], threshold)
     pb["n"] = [show(v, 0) for v in pb["n"]]
     pb["rank"] = [str(int(v)) if pd.notna(v) else "—" for v in pb["rank"]]
     pb.columns = [i18n.t("dash.col.rank", lang), i18n.t("dash.col.problem", lang), i18n.t("dash.col.kind", lang),
