@@ -2723,8 +2723,9 @@ def _readme(gt: dict, realised: dict | None, defects: dict, seed: int, scale: in
         "1. **Rue des bars (rue Principale, Centre-ville, S01)** : voies de fait, voies de "
         "fait armées, méfaits et troubles de la paix les nuits de vendredi et samedi, "
         f"22 h – 3 h, à moins de 40 m de la rue (~{pb['bar_strip']['expected_events']:.0f} "
-        "événements en 4 ans, pic estival). C'est le **problème prioritaire** une fois la "
-        "gravité et le taux combinés.",
+        "événements en 4 ans, pic estival). C'est le problème le plus grave **à l'échelle de son "
+        "secteur** (taux local × gravité) et il figure parmi les **trois premiers** du score de "
+        "priorité, derrière la fraude en hausse et les introductions, plus graves en moyenne.",
         "2. **Introductions résidentielles** (Vieux-Moulin S07, Saint-Joseph S08, Les Boisés "
         "S09) : en semaine, de jour ; environ 40 % connues seulement par une plage "
         "(8 h – 17 h 30, ou fin de semaine ven. 18 h → lun. 8 h) ; environ un tiers sont des "
@@ -2796,7 +2797,9 @@ def _readme(gt: dict, realised: dict | None, defects: dict, seed: int, scale: in
         "mischief and disturbances on Friday and Saturday nights, 22:00–03:00, within 40 m of "
         "the street (about "
         f"{pb['bar_strip']['expected_events']:.0f} events over 4 years, summer peak). It is the "
-        "**top problem** once severity and rate are combined.",
+        "most serious problem **at the scale of its sector** (local rate × severity) and ranks in "
+        "the **top three** of the priority score, behind the rising fraud and the break-ins, "
+        "which weigh more on average.",
         "2. **Residential break-ins** (S07, S08, S09): weekday daytime; about 40 % known only by a "
         "time range (08:00–17:30, or a weekend away Fri 18:00 → Mon 08:00); about a third are "
         "**near repeats** (50–200 m, 1–14 days after an earlier one): a Knox test finds them.",
