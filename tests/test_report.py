@@ -156,3 +156,13 @@ def test_public_frame_rules():
     assert "geometry" not in p.columns and "notes" not in p.columns
     assert p["count"].tolist() == ["< 5", 9] and p["rate"].tolist() == ["< 5", 0.5]
     assert p["n_incidents"].tolist() == ["< 5", 40]
+
+
+def test_report_command_in_english(tmp_path):
+    from diagnostic_lib.cli import main
+
+    out = tmp_path / "en"
+    code = main(["report", "--config", str(SAMPLE / "diagnostic.toml"), "--out", str(out), "--lang", "en", "--no-notebooks"])
+    assert code == 0
+    html = _text(out / "index.html")
+    assert '<html lang="en">' in html and "Executive summary" in html and "Action plan" in html
