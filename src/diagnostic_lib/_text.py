@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,9 +28,23 @@ def norm_key(text: object) -> str:
 def norm_keys(values: pd.Series) -> pd.Series:
     """:func:`norm_key` over a Series, computed once per distinct value."""
     s = as_text(values)
-    uniq = pd.unique(s.to_numpy())
-    mapping = {u: norm_key(u) for u in uniq}
-    return s.map(mapping).astype("str")
+    codes, uniq = pd.factorize(s, use_na_sentinel=False)
+    keys = np.asarray([norm_key(u) for u in uniq], dtype=object)
+    return pd.Series(keys[codes] if len(keys) else [], index=s.index, dtype="str")
+
+
+def map_distinct(values: Any, func: Any) -> np.ndarray:
+    """``func`` applied once per distinct value of ``values`` (object array out, same order).
+
+    Missing values are passed to ``func`` too (as they are).
+
+    >>> map_distinct(pd.Series(["a", "b", "a"]), str.upper).tolist()
+    ['A', 'B', 'A']
+    """
+    codes, uniq = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    mapped = np.empty(len(uniq), dtype=object)
+    mapped[:] = [func(u) for u in uniq]
+    return mapped[codes] if len(codes) else np.empty(0, dtype=object)
 
 
 def as_text(values: pd.Series) -> pd.Series:

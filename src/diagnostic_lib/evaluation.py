@@ -776,6 +776,63 @@ def _difference(a: Any, b: Any):
     return None if out is None or out.is_empty else out
 
 
+class _MeasureSet:
+    """Per-measure arrays for the pairwise rules of step 3 (other measures to exclude,
+    concurrent measures), computed once instead of once per pair."""
+
+    def __init__(self, measures: pd.DataFrame, treated: pd.Series) -> None:
+        import shapely
+
+        self.index = list(measures.index)
+        self.pos = {i: k for k, i in enumerate(self.index)}
+        self.ids = measures["measure_id"].astype(str).to_numpy()
+        self.fp = measures["footprint"].to_numpy(dtype=object)
+        self.treated = np.asarray([treated.loc[i] for i in self.index] + [None], dtype=object)[:-1]
+        self.nonempty = np.array([g is not None and not g.is_empty for g in self.treated], bool)
+        cats = [
+            _tuple(measures.loc[i].get("target_categories", ())) if "target_categories" in
+            measures.columns else () for i in self.index
+        ]  # fmt: skip
+        names = sorted({c for t in cats for c in t})
+        col = {c: k for k, c in enumerate(names)}
+        self.cat_matrix = np.zeros((len(cats), len(names)), dtype=bool)
+        for k, t in enumerate(cats):
+            self.cat_matrix[k, [col[c] for c in t]] = True
+        self.no_cats = ~self.cat_matrix.any(axis=1)
+        self.start = pd.to_datetime(
+            measures["start"] if "start" in measures.columns else pd.Series(pd.NaT, index=measures.index)
+        ).to_numpy(dtype="datetime64[us]")
+        self.end = pd.to_datetime(
+            measures["end"] if "end" in measures.columns else pd.Series(pd.NaT, index=measures.index)
+        ).to_numpy(dtype="datetime64[us]")
+        geo = np.flatnonzero(self.nonempty)
+        self._geo = geo
+        self._tree = shapely.STRtree(self.treated[geo]) if len(geo) else None
+
+    def overlap(self, k: int) -> np.ndarray:
+        """``_overlap`` of measure ``k``'s target categories with each measure's."""
+        shared = (self.cat_matrix.astype("int64") @ self.cat_matrix[k].astype("int64")) > 0
+        return self.no_cats | self.no_cats[k] | shared
+
+    def active(self, lo: Any, hi: Any) -> np.ndarray:
+        """``_active`` of every measure over [lo, hi]."""
+        has_start = ~np.isnat(self.start)
+        if lo is None or pd.isna(lo):
+            return has_start
+        lo64, hi64 = np.datetime64(pd.Timestamp(lo), "us"), np.datetime64(pd.Timestamp(hi), "us")
+        return has_start & (self.start < hi64) & (np.isnat(self.end) | (self.end >= lo64))
+
+    def touching(self, zone: Any) -> np.ndarray:
+        """Positions of the measures whose treated area intersects ``zone`` (sorted)."""
+        import shapely
+
+        if self._tree is None or zone is None:
+            return np.array([], dtype="int64")
+        cand = self._geo[self._tree.query(zone)]
+        cand = cand[shapely.intersects(self.treated[cand], zone)]
+        return np.sort(cand)
+
+
 def design_areas(
     measures: pd.DataFrame,
     sectors: pd.DataFrame,
@@ -838,6 +895,23 @@ def design_areas(
     )
     rows = []
     wanted = set(measures["measure_id"].astype(str)) if ids is None else {str(i) for i in ids}
+    ms = _MeasureSet(measures, treated)
+    geometric = np.isin(ms.fp, ["point", "line", "polygon"]) & ms.nonempty
+    ring_arr = rings.to_numpy(dtype=object)
+    sec_ids = np.asarray(list(sec_geom), dtype=object)
+    sec_arr = np.asarray([sec_geom[s] for s in sec_ids], dtype=object)
+    sec_area = shapely.area(sec_arr) if len(sec_arr) else np.zeros(0)
+    sec_tree = shapely.STRtree(sec_arr) if len(sec_arr) else None
+    sec_pos = {s: k for k, s in enumerate(sec_ids)}
+
+    def near_sectors(geoms: Sequence[Any]) -> set[int]:
+        """Sectors whose box meets the box of one of ``geoms``."""
+        g = [x for x in geoms if x is not None and not x.is_empty]
+        if not g or sec_tree is None:
+            return set()
+        _, j = sec_tree.query(np.asarray(g, dtype=object))
+        return set(j.tolist())
+
     for i, rec in measures.iterrows():
         mid = str(rec["measure_id"])
         if mid not in wanted:
@@ -865,20 +939,12 @@ def design_areas(
             lo, hi = win.loc[i, "before_start"], win.loc[i, "after_end"]
         excluded, ex_geoms = [], []
         if exclude_other_measures:
-            for j, other in measures.iterrows():
-                if j == i or other["footprint"] not in ("point", "line", "polygon"):
-                    continue
-                og = treated.loc[j]
-                if og is None or og.is_empty:
-                    continue
-                if not _overlap(
-                    rec.get("target_categories", ()), other.get("target_categories", ())
-                ):
-                    continue
-                if not _active(other, lo, hi):
-                    continue
-                excluded.append(str(other["measure_id"]))
-                ex_geoms.extend([og, rings.loc[j]])
+            k = ms.pos[i]
+            take = geometric & ms.overlap(k) & ms.active(lo, hi)
+            take[k] = False
+            for j in np.flatnonzero(take):
+                excluded.append(str(ms.ids[j]))
+                ex_geoms.extend([ms.treated[j], ring_arr[j]])
         out_area = _union([tg, rg])
         ex = _union(ex_geoms)
         chosen: tuple[str, ...] = ()
@@ -905,11 +971,20 @@ def design_areas(
             raise ValueError(f"control must be 'rest', 'sectors' or 'similar', got {control!r}")
         cg = _difference(_difference(base, out_area), ex)
         if cg is not None:
+            # a chosen sector lies in the base; one whose box meets no removed piece lies
+            # in the control whole (its share of the control is its own area)
+            near = near_sectors([tg, rg, *ex_geoms])
             chosen = tuple(
                 s
                 for s in chosen
-                if shapely.intersects(sec_geom[s], cg)
-                and shapely.area(shapely.intersection(sec_geom[s], cg)) > 1.0
+                if (
+                    sec_area[sec_pos[s]] > 1.0 + 1e-6 * max(sec_area[sec_pos[s]], 1.0)
+                    and sec_pos[s] not in near
+                )
+                or (
+                    shapely.intersects(sec_geom[s], cg)
+                    and shapely.area(shapely.intersection(sec_geom[s], cg)) > 1.0
+                )
             )
         rows.append({"measure_id": mid, "zone": "control", "width_m": np.nan, "sectors": chosen,
                      "excluded": tuple(excluded), "geometry": cg})  # fmt: skip
@@ -1143,6 +1218,176 @@ def monthly_area_counts(
     in_windows = sub["occurred_from"].to_numpy(dtype="datetime64[us]") >= np.datetime64(bs, "us")
     out.attrs["unlocated"] = int((~has & in_windows).sum())
     return out
+
+
+class _MonthlyIndex:
+    """:func:`monthly_area_counts` for many measures with ``control="rest"``.
+
+    The incidents are indexed once: by (category, shift) and time for the
+    located incidents inside the municipality (and for the unlocated ones), and
+    by the boxes of the measures' treated areas and rings. For one measure, the
+    incidents near its own areas or those of the measures removed from its
+    control are tested against the geometries as before; every other located
+    incident of the municipality lies in the control (the control is the
+    municipality minus those areas), so it is counted from the index. Same
+    counts as :func:`monthly_area_counts`, without testing every incident
+    against every measure's control.
+    """
+
+    def __init__(
+        self, incidents: pd.DataFrame, sectors: pd.DataFrame, ms: _MeasureSet, widths: np.ndarray
+    ) -> None:
+        import shapely
+
+        self.ms = ms
+        self.t = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
+        self.x, self.y, self.has = _xy_points(incidents)
+        boundary = shapely.union_all(np.asarray(sectors.geometry.array))
+        shapely.prepare(boundary)
+        self.in_base = self.has.copy()
+        if self.has.any():
+            self.in_base[self.has] = shapely.intersects_xy(
+                boundary, self.x[self.has], self.y[self.has]
+            )
+        self.c_codes, c_names = pd.factorize(incidents["category"].astype("str"))
+        self.c_names = np.asarray(c_names, dtype=object)
+        has_shift = (
+            incidents["shift"].notna().to_numpy()
+            if "shift" in incidents.columns
+            else np.zeros(len(incidents), bool)
+        )
+        sh = (
+            incidents["shift"].astype("str").to_numpy(dtype=object)
+            if "shift" in incidents.columns
+            else np.full(len(incidents), "", dtype=object)
+        )
+        self.s_codes, s_names = pd.factorize(np.where(has_shift, sh, "\x00na"))
+        self.s_names = np.asarray(s_names, dtype=object)
+        self.n_s = len(self.s_names)
+        self.key = self.c_codes.astype("int64") * self.n_s + self.s_codes
+        valid_t = ~np.isnat(self.t)
+        self.base = self._by_key(np.flatnonzero(self.in_base & valid_t))
+        self.off = self._by_key(np.flatnonzero(~self.has & valid_t))
+        # located incidents in the box of each measure's treated area and ring (the ring
+        # lies within the treated area's box widened by the ring's width)
+        pieces, owner = [], []
+        for j in np.flatnonzero(ms.nonempty):
+            x0, y0, x1, y1 = ms.treated[j].bounds
+            w = float(widths[j]) if np.isfinite(widths[j]) else 0.0
+            pieces.append(shapely.box(x0 - w, y0 - w, x1 + w, y1 + w))
+            owner.append(j)
+        self.near_of: dict[int, np.ndarray] = {}
+        located = np.flatnonzero(self.has)
+        if pieces and len(located):
+            tree = shapely.STRtree(np.asarray(pieces, dtype=object))
+            i, k = tree.query(shapely.points(self.x[located], self.y[located]))
+            own = np.asarray(owner)[k]
+            order = np.argsort(own, kind="stable")
+            own, pts = own[order], located[i[order]]
+            cut = np.flatnonzero(np.diff(own)) + 1
+            for a, b in zip(np.r_[0, cut], np.r_[cut, len(own)], strict=True):
+                self.near_of[int(own[a])] = pts[a:b]
+        self.order_x = located[np.argsort(self.x[located], kind="stable")]
+        self.xs = self.x[self.order_x]
+
+    def _by_key(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        order = np.lexsort((self.t[pos], self.key[pos]))
+        return self.key[pos][order], self.t[pos][order]
+
+    def _in_box(self, g: Any) -> np.ndarray:
+        if g is None or g.is_empty:
+            return np.array([], dtype="int64")
+        x0, y0, x1, y1 = g.bounds
+        lo = np.searchsorted(self.xs, x0, side="left")
+        hi = np.searchsorted(self.xs, x1, side="right")
+        cand = self.order_x[lo:hi]
+        cy = self.y[cand]
+        return cand[(cy >= y0) & (cy <= y1)]
+
+    def _keys(self, measure: Any) -> np.ndarray:
+        cats = _tuple(measure.get("target_categories", ()))
+        sh = _tuple(measure.get("target_shifts", ()))
+        c_ok = np.isin(self.c_names, list(cats)) if cats else np.ones(len(self.c_names), bool)
+        s_ok = (
+            np.isin(self.s_names, list(sh)) & (self.s_names != "\x00na")
+            if sh
+            else np.ones(self.n_s, bool)
+        )
+        ok = np.repeat(c_ok, self.n_s) & np.tile(s_ok, len(self.c_names))
+        return np.flatnonzero(ok)
+
+    @staticmethod
+    def _count(index: tuple[np.ndarray, np.ndarray], keys: np.ndarray, edges: np.ndarray):
+        """Incidents of ``keys`` between consecutive ``edges`` (counts per interval)."""
+        kk, tt = index
+        out = np.zeros(len(edges) - 1, dtype="int64")
+        first = np.searchsorted(kk, keys, side="left")
+        last = np.searchsorted(kk, keys, side="right")
+        for a, b in zip(first, last, strict=True):
+            if b > a:
+                out += np.diff(np.searchsorted(tt[a:b], edges, side="left"))
+        return out
+
+    def monthly(self, measure: Any, areas: Mapping[str, Any], win: Any, excluded: Sequence[str],
+                data_end: Any = None, pre_months: int = 0, data_start: Any = None) -> pd.DataFrame:  # fmt: skip
+        import shapely
+
+        bs, be = pd.Timestamp(win["before_start"]), pd.Timestamp(win["before_end"])
+        as_, ae = pd.Timestamp(win["after_start"]), pd.Timestamp(win["after_end"])
+        hi = ae if data_end is None else min(ae, pd.Timestamp(data_end))
+        k = (
+            int(pre_months)
+            if data_start is None
+            else min(int(pre_months), _months_between(pd.Timestamp(data_start), bs))
+        )
+        lo = bs - pd.DateOffset(months=max(k, 0))
+        n = max(_months_between(lo, hi), 0)
+        edges = _month_edges(lo, n)
+        keys = self._keys(measure)
+        key_ok = np.zeros(len(self.c_names) * self.n_s, dtype=bool)
+        key_ok[keys] = True
+        pos = {m: q for q, m in enumerate(self.ms.ids)}
+        parts = [self._in_box(areas.get("treated")), self._in_box(areas.get("buffer"))]
+        parts += [self.near_of.get(pos[m], np.array([], dtype="int64")) for m in excluded if m in pos]
+        near = np.unique(np.concatenate(parts)) if parts else np.array([], dtype="int64")
+        tv = self.t[near]
+        near = near[(tv >= edges[0]) & (tv < edges[-1]) & key_ok[self.key[near]]]
+        mon = np.searchsorted(edges, self.t[near], side="right") - 1
+        taken = np.zeros(len(near), dtype=bool)
+        counts = {}
+        for name in AREAS:
+            g = areas.get(name)
+            cnt = np.zeros(n, dtype="int64")
+            if g is not None:
+                shapely.prepare(g)
+                inside = shapely.intersects_xy(g, self.x[near], self.y[near]) & ~taken
+                taken |= inside
+                cnt = np.bincount(mon[inside], minlength=n)[:n].astype("int64")
+            counts[name] = cnt
+        if areas.get("control") is not None and n:
+            # the rest of the municipality: every located incident there is in the control
+            base = self._count(self.base, keys, edges)
+            near_base = np.bincount(mon[self.in_base[near]], minlength=n)[:n]
+            counts["control"] = counts["control"] + base - near_base
+        months = pd.DatetimeIndex(edges[:-1])
+        after0 = _months_between(lo, as_)
+        nb = _months_between(lo, be)
+        npre = _months_between(lo, bs)
+        ar = np.arange(n)
+        wlab = np.where(
+            ar < npre, "pre", np.where(ar < nb, "before", np.where(ar < after0, "lag", "after"))
+        )
+        frames = [
+            pd.DataFrame({"month": months, "month_index": np.arange(n) - after0, "window": wlab,
+                          "zone": name, "count": counts[name]})
+            for name in AREAS
+        ]  # fmt: skip
+        out = pd.concat(frames, ignore_index=True)
+        out["month"] = out["month"].astype("datetime64[us]")
+        out.attrs["unlocated"] = int(
+            self._count(self.off, keys, np.array([np.datetime64(bs, "us"), edges[-1]])).sum()
+        )
+        return out
 
 
 def _window_sums(monthly: pd.DataFrame) -> dict[str, float]:
@@ -1437,28 +1682,25 @@ def caveat_text(effects: pd.DataFrame, lang: str = "fr") -> pd.Series:
 
 
 def _concurrent(
-    measures: pd.DataFrame, treated: pd.Series, i: Any, zone: Any, lo: Any, hi: Any
+    measures: pd.DataFrame,
+    treated: pd.Series,
+    i: Any,
+    zone: Any,
+    lo: Any,
+    hi: Any,
+    ms: _MeasureSet | None = None,
 ) -> tuple[str, ...]:
     """Other measures overlapping ``zone`` that start or end inside [lo, hi) and share target categories."""
-    import shapely
 
-    rec = measures.loc[i]
-    out = []
-    for j, other in measures.iterrows():
-        if j == i or other["footprint"] in ("none", "municipality"):
-            continue
-        og = treated.loc[j]
-        if og is None or og.is_empty or zone is None or not shapely.intersects(og, zone):
-            continue
-        if not _overlap(rec.get("target_categories", ()), other.get("target_categories", ())):
-            continue
-        s, e = other.get("start"), other.get("end")
-        changes = (pd.notna(s) and lo <= pd.Timestamp(s) < hi) or (
-            pd.notna(e) and lo <= pd.Timestamp(e) < hi
-        )
-        if changes:
-            out.append(str(other["measure_id"]))
-    return tuple(out)
+    ms = ms if ms is not None else _MeasureSet(measures, treated)
+    k = ms.pos[i]
+    cand = ms.touching(zone)
+    cand = cand[(cand != k) & ~np.isin(ms.fp[cand], ["none", "municipality"])]
+    cand = cand[ms.overlap(k)[cand]]
+    lo64, hi64 = np.datetime64(pd.Timestamp(lo), "us"), np.datetime64(pd.Timestamp(hi), "us")
+    s, e = ms.start[cand], ms.end[cand]
+    changes = (~np.isnat(s) & (lo64 <= s) & (s < hi64)) | (~np.isnat(e) & (lo64 <= e) & (e < hi64))
+    return tuple(str(x) for x in ms.ids[cand[changes]])
 
 
 def _evaluate_core(
@@ -1493,6 +1735,8 @@ def _evaluate_core(
         design = design_areas(measures, sectors, buffer_m, control, control_sectors, incidents, win,
                               exclude_other_measures, k_similar, ids=list(measures.loc[sel, "measure_id"].astype(str)))  # fmt: skip
     treated = measures_mod.treated_area(measures, sectors)
+    ms = _MeasureSet(measures, treated)
+    mi = None  # the incidents' index for the monthly counts, built on first use
     rows, monthly_parts = [], []
     for i in sel:
         rec, w = measures.loc[i], win.loc[i]
@@ -1516,21 +1760,23 @@ def _evaluate_core(
         if row["status"] != "not_evaluable" and geo["control"] is None:
             row.update(status="not_evaluable", reason="no_control", reasons=("no_control",))
         if row["status"] in ("evaluable", "too_recent"):
-            m = monthly_area_counts(
-                incidents,
-                rec,
-                geo,
-                w,
-                data_end=d1,
-                data_start=d0,
-                pre_months=max(int(dispersion_months) - int(window_months), 0),
-            )
+            pre = max(int(dispersion_months) - int(window_months), 0)
+            if control == "rest":
+                if mi is None:
+                    widths = _buffer_width(measures, buffer_m).to_numpy(dtype="float64")
+                    mi = _MonthlyIndex(incidents, sectors, ms, widths)
+                m = mi.monthly(rec, geo, w, row["excluded"], data_end=d1, data_start=d0,
+                               pre_months=pre)  # fmt: skip
+            else:
+                m = monthly_area_counts(
+                    incidents, rec, geo, w, data_end=d1, data_start=d0, pre_months=pre
+                )
             m.insert(0, "measure_id", mid)
             monthly_parts.append(m)
             row["unlocated"] = int(m.attrs["unlocated"])
             zone = _union([geo["treated"], geo["buffer"]])
             row["concurrent"] = _concurrent(
-                measures, treated, i, zone, w["before_start"], w["after_end"]
+                measures, treated, i, zone, w["before_start"], w["after_end"], ms
             )
             if pd.notna(rec.get("end")) and pd.Timestamp(rec["end"]) < w["after_end"]:
                 row["ended_early"] = pd.Timestamp(rec["end"])
@@ -2050,42 +2296,112 @@ def reach_matrix(
     pid = inventory.problem_incidents(problems, incidents)
     has_p = pid.notna().to_numpy()
     inc = incidents[has_p]
-    p = pid[has_p].to_numpy()
+    cols = ["measure_id", "problem_id", "n_incidents", "problem_share", "place_share", "time_share",
+            "reach", "place_known"]  # fmt: skip
+    if not len(inc) or not len(measures):
+        return pd.DataFrame([], columns=cols)
+    # Counts of each problem's incidents by (category, shift), then per measure the
+    # incidents inside its area (one spatial query): every share is a count over n.
+    p_codes, p_names = pd.factorize(pid[has_p].to_numpy(), sort=True)
+    n_p = len(p_names)
     x, y, loc = _xy_points(inc)
+    c_codes, c_names = pd.factorize(inc["category"].astype("str"))
+    has_shift = inc["shift"].notna().to_numpy() if "shift" in inc.columns else np.zeros(len(inc), bool)
+    sh_text = (
+        inc["shift"].astype("str").to_numpy(dtype=object) if "shift" in inc.columns
+        else np.full(len(inc), "nan", dtype=object)
+    )  # fmt: skip
+    s_codes, s_names = pd.factorize(np.where(has_shift, sh_text, "\x00na"))
+    n_s = len(s_names)
+    key = c_codes.astype("int64") * n_s + s_codes
+    n_k = len(c_names) * n_s
+    joint = np.zeros((n_p, n_k), dtype="float64")
+    np.add.at(joint, (p_codes, key), 1.0)
+    n_by = joint.sum(axis=1)
     sect = (
         inc["sector"].astype("str").to_numpy() if "sector" in inc.columns else np.full(len(inc), "")
     )
     sec_na = inc["sector"].isna().to_numpy() if "sector" in inc.columns else np.ones(len(inc), bool)
     treated = measures_mod.treated_area(measures, sectors)
-    n_by = pd.Series(p).value_counts()
-    rows = []
-    for i, rec in measures.iterrows():
-        cat = np.array(targeted(inc, rec.get("target_categories", ()), ()), dtype=bool)
-        tim = np.array(targeted(inc, (), rec.get("target_shifts", ())), dtype=bool)
-        fp, g = rec["footprint"], treated.loc[i]
-        known = g is not None and fp != "none"
-        if fp == "municipality":
-            place = np.ones(len(inc), dtype=bool)
-        elif known:
-            place = np.zeros(len(inc), dtype=bool)
-            shapely.prepare(g)
-            place[loc] = shapely.intersects_xy(g, x[loc], y[loc])
-            if fp == "sectors":
-                place |= (
-                    ~loc & ~sec_na & np.isin(sect, list(_tuple(rec.get("footprint_sectors", ()))))
-                )
-        else:
-            place = np.ones(len(inc), dtype=bool)
-        frame = pd.DataFrame(
-            {"p": p, "cat": cat, "place": place, "time": tim, "all": cat & place & tim}
+    m_ids = measures["measure_id"].astype(str).to_numpy()
+    n_m = len(measures)
+    cat_mask = np.zeros((n_k, n_m))
+    tim_mask = np.zeros((n_k, n_m))
+    known = np.zeros(n_m, dtype=bool)
+    muni = np.zeros(n_m, dtype=bool)
+    s_real = np.array([nm != "\x00na" for nm in s_names], dtype=bool)
+    fps = []
+    for m, (_, rec) in enumerate(measures.iterrows()):
+        cats, sh = _tuple(rec.get("target_categories", ())), _tuple(rec.get("target_shifts", ()))
+        c_ok = np.isin(np.asarray(c_names, dtype=object), list(cats)) if cats else np.ones(len(c_names), bool)
+        s_ok = (
+            np.isin(np.asarray(s_names, dtype=object), list(sh)) & s_real
+            if sh
+            else np.ones(n_s, bool)
         )
-        agg = frame.groupby("p")[["cat", "place", "time", "all"]].mean()
-        for prob, r in agg.iterrows():
-            rows.append({"measure_id": str(rec["measure_id"]), "problem_id": prob, "n_incidents": int(n_by[prob]),
-                         "problem_share": r["cat"], "place_share": r["place"] if known or fp == "municipality" else np.nan,
-                         "time_share": r["time"], "reach": r["all"], "place_known": bool(known or fp == "municipality")})  # fmt: skip
-    return pd.DataFrame(rows, columns=["measure_id", "problem_id", "n_incidents", "problem_share", "place_share",
-                                       "time_share", "reach", "place_known"])  # fmt: skip
+        cat_mask[:, m] = np.repeat(c_ok, n_s)
+        tim_mask[:, m] = np.tile(s_ok, len(c_names))
+        fp, g = rec["footprint"], treated.loc[rec.name]
+        known[m] = g is not None and fp != "none"
+        muni[m] = fp == "municipality"
+        fps.append((fp, g, _tuple(rec.get("footprint_sectors", ()))))
+    all_mask = cat_mask * tim_mask
+    cat_cnt = joint @ cat_mask  # problems × measures
+    tim_cnt = joint @ tim_mask
+    all_cnt = joint @ all_mask  # the place counts below replace it where the place is known
+    place_cnt = np.repeat(n_by[:, None], n_m, axis=1)
+    local = np.flatnonzero(known & ~muni)
+    if len(local):
+        place_cnt[:, local] = 0.0
+        all_cnt[:, local] = 0.0
+        geoms = [fps[m][1] for m in local]
+        tree = shapely.STRtree(np.asarray(geoms, dtype=object))
+        lp = np.flatnonzero(loc)
+        i, j = tree.query(shapely.points(x[lp], y[lp]), predicate="intersects")
+        pi, mj = p_codes[lp[i]], local[j]
+        np.add.at(place_cnt, (pi, mj), 1.0)
+        np.add.at(all_cnt, (pi, mj), all_mask[key[lp[i]], mj])
+        # a sectors footprint also takes the unlocated incidents recorded in its sectors
+        off = np.flatnonzero(~loc & ~sec_na)
+        if len(off):
+            by_sector: dict[str, np.ndarray] = {}
+            order = np.argsort(sect[off], kind="stable")
+            for s_id, grp in _groups(sect[off][order], off[order]):
+                by_sector[s_id] = grp
+            for m in local:
+                fp, _, fsec = fps[m]
+                if fp != "sectors":
+                    continue
+                for s_id in set(fsec):
+                    grp = by_sector.get(s_id)
+                    if grp is not None:
+                        np.add.at(place_cnt[:, m], p_codes[grp], 1.0)
+                        np.add.at(all_cnt[:, m], p_codes[grp], all_mask[key[grp], m])
+    known_or_muni = known | muni
+    with np.errstate(invalid="ignore", divide="ignore"):
+        place_share = np.where(known_or_muni[None, :], place_cnt / n_by[:, None], np.nan)
+        out = pd.DataFrame(
+            {
+                "measure_id": pd.array(np.repeat(m_ids, n_p).astype(object), dtype="str"),
+                "problem_id": pd.array(np.tile(np.asarray(p_names, dtype=object), n_m), dtype="str"),
+                "n_incidents": np.tile(n_by.astype("int64"), n_m),
+                "problem_share": (cat_cnt / n_by[:, None]).T.ravel(),
+                "place_share": place_share.T.ravel(),
+                "time_share": (tim_cnt / n_by[:, None]).T.ravel(),
+                "reach": (all_cnt / n_by[:, None]).T.ravel(),
+                "place_known": np.repeat(known_or_muni, n_p),
+            }
+        )
+    return out[cols]
+
+
+def _groups(keys_sorted: np.ndarray, values: np.ndarray):
+    """Yield ``(key, values)`` from values sorted by key."""
+    if len(keys_sorted) == 0:
+        return
+    cut = np.flatnonzero(keys_sorted[1:] != keys_sorted[:-1]) + 1
+    for a, b in zip(np.r_[0, cut], np.r_[cut, len(keys_sorted)], strict=True):
+        yield keys_sorted[a], values[a:b]
 
 
 def relevance(

@@ -59,7 +59,7 @@ import pandas as pd
 
 from . import schema
 from . import taxonomy as taxonomy_mod
-from ._text import as_text, norm_key, norm_keys, split_list
+from ._text import as_text, map_distinct, norm_key, norm_keys, split_list
 from .errors import CRSError, DataError
 from .ledger import Ledger
 from .readers import RawTable, read_table
@@ -309,7 +309,8 @@ def parse_datetimes(values: pd.Series, formats: tuple[str, ...] = _DATE_FORMATS)
     if pd.api.types.is_datetime64_any_dtype(values):
         return values.astype("datetime64[us]")
     text = as_text(values)
-    uniq = pd.Series(pd.unique(text.to_numpy()), dtype="str")
+    codes, uniq_values = pd.factorize(text, use_na_sentinel=False)
+    uniq = pd.Series(np.asarray(uniq_values, dtype=object), dtype="str")
     parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[us]")
     todo = uniq != ""
     for fmt in formats:
@@ -324,10 +325,7 @@ def parse_datetimes(values: pd.Series, formats: tuple[str, ...] = _DATE_FORMATS)
         got = got.astype("datetime64[us]")
         parsed[todo] = got
         todo = todo & parsed.isna()
-    lookup = pd.Series(parsed.to_numpy(), index=uniq.to_numpy())
-    return pd.Series(
-        lookup.reindex(text.to_numpy()).to_numpy(), index=values.index, dtype="datetime64[us]"
-    )
+    return pd.Series(parsed.to_numpy()[codes], index=values.index, dtype="datetime64[us]")
 
 
 _TIME_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?(?::(\d{2}))?\s*$")
@@ -393,6 +391,9 @@ def parse_floats(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         arr = values.to_numpy(dtype="float64", na_value=np.nan)
         return arr, np.zeros(len(arr), dtype=bool)
     text = as_text(values)
+    arr = _plain_decimals(text)
+    if arr is not None:
+        return arr, np.zeros(len(arr), dtype=bool)
     cleaned = text
     for ch in (" ", "\u00a0", "\u202f", "\t"):
         cleaned = cleaned.str.replace(ch, "", regex=False)
@@ -402,6 +403,34 @@ def parse_floats(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     bad = (text != "").to_numpy() & ~np.isfinite(arr)
     arr = np.where(np.isfinite(arr), arr, np.nan)
     return arr, bad
+
+
+def _plain_decimals(text: pd.Series) -> np.ndarray | None:
+    """Fast path of :func:`parse_floats`: every value empty or a short plain decimal.
+
+    When every non-empty value is a plain decimal (``-73.5``, ``300000,5``) of at
+    most 15 characters, Arrow converts the column at once; at most 15 digits, any
+    correct reader gives the same double (the integer of the digits is exact and
+    one division by a power of ten is correctly rounded), so the result is that of
+    the general path. Anything else returns ``None``: the general path then reads
+    the column.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(text.to_numpy(dtype=object, na_value=""), type=pa.string())
+        arr = pc.replace_substring(arr, ",", ".")
+        empty = pc.equal(arr, "")
+        plain = pc.match_substring_regex(arr, r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+        short = pc.less_equal(pc.utf8_length(arr), 15)
+        ok = pc.or_(empty, pc.and_(plain, short))
+        if not pc.all(ok).as_py():
+            return None
+        nums = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), arr), pa.float64())
+        return nums.to_numpy(zero_copy_only=False).astype("float64")
+    except Exception:  # pragma: no cover - any surprise: the general path
+        return None
 
 
 _SHIFT_ALIASES = {
@@ -437,10 +466,11 @@ _FOOTPRINT_ALIASES = {
 
 def _map_aliases(text: pd.Series, aliases: Mapping[str, str]) -> pd.Series:
     """Normalised lookup: ``""`` for missing values, ``None``→``"?"`` for unknown ones."""
-    keys = norm_keys(text)
-    out = keys.map(aliases)
-    out = out.where(keys != "", "")
-    return out.fillna("?").astype("str")
+    def one(u: Any) -> str:
+        key = norm_key(u)
+        return "" if key == "" else aliases.get(key, "?")
+
+    return pd.Series(map_distinct(as_text(text), one), index=text.index, dtype="str")
 
 
 # ----------------------------------------------------------------------------
@@ -455,6 +485,7 @@ class _Ctx:
     alive: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
+        self._text: dict[str, pd.Series] = {}
         self.alive = np.ones(len(self.raw.frame), dtype=bool)
         self.ledger.register(self.table, self.raw.file, self.raw.rows_in)
         if self.raw.malformed:
@@ -485,7 +516,10 @@ class _Ctx:
     def text(self, fld: str) -> pd.Series:
         if fld not in self.fields:
             return pd.Series([""] * len(self.raw.frame), dtype="str")
-        return as_text(self.col(fld))
+        # the same column is read as text several times; the source does not change
+        if fld not in self._text:
+            self._text[fld] = as_text(self.col(fld))
+        return self._text[fld]
 
     def reject(
         self, mask: np.ndarray, fld: str | None, reason: str, values: Any = None, detail: Any = ""
@@ -554,14 +588,13 @@ class _Ctx:
         key = key.loc[self.alive]
         if len(key) == 0:
             return
-        try:
-            h = pd.util.hash_pandas_object(key, index=False)
-        except TypeError:  # unhashable cells (lists from GIS files)
-            h = pd.util.hash_pandas_object(key.astype("str"), index=False)
-        dup_local = h.duplicated(keep="first").to_numpy()
+        group = _row_groups(key)
+        if group is None:  # a column of distinct values: no two rows can be equal
+            return
+        dup_local = pd.Series(group).duplicated(keep="first").to_numpy()
         if not dup_local.any():
             return
-        codes, _ = pd.factorize(h.to_numpy())
+        codes = group
         _, first_idx = np.unique(codes, return_index=True)
         alive_pos = np.flatnonzero(self.alive)
         first_rows = self.rows[alive_pos[first_idx[codes[dup_local]]]]
@@ -580,13 +613,18 @@ class _Ctx:
     def ids(self, fld: str, prefix: str, rename_conflicts: bool = True) -> np.ndarray:
         """Ids of every row: given ones, generated where missing, conflicts resolved."""
         stem = prefix or Path(self.file).stem
-        gen = (pd.Series(self.rows).astype("str").radd(f"{stem}-")).to_numpy(dtype=object)
+
+        def generated(rows: np.ndarray) -> np.ndarray:
+            return (pd.Series(rows).astype("str").radd(f"{stem}-")).to_numpy(dtype=object)
+
         if not self.has(fld):
-            return gen
+            return generated(self.rows)
         given = self.text(fld).to_numpy(dtype=object)
         missing = given == ""
         self.flag(missing, fld, "id_missing", detail="generated from the row number")
-        ids = np.where(missing, gen, given).astype(object)
+        ids = given.copy()
+        if missing.any():
+            ids[missing] = generated(self.rows[missing])
         alive_ids = pd.Series(ids[self.alive])
         dup = alive_ids.duplicated(keep=False).to_numpy()
         if dup.any():
@@ -682,6 +720,31 @@ class _Ctx:
             fixed = shapely.make_valid(np.asarray(geoms[bad]))
             geoms[bad] = [_keep_types(g, keep) for g in fixed]
         return geoms
+
+
+def _row_groups(frame: pd.DataFrame) -> np.ndarray | None:
+    """One integer per row, equal for rows whose every cell is equal (``None``: all distinct).
+
+    Each column is factorised (text of unhashable cells such as lists); the codes
+    are combined column by column and re-factorised to stay small. A column whose
+    values are all distinct (an id) settles it at once: no two rows are equal.
+    """
+    n = len(frame)
+    cols = []
+    for c in frame.columns:
+        col = frame[c]
+        try:
+            codes, uniq = pd.factorize(col, use_na_sentinel=False)
+        except TypeError:  # unhashable cells (lists from GIS files)
+            codes, uniq = pd.factorize(col.astype("str"), use_na_sentinel=False)
+        if len(uniq) == n:
+            return None
+        cols.append((codes.astype("int64"), len(uniq)))
+    group = np.zeros(n, dtype="int64")
+    for codes, k in cols:
+        group, _ = pd.factorize(group * max(k, 1) + codes)
+        group = group.astype("int64")
+    return group
 
 
 def _keep_types(geom: Any, keep: tuple[str, ...]) -> Any:
@@ -949,7 +1012,7 @@ def load_incidents(
     sg = shift_given.to_numpy()
     has_sg = sg != ""
     # date known only to the day: the range is the shift (when given) or the whole day
-    shift_start_h = pd.Series(sg).map(schema.SHIFT_START_HOURS).fillna(0).to_numpy()
+    shift_start_h = map_distinct(sg, lambda v: schema.SHIFT_START_HOURS.get(v, 0)).astype("float64")
     day_shift = day_only & has_sg
     start = start.where(~day_shift, start.dt.normalize() + pd.to_timedelta(shift_start_h, unit="h"))
     end = end.where(~day_only, start + pd.to_timedelta(np.where(day_shift, 8, 24), unit="h"))
@@ -1016,7 +1079,8 @@ def load_incidents(
     ctx.flag(((label != "") & (codes == "")).to_numpy(), "category", "category_unknown",
              values=label, detail="classed as 'other'")  # fmt: skip
     codes = np.where(codes == "", "other", codes)
-    family = pd.Series(codes).map(tax["family"]).fillna("other").to_numpy(dtype=object)
+    fam_of = tax["family"].to_dict()
+    family = map_distinct(codes, lambda c: fam_of.get(c, "other"))
 
     # -- position -------------------------------------------------------------------
     px = np.full(n, np.nan)
@@ -1162,31 +1226,54 @@ def load_incidents(
 def _map_sector_codes(rec: np.ndarray, idset: set[str], names: dict[str, str]) -> np.ndarray:
     uniq = pd.unique(rec)
     m = {s: (s if s in idset else names.get(norm_key(s), "") if s else "") for s in uniq}
-    return pd.Series(rec).map(m).to_numpy(dtype=object)
+    return map_distinct(rec, m.get)
 
 
 def _assign_sectors(
     x: np.ndarray, y: np.ndarray, sectors: pd.DataFrame, tol: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Sector id of each point (``""`` when outside), and which points were snapped."""
+    """Sector id of each point (``""`` when outside), and which points were snapped.
+
+    A point on a shared boundary goes to the first sector (table order). Each
+    sector tests only the points inside its bounding box (found in the points
+    sorted by x), with the prepared polygon; no point object is made for it.
+    """
     import shapely
 
     geoms = np.asarray(sectors.geometry.array, dtype=object)
     ids = sectors["sector_id"].astype("str").to_numpy(dtype=object)
-    tree = shapely.STRtree(geoms)
-    pts = shapely.points(x, y)
-    inp, tre = tree.query(pts, predicate="intersects")
-    res = np.full(len(pts), "", dtype=object)
-    if len(inp):
-        # first match per point (a point on a shared boundary goes to the first sector)
-        order = np.lexsort((tre, inp))
-        inp, tre = inp[order], tre[order]
-        first = np.r_[True, inp[1:] != inp[:-1]]
-        res[inp[first]] = ids[tre[first]]
-    snapped = np.zeros(len(pts), dtype=bool)
+    which = np.full(len(x), -1, dtype="int64")
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    present = ~pd.isna(pd.Series(geoms)).to_numpy()
+    if present.any():
+        present[present] = ~np.asarray(shapely.is_empty(geoms[present]), dtype=bool)
+    bounds = np.full((len(geoms), 4), np.nan)
+    if present.any():
+        bounds[present] = shapely.bounds(geoms[present])
+    for k in np.flatnonzero(present):
+        x0, y0, x1, y1 = bounds[k]
+        lo = np.searchsorted(xs, x0, side="left")
+        hi = np.searchsorted(xs, x1, side="right")
+        cand = order[lo:hi]
+        cy = y[cand]
+        cand = cand[(cy >= y0) & (cy <= y1) & (which[cand] < 0)]
+        if len(cand) == 0:
+            continue
+        g = geoms[k]
+        if not shapely.is_prepared(g):
+            g = shapely.from_wkb(shapely.to_wkb(g))  # a private copy to prepare
+            shapely.prepare(g)
+        which[cand[shapely.intersects_xy(g, x[cand], y[cand])]] = k
+    res = np.full(len(x), "", dtype=object)
+    res[which >= 0] = ids[which[which >= 0]]
+    snapped = np.zeros(len(x), dtype=bool)
     miss = np.flatnonzero(res == "")
     if len(miss) and tol > 0:
-        i2, t2 = tree.query_nearest(pts[miss], max_distance=tol, all_matches=False)
+        tree = shapely.STRtree(geoms)
+        i2, t2 = tree.query_nearest(
+            shapely.points(x[miss], y[miss]), max_distance=tol, all_matches=False
+        )
         res[miss[i2]] = ids[t2]
         snapped[miss[i2]] = True
     return res, snapped
@@ -1610,7 +1697,7 @@ def load_survey(
     if sectors is not None:
         known = set(sectors["sector_id"].astype("str"))
         ctx.flag(
-            (sector != "") & ~np.isin(sector, list(known)),
+            (sector != "") & ~pd.Series(sector).isin(known).to_numpy(),
             "sector",
             "sector_unknown",
             values=sector,
@@ -1636,13 +1723,17 @@ def load_survey(
     aliases = _concern_aliases()
     conc_raw = split_list(ctx.col("concerns")) if ctx.has("concerns") else pd.Series([()] * n)
     conc, bad_c, bad_v = [], np.zeros(n, dtype=bool), np.full(n, "", dtype=object)
+    done: dict[tuple, tuple[tuple, str]] = {}  # each distinct list of items is read once
     for i, items in enumerate(conc_raw):
-        codes = [aliases.get(norm_key(x), "") for x in items]
-        bad = [x for x, c in zip(items, codes, strict=True) if not c]
-        if bad:
+        if items not in done:
+            codes = [aliases.get(norm_key(x), "") for x in items]
+            bad = [x for x, c in zip(items, codes, strict=True) if not c]
+            done[items] = (tuple(dict.fromkeys(c for c in codes if c)), ";".join(bad))
+        kept, bad_text = done[items]
+        if bad_text:
             bad_c[i] = True
-            bad_v[i] = ";".join(bad)
-        conc.append(tuple(dict.fromkeys(c for c in codes if c)))
+            bad_v[i] = bad_text
+        conc.append(kept)
     ctx.flag(bad_c, "concerns", "concern_unknown", values=bad_v, detail="ignored")
     w = np.ones(n)
     if ctx.has("weight"):

@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import io
 import warnings
 from collections.abc import Sequence
@@ -62,6 +63,29 @@ def _plt():
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def _deferred_draws(fn):
+    """Build a map with the canvas' idle redraws deferred to the final rendering.
+
+    geopandas asks the canvas for a redraw after every layer it plots
+    (``canvas.draw_idle()``), which with the Agg backend redraws the whole
+    figure at once: a map drawn layer by layer (a measure at a time) costs the
+    square of its number of layers. The figure is drawn once when it is shown
+    or saved, with the same result.
+    """
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        draw_idle = FigureCanvasBase.draw_idle
+        FigureCanvasBase.draw_idle = lambda self, *a, **k: None
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            FigureCanvasBase.draw_idle = draw_idle
+
+    return wrapper
 
 
 def new_map(figsize: tuple[float, float] = (8.0, 7.0)):
@@ -948,6 +972,7 @@ def _box(ax, lines: list[str]) -> None:
                 bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#999999"})  # fmt: skip
 
 
+@_deferred_draws
 def measures_map(
     registry,
     areas,
@@ -1209,6 +1234,7 @@ def measure_detail_map(
     return fig
 
 
+@_deferred_draws
 def gap_map(
     problems,
     by_problem,

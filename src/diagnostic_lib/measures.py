@@ -210,6 +210,9 @@ GAP_LEVELS: tuple[str, ...] = ("none", "weak")
 DEFAULT_THRESHOLDS: dict[str, float] = {"weak": 0.05, "partial": 0.25, "strong": 0.6}
 """Lowest score (thematic share × spatial share) of each coverage level."""
 
+MAX_COVERAGE_PAIRS = 5_000_000
+"""Above this many problem × measure pairs, :func:`run` keeps only the related pairs."""
+
 DEFAULT_BUFFER_M = 200.0
 """Default width of the buffer ring around a treated area, in metres."""
 
@@ -611,6 +614,10 @@ def _category_weights(
     return out
 
 
+_BASES = ("", "no_footprint", "municipality", "local_footprint", "incidents", "sectors",
+          "no_geometry", "area")  # fmt: skip
+
+
 def _spatial(
     pb: pd.DataFrame,
     measures: pd.DataFrame,
@@ -619,82 +626,144 @@ def _spatial(
     incidents: pd.DataFrame | None,
     membership: pd.Series | None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    import shapely
+    """Spatial share and its basis of every problem × measure pair (arrays P × M)."""
+    sp = _SpatialShares(pb, measures, areas, sectors, incidents, membership)
+    share, code = sp.block(0, len(pb))
+    return share, np.asarray(_BASES, dtype=object)[code]
 
-    n_p, n_m = len(pb), len(measures)
-    share = np.full((n_p, n_m), np.nan)
-    basis = np.full((n_p, n_m), "", dtype=object)
-    fp = _col(measures, "footprint", "none").astype(str).to_numpy()
-    all_sectors = set(sectors["sector_id"].astype(str))
-    m_sectors = [
-        all_sectors if f == "municipality" else set(_tuple(s))
-        for f, s in zip(fp, _col(measures, "footprint_sectors", ()), strict=True)
-    ]
-    area_arr = np.asarray(areas.array, dtype=object)
-    has_area = np.array([a is not None and not a.is_empty for a in area_arr], dtype=bool)
-    geometric = np.isin(fp, ["point", "line", "polygon"])
 
-    mem = None
-    if membership is not None and incidents is not None:
+class _SpatialShares:
+    """The spatial side of :func:`coverage`, for blocks of problems.
+
+    The rule, pair by pair and in this order: no treated area → ``no_footprint``;
+    a municipality-wide problem and measure → 1 (``municipality``); a
+    municipality-wide problem and a local measure → 0 (``local_footprint``);
+    the share of the problem's own located incidents inside the area
+    (``incidents``), or of its incidents in the measure's sectors (``sectors``);
+    no problem geometry → ``no_geometry``; else the share of the problem's area
+    inside the measure's area (``area``). Incidents are matched to areas once
+    (a spatial index), and only pairs whose boxes meet are intersected.
+    """
+
+    def __init__(self, pb, measures, areas, sectors, incidents, membership) -> None:
+        import shapely
+
+        self.n_m = n_m = len(measures)
+        self.fp = _col(measures, "footprint", "none").astype(str).to_numpy()
+        all_sectors = set(sectors["sector_id"].astype(str))
+        m_sectors = [
+            all_sectors if f == "municipality" else set(_tuple(s))
+            for f, s in zip(self.fp, _col(measures, "footprint_sectors", ()), strict=True)
+        ]
+        self.area_arr = area_arr = np.asarray(areas.array, dtype=object)
+        self.has_area = np.array([a is not None and not a.is_empty for a in area_arr], dtype=bool)
+        self.geometric = np.isin(self.fp, ["point", "line", "polygon"])
+        self.kinds = _col(pb, "kind", "place").astype(str).to_numpy()
+        self.p_geoms = np.asarray(pb.geometry.array, dtype=object)
+        pids = pb["problem_id"].astype(str).to_numpy()
+        # problems by id (a repeated id shares its incidents, as the pairwise rule did)
+        self.u_of_row, uniq = pd.factorize(pids)
+        n_u = len(uniq)
+        self.n_own = np.zeros(n_u, dtype="int64")
+        self.den_loc = np.zeros(n_u, dtype="int64")
+        self.den_sec = np.zeros(n_u, dtype="int64")
+        self.inside = np.zeros((n_u, n_m), dtype="int64")
+        self.in_sect = np.zeros((n_u, n_m), dtype="int64")
+        if membership is None or incidents is None:
+            return
         mem = membership.to_numpy(dtype=object)
         is_mem = membership.notna().to_numpy()
+        code_of = {str(x): k for k, x in enumerate(uniq)}
+        u_inc = np.full(len(mem), -1, dtype="int64")
+        if is_mem.any():
+            u_inc[is_mem] = [code_of.get(v, -1) for v in mem[is_mem]]
         g = np.asarray(incidents.geometry.array, dtype=object)
         xs, ys = shapely.get_x(g), shapely.get_y(g)
         located = np.isfinite(xs) & np.isfinite(ys)
         inc_sector = _col(incidents, "sector", None).astype(object).to_numpy()
         has_sector = ~pd.isna(inc_sector)
-        sel = is_mem & located
-        inside = {}
-        for j in np.flatnonzero(geometric & has_area):
-            a = area_arr[j]
-            shapely.prepare(a)
-            v = np.zeros(len(incidents), dtype=bool)
-            v[sel] = shapely.intersects_xy(a, xs[sel], ys[sel])
-            inside[j] = v
-        in_sect = {
-            j: np.isin(inc_sector.astype(str), list(m_sectors[j])) & has_sector
-            for j in np.flatnonzero(~geometric & has_area)
-        }
+        own = u_inc >= 0
+        self.n_own = np.bincount(u_inc[own], minlength=n_u)
+        self.den_loc = np.bincount(u_inc[own & located], minlength=n_u)
+        self.den_sec = np.bincount(u_inc[own & has_sector], minlength=n_u)
+        # incidents of each problem inside each geometric area (one spatial query)
+        geo_j = np.flatnonzero(self.geometric & self.has_area)
+        sel = np.flatnonzero(own & located)
+        if len(geo_j) and len(sel):
+            tree = shapely.STRtree(area_arr[geo_j])
+            i, j = tree.query(shapely.points(xs[sel], ys[sel]), predicate="intersects")
+            np.add.at(self.inside, (u_inc[sel[i]], geo_j[j]), 1)
+        # incidents of each problem in each measure's sectors
+        sec_j = np.flatnonzero(~self.geometric & self.has_area)
+        sel = np.flatnonzero(own & has_sector)
+        if len(sec_j) and len(sel):
+            s_codes, s_names = pd.factorize(inc_sector[sel].astype(str))
+            counts = np.zeros((n_u, len(s_names)), dtype="int64")
+            np.add.at(counts, (u_inc[sel], s_codes), 1)
+            pos = {str(x): k for k, x in enumerate(s_names)}
+            for j in sec_j:
+                cols = [pos[x] for x in m_sectors[j] if x in pos]
+                if cols:
+                    self.in_sect[:, j] = counts[:, cols].sum(axis=1)
 
-    p_geoms = np.asarray(pb.geometry.array, dtype=object)
-    kinds = _col(pb, "kind", "place").astype(str).to_numpy()
-    for i, pid in enumerate(pb["problem_id"].astype(str)):
-        gp = p_geoms[i]
-        own = (mem == pid) if mem is not None else None
-        n_own = int(own.sum()) if own is not None else 0
-        for j in range(n_m):
-            if not has_area[j]:
-                basis[i, j] = "no_footprint"
-                continue
-            if kinds[i] == "municipality" and fp[j] == "municipality":
-                share[i, j], basis[i, j] = 1.0, "municipality"
-                continue
-            if kinds[i] == "municipality" and geometric[j]:
-                share[i, j], basis[i, j] = 0.0, "local_footprint"
-                continue
-            if n_own and kinds[i] != "perception":
-                if geometric[j]:
-                    den = own & located
-                    if den.any():
-                        share[i, j] = float(inside[j][den].mean())
-                        basis[i, j] = "incidents"
-                        continue
-                else:
-                    den = own & has_sector
-                    if den.any():
-                        share[i, j] = float(in_sect[j][den].mean())
-                        basis[i, j] = "sectors"
-                        continue
-            if gp is None or gp.is_empty:
-                basis[i, j] = "no_geometry"
-                continue
-            ga = float(gp.area)
-            if ga > 0:
-                share[i, j] = float(shapely.area(shapely.intersection(gp, area_arr[j]))) / ga
-            else:
-                share[i, j] = float(shapely.intersects(gp, area_arr[j]))
-            basis[i, j] = "area"
-    return share, basis
+    def block(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(share, basis code)`` of problems ``lo:hi`` × every measure."""
+        import shapely
+
+        n_b = hi - lo
+        share = np.full((n_b, self.n_m), np.nan)
+        code = np.zeros((n_b, self.n_m), dtype="int8")
+        todo = np.ones((n_b, self.n_m), dtype=bool)
+
+        def put(mask: np.ndarray, c: int, value: Any = None) -> None:
+            mask = mask & todo
+            code[mask] = c
+            if value is not None:
+                share[mask] = value if np.isscalar(value) else value[mask]
+            todo[mask] = False
+
+        kinds = self.kinds[lo:hi, None]
+        u = self.u_of_row[lo:hi]
+        put(np.broadcast_to(~self.has_area[None, :], todo.shape), 1)
+        muni = kinds == "municipality"
+        put(muni & (self.fp == "municipality")[None, :], 2, 1.0)
+        put(muni & self.geometric[None, :], 3, 0.0)
+        eligible = (self.n_own[u] > 0)[:, None] & (kinds != "perception")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            put(
+                eligible & self.geometric[None, :] & (self.den_loc[u] > 0)[:, None],
+                4,
+                self.inside[u] / self.den_loc[u][:, None],
+            )
+            put(
+                eligible & ~self.geometric[None, :] & (self.den_sec[u] > 0)[:, None],
+                5,
+                self.in_sect[u] / self.den_sec[u][:, None],
+            )
+        gp = self.p_geoms[lo:hi]
+        no_geom = np.array([x is None or x.is_empty for x in gp], dtype=bool)
+        put(np.broadcast_to(no_geom[:, None], todo.shape), 6)
+        # the rest: share of the problem's area inside the measure's area
+        rows = np.flatnonzero(todo.any(axis=1))
+        code[todo] = 7
+        share[todo] = 0.0
+        if len(rows):
+            ga = shapely.area(gp[rows])
+            has = np.flatnonzero(self.has_area)
+            tree = shapely.STRtree(self.area_arr[has])
+            i, j = tree.query(gp[rows])  # boxes that meet; elsewhere the share is 0
+            jj = has[j]
+            keep = todo[rows[i], jj]
+            i, jj = i[keep], jj[keep]
+            if len(i):
+                gi = gp[rows[i]]
+                aj = self.area_arr[jj]
+                pos = ga[i] > 0
+                vals = np.empty(len(i))
+                vals[pos] = shapely.area(shapely.intersection(gi[pos], aj[pos])) / ga[i][pos]
+                vals[~pos] = shapely.intersects(gi[~pos], aj[~pos]).astype("float64")
+                share[rows[i], jj] = vals
+        return share, code
 
 
 def _shift_match(targets: tuple, dominant: Any) -> str:
@@ -775,6 +844,7 @@ def coverage(
     ref_date: Any = None,
     areas: Any = None,
     thresholds: Mapping[str, float] | None = None,
+    pairs: str = "all",
 ) -> pd.DataFrame:
     """How each measure addresses each problem: the problems × measures table (long form).
 
@@ -798,6 +868,12 @@ def coverage(
         From :func:`treated_area`.
     thresholds : dict, optional
         See :data:`DEFAULT_THRESHOLDS`.
+    pairs : {"all", "related"}
+        ``"all"``: every problem × measure pair. ``"related"``: only the pairs
+        whose level is above ``none`` — the only rows the summaries
+        (:func:`problem_coverage`, :func:`measure_coverage`, the gaps) read; for
+        a large region (thousands of problems and measures) the full table has
+        millions of ``none`` rows. ``attrs["pairs"]`` says which.
 
     Returns
     -------
@@ -826,6 +902,8 @@ def coverage(
     """
     from . import inventory
 
+    if pairs not in ("all", "related"):
+        raise ValueError("pairs must be 'all' or 'related'")
     pb = _active_problems(problems)
     if areas is None:
         areas = treated_area(measures, sectors)
@@ -835,7 +913,15 @@ def coverage(
         located_pb = pb[_col(pb, "kind", "place").astype(str).to_numpy() != "perception"]
         membership = inventory.problem_incidents(located_pb, incidents) if len(located_pb) else None
     weights = _category_weights(pb, membership, incidents)
-    share, basis = _spatial(pb, measures, areas, sectors, incidents, membership)
+    if not len(pb) or not len(measures):
+        cols = ["problem_id", "measure_id", "pillar", "status", "thematic_share", "categories_matched",
+                "spatial_share", "spatial_basis", "shift_match", "score", "level", "current", "note"]  # fmt: skip
+        out = pd.DataFrame([], columns=cols)
+        out["spatial_share"] = out["spatial_share"].astype("float64").round(6)
+        out["score"] = out["score"].astype("float64").round(6)
+        out.attrs["pairs"] = pairs
+        return out
+    sp = _SpatialShares(pb, measures, areas, sectors, incidents, membership)
     kinds = _col(pb, "kind", "place").astype(str).to_numpy()
     dom = _col(pb, "dominant_shift", None).to_numpy(dtype=object)
     fp = _col(measures, "footprint", "none").astype(str).to_numpy()
@@ -843,39 +929,98 @@ def coverage(
     tsh = [_tuple(t) for t in _col(measures, "target_shifts", ())]
     mids = measures["measure_id"].astype(str).to_numpy()
     pillars = _col(measures, "pillar", "").astype(str).to_numpy()
-    rows = []
-    for i, pid in enumerate(pb["problem_id"].astype(str)):
-        w = weights[i]
-        total = sum(w.values())
-        for j in range(len(measures)):
-            if not tcat[j]:
-                matched = tuple(w)
-                thematic = 1.0
-            else:
-                matched = tuple(c for c in w if c in tcat[j])
-                thematic = sum(w[c] for c in matched) / total if total > 0 else 0.0
-            no_fp = basis[i, j] == "no_footprint"
-            diffuse = fp[j] == "municipality" and kinds[i] != "municipality"
-            shift = _shift_match(tsh[j], dom[i])
-            level = coverage_level(thematic, share[i, j], no_footprint=no_fp, diffuse=diffuse,
-                                   shift=shift, thresholds=thresholds)  # fmt: skip
-            notes = []
-            if level != "none":
-                if no_fp:
-                    notes.append("no_footprint")
-                if diffuse:
-                    notes.append("diffuse")
-                if shift == "mismatch":
-                    notes.append("shift_mismatch")
-            score = thematic * share[i, j] if np.isfinite(share[i, j]) else np.nan
-            rows.append((pid, mids[j], pillars[j], st[j], round(thematic, 6), matched, share[i, j], basis[i, j],
-                         shift, score, level, bool(st[j] == "active" and level != "none"), ";".join(notes)))  # fmt: skip
-    cols = ["problem_id", "measure_id", "pillar", "status", "thematic_share", "categories_matched", "spatial_share",
-            "spatial_basis", "shift_match", "score", "level", "current", "note"]  # fmt: skip
-    out = pd.DataFrame(rows, columns=cols)
+    pids = pb["problem_id"].astype(str).to_numpy()
+    n_m = len(measures)
+    thr = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    # measures that share their target categories (or shifts) share the thematic (shift) part
+    t_code, t_sets = _group_codes([frozenset(t) for t in tcat])
+    s_code, s_keys = _group_codes(tsh)
+    diffuse_m = fp == "municipality"
+    active = st == "active"
+    notes = np.array(["", "no_footprint", "diffuse", "no_footprint;diffuse", "shift_mismatch",
+                      "no_footprint;shift_mismatch", "diffuse;shift_mismatch",
+                      "no_footprint;diffuse;shift_mismatch"], dtype=object)  # fmt: skip
+    levels = np.asarray(LEVELS, dtype=object)
+    parts = []
+    step = max(1, 2_000_000 // max(n_m, 1))
+    for lo in range(0, len(pb), step):
+        hi = min(lo + step, len(pb))
+        share, bcode = sp.block(lo, hi)
+        n_b = hi - lo
+        them = np.empty((n_b, len(t_sets)))
+        them_round = np.empty((n_b, len(t_sets)))
+        matched = np.empty((n_b, len(t_sets)), dtype=object)
+        shift = np.empty((n_b, len(s_keys)), dtype=object)
+        for r in range(n_b):
+            w = weights[lo + r]
+            total = sum(w.values())
+            for k, tset in enumerate(t_sets):
+                if not tset:
+                    mt, th = tuple(w), 1.0
+                else:
+                    mt = tuple(c for c in w if c in tset)
+                    th = sum(w[c] for c in mt) / total if total > 0 else 0.0
+                matched[r, k], them[r, k], them_round[r, k] = mt, th, round(th, 6)
+            for k, key in enumerate(s_keys):
+                shift[r, k] = _shift_match(key, dom[lo + r])
+        th = them[:, t_code]
+        sh = shift[:, s_code]
+        no_fp = bcode == 1
+        diffuse = diffuse_m[None, :] & (kinds[lo:hi] != "municipality")[:, None]
+        mismatch = sh == "mismatch"
+        # coverage_level, pair by pair: 0 none, 1 weak, 2 partial, 3 strong
+        finite = np.isfinite(share)
+        with np.errstate(invalid="ignore"):
+            sc = np.where(finite, th * share, 0.0)
+        lvl = np.where(
+            sc >= thr["strong"], 3, np.where(sc >= thr["partial"], 2, np.where(sc >= thr["weak"], 1, 0))
+        )
+        lvl = np.where(mismatch & (lvl >= 2), lvl - 1, lvl)
+        lvl = np.where(diffuse & (lvl > 0), 1, lvl)
+        lvl = np.where(no_fp, 1, lvl)
+        lvl = np.where(th > 0, lvl, 0)
+        keep = np.ones(lvl.shape, dtype=bool) if pairs == "all" else lvl > 0
+        r_i, c_j = np.nonzero(keep)
+        note = np.where(
+            lvl > 0, no_fp * 1 + diffuse * 2 + mismatch * 4, 0
+        )[r_i, c_j]
+        with np.errstate(invalid="ignore"):
+            score = np.where(finite, th * share, np.nan)[r_i, c_j]
+        lv = lvl[r_i, c_j]
+        parts.append(
+            {
+                "problem_id": pids[lo:hi][r_i],
+                "measure_id": mids[c_j],
+                "pillar": pillars[c_j],
+                "status": st[c_j],
+                "thematic_share": them_round[:, t_code][r_i, c_j],
+                "categories_matched": matched[:, t_code][r_i, c_j],
+                "spatial_share": share[r_i, c_j],
+                "spatial_basis": np.asarray(_BASES, dtype=object)[bcode[r_i, c_j]],
+                "shift_match": sh[r_i, c_j],
+                "score": score,
+                "level": levels[lv],
+                "current": active[c_j] & (lv > 0),
+                "note": notes[note],
+            }
+        )
+    cols = list(parts[0])
+    data = {c: np.concatenate([pt[c] for pt in parts]) for c in cols}
+    for c in ("problem_id", "measure_id", "pillar", "status", "spatial_basis", "shift_match", "level", "note"):
+        data[c] = pd.array(data[c].astype(object), dtype="str")
+    out = pd.DataFrame(data)
+    out["current"] = out["current"].astype(bool)
     out["spatial_share"] = out["spatial_share"].astype("float64").round(6)
     out["score"] = out["score"].astype("float64").round(6)
+    out.attrs["pairs"] = pairs
     return out
+
+
+def _group_codes(keys: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Position of each key among the distinct keys (first-seen order), and those keys."""
+    seen: dict[Any, int] = {}
+    codes = np.array([seen.setdefault(k, len(seen)) for k in keys], dtype="int64")
+    return codes, list(seen)
 
 
 _SYMBOLS = {"none": "", "weak": "●", "partial": "●●", "strong": "●●●"}
@@ -1636,6 +1781,7 @@ def before_after_counts(
         else incidents["occurred_from"].max().normalize() + pd.Timedelta(days=1)
     )
     area_arr = np.asarray(areas.array, dtype=object)
+    counter = _ZoneCounter(incidents)
     rows = []
     for j, (mid, start) in enumerate(
         zip(measures["measure_id"].astype(str), pd.to_datetime(measures["start"]), strict=True)
@@ -1658,10 +1804,12 @@ def before_after_counts(
             rec["before_from"], rec["after_to"] = lo, hi
             rec["before_days"] = float((start - lo).days)
             rec["after_days"] = float((min(hi, pe) - start).days)
-            ba = before_after_incidents(measures, incidents, mid, areas, rings, window_days, ps)
-            for z in ("treated", "buffer"):
-                for p in ("before", "after"):
-                    rec[f"{z}_{p}"] = int(((ba["zone"] == z) & (ba["period"] == p)).sum())
+            # what before_after_incidents selects, counted from an index of the incidents
+            m = measures.iloc[j]
+            ring = np.asarray(rings.array, dtype=object)[j] if rings is not None else None
+            cnt = counter.counts(a, ring, _tuple(m.get("target_categories", ())),
+                                 _tuple(m.get("target_shifts", ())), lo, start, hi)  # fmt: skip
+            rec.update(cnt)
             notes = []
             if rec["before_days"] < window_days:
                 notes.append("before_truncated")
@@ -1673,6 +1821,104 @@ def before_after_counts(
     for c in ("treated_before", "treated_after", "buffer_before", "buffer_after"):
         out[c] = pd.array(out[c], dtype="Int64")
     return out
+
+
+class _ZoneCounter:
+    """Counts of targeted incidents in a treated area and its ring, before and after a date.
+
+    The located incidents inside each distinct area (and ring) are found once
+    (a bounding-box filter on the incidents sorted by x, then the prepared
+    geometry); they are kept sorted by (category, shift, time) so that each
+    measure's counts are a few binary searches, whatever the number of
+    incidents. The same selection as :func:`before_after_incidents`.
+    """
+
+    def __init__(self, incidents: pd.DataFrame) -> None:
+        import shapely
+
+        g = np.asarray(incidents.geometry.array, dtype=object)
+        self.x, self.y = shapely.get_x(g), shapely.get_y(g)
+        t = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
+        ok = np.isfinite(self.x) & np.isfinite(self.y) & ~np.isnat(t)
+        self.t = t.astype("int64")
+        self.cat_codes, cats = pd.factorize(incidents["category"])
+        self.cat_codes = np.where(self.cat_codes < 0, len(cats), self.cat_codes)
+        self.cat_of = {c: k for k, c in enumerate(cats)}
+        shifts = incidents["shift"] if "shift" in incidents.columns else pd.Series([None] * len(t))
+        self.shift_codes, sh = pd.factorize(shifts)
+        self.shift_codes = np.where(self.shift_codes < 0, len(sh), self.shift_codes)
+        self.shift_of = {c: k for k, c in enumerate(sh)}
+        self.n_cat, self.n_shift = len(cats) + 1, len(sh) + 1
+        self.pos = np.flatnonzero(ok)
+        order = np.argsort(self.x[self.pos], kind="stable")
+        self.pos = self.pos[order]
+        self.xs = self.x[self.pos]
+        self.t0 = int(self.t[ok].min()) if ok.any() else 0
+        self._inside: dict[bytes, np.ndarray] = {}
+        self._zones: dict[tuple[bytes, bytes], tuple[np.ndarray, np.ndarray]] = {}
+
+    def inside(self, geom: Any) -> np.ndarray:
+        """Sorted positions of the located incidents that intersect ``geom``."""
+        import shapely
+
+        key = shapely.to_wkb(geom)
+        if key not in self._inside:
+            x0, y0, x1, y1 = geom.bounds
+            lo = np.searchsorted(self.xs, x0, side="left")
+            hi = np.searchsorted(self.xs, x1, side="right")
+            cand = self.pos[lo:hi]
+            cy = self.y[cand]
+            cand = cand[(cy >= y0) & (cy <= y1)]
+            g = shapely.from_wkb(key)
+            shapely.prepare(g)
+            self._inside[key] = np.sort(cand[shapely.intersects_xy(g, self.x[cand], self.y[cand])])
+        return self._inside[key]
+
+    def _sorted(self, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        key = self.cat_codes[members].astype("int64") * self.n_shift + self.shift_codes[members]
+        order = np.lexsort((self.t[members], key))
+        return key[order], self.t[members][order]
+
+    def zones(self, area: Any, ring: Any) -> tuple[tuple, tuple]:
+        import shapely
+
+        k = (shapely.to_wkb(area), shapely.to_wkb(ring) if ring is not None else b"")
+        if k not in self._zones:
+            a = self.inside(area)
+            if ring is not None and not ring.is_empty:
+                b = np.setdiff1d(self.inside(ring), a, assume_unique=True)
+            else:
+                b = np.array([], dtype="int64")
+            self._zones[k] = (self._sorted(a), self._sorted(b))
+        return self._zones[k]
+
+    def counts(self, area, ring, cats, shifts, lo, start, hi) -> dict[str, int]:
+        """``treated_before, treated_after, buffer_before, buffer_after``."""
+        cat_keys = (
+            [self.cat_of[c] for c in cats if c in self.cat_of] if cats else range(self.n_cat)
+        )
+        shift_keys = (
+            [self.shift_of[c] for c in shifts if c in self.shift_of]
+            if shifts
+            else range(self.n_shift)
+        )
+        keys = np.array(
+            [c * self.n_shift + h for c in cat_keys for h in shift_keys], dtype="int64"
+        )
+        tl, ts, th = (np.datetime64(pd.Timestamp(v), "us").astype("int64") for v in (lo, start, hi))
+        out = {}
+        for zone, (kk, tt) in zip(("treated", "buffer"), self.zones(area, ring), strict=True):
+            first = np.searchsorted(kk, keys, side="left")
+            last = np.searchsorted(kk, keys, side="right")
+            n_before = n_after = 0
+            for a, b in zip(first, last, strict=True):
+                if b > a:
+                    seg = tt[a:b]
+                    i_lo, i_st, i_hi = np.searchsorted(seg, [tl, ts, th], side="left")
+                    n_before += int(i_st - i_lo)
+                    n_after += int(i_hi - i_st)
+            out[f"{zone}_before"], out[f"{zone}_after"] = n_before, n_after
+        return out
 
 
 # ----------------------------------------------------------------------------
@@ -1844,6 +2090,7 @@ def run(
     thresholds: Mapping[str, float] | None = None,
     include_perception: bool = True,
     top: int | None = None,
+    pairs: str | None = None,
 ) -> MeasureInventory:
     """Run the whole of step 2 on a loaded diagnosis and a problem register.
 
@@ -1870,6 +2117,10 @@ def run(
         Add the survey's perception issues (:func:`perception_issues`).
     top : int, optional
         Only gaps ranked ``top`` or better (default: every gap).
+    pairs : {"all", "related"}, optional
+        Rows of the coverage table (see :func:`coverage`). Default: ``"all"``
+        up to :data:`MAX_COVERAGE_PAIRS` problem × measure pairs, ``"related"``
+        beyond (a regional study: the summaries are the same either way).
 
     Returns
     -------
@@ -1910,7 +2161,9 @@ def run(
             pb = pd.concat(
                 [pb, issues.to_crs(pb.crs) if pb.crs is not None else issues], ignore_index=True
             )
-    cov = coverage(pb, meas, sec, inc, ref, areas, thresholds)
+    if pairs is None:
+        pairs = "all" if len(pb) * len(meas) <= MAX_COVERAGE_PAIRS else "related"
+    cov = coverage(pb, meas, sec, inc, ref, areas, thresholds, pairs=pairs)
     summ = problem_coverage(cov, pb, prio)
     years = None
     if cfg.period_start is not None and cfg.period_end is not None:
@@ -1945,6 +2198,7 @@ def run(
             "thresholds": {**DEFAULT_THRESHOLDS, **(thresholds or {})},
             "expertise_map": dict(expertise_map or DEFAULT_EXPERTISE_MAP),
             "include_perception": include_perception,
+            "pairs": pairs,
             "period_start": cfg.period_start,
             "period_end": cfg.period_end,
         },

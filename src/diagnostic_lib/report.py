@@ -392,8 +392,22 @@ def _sheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_workbook(tables: dict[str, pd.DataFrame], path: str | PathLike[str]) -> Path:
+MAX_SHEET_ROWS = 50_000
+"""Larger tables go to a CSV file beside the workbook (Excel stops at 1,048,576 rows)."""
+
+
+def write_workbook(
+    tables: dict[str, pd.DataFrame],
+    path: str | PathLike[str],
+    max_rows: int | None = MAX_SHEET_ROWS,
+) -> Path:
     """Write several tables into one ``.xlsx`` workbook (one sheet each).
+
+    A table of more than ``max_rows`` rows (a regional study's problems ×
+    measures coverage, for instance) is written to ``<workbook>-<sheet>.csv``
+    beside the workbook (UTF-8 with a byte-order mark, which Excel opens), and
+    its sheet says so in French and English: Excel cannot hold more than
+    1,048,576 rows, and a sheet that long is slow to write and to open.
 
     Examples
     --------
@@ -401,12 +415,30 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: str | PathLike[str]) -
     >>> p = write_workbook({"a": pd.DataFrame({"x": [1]})}, Path(tempfile.mkdtemp()) / "t.xlsx")
     >>> pd.read_excel(p, sheet_name="a")["x"].tolist()
     [1]
+    >>> p = write_workbook({"big": pd.DataFrame({"x": range(5)})}, p, max_rows=3)
+    >>> pd.read_csv(p.parent / "t-big.csv")["x"].tolist()
+    [0, 1, 2, 3, 4]
     """
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(p, engine="openpyxl") as xw:
         for name, df in tables.items():
-            _sheet_frame(df).to_excel(xw, sheet_name=str(name)[:31], index=False)
+            sheet = str(name)[:31]
+            frame = _sheet_frame(df)
+            if max_rows is not None and len(frame) > max_rows:
+                csv = p.with_name(f"{p.stem}-{sheet}.csv")
+                frame.to_csv(csv, index=False, encoding="utf-8-sig")
+                frame = pd.DataFrame(
+                    {
+                        "fichier / file": [csv.name],
+                        "lignes / rows": [len(frame)],
+                        "note": [
+                            f"Table trop longue pour une feuille : voir {csv.name}. / "
+                            f"Table too long for a sheet: see {csv.name}."
+                        ],
+                    }
+                )
+            frame.to_excel(xw, sheet_name=sheet, index=False)
     return p
 
 
@@ -503,7 +535,6 @@ def build_report(
     >>> p.name, (p.parent / "tables.xlsx").exists()
     ('index.html', True)
     """
-    import datetime as dt
 
     from tqdm.auto import tqdm
 
@@ -549,6 +580,78 @@ def build_report(
     bar.update()
 
     step("write")
+    path = write_report(diag, inv, s2, s3, s4, outdir, lang=lang, audience=audience, threshold=thr)
+    bar.update()
+
+    if notebooks and not public:
+        step("notebooks")
+        _execute_notebooks(outdir / "notebooks", lang)
+        bar.update()
+    bar.close()
+    return path
+
+
+def write_report(
+    diag: Any,
+    inv: Any,
+    step2: Any = None,
+    step3: Any = None,
+    step4: Any = None,
+    out: str | PathLike[str] = "build/report",
+    lang: str | None = None,
+    audience: str = "internal",
+    threshold: int | None = None,
+) -> Path:
+    """Write the diagnosis report from results already computed (no step is run again).
+
+    The writing stage of :func:`build_report`, for a notebook or a script that
+    already holds the results of the steps: the same ``index.html``,
+    ``tables.xlsx``, plan and register files (no notebooks).
+
+    Parameters
+    ----------
+    diag : Diagnostic
+        From :func:`diagnostic_lib.loaders.load_diagnostic`.
+    inv : Inventory
+        From :func:`diagnostic_lib.inventory.run`.
+    step2, step3 : optional
+        From :func:`diagnostic_lib.measures.run` and
+        :func:`diagnostic_lib.evaluation.run` (their sections are left out when
+        ``None``).
+    step4 : Strategy, optional
+        From :func:`diagnostic_lib.strategy.run` (run here when not given).
+    out, lang, audience, threshold
+        See :func:`build_report`.
+
+    Returns
+    -------
+    pathlib.Path
+        ``index.html``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from diagnostic_lib import inventory, loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> p = write_report(d, inventory.run(d, permutations=9), out=tempfile.mkdtemp(),
+    ...                  lang="en", audience="public")
+    >>> p.name, (p.parent / "tables.xlsx").exists()
+    ('index.html', True)
+    """
+    import datetime as dt
+
+    from . import i18n as _i18n
+    from . import inventory, strategy
+
+    if audience not in ("internal", "public"):
+        raise ValueError("audience must be 'internal' or 'public'")
+    public = audience == "public"
+    lang = _i18n.check_lang(lang or diag.lang)
+    thr = int(threshold if threshold is not None else diag.config.param("small_count", 5))
+    outdir = Path(out)
+    outdir.mkdir(parents=True, exist_ok=True)
+    s2, s3 = step2, step3
+    s4 = step4 if step4 is not None else strategy.run(diag, inv, current=_current(s2, s3, diag))
     pub = (lambda df: public_frame(df, thr)) if public else (lambda df: df)
     tables: dict[str, pd.DataFrame] = {}
     title = _L(f"Autodiagnostic local de sécurité — {diag.config.municipality}",
@@ -576,15 +679,7 @@ def build_report(
         inventory.write_register(inv.problems, outdir / "problems")
         diag.ledger.to_csv(outdir / "ledger.csv", lang=lang)
     write_workbook({k: pub(v) for k, v in tables.items()}, outdir / "tables.xlsx")
-    path = doc.write(outdir / "index.html")
-    bar.update()
-
-    if notebooks and not public:
-        step("notebooks")
-        _execute_notebooks(outdir / "notebooks", lang)
-        bar.update()
-    bar.close()
-    return path
+    return doc.write(outdir / "index.html")
 
 
 def _run_step2(diag: Any, inv: Any) -> Any:
@@ -604,7 +699,8 @@ def _run_step3(diag: Any, inv: Any, s2: Any) -> Any:
     run = getattr(evaluation, "run", None)
     if run is None or diag.measures is None:
         return None
-    return run(diag, inv.problems)
+    # step 1's priority and Knox table are the ones step 3 would compute again (same defaults)
+    return run(diag, inv.problems, priority=inv.priority, knox=inv.knox)
 
 
 def _current(s2: Any, s3: Any, diag: Any) -> pd.DataFrame | None:

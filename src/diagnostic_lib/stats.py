@@ -18,10 +18,12 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import special
 from scipy import stats as _st
 
 
@@ -68,8 +70,145 @@ def e_test(
     """
     if k1 + k2 == 0:
         return 1.0
-    res = _st.poisson_means_test(int(k1), float(n1), int(k2), float(n2), alternative=alternative)
-    return float(min(max(res.pvalue, 0.0), 1.0))
+    ok = (
+        float(k1).is_integer() and float(k2).is_integer() and k1 >= 0 and k2 >= 0
+        and n1 > 0 and n2 > 0 and alternative in ("two-sided", "greater", "less")
+    )  # fmt: skip
+    if ok:
+        p = _e_test_fast(int(k1), float(n1), int(k2), float(n2), alternative)
+    else:  # let scipy validate (and refuse) unusual input
+        p = _st.poisson_means_test(int(k1), float(n1), int(k2), float(n2), alternative=alternative)
+        p = p.pvalue
+    return float(min(max(p, 0.0), 1.0))
+
+
+def _e_test_fast(k1: int, n1: float, k2: int, n2: float, alternative: str) -> float:
+    """``scipy.stats.poisson_means_test(k1, n1, k2, n2, diff=0).pvalue``, without the full matrix.
+
+    The same bounds, probabilities and pivot statistics as scipy (same
+    expressions, hence the same floating-point values); but instead of summing
+    the whole ``x1 × x2`` matrix of products under the indicator, it uses that
+    the pivot statistic decreases along ``x2`` for every ``x1 > 0``: the
+    indicator is a prefix (``greater``), a suffix (``less``) or both
+    (two-sided) of each row, found by a vectorised binary search, and each
+    row's sum is read off cumulative sums. Cost O(n1 log n2) instead of
+    O(n1 n2); equal to scipy up to the order of the floating-point additions.
+    """
+    diff = 0
+    lmbd_hat2 = (k1 + k2) / (n1 + n2) - diff * n1 / (n1 + n2)
+    if lmbd_hat2 <= 0:
+        return 1.0
+    var = k1 / (n1**2) + k2 / (n2**2)
+    t_k1k2 = (k1 / n1 - k2 / n2 - diff) / np.sqrt(var)
+    nlmbd_hat1 = n1 * (lmbd_hat2 + diff)
+    nlmbd_hat2 = n2 * lmbd_hat2
+
+    def ppf(q: np.ndarray, mu: float) -> np.ndarray:  # scipy.stats.poisson._ppf
+        vals = np.ceil(special.pdtrik(q, mu))
+        vals1 = np.maximum(vals - 1, 0)
+        temp = special.pdtr(vals1, mu)
+        return np.where(temp >= q, vals1, vals)
+
+    def pmf(k: np.ndarray, mu: float) -> np.ndarray:  # scipy.stats.poisson._pmf
+        return np.exp(special.xlogy(k, mu) - special.gammaln(k + 1) - mu)
+
+    q = np.array([1e-10, 1 - 1e-16])
+    x1_lb, x1_ub = ppf(q, nlmbd_hat1)
+    x2_lb, x2_ub = ppf(q, nlmbd_hat2)
+    x1 = np.arange(x1_lb, x1_ub + 1)
+    x2 = np.arange(x2_lb, x2_ub + 1)
+    prob_x1 = pmf(x1, nlmbd_hat1)
+    prob_x2 = pmf(x2, nlmbd_hat2)
+    lmbd_x2 = x2 / n2
+    if len(x1) * len(x2) <= 40_000:  # small: scipy's own matrix (the same sum, bit for bit)
+        lmbd_x1 = x1 / n1
+        lmbds_diff = lmbd_x1 - lmbd_x2[:, None] - diff
+        var_x1x2 = lmbd_x1 / n1 + lmbd_x2[:, None] / n2
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t_x1x2 = lmbds_diff / np.sqrt(var_x1x2)
+        if alternative == "two-sided":
+            indicator = np.abs(t_x1x2) >= np.abs(t_k1k2)
+        elif alternative == "less":
+            indicator = t_x1x2 <= t_k1k2
+        else:
+            indicator = t_x1x2 >= t_k1k2
+        return float(np.sum((prob_x1 * prob_x2[:, None])[indicator]))
+    cum2 = np.r_[0.0, np.cumsum(prob_x2)]
+    total2 = cum2[-1]
+
+    def pivot(a: np.ndarray, j: np.ndarray) -> np.ndarray:
+        lmbd_x1 = a / n1
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (lmbd_x1 - lmbd_x2[j] - diff) / np.sqrt(lmbd_x1 / n1 + lmbd_x2[j] / n2)
+
+    def first(a: np.ndarray, cond, thr: float) -> np.ndarray:
+        """First index j with cond(t(a, x2[j])) (cond monotone along x2), len(x2) if none.
+
+        Starts from where t(a, ·) crosses ``thr`` (a quadratic in the rate), checks
+        the answer with the exact pivot statistic, corrects it by a few steps, and
+        falls back to a binary search for the rows still unsettled.
+        """
+        m = len(x2)
+        rate = a / n1
+        big_b = thr**2 / n2
+        disc = np.sqrt(big_b**2 + 4 * thr**2 * rate * (1 / n1 + 1 / n2))
+        u = (-big_b + np.sign(thr) * disc) / 2
+        with np.errstate(invalid="ignore"):
+            guess = np.ceil((rate - u) * n2 - x2[0])
+        g = np.clip(np.nan_to_num(guess, nan=0.0), 0, m).astype("int64")
+        for _ in range(4):
+            before = np.where(g > 0, cond(pivot(a, np.maximum(g - 1, 0))), False)
+            here = np.where(g < m, cond(pivot(a, np.minimum(g, m - 1))), True)
+            if not (before.any() or (~here).any()):
+                return g
+            g = np.where(before, g - 1, np.where(~here, g + 1, g))
+        before = np.where(g > 0, cond(pivot(a, np.maximum(g - 1, 0))), False)
+        here = np.where(g < m, cond(pivot(a, np.minimum(g, m - 1))), True)
+        bad = before | ~here
+        if bad.any():
+            g[bad] = _search(a[bad], cond)
+        return g
+
+    def _search(a: np.ndarray, cond) -> np.ndarray:
+        lo = np.zeros(len(a), dtype="int64")
+        hi = np.full(len(a), len(x2), dtype="int64")
+        while (lo < hi).any():
+            act = lo < hi
+            mid = (lo + hi) // 2
+            midc = np.minimum(mid, len(x2) - 1)
+            c = cond(pivot(a, midc)) & act
+            hi = np.where(c, mid, hi)
+            lo = np.where(act & ~c, mid + 1, lo)
+        return lo
+
+    a_abs = abs(t_k1k2)
+    if alternative == "greater":
+        lo_thr, hi_thr = t_k1k2, None
+    elif alternative == "less":
+        lo_thr, hi_thr = None, t_k1k2
+    else:
+        lo_thr, hi_thr = a_abs, -a_abs
+    row = np.zeros(len(x1))
+    pos = x1 > 0
+    xs = x1[pos]
+    part = np.zeros(len(xs))
+    end_prefix = np.zeros(len(xs), dtype="int64")
+    if lo_thr is not None:  # t >= lo_thr on a prefix [0, L)
+        end_prefix = first(xs, lambda t: ~(t >= lo_thr), lo_thr)
+        part += cum2[end_prefix]
+    if hi_thr is not None:  # t <= hi_thr on a suffix [F, n)
+        start_suffix = first(xs, lambda t: t <= hi_thr, hi_thr)
+        part += total2 - cum2[np.maximum(start_suffix, end_prefix)]
+    row[pos] = part
+    if (~pos).any():  # x1 = 0: t = -sqrt(x2) for x2 > 0, undefined at x2 = 0 (excluded)
+        t0 = pivot(np.zeros(len(x2)), np.arange(len(x2)))
+        ind = np.zeros(len(x2), dtype=bool)
+        if lo_thr is not None:
+            ind |= t0 >= lo_thr
+        if hi_thr is not None:
+            ind |= t0 <= hi_thr
+        row[~pos] = prob_x2[ind].sum()
+    return float(np.sum(prob_x1 * row))
 
 
 def e_tests(k1, k2, n1=1.0, n2=1.0) -> np.ndarray:
@@ -140,7 +279,7 @@ def wilson_ci(successes, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray
     """
     x = np.asarray(successes, dtype="float64")
     m = np.asarray(n, dtype="float64")
-    z = _st.norm.ppf(0.5 + level / 2)
+    z = _z(level)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = x / m
         den = 1 + z**2 / m
@@ -179,8 +318,15 @@ def weighted_mean_ci(values, weights=None, level: float = 0.95) -> tuple[float, 
     n_eff = np.sum(w) ** 2 / np.sum(w**2)
     var = np.sum(w * (v - mean) ** 2) / np.sum(w) * n_eff / max(n_eff - 1, 1)
     se = np.sqrt(var / n_eff)
-    t = _st.t.ppf(0.5 + level / 2, df=max(n_eff - 1, 1))
+    # scipy.stats.t.ppf without its argument checks (the same number: it calls stdtrit)
+    t = special.stdtrit(max(n_eff - 1, 1), 0.5 + level / 2)
     return mean, float(mean - t * se), float(mean + t * se), n
+
+
+@functools.lru_cache(maxsize=32)
+def _z(level: float) -> float:
+    """Two-sided normal quantile of a confidence level: ``scipy.stats.norm.ppf(0.5 + level / 2)``."""
+    return float(special.ndtri(0.5 + level / 2))
 
 
 def gini(counts: Sequence[float] | np.ndarray) -> float:

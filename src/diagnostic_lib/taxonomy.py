@@ -30,7 +30,7 @@ from os import PathLike
 import pandas as pd
 
 from . import schema
-from ._text import norm_key, norm_keys
+from ._text import as_text, map_distinct, norm_key
 from .errors import DataError
 
 TAXONOMY_COLUMNS = ("code", "family", "label_fr", "label_en", "concern", "aliases")
@@ -122,8 +122,13 @@ def lookup_categories(labels, taxonomy: pd.DataFrame | None = None) -> pd.Series
     ['vehicle_theft']
     """
     tax = load_taxonomy() if taxonomy is None else taxonomy
-    keys = norm_keys(pd.Series(labels))
-    return keys.map(alias_map(tax)).fillna("").astype("str")
+    amap = alias_map(tax)
+    labels = pd.Series(labels)
+    return pd.Series(
+        map_distinct(as_text(labels), lambda u: amap.get(norm_key(u), "")),
+        index=labels.index,
+        dtype="str",
+    )
 
 
 def load_severity_weights(

@@ -1,0 +1,606 @@
+"""Speed and scale of the whole pipeline, measured side by side with two baselines.
+
+``make bench`` (or ``python benchmarks/run.py``) generates the scaled sample
+municipality (cached in ``benchmarks/data/``), runs every stage of the pipeline
+on each size in a fresh process, runs DuckDB and the plain geopandas way on the
+same files in the same process, and writes ``benchmarks/RESULTS.md`` (and the
+raw numbers in ``benchmarks/data/results.json``). See ``benchmarks/README.md``.
+
+Usage::
+
+    python benchmarks/run.py                      # 100k and 1M (the 5M size on demand)
+    python benchmarks/run.py --sizes 100k,1m,5m   # everything (the 5M size takes a while)
+    python benchmarks/run.py --sizes 100k --no-write   # a quick look, RESULTS.md untouched
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+RESULTS_MD = HERE / "RESULTS.md"
+RESULTS_JSON = DATA / "results.json"
+
+# size label -> copies of the sample town (about 15,900 incidents each)
+SIZES = {"100k": 7, "1m": 63, "5m": 316}
+DEFAULT_SIZES = ("100k", "1m")
+RESCORE_REPEATS = 20
+
+
+# ----------------------------------------------------------------------------
+# Data
+# ----------------------------------------------------------------------------
+def prepare(size: str) -> Path:
+    """The sample at ``size`` (CSV and Parquet incidents, both configs), generated once."""
+    from diagnostic_lib import sample
+
+    scale = SIZES[size]
+    out = DATA / size
+    stamp = out / "bench.stamp"
+    want = f"scale={scale} generator={sample.GENERATOR_VERSION} seed={sample.DEFAULT_SEED}"
+    if stamp.is_file() and stamp.read_text() == want:
+        return out
+    print(f"[bench] generating the {size} sample (scale {scale}) in {out} …", flush=True)
+    sample.generate(out, scale=scale)
+    _write_parquet(out)
+    stamp.write_text(want)
+    return out
+
+
+def _write_parquet(out: Path) -> None:
+    """``incidents.parquet`` (typed columns) and ``diagnostic_parquet.toml`` next to the CSV."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    names = (out / "incidents.csv").read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+    text = {n: pa.string() for n in names if n not in ("occurred_from", "occurred_to", "x", "y")}
+    table = pcsv.read_csv(
+        out / "incidents.csv",
+        convert_options=pcsv.ConvertOptions(
+            column_types={
+                **text,
+                "occurred_from": pa.timestamp("us"),
+                "occurred_to": pa.timestamp("us"),
+                "x": pa.float64(),
+                "y": pa.float64(),
+            },
+            timestamp_parsers=["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"],
+            strings_can_be_null=False,
+        ),
+    )
+    pq.write_table(table, out / "incidents.parquet")
+    cfg = (out / "diagnostic.toml").read_text(encoding="utf-8")
+    cfg = cfg.replace('path = "incidents.csv"', 'path = "incidents.parquet"')
+    (out / "diagnostic_parquet.toml").write_text(cfg, encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------
+# Measuring
+# ----------------------------------------------------------------------------
+class Meter:
+    """Wall time, CPU time and peak resident memory of each stage.
+
+    Memory is the resident set size (RSS) of this process, sampled every 10 ms
+    by a thread (``psutil``, else ``/proc/self/statm``); a stage's peak is the
+    largest sample while it runs, so it includes what earlier stages still hold.
+    Each size runs in a fresh process.
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+        self._peak = 0
+        self._stop = False
+        try:
+            import psutil
+
+            proc = psutil.Process()
+            self._rss = lambda: proc.memory_info().rss
+        except ImportError:  # pragma: no cover
+            page = os.sysconf("SC_PAGE_SIZE")
+
+            def rss() -> int:
+                with open("/proc/self/statm") as fh:
+                    return int(fh.read().split()[1]) * page
+
+            self._rss = rss
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop:
+            self._peak = max(self._peak, self._rss())
+            time.sleep(0.01)
+
+    @contextlib.contextmanager
+    def stage(self, name: str, **extra):
+        self._peak = self._rss()
+        w0, c0 = time.perf_counter(), time.process_time()
+        rec = {"stage": name, **extra}
+        yield rec
+        rec["seconds"] = time.perf_counter() - w0
+        rec["cpu_seconds"] = time.process_time() - c0
+        rec["peak_mb"] = max(self._peak, self._rss()) / 2**20
+        self.rows.append(rec)
+        print(
+            f"[bench]   {name:<24} {rec['seconds']:8.2f} s  cpu {rec['cpu_seconds']:8.2f} s  "
+            f"peak {rec['peak_mb']:8.0f} MB",
+            flush=True,
+        )
+
+    def add(self, name: str, seconds: float, cpu: float | None = None, **extra) -> None:
+        """A part of a stage timed from inside (its peak is the enclosing stage's)."""
+        self.rows.append({"stage": name, "seconds": seconds, "cpu_seconds": cpu, **extra})
+        print(f"[bench]     {name:<22} {seconds:8.2f} s", flush=True)
+
+    def close(self) -> None:
+        self._stop = True
+
+
+class Probe:
+    """Time calls of library functions during a stage (outermost calls only).
+
+    ``probe.wrap(module, "name")`` replaces ``module.name`` by a timed wrapper;
+    a call made while another probed call runs is not counted again (e.g. the
+    hot spots computed inside ``find_problems`` belong to ``find_problems``),
+    unless ``nested`` (the parts of a load: its read and its sector join).
+    """
+
+    def __init__(self, nested: bool = False) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.nested = nested  # count calls made inside other probed calls too
+        self._depth = 0
+        self._undo: list[tuple] = []
+
+    def wrap(self, module, name: str, label: str | None = None, only=None) -> None:
+        label = label or name
+        fn = getattr(module, name)
+        probe = self
+
+        def timed(*args, **kwargs):
+            if (probe._depth and not probe.nested) or (
+                only is not None and not only(*args, **kwargs)
+            ):
+                return fn(*args, **kwargs)
+            probe._depth += 1
+            w0, c0 = time.perf_counter(), time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                probe._depth -= 1
+                probe.wall[label] = probe.wall.get(label, 0.0) + time.perf_counter() - w0
+                probe.cpu[label] = probe.cpu.get(label, 0.0) + time.process_time() - c0
+
+        setattr(module, name, timed)
+        self._undo.append((module, name, fn))
+
+    def restore(self) -> None:
+        for module, name, fn in reversed(self._undo):
+            setattr(module, name, fn)
+        self._undo.clear()
+
+
+# ----------------------------------------------------------------------------
+# One size, in its own process
+# ----------------------------------------------------------------------------
+def worker(size: str, skip: set[str]) -> dict:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    warnings.simplefilter("ignore")
+    import numpy as np
+    import pandas as pd
+
+    from diagnostic_lib import evaluation, inventory, loaders, measures, report, strategy
+
+    folder = DATA / size
+    meter = Meter()
+    now = "2026-06-01"  # after the study period: no date is "in the future"
+
+    # -- ours: load from CSV (parse, sector join, validation and ledger) --------------
+    probe = Probe(nested=True)
+    probe.wrap(
+        loaders, "read_table", "read_incidents", only=lambda src, *a, **k: "incidents" in str(src)
+    )
+    probe.wrap(loaders, "_assign_sectors", "sector_join")
+    probe.wrap(loaders, "load_incidents", "load_incidents")
+    with meter.stage("load_csv") as rec:
+        diag = loaders.load_diagnostic(folder / "diagnostic.toml", now=now)
+    probe.restore()
+    n = len(diag.incidents)
+    rec["incidents"] = n
+    # load_incidents = read + sector join + the rest (validation, ledger, the table)
+    read_inc = probe.wall["read_incidents"]
+    meter.add("read_csv", read_inc, probe.cpu["read_incidents"])
+    meter.add("sector_join", probe.wall.get("sector_join", 0.0), probe.cpu.get("sector_join"))
+    meter.add(
+        "validate_ledger",
+        probe.wall["load_incidents"] - read_inc - probe.wall.get("sector_join", 0.0),
+    )
+    if "parquet" not in skip:
+        probe = Probe()
+        probe.wrap(
+            loaders,
+            "read_table",
+            "read_incidents",
+            only=lambda src, *a, **k: "incidents" in str(src),
+        )
+        with meter.stage("load_parquet"):
+            loaders.load_diagnostic(folder / "diagnostic_parquet.toml", now=now)
+        probe.restore()
+        meter.add("read_parquet", probe.wall["read_incidents"], probe.cpu["read_incidents"])
+
+    # -- ours: step 1 ----------------------------------------------------------------
+    probe = Probe()
+    for name, label in (
+        ("hot_spots", "step1_hotspots"),
+        ("knox_test", "step1_knox"),
+        ("find_problems", "step1_problems"),
+        ("priority", "step1_priority"),
+    ):
+        probe.wrap(inventory, name, label)
+    with meter.stage("step1") as rec:
+        inv = inventory.run(diag)
+    probe.restore()
+    rec["problems"] = len(inv.problems)
+    parts = ("step1_hotspots", "step1_knox", "step1_problems", "step1_priority")
+    step1 = next(r for r in meter.rows if r["stage"] == "step1")
+    meter.add("step1_tables", step1["seconds"] - sum(probe.wall.get(p, 0.0) for p in parts))
+    for p in parts:
+        meter.add(p, probe.wall.get(p, 0.0), probe.cpu.get(p))
+    load = next(r for r in meter.rows if r["stage"] == "load_csv")
+    meter.add("csv_to_priority", load["seconds"] + step1["seconds"])
+
+    # -- ours: re-scoring after a widget change (precomputed problem table) ------------
+    w = dict(inventory.DEFAULT_PRIORITY_WEIGHTS, severity=0.4, trend=0.05)
+    times = []
+    for _ in range(RESCORE_REPEATS):
+        t0 = time.perf_counter()
+        inventory.priority(inv.problems, weights=w)
+        times.append(time.perf_counter() - t0)
+    meter.add("rescore_priority", float(np.median(times)), best=float(min(times)))
+
+    # -- ours: aggregation by grid cell, sector, category and month ----------------------
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        grid = inventory.make_grid(diag.sectors, float(diag.config.param("grid_cell_m", 200)))
+    with meter.stage("aggregate"):
+        ours_agg = _ours_aggregate(diag.incidents, grid)
+    gp = grid.attrs["grid"]
+
+    # -- ours: steps 2, 3, 4 and the report ------------------------------------------------
+    s2 = s3 = None
+    if "step2" not in skip:
+        probe = Probe()
+        probe.wrap(measures, "coverage", "step2_coverage")
+        probe.wrap(measures, "before_after_counts", "step2_before_after")
+        with meter.stage("step2"):
+            s2 = measures.run(diag, inv.problems, priority=inv.priority)
+        probe.restore()
+        for p in ("step2_coverage", "step2_before_after"):
+            meter.add(p, probe.wall.get(p, 0.0), probe.cpu.get(p))
+    if "step3" not in skip:
+        with meter.stage("step3"):
+            s3 = evaluation.run(diag, inv.problems, priority=inv.priority, knox=inv.knox)
+    if "report" not in skip:
+        with meter.stage("step4"):
+            cur = report._current(s2, s3, diag)
+            s4 = strategy.run(diag, inv, current=cur)
+        with tempfile.TemporaryDirectory() as tmp, meter.stage("report"):
+            report.write_report(diag, inv, s2, s3, s4, out=tmp)
+    del s2, s3
+
+    # -- baselines, same process, same files ---------------------------------------------
+    csv, pq_path = folder / "incidents.csv", folder / "incidents.parquet"
+    sectors = diag.sectors[["sector_id", "geometry"]]
+    del diag, inv
+    try:
+        import duckdb
+
+        con = duckdb.connect()
+        with meter.stage("duckdb_read_csv"):
+            con.execute(f"CREATE TABLE inc AS SELECT * FROM read_csv('{csv}')")
+        if pq_path.exists():
+            with meter.stage("duckdb_read_parquet"):
+                con.execute(f"CREATE TABLE incp AS SELECT * FROM read_parquet('{pq_path}')")
+        with meter.stage("duckdb_aggregate"):
+            duck = con.execute(
+                f"""SELECT floor((y - {gp["y0"]}) / {gp["cell_size"]}) AS row,
+                           floor((x - {gp["x0"]}) / {gp["cell_size"]}) AS col,
+                           sector, category, date_trunc('month', occurred_from) AS month,
+                           count(*) AS n
+                    FROM inc GROUP BY ALL"""
+            ).df()
+        con.close()
+        _check_aggregates(ours_agg, duck)
+    except ImportError:
+        print("[bench] duckdb is not installed: pip install -e '.[bench]'", flush=True)
+    import geopandas as gpd
+
+    with meter.stage("gpd_read_csv"):
+        plain = pd.read_csv(csv)
+    with meter.stage("gpd_read_parquet"):
+        pd.read_parquet(pq_path)
+    with meter.stage("gpd_sector_join"):
+        pts = gpd.GeoDataFrame(
+            plain, geometry=gpd.points_from_xy(plain["x"], plain["y"]), crs=sectors.crs
+        )
+        joined = gpd.sjoin(pts, sectors, how="left", predicate="intersects")
+    with meter.stage("gpd_aggregate"):
+        ts = pd.to_datetime(joined["occurred_from"])
+        joined.groupby(
+            [
+                np.floor((joined["y"] - gp["y0"]) / gp["cell_size"]),
+                np.floor((joined["x"] - gp["x0"]) / gp["cell_size"]),
+                "sector_id",
+                "category",
+                ts.dt.to_period("M"),
+            ]
+        ).size()
+    meter.close()
+    return {"size": size, "incidents": n, "rows": meter.rows}
+
+
+def _ours_aggregate(incidents, grid):
+    """Counts by grid cell, sector, category and month with the library's own functions."""
+    from diagnostic_lib import inventory
+
+    cell = inventory._cell_of(incidents, grid)
+    return inventory.counts(
+        incidents.assign(cell=cell.to_numpy()),
+        by=("cell", "sector", "category"),
+        period="month",
+        complete=False,
+    )
+
+
+def _check_aggregates(ours, duck) -> None:
+    """Both aggregations count every located incident once (a sanity check, not a timing)."""
+    located = int(ours.loc[ours["cell"] >= 0, "count"].sum())
+    total = int(duck.loc[duck["row"].notna(), "n"].sum())
+    if located != total:
+        print(f"[bench] note: {located} located incidents in our grid cells, {total} in DuckDB's")
+
+
+# ----------------------------------------------------------------------------
+# The report
+# ----------------------------------------------------------------------------
+STAGES = [
+    ("load_csv", "Load from CSV (all tables)"),
+    ("read_csv", "· read the incidents CSV"),
+    ("sector_join", "· sector join"),
+    ("validate_ledger", "· validation and ledger"),
+    ("load_parquet", "Load from Parquet (all tables)"),
+    ("read_parquet", "· read the incidents Parquet"),
+    ("step1", "Step 1 (inventory.run)"),
+    ("step1_tables", "· tables (rates, rhythms, change, concentration…)"),
+    ("step1_hotspots", "· hot spots (Gi*)"),
+    ("step1_knox", "· Knox"),
+    ("step1_problems", "· problems"),
+    ("step1_priority", "· priority"),
+    ("csv_to_priority", "CSV → priority table"),
+    ("rescore_priority", "Re-scoring (priority, median of 20)"),
+    ("aggregate", "Aggregate by cell, sector, category, month"),
+    ("step2", "Step 2 (measures.run)"),
+    ("step2_coverage", "· coverage"),
+    ("step2_before_after", "· before/after counts"),
+    ("step3", "Step 3 (evaluation.run)"),
+    ("step4", "Step 4 (strategy.run)"),
+    ("report", "Report (report.write_report)"),
+]
+COMPARED = [
+    ("read_csv", "duckdb_read_csv", "gpd_read_csv", "Read the incidents CSV"),
+    ("read_parquet", "duckdb_read_parquet", "gpd_read_parquet", "Read the incidents Parquet"),
+    ("sector_join", None, "gpd_sector_join", "Sector join (point in polygon)"),
+    (
+        "aggregate",
+        "duckdb_aggregate",
+        "gpd_aggregate",
+        "Aggregate by cell, sector, category, month",
+    ),
+]
+
+
+def machine() -> dict:
+    import importlib.metadata as md
+
+    cpu = platform.processor() or ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = None
+    with contextlib.suppress(ImportError):
+        import psutil
+
+        ram = psutil.virtual_memory().total / 2**30
+    pkgs = {}
+    for p in ("numpy", "pandas", "pyarrow", "geopandas", "shapely", "scipy", "statsmodels", "esda",
+              "duckdb", "psutil", "pyinstrument"):  # fmt: skip
+        with contextlib.suppress(md.PackageNotFoundError):
+            pkgs[p] = md.version(p)
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": ram,
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "packages": pkgs,
+        "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _get(res: dict, stage: str) -> dict | None:
+    return next((r for r in res["rows"] if r["stage"] == stage), None)
+
+
+def _fmt_s(v: float | None) -> str:
+    if v is None:
+        return "—"
+    return f"{v * 1000:.0f} ms" if v < 1 else f"{v:.2f}"
+
+
+def render(results: list[dict], info: dict, notes: str) -> str:
+    sizes = [r["size"] for r in results]
+    out = ["# Benchmarks — speed and scale, measured", ""]
+    out.append(
+        "Written by `benchmarks/run.py` (`make bench`); how it measures is in "
+        "`benchmarks/README.md`. Seconds are wall-clock (CPU seconds in the JSON), peak MB is "
+        "the process's resident memory while the stage ran (each size in a fresh process)."
+    )
+    out.append("")
+    out.append("## Machine")
+    out.append("")
+    out.append(f"- Date: {info['date']}")
+    out.append(f"- CPU: {info['cpu']}, {info['cores']} cores; RAM {info['ram_gb']:.1f} GB")
+    out.append(f"- Python {info['python']} on {info['os']}")
+    la = info.get("load_average")
+    if la:
+        out.append(
+            f"- Load average when the run started: {la[0]:.2f} / {la[1]:.2f} / {la[2]:.2f} "
+            "(a shared machine: other jobs ran at the same time)"
+        )
+    out.append("- Packages: " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()))
+    out.append("")
+    out.append("## Stages (seconds, peak MB)")
+    out.append("")
+    head = "| Stage | " + " | ".join(
+        f"{s} ({_get(r, 'load_csv')['incidents']:,} incidents)"
+        for s, r in zip(sizes, results, strict=True)
+    )
+    out.append(head + " |")
+    out.append("|---|" + "---|" * len(sizes))
+    for key, label in STAGES:
+        cells = []
+        for r in results:
+            row = _get(r, key)
+            if row is None:
+                cells.append("—")
+                continue
+            txt = _fmt_s(row["seconds"])
+            if row.get("peak_mb"):
+                txt += f" · {row['peak_mb']:.0f} MB"
+            cells.append(txt)
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    out.append("")
+    out.append("## Against the baselines (our time ÷ baseline time)")
+    out.append("")
+    out.append(
+        "Same process, same files. DuckDB (core) reads with its own type detection and counts "
+        "with SQL; the plain geopandas way is `pd.read_csv`, `points_from_xy`, `sjoin`, "
+        "`groupby`. Our read keeps every field as text with its row number, so that the ledger "
+        "can name each rejected row."
+    )
+    out.append("")
+    out.append(
+        "| Stage | Size | Ours (s) | DuckDB (s) | Ours ÷ DuckDB | geopandas (s) | Ours ÷ geopandas |"
+    )
+    out.append("|---|---|---|---|---|---|---|")
+    for ours, duck, gpd_, label in COMPARED:
+        for s, r in zip(sizes, results, strict=True):
+            o = _get(r, ours)
+            d = _get(r, duck) if duck else None
+            g = _get(r, gpd_) if gpd_ else None
+            if o is None:
+                continue
+            rd = f"{o['seconds'] / d['seconds']:.2f}×" if d else "—"
+            rg = f"{o['seconds'] / g['seconds']:.2f}×" if g else "—"
+            out.append(
+                f"| {label} | {s} | {_fmt_s(o['seconds'])} | {_fmt_s(d['seconds']) if d else '—'} | "
+                f"{rd} | {_fmt_s(g['seconds']) if g else '—'} | {rg} |"
+            )
+    out.append("")
+    out.append("## Time per incident (µs)")
+    out.append("")
+    out.append("| Stage | " + " | ".join(sizes) + " | largest ÷ smallest |")
+    out.append("|---|" + "---|" * (len(sizes) + 1))
+    for key, label in STAGES:
+        if key in ("rescore_priority",):
+            continue
+        vals = []
+        for r in results:
+            row = _get(r, key)
+            n = _get(r, "load_csv")["incidents"]
+            vals.append(row["seconds"] / n * 1e6 if row else None)
+        ok = [v for v in vals if v]
+        ratio = f"{max(ok) / min(ok):.2f}" if len(ok) > 1 and min(ok) > 0 else "—"
+        out.append(
+            f"| {label} | "
+            + " | ".join(f"{v:.2f}" if v is not None else "—" for v in vals)
+            + f" | {ratio} |"
+        )
+    out.append("")
+    out.append(notes.strip())
+    out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--sizes", default=",".join(DEFAULT_SIZES), help="comma-separated: 100k,1m,5m")
+    ap.add_argument(
+        "--skip", default="", help="comma-separated stages to skip: step2,step3,report,parquet"
+    )
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
+    args = ap.parse_args(argv)
+    skip = {s for s in args.skip.split(",") if s}
+    if args.worker:
+        res = worker(args.worker, skip)
+        print("@@RESULT@@" + json.dumps(res), flush=True)
+        return 0
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    for s in sizes:
+        if s not in SIZES:
+            ap.error(f"unknown size {s!r}; choose among {', '.join(SIZES)}")
+    DATA.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    previous = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.is_file() else {}
+    results = dict(previous.get("results", {}))
+    for s in sizes:
+        prepare(s)
+        print(f"[bench] size {s}", flush=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--worker", s, "--skip", ",".join(sorted(skip))],
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "MPLBACKEND": "Agg"},
+        )
+        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("@@RESULT@@")]
+        for ln in proc.stdout.splitlines():
+            if not ln.startswith("@@RESULT@@"):
+                print(ln)
+        if proc.returncode or not lines:
+            print(f"[bench] size {s} failed (exit {proc.returncode})", file=sys.stderr)
+            return proc.returncode or 1
+        results[s] = json.loads(lines[-1][len("@@RESULT@@") :])
+        results[s]["machine"] = info
+    RESULTS_JSON.write_text(json.dumps({"results": results}, indent=1))
+    if not args.no_write:
+        order = [s for s in SIZES if s in results]
+        notes = (
+            (HERE / "NOTES.md").read_text(encoding="utf-8") if (HERE / "NOTES.md").is_file() else ""
+        )
+        RESULTS_MD.write_text(render([results[s] for s in order], info, notes), encoding="utf-8")
+        print(f"[bench] wrote {RESULTS_MD}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

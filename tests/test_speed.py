@@ -1,0 +1,279 @@
+"""The fast paths give the results of the plain computations they replace.
+
+Each performance rewrite (issue 8, ``benchmarks/``) is checked here against the
+straightforward version: the E-test against scipy, Gi* against esda, the CSV
+and number readers against pandas, the sector join against a spatial index
+query, the problem membership, coverage and before/after counts against the
+pair-by-pair rules. Timings themselves live in the benchmark, not in tests.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from diagnostic_lib import inventory, loaders, measures, readers, stats
+
+
+# ----------------------------------------------------------------------------
+# E-test
+# ----------------------------------------------------------------------------
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_e_test_matches_scipy(alternative):
+    from scipy import stats as sst
+
+    rng = np.random.default_rng(3)
+    cases = [(6, 2, 1.0, 1.0), (0, 5, 1.0, 1.0), (5, 0, 2.0, 1.0), (1200, 1000, 1.0, 1.0),
+             (40, 9000, 2500.0, 600000.0), (30, 25, 1.0, 3.0)]  # fmt: skip
+    for _ in range(60):
+        k1, k2 = rng.integers(0, rng.choice([6, 40, 400, 2500]), 2)
+        n1, n2 = rng.choice([1.0, 2.5, 1234.5]), rng.choice([1.0, 0.25, 33333.0])
+        cases.append((int(k1), int(k2), float(n1), float(n2)))
+    for k1, k2, n1, n2 in cases:
+        if k1 + k2 == 0:
+            continue
+        ref = sst.poisson_means_test(k1, n1, k2, n2, alternative=alternative).pvalue
+        got = stats.e_test(k1, k2, n1, n2, alternative=alternative)
+        assert got == pytest.approx(min(max(ref, 0.0), 1.0), abs=1e-12), (k1, k2, n1, n2)
+
+
+def test_e_test_small_counts_are_scipys_own_sum():
+    from scipy import stats as sst
+
+    for k1, k2 in [(6, 2), (12, 10), (3, 0), (20, 31)]:
+        assert stats.e_test(k1, k2) == float(sst.poisson_means_test(k1, 1.0, k2, 1.0).pvalue)
+
+
+# ----------------------------------------------------------------------------
+# Gi*
+# ----------------------------------------------------------------------------
+def _grid_and_incidents(n=400, seed=1):
+    import geopandas as gpd
+
+    rng = np.random.default_rng(seed)
+    x = np.r_[rng.uniform(0, 3000, n), rng.normal(800, 60, n // 2)]
+    y = np.r_[rng.uniform(0, 2000, n), rng.normal(600, 60, n // 2)]
+    inc = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs="EPSG:32188")
+    area = shapely.Polygon([(0, 0), (3000, 0), (3000, 2000), (1500, 2600), (0, 2000)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        grid = inventory.make_grid(area, 150, crs="EPSG:32188")
+    return grid, inc
+
+
+def test_gi_star_equals_esda():
+    import esda
+
+    grid, inc = _grid_and_incidents()
+    hs = inventory.hot_spots(inc, grid=grid)
+    y = hs["count"].to_numpy().astype("float64")
+    w = inventory._grid_weights(grid)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        g = esda.G_Local(y, w, transform="B", star=True, permutations=0)
+    np.testing.assert_array_equal(hs["gi_z"].to_numpy(), np.asarray(g.Zs, dtype="float64"))
+
+
+def test_gi_star_max_of_a_subset_equals_hot_spots():
+    grid, inc = _grid_and_incidents(seed=5)
+    cells = inventory._cell_of(inc, grid).to_numpy()
+    parts = inventory._gi_parts(grid)
+    rng = np.random.default_rng(0)
+    for size in (1, 12, 150, len(inc)):
+        idx = np.sort(rng.choice(len(inc), size, replace=False))
+        ref = inventory.hot_spots(inc.iloc[idx], grid=grid)["gi_z"]
+        want = float(np.nanmax(ref)) if ref.notna().any() else np.nan
+        got = inventory._gi_star_max(cells[idx], parts)
+        assert got == want or (np.isnan(got) and np.isnan(want))
+
+
+def test_make_grid_is_cached_but_still_warns():
+    area = shapely.box(0, 0, 1000, 1000)
+    with pytest.warns(inventory.GridWarning):
+        a = inventory.make_grid(area, 500, crs="EPSG:32188")
+    with pytest.warns(inventory.GridWarning):
+        b = inventory.make_grid(area, 500, crs="EPSG:32188")
+    assert a is not b and a.equals(b) and a.attrs == b.attrs
+
+
+# ----------------------------------------------------------------------------
+# Reading
+# ----------------------------------------------------------------------------
+_field = st.text(alphabet="abcé 0123456789.-:/_", max_size=8)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    header=st.lists(
+        st.text(alphabet="abcdxyz_", min_size=1, max_size=6), min_size=1, max_size=5, unique=True
+    ),
+    n=st.integers(1, 12),
+    data=st.data(),
+    sep=st.sampled_from([",", ";", "\t", "|"]),
+    crlf=st.booleans(),
+)
+def test_arrow_csv_reader_equals_pandas(header, n, data, sep, crlf):
+    rows = [[data.draw(_field) for _ in header] for _ in range(n)]
+    eol = "\r\n" if crlf else "\n"
+    text = eol.join([sep.join(header)] + [sep.join(r) for r in rows]) + eol
+    got = readers._read_csv_arrow(text, None, sep)
+    if got is None:  # not plain (e.g. a blank record): the usual paths read it
+        return
+    want = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                       na_filter=False, skip_blank_lines=False, engine="c")  # fmt: skip
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_arrow_csv_reader_leaves_hard_files_to_the_usual_paths():
+    assert readers._read_csv_arrow('a,b\n"1,5",2\n', None, ",") is None  # quotes
+    assert readers._read_csv_arrow("a,b\n1,2\n\n3,4\n", None, ",") is None  # blank line
+    assert readers._read_csv_arrow("a,a\n1,2\n", None, ",") is None  # repeated header
+    assert readers._read_csv_arrow("a,b\n1,2,3\n", None, ",") is None  # ragged row
+    assert readers._read_csv_arrow("a,b\r1,2\r", None, ",") is None  # old Mac line ends
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(
+    st.floats(-1e7, 1e7, allow_nan=False).map(lambda v: f"{v:.{abs(hash(v)) % 6}f}"),
+    st.integers(-10**9, 10**9).map(str),
+    st.just(""),
+), min_size=1, max_size=30), st.booleans())  # fmt: skip
+def test_plain_decimals_equal_the_general_parser(values, comma):
+    text = pd.Series([v.replace(".", ",") if comma else v for v in values], dtype="str")
+    fast = loaders._plain_decimals(text)
+    if fast is None:
+        return
+    cleaned = text.str.replace(",", ".", regex=False)
+    slow = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    np.testing.assert_array_equal(fast, slow)
+
+
+def test_plain_decimals_refuse_what_they_cannot_read_exactly():
+    assert loaders._plain_decimals(pd.Series(["1.5", "abc"])) is None
+    assert loaders._plain_decimals(pd.Series(["1 234,5"])) is None
+    assert loaders._plain_decimals(pd.Series(["1e5"])) is None
+    assert loaders._plain_decimals(pd.Series(["1234567890.123456"])) is None  # > 15 characters
+
+
+# ----------------------------------------------------------------------------
+# Sector join
+# ----------------------------------------------------------------------------
+def test_sector_join_equals_a_spatial_index_query():
+    import geopandas as gpd
+
+    sec = gpd.GeoDataFrame(
+        {"sector_id": ["A", "B", "C"]},
+        geometry=[shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10),
+                  shapely.Polygon([(0, 10), (20, 10), (10, 20)])],
+    )  # fmt: skip
+    rng = np.random.default_rng(2)
+    x = np.r_[rng.uniform(-2, 22, 500), [10.0, 10.0, 0.0, 25.0]]  # shared edges, a corner, outside
+    y = np.r_[rng.uniform(-2, 22, 500), [5.0, 10.0, 0.0, 5.0]]
+    got, snapped = loaders._assign_sectors(x, y, sec, 1.5)
+    tree = shapely.STRtree(np.asarray(sec.geometry.array))
+    pts = shapely.points(x, y)
+    i, j = tree.query(pts, predicate="intersects")
+    want = np.full(len(x), "", dtype=object)
+    for a, b in sorted(zip(i, j, strict=True), key=lambda t: (t[0], t[1]), reverse=True):
+        want[a] = sec["sector_id"].iloc[b]  # the first sector wins
+    miss = np.flatnonzero(want == "")
+    i2, t2 = tree.query_nearest(pts[miss], max_distance=1.5, all_matches=False)
+    want[miss[i2]] = sec["sector_id"].to_numpy()[t2]
+    assert got.tolist() == want.tolist()
+    assert snapped.sum() == len(i2) and got[-4:].tolist() == ["A", "A", "A", ""]
+
+
+# ----------------------------------------------------------------------------
+# Problems, coverage, before/after
+# ----------------------------------------------------------------------------
+def _problem_incidents_pairwise(problems, incidents):
+    """The register-order rule, one problem at a time (the definition)."""
+    out = pd.Series(np.full(len(incidents), None, dtype=object), index=incidents.index, dtype="str")
+    todo = np.ones(len(incidents), dtype=bool)
+    cat = incidents["category"].to_numpy()
+    geoms = np.asarray(incidents.geometry.array, dtype=object)
+    has = ~pd.isna(pd.Series(geoms)).to_numpy()
+    for rec in problems.itertuples(index=False):
+        if bool(getattr(rec, "excluded", False)):
+            continue
+        m = todo & np.isin(cat, list(rec.categories))
+        if rec.kind != "municipality":
+            inside = np.zeros(len(incidents), dtype=bool)
+            cand = m & has
+            if cand.any():
+                inside[cand] = shapely.intersects(rec.geometry, geoms[cand])
+            if rec.kind == "area":
+                inside |= m & ~has & np.isin(incidents["sector"].to_numpy(), list(rec.sectors))
+            m &= inside
+        out[m] = rec.problem_id
+        todo &= ~m
+    return out
+
+
+@pytest.fixture(scope="module")
+def inv(diag):
+    return inventory.run(diag, permutations=0)
+
+
+def test_problem_incidents_equals_the_pairwise_rule(diag, inv):
+    pb = inv.problems
+    inc = diag.incidents.copy()
+    inc.loc[inc.index[::7], "geometry"] = None  # unlocated incidents fall back on sectors
+    for variant in (pb, pb.iloc[::-1].assign(excluded=[i % 3 == 0 for i in range(len(pb))])):
+        pd.testing.assert_series_equal(
+            inventory.problem_incidents(variant, inc), _problem_incidents_pairwise(variant, inc)
+        )
+
+
+def test_related_coverage_keeps_every_row_the_summaries_read(diag, inv):
+    full = measures.coverage(
+        inv.problems, diag.measures, diag.sectors, diag.incidents, "2025-12-31"
+    )
+    rel = measures.coverage(inv.problems, diag.measures, diag.sectors, diag.incidents, "2025-12-31",
+                            pairs="related")  # fmt: skip
+    assert len(full) == len(inv.problems) * len(diag.measures) > len(rel) > 0
+    pd.testing.assert_frame_equal(
+        rel.reset_index(drop=True), full[full["level"] != "none"].reset_index(drop=True)
+    )
+    pd.testing.assert_frame_equal(
+        measures.problem_coverage(rel, inv.problems), measures.problem_coverage(full, inv.problems)
+    )
+
+
+def test_before_after_counts_equal_the_selected_incidents(diag):
+    areas = measures.treated_area(diag.measures, diag.sectors)
+    rings = measures.buffer_rings(diag.measures, areas, 200.0)
+    counts = measures.before_after_counts(diag.measures, diag.incidents, areas, rings, 365,
+                                          "2022-01-01", "2025-12-31").set_index("measure_id")  # fmt: skip
+    checked = 0
+    for mid in counts.index[counts["treated_before"].notna()]:
+        ba = measures.before_after_incidents(diag.measures, diag.incidents, mid, areas, rings, 365,
+                                             pd.Timestamp("2022-01-01"))  # fmt: skip
+        for z in ("treated", "buffer"):
+            for p in ("before", "after"):
+                want = int(((ba["zone"] == z) & (ba["period"] == p)).sum())
+                assert counts.loc[mid, f"{z}_{p}"] == want, (mid, z, p)
+        checked += 1
+    assert checked >= 5
+
+
+def test_map_drawing_is_deferred_then_restored(diag):
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    from diagnostic_lib import maps
+
+    before = FigureCanvasBase.draw_idle
+    areas = measures.treated_area(diag.measures, diag.sectors)
+    reg = measures.registry(
+        diag.measures, diag.sectors, diag.partners, "2025-12-31", "2022-01-01", areas
+    )
+    fig = maps.measures_map(reg, areas, diag.sectors, lang="en")
+    assert FigureCanvasBase.draw_idle is before
+    assert len(maps.legend_labels(fig)) >= 4
