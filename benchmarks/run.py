@@ -204,6 +204,7 @@ def worker(size: str, skip: set[str]) -> dict:
     warnings.simplefilter("ignore")
     import numpy as np
     import pandas as pd
+    import shapely
 
     from diagnostic_lib import evaluation, inventory, loaders, measures, report, strategy
 
@@ -294,14 +295,21 @@ def worker(size: str, skip: set[str]) -> dict:
         for p in ("step2_coverage", "step2_before_after"):
             meter.add(p, probe.wall.get(p, 0.0), probe.cpu.get(p))
     if "step3" not in skip:
-        with meter.stage("step3"):
+        with meter.stage("step3") as rec:
             s3 = evaluation.run(diag, inv.problems, priority=inv.priority, knox=inv.knox)
+        # the control areas are the rest of the municipality, one polygon per measure
+        rec["measures"] = len(diag.measures)
+        rec["design_geometry_mb"] = (
+            float(sum(len(b or b"") for b in shapely.to_wkb(np.asarray(s3.design.geometry.array))))
+            / 2**20
+        )
     if "report" not in skip:
         with meter.stage("step4"):
             cur = report._current(s2, s3, diag)
             s4 = strategy.run(diag, inv, current=cur)
-        with tempfile.TemporaryDirectory() as tmp, meter.stage("report"):
-            report.write_report(diag, inv, s2, s3, s4, out=tmp)
+        if hasattr(report, "write_report"):
+            with tempfile.TemporaryDirectory() as tmp, meter.stage("report"):
+                report.write_report(diag, inv, s2, s3, s4, out=tmp)
     del s2, s3
 
     # -- baselines, same process, same files ---------------------------------------------
@@ -333,6 +341,8 @@ def worker(size: str, skip: set[str]) -> dict:
 
     with meter.stage("gpd_read_csv"):
         plain = pd.read_csv(csv)
+    with meter.stage("gpd_read_csv_text"):  # every field as text, as our read keeps them
+        pd.read_csv(csv, dtype=str, keep_default_na=False)
     with meter.stage("gpd_read_parquet"):
         pd.read_parquet(pq_path)
     with meter.stage("gpd_sector_join"):
@@ -404,6 +414,7 @@ STAGES = [
 ]
 COMPARED = [
     ("read_csv", "duckdb_read_csv", "gpd_read_csv", "Read the incidents CSV"),
+    ("read_csv", None, "gpd_read_csv_text", "Read the incidents CSV, all fields as text"),
     ("read_parquet", "duckdb_read_parquet", "gpd_read_parquet", "Read the incidents Parquet"),
     ("sector_join", None, "gpd_sector_join", "Sector join (point in polygon)"),
     (
@@ -456,7 +467,40 @@ def _fmt_s(v: float | None) -> str:
     return f"{v * 1000:.0f} ms" if v < 1 else f"{v:.2f}"
 
 
-def render(results: list[dict], info: dict, notes: str) -> str:
+def render_before_after(results: dict) -> list[str]:
+    """Seconds before (the code as it was, ``--label before``) and after, per size and stage."""
+    pairs = [
+        (s, results[s], results[f"{s}@before"])
+        for s in SIZES
+        if s in results and f"{s}@before" in results
+    ]
+    if not pairs:
+        return []
+    out = ["## Before and after (seconds; the same machine, the same data)", ""]
+    out.append(
+        "“Before” is the library as it was when this work started (`--label before`, run on that "
+        "source tree), “after” is this version; — when a stage was not run."
+    )
+    out.append("")
+    out.append(
+        "| Stage | " + " | ".join(f"{s} before | {s} after | speed-up" for s, _, _ in pairs) + " |"
+    )
+    out.append("|---|" + "---|---|---|" * len(pairs))
+    for key, label in STAGES:
+        cells = []
+        for _, after, before in pairs:
+            a, b = _get(after, key), _get(before, key)
+            sb = _fmt_s(b["seconds"]) if b else "—"
+            sa = _fmt_s(a["seconds"]) if a else "—"
+            up = f"{b['seconds'] / a['seconds']:.1f}×" if a and b and a["seconds"] > 0 else "—"
+            cells += [sb, sa, up]
+        if any(c != "—" for c in cells):
+            out.append(f"| {label} | " + " | ".join(cells) + " |")
+    out.append("")
+    return out
+
+
+def render(results: list[dict], info: dict, notes: str, every: dict | None = None) -> str:
     sizes = [r["size"] for r in results]
     out = ["# Benchmarks — speed and scale, measured", ""]
     out.append(
@@ -546,6 +590,7 @@ def render(results: list[dict], info: dict, notes: str) -> str:
             + f" | {ratio} |"
         )
     out.append("")
+    out += render_before_after(every or {})
     out.append(notes.strip())
     out.append("")
     return "\n".join(out)
@@ -559,6 +604,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
+    ap.add_argument(
+        "--label",
+        default="",
+        help="store the results under this label (e.g. 'before' for a run on older code)",
+    )
     args = ap.parse_args(argv)
     skip = {s for s in args.skip.split(",") if s}
     if args.worker:
@@ -589,15 +639,19 @@ def main(argv: list[str] | None = None) -> int:
         if proc.returncode or not lines:
             print(f"[bench] size {s} failed (exit {proc.returncode})", file=sys.stderr)
             return proc.returncode or 1
-        results[s] = json.loads(lines[-1][len("@@RESULT@@") :])
-        results[s]["machine"] = info
+        results[s + (f"@{args.label}" if args.label else "")] = json.loads(
+            lines[-1][len("@@RESULT@@") :]
+        )
+        results[s + (f"@{args.label}" if args.label else "")]["machine"] = info
     RESULTS_JSON.write_text(json.dumps({"results": results}, indent=1))
     if not args.no_write:
         order = [s for s in SIZES if s in results]
         notes = (
             (HERE / "NOTES.md").read_text(encoding="utf-8") if (HERE / "NOTES.md").is_file() else ""
         )
-        RESULTS_MD.write_text(render([results[s] for s in order], info, notes), encoding="utf-8")
+        RESULTS_MD.write_text(
+            render([results[s] for s in order], info, notes, every=results), encoding="utf-8"
+        )
         print(f"[bench] wrote {RESULTS_MD}", flush=True)
     return 0
 

@@ -41,7 +41,9 @@ def map_distinct(values: Any, func: Any) -> np.ndarray:
     >>> map_distinct(pd.Series(["a", "b", "a"]), str.upper).tolist()
     ['A', 'B', 'A']
     """
-    codes, uniq = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    if not isinstance(values, pd.Series):
+        values = np.asarray(values, dtype=object)
+    codes, uniq = pd.factorize(values, use_na_sentinel=False)
     mapped = np.empty(len(uniq), dtype=object)
     mapped[:] = [func(u) for u in uniq]
     return mapped[codes] if len(codes) else np.empty(0, dtype=object)

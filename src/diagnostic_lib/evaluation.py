@@ -904,13 +904,16 @@ def design_areas(
     sec_tree = shapely.STRtree(sec_arr) if len(sec_arr) else None
     sec_pos = {s: k for k, s in enumerate(sec_ids)}
 
-    def near_sectors(geoms: Sequence[Any]) -> set[int]:
-        """Sectors whose box meets the box of one of ``geoms``."""
-        g = [x for x in geoms if x is not None and not x.is_empty]
-        if not g or sec_tree is None:
-            return set()
-        _, j = sec_tree.query(np.asarray(g, dtype=object))
-        return set(j.tolist())
+    def removed_area(geoms: Sequence[Any]) -> np.ndarray:
+        """Per sector, the total area of the ``geoms`` whose box meets the sector's box:
+        an upper bound of the part of the sector they can remove."""
+        out = np.zeros(len(sec_arr))
+        g = np.asarray([x for x in geoms if x is not None and not x.is_empty], dtype=object)
+        if not len(g) or sec_tree is None:
+            return out
+        i, j = sec_tree.query(g)
+        np.add.at(out, j, shapely.area(g)[i])
+        return out
 
     for i, rec in measures.iterrows():
         mid = str(rec["measure_id"])
@@ -971,16 +974,14 @@ def design_areas(
             raise ValueError(f"control must be 'rest', 'sectors' or 'similar', got {control!r}")
         cg = _difference(_difference(base, out_area), ex)
         if cg is not None:
-            # a chosen sector lies in the base; one whose box meets no removed piece lies
-            # in the control whole (its share of the control is its own area)
-            near = near_sectors([tg, rg, *ex_geoms])
+            # A chosen sector lies in the base: its part in the control is its area minus
+            # what the removed areas take, at most their total area. When that leaves
+            # clearly more than 1 m², the sector is kept without intersecting it.
+            left = sec_area - removed_area([tg, rg, *ex_geoms])
             chosen = tuple(
                 s
                 for s in chosen
-                if (
-                    sec_area[sec_pos[s]] > 1.0 + 1e-6 * max(sec_area[sec_pos[s]], 1.0)
-                    and sec_pos[s] not in near
-                )
+                if left[sec_pos[s]] > 1.0 + 1e-6 * max(sec_area[sec_pos[s]], 1.0)
                 or (
                     shapely.intersects(sec_geom[s], cg)
                     and shapely.area(shapely.intersection(sec_geom[s], cg)) > 1.0
@@ -1271,7 +1272,9 @@ class _MonthlyIndex:
         # located incidents in the box of each measure's treated area and ring (the ring
         # lies within the treated area's box widened by the ring's width)
         pieces, owner = [], []
-        for j in np.flatnonzero(ms.nonempty):
+        # only point, line and polygon measures are ever removed from another's control
+        geometric = np.isin(ms.fp, ["point", "line", "polygon"]) & ms.nonempty
+        for j in np.flatnonzero(geometric):
             x0, y0, x1, y1 = ms.treated[j].bounds
             w = float(widths[j]) if np.isfinite(widths[j]) else 0.0
             pieces.append(shapely.box(x0 - w, y0 - w, x1 + w, y1 + w))
@@ -1289,6 +1292,7 @@ class _MonthlyIndex:
                 self.near_of[int(own[a])] = pts[a:b]
         self.order_x = located[np.argsort(self.x[located], kind="stable")]
         self.xs = self.x[self.order_x]
+        self._mark = np.zeros(len(self.t), dtype=bool)
 
     def _by_key(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         order = np.lexsort((self.t[pos], self.key[pos]))
@@ -1349,7 +1353,11 @@ class _MonthlyIndex:
         pos = {m: q for q, m in enumerate(self.ms.ids)}
         parts = [self._in_box(areas.get("treated")), self._in_box(areas.get("buffer"))]
         parts += [self.near_of.get(pos[m], np.array([], dtype="int64")) for m in excluded if m in pos]
-        near = np.unique(np.concatenate(parts)) if parts else np.array([], dtype="int64")
+        mark = self._mark  # the union of the parts, in position order
+        for part in parts:
+            mark[part] = True
+        near = np.flatnonzero(mark)
+        mark[near] = False
         tv = self.t[near]
         near = near[(tv >= edges[0]) & (tv < edges[-1]) & key_ok[self.key[near]]]
         mon = np.searchsorted(edges, self.t[near], side="right") - 1

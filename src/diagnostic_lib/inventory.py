@@ -88,10 +88,14 @@ def _period_key(ts: pd.Series, period: str | None) -> pd.Series:
         return pd.Series("all", index=ts.index, dtype="str")
     if period == "year":
         return ts.dt.year.astype("Int64")
-    if period == "quarter":
-        return ts.dt.to_period("Q").astype("str")
-    if period == "month":
-        return ts.dt.to_period("M").astype("str")
+    if period in ("quarter", "month"):
+        # each distinct period written once (the same text as astype("str"))
+        per = ts.dt.to_period("Q" if period == "quarter" else "M")
+        codes, uniq = pd.factorize(per)
+        text = np.asarray(uniq.astype("str"), dtype=object)
+        vals = np.full(len(codes), None, dtype=object)
+        vals[codes >= 0] = text[codes[codes >= 0]]
+        return pd.Series(vals, index=ts.index, dtype="str")
     raise ValueError(f"period must be 'year', 'quarter', 'month' or None, got {period!r}")
 
 
@@ -376,14 +380,39 @@ def _too_long(start: np.ndarray, end: np.ndarray, max_hours: int = 168) -> np.nd
     return ranged & ((e - s) > max_hours * _HOUR_US)
 
 
+_AORISTIC_CACHE: dict[tuple, tuple] = {}
+
+
 def _aoristic_arrays(
     start: np.ndarray, end: np.ndarray, max_hours: int = 168
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`aoristic` on arrays (``datetime64[us]``, NaT allowed), without a DataFrame.
 
     Returns ``(position of the event, slot start in µs, weekday, hour, weight)``:
-    the rows of :func:`aoristic`, in the same order.
+    the rows of :func:`aoristic`, in the same order (read-only arrays: the last
+    large result is kept, as step 1 spreads the same incidents twice).
     """
+    import hashlib
+
+    big = len(start) >= 50_000
+    if big:
+        h = hashlib.blake2b(np.ascontiguousarray(start).view("int64").tobytes(), digest_size=16)
+        h.update(np.ascontiguousarray(end).view("int64").tobytes())
+        key = (len(start), int(max_hours), h.hexdigest())
+        if key in _AORISTIC_CACHE:
+            return _AORISTIC_CACHE[key]
+    out = _aoristic_compute(start, end, max_hours)
+    if big:
+        for a in out:
+            a.flags.writeable = False
+        _AORISTIC_CACHE.clear()
+        _AORISTIC_CACHE[key] = out
+    return out
+
+
+def _aoristic_compute(
+    start: np.ndarray, end: np.ndarray, max_hours: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     hour_us = _HOUR_US
     s = start.astype("int64")
     valid_start = ~np.isnat(start)
@@ -1563,6 +1592,22 @@ def perception(survey: pd.DataFrame, sectors: pd.DataFrame | None = None, level:
     >>> int(r["respondents"]), float(r["safety_night"]), float(r["concern_burglary"])
     (4, 2.5, 0.5)
     """
+    memo = _PERCEPTION_MEMO
+    key = (id(survey), id(sectors), level, unsafe_at_most)
+    if memo is not None and key in memo:
+        return memo[key].copy()
+    out = _perception(survey, sectors, level, unsafe_at_most)
+    if memo is not None:
+        memo[key] = out.copy()
+    return out
+
+
+# While inventory.run works, the survey and sectors do not change: the table is
+# computed once for the perception, the perception gap and the problems.
+_PERCEPTION_MEMO: dict[tuple, pd.DataFrame] | None = None
+
+
+def _perception(survey, sectors, level, unsafe_at_most) -> pd.DataFrame:
     from . import schema
 
     s = survey.copy()
@@ -3160,6 +3205,15 @@ def run(
     >>> len(inv.priority) == len(inv.problems) > 0
     True
     """
+    global _PERCEPTION_MEMO
+    _PERCEPTION_MEMO = {}
+    try:
+        return _run(diag, cell_size, knox_categories, permutations, weights, seed)
+    finally:
+        _PERCEPTION_MEMO = None
+
+
+def _run(diag, cell_size, knox_categories, permutations, weights, seed) -> Inventory:
     cs = float(cell_size if cell_size is not None else diag.config.param("grid_cell_m", 200))
     inc, sec = diag.incidents, diag.sectors
     end = (

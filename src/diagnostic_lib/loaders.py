@@ -1147,11 +1147,11 @@ def load_incidents(
     has_pt &= ~coarse
 
     no_pos = ~has_pt & ~coarse
-    pos_vals = None
+    pos_vals = None  # the position as written, for the ledger: made only if a row is flagged
     if ctx.has("x"):
-        pos_vals = (ctx.text("x") + ";" + ctx.text("y")).to_numpy(dtype=object)
+        pos_vals = _Lazy(lambda: (ctx.text("x") + ";" + ctx.text("y")).to_numpy(dtype=object))
     elif ctx.has("lon"):
-        pos_vals = (ctx.text("lon") + ";" + ctx.text("lat")).to_numpy(dtype=object)
+        pos_vals = _Lazy(lambda: (ctx.text("lon") + ";" + ctx.text("lat")).to_numpy(dtype=object))
     if pos_col is None:
         ctx.note("Aucune colonne de position : les incidents comptent dans les totaux mais restent hors des cartes.",
                  "No position column: incidents count in the totals but stay off the maps.")  # fmt: skip
@@ -1221,6 +1221,18 @@ def load_incidents(
     )
     _check_balance(ledger, "incidents", raw.file, len(out))
     return Loaded(out, ledger)
+
+
+class _Lazy:
+    """An array made on first use (``np.asarray`` on it), e.g. ledger values of flagged rows."""
+
+    def __init__(self, make: Any) -> None:
+        self._make, self._value = make, None
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if self._value is None:
+            self._value = self._make()
+        return np.asarray(self._value, dtype=dtype)
 
 
 def _map_sector_codes(rec: np.ndarray, idset: set[str], names: dict[str, str]) -> np.ndarray:

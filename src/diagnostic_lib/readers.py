@@ -32,6 +32,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from os import PathLike
@@ -228,7 +229,7 @@ def read_table(
 # --------------------------------------------------------------------------- CSV
 def _read_csv(path: Path, name: str, *, encoding: str | None, sep: str | None) -> RawTable:
     data = path.read_bytes()
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+    if re.search(rb"[^ \t\r\n\x00\xef\xbb\xbf]", data) is None:
         raise DataError(f"{name}: the file is empty / le fichier est vide")
     if data.startswith(b"PK\x03\x04"):
         raise DataError(
@@ -240,21 +241,32 @@ def _read_csv(path: Path, name: str, *, encoding: str | None, sep: str | None) -
         raise DataError(
             f"{name}: binary content, not a text/CSV file / contenu binaire, pas un CSV"
         )
+    if enc in ("utf-8", "utf-8-sig"):
+        # The fastest path: Arrow's multithreaded reader on the bytes, for plain files
+        # only (no quotes, no blank lines, every row as long as the header).
+        raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        cut = raw.find(b"\n")
+        head = raw[: cut if cut >= 0 else len(raw)].decode("utf-8", errors="replace")
+        separator = sep or sniff_separator(head.rstrip("\r"))
+        frame = _read_csv_arrow_bytes(raw, separator)
+        if frame is not None:
+            rows = np.arange(len(frame), dtype="int64") + 2
+            return RawTable(frame, rows, name, "csv", len(frame), [], encoding=enc, sep=separator)
     try:
         text = data.decode(enc)
     except (UnicodeDecodeError, LookupError) as exc:
         raise DataError(f"{name}: cannot decode the file as {enc}: {exc}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    first_line = text.split("\n", 1)[0].rstrip("\r")
+    cut = text.find("\n")
+    first_line = text[: cut if cut >= 0 else len(text)].rstrip("\r")
     separator = sep or sniff_separator(first_line)
     frame: pd.DataFrame | None
-    # The fastest path: Arrow's multithreaded reader, for plain files only (no quotes,
-    # no blank lines, every row as long as the header); anything else goes on below.
-    frame = _read_csv_arrow(text, data if enc in ("utf-8", "utf-8-sig") else None, separator)
-    if frame is not None:
-        rows = np.arange(len(frame), dtype="int64") + 2
-        return RawTable(frame, rows, name, "csv", len(frame), [], encoding=enc, sep=separator)
+    if enc not in ("utf-8", "utf-8-sig"):  # (UTF-8 files were tried on their bytes above)
+        frame = _read_csv_arrow(text, None, separator)
+        if frame is not None:
+            rows = np.arange(len(frame), dtype="int64") + 2
+            return RawTable(frame, rows, name, "csv", len(frame), [], encoding=enc, sep=separator)
     # The fast path: pandas' C parser on the whole file, everything as text.
     try:
         with warnings.catch_warnings():
@@ -280,35 +292,44 @@ def _read_csv(path: Path, name: str, *, encoding: str | None, sep: str | None) -
 
 
 def _read_csv_arrow(text: str, raw: bytes | None, separator: str) -> pd.DataFrame | None:
-    """A plain CSV read by ``pyarrow.csv`` into text columns, or ``None`` when not plain.
-
-    Plain: a one-character separator, no quote character anywhere, ``\n`` or
-    ``\r\n`` line ends, no blank line, a header of distinct non-empty names and at
-    least one record, every record with exactly the header's fields. On such a file
-    pandas' parser gives the same table (text columns, nothing missing); any other
-    file, or any error, returns ``None`` and the usual paths read it.
-    """
+    """:func:`_read_csv_arrow_bytes` of a decoded text (or of its UTF-8 bytes ``raw``)."""
     if len(separator) != 1 or '"' in text:
         return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-        if "\r" in text:
-            return None
-        raw = None
-    body = text.rstrip("\n")
-    if "\n\n" in body or body.startswith("\n") or "\n" not in body:
+    return _read_csv_arrow_bytes(text.encode("utf-8") if raw is None else raw, separator)
+
+
+def _read_csv_arrow_bytes(raw: bytes, separator: str) -> pd.DataFrame | None:
+    """A plain UTF-8 CSV read by ``pyarrow.csv`` into text columns, or ``None`` when not plain.
+
+    Plain: a one-character separator, no quote character anywhere, ``\\n`` or
+    ``\\r\\n`` line ends, no blank line, a header of distinct non-empty names and at
+    least one record, every record with exactly the header's fields (a byte-order
+    mark already removed). On such a file pandas' parser gives the same table (text
+    columns, nothing missing); any other file, or any error, returns ``None`` and
+    the usual paths read it.
+    """
+    if len(separator) != 1 or not separator.isascii() or b'"' in raw:
         return None
-    names = body.split("\n", 1)[0].split(separator)
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n")
+        if b"\r" in raw:
+            return None
+    end = len(raw)
+    while end and raw[end - 1] == 10:  # trailing line ends
+        end -= 1
+    first = raw.find(b"\n", 0, end)
+    if first < 0 or raw.startswith(b"\n") or raw.find(b"\n\n", 0, end) >= 0:
+        return None
+    try:
+        names = raw[:first].decode("utf-8").split(separator)
+    except UnicodeDecodeError:
+        return None
     if any(not n for n in names) or len(set(names)) != len(names):
         return None
     try:
         import pyarrow as pa
         import pyarrow.csv as pcsv
 
-        if raw is None:
-            raw = text.encode("utf-8")
-        elif raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
         table = pcsv.read_csv(
             io.BytesIO(raw),
             parse_options=pcsv.ParseOptions(
@@ -319,7 +340,7 @@ def _read_csv_arrow(text: str, raw: bytes | None, separator: str) -> pd.DataFram
                 ignore_empty_lines=False,
             ),
             convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types={n: pa.large_string() for n in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
