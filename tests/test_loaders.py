@@ -501,7 +501,9 @@ def test_spvm_older_export(tmp_path):
     p = tmp_path / "old.csv"
     old.to_csv(p, index=False)
     inc, led = loaders.load_incidents(p, preset="spvm", now=NOW)
-    ref, _ = loaders.load_incidents(FIXTURES / "actes-criminels-excerpt.csv", preset="spvm", now=NOW)
+    ref, _ = loaders.load_incidents(
+        FIXTURES / "actes-criminels-excerpt.csv", preset="spvm", now=NOW
+    )
     assert len(inc) == 300
     pd.testing.assert_series_equal(inc["occurred_from"], ref["occurred_from"])
     assert inc["category"].tolist() == ref["category"].tolist()

@@ -16,7 +16,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 def run_notebook(path: Path, tmp_path: Path, timeout: int = 600) -> nbformat.NotebookNode:
     """Execute a copy of a notebook in ``tmp_path`` and return it (raises on error)."""
-    from nbclient import NotebookClient
+    from diagnostic_lib.report import execute_notebook
 
     work = tmp_path / "notebooks"
     work.mkdir(parents=True, exist_ok=True)
@@ -24,10 +24,7 @@ def run_notebook(path: Path, tmp_path: Path, timeout: int = 600) -> nbformat.Not
     env_backup = os.environ.get("MPLBACKEND")
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     try:
-        client = NotebookClient(
-            nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(work)}}
-        )
-        client.execute()
+        execute_notebook(nb, work, timeout=timeout)
     finally:
         if env_backup is None:
             os.environ.pop("MPLBACKEND", None)

@@ -162,7 +162,18 @@ def test_report_command_in_english(tmp_path):
     from diagnostic_lib.cli import main
 
     out = tmp_path / "en"
-    code = main(["report", "--config", str(SAMPLE / "diagnostic.toml"), "--out", str(out), "--lang", "en", "--no-notebooks"])
+    code = main(
+        [
+            "report",
+            "--config",
+            str(SAMPLE / "diagnostic.toml"),
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+            "--no-notebooks",
+        ]
+    )
     assert code == 0
     html = _text(out / "index.html")
     assert '<html lang="en">' in html and "Executive summary" in html and "Action plan" in html

@@ -800,10 +800,14 @@ class _MeasureSet:
             self.cat_matrix[k, [col[c] for c in t]] = True
         self.no_cats = ~self.cat_matrix.any(axis=1)
         self.start = pd.to_datetime(
-            measures["start"] if "start" in measures.columns else pd.Series(pd.NaT, index=measures.index)
+            measures["start"]
+            if "start" in measures.columns
+            else pd.Series(pd.NaT, index=measures.index)
         ).to_numpy(dtype="datetime64[us]")
         self.end = pd.to_datetime(
-            measures["end"] if "end" in measures.columns else pd.Series(pd.NaT, index=measures.index)
+            measures["end"]
+            if "end" in measures.columns
+            else pd.Series(pd.NaT, index=measures.index)
         ).to_numpy(dtype="datetime64[us]")
         geo = np.flatnonzero(self.nonempty)
         self._geo = geo
@@ -1352,7 +1356,9 @@ class _MonthlyIndex:
         key_ok[keys] = True
         pos = {m: q for q, m in enumerate(self.ms.ids)}
         parts = [self._in_box(areas.get("treated")), self._in_box(areas.get("buffer"))]
-        parts += [self.near_of.get(pos[m], np.array([], dtype="int64")) for m in excluded if m in pos]
+        parts += [
+            self.near_of.get(pos[m], np.array([], dtype="int64")) for m in excluded if m in pos
+        ]
         mark = self._mark  # the union of the parts, in position order
         for part in parts:
             mark[part] = True
@@ -2314,7 +2320,9 @@ def reach_matrix(
     n_p = len(p_names)
     x, y, loc = _xy_points(inc)
     c_codes, c_names = pd.factorize(inc["category"].astype("str"))
-    has_shift = inc["shift"].notna().to_numpy() if "shift" in inc.columns else np.zeros(len(inc), bool)
+    has_shift = (
+        inc["shift"].notna().to_numpy() if "shift" in inc.columns else np.zeros(len(inc), bool)
+    )
     sh_text = (
         inc["shift"].astype("str").to_numpy(dtype=object) if "shift" in inc.columns
         else np.full(len(inc), "nan", dtype=object)
@@ -2341,7 +2349,11 @@ def reach_matrix(
     fps = []
     for m, (_, rec) in enumerate(measures.iterrows()):
         cats, sh = _tuple(rec.get("target_categories", ())), _tuple(rec.get("target_shifts", ()))
-        c_ok = np.isin(np.asarray(c_names, dtype=object), list(cats)) if cats else np.ones(len(c_names), bool)
+        c_ok = (
+            np.isin(np.asarray(c_names, dtype=object), list(cats))
+            if cats
+            else np.ones(len(c_names), bool)
+        )
         s_ok = (
             np.isin(np.asarray(s_names, dtype=object), list(sh)) & s_real
             if sh
@@ -2391,7 +2403,9 @@ def reach_matrix(
         out = pd.DataFrame(
             {
                 "measure_id": pd.array(np.repeat(m_ids, n_p).astype(object), dtype="str"),
-                "problem_id": pd.array(np.tile(np.asarray(p_names, dtype=object), n_m), dtype="str"),
+                "problem_id": pd.array(
+                    np.tile(np.asarray(p_names, dtype=object), n_m), dtype="str"
+                ),
                 "n_incidents": np.tile(n_by.astype("int64"), n_m),
                 "problem_share": (cat_cnt / n_by[:, None]).T.ravel(),
                 "place_share": place_share.T.ravel(),

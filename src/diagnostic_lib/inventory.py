@@ -1085,7 +1085,9 @@ def repeat_locations(
 HOT_CLASSES = ("hot_99", "hot_95", "hot_90", "not_significant", "cold_90", "cold_95", "cold_99")
 
 
-def _grid_neighbours(grid: pd.DataFrame, neighbourhood: str = "queen") -> tuple[np.ndarray, np.ndarray]:
+def _grid_neighbours(
+    grid: pd.DataFrame, neighbourhood: str = "queen"
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (cell, neighbour) of grid positions sharing an edge (rook) or a corner (queen)."""
     p = grid.attrs["grid"]
     rows = grid["row"].to_numpy()
@@ -1199,7 +1201,9 @@ def _gi_star_z(statistic_sum: np.ndarray, card: np.ndarray, y_sum: float, y2_sum
         return (statistic - expected_value) / np.sqrt(expected_variance)
 
 
-def _gi_parts(grid: pd.DataFrame, neighbourhood: str = "queen") -> tuple[Any, np.ndarray, np.ndarray]:
+def _gi_parts(
+    grid: pd.DataFrame, neighbourhood: str = "queen"
+) -> tuple[Any, np.ndarray, np.ndarray]:
     """Gi* matrix, neighbourhood sizes and the number of cells of each size."""
     m, card = _gi_matrix(grid, neighbourhood)
     return m, card, np.bincount(card.astype("int64"))
@@ -2153,7 +2157,9 @@ def find_problems(
         t["q"] = stats.bh_qvalues(t["p"])
         t = t[(t["q"] < alpha) & (t["ratio"] >= min_ratio)]
         adj = _sector_adjacency(sectors)
-        groups_cs = dict(_split_by(*_sorted_groups(cx.cat_codes * (len(sec_names) + 1) + cx.sec_codes)))
+        groups_cs = dict(
+            _split_by(*_sorted_groups(cx.cat_codes * (len(sec_names) + 1) + cx.sec_codes))
+        )
         cat_code_of = {name: i for i, name in enumerate(cat_names)}
         sec_code_of = {name: i for i, name in enumerate(sec_names)}
         cand: dict[tuple[str, ...], dict[str, np.ndarray]] = {}
@@ -2539,7 +2545,10 @@ class _ProblemContext:
             if rows_s:
                 resp = self.ct_resp[rows_s]
                 vals = [
-                    float(np.nansum(ct[f"concern_{cc}"].to_numpy()[rows_s] * resp) / max(resp.sum(), 1))
+                    float(
+                        np.nansum(ct[f"concern_{cc}"].to_numpy()[rows_s] * resp)
+                        / max(resp.sum(), 1)
+                    )
                     for cc in concern_codes
                 ]
                 concern_share = max(vals)

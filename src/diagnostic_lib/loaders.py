@@ -466,6 +466,7 @@ _FOOTPRINT_ALIASES = {
 
 def _map_aliases(text: pd.Series, aliases: Mapping[str, str]) -> pd.Series:
     """Normalised lookup: ``""`` for missing values, ``None``→``"?"`` for unknown ones."""
+
     def one(u: Any) -> str:
         key = norm_key(u)
         return "" if key == "" else aliases.get(key, "?")
@@ -1547,13 +1548,25 @@ def load_measures(
     if ctx.has("buffer_m"):
         ring, badb = parse_floats(ctx.col("buffer_m"))
         negb = np.isfinite(ring) & (ring <= 0)
-        ctx.flag(badb | negb, "buffer_m", "value_invalid", values=ctx.text("buffer_m"), detail="default ring width used")
+        ctx.flag(
+            badb | negb,
+            "buffer_m",
+            "value_invalid",
+            values=ctx.text("buffer_m"),
+            detail="default ring width used",
+        )
         ring = np.where(negb, np.nan, ring)
     reach = np.full(n, np.nan)
     if ctx.has("reach_m"):
         reach, badr = parse_floats(ctx.col("reach_m"))
         neg = np.isfinite(reach) & (reach < 0)
-        ctx.flag(badr | neg, "reach_m", "value_invalid", values=ctx.text("reach_m"), detail="default reach used")
+        ctx.flag(
+            badr | neg,
+            "reach_m",
+            "value_invalid",
+            values=ctx.text("reach_m"),
+            detail="default reach used",
+        )
         reach = np.where(neg, np.nan, reach)
 
     # geometry and footprint

@@ -973,7 +973,9 @@ def coverage(
         with np.errstate(invalid="ignore"):
             sc = np.where(finite, th * share, 0.0)
         lvl = np.where(
-            sc >= thr["strong"], 3, np.where(sc >= thr["partial"], 2, np.where(sc >= thr["weak"], 1, 0))
+            sc >= thr["strong"],
+            3,
+            np.where(sc >= thr["partial"], 2, np.where(sc >= thr["weak"], 1, 0)),
         )
         lvl = np.where(mismatch & (lvl >= 2), lvl - 1, lvl)
         lvl = np.where(diffuse & (lvl > 0), 1, lvl)
@@ -981,9 +983,7 @@ def coverage(
         lvl = np.where(th > 0, lvl, 0)
         keep = np.ones(lvl.shape, dtype=bool) if pairs == "all" else lvl > 0
         r_i, c_j = np.nonzero(keep)
-        note = np.where(
-            lvl > 0, no_fp * 1 + diffuse * 2 + mismatch * 4, 0
-        )[r_i, c_j]
+        note = np.where(lvl > 0, no_fp * 1 + diffuse * 2 + mismatch * 4, 0)[r_i, c_j]
         with np.errstate(invalid="ignore"):
             score = np.where(finite, th * share, np.nan)[r_i, c_j]
         lv = lvl[r_i, c_j]
@@ -1006,7 +1006,16 @@ def coverage(
         )
     cols = list(parts[0])
     data = {c: np.concatenate([pt[c] for pt in parts]) for c in cols}
-    for c in ("problem_id", "measure_id", "pillar", "status", "spatial_basis", "shift_match", "level", "note"):
+    for c in (
+        "problem_id",
+        "measure_id",
+        "pillar",
+        "status",
+        "spatial_basis",
+        "shift_match",
+        "level",
+        "note",
+    ):
         data[c] = pd.array(data[c].astype(object), dtype="str")
     out = pd.DataFrame(data)
     out["current"] = out["current"].astype(bool)
@@ -1894,17 +1903,13 @@ class _ZoneCounter:
 
     def counts(self, area, ring, cats, shifts, lo, start, hi) -> dict[str, int]:
         """``treated_before, treated_after, buffer_before, buffer_after``."""
-        cat_keys = (
-            [self.cat_of[c] for c in cats if c in self.cat_of] if cats else range(self.n_cat)
-        )
+        cat_keys = [self.cat_of[c] for c in cats if c in self.cat_of] if cats else range(self.n_cat)
         shift_keys = (
             [self.shift_of[c] for c in shifts if c in self.shift_of]
             if shifts
             else range(self.n_shift)
         )
-        keys = np.array(
-            [c * self.n_shift + h for c in cat_keys for h in shift_keys], dtype="int64"
-        )
+        keys = np.array([c * self.n_shift + h for c in cat_keys for h in shift_keys], dtype="int64")
         tl, ts, th = (np.datetime64(pd.Timestamp(v), "us").astype("int64") for v in (lo, start, hi))
         out = {}
         for zone, (kk, tt) in zip(("treated", "buffer"), self.zones(area, ring), strict=True):

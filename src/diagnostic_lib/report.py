@@ -1074,7 +1074,6 @@ def _execute_notebooks(dest: Path, lang: str) -> list[Path]:
     import tempfile
 
     import nbformat
-    from nbclient import NotebookClient
 
     src_dir = _notebook_dir()
     if src_dir is None:
@@ -1091,12 +1090,7 @@ def _execute_notebooks(dest: Path, lang: str) -> list[Path]:
         try:
             for nb_path in sorted(work.glob("[0-9][0-9]_*.ipynb")):
                 nb = nbformat.read(nb_path, as_version=4)
-                NotebookClient(
-                    nb,
-                    timeout=900,
-                    kernel_name="python3",
-                    resources={"metadata": {"path": str(work)}},
-                ).execute()
+                execute_notebook(nb, work)
                 target = dest / nb_path.name
                 nbformat.write(nb, target)
                 written.append(target)
@@ -1106,6 +1100,54 @@ def _execute_notebooks(dest: Path, lang: str) -> list[Path]:
             else:
                 os.environ["MPLBACKEND"] = old
     return written
+
+
+def execute_notebook(nb, workdir: str | Path, timeout: int = 900):
+    """Execute a notebook node in place, in a fresh kernel whose working folder is ``workdir``.
+
+    The kernel talks over local IPC sockets where the system has them (no
+    unencrypted TCP port, and no warning about one), and is shut down afterwards.
+    A cell that raises makes this raise (``nbclient.exceptions.CellExecutionError``).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The notebook, executed in place (its outputs are filled in).
+    workdir : str or Path
+        The kernel's working folder (relative paths in the notebook start there).
+    timeout : int
+        Seconds allowed for each cell.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        ``nb``, executed.
+
+    Examples
+    --------
+    >>> import nbformat, tempfile
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     out = execute_notebook(nb, d, timeout=120)
+    >>> out.cells[0].outputs[0]["text"]
+    '42\\n'
+    """
+    import os
+    import tempfile
+
+    from nbclient import NotebookClient
+    from traitlets.config import Config
+
+    with tempfile.TemporaryDirectory(prefix="dl-kernel-") as sockets:
+        config = Config()
+        if os.name == "posix":  # socket files in a private folder, by absolute path
+            config.KernelManager.transport = "ipc"
+            config.KernelManager.ip = os.path.join(sockets, "kernel-ipc")
+        NotebookClient(
+            nb, timeout=timeout, kernel_name="python3", config=config,
+            resources={"metadata": {"path": str(workdir)}},
+        ).execute()  # fmt: skip
+    return nb
 
 
 def _notebook_dir() -> Path | None:

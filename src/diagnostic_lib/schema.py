@@ -218,8 +218,16 @@ MEASURES = Table(
         Column("footprint", "category", allowed=FOOTPRINTS),
         Column("footprint_sectors", "tuple"),
         Column("cost", "float"),
-        Column("reach_m", "float", doc="How far around a point or line footprint the measure acts (metres)."),
-        Column("buffer_m", "float", doc="Width of the displacement ring used to evaluate the measure (metres)."),
+        Column(
+            "reach_m",
+            "float",
+            doc="How far around a point or line footprint the measure acts (metres).",
+        ),
+        Column(
+            "buffer_m",
+            "float",
+            doc="Width of the displacement ring used to evaluate the measure (metres).",
+        ),
         Column("geometry", "geometry"),
     ),
 )

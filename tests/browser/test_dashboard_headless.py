@@ -125,7 +125,9 @@ def test_sector_profile_suppresses_small_counts(diag, problems):
     assert len(small) and (small["Count"] == "< 50").all()
     assert (small["Rate per 1,000 residents"] == "—").all() and (small["95% CI"] == "—").all()
     shown = rates.drop(small.index)
-    assert all(int(str(v).replace(",", "")) >= 50 for v in shown["Count"])  # zero is a small count too
+    assert all(
+        int(str(v).replace(",", "")) >= 50 for v in shown["Count"]
+    )  # zero is a small count too
     with pytest.raises(KeyError, match="unknown sector"):
         widgets.sector_profile(diag, problems, "S99")
 
