@@ -277,3 +277,50 @@ def test_map_drawing_is_deferred_then_restored(diag):
     fig = maps.measures_map(reg, areas, diag.sectors, lang="en")
     assert FigureCanvasBase.draw_idle is before
     assert len(maps.legend_labels(fig)) >= 4
+
+
+def _aoristic_reference(start, end, max_hours):
+    """Aoristic rows, one event at a time, as the method describes them."""
+    hour = 3_600_000_000
+    rows, tail = [], []
+    for i, (s, e) in enumerate(zip(start, end, strict=True)):
+        if np.isnat(s):
+            continue
+        s = int(s.astype("int64"))
+        e = s if np.isnat(e) else int(e.astype("int64"))
+        h0 = s // hour * hour
+        if e <= s:
+            rows.append((i, h0, 1.0))
+        elif e - s > max_hours * hour:  # uniform over the week, after the others
+            tail.append(i)
+        else:
+            slot = h0
+            while slot < e:
+                overlap = min(e, slot + hour) - max(s, slot)
+                rows.append((i, slot, overlap / (e - s)))
+                slot += hour
+    return rows, tail
+
+
+def test_aoristic_arrays_match_the_event_by_event_reference():
+    rng = np.random.default_rng(7)
+    n = 400
+    start = np.datetime64("2024-03-01T00:00", "us") + rng.integers(0, 500_000, n) * np.timedelta64(
+        1, "m"
+    )
+    minutes = rng.choice([0, 0, 15, 59, 60, 61, 300, 2000, 12_000], n)
+    end = start + minutes * np.timedelta64(1, "m")
+    end[rng.random(n) < 0.25] = np.datetime64("NaT")
+    start[rng.random(n) < 0.05] = np.datetime64("NaT")
+    rep, slot, weekday, hour, weight = inventory._aoristic_compute(start, end, 168)
+    rows, tail = _aoristic_reference(start, end, 168)
+    k = len(rows)
+    assert rep[:k].tolist() == [r[0] for r in rows]
+    assert slot[:k].tolist() == [r[1] for r in rows]
+    np.testing.assert_allclose(weight[:k], [r[2] for r in rows], rtol=1e-12)
+    assert sorted(set(rep[k:].tolist())) == tail and len(rep) == k + 168 * len(tail)
+    np.testing.assert_allclose(weight[k:], 1 / 168)
+    np.testing.assert_allclose(np.bincount(rep, weights=weight)[np.unique(rep)], 1.0)
+    when = slot[:k].astype("datetime64[us]").astype(object)
+    assert hour[:k].tolist() == [w.hour for w in when]
+    assert weekday[:k].tolist() == [w.weekday() for w in when]

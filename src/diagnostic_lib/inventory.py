@@ -420,16 +420,25 @@ def _aoristic_compute(
     ranged = valid_start & (e > s)
     too_long = _too_long(start, end, max_hours)
     h0 = (s // hour_us) * hour_us
-    nh = np.where(ranged & ~too_long, -(-(e - h0) // hour_us), 1)
+    spread = ranged & ~too_long
+    nh = np.where(spread, -(-(e - h0) // hour_us), 1)
     nh = np.where(valid_start, nh, 0)
+    first = np.cumsum(nh) - nh  # each event's first row
     rep = np.repeat(np.arange(len(s)), nh)
-    offs = np.arange(len(rep)) - np.repeat(np.cumsum(nh) - nh, nh)
-    slot = h0[rep] + offs * hour_us
-    rs, re_ = s[rep], e[rep]
-    is_r = ranged[rep] & ~too_long[rep]
-    overlap = np.minimum(re_, slot + hour_us) - np.maximum(rs, slot)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weight = np.where(is_r, overlap / np.maximum(re_ - rs, 1), 1.0)
+    # most events fill one slot with weight 1: only the spread ones need the overlap arithmetic
+    slot = np.repeat(h0, nh)
+    weight = np.ones(len(rep))
+    sp = np.flatnonzero(spread)
+    if len(sp):
+        n_sp = nh[sp]
+        rep_sp = np.repeat(sp, n_sp)
+        offs = np.arange(len(rep_sp)) - np.repeat(np.cumsum(n_sp) - n_sp, n_sp)
+        pos = first[rep_sp] + offs
+        sl = h0[rep_sp] + offs * hour_us
+        rs, re_ = s[rep_sp], e[rep_sp]
+        overlap = np.minimum(re_, sl + hour_us) - np.maximum(rs, sl)
+        slot[pos] = sl
+        weight[pos] = overlap / np.maximum(re_ - rs, 1)
     weekday = ((slot // _DAY_US) + 3) % 7  # 1970-01-01 was a Thursday
     hour = (slot // hour_us) % 24
     # events known only within more than max_hours: uniform over the week
@@ -2434,8 +2443,9 @@ class _ProblemContext:
         # each event's rows are contiguous; those spread over the week come last
         self.a_len = np.bincount(rep, minlength=n)
         self.a_first = np.zeros(n, dtype="int64")
-        u, first = np.unique(rep, return_index=True)
-        self.a_first[u] = first
+        if len(rep):  # rows are contiguous per event: the first row is where rep changes
+            first = np.flatnonzero(np.r_[True, rep[1:] != rep[:-1]])
+            self.a_first[rep[first]] = first
         self.a_tail = _too_long(self.start, self.stop)
 
     def rows(self, idx: np.ndarray) -> np.ndarray:

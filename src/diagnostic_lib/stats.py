@@ -82,6 +82,7 @@ def e_test(
     return float(min(max(p, 0.0), 1.0))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of scalars: the same pairs recur
 def _e_test_fast(k1: int, n1: float, k2: int, n2: float, alternative: str) -> float:
     """``scipy.stats.poisson_means_test(k1, n1, k2, n2, diff=0).pvalue``, without the full matrix.
 
