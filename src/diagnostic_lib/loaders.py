@@ -573,8 +573,11 @@ class _Ctx:
         if f.shape[1] == 0 or len(f) == 0:
             return
         empty = np.ones(len(f), dtype=bool)
-        for c in f.columns:
-            empty &= (as_text(f[c]) == "").to_numpy()
+        for c in f.columns:  # only the rows still empty so far are looked at
+            cand = np.flatnonzero(empty)
+            if not len(cand):
+                break
+            empty[cand] = (as_text(f[c].iloc[cand]) == "").to_numpy()
         if self.raw.geometry is not None:
             empty &= self.raw.geometry.isna().to_numpy() | self.raw.geometry.is_empty.to_numpy()
         self.reject(empty, None, "empty_row")
