@@ -21,27 +21,8 @@ import pandas as pd
 
 from . import i18n, stats
 
-_WEEKDAYS = {
-    "fr": ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
-_MONTHS = {
-    "fr": (
-        "janv.",
-        "févr.",
-        "mars",
-        "avr.",
-        "mai",
-        "juin",
-        "juil.",
-        "août",
-        "sept.",
-        "oct.",
-        "nov.",
-        "déc.",
-    ),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-}
+_WEEKDAYS = i18n.WEEKDAYS_SHORT
+_MONTHS = i18n.MONTHS
 
 
 def _fig(figsize=(8.0, 4.5)):

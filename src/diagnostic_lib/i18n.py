@@ -511,6 +511,22 @@ LABELS: dict[str, tuple[str, str]] = {
 """Label key → (French, English)."""
 
 
+# Calendar names, one place for every table, chart and legend (Monday first, January first).
+WEEKDAYS: dict[str, tuple[str, ...]] = {
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+WEEKDAYS_SHORT: dict[str, tuple[str, ...]] = {
+    "fr": ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+MONTHS: dict[str, tuple[str, ...]] = {
+    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+           "nov.", "déc."),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}  # fmt: skip
+
+
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is a supported language, else raise ``ValueError``.
 

@@ -50,23 +50,10 @@ import pandas as pd
 
 from . import i18n, stats
 
-WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS_FR = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+WEEKDAYS_FR = i18n.WEEKDAYS["fr"]
+WEEKDAYS_EN = i18n.WEEKDAYS["en"]
+MONTHS_FR = i18n.MONTHS["fr"]
+MONTHS_EN = i18n.MONTHS["en"]
 
 CHANGE_LABELS = {
     "significant_rise": ("hausse significative", "significant rise"),
