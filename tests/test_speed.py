@@ -324,3 +324,32 @@ def test_aoristic_arrays_match_the_event_by_event_reference():
     when = slot[:k].astype("datetime64[us]").astype(object)
     assert hour[:k].tolist() == [w.hour for w in when]
     assert weekday[:k].tolist() == [w.weekday() for w in when]
+
+
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_batched_e_tests_match_scipy(alternative):
+    """Many distinct pairs go through the batched E-test; each must equal scipy's."""
+    from scipy import stats as sst
+
+    rng = np.random.default_rng(11)
+    cases = [(6, 2, 1.0, 1.0), (0, 5, 1.0, 1.0), (5, 0, 2.0, 1.0), (0, 0, 1.0, 1.0),
+             (40, 9000, 2500.0, 600000.0), (1200, 1000, 1.0, 1.0)]  # fmt: skip
+    for _ in range(120):
+        k1, k2 = rng.integers(0, rng.choice([6, 40, 400, 5000]), 2)
+        n1, n2 = rng.choice([1.0, 2.5, 1234.5]), rng.choice([1.0, 0.25, 33333.0])
+        cases.append((int(k1), int(k2), float(n1), float(n2)))
+    k1, k2, n1, n2 = (np.array(v) for v in zip(*cases, strict=True))
+    got = stats.e_tests(k1, k2, n1, n2, alternative=alternative)
+    assert got.shape == (len(cases),)
+    for (a, b, c, d), p in zip(cases, got, strict=True):
+        ref = (
+            1.0
+            if a + b == 0
+            else sst.poisson_means_test(a, c, b, d, alternative=alternative).pvalue
+        )
+        assert p == pytest.approx(min(max(ref, 0.0), 1.0), abs=1e-12), (a, b, c, d)
+    # the same pairs one by one (the scalar path) agree too, and the shape is kept
+    one = np.array([stats.e_test(*c, alternative=alternative) for c in cases])
+    np.testing.assert_allclose(got, one, atol=1e-12)
+    grid = stats.e_tests(k1.reshape(-1, 2), k2.reshape(-1, 2), 1.0, 1.0, alternative=alternative)
+    assert grid.shape == (len(cases) // 2, 2)

@@ -2125,7 +2125,7 @@ def find_problems(
         tab = np.zeros((len(s_order), len(c_order)), dtype="int64")
         np.add.at(tab, (s_pos[rest_sector[ok_rest]], c_pos[rest_cat[ok_rest]]), 1)
         pop_of = pop.to_dict()
-        cache: dict[tuple, float] = {}
+        pending = []  # (test row, k, rest, exposure, rest exposure): one batched E-test below
         for j, cc in enumerate(c_order):
             c = cat_names[cc]
             tot = int(tab[:, j].sum())
@@ -2139,15 +2139,15 @@ def find_problems(
                     continue
                 p_rest = total_pop - ps
                 if p_rest > 0:
-                    key = (k, tot - k, ps, p_rest)
-                    if key not in cache:
-                        cache[key] = stats.e_test(k, tot - k, ps, p_rest, alternative="greater")
-                    pval = cache[key]
-                else:
-                    pval = 1.0
+                    pending.append((len(tests), k, tot - k, ps, p_rest))
                 expected = (tot - k) * ps / p_rest if p_rest > 0 else np.inf
                 ratio = k / expected if expected > 0 else np.inf
-                tests.append((c, s_id, k, pval, ratio))
+                tests.append([c, s_id, k, 1.0, ratio])
+        if pending:
+            at, k1, k2, e1, e2 = (np.asarray(v) for v in zip(*pending, strict=True))
+            pvals = stats.e_tests(k1, k2, e1, e2, alternative="greater")
+            for row, pval in zip(at.tolist(), pvals.tolist(), strict=True):
+                tests[row][3] = pval
     if tests:
         t = pd.DataFrame(tests, columns=["category", "sector", "k", "p", "ratio"])
         t["q"] = stats.bh_qvalues(t["p"])

@@ -212,29 +212,180 @@ def _e_test_fast(k1: int, n1: float, k2: int, n2: float, alternative: str) -> fl
     return float(np.sum(prob_x1 * row))
 
 
-def e_tests(k1, k2, n1=1.0, n2=1.0) -> np.ndarray:
+def _poisson_ppf(q: np.ndarray, mu: np.ndarray) -> np.ndarray:  # scipy.stats.poisson._ppf
+    vals = np.ceil(special.pdtrik(q, mu))
+    vals1 = np.maximum(vals - 1, 0)
+    temp = special.pdtr(vals1, mu)
+    return np.where(temp >= q, vals1, vals)
+
+
+def _e_test_batch(
+    k1: np.ndarray, n1: np.ndarray, k2: np.ndarray, n2: np.ndarray, alternative: str
+) -> np.ndarray:
+    """:func:`_e_test_fast` for many pairs at once (``k1 + k2 > 0``, exposures > 0).
+
+    The same bounds, probabilities, pivot statistics and prefix/suffix sums as
+    the one-pair version, laid out as padded rows (one per pair, pairs of similar
+    width together) so that thousands of tests cost a few array operations
+    instead of a few thousand Python calls. Equal to scipy's
+    ``poisson_means_test`` up to the order of the floating-point additions.
+    """
+    k1 = np.asarray(k1, dtype="float64")
+    k2 = np.asarray(k2, dtype="float64")
+    n1 = np.asarray(n1, dtype="float64")
+    n2 = np.asarray(n2, dtype="float64")
+    lam2 = (k1 + k2) / (n1 + n2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t_obs = (k1 / n1 - k2 / n2) / np.sqrt(k1 / n1**2 + k2 / n2**2)
+    mu1, mu2 = n1 * lam2, n2 * lam2
+    x1_lb, x1_ub = _poisson_ppf(1e-10, mu1), _poisson_ppf(1 - 1e-16, mu1)
+    x2_lb, x2_ub = _poisson_ppf(1e-10, mu2), _poisson_ppf(1 - 1e-16, mu2)
+    len1 = (x1_ub - x1_lb + 1).astype("int64")
+    len2 = (x2_ub - x2_lb + 1).astype("int64")
+    if alternative == "greater":
+        lo_thr, hi_thr = t_obs, None
+    elif alternative == "less":
+        lo_thr, hi_thr = None, t_obs
+    else:
+        lo_thr, hi_thr = np.abs(t_obs), -np.abs(t_obs)
+    out = np.empty(len(k1))
+    order = np.argsort(len2, kind="stable")
+    start = 0
+    while start < len(order):  # chunks of pairs of similar width, a few million cells each
+        stop = start + 1
+        while stop < len(order) and (stop + 1 - start) * len2[order[stop]] <= 2_000_000:
+            stop += 1
+        rows = order[start:stop]
+        out[rows] = _e_test_rows(
+            rows, x1_lb, len1, x2_lb, len2, n1, n2, mu1, mu2, lo_thr, hi_thr
+        )  # fmt: skip
+        start = stop
+    return np.clip(out, 0.0, 1.0)
+
+
+def _e_test_rows(rows, x1_lb, len1, x2_lb, len2, n1, n2, mu1, mu2, lo_thr, hi_thr):
+    r = len(rows)
+    m2 = int(len2[rows].max())
+    c_n2 = n2[rows][:, None]
+    x2 = x2_lb[rows][:, None] + np.arange(m2)
+    in2 = np.arange(m2) < len2[rows][:, None]
+
+    def pmf(k, mu):  # scipy.stats.poisson._pmf
+        return np.exp(special.xlogy(k, mu) - special.gammaln(k + 1) - mu)
+
+    # x2: one padded row per pair (pairs come sorted by width), for the cumulative sums
+    prob2 = np.zeros((r, m2))
+    prob2[in2] = pmf(x2[in2], np.broadcast_to(mu2[rows][:, None], (r, m2))[in2])
+    lx2 = x2 / c_n2
+    cum2 = np.concatenate([np.zeros((r, 1)), np.cumsum(prob2, axis=1)], axis=1)
+    n_x2 = len2[rows]
+    total2 = cum2[np.arange(r), n_x2]
+    # x1: flat, each value with its row
+    l1 = len1[rows]
+    rr_all = np.repeat(np.arange(r), l1)
+    x1_all = x1_lb[rows][rr_all] + (np.arange(len(rr_all)) - np.repeat(np.cumsum(l1) - l1, l1))
+    prob1 = pmf(x1_all, mu1[rows][rr_all])
+    pos = x1_all > 0
+    rr, a = rr_all[pos], x1_all[pos]
+    e_n1, e_n2, e_m = n1[rows][rr], n2[rows][rr], n_x2[rr]
+
+    def pivot(j):
+        lx1 = a / e_n1
+        lx = lx2[rr, np.minimum(j, m2 - 1)]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (lx1 - lx) / np.sqrt(lx1 / e_n1 + lx / e_n2)
+
+    def first(cond, thr):
+        """First x2 index j with cond(t(a, x2[j])) (monotone along x2), m if none."""
+        rate = a / e_n1
+        big_b = thr**2 / e_n2
+        disc = np.sqrt(big_b**2 + 4 * thr**2 * rate * (1 / e_n1 + 1 / e_n2))
+        u = (-big_b + np.sign(thr) * disc) / 2
+        with np.errstate(invalid="ignore"):
+            guess = np.ceil((rate - u) * e_n2 - x2[rr, 0])
+        g = np.clip(np.nan_to_num(guess, nan=0.0), 0, e_m).astype("int64")
+        for _ in range(4):
+            before = (g > 0) & cond(pivot(np.maximum(g - 1, 0)))
+            here = (g >= e_m) | cond(pivot(np.minimum(g, e_m - 1)))
+            if not (before.any() or (~here).any()):
+                return g
+            g = np.where(before, g - 1, np.where(~here, g + 1, g))
+        before = (g > 0) & cond(pivot(np.maximum(g - 1, 0)))
+        here = (g >= e_m) | cond(pivot(np.minimum(g, e_m - 1)))
+        bad = np.flatnonzero(before | ~here)
+        if len(bad):  # binary search for the values still unsettled
+            lo = np.zeros(len(bad), dtype="int64")
+            hi = e_m[bad].copy()
+            while (lo < hi).any():
+                act = lo < hi
+                mid = (lo + hi) // 2
+                j = g.copy()
+                j[bad] = np.minimum(mid, e_m[bad] - 1)
+                c = cond(pivot(j))[bad] & act
+                hi = np.where(c, mid, hi)
+                lo = np.where(act & ~c, mid + 1, lo)
+            g[bad] = lo
+        return g
+
+    part = np.zeros(len(a))
+    end_prefix = np.zeros(len(a), dtype="int64")
+    if lo_thr is not None:  # t >= lo_thr on a prefix [0, L)
+        thr = lo_thr[rows][rr]
+        end_prefix = first(lambda t: ~(t >= thr), thr)
+        part += cum2[rr, end_prefix]
+    if hi_thr is not None:  # t <= hi_thr on a suffix [F, n)
+        thr = hi_thr[rows][rr]
+        start_suffix = first(lambda t: t <= thr, thr)
+        part += total2[rr] - cum2[rr, np.maximum(start_suffix, end_prefix)]
+    value = np.zeros(len(x1_all))
+    value[pos] = part
+    zero = np.flatnonzero(x1_all == 0)  # at most one per row, its first value
+    if len(zero):  # x1 = 0: t = -sqrt(x2 n2) for x2 > 0, undefined at x2 = 0 (excluded)
+        zr = rr_all[zero]
+        lx = lx2[zr]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t0 = -lx / np.sqrt(lx / c_n2[zr])
+        ind = np.zeros(t0.shape, dtype=bool)
+        if lo_thr is not None:
+            ind |= t0 >= lo_thr[rows][zr][:, None]
+        if hi_thr is not None:
+            ind |= t0 <= hi_thr[rows][zr][:, None]
+        value[zero] = np.where(ind & in2[zr], prob2[zr], 0.0).sum(axis=1)
+    return np.bincount(rr_all, weights=prob1 * value, minlength=r)
+
+
+def e_tests(k1, k2, n1=1.0, n2=1.0, alternative: str = "two-sided") -> np.ndarray:
     """:func:`e_test` over arrays (each distinct pair is tested once).
+
+    A few tests are computed one by one, exactly as :func:`e_test`; from 32
+    distinct tests on, all together (:func:`_e_test_batch`, equal to scipy up to
+    the order of the floating-point additions).
 
     Examples
     --------
     >>> e_tests([6, 6, 10], [2, 2, 10]).round(4).tolist()
     [0.1749, 0.1749, 1.0]
     """
-    k1 = np.broadcast_to(
-        np.asarray(k1, dtype="int64"),
-        np.broadcast_shapes(np.shape(k1), np.shape(k2), np.shape(n1), np.shape(n2)),
-    )
-    k2 = np.broadcast_to(np.asarray(k2, dtype="int64"), k1.shape)
-    n1 = np.broadcast_to(np.asarray(n1, dtype="float64"), k1.shape)
-    n2 = np.broadcast_to(np.asarray(n2, dtype="float64"), k1.shape)
-    out = np.empty(k1.shape, dtype="float64")
-    cache: dict[tuple, float] = {}
-    for idx in np.ndindex(k1.shape):
-        key = (int(k1[idx]), int(k2[idx]), float(n1[idx]), float(n2[idx]))
-        if key not in cache:
-            cache[key] = e_test(*key[:2], *key[2:])
-        out[idx] = cache[key]
-    return out
+    shape = np.broadcast_shapes(np.shape(k1), np.shape(k2), np.shape(n1), np.shape(n2))
+    k1 = np.broadcast_to(np.asarray(k1, dtype="int64"), shape).ravel()
+    k2 = np.broadcast_to(np.asarray(k2, dtype="int64"), shape).ravel()
+    n1 = np.broadcast_to(np.asarray(n1, dtype="float64"), shape).ravel()
+    n2 = np.broadcast_to(np.asarray(n2, dtype="float64"), shape).ravel()
+    if not len(k1):
+        return np.empty(shape, dtype="float64")
+    code, uniq = pd.MultiIndex.from_arrays([k1, k2, n1, n2]).factorize()
+    uk1, uk2, un1, un2 = (np.asarray(uniq.get_level_values(i)) for i in range(4))
+    res = np.empty(len(uniq))
+    regular = (uk1 >= 0) & (uk2 >= 0) & (uk1 + uk2 > 0) & (un1 > 0) & (un2 > 0)
+    regular &= alternative in ("two-sided", "greater", "less")
+    # a handful of tests: one by one, as e_test (scipy's own sum for small counts);
+    # many: together, in a few array operations
+    batch = regular if regular.sum() >= 32 else np.zeros(len(uniq), dtype=bool)
+    for i in np.flatnonzero(~batch):
+        res[i] = e_test(int(uk1[i]), int(uk2[i]), float(un1[i]), float(un2[i]), alternative)
+    if batch.any():
+        res[batch] = _e_test_batch(uk1[batch], un1[batch], uk2[batch], un2[batch], alternative)
+    return res[code].reshape(shape)
 
 
 def rate_ratio_ci(
