@@ -353,3 +353,36 @@ def test_batched_e_tests_match_scipy(alternative):
     np.testing.assert_allclose(got, one, atol=1e-12)
     grid = stats.e_tests(k1.reshape(-1, 2), k2.reshape(-1, 2), 1.0, 1.0, alternative=alternative)
     assert grid.shape == (len(cases) // 2, 2)
+
+
+def test_area_shares_equal_the_overlay_for_every_pair():
+    """Problems with no incidents of their own are placed by area; the shortcuts
+    (a problem wholly inside an area, measures sharing one area) give the overlay's share."""
+    import geopandas as gpd
+
+    sectors = gpd.GeoDataFrame(
+        {"sector_id": ["A", "B"], "name": ["A", "B"], "population": [100, 100]},
+        geometry=[shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)],
+    )
+    problems = gpd.GeoDataFrame(
+        {"problem_id": ["P1", "P2", "P3"], "kind": ["perception", "perception", "place"],
+         "categories": [("theft",)] * 3, "dominant_shift": [None] * 3},
+        geometry=[shapely.box(10, 10, 40, 40), shapely.box(80, 10, 120, 40),
+                  shapely.box(150, 50, 190, 90)],
+    )  # fmt: skip
+    measures_ = gpd.GeoDataFrame(
+        {"measure_id": ["M1", "M2", "M3", "M4"], "pillar": ["prevention"] * 4,
+         "footprint": ["municipality", "municipality", "polygon", "sectors"],
+         "footprint_sectors": [(), (), (), ("B",)], "target_categories": [("theft",)] * 4,
+         "target_shifts": [()] * 4, "start": pd.to_datetime(["2024-01-01"] * 4), "end": pd.NaT},
+        geometry=[None, None, shapely.box(0, 0, 90, 100), None],
+    )  # fmt: skip
+    areas = measures.treated_area(measures_, sectors)
+    cov = measures.coverage(problems, measures_, sectors, ref_date="2025-12-31", areas=areas)
+    got = cov.set_index(["problem_id", "measure_id"])["spatial_share"]
+    for p in problems.itertuples():
+        for m, area in zip(measures_["measure_id"], areas, strict=True):
+            want = shapely.area(shapely.intersection(p.geometry, area)) / p.geometry.area
+            assert got[(p.problem_id, m)] == pytest.approx(want, abs=1e-6), (p.problem_id, m)
+    assert got[("P2", "M3")] == pytest.approx(0.25)  # 10 of its 40 m inside the polygon
+    assert got[("P1", "M1")] == got[("P1", "M2")] == 1.0

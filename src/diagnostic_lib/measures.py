@@ -749,21 +749,43 @@ class _SpatialShares:
         share[todo] = 0.0
         if len(rows):
             ga = shapely.area(gp[rows])
-            has = np.flatnonzero(self.has_area)
-            tree = shapely.STRtree(self.area_arr[has])
+            tree, has, group, shapes = self._area_index()
             i, j = tree.query(gp[rows])  # boxes that meet; elsewhere the share is 0
             jj = has[j]
             keep = todo[rows[i], jj]
             i, jj = i[keep], jj[keep]
             if len(i):
-                gi = gp[rows[i]]
-                aj = self.area_arr[jj]
-                pos = ga[i] > 0
-                vals = np.empty(len(i))
-                vals[pos] = shapely.area(shapely.intersection(gi[pos], aj[pos])) / ga[i][pos]
+                # measures with the same area (every municipality-wide one, for instance)
+                # share one computation per problem
+                key = i * (len(shapes) + 1) + group[jj]
+                uk, inv = np.unique(key, return_inverse=True)
+                ui, ug = uk // (len(shapes) + 1), uk % (len(shapes) + 1)
+                gi, aj = gp[rows[ui]], shapes[ug]
+                vals = np.empty(len(uk))
+                pos = ga[ui] > 0
+                inside = pos & shapely.covers(aj, gi)  # wholly inside: share 1, no overlay
+                vals[inside] = 1.0
+                cut = pos & ~inside
+                vals[cut] = shapely.area(shapely.intersection(gi[cut], aj[cut])) / ga[ui][cut]
                 vals[~pos] = shapely.intersects(gi[~pos], aj[~pos]).astype("float64")
-                share[rows[i], jj] = vals
+                share[rows[i], jj] = vals[inv.ravel()]
         return share, code
+
+    def _area_index(self):
+        """STRtree of the measures' areas, and each area's group of identical geometries."""
+        import shapely
+
+        if not hasattr(self, "_index"):
+            has = np.flatnonzero(self.has_area)
+            wkb = shapely.to_wkb(self.area_arr[has])
+            group = np.zeros(self.n_m, dtype="int64")
+            codes = pd.factorize(pd.Series(wkb, dtype=object))[0]
+            _, first = np.unique(codes, return_index=True)
+            group[has] = codes
+            shapes = self.area_arr[has][first]
+            shapely.prepare(shapes)
+            self._index = (shapely.STRtree(self.area_arr[has]), has, group, shapes)
+        return self._index
 
 
 def _shift_match(targets: tuple, dominant: Any) -> str:
