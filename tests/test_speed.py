@@ -386,3 +386,30 @@ def test_area_shares_equal_the_overlay_for_every_pair():
             assert got[(p.problem_id, m)] == pytest.approx(want, abs=1e-6), (p.problem_id, m)
     assert got[("P2", "M3")] == pytest.approx(0.25)  # 10 of its 40 m inside the polygon
     assert got[("P1", "M1")] == got[("P1", "M2")] == 1.0
+
+
+def test_grid_clipped_by_sectors_equals_clipping_by_their_union():
+    import geopandas as gpd
+
+    sec = gpd.GeoDataFrame(
+        {"sector_id": ["A", "B", "C"]},
+        geometry=[shapely.Polygon([(0, 0), (430, 0), (400, 310), (0, 280)]),
+                  shapely.Polygon([(430, 0), (900, 40), (880, 300), (400, 310)]),
+                  shapely.Polygon([(0, 280), (400, 310), (380, 620), (60, 560)])],
+        crs="EPSG:32188",
+    )  # fmt: skip
+    g = inventory._make_grid(sec, 70.0, sec.crs, True)
+    union = shapely.union_all(np.asarray(sec.geometry.array))
+    x0, y0 = g.attrs["grid"]["x0"], g.attrs["grid"]["y0"]
+    boxes = shapely.box(x0 + g["col"] * 70.0, y0 + g["row"] * 70.0,
+                        x0 + (g["col"] + 1) * 70.0, y0 + (g["row"] + 1) * 70.0)  # fmt: skip
+    want = shapely.intersection(np.asarray(boxes), union)
+    got = np.asarray(g.geometry.array)
+    np.testing.assert_allclose(shapely.area(got), shapely.area(want), rtol=1e-9)
+    assert shapely.area(shapely.symmetric_difference(got, want)).max() < 1e-6
+    # every cell that meets the municipality is there, once
+    nrow, ncol = g.attrs["grid"]["nrow"], g.attrs["grid"]["ncol"]
+    rr, cc = np.meshgrid(np.arange(nrow), np.arange(ncol), indexing="ij")
+    every = shapely.box(x0 + cc * 70.0, y0 + rr * 70.0, x0 + (cc + 1) * 70.0, y0 + (rr + 1) * 70.0)
+    assert len(g) == int((shapely.area(shapely.intersection(every, union)) > 0).sum())
+    assert g["cell_id"].is_unique

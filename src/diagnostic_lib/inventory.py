@@ -833,9 +833,10 @@ def _make_grid(area: Any, cell_size: float, crs: Any, clip: bool) -> pd.DataFram
         cells, rr, cc = cells[inter], rr[inter], cc[inter]
         inside = shapely.contains_properly(boundary, cells)
         geoms = cells.copy()
-        part = ~inside
-        if part.any():
-            geoms[part] = shapely.intersection(cells[part], boundary)
+        part = np.flatnonzero(~inside)
+        if len(part):
+            pieces = np.asarray(area.geometry.array) if hasattr(area, "geometry") else None
+            geoms[part] = _clip_cells(cells[part], boundary, pieces)
         area_c = shapely.area(geoms)
         keep = area_c > 0
         cells, rr, cc, geoms, area_c = cells[keep], rr[keep], cc[keep], geoms[keep], area_c[keep]
@@ -855,6 +856,38 @@ def _make_grid(area: Any, cell_size: float, crs: Any, clip: bool) -> pd.DataFram
         "ncol": ncol,
     }
     return grid
+
+
+def _clip_cells(cells: np.ndarray, boundary: Any, pieces: np.ndarray | None) -> np.ndarray:
+    """``cells ∩ boundary``, where ``boundary`` is the union of ``pieces`` (the sectors).
+
+    Each cell is cut by the few sectors it meets, not by the whole municipality:
+    an overlay with the whole outline costs its number of vertices for every
+    border cell, which grows with the square of a region's size.
+    """
+    import shapely
+
+    if pieces is not None:
+        pieces = pieces[~pd.isna(pd.Series(pieces)).to_numpy()]
+        pieces = pieces[~np.asarray(shapely.is_empty(pieces), dtype=bool)]
+    if pieces is None or len(pieces) < 2:
+        return shapely.intersection(cells, boundary)
+    i, j = shapely.STRtree(pieces).query(cells, predicate="intersects")
+    bits = shapely.intersection(cells[i], pieces[j])
+    keep = shapely.area(bits) > 0
+    i, bits = i[keep], bits[keep]
+    out = np.array([shapely.Polygon()] * len(cells), dtype=object)
+    counts = np.bincount(i, minlength=len(cells))
+    one = counts[i] == 1
+    out[i[one]] = bits[one]
+    several = ~one
+    if several.any():
+        order = np.argsort(i[several], kind="stable")
+        ii, bb = i[several][order], bits[several][order]
+        starts = np.flatnonzero(np.r_[True, ii[1:] != ii[:-1]])
+        for a, b in zip(starts, np.r_[starts[1:], len(ii)], strict=True):
+            out[ii[a]] = shapely.union_all(bb[a:b])
+    return out
 
 
 def grid_counts(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:

@@ -1251,29 +1251,48 @@ def _assign_sectors(
     """Sector id of each point (``""`` when outside), and which points were snapped.
 
     A point on a shared boundary goes to the first sector (table order). Each
-    sector tests only the points inside its bounding box (found in the points
-    sorted by x), with the prepared polygon; no point object is made for it.
+    sector tests only the points inside its bounding box (found through a coarse
+    grid of the points, so that the work stays linear however wide the region),
+    with the prepared polygon; no point object is made for it.
     """
     import shapely
 
     geoms = np.asarray(sectors.geometry.array, dtype=object)
     ids = sectors["sector_id"].astype("str").to_numpy(dtype=object)
     which = np.full(len(x), -1, dtype="int64")
-    order = np.argsort(x, kind="stable")
-    xs = x[order]
     present = ~pd.isna(pd.Series(geoms)).to_numpy()
     if present.any():
         present[present] = ~np.asarray(shapely.is_empty(geoms[present]), dtype=bool)
     bounds = np.full((len(geoms), 4), np.nan)
     if present.any():
         bounds[present] = shapely.bounds(geoms[present])
-    for k in np.flatnonzero(present):
-        x0, y0, x1, y1 = bounds[k]
-        lo = np.searchsorted(xs, x0, side="left")
-        hi = np.searchsorted(xs, x1, side="right")
-        cand = order[lo:hi]
-        cy = y[cand]
-        cand = cand[(cy >= y0) & (cy <= y1) & (which[cand] < 0)]
+    finite = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+    if present.any() and len(finite):
+        # the points sorted by grid cell (row-major): a row of cells is one slice
+        size = float(np.nanmedian(np.maximum(bounds[present, 2] - bounds[present, 0],
+                                             bounds[present, 3] - bounds[present, 1])))  # fmt: skip
+        size = size if np.isfinite(size) and size > 0 else 1.0
+        x0g, y0g = float(x[finite].min()), float(y[finite].min())
+        gx = ((x[finite] - x0g) // size).astype("int64")
+        gy = ((y[finite] - y0g) // size).astype("int64")
+        ncol, nrow = int(gx.max()) + 1, int(gy.max()) + 1
+        key = gy * ncol + gx
+        order = finite[np.argsort(key, kind="stable")]
+        skey = np.sort(key)
+    for k in np.flatnonzero(present) if len(finite) else []:
+        bx0, by0, bx1, by1 = bounds[k]
+        c0 = max(int((bx0 - x0g) // size), 0)
+        c1 = min(int((bx1 - x0g) // size), ncol - 1)
+        r0 = max(int((by0 - y0g) // size), 0)
+        r1 = min(int((by1 - y0g) // size), nrow - 1)
+        if c0 > c1 or r0 > r1:
+            continue
+        rows = np.arange(r0, r1 + 1)
+        lo = np.searchsorted(skey, rows * ncol + c0, side="left")
+        hi = np.searchsorted(skey, rows * ncol + c1, side="right")
+        cand = np.concatenate([order[a:b] for a, b in zip(lo, hi, strict=True)])
+        cx, cy = x[cand], y[cand]
+        cand = cand[(cx >= bx0) & (cx <= bx1) & (cy >= by0) & (cy <= by1) & (which[cand] < 0)]
         if len(cand) == 0:
             continue
         g = geoms[k]
