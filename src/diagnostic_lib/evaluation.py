@@ -112,6 +112,7 @@ import pandas as pd
 from scipy import stats as _st
 
 from . import i18n, stats
+from ._spatial import PointIndex
 
 PROMISING_RES = 1.10
 """Smallest RES called "promising" when the interval includes 1 (a relative fall of ~9 %)."""
@@ -1294,8 +1295,7 @@ class _MonthlyIndex:
             cut = np.flatnonzero(np.diff(own)) + 1
             for a, b in zip(np.r_[0, cut], np.r_[cut, len(own)], strict=True):
                 self.near_of[int(own[a])] = pts[a:b]
-        self.order_x = located[np.argsort(self.x[located], kind="stable")]
-        self.xs = self.x[self.order_x]
+        self.index = PointIndex(self.x, self.y, positions=located)
         self._mark = np.zeros(len(self.t), dtype=bool)
 
     def _by_key(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1305,12 +1305,7 @@ class _MonthlyIndex:
     def _in_box(self, g: Any) -> np.ndarray:
         if g is None or g.is_empty:
             return np.array([], dtype="int64")
-        x0, y0, x1, y1 = g.bounds
-        lo = np.searchsorted(self.xs, x0, side="left")
-        hi = np.searchsorted(self.xs, x1, side="right")
-        cand = self.order_x[lo:hi]
-        cy = self.y[cand]
-        return cand[(cy >= y0) & (cy <= y1)]
+        return self.index.box(*g.bounds)
 
     def _keys(self, measure: Any) -> np.ndarray:
         cats = _tuple(measure.get("target_categories", ()))

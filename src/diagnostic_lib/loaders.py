@@ -59,6 +59,7 @@ import pandas as pd
 
 from . import schema
 from . import taxonomy as taxonomy_mod
+from ._spatial import PointIndex
 from ._text import as_text, map_distinct, norm_key, norm_keys, split_list
 from .errors import CRSError, DataError
 from .ledger import Ledger
@@ -1266,33 +1267,14 @@ def _assign_sectors(
     bounds = np.full((len(geoms), 4), np.nan)
     if present.any():
         bounds[present] = shapely.bounds(geoms[present])
-    finite = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
-    if present.any() and len(finite):
-        # the points sorted by grid cell (row-major): a row of cells is one slice
-        size = float(np.nanmedian(np.maximum(bounds[present, 2] - bounds[present, 0],
-                                             bounds[present, 3] - bounds[present, 1])))  # fmt: skip
-        size = size if np.isfinite(size) and size > 0 else 1.0
-        x0g, y0g = float(x[finite].min()), float(y[finite].min())
-        gx = ((x[finite] - x0g) // size).astype("int64")
-        gy = ((y[finite] - y0g) // size).astype("int64")
-        ncol, nrow = int(gx.max()) + 1, int(gy.max()) + 1
-        key = gy * ncol + gx
-        order = finite[np.argsort(key, kind="stable")]
-        skey = np.sort(key)
-    for k in np.flatnonzero(present) if len(finite) else []:
-        bx0, by0, bx1, by1 = bounds[k]
-        c0 = max(int((bx0 - x0g) // size), 0)
-        c1 = min(int((bx1 - x0g) // size), ncol - 1)
-        r0 = max(int((by0 - y0g) // size), 0)
-        r1 = min(int((by1 - y0g) // size), nrow - 1)
-        if c0 > c1 or r0 > r1:
-            continue
-        rows = np.arange(r0, r1 + 1)
-        lo = np.searchsorted(skey, rows * ncol + c0, side="left")
-        hi = np.searchsorted(skey, rows * ncol + c1, side="right")
-        cand = np.concatenate([order[a:b] for a, b in zip(lo, hi, strict=True)])
-        cx, cy = x[cand], y[cand]
-        cand = cand[(cx >= bx0) & (cx <= bx1) & (cy >= by0) & (cy <= by1) & (which[cand] < 0)]
+    index = None
+    if present.any():
+        size = np.nanmedian(np.maximum(bounds[present, 2] - bounds[present, 0],
+                                       bounds[present, 3] - bounds[present, 1]))  # fmt: skip
+        index = PointIndex(x, y, cell=float(size))
+    for k in np.flatnonzero(present) if index is not None else []:
+        cand = index.box(*bounds[k])
+        cand = cand[which[cand] < 0]
         if len(cand) == 0:
             continue
         g = geoms[k]

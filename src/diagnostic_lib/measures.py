@@ -84,6 +84,7 @@ import numpy as np
 import pandas as pd
 
 from . import i18n, schema
+from ._spatial import PointIndex
 
 DEFAULT_REACH_M = 50.0
 """How far around a point or line footprint a measure acts when ``reach_m`` is not given."""
@@ -1858,7 +1859,7 @@ class _ZoneCounter:
     """Counts of targeted incidents in a treated area and its ring, before and after a date.
 
     The located incidents inside each distinct area (and ring) are found once
-    (a bounding-box filter on the incidents sorted by x, then the prepared
+    (a bounding-box query of a grid index of the incidents, then the prepared
     geometry); they are kept sorted by (category, shift, time) so that each
     measure's counts are a few binary searches, whatever the number of
     incidents. The same selection as :func:`before_after_incidents`.
@@ -1880,10 +1881,7 @@ class _ZoneCounter:
         self.shift_codes = np.where(self.shift_codes < 0, len(sh), self.shift_codes)
         self.shift_of = {c: k for k, c in enumerate(sh)}
         self.n_cat, self.n_shift = len(cats) + 1, len(sh) + 1
-        self.pos = np.flatnonzero(ok)
-        order = np.argsort(self.x[self.pos], kind="stable")
-        self.pos = self.pos[order]
-        self.xs = self.x[self.pos]
+        self.index = PointIndex(self.x, self.y, positions=np.flatnonzero(ok))
         self.t0 = int(self.t[ok].min()) if ok.any() else 0
         self._inside: dict[bytes, np.ndarray] = {}
         self._zones: dict[tuple[bytes, bytes], tuple[np.ndarray, np.ndarray]] = {}
@@ -1894,12 +1892,7 @@ class _ZoneCounter:
 
         key = shapely.to_wkb(geom)
         if key not in self._inside:
-            x0, y0, x1, y1 = geom.bounds
-            lo = np.searchsorted(self.xs, x0, side="left")
-            hi = np.searchsorted(self.xs, x1, side="right")
-            cand = self.pos[lo:hi]
-            cy = self.y[cand]
-            cand = cand[(cy >= y0) & (cy <= y1)]
+            cand = self.index.box(*geom.bounds)
             g = shapely.from_wkb(key)
             shapely.prepare(g)
             self._inside[key] = np.sort(cand[shapely.intersects_xy(g, self.x[cand], self.y[cand])])

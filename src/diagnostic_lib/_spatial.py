@@ -1,0 +1,83 @@
+"""A small index of points by box, shared by the loaders, step 2 and step 3.
+
+Points are sorted by the cell of a coarse square grid (row by row), so the
+points of a box are a few contiguous slices, one per grid row the box spans.
+The work of a query is proportional to the points near the box, however wide
+the region: sorting by x alone would hand every query a strip across the whole
+region, which grows with its size.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class PointIndex:
+    """Positions of points inside axis-aligned boxes.
+
+    Parameters
+    ----------
+    x, y : array of float
+        Coordinates; non-finite points are never returned.
+    positions : array of int, optional
+        Which points to index (default: every finite one).
+    cell : float, optional
+        Side of a grid cell (default: about 64 points per occupied cell).
+
+    Examples
+    --------
+    >>> idx = PointIndex(np.array([0.0, 5.0, 50.0, np.nan]), np.array([0.0, 5.0, 50.0, 1.0]))
+    >>> sorted(idx.box(-1, -1, 10, 10).tolist())
+    [0, 1]
+    """
+
+    def __init__(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        positions: np.ndarray | None = None,
+        cell: float | None = None,
+    ) -> None:
+        self.x, self.y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+        ok = np.isfinite(self.x) & np.isfinite(self.y)
+        if positions is None:
+            pos = np.flatnonzero(ok)
+        else:
+            pos = np.asarray(positions, dtype="int64")
+            pos = pos[ok[pos]]
+        self.n = len(pos)
+        if not self.n:
+            self.order = pos
+            return
+        px, py = self.x[pos], self.y[pos]
+        self.x0, self.y0 = float(px.min()), float(py.min())
+        w, h = float(px.max()) - self.x0, float(py.max()) - self.y0
+        if cell is None or not np.isfinite(cell) or cell <= 0:
+            cell = np.sqrt(max(w * h, 1.0) * 64.0 / self.n)
+        self.cell = max(float(cell), max(w, h, 1.0) / 20_000.0)  # at most 20,000 columns
+        gx = ((px - self.x0) // self.cell).astype("int64")
+        gy = ((py - self.y0) // self.cell).astype("int64")
+        self.ncol, self.nrow = int(gx.max()) + 1, int(gy.max()) + 1
+        key = gy * self.ncol + gx
+        srt = np.argsort(key, kind="stable")
+        self.order, self.keys = pos[srt], key[srt]
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+        """Positions of the indexed points with ``x0 <= x <= x1`` and ``y0 <= y <= y1``."""
+        if not self.n or not (x0 <= x1 and y0 <= y1):
+            return np.array([], dtype="int64")
+        c0 = max(int((x0 - self.x0) // self.cell), 0)
+        c1 = min(int((x1 - self.x0) // self.cell), self.ncol - 1)
+        r0 = max(int((y0 - self.y0) // self.cell), 0)
+        r1 = min(int((y1 - self.y0) // self.cell), self.nrow - 1)
+        if c0 > c1 or r0 > r1:
+            return np.array([], dtype="int64")
+        rows = np.arange(r0, r1 + 1)
+        lo = np.searchsorted(self.keys, rows * self.ncol + c0, side="left")
+        hi = np.searchsorted(self.keys, rows * self.ncol + c1, side="right")
+        if len(rows) == 1:
+            cand = self.order[lo[0] : hi[0]]
+        else:
+            cand = np.concatenate([self.order[a:b] for a, b in zip(lo, hi, strict=True)])
+        cx, cy = self.x[cand], self.y[cand]
+        return cand[(cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)]
