@@ -413,3 +413,23 @@ def test_grid_clipped_by_sectors_equals_clipping_by_their_union():
     every = shapely.box(x0 + cc * 70.0, y0 + rr * 70.0, x0 + (cc + 1) * 70.0, y0 + (rr + 1) * 70.0)
     assert len(g) == int((shapely.area(shapely.intersection(every, union)) > 0).sum())
     assert g["cell_id"].is_unique
+
+
+def test_point_index_boxes_equal_a_brute_force_filter():
+    from diagnostic_lib._spatial import PointIndex
+
+    rng = np.random.default_rng(4)
+    x = np.r_[rng.uniform(0, 5000, 3000), rng.normal(900, 30, 500), [np.nan, 10.0]]
+    y = np.r_[rng.uniform(0, 800, 3000), rng.normal(400, 30, 500), [5.0, np.inf]]
+    subset = np.flatnonzero(rng.random(len(x)) < 0.7)
+    for positions, cell in ((None, None), (subset, 37.0), (None, 1e6)):
+        idx = PointIndex(x, y, positions=positions, cell=cell)
+        pool = np.arange(len(x)) if positions is None else positions
+        for _ in range(40):
+            x0, y0 = rng.uniform(-500, 5000), rng.uniform(-100, 800)
+            x1, y1 = x0 + rng.exponential(400), y0 + rng.exponential(200)
+            got = np.sort(idx.box(x0, y0, x1, y1))
+            px, py = x[pool], y[pool]
+            want = pool[(px >= x0) & (px <= x1) & (py >= y0) & (py <= y1)]
+            assert got.tolist() == want.tolist()
+        assert idx.box(10, 10, 0, 0).tolist() == []  # an inverted box is empty
