@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,7 @@ RESULTS_JSON = DATA / "results.json"
 SIZES = {"100k": 7, "1m": 63, "5m": 316}
 DEFAULT_SIZES = ("100k", "1m")
 RESCORE_REPEATS = 20
+E2E_REPEATS = 3  # fresh processes for the CSV -> priority time (median reported)
 # the targets of the benchmark issue (2-core machine)
 TARGET_E2E_S = 20.0  # 1M incidents, CSV -> priority table
 TARGET_E2E_MB = 4096.0
@@ -375,6 +377,20 @@ def worker(size: str, skip: set[str]) -> dict:
     return {"size": size, "incidents": n, "rows": meter.rows}
 
 
+def e2e_worker(size: str) -> float:
+    """CSV → priority table alone, in this (fresh) process: no probes, no memory sampler."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    warnings.simplefilter("ignore")
+    from diagnostic_lib import inventory, loaders
+
+    t0 = time.perf_counter()
+    diag = loaders.load_diagnostic(DATA / size / "diagnostic.toml", now="2026-06-01")
+    inventory.run(diag)
+    return time.perf_counter() - t0
+
+
 def time_notebooks() -> dict:
     """Execute every notebook on the sample, one fresh kernel each (as the tests do).
 
@@ -449,6 +465,7 @@ STAGES = [
     ("step1_problems", "· problems"),
     ("step1_priority", "· priority"),
     ("csv_to_priority", "CSV → priority table"),
+    ("csv_to_priority_fresh", "CSV → priority table, median of fresh runs (no probes)"),
     ("rescore_priority", "Re-scoring (priority, median of 20)"),
     ("aggregate", "Aggregate by cell, sector, category, month"),
     ("step2", "Step 2 (measures.run)"),
@@ -565,9 +582,18 @@ def render_targets(results: list[dict], notebooks: dict | None) -> list[str]:
 
     if "1m" in by and (e2e := _get(by["1m"], "csv_to_priority")):
         peak = _peak(by["1m"], ("load_csv", "step1"))
+        fresh = _get(by["1m"], "csv_to_priority_fresh")
+        if fresh:  # the median of fresh processes, without the probes and the memory sampler
+            runs = ", ".join(f"{r:.1f}" for r in fresh["runs"])
+            measured = (
+                f"{fresh['seconds']:.1f} s (median of {runs} s; {e2e['seconds']:.1f} s probed)"
+            )
+            e2e = fresh
+        else:
+            measured = f"{e2e['seconds']:.1f} s"
         line(
             f"1M incidents, CSV → priority table < {TARGET_E2E_S:.0f} s",
-            f"{e2e['seconds']:.1f} s",
+            measured,
             e2e["seconds"] < TARGET_E2E_S,
         )
         line(
@@ -585,7 +611,7 @@ def render_targets(results: list[dict], notebooks: dict | None) -> list[str]:
     if len(sized) > 1:
         worst, worst_label, missing = 0.0, "", []
         for key, label in STAGES:
-            if key == "rescore_priority":
+            if key in ("rescore_priority", "csv_to_priority_fresh"):
                 continue
             vals = [
                 row["seconds"] / _get(r, "load_csv")["incidents"]
@@ -755,6 +781,13 @@ def main(argv: list[str] | None = None) -> int:
         "--skip", default="", help="comma-separated stages to skip: step2,step3,report,parquet"
     )
     ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--e2e-worker", help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--e2e-repeats",
+        type=int,
+        default=E2E_REPEATS,
+        help="fresh processes timing CSV -> priority table at 100k and 1M (median reported)",
+    )
     ap.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
     ap.add_argument(
         "--label",
@@ -766,6 +799,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     skip = {s for s in args.skip.split(",") if s}
+    if args.e2e_worker:
+        print(f"@@E2E@@{e2e_worker(args.e2e_worker)}", flush=True)
+        return 0
     if args.worker:
         res = worker(args.worker, skip)
         print("@@RESULT@@" + json.dumps(res), flush=True)
@@ -798,6 +834,26 @@ def main(argv: list[str] | None = None) -> int:
             lines[-1][len("@@RESULT@@") :]
         )
         results[s + (f"@{args.label}" if args.label else "")]["machine"] = info
+        if s != "5m" and args.e2e_repeats > 0:  # the headline target: a median of fresh runs
+            runs = []
+            for _ in range(args.e2e_repeats):
+                out = subprocess.run(
+                    [sys.executable, __file__, "--e2e-worker", s],
+                    stdout=subprocess.PIPE,
+                    text=True,
+                    env={**os.environ, "MPLBACKEND": "Agg"},
+                    check=True,
+                ).stdout
+                runs += [
+                    float(ln[len("@@E2E@@") :])
+                    for ln in out.splitlines()
+                    if ln.startswith("@@E2E@@")
+                ]
+            print(f"[bench]   csv_to_priority, {len(runs)} fresh runs: "
+                  + ", ".join(f"{r:.2f} s" for r in runs), flush=True)  # fmt: skip
+            results[s + (f"@{args.label}" if args.label else "")]["rows"].append(
+                {"stage": "csv_to_priority_fresh", "seconds": statistics.median(runs), "runs": runs}
+            )
     if not args.no_notebooks:
         results["notebooks"] = {**time_notebooks(), "machine": info}
     RESULTS_JSON.write_text(json.dumps({"results": results}, indent=1))

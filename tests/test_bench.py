@@ -49,6 +49,13 @@ def test_targets_are_judged_from_the_measurements():
     assert verdict("Read the incidents CSV, 1m: ≤ 1.5× DuckDB") == "yes / oui"  # 1.2×
     assert verdict("Read the incidents CSV, 1m: ≤ 1.0× plain geopandas") == "**no / non**"
     assert verdict("All notebooks on the sample") == "yes / oui"
+    # the headline target is judged on the median of fresh runs when there is one
+    large["rows"].append(
+        {"stage": "csv_to_priority_fresh", "seconds": 19.0, "runs": [18.5, 19.0, 22.0]}
+    )
+    lines = run.render_targets([small, large], notebooks)
+    assert verdict("1M incidents, CSV → priority table") == "yes / oui"
+    assert "median of 18.5, 19.0, 22.0 s; 21.0 s probed" in "\n".join(lines)
     md = run.render([small, large], {"date": "d", "cpu": "c", "cores": 2, "ram_gb": 8.0,
                                      "python": "3.11", "os": "linux", "packages": {}},
                     "NOTES", every={"notebooks": notebooks})  # fmt: skip
