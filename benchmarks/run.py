@@ -220,6 +220,10 @@ def worker(size: str, skip: set[str]) -> dict:
     from diagnostic_lib import evaluation, inventory, loaders, measures, report, strategy
 
     folder = DATA / size
+    # the files in the page cache first, so that whichever side reads first is not penalised
+    for f in ("incidents.csv", "incidents.parquet", "sectors.geojson"):
+        if (folder / f).is_file():
+            (folder / f).read_bytes()
     meter = Meter()
     now = "2026-06-01"  # after the study period: no date is "in the future"
 
@@ -476,7 +480,12 @@ STAGES = [
     ("report", "Report (report.write_report)"),
 ]
 COMPARED = [
-    ("load_incidents", "duckdb_read_csv", "gpd_read_csv", "Load the incidents CSV, validated"),
+    (
+        "load_incidents",
+        "duckdb_read_csv",
+        "gpd_read_join",
+        "Load the incidents CSV, validated (geopandas: read + sjoin)",
+    ),
     ("read_csv", "duckdb_read_csv", "gpd_read_csv", "Read the incidents CSV"),
     ("read_csv", None, "gpd_read_csv_text", "Read the incidents CSV, all fields as text"),
     ("read_parquet", "duckdb_read_parquet", "gpd_read_parquet", "Read the incidents Parquet"),
@@ -522,6 +531,9 @@ def machine() -> dict:
 
 
 def _get(res: dict, stage: str) -> dict | None:
+    if stage == "gpd_read_join":  # the plain way's read and sector join, as our validated load
+        a, b = _get(res, "gpd_read_csv"), _get(res, "gpd_sector_join")
+        return {"stage": stage, "seconds": a["seconds"] + b["seconds"]} if a and b else None
     return next((r for r in res["rows"] if r["stage"] == stage), None)
 
 
