@@ -188,11 +188,13 @@ def buffer_ring(areas: Any, width: float, within: Any = None):
     has = ~pd.isna(pd.Series(arr)).to_numpy()
     out = np.full(len(arr), None, dtype=object)
     if has.any():
-        g = arr[has]
+        # identical areas (every municipality-wide measure, say) get one ring
+        codes, _ = pd.factorize(pd.Series(shapely.to_wkb(arr[has]), dtype=object))
+        g = arr[has][np.unique(codes, return_index=True)[1]]
         ring = shapely.difference(shapely.buffer(g, width), g)
         if within is not None:
             ring = shapely.intersection(ring, within)
-        out[has] = ring
+        out[has] = ring[codes]
     return gpd.GeoSeries(out, index=getattr(areas, "index", None), crs=getattr(areas, "crs", None))
 
 
@@ -381,6 +383,7 @@ def measure_sectors(
     sg = np.asarray(sectors.geometry.array, dtype=object)
     fp = _col(measures, "footprint", "none").astype(str).to_numpy()
     fs = _col(measures, "footprint_sectors", ())
+    tree = shapely.STRtree(sg)  # only the sectors whose boxes meet an area are overlaid
     out = []
     for f, listed, a in zip(fp, fs, np.asarray(areas.array, dtype=object), strict=True):
         if f == "municipality":
@@ -390,12 +393,13 @@ def measure_sectors(
         elif a is None or a.is_empty:
             out.append(())
         else:
+            cand = np.sort(tree.query(a))
             tot = float(a.area)
             if tot > 0:
-                touched = shapely.area(shapely.intersection(sg, a)) / tot >= min_share
+                touched = shapely.area(shapely.intersection(sg[cand], a)) / tot >= min_share
             else:
-                touched = shapely.intersects(sg, a)
-            out.append(tuple(sid[touched]))
+                touched = shapely.intersects(sg[cand], a)
+            out.append(tuple(sid[cand[touched]]))
     return pd.Series(out, index=measures.index, name="sectors_touched", dtype=object)
 
 
@@ -702,10 +706,17 @@ class _SpatialShares:
             counts = np.zeros((n_u, len(s_names)), dtype="int64")
             np.add.at(counts, (u_inc[sel], s_codes), 1)
             pos = {str(x): k for k, x in enumerate(s_names)}
+            done: dict[tuple[int, ...], np.ndarray] = {}  # measures listing the same sectors
             for j in sec_j:
-                cols = [pos[x] for x in m_sectors[j] if x in pos]
-                if cols:
-                    self.in_sect[:, j] = counts[:, cols].sum(axis=1)
+                cols = tuple(sorted({pos[x] for x in m_sectors[j] if x in pos}))
+                if not cols:
+                    continue
+                if cols not in done:
+                    done[cols] = (
+                        counts.sum(axis=1) if len(cols) == counts.shape[1]
+                        else counts[:, list(cols)].sum(axis=1)
+                    )  # fmt: skip
+                self.in_sect[:, j] = done[cols]
 
     def block(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """``(share, basis code)`` of problems ``lo:hi`` × every measure."""
