@@ -1382,20 +1382,27 @@ def sector_gaps(
     gap = summary.set_index("problem_id")["gap"] if summary is not None else None
     active = reg[reg["status"].astype(str) == "active"]
     muni = active["footprint"].astype(str) == "municipality"
+    # each problem and each local measure listed under the sectors it touches (one pass each)
+    touch_of: dict[str, list[str]] = {s: [] for s in sid}
+    for p, secs in zip(local_pb["problem_id"], local_pb["sectors"], strict=True):
+        for s in dict.fromkeys(_tuple(secs)):
+            if s in touch_of:
+                touch_of[s].append(str(p))
+    n_loc_of: dict[str, int] = dict.fromkeys(sid, 0)
+    for t in active.loc[~muni, "sectors_touched"]:
+        for s in dict.fromkeys(_tuple(t)):
+            if s in n_loc_of:
+                n_loc_of[s] += 1
     rows = []
     for s in sid:
-        touch = [
-            str(p)
-            for p, secs in zip(local_pb["problem_id"], local_pb["sectors"], strict=True)
-            if s in _tuple(secs)
-        ]
+        touch = touch_of[s]
         n_prio = (
             int(sum(bool(pd.notna(rank.get(p, pd.NA)) and rank.get(p) <= top) for p in touch))
             if rank is not None
             else 0
         )
         n_gap = int(sum(bool(gap.get(p, False)) for p in touch)) if gap is not None else 0
-        n_loc = int(sum(s in _tuple(t) for t in active.loc[~muni, "sectors_touched"]))
+        n_loc = n_loc_of[s]
         rows.append((s, len(touch), n_prio, n_gap, n_loc))
     out = pd.DataFrame(rows, columns=["sector", "n_problems", "n_priority_problems", "n_gap_problems",
                                       "n_measures_local"])  # fmt: skip
