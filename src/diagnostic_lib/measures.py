@@ -1115,6 +1115,19 @@ def coverage_matrix(cov: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     return piv
 
 
+def _groups(c: pd.DataFrame, by: str, cols: Sequence[str]) -> dict[str, dict[str, np.ndarray]]:
+    """The rows of ``c`` by value of ``by`` (order kept), as plain object arrays per column."""
+    keys = c[by].astype(str).to_numpy(dtype=object)
+    codes, uniq = pd.factorize(keys)
+    order = np.argsort(codes, kind="stable")
+    cut = np.searchsorted(codes[order], np.arange(len(uniq) + 1))
+    arrays = {col: c[col].astype(str).to_numpy(dtype=object)[order] for col in cols}
+    return {
+        str(u): {col: a[cut[k] : cut[k + 1]] for col, a in arrays.items()}
+        for k, u in enumerate(uniq)
+    }
+
+
 def problem_coverage(
     cov: pd.DataFrame, problems: pd.DataFrame, priority: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -1162,23 +1175,25 @@ def problem_coverage(
     c = cov[cov["level"] != "none"].copy()
     c["_r"] = c["level"].map(_LEVEL_RANK)
     c = c.sort_values(["_r", "measure_id"], ascending=[False, True], kind="stable")
-    groups = dict(tuple(c.groupby("problem_id", sort=False)))
+    groups = _groups(c, "problem_id", ("status", "measure_id", "level", "pillar"))
+    empty = {k: np.array([], dtype=object) for k in ("status", "measure_id", "level", "pillar")}
     rows = []
     for rec in pb.itertuples(index=False):
         pid = str(rec.problem_id)
-        g = groups.get(pid, c.iloc[:0])
-        cur = g[g["status"] == "active"]
-        planned = tuple(g.loc[g["status"] == "planned", "measure_id"])
-        ended = tuple(g.loc[g["status"] == "ended", "measure_id"])
-        level = str(cur["level"].iloc[0]) if len(cur) else "none"
-        present = set(cur["pillar"])
+        g = groups.get(pid, empty)
+        act = g["status"] == "active"
+        cur_m, cur_l = g["measure_id"][act], g["level"][act]
+        planned = tuple(g["measure_id"][g["status"] == "planned"])
+        ended = tuple(g["measure_id"][g["status"] == "ended"])
+        level = str(cur_l[0]) if len(cur_m) else "none"
+        present = set(g["pillar"][act])
         pillars = tuple(p for p in schema.PILLARS if p in present) + tuple(
             sorted(present - set(schema.PILLARS))
         )
         gap = level in GAP_LEVELS
         if not gap:
             reason = ""
-        elif len(cur):
+        elif len(cur_m):
             reason = "weak"
         elif planned and ended:
             reason = "only_planned_or_ended"
@@ -1198,9 +1213,9 @@ def problem_coverage(
                 "categories": _tuple(getattr(rec, "categories", ())),
                 "rank": rank.get(pid, pd.NA),
                 "level": level,
-                "n_measures": len(cur),
-                "measures": tuple(cur["measure_id"]),
-                "measure_levels": tuple(cur["level"]),
+                "n_measures": len(cur_m),
+                "measures": tuple(cur_m),
+                "measure_levels": tuple(cur_l),
                 "planned": planned,
                 "ended": ended,
                 "pillars": pillars,
@@ -1246,15 +1261,15 @@ def measure_coverage(cov: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
     c = cov[cov["level"] != "none"].copy()
     c["_r"] = c["level"].map(_LEVEL_RANK)
     c = c.sort_values(["_r", "problem_id"], ascending=[False, True], kind="stable")
-    groups = dict(tuple(c.groupby("measure_id", sort=False)))
+    groups = _groups(c, "measure_id", ("problem_id", "level"))
     out = pd.DataFrame(index=reg.index)
     out["measure_id"] = reg["measure_id"].astype(str)
     for col in ("name", "name_en", "pillar", "status"):
         out[col] = _col(reg, col, "")
-    empty = c.iloc[:0]
+    empty = {"problem_id": np.array([], dtype=object), "level": np.array([], dtype=object)}
     probs = [groups.get(m, empty) for m in out["measure_id"]]
-    out["level"] = [str(g["level"].iloc[0]) if len(g) else "none" for g in probs]
-    out["n_problems"] = [len(g) for g in probs]
+    out["level"] = [str(g["level"][0]) if len(g["level"]) else "none" for g in probs]
+    out["n_problems"] = [len(g["level"]) for g in probs]
     out["problems"] = pd.Series(
         [tuple(g["problem_id"]) for g in probs], index=reg.index, dtype=object
     )
