@@ -1917,13 +1917,23 @@ class _ZoneCounter:
         self.index = PointIndex(self.x, self.y, positions=np.flatnonzero(ok))
         self.t0 = int(self.t[ok].min()) if ok.any() else 0
         self._inside: dict[bytes, np.ndarray] = {}
+        self._wkb: dict[int, tuple[Any, bytes]] = {}  # id -> (geometry kept alive, its WKB)
         self._zones: dict[tuple[bytes, bytes], tuple[np.ndarray, np.ndarray]] = {}
+
+    def _key(self, geom: Any) -> bytes:
+        """The WKB of ``geom``, computed once per geometry object (areas are reused)."""
+        import shapely
+
+        hit = self._wkb.get(id(geom))
+        if hit is None or hit[0] is not geom:
+            hit = self._wkb[id(geom)] = (geom, shapely.to_wkb(geom))
+        return hit[1]
 
     def inside(self, geom: Any) -> np.ndarray:
         """Sorted positions of the located incidents that intersect ``geom``."""
         import shapely
 
-        key = shapely.to_wkb(geom)
+        key = self._key(geom)
         if key not in self._inside:
             cand = self.index.box(*geom.bounds)
             g = shapely.from_wkb(key)
@@ -1937,9 +1947,8 @@ class _ZoneCounter:
         return key[order], self.t[members][order]
 
     def zones(self, area: Any, ring: Any) -> tuple[tuple, tuple]:
-        import shapely
 
-        k = (shapely.to_wkb(area), shapely.to_wkb(ring) if ring is not None else b"")
+        k = (self._key(area), self._key(ring) if ring is not None else b"")
         if k not in self._zones:
             a = self.inside(area)
             if ring is not None and not ring.is_empty:
