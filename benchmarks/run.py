@@ -809,7 +809,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--no-notebooks", action="store_true", help="do not time the notebooks on the sample"
     )
+    ap.add_argument(
+        "--render",
+        action="store_true",
+        help="only rewrite RESULTS.md from data/results.json and NOTES.md (no measurement)",
+    )
     args = ap.parse_args(argv)
+    if args.render:
+        results = json.loads(RESULTS_JSON.read_text())["results"]
+        order = [s for s in SIZES if s in results]
+        info = max((results[s]["machine"] for s in order), key=lambda m: m["date"])
+        notes = (
+            (HERE / "NOTES.md").read_text(encoding="utf-8") if (HERE / "NOTES.md").is_file() else ""
+        )
+        RESULTS_MD.write_text(
+            render([results[s] for s in order], info, notes, every=results), encoding="utf-8"
+        )
+        print(f"[bench] wrote {RESULTS_MD}", flush=True)
+        return 0
     skip = {s for s in args.skip.split(",") if s}
     if args.e2e_worker:
         print(f"@@E2E@@{e2e_worker(args.e2e_worker)}", flush=True)
