@@ -786,6 +786,17 @@ def render(results: list[dict], info: dict, notes: str, every: dict | None = Non
     return "\n".join(out)
 
 
+def write_results_md(results: dict, info: dict) -> None:
+    """RESULTS.md from every stored result and the hand-written NOTES.md."""
+    order = [s for s in SIZES if s in results]
+    notes_md = HERE / "NOTES.md"
+    notes = notes_md.read_text(encoding="utf-8") if notes_md.is_file() else ""
+    RESULTS_MD.write_text(
+        render([results[s] for s in order], info, notes, every=results), encoding="utf-8"
+    )
+    print(f"[bench] wrote {RESULTS_MD}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", default=",".join(DEFAULT_SIZES), help="comma-separated: 100k,1m,5m")
@@ -817,15 +828,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.render:
         results = json.loads(RESULTS_JSON.read_text())["results"]
-        order = [s for s in SIZES if s in results]
-        info = max((results[s]["machine"] for s in order), key=lambda m: m["date"])
-        notes = (
-            (HERE / "NOTES.md").read_text(encoding="utf-8") if (HERE / "NOTES.md").is_file() else ""
-        )
-        RESULTS_MD.write_text(
-            render([results[s] for s in order], info, notes, every=results), encoding="utf-8"
-        )
-        print(f"[bench] wrote {RESULTS_MD}", flush=True)
+        info = max((results[s]["machine"] for s in SIZES if s in results), key=lambda m: m["date"])
+        write_results_md(results, info)
         return 0
     skip = {s for s in args.skip.split(",") if s}
     if args.e2e_worker:
@@ -887,14 +891,7 @@ def main(argv: list[str] | None = None) -> int:
         results["notebooks"] = {**time_notebooks(), "machine": info}
     RESULTS_JSON.write_text(json.dumps({"results": results}, indent=1))
     if not args.no_write:
-        order = [s for s in SIZES if s in results]
-        notes = (
-            (HERE / "NOTES.md").read_text(encoding="utf-8") if (HERE / "NOTES.md").is_file() else ""
-        )
-        RESULTS_MD.write_text(
-            render([results[s] for s in order], info, notes, every=results), encoding="utf-8"
-        )
-        print(f"[bench] wrote {RESULTS_MD}", flush=True)
+        write_results_md(results, info)
     return 0
 
 
