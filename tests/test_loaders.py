@@ -567,6 +567,27 @@ def test_measures_edge_cases():
     assert led.is_balanced()
 
 
+def test_measure_distances_bad_values_are_flagged_and_left_to_the_default():
+    df = pd.DataFrame(
+        {
+            "id": ["M1", "M2", "M3", "M4"],
+            "nom": ["a", "b", "c", "d"],
+            "pilier": ["prevention"] * 4,
+            "empreinte": ["toute la ville"] * 4,
+            "buffer_m": ["250", "0", "abc", ""],
+            "reach_m": ["0", "-5", "40,5", ""],
+        }
+    )
+    m, led = loaders.load_measures(df, sectors=sectors_gdf())
+    assert m["buffer_m"].tolist()[:1] == [250.0] and m["buffer_m"].iloc[1:].isna().all()
+    assert m["reach_m"].iloc[0] == 0.0 and np.isnan(m["reach_m"].iloc[1])  # zero reach is fine
+    assert m["reach_m"].iloc[2] == 40.5 and np.isnan(m["reach_m"].iloc[3])
+    bad = led.entries[led.entries["reason"] == "value_invalid"]
+    got = {(int(r), c) for r, c in bad[["row", "column"]].values}
+    assert got == {(2, "buffer_m"), (3, "buffer_m"), (2, "reach_m")}  # data rows, from 1
+    assert len(m) == 4 and led.is_balanced()
+
+
 def test_survey_and_partners():
     s, led = loaders.load_survey(
         pd.DataFrame(

@@ -1412,6 +1412,17 @@ def load_sectors(
 # ----------------------------------------------------------------------------
 # Measures
 # ----------------------------------------------------------------------------
+def _optional_metres(ctx: Any, col: str, n: int, *, zero_ok: bool, detail: str) -> np.ndarray:
+    """An optional distance column in metres: NaN where absent; bad or negative values
+    (or zero, unless ``zero_ok``) are flagged in the ledger and left to the default."""
+    if not ctx.has(col):
+        return np.full(n, np.nan)
+    vals, bad = parse_floats(ctx.col(col))
+    out_of_range = np.isfinite(vals) & ((vals < 0) if zero_ok else (vals <= 0))
+    ctx.flag(bad | out_of_range, col, "value_invalid", values=ctx.text(col), detail=detail)
+    return np.where(out_of_range, np.nan, vals)
+
+
 def load_measures(
     source: Source,
     *,
@@ -1548,30 +1559,8 @@ def load_measures(
     if ctx.has("cost"):
         cost, badc = parse_floats(ctx.col("cost"))
         ctx.flag(badc, "cost", "value_invalid", values=ctx.text("cost"))
-    ring = np.full(n, np.nan)
-    if ctx.has("buffer_m"):
-        ring, badb = parse_floats(ctx.col("buffer_m"))
-        negb = np.isfinite(ring) & (ring <= 0)
-        ctx.flag(
-            badb | negb,
-            "buffer_m",
-            "value_invalid",
-            values=ctx.text("buffer_m"),
-            detail="default ring width used",
-        )
-        ring = np.where(negb, np.nan, ring)
-    reach = np.full(n, np.nan)
-    if ctx.has("reach_m"):
-        reach, badr = parse_floats(ctx.col("reach_m"))
-        neg = np.isfinite(reach) & (reach < 0)
-        ctx.flag(
-            badr | neg,
-            "reach_m",
-            "value_invalid",
-            values=ctx.text("reach_m"),
-            detail="default reach used",
-        )
-        reach = np.where(neg, np.nan, reach)
+    ring = _optional_metres(ctx, "buffer_m", n, zero_ok=False, detail="default ring width used")
+    reach = _optional_metres(ctx, "reach_m", n, zero_ok=True, detail="default reach used")
 
     # geometry and footprint
     geoms, present = ctx.geometry_from_source(acrs, source_crs, "any")
