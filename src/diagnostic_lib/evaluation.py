@@ -1174,17 +1174,8 @@ def monthly_area_counts(
     """
     import shapely
 
-    bs, be = pd.Timestamp(win["before_start"]), pd.Timestamp(win["before_end"])
-    as_, ae = pd.Timestamp(win["after_start"]), pd.Timestamp(win["after_end"])
-    hi = ae if data_end is None else min(ae, pd.Timestamp(data_end))
-    k = (
-        int(pre_months)
-        if data_start is None
-        else min(int(pre_months), _months_between(pd.Timestamp(data_start), bs))
-    )
-    lo = bs - pd.DateOffset(months=max(k, 0))
-    n = max(_months_between(lo, hi), 0)
-    edges = _month_edges(lo, n)
+    bs, edges, wlab, after0 = _month_span(win, data_end, pre_months, data_start)
+    n = len(wlab)
     sel = np.array(
         targeted(incidents, measure.get("target_categories", ()), measure.get("target_shifts", ())),
         dtype=bool,
@@ -1198,15 +1189,7 @@ def monthly_area_counts(
         - 1
     )
     taken = np.zeros(len(sub), dtype=bool)
-    months = pd.DatetimeIndex(edges[:-1])
-    after0 = _months_between(lo, as_)
-    nb = _months_between(lo, be)
-    npre = _months_between(lo, bs)
-    ar = np.arange(n)
-    wlab = np.where(
-        ar < npre, "pre", np.where(ar < nb, "before", np.where(ar < after0, "lag", "after"))
-    )
-    frames = []
+    counts = {}
     for name in AREAS:
         g = areas.get(name)
         cnt = np.zeros(n, dtype="int64")
@@ -1217,12 +1200,52 @@ def monthly_area_counts(
             inside &= ~taken
             taken |= inside
             cnt = np.bincount(mon[inside], minlength=n)[:n].astype("int64")
-        frames.append(pd.DataFrame({"month": months, "month_index": np.arange(n) - after0, "window": wlab,
-                                    "zone": name, "count": cnt}))  # fmt: skip
-    out = pd.concat(frames, ignore_index=True)
-    out["month"] = out["month"].astype("datetime64[us]")
+        counts[name] = cnt
+    out = _monthly_table(edges, wlab, after0, counts)
     in_windows = sub["occurred_from"].to_numpy(dtype="datetime64[us]") >= np.datetime64(bs, "us")
     out.attrs["unlocated"] = int((~has & in_windows).sum())
+    return out
+
+
+def _month_span(win: Any, data_end: Any, pre_months: int, data_start: Any):
+    """Month edges of a design and the window of each month (``pre``, ``before``, ``lag``,
+    ``after``): ``pre_months`` before the before-window (not before the data), to the end
+    of the after-window (not after the data). Returns ``(before_start, edges, labels,
+    index of the first after month)``."""
+    bs, be = pd.Timestamp(win["before_start"]), pd.Timestamp(win["before_end"])
+    as_, ae = pd.Timestamp(win["after_start"]), pd.Timestamp(win["after_end"])
+    hi = ae if data_end is None else min(ae, pd.Timestamp(data_end))
+    k = (
+        int(pre_months)
+        if data_start is None
+        else min(int(pre_months), _months_between(pd.Timestamp(data_start), bs))
+    )
+    lo = bs - pd.DateOffset(months=max(k, 0))
+    n = max(_months_between(lo, hi), 0)
+    edges = _month_edges(lo, n)
+    after0 = _months_between(lo, as_)
+    nb = _months_between(lo, be)
+    npre = _months_between(lo, bs)
+    ar = np.arange(n)
+    wlab = np.where(
+        ar < npre, "pre", np.where(ar < nb, "before", np.where(ar < after0, "lag", "after"))
+    )
+    return bs, edges, wlab, after0
+
+
+def _monthly_table(
+    edges: np.ndarray, wlab: np.ndarray, after0: int, counts: Mapping
+) -> pd.DataFrame:
+    """The long table of :func:`monthly_area_counts` from each zone's monthly counts."""
+    n = len(wlab)
+    months = pd.DatetimeIndex(edges[:-1])
+    frames = [
+        pd.DataFrame({"month": months, "month_index": np.arange(n) - after0, "window": wlab,
+                      "zone": name, "count": counts[name]})
+        for name in AREAS
+    ]  # fmt: skip
+    out = pd.concat(frames, ignore_index=True)
+    out["month"] = out["month"].astype("datetime64[us]")
     return out
 
 
@@ -1335,17 +1358,8 @@ class _MonthlyIndex:
                 data_end: Any = None, pre_months: int = 0, data_start: Any = None) -> pd.DataFrame:  # fmt: skip
         import shapely
 
-        bs, be = pd.Timestamp(win["before_start"]), pd.Timestamp(win["before_end"])
-        as_, ae = pd.Timestamp(win["after_start"]), pd.Timestamp(win["after_end"])
-        hi = ae if data_end is None else min(ae, pd.Timestamp(data_end))
-        k = (
-            int(pre_months)
-            if data_start is None
-            else min(int(pre_months), _months_between(pd.Timestamp(data_start), bs))
-        )
-        lo = bs - pd.DateOffset(months=max(k, 0))
-        n = max(_months_between(lo, hi), 0)
-        edges = _month_edges(lo, n)
+        bs, edges, wlab, after0 = _month_span(win, data_end, pre_months, data_start)
+        n = len(wlab)
         keys = self._keys(measure)
         key_ok = np.zeros(len(self.c_names) * self.n_s, dtype=bool)
         key_ok[keys] = True
@@ -1378,21 +1392,7 @@ class _MonthlyIndex:
             base = self._count(self.base, keys, edges)
             near_base = np.bincount(mon[self.in_base[near]], minlength=n)[:n]
             counts["control"] = counts["control"] + base - near_base
-        months = pd.DatetimeIndex(edges[:-1])
-        after0 = _months_between(lo, as_)
-        nb = _months_between(lo, be)
-        npre = _months_between(lo, bs)
-        ar = np.arange(n)
-        wlab = np.where(
-            ar < npre, "pre", np.where(ar < nb, "before", np.where(ar < after0, "lag", "after"))
-        )
-        frames = [
-            pd.DataFrame({"month": months, "month_index": np.arange(n) - after0, "window": wlab,
-                          "zone": name, "count": counts[name]})
-            for name in AREAS
-        ]  # fmt: skip
-        out = pd.concat(frames, ignore_index=True)
-        out["month"] = out["month"].astype("datetime64[us]")
+        out = _monthly_table(edges, wlab, after0, counts)
         out.attrs["unlocated"] = int(
             self._count(self.off, keys, np.array([np.datetime64(bs, "us"), edges[-1]])).sum()
         )
