@@ -650,20 +650,12 @@ def render_targets(results: list[dict], notebooks: dict | None) -> list[str]:
             o = _get(r, ours)
             if o is None:
                 continue
-            if duck and (d := _get(r, duck)):
-                ratio = o["seconds"] / d["seconds"]
-                line(
-                    f"{label}, {r['size']}: ≤ {TARGET_DUCKDB}× DuckDB",
-                    f"{ratio:.2f}×",
-                    ratio <= TARGET_DUCKDB,
-                )
-            if gpd_ and (g := _get(r, gpd_)):
-                ratio = o["seconds"] / g["seconds"]
-                line(
-                    f"{label}, {r['size']}: ≤ {TARGET_GPD}× plain geopandas",
-                    f"{ratio:.2f}×",
-                    ratio <= TARGET_GPD,
-                )
+            for base, target, name in ((duck, TARGET_DUCKDB, "DuckDB"),
+                                       (gpd_, TARGET_GPD, "plain geopandas")):  # fmt: skip
+                if base and (b := _get(r, base)):
+                    ratio = o["seconds"] / b["seconds"]
+                    line(f"{label}, {r['size']}: ≤ {target}× {name}", f"{ratio:.2f}×",
+                         ratio <= target)  # fmt: skip
     if notebooks:
         line(
             f"All notebooks on the sample < {TARGET_NOTEBOOKS_S:.0f} s",
