@@ -12,6 +12,7 @@ import pytest
 MODULES = [
     "schema", "i18n", "ledger", "readers", "loaders", "config", "taxonomy", "report", "maps", "cli",
     "sample", "charts", "inventory", "measures", "evaluation", "strategy", "widgets", "stats",
+    "_spatial",
 ]  # fmt: skip
 
 

@@ -81,3 +81,25 @@ class PointIndex:
             cand = np.concatenate([self.order[a:b] for a, b in zip(lo, hi, strict=True)])
         cx, cy = self.x[cand], self.y[cand]
         return cand[(cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)]
+
+
+def distinct_geometries(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Identical geometries grouped (by their WKB), so that each is worked on once.
+
+    Returns ``(codes, distinct)``: ``distinct[codes]`` gives back ``geoms``.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> a, b = shapely.box(0, 0, 1, 1), shapely.box(0, 0, 2, 2)
+    >>> codes, distinct = distinct_geometries(np.array([a, b, shapely.box(0, 0, 1, 1)]))
+    >>> codes.tolist(), len(distinct)
+    ([0, 1, 0], 2)
+    """
+    import pandas as pd
+    import shapely
+
+    geoms = np.asarray(geoms, dtype=object)
+    codes, _ = pd.factorize(pd.Series(shapely.to_wkb(geoms), dtype=object))
+    _, first = np.unique(codes, return_index=True)
+    return codes, geoms[first]

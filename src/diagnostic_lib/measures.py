@@ -84,7 +84,7 @@ import numpy as np
 import pandas as pd
 
 from . import i18n, schema
-from ._spatial import PointIndex
+from ._spatial import PointIndex, distinct_geometries
 
 DEFAULT_REACH_M = 50.0
 """How far around a point or line footprint a measure acts when ``reach_m`` is not given."""
@@ -189,8 +189,7 @@ def buffer_ring(areas: Any, width: float, within: Any = None):
     out = np.full(len(arr), None, dtype=object)
     if has.any():
         # identical areas (every municipality-wide measure, say) get one ring
-        codes, _ = pd.factorize(pd.Series(shapely.to_wkb(arr[has]), dtype=object))
-        g = arr[has][np.unique(codes, return_index=True)[1]]
+        codes, g = distinct_geometries(arr[has])
         ring = shapely.difference(shapely.buffer(g, width), g)
         if within is not None:
             ring = shapely.intersection(ring, within)
@@ -789,12 +788,8 @@ class _SpatialShares:
 
         if not hasattr(self, "_index"):
             has = np.flatnonzero(self.has_area)
-            wkb = shapely.to_wkb(self.area_arr[has])
             group = np.zeros(self.n_m, dtype="int64")
-            codes = pd.factorize(pd.Series(wkb, dtype=object))[0]
-            _, first = np.unique(codes, return_index=True)
-            group[has] = codes
-            shapes = self.area_arr[has][first]
+            group[has], shapes = distinct_geometries(self.area_arr[has])
             shapely.prepare(shapes)
             self._index = (shapely.STRtree(self.area_arr[has]), has, group, shapes)
         return self._index
