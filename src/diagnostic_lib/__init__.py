@@ -12,6 +12,10 @@ module              what it does
 ``loaders``         users' exports → canonical tables + a balanced ledger
 ``ledger``          the data-quality ledger
 ``config``          ``diagnostic.toml``
+``settings``        every tunable: default, type, meaning (``[parameters]``)
+``formatting``      numbers, percentages, intervals and dates for people
+``i18n``            the label catalogue (French and English)
+``crs``             the analysis CRS checks
 ``taxonomy``        categories and severity weights (replaceable data)
 ``sample``          the synthetic sample municipality
 ``inventory``       step 1: crime problems and security issues
@@ -58,6 +62,10 @@ _SUBMODULES = {
     "report",
     "cli",
     "stats",
+    "charts",
+    "crs",
+    "formatting",
+    "settings",
 }
 
 _SHORTCUTS = {

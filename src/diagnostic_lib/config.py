@@ -1,4 +1,4 @@
-"""The diagnosis configuration file, ``diagnostic.toml``.
+r"""The diagnosis configuration file, ``diagnostic.toml``.
 
 One file describes one municipality's diagnosis: its name, the analysis CRS,
 the study period, the language, the data files with their column mappings, and
@@ -30,7 +30,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "diagnostic.toml"
->>> _ = p.write_text('[municipality]\\nname = "X"\\n[data.sectors]\\npath = "s.geojson"\\n')
+>>> _ = p.write_text('[municipality]\nname = "X"\n[data.sectors]\npath = "s.geojson"\n')
 >>> cfg = load_config(p)
 >>> cfg.crs, cfg.language, cfg.data["sectors"].path.name
 ('EPSG:32188', 'fr', 's.geojson')
@@ -46,23 +46,14 @@ from typing import Any
 
 import pandas as pd
 
-from . import schema
+from . import schema, settings
+from .crs import check_metric_crs
 from .errors import ConfigError
 
 KNOWN_TABLES = ("sectors", "incidents", "measures", "survey", "partners", "places")
 
-DEFAULT_PARAMETERS: dict[str, Any] = {
-    "grid_cell_m": 200,
-    "snap_tolerance_m": 50,
-    "outside": "reject",
-    "small_count": 5,
-    "buffer_m": 200,
-    "window_months": 12,
-    "lag_months": 0,
-    "min_events": 10,
-    "alpha": 0.05,
-}
-"""Default analysis parameters; ``[parameters]`` in the config overrides them."""
+DEFAULT_PARAMETERS: dict[str, Any] = settings.defaults()
+"""Default analysis parameters (:mod:`diagnostic_lib.settings`); ``[parameters]`` overrides them."""
 
 
 @dataclass
@@ -87,7 +78,7 @@ class Config:
     period_start: pd.Timestamp | None = None
     period_end: pd.Timestamp | None = None
     data: dict[str, DataSpec] = field(default_factory=dict)
-    parameters: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_PARAMETERS))
+    parameters: dict[str, Any] = field(default_factory=settings.defaults)
     taxonomy_path: Path | None = None
     severity_path: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)
@@ -98,8 +89,14 @@ class Config:
         return self.path.parent if self.path is not None else Path.cwd()
 
     def param(self, name: str, default: Any = None) -> Any:
-        """An analysis parameter (config value, else library default, else ``default``)."""
-        return self.parameters.get(name, DEFAULT_PARAMETERS.get(name, default))
+        """A tunable's value: the config's, else its default in :mod:`diagnostic_lib.settings`.
+
+        ``default`` is accepted for backward compatibility and ignored: every tunable
+        has its default in the settings table, and an unknown name is a ``KeyError``.
+        """
+        if name in self.parameters:
+            return self.parameters[name]
+        return settings.default(name)
 
 
 def _timestamp(value: Any, key: str, path: str) -> pd.Timestamp | None:
@@ -127,14 +124,15 @@ def load_config(path: str | PathLike[str]) -> Config:
     ------
     ConfigError
         Unreadable TOML, unknown language, a data entry without ``path``,
-        a period that ends before it starts, or a geographic CRS.
+        a period that ends before it starts, a geographic CRS, or an unknown or
+        ill-typed ``[parameters]`` key (see :mod:`diagnostic_lib.settings`).
 
     Examples
     --------
     >>> from diagnostic_lib import sample
     >>> cfg = load_config(sample.sample_dir() / "diagnostic.toml")
     >>> sorted(cfg.data)[:3], cfg.param("grid_cell_m")
-    (['incidents', 'measures', 'partners'], 200)
+    (['incidents', 'measures', 'partners'], 200.0)
     """
     p = Path(path)
     name = str(path)
@@ -157,7 +155,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     >>> config_from_dict({"diagnostic": {"language": "de"}})
     Traceback (most recent call last):
     ...
-    diagnostic_lib.errors.ConfigError: <config>: [diagnostic] language must be 'fr' or 'en', got 'de'
+    diagnostic_lib.errors.ConfigError: <config>: [diagnostic] language must be 'fr' or 'en', ...
     """
     name = str(path) if path else "<config>"
     mun = raw.get("municipality", {}) or {}
@@ -177,8 +175,6 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
         and cfg.period_end < cfg.period_start
     ):
         raise ConfigError(f"{name}: period_end ({cfg.period_end.date()}) is before period_start")
-    from .loaders import check_metric_crs
-
     check_metric_crs(cfg.crs, where=f"{name}: [municipality] crs")
     for table, spec in (raw.get("data", {}) or {}).items():
         if table not in KNOWN_TABLES:
@@ -195,9 +191,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
         cfg.data[table] = DataSpec(
             table, fpath, str(spec.get("preset", "generic")), columns, options
         )
-    params = dict(DEFAULT_PARAMETERS)
-    params.update(raw.get("parameters", {}) or {})
-    cfg.parameters = params
+    cfg.parameters = settings.validate(raw.get("parameters", {}) or {}, name)
     for key, attr in (("taxonomy", "taxonomy_path"), ("severity", "severity_path")):
         sec = raw.get(key, {}) or {}
         if "path" in sec:

@@ -61,7 +61,8 @@ from . import schema
 from . import taxonomy as taxonomy_mod
 from ._spatial import PointIndex
 from ._text import as_text, map_distinct, norm_key, norm_keys, split_list
-from .errors import CRSError, DataError
+from .crs import check_metric_crs
+from .errors import DataError
 from .ledger import Ledger
 from .readers import RawTable, read_table
 
@@ -202,53 +203,6 @@ class Loaded(NamedTuple):
 # ----------------------------------------------------------------------------
 # CRS helpers
 # ----------------------------------------------------------------------------
-def check_metric_crs(crs: Any, where: str = "crs") -> Any:
-    """Refuse a CRS in which distances are not in metres.
-
-    Parameters
-    ----------
-    crs : str or pyproj.CRS
-        The analysis CRS.
-    where : str
-        Context for the error message.
-
-    Returns
-    -------
-    pyproj.CRS
-
-    Raises
-    ------
-    CRSError
-        The CRS is unknown, geographic (degrees) or not in metres.
-
-    Examples
-    --------
-    >>> check_metric_crs("EPSG:32188").name
-    'NAD83 / MTM zone 8'
-    >>> check_metric_crs("EPSG:4326")
-    Traceback (most recent call last):
-    ...
-    diagnostic_lib.errors.CRSError: crs: EPSG:4326 is geographic (degrees); distances need a projected CRS in metres, e.g. EPSG:32188 (NAD83 / MTM zone 8) / ce SCR est géographique (degrés) : il faut un SCR projeté en mètres
-    """
-    from pyproj import CRS
-    from pyproj.exceptions import CRSError as ProjError
-
-    try:
-        c = CRS.from_user_input(crs)
-    except ProjError:
-        raise CRSError(f"{where}: unknown CRS {crs!r}") from None
-    if c.is_geographic:
-        raise CRSError(
-            f"{where}: {crs} is geographic (degrees); distances need a projected CRS in metres, "
-            "e.g. EPSG:32188 (NAD83 / MTM zone 8) / ce SCR est géographique (degrés) : "
-            "il faut un SCR projeté en mètres"
-        )
-    units = {a.unit_name for a in c.axis_info}
-    if units and not units <= {"metre", "meter"}:
-        raise CRSError(f"{where}: {crs} is not in metres (units: {sorted(units)})")
-    return c
-
-
 def _guess_crs(xs: np.ndarray, ys: np.ndarray, analysis_crs: Any) -> Any:
     """EPSG:4326 when every finite coordinate looks like lon/lat, else the analysis CRS."""
     ok = np.isfinite(xs) & np.isfinite(ys)

@@ -1,0 +1,396 @@
+r"""Numbers, percentages, rates, intervals and dates as people read them, in French or English.
+
+This is the one formatter of the library: every number a user reads (report,
+tables shown in notebooks, widgets, chart labels, sentences) goes through it,
+so that "15 850", "0,65" and "65 %" are written the same way everywhere. The
+separators and the percent pattern come from the Unicode CLDR through Babel,
+for Canadian French (``fr_CA``) and Canadian English (``en_CA``); they are
+looked up once, and each value is then formatted with plain string operations
+(fast enough for whole tables).
+
+A missing or non-finite value is written :data:`MISSING` (an em dash), never
+``nan`` or ``<NA>``.
+
+Examples
+--------
+>>> from diagnostic_lib import formatting as fmt
+>>> fmt.integer(15850, "fr"), fmt.integer(15850, "en")
+('15\xa0850', '15,850')
+>>> fmt.decimal(0.6543, "fr"), fmt.decimal(0.6543, "en")
+('0,65', '0.65')
+>>> fmt.percent(0.253, "fr"), fmt.percent(0.253, "en")
+('25\xa0%', '25%')
+>>> fmt.interval(0.8, 1.25, "fr")
+'[0,80\xa0; 1,25]'
+>>> fmt.decimal(float("nan"), "en")
+'—'
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from babel import Locale
+from babel import numbers as _babel
+
+MISSING = "—"
+"""What a missing value reads as, in both languages."""
+
+LOCALES: dict[str, str] = {"fr": "fr_CA", "en": "en_CA"}
+"""The CLDR locale behind each language of the library."""
+
+
+@dataclass(frozen=True)
+class _Symbols:
+    decimal: str
+    group: str
+    percent_space: str  # between the number and "%" ("" in English)
+    list_sep: str  # between the two ends of an interval
+
+
+@functools.cache
+def _symbols(lang: str) -> _Symbols:
+    if lang not in LOCALES:
+        raise ValueError(f"language must be one of {sorted(LOCALES)}, got {lang!r}")
+    loc = LOCALES[lang]
+    pattern = Locale.parse(loc).percent_formats[None].pattern  # "#,##0 %" / "#,##0%"
+    space = pattern[pattern.rfind("0") + 1 : pattern.find("%")]
+    return _Symbols(
+        decimal=_babel.get_decimal_symbol(loc),
+        group=_babel.get_group_symbol(loc),
+        percent_space=space,
+        list_sep="\xa0; " if lang == "fr" else ", ",
+    )
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def _fixed(value: float, lang: str, digits: int, group: bool = True) -> str:
+    sym = _symbols(lang)
+    text = f"{value:,.{digits}f}" if group else f"{value:.{digits}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]  # no "-0,00"
+    return text.replace(",", "\0").replace(".", sym.decimal).replace("\0", sym.group)
+
+
+def integer(value: Any, lang: str = "fr") -> str:
+    """A whole number with the language's thousands separator.
+
+    Parameters
+    ----------
+    value : number
+        Rounded to the nearest integer.
+    lang : {"fr", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> integer(1234567.4, "en"), integer(None, "fr")
+    ('1,234,567', '—')
+    """
+    if _missing(value):
+        return MISSING
+    return _fixed(round(float(value)), lang, 0)
+
+
+def decimal(value: Any, lang: str = "fr", digits: int = 2) -> str:
+    r"""A number with a fixed number of decimals.
+
+    Parameters
+    ----------
+    value : number
+        The value.
+    lang : {"fr", "en"}
+        Language.
+    digits : int
+        Decimals shown.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> decimal(1234.5, "fr", 1), decimal(1234.5, "en", 1)
+    ('1\xa0234,5', '1,234.5')
+    """
+    if _missing(value):
+        return MISSING
+    return _fixed(float(value), lang, digits)
+
+
+def number(value: Any, lang: str = "fr") -> str:
+    r"""A number in its most readable form: whole numbers without decimals, others with two.
+
+    Values under 0.01 in absolute value keep two significant digits, so that a
+    small p-value or rate does not read as zero.
+
+    Parameters
+    ----------
+    value : number
+        The value.
+    lang : {"fr", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> number(15850.0, "fr"), number(2.345, "en"), number(0.00042, "fr")
+    ('15\xa0850', '2.35', '0,00042')
+    """
+    if _missing(value):
+        return MISSING
+    v = float(value)
+    if v.is_integer():
+        return _fixed(v, lang, 0)
+    if abs(v) < 0.01:
+        exponent = math.floor(math.log10(abs(v)))
+        return _fixed(v, lang, min(-exponent + 1, 12), group=False)
+    return _fixed(v, lang, 2 if abs(v) < 1e6 else 0)
+
+
+def percent(share: Any, lang: str = "fr", digits: int = 0) -> str:
+    r"""A share (0–1) as a percentage.
+
+    Parameters
+    ----------
+    share : number
+        A proportion: 0.25 is "25 %".
+    lang : {"fr", "en"}
+        Language.
+    digits : int
+        Decimals shown.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> percent(0.1234, "fr", 1), percent(0.1234, "en", 1)
+    ('12,3\xa0%', '12.3%')
+    """
+    if _missing(share):
+        return MISSING
+    return _fixed(100.0 * float(share), lang, digits) + _symbols(lang).percent_space + "%"
+
+
+def signed_percent(change: Any, lang: str = "fr", digits: int = 0) -> str:
+    r"""A relative change (0.12 = +12 %) with its sign always shown.
+
+    Parameters
+    ----------
+    change : number
+        A relative change.
+    lang : {"fr", "en"}
+        Language.
+    digits : int
+        Decimals shown.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> signed_percent(0.12, "en"), signed_percent(-0.05, "fr")
+    ('+12%', '-5\xa0%')
+    """
+    text = percent(change, lang, digits)
+    if text == MISSING or text.startswith("-") or float(change) == 0:
+        return text
+    return "+" + text
+
+
+def rate(value: Any, lang: str = "fr", digits: int = 1) -> str:
+    """A rate (per 1,000 residents, per month…) with one decimal by default.
+
+    Parameters
+    ----------
+    value : number
+        The rate.
+    lang : {"fr", "en"}
+        Language.
+    digits : int
+        Decimals shown.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> rate(12.345, "fr"), rate(12.345, "en", 2)
+    ('12,3', '12.35')
+    """
+    return decimal(value, lang, digits)
+
+
+def interval(
+    lo: Any, hi: Any, lang: str = "fr", digits: int | None = None, *, as_percent: bool = False
+) -> str:
+    """A confidence interval, ``[lo ; hi]`` in French and ``[lo, hi]`` in English.
+
+    Parameters
+    ----------
+    lo, hi : number
+        The bounds.
+    lang : {"fr", "en"}
+        Language.
+    digits : int, optional
+        Decimals shown (default 2, or 0 for percentages).
+    as_percent : bool
+        The bounds are shares, shown as percentages.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> interval(0.2, 0.45, "en", as_percent=True)
+    '[20%, 45%]'
+    """
+    if as_percent:
+        one = functools.partial(percent, lang=lang, digits=0 if digits is None else digits)
+    else:
+        one = functools.partial(decimal, lang=lang, digits=2 if digits is None else digits)
+    return f"[{one(lo)}{_symbols(lang).list_sep}{one(hi)}]"
+
+
+def pvalue(p: Any, lang: str = "fr") -> str:
+    """A p-value as reported: ``p < 0,001`` under a thousandth, else two significant digits.
+
+    Parameters
+    ----------
+    p : number
+        The p-value.
+    lang : {"fr", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> pvalue(0.0000151, "fr"), pvalue(0.0432, "en"), pvalue(0.5, "en")
+    ('p < 0,001', 'p = 0.043', 'p = 0.50')
+    """
+    if _missing(p):
+        return f"p = {MISSING}"
+    v = float(p)
+    if v < 0.001:
+        return f"p < {_fixed(0.001, lang, 3)}"
+    digits = 3 if v < 0.1 else 2
+    return f"p = {_fixed(v, lang, digits)}"
+
+
+def date(value: Any, lang: str = "fr") -> str:
+    """A calendar day, ISO 8601 (``2025-06-01``) in both languages.
+
+    Parameters
+    ----------
+    value : timestamp-like
+        The day (a time of day is dropped).
+    lang : {"fr", "en"}
+        Language (the ISO form is the same in both; kept for symmetry).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> date("2025-06-01 13:45"), date(None)
+    ('2025-06-01', '—')
+    """
+    _symbols(lang)
+    if value is None or pd.isna(value):
+        return MISSING
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+_KINDS: dict[str, Callable[..., str]] = {
+    "integer": integer,
+    "decimal": decimal,
+    "number": number,
+    "percent": percent,
+    "signed_percent": signed_percent,
+    "rate": rate,
+    "date": date,
+}
+
+
+def formatter(kind: str = "number", lang: str = "fr", **options: Any) -> Callable[[Any], str]:
+    """A one-argument formatter, for ``DataFrame.to_html(formatters=…)`` or ``Styler.format``.
+
+    Parameters
+    ----------
+    kind : {"integer", "decimal", "number", "percent", "signed_percent", "rate", "date"}
+        Which function of this module.
+    lang : {"fr", "en"}
+        Language.
+    **options
+        Passed on (``digits=…``).
+
+    Returns
+    -------
+    callable
+
+    Examples
+    --------
+    >>> f = formatter("decimal", "fr", digits=1)
+    >>> [f(v) for v in (1.25, float("nan"))]
+    ['1,2', '—']
+    """
+    func = _KINDS[kind]
+    return functools.partial(func, lang=lang, **options)
+
+
+def column(values: Any, kind: str = "number", lang: str = "fr", **options: Any) -> pd.Series:
+    """Format a whole column (index preserved).
+
+    Parameters
+    ----------
+    values : Series or array-like
+        The values.
+    kind : str
+        As for :func:`formatter`.
+    lang : {"fr", "en"}
+        Language.
+    **options
+        Passed on (``digits=…``).
+
+    Returns
+    -------
+    Series of str
+
+    Examples
+    --------
+    >>> column(pd.Series([1500, None]), "integer", "en").tolist()
+    ['1,500', '—']
+    """
+    s = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object))
+    f = formatter(kind, lang, **options)
+    return pd.Series([f(v) for v in s.to_numpy(dtype=object)], index=s.index, dtype=object)

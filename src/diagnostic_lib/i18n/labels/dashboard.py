@@ -1,0 +1,94 @@
+"""Labels of the partners' dashboard and the key-figures table."""
+
+from __future__ import annotations
+
+LABELS: dict[str, tuple[str, str]] = {
+    # --- dashboard (widgets.dashboard, notebooks/dashboard.ipynb) ----------
+    "dash.title": ("Tableau de bord du diagnostic", "Diagnosis dashboard"),
+    "dash.subtitle": (
+        "{municipality} — période du {start} au {end}",
+        "{municipality} — period {start} to {end}",
+    ),
+    "dash.confidential": (
+        "Données agrégées seulement : aucun événement individuel n'est montré ; "
+        "les nombres inférieurs à {n} sont masqués (« < {n} »).",
+        "Aggregated data only: no individual event is shown; "
+        "counts below {n} are suppressed ('< {n}').",
+    ),
+    "dash.language": ("Langue", "Language"),
+    "dash.key_numbers": ("Chiffres clés", "Key numbers"),
+    "dash.priority": ("Problèmes prioritaires", "Priority problems"),
+    "dash.priority_help": (
+        "Bougez les curseurs : le classement et la carte se recalculent.",
+        "Move the sliders: the ranking and the map are recomputed.",
+    ),
+    "dash.map": ("Carte interactive des problèmes", "Interactive problems map"),
+    "dash.sector": ("Portrait d'un secteur", "Sector profile"),
+    "dash.sector_header": (
+        "{name} ({sector}) — {population} habitants",
+        "{name} ({sector}) — {population} residents",
+    ),
+    "dash.rates": ("Taux par famille, année {year}", "Rates by family, year {year}"),
+    "dash.problems": ("Problèmes touchant le secteur", "Problems affecting the sector"),
+    "dash.measures": (
+        "Mesures préventives agissant dans le secteur (au {date})",
+        "Preventive measures acting in the sector (at {date})",
+    ),
+    "dash.none": ("Aucun.", "None."),
+    "dash.col.indicator": ("Indicateur", "Indicator"),
+    "dash.col.value": ("Valeur", "Value"),
+    "dash.col.denominator": ("Dénominateur et précisions", "Denominator and details"),
+    "dash.col.rate_ci": ("IC 95 %", "95% CI"),
+    "dash.col.municipality_rate": ("Taux municipal", "Municipal rate"),
+    "dash.col.rank": ("Rang", "Rank"),
+    "dash.col.problem": ("Problème", "Problem"),
+    "dash.col.kind": ("Type", "Type"),
+    "dash.col.trend": ("Tendance (12 derniers mois)", "Trend (last 12 months)"),
+    "dash.col.measure": ("Mesure", "Measure"),
+    "dash.col.pillar": ("Composante", "Pillar"),
+    "dash.col.status": ("Statut", "Status"),
+    "dash.col.start": ("Début", "Start"),
+    "dash.kn.incidents": ("Incidents enregistrés", "Recorded incidents"),
+    "dash.kn.incidents_detail": (
+        "du {start} au {end} ({years} ans)",
+        "from {start} to {end} ({years} years)",
+    ),
+    "dash.kn.rate": (
+        "Taux annuel moyen pour 1 000 habitants",
+        "Mean annual rate per 1,000 residents",
+    ),
+    "dash.kn.rate_detail": (
+        "{n} incidents par an pour {population} habitants",
+        "{n} incidents a year for {population} residents",
+    ),
+    "dash.kn.located": ("Incidents localisés (sur les cartes)", "Located incidents (on the maps)"),
+    "dash.kn.of_incidents": ("sur {n} incidents ({share})", "out of {n} incidents ({share})"),
+    "dash.kn.problems": ("Problèmes repérés", "Problems found"),
+    "dash.kn.problems_detail": (
+        "{rising} en hausse significative, {falling} en baisse significative",
+        "{rising} significantly rising, {falling} significantly falling",
+    ),
+    "dash.kn.in_problems": (
+        "Incidents rattachés à un problème",
+        "Incidents belonging to a problem",
+    ),
+    "dash.kn.measures": ("Mesures préventives en cours", "Active preventive measures"),
+    "dash.kn.measures_detail": (
+        "sur {n} mesures répertoriées (au {date})",
+        "out of {n} listed measures (at {date})",
+    ),
+    "dash.kn.unsafe": (
+        "Citoyens se sentant en insécurité le soir",
+        "Residents feeling unsafe at night",
+    ),
+    "dash.kn.unsafe_detail": (
+        "{n} répondants au sondage (IC 95 % : {low} – {high})",
+        "{n} survey respondents (95% CI: {low} – {high})",
+    ),
+    "dash.kn.rows": ("Lignes d'incidents conservées", "Incident rows kept"),
+    "dash.kn.rows_detail": (
+        "sur {n} lignes lues (voir le registre de qualité)",
+        "out of {n} rows read (see the quality ledger)",
+    ),
+}
+"""Label key → (French, English)."""

@@ -1,0 +1,120 @@
+"""Labels of the data-quality ledger and of the loaders' reasons."""
+
+from __future__ import annotations
+
+LABELS: dict[str, tuple[str, str]] = {
+    # --- ledger -------------------------------------------------------------
+    "ledger.title": ("Registre de qualité des données", "Data-quality ledger"),
+    "ledger.col.table": ("Table", "Table"),
+    "ledger.col.file": ("Fichier", "File"),
+    "ledger.col.row": ("Ligne", "Row"),
+    "ledger.col.column": ("Colonne", "Column"),
+    "ledger.col.reason": ("Motif", "Reason"),
+    "ledger.col.action": ("Action", "Action"),
+    "ledger.col.value": ("Valeur", "Value"),
+    "ledger.col.detail": ("Détail", "Detail"),
+    "ledger.col.rows_in": ("Lignes lues", "Rows read"),
+    "ledger.col.rows_kept": ("Lignes conservées", "Rows kept"),
+    "ledger.col.rows_rejected": ("Lignes rejetées", "Rows rejected"),
+    "ledger.col.rows_flagged": ("Lignes signalées", "Rows flagged"),
+    "ledger.col.count": ("Nombre", "Count"),
+    "ledger.action.rejected": ("rejetée", "rejected"),
+    "ledger.action.flagged": ("signalée (conservée)", "flagged (kept)"),
+    "ledger.action.repaired": ("réparée (conservée)", "repaired (kept)"),
+    "ledger.summary.header": ("{table} — {file}", "{table} — {file}"),
+    "ledger.summary.read": ("{n} lignes lues", "{n} rows read"),
+    "ledger.summary.kept": ("{n} lignes conservées", "{n} rows kept"),
+    "ledger.summary.rejected": ("{n} lignes rejetées", "{n} rows rejected"),
+    "ledger.summary.flagged": ("{n} lignes signalées", "{n} rows flagged"),
+    "ledger.summary.ok": (
+        "Bilan équilibré : lues = conservées + rejetées",
+        "Balanced: read = kept + rejected",
+    ),
+    "ledger.summary.none": ("Aucun problème détecté.", "No problem found."),
+    "reason.empty_row": ("ligne vide", "empty row"),
+    "reason.malformed_row": (
+        "ligne mal formée (nombre de champs incorrect)",
+        "malformed row (wrong number of fields)",
+    ),
+    "reason.date_missing": ("date manquante", "missing date"),
+    "reason.date_unparseable": ("date illisible", "unparseable date"),
+    "reason.date_future": ("date dans le futur", "date in the future"),
+    "reason.date_outside_period": (
+        "date hors de la période d'étude",
+        "date outside the study period",
+    ),
+    "reason.date_range_inverted": (
+        "fin avant le début (dates inversées)",
+        "end before start (dates swapped)",
+    ),
+    "reason.time_unparseable": ("heure illisible (ignorée)", "unparseable time (ignored)"),
+    "reason.category_missing": ("catégorie manquante", "missing category"),
+    "reason.category_unknown": (
+        "catégorie inconnue (classée « autre »)",
+        "unknown category (classed as 'other')",
+    ),
+    "reason.shift_unknown": (
+        "quart inconnu (déduit de l'heure)",
+        "unknown shift (derived from the hour)",
+    ),
+    "reason.position_missing": (
+        "position manquante (hors carte)",
+        "missing position (kept off the maps)",
+    ),
+    "reason.position_placeholder": (
+        "position fictive (hors carte)",
+        "placeholder position (kept off the maps)",
+    ),
+    "reason.position_invalid": (
+        "coordonnées illisibles ou hors limites",
+        "unreadable or out-of-range coordinates",
+    ),
+    "reason.position_outside": (
+        "position hors de la municipalité",
+        "position outside the municipality",
+    ),
+    "reason.position_snapped": (
+        "position au bord, rattachée au secteur le plus proche",
+        "position on the edge, assigned to the nearest sector",
+    ),
+    "reason.duplicate_exact": ("doublon exact d'une autre ligne", "exact duplicate of another row"),
+    "reason.duplicate_exact_kept": (
+        "doublon exact d'une autre ligne (conservé : peut être un événement distinct)",
+        "exact duplicate of another row (kept: may be a distinct event)",
+    ),
+    "reason.id_conflict": (
+        "identifiant répété avec un contenu différent (renommé)",
+        "duplicated id with different content (renamed)",
+    ),
+    "reason.id_missing": ("identifiant manquant (généré)", "missing id (generated)"),
+    "reason.geometry_invalid": ("géométrie invalide (réparée)", "invalid geometry (repaired)"),
+    "reason.geometry_missing": ("géométrie manquante", "missing geometry"),
+    "reason.geometry_unparseable": ("géométrie illisible", "unparseable geometry"),
+    "reason.geometry_wrong_type": ("type de géométrie inattendu", "unexpected geometry type"),
+    "reason.crs_assumed": (
+        "système de coordonnées absent (supposé)",
+        "missing coordinate reference system (assumed)",
+    ),
+    "reason.sector_unknown": ("secteur inconnu", "unknown sector"),
+    "reason.sector_mismatch": (
+        "secteur inscrit différent du secteur de la position",
+        "recorded sector differs from the position's sector",
+    ),
+    "reason.sector_missing": ("secteur manquant", "missing sector"),
+    "reason.population_missing": (
+        "population manquante (pas de taux)",
+        "missing population (no rates)",
+    ),
+    "reason.value_invalid": ("valeur illisible", "unreadable value"),
+    "reason.value_out_of_range": ("valeur hors de l'échelle", "value out of range"),
+    "reason.id_duplicate": ("identifiant répété (ligne ignorée)", "duplicated id (row ignored)"),
+    "reason.pillar_invalid": ("pilier inconnu", "unknown pillar"),
+    "reason.footprint_invalid": ("empreinte inconnue", "unknown footprint"),
+    "reason.partner_unknown": (
+        "partenaire inconnu du fichier des partenaires",
+        "partner not in the partners file",
+    ),
+    "reason.concern_unknown": ("préoccupation inconnue", "unknown concern"),
+    "reason.name_missing": ("nom manquant", "missing name"),
+}
+"""Label key → (French, English)."""

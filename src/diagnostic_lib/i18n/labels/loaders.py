@@ -1,0 +1,6 @@
+"""Labels of the loaders' messages."""
+
+from __future__ import annotations
+
+LABELS: dict[str, tuple[str, str]] = {}
+"""Label key → (French, English)."""
