@@ -85,50 +85,117 @@ def _table(*entries: Tunable) -> dict[str, Tunable]:
 # Each section belongs to one step; keep the entries of a step together.
 TUNABLES: dict[str, Tunable] = _table(
     # --- loaders -------------------------------------------------------------------------
-    Tunable("snap_tolerance_m", 50.0, float, "loaders",
-            "Points outside every sector but within this distance (m) are snapped to the "
-            "nearest sector (and flagged).", minimum=0),
-    Tunable("outside", "reject", str, "loaders",
-            "What to do with points outside the municipality: reject the row, or keep it "
-            "without a sector.", choices=("reject", "keep")),
+    Tunable(
+        "snap_tolerance_m",
+        50.0,
+        float,
+        "loaders",
+        "Points outside every sector but within this distance (m) are snapped to the "
+        "nearest sector (and flagged).",
+        minimum=0,
+    ),
+    Tunable(
+        "outside",
+        "reject",
+        str,
+        "loaders",
+        "What to do with points outside the municipality: reject the row, or keep it "
+        "without a sector.",
+        choices=("reject", "keep"),
+    ),
     # --- inventory (step 1) ---------------------------------------------------------------
-    Tunable("grid_cell_m", 200.0, float, "inventory",
-            "Side of the grid cells (m) used for hot spots, concentration and densities.",
-            minimum=10),
-    Tunable("priority_weights", {"rate": 0.25, "severity": 0.25, "trend": 0.15,
-                                 "hotspot": 0.15, "concern": 0.15, "vulnerability": 0.05},
-            dict, "inventory",
-            "Weights of the priority score's components (they need not sum to 1; the score "
-            "divides by the sum of the weights of the components available for a problem).",
-            minimum=0, keys=("rate", "severity", "trend", "hotspot", "concern",
-                             "vulnerability")),
+    Tunable(
+        "grid_cell_m",
+        200.0,
+        float,
+        "inventory",
+        "Side of the grid cells (m) used for hot spots, concentration and densities.",
+        minimum=10,
+    ),
+    Tunable(
+        "priority_weights",
+        {
+            "rate": 0.25,
+            "severity": 0.25,
+            "trend": 0.15,
+            "hotspot": 0.15,
+            "concern": 0.15,
+            "vulnerability": 0.05,
+        },
+        dict,
+        "inventory",
+        "Weights of the priority score's components (they need not sum to 1; the score "
+        "divides by the sum of the weights of the components available for a problem).",
+        minimum=0,
+        keys=("rate", "severity", "trend", "hotspot", "concern", "vulnerability"),
+    ),
     # --- measures (step 2) ----------------------------------------------------------------
-    Tunable("buffer_m", 200.0, float, "measures",
-            "Width (m) of the ring around a measure's area, where displacement or diffusion "
-            "is looked for (a measure's own buffer_m overrides it).", minimum=0),
+    Tunable(
+        "buffer_m",
+        200.0,
+        float,
+        "measures",
+        "Width (m) of the ring around a measure's area, where displacement or diffusion "
+        "is looked for (a measure's own buffer_m overrides it).",
+        minimum=0,
+    ),
     # --- evaluation (step 3) --------------------------------------------------------------
-    Tunable("window_months", 12, int, "evaluation",
-            "Length of the before and after windows of an evaluation (months).", minimum=1,
-            maximum=120),
-    Tunable("lag_months", 0, int, "evaluation",
-            "Months left out after a measure starts, before its after-window opens.",
-            minimum=0, maximum=60),
-    Tunable("min_events", 10, int, "evaluation",
-            "Fewest events in the treated area's before-window for a verdict other than "
-            "inconclusive.", minimum=0),
-    Tunable("alpha", 0.05, float, "evaluation",
-            "Significance level of the two-sided tests.", minimum=1e-6, maximum=0.5),
+    Tunable(
+        "window_months",
+        12,
+        int,
+        "evaluation",
+        "Length of the before and after windows of an evaluation (months).",
+        minimum=1,
+        maximum=120,
+    ),
+    Tunable(
+        "lag_months",
+        0,
+        int,
+        "evaluation",
+        "Months left out after a measure starts, before its after-window opens.",
+        minimum=0,
+        maximum=60,
+    ),
+    Tunable(
+        "min_events",
+        10,
+        int,
+        "evaluation",
+        "Fewest events in the treated area's before-window for a verdict other than inconclusive.",
+        minimum=0,
+    ),
+    Tunable(
+        "alpha",
+        0.05,
+        float,
+        "evaluation",
+        "Significance level of the two-sided tests.",
+        minimum=1e-6,
+        maximum=0.5,
+    ),
     # --- strategy (step 4) ----------------------------------------------------------------
-    Tunable("response_weights", {"fit": 0.35, "evidence": 0.30, "in_place": 0.15,
-                                 "pillar_balance": 0.10, "partners": 0.10},
-            dict, "strategy",
-            "Weights of the response-ranking criteria of step 4.", minimum=0,
-            keys=("fit", "evidence", "in_place", "pillar_balance", "partners")),
+    Tunable(
+        "response_weights",
+        {"fit": 0.35, "evidence": 0.30, "in_place": 0.15, "pillar_balance": 0.10, "partners": 0.10},
+        dict,
+        "strategy",
+        "Weights of the response-ranking criteria of step 4.",
+        minimum=0,
+        keys=("fit", "evidence", "in_place", "pillar_balance", "partners"),
+    ),
     # --- report ---------------------------------------------------------------------------
-    Tunable("small_count", 5, int, "report",
-            "Counts below this are suppressed in public outputs (with whatever would let a "
-            "reader recover them).", minimum=1),
-)  # fmt: skip
+    Tunable(
+        "small_count",
+        5,
+        int,
+        "report",
+        "Counts below this are suppressed in public outputs (with whatever would let a "
+        "reader recover them).",
+        minimum=1,
+    ),
+)
 
 
 def default(name: str) -> Any:
@@ -189,8 +256,8 @@ def _plain(v: float) -> str:
 
 
 def _kind_name(kind: type) -> str:
-    return {int: "a whole number", float: "a number", str: "text", bool: "true or false",
-            dict: "a table of numbers"}[kind]  # fmt: skip
+    names = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
+    return names.get(kind, "a table of numbers")
 
 
 def _check(t: Tunable, value: Any, where: str) -> Any:
