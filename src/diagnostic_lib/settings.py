@@ -33,6 +33,7 @@ import copy
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
@@ -349,3 +350,86 @@ def table(step: str | None = None) -> list[Tunable]:
     ['small_count']
     """
     return [t for t in TUNABLES.values() if step is None or t.step == step]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    return f"`{value}`" if isinstance(value, str) else str(value)
+
+
+def markdown_table() -> str:
+    """The table of tunables as Markdown (the one in ``docs/methods.md``).
+
+    Returns
+    -------
+    str
+        One row per tunable: name, step, type, default, bounds or choices, meaning.
+
+    Examples
+    --------
+    >>> markdown_table().splitlines()[0]
+    '| name | step | type | default | admissible | meaning |'
+    """
+    rows = ["| name | step | type | default | admissible | meaning |", "|---|---|---|---|---|---|"]
+    for t in TUNABLES.values():
+        bounds = []
+        if t.choices:
+            bounds.append(" / ".join(f"`{c}`" for c in t.choices))
+        if t.minimum is not None:
+            bounds.append(f"≥ {_plain(t.minimum)}")
+        if t.maximum is not None:
+            bounds.append(f"≤ {_plain(t.maximum)}")
+        if t.keys:
+            bounds.append("keys: " + ", ".join(t.keys))
+        rows.append(
+            f"| `{t.name}` | {t.step} | {t.kind.__name__} | {_cell(t.default)} | "
+            f"{'; '.join(bounds)} | {t.doc} |"
+        )
+    return "\n".join(rows)
+
+
+_START = (
+    "<!-- tunables:start (generated from diagnostic_lib.settings; "
+    "tests/test_settings.py checks it) -->"
+)
+_END = "<!-- tunables:end -->"
+
+
+def update_methods(path: Any) -> bool:
+    r"""Rewrite the generated table of tunables in ``docs/methods.md``.
+
+    Parameters
+    ----------
+    path : path
+        The methods document, holding the start and end markers.
+
+    Returns
+    -------
+    bool
+        Whether the file changed.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "methods.md"
+    >>> _ = p.write_text(_START + "\\n" + _END + "\\n", encoding="utf-8")
+    >>> update_methods(p), update_methods(p)
+    (True, False)
+    """
+    p = Path(path)
+    text = p.read_text(encoding="utf-8")
+    head, rest = text.split(_START, 1)
+    _, tail = rest.split(_END, 1)
+    new = f"{head}{_START}\n{markdown_table()}\n{_END}{tail}"
+    if new == text:
+        return False
+    p.write_text(new, encoding="utf-8")
+    return True
+
+
+if __name__ == "__main__":  # python -m diagnostic_lib.settings docs/methods.md
+    import sys
+
+    for arg in sys.argv[1:]:
+        print(f"{arg}: {'updated' if update_methods(arg) else 'up to date'}")
