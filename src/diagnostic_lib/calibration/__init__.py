@@ -13,6 +13,8 @@ them through the public pipeline, and scores the verdicts against the truth.
   (:class:`Process`, :func:`intensity`, :func:`ar1`).
 - :mod:`~diagnostic_lib.calibration.town`: a simulated town and its files
   (:class:`TownSpec`, :func:`simulate`, :func:`write`).
+- :mod:`~diagnostic_lib.calibration.harness`: scenarios run through the public
+  pipeline and scored (:data:`SCENARIOS`, :func:`run_town`, :func:`summarise`).
 
 ``make calibrate`` runs the full set of scenarios and writes
 ``benchmarks/CALIBRATION.md``; a small version runs in the test suite.
