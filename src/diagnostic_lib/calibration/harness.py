@@ -211,8 +211,9 @@ def summarise(results: pd.DataFrame, columns: Columns | None = None) -> pd.DataF
     --------
     >>> r = pd.DataFrame({"scenario": "s", "verdict": ["effective", "no_effect"], "true_res": 1.0,
     ...     "true_ring_change": 0.0, "res_low_adj": [1.1, 0.8], "res_high_adj": [2.0, 1.2]})
-    >>> summarise(r).loc[0, ["measures", "effective", "coverage"]].tolist()
-    [2, 0.5, 0.5]
+    >>> s = summarise(r).iloc[0]
+    >>> int(s["measures"]), float(s["effective"]), float(s["coverage"])
+    (2, 0.5, 0.5)
     """
     c = columns or Columns()
     rows = []
