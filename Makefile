@@ -8,7 +8,7 @@ REPORT_LANG ?= fr
 AUDIENCE ?= internal
 OUT    ?= build/report
 
-.PHONY: all report test chromium lint format lab bench sample validate clean help
+.PHONY: all report test chromium lint format lab bench calibrate sample validate clean help
 
 help:
 	@echo "make report   - set up .venv and write the diagnosis report of the sample (build/report/index.html)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lab      - open JupyterLab on notebooks/"
 	@echo "make lint     - ruff lint + format check (notebooks included)"
 	@echo "make bench    - run the benchmarks (benchmarks/RESULTS.md)"
+	@echo "make calibrate - error rates of step 3's verdicts on simulated towns (benchmarks/CALIBRATION.md)"
 
 # The venv is rebuilt only when pyproject.toml changes (the stamp records the install).
 $(STAMP): pyproject.toml
@@ -57,6 +58,9 @@ validate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	MPLBACKEND=Agg $(BIN)/python benchmarks/run.py
+
+calibrate: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python benchmarks/calibrate.py
 
 clean:
 	rm -rf build .pytest_cache
