@@ -25,7 +25,7 @@ from diagnostic_lib import sample, schema
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"
-TAXONOMY = Path(sample.__file__).parent / "data" / "taxonomy.csv"
+TAXONOMY = Path(schema.__file__).parent / "data" / "taxonomy.csv"
 EXPERTISE = {
     "cybercrime", "fraud", "youth", "addiction", "mental_health", "seniors", "lighting",
     "urban_design", "licensed_venues", "retail", "parking", "transit", "neighbourhood_watch",
@@ -536,7 +536,7 @@ def test_shipped_realisation_shows_the_planted_effects(manifest):
 
 
 def test_sample_dir_generates_into_the_cache_when_no_repository(monkeypatch, tmp_path):
-    monkeypatch.setattr(sample, "_find_repo_sample", lambda: None)
+    monkeypatch.setattr("diagnostic_lib.sample.entry_points._find_repo_sample", lambda: None)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     first = sample.sample_dir()
     assert first == tmp_path / "diagnostic_lib" / "sample"
