@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from .constants import LICENCE, TOWN_NAME
+
+if TYPE_CHECKING:
+    import jinja2
 
 _TEMPLATE = "README.md.j2"
 
@@ -21,6 +23,8 @@ _TEMPLATE = "README.md.j2"
 @functools.cache
 def _template() -> jinja2.Template:
     """The README template (read once from the package)."""
+    import jinja2  # only needed to write the sample: not imported with the package
+
     env = jinja2.Environment(
         trim_blocks=True,
         lstrip_blocks=True,
