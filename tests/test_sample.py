@@ -6,12 +6,16 @@ elsewhere), and checked against ``manifest.json`` and the planted ground truth.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import io
 import json
 import re
+import subprocess
+import sys
 import time
 import tomllib
+from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,15 +26,29 @@ import shapely
 from scipy.spatial.distance import pdist
 
 from diagnostic_lib import sample, schema
+from diagnostic_lib.sample import readme
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"
-TAXONOMY = Path(sample.__file__).parent / "data" / "taxonomy.csv"
+TAXONOMY = Path(schema.__file__).parent / "data" / "taxonomy.csv"
 EXPERTISE = {
-    "cybercrime", "fraud", "youth", "addiction", "mental_health", "seniors", "lighting",
-    "urban_design", "licensed_venues", "retail", "parking", "transit", "neighbourhood_watch",
-    "traffic_safety", "victims", "schools",
-}  # fmt: skip
+    "cybercrime",
+    "fraud",
+    "youth",
+    "addiction",
+    "mental_health",
+    "seniors",
+    "lighting",
+    "urban_design",
+    "licensed_venues",
+    "retail",
+    "parking",
+    "transit",
+    "neighbourhood_watch",
+    "traffic_safety",
+    "victims",
+    "schools",
+}
 PLACE_KINDS = {"bar", "parking", "transit_stop", "school", "park", "shopping_centre"}
 
 
@@ -142,9 +160,46 @@ def test_configs_have_the_expected_shape():
 
 def test_readme_is_bilingual_and_explains_the_ground_truth():
     text = (SAMPLE / "README.md").read_text(encoding="utf-8")
-    for needle in ("## Français", "## English", "python -m diagnostic_lib sample --out data/sample",
-                   "Domaine-des-Pins", "Cyber-Aide Québec", "M01", "M03", "CC0-1.0"):  # fmt: skip
+    needles = (
+        "## Français",
+        "## English",
+        "python -m diagnostic_lib sample --out data/sample",
+        "Domaine-des-Pins",
+        "Cyber-Aide Québec",
+        "M01",
+        "M03",
+        "CC0-1.0",
+    )
+    for needle in needles:
         assert needle in text
+
+
+def test_readme_template_ships_with_the_package():
+    # The README is rendered from sample/README.md.j2: it must be package data, or an
+    # installed diagnostic_lib cannot write the sample (sample_dir() generates it).
+    template = resources.files("diagnostic_lib.sample").joinpath("README.md.j2")
+    assert template.is_file()
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["diagnostic_lib"]
+    assert any(fnmatch.fnmatch("sample/README.md.j2", p) for p in patterns), patterns
+
+
+def test_readme_without_a_realisation():
+    # scale > 1: no "this realisation" section, the defects table runs into the last paragraph
+    text = readme._readme(sample.ground_truth(), None, {"future_date": 3}, 7, 2)
+    assert "## Cette réalisation" not in text
+    assert "(graine / seed 7, échelle / scale 2)" in text
+    assert "| future_date | 3 |\n\nLa vérité terrain complète" in text
+    assert text.endswith("`diagnostic_lib.sample.ground_truth()`.\n")
+    assert "{{" not in text and "{%" not in text
+
+
+def test_python_m_sample_writes_the_sample(tmp_path):
+    out = tmp_path / "s"
+    cmd = [sys.executable, "-m", "diagnostic_lib.sample", "--out", str(out)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    for name in ("README.md", "manifest.json"):
+        assert (out / name).read_bytes() == (SAMPLE / name).read_bytes(), name
 
 
 # ---------------------------------------------------------------- sectors, places
@@ -391,9 +446,17 @@ def test_raw_export_encoding_and_defects(manifest, incidents, taxonomy, sectors)
     lines = text.splitlines()
     header = lines[0].split(";")
     assert header == [
-        "No_dossier", "Date_début", "Heure_début", "Date_fin", "Heure_fin",
-        "Catégorie", "Quart", "Secteur", "Coord_X", "Coord_Y",
-    ]  # fmt: skip
+        "No_dossier",
+        "Date_début",
+        "Heure_début",
+        "Date_fin",
+        "Heure_fin",
+        "Catégorie",
+        "Quart",
+        "Secteur",
+        "Coord_X",
+        "Coord_Y",
+    ]
     defects = manifest["raw_export_defects"]
     assert defects == manifest["ground_truth"]["raw_export"]["defects"]
     too_many = sum(len(line.split(";")) > len(header) for line in lines[1:])
@@ -536,7 +599,7 @@ def test_shipped_realisation_shows_the_planted_effects(manifest):
 
 
 def test_sample_dir_generates_into_the_cache_when_no_repository(monkeypatch, tmp_path):
-    monkeypatch.setattr(sample, "_find_repo_sample", lambda: None)
+    monkeypatch.setattr("diagnostic_lib.sample.entry_points._find_repo_sample", lambda: None)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     first = sample.sample_dir()
     assert first == tmp_path / "diagnostic_lib" / "sample"
