@@ -1,0 +1,80 @@
+"""The report's workbook: every table shown, one sheet each (:func:`write_workbook`).
+
+Examples
+--------
+>>> import tempfile
+>>> from pathlib import Path
+>>> import pandas as pd
+>>> write_workbook({"t": pd.DataFrame({"x": [1]})}, Path(tempfile.mkdtemp()) / "t.xlsx").suffix
+'.xlsx'
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+from pathlib import Path
+
+import pandas as pd
+
+
+def _sheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table fit for Excel: no geometry, tuples joined, naive datetimes."""
+    out = pd.DataFrame(frame).copy()
+    if "geometry" in out.columns:
+        out = out.drop(columns="geometry")
+    for c in out.columns:
+        if out[c].dtype == object:
+            out[c] = [";".join(map(str, v)) if isinstance(v, tuple | list) else v for v in out[c]]
+        if isinstance(out[c].dtype, pd.DatetimeTZDtype):
+            out[c] = out[c].dt.tz_localize(None)
+    return out
+
+
+MAX_SHEET_ROWS = 50_000
+"""Larger tables go to a CSV file beside the workbook (Excel stops at 1,048,576 rows)."""
+
+
+def write_workbook(
+    tables: dict[str, pd.DataFrame],
+    path: str | PathLike[str],
+    max_rows: int | None = MAX_SHEET_ROWS,
+) -> Path:
+    """Write several tables into one ``.xlsx`` workbook (one sheet each).
+
+    A table of more than ``max_rows`` rows (a regional study's problems ×
+    measures coverage, for instance) is written to ``<workbook>-<sheet>.csv``
+    beside the workbook (UTF-8 with a byte-order mark, which Excel opens), and
+    its sheet says so in French and English: Excel cannot hold more than
+    1,048,576 rows, and a sheet that long is slow to write and to open.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = write_workbook({"a": pd.DataFrame({"x": [1]})}, Path(tempfile.mkdtemp()) / "t.xlsx")
+    >>> pd.read_excel(p, sheet_name="a")["x"].tolist()
+    [1]
+    >>> p = write_workbook({"big": pd.DataFrame({"x": range(5)})}, p, max_rows=3)
+    >>> pd.read_csv(p.parent / "t-big.csv")["x"].tolist()
+    [0, 1, 2, 3, 4]
+    """
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(p, engine="openpyxl") as xw:
+        for name, df in tables.items():
+            sheet = str(name)[:31]
+            frame = _sheet_frame(df)
+            if max_rows is not None and len(frame) > max_rows:
+                csv = p.with_name(f"{p.stem}-{sheet}.csv")
+                frame.to_csv(csv, index=False, encoding="utf-8-sig")
+                frame = pd.DataFrame(
+                    {
+                        "fichier / file": [csv.name],
+                        "lignes / rows": [len(frame)],
+                        "note": [
+                            f"Table trop longue pour une feuille : voir {csv.name}. / "
+                            f"Table too long for a sheet: see {csv.name}."
+                        ],
+                    }
+                )
+            frame.to_excel(xw, sheet_name=sheet, index=False)
+    return p
