@@ -13,8 +13,9 @@ file                        what it holds
 ``document.py``             :class:`HtmlDocument` and :data:`CSS` (the style
                             sheet, package data file ``report.css``)
 ``confidentiality.py``      the small-count rule (:func:`suppress_small_counts`,
-                            :func:`suppression_marker`), :func:`public_frame`
-                            and its column lists (:data:`COUNT_COLUMNS`…)
+                            :func:`suppression_marker`, :data:`SMALL_COUNT`),
+                            :func:`public_frame` and its column lists
+                            (:data:`COUNT_COLUMNS`…)
 ``workbook.py``             :func:`write_workbook` (one sheet per table)
 ``overview.py``             the data overview (:func:`write_overview`,
                             :func:`table_counts`)
@@ -48,6 +49,7 @@ from .confidentiality import (
     DERIVED_FROM_COUNT,
     FREE_TEXT_COLUMNS,
     POINT_COLUMNS,
+    SMALL_COUNT,
     public_frame,
     suppress_small_counts,
     suppression_marker,
@@ -67,6 +69,7 @@ __all__ = [
     "MAX_SHEET_ROWS",
     "METHOD_NOTES",
     "POINT_COLUMNS",
+    "SMALL_COUNT",
     "HtmlDocument",
     "build_report",
     "evaluation_section",

@@ -17,11 +17,12 @@ from typing import Any
 import pandas as pd
 
 from .. import evaluation, i18n, inventory, loaders, measures, strategy
+from .. import formatting as fmt
 from ..config import Config
 from ..loaders import Diagnostic
 from .document import HtmlDocument
 from .notebook_runner import _execute_notebooks
-from .sections.context import _L, SectionContext
+from .sections.context import SectionContext
 from .sections.executive_summary import _executive_summary
 from .sections.ledger import _section_ledger
 from .sections.methods import _section_methods
@@ -85,11 +86,9 @@ def build_report(
     >>> p.name, (p.parent / "tables.xlsx").exists()
     ('index.html', True)
     """
-    from tqdm.auto import tqdm
+    from tqdm.auto import tqdm  # only the report shows a progress bar
 
-    if audience not in ("internal", "public"):
-        raise ValueError("audience must be 'internal' or 'public'")
-    public = audience == "public"
+    public = _is_public(audience)
     stages = ["load", "step1", "step2", "step3", "step4", "write"] + (
         ["notebooks"] if notebooks and not public else []
     )
@@ -97,7 +96,7 @@ def build_report(
         total=len(stages),
         desc="diagnostic",
         disable=not progress,
-        unit="étape" if (lang or "fr") == "fr" else "step",
+        unit=i18n.t("report.progress_unit", lang or "fr"),
     )
 
     def step(name: str) -> None:
@@ -106,7 +105,7 @@ def build_report(
     step("load")
     diag = loaders.load_diagnostic(config, now=now)
     lang = i18n.check_lang(lang or diag.lang)
-    thr = int(threshold if threshold is not None else diag.config.param("small_count", 5))
+    thr = _threshold(diag, threshold)
     outdir = Path(out)
     outdir.mkdir(parents=True, exist_ok=True)
     bar.update()
@@ -184,32 +183,21 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
     >>> p.name, (p.parent / "tables.xlsx").exists()
     ('index.html', True)
     """
-    if audience not in ("internal", "public"):
-        raise ValueError("audience must be 'internal' or 'public'")
-    public = audience == "public"
+    public = _is_public(audience)
     lang = i18n.check_lang(lang or diag.lang)
-    thr = int(threshold if threshold is not None else diag.config.param("small_count", 5))
+    thr = _threshold(diag, threshold)
     outdir = Path(out)
     outdir.mkdir(parents=True, exist_ok=True)
-    s2, s3 = step2, step3
-    s4 = step4 if step4 is not None else strategy.run(diag, inv, current=_current(s2, s3, diag))
-    title = _L(f"Autodiagnostic local de sécurité — {diag.config.municipality}",
-               f"Local security self-diagnosis — {diag.config.municipality}", lang)  # fmt: skip
-    if public:
-        title += _L(" (version publique)", " (public version)", lang)
-    doc = HtmlDocument(title, lang)
-    period = f"{diag.config.period_start.date() if diag.config.period_start is not None else '…'} – {diag.config.period_end.date() if diag.config.period_end is not None else '…'}"
-    doc.paragraph(_L(f"Période étudiée : {period}. Rapport produit le {_dt.date.today().isoformat()} par diagnostic_lib.",
-                     f"Study period: {period}. Report produced on {_dt.date.today().isoformat()} by diagnostic_lib.", lang), cls="note")  # fmt: skip
-    if public:
-        doc.box(_L(f"Version publique : données agrégées par secteur ou par cellule de grille seulement ; comptes inférieurs à {thr} masqués ; aucun champ de texte libre.",
-                   f"Public version: data aggregated to sectors or grid cells only; counts below {thr} suppressed; no free-text fields.", lang))  # fmt: skip
-
-    ctx = SectionContext(doc, lang, public, thr)
-    _executive_summary(ctx, diag, inv, s2, s3, s4)
+    s4 = (
+        step4
+        if step4 is not None
+        else strategy.run(diag, inv, current=_current(step2, step3, diag))
+    )
+    ctx = SectionContext(_front_matter(diag, lang, public, thr), lang, public, thr)
+    _executive_summary(ctx, diag, inv, step3, s4)
     _section_step1(ctx, diag, inv)
-    _section_step2(ctx, diag, inv, s2)
-    _section_step3(ctx, s3)
+    _section_step2(ctx, diag, inv, step2)
+    _section_step3(ctx, step3)
     _section_step4(ctx, s4)
     _section_methods(ctx)
     _section_ledger(ctx, diag)
@@ -219,7 +207,38 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
         inventory.write_register(inv.problems, outdir / "problems")
         diag.ledger.to_csv(outdir / "ledger.csv", lang=lang)
     write_workbook({k: ctx.pub(v) for k, v in ctx.tables.items()}, outdir / "tables.xlsx")
-    return doc.write(outdir / "index.html")
+    return ctx.doc.write(outdir / "index.html")
+
+
+def _is_public(audience: str) -> bool:
+    if audience not in ("internal", "public"):
+        raise ValueError("audience must be 'internal' or 'public'")
+    return audience == "public"
+
+
+def _threshold(diag: Diagnostic, threshold: int | None) -> int:
+    """The small-count threshold: the one given, else the config's ``small_count``."""
+    return int(threshold if threshold is not None else diag.config.param("small_count"))
+
+
+def _front_matter(diag: Diagnostic, lang: str, public: bool, threshold: int) -> HtmlDocument:
+    """The document with its title, the study period and, for the public, what is hidden."""
+    cfg = diag.config
+    title = i18n.t("report.title", lang, municipality=cfg.municipality)
+    if public:
+        title = i18n.t("report.title_public", lang, title=title)
+    doc = HtmlDocument(title, lang)
+    note = i18n.t(
+        "report.period_note",
+        lang,
+        start=fmt.date(cfg.period_start, lang),
+        end=fmt.date(cfg.period_end, lang),
+        today=fmt.date(_dt.date.today(), lang),
+    )
+    doc.paragraph(note, cls="note")
+    if public:
+        doc.box(i18n.t("report.public_box", lang, threshold=fmt.integer(threshold, lang)))
+    return doc
 
 
 def _run_step2(diag: Diagnostic, inv: inventory.Inventory) -> measures.MeasureInventory | None:
@@ -247,4 +266,3 @@ def _current(
     if "level" not in cov.columns and "coverage" in cov.columns:
         cov = cov.rename(columns={"coverage": "level"})
     return strategy.current_measures(cov, diag.measures, verdicts)
-

@@ -21,14 +21,48 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .. import settings
+
+SMALL_COUNT: int = settings.default("small_count")
+"""The default small-count threshold: the ``small_count`` tunable of the settings."""
+
 COUNT_COLUMNS = frozenset(
     {
-        "count", "n", "n_incidents", "last", "previous", "last_12", "previous_12", "baseline", "target", "observed",
-        "respondents", "rows_in", "rows_kept", "rows_rejected", "rows_flagged", "control_events", "a0", "a1", "b0",
-        "b1", "c0", "c1", "d0", "d1", "events", "incidents", "treated_before", "treated_after", "buffer_before",
-        "buffer_after", "control_before", "control_after", "baseline_total",
+        "count",
+        "n",
+        "n_incidents",
+        "last",
+        "previous",
+        "last_12",
+        "previous_12",
+        "baseline",
+        "target",
+        "observed",
+        "respondents",
+        "rows_in",
+        "rows_kept",
+        "rows_rejected",
+        "rows_flagged",
+        "control_events",
+        "a0",
+        "a1",
+        "b0",
+        "b1",
+        "c0",
+        "c1",
+        "d0",
+        "d1",
+        "events",
+        "incidents",
+        "treated_before",
+        "treated_after",
+        "buffer_before",
+        "buffer_after",
+        "control_before",
+        "control_after",
+        "baseline_total",
     }
-)  # fmt: skip
+)
 """Columns holding counts of events or people: suppressed below the threshold for the public."""
 
 DERIVED_FROM_COUNT = {
@@ -36,13 +70,27 @@ DERIVED_FROM_COUNT = {
     "n_incidents": ("per_year", "rate", "local_rate"),
     "last": ("ratio", "ratio_baseline"),
 }
+"""Count column → the rates and ratios computed from that count alone (hidden with it)."""
 POINT_COLUMNS = frozenset(
     {"geometry", "x", "y", "lon", "lat", "longitude", "latitude", "wkt", "source_row"}
 )
+"""Point-level columns (positions, source rows): never in a public table."""
 FREE_TEXT_COLUMNS = frozenset(
-    {"notes", "value", "detail", "cheers_community", "cheers_harm", "cheers_expectation", "cheers_events",
-     "cheers_recurring", "cheers_similarity", "file", "category_label"}
-)  # fmt: skip
+    {
+        "notes",
+        "value",
+        "detail",
+        "cheers_community",
+        "cheers_harm",
+        "cheers_expectation",
+        "cheers_events",
+        "cheers_recurring",
+        "cheers_similarity",
+        "file",
+        "category_label",
+    }
+)
+"""Free-text fields (notes, survey answers, file names): never in a public table."""
 
 
 def suppression_marker(threshold: int) -> str:
@@ -59,7 +107,7 @@ def suppression_marker(threshold: int) -> str:
 def suppress_small_counts(
     frame: pd.DataFrame,
     count_cols: Sequence[str],
-    threshold: int = 5,
+    threshold: int = SMALL_COUNT,
     dependent_cols: Sequence[str] | Mapping[str, Sequence[str]] = (),
     dependent_marker: str | None = None,
 ) -> pd.DataFrame:
@@ -77,6 +125,7 @@ def suppress_small_counts(
     count_cols : sequence of str
         Columns holding counts of events or people (missing ones are ignored).
     threshold : int
+        Counts below it are suppressed (default: :data:`SMALL_COUNT`).
     dependent_cols : sequence of str, or dict
         Columns hidden on a row where *any* count is small; or a mapping
         count column → the columns derived from that count only.
@@ -119,7 +168,7 @@ def suppress_small_counts(
     return out
 
 
-def public_frame(frame: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+def public_frame(frame: pd.DataFrame, threshold: int = SMALL_COUNT) -> pd.DataFrame:
     """A table fit for partners and the public.
 
     Removes point-level columns (geometry, coordinates, source rows) and
@@ -131,7 +180,7 @@ def public_frame(frame: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     ----------
     frame : DataFrame
     threshold : int
-        Counts below it are suppressed (default 5).
+        Counts below it are suppressed (default: :data:`SMALL_COUNT`).
 
     Returns
     -------
@@ -140,7 +189,9 @@ def public_frame(frame: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
 
     Examples
     --------
-    >>> df = pd.DataFrame({"sector": ["A", "B"], "count": [3, 12], "rate": [0.5, 2.0], "notes": ["x", "y"]})
+    >>> df = pd.DataFrame(
+    ...     {"sector": ["A", "B"], "count": [3, 12], "rate": [0.5, 2.0], "notes": ["x", "y"]}
+    ... )
     >>> public_frame(df).values.tolist()
     [['A', '< 5', '< 5'], ['B', 12, 2.0]]
     """

@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import formatting as fmt
 from .. import i18n
 from ..maps import figure_to_png
 
@@ -38,7 +39,10 @@ class HtmlDocument:
     Parameters
     ----------
     title : str
+        The title (``<title>`` and the first heading).
     lang : {"fr", "en"}
+        Language of the document: its labels ("Sommaire") and how its tables
+        write numbers (:mod:`diagnostic_lib.formatting`).
     """
 
     def __init__(self, title: str, lang: str = "fr") -> None:
@@ -88,15 +92,18 @@ class HtmlDocument:
             index=index,
             border=0,
             na_rep="—",
-            float_format=lambda v: _num(v, self.lang),
+            float_format=lambda v: _cell(v, self.lang),
             escape=True,
         )
         cap = f"<p class='note'>{html.escape(caption)}</p>" if caption else ""
         more = ""
         if len(frame) > max_rows:
-            more = "<p class='note'>" + html.escape(
-                f"{max_rows} premières lignes sur {len(frame)}." if self.lang == "fr" else f"First {max_rows} rows of {len(frame)}."
-            ) + "</p>"  # fmt: skip
+            shown_total = {
+                "shown": fmt.integer(max_rows, self.lang),
+                "total": fmt.integer(len(frame), self.lang),
+            }
+            note = i18n.t("report.table.first_rows", self.lang, **shown_total)
+            more = f"<p class='note'>{html.escape(note)}</p>"
         self._parts.append(cap + body + more)
 
     def figure(self, fig_or_png: Any, caption: str = "", alt: str | None = None) -> None:
@@ -113,10 +120,11 @@ class HtmlDocument:
         """The whole document as an HTML string."""
         toc = ""
         if len(self._toc) > 1:
-            head = "Sommaire" if self.lang == "fr" else "Contents"
-            toc = f"<nav><h2>{head}</h2><ul>" + "".join(
+            head = i18n.t("report.contents", self.lang)
+            items = "".join(
                 f'<li><a href="#{html.escape(a)}">{html.escape(t)}</a></li>' for a, t in self._toc
-            ) + "</ul></nav>"  # fmt: skip
+            )
+            toc = f"<nav><h2>{head}</h2><ul>{items}</ul></nav>"
         return (
             f'<!DOCTYPE html>\n<html lang="{self.lang}"><head><meta charset="utf-8"/>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"/>'
@@ -132,15 +140,14 @@ class HtmlDocument:
         return p
 
 
-def _num(v: float, lang: str) -> str:
-    if pd.isna(v):
-        return "—"
-    if float(v).is_integer():
-        s = f"{v:,.0f}"
-    elif abs(v) < 0.01:
-        s = f"{v:.2g}"
-    else:
-        s = f"{v:,.2f}" if abs(v) < 1e6 else f"{v:,.0f}"
-    if lang == "fr":
-        s = s.replace(",", "\u202f").replace(".", ",")
-    return s
+def _cell(value: float, lang: str) -> str:
+    """A number in a table cell (:func:`diagnostic_lib.formatting.number`).
+
+    A non-zero value too small for the twelve decimals of ``number`` (a q-value
+    of 3e-53) reads as a bound, "< 0,000000000001", never as zero.
+    """
+    text = fmt.number(value, lang)
+    if value and text.strip("-0.,") == "":
+        bound = fmt.number(1e-12, lang)
+        return f"< {bound}" if value > 0 else f"> -{bound}"
+    return text

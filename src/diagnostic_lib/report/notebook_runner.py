@@ -46,7 +46,7 @@ def _execute_notebooks(dest: Path, lang: str) -> list[Path]:
 
 
 def execute_notebook(nb, workdir: str | Path, timeout: int = 900):
-    """Execute a notebook node in place, in a fresh kernel whose working folder is ``workdir``.
+    r"""Execute a notebook node in place, in a fresh kernel whose working folder is ``workdir``.
 
     The kernel talks over local IPC sockets where the system has them (no
     unencrypted TCP port, and no warning about one), and is shut down afterwards.
@@ -73,7 +73,7 @@ def execute_notebook(nb, workdir: str | Path, timeout: int = 900):
     >>> with tempfile.TemporaryDirectory() as d:
     ...     out = execute_notebook(nb, d, timeout=120)
     >>> out.cells[0].outputs[0]["text"]
-    '42\\n'
+    '42\n'
     """
     from nbclient import NotebookClient
     from traitlets.config import Config
@@ -84,9 +84,12 @@ def execute_notebook(nb, workdir: str | Path, timeout: int = 900):
             config.KernelManager.transport = "ipc"
             config.KernelManager.ip = os.path.join(sockets, "kernel-ipc")
         NotebookClient(
-            nb, timeout=timeout, kernel_name="python3", config=config,
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            config=config,
             resources={"metadata": {"path": str(workdir)}},
-        ).execute()  # fmt: skip
+        ).execute()
     return nb
 
 

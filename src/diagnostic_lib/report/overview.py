@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import formatting as fmt
 from .. import i18n, maps
 from ..loaders import Diagnostic
 from .document import HtmlDocument
@@ -70,16 +71,20 @@ def write_overview(diag: Diagnostic, out_dir: str | PathLike[str], lang: str | N
     >>> write_overview(d, tempfile.mkdtemp(), lang="en").name
     'index.html'
     """
-    lang = lang or diag.lang
+    lang = i18n.check_lang(lang or diag.lang)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     doc = HtmlDocument(f"{i18n.t('overview.title', lang)} — {diag.config.municipality}", lang)
-    doc.paragraph(i18n.t("overview.generated", lang, date=_dt.date.today().isoformat()), cls="note")
+    doc.paragraph(
+        i18n.t("overview.generated", lang, date=fmt.date(_dt.date.today(), lang)), cls="note"
+    )
     doc.heading(i18n.t("overview.counts", lang))
     doc.table(table_counts(diag, lang))
     doc.heading(i18n.t("overview.map", lang))
-    doc.figure(maps.overview_map(diag.sectors, diag.incidents, lang=lang, source=diag.config.municipality),
-               caption=i18n.t("overview.map", lang))  # fmt: skip
+    doc.figure(
+        maps.overview_map(diag.sectors, diag.incidents, lang=lang, source=diag.config.municipality),
+        caption=i18n.t("overview.map", lang),
+    )
     doc.heading(i18n.t("ledger.title", lang))
     doc.table(diag.ledger.files_table(lang))
     doc.table(diag.ledger.summary_table(lang))
@@ -89,11 +94,5 @@ def write_overview(diag: Diagnostic, out_dir: str | PathLike[str], lang: str | N
             [f"{Path(f).name}: {n}" for f, n in zip(notes["file"], notes["note"], strict=True)]
         )
     diag.ledger.to_csv(out / "ledger.csv", lang=lang)
-    doc.paragraph(
-        "Le détail ligne par ligne est dans ledger.csv."
-        if lang == "fr"
-        else "Row-by-row details are in ledger.csv.",
-        cls="note",
-    )
+    doc.paragraph(i18n.t("report.overview.details", lang), cls="note")
     return doc.write(out / "index.html")
-

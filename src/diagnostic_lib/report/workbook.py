@@ -5,6 +5,8 @@ Examples
 >>> import tempfile
 >>> from pathlib import Path
 >>> import pandas as pd
+
+from .. import i18n
 >>> write_workbook({"t": pd.DataFrame({"x": [1]})}, Path(tempfile.mkdtemp()) / "t.xlsx").suffix
 '.xlsx'
 """
@@ -15,6 +17,8 @@ from os import PathLike
 from pathlib import Path
 
 import pandas as pd
+
+from .. import i18n
 
 
 def _sheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -28,6 +32,22 @@ def _sheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(out[c].dtype, pd.DatetimeTZDtype):
             out[c] = out[c].dt.tz_localize(None)
     return out
+
+
+def _both(key: str, **values: object) -> str:
+    """A label in both languages, "français / English" (a workbook has no language)."""
+    return " / ".join(i18n.t(key, lang, **values) for lang in i18n.LANGS)
+
+
+def _pointer(csv: Path, rows: int) -> pd.DataFrame:
+    """The sheet written instead of a table too long for Excel: where the table is."""
+    return pd.DataFrame(
+        {
+            _both("report.workbook.file"): [csv.name],
+            _both("report.workbook.rows"): [rows],
+            "note": [_both("report.workbook.too_long", csv=csv.name)],
+        }
+    )
 
 
 MAX_SHEET_ROWS = 50_000
@@ -66,15 +86,6 @@ def write_workbook(
             if max_rows is not None and len(frame) > max_rows:
                 csv = p.with_name(f"{p.stem}-{sheet}.csv")
                 frame.to_csv(csv, index=False, encoding="utf-8-sig")
-                frame = pd.DataFrame(
-                    {
-                        "fichier / file": [csv.name],
-                        "lignes / rows": [len(frame)],
-                        "note": [
-                            f"Table trop longue pour une feuille : voir {csv.name}. / "
-                            f"Table too long for a sheet: see {csv.name}."
-                        ],
-                    }
-                )
+                frame = _pointer(csv, len(frame))
             frame.to_excel(xw, sheet_name=sheet, index=False)
     return p

@@ -16,11 +16,13 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..confidentiality import public_frame
+from ... import i18n
+from ..confidentiality import SMALL_COUNT, public_frame
 from ..document import HtmlDocument
 
 
@@ -45,18 +47,24 @@ class SectionContext:
     doc: HtmlDocument
     lang: str
     public: bool = False
-    threshold: int = 5
+    threshold: int = SMALL_COUNT
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def pub(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The table as the audience may see it (:func:`public_frame` for the public)."""
         return public_frame(frame, self.threshold) if self.public else frame
 
+    def t(self, key: str, /, **values: object) -> str:
+        """The label ``key`` in the document's language (:func:`diagnostic_lib.i18n.t`)."""
+        return i18n.t(key, self.lang, **values)
 
-def _L(fr: str, en: str, lang: str) -> str:
-    return fr if lang == "fr" else en
 
+def _headers(frame: pd.DataFrame, names: Mapping[str, str | None], lang: str) -> pd.DataFrame:
+    """The columns of ``names`` that ``frame`` has, in that order, under their labels.
 
-def _headers(frame: pd.DataFrame, names: dict[str, tuple[str, str]], lang: str) -> pd.DataFrame:
+    ``names`` maps a column to the key of its header in the label catalogue
+    (``None``: the column keeps its name).
+    """
     cols = [c for c in names if c in frame.columns]
-    return frame[cols].rename(columns={c: names[c][0 if lang == "fr" else 1] for c in cols})
+    keys = {c: k for c, k in names.items() if c in cols and k is not None}
+    return i18n.translate_columns(frame[cols], keys, lang)

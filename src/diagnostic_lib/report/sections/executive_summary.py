@@ -2,20 +2,55 @@
 
 The first section of the report: incidents and rate, data quality, significant
 rises, the perception gap, the five priority problems, the proposed action plan
-and the key findings of steps 2 and 3.
+and the key findings of step 3.
 """
 
 from __future__ import annotations
 
-from ... import i18n
+from ... import evaluation, i18n, inventory, strategy
+from ... import formatting as fmt
 from ...loaders import Diagnostic
-from ..document import _num
-from .context import _L, SectionContext
+from .context import SectionContext
 
 
-def _executive_summary(ctx: SectionContext, diag: Diagnostic, inv, s2, s3, s4) -> None:
+def _executive_summary(
+    ctx: SectionContext,
+    diag: Diagnostic,
+    inv: inventory.Inventory,
+    s3: evaluation.Evaluation | None,
+    s4: strategy.Strategy | None,
+) -> None:
     doc, lang = ctx.doc, ctx.lang
-    doc.heading(_L("Sommaire exécutif", "Executive summary", lang))
+    doc.heading(ctx.t("report.summary.heading"))
+    doc.bullets(_key_figures(ctx, diag, inv))
+    tcol = f"title_{lang}"
+    doc.paragraph(ctx.t("report.summary.priorities"))
+    doc.bullets(
+        [
+            ctx.t(
+                "report.summary.priority_item",
+                rank=int(r["rank"]),
+                title=r[tcol],
+                score=fmt.decimal(r["score"], lang),
+            )
+            for _, r in inv.priority.head(5).iterrows()
+        ]
+    )
+    if s4 is not None and len(s4.plan):
+        doc.paragraph(ctx.t("report.summary.plan"))
+        doc.bullets(
+            [
+                f"{r['plan_id']} — {r[f'response_{lang}']} → {r[f'problem_{lang}']}"
+                for _, r in s4.plan.iterrows()
+            ]
+        )
+    if s3 is not None:
+        doc.bullets(list(s3.summary(lang)))
+
+
+def _key_figures(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> list[str]:
+    """Incidents and rate, data quality, significant rises, the perception gap."""
+    lang = ctx.lang
     inc = diag.incidents
     pop = float(diag.sectors["population"].sum())
     years = (
@@ -24,43 +59,41 @@ def _executive_summary(ctx: SectionContext, diag: Diagnostic, inv, s2, s3, s4) -
         else 1.0
     )
     rate = len(inc) / years / pop * 1000 if pop > 0 else float("nan")
-    f = diag.ledger.files
-    fi = f[f["table"] == "incidents"].iloc[0] if (f["table"] == "incidents").any() else None
     items = [
-        _L(
-            f"{_num(len(inc), 'fr')} incidents enregistrés pour {_num(pop, 'fr')} habitants, soit {_num(rate, 'fr')} par 1 000 habitants par année.",
-            f"{_num(len(inc), 'en')} recorded incidents for {_num(pop, 'en')} residents: {_num(rate, 'en')} per 1,000 residents a year.",
-            lang,
-        ),  # fmt: skip
+        ctx.t(
+            "report.summary.incidents",
+            incidents=fmt.number(len(inc), lang),
+            population=fmt.number(pop, lang),
+            rate=fmt.number(rate, lang),
+        )
     ]
-    if fi is not None:
-        items.append(_L(f"Qualité des données : {fi.rows_kept} lignes conservées sur {fi.rows_in} ({fi.rows_rejected} rejetées, {fi.rows_flagged} signalées) ; voir le registre.",
-                        f"Data quality: {fi.rows_kept} rows kept out of {fi.rows_in} ({fi.rows_rejected} rejected, {fi.rows_flagged} flagged); see the ledger.", lang))  # fmt: skip
+    f = diag.ledger.files
+    if (f["table"] == "incidents").any():
+        fi = f[f["table"] == "incidents"].iloc[0]
+        items.append(
+            ctx.t(
+                "report.summary.quality",
+                kept=fmt.integer(fi.rows_kept, lang),
+                read=fmt.integer(fi.rows_in, lang),
+                rejected=fmt.integer(fi.rows_rejected, lang),
+                flagged=fmt.integer(fi.rows_flagged, lang),
+            )
+        )
     fam = inv.change_family
-    rises = fam[fam["label"] == "significant_rise"]
-    for r in rises.itertuples(index=False):
-        items.append(_L(f"Hausse significative : {i18n.label('family', r.family, 'fr')} ({r.last} contre {r.previous}, rapport {r.ratio:.2f}, q = {r.q_value:.3g}).",
-                        f"Significant rise: {i18n.label('family', r.family, 'en')} ({r.last} against {r.previous}, ratio {r.ratio:.2f}, q = {r.q_value:.3g}).", lang))  # fmt: skip
+    for r in fam[fam["label"] == "significant_rise"].itertuples(index=False):
+        items.append(
+            ctx.t(
+                "report.summary.rise",
+                family=i18n.label("family", r.family, lang),
+                last=fmt.integer(r.last, lang),
+                previous=fmt.integer(r.previous, lang),
+                ratio=fmt.decimal(r.ratio, lang),
+                q="q" + fmt.pvalue(r.q_value, lang)[1:],  # "q = 0,012", "q < 0,001"
+            )
+        )
     gap = inv.perception_gap
     if gap is not None and gap.attrs.get("gap_sector"):
         gs = gap.attrs["gap_sector"]
         name = diag.sectors.set_index("sector_id")["name"].get(gs, gs)
-        items.append(_L(f"Écart de perception : le secteur {gs} ({name}) craint davantage que ne le laisse croire la criminalité enregistrée.",
-                        f"Perception gap: sector {gs} ({name}) fears more than recorded crime suggests.", lang))  # fmt: skip
-    doc.bullets(items)
-    tcol = "title_fr" if lang == "fr" else "title_en"
-    top = inv.priority.head(5)
-    doc.paragraph(_L("Problèmes prioritaires :", "Priority problems:", lang))
-    doc.bullets(
-        [f"{int(r['rank'])}. {r[tcol]} (score {r['score']:.2f})" for _, r in top.iterrows()]
-    )
-    if s4 is not None and len(s4.plan):
-        doc.paragraph(_L("Plan d'action proposé :", "Proposed action plan:", lang))
-        doc.bullets([f"{r['plan_id']} — {r['response_fr' if lang == 'fr' else 'response_en']} → "
-                     f"{r['problem_fr' if lang == 'fr' else 'problem_en']}" for _, r in s4.plan.iterrows()])  # fmt: skip
-    extra = getattr(s2, "summary", None)
-    if callable(extra):
-        doc.bullets(list(extra(lang)))
-    extra3 = getattr(s3, "summary", None)
-    if callable(extra3):
-        doc.bullets(list(extra3(lang)))
+        items.append(ctx.t("report.summary.perception_gap", sector=gs, name=name))
+    return items

@@ -11,30 +11,39 @@ from pathlib import Path
 
 from ... import i18n
 from ...loaders import Diagnostic
-from .context import _L, SectionContext
+from .context import SectionContext
 
 
 def _section_ledger(ctx: SectionContext, diag: Diagnostic) -> None:
-    doc, lang, tables, pub = ctx.doc, ctx.lang, ctx.tables, ctx.pub
-    public = ctx.public
+    doc, lang, ledger = ctx.doc, ctx.lang, diag.ledger
     doc.heading(i18n.t("ledger.title", lang))
-    if public:
-        files = pub(diag.ledger.files.assign(table=lambda d: [i18n.label("table", x, lang) for x in d["table"]],
-                                             file=lambda d: [Path(f).name for f in d["file"]]))  # fmt: skip
-        doc.table(files.rename(columns={k: i18n.t(f"ledger.col.{k}", lang) for k in files.columns}))
-        counts = pub(
-            diag.ledger.counts().assign(
-                reason=lambda d: [i18n.label("reason", x, lang) for x in d["reason"]]
-            )
-        )
-        doc.table(counts.drop(columns=[c for c in ("file",) if c in counts.columns]).rename(
-            columns={k: i18n.t(f"ledger.col.{k}", lang) for k in ("table", "reason", "action", "count")}))  # fmt: skip
+    if ctx.public:
+        _public_ledger(ctx, diag)
     else:
-        doc.table(diag.ledger.files_table(lang))
-        doc.table(diag.ledger.summary_table(lang))
-    tables["ledger_files"] = diag.ledger.files
-    tables["ledger_counts"] = diag.ledger.counts()
-    if not public:
-        tables["ledger_entries"] = diag.ledger.entries
-        doc.paragraph(_L("Le détail ligne par ligne est dans ledger.csv et dans le classeur.",
-                         "Row-by-row details are in ledger.csv and in the workbook.", lang), cls="note")  # fmt: skip
+        doc.table(ledger.files_table(lang))
+        doc.table(ledger.summary_table(lang))
+    ctx.tables["ledger_files"] = ledger.files
+    ctx.tables["ledger_counts"] = ledger.counts()
+    if not ctx.public:
+        ctx.tables["ledger_entries"] = ledger.entries
+        doc.paragraph(ctx.t("report.ledger.details"), cls="note")
+
+
+def _public_ledger(ctx: SectionContext, diag: Diagnostic) -> None:
+    """The files read and the counts by reason, small counts suppressed."""
+    lang, ledger = ctx.lang, diag.ledger
+    files = ctx.pub(
+        ledger.files.assign(
+            table=lambda d: [i18n.label("table", x, lang) for x in d["table"]],
+            file=lambda d: [Path(f).name for f in d["file"]],
+        )
+    )
+    ctx.doc.table(files.rename(columns={k: i18n.t(f"ledger.col.{k}", lang) for k in files.columns}))
+    counts = ctx.pub(
+        ledger.counts().assign(
+            reason=lambda d: [i18n.label("reason", x, lang) for x in d["reason"]]
+        )
+    )
+    counts = counts.drop(columns=[c for c in ("file",) if c in counts.columns])
+    headers = {k: i18n.t(f"ledger.col.{k}", lang) for k in ("table", "reason", "action", "count")}
+    ctx.doc.table(counts.rename(columns=headers))

@@ -10,108 +10,179 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import charts, i18n, inventory, maps
+from ... import formatting as fmt
 from ...loaders import Diagnostic
-from .context import _L, SectionContext, _headers
+from .context import SectionContext, _headers
+
+# Column → header label key (None: the column keeps its name), in the order shown.
+RATE_COLUMNS = {
+    "sector": "report.col.sector",
+    "name": "report.col.name",
+    "group": "report.col.family",
+    "count": "report.col.count",
+    "population": "report.col.population",
+    "rate": "report.col.rate",
+    "rate_low": "report.col.ci_low",
+    "rate_high": "report.col.ci_high",
+}
+SEVERITY_COLUMNS = {
+    "sector": "report.col.sector",
+    "name": "report.col.name",
+    "count": "report.col.count",
+    "index": "report.col.index",
+    "index_low": "report.col.ci_low",
+    "index_high": "report.col.ci_high",
+}
+CHANGE_COLUMNS = {
+    "family": "report.col.family",
+    "last": "report.col.last_12",
+    "previous": "report.col.previous_12",
+    "ratio": "report.col.ratio",
+    "p_value": "report.col.p_etest",
+    "q_value": "report.col.q_fdr",
+}
+REPEAT_COLUMNS = {
+    "count": "report.col.count",
+    "top_category": "report.col.top_category",
+    "sector": "report.col.sector",
+    "facility": "report.col.facility",
+    "facility_kind": "report.col.facility_kind",
+}
+PERCEPTION_COLUMNS = {
+    "sector": "report.col.sector",
+    "name": "report.col.name",
+    "crime_rank": "report.col.crime_rank",
+    "concern_rank": "report.col.concern_rank",
+    "gap": "report.col.gap",
+    "respondents": "report.col.respondents",
+}
+PRIORITY_COMPONENTS = ("rate", "severity", "trend", "hotspot", "concern", "vulnerability")
 
 
-def _section_step1(ctx: SectionContext, diag: Diagnostic, inv) -> None:
-    doc, lang, tables, pub = ctx.doc, ctx.lang, ctx.tables, ctx.pub
-    public = ctx.public
-    doc.heading(
-        _L(
-            "Étape 1 — Problèmes de criminalité et enjeux de sécurité",
-            "Step 1 — Crime problems and security issues",
-            lang,
-        )
+def _section_step1(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
+    ctx.doc.heading(ctx.t("report.step1.heading"))
+    _rates(ctx, diag, inv)
+    _severity_rhythms_change(ctx, inv)
+    _places(ctx, diag, inv)
+    _perception(ctx, inv)
+    _problems(ctx, diag, inv)
+
+
+def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
+    """The map of mean annual rates, and the rates of the last year by sector and family."""
+    doc, lang = ctx.doc, ctx.lang
+    rates = inv.rates
+    annual = rates[(rates["sector"] != "*")].groupby("sector")["rate"].sum() / max(
+        rates["period"].nunique(), 1
     )
-    src = diag.config.municipality
-    annual = inv.rates[(inv.rates["sector"] != "*")].groupby("sector")["rate"].sum() / max(
-        inv.rates["period"].nunique(), 1
+    doc.figure(
+        maps.choropleth(
+            diag.sectors,
+            annual,
+            title=ctx.t("report.step1.rate_map"),
+            legend_title=ctx.t("report.step1.rate_map_legend"),
+            lang=lang,
+            source=diag.config.municipality,
+        ),
+        caption=ctx.t("report.step1.rate_map_caption"),
     )
-    doc.figure(maps.choropleth(diag.sectors, annual, title=_L("Taux annuel moyen d'incidents", "Mean annual incident rate", lang),
-                               legend_title=_L("pour 1 000 hab.", "per 1,000 residents", lang), lang=lang, source=src),
-               caption=_L("Taux annuel moyen par secteur (classes de Fisher–Jenks).", "Mean annual rate per sector (Fisher–Jenks classes).", lang))  # fmt: skip
-    rates = inv.rates.copy()
+    rates = rates.copy()
     rates["group"] = [i18n.label("family", g, lang) for g in rates["group"]]
-    tables["rates"] = rates
+    ctx.tables["rates"] = rates
     last_year = rates["period"].max()
     shown = rates[(rates["period"] == last_year)]
-    doc.heading(
-        _L(
-            f"Taux par secteur et famille ({last_year})",
-            f"Rates by sector and family ({last_year})",
-            lang,
-        ),
-        level=3,
-    )
-    doc.table(_headers(pub(shown), {"sector": ("Secteur", "Sector"), "name": ("Nom", "Name"), "group": ("Famille", "Family"),
-                                    "count": ("Nombre", "Count"), "population": ("Population", "Population"),
-                                    "rate": ("Taux /1 000", "Rate /1,000"), "rate_low": ("IC bas", "CI low"),
-                                    "rate_high": ("IC haut", "CI high")}, lang), max_rows=80)  # fmt: skip
-    doc.heading(_L("Indice local de gravité pondérée (municipalité = 100 ; ce n'est pas l'IGC)",
-                   "Local severity-weighted index (municipality = 100; not the CSI)", lang), level=3)  # fmt: skip
-    tables["severity_index"] = inv.severity
-    doc.table(_headers(pub(inv.severity), {"sector": ("Secteur", "Sector"), "name": ("Nom", "Name"), "count": ("Nombre", "Count"),
-                                           "index": ("Indice", "Index"), "index_low": ("IC bas", "CI low"),
-                                           "index_high": ("IC haut", "CI high")}, lang))  # fmt: skip
-    doc.heading(_L("Rythmes", "Rhythms", lang), level=3)
+    doc.heading(ctx.t("report.step1.rates", year=last_year), level=3)
+    doc.table(_headers(ctx.pub(shown), RATE_COLUMNS, lang), max_rows=80)
+
+
+def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> None:
+    """The local severity-weighted index, the rhythms, and the change over 12 months."""
+    doc, lang = ctx.doc, ctx.lang
+    doc.heading(ctx.t("report.step1.severity"), level=3)
+    ctx.tables["severity_index"] = inv.severity
+    doc.table(_headers(ctx.pub(inv.severity), SEVERITY_COLUMNS, lang))
+    doc.heading(ctx.t("report.step1.rhythms"), level=3)
     doc.figure(
         charts.hour_weekday_heatmap(inv.hour_weekday, lang=lang),
-        caption=_L("Allocation aoristique.", "Aoristic allocation.", lang),
+        caption=ctx.t("report.step1.aoristic"),
     )
     doc.figure(charts.seasonality_chart(inv.seasonality, by="family", lang=lang))
-    doc.heading(_L("Changement (12 derniers mois)", "Change (last 12 months)", lang), level=3)
+    doc.heading(ctx.t("report.step1.change"), level=3)
     fam = inv.change_family.copy()
     fam["family"] = [i18n.label("family", f, lang) for f in fam["family"]]
-    tables["change_family"] = inv.change_family
-    tables["change_sector_category"] = inv.change
-    doc.table(_headers(pub(fam), {"family": ("Famille", "Family"), "last": ("12 derniers mois", "Last 12 months"),
-                                  "previous": ("12 mois précédents", "Previous 12 months"), "ratio": ("Rapport", "Ratio"),
-                                  "p_value": ("p (test E)", "p (E-test)"), "q_value": ("q (FDR)", "q (FDR)"),
-                                  f"label_{lang}": ("Constat", "Finding")}, lang))  # fmt: skip
-    doc.heading(_L("Concentration", "Concentration", lang), level=3)
+    ctx.tables["change_family"] = inv.change_family
+    ctx.tables["change_sector_category"] = inv.change
+    columns = {**CHANGE_COLUMNS, f"label_{lang}": "report.col.finding"}
+    doc.table(_headers(ctx.pub(fam), columns, lang))
+
+
+def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
+    """Concentration, repeat locations (internal only), hot spots and near repeat."""
+    doc, lang = ctx.doc, ctx.lang
+    doc.heading(ctx.t("report.step1.concentration"), level=3)
     c = inv.concentration
-    doc.paragraph(_L(f"Gini {c['gini']:.2f} ; Gini généralisé {c['generalised_gini']:.2f} sur {c['places']} cellules de {inv.parameters['cell_size_m']:g} m.",
-                     f"Gini {c['gini']:.2f}; generalised Gini {c['generalised_gini']:.2f} over {c['places']} cells of {inv.parameters['cell_size_m']:g} m.", lang))  # fmt: skip
+    doc.paragraph(
+        ctx.t(
+            "report.step1.gini",
+            gini=fmt.decimal(c["gini"], lang),
+            generalised=fmt.decimal(c["generalised_gini"], lang),
+            places=fmt.integer(c["places"], lang),
+            cell=fmt.number(inv.parameters["cell_size_m"], lang),
+        )
+    )
     doc.bullets(list(inventory.concentration_table(inv.place_counts, lang=lang)["text"]))
     doc.figure(charts.lorenz_chart(inv.place_counts, lang=lang))
-    if not public:
-        tables["repeat_locations"] = inv.repeat_locations
-        doc.table(_headers(inv.repeat_locations, {"count": ("Nombre", "Count"), "top_category": ("Catégorie principale", "Main category"),
-                                                  "sector": ("Secteur", "Sector"), "facility": ("Lieu", "Facility"),
-                                                  "facility_kind": ("Type", "Kind")}, lang),
-                  caption=_L("Lieux de répétition (lieux à risque).", "Repeat locations (risky places).", lang))  # fmt: skip
-    doc.heading(_L("Points chauds", "Hot spots", lang), level=3)
-    doc.figure(maps.hot_spot_map(inv.hot_spots, diag.sectors, lang=lang, source=src),
-               caption=inventory.hot_spot_parameters_text(inv.hot_spots, lang))  # fmt: skip
-    hs = inv.hot_spots[inv.hot_spots["hot_class"] != "not_significant"]
-    tables["hot_spots"] = pd.DataFrame(hs.drop(columns="geometry"))
-    doc.heading(_L("Quasi-répétition (cambriolages)", "Near repeat (break-ins)", lang), level=3)
-    doc.figure(charts.knox_heatmap(inv.knox, lang=lang))
-    tables["knox"] = inv.knox
-    if inv.perception_gap is not None:
-        doc.heading(_L("Perception citoyenne", "Citizens' perception", lang), level=3)
-        doc.figure(charts.perception_gap_chart(inv.perception_gap, lang=lang))
-        tables["perception"] = inv.perception
-        tables["perception_gap"] = inv.perception_gap
-        doc.table(_headers(pub(inv.perception_gap), {"sector": ("Secteur", "Sector"), "name": ("Nom", "Name"),
-                                                     "crime_rank": ("Rang criminalité", "Crime rank"),
-                                                     "concern_rank": ("Rang préoccupation", "Concern rank"),
-                                                     "gap": ("Écart", "Gap"), "respondents": ("Répondants", "Respondents")}, lang))  # fmt: skip
-    doc.heading(_L("Problèmes et priorités", "Problems and priorities", lang), level=3)
+    if not ctx.public:
+        ctx.tables["repeat_locations"] = inv.repeat_locations
+        doc.table(
+            _headers(inv.repeat_locations, REPEAT_COLUMNS, lang),
+            caption=ctx.t("report.step1.repeat_locations"),
+        )
+    doc.heading(ctx.t("report.step1.hot_spots"), level=3)
     doc.figure(
-        maps.problems_map(inv.problems, diag.sectors, ranking=inv.priority, lang=lang, source=src)
+        maps.hot_spot_map(inv.hot_spots, diag.sectors, lang=lang, source=diag.config.municipality),
+        caption=inventory.hot_spot_parameters_text(inv.hot_spots, lang),
     )
-    tcol = "title_fr" if lang == "fr" else "title_en"
+    hs = inv.hot_spots[inv.hot_spots["hot_class"] != "not_significant"]
+    ctx.tables["hot_spots"] = pd.DataFrame(hs.drop(columns="geometry"))
+    doc.heading(ctx.t("report.step1.near_repeat"), level=3)
+    doc.figure(charts.knox_heatmap(inv.knox, lang=lang))
+    ctx.tables["knox"] = inv.knox
+
+
+def _perception(ctx: SectionContext, inv: inventory.Inventory) -> None:
+    """Citizens' perception against recorded crime (when there is a survey)."""
+    if inv.perception_gap is None:
+        return
+    doc = ctx.doc
+    doc.heading(ctx.t("report.step1.perception"), level=3)
+    doc.figure(charts.perception_gap_chart(inv.perception_gap, lang=ctx.lang))
+    ctx.tables["perception"] = inv.perception
+    ctx.tables["perception_gap"] = inv.perception_gap
+    doc.table(_headers(ctx.pub(inv.perception_gap), PERCEPTION_COLUMNS, ctx.lang))
+
+
+def _problems(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
+    """The problems on a map, and their priority ranking with its components."""
+    doc, lang = ctx.doc, ctx.lang
+    doc.heading(ctx.t("report.step1.problems"), level=3)
+    doc.figure(
+        maps.problems_map(
+            inv.problems,
+            diag.sectors,
+            ranking=inv.priority,
+            lang=lang,
+            source=diag.config.municipality,
+        )
+    )
     pr = inv.priority
-    tables["problems"] = inv.problems
-    tables["priority"] = pr
-    comps = [
-        c
-        for c in ("rate", "severity", "trend", "hotspot", "concern", "vulnerability")
-        if c in pr.columns
-    ]
-    names = {"rank": ("Rang", "Rank"), tcol: ("Problème", "Problem"), "score": ("Score", "Score")}
-    names.update({c: (c, c) for c in comps})
-    names["missing"] = ("Composantes manquantes", "Missing components")
-    doc.table(_headers(pr, names, lang))
+    ctx.tables["problems"] = inv.problems
+    ctx.tables["priority"] = pr
+    columns: dict[str, str | None] = {
+        "rank": "report.col.rank",
+        f"title_{lang}": "report.col.problem",
+        "score": "report.col.score",
+    }
+    columns.update({c: None for c in PRIORITY_COMPONENTS if c in pr.columns})
+    columns["missing"] = "report.col.missing"
+    doc.table(_headers(pr, columns, lang))

@@ -15,8 +15,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import charts, evaluation, i18n, maps
+from ..confidentiality import SMALL_COUNT
 from ..document import HtmlDocument
-from .context import _L, SectionContext
+from .context import SectionContext
 
 
 def evaluation_section(
@@ -24,7 +25,7 @@ def evaluation_section(
     result: evaluation.Evaluation,
     lang: str = "fr",
     public: bool = False,
-    threshold: int = 5,
+    threshold: int = SMALL_COUNT,
     tables: dict[str, pd.DataFrame] | None = None,
 ) -> None:
     """Write step 3 into a report document.
@@ -57,9 +58,8 @@ def evaluation_section(
     >>> "Relevance" in doc.render(), "step3_effects" in tables
     (True, True)
     """
-    ctx = SectionContext(doc, i18n.check_lang(lang), public, threshold)
-    if tables is not None:
-        ctx.tables = tables
+    lang = i18n.check_lang(lang)
+    ctx = SectionContext(doc, lang, public, threshold, {} if tables is None else tables)
     _effects(ctx, result)
     _relevance(ctx, result)
     _current_risks(ctx, result)
@@ -67,55 +67,108 @@ def evaluation_section(
 
 
 def _section_step3(ctx: SectionContext, s3: evaluation.Evaluation | None) -> None:
-    doc, lang = ctx.doc, ctx.lang
-    doc.heading(
-        _L(
-            "Étape 3 — Efficacité, pertinence et risques",
-            "Step 3 — Effectiveness, relevance and risks",
-            lang,
-        )
-    )
+    ctx.doc.heading(ctx.t("report.step3.heading"))
     if s3 is None:
-        doc.paragraph(_L("Évaluation non disponible.", "Evaluation not available.", lang))
+        ctx.doc.paragraph(ctx.t("report.step3.not_available"))
         return
     evaluation_section(
-        doc, s3, lang=lang, public=ctx.public, threshold=ctx.threshold, tables=ctx.tables
+        ctx.doc, s3, lang=ctx.lang, public=ctx.public, threshold=ctx.threshold, tables=ctx.tables
     )
+
+
+# The columns shown, in order ({lang}, {name}: the language's column).
+NAME_COLUMN = {"fr": "name", "en": "name_en"}
+EFFECT_COLUMNS = (
+    "measure_id",
+    "{name}",
+    "verdict",
+    "a0",
+    "a1",
+    "c0",
+    "c1",
+    "res",
+    "res_low_adj",
+    "res_high_adj",
+    "wdq",
+    "tne",
+)
+RELEVANCE_COLUMNS = (
+    "measure_id",
+    "active",
+    "problem_id",
+    "problem_title_{lang}",
+    "problem_rank",
+    "reach",
+    "relevance",
+)
+PILLAR_COLUMNS = ("pillar", "label_{lang}", "n_active", "share", "cost", "cost_share", "flag")
+RISK_COLUMNS = (
+    "sector",
+    "family",
+    "last",
+    "baseline_mean",
+    "ratio_baseline",
+    "q_baseline",
+    "label_{lang}",
+    "rate",
+    "likelihood",
+    "impact",
+    "risk_{lang}",
+    "concern",
+)
+EMERGING_COLUMNS = (
+    "sector",
+    "family",
+    "model",
+    "last_12",
+    "mean_12",
+    "low_12",
+    "high_12",
+    "trend_irr",
+    "trend_q",
+)
+BACKTEST_COLUMNS = (
+    "level",
+    "scope",
+    "mae_model",
+    "mae_naive",
+    "skill",
+    "coverage",
+    "nominal",
+    "trust",
+)
+COUNTS = ("a0", "a1", "b0", "b1", "c0", "c1")
+"""The counts of events a verdict sentence quotes (treated, buffer, control; before, after)."""
+
+
+def _columns(names: tuple[str, ...], lang: str) -> list[str]:
+    return [c.format(lang=lang, name=NAME_COLUMN[lang]) for c in names]
+
+
+def _verdict(code: str, lang: str) -> str:
+    return evaluation.VERDICT_LABELS[code][i18n.LANGS.index(lang)]
 
 
 def _effects(ctx: SectionContext, result: evaluation.Evaluation) -> None:
-    doc, lang, public, threshold, tables = ctx.doc, ctx.lang, ctx.public, ctx.threshold, ctx.tables
-    fr = lang == "fr"
-
-    def L(a: str, b: str) -> str:
-        return a if fr else b
-
+    """The effect of each measure: table, forest plot, verdicts, interrupted time series."""
+    doc, lang = ctx.doc, ctx.lang
     e = result.effects
-    doc.heading(L("Efficacité des mesures", "Effectiveness of the measures"), level=3)
-    doc.paragraph(L(
-        "Avant / après avec zone témoin : fenêtres égales, délai de mise en œuvre exclu ; taille d'effet relative "
-        "(RES) avec un intervalle ajusté pour la surdispersion estimée sur la période avant ; WDD, WDQ et effet net "
-        "total pour le déplacement. « Efficace » seulement si l'intervalle ajusté exclut 1.",
-        "Before/after with a control area: equal windows, implementation lag left out; relative effect size (RES) "
-        "with an interval adjusted for the overdispersion estimated on the before period; WDD, WDQ and total net "
-        "effect for displacement. 'Effective' only when the adjusted interval excludes 1."))  # fmt: skip
-    name = "name" if fr else "name_en"
-    t = e[["measure_id", name, "verdict", "a0", "a1", "c0", "c1", "res", "res_low_adj", "res_high_adj", "wdq",
-           "tne"]].copy()  # fmt: skip
+    doc.heading(ctx.t("report.step3.effects"), level=3)
+    doc.paragraph(ctx.t("report.step3.effects_text"))
+    t = e[_columns(EFFECT_COLUMNS, lang)].copy()
     t["verdict"] = [_verdict(x, lang) for x in t["verdict"]]
     t = ctx.pub(t)
-    tables["step3_effects"] = t
+    ctx.tables["step3_effects"] = t
     doc.table(t)
-    doc.figure(
-        charts.forest_plot(e, lang=lang),
-        caption=L("Tailles d'effet relatives", "Relative effect sizes"),
-    )
+    doc.figure(charts.forest_plot(e, lang=lang), caption=ctx.t("report.step3.forest_caption"))
     quoted = e[f"verdict_{lang}"].tolist()
-    if public:
-        cnt = e[["a0", "a1", "b0", "b1", "c0", "c1"]].astype("float64")
-        small = ((cnt < threshold) & cnt.notna()).any(axis=1).to_numpy()
-        quoted = [f"{_verdict(x, lang)}." if s else q
-                  for x, s, q in zip(e["verdict"], small, quoted, strict=True)]  # fmt: skip
+    if ctx.public:  # a verdict sentence quotes the counts: the label alone where one is small
+        cnt = e[list(COUNTS)].astype("float64")
+        small = ((cnt < ctx.threshold) & cnt.notna()).any(axis=1).to_numpy()
+        quoted = [
+            f"{_verdict(x, lang)}." if s else q
+            for x, s, q in zip(e["verdict"], small, quoted, strict=True)
+        ]
     doc.bullets([f"{m} — {q}" for m, q in zip(e["measure_id"], quoted, strict=True)])
     its = result.its
     if len(its):
@@ -124,75 +177,51 @@ def _effects(ctx: SectionContext, result: evaluation.Evaluation) -> None:
         )
 
 
-def _verdict(code: str, lang: str) -> str:
-    return evaluation.VERDICT_LABELS[code][i18n.LANGS.index(lang)]
-
-
 def _relevance(ctx: SectionContext, result: evaluation.Evaluation) -> None:
-    doc, lang, tables = ctx.doc, ctx.lang, ctx.tables
-    doc.heading(_L("Pertinence", "Relevance", lang), level=3)
-    rel = result.relevance[["measure_id", "active", "problem_id", f"problem_title_{lang}", "problem_rank", "reach",
-                            "relevance"]]  # fmt: skip
-    tables["step3_relevance"] = rel
+    """Which problems each measure reaches, the relevance flags, the balance of pillars."""
+    doc, lang = ctx.doc, ctx.lang
+    doc.heading(ctx.t("report.step3.relevance"), level=3)
+    rel = result.relevance[_columns(RELEVANCE_COLUMNS, lang)]
+    ctx.tables["step3_relevance"] = rel
     doc.table(rel)
     flags = result.flags
     if len(flags):
-        tables["step3_flags"] = flags[["flag", "subject", f"text_{lang}"]]
+        ctx.tables["step3_flags"] = flags[["flag", "subject", f"text_{lang}"]]
         doc.bullets(flags[f"text_{lang}"].tolist())
-    doc.table(
-        result.pillars[
-            ["pillar", f"label_{lang}", "n_active", "share", "cost", "cost_share", "flag"]
-        ]
-    )
+    doc.table(result.pillars[_columns(PILLAR_COLUMNS, lang)])
 
 
 def _current_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
-    doc, lang, tables = ctx.doc, ctx.lang, ctx.tables
-    doc.heading(_L("Risques actuels", "Current risks", lang), level=3)
-    cr = ctx.pub(result.current_risk[["sector", "family", "last", "baseline_mean", "ratio_baseline", "q_baseline",
-                                      f"label_{lang}", "rate", "likelihood", "impact", f"risk_{lang}", "concern"]])  # fmt: skip
-    tables["step3_current_risk"] = cr
+    """The current risk of each sector and family, and the risk matrix."""
+    doc, lang = ctx.doc, ctx.lang
+    doc.heading(ctx.t("report.step3.current_risks"), level=3)
+    cr = ctx.pub(result.current_risk[_columns(RISK_COLUMNS, lang)])
+    ctx.tables["step3_current_risk"] = cr
     doc.table(cr, max_rows=20)
     doc.figure(
         charts.risk_matrix_chart(result.current_risk, lang=lang),
-        caption=_L("Matrice des risques", "Risk matrix", lang),
+        caption=ctx.t("report.step3.risk_matrix"),
     )
 
 
 def _future_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
-    doc, lang, public, tables, pub = ctx.doc, ctx.lang, ctx.public, ctx.tables, ctx.pub
-    fr = lang == "fr"
-
-    def L(a: str, b: str) -> str:
-        return a if fr else b
-
-    doc.heading(L("Risques futurs", "Future risks"), level=3)
+    """Emerging risks (projections), the back-test of the forecasts, the risk terrain."""
+    doc, lang = ctx.doc, ctx.lang
+    doc.heading(ctx.t("report.step3.future_risks"), level=3)
     pt = result.projection.totals
-    tables["step3_projection"] = pub(pt)
-    doc.paragraph(L("Risques émergents (tendance à la hausse significative ; projection sur 12 mois avec intervalle "
-                    "de prédiction) :", "Emerging risks (significant rising trend; 12-month projection with "
-                    "prediction interval):"))  # fmt: skip
-    doc.table(pub(pt[pt["emerging"]][["sector", "family", "model", "last_12", "mean_12", "low_12", "high_12",
-                                      "trend_irr", "trend_q"]]))  # fmt: skip
+    ctx.tables["step3_projection"] = ctx.pub(pt)
+    doc.paragraph(ctx.t("report.step3.emerging"))
+    doc.table(ctx.pub(pt[pt["emerging"]][list(EMERGING_COLUMNS)]))
     bs = result.backtest_summary
-    tables["step3_backtest"] = bs.drop(columns=["text_fr", "text_en"])
-    doc.table(
-        bs[
-            [
-                "level",
-                "scope",
-                "mae_model",
-                "mae_naive",
-                "skill",
-                "coverage",
-                "nominal",
-                "trust",
-            ]
-        ]
-    )
+    ctx.tables["step3_backtest"] = bs.drop(columns=["text_fr", "text_en"])
+    doc.table(bs[list(BACKTEST_COLUMNS)])
     doc.bullets(bs.loc[bs["scope"] == "all", f"text_{lang}"].tolist())
     if result.sectors is not None:
-        nr = None if public else result.near_repeat["elevated"]
-        doc.figure(maps.risk_map(result.grid, result.sectors, result.risk_surface, elevated=nr, lang=lang),
-                   caption=L("Terrain à risque" + ("" if public else " et quasi-répétition"),
-                             "Risk terrain" + ("" if public else " and near repeat")))  # fmt: skip
+        near_repeat = None if ctx.public else result.near_repeat["elevated"]
+        key = "report.step3.risk_terrain" if ctx.public else "report.step3.risk_terrain_near_repeat"
+        doc.figure(
+            maps.risk_map(
+                result.grid, result.sectors, result.risk_surface, elevated=near_repeat, lang=lang
+            ),
+            caption=ctx.t(key),
+        )

@@ -2,57 +2,90 @@
 
 The catalogue responses ranked for each priority problem, then one box per
 action of the plan (SMART objective, owner, partners, monitoring, evaluation
-design, power, evidence).
+design, power, evidence). The public version suppresses a baseline or target
+below the threshold.
 """
 
 from __future__ import annotations
 
 import html
+from typing import Any
 
+import pandas as pd
+
+from ... import formatting as fmt
+from ... import strategy
 from ..confidentiality import suppression_marker
-from .context import _L, SectionContext, _headers
+from .context import SectionContext, _headers
+
+RANKING_COLUMNS = {
+    "problem_rank": "report.col.problem_rank",
+    "rank": "report.col.rank",
+    "name_{lang}": "report.col.response",
+    "score": "report.col.score",
+    "fit": "report.col.fit",
+    "evidence": "report.col.evidence",
+    "in_place": "report.col.in_place",
+    "pillar_balance": "report.col.pillars",
+    "partners": "report.col.partners",
+}
+"""Column of the ranking → header label key, in the order shown."""
 
 
-def _section_step4(ctx: SectionContext, s4) -> None:
-    doc, lang, tables = ctx.doc, ctx.lang, ctx.tables
-    public, thr = ctx.public, ctx.threshold
-    doc.heading(
-        _L(
-            "Étape 4 — Stratégies d'intervention et plan d'action",
-            "Step 4 — Intervention strategies and action plan",
-            lang,
-        )
-    )
-    doc.paragraph(_L("Pour chaque problème prioritaire, les réponses du catalogue sont classées selon l'adéquation, la force de la preuve, ce qui est déjà en place, l'équilibre des piliers et la disponibilité des partenaires.",
-                     "For each priority problem, catalogue responses are ranked by fit, strength of evidence, what is already in place, pillar balance and partner availability.", lang))  # fmt: skip
+def _section_step4(ctx: SectionContext, s4: strategy.Strategy) -> None:
+    doc, lang = ctx.doc, ctx.lang
+    doc.heading(ctx.t("report.step4.heading"))
+    doc.paragraph(ctx.t("report.step4.text"))
     r = s4.ranking.copy()
-    tables["responses_ranked"] = r
-    ncol = "name_fr" if lang == "fr" else "name_en"
-    doc.table(_headers(r, {"problem_rank": ("Rang du problème", "Problem rank"), "rank": ("Rang", "Rank"), ncol: ("Réponse", "Response"),
-                           "score": ("Score", "Score"), "fit": ("Adéquation", "Fit"), "evidence": ("Preuve", "Evidence"),
-                           "in_place": ("Déjà en place", "In place"), "pillar_balance": ("Piliers", "Pillars"),
-                           "partners": ("Partenaires", "Partners")}, lang), max_rows=40)  # fmt: skip
+    ctx.tables["responses_ranked"] = r
+    columns = {c.format(lang=lang): k for c, k in RANKING_COLUMNS.items()}
+    doc.table(_headers(r, columns, lang), max_rows=40)
     plan = s4.plan
-    tables["action_plan"] = plan
-    sfx = lang
-    doc.heading(_L("Plan d'action", "Action plan", lang), level=3)
-    for _, a in plan.iterrows():
-        doc.raw(
-            "<div class='box'><b>" + html.escape(f"{a['plan_id']} — {a[f'response_{sfx}']}") + "</b><br/>"
-            + html.escape(_L("Problème : ", "Problem: ", lang) + str(a[f"problem_{sfx}"])) + "<br/>"
-            + html.escape(_L("Objectif SMART : ", "SMART objective: ", lang)
-                          + f"{a[f'indicator_{sfx}']} — {_L('référence', 'baseline', lang)} "
-                          + (str(a["baseline"]) if not public or a["baseline"] >= thr else suppression_marker(thr))
-                          + f" ({a['baseline_period']}), {_L('cible', 'target', lang)} "
-                          + (str(a["target"]) if not public or a["target"] >= thr else suppression_marker(thr))
-                          + f" {_L('au', 'by', lang)} {a['deadline']}.") + "<br/>"
-            + html.escape(_L("Responsable : ", "Owner: ", lang) + str(a["owner"]) + " ; "
-                          + _L("partenaires : ", "partners: ", lang) + (a["partner_names"] or "—") + " ; "
-                          + _L("ressources : ", "resources: ", lang) + str(a["resources"])) + "<br/>"
-            + html.escape(_L("Suivi : ", "Monitoring: ", lang) + str(a[f"monitoring_{sfx}"]) + " "
-                          + _L("Réévaluation : ", "Re-evaluation: ", lang) + str(a["reevaluation_date"])) + "<br/>"
-            + html.escape(_L("Devis d'évaluation : ", "Evaluation design: ", lang) + str(a[f"design_{sfx}"])) + "<br/>"
-            + html.escape(str(a[f"power_note_{sfx}"])) + "<br/>"
-            + html.escape(_L("Preuve : ", "Evidence: ", lang) + str(a[f"evidence_{sfx}"]))
-            + "</div>"
-        )  # fmt: skip
+    ctx.tables["action_plan"] = plan
+    doc.heading(ctx.t("report.step4.plan"), level=3)
+    for _, action in plan.iterrows():
+        doc.raw(_action_box(ctx, action))
+
+
+def _text(value: Any) -> str:
+    """A free-text field as written ("—" when empty or missing)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return fmt.MISSING
+    return str(value)
+
+
+def _action_box(ctx: SectionContext, a: pd.Series) -> str:
+    """One action of the plan as an HTML box (every line escaped)."""
+    lang, thr = ctx.lang, ctx.threshold
+
+    def count(n: int) -> str:
+        return suppression_marker(thr) if ctx.public and n < thr else fmt.integer(n, lang)
+
+    lines = [
+        ctx.t("report.plan.problem", problem=_text(a[f"problem_{lang}"])),
+        ctx.t(
+            "report.plan.objective",
+            indicator=a[f"indicator_{lang}"],
+            baseline=count(a["baseline"]),
+            period=a["baseline_period"],
+            target=count(a["target"]),
+            deadline=a["deadline"],
+        ),
+        ctx.t(
+            "report.plan.owner",
+            owner=_text(a["owner"]),
+            partners=_text(a["partner_names"]),
+            resources=_text(a["resources"]),
+        ),
+        ctx.t(
+            "report.plan.monitoring",
+            monitoring=_text(a[f"monitoring_{lang}"]),
+            date=a["reevaluation_date"],
+        ),
+        ctx.t("report.plan.design", design=_text(a[f"design_{lang}"])),
+        _text(a[f"power_note_{lang}"]),
+        ctx.t("report.plan.evidence", evidence=_text(a[f"evidence_{lang}"])),
+    ]
+    title = html.escape(f"{a['plan_id']} — {a[f'response_{lang}']}")
+    body = "<br/>".join(html.escape(line) for line in lines)
+    return f"<div class='box'><b>{title}</b><br/>{body}</div>"
