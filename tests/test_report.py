@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from diagnostic_lib import report, strategy
+from diagnostic_lib import evaluation, i18n, inventory, report, strategy
 
 from .conftest import NOW, SAMPLE
 
@@ -177,3 +178,89 @@ def test_report_command_in_english(tmp_path):
     assert code == 0
     html = _text(out / "index.html")
     assert '<html lang="en">' in html and "Executive summary" in html and "Action plan" in html
+
+
+# ----------------------------------------------------------------------------
+# Step 3's section (was Evaluation.report_section)
+# ----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def step3(diag):
+    start, end = evaluation.data_period(diag)
+    problems = inventory.find_problems(
+        diag.incidents, diag.sectors, diag.weights, diag.taxonomy, diag.survey, diag.places, end=end
+    )
+    return evaluation.run(diag, problems, permutations=19, n_sim=300)
+
+
+def test_evaluation_section(step3):
+    for public in (False, True):
+        doc = report.HtmlDocument("t", "en")
+        tables: dict = {}
+        report.evaluation_section(doc, step3, lang="en", public=public, threshold=5, tables=tables)
+        page = doc.render()
+        assert "Effectiveness of the measures" in page and "Relative effect sizes" in page
+        assert {"step3_effects", "step3_relevance", "step3_current_risk", "step3_backtest"} <= set(
+            tables
+        )
+        eff = tables["step3_effects"].set_index("measure_id")
+        if public:
+            assert (
+                eff.loc["M11", "a0"] == "< 5" and "near repeat" not in page
+            )  # 0 → 1 events: suppressed
+            assert "treated 0 → 1" not in page
+        else:
+            assert eff.loc["M11", "a0"] == 0 and "near repeat" in page
+
+
+def test_evaluation_section_in_french_with_its_verdict_labels(step3):
+    doc = report.HtmlDocument("t", "fr")
+    tables: dict = {}
+    report.evaluation_section(doc, step3, lang="fr", tables=tables)
+    page = doc.render()
+    assert "Efficacité des mesures" in page and "Terrain à risque et quasi-répétition" in page
+    shown = set(tables["step3_effects"]["verdict"])
+    assert shown <= {fr for fr, _ in evaluation.VERDICT_LABELS.values()}
+    assert "Effectiveness" not in page
+
+
+# ----------------------------------------------------------------------------
+# Tunables, labels and formatting
+# ----------------------------------------------------------------------------
+def test_write_report_reads_small_count_from_the_config(diag, tmp_path):
+    cfg = dataclasses.replace(diag.config, parameters={**diag.config.parameters, "small_count": 40})
+    d = dataclasses.replace(diag, config=cfg)
+    inv = inventory.run(d, permutations=9)
+    path = report.write_report(d, inv, out=tmp_path, lang="en", audience="public")
+    html = _text(path)
+    assert "counts below 40 suppressed" in html and "< 40" in html
+    xl = pd.read_excel(path.parent / "tables.xlsx", sheet_name="rates")
+    assert (xl["count"] == "< 40").any()
+    assert all(v == "< 40" or float(v) >= 40 for v in xl["count"])
+
+
+def test_method_notes_come_from_the_catalogue():
+    assert len(report.METHOD_NOTES) == 12
+    fr, en = report.METHOD_NOTES[-1]
+    assert fr.startswith("Confidentialité") and en.startswith("Confidentiality")
+    assert report.METHOD_NOTES[0] == (
+        i18n.t("report.method.data", "fr"),
+        i18n.t("report.method.data", "en"),
+    )
+
+
+def test_tables_format_numbers_for_the_language():
+    frame = pd.DataFrame({"x": [15850.5, 0.65, float("nan"), 3.2e-53]})
+    fr, en = report.HtmlDocument("t", "fr"), report.HtmlDocument("t", "en")
+    fr.table(frame)
+    en.table(frame)
+    assert "15\xa0850,50" in fr.render() and "0,65" in fr.render() and "nan" not in fr.render()
+    assert "15,850.50" in en.render() and "—" in en.render()
+    assert "&lt; 0.000000000001" in en.render()  # a tiny q-value never reads as zero
+    many = report.HtmlDocument("t", "fr")
+    many.table(pd.DataFrame({"x": range(1500)}), max_rows=1000)
+    assert "1\xa0000 premières lignes sur 1\xa0500." in many.render()
+
+
+def test_css_is_package_data():
+    assert report.CSS.startswith("body{") and "nav ul{columns:2}" in report.CSS
+    assert f"<style>\n{report.CSS}</style>" in report.HtmlDocument("t", "en").render()

@@ -1,6 +1,421 @@
-"""Labels of the report: headings, sentences, captions."""
+"""Labels of the report: headings, sentences, captions, table headers and method notes."""
 
 from __future__ import annotations
 
-LABELS: dict[str, tuple[str, str]] = {}
+LABELS: dict[str, tuple[str, str]] = {
+    # --- document --------------------------------------------------------------------------------
+    "report.contents": ("Sommaire", "Contents"),
+    "report.table.first_rows": (
+        "{shown} premières lignes sur {total}.",
+        "First {shown} rows of {total}.",
+    ),
+    # --- overview and workbook -------------------------------------------------------------------
+    "report.overview.details": (
+        "Le détail ligne par ligne est dans ledger.csv.",
+        "Row-by-row details are in ledger.csv.",
+    ),
+    "report.workbook.file": ("fichier", "file"),
+    "report.workbook.rows": ("lignes", "rows"),
+    "report.workbook.too_long": (
+        "Table trop longue pour une feuille : voir {csv}.",
+        "Table too long for a sheet: see {csv}.",
+    ),
+    # --- the report's front matter ---------------------------------------------------------------
+    "report.progress_unit": ("étape", "step"),
+    "report.title": (
+        "Autodiagnostic local de sécurité — {municipality}",
+        "Local security self-diagnosis — {municipality}",
+    ),
+    "report.title_public": ("{title} (version publique)", "{title} (public version)"),
+    "report.period_note": (
+        "Période étudiée : {start} – {end}. Rapport produit le {today} par diagnostic_lib.",
+        "Study period: {start} – {end}. Report produced on {today} by diagnostic_lib.",
+    ),
+    "report.public_box": (
+        (
+            "Version publique : données agrégées par secteur ou par cellule de grille "
+            "seulement ; comptes inférieurs à {threshold} masqués ; aucun champ de texte libre."
+        ),
+        (
+            "Public version: data aggregated to sectors or grid cells only; counts below "
+            "{threshold} suppressed; no free-text fields."
+        ),
+    ),
+    # --- executive summary -----------------------------------------------------------------------
+    "report.summary.heading": ("Sommaire exécutif", "Executive summary"),
+    "report.summary.incidents": (
+        (
+            "{incidents} incidents enregistrés pour {population} habitants, soit {rate} par "
+            "1 000 habitants par année."
+        ),
+        (
+            "{incidents} recorded incidents for {population} residents: {rate} per 1,000 "
+            "residents a year."
+        ),
+    ),
+    "report.summary.quality": (
+        (
+            "Qualité des données : {kept} lignes conservées sur {read} ({rejected} rejetées, "
+            "{flagged} signalées) ; voir le registre."
+        ),
+        (
+            "Data quality: {kept} rows kept out of {read} ({rejected} rejected, {flagged} "
+            "flagged); see the ledger."
+        ),
+    ),
+    "report.summary.rise": (
+        "Hausse significative : {family} ({last} contre {previous}, rapport {ratio}, {q}).",
+        "Significant rise: {family} ({last} against {previous}, ratio {ratio}, {q}).",
+    ),
+    "report.summary.perception_gap": (
+        (
+            "Écart de perception : le secteur {sector} ({name}) craint davantage que ne le "
+            "laisse croire la criminalité enregistrée."
+        ),
+        "Perception gap: sector {sector} ({name}) fears more than recorded crime suggests.",
+    ),
+    "report.summary.priorities": ("Problèmes prioritaires :", "Priority problems:"),
+    "report.summary.priority_item": (
+        "{rank}. {title} (score {score})",
+        "{rank}. {title} (score {score})",
+    ),
+    "report.summary.plan": ("Plan d'action proposé :", "Proposed action plan:"),
+    # --- table headers ---------------------------------------------------------------------------
+    "report.col.sector": ("Secteur", "Sector"),
+    "report.col.name": ("Nom", "Name"),
+    "report.col.family": ("Famille", "Family"),
+    "report.col.count": ("Nombre", "Count"),
+    "report.col.population": ("Population", "Population"),
+    "report.col.rate": ("Taux /1 000", "Rate /1,000"),
+    "report.col.ci_low": ("IC bas", "CI low"),
+    "report.col.ci_high": ("IC haut", "CI high"),
+    "report.col.index": ("Indice", "Index"),
+    "report.col.last_12": ("12 derniers mois", "Last 12 months"),
+    "report.col.previous_12": ("12 mois précédents", "Previous 12 months"),
+    "report.col.ratio": ("Rapport", "Ratio"),
+    "report.col.p_etest": ("p (test E)", "p (E-test)"),
+    "report.col.q_fdr": ("q (FDR)", "q (FDR)"),
+    "report.col.finding": ("Constat", "Finding"),
+    "report.col.top_category": ("Catégorie principale", "Main category"),
+    "report.col.facility": ("Lieu", "Facility"),
+    "report.col.facility_kind": ("Type", "Kind"),
+    "report.col.crime_rank": ("Rang criminalité", "Crime rank"),
+    "report.col.concern_rank": ("Rang préoccupation", "Concern rank"),
+    "report.col.gap": ("Écart", "Gap"),
+    "report.col.respondents": ("Répondants", "Respondents"),
+    "report.col.rank": ("Rang", "Rank"),
+    "report.col.problem": ("Problème", "Problem"),
+    "report.col.score": ("Score", "Score"),
+    "report.col.missing": ("Composantes manquantes", "Missing components"),
+    "report.col.problem_rank": ("Rang du problème", "Problem rank"),
+    "report.col.response": ("Réponse", "Response"),
+    "report.col.fit": ("Adéquation", "Fit"),
+    "report.col.evidence": ("Preuve", "Evidence"),
+    "report.col.in_place": ("Déjà en place", "In place"),
+    "report.col.pillars": ("Piliers", "Pillars"),
+    "report.col.partners": ("Partenaires", "Partners"),
+    # --- step 1 ----------------------------------------------------------------------------------
+    "report.step1.heading": (
+        "Étape 1 — Problèmes de criminalité et enjeux de sécurité",
+        "Step 1 — Crime problems and security issues",
+    ),
+    "report.step1.rate_map": ("Taux annuel moyen d'incidents", "Mean annual incident rate"),
+    "report.step1.rate_map_legend": ("pour 1 000 hab.", "per 1,000 residents"),
+    "report.step1.rate_map_caption": (
+        "Taux annuel moyen par secteur (classes de Fisher–Jenks).",
+        "Mean annual rate per sector (Fisher–Jenks classes).",
+    ),
+    "report.step1.rates": (
+        "Taux par secteur et famille ({year})",
+        "Rates by sector and family ({year})",
+    ),
+    "report.step1.severity": (
+        "Indice local de gravité pondérée (municipalité = 100 ; ce n'est pas l'IGC)",
+        "Local severity-weighted index (municipality = 100; not the CSI)",
+    ),
+    "report.step1.rhythms": ("Rythmes", "Rhythms"),
+    "report.step1.aoristic": ("Allocation aoristique.", "Aoristic allocation."),
+    "report.step1.change": ("Changement (12 derniers mois)", "Change (last 12 months)"),
+    "report.step1.concentration": ("Concentration", "Concentration"),
+    "report.step1.gini": (
+        "Gini {gini} ; Gini généralisé {generalised} sur {places} cellules de {cell} m.",
+        "Gini {gini}; generalised Gini {generalised} over {places} cells of {cell} m.",
+    ),
+    "report.step1.repeat_locations": (
+        "Lieux de répétition (lieux à risque).",
+        "Repeat locations (risky places).",
+    ),
+    "report.step1.hot_spots": ("Points chauds", "Hot spots"),
+    "report.step1.near_repeat": ("Quasi-répétition (cambriolages)", "Near repeat (break-ins)"),
+    "report.step1.perception": ("Perception citoyenne", "Citizens' perception"),
+    "report.step1.problems": ("Problèmes et priorités", "Problems and priorities"),
+    # --- step 2 ----------------------------------------------------------------------------------
+    "report.step2.heading": (
+        "Étape 2 — Mesures préventives en place",
+        "Step 2 — Preventive measures in place",
+    ),
+    "report.step2.no_measures": ("Aucun fichier de mesures.", "No measures file."),
+    "report.step2.registry": (
+        "{n} mesures répertoriées, par pilier et par statut (à la fin de la période étudiée).",
+        "{n} measures listed, by pillar and status (at the end of the study period).",
+    ),
+    "report.step2.coverage": ("Couverture des problèmes", "Coverage of the problems"),
+    "report.step2.coverage_text": (
+        (
+            "Comment chaque mesure répond à chaque problème (thème, lieu, moment), par les "
+            "mesures actives."
+        ),
+        "How each measure addresses each problem (theme, place, time), by the active measures.",
+    ),
+    "report.step2.gaps": ("Lacunes", "Gaps"),
+    "report.step2.gaps_caption": (
+        "Problèmes prioritaires sans couverture ou peu couverts.",
+        "Priority problems with no or weak coverage.",
+    ),
+    "report.step2.single_pillar": (
+        "Problèmes traités par un seul pilier.",
+        "Problems addressed by a single pillar.",
+    ),
+    "report.step2.sector_gaps": ("Secteurs : enjeux et mesures.", "Sectors: issues and measures."),
+    "report.step2.partners": ("Partenaires", "Partners"),
+    "report.step2.partners_caption": (
+        "Partenaires à mobiliser pour les problèmes non couverts ou peu couverts.",
+        "Partners who could be mobilised for uncovered or weakly covered problems.",
+    ),
+    # --- step 3 ----------------------------------------------------------------------------------
+    "report.step3.heading": (
+        "Étape 3 — Efficacité, pertinence et risques",
+        "Step 3 — Effectiveness, relevance and risks",
+    ),
+    "report.step3.not_available": ("Évaluation non disponible.", "Evaluation not available."),
+    "report.step3.effects": ("Efficacité des mesures", "Effectiveness of the measures"),
+    "report.step3.effects_text": (
+        (
+            "Avant / après avec zone témoin : fenêtres égales, délai de mise en œuvre exclu ; "
+            "taille d'effet relative (RES) avec un intervalle ajusté pour la surdispersion "
+            "estimée sur la période avant ; WDD, WDQ et effet net total pour le déplacement. "
+            "« Efficace » seulement si l'intervalle ajusté exclut 1."
+        ),
+        (
+            "Before/after with a control area: equal windows, implementation lag left out; "
+            "relative effect size (RES) with an interval adjusted for the overdispersion "
+            "estimated on the before period; WDD, WDQ and total net effect for displacement. "
+            "'Effective' only when the adjusted interval excludes 1."
+        ),
+    ),
+    "report.step3.forest_caption": ("Tailles d'effet relatives", "Relative effect sizes"),
+    "report.step3.relevance": ("Pertinence", "Relevance"),
+    "report.step3.current_risks": ("Risques actuels", "Current risks"),
+    "report.step3.risk_matrix": ("Matrice des risques", "Risk matrix"),
+    "report.step3.future_risks": ("Risques futurs", "Future risks"),
+    "report.step3.emerging": (
+        (
+            "Risques émergents (tendance à la hausse significative ; projection sur 12 mois "
+            "avec intervalle de prédiction) :"
+        ),
+        "Emerging risks (significant rising trend; 12-month projection with prediction interval):",
+    ),
+    "report.step3.risk_terrain": ("Terrain à risque", "Risk terrain"),
+    "report.step3.risk_terrain_near_repeat": (
+        "Terrain à risque et quasi-répétition",
+        "Risk terrain and near repeat",
+    ),
+    # --- step 4 ----------------------------------------------------------------------------------
+    "report.step4.heading": (
+        "Étape 4 — Stratégies d'intervention et plan d'action",
+        "Step 4 — Intervention strategies and action plan",
+    ),
+    "report.step4.text": (
+        (
+            "Pour chaque problème prioritaire, les réponses du catalogue sont classées selon "
+            "l'adéquation, la force de la preuve, ce qui est déjà en place, l'équilibre des "
+            "piliers et la disponibilité des partenaires."
+        ),
+        (
+            "For each priority problem, catalogue responses are ranked by fit, strength of "
+            "evidence, what is already in place, pillar balance and partner availability."
+        ),
+    ),
+    "report.step4.plan": ("Plan d'action", "Action plan"),
+    "report.plan.problem": ("Problème : {problem}", "Problem: {problem}"),
+    "report.plan.objective": (
+        (
+            "Objectif SMART : {indicator} — référence {baseline} ({period}), cible {target} au "
+            "{deadline}."
+        ),
+        (
+            "SMART objective: {indicator} — baseline {baseline} ({period}), target {target} by "
+            "{deadline}."
+        ),
+    ),
+    "report.plan.owner": (
+        "Responsable : {owner} ; partenaires : {partners} ; ressources : {resources}",
+        "Owner: {owner} ; partners: {partners} ; resources: {resources}",
+    ),
+    "report.plan.monitoring": (
+        "Suivi : {monitoring} Réévaluation : {date}",
+        "Monitoring: {monitoring} Re-evaluation: {date}",
+    ),
+    "report.plan.design": ("Devis d'évaluation : {design}", "Evaluation design: {design}"),
+    "report.plan.evidence": ("Preuve : {evidence}", "Evidence: {evidence}"),
+    # --- method notes (report.METHOD_NOTES, in this order) ---------------------------------------
+    "report.methods.heading": ("Notes méthodologiques", "Method notes"),
+    "report.method.data": (
+        (
+            "Données et système de coordonnées : toutes les tables sont ramenées au modèle "
+            "canonique ; les distances et les surfaces sont calculées dans un système métrique "
+            "(par défaut NAD83 / MTM zone 8, EPSG:32188). Chaque ligne lue est conservée ou "
+            "rejetée avec un motif (registre de qualité)."
+        ),
+        (
+            "Data and coordinate system: every table is brought to the canonical model; "
+            "distances and areas are computed in a metric CRS (default NAD83 / MTM zone 8, "
+            "EPSG:32188). Every input row is kept or rejected with a reason (quality ledger)."
+        ),
+    ),
+    "report.method.rates": (
+        (
+            "Taux : incidents pour 1 000 habitants du secteur, intervalles de Poisson exacts "
+            "(Garwood). Un secteur sans population n'a pas de taux."
+        ),
+        (
+            "Rates: incidents per 1,000 residents of the sector, exact Poisson (Garwood) "
+            "intervals. A sector without population has no rate."
+        ),
+    ),
+    "report.method.severity": (
+        (
+            "Indice local de gravité pondérée : chaque incident pèse le poids de gravité de sa "
+            "catégorie (poids indicatifs de l'IGC de Statistique Canada rapportés par une "
+            "source secondaire, et hypothèses locales, avec leur provenance) ; municipalité = "
+            "100. Ce n'est pas l'Indice de gravité de la criminalité officiel."
+        ),
+        (
+            "Local severity-weighted index: each incident weighs its category's severity weight "
+            "(indicative Statistics Canada CSI weights reported by a secondary source, and "
+            "local assumptions, with their provenance); municipality = 100. It is not the "
+            "official Crime Severity Index."
+        ),
+    ),
+    "report.method.change": (
+        (
+            "Changement : 12 derniers mois contre les 12 précédents et contre la moyenne de "
+            "référence, test E de Krishnamoorthy et Thomson (2004), correction de "
+            "Benjamini–Hochberg pour les comparaisons multiples ; moins de 10 événements : "
+            "« trop peu d'événements »."
+        ),
+        (
+            "Change: last 12 months against the previous 12 and the baseline mean, "
+            "Krishnamoorthy & Thomson (2004) E-test, Benjamini–Hochberg correction for multiple "
+            'comparisons; fewer than 10 events: "too few events".'
+        ),
+    ),
+    "report.method.concentration": (
+        (
+            "Concentration : Gini et Gini généralisé (Bernasco et Steenbeek, 2017) sur les "
+            "cellules de la grille, zéros compris."
+        ),
+        (
+            "Concentration: Gini and generalised Gini (Bernasco & Steenbeek, 2017) over grid "
+            "cells, zeros included."
+        ),
+    ),
+    "report.method.hot_spots": (
+        (
+            "Points chauds : Gi* de Getis–Ord (esda, poids binaires, voisinage reine) sur une "
+            "grille découpée à la municipalité ; p bilatérales, correction du taux de fausses "
+            "découvertes ; classes 90/95/99 %."
+        ),
+        (
+            "Hot spots: Getis–Ord Gi* (esda, binary weights, queen neighbourhood) on a grid "
+            "clipped to the municipality; two-sided p-values with a false-discovery-rate "
+            "correction; 90/95/99% classes."
+        ),
+    ),
+    "report.method.near_repeat": (
+        (
+            "Quasi-répétition : test de Knox, bandes fermées à droite (bas, haut] (la première "
+            "inclut zéro), permutations des dates (graine fixée), p = (nombre de permutations ≥ "
+            "observé + 1) / (permutations + 1)."
+        ),
+        (
+            "Near repeat: Knox test, bands closed on the right (lo, hi] (the first includes "
+            "zero), seeded permutations of the dates, p = (permutations ≥ observed + 1) / "
+            "(permutations + 1)."
+        ),
+    ),
+    "report.method.problems": (
+        (
+            "Problèmes : trois passes explicables — lieux (cellules chaudes contiguës par "
+            "famille, familles au profil horaire semblable regroupées), secteurs (taux "
+            "significativement supérieur au reste de la municipalité) et municipalité (hausse "
+            "significative sans lieu précis)."
+        ),
+        (
+            "Problems: three explainable passes — places (contiguous hot cells per family, "
+            "families with similar hourly profiles grouped), areas (rate significantly above "
+            "the rest of the municipality) and municipality (significant rise without a precise "
+            "place)."
+        ),
+    ),
+    "report.method.priority": (
+        (
+            "Priorité : moyenne pondérée de composantes normalisées (taux, gravité, tendance, "
+            "point chaud, préoccupation, vulnérabilité) ; les composantes manquantes sont "
+            "exclues et listées ; les égalités sont signalées."
+        ),
+        (
+            "Priority: weighted mean of normalised components (rate, severity, trend, hot spot, "
+            "concern, vulnerability); missing components are left out and listed; ties are "
+            "flagged."
+        ),
+    ),
+    "report.method.evaluation": (
+        (
+            "Évaluation des mesures : avant/après avec zone témoin ; taille d'effet relative "
+            "(rapport de cotes, Welsh et Farrington, 2007) avec intervalle de Poisson et avec "
+            "facteur de surdispersion ; différence de déplacement pondérée (Wheeler et "
+            "Ratcliffe, 2018) ; quotient de déplacement pondéré (Bowers et Johnson, 2003), non "
+            "défini sans succès ; effet net total (Guerette, 2009)."
+        ),
+        (
+            "Evaluation of measures: before/after with a control area; relative effect size "
+            "(odds ratio, Welsh & Farrington, 2007) with a Poisson interval and with an "
+            "overdispersion factor; weighted displacement difference (Wheeler & Ratcliffe, "
+            "2018); weighted displacement quotient (Bowers & Johnson, 2003), undefined without "
+            "success; total net effect (Guerette, 2009)."
+        ),
+    ),
+    "report.method.strategies": (
+        (
+            "Stratégies : catalogue de réponses dans l'esprit d'EMMIE, sources publiques "
+            "nommées (College of Policing Crime Reduction Toolkit, guides du POP Center, revues "
+            "Campbell) ; les cibles supposent la réduction suggérée par la preuve et l'effet "
+            "minimal détectable est calculé pour chaque action."
+        ),
+        (
+            "Strategies: a catalogue of responses in the spirit of EMMIE, public sources named "
+            "(College of Policing Crime Reduction Toolkit, POP Center guides, Campbell "
+            "reviews); targets assume the reduction the evidence suggests and the minimum "
+            "detectable effect is computed for each action."
+        ),
+    ),
+    "report.method.confidentiality": (
+        (
+            "Confidentialité (version publique) : aucune donnée ponctuelle — tout est agrégé au "
+            "secteur ou à la cellule ; les comptes inférieurs au seuil sont remplacés par « < "
+            "seuil » ; aucun champ de texte libre."
+        ),
+        (
+            "Confidentiality (public version): no point-level data — everything is aggregated "
+            'to sectors or grid cells; counts below the threshold are replaced by "< '
+            'threshold"; no free-text fields.'
+        ),
+    ),
+    # --- ledger ----------------------------------------------------------------------------------
+    "report.ledger.details": (
+        "Le détail ligne par ligne est dans ledger.csv et dans le classeur.",
+        "Row-by-row details are in ledger.csv and in the workbook.",
+    ),
+}
 """Label key → (French, English)."""

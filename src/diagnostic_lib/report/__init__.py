@@ -1,0 +1,84 @@
+"""The diagnosis report: a self-contained HTML file, its workbook and the notebooks.
+
+:func:`build_report` runs the four steps on a config and writes the report;
+:func:`write_report` writes it from results already computed. The report is
+one HTML file with no external resource (maps and charts embedded as PNG), so
+it can be e-mailed or archived as is, for one of two audiences: ``internal``,
+or ``public`` (no point-level data, no free text, counts below the threshold
+suppressed).
+
+==========================  ===================================================
+file                        what it holds
+==========================  ===================================================
+``document.py``             :class:`HtmlDocument` and :data:`CSS` (the style
+                            sheet, package data file ``report.css``)
+``confidentiality.py``      the small-count rule (:func:`suppress_small_counts`,
+                            :func:`suppression_marker`, :data:`SMALL_COUNT`),
+                            :func:`public_frame` and its column lists
+                            (:data:`COUNT_COLUMNS`…)
+``workbook.py``             :func:`write_workbook` (one sheet per table)
+``overview.py``             the data overview (:func:`write_overview`,
+                            :func:`table_counts`)
+``sections/``               one file per section: ``context`` (what a section
+                            writes into), ``executive_summary``, ``step1``,
+                            ``step2``, ``step3`` (:func:`evaluation_section`),
+                            ``step4``, ``methods`` (:data:`METHOD_NOTES`),
+                            ``ledger``
+``builder.py``              :func:`build_report`, :func:`write_report` and the
+                            step runners
+``notebook_runner.py``      :func:`execute_notebook`, and the execution of the
+                            numbered notebooks for the internal report
+==========================  ===================================================
+
+Examples
+--------
+>>> doc = HtmlDocument("Titre", lang="fr")
+>>> doc.heading("Section")
+>>> doc.paragraph("Texte.")
+>>> "<h2" in doc.render() and "Texte." in doc.render()
+True
+"""
+
+from __future__ import annotations
+
+# private names used by benchmarks/run.py (re-exported, not in __all__): _current
+from .builder import _current as _current
+from .builder import build_report, write_report
+from .confidentiality import (
+    COUNT_COLUMNS,
+    DERIVED_FROM_COUNT,
+    FREE_TEXT_COLUMNS,
+    POINT_COLUMNS,
+    SMALL_COUNT,
+    public_frame,
+    suppress_small_counts,
+    suppression_marker,
+)
+from .document import CSS, HtmlDocument
+from .notebook_runner import execute_notebook
+from .overview import table_counts, write_overview
+from .sections.methods import METHOD_NOTES
+from .sections.step3 import evaluation_section
+from .workbook import MAX_SHEET_ROWS, write_workbook
+
+__all__ = [
+    "COUNT_COLUMNS",
+    "CSS",
+    "DERIVED_FROM_COUNT",
+    "FREE_TEXT_COLUMNS",
+    "MAX_SHEET_ROWS",
+    "METHOD_NOTES",
+    "POINT_COLUMNS",
+    "SMALL_COUNT",
+    "HtmlDocument",
+    "build_report",
+    "evaluation_section",
+    "execute_notebook",
+    "public_frame",
+    "suppress_small_counts",
+    "suppression_marker",
+    "table_counts",
+    "write_overview",
+    "write_report",
+    "write_workbook",
+]

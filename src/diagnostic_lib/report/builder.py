@@ -1,0 +1,268 @@
+"""The builder: run the four steps and write the report.
+
+:func:`build_report` loads a config, runs steps 1 to 4 and writes the report
+(:func:`write_report`), then executes the notebooks for the internal audience
+(:mod:`~diagnostic_lib.report.notebook_runner`). :func:`write_report` writes
+``index.html`` section by section (:mod:`~diagnostic_lib.report.sections`), the
+workbook ``tables.xlsx``, the action plan, the problem register and the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import evaluation, i18n, inventory, loaders, measures, strategy
+from .. import formatting as fmt
+from ..config import Config
+from ..loaders import Diagnostic
+from .document import HtmlDocument
+from .notebook_runner import _execute_notebooks
+from .sections.context import SectionContext
+from .sections.executive_summary import _executive_summary
+from .sections.ledger import _section_ledger
+from .sections.methods import _section_methods
+from .sections.step1 import _section_step1
+from .sections.step2 import _section_step2
+from .sections.step3 import _section_step3
+from .sections.step4 import _section_step4
+from .workbook import write_workbook
+
+
+def build_report(
+    config: str | PathLike[str] | Config,
+    out: str | PathLike[str] = "build/report",
+    lang: str | None = None,
+    audience: str = "internal",
+    notebooks: bool = True,
+    threshold: int | None = None,
+    progress: bool = True,
+    now: Any = None,
+) -> Path:
+    """Run the four steps and write the diagnosis report.
+
+    Writes ``index.html`` (self-contained: executive summary, one section per
+    step with embedded maps, charts and tables, the action plan, method notes
+    and the data-quality ledger), ``tables.xlsx`` (one sheet per table), the
+    action plan (``plan.json`` / ``plan.xlsx``), the problem register and, for
+    the internal audience, the executed notebooks (``notebooks/``).
+
+    Parameters
+    ----------
+    config : path or Config
+        The diagnosis config (``diagnostic.toml``).
+    out : path
+        Output folder.
+    lang : {"fr", "en"}, optional
+        Default: the config's.
+    audience : {"internal", "public"}
+        ``public`` enforces confidentiality: no point-level data (only sector and
+        grid-cell aggregates), counts below ``threshold`` suppressed, no
+        free-text fields, no notebooks.
+    notebooks : bool
+        Execute and save the notebooks (internal audience only).
+    threshold : int, optional
+        Small-count threshold (default: the config's ``small_count``, 5).
+    progress : bool
+        Show a progress bar.
+    now : timestamp, optional
+        Reference "now" for the loaders.
+
+    Returns
+    -------
+    pathlib.Path
+        ``index.html``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from diagnostic_lib import sample
+    >>> p = build_report(sample.sample_dir() / "diagnostic.toml", tempfile.mkdtemp(), lang="en",
+    ...                  audience="public", progress=False)
+    >>> p.name, (p.parent / "tables.xlsx").exists()
+    ('index.html', True)
+    """
+    from tqdm.auto import tqdm  # only the report shows a progress bar
+
+    public = _is_public(audience)
+    stages = ["load", "step1", "step2", "step3", "step4", "write"] + (
+        ["notebooks"] if notebooks and not public else []
+    )
+    bar = tqdm(
+        total=len(stages),
+        desc="diagnostic",
+        disable=not progress,
+        unit=i18n.t("report.progress_unit", lang or "fr"),
+    )
+
+    def step(name: str) -> None:
+        bar.set_postfix_str(name)
+
+    step("load")
+    diag = loaders.load_diagnostic(config, now=now)
+    lang = i18n.check_lang(lang or diag.lang)
+    thr = _threshold(diag, threshold)
+    outdir = Path(out)
+    outdir.mkdir(parents=True, exist_ok=True)
+    bar.update()
+
+    step("step1")
+    inv = inventory.run(diag)
+    bar.update()
+    step("step2")
+    s2 = _run_step2(diag, inv)
+    bar.update()
+    step("step3")
+    s3 = _run_step3(diag, inv, s2)
+    bar.update()
+    step("step4")
+    current = _current(s2, s3, diag)
+    s4 = strategy.run(diag, inv, current=current)
+    bar.update()
+
+    step("write")
+    path = write_report(diag, inv, s2, s3, s4, outdir, lang=lang, audience=audience, threshold=thr)
+    bar.update()
+
+    if notebooks and not public:
+        step("notebooks")
+        _execute_notebooks(outdir / "notebooks", lang)
+        bar.update()
+    bar.close()
+    return path
+
+
+def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
+    diag: Diagnostic,
+    inv: inventory.Inventory,
+    step2: measures.MeasureInventory | None = None,
+    step3: evaluation.Evaluation | None = None,
+    step4: strategy.Strategy | None = None,
+    out: str | PathLike[str] = "build/report",
+    lang: str | None = None,
+    audience: str = "internal",
+    threshold: int | None = None,
+) -> Path:
+    """Write the diagnosis report from results already computed (no step is run again).
+
+    The writing stage of :func:`build_report`, for a notebook or a script that
+    already holds the results of the steps: the same ``index.html``,
+    ``tables.xlsx``, plan and register files (no notebooks).
+
+    Parameters
+    ----------
+    diag : Diagnostic
+        From :func:`diagnostic_lib.loaders.load_diagnostic`.
+    inv : Inventory
+        From :func:`diagnostic_lib.inventory.run`.
+    step2, step3 : optional
+        From :func:`diagnostic_lib.measures.run` and
+        :func:`diagnostic_lib.evaluation.run` (their sections are left out when
+        ``None``).
+    step4 : Strategy, optional
+        From :func:`diagnostic_lib.strategy.run` (run here when not given).
+    out, lang, audience, threshold
+        See :func:`build_report`.
+
+    Returns
+    -------
+    pathlib.Path
+        ``index.html``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from diagnostic_lib import inventory, loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> p = write_report(d, inventory.run(d, permutations=9), out=tempfile.mkdtemp(),
+    ...                  lang="en", audience="public")
+    >>> p.name, (p.parent / "tables.xlsx").exists()
+    ('index.html', True)
+    """
+    public = _is_public(audience)
+    lang = i18n.check_lang(lang or diag.lang)
+    thr = _threshold(diag, threshold)
+    outdir = Path(out)
+    outdir.mkdir(parents=True, exist_ok=True)
+    s4 = (
+        step4
+        if step4 is not None
+        else strategy.run(diag, inv, current=_current(step2, step3, diag))
+    )
+    ctx = SectionContext(_front_matter(diag, lang, public, thr), lang, public, thr)
+    _executive_summary(ctx, diag, inv, step3, s4)
+    _section_step1(ctx, diag, inv)
+    _section_step2(ctx, diag, inv, step2)
+    _section_step3(ctx, step3)
+    _section_step4(ctx, s4)
+    _section_methods(ctx)
+    _section_ledger(ctx, diag)
+
+    strategy.save_plan(ctx.pub(s4.plan), outdir / "plan")
+    if not public:
+        inventory.write_register(inv.problems, outdir / "problems")
+        diag.ledger.to_csv(outdir / "ledger.csv", lang=lang)
+    write_workbook({k: ctx.pub(v) for k, v in ctx.tables.items()}, outdir / "tables.xlsx")
+    return ctx.doc.write(outdir / "index.html")
+
+
+def _is_public(audience: str) -> bool:
+    if audience not in ("internal", "public"):
+        raise ValueError("audience must be 'internal' or 'public'")
+    return audience == "public"
+
+
+def _threshold(diag: Diagnostic, threshold: int | None) -> int:
+    """The small-count threshold: the one given, else the config's ``small_count``."""
+    return int(threshold if threshold is not None else diag.config.param("small_count"))
+
+
+def _front_matter(diag: Diagnostic, lang: str, public: bool, threshold: int) -> HtmlDocument:
+    """The document with its title, the study period and, for the public, what is hidden."""
+    cfg = diag.config
+    title = i18n.t("report.title", lang, municipality=cfg.municipality)
+    if public:
+        title = i18n.t("report.title_public", lang, title=title)
+    doc = HtmlDocument(title, lang)
+    note = i18n.t(
+        "report.period_note",
+        lang,
+        start=fmt.date(cfg.period_start, lang),
+        end=fmt.date(cfg.period_end, lang),
+        today=fmt.date(_dt.date.today(), lang),
+    )
+    doc.paragraph(note, cls="note")
+    if public:
+        doc.box(i18n.t("report.public_box", lang, threshold=fmt.integer(threshold, lang)))
+    return doc
+
+
+def _run_step2(diag: Diagnostic, inv: inventory.Inventory) -> measures.MeasureInventory | None:
+    if diag.measures is None:
+        return None
+    return measures.run(diag, inv.problems, priority=inv.priority)
+
+
+def _run_step3(
+    diag: Diagnostic, inv: inventory.Inventory, s2: measures.MeasureInventory | None
+) -> evaluation.Evaluation | None:
+    if diag.measures is None:
+        return None
+    # step 1's priority and Knox table are the ones step 3 would compute again (same defaults)
+    return evaluation.run(diag, inv.problems, priority=inv.priority, knox=inv.knox)
+
+
+def _current(
+    s2: measures.MeasureInventory | None, s3: evaluation.Evaluation | None, diag: Diagnostic
+) -> pd.DataFrame | None:
+    cov = getattr(s2, "coverage", None) if s2 is not None else None
+    verdicts = getattr(s3, "verdicts", None) if s3 is not None else None
+    if cov is None or diag.measures is None:
+        return None
+    if "level" not in cov.columns and "coverage" in cov.columns:
+        cov = cov.rename(columns={"coverage": "level"})
+    return strategy.current_measures(cov, diag.measures, verdicts)

@@ -1,0 +1,99 @@
+"""The executive summary: the municipality in figures, the rises, the priorities, the plan.
+
+The first section of the report: incidents and rate, data quality, significant
+rises, the perception gap, the five priority problems, the proposed action plan
+and the key findings of step 3.
+"""
+
+from __future__ import annotations
+
+from ... import evaluation, i18n, inventory, strategy
+from ... import formatting as fmt
+from ...loaders import Diagnostic
+from .context import SectionContext
+
+
+def _executive_summary(
+    ctx: SectionContext,
+    diag: Diagnostic,
+    inv: inventory.Inventory,
+    s3: evaluation.Evaluation | None,
+    s4: strategy.Strategy | None,
+) -> None:
+    doc, lang = ctx.doc, ctx.lang
+    doc.heading(ctx.t("report.summary.heading"))
+    doc.bullets(_key_figures(ctx, diag, inv))
+    tcol = f"title_{lang}"
+    doc.paragraph(ctx.t("report.summary.priorities"))
+    doc.bullets(
+        [
+            ctx.t(
+                "report.summary.priority_item",
+                rank=int(r["rank"]),
+                title=r[tcol],
+                score=fmt.decimal(r["score"], lang),
+            )
+            for _, r in inv.priority.head(5).iterrows()
+        ]
+    )
+    if s4 is not None and len(s4.plan):
+        doc.paragraph(ctx.t("report.summary.plan"))
+        doc.bullets(
+            [
+                f"{r['plan_id']} — {r[f'response_{lang}']} → {r[f'problem_{lang}']}"
+                for _, r in s4.plan.iterrows()
+            ]
+        )
+    if s3 is not None:
+        doc.bullets(list(s3.summary(lang)))
+
+
+def _key_figures(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> list[str]:
+    """Incidents and rate, data quality, significant rises, the perception gap."""
+    lang = ctx.lang
+    inc = diag.incidents
+    pop = float(diag.sectors["population"].sum())
+    years = (
+        max((inc["occurred_from"].max() - inc["occurred_from"].min()).days / 365.25, 1.0)
+        if len(inc)
+        else 1.0
+    )
+    rate = len(inc) / years / pop * 1000 if pop > 0 else float("nan")
+    items = [
+        ctx.t(
+            "report.summary.incidents",
+            incidents=fmt.number(len(inc), lang),
+            population=fmt.number(pop, lang),
+            rate=fmt.number(rate, lang),
+        )
+    ]
+    f = diag.ledger.files
+    if (f["table"] == "incidents").any():
+        fi = f[f["table"] == "incidents"].iloc[0]
+        items.append(
+            ctx.t(
+                "report.summary.quality",
+                kept=fmt.integer(fi.rows_kept, lang),
+                read=fmt.integer(fi.rows_in, lang),
+                rejected=fmt.integer(fi.rows_rejected, lang),
+                flagged=fmt.integer(fi.rows_flagged, lang),
+            )
+        )
+    fam = inv.change_family
+    for r in fam[fam["label"] == "significant_rise"].itertuples(index=False):
+        items.append(
+            ctx.t(
+                "report.summary.rise",
+                family=i18n.label("family", r.family, lang),
+                last=fmt.integer(r.last, lang),
+                previous=fmt.integer(r.previous, lang),
+                ratio=fmt.decimal(r.ratio, lang),
+                q="q" + fmt.pvalue(r.q_value, lang)[1:],  # "q = 0,012", "q < 0,001"
+            )
+        )
+    gap = inv.perception_gap
+    if gap is not None and gap.attrs.get("gap_sector"):
+        gs = gap.attrs["gap_sector"]
+        name = diag.sectors.set_index("sector_id")["name"].get(gs, gs)
+        items.append(ctx.t("report.summary.perception_gap", sector=gs, name=name))
+    return items

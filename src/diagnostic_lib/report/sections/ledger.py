@@ -1,0 +1,49 @@
+"""The data-quality ledger, last section of the report.
+
+Files read and rows kept, rejected or flagged, with their reasons; the public
+version shows the counts by reason (small ones suppressed), the internal one
+the ledger's own tables (the row-by-row entries go to the workbook).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ... import i18n
+from ...loaders import Diagnostic
+from .context import SectionContext
+
+
+def _section_ledger(ctx: SectionContext, diag: Diagnostic) -> None:
+    doc, lang, ledger = ctx.doc, ctx.lang, diag.ledger
+    doc.heading(i18n.t("ledger.title", lang))
+    if ctx.public:
+        _public_ledger(ctx, diag)
+    else:
+        doc.table(ledger.files_table(lang))
+        doc.table(ledger.summary_table(lang))
+    ctx.tables["ledger_files"] = ledger.files
+    ctx.tables["ledger_counts"] = ledger.counts()
+    if not ctx.public:
+        ctx.tables["ledger_entries"] = ledger.entries
+        doc.paragraph(ctx.t("report.ledger.details"), cls="note")
+
+
+def _public_ledger(ctx: SectionContext, diag: Diagnostic) -> None:
+    """The files read and the counts by reason, small counts suppressed."""
+    lang, ledger = ctx.lang, diag.ledger
+    files = ctx.pub(
+        ledger.files.assign(
+            table=lambda d: [i18n.label("table", x, lang) for x in d["table"]],
+            file=lambda d: [Path(f).name for f in d["file"]],
+        )
+    )
+    ctx.doc.table(files.rename(columns={k: i18n.t(f"ledger.col.{k}", lang) for k in files.columns}))
+    counts = ctx.pub(
+        ledger.counts().assign(
+            reason=lambda d: [i18n.label("reason", x, lang) for x in d["reason"]]
+        )
+    )
+    counts = counts.drop(columns=[c for c in ("file",) if c in counts.columns])
+    headers = {k: i18n.t(f"ledger.col.{k}", lang) for k in ("table", "reason", "action", "count")}
+    ctx.doc.table(counts.rename(columns=headers))

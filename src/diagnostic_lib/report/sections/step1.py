@@ -1,0 +1,188 @@
+"""Step 1 of the report: crime problems and security issues.
+
+Rates by sector and family, the local severity-weighted index, rhythms,
+change over the last 12 months, concentration, repeat locations, hot spots,
+near repeat, citizens' perception, and the problems with their priority.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ... import charts, i18n, inventory, maps
+from ... import formatting as fmt
+from ...loaders import Diagnostic
+from .context import SectionContext, _headers
+
+# Column → header label key (None: the column keeps its name), in the order shown.
+RATE_COLUMNS = {
+    "sector": "report.col.sector",
+    "name": "report.col.name",
+    "group": "report.col.family",
+    "count": "report.col.count",
+    "population": "report.col.population",
+    "rate": "report.col.rate",
+    "rate_low": "report.col.ci_low",
+    "rate_high": "report.col.ci_high",
+}
+SEVERITY_COLUMNS = {
+    "sector": "report.col.sector",
+    "name": "report.col.name",
+    "count": "report.col.count",
+    "index": "report.col.index",
+    "index_low": "report.col.ci_low",
+    "index_high": "report.col.ci_high",
+}
+CHANGE_COLUMNS = {
+    "family": "report.col.family",
+    "last": "report.col.last_12",
+    "previous": "report.col.previous_12",
+    "ratio": "report.col.ratio",
+    "p_value": "report.col.p_etest",
+    "q_value": "report.col.q_fdr",
+}
+REPEAT_COLUMNS = {
+    "count": "report.col.count",
+    "top_category": "report.col.top_category",
+    "sector": "report.col.sector",
+    "facility": "report.col.facility",
+    "facility_kind": "report.col.facility_kind",
+}
+PERCEPTION_COLUMNS = {
+    "sector": "report.col.sector",
+    "name": "report.col.name",
+    "crime_rank": "report.col.crime_rank",
+    "concern_rank": "report.col.concern_rank",
+    "gap": "report.col.gap",
+    "respondents": "report.col.respondents",
+}
+PRIORITY_COMPONENTS = ("rate", "severity", "trend", "hotspot", "concern", "vulnerability")
+
+
+def _section_step1(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
+    ctx.doc.heading(ctx.t("report.step1.heading"))
+    _rates(ctx, diag, inv)
+    _severity_rhythms_change(ctx, inv)
+    _places(ctx, diag, inv)
+    _perception(ctx, inv)
+    _problems(ctx, diag, inv)
+
+
+def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
+    """The map of mean annual rates, and the rates of the last year by sector and family."""
+    doc, lang = ctx.doc, ctx.lang
+    rates = inv.rates
+    annual = rates[(rates["sector"] != "*")].groupby("sector")["rate"].sum() / max(
+        rates["period"].nunique(), 1
+    )
+    doc.figure(
+        maps.choropleth(
+            diag.sectors,
+            annual,
+            title=ctx.t("report.step1.rate_map"),
+            legend_title=ctx.t("report.step1.rate_map_legend"),
+            lang=lang,
+            source=diag.config.municipality,
+        ),
+        caption=ctx.t("report.step1.rate_map_caption"),
+    )
+    rates = rates.copy()
+    rates["group"] = [i18n.label("family", g, lang) for g in rates["group"]]
+    ctx.tables["rates"] = rates
+    last_year = rates["period"].max()
+    shown = rates[(rates["period"] == last_year)]
+    doc.heading(ctx.t("report.step1.rates", year=last_year), level=3)
+    doc.table(_headers(ctx.pub(shown), RATE_COLUMNS, lang), max_rows=80)
+
+
+def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> None:
+    """The local severity-weighted index, the rhythms, and the change over 12 months."""
+    doc, lang = ctx.doc, ctx.lang
+    doc.heading(ctx.t("report.step1.severity"), level=3)
+    ctx.tables["severity_index"] = inv.severity
+    doc.table(_headers(ctx.pub(inv.severity), SEVERITY_COLUMNS, lang))
+    doc.heading(ctx.t("report.step1.rhythms"), level=3)
+    doc.figure(
+        charts.hour_weekday_heatmap(inv.hour_weekday, lang=lang),
+        caption=ctx.t("report.step1.aoristic"),
+    )
+    doc.figure(charts.seasonality_chart(inv.seasonality, by="family", lang=lang))
+    doc.heading(ctx.t("report.step1.change"), level=3)
+    fam = inv.change_family.copy()
+    fam["family"] = [i18n.label("family", f, lang) for f in fam["family"]]
+    ctx.tables["change_family"] = inv.change_family
+    ctx.tables["change_sector_category"] = inv.change
+    columns = {**CHANGE_COLUMNS, f"label_{lang}": "report.col.finding"}
+    doc.table(_headers(ctx.pub(fam), columns, lang))
+
+
+def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
+    """Concentration, repeat locations (internal only), hot spots and near repeat."""
+    doc, lang = ctx.doc, ctx.lang
+    doc.heading(ctx.t("report.step1.concentration"), level=3)
+    c = inv.concentration
+    doc.paragraph(
+        ctx.t(
+            "report.step1.gini",
+            gini=fmt.decimal(c["gini"], lang),
+            generalised=fmt.decimal(c["generalised_gini"], lang),
+            places=fmt.integer(c["places"], lang),
+            cell=fmt.number(inv.parameters["cell_size_m"], lang),
+        )
+    )
+    doc.bullets(list(inventory.concentration_table(inv.place_counts, lang=lang)["text"]))
+    doc.figure(charts.lorenz_chart(inv.place_counts, lang=lang))
+    if not ctx.public:
+        ctx.tables["repeat_locations"] = inv.repeat_locations
+        doc.table(
+            _headers(inv.repeat_locations, REPEAT_COLUMNS, lang),
+            caption=ctx.t("report.step1.repeat_locations"),
+        )
+    doc.heading(ctx.t("report.step1.hot_spots"), level=3)
+    doc.figure(
+        maps.hot_spot_map(inv.hot_spots, diag.sectors, lang=lang, source=diag.config.municipality),
+        caption=inventory.hot_spot_parameters_text(inv.hot_spots, lang),
+    )
+    hs = inv.hot_spots[inv.hot_spots["hot_class"] != "not_significant"]
+    ctx.tables["hot_spots"] = pd.DataFrame(hs.drop(columns="geometry"))
+    doc.heading(ctx.t("report.step1.near_repeat"), level=3)
+    doc.figure(charts.knox_heatmap(inv.knox, lang=lang))
+    ctx.tables["knox"] = inv.knox
+
+
+def _perception(ctx: SectionContext, inv: inventory.Inventory) -> None:
+    """Citizens' perception against recorded crime (when there is a survey)."""
+    if inv.perception_gap is None:
+        return
+    doc = ctx.doc
+    doc.heading(ctx.t("report.step1.perception"), level=3)
+    doc.figure(charts.perception_gap_chart(inv.perception_gap, lang=ctx.lang))
+    ctx.tables["perception"] = inv.perception
+    ctx.tables["perception_gap"] = inv.perception_gap
+    doc.table(_headers(ctx.pub(inv.perception_gap), PERCEPTION_COLUMNS, ctx.lang))
+
+
+def _problems(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
+    """The problems on a map, and their priority ranking with its components."""
+    doc, lang = ctx.doc, ctx.lang
+    doc.heading(ctx.t("report.step1.problems"), level=3)
+    doc.figure(
+        maps.problems_map(
+            inv.problems,
+            diag.sectors,
+            ranking=inv.priority,
+            lang=lang,
+            source=diag.config.municipality,
+        )
+    )
+    pr = inv.priority
+    ctx.tables["problems"] = inv.problems
+    ctx.tables["priority"] = pr
+    columns: dict[str, str | None] = {
+        "rank": "report.col.rank",
+        f"title_{lang}": "report.col.problem",
+        "score": "report.col.score",
+    }
+    columns.update({c: None for c in PRIORITY_COMPONENTS if c in pr.columns})
+    columns["missing"] = "report.col.missing"
+    doc.table(_headers(pr, columns, lang))

@@ -1,0 +1,118 @@
+"""Step 2 of the report: the preventive measures in place.
+
+The registry of measures by pillar and status, their timeline and map, how
+they cover the problems, the gaps, and the partners to mobilise.
+"""
+
+from __future__ import annotations
+
+from ... import charts, inventory, maps, measures
+from ... import formatting as fmt
+from ...loaders import Diagnostic
+from .context import SectionContext
+
+
+def _section_step2(
+    ctx: SectionContext,
+    diag: Diagnostic,
+    inv: inventory.Inventory,
+    s2: measures.MeasureInventory | None,
+) -> None:
+    ctx.doc.heading(ctx.t("report.step2.heading"))
+    if s2 is None:
+        if diag.measures is None:
+            ctx.doc.paragraph(ctx.t("report.step2.no_measures"))
+        return
+    _registry(ctx, diag, inv, s2)
+    _coverage(ctx, diag, s2)
+    _partners(ctx, s2)
+
+
+def _registry(
+    ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory, s2: measures.MeasureInventory
+) -> None:
+    """The measures by pillar and status, their timeline, their map (internal) and list."""
+    doc, lang = ctx.doc, ctx.lang
+    reg = s2.registry
+    ctx.tables["measures_registry"] = reg
+    doc.paragraph(ctx.t("report.step2.registry", n=fmt.integer(len(reg), lang)))
+    summary = measures.registry_summary(reg, by="pillar")
+    doc.table(measures.for_display(ctx.pub(summary), lang))
+    doc.figure(
+        charts.measures_timeline(
+            reg, ref_date=diag.config.period_end, period_start=diag.config.period_start, lang=lang
+        )
+    )
+    if not ctx.public:
+        doc.figure(
+            maps.measures_map(
+                reg,
+                s2.areas,
+                diag.sectors,
+                rings=s2.rings,
+                problems=inv.problems,
+                lang=lang,
+                source=diag.config.municipality,
+            )
+        )
+    doc.table(measures.for_display(ctx.pub(reg), lang), max_rows=60)
+
+
+def _coverage(ctx: SectionContext, diag: Diagnostic, s2: measures.MeasureInventory) -> None:
+    """How the measures cover the problems, and the gaps."""
+    doc, lang, tables = ctx.doc, ctx.lang, ctx.tables
+    doc.heading(ctx.t("report.step2.coverage"), level=3)
+    doc.paragraph(ctx.t("report.step2.coverage_text"))
+    tables["coverage"] = s2.coverage
+    tables["coverage_by_problem"] = s2.by_problem
+    tables["coverage_by_measure"] = s2.by_measure
+    doc.table(measures.for_display(ctx.pub(s2.by_problem), lang), max_rows=40)
+    doc.figure(
+        maps.gap_map(
+            s2.problems,
+            s2.by_problem,
+            diag.sectors,
+            sector_gaps=s2.sector_gaps,
+            lang=lang,
+            source=diag.config.municipality,
+        )
+    )
+    doc.heading(ctx.t("report.step2.gaps"), level=3)
+    tables["gaps"] = s2.gaps
+    tables["single_pillar"] = s2.single_pillar
+    tables["sector_gaps"] = s2.sector_gaps
+    doc.table(
+        measures.for_display(ctx.pub(s2.gaps), lang), caption=ctx.t("report.step2.gaps_caption")
+    )
+    if len(s2.single_pillar):
+        doc.table(
+            measures.for_display(ctx.pub(s2.single_pillar), lang),
+            caption=ctx.t("report.step2.single_pillar"),
+        )
+    if len(s2.sector_gaps):
+        doc.table(
+            measures.for_display(ctx.pub(s2.sector_gaps), lang),
+            caption=ctx.t("report.step2.sector_gaps"),
+        )
+
+
+def _partners(ctx: SectionContext, s2: measures.MeasureInventory) -> None:
+    """The partners to mobilise for uncovered problems, and the partner network."""
+    doc, lang = ctx.doc, ctx.lang
+    doc.heading(ctx.t("report.step2.partners"), level=3)
+    ctx.tables["partner_roles"] = s2.partner_roles
+    ctx.tables["partner_suggestions"] = s2.partner_suggestions
+    doc.table(
+        measures.for_display(ctx.pub(s2.partner_suggestions), lang),
+        max_rows=40,
+        caption=ctx.t("report.step2.partners_caption"),
+    )
+    doc.figure(
+        charts.partner_network(
+            s2.registry,
+            s2.partner_roles,
+            by_problem=s2.by_problem,
+            suggestions=s2.partner_suggestions,
+            lang=lang,
+        )
+    )

@@ -1,0 +1,91 @@
+"""Step 4 of the report: intervention strategies and the action plan.
+
+The catalogue responses ranked for each priority problem, then one box per
+action of the plan (SMART objective, owner, partners, monitoring, evaluation
+design, power, evidence). The public version suppresses a baseline or target
+below the threshold.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+
+from ... import formatting as fmt
+from ... import strategy
+from ..confidentiality import suppression_marker
+from .context import SectionContext, _headers
+
+RANKING_COLUMNS = {
+    "problem_rank": "report.col.problem_rank",
+    "rank": "report.col.rank",
+    "name_{lang}": "report.col.response",
+    "score": "report.col.score",
+    "fit": "report.col.fit",
+    "evidence": "report.col.evidence",
+    "in_place": "report.col.in_place",
+    "pillar_balance": "report.col.pillars",
+    "partners": "report.col.partners",
+}
+"""Column of the ranking → header label key, in the order shown."""
+
+
+def _section_step4(ctx: SectionContext, s4: strategy.Strategy) -> None:
+    doc, lang = ctx.doc, ctx.lang
+    doc.heading(ctx.t("report.step4.heading"))
+    doc.paragraph(ctx.t("report.step4.text"))
+    r = s4.ranking.copy()
+    ctx.tables["responses_ranked"] = r
+    columns = {c.format(lang=lang): k for c, k in RANKING_COLUMNS.items()}
+    doc.table(_headers(r, columns, lang), max_rows=40)
+    plan = s4.plan
+    ctx.tables["action_plan"] = plan
+    doc.heading(ctx.t("report.step4.plan"), level=3)
+    for _, action in plan.iterrows():
+        doc.raw(_action_box(ctx, action))
+
+
+def _text(value: Any) -> str:
+    """A free-text field as written ("—" when empty or missing)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return fmt.MISSING
+    return str(value)
+
+
+def _action_box(ctx: SectionContext, a: pd.Series) -> str:
+    """One action of the plan as an HTML box (every line escaped)."""
+    lang, thr = ctx.lang, ctx.threshold
+
+    def count(n: int) -> str:
+        return suppression_marker(thr) if ctx.public and n < thr else fmt.integer(n, lang)
+
+    lines = [
+        ctx.t("report.plan.problem", problem=_text(a[f"problem_{lang}"])),
+        ctx.t(
+            "report.plan.objective",
+            indicator=a[f"indicator_{lang}"],
+            baseline=count(a["baseline"]),
+            period=a["baseline_period"],
+            target=count(a["target"]),
+            deadline=a["deadline"],
+        ),
+        ctx.t(
+            "report.plan.owner",
+            owner=_text(a["owner"]),
+            partners=_text(a["partner_names"]),
+            resources=_text(a["resources"]),
+        ),
+        ctx.t(
+            "report.plan.monitoring",
+            monitoring=_text(a[f"monitoring_{lang}"]),
+            date=a["reevaluation_date"],
+        ),
+        ctx.t("report.plan.design", design=_text(a[f"design_{lang}"])),
+        _text(a[f"power_note_{lang}"]),
+        ctx.t("report.plan.evidence", evidence=_text(a[f"evidence_{lang}"])),
+    ]
+    title = html.escape(f"{a['plan_id']} — {a[f'response_{lang}']}")
+    body = "<br/>".join(html.escape(line) for line in lines)
+    return f"<div class='box'><b>{title}</b><br/>{body}</div>"
