@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import pickle
+import re
 import sys
 import tempfile
 import warnings
@@ -116,6 +117,24 @@ def snapshot(config: str, out: Path) -> None:
     print(f"{len(tables)} tables → {out / 'tables.pkl'}")
 
 
+_ROOT = re.compile(r"\S*?/(data/sample|benchmarks/data)/")
+
+
+def _portable(obj: Any) -> Any:
+    """Absolute paths of the data (the ledger's ``file``) made relative to the checkout."""
+    if isinstance(obj, str):
+        return _ROOT.sub(r"<root>/\1/", obj)
+    if isinstance(obj, pd.DataFrame):
+        out = obj.copy()
+        for col in out.columns:
+            if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+                out[col] = out[col].map(lambda v: _portable(v) if isinstance(v, str) else v)
+        return out
+    if isinstance(obj, dict):
+        return {k: _portable(v) for k, v in obj.items()}
+    return obj
+
+
 def _same(a: Any, b: Any) -> str | None:
     """``None`` when equal, else a one-line description of the first difference."""
     if type(a) is not type(b):
@@ -153,7 +172,7 @@ def compare(before: Path, after: Path) -> int:
             print(f"ONLY IN {'after' if key not in a else 'before'}: {key}")
             bad += 1
             continue
-        d = _same(a[key], b[key])
+        d = _same(_portable(a[key]), _portable(b[key]))
         if d:
             print(f"DIFF {key}: {d}")
             bad += 1

@@ -42,6 +42,9 @@ from babel import numbers as _babel
 MISSING = "—"
 """What a missing value reads as, in both languages."""
 
+TINY = 1e-6
+"""Below this (in absolute value) :func:`number` writes a bound, not digits."""
+
 LOCALES: dict[str, str] = {"fr": "fr_CA", "en": "en_CA"}
 """The CLDR locale behind each language of the library."""
 
@@ -140,7 +143,8 @@ def number(value: Any, lang: str = "fr") -> str:
     r"""A number in its most readable form: whole numbers without decimals, others with two.
 
     Values under 0.01 in absolute value keep two significant digits, so that a
-    small p-value or rate does not read as zero.
+    small p-value or rate does not read as zero; below one millionth a value reads
+    as a bound ("< 0,000001"), never as zero.
 
     Parameters
     ----------
@@ -157,12 +161,17 @@ def number(value: Any, lang: str = "fr") -> str:
     --------
     >>> number(15850.0, "fr"), number(2.345, "en"), number(0.00042, "fr")
     ('15\xa0850', '2.35', '0,00042')
+    >>> number(3.2e-53, "fr"), number(-4e-9, "en")
+    ('< 0,000001', '> -0.000001')
     """
     if _missing(value):
         return MISSING
     v = float(value)
     if v.is_integer():
         return _fixed(v, lang, 0)
+    if abs(v) < TINY:
+        bound = _fixed(TINY, lang, 6)
+        return f"< {bound}" if v > 0 else f"> -{bound}"
     if abs(v) < 0.01:
         exponent = math.floor(math.log10(abs(v)))
         return _fixed(v, lang, min(-exponent + 1, 12), group=False)

@@ -141,13 +141,5 @@ class HtmlDocument:
 
 
 def _cell(value: float, lang: str) -> str:
-    """A number in a table cell (:func:`diagnostic_lib.formatting.number`).
-
-    A non-zero value too small for the twelve decimals of ``number`` (a q-value
-    of 3e-53) reads as a bound, "< 0,000000000001", never as zero.
-    """
-    text = fmt.number(value, lang)
-    if value and text.strip("-0.,") == "":
-        bound = fmt.number(1e-12, lang)
-        return f"< {bound}" if value > 0 else f"> -{bound}"
-    return text
+    """A number in a table cell (:func:`diagnostic_lib.formatting.number`)."""
+    return fmt.number(value, lang)
