@@ -34,9 +34,29 @@ One file per part of the step (every name is re-exported here):
 - ``results``: the whole step at once, :class:`MeasureInventory` and :func:`run`.
 - ``cards``: :func:`measure_card`, :func:`problem_card`.
 
+Tunables
+--------
+Every number the step uses is a tunable of :mod:`diagnostic_lib.settings`
+(section ``measures``), set in ``[parameters]`` of ``diagnostic.toml``;
+:func:`run` reads each from the config, and the functions take its default:
+
+==========================  ===========================================
+tunable                     default (old constant)
+==========================  ===========================================
+``buffer_m``                200 m (:data:`DEFAULT_BUFFER_M`)
+``reach_m``                 50 m (:data:`DEFAULT_REACH_M`)
+``coverage_thresholds``     0.05 / 0.25 / 0.6 (:data:`DEFAULT_THRESHOLDS`)
+``sector_min_share``        0.01 (:data:`DEFAULT_SECTOR_MIN_SHARE`)
+``before_after_days``       365 (:data:`DEFAULT_WINDOW_DAYS`)
+``sector_gaps_top``         10 (:data:`DEFAULT_SECTOR_GAPS_TOP`)
+``include_perception``      true
+``max_coverage_pairs``      5,000,000 (:data:`MAX_COVERAGE_PAIRS`)
+==========================  ===========================================
+
 Coverage rule
 -------------
-For each problem *p* and measure *m* (see :func:`coverage`):
+See docs/methods.md, *Coverage*. For each problem *p* and measure *m* (see
+:func:`coverage`):
 
 1. **Thematic share** — the share of *p*'s incidents whose category *m*
    targets (an empty target list means every category). Without incidents,
@@ -88,12 +108,19 @@ from .before_after import DEFAULT_WINDOW_DAYS, before_after_counts, before_after
 from .cards import measure_card, problem_card
 from .display import for_display
 from .footprints import DEFAULT_BUFFER_M, DEFAULT_REACH_M, buffer_ring, buffer_rings, treated_area
-from .gaps import coverage_gaps, sector_gaps, single_pillar
+from .gaps import DEFAULT_SECTOR_GAPS_TOP, coverage_gaps, sector_gaps, single_pillar
 from .levels import DEFAULT_THRESHOLDS, GAP_LEVELS, LEVELS, STATUSES, coverage_level
 from .matching import MAX_COVERAGE_PAIRS, coverage
 from .partners import DEFAULT_EXPERTISE_MAP, partner_roles, partner_suggestions
 from .perception import perception_issues
-from .register import measure_sectors, months_active, registry, registry_summary, status
+from .register import (
+    DEFAULT_SECTOR_MIN_SHARE,
+    measure_sectors,
+    months_active,
+    registry,
+    registry_summary,
+    status,
+)
 from .results import MeasureInventory, run
 from .summaries import coverage_matrix, measure_coverage, problem_coverage
 
@@ -101,6 +128,8 @@ __all__ = [
     "DEFAULT_BUFFER_M",
     "DEFAULT_EXPERTISE_MAP",
     "DEFAULT_REACH_M",
+    "DEFAULT_SECTOR_GAPS_TOP",
+    "DEFAULT_SECTOR_MIN_SHARE",
     "DEFAULT_THRESHOLDS",
     "DEFAULT_WINDOW_DAYS",
     "GAP_LEVELS",

@@ -10,11 +10,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import settings
 from .._spatial import PointIndex
 from ._frames import _missing, _tuple
 
-DEFAULT_WINDOW_DAYS = 365
-"""Length of the "before" and "after" windows around a measure's start (12 months)."""
+DEFAULT_WINDOW_DAYS: int = settings.default("before_after_days")
+"""Length of the "before" and "after" windows around a measure's start (12 months).
+
+The default of the ``before_after_days`` tunable (365 days).
+"""
 
 
 def before_after_incidents(
@@ -46,13 +50,15 @@ def before_after_incidents(
     --------
     >>> import geopandas as gpd, shapely
     >>> from diagnostic_lib.measures import buffer_ring
-    >>> m = pd.DataFrame({"measure_id": ["M1"], "target_categories": [("theft",)], "target_shifts": [()],
+    >>> m = pd.DataFrame({"measure_id": ["M1"], "target_categories": [("theft",)],
+    ...                   "target_shifts": [()],
     ...                   "start": pd.to_datetime(["2024-01-01"])})
     >>> inc = gpd.GeoDataFrame({"category": ["theft"] * 3, "shift": ["jour"] * 3,
     ...     "occurred_from": pd.to_datetime(["2023-06-01", "2024-06-01", "2024-06-02"])},
     ...     geometry=gpd.points_from_xy([5, 5, 15], [5, 5, 5]))
     >>> area = gpd.GeoSeries([shapely.box(0, 0, 10, 10)])
-    >>> before_after_incidents(m, inc, "M1", area, buffer_ring(area, 10))[["zone", "period"]].values.tolist()
+    >>> ba = before_after_incidents(m, inc, "M1", area, buffer_ring(area, 10))
+    >>> ba[["zone", "period"]].values.tolist()
     [['treated', 'before'], ['treated', 'after'], ['buffer', 'after']]
     """
     import shapely
@@ -127,12 +133,15 @@ def before_after_counts(
     --------
     >>> import geopandas as gpd, shapely
     >>> from diagnostic_lib.measures import buffer_ring
-    >>> m = pd.DataFrame({"measure_id": ["M1", "M2"], "target_categories": [(), ()], "target_shifts": [(), ()],
+    >>> m = pd.DataFrame({"measure_id": ["M1", "M2"], "target_categories": [(), ()],
+    ...                   "target_shifts": [(), ()],
     ...                   "start": pd.to_datetime(["2024-01-01", "2027-01-01"])})
     >>> inc = gpd.GeoDataFrame({"category": ["theft"] * 2, "shift": ["jour"] * 2,
-    ...     "occurred_from": pd.to_datetime(["2023-06-01", "2024-06-01"])}, geometry=gpd.points_from_xy([5, 5], [5, 5]))
+    ...     "occurred_from": pd.to_datetime(["2023-06-01", "2024-06-01"])},
+    ...     geometry=gpd.points_from_xy([5, 5], [5, 5]))
     >>> area = gpd.GeoSeries([shapely.box(0, 0, 10, 10)] * 2)
-    >>> c = before_after_counts(m, inc, area, buffer_ring(area, 10), period_start="2022-01-01", period_end="2025-12-31")
+    >>> c = before_after_counts(m, inc, area, buffer_ring(area, 10),
+    ...                         period_start="2022-01-01", period_end="2025-12-31")
     >>> c[["treated_before", "treated_after", "note"]].values.tolist()
     [[1, 1, ''], [<NA>, <NA>, 'starts_after_data']]
     """
@@ -152,9 +161,19 @@ def before_after_counts(
     for j, (mid, start) in enumerate(
         zip(measures["measure_id"].astype(str), pd.to_datetime(measures["start"]), strict=True)
     ):
-        rec = {"measure_id": mid, "start": start, "before_from": pd.NaT, "after_to": pd.NaT,
-               "before_days": np.nan, "after_days": np.nan, "treated_before": pd.NA, "treated_after": pd.NA,
-               "buffer_before": pd.NA, "buffer_after": pd.NA, "note": ""}  # fmt: skip
+        rec = {
+            "measure_id": mid,
+            "start": start,
+            "before_from": pd.NaT,
+            "after_to": pd.NaT,
+            "before_days": np.nan,
+            "after_days": np.nan,
+            "treated_before": pd.NA,
+            "treated_after": pd.NA,
+            "buffer_before": pd.NA,
+            "buffer_after": pd.NA,
+            "note": "",
+        }
         a = area_arr[j]
         if pd.isna(start):
             rec["note"] = "no_start"
@@ -173,8 +192,15 @@ def before_after_counts(
             # what before_after_incidents selects, counted from an index of the incidents
             m = measures.iloc[j]
             ring = np.asarray(rings.array, dtype=object)[j] if rings is not None else None
-            cnt = counter.counts(a, ring, _tuple(m.get("target_categories", ())),
-                                 _tuple(m.get("target_shifts", ())), lo, start, hi)  # fmt: skip
+            cnt = counter.counts(
+                a,
+                ring,
+                _tuple(m.get("target_categories", ())),
+                _tuple(m.get("target_shifts", ())),
+                lo,
+                start,
+                hi,
+            )
             rec.update(cnt)
             notes = []
             if rec["before_days"] < window_days:

@@ -40,8 +40,10 @@ def measure_card(
     >>> from diagnostic_lib.measures import run
     >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
     >>> inv = inventory.run(d, permutations=9)
-    >>> card = measure_card(run(d, inv.problems, inv.priority, buffer_m={"M03": 300}), d.incidents, "M03")
-    >>> card["counts"][["treated_before", "treated_after", "buffer_before", "buffer_after"]].values.tolist()
+    >>> res = run(d, inv.problems, inv.priority, buffer_m={"M03": 300})
+    >>> card = measure_card(res, d.incidents, "M03")
+    >>> zones = ["treated_before", "treated_after", "buffer_before", "buffer_after"]
+    >>> card["counts"][zones].values.tolist()
     [[164, 93, 63, 87]]
     """
     reg = result.registry
@@ -56,13 +58,30 @@ def measure_card(
     probs = probs.join(titles, on="problem_id")
     probs["_r"] = probs["level"].map(_LEVEL_RANK)
     probs = probs.sort_values(["_r", "problem_id"], ascending=[False, True]).drop(columns="_r")
-    cols = ["problem_id", "title_fr", "title_en", "rank", "level", "thematic_share", "spatial_share",
-            "shift_match", "note"]  # fmt: skip
+    cols = [
+        "problem_id",
+        "title_fr",
+        "title_en",
+        "rank",
+        "level",
+        "thematic_share",
+        "spatial_share",
+        "shift_match",
+        "note",
+    ]
     meas = result.measures
-    ba = before_after_incidents(meas, incidents, measure_id, result.areas, result.rings,
-                                p["window_days"], p["period_start"])  # fmt: skip
-    counts = before_after_counts(meas.iloc[[j]], incidents, result.areas.iloc[[j]], result.rings.iloc[[j]],
-                                 p["window_days"], p["period_start"], p["period_end"])  # fmt: skip
+    ba = before_after_incidents(
+        meas, incidents, measure_id, result.areas, result.rings, p["window_days"], p["period_start"]
+    )
+    counts = before_after_counts(
+        meas.iloc[[j]],
+        incidents,
+        result.areas.iloc[[j]],
+        result.rings.iloc[[j]],
+        p["window_days"],
+        p["period_start"],
+        p["period_end"],
+    )
     return {
         "measure": reg.iloc[[j]],
         "problems": probs[cols].reset_index(drop=True),
@@ -116,11 +135,29 @@ def problem_card(result: MeasureInventory, problem_id: str) -> dict[str, Any]:
     ms = ms.sort_values(["_a", "_r", "measure_id"], ascending=[True, False, True]).drop(
         columns=["_r", "_a"]
     )
-    cols = ["measure_id", "name", "name_en", "pillar", "kind", "status", "level", "thematic_share",
-            "spatial_share", "shift_match", "partners", "note"]  # fmt: skip
-    sugg = partner_suggestions(result.problems, s, result.partners, result.registry,
-                               result.parameters.get("expertise_map"), levels=None,
-                               problem_ids=[str(problem_id)])  # fmt: skip
+    cols = [
+        "measure_id",
+        "name",
+        "name_en",
+        "pillar",
+        "kind",
+        "status",
+        "level",
+        "thematic_share",
+        "spatial_share",
+        "shift_match",
+        "partners",
+        "note",
+    ]
+    sugg = partner_suggestions(
+        result.problems,
+        s,
+        result.partners,
+        result.registry,
+        result.parameters.get("expertise_map"),
+        levels=None,
+        problem_ids=[str(problem_id)],
+    )
     return {
         "problem": row.reset_index(drop=True),
         "measures": ms[cols].reset_index(drop=True),

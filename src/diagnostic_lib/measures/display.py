@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import formatting as fmt
 from .. import i18n
 from .. import taxonomy as taxonomy_mod
 from ._frames import _missing
@@ -90,19 +91,25 @@ def for_display(
             out[c] = [", ".join(map(cat_label, x)) if isinstance(x, tuple) else x for x in s]
         elif prefix is not None:
             out[c] = [
-                ", ".join(i18n.label(prefix, v, lang) for v in x) if isinstance(x, tuple)
+                ", ".join(i18n.label(prefix, v, lang) for v in x)
+                if isinstance(x, tuple)
                 else ("" if _missing(x) or x == "" else i18n.label(prefix, x, lang))
                 for x in s
-            ]  # fmt: skip
+            ]
         elif s.dtype == object and any(isinstance(x, tuple) for x in s):
             out[c] = [", ".join(map(str, x)) if isinstance(x, tuple) else x for x in s]
         elif isinstance(s.dtype, pd.Int64Dtype):
-            out[c] = s.astype(object).where(s.notna(), "—")
+            out[c] = s.astype(object).where(s.notna(), fmt.MISSING)
         elif pd.api.types.is_datetime64_any_dtype(s):
             out[c] = s.dt.strftime("%Y-%m-%d").fillna("")
         elif s.dtype == bool:
             out[c] = s.map(
-                {True: "oui" if lang == "fr" else "yes", False: "non" if lang == "fr" else "no"}
+                {True: i18n.t("measures.value.yes", lang), False: i18n.t("measures.value.no", lang)}
             )
-    return out.rename(columns={c: i18n.t(f"measures.col.{c}", lang) for c in out.columns
-                               if f"measures.col.{c}" in i18n.LABELS})  # fmt: skip
+    return out.rename(
+        columns={
+            c: i18n.t(f"measures.col.{c}", lang)
+            for c in out.columns
+            if f"measures.col.{c}" in i18n.LABELS
+        }
+    )

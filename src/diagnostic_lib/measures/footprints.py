@@ -1,5 +1,10 @@
 """Where each measure acts: its treated area and the buffer ring around it.
 
+See docs/methods.md, *Footprints*. The default reach of a point or line
+footprint and the default ring width are the ``reach_m`` and ``buffer_m``
+tunables of :mod:`diagnostic_lib.settings` (:func:`~diagnostic_lib.measures.run`
+reads them from the config).
+
 Examples
 --------
 >>> import geopandas as gpd, shapely
@@ -16,13 +21,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import settings
 from .._spatial import distinct_geometries
 
-DEFAULT_REACH_M = 50.0
-"""How far around a point or line footprint a measure acts when ``reach_m`` is not given."""
+DEFAULT_REACH_M: float = settings.default("reach_m")
+"""How far around a point or line footprint a measure acts when ``reach_m`` is not given.
 
-DEFAULT_BUFFER_M = 200.0
-"""Default width of the buffer ring around a treated area, in metres."""
+The default of the ``reach_m`` tunable (50 m).
+"""
+
+DEFAULT_BUFFER_M: float = settings.default("buffer_m")
+"""Default width of the buffer ring around a treated area, in metres.
+
+The default of the ``buffer_m`` tunable (200 m).
+"""
 
 
 def treated_area(
@@ -55,7 +67,8 @@ def treated_area(
     Examples
     --------
     >>> import geopandas as gpd, shapely
-    >>> sec = gpd.GeoDataFrame({"sector_id": ["A", "B"]}, geometry=[shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10)])
+    >>> sec = gpd.GeoDataFrame({"sector_id": ["A", "B"]},
+    ...     geometry=[shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10)])
     >>> m = gpd.GeoDataFrame({"footprint": ["point", "sectors", "municipality", "none"],
     ...     "footprint_sectors": [(), ("B",), (), ()], "reach_m": [5.0, np.nan, np.nan, np.nan]},
     ...     geometry=[shapely.Point(0, 0), None, None, None])
@@ -133,7 +146,11 @@ def buffer_ring(areas: Any, width: float, within: Any = None):
 
 
 def buffer_rings(
-    measures: pd.DataFrame, areas: Any, buffer_m: float | Mapping[str, float] = DEFAULT_BUFFER_M
+    measures: pd.DataFrame,
+    areas: Any,
+    buffer_m: float | Mapping[str, float] = DEFAULT_BUFFER_M,
+    *,
+    default: float = DEFAULT_BUFFER_M,
 ):
     """The buffer ring of each measure, with one width for all or a width per measure.
 
@@ -144,8 +161,9 @@ def buffer_rings(
     areas : GeoSeries
         From :func:`treated_area`, aligned with ``measures``.
     buffer_m : float or dict
-        Metres; a dict gives a width per measure id (others get
-        :data:`DEFAULT_BUFFER_M`).
+        Metres; a dict gives a width per measure id (others get ``default``).
+    default : float
+        Metres, for the measures a dict leaves out (:data:`DEFAULT_BUFFER_M`).
 
     Returns
     -------
@@ -159,12 +177,14 @@ def buffer_rings(
     >>> a = gpd.GeoSeries([shapely.box(0, 0, 10, 10), shapely.box(0, 0, 10, 10)])
     >>> buffer_rings(m, a, {"B": 5}).area.round(0).tolist()
     [132858.0, 278.0]
+    >>> buffer_rings(m, a, {"B": 5}, default=10).area.round(0).tolist()
+    [712.0, 278.0]
     """
     import geopandas as gpd
 
     ids = measures["measure_id"].astype(str).to_numpy()
     if isinstance(buffer_m, Mapping):
-        widths = np.array([float(buffer_m.get(i, DEFAULT_BUFFER_M)) for i in ids])
+        widths = np.array([float(buffer_m.get(i, default)) for i in ids])
     else:
         widths = np.full(len(ids), float(buffer_m))
     out = gpd.GeoSeries([None] * len(ids), index=areas.index, crs=getattr(areas, "crs", None))

@@ -14,7 +14,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import settings
 from ._frames import _active_problems, _col, _tuple
+
+DEFAULT_SECTOR_GAPS_TOP: int = settings.default("sector_gaps_top")
+"""Rank up to which a problem counts as a priority problem in :func:`sector_gaps`.
+
+The default of the ``sector_gaps_top`` tunable (10).
+"""
 
 
 def coverage_gaps(summary: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
@@ -60,8 +67,9 @@ def single_pillar(summary: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> s = pd.DataFrame({"problem_id": ["A", "B"], "pillars": [("resolution",), ("resolution", "prevention")],
-    ...     "n_pillars": [1, 2], "missing_pillars": [("rapprochement", "partenariat", "prevention"), ()]})
+    >>> s = pd.DataFrame({"problem_id": ["A", "B"],
+    ...     "pillars": [("resolution",), ("resolution", "prevention")], "n_pillars": [1, 2],
+    ...     "missing_pillars": [("rapprochement", "partenariat", "prevention"), ()]})
     >>> single_pillar(s)[["problem_id", "pillar"]].values.tolist()
     [['A', 'resolution']]
     """
@@ -76,7 +84,7 @@ def sector_gaps(
     sectors: pd.DataFrame,
     summary: pd.DataFrame | None = None,
     incidents: pd.DataFrame | None = None,
-    top: int = 10,
+    top: int = DEFAULT_SECTOR_GAPS_TOP,
     years: float | None = None,
 ) -> pd.DataFrame:
     """Sectors with many issues and few measures, with the numbers behind.
@@ -103,7 +111,8 @@ def sector_gaps(
     incidents : DataFrame, optional
         For incident counts and rates per 1,000 residents per year.
     top : int
-        A problem ranked ``top`` or better is a priority problem.
+        A problem ranked ``top`` or better is a priority problem
+        (:data:`DEFAULT_SECTOR_GAPS_TOP`).
     years : float, optional
         Length of the period for rates (default: the span of the incidents).
 
@@ -117,12 +126,14 @@ def sector_gaps(
 
     Examples
     --------
-    >>> sec = pd.DataFrame({"sector_id": ["A", "B", "C"], "name": ["a", "b", "c"], "population": [100.0] * 3})
+    >>> sec = pd.DataFrame({"sector_id": ["A", "B", "C"], "name": ["a", "b", "c"],
+    ...     "population": [100.0] * 3})
     >>> pb = pd.DataFrame({"problem_id": ["P1", "P2", "P3"], "kind": ["place", "area", "place"],
     ...     "sectors": [("A",), ("A", "B"), ("C",)]})
     >>> reg = pd.DataFrame({"measure_id": ["M1"], "status": ["active"], "footprint": ["polygon"],
     ...     "sectors_touched": [("C",)]})
-    >>> sector_gaps(pb, reg, sec)[["sector", "n_problems", "n_measures_local", "flag"]].values.tolist()
+    >>> cols = ["sector", "n_problems", "n_measures_local", "flag"]
+    >>> sector_gaps(pb, reg, sec)[cols].values.tolist()
     [['A', 2, 0, True], ['B', 1, 0, True], ['C', 1, 1, False]]
     """
     pb = _active_problems(problems)
@@ -154,8 +165,16 @@ def sector_gaps(
         n_gap = int(sum(bool(gap.get(p, False)) for p in touch)) if gap is not None else 0
         n_loc = n_loc_of[s]
         rows.append((s, len(touch), n_prio, n_gap, n_loc))
-    out = pd.DataFrame(rows, columns=["sector", "n_problems", "n_priority_problems", "n_gap_problems",
-                                      "n_measures_local"])  # fmt: skip
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "sector",
+            "n_problems",
+            "n_priority_problems",
+            "n_gap_problems",
+            "n_measures_local",
+        ],
+    )
     out.insert(1, "name", _col(sectors, "name", "").astype(str).to_numpy())
     pop = _col(sectors, "population", np.nan).astype("float64").to_numpy()
     out.insert(2, "population", pop)
@@ -178,5 +197,8 @@ def sector_gaps(
         & (out["n_problems"] > out["n_measures_local"])
     )
     out.attrs["rule"] = {"median_problems": med_p, "median_local_measures": med_m}
-    return out.sort_values(["problems_per_measure", "n_problems", "sector"],
-                           ascending=[False, False, True], kind="stable").reset_index(drop=True)  # fmt: skip
+    return out.sort_values(
+        ["problems_per_measure", "n_problems", "sector"],
+        ascending=[False, False, True],
+        kind="stable",
+    ).reset_index(drop=True)

@@ -1,8 +1,10 @@
 """The words of step 2: statuses of a measure and coverage levels, with their thresholds.
 
-The coverage rule of one problem × measure pair (:func:`coverage_level`) sits
-beside the thresholds it reads (see docs/methods.md, *Coverage of a problem by a
-measure*).
+The coverage rule of a problem × measure pair sits here beside the thresholds it
+reads: :func:`coverage_level` for one pair, and the same rule on whole arrays of
+pairs for :func:`~diagnostic_lib.measures.coverage` (see docs/methods.md,
+*Coverage*). The thresholds are the ``coverage_thresholds`` tunable of
+:mod:`diagnostic_lib.settings`.
 
 Examples
 --------
@@ -16,17 +18,22 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .. import settings
+
 STATUSES: tuple[str, ...] = ("planned", "active", "ended")
 """Status of a measure relative to a reference date (see :func:`status`)."""
 
 LEVELS: tuple[str, ...] = ("none", "weak", "partial", "strong")
-"""Coverage levels, from none to strong (see the module's coverage rule)."""
+"""Coverage levels, from none to strong (see the package's coverage rule)."""
 
 GAP_LEVELS: tuple[str, ...] = ("none", "weak")
 """Coverage levels that make a problem a gap."""
 
-DEFAULT_THRESHOLDS: dict[str, float] = {"weak": 0.05, "partial": 0.25, "strong": 0.6}
-"""Lowest score (thematic share × spatial share) of each coverage level."""
+DEFAULT_THRESHOLDS: dict[str, float] = settings.default("coverage_thresholds")
+"""Lowest score (thematic share × spatial share) of each coverage level.
+
+The default of the ``coverage_thresholds`` tunable (0.05, 0.25 and 0.6).
+"""
 
 _LEVEL_RANK = {lv: i for i, lv in enumerate(LEVELS)}
 
@@ -63,8 +70,10 @@ def coverage_level(
 
     Examples
     --------
-    >>> coverage_level(1.0, 0.8), coverage_level(1.0, 0.8, shift="mismatch"), coverage_level(0.5, 0.2)
-    ('strong', 'partial', 'weak')
+    >>> coverage_level(1.0, 0.8), coverage_level(1.0, 0.8, shift="mismatch")
+    ('strong', 'partial')
+    >>> coverage_level(0.5, 0.2)
+    'weak'
     >>> coverage_level(1.0, float("nan"), no_footprint=True), coverage_level(1.0, 1.0, diffuse=True)
     ('weak', 'weak')
     >>> coverage_level(0.0, 1.0)
@@ -89,3 +98,28 @@ def coverage_level(
     if diffuse:
         level = "weak"
     return level
+
+
+def _level_codes(
+    thematic: np.ndarray,
+    spatial: np.ndarray,
+    no_footprint: np.ndarray,
+    diffuse: np.ndarray,
+    mismatch: np.ndarray,
+    thresholds: Mapping[str, float],
+) -> np.ndarray:
+    """:func:`coverage_level` on arrays of pairs, as positions in :data:`LEVELS`.
+
+    The arrays broadcast together; ``thresholds`` is complete (every level).
+    """
+    with np.errstate(invalid="ignore"):
+        score = np.where(np.isfinite(spatial), thematic * spatial, 0.0)
+    lvl = np.where(
+        score >= thresholds["strong"],
+        3,
+        np.where(score >= thresholds["partial"], 2, np.where(score >= thresholds["weak"], 1, 0)),
+    )
+    lvl = np.where(mismatch & (lvl >= 2), lvl - 1, lvl)
+    lvl = np.where(diffuse & (lvl > 0), 1, lvl)
+    lvl = np.where(no_footprint, 1, lvl)
+    return np.where(thematic > 0, lvl, 0)

@@ -1,25 +1,31 @@
 """Coverage matching: how each measure addresses each problem (problems × measures).
 
-See the package documentation for the rule.
+The rule is in the package documentation and docs/methods.md, *Coverage*: the
+thematic share is computed here, the spatial share in ``spatial_shares``, the
+level in ``levels``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .. import inventory
+from .. import inventory, settings
 from ._frames import _active_problems, _col, _missing, _ref, _tuple
 from .footprints import treated_area
-from .levels import DEFAULT_THRESHOLDS, LEVELS
+from .levels import DEFAULT_THRESHOLDS, LEVELS, _level_codes
 from .register import status
 from .spatial_shares import _BASES, _SpatialShares
 
-MAX_COVERAGE_PAIRS = 5_000_000
-"""Above this many problem × measure pairs, :func:`run` keeps only the related pairs."""
+MAX_COVERAGE_PAIRS: int = settings.default("max_coverage_pairs")
+"""Above this many problem × measure pairs, :func:`run` keeps only the related pairs.
+
+The default of the ``max_coverage_pairs`` tunable (5,000,000).
+"""
 
 
 def _category_weights(
@@ -108,8 +114,10 @@ def coverage(
     Examples
     --------
     >>> import geopandas as gpd, shapely
-    >>> sec = gpd.GeoDataFrame({"sector_id": ["A", "B"]}, geometry=[shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)])
-    >>> pb = gpd.GeoDataFrame({"problem_id": ["P1"], "kind": ["place"], "categories": [("theft", "mischief")],
+    >>> sec = gpd.GeoDataFrame({"sector_id": ["A", "B"]},
+    ...     geometry=[shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)])
+    >>> pb = gpd.GeoDataFrame({"problem_id": ["P1"], "kind": ["place"],
+    ...     "categories": [("theft", "mischief")],
     ...     "dominant_shift": ["nuit"]}, geometry=[shapely.box(0, 0, 50, 50)])
     >>> m = gpd.GeoDataFrame({"measure_id": ["M1", "M2", "M3"], "pillar": ["prevention"] * 3,
     ...     "footprint": ["polygon", "sectors", "none"], "footprint_sectors": [(), ("B",), ()],
@@ -132,45 +140,119 @@ def coverage(
         membership = inventory.problem_incidents(located_pb, incidents) if len(located_pb) else None
     weights = _category_weights(pb, membership, incidents)
     if not len(pb) or not len(measures):
-        cols = ["problem_id", "measure_id", "pillar", "status", "thematic_share", "categories_matched",
-                "spatial_share", "spatial_basis", "shift_match", "score", "level", "current", "note"]  # fmt: skip
-        out = pd.DataFrame([], columns=cols)
-        out["spatial_share"] = out["spatial_share"].astype("float64").round(6)
-        out["score"] = out["score"].astype("float64").round(6)
-        out.attrs["pairs"] = pairs
-        return out
-    sp = _SpatialShares(pb, measures, areas, sectors, incidents, membership)
-    kinds = _col(pb, "kind", "place").astype(str).to_numpy()
-    dom = _col(pb, "dominant_shift", None).to_numpy(dtype=object)
-    fp = _col(measures, "footprint", "none").astype(str).to_numpy()
-    tcat = [set(_tuple(t)) for t in _col(measures, "target_categories", ())]
-    tsh = [_tuple(t) for t in _col(measures, "target_shifts", ())]
-    mids = measures["measure_id"].astype(str).to_numpy()
-    pillars = _col(measures, "pillar", "").astype(str).to_numpy()
-    pids = pb["problem_id"].astype(str).to_numpy()
-    n_m = len(measures)
+        return _table([], pairs)
+    side = _MeasureSide.of(measures, st)
+    rows = _ProblemSide(pb, weights)
+    spatial = _SpatialShares(pb, measures, areas, sectors, incidents, membership)
     thr = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
-    # measures that share their target categories (or shifts) share the thematic (shift) part
-    t_code, t_sets = _group_codes([frozenset(t) for t in tcat])
-    s_code, s_keys = _group_codes(tsh)
-    diffuse_m = fp == "municipality"
-    active = st == "active"
-    notes = np.array(["", "no_footprint", "diffuse", "no_footprint;diffuse", "shift_mismatch",
-                      "no_footprint;shift_mismatch", "diffuse;shift_mismatch",
-                      "no_footprint;diffuse;shift_mismatch"], dtype=object)  # fmt: skip
-    levels = np.asarray(LEVELS, dtype=object)
-    parts = []
-    step = max(1, 2_000_000 // max(n_m, 1))
-    for lo in range(0, len(pb), step):
-        hi = min(lo + step, len(pb))
-        share, bcode = sp.block(lo, hi)
+    step = max(1, _BLOCK_PAIRS // max(len(measures), 1))
+    parts = [
+        _pairs_block(side, rows, spatial.block(lo, min(lo + step, len(pb))), lo, thr, pairs)
+        for lo in range(0, len(pb), step)
+    ]
+    return _table(parts, pairs)
+
+
+_COLUMNS = (
+    "problem_id",
+    "measure_id",
+    "pillar",
+    "status",
+    "thematic_share",
+    "categories_matched",
+    "spatial_share",
+    "spatial_basis",
+    "shift_match",
+    "score",
+    "level",
+    "current",
+    "note",
+)
+"""The columns of :func:`coverage`."""
+
+_TEXT_COLUMNS = (
+    "problem_id",
+    "measure_id",
+    "pillar",
+    "status",
+    "spatial_basis",
+    "shift_match",
+    "level",
+    "note",
+)
+
+_NOTES = np.array(
+    [
+        "",
+        "no_footprint",
+        "diffuse",
+        "no_footprint;diffuse",
+        "shift_mismatch",
+        "no_footprint;shift_mismatch",
+        "diffuse;shift_mismatch",
+        "no_footprint;diffuse;shift_mismatch",
+    ],
+    dtype=object,
+)
+"""What capped a level, by code: 1 no footprint + 2 diffuse + 4 shift mismatch."""
+
+_BLOCK_PAIRS = 2_000_000
+"""Problems are matched by blocks of about this many pairs (memory, not results)."""
+
+
+@dataclass(frozen=True)
+class _MeasureSide:
+    """What the coverage rule reads of the measures, once for every problem.
+
+    Measures that share their target categories (or shifts) share the thematic
+    (shift) part: ``t_code``/``s_code`` say which group each measure is in.
+    """
+
+    ids: np.ndarray
+    pillars: np.ndarray
+    status: np.ndarray
+    diffuse: np.ndarray
+    t_code: np.ndarray
+    t_sets: list[frozenset]
+    s_code: np.ndarray
+    s_keys: list[tuple]
+
+    @classmethod
+    def of(cls, measures: pd.DataFrame, st: np.ndarray) -> _MeasureSide:
+        fp = _col(measures, "footprint", "none").astype(str).to_numpy()
+        tcat = [set(_tuple(t)) for t in _col(measures, "target_categories", ())]
+        tsh = [_tuple(t) for t in _col(measures, "target_shifts", ())]
+        t_code, t_sets = _group_codes([frozenset(t) for t in tcat])
+        s_code, s_keys = _group_codes(tsh)
+        return cls(
+            ids=measures["measure_id"].astype(str).to_numpy(),
+            pillars=_col(measures, "pillar", "").astype(str).to_numpy(),
+            status=st,
+            diffuse=fp == "municipality",
+            t_code=t_code,
+            t_sets=t_sets,
+            s_code=s_code,
+            s_keys=s_keys,
+        )
+
+
+class _ProblemSide:
+    """What the coverage rule reads of the problems: ids, kinds, shifts, category weights."""
+
+    def __init__(self, pb: pd.DataFrame, weights: list[dict[str, float]]) -> None:
+        self.ids = pb["problem_id"].astype(str).to_numpy()
+        self.kinds = _col(pb, "kind", "place").astype(str).to_numpy()
+        self.dominant = _col(pb, "dominant_shift", None).to_numpy(dtype=object)
+        self.weights = weights
+
+    def thematic(self, lo: int, hi: int, t_sets: list[frozenset]) -> tuple[np.ndarray, ...]:
+        """Thematic share (exact and rounded) and categories matched, problems × target groups."""
         n_b = hi - lo
         them = np.empty((n_b, len(t_sets)))
         them_round = np.empty((n_b, len(t_sets)))
         matched = np.empty((n_b, len(t_sets)), dtype=object)
-        shift = np.empty((n_b, len(s_keys)), dtype=object)
         for r in range(n_b):
-            w = weights[lo + r]
+            w = self.weights[lo + r]
             total = sum(w.values())
             for k, tset in enumerate(t_sets):
                 if not tset:
@@ -179,64 +261,68 @@ def coverage(
                     mt = tuple(c for c in w if c in tset)
                     th = sum(w[c] for c in mt) / total if total > 0 else 0.0
                 matched[r, k], them[r, k], them_round[r, k] = mt, th, round(th, 6)
+        return them, them_round, matched
+
+    def shifts(self, lo: int, hi: int, s_keys: list[tuple]) -> np.ndarray:
+        """:func:`_shift_match` of problems ``lo:hi`` × target-shift groups."""
+        shift = np.empty((hi - lo, len(s_keys)), dtype=object)
+        for r in range(hi - lo):
             for k, key in enumerate(s_keys):
-                shift[r, k] = _shift_match(key, dom[lo + r])
-        th = them[:, t_code]
-        sh = shift[:, s_code]
-        no_fp = bcode == 1
-        diffuse = diffuse_m[None, :] & (kinds[lo:hi] != "municipality")[:, None]
-        mismatch = sh == "mismatch"
-        # coverage_level, pair by pair: 0 none, 1 weak, 2 partial, 3 strong
-        finite = np.isfinite(share)
-        with np.errstate(invalid="ignore"):
-            sc = np.where(finite, th * share, 0.0)
-        lvl = np.where(
-            sc >= thr["strong"],
-            3,
-            np.where(sc >= thr["partial"], 2, np.where(sc >= thr["weak"], 1, 0)),
-        )
-        lvl = np.where(mismatch & (lvl >= 2), lvl - 1, lvl)
-        lvl = np.where(diffuse & (lvl > 0), 1, lvl)
-        lvl = np.where(no_fp, 1, lvl)
-        lvl = np.where(th > 0, lvl, 0)
-        keep = np.ones(lvl.shape, dtype=bool) if pairs == "all" else lvl > 0
-        r_i, c_j = np.nonzero(keep)
-        note = np.where(lvl > 0, no_fp * 1 + diffuse * 2 + mismatch * 4, 0)[r_i, c_j]
-        with np.errstate(invalid="ignore"):
-            score = np.where(finite, th * share, np.nan)[r_i, c_j]
-        lv = lvl[r_i, c_j]
-        parts.append(
-            {
-                "problem_id": pids[lo:hi][r_i],
-                "measure_id": mids[c_j],
-                "pillar": pillars[c_j],
-                "status": st[c_j],
-                "thematic_share": them_round[:, t_code][r_i, c_j],
-                "categories_matched": matched[:, t_code][r_i, c_j],
-                "spatial_share": share[r_i, c_j],
-                "spatial_basis": np.asarray(_BASES, dtype=object)[bcode[r_i, c_j]],
-                "shift_match": sh[r_i, c_j],
-                "score": score,
-                "level": levels[lv],
-                "current": active[c_j] & (lv > 0),
-                "note": notes[note],
-            }
-        )
-    cols = list(parts[0])
-    data = {c: np.concatenate([pt[c] for pt in parts]) for c in cols}
-    for c in (
-        "problem_id",
-        "measure_id",
-        "pillar",
-        "status",
-        "spatial_basis",
-        "shift_match",
-        "level",
-        "note",
-    ):
-        data[c] = pd.array(data[c].astype(object), dtype="str")
-    out = pd.DataFrame(data)
-    out["current"] = out["current"].astype(bool)
+                shift[r, k] = _shift_match(key, self.dominant[lo + r])
+        return shift
+
+
+def _pairs_block(
+    side: _MeasureSide,
+    rows: _ProblemSide,
+    spatial: tuple[np.ndarray, np.ndarray],
+    lo: int,
+    thr: Mapping[str, float],
+    pairs: str,
+) -> dict[str, np.ndarray]:
+    """The coverage rows of one block of problems (starting at ``lo``) × every measure."""
+    share, bcode = spatial
+    hi = lo + len(share)
+    them, them_round, matched = rows.thematic(lo, hi, side.t_sets)
+    th = them[:, side.t_code]
+    sh = rows.shifts(lo, hi, side.s_keys)[:, side.s_code]
+    no_fp = bcode == 1
+    diffuse = side.diffuse[None, :] & (rows.kinds[lo:hi] != "municipality")[:, None]
+    mismatch = sh == "mismatch"
+    lvl = _level_codes(th, share, no_fp, diffuse, mismatch, thr)
+    keep = np.ones(lvl.shape, dtype=bool) if pairs == "all" else lvl > 0
+    r_i, c_j = np.nonzero(keep)
+    note = np.where(lvl > 0, no_fp * 1 + diffuse * 2 + mismatch * 4, 0)[r_i, c_j]
+    with np.errstate(invalid="ignore"):
+        score = np.where(np.isfinite(share), th * share, np.nan)[r_i, c_j]
+    lv = lvl[r_i, c_j]
+    return {
+        "problem_id": rows.ids[lo:hi][r_i],
+        "measure_id": side.ids[c_j],
+        "pillar": side.pillars[c_j],
+        "status": side.status[c_j],
+        "thematic_share": them_round[:, side.t_code][r_i, c_j],
+        "categories_matched": matched[:, side.t_code][r_i, c_j],
+        "spatial_share": share[r_i, c_j],
+        "spatial_basis": np.asarray(_BASES, dtype=object)[bcode[r_i, c_j]],
+        "shift_match": sh[r_i, c_j],
+        "score": score,
+        "level": np.asarray(LEVELS, dtype=object)[lv],
+        "current": (side.status == "active")[c_j] & (lv > 0),
+        "note": _NOTES[note],
+    }
+
+
+def _table(parts: list[dict[str, np.ndarray]], pairs: str) -> pd.DataFrame:
+    """The coverage table from its blocks (an empty table with its columns when none)."""
+    if not parts:
+        out = pd.DataFrame([], columns=list(_COLUMNS))
+    else:
+        data = {c: np.concatenate([pt[c] for pt in parts]) for c in _COLUMNS}
+        for c in _TEXT_COLUMNS:
+            data[c] = pd.array(data[c].astype(object), dtype="str")
+        out = pd.DataFrame(data)
+        out["current"] = out["current"].astype(bool)
     out["spatial_share"] = out["spatial_share"].astype("float64").round(6)
     out["score"] = out["score"].astype("float64").round(6)
     out.attrs["pairs"] = pairs

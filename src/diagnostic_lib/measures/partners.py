@@ -64,7 +64,8 @@ def partner_roles(reg: pd.DataFrame, partners: pd.DataFrame | None) -> pd.DataFr
     --------
     >>> reg = pd.DataFrame({"measure_id": ["M1", "M2"], "partners": [("P1",), ("P1", "P9")],
     ...     "pillar": ["prevention", "partenariat"], "status": ["active", "ended"]})
-    >>> p = pd.DataFrame({"partner_id": ["P1", "P2"], "name": ["Ville", "Club"], "expertise": [("lighting",), ("youth",)]})
+    >>> p = pd.DataFrame({"partner_id": ["P1", "P2"], "name": ["Ville", "Club"],
+    ...     "expertise": [("lighting",), ("youth",)]})
     >>> partner_roles(reg, p)[["partner_id", "known", "n_measures", "measure_ids"]].values.tolist()
     [['P1', True, 2, ('M1', 'M2')], ['P2', True, 0, ()], ['P9', False, 1, ('M2',)]]
     """
@@ -152,15 +153,32 @@ def partner_suggestions(
     >>> pb = pd.DataFrame({"problem_id": ["F"], "categories": [("fraud", "cyber_fraud")],
     ...     "families": [("fraud_cyber",)], "sectors": [("A", "B")]})
     >>> s = pd.DataFrame({"problem_id": ["F"], "title_fr": ["Fraude"], "title_en": ["Fraud"],
-    ...     "rank": pd.array([1], dtype="Int64"), "level": ["none"], "gap_reason": ["uncovered"], "measures": [()]})
-    >>> p = pd.DataFrame({"partner_id": ["P1", "P9"], "name": ["Ville", "Cyber-Aide"], "kind": ["municipality", "non_profit"],
+    ...     "rank": pd.array([1], dtype="Int64"), "level": ["none"], "gap_reason": ["uncovered"],
+    ...     "measures": [()]})
+    >>> p = pd.DataFrame({"partner_id": ["P1", "P9"], "name": ["Ville", "Cyber-Aide"],
+    ...     "kind": ["municipality", "non_profit"],
     ...     "expertise": [("lighting",), ("cybercrime", "fraud")], "sectors_served": [(), ()]})
     >>> partner_suggestions(pb, s, p)[["partner_id", "expertise_matched", "serves"]].values.tolist()
     [['P9', ('cybercrime', 'fraud'), 'all']]
     """
     emap = {k: set(v) for k, v in (expertise_map or DEFAULT_EXPERTISE_MAP).items()}
-    cols = ["problem_id", "title_fr", "title_en", "rank", "level", "gap_reason", "partner_id", "name", "name_en",
-            "partner_kind", "expertise_matched", "targets_matched", "n_matched", "serves", "involved"]  # fmt: skip
+    cols = [
+        "problem_id",
+        "title_fr",
+        "title_en",
+        "rank",
+        "level",
+        "gap_reason",
+        "partner_id",
+        "name",
+        "name_en",
+        "partner_kind",
+        "expertise_matched",
+        "targets_matched",
+        "n_matched",
+        "serves",
+        "involved",
+    ]
     if partners is None or not len(partners) or not len(summary):
         return pd.DataFrame(columns=cols)
     s = summary
@@ -198,10 +216,25 @@ def partner_suggestions(
                 if not include_not_serving:
                     continue
             tm = sorted(set().union(*(emap[e] & targets for e in matched)))
-            rows.append((pid, rec.get("title_fr", pid), rec.get("title_en", pid), rec.get("rank", pd.NA),
-                         rec.get("level", ""), rec.get("gap_reason", ""), str(prt["partner_id"]), prt.get("name", ""),
-                         prt.get("name_en", "") or prt.get("name", ""), prt.get("kind", ""), matched, tuple(tm),
-                         len(matched), serves, str(prt["partner_id"]) in involved))  # fmt: skip
+            rows.append(
+                (
+                    pid,
+                    rec.get("title_fr", pid),
+                    rec.get("title_en", pid),
+                    rec.get("rank", pd.NA),
+                    rec.get("level", ""),
+                    rec.get("gap_reason", ""),
+                    str(prt["partner_id"]),
+                    prt.get("name", ""),
+                    prt.get("name_en", "") or prt.get("name", ""),
+                    prt.get("kind", ""),
+                    matched,
+                    tuple(tm),
+                    len(matched),
+                    serves,
+                    str(prt["partner_id"]) in involved,
+                )
+            )
     out = pd.DataFrame(rows, columns=cols)
     if not len(out):
         return out
@@ -209,6 +242,7 @@ def partner_suggestions(
     out["_s"] = out["serves"].map({"all": 0, "part": 1, "no": 2})
     order = {p: i for i, p in enumerate(s["problem_id"].astype(str))}
     out["_o"] = out["problem_id"].map(order)
-    out = out.sort_values(["_o", "n_matched", "_s", "partner_id"], ascending=[True, False, True, True],
-                          kind="stable").drop(columns=["_s", "_o"])  # fmt: skip
+    out = out.sort_values(
+        ["_o", "n_matched", "_s", "partner_id"], ascending=[True, False, True, True], kind="stable"
+    ).drop(columns=["_s", "_o"])
     return out.reset_index(drop=True)

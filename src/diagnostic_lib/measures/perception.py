@@ -46,7 +46,6 @@ def perception_issues(
     """
     import geopandas as gpd
 
-
     tax = taxonomy if taxonomy is not None else taxonomy_mod.load_taxonomy()
     gap = inventory.perception_gap(survey, incidents, sectors)
     perc = inventory.perception(survey, sectors).set_index("sector")
@@ -58,8 +57,12 @@ def perception_issues(
     rows = []
     for rec in gap[gap["flag"] == flag].itertuples(index=False):
         s = str(rec.sector)
-        over = [c for c in schema.CONCERNS
-                if f"concern_{c}_low" in perc.columns and perc.loc[s, f"concern_{c}_low"] > muni[f"concern_{c}"]]  # fmt: skip
+        over = [
+            c
+            for c in schema.CONCERNS
+            if f"concern_{c}_low" in perc.columns
+            and perc.loc[s, f"concern_{c}_low"] > muni[f"concern_{c}"]
+        ]
         weights: dict[str, float] = {}
         for c in over:
             cats = [str(k) for k in tax_concern.index[tax_concern.to_numpy() == c]]
@@ -70,16 +73,13 @@ def perception_issues(
             for k in cats:
                 weights[k] = weights.get(k, 0.0) + excess / len(cats)
         name = str(sec.loc[s, "name"]) if "name" in sec.columns else s
-        lab_fr = ", ".join(i18n.label("concern", c, "fr").lower() for c in over)
-        lab_en = ", ".join(i18n.label("concern", c, "en").lower() for c in over)
         fams = tuple(sorted({str(tax.loc[k, "family"]) for k in weights if k in tax.index}))
         rows.append(
             {
                 "problem_id": f"PG-{s}",
                 "kind": "perception",
-                "title_fr": f"Sentiment d'insécurité élevé — {name}"
-                + (f" ({lab_fr})" if over else ""),
-                "title_en": f"High fear of crime — {name}" + (f" ({lab_en})" if over else ""),
+                "title_fr": _title(name, over, "fr"),
+                "title_en": _title(name, over, "en"),
                 "sectors": (s,),
                 "categories": tuple(weights),
                 "families": fams,
@@ -92,8 +92,29 @@ def perception_issues(
                 "geometry": sec.loc[s, "geometry"],
             }
         )
-    cols = ["problem_id", "kind", "title_fr", "title_en", "sectors", "categories", "families", "concern_codes",
-            "category_weights", "concern", "dominant_shift", "n_incidents", "excluded"]  # fmt: skip
+    cols = [
+        "problem_id",
+        "kind",
+        "title_fr",
+        "title_en",
+        "sectors",
+        "categories",
+        "families",
+        "concern_codes",
+        "category_weights",
+        "concern",
+        "dominant_shift",
+        "n_incidents",
+        "excluded",
+    ]
     if not rows:
         return gpd.GeoDataFrame({c: [] for c in cols}, geometry=[], crs=sectors.crs)
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=sectors.crs)
+
+
+def _title(name: str, concerns: list[str], lang: str) -> str:
+    """The title of a perception issue: the sector's name and its over-represented concerns."""
+    if not concerns:
+        return i18n.t("measures.perception.title", lang, name=name)
+    listed = ", ".join(i18n.label("concern", c, lang).lower() for c in concerns)
+    return i18n.t("measures.perception.title_concerns", lang, name=name, concerns=listed)

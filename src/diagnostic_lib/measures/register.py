@@ -15,9 +15,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
+from .. import settings
 from ._frames import _col, _ref, _tuple
 from .footprints import treated_area
 from .levels import STATUSES
+
+DEFAULT_SECTOR_MIN_SHARE: float = settings.default("sector_min_share")
+"""Smallest share of a treated area inside a sector for the measure to touch it.
+
+The default of the ``sector_min_share`` tunable (0.01).
+"""
 
 
 def status(measures: pd.DataFrame, ref_date: Any) -> pd.Series:
@@ -81,7 +89,10 @@ def months_active(measures: pd.DataFrame, ref_date: Any, period_start: Any = Non
 
 
 def measure_sectors(
-    measures: pd.DataFrame, sectors: pd.DataFrame, areas: Any = None, min_share: float = 0.01
+    measures: pd.DataFrame,
+    sectors: pd.DataFrame,
+    areas: Any = None,
+    min_share: float = DEFAULT_SECTOR_MIN_SHARE,
 ) -> pd.Series:
     """The sectors each measure touches.
 
@@ -96,7 +107,8 @@ def measure_sectors(
     areas : GeoSeries, optional
         From :func:`treated_area` (computed when not given).
     min_share : float
-        Smallest share of the treated area for a sector to count.
+        Smallest share of the treated area for a sector to count (the
+        ``sector_min_share`` tunable, :data:`DEFAULT_SECTOR_MIN_SHARE`).
 
     Returns
     -------
@@ -106,8 +118,10 @@ def measure_sectors(
     Examples
     --------
     >>> import geopandas as gpd, shapely
-    >>> sec = gpd.GeoDataFrame({"sector_id": ["A", "B"]}, geometry=[shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10)])
-    >>> m = gpd.GeoDataFrame({"footprint": ["polygon", "municipality", "none"], "footprint_sectors": [(), (), ()]},
+    >>> sec = gpd.GeoDataFrame({"sector_id": ["A", "B"]},
+    ...     geometry=[shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10)])
+    >>> m = gpd.GeoDataFrame({"footprint": ["polygon", "municipality", "none"],
+    ...     "footprint_sectors": [(), (), ()]},
     ...     geometry=[shapely.box(8, 2, 12, 4), None, None])
     >>> measure_sectors(m, sec).tolist()
     [('A', 'B'), ('A', 'B'), ()]
@@ -148,6 +162,7 @@ def registry(
     ref_date: Any = None,
     period_start: Any = None,
     areas: Any = None,
+    min_share: float = DEFAULT_SECTOR_MIN_SHARE,
 ) -> pd.DataFrame:
     """The register of measures: one row per measure, with status, partners and sectors.
 
@@ -168,6 +183,8 @@ def registry(
         Start of the study period (for ``months_active``).
     areas : GeoSeries, optional
         From :func:`treated_area`.
+    min_share : float
+        See :func:`measure_sectors` (default :data:`DEFAULT_SECTOR_MIN_SHARE`).
 
     Returns
     -------
@@ -212,7 +229,7 @@ def registry(
         index=measures.index,
         dtype=object,
     )
-    out["sectors_touched"] = measure_sectors(measures, sectors, areas)
+    out["sectors_touched"] = measure_sectors(measures, sectors, areas, min_share)
     arr = np.asarray(areas.array, dtype=object)
     out["has_area"] = [a is not None and not a.is_empty for a in arr]
     for c in ("target_categories", "target_shifts"):
@@ -247,10 +264,12 @@ def registry_summary(reg: pd.DataFrame, by: str = "pillar") -> pd.DataFrame:
 
     Examples
     --------
-    >>> reg = pd.DataFrame({"measure_id": ["M1", "M2", "M3"], "pillar": ["prevention", "prevention", "partenariat"],
+    >>> reg = pd.DataFrame({"measure_id": ["M1", "M2", "M3"],
+    ...     "pillar": ["prevention", "prevention", "partenariat"],
     ...     "status": ["active", "ended", "active"], "cost": [10.0, float("nan"), 5.0],
     ...     "partners": [("P1",), ("P1", "P9"), ()], "unknown_partners": [(), ("P9",), ()]})
-    >>> registry_summary(reg, "pillar")[["pillar", "n_measures", "active", "cost_total", "cost_known"]].values.tolist()
+    >>> cols = ["pillar", "n_measures", "active", "cost_total", "cost_known"]
+    >>> registry_summary(reg, "pillar")[cols].values.tolist()
     [['partenariat', 1, 1, 5.0, 1], ['prevention', 2, 1, 10.0, 1]]
     >>> registry_summary(reg, "partner")[["partner", "n_measures", "unknown"]].values.tolist()
     [['P1', 2, False], ['P9', 1, True], ['—', 1, False]]
@@ -260,10 +279,10 @@ def registry_summary(reg: pd.DataFrame, by: str = "pillar") -> pd.DataFrame:
         raise ValueError(f"cannot group measures by {by!r}: no column {key!r}")
     r = reg.copy()
     if key in ("partners", "sectors_touched"):
-        r["_g"] = [tuple(t) if len(t) else ("—",) for t in r[key]]
+        r["_g"] = [tuple(t) if len(t) else (fmt.MISSING,) for t in r[key]]
         r = r.explode("_g")
     else:
-        r["_g"] = r[key].astype(object).fillna("—").astype(str)
+        r["_g"] = r[key].astype(object).fillna(fmt.MISSING).astype(str)
     r["_g"] = r["_g"].astype(str)
     g = r.groupby("_g", sort=True)
     counts = pd.crosstab(r["_g"], r["status"]).reindex(columns=list(STATUSES), fill_value=0)
@@ -281,5 +300,5 @@ def registry_summary(reg: pd.DataFrame, by: str = "pillar") -> pd.DataFrame:
     if by == "partner":
         unknown = {p for t in _col(reg, "unknown_partners", ()) for p in _tuple(t)}
         out["unknown"] = out["partner"].isin(unknown)
-    dash = out[by] == "—"
+    dash = out[by] == fmt.MISSING
     return pd.concat([out[~dash], out[dash]]).reset_index(drop=True)

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from .. import inventory
 from ._frames import _active_problems, _ref
-from .before_after import DEFAULT_WINDOW_DAYS, before_after_counts
-from .footprints import DEFAULT_BUFFER_M, buffer_rings, treated_area
+from .before_after import before_after_counts
+from .footprints import buffer_rings, treated_area
 from .gaps import coverage_gaps, sector_gaps, single_pillar
-from .levels import DEFAULT_THRESHOLDS
-from .matching import MAX_COVERAGE_PAIRS, coverage
+from .matching import coverage
 from .partners import DEFAULT_EXPERTISE_MAP, partner_roles, partner_suggestions
 from .perception import perception_issues
 from .register import registry
 from .summaries import coverage_matrix, measure_coverage, problem_coverage
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..loaders import Diagnostic
 
 
 @dataclass
@@ -72,21 +75,27 @@ class MeasureInventory:
     parameters: dict[str, Any] = field(default_factory=dict)
 
 
-def run(
-    diag: Any,
+def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compatible)
+    diag: Diagnostic,
     problems: pd.DataFrame,
     priority: pd.DataFrame | None = None,
     *,
     ref_date: Any = None,
-    buffer_m: float | Mapping[str, float] = DEFAULT_BUFFER_M,
-    window_days: int = DEFAULT_WINDOW_DAYS,
+    buffer_m: float | Mapping[str, float] | None = None,
+    window_days: int | None = None,
     expertise_map: Mapping[str, Sequence[str]] | None = None,
     thresholds: Mapping[str, float] | None = None,
-    include_perception: bool = True,
+    include_perception: bool | None = None,
     top: int | None = None,
     pairs: str | None = None,
 ) -> MeasureInventory:
     """Run the whole of step 2 on a loaded diagnosis and a problem register.
+
+    Every tunable of step 2 comes from the config (``[parameters]`` of
+    ``diagnostic.toml``, see :mod:`diagnostic_lib.settings`): ``buffer_m``,
+    ``reach_m``, ``coverage_thresholds``, ``sector_min_share``,
+    ``before_after_days``, ``sector_gaps_top``, ``include_perception`` and
+    ``max_coverage_pairs``. An argument given here wins over the config.
 
     Parameters
     ----------
@@ -99,22 +108,28 @@ def run(
         Step-1 ranks (computed with the default weights when not given).
     ref_date : date-like, optional
         Reference date of the status (default: the end of the study period).
-    buffer_m : float or dict
-        Width of the buffer rings (one for all, or per measure id).
-    window_days : int
-        Before/after windows of the plain counts (365 days = 12 months).
+    buffer_m : float or dict, optional
+        Width of the buffer rings (one for all, or per measure id; measures
+        missing from the dict get the config's). Default: the config's
+        ``buffer_m``.
+    window_days : int, optional
+        Before/after windows of the plain counts. Default: the config's
+        ``before_after_days`` (365 days = 12 months).
     expertise_map : dict, optional
         See :data:`DEFAULT_EXPERTISE_MAP`.
     thresholds : dict, optional
-        See :data:`DEFAULT_THRESHOLDS`.
-    include_perception : bool
+        Lowest score of some coverage levels, over the config's
+        ``coverage_thresholds`` (see :data:`DEFAULT_THRESHOLDS`).
+    include_perception : bool, optional
         Add the survey's perception issues (:func:`perception_issues`).
+        Default: the config's ``include_perception``.
     top : int, optional
         Only gaps ranked ``top`` or better (default: every gap).
     pairs : {"all", "related"}, optional
         Rows of the coverage table (see :func:`coverage`). Default: ``"all"``
-        up to :data:`MAX_COVERAGE_PAIRS` problem × measure pairs, ``"related"``
-        beyond (a regional study: the summaries are the same either way).
+        up to the config's ``max_coverage_pairs`` problem × measure pairs
+        (:data:`MAX_COVERAGE_PAIRS`), ``"related"`` beyond (a regional study:
+        the summaries are the same either way).
 
     Returns
     -------
@@ -129,39 +144,41 @@ def run(
     >>> fraud = res.by_problem[res.by_problem["categories"].map(lambda c: "cyber_fraud" in c)]
     >>> fraud[["level", "gap_reason"]].values.tolist()
     [['none', 'uncovered']]
-    >>> res.partner_suggestions.query("problem_id == @fraud.problem_id.iloc[0]")["partner_id"].iloc[0]
+    >>> sugg = res.partner_suggestions
+    >>> sugg.loc[sugg["problem_id"] == fraud["problem_id"].iloc[0], "partner_id"].iloc[0]
     'P09'
+    >>> res.parameters["buffer_m"], res.parameters["window_days"]
+    (200.0, 365)
     """
     if diag.measures is None:
         raise ValueError("this diagnosis has no measures file ([data.measures] in the config)")
-    meas, sec, inc = diag.measures, diag.sectors, diag.incidents
     cfg = diag.config
-    ref = (
-        ref_date
-        if ref_date is not None
-        else (cfg.period_end if cfg.period_end is not None else None)
+    par = _parameters(cfg, buffer_m, window_days, thresholds, include_perception)
+    par["ref_date"] = _ref(ref_date if ref_date is not None else cfg.period_end)
+    par["expertise_map"] = dict(expertise_map or DEFAULT_EXPERTISE_MAP)
+    meas, sec, inc = diag.measures, diag.sectors, diag.incidents
+    areas = treated_area(meas, sec, par["reach_m"])
+    rings = buffer_rings(meas, areas, par["buffer_m"], default=par["buffer_default_m"])
+    reg = registry(
+        meas,
+        sec,
+        diag.partners,
+        par["ref_date"],
+        cfg.period_start,
+        areas,
+        min_share=par["sector_min_share"],
     )
-    ref = _ref(ref)
-    areas = treated_area(meas, sec)
-    rings = buffer_rings(meas, areas, buffer_m)
-    reg = registry(meas, sec, diag.partners, ref, cfg.period_start, areas)
     prio = priority if priority is not None else inventory.priority(problems)
-    pb = _active_problems(problems)
-    if include_perception and diag.survey is not None and len(diag.survey):
-        issues = perception_issues(diag.survey, inc, sec, diag.taxonomy)
-        if len(issues):
-            pb = pd.concat(
-                [pb, issues.to_crs(pb.crs) if pb.crs is not None else issues], ignore_index=True
-            )
+    pb = _problems_assessed(diag, problems, par["include_perception"])
     if pairs is None:
-        pairs = "all" if len(pb) * len(meas) <= MAX_COVERAGE_PAIRS else "related"
-    cov = coverage(pb, meas, sec, inc, ref, areas, thresholds, pairs=pairs)
+        pairs = "all" if len(pb) * len(meas) <= par["max_coverage_pairs"] else "related"
+    par["pairs"] = pairs
+    cov = coverage(pb, meas, sec, inc, par["ref_date"], areas, par["thresholds"], pairs=pairs)
     summ = problem_coverage(cov, pb, prio)
     years = None
     if cfg.period_start is not None and cfg.period_end is not None:
         years = max(((cfg.period_end - cfg.period_start).days + 1) / 365.25, 1 / 12)
     ledger = diag.ledger.entries
-    ledger = ledger[ledger["table"] == "measures"].reset_index(drop=True)
     return MeasureInventory(
         registry=reg,
         areas=areas,
@@ -174,24 +191,58 @@ def run(
         by_measure=measure_coverage(cov, reg),
         gaps=coverage_gaps(summ, top),
         single_pillar=single_pillar(summ),
-        sector_gaps=sector_gaps(pb, reg, sec, summ, inc, years=years),
+        sector_gaps=sector_gaps(pb, reg, sec, summ, inc, top=par["sector_gaps_top"], years=years),
         partner_roles=partner_roles(reg, diag.partners),
-        partner_suggestions=partner_suggestions(pb, summ, diag.partners, reg, expertise_map),
+        partner_suggestions=partner_suggestions(pb, summ, diag.partners, reg, par["expertise_map"]),
         before_after=before_after_counts(
-            meas, inc, areas, rings, window_days, cfg.period_start, cfg.period_end
+            meas, inc, areas, rings, par["window_days"], cfg.period_start, cfg.period_end
         ),
-        ledger=ledger,
+        ledger=ledger[ledger["table"] == "measures"].reset_index(drop=True),
         measures=meas,
         partners=diag.partners,
-        parameters={
-            "ref_date": ref,
-            "buffer_m": buffer_m if not isinstance(buffer_m, Mapping) else dict(buffer_m),
-            "window_days": window_days,
-            "thresholds": {**DEFAULT_THRESHOLDS, **(thresholds or {})},
-            "expertise_map": dict(expertise_map or DEFAULT_EXPERTISE_MAP),
-            "include_perception": include_perception,
-            "pairs": pairs,
-            "period_start": cfg.period_start,
-            "period_end": cfg.period_end,
-        },
+        parameters={**par, "period_start": cfg.period_start, "period_end": cfg.period_end},
     )
+
+
+def _parameters(
+    cfg: Config,
+    buffer_m: float | Mapping[str, float] | None,
+    window_days: int | None,
+    thresholds: Mapping[str, float] | None,
+    include_perception: bool | None,
+) -> dict[str, Any]:
+    """The tunables of step 2: the arguments of :func:`run` where given, else the config's."""
+    default_buffer = float(cfg.param("buffer_m"))
+    if buffer_m is None:
+        buffer_m = default_buffer
+    return {
+        "buffer_m": dict(buffer_m) if isinstance(buffer_m, Mapping) else float(buffer_m),
+        "buffer_default_m": default_buffer,
+        "reach_m": float(cfg.param("reach_m")),
+        "window_days": int(
+            window_days if window_days is not None else cfg.param("before_after_days")
+        ),
+        "thresholds": {**cfg.param("coverage_thresholds"), **(thresholds or {})},
+        "sector_min_share": float(cfg.param("sector_min_share")),
+        "sector_gaps_top": int(cfg.param("sector_gaps_top")),
+        "include_perception": bool(
+            include_perception
+            if include_perception is not None
+            else cfg.param("include_perception")
+        ),
+        "max_coverage_pairs": int(cfg.param("max_coverage_pairs")),
+    }
+
+
+def _problems_assessed(
+    diag: Diagnostic, problems: pd.DataFrame, include_perception: bool
+) -> pd.DataFrame:
+    """The step-1 problems still in the register, with the survey's perception issues."""
+    pb = _active_problems(problems)
+    if include_perception and diag.survey is not None and len(diag.survey):
+        issues = perception_issues(diag.survey, diag.incidents, diag.sectors, diag.taxonomy)
+        if len(issues):
+            pb = pd.concat(
+                [pb, issues.to_crs(pb.crs) if pb.crs is not None else issues], ignore_index=True
+            )
+    return pb

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -10,8 +11,16 @@ import pandas as pd
 from .._spatial import distinct_geometries
 from ._frames import _col, _tuple
 
-_BASES = ("", "no_footprint", "municipality", "local_footprint", "incidents", "sectors",
-          "no_geometry", "area")  # fmt: skip
+_BASES = (
+    "",
+    "no_footprint",
+    "municipality",
+    "local_footprint",
+    "incidents",
+    "sectors",
+    "no_geometry",
+    "area",
+)
 
 
 class _SpatialShares:
@@ -27,9 +36,15 @@ class _SpatialShares:
     (a spatial index), and only pairs whose boxes meet are intersected.
     """
 
-    def __init__(self, pb, measures, areas, sectors, incidents, membership) -> None:
-        import shapely
-
+    def __init__(
+        self,
+        pb: pd.DataFrame,
+        measures: pd.DataFrame,
+        areas: Any,
+        sectors: pd.DataFrame,
+        incidents: pd.DataFrame | None,
+        membership: pd.Series | None,
+    ) -> None:
         self.n_m = n_m = len(measures)
         self.fp = _col(measures, "footprint", "none").astype(str).to_numpy()
         all_sectors = set(sectors["sector_id"].astype(str))
@@ -37,8 +52,10 @@ class _SpatialShares:
             all_sectors if f == "municipality" else set(_tuple(s))
             for f, s in zip(self.fp, _col(measures, "footprint_sectors", ()), strict=True)
         ]
-        self.area_arr = area_arr = np.asarray(areas.array, dtype=object)
-        self.has_area = np.array([a is not None and not a.is_empty for a in area_arr], dtype=bool)
+        self.area_arr = np.asarray(areas.array, dtype=object)
+        self.has_area = np.array(
+            [a is not None and not a.is_empty for a in self.area_arr], dtype=bool
+        )
         self.geometric = np.isin(self.fp, ["point", "line", "polygon"])
         self.kinds = _col(pb, "kind", "place").astype(str).to_numpy()
         self.p_geoms = np.asarray(pb.geometry.array, dtype=object)
@@ -51,8 +68,16 @@ class _SpatialShares:
         self.den_sec = np.zeros(n_u, dtype="int64")
         self.inside = np.zeros((n_u, n_m), dtype="int64")
         self.in_sect = np.zeros((n_u, n_m), dtype="int64")
-        if membership is None or incidents is None:
-            return
+        if membership is not None and incidents is not None:
+            self._count_incidents(incidents, membership, uniq, m_sectors)
+
+    def _count_incidents(
+        self, incidents: pd.DataFrame, membership: pd.Series, uniq: Any, m_sectors: list[set]
+    ) -> None:
+        """Each problem's own incidents: how many, located, with a sector, inside each area."""
+        import shapely
+
+        n_u = len(uniq)
         mem = membership.to_numpy(dtype=object)
         is_mem = membership.notna().to_numpy()
         code_of = {str(x): k for k, x in enumerate(uniq)}
@@ -72,28 +97,35 @@ class _SpatialShares:
         geo_j = np.flatnonzero(self.geometric & self.has_area)
         sel = np.flatnonzero(own & located)
         if len(geo_j) and len(sel):
-            tree = shapely.STRtree(area_arr[geo_j])
+            tree = shapely.STRtree(self.area_arr[geo_j])
             i, j = tree.query(shapely.points(xs[sel], ys[sel]), predicate="intersects")
             np.add.at(self.inside, (u_inc[sel[i]], geo_j[j]), 1)
-        # incidents of each problem in each measure's sectors
-        sec_j = np.flatnonzero(~self.geometric & self.has_area)
         sel = np.flatnonzero(own & has_sector)
-        if len(sec_j) and len(sel):
-            s_codes, s_names = pd.factorize(inc_sector[sel].astype(str))
-            counts = np.zeros((n_u, len(s_names)), dtype="int64")
-            np.add.at(counts, (u_inc[sel], s_codes), 1)
-            pos = {str(x): k for k, x in enumerate(s_names)}
-            done: dict[tuple[int, ...], np.ndarray] = {}  # measures listing the same sectors
-            for j in sec_j:
-                cols = tuple(sorted({pos[x] for x in m_sectors[j] if x in pos}))
-                if not cols:
-                    continue
-                if cols not in done:
-                    done[cols] = (
-                        counts.sum(axis=1) if len(cols) == counts.shape[1]
-                        else counts[:, list(cols)].sum(axis=1)
-                    )  # fmt: skip
-                self.in_sect[:, j] = done[cols]
+        self._count_in_sectors(u_inc[sel], inc_sector[sel].astype(str), n_u, m_sectors)
+
+    def _count_in_sectors(
+        self, u_inc: np.ndarray, inc_sector: np.ndarray, n_u: int, m_sectors: list[set]
+    ) -> None:
+        """Incidents of each problem in each sector-based measure's sectors."""
+        sec_j = np.flatnonzero(~self.geometric & self.has_area)
+        if not (len(sec_j) and len(u_inc)):
+            return
+        s_codes, s_names = pd.factorize(inc_sector)
+        counts = np.zeros((n_u, len(s_names)), dtype="int64")
+        np.add.at(counts, (u_inc, s_codes), 1)
+        pos = {str(x): k for k, x in enumerate(s_names)}
+        done: dict[tuple[int, ...], np.ndarray] = {}  # measures listing the same sectors
+        for j in sec_j:
+            cols = tuple(sorted({pos[x] for x in m_sectors[j] if x in pos}))
+            if not cols:
+                continue
+            if cols not in done:
+                done[cols] = (
+                    counts.sum(axis=1)
+                    if len(cols) == counts.shape[1]
+                    else counts[:, list(cols)].sum(axis=1)
+                )
+            self.in_sect[:, j] = done[cols]
 
     def block(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """``(share, basis code)`` of problems ``lo:hi`` × every measure."""
@@ -138,7 +170,7 @@ class _SpatialShares:
         share[todo] = 0.0
         if len(rows):
             ga = shapely.area(gp[rows])
-            tree, has, group, shapes = self._area_index()
+            tree, has, group, shapes = self._area_index
             i, j = tree.query(gp[rows])  # boxes that meet; elsewhere the share is 0
             jj = has[j]
             keep = todo[rows[i], jj]
@@ -160,14 +192,13 @@ class _SpatialShares:
                 share[rows[i], jj] = vals[inv.ravel()]
         return share, code
 
-    def _area_index(self):
+    @functools.cached_property
+    def _area_index(self) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
         """STRtree of the measures' areas, and each area's group of identical geometries."""
         import shapely
 
-        if not hasattr(self, "_index"):
-            has = np.flatnonzero(self.has_area)
-            group = np.zeros(self.n_m, dtype="int64")
-            group[has], shapes = distinct_geometries(self.area_arr[has])
-            shapely.prepare(shapes)
-            self._index = (shapely.STRtree(self.area_arr[has]), has, group, shapes)
-        return self._index
+        has = np.flatnonzero(self.has_area)
+        group = np.zeros(self.n_m, dtype="int64")
+        group[has], shapes = distinct_geometries(self.area_arr[has])
+        shapely.prepare(shapes)
+        return shapely.STRtree(self.area_arr[has]), has, group, shapes

@@ -113,9 +113,11 @@ def problem_coverage(
     Examples
     --------
     >>> cov = pd.DataFrame({"problem_id": ["P1", "P1", "P2"], "measure_id": ["M1", "M2", "M1"],
-    ...     "pillar": ["prevention", "partenariat", "prevention"], "status": ["active", "planned", "active"],
+    ...     "pillar": ["prevention", "partenariat", "prevention"],
+    ...     "status": ["active", "planned", "active"],
     ...     "level": ["partial", "strong", "none"]})
-    >>> pb = pd.DataFrame({"problem_id": ["P1", "P2"], "title_fr": ["a", "b"], "title_en": ["a", "b"]})
+    >>> pb = pd.DataFrame({"problem_id": ["P1", "P2"], "title_fr": ["a", "b"],
+    ...     "title_en": ["a", "b"]})
     >>> s = problem_coverage(cov, pb)
     >>> s[["problem_id", "level", "measures", "planned", "gap", "gap_reason"]].values.tolist()
     [['P1', 'partial', ('M1',), ('M2',), False, ''], ['P2', 'none', (), (), True, 'uncovered']]
@@ -206,8 +208,10 @@ def measure_coverage(cov: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> cov = pd.DataFrame({"problem_id": ["P1", "P2"], "measure_id": ["M1", "M1"], "level": ["weak", "strong"]})
-    >>> reg = pd.DataFrame({"measure_id": ["M1", "M2"], "name": ["a", "b"], "pillar": ["prevention"] * 2,
+    >>> cov = pd.DataFrame({"problem_id": ["P1", "P2"], "measure_id": ["M1", "M1"],
+    ...     "level": ["weak", "strong"]})
+    >>> reg = pd.DataFrame({"measure_id": ["M1", "M2"], "name": ["a", "b"],
+    ...     "pillar": ["prevention"] * 2,
     ...     "status": ["active"] * 2})
     >>> measure_coverage(cov, reg)[["measure_id", "level", "problems"]].values.tolist()
     [['M1', 'strong', ('P2', 'P1')], ['M2', 'none', ()]]
