@@ -598,3 +598,137 @@ def test_problem_explorer_wires_the_card(res, matched):
     pd.testing.assert_frame_equal(ex.result["measures"], plain["measures"])
     assert {"M05", "M10", "M15"} <= set(ex.result["measures"]["measure_id"])
     assert "Planned" in ex.outputs["table"].value
+
+
+# ------------------------------------------------------------------ tunables from the config
+def _with(diag, measures_table=None, **parameters):
+    """The sample diagnosis with some ``[parameters]`` changed (and another measures table)."""
+    import dataclasses
+
+    from diagnostic_lib import settings
+
+    cfg = dataclasses.replace(
+        diag.config, parameters=settings.validate({**diag.config.parameters, **parameters})
+    )
+    changes = {"config": cfg}
+    if measures_table is not None:
+        changes["measures"] = measures_table
+    return dataclasses.replace(diag, **changes)
+
+
+def _widths(rings, areas) -> np.ndarray:
+    """The width of each ring: how far its farthest vertex lies from the treated area."""
+    out = []
+    for r, a in zip(rings, areas, strict=True):
+        if r is None or a is None:
+            out.append(np.nan)
+            continue
+        far = shapely.distance(a, shapely.points(shapely.get_coordinates(r))).max()
+        out.append(round(float(far), 1))
+    return np.array(out)
+
+
+def test_run_honours_the_configs_buffer_m(diag, inv, res):
+    # before, run drew 200 m rings whatever the config said, while step 3 used the config's
+    d = _with(diag, buffer_m=300.0)
+    r300 = measures.run(d, inv.problems, inv.priority)
+    assert r300.parameters["buffer_m"] == 300.0
+    w = _widths(r300.rings, r300.areas)
+    assert set(w[np.isfinite(w)]) == {300.0}
+    # M03 had a 300 m ring in the module's fixture (an explicit argument): same counts
+    cols = ["treated_before", "treated_after", "buffer_before", "buffer_after"]
+    ba300, ba = r300.before_after.set_index("measure_id"), res.before_after.set_index("measure_id")
+    assert ba300.loc["M03", cols].tolist() == ba.loc["M03", cols].tolist()
+    # an explicit width per measure wins; the others take the config's
+    assert set(
+        _widths(
+            measures.run(
+                d,
+                inv.problems,
+                inv.priority,
+                buffer_m={"M01": 100.0},
+                include_perception=False,
+                pairs="related",
+            ).rings,
+            r300.areas,
+        )[[0, 2]]
+    ) == {100.0, 300.0}  # M01, M03
+
+
+def test_run_honours_every_other_step2_tunable_of_the_config(diag, inv):
+    mea = diag.measures.copy()
+    mea.loc[mea["measure_id"] == "M16", "reach_m"] = np.nan  # a point without its own reach
+    d = _with(
+        diag,
+        mea,
+        reach_m=80.0,
+        coverage_thresholds={"strong": 0.5},
+        sector_min_share=0.2,
+        before_after_days=180,
+        sector_gaps_top=3,
+        include_perception=False,
+        max_coverage_pairs=1,
+    )
+    r = measures.run(d, inv.problems, inv.priority)
+    p = r.parameters
+    assert (p["reach_m"], p["window_days"], p["sector_min_share"], p["sector_gaps_top"]) == (
+        80.0,
+        180,
+        0.2,
+        3,
+    )
+    # reach_m: M16's point is widened by 80 m
+    m16 = r.areas[(mea["measure_id"] == "M16").to_numpy()].iloc[0]
+    assert m16.area == pytest.approx(np.pi * 80**2, rel=0.01)
+    # coverage_thresholds: every uncapped level follows the config's thresholds
+    assert p["thresholds"] == {"weak": 0.05, "partial": 0.25, "strong": 0.5}
+    plain = r.coverage[(r.coverage["note"] == "") & r.coverage["score"].notna()]
+    expected = [
+        measures.coverage_level(t, s, thresholds=p["thresholds"]) if sh != "mismatch" else lv
+        for t, s, sh, lv in plain[
+            ["thematic_share", "spatial_share", "shift_match", "level"]
+        ].itertuples(index=False)
+    ]
+    assert plain["level"].tolist() == expected
+    assert ((plain["score"] >= 0.5) & (plain["score"] < 0.6) & (plain["level"] == "strong")).any()
+    # sector_min_share: the sectors a measure touches
+    assert (
+        r.registry["sectors_touched"].tolist()
+        == measures.measure_sectors(mea, diag.sectors, r.areas, min_share=0.2).tolist()
+    )
+    # before_after_days: windows of 180 days at most
+    counted = r.before_after[
+        r.before_after["note"].isin(["", "before_truncated", "after_truncated"])
+    ]
+    assert len(counted) and (counted["before_days"] <= 180).all()
+    assert (counted["after_days"] <= 180).all() and (counted["before_days"] == 180).any()
+    # sector_gaps_top: the priority problems of the sector gaps are the top 3
+    sg = measures.sector_gaps(r.problems, r.registry, diag.sectors, r.by_problem, top=3)
+    assert (
+        r.sector_gaps.set_index("sector")["n_priority_problems"].sort_index().tolist()
+        == sg.set_index("sector")["n_priority_problems"].sort_index().tolist()
+    )
+    assert 0 < r.sector_gaps["n_priority_problems"].max() <= 3
+    # include_perception: no perception issue; max_coverage_pairs: only the related pairs
+    assert "perception" not in set(r.problems["kind"])
+    assert p["pairs"] == "related" and r.coverage.attrs["pairs"] == "related"
+    assert (r.coverage["level"] != "none").all()
+
+
+def test_step2_tunables_are_checked_in_the_config():
+    from diagnostic_lib import errors, settings
+
+    with pytest.raises(errors.ConfigError, match="coverage_thresholds.strong"):
+        settings.validate({"coverage_thresholds": {"strong": 1.5}}, "diagnostic.toml")
+    with pytest.raises(errors.ConfigError, match="unknown key 'medium'"):
+        settings.validate({"coverage_thresholds": {"medium": 0.3}}, "diagnostic.toml")
+    with pytest.raises(errors.ConfigError, match="before_after_days must be a whole number"):
+        settings.validate({"before_after_days": 90.5}, "diagnostic.toml")
+    with pytest.raises(errors.ConfigError, match="include_perception must be true or false"):
+        settings.validate({"include_perception": "yes"}, "diagnostic.toml")
+    # the old constants are the settings' defaults
+    assert measures.DEFAULT_BUFFER_M == settings.default("buffer_m") == 200.0
+    assert measures.DEFAULT_THRESHOLDS == settings.default("coverage_thresholds")
+    assert measures.DEFAULT_WINDOW_DAYS == settings.default("before_after_days") == 365
+    assert measures.DEFAULT_REACH_M == settings.default("reach_m") == 50.0
+    assert measures.MAX_COVERAGE_PAIRS == settings.default("max_coverage_pairs")

@@ -140,6 +140,71 @@ TUNABLES: dict[str, Tunable] = _table(
         "is looked for (a measure's own buffer_m overrides it).",
         minimum=0,
     ),
+    Tunable(
+        "reach_m",
+        50.0,
+        float,
+        "measures",
+        "How far (m) around a point or line footprint a measure acts, when the measure "
+        "gives no reach_m of its own.",
+        minimum=0,
+    ),
+    Tunable(
+        "coverage_thresholds",
+        {"weak": 0.05, "partial": 0.25, "strong": 0.6},
+        dict,
+        "measures",
+        "Lowest coverage score (thematic share × spatial share) of each coverage level; "
+        "below 'weak' a measure does not cover a problem.",
+        minimum=0,
+        maximum=1,
+        keys=("weak", "partial", "strong"),
+    ),
+    Tunable(
+        "sector_min_share",
+        0.01,
+        float,
+        "measures",
+        "Smallest share of a measure's treated area inside a sector for the measure to "
+        "touch that sector.",
+        minimum=0,
+        maximum=1,
+    ),
+    Tunable(
+        "before_after_days",
+        365,
+        int,
+        "measures",
+        "Length (days) of the before and after windows of step 2's plain counts around a "
+        "measure's start.",
+        minimum=1,
+        maximum=3650,
+    ),
+    Tunable(
+        "sector_gaps_top",
+        10,
+        int,
+        "measures",
+        "A problem ranked this or better counts as a priority problem in the sector gaps.",
+        minimum=1,
+    ),
+    Tunable(
+        "include_perception",
+        True,
+        bool,
+        "measures",
+        "Add the survey's perception issues (sectors that fear more than their crime) to "
+        "the problems whose coverage step 2 assesses.",
+    ),
+    Tunable(
+        "max_coverage_pairs",
+        5_000_000,
+        int,
+        "measures",
+        "Above this many problem × measure pairs, the coverage table keeps only the related "
+        "pairs (the summaries are the same either way; it saves memory on a region).",
+        minimum=1,
+    ),
     # --- evaluation (step 3) --------------------------------------------------------------
     Tunable(
         "window_months",

@@ -170,5 +170,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "basis.no_footprint": ("sans empreinte", "no footprint"),
     "basis.no_geometry": ("problème sans géométrie", "problem without geometry"),
     "measures.col.period": ("Période", "Period"),
+    "measures.value.yes": ("oui", "yes"),
+    "measures.value.no": ("non", "no"),
+    "measures.perception.title": (
+        "Sentiment d'insécurité élevé — {name}",
+        "High fear of crime — {name}",
+    ),
+    "measures.perception.title_concerns": (
+        "Sentiment d'insécurité élevé — {name} ({concerns})",
+        "High fear of crime — {name} ({concerns})",
+    ),
 }
 """Label key → (French, English)."""
