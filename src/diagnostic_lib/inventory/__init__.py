@@ -16,14 +16,14 @@ Sections, and the file that holds each
   :func:`weekend_mask`, :func:`time_signature`, :func:`hour_of_week_profile`,
   :func:`group_profiles`.
 - Change over time (``trend``): :func:`change` (E-test, never a bare percent
-  change), :data:`CHANGE_LABELS`.
+  change), :data:`CHANGE_LABELS` (built from the label catalogue).
 - The grid (``grid``): :func:`make_grid`, :func:`grid_counts`,
   :class:`GridWarning`.
 - Concentration over places (``places``): :func:`place_counts`,
   :func:`concentration`, :func:`concentration_table`, :func:`repeat_locations`.
 - Hot spots (``hot_spot_analysis``): :func:`hot_spots` (Getis–Ord Gi* with
   FDR), :func:`hot_spot_parameters_text`, :func:`kde_surface`.
-- Near repeat (``near_repeat``): :func:`knox_test`.
+- Near repeat (``near_repeat``): :func:`knox_test`, :func:`doubling_bands`.
 - Citizens' perception (``survey``): :func:`perception`, :func:`perception_gap`.
 - Problem finding (``problem_finding``, ``problem_context``, ``problem_text``):
   :func:`find_problems` in three passes (places, areas, municipality), its
@@ -34,7 +34,8 @@ Sections, and the file that holds each
 - The register (``register``): :func:`register_columns`,
   :func:`problem_incidents`, :func:`write_register`, :func:`read_register`,
   :func:`merge_register`.
-- The whole step (``results``): :func:`run`, :class:`Inventory`.
+- The whole step (``results``): :func:`run`, :class:`Inventory`, :func:`tunables`
+  (every setting of step 1 as the config sets it).
 - Caches (``_cache``): content-keyed caches of grids, aoristic spreads and
   perception tables.
 
@@ -58,31 +59,9 @@ True
 
 from __future__ import annotations
 
-# Private names used by tests/test_speed.py, tests/test_inventory.py and
-# benchmarks/run.py (and kept at their old address for any other caller).
-from .grid import (  # noqa: F401
-    GridWarning,
-    _cell_of,
-    _grid_lut,
-    _located,
-    _make_grid,
-    _xy,
-    grid_counts,
-    make_grid,
-)
-from .hot_spot_analysis import (  # noqa: F401
-    HOT_CLASSES,
-    _gi_parts,
-    _gi_star_max,
-    _grid_weights,
-    hot_spot_parameters_text,
-    hot_spots,
-    kde_surface,
-)
-from .near_repeat import (
-    _band,  # noqa: F401
-    knox_test,
-)
+from .grid import CELL_SIZE_M, GridWarning, grid_counts, make_grid
+from .hot_spot_analysis import HOT_CLASSES, hot_spot_parameters_text, hot_spots, kde_surface
+from .near_repeat import doubling_bands, knox_test
 from .places import concentration, concentration_table, place_counts, repeat_locations
 from .problem_context import ProblemSearch
 from .problem_finding import find_problems
@@ -95,18 +74,16 @@ from .register import (
     register_columns,
     write_register,
 )
-from .results import Inventory, run
+from .results import STEP_TUNABLES, Inventory, run, tunables
 from .scoring import DEFAULT_PRIORITY_WEIGHTS, PRIORITY_COMPONENTS, PRIORITY_WEIGHTS, priority
 from .survey import perception, perception_gap
-from .timing import (  # noqa: F401
+from .timing import (
     MONTHS_EN,
     MONTHS_FR,
     WEEKDAYS_EN,
     WEEKDAYS_FR,
     WEEKEND_END,
     WEEKEND_START,
-    _aoristic_arrays,
-    _aoristic_compute,
     aoristic,
     group_profiles,
     hour_of_week_profile,
@@ -116,10 +93,21 @@ from .timing import (  # noqa: F401
     time_signature,
     weekend_mask,
 )
-from .trend import CHANGE_LABELS, change
+from .trend import CHANGE_CODES, CHANGE_LABELS, change
 from .volume import counts, rates, severity_index
 
+# isort: split
+# Private names used by tests/test_speed.py (_grid_weights, _cell_of, _gi_parts, _gi_star_max,
+# _aoristic_compute, _make_grid), tests/test_inventory.py (_band) and benchmarks/run.py
+# (_cell_of); _xy, _located, _grid_lut and _aoristic_arrays stay at their old address too.
+from .grid import _cell_of, _grid_lut, _located, _make_grid, _xy  # noqa: F401
+from .hot_spot_analysis import _gi_parts, _gi_star_max, _grid_weights  # noqa: F401
+from .near_repeat import _band  # noqa: F401
+from .timing import _aoristic_arrays, _aoristic_compute  # noqa: F401
+
 __all__ = [
+    "CELL_SIZE_M",
+    "CHANGE_CODES",
     "CHANGE_LABELS",
     "DEFAULT_PRIORITY_WEIGHTS",
     "EDITABLE_FIELDS",
@@ -129,6 +117,7 @@ __all__ = [
     "PRIORITY_COMPONENTS",
     "PRIORITY_WEIGHTS",
     "SARA_STAGES",
+    "STEP_TUNABLES",
     "WEEKDAYS_EN",
     "WEEKDAYS_FR",
     "WEEKEND_END",
@@ -141,6 +130,7 @@ __all__ = [
     "concentration",
     "concentration_table",
     "counts",
+    "doubling_bands",
     "find_problems",
     "grid_counts",
     "group_profiles",
@@ -166,6 +156,7 @@ __all__ = [
     "severity_index",
     "shift_shares",
     "time_signature",
+    "tunables",
     "weekend_mask",
     "write_register",
 ]

@@ -16,7 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import settings
 from ._cache import ContentCache, digest
+
+CELL_SIZE_M: float = settings.default("grid_cell_m")
+"""Default side of a grid cell (m): the ``grid_cell_m`` setting."""
 
 
 class GridWarning(UserWarning):
@@ -36,7 +40,7 @@ def _xy(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def make_grid(
-    area: Any, cell_size: float = 200.0, crs: Any = None, clip: bool = True
+    area: Any, cell_size: float = CELL_SIZE_M, crs: Any = None, clip: bool = True
 ) -> pd.DataFrame:
     """A regular square grid over the municipality, clipped to it.
 
@@ -45,7 +49,7 @@ def make_grid(
     area : GeoDataFrame or shapely geometry
         The municipality (e.g. the sectors; their union is used).
     cell_size : float
-        Side of a cell in metres.
+        Side of a cell in metres (default: the ``grid_cell_m`` setting).
     crs : CRS, optional
         CRS of ``area`` when it is a bare geometry.
     clip : bool
@@ -91,7 +95,8 @@ def make_grid(
     n = len(grid)
     if n < 30 or n > 250_000 or cell_size < 25:
         warnings.warn(
-            f"degenerate grid: {n} cells of {cell_size:g} m (choose 30 to 250,000 cells of at least 25 m) / "
+            f"degenerate grid: {n} cells of {cell_size:g} m "
+            "(choose 30 to 250,000 cells of at least 25 m) / "
             f"grille dégénérée : {n} cellules de {cell_size:g} m",
             GridWarning,
             stacklevel=2,
@@ -112,7 +117,8 @@ def _make_grid(area: Any, cell_size: float, crs: Any, clip: bool) -> pd.DataFram
     nrow = max(int(np.ceil((y1 - y0) / cell_size)), 1)
     if nrow * ncol > 4_000_000:
         raise ValueError(
-            f"a {cell_size} m grid over this area has {nrow * ncol:,} cells; choose a larger cell_size"
+            f"a {cell_size} m grid over this area has {nrow * ncol:,} cells; "
+            "choose a larger cell_size"
         )
     rr, cc = np.meshgrid(np.arange(nrow), np.arange(ncol), indexing="ij")
     rr, cc = rr.ravel(), cc.ravel()
@@ -198,7 +204,9 @@ def grid_counts(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
     --------
     >>> import shapely, geopandas as gpd
     >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
-    >>> inc = gpd.GeoDataFrame(geometry=gpd.points_from_xy([50, 55, 950], [50, 60, 950]), crs="EPSG:32188")
+    >>> inc = gpd.GeoDataFrame(
+    ...     geometry=gpd.points_from_xy([50, 55, 950], [50, 60, 950]), crs="EPSG:32188"
+    ... )
     >>> c = grid_counts(inc, g)
     >>> int(c.sum()), int(c.max())
     (3, 2)

@@ -15,8 +15,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import stats
-from .grid import _cached, _grid_key, _grid_neighbours, _located, _xy, grid_counts, make_grid
+from .. import formatting as fmt
+from .. import i18n, settings, stats
+from .grid import (
+    CELL_SIZE_M,
+    _cached,
+    _grid_key,
+    _grid_neighbours,
+    _located,
+    _xy,
+    grid_counts,
+    make_grid,
+)
+
+NEIGHBOURHOOD: str = settings.default("hot_spot_neighbourhood")
+PERMUTATIONS: int = settings.default("hot_spot_permutations")
+SEED: int = settings.default("permutation_seed")
+BANDWIDTH_M: float = settings.default("kde_bandwidth_m")
 
 HOT_CLASSES = ("hot_99", "hot_95", "hot_90", "not_significant", "cold_90", "cold_95", "cold_99")
 
@@ -118,11 +133,11 @@ def hot_spots(
     incidents: pd.DataFrame,
     area: Any = None,
     grid: pd.DataFrame | None = None,
-    cell_size: float = 200.0,
-    neighbourhood: str = "queen",
-    permutations: int = 0,
+    cell_size: float = CELL_SIZE_M,
+    neighbourhood: str = NEIGHBOURHOOD,
+    permutations: int = PERMUTATIONS,
     fdr: bool = True,
-    seed: int = 12345,
+    seed: int = SEED,
 ) -> pd.DataFrame:
     """Getis–Ord Gi* hot and cold spots on a grid clipped to the municipality.
 
@@ -164,7 +179,8 @@ def hot_spots(
     >>> y = np.r_[rng.uniform(0, 2000, 200), rng.normal(500, 40, 150)]
     >>> inc = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs="EPSG:32188")
     >>> hs = hot_spots(inc, area=shapely.box(0, 0, 2000, 2000), cell_size=200)
-    >>> hs.loc[hs["count"].idxmax(), "hot_class"].startswith("hot"), hs.attrs["parameters"]["cell_size_m"]
+    >>> hottest = hs.loc[hs["count"].idxmax(), "hot_class"]
+    >>> hottest.startswith("hot"), hs.attrs["parameters"]["cell_size_m"]
     (True, 200.0)
     """
     from scipy.stats import norm
@@ -224,6 +240,7 @@ def hot_spots(
         "p_values": f"{permutations} permutations"
         if permutations
         else "normal approximation, two-sided",
+        "permutations": int(permutations),
         "multiple_testing": "Benjamini-Hochberg FDR" if fdr else "none",
         "incidents_located": int(y.sum()),
         "seed": seed,
@@ -239,24 +256,31 @@ def hot_spot_parameters_text(hs: pd.DataFrame, lang: str = "fr") -> str:
     >>> import geopandas as gpd, shapely
     >>> inc = gpd.GeoDataFrame(geometry=gpd.points_from_xy([10], [10]), crs="EPSG:32188")
     >>> import warnings; warnings.simplefilter("ignore")
-    >>> hot_spot_parameters_text(hot_spots(inc, area=shapely.box(0, 0, 1000, 1000), cell_size=100), "en")[:33]
+    >>> hs = hot_spots(inc, area=shapely.box(0, 0, 1000, 1000), cell_size=100)
+    >>> hot_spot_parameters_text(hs, "en")[:33]
     'Getis–Ord Gi*, 100 m cells (100 c'
     """
     p = hs.attrs.get("parameters", {})
-    if lang == "fr":
-        return (
-            f"Getis–Ord Gi*, cellules de {p.get('cell_size_m', 0):g} m ({p.get('cells', 0)} cellules), voisinage "
-            f"{'reine' if p.get('neighbourhood') == 'queen' else 'tour'}, p bilatérales "
-            f"({'permutations' if 'perm' in str(p.get('p_values')) else 'approximation normale'}), "
-            f"correction {'FDR de Benjamini–Hochberg' if 'FDR' in str(p.get('multiple_testing')) else 'aucune'}."
-        )
-    return (
-        f"Getis–Ord Gi*, {p.get('cell_size_m', 0):g} m cells ({p.get('cells', 0)} cells), {p.get('neighbourhood')} "
-        f"neighbourhood, two-sided p-values ({p.get('p_values')}), {p.get('multiple_testing')} correction."
+    if "perm" in str(p.get("p_values")):
+        n = p.get("permutations", str(p.get("p_values")).split()[0])
+        p_values = i18n.t("inventory.gi.p.permutations", lang, n=fmt.integer(n, lang))
+    else:
+        p_values = i18n.t("inventory.gi.p.normal", lang)
+    fdr = "FDR" in str(p.get("multiple_testing"))
+    return i18n.t(
+        "inventory.gi.text",
+        lang,
+        cell=fmt.number(p.get("cell_size_m", 0), lang),
+        cells=fmt.integer(p.get("cells", 0), lang),
+        neighbourhood=i18n.label("inventory.gi.neighbourhood", p.get("neighbourhood"), lang),
+        p_values=p_values,
+        correction=i18n.t("inventory.gi.correction." + ("fdr" if fdr else "none"), lang),
     )
 
 
-def kde_surface(incidents: pd.DataFrame, grid: pd.DataFrame, bandwidth: float = 300.0) -> pd.Series:
+def kde_surface(
+    incidents: pd.DataFrame, grid: pd.DataFrame, bandwidth: float = BANDWIDTH_M
+) -> pd.Series:
     """Kernel density (quartic kernel) of located incidents on a grid, per km².
 
     The counts are put on the full raster and convolved with a quartic
@@ -273,7 +297,8 @@ def kde_surface(incidents: pd.DataFrame, grid: pd.DataFrame, bandwidth: float = 
     >>> import shapely, geopandas as gpd
     >>> import warnings; warnings.simplefilter("ignore")
     >>> g = make_grid(shapely.box(0, 0, 2000, 2000), cell_size=100, crs="EPSG:32188")
-    >>> inc = gpd.GeoDataFrame(geometry=gpd.points_from_xy([1050] * 10, [1050] * 10), crs="EPSG:32188")
+    >>> xy = gpd.points_from_xy([1050] * 10, [1050] * 10)
+    >>> inc = gpd.GeoDataFrame(geometry=xy, crs="EPSG:32188")
     >>> d = kde_surface(inc, g, bandwidth=300)
     >>> round(float(d.sum() * 0.01), 1)   # cells of 0.01 km²: the mass is the 10 incidents
     10.0

@@ -12,16 +12,52 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .. import settings
 from .grid import _located, _xy
+
+
+def doubling_bands(first: float, bands: int) -> tuple[float, ...]:
+    """Band edges ``0, first, 2·first, 4·first…``: ``bands`` bands, each twice the previous.
+
+    Parameters
+    ----------
+    first : float
+        Upper edge of the first band.
+    bands : int
+        Number of bands.
+
+    Returns
+    -------
+    tuple of float
+        ``bands + 1`` edges.
+
+    Examples
+    --------
+    >>> doubling_bands(100, 4)
+    (0.0, 100.0, 200.0, 400.0, 800.0)
+    """
+    return (0.0, *(float(first) * 2.0**k for k in range(int(bands))))
+
+
+DISTANCE_BANDS_M = doubling_bands(
+    settings.default("knox_distance_m"), settings.default("knox_bands")
+)
+"""Default distance bands (m) of :func:`knox_test`, from the ``knox_distance_m`` setting."""
+
+TIME_BANDS_DAYS = doubling_bands(settings.default("knox_days"), settings.default("knox_bands"))
+"""Default time bands (days) of :func:`knox_test`, from the ``knox_days`` setting."""
+
+PERMUTATIONS: int = settings.default("knox_permutations")
+MAX_EVENTS: int = settings.default("knox_max_events")
 
 
 def knox_test(
     incidents: pd.DataFrame,
-    distance_bands: Sequence[float] = (0, 100, 200, 400, 800),
-    time_bands: Sequence[float] = (0, 7, 14, 28, 56),
-    permutations: int = 99,
+    distance_bands: Sequence[float] = DISTANCE_BANDS_M,
+    time_bands: Sequence[float] = TIME_BANDS_DAYS,
+    permutations: int = PERMUTATIONS,
     seed: int = 0,
-    max_events: int = 20_000,
+    max_events: int = MAX_EVENTS,
 ) -> pd.DataFrame:
     """Knox test of near-repeat victimisation over distance × time bands.
 
@@ -49,8 +85,9 @@ def knox_test(
     Examples
     --------
     >>> import geopandas as gpd, pandas as pd
-    >>> inc = gpd.GeoDataFrame({"occurred_from": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-06-01"]),
-    ...     "occurred_to": pd.NaT}, geometry=gpd.points_from_xy([0, 100, 50], [0, 0, 0]), crs="EPSG:32188")
+    >>> when = pd.to_datetime(["2024-01-01", "2024-01-03", "2024-06-01"])
+    >>> inc = gpd.GeoDataFrame({"occurred_from": when, "occurred_to": pd.NaT},
+    ...     geometry=gpd.points_from_xy([0, 100, 50], [0, 0, 0]), crs="EPSG:32188")
     >>> k = knox_test(inc, distance_bands=(0, 100, 200), time_bands=(0, 7, 365), permutations=9)
     >>> k.loc[(k.distance_band == "0–100") & (k.time_band == "0–7"), "observed"].item()
     1

@@ -14,15 +14,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import stats
-from .grid import GridWarning, _located, _xy, grid_counts, make_grid
+from .. import formatting as fmt
+from .. import i18n, settings, stats
+from .grid import CELL_SIZE_M, GridWarning, _located, _xy, grid_counts, make_grid
+
+REPEAT_TOP: int = settings.default("repeat_top")
+REPEAT_MIN_COUNT: int = settings.default("repeat_min_count")
+REPEAT_FACILITY_M: float = settings.default("repeat_facility_m")
 
 
 def place_counts(
     incidents: pd.DataFrame,
     unit: str = "grid",
     grid: pd.DataFrame | None = None,
-    cell_size: float = 200.0,
+    cell_size: float = CELL_SIZE_M,
     area: Any = None,
 ) -> pd.Series:
     """Incidents per place: grid cells (zeros included) or exact locations.
@@ -95,11 +100,12 @@ def concentration_table(
     -------
     DataFrame
         ``share_places, share_incidents, text`` (e.g. "5 % des lieux
-        concentrent 48 % des incidents").
+        concentrent 48 % des incidents", numbers by :mod:`diagnostic_lib.formatting`).
 
     Examples
     --------
-    >>> t = concentration_table([50, 30, 10, 5, 5] + [0] * 5, incident_shares=(0.8,), place_shares=(0.1,), lang="en")
+    >>> counts = [50, 30, 10, 5, 5] + [0] * 5
+    >>> t = concentration_table(counts, incident_shares=(0.8,), place_shares=(0.1,), lang="en")
     >>> t["text"].tolist()
     ['20% of places hold 80% of incidents', '10% of places hold 50% of incidents']
     """
@@ -116,23 +122,24 @@ def concentration_table(
             rows.append((k / n, float(cum[k - 1])))
     out = pd.DataFrame(rows, columns=["share_places", "share_incidents"])
 
-    def txt(p, i):
-        if lang == "fr":
-            return f"{p * 100:.0f} % des lieux concentrent {i * 100:.0f} % des incidents"
-        return f"{p * 100:.0f}% of places hold {i * 100:.0f}% of incidents"
-
     out["text"] = [
-        txt(p, i) for p, i in zip(out["share_places"], out["share_incidents"], strict=True)
+        i18n.t(
+            "inventory.concentration",
+            lang,
+            places=fmt.percent(p, lang),
+            incidents=fmt.percent(i, lang),
+        )
+        for p, i in zip(out["share_places"], out["share_incidents"], strict=True)
     ]
     return out
 
 
 def repeat_locations(
     incidents: pd.DataFrame,
-    top: int = 20,
-    min_count: int = 3,
+    top: int = REPEAT_TOP,
+    min_count: int = REPEAT_MIN_COUNT,
     places: pd.DataFrame | None = None,
-    facility_distance: float = 50.0,
+    facility_distance: float = REPEAT_FACILITY_M,
 ) -> pd.DataFrame:
     """The top repeat locations (risky places).
 

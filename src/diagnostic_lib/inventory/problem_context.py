@@ -14,18 +14,21 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .. import stats
+from .. import settings, stats
 from ._groups import _by_count
 from .grid import _cell_of
 from .problem_text import _cheers, _title
 from .survey import perception
 from .timing import _aoristic_arrays, _profile, _signature, _too_long
 from .trend import _change_windows
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,12 @@ class ProblemSearch:
     facility_m, facility_share : float
         A place problem is named after the kind of facility that at least
         ``facility_share`` of its located events lie within ``facility_m`` metres of.
+    neighbourhood, permutations : str, int
+        Gi* neighbours and permutations (see :func:`hot_spots`).
+
+    Every default is the setting of the same meaning in
+    :mod:`diagnostic_lib.settings` (``grid_cell_m``, ``alpha``,
+    ``problem_similarity``…); :meth:`from_config` reads them from a config.
 
     Examples
     --------
@@ -68,20 +77,67 @@ class ProblemSearch:
     40
     """
 
-    cell_size: float = 200.0
+    cell_size: float = settings.default("grid_cell_m")
     min_events: int | None = None
-    alpha: float = 0.05
+    alpha: float = settings.default("alpha")
     end: Any = None
-    seed: int = 12345
-    similarity: float = 0.8
-    min_ratio: float = 1.5
-    events_per_year: float = 15.0
-    min_events_floor: int = 30
-    min_tested: int = 5
-    trend_months: int = 12
-    trend_min_events: int = 10
-    facility_m: float = 60.0
-    facility_share: float = 0.3
+    seed: int = settings.default("permutation_seed")
+    similarity: float = settings.default("problem_similarity")
+    min_ratio: float = settings.default("problem_min_ratio")
+    events_per_year: float = settings.default("problem_events_per_year")
+    min_events_floor: int = settings.default("problem_min_events")
+    min_tested: int = settings.default("problem_min_tested")
+    trend_months: int = settings.default("change_months")
+    trend_min_events: int = settings.default("change_min_events")
+    facility_m: float = settings.default("problem_facility_m")
+    facility_share: float = settings.default("problem_facility_share")
+    neighbourhood: str = settings.default("hot_spot_neighbourhood")
+    permutations: int = settings.default("hot_spot_permutations")
+
+    @classmethod
+    def from_config(cls, config: Config, end: Any = None, **overrides: Any) -> ProblemSearch:
+        """The search as a config sets it (``[parameters]`` of ``diagnostic.toml``).
+
+        Parameters
+        ----------
+        config : Config
+            A loaded config (``diag.config``).
+        end : timestamp, optional
+            End of the last trend window.
+        **overrides
+            Fields that replace the config's values.
+
+        Returns
+        -------
+        ProblemSearch
+
+        Examples
+        --------
+        >>> from diagnostic_lib.config import config_from_dict
+        >>> cfg = config_from_dict({"parameters": {"problem_similarity": 0.9}})
+        >>> ProblemSearch.from_config(cfg, cell_size=150.0).similarity
+        0.9
+        """
+        param = config.param
+        fields = {
+            "cell_size": param("grid_cell_m"),
+            "min_events": None,
+            "alpha": param("alpha"),
+            "end": end,
+            "seed": param("permutation_seed"),
+            "similarity": param("problem_similarity"),
+            "min_ratio": param("problem_min_ratio"),
+            "events_per_year": param("problem_events_per_year"),
+            "min_events_floor": param("problem_min_events"),
+            "min_tested": param("problem_min_tested"),
+            "trend_months": param("change_months"),
+            "trend_min_events": param("change_min_events"),
+            "facility_m": param("problem_facility_m"),
+            "facility_share": param("problem_facility_share"),
+            "neighbourhood": param("hot_spot_neighbourhood"),
+            "permutations": param("hot_spot_permutations"),
+        }
+        return cls(**{**fields, **overrides})
 
     def fewest_events(self, incidents: pd.DataFrame | None) -> int:
         """``min_events``, or the automatic rule over the span of ``incidents``.
@@ -280,7 +336,7 @@ class _ProblemContext:
     def _concern(
         self, kind: str, categories: Sequence[str], sects: Sequence[str]
     ) -> tuple[float, list[str]]:
-        """Share of respondents naming a concern the problem's categories answer to, and its codes."""
+        """Share of respondents naming a concern the problem's categories answer to; the codes."""
         codes = sorted({str(self.tax_concern.get(c, "")) for c in categories} - {"", "nan"})
         ct = self.concern
         if ct is None or not codes:

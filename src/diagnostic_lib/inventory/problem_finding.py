@@ -32,6 +32,8 @@ from .register import register_columns
 from .timing import group_profiles
 from .trend import change
 
+_DEFAULT = ProblemSearch()
+
 
 def find_problems(  # noqa: PLR0913 (a public signature, kept backward compatible)
     incidents: pd.DataFrame,
@@ -40,13 +42,13 @@ def find_problems(  # noqa: PLR0913 (a public signature, kept backward compatibl
     taxonomy: pd.DataFrame,
     survey: pd.DataFrame | None = None,
     places: pd.DataFrame | None = None,
-    cell_size: float = 200.0,
+    cell_size: float = _DEFAULT.cell_size,
     min_events: int | None = None,
-    alpha: float = 0.05,
+    alpha: float = _DEFAULT.alpha,
     end: Any = None,
-    seed: int = 12345,
-    similarity: float = 0.8,
-    min_ratio: float = 1.5,
+    seed: int = _DEFAULT.seed,
+    similarity: float = _DEFAULT.similarity,
+    min_ratio: float = _DEFAULT.min_ratio,
 ) -> pd.DataFrame:
     """Group incidents that look unrelated into candidate problems (SARA scanning and analysis).
 
@@ -71,7 +73,11 @@ def find_problems(  # noqa: PLR0913 (a public signature, kept backward compatibl
        events may have no precise location (e.g. fraud and cybercrime).
 
     Groups with fewer than ``min_events`` events are dropped (default: 15 a
-    year over the span of the data, at least 30).
+    year over the span of the data, at least 30: the ``problem_events_per_year``
+    and ``problem_min_events`` settings). Every other threshold (the trend
+    window, the facility distance…) is a field of :class:`ProblemSearch`, whose
+    defaults are the settings; :func:`run` passes the config's values. See
+    docs/methods.md, *Problem finding*.
 
     Parameters
     ----------
@@ -84,8 +90,10 @@ def find_problems(  # noqa: PLR0913 (a public signature, kept backward compatibl
     places : GeoDataFrame, optional
         Environment features, to name a place problem after what is there
         (e.g. bars).
-    cell_size, min_events, alpha, end, seed
+    cell_size, min_events, alpha, end, seed, similarity, min_ratio
         See above; ``end`` ends the last 12-month window (see :func:`change`).
+        Defaults: the settings ``grid_cell_m``, ``alpha``, ``permutation_seed``,
+        ``problem_similarity`` and ``problem_min_ratio``.
 
     Returns
     -------
@@ -148,21 +156,29 @@ def _hot_cells(
     hot_by_family: dict[str, np.ndarray] = {}
     z_by_family: dict[str, np.ndarray] = {}
     in_grid = cx.cell >= 0
+    search = cx.search
     for f in sorted(pd.unique(cx.fam[in_grid])):
         sub = cx.inc[(cx.fam == f) & in_grid]
         if len(sub) < min_events:
             continue
-        hs = hot_spots(sub, grid=cx.grid, fdr=True, seed=cx.search.seed)
+        hs = hot_spots(
+            sub,
+            grid=cx.grid,
+            neighbourhood=search.neighbourhood,
+            permutations=search.permutations,
+            fdr=True,
+            seed=search.seed,
+        )
         z = hs["gi_z"].to_numpy()
         z_by_family[f] = z
-        hot_by_family[f] = np.flatnonzero((hs["q_value"].to_numpy() < cx.search.alpha) & (z > 0))
+        hot_by_family[f] = np.flatnonzero((hs["q_value"].to_numpy() < search.alpha) & (z > 0))
     return hot_by_family, z_by_family
 
 
 def _place_problems(
     cx: _ProblemContext, min_events: int, assigned: np.ndarray
 ) -> list[dict[str, Any]]:
-    """Pass 1: clusters of hot cells; in each, families with alike time patterns form one problem."""
+    """Pass 1: clusters of hot cells; in each, families alike in time form one problem."""
     import shapely
 
     grid, cell = cx.grid, cx.cell
@@ -309,7 +325,7 @@ def _area_candidates(
 def _area_problems(
     cx: _ProblemContext, min_events: int, assigned: np.ndarray
 ) -> list[dict[str, Any]]:
-    """Pass 2: categories flagged in adjacent sectors with a similar time pattern form one problem."""
+    """Pass 2: categories flagged in adjacent sectors and alike in time form one problem."""
     import shapely
 
     t = _area_tests(cx, assigned)
@@ -320,7 +336,7 @@ def _area_problems(
     cand = _area_candidates(cx, flagged, min_events, assigned)
     sec_pos = {sid: i for i, sid in enumerate(cx.sectors["sector_id"].to_numpy())}
     sec_geoms = np.asarray(cx.sectors.geometry.array)
-    gi_parts = _gi_parts(cx.grid)
+    gi_parts = _gi_parts(cx.grid, search.neighbourhood)
     found: list[dict[str, Any]] = []
     for comp_s, by_cat in cand.items():
         order = sorted(by_cat, key=lambda c: -len(by_cat[c]))

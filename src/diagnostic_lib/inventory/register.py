@@ -224,9 +224,10 @@ def write_register(problems: pd.DataFrame, path: Any) -> tuple[Any, Any]:
     Examples
     --------
     >>> import geopandas as gpd, shapely, tempfile, pathlib
-    >>> pb = gpd.GeoDataFrame({"problem_id": ["P1"], "kind": ["place"], "title_fr": ["Vols"], "title_en": ["Thefts"],
-    ...     "sectors": [("S1",)], "categories": [("theft",)], "sara_stage": ["analysis"], "notes": [""],
-    ...     "excluded": [False], "vulnerability": [float("nan")]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:32188")
+    >>> pb = gpd.GeoDataFrame({"problem_id": ["P1"], "kind": ["place"], "title_fr": ["Vols"],
+    ...     "title_en": ["Thefts"], "sectors": [("S1",)], "categories": [("theft",)],
+    ...     "sara_stage": ["analysis"], "notes": [""], "excluded": [False],
+    ...     "vulnerability": [float("nan")]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:32188")
     >>> t, g = write_register(pb, pathlib.Path(tempfile.mkdtemp()) / "problems")
     >>> read_register(t).loc[0, "title_en"]
     'Thefts'
@@ -239,7 +240,8 @@ def write_register(problems: pd.DataFrame, path: Any) -> tuple[Any, Any]:
     base.parent.mkdir(parents=True, exist_ok=True)
     tpath, gpath = base.with_suffix(".toml"), base.with_suffix(".geojson")
     lines = [
-        "# Registre des problèmes — diagnostic_lib. Modifiez les champs marqués « editable » ; gardez problem_id.",
+        "# Registre des problèmes — diagnostic_lib. Modifiez les champs marqués « editable » ; "
+        "gardez problem_id.",
         "# Problem register — diagnostic_lib. Edit the fields marked 'editable'; keep problem_id.",
         f"# editable: {', '.join(EDITABLE_FIELDS)}",
         f"# crs = {problems.crs.to_string() if getattr(problems, 'crs', None) is not None else ''}",
@@ -304,7 +306,7 @@ def read_register(path: Any) -> pd.DataFrame:
     >>> read_register("/no/such/problems.toml")
     Traceback (most recent call last):
     ...
-    diagnostic_lib.errors.DataError: /no/such/problems.toml: problem register not found / registre introuvable
+    diagnostic_lib.errors.DataError: /no/such/problems.toml: problem register not found / ...
     """
     import geopandas as gpd
 
@@ -358,7 +360,8 @@ def merge_register(computed: pd.DataFrame, edited: pd.DataFrame) -> pd.DataFrame
     --------
     >>> import pandas as pd
     >>> new = pd.DataFrame({"problem_id": ["A", "B"], "notes": ["", ""], "n_incidents": [10, 5]})
-    >>> old = pd.DataFrame({"problem_id": ["A", "Z"], "notes": ["vu avec le maire", "ajouté"], "n_incidents": [9, 1]})
+    >>> old = pd.DataFrame({"problem_id": ["A", "Z"], "notes": ["vu avec le maire", "ajouté"],
+    ...                     "n_incidents": [9, 1]})
     >>> merge_register(new, old)[["problem_id", "notes", "n_incidents"]].values.tolist()
     [['A', 'vu avec le maire', 10], ['B', '', 5], ['Z', 'ajouté', 1]]
     """

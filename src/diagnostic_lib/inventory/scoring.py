@@ -90,8 +90,9 @@ def priority(
     --------
     >>> import pandas as pd
     >>> pb = pd.DataFrame({"problem_id": ["A", "B"], "title_fr": ["a", "b"], "title_en": ["a", "b"],
-    ...     "rate": [10.0, 5.0], "severity": [100.0, 50.0], "trend_label": ["stable", "significant_rise"],
-    ...     "hotspot_z": [8.0, float("nan")], "concern": [0.2, 0.4], "vulnerability": [float("nan")] * 2,
+    ...     "rate": [10.0, 5.0], "severity": [100.0, 50.0],
+    ...     "trend_label": ["stable", "significant_rise"], "hotspot_z": [8.0, float("nan")],
+    ...     "concern": [0.2, 0.4], "vulnerability": [float("nan")] * 2,
     ...     "excluded": [False, False]})
     >>> p = priority(pb)
     >>> p[["problem_id", "rank", "missing"]].values.tolist()

@@ -14,16 +14,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import schema, stats
+from .. import schema, settings, stats
 from ._cache import ContentCache, digest
 from ._groups import _sorted_groups, _split_by
+
+LEVEL: float = settings.default("interval_level")
+"""Default confidence level: the ``interval_level`` setting."""
+
+UNSAFE_AT_MOST: float = settings.default("unsafe_at_most")
+"""Default highest score that counts as feeling unsafe: the ``unsafe_at_most`` setting."""
 
 
 def perception(
     survey: pd.DataFrame,
     sectors: pd.DataFrame | None = None,
-    level: float = 0.95,
-    unsafe_at_most: float = 2.0,
+    level: float = LEVEL,
+    unsafe_at_most: float = UNSAFE_AT_MOST,
 ) -> pd.DataFrame:
     """Feeling of safety and concerns per sector, with confidence intervals.
 
@@ -43,8 +49,9 @@ def perception(
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"sector": ["A"] * 4, "safety_day": [5, 4, 4, 5], "safety_night": [2, 1, 3, 4],
-    ...                   "concerns": [("burglary",), ("burglary", "traffic"), (), ("traffic",)], "weight": 1.0})
+    >>> s = pd.DataFrame({"sector": ["A"] * 4, "safety_day": [5, 4, 4, 5],
+    ...     "safety_night": [2, 1, 3, 4], "weight": 1.0,
+    ...     "concerns": [("burglary",), ("burglary", "traffic"), (), ("traffic",)]})
     >>> p = perception(s)
     >>> r = p.set_index("sector").loc["A"]
     >>> int(r["respondents"]), float(r["safety_night"]), float(r["concern_burglary"])
@@ -138,6 +145,8 @@ def perception_gap(
     concern: str = "unsafe_night",
     min_gap: int | None = None,
     weights: pd.DataFrame | None = None,
+    level: float = LEVEL,
+    unsafe_at_most: float = UNSAFE_AT_MOST,
 ) -> pd.DataFrame:
     """The perception gap: concern rank against recorded-crime rank, per sector.
 
@@ -160,14 +169,17 @@ def perception_gap(
     Examples
     --------
     >>> import geopandas as gpd, pandas as pd, shapely
-    >>> sec = gpd.GeoDataFrame({"sector_id": list("ABC"), "name": list("ABC"), "population": [1000.0] * 3},
-    ...                        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(3)])
+    >>> sec = gpd.GeoDataFrame(
+    ...     {"sector_id": list("ABC"), "name": list("ABC"), "population": [1000.0] * 3},
+    ...     geometry=[shapely.box(i, 0, i + 1, 1) for i in range(3)])
     >>> inc = pd.DataFrame({"sector": ["A"] * 30 + ["B"] * 20 + ["C"] * 2, "category": "theft"})
-    >>> sv = pd.DataFrame({"sector": list("AABBCC"), "safety_night": [4, 4, 3, 3, 1, 2], "safety_day": 4,
+    >>> sv = pd.DataFrame({"sector": list("AABBCC"), "safety_night": [4, 4, 3, 3, 1, 2],
+    ...                    "safety_day": 4,
     ...                    "concerns": [()] * 6, "weight": 1.0})
     >>> g = perception_gap(sv, inc, sec, min_gap=2)
     >>> r = g.iloc[0]
-    >>> g.attrs["gap_sector"], int(r["crime_rank"]), int(r["concern_rank"]), int(r["gap"]), r["flag"]
+    >>> ranks = int(r["crime_rank"]), int(r["concern_rank"]), int(r["gap"])
+    >>> g.attrs["gap_sector"], ranks, r["flag"]
     ('C', 3, 1, 2, 'more_fear')
     """
     sec = pd.DataFrame(sectors[["sector_id", "name", "population"]]).rename(
@@ -179,7 +191,7 @@ def perception_gap(
         w = pd.Series(1.0, index=incidents.index)
     crime = w.groupby(incidents["sector"].to_numpy()).sum()
     sec["crime_rate"] = sec["sector"].map(crime).fillna(0.0) / sec["population"] * 1000
-    p = perception(survey, sectors).set_index("sector")
+    p = perception(survey, sectors, level, unsafe_at_most).set_index("sector")
     sec["concern"] = sec["sector"].map(p[concern])
     sec["concern_low"] = sec["sector"].map(p.get(f"{concern}_low", pd.Series(dtype="float64")))
     sec["concern_high"] = sec["sector"].map(p.get(f"{concern}_high", pd.Series(dtype="float64")))

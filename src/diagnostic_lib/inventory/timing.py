@@ -16,13 +16,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import i18n, schema, stats
+from .. import i18n, schema, settings, stats
 from ._cache import ContentCache, digest
 
 WEEKDAYS_FR = i18n.WEEKDAYS["fr"]
 WEEKDAYS_EN = i18n.WEEKDAYS["en"]
 MONTHS_FR = i18n.MONTHS["fr"]
 MONTHS_EN = i18n.MONTHS["en"]
+
+LEVEL: float = settings.default("interval_level")
+"""Default confidence level of the shift shares: the ``interval_level`` setting."""
+
+SIMILARITY: float = settings.default("problem_similarity")
+"""Default similarity of :func:`group_profiles`: the ``problem_similarity`` setting."""
 
 
 def aoristic(incidents: pd.DataFrame, max_hours: int = 168) -> pd.DataFrame:
@@ -50,8 +56,9 @@ def aoristic(incidents: pd.DataFrame, max_hours: int = 168) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> inc = pd.DataFrame({"occurred_from": pd.to_datetime(["2024-05-03 22:30", "2024-05-04 10:15"]),
-    ...                     "occurred_to": pd.to_datetime(["2024-05-04 00:30", None])})
+    >>> inc = pd.DataFrame({
+    ...     "occurred_from": pd.to_datetime(["2024-05-03 22:30", "2024-05-04 10:15"]),
+    ...     "occurred_to": pd.to_datetime(["2024-05-04 00:30", None])})
     >>> a = aoristic(inc)
     >>> a["hour"].tolist(), a["weight"].tolist()
     ([22, 23, 0, 10], [0.25, 0.5, 0.25, 1.0])
@@ -175,7 +182,8 @@ def hour_weekday(
     Examples
     --------
     >>> import pandas as pd
-    >>> inc = pd.DataFrame({"occurred_from": pd.to_datetime(["2024-05-03 22:30"]), "occurred_to": [pd.NaT]})
+    >>> inc = pd.DataFrame({"occurred_from": pd.to_datetime(["2024-05-03 22:30"]),
+    ...                     "occurred_to": [pd.NaT]})
     >>> m = hour_weekday(inc, lang="en")
     >>> m.shape, float(m.loc["Friday", 22])
     ((7, 24), 1.0)
@@ -197,13 +205,13 @@ def hour_weekday(
         m = pd.crosstab(ts.dt.day_of_week, ts.dt.hour).astype("float64")
     m = m.reindex(index=range(7), columns=range(24), fill_value=0.0)
     if lang is not None:
-        m.index = list(WEEKDAYS_FR if lang == "fr" else WEEKDAYS_EN)
+        m.index = list(i18n.WEEKDAYS[i18n.check_lang(lang)])
     m.columns.name = "hour"
     return m
 
 
 def shift_shares(
-    incidents: pd.DataFrame, by: str | None = None, level: float = 0.95
+    incidents: pd.DataFrame, by: str | None = None, level: float = LEVEL
 ) -> pd.DataFrame:
     """Share of incidents per shift (jour/soir/nuit) with Wilson intervals.
 
@@ -220,7 +228,8 @@ def shift_shares(
     >>> import pandas as pd
     >>> inc = pd.DataFrame({"shift": ["nuit", "nuit", "jour", None]})
     >>> shift_shares(inc)[["shift", "count", "share"]].values.tolist()
-    [['jour', 1, 0.3333333333333333], ['soir', 0, 0.0], ['nuit', 2, 0.6666666666666666], ['unknown', 1, nan]]
+    [['jour', 1, 0.3333333333333333], ['soir', 0, 0.0], ['nuit', 2, 0.6666666666666666],
+     ['unknown', 1, nan]]
     """
     keys = [by] if by else []
     df = incidents[keys + ["shift"]].copy()
@@ -332,7 +341,8 @@ def time_signature(incidents: pd.DataFrame) -> dict[str, Any]:
     Examples
     --------
     >>> import pandas as pd
-    >>> ts = pd.to_datetime(["2024-05-03 23:00", "2024-05-04 01:00", "2024-05-11 00:30", "2024-05-10 22:40"])
+    >>> ts = pd.to_datetime(["2024-05-03 23:00", "2024-05-04 01:00", "2024-05-11 00:30",
+    ...                      "2024-05-10 22:40"])
     >>> s = time_signature(pd.DataFrame({"occurred_from": ts, "occurred_to": pd.NaT}))
     >>> s["dominant_shift"], s["week_part"], s["peak_hours"]
     ('nuit', 'weekend', '00–02')
@@ -403,8 +413,9 @@ def hour_of_week_profile(incidents: pd.DataFrame) -> np.ndarray:
     Examples
     --------
     >>> import pandas as pd
-    >>> p = hour_of_week_profile(pd.DataFrame({"occurred_from": pd.to_datetime(["2024-05-06 01:30"]),
-    ...                                        "occurred_to": [pd.NaT]}))
+    >>> p = hour_of_week_profile(pd.DataFrame({
+    ...     "occurred_from": pd.to_datetime(["2024-05-06 01:30"]),
+    ...     "occurred_to": [pd.NaT]}))
     >>> int(p.argmax()), float(p.sum())
     (1, 1.0)
     """
@@ -419,7 +430,9 @@ def _profile(weekday: np.ndarray, hour: np.ndarray, weight: np.ndarray) -> np.nd
     return prof / s if s > 0 else prof
 
 
-def group_profiles(profiles: Mapping[str, np.ndarray], similarity: float = 0.8) -> list[list[str]]:
+def group_profiles(
+    profiles: Mapping[str, np.ndarray], similarity: float = SIMILARITY
+) -> list[list[str]]:
     """Group keys whose profiles are alike (cosine similarity ≥ ``similarity`` to the group's mean).
 
     Keys are taken in the order given; each joins the first group it is alike

@@ -13,23 +13,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import stats
+from .. import i18n, settings, stats
 
-CHANGE_LABELS = {
-    "significant_rise": ("hausse significative", "significant rise"),
-    "significant_fall": ("baisse significative", "significant fall"),
-    "stable": ("stable (aucun changement significatif)", "stable (no significant change)"),
-    "too_few": ("trop peu d'événements pour conclure", "too few events to conclude"),
+CHANGE_CODES = ("significant_rise", "significant_fall", "stable", "too_few")
+"""The labels of :func:`change`."""
+
+CHANGE_LABELS: dict[str, tuple[str, str]] = {
+    code: (i18n.t(f"inventory.change.{code}", "fr"), i18n.t(f"inventory.change.{code}", "en"))
+    for code in CHANGE_CODES
 }
+"""Label of :func:`change` → (French, English) wording, from the label catalogue."""
+
+MONTHS: int = settings.default("change_months")
+MIN_EVENTS: int = settings.default("change_min_events")
+ALPHA: float = settings.default("alpha")
 
 
 def change(
     incidents: pd.DataFrame,
     by: Sequence[str] = ("sector", "category"),
     end: Any = None,
-    months: int = 12,
-    min_events: int = 10,
-    alpha: float = 0.05,
+    months: int = MONTHS,
+    min_events: int = MIN_EVENTS,
+    alpha: float = ALPHA,
     adjust: str | None = "fdr",
 ) -> pd.DataFrame:
     """Change of the last 12 months against the previous 12 and against the baseline.
@@ -40,7 +46,8 @@ def change(
     windows, the previous one included). Each comparison gives a ratio and an
     E-test p-value (Krishnamoorthy & Thomson, 2004); with ``adjust="fdr"`` the
     labels use Benjamini–Hochberg q-values across all the groups tested, since
-    many sector × category tests are run at once. Never a bare percent change.
+    many sector × category tests are run at once. Never a bare percent change
+    (see docs/methods.md, *E-test*).
 
     Labels: ``significant_rise``, ``significant_fall``, ``stable``, or
     ``too_few`` when the two windows together hold fewer than ``min_events``.
@@ -54,9 +61,14 @@ def change(
         End of the last window (exclusive); default: the first day of the month
         after the last incident.
     months : int
+        Length of the windows (default: the ``change_months`` setting).
     min_events : int
+        Fewest events in the two windows together for a label other than
+        ``too_few`` (default: ``change_min_events``).
     alpha : float
+        Significance level of the q-values (default: ``alpha``).
     adjust : {"fdr", None}
+        Benjamini–Hochberg q-values across the groups, or the p-values as they are.
 
     Returns
     -------
@@ -162,7 +174,7 @@ def change(
 
 
 def _change_windows(first: Any, last_ts: Any, end: Any, months: int) -> tuple[Any, ...]:
-    """Windows of :func:`change`: ``(end, start of last, start of previous, start of baseline, k)``."""
+    """Windows of :func:`change`: ``(end, start of last, of previous, of baseline, k)``."""
     if end is None:
         end_ts = (
             (last_ts.normalize() + pd.offsets.MonthBegin(1))

@@ -14,7 +14,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .. import stats
+from .. import settings, stats
+
+LEVEL: float = settings.default("interval_level")
+"""Default confidence level of the intervals: the ``interval_level`` setting."""
 
 
 def _period_key(ts: pd.Series, period: str | None) -> pd.Series:
@@ -61,7 +64,7 @@ def counts(
     --------
     >>> import pandas as pd
     >>> inc = pd.DataFrame({"sector": ["A", "A", "B"], "category": ["x", "y", "x"],
-    ...                     "occurred_from": pd.to_datetime(["2024-01-01", "2024-02-01", "2025-01-01"])})
+    ...     "occurred_from": pd.to_datetime(["2024-01-01", "2024-02-01", "2025-01-01"])})
     >>> counts(inc, by=("sector",), period="year").values.tolist()
     [['A', 2024, 2], ['A', 2025, 0], ['B', 2024, 0], ['B', 2025, 1]]
     """
@@ -87,7 +90,7 @@ def rates(
     by: str | None = "category",
     period: str | None = "year",
     per: float = 1000.0,
-    level: float = 0.95,
+    level: float = LEVEL,
     municipality: bool = True,
 ) -> pd.DataFrame:
     """Counts and rates per 1,000 residents by sector × group × period.
@@ -169,7 +172,7 @@ def severity_index(
     sectors: pd.DataFrame,
     weights: pd.DataFrame,
     per: float = 1000.0,
-    level: float = 0.95,
+    level: float = LEVEL,
 ) -> pd.DataFrame:
     """Local severity-weighted index per sector (municipality = 100).
 
@@ -194,8 +197,9 @@ def severity_index(
     Examples
     --------
     >>> import geopandas as gpd, pandas as pd, shapely
-    >>> sec = gpd.GeoDataFrame({"sector_id": ["A", "B"], "name": ["A", "B"], "population": [1000.0, 1000.0]},
-    ...                        geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
+    >>> sec = gpd.GeoDataFrame(
+    ...     {"sector_id": ["A", "B"], "name": ["A", "B"], "population": [1000.0, 1000.0]},
+    ...     geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
     >>> w = pd.DataFrame({"weight": [100.0, 10.0]}, index=["robbery", "theft"])
     >>> inc = pd.DataFrame({"sector": ["A", "B", "B"], "category": ["robbery", "theft", "theft"]})
     >>> severity_index(inc, sec, w)[["sector", "weighted", "index"]].round(1).values.tolist()
