@@ -148,7 +148,8 @@ def hot_spots(
     for multiple testing with the Benjamini–Hochberg false-discovery rate when
     ``fdr`` is true. The analytic z-scores use esda's formulas on a sparse
     neighbour matrix cached per grid (the same numbers as ``esda.G_Local``, in
-    a fraction of the time); permutations call ``esda.G_Local``.
+    a fraction of the time); permutations call ``esda.G_Local``. See
+    docs/methods.md, *Hot spots*.
 
     Parameters
     ----------
@@ -160,10 +161,13 @@ def hot_spots(
     cell_size : float
         Metres (when the grid is built here).
     neighbourhood : {"queen", "rook"}
+        Default: the ``hot_spot_neighbourhood`` setting.
     permutations : int
-        0 for the analytic (normal) p-values.
+        0 for the analytic (normal) p-values (default: ``hot_spot_permutations``).
     fdr : bool
+        Benjamini–Hochberg q-values.
     seed : int
+        Seed of the permutations (default: ``permutation_seed``).
 
     Returns
     -------
@@ -251,6 +255,17 @@ def hot_spots(
 def hot_spot_parameters_text(hs: pd.DataFrame, lang: str = "fr") -> str:
     """The parameters of a hot-spot analysis as a sentence (for maps and reports).
 
+    Parameters
+    ----------
+    hs : GeoDataFrame
+        From :func:`hot_spots` (its ``attrs["parameters"]`` are read).
+    lang : {"fr", "en"}
+        Language (numbers by :mod:`diagnostic_lib.formatting`).
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> import geopandas as gpd, shapely
@@ -286,6 +301,15 @@ def kde_surface(
     The counts are put on the full raster and convolved with a quartic
     (biweight) kernel of radius ``bandwidth`` metres (FFT), then read back at
     the grid's cells. Edge effects are not corrected.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Canonical incidents (only located ones count).
+    grid : GeoDataFrame
+        From :func:`make_grid`.
+    bandwidth : float
+        Radius of the kernel in metres (default: the ``kde_bandwidth_m`` setting).
 
     Returns
     -------

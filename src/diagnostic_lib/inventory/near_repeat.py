@@ -65,7 +65,8 @@ def knox_test(
     and time gap (days, between the midpoints of the events' time ranges).
     Expected counts come from ``permutations`` random permutations of the event
     times over the event places (seeded). Knox ratio = observed / mean of the
-    permutations; p = (number of permutations ≥ observed + 1) / (permutations + 1).
+    permutations; p = (number of permutations ≥ observed + 1) / (permutations + 1)
+    (see docs/methods.md, *Knox test*).
 
     **Band-edge convention**: bands are closed on the right, ``(lo, hi]``, and the
     first band also includes its lower edge, ``[0, hi]``: two events 100 m apart
@@ -75,6 +76,20 @@ def knox_test(
     Pairs are found with a k-d tree (only pairs within the largest distance are
     ever formed); above ``max_events`` located events a seeded random sample of
     ``max_events`` is used (said in ``attrs["parameters"]``).
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Canonical incidents (only located ones count).
+    distance_bands, time_bands : sequence of float
+        Band edges in metres and days (default: :func:`doubling_bands` of the
+        ``knox_distance_m``, ``knox_days`` and ``knox_bands`` settings).
+    permutations : int
+        Default: the ``knox_permutations`` setting.
+    seed : int
+        Seed of the permutations and of the sample.
+    max_events : int
+        Default: the ``knox_max_events`` setting.
 
     Returns
     -------

@@ -36,6 +36,24 @@ def place_counts(
     places with at least one incident are known then, so the generalised Gini
     is the fairer summary.
 
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Canonical incidents (only located ones count).
+    unit : {"grid", "location"}
+        Places: grid cells or exact locations.
+    grid : GeoDataFrame, optional
+        From :func:`make_grid` (built here over ``area`` when not given).
+    cell_size : float
+        Metres, when the grid is built here (default: the ``grid_cell_m`` setting).
+    area : GeoDataFrame or geometry, optional
+        The municipality, to build the grid.
+
+    Returns
+    -------
+    Series
+        Incidents per place.
+
     Examples
     --------
     >>> import geopandas as gpd
@@ -146,6 +164,19 @@ def repeat_locations(
     Positions are grouped to the metre. With ``places`` (bars, parking lots …)
     each location is named after the nearest facility within
     ``facility_distance`` metres.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Canonical incidents (only located ones count).
+    top : int
+        Locations listed (default: the ``repeat_top`` setting).
+    min_count : int
+        Fewest incidents at a location (default: ``repeat_min_count``).
+    places : GeoDataFrame, optional
+        Facilities (``name``, ``kind``).
+    facility_distance : float
+        Metres (default: ``repeat_facility_m``).
 
     Returns
     -------

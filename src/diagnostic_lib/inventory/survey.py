@@ -37,7 +37,19 @@ def perception(
     weighted mean feeling of safety by day and by night (1 = very unsafe … 5 =
     very safe) with t intervals, the share feeling unsafe at night (score ≤
     ``unsafe_at_most``) and the share naming each concern, with Wilson
-    intervals (on the Kish effective sample size when weights vary).
+    intervals (on the Kish effective sample size when weights vary; see
+    docs/methods.md, *Survey estimates*).
+
+    Parameters
+    ----------
+    survey : DataFrame
+        Canonical survey.
+    sectors : DataFrame, optional
+        Sectors, in the order of the table (default: the survey's sectors, sorted).
+    level : float
+        Confidence level (default: the ``interval_level`` setting).
+    unsafe_at_most : float
+        Highest night score counted as unsafe (default: ``unsafe_at_most``).
 
     Returns
     -------
@@ -157,6 +169,19 @@ def perception_gap(
     people worry more than recorded crime would suggest, negative when they
     worry less. A sector is flagged when ``|gap| ≥ min_gap`` (default: a third
     of the number of sectors, at least 2) — a finding to discuss, not a verdict.
+
+    Parameters
+    ----------
+    survey, incidents, sectors : DataFrame
+        Canonical tables (``sectors`` with ``population``).
+    concern : str
+        Column of :func:`perception` to rank on.
+    min_gap : int, optional
+        Smallest gap flagged.
+    weights : DataFrame, optional
+        Severity weights, for a severity-weighted crime rate.
+    level, unsafe_at_most : float
+        As for :func:`perception`.
 
     Returns
     -------

@@ -38,7 +38,8 @@ def aoristic(incidents: pd.DataFrame, max_hours: int = 168) -> pd.DataFrame:
     range ``[occurred_from, occurred_to)`` spreads weight 1 over the clock hours
     the range covers, in proportion to the minutes of each hour inside it.
     Ranges longer than ``max_hours`` (a week by default) carry no information on
-    the hour of the week and are spread evenly over the 168 hours of the week.
+    the hour of the week and are spread evenly over the 168 hours of the week
+    (see docs/methods.md, *Aoristic allocation*).
 
     Parameters
     ----------
@@ -217,6 +218,15 @@ def shift_shares(
 
     Incidents whose shift is unknown (ranges longer than a shift) are counted
     in ``unknown`` and left out of the shares' denominator.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        Needs ``shift``.
+    by : str, optional
+        Grouping column (e.g. ``"family"``).
+    level : float
+        Confidence level (default: the ``interval_level`` setting).
 
     Returns
     -------
@@ -437,6 +447,18 @@ def group_profiles(
 
     Keys are taken in the order given; each joins the first group it is alike
     enough to, or starts a new one.
+
+    Parameters
+    ----------
+    profiles : mapping
+        Key → profile (e.g. from :func:`hour_of_week_profile`).
+    similarity : float
+        Default: the ``problem_similarity`` setting.
+
+    Returns
+    -------
+    list of list of str
+        The groups, in order.
 
     Examples
     --------

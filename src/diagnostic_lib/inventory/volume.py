@@ -180,7 +180,8 @@ def severity_index(
     1,000 residents of a sector is divided by the municipality's and multiplied
     by 100. This is a **local severity-weighted index**, not Statistics
     Canada's Crime Severity Index. The interval treats counts as Poisson
-    (variance of a weighted sum = Σ w² n), normal approximation.
+    (variance of a weighted sum = Σ w² n), normal approximation (see
+    docs/methods.md, *Local severity index*).
 
     Parameters
     ----------

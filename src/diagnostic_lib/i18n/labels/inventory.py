@@ -87,7 +87,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "inventory.gi.neighbourhood.queen": ("reine", "queen"),
     "inventory.gi.neighbourhood.rook": ("tour", "rook"),
     "inventory.gi.p.normal": ("approximation normale", "normal approximation, two-sided"),
-    "inventory.gi.p.permutations": ("permutations", "{n} permutations"),
+    "inventory.gi.p.permutations": ("{n} permutations", "{n} permutations"),
     "inventory.gi.correction.fdr": ("FDR de Benjamini–Hochberg", "Benjamini-Hochberg FDR"),
     "inventory.gi.correction.none": ("aucune", "none"),
 }
