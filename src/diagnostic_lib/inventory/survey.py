@@ -205,7 +205,7 @@ def perception_gap(
     >>> r = g.iloc[0]
     >>> ranks = int(r["crime_rank"]), int(r["concern_rank"]), int(r["gap"])
     >>> g.attrs["gap_sector"], ranks, r["flag"]
-    ('C', 3, 1, 2, 'more_fear')
+    ('C', (3, 1, 2), 'more_fear')
     """
     sec = pd.DataFrame(sectors[["sector_id", "name", "population"]]).rename(
         columns={"sector_id": "sector"}
