@@ -55,8 +55,11 @@ def test_knox_band_edges_are_closed_on_the_right():
     # A(0 m, day 0), B(100 m, day 7), C(150 m, day 0):
     # A-B 100 m / 7 d -> (0, 100] x [0, 7];  B-C 50 m / 7 d -> same band;  A-C 150 m / 0 d -> (100, 200] x [0, 7]
     t = pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-01"])
-    inc = gpd.GeoDataFrame({"occurred_from": t, "occurred_to": pd.NaT},
-                           geometry=[_pt(0, 0), _pt(100, 0), _pt(150, 0)], crs=32188)  # fmt: skip
+    inc = gpd.GeoDataFrame(
+        {"occurred_from": t, "occurred_to": pd.NaT},
+        geometry=[_pt(0, 0), _pt(100, 0), _pt(150, 0)],
+        crs=32188,
+    )
     k = inventory.knox_test(
         inc, distance_bands=(0, 100, 200), time_bands=(0, 7, 14), permutations=0
     )
@@ -88,8 +91,17 @@ def test_knox_finds_near_repeats_and_not_random_data():
     # add followers 50 m / 3 days after half the events
     fx, fy = x[:150] + 50, y[:150]
     ft = t[:150] + pd.Timedelta(days=3)
-    nr = pd.concat([rand, gpd.GeoDataFrame({"occurred_from": ft, "occurred_to": pd.NaT},
-                                           geometry=gpd.points_from_xy(fx, fy), crs=32188)], ignore_index=True)  # fmt: skip
+    nr = pd.concat(
+        [
+            rand,
+            gpd.GeoDataFrame(
+                {"occurred_from": ft, "occurred_to": pd.NaT},
+                geometry=gpd.points_from_xy(fx, fy),
+                crs=32188,
+            ),
+        ],
+        ignore_index=True,
+    )
     k2 = inventory.knox_test(
         nr, distance_bands=(0, 200, 400), time_bands=(0, 14, 28), permutations=99, seed=1
     )
@@ -127,7 +139,7 @@ def test_change_labels_too_few_and_fdr():
                 + ["2025-03-01"] * 30
                 + ["2024-03-01"] * 30
             ),
-        }  # fmt: skip
+        }
     )
     c = inventory.change(inc, by=("g",), end="2026-01-01").set_index("g")
     assert c.loc["a", "label"] == "too_few"
@@ -168,8 +180,17 @@ def test_priority_missing_components_and_ties():
 
 
 def test_excluded_problems_are_not_ranked():
-    pb = pd.DataFrame({"problem_id": ["A", "B"], "rate": [1.0, 2.0], "severity": [1.0, 1.0], "trend_label": ["stable"] * 2,
-                       "hotspot_z": [1.0, 1.0], "concern": [0.1, 0.1], "excluded": [False, True]})  # fmt: skip
+    pb = pd.DataFrame(
+        {
+            "problem_id": ["A", "B"],
+            "rate": [1.0, 2.0],
+            "severity": [1.0, 1.0],
+            "trend_label": ["stable"] * 2,
+            "hotspot_z": [1.0, 1.0],
+            "concern": [0.1, 0.1],
+            "excluded": [False, True],
+        }
+    )
     assert inventory.priority(pb)["problem_id"].tolist() == ["A"]
 
 
@@ -300,7 +321,7 @@ def test_step1_maps_render_with_legends(diag, inv):
                 title="t",
                 legend_title="l",
                 lang=lang,
-            ),  # fmt: skip
+            ),
             "hot": maps.hot_spot_map(inv.hot_spots, diag.sectors, lang=lang),
             "points": maps.incident_map(diag.incidents, diag.sectors, lang=lang),
             "problems": maps.problems_map(
@@ -329,8 +350,15 @@ def test_map_text_follows_the_language(diag):
 
 
 def test_interactive_map_has_layers_and_works_offline(diag, inv):
-    m = maps.interactive_map(diag.sectors, incidents=diag.incidents, hot=inv.hot_spots, problems=inv.problems,
-                             measures=diag.measures, lang="fr", taxonomy=diag.taxonomy)  # fmt: skip
+    m = maps.interactive_map(
+        diag.sectors,
+        incidents=diag.incidents,
+        hot=inv.hot_spots,
+        problems=inv.problems,
+        measures=diag.measures,
+        lang="fr",
+        taxonomy=diag.taxonomy,
+    )
     html = m.get_root().render()
     assert "L.control.layers" in html
     import json
@@ -366,3 +394,257 @@ def test_step1_runs_on_real_spvm_data():
     pb = inventory.find_problems(inc, sec, w, tax, cell_size=500)
     assert len(pb) > 0 and pb["n_incidents"].sum() > 0
     assert set(pb["kind"]) <= {"place", "area", "municipality"}
+
+
+# ------------------------------------------------------------ tunables (settings)
+def _non_default(t):
+    """A valid value of a tunable that differs from its default."""
+    from diagnostic_lib import settings
+
+    d = settings.default(t.name)
+    if t.kind is dict:
+        return {k: v + 0.5 for k, v in d.items()}
+    if t.kind is str:
+        return next((c for c in t.choices if c != d), None) if t.choices else "theft, robbery"
+    if t.kind is bool:
+        return not d
+    hi = t.maximum if t.maximum is not None else d * 3 + 7
+    lo = t.minimum if t.minimum is not None else 0
+    v = (d + hi) / 2 if t.kind is float else int((d + hi) // 2)
+    if v == d:
+        v = (d + lo) / 2 if t.kind is float else int(lo)
+    assert v != d and lo <= v <= hi, t.name
+    return v
+
+
+def test_every_step1_tunable_is_in_the_settings_table_with_its_default():
+    from diagnostic_lib import settings
+    from diagnostic_lib.config import config_from_dict
+
+    names = {t.name for t in settings.table("inventory")}
+    assert {
+        "grid_cell_m",
+        "priority_weights",
+        "knox_permutations",
+        "problem_similarity",
+        "problem_min_events",
+        "hot_spot_permutations",
+    } <= names
+    assert set(inventory.STEP_TUNABLES) == names | {"alpha"}
+    # the old public constants are the settings' defaults
+    assert inventory.DEFAULT_PRIORITY_WEIGHTS == settings.default("priority_weights")
+    assert inventory.PRIORITY_COMPONENTS == tuple(settings.default("priority_weights"))
+    assert inventory.doubling_bands(settings.default("knox_distance_m"), 4) == (
+        0,
+        100,
+        200,
+        400,
+        800,
+    )
+    assert inventory.ProblemSearch().similarity == settings.default("problem_similarity")
+    with pytest.raises(KeyError, match="not tunables"):
+        inventory.tunables(config_from_dict({}), grid_cel_m=100)
+
+
+def test_run_reads_every_tunable_from_the_config(monkeypatch):
+    """run() passes the config's value of each tunable to the function that uses it."""
+    import types
+
+    from diagnostic_lib import settings
+    from diagnostic_lib.config import config_from_dict
+    from diagnostic_lib.inventory import results
+
+    values = {t.name: _non_default(t) for t in settings.table("inventory")}
+    values["alpha"] = 0.01
+    cfg = config_from_dict({"parameters": values})
+    calls: dict[str, list] = {}
+
+    def record(name, result=None):
+        def f(*args, **kwargs):
+            calls.setdefault(name, []).append((args, kwargs))
+            return result
+
+        return f
+
+    frame = pd.DataFrame({"x": [1.0]})
+    for name in (
+        "make_grid",
+        "grid_counts",
+        "hot_spots",
+        "knox_test",
+        "perception",
+        "perception_gap",
+        "_find_problems",
+        "rates",
+        "severity_index",
+        "hour_weekday",
+        "shift_shares",
+        "seasonality",
+        "change",
+        "concentration",
+        "concentration_table",
+        "repeat_locations",
+        "priority",
+    ):
+        monkeypatch.setattr(results, name, record(name, frame))
+    inc = pd.DataFrame({"category": ["theft", "burglary", "robbery"]})
+    diag = types.SimpleNamespace(
+        config=cfg,
+        incidents=inc,
+        sectors=frame,
+        weights=frame,
+        taxonomy=frame,
+        survey=frame,
+        places=None,
+        lang="en",
+    )
+    inv = inventory.run(diag)
+    v = values
+    assert inv.parameters["tunables"] == {**v, "knox_categories": ["theft", "robbery"]}
+    assert calls["make_grid"][0][0][1] == v["grid_cell_m"]
+    hs = calls["hot_spots"][0][1]
+    assert (hs["neighbourhood"], hs["permutations"], hs["seed"]) == (
+        v["hot_spot_neighbourhood"],
+        v["hot_spot_permutations"],
+        v["permutation_seed"],
+    )
+    (knox_inc,), kn = calls["knox_test"][0]
+    assert set(knox_inc["category"]) == {"theft", "robbery"}
+    assert kn["distance_bands"] == inventory.doubling_bands(v["knox_distance_m"], v["knox_bands"])
+    assert kn["time_bands"] == inventory.doubling_bands(v["knox_days"], v["knox_bands"])
+    assert (kn["permutations"], kn["seed"], kn["max_events"]) == (
+        v["knox_permutations"],
+        v["permutation_seed"],
+        v["knox_max_events"],
+    )
+    for name in ("perception", "perception_gap"):
+        kw = calls[name][0][1]
+        assert (kw["level"], kw["unsafe_at_most"]) == (v["interval_level"], v["unsafe_at_most"])
+    for name in ("rates", "severity_index", "shift_shares"):
+        assert calls[name][0][1]["level"] == v["interval_level"]
+    for _, kw in calls["change"]:
+        assert (kw["months"], kw["min_events"], kw["alpha"]) == (
+            v["change_months"],
+            v["change_min_events"],
+            0.01,
+        )
+    rl = calls["repeat_locations"][0][1]
+    assert (rl["top"], rl["min_count"], rl["facility_distance"]) == (
+        v["repeat_top"],
+        v["repeat_min_count"],
+        v["repeat_facility_m"],
+    )
+    assert calls["priority"][0][1]["weights"] == v["priority_weights"]
+    search = calls["_find_problems"][0][1]["search"]
+    assert search == inventory.ProblemSearch(
+        cell_size=v["grid_cell_m"],
+        alpha=0.01,
+        seed=v["permutation_seed"],
+        similarity=v["problem_similarity"],
+        min_ratio=v["problem_min_ratio"],
+        events_per_year=v["problem_events_per_year"],
+        min_events_floor=v["problem_min_events"],
+        min_tested=v["problem_min_tested"],
+        trend_months=v["change_months"],
+        trend_min_events=v["change_min_events"],
+        facility_m=v["problem_facility_m"],
+        facility_share=v["problem_facility_share"],
+        neighbourhood=v["hot_spot_neighbourhood"],
+        permutations=v["hot_spot_permutations"],
+    )
+    # run's own arguments still override the config
+    calls.clear()
+    inventory.run(
+        diag,
+        cell_size=321.0,
+        knox_categories=("burglary",),
+        permutations=7,
+        weights={"rate": 1.0},
+        seed=3,
+    )
+    assert calls["make_grid"][0][0][1] == 321.0
+    assert set(calls["knox_test"][0][0][0]["category"]) == {"burglary"}
+    assert calls["knox_test"][0][1]["permutations"] == 7
+    assert calls["priority"][0][1]["weights"] == {"rate": 1.0}
+    assert calls["_find_problems"][0][1]["search"].seed == 3
+    assert calls["_find_problems"][0][1]["search"].cell_size == 321.0
+
+
+def test_problem_search_minimum_events_rule():
+    inc = pd.DataFrame({"occurred_from": pd.to_datetime(["2020-01-01", "2026-01-01"])})
+    assert inventory.ProblemSearch().fewest_events(inc) == 90  # 15 a year over 6 years
+    assert inventory.ProblemSearch(events_per_year=0, min_events_floor=12).fewest_events(inc) == 12
+    assert inventory.ProblemSearch(min_events=7).fewest_events(inc) == 7
+    assert inventory.ProblemSearch().fewest_events(inc.iloc[:0]) == 30
+
+
+# ----------------------------------------------------------------- caches
+def test_perception_cache_is_keyed_by_content():
+    from diagnostic_lib.inventory import survey
+
+    s = pd.DataFrame(
+        {
+            "sector": ["A"] * 4,
+            "safety_day": [5, 4, 4, 5],
+            "safety_night": [2, 1, 3, 4],
+            "concerns": [("burglary",), (), (), ()],
+            "weight": 1.0,
+        }
+    )
+    a = inventory.perception(s)
+    a.loc[0, "respondents"] = -1  # a caller's edit never reaches the cache
+    assert inventory.perception(s).loc[0, "respondents"] == 4
+    s2 = s.copy()
+    s2.loc[0, "safety_night"] = 5  # same object shape, other content: another key
+    assert inventory.perception(s2).set_index("sector").loc["A", "safety_night"] == 3.25
+    s3 = s.copy()
+    s3.at[1, "concerns"] = ("burglary",)
+    assert inventory.perception(s3).set_index("sector").loc["A", "concern_burglary"] == 0.5
+    assert survey._survey_key(s, None) == survey._survey_key(s.copy(), None)
+    assert survey._survey_key(s, None) != survey._survey_key(s3, None)
+
+
+def test_content_cache_keeps_at_most_maxsize_results():
+    from diagnostic_lib.inventory._cache import ContentCache
+
+    c = ContentCache(maxsize=2)
+    made = []
+    for k in (1, 2, 1, 3, 1):
+        c.get(k, lambda k=k: made.append(k) or k)
+    assert made == [1, 2, 3, 1] and len(c) == 2
+
+
+# ----------------------------------------------------------------- wording
+def test_step1_texts_come_from_the_catalogue_and_formatting():
+    from diagnostic_lib import i18n
+
+    assert inventory.CHANGE_LABELS["too_few"] == tuple(
+        i18n.t("inventory.change.too_few", lang) for lang in ("fr", "en")
+    )
+    t = inventory.concentration_table(
+        [50, 30, 10, 5, 5] + [0] * 5, incident_shares=(0.8,), place_shares=(), lang="fr"
+    )
+    assert t["text"].tolist() == ["20\u00a0% des lieux concentrent 80\u00a0% des incidents"]
+    from diagnostic_lib.inventory.problem_text import _cheers
+
+    rec = {
+        "kind": "place",
+        "severity": 1234.4,
+        "concern": 0.253,
+        "n_incidents": 15850,
+        "per_year": 3962.5,
+        "months_with_events": "48/48",
+        "trend_label": "stable",
+        "dominant_shift": "nuit",
+        "week_part": "weekend",
+        "peak_hours": "22–03",
+    }
+    fr, en = _cheers(rec, "fr"), _cheers(rec, "en")
+    assert fr["cheers_events"] == "15\u00a0850 événements (3\u00a0962 par an)."
+    assert en["cheers_events"] == "15,850 events (3,962 a year)."
+    assert fr["cheers_harm"] == "Gravité moyenne 1\u00a0234 (poids local)."
+    assert fr["cheers_expectation"].startswith("25\u00a0% des répondants")
+    assert en["cheers_similarity"] == "Same place, at night at weekends, peak 22–03 h."
+    assert "nan" not in " ".join(
+        _cheers({**rec, "severity": np.nan, "concern": np.nan}, "fr").values()
+    )

@@ -1,6 +1,94 @@
-"""Labels of step 1 (inventory): problems, hot spots, timing, concentration."""
+"""Labels of step 1 (inventory): problems, hot spots, timing, concentration.
+
+Every key starts with ``inventory.``. Numbers are formatted by
+:mod:`diagnostic_lib.formatting` before they fill a placeholder.
+"""
 
 from __future__ import annotations
 
-LABELS: dict[str, tuple[str, str]] = {}
+LABELS: dict[str, tuple[str, str]] = {
+    # change over time (inventory.CHANGE_LABELS)
+    "inventory.change.significant_rise": ("hausse significative", "significant rise"),
+    "inventory.change.significant_fall": ("baisse significative", "significant fall"),
+    "inventory.change.stable": (
+        "stable (aucun changement significatif)",
+        "stable (no significant change)",
+    ),
+    "inventory.change.too_few": (
+        "trop peu d'événements pour conclure",
+        "too few events to conclude",
+    ),
+    # when a problem happens, in a phrase
+    "inventory.week_part.weekend": ("en fin de semaine", "at weekends"),
+    "inventory.week_part.weekdays": ("en semaine", "on weekdays"),
+    "inventory.week_part.all_week": ("toute la semaine", "all week"),
+    "inventory.shift_phrase.jour": ("le jour", "by day"),
+    "inventory.shift_phrase.soir": ("le soir", "in the evening"),
+    "inventory.shift_phrase.nuit": ("la nuit", "at night"),
+    "inventory.shift_phrase.mixed": ("à toute heure", "at all hours"),
+    # problem titles
+    "inventory.list.and": ("{first} et {last}", "{first} and {last}"),
+    "inventory.title.rising": ("en hausse", "rising"),
+    "inventory.title.municipality": (
+        "toute la municipalité, sans lieu précis",
+        "whole municipality, no precise location",
+    ),
+    "inventory.title.near": ("secteur : {facility}", "near: {facility}"),
+    "inventory.facility.bar": ("bars", "bars"),
+    "inventory.facility.parking": ("stationnement", "parking"),
+    "inventory.facility.park": ("parc", "park"),
+    "inventory.facility.shopping_centre": ("centre commercial", "shopping centre"),
+    "inventory.facility.transit_stop": ("arrêt de transport", "transit stop"),
+    "inventory.facility.school": ("école", "school"),
+    # CHEERS fields of a problem
+    "inventory.cheers.community_place": (
+        "Lieu public : des citoyens sont touchés.",
+        "Public place: members of the public are affected.",
+    ),
+    "inventory.cheers.community_area": (
+        "Résidents des secteurs touchés.",
+        "Residents of the affected sectors.",
+    ),
+    "inventory.cheers.harm": (
+        "Gravité moyenne {severity} (poids local).",
+        "Mean severity weight {severity} (local weights).",
+    ),
+    "inventory.cheers.expectation": (
+        "{share} des répondants nomment cette préoccupation.",
+        "{share} of respondents name this concern.",
+    ),
+    "inventory.cheers.no_survey": ("Pas de données de sondage.", "No survey data."),
+    "inventory.cheers.events": (
+        "{n} événements ({per_year} par an).",
+        "{n} events ({per_year} a year).",
+    ),
+    "inventory.cheers.recurring": (
+        "Événements dans {months} mois ; tendance : {trend}.",
+        "Events in {months} months; trend: {trend}.",
+    ),
+    "inventory.cheers.similarity": (
+        "Même {unit}, {shift} {part}, pointe {peak} h.",
+        "Same {unit}, {shift} {part}, peak {peak} h.",
+    ),
+    "inventory.cheers.unit_place": ("lieu", "place"),
+    "inventory.cheers.unit_area": ("secteur", "area"),
+    # concentration ("80/20") table
+    "inventory.concentration": (
+        "{places} des lieux concentrent {incidents} des incidents",
+        "{places} of places hold {incidents} of incidents",
+    ),
+    # hot-spot parameters, as a sentence
+    "inventory.gi.text": (
+        "Getis–Ord Gi*, cellules de {cell} m ({cells} cellules), voisinage {neighbourhood}, "
+        "p bilatérales ({p_values}), correction {correction}.",
+        "Getis–Ord Gi*, {cell} m cells ({cells} cells), {neighbourhood} neighbourhood, "
+        "two-sided p-values ({p_values}), {correction} correction.",
+    ),
+    "inventory.gi.neighbourhood.queen": ("reine", "queen"),
+    "inventory.gi.neighbourhood.rook": ("tour", "rook"),
+    "inventory.gi.p.normal": ("approximation normale", "normal approximation, two-sided"),
+    "inventory.gi.p.permutations": ("{n} permutations", "{n} permutations"),
+    "inventory.gi.correction.fdr": ("FDR de Benjamini–Hochberg", "Benjamini-Hochberg FDR"),
+    "inventory.gi.correction.none": ("aucune", "none"),
+}
 """Label key → (French, English)."""

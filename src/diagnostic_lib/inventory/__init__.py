@@ -1,0 +1,162 @@
+"""Step 1 — inventory of crime problems and security issues.
+
+The analytic core of the "problem solving" pillar: turn incidents and citizens'
+voices into a short, explainable list of problems, each tied to a place and a
+time. Every function is pure (tables in, tables out); the notebook
+``01_inventory.ipynb`` and the report only call them. :func:`run` runs the
+whole step with the tunables of the config (``[parameters]`` of
+``diagnostic.toml``, see :mod:`diagnostic_lib.settings`).
+
+Sections, and the file that holds each
+---------------------------------------
+- Volume and rates (``volume``): :func:`counts`, :func:`rates`,
+  :func:`severity_index`.
+- Timing (``timing``): :func:`aoristic`, :func:`hour_weekday`,
+  :func:`shift_shares`, :func:`seasonality`; time patterns
+  :func:`weekend_mask`, :func:`time_signature`, :func:`hour_of_week_profile`,
+  :func:`group_profiles`.
+- Change over time (``trend``): :func:`change` (E-test, never a bare percent
+  change), :data:`CHANGE_LABELS` (built from the label catalogue).
+- The grid (``grid``): :func:`make_grid`, :func:`grid_counts`,
+  :class:`GridWarning`.
+- Concentration over places (``places``): :func:`place_counts`,
+  :func:`concentration`, :func:`concentration_table`, :func:`repeat_locations`.
+- Hot spots (``hot_spot_analysis``): :func:`hot_spots` (Getis–Ord Gi* with
+  FDR), :func:`hot_spot_parameters_text`, :func:`kde_surface`.
+- Near repeat (``near_repeat``): :func:`knox_test`, :func:`doubling_bands`.
+- Citizens' perception (``survey``): :func:`perception`, :func:`perception_gap`.
+- Problem finding (``problem_finding``, ``problem_context``, ``problem_text``):
+  :func:`find_problems` in three passes (places, areas, municipality), its
+  tunables :class:`ProblemSearch`, each problem's register row, its title and
+  CHEERS fields.
+- Scoring (``scoring``): :func:`priority`, :data:`PRIORITY_WEIGHTS` (alias
+  :data:`DEFAULT_PRIORITY_WEIGHTS`), :data:`PRIORITY_COMPONENTS`.
+- The register (``register``): :func:`register_columns`,
+  :func:`problem_incidents`, :func:`write_register`, :func:`read_register`,
+  :func:`merge_register`.
+- The whole step (``results``): :func:`run`, :class:`Inventory`, :func:`tunables`
+  (every setting of step 1 as the config sets it).
+- Caches (``_cache``): content-keyed caches of grids, aoristic spreads and
+  perception tables.
+
+Conventions
+-----------
+- An incident belongs to the period (year, quarter, month) of its
+  ``occurred_from``.
+- Rates are per 1,000 residents of the sector (``population``), with exact
+  Poisson intervals; a sector without population has no rate.
+- Incidents without a sector count in the municipality's totals, not in any
+  sector's.
+
+Examples
+--------
+>>> from diagnostic_lib import inventory, loaders, sample
+>>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+>>> r = inventory.rates(d.incidents, d.sectors, by="family", period="year")
+>>> {"count", "rate", "rate_low", "rate_high", "population"} <= set(r.columns)
+True
+"""
+
+from __future__ import annotations
+
+from .grid import CELL_SIZE_M, GridWarning, grid_counts, make_grid
+from .hot_spot_analysis import HOT_CLASSES, hot_spot_parameters_text, hot_spots, kde_surface
+from .near_repeat import doubling_bands, knox_test
+from .places import concentration, concentration_table, place_counts, repeat_locations
+from .problem_context import ProblemSearch
+from .problem_finding import find_problems
+from .register import (
+    EDITABLE_FIELDS,
+    SARA_STAGES,
+    merge_register,
+    problem_incidents,
+    read_register,
+    register_columns,
+    write_register,
+)
+from .results import STEP_TUNABLES, Inventory, run, tunables
+from .scoring import DEFAULT_PRIORITY_WEIGHTS, PRIORITY_COMPONENTS, PRIORITY_WEIGHTS, priority
+from .survey import perception, perception_gap
+from .timing import (
+    MONTHS_EN,
+    MONTHS_FR,
+    WEEKDAYS_EN,
+    WEEKDAYS_FR,
+    WEEKEND_END,
+    WEEKEND_START,
+    aoristic,
+    group_profiles,
+    hour_of_week_profile,
+    hour_weekday,
+    seasonality,
+    shift_shares,
+    time_signature,
+    weekend_mask,
+)
+from .trend import CHANGE_CODES, CHANGE_LABELS, change
+from .volume import counts, rates, severity_index
+
+# isort: split
+# Private names used by tests/test_speed.py (_grid_weights, _cell_of, _gi_parts, _gi_star_max,
+# _aoristic_compute, _make_grid), tests/test_inventory.py (_band) and benchmarks/run.py
+# (_cell_of); _xy, _located, _grid_lut and _aoristic_arrays stay at their old address too.
+from .grid import _cell_of, _grid_lut, _located, _make_grid, _xy  # noqa: F401
+from .hot_spot_analysis import _gi_parts, _gi_star_max, _grid_weights  # noqa: F401
+from .near_repeat import _band  # noqa: F401
+from .timing import _aoristic_arrays, _aoristic_compute  # noqa: F401
+
+__all__ = [
+    "CELL_SIZE_M",
+    "CHANGE_CODES",
+    "CHANGE_LABELS",
+    "DEFAULT_PRIORITY_WEIGHTS",
+    "EDITABLE_FIELDS",
+    "HOT_CLASSES",
+    "MONTHS_EN",
+    "MONTHS_FR",
+    "PRIORITY_COMPONENTS",
+    "PRIORITY_WEIGHTS",
+    "SARA_STAGES",
+    "STEP_TUNABLES",
+    "WEEKDAYS_EN",
+    "WEEKDAYS_FR",
+    "WEEKEND_END",
+    "WEEKEND_START",
+    "GridWarning",
+    "Inventory",
+    "ProblemSearch",
+    "aoristic",
+    "change",
+    "concentration",
+    "concentration_table",
+    "counts",
+    "doubling_bands",
+    "find_problems",
+    "grid_counts",
+    "group_profiles",
+    "hot_spot_parameters_text",
+    "hot_spots",
+    "hour_of_week_profile",
+    "hour_weekday",
+    "kde_surface",
+    "knox_test",
+    "make_grid",
+    "merge_register",
+    "perception",
+    "perception_gap",
+    "place_counts",
+    "priority",
+    "problem_incidents",
+    "rates",
+    "read_register",
+    "register_columns",
+    "repeat_locations",
+    "run",
+    "seasonality",
+    "severity_index",
+    "shift_shares",
+    "time_signature",
+    "tunables",
+    "weekend_mask",
+    "write_register",
+]

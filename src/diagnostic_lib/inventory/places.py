@@ -1,0 +1,250 @@
+"""Concentration of incidents over places: counts per place, Gini, the "80/20" table, risky places.
+
+Places are grid cells (zeros included, see :mod:`.grid`) or exact locations
+(rounded to the metre). :func:`repeat_locations` lists the places where
+incidents repeat, named after the facility next to them when ``places`` is given.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import formatting as fmt
+from .. import i18n, settings, stats
+from .grid import CELL_SIZE_M, GridWarning, _located, _xy, grid_counts, make_grid
+
+REPEAT_TOP: int = settings.default("repeat_top")
+REPEAT_MIN_COUNT: int = settings.default("repeat_min_count")
+REPEAT_FACILITY_M: float = settings.default("repeat_facility_m")
+
+
+def place_counts(
+    incidents: pd.DataFrame,
+    unit: str = "grid",
+    grid: pd.DataFrame | None = None,
+    cell_size: float = CELL_SIZE_M,
+    area: Any = None,
+) -> pd.Series:
+    """Incidents per place: grid cells (zeros included) or exact locations.
+
+    ``unit="location"`` counts distinct positions (rounded to the metre); only
+    places with at least one incident are known then, so the generalised Gini
+    is the fairer summary.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Canonical incidents (only located ones count).
+    unit : {"grid", "location"}
+        Places: grid cells or exact locations.
+    grid : GeoDataFrame, optional
+        From :func:`make_grid` (built here over ``area`` when not given).
+    cell_size : float
+        Metres, when the grid is built here (default: the ``grid_cell_m`` setting).
+    area : GeoDataFrame or geometry, optional
+        The municipality, to build the grid.
+
+    Returns
+    -------
+    Series
+        Incidents per place.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> inc = gpd.GeoDataFrame(geometry=gpd.points_from_xy([0, 0, 5], [0, 0, 5]), crs="EPSG:32188")
+    >>> place_counts(inc, unit="location").tolist()
+    [2, 1]
+    """
+    if unit == "grid":
+        if grid is None:
+            if area is None:
+                raise ValueError("place_counts(unit='grid') needs a grid or an area")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", GridWarning)
+                grid = make_grid(area, cell_size)
+        return grid_counts(incidents, grid)
+    if unit == "location":
+        x, y = _xy(_located(incidents))
+        key = pd.DataFrame({"x": np.round(x), "y": np.round(y)})
+        return (
+            key.groupby(["x", "y"])
+            .size()
+            .sort_values(ascending=False, kind="stable")
+            .rename("count")
+            .reset_index(drop=True)
+        )
+    raise ValueError("unit must be 'grid' or 'location'")
+
+
+def concentration(place_count: pd.Series | np.ndarray) -> dict[str, float]:
+    """Concentration summary of incidents over places.
+
+    Returns
+    -------
+    dict
+        ``places``, ``incidents``, ``gini``, ``generalised_gini`` and
+        ``places_with_incidents``.
+
+    Examples
+    --------
+    >>> concentration([10, 8, 2] + [0] * 7)["gini"]
+    0.78
+    """
+    x = np.asarray(place_count, dtype="float64")
+    return {
+        "places": int(len(x)),
+        "places_with_incidents": int((x > 0).sum()),
+        "incidents": int(x.sum()),
+        "gini": round(stats.gini(x), 4),
+        "generalised_gini": round(stats.generalised_gini(x), 4),
+    }
+
+
+def concentration_table(
+    place_count: pd.Series | np.ndarray,
+    incident_shares: Sequence[float] = (0.25, 0.5, 0.8),
+    place_shares: Sequence[float] = (0.01, 0.05, 0.10, 0.20),
+    lang: str = "fr",
+) -> pd.DataFrame:
+    """The "80/20" table: which share of places holds which share of incidents.
+
+    Returns
+    -------
+    DataFrame
+        ``share_places, share_incidents, text`` (e.g. "5 % des lieux
+        concentrent 48 % des incidents", numbers by :mod:`diagnostic_lib.formatting`).
+
+    Examples
+    --------
+    >>> counts = [50, 30, 10, 5, 5] + [0] * 5
+    >>> t = concentration_table(counts, incident_shares=(0.8,), place_shares=(0.1,), lang="en")
+    >>> t["text"].tolist()
+    ['20% of places hold 80% of incidents', '10% of places hold 50% of incidents']
+    """
+    x = np.sort(np.asarray(place_count, dtype="float64"))[::-1]
+    n, total = len(x), x.sum()
+    rows = []
+    if n and total > 0:
+        cum = np.cumsum(x) / total
+        for s in incident_shares:
+            k = int(np.searchsorted(cum, s - 1e-12) + 1)
+            rows.append((k / n, float(cum[k - 1])))
+        for s in place_shares:
+            k = max(int(np.floor(s * n)), 1)
+            rows.append((k / n, float(cum[k - 1])))
+    out = pd.DataFrame(rows, columns=["share_places", "share_incidents"])
+
+    out["text"] = [
+        i18n.t(
+            "inventory.concentration",
+            lang,
+            places=fmt.percent(p, lang),
+            incidents=fmt.percent(i, lang),
+        )
+        for p, i in zip(out["share_places"], out["share_incidents"], strict=True)
+    ]
+    return out
+
+
+def repeat_locations(
+    incidents: pd.DataFrame,
+    top: int = REPEAT_TOP,
+    min_count: int = REPEAT_MIN_COUNT,
+    places: pd.DataFrame | None = None,
+    facility_distance: float = REPEAT_FACILITY_M,
+) -> pd.DataFrame:
+    """The top repeat locations (risky places).
+
+    Positions are grouped to the metre. With ``places`` (bars, parking lots …)
+    each location is named after the nearest facility within
+    ``facility_distance`` metres.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Canonical incidents (only located ones count).
+    top : int
+        Locations listed (default: the ``repeat_top`` setting).
+    min_count : int
+        Fewest incidents at a location (default: ``repeat_min_count``).
+    places : GeoDataFrame, optional
+        Facilities (``name``, ``kind``).
+    facility_distance : float
+        Metres (default: ``repeat_facility_m``).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``count, categories, top_category, sector, first, last, facility,
+        facility_kind, geometry``, sorted by decreasing count.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> inc = gpd.GeoDataFrame({"category": ["theft"] * 3 + ["mischief"], "sector": ["A"] * 4,
+    ...     "occurred_from": pd.to_datetime(["2024-01-01"] * 4)},
+    ...     geometry=gpd.points_from_xy([0, 0, 0, 9], [0, 0, 0, 9]), crs="EPSG:32188")
+    >>> repeat_locations(inc, min_count=2)[["count", "top_category"]].values.tolist()
+    [[3, 'theft']]
+    """
+    import geopandas as gpd
+    import shapely
+
+    loc = _located(incidents)
+    x, y = _xy(loc)
+    df = pd.DataFrame(
+        {
+            "x": np.round(x),
+            "y": np.round(y),
+            "category": loc["category"].to_numpy(),
+            "sector": loc["sector"].to_numpy(),
+            "t": loc["occurred_from"].to_numpy(),
+        }
+    )
+    g = df.groupby(["x", "y"])
+    agg = g.agg(
+        count=("category", "size"),
+        categories=("category", "nunique"),
+        sector=("sector", "first"),
+        first=("t", "min"),
+        last=("t", "max"),
+    )
+    agg = agg[agg["count"] >= min_count]
+    if len(agg):
+        # most frequent category of each location, ties to the first seen (as value_counts)
+        rows = df.merge(agg.reset_index()[["x", "y"]], on=["x", "y"])
+        rows["pos"] = np.arange(len(rows))
+        per = rows.groupby(["x", "y", "category"], sort=False, observed=True).agg(
+            n=("pos", "size"), first=("pos", "min")
+        )
+        per = per.reset_index().sort_values(
+            ["x", "y", "n", "first"], ascending=[True, True, False, True], kind="stable"
+        )
+        topcat = per.drop_duplicates(["x", "y"]).set_index(["x", "y"])["category"]
+        agg["top_category"] = topcat.reindex(agg.index)
+    else:
+        agg["top_category"] = pd.Series(dtype="str")
+    agg = (
+        agg.sort_values(["count", "categories"], ascending=[False, False], kind="stable")
+        .head(top)
+        .reset_index()
+    )
+    out = gpd.GeoDataFrame(
+        agg, geometry=gpd.points_from_xy(agg["x"], agg["y"]), crs=incidents.crs
+    ).drop(columns=["x", "y"])
+    out["facility"] = None
+    out["facility_kind"] = None
+    if places is not None and len(places) and len(out):
+        tree = shapely.STRtree(np.asarray(places.geometry.array))
+        i, j = tree.query_nearest(
+            np.asarray(out.geometry.array), max_distance=facility_distance, all_matches=False
+        )
+        out.loc[out.index[i], "facility"] = places["name"].to_numpy()[j]
+        out.loc[out.index[i], "facility_kind"] = places["kind"].to_numpy()[j]
+    return out

@@ -1,0 +1,491 @@
+"""What the problem finder knows: its options, per-incident arrays, and each problem's register row.
+
+:class:`ProblemSearch` holds the tunables of :func:`find_problems`.
+:class:`_ProblemContext` computes once, for the whole incident table, the
+arrays that every pass reads (grid cell, family, category and sector codes,
+aoristic rows, severity weights, the perception table), so that describing a
+problem costs in proportion to its own incidents, not to the whole table.
+:meth:`_ProblemContext.describe` turns a group of incidents into a row of the
+problem register (see :func:`register_columns`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .. import settings, stats
+from ._groups import _by_count
+from .grid import _cell_of
+from .problem_text import _cheers, _title
+from .survey import perception
+from .timing import _aoristic_arrays, _profile, _signature, _too_long
+from .trend import _change_windows
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+
+@dataclass(frozen=True)
+class ProblemSearch:
+    """The tunables of the problem search (see :func:`find_problems`).
+
+    Attributes
+    ----------
+    cell_size : float
+        Side of the grid cells (m) of the place pass.
+    min_events : int, optional
+        Fewest events of a problem; ``None``: :meth:`fewest_events`.
+    alpha : float
+        Significance level (q-values after FDR) of every pass.
+    end : timestamp, optional
+        End (exclusive) of the last trend window; default: the month after the
+        last incident.
+    seed : int
+        Seed of the Gi* computations.
+    similarity : float
+        Cosine similarity of hour-of-week profiles above which families or
+        categories join one problem.
+    min_ratio : float
+        Smallest rate ratio (sector against the rest) of an area problem.
+    events_per_year, min_events_floor : float, int
+        The automatic ``min_events``: ``events_per_year`` a year over the span
+        of the data, and at least ``min_events_floor``.
+    min_tested : int
+        Fewest events of a category in a sector for its rate to be tested.
+    trend_months, trend_min_events : int
+        Window (months) of a problem's trend, and fewest events in the two
+        windows for a trend label other than ``too_few``.
+    facility_m, facility_share : float
+        A place problem is named after the kind of facility that at least
+        ``facility_share`` of its located events lie within ``facility_m`` metres of.
+    neighbourhood, permutations : str, int
+        Gi* neighbours and permutations (see :func:`hot_spots`).
+
+    Every default is the setting of the same meaning in
+    :mod:`diagnostic_lib.settings` (``grid_cell_m``, ``alpha``,
+    ``problem_similarity``…); :meth:`from_config` reads them from a config.
+
+    Examples
+    --------
+    >>> ProblemSearch(min_events=40).fewest_events(None)
+    40
+    """
+
+    cell_size: float = settings.default("grid_cell_m")
+    min_events: int | None = None
+    alpha: float = settings.default("alpha")
+    end: Any = None
+    seed: int = settings.default("permutation_seed")
+    similarity: float = settings.default("problem_similarity")
+    min_ratio: float = settings.default("problem_min_ratio")
+    events_per_year: float = settings.default("problem_events_per_year")
+    min_events_floor: int = settings.default("problem_min_events")
+    min_tested: int = settings.default("problem_min_tested")
+    trend_months: int = settings.default("change_months")
+    trend_min_events: int = settings.default("change_min_events")
+    facility_m: float = settings.default("problem_facility_m")
+    facility_share: float = settings.default("problem_facility_share")
+    neighbourhood: str = settings.default("hot_spot_neighbourhood")
+    permutations: int = settings.default("hot_spot_permutations")
+
+    @classmethod
+    def from_config(cls, config: Config, end: Any = None, **overrides: Any) -> ProblemSearch:
+        """The search as a config sets it (``[parameters]`` of ``diagnostic.toml``).
+
+        Parameters
+        ----------
+        config : Config
+            A loaded config (``diag.config``).
+        end : timestamp, optional
+            End of the last trend window.
+        **overrides
+            Fields that replace the config's values.
+
+        Returns
+        -------
+        ProblemSearch
+
+        Examples
+        --------
+        >>> from diagnostic_lib.config import config_from_dict
+        >>> cfg = config_from_dict({"parameters": {"problem_similarity": 0.9}})
+        >>> ProblemSearch.from_config(cfg, cell_size=150.0).similarity
+        0.9
+        """
+        param = config.param
+        fields = {
+            "cell_size": param("grid_cell_m"),
+            "min_events": None,
+            "alpha": param("alpha"),
+            "end": end,
+            "seed": param("permutation_seed"),
+            "similarity": param("problem_similarity"),
+            "min_ratio": param("problem_min_ratio"),
+            "events_per_year": param("problem_events_per_year"),
+            "min_events_floor": param("problem_min_events"),
+            "min_tested": param("problem_min_tested"),
+            "trend_months": param("change_months"),
+            "trend_min_events": param("change_min_events"),
+            "facility_m": param("problem_facility_m"),
+            "facility_share": param("problem_facility_share"),
+            "neighbourhood": param("hot_spot_neighbourhood"),
+            "permutations": param("hot_spot_permutations"),
+        }
+        return cls(**{**fields, **overrides})
+
+    def fewest_events(self, incidents: pd.DataFrame | None) -> int:
+        """``min_events``, or the automatic rule over the span of ``incidents``.
+
+        Parameters
+        ----------
+        incidents : DataFrame or None
+            The incidents searched (their ``occurred_from`` gives the span).
+
+        Returns
+        -------
+        int
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> inc = pd.DataFrame({"occurred_from": pd.to_datetime(["2020-01-01", "2025-01-01"])})
+        >>> ProblemSearch().fewest_events(inc)
+        75
+        """
+        if self.min_events is not None:
+            return self.min_events
+        if incidents is not None and len(incidents):
+            span = incidents["occurred_from"].max() - incidents["occurred_from"].min()
+        else:
+            span = pd.Timedelta(days=365)
+        years = max(span.days / 365.25, 1.0)
+        return int(max(self.min_events_floor, round(self.events_per_year * years)))
+
+
+class _ProblemContext:
+    """Per-incident arrays and lookups computed once for :func:`find_problems`.
+
+    Describing a problem then costs in proportion to its own incidents, not to
+    the whole table.
+    """
+
+    def __init__(
+        self,
+        inc: pd.DataFrame,
+        grid: pd.DataFrame,
+        sectors: pd.DataFrame,
+        weights: pd.DataFrame,
+        taxonomy: pd.DataFrame,
+        survey: pd.DataFrame | None,
+        places: pd.DataFrame | None,
+        search: ProblemSearch,
+    ) -> None:
+        self.inc, self.grid, self.sectors, self.search = inc, grid, sectors, search
+        self._windows: dict[Any, tuple[Any, ...]] = {}
+        self._incident_arrays(inc, grid, weights)
+        self._sector_tables(sectors)
+        self.tax_concern = (
+            taxonomy["concern"] if "concern" in taxonomy.columns else pd.Series(dtype="str")
+        )
+        ct = perception(survey, sectors) if survey is not None and len(survey) else None
+        self.concern = ct.set_index("sector") if ct is not None else None
+        if ct is not None:
+            self.ct_pos = {x: i for i, x in enumerate(ct["sector"])}
+            self.ct_resp = ct["respondents"].to_numpy().astype(float)
+        if places is not None and len(places):
+            import shapely
+
+            self.tree = shapely.STRtree(np.asarray(places.geometry.array))
+            self.kinds = places["kind"].to_numpy()
+        else:
+            self.tree = None
+
+    def _incident_arrays(
+        self, inc: pd.DataFrame, grid: pd.DataFrame, weights: pd.DataFrame
+    ) -> None:
+        self.cell = _cell_of(inc, grid).to_numpy()
+        geo = inc.geometry
+        self.geom_na = geo.isna().to_numpy()
+        self.located = ~self.geom_na & ~geo.is_empty.to_numpy()
+        self.geoms = np.asarray(geo.array, dtype=object)
+        self.fam = inc["family"].to_numpy()
+        self.fam_codes, fam_u = pd.factorize(inc["family"])
+        self.fam_names = [str(x) for x in fam_u]
+        self.cat_codes, cat_u = pd.factorize(inc["category"])
+        self.cat_names = [str(x) for x in cat_u]
+        self.sec_codes, sec_u = pd.factorize(inc["sector"])
+        self.sec_names = [str(x) for x in sec_u]
+        self.start = pd.to_datetime(inc["occurred_from"]).to_numpy(dtype="datetime64[us]")
+        self.stop = (
+            pd.to_datetime(inc["occurred_to"]).to_numpy(dtype="datetime64[us]")
+            if "occurred_to" in inc.columns
+            else np.full(len(inc), np.datetime64("NaT"), dtype="datetime64[us]")
+        )
+        ts = inc["occurred_from"]
+        self.year = ts.dt.year.to_numpy()
+        self.month_key = self.year.astype("int64") * 12 + ts.dt.month.to_numpy().astype("int64")
+        wmap = weights["weight"]
+        self.w = inc["category"].map(wmap).astype("float64").fillna(0.0).to_numpy()
+
+    def _sector_tables(self, sectors: pd.DataFrame) -> None:
+        import shapely
+
+        sec = pd.DataFrame(sectors[["sector_id", "name", "population"]])
+        self.pop = sec.set_index("sector_id")["population"].astype("float64")
+        self.pop_of = self.pop.to_dict()
+        self.pop_total = float(self.pop.sum())
+        self.sector_ids = tuple(sorted(sectors["sector_id"].astype(str)))
+        self.names = sectors.set_index("sector_id")["name"].astype(str).to_dict()
+        self.boundary = shapely.union_all(np.asarray(sectors.geometry.array))
+
+    # -- aoristic rows ---------------------------------------------------------------
+    def _aoristic_all(self) -> None:
+        rep, _, self.a_wd, self.a_hr, self.a_w = _aoristic_arrays(self.start, self.stop)
+        n = len(self.start)
+        # each event's rows are contiguous; those spread over the week come last
+        self.a_len = np.bincount(rep, minlength=n)
+        self.a_first = np.zeros(n, dtype="int64")
+        if len(rep):  # rows are contiguous per event: the first row is where rep changes
+            first = np.flatnonzero(np.r_[True, rep[1:] != rep[:-1]])
+            self.a_first[rep[first]] = first
+        self.a_tail = _too_long(self.start, self.stop)
+
+    def rows(self, idx: np.ndarray) -> np.ndarray:
+        """Aoristic rows of the events ``idx`` (sorted), in the order aoristic gives them."""
+        if not hasattr(self, "a_len"):
+            self._aoristic_all()
+        tail = self.a_tail[idx]
+        ev = np.r_[idx[~tail], idx[tail]]
+        starts, lens = self.a_first[ev], self.a_len[ev]
+        has = lens > 0
+        starts, lens = starts[has], lens[has]
+        return np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(lens.sum())
+
+    def profile(self, idx: np.ndarray) -> np.ndarray:
+        """Hour-of-week profile of the events ``idx`` (see :func:`hour_of_week_profile`)."""
+        r = self.rows(idx)
+        return _profile(self.a_wd[r], self.a_hr[r], self.a_w[r])
+
+    # -- batch work over every problem -----------------------------------------------
+    def prepare(self, found: Sequence[Mapping[str, Any]]) -> None:
+        """Batch work over every problem: shift sums and nearest facilities."""
+        rows = [self.rows(f["members"]) for f in found]
+        self.problem_rows = rows
+        lab = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+        allr = np.concatenate(rows) if rows else np.array([], dtype="int64")
+        # grouped sums as pandas computes them (compensated, in row order), all problems at once
+        hr = self.a_hr[allr]
+        code = np.where(hr < 8, 1, np.where(hr < 16, 0, 2))
+        sums = pd.Series(self.a_w[allr]).groupby(lab * 3 + code).sum()
+        names = ("jour", "nuit", "soir")
+        self.shift_sums = [{} for _ in rows]
+        for key, v in zip(sums.index.to_numpy(), sums.to_numpy(), strict=True):
+            self.shift_sums[key // 3][names[key % 3]] = v
+        self.facilities = self._facilities(found)
+
+    def _facilities(self, found: Sequence[Mapping[str, Any]]) -> list[str]:
+        """The kind of facility most located events of each place problem lie next to."""
+        out = [""] * len(found)
+        if self.tree is None:
+            return out
+        place = [k for k, f in enumerate(found) if f["kind"] == "place"]
+        pts_idx = [f["members"][self.located[f["members"]]] for f in (found[k] for k in place)]
+        if not pts_idx:
+            return out
+        allp = np.concatenate(pts_idx)
+        i, j = self.tree.query_nearest(
+            self.geoms[allp], max_distance=self.search.facility_m, all_matches=False
+        )
+        order = np.argsort(i, kind="stable")
+        i, j = i[order], j[order]
+        bounds = np.cumsum([0] + [len(x) for x in pts_idx])
+        for k, a, b in zip(place, bounds[:-1], bounds[1:], strict=True):
+            lo, hi = np.searchsorted(i, [a, b])
+            n_pts = b - a
+            if n_pts == 0 or (hi - lo) < self.search.facility_share * n_pts:
+                continue
+            counts = pd.Series(self.kinds[j[lo:hi]]).value_counts()
+            out[k] = str(counts.index[0])
+        return out
+
+    # -- one problem -----------------------------------------------------------------
+    def _sectors(self, kind: str, idx: np.ndarray) -> tuple[str, ...]:
+        """A problem's sectors: those holding a fifth of a place's events, an area's, or all."""
+        if kind == "place":
+            vals, cnt = _by_count(self.sec_codes[idx], self.sec_names)
+            share = cnt / cnt.sum() if len(cnt) else cnt
+            sects = tuple(v for v, sh in zip(vals, share, strict=True) if sh >= 0.2)
+            return sects or tuple(vals[:1])
+        if kind == "area":
+            sc = np.unique(self.sec_codes[idx])
+            return tuple(sorted(self.sec_names[c] for c in sc if c >= 0))
+        return self.sector_ids
+
+    def _population(self, kind: str, sects: Sequence[str]) -> float:
+        if kind == "municipality":
+            return self.pop_total
+        pv = np.asarray([self.pop_of.get(x, np.nan) for x in sects], dtype="float64")
+        return float(np.nansum(pv)) if len(pv) else 0.0
+
+    def _concern(
+        self, kind: str, categories: Sequence[str], sects: Sequence[str]
+    ) -> tuple[float, list[str]]:
+        """Share of respondents naming a concern the problem's categories answer to; the codes."""
+        codes = sorted({str(self.tax_concern.get(c, "")) for c in categories} - {"", "nan"})
+        ct = self.concern
+        if ct is None or not codes:
+            return np.nan, codes
+        if kind == "municipality":
+            rows_s = [self.ct_pos["*"]]
+        else:
+            rows_s = [self.ct_pos[x] for x in sects if x in self.ct_pos]
+        if not rows_s:
+            return np.nan, codes
+        resp = self.ct_resp[rows_s]
+        vals = [
+            float(np.nansum(ct[f"concern_{cc}"].to_numpy()[rows_s] * resp) / max(resp.sum(), 1))
+            for cc in codes
+        ]
+        return max(vals), codes
+
+    def _counts(self, idx: np.ndarray) -> dict[str, Any]:
+        """Counts, span, months with events and trend of one problem's events."""
+        n = len(idx)
+        ts = self.start[idx]
+        years, ycount = np.unique(self.year[idx], return_counts=True)
+        if n:
+            t_min, t_max = pd.Timestamp(ts.min()), pd.Timestamp(ts.max())
+            span_years = max((t_max - t_min).days / 365.25, 1.0)
+        else:
+            t_min = t_max = pd.NaT
+            span_years = 1.0
+        months_with = len(np.unique(self.month_key[idx]))
+        months_total = max(int(round(span_years * 12)), 1)
+        return {
+            "n": n,
+            "span_years": span_years,
+            "counts_by_year": ";".join(f"{y}:{c}" for y, c in zip(years, ycount, strict=True)),
+            "months_with_events": f"{months_with}/{months_total}",
+            "trend": self.trend(ts, t_min, t_max),
+        }
+
+    def describe(self, k: int, f: Mapping[str, Any]) -> dict[str, Any]:
+        """The register row of problem ``k`` (after :meth:`prepare`)."""
+        idx = f["members"]
+        kind = f["kind"]
+        categories = tuple(_by_count(self.cat_codes[idx], self.cat_names)[0])
+        families = tuple(_by_count(self.fam_codes[idx], self.fam_names)[0])
+        sects = self._sectors(kind, idx)
+        r = self.problem_rows[k]
+        sig = _signature(self.a_wd[r], self.a_hr[r], self.a_w[r], self.shift_sums[k])
+        sect_names = [self.names.get(x, x) for x in sects]
+        facility = self.facilities[k]
+        c = self._counts(idx)
+        n, span_years, trow = c["n"], c["span_years"], c["trend"]
+        pop_s = self._population(kind, sects)
+        w = self.w[idx]
+        concern_share, concern_codes = self._concern(kind, categories, sects)
+        pop_total = self.pop_total
+        rec = {
+            "problem_id": _problem_id(kind, families, categories, sects, f["geometry"]),
+            "kind": kind,
+            "title_fr": _title(categories, families, sig, sect_names, facility, kind, "fr"),
+            "title_en": _title(categories, families, sig, sect_names, facility, kind, "en"),
+            "sectors": sects,
+            "categories": categories,
+            "families": families,
+            "n_incidents": int(n),
+            "per_year": float(n / span_years),
+            "counts_by_year": c["counts_by_year"],
+            "months_with_events": c["months_with_events"],
+            "located_share": float(1 - self.geom_na[idx].mean()) if n else 0.0,
+            "population": pop_s,
+            "rate": float(n / span_years / pop_total * 1000) if pop_total > 0 else np.nan,
+            "local_rate": float(n / span_years / pop_s * 1000) if pop_s > 0 else np.nan,
+            "dominant_shift": sig["dominant_shift"],
+            "shift_share": sig["shift_share"],
+            "week_part": sig["week_part"],
+            "weekend_share": sig["weekend_share"],
+            "peak_hours": sig["peak_hours"],
+            "peak_days": ";".join(str(d) for d in sig["peak_days"]),
+            **_trend_fields(trow),
+            "severity": float(w.mean()) if len(w) else np.nan,
+            "weighted": float(w.sum()),
+            "hotspot_z": f["hotspot_z"],
+            "concern": concern_share,
+            "concern_codes": ";".join(concern_codes),
+            "facility": facility,
+            "vulnerability": np.nan,
+            "sara_stage": "analysis",
+            "excluded": False,
+            "notes": "",
+            "geometry": f["geometry"],
+        }
+        rec.update(_cheers(rec, "fr"))
+        return rec
+
+    def trend(self, ts: np.ndarray, t_min: Any, t_max: Any) -> dict[str, Any] | None:
+        """``change(sub, by=one group, min_events=10, adjust=None)`` of one problem's events."""
+        search = self.search
+        key = (t_min.normalize(), t_max.normalize()) if search.end is None else t_min.normalize()
+        if key not in self._windows:
+            self._windows[key] = _change_windows(t_min, t_max, search.end, search.trend_months)
+        end_ts, w1, w0, b0, _ = self._windows[key]
+        e, a1, a0, b = (np.datetime64(x) for x in (end_ts, w1, w0, b0))
+        last = int(((ts >= a1) & (ts < e)).sum())
+        previous = int(((ts >= a0) & (ts < a1)).sum())
+        base = int(((ts >= b) & (ts < a1)).sum())
+        if last == 0 and previous == 0 and base == 0:
+            return None
+        p = stats.e_test(last, previous, 1.0, 1.0)
+        enough = (last + previous) >= search.trend_min_events
+        if not enough:
+            label = "too_few"
+        elif p < search.alpha:
+            label = "significant_rise" if last > previous else "significant_fall"
+        else:
+            label = "stable"
+        ratio = last / previous if previous > 0 else np.nan
+        return {"last": last, "previous": previous, "ratio": ratio, "p_value": p, "label": label}
+
+
+def _trend_fields(trow: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The trend columns of a register row (``too_few`` when the problem has no event in them)."""
+    if trow is None:
+        return {
+            "last_12": 0,
+            "previous_12": 0,
+            "trend_ratio": np.nan,
+            "trend_p": np.nan,
+            "trend_label": "too_few",
+        }
+    return {
+        "last_12": int(trow["last"]),
+        "previous_12": int(trow["previous"]),
+        "trend_ratio": float(trow["ratio"]),
+        "trend_p": float(trow["p_value"]),
+        "trend_label": str(trow["label"]),
+    }
+
+
+def _problem_id(
+    kind: str,
+    families: Sequence[str],
+    categories: Sequence[str],
+    sects: Sequence[str],
+    geometry: Any,
+) -> str:
+    """A stable id: a hash of the kind, families, categories, sectors (and a place's centroid)."""
+    cats = "+".join(sorted(categories)) if kind != "place" else ""
+    secs = "+".join(sorted(sects)) if kind != "municipality" else ""
+    key = f"{kind}|{'+'.join(sorted(families))}|{cats}|{secs}"
+    if kind == "place":
+        c = geometry.centroid
+        key += f"|{round(c.x, -2):.0f},{round(c.y, -2):.0f}"
+    return "PB-" + hashlib.sha1(key.encode()).hexdigest()[:6]

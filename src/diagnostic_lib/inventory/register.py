@@ -1,0 +1,378 @@
+"""The problem register: its columns, which incidents belong to each problem, and its files.
+
+The register is written as human-editable TOML (one ``[[problem]]`` table per
+problem) beside a GeoJSON file of the geometries (:func:`write_register`); the
+analyst edits the :data:`EDITABLE_FIELDS`, and :func:`read_register` and
+:func:`merge_register` carry the edits over to a recomputed register.
+:func:`problem_incidents` recomputes membership from the register alone.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+
+SARA_STAGES = ("scanning", "analysis", "response", "assessment")
+EDITABLE_FIELDS = (
+    "title_fr",
+    "title_en",
+    "sara_stage",
+    "excluded",
+    "vulnerability",
+    "notes",
+    "cheers_community",
+    "cheers_harm",
+    "cheers_expectation",
+    "cheers_events",
+    "cheers_recurring",
+    "cheers_similarity",
+)
+"""Register fields the analyst may edit; reloading keeps them."""
+
+
+def register_columns() -> tuple[str, ...]:
+    """The columns of a problem register, in order.
+
+    Examples
+    --------
+    >>> "sara_stage" in register_columns()
+    True
+    """
+    return (
+        "problem_id",
+        "kind",
+        "title_fr",
+        "title_en",
+        "sectors",
+        "categories",
+        "families",
+        "n_incidents",
+        "per_year",
+        "counts_by_year",
+        "months_with_events",
+        "located_share",
+        "population",
+        "rate",
+        "local_rate",
+        "dominant_shift",
+        "shift_share",
+        "week_part",
+        "weekend_share",
+        "peak_hours",
+        "peak_days",
+        "last_12",
+        "previous_12",
+        "trend_ratio",
+        "trend_p",
+        "trend_label",
+        "severity",
+        "weighted",
+        "hotspot_z",
+        "concern",
+        "concern_codes",
+        "facility",
+        "vulnerability",
+        "sara_stage",
+        "excluded",
+        "notes",
+        "cheers_community",
+        "cheers_harm",
+        "cheers_expectation",
+        "cheers_events",
+        "cheers_recurring",
+        "cheers_similarity",
+        "geometry",
+    )
+
+
+def problem_incidents(problems: pd.DataFrame, incidents: pd.DataFrame) -> pd.Series:
+    """Which problem each incident belongs to (from the register alone).
+
+    An incident belongs to a problem when its category is one of the problem's
+    and it lies in the problem's geometry (place and area problems) or the
+    problem is municipality-wide; for place problems its shift must also match
+    a dominant shift, when there is one. The first matching problem (register
+    order) wins.
+
+    Returns
+    -------
+    Series
+        Problem id per incident (missing when none), aligned with ``incidents``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> pb = gpd.GeoDataFrame({"problem_id": ["P1"], "kind": ["place"], "categories": [("theft",)],
+    ...     "dominant_shift": ["mixed"], "excluded": [False]}, geometry=[shapely.box(0, 0, 10, 10)])
+    >>> inc = gpd.GeoDataFrame({"category": ["theft", "theft"], "shift": ["jour", "nuit"]},
+    ...     geometry=gpd.points_from_xy([5, 50], [5, 50]))
+    >>> problem_incidents(pb, inc).tolist()
+    ['P1', nan]
+    """
+    import shapely
+
+    n = len(incidents)
+    best = np.full(n, len(problems), dtype="int64")  # register position of the first match
+    cat_codes, cat_u = pd.factorize(incidents["category"])
+    code_of = {c: k for k, c in enumerate(cat_u)}
+    geoms = np.asarray(incidents.geometry.array, dtype=object)
+    has = ~pd.isna(pd.Series(geoms)).to_numpy()
+    sector = incidents["sector"].to_numpy() if "sector" in incidents.columns else None
+    excluded = (
+        np.array([bool(v) for v in problems["excluded"]], dtype=bool)
+        if "excluded" in problems.columns
+        else np.zeros(len(problems), dtype=bool)
+    )
+    kinds = np.array([str(k) for k in problems["kind"]], dtype=object)
+    pgeoms = np.asarray(problems.geometry.array, dtype=object)
+    cats = [sorted({code_of[c] for c in list(x) if c in code_of}) for x in problems["categories"]]
+    p_sectors = list(problems["sectors"]) if "sectors" in problems.columns else None
+    muni_best = np.full(len(cat_u) + 1, len(problems), dtype="int64")  # per category code
+    local: dict[int, list[int]] = {}  # category code -> non-municipality problems
+    area_best: dict[tuple[int, Any], int] = {}  # (category code, sector) -> first area problem
+    for r in range(len(problems)):
+        if excluded[r]:
+            continue
+        for c in cats[r]:
+            if kinds[r] == "municipality":
+                muni_best[c] = min(muni_best[c], r)
+            else:
+                local.setdefault(c, []).append(r)
+                if kinds[r] == "area" and sector is not None and p_sectors is not None:
+                    for sid in list(p_sectors[r]):
+                        area_best.setdefault((c, sid), r)
+    # municipality-wide problems: every incident of their categories
+    best = np.minimum(best, np.where(cat_codes >= 0, muni_best[cat_codes], len(problems)))
+    # place and area problems: located incidents inside the problem's geometry
+    order = np.argsort(cat_codes, kind="stable")
+    cuts = np.searchsorted(cat_codes[order], np.arange(len(cat_u) + 1))
+    for c, rs in local.items():
+        idx = order[cuts[c] : cuts[c + 1]]
+        idx = idx[has[idx]]
+        rs_g = [r for r in rs if pgeoms[r] is not None]
+        if len(idx) == 0 or not rs_g:
+            continue
+        tree = shapely.STRtree(pgeoms[rs_g])
+        i, j = tree.query(geoms[idx], predicate="intersects")
+        if len(i):
+            np.minimum.at(best, idx[i], np.asarray(rs_g)[j])
+    # area problems also take the incidents of their sectors that have no position
+    if area_best:
+        no_pos = np.flatnonzero(~has & (cat_codes >= 0))
+        for k in no_pos:
+            r = area_best.get((int(cat_codes[k]), sector[k]))
+            if r is not None and r < best[k]:
+                best[k] = r
+    ids = np.append(problems["problem_id"].to_numpy(dtype=object), None)
+    return pd.Series(ids[best], index=incidents.index, dtype="str")
+
+
+def _toml_str(s: str) -> str:
+    return (
+        '"'
+        + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+        + '"'
+    )
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool | np.bool_):
+        return "true" if v else "false"
+    if isinstance(v, int | np.integer):
+        return str(int(v))
+    if isinstance(v, float | np.floating):
+        if np.isnan(v):
+            return "nan"
+        if np.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return repr(round(float(v), 6))
+    if isinstance(v, tuple | list | np.ndarray):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return '""'
+    return _toml_str(str(v))
+
+
+def write_register(problems: pd.DataFrame, path: Any) -> tuple[Any, Any]:
+    """Write the problem register: ``<path>.toml`` (editable) and ``<path>.geojson``.
+
+    The TOML file holds one ``[[problem]]`` table per problem with every field;
+    the analyst edits the fields listed in :data:`EDITABLE_FIELDS` (titles,
+    SARA stage, CHEERS fields, vulnerability, notes, ``excluded``) and keeps
+    ``problem_id``. The GeoJSON file holds the geometries (analysis CRS).
+    Both are plain text, sorted, and diff well under version control.
+
+    Parameters
+    ----------
+    problems : GeoDataFrame
+    path : path
+        Base path without extension (e.g. ``build/problems``); a ``.toml``
+        suffix is accepted too.
+
+    Returns
+    -------
+    (pathlib.Path, pathlib.Path)
+        The TOML and GeoJSON files.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, tempfile, pathlib
+    >>> pb = gpd.GeoDataFrame({"problem_id": ["P1"], "kind": ["place"], "title_fr": ["Vols"],
+    ...     "title_en": ["Thefts"], "sectors": [("S1",)], "categories": [("theft",)],
+    ...     "sara_stage": ["analysis"], "notes": [""], "excluded": [False],
+    ...     "vulnerability": [float("nan")]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:32188")
+    >>> t, g = write_register(pb, pathlib.Path(tempfile.mkdtemp()) / "problems")
+    >>> read_register(t).loc[0, "title_en"]
+    'Thefts'
+    """
+    import shapely
+
+    base = Path(path)
+    if base.suffix in (".toml", ".geojson"):
+        base = base.with_suffix("")
+    base.parent.mkdir(parents=True, exist_ok=True)
+    tpath, gpath = base.with_suffix(".toml"), base.with_suffix(".geojson")
+    lines = [
+        "# Registre des problèmes — diagnostic_lib. Modifiez les champs marqués « editable » ; "
+        "gardez problem_id.",
+        "# Problem register — diagnostic_lib. Edit the fields marked 'editable'; keep problem_id.",
+        f"# editable: {', '.join(EDITABLE_FIELDS)}",
+        f"# crs = {problems.crs.to_string() if getattr(problems, 'crs', None) is not None else ''}",
+        "",
+    ]
+    cols = [c for c in problems.columns if c != "geometry"]
+    for rec in problems.to_dict("records"):
+        lines.append("[[problem]]")
+        for c in cols:
+            v = rec[c]
+            if (
+                isinstance(v, float)
+                and np.isnan(v)
+                and c
+                not in ("vulnerability", "concern", "hotspot_z", "trend_ratio", "trend_p", "rate")
+            ):
+                continue
+            lines.append(f"{c} = {_toml_value(v)}")
+        lines.append("")
+    tpath.write_text("\n".join(lines), encoding="utf-8")
+    feats = []
+    for pid, g in zip(problems["problem_id"], problems.geometry, strict=True):
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"problem_id": str(pid)},
+                "geometry": json.loads(shapely.to_geojson(shapely.set_precision(g, 0.1)))
+                if g is not None
+                else None,
+            }
+        )
+    crs = problems.crs.to_epsg() if getattr(problems, "crs", None) is not None else None
+    fc: dict[str, Any] = {"type": "FeatureCollection"}
+    if crs:
+        fc["crs"] = {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{crs}"}}
+    fc["features"] = feats
+    gpath.write_text(json.dumps(fc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return tpath, gpath
+
+
+def read_register(path: Any) -> pd.DataFrame:
+    """Read a problem register written by :func:`write_register` (with the analyst's edits).
+
+    Parameters
+    ----------
+    path : path
+        The ``.toml`` file (or the base path); the ``.geojson`` beside it gives
+        the geometries.
+
+    Returns
+    -------
+    GeoDataFrame
+
+    Raises
+    ------
+    DataError
+        Unreadable TOML, a problem without ``problem_id``, duplicated ids, or an
+        invalid SARA stage.
+
+    Examples
+    --------
+    >>> read_register("/no/such/problems.toml")
+    Traceback (most recent call last):
+    ...
+    diagnostic_lib.errors.DataError: /no/such/problems.toml: problem register not found / ...
+    """
+    import geopandas as gpd
+
+    base = Path(path)
+    if base.suffix in (".toml", ".geojson"):
+        base = base.with_suffix("")
+    tpath, gpath = base.with_suffix(".toml"), base.with_suffix(".geojson")
+    if not tpath.exists():
+        raise DataError(f"{tpath}: problem register not found / registre introuvable")
+    try:
+        data = tomllib.loads(tpath.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{tpath}: not valid TOML ({exc}) / TOML invalide") from None
+    recs = data.get("problem", [])
+    if any("problem_id" not in r for r in recs):
+        raise DataError(f"{tpath}: every [[problem]] needs a problem_id")
+    ids = [r["problem_id"] for r in recs]
+    if len(set(ids)) != len(ids):
+        raise DataError(f"{tpath}: duplicated problem_id values")
+    for r in recs:
+        if r.get("sara_stage", "analysis") not in SARA_STAGES:
+            raise DataError(
+                f"{tpath}: problem {r['problem_id']}: sara_stage must be one of {SARA_STAGES}"
+            )
+        for c in ("sectors", "categories", "families"):
+            if c in r:
+                r[c] = tuple(r[c])
+    df = pd.DataFrame(recs)
+    geoms = None
+    crs = None
+    if gpath.exists():
+        g = gpd.read_file(gpath)
+        crs = g.crs
+        geoms = df["problem_id"].map(dict(zip(g["problem_id"], g.geometry, strict=True)))
+    out = gpd.GeoDataFrame(
+        df,
+        geometry=gpd.GeoSeries(geoms if geoms is not None else [None] * len(df), crs=crs),
+        crs=crs,
+    )
+    return out
+
+
+def merge_register(computed: pd.DataFrame, edited: pd.DataFrame) -> pd.DataFrame:
+    """Carry the analyst's edits over to a freshly computed register.
+
+    For every problem id present in both, the :data:`EDITABLE_FIELDS` of
+    ``edited`` replace the computed ones; new problems keep their computed
+    values, and problems only in ``edited`` (e.g. added by hand) are kept.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> new = pd.DataFrame({"problem_id": ["A", "B"], "notes": ["", ""], "n_incidents": [10, 5]})
+    >>> old = pd.DataFrame({"problem_id": ["A", "Z"], "notes": ["vu avec le maire", "ajouté"],
+    ...                     "n_incidents": [9, 1]})
+    >>> merge_register(new, old)[["problem_id", "notes", "n_incidents"]].values.tolist()
+    [['A', 'vu avec le maire', 10], ['B', '', 5], ['Z', 'ajouté', 1]]
+    """
+    out = computed.copy()
+    ed = edited.set_index("problem_id")
+    for c in EDITABLE_FIELDS:
+        if c in ed.columns and c in out.columns:
+            upd = out["problem_id"].map(ed[c])
+            has = out["problem_id"].isin(ed.index)
+            out[c] = out[c].astype(object).where(~has.to_numpy(), upd)
+    extra = edited[~edited["problem_id"].isin(out["problem_id"])]
+    if len(extra):
+        out = pd.concat([out, extra], ignore_index=True)
+    return out

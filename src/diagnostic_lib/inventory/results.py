@@ -1,0 +1,238 @@
+"""The whole of step 1 at once: :func:`run` and its result, :class:`Inventory`."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .. import settings
+from .grid import GridWarning, grid_counts, make_grid
+from .hot_spot_analysis import hot_spots
+from .near_repeat import doubling_bands, knox_test
+from .places import concentration, concentration_table, repeat_locations
+from .problem_context import ProblemSearch
+from .problem_finding import _find_problems
+from .scoring import priority
+from .survey import perception, perception_gap
+from .timing import hour_weekday, seasonality, shift_shares
+from .trend import change
+from .volume import rates, severity_index
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..loaders import Diagnostic
+
+
+@dataclass
+class Inventory:
+    """Every table of step 1, as computed by :func:`run`."""
+
+    rates: pd.DataFrame
+    severity: pd.DataFrame
+    hour_weekday: pd.DataFrame
+    shifts: pd.DataFrame
+    seasonality: pd.DataFrame
+    change: pd.DataFrame
+    change_family: pd.DataFrame
+    place_counts: pd.Series
+    concentration: dict[str, float]
+    concentration_table: pd.DataFrame
+    repeat_locations: pd.DataFrame
+    hot_spots: pd.DataFrame
+    knox: pd.DataFrame
+    perception: pd.DataFrame | None
+    perception_gap: pd.DataFrame | None
+    problems: pd.DataFrame
+    priority: pd.DataFrame
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+STEP_TUNABLES: tuple[str, ...] = (*(t.name for t in settings.table("inventory")), "alpha")
+"""The settings that step 1 reads: its own section of the table, and the significance level."""
+
+
+def tunables(config: Config, **overrides: Any) -> dict[str, Any]:
+    """Every tunable of step 1 as a config sets it (``[parameters]`` of ``diagnostic.toml``).
+
+    Parameters
+    ----------
+    config : Config
+        A loaded config (``diag.config``).
+    **overrides
+        Values that replace the config's (``None`` leaves the config's value).
+
+    Returns
+    -------
+    dict
+        Setting name → value, for every name of :data:`STEP_TUNABLES`.
+
+    Examples
+    --------
+    >>> from diagnostic_lib.config import config_from_dict
+    >>> cfg = config_from_dict({"parameters": {"grid_cell_m": 150}})
+    >>> t = tunables(cfg, knox_permutations=19)
+    >>> t["grid_cell_m"], t["knox_permutations"], t["alpha"]
+    (150.0, 19, 0.05)
+    """
+    out = {name: config.param(name) for name in STEP_TUNABLES}
+    unknown = set(overrides) - set(out)
+    if unknown:
+        raise KeyError(f"not tunables of step 1: {sorted(unknown)}")
+    out.update({k: v for k, v in overrides.items() if v is not None})
+    return out
+
+
+def _categories(value: str | Sequence[str]) -> list[str]:
+    """``"burglary, theft"`` (the config's text) or a sequence of codes, as a list of codes."""
+    if isinstance(value, str):
+        return [c.strip() for c in value.replace(";", ",").split(",") if c.strip()]
+    return list(value)
+
+
+def run(
+    diag: Diagnostic,
+    cell_size: float | None = None,
+    knox_categories: Sequence[str] | None = None,
+    permutations: int | None = None,
+    weights: Mapping[str, float] | None = None,
+    seed: int | None = None,
+) -> Inventory:
+    """Run the whole of step 1 on a loaded diagnosis, with the config's tunables.
+
+    Every tunable of step 1 (:data:`STEP_TUNABLES`: grid size, Gi* and Knox
+    settings, change windows, problem-finding thresholds, priority weights…) is
+    read from ``diag.config.param(name)``, so ``[parameters]`` in
+    ``diagnostic.toml`` sets them all; the arguments below, when given,
+    override the config.
+
+    Parameters
+    ----------
+    diag : Diagnostic
+        From :func:`diagnostic_lib.loaders.load_diagnostic`.
+    cell_size : float, optional
+        Grid cell size in metres (default: the config's ``grid_cell_m``).
+    knox_categories : sequence of str, optional
+        Categories for the near-repeat test (default: the config's
+        ``knox_categories``, break-ins).
+    permutations : int, optional
+        Knox permutations (default: the config's ``knox_permutations``).
+    weights : dict, optional
+        Priority weights (default: the config's ``priority_weights``).
+    seed : int, optional
+        Seed of the permutations (default: the config's ``permutation_seed``).
+
+    Returns
+    -------
+    Inventory
+        Its ``parameters`` hold every tunable used (``parameters["tunables"]``).
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> inv = run(d, permutations=19)
+    >>> len(inv.priority) == len(inv.problems) > 0
+    True
+    """
+    t = tunables(
+        diag.config,
+        grid_cell_m=cell_size,
+        knox_categories=knox_categories,
+        knox_permutations=permutations,
+        priority_weights=weights,
+        permutation_seed=seed,
+    )
+    t["knox_categories"] = _categories(t["knox_categories"])
+    inc, sec = diag.incidents, diag.sectors
+    end = (
+        diag.config.period_end + pd.Timedelta(days=1)
+        if diag.config.period_end is not None
+        else None
+    )
+    cs = float(t["grid_cell_m"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GridWarning)
+        grid = make_grid(sec, cs)
+    pc = grid_counts(inc, grid)
+    hs = hot_spots(
+        inc,
+        grid=grid,
+        neighbourhood=t["hot_spot_neighbourhood"],
+        permutations=t["hot_spot_permutations"],
+        seed=t["permutation_seed"],
+    )
+    kn = knox_test(
+        inc[inc["category"].isin(t["knox_categories"])],
+        distance_bands=doubling_bands(t["knox_distance_m"], t["knox_bands"]),
+        time_bands=doubling_bands(t["knox_days"], t["knox_bands"]),
+        permutations=t["knox_permutations"],
+        seed=t["permutation_seed"],
+        max_events=t["knox_max_events"],
+    )
+    perc, gap = _perception(diag, t)
+    search = ProblemSearch.from_config(diag.config, end=end, **_search_overrides(t))
+    pb = _find_problems(
+        inc, sec, diag.weights, diag.taxonomy, diag.survey, diag.places, search=search
+    )
+    level = t["interval_level"]
+    trend = {
+        "end": end,
+        "months": t["change_months"],
+        "min_events": t["change_min_events"],
+        "alpha": t["alpha"],
+    }
+    return Inventory(
+        rates=rates(inc, sec, by="family", period="year", level=level),
+        severity=severity_index(inc, sec, diag.weights, level=level),
+        hour_weekday=hour_weekday(inc),
+        shifts=shift_shares(inc, by="family", level=level),
+        seasonality=seasonality(inc, by="family"),
+        change=change(inc, by=("sector", "category"), **trend),
+        change_family=change(inc, by=("family",), **trend),
+        place_counts=pc,
+        concentration=concentration(pc),
+        concentration_table=concentration_table(pc, lang=diag.lang),
+        repeat_locations=repeat_locations(
+            inc,
+            top=t["repeat_top"],
+            min_count=t["repeat_min_count"],
+            places=diag.places,
+            facility_distance=t["repeat_facility_m"],
+        ),
+        hot_spots=hs,
+        knox=kn,
+        perception=perc,
+        perception_gap=gap,
+        problems=pb,
+        priority=priority(pb, weights=t["priority_weights"]),
+        parameters={
+            "cell_size_m": cs,
+            "knox_categories": list(t["knox_categories"]),
+            "permutations": t["knox_permutations"],
+            "seed": t["permutation_seed"],
+            "tunables": t,
+        },
+    )
+
+
+def _perception(
+    diag: Diagnostic, t: Mapping[str, Any]
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The perception table and the perception gap (``None`` without a survey)."""
+    if diag.survey is None:
+        return None, None
+    level, unsafe = t["interval_level"], t["unsafe_at_most"]
+    perc = perception(diag.survey, diag.sectors, level=level, unsafe_at_most=unsafe)
+    gap = perception_gap(
+        diag.survey, diag.incidents, diag.sectors, level=level, unsafe_at_most=unsafe
+    )
+    return perc, gap
+
+
+def _search_overrides(t: Mapping[str, Any]) -> dict[str, Any]:
+    """The problem search's fields that :func:`run`'s arguments may have overridden."""
+    return {"cell_size": float(t["grid_cell_m"]), "seed": t["permutation_seed"]}

@@ -1,0 +1,484 @@
+"""Timing: when incidents happen, with aoristic allocation of events known only by a range.
+
+- :func:`aoristic` spreads each event over the clock hours it may have occurred
+  in; :func:`hour_weekday`, :func:`shift_shares` and :func:`seasonality` summarise
+  the hours, the police shifts and the calendar months.
+- :func:`weekend_mask`, :func:`time_signature`, :func:`hour_of_week_profile` and
+  :func:`group_profiles` describe the time pattern of a set of incidents, as the
+  problem finder uses it to join incidents that happen at the same times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import i18n, schema, settings, stats
+from ._cache import ContentCache, digest
+
+WEEKDAYS_FR = i18n.WEEKDAYS["fr"]
+WEEKDAYS_EN = i18n.WEEKDAYS["en"]
+MONTHS_FR = i18n.MONTHS["fr"]
+MONTHS_EN = i18n.MONTHS["en"]
+
+LEVEL: float = settings.default("interval_level")
+"""Default confidence level of the shift shares: the ``interval_level`` setting."""
+
+SIMILARITY: float = settings.default("problem_similarity")
+"""Default similarity of :func:`group_profiles`: the ``problem_similarity`` setting."""
+
+
+def aoristic(incidents: pd.DataFrame, max_hours: int = 168) -> pd.DataFrame:
+    """Aoristic allocation: spread each event's weight over the hours it may have occurred.
+
+    An event known exactly puts weight 1 on its hour. An event known only by a
+    range ``[occurred_from, occurred_to)`` spreads weight 1 over the clock hours
+    the range covers, in proportion to the minutes of each hour inside it.
+    Ranges longer than ``max_hours`` (a week by default) carry no information on
+    the hour of the week and are spread evenly over the 168 hours of the week
+    (see docs/methods.md, *Aoristic allocation*).
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        Needs ``occurred_from`` and ``occurred_to``.
+    max_hours : int
+
+    Returns
+    -------
+    DataFrame
+        One row per (incident, hour): ``incident`` (index label of the
+        incident), ``slot`` (timestamp of the hour's start), ``weekday``
+        (0 = Monday), ``hour``, ``weight``. Weights of each incident sum to 1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inc = pd.DataFrame({
+    ...     "occurred_from": pd.to_datetime(["2024-05-03 22:30", "2024-05-04 10:15"]),
+    ...     "occurred_to": pd.to_datetime(["2024-05-04 00:30", None])})
+    >>> a = aoristic(inc)
+    >>> a["hour"].tolist(), a["weight"].tolist()
+    ([22, 23, 0, 10], [0.25, 0.5, 0.25, 1.0])
+    """
+    start = pd.to_datetime(incidents["occurred_from"]).to_numpy(dtype="datetime64[us]")
+    end = pd.to_datetime(incidents["occurred_to"]).to_numpy(dtype="datetime64[us]")
+    idx = incidents.index.to_numpy()
+    rep, slot, weekday, hour, weight = _aoristic_arrays(start, end, max_hours)
+    slots = slot.astype("datetime64[us]")
+    return pd.DataFrame(
+        {"incident": idx[rep], "slot": slots, "weekday": weekday, "hour": hour, "weight": weight}
+    )
+
+
+_HOUR_US = np.int64(3_600_000_000)
+_DAY_US = np.int64(86_400_000_000)
+
+
+def _too_long(start: np.ndarray, end: np.ndarray, max_hours: int = 168) -> np.ndarray:
+    """Events whose range is longer than ``max_hours`` (spread evenly over the week)."""
+    s = start.astype("int64")
+    e = np.where(np.isnat(end), s, end.astype("int64"))
+    ranged = ~np.isnat(start) & (e > s)
+    return ranged & ((e - s) > max_hours * _HOUR_US)
+
+
+AORISTIC_CACHE = ContentCache(maxsize=1)
+"""The last large aoristic spread (step 1 spreads the same incidents twice).
+
+Keyed by a digest of the start and end arrays (their ``datetime64[us]`` bytes)
+and ``max_hours``; only inputs of 50,000 events or more are kept, as read-only
+arrays.
+"""
+
+
+def _aoristic_arrays(
+    start: np.ndarray, end: np.ndarray, max_hours: int = 168
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`aoristic` on arrays (``datetime64[us]``, NaT allowed), without a DataFrame.
+
+    Returns ``(position of the event, slot start in µs, weekday, hour, weight)``:
+    the rows of :func:`aoristic`, in the same order (read-only arrays: the last
+    large result is kept in :data:`AORISTIC_CACHE`).
+    """
+    if len(start) < 50_000:
+        return _aoristic_compute(start, end, max_hours)
+
+    def make() -> tuple[np.ndarray, ...]:
+        out = _aoristic_compute(start, end, max_hours)
+        for a in out:
+            a.flags.writeable = False
+        return out
+
+    key = (len(start), int(max_hours), digest(start.view("int64"), end.view("int64")))
+    return AORISTIC_CACHE.get(key, make)
+
+
+def _aoristic_compute(
+    start: np.ndarray, end: np.ndarray, max_hours: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    hour_us = _HOUR_US
+    s = start.astype("int64")
+    valid_start = ~np.isnat(start)
+    e = np.where(np.isnat(end), s, end.astype("int64"))
+    ranged = valid_start & (e > s)
+    too_long = _too_long(start, end, max_hours)
+    h0 = (s // hour_us) * hour_us
+    spread = ranged & ~too_long
+    nh = np.where(spread, -(-(e - h0) // hour_us), 1)
+    nh = np.where(valid_start, nh, 0)
+    first = np.cumsum(nh) - nh  # each event's first row
+    rep = np.repeat(np.arange(len(s)), nh)
+    # most events fill one slot with weight 1: only the spread ones need the overlap arithmetic
+    slot = np.repeat(h0, nh)
+    weight = np.ones(len(rep))
+    sp = np.flatnonzero(spread)
+    if len(sp):
+        n_sp = nh[sp]
+        rep_sp = np.repeat(sp, n_sp)
+        offs = np.arange(len(rep_sp)) - np.repeat(np.cumsum(n_sp) - n_sp, n_sp)
+        pos = first[rep_sp] + offs
+        sl = h0[rep_sp] + offs * hour_us
+        rs, re_ = s[rep_sp], e[rep_sp]
+        overlap = np.minimum(re_, sl + hour_us) - np.maximum(rs, sl)
+        slot[pos] = sl
+        weight[pos] = overlap / np.maximum(re_ - rs, 1)
+    weekday = ((slot // _DAY_US) + 3) % 7  # 1970-01-01 was a Thursday
+    hour = (slot // hour_us) % 24
+    # events known only within more than max_hours: uniform over the week
+    if too_long.any():
+        pos = np.flatnonzero(too_long)
+        k = len(pos)
+        keep = ~too_long[rep]
+        rep = np.concatenate([rep[keep], np.repeat(pos, 168)])
+        slot = np.concatenate([slot[keep], np.repeat(s[pos], 168)])
+        weekday = np.concatenate([weekday[keep], np.tile(np.repeat(np.arange(7), 24), k)])
+        hour = np.concatenate([hour[keep], np.tile(np.tile(np.arange(24), 7), k)])
+        weight = np.concatenate([weight[keep], np.full(168 * k, 1 / 168)])
+    return rep, slot, weekday.astype("int64"), hour.astype("int64"), weight
+
+
+def hour_weekday(
+    incidents: pd.DataFrame, use_aoristic: bool = True, lang: str | None = None
+) -> pd.DataFrame:
+    """Hour × weekday matrix of (aoristic) incident counts.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+    use_aoristic : bool
+        Spread ranged events over their hours (default); otherwise use the hour
+        of ``occurred_from``.
+    lang : {"fr", "en"}, optional
+        Label the weekdays (rows) in this language; default: 0 = Monday … 6.
+
+    Returns
+    -------
+    DataFrame
+        7 rows (weekdays) × 24 columns (hours).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inc = pd.DataFrame({"occurred_from": pd.to_datetime(["2024-05-03 22:30"]),
+    ...                     "occurred_to": [pd.NaT]})
+    >>> m = hour_weekday(inc, lang="en")
+    >>> m.shape, float(m.loc["Friday", 22])
+    ((7, 24), 1.0)
+    """
+    if use_aoristic and "occurred_to" in incidents.columns:
+        start = pd.to_datetime(incidents["occurred_from"]).to_numpy(dtype="datetime64[us]")
+        end = pd.to_datetime(incidents["occurred_to"]).to_numpy(dtype="datetime64[us]")
+        _, _, wd, hr, w = _aoristic_arrays(start, end)
+        # the sums of the (weekday, hour) groups (pandas' compensated sums, in row order),
+        # then the pivot of those at most 168 sums
+        sums = pd.Series(w).groupby(wd * 24 + hr).sum()
+        key = sums.index.to_numpy()
+        a = pd.DataFrame({"weekday": key // 24, "hour": key % 24, "weight": sums.to_numpy()})
+        m = a.pivot_table(
+            index="weekday", columns="hour", values="weight", aggfunc="sum", fill_value=0.0
+        )
+    else:
+        ts = incidents["occurred_from"]
+        m = pd.crosstab(ts.dt.day_of_week, ts.dt.hour).astype("float64")
+    m = m.reindex(index=range(7), columns=range(24), fill_value=0.0)
+    if lang is not None:
+        m.index = list(i18n.WEEKDAYS[i18n.check_lang(lang)])
+    m.columns.name = "hour"
+    return m
+
+
+def shift_shares(
+    incidents: pd.DataFrame, by: str | None = None, level: float = LEVEL
+) -> pd.DataFrame:
+    """Share of incidents per shift (jour/soir/nuit) with Wilson intervals.
+
+    Incidents whose shift is unknown (ranges longer than a shift) are counted
+    in ``unknown`` and left out of the shares' denominator.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        Needs ``shift``.
+    by : str, optional
+        Grouping column (e.g. ``"family"``).
+    level : float
+        Confidence level (default: the ``interval_level`` setting).
+
+    Returns
+    -------
+    DataFrame
+        ``[by], shift, count, share, share_low, share_high``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inc = pd.DataFrame({"shift": ["nuit", "nuit", "jour", None]})
+    >>> shift_shares(inc)[["shift", "count", "share"]].values.tolist()
+    [['jour', 1, 0.3333333333333333], ['soir', 0, 0.0], ['nuit', 2, 0.6666666666666666],
+     ['unknown', 1, nan]]
+    """
+    keys = [by] if by else []
+    df = incidents[keys + ["shift"]].copy()
+    df["shift"] = df["shift"].fillna("unknown")
+    cats = [*schema.SHIFTS, "unknown"]
+    if keys:
+        tab = pd.crosstab(df[by], df["shift"]).reindex(columns=cats, fill_value=0)
+    else:
+        tab = df["shift"].value_counts().reindex(cats, fill_value=0).to_frame().T
+    known = tab[list(schema.SHIFTS)].sum(axis=1)
+    long = tab.stack().rename("count").reset_index()
+    if not keys:
+        long = long.drop(columns=long.columns[0])
+    long.columns = [*keys, "shift", "count"]
+    n = known.reindex(long[by]).to_numpy() if keys else np.full(len(long), float(known.iloc[0]))
+    mask = (long["shift"] != "unknown").to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        long["share"] = np.where(mask & (n > 0), long["count"] / n, np.nan)
+    lo, hi = stats.wilson_ci(long["count"].to_numpy(), n, level)
+    long["share_low"] = np.where(mask, lo, np.nan)
+    long["share_high"] = np.where(mask, hi, np.nan)
+    long["count"] = long["count"].astype("int64")
+    return long.reset_index(drop=True)
+
+
+def seasonality(
+    incidents: pd.DataFrame, by: str | None = None, complete_years: bool = True
+) -> pd.DataFrame:
+    """Monthly seasonality: mean count per calendar month and its index (mean month = 1).
+
+    Parameters
+    ----------
+    incidents : DataFrame
+    by : str, optional
+        Grouping column (e.g. ``"family"``).
+    complete_years : bool
+        Use only years with all 12 months observed (partial years bias the index).
+
+    Returns
+    -------
+    DataFrame
+        ``[by], month (1–12), years, mean, index, mean_low, mean_high``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ts = pd.date_range("2023-01-01", "2024-12-31", freq="D")
+    >>> inc = pd.DataFrame({"occurred_from": ts.repeat(1 + (ts.month == 7).astype(int))})
+    >>> s = seasonality(inc)
+    >>> round(float(s.loc[s.month == 7, "index"].iloc[0]), 2)
+    1.88
+    """
+    ts = incidents["occurred_from"]
+    keys = [by] if by else []
+    df = pd.DataFrame({"year": ts.dt.year, "month": ts.dt.month})
+    for k in keys:
+        df[k] = incidents[k].to_numpy()
+    years = df.groupby("year")["month"].nunique()
+    use = years[years == 12].index if complete_years and (years == 12).any() else years.index
+    df = df[df["year"].isin(use)]
+    ny = len(use)
+    c = df.groupby(keys + ["year", "month"], observed=True).size()
+    levels = ([pd.Index(df[k].dropna().unique())] if keys else []) + [
+        pd.Index(use),
+        pd.Index(range(1, 13)),
+    ]
+    c = c.reindex(pd.MultiIndex.from_product(levels, names=keys + ["year", "month"]), fill_value=0)
+    m = c.groupby(keys + ["month"]).agg(["sum", "mean"]).reset_index()
+    m = m.rename(columns={"mean": "mean", "sum": "total"})
+    grp_mean = m.groupby(keys)["mean"].transform("mean") if keys else m["mean"].mean()
+    m["index"] = m["mean"] / grp_mean
+    lo, hi = stats.poisson_ci(m["total"].to_numpy())
+    m["mean_low"] = lo / max(ny, 1)
+    m["mean_high"] = hi / max(ny, 1)
+    m["years"] = ny
+    return m[keys + ["month", "years", "mean", "index", "mean_low", "mean_high"]]
+
+
+WEEKEND_START = (4, 18)  # Friday 18:00
+WEEKEND_END = (0, 6)  # Monday 06:00
+
+
+def weekend_mask(weekday: np.ndarray, hour: np.ndarray) -> np.ndarray:
+    """True for Friday 18:00 → Monday 06:00 (the weekend, 60 of the week's 168 hours).
+
+    Examples
+    --------
+    >>> weekend_mask(np.array([4, 4, 5, 0, 0]), np.array([17, 22, 12, 5, 6])).tolist()
+    [False, True, True, True, False]
+    """
+    wd, h = np.asarray(weekday), np.asarray(hour)
+    return ((wd == 4) & (h >= 18)) | (wd == 5) | (wd == 6) | ((wd == 0) & (h < 6))
+
+
+def time_signature(incidents: pd.DataFrame) -> dict[str, Any]:
+    """The time signature of a set of incidents (aoristic).
+
+    Returns
+    -------
+    dict
+        ``dominant_shift`` (``jour``/``soir``/``nuit``, or ``mixed`` when no
+        shift holds half the weight), ``shift_share``, ``week_part``
+        (``weekend`` when ≥ 60 % of the weight falls Friday 18:00 → Monday
+        06:00, ``weekdays`` when ≤ 20 %, else ``all_week``), ``weekend_share``,
+        ``peak_hours`` (the smallest set of consecutive hours holding half the
+        weight, e.g. ``"22–03"``) and ``peak_days`` (weekday numbers holding
+        most weight).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ts = pd.to_datetime(["2024-05-03 23:00", "2024-05-04 01:00", "2024-05-11 00:30",
+    ...                      "2024-05-10 22:40"])
+    >>> s = time_signature(pd.DataFrame({"occurred_from": ts, "occurred_to": pd.NaT}))
+    >>> s["dominant_shift"], s["week_part"], s["peak_hours"]
+    ('nuit', 'weekend', '00–02')
+    """
+    a = aoristic(incidents)
+    return _signature(a["weekday"].to_numpy(), a["hour"].to_numpy(), a["weight"].to_numpy())
+
+
+def _shift_of_hour(hour: np.ndarray) -> np.ndarray:
+    return np.where(hour < 8, "nuit", np.where(hour < 16, "jour", "soir"))
+
+
+def _signature(
+    weekday: np.ndarray,
+    hour: np.ndarray,
+    w: np.ndarray,
+    shift_sums: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """:func:`time_signature` from the aoristic rows (weekday, hour, weight).
+
+    ``shift_sums`` (the weight of each shift, as ``pandas`` groupby sums) may be
+    given when computed for many problems at once.
+    """
+    if len(w) == 0:
+        return {
+            "dominant_shift": "mixed",
+            "shift_share": np.nan,
+            "week_part": "all_week",
+            "weekend_share": np.nan,
+            "peak_hours": "",
+            "peak_days": (),
+        }
+    total = w.sum()
+    if shift_sums is None:
+        shift_sums = pd.Series(w).groupby(_shift_of_hour(hour)).sum().to_dict()
+    names = sorted(shift_sums)
+    sh = [shift_sums[k] / total for k in names]
+    dom = names[int(np.argmax(sh))]
+    share = float(max(sh))
+    wk = float(w[weekend_mask(weekday, hour)].sum() / total)
+    part = "weekend" if wk >= 0.6 else "weekdays" if wk <= 0.2 else "all_week"
+    by_h = np.bincount(hour, weights=w, minlength=24) / total
+    best = (0, 24)
+    for length in range(1, 25):
+        sums = by_h[(np.arange(24)[:, None] + np.arange(length)[None, :]) % 24].sum(axis=1)
+        s0 = int(np.argmax(sums))
+        if sums[s0] >= 0.5:
+            best = (s0, length)
+            break
+    peak = f"{best[0]:02d}–{(best[0] + best[1]) % 24:02d}"
+    by_d = np.bincount(weekday, weights=w, minlength=7) / total
+    order = np.argsort(-by_d)
+    cum = np.cumsum(by_d[order])
+    days = tuple(sorted(int(d) for d in order[: int(np.searchsorted(cum, 0.5) + 1)]))
+    return {
+        "dominant_shift": dom if share >= 0.5 else "mixed",
+        "shift_share": share,
+        "week_part": part,
+        "weekend_share": wk,
+        "peak_hours": peak,
+        "peak_days": days,
+    }
+
+
+def hour_of_week_profile(incidents: pd.DataFrame) -> np.ndarray:
+    """Aoristic weight of each of the 168 hours of the week (Monday 00:00 first), summing to 1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = hour_of_week_profile(pd.DataFrame({
+    ...     "occurred_from": pd.to_datetime(["2024-05-06 01:30"]),
+    ...     "occurred_to": [pd.NaT]}))
+    >>> int(p.argmax()), float(p.sum())
+    (1, 1.0)
+    """
+    a = aoristic(incidents)
+    return _profile(a["weekday"].to_numpy(), a["hour"].to_numpy(), a["weight"].to_numpy())
+
+
+def _profile(weekday: np.ndarray, hour: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """:func:`hour_of_week_profile` from the aoristic rows."""
+    prof = np.bincount(weekday * 24 + hour, weights=weight, minlength=168)
+    s = prof.sum()
+    return prof / s if s > 0 else prof
+
+
+def group_profiles(
+    profiles: Mapping[str, np.ndarray], similarity: float = SIMILARITY
+) -> list[list[str]]:
+    """Group keys whose profiles are alike (cosine similarity ≥ ``similarity`` to the group's mean).
+
+    Keys are taken in the order given; each joins the first group it is alike
+    enough to, or starts a new one.
+
+    Parameters
+    ----------
+    profiles : mapping
+        Key → profile (e.g. from :func:`hour_of_week_profile`).
+    similarity : float
+        Default: the ``problem_similarity`` setting.
+
+    Returns
+    -------
+    list of list of str
+        The groups, in order.
+
+    Examples
+    --------
+    >>> a, b, c = np.r_[1.0, 0, 0], np.r_[0.9, 0.1, 0], np.r_[0, 0, 1.0]
+    >>> group_profiles({"violent": a, "disorder": b, "property": c})
+    [['violent', 'disorder'], ['property']]
+    """
+    groups: list[list[str]] = []
+    centres: list[np.ndarray] = []
+    for k, v in profiles.items():
+        nv = np.linalg.norm(v)
+        placed = False
+        for g, c in zip(groups, centres, strict=True):
+            nc = np.linalg.norm(c)
+            if nv > 0 and nc > 0 and float(v @ c / (nv * nc)) >= similarity:
+                g.append(k)
+                c += v
+                placed = True
+                break
+        if not placed:
+            groups.append([k])
+            centres.append(np.array(v, dtype="float64"))
+    return groups

@@ -1,0 +1,243 @@
+"""Volume and rates: incident counts, rates per 1,000 residents, the local severity index.
+
+Conventions: an incident belongs to the period (year, quarter, month) of its
+``occurred_from``; rates are per 1,000 residents of the sector
+(``population``) with exact Poisson intervals, and a sector without population
+has no rate; incidents without a sector count in the municipality's totals,
+not in any sector's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import settings, stats
+
+LEVEL: float = settings.default("interval_level")
+"""Default confidence level of the intervals: the ``interval_level`` setting."""
+
+
+def _period_key(ts: pd.Series, period: str | None) -> pd.Series:
+    if period is None or period == "all":
+        return pd.Series("all", index=ts.index, dtype="str")
+    if period == "year":
+        return ts.dt.year.astype("Int64")
+    if period in ("quarter", "month"):
+        # each distinct period written once (the same text as astype("str"))
+        per = ts.dt.to_period("Q" if period == "quarter" else "M")
+        codes, uniq = pd.factorize(per)
+        text = np.asarray(uniq.astype("str"), dtype=object)
+        vals = np.full(len(codes), None, dtype=object)
+        vals[codes >= 0] = text[codes[codes >= 0]]
+        return pd.Series(vals, index=ts.index, dtype="str")
+    raise ValueError(f"period must be 'year', 'quarter', 'month' or None, got {period!r}")
+
+
+def counts(
+    incidents: pd.DataFrame,
+    by: Sequence[str] = ("sector", "category"),
+    period: str | None = "year",
+    complete: bool = True,
+) -> pd.DataFrame:
+    """Incident counts by any columns and period.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        Canonical incidents.
+    by : sequence of str
+        Grouping columns (e.g. ``("sector", "family")``).
+    period : {"year", "quarter", "month", None}
+        Period of ``occurred_from``; ``None`` for the whole table.
+    complete : bool
+        Include zero counts for every combination of observed values.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``*by, period, count``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inc = pd.DataFrame({"sector": ["A", "A", "B"], "category": ["x", "y", "x"],
+    ...     "occurred_from": pd.to_datetime(["2024-01-01", "2024-02-01", "2025-01-01"])})
+    >>> counts(inc, by=("sector",), period="year").values.tolist()
+    [['A', 2024, 2], ['A', 2025, 0], ['B', 2024, 0], ['B', 2025, 1]]
+    """
+    keys = list(by)
+    df = incidents[keys].copy()
+    df["period"] = _period_key(incidents["occurred_from"], period)
+    out = df.groupby(keys + ["period"], dropna=False, observed=True).size().rename("count")
+    if complete and len(out):
+        levels = [pd.Index(df[k].dropna().unique()).sort_values() for k in keys] + [
+            pd.Index(df["period"].dropna().unique()).sort_values()
+        ]
+        full = pd.MultiIndex.from_product(levels, names=keys + ["period"])
+        nan_rows = out[out.index.to_frame().isna().any(axis=1).to_numpy()]
+        out = out.reindex(full, fill_value=0)
+        if len(nan_rows):
+            out = pd.concat([out, nan_rows])
+    return out.reset_index()
+
+
+def rates(
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    by: str | None = "category",
+    period: str | None = "year",
+    per: float = 1000.0,
+    level: float = LEVEL,
+    municipality: bool = True,
+) -> pd.DataFrame:
+    """Counts and rates per 1,000 residents by sector × group × period.
+
+    Parameters
+    ----------
+    incidents, sectors : DataFrame
+        Canonical tables; ``sectors`` needs ``population``.
+    by : {"category", "family", None}
+        Incident grouping (``None``: all incidents).
+    period : {"year", "quarter", "month", None}
+    per : float
+        Rate denominator (residents).
+    level : float
+        Confidence level of the exact Poisson interval.
+    municipality : bool
+        Add a row per group and period for the whole municipality (sector
+        ``"*"``), which also counts incidents without a sector.
+
+    Returns
+    -------
+    DataFrame
+        ``sector, name, population, group, period, count, rate, rate_low,
+        rate_high``. Rates are for the period (not annualised).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> sec = gpd.GeoDataFrame({"sector_id": ["A"], "name": ["A"], "population": [2000.0]},
+    ...                        geometry=[shapely.box(0, 0, 1, 1)])
+    >>> inc = pd.DataFrame({"sector": ["A"] * 10, "category": ["x"] * 10,
+    ...                     "occurred_from": pd.to_datetime(["2024-06-01"] * 10)})
+    >>> r = rates(inc, sec, municipality=False).iloc[0]
+    >>> int(r["count"]), float(r["rate"])
+    (10, 5.0)
+    """
+    group = by or "_all"
+    inc = incidents.assign(_all="all") if by is None else incidents
+    c = counts(inc, by=("sector", group), period=period, complete=False)
+    sec = pd.DataFrame(sectors[["sector_id", "name", "population"]]).rename(
+        columns={"sector_id": "sector"}
+    )
+    groups = pd.Index(inc[group].dropna().unique()).sort_values()
+    periods = pd.Index(_period_key(inc["occurred_from"], period).dropna().unique()).sort_values()
+    full = pd.MultiIndex.from_product(
+        [sec["sector"], groups, periods], names=["sector", group, "period"]
+    )
+    c_sec = c.dropna(subset=["sector"]).set_index(["sector", group, "period"])["count"]
+    c_sec = c_sec[c_sec.index.isin(full)].reindex(full, fill_value=0).reset_index()
+    out = c_sec.merge(sec, on="sector", how="left")
+    if municipality:
+        tot = counts(inc, by=(group,), period=period, complete=True).assign(sector="*")
+        tot = tot.assign(name="*", population=float(sec["population"].sum(min_count=1)))
+        out = pd.concat([out, tot], ignore_index=True)
+    pop = out["population"].astype("float64")
+    lo, hi = stats.poisson_ci(out["count"].to_numpy(), level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(pop > 0, per / pop, np.nan)
+    out["rate"] = out["count"] * scale
+    out["rate_low"] = lo * scale
+    out["rate_high"] = hi * scale
+    out = out.rename(columns={group: "group"})
+    cols = [
+        "sector",
+        "name",
+        "population",
+        "group",
+        "period",
+        "count",
+        "rate",
+        "rate_low",
+        "rate_high",
+    ]
+    return out[cols].reset_index(drop=True)
+
+
+def severity_index(
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    weights: pd.DataFrame,
+    per: float = 1000.0,
+    level: float = LEVEL,
+) -> pd.DataFrame:
+    """Local severity-weighted index per sector (municipality = 100).
+
+    Each incident weighs its category's severity weight; the weighted sum per
+    1,000 residents of a sector is divided by the municipality's and multiplied
+    by 100. This is a **local severity-weighted index**, not Statistics
+    Canada's Crime Severity Index. The interval treats counts as Poisson
+    (variance of a weighted sum = Σ w² n), normal approximation (see
+    docs/methods.md, *Local severity index*).
+
+    Parameters
+    ----------
+    incidents, sectors : DataFrame
+    weights : DataFrame
+        From :func:`diagnostic_lib.taxonomy.load_severity_weights`.
+
+    Returns
+    -------
+    DataFrame
+        ``sector, name, population, count, weighted, weighted_rate, index,
+        index_low, index_high``, plus the municipality row ``"*"``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> sec = gpd.GeoDataFrame(
+    ...     {"sector_id": ["A", "B"], "name": ["A", "B"], "population": [1000.0, 1000.0]},
+    ...     geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
+    >>> w = pd.DataFrame({"weight": [100.0, 10.0]}, index=["robbery", "theft"])
+    >>> inc = pd.DataFrame({"sector": ["A", "B", "B"], "category": ["robbery", "theft", "theft"]})
+    >>> severity_index(inc, sec, w)[["sector", "weighted", "index"]].round(1).values.tolist()
+    [['A', 100.0, 166.7], ['B', 20.0, 33.3], ['*', 120.0, 100.0]]
+    """
+    wmap = weights["weight"]
+    w = incidents["category"].map(wmap).astype("float64").fillna(0.0)
+    df = pd.DataFrame({"sector": incidents["sector"], "w": w, "w2": w**2})
+    g = df.groupby("sector", observed=True).agg(
+        count=("w", "size"), weighted=("w", "sum"), w2=("w2", "sum")
+    )
+    sec = (
+        pd.DataFrame(sectors[["sector_id", "name", "population"]])
+        .rename(columns={"sector_id": "sector"})
+        .set_index("sector")
+    )
+    out = sec.join(g, how="left").fillna({"count": 0, "weighted": 0.0, "w2": 0.0})
+    total = pd.DataFrame(
+        {
+            "name": ["*"],
+            "population": [sec["population"].sum(min_count=1)],
+            "count": [len(df)],
+            "weighted": [df["w"].sum()],
+            "w2": [df["w2"].sum()],
+        },
+        index=pd.Index(["*"], name="sector"),
+    )
+    out = pd.concat([out, total])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["weighted_rate"] = out["weighted"] / out["population"] * per
+        ref = float(out.loc["*", "weighted_rate"])
+        out["index"] = out["weighted_rate"] / ref * 100
+        se = np.sqrt(out["w2"]) / out["population"] * per / ref * 100
+    from scipy.stats import norm
+
+    z = float(norm.ppf(0.5 + level / 2))
+    out["index_low"] = (out["index"] - z * se).clip(lower=0)
+    out["index_high"] = out["index"] + z * se
+    out["count"] = out["count"].astype("int64")
+    return out.drop(columns="w2").reset_index()
