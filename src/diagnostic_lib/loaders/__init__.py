@@ -41,6 +41,16 @@ reason: once rejected, later checks no longer see it. File-level remarks (the
 encoding detected, a coordinate system assumed…) are notes. Row-level problems
 never raise: only a file that cannot be used at all does.
 
+Tunables
+--------
+The thresholds the loaders use are tunables of :mod:`diagnostic_lib.settings`
+(section ``loaders``), set from ``[parameters]`` in ``diagnostic.toml`` and read
+by :func:`load_diagnostic`: ``snap_tolerance_m`` (points this close outside
+every sector are snapped to the nearest one), ``outside`` (reject, or flag and
+keep without a position, the points beyond it) and ``future_tolerance_h``
+(hours after "now" a start may lie). Messages a user reads (file notes, errors
+that stop a load) are labels of ``i18n/labels/loaders.py``.
+
 Where things are
 ----------------
 - :mod:`.presets` — the column-mapping presets (``generic``, ``spvm``);

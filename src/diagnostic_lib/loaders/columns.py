@@ -20,12 +20,12 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 
 from .._text import norm_key
-from ..errors import DataError
+from ..errors import DataError, bilingual
 from ..readers import RawTable
 from .presets import GENERIC_FIELDS, PRESETS
 
@@ -54,10 +54,13 @@ def _resolve_fields(
         elif norm_key(src) in found:
             fields[fld] = found[norm_key(src)]
         else:
-            raise DataError(
-                f"{file}: mapped column {src!r} (for {fld}) is not in the file / colonne absente. "
-                f"Columns found / colonnes trouvées: {list(map(str, frame.columns))}"
+            message = bilingual(
+                "loaders.error.mapped_column_missing",
+                src=repr(src),
+                field=fld,
+                columns=list(map(str, frame.columns)),
             )
+            raise DataError(f"{file}: {message}")
     cands = dict(GENERIC_FIELDS[table])
     if preset != "generic":
         for fld, names in PRESETS[preset]["fields"].get(table, {}).items():
@@ -87,15 +90,26 @@ def _require(
     """Raise DataError naming the file, the missing fields and the columns found."""
     missing = [alts for alts in required if not any(a in fields for a in alts)]
     if missing:
-        want = ", ".join(" or ".join(alts) for alts in missing)
-        raise DataError(
-            f"{raw.file}: cannot load {table}: required column(s) missing after mapping "
-            f"(preset {preset!r}): {want} / colonne(s) obligatoire(s) absente(s). "
-            f"Columns found / colonnes trouvées: {list(map(str, raw.frame.columns))}"
+        want = ", ".join(" | ".join(alts) for alts in missing)
+        message = bilingual(
+            "loaders.error.required_missing",
+            table=table,
+            preset=repr(preset),
+            missing=want,
+            columns=list(map(str, raw.frame.columns)),
         )
+        raise DataError(f"{raw.file}: {message}")
 
 
 def _options(preset: str, table: str, given: Mapping[str, Any] | None) -> dict[str, Any]:
     opts = dict(PRESETS.get(preset, {}).get("options", {}).get(table, {}))
     opts.update({k: v for k, v in (given or {}).items() if v is not None})
     return opts
+
+
+def _no_geometry(raw: RawTable, table: str) -> NoReturn:
+    """Raise DataError: a table of geometries read from a file that has none."""
+    message = bilingual(
+        "loaders.error.no_geometry", table=table, columns=list(map(str, raw.frame.columns))
+    )
+    raise DataError(f"{raw.file}: {message}")

@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from .. import i18n
 from .._text import as_text
 from ..ledger import Ledger
 from ..readers import RawTable, read_table
@@ -157,7 +158,9 @@ class _Ctx:
                 det,
             )
 
-    def note(self, fr: str, en: str) -> None:
+    def note(self, key: str, **values: Any) -> None:
+        """Record a file-level note: a label of the catalogue, in both languages."""
+        fr, en = (i18n.t(key, lang, **values) for lang in ("fr", "en"))
         self.ledger.note(self.table, self.file, fr, en)
 
     def reject_empty_rows(self) -> None:
@@ -301,13 +304,11 @@ def _open(
 
 
 def _file_notes(ctx: _Ctx) -> None:
+    """Note the encoding and the separator detected in a CSV file."""
     r = ctx.raw
     if r.format == "csv":
         sep = {"\t": "tab", ";": ";", ",": ",", "|": "|"}.get(r.sep or ",", r.sep)
-        ctx.note(
-            f"Encodage détecté : {r.encoding} ; séparateur : « {sep} ».",
-            f"Detected encoding: {r.encoding}; separator: '{sep}'.",
-        )
+        ctx.note("loaders.note.encoding", encoding=r.encoding, sep=sep)
 
 
 def _check_balance(ledger: Ledger, table: str, file: str, kept: int) -> None:

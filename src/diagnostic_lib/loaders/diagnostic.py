@@ -16,7 +16,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from os import PathLike
 from typing import Any
@@ -26,8 +26,9 @@ import pandas as pd
 
 from .. import taxonomy as taxonomy_mod
 from ..config import Config, load_config
-from ..errors import DataError
+from ..errors import DataError, bilingual
 from ..ledger import Ledger
+from .context import Loaded
 from .incidents import load_incidents
 from .measures import load_measures
 from .partners import load_partners
@@ -81,7 +82,11 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
 
     Loads the sectors first (to assign incidents to sectors and check their
     positions), then partners (to check the measures' partner ids), incidents,
-    measures, survey and places, and combines every ledger.
+    measures, survey and places, and combines every ledger. The loaders' tunables
+    (``snap_tolerance_m``, ``outside`` and ``future_tolerance_h``, see
+    :mod:`diagnostic_lib.settings`) are read from the config's ``[parameters]``; the
+    reading options of each file (``encoding``, ``sep``, ``source_crs``…, see
+    :data:`FILE_OPTIONS`) from its ``[data.<table>]`` entry.
 
     Parameters
     ----------
@@ -110,98 +115,83 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
     cfg = config_path if isinstance(config_path, Config) else load_config(config_path)
     tax = taxonomy_mod.load_taxonomy(cfg.taxonomy_path)
     weights = taxonomy_mod.load_severity_weights(cfg.severity_path, tax)
-    ledger = Ledger()
     for needed in ("sectors", "incidents"):
         if needed not in cfg.data:
             raise DataError(
                 f"{cfg.path}: the config has no [data.{needed}] entry; "
                 "sectors and incidents are required"
             )
-
-    def spec(t: str):
-        s = cfg.data[t]
-        return str(s.path), s.preset, s.columns, s.options
-
-    p, pre, cols, opt = spec("sectors")
-    sectors, led = load_sectors(
-        p,
-        preset=pre,
-        columns=cols,
-        crs=cfg.crs,
-        **_pick(opt, ("source_crs", "encoding", "sep", "layer")),
-    )
-    ledger.extend(led)
+    ledger = Ledger()
+    sectors = _load(ledger, cfg, "sectors", load_sectors, crs=cfg.crs)
     if len(sectors) == 0:
-        raise DataError(f"{p}: no usable sector polygon / aucun secteur utilisable")
-    partners = None
-    if "partners" in cfg.data:
-        p, pre, cols, opt = spec("partners")
-        partners, led = load_partners(
-            p, preset=pre, columns=cols, sectors=sectors, **_pick(opt, ("encoding", "sep", "sheet"))
-        )
-        ledger.extend(led)
-    p, pre, cols, opt = spec("incidents")
+        raise DataError(f"{cfg.data['sectors'].path}: {bilingual('loaders.error.no_sector')}")
+    partners = _load(ledger, cfg, "partners", load_partners, sectors=sectors)
     period = (cfg.period_start, cfg.period_end) if (cfg.period_start or cfg.period_end) else None
-    incidents, led = load_incidents(
-        p,
-        preset=pre,
-        columns=cols,
+    incidents = _load(
+        ledger,
+        cfg,
+        "incidents",
+        load_incidents,
         sectors=sectors,
         crs=cfg.crs,
         taxonomy=tax,
         period=period,
         now=now,
+        future_tolerance_h=float(cfg.param("future_tolerance_h")),
         outside=str(cfg.param("outside")),
         snap_tolerance=float(cfg.param("snap_tolerance_m")),
-        **_pick(
-            opt,
-            (
-                "source_crs",
-                "duplicates",
-                "date_only",
-                "precision",
-                "encoding",
-                "sep",
-                "sheet",
-                "layer",
-            ),
-        ),
     )
-    ledger.extend(led)
-    measures = survey = places = None
-    if "measures" in cfg.data:
-        p, pre, cols, opt = spec("measures")
-        measures, led = load_measures(
-            p,
-            preset=pre,
-            columns=cols,
-            crs=cfg.crs,
-            taxonomy=tax,
-            sectors=sectors,
-            partners=partners,
-            **_pick(opt, ("source_crs", "encoding", "sep", "sheet", "layer")),
-        )
-        ledger.extend(led)
-    if "survey" in cfg.data:
-        p, pre, cols, opt = spec("survey")
-        survey, led = load_survey(
-            p, preset=pre, columns=cols, sectors=sectors, **_pick(opt, ("encoding", "sep", "sheet"))
-        )
-        ledger.extend(led)
-    if "places" in cfg.data:
-        p, pre, cols, opt = spec("places")
-        places, led = load_places(
-            p,
-            preset=pre,
-            columns=cols,
-            crs=cfg.crs,
-            **_pick(opt, ("source_crs", "encoding", "sep", "layer")),
-        )
-        ledger.extend(led)
+    measures = _load(
+        ledger,
+        cfg,
+        "measures",
+        load_measures,
+        crs=cfg.crs,
+        taxonomy=tax,
+        sectors=sectors,
+        partners=partners,
+    )
+    survey = _load(ledger, cfg, "survey", load_survey, sectors=sectors)
+    places = _load(ledger, cfg, "places", load_places, crs=cfg.crs)
     return Diagnostic(
         cfg, sectors, incidents, measures, survey, partners, places, ledger, tax, weights
     )
 
 
-def _pick(opts: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    return {k: opts[k] for k in keys if k in opts}
+FILE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "sectors": ("source_crs", "encoding", "sep", "layer"),
+    "partners": ("encoding", "sep", "sheet"),
+    "incidents": (
+        "source_crs",
+        "duplicates",
+        "date_only",
+        "precision",
+        "encoding",
+        "sep",
+        "sheet",
+        "layer",
+    ),
+    "measures": ("source_crs", "encoding", "sep", "sheet", "layer"),
+    "survey": ("encoding", "sep", "sheet"),
+    "places": ("source_crs", "encoding", "sep", "layer"),
+}
+"""The options of ``[data.<table>]`` (besides path, preset and columns) each loader takes."""
+
+
+def _load(
+    ledger: Ledger,
+    cfg: Config,
+    table: str,
+    loader: Callable[..., Loaded],
+    **context: Any,
+) -> pd.DataFrame | None:
+    """Load one ``[data.<table>]`` file (``None`` when the config has none); extend ``ledger``."""
+    if table not in cfg.data:
+        return None
+    spec = cfg.data[table]
+    options = {k: spec.options[k] for k in FILE_OPTIONS[table] if k in spec.options}
+    data, led = loader(
+        str(spec.path), preset=spec.preset, columns=spec.columns, **context, **options
+    )
+    ledger.extend(led)
+    return data

@@ -73,10 +73,7 @@ def _geometry_from_source(
         if crs is None and present.any():
             b = shapely.bounds(np.asarray(geoms[present]))
             crs = _guess_crs(b[:, 0], b[:, 1], analysis_crs)
-            ctx.note(
-                f"Aucun SCR déclaré : {crs} supposé d'après les coordonnées.",
-                f"No CRS declared: {crs} assumed from the coordinates.",
-            )
+            ctx.note("loaders.note.crs_assumed", crs=crs)
     elif ctx.has("wkt"):
         text = ctx.text("wkt")
         present = (text != "").to_numpy().copy()
@@ -90,10 +87,7 @@ def _geometry_from_source(
         if crs is None and present.any():
             b = shapely.bounds(np.asarray(geoms[present]))
             crs = _guess_crs(b[:, 0], b[:, 1], analysis_crs)
-            ctx.note(
-                f"Géométries WKT sans SCR : {crs} supposé d'après les coordonnées.",
-                f"WKT geometries without a CRS: {crs} assumed from the coordinates.",
-            )
+            ctx.note("loaders.note.wkt_crs_assumed", crs=crs)
     else:
         return geoms, present
     if present.any() and crs is not None:

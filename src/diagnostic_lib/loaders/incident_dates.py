@@ -12,7 +12,8 @@ is NaT when the time is known exactly):
 3. an end date completes the range (a date without a time means "until the
    end of that day"); a range whose end comes before its start is swapped
    (flagged ``date_range_inverted``);
-4. events in the future (``date_future``) or outside the study period
+4. events in the future (``date_future``: after "now" plus the
+   ``future_tolerance_h`` tunable) or outside the study period
    (``date_outside_period``) are rejected;
 5. the shift is the one given, else derived from the middle of the range when
    the range lies within one shift's length.
@@ -59,9 +60,17 @@ class _Times(NamedTuple):
 
 
 def _incident_dates(
-    ctx: _Ctx, opts: Mapping[str, Any], now: Any, period: tuple[Any, Any] | None
+    ctx: _Ctx,
+    opts: Mapping[str, Any],
+    now: Any,
+    period: tuple[Any, Any] | None,
+    future_tolerance_h: float = 0.0,
 ) -> _Times:
-    """The dates stage (see the module documentation)."""
+    """The dates stage (see the module documentation).
+
+    A start more than ``future_tolerance_h`` hours after ``now`` (default: the
+    current time) is in the future.
+    """
     start, day_only, from_text = _start_times(ctx, opts)
     given = _given_shifts(ctx)
     has_given = given != ""
@@ -69,7 +78,9 @@ def _incident_dates(
     if ctx.has("occurred_to"):
         end = _end_times(ctx, end)
     start, end = _ordered(ctx, start, end)
-    _reject_out_of_time(ctx, start, from_text, now, period)
+    latest = pd.Timestamp.now() if now is None else pd.Timestamp(now)
+    latest += pd.Timedelta(hours=future_tolerance_h)
+    _reject_out_of_time(ctx, start, from_text, latest, period)
     derived = _derived_shifts(start, end, day_only & ~has_given)
     return _Times(start, end, np.where(has_given, given, derived))
 
@@ -170,12 +181,15 @@ def _ordered(ctx: _Ctx, start: pd.Series, end: pd.Series) -> tuple[pd.Series, pd
 
 
 def _reject_out_of_time(
-    ctx: _Ctx, start: pd.Series, from_text: pd.Series, now: Any, period: tuple[Any, Any] | None
+    ctx: _Ctx,
+    start: pd.Series,
+    from_text: pd.Series,
+    latest: pd.Timestamp,
+    period: tuple[Any, Any] | None,
 ) -> None:
-    """Reject events that start in the future or outside the study period (inclusive dates)."""
-    now_ts = pd.Timestamp.now() if now is None else pd.Timestamp(now)
+    """Reject events that start after ``latest`` or outside the study period (inclusive dates)."""
     ctx.reject(
-        (start > now_ts).fillna(False).to_numpy(), "occurred_from", "date_future", values=from_text
+        (start > latest).fillna(False).to_numpy(), "occurred_from", "date_future", values=from_text
     )
     if period is None:
         return

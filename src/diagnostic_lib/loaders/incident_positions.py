@@ -200,11 +200,7 @@ def _flag_missing_positions(
 ) -> None:
     """Flag rows kept without a position, or note that the file has no position at all."""
     if pos_col is None:
-        ctx.note(
-            "Aucune colonne de position : les incidents comptent dans les totaux "
-            "mais restent hors des cartes.",
-            "No position column: incidents count in the totals but stay off the maps.",
-        )
+        ctx.note("loaders.note.no_position")
         return
     ctx.flag(no_pos & placeholder, pos_col, "position_placeholder", values=pos_vals)
     ctx.flag(no_pos & ~placeholder & invalid, pos_col, "position_invalid", values=pos_vals)

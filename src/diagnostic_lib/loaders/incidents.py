@@ -40,7 +40,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from .. import schema
+from .. import schema, settings
 from .. import taxonomy as taxonomy_mod
 from .._text import map_distinct
 from ..crs import check_metric_crs
@@ -64,9 +64,10 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
     taxonomy: pd.DataFrame | None = None,
     period: tuple[Any, Any] | None = None,
     now: Any = None,
+    future_tolerance_h: float = settings.default("future_tolerance_h"),
     duplicates: str | None = None,
-    outside: str = "reject",
-    snap_tolerance: float = 50.0,
+    outside: str = settings.default("outside"),
+    snap_tolerance: float = settings.default("snap_tolerance_m"),
     date_only: bool | None = None,
     precision: str | None = None,
     encoding: str | None = None,
@@ -102,15 +103,18 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
         ``date_outside_period``.
     now : timestamp, optional
         Reference "now" for dates in the future (default: the current time).
+    future_tolerance_h : float
+        Hours after ``now`` within which a start is still accepted (default: the
+        ``future_tolerance_h`` tunable of :mod:`diagnostic_lib.settings`, 0).
     duplicates : {"reject", "flag"}, optional
         What to do with exact duplicate rows. Default: ``reject`` when the file
         has an id column, ``flag`` when it has none (identical rows may then be
         distinct events, e.g. SPVM).
     outside : {"reject", "flag"}
         Points outside the municipality: reject the row, or keep it without a
-        position (flagged).
+        position (flagged). Default: the ``outside`` tunable (``reject``).
     snap_tolerance : float
-        Metres; see ``sectors``.
+        Metres; see ``sectors``. Default: the ``snap_tolerance_m`` tunable (50).
     date_only : bool, optional
         Treat the date column as a date without time (default: per row, when
         the text has no time part; the ``spvm`` preset sets it).
@@ -148,7 +152,7 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
     raw = _open(source, "incidents", encoding, sep, sheet, layer)
     given = {"duplicates": duplicates, "date_only": date_only, "precision": precision}
     ctx, opts = _incident_context(raw, preset, columns, given)
-    times = _incident_dates(ctx, opts, now, period)
+    times = _incident_dates(ctx, opts, now, period, future_tolerance_h)
     category = _incident_categories(ctx, tax)
     pos = _incident_positions(ctx, opts, acrs, source_crs)
     sector = _incident_sectors(ctx, pos, sectors, outside, snap_tolerance)

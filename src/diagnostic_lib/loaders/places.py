@@ -23,9 +23,8 @@ import pandas as pd
 from .. import schema
 from .._text import norm_keys
 from ..crs import check_metric_crs
-from ..errors import DataError
 from ..ledger import Ledger
-from .columns import _resolve_fields
+from .columns import _no_geometry, _resolve_fields
 from .context import Loaded, Source, _check_balance, _Ctx, _open
 from .geometry import ANY_GEOMETRY, _geometry_from_source, _repair_geometries
 
@@ -60,10 +59,7 @@ def load_places(
     raw = _open(source, "places", encoding, sep, None, layer)
     fields = _resolve_fields("places", raw.frame, preset, columns, raw.file)
     if raw.geometry is None and "wkt" not in fields:
-        raise DataError(
-            f"{raw.file}: cannot load places: no geometry. "
-            f"Columns found: {list(map(str, raw.frame.columns))}"
-        )
+        _no_geometry(raw, "places")
     ledger = Ledger()
     ctx = _Ctx("places", raw, fields, ledger)
     ctx.reject_empty_rows()

@@ -24,9 +24,8 @@ import pandas as pd
 
 from .. import schema
 from ..crs import check_metric_crs
-from ..errors import DataError
 from ..ledger import Ledger
-from .columns import _require, _resolve_fields
+from .columns import _no_geometry, _require, _resolve_fields
 from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open
 from .geometry import _geometry_from_source, _repair_geometries
 from .parsing import parse_floats
@@ -82,11 +81,7 @@ def load_sectors(  # noqa: PLR0913 - a public signature kept as it was; all keyw
     raw = _open(source, "sectors", encoding, sep, sheet, layer)
     fields = _resolve_fields("sectors", raw.frame, preset, columns, raw.file)
     if raw.geometry is None and "wkt" not in fields:
-        raise DataError(
-            f"{raw.file}: cannot load sectors: no geometry (a GIS file, or a CSV with a WKT "
-            "column) / aucune géométrie. Columns found / colonnes trouvées: "
-            f"{list(map(str, raw.frame.columns))}"
-        )
+        _no_geometry(raw, "sectors")
     _require("sectors", raw, fields, [("sector_id",)], preset)
     ledger = Ledger()
     ctx = _Ctx("sectors", raw, fields, ledger)
