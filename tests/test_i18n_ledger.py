@@ -98,7 +98,7 @@ def test_ledger_summary_and_csv(tmp_path):
             values=["0;0"] * 10)  # fmt: skip
     fr = led.summary("fr")
     en = led.summary("en")
-    assert "1\u202f234 lignes lues" in fr and "position fictive" in fr
+    assert "1\u00a0234 lignes lues" in fr and "position fictive" in fr  # CLDR fr_CA group
     assert "1,234 rows read" in en and "placeholder position" in en
     p = led.to_csv(tmp_path / "ledger.csv", lang="fr")
     back = pd.read_csv(p, encoding="utf-8-sig")

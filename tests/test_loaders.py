@@ -721,3 +721,102 @@ def test_every_command_has_help(command, capsys):
         main([command, "--help"])
     assert exc.value.code == 0
     assert "--" in capsys.readouterr().out
+
+
+# ------------------------------------------------------- tunables, notes and errors
+def _tunables_case(tmp_path, parameters):
+    """A one-sector town; row 2 lies 30 m outside it, row 3 starts 2 hours after NOW."""
+    from diagnostic_lib.config import config_from_dict
+
+    sectors_gdf().iloc[:1].to_file(tmp_path / "sectors.geojson", driver="GeoJSON")
+    pd.DataFrame(
+        {
+            "incident_id": ["in", "edge", "soon"],
+            "occurred_from": ["2025-06-01 10:00", "2025-06-01 11:00", "2026-01-01 02:00"],
+            "category": ["Méfait"] * 3,
+            "x": [300000.0, 301030.0, 300000.0],
+            "y": [5040000.0] * 3,
+        }
+    ).to_csv(tmp_path / "incidents.csv", index=False)
+    raw = {
+        "data": {"sectors": {"path": "sectors.geojson"}, "incidents": {"path": "incidents.csv"}},
+        "parameters": parameters,
+    }
+    cfg = config_from_dict(raw, tmp_path / "diagnostic.toml")
+    d = loaders.load_diagnostic(cfg, now=NOW)
+    e = d.ledger.entries
+    return d.incidents.set_index("incident_id"), dict(zip(e["row"], e["reason"], strict=True))
+
+
+@pytest.mark.parametrize(
+    ("parameters", "kept", "reasons", "edge_sector"),
+    [
+        ({}, ["in", "edge"], {3: "position_snapped", 4: "date_future"}, "S1"),
+        ({"snap_tolerance_m": 10}, ["in"], {3: "position_outside", 4: "date_future"}, None),
+        (
+            {"snap_tolerance_m": 10, "outside": "flag"},
+            ["in", "edge"],
+            {3: "position_outside", 4: "date_future"},
+            None,
+        ),
+        ({"future_tolerance_h": 3}, ["in", "edge", "soon"], {3: "position_snapped"}, "S1"),
+    ],
+)
+def test_load_diagnostic_honours_the_loaders_tunables(
+    tmp_path, parameters, kept, reasons, edge_sector
+):
+    inc, reasons_by_row = _tunables_case(tmp_path, parameters)
+    assert inc.index.tolist() == kept
+    assert reasons_by_row == reasons
+    if "edge" in kept:
+        edge = inc.loc["edge"]
+        if edge_sector is None:  # outside, kept without a position
+            assert pd.isna(edge["sector"]) and edge["geometry"] is None
+            assert edge["precision"] == "none"
+        else:  # snapped to the nearest sector
+            assert edge["sector"] == edge_sector and edge["geometry"] is not None
+
+
+def test_load_incidents_takes_its_defaults_from_the_settings():
+    import inspect
+
+    from diagnostic_lib import settings
+
+    params = inspect.signature(loaders.load_incidents).parameters
+    assert params["snap_tolerance"].default == settings.default("snap_tolerance_m")
+    assert params["outside"].default == settings.default("outside")
+    assert params["future_tolerance_h"].default == settings.default("future_tolerance_h")
+
+
+def test_outside_accepts_what_the_loader_understands():
+    from diagnostic_lib import settings
+    from diagnostic_lib.errors import ConfigError
+
+    assert settings.validate({"outside": "flag"})["outside"] == "flag"
+    with pytest.raises(ConfigError, match="outside"):
+        settings.validate({"outside": "keep"})
+
+
+def test_file_notes_come_from_the_label_catalogue(tmp_path):
+    from diagnostic_lib import i18n
+
+    p = tmp_path / "inc.csv"
+    p.write_bytes("date;categorie\n2024-05-01;Méfait\n".encode("cp1252"))
+    _, led = loaders.load_incidents(p, now=NOW)
+    for lang in ("fr", "en"):
+        assert led.notes(lang)["note"].tolist() == [
+            i18n.t("loaders.note.encoding", lang, encoding="cp1252", sep=";"),
+            i18n.t("loaders.note.no_position", lang),
+        ]
+
+
+def test_file_errors_are_written_in_english_then_french(tmp_path):
+    with pytest.raises(DataError, match="file not found / fichier introuvable"):
+        loaders.load_incidents(tmp_path / "nope.csv")
+    p = tmp_path / "inc.csv"
+    p.write_text("when,what\n2024-01-01,Méfait\n")
+    with pytest.raises(DataError) as exc:
+        loaders.load_incidents(p)
+    english, french = str(exc.value).split(" / ")
+    assert "Columns found: ['when', 'what']" in english
+    assert "Colonnes trouvées : ['when', 'what']" in french

@@ -1,9 +1,21 @@
-"""Small text helpers shared by the loaders (private)."""
+"""Small text helpers shared by the loaders (private to the library).
+
+Labels and codes in exports are matched ignoring case, accents and punctuation
+(:func:`norm_key`); values are read as stripped text (:func:`as_text`), list
+cells are split on ``;`` or ``|`` (:func:`split_list`), and costly per-value
+work is done once per distinct value (:func:`map_distinct`).
+
+Examples
+--------
+>>> norm_key("Méfait / vandalisme")
+'mefait vandalisme'
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -15,6 +27,18 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 def norm_key(text: object) -> str:
     """Lower-case, accent-free, punctuation-free key for matching labels.
 
+    Parameters
+    ----------
+    text : object
+        Any value (read as ``str``).
+
+    Returns
+    -------
+    str
+        Words of letters and digits separated by single spaces.
+
+    Examples
+    --------
     >>> norm_key("Vol dans / sur véhicule à moteur")
     'vol dans sur vehicule a moteur'
     >>> norm_key("  Méfait ")
@@ -26,18 +50,47 @@ def norm_key(text: object) -> str:
 
 
 def norm_keys(values: pd.Series) -> pd.Series:
-    """:func:`norm_key` over a Series, computed once per distinct value."""
+    """:func:`norm_key` over a Series, computed once per distinct value.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Any values (read with :func:`as_text`).
+
+    Returns
+    -------
+    pandas.Series of str
+        Aligned with ``values``.
+
+    Examples
+    --------
+    >>> norm_keys(pd.Series(["Bar", "BAR ", None])).tolist()
+    ['bar', 'bar', '']
+    """
     s = as_text(values)
     codes, uniq = pd.factorize(s, use_na_sentinel=False)
     keys = np.asarray([norm_key(u) for u in uniq], dtype=object)
     return pd.Series(keys[codes] if len(keys) else [], index=s.index, dtype="str")
 
 
-def map_distinct(values: Any, func: Any) -> np.ndarray:
+def map_distinct(values: Any, func: Callable[[Any], Any]) -> np.ndarray:
     """``func`` applied once per distinct value of ``values`` (object array out, same order).
 
     Missing values are passed to ``func`` too (as they are).
 
+    Parameters
+    ----------
+    values : array-like
+        The values.
+    func : callable
+        One value → its result.
+
+    Returns
+    -------
+    numpy.ndarray of object
+
+    Examples
+    --------
     >>> map_distinct(pd.Series(["a", "b", "a"]), str.upper).tolist()
     ['A', 'B', 'A']
     """
@@ -52,11 +105,26 @@ def map_distinct(values: Any, func: Any) -> np.ndarray:
 def as_text(values: pd.Series) -> pd.Series:
     """Any Series as stripped text; missing values become ``""``.
 
-    Whole floats lose their ``.0`` (``1.0`` → ``"1"``), as ids exported from
-    spreadsheets and GIS files often are floats.
+    In a float column, whole numbers lose their ``.0`` (``1.0`` → ``"1"``), as ids
+    exported from spreadsheets and GIS files often are floats; datetimes read
+    ``YYYY-MM-DD HH:MM:SS``; other values are read with ``str``.
 
-    >>> as_text(pd.Series([1.0, None, " a ", 2.5])).tolist()
-    ['1', '', 'a', '2.5']
+    Parameters
+    ----------
+    values : pandas.Series
+        Any dtype.
+
+    Returns
+    -------
+    pandas.Series of str
+        Aligned with ``values``.
+
+    Examples
+    --------
+    >>> as_text(pd.Series([1.0, None, 2.5])).tolist()
+    ['1', '', '2.5']
+    >>> as_text(pd.Series([" a ", None, 7])).tolist()
+    ['a', '', '7']
     """
     if pd.api.types.is_datetime64_any_dtype(values):
         out = values.dt.strftime("%Y-%m-%d %H:%M:%S")
@@ -80,6 +148,18 @@ def split_list(values: pd.Series) -> pd.Series:
 
     Commas do not separate items (labels such as "Vitesse, circulation" have them).
 
+    Parameters
+    ----------
+    values : pandas.Series
+        List cells.
+
+    Returns
+    -------
+    pandas.Series of tuple
+        Aligned with ``values``; an empty cell gives ``()``.
+
+    Examples
+    --------
     >>> split_list(pd.Series(["P01; P02", "", "a|b"])).tolist()
     [('P01', 'P02'), (), ('a', 'b')]
     """

@@ -1,4 +1,10 @@
-"""Exceptions raised by diagnostic_lib.
+"""Exceptions raised by diagnostic_lib, and how their messages are written.
+
+A file or a configuration that cannot be used at all raises one of these, with
+a message that names the file and says what is wrong. Messages meant for the
+people who prepare the data come from the label catalogue (``*.error.*`` keys)
+in English then French (:func:`bilingual`); row-level problems never raise:
+they go to the :class:`~diagnostic_lib.ledger.Ledger`.
 
 Examples
 --------
@@ -8,6 +14,8 @@ True
 """
 
 from __future__ import annotations
+
+from . import i18n
 
 
 class DataError(Exception):
@@ -24,5 +32,30 @@ class ConfigError(DataError):
 
 
 class CRSError(DataError):
-    """A coordinate reference system unsuitable for the analysis (e.g. geographic
-    degrees where distances in metres are needed)."""
+    """A coordinate reference system unsuitable for the analysis.
+
+    For instance geographic degrees, where distances in metres are needed.
+    """
+
+
+def bilingual(key: str, /, **values: object) -> str:
+    """An error message from the label catalogue, in English then French.
+
+    Parameters
+    ----------
+    key : str
+        A label key (e.g. ``"loaders.error.empty_file"``).
+    **values
+        Values for the label's placeholders.
+
+    Returns
+    -------
+    str
+        ``"<English> / <French>"``.
+
+    Examples
+    --------
+    >>> bilingual("loaders.error.file_not_found")
+    'file not found / fichier introuvable'
+    """
+    return f"{i18n.t(key, 'en', **values)} / {i18n.t(key, 'fr', **values)}"

@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import formatting as fmt
 from . import i18n
 
 ACTIONS: tuple[str, ...] = ("rejected", "flagged", "repaired")
@@ -232,8 +233,14 @@ class Ledger:
         )
 
     def is_balanced(self) -> bool:
-        """True when every file has ``rows_in == rows_kept + rows_rejected`` and no
-        entry points outside a registered file."""
+        """Whether the ledger balances.
+
+        Returns
+        -------
+        bool
+            True when every file has ``rows_in == rows_kept + rows_rejected`` and no
+            entry points outside a registered file.
+        """
         f = self.files
         ok = bool((f["rows_in"] == f["rows_kept"] + f["rows_rejected"]).all())
         keys = set(self._registered)
@@ -288,10 +295,10 @@ class Ledger:
                 file=Path(rec.file).name,
             )
             parts = [
-                i18n.t("ledger.summary.read", lang, n=_fmt(rec.rows_in, lang)),
-                i18n.t("ledger.summary.kept", lang, n=_fmt(rec.rows_kept, lang)),
-                i18n.t("ledger.summary.rejected", lang, n=_fmt(rec.rows_rejected, lang)),
-                i18n.t("ledger.summary.flagged", lang, n=_fmt(rec.rows_flagged, lang)),
+                i18n.t("ledger.summary.read", lang, n=fmt.integer(rec.rows_in, lang)),
+                i18n.t("ledger.summary.kept", lang, n=fmt.integer(rec.rows_kept, lang)),
+                i18n.t("ledger.summary.rejected", lang, n=fmt.integer(rec.rows_rejected, lang)),
+                i18n.t("ledger.summary.flagged", lang, n=fmt.integer(rec.rows_flagged, lang)),
             ]
             lines.append(f"{head}: " + ", ".join(parts))
             for nt in self.notes(lang).itertuples(index=False):
@@ -305,9 +312,9 @@ class Ledger:
             if len(sel) == 0:
                 lines.append("  " + i18n.t("ledger.summary.none", lang))
             for r in sel.itertuples(index=False):
-                lines.append(
-                    f"  - {i18n.label('reason', r.reason, lang)} [{i18n.t('ledger.action.' + r.action, lang)}]: {_fmt(r.count, lang)}"
-                )
+                reason = i18n.label("reason", r.reason, lang)
+                action = i18n.t(f"ledger.action.{r.action}", lang)
+                lines.append(f"  - {reason} [{action}]: {fmt.integer(r.count, lang)}")
         if self.is_balanced():
             lines.append(i18n.t("ledger.summary.ok", lang))
         return "\n".join(lines)
@@ -327,15 +334,12 @@ class Ledger:
 
     def __repr__(self) -> str:
         f = self.files
+        rows_in = int(f["rows_in"].sum()) if len(f) else 0
+        rejected = int(f["rows_rejected"].sum()) if len(f) else 0
         return (
-            f"<Ledger files={len(f)} rows_in={int(f['rows_in'].sum()) if len(f) else 0} "
-            f"rejected={int(f['rows_rejected'].sum()) if len(f) else 0} entries={len(self.entries)}>"
+            f"<Ledger files={len(f)} rows_in={rows_in} rejected={rejected} "
+            f"entries={len(self.entries)}>"
         )
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebook display
         return self.files_table().to_html(index=False) + self.summary_table().to_html(index=False)
-
-
-def _fmt(n: int, lang: str) -> str:
-    s = f"{int(n):,}"
-    return s.replace(",", "\u202f") if lang == "fr" else s

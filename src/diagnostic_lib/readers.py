@@ -1,4 +1,4 @@
-"""Low-level readers: any supported file in, a raw table out, nothing lost.
+r"""Low-level readers: any supported file in, a raw table out, nothing lost.
 
 :func:`read_table` opens a file whatever its format and returns a
 :class:`RawTable`: the columns as found (text for CSV and Excel), the
@@ -21,7 +21,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
->>> _ = p.write_bytes("a;b\\n1,5;é\\n".encode("cp1252"))
+>>> _ = p.write_bytes("a;b\n1,5;é\n".encode("cp1252"))
 >>> raw = read_table(p)
 >>> raw.encoding, raw.sep, raw.frame.iloc[0].tolist(), raw.rows.tolist()
 ('cp1252', ';', ['1,5', 'é'], [2])
@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from .errors import DataError, bilingual
 
 TEXT_EXT = {".csv", ".txt", ".tsv", ".tab"}
 EXCEL_EXT = {".xlsx", ".xlsm"}
@@ -92,7 +92,7 @@ class RawTable:
 
 
 def detect_encoding(data: bytes) -> str:
-    """Detect the text encoding of a file's bytes.
+    r"""Detect the text encoding of a file's bytes.
 
     Tries, in order: a byte-order mark (UTF-8 or UTF-16), strict UTF-8,
     strict Windows-1252, then Latin-1 (which decodes anything).
@@ -100,6 +100,7 @@ def detect_encoding(data: bytes) -> str:
     Parameters
     ----------
     data : bytes
+        The file's content (or its beginning).
 
     Returns
     -------
@@ -113,7 +114,7 @@ def detect_encoding(data: bytes) -> str:
     'utf-8'
     >>> detect_encoding("Méfait".encode("cp1252"))
     'cp1252'
-    >>> detect_encoding(b"\\xef\\xbb\\xbfid")
+    >>> detect_encoding(b"\xef\xbb\xbfid")
     'utf-8-sig'
     """
     if data.startswith(b"\xef\xbb\xbf"):
@@ -130,13 +131,24 @@ def detect_encoding(data: bytes) -> str:
 
 
 def sniff_separator(header: str) -> str:
-    """Guess the field separator from a CSV header line (quotes respected).
+    r"""Guess the field separator from a CSV header line (quotes respected).
+
+    Parameters
+    ----------
+    header : str
+        The first line of the file.
+
+    Returns
+    -------
+    str
+        The most frequent of :data:`SEPARATORS` outside quotes (``,`` on a tie or
+        when there is none).
 
     Examples
     --------
     >>> sniff_separator("CATEGORIE;DATE;QUART")
     ';'
-    >>> sniff_separator("a,b\\tc")
+    >>> sniff_separator("a,b\tc")
     ','
     >>> sniff_separator("single")
     ','
@@ -167,7 +179,7 @@ def read_table(
     sheet: str | int | None = None,
     layer: str | int | None = None,
 ) -> RawTable:
-    """Read any supported file into a :class:`RawTable` (see the module doc).
+    r"""Read any supported file into a :class:`RawTable` (see the module doc).
 
     Parameters
     ----------
@@ -195,7 +207,7 @@ def read_table(
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
-    >>> _ = p.write_text("a,b\\n1,2\\n3,4,5\\n")
+    >>> _ = p.write_text("a,b\n1,2\n3,4,5\n")
     >>> raw = read_table(p)
     >>> raw.rows_in, len(raw.frame), raw.malformed
     (2, 1, [(3, '3,4,5')])
@@ -203,9 +215,9 @@ def read_table(
     path = Path(source)
     name = str(source)
     if not path.exists():
-        raise DataError(f"{name}: file not found / fichier introuvable")
+        raise DataError(f"{name}: {bilingual('loaders.error.file_not_found')}")
     if path.is_dir():
-        raise DataError(f"{name}: is a folder, not a file / est un dossier, pas un fichier")
+        raise DataError(f"{name}: {bilingual('loaders.error.is_folder')}")
     ext = _suffix(path)
     if ext in TEXT_EXT or ext == "":
         return _read_csv(path, name, encoding=encoding, sep=sep)
@@ -216,31 +228,22 @@ def read_table(
     if ext in GIS_EXT:
         return _read_gis(path, name, layer=layer)
     if ext == ".xls":
-        raise DataError(
-            f"{name}: old Excel .xls files are not supported; save as .xlsx or CSV / "
-            "les fichiers Excel .xls ne sont pas pris en charge ; enregistrez en .xlsx ou CSV"
-        )
-    raise DataError(
-        f"{name}: unsupported file type '{ext}' / type de fichier non pris en charge. "
-        "Supported: .csv .tsv .txt .xlsx .geojson .json .gpkg .shp .parquet"
-    )
+        raise DataError(f"{name}: {bilingual('loaders.error.old_excel')}")
+    supported = ".csv .tsv .txt .xlsx .geojson .json .gpkg .shp .parquet"
+    message = bilingual("loaders.error.unsupported_type", ext=ext, supported=supported)
+    raise DataError(f"{name}: {message}")
 
 
 # --------------------------------------------------------------------------- CSV
 def _read_csv(path: Path, name: str, *, encoding: str | None, sep: str | None) -> RawTable:
     data = path.read_bytes()
     if re.search(rb"[^ \t\r\n\x00\xef\xbb\xbf]", data) is None:
-        raise DataError(f"{name}: the file is empty / le fichier est vide")
+        raise DataError(f"{name}: {bilingual('loaders.error.empty_file')}")
     if data.startswith(b"PK\x03\x04"):
-        raise DataError(
-            f"{name}: this is a zip or Excel file, not a CSV; give it its .xlsx name / "
-            "ce fichier est un zip ou un classeur Excel, pas un CSV"
-        )
+        raise DataError(f"{name}: {bilingual('loaders.error.zip_not_csv')}")
     enc = encoding or detect_encoding(data)
     if b"\x00" in data and not enc.startswith("utf-16"):
-        raise DataError(
-            f"{name}: binary content, not a text/CSV file / contenu binaire, pas un CSV"
-        )
+        raise DataError(f"{name}: {bilingual('loaders.error.binary')}")
     if enc in ("utf-8", "utf-8-sig"):
         # The fastest path: Arrow's multithreaded reader on the bytes, for plain files
         # only (no quotes, no blank lines, every row as long as the header).
@@ -299,10 +302,10 @@ def _read_csv_arrow(text: str, raw: bytes | None, separator: str) -> pd.DataFram
 
 
 def _read_csv_arrow_bytes(raw: bytes, separator: str) -> pd.DataFrame | None:
-    """A plain UTF-8 CSV read by ``pyarrow.csv`` into text columns, or ``None`` when not plain.
+    r"""A plain UTF-8 CSV read by ``pyarrow.csv`` into text columns, or ``None`` when not plain.
 
-    Plain: a one-character separator, no quote character anywhere, ``\\n`` or
-    ``\\r\\n`` line ends, no blank line, a header of distinct non-empty names and at
+    Plain: a one-character separator, no quote character anywhere, ``\n`` or
+    ``\r\n`` line ends, no blank line, a header of distinct non-empty names and at
     least one record, every record with exactly the header's fields (a byte-order
     mark already removed). On such a file pandas' parser gives the same table (text
     columns, nothing missing); any other file, or any error, returns ``None`` and
@@ -365,10 +368,10 @@ def _read_csv_careful(text: str, name: str, enc: str, separator: str) -> RawTabl
     except csv.Error as exc:
         raise DataError(f"{name}: cannot split the file into fields: {exc}") from None
     if not records:
-        raise DataError(f"{name}: the file is empty / le fichier est vide")
+        raise DataError(f"{name}: {bilingual('loaders.error.empty_file')}")
     header = [h.strip() for h in records[0]]
     if not any(header):
-        raise DataError(f"{name}: the first line (header) is empty / l'en-tête est vide")
+        raise DataError(f"{name}: {bilingual('loaders.error.empty_header')}")
     header = _dedupe([h if h else f"Unnamed: {i}" for i, h in enumerate(header)])
     width = len(header)
     good: list[list[str]] = []
@@ -475,7 +478,7 @@ def _read_gis(path: Path, name: str, *, layer: str | int | None) -> RawTable:
     if ext in {".geojson", ".json"}:
         data = path.read_bytes()
         if not data.strip():
-            raise DataError(f"{name}: the file is empty / le fichier est vide")
+            raise DataError(f"{name}: {bilingual('loaders.error.empty_file')}")
         enc = detect_encoding(data)
         if enc not in ("utf-8", "utf-8-sig"):
             # GDAL expects UTF-8 GeoJSON: decode with the detected encoding and hand it UTF-8.
@@ -533,6 +536,15 @@ def _read_parquet(path: Path, name: str) -> RawTable:
 
 def file_size(path: str | PathLike[str]) -> int:
     """Size of a file in bytes (0 when missing).
+
+    Parameters
+    ----------
+    path : path
+        The file.
+
+    Returns
+    -------
+    int
 
     Examples
     --------

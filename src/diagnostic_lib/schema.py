@@ -60,6 +60,9 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 
 DEFAULT_CRS = "EPSG:32188"
 """NAD83 / MTM zone 8, the default metric CRS for Québec."""
@@ -156,7 +159,13 @@ class Table:
         return tuple(c.name for c in self.columns if c.required)
 
     def column(self, name: str) -> Column:
-        """The column called ``name``."""
+        """The column called ``name``.
+
+        Raises
+        ------
+        KeyError
+            When the table has no such column.
+        """
         for c in self.columns:
             if c.name == name:
                 return c
@@ -267,7 +276,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (INCIDENTS, SECTORS, MEASURES, SU
 """The five canonical tables by name."""
 
 
-def shift_from_hour(hour):
+def shift_from_hour(hour: Any) -> np.ndarray:
     """Derive the shift from an hour of the day (vectorised).
 
     Parameters
@@ -285,7 +294,5 @@ def shift_from_hour(hour):
     >>> list(shift_from_hour([0, 8, 15, 16, 23]))
     ['nuit', 'jour', 'jour', 'soir', 'soir']
     """
-    import numpy as np
-
     h = np.asarray(hour)
     return np.where(h < 8, "nuit", np.where(h < 16, "jour", "soir")).astype(object)

@@ -100,9 +100,19 @@ TUNABLES: dict[str, Tunable] = _table(
         "reject",
         str,
         "loaders",
-        "What to do with points outside the municipality: reject the row, or keep it "
-        "without a sector.",
-        choices=("reject", "keep"),
+        "What to do with incidents whose point lies outside the municipality (beyond the "
+        "snap tolerance): reject the row, or flag it and keep it without a position.",
+        choices=("reject", "flag"),
+    ),
+    Tunable(
+        "future_tolerance_h",
+        0.0,
+        float,
+        "loaders",
+        "Incidents that start up to this many hours after 'now' are kept (a clock or time-zone "
+        "offset of the export); later ones are rejected as dates in the future.",
+        minimum=0,
+        maximum=24 * 31,
     ),
     # --- inventory (step 1) ---------------------------------------------------------------
     Tunable(

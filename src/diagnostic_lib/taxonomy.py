@@ -5,8 +5,9 @@ family, French and English labels, and the aliases under which it appears in
 exports (e.g. SPVM's ``Vol dans / sur véhicule à moteur``). The severity weights
 (``data/severity_weights.csv``) give each code a weight and its provenance:
 ``secondary`` for the indicative Statistics Canada Crime Severity Index weights
-reported by a secondary source (see ``FORMULAS.md``; verify them against
-Statistics Canada before calling them official), ``local`` for local assumptions.
+reported by a secondary source (see docs/methods.md, *Local severity-weighted
+index*; verify them against Statistics Canada before calling them official),
+``local`` for local assumptions.
 The local severity-weighted index built from them is *not* the official CSI.
 
 Users replace either file by giving its path (in ``diagnostic.toml``:
@@ -25,7 +26,9 @@ Examples
 from __future__ import annotations
 
 from importlib import resources
+from importlib.resources.abc import Traversable
 from os import PathLike
+from typing import Any
 
 import pandas as pd
 
@@ -37,7 +40,8 @@ TAXONOMY_COLUMNS = ("code", "family", "label_fr", "label_en", "concern", "aliase
 WEIGHT_COLUMNS = ("code", "weight", "provenance", "note")
 
 
-def _data_path(name: str):
+def _data_path(name: str) -> Traversable:
+    """A data file shipped with the package."""
     return resources.files("diagnostic_lib") / "data" / name
 
 
@@ -97,6 +101,17 @@ def load_taxonomy(path: str | PathLike[str] | None = None) -> pd.DataFrame:
 def alias_map(taxonomy: pd.DataFrame) -> dict[str, str]:
     """Normalised label → category code, from codes, labels and aliases.
 
+    Parameters
+    ----------
+    taxonomy : pandas.DataFrame
+        A taxonomy (see :func:`load_taxonomy`).
+
+    Returns
+    -------
+    dict
+        Normalised label (see :func:`~diagnostic_lib._text.norm_key`) → code; the
+        first code that claims a label keeps it.
+
     Examples
     --------
     >>> alias_map(load_taxonomy())["vol qualifie"]
@@ -111,10 +126,22 @@ def alias_map(taxonomy: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def lookup_categories(labels, taxonomy: pd.DataFrame | None = None) -> pd.Series:
+def lookup_categories(labels: Any, taxonomy: pd.DataFrame | None = None) -> pd.Series:
     """Map source labels to canonical codes (``""`` when unknown).
 
     Matching ignores case, accents and punctuation.
+
+    Parameters
+    ----------
+    labels : array-like of str
+        Category labels as written in an export.
+    taxonomy : pandas.DataFrame, optional
+        Default: the packaged taxonomy.
+
+    Returns
+    -------
+    pandas.Series of str
+        The canonical code of each label.
 
     Examples
     --------
@@ -167,10 +194,10 @@ def load_severity_weights(
         if c not in df.columns:
             df[c] = "user"
     w = pd.to_numeric(df["weight"].str.replace(",", ".", regex=False), errors="coerce")
-    if w.isna().any() or (w < 0).any():
-        raise DataError(
-            f"{name}: weights must be non-negative numbers (rows {list(df.index[w.isna() | (w < 0)] + 2)})"
-        )
+    bad = w.isna() | (w < 0)
+    if bad.any():
+        rows = list(df.index[bad] + 2)
+        raise DataError(f"{name}: weights must be non-negative numbers (rows {rows})")
     df["weight"] = w.astype("float64")
     df = df.set_index("code", drop=False)[list(WEIGHT_COLUMNS)]
     if taxonomy is not None:

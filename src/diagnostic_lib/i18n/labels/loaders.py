@@ -1,6 +1,66 @@
-"""Labels of the loaders' messages."""
+"""Labels of the loaders' messages: the ledger's file notes and the errors that stop a load.
+
+The notes (``loaders.note.*``) are recorded in both languages in the ledger. The
+errors (``loaders.error.*``) are raised as one message in English then French
+(see :func:`diagnostic_lib.errors.bilingual`), after the file name.
+"""
 
 from __future__ import annotations
 
-LABELS: dict[str, tuple[str, str]] = {}
+LABELS: dict[str, tuple[str, str]] = {
+    # --- file notes (ledger) --------------------------------------------------------------
+    "loaders.note.encoding": (
+        "Encodage détecté : {encoding} ; séparateur : « {sep} ».",
+        "Detected encoding: {encoding}; separator: '{sep}'.",
+    ),
+    "loaders.note.crs_assumed": (
+        "Aucun SCR déclaré : {crs} supposé d'après les coordonnées.",
+        "No CRS declared: {crs} assumed from the coordinates.",
+    ),
+    "loaders.note.wkt_crs_assumed": (
+        "Géométries WKT sans SCR : {crs} supposé d'après les coordonnées.",
+        "WKT geometries without a CRS: {crs} assumed from the coordinates.",
+    ),
+    "loaders.note.no_position": (
+        "Aucune colonne de position : les incidents comptent dans les totaux "
+        "mais restent hors des cartes.",
+        "No position column: incidents count in the totals but stay off the maps.",
+    ),
+    # --- errors: the file cannot be read --------------------------------------------------
+    "loaders.error.file_not_found": ("fichier introuvable", "file not found"),
+    "loaders.error.is_folder": ("est un dossier, pas un fichier", "is a folder, not a file"),
+    "loaders.error.old_excel": (
+        "les fichiers Excel .xls ne sont pas pris en charge ; enregistrez en .xlsx ou CSV",
+        "old Excel .xls files are not supported; save as .xlsx or CSV",
+    ),
+    "loaders.error.unsupported_type": (
+        "type de fichier « {ext} » non pris en charge ; formats acceptés : {supported}",
+        "unsupported file type '{ext}'; supported: {supported}",
+    ),
+    "loaders.error.empty_file": ("le fichier est vide", "the file is empty"),
+    "loaders.error.zip_not_csv": (
+        "ce fichier est un zip ou un classeur Excel, pas un CSV",
+        "this is a zip or Excel file, not a CSV; give it its .xlsx name",
+    ),
+    "loaders.error.binary": ("contenu binaire, pas un CSV", "binary content, not a text/CSV file"),
+    "loaders.error.empty_header": ("l'en-tête est vide", "the first line (header) is empty"),
+    # --- errors: the file cannot be used --------------------------------------------------
+    "loaders.error.mapped_column_missing": (
+        "la colonne {src} (pour {field}) est absente du fichier. Colonnes trouvées : {columns}",
+        "mapped column {src} (for {field}) is not in the file. Columns found: {columns}",
+    ),
+    "loaders.error.required_missing": (
+        "impossible de charger {table} : colonne(s) obligatoire(s) absente(s) après "
+        "correspondance (préréglage {preset}) : {missing}. Colonnes trouvées : {columns}",
+        "cannot load {table}: required column(s) missing after mapping (preset {preset}): "
+        "{missing}. Columns found: {columns}",
+    ),
+    "loaders.error.no_geometry": (
+        "impossible de charger {table} : aucune géométrie (un fichier SIG, ou un CSV avec une "
+        "colonne WKT). Colonnes trouvées : {columns}",
+        "cannot load {table}: no geometry (a GIS file, or a CSV with a WKT column). "
+        "Columns found: {columns}",
+    ),
+    "loaders.error.no_sector": ("aucun secteur utilisable", "no usable sector polygon"),
+}
 """Label key → (French, English)."""

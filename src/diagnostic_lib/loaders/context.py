@@ -1,0 +1,321 @@
+"""The per-file working context every loader shares, and what a loader returns.
+
+Loading a file goes through the same steps whatever the table: open the source
+(:func:`_open`, a path or a frame), then work on a :class:`_Ctx` that holds
+the raw table, the column mapping and the ledger, and a mask ``alive`` of the
+rows still kept. Every check is a vectorised mask handed to
+:meth:`_Ctx.reject` (the row leaves the table) or :meth:`_Ctx.flag` (the row
+stays, with a remark); both record one ledger entry per row, naming the
+source column. A row already rejected is never recorded again, so each rejected
+row has exactly one reason, and the ledger balances by construction
+(:func:`_check_balance` asserts it before a loader returns).
+
+Examples
+--------
+>>> import pandas as pd
+>>> from diagnostic_lib.ledger import Ledger
+>>> raw = _open(pd.DataFrame({"a": ["x", "", "x"]}), "places", None, None, None, None)
+>>> ctx = _Ctx("places", raw, {"name": "a"}, Ledger())
+>>> ctx.reject_empty_rows(); ctx.reject_exact_duplicates("reject")
+>>> ctx.alive.tolist(), ctx.ledger.entries["reason"].tolist()
+([True, False, False], ['empty_row', 'duplicate_exact'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .. import i18n
+from .._text import as_text
+from ..ledger import Ledger
+from ..readers import RawTable, read_table
+
+Source = str | PathLike[str] | pd.DataFrame
+"""What a loader reads: a path to a file, or a (Geo)DataFrame already in memory."""
+
+
+class Loaded(NamedTuple):
+    """What every loader returns: the canonical table and its ledger."""
+
+    data: pd.DataFrame
+    ledger: Ledger
+
+
+@dataclass
+class _Ctx:
+    """The working state of one file being loaded (see the module documentation).
+
+    Attributes
+    ----------
+    table : str
+        The canonical table (``incidents``, ``sectors``…).
+    raw : RawTable
+        The file as read.
+    fields : dict
+        Canonical field → source column (see :mod:`.columns`).
+    ledger : Ledger
+        Where every rejected, flagged or repaired row is recorded.
+    alive : numpy.ndarray of bool
+        The rows still kept.
+    """
+
+    table: str
+    raw: RawTable
+    fields: dict[str, str]
+    ledger: Ledger
+    alive: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._text: dict[str, pd.Series] = {}
+        self.alive = np.ones(len(self.raw.frame), dtype=bool)
+        self.ledger.register(self.table, self.raw.file, self.raw.rows_in)
+        if self.raw.malformed:
+            rows = [r for r, _ in self.raw.malformed]
+            self.ledger.add(
+                self.table,
+                self.raw.file,
+                rows,
+                None,
+                "malformed_row",
+                "rejected",
+                values=[t for _, t in self.raw.malformed],
+                detail=(
+                    f"expected {len(self.raw.frame.columns)} fields separated by {self.raw.sep!r}"
+                ),
+            )
+
+    @property
+    def file(self) -> str:
+        return self.raw.file
+
+    @property
+    def rows(self) -> np.ndarray:
+        return self.raw.rows
+
+    def has(self, fld: str) -> bool:
+        return fld in self.fields
+
+    def src(self, fld: str) -> str:
+        return self.fields.get(fld, fld)
+
+    def col(self, fld: str) -> pd.Series:
+        return self.raw.frame[self.fields[fld]]
+
+    def text(self, fld: str) -> pd.Series:
+        if fld not in self.fields:
+            return pd.Series([""] * len(self.raw.frame), dtype="str")
+        # the same column is read as text several times; the source does not change
+        if fld not in self._text:
+            self._text[fld] = as_text(self.col(fld))
+        return self._text[fld]
+
+    def reject(
+        self, mask: np.ndarray, fld: str | None, reason: str, values: Any = None, detail: Any = ""
+    ) -> None:
+        m = np.asarray(mask, dtype=bool) & self.alive
+        if m.any():
+            vals = None if values is None else np.asarray(values, dtype=object)[m]
+            det = detail if isinstance(detail, str) else np.asarray(detail, dtype=object)[m]
+            self.ledger.add(
+                self.table,
+                self.file,
+                self.rows[m],
+                self.src(fld) if fld else None,
+                reason,
+                "rejected",
+                vals,
+                det,
+            )
+            self.alive &= ~m
+
+    def flag(
+        self,
+        mask: np.ndarray,
+        fld: str | None,
+        reason: str,
+        values: Any = None,
+        detail: Any = "",
+        action: str = "flagged",
+    ) -> None:
+        m = np.asarray(mask, dtype=bool) & self.alive
+        if m.any():
+            vals = None if values is None else np.asarray(values, dtype=object)[m]
+            det = detail if isinstance(detail, str) else np.asarray(detail, dtype=object)[m]
+            self.ledger.add(
+                self.table,
+                self.file,
+                self.rows[m],
+                self.src(fld) if fld else None,
+                reason,
+                action,
+                vals,
+                det,
+            )
+
+    def note(self, key: str, **values: Any) -> None:
+        """Record a file-level note: a label of the catalogue, in both languages."""
+        fr, en = (i18n.t(key, lang, **values) for lang in ("fr", "en"))
+        self.ledger.note(self.table, self.file, fr, en)
+
+    def reject_empty_rows(self) -> None:
+        f = self.raw.frame
+        if f.shape[1] == 0 or len(f) == 0:
+            return
+        empty = np.ones(len(f), dtype=bool)
+        for c in f.columns:  # only the rows still empty so far are looked at
+            cand = np.flatnonzero(empty)
+            if not len(cand):
+                break
+            empty[cand] = (as_text(f[c].iloc[cand]) == "").to_numpy()
+        if self.raw.geometry is not None:
+            empty &= self.raw.geometry.isna().to_numpy() | self.raw.geometry.is_empty.to_numpy()
+        self.reject(empty, None, "empty_row")
+
+    def reject_exact_duplicates(self, policy: str) -> None:
+        f = self.raw.frame
+        if len(f) == 0:
+            return
+        key = f
+        if self.raw.geometry is not None:
+            key = f.assign(__geom__=self.raw.geometry.to_wkb(hex=True).fillna("").to_numpy())
+        key = key.loc[self.alive]
+        if len(key) == 0:
+            return
+        group = _row_groups(key)
+        if group is None:  # a column of distinct values: no two rows can be equal
+            return
+        dup_local = pd.Series(group).duplicated(keep="first").to_numpy()
+        if not dup_local.any():
+            return
+        codes = group
+        _, first_idx = np.unique(codes, return_index=True)
+        alive_pos = np.flatnonzero(self.alive)
+        first_rows = self.rows[alive_pos[first_idx[codes[dup_local]]]]
+        mask = np.zeros(len(f), dtype=bool)
+        idx = alive_pos[dup_local]
+        mask[idx] = True
+        detail = np.full(len(f), "", dtype=object)
+        detail[idx] = (
+            pd.Series(first_rows).astype("str").radd("same as row ").to_numpy(dtype=object)
+        )
+        if policy == "flag":
+            self.flag(mask, None, "duplicate_exact_kept", detail=detail)
+        else:
+            self.reject(mask, None, "duplicate_exact", detail=detail)
+
+    def ids(self, fld: str, prefix: str, rename_conflicts: bool = True) -> np.ndarray:
+        """Ids of every row: given ones, generated where missing, conflicts resolved."""
+        stem = prefix or Path(self.file).stem
+
+        def generated(rows: np.ndarray) -> np.ndarray:
+            return (pd.Series(rows).astype("str").radd(f"{stem}-")).to_numpy(dtype=object)
+
+        if not self.has(fld):
+            return generated(self.rows)
+        given = self.text(fld).to_numpy(dtype=object)
+        missing = given == ""
+        self.flag(missing, fld, "id_missing", detail="generated from the row number")
+        ids = given.copy()
+        if missing.any():
+            ids[missing] = generated(self.rows[missing])
+        alive_ids = pd.Series(ids[self.alive])
+        dup = alive_ids.duplicated(keep=False).to_numpy()
+        if dup.any():
+            positions = np.flatnonzero(self.alive)[dup]
+            if rename_conflicts:
+                mask = np.zeros(len(ids), dtype=bool)
+                mask[positions] = True
+                self.flag(
+                    mask,
+                    fld,
+                    "id_conflict",
+                    values=ids,
+                    detail="same id as another row with different content",
+                )
+                order = alive_ids.groupby(alive_ids.to_numpy()).cumcount().to_numpy()
+                later = np.flatnonzero(self.alive)[order > 0]
+                ids[later] = [
+                    f"{ids[i]}~{k + 1}" for i, k in zip(later, order[order > 0], strict=True)
+                ]
+            else:
+                later_local = alive_ids.duplicated(keep="first").to_numpy()
+                mask = np.zeros(len(ids), dtype=bool)
+                mask[np.flatnonzero(self.alive)[later_local]] = True
+                self.reject(mask, fld, "id_duplicate", values=ids)
+        return ids
+
+
+def _row_groups(frame: pd.DataFrame) -> np.ndarray | None:
+    """One integer per row, equal for rows whose every cell is equal (``None``: all distinct).
+
+    Each column is factorised (text of unhashable cells such as lists); the codes
+    are combined column by column and re-factorised to stay small. A column whose
+    values are all distinct (an id) settles it at once: no two rows are equal.
+    """
+    n = len(frame)
+    cols = []
+    for c in frame.columns:
+        col = frame[c]
+        try:
+            codes, uniq = pd.factorize(col, use_na_sentinel=False)
+        except TypeError:  # unhashable cells (lists from GIS files)
+            codes, uniq = pd.factorize(col.astype("str"), use_na_sentinel=False)
+        if len(uniq) == n:
+            return None
+        cols.append((codes.astype("int64"), len(uniq)))
+    group = np.zeros(n, dtype="int64")
+    for codes, k in cols:
+        group, _ = pd.factorize(group * max(k, 1) + codes)
+        group = group.astype("int64")
+    return group
+
+
+def _open(
+    source: Source, table: str, encoding: str | None, sep: str | None, sheet: Any, layer: Any
+) -> RawTable:
+    if isinstance(source, pd.DataFrame):
+        frame = source.reset_index(drop=True)
+        geometry = None
+        crs = None
+        if hasattr(frame, "geometry") and "geometry" in getattr(frame, "columns", []):
+            import geopandas as gpd
+
+            if isinstance(frame, gpd.GeoDataFrame):
+                geometry = frame.geometry.reset_index(drop=True)
+                crs = frame.crs
+                frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        return RawTable(
+            frame,
+            np.arange(len(frame), dtype="int64") + 1,
+            f"<{table} DataFrame>",
+            "frame",
+            len(frame),
+            [],
+            geometry=geometry,
+            crs=crs,
+        )
+    return read_table(source, encoding=encoding, sep=sep, sheet=sheet, layer=layer)
+
+
+def _file_notes(ctx: _Ctx) -> None:
+    """Note the encoding and the separator detected in a CSV file."""
+    r = ctx.raw
+    if r.format == "csv":
+        sep = {"\t": "tab", ";": ";", ",": ",", "|": "|"}.get(r.sep or ",", r.sep)
+        ctx.note("loaders.note.encoding", encoding=r.encoding, sep=sep)
+
+
+def _check_balance(ledger: Ledger, table: str, file: str, kept: int) -> None:
+    f = ledger.files
+    rec = f[(f["table"] == table) & (f["file"] == file)].iloc[0]
+    if int(rec["rows_kept"]) != kept:  # pragma: no cover - an internal bug, never user input
+        raise AssertionError(
+            f"ledger out of balance for {file}: ledger says {rec['rows_kept']} kept, "
+            f"table has {kept}"
+        )

@@ -1,0 +1,197 @@
+"""A whole diagnosis loaded at once: :func:`load_diagnostic` and the :class:`Diagnostic` it returns.
+
+:func:`load_diagnostic` reads a ``diagnostic.toml``, loads the sectors first
+(to assign incidents to sectors and check positions), then the partners (to
+check the measures' partner ids), the incidents, the measures, the survey and
+the places, and combines every file's ledger into one. Every step of the
+diagnosis takes the :class:`Diagnostic` it returns (typed ``diag: Diagnostic``).
+
+Examples
+--------
+>>> from diagnostic_lib import sample
+>>> d = load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+>>> d.lang, d.measures is not None, d.ledger.is_balanced()
+('fr', True, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from os import PathLike
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import taxonomy as taxonomy_mod
+from ..config import Config, load_config
+from ..errors import DataError, bilingual
+from ..ledger import Ledger
+from .context import Loaded
+from .incidents import load_incidents
+from .measures import load_measures
+from .partners import load_partners
+from .places import load_places
+from .sectors import load_sectors
+from .survey import load_survey
+
+
+@dataclass
+class Diagnostic:
+    """One municipality's whole data set, loaded and checked.
+
+    Attributes
+    ----------
+    config : Config
+        The parsed ``diagnostic.toml``.
+    sectors, incidents, measures, survey, partners, places : DataFrame or None
+        Canonical tables (``None`` when the config has no such file).
+    ledger : Ledger
+        The combined ledger of every file.
+    taxonomy, weights : DataFrame
+        The category taxonomy and severity weights in use.
+    """
+
+    config: Config
+    sectors: pd.DataFrame
+    incidents: pd.DataFrame
+    measures: pd.DataFrame | None
+    survey: pd.DataFrame | None
+    partners: pd.DataFrame | None
+    places: pd.DataFrame | None
+    ledger: Ledger
+    taxonomy: pd.DataFrame
+    weights: pd.DataFrame
+
+    @property
+    def lang(self) -> str:
+        """The report language of the config."""
+        return self.config.language
+
+    @property
+    def boundary(self):
+        """The municipality's outline (union of the sectors)."""
+        import shapely
+
+        return shapely.union_all(np.asarray(self.sectors.geometry.array))
+
+
+def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = None) -> Diagnostic:
+    """Load one municipality's whole set from its ``diagnostic.toml``.
+
+    Loads the sectors first (to assign incidents to sectors and check their
+    positions), then partners (to check the measures' partner ids), incidents,
+    measures, survey and places, and combines every ledger. The loaders' tunables
+    (``snap_tolerance_m``, ``outside`` and ``future_tolerance_h``, see
+    :mod:`diagnostic_lib.settings`) are read from the config's ``[parameters]``; the
+    reading options of each file (``encoding``, ``sep``, ``source_crs``…, see
+    :data:`FILE_OPTIONS`) from its ``[data.<table>]`` entry.
+
+    Parameters
+    ----------
+    config_path : path or Config
+        The config file (or an already-loaded :class:`~diagnostic_lib.config.Config`).
+    now : timestamp, optional
+        Reference "now" for dates in the future.
+
+    Returns
+    -------
+    Diagnostic
+
+    Raises
+    ------
+    ConfigError, DataError
+        The config or a file cannot be used at all (sectors and incidents are
+        required).
+
+    Examples
+    --------
+    >>> from diagnostic_lib import sample
+    >>> d = load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> d.ledger.is_balanced(), len(d.sectors) >= 8
+    (True, True)
+    """
+    cfg = config_path if isinstance(config_path, Config) else load_config(config_path)
+    tax = taxonomy_mod.load_taxonomy(cfg.taxonomy_path)
+    weights = taxonomy_mod.load_severity_weights(cfg.severity_path, tax)
+    for needed in ("sectors", "incidents"):
+        if needed not in cfg.data:
+            raise DataError(
+                f"{cfg.path}: the config has no [data.{needed}] entry; "
+                "sectors and incidents are required"
+            )
+    ledger = Ledger()
+    sectors = _load(ledger, cfg, "sectors", load_sectors, crs=cfg.crs)
+    if len(sectors) == 0:
+        raise DataError(f"{cfg.data['sectors'].path}: {bilingual('loaders.error.no_sector')}")
+    partners = _load(ledger, cfg, "partners", load_partners, sectors=sectors)
+    period = (cfg.period_start, cfg.period_end) if (cfg.period_start or cfg.period_end) else None
+    incidents = _load(
+        ledger,
+        cfg,
+        "incidents",
+        load_incidents,
+        sectors=sectors,
+        crs=cfg.crs,
+        taxonomy=tax,
+        period=period,
+        now=now,
+        future_tolerance_h=float(cfg.param("future_tolerance_h")),
+        outside=str(cfg.param("outside")),
+        snap_tolerance=float(cfg.param("snap_tolerance_m")),
+    )
+    measures = _load(
+        ledger,
+        cfg,
+        "measures",
+        load_measures,
+        crs=cfg.crs,
+        taxonomy=tax,
+        sectors=sectors,
+        partners=partners,
+    )
+    survey = _load(ledger, cfg, "survey", load_survey, sectors=sectors)
+    places = _load(ledger, cfg, "places", load_places, crs=cfg.crs)
+    return Diagnostic(
+        cfg, sectors, incidents, measures, survey, partners, places, ledger, tax, weights
+    )
+
+
+FILE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "sectors": ("source_crs", "encoding", "sep", "layer"),
+    "partners": ("encoding", "sep", "sheet"),
+    "incidents": (
+        "source_crs",
+        "duplicates",
+        "date_only",
+        "precision",
+        "encoding",
+        "sep",
+        "sheet",
+        "layer",
+    ),
+    "measures": ("source_crs", "encoding", "sep", "sheet", "layer"),
+    "survey": ("encoding", "sep", "sheet"),
+    "places": ("source_crs", "encoding", "sep", "layer"),
+}
+"""The options of ``[data.<table>]`` (besides path, preset and columns) each loader takes."""
+
+
+def _load(
+    ledger: Ledger,
+    cfg: Config,
+    table: str,
+    loader: Callable[..., Loaded],
+    **context: Any,
+) -> pd.DataFrame | None:
+    """Load one ``[data.<table>]`` file (``None`` when the config has none); extend ``ledger``."""
+    if table not in cfg.data:
+        return None
+    spec = cfg.data[table]
+    options = {k: spec.options[k] for k in FILE_OPTIONS[table] if k in spec.options}
+    data, led = loader(
+        str(spec.path), preset=spec.preset, columns=spec.columns, **context, **options
+    )
+    ledger.extend(led)
+    return data

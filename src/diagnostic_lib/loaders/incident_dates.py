@@ -1,0 +1,216 @@
+r"""The dates stage of the incidents loader: when each event occurred, and its shift.
+
+An incident's time is a range ``[occurred_from, occurred_to)`` (``occurred_to``
+is NaT when the time is known exactly):
+
+1. the start is read from ``occurred_from`` (any usual date format, see
+   :func:`~diagnostic_lib.loaders.parse_datetimes`), completed by a separate
+   time column when there is one; a row without a readable start is rejected
+   (``date_missing``, ``date_unparseable``);
+2. a date known only to the day covers the shift given for it (8 hours), or
+   else the whole day (24 hours);
+3. an end date completes the range (a date without a time means "until the
+   end of that day"); a range whose end comes before its start is swapped
+   (flagged ``date_range_inverted``);
+4. events in the future (``date_future``: after "now" plus the
+   ``future_tolerance_h`` tunable) or outside the study period
+   (``date_outside_period``) are rejected;
+5. the shift is the one given, else derived from the middle of the range when
+   the range lies within one shift's length.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from diagnostic_lib.ledger import Ledger
+>>> from diagnostic_lib.loaders.context import _Ctx, _open
+>>> raw = _open(pd.DataFrame({"d": ["2024-05-01", "2024-05-01 22:10"], "q": ["nuit", ""]}),
+...             "incidents", None, None, None, None)
+>>> ctx = _Ctx("incidents", raw, {"occurred_from": "d", "shift": "q"}, Ledger())
+>>> times = _incident_dates(ctx, {}, now="2025-01-01", period=None)
+>>> [str(t) for t in times.start], [str(t) for t in times.end], times.shift.tolist()
+(['2024-05-01 00:00:00', '2024-05-01 22:10:00'], ['2024-05-01 08:00:00', 'NaT'], ['nuit', 'soir'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .. import schema
+from .._text import map_distinct
+from .context import _Ctx
+from .parsing import parse_datetimes, parse_times
+from .vocabulary import SHIFT_ALIASES, map_aliases
+
+SHIFT_HOURS = 8
+"""Length of a police shift (hours): a day-only date with a shift covers that shift."""
+
+_HAS_TIME = r"\d[:hH]\d|T\d"  # a date text with a time part ("22:10", "22h10", "T22")
+
+
+class _Times(NamedTuple):
+    """When each row's event occurred: the range and the shift (``""`` when unknown)."""
+
+    start: pd.Series
+    end: pd.Series
+    shift: np.ndarray
+
+
+def _incident_dates(
+    ctx: _Ctx,
+    opts: Mapping[str, Any],
+    now: Any,
+    period: tuple[Any, Any] | None,
+    future_tolerance_h: float = 0.0,
+) -> _Times:
+    """The dates stage (see the module documentation).
+
+    A start more than ``future_tolerance_h`` hours after ``now`` (default: the
+    current time) is in the future.
+    """
+    start, day_only, from_text = _start_times(ctx, opts)
+    given = _given_shifts(ctx)
+    has_given = given != ""
+    start, end = _day_ranges(start, day_only, given)
+    if ctx.has("occurred_to"):
+        end = _end_times(ctx, end)
+    start, end = _ordered(ctx, start, end)
+    latest = pd.Timestamp.now() if now is None else pd.Timestamp(now)
+    latest += pd.Timedelta(hours=future_tolerance_h)
+    _reject_out_of_time(ctx, start, from_text, latest, period)
+    derived = _derived_shifts(start, end, day_only & ~has_given)
+    return _Times(start, end, np.where(has_given, given, derived))
+
+
+def _start_times(ctx: _Ctx, opts: Mapping[str, Any]) -> tuple[pd.Series, np.ndarray, pd.Series]:
+    """The start of each event, whether it is known only to the day, and the text read."""
+    n = len(ctx.raw.frame)
+    from_text = ctx.text("occurred_from")
+    from_raw = ctx.col("occurred_from")
+    start = parse_datetimes(from_raw)
+    ctx.reject((from_text == "").to_numpy(), "occurred_from", "date_missing")
+    ctx.reject(start.isna().to_numpy(), "occurred_from", "date_unparseable", values=from_text)
+    if opts.get("date_only"):
+        day_only = np.ones(n, dtype=bool)
+        start = start.dt.normalize()
+    elif pd.api.types.is_datetime64_any_dtype(from_raw):
+        day_only = np.zeros(n, dtype=bool)
+    else:
+        day_only = ~from_text.str.contains(_HAS_TIME, regex=True).to_numpy()
+    if ctx.has("occurred_from_time"):
+        td, bad_t = parse_times(ctx.col("occurred_from_time"))
+        ctx.flag(
+            bad_t, "occurred_from_time", "time_unparseable", values=ctx.text("occurred_from_time")
+        )
+        has_t = td.notna().to_numpy() & day_only
+        start = start.where(~has_t, start.dt.normalize() + td.fillna(pd.Timedelta(0)))
+        day_only = day_only & ~has_t
+    return start, day_only, from_text
+
+
+def _given_shifts(ctx: _Ctx) -> np.ndarray:
+    """The shift given in the file (``""`` where none or unknown, the latter flagged)."""
+    shift_given = pd.Series([""] * len(ctx.raw.frame), dtype="str")
+    if ctx.has("shift"):
+        st = map_aliases(ctx.col("shift"), SHIFT_ALIASES)
+        bad = (st == "?").to_numpy()
+        ctx.flag(bad, "shift", "shift_unknown", values=ctx.text("shift"))
+        shift_given = st.where(~bad, "")
+    return shift_given.to_numpy()
+
+
+def _day_ranges(
+    start: pd.Series, day_only: np.ndarray, given: np.ndarray
+) -> tuple[pd.Series, pd.Series]:
+    """A date known only to the day: the range is the shift (when given) or the whole day."""
+    end = pd.Series(pd.NaT, index=start.index, dtype="datetime64[us]")
+    shift_start_h = map_distinct(given, lambda v: schema.SHIFT_START_HOURS.get(v, 0))
+    shift_start_h = shift_start_h.astype("float64")
+    day_shift = day_only & (given != "")
+    start = start.where(~day_shift, start.dt.normalize() + pd.to_timedelta(shift_start_h, unit="h"))
+    hours = np.where(day_shift, SHIFT_HOURS, 24)
+    end = end.where(~day_only, start + pd.to_timedelta(hours, unit="h"))
+    return start, end
+
+
+def _end_times(ctx: _Ctx, end: pd.Series) -> pd.Series:
+    """The end of each range from ``occurred_to`` (and its time column), where readable."""
+    to_text = ctx.text("occurred_to")
+    to = parse_datetimes(ctx.col("occurred_to"))
+    present = (to_text != "").to_numpy()
+    ctx.flag(
+        present & to.isna().to_numpy(),
+        "occurred_to",
+        "date_unparseable",
+        values=to_text,
+        detail="end of range ignored",
+    )
+    to_day_only = ~to_text.str.contains(_HAS_TIME, regex=True).to_numpy()
+    if ctx.has("occurred_to_time"):
+        td2, bad2 = parse_times(ctx.col("occurred_to_time"))
+        ctx.flag(
+            bad2 & present,
+            "occurred_to_time",
+            "time_unparseable",
+            values=ctx.text("occurred_to_time"),
+        )
+        has2 = td2.notna().to_numpy() & to_day_only
+        to = to.where(~has2, to.dt.normalize() + td2.fillna(pd.Timedelta(0)))
+        to_day_only &= ~has2
+    # a date without time as the end of a range means "until the end of that day"
+    to = to.where(~(to_day_only & to.notna().to_numpy()), to.dt.normalize() + pd.Timedelta(days=1))
+    got = to.notna().to_numpy()
+    return end.where(~got, to)
+
+
+def _ordered(ctx: _Ctx, start: pd.Series, end: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Swap inverted ranges (flagged); an end equal to the start becomes NaT."""
+    inverted = (end < start).fillna(False).to_numpy()
+    ctx.flag(
+        inverted,
+        "occurred_to" if ctx.has("occurred_to") else "occurred_from",
+        "date_range_inverted",
+        values=end.astype("str"),
+    )
+    s2 = start.where(~inverted, end)
+    e2 = end.where(~inverted, start)
+    return s2, e2.where(e2 != s2, pd.NaT)
+
+
+def _reject_out_of_time(
+    ctx: _Ctx,
+    start: pd.Series,
+    from_text: pd.Series,
+    latest: pd.Timestamp,
+    period: tuple[Any, Any] | None,
+) -> None:
+    """Reject events that start after ``latest`` or outside the study period (inclusive dates)."""
+    ctx.reject(
+        (start > latest).fillna(False).to_numpy(), "occurred_from", "date_future", values=from_text
+    )
+    if period is None:
+        return
+    p0 = pd.Timestamp(period[0]) if period[0] is not None else None
+    p1 = pd.Timestamp(period[1]) + pd.Timedelta(days=1) if period[1] is not None else None
+    out = np.zeros(len(start), dtype=bool)
+    if p0 is not None:
+        out |= (start < p0).fillna(False).to_numpy()
+    if p1 is not None:
+        out |= (start >= p1).fillna(False).to_numpy()
+    ctx.reject(out, "occurred_from", "date_outside_period", values=from_text)
+
+
+def _derived_shifts(start: pd.Series, end: pd.Series, whole_day: np.ndarray) -> np.ndarray:
+    """The shift of the middle of each range that lies within one shift's length.
+
+    ``whole_day`` marks the rows known only to the day with no shift given: they
+    get no shift.
+    """
+    span = (end - start).fillna(pd.Timedelta(0))
+    mid = start + span / 2
+    derivable = (span <= pd.Timedelta(hours=SHIFT_HOURS)).to_numpy() & ~whole_day
+    hours = mid.dt.hour.fillna(0).astype("int64").to_numpy()
+    return np.where(derivable, schema.shift_from_hour(hours), "")

@@ -1,0 +1,240 @@
+"""The incidents loader: a pipeline of named stages, from a user's export to the canonical table.
+
+:func:`load_incidents` runs the stages in this order; each one reads the
+columns it needs, records what it finds wrong in the ledger (rejecting or
+flagging rows), and hands its result to the next:
+
+read
+    :func:`~diagnostic_lib.loaders.context._open`: the file (or frame) as a raw table.
+columns
+    :func:`_incident_context`: the column mapping (:mod:`.columns`), the loading
+    options of the preset, and the whole-row checks (empty rows, exact duplicates).
+dates
+    :func:`~diagnostic_lib.loaders.incident_dates._incident_dates`: the time range and the shift.
+categories
+    :func:`_incident_categories`: the canonical category code and its family.
+positions
+    :func:`~diagnostic_lib.loaders.incident_positions._incident_positions`: the point and
+    its precision.
+sectors
+    :func:`~diagnostic_lib.loaders.incident_sectors._incident_sectors`: the sector, from
+    the point or as written.
+ledger
+    :func:`_incident_table`: the ids, the canonical table of the rows still kept, and the
+    check that the ledger balances.
+
+Examples
+--------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"date": ["2024-03-02 02:30", ""], "category": ["Vol", "Vol"]})
+>>> inc, led = load_incidents(df, now="2025-01-01")
+>>> inc[["category", "shift"]].values.tolist(), led.entries["reason"].tolist()
+([['theft', 'nuit']], ['date_missing'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .. import schema, settings
+from .. import taxonomy as taxonomy_mod
+from .._text import map_distinct
+from ..crs import check_metric_crs
+from ..ledger import Ledger
+from ..readers import RawTable
+from .columns import _options, _require, _resolve_fields
+from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open
+from .incident_dates import _incident_dates, _Times
+from .incident_positions import _incident_positions, _Positions
+from .incident_sectors import _incident_sectors
+
+
+def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all keyword options
+    source: Source,
+    *,
+    preset: str = "generic",
+    columns: Mapping[str, str] | None = None,
+    sectors: pd.DataFrame | None = None,
+    crs: Any = schema.DEFAULT_CRS,
+    source_crs: Any = None,
+    taxonomy: pd.DataFrame | None = None,
+    period: tuple[Any, Any] | None = None,
+    now: Any = None,
+    future_tolerance_h: float = settings.default("future_tolerance_h"),
+    duplicates: str | None = None,
+    outside: str = settings.default("outside"),
+    snap_tolerance: float = settings.default("snap_tolerance_m"),
+    date_only: bool | None = None,
+    precision: str | None = None,
+    encoding: str | None = None,
+    sep: str | None = None,
+    sheet: str | int | None = None,
+    layer: str | int | None = None,
+) -> Loaded:
+    """Load incidents into the canonical incidents table.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+        The export (CSV, Excel, GeoJSON, GeoPackage, Shapefile, Parquet) or a frame.
+    preset : {"generic", "spvm"}
+        Column-mapping preset (see the module documentation).
+    columns : dict, optional
+        User mapping, canonical field → source column; overrides the preset.
+    sectors : GeoDataFrame, optional
+        Canonical sectors (from :func:`load_sectors`). When given, each located
+        incident gets the sector its point falls in; points within
+        ``snap_tolerance`` metres of the municipality are assigned to the nearest
+        sector (flagged), points farther away are ``outside``.
+    crs : CRS
+        The analysis CRS (metric). Default EPSG:32188.
+    source_crs : CRS, optional
+        CRS of ``x``/``y`` or WKT coordinates when the file does not say
+        (default: the preset's, else guessed: lon/lat-looking values are
+        EPSG:4326, others are taken to be in ``crs``).
+    taxonomy : DataFrame, optional
+        Category taxonomy (default: the packaged one).
+    period : (start, end), optional
+        Study period (inclusive dates); rows outside are rejected with
+        ``date_outside_period``.
+    now : timestamp, optional
+        Reference "now" for dates in the future (default: the current time).
+    future_tolerance_h : float
+        Hours after ``now`` within which a start is still accepted (default: the
+        ``future_tolerance_h`` tunable of :mod:`diagnostic_lib.settings`, 0).
+    duplicates : {"reject", "flag"}, optional
+        What to do with exact duplicate rows. Default: ``reject`` when the file
+        has an id column, ``flag`` when it has none (identical rows may then be
+        distinct events, e.g. SPVM).
+    outside : {"reject", "flag"}
+        Points outside the municipality: reject the row, or keep it without a
+        position (flagged). Default: the ``outside`` tunable (``reject``).
+    snap_tolerance : float
+        Metres; see ``sectors``. Default: the ``snap_tolerance_m`` tunable (50).
+    date_only : bool, optional
+        Treat the date column as a date without time (default: per row, when
+        the text has no time part; the ``spvm`` preset sets it).
+    precision : str, optional
+        Location precision of located rows when the file has no precision
+        column (default ``exact``; ``spvm`` uses ``intersection``).
+    encoding, sep, sheet, layer
+        Reading options (see :func:`diagnostic_lib.readers.read_table`).
+
+    Returns
+    -------
+    Loaded
+        ``(incidents, ledger)``; ``incidents`` is a GeoDataFrame with the
+        canonical columns plus ``source_row``.
+
+    Raises
+    ------
+    DataError
+        The file cannot be used at all (unreadable, empty, required columns
+        missing after mapping).
+    CRSError
+        ``crs`` is not a metric CRS.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"date": ["2024-03-02", "2024-03-02 02:30"],
+    ...                    "category": ["Vol", "robbery"]})
+    >>> inc, led = load_incidents(df, now="2025-01-01")
+    >>> inc["occurred_to"].tolist(), inc["shift"].tolist()
+    ([Timestamp('2024-03-03 00:00:00'), NaT], [nan, 'nuit'])
+    """
+    acrs = check_metric_crs(crs)
+    tax = taxonomy if taxonomy is not None else taxonomy_mod.load_taxonomy()
+    raw = _open(source, "incidents", encoding, sep, sheet, layer)
+    given = {"duplicates": duplicates, "date_only": date_only, "precision": precision}
+    ctx, opts = _incident_context(raw, preset, columns, given)
+    times = _incident_dates(ctx, opts, now, period, future_tolerance_h)
+    category = _incident_categories(ctx, tax)
+    pos = _incident_positions(ctx, opts, acrs, source_crs)
+    sector = _incident_sectors(ctx, pos, sectors, outside, snap_tolerance)
+    out = _incident_table(ctx, opts, times, category, pos, sector, acrs)
+    _check_balance(ctx.ledger, "incidents", raw.file, len(out))
+    return Loaded(out, ctx.ledger)
+
+
+def _incident_context(
+    raw: RawTable, preset: str, columns: Mapping[str, str] | None, given: Mapping[str, Any]
+) -> tuple[_Ctx, dict[str, Any]]:
+    """The columns stage: mapping, loading options, a fresh ledger, whole-row checks."""
+    fields = _resolve_fields("incidents", raw.frame, preset, columns, raw.file)
+    _require("incidents", raw, fields, [("occurred_from",), ("category",)], preset)
+    opts = _options(preset, "incidents", given)
+    ctx = _Ctx("incidents", raw, fields, Ledger())
+    _file_notes(ctx)
+    ctx.reject_empty_rows()
+    # without an id, identical rows may be distinct events (e.g. SPVM): flag, do not drop
+    dup_policy = opts.get("duplicates") or ("reject" if ctx.has("incident_id") else "flag")
+    ctx.reject_exact_duplicates(dup_policy)
+    return ctx, opts
+
+
+class _Categories(NamedTuple):
+    """Each row's canonical category code, its family and the label as written."""
+
+    code: np.ndarray
+    family: np.ndarray
+    label: pd.Series
+
+
+def _incident_categories(ctx: _Ctx, tax: pd.DataFrame) -> _Categories:
+    """The categories stage: a missing or unknown label is classed ``other`` (flagged)."""
+    label = ctx.text("category")
+    codes = taxonomy_mod.lookup_categories(label, tax).to_numpy(dtype=object)
+    ctx.flag((label == "").to_numpy(), "category", "category_missing", detail="classed as 'other'")
+    ctx.flag(
+        ((label != "") & (codes == "")).to_numpy(),
+        "category",
+        "category_unknown",
+        values=label,
+        detail="classed as 'other'",
+    )
+    codes = np.where(codes == "", "other", codes)
+    fam_of = tax["family"].to_dict()
+    family = map_distinct(codes, lambda c: fam_of.get(c, "other"))
+    return _Categories(codes, family, label)
+
+
+def _incident_table(
+    ctx: _Ctx,
+    opts: Mapping[str, Any],
+    times: _Times,
+    category: _Categories,
+    pos: _Positions,
+    sector: np.ndarray,
+    acrs: Any,
+) -> pd.DataFrame:
+    """The ledger stage: ids (generated or made unique, flagged) and the table of kept rows."""
+    import geopandas as gpd
+    import shapely
+
+    has_pt = pos.has_point
+    prec = np.where(has_pt, pos.precision, np.where(sector != "", "sector", "none"))
+    ids_arr = ctx.ids("incident_id", opts.get("id_prefix", ""))
+    keep = ctx.alive
+    geom = np.full(len(keep), None, dtype=object)
+    geom[has_pt] = shapely.points(pos.x[has_pt], pos.y[has_pt])
+    shift = times.shift
+    return gpd.GeoDataFrame(
+        {
+            "incident_id": pd.array(ids_arr[keep], dtype="str"),
+            "occurred_from": times.start.to_numpy()[keep],
+            "occurred_to": times.end.to_numpy()[keep],
+            "category": pd.array(category.code[keep], dtype="str"),
+            "family": pd.array(category.family[keep], dtype="str"),
+            "category_label": pd.array(category.label.to_numpy(dtype=object)[keep], dtype="str"),
+            "shift": pd.array(np.where(shift[keep] == "", None, shift[keep]), dtype="str"),
+            "sector": pd.array(np.where(sector[keep] == "", None, sector[keep]), dtype="str"),
+            "precision": pd.array(prec[keep], dtype="str"),
+            "source_row": ctx.rows[keep],
+        },
+        geometry=gpd.GeoSeries(geom[keep], crs=acrs),
+    )

@@ -1,0 +1,187 @@
+"""Reading values as they are written in exports: dates, times of day and numbers.
+
+Every parser is vectorised and reads each distinct text once (exports repeat
+the same dates and codes many times). A value that is present but cannot be
+read is reported through a mask, so that the loader can record it in the
+ledger; it is never silently turned into a number or a date.
+
+Examples
+--------
+>>> import pandas as pd
+>>> parse_floats(pd.Series(["1,5", "x"]))[1].tolist()
+[False, True]
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .._text import as_text
+
+_DATE_FORMATS = (
+    "ISO8601",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+)
+
+
+def parse_datetimes(values: pd.Series, formats: tuple[str, ...] = _DATE_FORMATS) -> pd.Series:
+    """Parse dates written in any of the usual ways; NaT where impossible.
+
+    ISO dates (``2024-05-01``, ``2024-05-01 22:10``, ``2024-05-01T22:10:00``)
+    come first; dates with slashes are read **day first** (``01/05/2024`` is
+    1 May), as in Québec. Each distinct text is parsed once.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Text (or datetimes, returned as they are).
+    formats : tuple of str
+        ``strftime`` formats tried in order after ISO 8601.
+
+    Returns
+    -------
+    pandas.Series of datetime64, aligned with ``values``.
+
+    Examples
+    --------
+    >>> parse_datetimes(pd.Series(["2024-05-01 22:10", "01/05/2024", "31/02/2024", ""])).tolist()
+    [Timestamp('2024-05-01 22:10:00'), Timestamp('2024-05-01 00:00:00'), NaT, NaT]
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.astype("datetime64[us]")
+    text = as_text(values)
+    codes, uniq_values = pd.factorize(text, use_na_sentinel=False)
+    uniq = pd.Series(np.asarray(uniq_values, dtype=object), dtype="str")
+    parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[us]")
+    todo = uniq != ""
+    for fmt in formats:
+        if not todo.any():
+            break
+        try:
+            got = pd.to_datetime(uniq[todo], format=fmt, errors="coerce")
+        except (ValueError, TypeError, OverflowError):
+            continue
+        if getattr(got.dt, "tz", None) is not None:
+            got = got.dt.tz_localize(None)
+        got = got.astype("datetime64[us]")
+        parsed[todo] = got
+        todo = todo & parsed.isna()
+    return pd.Series(parsed.to_numpy()[codes], index=values.index, dtype="datetime64[us]")
+
+
+_TIME_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?(?::(\d{2}))?\s*$")
+_TIME_COMPACT_RE = re.compile(r"^\s*(\d{2})(\d{2})\s*$")
+
+
+def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Parse times of day (``22:15``, ``22h15``, ``2215``, ``22:15:00``, ``7``).
+
+    Returns
+    -------
+    (pandas.Series of timedelta64, numpy.ndarray of bool)
+        The time since midnight (NaT when missing or unreadable) and a mask of
+        values that were present but unreadable.
+
+    Examples
+    --------
+    >>> td, bad = parse_times(pd.Series(["22:15", "7h", "2215", "", "25:00"]))
+    >>> [str(x) for x in td]
+    ['0 days 22:15:00', '0 days 07:00:00', '0 days 22:15:00', 'NaT', 'NaT']
+    >>> bad.tolist()
+    [False, False, False, False, True]
+    """
+    text = as_text(values)
+    uniq = pd.unique(text.to_numpy())
+    out: dict[str, pd.Timedelta] = {}
+    for u in uniq:
+        if u == "":
+            continue
+        m = _TIME_RE.match(u) or _TIME_COMPACT_RE.match(u)
+        if m is None:
+            # a full timestamp in a time column (Excel) keeps its time part
+            ts = parse_datetimes(pd.Series([u])).iloc[0]
+            if pd.notna(ts):
+                out[u] = ts - ts.normalize()
+            continue
+        h = int(m.group(1))
+        mi = int(m.group(2) or 0)
+        s = int(m.group(3) or 0) if m.lastindex and m.lastindex >= 3 else 0
+        if h < 24 and mi < 60 and s < 60:
+            out[u] = pd.Timedelta(hours=h, minutes=mi, seconds=s)
+    td = text.map(out).astype("timedelta64[us]")
+    bad = ((text != "") & td.isna()).to_numpy()
+    return td, bad
+
+
+def parse_floats(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Parse numbers written with a decimal point or a decimal comma.
+
+    Spaces (also non-breaking) used as thousands separators are removed.
+
+    Returns
+    -------
+    (numpy.ndarray of float, numpy.ndarray of bool)
+        Values (NaN when missing or unreadable) and a mask of values that were
+        present but unreadable.
+
+    Examples
+    --------
+    >>> v, bad = parse_floats(pd.Series(["300000,5", "1 234.5", "", "abc", "-73.5"]))
+    >>> v.tolist()[:2], bad.tolist()
+    ([300000.5, 1234.5], [False, False, False, True, False])
+    """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        arr = values.to_numpy(dtype="float64", na_value=np.nan)
+        return arr, np.zeros(len(arr), dtype=bool)
+    text = as_text(values)
+    arr = _plain_decimals(text)
+    if arr is not None:
+        return arr, np.zeros(len(arr), dtype=bool)
+    cleaned = text
+    for ch in (" ", "\u00a0", "\u202f", "\t"):
+        cleaned = cleaned.str.replace(ch, "", regex=False)
+    cleaned = cleaned.str.replace(",", ".", regex=False)
+    num = pd.to_numeric(cleaned, errors="coerce")
+    arr = num.to_numpy(dtype="float64", na_value=np.nan)
+    bad = (text != "").to_numpy() & ~np.isfinite(arr)
+    arr = np.where(np.isfinite(arr), arr, np.nan)
+    return arr, bad
+
+
+def _plain_decimals(text: pd.Series) -> np.ndarray | None:
+    """Fast path of :func:`parse_floats`: every value empty or a short plain decimal.
+
+    When every non-empty value is a plain decimal (``-73.5``, ``300000,5``) of at
+    most 15 characters, Arrow converts the column at once; at most 15 digits, any
+    correct reader gives the same double (the integer of the digits is exact and
+    one division by a power of ten is correctly rounded), so the result is that of
+    the general path. Anything else returns ``None``: the general path then reads
+    the column.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(text.to_numpy(dtype=object, na_value=""), type=pa.string())
+        arr = pc.replace_substring(arr, ",", ".")
+        empty = pc.equal(arr, "")
+        plain = pc.match_substring_regex(arr, r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+        short = pc.less_equal(pc.utf8_length(arr), 15)
+        ok = pc.or_(empty, pc.and_(plain, short))
+        if not pc.all(ok).as_py():
+            return None
+        nums = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), arr), pa.float64())
+        return nums.to_numpy(zero_copy_only=False).astype("float64")
+    except Exception:  # pragma: no cover - any surprise: the general path
+        return None

@@ -1,0 +1,83 @@
+"""The places loader: environment features (bars, parking lots, transit stops…) for risk terrain.
+
+Places are any geometry with a kind (normalised to a lower-case code) and an
+optional name. A row without a geometry is rejected; invalid geometries are
+repaired (flagged); ids are generated where missing and made unique.
+
+Examples
+--------
+>>> import geopandas as gpd, shapely
+>>> g = gpd.GeoDataFrame({"type": ["Bar Laitier"]}, geometry=[shapely.Point(1, 2)], crs=32188)
+>>> p, led = load_places(g)
+>>> p["kind"].tolist()
+['bar_laitier']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from .. import schema
+from .._text import norm_keys
+from ..crs import check_metric_crs
+from ..ledger import Ledger
+from .columns import _no_geometry, _resolve_fields
+from .context import Loaded, Source, _check_balance, _Ctx, _open
+from .geometry import ANY_GEOMETRY, _geometry_from_source, _repair_geometries
+
+
+def load_places(
+    source: Source,
+    *,
+    preset: str = "generic",
+    columns: Mapping[str, str] | None = None,
+    crs: Any = schema.DEFAULT_CRS,
+    source_crs: Any = None,
+    encoding: str | None = None,
+    sep: str | None = None,
+    layer: str | int | None = None,
+) -> Loaded:
+    """Load environment features (bars, parking lots, transit stops, ...).
+
+    Returns a GeoDataFrame with ``place_id, kind, name, geometry`` (any
+    geometry type). Rows without a geometry are rejected.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> g = gpd.GeoDataFrame({"kind": ["bar"]}, geometry=[shapely.Point(0, 0)], crs=32188)
+    >>> p, led = load_places(g)
+    >>> p[["place_id", "kind"]].values.tolist()
+    [['<places DataFrame>-1', 'bar']]
+    """
+    import geopandas as gpd
+
+    acrs = check_metric_crs(crs)
+    raw = _open(source, "places", encoding, sep, None, layer)
+    fields = _resolve_fields("places", raw.frame, preset, columns, raw.file)
+    if raw.geometry is None and "wkt" not in fields:
+        _no_geometry(raw, "places")
+    ledger = Ledger()
+    ctx = _Ctx("places", raw, fields, ledger)
+    ctx.reject_empty_rows()
+    geoms, present = _geometry_from_source(ctx, acrs, source_crs)
+    ctx.reject(~present, "geometry", "geometry_missing")
+    geoms = _repair_geometries(ctx, geoms, "geometry", ANY_GEOMETRY)
+    ids = ctx.ids("place_id", "", rename_conflicts=True)
+    kind = norm_keys(ctx.text("kind")).str.replace(" ", "_", regex=False).to_numpy(dtype=object)
+    name = ctx.text("name").to_numpy(dtype=object)
+    keep = ctx.alive
+    out = gpd.GeoDataFrame(
+        {
+            "place_id": pd.array(ids[keep], dtype="str"),
+            "kind": pd.array(kind[keep], dtype="str"),
+            "name": pd.array(name[keep], dtype="str"),
+            "source_row": raw.rows[keep],
+        },
+        geometry=gpd.GeoSeries(geoms[keep] if keep.any() else [], crs=acrs),
+    )
+    _check_balance(ledger, "places", raw.file, len(out))
+    return Loaded(out, ledger)
