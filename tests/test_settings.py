@@ -33,7 +33,7 @@ def test_defaults_are_copies():
         ({"window_months": 1.5}, "window_months must be a whole number"),
         ({"window_months": "12"}, "window_months must be a whole number, got '12'"),
         ({"alpha": True}, "alpha must be a number, got True"),
-        ({"outside": "drop"}, "outside must be one of ['reject', 'keep']"),
+        ({"outside": "drop"}, "outside must be one of ['reject', 'flag']"),
         ({"priority_weights": 0.5}, "priority_weights must be a table"),
         ({"priority_weights": {"speed": 1.0}}, "unknown key 'speed'"),
         ({"priority_weights": {"rate": -1}}, "priority_weights.rate must be at least 0"),
