@@ -28,7 +28,7 @@ def test_defaults_are_copies():
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"buffer_width_m": 250}, "unknown key 'buffer_width_m' (did you mean 'buffer_m'?)"),
+        ({"buffer_width_m": 250}, "unknown key 'buffer_width_m' (did you mean 'buffer_m'"),
         ({"window_months": 0}, "window_months must be at least 1, got 0"),
         ({"window_months": 1.5}, "window_months must be a whole number"),
         ({"window_months": "12"}, "window_months must be a whole number, got '12'"),
