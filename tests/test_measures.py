@@ -632,9 +632,13 @@ def test_run_honours_the_configs_buffer_m(diag, inv, res):
     # before, run drew 200 m rings whatever the config said, while step 3 used the config's
     d = _with(diag, buffer_m=300.0)
     r300 = measures.run(d, inv.problems, inv.priority)
-    assert r300.parameters["buffer_m"] == 300.0
+    # a measure without a width of its own takes the config's; the others keep theirs
+    assert r300.parameters["buffer_default_m"] == 300.0
+    own = pd.to_numeric(diag.measures["buffer_m"], errors="coerce").to_numpy()
     w = _widths(r300.rings, r300.areas)
-    assert set(w[np.isfinite(w)]) == {300.0}
+    drawn = np.isfinite(w)
+    assert np.array_equal(w[drawn], np.where(np.isnan(own), 300.0, own)[drawn])
+    assert (np.isnan(own) & drawn).any() and (own[drawn] == 200.0).any()
     # M03 had a 300 m ring in the module's fixture (an explicit argument): same counts
     cols = ["treated_before", "treated_after", "buffer_before", "buffer_after"]
     ba300, ba = r300.before_after.set_index("measure_id"), res.before_after.set_index("measure_id")

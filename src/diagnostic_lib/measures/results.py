@@ -110,8 +110,9 @@ def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compat
         Reference date of the status (default: the end of the study period).
     buffer_m : float or dict, optional
         Width of the buffer rings (one for all, or per measure id; measures
-        missing from the dict get the config's). Default: the config's
-        ``buffer_m``.
+        missing from the dict get the config's). Default: each measure's own
+        ``buffer_m`` column where given, else the config's ``buffer_m`` — the
+        widths step 3 uses.
     window_days : int, optional
         Before/after windows of the plain counts. Default: the config's
         ``before_after_days`` (365 days = 12 months).
@@ -147,12 +148,14 @@ def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compat
     >>> sugg = res.partner_suggestions
     >>> sugg.loc[sugg["problem_id"] == fraud["problem_id"].iloc[0], "partner_id"].iloc[0]
     'P09'
-    >>> res.parameters["buffer_m"], res.parameters["window_days"]
-    (200.0, 365)
+    >>> res.parameters["buffer_m"]["M03"], res.parameters["buffer_default_m"]
+    (300.0, 200.0)
     """
     if diag.measures is None:
         raise ValueError("this diagnosis has no measures file ([data.measures] in the config)")
     cfg = diag.config
+    if buffer_m is None:
+        buffer_m = _own_buffers(diag.measures)
     par = _parameters(cfg, buffer_m, window_days, thresholds, include_perception)
     par["ref_date"] = _ref(ref_date if ref_date is not None else cfg.period_end)
     par["expertise_map"] = dict(expertise_map or DEFAULT_EXPERTISE_MAP)
@@ -202,6 +205,15 @@ def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compat
         partners=diag.partners,
         parameters={**par, "period_start": cfg.period_start, "period_end": cfg.period_end},
     )
+
+
+def _own_buffers(measures: pd.DataFrame) -> dict[str, float] | None:
+    """The measures' own ring widths (their ``buffer_m`` column), as step 3 reads them."""
+    if "buffer_m" not in measures.columns:
+        return None
+    width = pd.to_numeric(measures["buffer_m"], errors="coerce")
+    own = {str(m): float(w) for m, w in zip(measures["measure_id"], width, strict=True) if w == w}
+    return own or None
 
 
 def _parameters(
