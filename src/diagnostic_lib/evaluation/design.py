@@ -1,0 +1,550 @@
+"""The design of a before/after evaluation: the data's period, windows, targeted incidents, areas.
+
+:func:`data_period` and :func:`windows` (before and after windows, and whether
+a measure can be evaluated); :func:`targeted` (the incidents a measure aims
+at); :func:`design_areas` (treated area, buffer ring and control area of each
+measure, the other measures' areas left out of the control) and
+:func:`similar_trend_sectors` (a control of sectors with a similar pre-period
+trend).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import measures as measures_mod
+from ._common import _month_edges, _months_between, _sm_warnings, _tuple, _xy_points
+
+AREAS: tuple[str, ...] = ("treated", "buffer", "control")
+
+
+def data_period(
+    diag: Any = None, incidents: pd.DataFrame | None = None
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The data's period: first day (inclusive) and the day after the last day (exclusive).
+
+    From the config's ``period_start``/``period_end`` when given, else from the
+    incidents' first and last ``occurred_from``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inc = pd.DataFrame({"occurred_from": pd.to_datetime(["2022-01-03 10:00", "2025-12-30 23:00"])})
+    >>> [str(t.date()) for t in data_period(incidents=inc)]
+    ['2022-01-03', '2025-12-31']
+    """
+    start = end = None
+    if diag is not None:
+        cfg = diag.config
+        start = cfg.period_start
+        end = cfg.period_end + pd.Timedelta(days=1) if cfg.period_end is not None else None
+        if incidents is None:
+            incidents = diag.incidents
+    if incidents is not None and len(incidents):
+        ts = incidents["occurred_from"]
+        start = start if start is not None else ts.min().normalize()
+        end = end if end is not None else ts.max().normalize() + pd.Timedelta(days=1)
+    if start is None or end is None:
+        raise ValueError("cannot tell the data's period: give a diagnosis or incidents")
+    return pd.Timestamp(start), pd.Timestamp(end)
+
+
+def _has_footprint(rec: Any) -> bool:
+    fp = rec["footprint"]
+    if fp in ("point", "line", "polygon"):
+        g = rec.geometry if hasattr(rec, "geometry") else rec.get("geometry")
+        return g is not None and not (hasattr(g, "is_empty") and g.is_empty)
+    if fp == "sectors":
+        return len(_tuple(rec.get("footprint_sectors", ()))) > 0
+    return fp == "municipality"
+
+
+def windows(
+    measures: pd.DataFrame,
+    data_start: Any,
+    data_end: Any,
+    window_months: int = 12,
+    lag_months: int = 0,
+) -> pd.DataFrame:
+    """Before and after windows of each measure, and whether it can be evaluated.
+
+    Before = ``[start − window, start)``; after = ``[start + lag, start + lag +
+    window)``; the ``lag_months`` of implementation are in neither.
+
+    ``status`` is ``evaluable``, ``too_recent`` (the after window does not fit
+    in the data: ``months_after`` says how many months are available) or
+    ``not_evaluable`` with a ``reason`` (first of, in this order):
+    ``no_start``, ``planned`` (starts after the data), ``no_footprint``,
+    ``municipality_wide`` (no control possible; see
+    :func:`interrupted_time_series`), ``no_before_window``.
+
+    Parameters
+    ----------
+    measures : DataFrame
+        Canonical measures table.
+    data_start, data_end : timestamp
+        The data's period, ``data_end`` exclusive (see :func:`data_period`).
+    window_months, lag_months : int
+
+    Returns
+    -------
+    DataFrame
+        Aligned with ``measures``: ``measure_id, start, end, before_start,
+        before_end, after_start, after_end, months_before, months_after,
+        status, reason, reasons``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"measure_id": ["A", "B", "C"], "footprint": ["polygon"] * 3,
+    ...     "start": pd.to_datetime(["2024-04-01", "2025-10-01", "2022-03-01"]), "end": pd.NaT,
+    ...     "geometry": ["x"] * 3})
+    >>> w = windows(m, "2022-01-01", "2026-01-01")
+    >>> w[["status", "reason", "months_after"]].values.tolist()
+    [['evaluable', '', 12], ['too_recent', '', 3], ['not_evaluable', 'no_before_window', 12]]
+    """
+    d0, d1 = pd.Timestamp(data_start), pd.Timestamp(data_end)
+    W, L = int(window_months), int(lag_months)
+    if W < 1 or L < 0:
+        raise ValueError("window_months must be ≥ 1 and lag_months ≥ 0")
+    rows = []
+    for _, rec in measures.iterrows():
+        start = rec.get("start")
+        end = rec.get("end", pd.NaT)
+        row: dict[str, Any] = {"measure_id": rec["measure_id"], "start": start, "end": end}
+        reasons: list[str] = []
+        if start is None or pd.isna(start):
+            reasons.append("no_start")
+            row.update(before_start=pd.NaT, before_end=pd.NaT, after_start=pd.NaT, after_end=pd.NaT,
+                       months_before=0, months_after=0)  # fmt: skip
+        else:
+            start = pd.Timestamp(start)
+            bs, a0 = start - pd.DateOffset(months=W), start + pd.DateOffset(months=L)
+            a1 = a0 + pd.DateOffset(months=W)
+            row.update(before_start=bs, before_end=start, after_start=a0, after_end=a1,
+                       months_before=min(_months_between(d0, start), W),
+                       months_after=min(_months_between(a0, d1), W))  # fmt: skip
+            if start >= d1:
+                reasons.append("planned")
+        if not _has_footprint(rec):
+            reasons.append("no_footprint")
+        elif rec["footprint"] == "municipality":
+            reasons.append("municipality_wide")
+        if pd.notna(row["before_start"]) and row["before_start"] < d0 and "planned" not in reasons:
+            reasons.append("no_before_window")
+        if reasons:
+            status = "not_evaluable"
+        elif row["after_end"] > d1:
+            status = "too_recent"
+        else:
+            status = "evaluable"
+        row.update(status=status, reason=reasons[0] if reasons else "", reasons=tuple(reasons))
+        rows.append(row)
+    cols = ["measure_id", "start", "end", "before_start", "before_end", "after_start", "after_end",
+            "months_before", "months_after", "status", "reason", "reasons"]  # fmt: skip
+    out = pd.DataFrame(rows, index=measures.index, columns=cols)
+    for c in ("start", "end", "before_start", "before_end", "after_start", "after_end"):
+        out[c] = pd.to_datetime(out[c]).astype("datetime64[us]")
+    out.attrs["parameters"] = {"data_start": str(d0.date()), "data_end_exclusive": str(d1.date()),
+                               "window_months": W, "lag_months": L}  # fmt: skip
+    return out
+
+
+def targeted(
+    incidents: pd.DataFrame, categories: Sequence[str] = (), shifts: Sequence[str] = ()
+) -> pd.Series:
+    """Which incidents a measure targets: its categories and shifts (empty = all).
+
+    An incident with no shift (a time range longer than 8 hours) matches only
+    an empty list of shifts.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inc = pd.DataFrame({"category": ["theft", "theft", "mischief"], "shift": ["nuit", None, "nuit"]})
+    >>> targeted(inc, ("theft",), ("nuit",)).tolist()
+    [True, False, False]
+    >>> targeted(inc).all()
+    np.True_
+    """
+    cats, sh = _tuple(categories), _tuple(shifts)
+    m = np.ones(len(incidents), dtype=bool)
+    if cats:
+        m &= incidents["category"].astype("str").isin(list(cats)).to_numpy()
+    if sh:
+        m &= (
+            incidents["shift"].astype("str").isin(list(sh)).to_numpy()
+            & incidents["shift"].notna().to_numpy()
+        )
+    return pd.Series(m, index=incidents.index, name="targeted")
+
+
+def _buffer_width(measures: pd.DataFrame, buffer_m: Any) -> pd.Series:
+    """Ring width per measure: a mapping by id, a scalar, or the measures' ``buffer_m`` column."""
+    default = 200.0 if buffer_m is None or isinstance(buffer_m, Mapping) else float(buffer_m)
+    w = pd.Series(default, index=measures.index, dtype="float64")
+    if "buffer_m" in measures.columns and (buffer_m is None or isinstance(buffer_m, Mapping)):
+        col = pd.to_numeric(measures["buffer_m"], errors="coerce")
+        w = w.where(col.isna(), col)
+    if isinstance(buffer_m, Mapping):
+        ids = measures["measure_id"].astype(str)
+        for i, mid in zip(measures.index, ids, strict=True):
+            if mid in buffer_m:
+                w[i] = float(buffer_m[mid])
+    return w
+
+
+def _overlap(a: Sequence[str], b: Sequence[str]) -> bool:
+    a, b = _tuple(a), _tuple(b)
+    return not a or not b or bool(set(a) & set(b))
+
+
+def _active(rec: Any, lo: Any, hi: Any) -> bool:
+    s, e = rec.get("start"), rec.get("end")
+    if s is None or pd.isna(s):
+        return False
+    if lo is None or pd.isna(lo):
+        return True
+    return pd.Timestamp(s) < pd.Timestamp(hi) and (
+        e is None or pd.isna(e) or pd.Timestamp(e) >= pd.Timestamp(lo)
+    )
+
+
+def _union(geoms: Sequence[Any]):
+    import shapely
+
+    g = [x for x in geoms if x is not None and not x.is_empty]
+    return shapely.union_all(np.asarray(g, dtype=object)) if g else None
+
+
+def _difference(a: Any, b: Any):
+    import shapely
+
+    if a is None:
+        return None
+    out = a if b is None else shapely.difference(a, b)
+    return None if out is None or out.is_empty else out
+
+
+class _MeasureSet:
+    """Per-measure arrays for the pairwise rules of step 3 (other measures to exclude,
+    concurrent measures), computed once instead of once per pair."""
+
+    def __init__(self, measures: pd.DataFrame, treated: pd.Series) -> None:
+        import shapely
+
+        self.index = list(measures.index)
+        self.pos = {i: k for k, i in enumerate(self.index)}
+        self.ids = measures["measure_id"].astype(str).to_numpy()
+        self.fp = measures["footprint"].to_numpy(dtype=object)
+        self.treated = np.asarray([treated.loc[i] for i in self.index] + [None], dtype=object)[:-1]
+        self.nonempty = np.array([g is not None and not g.is_empty for g in self.treated], bool)
+        cats = [
+            _tuple(measures.loc[i].get("target_categories", ())) if "target_categories" in
+            measures.columns else () for i in self.index
+        ]  # fmt: skip
+        names = sorted({c for t in cats for c in t})
+        col = {c: k for k, c in enumerate(names)}
+        self.cat_matrix = np.zeros((len(cats), len(names)), dtype=bool)
+        for k, t in enumerate(cats):
+            self.cat_matrix[k, [col[c] for c in t]] = True
+        self.no_cats = ~self.cat_matrix.any(axis=1)
+        self.start = pd.to_datetime(
+            measures["start"]
+            if "start" in measures.columns
+            else pd.Series(pd.NaT, index=measures.index)
+        ).to_numpy(dtype="datetime64[us]")
+        self.end = pd.to_datetime(
+            measures["end"]
+            if "end" in measures.columns
+            else pd.Series(pd.NaT, index=measures.index)
+        ).to_numpy(dtype="datetime64[us]")
+        geo = np.flatnonzero(self.nonempty)
+        self._geo = geo
+        self._tree = shapely.STRtree(self.treated[geo]) if len(geo) else None
+
+    def overlap(self, k: int) -> np.ndarray:
+        """``_overlap`` of measure ``k``'s target categories with each measure's."""
+        shared = (self.cat_matrix.astype("int64") @ self.cat_matrix[k].astype("int64")) > 0
+        return self.no_cats | self.no_cats[k] | shared
+
+    def active(self, lo: Any, hi: Any) -> np.ndarray:
+        """``_active`` of every measure over [lo, hi]."""
+        has_start = ~np.isnat(self.start)
+        if lo is None or pd.isna(lo):
+            return has_start
+        lo64, hi64 = np.datetime64(pd.Timestamp(lo), "us"), np.datetime64(pd.Timestamp(hi), "us")
+        return has_start & (self.start < hi64) & (np.isnat(self.end) | (self.end >= lo64))
+
+    def touching(self, zone: Any) -> np.ndarray:
+        """Positions of the measures whose treated area intersects ``zone`` (sorted)."""
+        import shapely
+
+        if self._tree is None or zone is None:
+            return np.array([], dtype="int64")
+        cand = self._geo[self._tree.query(zone)]
+        cand = cand[shapely.intersects(self.treated[cand], zone)]
+        return np.sort(cand)
+
+
+def design_areas(
+    measures: pd.DataFrame,
+    sectors: pd.DataFrame,
+    buffer_m: Any = 200.0,
+    control: str = "rest",
+    control_sectors: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
+    incidents: pd.DataFrame | None = None,
+    win: pd.DataFrame | None = None,
+    exclude_other_measures: bool = True,
+    k_similar: int = 3,
+    ids: Sequence[str] | None = None,
+):
+    """Treated, buffer and control areas of each measure.
+
+    - treated: :func:`diagnostic_lib.measures.treated_area`;
+    - buffer: :func:`diagnostic_lib.measures.buffer_ring` of ``buffer_m``
+      metres (a number, a mapping ``measure_id → metres``, or ``None`` for
+      the measures' ``buffer_m`` column, else 200 m), clipped to the municipality;
+    - control: ``"rest"`` (the municipality outside treated and buffer),
+      ``"sectors"`` (``control_sectors``: a list, or a mapping by measure id,
+      minus treated and buffer) or ``"similar"`` (the ``k_similar`` sectors
+      whose pre-period trend is the most similar, see
+      :func:`similar_trend_sectors`; needs ``incidents`` and ``win``).
+
+    With ``exclude_other_measures`` the treated areas and rings of **other**
+    measures with a point, line or polygon footprint, overlapping target
+    categories and active during the windows (``win``, else at any time) are
+    removed from the control (listed in ``excluded``).
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per measure × zone (``treated``, ``buffer``, ``control``) for
+        the measures that have a treated area: ``measure_id, zone,
+        width_m, area_km2, sectors, excluded, geometry``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> g = design_areas(d.measures, d.sectors, 200, ids=["M01"])
+    >>> g["zone"].tolist(), bool(g.geometry.iloc[0].intersects(g.geometry.iloc[2]))
+    (['treated', 'buffer', 'control'], False)
+    """
+    import geopandas as gpd
+    import shapely
+
+    boundary = shapely.union_all(np.asarray(sectors.geometry.array))
+    treated = measures_mod.treated_area(measures, sectors)
+    widths = _buffer_width(measures, buffer_m)
+    rings = pd.Series([None] * len(measures), index=measures.index, dtype=object)
+    for w in widths.unique():
+        sel = widths.index[widths == w]
+        r = measures_mod.buffer_ring(treated.loc[sel], float(w), within=boundary)
+        rings.loc[sel] = list(r.array)
+    sec_geom = dict(
+        zip(sectors["sector_id"].astype(str), np.asarray(sectors.geometry.array), strict=True)
+    )
+    rows = []
+    wanted = set(measures["measure_id"].astype(str)) if ids is None else {str(i) for i in ids}
+    ms = _MeasureSet(measures, treated)
+    geometric = np.isin(ms.fp, ["point", "line", "polygon"]) & ms.nonempty
+    ring_arr = rings.to_numpy(dtype=object)
+    sec_ids = np.asarray(list(sec_geom), dtype=object)
+    sec_arr = np.asarray([sec_geom[s] for s in sec_ids], dtype=object)
+    sec_area = shapely.area(sec_arr) if len(sec_arr) else np.zeros(0)
+    sec_tree = shapely.STRtree(sec_arr) if len(sec_arr) else None
+    sec_pos = {s: k for k, s in enumerate(sec_ids)}
+
+    def removed_area(geoms: Sequence[Any]) -> np.ndarray:
+        """Per sector, the total area of the ``geoms`` whose box meets the sector's box:
+        an upper bound of the part of the sector they can remove."""
+        out = np.zeros(len(sec_arr))
+        g = np.asarray([x for x in geoms if x is not None and not x.is_empty], dtype=object)
+        if not len(g) or sec_tree is None:
+            return out
+        i, j = sec_tree.query(g)
+        np.add.at(out, j, shapely.area(g)[i])
+        return out
+
+    for i, rec in measures.iterrows():
+        mid = str(rec["measure_id"])
+        if mid not in wanted:
+            continue
+        tg = treated.loc[i]
+        if tg is None or tg.is_empty:
+            continue
+        rg = rings.loc[i]
+        rows.append(
+            {
+                "measure_id": mid,
+                "zone": "treated",
+                "width_m": np.nan,
+                "sectors": (),
+                "excluded": (),
+                "geometry": tg,
+            }
+        )
+        rows.append({"measure_id": mid, "zone": "buffer", "width_m": float(widths.loc[i]), "sectors": (), "excluded": (),
+                     "geometry": rg if rg is not None and not rg.is_empty else None})  # fmt: skip
+        if rec["footprint"] == "municipality":
+            continue
+        lo = hi = None
+        if win is not None and i in win.index:
+            lo, hi = win.loc[i, "before_start"], win.loc[i, "after_end"]
+        excluded, ex_geoms = [], []
+        if exclude_other_measures:
+            k = ms.pos[i]
+            take = geometric & ms.overlap(k) & ms.active(lo, hi)
+            take[k] = False
+            for j in np.flatnonzero(take):
+                excluded.append(str(ms.ids[j]))
+                ex_geoms.extend([ms.treated[j], ring_arr[j]])
+        out_area = _union([tg, rg])
+        ex = _union(ex_geoms)
+        chosen: tuple[str, ...] = ()
+        mode = control
+        if mode == "sectors":
+            cs = (
+                control_sectors.get(mid, ())
+                if isinstance(control_sectors, Mapping)
+                else (control_sectors or ())
+            )
+            chosen = tuple(str(s) for s in cs if str(s) in sec_geom)
+            base = _union([sec_geom[s] for s in chosen])
+        elif mode == "similar":
+            if incidents is None or win is None:
+                raise ValueError('control="similar" needs incidents and win')
+            sim = similar_trend_sectors(incidents, sectors, rec, tg, _union([out_area, ex]),
+                                        win.loc[i, "before_start"], win.loc[i, "before_end"], k=k_similar)  # fmt: skip
+            chosen = tuple(sim.loc[sim["chosen"], "sector_id"])
+            base = _union([sec_geom[s] for s in chosen])
+        elif mode == "rest":
+            base = boundary
+            chosen = tuple(sorted(sec_geom))
+        else:
+            raise ValueError(f"control must be 'rest', 'sectors' or 'similar', got {control!r}")
+        cg = _difference(_difference(base, out_area), ex)
+        if cg is not None:
+            # A chosen sector lies in the base: its part in the control is its area minus
+            # what the removed areas take, at most their total area. When that leaves
+            # clearly more than 1 m², the sector is kept without intersecting it.
+            left = sec_area - removed_area([tg, rg, *ex_geoms])
+            chosen = tuple(
+                s
+                for s in chosen
+                if left[sec_pos[s]] > 1.0 + 1e-6 * max(sec_area[sec_pos[s]], 1.0)
+                or (
+                    shapely.intersects(sec_geom[s], cg)
+                    and shapely.area(shapely.intersection(sec_geom[s], cg)) > 1.0
+                )
+            )
+        rows.append({"measure_id": mid, "zone": "control", "width_m": np.nan, "sectors": chosen,
+                     "excluded": tuple(excluded), "geometry": cg})  # fmt: skip
+    g = gpd.GeoDataFrame(rows, columns=["measure_id", "zone", "width_m", "sectors", "excluded", "geometry"],
+                         geometry="geometry", crs=sectors.crs)  # fmt: skip
+    g.insert(3, "area_km2", g.geometry.area.fillna(0.0).to_numpy() / 1e6)
+    g.attrs["parameters"] = {"control": control, "exclude_other_measures": exclude_other_measures,
+                             "k_similar": k_similar}  # fmt: skip
+    return g
+
+
+def _poisson_slope(y: np.ndarray) -> tuple[float, float]:
+    """Log-linear trend (per year) of monthly counts by a Poisson GLM, with its standard error."""
+    import statsmodels.api as sm
+
+    y = np.asarray(y, dtype="float64")
+    if y.sum() == 0 or len(y) < 3:
+        return float("nan"), float("nan")
+    t = np.arange(len(y)) / 12.0
+    X = sm.add_constant(t - t.mean())
+    with warnings.catch_warnings():
+        # a sparse series can fail to converge; its slope is then reported as it is (with its SE)
+        warnings.simplefilter("ignore", category=_sm_warnings())
+        res = sm.GLM(y, X, family=sm.families.Poisson()).fit()
+    return float(res.params[1]), float(res.bse[1])
+
+
+def similar_trend_sectors(
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    measure: Any,
+    treated: Any,
+    exclude: Any,
+    before_start: Any,
+    before_end: Any,
+    k: int = 3,
+    min_events: int = 10,
+) -> pd.DataFrame:
+    """The sectors whose pre-period trend is the most similar to the treated area's.
+
+    For the treated area and each sector (minus ``exclude``: the treated area,
+    its buffer and other measures' areas), the monthly counts of the measure's
+    targeted incidents over the before window give a log-linear trend (Poisson
+    regression of the counts on time, per year). The ``k`` sectors with at
+    least ``min_events`` events whose trend is closest to the treated area's
+    (smallest absolute difference) are chosen. Choosing controls on the
+    pre-period does not use the after window, so it cannot favour a result.
+
+    Returns
+    -------
+    DataFrame
+        ``sector_id, events, slope, slope_se, treated_slope, distance, chosen``
+        sorted by ``distance``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, measures, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> m = d.measures.set_index("measure_id").loc["M02"]
+    >>> t = measures.treated_area(d.measures, d.sectors)[1]
+    >>> s = similar_trend_sectors(d.incidents, d.sectors, m, t, t, "2022-07-01", "2023-07-01")
+    >>> int(s["chosen"].sum())
+    3
+    """
+    import shapely
+
+    lo, hi = pd.Timestamp(before_start), pd.Timestamp(before_end)
+    n = _months_between(lo, hi)
+    edges = _month_edges(lo, n)
+    sel = np.array(
+        targeted(incidents, measure.get("target_categories", ()), measure.get("target_shifts", ())),
+        dtype=bool,
+    )
+    tv = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
+    sel &= (tv >= edges[0]) & (tv < edges[-1])
+    sub = incidents[sel]
+    x, y, has = _xy_points(sub)
+    x, y = x[has], y[has]
+    mon = (
+        np.searchsorted(
+            edges, sub["occurred_from"].to_numpy(dtype="datetime64[us]")[has], side="right"
+        )
+        - 1
+    )
+
+    def series(geom: Any) -> np.ndarray:
+        if geom is None:
+            return np.zeros(n)
+        inside = shapely.intersects_xy(geom, x, y)
+        return np.bincount(mon[inside], minlength=n)[:n].astype("float64")
+
+    t_slope, _ = _poisson_slope(series(treated))
+    rows = []
+    for sid, sg in zip(sectors["sector_id"].astype(str), sectors.geometry, strict=True):
+        g = _difference(sg, exclude)
+        ys = series(g)
+        b, se = _poisson_slope(ys) if ys.sum() >= min_events else (float("nan"), float("nan"))
+        rows.append({"sector_id": sid, "events": int(ys.sum()), "slope": b, "slope_se": se})
+    out = pd.DataFrame(rows)
+    out["treated_slope"] = t_slope
+    out["distance"] = (out["slope"] - t_slope).abs()
+    out = out.sort_values(["distance", "sector_id"], na_position="last").reset_index(drop=True)
+    ok = out["distance"].notna() & (out["events"] >= min_events)
+    out["chosen"] = ok & (ok.cumsum() <= k)
+    return out

@@ -1,0 +1,176 @@
+"""Current risk per sector and family: level against baseline, risk matrix, citizen concern."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import inventory, schema, stats
+from ._common import _tuple
+
+LIKELIHOOD_EDGES = (1.0, 5.0, 20.0, 100.0)
+"""Expected events per year separating the likelihood classes 1–5 (< 1, 1–5, 5–20, 20–100, ≥ 100)."""
+
+
+IMPACT_EDGES = (10.0, 30.0, 100.0, 500.0)
+"""Mean severity weight separating the impact classes 1–5 (< 10, 10–30, 30–100, 100–500, ≥ 500)."""
+
+
+RISK_LEVELS = {"low": ("faible", "low"), "moderate": ("modéré", "moderate"), "high": ("élevé", "high"),
+               "very_high": ("très élevé", "very high")}  # fmt: skip
+"""Risk levels of the matrix: score = likelihood class × impact class; ≤ 4 low, ≤ 9 moderate,
+≤ 15 high, above very high."""
+
+
+def _concern_share(survey: pd.DataFrame | None, keys: Sequence[str]) -> pd.DataFrame:
+    """Weighted share of respondents naming a concern of each family, by sector and for "*"."""
+
+    if survey is None or len(survey) == 0:
+        return pd.DataFrame(
+            columns=["sector", "family", "concern", "concern_low", "concern_high", "respondents"]
+        )
+    rows = []
+    fam_of = schema.CONCERN_FAMILY
+    sv = survey.assign(sector=survey["sector"].astype("str"))
+    groups = [*list(sv.groupby("sector")), ("*", sv)]
+    for sid, g in groups:
+        w = (
+            g["weight"].astype("float64").fillna(1.0).to_numpy()
+            if "weight" in g.columns
+            else np.ones(len(g))
+        )
+        for fam in schema.FAMILIES:
+            codes = {c for c, f in fam_of.items() if f == fam}
+            hit = np.array([bool(codes & set(_tuple(c))) for c in g["concerns"]], dtype=float)
+            share = float(np.sum(w * hit) / np.sum(w)) if np.sum(w) > 0 else np.nan
+            lo, hi = stats.wilson_ci(share * len(g), len(g))
+            rows.append({"sector": sid, "family": fam, "concern": share, "concern_low": float(lo),
+                         "concern_high": float(hi), "respondents": len(g)})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def current_risk(
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    weights: pd.DataFrame,
+    survey: pd.DataFrame | None = None,
+    end: Any = None,
+    months: int = 12,
+    min_events: int = 10,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Current risk per sector × family: level against baseline, risk matrix and citizen concern.
+
+    - **Level**: events in the last ``months`` months against the mean of the
+      earlier windows (E-test with FDR, :func:`diagnostic_lib.inventory.change`),
+      as counts and rates per 1,000 residents.
+    - **Likelihood** = expected events per year (the last window's count,
+      per year), in classes 1–5 (:data:`LIKELIHOOD_EDGES`).
+    - **Impact** = mean severity weight of the family's events in the sector
+      (:mod:`diagnostic_lib.taxonomy` weights), classes 1–5 (:data:`IMPACT_EDGES`).
+    - **Risk** = likelihood class × impact class, levels :data:`RISK_LEVELS`.
+    - **Concern** = weighted share of surveyed residents of the sector naming a
+      concern of the family, with a Wilson interval (shown beside, not in the score).
+
+    Sector ``"*"`` is the whole municipality.
+
+    Returns
+    -------
+    DataFrame
+        ``sector, family, last, baseline_mean, ratio_baseline, p_baseline,
+        q_baseline, label_baseline, label_fr, label_en, population, rate,
+        rate_baseline, likelihood, likelihood_class, impact, impact_class,
+        risk_score, risk_level, risk_fr, risk_en, concern, concern_low,
+        concern_high, respondents``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> r = current_risk(d.incidents, d.sectors, d.weights, d.survey, end="2026-01-01")
+    >>> r.query("sector == '*' and family == 'fraud_cyber'")["label_baseline"].item()
+    'significant_rise'
+    """
+
+    ch = inventory.change(
+        incidents,
+        by=("sector", "family"),
+        end=end,
+        months=months,
+        min_events=min_events,
+        alpha=alpha,
+    )
+    ch = ch[ch["sector"].notna()]
+    cm = inventory.change(
+        incidents, by=("family",), end=end, months=months, min_events=min_events, alpha=alpha
+    )
+    cm.insert(0, "sector", "*")
+    out = pd.concat([ch, cm], ignore_index=True)
+    out["sector"] = out["sector"].astype("str")
+    labels = inventory.CHANGE_LABELS
+    out["label_fr"] = out["label_baseline"].map({k: v[0] for k, v in labels.items()})
+    out["label_en"] = out["label_baseline"].map({k: v[1] for k, v in labels.items()})
+    pop = dict(
+        zip(
+            sectors["sector_id"].astype(str),
+            sectors.get("population", pd.Series(np.nan, index=sectors.index)).astype("float64"),
+            strict=True,
+        )
+    )
+    pop["*"] = float(np.nansum(list(pop.values())))
+    out["population"] = out["sector"].map(pop).astype("float64")
+    per_year = 12.0 / months
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["rate"] = np.where(
+            out["population"] > 0, out["last"] * per_year / out["population"] * 1000, np.nan
+        )
+        out["rate_baseline"] = np.where(
+            out["population"] > 0,
+            out["baseline_mean"] * per_year / out["population"] * 1000,
+            np.nan,
+        )
+    w = weights["weight"] if "weight" in weights.columns else weights.iloc[:, 0]
+    sev = incidents["category"].astype("str").map(w.to_dict()).astype("float64")
+    fam = incidents["family"].astype("str")
+    imp_s = sev.groupby(
+        [incidents["sector"].astype("str").where(incidents["sector"].notna(), "?"), fam]
+    ).mean()
+    imp_m = sev.groupby(fam).mean()
+    out["likelihood"] = out["last"] * per_year
+    out["likelihood_class"] = np.digitize(out["likelihood"], LIKELIHOOD_EDGES) + 1
+    out["impact"] = [
+        imp_m.get(f, np.nan) if s == "*" else imp_s.get((s, f), np.nan)
+        for s, f in zip(out["sector"], out["family"], strict=True)
+    ]
+    out["impact_class"] = np.where(
+        out["impact"].notna(), np.digitize(out["impact"].fillna(0), IMPACT_EDGES) + 1, 1
+    )
+    out["risk_score"] = out["likelihood_class"] * out["impact_class"]
+    lvl = np.where(out["risk_score"] <= 4, "low", np.where(out["risk_score"] <= 9, "moderate",
+                   np.where(out["risk_score"] <= 15, "high", "very_high")))  # fmt: skip
+    out["risk_level"] = lvl
+    out["risk_fr"] = out["risk_level"].map({k: v[0] for k, v in RISK_LEVELS.items()})
+    out["risk_en"] = out["risk_level"].map({k: v[1] for k, v in RISK_LEVELS.items()})
+    cs = _concern_share(survey, ())
+    out = out.merge(cs, on=["sector", "family"], how="left")
+    cols = ["sector", "family", "last", "baseline_mean", "ratio_baseline", "p_baseline", "q_baseline", "label_baseline",
+            "label_fr", "label_en", "population", "rate", "rate_baseline", "likelihood", "likelihood_class", "impact",
+            "impact_class", "risk_score", "risk_level", "risk_fr", "risk_en", "concern", "concern_low", "concern_high",
+            "respondents"]  # fmt: skip
+    for c in cols:
+        if c not in out.columns:
+            out[c] = np.nan
+    out = (
+        out[cols]
+        .sort_values(["risk_score", "likelihood"], ascending=False, kind="stable")
+        .reset_index(drop=True)
+    )
+    out.attrs.update(
+        windows=ch.attrs.get("windows"),
+        likelihood_edges=LIKELIHOOD_EDGES,
+        impact_edges=IMPACT_EDGES,
+    )
+    return out

@@ -1,0 +1,467 @@
+"""Relevance and targeting: do the measures in place aim at today's problems?
+
+:func:`reach_matrix` (the share of each problem's incidents a measure can
+reach: right problem, place and time), :func:`relevance` (against the
+priority scores of step 1), :func:`pillar_balance` (the four pillars of
+community policing) and :func:`relevance_flags` (the findings that call for a
+decision).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import i18n, inventory, schema
+from .. import measures as measures_mod
+from ._common import _int, _li, _pct, _tuple, _xy_points
+from .decision import VERDICT_LABELS
+from .design import data_period
+
+
+def _is_active(measures: pd.DataFrame, data_end: Any) -> pd.Series:
+    last = pd.Timestamp(data_end) - pd.Timedelta(days=1)
+    s, e = (
+        measures["start"],
+        measures["end"] if "end" in measures.columns else pd.Series(pd.NaT, index=measures.index),
+    )
+    return (s.notna() & (s <= last) & (e.isna() | (e >= last))).rename("active")
+
+
+def reach_matrix(
+    measures: pd.DataFrame,
+    problems: pd.DataFrame,
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+) -> pd.DataFrame:
+    """Share of each problem's incidents each measure can reach: right problem, place, time.
+
+    For a measure and a problem (incidents mapped with
+    :func:`diagnostic_lib.inventory.problem_incidents`):
+
+    - ``problem_share``: share of the problem's incidents in the measure's
+      target categories (empty = all) — the right problem;
+    - ``place_share``: share inside the measure's treated area (a sectors
+      footprint also takes unlocated incidents recorded in its sectors; the
+      whole municipality takes all; no footprint = unknown, NaN) — the right place;
+    - ``time_share``: share in its target shifts (empty = all) — the right time;
+    - ``reach``: share matching all three at once (place ignored when unknown).
+
+    Returns
+    -------
+    DataFrame
+        ``measure_id, problem_id, n_incidents, problem_share, place_share,
+        time_share, reach, place_known``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import inventory, loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> pb = inventory.find_problems(d.incidents, d.sectors, d.weights, d.taxonomy, d.survey, d.places)
+    >>> r = reach_matrix(d.measures, pb, d.incidents, d.sectors)
+    >>> best = r.sort_values("reach").groupby("measure_id").tail(1).set_index("measure_id")
+    >>> bool(best.loc["M01", "reach"] > 0.3)
+    True
+    """
+    import shapely
+
+    pid = inventory.problem_incidents(problems, incidents)
+    has_p = pid.notna().to_numpy()
+    inc = incidents[has_p]
+    cols = ["measure_id", "problem_id", "n_incidents", "problem_share", "place_share", "time_share",
+            "reach", "place_known"]  # fmt: skip
+    if not len(inc) or not len(measures):
+        return pd.DataFrame([], columns=cols)
+    # Counts of each problem's incidents by (category, shift), then per measure the
+    # incidents inside its area (one spatial query): every share is a count over n.
+    p_codes, p_names = pd.factorize(pid[has_p].to_numpy(), sort=True)
+    n_p = len(p_names)
+    x, y, loc = _xy_points(inc)
+    c_codes, c_names = pd.factorize(inc["category"].astype("str"))
+    has_shift = (
+        inc["shift"].notna().to_numpy() if "shift" in inc.columns else np.zeros(len(inc), bool)
+    )
+    sh_text = (
+        inc["shift"].astype("str").to_numpy(dtype=object) if "shift" in inc.columns
+        else np.full(len(inc), "nan", dtype=object)
+    )  # fmt: skip
+    s_codes, s_names = pd.factorize(np.where(has_shift, sh_text, "\x00na"))
+    n_s = len(s_names)
+    key = c_codes.astype("int64") * n_s + s_codes
+    n_k = len(c_names) * n_s
+    joint = np.zeros((n_p, n_k), dtype="float64")
+    np.add.at(joint, (p_codes, key), 1.0)
+    n_by = joint.sum(axis=1)
+    sect = (
+        inc["sector"].astype("str").to_numpy() if "sector" in inc.columns else np.full(len(inc), "")
+    )
+    sec_na = inc["sector"].isna().to_numpy() if "sector" in inc.columns else np.ones(len(inc), bool)
+    treated = measures_mod.treated_area(measures, sectors)
+    m_ids = measures["measure_id"].astype(str).to_numpy()
+    n_m = len(measures)
+    cat_mask = np.zeros((n_k, n_m))
+    tim_mask = np.zeros((n_k, n_m))
+    known = np.zeros(n_m, dtype=bool)
+    muni = np.zeros(n_m, dtype=bool)
+    s_real = np.array([nm != "\x00na" for nm in s_names], dtype=bool)
+    fps = []
+    for m, (_, rec) in enumerate(measures.iterrows()):
+        cats, sh = _tuple(rec.get("target_categories", ())), _tuple(rec.get("target_shifts", ()))
+        c_ok = (
+            np.isin(np.asarray(c_names, dtype=object), list(cats))
+            if cats
+            else np.ones(len(c_names), bool)
+        )
+        s_ok = (
+            np.isin(np.asarray(s_names, dtype=object), list(sh)) & s_real
+            if sh
+            else np.ones(n_s, bool)
+        )
+        cat_mask[:, m] = np.repeat(c_ok, n_s)
+        tim_mask[:, m] = np.tile(s_ok, len(c_names))
+        fp, g = rec["footprint"], treated.loc[rec.name]
+        known[m] = g is not None and fp != "none"
+        muni[m] = fp == "municipality"
+        fps.append((fp, g, _tuple(rec.get("footprint_sectors", ()))))
+    all_mask = cat_mask * tim_mask
+    cat_cnt = joint @ cat_mask  # problems × measures
+    tim_cnt = joint @ tim_mask
+    all_cnt = joint @ all_mask  # the place counts below replace it where the place is known
+    place_cnt = np.repeat(n_by[:, None], n_m, axis=1)
+    local = np.flatnonzero(known & ~muni)
+    if len(local):
+        place_cnt[:, local] = 0.0
+        all_cnt[:, local] = 0.0
+        geoms = [fps[m][1] for m in local]
+        tree = shapely.STRtree(np.asarray(geoms, dtype=object))
+        lp = np.flatnonzero(loc)
+        i, j = tree.query(shapely.points(x[lp], y[lp]), predicate="intersects")
+        pi, mj = p_codes[lp[i]], local[j]
+        np.add.at(place_cnt, (pi, mj), 1.0)
+        np.add.at(all_cnt, (pi, mj), all_mask[key[lp[i]], mj])
+        # a sectors footprint also takes the unlocated incidents recorded in its sectors
+        off = np.flatnonzero(~loc & ~sec_na)
+        if len(off):
+            by_sector: dict[str, np.ndarray] = {}
+            order = np.argsort(sect[off], kind="stable")
+            for s_id, grp in _groups(sect[off][order], off[order]):
+                by_sector[s_id] = grp
+            for m in local:
+                fp, _, fsec = fps[m]
+                if fp != "sectors":
+                    continue
+                for s_id in set(fsec):
+                    grp = by_sector.get(s_id)
+                    if grp is not None:
+                        np.add.at(place_cnt[:, m], p_codes[grp], 1.0)
+                        np.add.at(all_cnt[:, m], p_codes[grp], all_mask[key[grp], m])
+    known_or_muni = known | muni
+    with np.errstate(invalid="ignore", divide="ignore"):
+        place_share = np.where(known_or_muni[None, :], place_cnt / n_by[:, None], np.nan)
+        out = pd.DataFrame(
+            {
+                "measure_id": pd.array(np.repeat(m_ids, n_p).astype(object), dtype="str"),
+                "problem_id": pd.array(
+                    np.tile(np.asarray(p_names, dtype=object), n_m), dtype="str"
+                ),
+                "n_incidents": np.tile(n_by.astype("int64"), n_m),
+                "problem_share": (cat_cnt / n_by[:, None]).T.ravel(),
+                "place_share": place_share.T.ravel(),
+                "time_share": (tim_cnt / n_by[:, None]).T.ravel(),
+                "reach": (all_cnt / n_by[:, None]).T.ravel(),
+                "place_known": np.repeat(known_or_muni, n_p),
+            }
+        )
+    return out[cols]
+
+
+def _groups(keys_sorted: np.ndarray, values: np.ndarray):
+    """Yield ``(key, values)`` from values sorted by key."""
+    if len(keys_sorted) == 0:
+        return
+    cut = np.flatnonzero(keys_sorted[1:] != keys_sorted[:-1]) + 1
+    for a, b in zip(np.r_[0, cut], np.r_[cut, len(keys_sorted)], strict=True):
+        yield keys_sorted[a], values[a:b]
+
+
+def relevance(
+    measures: pd.DataFrame,
+    problems: pd.DataFrame,
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    priority: pd.DataFrame | None = None,
+    data_end: Any = None,
+    min_reach: float = 0.2,
+    matrix: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Relevance of each measure against today's priorities.
+
+    ``relevance = reach × priority score`` of the problem that maximises it,
+    where ``reach`` is the share of the problem's incidents the measure can
+    reach (right problem, right place, right time; see :func:`reach_matrix`)
+    and the priority score (0–1) comes from
+    :func:`diagnostic_lib.inventory.priority`. A measure "serves" every
+    problem it reaches at least ``min_reach`` of (``served``). A measure with
+    no footprint is scored on problem and time only (``place_known`` false).
+
+    Returns
+    -------
+    DataFrame
+        Aligned with ``measures``: ``measure_id, active, problem_id,
+        problem_title_fr, problem_title_en, problem_rank, problem_score,
+        problem_share, place_share, time_share, reach, relevance,
+        place_known, served``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import inventory, loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> pb = inventory.find_problems(d.incidents, d.sectors, d.weights, d.taxonomy, d.survey, d.places)
+    >>> r = relevance(d.measures, pb, d.incidents, d.sectors, data_end="2026-01-01").set_index("measure_id")
+    >>> bool(r.loc["M10", "active"]), bool(r.loc["M01", "active"])
+    (False, True)
+    """
+
+    pr = inventory.priority(problems) if priority is None else priority
+    pr = pr.set_index("problem_id")
+    mat = reach_matrix(measures, problems, incidents, sectors) if matrix is None else matrix
+    m = mat.merge(pr[["score", "rank"]], left_on="problem_id", right_index=True, how="left")
+    m["value"] = m["reach"] * m["score"].fillna(0.0)
+    best = (
+        m.sort_values(["value", "reach"], ascending=False, kind="stable")
+        .groupby("measure_id")
+        .head(1)
+        .set_index("measure_id")
+    )
+    served = (
+        m[m["reach"] >= min_reach]
+        .groupby("measure_id")["problem_id"]
+        .agg(lambda s: tuple(sorted(s)))
+    )
+    titles = problems.set_index("problem_id")
+    end = pd.Timestamp(data_end) if data_end is not None else data_period(incidents=incidents)[1]
+    out = pd.DataFrame({"measure_id": measures["measure_id"].astype(str)}, index=measures.index)
+    out["active"] = _is_active(measures, end).to_numpy()
+    b = best.reindex(out["measure_id"])
+    out["problem_id"] = b["problem_id"].to_numpy()
+    for lg in ("fr", "en"):
+        out[f"problem_title_{lg}"] = [
+            titles[f"title_{lg}"].get(x, "") if isinstance(x, str) else ""
+            for x in out["problem_id"]
+        ]
+    out["problem_rank"] = b["rank"].to_numpy()
+    out["problem_score"] = b["score"].to_numpy()
+    for c in ("problem_share", "place_share", "time_share", "reach"):
+        out[c] = b[c].astype("float64").to_numpy()
+    out["relevance"] = b["value"].astype("float64").to_numpy()
+    out["place_known"] = b["place_known"].fillna(False).astype(bool).to_numpy()
+    out["served"] = [served.get(x, ()) for x in out["measure_id"]]
+    out.attrs["min_reach"] = min_reach
+    return out
+
+
+def pillar_balance(
+    measures: pd.DataFrame, data_end: Any, low: float = 0.5, high: float = 2.0
+) -> pd.DataFrame:
+    """Active measures and their cost by pillar of community policing, with imbalance flags.
+
+    With four pillars an even share is 25 %. A pillar is flagged ``missing``
+    when no active measure belongs to it, ``under`` when its share of the
+    active measures (or of their known cost) is below ``low`` × the even
+    share, ``over`` above ``high`` × the even share.
+
+    Returns
+    -------
+    DataFrame
+        One row per pillar: ``pillar, label_fr, label_en, n_active, share,
+        cost, cost_share, flag``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"pillar": ["prevention"] * 9 + ["partenariat"], "cost": [1.0] * 10,
+    ...     "start": pd.Timestamp("2024-01-01"), "end": pd.NaT})
+    >>> pillar_balance(m, "2026-01-01").set_index("pillar")["flag"].to_dict()
+    {'rapprochement': 'missing', 'partenariat': 'under', 'resolution': 'missing', 'prevention': 'over'}
+    """
+
+    act = measures[_is_active(measures, data_end).to_numpy()]
+    even = 1 / len(schema.PILLARS)
+    n = act.groupby("pillar").size().reindex(list(schema.PILLARS), fill_value=0)
+    cost = act.groupby("pillar")["cost"].sum(min_count=1).reindex(list(schema.PILLARS)).fillna(0.0)
+    out = pd.DataFrame({"pillar": list(schema.PILLARS)})
+    out["label_fr"] = [i18n.label("pillar", p, "fr") for p in out["pillar"]]
+    out["label_en"] = [i18n.label("pillar", p, "en") for p in out["pillar"]]
+    out["n_active"] = n.to_numpy()
+    out["share"] = out["n_active"] / max(int(n.sum()), 1)
+    out["cost"] = cost.to_numpy()
+    out["cost_share"] = out["cost"] / cost.sum() if cost.sum() > 0 else np.nan
+    flag = np.where(out["n_active"] == 0, "missing", "")
+    under = (out["share"] < low * even) | (out["cost_share"] < low * even)
+    over = (out["share"] > high * even) | (out["cost_share"] > high * even)
+    flag = np.where(flag != "", flag, np.where(under, "under", np.where(over, "over", "")))
+    out["flag"] = flag
+    out.attrs.update(low=low, high=high, even_share=even)
+    return out
+
+
+FLAG_LABELS: dict[str, tuple[str, str]] = {
+    "no_current_problem": (
+        "{mid} « {name} » ({cost}) est toujours en place mais ne vise aucun problème actuel du registre "
+        "(meilleure correspondance : {reach} des incidents de « {title} »).",
+        "{mid} '{name}' ({cost}) is still in place but targets no current problem of the register "
+        "(best match: {reach} of the incidents of '{title}').",
+    ),
+    "no_current_problem_none": (
+        "{mid} « {name} » ({cost}) est toujours en place mais aucun incident des problèmes actuels du registre "
+        "ne correspond à sa cible (catégories, lieu, quart).",
+        "{mid} '{name}' ({cost}) is still in place but no incident of the current problems of the register "
+        "matches its target (categories, place, shift).",
+    ),
+    "high_priority_ineffective": (
+        "Le problème prioritaire n° {rank} « {title} » n'est servi par aucune mesure jugée efficace ou "
+        "prometteuse : {measures}.",
+        "Priority problem no. {rank} '{title}' is served by no measure judged effective or promising: "
+        "{measures}.",
+    ),
+    "high_priority_unserved": (
+        "Le problème prioritaire n° {rank} « {title} » n'est visé par aucune mesure en place.",
+        "Priority problem no. {rank} '{title}' is targeted by no measure in place.",
+    ),
+    "high_priority_unevaluated": (
+        "Le problème prioritaire n° {rank} « {title} » n'est servi que par des mesures dont l'effet n'a pas "
+        "pu être évalué : {measures}.",
+        "Priority problem no. {rank} '{title}' is served only by measures whose effect could not be "
+        "evaluated: {measures}.",
+    ),
+    "pillar_imbalance": (
+        "Déséquilibre des piliers : {pillar} — {n} mesure(s) en place ({share} des mesures, {cost_share} "
+        "des coûts connus) : {what}.",
+        "Pillar imbalance: {pillar} — {n} measure(s) in place ({share} of measures, {cost_share} of known "
+        "costs): {what}.",
+    ),
+}
+
+
+_PILLAR_FLAG = {"missing": ("aucune mesure", "no measure"), "under": ("sous-représenté", "under-represented"),
+                "over": ("sur-représenté", "over-represented")}  # fmt: skip
+
+
+def relevance_flags(
+    measures: pd.DataFrame,
+    rel: pd.DataFrame,
+    priority: pd.DataFrame,
+    effects: pd.DataFrame | None = None,
+    pillars: pd.DataFrame | None = None,
+    problems: pd.DataFrame | None = None,
+    top: int = 3,
+) -> pd.DataFrame:
+    """The relevance findings that call for a decision.
+
+    - ``no_current_problem``: an active measure that reaches less than
+      ``min_reach`` of every problem of the current register (it is still
+      funded against a problem that is no longer significant, or never was);
+    - ``high_priority_ineffective``: one of the ``top`` problems whose active
+      measures were judged ``no_effect`` or ``adverse`` and none
+      ``effective`` or ``promising``; ``high_priority_unserved`` when no
+      active measure serves it; ``high_priority_unevaluated`` when none of
+      them could be judged;
+    - ``pillar_imbalance``: see :func:`pillar_balance`.
+
+    Returns
+    -------
+    DataFrame
+        ``flag, subject, text_fr, text_en``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"measure_id": ["M1"], "name": ["Patrouille"], "name_en": ["Patrol"], "cost": [5000.0]})
+    >>> rel = pd.DataFrame({"measure_id": ["M1"], "active": [True], "reach": [0.05], "served": [()],
+    ...     "problem_title_fr": ["Vols"], "problem_title_en": ["Thefts"]})
+    >>> rel.attrs["min_reach"] = 0.2
+    >>> pr = pd.DataFrame({"problem_id": ["P1"], "rank": [1], "title_fr": ["Vols"], "title_en": ["Thefts"]})
+    >>> relevance_flags(m, rel, pr)["flag"].tolist()
+    ['no_current_problem', 'high_priority_unserved']
+    """
+    min_reach = float(rel.attrs.get("min_reach", 0.2))
+    rows = []
+    names = measures.set_index(measures["measure_id"].astype(str))
+    for _, r in rel.iterrows():
+        if not r["active"] or (pd.notna(r["reach"]) and r["reach"] >= min_reach):
+            continue
+        rec = names.loc[r["measure_id"]]
+        txt = {}
+        for lg in ("fr", "en"):
+            cost = rec.get("cost", np.nan)
+            cs = (f"{_int(cost, lg)} $/an" if lg == "fr" else f"${_int(cost, lg)}/year") if pd.notna(cost) else (
+                "coût inconnu" if lg == "fr" else "unknown cost")  # fmt: skip
+            key = (
+                "no_current_problem"
+                if pd.notna(r["reach"]) and r["reach"] > 0
+                else "no_current_problem_none"
+            )
+            txt[lg] = _li(FLAG_LABELS[key], lg).format(
+                mid=r["measure_id"], name=rec.get("name" if lg == "fr" else "name_en", rec.get("name", "")), cost=cs,
+                reach=_pct(r["reach"], lg), title=r.get(f"problem_title_{lg}", ""))  # fmt: skip
+        rows.append(
+            {
+                "flag": "no_current_problem",
+                "subject": r["measure_id"],
+                "text_fr": txt["fr"],
+                "text_en": txt["en"],
+            }
+        )
+    verdicts = (
+        {}
+        if effects is None
+        else dict(zip(effects["measure_id"].astype(str), effects["verdict"], strict=True))
+    )
+    active_served = [
+        (m, set(s))
+        for m, s, a in zip(rel["measure_id"], rel["served"], rel["active"], strict=True)
+        if a
+    ]
+    pr = priority.sort_values("rank")
+    titles = problems.set_index("problem_id") if problems is not None else None
+    for _, p in pr[pr["rank"] <= top].iterrows():
+        pid = p["problem_id"]
+        serving = [m for m, s in active_served if pid in s]
+        got = [verdicts.get(m, "not_evaluable") for m in serving]
+        if not serving:
+            code = "high_priority_unserved"
+        elif any(v in ("effective", "promising") for v in got):
+            continue
+        elif any(v in ("no_effect", "adverse") for v in got):
+            code = "high_priority_ineffective"
+        else:
+            code = "high_priority_unevaluated"
+        txt = {}
+        for lg in ("fr", "en"):
+            title = p.get(
+                f"title_{lg}", titles[f"title_{lg}"].get(pid, pid) if titles is not None else pid
+            )
+            ms = ", ".join(
+                f"{m} ({_li(VERDICT_LABELS.get(v, (v, v)), lg).lower()})"
+                for m, v in zip(serving, got, strict=True)
+            )
+            txt[lg] = _li(FLAG_LABELS[code], lg).format(
+                rank=int(p["rank"]), title=title, measures=ms
+            )
+        rows.append({"flag": code, "subject": pid, "text_fr": txt["fr"], "text_en": txt["en"]})
+    if pillars is not None:
+        for _, p in pillars[pillars["flag"] != ""].iterrows():
+            txt = {lg: _li(FLAG_LABELS["pillar_imbalance"], lg).format(
+                pillar=p[f"label_{lg}"], n=int(p["n_active"]), share=_pct(p["share"], lg),
+                cost_share=_pct(p["cost_share"], lg), what=_li(_PILLAR_FLAG[p["flag"]], lg)) for lg in ("fr", "en")}  # fmt: skip
+            rows.append(
+                {
+                    "flag": "pillar_imbalance",
+                    "subject": p["pillar"],
+                    "text_fr": txt["fr"],
+                    "text_en": txt["en"],
+                }
+            )
+    return pd.DataFrame(rows, columns=["flag", "subject", "text_fr", "text_en"])
