@@ -163,7 +163,8 @@ TUNABLES: dict[str, Tunable] = _table(
         10,
         int,
         "evaluation",
-        "Fewest events in the treated area's before-window for a verdict other than inconclusive.",
+        "Fewest events in the treated area (before and after windows together) for a verdict "
+        "other than 'too few events'; also the fewest events of a group whose change is tested.",
         minimum=0,
     ),
     Tunable(
@@ -174,6 +175,243 @@ TUNABLES: dict[str, Tunable] = _table(
         "Significance level of the two-sided tests.",
         minimum=1e-6,
         maximum=0.5,
+    ),
+    Tunable(
+        "promising_res",
+        1.10,
+        float,
+        "evaluation",
+        "Smallest relative effect size (RES) called 'promising' when the adjusted interval "
+        "includes 1 (1.10: a relative fall of about 9 %).",
+        minimum=1.0,
+    ),
+    Tunable(
+        "promising_p",
+        0.20,
+        float,
+        "evaluation",
+        "Largest adjusted two-sided p-value called 'promising' (0.20: the 80 % interval "
+        "excludes 1).",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "dispersion_months",
+        24,
+        int,
+        "evaluation",
+        "Months of the pre-period (the before window and, as the data allow, the months "
+        "before it) from which the overdispersion of the monthly counts is estimated.",
+        minimum=2,
+        maximum=240,
+    ),
+    Tunable(
+        "control",
+        "rest",
+        str,
+        "evaluation",
+        "Control area of a before/after evaluation: the rest of the municipality, or the "
+        "sectors whose pre-period trend is the most similar to the treated area's.",
+        choices=("rest", "similar"),
+    ),
+    Tunable(
+        "similar_sectors",
+        3,
+        int,
+        "evaluation",
+        "Number of sectors in a control chosen by similar trend (control = 'similar').",
+        minimum=1,
+    ),
+    Tunable(
+        "exclude_other_measures",
+        True,
+        bool,
+        "evaluation",
+        "Leave out of a measure's control the areas and rings of the other measures aimed at "
+        "the same categories during its windows.",
+    ),
+    Tunable(
+        "its_min_months",
+        12,
+        int,
+        "evaluation",
+        "Fewest complete months on each side of a municipality-wide measure's start for an "
+        "interrupted time series.",
+        minimum=3,
+    ),
+    Tunable(
+        "relevance_min_reach",
+        0.2,
+        float,
+        "evaluation",
+        "Share of a problem's incidents a measure must be able to reach (right problem, place "
+        "and time) to serve that problem.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "relevance_top_problems",
+        3,
+        int,
+        "evaluation",
+        "How many of the top priority problems are checked for a measure in place that serves "
+        "them well.",
+        minimum=1,
+    ),
+    Tunable(
+        "pillar_under",
+        0.5,
+        float,
+        "evaluation",
+        "A pillar of community policing is under-represented when its share of the active "
+        "measures (or of their cost) is below this multiple of the even share.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "pillar_over",
+        2.0,
+        float,
+        "evaluation",
+        "A pillar is over-represented above this multiple of the even share.",
+        minimum=1.0,
+    ),
+    Tunable(
+        "likelihood_edges",
+        {"class_2": 1.0, "class_3": 5.0, "class_4": 20.0, "class_5": 100.0},
+        dict,
+        "evaluation",
+        "Expected events per year from which a sector and family is in each likelihood class "
+        "of the risk matrix (below class_2: class 1); increasing.",
+        minimum=0,
+        keys=("class_2", "class_3", "class_4", "class_5"),
+    ),
+    Tunable(
+        "impact_edges",
+        {"class_2": 10.0, "class_3": 30.0, "class_4": 100.0, "class_5": 500.0},
+        dict,
+        "evaluation",
+        "Mean severity weight from which a sector and family is in each impact class of the "
+        "risk matrix (below class_2: class 1); increasing.",
+        minimum=0,
+        keys=("class_2", "class_3", "class_4", "class_5"),
+    ),
+    Tunable(
+        "risk_level_max",
+        {"low": 4, "moderate": 9, "high": 15},
+        dict,
+        "evaluation",
+        "Highest risk score (likelihood class × impact class, 1–25) of each level of the risk "
+        "matrix; above 'high' the risk is 'very high'; increasing.",
+        minimum=1,
+        maximum=25,
+        keys=("low", "moderate", "high"),
+    ),
+    Tunable(
+        "forecast_horizon",
+        12,
+        int,
+        "evaluation",
+        "Months projected ahead, and held out by the backtest.",
+        minimum=1,
+        maximum=60,
+    ),
+    Tunable(
+        "forecast_level",
+        0.9,
+        float,
+        "evaluation",
+        "Level of the projections' prediction intervals.",
+        minimum=0.5,
+        maximum=0.999,
+    ),
+    Tunable(
+        "forecast_simulations",
+        1000,
+        int,
+        "evaluation",
+        "Simulated paths behind the projections' prediction intervals.",
+        minimum=10,
+    ),
+    Tunable(
+        "forecast_min_events",
+        24,
+        int,
+        "evaluation",
+        "Fewest events of a group for a projection with a trend (fewer: a constant level).",
+        minimum=0,
+    ),
+    Tunable(
+        "forecast_min_months",
+        24,
+        int,
+        "evaluation",
+        "Fewest months of history for a projection with a trend (fewer: a constant level).",
+        minimum=3,
+    ),
+    Tunable(
+        "seasonality_p",
+        0.05,
+        float,
+        "evaluation",
+        "A projection keeps its seasonal terms when their joint Wald test has a p-value at "
+        "most this.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "emerging_min_events",
+        10.0,
+        float,
+        "evaluation",
+        "Fewest events projected over the horizon for a significant rising trend to be called "
+        "an emerging risk.",
+        minimum=0,
+    ),
+    Tunable(
+        "backtest_min_skill",
+        0.10,
+        float,
+        "evaluation",
+        "Smallest skill against the naive forecast (1 − MAE ratio) for a projection to be "
+        "trusted.",
+        maximum=1.0,
+    ),
+    Tunable(
+        "backtest_coverage_tolerance",
+        0.10,
+        float,
+        "evaluation",
+        "Largest gap between the backtest's interval coverage and its nominal level for a "
+        "projection to be trusted.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "near_repeat_min_ratio",
+        1.2,
+        float,
+        "evaluation",
+        "Smallest Knox ratio of a distance × time band of elevated near-repeat risk (with its "
+        "p-value at most alpha).",
+        minimum=1.0,
+    ),
+    Tunable(
+        "risk_terrain_distance_m",
+        150.0,
+        float,
+        "evaluation",
+        "A grid cell is near a place when the place lies within this distance (m) of the "
+        "cell's centre (risk terrain).",
+        minimum=1,
+    ),
+    Tunable(
+        "risk_terrain_min_cells",
+        3,
+        int,
+        "evaluation",
+        "Fewest cells near a kind of place for its relative risk to be estimated.",
+        minimum=1,
     ),
     # --- strategy (step 4) ----------------------------------------------------------------
     Tunable(

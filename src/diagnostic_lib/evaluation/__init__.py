@@ -4,27 +4,38 @@ Did each measure work, and does it still aim at today's and tomorrow's risks?
 A false "it worked" wastes a budget; a false "it failed" kills a good
 programme. Every estimate therefore comes with its uncertainty, every verdict
 with the numbers behind it, and small or unsuitable data are called what they
-are ("too recent", "too few events", "not evaluable", with the reason).
+are ("too recent", "too few events", "not evaluable", with the reason). The
+methods, their formulas and sources are in docs/methods.md.
 
-Sections
---------
-- Estimators (FORMULAS.md, published vectors tested): :func:`relative_effect_size`,
-  :func:`overdispersion`, :func:`wdd`, :func:`wdq` (:func:`wdq_label`),
-  :func:`total_net_effect`, :func:`treated_e_test`.
-- Design: :func:`data_period`, :func:`windows`, :func:`design_areas`,
-  :func:`similar_trend_sectors`, :func:`targeted`, :func:`monthly_area_counts`.
-- Effects and verdicts: :func:`estimate_effects`, :func:`verdict_text`,
-  :func:`caveat_text`, :func:`evaluate`, :func:`evaluate_measure`,
+Sections (one file each)
+------------------------
+- ``estimators``: the estimators, checked against published vectors —
+  :func:`relative_effect_size`, :func:`overdispersion`, :func:`wdd`, :func:`wdq`
+  (:func:`wdq_label`), :func:`total_net_effect`, :func:`treated_e_test`.
+- ``design``: the data's period and the design of a before/after evaluation —
+  :func:`data_period`, :func:`windows`, :func:`targeted`, :func:`design_areas`
+  (treated, buffer and control areas), :func:`similar_trend_sectors`.
+- ``area_counts``: :func:`monthly_area_counts`, the monthly counts of a
+  measure's targeted incidents in its areas.
+- ``decision``: the verdict rule, :func:`decide_verdict`, beside its
+  thresholds (:data:`PROMISING_RES`, :data:`PROMISING_P`) and its wording
+  (:func:`verdict_text`, :func:`caveat_text`).
+- ``effects``: every estimate and the verdict of every measure —
+  :func:`estimate_effects`, :func:`evaluate`, :func:`evaluate_measure`,
   :func:`buffer_sensitivity`.
-- Municipality-wide measures: :func:`interrupted_time_series`, :func:`its_for_measures`.
-- Relevance: :func:`reach_matrix`, :func:`relevance`, :func:`pillar_balance`,
-  :func:`relevance_flags`.
-- Current risk: :func:`current_risk`.
-- Future risk: :func:`monthly_counts`, :func:`project`, :func:`backtest`,
-  :func:`backtest_summary`, :func:`near_repeat_envelope`, :func:`near_repeat_risk`,
-  :func:`risk_terrain`, :func:`risk_terrain_surface`.
-- The whole step: :func:`run` (an :class:`Evaluation`, with ``verdicts``,
-  ``summary`` and ``report_section`` for step 4 and the report).
+- ``time_series``: municipality-wide measures — :func:`interrupted_time_series`,
+  :func:`its_for_measures` (count models shared with the forecasts in
+  ``count_models``).
+- ``targeting``: relevance — :func:`reach_matrix`, :func:`relevance`,
+  :func:`pillar_balance`, :func:`relevance_flags`.
+- ``risk``: current risk — :func:`current_risk` and its :class:`RiskScale`.
+- ``forecast``: future risk — :func:`monthly_counts`, :func:`project`,
+  :func:`backtest`, :func:`backtest_summary`.
+- ``spatial_risk``: where the risk is — :func:`near_repeat_envelope`,
+  :func:`near_repeat_risk`, :func:`risk_terrain`, :func:`risk_terrain_surface`.
+- ``results``: the whole step — :func:`run`, which reads every tunable of
+  step 3 from the config, and its result :class:`Evaluation` (``verdicts`` and
+  ``summary`` for step 4 and the report).
 
 Design of a before/after evaluation
 -----------------------------------
@@ -37,44 +48,51 @@ Design of a before/after evaluation
   (:func:`diagnostic_lib.measures.treated_area`); buffer B = the ring of
   ``buffer_m`` metres around it, clipped to the municipality; control C = by
   default the rest of the municipality outside A and B, or sectors chosen by
-  the user, or the sectors whose pre-period trend is the most similar
-  (:func:`similar_trend_sectors`). The treated and buffer areas of **other**
-  measures with a point, line or polygon footprint, aimed at the same
-  categories and active during the windows, are removed from the control (an
-  uncontaminated comparison); other measures overlapping the treated area
-  during the windows are listed as a caveat (possible confounding).
+  the user, or the ``similar_sectors`` sectors whose pre-period trend is the
+  most similar (:func:`similar_trend_sectors`). With ``exclude_other_measures``
+  the treated and buffer areas of **other** measures with a point, line or
+  polygon footprint, aimed at the same categories and active during the
+  windows, are removed from the control (an uncontaminated comparison); other
+  measures overlapping the treated area during the windows are listed as a
+  caveat (possible confounding).
 - **Counts.** Located incidents of the measure's target categories (empty =
   all) and target shifts (empty = all; an event with no shift matches only an
   empty list), by their ``occurred_from``. Targeted incidents without a
   position cannot be placed in A, B or C: their number is reported.
 
-Decision rule of the verdict
-----------------------------
+The verdict
+-----------
 Crime counts are overdispersed (Marchant, 2005), so the verdict uses the
 relative effect size (RES, Welsh & Farrington, 2007) with a **quasi-Poisson**
 interval: ``Var(ln RES) = φ · (1/A0 + 1/A1 + 1/C0 + 1/C1)`` where
 ``φ = max(1, X²/df)`` is the Pearson dispersion (:func:`overdispersion`) of the
 **pre-period monthly counts** of A and C — the before window and, where the
-data allow, the months before it, up to 24 in all — around a model with an
-area effect and a month effect shared by the areas (the month effect absorbs
-seasonality and common shocks); the interval uses Student's *t* with those
-``df`` degrees of freedom. The interval is never narrower than the Poisson
-one. Then, in this order:
+data allow, the months before it, up to ``dispersion_months`` in all — around
+a model with an area effect and a month effect shared by the areas (the month
+effect absorbs seasonality and common shocks); the interval uses Student's *t*
+with those ``df`` degrees of freedom, at the level ``1 − alpha``. The interval
+is never narrower than the Poisson one. :func:`decide_verdict` then gives the
+first verdict whose rule holds (the thresholds are tunables of
+:mod:`diagnostic_lib.settings`, set in ``[parameters]``):
 
-==========================  =====================================================
-``not_evaluable``           no footprint, no start date, planned, municipality-wide,
-                            or no before window (the reason is given)
-``too_recent``              the after window does not fit in the data
-``too_few``                 fewer than ``min_events`` events in A (before + after),
-                            or no event in the control in a window
-``effective``               lower bound of the adjusted interval above 1
-``adverse``                 upper bound of the adjusted interval below 1
-``promising``               RES ≥ 1.10 (a relative fall of at least ~9 %) and the
-                            adjusted 80 % interval excludes 1, but the 95 % one
-                            does not: promising, inconclusive
-``no_effect``               otherwise: no measurable effect (the text gives the
-                            range of effects the data are compatible with)
-==========================  =====================================================
+==================  ==================================================================
+verdict             rule
+==================  ==================================================================
+``not_evaluable``   no start date, planned, no footprint, municipality-wide (see the
+                    interrupted time series), no before window in the data, or no
+                    usable control area (the reason is given)
+``too_recent``      the after window (``lag_months`` + ``window_months``) does not
+                    fit in the data
+``too_few``         fewer than ``min_events`` events in A (before + after), or no
+                    event in the control in a window
+``effective``       lower bound of the adjusted ``1 − alpha`` interval above 1
+``adverse``         upper bound of the adjusted ``1 − alpha`` interval below 1
+``promising``       RES ≥ ``promising_res`` (1.10, a relative fall of ~9 %) and adjusted
+                    p-value < ``promising_p`` (0.20: the 80 % interval excludes 1), but
+                    the ``1 − alpha`` interval includes 1: promising, inconclusive
+``no_effect``       otherwise: no measurable effect (the text gives the range of
+                    effects the data are compatible with)
+==================  ==================================================================
 
 Each measure is judged on its own pre-specified comparison (one test per
 measure); Benjamini–Hochberg q-values across the measures are shown beside it.
@@ -111,6 +129,7 @@ from .decision import (
     VERDICT_LABELS,
     VERDICTS,
     caveat_text,
+    decide_verdict,
     verdict_text,
 )
 from .design import (
@@ -149,7 +168,14 @@ from .forecast import (
     project,
 )
 from .results import Evaluation, run
-from .risk import IMPACT_EDGES, LIKELIHOOD_EDGES, RISK_LEVELS, current_risk
+from .risk import (
+    IMPACT_EDGES,
+    LIKELIHOOD_EDGES,
+    RISK_LEVEL_MAX,
+    RISK_LEVELS,
+    RiskScale,
+    current_risk,
+)
 from .spatial_risk import (
     near_repeat_envelope,
     near_repeat_risk,
@@ -169,6 +195,7 @@ __all__ = [
     "PROMISING_RES",
     "REASON_LABELS",
     "RISK_LEVELS",
+    "RISK_LEVEL_MAX",
     "TRUST_LABELS",
     "VERDICTS",
     "VERDICT_LABELS",
@@ -177,6 +204,7 @@ __all__ = [
     "MeasureResult",
     "Projection",
     "RESResult",
+    "RiskScale",
     "WDDResult",
     "backtest",
     "backtest_summary",
@@ -184,6 +212,7 @@ __all__ = [
     "caveat_text",
     "current_risk",
     "data_period",
+    "decide_verdict",
     "design_areas",
     "estimate_effects",
     "evaluate",

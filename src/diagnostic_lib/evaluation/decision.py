@@ -12,15 +12,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import i18n
+from .. import i18n, settings
 from ._common import _date, _int, _li, _months_between, _num, _pct, _tuple
 from .estimators import WDQ_LABELS
 
-PROMISING_RES = 1.10
+PROMISING_RES: float = settings.default("promising_res")
 """Smallest RES called "promising" when the interval includes 1 (a relative fall of ~9 %)."""
 
 
-PROMISING_P = 0.20
+PROMISING_P: float = settings.default("promising_p")
 """Largest adjusted p-value (two-sided) called "promising": the 80 % interval excludes 1."""
 
 
@@ -34,6 +34,79 @@ VERDICTS: tuple[str, ...] = (
     "not_evaluable",
 )
 """Verdict codes, from the most to the least conclusive."""
+
+
+def decide_verdict(
+    estimates: pd.DataFrame,
+    min_events: int = settings.default("min_events"),
+    promising: float = PROMISING_RES,
+    promising_p: float = PROMISING_P,
+) -> np.ndarray:
+    """The verdict of each measure from its estimates: the decision rule of step 3, vectorised.
+
+    The first rule that holds gives the verdict (see the table in the package
+    docstring and docs/methods.md, *Decision rule of the verdict*):
+
+    1. ``not_evaluable`` and ``too_recent``: the ``status`` of :func:`windows`;
+    2. ``too_few``: fewer than ``min_events`` events in the treated area
+       (``a0 + a1``), or no event in the control in a window (``c0`` or ``c1``);
+    3. ``effective``: the adjusted interval is above 1 (``res_low_adj > 1``);
+    4. ``adverse``: the adjusted interval is below 1 (``res_high_adj < 1``);
+    5. ``promising``: ``res ≥ promising`` and ``res_p_adj < promising_p``;
+    6. ``no_effect`` otherwise.
+
+    Parameters
+    ----------
+    estimates : DataFrame
+        ``status`` (missing = evaluable), ``a0, a1, c0, c1``, ``res,
+        res_low_adj, res_high_adj, res_p_adj`` (as in :func:`estimate_effects`).
+    min_events : int
+        Fewest events in the treated area, before and after together.
+    promising : float
+        Smallest RES called promising (:data:`PROMISING_RES`).
+    promising_p : float
+        Largest adjusted two-sided p-value called promising (:data:`PROMISING_P`).
+
+    Returns
+    -------
+    ndarray of str (object)
+        One of :data:`VERDICTS` per row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> e = pd.DataFrame({"status": ["evaluable", "evaluable", "evaluable", "too_recent"],
+    ...     "a0": [136, 120, 3, 50], "a1": [83, 85, 2, 40], "c0": [3000, 2000, 900, 900],
+    ...     "c1": [3050, 2000, 910, 900], "res": [1.67, 1.41, 1.5, 1.25],
+    ...     "res_low_adj": [1.27, 0.95, 0.3, 0.8], "res_high_adj": [2.2, 2.1, 9.0, 1.9],
+    ...     "res_p_adj": [0.0003, 0.08, 0.6, 0.3]})
+    >>> decide_verdict(e).tolist()
+    ['effective', 'promising', 'too_few', 'too_recent']
+    """
+
+    def column(name: str) -> np.ndarray:
+        if name not in estimates.columns:
+            return np.full(len(estimates), np.nan)
+        return pd.to_numeric(estimates[name], errors="coerce").to_numpy(dtype="float64")
+
+    status = (
+        estimates["status"].fillna("evaluable").to_numpy()
+        if "status" in estimates.columns
+        else np.full(len(estimates), "evaluable", dtype=object)
+    )
+    a0, a1, c0, c1 = (column(k) for k in ("a0", "a1", "c0", "c1"))
+    counted = (status == "evaluable") & np.isfinite(a0)
+    few = counted & (((a0 + a1) < min_events) | (c0 == 0) | (c1 == 0))
+    rules = [
+        (status == "not_evaluable", "not_evaluable"),
+        (status == "too_recent", "too_recent"),
+        (few, "too_few"),
+        (column("res_low_adj") > 1, "effective"),
+        (column("res_high_adj") < 1, "adverse"),
+        ((column("res") >= promising) & (column("res_p_adj") < promising_p), "promising"),
+    ]
+    verdict = np.select([c for c, _ in rules], [v for _, v in rules], default="no_effect")
+    return verdict.astype(object)
 
 
 VERDICT_LABELS: dict[str, tuple[str, str]] = {
@@ -125,6 +198,7 @@ def verdict_text(effects: pd.DataFrame, lang: str = "fr", data_start: Any = None
     Examples
     --------
     >>> import pandas as pd
+    >>> from diagnostic_lib.evaluation import estimate_effects
     >>> e = estimate_effects(pd.DataFrame({"a0": [136], "a1": [83], "b0": [62], "b1": [41],
     ...                                    "c0": [3000], "c1": [3050]}))
     >>> verdict_text(e, "en").iloc[0][:43]

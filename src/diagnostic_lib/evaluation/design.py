@@ -18,9 +18,13 @@ import numpy as np
 import pandas as pd
 
 from .. import measures as measures_mod
+from .. import settings
 from ._common import _month_edges, _months_between, _sm_warnings, _tuple, _xy_points
 
 AREAS: tuple[str, ...] = ("treated", "buffer", "control")
+"""The zones of a before/after design: treated area, buffer ring, control area."""
+
+_DEFAULT_BUFFER_M: float = settings.default("buffer_m")
 
 
 def data_period(
@@ -68,8 +72,8 @@ def windows(
     measures: pd.DataFrame,
     data_start: Any,
     data_end: Any,
-    window_months: int = 12,
-    lag_months: int = 0,
+    window_months: int = settings.default("window_months"),
+    lag_months: int = settings.default("lag_months"),
 ) -> pd.DataFrame:
     """Before and after windows of each measure, and whether it can be evaluated.
 
@@ -186,7 +190,9 @@ def targeted(
 
 def _buffer_width(measures: pd.DataFrame, buffer_m: Any) -> pd.Series:
     """Ring width per measure: a mapping by id, a scalar, or the measures' ``buffer_m`` column."""
-    default = 200.0 if buffer_m is None or isinstance(buffer_m, Mapping) else float(buffer_m)
+    default = (
+        _DEFAULT_BUFFER_M if buffer_m is None or isinstance(buffer_m, Mapping) else float(buffer_m)
+    )
     w = pd.Series(default, index=measures.index, dtype="float64")
     if "buffer_m" in measures.columns and (buffer_m is None or isinstance(buffer_m, Mapping)):
         col = pd.to_numeric(measures["buffer_m"], errors="coerce")
@@ -197,22 +203,6 @@ def _buffer_width(measures: pd.DataFrame, buffer_m: Any) -> pd.Series:
             if mid in buffer_m:
                 w[i] = float(buffer_m[mid])
     return w
-
-
-def _overlap(a: Sequence[str], b: Sequence[str]) -> bool:
-    a, b = _tuple(a), _tuple(b)
-    return not a or not b or bool(set(a) & set(b))
-
-
-def _active(rec: Any, lo: Any, hi: Any) -> bool:
-    s, e = rec.get("start"), rec.get("end")
-    if s is None or pd.isna(s):
-        return False
-    if lo is None or pd.isna(lo):
-        return True
-    return pd.Timestamp(s) < pd.Timestamp(hi) and (
-        e is None or pd.isna(e) or pd.Timestamp(e) >= pd.Timestamp(lo)
-    )
 
 
 def _union(geoms: Sequence[Any]):
@@ -232,8 +222,11 @@ def _difference(a: Any, b: Any):
 
 
 class _MeasureSet:
-    """Per-measure arrays for the pairwise rules of step 3 (other measures to exclude,
-    concurrent measures), computed once instead of once per pair."""
+    """Per-measure arrays for the pairwise rules of step 3, computed once instead of per pair.
+
+    The rules: which other measures are left out of a control, and which are
+    concurrent (possible confounding).
+    """
 
     def __init__(self, measures: pd.DataFrame, treated: pd.Series) -> None:
         import shapely
@@ -244,10 +237,11 @@ class _MeasureSet:
         self.fp = measures["footprint"].to_numpy(dtype=object)
         self.treated = np.asarray([treated.loc[i] for i in self.index] + [None], dtype=object)[:-1]
         self.nonempty = np.array([g is not None and not g.is_empty for g in self.treated], bool)
+        has_cats = "target_categories" in measures.columns
         cats = [
-            _tuple(measures.loc[i].get("target_categories", ())) if "target_categories" in
-            measures.columns else () for i in self.index
-        ]  # fmt: skip
+            _tuple(measures.loc[i].get("target_categories", ())) if has_cats else ()
+            for i in self.index
+        ]
         names = sorted({c for t in cats for c in t})
         col = {c: k for k, c in enumerate(names)}
         self.cat_matrix = np.zeros((len(cats), len(names)), dtype=bool)
@@ -269,12 +263,12 @@ class _MeasureSet:
         self._tree = shapely.STRtree(self.treated[geo]) if len(geo) else None
 
     def overlap(self, k: int) -> np.ndarray:
-        """``_overlap`` of measure ``k``'s target categories with each measure's."""
+        """Whether each measure's target categories meet measure ``k``'s (empty = all)."""
         shared = (self.cat_matrix.astype("int64") @ self.cat_matrix[k].astype("int64")) > 0
         return self.no_cats | self.no_cats[k] | shared
 
     def active(self, lo: Any, hi: Any) -> np.ndarray:
-        """``_active`` of every measure over [lo, hi]."""
+        """Whether each measure is in place during [lo, hi] (any time when ``lo`` is missing)."""
         has_start = ~np.isnat(self.start)
         if lo is None or pd.isna(lo):
             return has_start
@@ -295,13 +289,13 @@ class _MeasureSet:
 def design_areas(
     measures: pd.DataFrame,
     sectors: pd.DataFrame,
-    buffer_m: Any = 200.0,
-    control: str = "rest",
+    buffer_m: Any = _DEFAULT_BUFFER_M,
+    control: str = settings.default("control"),
     control_sectors: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
     incidents: pd.DataFrame | None = None,
     win: pd.DataFrame | None = None,
-    exclude_other_measures: bool = True,
-    k_similar: int = 3,
+    exclude_other_measures: bool = settings.default("exclude_other_measures"),
+    k_similar: int = settings.default("similar_sectors"),
     ids: Sequence[str] | None = None,
 ):
     """Treated, buffer and control areas of each measure.
@@ -337,121 +331,199 @@ def design_areas(
     (['treated', 'buffer', 'control'], False)
     """
     import geopandas as gpd
-    import shapely
 
-    boundary = shapely.union_all(np.asarray(sectors.geometry.array))
-    treated = measures_mod.treated_area(measures, sectors)
-    widths = _buffer_width(measures, buffer_m)
-    rings = pd.Series([None] * len(measures), index=measures.index, dtype=object)
-    for w in widths.unique():
-        sel = widths.index[widths == w]
-        r = measures_mod.buffer_ring(treated.loc[sel], float(w), within=boundary)
-        rings.loc[sel] = list(r.array)
-    sec_geom = dict(
-        zip(sectors["sector_id"].astype(str), np.asarray(sectors.geometry.array), strict=True)
-    )
-    rows = []
+    if control not in ("rest", "sectors", "similar"):
+        raise ValueError(f"control must be 'rest', 'sectors' or 'similar', got {control!r}")
+    if control == "similar" and (incidents is None or win is None):
+        raise ValueError('control="similar" needs incidents and win')
+    areas = _Areas(measures, sectors, buffer_m, exclude_other_measures)
+    choose = _ControlChoice(control, control_sectors, incidents, win, k_similar)
     wanted = set(measures["measure_id"].astype(str)) if ids is None else {str(i) for i in ids}
-    ms = _MeasureSet(measures, treated)
-    geometric = np.isin(ms.fp, ["point", "line", "polygon"]) & ms.nonempty
-    ring_arr = rings.to_numpy(dtype=object)
-    sec_ids = np.asarray(list(sec_geom), dtype=object)
-    sec_arr = np.asarray([sec_geom[s] for s in sec_ids], dtype=object)
-    sec_area = shapely.area(sec_arr) if len(sec_arr) else np.zeros(0)
-    sec_tree = shapely.STRtree(sec_arr) if len(sec_arr) else None
-    sec_pos = {s: k for k, s in enumerate(sec_ids)}
+    rows: list[dict[str, Any]] = []
+    for i, rec in measures.iterrows():
+        if str(rec["measure_id"]) in wanted:
+            rows += areas.rows(i, rec, choose, win)
+    columns = ["measure_id", "zone", "width_m", "sectors", "excluded", "geometry"]
+    g = gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=sectors.crs)
+    g.insert(3, "area_km2", g.geometry.area.fillna(0.0).to_numpy() / 1e6)
+    g.attrs["parameters"] = {
+        "control": control,
+        "exclude_other_measures": exclude_other_measures,
+        "k_similar": k_similar,
+    }
+    return g
 
-    def removed_area(geoms: Sequence[Any]) -> np.ndarray:
-        """Per sector, the total area of the ``geoms`` whose box meets the sector's box:
-        an upper bound of the part of the sector they can remove."""
-        out = np.zeros(len(sec_arr))
+
+class _Sectors:
+    """The sectors' geometries and areas, and a tree of their boxes."""
+
+    def __init__(self, sectors: pd.DataFrame) -> None:
+        import shapely
+
+        self.frame = sectors
+        self.geom = dict(
+            zip(sectors["sector_id"].astype(str), np.asarray(sectors.geometry.array), strict=True)
+        )
+        ids = np.asarray(list(self.geom), dtype=object)
+        self.arr = np.asarray([self.geom[s] for s in ids], dtype=object)
+        self.area = shapely.area(self.arr) if len(self.arr) else np.zeros(0)
+        self.tree = shapely.STRtree(self.arr) if len(self.arr) else None
+        self.pos = {s: k for k, s in enumerate(ids)}
+        self.boundary = shapely.union_all(np.asarray(sectors.geometry.array))
+
+    def union(self, ids: Sequence[str]) -> Any:
+        """The union of some sectors (None for none)."""
+        return _union([self.geom[s] for s in ids])
+
+    def removed_area(self, geoms: Sequence[Any]) -> np.ndarray:
+        """Per sector, the total area of the ``geoms`` whose box meets the sector's box.
+
+        An upper bound of the part of the sector they can remove.
+        """
+        import shapely
+
+        out = np.zeros(len(self.arr))
         g = np.asarray([x for x in geoms if x is not None and not x.is_empty], dtype=object)
-        if not len(g) or sec_tree is None:
+        if not len(g) or self.tree is None:
             return out
-        i, j = sec_tree.query(g)
+        i, j = self.tree.query(g)
         np.add.at(out, j, shapely.area(g)[i])
         return out
 
-    for i, rec in measures.iterrows():
-        mid = str(rec["measure_id"])
-        if mid not in wanted:
-            continue
-        tg = treated.loc[i]
-        if tg is None or tg.is_empty:
-            continue
-        rg = rings.loc[i]
-        rows.append(
-            {
-                "measure_id": mid,
-                "zone": "treated",
-                "width_m": np.nan,
-                "sectors": (),
-                "excluded": (),
-                "geometry": tg,
-            }
+    def kept(self, chosen: Sequence[str], control: Any, removed: Sequence[Any]) -> tuple[str, ...]:
+        """The chosen sectors that keep more than 1 m² in the control area."""
+        import shapely
+
+        # A chosen sector lies in the base: its part in the control is its area minus
+        # what the removed areas take, at most their total area. When that leaves
+        # clearly more than 1 m², the sector is kept without intersecting it.
+        left = self.area - self.removed_area(removed)
+        return tuple(
+            s
+            for s in chosen
+            if left[self.pos[s]] > 1.0 + 1e-6 * max(self.area[self.pos[s]], 1.0)
+            or (
+                shapely.intersects(self.geom[s], control)
+                and shapely.area(shapely.intersection(self.geom[s], control)) > 1.0
+            )
         )
-        rows.append({"measure_id": mid, "zone": "buffer", "width_m": float(widths.loc[i]), "sectors": (), "excluded": (),
-                     "geometry": rg if rg is not None and not rg.is_empty else None})  # fmt: skip
+
+
+class _ControlChoice:
+    """Where a measure's control area is taken from (see :func:`design_areas`)."""
+
+    def __init__(
+        self,
+        control: str,
+        control_sectors: Any,
+        incidents: pd.DataFrame | None,
+        win: pd.DataFrame | None,
+        k_similar: int,
+    ) -> None:
+        self.control, self.control_sectors = control, control_sectors
+        self.incidents, self.win, self.k_similar = incidents, win, k_similar
+
+    def base(self, secs: _Sectors, i: Any, rec: Any, treated: Any, out: Sequence[Any]) -> tuple:
+        """``(chosen sectors, base area)`` of measure ``i``; ``out`` is left out of the trends."""
+        mid = str(rec["measure_id"])
+        if self.control == "rest":
+            return tuple(sorted(secs.geom)), secs.boundary
+        if self.control == "sectors":
+            cs = self.control_sectors
+            cs = cs.get(mid, ()) if isinstance(cs, Mapping) else (cs or ())
+            chosen = tuple(str(s) for s in cs if str(s) in secs.geom)
+            return chosen, secs.union(chosen)
+        w = self.win.loc[i]
+        sim = similar_trend_sectors(
+            self.incidents,
+            secs.frame,
+            rec,
+            treated,
+            _union(out),
+            w["before_start"],
+            w["before_end"],
+            k=self.k_similar,
+        )
+        chosen = tuple(sim.loc[sim["chosen"], "sector_id"])
+        return chosen, secs.union(chosen)
+
+
+class _Areas:
+    """The treated areas and rings of the measures, and the rules that build a control."""
+
+    def __init__(
+        self, measures: pd.DataFrame, sectors: pd.DataFrame, buffer_m: Any, exclude: bool
+    ) -> None:
+        self.secs = _Sectors(sectors)
+        self.treated = measures_mod.treated_area(measures, sectors)
+        self.widths = _buffer_width(measures, buffer_m)
+        rings = pd.Series([None] * len(measures), index=measures.index, dtype=object)
+        for w in self.widths.unique():
+            sel = self.widths.index[self.widths == w]
+            r = measures_mod.buffer_ring(self.treated.loc[sel], float(w), within=self.secs.boundary)
+            rings.loc[sel] = list(r.array)
+        self.rings = rings
+        self.ring_arr = rings.to_numpy(dtype=object)
+        self.ms = _MeasureSet(measures, self.treated)
+        self.geometric = np.isin(self.ms.fp, ["point", "line", "polygon"]) & self.ms.nonempty
+        self.exclude = exclude
+
+    def others(self, i: Any, lo: Any, hi: Any) -> tuple[list[str], list[Any]]:
+        """The other measures left out of measure ``i``'s control, and their areas and rings.
+
+        Those with a point, line or polygon footprint, overlapping target
+        categories, in place during [lo, hi].
+        """
+        if not self.exclude:
+            return [], []
+        k = self.ms.pos[i]
+        take = self.geometric & self.ms.overlap(k) & self.ms.active(lo, hi)
+        take[k] = False
+        ids, geoms = [], []
+        for j in np.flatnonzero(take):
+            ids.append(str(self.ms.ids[j]))
+            geoms.extend([self.ms.treated[j], self.ring_arr[j]])
+        return ids, geoms
+
+    def rows(self, i: Any, rec: Any, choose: _ControlChoice, win: Any) -> list[dict[str, Any]]:
+        """The treated, buffer and control rows of measure ``i`` (none without a treated area)."""
+        tg = self.treated.loc[i]
+        if tg is None or tg.is_empty:
+            return []
+        mid, rg = str(rec["measure_id"]), self.rings.loc[i]
+        none: dict[str, Any] = {"measure_id": mid, "sectors": (), "excluded": ()}
+        rows = [
+            {**none, "zone": "treated", "width_m": np.nan, "geometry": tg},
+            {
+                **none,
+                "zone": "buffer",
+                "width_m": float(self.widths.loc[i]),
+                "geometry": rg if rg is not None and not rg.is_empty else None,
+            },
+        ]
         if rec["footprint"] == "municipality":
-            continue
+            return rows
         lo = hi = None
         if win is not None and i in win.index:
             lo, hi = win.loc[i, "before_start"], win.loc[i, "after_end"]
-        excluded, ex_geoms = [], []
-        if exclude_other_measures:
-            k = ms.pos[i]
-            take = geometric & ms.overlap(k) & ms.active(lo, hi)
-            take[k] = False
-            for j in np.flatnonzero(take):
-                excluded.append(str(ms.ids[j]))
-                ex_geoms.extend([ms.treated[j], ring_arr[j]])
+        excluded, ex_geoms = self.others(i, lo, hi)
         out_area = _union([tg, rg])
         ex = _union(ex_geoms)
-        chosen: tuple[str, ...] = ()
-        mode = control
-        if mode == "sectors":
-            cs = (
-                control_sectors.get(mid, ())
-                if isinstance(control_sectors, Mapping)
-                else (control_sectors or ())
-            )
-            chosen = tuple(str(s) for s in cs if str(s) in sec_geom)
-            base = _union([sec_geom[s] for s in chosen])
-        elif mode == "similar":
-            if incidents is None or win is None:
-                raise ValueError('control="similar" needs incidents and win')
-            sim = similar_trend_sectors(incidents, sectors, rec, tg, _union([out_area, ex]),
-                                        win.loc[i, "before_start"], win.loc[i, "before_end"], k=k_similar)  # fmt: skip
-            chosen = tuple(sim.loc[sim["chosen"], "sector_id"])
-            base = _union([sec_geom[s] for s in chosen])
-        elif mode == "rest":
-            base = boundary
-            chosen = tuple(sorted(sec_geom))
-        else:
-            raise ValueError(f"control must be 'rest', 'sectors' or 'similar', got {control!r}")
+        chosen, base = choose.base(self.secs, i, rec, tg, [out_area, ex])
         cg = _difference(_difference(base, out_area), ex)
         if cg is not None:
-            # A chosen sector lies in the base: its part in the control is its area minus
-            # what the removed areas take, at most their total area. When that leaves
-            # clearly more than 1 m², the sector is kept without intersecting it.
-            left = sec_area - removed_area([tg, rg, *ex_geoms])
-            chosen = tuple(
-                s
-                for s in chosen
-                if left[sec_pos[s]] > 1.0 + 1e-6 * max(sec_area[sec_pos[s]], 1.0)
-                or (
-                    shapely.intersects(sec_geom[s], cg)
-                    and shapely.area(shapely.intersection(sec_geom[s], cg)) > 1.0
-                )
-            )
-        rows.append({"measure_id": mid, "zone": "control", "width_m": np.nan, "sectors": chosen,
-                     "excluded": tuple(excluded), "geometry": cg})  # fmt: skip
-    g = gpd.GeoDataFrame(rows, columns=["measure_id", "zone", "width_m", "sectors", "excluded", "geometry"],
-                         geometry="geometry", crs=sectors.crs)  # fmt: skip
-    g.insert(3, "area_km2", g.geometry.area.fillna(0.0).to_numpy() / 1e6)
-    g.attrs["parameters"] = {"control": control, "exclude_other_measures": exclude_other_measures,
-                             "k_similar": k_similar}  # fmt: skip
-    return g
+            chosen = self.secs.kept(chosen, cg, [tg, rg, *ex_geoms])
+        rows.append(
+            {
+                **none,
+                "zone": "control",
+                "width_m": np.nan,
+                "sectors": chosen,
+                "excluded": tuple(excluded),
+                "geometry": cg,
+            }
+        )
+        return rows
 
 
 def _poisson_slope(y: np.ndarray) -> tuple[float, float]:
@@ -478,7 +550,7 @@ def similar_trend_sectors(
     exclude: Any,
     before_start: Any,
     before_end: Any,
-    k: int = 3,
+    k: int = settings.default("similar_sectors"),
     min_events: int = 10,
 ) -> pd.DataFrame:
     """The sectors whose pre-period trend is the most similar to the treated area's.

@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import i18n, stats
+from .. import i18n, settings, stats
 from .. import measures as measures_mod
 from ._common import _tuple
 from .area_counts import _MonthlyIndex, _pre_table, _window_sums, monthly_area_counts
-from .decision import PROMISING_P, PROMISING_RES, caveat_text, verdict_text
+from .decision import PROMISING_P, PROMISING_RES, caveat_text, decide_verdict, verdict_text
 from .design import AREAS, _buffer_width, _MeasureSet, _union, data_period, design_areas, windows
 from .estimators import (
     overdispersion,
@@ -34,8 +34,8 @@ from .estimators import (
 
 def estimate_effects(
     counts: pd.DataFrame,
-    alpha: float = 0.05,
-    min_events: int = 10,
+    alpha: float = settings.default("alpha"),
+    min_events: int = settings.default("min_events"),
     promising: float = PROMISING_RES,
     promising_p: float = PROMISING_P,
 ) -> pd.DataFrame:
@@ -76,34 +76,56 @@ def estimate_effects(
     ['effective', 'no_effect', 'too_few']
     """
     out = counts.copy()
-    idx = out.index
     if "status" not in out.columns:
         out["status"] = "evaluable"
-    f = {k: pd.to_numeric(out[k], errors="coerce").astype("float64").to_numpy() if k in out.columns
-         else np.full(len(out), np.nan) for k in ("a0", "a1", "b0", "b1", "c0", "c1")}  # fmt: skip
-
-    def phi(name: str) -> tuple[np.ndarray, np.ndarray]:
-        hat = (
-            out[f"{name}_hat"].astype("float64").to_numpy()
-            if f"{name}_hat" in out.columns
-            else np.full(len(out), np.nan)
-        )
-        df = (
-            out[f"{name}_df"].astype("float64").to_numpy()
-            if f"{name}_df" in out.columns
-            else np.full(len(out), np.nan)
-        )
-        ph = np.where(np.isfinite(hat), np.maximum(hat, 1.0), 1.0)
-        return ph, np.where(np.isfinite(hat) & (df > 0), df, np.inf)
-
-    level = 1 - alpha
-    ph_r, df_r = phi("phi_res")
-    ph_w, _ = phi("phi_wdd")
-    ph_b, df_b = phi("phi_buffer")
+    f = {
+        k: pd.to_numeric(out[k], errors="coerce").astype("float64").to_numpy()
+        if k in out.columns
+        else np.full(len(out), np.nan)
+        for k in ("a0", "a1", "b0", "b1", "c0", "c1")
+    }
     ok = (out["status"].fillna("evaluable") == "evaluable").to_numpy() & np.isfinite(f["a0"])
-    a0, a1, b0, b1, c0, c1 = (
-        np.where(ok, f[k], np.nan) for k in ("a0", "a1", "b0", "b1", "c0", "c1")
-    )
+    n = {k: np.where(ok, v, np.nan) for k, v in f.items()}  # counts of the evaluable measures
+    _effect_sizes(out, n, ok, 1 - alpha)
+    _displacement(out, n, ok)
+    out["q_value"] = np.nan
+    out["verdict"] = decide_verdict(out, min_events, promising, promising_p)
+    # one test per measure judged; Benjamini-Hochberg q-values are shown beside the verdicts
+    judged = ok & (out["verdict"].to_numpy() != "too_few")
+    if judged.any():
+        q = out["q_value"].to_numpy(copy=True)
+        q[judged] = stats.bh_qvalues(out["res_p_adj"].to_numpy()[judged])
+        out["q_value"] = q
+    out.attrs["parameters"] = {
+        "alpha": alpha,
+        "min_events": min_events,
+        "promising": promising,
+        "promising_p": promising_p,
+        "rule": "quasi-Poisson RES interval, φ = max(1, Pearson X²/df of pre-period months), t(df)",
+    }
+    return out
+
+
+def _dispersion(out: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The variance factor ``max(1, φ̂)`` of a dispersion estimate and its degrees of freedom.
+
+    Missing estimates give 1 (Poisson) on infinite degrees of freedom (the normal).
+    """
+    missing = np.full(len(out), np.nan)
+    hat = out[f"{name}_hat"].astype("float64").to_numpy() if f"{name}_hat" in out else missing
+    df = out[f"{name}_df"].astype("float64").to_numpy() if f"{name}_df" in out else missing
+    phi = np.where(np.isfinite(hat), np.maximum(hat, 1.0), 1.0)
+    return phi, np.where(np.isfinite(hat) & (df > 0), df, np.inf)
+
+
+def _effect_sizes(
+    out: pd.DataFrame, n: dict[str, np.ndarray], ok: np.ndarray, level: float
+) -> None:
+    """The RES (Poisson and adjusted), the treated area's E-test and the buffer's RES, in place."""
+    a0, a1, b0, b1, c0, c1 = (n[k] for k in ("a0", "a1", "b0", "b1", "c0", "c1"))
+    ph_r, df_r = _dispersion(out, "phi_res")
+    ph_w, _ = _dispersion(out, "phi_wdd")
+    ph_b, df_b = _dispersion(out, "phi_buffer")
     r = relative_effect_size(a0, a1, c0, c1, level=level)
     ra = relative_effect_size(a0, a1, c0, c1, phi=ph_r, df=df_r, level=level)
     rb = relative_effect_size(b0, b1, c0, c1, phi=ph_b, df=df_b, level=level)
@@ -119,52 +141,24 @@ def estimate_effects(
     out["buffer_res"] = np.where(has_b, rb.res, np.nan)
     out["buffer_low_adj"] = np.where(has_b, rb.low, np.nan)
     out["buffer_high_adj"] = np.where(has_b, rb.high, np.nan)
+
+
+def _displacement(out: pd.DataFrame, n: dict[str, np.ndarray], ok: np.ndarray) -> None:
+    """WDD (controls scaled to A0 and B0, Poisson and adjusted), WDQ and TNE, in place."""
+    a0, a1, b0, b1, c0, c1 = (n[k] for k in ("a0", "a1", "b0", "b1", "c0", "c1"))
+    ph_w, _ = _dispersion(out, "phi_wdd")
     with np.errstate(divide="ignore", invalid="ignore"):
         wc = np.where(c0 > 0, a0 / c0, np.nan)
         wd = np.where(c0 > 0, b0 / c0, np.nan)
-    w = wdd(a0, a1, b0, b1, c0, c1, c0, c1, c_weight=wc, d_weight=wd, shared_control=True)
-    wa = wdd(
-        a0, a1, b0, b1, c0, c1, c0, c1, c_weight=wc, d_weight=wd, shared_control=True, phi=ph_w
-    )
+    scaled = {"c_weight": wc, "d_weight": wd, "shared_control": True}
+    w = wdd(a0, a1, b0, b1, c0, c1, c0, c1, **scaled)
+    wa = wdd(a0, a1, b0, b1, c0, c1, c0, c1, **scaled, phi=ph_w)
     out["wdd"], out["wdd_se"], out["wdd_z"], out["wdd_p"] = w.wdd, w.se, w.z, w.p_value
     out["wdd_se_adj"], out["wdd_z_adj"], out["wdd_p_adj"] = wa.se, wa.z, wa.p_value
-    q = wdq(a0, a1, b0, b1, c0, c1)
-    out["wdq"] = np.where(has_b, q, np.nan)
+    has_b = ok & ((np.nan_to_num(b0) + np.nan_to_num(b1)) > 0)
+    out["wdq"] = np.where(has_b, wdq(a0, a1, b0, b1, c0, c1), np.nan)
     out["wdq_reading"] = np.where(ok, wdq_label(out["wdq"].to_numpy()), "")
     out["tne"] = total_net_effect(a0, a1, b0, b1, c0, c1)
-    few = ok & (((a0 + a1) < min_events) | (c0 == 0) | (c1 == 0))
-    judged = ok & ~few
-    out["q_value"] = np.nan
-    if judged.any():
-        out.loc[idx[judged], "q_value"] = stats.bh_qvalues(
-            out.loc[idx[judged], "res_p_adj"].to_numpy()
-        )
-    lo, hi, res = (
-        out["res_low_adj"].to_numpy(),
-        out["res_high_adj"].to_numpy(),
-        out["res"].to_numpy(),
-    )
-    verdict = np.where(
-        lo > 1,
-        "effective",
-        np.where(
-            hi < 1,
-            "adverse",
-            np.where(
-                (res >= promising) & (out["res_p_adj"].to_numpy() < promising_p),
-                "promising",
-                "no_effect",
-            ),
-        ),
-    ).astype(object)
-    verdict[few] = "too_few"
-    st = out["status"].fillna("evaluable").to_numpy()
-    verdict[st == "too_recent"] = "too_recent"
-    verdict[st == "not_evaluable"] = "not_evaluable"
-    out["verdict"] = verdict
-    out.attrs["parameters"] = {"alpha": alpha, "min_events": min_events, "promising": promising, "promising_p": promising_p,
-                               "rule": "quasi-Poisson RES interval, φ = max(1, Pearson X²/df of pre-period months), t(df)"}  # fmt: skip
-    return out
 
 
 def _concurrent(
@@ -176,8 +170,7 @@ def _concurrent(
     hi: Any,
     ms: _MeasureSet | None = None,
 ) -> tuple[str, ...]:
-    """Other measures overlapping ``zone`` that start or end inside [lo, hi) and share target categories."""
-
+    """Other measures overlapping ``zone`` that start or end in [lo, hi) and share categories."""
     ms = ms if ms is not None else _MeasureSet(measures, treated)
     k = ms.pos[i]
     cand = ms.touching(zone)
@@ -189,109 +182,201 @@ def _concurrent(
     return tuple(str(x) for x in ms.ids[cand[changes]])
 
 
+@dataclass(frozen=True)
+class _Options:
+    """How the measures are evaluated: the parameters of :func:`evaluate` in one object."""
+
+    window_months: int = settings.default("window_months")
+    lag_months: int = settings.default("lag_months")
+    buffer_m: Any = settings.default("buffer_m")
+    control: str = settings.default("control")
+    control_sectors: Any = None
+    k_similar: int = settings.default("similar_sectors")
+    exclude_other_measures: bool = settings.default("exclude_other_measures")
+    min_events: int = settings.default("min_events")
+    alpha: float = settings.default("alpha")
+    dispersion_months: int = settings.default("dispersion_months")
+    promising: float = PROMISING_RES
+    promising_p: float = PROMISING_P
+
+
+_COUNT_COLUMNS = ("a0", "a1", "b0", "b1", "c0", "c1")
+_WINDOW_COLUMNS = (
+    "start",
+    "end",
+    "before_start",
+    "before_end",
+    "after_start",
+    "after_end",
+    "months_before",
+    "months_after",
+    "status",
+    "reason",
+    "reasons",
+)
+_DISPERSIONS = (
+    ("phi_res", ("treated", "control")),
+    ("phi_wdd", AREAS),
+    ("phi_buffer", ("buffer", "control")),
+)
+
+
+class _Counter:
+    """The counts, caveats and dispersions of the measures, with one index of the incidents.
+
+    With the rest of the municipality as control, the incidents are indexed once
+    (``_MonthlyIndex``, built on first use); other controls count each measure
+    with :func:`monthly_area_counts`.
+    """
+
+    def __init__(
+        self,
+        measures: pd.DataFrame,
+        incidents: pd.DataFrame,
+        sectors: pd.DataFrame,
+        opt: _Options,
+        period: tuple[pd.Timestamp, pd.Timestamp],
+    ) -> None:
+        self.measures, self.incidents, self.sectors, self.opt = measures, incidents, sectors, opt
+        self.d0, self.d1 = period
+        self.treated = measures_mod.treated_area(measures, sectors)
+        self.ms = _MeasureSet(measures, self.treated)
+        self._index: _MonthlyIndex | None = None
+
+    def monthly(self, rec: Any, geo: dict[str, Any], w: Any, excluded: Any) -> pd.DataFrame:
+        """The monthly counts of one measure in its areas (see :func:`monthly_area_counts`)."""
+        opt = self.opt
+        span = {
+            "data_end": self.d1,
+            "data_start": self.d0,
+            "pre_months": max(int(opt.dispersion_months) - int(opt.window_months), 0),
+        }
+        if opt.control != "rest":
+            return monthly_area_counts(self.incidents, rec, geo, w, **span)
+        if self._index is None:
+            widths = _buffer_width(self.measures, opt.buffer_m).to_numpy(dtype="float64")
+            self._index = _MonthlyIndex(self.incidents, self.sectors, self.ms, widths)
+        return self._index.monthly(rec, geo, w, excluded, **span)
+
+    def fill(self, i: Any, row: dict[str, Any], geo: dict[str, Any], w: Any) -> pd.DataFrame:
+        """Count measure ``i`` into ``row`` (counts, caveats, dispersions); its monthly counts."""
+        rec = self.measures.loc[i]
+        m = self.monthly(rec, geo, w, row["excluded"])
+        m.insert(0, "measure_id", row["measure_id"])
+        row["unlocated"] = int(m.attrs["unlocated"])
+        zone = _union([geo["treated"], geo["buffer"]])
+        row["concurrent"] = _concurrent(
+            self.measures, self.treated, i, zone, w["before_start"], w["after_end"], self.ms
+        )
+        if pd.notna(rec.get("end")) and pd.Timestamp(rec["end"]) < w["after_end"]:
+            row["ended_early"] = pd.Timestamp(rec["end"])
+        if row["status"] == "evaluable":
+            row.update(_window_sums(m))
+            for name, areas in _DISPERSIONS:
+                hat, df = overdispersion(_pre_table(m, areas))
+                row[f"{name}_hat"], row[f"{name}_df"] = hat, df
+        return m
+
+
+def _design_row(rec: Any, w: Any, g: pd.DataFrame, opt: _Options, last_day: Any) -> dict[str, Any]:
+    """A measure's row before counting: what it is, its windows and its areas."""
+    name = rec.get("name", "")
+    has_control = "control" in g.index
+    return {
+        "measure_id": str(rec["measure_id"]),
+        "name": name,
+        "name_en": rec.get("name_en", name),
+        "pillar": rec.get("pillar", ""),
+        "kind": rec.get("kind", ""),
+        "footprint": rec.get("footprint", ""),
+        "cost": rec.get("cost", np.nan),
+        "target_categories": _tuple(rec.get("target_categories", ())),
+        "target_shifts": _tuple(rec.get("target_shifts", ())),
+        **{k: w[k] for k in _WINDOW_COLUMNS},
+        "window_months": int(opt.window_months),
+        "lag_months": int(opt.lag_months),
+        "buffer_m": float(g.loc["buffer", "width_m"]) if "buffer" in g.index else np.nan,
+        "control": opt.control,
+        "control_sectors": tuple(g.loc["control", "sectors"]) if has_control else (),
+        "excluded": tuple(g.loc["control", "excluded"]) if has_control else (),
+        "data_last_day": last_day,
+        "concurrent": (),
+        "ended_early": pd.NaT,
+        "unlocated": 0,
+    }
+
+
 def _evaluate_core(
     measures: pd.DataFrame,
     incidents: pd.DataFrame,
     sectors: pd.DataFrame,
-    data_start: Any,
-    data_end: Any,
-    window_months: int = 12,
-    lag_months: int = 0,
-    buffer_m: Any = 200.0,
-    control: str = "rest",
-    control_sectors: Any = None,
-    k_similar: int = 3,
-    exclude_other_measures: bool = True,
-    min_events: int = 10,
-    alpha: float = 0.05,
+    period: tuple[Any, Any],
+    opt: _Options,
     ids: Sequence[str] | None = None,
     design: pd.DataFrame | None = None,
-    dispersion_months: int = 24,
-):
-
-    d0, d1 = pd.Timestamp(data_start), pd.Timestamp(data_end)
-    win = windows(measures, d0, d1, window_months, lag_months)
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Windows, areas, counts, estimates and verdicts: ``(effects, design, monthly)``."""
+    d0, d1 = pd.Timestamp(period[0]), pd.Timestamp(period[1])
+    win = windows(measures, d0, d1, opt.window_months, opt.lag_months)
     sel = (
         measures.index
         if ids is None
         else measures.index[measures["measure_id"].astype(str).isin([str(i) for i in ids])]
     )
     if design is None:
-        design = design_areas(measures, sectors, buffer_m, control, control_sectors, incidents, win,
-                              exclude_other_measures, k_similar, ids=list(measures.loc[sel, "measure_id"].astype(str)))  # fmt: skip
-    treated = measures_mod.treated_area(measures, sectors)
-    ms = _MeasureSet(measures, treated)
-    mi = None  # the incidents' index for the monthly counts, built on first use
+        design = design_areas(
+            measures,
+            sectors,
+            opt.buffer_m,
+            opt.control,
+            opt.control_sectors,
+            incidents,
+            win,
+            opt.exclude_other_measures,
+            opt.k_similar,
+            ids=list(measures.loc[sel, "measure_id"].astype(str)),
+        )
+    counter = _Counter(measures, incidents, sectors, opt, (d0, d1))
     rows, monthly_parts = [], []
     for i in sel:
-        rec, w = measures.loc[i], win.loc[i]
-        mid = str(rec["measure_id"])
-        g = design[design["measure_id"] == mid].set_index("zone")
+        w = win.loc[i]
+        g = design[design["measure_id"] == str(measures.loc[i, "measure_id"])].set_index("zone")
         geo = {a: (g.loc[a, "geometry"] if a in g.index else None) for a in AREAS}
-        row: dict[str, Any] = {
-            "measure_id": mid, "name": rec.get("name", ""), "name_en": rec.get("name_en", rec.get("name", "")),
-            "pillar": rec.get("pillar", ""), "kind": rec.get("kind", ""), "footprint": rec.get("footprint", ""),
-            "cost": rec.get("cost", np.nan), "target_categories": _tuple(rec.get("target_categories", ())),
-            "target_shifts": _tuple(rec.get("target_shifts", ())),
-            **{k: w[k] for k in ("start", "end", "before_start", "before_end", "after_start", "after_end",
-                                 "months_before", "months_after", "status", "reason", "reasons")},
-            "window_months": int(window_months), "lag_months": int(lag_months),
-            "buffer_m": float(g.loc["buffer", "width_m"]) if "buffer" in g.index else np.nan,
-            "control": control, "control_sectors": tuple(g.loc["control", "sectors"]) if "control" in g.index else (),
-            "excluded": tuple(g.loc["control", "excluded"]) if "control" in g.index else (),
-            "data_last_day": d1 - pd.Timedelta(days=1),
-            "concurrent": (), "ended_early": pd.NaT, "unlocated": 0,
-        }  # fmt: skip
+        row = _design_row(measures.loc[i], w, g, opt, d1 - pd.Timedelta(days=1))
         if row["status"] != "not_evaluable" and geo["control"] is None:
             row.update(status="not_evaluable", reason="no_control", reasons=("no_control",))
         if row["status"] in ("evaluable", "too_recent"):
-            pre = max(int(dispersion_months) - int(window_months), 0)
-            if control == "rest":
-                if mi is None:
-                    widths = _buffer_width(measures, buffer_m).to_numpy(dtype="float64")
-                    mi = _MonthlyIndex(incidents, sectors, ms, widths)
-                m = mi.monthly(rec, geo, w, row["excluded"], data_end=d1, data_start=d0,
-                               pre_months=pre)  # fmt: skip
-            else:
-                m = monthly_area_counts(
-                    incidents, rec, geo, w, data_end=d1, data_start=d0, pre_months=pre
-                )
-            m.insert(0, "measure_id", mid)
-            monthly_parts.append(m)
-            row["unlocated"] = int(m.attrs["unlocated"])
-            zone = _union([geo["treated"], geo["buffer"]])
-            row["concurrent"] = _concurrent(
-                measures, treated, i, zone, w["before_start"], w["after_end"], ms
-            )
-            if pd.notna(rec.get("end")) and pd.Timestamp(rec["end"]) < w["after_end"]:
-                row["ended_early"] = pd.Timestamp(rec["end"])
-            if row["status"] == "evaluable":
-                row.update(_window_sums(m))
-                for name, areas in (
-                    ("phi_res", ("treated", "control")),
-                    ("phi_wdd", AREAS),
-                    ("phi_buffer", ("buffer", "control")),
-                ):
-                    hat, df = overdispersion(_pre_table(m, areas))
-                    row[f"{name}_hat"], row[f"{name}_df"] = hat, df
+            monthly_parts.append(counter.fill(i, row, geo, w))
         rows.append(row)
-    counts = pd.DataFrame(rows, index=sel)
-    for k in ("a0", "a1", "b0", "b1", "c0", "c1", "phi_res_hat", "phi_res_df", "phi_wdd_hat", "phi_wdd_df",
-              "phi_buffer_hat", "phi_buffer_df"):  # fmt: skip
+    eff = _effects_table(pd.DataFrame(rows, index=sel), opt, d0)
+    eff.attrs["parameters"] = {
+        **eff.attrs.get("parameters", {}),
+        **win.attrs["parameters"],
+        "control": opt.control,
+        "buffer_m": dict(opt.buffer_m) if isinstance(opt.buffer_m, Mapping) else opt.buffer_m,
+        "exclude_other_measures": opt.exclude_other_measures,
+    }
+    monthly = (
+        pd.concat(monthly_parts, ignore_index=True)
+        if monthly_parts
+        else pd.DataFrame(columns=["measure_id", "month", "month_index", "window", "zone", "count"])
+    )
+    return eff, design, monthly
+
+
+def _effects_table(counts: pd.DataFrame, opt: _Options, data_start: pd.Timestamp) -> pd.DataFrame:
+    """The estimates and verdicts of the counted measures, with their texts."""
+    extra = [f"{name}_{k}" for name, _ in _DISPERSIONS for k in ("hat", "df")]
+    for k in (*_COUNT_COLUMNS, *extra):
         if k not in counts.columns:
             counts[k] = np.nan
-    eff = estimate_effects(counts, alpha=alpha, min_events=min_events)
-    for k in ("a0", "a1", "b0", "b1", "c0", "c1"):
+    eff = estimate_effects(counts, opt.alpha, opt.min_events, opt.promising, opt.promising_p)
+    for k in _COUNT_COLUMNS:
         eff[k] = eff[k].round().astype("Int64")
     for lg in ("fr", "en"):
-        eff[f"verdict_{lg}"] = verdict_text(eff, lg, data_start=d0)
+        eff[f"verdict_{lg}"] = verdict_text(eff, lg, data_start=data_start)
         eff[f"caveats_{lg}"] = caveat_text(eff, lg)
-    eff.attrs["parameters"] = {**eff.attrs.get("parameters", {}), **win.attrs["parameters"], "control": control,
-                               "buffer_m": buffer_m if not isinstance(buffer_m, Mapping) else dict(buffer_m),
-                               "exclude_other_measures": exclude_other_measures}  # fmt: skip
-    monthly = pd.concat(monthly_parts, ignore_index=True) if monthly_parts else pd.DataFrame(
-        columns=["measure_id", "month", "month_index", "window", "zone", "count"])  # fmt: skip
-    return eff, design, monthly
+    return eff
 
 
 def evaluate(
@@ -300,15 +385,15 @@ def evaluate(
     sectors: pd.DataFrame,
     data_start: Any = None,
     data_end: Any = None,
-    window_months: int = 12,
-    lag_months: int = 0,
-    buffer_m: Any = 200.0,
-    control: str = "rest",
+    window_months: int = settings.default("window_months"),
+    lag_months: int = settings.default("lag_months"),
+    buffer_m: Any = settings.default("buffer_m"),
+    control: str = settings.default("control"),
     control_sectors: Any = None,
-    k_similar: int = 3,
-    exclude_other_measures: bool = True,
-    min_events: int = 10,
-    alpha: float = 0.05,
+    k_similar: int = settings.default("similar_sectors"),
+    exclude_other_measures: bool = settings.default("exclude_other_measures"),
+    min_events: int = settings.default("min_events"),
+    alpha: float = settings.default("alpha"),
     ids: Sequence[str] | None = None,
     design: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -353,9 +438,20 @@ def evaluate(
         s, e = data_period(incidents=incidents)
         data_start = s if data_start is None else data_start
         data_end = e if data_end is None else data_end
-    eff, _, _ = _evaluate_core(measures, incidents, sectors, data_start, data_end, window_months, lag_months,
-                               buffer_m, control, control_sectors, k_similar, exclude_other_measures,
-                               min_events, alpha, ids=ids, design=design)  # fmt: skip
+    opt = _Options(
+        window_months,
+        lag_months,
+        buffer_m,
+        control,
+        control_sectors,
+        k_similar,
+        exclude_other_measures,
+        min_events,
+        alpha,
+    )
+    eff, _, _ = _evaluate_core(
+        measures, incidents, sectors, (data_start, data_end), opt, ids=ids, design=design
+    )
     return eff
 
 
@@ -379,15 +475,15 @@ def evaluate_measure(
     measure_id: str,
     data_start: Any = None,
     data_end: Any = None,
-    window_months: int = 12,
-    lag_months: int = 0,
-    buffer_m: Any = 200.0,
-    control: str = "rest",
+    window_months: int = settings.default("window_months"),
+    lag_months: int = settings.default("lag_months"),
+    buffer_m: Any = settings.default("buffer_m"),
+    control: str = settings.default("control"),
     control_sectors: Any = None,
-    k_similar: int = 3,
-    exclude_other_measures: bool = True,
-    min_events: int = 10,
-    alpha: float = 0.05,
+    k_similar: int = settings.default("similar_sectors"),
+    exclude_other_measures: bool = settings.default("exclude_other_measures"),
+    min_events: int = settings.default("min_events"),
+    alpha: float = settings.default("alpha"),
 ) -> MeasureResult:
     """Evaluate one measure (what the notebook's widget calls on every change).
 
@@ -416,9 +512,20 @@ def evaluate_measure(
         data_end = e if data_end is None else data_end
     if str(measure_id) not in set(measures["measure_id"].astype(str)):
         raise KeyError(f"unknown measure {measure_id!r}")
-    eff, design, monthly = _evaluate_core(measures, incidents, sectors, data_start, data_end, window_months,
-                                          lag_months, buffer_m, control, control_sectors, k_similar,
-                                          exclude_other_measures, min_events, alpha, ids=[str(measure_id)])  # fmt: skip
+    opt = _Options(
+        window_months,
+        lag_months,
+        buffer_m,
+        control,
+        control_sectors,
+        k_similar,
+        exclude_other_measures,
+        min_events,
+        alpha,
+    )
+    eff, design, monthly = _evaluate_core(
+        measures, incidents, sectors, (data_start, data_end), opt, ids=[str(measure_id)]
+    )
     row = eff.iloc[0]
     row.attrs = dict(eff.attrs)
     return MeasureResult(row, design.reset_index(drop=True), monthly)
@@ -467,6 +574,19 @@ def buffer_sensitivity(
         ).effect
         for w in widths
     ]
-    cols = ["buffer_m", "b0", "b1", "c0", "c1", "res", "res_low_adj", "res_high_adj", "wdq", "wdq_reading", "tne",
-            "wdd_z_adj", "verdict"]  # fmt: skip
+    cols = [
+        "buffer_m",
+        "b0",
+        "b1",
+        "c0",
+        "c1",
+        "res",
+        "res_low_adj",
+        "res_high_adj",
+        "wdq",
+        "wdq_reading",
+        "tne",
+        "wdd_z_adj",
+        "verdict",
+    ]
     return pd.DataFrame(rows)[cols].reset_index(drop=True)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
-from .. import stats
+from .. import settings, stats
 from ._common import _li, _month_edges, _month_floor, _months_between, _num, _pct
 from .count_models import _fit_counts, _fourier, _simulate, _wald_p
 
@@ -85,68 +85,98 @@ class Projection:
     parameters: dict[str, Any] = field(default_factory=dict)
 
 
-def _project_group(y: np.ndarray, months: pd.DatetimeIndex, horizon: int, level: float, n_sim: int,
-                   rng: np.random.Generator, model: str, min_events: int) -> dict[str, Any]:  # fmt: skip
-    n = len(y)
+class _Model(NamedTuple):
+    """How each group is projected (the parameters of :func:`project`)."""
+
+    horizon: int
+    level: float
+    n_sim: int
+    model: str
+    min_events: int
+    min_months: int
+    seasonality_p: float
+
+
+def _design(months: pd.DatetimeIndex, fut: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Design matrices of the past and future months: level, trend (years), Fourier terms."""
+    n, horizon = len(months), len(fut)
+    t = (np.arange(n) - (n - 1)) / 12.0
+    tf = np.arange(1, horizon + 1) / 12.0
+    X = np.column_stack([np.ones(n), t, _fourier(months.month)])
+    Xf = np.column_stack([np.ones(horizon), tf, _fourier(fut.month)])
+    return X, Xf
+
+
+def _project_group(
+    y: np.ndarray, months: pd.DatetimeIndex, m: _Model, rng: np.random.Generator
+) -> dict[str, Any]:
+    """Fit and simulate one group's monthly counts: the mean, interval and total of the horizon."""
+    n, horizon = len(y), m.horizon
     fut = pd.DatetimeIndex([months[-1] + pd.DateOffset(months=k) for k in range(1, horizon + 1)])
-    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
-    res: dict[str, Any] = {"future": fut, "trend_irr": np.nan, "trend_low": np.nan, "trend_high": np.nan,
-                           "trend_p": np.nan, "alpha_nb": np.nan, "note": ""}  # fmt: skip
+    lo_q, hi_q = (1 - m.level) / 2, 1 - (1 - m.level) / 2
+    res: dict[str, Any] = {
+        "future": fut,
+        "trend_irr": np.nan,
+        "trend_low": np.nan,
+        "trend_high": np.nan,
+        "trend_p": np.nan,
+        "alpha_nb": np.nan,
+        "note": "",
+    }
     if y.sum() == 0:
         z = np.zeros(horizon)
-        res.update(
-            kind="none",
-            mean=z,
-            low=z,
-            high=z,
-            total=(0.0, 0.0, 0.0),
-            prob_rise=0.0,
-            note="no_events",
-        )
+        res.update(kind="none", mean=z, low=z, high=z, total=(0.0, 0.0, 0.0), prob_rise=0.0)
+        res["note"] = "no_events"
         return res
-    if y.sum() < min_events or n < 24:
-        X = np.ones((n, 1))
-        Xf = np.ones((horizon, 1))
-        kind = "level"
+    if y.sum() < m.min_events or n < m.min_months:
+        X, Xf, kind = np.ones((n, 1)), np.ones((horizon, 1)), "level"
     else:
-        t = (np.arange(n) - (n - 1)) / 12.0
-        tf = np.arange(1, horizon + 1) / 12.0
-        X = np.column_stack([np.ones(n), t, _fourier(months.month)])
-        Xf = np.column_stack([np.ones(horizon), tf, _fourier(fut.month)])
-        kind = "trend_season"
-    fit = _fit_counts(y, X, model)
-    if kind == "trend_season" and _wald_p(fit, slice(2, X.shape[1])) > 0.05:
+        (X, Xf), kind = _design(months, fut), "trend_season"
+    fit = _fit_counts(y, X, m.model)
+    if kind == "trend_season" and _wald_p(fit, slice(2, X.shape[1])) > m.seasonality_p:
         # no detectable seasonality: a simpler model extrapolates more safely
         X, Xf, kind = X[:, :2], Xf[:, :2], "trend"
-        fit = _fit_counts(y, X, model)
-    draws = _simulate(fit, Xf, n_sim, rng)
+        fit = _fit_counts(y, X, m.model)
+    draws = _simulate(fit, Xf, m.n_sim, rng)
     tot = draws.sum(axis=1)
-    last12 = float(y[-12:].sum())
-    res.update(kind=kind, mean=draws.mean(axis=0), low=np.quantile(draws, lo_q, axis=0),
-               high=np.quantile(draws, hi_q, axis=0),
-               total=(float(tot.mean()), float(np.quantile(tot, lo_q)), float(np.quantile(tot, hi_q))),
-               prob_rise=float(np.mean(tot > last12)), alpha_nb=fit["alpha"], note=fit["note"])  # fmt: skip
+    res.update(
+        kind=kind,
+        mean=draws.mean(axis=0),
+        low=np.quantile(draws, lo_q, axis=0),
+        high=np.quantile(draws, hi_q, axis=0),
+        total=(float(tot.mean()), float(np.quantile(tot, lo_q)), float(np.quantile(tot, hi_q))),
+        prob_rise=float(np.mean(tot > float(y[-12:].sum()))),
+        alpha_nb=fit["alpha"],
+        note=fit["note"],
+    )
     if kind in ("trend_season", "trend"):
         b, se = fit["params"][1], fit["bse"][1]
         q = _st.norm.ppf(0.975)
-        res.update(trend_irr=float(np.exp(b)), trend_low=float(np.exp(b - q * se)), trend_high=float(np.exp(b + q * se)),
-                   trend_p=float(2 * _st.norm.sf(abs(b / se))) if se > 0 else np.nan)  # fmt: skip
+        res.update(
+            trend_irr=float(np.exp(b)),
+            trend_low=float(np.exp(b - q * se)),
+            trend_high=float(np.exp(b + q * se)),
+            trend_p=float(2 * _st.norm.sf(abs(b / se))) if se > 0 else np.nan,
+        )
     return res
 
 
-def project(
+def project(  # noqa: PLR0913 - the twelve parameters of before, and three rules of the model
     incidents: pd.DataFrame | None = None,
     by: Sequence[str] = ("sector", "family"),
     end: Any = None,
-    horizon: int = 12,
-    level: float = 0.9,
-    n_sim: int = 1000,
+    horizon: int = settings.default("forecast_horizon"),
+    level: float = settings.default("forecast_level"),
+    n_sim: int = settings.default("forecast_simulations"),
     seed: int = 0,
     model: str = "nb",
-    min_events: int = 24,
-    alpha: float = 0.05,
+    min_events: int = settings.default("forecast_min_events"),
+    alpha: float = settings.default("alpha"),
     start: Any = None,
     history: pd.DataFrame | None = None,
+    min_months: int = settings.default("forecast_min_months"),
+    seasonality_p: float = settings.default("seasonality_p"),
+    emerging_min: float = settings.default("emerging_min_events"),
 ) -> Projection:
     """Projection of the next ``horizon`` months per group, with prediction intervals.
 
@@ -155,12 +185,12 @@ def project(
     (``exp β1`` = rate ratio per year, the trend) and seasonality as two
     pairs of Fourier terms of the month (12- and 6-month cycles: four
     parameters instead of eleven month dummies, stable with 36–48 months),
-    dropped when a joint Wald test finds no seasonality (p > 0.05; ``model =
-    "trend"``): a seasonal pattern fitted to noise would be projected forward.
+    dropped when a joint Wald test finds no seasonality (p > ``seasonality_p``;
+    ``model = "trend"``): a seasonal pattern fitted to noise would be projected forward.
     Poisson GLM (statsmodels), then negative binomial with its dispersion
     α estimated by moments (Cameron & Trivedi) when the counts are
     overdispersed. Groups with fewer than ``min_events`` events or fewer
-    than 24 months get a constant level only (``model = "level"``); groups
+    than ``min_months`` months get a constant level only (``model = "level"``); groups
     with no event are not modelled (``"none"``).
 
     **Prediction intervals** by simulation (seeded): ``n_sim`` parameter
@@ -169,7 +199,7 @@ def project(
     parameter and count uncertainty, for each month and for the 12-month total.
 
     **Emerging risk**: a significant rising trend (Benjamini–Hochberg q <
-    ``alpha`` across the groups) with at least 10 events projected.
+    ``alpha`` across the groups) with at least ``emerging_min`` events projected.
 
     Parameters
     ----------
@@ -181,8 +211,14 @@ def project(
         Prediction-interval level.
     n_sim, seed : int
     model : {"nb", "poisson"}
-    min_events : int
+    min_events, min_months : int
+        Fewest events and months of a group for a model with a trend.
     alpha : float
+        Level of the test of the trends (emerging risks).
+    seasonality_p : float
+        Largest p-value of the Wald test that keeps the seasonal terms.
+    emerging_min : float
+        Fewest events projected over the horizon for an emerging risk.
 
     Returns
     -------
@@ -206,13 +242,14 @@ def project(
     if end is not None:
         hist = hist[hist["month"] < np.datetime64(_month_floor(end), "us")]
     rng = np.random.default_rng(seed)
+    spec = _Model(horizon, level, n_sim, model, min_events, min_months, seasonality_p)
     trows, mrows = [], []
     for gkey, g in hist.groupby(keys, sort=True):
         g = g.sort_values("month")
         gk = dict(zip(keys, gkey if isinstance(gkey, tuple) else (gkey,), strict=True))
         y = g["count"].to_numpy(dtype="float64")
         months = pd.DatetimeIndex(g["month"])
-        r = _project_group(y, months, horizon, level, n_sim, rng, model, min_events)
+        r = _project_group(y, months, spec, rng)
         last12 = float(y[-12:].sum())
         trows.append({**gk, "model": r["kind"], "months": len(y), "last_12": last12, "mean_12": r["total"][0],
                       "low_12": r["total"][1], "high_12": r["total"][2],
@@ -225,7 +262,9 @@ def project(
     if len(totals):
         totals["trend_q"] = stats.bh_qvalues(totals["trend_p"].to_numpy())
         totals["emerging"] = (
-            (totals["trend_q"] < alpha) & (totals["trend_irr"] > 1) & (totals["mean_12"] >= 10)
+            (totals["trend_q"] < alpha)
+            & (totals["trend_irr"] > 1)
+            & (totals["mean_12"] >= emerging_min)
         )
         cols = [*keys, "model", "months", "last_12", "mean_12", "low_12", "high_12", "ratio", "prob_rise", "trend_irr",
                 "trend_low", "trend_high", "trend_p", "trend_q", "alpha_nb", "emerging", "note"]  # fmt: skip
@@ -235,23 +274,36 @@ def project(
         if mrows
         else pd.DataFrame(columns=[*keys, "month", "mean", "low", "high"])
     )
-    params = {"horizon": horizon, "level": level, "n_sim": n_sim, "seed": seed, "model": model,
-              "min_events": min_events, "alpha": alpha, "seasonality": "Fourier, 12- and 6-month cycles",
-              "history_end": str(_month_floor(end).date()) if end is not None else None}  # fmt: skip
+    params = {
+        "horizon": horizon,
+        "level": level,
+        "n_sim": n_sim,
+        "seed": seed,
+        "model": model,
+        "min_events": min_events,
+        "alpha": alpha,
+        "seasonality": "Fourier, 12- and 6-month cycles",
+        "history_end": str(_month_floor(end).date()) if end is not None else None,
+        "min_months": min_months,
+        "seasonality_p": seasonality_p,
+        "emerging_min": emerging_min,
+    }
     return Projection(totals, monthly, params)
 
 
-def backtest(
+def backtest(  # noqa: PLR0913 - the ten parameters of before, and two rules of the model
     incidents: pd.DataFrame | None = None,
     by: Sequence[str] = ("sector", "family"),
     end: Any = None,
-    horizon: int = 12,
-    level: float = 0.9,
-    n_sim: int = 1000,
+    horizon: int = settings.default("forecast_horizon"),
+    level: float = settings.default("forecast_level"),
+    n_sim: int = settings.default("forecast_simulations"),
     seed: int = 0,
     model: str = "nb",
-    min_events: int = 24,
+    min_events: int = settings.default("forecast_min_events"),
     history: pd.DataFrame | None = None,
+    min_months: int = settings.default("forecast_min_months"),
+    seasonality_p: float = settings.default("seasonality_p"),
 ) -> pd.DataFrame:
     """Hold out the last ``horizon`` months, project them from the earlier months, compare.
 
@@ -259,7 +311,8 @@ def backtest(
     the seasonality and the level, nothing else). For every group and held-out
     month: the actual count, the projection (mean and interval), the naive
     value, both absolute errors and whether the interval covered the
-    actual count; ``total_*`` compare the 12-month totals.
+    actual count; ``total_*`` compare the 12-month totals. The other parameters
+    are those of :func:`project`.
 
     Returns
     -------
@@ -284,8 +337,18 @@ def backtest(
     cut = np.datetime64(pd.Timestamp(last) - pd.DateOffset(months=horizon), "us")
     train = hist[hist["month"] < cut]
     test = hist[(hist["month"] >= cut) & (hist["month"] < last)]
-    p = project(history=train, by=keys, horizon=horizon, level=level, n_sim=n_sim, seed=seed, model=model,
-                min_events=min_events)  # fmt: skip
+    p = project(
+        history=train,
+        by=keys,
+        horizon=horizon,
+        level=level,
+        n_sim=n_sim,
+        seed=seed,
+        model=model,
+        min_events=min_events,
+        min_months=min_months,
+        seasonality_p=seasonality_p,
+    )
     naive = hist[["month", *keys, "count"]].copy()
     naive["month"] = (pd.DatetimeIndex(naive["month"]) + pd.DateOffset(years=1)).astype(
         "datetime64[us]"
@@ -317,15 +380,20 @@ TRUST_LABELS = {
 }  # fmt: skip
 
 
-def backtest_summary(detail: pd.DataFrame, level: float | None = None) -> pd.DataFrame:
+def backtest_summary(
+    detail: pd.DataFrame,
+    level: float | None = None,
+    min_skill: float = settings.default("backtest_min_skill"),
+    tolerance: float = settings.default("backtest_coverage_tolerance"),
+) -> pd.DataFrame:
     """Accuracy of the projection against the naive forecast, by family and overall.
 
     ``skill = 1 − MAE(model) / MAE(naive)`` (> 0: the projection is better);
     ``coverage`` is the share of held-out months inside the prediction
     interval (to compare with its nominal level), ``total_coverage`` the same
-    for the 12-month totals. **Trust rule**: ``trust`` when skill ≥ 0.10 and the
-    coverage is within 10 points of the nominal level; ``caution`` when
-    skill > 0 only; ``do_not_trust`` otherwise. Rows: for each ``level``
+    for the 12-month totals. **Trust rule**: ``trust`` when skill ≥ ``min_skill``
+    (0.10) and the coverage is within ``tolerance`` (10 points) of the nominal
+    level; ``caution`` when skill > 0 only; ``do_not_trust`` otherwise. Rows: for each ``level``
     (``sectors``: the sector-level groups; ``municipality``: sector ``"*"``),
     each family and ``all`` (``scope``) — a projection may be trustworthy for
     one family and not for another.
@@ -346,7 +414,9 @@ def backtest_summary(detail: pd.DataFrame, level: float | None = None) -> pd.Dat
     [['all', 'a', 0.8333333333333334, 'trust'], ['all', 'all', 0.8333333333333334, 'trust']]
     """
     nominal = float(
-        level if level is not None else detail.attrs.get("parameters", {}).get("level", 0.9)
+        level
+        if level is not None
+        else detail.attrs.get("parameters", {}).get("level", settings.default("forecast_level"))
     )
     d = detail
     if "sector" in d.columns:
@@ -372,7 +442,7 @@ def backtest_summary(detail: pd.DataFrame, level: float | None = None) -> pd.Dat
                 (tg["total_actual"] >= tg["total_low"]) & (tg["total_actual"] <= tg["total_high"])
             ).mean()
         )
-        if np.isfinite(skill) and skill >= 0.10 and abs(cov - nominal) <= 0.10:
+        if np.isfinite(skill) and skill >= min_skill and abs(cov - nominal) <= tolerance:
             trust = "trust"
         elif np.isfinite(skill) and skill > 0:
             trust = "caution"

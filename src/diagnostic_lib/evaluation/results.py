@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .. import i18n, inventory
+from .. import i18n, inventory, settings
+from ..errors import ConfigError
 from ._common import _li
 from .decision import VERDICT_LABELS, VERDICTS
 from .design import data_period
-from .effects import _evaluate_core
+from .effects import _evaluate_core, _Options
 from .forecast import Projection, backtest, backtest_summary, monthly_counts, project
-from .risk import current_risk
+from .risk import RiskScale, current_risk
 from .spatial_risk import near_repeat_envelope, near_repeat_risk, risk_terrain, risk_terrain_surface
 from .targeting import pillar_balance, reach_matrix, relevance, relevance_flags
 from .time_series import its_for_measures
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..loaders import Diagnostic
 
 
 @dataclass
@@ -208,27 +213,75 @@ class Evaluation:
                                  "Risk terrain" + ("" if public else " and near repeat")))  # fmt: skip
 
 
-def run(
-    diag: Any,
+_STEP = tuple(t.name for t in settings.table("evaluation"))
+"""The tunables of step 3 (see :mod:`diagnostic_lib.settings`); :func:`run` reads each."""
+
+# run's arguments that override a tunable: argument → tunable
+_ARGUMENTS = {
+    "window_months": "window_months",
+    "lag_months": "lag_months",
+    "control": "control",
+    "horizon": "forecast_horizon",
+    "level": "forecast_level",
+    "n_sim": "forecast_simulations",
+    "top": "relevance_top_problems",
+    "min_reach": "relevance_min_reach",
+    "risk_distance": "risk_terrain_distance_m",
+}
+
+
+def _parameters(cfg: Config, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Every tunable of step 3: the argument of :func:`run` when given, else the config's."""
+    p = {name: cfg.param(name) for name in _STEP}
+    p["grid_cell_m"] = float(cfg.param("grid_cell_m"))
+    for arg, name in _ARGUMENTS.items():
+        if given.get(arg) is not None:
+            p[name] = given[arg]
+    try:
+        p["risk_scale"] = RiskScale.from_parameters(p)
+    except ValueError as exc:
+        raise ConfigError(f"{cfg.path or 'diagnostic.toml'}: [parameters] {exc}") from None
+    return p
+
+
+def _buffers(measures: pd.DataFrame, default: float) -> dict[str, float]:
+    """Ring width per measure: its own ``buffer_m`` where given, else the config's."""
+    col = (
+        pd.to_numeric(measures["buffer_m"], errors="coerce")
+        if "buffer_m" in measures.columns
+        else pd.Series(np.nan, index=measures.index)
+    )
+    return {
+        str(m): float(v) if np.isfinite(v) else default
+        for m, v in zip(measures["measure_id"], col, strict=True)
+    }
+
+
+def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a tunable
+    diag: Diagnostic,
     problems: pd.DataFrame,
     priority: pd.DataFrame | None = None,
     knox: pd.DataFrame | None = None,
     window_months: int | None = None,
     lag_months: int | None = None,
     buffer_m: Any = None,
-    control: str = "rest",
+    control: str | None = None,
     control_sectors: Any = None,
     knox_categories: Sequence[str] = ("burglary",),
     permutations: int = 99,
-    horizon: int = 12,
-    level: float = 0.9,
-    n_sim: int = 1000,
+    horizon: int | None = None,
+    level: float | None = None,
+    n_sim: int | None = None,
     seed: int = 12345,
-    top: int = 3,
-    min_reach: float = 0.2,
-    risk_distance: float = 150.0,
+    top: int | None = None,
+    min_reach: float | None = None,
+    risk_distance: float | None = None,
 ) -> Evaluation:
     """Run the whole of step 3 on a loaded diagnosis and its problem register.
+
+    Every tunable of step 3 (``[parameters]`` of the config, see
+    :mod:`diagnostic_lib.settings` and docs/methods.md) is read from
+    ``diag.config``; an argument given here overrides its tunable.
 
     Parameters
     ----------
@@ -246,15 +299,31 @@ def run(
     buffer_m : float or mapping, optional
         Default: the measures' ``buffer_m`` column where given, else the
         config's ``buffer_m`` (200 m).
-    control, control_sectors : see :func:`design_areas`.
-    horizon, level, n_sim, seed : see :func:`project`.
-    top, min_reach : see :func:`relevance_flags` and :func:`relevance`.
-    risk_distance : float
-        Metres, for :func:`risk_terrain`.
+    control : {"rest", "similar", "sectors"}, optional
+        Default: the config's ``control``; ``"sectors"`` needs ``control_sectors``
+        (see :func:`design_areas`).
+    control_sectors : sequence or mapping, optional
+        See :func:`design_areas`.
+    knox_categories : sequence of str
+        The incidents of the near-repeat test and cells.
+    permutations : int
+        Of the Knox test, when ``knox`` is not given.
+    horizon, level, n_sim : optional
+        Default: the config's ``forecast_horizon``, ``forecast_level`` and
+        ``forecast_simulations`` (see :func:`project`).
+    seed : int
+        Of the simulations and permutations.
+    top, min_reach : optional
+        Default: the config's ``relevance_top_problems`` and
+        ``relevance_min_reach`` (see :func:`relevance_flags`, :func:`relevance`).
+    risk_distance : float, optional
+        Metres, for :func:`risk_terrain` (default: the config's
+        ``risk_terrain_distance_m``).
 
     Returns
     -------
     Evaluation
+        Its ``parameters`` give the value of every tunable used.
 
     Examples
     --------
@@ -267,51 +336,123 @@ def run(
     >>> bool(ev.backtest_summary.set_index(["level", "scope"]).loc[("sectors", "all"), "beats_naive"])
     True
     """
-
     if diag.measures is None:
         raise ValueError("step 3 needs the measures table ([data.measures] in the config)")
-    cfg = diag.config
-    W = int(window_months if window_months is not None else cfg.param("window_months", 12))
-    L = int(lag_months if lag_months is not None else cfg.param("lag_months", 0))
-    min_events = int(cfg.param("min_events", 10))
-    alpha = float(cfg.param("alpha", 0.05))
-    ds, de = data_period(diag)
-    inc, sec, mea = diag.incidents, diag.sectors, diag.measures
+    given = {
+        "window_months": window_months,
+        "lag_months": lag_months,
+        "control": control,
+        "horizon": horizon,
+        "level": level,
+        "n_sim": n_sim,
+        "top": top,
+        "min_reach": min_reach,
+        "risk_distance": risk_distance,
+    }
+    p = _parameters(diag.config, given)
     if buffer_m is None:
-        default = float(cfg.param("buffer_m", 200))
-        col = (
-            pd.to_numeric(mea["buffer_m"], errors="coerce")
-            if "buffer_m" in mea.columns
-            else pd.Series(np.nan, index=mea.index)
-        )
-        buffer_m = {
-            str(m): float(v) if np.isfinite(v) else default
-            for m, v in zip(mea["measure_id"], col, strict=True)
-        }
-    eff, design, monthly = _evaluate_core(mea, inc, sec, ds, de, W, L, buffer_m, control, control_sectors,
-                                          min_events=min_events, alpha=alpha)  # fmt: skip
-    its = its_for_measures(mea, inc, ds, de, lag_months=L, alpha=alpha)
+        buffer_m = _buffers(diag.measures, float(diag.config.param("buffer_m")))
+    period = data_period(diag)
+    parts: dict[str, Any] = {}
+    parts.update(_effects_part(diag, period, p, buffer_m, control_sectors))
+    parts.update(_relevance_part(diag, problems, priority, parts["effects"], period, p))
+    parts.update(_risk_part(diag, period, p, knox, knox_categories, permutations, seed))
+    parts.update(_future_part(diag, period, p, seed))
+    ds, de = period
+    parameters = {
+        "window_months": p["window_months"],
+        "lag_months": p["lag_months"],
+        "buffer_m": buffer_m,
+        "control": p["control"],
+        "min_events": p["min_events"],
+        "alpha": p["alpha"],
+        "data_start": str(ds.date()),
+        "data_end_exclusive": str(de.date()),
+        "horizon": p["forecast_horizon"],
+        "level": p["forecast_level"],
+        "n_sim": p["forecast_simulations"],
+        "seed": seed,
+        "knox_categories": list(knox_categories),
+        "top": p["relevance_top_problems"],
+        "min_reach": p["relevance_min_reach"],
+        "risk_distance_m": p["risk_terrain_distance_m"],
+        "tunables": {k: v for k, v in p.items() if k != "risk_scale"},
+    }
+    return Evaluation(**parts, sectors=diag.sectors, parameters=parameters)
+
+
+def _effects_part(
+    diag: Diagnostic, period: tuple, p: Mapping[str, Any], buffer_m: Any, control_sectors: Any
+) -> dict[str, Any]:
+    """Effects and verdicts of the measures, and the time series of the municipality-wide ones."""
+    opt = _Options(
+        window_months=int(p["window_months"]),
+        lag_months=int(p["lag_months"]),
+        buffer_m=buffer_m,
+        control=p["control"],
+        control_sectors=control_sectors,
+        k_similar=int(p["similar_sectors"]),
+        exclude_other_measures=bool(p["exclude_other_measures"]),
+        min_events=int(p["min_events"]),
+        alpha=float(p["alpha"]),
+        dispersion_months=int(p["dispersion_months"]),
+        promising=float(p["promising_res"]),
+        promising_p=float(p["promising_p"]),
+    )
+    mea, inc = diag.measures, diag.incidents
+    eff, design, monthly = _evaluate_core(mea, inc, diag.sectors, period, opt)
+    its = its_for_measures(
+        mea,
+        inc,
+        *period,
+        lag_months=opt.lag_months,
+        min_months=int(p["its_min_months"]),
+        alpha=opt.alpha,
+    )
+    return {"effects": eff, "design": design, "monthly": monthly, "its": its}
+
+
+def _relevance_part(
+    diag: Diagnostic,
+    problems: pd.DataFrame,
+    priority: pd.DataFrame | None,
+    effects: pd.DataFrame,
+    period: tuple,
+    p: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Reach, relevance, pillars and the flags that call for a decision."""
+    mea, inc, sec, de = diag.measures, diag.incidents, diag.sectors, period[1]
     pr = inventory.priority(problems) if priority is None else priority
     mat = reach_matrix(mea, problems, inc, sec)
+    min_reach = float(p["relevance_min_reach"])
     rel = relevance(mea, problems, inc, sec, pr, data_end=de, min_reach=min_reach, matrix=mat)
-    pil = pillar_balance(mea, de)
-    flags = relevance_flags(mea, rel, pr, eff, pil, problems, top=top)
+    pil = pillar_balance(mea, de, low=float(p["pillar_under"]), high=float(p["pillar_over"]))
+    top = int(p["relevance_top_problems"])
+    flags = relevance_flags(mea, rel, pr, effects, pil, problems, top=top)
+    return {"reach": mat, "relevance": rel, "pillars": pil, "flags": flags}
+
+
+def _risk_part(  # noqa: PLR0913 - the knox arguments of run, passed on
+    diag: Diagnostic,
+    period: tuple,
+    p: Mapping[str, Any],
+    knox: pd.DataFrame | None,
+    knox_categories: Sequence[str],
+    permutations: int,
+    seed: int,
+) -> dict[str, Any]:
+    """Current risk, near-repeat cells and the risk terrain."""
+    inc, sec, de, alpha = diag.incidents, diag.sectors, period[1], float(p["alpha"])
     cur = current_risk(
-        inc, sec, diag.weights, diag.survey, end=de, min_events=min_events, alpha=alpha
-    )
-    hist = monthly_counts(inc, ("sector", "family"), start=ds, end=de)
-    proj = project(history=hist, by=("sector", "family"), end=de, horizon=horizon, level=level, n_sim=n_sim,
-                   seed=seed, alpha=alpha)  # fmt: skip
-    bt = backtest(
-        history=hist,
-        by=("sector", "family"),
+        inc,
+        sec,
+        diag.weights,
+        diag.survey,
         end=de,
-        horizon=horizon,
-        level=level,
-        n_sim=n_sim,
-        seed=seed,
+        min_events=int(p["min_events"]),
+        alpha=alpha,
+        scale=p["risk_scale"],
     )
-    bts = backtest_summary(bt, level)
     nr_inc = inc[inc["category"].isin(list(knox_categories))]
     kn = (
         knox
@@ -319,33 +460,78 @@ def run(
         else inventory.knox_test(nr_inc, permutations=permutations, seed=seed)
     )
     with warnings.catch_warnings():
-        warnings.simplefilter(
-            "ignore", inventory.GridWarning
-        )  # a coarse grid is the user's choice; step 1 warns
-        grid = inventory.make_grid(sec, float(cfg.param("grid_cell_m", 200)))
-    nr = near_repeat_risk(nr_inc, grid, kn, de, alpha=alpha)
+        # a coarse grid is the user's choice; step 1 warns
+        warnings.simplefilter("ignore", inventory.GridWarning)
+        grid = inventory.make_grid(sec, p["grid_cell_m"])
+    ratio = float(p["near_repeat_min_ratio"])
+    nr = near_repeat_risk(nr_inc, grid, kn, de, alpha=alpha, min_ratio=ratio)
+    rtab, surf = _terrain(diag, grid, p)
+    return {
+        "current_risk": cur,
+        "knox": near_repeat_envelope(kn, alpha, min_ratio=ratio),
+        "near_repeat": nr,
+        "risk_terrain": rtab,
+        "risk_surface": surf,
+        "grid": grid,
+    }
+
+
+def _terrain(diag: Diagnostic, grid: pd.DataFrame, p: Mapping[str, Any]) -> tuple:
+    """The risk terrain of all incidents and of each family, and the surface of all incidents."""
+    inc, places = diag.incidents, diag.places
+    distance = float(p["risk_terrain_distance_m"])
     rts = []
-    if diag.places is not None and len(diag.places):
+    if places is not None and len(places):
         for fam in ("all", *sorted(inc["family"].dropna().astype(str).unique())):
             sub = inc if fam == "all" else inc[inc["family"] == fam]
-            rt = risk_terrain(sub, diag.places, grid, distance=risk_distance, alpha=alpha)
+            rt = risk_terrain(
+                sub,
+                places,
+                grid,
+                distance=distance,
+                alpha=float(p["alpha"]),
+                min_cells=int(p["risk_terrain_min_cells"]),
+            )
             rt.insert(0, "family", fam)
             rts.append(rt)
     rtab = pd.concat(rts, ignore_index=True) if rts else pd.DataFrame()
-    if len(rtab):
-        rtab.attrs["distance_m"] = risk_distance
-        allf = rtab[rtab["family"] == "all"].drop(columns="family")
-        allf.attrs["distance_m"] = risk_distance
-        surf = risk_terrain_surface(grid, diag.places, allf)
-    else:
-        surf = pd.Series(1.0, index=grid.index, name="relative_risk")
-    return Evaluation(
-        effects=eff, design=design, monthly=monthly, its=its, reach=mat, relevance=rel, pillars=pil, flags=flags,
-        current_risk=cur, projection=proj, backtest=bt, backtest_summary=bts, knox=near_repeat_envelope(kn, alpha),
-        near_repeat=nr, risk_terrain=rtab, risk_surface=surf, grid=grid, sectors=sec,
-        parameters={"window_months": W, "lag_months": L, "buffer_m": buffer_m, "control": control,
-                    "min_events": min_events, "alpha": alpha, "data_start": str(ds.date()),
-                    "data_end_exclusive": str(de.date()), "horizon": horizon, "level": level, "n_sim": n_sim,
-                    "seed": seed, "knox_categories": list(knox_categories), "top": top, "min_reach": min_reach,
-                    "risk_distance_m": risk_distance},
-    )  # fmt: skip
+    if not len(rtab):
+        return rtab, pd.Series(1.0, index=grid.index, name="relative_risk")
+    rtab.attrs["distance_m"] = distance
+    allf = rtab[rtab["family"] == "all"].drop(columns="family")
+    allf.attrs["distance_m"] = distance
+    return rtab, risk_terrain_surface(grid, places, allf)
+
+
+def _future_part(
+    diag: Diagnostic, period: tuple, p: Mapping[str, Any], seed: int
+) -> dict[str, Any]:
+    """Projections of the next months, their backtest and whether they can be trusted."""
+    ds, de = period
+    hist = monthly_counts(diag.incidents, ("sector", "family"), start=ds, end=de)
+    model = {
+        "horizon": int(p["forecast_horizon"]),
+        "level": float(p["forecast_level"]),
+        "n_sim": int(p["forecast_simulations"]),
+        "seed": seed,
+        "min_events": int(p["forecast_min_events"]),
+        "min_months": int(p["forecast_min_months"]),
+        "seasonality_p": float(p["seasonality_p"]),
+    }
+    by = ("sector", "family")
+    proj = project(
+        history=hist,
+        by=by,
+        end=de,
+        alpha=float(p["alpha"]),
+        emerging_min=float(p["emerging_min_events"]),
+        **model,
+    )
+    bt = backtest(history=hist, by=by, end=de, **model)
+    bts = backtest_summary(
+        bt,
+        model["level"],
+        min_skill=float(p["backtest_min_skill"]),
+        tolerance=float(p["backtest_coverage_tolerance"]),
+    )
+    return {"projection": proj, "backtest": bt, "backtest_summary": bts}

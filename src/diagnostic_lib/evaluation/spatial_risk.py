@@ -14,12 +14,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
-from .. import inventory, stats
+from .. import inventory, settings, stats
 from ._common import _sm_warnings, _xy_points
 
 
 def near_repeat_envelope(
-    knox: pd.DataFrame, alpha: float = 0.05, min_ratio: float = 1.2
+    knox: pd.DataFrame,
+    alpha: float = settings.default("alpha"),
+    min_ratio: float = settings.default("near_repeat_min_ratio"),
 ) -> pd.DataFrame:
     """The distance × time bands of elevated near-repeat risk, from a Knox test.
 
@@ -76,8 +78,8 @@ def near_repeat_risk(
     grid: pd.DataFrame,
     knox: pd.DataFrame,
     end: Any,
-    alpha: float = 0.05,
-    min_ratio: float = 1.2,
+    alpha: float = settings.default("alpha"),
+    min_ratio: float = settings.default("near_repeat_min_ratio"),
 ) -> pd.DataFrame:
     """Grid cells at elevated short-term risk after recent events (near repeat).
 
@@ -163,9 +165,9 @@ def risk_terrain(
     incidents: pd.DataFrame,
     places: pd.DataFrame,
     grid: pd.DataFrame,
-    distance: float = 150.0,
-    alpha: float = 0.05,
-    min_cells: int = 3,
+    distance: float = settings.default("risk_terrain_distance_m"),
+    alpha: float = settings.default("alpha"),
+    min_cells: int = settings.default("risk_terrain_min_cells"),
 ) -> pd.DataFrame:
     """Risk-terrain factors: the relative risk of cells near each kind of place.
 
@@ -279,7 +281,7 @@ def risk_terrain_surface(
     """
     from scipy.spatial import cKDTree
 
-    dist = float(factors.attrs.get("distance_m", 150.0))
+    dist = float(factors.attrs.get("distance_m", settings.default("risk_terrain_distance_m")))
     cen = grid.geometry.centroid
     cxy = np.c_[cen.x.to_numpy(), cen.y.to_numpy()]
     pts = places.geometry.representative_point()

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import i18n, inventory, schema
+from .. import i18n, inventory, schema, settings
 from .. import measures as measures_mod
 from ._common import _int, _li, _pct, _tuple, _xy_points
 from .decision import VERDICT_LABELS
@@ -65,116 +65,139 @@ def reach_matrix(
     >>> bool(best.loc["M01", "reach"] > 0.3)
     True
     """
-    import shapely
-
     pid = inventory.problem_incidents(problems, incidents)
     has_p = pid.notna().to_numpy()
     inc = incidents[has_p]
-    cols = ["measure_id", "problem_id", "n_incidents", "problem_share", "place_share", "time_share",
-            "reach", "place_known"]  # fmt: skip
     if not len(inc) or not len(measures):
-        return pd.DataFrame([], columns=cols)
+        return pd.DataFrame([], columns=_REACH_COLUMNS)
     # Counts of each problem's incidents by (category, shift), then per measure the
     # incidents inside its area (one spatial query): every share is a count over n.
-    p_codes, p_names = pd.factorize(pid[has_p].to_numpy(), sort=True)
-    n_p = len(p_names)
-    x, y, loc = _xy_points(inc)
-    c_codes, c_names = pd.factorize(inc["category"].astype("str"))
-    has_shift = (
-        inc["shift"].notna().to_numpy() if "shift" in inc.columns else np.zeros(len(inc), bool)
-    )
-    sh_text = (
-        inc["shift"].astype("str").to_numpy(dtype=object) if "shift" in inc.columns
-        else np.full(len(inc), "nan", dtype=object)
-    )  # fmt: skip
-    s_codes, s_names = pd.factorize(np.where(has_shift, sh_text, "\x00na"))
-    n_s = len(s_names)
-    key = c_codes.astype("int64") * n_s + s_codes
-    n_k = len(c_names) * n_s
-    joint = np.zeros((n_p, n_k), dtype="float64")
-    np.add.at(joint, (p_codes, key), 1.0)
-    n_by = joint.sum(axis=1)
-    sect = (
-        inc["sector"].astype("str").to_numpy() if "sector" in inc.columns else np.full(len(inc), "")
-    )
-    sec_na = inc["sector"].isna().to_numpy() if "sector" in inc.columns else np.ones(len(inc), bool)
-    treated = measures_mod.treated_area(measures, sectors)
+    pi = _ProblemIncidents(inc, pid[has_p].to_numpy())
+    mt = _MeasureTargets(measures, measures_mod.treated_area(measures, sectors), pi)
+    cat_cnt = pi.joint @ mt.cat_mask  # problems × measures
+    tim_cnt = pi.joint @ mt.tim_mask
+    all_cnt = pi.joint @ mt.all_mask  # the place counts below replace it where the place is known
+    place_cnt = np.repeat(pi.n_by[:, None], len(measures), axis=1)
+    _place_counts(pi, mt, place_cnt, all_cnt)
+    n_p, n_m, n_by = len(pi.p_names), len(measures), pi.n_by[:, None]
+    known_or_muni = mt.known | mt.muni
     m_ids = measures["measure_id"].astype(str).to_numpy()
-    n_m = len(measures)
-    cat_mask = np.zeros((n_k, n_m))
-    tim_mask = np.zeros((n_k, n_m))
-    known = np.zeros(n_m, dtype=bool)
-    muni = np.zeros(n_m, dtype=bool)
-    s_real = np.array([nm != "\x00na" for nm in s_names], dtype=bool)
-    fps = []
-    for m, (_, rec) in enumerate(measures.iterrows()):
-        cats, sh = _tuple(rec.get("target_categories", ())), _tuple(rec.get("target_shifts", ()))
-        c_ok = (
-            np.isin(np.asarray(c_names, dtype=object), list(cats))
-            if cats
-            else np.ones(len(c_names), bool)
-        )
-        s_ok = (
-            np.isin(np.asarray(s_names, dtype=object), list(sh)) & s_real
-            if sh
-            else np.ones(n_s, bool)
-        )
-        cat_mask[:, m] = np.repeat(c_ok, n_s)
-        tim_mask[:, m] = np.tile(s_ok, len(c_names))
-        fp, g = rec["footprint"], treated.loc[rec.name]
-        known[m] = g is not None and fp != "none"
-        muni[m] = fp == "municipality"
-        fps.append((fp, g, _tuple(rec.get("footprint_sectors", ()))))
-    all_mask = cat_mask * tim_mask
-    cat_cnt = joint @ cat_mask  # problems × measures
-    tim_cnt = joint @ tim_mask
-    all_cnt = joint @ all_mask  # the place counts below replace it where the place is known
-    place_cnt = np.repeat(n_by[:, None], n_m, axis=1)
-    local = np.flatnonzero(known & ~muni)
-    if len(local):
-        place_cnt[:, local] = 0.0
-        all_cnt[:, local] = 0.0
-        geoms = [fps[m][1] for m in local]
-        tree = shapely.STRtree(np.asarray(geoms, dtype=object))
-        lp = np.flatnonzero(loc)
-        i, j = tree.query(shapely.points(x[lp], y[lp]), predicate="intersects")
-        pi, mj = p_codes[lp[i]], local[j]
-        np.add.at(place_cnt, (pi, mj), 1.0)
-        np.add.at(all_cnt, (pi, mj), all_mask[key[lp[i]], mj])
-        # a sectors footprint also takes the unlocated incidents recorded in its sectors
-        off = np.flatnonzero(~loc & ~sec_na)
-        if len(off):
-            by_sector: dict[str, np.ndarray] = {}
-            order = np.argsort(sect[off], kind="stable")
-            for s_id, grp in _groups(sect[off][order], off[order]):
-                by_sector[s_id] = grp
-            for m in local:
-                fp, _, fsec = fps[m]
-                if fp != "sectors":
-                    continue
-                for s_id in set(fsec):
-                    grp = by_sector.get(s_id)
-                    if grp is not None:
-                        np.add.at(place_cnt[:, m], p_codes[grp], 1.0)
-                        np.add.at(all_cnt[:, m], p_codes[grp], all_mask[key[grp], m])
-    known_or_muni = known | muni
     with np.errstate(invalid="ignore", divide="ignore"):
-        place_share = np.where(known_or_muni[None, :], place_cnt / n_by[:, None], np.nan)
+        place_share = np.where(known_or_muni[None, :], place_cnt / n_by, np.nan)
         out = pd.DataFrame(
             {
                 "measure_id": pd.array(np.repeat(m_ids, n_p).astype(object), dtype="str"),
                 "problem_id": pd.array(
-                    np.tile(np.asarray(p_names, dtype=object), n_m), dtype="str"
+                    np.tile(np.asarray(pi.p_names, dtype=object), n_m), dtype="str"
                 ),
-                "n_incidents": np.tile(n_by.astype("int64"), n_m),
-                "problem_share": (cat_cnt / n_by[:, None]).T.ravel(),
+                "n_incidents": np.tile(pi.n_by.astype("int64"), n_m),
+                "problem_share": (cat_cnt / n_by).T.ravel(),
                 "place_share": place_share.T.ravel(),
-                "time_share": (tim_cnt / n_by[:, None]).T.ravel(),
-                "reach": (all_cnt / n_by[:, None]).T.ravel(),
+                "time_share": (tim_cnt / n_by).T.ravel(),
+                "reach": (all_cnt / n_by).T.ravel(),
                 "place_known": np.repeat(known_or_muni, n_p),
             }
         )
-    return out[cols]
+    return out[list(_REACH_COLUMNS)]
+
+
+_REACH_COLUMNS = (
+    "measure_id",
+    "problem_id",
+    "n_incidents",
+    "problem_share",
+    "place_share",
+    "time_share",
+    "reach",
+    "place_known",
+)
+
+
+class _ProblemIncidents:
+    """The incidents of the problems, coded by problem and by (category, shift) key."""
+
+    def __init__(self, inc: pd.DataFrame, problem_ids: np.ndarray) -> None:
+        self.p_codes, self.p_names = pd.factorize(problem_ids, sort=True)
+        self.x, self.y, self.loc = _xy_points(inc)
+        c_codes, self.c_names = pd.factorize(inc["category"].astype("str"))
+        has_shift_col = "shift" in inc.columns
+        has_shift = inc["shift"].notna().to_numpy() if has_shift_col else np.zeros(len(inc), bool)
+        sh_text = (
+            inc["shift"].astype("str").to_numpy(dtype=object)
+            if has_shift_col
+            else np.full(len(inc), "nan", dtype=object)
+        )
+        s_codes, self.s_names = pd.factorize(np.where(has_shift, sh_text, "\x00na"))
+        self.n_s = len(self.s_names)
+        self.key = c_codes.astype("int64") * self.n_s + s_codes
+        self.joint = np.zeros((len(self.p_names), len(self.c_names) * self.n_s), dtype="float64")
+        np.add.at(self.joint, (self.p_codes, self.key), 1.0)
+        self.n_by = self.joint.sum(axis=1)
+        has_sector = "sector" in inc.columns
+        self.sect = inc["sector"].astype("str").to_numpy() if has_sector else np.full(len(inc), "")
+        self.sec_na = inc["sector"].isna().to_numpy() if has_sector else np.ones(len(inc), bool)
+
+
+class _MeasureTargets:
+    """What each measure targets: masks of the (category, shift) keys, and its place."""
+
+    def __init__(self, measures: pd.DataFrame, treated: pd.Series, pi: _ProblemIncidents) -> None:
+        n_k, n_m = len(pi.c_names) * pi.n_s, len(measures)
+        self.cat_mask = np.zeros((n_k, n_m))
+        self.tim_mask = np.zeros((n_k, n_m))
+        self.known = np.zeros(n_m, dtype=bool)
+        self.muni = np.zeros(n_m, dtype=bool)
+        self.fps: list[tuple[Any, Any, tuple]] = []
+        c_names = np.asarray(pi.c_names, dtype=object)
+        s_names = np.asarray(pi.s_names, dtype=object)
+        s_real = np.array([nm != "\x00na" for nm in s_names], dtype=bool)
+        for m, (_, rec) in enumerate(measures.iterrows()):
+            cats = _tuple(rec.get("target_categories", ()))
+            sh = _tuple(rec.get("target_shifts", ()))
+            c_ok = np.isin(c_names, list(cats)) if cats else np.ones(len(c_names), bool)
+            s_ok = np.isin(s_names, list(sh)) & s_real if sh else np.ones(pi.n_s, bool)
+            self.cat_mask[:, m] = np.repeat(c_ok, pi.n_s)
+            self.tim_mask[:, m] = np.tile(s_ok, len(c_names))
+            fp, g = rec["footprint"], treated.loc[rec.name]
+            self.known[m] = g is not None and fp != "none"
+            self.muni[m] = fp == "municipality"
+            self.fps.append((fp, g, _tuple(rec.get("footprint_sectors", ()))))
+        self.all_mask = self.cat_mask * self.tim_mask
+
+
+def _place_counts(
+    pi: _ProblemIncidents, mt: _MeasureTargets, place_cnt: np.ndarray, all_cnt: np.ndarray
+) -> None:
+    """Count, in place, the problems' incidents inside the areas of the local measures."""
+    import shapely
+
+    local = np.flatnonzero(mt.known & ~mt.muni)
+    if not len(local):
+        return
+    place_cnt[:, local] = 0.0
+    all_cnt[:, local] = 0.0
+    geoms = [mt.fps[m][1] for m in local]
+    tree = shapely.STRtree(np.asarray(geoms, dtype=object))
+    lp = np.flatnonzero(pi.loc)
+    i, j = tree.query(shapely.points(pi.x[lp], pi.y[lp]), predicate="intersects")
+    p_i, m_j = pi.p_codes[lp[i]], local[j]
+    np.add.at(place_cnt, (p_i, m_j), 1.0)
+    np.add.at(all_cnt, (p_i, m_j), mt.all_mask[pi.key[lp[i]], m_j])
+    # a sectors footprint also takes the unlocated incidents recorded in its sectors
+    off = np.flatnonzero(~pi.loc & ~pi.sec_na)
+    if not len(off):
+        return
+    order = np.argsort(pi.sect[off], kind="stable")
+    by_sector = dict(_groups(pi.sect[off][order], off[order]))
+    for m in local:
+        fp, _, fsec = mt.fps[m]
+        if fp != "sectors":
+            continue
+        for s_id in set(fsec):
+            grp = by_sector.get(s_id)
+            if grp is not None:
+                np.add.at(place_cnt[:, m], pi.p_codes[grp], 1.0)
+                np.add.at(all_cnt[:, m], pi.p_codes[grp], mt.all_mask[pi.key[grp], m])
 
 
 def _groups(keys_sorted: np.ndarray, values: np.ndarray):
@@ -193,7 +216,7 @@ def relevance(
     sectors: pd.DataFrame,
     priority: pd.DataFrame | None = None,
     data_end: Any = None,
-    min_reach: float = 0.2,
+    min_reach: float = settings.default("relevance_min_reach"),
     matrix: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Relevance of each measure against today's priorities.
@@ -263,7 +286,10 @@ def relevance(
 
 
 def pillar_balance(
-    measures: pd.DataFrame, data_end: Any, low: float = 0.5, high: float = 2.0
+    measures: pd.DataFrame,
+    data_end: Any,
+    low: float = settings.default("pillar_under"),
+    high: float = settings.default("pillar_over"),
 ) -> pd.DataFrame:
     """Active measures and their cost by pillar of community policing, with imbalance flags.
 
@@ -356,7 +382,7 @@ def relevance_flags(
     effects: pd.DataFrame | None = None,
     pillars: pd.DataFrame | None = None,
     problems: pd.DataFrame | None = None,
-    top: int = 3,
+    top: int = settings.default("relevance_top_problems"),
 ) -> pd.DataFrame:
     """The relevance findings that call for a decision.
 
@@ -386,7 +412,7 @@ def relevance_flags(
     >>> relevance_flags(m, rel, pr)["flag"].tolist()
     ['no_current_problem', 'high_priority_unserved']
     """
-    min_reach = float(rel.attrs.get("min_reach", 0.2))
+    min_reach = float(rel.attrs.get("min_reach", settings.default("relevance_min_reach")))
     rows = []
     names = measures.set_index(measures["measure_id"].astype(str))
     for _, r in rel.iterrows():

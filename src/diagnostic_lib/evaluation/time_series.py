@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
+from .. import settings
 from ._common import _month_edges, _month_floor, _months_between, _num
 from .count_models import _fit_counts, _fourier
 from .design import targeted
@@ -26,8 +27,8 @@ def interrupted_time_series(
     data_end: Any,
     categories: Sequence[str] = (),
     shifts: Sequence[str] = (),
-    lag_months: int = 0,
-    min_months: int = 12,
+    lag_months: int = settings.default("lag_months"),
+    min_months: int = settings.default("its_min_months"),
     model: str = "nb",
     level: float = 0.95,
 ) -> pd.DataFrame:
@@ -140,10 +141,10 @@ def its_for_measures(
     incidents: pd.DataFrame,
     data_start: Any,
     data_end: Any,
-    lag_months: int = 0,
-    min_months: int = 12,
+    lag_months: int = settings.default("lag_months"),
+    min_months: int = settings.default("its_min_months"),
     footprints: Sequence[str] = ("municipality",),
-    alpha: float = 0.05,
+    alpha: float = settings.default("alpha"),
 ) -> pd.DataFrame:
     """Interrupted time series for the municipality-wide measures that have a start date.
 
@@ -160,6 +161,7 @@ def its_for_measures(
     Examples
     --------
     >>> from diagnostic_lib import loaders, sample
+    >>> from diagnostic_lib.evaluation import data_period
     >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
     >>> t = its_for_measures(d.measures, d.incidents, *data_period(d)).set_index("measure_id")
     >>> t["status"].to_dict()
