@@ -126,6 +126,7 @@ from .decision import (
     PROMISING_P,
     PROMISING_RES,
     REASON_LABELS,
+    REASONS,
     VERDICT_LABELS,
     VERDICTS,
     caveat_text,
@@ -149,6 +150,7 @@ from .effects import (
 )
 from .estimators import (
     WDQ_LABELS,
+    WDQ_READINGS,
     RESResult,
     WDDResult,
     overdispersion,
@@ -161,13 +163,14 @@ from .estimators import (
 )
 from .forecast import (
     TRUST_LABELS,
+    TRUST_LEVELS,
     Projection,
     backtest,
     backtest_summary,
     monthly_counts,
     project,
 )
-from .results import Evaluation, run
+from .results import DISPLAY_COLUMNS, VERDICT_COLUMNS, Evaluation, run
 from .risk import (
     IMPACT_EDGES,
     LIKELIHOOD_EDGES,
@@ -182,24 +185,30 @@ from .spatial_risk import (
     risk_terrain,
     risk_terrain_surface,
 )
-from .targeting import FLAG_LABELS, pillar_balance, reach_matrix, relevance, relevance_flags
+from .targeting import FLAG_LABELS, FLAGS, pillar_balance, reach_matrix, relevance, relevance_flags
 from .time_series import interrupted_time_series, its_for_measures
 
 __all__ = [
     "AREAS",
     "CAVEAT_LABELS",
+    "DISPLAY_COLUMNS",
+    "FLAGS",
     "FLAG_LABELS",
     "IMPACT_EDGES",
     "LIKELIHOOD_EDGES",
     "PROMISING_P",
     "PROMISING_RES",
+    "REASONS",
     "REASON_LABELS",
     "RISK_LEVELS",
     "RISK_LEVEL_MAX",
     "TRUST_LABELS",
+    "TRUST_LEVELS",
     "VERDICTS",
+    "VERDICT_COLUMNS",
     "VERDICT_LABELS",
     "WDQ_LABELS",
+    "WDQ_READINGS",
     "Evaluation",
     "MeasureResult",
     "Projection",

@@ -1,7 +1,8 @@
-"""Small helpers shared by the modules of step 3: code lists, scalars, months, points."""
+"""Small helpers shared by the modules of step 3: labels, code lists, scalars, months, points."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -15,32 +16,14 @@ def _scalar(x: Any) -> Any:
     return float(a) if a.ndim == 0 else a
 
 
-def _li(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if i18n.check_lang(lang) == "fr" else pair[1]
+def _pairs(prefix: str, codes: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """``code → (French, English)`` from the label catalogue (keys ``prefix.code``)."""
+    return {code: i18n.LABELS[f"{prefix}.{code}"] for code in codes}
 
 
-def _num(v: float, lang: str, digits: int = 2) -> str:
-    if v is None or not np.isfinite(v):
-        return "—"
-    s = f"{v:,.{digits}f}"
-    return s.replace(",", "\u202f").replace(".", ",") if lang == "fr" else s
-
-
-def _int(v: float, lang: str) -> str:
-    if v is None or pd.isna(v):
-        return "—"
-    s = f"{int(round(float(v))):,}"
-    return s.replace(",", "\u202f") if lang == "fr" else s
-
-
-def _pct(v: float, lang: str) -> str:
-    if v is None or not np.isfinite(v):
-        return "—"
-    return f"{v * 100:.0f}\u202f%" if lang == "fr" else f"{v * 100:.0f}%"
-
-
-def _date(ts: Any) -> str:
-    return "" if ts is None or pd.isna(ts) else str(pd.Timestamp(ts).date())
+def _label(prefix: str, code: str, lang: str) -> str:
+    """The label of ``prefix.code`` (the code itself when the catalogue has none)."""
+    return i18n.label(prefix, code, i18n.check_lang(lang))
 
 
 def _tuple(v: Any) -> tuple:

@@ -59,13 +59,16 @@ def monthly_area_counts(
     Examples
     --------
     >>> import geopandas as gpd, pandas as pd, shapely
-    >>> inc = gpd.GeoDataFrame({"occurred_from": pd.to_datetime(["2024-01-15", "2024-02-15", "2024-02-20"]),
-    ...     "category": "theft", "shift": "jour"}, geometry=gpd.points_from_xy([1, 1, 50], [1, 1, 50]))
+    >>> when = pd.to_datetime(["2024-01-15", "2024-02-15", "2024-02-20"])
+    >>> inc = gpd.GeoDataFrame({"occurred_from": when, "category": "theft", "shift": "jour"},
+    ...                        geometry=gpd.points_from_xy([1, 1, 50], [1, 1, 50]))
     >>> w = {"before_start": pd.Timestamp("2024-01-01"), "before_end": pd.Timestamp("2024-02-01"),
     ...      "after_start": pd.Timestamp("2024-02-01"), "after_end": pd.Timestamp("2024-03-01")}
-    >>> m = monthly_area_counts(inc, {"target_categories": ("theft",)}, {"treated": shapely.box(0, 0, 10, 10),
+    >>> m = monthly_area_counts(inc, {"target_categories": ("theft",)},
+    ...     {"treated": shapely.box(0, 0, 10, 10),
     ...     "control": shapely.box(20, 20, 100, 100)}, w)
-    >>> m.pivot(index="zone", columns="window", values="count").loc[["treated", "control"], ["before", "after"]].values.tolist()
+    >>> t = m.pivot(index="zone", columns="window", values="count")
+    >>> t.loc[["treated", "control"], ["before", "after"]].values.tolist()
     [[1, 1], [0, 1]]
     """
     import shapely
@@ -104,10 +107,13 @@ def monthly_area_counts(
 
 
 def _month_span(win: Any, data_end: Any, pre_months: int, data_start: Any):
-    """Month edges of a design and the window of each month (``pre``, ``before``, ``lag``,
-    ``after``): ``pre_months`` before the before-window (not before the data), to the end
-    of the after-window (not after the data). Returns ``(before_start, edges, labels,
-    index of the first after month)``."""
+    """Month edges of a design and the window of each month.
+
+    The windows are ``pre``, ``before``, ``lag`` and ``after``: from ``pre_months``
+    before the before-window (not before the data) to the end of the after-window
+    (not after the data). Returns ``(before_start, edges, labels, index of the first
+    after month)``.
+    """
     bs, be = pd.Timestamp(win["before_start"]), pd.Timestamp(win["before_end"])
     as_, ae = pd.Timestamp(win["after_start"]), pd.Timestamp(win["after_end"])
     hi = ae if data_end is None else min(ae, pd.Timestamp(data_end))
@@ -136,10 +142,17 @@ def _monthly_table(
     n = len(wlab)
     months = pd.DatetimeIndex(edges[:-1])
     frames = [
-        pd.DataFrame({"month": months, "month_index": np.arange(n) - after0, "window": wlab,
-                      "zone": name, "count": counts[name]})
+        pd.DataFrame(
+            {
+                "month": months,
+                "month_index": np.arange(n) - after0,
+                "window": wlab,
+                "zone": name,
+                "count": counts[name],
+            }
+        )
         for name in AREAS
-    ]  # fmt: skip
+    ]
     out = pd.concat(frames, ignore_index=True)
     out["month"] = out["month"].astype("datetime64[us]")
     return out
@@ -250,8 +263,16 @@ class _MonthlyIndex:
                 out += np.diff(np.searchsorted(tt[a:b], edges, side="left"))
         return out
 
-    def monthly(self, measure: Any, areas: Mapping[str, Any], win: Any, excluded: Sequence[str],
-                data_end: Any = None, pre_months: int = 0, data_start: Any = None) -> pd.DataFrame:  # fmt: skip
+    def monthly(
+        self,
+        measure: Any,
+        areas: Mapping[str, Any],
+        win: Any,
+        excluded: Sequence[str],
+        data_end: Any = None,
+        pre_months: int = 0,
+        data_start: Any = None,
+    ) -> pd.DataFrame:
         import shapely
 
         bs, edges, wlab, after0 = _month_span(win, data_end, pre_months, data_start)

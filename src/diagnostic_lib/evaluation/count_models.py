@@ -24,7 +24,7 @@ def _fourier(months: np.ndarray, k: int = 2) -> np.ndarray:
 
 
 def _fit_counts(y: np.ndarray, X: np.ndarray, model: str = "nb") -> dict[str, Any]:
-    """Poisson GLM, then negative binomial with alpha by moments (Cameron & Trivedi) when overdispersed."""
+    """Poisson GLM, then negative binomial (α by moments, Cameron & Trivedi) if overdispersed."""
     import statsmodels.api as sm
 
     y = np.asarray(y, dtype="float64")
@@ -44,9 +44,15 @@ def _fit_counts(y: np.ndarray, X: np.ndarray, model: str = "nb") -> dict[str, An
     if caught:
         notes.append("fit_warning")
     cov = np.asarray(res.cov_params(), dtype="float64")
-    return {"params": np.asarray(res.params, dtype="float64"), "cov": (cov + cov.T) / 2,
-            "bse": np.asarray(res.bse, dtype="float64"), "alpha": alpha, "fitted": np.asarray(res.fittedvalues),
-            "df_resid": float(res.df_resid), "note": ";".join(notes)}  # fmt: skip
+    return {
+        "params": np.asarray(res.params, dtype="float64"),
+        "cov": (cov + cov.T) / 2,
+        "bse": np.asarray(res.bse, dtype="float64"),
+        "alpha": alpha,
+        "fitted": np.asarray(res.fittedvalues),
+        "df_resid": float(res.df_resid),
+        "note": ";".join(notes),
+    }
 
 
 def _simulate(

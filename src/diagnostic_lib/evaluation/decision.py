@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
 from .. import i18n, settings
-from ._common import _date, _int, _li, _months_between, _num, _pct, _tuple
+from ._common import _months_between, _pairs, _tuple
 from .estimators import WDQ_LABELS
 
 PROMISING_RES: float = settings.default("promising_res")
@@ -109,74 +110,115 @@ def decide_verdict(
     return verdict.astype(object)
 
 
-VERDICT_LABELS: dict[str, tuple[str, str]] = {
-    "effective": ("Efficace (significatif)", "Effective (significant)"),
-    "promising": ("Prometteuse mais non concluante", "Promising but inconclusive"),
-    "no_effect": ("Aucun effet mesurable", "No measurable effect"),
-    "adverse": ("Effet contraire (hausse significative)", "Adverse (significant rise)"),
-    "too_recent": ("Trop récente pour juger", "Too recent to judge"),
-    "too_few": ("Trop peu d'événements pour juger", "Too few events to judge"),
-    "not_evaluable": ("Non évaluable", "Not evaluable"),
-}
+VERDICT_LABELS: dict[str, tuple[str, str]] = _pairs("evaluation.verdict", VERDICTS)
+"""Each verdict in French and English (from the label catalogue)."""
 
+REASONS: tuple[str, ...] = (
+    "no_start",
+    "planned",
+    "no_footprint",
+    "municipality_wide",
+    "no_before_window",
+    "no_control",
+)
+"""Why a measure is not evaluable (see :func:`windows`), in the order they are checked."""
 
-REASON_LABELS: dict[str, tuple[str, str]] = {
-    "no_start": ("pas de date de début", "no start date"),
-    "planned": (
-        "mesure planifiée : elle commence le {start}, après la fin des données ({end})",
-        "planned: it starts on {start}, after the end of the data ({end})",
-    ),
-    "no_footprint": (
-        "pas d'empreinte géographique : aucune zone traitée à comparer",
-        "no footprint: there is no treated area to compare",
-    ),
-    "municipality_wide": (
-        "elle couvre toute la municipalité : aucune zone témoin n'est possible "
-        "(voir la série chronologique interrompue)",
-        "it covers the whole municipality: no control area is possible "
-        "(see the interrupted time series)",
-    ),
-    "no_before_window": (
-        "elle a commencé le {start}, {months} mois après le début des données ({data_start}) ; "
-        "il faut {window} mois avant",
-        "it started on {start}, {months} months after the start of the data ({data_start}); "
-        "{window} months before are needed",
-    ),
-    "no_control": (
-        "aucune zone témoin utilisable",
-        "no usable control area",
-    ),
-}
+REASON_LABELS: dict[str, tuple[str, str]] = _pairs("evaluation.reason", REASONS)
+"""Each reason in French and English, with ``{start}``, ``{end}``… placeholders."""
 
-
-CAVEAT_LABELS: dict[str, tuple[str, str]] = {
-    "concurrent": (
-        "autres mesures dans la zone pendant les fenêtres (effets confondus possibles) : {ids}",
-        "other measures in the area during the windows (effects may be confounded): {ids}",
-    ),
-    "ended": (
-        "la mesure a pris fin le {end}, avant la fin de la fenêtre après",
-        "the measure ended on {end}, before the end of the after window",
-    ),
-    "unlocated": (
-        "{n} événements ciblés sans position ne sont comptés dans aucune zone",
-        "{n} targeted events without a position are counted in no area",
-    ),
-    "corrected": (
-        "un compte nul : 0,5 ajouté aux quatre comptes (correction de Haldane)",
-        "a zero count: 0.5 added to all four counts (Haldane correction)",
-    ),
-}
+CAVEAT_LABELS: dict[str, tuple[str, str]] = _pairs(
+    "evaluation.caveat", ("concurrent", "ended", "unlocated", "corrected")
+)
+"""The caveats of an evaluation in French and English, with placeholders."""
 
 
 def _range_sentence(lo: float, hi: float, lang: str) -> str:
     """The effects an RES interval is compatible with, in words."""
     fall = 1 - 1 / hi if np.isfinite(hi) else np.nan
     rise = 1 / lo - 1 if lo > 0 else np.inf
-    if lang == "fr":
-        return (f"les données sont compatibles avec une baisse relative jusqu'à {_pct(fall, lang)} "
-                f"comme avec une hausse jusqu'à {_pct(rise, lang)}")  # fmt: skip
-    return f"the data are compatible with a relative fall of up to {_pct(fall, lang)} as with a rise of up to {_pct(rise, lang)}"
+    return i18n.t(
+        "evaluation.text.range", lang, fall=fmt.percent(fall, lang), rise=fmt.percent(rise, lang)
+    )
+
+
+_WINDOW: int = settings.default("window_months")
+
+
+def _window(r: Any) -> int:
+    return int(r.get("window_months", _WINDOW) or _WINDOW)
+
+
+def _not_evaluable(r: Any, lang: str, data_start: Any) -> str:
+    """Why a measure is not evaluable, in words."""
+    start = r.get("start")
+    months = (
+        fmt.integer(_months_between(pd.Timestamp(data_start), pd.Timestamp(start)), lang)
+        if data_start is not None and pd.notna(start)
+        else "?"
+    )
+    reason = r.get("reason", "") or "no_control"
+    return i18n.label("evaluation.reason", reason, lang).format(
+        start=fmt.date(start, lang),
+        end=fmt.date(r.get("data_last_day"), lang),
+        months=months,
+        data_start=fmt.date(data_start, lang),
+        window=fmt.integer(_window(r), lang),
+    )
+
+
+def _too_recent(r: Any, lang: str) -> str:
+    """How much of the after window the data hold, in words."""
+    return i18n.t(
+        "evaluation.text.too_recent",
+        lang,
+        available=fmt.integer(int(r.get("months_after", 0) or 0), lang),
+        window=fmt.integer(_window(r), lang),
+        start=fmt.date(r.get("start"), lang),
+    )
+
+
+def _change(r: Any, v: str, lang: str) -> str:
+    """The relative change against the control, or the range of effects, in words."""
+    change = 1 / r["res"] - 1
+    if v in ("effective", "promising"):
+        what = i18n.t("evaluation.text.fall", lang, change=fmt.percent(-change, lang))
+        if v == "promising":
+            what += i18n.t("evaluation.text.list_separator", lang) + _range_sentence(
+                r["res_low_adj"], r["res_high_adj"], lang
+            )
+        return what
+    if v == "adverse":
+        return i18n.t("evaluation.text.rise", lang, change=fmt.percent(change, lang))
+    return _range_sentence(r["res_low_adj"], r["res_high_adj"], lang)
+
+
+def _judged(r: Any, v: str, lang: str, level: float, counts: str) -> str:
+    """A verdict on the estimates: the RES and its interval, the change, the counts, the ring."""
+    ci = i18n.t(
+        "evaluation.text.interval",
+        lang,
+        res=fmt.decimal(r["res"], lang),
+        level=fmt.percent(level, lang),
+        low=fmt.decimal(r["res_low_adj"], lang),
+        high=fmt.decimal(r["res_high_adj"], lang),
+        phi=fmt.decimal(r["phi_res"], lang, 1),
+    )
+    reading = r.get("wdq_reading", "undefined")
+    wdq = r.get("wdq", np.nan)
+    ring = i18n.t(
+        "evaluation.text.buffer",
+        lang,
+        b0=fmt.integer(r["b0"], lang),
+        b1=fmt.integer(r["b1"], lang),
+        wdq=f" = {fmt.decimal(wdq, lang)}" if np.isfinite(wdq) else "",
+        reading=i18n.t(f"evaluation.wdq.{reading if reading in WDQ_LABELS else 'undefined'}", lang),
+        tne=fmt.decimal(r["tne"], lang, 0),
+    )
+    head = i18n.label("evaluation.verdict", v, lang)
+    what = _change(r, v, lang)
+    return i18n.t(
+        "evaluation.text.judged", lang, head=head, ci=ci, what=what, counts=counts, buffer=ring
+    )
 
 
 def verdict_text(effects: pd.DataFrame, lang: str = "fr", data_start: Any = None) -> pd.Series:
@@ -205,73 +247,31 @@ def verdict_text(effects: pd.DataFrame, lang: str = "fr", data_start: Any = None
     'Effective (significant): RES = 1.67 (95% CI'
     """
     lang = i18n.check_lang(lang)
-    level = 1 - float(effects.attrs.get("parameters", {}).get("alpha", 0.05))
-    lvl = f"{level * 100:.0f}\u202f%" if lang == "fr" else f"{level * 100:.0f}%"
+    parameters = effects.attrs.get("parameters", {})
+    level = 1 - float(parameters.get("alpha", settings.default("alpha")))
+    min_events = int(parameters.get("min_events", settings.default("min_events")))
     out = []
     for _, r in effects.iterrows():
         v = r.get("verdict", "not_evaluable")
-        head = _li(VERDICT_LABELS[v], lang)
-        if v == "not_evaluable":
-            reason = r.get("reason", "") or "no_control"
-            months = (
-                _months_between(pd.Timestamp(data_start), pd.Timestamp(r["start"]))
-                if data_start is not None and pd.notna(r.get("start"))
-                else "?"
+        head = i18n.label("evaluation.verdict", v, lang)
+        if v in ("not_evaluable", "too_recent"):
+            text = (
+                _not_evaluable(r, lang, data_start)
+                if v == "not_evaluable"
+                else _too_recent(r, lang)
             )
-            txt = _li(REASON_LABELS.get(reason, (reason, reason)), lang).format(
-                start=_date(r.get("start")), end=_date(r.get("data_last_day")), months=months,
-                data_start=_date(data_start), window=int(r.get("window_months", 12) or 12))  # fmt: skip
-            out.append(f"{head} : {txt}." if lang == "fr" else f"{head}: {txt}.")
+            out.append(i18n.t("evaluation.text.headed", lang, head=head, text=text))
             continue
-        if v == "too_recent":
-            ma, wm = int(r.get("months_after", 0) or 0), int(r.get("window_months", 12) or 12)
-            txt = (f"{ma} des {wm} mois de la période après sont disponibles (début {_date(r.get('start'))})"
-                   if lang == "fr" else f"{ma} of the {wm} months of the after window are available (start {_date(r.get('start'))})")  # fmt: skip
-            out.append(f"{head} : {txt}." if lang == "fr" else f"{head}: {txt}.")
-            continue
-        counts = (f"zone traitée {_int(r['a0'], lang)} → {_int(r['a1'], lang)}, témoin {_int(r['c0'], lang)} → {_int(r['c1'], lang)}"
-                  if lang == "fr" else f"treated {_int(r['a0'], lang)} → {_int(r['a1'], lang)}, control {_int(r['c0'], lang)} → {_int(r['c1'], lang)}")  # fmt: skip
-        if v == "too_few":
-            mn = int(effects.attrs.get("parameters", {}).get("min_events", 10))
-            txt = (f"{counts} (il faut au moins {mn} événements dans la zone traitée et des événements témoins)"
-                   if lang == "fr" else f"{counts} (at least {mn} events in the treated area and control events are needed)")  # fmt: skip
-            out.append(f"{head} : {txt}." if lang == "fr" else f"{head}: {txt}.")
-            continue
-        ci = (f"RES = {_num(r['res'], lang)} (IC {lvl} ajusté pour la surdispersion {_num(r['res_low_adj'], lang)}–"
-              f"{_num(r['res_high_adj'], lang)} ; φ = {_num(r['phi_res'], lang, 1)})"
-              if lang == "fr" else
-              f"RES = {_num(r['res'], lang)} ({lvl} CI adjusted for overdispersion {_num(r['res_low_adj'], lang)}–"
-              f"{_num(r['res_high_adj'], lang)}; φ = {_num(r['phi_res'], lang, 1)})")  # fmt: skip
-        change = 1 / r["res"] - 1
-        if v in ("effective", "promising"):
-            what = (
-                f"baisse relative de {_pct(-change, lang)} par rapport au témoin"
-                if lang == "fr"
-                else f"relative fall of {_pct(-change, lang)} against the control"
-            )
-            if v == "promising":
-                what += (" ; " if lang == "fr" else "; ") + _range_sentence(
-                    r["res_low_adj"], r["res_high_adj"], lang
-                )
-        elif v == "adverse":
-            what = (
-                f"hausse relative de {_pct(change, lang)} par rapport au témoin"
-                if lang == "fr"
-                else f"relative rise of {_pct(change, lang)} against the control"
-            )
-        else:
-            what = _range_sentence(r["res_low_adj"], r["res_high_adj"], lang)
-        ring = _li(WDQ_LABELS.get(r.get("wdq_reading", "undefined"), WDQ_LABELS["undefined"]), lang)
-        wq = "" if not np.isfinite(r.get("wdq", np.nan)) else f" = {_num(r['wdq'], lang)}"
-        buf = (f"anneau {_int(r['b0'], lang)} → {_int(r['b1'], lang)}, WDQ{wq} : {ring} ; effet net total {_num(r['tne'], lang, 0)} événements"
-               if lang == "fr" else
-               f"buffer {_int(r['b0'], lang)} → {_int(r['b1'], lang)}, WDQ{wq}: {ring}; total net effect {_num(r['tne'], lang, 0)} events")  # fmt: skip
-        sep = " : " if lang == "fr" else ": "
-        out.append(
-            f"{head}{sep}{ci} — {what} ; {counts} ; {buf}."
-            if lang == "fr"
-            else f"{head}{sep}{ci} — {what}; {counts}; {buf}."
+        counts = i18n.t(
+            "evaluation.text.counts",
+            lang,
+            **{k: fmt.integer(r[k], lang) for k in ("a0", "a1", "c0", "c1")},
         )
+        if v == "too_few":
+            text = i18n.t("evaluation.text.too_few", lang, counts=counts, n=min_events)
+            out.append(i18n.t("evaluation.text.headed", lang, head=head, text=text))
+            continue
+        out.append(_judged(r, v, lang, level, counts))
     return pd.Series(out, index=effects.index, dtype="str")
 
 
@@ -281,7 +281,8 @@ def caveat_text(effects: pd.DataFrame, lang: str = "fr") -> pd.Series:
     Examples
     --------
     >>> import pandas as pd
-    >>> e = pd.DataFrame({"concurrent": [("M09",)], "ended_early": [pd.NaT], "unlocated": [0], "corrected": [False]})
+    >>> e = pd.DataFrame({"concurrent": [("M09",)], "ended_early": [pd.NaT], "unlocated": [0],
+    ...                   "corrected": [False]})
     >>> caveat_text(e, "en").iloc[0]
     'other measures in the area during the windows (effects may be confounded): M09'
     """
@@ -290,16 +291,15 @@ def caveat_text(effects: pd.DataFrame, lang: str = "fr") -> pd.Series:
     for _, r in effects.iterrows():
         parts = []
         if len(_tuple(r.get("concurrent", ()))):
-            parts.append(
-                _li(CAVEAT_LABELS["concurrent"], lang).format(
-                    ids=", ".join(_tuple(r["concurrent"]))
-                )
-            )
+            ids = ", ".join(_tuple(r["concurrent"]))
+            parts.append(i18n.t("evaluation.caveat.concurrent", lang, ids=ids))
         if pd.notna(r.get("ended_early", pd.NaT)):
-            parts.append(_li(CAVEAT_LABELS["ended"], lang).format(end=_date(r["ended_early"])))
+            end = fmt.date(r["ended_early"], lang)
+            parts.append(i18n.t("evaluation.caveat.ended", lang, end=end))
         if int(r.get("unlocated", 0) or 0) > 0:
-            parts.append(_li(CAVEAT_LABELS["unlocated"], lang).format(n=_int(r["unlocated"], lang)))
+            n = fmt.integer(r["unlocated"], lang)
+            parts.append(i18n.t("evaluation.caveat.unlocated", lang, n=n))
         if bool(r.get("corrected", False)):
-            parts.append(_li(CAVEAT_LABELS["corrected"], lang))
-        out.append(" ; ".join(parts) if lang == "fr" else "; ".join(parts))
+            parts.append(i18n.t("evaluation.caveat.corrected", lang))
+        out.append(i18n.t("evaluation.text.list_separator", lang).join(parts))
     return pd.Series(out, index=effects.index, dtype="str")

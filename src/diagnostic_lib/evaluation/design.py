@@ -38,7 +38,8 @@ def data_period(
     Examples
     --------
     >>> import pandas as pd
-    >>> inc = pd.DataFrame({"occurred_from": pd.to_datetime(["2022-01-03 10:00", "2025-12-30 23:00"])})
+    >>> when = pd.to_datetime(["2022-01-03 10:00", "2025-12-30 23:00"])
+    >>> inc = pd.DataFrame({"occurred_from": when})
     >>> [str(t.date()) for t in data_period(incidents=inc)]
     ['2022-01-03', '2025-12-31']
     """
@@ -124,15 +125,26 @@ def windows(
         reasons: list[str] = []
         if start is None or pd.isna(start):
             reasons.append("no_start")
-            row.update(before_start=pd.NaT, before_end=pd.NaT, after_start=pd.NaT, after_end=pd.NaT,
-                       months_before=0, months_after=0)  # fmt: skip
+            row.update(
+                before_start=pd.NaT,
+                before_end=pd.NaT,
+                after_start=pd.NaT,
+                after_end=pd.NaT,
+                months_before=0,
+                months_after=0,
+            )
         else:
             start = pd.Timestamp(start)
             bs, a0 = start - pd.DateOffset(months=W), start + pd.DateOffset(months=L)
             a1 = a0 + pd.DateOffset(months=W)
-            row.update(before_start=bs, before_end=start, after_start=a0, after_end=a1,
-                       months_before=min(_months_between(d0, start), W),
-                       months_after=min(_months_between(a0, d1), W))  # fmt: skip
+            row.update(
+                before_start=bs,
+                before_end=start,
+                after_start=a0,
+                after_end=a1,
+                months_before=min(_months_between(d0, start), W),
+                months_after=min(_months_between(a0, d1), W),
+            )
             if start >= d1:
                 reasons.append("planned")
         if not _has_footprint(rec):
@@ -149,13 +161,29 @@ def windows(
             status = "evaluable"
         row.update(status=status, reason=reasons[0] if reasons else "", reasons=tuple(reasons))
         rows.append(row)
-    cols = ["measure_id", "start", "end", "before_start", "before_end", "after_start", "after_end",
-            "months_before", "months_after", "status", "reason", "reasons"]  # fmt: skip
+    cols = [
+        "measure_id",
+        "start",
+        "end",
+        "before_start",
+        "before_end",
+        "after_start",
+        "after_end",
+        "months_before",
+        "months_after",
+        "status",
+        "reason",
+        "reasons",
+    ]
     out = pd.DataFrame(rows, index=measures.index, columns=cols)
     for c in ("start", "end", "before_start", "before_end", "after_start", "after_end"):
         out[c] = pd.to_datetime(out[c]).astype("datetime64[us]")
-    out.attrs["parameters"] = {"data_start": str(d0.date()), "data_end_exclusive": str(d1.date()),
-                               "window_months": W, "lag_months": L}  # fmt: skip
+    out.attrs["parameters"] = {
+        "data_start": str(d0.date()),
+        "data_end_exclusive": str(d1.date()),
+        "window_months": W,
+        "lag_months": L,
+    }
     return out
 
 
@@ -170,7 +198,8 @@ def targeted(
     Examples
     --------
     >>> import pandas as pd
-    >>> inc = pd.DataFrame({"category": ["theft", "theft", "mischief"], "shift": ["nuit", None, "nuit"]})
+    >>> inc = pd.DataFrame({"category": ["theft", "theft", "mischief"],
+    ...                     "shift": ["nuit", None, "nuit"]})
     >>> targeted(inc, ("theft",), ("nuit",)).tolist()
     [True, False, False]
     >>> targeted(inc).all()
@@ -286,7 +315,7 @@ class _MeasureSet:
         return np.sort(cand)
 
 
-def design_areas(
+def design_areas(  # noqa: PLR0913 - the public signature of before (keyword use is common)
     measures: pd.DataFrame,
     sectors: pd.DataFrame,
     buffer_m: Any = _DEFAULT_BUFFER_M,
@@ -542,7 +571,7 @@ def _poisson_slope(y: np.ndarray) -> tuple[float, float]:
     return float(res.params[1]), float(res.bse[1])
 
 
-def similar_trend_sectors(
+def similar_trend_sectors(  # noqa: PLR0913 - the public signature of before
     incidents: pd.DataFrame,
     sectors: pd.DataFrame,
     measure: Any,

@@ -21,7 +21,16 @@ from .. import measures as measures_mod
 from ._common import _tuple
 from .area_counts import _MonthlyIndex, _pre_table, _window_sums, monthly_area_counts
 from .decision import PROMISING_P, PROMISING_RES, caveat_text, decide_verdict, verdict_text
-from .design import AREAS, _buffer_width, _MeasureSet, _union, data_period, design_areas, windows
+from .design import (
+    _DEFAULT_BUFFER_M,
+    AREAS,
+    _buffer_width,
+    _MeasureSet,
+    _union,
+    data_period,
+    design_areas,
+    windows,
+)
 from .estimators import (
     overdispersion,
     relative_effect_size,
@@ -70,8 +79,8 @@ def estimate_effects(
     Examples
     --------
     >>> import pandas as pd
-    >>> c = pd.DataFrame({"a0": [136, 106, 3], "a1": [83, 98, 2], "b0": [62, 21, 1], "b1": [41, 17, 1],
-    ...                   "c0": [3000, 3000, 900], "c1": [3050, 2950, 910]})
+    >>> c = pd.DataFrame({"a0": [136, 106, 3], "a1": [83, 98, 2], "b0": [62, 21, 1],
+    ...     "b1": [41, 17, 1], "c0": [3000, 3000, 900], "c1": [3050, 2950, 910]})
     >>> estimate_effects(c)["verdict"].tolist()
     ['effective', 'no_effect', 'too_few']
     """
@@ -188,7 +197,7 @@ class _Options:
 
     window_months: int = settings.default("window_months")
     lag_months: int = settings.default("lag_months")
-    buffer_m: Any = settings.default("buffer_m")
+    buffer_m: Any = _DEFAULT_BUFFER_M
     control: str = settings.default("control")
     control_sectors: Any = None
     k_similar: int = settings.default("similar_sectors")
@@ -379,7 +388,7 @@ def _effects_table(counts: pd.DataFrame, opt: _Options, data_start: pd.Timestamp
     return eff
 
 
-def evaluate(
+def evaluate(  # noqa: PLR0913 - the public signature of before (see _Options)
     measures: pd.DataFrame,
     incidents: pd.DataFrame,
     sectors: pd.DataFrame,
@@ -387,7 +396,7 @@ def evaluate(
     data_end: Any = None,
     window_months: int = settings.default("window_months"),
     lag_months: int = settings.default("lag_months"),
-    buffer_m: Any = settings.default("buffer_m"),
+    buffer_m: Any = _DEFAULT_BUFFER_M,
     control: str = settings.default("control"),
     control_sectors: Any = None,
     k_similar: int = settings.default("similar_sectors"),
@@ -468,7 +477,7 @@ class MeasureResult:
         return str(self.effect[f"verdict_{i18n.check_lang(lang)}"])
 
 
-def evaluate_measure(
+def evaluate_measure(  # noqa: PLR0913 - the public signature of before (see _Options)
     measures: pd.DataFrame,
     incidents: pd.DataFrame,
     sectors: pd.DataFrame,
@@ -477,7 +486,7 @@ def evaluate_measure(
     data_end: Any = None,
     window_months: int = settings.default("window_months"),
     lag_months: int = settings.default("lag_months"),
-    buffer_m: Any = settings.default("buffer_m"),
+    buffer_m: Any = _DEFAULT_BUFFER_M,
     control: str = settings.default("control"),
     control_sectors: Any = None,
     k_similar: int = settings.default("similar_sectors"),
@@ -500,7 +509,8 @@ def evaluate_measure(
     --------
     >>> from diagnostic_lib import loaders, sample
     >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
-    >>> r = evaluate_measure(d.measures, d.incidents, d.sectors, "M03", *data_period(d), buffer_m=300)
+    >>> r = evaluate_measure(d.measures, d.incidents, d.sectors, "M03", *data_period(d),
+    ...                      buffer_m=300)
     >>> r.effect["verdict"], bool(r.effect["wdq"] < 0)
     ('effective', True)
     >>> r.verdict("en")[:23]
@@ -557,7 +567,8 @@ def buffer_sensitivity(
     --------
     >>> from diagnostic_lib import loaders, sample
     >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
-    >>> s = buffer_sensitivity(d.measures, d.incidents, d.sectors, "M03", *data_period(d), widths=(200, 300))
+    >>> s = buffer_sensitivity(d.measures, d.incidents, d.sectors, "M03", *data_period(d),
+    ...                        widths=(200, 300))
     >>> s["wdq_reading"].tolist()
     ['diffusion', 'displacement']
     """

@@ -17,11 +17,11 @@ import numpy as np
 from scipy import stats as _st
 
 from .. import stats
-from ._common import _scalar
+from ._common import _pairs, _scalar
 
 
 def _quantile(level: float, df: Any = None) -> Any:
-    """Two-sided critical value: Student's t with ``df`` degrees of freedom, normal when df is missing/inf."""
+    """Two-sided critical value: Student's t on ``df`` degrees of freedom (missing/inf: normal)."""
     q = 0.5 + level / 2
     if df is None:
         return _st.norm.ppf(q)
@@ -97,8 +97,10 @@ def relative_effect_size(
     ``se = sqrt(1/100 + 1/50 + 1/100 + 1/100) = sqrt(0.05)``.
 
     >>> r = relative_effect_size(100, 50, 100, 100)
-    >>> float(r.res), round(float(r.se_log) ** 2, 4), round(float(r.low), 3), round(float(r.high), 3)
-    (2.0, 0.05, 1.29, 3.1)
+    >>> float(r.res), round(float(r.se_log) ** 2, 4)
+    (2.0, 0.05)
+    >>> round(float(r.low), 3), round(float(r.high), 3)
+    (1.29, 3.1)
     >>> round(float(relative_effect_size(100, 50, 100, 100, phi=2.0).low), 3)
     1.076
     """
@@ -181,7 +183,7 @@ class WDDResult(NamedTuple):
     p_value: Any
 
 
-def wdd(
+def wdd(  # noqa: PLR0913 - the eight counts of the published formula, and their weights
     a0: Any,
     a1: Any,
     b0: Any,
@@ -267,21 +269,24 @@ def wdq(a0: Any, a1: Any, b0: Any, b1: Any, c0: Any, c1: Any) -> Any:
     return _scalar(np.where(ok, out, np.nan))
 
 
-WDQ_LABELS: dict[str, tuple[str, str]] = {
-    "undefined": ("non défini (aucun succès à partager)", "undefined (no success to share)"),
-    "diffusion": ("diffusion des bénéfices", "diffusion of benefits"),
-    "none": ("ni déplacement ni diffusion", "neither displacement nor diffusion"),
-    "displacement": (
-        "déplacement partiel (moindre que le gain)",
-        "partial displacement (less than the gain)",
-    ),
-    "displacement_outweighs": ("déplacement supérieur au gain", "displacement outweighs the gain"),
-}
+WDQ_READINGS: tuple[str, ...] = (
+    "undefined",
+    "diffusion",
+    "none",
+    "displacement",
+    "displacement_outweighs",
+)
+"""The readings of a WDQ (see :func:`wdq_label`)."""
+
+WDQ_LABELS: dict[str, tuple[str, str]] = _pairs("evaluation.wdq", WDQ_READINGS)
+"""Each reading of a WDQ in French and English (from the label catalogue)."""
 
 
 def wdq_label(value: Any) -> Any:
-    """Reading of a WDQ: ``undefined``, ``diffusion``, ``none``, ``displacement`` or
-    ``displacement_outweighs`` (see :data:`WDQ_LABELS`).
+    """Reading of a WDQ, one of :data:`WDQ_READINGS`.
+
+    ``undefined``, ``diffusion``, ``none``, ``displacement`` or
+    ``displacement_outweighs`` (in words: :data:`WDQ_LABELS`).
 
     Examples
     --------

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
-from .. import settings, stats
-from ._common import _li, _month_edges, _month_floor, _months_between, _num, _pct
+from .. import formatting as fmt
+from .. import i18n, settings, stats
+from ._common import _month_edges, _month_floor, _months_between, _pairs
 from .count_models import _fit_counts, _fourier, _simulate, _wald_p
 
 
@@ -44,10 +45,11 @@ def monthly_counts(
     Examples
     --------
     >>> import pandas as pd
-    >>> inc = pd.DataFrame({"occurred_from": pd.to_datetime(["2024-01-05", "2024-03-01", "2024-03-09"]),
+    >>> when = pd.to_datetime(["2024-01-05", "2024-03-01", "2024-03-09"])
+    >>> inc = pd.DataFrame({"occurred_from": when,
     ...     "sector": ["A", "A", None], "family": "property"})
     >>> m = monthly_counts(inc, start="2024-01-01", end="2024-04-01")
-    >>> m.pivot(index="month", columns="sector", values="count").values.tolist()   # columns "*", "A"
+    >>> m.pivot(index="month", columns="sector", values="count").values.tolist()  # "*", "A"
     [[1, 1], [0, 0], [2, 1]]
     """
     keys = list(by)
@@ -251,13 +253,36 @@ def project(  # noqa: PLR0913 - the twelve parameters of before, and three rules
         months = pd.DatetimeIndex(g["month"])
         r = _project_group(y, months, spec, rng)
         last12 = float(y[-12:].sum())
-        trows.append({**gk, "model": r["kind"], "months": len(y), "last_12": last12, "mean_12": r["total"][0],
-                      "low_12": r["total"][1], "high_12": r["total"][2],
-                      "ratio": r["total"][0] / last12 if last12 > 0 else np.nan, "prob_rise": r["prob_rise"],
-                      "trend_irr": r["trend_irr"], "trend_low": r["trend_low"], "trend_high": r["trend_high"],
-                      "trend_p": r["trend_p"], "alpha_nb": r["alpha_nb"], "note": r["note"]})  # fmt: skip
-        mrows.append(pd.DataFrame({**{k: v for k, v in gk.items()}, "month": r["future"].astype("datetime64[us]"),
-                                   "mean": r["mean"], "low": r["low"], "high": r["high"]}))  # fmt: skip
+        trows.append(
+            {
+                **gk,
+                "model": r["kind"],
+                "months": len(y),
+                "last_12": last12,
+                "mean_12": r["total"][0],
+                "low_12": r["total"][1],
+                "high_12": r["total"][2],
+                "ratio": r["total"][0] / last12 if last12 > 0 else np.nan,
+                "prob_rise": r["prob_rise"],
+                "trend_irr": r["trend_irr"],
+                "trend_low": r["trend_low"],
+                "trend_high": r["trend_high"],
+                "trend_p": r["trend_p"],
+                "alpha_nb": r["alpha_nb"],
+                "note": r["note"],
+            }
+        )
+        mrows.append(
+            pd.DataFrame(
+                {
+                    **{k: v for k, v in gk.items()},
+                    "month": r["future"].astype("datetime64[us]"),
+                    "mean": r["mean"],
+                    "low": r["low"],
+                    "high": r["high"],
+                }
+            )
+        )
     totals = pd.DataFrame(trows)
     if len(totals):
         totals["trend_q"] = stats.bh_qvalues(totals["trend_p"].to_numpy())
@@ -266,8 +291,25 @@ def project(  # noqa: PLR0913 - the twelve parameters of before, and three rules
             & (totals["trend_irr"] > 1)
             & (totals["mean_12"] >= emerging_min)
         )
-        cols = [*keys, "model", "months", "last_12", "mean_12", "low_12", "high_12", "ratio", "prob_rise", "trend_irr",
-                "trend_low", "trend_high", "trend_p", "trend_q", "alpha_nb", "emerging", "note"]  # fmt: skip
+        cols = [
+            *keys,
+            "model",
+            "months",
+            "last_12",
+            "mean_12",
+            "low_12",
+            "high_12",
+            "ratio",
+            "prob_rise",
+            "trend_irr",
+            "trend_low",
+            "trend_high",
+            "trend_p",
+            "trend_q",
+            "alpha_nb",
+            "emerging",
+            "note",
+        ]
         totals = totals[cols]
     monthly = (
         pd.concat(mrows, ignore_index=True)
@@ -360,24 +402,28 @@ def backtest(  # noqa: PLR0913 - the ten parameters of before, and two rules of 
     out["err_naive"] = (out["actual"] - out["naive"]).abs()
     out["covered"] = (out["actual"] >= out["low"]) & (out["actual"] <= out["high"])
     tot = out.groupby(keys)["actual"].sum().rename("total_actual").reset_index()
-    tot = tot.merge(p.totals[[*keys, "mean_12", "low_12", "high_12"]].rename(
-        columns={"mean_12": "total_mean", "low_12": "total_low", "high_12": "total_high"}), on=keys, how="left")  # fmt: skip
+    tot = tot.merge(
+        p.totals[[*keys, "mean_12", "low_12", "high_12"]].rename(
+            columns={"mean_12": "total_mean", "low_12": "total_low", "high_12": "total_high"}
+        ),
+        on=keys,
+        how="left",
+    )
     out = out.merge(tot, on=keys, how="left")
-    out.attrs["parameters"] = {**p.parameters, "held_out_from": str(pd.Timestamp(cut).date()),
-                               "held_out_to": str(pd.Timestamp(last).date()), "naive": "same month one year earlier"}  # fmt: skip
+    out.attrs["parameters"] = {
+        **p.parameters,
+        "held_out_from": str(pd.Timestamp(cut).date()),
+        "held_out_to": str(pd.Timestamp(last).date()),
+        "naive": "same month one year earlier",
+    }
     return out
 
 
-TRUST_LABELS = {
-    "trust": ("La projection bat la prévision naïve et ses intervalles sont bien calibrés : on peut s'y fier, "
-              "avec les intervalles.", "The projection beats the naive forecast and its intervals are well "
-              "calibrated: it can be used, with its intervals."),
-    "caution": ("La projection ne bat la prévision naïve que de peu, ou ses intervalles sont mal calibrés : "
-                "à utiliser avec prudence.", "The projection beats the naive forecast only slightly, or its "
-                "intervals are poorly calibrated: use with caution."),
-    "do_not_trust": ("La projection ne fait pas mieux que la prévision naïve : ne pas s'y fier.",
-                     "The projection does no better than the naive forecast: do not rely on it."),
-}  # fmt: skip
+TRUST_LEVELS: tuple[str, ...] = ("trust", "caution", "do_not_trust")
+"""How far a projection can be trusted (see :func:`backtest_summary`)."""
+
+TRUST_LABELS: dict[str, tuple[str, str]] = _pairs("evaluation.trust", TRUST_LEVELS)
+"""Each level of trust in French and English."""
 
 
 def backtest_summary(
@@ -407,8 +453,9 @@ def backtest_summary(
     Examples
     --------
     >>> import pandas as pd
-    >>> det = pd.DataFrame({"family": ["a", "a"], "month": [1, 2], "actual": [3, 5], "mean": [4.0, 5.0],
-    ...     "naive": [1, 9], "err_model": [1.0, 0.0], "err_naive": [2.0, 4.0], "covered": [True, True],
+    >>> det = pd.DataFrame({"family": ["a", "a"], "month": [1, 2], "actual": [3, 5],
+    ...     "mean": [4.0, 5.0], "naive": [1, 9], "err_model": [1.0, 0.0], "err_naive": [2.0, 4.0],
+    ...     "covered": [True, True],
     ...     "total_actual": 8, "total_low": 5.0, "total_high": 12.0})
     >>> backtest_summary(det, level=0.9)[["level", "scope", "skill", "trust"]].values.tolist()
     [['all', 'a', 0.8333333333333334, 'trust'], ['all', 'all', 0.8333333333333334, 'trust']]
@@ -448,18 +495,35 @@ def backtest_summary(
             trust = "caution"
         else:
             trust = "do_not_trust"
-        rows.append({"level": lev, "scope": name, "groups": len(tg), "months": len(g), "mae_model": mm, "mae_naive": mn,
-                     "skill": skill, "coverage": cov, "nominal": nominal, "total_coverage": tcov,
-                     "beats_naive": bool(np.isfinite(skill) and skill > 0), "trust": trust})  # fmt: skip
+        rows.append(
+            {
+                "level": lev,
+                "scope": name,
+                "groups": len(tg),
+                "months": len(g),
+                "mae_model": mm,
+                "mae_naive": mn,
+                "skill": skill,
+                "coverage": cov,
+                "nominal": nominal,
+                "total_coverage": tcov,
+                "beats_naive": bool(np.isfinite(skill) and skill > 0),
+                "trust": trust,
+            }
+        )
     out = pd.DataFrame(rows)
     for lg in ("fr", "en"):
         out[f"text_{lg}"] = [
-            (f"Erreur absolue moyenne {_num(r.mae_model, lg)} contre {_num(r.mae_naive, lg)} pour la prévision naïve "
-             f"(gain {_pct(r.skill, lg)}) ; {_pct(r.coverage, lg)} des mois dans l'intervalle à {_pct(r.nominal, lg)}. "
-             if lg == "fr" else
-             f"Mean absolute error {_num(r.mae_model, lg)} against {_num(r.mae_naive, lg)} for the naive forecast "
-             f"(skill {_pct(r.skill, lg)}); {_pct(r.coverage, lg)} of months inside the {_pct(r.nominal, lg)} interval. ")
-            + _li(TRUST_LABELS[r.trust], lg)
+            i18n.t(
+                "evaluation.backtest.text",
+                lg,
+                mae_model=fmt.decimal(r.mae_model, lg),
+                mae_naive=fmt.decimal(r.mae_naive, lg),
+                skill=fmt.percent(r.skill, lg),
+                coverage=fmt.percent(r.coverage, lg),
+                nominal=fmt.percent(r.nominal, lg),
+                trust=i18n.t(f"evaluation.trust.{r.trust}", lg),
+            )
             for r in out.itertuples()
-        ]  # fmt: skip
+        ]
     return out

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
 from .. import i18n, inventory, settings
 from ..errors import ConfigError
-from ._common import _li
-from .decision import VERDICT_LABELS, VERDICTS
+from .decision import VERDICTS
 from .design import data_period
 from .effects import _evaluate_core, _Options
 from .forecast import Projection, backtest, backtest_summary, monthly_counts, project
@@ -27,9 +27,104 @@ if TYPE_CHECKING:
     from ..loaders import Diagnostic
 
 
+DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "effects": (
+        "measure_id",
+        "{name}",
+        "verdict",
+        "a0",
+        "a1",
+        "c0",
+        "c1",
+        "res",
+        "res_low_adj",
+        "res_high_adj",
+        "wdq",
+        "tne",
+    ),
+    "its": (
+        "measure_id",
+        "status",
+        "months_before",
+        "months_after",
+        "level_irr",
+        "level_low",
+        "level_high",
+        "level_p",
+        "text_{lang}",
+    ),
+    "relevance": (
+        "measure_id",
+        "active",
+        "problem_id",
+        "problem_title_{lang}",
+        "problem_rank",
+        "reach",
+        "relevance",
+    ),
+    "flags": ("flag", "subject", "text_{lang}"),
+    "pillars": ("pillar", "label_{lang}", "n_active", "share", "cost", "cost_share", "flag"),
+    "current_risk": (
+        "sector",
+        "family",
+        "last",
+        "baseline_mean",
+        "ratio_baseline",
+        "q_baseline",
+        "label_{lang}",
+        "rate",
+        "likelihood",
+        "impact",
+        "risk_{lang}",
+        "concern",
+    ),
+    "projection": (
+        "sector",
+        "family",
+        "model",
+        "last_12",
+        "mean_12",
+        "low_12",
+        "high_12",
+        "trend_irr",
+        "trend_q",
+    ),
+    "backtest_summary": (
+        "level",
+        "scope",
+        "mae_model",
+        "mae_naive",
+        "skill",
+        "coverage",
+        "nominal",
+        "trust",
+    ),
+}
+"""The columns of each table of step 3 shown to people (report, notebooks), in order.
+
+``{lang}`` is the language and ``{name}`` the measure's name column (``name`` in
+French, ``name_en`` in English): see :meth:`Evaluation.display_columns`.
+"""
+
+VERDICT_COLUMNS: tuple[str, ...] = (
+    "measure_id",
+    "verdict",
+    "reason",
+    "res",
+    "res_low_adj",
+    "res_high_adj",
+    "verdict_fr",
+    "verdict_en",
+)
+"""The columns of :attr:`Evaluation.verdicts`, what step 4 reads."""
+
+
 @dataclass
 class Evaluation:
-    """Every table of step 3, as computed by :func:`run`."""
+    """Every table of step 3, as computed by :func:`run`.
+
+    ``parameters["tunables"]`` holds the value of every tunable used.
+    """
 
     effects: pd.DataFrame
     design: pd.DataFrame
@@ -53,36 +148,29 @@ class Evaluation:
 
     @property
     def verdicts(self) -> pd.DataFrame:
-        """One row per measure: ``measure_id, verdict, reason, res, res_low_adj, res_high_adj,
-        verdict_fr, verdict_en`` (what step 4 reads)."""
-        cols = [
-            "measure_id",
-            "verdict",
-            "reason",
-            "res",
-            "res_low_adj",
-            "res_high_adj",
-            "verdict_fr",
-            "verdict_en",
-        ]
-        return self.effects[cols].reset_index(drop=True)
+        """One row per measure, the columns :data:`VERDICT_COLUMNS` (what step 4 reads)."""
+        return self.effects[list(VERDICT_COLUMNS)].reset_index(drop=True)
+
+    def display_columns(self, table: str, lang: str = "fr") -> list[str]:
+        """The columns of ``table`` (e.g. ``"effects"``) shown to people, in ``lang``.
+
+        See :data:`DISPLAY_COLUMNS`.
+        """
+        lang = i18n.check_lang(lang)
+        name = "name" if lang == "fr" else "name_en"
+        return [c.format(lang=lang, name=name) for c in DISPLAY_COLUMNS[table]]
 
     def summary(self, lang: str = "fr") -> list[str]:
         """Key findings of step 3 in a few sentences (for the report's executive summary)."""
         lang = i18n.check_lang(lang)
-        fr = lang == "fr"
         v = self.effects["verdict"].value_counts()
-        parts = [
-            f"{int(v.get(k, 0))} × {_li(VERDICT_LABELS[k], lang).lower()}"
+        counts = [
+            f"{fmt.integer(v.get(k, 0), lang)} × {i18n.t(f'evaluation.verdict.{k}', lang).lower()}"
             for k in VERDICTS
             if v.get(k, 0)
         ]
-        n = len(self.effects)
-        out = [
-            (f"Évaluation de {n} mesures : " if fr else f"Evaluation of {n} measures: ")
-            + ", ".join(parts)
-            + "."
-        ]
+        n = fmt.integer(len(self.effects), lang)
+        out = [i18n.t("evaluation.summary.verdicts", lang, n=n, verdicts=", ".join(counts))]
         out += self.flags.loc[
             self.flags["flag"].str.startswith("high_priority"), f"text_{lang}"
         ].tolist()
@@ -90,8 +178,7 @@ class Evaluation:
         em = pt[pt["emerging"]] if len(pt) else pt
         if len(em):
             fams = ", ".join(sorted({i18n.label("family", f, lang) for f in em["family"]}))
-            out.append(f"Risques émergents (tendance à la hausse significative) : {fams}." if fr
-                       else f"Emerging risks (significant rising trend): {fams}.")  # fmt: skip
+            out.append(i18n.t("evaluation.summary.emerging", lang, families=fams))
         bs = self.backtest_summary
         row = bs[bs["scope"] == "all"].head(1)
         if len(row):
@@ -127,17 +214,34 @@ class Evaluation:
 
         e = self.effects
         doc.heading(L("Efficacité des mesures", "Effectiveness of the measures"), level=3)
-        doc.paragraph(L(
-            "Avant / après avec zone témoin : fenêtres égales, délai de mise en œuvre exclu ; taille d'effet relative "
-            "(RES) avec un intervalle ajusté pour la surdispersion estimée sur la période avant ; WDD, WDQ et effet net "
-            "total pour le déplacement. « Efficace » seulement si l'intervalle ajusté exclut 1.",
-            "Before/after with a control area: equal windows, implementation lag left out; relative effect size (RES) "
-            "with an interval adjusted for the overdispersion estimated on the before period; WDD, WDQ and total net "
-            "effect for displacement. 'Effective' only when the adjusted interval excludes 1."))  # fmt: skip
+        doc.paragraph(
+            L(
+                "Avant / après avec zone témoin : fenêtres égales, délai de mise en œuvre exclu ; taille d'effet relative "
+                "(RES) avec un intervalle ajusté pour la surdispersion estimée sur la période avant ; WDD, WDQ et effet net "
+                "total pour le déplacement. « Efficace » seulement si l'intervalle ajusté exclut 1.",
+                "Before/after with a control area: equal windows, implementation lag left out; relative effect size (RES) "
+                "with an interval adjusted for the overdispersion estimated on the before period; WDD, WDQ and total net "
+                "effect for displacement. 'Effective' only when the adjusted interval excludes 1.",
+            )
+        )
         name = "name" if fr else "name_en"
-        t = e[["measure_id", name, "verdict", "a0", "a1", "c0", "c1", "res", "res_low_adj", "res_high_adj", "wdq",
-               "tne"]].copy()  # fmt: skip
-        t["verdict"] = [_li(VERDICT_LABELS[x], lang) for x in t["verdict"]]
+        t = e[
+            [
+                "measure_id",
+                name,
+                "verdict",
+                "a0",
+                "a1",
+                "c0",
+                "c1",
+                "res",
+                "res_low_adj",
+                "res_high_adj",
+                "wdq",
+                "tne",
+            ]
+        ].copy()
+        t["verdict"] = [i18n.label("evaluation.verdict", x, lang) for x in t["verdict"]]
         t = pub(t)
         tables["step3_effects"] = t
         doc.table(t)
@@ -149,8 +253,10 @@ class Evaluation:
         if public:
             cnt = e[["a0", "a1", "b0", "b1", "c0", "c1"]].astype("float64")
             small = ((cnt < threshold) & cnt.notna()).any(axis=1).to_numpy()
-            quoted = [f"{_li(VERDICT_LABELS[x], lang)}." if s else q
-                      for x, s, q in zip(e["verdict"], small, quoted, strict=True)]  # fmt: skip
+            quoted = [
+                f"{i18n.label('evaluation.verdict', x, lang)}." if s else q
+                for x, s, q in zip(e["verdict"], small, quoted, strict=True)
+            ]
         doc.bullets([f"{m} — {q}" for m, q in zip(e["measure_id"], quoted, strict=True)])
         if len(self.its):
             doc.bullets(
@@ -160,8 +266,17 @@ class Evaluation:
                 ]
             )
         doc.heading(L("Pertinence", "Relevance"), level=3)
-        rel = self.relevance[["measure_id", "active", "problem_id", f"problem_title_{lang}", "problem_rank", "reach",
-                              "relevance"]]  # fmt: skip
+        rel = self.relevance[
+            [
+                "measure_id",
+                "active",
+                "problem_id",
+                f"problem_title_{lang}",
+                "problem_rank",
+                "reach",
+                "relevance",
+            ]
+        ]
         tables["step3_relevance"] = rel
         doc.table(rel)
         if len(self.flags):
@@ -173,8 +288,24 @@ class Evaluation:
             ]
         )
         doc.heading(L("Risques actuels", "Current risks"), level=3)
-        cr = pub(self.current_risk[["sector", "family", "last", "baseline_mean", "ratio_baseline", "q_baseline",
-                                    f"label_{lang}", "rate", "likelihood", "impact", f"risk_{lang}", "concern"]])  # fmt: skip
+        cr = pub(
+            self.current_risk[
+                [
+                    "sector",
+                    "family",
+                    "last",
+                    "baseline_mean",
+                    "ratio_baseline",
+                    "q_baseline",
+                    f"label_{lang}",
+                    "rate",
+                    "likelihood",
+                    "impact",
+                    f"risk_{lang}",
+                    "concern",
+                ]
+            ]
+        )
         tables["step3_current_risk"] = cr
         doc.table(cr, max_rows=20)
         doc.figure(
@@ -184,11 +315,31 @@ class Evaluation:
         doc.heading(L("Risques futurs", "Future risks"), level=3)
         pt = self.projection.totals
         tables["step3_projection"] = pub(pt)
-        doc.paragraph(L("Risques émergents (tendance à la hausse significative ; projection sur 12 mois avec intervalle "
-                        "de prédiction) :", "Emerging risks (significant rising trend; 12-month projection with "
-                        "prediction interval):"))  # fmt: skip
-        doc.table(pub(pt[pt["emerging"]][["sector", "family", "model", "last_12", "mean_12", "low_12", "high_12",
-                                          "trend_irr", "trend_q"]]))  # fmt: skip
+        doc.paragraph(
+            L(
+                "Risques émergents (tendance à la hausse significative ; projection sur 12 mois avec intervalle "
+                "de prédiction) :",
+                "Emerging risks (significant rising trend; 12-month projection with "
+                "prediction interval):",
+            )
+        )
+        doc.table(
+            pub(
+                pt[pt["emerging"]][
+                    [
+                        "sector",
+                        "family",
+                        "model",
+                        "last_12",
+                        "mean_12",
+                        "low_12",
+                        "high_12",
+                        "trend_irr",
+                        "trend_q",
+                    ]
+                ]
+            )
+        )
         bs = self.backtest_summary
         tables["step3_backtest"] = bs.drop(columns=["text_fr", "text_en"])
         doc.table(
@@ -208,9 +359,13 @@ class Evaluation:
         doc.bullets(bs.loc[bs["scope"] == "all", f"text_{lang}"].tolist())
         if self.sectors is not None:
             nr = None if public else self.near_repeat["elevated"]
-            doc.figure(maps.risk_map(self.grid, self.sectors, self.risk_surface, elevated=nr, lang=lang),
-                       caption=L("Terrain à risque" + ("" if public else " et quasi-répétition"),
-                                 "Risk terrain" + ("" if public else " and near repeat")))  # fmt: skip
+            doc.figure(
+                maps.risk_map(self.grid, self.sectors, self.risk_surface, elevated=nr, lang=lang),
+                caption=L(
+                    "Terrain à risque" + ("" if public else " et quasi-répétition"),
+                    "Risk terrain" + ("" if public else " and near repeat"),
+                ),
+            )
 
 
 _STEP = tuple(t.name for t in settings.table("evaluation"))
@@ -329,11 +484,13 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
     --------
     >>> from diagnostic_lib import inventory, loaders, sample
     >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
-    >>> pb = inventory.find_problems(d.incidents, d.sectors, d.weights, d.taxonomy, d.survey, d.places)
+    >>> pb = inventory.find_problems(d.incidents, d.sectors, d.weights, d.taxonomy, d.survey,
+    ...                              d.places)
     >>> ev = run(d, pb, permutations=19, n_sim=200)
     >>> ev.effects.set_index("measure_id").loc["M01", "verdict"]
     'effective'
-    >>> bool(ev.backtest_summary.set_index(["level", "scope"]).loc[("sectors", "all"), "beats_naive"])
+    >>> bs = ev.backtest_summary.set_index(["level", "scope"])
+    >>> bool(bs.loc[("sectors", "all"), "beats_naive"])
     True
     """
     if diag.measures is None:
@@ -432,7 +589,7 @@ def _relevance_part(
     return {"reach": mat, "relevance": rel, "pillars": pil, "flags": flags}
 
 
-def _risk_part(  # noqa: PLR0913 - the knox arguments of run, passed on
+def _risk_part(
     diag: Diagnostic,
     period: tuple,
     p: Mapping[str, Any],

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import inventory, schema, settings, stats
-from ._common import _tuple
+from ._common import _pairs, _tuple
 
 
 def _increasing(values: Mapping[str, float], name: str) -> tuple[float, ...]:
@@ -25,7 +25,9 @@ def _increasing(values: Mapping[str, float], name: str) -> tuple[float, ...]:
 LIKELIHOOD_EDGES: tuple[float, ...] = _increasing(
     settings.default("likelihood_edges"), "likelihood_edges"
 )
-"""Expected events per year separating the likelihood classes 1–5 (< 1, 1–5, 5–20, 20–100, ≥ 100)."""
+"""Expected events per year separating the likelihood classes 1–5 (< 1, 1–5, 5–20, 20–100, ≥ 100).
+
+Alias of the default of the ``likelihood_edges`` tunable."""
 
 IMPACT_EDGES: tuple[float, ...] = _increasing(settings.default("impact_edges"), "impact_edges")
 """Mean severity weight separating the impact classes 1–5 (< 10, 10–30, 30–100, 100–500, ≥ 500)."""
@@ -35,10 +37,11 @@ RISK_LEVEL_MAX: tuple[float, ...] = tuple(
 )
 """Highest risk score of the levels low, moderate and high (4, 9, 15); above: very high."""
 
-RISK_LEVELS = {"low": ("faible", "low"), "moderate": ("modéré", "moderate"), "high": ("élevé", "high"),
-               "very_high": ("très élevé", "very high")}  # fmt: skip
-"""Risk levels of the matrix: score = likelihood class × impact class; ≤ 4 low, ≤ 9 moderate,
-≤ 15 high, above very high (:data:`RISK_LEVEL_MAX`)."""
+RISK_LEVELS: dict[str, tuple[str, str]] = _pairs(
+    "evaluation.risk_level", ("low", "moderate", "high", "very_high")
+)
+"""Risk levels of the matrix in French and English: score = likelihood class × impact class;
+≤ 4 low, ≤ 9 moderate, ≤ 15 high, above very high (:data:`RISK_LEVEL_MAX`)."""
 
 
 @dataclass(frozen=True)
@@ -114,8 +117,16 @@ def _concern_share(survey: pd.DataFrame | None, keys: Sequence[str]) -> pd.DataF
             hit = np.array([bool(codes & set(_tuple(c))) for c in g["concerns"]], dtype=float)
             share = float(np.sum(w * hit) / np.sum(w)) if np.sum(w) > 0 else np.nan
             lo, hi = stats.wilson_ci(share * len(g), len(g))
-            rows.append({"sector": sid, "family": fam, "concern": share, "concern_low": float(lo),
-                         "concern_high": float(hi), "respondents": len(g)})  # fmt: skip
+            rows.append(
+                {
+                    "sector": sid,
+                    "family": fam,
+                    "concern": share,
+                    "concern_low": float(lo),
+                    "concern_high": float(hi),
+                    "respondents": len(g),
+                }
+            )
     return pd.DataFrame(rows)
 
 

@@ -41,8 +41,9 @@ def near_repeat_envelope(
     Examples
     --------
     >>> import pandas as pd
-    >>> k = pd.DataFrame({"d_low": [0, 0, 100, 100], "d_high": [100, 100, 200, 200], "t_low": [0, 7, 0, 7],
-    ...     "t_high": [7, 14, 7, 14], "ratio": [3.0, 1.05, 2.0, 1.5], "p_value": [0.01, 0.01, 0.01, 0.3]})
+    >>> k = pd.DataFrame({"d_low": [0, 0, 100, 100], "d_high": [100, 100, 200, 200],
+    ...     "t_low": [0, 7, 0, 7], "t_high": [7, 14, 7, 14], "ratio": [3.0, 1.05, 2.0, 1.5],
+    ...     "p_value": [0.01, 0.01, 0.01, 0.3]})
     >>> e = near_repeat_envelope(k)
     >>> e["elevated"].tolist(), e.attrs["distance_m"], e.attrs["days"]
     ([True, False, True, False], 200.0, 7.0)
@@ -104,9 +105,11 @@ def near_repeat_risk(
     >>> import geopandas as gpd, pandas as pd, shapely
     >>> from diagnostic_lib import inventory
     >>> grid = inventory.make_grid(shapely.box(0, 0, 2000, 2000), 200)
-    >>> k = pd.DataFrame({"d_low": [0, 100], "d_high": [100, 200], "t_low": [0, 0], "t_high": [7, 7],
+    >>> k = pd.DataFrame({"d_low": [0, 100], "d_high": [100, 200], "t_low": [0, 0],
+    ...     "t_high": [7, 7],
     ...     "ratio": [3.0, 2.0], "p_value": [0.01, 0.01]})
-    >>> inc = gpd.GeoDataFrame({"occurred_from": pd.to_datetime(["2025-12-29"])}, geometry=[shapely.Point(1000, 1000)])
+    >>> inc = gpd.GeoDataFrame({"occurred_from": pd.to_datetime(["2025-12-29"])},
+    ...                        geometry=[shapely.Point(1000, 1000)])
     >>> r = near_repeat_risk(inc, grid, k, "2026-01-01")
     >>> int(r["elevated"].sum()), str(r.loc[r["elevated"], "elevated_until"].iloc[0].date())
     (4, '2026-01-05')
@@ -146,8 +149,12 @@ def near_repeat_risk(
         dist = np.hypot(x[idx] - cx[pos], y[idx] - cy[pos])
         rr = 1.0
         for dd, tt in zip(dist, elapsed[idx], strict=True):
-            band = e[((e["d_low"] < dd) | ((e["d_low"] == 0) & (dd == 0))) & (dd <= e["d_high"])
-                     & ((e["t_low"] < tt) | ((e["t_low"] == 0) & (tt <= e["t_high"]))) & (tt <= e["t_high"])]  # fmt: skip
+            band = e[
+                ((e["d_low"] < dd) | ((e["d_low"] == 0) & (dd == 0)))
+                & (dd <= e["d_high"])
+                & ((e["t_low"] < tt) | ((e["t_low"] == 0) & (tt <= e["t_high"])))
+                & (tt <= e["t_high"])
+            ]
             if len(band):
                 rr = max(rr, float(band["ratio"].max()))
         row = grid.index[pos]
@@ -211,8 +218,17 @@ def risk_terrain(
         sel = (places["kind"].astype("str") == kd).to_numpy()
         tree = cKDTree(np.c_[pts.x.to_numpy()[sel], pts.y.to_numpy()[sel]])
         near = np.array([len(h) > 0 for h in tree.query_ball_point(cxy, r=distance)])
-        row = {"kind": kd, "places": int(sel.sum()), "cells_near": int(near.sum()), "events_near": int(y[near].sum()),
-               "rr": np.nan, "low": np.nan, "high": np.nan, "p_value": np.nan, "note": ""}  # fmt: skip
+        row = {
+            "kind": kd,
+            "places": int(sel.sum()),
+            "cells_near": int(near.sum()),
+            "events_near": int(y[near].sum()),
+            "rr": np.nan,
+            "low": np.nan,
+            "high": np.nan,
+            "p_value": np.nan,
+            "note": "",
+        }
         if near.sum() < min_cells or near.all():
             row["note"] = "too_few_cells"
         elif y[near].sum() == 0:
@@ -230,15 +246,20 @@ def risk_terrain(
             else None
         )
         with warnings.catch_warnings():
-            # quasi-Poisson on sparse cells: convergence notes are not errors here (estimates kept, SE inflated)
+            # quasi-Poisson on sparse cells: convergence notes are not errors here
+            # (the estimates are kept, the standard errors inflated)
             warnings.simplefilter("ignore", category=_sm_warnings())
             res = sm.GLM(y, X, family=sm.families.Poisson(), offset=off).fit(scale="X2")
         b, se = np.asarray(res.params), np.asarray(res.bse)
         q = _st.norm.ppf(1 - alpha / 2)
         for k, kd in enumerate(names, start=1):
             i = out.index[out["kind"] == kd][0]
-            out.loc[i, ["rr", "low", "high", "p_value"]] = [np.exp(b[k]), np.exp(b[k] - q * se[k]),
-                                                            np.exp(b[k] + q * se[k]), 2 * _st.norm.sf(abs(b[k] / se[k]))]  # fmt: skip
+            out.loc[i, ["rr", "low", "high", "p_value"]] = [
+                np.exp(b[k]),
+                np.exp(b[k] - q * se[k]),
+                np.exp(b[k] + q * se[k]),
+                2 * _st.norm.sf(abs(b[k] / se[k])),
+            ]
     out["q_value"] = stats.bh_qvalues(out["p_value"].to_numpy(dtype="float64"))
     out["risk_factor"] = (out["q_value"] < alpha) & (out["rr"] > 1)
     out = out[

@@ -1,4 +1,4 @@
-"""Relevance and targeting: do the measures in place aim at today's problems?
+"""Relevance and targeting: whether the measures in place aim at today's problems.
 
 :func:`reach_matrix` (the share of each problem's incidents a measure can
 reach: right problem, place and time), :func:`relevance` (against the
@@ -9,15 +9,16 @@ decision).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
 from .. import i18n, inventory, schema, settings
 from .. import measures as measures_mod
-from ._common import _int, _li, _pct, _tuple, _xy_points
-from .decision import VERDICT_LABELS
+from ._common import _pairs, _tuple, _xy_points
 from .design import data_period
 
 
@@ -59,7 +60,8 @@ def reach_matrix(
     --------
     >>> from diagnostic_lib import inventory, loaders, sample
     >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
-    >>> pb = inventory.find_problems(d.incidents, d.sectors, d.weights, d.taxonomy, d.survey, d.places)
+    >>> pb = inventory.find_problems(d.incidents, d.sectors, d.weights, d.taxonomy, d.survey,
+    ...                              d.places)
     >>> r = reach_matrix(d.measures, pb, d.incidents, d.sectors)
     >>> best = r.sort_values("reach").groupby("measure_id").tail(1).set_index("measure_id")
     >>> bool(best.loc["M01", "reach"] > 0.3)
@@ -241,12 +243,13 @@ def relevance(
     --------
     >>> from diagnostic_lib import inventory, loaders, sample
     >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
-    >>> pb = inventory.find_problems(d.incidents, d.sectors, d.weights, d.taxonomy, d.survey, d.places)
-    >>> r = relevance(d.measures, pb, d.incidents, d.sectors, data_end="2026-01-01").set_index("measure_id")
+    >>> pb = inventory.find_problems(d.incidents, d.sectors, d.weights, d.taxonomy, d.survey,
+    ...                              d.places)
+    >>> r = relevance(d.measures, pb, d.incidents, d.sectors, data_end="2026-01-01")
+    >>> r = r.set_index("measure_id")
     >>> bool(r.loc["M10", "active"]), bool(r.loc["M01", "active"])
     (False, True)
     """
-
     pr = inventory.priority(problems) if priority is None else priority
     pr = pr.set_index("problem_id")
     mat = reach_matrix(measures, problems, incidents, sectors) if matrix is None else matrix
@@ -309,10 +312,12 @@ def pillar_balance(
     >>> import pandas as pd
     >>> m = pd.DataFrame({"pillar": ["prevention"] * 9 + ["partenariat"], "cost": [1.0] * 10,
     ...     "start": pd.Timestamp("2024-01-01"), "end": pd.NaT})
-    >>> pillar_balance(m, "2026-01-01").set_index("pillar")["flag"].to_dict()
-    {'rapprochement': 'missing', 'partenariat': 'under', 'resolution': 'missing', 'prevention': 'over'}
+    >>> flags = pillar_balance(m, "2026-01-01").set_index("pillar")["flag"]
+    >>> flags.index.tolist()
+    ['rapprochement', 'partenariat', 'resolution', 'prevention']
+    >>> flags.tolist()
+    ['missing', 'under', 'missing', 'over']
     """
-
     act = measures[_is_active(measures, data_end).to_numpy()]
     even = 1 / len(schema.PILLARS)
     n = act.groupby("pillar").size().reindex(list(schema.PILLARS), fill_value=0)
@@ -333,46 +338,19 @@ def pillar_balance(
     return out
 
 
-FLAG_LABELS: dict[str, tuple[str, str]] = {
-    "no_current_problem": (
-        "{mid} « {name} » ({cost}) est toujours en place mais ne vise aucun problème actuel du registre "
-        "(meilleure correspondance : {reach} des incidents de « {title} »).",
-        "{mid} '{name}' ({cost}) is still in place but targets no current problem of the register "
-        "(best match: {reach} of the incidents of '{title}').",
-    ),
-    "no_current_problem_none": (
-        "{mid} « {name} » ({cost}) est toujours en place mais aucun incident des problèmes actuels du registre "
-        "ne correspond à sa cible (catégories, lieu, quart).",
-        "{mid} '{name}' ({cost}) is still in place but no incident of the current problems of the register "
-        "matches its target (categories, place, shift).",
-    ),
-    "high_priority_ineffective": (
-        "Le problème prioritaire n° {rank} « {title} » n'est servi par aucune mesure jugée efficace ou "
-        "prometteuse : {measures}.",
-        "Priority problem no. {rank} '{title}' is served by no measure judged effective or promising: "
-        "{measures}.",
-    ),
-    "high_priority_unserved": (
-        "Le problème prioritaire n° {rank} « {title} » n'est visé par aucune mesure en place.",
-        "Priority problem no. {rank} '{title}' is targeted by no measure in place.",
-    ),
-    "high_priority_unevaluated": (
-        "Le problème prioritaire n° {rank} « {title} » n'est servi que par des mesures dont l'effet n'a pas "
-        "pu être évalué : {measures}.",
-        "Priority problem no. {rank} '{title}' is served only by measures whose effect could not be "
-        "evaluated: {measures}.",
-    ),
-    "pillar_imbalance": (
-        "Déséquilibre des piliers : {pillar} — {n} mesure(s) en place ({share} des mesures, {cost_share} "
-        "des coûts connus) : {what}.",
-        "Pillar imbalance: {pillar} — {n} measure(s) in place ({share} of measures, {cost_share} of known "
-        "costs): {what}.",
-    ),
-}
+FLAGS: tuple[str, ...] = (
+    "no_current_problem",
+    "no_current_problem_none",
+    "high_priority_ineffective",
+    "high_priority_unserved",
+    "high_priority_unevaluated",
+    "pillar_imbalance",
+)
+"""The relevance flags (see :func:`relevance_flags`); ``no_current_problem_none`` is the
+wording of ``no_current_problem`` when no incident at all matches the measure."""
 
-
-_PILLAR_FLAG = {"missing": ("aucune mesure", "no measure"), "under": ("sous-représenté", "under-represented"),
-                "over": ("sur-représenté", "over-represented")}  # fmt: skip
+FLAG_LABELS: dict[str, tuple[str, str]] = _pairs("evaluation.flag", FLAGS)
+"""Each flag's sentence in French and English, with placeholders."""
 
 
 def relevance_flags(
@@ -404,42 +382,79 @@ def relevance_flags(
     Examples
     --------
     >>> import pandas as pd
-    >>> m = pd.DataFrame({"measure_id": ["M1"], "name": ["Patrouille"], "name_en": ["Patrol"], "cost": [5000.0]})
+    >>> m = pd.DataFrame({"measure_id": ["M1"], "name": ["Patrouille"], "name_en": ["Patrol"],
+    ...                   "cost": [5000.0]})
     >>> rel = pd.DataFrame({"measure_id": ["M1"], "active": [True], "reach": [0.05], "served": [()],
     ...     "problem_title_fr": ["Vols"], "problem_title_en": ["Thefts"]})
     >>> rel.attrs["min_reach"] = 0.2
-    >>> pr = pd.DataFrame({"problem_id": ["P1"], "rank": [1], "title_fr": ["Vols"], "title_en": ["Thefts"]})
+    >>> pr = pd.DataFrame({"problem_id": ["P1"], "rank": [1], "title_fr": ["Vols"],
+    ...                    "title_en": ["Thefts"]})
     >>> relevance_flags(m, rel, pr)["flag"].tolist()
     ['no_current_problem', 'high_priority_unserved']
     """
     min_reach = float(rel.attrs.get("min_reach", settings.default("relevance_min_reach")))
+    rows = _unused_measures(measures, rel, min_reach)
+    rows += _priority_problems(rel, priority, effects, problems, top)
+    if pillars is not None:
+        for _, p in pillars[pillars["flag"] != ""].iterrows():
+            texts = _texts(
+                "evaluation.flag.pillar_imbalance",
+                lambda lg, p=p: {
+                    "pillar": p[f"label_{lg}"],
+                    "n": fmt.integer(p["n_active"], lg),
+                    "share": fmt.percent(p["share"], lg),
+                    "cost_share": fmt.percent(p["cost_share"], lg),
+                    "what": i18n.t(f"evaluation.pillar_flag.{p['flag']}", lg),
+                },
+            )
+            rows.append({"flag": "pillar_imbalance", "subject": p["pillar"], **texts})
+    return pd.DataFrame(rows, columns=["flag", "subject", "text_fr", "text_en"])
+
+
+def _texts(key: str, values: Callable[[str], dict[str, Any]]) -> dict[str, str]:
+    """``text_fr`` and ``text_en`` of a label, with the values of each language."""
+    return {f"text_{lg}": i18n.t(key, lg, **values(lg)) for lg in i18n.LANGS}
+
+
+def _cost(cost: Any, lang: str) -> str:
+    if pd.isna(cost):
+        return i18n.t("evaluation.flag.cost_unknown", lang)
+    return i18n.t("evaluation.flag.cost", lang, cost=fmt.integer(cost, lang))
+
+
+def _unused_measures(
+    measures: pd.DataFrame, rel: pd.DataFrame, min_reach: float
+) -> list[dict[str, Any]]:
+    """``no_current_problem``: active measures that reach too little of every current problem."""
     rows = []
     names = measures.set_index(measures["measure_id"].astype(str))
     for _, r in rel.iterrows():
         if not r["active"] or (pd.notna(r["reach"]) and r["reach"] >= min_reach):
             continue
         rec = names.loc[r["measure_id"]]
-        txt = {}
-        for lg in ("fr", "en"):
-            cost = rec.get("cost", np.nan)
-            cs = (f"{_int(cost, lg)} $/an" if lg == "fr" else f"${_int(cost, lg)}/year") if pd.notna(cost) else (
-                "coût inconnu" if lg == "fr" else "unknown cost")  # fmt: skip
-            key = (
-                "no_current_problem"
-                if pd.notna(r["reach"]) and r["reach"] > 0
-                else "no_current_problem_none"
-            )
-            txt[lg] = _li(FLAG_LABELS[key], lg).format(
-                mid=r["measure_id"], name=rec.get("name" if lg == "fr" else "name_en", rec.get("name", "")), cost=cs,
-                reach=_pct(r["reach"], lg), title=r.get(f"problem_title_{lg}", ""))  # fmt: skip
-        rows.append(
-            {
-                "flag": "no_current_problem",
-                "subject": r["measure_id"],
-                "text_fr": txt["fr"],
-                "text_en": txt["en"],
-            }
+        some = pd.notna(r["reach"]) and r["reach"] > 0
+        texts = _texts(
+            f"evaluation.flag.{'no_current_problem' if some else 'no_current_problem_none'}",
+            lambda lg, r=r, rec=rec: {
+                "mid": r["measure_id"],
+                "name": rec.get("name" if lg == "fr" else "name_en", rec.get("name", "")),
+                "cost": _cost(rec.get("cost", np.nan), lg),
+                "reach": fmt.percent(r["reach"], lg),
+                "title": r.get(f"problem_title_{lg}", ""),
+            },
         )
+        rows.append({"flag": "no_current_problem", "subject": r["measure_id"], **texts})
+    return rows
+
+
+def _priority_problems(
+    rel: pd.DataFrame,
+    priority: pd.DataFrame,
+    effects: pd.DataFrame | None,
+    problems: pd.DataFrame | None,
+    top: int,
+) -> list[dict[str, Any]]:
+    """``high_priority_*``: top problems served by no measure in place judged to work."""
     verdicts = (
         {}
         if effects is None
@@ -452,6 +467,7 @@ def relevance_flags(
     ]
     pr = priority.sort_values("rank")
     titles = problems.set_index("problem_id") if problems is not None else None
+    rows = []
     for _, p in pr[pr["rank"] <= top].iterrows():
         pid = p["problem_id"]
         serving = [m for m, s in active_served if pid in s]
@@ -464,30 +480,15 @@ def relevance_flags(
             code = "high_priority_ineffective"
         else:
             code = "high_priority_unevaluated"
-        txt = {}
-        for lg in ("fr", "en"):
-            title = p.get(
-                f"title_{lg}", titles[f"title_{lg}"].get(pid, pid) if titles is not None else pid
-            )
-            ms = ", ".join(
-                f"{m} ({_li(VERDICT_LABELS.get(v, (v, v)), lg).lower()})"
+
+        def values(lg: str, p: Any = p, pid: Any = pid, serving=serving, got=got) -> dict:
+            default = titles[f"title_{lg}"].get(pid, pid) if titles is not None else pid
+            measures = ", ".join(
+                f"{m} ({i18n.label('evaluation.verdict', v, lg).lower()})"
                 for m, v in zip(serving, got, strict=True)
             )
-            txt[lg] = _li(FLAG_LABELS[code], lg).format(
-                rank=int(p["rank"]), title=title, measures=ms
-            )
-        rows.append({"flag": code, "subject": pid, "text_fr": txt["fr"], "text_en": txt["en"]})
-    if pillars is not None:
-        for _, p in pillars[pillars["flag"] != ""].iterrows():
-            txt = {lg: _li(FLAG_LABELS["pillar_imbalance"], lg).format(
-                pillar=p[f"label_{lg}"], n=int(p["n_active"]), share=_pct(p["share"], lg),
-                cost_share=_pct(p["cost_share"], lg), what=_li(_PILLAR_FLAG[p["flag"]], lg)) for lg in ("fr", "en")}  # fmt: skip
-            rows.append(
-                {
-                    "flag": "pillar_imbalance",
-                    "subject": p["pillar"],
-                    "text_fr": txt["fr"],
-                    "text_en": txt["en"],
-                }
-            )
-    return pd.DataFrame(rows, columns=["flag", "subject", "text_fr", "text_en"])
+            title = p.get(f"title_{lg}", default)
+            return {"rank": fmt.integer(p["rank"], lg), "title": title, "measures": measures}
+
+        rows.append({"flag": code, "subject": pid, **_texts(f"evaluation.flag.{code}", values)})
+    return rows

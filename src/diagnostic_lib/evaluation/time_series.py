@@ -14,13 +14,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
-from .. import settings
-from ._common import _month_edges, _month_floor, _months_between, _num
+from .. import formatting as fmt
+from .. import i18n, settings
+from ._common import _month_edges, _month_floor, _months_between
 from .count_models import _fit_counts, _fourier
 from .design import targeted
 
 
-def interrupted_time_series(
+def interrupted_time_series(  # noqa: PLR0913 - the public signature of before
     incidents: pd.DataFrame,
     start: Any,
     data_start: Any,
@@ -72,9 +73,11 @@ def interrupted_time_series(
     >>> rng = np.random.default_rng(1)
     >>> days = pd.date_range("2022-01-01", "2025-12-31", freq="D")
     >>> lam = np.where(days >= "2024-01-01", 2.0, 4.0)
-    >>> inc = pd.DataFrame({"occurred_from": days.repeat(rng.poisson(lam)), "category": "theft", "shift": "jour"})
-    >>> its = interrupted_time_series(inc, "2024-01-01", "2022-01-01", "2026-01-01").set_index("term")
-    >>> round(float(its.loc["level_change", "irr"]), 1), bool(its.loc["level_change", "p_value"] < 0.001)
+    >>> inc = pd.DataFrame({"occurred_from": days.repeat(rng.poisson(lam)), "category": "theft",
+    ...                     "shift": "jour"})
+    >>> its = interrupted_time_series(inc, "2024-01-01", "2022-01-01", "2026-01-01")
+    >>> level = its.set_index("term").loc["level_change"]
+    >>> round(float(level["irr"]), 1), bool(level["p_value"] < 0.001)
     (0.5, True)
     """
     import statsmodels.api as sm
@@ -121,8 +124,15 @@ def interrupted_time_series(
     q = _st.norm.ppf(0.5 + level / 2)
     rows = []
     for term, k in zip(terms, (1, 2, 3), strict=True):
-        rows.append({"term": term, "irr": float(np.exp(b[k])), "low": float(np.exp(b[k] - q * se[k])),
-                     "high": float(np.exp(b[k] + q * se[k])), "p_value": float(2 * _st.norm.sf(abs(b[k] / se[k])))})  # fmt: skip
+        rows.append(
+            {
+                "term": term,
+                "irr": float(np.exp(b[k])),
+                "low": float(np.exp(b[k] - q * se[k])),
+                "high": float(np.exp(b[k] + q * se[k])),
+                "p_value": float(2 * _st.norm.sf(abs(b[k] / se[k]))),
+            }
+        )
     out = pd.DataFrame(rows)
     out["status"] = "ok"
     series["fitted"] = np.exp(X @ b)
@@ -130,8 +140,15 @@ def interrupted_time_series(
     Xc[:, 2:4] = 0.0
     series["counterfactual"] = np.exp(Xc @ b)
     series.loc[~keep, "fitted"] = np.nan
-    out.attrs.update(series=series, months_before=nb, months_after=na, alpha=fit["alpha"], min_months=min_months,
-                     model="negative_binomial" if fit["alpha"] > 0 else "poisson", note=fit["note"])  # fmt: skip
+    out.attrs.update(
+        series=series,
+        months_before=nb,
+        months_after=na,
+        alpha=fit["alpha"],
+        min_months=min_months,
+        model="negative_binomial" if fit["alpha"] > 0 else "poisson",
+        note=fit["note"],
+    )
     del sm
     return out
 
@@ -171,15 +188,34 @@ def its_for_measures(
     for _, rec in measures.iterrows():
         if rec["footprint"] not in footprints or pd.isna(rec.get("start")):
             continue
-        its = interrupted_time_series(incidents, rec["start"], data_start, data_end, rec.get("target_categories", ()),
-                                      rec.get("target_shifts", ()), lag_months, min_months)  # fmt: skip
+        its = interrupted_time_series(
+            incidents,
+            rec["start"],
+            data_start,
+            data_end,
+            rec.get("target_categories", ()),
+            rec.get("target_shifts", ()),
+            lag_months,
+            min_months,
+        )
         t = its.set_index("term")
         status = str(t["status"].iloc[0])
-        row = {"measure_id": str(rec["measure_id"]), "start": rec["start"], "status": status,
-               "months_before": its.attrs["months_before"], "months_after": its.attrs["months_after"]}  # fmt: skip
+        row = {
+            "measure_id": str(rec["measure_id"]),
+            "start": rec["start"],
+            "status": status,
+            "months_before": its.attrs["months_before"],
+            "months_after": its.attrs["months_after"],
+        }
         for key, term in (("level", "level_change"), ("slope", "slope_change")):
-            row.update({f"{key}_irr": t.loc[term, "irr"], f"{key}_low": t.loc[term, "low"],
-                        f"{key}_high": t.loc[term, "high"], f"{key}_p": t.loc[term, "p_value"]})  # fmt: skip
+            row.update(
+                {
+                    f"{key}_irr": t.loc[term, "irr"],
+                    f"{key}_low": t.loc[term, "low"],
+                    f"{key}_high": t.loc[term, "high"],
+                    f"{key}_p": t.loc[term, "p_value"],
+                }
+            )
         if status != "ok":
             reading = "insufficient"
         elif row["level_p"] < alpha:
@@ -190,30 +226,48 @@ def its_for_measures(
         for lg in ("fr", "en"):
             row[f"text_{lg}"] = _its_text(row, lg, min_months)
         rows.append(row)
-    cols = ["measure_id", "start", "status", "months_before", "months_after", "level_irr", "level_low", "level_high",
-            "level_p", "slope_irr", "slope_low", "slope_high", "slope_p", "reading", "text_fr", "text_en"]  # fmt: skip
+    cols = [
+        "measure_id",
+        "start",
+        "status",
+        "months_before",
+        "months_after",
+        "level_irr",
+        "level_low",
+        "level_high",
+        "level_p",
+        "slope_irr",
+        "slope_low",
+        "slope_high",
+        "slope_p",
+        "reading",
+        "text_fr",
+        "text_en",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
 def _its_text(r: Mapping[str, Any], lang: str, min_months: int) -> str:
+    """The reading of an interrupted time series in words."""
     if r["status"] != "ok":
-        return (f"Série chronologique interrompue impossible : {r['months_before']} mois avant et {r['months_after']} "
-                f"mois après le début ; il en faut au moins {min_months} de chaque côté."
-                if lang == "fr" else
-                f"No interrupted time series: {r['months_before']} month(s) before and {r['months_after']} month(s) "
-                f"after the start; at least {min_months} are needed on each side.")  # fmt: skip
-    ci = f"{_num(r['level_low'], lang)}–{_num(r['level_high'], lang)}"
-    what = {"fall": ("baisse significative du niveau", "significant fall in level"),
-            "rise": ("hausse significative du niveau", "significant rise in level"),
-            "no_change": ("aucun changement significatif du niveau", "no significant change in level")}[r["reading"]]  # fmt: skip
-    if lang == "fr":
-        return (
-            f"{what[0]} au début de la mesure : rapport de taux {_num(r['level_irr'], lang)} (IC 95 % {ci}), "
-            f"p = {_num(r['level_p'], lang, 3)}. Sans zone témoin, tout autre changement survenu au même moment "
-            f"dans toute la municipalité se confond avec la mesure."
+        return i18n.t(
+            "evaluation.its.insufficient",
+            lang,
+            before=fmt.integer(r["months_before"], lang),
+            after=fmt.integer(r["months_after"], lang),
+            min_months=fmt.integer(min_months, lang),
         )
-    return (
-        f"{what[1]} at the start of the measure: rate ratio {_num(r['level_irr'], lang)} (95% CI {ci}), "
-        f"p = {_num(r['level_p'], lang, 3)}. Without a control area, anything else that changed municipality-wide "
-        f"at the same time is confounded with the measure."
+    return i18n.t(
+        "evaluation.its.text",
+        lang,
+        what=i18n.t(f"evaluation.its.{r['reading']}", lang),
+        irr=fmt.decimal(r["level_irr"], lang),
+        level=fmt.percent(_ITS_LEVEL, lang),
+        low=fmt.decimal(r["level_low"], lang),
+        high=fmt.decimal(r["level_high"], lang),
+        p=fmt.pvalue(r["level_p"], lang),
     )
+
+
+_ITS_LEVEL = 0.95
+"""Level of the intervals of :func:`its_for_measures`."""
