@@ -373,8 +373,7 @@ TUNABLES: dict[str, Tunable] = _table(
         0.10,
         float,
         "evaluation",
-        "Smallest skill against the naive forecast (1 − MAE ratio) for a projection to be "
-        "trusted.",
+        "Smallest skill against the naive forecast (1 − MAE ratio) for a projection to be trusted.",
         maximum=1.0,
     ),
     Tunable(

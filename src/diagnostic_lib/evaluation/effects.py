@@ -364,6 +364,8 @@ def _evaluate_core(
         "control": opt.control,
         "buffer_m": dict(opt.buffer_m) if isinstance(opt.buffer_m, Mapping) else opt.buffer_m,
         "exclude_other_measures": opt.exclude_other_measures,
+        "k_similar": opt.k_similar,
+        "dispersion_months": opt.dispersion_months,
     }
     monthly = (
         pd.concat(monthly_parts, ignore_index=True)

@@ -71,7 +71,7 @@ def relative_effect_size(
     ``df`` given, the interval and p-value use Student's t with ``df``
     degrees of freedom (``φ`` is then an estimate), else the normal.
     When a count is zero, 0.5 is added to all four (Haldane–Anscombe) and
-    ``corrected`` is true. Vectorised.
+    ``corrected`` is true. Vectorised. See docs/methods.md, *Relative effect size*.
 
     Parameters
     ----------
@@ -137,7 +137,8 @@ def overdispersion(monthly: Any) -> tuple[float, int]:
     ``df = (areas − 1)(months − 1)``. Rows and columns that are entirely zero
     are dropped first. ``φ̂ ≈ 1`` for Poisson counts; ``φ̂ > 1`` means
     overdispersion. For independent months this is also the dispersion of the
-    window totals, which is what the interval of RES needs.
+    window totals, which is what the interval of RES needs (docs/methods.md,
+    *Overdispersion*).
 
     Parameters
     ----------
@@ -220,7 +221,7 @@ def wdd(  # noqa: PLR0913 - the eight counts of the published formula, and their
 
     Examples
     --------
-    The paper's example (FORMULAS.md):
+    The paper's example (docs/methods.md, *Weighted displacement difference*):
 
     >>> r = wdd(a0=207, a1=110, b0=178, b1=157, c0=308, c1=318, d0=150, d1=140)
     >>> float(r.wdd), float(r.se) ** 2, round(float(r.z), 2)
@@ -252,11 +253,12 @@ def wdq(a0: Any, a1: Any, b0: Any, b1: Any, c0: Any, c1: Any) -> Any:
     diffusion of benefits; WDQ < 0: displacement; below −1 the displacement
     outweighs the gain. **Undefined** (NaN, never a number) when the success
     measure is ≥ 0 — there is no success to share — or a control count is
-    zero. See :func:`wdq_label`. Vectorised.
+    zero. See :func:`wdq_label` and docs/methods.md, *Weighted displacement
+    quotient*. Vectorised.
 
     Examples
     --------
-    >>> float(wdq(100, 50, 100, 150, 100, 100))   # FORMULAS.md vector
+    >>> float(wdq(100, 50, 100, 150, 100, 100))  # the vector of docs/methods.md
     -1.0
     >>> float(wdq(100, 120, 100, 150, 100, 100))  # treated area rose: undefined
     nan
@@ -312,7 +314,7 @@ def total_net_effect(a0: Any, a1: Any, b0: Any, b1: Any, c0: Any, c1: Any) -> An
     ``TNE = (A0 · C1/C0 − A1) + (B0 · C1/C0 − B1)``: the events expected in A
     and B had they followed the control's trend, minus those observed.
     Positive = net events prevented; negative = net rise. Undefined (NaN)
-    when ``C0`` is zero. Vectorised.
+    when ``C0`` is zero. Vectorised. See docs/methods.md, *Total net effect*.
 
     Examples
     --------
@@ -334,11 +336,11 @@ def treated_e_test(a0: Any, a1: Any, before_months: float = 1.0, after_months: f
     Wraps :func:`diagnostic_lib.stats.e_test` (``scipy.stats.poisson_means_test``)
     with the window lengths as exposures. It ignores the control (a before/after
     change alone says nothing about the cause): it is shown beside the RES, not
-    used for the verdict. Vectorised.
+    used for the verdict. Vectorised. See docs/methods.md, *E-test*.
 
     Examples
     --------
-    >>> round(float(treated_e_test(6, 2)), 4)   # FORMULAS.md vector: 6 vs 2, p ≈ 0.1749
+    >>> round(float(treated_e_test(6, 2)), 4)  # docs/methods.md: 6 vs 2, p ≈ 0.1749
     0.1749
     """
     return _scalar(stats.e_tests(a1, a0, after_months, before_months))

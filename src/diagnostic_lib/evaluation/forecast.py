@@ -526,4 +526,5 @@ def backtest_summary(
             )
             for r in out.itertuples()
         ]
+    out.attrs.update(nominal=nominal, min_skill=min_skill, tolerance=tolerance)
     return out

@@ -408,7 +408,9 @@ def relevance_flags(
                 },
             )
             rows.append({"flag": "pillar_imbalance", "subject": p["pillar"], **texts})
-    return pd.DataFrame(rows, columns=["flag", "subject", "text_fr", "text_en"])
+    out = pd.DataFrame(rows, columns=["flag", "subject", "text_fr", "text_en"])
+    out.attrs.update(min_reach=min_reach, top=top)
+    return out
 
 
 def _texts(key: str, values: Callable[[str], dict[str, Any]]) -> dict[str, str]:

@@ -244,7 +244,9 @@ def its_for_measures(
         "text_fr",
         "text_en",
     ]
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=cols)
+    out.attrs.update(min_months=min_months, alpha=alpha)
+    return out
 
 
 def _its_text(r: Mapping[str, Any], lang: str, min_months: int) -> str:

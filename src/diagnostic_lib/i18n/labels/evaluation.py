@@ -120,8 +120,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "treated {a0} → {a1}, control {c0} → {c1}",
     ),
     "evaluation.text.too_few": (
-        "{counts} (il faut au moins {n} événements dans la zone traitée et des événements "
-        "témoins)",
+        "{counts} (il faut au moins {n} événements dans la zone traitée et des événements témoins)",
         "{counts} (at least {n} events in the treated area and control events are needed)",
     ),
     "evaluation.text.interval": (
