@@ -24,8 +24,7 @@ Sections (one file each)
   :func:`estimate_effects`, :func:`evaluate`, :func:`evaluate_measure`,
   :func:`buffer_sensitivity`.
 - ``time_series``: municipality-wide measures — :func:`interrupted_time_series`,
-  :func:`its_for_measures` (count models shared with the forecasts in
-  ``count_models``).
+  :func:`its_for_measures`.
 - ``targeting``: relevance — :func:`reach_matrix`, :func:`relevance`,
   :func:`pillar_balance`, :func:`relevance_flags`.
 - ``risk``: current risk — :func:`current_risk` and its :class:`RiskScale`.
@@ -36,6 +35,10 @@ Sections (one file each)
 - ``results``: the whole step — :func:`run`, which reads every tunable of
   step 3 from the config, and its result :class:`Evaluation` (``verdicts`` and
   ``summary`` for step 4 and the report).
+- Internals shared by the files above: ``measure_set`` (the rules that pair
+  measures: exclusions from a control, concurrent measures), ``count_models``
+  (count regressions of the time series and the forecasts), ``_common`` (labels,
+  months, points).
 
 Design of a before/after evaluation
 -----------------------------------

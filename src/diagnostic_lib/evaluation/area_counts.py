@@ -15,7 +15,8 @@ import pandas as pd
 
 from .._spatial import PointIndex
 from ._common import _month_edges, _months_between, _tuple, _xy_points
-from .design import AREAS, _MeasureSet, targeted
+from .design import AREAS, targeted
+from .measure_set import _MeasureSet
 
 
 def monthly_area_counts(

@@ -1,8 +1,11 @@
 """The verdict of a measure: the decision rule, its thresholds and its wording.
 
-The rule is the table in the package docstring; :func:`verdict_text` and
-:func:`caveat_text` say each verdict and its caveats in words, with the
-numbers behind them.
+:func:`decide_verdict` is the rule (the verdict table of the package docstring
+and of docs/methods.md, *Decision rule of the verdict*); its thresholds are the
+tunables ``min_events``, ``promising_res`` and ``promising_p`` (aliases
+:data:`PROMISING_RES`, :data:`PROMISING_P`); :data:`VERDICT_LABELS`,
+:func:`verdict_text` and :func:`caveat_text` say each verdict and its caveats in
+words, with the numbers behind them.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ from ._common import _months_between, _pairs, _tuple
 from .estimators import WDQ_LABELS
 
 PROMISING_RES: float = settings.default("promising_res")
-"""Smallest RES called "promising" when the interval includes 1 (a relative fall of ~9 %)."""
+"""Smallest RES called "promising" when the interval includes 1 (a relative fall of ~9 %).
 
+Alias of the default of the ``promising_res`` tunable."""
 
 PROMISING_P: float = settings.default("promising_p")
-"""Largest adjusted p-value (two-sided) called "promising": the 80 % interval excludes 1."""
+"""Largest adjusted p-value (two-sided) called "promising": the 80 % interval excludes 1.
 
+Alias of the default of the ``promising_p`` tunable."""
 
 VERDICTS: tuple[str, ...] = (
     "effective",

@@ -25,7 +25,6 @@ from .design import (
     _DEFAULT_BUFFER_M,
     AREAS,
     _buffer_width,
-    _MeasureSet,
     _union,
     data_period,
     design_areas,
@@ -39,6 +38,7 @@ from .estimators import (
     wdq,
     wdq_label,
 )
+from .measure_set import _MeasureSet
 
 
 def estimate_effects(
@@ -410,7 +410,7 @@ def evaluate(  # noqa: PLR0913 - the public signature of before (see _Options)
 ) -> pd.DataFrame:
     """Evaluate every measure: windows, areas, counts, estimates and verdict.
 
-    See the module docstring for the design and the decision rule, and
+    See the package docstring for the design and the decision rule, and
     :func:`design_areas` for ``buffer_m``, ``control``, ``control_sectors``,
     ``k_similar`` and ``exclude_other_measures``. ``ids`` restricts the
     evaluation to some measures; ``design`` passes areas already computed by

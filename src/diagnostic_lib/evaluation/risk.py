@@ -30,12 +30,16 @@ LIKELIHOOD_EDGES: tuple[float, ...] = _increasing(
 Alias of the default of the ``likelihood_edges`` tunable."""
 
 IMPACT_EDGES: tuple[float, ...] = _increasing(settings.default("impact_edges"), "impact_edges")
-"""Mean severity weight separating the impact classes 1–5 (< 10, 10–30, 30–100, 100–500, ≥ 500)."""
+"""Mean severity weight separating the impact classes 1–5 (< 10, 10–30, 30–100, 100–500, ≥ 500).
+
+Alias of the default of the ``impact_edges`` tunable."""
 
 RISK_LEVEL_MAX: tuple[float, ...] = tuple(
     float(settings.default("risk_level_max")[k]) for k in ("low", "moderate", "high")
 )
-"""Highest risk score of the levels low, moderate and high (4, 9, 15); above: very high."""
+"""Highest risk score of the levels low, moderate and high (4, 9, 15); above: very high.
+
+Alias of the default of the ``risk_level_max`` tunable."""
 
 RISK_LEVELS: dict[str, tuple[str, str]] = _pairs(
     "evaluation.risk_level", ("low", "moderate", "high", "very_high")
