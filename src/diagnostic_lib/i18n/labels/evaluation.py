@@ -31,6 +31,218 @@ LABELS: dict[str, tuple[str, str]] = {
     "eval.control.similar": ("Secteurs à tendance semblable", "Sectors with a similar trend"),
     "eval.map.title": ("Zones de l'évaluation", "Evaluation areas"),
     "eval.map.zoom": ("Agrandissement", "Close-up"),
+    # --- step 3: the texts of the evaluation package (evaluation.*) -----------
+    # verdicts (long forms, in tables and sentences; eval.verdict.* are the legends' short forms)
+    "evaluation.verdict.effective": ("Efficace (significatif)", "Effective (significant)"),
+    "evaluation.verdict.promising": (
+        "Prometteuse mais non concluante",
+        "Promising but inconclusive",
+    ),
+    "evaluation.verdict.no_effect": ("Aucun effet mesurable", "No measurable effect"),
+    "evaluation.verdict.adverse": (
+        "Effet contraire (hausse significative)",
+        "Adverse (significant rise)",
+    ),
+    "evaluation.verdict.too_recent": ("Trop récente pour juger", "Too recent to judge"),
+    "evaluation.verdict.too_few": (
+        "Trop peu d'événements pour juger",
+        "Too few events to judge",
+    ),
+    "evaluation.verdict.not_evaluable": ("Non évaluable", "Not evaluable"),
+    # why a measure is not evaluable
+    "evaluation.reason.no_start": ("pas de date de début", "no start date"),
+    "evaluation.reason.planned": (
+        "mesure planifiée : elle commence le {start}, après la fin des données ({end})",
+        "planned: it starts on {start}, after the end of the data ({end})",
+    ),
+    "evaluation.reason.no_footprint": (
+        "pas d'empreinte géographique : aucune zone traitée à comparer",
+        "no footprint: there is no treated area to compare",
+    ),
+    "evaluation.reason.municipality_wide": (
+        "elle couvre toute la municipalité : aucune zone témoin n'est possible "
+        "(voir la série chronologique interrompue)",
+        "it covers the whole municipality: no control area is possible "
+        "(see the interrupted time series)",
+    ),
+    "evaluation.reason.no_before_window": (
+        "elle a commencé le {start}, {months} mois après le début des données ({data_start}) ; "
+        "il faut {window} mois avant",
+        "it started on {start}, {months} months after the start of the data ({data_start}); "
+        "{window} months before are needed",
+    ),
+    "evaluation.reason.no_control": ("aucune zone témoin utilisable", "no usable control area"),
+    # caveats of an evaluation
+    "evaluation.caveat.concurrent": (
+        "autres mesures dans la zone pendant les fenêtres (effets confondus possibles) : {ids}",
+        "other measures in the area during the windows (effects may be confounded): {ids}",
+    ),
+    "evaluation.caveat.ended": (
+        "la mesure a pris fin le {end}, avant la fin de la fenêtre après",
+        "the measure ended on {end}, before the end of the after window",
+    ),
+    "evaluation.caveat.unlocated": (
+        "{n} événements ciblés sans position ne sont comptés dans aucune zone",
+        "{n} targeted events without a position are counted in no area",
+    ),
+    "evaluation.caveat.corrected": (
+        "un compte nul : 0,5 ajouté aux quatre comptes (correction de Haldane)",
+        "a zero count: 0.5 added to all four counts (Haldane correction)",
+    ),
+    # readings of the weighted displacement quotient
+    "evaluation.wdq.undefined": (
+        "non défini (aucun succès à partager)",
+        "undefined (no success to share)",
+    ),
+    "evaluation.wdq.diffusion": ("diffusion des bénéfices", "diffusion of benefits"),
+    "evaluation.wdq.none": ("ni déplacement ni diffusion", "neither displacement nor diffusion"),
+    "evaluation.wdq.displacement": (
+        "déplacement partiel (moindre que le gain)",
+        "partial displacement (less than the gain)",
+    ),
+    "evaluation.wdq.displacement_outweighs": (
+        "déplacement supérieur au gain",
+        "displacement outweighs the gain",
+    ),
+    # the verdict in words (verdict_text, caveat_text)
+    "evaluation.text.headed": ("{head} : {text}.", "{head}: {text}."),
+    "evaluation.text.judged": (
+        "{head} : {ci} — {what} ; {counts} ; {buffer}.",
+        "{head}: {ci} — {what}; {counts}; {buffer}.",
+    ),
+    "evaluation.text.list_separator": (" ; ", "; "),
+    "evaluation.text.too_recent": (
+        "{available} des {window} mois de la période après sont disponibles (début {start})",
+        "{available} of the {window} months of the after window are available (start {start})",
+    ),
+    "evaluation.text.counts": (
+        "zone traitée {a0} → {a1}, témoin {c0} → {c1}",
+        "treated {a0} → {a1}, control {c0} → {c1}",
+    ),
+    "evaluation.text.too_few": (
+        "{counts} (il faut au moins {n} événements dans la zone traitée et des événements témoins)",
+        "{counts} (at least {n} events in the treated area and control events are needed)",
+    ),
+    "evaluation.text.interval": (
+        "RES = {res} (IC {level} ajusté pour la surdispersion {low}–{high} ; φ = {phi})",
+        "RES = {res} ({level} CI adjusted for overdispersion {low}–{high}; φ = {phi})",
+    ),
+    "evaluation.text.fall": (
+        "baisse relative de {change} par rapport au témoin",
+        "relative fall of {change} against the control",
+    ),
+    "evaluation.text.rise": (
+        "hausse relative de {change} par rapport au témoin",
+        "relative rise of {change} against the control",
+    ),
+    "evaluation.text.range": (
+        "les données sont compatibles avec une baisse relative jusqu'à {fall} comme avec une "
+        "hausse jusqu'à {rise}",
+        "the data are compatible with a relative fall of up to {fall} as with a rise of up "
+        "to {rise}",
+    ),
+    "evaluation.text.buffer": (
+        "anneau {b0} → {b1}, WDQ{wdq} : {reading} ; effet net total {tne} événements",
+        "buffer {b0} → {b1}, WDQ{wdq}: {reading}; total net effect {tne} events",
+    ),
+    # interrupted time series
+    "evaluation.its.insufficient": (
+        "Série chronologique interrompue impossible : {before} mois avant et {after} mois "
+        "après le début ; il en faut au moins {min_months} de chaque côté.",
+        "No interrupted time series: {before} month(s) before and {after} month(s) after the "
+        "start; at least {min_months} are needed on each side.",
+    ),
+    "evaluation.its.fall": ("baisse significative du niveau", "significant fall in level"),
+    "evaluation.its.rise": ("hausse significative du niveau", "significant rise in level"),
+    "evaluation.its.no_change": (
+        "aucun changement significatif du niveau",
+        "no significant change in level",
+    ),
+    "evaluation.its.text": (
+        "{what} au début de la mesure : rapport de taux {irr} (IC {level} {low}–{high}), {p}. "
+        "Sans zone témoin, tout autre changement survenu au même moment dans toute la "
+        "municipalité se confond avec la mesure.",
+        "{what} at the start of the measure: rate ratio {irr} ({level} CI {low}–{high}), {p}. "
+        "Without a control area, anything else that changed municipality-wide at the same "
+        "time is confounded with the measure.",
+    ),
+    # relevance flags
+    "evaluation.flag.no_current_problem": (
+        "{mid} « {name} » ({cost}) est toujours en place mais ne vise aucun problème actuel du "
+        "registre (meilleure correspondance : {reach} des incidents de « {title} »).",
+        "{mid} '{name}' ({cost}) is still in place but targets no current problem of the "
+        "register (best match: {reach} of the incidents of '{title}').",
+    ),
+    "evaluation.flag.no_current_problem_none": (
+        "{mid} « {name} » ({cost}) est toujours en place mais aucun incident des problèmes "
+        "actuels du registre ne correspond à sa cible (catégories, lieu, quart).",
+        "{mid} '{name}' ({cost}) is still in place but no incident of the current problems of "
+        "the register matches its target (categories, place, shift).",
+    ),
+    "evaluation.flag.high_priority_ineffective": (
+        "Le problème prioritaire n° {rank} « {title} » n'est servi par aucune mesure jugée "
+        "efficace ou prometteuse : {measures}.",
+        "Priority problem no. {rank} '{title}' is served by no measure judged effective or "
+        "promising: {measures}.",
+    ),
+    "evaluation.flag.high_priority_unserved": (
+        "Le problème prioritaire n° {rank} « {title} » n'est visé par aucune mesure en place.",
+        "Priority problem no. {rank} '{title}' is targeted by no measure in place.",
+    ),
+    "evaluation.flag.high_priority_unevaluated": (
+        "Le problème prioritaire n° {rank} « {title} » n'est servi que par des mesures dont "
+        "l'effet n'a pas pu être évalué : {measures}.",
+        "Priority problem no. {rank} '{title}' is served only by measures whose effect could "
+        "not be evaluated: {measures}.",
+    ),
+    "evaluation.flag.pillar_imbalance": (
+        "Déséquilibre des piliers : {pillar} — {n} mesure(s) en place ({share} des mesures, "
+        "{cost_share} des coûts connus) : {what}.",
+        "Pillar imbalance: {pillar} — {n} measure(s) in place ({share} of measures, "
+        "{cost_share} of known costs): {what}.",
+    ),
+    "evaluation.flag.cost": ("{cost} $/an", "${cost}/year"),
+    "evaluation.flag.cost_unknown": ("coût inconnu", "unknown cost"),
+    "evaluation.pillar_flag.missing": ("aucune mesure", "no measure"),
+    "evaluation.pillar_flag.under": ("sous-représenté", "under-represented"),
+    "evaluation.pillar_flag.over": ("sur-représenté", "over-represented"),
+    # risk matrix levels
+    "evaluation.risk_level.low": ("faible", "low"),
+    "evaluation.risk_level.moderate": ("modéré", "moderate"),
+    "evaluation.risk_level.high": ("élevé", "high"),
+    "evaluation.risk_level.very_high": ("très élevé", "very high"),
+    # forecasts: backtest and trust
+    "evaluation.backtest.text": (
+        "Erreur absolue moyenne {mae_model} contre {mae_naive} pour la prévision naïve "
+        "(gain {skill}) ; {coverage} des mois dans l'intervalle à {nominal}. {trust}",
+        "Mean absolute error {mae_model} against {mae_naive} for the naive forecast "
+        "(skill {skill}); {coverage} of months inside the {nominal} interval. {trust}",
+    ),
+    "evaluation.trust.trust": (
+        "La projection bat la prévision naïve et ses intervalles sont bien calibrés : on peut "
+        "s'y fier, avec les intervalles.",
+        "The projection beats the naive forecast and its intervals are well calibrated: it "
+        "can be used, with its intervals.",
+    ),
+    "evaluation.trust.caution": (
+        "La projection ne bat la prévision naïve que de peu, ou ses intervalles sont mal "
+        "calibrés : à utiliser avec prudence.",
+        "The projection beats the naive forecast only slightly, or its intervals are poorly "
+        "calibrated: use with caution.",
+    ),
+    "evaluation.trust.do_not_trust": (
+        "La projection ne fait pas mieux que la prévision naïve : ne pas s'y fier.",
+        "The projection does no better than the naive forecast: do not rely on it.",
+    ),
+    # the key findings of step 3 (Evaluation.summary)
+    "evaluation.summary.verdicts": (
+        "Évaluation de {n} mesures : {verdicts}.",
+        "Evaluation of {n} measures: {verdicts}.",
+    ),
+    "evaluation.summary.emerging": (
+        "Risques émergents (tendance à la hausse significative) : {families}.",
+        "Emerging risks (significant rising trend): {families}.",
+    ),
     "overview.title": ("Portrait des données", "Data overview"),
     "overview.map": ("Secteurs et incidents", "Sectors and incidents"),
     "overview.generated": (

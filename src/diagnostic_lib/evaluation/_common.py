@@ -1,0 +1,73 @@
+"""Small helpers shared by the modules of step 3: labels, code lists, scalars, months, points."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import i18n
+
+
+def _scalar(x: Any) -> Any:
+    a = np.asarray(x)
+    return float(a) if a.ndim == 0 else a
+
+
+def _pairs(prefix: str, codes: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """``code → (French, English)`` from the label catalogue (keys ``prefix.code``)."""
+    return {code: i18n.LABELS[f"{prefix}.{code}"] for code in codes}
+
+
+def _label(prefix: str, code: str, lang: str) -> str:
+    """The label of ``prefix.code`` (the code itself when the catalogue has none)."""
+    return i18n.label(prefix, code, i18n.check_lang(lang))
+
+
+def _tuple(v: Any) -> tuple:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ()
+    if isinstance(v, str):
+        return tuple(s for s in v.replace("|", ";").split(";") if s)
+    return tuple(v)
+
+
+def _months_between(a: pd.Timestamp, b: pd.Timestamp) -> int:
+    """Whole months m such that a + m months <= b (0 when b < a)."""
+    if b < a:
+        return 0
+    m = (b.year - a.year) * 12 + (b.month - a.month)
+    while m > 0 and a + pd.DateOffset(months=m) > b:
+        m -= 1
+    return int(m)
+
+
+def _month_edges(lo: pd.Timestamp, n: int) -> np.ndarray:
+    return np.array([np.datetime64(lo + pd.DateOffset(months=k), "us") for k in range(n + 1)])
+
+
+def _month_floor(ts: Any) -> pd.Timestamp:
+    t = pd.Timestamp(ts)
+    return pd.Timestamp(year=t.year, month=t.month, day=1)
+
+
+def _xy_points(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    import shapely
+
+    geoms = np.asarray(incidents.geometry.array, dtype=object)
+    has = ~pd.isna(pd.Series(geoms)).to_numpy()
+    x = np.full(len(geoms), np.nan)
+    y = np.full(len(geoms), np.nan)
+    if has.any():
+        x[has] = shapely.get_x(geoms[has])
+        y[has] = shapely.get_y(geoms[has])
+    has &= np.isfinite(x) & np.isfinite(y)
+    return x, y, has
+
+
+def _sm_warnings() -> tuple[type[Warning], ...]:
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+    return (ConvergenceWarning, PerfectSeparationWarning)

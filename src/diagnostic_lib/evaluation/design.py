@@ -1,0 +1,590 @@
+"""The design of a before/after evaluation: the data's period, windows, targeted incidents, areas.
+
+:func:`data_period` and :func:`windows` (before and after windows, and whether
+a measure can be evaluated); :func:`targeted` (the incidents a measure aims
+at); :func:`design_areas` (treated area, buffer ring and control area of each
+measure, the other measures' areas left out of the control) and
+:func:`similar_trend_sectors` (a control of sectors with a similar pre-period
+trend).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .. import measures as measures_mod
+from .. import settings
+from ._common import _month_edges, _months_between, _sm_warnings, _tuple, _xy_points
+from .measure_set import _MeasureSet
+
+if TYPE_CHECKING:
+    from ..loaders import Diagnostic
+
+AREAS: tuple[str, ...] = ("treated", "buffer", "control")
+"""The zones of a before/after design: treated area, buffer ring, control area."""
+
+_DEFAULT_BUFFER_M: float = settings.default("buffer_m")
+
+
+def data_period(
+    diag: Diagnostic | None = None, incidents: pd.DataFrame | None = None
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The data's period: first day (inclusive) and the day after the last day (exclusive).
+
+    From the config's ``period_start``/``period_end`` when given, else from the
+    incidents' first and last ``occurred_from``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> when = pd.to_datetime(["2022-01-03 10:00", "2025-12-30 23:00"])
+    >>> inc = pd.DataFrame({"occurred_from": when})
+    >>> [str(t.date()) for t in data_period(incidents=inc)]
+    ['2022-01-03', '2025-12-31']
+    """
+    start = end = None
+    if diag is not None:
+        cfg = diag.config
+        start = cfg.period_start
+        end = cfg.period_end + pd.Timedelta(days=1) if cfg.period_end is not None else None
+        if incidents is None:
+            incidents = diag.incidents
+    if incidents is not None and len(incidents):
+        ts = incidents["occurred_from"]
+        start = start if start is not None else ts.min().normalize()
+        end = end if end is not None else ts.max().normalize() + pd.Timedelta(days=1)
+    if start is None or end is None:
+        raise ValueError("cannot tell the data's period: give a diagnosis or incidents")
+    return pd.Timestamp(start), pd.Timestamp(end)
+
+
+def _has_footprint(rec: Any) -> bool:
+    fp = rec["footprint"]
+    if fp in ("point", "line", "polygon"):
+        g = rec.geometry if hasattr(rec, "geometry") else rec.get("geometry")
+        return g is not None and not (hasattr(g, "is_empty") and g.is_empty)
+    if fp == "sectors":
+        return len(_tuple(rec.get("footprint_sectors", ()))) > 0
+    return fp == "municipality"
+
+
+def windows(
+    measures: pd.DataFrame,
+    data_start: Any,
+    data_end: Any,
+    window_months: int = settings.default("window_months"),
+    lag_months: int = settings.default("lag_months"),
+) -> pd.DataFrame:
+    """Before and after windows of each measure, and whether it can be evaluated.
+
+    Before = ``[start − window, start)``; after = ``[start + lag, start + lag +
+    window)``; the ``lag_months`` of implementation are in neither.
+
+    ``status`` is ``evaluable``, ``too_recent`` (the after window does not fit
+    in the data: ``months_after`` says how many months are available) or
+    ``not_evaluable`` with a ``reason`` (first of, in this order):
+    ``no_start``, ``planned`` (starts after the data), ``no_footprint``,
+    ``municipality_wide`` (no control possible; see
+    :func:`interrupted_time_series`), ``no_before_window``.
+
+    Parameters
+    ----------
+    measures : DataFrame
+        Canonical measures table.
+    data_start, data_end : timestamp
+        The data's period, ``data_end`` exclusive (see :func:`data_period`).
+    window_months, lag_months : int
+
+    Returns
+    -------
+    DataFrame
+        Aligned with ``measures``: ``measure_id, start, end, before_start,
+        before_end, after_start, after_end, months_before, months_after,
+        status, reason, reasons``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"measure_id": ["A", "B", "C"], "footprint": ["polygon"] * 3,
+    ...     "start": pd.to_datetime(["2024-04-01", "2025-10-01", "2022-03-01"]), "end": pd.NaT,
+    ...     "geometry": ["x"] * 3})
+    >>> w = windows(m, "2022-01-01", "2026-01-01")
+    >>> w[["status", "reason", "months_after"]].values.tolist()
+    [['evaluable', '', 12], ['too_recent', '', 3], ['not_evaluable', 'no_before_window', 12]]
+    """
+    d0, d1 = pd.Timestamp(data_start), pd.Timestamp(data_end)
+    W, L = int(window_months), int(lag_months)
+    if W < 1 or L < 0:
+        raise ValueError("window_months must be ≥ 1 and lag_months ≥ 0")
+    rows = []
+    for _, rec in measures.iterrows():
+        start = rec.get("start")
+        end = rec.get("end", pd.NaT)
+        row: dict[str, Any] = {"measure_id": rec["measure_id"], "start": start, "end": end}
+        reasons: list[str] = []
+        if start is None or pd.isna(start):
+            reasons.append("no_start")
+            row.update(
+                before_start=pd.NaT,
+                before_end=pd.NaT,
+                after_start=pd.NaT,
+                after_end=pd.NaT,
+                months_before=0,
+                months_after=0,
+            )
+        else:
+            start = pd.Timestamp(start)
+            bs, a0 = start - pd.DateOffset(months=W), start + pd.DateOffset(months=L)
+            a1 = a0 + pd.DateOffset(months=W)
+            row.update(
+                before_start=bs,
+                before_end=start,
+                after_start=a0,
+                after_end=a1,
+                months_before=min(_months_between(d0, start), W),
+                months_after=min(_months_between(a0, d1), W),
+            )
+            if start >= d1:
+                reasons.append("planned")
+        if not _has_footprint(rec):
+            reasons.append("no_footprint")
+        elif rec["footprint"] == "municipality":
+            reasons.append("municipality_wide")
+        if pd.notna(row["before_start"]) and row["before_start"] < d0 and "planned" not in reasons:
+            reasons.append("no_before_window")
+        if reasons:
+            status = "not_evaluable"
+        elif row["after_end"] > d1:
+            status = "too_recent"
+        else:
+            status = "evaluable"
+        row.update(status=status, reason=reasons[0] if reasons else "", reasons=tuple(reasons))
+        rows.append(row)
+    cols = [
+        "measure_id",
+        "start",
+        "end",
+        "before_start",
+        "before_end",
+        "after_start",
+        "after_end",
+        "months_before",
+        "months_after",
+        "status",
+        "reason",
+        "reasons",
+    ]
+    out = pd.DataFrame(rows, index=measures.index, columns=cols)
+    for c in ("start", "end", "before_start", "before_end", "after_start", "after_end"):
+        out[c] = pd.to_datetime(out[c]).astype("datetime64[us]")
+    out.attrs["parameters"] = {
+        "data_start": str(d0.date()),
+        "data_end_exclusive": str(d1.date()),
+        "window_months": W,
+        "lag_months": L,
+    }
+    return out
+
+
+def targeted(
+    incidents: pd.DataFrame, categories: Sequence[str] = (), shifts: Sequence[str] = ()
+) -> pd.Series:
+    """Which incidents a measure targets: its categories and shifts (empty = all).
+
+    An incident with no shift (a time range longer than 8 hours) matches only
+    an empty list of shifts.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inc = pd.DataFrame({"category": ["theft", "theft", "mischief"],
+    ...                     "shift": ["nuit", None, "nuit"]})
+    >>> targeted(inc, ("theft",), ("nuit",)).tolist()
+    [True, False, False]
+    >>> targeted(inc).all()
+    np.True_
+    """
+    cats, sh = _tuple(categories), _tuple(shifts)
+    m = np.ones(len(incidents), dtype=bool)
+    if cats:
+        m &= incidents["category"].astype("str").isin(list(cats)).to_numpy()
+    if sh:
+        m &= (
+            incidents["shift"].astype("str").isin(list(sh)).to_numpy()
+            & incidents["shift"].notna().to_numpy()
+        )
+    return pd.Series(m, index=incidents.index, name="targeted")
+
+
+def _buffer_width(measures: pd.DataFrame, buffer_m: Any) -> pd.Series:
+    """Ring width per measure: a mapping by id, a scalar, or the measures' ``buffer_m`` column."""
+    default = (
+        _DEFAULT_BUFFER_M if buffer_m is None or isinstance(buffer_m, Mapping) else float(buffer_m)
+    )
+    w = pd.Series(default, index=measures.index, dtype="float64")
+    if "buffer_m" in measures.columns and (buffer_m is None or isinstance(buffer_m, Mapping)):
+        col = pd.to_numeric(measures["buffer_m"], errors="coerce")
+        w = w.where(col.isna(), col)
+    if isinstance(buffer_m, Mapping):
+        ids = measures["measure_id"].astype(str)
+        for i, mid in zip(measures.index, ids, strict=True):
+            if mid in buffer_m:
+                w[i] = float(buffer_m[mid])
+    return w
+
+
+def _union(geoms: Sequence[Any]):
+    import shapely
+
+    g = [x for x in geoms if x is not None and not x.is_empty]
+    return shapely.union_all(np.asarray(g, dtype=object)) if g else None
+
+
+def _difference(a: Any, b: Any):
+    import shapely
+
+    if a is None:
+        return None
+    out = a if b is None else shapely.difference(a, b)
+    return None if out is None or out.is_empty else out
+
+
+def design_areas(  # noqa: PLR0913 - the public signature of before (keyword use is common)
+    measures: pd.DataFrame,
+    sectors: pd.DataFrame,
+    buffer_m: Any = _DEFAULT_BUFFER_M,
+    control: str = settings.default("control"),
+    control_sectors: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
+    incidents: pd.DataFrame | None = None,
+    win: pd.DataFrame | None = None,
+    exclude_other_measures: bool = settings.default("exclude_other_measures"),
+    k_similar: int = settings.default("similar_sectors"),
+    ids: Sequence[str] | None = None,
+):
+    """Treated, buffer and control areas of each measure.
+
+    - treated: :func:`diagnostic_lib.measures.treated_area`;
+    - buffer: :func:`diagnostic_lib.measures.buffer_ring` of ``buffer_m``
+      metres (a number, a mapping ``measure_id → metres``, or ``None`` for
+      the measures' ``buffer_m`` column, else 200 m), clipped to the municipality;
+    - control: ``"rest"`` (the municipality outside treated and buffer),
+      ``"sectors"`` (``control_sectors``: a list, or a mapping by measure id,
+      minus treated and buffer) or ``"similar"`` (the ``k_similar`` sectors
+      whose pre-period trend is the most similar, see
+      :func:`similar_trend_sectors`; needs ``incidents`` and ``win``).
+
+    With ``exclude_other_measures`` the treated areas and rings of **other**
+    measures with a point, line or polygon footprint, overlapping target
+    categories and active during the windows (``win``, else at any time) are
+    removed from the control (listed in ``excluded``).
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per measure × zone (``treated``, ``buffer``, ``control``) for
+        the measures that have a treated area: ``measure_id, zone,
+        width_m, area_km2, sectors, excluded, geometry``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> g = design_areas(d.measures, d.sectors, 200, ids=["M01"])
+    >>> g["zone"].tolist(), bool(g.geometry.iloc[0].intersects(g.geometry.iloc[2]))
+    (['treated', 'buffer', 'control'], False)
+    """
+    import geopandas as gpd
+
+    if control not in ("rest", "sectors", "similar"):
+        raise ValueError(f"control must be 'rest', 'sectors' or 'similar', got {control!r}")
+    if control == "similar" and (incidents is None or win is None):
+        raise ValueError('control="similar" needs incidents and win')
+    areas = _Areas(measures, sectors, buffer_m, exclude_other_measures)
+    choose = _ControlChoice(control, control_sectors, incidents, win, k_similar)
+    wanted = set(measures["measure_id"].astype(str)) if ids is None else {str(i) for i in ids}
+    rows: list[dict[str, Any]] = []
+    for i, rec in measures.iterrows():
+        if str(rec["measure_id"]) in wanted:
+            rows += areas.rows(i, rec, choose, win)
+    columns = ["measure_id", "zone", "width_m", "sectors", "excluded", "geometry"]
+    g = gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=sectors.crs)
+    g.insert(3, "area_km2", g.geometry.area.fillna(0.0).to_numpy() / 1e6)
+    g.attrs["parameters"] = {
+        "control": control,
+        "exclude_other_measures": exclude_other_measures,
+        "k_similar": k_similar,
+    }
+    return g
+
+
+class _Sectors:
+    """The sectors' geometries and areas, and a tree of their boxes."""
+
+    def __init__(self, sectors: pd.DataFrame) -> None:
+        import shapely
+
+        self.frame = sectors
+        self.geom = dict(
+            zip(sectors["sector_id"].astype(str), np.asarray(sectors.geometry.array), strict=True)
+        )
+        ids = np.asarray(list(self.geom), dtype=object)
+        self.arr = np.asarray([self.geom[s] for s in ids], dtype=object)
+        self.area = shapely.area(self.arr) if len(self.arr) else np.zeros(0)
+        self.tree = shapely.STRtree(self.arr) if len(self.arr) else None
+        self.pos = {s: k for k, s in enumerate(ids)}
+        self.boundary = shapely.union_all(np.asarray(sectors.geometry.array))
+
+    def union(self, ids: Sequence[str]) -> Any:
+        """The union of some sectors (None for none)."""
+        return _union([self.geom[s] for s in ids])
+
+    def removed_area(self, geoms: Sequence[Any]) -> np.ndarray:
+        """Per sector, the total area of the ``geoms`` whose box meets the sector's box.
+
+        An upper bound of the part of the sector they can remove.
+        """
+        import shapely
+
+        out = np.zeros(len(self.arr))
+        g = np.asarray([x for x in geoms if x is not None and not x.is_empty], dtype=object)
+        if not len(g) or self.tree is None:
+            return out
+        i, j = self.tree.query(g)
+        np.add.at(out, j, shapely.area(g)[i])
+        return out
+
+    def kept(self, chosen: Sequence[str], control: Any, removed: Sequence[Any]) -> tuple[str, ...]:
+        """The chosen sectors that keep more than 1 m² in the control area."""
+        import shapely
+
+        # A chosen sector lies in the base: its part in the control is its area minus
+        # what the removed areas take, at most their total area. When that leaves
+        # clearly more than 1 m², the sector is kept without intersecting it.
+        left = self.area - self.removed_area(removed)
+        return tuple(
+            s
+            for s in chosen
+            if left[self.pos[s]] > 1.0 + 1e-6 * max(self.area[self.pos[s]], 1.0)
+            or (
+                shapely.intersects(self.geom[s], control)
+                and shapely.area(shapely.intersection(self.geom[s], control)) > 1.0
+            )
+        )
+
+
+class _ControlChoice:
+    """Where a measure's control area is taken from (see :func:`design_areas`)."""
+
+    def __init__(
+        self,
+        control: str,
+        control_sectors: Any,
+        incidents: pd.DataFrame | None,
+        win: pd.DataFrame | None,
+        k_similar: int,
+    ) -> None:
+        self.control, self.control_sectors = control, control_sectors
+        self.incidents, self.win, self.k_similar = incidents, win, k_similar
+
+    def base(self, secs: _Sectors, i: Any, rec: Any, treated: Any, out: Sequence[Any]) -> tuple:
+        """``(chosen sectors, base area)`` of measure ``i``; ``out`` is left out of the trends."""
+        mid = str(rec["measure_id"])
+        if self.control == "rest":
+            return tuple(sorted(secs.geom)), secs.boundary
+        if self.control == "sectors":
+            cs = self.control_sectors
+            cs = cs.get(mid, ()) if isinstance(cs, Mapping) else (cs or ())
+            chosen = tuple(str(s) for s in cs if str(s) in secs.geom)
+            return chosen, secs.union(chosen)
+        w = self.win.loc[i]
+        sim = similar_trend_sectors(
+            self.incidents,
+            secs.frame,
+            rec,
+            treated,
+            _union(out),
+            w["before_start"],
+            w["before_end"],
+            k=self.k_similar,
+        )
+        chosen = tuple(sim.loc[sim["chosen"], "sector_id"])
+        return chosen, secs.union(chosen)
+
+
+class _Areas:
+    """The treated areas and rings of the measures, and the rules that build a control."""
+
+    def __init__(
+        self, measures: pd.DataFrame, sectors: pd.DataFrame, buffer_m: Any, exclude: bool
+    ) -> None:
+        self.secs = _Sectors(sectors)
+        self.treated = measures_mod.treated_area(measures, sectors)
+        self.widths = _buffer_width(measures, buffer_m)
+        rings = pd.Series([None] * len(measures), index=measures.index, dtype=object)
+        for w in self.widths.unique():
+            sel = self.widths.index[self.widths == w]
+            r = measures_mod.buffer_ring(self.treated.loc[sel], float(w), within=self.secs.boundary)
+            rings.loc[sel] = list(r.array)
+        self.rings = rings
+        self.ring_arr = rings.to_numpy(dtype=object)
+        self.ms = _MeasureSet(measures, self.treated)
+        self.geometric = np.isin(self.ms.fp, ["point", "line", "polygon"]) & self.ms.nonempty
+        self.exclude = exclude
+
+    def others(self, i: Any, lo: Any, hi: Any) -> tuple[list[str], list[Any]]:
+        """The other measures left out of measure ``i``'s control, and their areas and rings.
+
+        Those with a point, line or polygon footprint, overlapping target
+        categories, in place during [lo, hi].
+        """
+        if not self.exclude:
+            return [], []
+        k = self.ms.pos[i]
+        take = self.geometric & self.ms.overlap(k) & self.ms.active(lo, hi)
+        take[k] = False
+        ids, geoms = [], []
+        for j in np.flatnonzero(take):
+            ids.append(str(self.ms.ids[j]))
+            geoms.extend([self.ms.treated[j], self.ring_arr[j]])
+        return ids, geoms
+
+    def rows(self, i: Any, rec: Any, choose: _ControlChoice, win: Any) -> list[dict[str, Any]]:
+        """The treated, buffer and control rows of measure ``i`` (none without a treated area)."""
+        tg = self.treated.loc[i]
+        if tg is None or tg.is_empty:
+            return []
+        mid, rg = str(rec["measure_id"]), self.rings.loc[i]
+        none: dict[str, Any] = {"measure_id": mid, "sectors": (), "excluded": ()}
+        rows = [
+            {**none, "zone": "treated", "width_m": np.nan, "geometry": tg},
+            {
+                **none,
+                "zone": "buffer",
+                "width_m": float(self.widths.loc[i]),
+                "geometry": rg if rg is not None and not rg.is_empty else None,
+            },
+        ]
+        if rec["footprint"] == "municipality":
+            return rows
+        lo = hi = None
+        if win is not None and i in win.index:
+            lo, hi = win.loc[i, "before_start"], win.loc[i, "after_end"]
+        excluded, ex_geoms = self.others(i, lo, hi)
+        out_area = _union([tg, rg])
+        ex = _union(ex_geoms)
+        chosen, base = choose.base(self.secs, i, rec, tg, [out_area, ex])
+        cg = _difference(_difference(base, out_area), ex)
+        if cg is not None:
+            chosen = self.secs.kept(chosen, cg, [tg, rg, *ex_geoms])
+        rows.append(
+            {
+                **none,
+                "zone": "control",
+                "width_m": np.nan,
+                "sectors": chosen,
+                "excluded": tuple(excluded),
+                "geometry": cg,
+            }
+        )
+        return rows
+
+
+def _poisson_slope(y: np.ndarray) -> tuple[float, float]:
+    """Log-linear trend (per year) of monthly counts by a Poisson GLM, with its standard error."""
+    import statsmodels.api as sm
+
+    y = np.asarray(y, dtype="float64")
+    if y.sum() == 0 or len(y) < 3:
+        return float("nan"), float("nan")
+    t = np.arange(len(y)) / 12.0
+    X = sm.add_constant(t - t.mean())
+    with warnings.catch_warnings():
+        # a sparse series can fail to converge; its slope is then reported as it is (with its SE)
+        warnings.simplefilter("ignore", category=_sm_warnings())
+        res = sm.GLM(y, X, family=sm.families.Poisson()).fit()
+    return float(res.params[1]), float(res.bse[1])
+
+
+def similar_trend_sectors(  # noqa: PLR0913 - the public signature of before
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    measure: Any,
+    treated: Any,
+    exclude: Any,
+    before_start: Any,
+    before_end: Any,
+    k: int = settings.default("similar_sectors"),
+    min_events: int = 10,
+) -> pd.DataFrame:
+    """The sectors whose pre-period trend is the most similar to the treated area's.
+
+    For the treated area and each sector (minus ``exclude``: the treated area,
+    its buffer and other measures' areas), the monthly counts of the measure's
+    targeted incidents over the before window give a log-linear trend (Poisson
+    regression of the counts on time, per year). The ``k`` sectors with at
+    least ``min_events`` events whose trend is closest to the treated area's
+    (smallest absolute difference) are chosen. Choosing controls on the
+    pre-period does not use the after window, so it cannot favour a result.
+
+    Returns
+    -------
+    DataFrame
+        ``sector_id, events, slope, slope_se, treated_slope, distance, chosen``
+        sorted by ``distance``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, measures, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> m = d.measures.set_index("measure_id").loc["M02"]
+    >>> t = measures.treated_area(d.measures, d.sectors)[1]
+    >>> s = similar_trend_sectors(d.incidents, d.sectors, m, t, t, "2022-07-01", "2023-07-01")
+    >>> int(s["chosen"].sum())
+    3
+    """
+    import shapely
+
+    lo, hi = pd.Timestamp(before_start), pd.Timestamp(before_end)
+    n = _months_between(lo, hi)
+    edges = _month_edges(lo, n)
+    sel = np.array(
+        targeted(incidents, measure.get("target_categories", ()), measure.get("target_shifts", ())),
+        dtype=bool,
+    )
+    tv = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
+    sel &= (tv >= edges[0]) & (tv < edges[-1])
+    sub = incidents[sel]
+    x, y, has = _xy_points(sub)
+    x, y = x[has], y[has]
+    mon = (
+        np.searchsorted(
+            edges, sub["occurred_from"].to_numpy(dtype="datetime64[us]")[has], side="right"
+        )
+        - 1
+    )
+
+    def series(geom: Any) -> np.ndarray:
+        if geom is None:
+            return np.zeros(n)
+        inside = shapely.intersects_xy(geom, x, y)
+        return np.bincount(mon[inside], minlength=n)[:n].astype("float64")
+
+    t_slope, _ = _poisson_slope(series(treated))
+    rows = []
+    for sid, sg in zip(sectors["sector_id"].astype(str), sectors.geometry, strict=True):
+        g = _difference(sg, exclude)
+        ys = series(g)
+        b, se = _poisson_slope(ys) if ys.sum() >= min_events else (float("nan"), float("nan"))
+        rows.append({"sector_id": sid, "events": int(ys.sum()), "slope": b, "slope_se": se})
+    out = pd.DataFrame(rows)
+    out["treated_slope"] = t_slope
+    out["distance"] = (out["slope"] - t_slope).abs()
+    out = out.sort_values(["distance", "sector_id"], na_position="last").reset_index(drop=True)
+    ok = out["distance"].notna() & (out["events"] >= min_events)
+    out["chosen"] = ok & (ok.cumsum() <= k)
+    return out

@@ -1,0 +1,605 @@
+"""Effects and verdicts of the measures: every estimate of a measure, from its counts.
+
+:func:`estimate_effects` (every estimate and the verdict, vectorised over a
+table of window counts), :func:`evaluate` (every measure: windows, areas,
+counts, estimates, verdicts), :func:`evaluate_measure` (one measure, with its
+areas and monthly counts) and :func:`buffer_sensitivity` (how the displacement
+findings move with the ring's width).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import i18n, settings, stats
+from .. import measures as measures_mod
+from ._common import _tuple
+from .area_counts import _MonthlyIndex, _pre_table, _window_sums, monthly_area_counts
+from .decision import PROMISING_P, PROMISING_RES, caveat_text, decide_verdict, verdict_text
+from .design import (
+    _DEFAULT_BUFFER_M,
+    AREAS,
+    _buffer_width,
+    _union,
+    data_period,
+    design_areas,
+    windows,
+)
+from .estimators import (
+    overdispersion,
+    relative_effect_size,
+    total_net_effect,
+    wdd,
+    wdq,
+    wdq_label,
+)
+from .measure_set import _MeasureSet
+
+
+def estimate_effects(
+    counts: pd.DataFrame,
+    alpha: float = settings.default("alpha"),
+    min_events: int = settings.default("min_events"),
+    promising: float = PROMISING_RES,
+    promising_p: float = PROMISING_P,
+) -> pd.DataFrame:
+    """Every estimate and the verdict, for a table of window counts (vectorised).
+
+    Parameters
+    ----------
+    counts : DataFrame
+        ``status`` (see :func:`windows`; missing = evaluable), ``a0, a1, b0,
+        b1, c0, c1`` (treated, buffer, control; before, after) and optionally
+        the raw dispersion estimates ``phi_res_hat, phi_res_df`` (A and C),
+        ``phi_wdd_hat, phi_wdd_df`` (A, B and C), ``phi_buffer_hat,
+        phi_buffer_df`` (B and C) from :func:`overdispersion` (missing = 1,
+        i.e. Poisson).
+    alpha : float
+        1 − confidence level.
+    min_events : int
+        Fewest events in the treated area (before + after) to judge.
+    promising, promising_p : float
+        Smallest RES and largest adjusted p-value called promising.
+
+    Returns
+    -------
+    DataFrame
+        ``counts`` plus ``phi_res, res, res_low, res_high`` (Poisson),
+        ``res_low_adj, res_high_adj, res_p_adj`` (overdispersion-adjusted),
+        ``treated_ratio, treated_p`` (E-test), ``buffer_res,
+        buffer_low_adj, buffer_high_adj``, ``wdd, wdd_se, wdd_z, wdd_p,
+        wdd_se_adj, wdd_z_adj, wdd_p_adj`` (controls scaled to A0 and B0),
+        ``wdq, wdq_reading, tne, q_value, verdict``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"a0": [136, 106, 3], "a1": [83, 98, 2], "b0": [62, 21, 1],
+    ...     "b1": [41, 17, 1], "c0": [3000, 3000, 900], "c1": [3050, 2950, 910]})
+    >>> estimate_effects(c)["verdict"].tolist()
+    ['effective', 'no_effect', 'too_few']
+    """
+    out = counts.copy()
+    if "status" not in out.columns:
+        out["status"] = "evaluable"
+    f = {
+        k: pd.to_numeric(out[k], errors="coerce").astype("float64").to_numpy()
+        if k in out.columns
+        else np.full(len(out), np.nan)
+        for k in ("a0", "a1", "b0", "b1", "c0", "c1")
+    }
+    ok = (out["status"].fillna("evaluable") == "evaluable").to_numpy() & np.isfinite(f["a0"])
+    n = {k: np.where(ok, v, np.nan) for k, v in f.items()}  # counts of the evaluable measures
+    _effect_sizes(out, n, ok, 1 - alpha)
+    _displacement(out, n, ok)
+    out["q_value"] = np.nan
+    out["verdict"] = decide_verdict(out, min_events, promising, promising_p)
+    # one test per measure judged; Benjamini-Hochberg q-values are shown beside the verdicts
+    judged = ok & (out["verdict"].to_numpy() != "too_few")
+    if judged.any():
+        q = out["q_value"].to_numpy(copy=True)
+        q[judged] = stats.bh_qvalues(out["res_p_adj"].to_numpy()[judged])
+        out["q_value"] = q
+    out.attrs["parameters"] = {
+        "alpha": alpha,
+        "min_events": min_events,
+        "promising": promising,
+        "promising_p": promising_p,
+        "rule": "quasi-Poisson RES interval, φ = max(1, Pearson X²/df of pre-period months), t(df)",
+    }
+    return out
+
+
+def _dispersion(out: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The variance factor ``max(1, φ̂)`` of a dispersion estimate and its degrees of freedom.
+
+    Missing estimates give 1 (Poisson) on infinite degrees of freedom (the normal).
+    """
+    missing = np.full(len(out), np.nan)
+    hat = out[f"{name}_hat"].astype("float64").to_numpy() if f"{name}_hat" in out else missing
+    df = out[f"{name}_df"].astype("float64").to_numpy() if f"{name}_df" in out else missing
+    phi = np.where(np.isfinite(hat), np.maximum(hat, 1.0), 1.0)
+    return phi, np.where(np.isfinite(hat) & (df > 0), df, np.inf)
+
+
+def _effect_sizes(
+    out: pd.DataFrame, n: dict[str, np.ndarray], ok: np.ndarray, level: float
+) -> None:
+    """The RES (Poisson and adjusted), the treated area's E-test and the buffer's RES, in place."""
+    a0, a1, b0, b1, c0, c1 = (n[k] for k in ("a0", "a1", "b0", "b1", "c0", "c1"))
+    ph_r, df_r = _dispersion(out, "phi_res")
+    ph_w, _ = _dispersion(out, "phi_wdd")
+    ph_b, df_b = _dispersion(out, "phi_buffer")
+    r = relative_effect_size(a0, a1, c0, c1, level=level)
+    ra = relative_effect_size(a0, a1, c0, c1, phi=ph_r, df=df_r, level=level)
+    rb = relative_effect_size(b0, b1, c0, c1, phi=ph_b, df=df_b, level=level)
+    out["phi_res"] = np.where(ok, ph_r, np.nan)
+    out["phi_wdd"] = np.where(ok, ph_w, np.nan)
+    out["res"], out["res_low"], out["res_high"] = r.res, r.low, r.high
+    out["res_low_adj"], out["res_high_adj"], out["res_p_adj"] = ra.low, ra.high, ra.p_value
+    out["corrected"] = np.where(ok, np.asarray(r.corrected, dtype=bool), False)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["treated_ratio"] = np.where(a0 > 0, a1 / a0, np.nan)
+    out["treated_p"] = np.where(ok, stats.e_tests(np.nan_to_num(a1), np.nan_to_num(a0)), np.nan)
+    has_b = ok & ((np.nan_to_num(b0) + np.nan_to_num(b1)) > 0)
+    out["buffer_res"] = np.where(has_b, rb.res, np.nan)
+    out["buffer_low_adj"] = np.where(has_b, rb.low, np.nan)
+    out["buffer_high_adj"] = np.where(has_b, rb.high, np.nan)
+
+
+def _displacement(out: pd.DataFrame, n: dict[str, np.ndarray], ok: np.ndarray) -> None:
+    """WDD (controls scaled to A0 and B0, Poisson and adjusted), WDQ and TNE, in place."""
+    a0, a1, b0, b1, c0, c1 = (n[k] for k in ("a0", "a1", "b0", "b1", "c0", "c1"))
+    ph_w, _ = _dispersion(out, "phi_wdd")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wc = np.where(c0 > 0, a0 / c0, np.nan)
+        wd = np.where(c0 > 0, b0 / c0, np.nan)
+    scaled = {"c_weight": wc, "d_weight": wd, "shared_control": True}
+    w = wdd(a0, a1, b0, b1, c0, c1, c0, c1, **scaled)
+    wa = wdd(a0, a1, b0, b1, c0, c1, c0, c1, **scaled, phi=ph_w)
+    out["wdd"], out["wdd_se"], out["wdd_z"], out["wdd_p"] = w.wdd, w.se, w.z, w.p_value
+    out["wdd_se_adj"], out["wdd_z_adj"], out["wdd_p_adj"] = wa.se, wa.z, wa.p_value
+    has_b = ok & ((np.nan_to_num(b0) + np.nan_to_num(b1)) > 0)
+    out["wdq"] = np.where(has_b, wdq(a0, a1, b0, b1, c0, c1), np.nan)
+    out["wdq_reading"] = np.where(ok, wdq_label(out["wdq"].to_numpy()), "")
+    out["tne"] = total_net_effect(a0, a1, b0, b1, c0, c1)
+
+
+def _concurrent(
+    measures: pd.DataFrame,
+    treated: pd.Series,
+    i: Any,
+    zone: Any,
+    lo: Any,
+    hi: Any,
+    ms: _MeasureSet | None = None,
+) -> tuple[str, ...]:
+    """Other measures overlapping ``zone`` that start or end in [lo, hi) and share categories."""
+    ms = ms if ms is not None else _MeasureSet(measures, treated)
+    k = ms.pos[i]
+    cand = ms.touching(zone)
+    cand = cand[(cand != k) & ~np.isin(ms.fp[cand], ["none", "municipality"])]
+    cand = cand[ms.overlap(k)[cand]]
+    lo64, hi64 = np.datetime64(pd.Timestamp(lo), "us"), np.datetime64(pd.Timestamp(hi), "us")
+    s, e = ms.start[cand], ms.end[cand]
+    changes = (~np.isnat(s) & (lo64 <= s) & (s < hi64)) | (~np.isnat(e) & (lo64 <= e) & (e < hi64))
+    return tuple(str(x) for x in ms.ids[cand[changes]])
+
+
+@dataclass(frozen=True)
+class _Options:
+    """How the measures are evaluated: the parameters of :func:`evaluate` in one object."""
+
+    window_months: int = settings.default("window_months")
+    lag_months: int = settings.default("lag_months")
+    buffer_m: Any = _DEFAULT_BUFFER_M
+    control: str = settings.default("control")
+    control_sectors: Any = None
+    k_similar: int = settings.default("similar_sectors")
+    exclude_other_measures: bool = settings.default("exclude_other_measures")
+    min_events: int = settings.default("min_events")
+    alpha: float = settings.default("alpha")
+    dispersion_months: int = settings.default("dispersion_months")
+    promising: float = PROMISING_RES
+    promising_p: float = PROMISING_P
+
+
+_COUNT_COLUMNS = ("a0", "a1", "b0", "b1", "c0", "c1")
+_WINDOW_COLUMNS = (
+    "start",
+    "end",
+    "before_start",
+    "before_end",
+    "after_start",
+    "after_end",
+    "months_before",
+    "months_after",
+    "status",
+    "reason",
+    "reasons",
+)
+_DISPERSIONS = (
+    ("phi_res", ("treated", "control")),
+    ("phi_wdd", AREAS),
+    ("phi_buffer", ("buffer", "control")),
+)
+
+
+class _Counter:
+    """The counts, caveats and dispersions of the measures, with one index of the incidents.
+
+    With the rest of the municipality as control, the incidents are indexed once
+    (``_MonthlyIndex``, built on first use); other controls count each measure
+    with :func:`monthly_area_counts`.
+    """
+
+    def __init__(
+        self,
+        measures: pd.DataFrame,
+        incidents: pd.DataFrame,
+        sectors: pd.DataFrame,
+        opt: _Options,
+        period: tuple[pd.Timestamp, pd.Timestamp],
+    ) -> None:
+        self.measures, self.incidents, self.sectors, self.opt = measures, incidents, sectors, opt
+        self.d0, self.d1 = period
+        self.treated = measures_mod.treated_area(measures, sectors)
+        self.ms = _MeasureSet(measures, self.treated)
+        self._index: _MonthlyIndex | None = None
+
+    def monthly(self, rec: Any, geo: dict[str, Any], w: Any, excluded: Any) -> pd.DataFrame:
+        """The monthly counts of one measure in its areas (see :func:`monthly_area_counts`)."""
+        opt = self.opt
+        span = {
+            "data_end": self.d1,
+            "data_start": self.d0,
+            "pre_months": max(int(opt.dispersion_months) - int(opt.window_months), 0),
+        }
+        if opt.control != "rest":
+            return monthly_area_counts(self.incidents, rec, geo, w, **span)
+        if self._index is None:
+            widths = _buffer_width(self.measures, opt.buffer_m).to_numpy(dtype="float64")
+            self._index = _MonthlyIndex(self.incidents, self.sectors, self.ms, widths)
+        return self._index.monthly(rec, geo, w, excluded, **span)
+
+    def fill(self, i: Any, row: dict[str, Any], geo: dict[str, Any], w: Any) -> pd.DataFrame:
+        """Count measure ``i`` into ``row`` (counts, caveats, dispersions); its monthly counts."""
+        rec = self.measures.loc[i]
+        m = self.monthly(rec, geo, w, row["excluded"])
+        m.insert(0, "measure_id", row["measure_id"])
+        row["unlocated"] = int(m.attrs["unlocated"])
+        zone = _union([geo["treated"], geo["buffer"]])
+        row["concurrent"] = _concurrent(
+            self.measures, self.treated, i, zone, w["before_start"], w["after_end"], self.ms
+        )
+        if pd.notna(rec.get("end")) and pd.Timestamp(rec["end"]) < w["after_end"]:
+            row["ended_early"] = pd.Timestamp(rec["end"])
+        if row["status"] == "evaluable":
+            row.update(_window_sums(m))
+            for name, areas in _DISPERSIONS:
+                hat, df = overdispersion(_pre_table(m, areas))
+                row[f"{name}_hat"], row[f"{name}_df"] = hat, df
+        return m
+
+
+def _design_row(rec: Any, w: Any, g: pd.DataFrame, opt: _Options, last_day: Any) -> dict[str, Any]:
+    """A measure's row before counting: what it is, its windows and its areas."""
+    name = rec.get("name", "")
+    has_control = "control" in g.index
+    return {
+        "measure_id": str(rec["measure_id"]),
+        "name": name,
+        "name_en": rec.get("name_en", name),
+        "pillar": rec.get("pillar", ""),
+        "kind": rec.get("kind", ""),
+        "footprint": rec.get("footprint", ""),
+        "cost": rec.get("cost", np.nan),
+        "target_categories": _tuple(rec.get("target_categories", ())),
+        "target_shifts": _tuple(rec.get("target_shifts", ())),
+        **{k: w[k] for k in _WINDOW_COLUMNS},
+        "window_months": int(opt.window_months),
+        "lag_months": int(opt.lag_months),
+        "buffer_m": float(g.loc["buffer", "width_m"]) if "buffer" in g.index else np.nan,
+        "control": opt.control,
+        "control_sectors": tuple(g.loc["control", "sectors"]) if has_control else (),
+        "excluded": tuple(g.loc["control", "excluded"]) if has_control else (),
+        "data_last_day": last_day,
+        "concurrent": (),
+        "ended_early": pd.NaT,
+        "unlocated": 0,
+    }
+
+
+def _evaluate_core(
+    measures: pd.DataFrame,
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    period: tuple[Any, Any],
+    opt: _Options,
+    ids: Sequence[str] | None = None,
+    design: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Windows, areas, counts, estimates and verdicts: ``(effects, design, monthly)``."""
+    d0, d1 = pd.Timestamp(period[0]), pd.Timestamp(period[1])
+    win = windows(measures, d0, d1, opt.window_months, opt.lag_months)
+    sel = (
+        measures.index
+        if ids is None
+        else measures.index[measures["measure_id"].astype(str).isin([str(i) for i in ids])]
+    )
+    if design is None:
+        design = design_areas(
+            measures,
+            sectors,
+            opt.buffer_m,
+            opt.control,
+            opt.control_sectors,
+            incidents,
+            win,
+            opt.exclude_other_measures,
+            opt.k_similar,
+            ids=list(measures.loc[sel, "measure_id"].astype(str)),
+        )
+    counter = _Counter(measures, incidents, sectors, opt, (d0, d1))
+    rows, monthly_parts = [], []
+    for i in sel:
+        w = win.loc[i]
+        g = design[design["measure_id"] == str(measures.loc[i, "measure_id"])].set_index("zone")
+        geo = {a: (g.loc[a, "geometry"] if a in g.index else None) for a in AREAS}
+        row = _design_row(measures.loc[i], w, g, opt, d1 - pd.Timedelta(days=1))
+        if row["status"] != "not_evaluable" and geo["control"] is None:
+            row.update(status="not_evaluable", reason="no_control", reasons=("no_control",))
+        if row["status"] in ("evaluable", "too_recent"):
+            monthly_parts.append(counter.fill(i, row, geo, w))
+        rows.append(row)
+    eff = _effects_table(pd.DataFrame(rows, index=sel), opt, d0)
+    eff.attrs["parameters"] = {
+        **eff.attrs.get("parameters", {}),
+        **win.attrs["parameters"],
+        "control": opt.control,
+        "buffer_m": dict(opt.buffer_m) if isinstance(opt.buffer_m, Mapping) else opt.buffer_m,
+        "exclude_other_measures": opt.exclude_other_measures,
+        "k_similar": opt.k_similar,
+        "dispersion_months": opt.dispersion_months,
+    }
+    monthly = (
+        pd.concat(monthly_parts, ignore_index=True)
+        if monthly_parts
+        else pd.DataFrame(columns=["measure_id", "month", "month_index", "window", "zone", "count"])
+    )
+    return eff, design, monthly
+
+
+def _effects_table(counts: pd.DataFrame, opt: _Options, data_start: pd.Timestamp) -> pd.DataFrame:
+    """The estimates and verdicts of the counted measures, with their texts."""
+    extra = [f"{name}_{k}" for name, _ in _DISPERSIONS for k in ("hat", "df")]
+    for k in (*_COUNT_COLUMNS, *extra):
+        if k not in counts.columns:
+            counts[k] = np.nan
+    eff = estimate_effects(counts, opt.alpha, opt.min_events, opt.promising, opt.promising_p)
+    for k in _COUNT_COLUMNS:
+        eff[k] = eff[k].round().astype("Int64")
+    for lg in ("fr", "en"):
+        eff[f"verdict_{lg}"] = verdict_text(eff, lg, data_start=data_start)
+        eff[f"caveats_{lg}"] = caveat_text(eff, lg)
+    return eff
+
+
+def evaluate(  # noqa: PLR0913 - the public signature of before (see _Options)
+    measures: pd.DataFrame,
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    data_start: Any = None,
+    data_end: Any = None,
+    window_months: int = settings.default("window_months"),
+    lag_months: int = settings.default("lag_months"),
+    buffer_m: Any = _DEFAULT_BUFFER_M,
+    control: str = settings.default("control"),
+    control_sectors: Any = None,
+    k_similar: int = settings.default("similar_sectors"),
+    exclude_other_measures: bool = settings.default("exclude_other_measures"),
+    min_events: int = settings.default("min_events"),
+    alpha: float = settings.default("alpha"),
+    ids: Sequence[str] | None = None,
+    design: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Evaluate every measure: windows, areas, counts, estimates and verdict.
+
+    See the package docstring for the design and the decision rule, and
+    :func:`design_areas` for ``buffer_m``, ``control``, ``control_sectors``,
+    ``k_similar`` and ``exclude_other_measures``. ``ids`` restricts the
+    evaluation to some measures; ``design`` passes areas already computed by
+    :func:`design_areas` (e.g. to evaluate many realisations of the same town).
+
+    Parameters
+    ----------
+    measures, incidents, sectors : DataFrame
+        Canonical tables.
+    data_start, data_end : timestamp, optional
+        The data's period, ``data_end`` exclusive (default: from the incidents).
+    window_months, lag_months : int
+        Length of the before and after windows; implementation lag left out.
+    min_events, alpha : see :func:`estimate_effects`.
+
+    Returns
+    -------
+    DataFrame
+        Aligned with ``measures`` (index preserved): the columns of
+        :func:`windows` and :func:`estimate_effects`, the design
+        (``buffer_m, control, control_sectors, excluded``), caveats
+        (``concurrent, ended_early, unlocated``), and ``verdict_fr,
+        verdict_en, caveats_fr, caveats_en``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> e = evaluate(d.measures, d.incidents, d.sectors, *data_period(d)).set_index("measure_id")
+    >>> e.loc[["M01", "M02", "M04", "M05", "M07", "M10"], "verdict"].tolist()
+    ['effective', 'no_effect', 'too_recent', 'not_evaluable', 'not_evaluable', 'not_evaluable']
+    >>> e.loc[["M05", "M07", "M10"], "reason"].tolist()
+    ['no_before_window', 'no_footprint', 'planned']
+    """
+    if data_start is None or data_end is None:
+        s, e = data_period(incidents=incidents)
+        data_start = s if data_start is None else data_start
+        data_end = e if data_end is None else data_end
+    opt = _Options(
+        window_months,
+        lag_months,
+        buffer_m,
+        control,
+        control_sectors,
+        k_similar,
+        exclude_other_measures,
+        min_events,
+        alpha,
+    )
+    eff, _, _ = _evaluate_core(
+        measures, incidents, sectors, (data_start, data_end), opt, ids=ids, design=design
+    )
+    return eff
+
+
+@dataclass
+class MeasureResult:
+    """One measure's evaluation: its row of estimates, its areas and its monthly counts."""
+
+    effect: pd.Series
+    design: pd.DataFrame
+    monthly: pd.DataFrame
+
+    def verdict(self, lang: str = "fr") -> str:
+        """The verdict in words, with its numbers."""
+        return str(self.effect[f"verdict_{i18n.check_lang(lang)}"])
+
+
+def evaluate_measure(  # noqa: PLR0913 - the public signature of before (see _Options)
+    measures: pd.DataFrame,
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    measure_id: str,
+    data_start: Any = None,
+    data_end: Any = None,
+    window_months: int = settings.default("window_months"),
+    lag_months: int = settings.default("lag_months"),
+    buffer_m: Any = _DEFAULT_BUFFER_M,
+    control: str = settings.default("control"),
+    control_sectors: Any = None,
+    k_similar: int = settings.default("similar_sectors"),
+    exclude_other_measures: bool = settings.default("exclude_other_measures"),
+    min_events: int = settings.default("min_events"),
+    alpha: float = settings.default("alpha"),
+) -> MeasureResult:
+    """Evaluate one measure (what the notebook's widget calls on every change).
+
+    Same parameters as :func:`evaluate`, for ``measure_id`` only.
+
+    Returns
+    -------
+    MeasureResult
+        ``effect`` (its row of :func:`evaluate`), ``design`` (its treated,
+        buffer and control areas) and ``monthly`` (see
+        :func:`monthly_area_counts`) for the before/after chart and the map.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> r = evaluate_measure(d.measures, d.incidents, d.sectors, "M03", *data_period(d),
+    ...                      buffer_m=300)
+    >>> r.effect["verdict"], bool(r.effect["wdq"] < 0)
+    ('effective', True)
+    >>> r.verdict("en")[:23]
+    'Effective (significant)'
+    """
+    if data_start is None or data_end is None:
+        s, e = data_period(incidents=incidents)
+        data_start = s if data_start is None else data_start
+        data_end = e if data_end is None else data_end
+    if str(measure_id) not in set(measures["measure_id"].astype(str)):
+        raise KeyError(f"unknown measure {measure_id!r}")
+    opt = _Options(
+        window_months,
+        lag_months,
+        buffer_m,
+        control,
+        control_sectors,
+        k_similar,
+        exclude_other_measures,
+        min_events,
+        alpha,
+    )
+    eff, design, monthly = _evaluate_core(
+        measures, incidents, sectors, (data_start, data_end), opt, ids=[str(measure_id)]
+    )
+    row = eff.iloc[0]
+    row.attrs = dict(eff.attrs)
+    return MeasureResult(row, design.reset_index(drop=True), monthly)
+
+
+def buffer_sensitivity(
+    measures: pd.DataFrame,
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    measure_id: str,
+    data_start: Any = None,
+    data_end: Any = None,
+    widths: Sequence[float] = (100, 200, 300, 400),
+    **kwargs: Any,
+) -> pd.DataFrame:
+    """How the buffer and displacement estimates change with the ring's width.
+
+    The ring width is a choice (how far could offenders plausibly move?);
+    a displacement or diffusion finding that flips with it is fragile. Other
+    keyword arguments go to :func:`evaluate_measure`.
+
+    Returns
+    -------
+    DataFrame
+        One row per width: ``buffer_m, b0, b1, c0, c1, res, res_low_adj,
+        res_high_adj, wdq, wdq_reading, tne, wdd_z_adj, verdict``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> s = buffer_sensitivity(d.measures, d.incidents, d.sectors, "M03", *data_period(d),
+    ...                        widths=(200, 300))
+    >>> s["wdq_reading"].tolist()
+    ['diffusion', 'displacement']
+    """
+    rows = [
+        evaluate_measure(
+            measures,
+            incidents,
+            sectors,
+            measure_id,
+            data_start,
+            data_end,
+            buffer_m=float(w),
+            **kwargs,
+        ).effect
+        for w in widths
+    ]
+    cols = [
+        "buffer_m",
+        "b0",
+        "b1",
+        "c0",
+        "c1",
+        "res",
+        "res_low_adj",
+        "res_high_adj",
+        "wdq",
+        "wdq_reading",
+        "tne",
+        "wdd_z_adj",
+        "verdict",
+    ]
+    return pd.DataFrame(rows)[cols].reset_index(drop=True)

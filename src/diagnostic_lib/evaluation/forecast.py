@@ -1,0 +1,530 @@
+"""Future risk: monthly counts, projections with prediction intervals, and their backtest.
+
+:func:`monthly_counts`, :func:`project` (a :class:`Projection` per group, with
+emerging risks), :func:`backtest` (the last months held out and projected
+from the earlier ones, against a naive forecast) and :func:`backtest_summary`
+(whether the projection can be trusted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _st
+
+from .. import formatting as fmt
+from .. import i18n, settings, stats
+from ._common import _month_edges, _month_floor, _months_between, _pairs
+from .count_models import _fit_counts, _fourier, _simulate, _wald_p
+
+
+def monthly_counts(
+    incidents: pd.DataFrame,
+    by: Sequence[str] = ("sector", "family"),
+    start: Any = None,
+    end: Any = None,
+    municipality: bool = True,
+) -> pd.DataFrame:
+    """Monthly counts per group over complete months, zeros included.
+
+    Months run from the first complete month at or after ``start`` to the
+    month before ``end`` (exclusive; a partial last month is left out).
+    Groups are the observed combinations of ``by`` (missing values left
+    out); with ``municipality`` and ``"sector"`` in ``by``, sector ``"*"``
+    adds the whole municipality (incidents without a sector included).
+
+    Returns
+    -------
+    DataFrame
+        ``*by, month, count``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> when = pd.to_datetime(["2024-01-05", "2024-03-01", "2024-03-09"])
+    >>> inc = pd.DataFrame({"occurred_from": when,
+    ...     "sector": ["A", "A", None], "family": "property"})
+    >>> m = monthly_counts(inc, start="2024-01-01", end="2024-04-01")
+    >>> m.pivot(index="month", columns="sector", values="count").values.tolist()  # "*", "A"
+    [[1, 1], [0, 0], [2, 1]]
+    """
+    keys = list(by)
+    ts = incidents["occurred_from"]
+    s = pd.Timestamp(start) if start is not None else ts.min().normalize()
+    e = pd.Timestamp(end) if end is not None else ts.max().normalize() + pd.Timedelta(days=1)
+    m0 = _month_floor(s) if s == _month_floor(s) else _month_floor(s) + pd.DateOffset(months=1)
+    m1 = _month_floor(e)
+    n = max(_months_between(m0, m1), 0)
+    months = pd.DatetimeIndex(_month_edges(m0, n)[:-1]).astype("datetime64[us]")
+    tv = ts.to_numpy(dtype="datetime64[us]")
+    ok = (tv >= np.datetime64(m0, "us")) & (tv < np.datetime64(m1, "us"))
+    df = incidents.loc[ok, keys].astype("str").where(incidents.loc[ok, keys].notna())
+    df["month"] = ts[ok].dt.to_period("M").dt.to_timestamp().astype("datetime64[us]").to_numpy()
+    frames = [df.dropna(subset=keys)]
+    if municipality and "sector" in keys:
+        allm = df.copy()
+        allm["sector"] = "*"
+        frames.append(allm.dropna(subset=[k for k in keys if k != "sector"]))
+    full = pd.concat(frames, ignore_index=True)
+    cnt = full.groupby([*keys, "month"]).size()
+    groups = full[keys].drop_duplicates().sort_values(keys)
+    idx = pd.MultiIndex.from_frame(groups.merge(pd.DataFrame({"month": months}), how="cross"))
+    out = cnt.reindex(idx, fill_value=0).rename("count").reset_index()
+    out["count"] = out["count"].astype("int64")
+    return out
+
+
+@dataclass
+class Projection:
+    """A projection per group: 12-month totals (with trends and flags) and monthly values."""
+
+    totals: pd.DataFrame
+    monthly: pd.DataFrame
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+class _Model(NamedTuple):
+    """How each group is projected (the parameters of :func:`project`)."""
+
+    horizon: int
+    level: float
+    n_sim: int
+    model: str
+    min_events: int
+    min_months: int
+    seasonality_p: float
+
+
+def _design(months: pd.DatetimeIndex, fut: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Design matrices of the past and future months: level, trend (years), Fourier terms."""
+    n, horizon = len(months), len(fut)
+    t = (np.arange(n) - (n - 1)) / 12.0
+    tf = np.arange(1, horizon + 1) / 12.0
+    X = np.column_stack([np.ones(n), t, _fourier(months.month)])
+    Xf = np.column_stack([np.ones(horizon), tf, _fourier(fut.month)])
+    return X, Xf
+
+
+def _project_group(
+    y: np.ndarray, months: pd.DatetimeIndex, m: _Model, rng: np.random.Generator
+) -> dict[str, Any]:
+    """Fit and simulate one group's monthly counts: the mean, interval and total of the horizon."""
+    n, horizon = len(y), m.horizon
+    fut = pd.DatetimeIndex([months[-1] + pd.DateOffset(months=k) for k in range(1, horizon + 1)])
+    lo_q, hi_q = (1 - m.level) / 2, 1 - (1 - m.level) / 2
+    res: dict[str, Any] = {
+        "future": fut,
+        "trend_irr": np.nan,
+        "trend_low": np.nan,
+        "trend_high": np.nan,
+        "trend_p": np.nan,
+        "alpha_nb": np.nan,
+        "note": "",
+    }
+    if y.sum() == 0:
+        z = np.zeros(horizon)
+        res.update(kind="none", mean=z, low=z, high=z, total=(0.0, 0.0, 0.0), prob_rise=0.0)
+        res["note"] = "no_events"
+        return res
+    if y.sum() < m.min_events or n < m.min_months:
+        X, Xf, kind = np.ones((n, 1)), np.ones((horizon, 1)), "level"
+    else:
+        (X, Xf), kind = _design(months, fut), "trend_season"
+    fit = _fit_counts(y, X, m.model)
+    if kind == "trend_season" and _wald_p(fit, slice(2, X.shape[1])) > m.seasonality_p:
+        # no detectable seasonality: a simpler model extrapolates more safely
+        X, Xf, kind = X[:, :2], Xf[:, :2], "trend"
+        fit = _fit_counts(y, X, m.model)
+    draws = _simulate(fit, Xf, m.n_sim, rng)
+    tot = draws.sum(axis=1)
+    res.update(
+        kind=kind,
+        mean=draws.mean(axis=0),
+        low=np.quantile(draws, lo_q, axis=0),
+        high=np.quantile(draws, hi_q, axis=0),
+        total=(float(tot.mean()), float(np.quantile(tot, lo_q)), float(np.quantile(tot, hi_q))),
+        prob_rise=float(np.mean(tot > float(y[-12:].sum()))),
+        alpha_nb=fit["alpha"],
+        note=fit["note"],
+    )
+    if kind in ("trend_season", "trend"):
+        b, se = fit["params"][1], fit["bse"][1]
+        q = _st.norm.ppf(0.975)
+        res.update(
+            trend_irr=float(np.exp(b)),
+            trend_low=float(np.exp(b - q * se)),
+            trend_high=float(np.exp(b + q * se)),
+            trend_p=float(2 * _st.norm.sf(abs(b / se))) if se > 0 else np.nan,
+        )
+    return res
+
+
+def project(  # noqa: PLR0913 - the twelve parameters of before, and three rules of the model
+    incidents: pd.DataFrame | None = None,
+    by: Sequence[str] = ("sector", "family"),
+    end: Any = None,
+    horizon: int = settings.default("forecast_horizon"),
+    level: float = settings.default("forecast_level"),
+    n_sim: int = settings.default("forecast_simulations"),
+    seed: int = 0,
+    model: str = "nb",
+    min_events: int = settings.default("forecast_min_events"),
+    alpha: float = settings.default("alpha"),
+    start: Any = None,
+    history: pd.DataFrame | None = None,
+    min_months: int = settings.default("forecast_min_months"),
+    seasonality_p: float = settings.default("seasonality_p"),
+    emerging_min: float = settings.default("emerging_min_events"),
+) -> Projection:
+    """Projection of the next ``horizon`` months per group, with prediction intervals.
+
+    **Model** (per group, on complete months before ``end``): a count
+    regression ``log μ = β0 + β1·t + seasonality`` with ``t`` in years
+    (``exp β1`` = rate ratio per year, the trend) and seasonality as two
+    pairs of Fourier terms of the month (12- and 6-month cycles: four
+    parameters instead of eleven month dummies, stable with 36–48 months),
+    dropped when a joint Wald test finds no seasonality (p > ``seasonality_p``;
+    ``model = "trend"``): a seasonal pattern fitted to noise would be projected forward.
+    Poisson GLM (statsmodels), then negative binomial with its dispersion
+    α estimated by moments (Cameron & Trivedi) when the counts are
+    overdispersed. Groups with fewer than ``min_events`` events or fewer
+    than ``min_months`` months get a constant level only (``model = "level"``); groups
+    with no event are not modelled (``"none"``).
+
+    **Prediction intervals** by simulation (seeded): ``n_sim`` parameter
+    vectors drawn from the estimate's normal distribution, then counts from
+    the negative binomial (gamma–Poisson) or Poisson — they include both
+    parameter and count uncertainty, for each month and for the 12-month total.
+
+    **Emerging risk**: a significant rising trend (Benjamini–Hochberg q <
+    ``alpha`` across the groups) with at least ``emerging_min`` events projected.
+
+    Parameters
+    ----------
+    incidents : DataFrame, optional
+        Not needed when ``history`` (from :func:`monthly_counts`) is given.
+    by, end, start : see :func:`monthly_counts`.
+    horizon : int
+    level : float
+        Prediction-interval level.
+    n_sim, seed : int
+    model : {"nb", "poisson"}
+    min_events, min_months : int
+        Fewest events and months of a group for a model with a trend.
+    alpha : float
+        Level of the test of the trends (emerging risks).
+    seasonality_p : float
+        Largest p-value of the Wald test that keeps the seasonal terms.
+    emerging_min : float
+        Fewest events projected over the horizon for an emerging risk.
+
+    Returns
+    -------
+    Projection
+        ``totals``: ``*by, model, months, last_12, mean_12, low_12, high_12,
+        ratio, prob_rise, trend_irr, trend_low, trend_high, trend_p,
+        trend_q, alpha_nb, emerging, note``; ``monthly``: ``*by, month,
+        mean, low, high``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> p = project(d.incidents, by=("family",), end="2026-01-01", n_sim=200)
+    >>> t = p.totals.set_index("family")
+    >>> bool(t.loc["fraud_cyber", "emerging"]), bool(t.loc["fraud_cyber", "mean_12"] > 797)
+    (True, True)
+    """
+    keys = list(by)
+    hist = history if history is not None else monthly_counts(incidents, keys, start=start, end=end)
+    if end is not None:
+        hist = hist[hist["month"] < np.datetime64(_month_floor(end), "us")]
+    rng = np.random.default_rng(seed)
+    spec = _Model(horizon, level, n_sim, model, min_events, min_months, seasonality_p)
+    trows, mrows = [], []
+    for gkey, g in hist.groupby(keys, sort=True):
+        g = g.sort_values("month")
+        gk = dict(zip(keys, gkey if isinstance(gkey, tuple) else (gkey,), strict=True))
+        y = g["count"].to_numpy(dtype="float64")
+        months = pd.DatetimeIndex(g["month"])
+        r = _project_group(y, months, spec, rng)
+        last12 = float(y[-12:].sum())
+        trows.append(
+            {
+                **gk,
+                "model": r["kind"],
+                "months": len(y),
+                "last_12": last12,
+                "mean_12": r["total"][0],
+                "low_12": r["total"][1],
+                "high_12": r["total"][2],
+                "ratio": r["total"][0] / last12 if last12 > 0 else np.nan,
+                "prob_rise": r["prob_rise"],
+                "trend_irr": r["trend_irr"],
+                "trend_low": r["trend_low"],
+                "trend_high": r["trend_high"],
+                "trend_p": r["trend_p"],
+                "alpha_nb": r["alpha_nb"],
+                "note": r["note"],
+            }
+        )
+        mrows.append(
+            pd.DataFrame(
+                {
+                    **{k: v for k, v in gk.items()},
+                    "month": r["future"].astype("datetime64[us]"),
+                    "mean": r["mean"],
+                    "low": r["low"],
+                    "high": r["high"],
+                }
+            )
+        )
+    totals = pd.DataFrame(trows)
+    if len(totals):
+        totals["trend_q"] = stats.bh_qvalues(totals["trend_p"].to_numpy())
+        totals["emerging"] = (
+            (totals["trend_q"] < alpha)
+            & (totals["trend_irr"] > 1)
+            & (totals["mean_12"] >= emerging_min)
+        )
+        cols = [
+            *keys,
+            "model",
+            "months",
+            "last_12",
+            "mean_12",
+            "low_12",
+            "high_12",
+            "ratio",
+            "prob_rise",
+            "trend_irr",
+            "trend_low",
+            "trend_high",
+            "trend_p",
+            "trend_q",
+            "alpha_nb",
+            "emerging",
+            "note",
+        ]
+        totals = totals[cols]
+    monthly = (
+        pd.concat(mrows, ignore_index=True)
+        if mrows
+        else pd.DataFrame(columns=[*keys, "month", "mean", "low", "high"])
+    )
+    params = {
+        "horizon": horizon,
+        "level": level,
+        "n_sim": n_sim,
+        "seed": seed,
+        "model": model,
+        "min_events": min_events,
+        "alpha": alpha,
+        "seasonality": "Fourier, 12- and 6-month cycles",
+        "history_end": str(_month_floor(end).date()) if end is not None else None,
+        "min_months": min_months,
+        "seasonality_p": seasonality_p,
+        "emerging_min": emerging_min,
+    }
+    return Projection(totals, monthly, params)
+
+
+def backtest(  # noqa: PLR0913 - the ten parameters of before, and two rules of the model
+    incidents: pd.DataFrame | None = None,
+    by: Sequence[str] = ("sector", "family"),
+    end: Any = None,
+    horizon: int = settings.default("forecast_horizon"),
+    level: float = settings.default("forecast_level"),
+    n_sim: int = settings.default("forecast_simulations"),
+    seed: int = 0,
+    model: str = "nb",
+    min_events: int = settings.default("forecast_min_events"),
+    history: pd.DataFrame | None = None,
+    min_months: int = settings.default("forecast_min_months"),
+    seasonality_p: float = settings.default("seasonality_p"),
+) -> pd.DataFrame:
+    """Hold out the last ``horizon`` months, project them from the earlier months, compare.
+
+    The **naive forecast** is the same month one year earlier (it knows
+    the seasonality and the level, nothing else). For every group and held-out
+    month: the actual count, the projection (mean and interval), the naive
+    value, both absolute errors and whether the interval covered the
+    actual count; ``total_*`` compare the 12-month totals. The other parameters
+    are those of :func:`project`.
+
+    Returns
+    -------
+    DataFrame
+        ``*by, month, actual, mean, low, high, naive, err_model, err_naive,
+        covered, total_actual, total_mean, total_low, total_high``;
+        ``attrs["parameters"]``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> b = backtest(d.incidents, by=("family",), end="2026-01-01", n_sim=200)
+    >>> bool(b["err_model"].mean() < b["err_naive"].mean())
+    True
+    """
+    keys = list(by)
+    hist = history if history is not None else monthly_counts(incidents, keys, end=end)
+    last = hist["month"].max() if end is None else np.datetime64(_month_floor(end), "us")
+    if end is None:
+        last = np.datetime64(pd.Timestamp(last) + pd.DateOffset(months=1), "us")
+    cut = np.datetime64(pd.Timestamp(last) - pd.DateOffset(months=horizon), "us")
+    train = hist[hist["month"] < cut]
+    test = hist[(hist["month"] >= cut) & (hist["month"] < last)]
+    p = project(
+        history=train,
+        by=keys,
+        horizon=horizon,
+        level=level,
+        n_sim=n_sim,
+        seed=seed,
+        model=model,
+        min_events=min_events,
+        min_months=min_months,
+        seasonality_p=seasonality_p,
+    )
+    naive = hist[["month", *keys, "count"]].copy()
+    naive["month"] = (pd.DatetimeIndex(naive["month"]) + pd.DateOffset(years=1)).astype(
+        "datetime64[us]"
+    )
+    naive = naive.rename(columns={"count": "naive"})
+    out = test.rename(columns={"count": "actual"}).merge(p.monthly, on=[*keys, "month"], how="left")
+    out = out.merge(naive, on=[*keys, "month"], how="left")
+    out["err_model"] = (out["actual"] - out["mean"]).abs()
+    out["err_naive"] = (out["actual"] - out["naive"]).abs()
+    out["covered"] = (out["actual"] >= out["low"]) & (out["actual"] <= out["high"])
+    tot = out.groupby(keys)["actual"].sum().rename("total_actual").reset_index()
+    tot = tot.merge(
+        p.totals[[*keys, "mean_12", "low_12", "high_12"]].rename(
+            columns={"mean_12": "total_mean", "low_12": "total_low", "high_12": "total_high"}
+        ),
+        on=keys,
+        how="left",
+    )
+    out = out.merge(tot, on=keys, how="left")
+    out.attrs["parameters"] = {
+        **p.parameters,
+        "held_out_from": str(pd.Timestamp(cut).date()),
+        "held_out_to": str(pd.Timestamp(last).date()),
+        "naive": "same month one year earlier",
+    }
+    return out
+
+
+TRUST_LEVELS: tuple[str, ...] = ("trust", "caution", "do_not_trust")
+"""How far a projection can be trusted (see :func:`backtest_summary`)."""
+
+TRUST_LABELS: dict[str, tuple[str, str]] = _pairs("evaluation.trust", TRUST_LEVELS)
+"""Each level of trust in French and English."""
+
+
+def backtest_summary(
+    detail: pd.DataFrame,
+    level: float | None = None,
+    min_skill: float = settings.default("backtest_min_skill"),
+    tolerance: float = settings.default("backtest_coverage_tolerance"),
+) -> pd.DataFrame:
+    """Accuracy of the projection against the naive forecast, by family and overall.
+
+    ``skill = 1 − MAE(model) / MAE(naive)`` (> 0: the projection is better);
+    ``coverage`` is the share of held-out months inside the prediction
+    interval (to compare with its nominal level), ``total_coverage`` the same
+    for the 12-month totals. **Trust rule**: ``trust`` when skill ≥ ``min_skill``
+    (0.10) and the coverage is within ``tolerance`` (10 points) of the nominal
+    level; ``caution`` when skill > 0 only; ``do_not_trust`` otherwise. Rows: for each ``level``
+    (``sectors``: the sector-level groups; ``municipality``: sector ``"*"``),
+    each family and ``all`` (``scope``) — a projection may be trustworthy for
+    one family and not for another.
+
+    Returns
+    -------
+    DataFrame
+        ``level, scope, groups, months, mae_model, mae_naive, skill, coverage,
+        nominal, total_coverage, beats_naive, trust, text_fr, text_en``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> det = pd.DataFrame({"family": ["a", "a"], "month": [1, 2], "actual": [3, 5],
+    ...     "mean": [4.0, 5.0], "naive": [1, 9], "err_model": [1.0, 0.0], "err_naive": [2.0, 4.0],
+    ...     "covered": [True, True],
+    ...     "total_actual": 8, "total_low": 5.0, "total_high": 12.0})
+    >>> backtest_summary(det, level=0.9)[["level", "scope", "skill", "trust"]].values.tolist()
+    [['all', 'a', 0.8333333333333334, 'trust'], ['all', 'all', 0.8333333333333334, 'trust']]
+    """
+    nominal = float(
+        level
+        if level is not None
+        else detail.attrs.get("parameters", {}).get("level", settings.default("forecast_level"))
+    )
+    d = detail
+    if "sector" in d.columns:
+        levels = [("sectors", d[d["sector"] != "*"]), ("municipality", d[d["sector"] == "*"])]
+    else:
+        levels = [("all", d)]
+    scopes = []
+    for lev, part in levels:
+        if len(part) == 0:
+            continue
+        if "family" in part.columns:
+            scopes += [(lev, str(f), g) for f, g in part.groupby("family", sort=True)]
+        scopes.append((lev, "all", part))
+    keys = [c for c in ("sector", "family", "category") if c in d.columns]
+    rows = []
+    for lev, name, g in scopes:
+        mm, mn = float(g["err_model"].mean()), float(g["err_naive"].mean())
+        skill = 1 - mm / mn if mn > 0 else np.nan
+        cov = float(g["covered"].mean())
+        tg = g.drop_duplicates(subset=keys) if keys else g.iloc[:1]
+        tcov = float(
+            (
+                (tg["total_actual"] >= tg["total_low"]) & (tg["total_actual"] <= tg["total_high"])
+            ).mean()
+        )
+        if np.isfinite(skill) and skill >= min_skill and abs(cov - nominal) <= tolerance:
+            trust = "trust"
+        elif np.isfinite(skill) and skill > 0:
+            trust = "caution"
+        else:
+            trust = "do_not_trust"
+        rows.append(
+            {
+                "level": lev,
+                "scope": name,
+                "groups": len(tg),
+                "months": len(g),
+                "mae_model": mm,
+                "mae_naive": mn,
+                "skill": skill,
+                "coverage": cov,
+                "nominal": nominal,
+                "total_coverage": tcov,
+                "beats_naive": bool(np.isfinite(skill) and skill > 0),
+                "trust": trust,
+            }
+        )
+    out = pd.DataFrame(rows)
+    for lg in ("fr", "en"):
+        out[f"text_{lg}"] = [
+            i18n.t(
+                "evaluation.backtest.text",
+                lg,
+                mae_model=fmt.decimal(r.mae_model, lg),
+                mae_naive=fmt.decimal(r.mae_naive, lg),
+                skill=fmt.percent(r.skill, lg),
+                coverage=fmt.percent(r.coverage, lg),
+                nominal=fmt.percent(r.nominal, lg),
+                trust=i18n.t(f"evaluation.trust.{r.trust}", lg),
+            )
+            for r in out.itertuples()
+        ]
+    out.attrs.update(nominal=nominal, min_skill=min_skill, tolerance=tolerance)
+    return out

@@ -1,0 +1,512 @@
+"""The whole of step 3 at once: :func:`run` and its result, :class:`Evaluation`."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .. import formatting as fmt
+from .. import i18n, inventory, settings
+from ..errors import ConfigError
+from .decision import VERDICTS
+from .design import data_period
+from .effects import _evaluate_core, _Options
+from .forecast import Projection, backtest, backtest_summary, monthly_counts, project
+from .risk import RiskScale, current_risk
+from .spatial_risk import near_repeat_envelope, near_repeat_risk, risk_terrain, risk_terrain_surface
+from .targeting import pillar_balance, reach_matrix, relevance, relevance_flags
+from .time_series import its_for_measures
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..loaders import Diagnostic
+
+
+DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "effects": (
+        "measure_id",
+        "{name}",
+        "verdict",
+        "a0",
+        "a1",
+        "c0",
+        "c1",
+        "res",
+        "res_low_adj",
+        "res_high_adj",
+        "wdq",
+        "tne",
+    ),
+    "its": (
+        "measure_id",
+        "status",
+        "months_before",
+        "months_after",
+        "level_irr",
+        "level_low",
+        "level_high",
+        "level_p",
+        "text_{lang}",
+    ),
+    "relevance": (
+        "measure_id",
+        "active",
+        "problem_id",
+        "problem_title_{lang}",
+        "problem_rank",
+        "reach",
+        "relevance",
+    ),
+    "flags": ("flag", "subject", "text_{lang}"),
+    "pillars": ("pillar", "label_{lang}", "n_active", "share", "cost", "cost_share", "flag"),
+    "current_risk": (
+        "sector",
+        "family",
+        "last",
+        "baseline_mean",
+        "ratio_baseline",
+        "q_baseline",
+        "label_{lang}",
+        "rate",
+        "likelihood",
+        "impact",
+        "risk_{lang}",
+        "concern",
+    ),
+    "projection": (
+        "sector",
+        "family",
+        "model",
+        "last_12",
+        "mean_12",
+        "low_12",
+        "high_12",
+        "trend_irr",
+        "trend_q",
+    ),
+    "backtest_summary": (
+        "level",
+        "scope",
+        "mae_model",
+        "mae_naive",
+        "skill",
+        "coverage",
+        "nominal",
+        "trust",
+    ),
+}
+"""The columns of each table of step 3 shown to people (report, notebooks), in order.
+
+``{lang}`` is the language and ``{name}`` the measure's name column (``name`` in
+French, ``name_en`` in English): see :meth:`Evaluation.display_columns`.
+"""
+
+VERDICT_COLUMNS: tuple[str, ...] = (
+    "measure_id",
+    "verdict",
+    "reason",
+    "res",
+    "res_low_adj",
+    "res_high_adj",
+    "verdict_fr",
+    "verdict_en",
+)
+"""The columns of :attr:`Evaluation.verdicts`, what step 4 reads."""
+
+
+@dataclass
+class Evaluation:
+    """Every table of step 3, as computed by :func:`run`.
+
+    ``parameters["tunables"]`` holds the value of every tunable used.
+    """
+
+    effects: pd.DataFrame
+    design: pd.DataFrame
+    monthly: pd.DataFrame
+    its: pd.DataFrame
+    reach: pd.DataFrame
+    relevance: pd.DataFrame
+    pillars: pd.DataFrame
+    flags: pd.DataFrame
+    current_risk: pd.DataFrame
+    projection: Projection
+    backtest: pd.DataFrame
+    backtest_summary: pd.DataFrame
+    knox: pd.DataFrame
+    near_repeat: pd.DataFrame
+    risk_terrain: pd.DataFrame
+    risk_surface: pd.Series
+    grid: pd.DataFrame
+    parameters: dict[str, Any] = field(default_factory=dict)
+    sectors: Any = None
+
+    @property
+    def verdicts(self) -> pd.DataFrame:
+        """One row per measure, the columns :data:`VERDICT_COLUMNS` (what step 4 reads)."""
+        return self.effects[list(VERDICT_COLUMNS)].reset_index(drop=True)
+
+    def display_columns(self, table: str, lang: str = "fr") -> list[str]:
+        """The columns of ``table`` (e.g. ``"effects"``) shown to people, in ``lang``.
+
+        See :data:`DISPLAY_COLUMNS`.
+        """
+        lang = i18n.check_lang(lang)
+        name = "name" if lang == "fr" else "name_en"
+        return [c.format(lang=lang, name=name) for c in DISPLAY_COLUMNS[table]]
+
+    def summary(self, lang: str = "fr") -> list[str]:
+        """Key findings of step 3 in a few sentences (for the report's executive summary)."""
+        lang = i18n.check_lang(lang)
+        v = self.effects["verdict"].value_counts()
+        counts = [
+            f"{fmt.integer(v.get(k, 0), lang)} × {i18n.t(f'evaluation.verdict.{k}', lang).lower()}"
+            for k in VERDICTS
+            if v.get(k, 0)
+        ]
+        n = fmt.integer(len(self.effects), lang)
+        out = [i18n.t("evaluation.summary.verdicts", lang, n=n, verdicts=", ".join(counts))]
+        out += self.flags.loc[
+            self.flags["flag"].str.startswith("high_priority"), f"text_{lang}"
+        ].tolist()
+        pt = self.projection.totals
+        em = pt[pt["emerging"]] if len(pt) else pt
+        if len(em):
+            fams = ", ".join(sorted({i18n.label("family", f, lang) for f in em["family"]}))
+            out.append(i18n.t("evaluation.summary.emerging", lang, families=fams))
+        bs = self.backtest_summary
+        row = bs[bs["scope"] == "all"].head(1)
+        if len(row):
+            out.append(str(row[f"text_{lang}"].iloc[0]))
+        return out
+
+
+_STEP = tuple(t.name for t in settings.table("evaluation"))
+"""The tunables of step 3 (see :mod:`diagnostic_lib.settings`); :func:`run` reads each."""
+
+# run's arguments that override a tunable: argument → tunable
+_ARGUMENTS = {
+    "window_months": "window_months",
+    "lag_months": "lag_months",
+    "control": "control",
+    "horizon": "forecast_horizon",
+    "level": "forecast_level",
+    "n_sim": "forecast_simulations",
+    "top": "relevance_top_problems",
+    "min_reach": "relevance_min_reach",
+    "risk_distance": "risk_terrain_distance_m",
+}
+
+
+def _parameters(cfg: Config, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Every tunable of step 3: the argument of :func:`run` when given, else the config's."""
+    p = {name: cfg.param(name) for name in _STEP}
+    p["grid_cell_m"] = float(cfg.param("grid_cell_m"))
+    for arg, name in _ARGUMENTS.items():
+        if given.get(arg) is not None:
+            p[name] = given[arg]
+    try:
+        p["risk_scale"] = RiskScale.from_parameters(p)
+    except ValueError as exc:
+        raise ConfigError(f"{cfg.path or 'diagnostic.toml'}: [parameters] {exc}") from None
+    return p
+
+
+def _buffers(measures: pd.DataFrame, default: float) -> dict[str, float]:
+    """Ring width per measure: its own ``buffer_m`` where given, else the config's."""
+    col = (
+        pd.to_numeric(measures["buffer_m"], errors="coerce")
+        if "buffer_m" in measures.columns
+        else pd.Series(np.nan, index=measures.index)
+    )
+    return {
+        str(m): float(v) if np.isfinite(v) else default
+        for m, v in zip(measures["measure_id"], col, strict=True)
+    }
+
+
+def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a tunable
+    diag: Diagnostic,
+    problems: pd.DataFrame,
+    priority: pd.DataFrame | None = None,
+    knox: pd.DataFrame | None = None,
+    window_months: int | None = None,
+    lag_months: int | None = None,
+    buffer_m: Any = None,
+    control: str | None = None,
+    control_sectors: Any = None,
+    knox_categories: Sequence[str] = ("burglary",),
+    permutations: int = 99,
+    horizon: int | None = None,
+    level: float | None = None,
+    n_sim: int | None = None,
+    seed: int = 12345,
+    top: int | None = None,
+    min_reach: float | None = None,
+    risk_distance: float | None = None,
+) -> Evaluation:
+    """Run the whole of step 3 on a loaded diagnosis and its problem register.
+
+    Every tunable of step 3 (``[parameters]`` of the config, see
+    :mod:`diagnostic_lib.settings` and docs/methods.md) is read from
+    ``diag.config``; an argument given here overrides its tunable.
+
+    Parameters
+    ----------
+    diag : Diagnostic
+        From :func:`diagnostic_lib.loaders.load_diagnostic` (needs measures).
+    problems : GeoDataFrame
+        The problem register of step 1 (:func:`diagnostic_lib.inventory.find_problems`
+        or :func:`~diagnostic_lib.inventory.read_register`).
+    priority : DataFrame, optional
+        Default: :func:`diagnostic_lib.inventory.priority` of the register.
+    knox : DataFrame, optional
+        Step 1's Knox table (default: computed on ``knox_categories``).
+    window_months, lag_months : int, optional
+        Default: the config's ``window_months`` (12) and ``lag_months`` (0).
+    buffer_m : float or mapping, optional
+        Default: the measures' ``buffer_m`` column where given, else the
+        config's ``buffer_m`` (200 m).
+    control : {"rest", "similar", "sectors"}, optional
+        Default: the config's ``control``; ``"sectors"`` needs ``control_sectors``
+        (see :func:`design_areas`).
+    control_sectors : sequence or mapping, optional
+        See :func:`design_areas`.
+    knox_categories : sequence of str
+        The incidents of the near-repeat test and cells.
+    permutations : int
+        Of the Knox test, when ``knox`` is not given.
+    horizon, level, n_sim : optional
+        Default: the config's ``forecast_horizon``, ``forecast_level`` and
+        ``forecast_simulations`` (see :func:`project`).
+    seed : int
+        Of the simulations and permutations.
+    top, min_reach : optional
+        Default: the config's ``relevance_top_problems`` and
+        ``relevance_min_reach`` (see :func:`relevance_flags`, :func:`relevance`).
+    risk_distance : float, optional
+        Metres, for :func:`risk_terrain` (default: the config's
+        ``risk_terrain_distance_m``).
+
+    Returns
+    -------
+    Evaluation
+        Its ``parameters`` give the value of every tunable used.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import inventory, loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> pb = inventory.find_problems(d.incidents, d.sectors, d.weights, d.taxonomy, d.survey,
+    ...                              d.places)
+    >>> ev = run(d, pb, permutations=19, n_sim=200)
+    >>> ev.effects.set_index("measure_id").loc["M01", "verdict"]
+    'effective'
+    >>> bs = ev.backtest_summary.set_index(["level", "scope"])
+    >>> bool(bs.loc[("sectors", "all"), "beats_naive"])
+    True
+    """
+    if diag.measures is None:
+        raise ValueError("step 3 needs the measures table ([data.measures] in the config)")
+    given = {
+        "window_months": window_months,
+        "lag_months": lag_months,
+        "control": control,
+        "horizon": horizon,
+        "level": level,
+        "n_sim": n_sim,
+        "top": top,
+        "min_reach": min_reach,
+        "risk_distance": risk_distance,
+    }
+    p = _parameters(diag.config, given)
+    if buffer_m is None:
+        buffer_m = _buffers(diag.measures, float(diag.config.param("buffer_m")))
+    period = data_period(diag)
+    parts: dict[str, Any] = {}
+    parts.update(_effects_part(diag, period, p, buffer_m, control_sectors))
+    parts.update(_relevance_part(diag, problems, priority, parts["effects"], period, p))
+    parts.update(_risk_part(diag, period, p, knox, knox_categories, permutations, seed))
+    parts.update(_future_part(diag, period, p, seed))
+    ds, de = period
+    parameters = {
+        "window_months": p["window_months"],
+        "lag_months": p["lag_months"],
+        "buffer_m": buffer_m,
+        "control": p["control"],
+        "min_events": p["min_events"],
+        "alpha": p["alpha"],
+        "data_start": str(ds.date()),
+        "data_end_exclusive": str(de.date()),
+        "horizon": p["forecast_horizon"],
+        "level": p["forecast_level"],
+        "n_sim": p["forecast_simulations"],
+        "seed": seed,
+        "knox_categories": list(knox_categories),
+        "top": p["relevance_top_problems"],
+        "min_reach": p["relevance_min_reach"],
+        "risk_distance_m": p["risk_terrain_distance_m"],
+        "tunables": {k: v for k, v in p.items() if k != "risk_scale"},
+    }
+    return Evaluation(**parts, sectors=diag.sectors, parameters=parameters)
+
+
+def _effects_part(
+    diag: Diagnostic, period: tuple, p: Mapping[str, Any], buffer_m: Any, control_sectors: Any
+) -> dict[str, Any]:
+    """Effects and verdicts of the measures, and the time series of the municipality-wide ones."""
+    opt = _Options(
+        window_months=int(p["window_months"]),
+        lag_months=int(p["lag_months"]),
+        buffer_m=buffer_m,
+        control=p["control"],
+        control_sectors=control_sectors,
+        k_similar=int(p["similar_sectors"]),
+        exclude_other_measures=bool(p["exclude_other_measures"]),
+        min_events=int(p["min_events"]),
+        alpha=float(p["alpha"]),
+        dispersion_months=int(p["dispersion_months"]),
+        promising=float(p["promising_res"]),
+        promising_p=float(p["promising_p"]),
+    )
+    mea, inc = diag.measures, diag.incidents
+    eff, design, monthly = _evaluate_core(mea, inc, diag.sectors, period, opt)
+    its = its_for_measures(
+        mea,
+        inc,
+        *period,
+        lag_months=opt.lag_months,
+        min_months=int(p["its_min_months"]),
+        alpha=opt.alpha,
+    )
+    return {"effects": eff, "design": design, "monthly": monthly, "its": its}
+
+
+def _relevance_part(
+    diag: Diagnostic,
+    problems: pd.DataFrame,
+    priority: pd.DataFrame | None,
+    effects: pd.DataFrame,
+    period: tuple,
+    p: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Reach, relevance, pillars and the flags that call for a decision."""
+    mea, inc, sec, de = diag.measures, diag.incidents, diag.sectors, period[1]
+    pr = inventory.priority(problems) if priority is None else priority
+    mat = reach_matrix(mea, problems, inc, sec)
+    min_reach = float(p["relevance_min_reach"])
+    rel = relevance(mea, problems, inc, sec, pr, data_end=de, min_reach=min_reach, matrix=mat)
+    pil = pillar_balance(mea, de, low=float(p["pillar_under"]), high=float(p["pillar_over"]))
+    top = int(p["relevance_top_problems"])
+    flags = relevance_flags(mea, rel, pr, effects, pil, problems, top=top)
+    return {"reach": mat, "relevance": rel, "pillars": pil, "flags": flags}
+
+
+def _risk_part(
+    diag: Diagnostic,
+    period: tuple,
+    p: Mapping[str, Any],
+    knox: pd.DataFrame | None,
+    knox_categories: Sequence[str],
+    permutations: int,
+    seed: int,
+) -> dict[str, Any]:
+    """Current risk, near-repeat cells and the risk terrain."""
+    inc, sec, de, alpha = diag.incidents, diag.sectors, period[1], float(p["alpha"])
+    cur = current_risk(
+        inc,
+        sec,
+        diag.weights,
+        diag.survey,
+        end=de,
+        min_events=int(p["min_events"]),
+        alpha=alpha,
+        scale=p["risk_scale"],
+    )
+    nr_inc = inc[inc["category"].isin(list(knox_categories))]
+    kn = (
+        knox
+        if knox is not None
+        else inventory.knox_test(nr_inc, permutations=permutations, seed=seed)
+    )
+    with warnings.catch_warnings():
+        # a coarse grid is the user's choice; step 1 warns
+        warnings.simplefilter("ignore", inventory.GridWarning)
+        grid = inventory.make_grid(sec, p["grid_cell_m"])
+    ratio = float(p["near_repeat_min_ratio"])
+    nr = near_repeat_risk(nr_inc, grid, kn, de, alpha=alpha, min_ratio=ratio)
+    rtab, surf = _terrain(diag, grid, p)
+    return {
+        "current_risk": cur,
+        "knox": near_repeat_envelope(kn, alpha, min_ratio=ratio),
+        "near_repeat": nr,
+        "risk_terrain": rtab,
+        "risk_surface": surf,
+        "grid": grid,
+    }
+
+
+def _terrain(diag: Diagnostic, grid: pd.DataFrame, p: Mapping[str, Any]) -> tuple:
+    """The risk terrain of all incidents and of each family, and the surface of all incidents."""
+    inc, places = diag.incidents, diag.places
+    distance = float(p["risk_terrain_distance_m"])
+    rts = []
+    if places is not None and len(places):
+        for fam in ("all", *sorted(inc["family"].dropna().astype(str).unique())):
+            sub = inc if fam == "all" else inc[inc["family"] == fam]
+            rt = risk_terrain(
+                sub,
+                places,
+                grid,
+                distance=distance,
+                alpha=float(p["alpha"]),
+                min_cells=int(p["risk_terrain_min_cells"]),
+            )
+            rt.insert(0, "family", fam)
+            rts.append(rt)
+    rtab = pd.concat(rts, ignore_index=True) if rts else pd.DataFrame()
+    if not len(rtab):
+        return rtab, pd.Series(1.0, index=grid.index, name="relative_risk")
+    rtab.attrs.update(distance_m=distance, min_cells=int(p["risk_terrain_min_cells"]))
+    allf = rtab[rtab["family"] == "all"].drop(columns="family")
+    allf.attrs["distance_m"] = distance
+    return rtab, risk_terrain_surface(grid, places, allf)
+
+
+def _future_part(
+    diag: Diagnostic, period: tuple, p: Mapping[str, Any], seed: int
+) -> dict[str, Any]:
+    """Projections of the next months, their backtest and whether they can be trusted."""
+    ds, de = period
+    hist = monthly_counts(diag.incidents, ("sector", "family"), start=ds, end=de)
+    model = {
+        "horizon": int(p["forecast_horizon"]),
+        "level": float(p["forecast_level"]),
+        "n_sim": int(p["forecast_simulations"]),
+        "seed": seed,
+        "min_events": int(p["forecast_min_events"]),
+        "min_months": int(p["forecast_min_months"]),
+        "seasonality_p": float(p["seasonality_p"]),
+    }
+    by = ("sector", "family")
+    proj = project(
+        history=hist,
+        by=by,
+        end=de,
+        alpha=float(p["alpha"]),
+        emerging_min=float(p["emerging_min_events"]),
+        **model,
+    )
+    bt = backtest(history=hist, by=by, end=de, **model)
+    bts = backtest_summary(
+        bt,
+        model["level"],
+        min_skill=float(p["backtest_min_skill"]),
+        tolerance=float(p["backtest_coverage_tolerance"]),
+    )
+    return {"projection": proj, "backtest": bt, "backtest_summary": bts}

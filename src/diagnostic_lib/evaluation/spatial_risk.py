@@ -1,0 +1,317 @@
+"""Where the risk is: near-repeat cells after recent events, and the risk terrain of places.
+
+:func:`near_repeat_envelope` and :func:`near_repeat_risk` (from step 1's Knox
+test), :func:`risk_terrain` (the relative risk of cells near each kind of
+place) and :func:`risk_terrain_surface`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _st
+
+from .. import inventory, settings, stats
+from ._common import _sm_warnings, _xy_points
+
+
+def near_repeat_envelope(
+    knox: pd.DataFrame,
+    alpha: float = settings.default("alpha"),
+    min_ratio: float = settings.default("near_repeat_min_ratio"),
+) -> pd.DataFrame:
+    """The distance × time bands of elevated near-repeat risk, from a Knox test.
+
+    A band is elevated when its Knox p-value is at most ``alpha`` and its
+    ratio at least ``min_ratio`` (a meaningful excess, not a 1–2 % one that a
+    large number of pairs makes significant), **and** it connects to the
+    closest, soonest band through elevated bands (4-neighbour adjacency in the
+    distance × time table): isolated significant bands far away in space or
+    time are not near repeats.
+
+    Returns
+    -------
+    DataFrame
+        The Knox table with ``elevated``; ``attrs["distance_m"]`` and
+        ``attrs["days"]`` are the outer edges of the elevated bands (0 when none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> k = pd.DataFrame({"d_low": [0, 0, 100, 100], "d_high": [100, 100, 200, 200],
+    ...     "t_low": [0, 7, 0, 7], "t_high": [7, 14, 7, 14], "ratio": [3.0, 1.05, 2.0, 1.5],
+    ...     "p_value": [0.01, 0.01, 0.01, 0.3]})
+    >>> e = near_repeat_envelope(k)
+    >>> e["elevated"].tolist(), e.attrs["distance_m"], e.attrs["days"]
+    ([True, False, True, False], 200.0, 7.0)
+    """
+    k = knox.copy()
+    sig = (k["p_value"] <= alpha) & (k["ratio"] >= min_ratio)
+    dl = sorted(k["d_low"].unique())
+    tl = sorted(k["t_low"].unique())
+    di = k["d_low"].map({v: i for i, v in enumerate(dl)}).to_numpy()
+    ti = k["t_low"].map({v: i for i, v in enumerate(tl)}).to_numpy()
+    cell = {(a, b): j for j, (a, b) in enumerate(zip(di, ti, strict=True))}
+    elevated = np.zeros(len(k), dtype=bool)
+    start = cell.get((0, 0))
+    if start is not None and sig.iloc[start]:
+        stack = [(0, 0)]
+        seen = {(0, 0)}
+        while stack:
+            a, b = stack.pop()
+            elevated[cell[(a, b)]] = True
+            for nb in ((a + 1, b), (a - 1, b), (a, b + 1), (a, b - 1)):
+                if nb in cell and nb not in seen and sig.iloc[cell[nb]]:
+                    seen.add(nb)
+                    stack.append(nb)
+    k["elevated"] = elevated
+    k.attrs["distance_m"] = float(k.loc[elevated, "d_high"].max()) if elevated.any() else 0.0
+    k.attrs["days"] = float(k.loc[elevated, "t_high"].max()) if elevated.any() else 0.0
+    k.attrs["alpha"], k.attrs["min_ratio"] = alpha, min_ratio
+    return k
+
+
+def near_repeat_risk(
+    incidents: pd.DataFrame,
+    grid: pd.DataFrame,
+    knox: pd.DataFrame,
+    end: Any,
+    alpha: float = settings.default("alpha"),
+    min_ratio: float = settings.default("near_repeat_min_ratio"),
+) -> pd.DataFrame:
+    """Grid cells at elevated short-term risk after recent events (near repeat).
+
+    From the Knox test's elevated bands (:func:`near_repeat_envelope`, e.g.
+    within 200 m and 14 days), every located event of the last ``days``
+    days before ``end`` raises the risk of the cells whose centre lies within
+    ``distance_m`` of it, until the event's date + ``days``. A cell's
+    ``relative_risk`` is the largest Knox ratio of the band (distance from
+    the event, days elapsed at ``end``) it is in — the excess of pairs of
+    events that close in space and time over chance, a rough relative risk.
+    Pass the same incidents as the Knox test (e.g. break-ins only).
+
+    Returns
+    -------
+    DataFrame
+        Aligned with ``grid``: ``cell_id, recent_events, nearest_m,
+        last_event, elevated_until, relative_risk, elevated``;
+        ``attrs`` give ``distance_m`` and ``days``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> from diagnostic_lib import inventory
+    >>> grid = inventory.make_grid(shapely.box(0, 0, 2000, 2000), 200)
+    >>> k = pd.DataFrame({"d_low": [0, 100], "d_high": [100, 200], "t_low": [0, 0],
+    ...     "t_high": [7, 7],
+    ...     "ratio": [3.0, 2.0], "p_value": [0.01, 0.01]})
+    >>> inc = gpd.GeoDataFrame({"occurred_from": pd.to_datetime(["2025-12-29"])},
+    ...                        geometry=[shapely.Point(1000, 1000)])
+    >>> r = near_repeat_risk(inc, grid, k, "2026-01-01")
+    >>> int(r["elevated"].sum()), str(r.loc[r["elevated"], "elevated_until"].iloc[0].date())
+    (4, '2026-01-05')
+    """
+    from scipy.spatial import cKDTree
+
+    env = near_repeat_envelope(knox, alpha, min_ratio)
+    D, T = env.attrs["distance_m"], env.attrs["days"]
+    end_ts = pd.Timestamp(end)
+    out = pd.DataFrame({"cell_id": grid["cell_id"].to_numpy()}, index=grid.index)
+    out["recent_events"] = 0
+    out["nearest_m"] = np.nan
+    out["last_event"] = pd.NaT
+    out["elevated_until"] = pd.NaT
+    out["relative_risk"] = 1.0
+    out["elevated"] = False
+    out.attrs.update(distance_m=D, days=T)
+    if D <= 0 or T <= 0 or len(incidents) == 0:
+        return out
+    ts = incidents["occurred_from"]
+    rec = incidents[((ts >= end_ts - pd.Timedelta(days=T)) & (ts < end_ts)).to_numpy()]
+    x, y, has = _xy_points(rec)
+    rec, x, y = rec[has], x[has], y[has]
+    if len(rec) == 0:
+        return out
+    cen = grid.geometry.centroid
+    cx, cy = cen.x.to_numpy(), cen.y.to_numpy()
+    tree = cKDTree(np.c_[x, y])
+    hits = tree.query_ball_point(np.c_[cx, cy], r=D)
+    elapsed = ((end_ts - rec["occurred_from"]).dt.total_seconds() / 86400.0).to_numpy()
+    evt = rec["occurred_from"].to_numpy()
+    e = env[env["elevated"]]
+    for pos, idx in enumerate(hits):
+        if not idx:
+            continue
+        idx = np.asarray(idx)
+        dist = np.hypot(x[idx] - cx[pos], y[idx] - cy[pos])
+        rr = 1.0
+        for dd, tt in zip(dist, elapsed[idx], strict=True):
+            band = e[
+                ((e["d_low"] < dd) | ((e["d_low"] == 0) & (dd == 0)))
+                & (dd <= e["d_high"])
+                & ((e["t_low"] < tt) | ((e["t_low"] == 0) & (tt <= e["t_high"])))
+                & (tt <= e["t_high"])
+            ]
+            if len(band):
+                rr = max(rr, float(band["ratio"].max()))
+        row = grid.index[pos]
+        out.loc[row, "recent_events"] = len(idx)
+        out.loc[row, "nearest_m"] = float(dist.min())
+        last = pd.Timestamp(evt[idx].max())
+        out.loc[row, "last_event"] = last
+        out.loc[row, "elevated_until"] = last + pd.Timedelta(days=T)
+        out.loc[row, "relative_risk"] = rr
+        out.loc[row, "elevated"] = rr > 1.0
+    return out
+
+
+def risk_terrain(
+    incidents: pd.DataFrame,
+    places: pd.DataFrame,
+    grid: pd.DataFrame,
+    distance: float = settings.default("risk_terrain_distance_m"),
+    alpha: float = settings.default("alpha"),
+    min_cells: int = settings.default("risk_terrain_min_cells"),
+) -> pd.DataFrame:
+    """Risk-terrain factors: the relative risk of cells near each kind of place.
+
+    Each grid cell gets one indicator per kind of place (bar, parking,
+    transit stop, …): whether a place of that kind lies within ``distance``
+    metres of the cell's centre. A Poisson regression of the cell counts on
+    all the indicators at once (offset: the cell's area share, for cells
+    clipped at the boundary; quasi-Poisson standard errors, Pearson scale)
+    gives each kind's relative risk adjusted for the others — the usual
+    risk-terrain modelling logic (Caplan & Kennedy, 2011). Kinds near fewer
+    than ``min_cells`` cells, or near every cell, are not estimated.
+    Significance uses Benjamini–Hochberg q-values.
+
+    Returns
+    -------
+    DataFrame
+        One row per kind: ``kind, places, cells_near, events_near, rr, low,
+        high, p_value, q_value, risk_factor, note`` (``risk_factor``: q <
+        ``alpha`` and rr > 1); ``attrs["distance_m"]``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import inventory, loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> grid = inventory.make_grid(d.sectors, 200)
+    >>> violent = d.incidents[d.incidents["family"] == "violent"]
+    >>> rt = risk_terrain(violent, d.places, grid).set_index("kind")
+    >>> bool(rt.loc["bar", "risk_factor"]), bool(rt.loc["bar", "rr"] > 2)
+    (True, True)
+    """
+    import statsmodels.api as sm
+    from scipy.spatial import cKDTree
+
+    y = inventory.grid_counts(incidents, grid).to_numpy(dtype="float64")
+    cen = grid.geometry.centroid
+    cxy = np.c_[cen.x.to_numpy(), cen.y.to_numpy()]
+    pts = places.geometry.representative_point()
+    kinds = sorted(places["kind"].astype("str").unique())
+    rows, cols, names = [], [], []
+    for kd in kinds:
+        sel = (places["kind"].astype("str") == kd).to_numpy()
+        tree = cKDTree(np.c_[pts.x.to_numpy()[sel], pts.y.to_numpy()[sel]])
+        near = np.array([len(h) > 0 for h in tree.query_ball_point(cxy, r=distance)])
+        row = {
+            "kind": kd,
+            "places": int(sel.sum()),
+            "cells_near": int(near.sum()),
+            "events_near": int(y[near].sum()),
+            "rr": np.nan,
+            "low": np.nan,
+            "high": np.nan,
+            "p_value": np.nan,
+            "note": "",
+        }
+        if near.sum() < min_cells or near.all():
+            row["note"] = "too_few_cells"
+        elif y[near].sum() == 0:
+            row["note"] = "no_events_near"
+        else:
+            cols.append(near.astype(float))
+            names.append(kd)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if cols and y.sum() > 0:
+        X = np.column_stack([np.ones(len(y)), *cols])
+        off = (
+            np.log(np.clip(grid["area_share"].to_numpy(dtype="float64"), 1e-3, None))
+            if "area_share" in grid.columns
+            else None
+        )
+        with warnings.catch_warnings():
+            # quasi-Poisson on sparse cells: convergence notes are not errors here
+            # (the estimates are kept, the standard errors inflated)
+            warnings.simplefilter("ignore", category=_sm_warnings())
+            res = sm.GLM(y, X, family=sm.families.Poisson(), offset=off).fit(scale="X2")
+        b, se = np.asarray(res.params), np.asarray(res.bse)
+        q = _st.norm.ppf(1 - alpha / 2)
+        for k, kd in enumerate(names, start=1):
+            i = out.index[out["kind"] == kd][0]
+            out.loc[i, ["rr", "low", "high", "p_value"]] = [
+                np.exp(b[k]),
+                np.exp(b[k] - q * se[k]),
+                np.exp(b[k] + q * se[k]),
+                2 * _st.norm.sf(abs(b[k] / se[k])),
+            ]
+    out["q_value"] = stats.bh_qvalues(out["p_value"].to_numpy(dtype="float64"))
+    out["risk_factor"] = (out["q_value"] < alpha) & (out["rr"] > 1)
+    out = out[
+        [
+            "kind",
+            "places",
+            "cells_near",
+            "events_near",
+            "rr",
+            "low",
+            "high",
+            "p_value",
+            "q_value",
+            "risk_factor",
+            "note",
+        ]
+    ]
+    out.attrs["distance_m"] = distance
+    return out
+
+
+def risk_terrain_surface(
+    grid: pd.DataFrame, places: pd.DataFrame, factors: pd.DataFrame
+) -> pd.Series:
+    """Relative risk of each cell: the product of the relative risks of the risk factors near it.
+
+    A cell near no risk factor has 1; a cell near a bar (rr 3) and a transit
+    stop (rr 1.5) has 4.5. Uses the distance of :func:`risk_terrain`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> from diagnostic_lib import inventory
+    >>> grid = inventory.make_grid(shapely.box(0, 0, 2000, 2000), 200)
+    >>> pl = gpd.GeoDataFrame({"kind": ["bar"]}, geometry=[shapely.Point(100, 100)])
+    >>> f = pd.DataFrame({"kind": ["bar"], "rr": [3.0], "risk_factor": [True]})
+    >>> f.attrs["distance_m"] = 150.0
+    >>> sorted(risk_terrain_surface(grid, pl, f).unique().tolist())
+    [1.0, 3.0]
+    """
+    from scipy.spatial import cKDTree
+
+    dist = float(factors.attrs.get("distance_m", settings.default("risk_terrain_distance_m")))
+    cen = grid.geometry.centroid
+    cxy = np.c_[cen.x.to_numpy(), cen.y.to_numpy()]
+    pts = places.geometry.representative_point()
+    rr = np.ones(len(grid))
+    for _, f in factors[factors["risk_factor"].fillna(False).astype(bool)].iterrows():
+        sel = (places["kind"].astype("str") == f["kind"]).to_numpy()
+        if not sel.any():
+            continue
+        tree = cKDTree(np.c_[pts.x.to_numpy()[sel], pts.y.to_numpy()[sel]])
+        near = np.array([len(h) > 0 for h in tree.query_ball_point(cxy, r=dist)])
+        rr = np.where(near, rr * float(f["rr"]), rr)
+    return pd.Series(rr, index=grid.index, name="relative_risk")

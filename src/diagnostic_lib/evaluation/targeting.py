@@ -1,0 +1,496 @@
+"""Relevance and targeting: whether the measures in place aim at today's problems.
+
+:func:`reach_matrix` (the share of each problem's incidents a measure can
+reach: right problem, place and time), :func:`relevance` (against the
+priority scores of step 1), :func:`pillar_balance` (the four pillars of
+community policing) and :func:`relevance_flags` (the findings that call for a
+decision).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import formatting as fmt
+from .. import i18n, inventory, schema, settings
+from .. import measures as measures_mod
+from ._common import _pairs, _tuple, _xy_points
+from .design import data_period
+
+
+def _is_active(measures: pd.DataFrame, data_end: Any) -> pd.Series:
+    last = pd.Timestamp(data_end) - pd.Timedelta(days=1)
+    s, e = (
+        measures["start"],
+        measures["end"] if "end" in measures.columns else pd.Series(pd.NaT, index=measures.index),
+    )
+    return (s.notna() & (s <= last) & (e.isna() | (e >= last))).rename("active")
+
+
+def reach_matrix(
+    measures: pd.DataFrame,
+    problems: pd.DataFrame,
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+) -> pd.DataFrame:
+    """Share of each problem's incidents each measure can reach: right problem, place, time.
+
+    For a measure and a problem (incidents mapped with
+    :func:`diagnostic_lib.inventory.problem_incidents`):
+
+    - ``problem_share``: share of the problem's incidents in the measure's
+      target categories (empty = all) — the right problem;
+    - ``place_share``: share inside the measure's treated area (a sectors
+      footprint also takes unlocated incidents recorded in its sectors; the
+      whole municipality takes all; no footprint = unknown, NaN) — the right place;
+    - ``time_share``: share in its target shifts (empty = all) — the right time;
+    - ``reach``: share matching all three at once (place ignored when unknown).
+
+    Returns
+    -------
+    DataFrame
+        ``measure_id, problem_id, n_incidents, problem_share, place_share,
+        time_share, reach, place_known``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import inventory, loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> pb = inventory.find_problems(d.incidents, d.sectors, d.weights, d.taxonomy, d.survey,
+    ...                              d.places)
+    >>> r = reach_matrix(d.measures, pb, d.incidents, d.sectors)
+    >>> best = r.sort_values("reach").groupby("measure_id").tail(1).set_index("measure_id")
+    >>> bool(best.loc["M01", "reach"] > 0.3)
+    True
+    """
+    pid = inventory.problem_incidents(problems, incidents)
+    has_p = pid.notna().to_numpy()
+    inc = incidents[has_p]
+    if not len(inc) or not len(measures):
+        return pd.DataFrame([], columns=_REACH_COLUMNS)
+    # Counts of each problem's incidents by (category, shift), then per measure the
+    # incidents inside its area (one spatial query): every share is a count over n.
+    pi = _ProblemIncidents(inc, pid[has_p].to_numpy())
+    mt = _MeasureTargets(measures, measures_mod.treated_area(measures, sectors), pi)
+    cat_cnt = pi.joint @ mt.cat_mask  # problems × measures
+    tim_cnt = pi.joint @ mt.tim_mask
+    all_cnt = pi.joint @ mt.all_mask  # the place counts below replace it where the place is known
+    place_cnt = np.repeat(pi.n_by[:, None], len(measures), axis=1)
+    _place_counts(pi, mt, place_cnt, all_cnt)
+    n_p, n_m, n_by = len(pi.p_names), len(measures), pi.n_by[:, None]
+    known_or_muni = mt.known | mt.muni
+    m_ids = measures["measure_id"].astype(str).to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        place_share = np.where(known_or_muni[None, :], place_cnt / n_by, np.nan)
+        out = pd.DataFrame(
+            {
+                "measure_id": pd.array(np.repeat(m_ids, n_p).astype(object), dtype="str"),
+                "problem_id": pd.array(
+                    np.tile(np.asarray(pi.p_names, dtype=object), n_m), dtype="str"
+                ),
+                "n_incidents": np.tile(pi.n_by.astype("int64"), n_m),
+                "problem_share": (cat_cnt / n_by).T.ravel(),
+                "place_share": place_share.T.ravel(),
+                "time_share": (tim_cnt / n_by).T.ravel(),
+                "reach": (all_cnt / n_by).T.ravel(),
+                "place_known": np.repeat(known_or_muni, n_p),
+            }
+        )
+    return out[list(_REACH_COLUMNS)]
+
+
+_REACH_COLUMNS = (
+    "measure_id",
+    "problem_id",
+    "n_incidents",
+    "problem_share",
+    "place_share",
+    "time_share",
+    "reach",
+    "place_known",
+)
+
+
+class _ProblemIncidents:
+    """The incidents of the problems, coded by problem and by (category, shift) key."""
+
+    def __init__(self, inc: pd.DataFrame, problem_ids: np.ndarray) -> None:
+        self.p_codes, self.p_names = pd.factorize(problem_ids, sort=True)
+        self.x, self.y, self.loc = _xy_points(inc)
+        c_codes, self.c_names = pd.factorize(inc["category"].astype("str"))
+        has_shift_col = "shift" in inc.columns
+        has_shift = inc["shift"].notna().to_numpy() if has_shift_col else np.zeros(len(inc), bool)
+        sh_text = (
+            inc["shift"].astype("str").to_numpy(dtype=object)
+            if has_shift_col
+            else np.full(len(inc), "nan", dtype=object)
+        )
+        s_codes, self.s_names = pd.factorize(np.where(has_shift, sh_text, "\x00na"))
+        self.n_s = len(self.s_names)
+        self.key = c_codes.astype("int64") * self.n_s + s_codes
+        self.joint = np.zeros((len(self.p_names), len(self.c_names) * self.n_s), dtype="float64")
+        np.add.at(self.joint, (self.p_codes, self.key), 1.0)
+        self.n_by = self.joint.sum(axis=1)
+        has_sector = "sector" in inc.columns
+        self.sect = inc["sector"].astype("str").to_numpy() if has_sector else np.full(len(inc), "")
+        self.sec_na = inc["sector"].isna().to_numpy() if has_sector else np.ones(len(inc), bool)
+
+
+class _MeasureTargets:
+    """What each measure targets: masks of the (category, shift) keys, and its place."""
+
+    def __init__(self, measures: pd.DataFrame, treated: pd.Series, pi: _ProblemIncidents) -> None:
+        n_k, n_m = len(pi.c_names) * pi.n_s, len(measures)
+        self.cat_mask = np.zeros((n_k, n_m))
+        self.tim_mask = np.zeros((n_k, n_m))
+        self.known = np.zeros(n_m, dtype=bool)
+        self.muni = np.zeros(n_m, dtype=bool)
+        self.fps: list[tuple[Any, Any, tuple]] = []
+        c_names = np.asarray(pi.c_names, dtype=object)
+        s_names = np.asarray(pi.s_names, dtype=object)
+        s_real = np.array([nm != "\x00na" for nm in s_names], dtype=bool)
+        for m, (_, rec) in enumerate(measures.iterrows()):
+            cats = _tuple(rec.get("target_categories", ()))
+            sh = _tuple(rec.get("target_shifts", ()))
+            c_ok = np.isin(c_names, list(cats)) if cats else np.ones(len(c_names), bool)
+            s_ok = np.isin(s_names, list(sh)) & s_real if sh else np.ones(pi.n_s, bool)
+            self.cat_mask[:, m] = np.repeat(c_ok, pi.n_s)
+            self.tim_mask[:, m] = np.tile(s_ok, len(c_names))
+            fp, g = rec["footprint"], treated.loc[rec.name]
+            self.known[m] = g is not None and fp != "none"
+            self.muni[m] = fp == "municipality"
+            self.fps.append((fp, g, _tuple(rec.get("footprint_sectors", ()))))
+        self.all_mask = self.cat_mask * self.tim_mask
+
+
+def _place_counts(
+    pi: _ProblemIncidents, mt: _MeasureTargets, place_cnt: np.ndarray, all_cnt: np.ndarray
+) -> None:
+    """Count, in place, the problems' incidents inside the areas of the local measures."""
+    import shapely
+
+    local = np.flatnonzero(mt.known & ~mt.muni)
+    if not len(local):
+        return
+    place_cnt[:, local] = 0.0
+    all_cnt[:, local] = 0.0
+    geoms = [mt.fps[m][1] for m in local]
+    tree = shapely.STRtree(np.asarray(geoms, dtype=object))
+    lp = np.flatnonzero(pi.loc)
+    i, j = tree.query(shapely.points(pi.x[lp], pi.y[lp]), predicate="intersects")
+    p_i, m_j = pi.p_codes[lp[i]], local[j]
+    np.add.at(place_cnt, (p_i, m_j), 1.0)
+    np.add.at(all_cnt, (p_i, m_j), mt.all_mask[pi.key[lp[i]], m_j])
+    # a sectors footprint also takes the unlocated incidents recorded in its sectors
+    off = np.flatnonzero(~pi.loc & ~pi.sec_na)
+    if not len(off):
+        return
+    order = np.argsort(pi.sect[off], kind="stable")
+    by_sector = dict(_groups(pi.sect[off][order], off[order]))
+    for m in local:
+        fp, _, fsec = mt.fps[m]
+        if fp != "sectors":
+            continue
+        for s_id in set(fsec):
+            grp = by_sector.get(s_id)
+            if grp is not None:
+                np.add.at(place_cnt[:, m], pi.p_codes[grp], 1.0)
+                np.add.at(all_cnt[:, m], pi.p_codes[grp], mt.all_mask[pi.key[grp], m])
+
+
+def _groups(keys_sorted: np.ndarray, values: np.ndarray):
+    """Yield ``(key, values)`` from values sorted by key."""
+    if len(keys_sorted) == 0:
+        return
+    cut = np.flatnonzero(keys_sorted[1:] != keys_sorted[:-1]) + 1
+    for a, b in zip(np.r_[0, cut], np.r_[cut, len(keys_sorted)], strict=True):
+        yield keys_sorted[a], values[a:b]
+
+
+def relevance(
+    measures: pd.DataFrame,
+    problems: pd.DataFrame,
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    priority: pd.DataFrame | None = None,
+    data_end: Any = None,
+    min_reach: float = settings.default("relevance_min_reach"),
+    matrix: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Relevance of each measure against today's priorities.
+
+    ``relevance = reach × priority score`` of the problem that maximises it,
+    where ``reach`` is the share of the problem's incidents the measure can
+    reach (right problem, right place, right time; see :func:`reach_matrix`)
+    and the priority score (0–1) comes from
+    :func:`diagnostic_lib.inventory.priority`. A measure "serves" every
+    problem it reaches at least ``min_reach`` of (``served``). A measure with
+    no footprint is scored on problem and time only (``place_known`` false).
+
+    Returns
+    -------
+    DataFrame
+        Aligned with ``measures``: ``measure_id, active, problem_id,
+        problem_title_fr, problem_title_en, problem_rank, problem_score,
+        problem_share, place_share, time_share, reach, relevance,
+        place_known, served``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import inventory, loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> pb = inventory.find_problems(d.incidents, d.sectors, d.weights, d.taxonomy, d.survey,
+    ...                              d.places)
+    >>> r = relevance(d.measures, pb, d.incidents, d.sectors, data_end="2026-01-01")
+    >>> r = r.set_index("measure_id")
+    >>> bool(r.loc["M10", "active"]), bool(r.loc["M01", "active"])
+    (False, True)
+    """
+    pr = inventory.priority(problems) if priority is None else priority
+    pr = pr.set_index("problem_id")
+    mat = reach_matrix(measures, problems, incidents, sectors) if matrix is None else matrix
+    m = mat.merge(pr[["score", "rank"]], left_on="problem_id", right_index=True, how="left")
+    m["value"] = m["reach"] * m["score"].fillna(0.0)
+    best = (
+        m.sort_values(["value", "reach"], ascending=False, kind="stable")
+        .groupby("measure_id")
+        .head(1)
+        .set_index("measure_id")
+    )
+    served = (
+        m[m["reach"] >= min_reach]
+        .groupby("measure_id")["problem_id"]
+        .agg(lambda s: tuple(sorted(s)))
+    )
+    titles = problems.set_index("problem_id")
+    end = pd.Timestamp(data_end) if data_end is not None else data_period(incidents=incidents)[1]
+    out = pd.DataFrame({"measure_id": measures["measure_id"].astype(str)}, index=measures.index)
+    out["active"] = _is_active(measures, end).to_numpy()
+    b = best.reindex(out["measure_id"])
+    out["problem_id"] = b["problem_id"].to_numpy()
+    for lg in ("fr", "en"):
+        out[f"problem_title_{lg}"] = [
+            titles[f"title_{lg}"].get(x, "") if isinstance(x, str) else ""
+            for x in out["problem_id"]
+        ]
+    out["problem_rank"] = b["rank"].to_numpy()
+    out["problem_score"] = b["score"].to_numpy()
+    for c in ("problem_share", "place_share", "time_share", "reach"):
+        out[c] = b[c].astype("float64").to_numpy()
+    out["relevance"] = b["value"].astype("float64").to_numpy()
+    out["place_known"] = b["place_known"].fillna(False).astype(bool).to_numpy()
+    out["served"] = [served.get(x, ()) for x in out["measure_id"]]
+    out.attrs["min_reach"] = min_reach
+    return out
+
+
+def pillar_balance(
+    measures: pd.DataFrame,
+    data_end: Any,
+    low: float = settings.default("pillar_under"),
+    high: float = settings.default("pillar_over"),
+) -> pd.DataFrame:
+    """Active measures and their cost by pillar of community policing, with imbalance flags.
+
+    With four pillars an even share is 25 %. A pillar is flagged ``missing``
+    when no active measure belongs to it, ``under`` when its share of the
+    active measures (or of their known cost) is below ``low`` × the even
+    share, ``over`` above ``high`` × the even share.
+
+    Returns
+    -------
+    DataFrame
+        One row per pillar: ``pillar, label_fr, label_en, n_active, share,
+        cost, cost_share, flag``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"pillar": ["prevention"] * 9 + ["partenariat"], "cost": [1.0] * 10,
+    ...     "start": pd.Timestamp("2024-01-01"), "end": pd.NaT})
+    >>> flags = pillar_balance(m, "2026-01-01").set_index("pillar")["flag"]
+    >>> flags.index.tolist()
+    ['rapprochement', 'partenariat', 'resolution', 'prevention']
+    >>> flags.tolist()
+    ['missing', 'under', 'missing', 'over']
+    """
+    act = measures[_is_active(measures, data_end).to_numpy()]
+    even = 1 / len(schema.PILLARS)
+    n = act.groupby("pillar").size().reindex(list(schema.PILLARS), fill_value=0)
+    cost = act.groupby("pillar")["cost"].sum(min_count=1).reindex(list(schema.PILLARS)).fillna(0.0)
+    out = pd.DataFrame({"pillar": list(schema.PILLARS)})
+    out["label_fr"] = [i18n.label("pillar", p, "fr") for p in out["pillar"]]
+    out["label_en"] = [i18n.label("pillar", p, "en") for p in out["pillar"]]
+    out["n_active"] = n.to_numpy()
+    out["share"] = out["n_active"] / max(int(n.sum()), 1)
+    out["cost"] = cost.to_numpy()
+    out["cost_share"] = out["cost"] / cost.sum() if cost.sum() > 0 else np.nan
+    flag = np.where(out["n_active"] == 0, "missing", "")
+    under = (out["share"] < low * even) | (out["cost_share"] < low * even)
+    over = (out["share"] > high * even) | (out["cost_share"] > high * even)
+    flag = np.where(flag != "", flag, np.where(under, "under", np.where(over, "over", "")))
+    out["flag"] = flag
+    out.attrs.update(low=low, high=high, even_share=even)
+    return out
+
+
+FLAGS: tuple[str, ...] = (
+    "no_current_problem",
+    "no_current_problem_none",
+    "high_priority_ineffective",
+    "high_priority_unserved",
+    "high_priority_unevaluated",
+    "pillar_imbalance",
+)
+"""The relevance flags (see :func:`relevance_flags`); ``no_current_problem_none`` is the
+wording of ``no_current_problem`` when no incident at all matches the measure."""
+
+FLAG_LABELS: dict[str, tuple[str, str]] = _pairs("evaluation.flag", FLAGS)
+"""Each flag's sentence in French and English, with placeholders."""
+
+
+def relevance_flags(
+    measures: pd.DataFrame,
+    rel: pd.DataFrame,
+    priority: pd.DataFrame,
+    effects: pd.DataFrame | None = None,
+    pillars: pd.DataFrame | None = None,
+    problems: pd.DataFrame | None = None,
+    top: int = settings.default("relevance_top_problems"),
+) -> pd.DataFrame:
+    """The relevance findings that call for a decision.
+
+    - ``no_current_problem``: an active measure that reaches less than
+      ``min_reach`` of every problem of the current register (it is still
+      funded against a problem that is no longer significant, or never was);
+    - ``high_priority_ineffective``: one of the ``top`` problems whose active
+      measures were judged ``no_effect`` or ``adverse`` and none
+      ``effective`` or ``promising``; ``high_priority_unserved`` when no
+      active measure serves it; ``high_priority_unevaluated`` when none of
+      them could be judged;
+    - ``pillar_imbalance``: see :func:`pillar_balance`.
+
+    Returns
+    -------
+    DataFrame
+        ``flag, subject, text_fr, text_en``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"measure_id": ["M1"], "name": ["Patrouille"], "name_en": ["Patrol"],
+    ...                   "cost": [5000.0]})
+    >>> rel = pd.DataFrame({"measure_id": ["M1"], "active": [True], "reach": [0.05], "served": [()],
+    ...     "problem_title_fr": ["Vols"], "problem_title_en": ["Thefts"]})
+    >>> rel.attrs["min_reach"] = 0.2
+    >>> pr = pd.DataFrame({"problem_id": ["P1"], "rank": [1], "title_fr": ["Vols"],
+    ...                    "title_en": ["Thefts"]})
+    >>> relevance_flags(m, rel, pr)["flag"].tolist()
+    ['no_current_problem', 'high_priority_unserved']
+    """
+    min_reach = float(rel.attrs.get("min_reach", settings.default("relevance_min_reach")))
+    rows = _unused_measures(measures, rel, min_reach)
+    rows += _priority_problems(rel, priority, effects, problems, top)
+    if pillars is not None:
+        for _, p in pillars[pillars["flag"] != ""].iterrows():
+            texts = _texts(
+                "evaluation.flag.pillar_imbalance",
+                lambda lg, p=p: {
+                    "pillar": p[f"label_{lg}"],
+                    "n": fmt.integer(p["n_active"], lg),
+                    "share": fmt.percent(p["share"], lg),
+                    "cost_share": fmt.percent(p["cost_share"], lg),
+                    "what": i18n.t(f"evaluation.pillar_flag.{p['flag']}", lg),
+                },
+            )
+            rows.append({"flag": "pillar_imbalance", "subject": p["pillar"], **texts})
+    out = pd.DataFrame(rows, columns=["flag", "subject", "text_fr", "text_en"])
+    out.attrs.update(min_reach=min_reach, top=top)
+    return out
+
+
+def _texts(key: str, values: Callable[[str], dict[str, Any]]) -> dict[str, str]:
+    """``text_fr`` and ``text_en`` of a label, with the values of each language."""
+    return {f"text_{lg}": i18n.t(key, lg, **values(lg)) for lg in i18n.LANGS}
+
+
+def _cost(cost: Any, lang: str) -> str:
+    if pd.isna(cost):
+        return i18n.t("evaluation.flag.cost_unknown", lang)
+    return i18n.t("evaluation.flag.cost", lang, cost=fmt.integer(cost, lang))
+
+
+def _unused_measures(
+    measures: pd.DataFrame, rel: pd.DataFrame, min_reach: float
+) -> list[dict[str, Any]]:
+    """``no_current_problem``: active measures that reach too little of every current problem."""
+    rows = []
+    names = measures.set_index(measures["measure_id"].astype(str))
+    for _, r in rel.iterrows():
+        if not r["active"] or (pd.notna(r["reach"]) and r["reach"] >= min_reach):
+            continue
+        rec = names.loc[r["measure_id"]]
+        some = pd.notna(r["reach"]) and r["reach"] > 0
+        texts = _texts(
+            f"evaluation.flag.{'no_current_problem' if some else 'no_current_problem_none'}",
+            lambda lg, r=r, rec=rec: {
+                "mid": r["measure_id"],
+                "name": rec.get("name" if lg == "fr" else "name_en", rec.get("name", "")),
+                "cost": _cost(rec.get("cost", np.nan), lg),
+                "reach": fmt.percent(r["reach"], lg),
+                "title": r.get(f"problem_title_{lg}", ""),
+            },
+        )
+        rows.append({"flag": "no_current_problem", "subject": r["measure_id"], **texts})
+    return rows
+
+
+def _priority_problems(
+    rel: pd.DataFrame,
+    priority: pd.DataFrame,
+    effects: pd.DataFrame | None,
+    problems: pd.DataFrame | None,
+    top: int,
+) -> list[dict[str, Any]]:
+    """``high_priority_*``: top problems served by no measure in place judged to work."""
+    verdicts = (
+        {}
+        if effects is None
+        else dict(zip(effects["measure_id"].astype(str), effects["verdict"], strict=True))
+    )
+    active_served = [
+        (m, set(s))
+        for m, s, a in zip(rel["measure_id"], rel["served"], rel["active"], strict=True)
+        if a
+    ]
+    pr = priority.sort_values("rank")
+    titles = problems.set_index("problem_id") if problems is not None else None
+    rows = []
+    for _, p in pr[pr["rank"] <= top].iterrows():
+        pid = p["problem_id"]
+        serving = [m for m, s in active_served if pid in s]
+        got = [verdicts.get(m, "not_evaluable") for m in serving]
+        if not serving:
+            code = "high_priority_unserved"
+        elif any(v in ("effective", "promising") for v in got):
+            continue
+        elif any(v in ("no_effect", "adverse") for v in got):
+            code = "high_priority_ineffective"
+        else:
+            code = "high_priority_unevaluated"
+
+        def values(lg: str, p: Any = p, pid: Any = pid, serving=serving, got=got) -> dict:
+            default = titles[f"title_{lg}"].get(pid, pid) if titles is not None else pid
+            measures = ", ".join(
+                f"{m} ({i18n.label('evaluation.verdict', v, lg).lower()})"
+                for m, v in zip(serving, got, strict=True)
+            )
+            title = p.get(f"title_{lg}", default)
+            return {"rank": fmt.integer(p["rank"], lg), "title": title, "measures": measures}
+
+        rows.append({"flag": code, "subject": pid, **_texts(f"evaluation.flag.{code}", values)})
+    return rows
