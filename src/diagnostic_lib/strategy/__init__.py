@@ -25,7 +25,13 @@ component                 how it is scored (0–1)
 ========================  ============================================================
 
 ``score = Σ weight × component / Σ weight`` (default weights 0.35, 0.30, 0.15,
-0.10, 0.10). The analyst accepts or edits the choice (:func:`choose`), then
+0.10, 0.10: :data:`DEFAULT_RESPONSE_WEIGHTS`, the ``response_weights`` tunable;
+``DEFAULT_WEIGHTS`` is its deprecated old name). Every tunable of the step
+(weights, minimum fit, number of problems and responses, expected reductions,
+implementation lag, power) is in :mod:`diagnostic_lib.settings` and is set in
+``[parameters]`` of ``diagnostic.toml``; :func:`run` reads them from the config.
+
+The analyst accepts or edits the choice (:func:`choose`), then
 :func:`action_plan` writes a SMART objective for each chosen response
 (indicator, baseline from the data, target, deadline), its owner, partners and
 resources, monitoring indicators, a re-evaluation date, a pre-registered
@@ -78,11 +84,18 @@ from .catalogue import (
 from .fit import FACILITY_PLACE, SHIFT_TIME, problem_profile
 from .plan import EXPECTED_REDUCTION, action_plan, read_plan, save_plan
 from .power import minimum_detectable_effect
-from .ranking import DEFAULT_WEIGHTS, choose, current_measures, rank_responses
+from .ranking import (
+    DEFAULT_RESPONSE_WEIGHTS,
+    DEFAULT_WEIGHTS,  # deprecated alias of DEFAULT_RESPONSE_WEIGHTS
+    choose,
+    current_measures,
+    rank_responses,
+)
 from .step import Strategy, run
 
 __all__ = [
     "COSTS",
+    "DEFAULT_RESPONSE_WEIGHTS",
     "DEFAULT_WEIGHTS",
     "DIRECTIONS",
     "EXPECTED_REDUCTION",

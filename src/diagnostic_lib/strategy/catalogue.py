@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import schema
+from .. import i18n, schema
 from ..errors import DataError
 
 FAMILY_CODES = schema.FAMILIES
@@ -78,26 +78,29 @@ _TEXT_FIELDS = (
     "evidence_en",
 )
 
-LEVEL_LABELS = {
-    "large": ("fort", "large"),
-    "moderate": ("modéré", "moderate"),
-    "small": ("faible", "small"),
-    "unknown": ("inconnu", "unknown"),
-    "none": ("nul", "none"),
-    "high": ("élevée", "high"),
-    "low": ("faible", "low"),
-    "very_low": ("très faible", "very low"),
-    "medium": ("moyen", "medium"),
-    "reduces": ("réduit", "reduces"),
-    "mixed": ("effets mitigés", "mixed"),
-    "unclear": ("incertain", "unclear"),
-    "increases": ("augmente", "increases"),
+_LEVEL_CODES = (
+    "large",
+    "moderate",
+    "small",
+    "unknown",
+    "none",
+    "high",
+    "low",
+    "very_low",
+    "medium",
+    "reduces",
+    "mixed",
+    "unclear",
+    "increases",
+)
+LEVEL_LABELS: dict[str, tuple[str, str]] = {
+    code: i18n.LABELS[f"strategy.level.{code}"] for code in _LEVEL_CODES
 }
+"""Level code → (French, English), from the label catalogue (``strategy.level.*``)."""
 
 
 def _level(code: str, lang: str) -> str:
-    pair = LEVEL_LABELS.get(code, (code, code))
-    return pair[0] if lang == "fr" else pair[1]
+    return i18n.label("strategy.level", code, lang)
 
 
 def _validate_entry(e: Mapping[str, Any], i: int, name: str) -> None:
@@ -270,14 +273,16 @@ def evidence_text(entry: Mapping[str, Any], lang: str = "fr") -> str:
     >>> evidence_text(cat.loc["hot_spot_policing"], "en")[:60]
     'Effect: reduces, small; evidence quality: high. Source: Camp'
     """
-    direction = _level(entry["effect_direction"], lang)
-    strength = _level(entry["effect_strength"], lang)
-    quality = _level(entry["evidence_quality"], lang)
-    if lang == "fr":
-        return (
-            f"Effet : {direction}, {strength} ; "
-            f"qualité de la preuve : {quality}. Source : {entry['source']}."
-        )
-    return (
-        f"Effect: {direction}, {strength}; evidence quality: {quality}. Source: {entry['source']}."
+    effect = _effect_text(entry, lang)
+    return i18n.t("strategy.evidence.sentence", lang, effect=effect, source=entry["source"])
+
+
+def _effect_text(entry: Mapping[str, Any], lang: str) -> str:
+    """The evidence's direction, strength and quality, in words."""
+    return i18n.t(
+        "strategy.evidence.effect",
+        lang,
+        direction=_level(entry["effect_direction"], lang),
+        strength=_level(entry["effect_strength"], lang),
+        quality=_level(entry["evidence_quality"], lang),
     )

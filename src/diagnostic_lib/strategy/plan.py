@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -22,17 +23,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import inventory
+from .. import formatting as fmt
+from .. import i18n, inventory, settings
 from ..errors import DataError
 from .catalogue import DIRECTIONS, _level, evidence_text
 from .power import minimum_detectable_effect
 
-EXPECTED_REDUCTION = {"large": 0.30, "moderate": 0.20, "small": 0.10, "unknown": 0.10, "none": 0.0}
-"""Reduction assumed for a SMART target from the evidence strength (a planning assumption)."""
+EXPECTED_REDUCTION: dict[str, float] = settings.default("expected_reduction")
+"""Reduction assumed for a SMART target from the evidence strength (a planning assumption;
+the ``expected_reduction`` tunable's default)."""
 
-_DEFAULT_OWNER = (
-    "Section prévention et relations communautaires / Prevention and community relations unit"
-)
+
+def _both_en_fr(key: str) -> str:
+    """A label in English and French, "en / fr" (error messages)."""
+    return f"{i18n.t(key, 'en')} / {i18n.t(key, 'fr')}"
+
+
+def _both(key: str, fr: dict[str, object] | None = None, en: dict[str, object] | None = None):
+    """A label in French and English, "fr / en" (plan fields read by both audiences)."""
+    return f"{i18n.t(key, 'fr', **(fr or {}))} / {i18n.t(key, 'en', **(en or {}))}"
 
 
 @dataclass(frozen=True)
@@ -51,55 +60,34 @@ class _PlanContext:
     owner: str
     alpha: float
     power: float
+    expected_reduction: Mapping[str, float]
 
 
 def _design(prob: pd.Series, ctx: _PlanContext, lang: str) -> str:
     """The pre-registered evaluation design, in step 3's terms."""
-    h, lag, start = ctx.horizon_months, ctx.lag_months, ctx.start
-    after = (start + pd.DateOffset(months=lag)).date()
     if prob.get("kind") == "municipality":
-        if lang == "fr":
-            return (
-                "Série chronologique interrompue des comptes mensuels de la municipalité "
-                f"({h} mois avant et après)."
-            )
-        return (
-            f"Interrupted time series of the municipality's monthly counts ({h} months before "
-            "and after)."
-        )
-    if lang == "fr":
-        return (
-            "Avant/après avec témoin : zone traitée = lieu du problème, anneau de "
-            f"{ctx.buffer_m:g} m, témoin = reste de la municipalité ; fenêtres de {h} mois "
-            f"avant {start.date()} et après {after} (délai de mise en œuvre {lag} mois)."
-        )
-    return (
-        f"Before/after with control: treated = the problem's place, {ctx.buffer_m:g} m buffer "
-        f"ring, control = rest of the municipality; {h}-month windows before {start.date()} "
-        f"and after {after} (implementation lag {lag} months)."
+        return i18n.t("strategy.plan.design_series", lang, months=ctx.horizon_months)
+    return i18n.t(
+        "strategy.plan.design_control",
+        lang,
+        buffer=fmt.number(ctx.buffer_m, lang),
+        months=ctx.horizon_months,
+        start=fmt.date(ctx.start, lang),
+        after=fmt.date(ctx.start + pd.DateOffset(months=ctx.lag_months), lang),
+        lag=ctx.lag_months,
     )
 
 
 def _power_note(mde: float, underpowered: bool, ctx: _PlanContext, lang: str) -> str:
-    if lang == "fr":
-        head = (
-            f"Effet minimal détectable : −{mde * 100:.0f} % "
-            f"(puissance {ctx.power * 100:.0f} %, α = {ctx.alpha}). "
-        )
-        return head + (
-            "La cible est sous ce seuil : l'évaluation risque d'être non concluante."
-            if underpowered
-            else "La cible est détectable."
-        )
-    head = (
-        f"Minimum detectable effect: −{mde * 100:.0f}% "
-        f"(power {ctx.power * 100:.0f}%, α = {ctx.alpha}). "
+    head = i18n.t(
+        "strategy.plan.power",
+        lang,
+        mde=fmt.percent(mde, lang),
+        power=fmt.percent(ctx.power, lang),
+        alpha=fmt.number(ctx.alpha, lang),
     )
-    return head + (
-        "The target is below it: the evaluation may be inconclusive."
-        if underpowered
-        else "The target is detectable."
-    )
+    tail = "strategy.plan.underpowered" if underpowered else "strategy.plan.detectable"
+    return head + i18n.t(tail, lang)
 
 
 def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx: _PlanContext):
@@ -109,7 +97,7 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
     baseline = int((in_prob & ctx.when).sum())
     cats = set(prob["categories"])
     control = int((~in_prob & ctx.when & inc["category"].isin(list(cats)).to_numpy()).sum())
-    red = EXPECTED_REDUCTION[resp["effect_strength"]] * max(
+    red = ctx.expected_reduction[resp["effect_strength"]] * max(
         DIRECTIONS[resp["effect_direction"]], 0.0
     )
     target = int(math.floor(baseline * (1 - red)))
@@ -119,7 +107,8 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
     deadline = ctx.start + pd.DateOffset(months=ctx.lag_months + ctx.horizon_months)
     prt = list(rec.get("partner_ids") or ())
     underpowered = mde > red
-    cat_list = ", ".join(prob["categories"])
+    last_day = ctx.start - pd.Timedelta(days=1)
+    indicator = {"categories": ", ".join(prob["categories"]), "months": ctx.horizon_months}
     return {
         "plan_id": f"A{i:02d}",
         "problem_id": pid,
@@ -130,26 +119,25 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         "response_fr": resp["name_fr"],
         "response_en": resp["name_en"],
         "pillars": ";".join(resp["pillars"]),
-        "indicator_fr": (f"Nombre d'événements du problème ({cat_list}) dans sa zone, par 12 mois"),
-        "indicator_en": f"Number of the problem's events ({cat_list}) in its area, per 12 months",
+        "indicator_fr": i18n.t("strategy.plan.indicator", "fr", **indicator),
+        "indicator_en": i18n.t("strategy.plan.indicator", "en", **indicator),
         "baseline": baseline,
-        "baseline_period": (f"{ctx.before0.date()} – {(ctx.start - pd.Timedelta(days=1)).date()}"),
+        "baseline_period": f"{fmt.date(ctx.before0)} – {fmt.date(last_day)}",
         "expected_reduction": red,
         "target": target,
-        "start": str(ctx.start.date()),
-        "deadline": str(deadline.date()),
-        "owner": ctx.owner or _DEFAULT_OWNER,
+        "start": fmt.date(ctx.start),
+        "deadline": fmt.date(deadline),
+        "owner": ctx.owner or _both("strategy.plan.owner"),
         "partner_ids": ";".join(prt),
         "partner_names": "; ".join(str(ctx.partner_names.get(p, p)) for p in prt),
-        "resources": f"coût {_level(resp['cost_level'], 'fr')} / {resp['cost_level']} cost",
-        "monitoring_fr": (
-            "Comptes mensuels dans la zone et l'anneau ; préoccupation citoyenne (sondage) ; "
-            "registre de mise en œuvre."
+        "resources": _both(
+            "strategy.plan.resources",
+            {"level": _level(resp["cost_level"], "fr")},
+            {"level": _level(resp["cost_level"], "en")},
         ),
-        "monitoring_en": (
-            "Monthly counts in the area and the ring; citizen concern (survey); implementation log."
-        ),
-        "reevaluation_date": str((deadline + pd.DateOffset(months=1)).date()),
+        "monitoring_fr": i18n.t("strategy.plan.monitoring", "fr"),
+        "monitoring_en": i18n.t("strategy.plan.monitoring", "en"),
+        "reevaluation_date": fmt.date(deadline + pd.DateOffset(months=1)),
         "design_fr": _design(prob, ctx, "fr"),
         "design_en": _design(prob, ctx, "en"),
         "buffer_m": ctx.buffer_m,
@@ -172,18 +160,19 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     catalogue: pd.DataFrame,
     partners: pd.DataFrame | None = None,
     start: Any = None,
-    horizon_months: int = 12,
-    lag_months: int = 1,
-    buffer_m: float = 200.0,
+    horizon_months: int | None = None,
+    lag_months: int | None = None,
+    buffer_m: float | None = None,
     owner: str = "",
-    alpha: float = 0.05,
-    power: float = 0.80,
+    alpha: float | None = None,
+    power: float | None = None,
+    expected_reduction: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """The action plan: a SMART objective, owner, partners, monitoring and evaluation design.
 
-    The **baseline** is the number of the problem's events in the 12 months
-    before ``start``; the **target** assumes the reduction the evidence
-    suggests (:data:`EXPECTED_REDUCTION`: a planning assumption, stated); the
+    The **baseline** is the number of the problem's events in the
+    ``horizon_months`` before ``start``; the **target** assumes the reduction the
+    evidence suggests (:data:`EXPECTED_REDUCTION`: a planning assumption, stated); the
     **deadline** is ``start + lag + horizon``. The pre-registered evaluation
     design is step 3's: treated area = the problem's place, a buffer ring of
     ``buffer_m`` metres, control = the rest of the municipality, equal windows
@@ -203,14 +192,21 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
         Canonical partners (for their names).
     start : timestamp, optional
         Planned start (default: the first day of the month after the last incident).
-    horizon_months, lag_months : int
-        Window length and implementation lag (months).
-    buffer_m : float
-        Width of the evaluation's buffer ring (m).
+    horizon_months : int, optional
+        Length of the baseline window and of the evaluation's windows (months;
+        default: the ``window_months`` tunable, as in step 3).
+    lag_months : int, optional
+        Implementation lag (months; default: the ``plan_lag_months`` tunable).
+    buffer_m : float, optional
+        Width of the evaluation's buffer ring (m; default: the ``buffer_m`` tunable).
     owner : str
         Default owner (the analyst edits it per line).
-    alpha, power : float
-        Significance level and power of the power check.
+    alpha, power : float, optional
+        Significance level and power of the power check (default: the ``alpha``
+        and ``plan_power`` tunables).
+    expected_reduction : dict, optional
+        Evidence strength → reduction assumed for the target (default
+        :data:`EXPECTED_REDUCTION`).
 
     Returns
     -------
@@ -230,6 +226,9 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     >>> {"baseline", "target", "deadline", "mde", "source"} <= set(plan.columns)
     True
     """
+    d = settings.default
+    horizon_months = d("window_months") if horizon_months is None else horizon_months
+    lag_months = d("plan_lag_months") if lag_months is None else lag_months
     inc = incidents
     t_end = inc["occurred_from"].max() if len(inc) else pd.Timestamp.now()
     start_ts = (
@@ -250,10 +249,11 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
         partner_names=pnames,
         horizon_months=horizon_months,
         lag_months=lag_months,
-        buffer_m=buffer_m,
+        buffer_m=d("buffer_m") if buffer_m is None else buffer_m,
         owner=owner,
-        alpha=alpha,
-        power=power,
+        alpha=d("alpha") if alpha is None else alpha,
+        power=d("plan_power") if power is None else power,
+        expected_reduction=EXPECTED_REDUCTION if expected_reduction is None else expected_reduction,
     )
     pb = problems.set_index("problem_id")
     rows = [
@@ -326,7 +326,7 @@ def read_plan(path: str | PathLike[str]) -> pd.DataFrame:
     if p.suffix != ".json":
         p = p.with_suffix(".json")
     if not p.exists():
-        raise DataError(f"{path}: action plan not found / plan d'action introuvable")
+        raise DataError(f"{path}: {_both_en_fr('strategy.plan.not_found')}")
     try:
         doc = json.loads(p.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:

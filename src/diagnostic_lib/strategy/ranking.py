@@ -4,12 +4,13 @@ Each candidate gets five components, each 0–1 (see the package docstring for
 how each is scored): ``fit`` (:mod:`.fit`), ``evidence`` (the catalogue's
 evidence score), ``in_place`` (what already addresses the problem, from steps
 2 and 3: :func:`current_measures`), ``pillar_balance`` and ``partners``. The
-score is their weighted mean (:data:`DEFAULT_WEIGHTS`). :func:`choose` keeps
-the best-ranked responses unless the analyst says otherwise.
+score is their weighted mean (:data:`DEFAULT_RESPONSE_WEIGHTS`, the
+``response_weights`` tunable of :mod:`diagnostic_lib.settings`). :func:`choose`
+keeps the best-ranked responses unless the analyst says otherwise.
 
 Examples
 --------
->>> sorted(DEFAULT_WEIGHTS)
+>>> sorted(DEFAULT_RESPONSE_WEIGHTS)
 ['evidence', 'fit', 'in_place', 'partners', 'pillar_balance']
 """
 
@@ -20,16 +21,17 @@ from typing import Any
 
 import pandas as pd
 
-from .catalogue import evidence_text
+from .. import formatting as fmt
+from .. import i18n, settings
+from ..measures import LEVELS as COVERAGE_LEVELS
+from .catalogue import _effect_text
 from .fit import _fit, problem_profile
 
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "fit": 0.35,
-    "evidence": 0.30,
-    "in_place": 0.15,
-    "pillar_balance": 0.10,
-    "partners": 0.10,
-}
+DEFAULT_RESPONSE_WEIGHTS: dict[str, float] = settings.default("response_weights")
+"""Weights of the response-ranking components (the ``response_weights`` tunable's default)."""
+
+DEFAULT_WEIGHTS = DEFAULT_RESPONSE_WEIGHTS
+"""Deprecated alias of :data:`DEFAULT_RESPONSE_WEIGHTS` (kept so that old code still runs)."""
 
 
 def _problem_order(
@@ -114,7 +116,7 @@ def rank_responses(  # noqa: PLR0913 - public signature kept for backward compat
     top: int = 5,
     per_problem: int = 5,
     weights: Mapping[str, float] | None = None,
-    min_fit: float = 0.45,
+    min_fit: float | None = None,
 ) -> pd.DataFrame:
     """Rank the candidate responses for each priority problem.
 
@@ -136,9 +138,9 @@ def rank_responses(  # noqa: PLR0913 - public signature kept for backward compat
     top, per_problem : int
         Problems treated and responses kept per problem.
     weights : dict, optional
-        Component weights (default :data:`DEFAULT_WEIGHTS`).
-    min_fit : float
-        Responses fitting less are not proposed.
+        Component weights (default :data:`DEFAULT_RESPONSE_WEIGHTS`).
+    min_fit : float, optional
+        Responses fitting less are not proposed (default: the ``min_fit`` tunable).
 
     Returns
     -------
@@ -160,7 +162,8 @@ def rank_responses(  # noqa: PLR0913 - public signature kept for backward compat
     >>> r.iloc[0][["response_id", "partner_ids"]].tolist()
     ['fraud_awareness', ('P09',)]
     """
-    w = dict(DEFAULT_WEIGHTS if weights is None else weights)
+    w = dict(DEFAULT_RESPONSE_WEIGHTS if weights is None else weights)
+    min_fit = settings.default("min_fit") if min_fit is None else min_fit
     prof = problem_profile(problems)
     order, prank = _problem_order(prof, priority, top)
     sectors_of = (
@@ -213,18 +216,16 @@ def _ranking_row(c: dict[str, Any], w: Mapping[str, float], problem_rank: int) -
 
 
 def _why(comp, resp, able, same, lang) -> str:
-    fr = lang == "fr"
     parts = [
-        (f"adéquation {comp['fit']:.2f}" if fr else f"fit {comp['fit']:.2f}"),
-        evidence_text(resp, lang).split(". Source")[0],
+        i18n.t("strategy.why.fit", lang, fit=fmt.decimal(comp["fit"], lang)),
+        _effect_text(resp, lang),
     ]
     if len(same):
-        ids = ", ".join(same["measure_id"])
-        parts.append(f"déjà en place : {ids}" if fr else f"already in place: {ids}")
+        parts.append(i18n.t("strategy.why.in_place", lang, ids=", ".join(same["measure_id"])))
     if able:
-        parts.append(("partenaires : " if fr else "partners: ") + ", ".join(able))
+        parts.append(i18n.t("strategy.why.partners", lang, ids=", ".join(able)))
     elif resp["typical_partners"]:
-        parts.append("aucun partenaire disponible" if fr else "no partner available")
+        parts.append(i18n.t("strategy.why.no_partner", lang))
     return "; ".join(parts)
 
 
@@ -293,7 +294,7 @@ def current_measures(
     coverage: pd.DataFrame | None,
     measures: pd.DataFrame,
     verdicts: pd.DataFrame | None = None,
-    min_level: Sequence[str] = ("partial", "strong"),
+    min_level: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Measures already addressing each problem, with their step-3 verdict when known.
 
@@ -307,8 +308,10 @@ def current_measures(
         Canonical measures (for ``kind`` and ``pillar``).
     verdicts : DataFrame, optional
         Step 3: ``measure_id`` and ``verdict``.
-    min_level : sequence of str
-        The coverage levels that count.
+    min_level : str or sequence of str, optional
+        The weakest coverage level that counts (``weak``, ``partial``,
+        ``strong``), or the levels that count; default: the
+        ``current_min_level`` tunable (``partial``: partial and strong coverage).
 
     Returns
     -------
@@ -326,11 +329,12 @@ def current_measures(
     [['P1', 'M1', 'lighting', 'prevention', 'effective']]
     """
     cols = ["problem_id", "measure_id", "kind", "pillar", "verdict"]
+    levels = _levels(settings.default("current_min_level") if min_level is None else min_level)
     if coverage is None or not len(coverage):
         return pd.DataFrame(columns=cols)
     cov = coverage
     if "level" in cov.columns:
-        cov = cov[cov["level"].isin(list(min_level))]
+        cov = cov[cov["level"].isin(list(levels))]
     out = cov[["problem_id", "measure_id"]].merge(
         pd.DataFrame(measures[["measure_id", "kind", "pillar"]]), on="measure_id", how="left"
     )
@@ -339,3 +343,10 @@ def current_measures(
     else:
         out["verdict"] = None
     return out[cols].reset_index(drop=True)
+
+
+def _levels(min_level: str | Sequence[str]) -> tuple[str, ...]:
+    """The coverage levels at or above ``min_level`` (a sequence is taken as it is)."""
+    if isinstance(min_level, str):
+        return COVERAGE_LEVELS[COVERAGE_LEVELS.index(min_level) :]
+    return tuple(min_level)

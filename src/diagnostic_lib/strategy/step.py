@@ -67,12 +67,19 @@ def run(
     inventory_result: Inventory,
     current: pd.DataFrame | None = None,
     catalogue: pd.DataFrame | None = None,
-    top: int = 5,
-    per_problem: int = 3,
+    top: int | None = None,
+    per_problem: int | None = None,
     overrides: Mapping[str, Sequence[str]] | None = None,
     start: Any = None,
 ) -> Strategy:
     """Run step 4: rank responses for the top problems, choose, and write the plan.
+
+    Every tunable of the step is read from the config (``[parameters]``, see
+    :mod:`diagnostic_lib.settings`): ``response_weights``, ``min_fit``,
+    ``plan_problems``, ``responses_per_problem``, ``expected_reduction``,
+    ``plan_lag_months``, ``plan_power``, and, shared with the other steps,
+    ``window_months`` (the plan's windows are step 3's), ``buffer_m`` and
+    ``alpha``. They are recorded in ``Strategy.parameters``.
 
     Parameters
     ----------
@@ -84,8 +91,9 @@ def run(
         From :func:`current_measures` (steps 2 and 3).
     catalogue : DataFrame, optional
         Default: the packaged catalogue plus the config's ``[strategy] catalogue``.
-    top, per_problem : int
-        Problems treated and responses ranked per problem.
+    top, per_problem : int, optional
+        Problems treated and responses ranked per problem (default: the config's
+        ``plan_problems`` and ``responses_per_problem``).
     overrides : dict, optional
         The analyst's choices (see :func:`choose`).
     start : timestamp, optional
@@ -105,14 +113,17 @@ def run(
     """
     if catalogue is None:
         catalogue = _config_catalogue(diag)
+    params = _parameters(diag, top, per_problem)
     ranking = rank_responses(
         inventory_result.problems,
         catalogue,
         inventory_result.priority,
         current,
         diag.partners,
-        top=top,
-        per_problem=per_problem,
+        top=params["top"],
+        per_problem=params["per_problem"],
+        weights=params["response_weights"],
+        min_fit=params["min_fit"],
     )
     chosen = choose(ranking, overrides=overrides)
     if start is None and diag.config.period_end is not None:
@@ -124,6 +135,33 @@ def run(
         catalogue,
         diag.partners,
         start=start,
-        buffer_m=float(diag.config.param("buffer_m", 200)),
+        horizon_months=params["window_months"],
+        lag_months=params["plan_lag_months"],
+        buffer_m=float(params["buffer_m"]),
+        alpha=params["alpha"],
+        power=params["plan_power"],
+        expected_reduction=params["expected_reduction"],
     )
-    return Strategy(catalogue, ranking, chosen, plan, {"top": top, "per_problem": per_problem})
+    return Strategy(catalogue, ranking, chosen, plan, params)
+
+
+_TUNABLES = (
+    "response_weights",
+    "min_fit",
+    "expected_reduction",
+    "window_months",
+    "plan_lag_months",
+    "buffer_m",
+    "alpha",
+    "plan_power",
+)
+
+
+def _parameters(diag: Diagnostic, top: int | None, per_problem: int | None) -> dict[str, Any]:
+    """The step's choices: the arguments given, else the config's tunables."""
+    param = diag.config.param
+    return {
+        "top": int(param("plan_problems") if top is None else top),
+        "per_problem": int(param("responses_per_problem") if per_problem is None else per_problem),
+        **{name: param(name) for name in _TUNABLES},
+    }
