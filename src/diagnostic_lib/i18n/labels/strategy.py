@@ -40,8 +40,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "strategy.plan.monitoring": (
         "Comptes mensuels dans la zone et l'anneau ; préoccupation citoyenne (sondage) ; "
         "registre de mise en œuvre.",
-        "Monthly counts in the area and the ring; citizen concern (survey); "
-        "implementation log.",
+        "Monthly counts in the area and the ring; citizen concern (survey); implementation log.",
     ),
     "strategy.plan.design_control": (
         "Avant/après avec témoin : zone traitée = lieu du problème, anneau de {buffer} m, "
