@@ -155,3 +155,85 @@ def test_minimum_detectable_effect_shrinks_with_more_events():
     assert strategy.minimum_detectable_effect(0) == 1.0
     # a control adds variance: detecting the same change is harder than without one
     assert strategy.minimum_detectable_effect(100, 100) > strategy.minimum_detectable_effect(100)
+
+
+# ----------------------------------------------------------------------------
+# tunables: every one is read from the config
+# ----------------------------------------------------------------------------
+def _with_parameters(diag, **parameters):
+    import copy
+    import dataclasses
+
+    from diagnostic_lib import settings
+
+    cfg = copy.copy(diag.config)
+    cfg.parameters = settings.validate(parameters)
+    return dataclasses.replace(diag, config=cfg)
+
+
+def test_run_defaults_are_the_settings(diag, inv, cat):
+    from diagnostic_lib import settings
+
+    s = strategy.run(diag, inv, catalogue=cat)
+    assert s.parameters["top"] == settings.default("plan_problems") == 5
+    assert s.parameters["per_problem"] == settings.default("responses_per_problem") == 3
+    assert strategy.DEFAULT_RESPONSE_WEIGHTS == settings.default("response_weights")
+    assert strategy.DEFAULT_WEIGHTS is strategy.DEFAULT_RESPONSE_WEIGHTS  # the old name
+    assert strategy.EXPECTED_REDUCTION == settings.default("expected_reduction")
+    assert s.ranking.groupby("problem_id").size().max() == 3
+
+
+def test_run_honours_every_config_tunable(diag, inv, cat):
+    only_fit = {"fit": 1.0, "evidence": 0.0, "in_place": 0.0, "pillar_balance": 0.0, "partners": 0.0}
+    halves = {"large": 0.5, "moderate": 0.5, "small": 0.5, "unknown": 0.5, "none": 0.0}
+    d2 = _with_parameters(
+        diag,
+        response_weights=only_fit,
+        min_fit=0.6,
+        plan_problems=2,
+        responses_per_problem=2,
+        expected_reduction=halves,
+        window_months=6,
+        plan_lag_months=3,
+        buffer_m=350,
+        alpha=0.1,
+        plan_power=0.9,
+    )
+    s = strategy.run(d2, inv, catalogue=cat, start="2026-01-01")
+    r = s.ranking
+    assert r["problem_id"].nunique() == 2 and r.groupby("problem_id").size().max() <= 2  # top, per
+    assert (r["fit"] >= 0.6).all()  # min_fit
+    assert r["score"].tolist() == pytest.approx(r["fit"].tolist())  # response_weights
+    assert s.parameters["min_fit"] == 0.6 and s.parameters["plan_power"] == 0.9
+    plan = s.plan
+    assert (plan["deadline"] == "2026-10-01").all()  # 3 months' lag + 6 months' window
+    assert plan["baseline_period"].str.startswith("2025-07-01").all()  # window_months
+    assert (plan["buffer_m"] == 350).all() and plan["design_en"].str.contains("350 m").any()
+    strength = cat.loc[plan["response_id"], "effect_strength"].to_numpy()
+    direction = cat.loc[plan["response_id"], "effect_direction"].map(strategy.DIRECTIONS)
+    expected = [halves[k] * max(v, 0.0) for k, v in zip(strength, direction, strict=True)]
+    assert plan["expected_reduction"].tolist() == pytest.approx(expected)  # expected_reduction
+    for a in plan.itertuples():  # alpha and plan_power
+        control = a.control_events if "Interrupted" not in a.design_en else None
+        assert a.mde == strategy.minimum_detectable_effect(a.baseline, control, 0.1, 0.9)
+        assert "power 90%" in a.power_note_en and "α = 0.1" in a.power_note_en
+
+
+def test_current_measures_min_level_follows_the_tunable():
+    cov = pd.DataFrame(
+        {"problem_id": ["P1"] * 3, "measure_id": ["M1", "M2", "M3"], "level": ["strong", "partial", "weak"]}
+    )
+    m = pd.DataFrame(
+        {"measure_id": ["M1", "M2", "M3"], "kind": ["lighting"] * 3, "pillar": ["prevention"] * 3}
+    )
+    assert strategy.current_measures(cov, m)["measure_id"].tolist() == ["M1", "M2"]  # "partial"
+    assert strategy.current_measures(cov, m, min_level="weak")["measure_id"].tolist() == ["M1", "M2", "M3"]
+    assert strategy.current_measures(cov, m, min_level=("strong",))["measure_id"].tolist() == ["M1"]
+
+
+def test_plan_sentences_use_the_number_formatter(diag, inv, cat):
+    s = strategy.run(diag, inv, catalogue=cat, start="2026-01-01")
+    note = s.plan["power_note_fr"].iloc[0]
+    assert "α = 0,05" in note and "puissance 80\xa0%" in note
+    assert s.ranking["why_fr"].str.contains(r"adéquation \d,\d\d", regex=True).all()
+    assert s.ranking["why_en"].str.contains(r"fit \d\.\d\d", regex=True).all()

@@ -710,6 +710,72 @@ TUNABLES: dict[str, Tunable] = _table(
         minimum=0,
         keys=("fit", "evidence", "in_place", "pillar_balance", "partners"),
     ),
+    Tunable(
+        "min_fit",
+        0.45,
+        float,
+        "strategy",
+        "Responses whose fit to a problem (0–1) is below this are not proposed.",
+        minimum=0,
+        maximum=1,
+    ),
+    Tunable(
+        "plan_problems",
+        5,
+        int,
+        "strategy",
+        "Priority problems (the top of step 1's ranking) for which responses are ranked and "
+        "planned.",
+        minimum=1,
+    ),
+    Tunable(
+        "responses_per_problem",
+        3,
+        int,
+        "strategy",
+        "Candidate responses kept per problem in the ranking.",
+        minimum=1,
+    ),
+    Tunable(
+        "current_min_level",
+        "partial",
+        str,
+        "strategy",
+        "Weakest step-2 coverage level at which a measure counts as already addressing a "
+        "problem (the in_place and pillar_balance criteria).",
+        choices=("weak", "partial", "strong"),
+    ),
+    Tunable(
+        "expected_reduction",
+        {"large": 0.30, "moderate": 0.20, "small": 0.10, "unknown": 0.10, "none": 0.0},
+        dict,
+        "strategy",
+        "Reduction assumed for a plan's target from the strength of the evidence for the "
+        "response (a planning assumption, stated in the plan).",
+        minimum=0,
+        maximum=1,
+        keys=("large", "moderate", "small", "unknown", "none"),
+    ),
+    Tunable(
+        "plan_lag_months",
+        1,
+        int,
+        "strategy",
+        "Implementation lag assumed for a new response: its evaluation's after-window opens "
+        "this many months after the planned start (the plan's windows are window_months long).",
+        minimum=0,
+        maximum=60,
+    ),
+    Tunable(
+        "plan_power",
+        0.80,
+        float,
+        "strategy",
+        "Power required of a planned evaluation; the plan's minimum detectable effect is "
+        "computed for it (at the significance level alpha).",
+        minimum=0.5,
+        maximum=0.99,
+    ),
     # --- report ---------------------------------------------------------------------------
     Tunable(
         "small_count",

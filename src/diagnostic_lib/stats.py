@@ -1,5 +1,4 @@
-"""Statistical building blocks shared by the steps (pure functions, tested on
-published vectors).
+"""Statistical building blocks shared by the steps (pure functions, tested on published vectors).
 
 - Poisson counts: exact (Garwood) confidence intervals, the E-test for two
   Poisson means (Krishnamoorthy & Thomson, 2004), rate ratios.
@@ -19,7 +18,9 @@ Examples
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -63,23 +64,41 @@ def e_test(
 
     Examples
     --------
-    >>> round(e_test(6, 2), 4)   # FORMULAS.md vector: 6 vs 2 over equal exposure
+    >>> round(e_test(6, 2), 4)  # docs/methods.md, *E-test*: 6 vs 2 over equal exposure
     0.1749
     >>> e_test(0, 0)
     1.0
     """
     if k1 + k2 == 0:
         return 1.0
-    ok = (
-        float(k1).is_integer() and float(k2).is_integer() and k1 >= 0 and k2 >= 0
-        and n1 > 0 and n2 > 0 and alternative in ("two-sided", "greater", "less")
-    )  # fmt: skip
+    counts_ok = float(k1).is_integer() and float(k2).is_integer() and k1 >= 0 and k2 >= 0
+    ok = counts_ok and n1 > 0 and n2 > 0 and alternative in ("two-sided", "greater", "less")
     if ok:
         p = _e_test_fast(int(k1), float(n1), int(k2), float(n2), alternative)
     else:  # let scipy validate (and refuse) unusual input
         p = _st.poisson_means_test(int(k1), float(n1), int(k2), float(n2), alternative=alternative)
         p = p.pvalue
     return float(min(max(p, 0.0), 1.0))
+
+
+def _poisson_pmf(k: np.ndarray, mu: Any) -> np.ndarray:  # scipy.stats.poisson._pmf
+    return np.exp(special.xlogy(k, mu) - special.gammaln(k + 1) - mu)
+
+
+def _poisson_ppf(q: np.ndarray, mu: Any) -> np.ndarray:  # scipy.stats.poisson._ppf
+    vals = np.ceil(special.pdtrik(q, mu))
+    vals1 = np.maximum(vals - 1, 0)
+    temp = special.pdtr(vals1, mu)
+    return np.where(temp >= q, vals1, vals)
+
+
+def _thresholds(t_obs: Any, alternative: str) -> tuple[Any, Any]:
+    """The pivot values bounding the rejection region: ``t >= lo`` and/or ``t <= hi``."""
+    if alternative == "greater":
+        return t_obs, None
+    if alternative == "less":
+        return None, t_obs
+    return np.abs(t_obs), -np.abs(t_obs)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a pure function of scalars: the same pairs recur
@@ -92,39 +111,44 @@ def _e_test_fast(k1: int, n1: float, k2: int, n2: float, alternative: str) -> fl
     the pivot statistic decreases along ``x2`` for every ``x1 > 0``: the
     indicator is a prefix (``greater``), a suffix (``less``) or both
     (two-sided) of each row, found by a vectorised binary search, and each
-    row's sum is read off cumulative sums. Cost O(n1 log n2) instead of
-    O(n1 n2); equal to scipy up to the order of the floating-point additions.
+    row's sum is read off cumulative sums (:class:`_OnePair`). Cost
+    O(n1 log n2) instead of O(n1 n2); equal to scipy up to the order of the
+    floating-point additions.
     """
-    diff = 0
-    lmbd_hat2 = (k1 + k2) / (n1 + n2) - diff * n1 / (n1 + n2)
+    lmbd_hat2 = (k1 + k2) / (n1 + n2)
     if lmbd_hat2 <= 0:
         return 1.0
     var = k1 / (n1**2) + k2 / (n2**2)
-    t_k1k2 = (k1 / n1 - k2 / n2 - diff) / np.sqrt(var)
-    nlmbd_hat1 = n1 * (lmbd_hat2 + diff)
-    nlmbd_hat2 = n2 * lmbd_hat2
-
-    def ppf(q: np.ndarray, mu: float) -> np.ndarray:  # scipy.stats.poisson._ppf
-        vals = np.ceil(special.pdtrik(q, mu))
-        vals1 = np.maximum(vals - 1, 0)
-        temp = special.pdtr(vals1, mu)
-        return np.where(temp >= q, vals1, vals)
-
-    def pmf(k: np.ndarray, mu: float) -> np.ndarray:  # scipy.stats.poisson._pmf
-        return np.exp(special.xlogy(k, mu) - special.gammaln(k + 1) - mu)
-
+    t_k1k2 = (k1 / n1 - k2 / n2) / np.sqrt(var)
     q = np.array([1e-10, 1 - 1e-16])
-    x1_lb, x1_ub = ppf(q, nlmbd_hat1)
-    x2_lb, x2_ub = ppf(q, nlmbd_hat2)
+    x1_lb, x1_ub = _poisson_ppf(q, n1 * lmbd_hat2)
+    x2_lb, x2_ub = _poisson_ppf(q, n2 * lmbd_hat2)
     x1 = np.arange(x1_lb, x1_ub + 1)
     x2 = np.arange(x2_lb, x2_ub + 1)
-    prob_x1 = pmf(x1, nlmbd_hat1)
-    prob_x2 = pmf(x2, nlmbd_hat2)
-    lmbd_x2 = x2 / n2
+    prob_x1 = _poisson_pmf(x1, n1 * lmbd_hat2)
+    pair = _OnePair(x2, _poisson_pmf(x2, n2 * lmbd_hat2), n1, n2)
     if len(x1) * len(x2) <= 40_000:  # small: scipy's own matrix (the same sum, bit for bit)
-        lmbd_x1 = x1 / n1
-        lmbds_diff = lmbd_x1 - lmbd_x2[:, None] - diff
-        var_x1x2 = lmbd_x1 / n1 + lmbd_x2[:, None] / n2
+        return pair.matrix_sum(x1, prob_x1, t_k1k2, alternative)
+    return pair.prefix_sum(x1, prob_x1, t_k1k2, alternative)
+
+
+@dataclass(frozen=True)
+class _OnePair:
+    """The second count's axis of one E-test: its values, probabilities and exposures."""
+
+    x2: np.ndarray
+    prob_x2: np.ndarray
+    n1: float
+    n2: float
+
+    def matrix_sum(
+        self, x1: np.ndarray, prob_x1: np.ndarray, t_k1k2: float, alternative: str
+    ) -> float:
+        """Scipy's sum over the whole ``x1 × x2`` matrix."""
+        lmbd_x1 = x1 / self.n1
+        lmbd_x2 = self.x2 / self.n2
+        lmbds_diff = lmbd_x1 - lmbd_x2[:, None]
+        var_x1x2 = lmbd_x1 / self.n1 + lmbd_x2[:, None] / self.n2
         with np.errstate(invalid="ignore", divide="ignore"):
             t_x1x2 = lmbds_diff / np.sqrt(var_x1x2)
         if alternative == "two-sided":
@@ -133,90 +157,101 @@ def _e_test_fast(k1: int, n1: float, k2: int, n2: float, alternative: str) -> fl
             indicator = t_x1x2 <= t_k1k2
         else:
             indicator = t_x1x2 >= t_k1k2
-        return float(np.sum((prob_x1 * prob_x2[:, None])[indicator]))
-    cum2 = np.r_[0.0, np.cumsum(prob_x2)]
-    total2 = cum2[-1]
+        return float(np.sum((prob_x1 * self.prob_x2[:, None])[indicator]))
 
-    def pivot(a: np.ndarray, j: np.ndarray) -> np.ndarray:
-        lmbd_x1 = a / n1
+    def pivot(self, a: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """The pivot statistic at ``x1 = a`` and ``x2 = x2[j]``."""
+        lmbd_x1 = a / self.n1
+        lmbd_x2 = self.x2 / self.n2
         with np.errstate(invalid="ignore", divide="ignore"):
-            return (lmbd_x1 - lmbd_x2[j] - diff) / np.sqrt(lmbd_x1 / n1 + lmbd_x2[j] / n2)
+            return (lmbd_x1 - lmbd_x2[j]) / np.sqrt(lmbd_x1 / self.n1 + lmbd_x2[j] / self.n2)
 
-    def first(a: np.ndarray, cond, thr: float) -> np.ndarray:
+    def first(self, a: np.ndarray, cond: Callable[[np.ndarray], np.ndarray], thr: float):
         """First index j with cond(t(a, x2[j])) (cond monotone along x2), len(x2) if none.
 
         Starts from where t(a, ·) crosses ``thr`` (a quadratic in the rate), checks
         the answer with the exact pivot statistic, corrects it by a few steps, and
         falls back to a binary search for the rows still unsettled.
         """
-        m = len(x2)
+        n1, n2, m = self.n1, self.n2, len(self.x2)
         rate = a / n1
         big_b = thr**2 / n2
         disc = np.sqrt(big_b**2 + 4 * thr**2 * rate * (1 / n1 + 1 / n2))
         u = (-big_b + np.sign(thr) * disc) / 2
         with np.errstate(invalid="ignore"):
-            guess = np.ceil((rate - u) * n2 - x2[0])
+            guess = np.ceil((rate - u) * n2 - self.x2[0])
         g = np.clip(np.nan_to_num(guess, nan=0.0), 0, m).astype("int64")
         for _ in range(4):
-            before = np.where(g > 0, cond(pivot(a, np.maximum(g - 1, 0))), False)
-            here = np.where(g < m, cond(pivot(a, np.minimum(g, m - 1))), True)
+            before = np.where(g > 0, cond(self.pivot(a, np.maximum(g - 1, 0))), False)
+            here = np.where(g < m, cond(self.pivot(a, np.minimum(g, m - 1))), True)
             if not (before.any() or (~here).any()):
                 return g
             g = np.where(before, g - 1, np.where(~here, g + 1, g))
-        before = np.where(g > 0, cond(pivot(a, np.maximum(g - 1, 0))), False)
-        here = np.where(g < m, cond(pivot(a, np.minimum(g, m - 1))), True)
+        before = np.where(g > 0, cond(self.pivot(a, np.maximum(g - 1, 0))), False)
+        here = np.where(g < m, cond(self.pivot(a, np.minimum(g, m - 1))), True)
         bad = before | ~here
         if bad.any():
-            g[bad] = _search(a[bad], cond)
+            g[bad] = self.search(a[bad], cond)
         return g
 
-    def _search(a: np.ndarray, cond) -> np.ndarray:
+    def search(self, a: np.ndarray, cond: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """Binary search of :meth:`first`."""
+        m = len(self.x2)
         lo = np.zeros(len(a), dtype="int64")
-        hi = np.full(len(a), len(x2), dtype="int64")
+        hi = np.full(len(a), m, dtype="int64")
         while (lo < hi).any():
             act = lo < hi
             mid = (lo + hi) // 2
-            midc = np.minimum(mid, len(x2) - 1)
-            c = cond(pivot(a, midc)) & act
+            midc = np.minimum(mid, m - 1)
+            c = cond(self.pivot(a, midc)) & act
             hi = np.where(c, mid, hi)
             lo = np.where(act & ~c, mid + 1, lo)
         return lo
 
-    a_abs = abs(t_k1k2)
-    if alternative == "greater":
-        lo_thr, hi_thr = t_k1k2, None
-    elif alternative == "less":
-        lo_thr, hi_thr = None, t_k1k2
-    else:
-        lo_thr, hi_thr = a_abs, -a_abs
-    row = np.zeros(len(x1))
-    pos = x1 > 0
-    xs = x1[pos]
-    part = np.zeros(len(xs))
-    end_prefix = np.zeros(len(xs), dtype="int64")
-    if lo_thr is not None:  # t >= lo_thr on a prefix [0, L)
-        end_prefix = first(xs, lambda t: ~(t >= lo_thr), lo_thr)
-        part += cum2[end_prefix]
-    if hi_thr is not None:  # t <= hi_thr on a suffix [F, n)
-        start_suffix = first(xs, lambda t: t <= hi_thr, hi_thr)
-        part += total2 - cum2[np.maximum(start_suffix, end_prefix)]
-    row[pos] = part
-    if (~pos).any():  # x1 = 0: t = -sqrt(x2) for x2 > 0, undefined at x2 = 0 (excluded)
-        t0 = pivot(np.zeros(len(x2)), np.arange(len(x2)))
-        ind = np.zeros(len(x2), dtype=bool)
-        if lo_thr is not None:
-            ind |= t0 >= lo_thr
-        if hi_thr is not None:
-            ind |= t0 <= hi_thr
-        row[~pos] = prob_x2[ind].sum()
-    return float(np.sum(prob_x1 * row))
+    def prefix_sum(
+        self, x1: np.ndarray, prob_x1: np.ndarray, t_k1k2: float, alternative: str
+    ) -> float:
+        """The same sum, each row's part read off the cumulative sums along ``x2``."""
+        cum2 = np.r_[0.0, np.cumsum(self.prob_x2)]
+        total2 = cum2[-1]
+        lo_thr, hi_thr = _thresholds(t_k1k2, alternative)
+        row = np.zeros(len(x1))
+        pos = x1 > 0
+        xs = x1[pos]
+        part = np.zeros(len(xs))
+        end_prefix = np.zeros(len(xs), dtype="int64")
+        if lo_thr is not None:  # t >= lo_thr on a prefix [0, L)
+            end_prefix = self.first(xs, lambda t: ~(t >= lo_thr), lo_thr)
+            part += cum2[end_prefix]
+        if hi_thr is not None:  # t <= hi_thr on a suffix [F, n)
+            start_suffix = self.first(xs, lambda t: t <= hi_thr, hi_thr)
+            part += total2 - cum2[np.maximum(start_suffix, end_prefix)]
+        row[pos] = part
+        if (~pos).any():  # x1 = 0: t = -sqrt(x2) for x2 > 0, undefined at x2 = 0 (excluded)
+            t0 = self.pivot(np.zeros(len(self.x2)), np.arange(len(self.x2)))
+            ind = np.zeros(len(self.x2), dtype=bool)
+            if lo_thr is not None:
+                ind |= t0 >= lo_thr
+            if hi_thr is not None:
+                ind |= t0 <= hi_thr
+            row[~pos] = self.prob_x2[ind].sum()
+        return float(np.sum(prob_x1 * row))
 
 
-def _poisson_ppf(q: np.ndarray, mu: np.ndarray) -> np.ndarray:  # scipy.stats.poisson._ppf
-    vals = np.ceil(special.pdtrik(q, mu))
-    vals1 = np.maximum(vals - 1, 0)
-    temp = special.pdtr(vals1, mu)
-    return np.where(temp >= q, vals1, vals)
+@dataclass(frozen=True)
+class _Pairs:
+    """Many E-tests at once: per pair, the exposures, means, count ranges and thresholds."""
+
+    n1: np.ndarray
+    n2: np.ndarray
+    mu1: np.ndarray
+    mu2: np.ndarray
+    x1_lb: np.ndarray
+    len1: np.ndarray
+    x2_lb: np.ndarray
+    len2: np.ndarray
+    lo_thr: np.ndarray | None
+    hi_thr: np.ndarray | None
 
 
 def _e_test_batch(
@@ -242,12 +277,7 @@ def _e_test_batch(
     x2_lb, x2_ub = _poisson_ppf(1e-10, mu2), _poisson_ppf(1 - 1e-16, mu2)
     len1 = (x1_ub - x1_lb + 1).astype("int64")
     len2 = (x2_ub - x2_lb + 1).astype("int64")
-    if alternative == "greater":
-        lo_thr, hi_thr = t_obs, None
-    elif alternative == "less":
-        lo_thr, hi_thr = None, t_obs
-    else:
-        lo_thr, hi_thr = np.abs(t_obs), -np.abs(t_obs)
+    pairs = _Pairs(n1, n2, mu1, mu2, x1_lb, len1, x2_lb, len2, *_thresholds(t_obs, alternative))
     out = np.empty(len(k1))
     order = np.argsort(len2, kind="stable")
     start = 0
@@ -256,102 +286,142 @@ def _e_test_batch(
         while stop < len(order) and (stop + 1 - start) * len2[order[stop]] <= 2_000_000:
             stop += 1
         rows = order[start:stop]
-        out[rows] = _e_test_rows(
-            rows, x1_lb, len1, x2_lb, len2, n1, n2, mu1, mu2, lo_thr, hi_thr
-        )  # fmt: skip
+        out[rows] = _e_test_rows(pairs, rows)
         start = stop
     return np.clip(out, 0.0, 1.0)
 
 
-def _e_test_rows(rows, x1_lb, len1, x2_lb, len2, n1, n2, mu1, mu2, lo_thr, hi_thr):
-    r = len(rows)
-    m2 = int(len2[rows].max())
-    c_n2 = n2[rows][:, None]
-    x2 = x2_lb[rows][:, None] + np.arange(m2)
-    in2 = np.arange(m2) < len2[rows][:, None]
+@dataclass(frozen=True)
+class _Rows:
+    """A chunk of pairs: the x2 values as padded rows, the x1 values flat with their row."""
 
-    def pmf(k, mu):  # scipy.stats.poisson._pmf
-        return np.exp(special.xlogy(k, mu) - special.gammaln(k + 1) - mu)
+    r: int
+    m2: int
+    c_n2: np.ndarray  # n2 of each row, as a column
+    x2: np.ndarray  # (r, m2) padded
+    in2: np.ndarray  # (r, m2) inside the row's range
+    prob2: np.ndarray  # (r, m2)
+    lx2: np.ndarray  # x2 / n2
+    cum2: np.ndarray  # (r, m2 + 1) cumulative sums of prob2
+    total2: np.ndarray  # (r,)
+    rr_all: np.ndarray  # row of each x1 value
+    x1_all: np.ndarray  # the x1 values, flat
+    prob1: np.ndarray  # their probabilities
 
-    # x2: one padded row per pair (pairs come sorted by width), for the cumulative sums
-    prob2 = np.zeros((r, m2))
-    prob2[in2] = pmf(x2[in2], np.broadcast_to(mu2[rows][:, None], (r, m2))[in2])
-    lx2 = x2 / c_n2
-    cum2 = np.concatenate([np.zeros((r, 1)), np.cumsum(prob2, axis=1)], axis=1)
-    n_x2 = len2[rows]
-    total2 = cum2[np.arange(r), n_x2]
-    # x1: flat, each value with its row
-    l1 = len1[rows]
-    rr_all = np.repeat(np.arange(r), l1)
-    x1_all = x1_lb[rows][rr_all] + (np.arange(len(rr_all)) - np.repeat(np.cumsum(l1) - l1, l1))
-    prob1 = pmf(x1_all, mu1[rows][rr_all])
-    pos = x1_all > 0
-    rr, a = rr_all[pos], x1_all[pos]
-    e_n1, e_n2, e_m = n1[rows][rr], n2[rows][rr], n_x2[rr]
+    @classmethod
+    def build(cls, pairs: _Pairs, rows: np.ndarray) -> _Rows:
+        """Lay out the x2 and x1 ranges of the pairs ``rows``."""
+        r = len(rows)
+        len2 = pairs.len2
+        m2 = int(len2[rows].max())
+        c_n2 = pairs.n2[rows][:, None]
+        x2 = pairs.x2_lb[rows][:, None] + np.arange(m2)
+        in2 = np.arange(m2) < len2[rows][:, None]
+        # x2: one padded row per pair (pairs come sorted by width), for the cumulative sums
+        prob2 = np.zeros((r, m2))
+        prob2[in2] = _poisson_pmf(x2[in2], np.broadcast_to(pairs.mu2[rows][:, None], (r, m2))[in2])
+        cum2 = np.concatenate([np.zeros((r, 1)), np.cumsum(prob2, axis=1)], axis=1)
+        total2 = cum2[np.arange(r), len2[rows]]
+        # x1: flat, each value with its row
+        l1 = pairs.len1[rows]
+        rr_all = np.repeat(np.arange(r), l1)
+        offset = np.arange(len(rr_all)) - np.repeat(np.cumsum(l1) - l1, l1)
+        x1_all = pairs.x1_lb[rows][rr_all] + offset
+        prob1 = _poisson_pmf(x1_all, pairs.mu1[rows][rr_all])
+        return cls(r, m2, c_n2, x2, in2, prob2, x2 / c_n2, cum2, total2, rr_all, x1_all, prob1)
 
-    def pivot(j):
-        lx1 = a / e_n1
-        lx = lx2[rr, np.minimum(j, m2 - 1)]
+
+@dataclass(frozen=True)
+class _RowSearch:
+    """The x1 > 0 values of a chunk, where the rejection region is a prefix/suffix of x2."""
+
+    rows: _Rows
+    rr: np.ndarray  # row of each value
+    a: np.ndarray  # the x1 values
+    e_n1: np.ndarray
+    e_n2: np.ndarray
+    e_m: np.ndarray  # length of the row's x2 range
+
+    def pivot(self, j: np.ndarray) -> np.ndarray:
+        """The pivot statistic at each value's x1 and ``x2[j]``."""
+        lx1 = self.a / self.e_n1
+        lx = self.rows.lx2[self.rr, np.minimum(j, self.rows.m2 - 1)]
         with np.errstate(invalid="ignore", divide="ignore"):
-            return (lx1 - lx) / np.sqrt(lx1 / e_n1 + lx / e_n2)
+            return (lx1 - lx) / np.sqrt(lx1 / self.e_n1 + lx / self.e_n2)
 
-    def first(cond, thr):
+    def first(self, cond: Callable[[np.ndarray], np.ndarray], thr: np.ndarray) -> np.ndarray:
         """First x2 index j with cond(t(a, x2[j])) (monotone along x2), m if none."""
+        a, e_n1, e_n2, e_m = self.a, self.e_n1, self.e_n2, self.e_m
         rate = a / e_n1
         big_b = thr**2 / e_n2
         disc = np.sqrt(big_b**2 + 4 * thr**2 * rate * (1 / e_n1 + 1 / e_n2))
         u = (-big_b + np.sign(thr) * disc) / 2
         with np.errstate(invalid="ignore"):
-            guess = np.ceil((rate - u) * e_n2 - x2[rr, 0])
+            guess = np.ceil((rate - u) * e_n2 - self.rows.x2[self.rr, 0])
         g = np.clip(np.nan_to_num(guess, nan=0.0), 0, e_m).astype("int64")
         for _ in range(4):
-            before = (g > 0) & cond(pivot(np.maximum(g - 1, 0)))
-            here = (g >= e_m) | cond(pivot(np.minimum(g, e_m - 1)))
+            before = (g > 0) & cond(self.pivot(np.maximum(g - 1, 0)))
+            here = (g >= e_m) | cond(self.pivot(np.minimum(g, e_m - 1)))
             if not (before.any() or (~here).any()):
                 return g
             g = np.where(before, g - 1, np.where(~here, g + 1, g))
-        before = (g > 0) & cond(pivot(np.maximum(g - 1, 0)))
-        here = (g >= e_m) | cond(pivot(np.minimum(g, e_m - 1)))
+        before = (g > 0) & cond(self.pivot(np.maximum(g - 1, 0)))
+        here = (g >= e_m) | cond(self.pivot(np.minimum(g, e_m - 1)))
         bad = np.flatnonzero(before | ~here)
         if len(bad):  # binary search for the values still unsettled
-            lo = np.zeros(len(bad), dtype="int64")
-            hi = e_m[bad].copy()
-            while (lo < hi).any():
-                act = lo < hi
-                mid = (lo + hi) // 2
-                j = g.copy()
-                j[bad] = np.minimum(mid, e_m[bad] - 1)
-                c = cond(pivot(j))[bad] & act
-                hi = np.where(c, mid, hi)
-                lo = np.where(act & ~c, mid + 1, lo)
-            g[bad] = lo
+            g[bad] = self.search(g, bad, cond)
         return g
 
+    def search(
+        self, g: np.ndarray, bad: np.ndarray, cond: Callable[[np.ndarray], np.ndarray]
+    ) -> np.ndarray:
+        """Binary search of :meth:`first` for the values ``bad``."""
+        lo = np.zeros(len(bad), dtype="int64")
+        hi = self.e_m[bad].copy()
+        while (lo < hi).any():
+            act = lo < hi
+            mid = (lo + hi) // 2
+            j = g.copy()
+            j[bad] = np.minimum(mid, self.e_m[bad] - 1)
+            c = cond(self.pivot(j))[bad] & act
+            hi = np.where(c, mid, hi)
+            lo = np.where(act & ~c, mid + 1, lo)
+        return lo
+
+
+def _e_test_rows(pairs: _Pairs, rows: np.ndarray) -> np.ndarray:
+    rw = _Rows.build(pairs, rows)
+    pos = rw.x1_all > 0
+    rr, a = rw.rr_all[pos], rw.x1_all[pos]
+    n_x2 = pairs.len2[rows]
+    srch = _RowSearch(rw, rr, a, pairs.n1[rows][rr], pairs.n2[rows][rr], n_x2[rr])
     part = np.zeros(len(a))
     end_prefix = np.zeros(len(a), dtype="int64")
+    lo_thr = None if pairs.lo_thr is None else pairs.lo_thr[rows]
+    hi_thr = None if pairs.hi_thr is None else pairs.hi_thr[rows]
     if lo_thr is not None:  # t >= lo_thr on a prefix [0, L)
-        thr = lo_thr[rows][rr]
-        end_prefix = first(lambda t: ~(t >= thr), thr)
-        part += cum2[rr, end_prefix]
+        thr = lo_thr[rr]
+        end_prefix = srch.first(lambda t: ~(t >= thr), thr)
+        part += rw.cum2[rr, end_prefix]
     if hi_thr is not None:  # t <= hi_thr on a suffix [F, n)
-        thr = hi_thr[rows][rr]
-        start_suffix = first(lambda t: t <= thr, thr)
-        part += total2[rr] - cum2[rr, np.maximum(start_suffix, end_prefix)]
-    value = np.zeros(len(x1_all))
+        thr = hi_thr[rr]
+        start_suffix = srch.first(lambda t: t <= thr, thr)
+        part += rw.total2[rr] - rw.cum2[rr, np.maximum(start_suffix, end_prefix)]
+    value = np.zeros(len(rw.x1_all))
     value[pos] = part
-    zero = np.flatnonzero(x1_all == 0)  # at most one per row, its first value
+    zero = np.flatnonzero(rw.x1_all == 0)  # at most one per row, its first value
     if len(zero):  # x1 = 0: t = -sqrt(x2 n2) for x2 > 0, undefined at x2 = 0 (excluded)
-        zr = rr_all[zero]
-        lx = lx2[zr]
+        zr = rw.rr_all[zero]
+        lx = rw.lx2[zr]
         with np.errstate(invalid="ignore", divide="ignore"):
-            t0 = -lx / np.sqrt(lx / c_n2[zr])
+            t0 = -lx / np.sqrt(lx / rw.c_n2[zr])
         ind = np.zeros(t0.shape, dtype=bool)
         if lo_thr is not None:
-            ind |= t0 >= lo_thr[rows][zr][:, None]
+            ind |= t0 >= lo_thr[zr][:, None]
         if hi_thr is not None:
-            ind |= t0 <= hi_thr[rows][zr][:, None]
-        value[zero] = np.where(ind & in2[zr], prob2[zr], 0.0).sum(axis=1)
-    return np.bincount(rr_all, weights=prob1 * value, minlength=r)
+            ind |= t0 <= hi_thr[zr][:, None]
+        value[zero] = np.where(ind & rw.in2[zr], rw.prob2[zr], 0.0).sum(axis=1)
+    return np.bincount(rw.rr_all, weights=rw.prob1 * value, minlength=rw.r)
 
 
 def e_tests(k1, k2, n1=1.0, n2=1.0, alternative: str = "two-sided") -> np.ndarray:
@@ -477,12 +547,12 @@ def weighted_mean_ci(values, weights=None, level: float = 0.95) -> tuple[float, 
 
 @functools.lru_cache(maxsize=32)
 def _z(level: float) -> float:
-    """Two-sided normal quantile of a confidence level: ``scipy.stats.norm.ppf(0.5 + level / 2)``."""
+    """Two-sided normal quantile of a level: ``scipy.stats.norm.ppf(0.5 + level / 2)``."""
     return float(special.ndtri(0.5 + level / 2))
 
 
 def gini(counts: Sequence[float] | np.ndarray) -> float:
-    """Gini coefficient over places (FORMULAS.md).
+    """Gini coefficient over places (see docs/methods.md, *Concentration: Gini*).
 
     ``G = Σ (2i − n − 1) x(i) / (n Σ x)`` with counts sorted ascending.
 
@@ -511,8 +581,10 @@ def generalised_gini(counts: Sequence[float] | np.ndarray) -> float:
 
     Examples
     --------
-    >>> round(generalised_gini([10, 8, 2] + [0] * 7), 2), round(generalised_gini([5, 2, 1] + [0] * 7), 2)
-    (0.78, 0.75)
+    >>> round(generalised_gini([10, 8, 2] + [0] * 7), 2)
+    0.78
+    >>> round(generalised_gini([5, 2, 1] + [0] * 7), 2)
+    0.75
     """
     x = np.asarray(counts, dtype="float64")
     g = gini(x)

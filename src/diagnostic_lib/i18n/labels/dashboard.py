@@ -1,8 +1,47 @@
-"""Labels of the partners' dashboard and the key-figures table."""
+"""Labels of the widgets: the explorers of the four steps, the dashboard and its key figures."""
 
 from __future__ import annotations
 
 LABELS: dict[str, tuple[str, str]] = {
+    # --- explorers (widgets.*_explorers) ----------------------------------
+    "widget.component.rate": ("Taux", "Rate"),
+    "widget.component.severity": ("Gravité", "Severity"),
+    "widget.component.trend": ("Tendance", "Trend"),
+    "widget.component.hotspot": ("Point chaud", "Hot spot"),
+    "widget.component.concern": ("Préoccupation citoyenne", "Citizen concern"),
+    "widget.component.vulnerability": ("Vulnérabilité", "Vulnerability"),
+    "widget.score": ("Score", "Score"),
+    "widget.priority.weights": ("Poids des composantes", "Component weights"),
+    "widget.priority.missing": ("Composantes manquantes", "Missing components"),
+    "widget.card.problems": ("Problèmes visés", "Problems addressed"),
+    "widget.card.counts": (
+        "Incidents visés, 12 mois avant et après le début (comptes simples)",
+        "Targeted incidents, 12 months before and after the start (plain counts)",
+    ),
+    "widget.problem.coverage": ("Couverture", "Coverage"),
+    "widget.problem.measures": ("Mesures qui le visent", "Measures addressing it"),
+    "widget.problem.partners": ("Partenaires qui pourraient aider", "Partners who could help"),
+    "widget.eval.treated": ("Zone traitée (avant → après)", "Treated area (before → after)"),
+    "widget.eval.buffer": ("Anneau (avant → après)", "Buffer ring (before → after)"),
+    "widget.eval.control": ("Zone témoin (avant → après)", "Control area (before → after)"),
+    "widget.eval.res_poisson": ("RES (IC 95 % Poisson)", "RES (95% CI, Poisson)"),
+    "widget.eval.res_adjusted": ("RES (IC 95 % ajusté)", "RES (95% CI, adjusted)"),
+    "widget.eval.phi": ("Surdispersion φ (avant)", "Overdispersion φ (before)"),
+    "widget.eval.treated_p": ("Test E de la zone traitée (p)", "E-test of the treated area (p)"),
+    "widget.eval.wdd": ("WDD (z ajusté)", "WDD (adjusted z)"),
+    "widget.eval.wdq": ("WDQ", "WDQ"),
+    "widget.eval.tne": ("Effet net total (événements)", "Total net effect (events)"),
+    "widget.eval.windows": ("Fenêtres (avant ; après)", "Windows (before; after)"),
+    "widget.eval.windows_value": (
+        "{before_start} – {before_end} ; {after_start} – {after_end}",
+        "{before_start} – {before_end}; {after_start} – {after_end}",
+    ),
+    "widget.plan.response": ("Réponse", "Response"),
+    "widget.plan.baseline": ("Référence", "Baseline"),
+    "widget.plan.target": ("Cible", "Target"),
+    "widget.plan.deadline": ("Échéance", "Deadline"),
+    "widget.plan.partners": ("Partenaires", "Partners"),
+    "widget.plan.mde": ("Effet minimal détectable", "Minimum detectable effect"),
     # --- dashboard (widgets.dashboard, notebooks/dashboard.ipynb) ----------
     "dash.title": ("Tableau de bord du diagnostic", "Diagnosis dashboard"),
     "dash.subtitle": (

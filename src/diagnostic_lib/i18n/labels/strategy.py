@@ -2,5 +2,69 @@
 
 from __future__ import annotations
 
-LABELS: dict[str, tuple[str, str]] = {}
+LABELS: dict[str, tuple[str, str]] = {
+    # --- levels of the evidence catalogue (strategy.catalogue) ---------------
+    "strategy.level.large": ("fort", "large"),
+    "strategy.level.moderate": ("modéré", "moderate"),
+    "strategy.level.small": ("faible", "small"),
+    "strategy.level.unknown": ("inconnu", "unknown"),
+    "strategy.level.none": ("nul", "none"),
+    "strategy.level.high": ("élevée", "high"),
+    "strategy.level.low": ("faible", "low"),
+    "strategy.level.very_low": ("très faible", "very low"),
+    "strategy.level.medium": ("moyen", "medium"),
+    "strategy.level.reduces": ("réduit", "reduces"),
+    "strategy.level.mixed": ("effets mitigés", "mixed"),
+    "strategy.level.unclear": ("incertain", "unclear"),
+    "strategy.level.increases": ("augmente", "increases"),
+    "strategy.evidence.effect": (
+        "Effet : {direction}, {strength} ; qualité de la preuve : {quality}",
+        "Effect: {direction}, {strength}; evidence quality: {quality}",
+    ),
+    "strategy.evidence.sentence": ("{effect}. Source : {source}.", "{effect}. Source: {source}."),
+    # --- why a response is ranked (strategy.ranking) -------------------------
+    "strategy.why.fit": ("adéquation {fit}", "fit {fit}"),
+    "strategy.why.in_place": ("déjà en place : {ids}", "already in place: {ids}"),
+    "strategy.why.partners": ("partenaires : {ids}", "partners: {ids}"),
+    "strategy.why.no_partner": ("aucun partenaire disponible", "no partner available"),
+    # --- the action plan (strategy.plan) -------------------------------------
+    "strategy.plan.indicator": (
+        "Nombre d'événements du problème ({categories}) dans sa zone, par {months} mois",
+        "Number of the problem's events ({categories}) in its area, per {months} months",
+    ),
+    "strategy.plan.owner": (
+        "Section prévention et relations communautaires",
+        "Prevention and community relations unit",
+    ),
+    "strategy.plan.resources": ("coût {level}", "{level} cost"),
+    "strategy.plan.monitoring": (
+        "Comptes mensuels dans la zone et l'anneau ; préoccupation citoyenne (sondage) ; "
+        "registre de mise en œuvre.",
+        "Monthly counts in the area and the ring; citizen concern (survey); implementation log.",
+    ),
+    "strategy.plan.design_control": (
+        "Avant/après avec témoin : zone traitée = lieu du problème, anneau de {buffer} m, "
+        "témoin = reste de la municipalité ; fenêtres de {months} mois avant {start} et après "
+        "{after} (délai de mise en œuvre {lag} mois).",
+        "Before/after with control: treated = the problem's place, {buffer} m buffer ring, "
+        "control = rest of the municipality; {months}-month windows before {start} and after "
+        "{after} (implementation lag {lag} months).",
+    ),
+    "strategy.plan.design_series": (
+        "Série chronologique interrompue des comptes mensuels de la municipalité "
+        "({months} mois avant et après).",
+        "Interrupted time series of the municipality's monthly counts "
+        "({months} months before and after).",
+    ),
+    "strategy.plan.power": (
+        "Effet minimal détectable : −{mde} (puissance {power}, α = {alpha}). ",
+        "Minimum detectable effect: −{mde} (power {power}, α = {alpha}). ",
+    ),
+    "strategy.plan.underpowered": (
+        "La cible est sous ce seuil : l'évaluation risque d'être non concluante.",
+        "The target is below it: the evaluation may be inconclusive.",
+    ),
+    "strategy.plan.detectable": ("La cible est détectable.", "The target is detectable."),
+    "strategy.plan.not_found": ("plan d'action introuvable", "action plan not found"),
+}
 """Label key → (French, English)."""

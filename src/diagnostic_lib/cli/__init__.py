@@ -1,0 +1,130 @@
+"""Command line: ``python -m diagnostic_lib {report,validate,sample}``.
+
+The parser and the dispatch live here; each command's work lives in its own
+small module, named in :data:`COMMANDS` and imported (with
+:func:`importlib.import_module`) only when that command runs, so that
+``--help`` and a mistyped argument answer at once instead of after loading
+geopandas:
+
+=================  ==============================================================
+module             what it does
+=================  ==============================================================
+``cmd_report``     run the diagnosis and write the report (:mod:`..report`)
+``cmd_validate``   load a config and print the data-quality ledger (:mod:`..loaders`)
+``cmd_sample``     regenerate the sample municipality (:mod:`..sample`)
+=================  ==============================================================
+
+Examples
+--------
+>>> from diagnostic_lib.cli import build_parser
+>>> build_parser().parse_args(["validate", "--config", "x.toml"]).command
+'validate'
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from ..errors import DataError
+
+COMMANDS: dict[str, str] = {
+    "report": f"{__name__}.cmd_report",
+    "validate": f"{__name__}.cmd_validate",
+    "sample": f"{__name__}.cmd_sample",
+}
+"""Command → the module whose ``run(args)`` carries it out (imported when the command runs)."""
+
+_LANG_HELP = "language (default: the config's)"
+
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    r = sub.add_parser(
+        "report", help="run the diagnosis and write the report / produire le rapport"
+    )
+    r.add_argument("--config", required=True, help="diagnostic.toml of the municipality")
+    r.add_argument("--out", default="build/report", help="output folder (default: build/report)")
+    r.add_argument("--lang", choices=("fr", "en"), default=None, help=_LANG_HELP)
+    r.add_argument(
+        "--audience",
+        choices=("internal", "public"),
+        default="internal",
+        help="public: aggregated data only, small counts suppressed",
+    )
+    r.add_argument(
+        "--no-notebooks", action="store_true", help="do not execute and save the notebooks"
+    )
+
+
+def _add_validate(sub: argparse._SubParsersAction) -> None:
+    v = sub.add_parser("validate", help="load a config and print the ledger / valider les données")
+    v.add_argument("--config", required=True, help="diagnostic.toml of the municipality")
+    v.add_argument("--lang", choices=("fr", "en"), default=None, help=_LANG_HELP)
+    v.add_argument("--ledger-csv", default=None, help="also write every ledger entry to this CSV")
+
+
+def _add_sample(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser(
+        "sample", help="regenerate the sample municipality / régénérer l'échantillon"
+    )
+    s.add_argument("--out", default="data/sample", help="output folder (default: data/sample)")
+    s.add_argument("--seed", type=int, default=None, help="random seed (default: the sample's)")
+    s.add_argument("--scale", type=int, default=1, help="scale factor (larger town, more years)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (one sub-command per task).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["sample", "--out", "x"]).out
+    'x'
+    """
+    p = argparse.ArgumentParser(
+        prog="python -m diagnostic_lib",
+        description=(
+            "Autodiagnostic local de sécurité / local security self-diagnosis. "
+            "Commands: report (the diagnosis report), validate (load a config and print the "
+            "data-quality ledger), sample (regenerate the sample municipality)."
+        ),
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="{report,validate,sample}")
+    _add_report(sub)
+    _add_validate(sub)
+    _add_sample(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 2 on a data or configuration error (printed on stderr).
+
+    Examples
+    --------
+    >>> main(["validate", "--config", "/no/such/diagnostic.toml"])
+    2
+    """
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    command = importlib.import_module(COMMANDS[args.command])
+    try:
+        return int(command.run(args))
+    except DataError as exc:
+        print(f"error / erreur: {exc}", file=sys.stderr)
+        return 2

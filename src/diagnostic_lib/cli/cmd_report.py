@@ -1,0 +1,52 @@
+"""``python -m diagnostic_lib report``: run the diagnosis and write the report.
+
+Examples
+--------
+>>> from diagnostic_lib.cli import build_parser
+>>> build_parser().parse_args(["report", "--config", "x.toml", "--audience", "public"]).audience
+'public'
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .. import report
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the report of ``args.config`` to ``args.out``.
+
+    The work is :func:`diagnostic_lib.report.build_report`.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``config``, ``out``, ``lang``, ``audience`` and ``no_notebooks`` (see
+        :func:`diagnostic_lib.cli.build_parser`).
+
+    Returns
+    -------
+    int
+        The exit code (0).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> args = argparse.Namespace(config="/no/diagnostic.toml", out="x", lang=None,
+    ...                           audience="internal", no_notebooks=True)
+    >>> run(args)
+    Traceback (most recent call last):
+    ...
+    diagnostic_lib.errors.ConfigError: ...
+    """
+    path = report.build_report(
+        args.config,
+        args.out,
+        lang=args.lang,
+        audience=args.audience,
+        notebooks=not args.no_notebooks,
+    )
+    print(f"→ {Path(path)}")
+    return 0

@@ -1,0 +1,288 @@
+"""The evidence catalogue: the codes it uses, how it is read and checked, and its evidence score.
+
+``data/evidence_catalogue.toml`` lists the candidate responses (37 types, in
+French and English), each with its targets (families, categories, place types,
+time patterns), its pillars, its mechanism, the direction, strength and quality
+of the evidence for it, its public source and its cost. Users add or replace
+entries with their own (``[strategy] catalogue`` in ``diagnostic.toml``).
+
+Examples
+--------
+>>> cat = load_catalogue()
+>>> cat.loc["street_lighting", "pillars"]
+('prevention',)
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import i18n, schema
+from ..errors import DataError
+
+FAMILY_CODES = schema.FAMILIES
+PLACE_TYPES: tuple[str, ...] = (
+    "street",
+    "nightlife",
+    "residential",
+    "parking",
+    "transit",
+    "commercial",
+    "park",
+    "school",
+    "online",
+    "whole_area",
+)
+TIME_PATTERNS: tuple[str, ...] = ("night", "evening", "day", "weekend", "any")
+DIRECTIONS = {"reduces": 1.0, "mixed": 0.5, "unclear": 0.3, "none": 0.0, "increases": -1.0}
+STRENGTHS = {"large": 1.0, "moderate": 0.7, "small": 0.4, "unknown": 0.25, "none": 0.0}
+QUALITIES = {"high": 1.0, "moderate": 0.8, "low": 0.55, "very_low": 0.35}
+COSTS = ("low", "medium", "high")
+
+REQUIRED = (
+    "id",
+    "name_fr",
+    "name_en",
+    "families",
+    "pillars",
+    "mechanism_fr",
+    "mechanism_en",
+    "effect_direction",
+    "effect_strength",
+    "evidence_quality",
+    "source",
+    "cost_level",
+)
+LIST_FIELDS = (
+    "families",
+    "categories",
+    "place_types",
+    "time_patterns",
+    "pillars",
+    "measure_kinds",
+    "typical_partners",
+)
+_TEXT_FIELDS = (
+    "moderators_fr",
+    "moderators_en",
+    "implementation_fr",
+    "implementation_en",
+    "evidence_fr",
+    "evidence_en",
+)
+
+_LEVEL_CODES = (
+    "large",
+    "moderate",
+    "small",
+    "unknown",
+    "none",
+    "high",
+    "low",
+    "very_low",
+    "medium",
+    "reduces",
+    "mixed",
+    "unclear",
+    "increases",
+)
+LEVEL_LABELS: dict[str, tuple[str, str]] = {
+    code: i18n.LABELS[f"strategy.level.{code}"] for code in _LEVEL_CODES
+}
+"""Level code → (French, English), from the label catalogue (``strategy.level.*``)."""
+
+
+def _level(code: str, lang: str) -> str:
+    return i18n.label("strategy.level", code, lang)
+
+
+def _validate_entry(e: Mapping[str, Any], i: int, name: str) -> None:
+    missing = [k for k in REQUIRED if not e.get(k)]
+    if missing:
+        raise DataError(f"{name}: response #{i} ({e.get('id', '?')}) lacks {missing}")
+    bad = set(e.get("families", ())) - set(FAMILY_CODES)
+    if bad:
+        raise DataError(f"{name}: response {e['id']}: unknown families {sorted(bad)}")
+    bad = set(e.get("pillars", ())) - set(schema.PILLARS)
+    if bad:
+        raise DataError(f"{name}: response {e['id']}: unknown pillars {sorted(bad)}")
+    for k, allowed in (
+        ("effect_direction", DIRECTIONS),
+        ("effect_strength", STRENGTHS),
+        ("evidence_quality", QUALITIES),
+    ):
+        if e[k] not in allowed:
+            raise DataError(f"{name}: response {e['id']}: {k} must be one of {sorted(allowed)}")
+    if e["cost_level"] not in COSTS:
+        raise DataError(f"{name}: response {e['id']}: cost_level must be one of {COSTS}")
+    bad = set(e.get("place_types", ())) - set(PLACE_TYPES)
+    if bad:
+        raise DataError(
+            f"{name}: response {e['id']}: unknown place types {sorted(bad)}; allowed {PLACE_TYPES}"
+        )
+
+
+def _validate_entries(entries: list[dict[str, Any]], name: str) -> None:
+    for i, e in enumerate(entries, start=1):
+        _validate_entry(e, i, name)
+
+
+def _read_entries(path: str | PathLike[str] | Any, name: str) -> list[dict[str, Any]]:
+    src = Path(path) if isinstance(path, str | PathLike) else path
+    try:
+        data = tomllib.loads(src.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DataError(f"{name}: cannot read the catalogue: {exc}") from None
+    return list(data.get("response", []))
+
+
+def _merge_extra(
+    entries: list[dict[str, Any]],
+    extra: str | PathLike[str] | Sequence[Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    """Add the user's entries to the catalogue's, replacing those with the same ``id``."""
+    if isinstance(extra, str | PathLike):
+        more = _read_entries(extra, str(extra))
+        _validate_entries(more, str(extra))
+    else:
+        more = [dict(e) for e in extra]
+        _validate_entries(more, "extra entries")
+    ids = {e["id"]: i for i, e in enumerate(entries)}
+    for e in more:
+        if e["id"] in ids:
+            entries[ids[e["id"]]] = e
+        else:
+            entries.append(e)
+    return entries
+
+
+def load_catalogue(
+    path: str | PathLike[str] | None = None,
+    extra: str | PathLike[str] | Sequence[Mapping[str, Any]] | None = None,
+) -> pd.DataFrame:
+    """Load the evidence catalogue (and the user's own entries).
+
+    Parameters
+    ----------
+    path : path, optional
+        A TOML file of ``[[response]]`` tables replacing the packaged catalogue.
+    extra : path or list of dict, optional
+        Entries added to (or replacing, by ``id``) the catalogue's: a TOML file of
+        ``[[response]]`` tables or a list of mappings with the same fields.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``id``; list fields are tuples; ``evidence_score`` (0–1) added.
+
+    Raises
+    ------
+    DataError
+        An entry lacks a required field or uses an unknown code.
+
+    Examples
+    --------
+    >>> mine = {"id": "school_zone_patrol", "name_fr": "Brigade scolaire",
+    ...         "name_en": "School crossing guards", "families": ["traffic"],
+    ...         "place_types": ["school"], "pillars": ["rapprochement"],
+    ...         "mechanism_fr": "Présence aux traverses.", "mechanism_en": "Presence at crossings.",
+    ...         "effect_direction": "reduces", "effect_strength": "small",
+    ...         "evidence_quality": "low", "source": "Local evaluation, 2024", "cost_level": "low"}
+    >>> cat = load_catalogue(extra=[mine])
+    >>> cat.loc["school_zone_patrol", "name_en"], "street_lighting" in cat.index
+    ('School crossing guards', True)
+    """
+    base_name = str(path) if path is not None else "evidence_catalogue.toml (packaged)"
+    src = (
+        path
+        if path is not None
+        else resources.files("diagnostic_lib") / "data" / "evidence_catalogue.toml"
+    )
+    entries = _read_entries(src, base_name)
+    _validate_entries(entries, base_name)
+    if extra is not None:
+        entries = _merge_extra(entries, extra)
+    df = pd.DataFrame(entries)
+    for c in LIST_FIELDS:
+        if c not in df.columns:
+            df[c] = [() for _ in range(len(df))]
+        df[c] = [tuple(v) if isinstance(v, list | tuple) else () for v in df[c]]
+    for c in _TEXT_FIELDS:
+        if c not in df.columns:
+            df[c] = ""
+        df[c] = df[c].fillna("")
+    if df["id"].duplicated().any():
+        raise DataError(f"{base_name}: duplicated response ids")
+    df["evidence_score"] = evidence_score(df)
+    return df.set_index("id", drop=False)
+
+
+def evidence_score(catalogue: pd.DataFrame) -> pd.Series:
+    """Strength of the evidence for each response, 0–1 (direction × strength × quality).
+
+    A response that increases crime scores below zero and is never proposed.
+
+    Parameters
+    ----------
+    catalogue : DataFrame
+        ``effect_direction``, ``effect_strength`` and ``evidence_quality`` codes.
+
+    Returns
+    -------
+    Series
+        ``evidence_score``, aligned on the catalogue.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"effect_direction": ["reduces", "mixed"],
+    ...                    "effect_strength": ["moderate", "small"],
+    ...                    "evidence_quality": ["high", "low"]})
+    >>> evidence_score(df).round(3).tolist()
+    [0.7, 0.11]
+    """
+    d = catalogue["effect_direction"].map(DIRECTIONS).astype("float64")
+    s = catalogue["effect_strength"].map(STRENGTHS).astype("float64")
+    q = catalogue["evidence_quality"].map(QUALITIES).astype("float64")
+    return (d * s * q).rename("evidence_score")
+
+
+def evidence_text(entry: Mapping[str, Any], lang: str = "fr") -> str:
+    """One sentence on the evidence of a catalogue entry, with its source.
+
+    Parameters
+    ----------
+    entry : mapping
+        A row of the catalogue.
+    lang : {"fr", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> cat = load_catalogue()
+    >>> evidence_text(cat.loc["hot_spot_policing"], "en")[:60]
+    'Effect: reduces, small; evidence quality: high. Source: Camp'
+    """
+    effect = _effect_text(entry, lang)
+    return i18n.t("strategy.evidence.sentence", lang, effect=effect, source=entry["source"])
+
+
+def _effect_text(entry: Mapping[str, Any], lang: str) -> str:
+    """The evidence's direction, strength and quality, in words."""
+    return i18n.t(
+        "strategy.evidence.effect",
+        lang,
+        direction=_level(entry["effect_direction"], lang),
+        strength=_level(entry["effect_strength"], lang),
+        quality=_level(entry["evidence_quality"], lang),
+    )

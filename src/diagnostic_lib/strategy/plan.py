@@ -1,0 +1,336 @@
+"""The action plan: per response, a SMART objective, owner, partners, monitoring and design.
+
+:func:`action_plan` writes one line per chosen response; :func:`save_plan`
+writes the plan as JSON (read by the next diagnosis with :func:`read_plan`)
+and ``.xlsx``.
+
+Examples
+--------
+>>> EXPECTED_REDUCTION["moderate"]
+0.2
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import formatting as fmt
+from .. import i18n, inventory, settings
+from ..errors import DataError
+from .catalogue import DIRECTIONS, _level, evidence_text
+from .power import minimum_detectable_effect
+
+EXPECTED_REDUCTION: dict[str, float] = settings.default("expected_reduction")
+"""Reduction assumed for a SMART target from the evidence strength (a planning assumption;
+the ``expected_reduction`` tunable's default)."""
+
+
+def _both_en_fr(key: str) -> str:
+    """A label in English and French, "en / fr" (error messages)."""
+    return f"{i18n.t(key, 'en')} / {i18n.t(key, 'fr')}"
+
+
+def _both(key: str, fr: dict[str, object] | None = None, en: dict[str, object] | None = None):
+    """A label in French and English, "fr / en" (plan fields read by both audiences)."""
+    return f"{i18n.t(key, 'fr', **(fr or {}))} / {i18n.t(key, 'en', **(en or {}))}"
+
+
+@dataclass(frozen=True)
+class _PlanContext:
+    """What every line of the plan shares: the windows, the incidents, the choices."""
+
+    incidents: pd.DataFrame
+    members: pd.Series  # problem of each incident
+    when: np.ndarray  # incident in the baseline window
+    start: pd.Timestamp
+    before0: pd.Timestamp
+    partner_names: pd.Series
+    horizon_months: int
+    lag_months: int
+    buffer_m: float
+    owner: str
+    alpha: float
+    power: float
+    expected_reduction: Mapping[str, float]
+
+
+def _design(prob: pd.Series, ctx: _PlanContext, lang: str) -> str:
+    """The pre-registered evaluation design, in step 3's terms."""
+    if prob.get("kind") == "municipality":
+        return i18n.t("strategy.plan.design_series", lang, months=ctx.horizon_months)
+    return i18n.t(
+        "strategy.plan.design_control",
+        lang,
+        buffer=fmt.number(ctx.buffer_m, lang),
+        months=ctx.horizon_months,
+        start=fmt.date(ctx.start, lang),
+        after=fmt.date(ctx.start + pd.DateOffset(months=ctx.lag_months), lang),
+        lag=ctx.lag_months,
+    )
+
+
+def _power_note(mde: float, underpowered: bool, ctx: _PlanContext, lang: str) -> str:
+    head = i18n.t(
+        "strategy.plan.power",
+        lang,
+        mde=fmt.percent(mde, lang),
+        power=fmt.percent(ctx.power, lang),
+        alpha=fmt.number(ctx.alpha, lang),
+    )
+    tail = "strategy.plan.underpowered" if underpowered else "strategy.plan.detectable"
+    return head + i18n.t(tail, lang)
+
+
+def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx: _PlanContext):
+    pid = rec["problem_id"]
+    inc = ctx.incidents
+    in_prob = (ctx.members == pid).to_numpy()
+    baseline = int((in_prob & ctx.when).sum())
+    cats = set(prob["categories"])
+    control = int((~in_prob & ctx.when & inc["category"].isin(list(cats)).to_numpy()).sum())
+    red = ctx.expected_reduction[resp["effect_strength"]] * max(
+        DIRECTIONS[resp["effect_direction"]], 0.0
+    )
+    target = int(math.floor(baseline * (1 - red)))
+    mde = minimum_detectable_effect(
+        baseline, control if prob.get("kind") != "municipality" else None, ctx.alpha, ctx.power
+    )
+    deadline = ctx.start + pd.DateOffset(months=ctx.lag_months + ctx.horizon_months)
+    prt = list(rec.get("partner_ids") or ())
+    underpowered = mde > red
+    last_day = ctx.start - pd.Timedelta(days=1)
+    indicator = {"categories": ", ".join(prob["categories"]), "months": ctx.horizon_months}
+    return {
+        "plan_id": f"A{i:02d}",
+        "problem_id": pid,
+        "problem_rank": int(rec.get("problem_rank", 0)),
+        "problem_fr": prob.get("title_fr", pid),
+        "problem_en": prob.get("title_en", pid),
+        "response_id": resp["id"],
+        "response_fr": resp["name_fr"],
+        "response_en": resp["name_en"],
+        "pillars": ";".join(resp["pillars"]),
+        "indicator_fr": i18n.t("strategy.plan.indicator", "fr", **indicator),
+        "indicator_en": i18n.t("strategy.plan.indicator", "en", **indicator),
+        "baseline": baseline,
+        "baseline_period": f"{fmt.date(ctx.before0)} – {fmt.date(last_day)}",
+        "expected_reduction": red,
+        "target": target,
+        "start": fmt.date(ctx.start),
+        "deadline": fmt.date(deadline),
+        "owner": ctx.owner or _both("strategy.plan.owner"),
+        "partner_ids": ";".join(prt),
+        "partner_names": "; ".join(str(ctx.partner_names.get(p, p)) for p in prt),
+        "resources": _both(
+            "strategy.plan.resources",
+            {"level": _level(resp["cost_level"], "fr")},
+            {"level": _level(resp["cost_level"], "en")},
+        ),
+        "monitoring_fr": i18n.t("strategy.plan.monitoring", "fr"),
+        "monitoring_en": i18n.t("strategy.plan.monitoring", "en"),
+        "reevaluation_date": fmt.date(deadline + pd.DateOffset(months=1)),
+        "design_fr": _design(prob, ctx, "fr"),
+        "design_en": _design(prob, ctx, "en"),
+        "buffer_m": ctx.buffer_m,
+        "control_events": control,
+        "mde": mde,
+        "underpowered": bool(underpowered),
+        "power_note_fr": _power_note(mde, underpowered, ctx, "fr"),
+        "power_note_en": _power_note(mde, underpowered, ctx, "en"),
+        "evidence_fr": evidence_text(resp, "fr"),
+        "evidence_en": evidence_text(resp, "en"),
+        "source": resp["source"],
+        "chosen_by": rec.get("chosen_by", "ranking"),
+    }
+
+
+def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibility
+    chosen: pd.DataFrame,
+    problems: pd.DataFrame,
+    incidents: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    partners: pd.DataFrame | None = None,
+    start: Any = None,
+    horizon_months: int | None = None,
+    lag_months: int | None = None,
+    buffer_m: float | None = None,
+    owner: str = "",
+    alpha: float | None = None,
+    power: float | None = None,
+    expected_reduction: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """The action plan: a SMART objective, owner, partners, monitoring and evaluation design.
+
+    The **baseline** is the number of the problem's events in the
+    ``horizon_months`` before ``start``; the **target** assumes the reduction the
+    evidence suggests (:data:`EXPECTED_REDUCTION`: a planning assumption, stated); the
+    **deadline** is ``start + lag + horizon``. The pre-registered evaluation
+    design is step 3's: treated area = the problem's place, a buffer ring of
+    ``buffer_m`` metres, control = the rest of the municipality, equal windows
+    of ``horizon_months`` before the start and after the lag. The **power
+    check** gives the minimum detectable effect (:func:`minimum_detectable_effect`)
+    for the baseline and control counts, and says when the target is below it.
+
+    Parameters
+    ----------
+    chosen : DataFrame
+        From :func:`choose`.
+    problems, incidents : DataFrame
+        Problem register and canonical incidents.
+    catalogue : DataFrame
+        From :func:`load_catalogue`.
+    partners : DataFrame, optional
+        Canonical partners (for their names).
+    start : timestamp, optional
+        Planned start (default: the first day of the month after the last incident).
+    horizon_months : int, optional
+        Length of the baseline window and of the evaluation's windows (months;
+        default: the ``window_months`` tunable, as in step 3).
+    lag_months : int, optional
+        Implementation lag (months; default: the ``plan_lag_months`` tunable).
+    buffer_m : float, optional
+        Width of the evaluation's buffer ring (m; default: the ``buffer_m`` tunable).
+    owner : str
+        Default owner (the analyst edits it per line).
+    alpha, power : float, optional
+        Significance level and power of the power check (default: the ``alpha``
+        and ``plan_power`` tunables).
+    expected_reduction : dict, optional
+        Evidence strength → reduction assumed for the target (default
+        :data:`EXPECTED_REDUCTION`).
+
+    Returns
+    -------
+    DataFrame
+        One row per chosen response; see the columns (all plain values, fit to
+        save as JSON and Excel).
+
+    Examples
+    --------
+    >>> from diagnostic_lib import inventory, loaders, sample
+    >>> from diagnostic_lib.strategy import choose, load_catalogue, rank_responses
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> inv = inventory.run(d, permutations=0)
+    >>> cat = load_catalogue()
+    >>> ranked = rank_responses(inv.problems, cat, inv.priority, partners=d.partners, top=3)
+    >>> plan = action_plan(choose(ranked), inv.problems, d.incidents, cat, d.partners)
+    >>> {"baseline", "target", "deadline", "mde", "source"} <= set(plan.columns)
+    True
+    """
+    d = settings.default
+    horizon_months = d("window_months") if horizon_months is None else horizon_months
+    lag_months = d("plan_lag_months") if lag_months is None else lag_months
+    inc = incidents
+    t_end = inc["occurred_from"].max() if len(inc) else pd.Timestamp.now()
+    start_ts = (
+        pd.Timestamp(start) if start is not None else (t_end.normalize() + pd.offsets.MonthBegin(1))
+    )
+    before0 = start_ts - pd.DateOffset(months=horizon_months)
+    pnames = (
+        partners.set_index("partner_id")["name"]
+        if partners is not None and len(partners)
+        else pd.Series(dtype="str")
+    )
+    ctx = _PlanContext(
+        incidents=inc,
+        members=inventory.problem_incidents(problems, inc),
+        when=((inc["occurred_from"] >= before0) & (inc["occurred_from"] < start_ts)).to_numpy(),
+        start=start_ts,
+        before0=before0,
+        partner_names=pnames,
+        horizon_months=horizon_months,
+        lag_months=lag_months,
+        buffer_m=d("buffer_m") if buffer_m is None else buffer_m,
+        owner=owner,
+        alpha=d("alpha") if alpha is None else alpha,
+        power=d("plan_power") if power is None else power,
+        expected_reduction=EXPECTED_REDUCTION if expected_reduction is None else expected_reduction,
+    )
+    pb = problems.set_index("problem_id")
+    rows = [
+        _plan_row(i, rec, catalogue.loc[rec["response_id"]], pb.loc[rec["problem_id"]], ctx)
+        for i, rec in enumerate(chosen.to_dict("records"), start=1)
+    ]
+    return pd.DataFrame(rows)
+
+
+def save_plan(plan: pd.DataFrame, path: str | PathLike[str]) -> tuple[Path, Path]:
+    """Save the plan as JSON (machine-readable, read by the next diagnosis) and ``.xlsx``.
+
+    Parameters
+    ----------
+    plan : DataFrame
+        From :func:`action_plan`.
+    path : path
+        Base path; ``.json`` and ``.xlsx`` are written beside each other.
+
+    Returns
+    -------
+    (pathlib.Path, pathlib.Path)
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = pd.DataFrame({"plan_id": ["A01"], "problem_id": ["P1"], "response_id": ["x"],
+    ...                   "baseline": [10], "target": [8], "deadline": ["2027-01-01"]})
+    >>> j, x = save_plan(p, Path(tempfile.mkdtemp()) / "plan")
+    >>> read_plan(j)["target"].tolist()
+    [8]
+    """
+    base = Path(path)
+    if base.suffix in (".json", ".xlsx"):
+        base = base.with_suffix("")
+    base.parent.mkdir(parents=True, exist_ok=True)
+    jpath, xpath = base.with_suffix(".json"), base.with_suffix(".xlsx")
+    records = json.loads(plan.to_json(orient="records", force_ascii=False, date_format="iso"))
+    doc = {"format": "diagnostic_lib.action_plan", "version": 1, "actions": records}
+    jpath.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    plan.to_excel(xpath, index=False, sheet_name="plan")
+    return jpath, xpath
+
+
+def read_plan(path: str | PathLike[str]) -> pd.DataFrame:
+    """Read a plan written by :func:`save_plan` (for the next diagnosis).
+
+    Parameters
+    ----------
+    path : path
+        The ``.json`` file (or its base path).
+
+    Returns
+    -------
+    DataFrame
+
+    Raises
+    ------
+    DataError
+        Not a plan file.
+
+    Examples
+    --------
+    >>> read_plan("/no/plan.json")
+    Traceback (most recent call last):
+    ...
+    diagnostic_lib.errors.DataError: /no/plan.json: action plan not found / plan d'action ...
+    """
+    p = Path(path)
+    if p.suffix != ".json":
+        p = p.with_suffix(".json")
+    if not p.exists():
+        raise DataError(f"{path}: {_both_en_fr('strategy.plan.not_found')}")
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{p}: not a JSON action plan ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("format") != "diagnostic_lib.action_plan":
+        raise DataError(f"{p}: not a diagnostic_lib action plan")
+    return pd.DataFrame(doc.get("actions", []))
