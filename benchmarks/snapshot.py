@@ -96,12 +96,7 @@ def snapshot(config: str, out: Path) -> None:
     tables.update(_tables("step2", s2))
     s3 = evaluation.run(diag, inv.problems, priority=inv.priority, knox=inv.knox)
     tables.update(_tables("step3", s3))
-    cov = (
-        s2.coverage.rename(columns={"coverage": "level"})
-        if "level" not in s2.coverage
-        else s2.coverage
-    )
-    current = strategy.current_measures(cov, diag.measures, s3.verdicts)
+    current = report._current(s2, s3, diag)
     s4 = strategy.run(diag, inv, current=current)
     tables.update(_tables("step4", s4))
     with tempfile.TemporaryDirectory() as tmp:

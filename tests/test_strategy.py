@@ -184,7 +184,13 @@ def test_run_defaults_are_the_settings(diag, inv, cat):
 
 
 def test_run_honours_every_config_tunable(diag, inv, cat):
-    only_fit = {"fit": 1.0, "evidence": 0.0, "in_place": 0.0, "pillar_balance": 0.0, "partners": 0.0}
+    only_fit = {
+        "fit": 1.0,
+        "evidence": 0.0,
+        "in_place": 0.0,
+        "pillar_balance": 0.0,
+        "partners": 0.0,
+    }
     halves = {"large": 0.5, "moderate": 0.5, "small": 0.5, "unknown": 0.5, "none": 0.0}
     d2 = _with_parameters(
         diag,
@@ -221,13 +227,21 @@ def test_run_honours_every_config_tunable(diag, inv, cat):
 
 def test_current_measures_min_level_follows_the_tunable():
     cov = pd.DataFrame(
-        {"problem_id": ["P1"] * 3, "measure_id": ["M1", "M2", "M3"], "level": ["strong", "partial", "weak"]}
+        {
+            "problem_id": ["P1"] * 3,
+            "measure_id": ["M1", "M2", "M3"],
+            "level": ["strong", "partial", "weak"],
+        }
     )
     m = pd.DataFrame(
         {"measure_id": ["M1", "M2", "M3"], "kind": ["lighting"] * 3, "pillar": ["prevention"] * 3}
     )
     assert strategy.current_measures(cov, m)["measure_id"].tolist() == ["M1", "M2"]  # "partial"
-    assert strategy.current_measures(cov, m, min_level="weak")["measure_id"].tolist() == ["M1", "M2", "M3"]
+    assert strategy.current_measures(cov, m, min_level="weak")["measure_id"].tolist() == [
+        "M1",
+        "M2",
+        "M3",
+    ]
     assert strategy.current_measures(cov, m, min_level=("strong",))["measure_id"].tolist() == ["M1"]
 
 

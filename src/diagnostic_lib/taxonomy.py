@@ -5,7 +5,7 @@ family, French and English labels, and the aliases under which it appears in
 exports (e.g. SPVM's ``Vol dans / sur véhicule à moteur``). The severity weights
 (``data/severity_weights.csv``) give each code a weight and its provenance:
 ``secondary`` for the indicative Statistics Canada Crime Severity Index weights
-reported by a secondary source (see docs/methods.md, *Local severity-weighted
+reported by a secondary source (see docs/methods.md, *Local severity
 index*; verify them against Statistics Canada before calling them official),
 ``local`` for local assumptions.
 The local severity-weighted index built from them is *not* the official CSI.

@@ -265,4 +265,5 @@ def _current(
         return None
     if "level" not in cov.columns and "coverage" in cov.columns:
         cov = cov.rename(columns={"coverage": "level"})
-    return strategy.current_measures(cov, diag.measures, verdicts)
+    min_level = diag.config.param("current_min_level")
+    return strategy.current_measures(cov, diag.measures, verdicts, min_level=min_level)
