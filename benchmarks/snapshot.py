@@ -115,10 +115,22 @@ def snapshot(config: str, out: Path) -> None:
 _ROOT = re.compile(r"\S*?/(data/sample|benchmarks/data)/")
 
 
+_SPACES = re.compile(r"[\u00a0\u202f]")
+_DECIMAL = re.compile(r"(?<=\d),(?=\d)")
+LOOSE = False  # --loose: compare text with the number formatting normalised
+
+
 def _portable(obj: Any) -> Any:
-    """Absolute paths of the data (the ledger's ``file``) made relative to the checkout."""
+    """Absolute paths of the data (the ledger's ``file``) made relative to the checkout.
+
+    With ``--loose``, text is also compared with non-breaking spaces as spaces and decimal
+    commas as points, so that what remains are differences other than number formatting.
+    """
     if isinstance(obj, str):
-        return _ROOT.sub(r"<root>/\1/", obj)
+        obj = _ROOT.sub(r"<root>/\1/", obj)
+        if LOOSE:
+            obj = _DECIMAL.sub(".", _SPACES.sub(" ", obj))
+        return obj
     if isinstance(obj, pd.DataFrame):
         out = obj.copy()
         for col in out.columns:
@@ -180,8 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
+    parser.add_argument("--loose", action="store_true", help="ignore number formatting in text")
     args = parser.parse_args(argv)
     if args.compare:
+        global LOOSE
+        LOOSE = args.loose
         return 1 if compare(*args.compare) else 0
     if not (args.config and args.out):
         parser.error("--config and --out, or --compare BEFORE AFTER")
