@@ -514,8 +514,19 @@ def machine() -> dict:
 
         ram = psutil.virtual_memory().total / 2**30
     pkgs = {}
-    for p in ("numpy", "pandas", "pyarrow", "geopandas", "shapely", "scipy", "statsmodels", "esda",
-              "duckdb", "psutil", "pyinstrument"):  # fmt: skip
+    for p in (
+        "numpy",
+        "pandas",
+        "pyarrow",
+        "geopandas",
+        "shapely",
+        "scipy",
+        "statsmodels",
+        "esda",
+        "duckdb",
+        "psutil",
+        "pyinstrument",
+    ):
         with contextlib.suppress(md.PackageNotFoundError):
             pkgs[p] = md.version(p)
     return {
@@ -650,12 +661,17 @@ def render_targets(results: list[dict], notebooks: dict | None) -> list[str]:
             o = _get(r, ours)
             if o is None:
                 continue
-            for base, target, name in ((duck, TARGET_DUCKDB, "DuckDB"),
-                                       (gpd_, TARGET_GPD, "plain geopandas")):  # fmt: skip
+            for base, target, name in (
+                (duck, TARGET_DUCKDB, "DuckDB"),
+                (gpd_, TARGET_GPD, "plain geopandas"),
+            ):
                 if base and (b := _get(r, base)):
                     ratio = o["seconds"] / b["seconds"]
-                    line(f"{label}, {r['size']}: ≤ {target}× {name}", f"{ratio:.2f}×",
-                         ratio <= target)  # fmt: skip
+                    line(
+                        f"{label}, {r['size']}: ≤ {target}× {name}",
+                        f"{ratio:.2f}×",
+                        ratio <= target,
+                    )
     if notebooks:
         line(
             f"All notebooks on the sample < {TARGET_NOTEBOOKS_S:.0f} s",
@@ -874,8 +890,11 @@ def main(argv: list[str] | None = None) -> int:
                     for ln in out.splitlines()
                     if ln.startswith("@@E2E@@")
                 ]
-            print(f"[bench]   csv_to_priority, {len(runs)} fresh runs: "
-                  + ", ".join(f"{r:.2f} s" for r in runs), flush=True)  # fmt: skip
+            print(
+                f"[bench]   csv_to_priority, {len(runs)} fresh runs: "
+                + ", ".join(f"{r:.2f} s" for r in runs),
+                flush=True,
+            )
             results[s + (f"@{args.label}" if args.label else "")]["rows"].append(
                 {"stage": "csv_to_priority_fresh", "seconds": statistics.median(runs), "runs": runs}
             )

@@ -16,22 +16,43 @@ def _run_module():
 
 
 def _result(size: str, n: int, seconds: dict[str, float]) -> dict:
-    rows = [{"stage": "load_csv", "seconds": seconds.pop("load_csv"), "peak_mb": 1500.0,
-             "incidents": n}]  # fmt: skip
+    rows = [
+        {"stage": "load_csv", "seconds": seconds.pop("load_csv"), "peak_mb": 1500.0, "incidents": n}
+    ]
     rows += [{"stage": k, "seconds": v, "peak_mb": 2000.0} for k, v in seconds.items()]
     return {"size": size, "incidents": n, "rows": rows}
 
 
 def test_targets_are_judged_from_the_measurements():
     run = _run_module()
-    small = _result("100k", 100_000, {"load_csv": 1.0, "step1": 2.0, "csv_to_priority": 3.0,
-                                      "rescore_priority": 0.02, "read_csv": 0.1,
-                                      "duckdb_read_csv": 0.2, "gpd_read_csv": 0.05,
-                                      "step2_coverage": 0.3})  # fmt: skip
-    large = _result("1m", 1_000_000, {"load_csv": 8.0, "step1": 13.0, "csv_to_priority": 21.0,
-                                      "rescore_priority": 0.03, "read_csv": 0.6,
-                                      "duckdb_read_csv": 0.5, "gpd_read_csv": 0.2,
-                                      "step2_coverage": 9.0})  # fmt: skip
+    small = _result(
+        "100k",
+        100_000,
+        {
+            "load_csv": 1.0,
+            "step1": 2.0,
+            "csv_to_priority": 3.0,
+            "rescore_priority": 0.02,
+            "read_csv": 0.1,
+            "duckdb_read_csv": 0.2,
+            "gpd_read_csv": 0.05,
+            "step2_coverage": 0.3,
+        },
+    )
+    large = _result(
+        "1m",
+        1_000_000,
+        {
+            "load_csv": 8.0,
+            "step1": 13.0,
+            "csv_to_priority": 21.0,
+            "rescore_priority": 0.03,
+            "read_csv": 0.6,
+            "duckdb_read_csv": 0.5,
+            "gpd_read_csv": 0.2,
+            "step2_coverage": 9.0,
+        },
+    )
     notebooks = {"rows": [{"notebook": "00_overview.ipynb", "seconds": 10.0}], "total": 10.0}
     lines = run.render_targets([small, large], notebooks)
     text = "\n".join(lines)
@@ -56,8 +77,19 @@ def test_targets_are_judged_from_the_measurements():
     lines = run.render_targets([small, large], notebooks)
     assert verdict("1M incidents, CSV → priority table") == "yes / oui"
     assert "median of 18.5, 19.0, 22.0 s; 21.0 s probed" in "\n".join(lines)
-    md = run.render([small, large], {"date": "d", "cpu": "c", "cores": 2, "ram_gb": 8.0,
-                                     "python": "3.11", "os": "linux", "packages": {}},
-                    "NOTES", every={"notebooks": notebooks})  # fmt: skip
+    md = run.render(
+        [small, large],
+        {
+            "date": "d",
+            "cpu": "c",
+            "cores": 2,
+            "ram_gb": 8.0,
+            "python": "3.11",
+            "os": "linux",
+            "packages": {},
+        },
+        "NOTES",
+        every={"notebooks": notebooks},
+    )
     assert "## Targets / Cibles" in md and md.rstrip().endswith("NOTES")
     assert "`00_overview.ipynb` | 10.0" in md

@@ -177,13 +177,33 @@ def test_overdispersion_by_hand_and_on_simulated_counts():
 # Design
 # ----------------------------------------------------------------------------
 def test_windows_equal_length_lag_left_out_and_reasons():
-    m = pd.DataFrame({
-        "measure_id": ["A", "B", "C", "D", "E", "F", "G"],
-        "footprint": ["polygon", "polygon", "polygon", "polygon", "none", "municipality", "polygon"],
-        "start": pd.to_datetime(["2024-04-01", "2025-10-01", "2022-03-01", "2027-01-01", "2024-01-01",
-                                 "2024-01-01", None]),
-        "end": pd.NaT, "geometry": [shapely.box(0, 0, 1, 1)] * 7,
-    })  # fmt: skip
+    m = pd.DataFrame(
+        {
+            "measure_id": ["A", "B", "C", "D", "E", "F", "G"],
+            "footprint": [
+                "polygon",
+                "polygon",
+                "polygon",
+                "polygon",
+                "none",
+                "municipality",
+                "polygon",
+            ],
+            "start": pd.to_datetime(
+                [
+                    "2024-04-01",
+                    "2025-10-01",
+                    "2022-03-01",
+                    "2027-01-01",
+                    "2024-01-01",
+                    "2024-01-01",
+                    None,
+                ]
+            ),
+            "end": pd.NaT,
+            "geometry": [shapely.box(0, 0, 1, 1)] * 7,
+        }
+    )
     w = evaluation.windows(m, "2022-01-01", "2026-01-01", window_months=12, lag_months=2).set_index(
         "measure_id"
     )
@@ -197,8 +217,12 @@ def test_windows_equal_length_lag_left_out_and_reasons():
     assert a["status"] == "evaluable"
     assert (w.loc["B", "status"], w.loc["B", "months_after"]) == ("too_recent", 1)
     assert w.loc[["C", "D", "E", "F", "G"], "reason"].tolist() == [
-        "no_before_window", "planned", "no_footprint", "municipality_wide", "no_start",
-    ]  # fmt: skip
+        "no_before_window",
+        "planned",
+        "no_footprint",
+        "municipality_wide",
+        "no_start",
+    ]
     assert (w.loc[["C", "D", "E", "F", "G"], "status"] == "not_evaluable").all()
     with pytest.raises(ValueError):
         evaluation.windows(m, "2022-01-01", "2026-01-01", window_months=0)
@@ -241,8 +265,15 @@ def test_design_areas_are_disjoint_and_control_is_clean(diag, period):
 
 
 def test_control_options(diag, period):
-    r = evaluation.evaluate_measure(diag.measures, diag.incidents, diag.sectors, "M02", *period, control="sectors",
-                                    control_sectors=["S09", "S10"])  # fmt: skip
+    r = evaluation.evaluate_measure(
+        diag.measures,
+        diag.incidents,
+        diag.sectors,
+        "M02",
+        *period,
+        control="sectors",
+        control_sectors=["S09", "S10"],
+    )
     assert set(r.effect["control_sectors"]) <= {"S09", "S10"} and r.effect["control"] == "sectors"
     ctl = r.design.set_index("zone").geometry["control"]
     s = diag.sectors.set_index("sector_id").geometry
@@ -256,8 +287,10 @@ def test_control_options(diag, period):
 
 
 def test_similar_trend_sectors_picks_closest_trends():
-    sectors = gpd.GeoDataFrame({"sector_id": ["T", "A", "B", "C"]},
-                               geometry=[shapely.box(i * 100, 0, i * 100 + 100, 100) for i in range(4)])  # fmt: skip
+    sectors = gpd.GeoDataFrame(
+        {"sector_id": ["T", "A", "B", "C"]},
+        geometry=[shapely.box(i * 100, 0, i * 100 + 100, 100) for i in range(4)],
+    )
     rng = np.random.default_rng(0)
     rows = []
     months = pd.date_range("2023-01-01", periods=12, freq="MS")
@@ -266,19 +299,31 @@ def test_similar_trend_sectors_picks_closest_trends():
         for k, m in enumerate(months):
             n = rng.poisson(30 * g**k)
             rows += [(m + pd.Timedelta(days=3), i * 100 + 50, 50)] * n
-    inc = gpd.GeoDataFrame({"occurred_from": [r[0] for r in rows], "category": "theft", "shift": "jour"},
-                           geometry=gpd.points_from_xy([r[1] for r in rows], [r[2] for r in rows]))  # fmt: skip
+    inc = gpd.GeoDataFrame(
+        {"occurred_from": [r[0] for r in rows], "category": "theft", "shift": "jour"},
+        geometry=gpd.points_from_xy([r[1] for r in rows], [r[2] for r in rows]),
+    )
     t = sectors.geometry.iloc[0]
-    out = evaluation.similar_trend_sectors(inc, sectors, {"target_categories": ("theft",)}, t, t,
-                                           "2023-01-01", "2024-01-01", k=1)  # fmt: skip
+    out = evaluation.similar_trend_sectors(
+        inc, sectors, {"target_categories": ("theft",)}, t, t, "2023-01-01", "2024-01-01", k=1
+    )
     assert out.loc[out["chosen"], "sector_id"].tolist() == ["A"]
 
 
 def test_monthly_counts_match_a_direct_count(diag, period, effects):
     """The treated/buffer/control counts are those of an independent point-in-polygon count."""
     win = evaluation.windows(diag.measures, *period).set_index("measure_id").loc["M01"]
-    g = evaluation.design_areas(diag.measures, diag.sectors, 200, win=evaluation.windows(diag.measures, *period),
-                                ids=["M01"]).set_index("zone").geometry  # fmt: skip
+    g = (
+        evaluation.design_areas(
+            diag.measures,
+            diag.sectors,
+            200,
+            win=evaluation.windows(diag.measures, *period),
+            ids=["M01"],
+        )
+        .set_index("zone")
+        .geometry
+    )
     inc = diag.incidents
     sel = inc["category"].isin(["mischief", "disturbance"]) & inc["shift"].isin(["soir", "nuit"])
     sel &= inc.geometry.notna()
@@ -373,8 +418,9 @@ def test_decision_rule_uses_the_adjusted_interval():
         pd.DataFrame({**base, "phi_res_hat": [0.5], "phi_res_df": [23]})
     )
     assert e3["phi_res"].iloc[0] == 1.0
-    adverse = evaluation.estimate_effects(pd.DataFrame({"a0": [50], "a1": [110], "b0": [5], "b1": [5],
-                                                        "c0": [900], "c1": [900]}))  # fmt: skip
+    adverse = evaluation.estimate_effects(
+        pd.DataFrame({"a0": [50], "a1": [110], "b0": [5], "b1": [5], "c0": [900], "c1": [900]})
+    )
     assert adverse["verdict"].iloc[0] == "adverse"
 
 
@@ -592,8 +638,11 @@ def test_calibration_on_regenerated_samples(diag, period):
     calls = []
     for seed in range(500, 540):
         inc = sample.generate_tables(seed, only=("incidents",))["incidents"]
-        g = gpd.GeoDataFrame(inc[["occurred_from", "category", "shift", "sector"]],
-                             geometry=gpd.points_from_xy(inc["x"], inc["y"]), crs=diag.sectors.crs)  # fmt: skip
+        g = gpd.GeoDataFrame(
+            inc[["occurred_from", "category", "shift", "sector"]],
+            geometry=gpd.points_from_xy(inc["x"], inc["y"]),
+            crs=diag.sectors.crs,
+        )
         e = evaluation.evaluate(diag.measures, g, diag.sectors, *period, ids=ids, design=design)
         assert e["verdict"].isin(["effective", "promising", "no_effect", "adverse"]).all()
         calls += e["verdict"].tolist()
@@ -616,8 +665,18 @@ def test_calibration_under_overdispersion_needs_the_adjustment():
         y = rng.poisson(lam)
         pre = y[:, :12]
         hat, df = evaluation.overdispersion(pre)
-        rows.append({"a0": pre[0].sum(), "a1": y[0, 12:].sum(), "b0": 0, "b1": 0, "c0": pre[1].sum(),
-                     "c1": y[1, 12:].sum(), "phi_res_hat": hat, "phi_res_df": df})  # fmt: skip
+        rows.append(
+            {
+                "a0": pre[0].sum(),
+                "a1": y[0, 12:].sum(),
+                "b0": 0,
+                "b1": 0,
+                "c0": pre[1].sum(),
+                "c1": y[1, 12:].sum(),
+                "phi_res_hat": hat,
+                "phi_res_df": df,
+            }
+        )
     c = pd.DataFrame(rows)
     adj = evaluation.estimate_effects(c)
     pois = evaluation.estimate_effects(c.drop(columns=["phi_res_hat", "phi_res_df"]))
@@ -686,8 +745,14 @@ def test_relevance_flags(step3):
 
 
 def test_pillar_balance_flags():
-    m = pd.DataFrame({"pillar": ["prevention"] * 6 + ["partenariat"] * 2 + ["rapprochement"] * 2,
-                      "cost": [10.0] * 10, "start": pd.Timestamp("2023-01-01"), "end": pd.NaT})  # fmt: skip
+    m = pd.DataFrame(
+        {
+            "pillar": ["prevention"] * 6 + ["partenariat"] * 2 + ["rapprochement"] * 2,
+            "cost": [10.0] * 10,
+            "start": pd.Timestamp("2023-01-01"),
+            "end": pd.NaT,
+        }
+    )
     p = evaluation.pillar_balance(m, "2026-01-01").set_index("pillar")
     assert p.loc["resolution", "flag"] == "missing" and p.loc["prevention", "flag"] == "over"
     assert p["n_active"].sum() == 10
@@ -776,8 +841,16 @@ def test_near_repeat_band_edges():
     grid = gpd.GeoDataFrame(
         {"cell_id": ["a", "b"]}, geometry=[shapely.box(-1, -1, 1, 1), shapely.box(199, -1, 201, 1)]
     )
-    k = pd.DataFrame({"d_low": [0, 100], "d_high": [100, 200], "t_low": [0, 0], "t_high": [7, 7],
-                      "ratio": [3.0, 2.0], "p_value": [0.01, 0.01]})  # fmt: skip
+    k = pd.DataFrame(
+        {
+            "d_low": [0, 100],
+            "d_high": [100, 200],
+            "t_low": [0, 0],
+            "t_high": [7, 7],
+            "ratio": [3.0, 2.0],
+            "p_value": [0.01, 0.01],
+        }
+    )
     inc = gpd.GeoDataFrame(
         {"occurred_from": pd.to_datetime(["2025-12-30"])}, geometry=[shapely.Point(100, 0)]
     )
@@ -794,9 +867,15 @@ def test_near_repeat_band_edges():
 
 def test_risk_terrain_finds_the_planted_factor():
     grid = inventory.make_grid(shapely.box(0, 0, 4000, 4000), 200)
-    places = gpd.GeoDataFrame({"kind": ["bar", "bar", "school", "school"]},
-                              geometry=[shapely.Point(500, 500), shapely.Point(3100, 3100), shapely.Point(1500, 2900),
-                                        shapely.Point(2900, 900)])  # fmt: skip
+    places = gpd.GeoDataFrame(
+        {"kind": ["bar", "bar", "school", "school"]},
+        geometry=[
+            shapely.Point(500, 500),
+            shapely.Point(3100, 3100),
+            shapely.Point(1500, 2900),
+            shapely.Point(2900, 900),
+        ],
+    )
     rng = np.random.default_rng(1)
     xy = rng.uniform(0, 4000, size=(1500, 2))
     near_bar = np.concatenate([rng.normal(500, 60, (300, 2)), rng.normal(3100, 60, (300, 2))])
@@ -846,8 +925,10 @@ def test_forest_plot_and_before_after_chart(step3):
 def test_evaluation_map_in_both_languages(step3, diag):
     d = step3.design[step3.design["measure_id"] == "M01"]
     assert maps.legend_labels(maps.evaluation_map(d, diag.sectors, lang="fr")) == [
-        "Zone traitée", "Anneau (déplacement)", "Zone témoin",
-    ]  # fmt: skip
+        "Zone traitée",
+        "Anneau (déplacement)",
+        "Zone témoin",
+    ]
     png = maps.figure_to_png(maps.evaluation_map(d, diag.sectors, lang="en"))
     assert not maps.is_blank(png)
 
@@ -880,8 +961,16 @@ def test_measure_explorer_recomputes(diag, period):
     ex.controls["measure_id"].value = "M04"
     assert "Too recent" in ex.outputs["verdict"].value
     # the widget's computation is the library call
-    plain = evaluation.evaluate_measure(diag.measures, diag.incidents, diag.sectors, "M04", *period,
-                                        window_months=6, lag_months=2, buffer_m=400)  # fmt: skip
+    plain = evaluation.evaluate_measure(
+        diag.measures,
+        diag.incidents,
+        diag.sectors,
+        "M04",
+        *period,
+        window_months=6,
+        lag_months=2,
+        buffer_m=400,
+    )
     assert plain.effect["verdict_en"] == ex.result.effect["verdict_en"]
     t = widgets.evaluation_table(first, "fr")
     assert t.columns.tolist() == ["Indicateur", "Valeur"] and len(t) >= 8

@@ -94,8 +94,15 @@ def test_ledger_rejects_unknown_actions():
 def test_ledger_summary_and_csv(tmp_path):
     led = Ledger()
     led.register("incidents", "dir/f.csv", rows_in=1234)
-    led.add("incidents", "dir/f.csv", rows=np.arange(2, 12), column="x", reason="position_placeholder", action="flagged",
-            values=["0;0"] * 10)  # fmt: skip
+    led.add(
+        "incidents",
+        "dir/f.csv",
+        rows=np.arange(2, 12),
+        column="x",
+        reason="position_placeholder",
+        action="flagged",
+        values=["0;0"] * 10,
+    )
     fr = led.summary("fr")
     en = led.summary("en")
     assert "1\u00a0234 lignes lues" in fr and "position fictive" in fr  # CLDR fr_CA group

@@ -562,8 +562,13 @@ def test_measures_edge_cases():
     assert m["footprint_sectors"].tolist() == [(), (), (), ("S1",)]
     assert m["partners"].tolist()[1] == ("P1", "P99")  # kept
     got = {(int(r), reason) for r, reason in led.entries[["row", "reason"]].values}
-    assert {(2, "partner_unknown"), (4, "sector_unknown"), (4, "category_unknown"), (4, "date_range_inverted"),
-            (5, "pillar_invalid")} <= got  # fmt: skip
+    assert {
+        (2, "partner_unknown"),
+        (4, "sector_unknown"),
+        (4, "category_unknown"),
+        (4, "date_range_inverted"),
+        (5, "pillar_invalid"),
+    } <= got
     assert led.is_balanced()
 
 
@@ -597,14 +602,22 @@ def test_survey_and_partners():
                 "poids": ["1,5", "-1", ""],
                 "preoccupations": ["Vitesse, circulation;drogue", "ovnis", ""],
             }
-        ),  # fmt: skip
+        ),
         sectors=sectors_gdf(),
     )
     assert s["weight"].tolist() == [1.5, 1.0, 1.0]
     assert s["concerns"].tolist()[0] == ("traffic", "drugs")
     reasons = sorted(led.entries["reason"])
-    assert reasons == sorted(["sector_unknown", "value_out_of_range", "value_invalid", "concern_unknown",
-                              "sector_missing", "value_invalid"])  # fmt: skip
+    assert reasons == sorted(
+        [
+            "sector_unknown",
+            "value_out_of_range",
+            "value_invalid",
+            "concern_unknown",
+            "sector_missing",
+            "value_invalid",
+        ]
+    )
     assert led.entries.loc[led.entries.reason == "concern_unknown", "value"].tolist() == ["ovnis"]
     p, led2 = loaders.load_partners(
         pd.DataFrame({"id": ["P1", "P1"], "nom": ["A", "B"], "expertise": ["Cybercrime", ""]})

@@ -312,29 +312,48 @@ def test_perception_issue_of_the_gap_sector(res, gt):
 # ------------------------------------------------------------------ synthetic cases
 @pytest.fixture
 def tiny():
-    sec = gpd.GeoDataFrame({"sector_id": ["A", "B"], "name": ["a", "b"], "population": [1000.0, 1000.0]},
-                           geometry=[shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)])  # fmt: skip
+    sec = gpd.GeoDataFrame(
+        {"sector_id": ["A", "B"], "name": ["a", "b"], "population": [1000.0, 1000.0]},
+        geometry=[shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)],
+    )
     pb = gpd.GeoDataFrame(
-        {"problem_id": ["P1", "P2"], "kind": ["place", "municipality"], "title_fr": ["p1", "p2"],
-         "title_en": ["p1", "p2"], "categories": [("theft", "mischief"), ("fraud",)],
-         "families": [("property", "disorder"), ("fraud_cyber",)], "sectors": [("A",), ("A", "B")],
-         "dominant_shift": ["nuit", "jour"], "excluded": [False, False]},
+        {
+            "problem_id": ["P1", "P2"],
+            "kind": ["place", "municipality"],
+            "title_fr": ["p1", "p2"],
+            "title_en": ["p1", "p2"],
+            "categories": [("theft", "mischief"), ("fraud",)],
+            "families": [("property", "disorder"), ("fraud_cyber",)],
+            "sectors": [("A",), ("A", "B")],
+            "dominant_shift": ["nuit", "jour"],
+            "excluded": [False, False],
+        },
         geometry=[shapely.box(0, 0, 50, 50), shapely.box(0, 0, 200, 100)],
-    )  # fmt: skip
+    )
     inc = gpd.GeoDataFrame(
-        {"category": ["theft"] * 9 + ["mischief"] + ["fraud"] * 4,
-         "shift": ["nuit"] * 10 + ["jour"] * 4, "sector": ["A"] * 10 + ["A", "B", "B", None],
-         "occurred_from": pd.to_datetime(["2024-06-01"] * 14)},
+        {
+            "category": ["theft"] * 9 + ["mischief"] + ["fraud"] * 4,
+            "shift": ["nuit"] * 10 + ["jour"] * 4,
+            "sector": ["A"] * 10 + ["A", "B", "B", None],
+            "occurred_from": pd.to_datetime(["2024-06-01"] * 14),
+        },
         geometry=[shapely.Point(10, 10)] * 5 + [shapely.Point(40, 40)] * 5 + [None] * 4,
-    )  # fmt: skip
+    )
     return sec, pb, inc
 
 
 def _measures(**cols) -> gpd.GeoDataFrame:
     n = len(cols["measure_id"])
-    base = {"pillar": ["prevention"] * n, "footprint": ["polygon"] * n, "footprint_sectors": [()] * n,
-            "target_categories": [()] * n, "target_shifts": [()] * n, "partners": [()] * n,
-            "start": pd.to_datetime(["2024-01-01"] * n), "end": pd.to_datetime([None] * n)}  # fmt: skip
+    base = {
+        "pillar": ["prevention"] * n,
+        "footprint": ["polygon"] * n,
+        "footprint_sectors": [()] * n,
+        "target_categories": [()] * n,
+        "target_shifts": [()] * n,
+        "partners": [()] * n,
+        "start": pd.to_datetime(["2024-01-01"] * n),
+        "end": pd.to_datetime([None] * n),
+    }
     base.update({k: v for k, v in cols.items() if k != "geometry"})
     return gpd.GeoDataFrame(base, geometry=cols.get("geometry", [None] * n))
 
@@ -379,10 +398,12 @@ def test_spatial_share_counts_the_problems_incidents_in_the_treated_area(tiny):
 def test_municipality_problem_is_covered_only_by_sector_or_municipality_measures(tiny):
     sec, pb, inc = tiny
     m = _measures(
-        measure_id=["Mloc", "Msec", "Mmun"], footprint=["polygon", "sectors", "municipality"],
-        footprint_sectors=[(), ("B",), ()], target_categories=[("fraud",)] * 3,
+        measure_id=["Mloc", "Msec", "Mmun"],
+        footprint=["polygon", "sectors", "municipality"],
+        footprint_sectors=[(), ("B",), ()],
+        target_categories=[("fraud",)] * 3,
         geometry=[shapely.box(0, 0, 200, 100), None, None],
-    )  # fmt: skip
+    )
     c = measures.coverage(pb, m, sec, inc, ref_date="2025-12-31")
     p2 = c[c["problem_id"] == "P2"].set_index("measure_id")
     assert p2.loc["Mloc", "spatial_share"] == 0.0 and p2.loc["Mloc", "level"] == "none"
@@ -396,8 +417,11 @@ def test_municipality_problem_is_covered_only_by_sector_or_municipality_measures
 
 def test_shift_mismatch_lowers_the_level_but_not_below_weak(tiny):
     sec, pb, inc = tiny
-    m = _measures(measure_id=["Mnight", "Mday"], target_shifts=[("nuit",), ("jour",)],
-                  geometry=[shapely.box(0, 0, 50, 50)] * 2)  # fmt: skip
+    m = _measures(
+        measure_id=["Mnight", "Mday"],
+        target_shifts=[("nuit",), ("jour",)],
+        geometry=[shapely.box(0, 0, 50, 50)] * 2,
+    )
     c = measures.coverage(pb, m, sec, inc, ref_date="2025-12-31")
     p1 = c[c["problem_id"] == "P1"].set_index("measure_id")
     assert p1.loc["Mnight", "shift_match"] == "match" and p1.loc["Mnight", "level"] == "strong"
@@ -416,17 +440,33 @@ def test_thresholds_are_configurable(tiny):
 
 
 def test_status_boundaries():
-    m = pd.DataFrame({"start": pd.to_datetime(["2025-12-31", "2026-01-01", "2020-01-01", None]),
-                      "end": pd.to_datetime([None, None, "2025-12-31", "2025-12-30"])})  # fmt: skip
+    m = pd.DataFrame(
+        {
+            "start": pd.to_datetime(["2025-12-31", "2026-01-01", "2020-01-01", None]),
+            "end": pd.to_datetime([None, None, "2025-12-31", "2025-12-30"]),
+        }
+    )
     assert measures.status(m, "2025-12-31").tolist() == ["active", "planned", "active", "ended"]
 
 
 def test_gap_reasons_from_planned_or_ended_measures():
-    cov = pd.DataFrame({"problem_id": ["A", "B", "C", "D", "E"], "measure_id": ["M1", "M2", "M3", "M4", "M5"],
-                        "pillar": ["prevention"] * 5, "status": ["planned", "ended", "active", "active", "active"],
-                        "level": ["strong", "strong", "weak", "none", "strong"]})  # fmt: skip
-    pb = pd.DataFrame({"problem_id": list("ABCDE"), "title_fr": list("abcde"), "title_en": list("abcde"),
-                       "excluded": [False, False, False, False, True]})  # fmt: skip
+    cov = pd.DataFrame(
+        {
+            "problem_id": ["A", "B", "C", "D", "E"],
+            "measure_id": ["M1", "M2", "M3", "M4", "M5"],
+            "pillar": ["prevention"] * 5,
+            "status": ["planned", "ended", "active", "active", "active"],
+            "level": ["strong", "strong", "weak", "none", "strong"],
+        }
+    )
+    pb = pd.DataFrame(
+        {
+            "problem_id": list("ABCDE"),
+            "title_fr": list("abcde"),
+            "title_en": list("abcde"),
+            "excluded": [False, False, False, False, True],
+        }
+    )
     s = measures.problem_coverage(cov, pb).set_index("problem_id")
     assert s["gap_reason"].to_dict() == {
         "A": "only_planned",
@@ -439,12 +479,26 @@ def test_gap_reasons_from_planned_or_ended_measures():
 
 def test_partner_suggestions_respect_sectors_served_and_a_custom_map(tiny):
     sec, pb, _ = tiny
-    s = pd.DataFrame({"problem_id": ["P1"], "title_fr": ["p1"], "title_en": ["p1"],
-                      "rank": pd.array([1], dtype="Int64"), "level": ["none"], "gap_reason": ["uncovered"],
-                      "measures": [()]})  # fmt: skip
-    partners = pd.DataFrame({"partner_id": ["Pa", "Pb", "Pc"], "name": ["a", "b", "c"], "kind": ["x"] * 3,
-                             "expertise": [("youth",), ("youth",), ("housing",)],
-                             "sectors_served": [("A",), ("B",), ()]})  # fmt: skip
+    s = pd.DataFrame(
+        {
+            "problem_id": ["P1"],
+            "title_fr": ["p1"],
+            "title_en": ["p1"],
+            "rank": pd.array([1], dtype="Int64"),
+            "level": ["none"],
+            "gap_reason": ["uncovered"],
+            "measures": [()],
+        }
+    )
+    partners = pd.DataFrame(
+        {
+            "partner_id": ["Pa", "Pb", "Pc"],
+            "name": ["a", "b", "c"],
+            "kind": ["x"] * 3,
+            "expertise": [("youth",), ("youth",), ("housing",)],
+            "sectors_served": [("A",), ("B",), ()],
+        }
+    )
     out = measures.partner_suggestions(pb, s, partners)
     assert out["partner_id"].tolist() == [
         "Pa"
@@ -458,12 +512,21 @@ def test_partner_suggestions_respect_sectors_served_and_a_custom_map(tiny):
 
 def test_sector_gaps_rule_on_a_small_case():
     sec = pd.DataFrame({"sector_id": list("ABCD"), "name": list("abcd"), "population": [100.0] * 4})
-    pb = pd.DataFrame({"problem_id": ["P1", "P2", "P3", "P4", "P5"],
-                       "kind": ["place", "area", "place", "area", "municipality"],
-                       "sectors": [("A",), ("A", "B"), ("A",), ("C",), ("A", "B", "C", "D")]})  # fmt: skip
-    reg = pd.DataFrame({"measure_id": ["M1", "M2", "M3", "M4"], "status": ["active", "active", "ended", "active"],
-                        "footprint": ["polygon", "sectors", "polygon", "municipality"],
-                        "sectors_touched": [("C",), ("C", "D"), ("A",), ("A", "B", "C", "D")]})  # fmt: skip
+    pb = pd.DataFrame(
+        {
+            "problem_id": ["P1", "P2", "P3", "P4", "P5"],
+            "kind": ["place", "area", "place", "area", "municipality"],
+            "sectors": [("A",), ("A", "B"), ("A",), ("C",), ("A", "B", "C", "D")],
+        }
+    )
+    reg = pd.DataFrame(
+        {
+            "measure_id": ["M1", "M2", "M3", "M4"],
+            "status": ["active", "active", "ended", "active"],
+            "footprint": ["polygon", "sectors", "polygon", "municipality"],
+            "sectors_touched": [("C",), ("C", "D"), ("A",), ("A", "B", "C", "D")],
+        }
+    )
     sg = measures.sector_gaps(pb, reg, sec).set_index("sector")
     assert sg["n_problems"].to_dict() == {"A": 3, "B": 1, "C": 1, "D": 0}
     assert sg["n_measures_local"].to_dict() == {
@@ -477,10 +540,14 @@ def test_sector_gaps_rule_on_a_small_case():
 
 
 def test_measure_sectors_min_share():
-    sec = gpd.GeoDataFrame({"sector_id": ["A", "B"]}, geometry=[shapely.box(0, 0, 100, 100),
-                                                                shapely.box(100, 0, 200, 100)])  # fmt: skip
-    m = gpd.GeoDataFrame({"footprint": ["polygon"], "footprint_sectors": [()]},
-                         geometry=[shapely.box(0, 0, 100.5, 10)])  # fmt: skip
+    sec = gpd.GeoDataFrame(
+        {"sector_id": ["A", "B"]},
+        geometry=[shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)],
+    )
+    m = gpd.GeoDataFrame(
+        {"footprint": ["polygon"], "footprint_sectors": [()]},
+        geometry=[shapely.box(0, 0, 100.5, 10)],
+    )
     assert measures.measure_sectors(m, sec).tolist() == [("A",)]
     assert measures.measure_sectors(m, sec, min_share=0.001).tolist() == [("A", "B")]
 
@@ -497,8 +564,18 @@ def test_display_tables_are_bilingual(res):
         i18n.t(f"pillar.{p}", "en") for p in res.registry["pillar"].unique()
     }
     assert not any(re.fullmatch(r"[a-z_]+", str(v)) for v in reg_en["Kind"])  # labels, not codes
-    tables = ("registry", "coverage", "by_problem", "by_measure", "gaps", "single_pillar", "sector_gaps",
-              "partner_roles", "partner_suggestions", "before_after")  # fmt: skip
+    tables = (
+        "registry",
+        "coverage",
+        "by_problem",
+        "by_measure",
+        "gaps",
+        "single_pillar",
+        "sector_gaps",
+        "partner_roles",
+        "partner_suggestions",
+        "before_after",
+    )
     for name in tables:
         for lang in ("fr", "en"):
             shown = measures.for_display(getattr(res, name), lang)
@@ -512,17 +589,44 @@ def test_display_tables_are_bilingual(res):
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_step2_maps_render_with_legends(res, inv, diag, lang):
     figs = {
-        "measures": maps.measures_map(res.registry, res.areas, diag.sectors, rings=res.rings, problems=res.problems,
-                                      hot=inv.hot_spots, lang=lang, buffer_m=200),
-        "gap": maps.gap_map(res.problems, res.by_problem, diag.sectors, sector_gaps=res.sector_gaps, lang=lang),
-        "timeline": charts.measures_timeline(res.registry, ref_date=diag.config.period_end,
-                                             period_start=diag.config.period_start, lang=lang),
-        "network": charts.partner_network(res.registry, res.partner_roles, links=res.coverage,
-                                          by_problem=res.by_problem, suggestions=res.partner_suggestions, lang=lang),
-    }  # fmt: skip
+        "measures": maps.measures_map(
+            res.registry,
+            res.areas,
+            diag.sectors,
+            rings=res.rings,
+            problems=res.problems,
+            hot=inv.hot_spots,
+            lang=lang,
+            buffer_m=200,
+        ),
+        "gap": maps.gap_map(
+            res.problems, res.by_problem, diag.sectors, sector_gaps=res.sector_gaps, lang=lang
+        ),
+        "timeline": charts.measures_timeline(
+            res.registry,
+            ref_date=diag.config.period_end,
+            period_start=diag.config.period_start,
+            lang=lang,
+        ),
+        "network": charts.partner_network(
+            res.registry,
+            res.partner_roles,
+            links=res.coverage,
+            by_problem=res.by_problem,
+            suggestions=res.partner_suggestions,
+            lang=lang,
+        ),
+    }
     card = measures.measure_card(res, diag.incidents, "M01")
-    figs["detail"] = maps.measure_detail_map(card["area"], card["ring"], card["incidents"], diag.sectors,
-                                             title="M01", lang=lang, pillar="prevention")  # fmt: skip
+    figs["detail"] = maps.measure_detail_map(
+        card["area"],
+        card["ring"],
+        card["incidents"],
+        diag.sectors,
+        title="M01",
+        lang=lang,
+        pillar="prevention",
+    )
     legends = {k: maps.legend_labels(f) for k, f in figs.items()}
     for k, f in figs.items():
         assert not maps.is_blank(maps.figure_to_png(f, dpi=60)), k
@@ -563,8 +667,16 @@ def test_detail_map_of_a_measure_without_footprint(res, diag):
 
 
 def test_interactive_measures_map_has_a_layer_per_pillar_and_works_offline(res, inv, diag):
-    m = maps.measures_interactive_map(res.registry, res.areas, diag.sectors, rings=res.rings, problems=res.problems,
-                                      hot=inv.hot_spots, by_problem=res.by_problem, lang="fr")  # fmt: skip
+    m = maps.measures_interactive_map(
+        res.registry,
+        res.areas,
+        diag.sectors,
+        rings=res.rings,
+        problems=res.problems,
+        hot=inv.hot_spots,
+        by_problem=res.by_problem,
+        lang="fr",
+    )
     html = m.get_root().render()
     assert "L.control.layers" in html
     counts = res.registry["pillar"].value_counts()

@@ -74,7 +74,12 @@ def test_notebook_runs(path, tmp_path):
     ]
     assert not errors
     # no warning leaked to a cell's stderr
-    stderr = [o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if o.get("output_type") == "stream" and o.get("name") == "stderr"]  # fmt: skip
+    stderr = [
+        o.get("text", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    ]
     assert not [s for s in stderr if "Warning" in s], stderr
     shutil.rmtree(tmp_path / "notebooks", ignore_errors=True)

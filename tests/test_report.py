@@ -67,8 +67,15 @@ def reports(tmp_path_factory):
     out = {}
     for lang, audience in (("fr", "internal"), ("en", "public")):
         d = tmp_path_factory.mktemp(f"report_{lang}_{audience}")
-        out[(lang, audience)] = report.build_report(SAMPLE / "diagnostic.toml", d, lang=lang, audience=audience,
-                                                    notebooks=False, progress=False, now=NOW)  # fmt: skip
+        out[(lang, audience)] = report.build_report(
+            SAMPLE / "diagnostic.toml",
+            d,
+            lang=lang,
+            audience=audience,
+            notebooks=False,
+            progress=False,
+            now=NOW,
+        )
     return out
 
 
@@ -80,8 +87,16 @@ def _text(path: Path) -> str:
 
 def test_internal_french_report_has_every_section(reports):
     html = _text(reports[("fr", "internal")])
-    for heading in ("Sommaire exécutif", "Étape 1", "Étape 2", "Étape 3", "Étape 4", "Plan d'action",
-                    "Notes méthodologiques", "Registre de qualité des données"):  # fmt: skip
+    for heading in (
+        "Sommaire exécutif",
+        "Étape 1",
+        "Étape 2",
+        "Étape 3",
+        "Étape 4",
+        "Plan d'action",
+        "Notes méthodologiques",
+        "Registre de qualité des données",
+    ):
         assert heading in html, heading
     assert html.count("data:image/png;base64,") >= 6  # maps and charts embedded
     assert "https://" not in html and "<script src" not in html  # self-contained
@@ -107,8 +122,16 @@ def test_public_report_has_no_points_no_coordinates_no_small_counts(reports):
     assert not COORD.search(body_text), COORD.search(body_text)
     marker = report.suppression_marker(THRESHOLD)
     # every count column of every table in the HTML: suppressed or at least the threshold
-    count_headers = {"Count", "Last 12 months", "Previous 12 months", "Respondents", "Rows read", "Rows kept",
-                     "Rows rejected", "Rows flagged"}  # fmt: skip
+    count_headers = {
+        "Count",
+        "Last 12 months",
+        "Previous 12 months",
+        "Respondents",
+        "Rows read",
+        "Rows kept",
+        "Rows rejected",
+        "Rows flagged",
+    }
     tables = read_tables(path)
     checked = 0
     for t in tables:
@@ -151,8 +174,16 @@ def test_sample_plan_covers_top_problems_and_fraud(reports):
 
 
 def test_public_frame_rules():
-    df = pd.DataFrame({"sector": ["A", "B"], "count": [2, 9], "rate": [0.1, 0.5], "geometry": [None, None],
-                       "notes": ["Mme X", ""], "n_incidents": [4, 40]})  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "sector": ["A", "B"],
+            "count": [2, 9],
+            "rate": [0.1, 0.5],
+            "geometry": [None, None],
+            "notes": ["Mme X", ""],
+            "n_incidents": [4, 40],
+        }
+    )
     p = report.public_frame(df, 5)
     assert "geometry" not in p.columns and "notes" not in p.columns
     assert p["count"].tolist() == ["< 5", 9] and p["rate"].tolist() == ["< 5", 0.5]

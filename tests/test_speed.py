@@ -30,8 +30,14 @@ def test_e_test_matches_scipy(alternative):
     from scipy import stats as sst
 
     rng = np.random.default_rng(3)
-    cases = [(6, 2, 1.0, 1.0), (0, 5, 1.0, 1.0), (5, 0, 2.0, 1.0), (1200, 1000, 1.0, 1.0),
-             (40, 9000, 2500.0, 600000.0), (30, 25, 1.0, 3.0)]  # fmt: skip
+    cases = [
+        (6, 2, 1.0, 1.0),
+        (0, 5, 1.0, 1.0),
+        (5, 0, 2.0, 1.0),
+        (1200, 1000, 1.0, 1.0),
+        (40, 9000, 2500.0, 600000.0),
+        (30, 25, 1.0, 3.0),
+    ]
     for _ in range(60):
         k1, k2 = rng.integers(0, rng.choice([6, 40, 400, 2500]), 2)
         n1, n2 = rng.choice([1.0, 2.5, 1234.5]), rng.choice([1.0, 0.25, 33333.0])
@@ -126,8 +132,15 @@ def test_arrow_csv_reader_equals_pandas(header, n, data, sep, crlf):
     got = readers._read_csv_arrow(text, None, sep)
     if got is None:  # not plain (e.g. a blank record): the usual paths read it
         return
-    want = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                       na_filter=False, skip_blank_lines=False, engine="c")  # fmt: skip
+    want = pd.read_csv(
+        io.StringIO(text),
+        sep=sep,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        engine="c",
+    )
     pd.testing.assert_frame_equal(got, want)
 
 
@@ -140,11 +153,18 @@ def test_arrow_csv_reader_leaves_hard_files_to_the_usual_paths():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.one_of(
-    st.floats(-1e7, 1e7, allow_nan=False).map(lambda v: f"{v:.{abs(hash(v)) % 6}f}"),
-    st.integers(-10**9, 10**9).map(str),
-    st.just(""),
-), min_size=1, max_size=30), st.booleans())  # fmt: skip
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(-1e7, 1e7, allow_nan=False).map(lambda v: f"{v:.{abs(hash(v)) % 6}f}"),
+            st.integers(-(10**9), 10**9).map(str),
+            st.just(""),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.booleans(),
+)
 def test_plain_decimals_equal_the_general_parser(values, comma):
     text = pd.Series([v.replace(".", ",") if comma else v for v in values], dtype="str")
     fast = loaders._plain_decimals(text)
@@ -170,9 +190,12 @@ def test_sector_join_equals_a_spatial_index_query():
 
     sec = gpd.GeoDataFrame(
         {"sector_id": ["A", "B", "C"]},
-        geometry=[shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10),
-                  shapely.Polygon([(0, 10), (20, 10), (10, 20)])],
-    )  # fmt: skip
+        geometry=[
+            shapely.box(0, 0, 10, 10),
+            shapely.box(10, 0, 20, 10),
+            shapely.Polygon([(0, 10), (20, 10), (10, 20)]),
+        ],
+    )
     rng = np.random.default_rng(2)
     x = np.r_[rng.uniform(-2, 22, 500), [10.0, 10.0, 0.0, 25.0]]  # shared edges, a corner, outside
     y = np.r_[rng.uniform(-2, 22, 500), [5.0, 10.0, 0.0, 5.0]]
@@ -236,8 +259,9 @@ def test_related_coverage_keeps_every_row_the_summaries_read(diag, inv):
     full = measures.coverage(
         inv.problems, diag.measures, diag.sectors, diag.incidents, "2025-12-31"
     )
-    rel = measures.coverage(inv.problems, diag.measures, diag.sectors, diag.incidents, "2025-12-31",
-                            pairs="related")  # fmt: skip
+    rel = measures.coverage(
+        inv.problems, diag.measures, diag.sectors, diag.incidents, "2025-12-31", pairs="related"
+    )
     assert len(full) == len(inv.problems) * len(diag.measures) > len(rel) > 0
     pd.testing.assert_frame_equal(
         rel.reset_index(drop=True), full[full["level"] != "none"].reset_index(drop=True)
@@ -250,12 +274,14 @@ def test_related_coverage_keeps_every_row_the_summaries_read(diag, inv):
 def test_before_after_counts_equal_the_selected_incidents(diag):
     areas = measures.treated_area(diag.measures, diag.sectors)
     rings = measures.buffer_rings(diag.measures, areas, 200.0)
-    counts = measures.before_after_counts(diag.measures, diag.incidents, areas, rings, 365,
-                                          "2022-01-01", "2025-12-31").set_index("measure_id")  # fmt: skip
+    counts = measures.before_after_counts(
+        diag.measures, diag.incidents, areas, rings, 365, "2022-01-01", "2025-12-31"
+    ).set_index("measure_id")
     checked = 0
     for mid in counts.index[counts["treated_before"].notna()]:
-        ba = measures.before_after_incidents(diag.measures, diag.incidents, mid, areas, rings, 365,
-                                             pd.Timestamp("2022-01-01"))  # fmt: skip
+        ba = measures.before_after_incidents(
+            diag.measures, diag.incidents, mid, areas, rings, 365, pd.Timestamp("2022-01-01")
+        )
         for z in ("treated", "buffer"):
             for p in ("before", "after"):
                 want = int(((ba["zone"] == z) & (ba["period"] == p)).sum())
@@ -332,8 +358,14 @@ def test_batched_e_tests_match_scipy(alternative):
     from scipy import stats as sst
 
     rng = np.random.default_rng(11)
-    cases = [(6, 2, 1.0, 1.0), (0, 5, 1.0, 1.0), (5, 0, 2.0, 1.0), (0, 0, 1.0, 1.0),
-             (40, 9000, 2500.0, 600000.0), (1200, 1000, 1.0, 1.0)]  # fmt: skip
+    cases = [
+        (6, 2, 1.0, 1.0),
+        (0, 5, 1.0, 1.0),
+        (5, 0, 2.0, 1.0),
+        (0, 0, 1.0, 1.0),
+        (40, 9000, 2500.0, 600000.0),
+        (1200, 1000, 1.0, 1.0),
+    ]
     for _ in range(120):
         k1, k2 = rng.integers(0, rng.choice([6, 40, 400, 5000]), 2)
         n1, n2 = rng.choice([1.0, 2.5, 1234.5]), rng.choice([1.0, 0.25, 33333.0])
@@ -365,18 +397,31 @@ def test_area_shares_equal_the_overlay_for_every_pair():
         geometry=[shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)],
     )
     problems = gpd.GeoDataFrame(
-        {"problem_id": ["P1", "P2", "P3"], "kind": ["perception", "perception", "place"],
-         "categories": [("theft",)] * 3, "dominant_shift": [None] * 3},
-        geometry=[shapely.box(10, 10, 40, 40), shapely.box(80, 10, 120, 40),
-                  shapely.box(150, 50, 190, 90)],
-    )  # fmt: skip
+        {
+            "problem_id": ["P1", "P2", "P3"],
+            "kind": ["perception", "perception", "place"],
+            "categories": [("theft",)] * 3,
+            "dominant_shift": [None] * 3,
+        },
+        geometry=[
+            shapely.box(10, 10, 40, 40),
+            shapely.box(80, 10, 120, 40),
+            shapely.box(150, 50, 190, 90),
+        ],
+    )
     measures_ = gpd.GeoDataFrame(
-        {"measure_id": ["M1", "M2", "M3", "M4"], "pillar": ["prevention"] * 4,
-         "footprint": ["municipality", "municipality", "polygon", "sectors"],
-         "footprint_sectors": [(), (), (), ("B",)], "target_categories": [("theft",)] * 4,
-         "target_shifts": [()] * 4, "start": pd.to_datetime(["2024-01-01"] * 4), "end": pd.NaT},
+        {
+            "measure_id": ["M1", "M2", "M3", "M4"],
+            "pillar": ["prevention"] * 4,
+            "footprint": ["municipality", "municipality", "polygon", "sectors"],
+            "footprint_sectors": [(), (), (), ("B",)],
+            "target_categories": [("theft",)] * 4,
+            "target_shifts": [()] * 4,
+            "start": pd.to_datetime(["2024-01-01"] * 4),
+            "end": pd.NaT,
+        },
         geometry=[None, None, shapely.box(0, 0, 90, 100), None],
-    )  # fmt: skip
+    )
     areas = measures.treated_area(measures_, sectors)
     cov = measures.coverage(problems, measures_, sectors, ref_date="2025-12-31", areas=areas)
     got = cov.set_index(["problem_id", "measure_id"])["spatial_share"]
@@ -393,16 +438,22 @@ def test_grid_clipped_by_sectors_equals_clipping_by_their_union():
 
     sec = gpd.GeoDataFrame(
         {"sector_id": ["A", "B", "C"]},
-        geometry=[shapely.Polygon([(0, 0), (430, 0), (400, 310), (0, 280)]),
-                  shapely.Polygon([(430, 0), (900, 40), (880, 300), (400, 310)]),
-                  shapely.Polygon([(0, 280), (400, 310), (380, 620), (60, 560)])],
+        geometry=[
+            shapely.Polygon([(0, 0), (430, 0), (400, 310), (0, 280)]),
+            shapely.Polygon([(430, 0), (900, 40), (880, 300), (400, 310)]),
+            shapely.Polygon([(0, 280), (400, 310), (380, 620), (60, 560)]),
+        ],
         crs="EPSG:32188",
-    )  # fmt: skip
+    )
     g = inventory._make_grid(sec, 70.0, sec.crs, True)
     union = shapely.union_all(np.asarray(sec.geometry.array))
     x0, y0 = g.attrs["grid"]["x0"], g.attrs["grid"]["y0"]
-    boxes = shapely.box(x0 + g["col"] * 70.0, y0 + g["row"] * 70.0,
-                        x0 + (g["col"] + 1) * 70.0, y0 + (g["row"] + 1) * 70.0)  # fmt: skip
+    boxes = shapely.box(
+        x0 + g["col"] * 70.0,
+        y0 + g["row"] * 70.0,
+        x0 + (g["col"] + 1) * 70.0,
+        y0 + (g["row"] + 1) * 70.0,
+    )
     want = shapely.intersection(np.asarray(boxes), union)
     got = np.asarray(g.geometry.array)
     np.testing.assert_allclose(shapely.area(got), shapely.area(want), rtol=1e-9)

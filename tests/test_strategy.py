@@ -8,8 +8,19 @@ import pytest
 from diagnostic_lib import inventory, strategy
 from diagnostic_lib.errors import DataError
 
-SOURCES = ("Campbell", "College of Policing", "POP Center", "Cochrane", "evaluation", "Evaluation", "Studies", "Reviews",
-           "Guidance", "Experiment", "studies")  # fmt: skip
+SOURCES = (
+    "Campbell",
+    "College of Policing",
+    "POP Center",
+    "Cochrane",
+    "evaluation",
+    "Evaluation",
+    "Studies",
+    "Reviews",
+    "Guidance",
+    "Experiment",
+    "studies",
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +47,21 @@ def test_catalogue_is_complete_and_bilingual(cat):
         assert cat[col].str.len().gt(5).all(), col
     assert cat["source"].map(lambda s: any(k in s for k in SOURCES)).all()
     # every example response type of the issue is there
-    for rid in ("situational_prevention", "street_lighting", "cpted", "cctv", "hot_spot_policing", "problem_oriented_policing",
-                "focused_deterrence", "neighbourhood_watch", "target_hardening_homes", "youth_outreach",
-                "licensed_venue_management", "fraud_awareness", "traffic_calming"):  # fmt: skip
+    for rid in (
+        "situational_prevention",
+        "street_lighting",
+        "cpted",
+        "cctv",
+        "hot_spot_policing",
+        "problem_oriented_policing",
+        "focused_deterrence",
+        "neighbourhood_watch",
+        "target_hardening_homes",
+        "youth_outreach",
+        "licensed_venue_management",
+        "fraud_awareness",
+        "traffic_calming",
+    ):
         assert rid in cat.index, rid
     assert cat["evidence_score"].between(0, 1).all()
     assert set(cat["cost_level"]) <= set(strategy.COSTS)

@@ -81,8 +81,15 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def start_server(name: str, cmd: list[str], env: dict[str, str], cwd: Path, port: int, log: Path,
-                 ready_path: str | None = None) -> Server:  # fmt: skip
+def start_server(
+    name: str,
+    cmd: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    port: int,
+    log: Path,
+    ready_path: str | None = None,
+) -> Server:
     """Start ``cmd`` and wait (with a timeout) until it answers on ``port``."""
     fh = log.open("w", encoding="utf-8")
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=fh, stderr=subprocess.STDOUT)
@@ -114,10 +121,14 @@ def jupyter_env(tmp: Path) -> dict[str, str]:
     """Environment of a server: private Jupyter config/data/runtime dirs, no MPLBACKEND."""
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)  # the kernels use the notebook's own (inline) backend
-    for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
-                     ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"),
-                     ("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces")):  # fmt: skip
+    for var, sub in (
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTER_DATA_DIR", "data"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("IPYTHONDIR", "ipython"),
+        ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"),
+        ("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces"),
+    ):
         (tmp / sub).mkdir(parents=True, exist_ok=True)
         env[var] = str(tmp / sub)
     env["JUPYTER_PLATFORM_DIRS"] = "1"
@@ -191,8 +202,11 @@ def browser(tmp_path_factory) -> Browser:
         )
     except Exception as exc:
         pw.stop()
-        pytest.fail(f"Chromium ({CHROMIUM}) could not be started by Playwright within "
-                    f"{LAUNCH_TIMEOUT_S} s: {exc}", pytrace=False)  # fmt: skip
+        pytest.fail(
+            f"Chromium ({CHROMIUM}) could not be started by Playwright within "
+            f"{LAUNCH_TIMEOUT_S} s: {exc}",
+            pytrace=False,
+        )
     b = Browser(context)
 
     def route(r) -> None:
@@ -259,11 +273,19 @@ def jupyter_lab(tmp_path_factory) -> Server:
         path.write_text(json.dumps(value), encoding="utf-8")
     port = free_port()
     cmd = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        "--port-retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
-        "--ServerApp.allow_root=True", "--LabApp.expose_app_in_browser=True",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--port-retries=0",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        "--ServerApp.allow_root=True",
+        "--LabApp.expose_app_in_browser=True",
         f"--ServerApp.root_dir={root}",
-    ]  # fmt: skip
+    ]
     server = start_server("JupyterLab", cmd, env, root, port, tmp / "jupyterlab.log", "/api/status")
     yield server
     _shutdown_kernels(server)
@@ -279,10 +301,17 @@ def voila_dashboard(tmp_path_factory) -> Server:
     env = jupyter_env(tmp)
     port = free_port()
     cmd = [
-        sys.executable, "-m", "voila", str(nbdir / "dashboard.ipynb"), "--no-browser",
-        "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.token=", "--strip_sources=True",
+        sys.executable,
+        "-m",
+        "voila",
+        str(nbdir / "dashboard.ipynb"),
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--port={port}",
+        "--Voila.token=",
+        "--strip_sources=True",
         "--show_tracebacks=True",
-    ]  # fmt: skip
+    ]
     server = start_server("Voilà", cmd, env, nbdir, port, tmp / "voila.log")
     yield server
     server.stop()

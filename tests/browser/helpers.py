@@ -25,13 +25,17 @@ def leaflet_maps(page) -> list[dict]:
             n = frame.locator(".leaflet-container").count()
             if not n:
                 continue
-            found.append({
-                "url": frame.url[:60],
-                "containers": n,
-                "layer_controls": frame.locator(".leaflet-control-layers").count(),
-                "layers": frame.locator(".leaflet-control-layers-overlays label").count(),
-                "drawn": frame.locator(".leaflet-overlay-pane path.leaflet-interactive, .leaflet-marker-pane > *").count(),
-            })  # fmt: skip
+            found.append(
+                {
+                    "url": frame.url[:60],
+                    "containers": n,
+                    "layer_controls": frame.locator(".leaflet-control-layers").count(),
+                    "layers": frame.locator(".leaflet-control-layers-overlays label").count(),
+                    "drawn": frame.locator(
+                        ".leaflet-overlay-pane path.leaflet-interactive, .leaflet-marker-pane > *"
+                    ).count(),
+                }
+            )
         except Exception:  # a frame detached while we looked (e.g. an output re-rendered)
             continue
     return found
@@ -116,8 +120,10 @@ def screenshot_scroller(page, scroller: str, path: Path) -> tuple[int, int]:
         parts.append((0, page.screenshot(clip={"x": left, "y": 0, "width": width, "height": top})))
     wanted = 0
     while True:
-        got = page.evaluate("a => { const o = document.querySelector(a[0]); o.scrollTop = a[1]; return o.scrollTop; }",
-                            [scroller, wanted])  # fmt: skip
+        got = page.evaluate(
+            "a => { const o = document.querySelector(a[0]); o.scrollTop = a[1]; return o.scrollTop; }",
+            [scroller, wanted],
+        )
         page.wait_for_timeout(300)
         shown = min(height, total - int(got))
         clip = {"x": left, "y": top, "width": width, "height": shown}

@@ -133,8 +133,12 @@ def test_notebook_in_jupyterlab(path, browser, jupyter_lab):
         if _uses_widgets(code):
             assert summary["widget_views"] > 0, f"{path.name}: widget cells produced no widget"
         if summary["widget_views"]:
-            page.wait_for_function(JS_WIDGETS_RENDERED, arg=summary["widget_views"],
-                                   timeout=RENDER_TIMEOUT_S * 1000, polling=500)  # fmt: skip
+            page.wait_for_function(
+                JS_WIDGETS_RENDERED,
+                arg=summary["widget_views"],
+                timeout=RENDER_TIMEOUT_S * 1000,
+                polling=500,
+            )
             assert (
                 page.locator(".jp-OutputArea-output .jupyter-widgets").count()
                 >= summary["widget_views"]

@@ -91,12 +91,17 @@ def test_dashboard_in_voila(browser, voila_dashboard):
         )
         assert sev.locator(".widget-readout").inner_text().strip() in ("0.00", "0.0", "0")
         maps = wait_for_maps(page, 1, 60)
-        layer_names = [f.locator(".leaflet-control-layers-overlays").inner_text() for f in page.frames
-                       if f.locator(".leaflet-control-layers-overlays").count()]  # fmt: skip
+        layer_names = [
+            f.locator(".leaflet-control-layers-overlays").inner_text()
+            for f in page.frames
+            if f.locator(".leaflet-control-layers-overlays").count()
+        ]
         assert any("Problems" in n for n in layer_names), layer_names
         out_en = screenshot_path("dashboard_en")
         screenshot_scroller(page, SCROLLER, out_en)
-        print(f"dashboard: {time.monotonic() - t0:.1f} s, screenshots {out}, {out_en}; "
-              f"blocked requests: {browser.blocked}")  # fmt: skip
+        print(
+            f"dashboard: {time.monotonic() - t0:.1f} s, screenshots {out}, {out_en}; "
+            f"blocked requests: {browser.blocked}"
+        )
     finally:
         page.close()
