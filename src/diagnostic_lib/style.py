@@ -19,8 +19,8 @@ strings are used in the HTML of the interactive maps).
   :data:`AREA_LINES`, :data:`WINDOW_SHADES`, :data:`PERIOD_MARKERS`.
 - Map furniture and neutral greys: :data:`INK`, :data:`PAPER`, :data:`TEXT`,
   :data:`LABEL_TEXT`, :data:`SECTOR_EDGE`, :data:`SECTOR_FILL`, :data:`BOX_EDGE`,
-  :data:`FALLBACK` and the role dictionaries :data:`MEASURES`, :data:`NETWORK`,
-  :data:`TIMELINE`, :data:`PROJECTION`, :data:`REFERENCE`.
+  :data:`FALLBACK` and the role dictionaries :data:`MEASURES`, :data:`WEB`,
+  :data:`NETWORK`, :data:`TIMELINE`, :data:`PROJECTION`, :data:`REFERENCE`.
 - Colour maps: :data:`CHOROPLETH_CMAP`, :data:`RISK_CMAP`, :data:`HEATMAP_CMAP`,
   :data:`KNOX_CMAP`.
 
@@ -118,8 +118,6 @@ HOT_CELL_EDGE = "#bbbbbb"
 """Outline of the grid cells that are not significant."""
 HOT_SHADE = "#fcbba1"
 """Cells hot at 95 % or more, shaded under the measures (static map)."""
-HOT_SHADE_WEB = "#fc9272"
-"""Cells hot at 95 % or more, shaded under the measures (interactive map)."""
 
 LEVEL_COLOURS: dict[str, str] = {
     "none": "#D55E00",
@@ -182,15 +180,23 @@ MEASURES: dict[str, str] = {
     "problem": "#555555",
     "ring": "#777777",
     "ring_fill": "#dddddd",
-    "ring_fill_web": "#aaaaaa",
     "flagged_sector": "#222222",
     "status": "#333333",
     "detail_default": "#0072B2",
-    "problem_no_level": "#555555",
-    "web_problem": "#D55E00",
-    "web_sector": "#333333",
 }
-"""Measures maps: problem outlines, buffer rings, flagged sectors, legend swatches."""
+"""Static measures maps: problem outlines, buffer rings, sectors with gaps, status swatches,
+and a measure's area when its pillar is not given."""
+
+WEB: dict[str, str] = {
+    "sector": "#333333",
+    "problem": "#D55E00",
+    "hot_shade": "#fc9272",
+    "ring": "#777777",
+    "ring_fill": "#aaaaaa",
+    "no_level": "#555555",
+}
+"""Interactive maps: sector outlines, problems, hot cells under the measures, buffer rings,
+problems whose coverage level is unknown."""
 
 NETWORK: dict[str, str] = {
     "partner": "#666666",

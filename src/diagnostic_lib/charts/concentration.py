@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import stats, style
+from .. import formatting as fmt
+from .. import i18n, stats, style
 from .canvas import _fig
 
 
@@ -42,10 +43,11 @@ def lorenz_chart(place_count, *, lang: str = "fr", title: str | None = None):
     g = stats.gini(place_count)
     gg = stats.generalised_gini(place_count)
     fig, ax = _fig((5.5, 5.0))
-    lab = (
-        f"Gini {g:.2f} ; Gini généralisé {gg:.2f}"
-        if lang == "fr"
-        else f"Gini {g:.2f}; generalised Gini {gg:.2f}"
+    lab = i18n.t(
+        "charts.lorenz.gini",
+        lang,
+        gini=fmt.decimal(g, lang, 2),
+        generalised=fmt.decimal(gg, lang, 2),
     )
     ax.plot(lz["share_places"], lz["share_incidents"], color=style.REFERENCE["lorenz"], label=lab)
     ax.plot(
@@ -53,26 +55,19 @@ def lorenz_chart(place_count, *, lang: str = "fr", title: str | None = None):
         [0, 1],
         color=style.REFERENCE["line"],
         linestyle="--",
-        label="Égalité parfaite" if lang == "fr" else "Perfect equality",
+        label=i18n.t("charts.lorenz.equality", lang),
     )
-    ax.set_xlabel(
-        "Part des lieux (les plus touchés d'abord)"
-        if lang == "fr"
-        else "Share of places (most affected first)"
-    )
-    ax.set_ylabel("Part des incidents" if lang == "fr" else "Share of incidents")
+    ax.set_xlabel(i18n.t("charts.lorenz.places", lang))
+    ax.set_ylabel(i18n.t("charts.lorenz.incidents", lang))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.legend(loc="lower right", fontsize=8)
-    ax.set_title(
-        title
-        or (
-            "Concentration des incidents (courbe de Lorenz)"
-            if lang == "fr"
-            else "Concentration of incidents (Lorenz curve)"
-        )
-    )
+    ax.set_title(title or i18n.t("charts.lorenz.title", lang))
     return fig
+
+
+_STAR_P = 0.05
+"""A Knox band is starred when its p-value is under this (a reading aid, not a test setting)."""
 
 
 def knox_heatmap(knox: pd.DataFrame, *, lang: str = "fr", title: str | None = None):
@@ -117,20 +112,14 @@ def knox_heatmap(knox: pd.DataFrame, *, lang: str = "fr", title: str | None = No
     for i in range(vals.shape[0]):
         for j in range(vals.shape[1]):
             v = vals[i, j]
-            star = "*" if pv.to_numpy()[i, j] < 0.05 else ""
-            txt = (
-                "—"
-                if not np.isfinite(v)
-                else (f"{v:.2f}".replace(".", ",") if lang == "fr" else f"{v:.2f}")
-            ) + star
+            star = "*" if pv.to_numpy()[i, j] < _STAR_P else ""
+            txt = fmt.decimal(v, lang, 2) + star
             ax.text(j, i, txt, ha="center", va="center", fontsize=8)
     ax.set_xticks(range(vals.shape[1]), [c[1] for c in piv.columns])
     ax.set_yticks(range(vals.shape[0]), [r[1] for r in piv.index])
-    ax.set_xlabel("Écart en jours" if lang == "fr" else "Days apart")
-    ax.set_ylabel("Distance (m)")
+    ax.set_xlabel(i18n.t("charts.knox.days", lang))
+    ax.set_ylabel(i18n.t("charts.knox.distance", lang))
     cb = fig.colorbar(im, ax=ax)
-    cb.set_label("Ratio de Knox (* p < 0,05)" if lang == "fr" else "Knox ratio (* p < 0.05)")
-    ax.set_title(
-        title or ("Quasi-répétition : test de Knox" if lang == "fr" else "Near repeat: Knox test")
-    )
+    cb.set_label(i18n.t("charts.knox.ratio", lang, alpha=fmt.decimal(_STAR_P, lang, 2)))
+    ax.set_title(title or i18n.t("charts.knox.title", lang))
     return fig

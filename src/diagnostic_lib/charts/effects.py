@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n, style
+from ..maps.canvas import _compact
 from .canvas import _fig
 
 
@@ -71,7 +72,7 @@ def before_after_chart(
     fr = lang == "fr"
     fig, ax = _fig((8.5, 4.2))
     if len(monthly) == 0:
-        ax.set_title(title or ("Aucune donnée" if fr else "No data"))
+        ax.set_title(title or i18n.t("maps.no_data", lang))
         return fig
     piv = monthly.pivot_table(
         index="month", columns="zone", values="count", aggfunc="sum"
@@ -120,13 +121,13 @@ def before_after_chart(
     starts = x[(win != "before").to_numpy()]
     if len(starts):
         ax.axvline(starts.min(), color=style.REFERENCE["strong"], linewidth=1)
-    ax.set_ylabel("Événements par mois" if fr else "Events per month")
+    ax.set_ylabel(i18n.t("charts.events_per_month", lang))
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, loc="upper left")
     if title is None and effect is not None:
         name = effect.get("name" if fr else "name_en", "")
         title = f"{effect.get('measure_id', effect.name)} — {name}"
-    ax.set_title(title or ("Avant / après" if fr else "Before / after"), fontsize=10)
+    ax.set_title(title or i18n.t("charts.before_after.title", lang), fontsize=10)
     return fig
 
 
@@ -134,7 +135,7 @@ _FOREST_TICKS = (0.1, 0.2, 0.33, 0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 
 """Candidate ticks of the forest plot's log axis (those within the intervals' range are kept)."""
 
 
-def _forest_ticks(ax, judged, fr: bool) -> None:
+def _forest_ticks(ax, judged, lang: str) -> None:
     from matplotlib.ticker import FixedLocator, NullLocator
 
     lo_x = float(np.nanmin(judged["res_low_adj"])) if len(judged) else 0.5
@@ -142,7 +143,7 @@ def _forest_ticks(ax, judged, fr: bool) -> None:
     ticks = [t for t in _FOREST_TICKS if lo_x / 1.3 <= t <= hi_x * 1.3]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xticklabels([f"{t:g}".replace(".", ",") if fr else f"{t:g}" for t in ticks])
+    ax.set_xticklabels([_compact(t, lang) for t in ticks])
 
 
 def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = None):
@@ -203,11 +204,7 @@ def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = 
     ax.axvline(1.0, color=style.REFERENCE["strong"], linestyle="--", linewidth=1)
     ax.set_xscale("log")
     ax.set_yticks(range(len(judged)), labels, fontsize=8)
-    ax.set_xlabel(
-        "RES (> 1 : baisse relative dans la zone traitée ; échelle log)"
-        if fr
-        else "RES (> 1: relative fall in the treated area; log scale)"
-    )
+    ax.set_xlabel(i18n.t("charts.forest.axis", lang))
     handles = [
         Line2D(
             [],
@@ -223,25 +220,20 @@ def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = 
     ]
     if handles:
         ax.legend(handles=handles, fontsize=7, loc="lower right")
-    _forest_ticks(ax, judged, fr)
+    _forest_ticks(ax, judged, lang)
     if len(others):
         txt = "; ".join(
-            f"{r['measure_id']}: {i18n.t('eval.verdict.' + r['verdict'], lang).lower()}"
+            f"{r['measure_id']}: " + i18n.t(f"eval.verdict.{r['verdict']}", lang).lower()
             for r in others.to_dict("records")
         )
         fig.supxlabel(
-            textwrap.fill(("Non jugées — " if fr else "Not judged — ") + txt, 150),
+            textwrap.fill(i18n.t("charts.forest.not_judged", lang, measures=txt), 150),
             fontsize=6.5,
             ha="left",
             x=0.01,
         )
     ax.set_title(
-        title
-        or (
-            "Taille d'effet relative (IC 95 % ; épais : ajusté pour la surdispersion)"
-            if fr
-            else "Relative effect size (95% CI; thick: adjusted for overdispersion)"
-        ),
+        title or i18n.t("charts.forest.title", lang),
         fontsize=10,
     )
     return fig

@@ -167,7 +167,6 @@ def _draw_network_nodes(ax, registry, used, nodes: tuple[list, dict, dict], y: d
 def _network_legend(ax, registry, lang: str) -> None:
     from matplotlib.lines import Line2D
 
-    fr = lang == "fr"
     present = [p for p in style.PILLAR_COLOURS if p in set(registry["pillar"])]
     handles = [
         Line2D(
@@ -188,16 +187,14 @@ def _network_legend(ax, registry, lang: str) -> None:
             [],
             color=style.NETWORK["unknown_partner"],
             linestyle="--",
-            label="Partenaire absent du fichier des partenaires"
-            if fr
-            else "Partner not in the partners file",
+            label=i18n.t("charts.network.unknown", lang),
         ),
         Line2D(
             [],
             [],
             color=style.NETWORK["suggested"],
             linestyle=":",
-            label="Partenaire suggéré pour une lacune" if fr else "Partner suggested for a gap",
+            label=i18n.t("charts.network.suggested", lang),
         ),
         Line2D([], [], color=link, linewidth=2.2, label=i18n.t("coverage.strong", lang)),
         Line2D([], [], color=link, linewidth=1.0, label=i18n.t("coverage.partial", lang)),
@@ -270,7 +267,6 @@ def partner_network(  # noqa: PLR0913 -- public signature kept for backward comp
     >>> "Partner not in the partners file" in legend
     True
     """
-    fr = lang == "fr"
     used, lk, sugg = _network_tables(roles, links, suggestions, gap_levels, max_suggestions)
     nodes = _network_problems(lk, sugg, by_problem, lang)
     problems = nodes[0]
@@ -291,14 +287,14 @@ def partner_network(  # noqa: PLR0913 -- public signature kept for backward comp
     ax.set_ylim(-1, n)
     ax.axis("off")
     heads = {
-        "partner": "Partenaires" if fr else "Partners",
-        "measure": "Mesures" if fr else "Measures",
-        "problem": "Problèmes" if fr else "Problems",
+        "partner": i18n.t("charts.network.partners", lang),
+        "measure": i18n.t("charts.network.measures", lang),
+        "problem": i18n.t("charts.network.problems", lang),
     }
     for kind, head in heads.items():
         ax.text(
             _NETWORK_X[kind], n - 0.2, head, ha="center", va="bottom", fontsize=9, fontweight="bold"
         )
     _network_legend(ax, registry, lang)
-    ax.set_title(title or ("Réseau des partenaires" if fr else "Partner network"))
+    ax.set_title(title or i18n.t("charts.network.title", lang))
     return fig

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import style
+from .. import i18n, style
 from .canvas import _fig
 
 
@@ -60,16 +60,8 @@ def perception_gap_chart(gap: pd.DataFrame, *, lang: str = "fr", title: str | No
         )
     ax.set_xlim(n + 0.5, 0.5)
     ax.set_ylim(n + 0.5, 0.5)
-    ax.set_xlabel(
-        "Rang de la criminalité enregistrée (1 = la plus élevée)"
-        if lang == "fr"
-        else "Recorded crime rank (1 = highest)"
-    )
-    ax.set_ylabel(
-        "Rang de la préoccupation (1 = la plus forte)"
-        if lang == "fr"
-        else "Concern rank (1 = highest)"
-    )
+    ax.set_xlabel(i18n.t("charts.perception.crime_rank", lang))
+    ax.set_ylabel(i18n.t("charts.perception.concern_rank", lang))
     handles = [
         Line2D(
             [],
@@ -77,7 +69,7 @@ def perception_gap_chart(gap: pd.DataFrame, *, lang: str = "fr", title: str | No
             marker=style.POINT_MARKER,
             linestyle="",
             color=colours["more_fear"],
-            label="Plus de crainte que de crimes" if lang == "fr" else "More fear than crime",
+            label=i18n.t("charts.perception.more_fear", lang),
         ),
         Line2D(
             [],
@@ -85,11 +77,9 @@ def perception_gap_chart(gap: pd.DataFrame, *, lang: str = "fr", title: str | No
             marker=style.POINT_MARKER,
             linestyle="",
             color=colours["less_fear"],
-            label="Moins de crainte que de crimes" if lang == "fr" else "Less fear than crime",
+            label=i18n.t("charts.perception.less_fear", lang),
         ),
     ]
     ax.legend(handles=handles, fontsize=8, loc="lower left")
-    ax.set_title(
-        title or ("Écart de perception par secteur" if lang == "fr" else "Perception gap by sector")
-    )
+    ax.set_title(title or i18n.t("charts.perception.title", lang))
     return fig

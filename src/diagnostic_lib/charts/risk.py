@@ -79,7 +79,6 @@ def risk_matrix_chart(
     >>> risk_matrix_chart(c, lang="en").axes[0].get_xlabel()
     'Likelihood: expected events per year (log scale)'
     """
-    fr = lang == "fr"
     d = current[(current["sector"] != "*") & (current["likelihood"] > 0)]
     fig, ax = _fig((8.5, 6.0))
     le = (0.3, *evaluation.LIKELIHOOD_EDGES, 3000.0)
@@ -112,31 +111,18 @@ def risk_matrix_chart(
     ax.set_yscale("log")
     ax.set_xlim(le[0], le[-1])
     ax.set_ylim(ie[0], ie[-1])
-    ax.set_xlabel(
-        "Probabilité : événements attendus par an (échelle log)"
-        if fr
-        else "Likelihood: expected events per year (log scale)"
-    )
-    ax.set_ylabel(
-        "Impact : poids de gravité moyen (échelle log)"
-        if fr
-        else "Impact: mean severity weight (log scale)"
-    )
+    ax.set_xlabel(i18n.t("charts.risk.likelihood", lang))
+    ax.set_ylabel(i18n.t("charts.risk.impact", lang))
     leg = ax.legend(
         fontsize=7,
         loc="lower right",
-        title=("Taille : préoccupation citoyenne" if fr else "Size: citizen concern"),
+        title=(i18n.t("charts.risk.size", lang)),
         title_fontsize=7,
     )
     for h in leg.legend_handles:
         h.set_sizes([40])
     ax.set_title(
-        title
-        or (
-            "Matrice des risques actuels (secteur × famille)"
-            if fr
-            else "Current risk matrix (sector × family)"
-        ),
+        title or i18n.t("charts.risk.title", lang),
         fontsize=10,
     )
     return fig
@@ -179,7 +165,6 @@ def projection_chart(
     >>> projection_chart(h, p, lang="en").axes[0].get_ylabel()
     'Events per month'
     """
-    fr = lang == "fr"
     colours = style.PROJECTION
     fig, ax = _fig((8.5, 3.8))
     ax.plot(
@@ -187,14 +172,14 @@ def projection_chart(
         history["count"],
         color=colours["observed"],
         linewidth=1.2,
-        label="Observé" if fr else "Observed",
+        label=i18n.t("charts.projection.observed", lang),
     )
     ax.plot(
         monthly["month"],
         monthly["mean"],
         color=colours["projection"],
         linewidth=1.8,
-        label="Projection" if fr else "Projection",
+        label=i18n.t("charts.projection.projection", lang),
     )
     ax.fill_between(
         monthly["month"],
@@ -202,7 +187,7 @@ def projection_chart(
         monthly["high"],
         color=colours["projection"],
         alpha=0.2,
-        label="Intervalle de prédiction" if fr else "Prediction interval",
+        label=i18n.t("charts.projection.interval", lang),
     )
     if backtest is not None and len(backtest):
         ax.plot(
@@ -211,7 +196,7 @@ def projection_chart(
             color=colours["backtest"],
             linestyle="--",
             linewidth=1.2,
-            label="Rétro-test (année retenue)" if fr else "Backtest (held-out year)",
+            label=i18n.t("charts.projection.backtest", lang),
         )
         ax.fill_between(
             backtest["month"],
@@ -226,12 +211,10 @@ def projection_chart(
             color=colours["naive"],
             linestyle=":",
             linewidth=1.2,
-            label="Prévision naïve (même mois, an passé)"
-            if fr
-            else "Naive forecast (same month last year)",
+            label=i18n.t("charts.projection.naive", lang),
         )
-    ax.set_ylabel("Événements par mois" if fr else "Events per month")
+    ax.set_ylabel(i18n.t("charts.events_per_month", lang))
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=7, loc="upper left", ncols=2)
-    ax.set_title(title or ("Projection sur 12 mois" if fr else "12-month projection"), fontsize=10)
+    ax.set_title(title or i18n.t("charts.projection.title", lang), fontsize=10)
     return fig

@@ -62,7 +62,6 @@ def _timeline_legend(ax, pillars_seen: list, ps, lang: str) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    fr = lang == "fr"
     order = [p for p in schema.PILLARS if p in pillars_seen] + [
         p for p in pillars_seen if p not in schema.PILLARS
     ]
@@ -79,7 +78,7 @@ def _timeline_legend(ax, pillars_seen: list, ps, lang: str) -> None:
             linestyle="",
             markerfacecolor=style.PAPER,
             markeredgecolor=grey,
-            label="Prévue (début)" if fr else "Planned (start)",
+            label=i18n.t("charts.timeline.planned", lang),
         ),
         Line2D(
             [],
@@ -87,14 +86,14 @@ def _timeline_legend(ax, pillars_seen: list, ps, lang: str) -> None:
             marker=style.TIMELINE_MARKERS["running"],
             linestyle="",
             color=grey,
-            label="En cours" if fr else "Running",
+            label=i18n.t("charts.timeline.running", lang),
         ),
         Line2D(
             [],
             [],
             color=style.TIMELINE["reference"],
             linestyle="--",
-            label="Date de référence" if fr else "Reference date",
+            label=i18n.t("charts.timeline.reference", lang),
         ),
     ]
     if ps is not None:
@@ -104,7 +103,7 @@ def _timeline_legend(ax, pillars_seen: list, ps, lang: str) -> None:
                 [],
                 color=style.TIMELINE["data_start"],
                 linestyle=":",
-                label="Début des données" if fr else "Start of the data",
+                label=i18n.t("charts.timeline.data_start", lang),
             )
         )
     ax.legend(handles=handles, fontsize=7, loc="lower left", framealpha=0.9)
@@ -168,8 +167,5 @@ def measures_timeline(
             mdates.date2num(ps), color=style.TIMELINE["data_start"], linestyle=":", linewidth=1
         )
     _timeline_legend(ax, pillars_seen, ps, lang)
-    ax.set_title(
-        title
-        or ("Chronologie des mesures préventives" if fr else "Timeline of the preventive measures")
-    )
+    ax.set_title(title or i18n.t("charts.timeline.title", lang))
     return fig

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
 from .. import i18n, stats, style
 from .canvas import _fig
 
@@ -49,13 +50,11 @@ def hour_weekday_heatmap(matrix: pd.DataFrame, *, lang: str = "fr", title: str |
     )
     ax.set_yticks(range(7), _WEEKDAYS[lang])
     ax.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
-    ax.set_xlabel("Heure" if lang == "fr" else "Hour")
-    ax.set_ylabel("Jour de la semaine" if lang == "fr" else "Day of week")
+    ax.set_xlabel(i18n.t("charts.hour", lang))
+    ax.set_ylabel(i18n.t("charts.weekday", lang))
     cb = fig.colorbar(im, ax=ax)
-    cb.set_label(
-        "Incidents (pondération aoristique)" if lang == "fr" else "Incidents (aoristic weight)"
-    )
-    ax.set_title(title or ("Heure × jour de la semaine" if lang == "fr" else "Hour × day of week"))
+    cb.set_label(i18n.t("charts.aoristic", lang))
+    ax.set_title(title or i18n.t("charts.hour_weekday.title", lang))
     return fig
 
 
@@ -102,20 +101,11 @@ def seasonality_chart(
             )
     ax.axhline(1.0, color=style.REFERENCE["mean"], linewidth=0.8, linestyle="--")
     ax.set_xticks(range(1, 13), _MONTHS[lang])
-    ax.set_ylabel(
-        "Indice saisonnier (mois moyen = 1)" if lang == "fr" else "Seasonal index (mean month = 1)"
-    )
+    ax.set_ylabel(i18n.t("charts.seasonal_index", lang))
     if by is not None:
         ax.legend(fontsize=8)
     yrs = int(season["years"].iloc[0]) if len(season) else 0
-    ax.set_title(
-        title
-        or (
-            f"Saisonnalité ({yrs} années complètes)"
-            if lang == "fr"
-            else f"Seasonality ({yrs} complete years)"
-        )
-    )
+    ax.set_title(title or i18n.t("charts.seasonality.title", lang, years=fmt.integer(yrs, lang)))
     return fig
 
 
@@ -160,14 +150,7 @@ def yearly_counts_chart(
         lab = i18n.label("family", g, lang) if by == "family" else str(g)
         ax.bar(x0 + i * width, y, width, label=lab, yerr=[y - lo, hi - y], capsize=2)
     ax.set_xticks(x0 + width * (len(groups) - 1) / 2, [str(p) for p in periods])
-    ax.set_ylabel("Incidents par année" if lang == "fr" else "Incidents per year")
+    ax.set_ylabel(i18n.t("charts.per_year", lang))
     ax.legend(fontsize=8, ncols=2)
-    ax.set_title(
-        title
-        or (
-            "Incidents par année (intervalles de Poisson à 95 %)"
-            if lang == "fr"
-            else "Incidents per year (95% Poisson intervals)"
-        )
-    )
+    ax.set_title(title or i18n.t("charts.yearly.title", lang))
     return fig

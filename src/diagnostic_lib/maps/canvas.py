@@ -22,6 +22,7 @@ import io
 
 import numpy as np
 
+from .. import formatting as fmt
 from .. import i18n, style
 
 
@@ -143,7 +144,9 @@ def add_scale_bar(ax, lang: str = "fr") -> None:
         edgecolor=style.INK,
         zorder=20,
     )
-    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    label = (
+        f"{_compact(length / 1000, lang)} km" if length >= 1000 else f"{_compact(length, lang)} m"
+    )
     ax.text(
         bx + length / 2,
         by + 2.2 * h,
@@ -207,11 +210,7 @@ def add_source_note(ax, source: str, lang: str = "fr", date: str | None = None) 
     'Source: SPVM — 2026-01-01'
     """
     date = date or _dt.date.today().isoformat()
-    text = (
-        f"{i18n.t('word.source', lang)} : {source} — {date}"
-        if lang == "fr"
-        else f"{i18n.t('word.source', lang)}: {source} — {date}"
-    )
+    text = i18n.t("maps.source_note", lang, source=source, date=date)
     ax.text(
         0.99,
         0.01,
@@ -358,13 +357,14 @@ def _fig_legend(fig, handles, title: str, ncols: int = 2) -> None:
         )
 
 
-def _num(v: float, lang: str, digits: int = 1) -> str:
-    s = f"{v:,.{digits}f}"
-    return s.replace(",", "\u202f").replace(".", ",") if lang == "fr" else s
+def _compact(value: float, lang: str) -> str:
+    """A number with only the decimals it needs (``2.5``, ``200``, ``0.33``), as ``:g`` would.
 
-
-def _li(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "fr" else pair[1]
+    Composed from :func:`diagnostic_lib.formatting.decimal` (separators of ``lang``).
+    """
+    text = f"{float(value):g}"
+    digits = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+    return fmt.decimal(value, lang, digits)
 
 
 def _short(text: str, n: int) -> str:

@@ -20,10 +20,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .. import style
-from .canvas import _fit, _li, _num, decorate, draw_sectors, new_map
-
-_NO_DATA = ("Aucune donnée", "No data")
+from .. import formatting as fmt
+from .. import i18n, style
+from .canvas import _fit, decorate, draw_sectors, new_map
 
 
 def _classes(v: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -105,14 +104,17 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
         lower = np.r_[v[ok].min(), bins[:-1]]
         for i, (lo, hi) in enumerate(zip(lower, bins, strict=True)):
             n = int((yb == i).sum())
-            label = f"{_num(lo, lang)} – {_num(hi, lang)} ({n})"
+            label = (
+                f"{fmt.decimal(lo, lang, 1)} – {fmt.decimal(hi, lang, 1)} ({fmt.integer(n, lang)})"
+            )
             handles.append(Patch(facecolor=colours[i], edgecolor=style.SECTOR_EDGE, label=label))
         fc = [colours[i] for i in yb]
         sectors[ok].plot(ax=ax, color=fc, edgecolor=style.SECTOR_EDGE, linewidth=0.8, zorder=2)
     if (~ok).any():
         no_data = {"facecolor": style.PAPER, "edgecolor": style.SECTOR_EDGE, "hatch": "///"}
         sectors[~ok].plot(ax=ax, linewidth=0.8, zorder=2, **no_data)
-        handles.append(Patch(label=f"{_li(_NO_DATA, lang)} ({int((~ok).sum())})", **no_data))
+        n = fmt.integer(int((~ok).sum()), lang)
+        handles.append(Patch(label=f"{i18n.t('maps.no_data', lang)} ({n})", **no_data))
     draw_sectors(ax, sectors)
     _fit(ax, sectors)
     ax.legend(

@@ -111,12 +111,11 @@ def evaluation_map(
     fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
     if "control" in g.index and "excluded" in g.columns and len(g.loc["control", "excluded"]):
         ids = ", ".join(g.loc["control", "excluded"])
-        head = "Exclues du témoin : " if lang == "fr" else "Left out of the control: "
         ax = axes[0]
         ax.text(
             0.01,
             0.99,
-            head + ids,
+            i18n.t("maps.evaluation.excluded", lang, ids=ids),
             transform=ax.transAxes,
             va="top",
             ha="left",

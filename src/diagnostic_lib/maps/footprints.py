@@ -17,8 +17,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
 from .. import i18n, schema, style
-from .canvas import _box, _deferred_draws, _fig_legend, _fit, decorate, draw_sectors, new_map
+from .canvas import (
+    _box,
+    _compact,
+    _deferred_draws,
+    _fig_legend,
+    _fit,
+    decorate,
+    draw_sectors,
+    new_map,
+)
 
 _GEOMETRIC = ("point", "line", "polygon")
 
@@ -46,28 +56,28 @@ def _unmapped(ids, fp, has) -> tuple[np.ndarray, np.ndarray]:
     return ids[fp == "municipality"], ids[~has]
 
 
-def _shade_hot_spots(ax, hot, fr: bool, handles: list) -> None:
+def _shade_hot_spots(ax, hot, lang: str, handles: list) -> None:
     from matplotlib.patches import Patch
 
     h = hot[hot["hot_class"].isin(["hot_99", "hot_95"])]
     if len(h):
         h.plot(ax=ax, color=style.HOT_SHADE, edgecolor="none", zorder=2)
-        label = "Points chauds (Gi*, 95 % et plus)" if fr else "Hot spots (Gi*, 95% and above)"
+        label = i18n.t("maps.hot_spots_95", lang)
         handles.append(Patch(facecolor=style.HOT_SHADE, label=label))
 
 
-def _outline_problems(ax, problems, fr: bool, handles: list) -> None:
+def _outline_problems(ax, problems, lang: str, handles: list) -> None:
     from matplotlib.lines import Line2D
 
     pb = problems[(problems["kind"] == "place") & problems.geometry.notna()]
     if len(pb):
         colour = style.MEASURES["problem"]
         pb.boundary.plot(ax=ax, color=colour, linestyle="--", linewidth=0.9, zorder=3)
-        label = "Problèmes (lieux)" if fr else "Problems (places)"
+        label = i18n.t("maps.measures.problems", lang)
         handles.append(Line2D([], [], color=colour, linestyle="--", label=label))
 
 
-def _draw_rings(ax, rings, fp, has, buffer_m, fr: bool, handles: list) -> None:
+def _draw_rings(ax, rings, fp, has, buffer_m, lang: str, handles: list) -> None:
     import geopandas as gpd
     from matplotlib.patches import Patch
 
@@ -82,9 +92,11 @@ def _draw_rings(ax, rings, fp, has, buffer_m, fr: bool, handles: list) -> None:
         gpd.GeoSeries(keep).plot(
             ax=ax, facecolor="none", edgecolor=edge, linestyle=":", linewidth=1.0, zorder=4
         )
-        lab = "Anneau tampon" if fr else "Buffer ring"
-        if buffer_m:
-            lab += f" ({buffer_m:g} m)"
+        lab = (
+            i18n.t("maps.measures.ring_width", lang, width=_compact(buffer_m, lang))
+            if buffer_m
+            else i18n.t("maps.measures.ring", lang)
+        )
         handles.append(Patch(facecolor="none", edgecolor=edge, linestyle=":", label=lab))
 
 
@@ -140,16 +152,16 @@ def _mark_measure(ax, geom, measure_id: str, marker: str, colour: str, label: bo
         )
 
 
-def _status_handles(st, fr: bool) -> list:
+def _status_handles(st, lang: str) -> list:
     from matplotlib.patches import Patch
 
     out = []
     edge = style.MEASURES["status"]
     if (st == "planned").any():
-        label = "Prévue (contour tireté)" if fr else "Planned (dashed outline)"
+        label = i18n.t("maps.measures.planned", lang)
         out.append(Patch(facecolor="none", edgecolor=edge, linestyle="--", label=label))
     if (st == "ended").any():
-        label = "Terminée (pointillée)" if fr else "Ended (dotted fill)"
+        label = i18n.t("maps.measures.ended", lang)
         out.append(Patch(facecolor=style.PAPER, edgecolor=edge, hatch="....", label=label))
     return out
 
@@ -223,17 +235,16 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
     """
     from matplotlib.lines import Line2D
 
-    fr = lang == "fr"
     fig, ax = new_map((8.0, 7.5))
     draw_sectors(ax, sectors, facecolor=style.SECTOR_FILL, labels=False)
     handles: list = []
     if hot is not None and len(hot):
-        _shade_hot_spots(ax, hot, fr, handles)
+        _shade_hot_spots(ax, hot, lang, handles)
     if problems is not None and len(problems):
-        _outline_problems(ax, problems, fr, handles)
+        _outline_problems(ax, problems, lang, handles)
     fp, st, arr, has = _footprints(registry, areas)
     if rings is not None:
-        _draw_rings(ax, rings, fp, has, buffer_m, fr, handles)
+        _draw_rings(ax, rings, fp, has, buffer_m, lang, handles)
     pillars = [*schema.PILLARS] + [
         p for p in _pillar_order(registry["pillar"]) if p not in schema.PILLARS
     ]
@@ -244,7 +255,7 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
         for j in np.flatnonzero(sel & has & (fp != "municipality")):
             _draw_footprint(ax, arr[j], fp[j], st[j], colour)
             _mark_measure(ax, arr[j], ids[j], marker, colour, labels)
-        label = f"{i18n.label('pillar', pillar, lang)} ({int(sel.sum())})"
+        label = f"{i18n.label('pillar', pillar, lang)} ({fmt.integer(sel.sum(), lang)})"
         handles.append(
             Line2D(
                 [],
@@ -256,22 +267,17 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
                 label=label,
             )
         )
-    handles += _status_handles(st, fr)
+    handles += _status_handles(st, lang)
     muni, none = _unmapped(ids, fp, has)
     box = []
     if len(muni):
-        box.append(("Toute la municipalité : " if fr else "Whole municipality: ") + ", ".join(muni))
+        box.append(i18n.t("maps.municipality_ids", lang, ids=", ".join(muni)))
     if len(none):
-        box.append(("Sans empreinte : " if fr else "No footprint: ") + ", ".join(none))
+        box.append(i18n.t("maps.no_footprint_ids", lang, ids=", ".join(none)))
     _box(ax, box)
     _fit(ax, sectors)
-    _fig_legend(fig, handles, "Mesures par pilier" if fr else "Measures by pillar")
-    default = (
-        "Mesures préventives : empreintes et anneaux tampons"
-        if fr
-        else "Preventive measures: footprints and buffer rings"
-    )
-    decorate(ax, title or default, lang, source, date)
+    _fig_legend(fig, handles, i18n.t("maps.measures.legend", lang))
+    decorate(ax, title or i18n.t("maps.measures.title", lang), lang, source, date)
     return fig
 
 
@@ -280,9 +286,7 @@ def _no_footprint(fig, ax, sectors, title: str, lang: str, source: str, date):
     ax.text(
         0.5,
         0.5,
-        "Aucune empreinte : rien à cartographier"
-        if lang == "fr"
-        else "No footprint: nothing to map",
+        i18n.t("maps.detail.nothing", lang),
         transform=ax.transAxes,
         ha="center",
         va="center",
@@ -297,7 +301,6 @@ def _period_handles(ax, incidents, lang: str) -> list:
     """Incidents before and after the start, with their counts in the area and in the ring."""
     from matplotlib.lines import Line2D
 
-    fr = lang == "fr"
     handles = []
     loc = incidents[incidents.geometry.notna()] if len(incidents) else incidents
     for period, (marker, ec, fc) in style.PERIOD_MARKERS.items():
@@ -316,10 +319,12 @@ def _period_handles(ax, incidents, lang: str) -> list:
             )
         n_t = int((sub["zone"] == "treated").sum()) if len(sub) else 0
         n_b = int((sub["zone"] == "buffer").sum()) if len(sub) else 0
-        lab = (
-            f"{i18n.t(f'baperiod.{period}', lang)} : {n_t} dans la zone, {n_b} dans l'anneau"
-            if fr
-            else f"{i18n.t(f'baperiod.{period}', lang)}: {n_t} in the area, {n_b} in the ring"
+        lab = i18n.t(
+            "maps.detail.period",
+            lang,
+            period=i18n.t(f"baperiod.{period}", lang),
+            treated=fmt.integer(n_t, lang),
+            buffer=fmt.integer(n_b, lang),
         )
         handles.append(
             Line2D(
@@ -409,6 +414,6 @@ def measure_detail_map(  # noqa: PLR0913 -- public signature kept for backward c
     handles += _period_handles(ax, incidents, lang)
     outer = ring if ring is not None and not ring.is_empty else area
     _fit(ax, gpd.GeoSeries([outer.buffer(max(outer.length * 0.02, 50.0))]))
-    _fig_legend(fig, handles, "Incidents visés" if lang == "fr" else "Targeted incidents", ncols=2)
+    _fig_legend(fig, handles, i18n.t("maps.detail.legend", lang), ncols=2)
     decorate(ax, title, lang, source, date)
     return fig

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import formatting as fmt
 from .. import i18n, style
 from .canvas import (
     _box,
@@ -39,7 +40,7 @@ def _rank_labels(bp) -> dict:
     return labels
 
 
-def _hatch_flagged_sectors(ax, sectors, sector_gaps, fr: bool) -> list:
+def _hatch_flagged_sectors(ax, sectors, sector_gaps, lang: str) -> list:
     """Hatch the sectors with many issues and few measures; their legend entry."""
     from matplotlib.patches import Patch
 
@@ -50,8 +51,8 @@ def _hatch_flagged_sectors(ax, sectors, sector_gaps, fr: bool) -> list:
     sectors[sectors["sector_id"].isin(flagged)].plot(
         ax=ax, facecolor="none", edgecolor=edge, hatch="///", linewidth=1.8, zorder=6
     )
-    head = "Beaucoup d'enjeux, peu de mesures : " if fr else "Many issues, few measures: "
-    return [Patch(facecolor="none", edgecolor=edge, hatch="///", label=head + ", ".join(flagged))]
+    label = i18n.t("maps.gaps.flagged", lang, sectors=", ".join(flagged))
+    return [Patch(facecolor="none", edgecolor=edge, hatch="///", label=label)]
 
 
 def _group_problems(pb, level: dict, labels: dict, titles: dict, lang: str):
@@ -182,16 +183,17 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
     """
     from matplotlib.patches import Patch
 
-    fr = lang == "fr"
     fig, ax = new_map((8.0, 7.5))
     draw_sectors(ax, sectors, facecolor=style.SECTOR_FILL)
     bp = by_problem
     if top is not None:
         bp = bp[(bp["rank"] <= top).fillna(True).astype(bool)]
     level = dict(zip(bp["problem_id"], bp["level"], strict=True))
-    titles = dict(zip(bp["problem_id"], bp["title_fr" if fr else "title_en"], strict=True))
+    titles = dict(
+        zip(bp["problem_id"], bp["title_fr" if lang == "fr" else "title_en"], strict=True)
+    )
     labels = _rank_labels(bp)
-    flagged = _hatch_flagged_sectors(ax, sectors, sector_gaps, fr)
+    flagged = _hatch_flagged_sectors(ax, sectors, sector_gaps, lang)
     pb = problems[problems["problem_id"].isin(list(level))]
     groups, box = _group_problems(pb, level, labels, titles, lang)
     _draw_groups(ax, groups, level, labels, sectors)
@@ -201,22 +203,14 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
             facecolor=colour,
             alpha=0.8,
             edgecolor=colour,
-            label=f"{i18n.t(f'coverage.{lv}', lang)} ({int(counts.get(lv, 0))})",
+            label=f"{i18n.t(f'coverage.{lv}', lang)} ({fmt.integer(counts.get(lv, 0), lang)})",
         )
         for lv, colour in style.LEVEL_COLOURS.items()
     ] + flagged
     if box:
-        box.insert(0, "Sans lieu précis ou sans rang :" if fr else "No precise place or no rank:")
+        box.insert(0, i18n.t("maps.gaps.box", lang))
     _box(ax, box)
     _fit(ax, sectors)
-    _fig_legend(
-        fig,
-        handles,
-        "Couverture par les mesures en cours" if fr else "Coverage by active measures",
-        3,
-    )
-    default = (
-        "Lacunes : problèmes et mesures en cours" if fr else "Gaps: problems and active measures"
-    )
-    decorate(ax, title or default, lang, source, date)
+    _fig_legend(fig, handles, i18n.t("maps.gaps.legend", lang), 3)
+    decorate(ax, title or i18n.t("maps.gaps.title", lang), lang, source, date)
     return fig

@@ -11,19 +11,14 @@ Examples
 
 from __future__ import annotations
 
-from .. import inventory, style
-from .canvas import _fit, _li, decorate, draw_sectors, new_map
+from .. import formatting as fmt
+from .. import i18n, inventory, style
+from .canvas import _fit, decorate, draw_sectors, new_map
 
 HOT_LABELS: dict[str, tuple[str, str]] = {
-    "hot_99": ("Point chaud (99 %)", "Hot spot (99%)"),
-    "hot_95": ("Point chaud (95 %)", "Hot spot (95%)"),
-    "hot_90": ("Point chaud (90 %)", "Hot spot (90%)"),
-    "not_significant": ("Non significatif", "Not significant"),
-    "cold_90": ("Point froid (90 %)", "Cold spot (90%)"),
-    "cold_95": ("Point froid (95 %)", "Cold spot (95%)"),
-    "cold_99": ("Point froid (99 %)", "Cold spot (99%)"),
+    c: i18n.LABELS[f"maps.hot.{c}"] for c in style.HOT_COLOURS
 }
-"""Gi* class → (French, English) label."""
+"""Gi* class → (French, English) label (from the catalogue, keys ``maps.hot.<class>``)."""
 
 
 def hot_label(hot_class: str, lang: str = "fr") -> str:
@@ -45,7 +40,7 @@ def hot_label(hot_class: str, lang: str = "fr") -> str:
     >>> hot_label("cold_95", "en")
     'Cold spot (95%)'
     """
-    return _li(HOT_LABELS[hot_class], lang)
+    return i18n.t(f"maps.hot.{hot_class}", lang)
 
 
 def hot_spot_map(
@@ -105,22 +100,19 @@ def hot_spot_map(
             edge = style.HOT_CELL_EDGE if cls == "not_significant" else colour
             sub.plot(ax=ax, color=colour, edgecolor=edge, linewidth=0.2, zorder=2)
         if cls in counts.index or cls.startswith("hot"):
-            label = f"{hot_label(cls, lang)} ({int(counts.get(cls, 0))})"
+            label = f"{hot_label(cls, lang)} ({fmt.integer(counts.get(cls, 0), lang)})"
             handles.append(Patch(facecolor=colour, edgecolor=style.BOX_EDGE, label=label))
     draw_sectors(ax, sectors)
     _fit(ax, sectors)
     ax.legend(
         handles=handles,
-        title="Getis–Ord Gi*",
+        title=i18n.t("maps.hot.legend", lang),
         loc="upper left",
         fontsize=8,
         title_fontsize=8,
         framealpha=0.9,
     )
-    t = title or (
-        "Points chauds (Gi*, correction FDR)" if lang == "fr" else "Hot spots (Gi*, FDR correction)"
-    )
-    decorate(ax, t, lang, source, date)
+    decorate(ax, title or i18n.t("maps.hot.title", lang), lang, source, date)
     ax.text(
         0.5,
         1.0,

@@ -17,9 +17,10 @@ True
 
 from __future__ import annotations
 
+from .. import formatting as fmt
 from .. import i18n, style
 from .. import taxonomy as taxonomy_mod
-from .canvas import _fit, _note, _num, decorate, draw_sectors, new_map
+from .canvas import _fit, _note, decorate, draw_sectors, new_map
 
 
 def _located(incidents):
@@ -97,8 +98,7 @@ def overview_map(
         )
         lab = i18n.label("family", g, lang) if by == "family" else str(g)
         n = int((located[by] == g).sum())
-        label = f"{lab} ({n:,})".replace(",", "\u202f" if lang == "fr" else ",")
-        handles.append(_point_handle(colour, label))
+        handles.append(_point_handle(colour, f"{lab} ({fmt.integer(n, lang)})"))
     _fit(ax, sectors)
     ax.legend(
         handles=handles,
@@ -109,8 +109,7 @@ def overview_map(
         framealpha=0.85,
     )
     if n_unloc:
-        n = f"{n_unloc:,}".replace(",", "\u202f" if lang == "fr" else ",")
-        _note(ax, i18n.t("overview.unlocated", lang, n=n), wrap=True)
+        _note(ax, i18n.t("overview.unlocated", lang, n=fmt.integer(n_unloc, lang)), wrap=True)
     decorate(ax, i18n.t("overview.map", lang), lang, source)
     return fig
 
@@ -177,7 +176,7 @@ def incident_map(  # noqa: PLR0913 -- public signature kept for backward compati
             sub.geometry.x, sub.geometry.y, s=3, color=colour, alpha=0.6, linewidths=0, zorder=5
         )
         lab = i18n.label("family", g, lang) if by == "family" else str(tax[col].get(g, g))
-        handles.append(_point_handle(colour, f"{lab} ({_num(n, lang, 0)})"))
+        handles.append(_point_handle(colour, f"{lab} ({fmt.integer(n, lang)})"))
     _fit(ax, sectors)
     ax.legend(
         handles=handles[:12],
@@ -189,12 +188,6 @@ def incident_map(  # noqa: PLR0913 -- public signature kept for backward compati
     )
     n_unloc = len(incidents) - len(loc)
     if n_unloc:
-        _note(ax, i18n.t("overview.unlocated", lang, n=_num(n_unloc, lang, 0)))
-    decorate(
-        ax,
-        title or ("Incidents par catégorie" if lang == "fr" else "Incidents by category"),
-        lang,
-        source,
-        date,
-    )
+        _note(ax, i18n.t("overview.unlocated", lang, n=fmt.integer(n_unloc, lang)))
+    decorate(ax, title or i18n.t("maps.incidents.title", lang), lang, source, date)
     return fig

@@ -16,6 +16,7 @@ import html as html_mod
 
 import numpy as np
 
+from .. import formatting as fmt
 from .. import i18n, style
 from .. import taxonomy as taxonomy_mod
 from .footprints import _GEOMETRIC, _footprints, _pillar_order
@@ -38,18 +39,17 @@ def _fill(
 def _sectors_layer(m, s84, lang: str) -> None:
     import folium
 
-    fr = lang == "fr"
     cols = [c for c in ("sector_id", "name", "population") if c in s84.columns]
     aliases = [
         i18n.t("word.sector", lang),
-        "Nom" if fr else "Name",
+        i18n.t("maps.field.name", lang),
         i18n.t("word.population", lang),
     ]
     folium.GeoJson(
         s84[cols + ["geometry"]],
-        name="Secteurs" if fr else "Sectors",
+        name=i18n.t("maps.layer.sectors", lang),
         style_function=lambda _: {
-            "color": style.MEASURES["web_sector"],
+            "color": style.WEB["sector"],
             "weight": 1.5,
             "fillOpacity": 0.05,
         },
@@ -67,7 +67,7 @@ def _hot_layer(m, hot, lang: str) -> None:
     sig = sig.assign(classe=[hot_label(c, lang) for c in sig["hot_class"]], z=sig["gi_z"].round(2))
     folium.GeoJson(
         sig[["cell_id", "count", "z", "classe", "hot_class", "geometry"]],
-        name="Points chauds (Gi*)" if lang == "fr" else "Hot spots (Gi*)",
+        name=i18n.t("maps.layer.hot_spots", lang),
         style_function=lambda f: _fill(style.HOT_COLOURS[f["properties"]["hot_class"]], 0.6, 0.5),
         popup=folium.GeoJsonPopup(fields=["cell_id", "count", "z", "classe"]),
     ).add_to(m)
@@ -84,7 +84,7 @@ def _incident_layers(m, incidents, tax, lang: str, max_points: int, seed: int) -
     col = "label_fr" if lang == "fr" else "label_en"
     for i, (cat, sub) in enumerate(loc.groupby("category", sort=True)):
         name = tax[col].get(cat, cat)
-        fg = folium.FeatureGroup(name=f"{name} ({len(sub)})", show=i < 3)
+        fg = folium.FeatureGroup(name=f"{name} ({fmt.integer(len(sub), lang)})", show=i < 3)
         colour = style.palette_colour(i)
         when = sub["occurred_from"].dt.strftime("%Y-%m-%d %H:%M")
         for x, y, d in zip(sub.geometry.x, sub.geometry.y, when, strict=True):
@@ -111,15 +111,15 @@ def _problems_layer(m, problems, lang: str) -> None:
     pb = pb.assign(titre=pb[tcol], n=pb["n_incidents"])
     folium.GeoJson(
         pb[["problem_id", "titre", "n", "geometry"]],
-        name="Problèmes" if fr else "Problems",
+        name=i18n.t("maps.layer.problems", lang),
         style_function=lambda _: {
-            "color": style.MEASURES["web_problem"],
+            "color": style.WEB["problem"],
             "weight": 2,
             "fillOpacity": 0.15,
         },
         popup=folium.GeoJsonPopup(
             fields=["problem_id", "titre", "n"],
-            aliases=["id", "Problème" if fr else "Problem", "n"],
+            aliases=["id", i18n.t("maps.field.problem", lang), "n"],
         ),
     ).add_to(m)
 
@@ -134,7 +134,7 @@ def _measure_layers(m, measures, lang: str) -> None:
         ncol = "name" if fr else "name_en"
         folium.GeoJson(
             sub[["measure_id", ncol, "kind", "geometry"]].rename(columns={ncol: "nom"}),
-            name=f"{'Mesures' if fr else 'Measures'} — {i18n.label('pillar', pillar, lang)}",
+            name=i18n.t("maps.layer.measures", lang, pillar=i18n.label("pillar", pillar, lang)),
             style_function=lambda _, c=colour: _fill(c, 0.25, 3),
             marker=folium.CircleMarker(radius=6, fill=True, fill_opacity=0.9),
             popup=folium.GeoJsonPopup(fields=["measure_id", "nom", "kind"]),
@@ -222,10 +222,8 @@ def _hot_shade_layer(m, hot, lang: str) -> None:
         return
     folium.GeoJson(
         h[["cell_id", "geometry"]].to_crs(4326),
-        name="Points chauds (Gi*, 95 % et plus)"
-        if lang == "fr"
-        else "Hot spots (Gi*, 95% and above)",
-        style_function=lambda _: _fill(style.HOT_SHADE_WEB, 0.45, 0),
+        name=i18n.t("maps.hot_spots_95", lang),
+        style_function=lambda _: _fill(style.WEB["hot_shade"], 0.45, 0),
     ).add_to(m)
 
 
@@ -243,7 +241,7 @@ def _coverage_layer(m, problems, by_problem, lang: str) -> None:
         if by_problem is not None
         else {}
     )
-    no_level = style.MEASURES["problem_no_level"]
+    no_level = style.WEB["no_level"]
     pb = pb.assign(
         titre=pb[tcol].astype(str),
         couverture=[i18n.t(f"coverage.{lv[p]}", lang) if p in lv else "" for p in pb["problem_id"]],
@@ -251,11 +249,11 @@ def _coverage_layer(m, problems, by_problem, lang: str) -> None:
     )
     folium.GeoJson(
         pb[["problem_id", "titre", "couverture", "_c", "geometry"]].to_crs(4326),
-        name="Problèmes" if fr else "Problems",
+        name=i18n.t("maps.layer.problems", lang),
         style_function=lambda f: _fill(f["properties"]["_c"], 0.15, dashed=True, dash="5 4"),
         tooltip=folium.GeoJsonTooltip(
             fields=["problem_id", "titre", "couverture"],
-            aliases=["id", "Problème" if fr else "Problem", "Couverture" if fr else "Coverage"],
+            aliases=["id", i18n.t("maps.field.problem", lang), i18n.t("maps.field.coverage", lang)],
         ),
     ).add_to(m)
 
@@ -276,15 +274,15 @@ def _rings_layer(m, rings, fp, has, ids, crs, lang: str) -> None:
         {"measure_id": [ids[i] for i, _ in keep]}, geometry=[r for _, r in keep], crs=crs
     ).to_crs(4326)
     ring_style = {
-        "color": style.MEASURES["ring"],
+        "color": style.WEB["ring"],
         "weight": 1,
         "dashArray": "2 4",
-        "fillColor": style.MEASURES["ring_fill_web"],
+        "fillColor": style.WEB["ring_fill"],
         "fillOpacity": 0.12,
     }
     folium.GeoJson(
         rg,
-        name="Anneaux tampons" if lang == "fr" else "Buffer rings",
+        name=i18n.t("maps.layer.rings", lang),
         style_function=lambda _: ring_style,
         tooltip=folium.GeoJsonTooltip(fields=["measure_id"], aliases=["id"]),
     ).add_to(m)
@@ -307,15 +305,12 @@ def _pillar_layer(m, pillar: str, registry, areas, names, lang: str) -> None:
     import folium
     import geopandas as gpd
 
-    fr = lang == "fr"
     fp, st, arr, has = _footprints(registry, areas)
     ids = registry["measure_id"].astype(str).to_numpy()
     colour = style.pillar_colour(pillar)
     sel = (registry["pillar"].astype(str) == pillar).to_numpy()
-    head = "Mesures" if fr else "Measures"
-    fg = folium.FeatureGroup(
-        name=f"{head} — {i18n.label('pillar', pillar, lang)} ({int(sel.sum())})"
-    )
+    layer = i18n.t("maps.layer.measures", lang, pillar=i18n.label("pillar", pillar, lang))
+    fg = folium.FeatureGroup(name=f"{layer} ({fmt.integer(sel.sum(), lang)})")
     for j in np.flatnonzero(sel & has & (fp != "municipality")):
         dashed = fp[j] == "sectors" or st[j] == "planned"
         g = gpd.GeoDataFrame(
@@ -334,7 +329,11 @@ def _pillar_layer(m, pillar: str, registry, areas, names, lang: str) -> None:
             ),
             tooltip=folium.GeoJsonTooltip(
                 fields=["measure_id", "nom", "statut"],
-                aliases=["id", "Mesure" if fr else "Measure", "Statut" if fr else "Status"],
+                aliases=[
+                    "id",
+                    i18n.t("maps.field.measure", lang),
+                    i18n.t("maps.field.status", lang),
+                ],
             ),
         ).add_to(fg)
         p = gpd.GeoSeries([arr[j].representative_point()], crs=areas.crs).to_crs(4326).iloc[0]
@@ -351,7 +350,6 @@ def _legend_box(m, registry, areas, names, lang: str) -> None:
     """The pillars' symbols, and the measures that cannot be drawn as places."""
     import folium
 
-    fr = lang == "fr"
     fp, _, _, has = _footprints(registry, areas)
     ids = registry["measure_id"].astype(str).to_numpy()
     lines = []
@@ -361,15 +359,12 @@ def _legend_box(m, registry, areas, names, lang: str) -> None:
         if f == "municipality"
     ]
     if muni:
-        lines.append(
-            f"<b>{'Toute la municipalité' if fr else 'Whole municipality'}</b><br>"
-            + "<br>".join(muni)
-        )
+        lines.append(f"<b>{i18n.t('maps.box.municipality', lang)}</b><br>" + "<br>".join(muni))
     nofp = [
         f"{i} — {html_mod.escape(n)}" for i, n, ok in zip(ids, names, has, strict=True) if not ok
     ]
     if nofp:
-        lines.append(f"<b>{'Sans empreinte' if fr else 'No footprint'}</b><br>" + "<br>".join(nofp))
+        lines.append(f"<b>{i18n.t('maps.box.no_footprint', lang)}</b><br>" + "<br>".join(nofp))
     legend = " ".join(
         f'<span style="color:{style.pillar_colour(p)}">'
         f"{style.PILLAR_SYMBOLS.get(p, style.PILLAR_SYMBOL_FALLBACK)}</span> "
@@ -452,9 +447,9 @@ def measures_interactive_map(  # noqa: PLR0913 -- public signature kept for back
     cols = [c for c in ("sector_id", "name") if c in s84.columns]
     folium.GeoJson(
         s84[cols + ["geometry"]],
-        name="Secteurs" if fr else "Sectors",
+        name=i18n.t("maps.layer.sectors", lang),
         style_function=lambda _: {
-            "color": style.MEASURES["web_sector"],
+            "color": style.WEB["sector"],
             "weight": 1.5,
             "fillOpacity": 0.03,
         },

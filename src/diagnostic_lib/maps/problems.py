@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from .. import style
+from .. import i18n, style
 from .canvas import _box, _fit, _short, decorate, draw_sectors, new_map
 
 
@@ -110,7 +110,7 @@ def problems_map(
         )
     _fit(ax, sectors)
     if handles:
-        heading = "Problèmes prioritaires" if lang == "fr" else "Priority problems"
+        heading = i18n.t("maps.problems.title", lang)
         fig.legend(
             handles=handles,
             loc="outside lower center",
@@ -121,13 +121,6 @@ def problems_map(
             title_fontsize=8,
         )
     if box_lines:
-        head = "Sans lieu précis :" if lang == "fr" else "No precise place:"
-        _box(ax, [head, *(_short(b, 60) for b in box_lines)])
-    decorate(
-        ax,
-        title or ("Problèmes prioritaires" if lang == "fr" else "Priority problems"),
-        lang,
-        source,
-        date,
-    )
+        _box(ax, [i18n.t("maps.no_place", lang), *(_short(b, 60) for b in box_lines)])
+    decorate(ax, title or i18n.t("maps.problems.title", lang), lang, source, date)
     return fig

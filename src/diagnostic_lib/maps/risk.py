@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .. import style
-from .canvas import _fit, _plt, decorate, draw_sectors, new_map
+from .. import i18n, style
+from .canvas import _compact, _fit, _plt, decorate, draw_sectors, new_map
 
 
 def _risk_class(rr: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -73,7 +73,6 @@ def risk_map(  # noqa: PLR0913 -- public signature kept for backward compatibili
     """
     from matplotlib.patches import Patch
 
-    fr = lang == "fr"
     fig, ax = new_map()
     rr = np.asarray(relative_risk, dtype="float64")
     e = np.asarray(edges, dtype="float64")
@@ -85,19 +84,19 @@ def risk_map(  # noqa: PLR0913 -- public signature kept for backward compatibili
         colour = cm(0.25 + 0.7 * (k - 1) / max(len(e) - 1, 1))
         if sel.any():
             grid[sel].plot(ax=ax, facecolor=colour, edgecolor="none", zorder=3)
-            lab = f"{e[k - 1]:g} – {e[k]:g}" if k < len(e) else f"≥ {e[-1]:g}"
-            handles.append(Patch(facecolor=colour, label=lab.replace(".", ",") if fr else lab))
+            lab = (
+                f"{_compact(e[k - 1], lang)} – {_compact(e[k], lang)}"
+                if k < len(e)
+                else f"≥ {_compact(e[-1], lang)}"
+            )
+            handles.append(Patch(facecolor=colour, label=lab))
     draw_sectors(ax, sectors)
     if elevated is not None:
         el = np.asarray(elevated, dtype=bool)
         if el.any():
             edge = style.REFERENCE["elevated"]
             grid[el].plot(ax=ax, facecolor="none", edgecolor=edge, linewidth=1.4, zorder=6)
-            label = (
-                "Quasi-répétition : risque accru maintenant"
-                if fr
-                else "Near repeat: elevated risk now"
-            )
+            label = i18n.t("maps.risk.near_repeat", lang)
             handles.append(Patch(facecolor="none", edgecolor=edge, label=label))
     _fit(ax, sectors)
     if handles:
@@ -106,13 +105,8 @@ def risk_map(  # noqa: PLR0913 -- public signature kept for backward compatibili
             fontsize=7,
             loc="upper left",
             framealpha=0.85,
-            title="Risque relatif" if fr else "Relative risk",
+            title=i18n.t("maps.risk.legend", lang),
             title_fontsize=8,
         )
-    default = (
-        "Risques futurs : terrain à risque et quasi-répétition"
-        if fr
-        else "Future risks: risk terrain and near repeat"
-    )
-    decorate(ax, title or default, lang, source, date)
+    decorate(ax, title or i18n.t("maps.risk.title", lang), lang, source, date)
     return fig
