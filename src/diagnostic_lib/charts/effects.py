@@ -1,0 +1,239 @@
+"""Effectiveness (step 3): a measure's monthly counts before and after, and the forest plot.
+
+Examples
+--------
+>>> _FOREST_TICKS[:3]
+(0.1, 0.2, 0.33)
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+
+from .. import i18n, style
+from ..maps.canvas import _compact
+from .canvas import _fig
+
+
+def _shade_windows(ax, x, win) -> None:
+    """Shade the before and after windows, hatch the implementation lag."""
+    step = pd.Timedelta(days=31)
+    for w, colour, hatch in style.WINDOW_SHADES:
+        sel = x[(win == w).to_numpy()]
+        if len(sel):
+            ax.axvspan(
+                sel.min(),
+                sel.max() + step,
+                color=colour,
+                alpha=0.35,
+                hatch=hatch,
+                linewidth=0,
+                zorder=0,
+            )
+
+
+def before_after_chart(
+    monthly: pd.DataFrame, effect=None, *, lang: str = "fr", title: str | None = None
+):
+    """Monthly counts of a measure's targeted incidents in its treated, buffer and control areas.
+
+    The control is rescaled to the treated area's before-window total, so
+    that the lines can be compared (its shape, not its size, matters). The
+    before and after windows are shaded, the implementation lag hatched, the
+    start marked; the treated area's monthly means before and after are drawn.
+
+    Parameters
+    ----------
+    monthly : DataFrame
+        From :func:`diagnostic_lib.evaluation.monthly_area_counts` (one measure).
+    effect : Series, optional
+        Its row of :func:`diagnostic_lib.evaluation.evaluate` (for the title).
+    lang : {"fr", "en"}
+        Language.
+    title : str, optional
+        Title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"month": pd.date_range("2023-01-01", periods=4, freq="MS").repeat(3),
+    ...     "window": ["before"] * 6 + ["after"] * 6, "zone": ["treated", "buffer", "control"] * 4,
+    ...     "count": [5, 2, 50, 6, 2, 60, 3, 2, 55, 2, 1, 50]})
+    >>> fig = before_after_chart(m, lang="en")
+    >>> fig.axes[0].get_ylabel()
+    'Events per month'
+    """
+    fr = lang == "fr"
+    fig, ax = _fig((8.5, 4.2))
+    if len(monthly) == 0:
+        ax.set_title(title or i18n.t("maps.no_data", lang))
+        return fig
+    piv = monthly.pivot_table(
+        index="month", columns="zone", values="count", aggfunc="sum"
+    ).sort_index()
+    win = monthly.drop_duplicates("month").set_index("month")["window"].reindex(piv.index)
+    before = win == "before"
+    names = {
+        "treated": i18n.t("eval.area.treated", lang),
+        "buffer": i18n.t("eval.area.buffer", lang),
+        "control": i18n.t("eval.area.control_scaled", lang),
+    }
+    x = piv.index
+    for area in ("control", "buffer", "treated"):
+        if area not in piv.columns:
+            continue
+        y = piv[area].astype("float64")
+        if area == "control" and "treated" in piv.columns:
+            base_c, base_t = y[before.to_numpy()].sum(), piv["treated"][before.to_numpy()].sum()
+            y = y * (base_t / base_c) if base_c > 0 else y * np.nan
+        colour, ls = style.AREA_LINES[area]
+        ax.plot(
+            x,
+            y,
+            color=colour,
+            linestyle=ls,
+            marker=style.POINT_MARKER if area == "treated" else None,
+            markersize=3,
+            linewidth=1.8 if area == "treated" else 1.2,
+            label=names[area],
+        )
+    _shade_windows(ax, x, win)
+    step = pd.Timedelta(days=31)
+    if "treated" in piv.columns:
+        for w in ("before", "after"):
+            sel = (win == w).to_numpy()
+            if sel.any():
+                m = piv["treated"][sel].mean()
+                ax.hlines(
+                    m,
+                    x[sel].min(),
+                    x[sel].max() + step,
+                    color=style.AREA_LINES["treated"][0],
+                    linewidth=0.8,
+                    alpha=0.7,
+                )
+    starts = x[(win != "before").to_numpy()]
+    if len(starts):
+        ax.axvline(starts.min(), color=style.REFERENCE["strong"], linewidth=1)
+    ax.set_ylabel(i18n.t("charts.events_per_month", lang))
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="upper left")
+    if title is None and effect is not None:
+        name = effect.get("name" if fr else "name_en", "")
+        title = f"{effect.get('measure_id', effect.name)} — {name}"
+    ax.set_title(title or i18n.t("charts.before_after.title", lang), fontsize=10)
+    return fig
+
+
+_FOREST_TICKS = (0.1, 0.2, 0.33, 0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0)
+"""Candidate ticks of the forest plot's log axis (those within the intervals' range are kept)."""
+
+
+def _forest_ticks(ax, judged, lang: str) -> None:
+    from matplotlib.ticker import FixedLocator, NullLocator
+
+    lo_x = float(np.nanmin(judged["res_low_adj"])) if len(judged) else 0.5
+    hi_x = float(np.nanmax(judged["res_high_adj"])) if len(judged) else 2.0
+    ticks = [t for t in _FOREST_TICKS if lo_x / 1.3 <= t <= hi_x * 1.3]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticklabels([_compact(t, lang) for t in ticks])
+
+
+def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = None):
+    """Forest plot of the measures' relative effect sizes (RES) with their intervals.
+
+    Thick bar: the overdispersion-adjusted interval (used for the verdict);
+    thin bar: the Poisson interval. Log scale; RES > 1 means a relative fall
+    in the treated area. Measures that could not be judged are listed under
+    the plot with their verdict.
+
+    Parameters
+    ----------
+    effects : DataFrame
+        From :func:`diagnostic_lib.evaluation.evaluate`.
+    lang : {"fr", "en"}
+        Language.
+    title : str, optional
+        Title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"measure_id": ["M1", "M2"], "name": ["a", "b"], "name_en": ["a", "b"],
+    ...     "res": [1.7, 1.0], "res_low": [1.3, 0.8], "res_high": [2.2, 1.25],
+    ...     "res_low_adj": [1.2, 0.7], "res_high_adj": [2.4, 1.4],
+    ...     "verdict": ["effective", "no_effect"]})
+    >>> fig = forest_plot(e, lang="en")
+    >>> fig.axes[0].get_xlabel()[:3]
+    'RES'
+    """
+    from matplotlib.lines import Line2D
+
+    fr = lang == "fr"
+    colours = style.VERDICT_COLOURS
+    judged = effects[effects["verdict"].isin(list(colours))]
+    judged = judged.sort_values("res", ascending=True, kind="stable")
+    others = effects[~effects.index.isin(judged.index)]
+    fig, ax = _fig((8.5, 0.45 * max(len(judged), 1) + 2.4))
+    ncol = "name" if fr else "name_en"
+    labels = []
+    for y, r in enumerate(judged.to_dict("records")):
+        c = colours.get(r["verdict"], style.FALLBACK)
+        ax.plot([r["res_low"], r["res_high"]], [y, y], color=c, linewidth=1.0)
+        ax.plot(
+            [r["res_low_adj"], r["res_high_adj"]],
+            [y, y],
+            color=c,
+            linewidth=4,
+            alpha=0.5,
+            solid_capstyle="butt",
+        )
+        ax.plot([r["res"]], [y], marker=style.ESTIMATE_MARKER, color=c, markersize=6)
+        name = str(r.get(ncol, ""))
+        labels.append(f"{r['measure_id']} {name[:30] + '…' if len(name) > 31 else name}")
+    ax.axvline(1.0, color=style.REFERENCE["strong"], linestyle="--", linewidth=1)
+    ax.set_xscale("log")
+    ax.set_yticks(range(len(judged)), labels, fontsize=8)
+    ax.set_xlabel(i18n.t("charts.forest.axis", lang))
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=colours[v],
+            marker=style.ESTIMATE_MARKER,
+            linewidth=3,
+            alpha=0.8,
+            label=i18n.t(f"eval.verdict.{v}", lang),
+        )
+        for v in colours
+        if (judged["verdict"] == v).any()
+    ]
+    if handles:
+        ax.legend(handles=handles, fontsize=7, loc="lower right")
+    _forest_ticks(ax, judged, lang)
+    if len(others):
+        txt = "; ".join(
+            f"{r['measure_id']}: " + i18n.t(f"eval.verdict.{r['verdict']}", lang).lower()
+            for r in others.to_dict("records")
+        )
+        fig.supxlabel(
+            textwrap.fill(i18n.t("charts.forest.not_judged", lang, measures=txt), 150),
+            fontsize=6.5,
+            ha="left",
+            x=0.01,
+        )
+    ax.set_title(
+        title or i18n.t("charts.forest.title", lang),
+        fontsize=10,
+    )
+    return fig

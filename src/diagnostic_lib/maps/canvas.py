@@ -1,0 +1,457 @@
+"""The map canvas: a figure ready for a map, sector outlines, scale bar, north arrow, notes.
+
+Also what every map shares at the end: legends under the figure, text boxes,
+the PNG rendering (:func:`figure_to_png`) and the checks the tests and the
+report use (:func:`legend_labels`, :func:`is_blank`).
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> fig, ax = new_map()
+>>> decorate(ax, "Carte", "fr", "Ville", "2026-01-01")
+>>> [t.get_text() for t in ax.texts][1:]
+['N', 'Source : Ville — 2026-01-01']
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import io
+
+import numpy as np
+
+from .. import formatting as fmt
+from .. import i18n, style
+
+
+def _plt():
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _deferred_draws(fn):
+    """Build a map with the canvas' idle redraws deferred to the final rendering.
+
+    geopandas asks the canvas for a redraw after every layer it plots
+    (``canvas.draw_idle()``), which with the Agg backend redraws the whole
+    figure at once: a map drawn layer by layer (a measure at a time) costs the
+    square of its number of layers. The figure is drawn once when it is shown
+    or saved, with the same result.
+    """
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        draw_idle = FigureCanvasBase.draw_idle
+        FigureCanvasBase.draw_idle = lambda self, *a, **k: None
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            FigureCanvasBase.draw_idle = draw_idle
+
+    return wrapper
+
+
+def new_map(figsize: tuple[float, float] = (8.0, 7.0)):
+    """A figure and axes ready for a map (equal aspect, no ticks).
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        Figure size in inches.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, matplotlib.axes.Axes)
+
+    Examples
+    --------
+    >>> fig, ax = new_map()
+    >>> ax.get_aspect()
+    1.0
+    """
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return fig, ax
+
+
+def nice_length(span: float) -> float:
+    """A round scale-bar length (1, 2 or 5 × 10^k metres) about a fifth of ``span``.
+
+    Parameters
+    ----------
+    span : float
+        Width of the map in metres.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> nice_length(7000)
+    1000.0
+    >>> nice_length(40000)
+    5000.0
+    """
+    target = max(span / 5.0, 1.0)
+    k = 10 ** np.floor(np.log10(target))
+    for m in (5, 2, 1):
+        if m * k <= target:
+            return float(m * k)
+    return float(k)
+
+
+def add_scale_bar(ax, lang: str = "fr") -> None:
+    """Draw a scale bar (in metres/kilometres) in the lower-left corner.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A map whose limits are set.
+    lang : {"fr", "en"}
+        Language.
+
+    Examples
+    --------
+    >>> fig, ax = new_map(); _ = ax.set_xlim(0, 7000); _ = ax.set_ylim(0, 5000)
+    >>> add_scale_bar(ax, "fr")
+    >>> [t.get_text() for t in ax.texts]
+    ['1 km']
+    """
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length = nice_length(x1 - x0)
+    bx = x0 + 0.05 * (x1 - x0)
+    by = y0 + 0.05 * (y1 - y0)
+    h = 0.012 * (y1 - y0)
+    ax.fill(
+        [bx, bx + length / 2, bx + length / 2, bx],
+        [by, by, by + h, by + h],
+        color=style.INK,
+        zorder=20,
+    )
+    ax.fill(
+        [bx + length / 2, bx + length, bx + length, bx + length / 2],
+        [by, by, by + h, by + h],
+        facecolor=style.PAPER,
+        edgecolor=style.INK,
+        zorder=20,
+    )
+    label = (
+        f"{_compact(length / 1000, lang)} km" if length >= 1000 else f"{_compact(length, lang)} m"
+    )
+    ax.text(
+        bx + length / 2,
+        by + 2.2 * h,
+        label,
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        zorder=21,
+        bbox={"facecolor": style.PAPER, "alpha": 0.7, "edgecolor": "none", "pad": 1},
+    )
+
+
+def add_north_arrow(ax, lang: str = "fr") -> None:
+    """Draw a north arrow in the upper-right corner (grid north of the map CRS).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A map.
+    lang : {"fr", "en"}
+        Language.
+
+    Examples
+    --------
+    >>> fig, ax = new_map(); add_north_arrow(ax, "en")
+    >>> [t.get_text() for t in ax.texts]
+    ['N']
+    """
+    ax.annotate(
+        i18n.t("word.north", lang),
+        xy=(0.95, 0.95),
+        xytext=(0.95, 0.85),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=11,
+        fontweight="bold",
+        arrowprops={"facecolor": style.INK, "width": 4, "headwidth": 11},
+        zorder=21,
+    )
+
+
+def add_source_note(ax, source: str, lang: str = "fr", date: str | None = None) -> None:
+    """Write the data source and the date in the lower-right corner.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A map.
+    source : str
+        Where the data come from.
+    lang : {"fr", "en"}
+        Language.
+    date : str, optional
+        Date written (default: today, ISO 8601).
+
+    Examples
+    --------
+    >>> fig, ax = new_map(); add_source_note(ax, "SPVM", "en", date="2026-01-01")
+    >>> ax.texts[0].get_text()
+    'Source: SPVM — 2026-01-01'
+    """
+    date = date or _dt.date.today().isoformat()
+    text = i18n.t("maps.source_note", lang, source=source, date=date)
+    ax.text(
+        0.99,
+        0.01,
+        text,
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=7,
+        color=style.TEXT,
+        bbox={"facecolor": style.PAPER, "alpha": 0.7, "edgecolor": "none", "pad": 1},
+        zorder=21,
+    )
+
+
+def decorate(
+    ax, title: str, lang: str = "fr", source: str = "diagnostic_lib", date: str | None = None
+) -> None:
+    """Title, scale bar, north arrow and source/date note on a map axes.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A map whose limits are set.
+    title : str
+        Title.
+    lang : {"fr", "en"}
+        Language.
+    source : str
+        Source note.
+    date : str, optional
+        Date of the source note (default: today).
+
+    Examples
+    --------
+    >>> fig, ax = new_map(); decorate(ax, "Carte", "fr", "Ville", "2026-01-01")
+    >>> ax.get_title(), len(ax.texts)
+    ('Carte', 3)
+    """
+    ax.set_title(title)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    add_scale_bar(ax, lang)
+    add_north_arrow(ax, lang)
+    add_source_note(ax, source, lang, date)
+
+
+def _fit(ax, geoms) -> None:
+    b = geoms.total_bounds
+    if np.all(np.isfinite(b)):
+        dx, dy = b[2] - b[0], b[3] - b[1]
+        pad = 0.04 * max(dx, dy, 1.0)
+        ax.set_xlim(b[0] - pad, b[2] + pad)
+        ax.set_ylim(b[1] - pad, b[3] + pad)
+
+
+def draw_sectors(
+    ax,
+    sectors,
+    *,
+    labels: bool = True,
+    facecolor: str = "none",
+    edgecolor: str = style.SECTOR_EDGE,
+) -> None:
+    """Sector outlines with their ids.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A map.
+    sectors : GeoDataFrame
+        Canonical sectors.
+    labels : bool
+        Write each sector's id.
+    facecolor, edgecolor : str
+        Fill and outline.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> s = gpd.GeoDataFrame({"sector_id": ["A"]}, geometry=[shapely.box(0, 0, 1, 1)])
+    >>> fig, ax = new_map(); draw_sectors(ax, s)
+    >>> ax.texts[0].get_text()
+    'A'
+    """
+    sectors.plot(ax=ax, facecolor=facecolor, edgecolor=edgecolor, linewidth=0.8, zorder=2)
+    if labels:
+        pts = sectors.geometry.representative_point()
+        for sid, p in zip(sectors["sector_id"], pts, strict=True):
+            ax.text(
+                p.x,
+                p.y,
+                str(sid),
+                fontsize=7,
+                ha="center",
+                va="center",
+                color=style.LABEL_TEXT,
+                zorder=15,
+                bbox={"facecolor": style.PAPER, "alpha": 0.6, "edgecolor": "none", "pad": 0.5},
+            )
+
+
+def _note(ax, text: str, *, y: float = 0.11, wrap: bool = False) -> None:
+    """A small note on a white box, lower left (above the scale bar)."""
+    ax.text(
+        0.01,
+        y,
+        text,
+        transform=ax.transAxes,
+        fontsize=7,
+        ha="left",
+        va="bottom",
+        wrap=wrap,
+        bbox={"facecolor": style.PAPER, "alpha": 0.8, "edgecolor": "none"},
+    )
+
+
+def _box(ax, lines: list[str]) -> None:
+    """A list of lines in a framed box, upper left."""
+    if lines:
+        ax.text(
+            0.01,
+            0.99,
+            "\n".join(lines),
+            transform=ax.transAxes,
+            va="top",
+            ha="left",
+            fontsize=7,
+            zorder=22,
+            bbox={"facecolor": style.PAPER, "alpha": 0.9, "edgecolor": style.BOX_EDGE},
+        )
+
+
+def _fig_legend(fig, handles, title: str, ncols: int = 2) -> None:
+    """A legend under the figure."""
+    if handles:
+        fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            fontsize=7,
+            ncols=ncols,
+            frameon=False,
+            title=title,
+            title_fontsize=8,
+        )
+
+
+def _compact(value: float, lang: str) -> str:
+    """A number with only the decimals it needs (``2.5``, ``200``, ``0.33``), as ``:g`` would.
+
+    Composed from :func:`diagnostic_lib.formatting.decimal` (separators of ``lang``).
+    """
+    text = f"{float(value):g}"
+    digits = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+    return fmt.decimal(value, lang, digits)
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def figure_to_png(fig, dpi: int = 110) -> bytes:
+    r"""Render a figure to PNG bytes (and close it).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        Any figure.
+    dpi : int
+        Resolution.
+
+    Returns
+    -------
+    bytes
+
+    Examples
+    --------
+    >>> fig, ax = new_map()
+    >>> figure_to_png(fig)[:4]
+    b'\x89PNG'
+    """
+    plt = _plt()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def legend_labels(fig) -> list[str]:
+    """All legend entry texts of a figure (used by tests and the report).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        Any figure.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> fig, ax = new_map(); _ = ax.plot([0], [0], label="x"); _ = ax.legend()
+    >>> legend_labels(fig)
+    ['x']
+    """
+    out: list[str] = []
+    for ax in fig.axes:
+        leg = ax.get_legend()
+        if leg is not None:
+            out.extend(t.get_text() for t in leg.get_texts())
+    for leg in getattr(fig, "legends", []):
+        out.extend(t.get_text() for t in leg.get_texts())
+    return out
+
+
+def is_blank(png: bytes, threshold: float = 0.002) -> bool:
+    """True when a PNG is (almost) a single colour.
+
+    Parameters
+    ----------
+    png : bytes
+        A PNG image.
+    threshold : float
+        Largest share of differing pixels (or colour spread) still called blank.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> fig, ax = new_map()
+    >>> ax.set_axis_off()
+    >>> is_blank(figure_to_png(fig))
+    True
+    """
+    import matplotlib.image as mpimg
+
+    img = mpimg.imread(io.BytesIO(png), format="png")
+    flat = img.reshape(-1, img.shape[-1])[:, :3]
+    return (
+        float(np.std(flat, axis=0).max()) < threshold
+        or float((np.abs(flat - flat[0]).sum(axis=1) > 0.05).mean()) < threshold
+    )

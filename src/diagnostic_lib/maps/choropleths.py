@@ -1,0 +1,129 @@
+"""Choropleths: a value per sector (a rate, a score), classed with mapclassify.
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import geopandas as gpd, pandas as pd, shapely
+>>> from diagnostic_lib.maps import legend_labels
+>>> s = gpd.GeoDataFrame({"sector_id": ["A", "B"]},
+...                      geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
+>>> fig = choropleth(s, pd.Series({"A": 1.5}), title="t", legend_title="l", lang="en")
+>>> legend_labels(fig)
+['1.5 – 1.5 (1)', 'No data (1)']
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .. import formatting as fmt
+from .. import i18n, style
+from .canvas import _fit, decorate, draw_sectors, new_map
+
+
+def _classes(v: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Upper bounds of the classes and the class of each value (at most ``k`` classes)."""
+    import mapclassify
+
+    kk = int(min(k, len(np.unique(v))))
+    if kk < 2:
+        return np.array([v.max()]), np.zeros(len(v), dtype=int)
+    with warnings.catch_warnings():
+        # mapclassify falls back to pure Python without numba: slower, same classes
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        cls = getattr(mapclassify, scheme)(v, k=kk)
+    return np.asarray(cls.bins, dtype="float64"), np.asarray(cls.yb)
+
+
+def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibility
+    sectors,
+    values,
+    *,
+    title: str,
+    legend_title: str,
+    lang: str = "fr",
+    scheme: str = "FisherJenks",
+    k: int = 5,
+    cmap: str = style.CHOROPLETH_CMAP,
+    source: str = "diagnostic_lib",
+    date: str | None = None,
+):
+    """Choropleth of a value per sector, classed with mapclassify.
+
+    Parameters
+    ----------
+    sectors : GeoDataFrame
+        Canonical sectors.
+    values : Series
+        Value per ``sector_id`` (e.g. a rate per 1,000 residents); missing
+        values are drawn hatched as "no data".
+    title, legend_title : str
+        Titles of the map and of its legend.
+    lang : {"fr", "en"}
+        Language.
+    scheme : str
+        A mapclassify scheme (``FisherJenks``, ``Quantiles``, ``EqualInterval``,
+        ``NaturalBreaks`` …); with fewer distinct values than ``k``, fewer classes.
+    k : int
+        Number of classes.
+    cmap : str
+        A matplotlib colour map.
+    source, date : str
+        Source note.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> from diagnostic_lib.maps import legend_labels
+    >>> s = gpd.GeoDataFrame({"sector_id": list("ABCD")},
+    ...                      geometry=[shapely.box(i, 0, i + 1, 1) for i in range(4)])
+    >>> fig = choropleth(s, pd.Series([1.0, 2.0, 8.0, None], index=list("ABCD")), title="Taux",
+    ...                  legend_title="pour 1 000", k=2)
+    >>> legend_labels(fig)
+    ['1,0 – 2,0 (2)', '2,0 – 8,0 (1)', 'Aucune donnée (1)']
+    """
+    import matplotlib as mpl
+    from matplotlib.patches import Patch
+
+    fig, ax = new_map()
+    v = sectors["sector_id"].map(pd.Series(values)).astype("float64").to_numpy()
+    ok = np.isfinite(v)
+    handles = []
+    if ok.any():
+        bins, yb = _classes(v[ok], scheme, k)
+        cm = mpl.colormaps[cmap]
+        colours = [cm(0.15 + 0.85 * i / max(len(bins) - 1, 1)) for i in range(len(bins))]
+        lower = np.r_[v[ok].min(), bins[:-1]]
+        for i, (lo, hi) in enumerate(zip(lower, bins, strict=True)):
+            n = int((yb == i).sum())
+            label = (
+                f"{fmt.decimal(lo, lang, 1)} – {fmt.decimal(hi, lang, 1)} ({fmt.integer(n, lang)})"
+            )
+            handles.append(Patch(facecolor=colours[i], edgecolor=style.SECTOR_EDGE, label=label))
+        fc = [colours[i] for i in yb]
+        sectors[ok].plot(ax=ax, color=fc, edgecolor=style.SECTOR_EDGE, linewidth=0.8, zorder=2)
+    if (~ok).any():
+        no_data = {"facecolor": style.PAPER, "edgecolor": style.SECTOR_EDGE, "hatch": "///"}
+        sectors[~ok].plot(ax=ax, linewidth=0.8, zorder=2, **no_data)
+        n = fmt.integer(int((~ok).sum()), lang)
+        handles.append(Patch(label=f"{i18n.t('maps.no_data', lang)} ({n})", **no_data))
+    draw_sectors(ax, sectors)
+    _fit(ax, sectors)
+    ax.legend(
+        handles=handles,
+        title=legend_title,
+        loc="upper left",
+        fontsize=8,
+        title_fontsize=8,
+        framealpha=0.9,
+    )
+    decorate(ax, title, lang, source, date)
+    return fig

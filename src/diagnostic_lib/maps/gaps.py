@@ -1,0 +1,216 @@
+"""Gaps (step 2): where nothing, or little, is being done — problems by coverage level.
+
+The colour of each level is :data:`diagnostic_lib.style.LEVEL_COLOURS`, worst first.
+
+Examples
+--------
+>>> import pandas as pd
+>>> _rank_labels(pd.DataFrame({"problem_id": ["P1", "P2", "P3"],
+...                            "rank": pd.array([2, None, 1], dtype="Int64")}))
+{'P1': '2', 'P2': 'A', 'P3': '1'}
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import formatting as fmt
+from .. import i18n, style
+from .canvas import (
+    _box,
+    _deferred_draws,
+    _fig_legend,
+    _fit,
+    _short,
+    decorate,
+    draw_sectors,
+    new_map,
+)
+
+
+def _rank_labels(bp) -> dict:
+    """Each problem's label: its priority rank, or a letter when it has none."""
+    labels, letter = {}, 0
+    for pid, r in zip(bp["problem_id"], bp["rank"], strict=True):
+        if pd.notna(r):
+            labels[pid] = str(int(r))
+        else:
+            labels[pid] = chr(ord("A") + letter % 26)
+            letter += 1
+    return labels
+
+
+def _hatch_flagged_sectors(ax, sectors, sector_gaps, lang: str) -> list:
+    """Hatch the sectors with many issues and few measures; their legend entry."""
+    from matplotlib.patches import Patch
+
+    if sector_gaps is None or not len(sector_gaps) or not sector_gaps["flag"].any():
+        return []
+    flagged = list(sector_gaps.loc[sector_gaps["flag"].astype(bool), "sector"])
+    edge = style.MEASURES["flagged_sector"]
+    sectors[sectors["sector_id"].isin(flagged)].plot(
+        ax=ax, facecolor="none", edgecolor=edge, hatch="///", linewidth=1.8, zorder=6
+    )
+    label = i18n.t("maps.gaps.flagged", lang, sectors=", ".join(flagged))
+    return [Patch(facecolor="none", edgecolor=edge, hatch="///", label=label)]
+
+
+def _group_problems(pb, level: dict, labels: dict, titles: dict, lang: str):
+    """Problems grouped by identical geometry, and the box lines of those not drawn with a rank."""
+    box = []
+    groups: dict[bytes, list] = {}
+    for rec in pb.itertuples(index=False):
+        pid = rec.problem_id
+        line = (
+            f"{labels[pid]}. {_short(str(titles[pid]), 60)} — "
+            f"{i18n.t(f'coverage.{level[pid]}', lang)}"
+        )
+        if rec.kind == "municipality" or rec.geometry is None:
+            box.append(line)
+            continue
+        if not labels[pid].isdigit():
+            box.append(line)
+        groups.setdefault(rec.geometry.normalize().wkb, []).append(rec)
+    return groups, box
+
+
+def _draw_groups(ax, groups: dict, level: dict, labels: dict, sectors) -> None:
+    """Fill each geometry with its worst level and write its problems' labels, apart."""
+    import geopandas as gpd
+
+    worst = {lv: i for i, lv in enumerate(style.LEVEL_COLOURS)}
+    draw = []
+    for recs in groups.values():
+        lv = min((level[r.problem_id] for r in recs), key=lambda v: worst[v])
+        place = any(r.kind == "place" for r in recs)
+        draw.append((place, -worst[lv], recs, lv))
+    bx = sectors.total_bounds
+    step = 0.035 * max(bx[2] - bx[0], bx[3] - bx[1], 1.0)
+    placed: list[tuple[float, float]] = []
+    # areas under places; within each, the worst coverage drawn last (on top)
+    for place, _, recs, lv in sorted(draw, key=lambda t: (t[0], t[1])):
+        colour = style.LEVEL_COLOURS[lv]
+        g = gpd.GeoSeries([recs[0].geometry])
+        g.plot(
+            ax=ax,
+            facecolor=colour,
+            alpha=0.8 if place else 0.35,
+            edgecolor=colour,
+            linewidth=1.5,
+            zorder=4 if place else 3,
+        )
+        c = recs[0].geometry.representative_point()
+        x, y = c.x, c.y
+        while any(abs(x - px) < 2.5 * step and abs(y - py) < step for px, py in placed):
+            y -= step
+        placed.append((x, y))
+        text = " · ".join(labels[r.problem_id] for r in recs)
+        frame = {
+            "boxstyle": "round,pad=0.25",
+            "facecolor": style.PAPER,
+            "edgecolor": colour,
+            "linewidth": 1.5,
+        }
+        ax.text(
+            x,
+            y,
+            text,
+            fontsize=7,
+            fontweight="bold",
+            ha="center",
+            va="center",
+            zorder=16,
+            bbox=frame,
+        )
+
+
+@_deferred_draws
+def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibility
+    problems,
+    by_problem,
+    sectors,
+    *,
+    sector_gaps=None,
+    lang: str = "fr",
+    top: int | None = None,
+    title: str | None = None,
+    source: str = "diagnostic_lib",
+    date: str | None = None,
+):
+    """Where nothing (or little) is being done: problems coloured by their coverage level.
+
+    Each place, area and perception problem is filled with the colour of its
+    coverage by active measures (:data:`diagnostic_lib.style.LEVEL_COLOURS`) and
+    numbered by priority rank (problems sharing a geometry share a label,
+    coloured by the worst level; unranked problems get a letter);
+    municipality-wide and unranked problems are listed in a box with their
+    level; sectors with many issues and few measures are hatched.
+
+    Parameters
+    ----------
+    problems : GeoDataFrame
+        The problems assessed (``MeasureInventory.problems``).
+    by_problem : DataFrame
+        From :func:`diagnostic_lib.measures.problem_coverage`.
+    sectors : GeoDataFrame
+        Canonical sectors.
+    sector_gaps : DataFrame, optional
+        From :func:`diagnostic_lib.measures.sector_gaps` (``flag``).
+    lang : {"fr", "en"}
+        Language.
+    top : int, optional
+        Only problems ranked ``top`` or better (unranked ones are kept).
+    title : str, optional
+        Title.
+    source, date : str
+        Source note.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> from diagnostic_lib.maps import legend_labels
+    >>> s = gpd.GeoDataFrame({"sector_id": ["A"]}, geometry=[shapely.box(0, 0, 100, 100)])
+    >>> pb = gpd.GeoDataFrame({"problem_id": ["P1"], "kind": ["place"]},
+    ...                       geometry=[shapely.box(10, 10, 30, 30)])
+    >>> bp = pd.DataFrame({"problem_id": ["P1"], "title_fr": ["Vols"], "title_en": ["Thefts"],
+    ...     "rank": pd.array([1], dtype="Int64"), "level": ["none"]})
+    >>> legend_labels(gap_map(pb, bp, s, lang="en"))
+    ['None (1)', 'Weak (0)', 'Partial (0)', 'Strong (0)']
+    """
+    from matplotlib.patches import Patch
+
+    fig, ax = new_map((8.0, 7.5))
+    draw_sectors(ax, sectors, facecolor=style.SECTOR_FILL)
+    bp = by_problem
+    if top is not None:
+        bp = bp[(bp["rank"] <= top).fillna(True).astype(bool)]
+    level = dict(zip(bp["problem_id"], bp["level"], strict=True))
+    titles = dict(
+        zip(bp["problem_id"], bp["title_fr" if lang == "fr" else "title_en"], strict=True)
+    )
+    labels = _rank_labels(bp)
+    flagged = _hatch_flagged_sectors(ax, sectors, sector_gaps, lang)
+    pb = problems[problems["problem_id"].isin(list(level))]
+    groups, box = _group_problems(pb, level, labels, titles, lang)
+    _draw_groups(ax, groups, level, labels, sectors)
+    counts = pd.Series(list(level.values()), dtype=object).value_counts()
+    handles = [
+        Patch(
+            facecolor=colour,
+            alpha=0.8,
+            edgecolor=colour,
+            label=f"{i18n.t(f'coverage.{lv}', lang)} ({fmt.integer(counts.get(lv, 0), lang)})",
+        )
+        for lv, colour in style.LEVEL_COLOURS.items()
+    ] + flagged
+    if box:
+        box.insert(0, i18n.t("maps.gaps.box", lang))
+    _box(ax, box)
+    _fit(ax, sectors)
+    _fig_legend(fig, handles, i18n.t("maps.gaps.legend", lang), 3)
+    decorate(ax, title or i18n.t("maps.gaps.title", lang), lang, source, date)
+    return fig

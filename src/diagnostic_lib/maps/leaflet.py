@@ -1,0 +1,71 @@
+"""Leaflet embedded: the base of every interactive (folium) map, working offline.
+
+Leaflet's script and style sheet (vendored in ``diagnostic_lib/data/leaflet``,
+BSD-2) are written into the page as ``data:`` URIs, with a small shim for the
+two uses folium makes of jQuery. Background tiles are optional.
+
+Examples
+--------
+>>> _asset_uri("leaflet.css", "text/css").startswith("data:text/css;base64,")
+True
+"""
+
+from __future__ import annotations
+
+import base64
+from importlib import resources
+
+# folium's popups and "objects in front" call jQuery's ``$``; jQuery is not embedded, so this
+# shim covers the two uses (parse an HTML string, document ready). Without it every popup
+# throws "$ is not defined" in a browser and the map stops before its layer control.
+_JQUERY_SHIM = (
+    "window.$ = window.$ || function (a) {\n"
+    '  if (typeof a === "string") {\n'
+    '    var t = document.createElement("template"); t.innerHTML = a.trim();\n'
+    "    return Array.prototype.slice.call(t.content.childNodes);\n"
+    "  }\n"
+    "  return {ready: function (f) {\n"
+    '    if (document.readyState !== "loading") { f(); } else {'
+    ' document.addEventListener("DOMContentLoaded", f); }\n'
+    "  }};\n"
+    "};"
+)
+
+
+def _leaflet_file(name: str) -> bytes:
+    return (resources.files("diagnostic_lib") / "data" / "leaflet" / name).read_bytes()
+
+
+def _asset_uri(name: str, mime: str) -> str:
+    """A vendored Leaflet file as a ``data:`` URI (the style sheet with its images inlined)."""
+    data = _leaflet_file(name)
+    if name.endswith(".css"):
+        text = data.decode("utf-8")
+        for img in ("layers.png", "layers-2x.png"):
+            b = _leaflet_file(img)
+            text = text.replace(
+                f"images/{img}", "data:image/png;base64," + base64.b64encode(b).decode("ascii")
+            )
+        data = text.encode("utf-8")
+    return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
+
+
+def _base_map(s84, tiles: str | None):
+    """A folium map over the sectors (in WGS 84), with Leaflet embedded."""
+    import folium
+
+    b = s84.total_bounds
+    m = folium.Map(
+        location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2],
+        zoom_start=13,
+        tiles=tiles,
+        control_scale=True,
+    )
+    shim = "data:text/javascript;base64," + base64.b64encode(_JQUERY_SHIM.encode()).decode()
+    m.default_js = [
+        ("leaflet", _asset_uri("leaflet.js", "text/javascript")),
+        ("jquery_shim", shim),
+    ]
+    m.default_css = [("leaflet_css", _asset_uri("leaflet.css", "text/css"))]
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    return m

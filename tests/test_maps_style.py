@@ -1,0 +1,101 @@
+"""Maps and charts draw with one style and one label catalogue.
+
+- every colour, colour map and marker lives in :mod:`diagnostic_lib.style`: no colour
+  literal is left in ``maps/`` or ``charts/``;
+- every label key the maps and charts read exists, in both languages;
+- numbers on maps and charts go through :mod:`diagnostic_lib.formatting`;
+- the old colour and label names still resolve from ``diagnostic_lib.maps``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from diagnostic_lib import i18n, maps, style
+from diagnostic_lib.maps.canvas import _compact
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "diagnostic_lib"
+DRAWING = sorted((PACKAGE / "maps").glob("*.py")) + sorted((PACKAGE / "charts").glob("*.py"))
+COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b")
+NAMED = {"white", "black", "red", "blue", "green", "grey", "gray", "orange", "yellow"}
+CMAPS = {"OrRd", "Reds", "YlOrRd", "RdBu_r", "viridis", "Blues"}
+
+
+def _strings(path: Path) -> list[tuple[int, str]]:
+    """Every string constant of a file (docstrings included)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        (n.lineno, n.value)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+
+
+@pytest.mark.parametrize("path", DRAWING, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_colour_literal_outside_style(path):
+    bad = [
+        (line, text)
+        for line, text in _strings(path)
+        if COLOUR.search(text) or text in NAMED or text in CMAPS
+    ]
+    assert not bad, f"{path.name}: colours belong in style.py: {bad}"
+
+
+@pytest.mark.parametrize("path", DRAWING, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_label_key_read_exists(path):
+    text = path.read_text(encoding="utf-8")
+    keys = set(re.findall(r"""i18n\.t\(\s*["']([a-z_.]+[a-z])["']""", text))
+    missing = sorted(k for k in keys if k not in i18n.LABELS)
+    assert not missing, f"{path.name}: label keys not in the catalogue: {missing}"
+
+
+def test_old_colour_and_label_names_resolve_from_maps():
+    assert maps.PILLAR_COLOURS is style.PILLAR_COLOURS
+    assert maps.FAMILY_COLOURS is style.FAMILY_COLOURS
+    assert maps.LEVEL_COLOURS is style.LEVEL_COLOURS
+    assert maps.HOT_COLOURS is style.HOT_COLOURS
+    assert set(maps.PILLAR_MARKERS) == set(maps.PILLAR_SYMBOLS) == set(maps.PILLAR_COLOURS)
+    assert maps.HOT_LABELS["hot_99"] == ("Point chaud (99 %)", "Hot spot (99%)")
+    assert set(maps.HOT_LABELS) == set(style.HOT_COLOURS)
+
+
+def test_every_class_has_a_colour():
+    from diagnostic_lib import schema
+
+    assert set(style.PILLAR_COLOURS) == set(schema.PILLARS)
+    assert set(style.FAMILY_COLOURS) == set(schema.FAMILIES)
+    assert list(style.LEVEL_COLOURS) == ["none", "weak", "partial", "strong"]
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "text"),
+    [
+        (200.0, "fr", "200"),
+        (2.5, "fr", "2,5"),
+        (0.33, "en", "0.33"),
+        (1.25, "fr", "1,25"),
+        (10000.0, "en", "10,000"),
+        (10000.0, "fr", "10\xa0000"),
+    ],
+)
+def test_compact_numbers_keep_only_the_decimals_they_need(value, lang, text):
+    assert _compact(value, lang) == text
+
+
+def test_legend_counts_and_classes_use_the_formatter():
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    s = gpd.GeoDataFrame(
+        {"sector_id": list("ABC")}, geometry=[shapely.box(i, 0, i + 1, 1) for i in range(3)]
+    )
+    values = pd.Series({"A": 1500.5, "B": 1500.5, "C": None})
+    fig = maps.choropleth(s, values, title="t", legend_title="l", lang="fr", date="2026-01-01")
+    assert maps.legend_labels(fig)[0] == "1\xa0500,5 – 1\xa0500,5 (2)"
+    assert maps.legend_labels(fig)[-1] == "Aucune donnée (1)"
