@@ -23,8 +23,11 @@ module              what it does
 ``evaluation``      step 3: effectiveness, relevance, current and future risk
 ``strategy``        step 4: intervention strategies and the action plan
 ``maps``            static and interactive maps
+``charts``          charts of the steps' tables
+``style``           colours, colour maps and markers of maps and charts
 ``widgets``         ipywidgets wiring for the notebooks
 ``report``          the diagnosis report (HTML + workbook)
+``calibration``     simulated towns that check the verdicts' error rates
 ==================  ==========================================================
 
 Examples
@@ -66,6 +69,8 @@ _SUBMODULES = {
     "crs",
     "formatting",
     "settings",
+    "style",
+    "calibration",
 }
 
 _SHORTCUTS = {

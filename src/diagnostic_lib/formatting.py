@@ -178,6 +178,35 @@ def number(value: Any, lang: str = "fr") -> str:
     return _fixed(v, lang, 2 if abs(v) < 1e6 else 0)
 
 
+def compact(value: Any, lang: str = "fr") -> str:
+    """A number with only the decimals it needs (``2.5``, ``200``, ``0.33``), as ``:g`` would.
+
+    For scale bars, axis ticks and ring widths: no trailing zeros, no thousands
+    separator below 10,000.
+
+    Parameters
+    ----------
+    value : number
+        The value.
+    lang : {"fr", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> compact(2.5, "fr"), compact(200.0, "en"), compact(0.33, "fr")
+    ('2,5', '200', '0,33')
+    """
+    if _missing(value):
+        return MISSING
+    text = f"{float(value):g}"
+    digits = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+    return _fixed(float(value), lang, digits, group=abs(float(value)) >= 10_000)
+
+
 def percent(share: Any, lang: str = "fr", digits: int = 0) -> str:
     r"""A share (0–1) as a percentage.
 
@@ -341,6 +370,7 @@ def date(value: Any, lang: str = "fr") -> str:
 
 
 _KINDS: dict[str, Callable[..., str]] = {
+    "compact": compact,
     "integer": integer,
     "decimal": decimal,
     "number": number,

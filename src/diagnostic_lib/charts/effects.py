@@ -13,8 +13,8 @@ import textwrap
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
 from .. import i18n, style
-from ..maps.canvas import _compact
 from .canvas import _fig
 
 
@@ -143,7 +143,7 @@ def _forest_ticks(ax, judged, lang: str) -> None:
     ticks = [t for t in _FOREST_TICKS if lo_x / 1.3 <= t <= hi_x * 1.3]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xticklabels([_compact(t, lang) for t in ticks])
+    ax.set_xticklabels([fmt.compact(t, lang) for t in ticks])
 
 
 def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = None):

@@ -1,9 +1,13 @@
 """Current and future risk (step 3): the risk matrix and the 12-month projection.
 
+The matrix's classes and levels are those the table was computed with
+(:class:`diagnostic_lib.evaluation.RiskScale`, kept in the table's ``attrs``).
+
 Examples
 --------
->>> _risk_level(4), _risk_level(12), _risk_level(25)
-('low', 'high', 'very_high')
+>>> from diagnostic_lib import evaluation
+>>> evaluation.RiskScale().level([4, 12, 25]).tolist()
+['low', 'high', 'very_high']
 """
 
 from __future__ import annotations
@@ -15,20 +19,17 @@ from .. import evaluation, i18n, style
 from .canvas import _fig
 
 
-def _risk_level(score: int) -> str:
-    """The risk level of a likelihood class × impact class (as :func:`evaluation.current_risk`)."""
-    return (
-        "low"
-        if score <= 4
-        else "moderate"
-        if score <= 9
-        else "high"
-        if score <= 15
-        else "very_high"
-    )
+def _scale(current: pd.DataFrame) -> evaluation.RiskScale:
+    """The risk scale the table was computed with (its ``attrs``), else the default one."""
+    a = current.attrs
+    if {"likelihood_edges", "impact_edges", "risk_level_max"} <= set(a):
+        return evaluation.RiskScale(
+            tuple(a["likelihood_edges"]), tuple(a["impact_edges"]), tuple(a["risk_level_max"])
+        )
+    return evaluation.RiskScale()
 
 
-def _risk_background(ax, le, ie) -> None:
+def _risk_background(ax, le, ie, scale: evaluation.RiskScale) -> None:
     """The 5 × 5 cells of the matrix, coloured by risk level."""
     from matplotlib.patches import Rectangle
 
@@ -39,7 +40,7 @@ def _risk_background(ax, le, ie) -> None:
                     (le[i], ie[j]),
                     le[i + 1] - le[i],
                     ie[j + 1] - ie[j],
-                    color=style.RISK_LEVEL_COLOURS[_risk_level((i + 1) * (j + 1))],
+                    color=style.RISK_LEVEL_COLOURS[scale.level((i + 1) * (j + 1))],
                     zorder=0,
                 )
             )
@@ -81,9 +82,18 @@ def risk_matrix_chart(
     """
     d = current[(current["sector"] != "*") & (current["likelihood"] > 0)]
     fig, ax = _fig((8.5, 6.0))
-    le = (0.3, *evaluation.LIKELIHOOD_EDGES, 3000.0)
-    ie = (2.0, *evaluation.IMPACT_EDGES, 8000.0)
-    _risk_background(ax, le, ie)
+    scale = _scale(current)
+    le = (
+        min(0.3, scale.likelihood_edges[0] / 3),
+        *scale.likelihood_edges,
+        max(3000.0, scale.likelihood_edges[-1] * 30),
+    )
+    ie = (
+        min(2.0, scale.impact_edges[0] / 5),
+        *scale.impact_edges,
+        max(8000.0, scale.impact_edges[-1] * 16),
+    )
+    _risk_background(ax, le, ie, scale)
     conc = d["concern"].fillna(0.0).to_numpy() if "concern" in d.columns else np.zeros(len(d))
     for fam, g in d.groupby("family"):
         sel = d.index.isin(g.index)

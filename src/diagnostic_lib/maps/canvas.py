@@ -358,13 +358,8 @@ def _fig_legend(fig, handles, title: str, ncols: int = 2) -> None:
 
 
 def _compact(value: float, lang: str) -> str:
-    """A number with only the decimals it needs (``2.5``, ``200``, ``0.33``), as ``:g`` would.
-
-    Composed from :func:`diagnostic_lib.formatting.decimal` (separators of ``lang``).
-    """
-    text = f"{float(value):g}"
-    digits = len(text.split(".")[1]) if "." in text and "e" not in text else 0
-    return fmt.decimal(value, lang, digits)
+    """A number with only the decimals it needs (:func:`diagnostic_lib.formatting.compact`)."""
+    return fmt.compact(value, lang)
 
 
 def _short(text: str, n: int) -> str:
