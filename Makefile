@@ -38,12 +38,12 @@ test: $(STAMP) chromium
 	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests notebooks benchmarks
-	$(BIN)/ruff format --check src tests notebooks benchmarks
+	$(BIN)/ruff check src tests notebooks benchmarks docs
+	$(BIN)/ruff format --check src tests notebooks benchmarks docs
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix src tests notebooks benchmarks
-	$(BIN)/ruff format src tests notebooks benchmarks
+	$(BIN)/ruff check --fix src tests notebooks benchmarks docs
+	$(BIN)/ruff format src tests notebooks benchmarks docs
 	$(BIN)/nbstripout notebooks/*.ipynb
 
 lab: $(STAMP)

@@ -38,3 +38,25 @@ def test_no_code_cites_files_outside_the_repository():
         if re.search(r"FORMULAS\.md|METHOD\.md|\.\./shared", p.read_text(encoding="utf-8"))
     ]
     assert not bad, f"code citing files that are not in the repository: {bad}"
+
+
+def _package_map():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("package_map", ROOT / "docs" / "package_map.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_every_module_says_what_it_holds():
+    empty = [name for name, summary in _package_map().modules() if not summary]
+    assert not empty, f"modules without a docstring: {empty}"
+
+
+def test_the_package_map_is_up_to_date():
+    pm = _package_map()
+    stale = "run `python docs/package_map.py`"
+    assert (ROOT / "docs" / "package-map.md").read_text(encoding="utf-8") == pm.document(), stale
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert pm.readme_section(readme) == readme, stale

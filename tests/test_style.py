@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGETS = ["src", "tests", "notebooks", "benchmarks"]
+TARGETS = ["src", "tests", "notebooks", "benchmarks", "docs"]
 
 
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["lint", "format"])
