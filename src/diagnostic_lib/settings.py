@@ -484,6 +484,65 @@ TUNABLES: dict[str, Tunable] = _table(
         maximum=1.0,
     ),
     Tunable(
+        "history_months",
+        24,
+        int,
+        "evaluation",
+        "Months of history before the before window that the corrected estimate compares the "
+        "after window with (regression to the mean: measures go where counts just peaked).",
+        minimum=6,
+        maximum=120,
+    ),
+    Tunable(
+        "min_history_months",
+        12,
+        int,
+        "evaluation",
+        "Fewest months of history for a verdict; with less the verdict is 'inconclusive: too "
+        "little history'.",
+        minimum=1,
+        maximum=120,
+    ),
+    Tunable(
+        "placebos",
+        60,
+        int,
+        "evaluation",
+        "Placebo places (copies of the measure's zone elsewhere, clear of every measure) kept "
+        "for the null distribution: those nearest the treated area in level.",
+        minimum=5,
+        maximum=1000,
+    ),
+    Tunable(
+        "min_placebos",
+        20,
+        int,
+        "evaluation",
+        "Fewest placebo places for a verdict; with fewer the verdict is 'inconclusive: too "
+        "little history'.",
+        minimum=2,
+    ),
+    Tunable(
+        "rtm_alpha",
+        0.10,
+        float,
+        "evaluation",
+        "One-sided level at which a before window stands out from its history (possible "
+        "regression to the mean).",
+        minimum=0.001,
+        maximum=0.5,
+    ),
+    Tunable(
+        "effect_margin",
+        0.10,
+        float,
+        "evaluation",
+        "A fall larger than this share is ruled out when the interval excludes it ('effect "
+        "ruled out'); step 4 treats only that verdict as evidence against a response.",
+        minimum=0.01,
+        maximum=0.9,
+    ),
+    Tunable(
         "dispersion_months",
         24,
         int,

@@ -129,8 +129,10 @@ LEVEL_COLOURS: dict[str, str] = {
 
 VERDICT_COLOURS: dict[str, str] = {
     "effective": "#009E73",
-    "promising": "#56B4E9",
-    "no_effect": "#777777",
+    "offset_by_displacement": "#CC79A7",
+    "inconclusive_favourable": "#56B4E9",
+    "effect_ruled_out": "#444444",
+    "inconclusive": "#999999",
     "adverse": "#D55E00",
 }
 """Colour of each verdict of step 3 that has an effect size (forest plot)."""

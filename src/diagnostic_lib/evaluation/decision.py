@@ -1,15 +1,21 @@
 """The verdict of a measure: the decision rule, its thresholds and its wording.
 
 :func:`decide_verdict` is the rule (the verdict table of the package docstring
-and of docs/methods.md, *Decision rule of the verdict*); its thresholds are the
-tunables ``min_events``, ``promising_res`` and ``promising_p`` (aliases
-:data:`PROMISING_RES`, :data:`PROMISING_P`); :data:`VERDICT_LABELS`,
-:func:`verdict_text` and :func:`caveat_text` say each verdict and its caveats in
-words, with the numbers behind them.
+and of docs/methods.md, *Decision rule of the verdict*). It reads the
+**placebo-based** estimates (:mod:`~diagnostic_lib.evaluation.placebos`): the
+effect corrected for regression to the mean, its interval from the spread of
+placebo places and dates, the Benjamini–Hochberg q-value across every measure
+judged, and the net effect on the treated area and its ring. The quasi-Poisson
+interval of the raw estimate is only a lower bound on the uncertainty. Its
+thresholds are the tunables ``alpha``, ``min_events``, ``effect_margin``,
+``promising_res``, ``promising_p``, ``min_history_months`` and ``min_placebos``;
+:data:`VERDICT_LABELS`, :func:`verdict_text` and :func:`caveat_text` say each
+verdict and its caveats in words, with the numbers behind them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,25 +27,71 @@ from ._common import _months_between, _pairs, _tuple
 from .estimators import WDQ_LABELS
 
 PROMISING_RES: float = settings.default("promising_res")
-"""Smallest RES called "promising" when the interval includes 1 (a relative fall of ~9 %).
+"""Smallest corrected RES called "inconclusive, favourable direction" (a relative fall of ~9 %).
 
 Alias of the default of the ``promising_res`` tunable."""
 
 PROMISING_P: float = settings.default("promising_p")
-"""Largest adjusted p-value (two-sided) called "promising": the 80 % interval excludes 1.
+"""Largest p-value (two-sided) called "inconclusive, favourable direction".
 
 Alias of the default of the ``promising_p`` tunable."""
 
 VERDICTS: tuple[str, ...] = (
     "effective",
-    "promising",
-    "no_effect",
+    "offset_by_displacement",
+    "inconclusive_favourable",
+    "effect_ruled_out",
+    "inconclusive",
     "adverse",
+    "too_little_history",
     "too_recent",
     "too_few",
     "not_evaluable",
 )
 """Verdict codes, from the most to the least conclusive."""
+
+SUCCESS: tuple[str, ...] = ("effective",)
+"""The verdicts that count as a success (relevance flags, step 4)."""
+
+AGAINST: tuple[str, ...] = ("effect_ruled_out", "adverse")
+"""The verdicts that count as evidence against a response (step 4)."""
+
+JUDGED: tuple[str, ...] = VERDICTS[:6]
+"""The verdicts given on estimates (the others say why there is none)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The thresholds of the decision rule (the tunables of step 3).
+
+    Attributes
+    ----------
+    alpha : float
+        Level of the two-sided tests (on the Benjamini–Hochberg q-values).
+    min_events : int
+        Fewest events in the treated area, before and after together.
+    margin : float
+        A fall larger than this is "ruled out" when the interval excludes it.
+    promising : float
+        Smallest corrected RES for "inconclusive, favourable direction".
+    promising_p : float
+        Largest p-value for "inconclusive, favourable direction".
+    min_history_months : int
+        Fewest months of history for a verdict.
+    min_placebos : int
+        Fewest placebo places for a verdict.
+    rtm_alpha : float
+        Level at which a before window stands out from its history.
+    """
+
+    alpha: float = settings.default("alpha")
+    min_events: int = settings.default("min_events")
+    margin: float = settings.default("effect_margin")
+    promising: float = PROMISING_RES
+    promising_p: float = PROMISING_P
+    min_history_months: int = settings.default("min_history_months")
+    min_placebos: int = settings.default("min_placebos")
+    rtm_alpha: float = settings.default("rtm_alpha")
 
 
 def decide_verdict(
@@ -47,6 +99,7 @@ def decide_verdict(
     min_events: int = settings.default("min_events"),
     promising: float = PROMISING_RES,
     promising_p: float = PROMISING_P,
+    rule: Rule | None = None,
 ) -> np.ndarray:
     """The verdict of each measure from its estimates: the decision rule of step 3, vectorised.
 
@@ -56,22 +109,31 @@ def decide_verdict(
     1. ``not_evaluable`` and ``too_recent``: the ``status`` of :func:`windows`;
     2. ``too_few``: fewer than ``min_events`` events in the treated area
        (``a0 + a1``), or no event in the control in a window (``c0`` or ``c1``);
-    3. ``effective``: the adjusted interval is above 1 (``res_low_adj > 1``);
-    4. ``adverse``: the adjusted interval is below 1 (``res_high_adj < 1``);
-    5. ``promising``: ``res ≥ promising`` and ``res_p_adj < promising_p``;
-    6. ``no_effect`` otherwise.
+    3. ``too_little_history``: fewer than ``min_history_months`` months before the
+       before window, or fewer than ``min_placebos`` placebo places;
+    4. ``adverse``: q-value < ``alpha`` and a corrected RES below 1;
+    5. ``offset_by_displacement``: q-value < ``alpha`` and a corrected RES above 1,
+       but the treated area and its ring together did not fall (net RES ≤ 1);
+    6. ``effective``: q-value < ``alpha`` and a corrected RES above 1;
+    7. ``effect_ruled_out``: the interval excludes a fall larger than ``margin``;
+    8. ``inconclusive_favourable``: corrected RES ≥ ``promising`` and p < ``promising_p``;
+    9. ``inconclusive`` otherwise (too little data to say).
 
     Parameters
     ----------
     estimates : DataFrame
-        ``status`` (missing = evaluable), ``a0, a1, c0, c1``, ``res,
-        res_low_adj, res_high_adj, res_p_adj`` (as in :func:`estimate_effects`).
+        ``status``, ``a0, a1, c0, c1``, ``history_months, placebos``, and the
+        corrected estimates ``res_corrected, res_corrected_high, p_corrected,
+        q_value, net_res`` (as in :func:`estimate_effects`).
     min_events : int
         Fewest events in the treated area, before and after together.
     promising : float
-        Smallest RES called promising (:data:`PROMISING_RES`).
+        Smallest corrected RES called inconclusive but favourable.
     promising_p : float
-        Largest adjusted two-sided p-value called promising (:data:`PROMISING_P`).
+        Largest p-value called inconclusive but favourable.
+    rule : Rule, optional
+        Every threshold (its ``min_events``, ``promising`` and ``promising_p`` give way
+        to the arguments above when those are not the defaults).
 
     Returns
     -------
@@ -81,14 +143,21 @@ def decide_verdict(
     Examples
     --------
     >>> import pandas as pd
-    >>> e = pd.DataFrame({"status": ["evaluable", "evaluable", "evaluable", "too_recent"],
-    ...     "a0": [136, 120, 3, 50], "a1": [83, 85, 2, 40], "c0": [3000, 2000, 900, 900],
-    ...     "c1": [3050, 2000, 910, 900], "res": [1.67, 1.41, 1.5, 1.25],
-    ...     "res_low_adj": [1.27, 0.95, 0.3, 0.8], "res_high_adj": [2.2, 2.1, 9.0, 1.9],
-    ...     "res_p_adj": [0.0003, 0.08, 0.6, 0.3]})
+    >>> e = pd.DataFrame({"status": ["evaluable"] * 4 + ["too_recent"],
+    ...     "a0": [136, 120, 130, 3, 50], "a1": [83, 85, 125, 2, 40],
+    ...     "c0": [3000] * 5, "c1": [3050] * 5, "history_months": [24, 24, 24, 24, 24],
+    ...     "placebos": [60, 60, 60, 60, 60], "res_corrected": [1.6, 1.6, 1.02, 1.5, 1.2],
+    ...     "res_corrected_high": [2.1, 2.1, 1.08, 9.0, 1.9],
+    ...     "p_corrected": [0.001, 0.001, 0.6, 0.6, 0.3], "q_value": [0.002, 0.002, 0.6, 0.6, 0.3],
+    ...     "net_res": [1.3, 0.9, 1.0, 1.0, 1.0]})
     >>> decide_verdict(e).tolist()
-    ['effective', 'promising', 'too_few', 'too_recent']
+    ['effective', 'offset_by_displacement', 'effect_ruled_out', 'too_few', 'too_recent']
     """
+    r = rule or Rule()
+    if min_events != settings.default("min_events"):
+        r = Rule(**{**r.__dict__, "min_events": min_events})
+    if promising != PROMISING_RES or promising_p != PROMISING_P:
+        r = Rule(**{**r.__dict__, "promising": promising, "promising_p": promising_p})
 
     def column(name: str) -> np.ndarray:
         if name not in estimates.columns:
@@ -102,16 +171,25 @@ def decide_verdict(
     )
     a0, a1, c0, c1 = (column(k) for k in ("a0", "a1", "c0", "c1"))
     counted = (status == "evaluable") & np.isfinite(a0)
-    few = counted & (((a0 + a1) < min_events) | (c0 == 0) | (c1 == 0))
+    few = counted & (((a0 + a1) < r.min_events) | (c0 == 0) | (c1 == 0))
+    history = column("history_months")
+    placebos = column("placebos")
+    thin = ~(history >= r.min_history_months) | ~(placebos >= r.min_placebos)
+    names = ("res_corrected", "res_corrected_high", "p_corrected", "q_value")
+    res, high, p, q = (column(k) for k in names)
+    significant = q < r.alpha
     rules = [
         (status == "not_evaluable", "not_evaluable"),
         (status == "too_recent", "too_recent"),
         (few, "too_few"),
-        (column("res_low_adj") > 1, "effective"),
-        (column("res_high_adj") < 1, "adverse"),
-        ((column("res") >= promising) & (column("res_p_adj") < promising_p), "promising"),
+        (thin, "too_little_history"),
+        (significant & (res < 1), "adverse"),
+        (significant & (res > 1) & ~(column("net_res") > 1), "offset_by_displacement"),
+        (significant & (res > 1), "effective"),
+        (high < 1 / (1 - r.margin), "effect_ruled_out"),
+        ((res >= r.promising) & (p < r.promising_p), "inconclusive_favourable"),
     ]
-    verdict = np.select([c for c, _ in rules], [v for _, v in rules], default="no_effect")
+    verdict = np.select([c for c, _ in rules], [v for _, v in rules], default="inconclusive")
     return verdict.astype(object)
 
 
@@ -182,48 +260,126 @@ def _too_recent(r: Any, lang: str) -> str:
     )
 
 
-def _change(r: Any, v: str, lang: str) -> str:
-    """The relative change against the control, or the range of effects, in words."""
-    change = 1 / r["res"] - 1
-    if v in ("effective", "promising"):
-        what = i18n.t("evaluation.text.fall", lang, change=fmt.percent(-change, lang))
-        if v == "promising":
-            what += i18n.t("evaluation.text.list_separator", lang) + _range_sentence(
-                r["res_low_adj"], r["res_high_adj"], lang
-            )
-        return what
-    if v == "adverse":
-        return i18n.t("evaluation.text.rise", lang, change=fmt.percent(change, lang))
-    return _range_sentence(r["res_low_adj"], r["res_high_adj"], lang)
-
-
-def _judged(r: Any, v: str, lang: str, level: float, counts: str) -> str:
-    """A verdict on the estimates: the RES and its interval, the change, the counts, the ring."""
-    ci = i18n.t(
-        "evaluation.text.interval",
+def _too_little_history(r: Any, lang: str, rule: Rule) -> str:
+    """How much history and how many placebo places the verdict would need, in words."""
+    return i18n.t(
+        "evaluation.text.too_little_history",
         lang,
-        res=fmt.decimal(r["res"], lang),
-        level=fmt.percent(level, lang),
-        low=fmt.decimal(r["res_low_adj"], lang),
-        high=fmt.decimal(r["res_high_adj"], lang),
-        phi=fmt.decimal(r["phi_res"], lang, 1),
+        months=fmt.integer(r.get("history_months", 0) or 0, lang),
+        min_months=fmt.integer(rule.min_history_months, lang),
+        placebos=fmt.integer(r.get("placebos", 0) or 0, lang),
+        min_placebos=fmt.integer(rule.min_placebos, lang),
     )
-    reading = r.get("wdq_reading", "undefined")
+
+
+def _fall(res: float, low: float, high: float, lang: str, level: float, key: str) -> str:
+    """A relative fall (or rise) with its interval, in words."""
+    if key == "evaluation.text.rise_ci":
+        change, lo, hi = 1 / res - 1, 1 / high - 1, 1 / low - 1
+    else:
+        change, lo, hi = 1 - 1 / res, 1 - 1 / low, 1 - 1 / high
+    return i18n.t(
+        key,
+        lang,
+        change=fmt.percent(change, lang),
+        level=fmt.percent(level, lang),
+        low=fmt.percent(lo, lang),
+        high=fmt.percent(hi, lang),
+    )
+
+
+def _what(r: Any, v: str, lang: str, level: float, rule: Rule) -> str:
+    """What the corrected estimate says: the fall, the rise or the range of effects."""
+    res, low, high = r["res_corrected"], r["res_corrected_low"], r["res_corrected_high"]
+    if v == "effective":
+        return _fall(res, low, high, lang, level, "evaluation.text.fall_ci")
+    if v == "adverse":
+        return _fall(res, low, high, lang, level, "evaluation.text.rise_ci")
+    if v == "offset_by_displacement":
+        treated = _fall(res, low, high, lang, level, "evaluation.text.fall_ci")
+        net = 1 - 1 / r["net_res"] if r["net_res"] > 0 else np.nan
+        return i18n.t(
+            "evaluation.text.offset", lang, treated=treated, net=fmt.signed_percent(-net, lang)
+        )
+    if v == "effect_ruled_out":
+        return i18n.t(
+            "evaluation.text.ruled_out",
+            lang,
+            margin=fmt.percent(rule.margin, lang),
+            fall=fmt.percent(max(1 - 1 / high, 0.0), lang),
+        )
+    return _range_sentence(low, high, lang)
+
+
+def _evidence(r: Any, lang: str, level: float) -> str:
+    """The corrected RES, its interval, its q-value and what it rests on, in words."""
+    return i18n.t(
+        "evaluation.text.evidence",
+        lang,
+        res=fmt.decimal(r["res_corrected"], lang),
+        level=fmt.percent(level, lang),
+        low=fmt.decimal(r["res_corrected_low"], lang),
+        high=fmt.decimal(r["res_corrected_high"], lang),
+        q=fmt.pvalue(r["q_value"], lang).replace("p", "q", 1),
+        measures=fmt.integer(r.get("measures_judged", 1) or 1, lang),
+        placebos=fmt.integer(r.get("placebos", 0) or 0, lang),
+        dates=fmt.integer(r.get("placebo_dates", 0) or 0, lang),
+        raw=fmt.decimal(r["res"], lang),
+    )
+
+
+def _ring(r: Any, lang: str) -> str:
+    """The ring: its counts, the displacement reading (when assessable) and the net effect."""
+    reading = r.get("wdq_reading", "not_assessable")
+    if reading not in WDQ_LABELS:
+        reading = "not_assessable"
     wdq = r.get("wdq", np.nan)
-    ring = i18n.t(
-        "evaluation.text.buffer",
+    shown = reading not in ("not_assessable", "undefined") and np.isfinite(wdq)
+    return i18n.t(
+        "evaluation.text.ring",
         lang,
         b0=fmt.integer(r["b0"], lang),
         b1=fmt.integer(r["b1"], lang),
-        wdq=f" = {fmt.decimal(wdq, lang)}" if np.isfinite(wdq) else "",
-        reading=i18n.t(f"evaluation.wdq.{reading if reading in WDQ_LABELS else 'undefined'}", lang),
-        tne=fmt.decimal(r["tne"], lang, 0),
+        wdq=i18n.t(
+            "evaluation.text.wdq",
+            lang,
+            wdq=fmt.decimal(wdq, lang),
+            ci=fmt.interval(r.get("wdq_low"), r.get("wdq_high"), lang),
+        )
+        if shown
+        else "",
+        reading=i18n.t(f"evaluation.wdq.{reading}", lang),
+        tne=fmt.decimal(r.get("tne_corrected", np.nan), lang, 0),
+        ci=fmt.interval(r.get("tne_low"), r.get("tne_high"), lang, 0),
     )
-    head = i18n.label("evaluation.verdict", v, lang)
-    what = _change(r, v, lang)
-    return i18n.t(
-        "evaluation.text.judged", lang, head=head, ci=ci, what=what, counts=counts, buffer=ring
+
+
+def _judged(r: Any, v: str, lang: str, level: float, counts: str, rule: Rule) -> str:
+    """A verdict on the estimates: what it says, what it rests on, the counts, the ring."""
+    text = i18n.t(
+        "evaluation.text.judged",
+        lang,
+        head=i18n.label("evaluation.verdict", v, lang),
+        what=_what(r, v, lang, level, rule),
+        evidence=_evidence(r, lang, level),
+        counts=counts,
+        ring=_ring(r, lang),
     )
+    if bool(r.get("rtm_flag", False)):
+        text += " " + i18n.t(
+            "evaluation.text.rtm",
+            lang,
+            excess=fmt.percent(np.exp(r.get("excess", 0.0)) - 1, lang),
+            raw=fmt.decimal(r["res"], lang),
+        )
+    if str(r.get("design", "")) == "exploratory":
+        text = i18n.t(
+            "evaluation.text.exploratory",
+            lang,
+            tried=fmt.integer(r.get("designs_tried", 1) or 1, lang),
+            text=text,
+        )
+    return text
 
 
 def verdict_text(effects: pd.DataFrame, lang: str = "fr", data_start: Any = None) -> pd.Series:
@@ -235,6 +391,7 @@ def verdict_text(effects: pd.DataFrame, lang: str = "fr", data_start: Any = None
         From :func:`evaluate` (or :func:`estimate_effects` with the columns of
         :func:`windows`).
     lang : {"fr", "en"}
+        Language.
     data_start : timestamp, optional
         First day of the data (for "no before window").
 
@@ -248,13 +405,13 @@ def verdict_text(effects: pd.DataFrame, lang: str = "fr", data_start: Any = None
     >>> from diagnostic_lib.evaluation import estimate_effects
     >>> e = estimate_effects(pd.DataFrame({"a0": [136], "a1": [83], "b0": [62], "b1": [41],
     ...                                    "c0": [3000], "c1": [3050]}))
-    >>> verdict_text(e, "en").iloc[0][:43]
-    'Effective (significant): RES = 1.67 (95% CI'
+    >>> verdict_text(e, "en").iloc[0][:51]
+    'Inconclusive: too little history: 0 months of histo'
     """
     lang = i18n.check_lang(lang)
     parameters = effects.attrs.get("parameters", {})
-    level = 1 - float(parameters.get("alpha", settings.default("alpha")))
-    min_events = int(parameters.get("min_events", settings.default("min_events")))
+    rule = Rule(**{k: parameters[k] for k in Rule.__dataclass_fields__ if k in parameters})
+    level = 1 - rule.alpha
     out = []
     for _, r in effects.iterrows():
         v = r.get("verdict", "not_evaluable")
@@ -272,11 +429,15 @@ def verdict_text(effects: pd.DataFrame, lang: str = "fr", data_start: Any = None
             lang,
             **{k: fmt.integer(r[k], lang) for k in ("a0", "a1", "c0", "c1")},
         )
-        if v == "too_few":
-            text = i18n.t("evaluation.text.too_few", lang, counts=counts, n=min_events)
+        if v in ("too_few", "too_little_history"):
+            text = (
+                i18n.t("evaluation.text.too_few", lang, counts=counts, n=rule.min_events)
+                if v == "too_few"
+                else _too_little_history(r, lang, rule)
+            )
             out.append(i18n.t("evaluation.text.headed", lang, head=head, text=text))
             continue
-        out.append(_judged(r, v, lang, level, counts))
+        out.append(_judged(r, v, lang, level, counts, rule))
     return pd.Series(out, index=effects.index, dtype="str")
 
 

@@ -15,12 +15,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats as _st
 
 from .. import i18n, settings, stats
 from .. import measures as measures_mod
 from ._common import _tuple
 from .area_counts import _MonthlyIndex, _pre_table, _window_sums, monthly_area_counts
-from .decision import PROMISING_P, PROMISING_RES, caveat_text, decide_verdict, verdict_text
+from .decision import (
+    JUDGED,
+    PROMISING_P,
+    PROMISING_RES,
+    Rule,
+    caveat_text,
+    decide_verdict,
+    verdict_text,
+)
 from .design import (
     _DEFAULT_BUFFER_M,
     AREAS,
@@ -39,6 +48,8 @@ from .estimators import (
     wdq_label,
 )
 from .measure_set import _MeasureSet
+from .placebo_design import DATE_SHIFTS, PlaceboSource
+from .placebos import PlaceboOptions
 
 
 def estimate_effects(
@@ -47,43 +58,59 @@ def estimate_effects(
     min_events: int = settings.default("min_events"),
     promising: float = PROMISING_RES,
     promising_p: float = PROMISING_P,
+    rule: Rule | None = None,
 ) -> pd.DataFrame:
     """Every estimate and the verdict, for a table of window counts (vectorised).
+
+    The verdict rests on the placebo-based estimates that :func:`evaluate` adds to
+    the counts (see :mod:`~diagnostic_lib.evaluation.placebos`): without them (a
+    bare table of window counts) there is no history to judge against, and the
+    verdict is "too little history" whatever the raw RES says.
 
     Parameters
     ----------
     counts : DataFrame
         ``status`` (see :func:`windows`; missing = evaluable), ``a0, a1, b0,
-        b1, c0, c1`` (treated, buffer, control; before, after) and optionally
-        the raw dispersion estimates ``phi_res_hat, phi_res_df`` (A and C),
+        b1, c0, c1`` (treated, buffer, control; before, after), optionally the
+        raw dispersion estimates ``phi_res_hat, phi_res_df`` (A and C),
         ``phi_wdd_hat, phi_wdd_df`` (A, B and C), ``phi_buffer_hat,
         phi_buffer_df`` (B and C) from :func:`overdispersion` (missing = 1,
-        i.e. Poisson).
+        i.e. Poisson), and the placebo estimates of
+        :func:`~diagnostic_lib.evaluation.placebos.placebo_tables`.
     alpha : float
         1 − confidence level.
     min_events : int
         Fewest events in the treated area (before + after) to judge.
     promising, promising_p : float
-        Smallest RES and largest adjusted p-value called promising.
+        Smallest corrected RES and largest p-value called inconclusive but favourable.
+    rule : Rule, optional
+        Every threshold of the verdict (default: from the other arguments and settings).
 
     Returns
     -------
     DataFrame
-        ``counts`` plus ``phi_res, res, res_low, res_high`` (Poisson),
-        ``res_low_adj, res_high_adj, res_p_adj`` (overdispersion-adjusted),
-        ``treated_ratio, treated_p`` (E-test), ``buffer_res,
-        buffer_low_adj, buffer_high_adj``, ``wdd, wdd_se, wdd_z, wdd_p,
-        wdd_se_adj, wdd_z_adj, wdd_p_adj`` (controls scaled to A0 and B0),
-        ``wdq, wdq_reading, tne, q_value, verdict``.
+        ``counts`` plus the raw estimates ``phi_res, res, res_low, res_high``
+        (Poisson), ``res_low_adj, res_high_adj, res_p_adj`` (quasi-Poisson: a lower
+        bound on the uncertainty), ``treated_ratio, treated_p`` (E-test),
+        ``buffer_res, buffer_low_adj, buffer_high_adj``, ``wdd, wdd_se, wdd_z,
+        wdd_p, wdd_low, wdd_high`` and their ``_adj`` versions; the corrected,
+        placebo-based estimates ``res_corrected, res_corrected_low,
+        res_corrected_high, p_corrected, q_value, measures_judged`` (treated area),
+        ``net_res, net_low, net_high, net_p`` (treated area and ring),
+        ``ring_res, ring_p``; ``rtm_flag``; ``wdq, wdq_low, wdq_high,
+        wdq_reading`` (``not_assessable`` unless both changes are distinguishable
+        from noise); ``tne`` and ``tne_corrected, tne_low, tne_high``; ``verdict``.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> c = pd.DataFrame({"a0": [136, 106, 3], "a1": [83, 98, 2], "b0": [62, 21, 1],
-    ...     "b1": [41, 17, 1], "c0": [3000, 3000, 900], "c1": [3050, 2950, 910]})
+    >>> c = pd.DataFrame({"a0": [136, 3], "a1": [83, 2], "b0": [62, 1],
+    ...     "b1": [41, 1], "c0": [3000, 900], "c1": [3050, 910]})
     >>> estimate_effects(c)["verdict"].tolist()
-    ['effective', 'no_effect', 'too_few']
+    ['too_little_history', 'too_few']
     """
+    thresholds = {"alpha": alpha, "min_events": min_events, "promising": promising}
+    rule = rule or Rule(**thresholds, promising_p=promising_p)
     out = counts.copy()
     if "status" not in out.columns:
         out["status"] = "evaluable"
@@ -95,24 +122,102 @@ def estimate_effects(
     }
     ok = (out["status"].fillna("evaluable") == "evaluable").to_numpy() & np.isfinite(f["a0"])
     n = {k: np.where(ok, v, np.nan) for k, v in f.items()}  # counts of the evaluable measures
-    _effect_sizes(out, n, ok, 1 - alpha)
-    _displacement(out, n, ok)
-    out["q_value"] = np.nan
-    out["verdict"] = decide_verdict(out, min_events, promising, promising_p)
-    # one test per measure judged; Benjamini-Hochberg q-values are shown beside the verdicts
-    judged = ok & (out["verdict"].to_numpy() != "too_few")
-    if judged.any():
-        q = out["q_value"].to_numpy(copy=True)
-        q[judged] = stats.bh_qvalues(out["res_p_adj"].to_numpy()[judged])
-        out["q_value"] = q
+    _effect_sizes(out, n, ok, 1 - rule.alpha)
+    _displacement(out, n, ok, 1 - rule.alpha)
+    _corrected(out, n, ok, rule)
+    out["verdict"] = decide_verdict(out, rule=rule)
+    _displacement_reading(out, n, rule)
     out.attrs["parameters"] = {
-        "alpha": alpha,
-        "min_events": min_events,
-        "promising": promising,
-        "promising_p": promising_p,
-        "rule": "quasi-Poisson RES interval, φ = max(1, Pearson X²/df of pre-period months), t(df)",
+        **{k: getattr(rule, k) for k in Rule.__dataclass_fields__},
+        "rule": "placebo-based: history-corrected RES judged against level-matched placebo "
+        "places and dates (τ² by moments, t on the placebos' df), Benjamini-Hochberg q across "
+        "the measures judged; the quasi-Poisson variance is a lower bound",
     }
     return out
+
+
+def _column(out: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in out.columns:
+        return np.full(len(out), np.nan)
+    return pd.to_numeric(out[name], errors="coerce").to_numpy(dtype="float64")
+
+
+def _corrected(out: pd.DataFrame, n: dict[str, np.ndarray], ok: np.ndarray, rule: Rule) -> None:
+    """The corrected RES of the treated area, of the area and its ring, of the ring, in place.
+
+    The placebo standard error is never below the quasi-Poisson one of the raw estimate.
+    The q-values are Benjamini–Hochberg across the measures that get a verdict on estimates.
+    """
+    level = 1 - rule.alpha
+    a0, a1, c0, c1 = (n[k] for k in ("a0", "a1", "c0", "c1"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v_raw = 1 / (a0 + 0.5) + 1 / (a1 + 0.5) + 1 / np.maximum(c0, 0.5) + 1 / np.maximum(c1, 0.5)
+    floor = np.sqrt(_column(out, "phi_res") * v_raw)
+    for zone, name in (("treated", "res_corrected"), ("net", "net_res"), ("ring", "ring_res")):
+        est, se = _column(out, f"{zone}_estimate"), _column(out, f"{zone}_se")
+        if zone == "treated":
+            se = np.fmax(se, floor)
+            out["se_corrected"] = se
+        low, high, p = _t_interval(est, se, _column(out, f"{zone}_df"), level)
+        out[name] = np.exp(est)
+        out[f"{name}_low" if zone == "treated" else f"{zone}_low"] = np.exp(low)
+        out[f"{name}_high" if zone == "treated" else f"{zone}_high"] = np.exp(high)
+        out["p_corrected" if zone == "treated" else f"{zone}_p"] = p
+    pre = decide_verdict(out.assign(q_value=np.nan), rule=rule)
+    judged = ok & np.isin(pre, JUDGED) & np.isfinite(_column(out, "p_corrected"))
+    q = np.full(len(out), np.nan)
+    if judged.any():
+        q[judged] = stats.bh_qvalues(out["p_corrected"].to_numpy()[judged])
+    out["q_value"] = q
+    out["measures_judged"] = int(judged.sum())
+    excess_p = _column(out, "excess_p")
+    res, res_c = _column(out, "res"), _column(out, "res_corrected")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        differs = (np.abs(np.log(res) - np.log(res_c)) > np.log(1.1)) | (
+            (_column(out, "res_low_adj") > 1) != (_column(out, "res_corrected_low") > 1)
+        )
+    out["rtm_flag"] = ok & (excess_p < rule.rtm_alpha) & differs
+
+
+def _t_interval(
+    est: np.ndarray, se: np.ndarray, df: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Interval and two-sided p-value of estimates on Student's t (normal where df is missing)."""
+    finite = np.isfinite(df) & (df > 0)
+    dfs = np.where(finite, df, 1.0)
+    q = np.where(finite, _st.t.ppf(0.5 + level / 2, dfs), _st.norm.ppf(0.5 + level / 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.abs(est / se)
+    p = np.where(finite, 2 * _st.t.sf(t, dfs), 2 * _st.norm.sf(t))
+    return est - q * se, est + q * se, p
+
+
+def _displacement_reading(out: pd.DataFrame, n: dict[str, np.ndarray], rule: Rule) -> None:
+    """WDQ reading and interval, only when both changes are distinguishable from noise.
+
+    The WDQ's interval is the delta method's, each area's Poisson variance inflated
+    as much as its placebos say (never less than Poisson).
+    """
+    a0, a1, b0, b1, c0, c1 = (n[k] for k in ("a0", "a1", "b0", "b1", "c0", "c1"))
+    both = (_column(out, "p_corrected") < rule.alpha) & (_column(out, "ring_p") < rule.alpha)
+    reading = np.asarray(wdq_label(_column(out, "wdq")), dtype=object)
+    status = out["status"].fillna("evaluable").to_numpy()
+    judged = np.where(both, reading, "not_assessable")
+    out["wdq_reading"] = np.where(status != "evaluable", "", judged)
+    infl_a = np.fmax(1.0, _column(out, "treated_inflation"))
+    infl_b = np.fmax(1.0, _column(out, "ring_inflation"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = a1 / c1 - a0 / c0
+        var_n = infl_b * (b1 / c1**2 + b0 / c0**2)
+        var_d = infl_a * (a1 / c1**2 + a0 / c0**2)
+        w = _column(out, "wdq")
+        se = np.sqrt((var_n + w**2 * var_d) / d**2)
+    z = _st.norm.ppf(1 - rule.alpha / 2)
+    out["wdq_low"], out["wdq_high"] = w - z * se, w + z * se
+    after = np.nan_to_num(a1) + np.nan_to_num(b1)
+    out["tne_corrected"] = after * (_column(out, "net_res") - 1)
+    out["tne_low"] = after * (_column(out, "net_low") - 1)
+    out["tne_high"] = after * (_column(out, "net_high") - 1)
 
 
 def _dispersion(out: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -152,7 +257,9 @@ def _effect_sizes(
     out["buffer_high_adj"] = np.where(has_b, rb.high, np.nan)
 
 
-def _displacement(out: pd.DataFrame, n: dict[str, np.ndarray], ok: np.ndarray) -> None:
+def _displacement(
+    out: pd.DataFrame, n: dict[str, np.ndarray], ok: np.ndarray, level: float
+) -> None:
     """WDD (controls scaled to A0 and B0, Poisson and adjusted), WDQ and TNE, in place."""
     a0, a1, b0, b1, c0, c1 = (n[k] for k in ("a0", "a1", "b0", "b1", "c0", "c1"))
     ph_w, _ = _dispersion(out, "phi_wdd")
@@ -160,13 +267,14 @@ def _displacement(out: pd.DataFrame, n: dict[str, np.ndarray], ok: np.ndarray) -
         wc = np.where(c0 > 0, a0 / c0, np.nan)
         wd = np.where(c0 > 0, b0 / c0, np.nan)
     scaled = {"c_weight": wc, "d_weight": wd, "shared_control": True}
-    w = wdd(a0, a1, b0, b1, c0, c1, c0, c1, **scaled)
-    wa = wdd(a0, a1, b0, b1, c0, c1, c0, c1, **scaled, phi=ph_w)
+    w = wdd(a0, a1, b0, b1, c0, c1, c0, c1, **scaled, level=level)
+    wa = wdd(a0, a1, b0, b1, c0, c1, c0, c1, **scaled, phi=ph_w, level=level)
     out["wdd"], out["wdd_se"], out["wdd_z"], out["wdd_p"] = w.wdd, w.se, w.z, w.p_value
+    out["wdd_low"], out["wdd_high"] = w.low, w.high
     out["wdd_se_adj"], out["wdd_z_adj"], out["wdd_p_adj"] = wa.se, wa.z, wa.p_value
+    out["wdd_low_adj"], out["wdd_high_adj"] = wa.low, wa.high
     has_b = ok & ((np.nan_to_num(b0) + np.nan_to_num(b1)) > 0)
     out["wdq"] = np.where(has_b, wdq(a0, a1, b0, b1, c0, c1), np.nan)
-    out["wdq_reading"] = np.where(ok, wdq_label(out["wdq"].to_numpy()), "")
     out["tne"] = total_net_effect(a0, a1, b0, b1, c0, c1)
 
 
@@ -207,6 +315,22 @@ class _Options:
     dispersion_months: int = settings.default("dispersion_months")
     promising: float = PROMISING_RES
     promising_p: float = PROMISING_P
+    margin: float = settings.default("effect_margin")
+    placebo: PlaceboOptions = PlaceboOptions()
+
+    @property
+    def rule(self) -> Rule:
+        """The thresholds of the verdict."""
+        return Rule(
+            alpha=self.alpha,
+            min_events=self.min_events,
+            margin=self.margin,
+            promising=self.promising,
+            promising_p=self.promising_p,
+            min_history_months=self.placebo.min_history_months,
+            min_placebos=self.placebo.min_placebos,
+            rtm_alpha=self.placebo.rtm_alpha,
+        )
 
 
 _COUNT_COLUMNS = ("a0", "a1", "b0", "b1", "c0", "c1")
@@ -251,21 +375,37 @@ class _Counter:
         self.treated = measures_mod.treated_area(measures, sectors)
         self.ms = _MeasureSet(measures, self.treated)
         self._index: _MonthlyIndex | None = None
+        self._placebos: PlaceboSource | None = None
 
     def monthly(self, rec: Any, geo: dict[str, Any], w: Any, excluded: Any) -> pd.DataFrame:
         """The monthly counts of one measure in its areas (see :func:`monthly_area_counts`)."""
         opt = self.opt
+        history = int(opt.placebo.history_months) + int(opt.window_months) + int(opt.lag_months)
         span = {
             "data_end": self.d1,
             "data_start": self.d0,
-            "pre_months": max(int(opt.dispersion_months) - int(opt.window_months), 0),
+            "pre_months": max(
+                int(opt.dispersion_months) - int(opt.window_months), history + DATE_SHIFTS
+            ),
         }
         if opt.control != "rest":
             return monthly_area_counts(self.incidents, rec, geo, w, **span)
         if self._index is None:
-            widths = _buffer_width(self.measures, opt.buffer_m).to_numpy(dtype="float64")
-            self._index = _MonthlyIndex(self.incidents, self.sectors, self.ms, widths)
+            self._index = _MonthlyIndex(self.incidents, self.sectors, self.ms, self.widths)
         return self._index.monthly(rec, geo, w, excluded, **span)
+
+    @property
+    def widths(self) -> np.ndarray:
+        """Each measure's ring width, metres."""
+        return _buffer_width(self.measures, self.opt.buffer_m).to_numpy(dtype="float64")
+
+    @property
+    def placebos(self) -> PlaceboSource:
+        """The placebo places and dates of the measures (built on first use)."""
+        if self._placebos is None:
+            args = (self.measures, self.incidents, self.sectors, self.treated, self.widths)
+            self._placebos = PlaceboSource(*args, self.opt.placebo)
+        return self._placebos
 
     def fill(self, i: Any, row: dict[str, Any], geo: dict[str, Any], w: Any) -> pd.DataFrame:
         """Count measure ``i`` into ``row`` (counts, caveats, dispersions); its monthly counts."""
@@ -281,10 +421,22 @@ class _Counter:
             row["ended_early"] = pd.Timestamp(rec["end"])
         if row["status"] == "evaluable":
             row.update(_window_sums(m))
+            recent = _recent(m, int(self.opt.dispersion_months) - int(self.opt.window_months))
             for name, areas in _DISPERSIONS:
-                hat, df = overdispersion(_pre_table(m, areas))
+                hat, df = overdispersion(_pre_table(recent, areas))
                 row[f"{name}_hat"], row[f"{name}_df"] = hat, df
+            row.update(self.placebos.estimates(rec, geo, m))
         return m
+
+
+def _recent(monthly: pd.DataFrame, pre_months: int) -> pd.DataFrame:
+    """The monthly table without the ``pre`` months older than the last ``pre_months``."""
+    pre = monthly["window"] == "pre"
+    if not pre.any():
+        return monthly
+    months = np.sort(monthly.loc[pre, "month"].unique())
+    keep = set(months[len(months) - max(pre_months, 0) :]) if pre_months > 0 else set()
+    return monthly[~pre | monthly["month"].isin(keep)]
 
 
 def _design_row(rec: Any, w: Any, g: pd.DataFrame, opt: _Options, last_day: Any) -> dict[str, Any]:
@@ -381,7 +533,7 @@ def _effects_table(counts: pd.DataFrame, opt: _Options, data_start: pd.Timestamp
     for k in (*_COUNT_COLUMNS, *extra):
         if k not in counts.columns:
             counts[k] = np.nan
-    eff = estimate_effects(counts, opt.alpha, opt.min_events, opt.promising, opt.promising_p)
+    eff = estimate_effects(counts, rule=opt.rule)
     for k in _COUNT_COLUMNS:
         eff[k] = eff[k].round().astype("Int64")
     for lg in ("fr", "en"):

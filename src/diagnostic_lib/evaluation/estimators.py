@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from scipy import stats as _st
 
-from .. import stats
+from .. import settings, stats
 from ._common import _pairs, _scalar
 
 
@@ -182,6 +182,8 @@ class WDDResult(NamedTuple):
     se: Any
     z: Any
     p_value: Any
+    low: Any = None
+    high: Any = None
 
 
 def wdd(  # noqa: PLR0913 - the eight counts of the published formula, and their weights
@@ -197,6 +199,7 @@ def wdd(  # noqa: PLR0913 - the eight counts of the published formula, and their
     d_weight: Any = 1.0,
     shared_control: bool = False,
     phi: Any = 1.0,
+    level: float = 1 - settings.default("alpha"),
 ) -> WDDResult:
     """Weighted displacement difference of Wheeler & Ratcliffe (2018).
 
@@ -212,12 +215,13 @@ def wdd(  # noqa: PLR0913 - the eight counts of the published formula, and their
     control changes, and their variance terms by the weight squared. With
     ``shared_control=True`` C and D are the same area (D is ignored) and the
     variance term is ``(c_weight + d_weight)² (C0 + C1)``. ``phi`` inflates
-    the variance for overdispersion. Vectorised.
+    the variance for overdispersion. ``level`` sets the normal interval
+    ``WDD ± z · SE``. Vectorised.
 
     Returns
     -------
     WDDResult
-        ``wdd, se, z, p_value`` (two-sided, normal).
+        ``wdd, se, z, p_value`` (two-sided, normal), ``low, high`` (the interval).
 
     Examples
     --------
@@ -226,6 +230,8 @@ def wdd(  # noqa: PLR0913 - the eight counts of the published formula, and their
     >>> r = wdd(a0=207, a1=110, b0=178, b1=157, c0=308, c1=318, d0=150, d1=140)
     >>> float(r.wdd), float(r.se) ** 2, round(float(r.z), 2)
     (-118.0, 1568.0, -2.98)
+    >>> round(float(r.low), 1), round(float(r.high), 1)
+    (-195.6, -40.4)
     """
     a0, a1, b0, b1, c0, c1, d0, d1 = (
         np.asarray(v, dtype="float64") for v in (a0, a1, b0, b1, c0, c1, d0, d1)
@@ -242,7 +248,15 @@ def wdd(  # noqa: PLR0913 - the eight counts of the published formula, and their
     se = np.sqrt(np.asarray(phi, dtype="float64") * var)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se > 0, value / se, np.nan)
-    return WDDResult(_scalar(value), _scalar(se), _scalar(z), _scalar(_two_sided_p(z)))
+    q = _quantile(level)
+    return WDDResult(
+        _scalar(value),
+        _scalar(se),
+        _scalar(z),
+        _scalar(_two_sided_p(z)),
+        _scalar(value - q * se),
+        _scalar(value + q * se),
+    )
 
 
 def wdq(a0: Any, a1: Any, b0: Any, b1: Any, c0: Any, c1: Any) -> Any:
@@ -272,6 +286,7 @@ def wdq(a0: Any, a1: Any, b0: Any, b1: Any, c0: Any, c1: Any) -> Any:
 
 
 WDQ_READINGS: tuple[str, ...] = (
+    "not_assessable",
     "undefined",
     "diffusion",
     "none",

@@ -19,6 +19,7 @@ from .. import formatting as fmt
 from .. import i18n, inventory, schema, settings
 from .. import measures as measures_mod
 from ._common import _pairs, _tuple, _xy_points
+from .decision import AGAINST, SUCCESS
 from .design import data_period
 
 
@@ -368,8 +369,9 @@ def relevance_flags(
       ``min_reach`` of every problem of the current register (it is still
       funded against a problem that is no longer significant, or never was);
     - ``high_priority_ineffective``: one of the ``top`` problems whose active
-      measures were judged ``no_effect`` or ``adverse`` and none
-      ``effective`` or ``promising``; ``high_priority_unserved`` when no
+      measures were judged ``effect_ruled_out`` or ``adverse`` and none
+      ``effective`` ("inconclusive, favourable direction" is not a success);
+      ``high_priority_unserved`` when no
       active measure serves it; ``high_priority_unevaluated`` when none of
       them could be judged;
     - ``pillar_imbalance``: see :func:`pillar_balance`.
@@ -476,9 +478,9 @@ def _priority_problems(
         got = [verdicts.get(m, "not_evaluable") for m in serving]
         if not serving:
             code = "high_priority_unserved"
-        elif any(v in ("effective", "promising") for v in got):
+        elif any(v in SUCCESS for v in got):
             continue
-        elif any(v in ("no_effect", "adverse") for v in got):
+        elif any(v in AGAINST for v in got):
             code = "high_priority_ineffective"
         else:
             code = "high_priority_unevaluated"

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, settings
+from ..evaluation.decision import AGAINST, SUCCESS
 from ..measures import LEVELS as COVERAGE_LEVELS
 from .catalogue import _effect_text
 from .fit import _fit, problem_profile
@@ -46,13 +47,17 @@ def _problem_order(
 
 
 def _in_place_score(same: pd.DataFrame) -> float:
-    """1 when nothing of the kind is in place; 0.6 effect unknown; 0.3 effective; 0 not."""
+    """1 when nothing of the kind is in place; 0.6 effect unknown; 0.3 effective; 0 not.
+
+    Only an effect ruled out or adverse counts against a response; an inconclusive
+    verdict (even with a favourable direction) counts as unknown.
+    """
     if not len(same):
         return 1.0
     verdicts = set(same["verdict"]) if "verdict" in same.columns else set()
-    if verdicts & {"no_effect", "adverse"} and not verdicts & {"effective", "promising"}:
+    if verdicts & set(AGAINST) and not verdicts & set(SUCCESS):
         return 0.0
-    if "effective" in verdicts:
+    if verdicts & set(SUCCESS):
         return 0.3
     return 0.6
 
@@ -132,7 +137,7 @@ def rank_responses(  # noqa: PLR0913 - public signature kept for backward compat
     current : DataFrame, optional
         Measures already addressing each problem: ``problem_id, measure_id,
         kind, pillar`` and optionally ``verdict`` (step 3: ``effective``,
-        ``promising``, ``no_effect``, ``adverse``, ``too_recent``, ``not_evaluable`` …).
+        ``effect_ruled_out``, ``inconclusive``, ``adverse``, ``too_recent`` …).
     partners : DataFrame, optional
         Canonical partners (expertise, sectors served).
     top, per_problem : int

@@ -16,9 +16,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "Other measures (left out of the control)",
     ),
     "eval.verdict.effective": ("Efficace (significatif)", "Effective (significant)"),
-    "eval.verdict.promising": ("Prometteuse mais non concluante", "Promising but inconclusive"),
-    "eval.verdict.no_effect": ("Aucun effet mesurable", "No measurable effect"),
+    "eval.verdict.offset_by_displacement": (
+        "Gain annulé par le déplacement",
+        "Gain offset by displacement",
+    ),
+    "eval.verdict.inconclusive_favourable": (
+        "Non concluant, tendance favorable",
+        "Inconclusive, favourable direction",
+    ),
+    "eval.verdict.effect_ruled_out": ("Effet écarté", "Effect ruled out"),
+    "eval.verdict.inconclusive": ("Non concluant (trop peu de données)", "Inconclusive"),
     "eval.verdict.adverse": ("Effet contraire", "Adverse"),
+    "eval.verdict.too_little_history": ("Historique insuffisant", "Too little history"),
     "eval.verdict.too_recent": ("Trop récente pour juger", "Too recent to judge"),
     "eval.verdict.too_few": ("Trop peu d'événements", "Too few events"),
     "eval.verdict.not_evaluable": ("Non évaluable", "Not evaluable"),
@@ -34,14 +43,29 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- step 3: the texts of the evaluation package (evaluation.*) -----------
     # verdicts (long forms, in tables and sentences; eval.verdict.* are the legends' short forms)
     "evaluation.verdict.effective": ("Efficace (significatif)", "Effective (significant)"),
-    "evaluation.verdict.promising": (
-        "Prometteuse mais non concluante",
-        "Promising but inconclusive",
+    "evaluation.verdict.offset_by_displacement": (
+        "Gain annulé par le déplacement (pas de baisse nette)",
+        "Gain offset by displacement (no net fall)",
     ),
-    "evaluation.verdict.no_effect": ("Aucun effet mesurable", "No measurable effect"),
+    "evaluation.verdict.inconclusive_favourable": (
+        "Non concluant, tendance favorable",
+        "Inconclusive, favourable direction",
+    ),
+    "evaluation.verdict.effect_ruled_out": (
+        "Effet écarté (aucune baisse notable)",
+        "Effect ruled out (no notable fall)",
+    ),
+    "evaluation.verdict.inconclusive": (
+        "Non concluant (trop peu de données)",
+        "Inconclusive (too little data)",
+    ),
     "evaluation.verdict.adverse": (
         "Effet contraire (hausse significative)",
         "Adverse (significant rise)",
+    ),
+    "evaluation.verdict.too_little_history": (
+        "Non concluant : historique insuffisant",
+        "Inconclusive: too little history",
     ),
     "evaluation.verdict.too_recent": ("Trop récente pour juger", "Too recent to judge"),
     "evaluation.verdict.too_few": (
@@ -90,6 +114,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "a zero count: 0.5 added to all four counts (Haldane correction)",
     ),
     # readings of the weighted displacement quotient
+    "evaluation.wdq.not_assessable": (
+        "déplacement non évaluable (les changements ne se distinguent pas du bruit)",
+        "displacement not assessable (the changes are not distinguishable from noise)",
+    ),
     "evaluation.wdq.undefined": (
         "non défini (aucun succès à partager)",
         "undefined (no success to share)",
@@ -107,8 +135,55 @@ LABELS: dict[str, tuple[str, str]] = {
     # the verdict in words (verdict_text, caveat_text)
     "evaluation.text.headed": ("{head} : {text}.", "{head}: {text}."),
     "evaluation.text.judged": (
-        "{head} : {ci} — {what} ; {counts} ; {buffer}.",
-        "{head}: {ci} — {what}; {counts}; {buffer}.",
+        "{head} : {what} ; {evidence} ; {counts} ; {ring}.",
+        "{head}: {what}; {evidence}; {counts}; {ring}.",
+    ),
+    "evaluation.text.fall_ci": (
+        "baisse relative de {change} par rapport au témoin (IC {level} : {low} à {high}), "
+        "corrigée pour le retour à la moyenne",
+        "relative fall of {change} against the control ({level} CI {low} to {high}), "
+        "corrected for regression to the mean",
+    ),
+    "evaluation.text.rise_ci": (
+        "hausse relative de {change} par rapport au témoin (IC {level} : {low} à {high})",
+        "relative rise of {change} against the control ({level} CI {low} to {high})",
+    ),
+    "evaluation.text.offset": (
+        "{treated} dans la zone traitée, mais la zone traitée et son anneau ensemble : "
+        "{net} — le déplacement annule le gain",
+        "{treated} in the treated area, but the treated area and its ring together: "
+        "{net} — displacement offsets the gain",
+    ),
+    "evaluation.text.ruled_out": (
+        "les données écartent une baisse de plus de {margin} (au plus {fall})",
+        "the data rule out a fall of more than {margin} (at most {fall})",
+    ),
+    "evaluation.text.evidence": (
+        "RES corrigé {res} (IC {level} {low}–{high}), {q} sur {measures} mesures jugées, "
+        "d'après {placebos} lieux placebo et {dates} dates placebo ; RES brut {raw}",
+        "corrected RES {res} ({level} CI {low}–{high}), {q} across {measures} measures judged, "
+        "from {placebos} placebo places and {dates} placebo dates; raw RES {raw}",
+    ),
+    "evaluation.text.ring": (
+        "anneau {b0} → {b1}{wdq} : {reading} ; effet net {tne} événements évités {ci}",
+        "ring {b0} → {b1}{wdq}: {reading}; net effect {tne} events prevented {ci}",
+    ),
+    "evaluation.text.wdq": (", WDQ = {wdq} {ci}", ", WDQ = {wdq} {ci}"),
+    "evaluation.text.rtm": (
+        "Retour à la moyenne possible : la période avant dépassait son historique de {excess} "
+        "(RES brut {raw}) ; le verdict repose sur l'estimation corrigée.",
+        "Possible regression to the mean: the before window stood {excess} above its history "
+        "(raw RES {raw}); the verdict rests on the corrected estimate.",
+    ),
+    "evaluation.text.exploratory": (
+        "Plan exploratoire ({tried} plans essayés dans cette session, non préenregistré) — {text}",
+        "Exploratory design ({tried} designs tried in this session, not pre-registered) — {text}",
+    ),
+    "evaluation.text.too_little_history": (
+        "{months} mois d'historique avant la période avant (il en faut {min_months}) et "
+        "{placebos} lieux placebo comparables (il en faut {min_placebos})",
+        "{months} months of history before the before window ({min_months} needed) and "
+        "{placebos} comparable placebo places ({min_placebos} needed)",
     ),
     "evaluation.text.list_separator": (" ; ", "; "),
     "evaluation.text.too_recent": (
@@ -123,27 +198,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "{counts} (il faut au moins {n} événements dans la zone traitée et des événements témoins)",
         "{counts} (at least {n} events in the treated area and control events are needed)",
     ),
-    "evaluation.text.interval": (
-        "RES = {res} (IC {level} ajusté pour la surdispersion {low}–{high} ; φ = {phi})",
-        "RES = {res} ({level} CI adjusted for overdispersion {low}–{high}; φ = {phi})",
-    ),
-    "evaluation.text.fall": (
-        "baisse relative de {change} par rapport au témoin",
-        "relative fall of {change} against the control",
-    ),
-    "evaluation.text.rise": (
-        "hausse relative de {change} par rapport au témoin",
-        "relative rise of {change} against the control",
-    ),
     "evaluation.text.range": (
         "les données sont compatibles avec une baisse relative jusqu'à {fall} comme avec une "
         "hausse jusqu'à {rise}",
         "the data are compatible with a relative fall of up to {fall} as with a rise of up "
         "to {rise}",
-    ),
-    "evaluation.text.buffer": (
-        "anneau {b0} → {b1}, WDQ{wdq} : {reading} ; effet net total {tne} événements",
-        "buffer {b0} → {b1}, WDQ{wdq}: {reading}; total net effect {tne} events",
     ),
     # interrupted time series
     "evaluation.its.insufficient": (
@@ -181,9 +240,9 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "evaluation.flag.high_priority_ineffective": (
         "Le problème prioritaire n° {rank} « {title} » n'est servi par aucune mesure jugée "
-        "efficace ou prometteuse : {measures}.",
-        "Priority problem no. {rank} '{title}' is served by no measure judged effective or "
-        "promising: {measures}.",
+        "efficace ; l'effet de ses mesures est écarté ou contraire : {measures}.",
+        "Priority problem no. {rank} '{title}' is served by no measure judged effective; the "
+        "effect of its measures is ruled out or adverse: {measures}.",
     ),
     "evaluation.flag.high_priority_unserved": (
         "Le problème prioritaire n° {rank} « {title} » n'est visé par aucune mesure en place.",

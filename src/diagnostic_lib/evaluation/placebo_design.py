@@ -1,0 +1,203 @@
+"""The placebo places and dates of each measure of an evaluation, and their estimates.
+
+:class:`PlaceboSource` knows the municipality, every measure's zone and the
+targeted incidents; for one measure and its monthly counts (from
+:func:`~diagnostic_lib.evaluation.monthly_area_counts`) it builds the placebo
+places (:mod:`~diagnostic_lib.evaluation.placebo_places`), the placebo dates (the
+design shifted back on the treated area) and the estimates of
+:func:`~diagnostic_lib.evaluation.placebos.placebo_tables`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from ._common import _tuple, _xy_points
+from .design import targeted
+from .placebo_places import PlaceCounter, lattice_offsets, sector_places, translated
+from .placebos import PlaceboOptions, Windows, log_effects, placebo_tables
+
+DATE_SHIFTS = 24
+"""Most placebo dates per measure (the design shifted back one month at a time)."""
+
+
+def design_windows(labels: np.ndarray, history_months: int) -> Windows:
+    """The history, before and after windows of a monthly series from its window labels.
+
+    Parameters
+    ----------
+    labels : ndarray of str
+        ``pre``, ``before``, ``lag`` or ``after`` for each month (as in
+        :func:`~diagnostic_lib.evaluation.monthly_area_counts`).
+    history_months : int
+        Most months of history (the last ``pre`` months).
+
+    Returns
+    -------
+    Windows
+
+    Examples
+    --------
+    >>> lab = np.array(["pre"] * 30 + ["before"] * 12 + ["lag"] + ["after"] * 12)
+    >>> w = design_windows(lab, 24)
+    >>> w.history, w.before, w.after
+    (slice(6, 30, None), slice(30, 42, None), slice(43, 55, None))
+    """
+    labels = np.asarray(labels)
+    pre = np.flatnonzero(labels == "pre")
+    before = np.flatnonzero(labels == "before")
+    after = np.flatnonzero(labels == "after")
+    b0 = int(before[0]) if len(before) else len(labels)
+    h = min(int(history_months), len(pre))
+    return Windows(
+        slice(b0 - h, b0),
+        slice(b0, b0 + len(before)),
+        slice(int(after[0]), int(after[-1]) + 1) if len(after) else slice(len(labels), len(labels)),
+    )
+
+
+def date_placebos(
+    series: np.ndarray, control: np.ndarray, win: Windows, options: PlaceboOptions
+) -> np.ndarray:
+    """Log effects of the design shifted back on the treated area, and their variances.
+
+    A shift keeps the whole placebo design before the measure's start (its after
+    window ends before the real after window begins) and leaves at least
+    ``min_history_months`` of history before its before window.
+
+    Parameters
+    ----------
+    series, control : ndarray
+        Monthly counts of the treated area and of the control.
+    win : Windows
+        The measure's windows.
+    options : PlaceboOptions
+        The tunables.
+
+    Returns
+    -------
+    ndarray, shape (2, dates)
+        Corrected log effects and their Poisson variances.
+
+    Examples
+    --------
+    >>> y = np.random.default_rng(0).poisson(10, 96)
+    >>> w = Windows(slice(48, 72), slice(72, 84), slice(84, 96))
+    >>> date_placebos(y, np.full(96, 300), w, PlaceboOptions()).shape
+    (2, 24)
+    """
+    width = win.before.stop - win.before.start
+    gap = win.after.start - win.before.stop
+    hist = win.history_months
+    vals, var = [], []
+    for k in range(width + gap, width + gap + DATE_SHIFTS):
+        b0 = win.before.start - k
+        h = min(hist, b0)
+        if h < options.min_history_months:
+            break
+        after = slice(b0 + width + gap, b0 + 2 * width + gap)
+        w = Windows(slice(b0 - h, b0), slice(b0, b0 + width), after)
+        e = log_effects(series, control, w)
+        vals.append(float(e["corrected"]))
+        var.append(float(e["v_corrected"]))
+    return np.array([vals, var], dtype="float64").reshape(2, -1)
+
+
+class PlaceboSource:
+    """The placebo places and dates of the measures of one evaluation.
+
+    Parameters
+    ----------
+    measures, incidents, sectors : DataFrame
+        Canonical tables.
+    treated : GeoSeries
+        Each measure's treated area (aligned with ``measures``).
+    widths : ndarray
+        Each measure's ring width, metres.
+    options : PlaceboOptions
+        The tunables.
+    """
+
+    def __init__(
+        self,
+        measures: pd.DataFrame,
+        incidents: pd.DataFrame,
+        sectors: pd.DataFrame,
+        treated: Any,
+        widths: np.ndarray,
+        options: PlaceboOptions,
+    ) -> None:
+        self.incidents, self.options = incidents, options
+        self.sector_geoms = np.asarray(sectors.geometry.array, dtype=object)
+        self.sector_ids = sectors["sector_id"].astype(str).to_numpy()
+        self.boundary = shapely.union_all(self.sector_geoms)
+        zones = []
+        fp = measures.get("footprint", pd.Series("", index=measures.index)).astype(str)
+        for g, w, f in zip(np.asarray(treated, dtype=object), widths, fp, strict=True):
+            if g is None or g.is_empty or f not in ("point", "line", "polygon"):
+                continue
+            zones.append(shapely.buffer(g, float(w) if np.isfinite(w) else 0.0))
+        self.avoid = shapely.union_all(zones) if zones else None
+        self.x, self.y, _ = _xy_points(incidents)
+        self.t = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
+        self._counters: dict[tuple, PlaceCounter] = {}
+
+    def counter(self, rec: Any) -> PlaceCounter:
+        """The incidents a measure targets, indexed by place (one index per target)."""
+        key = (_tuple(rec.get("target_categories", ())), _tuple(rec.get("target_shifts", ())))
+        if key not in self._counters:
+            sel = np.asarray(targeted(self.incidents, *key), dtype=bool)
+            self._counters[key] = PlaceCounter(self.x[sel], self.y[sel], self.t[sel])
+        return self._counters[key]
+
+    def places(self, rec: Any, geo: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        """The placebo places of a measure: its zone moved elsewhere, or the other sectors."""
+        treated, ring = geo.get("treated"), geo.get("buffer")
+        if treated is None or treated.is_empty:
+            return np.array([], dtype=object), np.array([], dtype=object)
+        if str(rec.get("footprint", "")) == "sectors":
+            own = shapely.intersects(treated, self.sector_geoms) & (
+                shapely.area(shapely.intersection(treated, self.sector_geoms))
+                > 0.5 * shapely.area(self.sector_geoms)
+            )
+            width = _ring_width(treated, ring)
+            return sector_places(self.sector_geoms, own, self.avoid, width)
+        zone = shapely.union_all([g for g in (treated, ring) if g is not None])
+        offsets = lattice_offsets(zone, self.boundary, self.avoid)
+        return translated(treated, offsets), translated(ring, offsets)
+
+    def estimates(self, rec: Any, geo: dict[str, Any], monthly: pd.DataFrame) -> dict[str, Any]:
+        """Every placebo-based estimate of one measure (see :func:`placebo_tables`)."""
+        wide = monthly.pivot_table(index="month", columns="zone", values="count", aggfunc="sum")
+        labels = (
+            monthly.drop_duplicates("month").set_index("month").loc[wide.index, "window"]
+        ).to_numpy()
+        win = design_windows(labels, self.options.history_months)
+        months = pd.DatetimeIndex(wide.index)
+        last = (months[-1] + pd.DateOffset(months=1)).to_datetime64()
+        edges = np.r_[months.to_numpy(dtype="datetime64[us]"), np.datetime64(last, "us")]
+        target = {
+            "treated": wide.get("treated", pd.Series(0, index=wide.index)).to_numpy(float),
+            "ring": wide.get("buffer", pd.Series(0, index=wide.index)).to_numpy(float),
+        }
+        control = wide.get("control", pd.Series(0, index=wide.index)).to_numpy(float)
+        unit_t, unit_r = self.places(rec, geo)
+        pc = self.counter(rec)
+        units = {
+            "treated": pc.counts(list(unit_t), edges),
+            "ring": pc.counts(list(unit_r), edges, exclude=list(unit_t)),
+        }
+        dates = date_placebos(target["treated"], control, win, self.options)
+        return placebo_tables(target, units, control, win, self.options, dates)
+
+
+def _ring_width(treated: Any, ring: Any) -> float:
+    """The width of a ring around a treated area (its farthest vertex), metres."""
+    if ring is None or ring.is_empty:
+        return 0.0
+    pts = shapely.points(shapely.get_coordinates(ring))
+    return float(shapely.distance(treated, pts).max())
