@@ -194,10 +194,12 @@ TUNABLES: dict[str, Tunable] = _table(
     ),
     Tunable(
         "knox_permutations",
-        99,
+        499,
         int,
         "inventory",
-        "Permutations of the event times giving the Knox test's expected counts.",
+        "Permutations of the event times giving the Knox test's expected counts (the "
+        "smallest p-value is 1/(n+1): 499 lets a band pass the Benjamini-Hochberg "
+        "correction across the 25 bands).",
         minimum=0,
         maximum=9999,
     ),

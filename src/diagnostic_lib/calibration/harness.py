@@ -104,8 +104,8 @@ class Columns:
     """
 
     verdict: str = "verdict"
-    low: str = "res_low_adj"
-    high: str = "res_high_adj"
+    low: str = "res_corrected_low"
+    high: str = "res_corrected_high"
     effective: tuple[str, ...] = ("effective",)
     adverse: tuple[str, ...] = ("adverse",)
 
@@ -209,8 +209,9 @@ def summarise(results: pd.DataFrame, columns: Columns | None = None) -> pd.DataF
 
     Examples
     --------
-    >>> r = pd.DataFrame({"scenario": "s", "verdict": ["effective", "no_effect"], "true_res": 1.0,
-    ...     "true_ring_change": 0.0, "res_low_adj": [1.1, 0.8], "res_high_adj": [2.0, 1.2]})
+    >>> r = pd.DataFrame({"scenario": "s", "verdict": ["effective", "inconclusive"],
+    ...     "true_res": 1.0, "true_ring_change": 0.0, "res_corrected_low": [1.1, 0.8],
+    ...     "res_corrected_high": [2.0, 1.2]})
     >>> s = summarise(r).iloc[0]
     >>> int(s["measures"]), float(s["effective"]), float(s["coverage"])
     (2, 0.5, 0.5)

@@ -138,21 +138,25 @@ _FOREST_TICKS = (0.1, 0.2, 0.33, 0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 
 def _forest_ticks(ax, judged, lang: str) -> None:
     from matplotlib.ticker import FixedLocator, NullLocator
 
-    lo_x = float(np.nanmin(judged["res_low_adj"])) if len(judged) else 0.5
-    hi_x = float(np.nanmax(judged["res_high_adj"])) if len(judged) else 2.0
+    lo_x = float(np.nanmin(judged[["res_low_adj", _LOW]].to_numpy())) if len(judged) else 0.5
+    hi_x = float(np.nanmax(judged[["res_high_adj", _HIGH]].to_numpy())) if len(judged) else 2.0
     ticks = [t for t in _FOREST_TICKS if lo_x / 1.3 <= t <= hi_x * 1.3]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xticklabels([fmt.compact(t, lang) for t in ticks])
 
 
+_EST, _LOW, _HIGH = "res_corrected", "res_corrected_low", "res_corrected_high"
+
+
 def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = None):
     """Forest plot of the measures' relative effect sizes (RES) with their intervals.
 
-    Thick bar: the overdispersion-adjusted interval (used for the verdict);
-    thin bar: the Poisson interval. Log scale; RES > 1 means a relative fall
-    in the treated area. Measures that could not be judged are listed under
-    the plot with their verdict.
+    Dot and thick bar: the corrected estimate and its placebo-based interval (what
+    the verdict rests on); hollow dot and thin bar: the raw estimate and its
+    quasi-Poisson interval. Log scale; RES > 1 means a relative fall in the
+    treated area. Measures that could not be judged are listed under the plot
+    with their verdict.
 
     Parameters
     ----------
@@ -171,8 +175,9 @@ def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = 
     --------
     >>> e = pd.DataFrame({"measure_id": ["M1", "M2"], "name": ["a", "b"], "name_en": ["a", "b"],
     ...     "res": [1.7, 1.0], "res_low": [1.3, 0.8], "res_high": [2.2, 1.25],
-    ...     "res_low_adj": [1.2, 0.7], "res_high_adj": [2.4, 1.4],
-    ...     "verdict": ["effective", "no_effect"]})
+    ...     "res_low_adj": [1.2, 0.7], "res_high_adj": [2.4, 1.4], "res_corrected": [1.8, 1.0],
+    ...     "res_corrected_low": [1.3, 0.6], "res_corrected_high": [2.5, 1.6],
+    ...     "verdict": ["effective", "inconclusive"]})
     >>> fig = forest_plot(e, lang="en")
     >>> fig.axes[0].get_xlabel()[:3]
     'RES'
@@ -182,23 +187,25 @@ def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = 
     fr = lang == "fr"
     colours = style.VERDICT_COLOURS
     judged = effects[effects["verdict"].isin(list(colours))]
-    judged = judged.sort_values("res", ascending=True, kind="stable")
+    judged = judged.sort_values(_EST, ascending=True, kind="stable")
     others = effects[~effects.index.isin(judged.index)]
     fig, ax = _fig((8.5, 0.45 * max(len(judged), 1) + 2.4))
     ncol = "name" if fr else "name_en"
     labels = []
     for y, r in enumerate(judged.to_dict("records")):
         c = colours.get(r["verdict"], style.FALLBACK)
-        ax.plot([r["res_low"], r["res_high"]], [y, y], color=c, linewidth=1.0)
+        ax.plot([r["res_low_adj"], r["res_high_adj"]], [y + 0.2, y + 0.2], color=c, linewidth=1.0)
+        raw = {"marker": style.ESTIMATE_MARKER, "markersize": 4, "markerfacecolor": style.PAPER}
+        ax.plot([r["res"]], [y + 0.2], color=c, **raw)
         ax.plot(
-            [r["res_low_adj"], r["res_high_adj"]],
+            [r[_LOW], r[_HIGH]],
             [y, y],
             color=c,
             linewidth=4,
             alpha=0.5,
             solid_capstyle="butt",
         )
-        ax.plot([r["res"]], [y], marker=style.ESTIMATE_MARKER, color=c, markersize=6)
+        ax.plot([r[_EST]], [y], marker=style.ESTIMATE_MARKER, color=c, markersize=6)
         name = str(r.get(ncol, ""))
         labels.append(f"{r['measure_id']} {name[:30] + '…' if len(name) > 31 else name}")
     ax.axvline(1.0, color=style.REFERENCE["strong"], linestyle="--", linewidth=1)

@@ -216,7 +216,18 @@ CAVEAT_LABELS: dict[str, tuple[str, str]] = _pairs(
 
 
 def _range_sentence(lo: float, hi: float, lang: str) -> str:
-    """The effects an RES interval is compatible with, in words."""
+    """The effects an RES interval is compatible with, in words.
+
+    An interval above 1 holds only falls, one below 1 only rises; one across 1 holds
+    both (the data cannot tell).
+    """
+    if lo > 1:
+        low, high = fmt.percent(1 - 1 / lo, lang), fmt.percent(1 - 1 / hi, lang)
+        return i18n.t("evaluation.text.range_falls", lang, low=low, high=high)
+    if hi < 1:
+        low = fmt.percent(1 / hi - 1, lang)
+        high = fmt.percent(1 / lo - 1, lang) if lo > 0 else "∞"
+        return i18n.t("evaluation.text.range_rises", lang, low=low, high=high)
     fall = 1 - 1 / hi if np.isfinite(hi) else np.nan
     rise = 1 / lo - 1 if lo > 0 else np.inf
     return i18n.t(

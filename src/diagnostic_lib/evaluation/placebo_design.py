@@ -28,6 +28,10 @@ DATE_SHIFTS = 24
 def design_windows(labels: np.ndarray, history_months: int) -> Windows:
     """The history, before and after windows of a monthly series from its window labels.
 
+    The history is the last ``history_months`` months before the before window (fewer
+    when the data start later), cut to whole years when it holds at least one, so
+    that seasonality does not bias the corrected estimate.
+
     Parameters
     ----------
     labels : ndarray of str
@@ -53,6 +57,8 @@ def design_windows(labels: np.ndarray, history_months: int) -> Windows:
     after = np.flatnonzero(labels == "after")
     b0 = int(before[0]) if len(before) else len(labels)
     h = min(int(history_months), len(pre))
+    if h >= 12:
+        h -= h % 12  # whole years: every season weighs the same in the history
     return Windows(
         slice(b0 - h, b0),
         slice(b0, b0 + len(before)),
@@ -97,6 +103,7 @@ def date_placebos(
     for k in range(width + gap, width + gap + DATE_SHIFTS):
         b0 = win.before.start - k
         h = min(hist, b0)
+        h = h - h % 12 if h >= 12 else h
         if h < options.min_history_months:
             break
         after = slice(b0 + width + gap, b0 + 2 * width + gap)

@@ -11,7 +11,7 @@ when nothing was done:
   start, while the data allow.
 
 Their spread, beyond what Poisson noise explains, is the extra variance τ² that
-persistence and local shocks add (method of moments: ``τ² = var(y) − mean(v)``).
+persistence and local shocks add (DerSimonian and Laird's moment estimate).
 The interval and p-value of the measure use ``v + τ²`` on Student's t with the
 placebos' degrees of freedom; the quasi-Poisson (φ-adjusted) variance stays a
 lower bound.
@@ -160,15 +160,15 @@ class Null:
         Mean of the placebos' log effects (what the estimator gives with no effect).
     tau2 : float
         Extra variance beyond Poisson (``max(0, var − mean Poisson variance)``).
-    mean_v : float
-        Mean Poisson variance of the placebos.
+    var_centre : float
+        Variance of the centre (0 when the centre is taken as 0).
     n : int
         Number of placebos.
     """
 
     centre: float
     tau2: float
-    mean_v: float
+    var_centre: float
     n: int
 
     @property
@@ -179,6 +179,13 @@ class Null:
 
 def null_from(values: np.ndarray, variances: np.ndarray) -> Null:
     """The null distribution of a log effect from placebo values (NaNs left out).
+
+    ``τ²`` is the moment estimate of DerSimonian and Laird (the spread beyond each
+    placebo's own Poisson variance); the centre is the inverse-variance weighted
+    mean, kept only when it differs from 0 by more than twice its standard error
+    (the history-corrected estimator is centred on 0 when nothing was done; a
+    centre far from 0 says places like the treated one drift apart from the
+    control, and is then taken out, with its uncertainty).
 
     Parameters
     ----------
@@ -197,16 +204,26 @@ def null_from(values: np.ndarray, variances: np.ndarray) -> Null:
     >>> nul = null_from(rng.normal(0.1, 0.3, 400), np.full(400, 0.05))
     >>> round(nul.centre, 1), round(nul.tau2, 2), nul.n
     (0.1, 0.04, 400)
+    >>> null_from(rng.normal(0.0, 0.3, 40), np.full(40, 0.05)).centre
+    0.0
     """
     y = np.asarray(values, dtype="float64")
     v = np.asarray(variances, dtype="float64")
-    ok = np.isfinite(y) & np.isfinite(v)
+    ok = np.isfinite(y) & np.isfinite(v) & (v > 0)
     y, v = y[ok], v[ok]
-    if len(y) < 2:
-        return Null(
-            float(y.mean()) if len(y) else 0.0, 0.0, float(v.mean()) if len(y) else 0.0, len(y)
-        )
-    return Null(float(y.mean()), max(0.0, float(y.var(ddof=1) - v.mean())), float(v.mean()), len(y))
+    n = len(y)
+    if n < 2:
+        return Null(0.0, 0.0, float(v.mean()) if n else 0.0, n)
+    w = 1 / v
+    mean_w = float(np.sum(w * y) / np.sum(w))
+    q = float(np.sum(w * (y - mean_w) ** 2))
+    tau2 = max(0.0, (q - (n - 1)) / float(np.sum(w) - np.sum(w**2) / np.sum(w)))
+    w = 1 / (v + tau2)
+    centre = float(np.sum(w * y) / np.sum(w))
+    var_centre = 1 / float(np.sum(w))
+    if abs(centre) <= 2 * np.sqrt(var_centre):
+        return Null(0.0, tau2, 0.0, n)
+    return Null(centre, tau2, var_centre, n)
 
 
 @dataclass(frozen=True)
@@ -253,9 +270,9 @@ class Judged:
 def judge(value: float, variance: float, null: Null, floor: float = 0.0) -> Judged:
     """Judge one log effect against a placebo null.
 
-    ``se² = max(v + τ² + (mean v + τ²) / n, floor)``: the place's own Poisson
-    variance, the placebos' extra variance, and the uncertainty of the null's
-    centre; ``floor`` is the quasi-Poisson variance, a lower bound.
+    ``se² = max(v + τ² + Var(centre), floor)``: the place's own Poisson variance,
+    the placebos' extra variance, and the uncertainty of the null's centre;
+    ``floor`` is the quasi-Poisson variance, a lower bound.
 
     Parameters
     ----------
@@ -272,13 +289,11 @@ def judge(value: float, variance: float, null: Null, floor: float = 0.0) -> Judg
 
     Examples
     --------
-    >>> j = judge(0.8, 0.04, Null(0.1, 0.05, 0.04, 40))
+    >>> j = judge(0.8, 0.04, Null(0.1, 0.05, 0.01, 40))
     >>> round(j.estimate, 2), round(j.se, 3), round(j.p_value, 4)
-    (0.7, 0.304, 0.0266)
+    (0.7, 0.316, 0.0328)
     """
-    n = max(null.n, 1)
-    var = variance + null.tau2 + (null.mean_v + null.tau2) / n
-    var = max(var, floor)
+    var = max(variance + null.tau2 + null.var_centre, floor)
     est = value - null.centre
     se = float(np.sqrt(var))
     df = null.df
@@ -387,7 +402,7 @@ def placebo_tables(
     >>> r = placebo_tables(target, units, np.full(48, 500), w)
     >>> fall = float(np.exp(r["treated_estimate"]))
     >>> int(r["placebos"]), bool(r["treated_p"] < 0.01), round(fall, 1)
-    (60, True, 2.1)
+    (60, True, 2.0)
     """
     opt = options or PlaceboOptions()
     out: dict[str, float] = {"history_months": float(win.history_months)}
@@ -415,7 +430,7 @@ def placebo_tables(
         vars_ = ue["v_corrected"][keep] if ue is not None else np.array([])
         nul = null_from(vals, vars_)
         if zone == "treated" and date_null is not None and date_null.n >= 6:
-            nul = Null(nul.centre, max(nul.tau2, date_null.tau2), nul.mean_v, nul.n)
+            nul = Null(nul.centre, max(nul.tau2, date_null.tau2), nul.var_centre, nul.n)
         if zone == "treated":
             out["tau2"] = nul.tau2
         j = judge(float(e["corrected"]), float(e["v_corrected"]), nul)

@@ -49,7 +49,8 @@ def near_repeat_envelope(
     ([True, False, True, False], 200.0, 7.0)
     """
     k = knox.copy()
-    sig = (k["p_value"] <= alpha) & (k["ratio"] >= min_ratio)
+    test = k["q_value"] if "q_value" in k.columns else k["p_value"]
+    sig = (test <= alpha) & (k["ratio"] >= min_ratio)
     dl = sorted(k["d_low"].unique())
     tl = sorted(k["t_low"].unique())
     di = k["d_low"].map({v: i for i, v in enumerate(dl)}).to_numpy()

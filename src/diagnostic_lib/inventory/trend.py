@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats as _st
 
 from .. import i18n, settings, stats
 
@@ -44,10 +45,16 @@ def change(
     ``months`` before (``previous``), and the mean per ``months`` window of all
     complete earlier windows (``baseline_mean``, over ``baseline_windows``
     windows, the previous one included). Each comparison gives a ratio and an
-    E-test p-value (Krishnamoorthy & Thomson, 2004); with ``adjust="fdr"`` the
-    labels use Benjamini–Hochberg q-values across all the groups tested, since
-    many sector × category tests are run at once. Never a bare percent change
-    (see docs/methods.md, *E-test*).
+    p-value. Crime counts vary more from year to year than Poisson noise (a
+    place's level moves), so the test is **quasi-Poisson**: on the log ratio,
+    with each window's variance ``1/count + α`` where ``α`` is the squared
+    coefficient of variation of the yearly level, estimated from the group's own
+    earlier windows and shrunk towards the value pooled over every group
+    (empirical Bayes, :func:`year_to_year_variance`). The Poisson E-test
+    (Krishnamoorthy & Thomson, 2004) is kept beside it (``p_poisson``). With
+    ``adjust="fdr"`` the labels use Benjamini–Hochberg q-values across all the
+    groups tested, since many sector × category tests are run at once. Never a
+    bare percent change (see docs/methods.md, *Change over time*).
 
     Labels: ``significant_rise``, ``significant_fall``, ``stable``, or
     ``too_few`` when the two windows together hold fewer than ``min_events``.
@@ -75,7 +82,9 @@ def change(
     DataFrame
         ``*by, last, previous, ratio, p_value, q_value, label, baseline_mean,
         baseline_windows, ratio_baseline, p_baseline, q_baseline,
-        label_baseline, label_fr, label_en``; ``attrs["windows"]`` gives the dates.
+        label_baseline, label_fr, label_en, alpha_year, p_poisson,
+        p_baseline_poisson``; ``attrs["windows"]`` gives the dates and the pooled
+        year-to-year variance.
 
     Examples
     --------
@@ -89,22 +98,26 @@ def change(
     ts = incidents["occurred_from"]
     end_ts, w1, w0, b0, k = _change_windows(ts.min(), ts.max(), end, months)
     keys = list(by)
-    df = incidents[keys].copy()
-    win = np.full(len(df), "", dtype=object)
     tv = ts.to_numpy()
-    win[(tv >= np.datetime64(w1)) & (tv < np.datetime64(end_ts))] = "last"
-    win[(tv >= np.datetime64(w0)) & (tv < np.datetime64(w1))] = "previous"
+    # window of each incident: 0 = the last, 1 = the previous, ... k = the oldest complete one
+    edges = [np.datetime64(end_ts - pd.DateOffset(months=months * i)) for i in range(k + 2)]
+    win = np.full(len(incidents), -1, dtype="int64")
+    for i in range(k + 1):
+        win[(tv >= edges[i + 1]) & (tv < edges[i])] = i
+    df = incidents[keys].copy()
     df["win"] = win
-    df["base"] = (tv >= np.datetime64(b0)) & (tv < np.datetime64(w1))
-    g_last = df[df["win"] == "last"].groupby(keys, observed=True, dropna=False).size()
-    g_prev = df[df["win"] == "previous"].groupby(keys, observed=True, dropna=False).size()
-    g_base = df[df["base"]].groupby(keys, observed=True, dropna=False).size()
-    idx = g_last.index.union(g_prev.index).union(g_base.index)
+    table = (
+        df[df["win"] >= 0]
+        .groupby([*keys, "win"], observed=True, dropna=False)
+        .size()
+        .unstack("win", fill_value=0)
+        .reindex(columns=range(k + 1), fill_value=0)
+    )
     out = pd.DataFrame(
         {
-            "last": g_last.reindex(idx, fill_value=0),
-            "previous": g_prev.reindex(idx, fill_value=0),
-            "baseline_total": g_base.reindex(idx, fill_value=0),
+            "last": table[0],
+            "previous": table[1] if k >= 1 else 0,
+            "baseline_total": table.loc[:, 1:].sum(axis=1),
         }
     ).astype("int64")
     out["baseline_windows"] = k
@@ -114,8 +127,17 @@ def change(
         out["ratio_baseline"] = np.where(
             out["baseline_mean"] > 0, out["last"] / out["baseline_mean"], np.nan
         )
-    out["p_value"] = stats.e_tests(out["last"], out["previous"])
-    out["p_baseline"] = stats.e_tests(out["last"], out["baseline_total"], 1.0, float(k))
+    history = table.loc[:, 1:].to_numpy(dtype="float64")
+    a_year, pooled = year_to_year_variance(history)
+    out["alpha_year"] = a_year
+    out["p_poisson"] = stats.e_tests(out["last"], out["previous"])
+    out["p_baseline_poisson"] = stats.e_tests(out["last"], out["baseline_total"], 1.0, float(k))
+    last, prev = out["last"].to_numpy(float), out["previous"].to_numpy(float)
+    tot = out["baseline_total"].to_numpy(float)
+    var_prev = 1 / (last + 0.5) + 1 / (prev + 0.5) + 2 * a_year
+    out["p_value"] = _quasi_p(np.log((last + 0.5) / (prev + 0.5)), var_prev)
+    var_base = 1 / (last + 0.5) + 1 / (tot + 0.5) + a_year * (1 + 1 / k)
+    out["p_baseline"] = _quasi_p(np.log((last + 0.5) / (tot / k + 0.5 / k)), var_base)
     enough = (out["last"] + out["previous"]) >= min_events
     enough_b = (out["last"] + out["baseline_mean"]) >= min_events
     out["q_value"] = np.nan
@@ -160,9 +182,13 @@ def change(
         "label_baseline",
         "label_fr",
         "label_en",
+        "alpha_year",
+        "p_poisson",
+        "p_baseline_poisson",
     ]
     out = out[cols]
     out.attrs["windows"] = {
+        "alpha_year_pooled": pooled,
         "last": (str(w1.date()), str(end_ts.date())),
         "previous": (str(w0.date()), str(w1.date())),
         "baseline": (str(b0.date()), str(w1.date())),
@@ -187,10 +213,62 @@ def _change_windows(first: Any, last_ts: Any, end: Any, months: int) -> tuple[An
     w0 = w1 - pd.DateOffset(months=months)
     # number of complete windows before w1 (the baseline, previous window included)
     k = 0
-    while pd.notna(first) and end_ts - pd.DateOffset(
-        months=months * (k + 2)
-    ) >= first.normalize() - pd.Timedelta(days=31):
+    # a window counts only when the data cover all of it (not short by a few days)
+    while pd.notna(first) and end_ts - pd.DateOffset(months=months * (k + 2)) >= first.normalize():
         k += 1
     k = max(k, 1)
     b0 = w1 - pd.DateOffset(months=months * k)
     return end_ts, w1, w0, b0, k
+
+
+def _quasi_p(log_ratio: np.ndarray, variance: np.ndarray) -> np.ndarray:
+    """Two-sided normal p-value of log ratios with the given variances."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.abs(log_ratio) / np.sqrt(variance)
+    return 2 * _st.norm.sf(z)
+
+
+PRIOR_WINDOWS: int = 4
+"""Weight, in windows, of the pooled year-to-year variance against a group's own."""
+
+
+def year_to_year_variance(history: np.ndarray) -> tuple[np.ndarray, float]:
+    """Year-to-year variance ``α`` of each group's level: its own history, shrunk to the pool.
+
+    A group's window counts ``x`` (one row per group) vary by Poisson noise and by
+    the level's own moves: ``Var(x) = μ + α μ²``. The moment estimate from a
+    group's own windows, ``α_g = max(0, (s² − x̄) / x̄²)`` on ``k − 1`` degrees of
+    freedom, is combined with the pooled one (the same moments over every group
+    with at least two windows, weighted by their degrees of freedom):
+    ``α = ((k − 1) α_g + 4 α_pool) / (k − 1 + 4)``.
+
+    Parameters
+    ----------
+    history : ndarray, shape (groups, windows)
+        Counts of the complete windows before the last one.
+
+    Returns
+    -------
+    (alpha, pooled) : (ndarray, float)
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> level = 100 * np.exp(rng.normal(0, 0.12, (500, 3)))
+    >>> a, pooled = year_to_year_variance(rng.poisson(level).astype(float))
+    >>> bool(0.01 < pooled < 0.02)  # the truth: exp(0.12²) − 1 ≈ 0.0145
+    True
+    """
+    x = np.asarray(history, dtype="float64")
+    if x.ndim != 2 or x.shape[1] < 2:
+        return np.zeros(len(x)), 0.0
+    k = x.shape[1]
+    mean = x.mean(axis=1)
+    var = x.var(axis=1, ddof=1)
+    ok = mean > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.where(ok, np.maximum(0.0, (var - mean) / mean**2), 0.0)
+    weight = np.where(ok, mean, 0.0)  # groups with more events say more about α
+    pooled = float(np.sum(weight * own) / np.sum(weight)) if weight.sum() > 0 else 0.0
+    alpha = ((k - 1) * own + PRIOR_WINDOWS * pooled) / (k - 1 + PRIOR_WINDOWS)
+    return alpha, pooled

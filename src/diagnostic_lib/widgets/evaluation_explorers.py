@@ -27,11 +27,14 @@ _EVAL_ROWS = (
 _EVAL_INTERVALS = (
     ("widget.eval.res_poisson", "res", "res_low", "res_high"),
     ("widget.eval.res_adjusted", "res", "res_low_adj", "res_high_adj"),
+    ("widget.eval.res_corrected", "res_corrected", "res_corrected_low", "res_corrected_high"),
 )
 # (label key, column, decimals)
 _EVAL_EXTRA = (
     ("widget.eval.phi", "phi_res", 2),
     ("widget.eval.treated_p", "treated_p", 3),
+    ("widget.eval.q_value", "q_value", 3),
+    ("widget.eval.placebos", "placebos", 0),
     ("widget.eval.wdd", "wdd", 1),
     ("widget.eval.wdq", "wdq", 2),
     ("widget.eval.tne", "tne", 1),

@@ -26,6 +26,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "widget.eval.control": ("Zone témoin (avant → après)", "Control area (before → after)"),
     "widget.eval.res_poisson": ("RES (IC 95 % Poisson)", "RES (95% CI, Poisson)"),
     "widget.eval.res_adjusted": ("RES (IC 95 % ajusté)", "RES (95% CI, adjusted)"),
+    "widget.eval.res_corrected": (
+        "RES corrigé (retour à la moyenne), IC des placebos",
+        "Corrected RES (regression to the mean), placebo CI",
+    ),
+    "widget.eval.q_value": ("q (toutes les mesures jugées)", "q (all measures judged)"),
+    "widget.eval.placebos": ("Lieux placebo", "Placebo places"),
     "widget.eval.phi": ("Surdispersion φ (avant)", "Overdispersion φ (before)"),
     "widget.eval.treated_p": ("Test E de la zone traitée (p)", "E-test of the treated area (p)"),
     "widget.eval.wdd": ("WDD (z ajusté)", "WDD (adjusted z)"),

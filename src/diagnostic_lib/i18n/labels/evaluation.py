@@ -198,6 +198,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "{counts} (il faut au moins {n} événements dans la zone traitée et des événements témoins)",
         "{counts} (at least {n} events in the treated area and control events are needed)",
     ),
+    "evaluation.text.range_falls": (
+        "les données sont compatibles avec une baisse relative de {low} à {high}",
+        "the data are compatible with a relative fall of {low} to {high}",
+    ),
+    "evaluation.text.range_rises": (
+        "les données sont compatibles avec une hausse relative de {low} à {high}",
+        "the data are compatible with a relative rise of {low} to {high}",
+    ),
     "evaluation.text.range": (
         "les données sont compatibles avec une baisse relative jusqu'à {fall} comme avec une "
         "hausse jusqu'à {rise}",

@@ -87,10 +87,14 @@ EFFECT_COLUMNS = (
     "c0",
     "c1",
     "res",
-    "res_low_adj",
-    "res_high_adj",
+    "res_corrected",
+    "res_corrected_low",
+    "res_corrected_high",
+    "q_value",
+    "placebos",
+    "net_res",
     "wdq",
-    "tne",
+    "tne_corrected",
 )
 RELEVANCE_COLUMNS = (
     "measure_id",
