@@ -572,12 +572,42 @@ def gini(counts: Sequence[float] | np.ndarray) -> float:
     return float(np.sum((2 * i - n - 1) * x) / (n * total))
 
 
+def small_sample_gini(counts: Sequence[float] | np.ndarray) -> float:
+    """Gini with the small-sample correction ``n / (n − 1)`` (unbiased for few places).
+
+    Examples
+    --------
+    >>> round(small_sample_gini([10, 8, 2] + [0] * 7), 3)
+    0.867
+    """
+    n = len(np.asarray(counts))
+    return gini(counts) * n / (n - 1) if n > 1 else float("nan")
+
+
+def sqrt_poisson_z(a: Any, b: Any) -> Any:
+    """Square-root z of two Poisson counts, ``2 (√a − √b)``: a quick check beside the E-test.
+
+    The square root stabilises the variance of a Poisson count (``Var(2√X) ≈ 1``), so
+    with equal exposures the difference is roughly standard normal when the rates are
+    equal. Analysts use it for weekly counts; it ignores overdispersion, like the E-test.
+
+    Examples
+    --------
+    >>> round(float(sqrt_poisson_z(30, 15)), 2)
+    3.21
+    """
+    return 2 * (np.sqrt(np.asarray(a, dtype="float64")) - np.sqrt(np.asarray(b, dtype="float64")))
+
+
 def generalised_gini(counts: Sequence[float] | np.ndarray) -> float:
     """Generalised Gini for sparse data (Bernasco & Steenbeek, 2017).
 
     ``G' = max(1, n / C) · (G − 1) + 1`` with ``n`` places and ``C`` events:
     when there are fewer events than places, perfect equality is impossible
     and ``G'`` measures concentration against the most equal reachable spread.
+    With ``n ≤ C`` it equals ``G``: over locations that all have an event (no
+    zero-count place) it corrects nothing. Compute it over every potential place
+    (grid cells with no incident included).
 
     Examples
     --------

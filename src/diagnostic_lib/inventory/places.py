@@ -33,8 +33,10 @@ def place_counts(
     """Incidents per place: grid cells (zeros included) or exact locations.
 
     ``unit="location"`` counts distinct positions (rounded to the metre); only
-    places with at least one incident are known then, so the generalised Gini
-    is the fairer summary.
+    places with at least one incident are known then. With no zero-count place,
+    ``n ≤ C`` and the generalised Gini equals the Gini: neither says how
+    concentrated crime is over *all* potential places. Use the grid (cells with no
+    incident included) for that; locations are for repeat-location lists.
 
     Parameters
     ----------
@@ -88,7 +90,8 @@ def concentration(place_count: pd.Series | np.ndarray) -> dict[str, float]:
     Returns
     -------
     dict
-        ``places``, ``incidents``, ``gini``, ``generalised_gini`` and
+        ``places``, ``incidents``, ``gini``, ``gini_small_sample`` (× n/(n−1), the
+        unbiased form for few places), ``generalised_gini`` and
         ``places_with_incidents``.
 
     Examples
@@ -102,6 +105,7 @@ def concentration(place_count: pd.Series | np.ndarray) -> dict[str, float]:
         "places_with_incidents": int((x > 0).sum()),
         "incidents": int(x.sum()),
         "gini": round(stats.gini(x), 4),
+        "gini_small_sample": round(stats.small_sample_gini(x), 4),
         "generalised_gini": round(stats.generalised_gini(x), 4),
     }
 
