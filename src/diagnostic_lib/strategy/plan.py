@@ -26,6 +26,8 @@ import pandas as pd
 from .. import formatting as fmt
 from .. import i18n, inventory, settings
 from ..errors import DataError
+from ..evaluation.estimators import overdispersion
+from ..evaluation.placebos import Windows, log_effects, null_from
 from .catalogue import DIRECTIONS, _level, evidence_text
 from .power import minimum_detectable_effect
 
@@ -78,6 +80,71 @@ def _design(prob: pd.Series, ctx: _PlanContext, lang: str) -> str:
     )
 
 
+HISTORY_MONTHS: int = settings.default("history_months")
+
+
+def history_null(
+    problem: np.ndarray, control: np.ndarray, window: int, lag: int
+) -> tuple[float, float, float]:
+    """Dispersion and persistence of a problem's own history, for the power check.
+
+    The design step 3 will use (history before the before window, after window
+    ``lag`` months after the start) is run at every date the history allows,
+    with no measure (placebo dates): the spread of those estimates beyond
+    Poisson is the persistence ``τ²``, on ``n − 1`` degrees of freedom; ``φ`` is
+    the Pearson dispersion of the problem's and the control's monthly counts.
+
+    Parameters
+    ----------
+    problem, control : ndarray
+        Monthly counts of the problem's incidents and of the control, up to the start.
+    window, lag : int
+        Months of the windows and of the implementation lag.
+
+    Returns
+    -------
+    (phi, tau2, df) : (float, float, float)
+        ``df`` is infinite when the history holds no placebo date (then ``τ² = 0``:
+        the power check is then optimistic, and says so through its inputs).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(2)
+    >>> level = 20 * np.exp(np.cumsum(rng.normal(0, 0.1, 84)))
+    >>> phi, tau2, df = history_null(rng.poisson(level), np.full(84, 2000), 12, 0)
+    >>> bool(tau2 > 0.01), df
+    (True, 36.0)
+    """
+    n = len(problem)
+    hist = min(HISTORY_MONTHS, max(n - 2 * window - lag, 0))
+    hist -= hist % 12 if hist >= 12 else 0
+    vals, var = [], []
+    for end in range(n, 2 * window + lag + hist - 1, -1):
+        b0 = end - window - lag - window
+        if b0 - hist < 0 or hist < 1:
+            break
+        w = Windows(slice(b0 - hist, b0), slice(b0, b0 + window), slice(end - window, end))
+        e = log_effects(problem, control, w)
+        vals.append(float(e["corrected"]))
+        var.append(float(e["v_corrected"]))
+    phi, _ = overdispersion(np.vstack([problem, control])[:, -min(n, 24) :])
+    nul = null_from(np.array(vals), np.array(var))
+    df = float(nul.n - 1) if nul.n > 1 else float("inf")
+    return (max(phi, 1.0) if np.isfinite(phi) else 1.0), nul.tau2, df
+
+
+def _monthly(when: pd.Series, start: pd.Timestamp) -> np.ndarray:
+    """Monthly counts of events from the first month of ``when`` to the month before ``start``."""
+    if not len(when):
+        return np.zeros(0)
+    first = when.min().to_period("M")
+    last = (start - pd.Timedelta(days=1)).to_period("M")
+    months = (when.dt.to_period("M") - first).apply(lambda d: d.n).to_numpy()
+    n = (last - first).n + 1
+    keep = (months >= 0) & (months < n)
+    return np.bincount(months[keep], minlength=n)[:n].astype("float64")
+
+
 def _power_note(mde: float, underpowered: bool, ctx: _PlanContext, lang: str) -> str:
     head = i18n.t(
         "strategy.plan.power",
@@ -101,8 +168,21 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         DIRECTIONS[resp["effect_direction"]], 0.0
     )
     target = int(math.floor(baseline * (1 - red)))
+    before = (inc["occurred_from"] < ctx.start).to_numpy()
+    same_cats = inc["category"].isin(list(cats)).to_numpy()
+    when = inc["occurred_from"]
+    series = _monthly(when[before & in_prob], ctx.start)
+    ctrl = _monthly(when[before & ~in_prob & same_cats], ctx.start)
+    k = min(len(series), len(ctrl))
+    phi, tau2, df = history_null(series[-k:], ctrl[-k:], ctx.horizon_months, ctx.lag_months)
     mde = minimum_detectable_effect(
-        baseline, control if prob.get("kind") != "municipality" else None, ctx.alpha, ctx.power
+        baseline,
+        control if prob.get("kind") != "municipality" else None,
+        ctx.alpha,
+        ctx.power,
+        dispersion=phi,
+        persistence=tau2,
+        df=None if not np.isfinite(df) else df,
     )
     deadline = ctx.start + pd.DateOffset(months=ctx.lag_months + ctx.horizon_months)
     prt = list(rec.get("partner_ids") or ())
@@ -143,6 +223,9 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         "buffer_m": ctx.buffer_m,
         "control_events": control,
         "mde": mde,
+        "mde_phi": phi,
+        "mde_persistence": tau2,
+        "mde_df": df,
         "underpowered": bool(underpowered),
         "power_note_fr": _power_note(mde, underpowered, ctx, "fr"),
         "power_note_en": _power_note(mde, underpowered, ctx, "en"),
@@ -178,7 +261,10 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     ``buffer_m`` metres, control = the rest of the municipality, equal windows
     of ``horizon_months`` before the start and after the lag. The **power
     check** gives the minimum detectable effect (:func:`minimum_detectable_effect`)
-    for the baseline and control counts, and says when the target is below it.
+    for the baseline and control counts, with the dispersion ``φ``, the persistence
+    ``τ²`` and the degrees of freedom of the problem's own history
+    (:func:`history_null`: the same placebo-date logic as step 3), and says when the
+    target is below it.
 
     Parameters
     ----------

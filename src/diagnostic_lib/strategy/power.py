@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 
-def minimum_detectable_effect(  # noqa: PLR0913 - the design's numbers, each with a default
+def minimum_detectable_effect(
     baseline: float,
     control: float | None = None,
     alpha: float = 0.05,
