@@ -55,7 +55,8 @@ class TownSpec:
     population : float
         Residents of each sector.
     background : float
-        Mean events per month of an ordinary place (gamma-distributed across places).
+        Mean events per month of an ordinary place (log-normal across places, SD 1 on
+        the log scale: most places are quiet, a few are busy).
     level : float
         Mean events per month of a candidate place (where measures go).
     measures : int
@@ -188,7 +189,8 @@ def _draw(spec: TownSpec, process: Process, rng: np.random.Generator):
     n_places = spec.cells**2
     k = max(1, int(process.select_from))
     cand = _candidates(spec, k, rng)
-    base = rng.gamma(2.0, spec.background / 2.0, n_places)
+    # a continuum of levels, as in a real town: mostly quiet places, a few busy ones
+    base = spec.background * np.exp(rng.normal(-0.5, 1.0, n_places))
     base[cand.ravel()] = spec.level
     first = pd.Timestamp(spec.start)
     lam = intensity(base, spec.months, process, rng, first_month=first.month)
