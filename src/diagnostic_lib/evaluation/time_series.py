@@ -39,11 +39,22 @@ def interrupted_time_series(  # noqa: PLR0913 - the public signature of before
     targeted incidents: ``log μ = β0 + β1·t + β2·after + β3·t_after +
     seasonality``, with ``t`` in years, ``after`` = 1 from the start (+ lag),
     ``t_after`` the years since then, and seasonality as two pairs of
-    Fourier terms (sine and cosine of the month, 12 and 6 months). Poisson
-    GLM, then negative binomial with its dispersion estimated by moments
-    when the counts are overdispersed (``model="nb"``). The lag months are
-    left out. Without a control series, anything else that changed
-    municipality-wide at the same date is confounded with the measure.
+    Fourier terms (sine and cosine of the month, 12 and 6 months). The fitted
+    and counterfactual series come from a Poisson GLM, then negative binomial
+    when the counts are overdispersed (``model="nb"``).
+
+    **Inference allows for autocorrelation**: crime series persist, and a
+    regression that treats months as independent finds "significant" level
+    changes in a third of series with no change. The coefficients and their
+    standard errors come from a Prais–Winsten regression of the log counts with
+    AR(1) errors (:func:`prais_winsten`, the autocorrelation bias-corrected), and
+    the level change's standard error is inflated by the spread of the same
+    test at **placebo dates** in the pre-period (never deflated). When the
+    residual autocorrelation is at least :data:`PERSISTENT_RHO`, the status is
+    ``persistent``: the series drifts so much on its own that a change at one
+    date cannot be told apart from drift. The lag months are left out. Without a
+    control series, anything else that changed municipality-wide at the same
+    date is confounded with the measure.
 
     Parameters
     ----------
@@ -63,9 +74,10 @@ def interrupted_time_series(  # noqa: PLR0913 - the public signature of before
     DataFrame
         Rows ``pre_trend`` (rate ratio per year before), ``level_change``
         (rate ratio at the start), ``slope_change`` (ratio of yearly trends):
-        ``term, irr, low, high, p_value, status``; ``attrs["series"]`` has
-        ``month, count, fitted, counterfactual``; ``attrs`` also give
-        ``months_before, months_after, alpha``.
+        ``term, irr, low, high, p_value, status`` (``ok``, ``persistent`` or
+        ``insufficient``); ``attrs["series"]`` has ``month, count, fitted,
+        counterfactual``; ``attrs`` also give ``months_before, months_after,
+        alpha, rho, placebo_inflation``.
 
     Examples
     --------
@@ -120,21 +132,28 @@ def interrupted_time_series(  # noqa: PLR0913 - the public signature of before
     ta = np.where(after, (np.arange(n) - _months_between(d0, s_eff)) / 12.0, 0.0)
     X = np.column_stack([np.ones(n), t, after.astype(float), ta, _fourier(months.month)])
     fit = _fit_counts(y[keep], X[keep], model)
-    b, se = fit["params"], fit["bse"]
-    q = _st.norm.ppf(0.5 + level / 2)
+    b = fit["params"]
+    z = np.log(y[keep] + 0.5)
+    gls = prais_winsten(z, X[keep])
+    inflation = _placebo_inflation(
+        z[before[keep]], X[keep][before[keep]], months[keep][before[keep]]
+    )
+    df = max(len(z) - X.shape[1] - 1, 1)
+    q = _st.t.ppf(0.5 + level / 2, df)
     rows = []
     for term, k in zip(terms, (1, 2, 3), strict=True):
+        est, se = gls["params"][k], gls["bse"][k] * (inflation if term == "level_change" else 1.0)
         rows.append(
             {
                 "term": term,
-                "irr": float(np.exp(b[k])),
-                "low": float(np.exp(b[k] - q * se[k])),
-                "high": float(np.exp(b[k] + q * se[k])),
-                "p_value": float(2 * _st.norm.sf(abs(b[k] / se[k]))),
+                "irr": float(np.exp(est)),
+                "low": float(np.exp(est - q * se)),
+                "high": float(np.exp(est + q * se)),
+                "p_value": float(2 * _st.t.sf(abs(est / se), df)),
             }
         )
     out = pd.DataFrame(rows)
-    out["status"] = "ok"
+    out["status"] = "persistent" if gls["rho"] >= PERSISTENT_RHO else "ok"
     series["fitted"] = np.exp(X @ b)
     Xc = X.copy()
     Xc[:, 2:4] = 0.0
@@ -148,9 +167,79 @@ def interrupted_time_series(  # noqa: PLR0913 - the public signature of before
         min_months=min_months,
         model="negative_binomial" if fit["alpha"] > 0 else "poisson",
         note=fit["note"],
+        rho=gls["rho"],
+        placebo_inflation=inflation,
     )
     del sm
     return out
+
+
+PERSISTENT_RHO: float = 0.6
+"""Residual autocorrelation from which a series is too persistent to date a change."""
+
+
+def prais_winsten(z: np.ndarray, X: np.ndarray) -> dict[str, Any]:
+    """Least squares with AR(1) errors (Prais–Winsten), the autocorrelation bias-corrected.
+
+    ``ρ`` is the lag-1 autocorrelation of the OLS residuals plus Kendall's
+    small-sample correction ``(1 + 3ρ) / n`` (capped at 0.98); the model is then
+    refitted on the quasi-differenced data (the first row kept, scaled by
+    ``√(1 − ρ²)``).
+
+    Parameters
+    ----------
+    z : ndarray
+        The response (e.g. log counts).
+    X : ndarray
+        The design matrix.
+
+    Returns
+    -------
+    dict
+        ``params``, ``bse``, ``rho``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> e = np.zeros(200)
+    >>> for i in range(1, 200):
+    ...     e[i] = 0.7 * e[i - 1] + rng.normal()
+    >>> X = np.column_stack([np.ones(200), np.arange(200) / 100])
+    >>> r = prais_winsten(1 + e, X)
+    >>> bool(0.6 < r["rho"] < 0.85), bool(abs(r["params"][0] - 1) < 3 * r["bse"][0])
+    (True, True)
+    """
+    n, k = X.shape
+    b = np.linalg.lstsq(X, z, rcond=None)[0]
+    e = z - X @ b
+    rho = float(np.sum(e[1:] * e[:-1]) / np.sum(e * e)) if np.sum(e * e) > 0 else 0.0
+    rho = min(0.98, rho + (1 + 3 * rho) / n)
+    c = np.sqrt(max(1 - rho**2, 1e-6))
+    xs = np.vstack([X[:1] * c, X[1:] - rho * X[:-1]])
+    zs = np.r_[z[:1] * c, z[1:] - rho * z[:-1]]
+    bb = np.linalg.lstsq(xs, zs, rcond=None)[0]
+    res = zs - xs @ bb
+    s2 = float(res @ res) / max(n - k - 1, 1)
+    cov = s2 * np.linalg.pinv(xs.T @ xs)
+    return {"params": bb, "bse": np.sqrt(np.clip(np.diag(cov), 0, None)), "rho": rho}
+
+
+def _placebo_inflation(z: np.ndarray, X: np.ndarray, months: Any) -> float:
+    """How much more the level-change test varies at placebo dates of the pre-period than it should.
+
+    The square root of the mean squared z of a level change at each placebo date
+    (6 months or more from either end), never below 1; 1 with fewer than 6 dates.
+    """
+    n = len(z)
+    month = np.asarray(pd.DatetimeIndex(months).month)
+    zs = []
+    for ps in range(6, n - 5):
+        ap = (np.arange(n) >= ps).astype(float)
+        xp = np.column_stack([np.ones(n), (np.arange(n) - ps) / 12.0, ap, _fourier(month)])
+        r = prais_winsten(z, xp)
+        if r["bse"][2] > 0:
+            zs.append(r["params"][2] / r["bse"][2])
+    return max(1.0, float(np.sqrt(np.mean(np.square(zs))))) if len(zs) >= 6 else 1.0
 
 
 def its_for_measures(
@@ -206,6 +295,7 @@ def its_for_measures(
             "status": status,
             "months_before": its.attrs["months_before"],
             "months_after": its.attrs["months_after"],
+            "rho": its.attrs.get("rho", np.nan),
         }
         for key, term in (("level", "level_change"), ("slope", "slope_change")):
             row.update(
@@ -216,8 +306,10 @@ def its_for_measures(
                     f"{key}_p": t.loc[term, "p_value"],
                 }
             )
-        if status != "ok":
+        if status == "insufficient":
             reading = "insufficient"
+        elif status == "persistent":
+            reading = "persistent"
         elif row["level_p"] < alpha:
             reading = "fall" if row["level_irr"] < 1 else "rise"
         else:
@@ -251,7 +343,7 @@ def its_for_measures(
 
 def _its_text(r: Mapping[str, Any], lang: str, min_months: int) -> str:
     """The reading of an interrupted time series in words."""
-    if r["status"] != "ok":
+    if r["status"] == "insufficient":
         return i18n.t(
             "evaluation.its.insufficient",
             lang,
@@ -263,6 +355,7 @@ def _its_text(r: Mapping[str, Any], lang: str, min_months: int) -> str:
         "evaluation.its.text",
         lang,
         what=i18n.t(f"evaluation.its.{r['reading']}", lang),
+        rho=fmt.decimal(r.get("rho", np.nan), lang),
         irr=fmt.decimal(r["level_irr"], lang),
         level=fmt.percent(_ITS_LEVEL, lang),
         low=fmt.decimal(r["level_low"], lang),

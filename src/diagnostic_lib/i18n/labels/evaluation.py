@@ -221,15 +221,21 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "evaluation.its.fall": ("baisse significative du niveau", "significant fall in level"),
     "evaluation.its.rise": ("hausse significative du niveau", "significant rise in level"),
+    "evaluation.its.persistent": (
+        "pas de conclusion : la série dérive trop d'elle-même pour dater un changement",
+        "no conclusion: the series drifts too much on its own to date a change",
+    ),
     "evaluation.its.no_change": (
         "aucun changement significatif du niveau",
         "no significant change in level",
     ),
     "evaluation.its.text": (
-        "{what} au début de la mesure : rapport de taux {irr} (IC {level} {low}–{high}), {p}. "
+        "{what} au début de la mesure : rapport de taux {irr} (IC {level} {low}–{high}), {p}, "
+        "autocorrélation des résidus {rho} (prise en compte, avec des dates placebo). "
         "Sans zone témoin, tout autre changement survenu au même moment dans toute la "
         "municipalité se confond avec la mesure.",
-        "{what} at the start of the measure: rate ratio {irr} ({level} CI {low}–{high}), {p}. "
+        "{what} at the start of the measure: rate ratio {irr} ({level} CI {low}–{high}), {p}, "
+        "residual autocorrelation {rho} (allowed for, with placebo dates). "
         "Without a control area, anything else that changed municipality-wide at the same "
         "time is confounded with the measure.",
     ),
