@@ -486,6 +486,16 @@ TUNABLES: dict[str, Tunable] = _table(
         maximum=1.0,
     ),
     Tunable(
+        "backtest_origins",
+        3,
+        int,
+        "evaluation",
+        "Origins of the rolling backtest of the projections (3 months apart): the trust rule "
+        "reads the coverage of months and of 12-month totals over all of them.",
+        minimum=1,
+        maximum=24,
+    ),
+    Tunable(
         "history_months",
         24,
         int,

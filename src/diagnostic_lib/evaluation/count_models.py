@@ -56,13 +56,33 @@ def _fit_counts(y: np.ndarray, X: np.ndarray, model: str = "nb") -> dict[str, An
 
 
 def _simulate(
-    fit: dict[str, Any], Xf: np.ndarray, n_sim: int, rng: np.random.Generator
+    fit: dict[str, Any],
+    Xf: np.ndarray,
+    n_sim: int,
+    rng: np.random.Generator,
+    persistence: tuple[float, float, float] = (0.0, 0.0, 0.0),
 ) -> np.ndarray:
-    """Predictive draws (n_sim × horizon): parameter uncertainty, then NB/Poisson noise."""
+    """Predictive draws (n_sim × horizon): parameters, a persistent level, then count noise.
+
+    With persistence ``(ρ, σ², u0)``, the log level moves as an AR(1) path from its
+    current deviation ``u0`` (months are then not independent, and neither are the
+    errors of a 12-month total); the negative binomial's own noise is then left out
+    (it would count the same extra variance twice).
+    """
     b = rng.multivariate_normal(
         fit["params"], fit["cov"], size=n_sim, method="svd", check_valid="ignore"
     )
     eta = np.clip(b @ Xf.T, -30, 20)
+    rho, sigma2, u0 = persistence
+    if sigma2 > 0:
+        u = np.empty_like(eta)
+        prev = np.full(n_sim, u0)
+        innovation = np.sqrt(sigma2 * (1 - rho**2))
+        for k in range(eta.shape[1]):
+            prev = rho * prev + rng.normal(0.0, innovation, n_sim)
+            u[:, k] = prev
+        eta = np.clip(eta + u - sigma2 / 2, -30, 20)
+        return rng.poisson(np.exp(eta))
     mu = np.exp(eta)
     a = fit["alpha"]
     lam = rng.gamma(shape=1 / a, scale=a * mu) if a > 0 else mu

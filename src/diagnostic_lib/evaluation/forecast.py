@@ -109,6 +109,29 @@ def _design(months: pd.DatetimeIndex, fut: pd.DatetimeIndex) -> tuple[np.ndarray
     return X, Xf
 
 
+def _persistence(y: np.ndarray, fit: dict[str, Any]) -> tuple[float, float, float]:
+    """The persistence of a series around its fit: ``(ρ, σ², last deviation)`` on the log scale.
+
+    The log residuals ``r = ln((y + ½) / μ)`` hold Poisson noise (about ``1/μ``) and
+    the level's own moves; ``σ² = max(0, var(r) − mean(1/μ))`` is the latter, ``ρ``
+    their lag-1 autocorrelation (bias-corrected, as in
+    :func:`~diagnostic_lib.evaluation.time_series.prais_winsten`), and the last
+    residual is where the level stands now. ``ρ = 0`` (no persistence) below 0.2.
+    """
+    mu = np.asarray(fit["fitted"], dtype="float64")
+    r = np.log((np.asarray(y, dtype="float64") + 0.5) / (mu + 0.5))
+    n = len(r)
+    if n < 12:
+        return 0.0, 0.0, 0.0
+    rc = r - r.mean()
+    rho = float(np.sum(rc[1:] * rc[:-1]) / np.sum(rc * rc)) if np.sum(rc * rc) > 0 else 0.0
+    rho = min(0.95, rho + (1 + 3 * rho) / n)
+    sigma2 = max(0.0, float(rc.var()) - float(np.mean(1 / (mu + 0.5))))
+    if rho < 0.2 or sigma2 == 0.0:
+        return 0.0, 0.0, 0.0
+    return rho, sigma2, float(rc[-1])
+
+
 def _project_group(
     y: np.ndarray, months: pd.DatetimeIndex, m: _Model, rng: np.random.Generator
 ) -> dict[str, Any]:
@@ -139,7 +162,8 @@ def _project_group(
         # no detectable seasonality: a simpler model extrapolates more safely
         X, Xf, kind = X[:, :2], Xf[:, :2], "trend"
         fit = _fit_counts(y, X, m.model)
-    draws = _simulate(fit, Xf, m.n_sim, rng)
+    persistence = _persistence(y, fit)
+    draws = _simulate(fit, Xf, m.n_sim, rng, persistence)
     tot = draws.sum(axis=1)
     res.update(
         kind=kind,
@@ -150,6 +174,7 @@ def _project_group(
         prob_rise=float(np.mean(tot > float(y[-12:].sum()))),
         alpha_nb=fit["alpha"],
         note=fit["note"],
+        rho=persistence[0],
     )
     if kind in ("trend_season", "trend"):
         b, se = fit["params"][1], fit["bse"][1]
@@ -346,20 +371,24 @@ def backtest(  # noqa: PLR0913 - the ten parameters of before, and two rules of 
     history: pd.DataFrame | None = None,
     min_months: int = settings.default("forecast_min_months"),
     seasonality_p: float = settings.default("seasonality_p"),
+    origins: int = settings.default("backtest_origins"),
 ) -> pd.DataFrame:
-    """Hold out the last ``horizon`` months, project them from the earlier months, compare.
+    """Hold out ``horizon`` months from several origins, project them from before, compare.
 
-    The **naive forecast** is the same month one year earlier (it knows
-    the seasonality and the level, nothing else). For every group and held-out
-    month: the actual count, the projection (mean and interval), the naive
-    value, both absolute errors and whether the interval covered the
-    actual count; ``total_*`` compare the 12-month totals. The other parameters
-    are those of :func:`project`.
+    **Rolling origin**: the last ``horizon`` months are held out, then the
+    ``horizon`` months ending 3 months earlier, and so on (``origins`` in all,
+    while the training months suffice): a projection judged from one origin
+    says little. The **naive forecast** is the same month one year earlier
+    (it knows the seasonality and the level, nothing else). For every origin,
+    group and held-out month: the actual count, the projection (mean and
+    interval), the naive value, both absolute errors and whether the interval
+    covered the actual count; ``total_*`` compare the ``horizon``-month totals.
+    The other parameters are those of :func:`project`.
 
     Returns
     -------
     DataFrame
-        ``*by, month, actual, mean, low, high, naive, err_model, err_naive,
+        ``origin, *by, month, actual, mean, low, high, naive, err_model, err_naive,
         covered, total_actual, total_mean, total_low, total_high``;
         ``attrs["parameters"]``.
 
@@ -368,29 +397,55 @@ def backtest(  # noqa: PLR0913 - the ten parameters of before, and two rules of 
     >>> from diagnostic_lib import loaders, sample
     >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
     >>> b = backtest(d.incidents, by=("family",), end="2026-01-01", n_sim=200)
-    >>> bool(b["err_model"].mean() < b["err_naive"].mean())
-    True
+    >>> b["origin"].nunique(), bool(b["err_model"].mean() < b["err_naive"].mean())
+    (3, True)
     """
     keys = list(by)
     hist = history if history is not None else monthly_counts(incidents, keys, end=end)
     last = hist["month"].max() if end is None else np.datetime64(_month_floor(end), "us")
     if end is None:
         last = np.datetime64(pd.Timestamp(last) + pd.DateOffset(months=1), "us")
-    cut = np.datetime64(pd.Timestamp(last) - pd.DateOffset(months=horizon), "us")
-    train = hist[hist["month"] < cut]
-    test = hist[(hist["month"] >= cut) & (hist["month"] < last)]
-    p = project(
-        history=train,
-        by=keys,
-        horizon=horizon,
-        level=level,
-        n_sim=n_sim,
-        seed=seed,
-        model=model,
-        min_events=min_events,
-        min_months=min_months,
-        seasonality_p=seasonality_p,
-    )
+    first = pd.Timestamp(hist["month"].min()) if len(hist) else pd.Timestamp(last)
+    parts, p = [], None
+    for k in range(max(int(origins), 1)):
+        stop = pd.Timestamp(last) - pd.DateOffset(months=ORIGIN_STEP * k)
+        cut = stop - pd.DateOffset(months=horizon)
+        if k and (cut - first).days < 30.4 * min_months:
+            break
+        p = project(
+            history=hist[hist["month"] < np.datetime64(cut, "us")],
+            by=keys,
+            horizon=horizon,
+            level=level,
+            n_sim=n_sim,
+            seed=seed + k,
+            model=model,
+            min_events=min_events,
+            min_months=min_months,
+            seasonality_p=seasonality_p,
+        )
+        parts.append(_held_out(hist, p, keys, cut, stop).assign(origin=str(cut.date())))
+    out = pd.concat(parts, ignore_index=True)
+    out = out[["origin", *[c for c in out.columns if c != "origin"]]]
+    out.attrs["parameters"] = {
+        **(p.parameters if p is not None else {}),
+        "origins": [str(o) for o in out["origin"].unique()],
+        "held_out_to": str(pd.Timestamp(last).date()),
+        "naive": "same month one year earlier",
+    }
+    return out
+
+
+ORIGIN_STEP: int = 3
+"""Months between two origins of the backtest."""
+
+
+def _held_out(
+    hist: pd.DataFrame, p: Projection, keys: list[str], cut: pd.Timestamp, stop: pd.Timestamp
+) -> pd.DataFrame:
+    """The held-out months of one origin against the projection and the naive forecast."""
+    c64, s64 = np.datetime64(cut, "us"), np.datetime64(stop, "us")
+    test = hist[(hist["month"] >= c64) & (hist["month"] < s64)]
     naive = hist[["month", *keys, "count"]].copy()
     naive["month"] = (pd.DatetimeIndex(naive["month"]) + pd.DateOffset(years=1)).astype(
         "datetime64[us]"
@@ -409,14 +464,7 @@ def backtest(  # noqa: PLR0913 - the ten parameters of before, and two rules of 
         on=keys,
         how="left",
     )
-    out = out.merge(tot, on=keys, how="left")
-    out.attrs["parameters"] = {
-        **p.parameters,
-        "held_out_from": str(pd.Timestamp(cut).date()),
-        "held_out_to": str(pd.Timestamp(last).date()),
-        "naive": "same month one year earlier",
-    }
-    return out
+    return out.merge(tot, on=keys, how="left")
 
 
 TRUST_LEVELS: tuple[str, ...] = ("trust", "caution", "do_not_trust")
@@ -437,9 +485,10 @@ def backtest_summary(
     ``skill = 1 − MAE(model) / MAE(naive)`` (> 0: the projection is better);
     ``coverage`` is the share of held-out months inside the prediction
     interval (to compare with its nominal level), ``total_coverage`` the same
-    for the 12-month totals. **Trust rule**: ``trust`` when skill ≥ ``min_skill``
-    (0.10) and the coverage is within ``tolerance`` (10 points) of the nominal
-    level; ``caution`` when skill > 0 only; ``do_not_trust`` otherwise. Rows: for each ``level``
+    for the 12-month totals (one per group and origin). **Trust rule**: ``trust``
+    when skill ≥ ``min_skill`` (0.10) and both the monthly and the 12-month-total
+    coverage are within ``tolerance`` (10 points) of the nominal level;
+    ``caution`` when skill > 0 only; ``do_not_trust`` otherwise. Rows: for each ``level``
     (``sectors``: the sector-level groups; ``municipality``: sector ``"*"``),
     each family and ``all`` (``scope``) — a projection may be trustworthy for
     one family and not for another.
@@ -477,7 +526,7 @@ def backtest_summary(
         if "family" in part.columns:
             scopes += [(lev, str(f), g) for f, g in part.groupby("family", sort=True)]
         scopes.append((lev, "all", part))
-    keys = [c for c in ("sector", "family", "category") if c in d.columns]
+    keys = [c for c in ("origin", "sector", "family", "category") if c in d.columns]
     rows = []
     for lev, name, g in scopes:
         mm, mn = float(g["err_model"].mean()), float(g["err_naive"].mean())
@@ -489,7 +538,8 @@ def backtest_summary(
                 (tg["total_actual"] >= tg["total_low"]) & (tg["total_actual"] <= tg["total_high"])
             ).mean()
         )
-        if np.isfinite(skill) and skill >= min_skill and abs(cov - nominal) <= tolerance:
+        covered = abs(cov - nominal) <= tolerance and abs(tcov - nominal) <= tolerance
+        if np.isfinite(skill) and skill >= min_skill and covered:
             trust = "trust"
         elif np.isfinite(skill) and skill > 0:
             trust = "caution"

@@ -17,6 +17,7 @@ from .decision import VERDICTS
 from .design import data_period
 from .effects import _evaluate_core, _Options
 from .forecast import Projection, backtest, backtest_summary, monthly_counts, project
+from .placebos import PlaceboOptions
 from .risk import RiskScale, current_risk
 from .spatial_risk import near_repeat_envelope, near_repeat_risk, risk_terrain, risk_terrain_surface
 from .targeting import pillar_balance, reach_matrix, relevance, relevance_flags
@@ -381,6 +382,14 @@ def _effects_part(
         dispersion_months=int(p["dispersion_months"]),
         promising=float(p["promising_res"]),
         promising_p=float(p["promising_p"]),
+        margin=float(p["effect_margin"]),
+        placebo=PlaceboOptions(
+            history_months=int(p["history_months"]),
+            min_history_months=int(p["min_history_months"]),
+            placebos=int(p["placebos"]),
+            min_placebos=int(p["min_placebos"]),
+            rtm_alpha=float(p["rtm_alpha"]),
+        ),
     )
     mea, inc = diag.measures, diag.incidents
     eff, design, monthly = _evaluate_core(mea, inc, diag.sectors, period, opt)
@@ -510,7 +519,7 @@ def _future_part(
         emerging_min=float(p["emerging_min_events"]),
         **model,
     )
-    bt = backtest(history=hist, by=by, end=de, **model)
+    bt = backtest(history=hist, by=by, end=de, origins=int(p["backtest_origins"]), **model)
     bts = backtest_summary(
         bt,
         model["level"],
