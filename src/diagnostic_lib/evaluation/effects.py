@@ -153,10 +153,11 @@ def _corrected(out: pd.DataFrame, n: dict[str, np.ndarray], ok: np.ndarray, rule
     with np.errstate(divide="ignore", invalid="ignore"):
         v_raw = 1 / (a0 + 0.5) + 1 / (a1 + 0.5) + 1 / np.maximum(c0, 0.5) + 1 / np.maximum(c1, 0.5)
     floor = np.sqrt(_column(out, "phi_res") * v_raw)
+    pooled = _pooled_dates(out)
     for zone, name in (("treated", "res_corrected"), ("net", "net_res"), ("ring", "ring_res")):
         est, se = _column(out, f"{zone}_estimate"), _column(out, f"{zone}_se")
         if zone == "treated":
-            se = np.fmax(se, floor)
+            se = np.fmax(np.fmax(se, floor), pooled)
             out["se_corrected"] = se
         low, high, p = _t_interval(est, se, _column(out, f"{zone}_df"), level)
         out[name] = np.exp(est)
@@ -177,6 +178,31 @@ def _corrected(out: pd.DataFrame, n: dict[str, np.ndarray], ok: np.ndarray, rule
             (_column(out, "res_low_adj") > 1) != (_column(out, "res_corrected_low") > 1)
         )
     out["rtm_flag"] = ok & (excess_p < rule.rtm_alpha) & differs
+
+
+PRIOR_DATES: float = 6.0
+"""Weight, in independent windows, of the persistence pooled over the measures."""
+
+
+def _pooled_dates(out: pd.DataFrame) -> np.ndarray:
+    """The treated area's standard error with the persistence of its own history, pooled.
+
+    The placebo dates of one measure overlap, so their persistence ``τ²`` rests on a
+    few independent windows (about one per year of dates); the measures of one
+    diagnosis share their crime's persistence, so each measure's own estimate is
+    shrunk towards the mean over the measures: ``(n τ²_own + 6 τ²_pool) / (n + 6)``,
+    ``n`` its dates ÷ 12 (so the pool counts as six years of dates). The result only ever
+    widens an interval.
+    """
+    own = _column(out, "tau2_dates")
+    n = _column(out, "placebo_dates") / 12.0
+    ok = np.isfinite(own) & (n > 0)
+    if not ok.any():
+        return np.full(len(out), 0.0)
+    pool = float(np.sum(own[ok] * n[ok]) / np.sum(n[ok]))
+    shrunk = np.where(ok, (n * own + PRIOR_DATES * pool) / (n + PRIOR_DATES), pool)
+    var = _column(out, "treated_v") + shrunk + np.nan_to_num(_column(out, "treated_var_centre"))
+    return np.where(np.isfinite(var), np.sqrt(var), 0.0)
 
 
 def _t_interval(

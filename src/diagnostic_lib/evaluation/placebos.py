@@ -204,8 +204,9 @@ def null_from(values: np.ndarray, variances: np.ndarray) -> Null:
     >>> nul = null_from(rng.normal(0.1, 0.3, 400), np.full(400, 0.05))
     >>> round(nul.centre, 1), round(nul.tau2, 2), nul.n
     (0.1, 0.04, 400)
-    >>> null_from(rng.normal(0.0, 0.3, 40), np.full(40, 0.05)).centre
-    0.0
+    >>> nul = null_from(rng.normal(0.0, 0.3, 40), np.full(40, 0.05))
+    >>> nul.centre, round(nul.tau2, 2)
+    (0.0, 0.06)
     """
     y = np.asarray(values, dtype="float64")
     v = np.asarray(variances, dtype="float64")
@@ -222,7 +223,9 @@ def null_from(values: np.ndarray, variances: np.ndarray) -> Null:
     centre = float(np.sum(w * y) / np.sum(w))
     var_centre = 1 / float(np.sum(w))
     if abs(centre) <= 2 * np.sqrt(var_centre):
-        return Null(0.0, tau2, 0.0, n)
+        # centred on 0: the spread is measured around 0, not around the sample mean (which,
+        # for overlapping placebo dates, soaks up much of the variance)
+        return Null(0.0, max(tau2, float(np.mean(y**2 - v))), 0.0, n)
     return Null(centre, tau2, var_centre, n)
 
 
@@ -354,6 +357,21 @@ def level_features(history: np.ndarray, before: np.ndarray, win: Windows) -> np.
     )
 
 
+def _dates_null(dates: np.ndarray) -> Null:
+    """The null of the placebo dates: centred on 0, spread measured around 0.
+
+    Consecutive dates share most of their months, so their mean is no estimate of a
+    centre (it soaks up the spread): the extra variance is ``mean(y² − v)``, which
+    stays unbiased however the dates overlap.
+    """
+    y, v = np.asarray(dates[0], dtype="float64"), np.asarray(dates[1], dtype="float64")
+    ok = np.isfinite(y) & np.isfinite(v)
+    y, v = y[ok], v[ok]
+    if not len(y):
+        return Null(0.0, 0.0, 0.0, 0)
+    return Null(0.0, max(0.0, float(np.mean(y**2 - v))), 0.0, len(y))
+
+
 def placebo_tables(
     target: Mapping[str, np.ndarray],
     units: Mapping[str, np.ndarray],
@@ -420,7 +438,7 @@ def placebo_tables(
         )[0]
         keep = nearest(feats, target_feats, opt.placebos)
     out["placebos"] = float(len(keep))
-    date_null = null_from(*dates) if dates is not None and np.size(dates) else None
+    date_null = _dates_null(dates) if dates is not None and np.size(dates) else None
     out["placebo_dates"] = float(date_null.n if date_null is not None else 0)
     zones = {"treated": (tt, unit_t), "net": (tt + tr, unit_t + unit_r), "ring": (tr, unit_r)}
     for zone, (y, uy) in zones.items():
@@ -429,6 +447,9 @@ def placebo_tables(
         vals = ue["corrected"][keep] if ue is not None else np.array([])
         vars_ = ue["v_corrected"][keep] if ue is not None else np.array([])
         nul = null_from(vals, vars_)
+        if zone == "treated":
+            out["tau2_places"] = nul.tau2
+            out["tau2_dates"] = date_null.tau2 if date_null is not None else np.nan
         if zone == "treated" and date_null is not None and date_null.n >= 6:
             nul = Null(nul.centre, max(nul.tau2, date_null.tau2), nul.var_centre, nul.n)
         if zone == "treated":
@@ -439,6 +460,8 @@ def placebo_tables(
         out[f"{zone}_estimate"], out[f"{zone}_se"] = j.estimate, j.se
         out[f"{zone}_df"], out[f"{zone}_p"] = j.df, j.p_value
         out[f"{zone}_inflation"] = j.se**2 / float(e["v_corrected"])
+        out[f"{zone}_v"] = float(e["v_corrected"])
+        out[f"{zone}_var_centre"] = nul.var_centre
     if u_eff is not None and len(keep) > 1:
         ex = null_from(u_eff["excess"][keep], u_eff["v_excess"][keep])
         jx = judge(float(t_eff["excess"]), float(t_eff["v_excess"]), ex)
