@@ -307,6 +307,22 @@ def test_problems_carry_cheers_and_sara(inv):
     )
 
 
+def test_display_columns_of_step_1_name_columns_of_its_tables(inv):
+    from diagnostic_lib.inventory.results import DISPLAY_COLUMNS
+
+    tables = {"cheers": inv.problems}
+    for lang in ("fr", "en"):
+        for name in DISPLAY_COLUMNS:
+            cols = inv.display_columns(name, lang)
+            assert set(cols) <= set(tables.get(name, getattr(inv, name, None)).columns), name
+            assert cols == inventory.Inventory.display_columns(name, lang)  # a static method
+    prio = inv.display_columns("priority", "en")
+    assert prio[:3] == ["rank", "title_en", "score"] and prio[-1] == "missing"
+    assert set(inventory.PRIORITY_COMPONENTS) <= set(prio)
+    with pytest.raises(ValueError, match="language"):
+        inv.display_columns("priority", "de")
+
+
 # ------------------------------------------------------------------------ maps
 def test_step1_maps_render_with_legends(diag, inv):
     lang_legends = {
