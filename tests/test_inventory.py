@@ -664,3 +664,18 @@ def test_step1_texts_come_from_the_catalogue_and_formatting():
     assert "nan" not in " ".join(
         _cheers({**rec, "severity": np.nan, "concern": np.nan}, "fr").values()
     )
+
+
+def test_a_town_with_no_problem(tmp_path):
+    # a quiet simulated town: nothing forms a problem, and every step still runs
+    from diagnostic_lib import evaluation, inventory, loaders
+    from diagnostic_lib.calibration import Process, TownSpec, simulate, write
+
+    spec = TownSpec(cells=8, measures=1, months=36, start_month=24, background=0.2, level=1.0)
+    d = loaders.load_diagnostic(write(simulate(spec, Process("iid"), 1), tmp_path))
+    inv = inventory.run(d, permutations=0)
+    assert len(inv.problems) == 0 and len(inv.priority) == 0
+    rel = evaluation.relevance(
+        d.measures, inv.problems, d.incidents, d.sectors, priority=inv.priority
+    )
+    assert rel["measure_id"].tolist() == ["M01"] and rel["problem_id"].isna().all()

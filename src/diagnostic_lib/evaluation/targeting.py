@@ -252,7 +252,9 @@ def relevance(
     """
     pr = inventory.priority(problems) if priority is None else priority
     pr = pr.set_index("problem_id")
+    pr.index = pr.index.astype(object)
     mat = reach_matrix(measures, problems, incidents, sectors) if matrix is None else matrix
+    mat = mat.astype({"problem_id": object})  # an empty register gives a float column
     m = mat.merge(pr[["score", "rank"]], left_on="problem_id", right_index=True, how="left")
     m["value"] = m["reach"] * m["score"].fillna(0.0)
     best = (

@@ -275,6 +275,8 @@ class _ProblemContext:
     # -- batch work over every problem -----------------------------------------------
     def prepare(self, found: Sequence[Mapping[str, Any]]) -> None:
         """Batch work over every problem: shift sums and nearest facilities."""
+        if not hasattr(self, "a_len"):
+            self._aoristic_all()
         rows = [self.rows(f["members"]) for f in found]
         self.problem_rows = rows
         lab = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
