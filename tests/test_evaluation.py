@@ -906,6 +906,22 @@ def test_run_returns_every_table(step3, diag):
     assert set(v["verdict"]) <= set(evaluation.VERDICTS)
 
 
+def test_every_display_column_list_names_columns_of_its_table(step3):
+    tables = {
+        "windows": step3.effects,
+        "effects": step3.effects,
+        "projection": step3.projection.totals,
+    }
+    for lang in ("fr", "en"):
+        for name in evaluation.DISPLAY_COLUMNS:
+            table = tables.get(name, getattr(step3, name, None))
+            cols = step3.display_columns(name, lang)
+            assert set(cols) <= set(table.columns), (name, lang)
+            assert cols == evaluation.Evaluation.display_columns(name, lang)  # a static method
+    assert "name_en" in step3.display_columns("effects", "en")
+    assert "text_fr" in step3.display_columns("its", "fr")
+
+
 # ----------------------------------------------------------------------------
 # Charts, map, widget
 # ----------------------------------------------------------------------------

@@ -307,6 +307,22 @@ def test_problems_carry_cheers_and_sara(inv):
     )
 
 
+def test_display_columns_of_step_1_name_columns_of_its_tables(inv):
+    from diagnostic_lib.inventory.results import DISPLAY_COLUMNS
+
+    tables = {"cheers": inv.problems}
+    for lang in ("fr", "en"):
+        for name in DISPLAY_COLUMNS:
+            cols = inv.display_columns(name, lang)
+            assert set(cols) <= set(tables.get(name, getattr(inv, name, None)).columns), name
+            assert cols == inventory.Inventory.display_columns(name, lang)  # a static method
+    prio = inv.display_columns("priority", "en")
+    assert prio[:3] == ["rank", "title_en", "score"] and prio[-1] == "missing"
+    assert set(inventory.PRIORITY_COMPONENTS) <= set(prio)
+    with pytest.raises(ValueError, match="language"):
+        inv.display_columns("priority", "de")
+
+
 # ------------------------------------------------------------------------ maps
 def test_step1_maps_render_with_legends(diag, inv):
     lang_legends = {
@@ -648,3 +664,18 @@ def test_step1_texts_come_from_the_catalogue_and_formatting():
     assert "nan" not in " ".join(
         _cheers({**rec, "severity": np.nan, "concern": np.nan}, "fr").values()
     )
+
+
+def test_a_town_with_no_problem(tmp_path):
+    # a quiet simulated town: nothing forms a problem, and every step still runs
+    from diagnostic_lib import evaluation, inventory, loaders
+    from diagnostic_lib.calibration import Process, TownSpec, simulate, write
+
+    spec = TownSpec(cells=8, measures=1, months=36, start_month=24, background=0.2, level=1.0)
+    d = loaders.load_diagnostic(write(simulate(spec, Process("iid"), 1), tmp_path))
+    inv = inventory.run(d, permutations=0)
+    assert len(inv.problems) == 0 and len(inv.priority) == 0
+    rel = evaluation.relevance(
+        d.measures, inv.problems, d.incidents, d.sectors, priority=inv.priority
+    )
+    assert rel["measure_id"].tolist() == ["M01"] and rel["problem_id"].isna().all()

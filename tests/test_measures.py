@@ -712,6 +712,19 @@ def test_problem_explorer_wires_the_card(res, matched):
     assert "Planned" in ex.outputs["table"].value
 
 
+def test_display_columns_of_step_2_name_columns_of_its_tables(res, diag):
+    from diagnostic_lib.measures.results import DISPLAY_COLUMNS
+
+    card = measures.measure_card(res, diag.incidents, "M01")
+    tables = {"before_after": card["counts"]}
+    for name in DISPLAY_COLUMNS:
+        cols = res.display_columns(name, "en")
+        assert set(cols) <= set(tables.get(name, getattr(res, name, None)).columns), name
+        assert cols == measures.MeasureInventory.display_columns(name, "fr")  # both languages
+    shown = measures.for_display(res.registry[res.display_columns("registry")], "en")
+    assert "Name" in shown.columns and len(shown.columns) == len(DISPLAY_COLUMNS["registry"]) - 1
+
+
 # ------------------------------------------------------------------ tunables from the config
 def _with(diag, measures_table=None, **parameters):
     """The sample diagnosis with some ``[parameters]`` changed (and another measures table)."""

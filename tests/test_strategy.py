@@ -268,6 +268,31 @@ def test_current_measures_min_level_follows_the_tunable():
     assert strategy.current_measures(cov, m, min_level=("strong",))["measure_id"].tolist() == ["M1"]
 
 
+def test_current_from_steps_reads_step_2_coverage_and_step_3_verdicts(diag, inv):
+    from diagnostic_lib import measures
+
+    s2 = measures.run(diag, inv.problems, inv.priority)
+    verdicts = pd.DataFrame({"measure_id": diag.measures["measure_id"], "verdict": "effective"})
+    s3 = type("Step3", (), {"verdicts": verdicts})()  # what it reads of an Evaluation
+    cur = strategy.current_from_steps(diag, s2, s3)
+    expected = strategy.current_measures(s2.coverage, diag.measures, verdicts)
+    pd.testing.assert_frame_equal(cur, expected)
+    assert len(cur) and (cur["verdict"] == "effective").all()
+    assert strategy.current_from_steps(diag, s2)["verdict"].isna().all()  # no step 3
+    assert strategy.current_from_steps(diag) is None  # no step 2
+    weak = strategy.current_from_steps(_with_parameters(diag, current_min_level="weak"), s2)
+    assert len(weak) > len(cur)  # the config's current_min_level
+
+
+def test_display_columns_of_step_4_name_columns_of_its_tables(diag, inv, cat):
+    s = strategy.run(diag, inv, catalogue=cat)
+    for lang in ("fr", "en"):
+        for name in ("catalogue", "ranking", "plan"):
+            cols = s.display_columns(name, lang)
+            assert set(cols) <= set(getattr(s, name).columns), (name, lang)
+        assert f"response_{lang}" in strategy.Strategy.display_columns("plan", lang)
+
+
 def test_plan_sentences_use_the_number_formatter(diag, inv, cat):
     s = strategy.run(diag, inv, catalogue=cat, start="2026-01-01")
     note = s.plan["power_note_fr"].iloc[0]

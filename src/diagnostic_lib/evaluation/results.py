@@ -29,6 +29,16 @@ if TYPE_CHECKING:
 
 
 DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "windows": (
+        "measure_id",
+        "before_start",
+        "before_end",
+        "after_start",
+        "after_end",
+        "months_after",
+        "status",
+        "reason",
+    ),
     "effects": (
         "measure_id",
         "{name}",
@@ -107,8 +117,11 @@ DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """The columns of each table of step 3 shown to people (report, notebooks), in order.
 
-``{lang}`` is the language and ``{name}`` the measure's name column (``name`` in
-French, ``name_en`` in English): see :meth:`Evaluation.display_columns`.
+``windows`` and ``effects`` are views of :attr:`Evaluation.effects` (each
+measure's windows and status; its estimates and verdict), ``projection`` of the
+projection's totals; the others are the tables of the same name. ``{lang}`` is
+the language and ``{name}`` the measure's name column (``name`` in French,
+``name_en`` in English): see :meth:`Evaluation.display_columns`.
 """
 
 VERDICT_COLUMNS: tuple[str, ...] = (
@@ -160,10 +173,28 @@ class Evaluation:
         """One row per measure, the columns :data:`VERDICT_COLUMNS` (what step 4 reads)."""
         return self.effects[list(VERDICT_COLUMNS)].reset_index(drop=True)
 
-    def display_columns(self, table: str, lang: str = "fr") -> list[str]:
+    @staticmethod
+    def display_columns(table: str, lang: str = "fr") -> list[str]:
         """The columns of ``table`` (e.g. ``"effects"``) shown to people, in ``lang``.
 
-        See :data:`DISPLAY_COLUMNS`.
+        A static method: ``Evaluation.display_columns("effects", "en")`` serves
+        where only the table is at hand. See :data:`DISPLAY_COLUMNS`.
+
+        Parameters
+        ----------
+        table : str
+            A key of :data:`DISPLAY_COLUMNS`.
+        lang : {"fr", "en"}
+            Language.
+
+        Returns
+        -------
+        list of str
+
+        Examples
+        --------
+        >>> Evaluation.display_columns("effects", "en")[:3]
+        ['measure_id', 'name_en', 'verdict']
         """
         lang = i18n.check_lang(lang)
         name = "name" if lang == "fr" else "name_en"

@@ -32,6 +32,7 @@ from .labels import (
     loaders,
     maps,
     measures,
+    notebooks,
     report,
     sample,
     strategy,
@@ -62,6 +63,7 @@ LABELS: dict[str, tuple[str, str]] = _merge(
     maps.LABELS,
     dashboard.LABELS,
     sample.LABELS,
+    notebooks.LABELS,
 )
 """Label key → (French, English): the one catalogue, merged from ``i18n/labels/``."""
 

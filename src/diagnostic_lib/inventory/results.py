@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import settings
+from .. import i18n, settings
 from .grid import GridWarning, grid_counts, make_grid
 from .hot_spot_analysis import hot_spots
 from .near_repeat import doubling_bands, knox_test
 from .places import concentration, concentration_table, repeat_locations
 from .problem_context import ProblemSearch
 from .problem_finding import _find_problems
-from .scoring import priority
+from .scoring import PRIORITY_COMPONENTS, priority
 from .survey import perception, perception_gap
 from .timing import hour_weekday, seasonality, shift_shares
 from .trend import change
@@ -25,6 +25,47 @@ from .volume import rates, severity_index
 if TYPE_CHECKING:
     from ..config import Config
     from ..loaders import Diagnostic
+
+
+DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "problems": (
+        "problem_id",
+        "kind",
+        "title_{lang}",
+        "n_incidents",
+        "dominant_shift",
+        "week_part",
+        "peak_hours",
+        "trend_label",
+    ),
+    "cheers": (
+        "cheers_community",
+        "cheers_harm",
+        "cheers_expectation",
+        "cheers_events",
+        "cheers_recurring",
+        "cheers_similarity",
+        "sara_stage",
+    ),
+    "priority": ("rank", "title_{lang}", "score", *PRIORITY_COMPONENTS, "missing"),
+    "change_family": (
+        "family",
+        "last",
+        "previous",
+        "ratio",
+        "p_value",
+        "q_value",
+        "label_{lang}",
+    ),
+}
+"""The columns of the tables of step 1 shown to people (report, widgets, notebooks), in order.
+
+``problems`` and ``cheers`` are views of :attr:`Inventory.problems` (its
+description, its CHEERS fields); ``priority`` is :attr:`Inventory.priority`
+(rank, title, score and each component); ``change_family`` is
+:attr:`Inventory.change_family`. ``{lang}`` is the language: see
+:meth:`Inventory.display_columns`.
+"""
 
 
 @dataclass
@@ -49,6 +90,32 @@ class Inventory:
     problems: pd.DataFrame
     priority: pd.DataFrame
     parameters: dict[str, Any] = field(default_factory=dict)
+
+    @staticmethod
+    def display_columns(table: str, lang: str = "fr") -> list[str]:
+        """The columns of ``table`` (e.g. ``"priority"``) shown to people, in ``lang``.
+
+        A static method: ``Inventory.display_columns("priority", "en")`` serves
+        where only the table is at hand (a widget). See :data:`DISPLAY_COLUMNS`.
+
+        Parameters
+        ----------
+        table : str
+            A key of :data:`DISPLAY_COLUMNS`.
+        lang : {"fr", "en"}
+            Language.
+
+        Returns
+        -------
+        list of str
+
+        Examples
+        --------
+        >>> Inventory.display_columns("priority", "en")[:3]
+        ['rank', 'title_en', 'score']
+        """
+        lang = i18n.check_lang(lang)
+        return [c.format(lang=lang) for c in DISPLAY_COLUMNS[table]]
 
 
 STEP_TUNABLES: tuple[str, ...] = (*(t.name for t in settings.table("inventory")), "alpha")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import inventory
+from .. import i18n, inventory
 from ._frames import _active_problems, _ref
 from .before_after import before_after_counts
 from .footprints import buffer_rings, treated_area
@@ -22,6 +22,92 @@ from .summaries import coverage_matrix, measure_coverage, problem_coverage
 if TYPE_CHECKING:
     from ..config import Config
     from ..loaders import Diagnostic
+
+
+_BY_PROBLEM = (
+    "problem_id",
+    "title_fr",
+    "title_en",
+    "rank",
+    "level",
+    "gap_reason",
+    "measures",
+    "measure_levels",
+    "planned",
+    "ended",
+    "pillars",
+    "missing_pillars",
+)
+
+DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "registry": (
+        "measure_id",
+        "name",
+        "name_en",
+        "pillar",
+        "kind",
+        "status",
+        "start",
+        "end",
+        "partners",
+        "unknown_partners",
+        "footprint",
+        "sectors_touched",
+        "target_categories",
+        "target_shifts",
+        "cost",
+    ),
+    "by_problem": _BY_PROBLEM,
+    "gaps": _BY_PROBLEM,
+    "by_measure": (
+        "measure_id",
+        "name",
+        "name_en",
+        "pillar",
+        "status",
+        "level",
+        "problems",
+        "problem_levels",
+    ),
+    "single_pillar": (
+        "problem_id",
+        "title_fr",
+        "title_en",
+        "rank",
+        "pillar",
+        "measures",
+        "missing_pillars",
+    ),
+    "partner_suggestions": (
+        "problem_id",
+        "title_fr",
+        "title_en",
+        "rank",
+        "level",
+        "partner_id",
+        "name",
+        "name_en",
+        "expertise_matched",
+        "serves",
+        "involved",
+    ),
+    "before_after": (
+        "before_days",
+        "after_days",
+        "treated_before",
+        "treated_after",
+        "buffer_before",
+        "buffer_after",
+        "note",
+    ),
+}
+"""The columns of the tables of step 2 shown to people (notebooks, widgets), in order.
+
+Each key is a table of :class:`MeasureInventory` (``gaps`` has the rows and
+columns of ``by_problem``, so the same list). Both languages' name and title
+columns are listed: :func:`for_display` keeps the reader's and drops the other.
+See :meth:`MeasureInventory.display_columns`.
+"""
 
 
 @dataclass
@@ -73,6 +159,34 @@ class MeasureInventory:
     measures: pd.DataFrame
     partners: pd.DataFrame | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
+
+    @staticmethod
+    def display_columns(table: str, lang: str = "fr") -> list[str]:
+        """The columns of ``table`` (e.g. ``"registry"``) shown to people.
+
+        A static method (``MeasureInventory.display_columns("registry")``). The
+        list is the same in both languages: it holds both name or title
+        columns, and :func:`for_display` keeps the one of ``lang``. See
+        :data:`DISPLAY_COLUMNS`.
+
+        Parameters
+        ----------
+        table : str
+            A key of :data:`DISPLAY_COLUMNS`.
+        lang : {"fr", "en"}
+            Language (checked; the list does not depend on it).
+
+        Returns
+        -------
+        list of str
+
+        Examples
+        --------
+        >>> MeasureInventory.display_columns("by_measure")[:3]
+        ['measure_id', 'name', 'name_en']
+        """
+        i18n.check_lang(lang)
+        return list(DISPLAY_COLUMNS[table])
 
 
 def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compatible)

@@ -259,11 +259,5 @@ def _run_step3(
 def _current(
     s2: measures.MeasureInventory | None, s3: evaluation.Evaluation | None, diag: Diagnostic
 ) -> pd.DataFrame | None:
-    cov = getattr(s2, "coverage", None) if s2 is not None else None
-    verdicts = getattr(s3, "verdicts", None) if s3 is not None else None
-    if cov is None or diag.measures is None:
-        return None
-    if "level" not in cov.columns and "coverage" in cov.columns:
-        cov = cov.rename(columns={"coverage": "level"})
-    min_level = diag.config.param("current_min_level")
-    return strategy.current_measures(cov, diag.measures, verdicts, min_level=min_level)
+    """What is already in place (see :func:`diagnostic_lib.strategy.current_from_steps`)."""
+    return strategy.current_from_steps(diag, s2, s3)

@@ -51,7 +51,8 @@ module             what it holds
                    weights), :func:`choose`, :func:`current_measures`
 ``power``          :func:`minimum_detectable_effect`
 ``plan``           :func:`action_plan`, :func:`save_plan`, :func:`read_plan`
-``step``           :class:`Strategy` and :func:`run` (the whole step)
+``step``           :class:`Strategy` and :func:`run` (the whole step),
+                   :func:`current_from_steps` (in place after steps 2, 3)
 =================  ==========================================================
 
 Examples
@@ -91,7 +92,7 @@ from .ranking import (
     current_measures,
     rank_responses,
 )
-from .step import Strategy, run
+from .step import Strategy, current_from_steps, run
 
 __all__ = [
     "COSTS",
@@ -112,6 +113,7 @@ __all__ = [
     "Strategy",
     "action_plan",
     "choose",
+    "current_from_steps",
     "current_measures",
     "evidence_score",
     "evidence_text",

@@ -15,13 +15,57 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .. import i18n
 from .catalogue import load_catalogue
 from .plan import action_plan
-from .ranking import choose, rank_responses
+from .ranking import choose, current_measures, rank_responses
 
 if TYPE_CHECKING:
+    from ..evaluation import Evaluation
     from ..inventory import Inventory
     from ..loaders import Diagnostic
+    from ..measures import MeasureInventory
+
+
+DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "catalogue": (
+        "name_{lang}",
+        "families",
+        "place_types",
+        "pillars",
+        "effect_direction",
+        "effect_strength",
+        "evidence_quality",
+        "cost_level",
+        "source",
+    ),
+    "ranking": (
+        "problem_rank",
+        "rank",
+        "name_{lang}",
+        "score",
+        "fit",
+        "evidence",
+        "in_place",
+        "pillar_balance",
+        "partners",
+    ),
+    "plan": (
+        "plan_id",
+        "problem_{lang}",
+        "response_{lang}",
+        "baseline",
+        "target",
+        "deadline",
+        "partner_names",
+        "mde",
+    ),
+}
+"""The columns of the tables of step 4 shown to people (report, widgets, notebooks), in order.
+
+Each key is a table of :class:`Strategy`; ``{lang}`` is the language. See
+:meth:`Strategy.display_columns`.
+"""
 
 
 @dataclass
@@ -47,6 +91,79 @@ class Strategy:
     chosen: pd.DataFrame
     plan: pd.DataFrame
     parameters: dict[str, Any] = field(default_factory=dict)
+
+    @staticmethod
+    def display_columns(table: str, lang: str = "fr") -> list[str]:
+        """The columns of ``table`` (e.g. ``"plan"``) shown to people, in ``lang``.
+
+        A static method: ``Strategy.display_columns("plan", "en")`` serves where
+        only the table is at hand (a widget). See :data:`DISPLAY_COLUMNS`.
+
+        Parameters
+        ----------
+        table : str
+            A key of :data:`DISPLAY_COLUMNS`.
+        lang : {"fr", "en"}
+            Language.
+
+        Returns
+        -------
+        list of str
+
+        Examples
+        --------
+        >>> Strategy.display_columns("plan", "en")[:3]
+        ['plan_id', 'problem_en', 'response_en']
+        """
+        lang = i18n.check_lang(lang)
+        return [c.format(lang=lang) for c in DISPLAY_COLUMNS[table]]
+
+
+def current_from_steps(
+    diag: Diagnostic,
+    step2: MeasureInventory | None = None,
+    step3: Evaluation | None = None,
+) -> pd.DataFrame | None:
+    """The measures already addressing each problem, from the results of steps 2 and 3.
+
+    :func:`current_measures` of step 2's coverage and step 3's verdicts, at the
+    config's ``current_min_level``: what :func:`run` takes as ``current``.
+
+    Parameters
+    ----------
+    diag : Diagnostic
+        From :func:`diagnostic_lib.loaders.load_diagnostic`.
+    step2 : MeasureInventory, optional
+        From :func:`diagnostic_lib.measures.run` (its ``coverage``).
+    step3 : Evaluation, optional
+        From :func:`diagnostic_lib.evaluation.run` (its ``verdicts``).
+
+    Returns
+    -------
+    DataFrame or None
+        ``problem_id, measure_id, kind, pillar, verdict``; ``None`` without
+        step 2 or without measures.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import inventory, loaders, measures, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> inv = inventory.run(d, permutations=0)
+    >>> cur = current_from_steps(d, measures.run(d, inv.problems, inv.priority))
+    >>> cur.columns.tolist(), len(cur) > 0
+    (['problem_id', 'measure_id', 'kind', 'pillar', 'verdict'], True)
+    >>> current_from_steps(d) is None
+    True
+    """
+    if step2 is None or diag.measures is None:
+        return None
+    verdicts = step3.verdicts if step3 is not None else None
+    return current_measures(
+        step2.coverage,
+        diag.measures,
+        verdicts,
+        min_level=diag.config.param("current_min_level"),
+    )
 
 
 def _config_catalogue(diag: Diagnostic) -> pd.DataFrame:

@@ -29,9 +29,12 @@ def _component(code: str, lang: str) -> str:
 
 
 def _priority_table(res: pd.DataFrame, weights: Sequence[str], lang: str) -> pd.DataFrame:
-    """The ranking as shown: rank, title, score, each component and what is missing."""
-    tcol = "title_fr" if lang == "fr" else "title_en"
-    cols = ["rank", tcol, "score", *[c for c in weights if c in res.columns], "missing"]
+    """The ranking as shown: rank, title, score, each component and what is missing.
+
+    The columns are ``Inventory.display_columns("priority")``, those of the report.
+    """
+    tcol = f"title_{lang}"
+    cols = inventory.Inventory.display_columns("priority", lang)
     shown = res[[c for c in cols if c in res.columns]]
     if "missing" in shown.columns:  # component codes -> labels
         shown = shown.assign(

@@ -17,33 +17,6 @@ import pandas as pd
 from .. import i18n, maps, measures
 from .explorer import Explorer, table_html
 
-_CARD_MEASURE_COLUMNS = [
-    "measure_id",
-    "name",
-    "name_en",
-    "pillar",
-    "kind",
-    "status",
-    "start",
-    "end",
-    "partners",
-    "unknown_partners",
-    "footprint",
-    "sectors_touched",
-    "target_categories",
-    "target_shifts",
-    "cost",
-]
-_CARD_COUNT_COLUMNS = [
-    "before_days",
-    "after_days",
-    "treated_before",
-    "treated_after",
-    "buffer_before",
-    "buffer_after",
-    "note",
-]
-
 
 def _section(head_key: str, frame: pd.DataFrame, lang: str) -> str:
     """A heading and its table, the table's codes and columns in ``lang``."""
@@ -51,13 +24,17 @@ def _section(head_key: str, frame: pd.DataFrame, lang: str) -> str:
     return f"<h4>{head}</h4>" + table_html(measures.for_display(frame, lang), lang)
 
 
+def _columns(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The columns of a step-2 table shown to people (``MeasureInventory.display_columns``)."""
+    return frame[[c for c in measures.MeasureInventory.display_columns(table) if c in frame]]
+
+
 def _card_html(card: dict[str, Any], lang: str) -> str:
-    row = card["measure"]
     return "".join(
         [
-            _section("dash.col.measure", row[[c for c in _CARD_MEASURE_COLUMNS if c in row]], lang),
+            _section("dash.col.measure", _columns(card["measure"], "registry"), lang),
             _section("widget.card.problems", card["problems"], lang),
-            _section("widget.card.counts", card["counts"][_CARD_COUNT_COLUMNS], lang),
+            _section("widget.card.counts", _columns(card["counts"], "before_after"), lang),
         ]
     )
 
@@ -147,18 +124,7 @@ def measure_card_explorer(
 
 
 def _problem_card_html(card: dict[str, Any], lang: str) -> str:
-    prob = card["problem"][
-        [
-            "problem_id",
-            "title_fr",
-            "title_en",
-            "rank",
-            "level",
-            "gap_reason",
-            "pillars",
-            "missing_pillars",
-        ]
-    ]
+    prob = _columns(card["problem"], "by_problem")
     sugg = card["partners"].drop(
         columns=["title_fr", "title_en", "rank", "level", "gap_reason"], errors="ignore"
     )

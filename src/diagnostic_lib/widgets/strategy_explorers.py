@@ -20,9 +20,8 @@ from .explorer import Explorer, table_html
 
 
 def _plan_table(plan: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The plan's main columns, with their headers in ``lang``."""
+    """The plan's columns (``Strategy.display_columns("plan")``), with headers in ``lang``."""
     heads = {
-        "plan_id": "plan_id",
         f"problem_{lang}": i18n.t("dash.col.problem", lang),
         f"response_{lang}": i18n.t("widget.plan.response", lang),
         "baseline": i18n.t("widget.plan.baseline", lang),
@@ -31,7 +30,7 @@ def _plan_table(plan: pd.DataFrame, lang: str) -> pd.DataFrame:
         "partner_names": i18n.t("widget.plan.partners", lang),
         "mde": i18n.t("widget.plan.mde", lang),
     }
-    return plan[list(heads)].rename(columns=heads)
+    return plan[strategy.Strategy.display_columns("plan", lang)].rename(columns=heads)
 
 
 def response_chooser(

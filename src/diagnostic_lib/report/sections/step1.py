@@ -33,13 +33,22 @@ SEVERITY_COLUMNS = {
     "index_low": "report.col.ci_low",
     "index_high": "report.col.ci_high",
 }
-CHANGE_COLUMNS = {
+# Column → header label key of the tables whose columns step 1 lists
+# (inventory.Inventory.display_columns); "{lang}": the language's column.
+CHANGE_HEADERS = {
     "family": "report.col.family",
     "last": "report.col.last_12",
     "previous": "report.col.previous_12",
     "ratio": "report.col.ratio",
     "p_value": "report.col.p_etest",
     "q_value": "report.col.q_fdr",
+    "label_{lang}": "report.col.finding",
+}
+PRIORITY_HEADERS = {
+    "rank": "report.col.rank",
+    "title_{lang}": "report.col.problem",
+    "score": "report.col.score",
+    "missing": "report.col.missing",
 }
 REPEAT_COLUMNS = {
     "count": "report.col.count",
@@ -56,7 +65,12 @@ PERCEPTION_COLUMNS = {
     "gap": "report.col.gap",
     "respondents": "report.col.respondents",
 }
-PRIORITY_COMPONENTS = ("rate", "severity", "trend", "hotspot", "concern", "vulnerability")
+
+
+def _shown(inv: inventory.Inventory, table: str, headers: dict[str, str], lang: str) -> dict:
+    """Step 1's columns of ``table``, in order, with their header keys (``None``: keep)."""
+    keys = {c.format(lang=lang): k for c, k in headers.items()}
+    return {c: keys.get(c) for c in inv.display_columns(table, lang)}
 
 
 def _section_step1(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
@@ -112,8 +126,7 @@ def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> N
     fam["family"] = [i18n.label("family", f, lang) for f in fam["family"]]
     ctx.tables["change_family"] = inv.change_family
     ctx.tables["change_sector_category"] = inv.change
-    columns = {**CHANGE_COLUMNS, f"label_{lang}": "report.col.finding"}
-    doc.table(_headers(ctx.pub(fam), columns, lang))
+    doc.table(_headers(ctx.pub(fam), _shown(inv, "change_family", CHANGE_HEADERS, lang), lang))
 
 
 def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
@@ -178,11 +191,4 @@ def _problems(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -
     pr = inv.priority
     ctx.tables["problems"] = inv.problems
     ctx.tables["priority"] = pr
-    columns: dict[str, str | None] = {
-        "rank": "report.col.rank",
-        f"title_{lang}": "report.col.problem",
-        "score": "report.col.score",
-    }
-    columns.update({c: None for c in PRIORITY_COMPONENTS if c in pr.columns})
-    columns["missing"] = "report.col.missing"
-    doc.table(_headers(pr, columns, lang))
+    doc.table(_headers(pr, _shown(inv, "priority", PRIORITY_HEADERS, lang), lang))

@@ -76,77 +76,8 @@ def _section_step3(ctx: SectionContext, s3: evaluation.Evaluation | None) -> Non
     )
 
 
-# The columns shown, in order ({lang}, {name}: the language's column).
-NAME_COLUMN = {"fr": "name", "en": "name_en"}
-EFFECT_COLUMNS = (
-    "measure_id",
-    "{name}",
-    "verdict",
-    "a0",
-    "a1",
-    "c0",
-    "c1",
-    "res",
-    "res_corrected",
-    "res_corrected_low",
-    "res_corrected_high",
-    "q_value",
-    "placebos",
-    "net_res",
-    "wdq",
-    "tne_corrected",
-)
-RELEVANCE_COLUMNS = (
-    "measure_id",
-    "active",
-    "problem_id",
-    "problem_title_{lang}",
-    "problem_rank",
-    "reach",
-    "relevance",
-)
-PILLAR_COLUMNS = ("pillar", "label_{lang}", "n_active", "share", "cost", "cost_share", "flag")
-RISK_COLUMNS = (
-    "sector",
-    "family",
-    "last",
-    "baseline_mean",
-    "ratio_baseline",
-    "q_baseline",
-    "label_{lang}",
-    "rate",
-    "likelihood",
-    "impact",
-    "risk_{lang}",
-    "concern",
-)
-EMERGING_COLUMNS = (
-    "sector",
-    "family",
-    "model",
-    "last_12",
-    "mean_12",
-    "low_12",
-    "high_12",
-    "trend_irr",
-    "trend_q",
-)
-BACKTEST_COLUMNS = (
-    "level",
-    "scope",
-    "mae_model",
-    "mae_naive",
-    "skill",
-    "coverage",
-    "nominal",
-    "trust",
-)
 COUNTS = ("a0", "a1", "b0", "b1", "c0", "c1")
 """The counts of events a verdict sentence quotes (treated, buffer, control; before, after)."""
-
-
-def _columns(names: tuple[str, ...], lang: str) -> list[str]:
-    return [c.format(lang=lang, name=NAME_COLUMN[lang]) for c in names]
 
 
 def _verdict(code: str, lang: str) -> str:
@@ -159,7 +90,7 @@ def _effects(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     e = result.effects
     doc.heading(ctx.t("report.step3.effects"), level=3)
     doc.paragraph(ctx.t("report.step3.effects_text"))
-    t = e[_columns(EFFECT_COLUMNS, lang)].copy()
+    t = e[result.display_columns("effects", lang)].copy()
     t["verdict"] = [_verdict(x, lang) for x in t["verdict"]]
     t = ctx.pub(t)
     ctx.tables["step3_effects"] = t
@@ -185,21 +116,21 @@ def _relevance(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     """Which problems each measure reaches, the relevance flags, the balance of pillars."""
     doc, lang = ctx.doc, ctx.lang
     doc.heading(ctx.t("report.step3.relevance"), level=3)
-    rel = result.relevance[_columns(RELEVANCE_COLUMNS, lang)]
+    rel = result.relevance[result.display_columns("relevance", lang)]
     ctx.tables["step3_relevance"] = rel
     doc.table(rel)
     flags = result.flags
     if len(flags):
-        ctx.tables["step3_flags"] = flags[["flag", "subject", f"text_{lang}"]]
+        ctx.tables["step3_flags"] = flags[result.display_columns("flags", lang)]
         doc.bullets(flags[f"text_{lang}"].tolist())
-    doc.table(result.pillars[_columns(PILLAR_COLUMNS, lang)])
+    doc.table(result.pillars[result.display_columns("pillars", lang)])
 
 
 def _current_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     """The current risk of each sector and family, and the risk matrix."""
     doc, lang = ctx.doc, ctx.lang
     doc.heading(ctx.t("report.step3.current_risks"), level=3)
-    cr = ctx.pub(result.current_risk[_columns(RISK_COLUMNS, lang)])
+    cr = ctx.pub(result.current_risk[result.display_columns("current_risk", lang)])
     ctx.tables["step3_current_risk"] = cr
     doc.table(cr, max_rows=20)
     doc.figure(
@@ -215,10 +146,10 @@ def _future_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     pt = result.projection.totals
     ctx.tables["step3_projection"] = ctx.pub(pt)
     doc.paragraph(ctx.t("report.step3.emerging"))
-    doc.table(ctx.pub(pt[pt["emerging"]][list(EMERGING_COLUMNS)]))
+    doc.table(ctx.pub(pt[pt["emerging"]][result.display_columns("projection", lang)]))
     bs = result.backtest_summary
     ctx.tables["step3_backtest"] = bs.drop(columns=["text_fr", "text_en"])
-    doc.table(bs[list(BACKTEST_COLUMNS)])
+    doc.table(bs[result.display_columns("backtest_summary", lang)])
     doc.bullets(bs.loc[bs["scope"] == "all", f"text_{lang}"].tolist())
     if result.sectors is not None:
         near_repeat = None if ctx.public else result.near_repeat["elevated"]

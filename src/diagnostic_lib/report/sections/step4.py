@@ -18,7 +18,7 @@ from ... import strategy
 from ..confidentiality import suppression_marker
 from .context import SectionContext, _headers
 
-RANKING_COLUMNS = {
+RANKING_HEADERS = {
     "problem_rank": "report.col.problem_rank",
     "rank": "report.col.rank",
     "name_{lang}": "report.col.response",
@@ -29,7 +29,7 @@ RANKING_COLUMNS = {
     "pillar_balance": "report.col.pillars",
     "partners": "report.col.partners",
 }
-"""Column of the ranking → header label key, in the order shown."""
+"""Column of the ranking → header label key (the columns: ``Strategy.display_columns``)."""
 
 
 def _section_step4(ctx: SectionContext, s4: strategy.Strategy) -> None:
@@ -38,7 +38,8 @@ def _section_step4(ctx: SectionContext, s4: strategy.Strategy) -> None:
     doc.paragraph(ctx.t("report.step4.text"))
     r = s4.ranking.copy()
     ctx.tables["responses_ranked"] = r
-    columns = {c.format(lang=lang): k for c, k in RANKING_COLUMNS.items()}
+    keys = {c.format(lang=lang): k for c, k in RANKING_HEADERS.items()}
+    columns = {c: keys.get(c) for c in s4.display_columns("ranking", lang)}
     doc.table(_headers(r, columns, lang), max_rows=40)
     plan = s4.plan
     ctx.tables["action_plan"] = plan
