@@ -81,6 +81,7 @@ class Config:
     parameters: dict[str, Any] = field(default_factory=settings.defaults)
     taxonomy_path: Path | None = None
     severity_path: Path | None = None
+    designs: dict[str, dict[str, Any]] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -192,9 +193,59 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
             table, fpath, str(spec.get("preset", "generic")), columns, options
         )
     cfg.parameters = settings.validate(raw.get("parameters", {}) or {}, name)
+    cfg.designs = _designs(raw.get("designs", {}) or {}, name)
     for key, attr in (("taxonomy", "taxonomy_path"), ("severity", "severity_path")):
         sec = raw.get(key, {}) or {}
         if "path" in sec:
             q = Path(str(sec["path"]))
             setattr(cfg, attr, q if q.is_absolute() else cfg.base_dir / q)
     return cfg
+
+
+DESIGN_KEYS: dict[str, type] = {
+    "window_months": int,
+    "lag_months": int,
+    "buffer_m": float,
+    "control": str,
+    "registered": str,
+}
+"""What a pre-registered design of ``[designs.<measure id>]`` may fix, and its type."""
+
+
+def _designs(raw: Any, name: str) -> dict[str, dict[str, Any]]:
+    """The pre-registered evaluation designs of ``[designs.<measure id>]``, checked.
+
+    Each design fixes the windows, the lag, the ring and the control of one measure
+    before its after-period data exist (``registered``: the date it was fixed). Step
+    3 uses it, and only it, for that measure.
+    """
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{name}: [designs] must be a table of [designs.<measure id>] tables")
+    out: dict[str, dict[str, Any]] = {}
+    for mid, spec in raw.items():
+        where = f"{name}: [designs.{mid}]"
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{where} must be a table")
+        design: dict[str, Any] = {}
+        for key, value in spec.items():
+            kind = DESIGN_KEYS.get(key)
+            if kind is None:
+                raise ConfigError(f"{where}: unknown key {key!r}; known: {list(DESIGN_KEYS)}")
+            if key == "registered":
+                design[key] = _timestamp(value, f"designs.{mid}.registered", name)
+                continue
+            if kind is str:
+                if value not in ("rest", "similar"):
+                    msg = f"control must be 'rest' or 'similar', got {value!r}"
+                    raise ConfigError(f"{where}: {msg}")
+                design[key] = value
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigError(f"{where}: {key} must be a number ≥ 0, got {value!r}")
+            if kind is int and not float(value).is_integer():
+                raise ConfigError(f"{where}: {key} must be a whole number, got {value!r}")
+            if key == "window_months" and value < 1:
+                raise ConfigError(f"{where}: window_months must be at least 1, got {value!r}")
+            design[key] = kind(value)
+        out[str(mid)] = design
+    return out

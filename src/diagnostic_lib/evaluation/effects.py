@@ -343,6 +343,8 @@ class _Options:
     promising_p: float = PROMISING_P
     margin: float = settings.default("effect_margin")
     placebo: PlaceboOptions = PlaceboOptions()
+    design: str = "registered"
+    designs_tried: int = 1
 
     @property
     def rule(self) -> Rule:
@@ -490,6 +492,8 @@ def _design_row(rec: Any, w: Any, g: pd.DataFrame, opt: _Options, last_day: Any)
         "concurrent": (),
         "ended_early": pd.NaT,
         "unlocated": 0,
+        "design": opt.design,
+        "designs_tried": int(opt.designs_tried),
     }
 
 
@@ -566,6 +570,14 @@ def _effects_table(counts: pd.DataFrame, opt: _Options, data_start: pd.Timestamp
         eff[f"verdict_{lg}"] = verdict_text(eff, lg, data_start=data_start)
         eff[f"caveats_{lg}"] = caveat_text(eff, lg)
     return eff
+
+
+def _rejudge(effects: pd.DataFrame, opt: _Options, data_start: pd.Timestamp) -> pd.DataFrame:
+    """Judge measures evaluated apart (each with its own design) as one family of tests."""
+    attrs = dict(effects.attrs)
+    out = _effects_table(effects.copy(), opt, data_start)
+    out.attrs = {**attrs, **out.attrs}
+    return out
 
 
 def evaluate(  # noqa: PLR0913 - the public signature of before (see _Options)
@@ -673,10 +685,14 @@ def evaluate_measure(  # noqa: PLR0913 - the public signature of before (see _Op
     exclude_other_measures: bool = settings.default("exclude_other_measures"),
     min_events: int = settings.default("min_events"),
     alpha: float = settings.default("alpha"),
+    designs_tried: int = 0,
 ) -> MeasureResult:
     """Evaluate one measure (what the notebook's widget calls on every change).
 
-    Same parameters as :func:`evaluate`, for ``measure_id`` only.
+    Same parameters as :func:`evaluate`, for ``measure_id`` only. With
+    ``designs_tried`` > 0 the design is **exploratory** (not the pre-registered
+    one): the verdict says so, with the number of designs tried, and is never a
+    plain "effective" (see docs/methods.md, *Pre-registered designs*).
 
     Returns
     -------
@@ -712,6 +728,8 @@ def evaluate_measure(  # noqa: PLR0913 - the public signature of before (see _Op
         exclude_other_measures,
         min_events,
         alpha,
+        design="exploratory" if designs_tried > 0 else "registered",
+        designs_tried=max(int(designs_tried), 1),
     )
     eff, design, monthly = _evaluate_core(
         measures, incidents, sectors, (data_start, data_end), opt, ids=[str(measure_id)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -15,7 +15,7 @@ from .. import i18n, inventory, settings
 from ..errors import ConfigError
 from .decision import VERDICTS
 from .design import data_period
-from .effects import _evaluate_core, _Options
+from .effects import _evaluate_core, _Options, _rejudge
 from .forecast import Projection, backtest, backtest_summary, monthly_counts, project
 from .placebos import PlaceboOptions
 from .risk import RiskScale, current_risk
@@ -423,7 +423,7 @@ def _effects_part(
         ),
     )
     mea, inc = diag.measures, diag.incidents
-    eff, design, monthly = _evaluate_core(mea, inc, diag.sectors, period, opt)
+    eff, design, monthly = _registered_designs(diag, period, opt)
     its = its_for_measures(
         mea,
         inc,
@@ -433,6 +433,40 @@ def _effects_part(
         alpha=opt.alpha,
     )
     return {"effects": eff, "design": design, "monthly": monthly, "its": its}
+
+
+def _registered_designs(
+    diag: Diagnostic, period: tuple, opt: _Options
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Every measure evaluated with its pre-registered design, then judged together.
+
+    A measure with a ``[designs.<id>]`` table in the config is evaluated with its
+    own windows, lag, ring and control; the others with the ``[parameters]``
+    design. The q-values and verdicts are then computed across every measure of
+    the diagnosis at once (one family of tests).
+    """
+    mea, inc, sec = diag.measures, diag.incidents, diag.sectors
+    ids = mea["measure_id"].astype(str)
+    designs = diag.config.designs
+    groups: dict[tuple, list[str]] = {}
+    for mid in ids:
+        d = designs.get(mid, {})
+        key = tuple(sorted((k, v) for k, v in d.items() if k != "registered"))
+        groups.setdefault(key, []).append(mid)
+    parts = []
+    for key, members in groups.items():
+        change = {k: v for k, v in key}
+        if "buffer_m" in change:
+            change["buffer_m"] = {m: change["buffer_m"] for m in members}
+        o = replace(opt, **change) if change else opt
+        parts.append(_evaluate_core(mea, inc, sec, period, o, ids=members))
+    eff = pd.concat([p[0] for p in parts]).loc[mea.index]
+    registered = ids.map(lambda m: designs.get(m, {}).get("registered"))
+    eff["registered"] = registered.to_numpy()
+    eff = _rejudge(eff, opt, pd.Timestamp(period[0]))
+    design = pd.concat([p[1] for p in parts], ignore_index=True)
+    monthly = pd.concat([p[2] for p in parts], ignore_index=True)
+    return eff, design, monthly
 
 
 def _relevance_part(

@@ -112,7 +112,10 @@ def measure_explorer(  # noqa: PLR0913 - public signature kept for backward comp
 
     Sliders set the window length, the implementation lag and the buffer
     width; a menu sets the control area. Every change recomputes
-    :func:`diagnostic_lib.evaluation.evaluate_measure` (``compute``).
+    :func:`diagnostic_lib.evaluation.evaluate_measure` (``compute``). The initial
+    values are the **registered** design; any other design is exploratory, and its
+    verdict says so, with the number of designs tried in the session (trying
+    designs until one says "effective" is how false effects are found).
 
     Parameters
     ----------
@@ -155,6 +158,8 @@ def measure_explorer(  # noqa: PLR0913 - public signature kept for backward comp
     import ipywidgets as W
 
     controls = _measure_controls(measures, lang, measure_id, window_months, lag_months, buffer_m)
+    registered = (int(window_months), int(lag_months), float(buffer_m), "rest")
+    tried: set[tuple] = set()
 
     def compute(
         measure_id: str,
@@ -163,6 +168,9 @@ def measure_explorer(  # noqa: PLR0913 - public signature kept for backward comp
         buffer_m: float = 200.0,
         control: str = "rest",
     ) -> Any:
+        design = (int(window_months), int(lag_months), float(buffer_m), str(control))
+        if design != registered:
+            tried.add((str(measure_id), *design))
         return evaluation.evaluate_measure(
             measures,
             incidents,
@@ -174,6 +182,7 @@ def measure_explorer(  # noqa: PLR0913 - public signature kept for backward comp
             lag_months=int(lag_months),
             buffer_m=float(buffer_m),
             control=control,
+            designs_tried=len(tried) if design != registered else 0,
         )
 
     verdict = W.HTML()
