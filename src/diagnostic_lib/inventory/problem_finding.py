@@ -68,7 +68,8 @@ def find_problems(  # noqa: PLR0913 (a public signature, kept backward compatibl
        adjacent sectors flagged for the same category, one area problem
        (e.g. daytime residential break-ins across three sectors).
     3. **Municipality** — among the remaining incidents, each category with a
-       significant rise over the last 12 months (see :func:`change`) forms a
+       significant rise of the last 12 months above the earlier years (the
+       baseline comparison of :func:`change`) forms a
        municipality-wide problem; its geometry is the municipality and its
        events may have no precise location (e.g. fraud and cybercrime).
 
@@ -360,7 +361,11 @@ def _area_problems(
 def _municipality_problems(
     cx: _ProblemContext, min_events: int, assigned: np.ndarray
 ) -> list[dict[str, Any]]:
-    """Pass 3: each category rising significantly among the incidents left."""
+    """Pass 3: each category rising significantly among the incidents left.
+
+    Rising: the last 12 months significantly above the mean of the earlier complete
+    windows (the quasi-Poisson test of :func:`change`, FDR across the categories).
+    """
     if assigned.all() or not len(cx.inc):
         return []
     search = cx.search
@@ -375,7 +380,9 @@ def _municipality_problems(
     )
     cat_code_of = {name: i for i, name in enumerate(cx.cat_names)}
     found: list[dict[str, Any]] = []
-    for c in ch.loc[ch["label"] == "significant_rise", "category"]:
+    # the last 12 months against the mean of every earlier window: a rise that builds over
+    # the years is seen even when each year differs little from the one before
+    for c in ch.loc[ch["label_baseline"] == "significant_rise", "category"]:
         members = np.flatnonzero(~assigned & (cx.cat_codes == cat_code_of.get(c, -2)))
         if len(members) < min_events:
             continue

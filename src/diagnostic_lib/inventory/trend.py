@@ -48,8 +48,9 @@ def change(
     p-value. Crime counts vary more from year to year than Poisson noise (a
     place's level moves), so the test is **quasi-Poisson**: on the log ratio,
     with each window's variance ``1/count + α`` where ``α`` is the squared
-    coefficient of variation of the yearly level, estimated from the group's own
-    earlier windows and shrunk towards the value pooled over every group
+    coefficient of variation of the yearly level, estimated from the differences of
+    the group's own earlier windows (so that a steady trend is not taken for noise)
+    and shrunk towards the value pooled over every group
     (empirical Bayes, :func:`year_to_year_variance`). The Poisson E-test
     (Krishnamoorthy & Thomson, 2004) is kept beside it (``p_poisson``). With
     ``adjust="fdr"`` the labels use Benjamini–Hochberg q-values across all the
@@ -236,11 +237,13 @@ def year_to_year_variance(history: np.ndarray) -> tuple[np.ndarray, float]:
     """Year-to-year variance ``α`` of each group's level: its own history, shrunk to the pool.
 
     A group's window counts ``x`` (one row per group) vary by Poisson noise and by
-    the level's own moves: ``Var(x) = μ + α μ²``. The moment estimate from a
-    group's own windows, ``α_g = max(0, (s² − x̄) / x̄²)`` on ``k − 1`` degrees of
-    freedom, is combined with the pooled one (the same moments over every group
-    with at least two windows, weighted by their degrees of freedom):
-    ``α = ((k − 1) α_g + 4 α_pool) / (k − 1 + 4)``.
+    the level's own moves: ``Var(x) = μ + α μ²``. A steady trend is not noise, so
+    the moments are taken on the **residuals of a straight line** through the
+    windows (a linear trend drops out): ``α_g = max(0, (s²_r − x̄) / x̄²)`` with
+    ``s²_r = Σ r² / (k − 2)``, on ``k − 2`` degrees of freedom. It is combined with the pooled value (the same
+    moments over every group, weighted by its events):
+    ``α = ((k − 2) α_g + 4 α_pool) / (k − 2 + 4)``; with two windows only the pool
+    counts.
 
     Parameters
     ----------
@@ -254,21 +257,32 @@ def year_to_year_variance(history: np.ndarray) -> tuple[np.ndarray, float]:
     Examples
     --------
     >>> rng = np.random.default_rng(1)
-    >>> level = 100 * np.exp(rng.normal(0, 0.12, (500, 3)))
+    >>> level = 100 * np.exp(rng.normal(0, 0.12, (500, 4)))
     >>> a, pooled = year_to_year_variance(rng.poisson(level).astype(float))
     >>> bool(0.01 < pooled < 0.02)  # the truth: exp(0.12²) − 1 ≈ 0.0145
     True
+    >>> a, _ = year_to_year_variance(np.array([[100.0, 200.0, 300.0]]))  # a trend, no noise
+    >>> float(a[0])
+    0.0
     """
     x = np.asarray(history, dtype="float64")
     if x.ndim != 2 or x.shape[1] < 2:
         return np.zeros(len(x)), 0.0
     k = x.shape[1]
     mean = x.mean(axis=1)
-    var = x.var(axis=1, ddof=1)
+    if k >= 3:
+        t = np.arange(k) - (k - 1) / 2
+        slope = (x * t).sum(axis=1) / (t * t).sum()
+        resid = x - mean[:, None] - slope[:, None] * t
+        var_r = (resid**2).sum(axis=1) / (k - 2)
+        own_df = k - 2
+    else:
+        var_r = x.var(axis=1, ddof=1)  # two windows: a trend cannot be told from noise
+        own_df = 0
     ok = mean > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        own = np.where(ok, np.maximum(0.0, (var - mean) / mean**2), 0.0)
+        own = np.where(ok, np.maximum(0.0, (var_r - mean) / mean**2), 0.0)
     weight = np.where(ok, mean, 0.0)  # groups with more events say more about α
     pooled = float(np.sum(weight * own) / np.sum(weight)) if weight.sum() > 0 else 0.0
-    alpha = ((k - 1) * own + PRIOR_WINDOWS * pooled) / (k - 1 + PRIOR_WINDOWS)
+    alpha = (own_df * own + PRIOR_WINDOWS * pooled) / (own_df + PRIOR_WINDOWS)
     return alpha, pooled
