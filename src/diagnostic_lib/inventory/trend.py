@@ -240,8 +240,9 @@ def year_to_year_variance(history: np.ndarray) -> tuple[np.ndarray, float]:
     the level's own moves: ``Var(x) = μ + α μ²``. A steady trend is not noise, so
     the moments are taken on the **residuals of a straight line** through the
     windows (a linear trend drops out): ``α_g = max(0, (s²_r − x̄) / x̄²)`` with
-    ``s²_r = Σ r² / (k − 2)``, on ``k − 2`` degrees of freedom. It is combined with the pooled value (the same
-    moments over every group, weighted by its events):
+    ``s²_r = Σ r² / (k − 2)``, on ``k − 2`` degrees of freedom. It is combined
+    with the pooled value (the same moments over every group, weighted by its
+    events):
     ``α = ((k − 2) α_g + 4 α_pool) / (k − 2 + 4)``; with two windows only the pool
     counts.
 
