@@ -100,15 +100,47 @@ def test_wdq_published_vector_and_undefined_case():
     assert v[0] == -1.0 and np.isnan(v[1])
 
 
+def _placebo(**kw):
+    """Placebo-based estimates as :func:`placebos.placebo_tables` gives them (for the rule)."""
+    base = {
+        "history_months": 24,
+        "placebos": 60,
+        "placebo_dates": 24,
+        "tau2_dates": 0.0,
+        "treated_estimate": 0.0,
+        "treated_se": 0.1,
+        "treated_df": 59,
+        "treated_v": 0.01,
+        "treated_var_centre": 0.0,
+        "net_estimate": 0.0,
+        "net_se": 0.1,
+        "net_df": 59,
+        "ring_estimate": 0.0,
+        "ring_se": 0.1,
+        "ring_df": 59,
+        "excess": 0.0,
+        "excess_p": 0.5,
+    }
+    base.update(kw)
+    return {k: [v] for k, v in base.items()}
+
+
 def test_undefined_wdq_is_reported_as_words_not_a_number():
+    # the treated area rose significantly and the ring changed: WDQ undefined, said in words
+    counts = {"a0": [100], "a1": [160], "b0": [40], "b1": [80], "c0": [1000], "c1": [1000]}
     e = evaluation.estimate_effects(
-        pd.DataFrame({"a0": [100], "a1": [100], "b0": [40], "b1": [60], "c0": [1000], "c1": [1000]})
+        pd.DataFrame({**counts, **_placebo(treated_estimate=-0.47, ring_estimate=-0.69)})
     )
     assert np.isnan(e["wdq"].iloc[0]) and e["wdq_reading"].iloc[0] == "undefined"
+    assert e["verdict"].iloc[0] == "adverse"
     en = evaluation.verdict_text(e, "en").iloc[0]
     fr = evaluation.verdict_text(e, "fr").iloc[0]
-    assert "WDQ: undefined (no success to share)" in en
-    assert "WDQ : non défini (aucun succès à partager)" in fr
+    assert "undefined (no success to share)" in en
+    assert "non défini (aucun succès à partager)" in fr
+    # changes that do not stand out from noise: no displacement reading at all
+    quiet = evaluation.estimate_effects(pd.DataFrame({**counts, **_placebo()}))
+    assert quiet["wdq_reading"].iloc[0] == "not_assessable"
+    assert "displacement not assessable" in evaluation.verdict_text(quiet, "en").iloc[0]
 
 
 def test_total_net_effect_by_hand():
@@ -355,14 +387,15 @@ def test_effective_measure_is_significant_and_covers_planted_size(effects, truth
     assert truth["M01"]["planted_effect"] == "effective"
     assert e["verdict"] == "effective"
     planted = 1 / truth["M01"]["treated_multiplier"]  # RES ≈ 1/0.6
-    assert e["res_low_adj"] <= planted <= e["res_high_adj"]
-    assert e["res_low_adj"] > 1 and e["res_p_adj"] < 0.05
+    assert e["res_corrected_low"] <= planted <= e["res_corrected_high"]
+    assert e["res_corrected_low"] > 1 and e["q_value"] < 0.05
+    assert e["placebos"] >= 20 and e["history_months"] >= 12
 
 
 def test_null_measure_is_not_significant(effects, truth):
     assert truth["M02"]["planted_effect"] == "null"
     e = effects.loc["M02"]
-    assert e["verdict"] in ("no_effect", "promising")
+    assert e["verdict"] not in ("effective", "adverse", "offset_by_displacement")
     assert e["res_low_adj"] < 1 < e["res_high_adj"]
 
 
@@ -370,8 +403,9 @@ def test_displacing_measure_has_negative_wdq(effects, truth):
     assert truth["M03"]["planted_effect"] == "displacing"
     e = effects.loc["M03"]
     assert e["buffer_m"] == truth["M03"]["buffer_m"] == 300
-    assert e["wdq"] < 0 and e["wdq_reading"] in ("displacement", "displacement_outweighs")
-    assert e["b1"] > e["b0"] and e["a1"] < e["a0"]
+    assert e["wdq"] < 0 and e["b1"] > e["b0"] and e["a1"] < e["a0"]
+    # a reading is given only when both changes stand out from noise
+    assert e["wdq_reading"] in ("displacement", "displacement_outweighs", "not_assessable")
 
 
 def test_too_recent_and_not_evaluable_measures_are_labelled(effects, truth):
@@ -394,59 +428,86 @@ def test_too_recent_and_not_evaluable_measures_are_labelled(effects, truth):
 
 def test_verdicts_carry_their_numbers_in_both_languages(effects):
     e = effects.loc["M01"]
-    assert f"{e['res']:.2f}" in e["verdict_en"] and f"{e['res_low_adj']:.2f}" in e["verdict_en"]
-    assert f"{e['res']:.2f}".replace(".", ",") in e["verdict_fr"]
-    assert e["verdict_fr"].startswith("Efficace") and e["verdict_en"].startswith("Effective")
-    assert f"{int(e['a0'])} → {int(e['a1'])}" in e["verdict_en"]
+    en, fr = e["verdict_en"], e["verdict_fr"]
+    assert f"{e['res_corrected']:.2f}" in en and f"{e['res_corrected_low']:.2f}" in en
+    assert f"{e['res']:.2f}" in en  # the raw estimate beside the corrected one
+    assert f"{e['res_corrected']:.2f}".replace(".", ",") in fr
+    assert fr.startswith("Efficace") and en.startswith("Effective")
+    assert f"{int(e['a0'])} → {int(e['a1'])}" in en
+    assert "placebo" in en and "q " in en and "relative fall of" in en
+    # the fall is given with its interval
+    fall = f"{100 * (1 - 1 / e['res_corrected']):.0f}%"
+    assert fall in en
     n = effects.loc["M02"]
-    assert "compatible with a relative fall of up to" in n["verdict_en"]
+    assert n["verdict"] == "too_little_history" and "months of history" in n["verdict_en"]
     # confounding caveat: M09 (youth programme in S06) started during M01's before window
     assert "M09" in effects.loc["M01", "concurrent"] and "M09" in effects.loc["M01", "caveats_en"]
 
 
 def test_decision_rule_uses_the_adjusted_interval():
-    # same counts; overdispersion in the pre-period turns "effective" into "promising"
-    base = {"a0": [120], "a1": [85], "b0": [10], "b1": [10], "c0": [2000], "c1": [2000]}
-    e1 = evaluation.estimate_effects(pd.DataFrame(base))
-    e2 = evaluation.estimate_effects(
-        pd.DataFrame({**base, "phi_res_hat": [2.0], "phi_res_df": [23]})
+    # the same counts: the spread of the placebos decides, and the quasi-Poisson variance of
+    # the raw estimate is only a lower bound
+    counts = {"a0": [120], "a1": [85], "b0": [10], "b1": [10], "c0": [2000], "c1": [2000]}
+    tight = evaluation.estimate_effects(
+        pd.DataFrame(
+            {**counts, **_placebo(treated_estimate=0.34, treated_se=0.1, net_estimate=0.3)}
+        )
     )
-    assert e1["verdict"].iloc[0] == "effective" and e2["verdict"].iloc[0] == "promising"
-    assert e2["res_low_adj"].iloc[0] < 1 < e2["res_high_adj"].iloc[0]
-    # φ̂ < 1 never narrows the interval below the Poisson one
-    e3 = evaluation.estimate_effects(
-        pd.DataFrame({**base, "phi_res_hat": [0.5], "phi_res_df": [23]})
+    wide = evaluation.estimate_effects(
+        pd.DataFrame(
+            {**counts, **_placebo(treated_estimate=0.34, treated_se=0.3, net_estimate=0.3)}
+        )
     )
-    assert e3["phi_res"].iloc[0] == 1.0
+    assert tight["verdict"].iloc[0] == "effective"
+    assert wide["verdict"].iloc[0] == "inconclusive_favourable"
+    assert wide["res_corrected_low"].iloc[0] < 1 < wide["res_corrected_high"].iloc[0]
+    floor = evaluation.estimate_effects(
+        pd.DataFrame(
+            {
+                **counts,
+                "phi_res_hat": [4.0],
+                "phi_res_df": [23],
+                **_placebo(treated_estimate=0.34, treated_se=0.01),
+            }
+        )
+    )
+    assert floor["se_corrected"].iloc[0] > 0.2  # never below the quasi-Poisson one
     adverse = evaluation.estimate_effects(
-        pd.DataFrame({"a0": [50], "a1": [110], "b0": [5], "b1": [5], "c0": [900], "c1": [900]})
+        pd.DataFrame(
+            {
+                "a0": [50],
+                "a1": [110],
+                "b0": [5],
+                "b1": [5],
+                "c0": [900],
+                "c1": [900],
+                **_placebo(treated_estimate=-0.8, treated_se=0.15),
+            }
+        )
     )
     assert adverse["verdict"].iloc[0] == "adverse"
+    # no placebo estimates (a bare table of counts): no verdict on the estimate
+    bare = evaluation.estimate_effects(pd.DataFrame(counts))
+    assert bare["verdict"].iloc[0] == "too_little_history"
 
 
 def test_decide_verdict_follows_the_table_in_order():
     # one row per rule of the verdict table (package docstring), in its order of precedence
+    n = 11
     e = pd.DataFrame(
         {
-            "status": [
-                "not_evaluable",
-                "too_recent",
-                "evaluable",
-                "evaluable",
-                "evaluable",
-                "evaluable",
-                "evaluable",
-                "evaluable",
-                "evaluable",
-            ],
-            "a0": [50, 50, 4, 50, 50, 50, 50, 50, 50],
-            "a1": [40, 40, 3, 40, 40, 40, 60, 40, 40],
-            "c0": [900, 900, 900, 0, 900, 900, 900, 900, 900],
-            "c1": [900, 900, 900, 900, 900, 900, 900, 900, 900],
-            "res": [1.25, 1.25, 1.3, 1.25, 1.9, 1.3, 0.6, 1.15, 1.05],
-            "res_low_adj": [1.2, 1.2, 0.3, 1.1, 1.2, 0.95, 0.4, 0.9, 0.8],
-            "res_high_adj": [2.0, 2.0, 9.0, 2.0, 3.0, 1.8, 0.9, 1.5, 1.4],
-            "res_p_adj": [0.01, 0.01, 0.6, 0.01, 0.001, 0.09, 0.01, 0.15, 0.5],
+            "status": ["not_evaluable", "too_recent"] + ["evaluable"] * (n - 2),
+            "a0": [50, 50, 4, 50, 50, 50, 50, 50, 50, 50, 50],
+            "a1": [40] * n,
+            "c0": [900, 900, 900, 0, 900, 900, 900, 900, 900, 900, 900],
+            "c1": [900] * n,
+            "history_months": [24, 24, 24, 24, 6, 24, 24, 24, 24, 24, 24],
+            "placebos": [60] * n,
+            "res_corrected": [1.3, 1.3, 1.3, 1.3, 1.3, 0.6, 1.5, 1.5, 1.02, 1.2, 1.05],
+            "res_corrected_high": [2.0, 2.0, 9.0, 2.0, 2.0, 0.8, 2.0, 2.0, 1.08, 1.9, 1.6],
+            "p_corrected": [0.01, 0.01, 0.6, 0.01, 0.01, 0.001, 0.001, 0.001, 0.7, 0.1, 0.6],
+            "q_value": [0.01, 0.01, 0.6, 0.01, 0.01, 0.002, 0.002, 0.002, 0.7, 0.1, 0.6],
+            "net_res": [1.2, 1.2, 1.2, 1.2, 1.2, 0.7, 0.95, 1.3, 1.0, 1.1, 1.0],
         }
     )
     assert evaluation.decide_verdict(e).tolist() == [
@@ -454,35 +515,21 @@ def test_decide_verdict_follows_the_table_in_order():
         "too_recent",
         "too_few",
         "too_few",
+        "too_little_history",
+        "adverse",
+        "offset_by_displacement",
         "effective",
-        "promising",
-        "adverse",
-        "promising",
-        "no_effect",
+        "effect_ruled_out",
+        "inconclusive_favourable",
+        "inconclusive",
     ]
-    # the thresholds are parameters (tunables min_events, promising_res, promising_p)
-    strict = evaluation.decide_verdict(e, min_events=5, promising=1.2, promising_p=0.1)
-    assert strict.tolist()[2] == "no_effect" and strict.tolist()[5:8] == [
-        "promising",
-        "adverse",
-        "no_effect",
-    ]
+    # the thresholds are parameters (tunables min_events, promising_res, promising_p, ...)
+    strict = evaluation.decide_verdict(e, min_events=5, promising=1.3, promising_p=0.1)
+    assert strict.tolist()[2] == "inconclusive" and strict.tolist()[9] == "inconclusive"
+    rule = evaluation.Rule(min_history_months=3, margin=0.2)
+    loose = evaluation.decide_verdict(e, rule=rule).tolist()
+    assert loose[4] == "effective" and loose[10] == "effect_ruled_out"
     assert set(evaluation.decide_verdict(e)) <= set(evaluation.VERDICTS)
-    # estimate_effects calls it with its own thresholds
-    base = pd.DataFrame(
-        {
-            "a0": [120],
-            "a1": [85],
-            "b0": [10],
-            "b1": [10],
-            "c0": [2000],
-            "c1": [2000],
-            "phi_res_hat": [2.0],
-            "phi_res_df": [23],
-        }
-    )
-    assert evaluation.estimate_effects(base)["verdict"].iloc[0] == "promising"
-    assert evaluation.estimate_effects(base, promising=1.5)["verdict"].iloc[0] == "no_effect"
 
 
 def test_old_constants_are_the_settings_defaults():
@@ -547,6 +594,13 @@ STEP3_TUNABLES = {
     "near_repeat_min_ratio": 1.5,
     "risk_terrain_distance_m": 250.0,
     "risk_terrain_min_cells": 5,
+    "history_months": 18,
+    "min_history_months": 6,
+    "placebos": 30,
+    "min_placebos": 10,
+    "rtm_alpha": 0.2,
+    "effect_margin": 0.2,
+    "backtest_origins": 2,
 }
 
 
@@ -576,6 +630,15 @@ def test_run_reads_every_tunable_of_step_3_from_the_config(diag, problems):
     e = ev.effects.attrs["parameters"]
     assert (e["window_months"], e["lag_months"], e["min_events"], e["alpha"]) == (6, 1, 5, 0.1)
     assert (e["promising"], e["promising_p"], e["dispersion_months"]) == (1.2, 0.3, 18)
+    assert (e["min_history_months"], e["min_placebos"], e["margin"], e["rtm_alpha"]) == (
+        6,
+        10,
+        0.2,
+        0.2,
+    )
+    judged = ev.effects[ev.effects["history_months"].notna()]
+    assert (judged["history_months"] <= 18).all() and (judged["placebos"] <= 30).all()
+    assert ev.backtest["origin"].nunique() <= 2
     assert (e["control"], e["k_similar"], e["exclude_other_measures"]) == ("similar", 2, False)
     assert (ev.effects["window_months"] == 6).all()
     assert ev.effects["control_sectors"].map(len).max() <= 2
@@ -644,7 +707,7 @@ def test_calibration_on_regenerated_samples(diag, period):
             crs=diag.sectors.crs,
         )
         e = evaluation.evaluate(diag.measures, g, diag.sectors, *period, ids=ids, design=design)
-        assert e["verdict"].isin(["effective", "promising", "no_effect", "adverse"]).all()
+        assert e["verdict"].isin(evaluation.VERDICTS).all()
         calls += e["verdict"].tolist()
     n = len(calls)
     false_effective = sum(v == "effective" for v in calls)
@@ -652,39 +715,39 @@ def test_calibration_on_regenerated_samples(diag, period):
     assert false_effective <= st.binom.ppf(0.995, n, 0.025)
 
 
-def test_calibration_under_overdispersion_needs_the_adjustment():
-    """Gamma–Poisson monthly counts with no effect: the Poisson interval says "effective" too
-    often; the interval adjusted with the pre-period dispersion keeps the nominal rate."""
+def test_placebo_inference_keeps_the_nominal_rate_under_persistence():
+    """A persistent local level (AR(1), ρ 0.9) and no effect: the quasi-Poisson interval of the
+    raw estimate calls "effective" far too often; judged against placebo places and dates, the
+    corrected estimate keeps about the nominal one-sided rate."""
+    from diagnostic_lib.calibration.processes import Process, intensity
+    from diagnostic_lib.evaluation import placebo_design, placebos
+
     rng = np.random.default_rng(2024)
-    n_rep, months, k = 1500, 24, 6.0
-    season = 1 + 0.35 * np.cos(2 * np.pi * np.arange(months) / 12)
-    mu = np.array([[12.0], [400.0]]) * season  # treated, control; 12 before + 12 after
-    rows = []
+    proc = Process("ar1", rho=0.9, sd=0.25)
+    win = placebos.Windows(slice(36, 60), slice(60, 72), slice(72, 84))
+    opt = placebos.PlaceboOptions()
+    n_rep, effective, naive = 300, 0, 0
     for _ in range(n_rep):
-        lam = rng.gamma(k, mu / k)  # area-specific monthly shocks: overdispersion
-        y = rng.poisson(lam)
-        pre = y[:, :12]
-        hat, df = evaluation.overdispersion(pre)
-        rows.append(
-            {
-                "a0": pre[0].sum(),
-                "a1": y[0, 12:].sum(),
-                "b0": 0,
-                "b1": 0,
-                "c0": pre[1].sum(),
-                "c1": y[1, 12:].sum(),
-                "phi_res_hat": hat,
-                "phi_res_df": df,
-            }
+        y = rng.poisson(intensity(np.full(81, 10.0), 84, proc, rng)).astype(float)
+        target, units = y[0], y[1:]
+        control = np.full(84, 5000.0)
+        dates = placebo_design.date_placebos(target, control, win, opt)
+        r = placebos.placebo_tables(
+            {"treated": target, "ring": np.zeros(84)},
+            {"treated": units, "ring": np.zeros_like(units)},
+            control,
+            win,
+            opt,
+            dates,
         )
-    c = pd.DataFrame(rows)
-    adj = evaluation.estimate_effects(c)
-    pois = evaluation.estimate_effects(c.drop(columns=["phi_res_hat", "phi_res_df"]))
-    rate_adj = (adj["verdict"] == "effective").mean()
-    rate_pois = (pois["verdict"] == "effective").mean()
+        var = max(r["treated_se"] ** 2, r["treated_v"] + r["tau2_dates"])
+        z = r["treated_estimate"] / np.sqrt(var)
+        effective += z > st.t.ppf(0.975, r["treated_df"])
+        raw = placebos.log_effects(target, control, win)
+        naive += raw["raw"] / np.sqrt(raw["v_raw"]) > 1.96
     tol = st.binom.ppf(0.995, n_rep, 0.025) / n_rep
-    assert rate_adj <= tol
-    assert rate_pois > 2 * 0.025  # the naive Poisson interval is anti-conservative here
+    assert effective / n_rep <= tol
+    assert naive / n_rep > 2 * 0.025  # the Poisson interval is anti-conservative here
 
 
 # ----------------------------------------------------------------------------

@@ -18,8 +18,11 @@ Sections (one file each)
 - ``area_counts``: :func:`monthly_area_counts`, the monthly counts of a
   measure's targeted incidents in its areas.
 - ``decision``: the verdict rule, :func:`decide_verdict`, beside its
-  thresholds (:data:`PROMISING_RES`, :data:`PROMISING_P`) and its wording
-  (:func:`verdict_text`, :func:`caveat_text`).
+  thresholds (:class:`Rule`, :data:`PROMISING_RES`, :data:`PROMISING_P`) and its
+  wording (:func:`verdict_text`, :func:`caveat_text`).
+- ``placebos``, ``placebo_places``, ``placebo_design``: the placebo-based
+  inference — the history-corrected estimate, placebo places and dates, the
+  null distribution (:class:`PlaceboOptions`, :func:`placebo_tables`).
 - ``effects``: every estimate and the verdict of every measure —
   :func:`estimate_effects`, :func:`evaluate`, :func:`evaluate_measure`,
   :func:`buffer_sensitivity`.
@@ -65,51 +68,49 @@ Design of a before/after evaluation
 
 The verdict
 -----------
-Crime counts are overdispersed (Marchant, 2005), so the verdict uses the
-relative effect size (RES, Welsh & Farrington, 2007) with a **quasi-Poisson**
-interval: ``Var(ln RES) = φ · (1/A0 + 1/A1 + 1/C0 + 1/C1)`` where
-``φ = max(1, X²/df)`` is the Pearson dispersion (:func:`overdispersion`) of the
-**pre-period monthly counts** of A and C — the before window and, where the
-data allow, the months before it, up to ``dispersion_months`` in all — around
-a model with an area effect and a month effect shared by the areas (the month
-effect absorbs seasonality and common shocks); the interval uses Student's *t*
-with those ``df`` degrees of freedom, at the level ``1 − alpha``. The interval
-is never narrower than the Poisson one. :func:`decide_verdict` then gives the
-first verdict whose rule holds (the thresholds are tunables of
-:mod:`diagnostic_lib.settings`, set in ``[parameters]``):
+Real crime series persist from month to month, and measures go where counts
+have just peaked: an interval that treats months as independent calls a
+measure with no effect "effective" far too often. The verdict therefore rests
+on **placebo-based inference** (``placebos``, ``placebo_places``,
+``placebo_design``; docs/methods.md, *Placebo-based inference*): the after
+window is compared with the **history** before the before window (regression
+to the mean), and the estimate is judged against the same estimator on
+level-matched **placebo places** (copies of the measure's zone elsewhere, clear
+of every measure) and **placebo dates** (the design shifted back); the
+quasi-Poisson interval of the raw estimate is only a lower bound on the
+uncertainty. Q-values are Benjamini–Hochberg across every measure judged; a
+measure with a ``[designs.<id>]`` table is evaluated with that pre-registered
+design only. :func:`decide_verdict` gives the first verdict whose rule holds
+(thresholds: tunables of :mod:`diagnostic_lib.settings`):
 
-==================  ==================================================================
-verdict             rule
-==================  ==================================================================
-``not_evaluable``   no start date, planned, no footprint, municipality-wide (see the
-                    interrupted time series), no before window in the data, or no
-                    usable control area (the reason is given)
-``too_recent``      the after window (``lag_months`` + ``window_months``) does not
-                    fit in the data
-``too_few``         fewer than ``min_events`` events in A (before + after), or no
-                    event in the control in a window
-``effective``       lower bound of the adjusted ``1 − alpha`` interval above 1
-``adverse``         upper bound of the adjusted ``1 − alpha`` interval below 1
-``promising``       RES ≥ ``promising_res`` (1.10, a relative fall of ~9 %) and adjusted
-                    p-value < ``promising_p`` (0.20: the 80 % interval excludes 1), but
-                    the ``1 − alpha`` interval includes 1: promising, inconclusive
-``no_effect``       otherwise: no measurable effect (the text gives the range of
-                    effects the data are compatible with)
-==================  ==================================================================
+==========================  ==========================================================
+verdict                     rule
+==========================  ==========================================================
+``not_evaluable``           no start date, planned, no footprint, municipality-wide
+                            (see the interrupted time series), no before window in
+                            the data, or no usable control area (the reason is given)
+``too_recent``              the after window does not fit in the data
+``too_few``                 fewer than ``min_events`` events in A (before + after), or
+                            no event in the control in a window
+``too_little_history``      fewer than ``min_history_months`` of history or fewer
+                            than ``min_placebos`` placebo places
+``adverse``                 q < ``alpha`` and a corrected RES below 1
+``offset_by_displacement``  q < ``alpha`` and a corrected RES above 1, but the treated
+                            area and its ring together did not fall
+``effective``               q < ``alpha`` and a corrected RES above 1
+``effect_ruled_out``        the interval excludes a fall larger than ``effect_margin``
+``inconclusive_favourable`` corrected RES ≥ ``promising_res`` and p < ``promising_p``
+                            (never counted as a success)
+``inconclusive``            otherwise: too little data to say
+==========================  ==========================================================
 
-Each measure is judged on its own pre-specified comparison (one test per
-measure); Benjamini–Hochberg q-values across the measures are shown beside it.
+Displacement: a WDQ reading (with its interval) only when the treated area's
+change and the ring's change each stand out from noise; else "not assessable".
+The net effect (treated area and ring) has its own placebo-based interval.
 
-Displacement: the controls of the WDD are scaled to the treated area's and the
-buffer's before-window counts (C and D are then the same area), so that a large
-control area does not swamp the variance; with that scaling ``WDD = −TNE`` and
-the WDD's z is also the test of the total net effect. The WDQ has no interval:
-:func:`buffer_sensitivity` shows how it moves with the ring's width.
-
-Calibration (checked in the tests): on 200 regenerated samples, measures with
-no planted effect were called "effective" in 0–1.5 % of cases (nominal 2.5 %),
-and the effective measure (M01, planted RES 1/0.6) in about 90 %, its adjusted
-interval covering the planted size in about 97 %.
+Calibration: ``make calibrate`` (``benchmarks/CALIBRATION.md``) measures the
+false "effective" and "adverse" rates, the coverage of planted effects and the
+power on simulated towns (:mod:`diagnostic_lib.calibration`).
 
 Examples
 --------
@@ -125,7 +126,11 @@ from __future__ import annotations
 
 from .area_counts import monthly_area_counts
 from .decision import (
+    AGAINST,
     CAVEAT_LABELS,
+    JUDGED,
+    SUCCESS,
+    Rule,
     PROMISING_P,
     PROMISING_RES,
     REASON_LABELS,
@@ -173,6 +178,7 @@ from .forecast import (
     monthly_counts,
     project,
 )
+from .placebos import PlaceboOptions, placebo_tables
 from .results import DISPLAY_COLUMNS, VERDICT_COLUMNS, Evaluation, run
 from .risk import (
     IMPACT_EDGES,
@@ -192,7 +198,13 @@ from .targeting import FLAG_LABELS, FLAGS, pillar_balance, reach_matrix, relevan
 from .time_series import interrupted_time_series, its_for_measures
 
 __all__ = [
+    "AGAINST",
     "AREAS",
+    "JUDGED",
+    "SUCCESS",
+    "PlaceboOptions",
+    "Rule",
+    "placebo_tables",
     "CAVEAT_LABELS",
     "DISPLAY_COLUMNS",
     "FLAGS",
