@@ -671,7 +671,7 @@ def test_a_town_with_no_problem(tmp_path):
     from diagnostic_lib import evaluation, inventory, loaders
     from diagnostic_lib.calibration import Process, TownSpec, simulate, write
 
-    spec = TownSpec(cells=8, measures=1, months=36, start_month=24, background=0.2, level=1.0)
+    spec = TownSpec(cells=8, measures=1, months=36, start_month=24, background=0.05, level=0.2)
     d = loaders.load_diagnostic(write(simulate(spec, Process("iid"), 1), tmp_path))
     inv = inventory.run(d, permutations=0)
     assert len(inv.problems) == 0 and len(inv.priority) == 0

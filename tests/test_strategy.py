@@ -127,7 +127,7 @@ def test_what_is_in_place_and_how_it_performed_counts(inv, cat, diag):
             "measure_id": ["MX"],
             "kind": [kind],
             "pillar": ["prevention"],
-            "verdict": ["no_effect"],
+            "verdict": ["effect_ruled_out"],
         }
     )
     again = strategy.rank_responses(
@@ -138,6 +138,21 @@ def test_what_is_in_place_and_how_it_performed_counts(inv, cat, diag):
     ].iloc[0]
     assert row["in_place"] == 0.0 and row["score"] < top_resp["score"]
     assert "MX" in row["in_place_measures"]
+    # an inconclusive verdict, even with a favourable direction, is no evidence either way
+    for verdict in ("inconclusive", "inconclusive_favourable", "too_little_history"):
+        unsure = strategy.rank_responses(
+            inv.problems,
+            cat,
+            inv.priority,
+            current.assign(verdict=verdict),
+            diag.partners,
+            top=5,
+            per_problem=40,
+        )
+        r = unsure[
+            (unsure["problem_id"] == pid) & (unsure["response_id"] == top_resp["response_id"])
+        ].iloc[0]
+        assert r["in_place"] == 0.6, verdict
 
 
 def test_choose_and_overrides(inv, cat, diag):

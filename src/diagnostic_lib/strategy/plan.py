@@ -174,7 +174,10 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
     series = _monthly(when[before & in_prob], ctx.start)
     ctrl = _monthly(when[before & ~in_prob & same_cats], ctx.start)
     k = min(len(series), len(ctrl))
-    phi, tau2, df = history_null(series[-k:], ctrl[-k:], ctx.horizon_months, ctx.lag_months)
+    if k:
+        phi, tau2, df = history_null(series[-k:], ctrl[-k:], ctx.horizon_months, ctx.lag_months)
+    else:
+        phi, tau2, df = 1.0, 0.0, float("inf")
     mde = minimum_detectable_effect(
         baseline,
         control if prob.get("kind") != "municipality" else None,
