@@ -49,7 +49,7 @@ from .estimators import (
 )
 from .measure_set import _MeasureSet
 from .placebo_design import DATE_SHIFTS, PlaceboSource
-from .placebos import PlaceboOptions
+from .placebos import MIN_DATES, PlaceboOptions
 
 
 def estimate_effects(
@@ -153,11 +153,11 @@ def _corrected(out: pd.DataFrame, n: dict[str, np.ndarray], ok: np.ndarray, rule
     with np.errstate(divide="ignore", invalid="ignore"):
         v_raw = 1 / (a0 + 0.5) + 1 / (a1 + 0.5) + 1 / np.maximum(c0, 0.5) + 1 / np.maximum(c1, 0.5)
     floor = np.sqrt(_column(out, "phi_res") * v_raw)
-    pooled = _pooled_dates(out)
     for zone, name in (("treated", "res_corrected"), ("net", "net_res"), ("ring", "ring_res")):
         est, se = _column(out, f"{zone}_estimate"), _column(out, f"{zone}_se")
+        se = np.fmax(se, _pooled_dates(out, zone))
         if zone == "treated":
-            se = np.fmax(np.fmax(se, floor), pooled)
+            se = np.fmax(se, floor)
             out["se_corrected"] = se
         low, high, p = _t_interval(est, se, _column(out, f"{zone}_df"), level)
         out[name] = np.exp(est)
@@ -184,24 +184,29 @@ PRIOR_DATES: float = 6.0
 """Weight, in independent windows, of the persistence pooled over the measures."""
 
 
-def _pooled_dates(out: pd.DataFrame) -> np.ndarray:
-    """The treated area's standard error with the persistence of its own history, pooled.
+def _pooled_dates(out: pd.DataFrame, zone: str = "treated") -> np.ndarray:
+    """A zone's standard error with the persistence of the measures' own histories, pooled.
 
     The placebo dates of one measure overlap, so their persistence ``τ²`` rests on a
     few independent windows (about one per year of dates); the measures of one
     diagnosis share their crime's persistence, so each measure's own estimate is
     shrunk towards the mean over the measures: ``(n τ²_own + 6 τ²_pool) / (n + 6)``,
-    ``n`` its dates ÷ 12 (so the pool counts as six years of dates). The result only ever
-    widens an interval.
+    ``n`` its dates ÷ 12 (so the pool counts as six years of dates). Only measures
+    with at least six dates contribute; the pool averages their unfloored estimates
+    and is floored at 0; it is not used when it rests on less than two years of
+    dates. The result only ever widens an interval.
     """
     own = _column(out, "tau2_dates")
-    n = _column(out, "placebo_dates") / 12.0
-    ok = np.isfinite(own) & (n > 0)
-    if not ok.any():
+    n = _column(out, "placebo_dates")
+    ok = np.isfinite(own) & (n >= MIN_DATES)
+    years = n / 12.0
+    if not ok.any() or years[ok].sum() < 2:
         return np.full(len(out), 0.0)
-    pool = float(np.sum(own[ok] * n[ok]) / np.sum(n[ok]))
-    shrunk = np.where(ok, (n * own + PRIOR_DATES * pool) / (n + PRIOR_DATES), pool)
-    var = _column(out, "treated_v") + shrunk + np.nan_to_num(_column(out, "treated_var_centre"))
+    pool = max(0.0, float(np.sum(own[ok] * years[ok]) / np.sum(years[ok])))
+    own_part = np.where(ok, years * np.maximum(own, 0.0), 0.0)
+    weight = np.where(ok, years, 0.0)
+    shrunk = (own_part + PRIOR_DATES * pool) / (weight + PRIOR_DATES)
+    var = _column(out, f"{zone}_v") + shrunk + np.nan_to_num(_column(out, f"{zone}_var_centre"))
     return np.where(np.isfinite(var), np.sqrt(var), 0.0)
 
 

@@ -357,19 +357,24 @@ def level_features(history: np.ndarray, before: np.ndarray, win: Windows) -> np.
     )
 
 
+MIN_DATES: int = 6
+"""Fewest placebo dates whose persistence counts (one alone says little)."""
+
+
 def _dates_null(dates: np.ndarray) -> Null:
     """The null of the placebo dates: centred on 0, spread measured around 0.
 
     Consecutive dates share most of their months, so their mean is no estimate of a
     centre (it soaks up the spread): the extra variance is ``mean(y² − v)``, which
-    stays unbiased however the dates overlap.
+    stays unbiased however the dates overlap. It is not floored at 0 here (a pool
+    over several measures must average the unfloored values).
     """
     y, v = np.asarray(dates[0], dtype="float64"), np.asarray(dates[1], dtype="float64")
     ok = np.isfinite(y) & np.isfinite(v)
     y, v = y[ok], v[ok]
     if not len(y):
         return Null(0.0, 0.0, 0.0, 0)
-    return Null(0.0, max(0.0, float(np.mean(y**2 - v))), 0.0, len(y))
+    return Null(0.0, float(np.mean(y**2 - v)), 0.0, len(y))  # unfloored: pooled across measures
 
 
 def placebo_tables(
@@ -450,7 +455,7 @@ def placebo_tables(
         if zone == "treated":
             out["tau2_places"] = nul.tau2
             out["tau2_dates"] = date_null.tau2 if date_null is not None else np.nan
-        if zone == "treated" and date_null is not None and date_null.n >= 6:
+        if zone == "treated" and date_null is not None and date_null.n >= MIN_DATES:
             nul = Null(nul.centre, max(nul.tau2, date_null.tau2), nul.var_centre, nul.n)
         if zone == "treated":
             out["tau2"] = nul.tau2
