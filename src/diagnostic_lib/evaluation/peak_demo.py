@@ -120,7 +120,9 @@ def peak_demonstration(
         placebo_dates, rtm_flag`` and ``verdict``; ``verdict_fr, verdict_en`` (step
         3's sentences). ``attrs["monthly"]`` holds the monthly counts of the cells
         together (``month, window, count``; ``window`` is ``history`` for the
-        history months), ``attrs["parameters"]`` the choices made.
+        history months), ``attrs["measures"]`` the diagnosis's measures with the
+        pretend ones (to evaluate or explore them like any measure) and
+        ``attrs["parameters"]`` the choices made.
 
     Examples
     --------
@@ -149,7 +151,7 @@ def peak_demonstration(
     measures = pd.concat([diag.measures, pretend], ignore_index=True)
     measures = measures.set_geometry("geometry") if hasattr(measures, "set_geometry") else measures
     ids = list(pretend["measure_id"])
-    opt = _options(p, _buffers(measures, ring))
+    opt = _options(p, _buffers(measures, float(diag.config.param("buffer_m"))))
     eff, _, monthly = _evaluate_core(measures, diag.incidents, diag.sectors, period, opt, ids=ids)
     eff = eff.reset_index(drop=True)
     levels, months = _levels(monthly, opt.placebo)
@@ -164,6 +166,7 @@ def peak_demonstration(
     cols = [*PEAK_COLUMNS[:1], "name", "name_en", *PEAK_COLUMNS[1:], "placebo_dates"]
     out = out[[*cols, "verdict_fr", "verdict_en"]]
     out.attrs["monthly"] = months
+    out.attrs["measures"] = measures
     out.attrs["parameters"] = {
         "categories": cats,
         "category_labels": _category_labels(diag, cats),
