@@ -318,8 +318,8 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     # why a measure placed at a peak looks effective (peak_demonstration, peak_summary)
     "evaluation.peak.name": (
-        "Mesure fictive sans effet, cellule {cell}",
-        "Pretend measure with no effect, cell {cell}",
+        "Cellule {cell} (mesure fictive sans effet)",
+        "Cell {cell} (pretend measure, no effect)",
     ),
     "evaluation.peak.chosen": (
         "Les {n} cellules de {cell} m qui comptaient le plus d'événements ({categories}) dans "
