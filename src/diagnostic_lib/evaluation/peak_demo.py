@@ -43,7 +43,6 @@ PEAK_COLUMNS: tuple[str, ...] = (
     "measure_id",
     "cell_id",
     "sector",
-    "start",
     "history",
     "before",
     "after",
@@ -59,7 +58,8 @@ PEAK_COLUMNS: tuple[str, ...] = (
     "rtm_flag",
     "verdict",
 )
-"""The columns of :func:`peak_demonstration` shown to people, in order."""
+"""The columns of :func:`peak_demonstration` shown to people, in order (every pretend measure
+starts on the same day: the date is in the summary, :func:`peak_summary`)."""
 
 
 def peak_demonstration(
@@ -163,7 +163,8 @@ def peak_demonstration(
         after=eff["a1"],
         verdict_raw=_raw_verdict(eff, opt.rule),
     )
-    cols = [*PEAK_COLUMNS[:1], "name", "name_en", *PEAK_COLUMNS[1:], "placebo_dates"]
+    first, place, rest = PEAK_COLUMNS[0], PEAK_COLUMNS[1:3], PEAK_COLUMNS[3:]
+    cols = [first, "name", "name_en", *place, "start", *rest, "placebo_dates"]
     out = out[[*cols, "verdict_fr", "verdict_en"]]
     out.attrs["monthly"] = months
     out.attrs["measures"] = measures
