@@ -1119,3 +1119,14 @@ def fmt_integer(x, lang):
     from diagnostic_lib import formatting
 
     return formatting.integer(x, lang)
+
+
+def test_peak_demonstration_says_what_it_cannot_show(diag):
+    with pytest.raises(ValueError, match="no cell"):
+        evaluation.peak_demonstration(diag, "no_such_category", places=2, cell_m=300)
+    late = evaluation.peak_demonstration(
+        diag, "burglary", places=2, cell_m=300, buffer_m=100, start="2025-06-01"
+    )
+    assert (late["verdict"] == "too_recent").all() and (late["verdict_raw"] == "too_recent").all()
+    text = " ".join(evaluation.peak_summary(late, "fr"))
+    assert "nan" not in text and "—" in text

@@ -124,6 +124,11 @@ def peak_demonstration(
         pretend ones (to evaluate or explore them like any measure) and
         ``attrs["parameters"]`` the choices made.
 
+    Raises
+    ------
+    ValueError
+        When no cell clear of the measures has an event of ``categories`` in the window.
+
     Examples
     --------
     >>> from diagnostic_lib import loaders, sample
@@ -147,9 +152,16 @@ def peak_demonstration(
     start = _month_floor(start)
     peak = (start - pd.DateOffset(months=window), start)
     chosen = _peak_cells(diag, cats, cell, ring, peak, int(places))
+    if not len(chosen):
+        span = f"{peak[0].date()} – {peak[1].date()}"
+        raise ValueError(
+            f"no cell clear of the measures has an event of {', '.join(cats)} in {span} / "
+            f"aucune cellule hors des zones des mesures n'a d'événement ({', '.join(cats)}) "
+            f"entre le {peak[0].date()} et le {peak[1].date()}"
+        )
     pretend = _pretend_measures(diag, chosen, cats, start, ring)
-    measures = pd.concat([diag.measures, pretend], ignore_index=True)
-    measures = measures.set_geometry("geometry") if hasattr(measures, "set_geometry") else measures
+    real = diag.measures
+    measures = pretend if real is None else pd.concat([real, pretend], ignore_index=True)
     ids = list(pretend["measure_id"])
     opt = _options(p, _buffers(measures, float(diag.config.param("buffer_m"))))
     eff, _, monthly = _evaluate_core(measures, diag.incidents, diag.sectors, period, opt, ids=ids)
@@ -165,7 +177,8 @@ def peak_demonstration(
     )
     first, place, rest = PEAK_COLUMNS[0], PEAK_COLUMNS[1:3], PEAK_COLUMNS[3:]
     cols = [first, "name", "name_en", *place, "start", *rest, "placebo_dates"]
-    out = out[[*cols, "verdict_fr", "verdict_en"]]
+    # reindex: the placebo columns are missing when no pretend measure could be counted
+    out = out.reindex(columns=[*cols, "verdict_fr", "verdict_en"])
     out.attrs["monthly"] = months
     out.attrs["measures"] = measures
     out.attrs["parameters"] = {
@@ -240,7 +253,11 @@ def _pretend_measures(
 ) -> pd.DataFrame:
     """One measure with no effect per cell: a polygon footprint aimed at ``categories``."""
     n = len(cells)
-    ids = [f"X{k + 1:02d}" for k in range(n)]
+    taken = set() if diag.measures is None else set(diag.measures["measure_id"].astype(str))
+    prefix = "X"
+    while any(f"{prefix}{k + 1:02d}" in taken for k in range(n)):
+        prefix += "X"  # never the id of a real measure
+    ids = [f"{prefix}{k + 1:02d}" for k in range(n)]
     names = {
         lang: [i18n.t("evaluation.peak.name", lang, cell=c) for c in cells["cell_id"]]
         for lang in ("fr", "en")
@@ -362,15 +379,20 @@ def peak_summary(demo: pd.DataFrame, lang: str = "fr") -> list[str]:
     2025-01-01 (the busiest of 250), with a pretend measure that did nothing starting on that
     day: 20 events in the peak window, against 9 in 12 usual months (their history) and 10 in
     the 12 months after.
-    Raw before/after reading: 2 of 2 show a fall; together, a fall of 50% (peak → after);
+    Raw before/after reading: a fall for 2 of 2; together, a fall of 50% (peak → after);
     verdicts: 1 × effective (significant), 1 × inconclusive, favourable direction.
-    Corrected reading (history, placebos, q-values): 1 of 2 show a fall; together, 10 against
+    Corrected reading (history, placebos, q-values): a fall for 1 of 2; together, 10 against
     9 usual (+11%); verdicts: 1 × effect ruled out (no notable fall), 1 × inconclusive (too
     little data).
     """
     lang = i18n.check_lang(lang)
     p = demo.attrs.get("parameters", {})
-    hist, before, after = (float(demo[k].sum()) for k in ("history", "before", "after"))
+    # the sums over the measures counted in both windows (not those too recent, say)
+    counted = demo["before"].notna() & demo["after"].notna()
+    hist, before, after = (
+        float(demo.loc[counted, k].astype("float64").sum()) if counted.any() else np.nan
+        for k in ("history", "before", "after")
+    )
 
     def verdicts(column: str) -> str:
         counts = demo[column].value_counts()

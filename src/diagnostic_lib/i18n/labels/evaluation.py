@@ -333,16 +333,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "{window} usual months (their history) and {after} in the {window} months after.",
     ),
     "evaluation.peak.raw": (
-        "Lecture avant/après brute : {falls} sur {n} montrent une baisse ; ensemble, une baisse "
-        "de {fall} (pic → après) ; verdicts : {verdicts}.",
-        "Raw before/after reading: {falls} of {n} show a fall; together, a fall of {fall} "
+        "Lecture avant/après brute : une baisse pour {falls} sur {n} ; ensemble, une baisse de "
+        "{fall} (pic → après) ; verdicts : {verdicts}.",
+        "Raw before/after reading: a fall for {falls} of {n}; together, a fall of {fall} "
         "(peak → after); verdicts: {verdicts}.",
     ),
     "evaluation.peak.corrected": (
-        "Lecture corrigée (historique, placebos, valeurs q) : {falls} sur {n} montrent une "
-        "baisse ; ensemble, {after} contre {history} habituels ({change}) ; verdicts : "
+        "Lecture corrigée (historique, placebos, valeurs q) : une baisse pour {falls} sur {n} ; "
+        "ensemble, {after} contre {history} habituels ({change}) ; verdicts : "
         "{verdicts}.",
-        "Corrected reading (history, placebos, q-values): {falls} of {n} show a fall; together, "
+        "Corrected reading (history, placebos, q-values): a fall for {falls} of {n}; together, "
         "{after} against {history} usual ({change}); verdicts: {verdicts}.",
     ),
     "overview.title": ("Portrait des données", "Data overview"),
