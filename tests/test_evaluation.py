@@ -1063,3 +1063,133 @@ def test_summary(step3):
     assert s[0].startswith("Évaluation de 18 mesures") and any(
         "Fraude" in x or "fraude" in x for x in s
     )
+
+
+# ----------------------------------------------------------------------------
+# why a measure placed at a peak looks effective (notebook 03's demonstration)
+# ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def peak_demo(diag):
+    return evaluation.peak_demonstration(diag, "burglary", places=8, cell_m=300, buffer_m=100)
+
+
+def test_peak_demonstration_picks_the_busiest_clear_cells(diag, peak_demo):
+    demo = peak_demo
+    assert set(evaluation.PEAK_COLUMNS) <= set(demo.columns)
+    assert len(demo) == 8 and demo["measure_id"].tolist() == [f"X{k:02d}" for k in range(1, 9)]
+    # the latest start whose after window fits: the day after the 12-month peak window
+    assert (demo["start"] == pd.Timestamp("2025-01-01")).all()
+    assert demo["before"].is_monotonic_decreasing
+    # the before counts are the cells' events in the peak window, counted directly
+    grid = inventory.make_grid(diag.sectors, 300).set_index("cell_id")
+    inc = diag.incidents[diag.incidents["category"] == "burglary"]
+    inc = inc[(inc["occurred_from"] >= "2024-01-01") & (inc["occurred_from"] < "2025-01-01")]
+    counts = inventory.grid_counts(inc, grid.reset_index()).set_axis(grid.index)
+    assert demo["before"].astype(int).tolist() == counts[demo["cell_id"]].astype(int).tolist()
+    # each pretend zone (cell + 100 m ring) is clear of every measure and of the others
+    measures = demo.attrs["measures"]
+    pretend = measures[measures["measure_id"].isin(demo["measure_id"])]
+    zones = shapely.buffer(np.asarray(pretend.geometry.array, dtype=object), 100.0)
+    for i in range(len(zones)):
+        others = np.delete(zones, i)
+        assert not shapely.intersects(zones[i], others).any()
+    from diagnostic_lib import measures as measures_mod
+
+    real = diag.measures[diag.measures["footprint"].isin(["point", "line", "polygon"])]
+    ring = pd.to_numeric(real["buffer_m"], errors="coerce").fillna(200.0).to_numpy()
+    treated = np.asarray(measures_mod.treated_area(real, diag.sectors), dtype=object)
+    busy = shapely.union_all(shapely.buffer(treated, ring))
+    assert not shapely.intersects(busy, zones).any()
+    assert (pretend["target_categories"] == ("burglary",)).all()
+
+
+def test_peak_demonstration_shows_regression_to_the_mean(peak_demo):
+    demo = peak_demo
+    before, after, usual = (demo[k].astype(float).sum() for k in ("before", "after", "history"))
+    # chosen at their peak, the cells stood far above their usual level ...
+    assert before > 1.5 * usual
+    # ... and came back to it the year after, with no measure at all
+    assert abs(after / usual - 1) < 0.3 and after < 0.75 * before
+    # the raw before/after reading sees falls; the corrected one does not
+    assert (demo["res"] > 1).sum() >= 6
+    assert (demo["res"] > 1).sum() > (demo["res_corrected"] > 1).sum()
+    assert not demo["verdict"].isin(["effective", "offset_by_displacement"]).any()
+    assert demo["verdict_raw"].isin(evaluation.VERDICTS).all()
+    # the history level is the months before the before window, scaled to its length
+    months = demo.attrs["monthly"]
+    assert (months.groupby("window")["count"].sum()["history"] / 2) == usual
+    assert months.loc[months["window"] == "before", "count"].sum() == before
+
+
+def test_peak_demonstration_is_step_3_on_pretend_measures(diag, peak_demo, period):
+    """No logic of its own: evaluate() on the same measures gives the same numbers."""
+    demo = peak_demo
+    ids = demo["measure_id"].tolist()
+    measures = demo.attrs["measures"]
+    buffers = {m: 100.0 for m in ids}
+    e = evaluation.evaluate(
+        measures, diag.incidents, diag.sectors, *period, buffer_m=buffers, ids=ids
+    ).reset_index(drop=True)
+    for k in (
+        "res",
+        "res_low_adj",
+        "res_high_adj",
+        "res_corrected",
+        "res_corrected_low",
+        "res_corrected_high",
+        "q_value",
+        "placebos",
+    ):
+        np.testing.assert_allclose(demo[k].astype(float), e[k].astype(float), rtol=1e-9)
+    assert demo["verdict"].tolist() == e["verdict"].tolist()
+    assert demo["before"].tolist() == e["a0"].tolist()
+    # the raw verdict is the same rule fed the raw estimate: effective iff its interval is above 1
+    raw_effective = demo["verdict_raw"] == "effective"
+    assert (raw_effective == (demo["res_low_adj"] > 1)).all()
+
+
+def test_peak_demonstration_reads_the_config(diag):
+    given = {"window_months": 6, "min_placebos": 500, "buffer_m": 50.0, "grid_cell_m": 400.0}
+    d = _with_parameters(diag, given)
+    demo = evaluation.peak_demonstration(d, ("burglary",), places=3)
+    p = demo.attrs["parameters"]
+    assert (p["window_months"], p["buffer_m"], p["cell_m"]) == (6, 50.0, 400.0)
+    assert (demo["start"] == pd.Timestamp("2025-07-01")).all()
+    # too few placebo places for the corrected verdict; the raw reading does not need them
+    assert (demo["verdict"].isin(["too_little_history", "too_few"])).all()
+    assert not demo["verdict_raw"].eq("too_little_history").any()
+
+
+def test_peak_summary_and_chart(peak_demo):
+    for lang in ("fr", "en"):
+        text = evaluation.peak_summary(peak_demo, lang)
+        assert len(text) == 3
+        assert fmt_integer(peak_demo["before"].sum(), lang) in text[0]
+        assert "nan" not in " ".join(text)
+    assert "Break and enter" in evaluation.peak_summary(peak_demo, "en")[0]
+    fig = charts.peak_chart(peak_demo, lang="en")
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert [x.split(":")[0] for x in labels] == [
+        "Usual level (history)",
+        "Peak window, in which the cells were chosen",
+        "After the pretend measure (no effect) began",
+    ]
+
+
+def fmt_integer(x, lang):
+    from diagnostic_lib import formatting
+
+    return formatting.integer(x, lang)
+
+
+def test_peak_demonstration_says_what_it_cannot_show(diag):
+    with pytest.raises(ValueError, match="no cell"):
+        evaluation.peak_demonstration(diag, "no_such_category", places=2, cell_m=300)
+    late = evaluation.peak_demonstration(
+        diag, "burglary", places=2, cell_m=300, buffer_m=100, start="2025-06-01"
+    )
+    assert (late["verdict"] == "too_recent").all() and (late["verdict_raw"] == "too_recent").all()
+    text = " ".join(evaluation.peak_summary(late, "fr"))
+    assert "nan" not in text and "—" in text

@@ -19,6 +19,7 @@ chart                     what it shows                                        f
 ``partner_network``       step 2: partners ↔ measures ↔ problems               network.py
 ``before_after_chart``    step 3: a measure's monthly counts by area           effects.py
 ``forest_plot``           step 3: relative effect sizes and their intervals    effects.py
+``peak_chart``            step 3: regression to the mean at chosen peaks       effects.py
 ``risk_matrix_chart``     step 3: likelihood × impact of current risks         risk.py
 ``projection_chart``      step 3: 12-month projection and its backtest         risk.py
 ========================  ===================================================  ================
@@ -39,7 +40,7 @@ Examples
 from __future__ import annotations
 
 from .concentration import knox_heatmap, lorenz_chart
-from .effects import before_after_chart, forest_plot
+from .effects import before_after_chart, forest_plot, peak_chart
 from .network import partner_network
 from .perception import perception_gap_chart
 from .risk import projection_chart, risk_matrix_chart
@@ -60,6 +61,7 @@ __all__ = [
     # step 3
     "before_after_chart",
     "forest_plot",
+    "peak_chart",
     "risk_matrix_chart",
     "projection_chart",
 ]

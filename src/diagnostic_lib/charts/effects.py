@@ -244,3 +244,72 @@ def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = 
         fontsize=10,
     )
     return fig
+
+
+def peak_chart(demo: pd.DataFrame, *, lang: str = "fr", title: str | None = None):
+    """Regression to the mean: the monthly counts of cells chosen at their peak, and after.
+
+    The cells of :func:`diagnostic_lib.evaluation.peak_demonstration` together, month by
+    month: their usual level (the history), the peak window in which they were
+    chosen (shaded) and the window after the pretend measure started (shaded), each
+    with its monthly mean. Nothing was done: the fall from the peak back to the usual
+    level is what a before/after comparison would credit to a measure.
+
+    Parameters
+    ----------
+    demo : DataFrame
+        From :func:`diagnostic_lib.evaluation.peak_demonstration` (its
+        ``attrs["monthly"]``: ``month, window, count``).
+    lang : {"fr", "en"}
+        Language.
+    title : str, optional
+        Title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> demo = pd.DataFrame({"measure_id": ["X01"]})
+    >>> demo.attrs["monthly"] = pd.DataFrame({
+    ...     "month": pd.date_range("2023-01-01", periods=6, freq="MS"),
+    ...     "window": ["history"] * 2 + ["before"] * 2 + ["after"] * 2,
+    ...     "count": [4, 5, 9, 8, 5, 4]})
+    >>> fig = peak_chart(demo, lang="en")
+    >>> fig.axes[0].get_title()
+    'Why a measure placed at a peak looks effective'
+    """
+    fig, ax = _fig((8.5, 4.2))
+    monthly = demo.attrs.get("monthly")
+    if monthly is None or not len(monthly):
+        ax.set_title(title or i18n.t("maps.no_data", lang))
+        return fig
+    x = pd.DatetimeIndex(monthly["month"])
+    y = monthly["count"].astype("float64").to_numpy()
+    win = monthly["window"].reset_index(drop=True)
+    colour = style.AREA_LINES["treated"][0]
+    ax.plot(x, y, color=colour, marker=style.POINT_MARKER, markersize=3, linewidth=1.6)
+    _shade_windows(ax, x, win)
+    step = pd.Timedelta(days=31)
+    means = (
+        ("history", style.REFERENCE["mean"], "--"),
+        ("before", style.REFERENCE["strong"], "-"),
+        ("after", colour, "-"),
+    )
+    for w, c, ls in means:
+        sel = (win == w).to_numpy()
+        if not sel.any():
+            continue
+        m = float(y[sel].mean())
+        label = i18n.t(f"charts.peak.{w}", lang, mean=fmt.decimal(m, lang, 1))
+        ax.hlines(m, x[sel].min(), x[sel].max() + step, color=c, linestyle=ls, label=label)
+    after = x[(win == "after").to_numpy()]
+    if len(after):
+        ax.axvline(after.min(), color=style.REFERENCE["strong"], linewidth=1)
+    n = fmt.integer(len(demo), lang)
+    ax.set_ylabel(i18n.t("charts.peak.axis", lang, n=n))
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title(title or i18n.t("charts.peak.title", lang), fontsize=10)
+    return fig

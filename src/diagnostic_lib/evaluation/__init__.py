@@ -26,6 +26,10 @@ Sections (one file each)
 - ``effects``: every estimate and the verdict of every measure —
   :func:`estimate_effects`, :func:`evaluate`, :func:`evaluate_measure`,
   :func:`buffer_sensitivity`.
+- ``peak_demo``: why a measure placed at a peak looks effective —
+  :func:`peak_demonstration` (pretend measures with no effect at the busiest
+  cells, evaluated on the raw before/after estimate and on the corrected one),
+  :func:`peak_summary` (the same in words), :data:`PEAK_COLUMNS`.
 - ``time_series``: municipality-wide measures — :func:`interrupted_time_series`,
   :func:`its_for_measures`.
 - ``targeting``: relevance — :func:`reach_matrix`, :func:`relevance`,
@@ -178,6 +182,7 @@ from .forecast import (
     monthly_counts,
     project,
 )
+from .peak_demo import PEAK_COLUMNS, peak_demonstration, peak_summary
 from .placebos import PlaceboOptions, placebo_tables
 from .results import DISPLAY_COLUMNS, VERDICT_COLUMNS, Evaluation, run
 from .risk import (
@@ -211,6 +216,7 @@ __all__ = [
     "FLAG_LABELS",
     "IMPACT_EDGES",
     "LIKELIHOOD_EDGES",
+    "PEAK_COLUMNS",
     "PROMISING_P",
     "PROMISING_RES",
     "REASONS",
@@ -248,6 +254,8 @@ __all__ = [
     "near_repeat_envelope",
     "near_repeat_risk",
     "overdispersion",
+    "peak_demonstration",
+    "peak_summary",
     "pillar_balance",
     "project",
     "reach_matrix",

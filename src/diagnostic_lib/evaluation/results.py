@@ -396,11 +396,9 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
     return Evaluation(**parts, sectors=diag.sectors, parameters=parameters)
 
 
-def _effects_part(
-    diag: Diagnostic, period: tuple, p: Mapping[str, Any], buffer_m: Any, control_sectors: Any
-) -> dict[str, Any]:
-    """Effects and verdicts of the measures, and the time series of the municipality-wide ones."""
-    opt = _Options(
+def _options(p: Mapping[str, Any], buffer_m: Any = None, control_sectors: Any = None) -> _Options:
+    """How the measures are evaluated, from the tunables of step 3 (see :func:`_parameters`)."""
+    return _Options(
         window_months=int(p["window_months"]),
         lag_months=int(p["lag_months"]),
         buffer_m=buffer_m,
@@ -422,6 +420,13 @@ def _effects_part(
             rtm_alpha=float(p["rtm_alpha"]),
         ),
     )
+
+
+def _effects_part(
+    diag: Diagnostic, period: tuple, p: Mapping[str, Any], buffer_m: Any, control_sectors: Any
+) -> dict[str, Any]:
+    """Effects and verdicts of the measures, and the time series of the municipality-wide ones."""
+    opt = _options(p, buffer_m, control_sectors)
     mea, inc = diag.measures, diag.incidents
     eff, design, monthly = _registered_designs(diag, period, opt)
     its = its_for_measures(

@@ -316,6 +316,35 @@ LABELS: dict[str, tuple[str, str]] = {
         "Risques émergents (tendance à la hausse significative) : {families}.",
         "Emerging risks (significant rising trend): {families}.",
     ),
+    # why a measure placed at a peak looks effective (peak_demonstration, peak_summary)
+    "evaluation.peak.name": (
+        "Cellule {cell} (mesure fictive sans effet)",
+        "Cell {cell} (pretend measure, no effect)",
+    ),
+    "evaluation.peak.chosen": (
+        "Les {n} cellules de {cell} m qui comptaient le plus d'événements ({categories}) dans "
+        "les {window} mois avant le {start} (les plus actives de {candidates}), avec une mesure "
+        "fictive qui ne fait rien à partir de ce jour : {before} événements dans la fenêtre du "
+        "pic, contre {history} en {window} mois habituels (leur historique) et {after} dans les "
+        "{window} mois suivants.",
+        "The {n} cells of {cell} m with the most events ({categories}) in the {window} months "
+        "before {start} (the busiest of {candidates}), with a pretend measure that did nothing "
+        "starting on that day: {before} events in the peak window, against {history} in "
+        "{window} usual months (their history) and {after} in the {window} months after.",
+    ),
+    "evaluation.peak.raw": (
+        "Lecture avant/après brute : une baisse pour {falls} sur {n} ; ensemble, une baisse de "
+        "{fall} (pic → après) ; verdicts : {verdicts}.",
+        "Raw before/after reading: a fall for {falls} of {n}; together, a fall of {fall} "
+        "(peak → after); verdicts: {verdicts}.",
+    ),
+    "evaluation.peak.corrected": (
+        "Lecture corrigée (historique, placebos, valeurs q) : une baisse pour {falls} sur {n} ; "
+        "ensemble, {after} contre {history} habituels ({change}) ; verdicts : "
+        "{verdicts}.",
+        "Corrected reading (history, placebos, q-values): a fall for {falls} of {n}; together, "
+        "{after} against {history} usual ({change}); verdicts: {verdicts}.",
+    ),
     "overview.title": ("Portrait des données", "Data overview"),
     "overview.map": ("Secteurs et incidents", "Sectors and incidents"),
     "overview.generated": (

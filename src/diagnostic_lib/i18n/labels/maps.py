@@ -160,8 +160,30 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "charts.forest.not_judged": ("Non jugées — {measures}", "Not judged — {measures}"),
     "charts.forest.title": (
-        "Taille d'effet relative (IC 95 % ; épais : ajusté pour la surdispersion)",
-        "Relative effect size (95% CI; thick: adjusted for overdispersion)",
+        "Taille d'effet relative (IC 95 % ; épais : estimation corrigée, placebos ; fin : brute, "
+        "quasi-Poisson)",
+        "Relative effect size (95% CI; thick: corrected estimate, placebos; thin: raw, "
+        "quasi-Poisson)",
+    ),
+    "charts.peak.title": (
+        "Pourquoi une mesure placée au sommet semble efficace",
+        "Why a measure placed at a peak looks effective",
+    ),
+    "charts.peak.axis": (
+        "Événements par mois (les {n} cellules ensemble)",
+        "Events per month (the {n} cells together)",
+    ),
+    "charts.peak.history": (
+        "Niveau habituel (historique) : {mean} par mois",
+        "Usual level (history): {mean} a month",
+    ),
+    "charts.peak.before": (
+        "Fenêtre du pic, où les cellules ont été choisies : {mean} par mois",
+        "Peak window, in which the cells were chosen: {mean} a month",
+    ),
+    "charts.peak.after": (
+        "Après le début de la mesure fictive (sans effet) : {mean} par mois",
+        "After the pretend measure (no effect) began: {mean} a month",
     ),
     "charts.risk.likelihood": (
         "Probabilité : événements attendus par an (échelle log)",

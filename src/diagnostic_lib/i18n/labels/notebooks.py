@@ -36,6 +36,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "RES, zone traitée 100 → 50, témoin 100 → 100 :",
         "RES, treated area 100 → 50, control 100 → 100:",
     ),
+    "notebooks.evaluation.peak_forest": (
+        "Mesures fictives sans effet : RES brute (point creux, trait fin) et corrigée (losange, "
+        "barre épaisse)",
+        "Pretend measures with no effect: raw RES (hollow dot, thin line) and corrected (diamond, "
+        "thick bar)",
+    ),
     "notebooks.evaluation.knox_envelope": (
         "Risque accru jusqu'à {distance} m et {days} jours",
         "Elevated risk up to {distance} m and {days} days",
