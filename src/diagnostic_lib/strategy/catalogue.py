@@ -309,10 +309,10 @@ def evidence_text(entry: Mapping[str, Any], lang: str = "fr") -> str:
     Examples
     --------
     >>> cat = load_catalogue()
-    >>> evidence_text(cat.loc["hot_spot_policing"], "en")[:72]
-    'Effect: reduces, small; evidence quality: high (systematic review). Sourc'
-    >>> evidence_text(cat.loc["graffiti_removal"], "fr")[:51]
-    'Fondé sur la pratique, non évalué (effet attendu : '
+    >>> evidence_text(cat.loc["hot_spot_policing"], "en").split(". Source")[0]
+    'Effect: reduces, small; evidence quality: high (systematic review)'
+    >>> evidence_text(cat.loc["graffiti_removal"], "fr").split(" Source")[0]
+    'Fondé sur la pratique, non évalué (effet attendu : réduit).'
     """
     effect = _effect_text(entry, lang)
     return i18n.t("strategy.evidence.sentence", lang, effect=effect, source=entry["source"])
