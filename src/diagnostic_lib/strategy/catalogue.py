@@ -197,7 +197,9 @@ def load_catalogue(
     Returns
     -------
     DataFrame
-        Indexed by ``id``; list fields are tuples; ``evidence_score`` (0–1) added.
+        Indexed by ``id``; list fields are tuples; ``evidence_basis`` filled in
+        (``practice_based`` where an entry states none); ``evidence_score`` (0–1)
+        added.
 
     Raises
     ------
