@@ -337,6 +337,6 @@ def _effect_text(entry: Mapping[str, Any], lang: str) -> str:
         lang,
         direction=direction,
         strength=_level(entry["effect_strength"], lang),
-        quality=_level(entry["evidence_quality"], lang),
+        quality=i18n.label("strategy.quality", entry["evidence_quality"], lang),
         basis=i18n.t(_BASIS_LABELS[basis], lang),
     )

@@ -25,6 +25,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Fondé sur la pratique, non évalué (effet attendu : {direction})",
         "Practice-based, not evaluated (expected effect: {direction})",
     ),
+    # quality of the evidence (« la preuve » is feminine: « modérée »)
+    "strategy.quality.high": ("élevée", "high"),
+    "strategy.quality.moderate": ("modérée", "moderate"),
+    "strategy.quality.low": ("faible", "low"),
+    "strategy.quality.very_low": ("très faible", "very low"),
     # --- what an entry's evidence rests on (evidence_basis) ------------------
     "strategy.basis.systematic_review": ("revue systématique", "systematic review"),
     "strategy.basis.evaluation": (
