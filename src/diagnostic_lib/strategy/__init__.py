@@ -12,7 +12,10 @@ component                 how it is scored (0–1)
                           (20 %) of the problem against the response's targets;
                           a generic response (many families or place types) fits
                           less than a specific one
-``evidence``              effect direction × strength × quality of the evidence
+``evidence``              effect direction × strength × quality of the evidence ×
+                          its basis (1 systematic review, 0.75 evaluation, 0.5
+                          practice-based, with strength and quality of a
+                          practice-based entry capped at unknown / very low)
 ``in_place``              1 when nothing of that kind already addresses the problem;
                           0.6 when it does but its effect is unknown/inconclusive;
                           0.3 when it is judged effective (keep it, rather than add);
@@ -70,6 +73,7 @@ from __future__ import annotations
 from .catalogue import (
     COSTS,
     DIRECTIONS,
+    EVIDENCE_BASES,
     FAMILY_CODES,
     LEVEL_LABELS,
     LIST_FIELDS,
@@ -99,6 +103,7 @@ __all__ = [
     "DEFAULT_RESPONSE_WEIGHTS",
     "DEFAULT_WEIGHTS",
     "DIRECTIONS",
+    "EVIDENCE_BASES",
     "EXPECTED_REDUCTION",
     "FACILITY_PLACE",
     "FAMILY_CODES",

@@ -3,8 +3,10 @@
 ``data/evidence_catalogue.toml`` lists the candidate responses (37 types, in
 French and English), each with its targets (families, categories, place types,
 time patterns), its pillars, its mechanism, the direction, strength and quality
-of the evidence for it, its public source and its cost. Users add or replace
-entries with their own (``[strategy] catalogue`` in ``diagnostic.toml``).
+of the evidence for it, what that evidence rests on (``evidence_basis``: a
+systematic review, an evaluation, or practice only), its public source (authors,
+year, title, venue) and its cost. Users add or replace entries with their own
+(``[strategy] catalogue`` in ``diagnostic.toml``).
 
 Examples
 --------
@@ -45,6 +47,16 @@ DIRECTIONS = {"reduces": 1.0, "mixed": 0.5, "unclear": 0.3, "none": 0.0, "increa
 STRENGTHS = {"large": 1.0, "moderate": 0.7, "small": 0.4, "unknown": 0.25, "none": 0.0}
 QUALITIES = {"high": 1.0, "moderate": 0.8, "low": 0.55, "very_low": 0.35}
 COSTS = ("low", "medium", "high")
+EVIDENCE_BASES = {"systematic_review": 1.0, "evaluation": 0.75, "practice_based": 0.5}
+"""What an entry's evidence rests on → the factor its evidence score is multiplied by.
+
+``systematic_review``: a systematic review or meta-analysis covers the response;
+``evaluation``: one or more controlled evaluations, not synthesised (a single
+study's effect tends to shrink when replicated); ``practice_based``: guidance
+and practice only, not evaluated. See :func:`evidence_score`.
+"""
+DEFAULT_BASIS = "practice_based"
+"""The basis of an entry that does not state one (a user's entry, say)."""
 
 REQUIRED = (
     "id",
@@ -93,6 +105,7 @@ _LEVEL_CODES = (
     "unclear",
     "increases",
 )
+_BASIS_LABELS = {code: f"strategy.basis.{code}" for code in EVIDENCE_BASES}
 LEVEL_LABELS: dict[str, tuple[str, str]] = {
     code: i18n.LABELS[f"strategy.level.{code}"] for code in _LEVEL_CODES
 }
@@ -120,6 +133,10 @@ def _validate_entry(e: Mapping[str, Any], i: int, name: str) -> None:
     ):
         if e[k] not in allowed:
             raise DataError(f"{name}: response {e['id']}: {k} must be one of {sorted(allowed)}")
+    if e.get("evidence_basis", DEFAULT_BASIS) not in EVIDENCE_BASES:
+        raise DataError(
+            f"{name}: response {e['id']}: evidence_basis must be one of {sorted(EVIDENCE_BASES)}"
+        )
     if e["cost_level"] not in COSTS:
         raise DataError(f"{name}: response {e['id']}: cost_level must be one of {COSTS}")
     bad = set(e.get("place_types", ())) - set(PLACE_TYPES)
@@ -180,7 +197,9 @@ def load_catalogue(
     Returns
     -------
     DataFrame
-        Indexed by ``id``; list fields are tuples; ``evidence_score`` (0–1) added.
+        Indexed by ``id``; list fields are tuples; ``evidence_basis`` filled in
+        (``practice_based`` where an entry states none); ``evidence_score`` (0–1)
+        added.
 
     Raises
     ------
@@ -218,6 +237,9 @@ def load_catalogue(
         if c not in df.columns:
             df[c] = ""
         df[c] = df[c].fillna("")
+    if "evidence_basis" not in df.columns:
+        df["evidence_basis"] = DEFAULT_BASIS
+    df["evidence_basis"] = df["evidence_basis"].fillna(DEFAULT_BASIS)
     if df["id"].duplicated().any():
         raise DataError(f"{base_name}: duplicated response ids")
     df["evidence_score"] = evidence_score(df)
@@ -225,14 +247,22 @@ def load_catalogue(
 
 
 def evidence_score(catalogue: pd.DataFrame) -> pd.Series:
-    """Strength of the evidence for each response, 0–1 (direction × strength × quality).
+    """Strength of the evidence for each response, 0–1.
 
-    A response that increases crime scores below zero and is never proposed.
+    ``direction × strength × quality × basis`` (see docs/methods.md, *Evidence
+    score*). The basis factor (:data:`EVIDENCE_BASES`) is 1 for a systematic
+    review, 0.75 for evaluations not yet synthesised, 0.5 for practice-based
+    entries. A practice-based entry has measured nothing, so its claimed strength
+    counts at most as ``unknown`` and its quality at most as ``very_low``: it
+    always scores below an evaluated entry claiming the same. An entry without
+    ``evidence_basis`` is practice-based. A response that increases crime scores
+    below zero and is never proposed.
 
     Parameters
     ----------
     catalogue : DataFrame
-        ``effect_direction``, ``effect_strength`` and ``evidence_quality`` codes.
+        ``effect_direction``, ``effect_strength`` and ``evidence_quality`` codes,
+        and optionally ``evidence_basis``.
 
     Returns
     -------
@@ -241,16 +271,27 @@ def evidence_score(catalogue: pd.DataFrame) -> pd.Series:
 
     Examples
     --------
-    >>> df = pd.DataFrame({"effect_direction": ["reduces", "mixed"],
-    ...                    "effect_strength": ["moderate", "small"],
-    ...                    "evidence_quality": ["high", "low"]})
-    >>> evidence_score(df).round(3).tolist()
-    [0.7, 0.11]
+    >>> df = pd.DataFrame({"effect_direction": ["reduces", "mixed", "reduces"],
+    ...                    "effect_strength": ["moderate", "small", "moderate"],
+    ...                    "evidence_quality": ["high", "low", "high"],
+    ...                    "evidence_basis": ["systematic_review", "evaluation",
+    ...                                       "practice_based"]})
+    >>> evidence_score(df).round(4).tolist()
+    [0.7, 0.0825, 0.0438]
     """
+    basis = (
+        catalogue["evidence_basis"].fillna(DEFAULT_BASIS)
+        if "evidence_basis" in catalogue.columns
+        else pd.Series(DEFAULT_BASIS, index=catalogue.index)
+    )
+    practice = (basis == "practice_based").to_numpy()
     d = catalogue["effect_direction"].map(DIRECTIONS).astype("float64")
     s = catalogue["effect_strength"].map(STRENGTHS).astype("float64")
     q = catalogue["evidence_quality"].map(QUALITIES).astype("float64")
-    return (d * s * q).rename("evidence_score")
+    s = s.where(~practice, s.clip(upper=STRENGTHS["unknown"]))
+    q = q.where(~practice, q.clip(upper=QUALITIES["very_low"]))
+    f = basis.map(EVIDENCE_BASES).astype("float64")
+    return (d * s * q * f).rename("evidence_score")
 
 
 def evidence_text(entry: Mapping[str, Any], lang: str = "fr") -> str:
@@ -270,19 +311,32 @@ def evidence_text(entry: Mapping[str, Any], lang: str = "fr") -> str:
     Examples
     --------
     >>> cat = load_catalogue()
-    >>> evidence_text(cat.loc["hot_spot_policing"], "en")[:60]
-    'Effect: reduces, small; evidence quality: high. Source: Camp'
+    >>> evidence_text(cat.loc["hot_spot_policing"], "en").split(". Source")[0]
+    'Effect: reduces, small; evidence quality: high (systematic review)'
+    >>> evidence_text(cat.loc["graffiti_removal"], "fr").split(" Source")[0]
+    'Fondé sur la pratique, non évalué (effet attendu : réduit).'
     """
     effect = _effect_text(entry, lang)
     return i18n.t("strategy.evidence.sentence", lang, effect=effect, source=entry["source"])
 
 
 def _effect_text(entry: Mapping[str, Any], lang: str) -> str:
-    """The evidence's direction, strength and quality, in words."""
+    """The evidence's direction, strength, quality and basis, in words.
+
+    A practice-based entry says so first and gives only the expected direction:
+    nothing was measured.
+    """
+    basis = entry.get("evidence_basis", DEFAULT_BASIS)
+    if not isinstance(basis, str) or basis not in EVIDENCE_BASES:
+        basis = DEFAULT_BASIS
+    direction = _level(entry["effect_direction"], lang)
+    if basis == "practice_based":
+        return i18n.t("strategy.evidence.practice", lang, direction=direction)
     return i18n.t(
         "strategy.evidence.effect",
         lang,
-        direction=_level(entry["effect_direction"], lang),
+        direction=direction,
         strength=_level(entry["effect_strength"], lang),
-        quality=_level(entry["evidence_quality"], lang),
+        quality=i18n.label("strategy.quality", entry["evidence_quality"], lang),
+        basis=i18n.t(_BASIS_LABELS[basis], lang),
     )

@@ -25,7 +25,7 @@ from .. import formatting as fmt
 from .. import i18n, settings
 from ..evaluation.decision import AGAINST, SUCCESS
 from ..measures import LEVELS as COVERAGE_LEVELS
-from .catalogue import _effect_text
+from .catalogue import DEFAULT_BASIS, _effect_text
 from .fit import _fit, problem_profile
 
 DEFAULT_RESPONSE_WEIGHTS: dict[str, float] = settings.default("response_weights")
@@ -153,7 +153,8 @@ def rank_responses(  # noqa: PLR0913 - public signature kept for backward compat
         ``problem_id, problem_rank, response_id, rank, score`` and each component
         (``fit, evidence, in_place, pillar_balance, partners``), the partners that
         could carry it (``partner_ids``), the measures already in place of that
-        kind (``in_place_measures``) and ``why_fr``/``why_en``.
+        kind (``in_place_measures``), what its evidence rests on
+        (``evidence_basis``), its ``source`` and ``why_fr``/``why_en``.
 
     Examples
     --------
@@ -214,6 +215,7 @@ def _ranking_row(c: dict[str, Any], w: Mapping[str, float], problem_rank: int) -
         "pillars": tuple(resp["pillars"]),
         "partner_ids": tuple(able),
         "in_place_measures": tuple(same["measure_id"]) if len(same) else (),
+        "evidence_basis": resp.get("evidence_basis", DEFAULT_BASIS),
         "source": resp["source"],
         "why_fr": _why(comp, resp, able, same, "fr"),
         "why_en": _why(comp, resp, able, same, "en"),

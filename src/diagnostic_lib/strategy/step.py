@@ -36,6 +36,7 @@ DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
         "effect_direction",
         "effect_strength",
         "evidence_quality",
+        "evidence_basis",
         "cost_level",
         "source",
     ),

@@ -18,8 +18,27 @@ LABELS: dict[str, tuple[str, str]] = {
     "strategy.level.unclear": ("incertain", "unclear"),
     "strategy.level.increases": ("augmente", "increases"),
     "strategy.evidence.effect": (
-        "Effet : {direction}, {strength} ; qualité de la preuve : {quality}",
-        "Effect: {direction}, {strength}; evidence quality: {quality}",
+        "Effet : {direction}, {strength} ; qualité de la preuve : {quality} ({basis})",
+        "Effect: {direction}, {strength}; evidence quality: {quality} ({basis})",
+    ),
+    "strategy.evidence.practice": (
+        "Fondé sur la pratique, non évalué (effet attendu : {direction})",
+        "Practice-based, not evaluated (expected effect: {direction})",
+    ),
+    # quality of the evidence (« la preuve » is feminine: « modérée »)
+    "strategy.quality.high": ("élevée", "high"),
+    "strategy.quality.moderate": ("modérée", "moderate"),
+    "strategy.quality.low": ("faible", "low"),
+    "strategy.quality.very_low": ("très faible", "very low"),
+    # --- what an entry's evidence rests on (evidence_basis) ------------------
+    "strategy.basis.systematic_review": ("revue systématique", "systematic review"),
+    "strategy.basis.evaluation": (
+        "évaluation, sans revue systématique",
+        "evaluation, no systematic review",
+    ),
+    "strategy.basis.practice_based": (
+        "fondé sur la pratique, non évalué",
+        "practice-based, not evaluated",
     ),
     "strategy.evidence.sentence": ("{effect}. Source : {source}.", "{effect}. Source: {source}."),
     # --- why a response is ranked (strategy.ranking) -------------------------
