@@ -105,7 +105,9 @@ def screenshot_scroller(page, scroller: str, path: Path) -> tuple[int, int]:
     geo_js = """sel => {
       const o = document.querySelector(sel), r = o.getBoundingClientRect();
       const cells = o.querySelectorAll('.jp-Cell');
-      const last = cells.length ? cells[cells.length - 1].getBoundingClientRect().bottom - r.top + o.scrollTop : 0;
+      // the lowest cell bottom (an empty last cell may be hidden, e.g. by Voilà)
+      const bottoms = Array.from(cells).map(c => c.getBoundingClientRect().bottom);
+      const last = bottoms.length ? Math.max(...bottoms) - r.top + o.scrollTop : 0;
       return {top: Math.round(r.top), left: Math.round(r.left), width: Math.round(r.width),
               height: o.clientHeight, total: Math.min(o.scrollHeight, Math.ceil(last) + 30)};
     }"""
