@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -310,7 +311,9 @@ def test_run_honours_every_config_tunable(diag, inv, cat):
     assert plan["expected_reduction"].tolist() == pytest.approx(expected)  # expected_reduction
     for a in plan.itertuples():  # alpha and plan_power
         control = a.control_events if "Interrupted" not in a.design_en else None
-        assert a.mde == strategy.minimum_detectable_effect(a.baseline, control, 0.1, 0.9)
+        df = a.mde_df if np.isfinite(a.mde_df) else None
+        history = {"dispersion": a.mde_phi, "persistence": a.mde_persistence, "df": df}
+        assert a.mde == strategy.minimum_detectable_effect(a.baseline, control, 0.1, 0.9, **history)
         assert "power 90%" in a.power_note_en and "α = 0.1" in a.power_note_en
 
 

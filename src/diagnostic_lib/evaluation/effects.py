@@ -581,7 +581,8 @@ def _rejudge(effects: pd.DataFrame, opt: _Options, data_start: pd.Timestamp) -> 
     """Judge measures evaluated apart (each with its own design) as one family of tests."""
     attrs = dict(effects.attrs)
     out = _effects_table(effects.copy(), opt, data_start)
-    out.attrs = {**attrs, **out.attrs}
+    parameters = {**attrs.get("parameters", {}), **out.attrs.get("parameters", {})}
+    out.attrs = {**attrs, **out.attrs, "parameters": parameters}
     return out
 
 
@@ -636,7 +637,7 @@ def evaluate(  # noqa: PLR0913 - the public signature of before (see _Options)
     >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
     >>> e = evaluate(d.measures, d.incidents, d.sectors, *data_period(d)).set_index("measure_id")
     >>> e.loc[["M01", "M02", "M04", "M05", "M07", "M10"], "verdict"].tolist()
-    ['effective', 'no_effect', 'too_recent', 'not_evaluable', 'not_evaluable', 'not_evaluable']
+    ['effective', 'too_little_history', 'too_recent', 'not_evaluable', 'not_evaluable', 'not_evaluable']
     >>> e.loc[["M05", "M07", "M10"], "reason"].tolist()
     ['no_before_window', 'no_footprint', 'planned']
     """
@@ -710,12 +711,15 @@ def evaluate_measure(  # noqa: PLR0913 - the public signature of before (see _Op
     --------
     >>> from diagnostic_lib import loaders, sample
     >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
-    >>> r = evaluate_measure(d.measures, d.incidents, d.sectors, "M03", *data_period(d),
-    ...                      buffer_m=300)
-    >>> r.effect["verdict"], bool(r.effect["wdq"] < 0)
-    ('effective', True)
+    >>> r = evaluate_measure(d.measures, d.incidents, d.sectors, "M01", *data_period(d))
+    >>> r.effect["verdict"], r.effect["design"]
+    ('effective', 'registered')
     >>> r.verdict("en")[:23]
     'Effective (significant)'
+    >>> tried = evaluate_measure(d.measures, d.incidents, d.sectors, "M01", *data_period(d),
+    ...                          window_months=9, designs_tried=3)
+    >>> tried.verdict("en")[:34]
+    'Exploratory design (3 designs trie'
     """
     if data_start is None or data_end is None:
         s, e = data_period(incidents=incidents)
@@ -764,7 +768,8 @@ def buffer_sensitivity(
     -------
     DataFrame
         One row per width: ``buffer_m, b0, b1, c0, c1, res, res_low_adj,
-        res_high_adj, wdq, wdq_reading, tne, wdd_z_adj, verdict``.
+        res_high_adj, wdq, wdq_label, wdq_reading, tne, wdd_z_adj, verdict, design``
+        (every row ``exploratory``: only the registered width counts).
 
     Examples
     --------
@@ -772,8 +777,8 @@ def buffer_sensitivity(
     >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
     >>> s = buffer_sensitivity(d.measures, d.incidents, d.sectors, "M03", *data_period(d),
     ...                        widths=(200, 300))
-    >>> s["wdq_reading"].tolist()
-    ['diffusion', 'displacement']
+    >>> s["wdq_label"].tolist(), s["design"].unique().tolist()
+    (['diffusion', 'displacement'], ['exploratory'])
     """
     rows = [
         evaluate_measure(
@@ -784,6 +789,7 @@ def buffer_sensitivity(
             data_start,
             data_end,
             buffer_m=float(w),
+            designs_tried=len(widths),
             **kwargs,
         ).effect
         for w in widths
@@ -802,5 +808,9 @@ def buffer_sensitivity(
         "tne",
         "wdd_z_adj",
         "verdict",
+        "design",
     ]
-    return pd.DataFrame(rows)[cols].reset_index(drop=True)
+    out = pd.DataFrame(rows)[cols].reset_index(drop=True)
+    # the WDQ's reading whatever the noise: exploration only (``wdq_reading`` is the judged one)
+    out.insert(out.columns.get_loc("wdq_reading"), "wdq_label", wdq_label(out["wdq"].to_numpy()))
+    return out

@@ -430,6 +430,7 @@ def backtest(  # noqa: PLR0913 - the ten parameters of before, and two rules of 
     out.attrs["parameters"] = {
         **(p.parameters if p is not None else {}),
         "origins": [str(o) for o in out["origin"].unique()],
+        "held_out_from": str(out["origin"].iloc[0]) if len(out) else "",
         "held_out_to": str(pd.Timestamp(last).date()),
         "naive": "same month one year earlier",
     }
