@@ -60,11 +60,12 @@ Design of a before/after evaluation
   default the rest of the municipality outside A and B, or sectors chosen by
   the user, or the ``similar_sectors`` sectors whose pre-period trend is the
   most similar (:func:`similar_trend_sectors`). With ``exclude_other_measures``
-  the treated and buffer areas of **other** measures with a point, line or
-  polygon footprint, aimed at the same categories and active during the
-  windows, are removed from the control (an uncontaminated comparison); other
-  measures overlapping the treated area during the windows are listed as a
-  caveat (possible confounding).
+  the treated and buffer areas of **other** measures with a point, line,
+  polygon or sectors footprint, aimed at the same categories and active during
+  the windows, are removed from the control (an uncontaminated comparison); a
+  municipality-wide measure cannot be removed and other measures overlapping
+  the treated area during the windows are listed as a caveat (possible
+  confounding).
 - **Counts.** Located incidents of the measure's target categories (empty =
   all) and target shifts (empty = all; an event with no shift matches only an
   empty list), by their ``occurred_from``. Targeted incidents without a

@@ -210,8 +210,8 @@ class _MonthlyIndex:
         # located incidents in the box of each measure's treated area and ring (the ring
         # lies within the treated area's box widened by the ring's width)
         pieces, owner = [], []
-        # only point, line and polygon measures are ever removed from another's control
-        geometric = np.isin(ms.fp, ["point", "line", "polygon"]) & ms.nonempty
+        # point, line, polygon and sector measures are removed from another's control
+        geometric = np.isin(ms.fp, ["point", "line", "polygon", "sectors"]) & ms.nonempty
         for j in np.flatnonzero(geometric):
             x0, y0, x1, y1 = ms.treated[j].bounds
             w = float(widths[j]) if np.isfinite(widths[j]) else 0.0

@@ -433,14 +433,17 @@ class _Areas:
         self.rings = rings
         self.ring_arr = rings.to_numpy(dtype=object)
         self.ms = _MeasureSet(measures, self.treated)
-        self.geometric = np.isin(self.ms.fp, ["point", "line", "polygon"]) & self.ms.nonempty
+        self.geometric = (
+            np.isin(self.ms.fp, ["point", "line", "polygon", "sectors"]) & self.ms.nonempty
+        )
         self.exclude = exclude
 
     def others(self, i: Any, lo: Any, hi: Any) -> tuple[list[str], list[Any]]:
         """The other measures left out of measure ``i``'s control, and their areas and rings.
 
-        Those with a point, line or polygon footprint, overlapping target
-        categories, in place during [lo, hi].
+        Those with a point, line, polygon or sectors footprint (a measure on whole
+        sectors acts there too), overlapping target categories, in place during [lo, hi].
+        A municipality-wide measure cannot be left out: it is listed as a caveat.
         """
         if not self.exclude:
             return [], []

@@ -159,10 +159,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "the data rule out a fall of more than {margin} (at most {fall})",
     ),
     "evaluation.text.evidence": (
-        "RES corrigé {res} (IC {level} {low}–{high}), {q} sur {measures} mesures jugées, "
-        "d'après {placebos} lieux placebo et {dates} dates placebo ; RES brut {raw}",
-        "corrected RES {res} ({level} CI {low}–{high}), {q} across {measures} measures judged, "
-        "from {placebos} placebo places and {dates} placebo dates; raw RES {raw}",
+        "RES corrigé {res} (IC {level} {low}–{high}), {q} (mesures jugées : {measures}) ; "
+        "lieux placebo : {placebos}, dates placebo : {dates} ; RES brut {raw}",
+        "corrected RES {res} ({level} CI {low}–{high}), {q} (measures judged: {measures}); "
+        "placebo places: {placebos}, placebo dates: {dates}; raw RES {raw}",
     ),
     "evaluation.text.ring": (
         "anneau {b0} → {b1}{wdq} : {reading} ; effet net {tne} événements évités {ci}",
