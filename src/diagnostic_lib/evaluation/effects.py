@@ -636,8 +636,8 @@ def evaluate(  # noqa: PLR0913 - the public signature of before (see _Options)
     >>> from diagnostic_lib import loaders, sample
     >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
     >>> e = evaluate(d.measures, d.incidents, d.sectors, *data_period(d)).set_index("measure_id")
-    >>> e.loc[["M01", "M02", "M04", "M05", "M07", "M10"], "verdict"].tolist()
-    ['effective', 'too_little_history', 'too_recent', 'not_evaluable', 'not_evaluable', 'not_evaluable']
+    >>> e.loc[["M01", "M02", "M04", "M05"], "verdict"].tolist()
+    ['effective', 'too_little_history', 'too_recent', 'not_evaluable']
     >>> e.loc[["M05", "M07", "M10"], "reason"].tolist()
     ['no_before_window', 'no_footprint', 'planned']
     """
