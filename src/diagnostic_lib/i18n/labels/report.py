@@ -299,14 +299,18 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "report.method.change": (
         (
-            "Changement : 12 derniers mois contre les 12 précédents et contre la moyenne de "
-            "référence, test E de Krishnamoorthy et Thomson (2004), correction de "
+            "Changement : 12 derniers mois contre les 12 précédents et contre la moyenne des "
+            "années antérieures, test quasi-Poisson (variance d'une année à l'autre estimée sur "
+            "l'historique propre du groupe, autour d'une tendance, et rapprochée de celle de "
+            "tous les groupes) ; le test E de Poisson est donné à côté. Correction de "
             "Benjamini–Hochberg pour les comparaisons multiples ; moins de 10 événements : "
             "« trop peu d'événements »."
         ),
         (
-            "Change: last 12 months against the previous 12 and the baseline mean, "
-            "Krishnamoorthy & Thomson (2004) E-test, Benjamini–Hochberg correction for multiple "
+            "Change: last 12 months against the previous 12 and against the mean of earlier "
+            "years, quasi-Poisson test (the year-to-year variance estimated on the group's own "
+            "history, around a trend, and shrunk towards that of every group); the Poisson "
+            "E-test is given beside it. Benjamini–Hochberg correction for multiple "
             'comparisons; fewer than 10 events: "too few events".'
         ),
     ),
@@ -336,12 +340,12 @@ LABELS: dict[str, tuple[str, str]] = {
         (
             "Quasi-répétition : test de Knox, bandes fermées à droite (bas, haut] (la première "
             "inclut zéro), permutations des dates (graine fixée), p = (nombre de permutations ≥ "
-            "observé + 1) / (permutations + 1)."
+            "observé + 1) / (permutations + 1), valeurs q de Benjamini–Hochberg entre les bandes."
         ),
         (
             "Near repeat: Knox test, bands closed on the right (lo, hi] (the first includes "
             "zero), seeded permutations of the dates, p = (permutations ≥ observed + 1) / "
-            "(permutations + 1)."
+            "(permutations + 1), Benjamini–Hochberg q-values across the bands."
         ),
     ),
     "report.method.problems": (
@@ -372,32 +376,50 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "report.method.evaluation": (
         (
-            "Évaluation des mesures : avant/après avec zone témoin ; taille d'effet relative "
-            "(rapport de cotes, Welsh et Farrington, 2007) avec intervalle de Poisson et avec "
-            "facteur de surdispersion ; différence de déplacement pondérée (Wheeler et "
-            "Ratcliffe, 2018) ; quotient de déplacement pondéré (Bowers et Johnson, 2003), non "
-            "défini sans succès ; effet net total (Guerette, 2009)."
+            "Évaluation des mesures : avant/après avec zone témoin, selon le plan fixé à "
+            "l'avance. Le verdict repose sur une estimation corrigée du retour à la moyenne (la "
+            "période après comparée à l'historique antérieur à la période avant) et jugée "
+            "contre des lieux placebo (copies de la zone ailleurs, sans mesure) et des dates "
+            "placebo (le même plan décalé dans le passé), avec des valeurs q de "
+            "Benjamini–Hochberg entre toutes les mesures ; l'intervalle de surdispersion de "
+            "l'estimation brute n'en est qu'une borne inférieure. Une inférence plus stricte "
+            "déclare moins d'effets réels « efficaces » quand les comptes sont petits. Taille "
+            "d'effet relative (Welsh et Farrington, 2007), différence et quotient de "
+            "déplacement pondérés (Wheeler et Ratcliffe, 2018 ; Bowers et Johnson, 2003), ce "
+            "dernier seulement quand les deux changements se distinguent du bruit ; effet net "
+            "de la zone et de son anneau (Guerette, 2009)."
         ),
         (
-            "Evaluation of measures: before/after with a control area; relative effect size "
-            "(odds ratio, Welsh & Farrington, 2007) with a Poisson interval and with an "
-            "overdispersion factor; weighted displacement difference (Wheeler & Ratcliffe, "
-            "2018); weighted displacement quotient (Bowers & Johnson, 2003), undefined without "
-            "success; total net effect (Guerette, 2009)."
+            "Evaluation of measures: before/after with a control area, with the design fixed "
+            "in advance. The verdict rests on an estimate corrected for regression to the mean "
+            "(the after window against the history before the before window), judged against "
+            "placebo places (copies of the zone elsewhere, with no measure) and placebo dates "
+            "(the same design shifted back), with Benjamini–Hochberg q-values across all "
+            "measures; the overdispersion interval of the raw estimate is only a lower bound. "
+            'Stricter inference calls fewer real effects "effective" when counts are small. '
+            "Relative effect size (Welsh & Farrington, 2007), weighted displacement difference "
+            "and quotient (Wheeler & Ratcliffe, 2018; Bowers & Johnson, 2003), the latter only "
+            "when both changes stand out from noise; net effect of the area and its ring "
+            "(Guerette, 2009)."
         ),
     ),
     "report.method.strategies": (
         (
             "Stratégies : catalogue de réponses dans l'esprit d'EMMIE, sources publiques "
-            "nommées (College of Policing Crime Reduction Toolkit, guides du POP Center, revues "
-            "Campbell) ; les cibles supposent la réduction suggérée par la preuve et l'effet "
-            "minimal détectable est calculé pour chaque action."
+            "nommées (auteurs, année, titre, revue : revues systématiques Campbell et Cochrane, "
+            "évaluations, guides du POP Center) ; les réponses qui ne reposent que sur la "
+            "pratique sont marquées « fondé sur la pratique, non évalué » et pèsent moins dans "
+            "le classement. Les cibles supposent la réduction suggérée par la preuve ; l'effet "
+            "minimal détectable de chaque action tient compte de la variabilité propre du "
+            "problème."
         ),
         (
             "Strategies: a catalogue of responses in the spirit of EMMIE, public sources named "
-            "(College of Policing Crime Reduction Toolkit, POP Center guides, Campbell "
-            "reviews); targets assume the reduction the evidence suggests and the minimum "
-            "detectable effect is computed for each action."
+            "(authors, year, title, venue: Campbell and Cochrane systematic reviews, "
+            "evaluations, POP Center guides); responses resting on practice alone are marked "
+            '"practice-based, not evaluated" and weigh less in the ranking. Targets assume the '
+            "reduction the evidence suggests; the minimum detectable effect of each action "
+            "allows for the problem's own variability."
         ),
     ),
     "report.method.confidentiality": (
