@@ -471,8 +471,8 @@ TUNABLES: dict[str, Tunable] = _table(
         1.10,
         float,
         "evaluation",
-        "Smallest relative effect size (RES) called 'promising' when the adjusted interval "
-        "includes 1 (1.10: a relative fall of about 9 %).",
+        "Smallest corrected relative effect size (RES) called 'inconclusive, favourable "
+        "direction' (1.10: a relative fall of about 9 %); never counted as a success.",
         minimum=1.0,
     ),
     Tunable(
@@ -480,8 +480,8 @@ TUNABLES: dict[str, Tunable] = _table(
         0.20,
         float,
         "evaluation",
-        "Largest adjusted two-sided p-value called 'promising' (0.20: the 80 % interval "
-        "excludes 1).",
+        "Largest two-sided p-value called 'inconclusive, favourable direction' (0.20: the "
+        "80 % interval excludes 1).",
         minimum=0.0,
         maximum=1.0,
     ),
