@@ -103,7 +103,10 @@ def test_step1_change_keeps_its_level_under_year_to_year_variation():
 def test_its_inference_allows_for_persistence():
     """Monthly series with a persistent level (AR(1), ρ 0.9) and no change: a model that
     treats months as independent finds a level change in about half the series; the
-    Prais–Winsten test with placebo dates and the persistence rule in far fewer."""
+    Prais–Winsten test (ρ bias-matched, at its upper bound), placebo dates and the
+    persistence rule in under a tenth (about 6 %; the target of 5 % is not quite met at
+    this persistence, see benchmarks/CALIBRATION.md), and about the nominal rate
+    without persistence."""
     from diagnostic_lib.evaluation.count_models import _fourier
 
     rng = np.random.default_rng(0)
@@ -117,8 +120,8 @@ def test_its_inference_allows_for_persistence():
         y = rng.poisson(intensity(np.array([100.0]), n, Process("ar", rho=0.9, sd=0.25), rng)[0])
         z = np.log(y + 0.5)
         gls = time_series.prais_winsten(z, X)
-        infl = time_series._placebo_inflation(z[:s], X[:s], months[:s])
+        infl = time_series._placebo_inflation(z[:s], X[:s], months[:s], gls["rho"])
         tstat = gls["params"][2] / (gls["bse"][2] * infl)
         significant = 2 * st.t.sf(abs(tstat), n - X.shape[1] - 1) < 0.05
         found += significant and gls["rho"] < time_series.PERSISTENT_RHO
-    assert found / reps <= 0.15
+    assert found / reps <= 0.10

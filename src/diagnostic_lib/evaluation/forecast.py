@@ -132,12 +132,19 @@ def _persistence(y: np.ndarray, fit: dict[str, Any]) -> tuple[float, float, floa
     return rho, sigma2, float(rc[-1])
 
 
+def _future_months(last: pd.Timestamp, horizon: int) -> pd.DatetimeIndex:
+    """The ``horizon`` months after ``last`` (same day of the month)."""
+    if last.day == 1:
+        return pd.date_range(last + pd.DateOffset(months=1), periods=horizon, freq="MS")
+    return pd.DatetimeIndex([last + pd.DateOffset(months=k) for k in range(1, horizon + 1)])
+
+
 def _project_group(
     y: np.ndarray, months: pd.DatetimeIndex, m: _Model, rng: np.random.Generator
 ) -> dict[str, Any]:
     """Fit and simulate one group's monthly counts: the mean, interval and total of the horizon."""
     n, horizon = len(y), m.horizon
-    fut = pd.DatetimeIndex([months[-1] + pd.DateOffset(months=k) for k in range(1, horizon + 1)])
+    fut = _future_months(months[-1], horizon)
     lo_q, hi_q = (1 - m.level) / 2, 1 - (1 - m.level) / 2
     res: dict[str, Any] = {
         "future": fut,

@@ -22,7 +22,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, style
-from .canvas import _fit, decorate, draw_sectors, new_map
+from .canvas import _deferred_draws, _fit, decorate, draw_sectors, new_map
 
 
 def _classes(v: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -39,6 +39,11 @@ def _classes(v: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray
     return np.asarray(cls.bins, dtype="float64"), np.asarray(cls.yb)
 
 
+MAX_LABELLED_AREAS: int = 40
+"""Above this many areas (a grid), a choropleth does not write their ids."""
+
+
+@_deferred_draws
 def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibility
     sectors,
     values,
@@ -51,6 +56,7 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
     cmap: str = style.CHOROPLETH_CMAP,
     source: str = "diagnostic_lib",
     date: str | None = None,
+    labels: bool | None = None,
 ):
     """Choropleth of a value per sector, classed with mapclassify.
 
@@ -72,6 +78,9 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
         Number of classes.
     cmap : str
         A matplotlib colour map.
+    labels : bool, optional
+        Write each area's id on the map; by default only when there are at most
+        :data:`MAX_LABELLED_AREAS` areas (sectors, not the cells of a grid).
     source, date : str
         Source note.
 
@@ -115,7 +124,9 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
         sectors[~ok].plot(ax=ax, linewidth=0.8, zorder=2, **no_data)
         n = fmt.integer(int((~ok).sum()), lang)
         handles.append(Patch(label=f"{i18n.t('maps.no_data', lang)} ({n})", **no_data))
-    draw_sectors(ax, sectors)
+    if labels is None:
+        labels = len(sectors) <= MAX_LABELLED_AREAS
+    draw_sectors(ax, sectors, labels=labels)
     _fit(ax, sectors)
     ax.legend(
         handles=handles,

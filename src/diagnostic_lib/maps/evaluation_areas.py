@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import i18n, style
-from .canvas import _fit, _plt, decorate, draw_sectors
+from .canvas import _deferred_draws, _fit, _plt, decorate, draw_sectors
 
 
 def _draw_areas(ax, g) -> None:
@@ -44,6 +44,7 @@ def _zoom(ax, g, sectors) -> None:
         _fit(ax, sectors)
 
 
+@_deferred_draws
 def evaluation_map(
     design,
     sectors,

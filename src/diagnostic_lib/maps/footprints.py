@@ -340,6 +340,7 @@ def _period_handles(ax, incidents, lang: str) -> list:
     return handles
 
 
+@_deferred_draws
 def measure_detail_map(  # noqa: PLR0913 -- public signature kept for backward compatibility
     area,
     ring,

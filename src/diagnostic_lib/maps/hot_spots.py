@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .. import formatting as fmt
 from .. import i18n, inventory, style
-from .canvas import _fit, decorate, draw_sectors, new_map
+from .canvas import _deferred_draws, _fit, decorate, draw_sectors, new_map
 
 HOT_LABELS: dict[str, tuple[str, str]] = {
     c: i18n.LABELS[f"maps.hot.{c}"] for c in style.HOT_COLOURS
@@ -43,6 +43,7 @@ def hot_label(hot_class: str, lang: str = "fr") -> str:
     return i18n.t(f"maps.hot.{hot_class}", lang)
 
 
+@_deferred_draws
 def hot_spot_map(
     hot,
     sectors,

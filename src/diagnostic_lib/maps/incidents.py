@@ -20,7 +20,7 @@ from __future__ import annotations
 from .. import formatting as fmt
 from .. import i18n, style
 from .. import taxonomy as taxonomy_mod
-from .canvas import _fit, _note, decorate, draw_sectors, new_map
+from .canvas import _deferred_draws, _fit, _note, decorate, draw_sectors, new_map
 
 
 def _located(incidents):
@@ -33,6 +33,7 @@ def _point_handle(colour: str, label: str):
     return Line2D([], [], marker=style.POINT_MARKER, linestyle="", color=colour, label=label)
 
 
+@_deferred_draws
 def overview_map(
     sectors,
     incidents,
@@ -114,6 +115,7 @@ def overview_map(
     return fig
 
 
+@_deferred_draws
 def incident_map(  # noqa: PLR0913 -- public signature kept for backward compatibility
     incidents,
     sectors,

@@ -86,17 +86,16 @@ def _incident_layers(m, incidents, tax, lang: str, max_points: int, seed: int) -
         name = tax[col].get(cat, cat)
         fg = folium.FeatureGroup(name=f"{name} ({fmt.integer(len(sub), lang)})", show=i < 3)
         colour = style.palette_colour(i)
-        when = sub["occurred_from"].dt.strftime("%Y-%m-%d %H:%M")
-        for x, y, d in zip(sub.geometry.x, sub.geometry.y, when, strict=True):
-            folium.CircleMarker(
-                [y, x],
-                radius=3,
-                color=colour,
-                fill=True,
-                fill_opacity=0.7,
-                weight=0,
-                popup=f"{name}<br>{d}",
-            ).add_to(fg)
+        # one GeoJSON layer per category: a marker object per point costs a template each
+        pts = sub[["geometry"]].assign(
+            what=name, when=sub["occurred_from"].dt.strftime("%Y-%m-%d %H:%M")
+        )
+        folium.GeoJson(
+            pts,
+            marker=folium.CircleMarker(radius=3, fill=True, fill_opacity=0.7, weight=0),
+            style_function=lambda _, c=colour: {"color": c, "fillColor": c},
+            popup=folium.GeoJsonPopup(fields=["what", "when"], labels=False),
+        ).add_to(fg)
         fg.add_to(m)
 
 

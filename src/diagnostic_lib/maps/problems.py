@@ -16,9 +16,10 @@ Examples
 from __future__ import annotations
 
 from .. import i18n, style
-from .canvas import _box, _fit, _short, decorate, draw_sectors, new_map
+from .canvas import _box, _deferred_draws, _fit, _short, decorate, draw_sectors, new_map
 
 
+@_deferred_draws
 def problems_map(
     problems,
     sectors,

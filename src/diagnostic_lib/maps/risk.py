@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import i18n, style
-from .canvas import _compact, _fit, _plt, decorate, draw_sectors, new_map
+from .canvas import _compact, _deferred_draws, _fit, _plt, decorate, draw_sectors, new_map
 
 
 def _risk_class(rr: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -22,6 +22,7 @@ def _risk_class(rr: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return np.digitize(rr, edges)
 
 
+@_deferred_draws
 def risk_map(  # noqa: PLR0913 -- public signature kept for backward compatibility
     grid,
     sectors,

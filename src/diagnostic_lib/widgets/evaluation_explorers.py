@@ -196,6 +196,18 @@ def measure_explorer(  # noqa: PLR0913 - public signature kept for backward comp
         outputs={"verdict": verdict, "table": table, "chart": chart, "map": mapimg},
     )
 
+    drawn: dict[tuple, bytes] = {}
+
+    def area_map(design: Any) -> bytes:
+        # the map shows only the areas: redrawn when they change, not for a window or a lag
+        key = (*design.index, *design.geometry.to_wkb(), *design.columns)
+        if key not in drawn:
+            drawn.clear()
+            drawn[key] = maps.figure_to_png(
+                maps.evaluation_map(design, sectors, lang=lang, source=source), dpi=70
+            )
+        return drawn[key]
+
     def refresh(_: Any = None) -> None:
         res = compute(**ex.values())
         ex.result = res
@@ -208,9 +220,7 @@ def measure_explorer(  # noqa: PLR0913 - public signature kept for backward comp
         chart.value = maps.figure_to_png(
             charts.before_after_chart(res.monthly, e, lang=lang), dpi=80
         )
-        mapimg.value = maps.figure_to_png(
-            maps.evaluation_map(res.design, sectors, lang=lang, source=source), dpi=70
-        )
+        mapimg.value = area_map(res.design)
 
     for c in controls.values():
         c.observe(refresh, names="value")
