@@ -343,6 +343,51 @@ def test_similar_trend_sectors_picks_closest_trends():
     assert out.loc[out["chosen"], "sector_id"].tolist() == ["A"]
 
 
+def test_level_matched_control_picks_the_sectors_that_ran_as_high():
+    """Level matching compares before-window densities (per km²), not counts: a large sector
+    with as many events as the small treated one is not its match."""
+    sectors = gpd.GeoDataFrame(
+        {"sector_id": ["T", "A", "B", "C"]},
+        geometry=[
+            shapely.box(0, 0, 100, 100),
+            shapely.box(100, 0, 200, 100),
+            shapely.box(200, 0, 400, 200),  # four times the area
+            shapely.box(400, 0, 500, 100),
+        ],
+    )
+    level = {"T": 60, "A": 55, "B": 60, "C": 10}  # events a month; B is 4x larger
+    centre = {"T": 50, "A": 150, "B": 300, "C": 450}
+    months = pd.date_range("2023-01-01", periods=12, freq="MS")
+    rows = [
+        (m + pd.Timedelta(days=3), centre[s], 50)
+        for s, n in level.items()
+        for m in months
+        for _ in range(n)
+    ]
+    inc = gpd.GeoDataFrame(
+        {"occurred_from": [r[0] for r in rows], "category": "theft", "shift": "jour"},
+        geometry=gpd.points_from_xy([r[1] for r in rows], [r[2] for r in rows]),
+    )
+    t = sectors.geometry.iloc[0]
+    args = (inc, sectors, {"target_categories": ("theft",)}, t, t, "2023-01-01", "2024-01-01")
+    out = evaluation.similar_trend_sectors(*args, k=1, match="level")
+    assert out.loc[out["chosen"], "sector_id"].tolist() == ["A"]
+    assert (
+        out.set_index("sector_id").loc["B", "density"]
+        < 0.3 * out.set_index("sector_id").loc["A", "density"]
+    )
+    with pytest.raises(ValueError, match="match"):
+        evaluation.similar_trend_sectors(*args, match="peak")
+
+
+def test_a_level_matched_control_runs_end_to_end(diag, period):
+    r = evaluation.evaluate_measure(
+        diag.measures, diag.incidents, diag.sectors, "M02", *period, control="level"
+    )
+    assert r.effect["control"] == "level" and len(r.effect["control_sectors"]) == 3
+    assert r.effect["verdict"] in evaluation.VERDICTS
+
+
 def test_monthly_counts_match_a_direct_count(diag, period, effects):
     """The treated/buffer/control counts are those of an independent point-in-polygon count."""
     win = evaluation.windows(diag.measures, *period).set_index("measure_id").loc["M01"]

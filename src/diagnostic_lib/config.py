@@ -235,8 +235,8 @@ def _designs(raw: Any, name: str) -> dict[str, dict[str, Any]]:
                 design[key] = _timestamp(value, f"designs.{mid}.registered", name)
                 continue
             if kind is str:
-                if value not in ("rest", "similar"):
-                    msg = f"control must be 'rest' or 'similar', got {value!r}"
+                if value not in ("rest", "similar", "level"):
+                    msg = f"control must be 'rest', 'similar' or 'level', got {value!r}"
                     raise ConfigError(f"{where}: {msg}")
                 design[key] = value
                 continue

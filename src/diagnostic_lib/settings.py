@@ -569,16 +569,19 @@ TUNABLES: dict[str, Tunable] = _table(
         "rest",
         str,
         "evaluation",
-        "Control area of a before/after evaluation: the rest of the municipality, or the "
-        "sectors whose pre-period trend is the most similar to the treated area's.",
-        choices=("rest", "similar"),
+        "Control area of a before/after evaluation: the rest of the municipality ('rest'), "
+        "the sectors whose pre-period trend is the most similar to the treated area's "
+        "('similar'), or those whose before-window level (events per km²) is the closest "
+        "('level': level-matched, against regression to the mean).",
+        choices=("rest", "similar", "level"),
     ),
     Tunable(
         "similar_sectors",
         3,
         int,
         "evaluation",
-        "Number of sectors in a control chosen by similar trend (control = 'similar').",
+        "Number of sectors in a control chosen by similar trend or level "
+        "(control = 'similar' or 'level').",
         minimum=1,
     ),
     Tunable(

@@ -274,9 +274,12 @@ def design_areas(  # noqa: PLR0913 - the public signature of before (keyword use
       the measures' ``buffer_m`` column, else 200 m), clipped to the municipality;
     - control: ``"rest"`` (the municipality outside treated and buffer),
       ``"sectors"`` (``control_sectors``: a list, or a mapping by measure id,
-      minus treated and buffer) or ``"similar"`` (the ``k_similar`` sectors
+      minus treated and buffer), ``"similar"`` (the ``k_similar`` sectors
       whose pre-period trend is the most similar, see
-      :func:`similar_trend_sectors`; needs ``incidents`` and ``win``).
+      :func:`similar_trend_sectors`) or ``"level"`` (the ``k_similar`` sectors
+      whose before-window density of targeted events is the closest: places
+      that peaked as the treated area did, the level-matched control against
+      regression to the mean); the last two need ``incidents`` and ``win``.
 
     With ``exclude_other_measures`` the treated areas and rings of **other**
     measures with a point, line or polygon footprint, overlapping target
@@ -300,10 +303,10 @@ def design_areas(  # noqa: PLR0913 - the public signature of before (keyword use
     """
     import geopandas as gpd
 
-    if control not in ("rest", "sectors", "similar"):
-        raise ValueError(f"control must be 'rest', 'sectors' or 'similar', got {control!r}")
-    if control == "similar" and (incidents is None or win is None):
-        raise ValueError('control="similar" needs incidents and win')
+    if control not in CONTROLS:
+        raise ValueError(f"control must be one of {CONTROLS}, got {control!r}")
+    if control in ("similar", "level") and (incidents is None or win is None):
+        raise ValueError(f"control={control!r} needs incidents and win")
     areas = _Areas(measures, sectors, buffer_m, exclude_other_measures)
     choose = _ControlChoice(control, control_sectors, incidents, win, k_similar)
     wanted = set(measures["measure_id"].astype(str)) if ids is None else {str(i) for i in ids}
@@ -411,6 +414,7 @@ class _ControlChoice:
             w["before_start"],
             w["before_end"],
             k=self.k_similar,
+            match="level" if self.control == "level" else "trend",
         )
         chosen = tuple(sim.loc[sim["chosen"], "sector_id"])
         return chosen, secs.union(chosen)
@@ -497,6 +501,16 @@ class _Areas:
         return rows
 
 
+CONTROLS: tuple[str, ...] = ("rest", "sectors", "similar", "level")
+"""Where a control area can come from (see :func:`design_areas`)."""
+
+
+def _density(events: float, geom: Any) -> float:
+    """Events per km² of ``geom`` (half an event added, so that an empty area has a level)."""
+    area = 0.0 if geom is None else float(geom.area) / 1e6
+    return (float(events) + 0.5) / area if area > 0 else float("nan")
+
+
 def _poisson_slope(y: np.ndarray) -> tuple[float, float]:
     """Log-linear trend (per year) of monthly counts by a Poisson GLM, with its standard error."""
     import statsmodels.api as sm
@@ -523,22 +537,28 @@ def similar_trend_sectors(  # noqa: PLR0913 - the public signature of before
     before_end: Any,
     k: int = settings.default("similar_sectors"),
     min_events: int = 10,
+    match: str = "trend",
 ) -> pd.DataFrame:
-    """The sectors whose pre-period trend is the most similar to the treated area's.
+    """The sectors whose pre-period trend (or level) is the most similar to the treated area's.
 
     For the treated area and each sector (minus ``exclude``: the treated area,
     its buffer and other measures' areas), the monthly counts of the measure's
     targeted incidents over the before window give a log-linear trend (Poisson
     regression of the counts on time, per year). The ``k`` sectors with at
     least ``min_events`` events whose trend is closest to the treated area's
-    (smallest absolute difference) are chosen. Choosing controls on the
-    pre-period does not use the after window, so it cannot favour a result.
+    (smallest absolute difference) are chosen. With ``match="level"`` the
+    distance is instead between the log densities of events (per km², before
+    window): the sectors that ran as high as the treated area when it was
+    chosen, so that their regression to the mean matches its own. Choosing
+    controls on the pre-period does not use the after window, so it cannot
+    favour a result.
 
     Returns
     -------
     DataFrame
-        ``sector_id, events, slope, slope_se, treated_slope, distance, chosen``
-        sorted by ``distance``.
+        ``sector_id, events, density, slope, slope_se, treated_slope, distance,
+        chosen`` sorted by ``distance`` (``density``: events per km² in the
+        before window).
 
     Examples
     --------
@@ -577,16 +597,31 @@ def similar_trend_sectors(  # noqa: PLR0913 - the public signature of before
         inside = shapely.intersects_xy(geom, x, y)
         return np.bincount(mon[inside], minlength=n)[:n].astype("float64")
 
-    t_slope, _ = _poisson_slope(series(treated))
+    if match not in ("trend", "level"):
+        raise ValueError(f"match must be 'trend' or 'level', got {match!r}")
+    t_series = series(treated)
+    t_slope, _ = _poisson_slope(t_series)
+    t_density = _density(t_series.sum(), treated)
     rows = []
     for sid, sg in zip(sectors["sector_id"].astype(str), sectors.geometry, strict=True):
         g = _difference(sg, exclude)
         ys = series(g)
         b, se = _poisson_slope(ys) if ys.sum() >= min_events else (float("nan"), float("nan"))
-        rows.append({"sector_id": sid, "events": int(ys.sum()), "slope": b, "slope_se": se})
+        rows.append(
+            {
+                "sector_id": sid,
+                "events": int(ys.sum()),
+                "density": _density(ys.sum(), g),
+                "slope": b,
+                "slope_se": se,
+            }
+        )
     out = pd.DataFrame(rows)
     out["treated_slope"] = t_slope
-    out["distance"] = (out["slope"] - t_slope).abs()
+    if match == "level":
+        out["distance"] = (np.log(out["density"]) - np.log(t_density)).abs()
+    else:
+        out["distance"] = (out["slope"] - t_slope).abs()
     out = out.sort_values(["distance", "sector_id"], na_position="last").reset_index(drop=True)
     ok = out["distance"].notna() & (out["events"] >= min_events)
     out["chosen"] = ok & (ok.cumsum() <= k)

@@ -312,7 +312,7 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
     buffer_m : float or mapping, optional
         Default: the measures' ``buffer_m`` column where given, else the
         config's ``buffer_m`` (200 m).
-    control : {"rest", "similar", "sectors"}, optional
+    control : {"rest", "similar", "level", "sectors"}, optional
         Default: the config's ``control``; ``"sectors"`` needs ``control_sectors``
         (see :func:`design_areas`).
     control_sectors : sequence or mapping, optional

@@ -73,6 +73,7 @@ def _measure_controls(
     control_opts = [
         (i18n.t("eval.control.rest", lang), "rest"),
         (i18n.t("eval.control.similar", lang), "similar"),
+        (i18n.t("eval.control.level", lang), "level"),
     ]
     return {
         "measure_id": W.Dropdown(

@@ -38,6 +38,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "eval.widget.control": ("Zone témoin", "Control area"),
     "eval.control.rest": ("Reste de la municipalité", "Rest of the municipality"),
     "eval.control.similar": ("Secteurs à tendance semblable", "Sectors with a similar trend"),
+    "eval.control.level": (
+        "Secteurs de niveau semblable (avant)",
+        "Sectors with a similar level (before)",
+    ),
     "eval.map.title": ("Zones de l'évaluation", "Evaluation areas"),
     "eval.map.zoom": ("Agrandissement", "Close-up"),
     # --- step 3: the texts of the evaluation package (evaluation.*) -----------
