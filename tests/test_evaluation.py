@@ -1084,9 +1084,15 @@ def test_measure_explorer_recomputes(diag, period):
     first = ex.result.effect
     assert first["verdict"] == "effective" and "Effective" in ex.outputs["verdict"].value
     assert ex.outputs["chart"].value[:4] == b"\x89PNG" and ex.outputs["map"].value[:4] == b"\x89PNG"
+    assert "Exploratory" not in ex.outputs["verdict"].value  # the registered design
     ex.controls["window_months"].value = 6
     assert int(ex.result.effect["window_months"]) == 6 and ex.result.effect["a0"] < first["a0"]
+    # any other design is exploratory, with the number of designs tried so far
+    assert ex.result.effect["design"] == "exploratory"
+    shown = ex.outputs["verdict"].value
+    assert "Exploratory design (not pre-registered; designs tried in this session: 1)" in shown
     ex.controls["lag_months"].value = 2
+    assert "designs tried in this session: 2" in ex.outputs["verdict"].value
     assert ex.result.effect["after_start"] == pd.Timestamp("2024-06-01")
     before = ex.result.effect
     ex.controls["buffer_m"].value = 400

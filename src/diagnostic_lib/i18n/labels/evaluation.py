@@ -180,8 +180,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "(raw RES {raw}); the verdict rests on the corrected estimate.",
     ),
     "evaluation.text.exploratory": (
-        "Plan exploratoire ({tried} plans essayés dans cette session, non préenregistré) — {text}",
-        "Exploratory design ({tried} designs tried in this session, not pre-registered) — {text}",
+        "Plan exploratoire (non préenregistré ; plans essayés dans cette session : {tried}) — "
+        "{text}",
+        "Exploratory design (not pre-registered; designs tried in this session: {tried}) — "
+        "{text}",
     ),
     "evaluation.text.too_little_history": (
         "{months} mois d'historique avant la période avant (il en faut {min_months}) et "
