@@ -182,8 +182,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "evaluation.text.exploratory": (
         "Plan exploratoire (non préenregistré ; plans essayés dans cette session : {tried}) — "
         "{text}",
-        "Exploratory design (not pre-registered; designs tried in this session: {tried}) — "
-        "{text}",
+        "Exploratory design (not pre-registered; designs tried in this session: {tried}) — {text}",
     ),
     "evaluation.text.too_little_history": (
         "{months} mois d'historique avant la période avant (il en faut {min_months}) et "
