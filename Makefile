@@ -61,6 +61,7 @@ bench: $(STAMP)
 
 calibrate: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python benchmarks/calibrate.py
+	MPLBACKEND=Agg $(BIN)/python benchmarks/calibrate_its.py
 
 clean:
 	rm -rf build .pytest_cache
