@@ -718,8 +718,8 @@ def evaluate_measure(  # noqa: PLR0913 - the public signature of before (see _Op
     'Effective (significant)'
     >>> tried = evaluate_measure(d.measures, d.incidents, d.sectors, "M01", *data_period(d),
     ...                          window_months=9, designs_tried=3)
-    >>> tried.verdict("en")[:34]
-    'Exploratory design (3 designs trie'
+    >>> tried.verdict("en")[:73]
+    'Exploratory design (not pre-registered; designs tried in this session: 3)'
     """
     if data_start is None or data_end is None:
         s, e = data_period(incidents=incidents)
