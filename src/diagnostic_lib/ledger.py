@@ -43,6 +43,7 @@ import pandas as pd
 
 from . import formatting as fmt
 from . import i18n
+from .spreadsheet import safe_frame
 
 ACTIONS: tuple[str, ...] = ("rejected", "flagged", "repaired")
 REASONS: frozenset[str] = frozenset(
@@ -329,7 +330,7 @@ class Ledger:
             e = e.assign(reason_label=[i18n.label("reason", x, lang) for x in e["reason"]])
         p = Path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
-        e.to_csv(p, index=False, encoding="utf-8-sig")
+        safe_frame(e).to_csv(p, index=False, encoding="utf-8-sig")
         return p
 
     def __repr__(self) -> str:

@@ -5,8 +5,6 @@ Examples
 >>> import tempfile
 >>> from pathlib import Path
 >>> import pandas as pd
-
-from .. import i18n
 >>> write_workbook({"t": pd.DataFrame({"x": [1]})}, Path(tempfile.mkdtemp()) / "t.xlsx").suffix
 '.xlsx'
 """
@@ -19,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import i18n
+from ..spreadsheet import safe_frame
 
 
 def _sheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -66,6 +65,8 @@ def write_workbook(
     beside the workbook (UTF-8 with a byte-order mark, which Excel opens), and
     its sheet says so in French and English: Excel cannot hold more than
     1,048,576 rows, and a sheet that long is slow to write and to open.
+    Text cells that a spreadsheet would run as formulas are neutralised
+    (:func:`diagnostic_lib.spreadsheet.safe_frame`).
 
     Examples
     --------
@@ -82,7 +83,7 @@ def write_workbook(
     with pd.ExcelWriter(p, engine="openpyxl") as xw:
         for name, df in tables.items():
             sheet = str(name)[:31]
-            frame = _sheet_frame(df)
+            frame = safe_frame(_sheet_frame(df))
             if max_rows is not None and len(frame) > max_rows:
                 csv = p.with_name(f"{p.stem}-{sheet}.csv")
                 frame.to_csv(csv, index=False, encoding="utf-8-sig")

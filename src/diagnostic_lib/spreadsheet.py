@@ -1,0 +1,73 @@
+"""Spreadsheet safety: text cells that a spreadsheet would run as formulas.
+
+A name typed in a records system (a sector, a measure, a partner, a category)
+or a raw value quoted in the ledger can start with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return. Excel and LibreOffice read such a cell of a CSV
+file as a formula, and openpyxl writes a string starting with ``=`` as one
+(CSV injection, OWASP). Every table written to ``.xlsx`` or ``.csv`` goes
+through :func:`safe_frame`, which prefixes those cells with an apostrophe, the
+OWASP rule. Numbers stay numbers: only text cells and column names change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a text cell as a formula."""
+
+
+def neutralise(value: Any) -> Any:
+    """``value`` with an apostrophe in front when it is text that would run as a formula.
+
+    Parameters
+    ----------
+    value : Any
+        A cell.
+
+    Returns
+    -------
+    Any
+        The same value, or ``"'" + value`` for dangerous text.
+
+    Examples
+    --------
+    >>> neutralise("=SUM(A1)"), neutralise("@cmd"), neutralise("Parc"), neutralise(-3)
+    ("'=SUM(A1)", "'@cmd", 'Parc', -3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and column names cannot run as formulas.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A table about to be written to a spreadsheet or a CSV file.
+
+    Returns
+    -------
+    DataFrame
+        Same index, same numeric columns; text (object, string and
+        categorical) columns passed through :func:`neutralise`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"name": ["@SUM(A1)", "Nord"], "n": [-1, 2]})
+    >>> safe_frame(t)["name"].tolist(), safe_frame(t)["n"].tolist()
+    (["'@SUM(A1)", 'Nord'], [-1, 2])
+    """
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype(object)
+        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            out[col] = s.map(neutralise, na_action="ignore")
+    out.columns = [neutralise(c) if isinstance(c, str) else c for c in out.columns]
+    return out
