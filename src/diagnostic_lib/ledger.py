@@ -80,6 +80,7 @@ class Ledger:
     def __init__(self) -> None:
         self._chunks: list[pd.DataFrame] = []
         self._registered: dict[tuple[str, str], int] = {}
+        self._kept: dict[tuple[str, str], int] = {}
         self._cache: pd.DataFrame | None = None
         self._notes: list[tuple[str, str, str, str]] = []
 
@@ -87,6 +88,26 @@ class Ledger:
     def register(self, table: str, file: str, rows_in: int) -> None:
         """Declare that ``rows_in`` rows were read from ``file`` for ``table``."""
         self._registered[(table, str(file))] = int(rows_in)
+
+    def count_kept(self, table: str, file: str, rows_kept: int) -> None:
+        """Record how many rows of ``file`` the loaded table actually holds.
+
+        The balance is then checked against this count, made on the table the
+        loader returned, instead of being deduced from the rejections (which
+        would make ``rows_in == kept + rejected`` true by construction, and a
+        row lost without an entry invisible).
+
+        Examples
+        --------
+        >>> led = Ledger()
+        >>> led.register("incidents", "a.csv", 3)
+        >>> led.is_balanced()
+        True
+        >>> led.count_kept("incidents", "a.csv", 2)  # one row vanished, no entry says why
+        >>> led.is_balanced()
+        False
+        """
+        self._kept[(table, str(file))] = int(rows_kept)
 
     def add(
         self,
@@ -166,6 +187,7 @@ class Ledger:
         """Add all entries, files and notes of ``other`` to this ledger; return self."""
         self._chunks.extend(other._chunks)
         self._registered.update(other._registered)
+        self._kept.update(other._kept)
         self._notes.extend(other._notes)
         self._cache = None
         return self
@@ -194,7 +216,11 @@ class Ledger:
 
     @property
     def files(self) -> pd.DataFrame:
-        """Per file: rows in, kept, rejected and flagged (kept rows with a flag)."""
+        """Per file: rows in, kept, rejected and flagged (kept rows with a flag).
+
+        ``rows_kept`` is the count made on the loaded table (:meth:`count_kept`),
+        or, for a file whose table was not counted, ``rows_in`` minus the rejected.
+        """
         e = self.entries
         out = []
         for (table, file), rows_in in self._registered.items():
@@ -207,7 +233,7 @@ class Ledger:
                     "table": table,
                     "file": file,
                     "rows_in": rows_in,
-                    "rows_kept": rows_in - len(rej),
+                    "rows_kept": self._kept.get((table, file), rows_in - len(rej)),
                     "rows_rejected": len(rej),
                     "rows_flagged": len(flagged),
                 }

@@ -47,6 +47,40 @@ class Loaded(NamedTuple):
     ledger: Ledger
 
 
+def loaded(data: pd.DataFrame, ledger: Ledger) -> Loaded:
+    """A loader's result, with the rows it kept **counted** on the table it returns.
+
+    The count (distinct ``source_row`` values, else rows) goes to
+    :meth:`~diagnostic_lib.ledger.Ledger.count_kept` for the file the loader
+    registered, so that a row lost without a ledger entry unbalances the ledger
+    instead of being deduced away.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The canonical table.
+    ledger : Ledger
+        The loader's ledger (one registered file).
+
+    Returns
+    -------
+    Loaded
+
+    Examples
+    --------
+    >>> led = Ledger()
+    >>> led.register("places", "p.csv", 3)
+    >>> r = loaded(pd.DataFrame({"source_row": [2, 3]}), led)  # a row lost, no entry
+    >>> int(r.ledger.files["rows_kept"].iloc[0]), r.ledger.is_balanced()
+    (2, False)
+    """
+    files = list(ledger._registered)
+    if len(files) == 1:
+        kept = data["source_row"].nunique() if "source_row" in data.columns else len(data)
+        ledger.count_kept(*files[0], int(kept))
+    return Loaded(data, ledger)
+
+
 @dataclass
 class _Ctx:
     """The working state of one file being loaded (see the module documentation).

@@ -47,7 +47,7 @@ from ..crs import check_metric_crs
 from ..ledger import Ledger
 from ..readers import RawTable
 from .columns import _options, _require, _resolve_fields
-from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open
+from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
 from .incident_dates import _incident_dates, _Times
 from .incident_positions import _incident_positions, _Positions
 from .incident_sectors import _incident_sectors
@@ -158,7 +158,7 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
     sector = _incident_sectors(ctx, pos, sectors, outside, snap_tolerance)
     out = _incident_table(ctx, opts, times, category, pos, sector, acrs)
     _check_balance(ctx.ledger, "incidents", raw.file, len(out))
-    return Loaded(out, ctx.ledger)
+    return loaded(out, ctx.ledger)
 
 
 def _incident_context(

@@ -36,7 +36,7 @@ from .._text import norm_key, norm_keys, split_list
 from ..crs import check_metric_crs
 from ..ledger import Ledger
 from .columns import _require, _resolve_fields
-from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open
+from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
 from .geometry import ANY_GEOMETRY, _geometry_from_source, _repair_geometries
 from .parsing import parse_datetimes, parse_floats
 from .vocabulary import FOOTPRINT_ALIASES, PILLAR_ALIASES, SHIFT_ALIASES, map_aliases
@@ -140,7 +140,7 @@ def load_measures(  # noqa: PLR0913 - a public signature kept as it was; all key
     # only geometric footprints keep a geometry
     out.loc[~out["footprint"].isin(_GEOMETRIC).to_numpy(), "geometry"] = None
     _check_balance(ledger, "measures", raw.file, len(out))
-    return Loaded(out, ledger)
+    return loaded(out, ledger)
 
 
 def _tuples(items: Any, sel: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ import pandas as pd
 from .._text import norm_key, split_list
 from ..ledger import Ledger
 from .columns import _require, _resolve_fields
-from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open
+from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
 
 WHOLE_MUNICIPALITY = ("all", "toutes", "tous", "toute la ville")
 """Words in ``sectors_served`` that mean the whole municipality (normalised)."""
@@ -100,4 +100,4 @@ def load_partners(
         }
     )
     _check_balance(ledger, "partners", raw.file, len(out))
-    return Loaded(out, ledger)
+    return loaded(out, ledger)

@@ -25,7 +25,7 @@ from .._text import norm_keys
 from ..crs import check_metric_crs
 from ..ledger import Ledger
 from .columns import _no_geometry, _resolve_fields
-from .context import Loaded, Source, _check_balance, _Ctx, _open
+from .context import Loaded, Source, _check_balance, _Ctx, _open, loaded
 from .geometry import ANY_GEOMETRY, _geometry_from_source, _repair_geometries
 
 
@@ -80,4 +80,4 @@ def load_places(
         geometry=gpd.GeoSeries(geoms[keep] if keep.any() else [], crs=acrs),
     )
     _check_balance(ledger, "places", raw.file, len(out))
-    return Loaded(out, ledger)
+    return loaded(out, ledger)

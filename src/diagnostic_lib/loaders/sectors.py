@@ -26,7 +26,7 @@ from .. import schema
 from ..crs import check_metric_crs
 from ..ledger import Ledger
 from .columns import _no_geometry, _require, _resolve_fields
-from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open
+from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
 from .geometry import _geometry_from_source, _repair_geometries
 from .parsing import parse_floats
 
@@ -125,4 +125,4 @@ def load_sectors(  # noqa: PLR0913 - a public signature kept as it was; all keyw
         ),
     )
     _check_balance(ledger, "sectors", raw.file, len(out))
-    return Loaded(out, ledger)
+    return loaded(out, ledger)

@@ -25,7 +25,7 @@ import pandas as pd
 from .._text import norm_key, split_list
 from ..ledger import Ledger
 from .columns import _require, _resolve_fields
-from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open
+from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
 from .parsing import parse_datetimes, parse_floats
 from .vocabulary import concern_aliases
 
@@ -98,7 +98,7 @@ def load_survey(
         }
     )
     _check_balance(ledger, "survey", raw.file, len(out))
-    return Loaded(out, ledger)
+    return loaded(out, ledger)
 
 
 def _survey_sectors(ctx: _Ctx, sectors: pd.DataFrame | None) -> np.ndarray:
