@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from diagnostic_lib import loaders
+from diagnostic_lib import i18n, loaders
 from diagnostic_lib.errors import CRSError, DataError
 from diagnostic_lib.readers import detect_encoding, read_table, sniff_separator
 
@@ -113,6 +113,50 @@ def test_malformed_line_is_rejected_with_its_row(tmp_path):
     e = led.entries
     assert e[["row", "reason", "action"]].values.tolist() == [[3, "malformed_row", "rejected"]]
     assert led.files.iloc[0][["rows_in", "rows_kept", "rows_rejected"]].tolist() == [3, 2, 1]
+
+
+def _physical_lines(p):
+    """Data lines of a file, counted without any CSV parser."""
+    return len(p.read_bytes().rstrip(b"\n").split(b"\n")) - 1
+
+
+def test_a_stray_quote_does_not_swallow_the_file(tmp_path):
+    """``1,2024-05-01 10:00,"theft`` then 299 good lines: a parser reads one record; the
+    loader rejects that line alone (file, row, "unbalanced quote") and keeps the 299."""
+    good = [f"{i},2024-05-{1 + i % 28:02d} 10:00,theft" for i in range(2, 301)]
+    p = tmp_path / "inc.csv"
+    p.write_text("id,date,category\n" + '1,2024-05-01 10:00,"theft\n' + "\n".join(good) + "\n")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert len(inc) == 299 and inc["incident_id"].iloc[0] == "2"
+    e = led.entries
+    assert e[["file", "row", "reason", "action"]].values.tolist() == [
+        [str(p), 2, "quote_unbalanced", "rejected"]
+    ]
+    f = led.files.iloc[0]
+    assert f["rows_in"] == _physical_lines(p) == 300 and f["rows_kept"] == 299
+    assert led.is_balanced()
+    assert "guillemet" in i18n.label("reason", "quote_unbalanced", "fr")
+
+
+def test_two_stray_quotes_cost_two_rows_and_row_numbers_stay_physical(tmp_path):
+    lines = [f"{i},2024-05-{1 + i % 28:02d} 10:00,theft" for i in range(1, 301)]
+    lines[9] = '10,2024-05-11 10:00,"theft'  # file row 11
+    lines[199] = '200,2024-05-05 10:00,theft"'  # file row 201: would close the first quote
+    p = tmp_path / "inc.csv"
+    p.write_text("id,date,category\n" + "\n".join(lines) + "\n")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    e = led.entries
+    assert e["row"].tolist() == [11, 201] and set(e["reason"]) == {"quote_unbalanced"}
+    assert len(inc) == 298 and led.files.iloc[0]["rows_in"] == _physical_lines(p)
+    # every kept row keeps its own file row: row n holds incident n - 1
+    assert (inc["source_row"] - 1 == inc["incident_id"].astype(int)).all()
+
+
+def test_a_quoted_field_over_two_lines_is_still_one_record(tmp_path):
+    p = tmp_path / "inc.csv"
+    p.write_text('id,date,category,note\n1,2024-05-01,theft,"two\nlines"\n2,2024-05-02,theft,x\n')
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert len(inc) == 2 and led.entries.empty and led.is_balanced()
 
 
 def test_blank_lines_are_reported(tmp_path):

@@ -71,6 +71,11 @@ class RawTable:
     malformed : list of tuple
         ``(row, text)`` of records that could not be split into the header's
         fields; they are not in ``frame``.
+    unbalanced : list of tuple
+        ``(row, text)`` of CSV lines that open a quote which does not close
+        (within :data:`MAX_QUOTED_LINES` lines): each is rejected and the lines
+        after it are read on their own, so that one stray ``"`` cannot swallow
+        the rest of the file.
     geometry : geopandas.GeoSeries or None
         Geometries of a GIS file, aligned with ``frame``.
     crs : pyproj.CRS or None
@@ -89,6 +94,7 @@ class RawTable:
     crs: object | None = None
     encoding: str | None = None
     sep: str | None = None
+    unbalanced: list[tuple[int, str]] = field(default_factory=list)
 
 
 def detect_encoding(data: bytes) -> str:
@@ -261,6 +267,61 @@ def _read_csv(path: Path, name: str, *, encoding: str | None, sep: str | None) -
         raise DataError(f"{name}: cannot decode the file as {enc}: {exc}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    return _read_csv_text(text, name, enc, sep)
+
+
+MAX_QUOTED_LINES: int = 20
+"""A quoted CSV field spanning more lines than this is taken for a stray, unclosed quote."""
+
+
+def unbalanced_quote(lines: list[str], start: int = 1) -> int | None:
+    """Index of the first line that opens a quote which does not close soon enough.
+
+    Counted on the physical lines, independently of the CSV parser: a line
+    with an odd number of ``"`` opens (or closes) a quoted field that spans
+    lines. A quote still open at the end of the file, or after
+    :data:`MAX_QUOTED_LINES` lines, is unbalanced; a parser would have read
+    every line after it as one field.
+
+    Parameters
+    ----------
+    lines : list of str
+        The file's lines (the header first).
+    start : int
+        First line to look at.
+
+    Returns
+    -------
+    int or None
+
+    Examples
+    --------
+    >>> unbalanced_quote(["id,what", '1,"theft', "2,fraud", "3,mischief"])
+    1
+    >>> unbalanced_quote(["id,what", '1,"two', 'lines"', "2,fraud"]) is None
+    True
+    """
+    i, n = start, len(lines)
+    while i < n:
+        if lines[i].count('"') % 2 == 0:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j - i <= MAX_QUOTED_LINES and lines[j].count('"') % 2 == 0:
+            j += 1
+        if j >= n or j - i > MAX_QUOTED_LINES:
+            return i
+        i = j + 1
+    return None
+
+
+def _read_csv_text(text: str, name: str, enc: str, sep: str | None) -> RawTable:
+    """A decoded CSV text, split at any unbalanced quote (see :func:`unbalanced_quote`)."""
+    if '"' in text:
+        lines = text.split("\n")
+        bad = unbalanced_quote(lines)
+        if bad is not None:
+            return _split_at_quote(lines, bad, name, enc, sep)
     cut = text.find("\n")
     first_line = text[: cut if cut >= 0 else len(text)].rstrip("\r")
     separator = sep or sniff_separator(first_line)
@@ -292,6 +353,29 @@ def _read_csv(path: Path, name: str, *, encoding: str | None, sep: str | None) -
     # The careful path: Python's csv module, one record at a time, so that each
     # malformed record is reported with its row number instead of failing the file.
     return _read_csv_careful(text, name, enc, separator)
+
+
+def _split_at_quote(lines: list[str], bad: int, name: str, enc: str, sep: str | None) -> RawTable:
+    """Read the lines before and after line ``bad`` on their own; reject line ``bad``."""
+    before = _read_csv_text("\n".join(lines[:bad]), name, enc, sep)
+    after = _read_csv_text("\n".join([lines[0], *lines[bad + 1 :]]), name, enc, sep)
+    # line index i (the header is 0) is row i + 1; the second part's rows start after ``bad``
+    frame = pd.concat([before.frame, after.frame.set_axis(before.frame.columns, axis=1)])
+    return RawTable(
+        frame.reset_index(drop=True),
+        np.concatenate([before.rows, after.rows + bad]),
+        name,
+        "csv",
+        before.rows_in + 1 + after.rows_in,
+        before.malformed + [(r + bad, t) for r, t in after.malformed],
+        encoding=enc,
+        sep=before.sep,
+        unbalanced=[
+            *before.unbalanced,
+            (bad + 1, lines[bad].rstrip("\r")[:200]),
+            *[(r + bad, t) for r, t in after.unbalanced],
+        ],
+    )
 
 
 def _read_csv_arrow(text: str, raw: bytes | None, separator: str) -> pd.DataFrame | None:

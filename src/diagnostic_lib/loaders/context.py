@@ -123,6 +123,17 @@ class _Ctx:
                     f"expected {len(self.raw.frame.columns)} fields separated by {self.raw.sep!r}"
                 ),
             )
+        if getattr(self.raw, "unbalanced", None):
+            self.ledger.add(
+                self.table,
+                self.raw.file,
+                [r for r, _ in self.raw.unbalanced],
+                None,
+                "quote_unbalanced",
+                "rejected",
+                values=[t for _, t in self.raw.unbalanced],
+                detail="a quote opened on this line does not close; later lines read on their own",
+            )
 
     @property
     def file(self) -> str:

@@ -32,6 +32,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "ledger.summary.none": ("Aucun problème détecté.", "No problem found."),
     "reason.empty_row": ("ligne vide", "empty row"),
+    "reason.quote_unbalanced": (
+        "guillemet non refermé : la ligne est rejetée, les suivantes sont lues à part",
+        "unbalanced quote: the row is rejected, the rows after it are read on their own",
+    ),
     "reason.malformed_row": (
         "ligne mal formée (nombre de champs incorrect)",
         "malformed row (wrong number of fields)",
