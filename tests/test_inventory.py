@@ -255,6 +255,27 @@ def test_severity_index_is_not_called_csi(inv):
     assert "not Statistics" in src
 
 
+def test_a_sector_without_residents_has_no_rate_never_an_infinite_one(diag):
+    sectors = diag.sectors.assign(
+        population=np.where(
+            diag.sectors["sector_id"] == diag.sectors["sector_id"].iloc[0],
+            0.0,
+            diag.sectors["population"],
+        )
+    )
+    first = sectors["sector_id"].iloc[0]
+    sev = inventory.severity_index(diag.incidents, sectors, diag.weights)
+    rates = inventory.rates(diag.incidents, sectors, by="family", period="year")
+    for table, cols in (
+        (sev, ["weighted_rate", "index", "index_low", "index_high"]),
+        (rates, ["rate", "rate_low", "rate_high"]),
+    ):
+        vals = table[cols].to_numpy(dtype="float64")
+        assert not np.isinf(vals).any()
+    assert sev.loc[sev["sector"] == first, "index"].isna().all()
+    assert rates.loc[rates["sector"] == first, "rate"].isna().all()
+
+
 def test_register_round_trip_keeps_edits(inv, tmp_path):
     t, g = inventory.write_register(inv.problems, tmp_path / "problems")
     text = t.read_text(encoding="utf-8")

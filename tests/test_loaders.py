@@ -447,6 +447,19 @@ def test_geographic_crs_is_refused():
 
 
 # ------------------------------------------------------------------ sectors
+def test_populations_with_thousands_separators_in_either_language():
+    """1,200 / 1 200 / 1 200 (no-break spaces) / 1.200 / 1'200 residents are 1,200, not 1.2."""
+    written = ["1,200", "1 200", "1\u00a0200", "1\u202f200", "1.200", "1'200", "12 345,0"]
+    g = gpd.GeoDataFrame(
+        {"sector_id": [f"S{i}" for i in range(len(written))], "population": written},
+        geometry=[shapely.box(i * 10, 0, i * 10 + 10, 10) for i in range(len(written))],
+        crs=32188,
+    )
+    sec, led = loaders.load_sectors(g)
+    assert sec["population"].tolist() == [1200.0] * 6 + [12345.0]
+    assert led.entries.empty and led.is_balanced()
+
+
 def test_sectors_invalid_geometry_is_repaired_and_flagged():
     bowtie = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10), (0, 0)])
     g = gpd.GeoDataFrame(

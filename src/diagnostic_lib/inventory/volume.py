@@ -229,11 +229,13 @@ def severity_index(
         index=pd.Index(["*"], name="sector"),
     )
     out = pd.concat([out, total])
+    # a sector without residents (0 or unknown) has no rate, never an infinite one
+    pop = out["population"].astype("float64").where(out["population"] > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["weighted_rate"] = out["weighted"] / out["population"] * per
+        out["weighted_rate"] = out["weighted"] / pop * per
         ref = float(out.loc["*", "weighted_rate"])
         out["index"] = out["weighted_rate"] / ref * 100
-        se = np.sqrt(out["w2"]) / out["population"] * per / ref * 100
+        se = np.sqrt(out["w2"]) / pop * per / ref * 100
     from scipy.stats import norm
 
     z = float(norm.ppf(0.5 + level / 2))

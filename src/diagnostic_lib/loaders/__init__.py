@@ -118,7 +118,7 @@ from .incident_sectors import _assign_sectors as _assign_sectors
 from .incidents import load_incidents
 from .measures import load_measures
 from .parsing import _plain_decimals as _plain_decimals
-from .parsing import parse_datetimes, parse_floats, parse_times
+from .parsing import parse_counts, parse_datetimes, parse_floats, parse_times
 from .partners import load_partners
 from .places import load_places
 from .presets import PRESETS
@@ -141,6 +141,7 @@ __all__ = [
     "load_sectors",
     "load_survey",
     "parse_datetimes",
+    "parse_counts",
     "parse_floats",
     "parse_times",
 ]

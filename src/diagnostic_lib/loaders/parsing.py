@@ -159,6 +159,40 @@ def parse_floats(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return arr, bad
 
 
+_THOUSANDS = r"^[+]?\d{1,3}(?:(?P<sep>[.,'])\d{3})(?:(?P=sep)\d{3})*$"
+"""A whole number written with one kind of thousands separator: ``1,200``, ``1.200``."""
+
+
+def parse_counts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Parse counts (e.g. residents) written with thousands separators in either language.
+
+    ``1,200``, ``1 200``, ``1 200`` (non-breaking or narrow space), ``1.200`` and
+    ``1'200`` are all 1,200: a count of people has no fractional part, so a comma
+    or a point followed by groups of exactly three digits separates thousands.
+    Anything else is read as :func:`parse_floats` reads it (``1200,0`` is 1,200).
+
+    Returns
+    -------
+    (numpy.ndarray of float, numpy.ndarray of bool)
+        Values (NaN when missing or unreadable) and a mask of values that were
+        present but unreadable.
+
+    Examples
+    --------
+    >>> v, bad = parse_counts(pd.Series(["1,200", "1 200", "1\u00a0200", "1.200", "12,5", "x"]))
+    >>> v.tolist()[:5], bad.tolist()[-1]
+    ([1200.0, 1200.0, 1200.0, 1200.0, 12.5], True)
+    """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return parse_floats(values)
+    text = as_text(values)
+    for ch in (" ", "\u00a0", "\u202f", "\t"):
+        text = text.str.replace(ch, "", regex=False)
+    grouped = text.str.match(_THOUSANDS)
+    text = text.where(~grouped, text.str.replace(r"[.,']", "", regex=True))
+    return parse_floats(text)
+
+
 def _plain_decimals(text: pd.Series) -> np.ndarray | None:
     """Fast path of :func:`parse_floats`: every value empty or a short plain decimal.
 

@@ -28,7 +28,7 @@ from ..ledger import Ledger
 from .columns import _no_geometry, _require, _resolve_fields
 from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
 from .geometry import _geometry_from_source, _repair_geometries
-from .parsing import parse_floats
+from .parsing import parse_counts
 
 
 def load_sectors(  # noqa: PLR0913 - a public signature kept as it was; all keyword options
@@ -106,7 +106,7 @@ def load_sectors(  # noqa: PLR0913 - a public signature kept as it was; all keyw
     name = np.where(name == "", ids, name)
     pop = np.full(len(ids), np.nan)
     if "population" in fields:
-        pop, bad = parse_floats(ctx.col("population"))
+        pop, bad = parse_counts(ctx.col("population"))
         ctx.flag(bad, "population", "value_invalid", values=ctx.text("population"))
         neg = np.isfinite(pop) & (pop < 0)
         ctx.flag(neg, "population", "value_out_of_range", values=ctx.text("population"))
