@@ -600,7 +600,7 @@ def test_measures_edge_cases():
             "categories": ["Méfait;Trouble de la paix", "", "", "Vol de véhicule;licornes", ""],
             "partenaires": ["P1", "P1;P99", "", "", ""],
             "debut": ["2024-04-01", "2023-01-01", "", "2024-01-01", ""],
-            "fin": ["", "", "", "2023-06-01", ""],
+            "fin": ["", "", "", "2024-06-01", ""],
             "wkt": ["POLYGON ((0 0, 100 0, 100 100, 0 100, 0 0))", "", "", "", ""],
         }
     )
@@ -623,9 +623,30 @@ def test_measures_edge_cases():
         (2, "partner_unknown"),
         (4, "sector_unknown"),
         (4, "category_unknown"),
-        (4, "date_range_inverted"),
         (5, "pillar_invalid"),
     } <= got
+    assert led.is_balanced()
+
+
+def test_a_measure_ending_before_it_starts_or_costing_less_than_nothing_is_rejected():
+    df = pd.DataFrame(
+        {
+            "id": ["M1", "M2", "M3"],
+            "nom": ["a", "b", "c"],
+            "pilier": ["prevention"] * 3,
+            "empreinte": ["toute la ville"] * 3,
+            "debut": ["2024-04-01", "2024-04-01", "2024-04-01"],
+            "fin": ["2025-01-01", "2023-06-01", ""],
+            "cout": ["1 000", "", "-500"],
+        }
+    )
+    m, led = loaders.load_measures(df, sectors=sectors_gdf(), source_crs="EPSG:32188")
+    assert m["measure_id"].tolist() == ["M1"] and m["cost"].tolist() == [1000.0]
+    e = led.entries
+    assert e[["row", "column", "reason", "action"]].values.tolist() == [
+        [2, "fin", "date_range_inverted", "rejected"],
+        [3, "cout", "value_out_of_range", "rejected"],
+    ]
     assert led.is_balanced()
 
 

@@ -1,11 +1,12 @@
 """The measures loader: the preventive measures in place, planned or ended.
 
 A measure needs an id, a name and a pillar (recognised in French or English;
-an unknown pillar rejects the row). Everything else is checked and kept:
-unknown target categories and shifts are flagged and left out of the lists,
-unreadable dates are treated as unknown, an inverted range is swapped, bad
-distances fall back to the library defaults, and listed sectors or partner ids
-that are not in their tables are flagged. The footprint (where the measure
+an unknown pillar rejects the row, and so do an end before the start, which
+cannot be guessed right, and a negative cost). Everything else is checked and
+kept: unknown target categories and shifts are flagged and left out of the
+lists, unreadable dates are treated as unknown, bad distances fall back to
+the library defaults, and listed sectors or partner ids that are not in their
+tables are flagged. The footprint (where the measure
 acts), when not given, follows from the data: a geometry gives
 ``point``/``line``/``polygon``, listed sectors give ``sectors``, otherwise
 ``none``; only geometric footprints keep a geometry.
@@ -215,7 +216,7 @@ def _measure_lists(ctx: _Ctx, tax: pd.DataFrame) -> dict[str, Any]:
 
 
 def _measure_dates_and_costs(ctx: _Ctx) -> dict[str, Any]:
-    """Start and end (unknown when unreadable; an inverted range swapped), cost, distances."""
+    """Start and end (unknown when unreadable), cost, distances; inverted ranges rejected."""
     n = len(ctx.raw.frame)
     none = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]")
     start = parse_datetimes(ctx.col("start")) if ctx.has("start") else none
@@ -230,13 +231,14 @@ def _measure_dates_and_costs(ctx: _Ctx) -> dict[str, Any]:
                 values=t,
                 detail="treated as unknown",
             )
+    # an end before the start cannot be guessed right (swapped? a typo in the year?)
     inv = (end < start).fillna(False).to_numpy()
-    ctx.flag(inv, "end", "date_range_inverted", values=end.astype("str"))
-    start, end = start.where(~inv, end), end.where(~inv, start)
+    ctx.reject(inv, "end", "date_range_inverted", values=end.astype("str"))
     cost = np.full(n, np.nan)
     if ctx.has("cost"):
         cost, badc = parse_floats(ctx.col("cost"))
         ctx.flag(badc, "cost", "value_invalid", values=ctx.text("cost"))
+        ctx.reject(cost < 0, "cost", "value_out_of_range", values=ctx.text("cost"))
     ring = _optional_metres(ctx, "buffer_m", zero_ok=False, detail="default ring width used")
     reach = _optional_metres(ctx, "reach_m", zero_ok=True, detail="default reach used")
     return {"start": start, "end": end, "cost": cost, "reach_m": reach, "buffer_m": ring}
