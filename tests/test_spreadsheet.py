@@ -21,7 +21,9 @@ def test_dangerous_text_is_prefixed(text):
     assert spreadsheet.neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", ["Parc", "", "a=b", 3, -2.5, None, "'=already"])
+@pytest.mark.parametrize(
+    "value", ["Parc", "", "a=b", 3, -2.5, None, "'=already", "-3,50", "-20\u00a0%", "+1 234.5"]
+)
 def test_safe_values_are_left_alone(value):
     assert spreadsheet.neutralise(value) == value
 

@@ -6,17 +6,23 @@ a tab or a carriage return. Excel and LibreOffice read such a cell of a CSV
 file as a formula, and openpyxl writes a string starting with ``=`` as one
 (CSV injection, OWASP). Every table written to ``.xlsx`` or ``.csv`` goes
 through :func:`safe_frame`, which prefixes those cells with an apostrophe, the
-OWASP rule. Numbers stay numbers: only text cells and column names change.
+OWASP rule. Numbers stay numbers: only text cells and column names change, and
+a number formatted as text (``-3,50``, ``-20 %``) keeps its sign unprefixed.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a text cell as a formula."""
+
+
+_NUMBER = re.compile(r"^[-+]?[\d.,\s\u00a0\u202f]*\d[\d.,\s\u00a0\u202f]*%?$")
+"""A number formatted as text (``-3,50``, ``-20 %``): read as a number, never run."""
 
 
 def neutralise(value: Any) -> Any:
@@ -36,8 +42,13 @@ def neutralise(value: Any) -> Any:
     --------
     >>> neutralise("=SUM(A1)"), neutralise("@cmd"), neutralise("Parc"), neutralise(-3)
     ("'=SUM(A1)", "'@cmd", 'Parc', -3)
+
+    A formatted number is left as it is (no stray apostrophe for a reader):
+
+    >>> neutralise("-20 %"), neutralise("-2+3")
+    ('-20 %', "'-2+3")
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _NUMBER.match(value):
         return "'" + value
     return value
 
