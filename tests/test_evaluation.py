@@ -450,6 +450,12 @@ def test_displacing_measure_has_negative_wdq(effects, truth):
     e = effects.loc["M03"]
     assert e["buffer_m"] == truth["M03"]["buffer_m"] == 300
     assert e["wdq"] < 0 and e["b1"] > e["b0"] and e["a1"] < e["a0"]
+    # the planted fall on the lot (RES 1/0.55) is found, judged against placebo places and
+    # two years of history, and its interval covers the planted size
+    assert e["verdict"] == "effective" and e["history_months"] >= 24
+    planted = 1 / truth["M03"]["treated_multiplier"]
+    assert e["res_corrected_low"] > 1 and e["q_value"] < 0.05
+    assert e["res_corrected_low"] <= planted <= e["res_corrected_high"]
     # a reading is given only when both changes stand out from noise
     assert e["wdq_reading"] in ("displacement", "displacement_outweighs", "not_assessable")
 
@@ -759,6 +765,42 @@ def test_calibration_on_regenerated_samples(diag, period):
     false_effective = sum(v == "effective" for v in calls)
     assert n == 120
     assert false_effective <= st.binom.ppf(0.995, n, 0.025)
+
+
+def test_placebo_places_avoid_only_measures_on_the_same_categories():
+    """A measure aimed at other crimes cannot change a placebo's counts: its zone stays
+    available; a measure on the same crimes (or on every crime) is avoided."""
+    from diagnostic_lib.evaluation import placebo_design, placebos
+
+    town = gpd.GeoDataFrame(
+        {"sector_id": ["S1"]}, geometry=[shapely.box(0, 0, 2000, 2000)], crs=32188
+    )
+    measures = pd.DataFrame(
+        {
+            "measure_id": ["A", "B", "C"],
+            "footprint": ["polygon"] * 3,
+            "target_categories": ["theft", "assault", "theft;assault"],
+        }
+    )
+    treated = [shapely.box(0, 0, 100, 100), shapely.box(1000, 1000, 1900, 1900), None]
+    incidents = gpd.GeoDataFrame(
+        {"occurred_from": pd.to_datetime(["2024-01-01"])},
+        geometry=[shapely.Point(50, 50)],
+        crs=32188,
+    )
+    src = placebo_design.PlaceboSource(
+        measures, incidents, town, treated, np.array([0.0, 0.0, 0.0]), placebos.PlaceboOptions()
+    )
+    theft = src.avoid(("theft",))
+    assert theft.equals(shapely.box(0, 0, 100, 100))  # B (assault) does not count
+    assert src.avoid(("assault",)).equals(shapely.box(1000, 1000, 1900, 1900))
+    assert src.avoid(()).area == pytest.approx(100 * 100 + 900 * 900)  # every crime
+    geo = {"treated": shapely.box(200, 200, 300, 300), "buffer": None}
+    kept, _ = src.places(pd.Series({"footprint": "polygon", "target_categories": "theft"}), geo)
+    in_b = [g for g in kept if g.intersects(shapely.box(1000, 1000, 1900, 1900))]
+    assert in_b and not [g for g in kept if g.intersects(theft)]
+    kept_all, _ = src.places(pd.Series({"footprint": "polygon", "target_categories": ""}), geo)
+    assert not [g for g in kept_all if g.intersects(shapely.box(1000, 1000, 1900, 1900))]
 
 
 def test_placebo_inference_keeps_the_nominal_rate_under_persistence():
@@ -1148,7 +1190,8 @@ def test_peak_demonstration_picks_the_busiest_clear_cells(diag, peak_demo):
     inc = inc[(inc["occurred_from"] >= "2024-01-01") & (inc["occurred_from"] < "2025-01-01")]
     counts = inventory.grid_counts(inc, grid.reset_index()).set_axis(grid.index)
     assert demo["before"].astype(int).tolist() == counts[demo["cell_id"]].astype(int).tolist()
-    # each pretend zone (cell + 100 m ring) is clear of every measure and of the others
+    # each pretend zone (cell + 100 m ring) is clear of every measure acting on break-ins
+    # (or on every category) and of the others
     measures = demo.attrs["measures"]
     pretend = measures[measures["measure_id"].isin(demo["measure_id"])]
     zones = shapely.buffer(np.asarray(pretend.geometry.array, dtype=object), 100.0)
@@ -1158,6 +1201,8 @@ def test_peak_demonstration_picks_the_busiest_clear_cells(diag, peak_demo):
     from diagnostic_lib import measures as measures_mod
 
     real = diag.measures[diag.measures["footprint"].isin(["point", "line", "polygon"])]
+    real = real[real["target_categories"].map(lambda c: not len(c) or "burglary" in c)]
+    # (none in the sample: M17, the break-in measure, acts on whole sectors)
     ring = pd.to_numeric(real["buffer_m"], errors="coerce").fillna(200.0).to_numpy()
     treated = np.asarray(measures_mod.treated_area(real, diag.sectors), dtype=object)
     busy = shapely.union_all(shapely.buffer(treated, ring))

@@ -520,7 +520,8 @@ TUNABLES: dict[str, Tunable] = _table(
         60,
         int,
         "evaluation",
-        "Placebo places (copies of the measure's zone elsewhere, clear of every measure) kept "
+        "Placebo places (copies of the measure's zone elsewhere, clear of every measure acting "
+        "on the same categories) kept "
         "for the null distribution: those nearest the treated area in level.",
         minimum=5,
         maximum=1000,

@@ -778,7 +778,7 @@ def buffer_sensitivity(
     >>> s = buffer_sensitivity(d.measures, d.incidents, d.sectors, "M03", *data_period(d),
     ...                        widths=(200, 300))
     >>> s["wdq_label"].tolist(), s["design"].unique().tolist()
-    (['diffusion', 'displacement'], ['exploratory'])
+    (['displacement', 'displacement'], ['exploratory'])
     """
     rows = [
         evaluate_measure(

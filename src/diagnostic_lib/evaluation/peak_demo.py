@@ -74,9 +74,10 @@ def peak_demonstration(
     """Pretend measures with no effect, placed at the busiest cells, evaluated both ways.
 
     1. **The peak.** The municipality is cut into square cells; the cells whose zone
-       (the cell and its ring of ``buffer_m`` metres) is clear of every measure's
-       treated area and ring are ranked by their events of ``categories`` in the
-       ``window_months`` months before ``start``, and the ``places`` busiest are
+       (the cell and its ring of ``buffer_m`` metres) is clear of the treated area
+       and ring of every measure acting on ``categories`` are ranked by their events
+       of ``categories`` in the ``window_months`` months before ``start``, and the
+       ``places`` busiest are
        kept (the next busiest is skipped when its zone touches one already kept).
     2. **The pretend measures.** Each kept cell gets a measure with a polygon
        footprint (the cell), aimed at ``categories``, starting on ``start``: the day
@@ -213,7 +214,7 @@ def _peak_cells(
     sel = targeted(inc, categories).to_numpy() & (when >= window[0]).to_numpy()
     counts = inventory.grid_counts(inc[sel & (when < window[1]).to_numpy()], grid)
     zones = shapely.buffer(np.asarray(grid.geometry.array, dtype=object), ring)
-    avoid = _measure_zones(diag)
+    avoid = _measure_zones(diag, categories)
     clear = ~shapely.intersects(avoid, zones) if avoid is not None else np.ones(len(grid), bool)
     order = np.argsort(-counts.to_numpy(), kind="stable")
     order = order[clear[order] & (counts.to_numpy()[order] > 0)]
@@ -234,8 +235,11 @@ def _peak_cells(
     return chosen
 
 
-def _measure_zones(diag: Diagnostic) -> Any:
-    """Where placebo places never go: every measure's treated area and ring (None: no measure)."""
+def _measure_zones(diag: Diagnostic, categories: Any) -> Any:
+    """Where placebo places never go (None: no such measure).
+
+    The treated area and ring of every measure acting on ``categories``.
+    """
     m = diag.measures
     if m is None or not len(m):
         return None
@@ -245,7 +249,7 @@ def _measure_zones(diag: Diagnostic) -> Any:
     # an empty incident table: only the measures' zones are wanted
     return PlaceboSource(
         m, diag.incidents.iloc[:0], diag.sectors, treated, widths, PlaceboOptions()
-    ).avoid
+    ).avoid(categories)
 
 
 def _pretend_measures(

@@ -142,16 +142,32 @@ class PlaceboSource:
         self.sector_geoms = np.asarray(sectors.geometry.array, dtype=object)
         self.sector_ids = sectors["sector_id"].astype(str).to_numpy()
         self.boundary = shapely.union_all(self.sector_geoms)
-        zones = []
+        self._zones: list[tuple[Any, frozenset]] = []
         fp = measures.get("footprint", pd.Series("", index=measures.index)).astype(str)
-        for g, w, f in zip(np.asarray(treated, dtype=object), widths, fp, strict=True):
+        cats = measures.get("target_categories", pd.Series(None, index=measures.index))
+        for g, w, f, c in zip(np.asarray(treated, dtype=object), widths, fp, cats, strict=True):
             if g is None or g.is_empty or f not in ("point", "line", "polygon"):
                 continue
-            zones.append(shapely.buffer(g, float(w) if np.isfinite(w) else 0.0))
-        self.avoid = shapely.union_all(zones) if zones else None
+            zone = shapely.buffer(g, float(w) if np.isfinite(w) else 0.0)
+            self._zones.append((zone, frozenset(_tuple(c))))
+        self._avoid: dict[frozenset, Any] = {}
         self.x, self.y, _ = _xy_points(incidents)
         self.t = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
         self._counters: dict[tuple, PlaceCounter] = {}
+
+    def avoid(self, categories: Any) -> Any:
+        """Where a measure's placebo places never go.
+
+        The zones of the measures that act on any of ``categories`` (a measure with no
+        listed category acts on all of them). A measure aimed at other crimes cannot
+        change the counts of a placebo place, so its zone stays available; one aimed at
+        the same crimes would bias the null distribution.
+        """
+        key = frozenset(_tuple(categories))
+        if key not in self._avoid:
+            zones = [z for z, c in self._zones if not key or not c or key & c]
+            self._avoid[key] = shapely.union_all(zones) if zones else None
+        return self._avoid[key]
 
     def counter(self, rec: Any) -> PlaceCounter:
         """The incidents a measure targets, indexed by place (one index per target)."""
@@ -166,15 +182,16 @@ class PlaceboSource:
         treated, ring = geo.get("treated"), geo.get("buffer")
         if treated is None or treated.is_empty:
             return np.array([], dtype=object), np.array([], dtype=object)
+        avoid = self.avoid(rec.get("target_categories"))
         if str(rec.get("footprint", "")) == "sectors":
             own = shapely.intersects(treated, self.sector_geoms) & (
                 shapely.area(shapely.intersection(treated, self.sector_geoms))
                 > 0.5 * shapely.area(self.sector_geoms)
             )
             width = _ring_width(treated, ring)
-            return sector_places(self.sector_geoms, own, self.avoid, width)
+            return sector_places(self.sector_geoms, own, avoid, width)
         zone = shapely.union_all([g for g in (treated, ring) if g is not None])
-        offsets = lattice_offsets(zone, self.boundary, self.avoid)
+        offsets = lattice_offsets(zone, self.boundary, avoid)
         return translated(treated, offsets), translated(ring, offsets)
 
     def estimates(self, rec: Any, geo: dict[str, Any], monthly: pd.DataFrame) -> dict[str, Any]:

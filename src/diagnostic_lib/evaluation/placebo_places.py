@@ -32,7 +32,8 @@ def lattice_offsets(zone: Any, boundary: Any, avoid: Any, max_places: int = 400)
     boundary : shapely geometry
         The municipality.
     avoid : shapely geometry or None
-        Where no copy may reach (every measure's treated area and ring).
+        Where no copy may reach (the treated area and ring of every measure acting on
+        the same categories).
     max_places : int
         Most copies returned.
 

@@ -4,9 +4,9 @@ A measure's estimate is judged against what the same estimator gives where and
 when nothing was done:
 
 - **placebo places**: copies of the measure's zone (treated area and ring)
-  moved elsewhere in the municipality, clear of every measure, with before-period
-  levels like the treated area's (the nearest in history level and before-window
-  level: places "with a similar peak");
+  moved elsewhere in the municipality, clear of every measure acting on the same
+  categories, with before-period levels like the treated area's (the nearest in
+  history level and before-window level: places "with a similar peak");
 - **placebo dates**: the same design on the treated area, shifted back before the
   start, while the data allow.
 

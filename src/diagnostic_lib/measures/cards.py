@@ -44,7 +44,7 @@ def measure_card(
     >>> card = measure_card(res, d.incidents, "M03")
     >>> zones = ["treated_before", "treated_after", "buffer_before", "buffer_after"]
     >>> card["counts"][zones].values.tolist()
-    [[164, 93, 63, 87]]
+    [[168, 93, 59, 96]]
     """
     reg = result.registry
     sel = reg["measure_id"].astype(str) == str(measure_id)

@@ -368,19 +368,22 @@ def _measures_truth() -> dict[str, dict[str, Any]]:
             "buffer_wkt": _wkt(ring),
             "note": m.note,
         }
-    measures["M01"]["expected_treated_component_12m_before"] = _expected(
-        "park_night", _shift_day("2024-04-01", -365), "2024-04-01"
-    )
-    measures["M01"]["expected_treated_component_12m_after"] = round(
-        0.6 * _expected("park_night", "2024-04-01", _shift_day("2024-04-01", 365)), 1
-    )
-    measures["M03"]["expected_treated_component_12m_before"] = _expected(
-        "mall_lot", "2023-01-01", "2024-01-01"
-    )
-    measures["M03"]["expected_treated_component_12m_after"] = round(
-        0.55 * _expected("mall_lot", "2024-01-01", "2025-01-01"), 1
-    )
+    for m in _MEASURES:
+        component = _PLANTED_COMPONENT.get(m.measure_id)
+        if component is None:
+            continue
+        rec = measures[m.measure_id]
+        rec["expected_treated_component_12m_before"] = _expected(
+            component, _shift_day(m.start, -365), m.start
+        )
+        rec["expected_treated_component_12m_after"] = round(
+            m.treated_multiplier * _expected(component, m.start, _shift_day(m.start, 365)), 1
+        )
     return measures
+
+
+# The planted component of the measures with a planted treated effect.
+_PLANTED_COMPONENT = {"M01": "park_night", "M03": "mall_lot"}
 
 
 @functools.cache
