@@ -103,10 +103,9 @@ def test_step1_change_keeps_its_level_under_year_to_year_variation():
 def test_its_inference_allows_for_persistence():
     """Monthly series with a persistent level (AR(1), ρ 0.9) and no change: a model that
     treats months as independent finds a level change in about half the series; the
-    Prais–Winsten test (ρ bias-matched, at its upper bound), placebo dates and the
-    persistence rule in under a tenth (about 6 %; the target of 5 % is not quite met at
-    this persistence, see benchmarks/CALIBRATION.md), and about the nominal rate
-    without persistence."""
+    Prais–Winsten test (ρ bias-matched, at its upper bound two standard errors above),
+    placebo dates and the persistence rule in about 5 % (the target; 4.5 % on 400 series
+    in benchmarks/CALIBRATION.md). 200 series: a Monte Carlo error of 1.5 points."""
     from diagnostic_lib.evaluation.count_models import _fourier
 
     rng = np.random.default_rng(0)
@@ -124,4 +123,4 @@ def test_its_inference_allows_for_persistence():
         tstat = gls["params"][2] / (gls["bse"][2] * infl)
         significant = 2 * st.t.sf(abs(tstat), n - X.shape[1] - 1) < 0.05
         found += significant and gls["rho"] < time_series.PERSISTENT_RHO
-    assert found / reps <= 0.10
+    assert found / reps <= 0.05 + 2 * 0.015

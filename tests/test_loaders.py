@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 from diagnostic_lib import i18n, loaders
-from diagnostic_lib.errors import CRSError, DataError
+from diagnostic_lib.errors import ConfigError, CRSError, DataError
 from diagnostic_lib.readers import detect_encoding, read_table, sniff_separator
 
 from .conftest import FIXTURES, NOW
@@ -150,6 +150,65 @@ def test_two_stray_quotes_cost_two_rows_and_row_numbers_stay_physical(tmp_path):
     assert len(inc) == 298 and led.files.iloc[0]["rows_in"] == _physical_lines(p)
     # every kept row keeps its own file row: row n holds incident n - 1
     assert (inc["source_row"] - 1 == inc["incident_id"].astype(int)).all()
+
+
+def test_dates_with_utc_offsets_are_converted_to_the_diagnosis_zone(tmp_path):
+    """One ``Z`` among local dates used to make every ISO date of the file unparseable."""
+    lines = [f"{i},2024-05-{1 + i % 28:02d} 10:00,theft" for i in range(1, 301)]
+    lines[100] = "101,2024-05-02T14:00:00Z,theft"  # 14:00 UTC is 10:00 in Montréal (EDT)
+    lines[101] = "102,2024-01-02T10:00:00-04:00,theft"  # 14:00 UTC is 09:00 (EST)
+    lines[102] = "103,2024-01-02 09:00-05:00,theft"  # already Eastern time
+    lines[103] = "104,2024-13-02 09:00,theft"  # unparseable: only this row
+    p = tmp_path / "inc.csv"
+    p.write_text("id,date,category\n" + "\n".join(lines) + "\n")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert len(inc) == 299 and led.is_balanced()
+    e = led.entries
+    assert e[["row", "reason"]].values.tolist() == [[105, "date_unparseable"]]
+    got = inc.set_index("incident_id")["occurred_from"]
+    assert got["101"] == pd.Timestamp("2024-05-02 10:00")
+    assert got["102"] == pd.Timestamp("2024-01-02 09:00")
+    assert got["103"] == pd.Timestamp("2024-01-02 09:00")
+    assert got["1"] == pd.Timestamp("2024-05-02 10:00")  # local dates are left as they are
+    assert "America/Toronto" in " ".join(led.notes("en")["note"])
+    # another zone is a setting, and an unknown one a clear error
+    paris, _ = loaders.load_incidents(p, now=NOW, timezone="Europe/Paris")
+    assert paris.set_index("incident_id").loc["101", "occurred_from"] == pd.Timestamp(
+        "2024-05-02 16:00"
+    )
+    with pytest.raises(ConfigError, match="time zone"):
+        loaders.load_incidents(p, now=NOW, timezone="Eastern")
+
+
+def test_excel_serial_dates_are_read_and_flagged(tmp_path):
+    p = tmp_path / "inc.csv"
+    p.write_text(
+        "id,date,category\n1,45292,theft\n2,45292.75,theft\n3,2024-01-01 10:00,theft\n4,12,theft\n"
+    )
+    inc, led = loaders.load_incidents(p, now=NOW)
+    got = inc.set_index("incident_id")
+    assert got.loc["1", "occurred_from"] == pd.Timestamp("2024-01-01")
+    assert got.loc["1", "occurred_to"] == pd.Timestamp("2024-01-02")  # a whole day
+    assert got.loc["2", "occurred_from"] == pd.Timestamp("2024-01-01 18:00")
+    e = led.entries.set_index("row")
+    assert e.loc[[2, 3], "reason"].tolist() == ["date_excel_serial"] * 2
+    assert set(e.loc[[2, 3], "action"]) == {"flagged"}
+    assert e.loc[5, "reason"] == "date_unparseable"  # 12 is not a date
+    assert "Excel" in i18n.label("reason", "date_excel_serial", "fr")
+
+
+def test_point_empty_is_a_missing_position_and_an_overflowing_wkt_is_unreadable(tmp_path):
+    p = tmp_path / "inc.csv"
+    p.write_text(
+        "id,wkt,date,category\n1,POINT EMPTY,2024-01-01,theft\n"
+        "2,POINT (286837 5056238),2024-01-01,theft\n3,1e400,2024-01-01,theft\n"
+    )
+    inc, led = loaders.load_incidents(p, now=NOW, source_crs="EPSG:32188")
+    e = led.entries.set_index("row")
+    assert e.loc[2, "reason"] == "position_missing" and e.loc[2, "action"] == "flagged"
+    assert e.loc[4, "reason"] == "geometry_unparseable"
+    assert len(inc) == 2 and led.is_balanced()
+    assert inc.geometry.isna().tolist() == [True, False]
 
 
 def test_a_quoted_field_over_two_lines_is_still_one_record(tmp_path):

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,8 @@ class Tunable:
         The admissible values of a ``str``.
     keys : tuple of str, optional
         The admissible keys of a ``dict`` (``None``: any key).
+    zone : bool
+        The value is the name of a time zone (``America/Toronto``).
     """
 
     name: str
@@ -72,6 +75,7 @@ class Tunable:
     maximum: float | None = None
     choices: tuple[str, ...] | None = None
     keys: tuple[str, ...] | None = None
+    zone: bool = False
 
 
 def _table(*entries: Tunable) -> dict[str, Tunable]:
@@ -113,6 +117,16 @@ TUNABLES: dict[str, Tunable] = _table(
         "offset of the export); later ones are rejected as dates in the future.",
         minimum=0,
         maximum=24 * 31,
+    ),
+    Tunable(
+        "timezone",
+        "America/Toronto",
+        str,
+        "loaders",
+        "Time zone of the diagnosis (an IANA name): dates written with a UTC offset "
+        "(2024-05-02T14:00:00Z, -04:00) are converted to it; dates without one are taken to be "
+        "in it already. Québec follows America/Toronto.",
+        zone=True,
     ),
     # --- inventory (step 1) ---------------------------------------------------------------
     Tunable(
@@ -926,6 +940,14 @@ def _kind_name(kind: type) -> str:
     return names.get(kind, "a table of numbers")
 
 
+def _is_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def _check(t: Tunable, value: Any, where: str) -> Any:
     label = f"{where}: [parameters] {t.name}"
     if t.kind in (int, float):
@@ -939,6 +961,10 @@ def _check(t: Tunable, value: Any, where: str) -> Any:
             raise ConfigError(f"{label} must be text, got {value!r}")
         if t.choices is not None and value not in t.choices:
             raise ConfigError(f"{label} must be one of {list(t.choices)}, got {value!r}")
+        if t.zone and not _is_zone(value):
+            raise ConfigError(
+                f"{label} must be a time zone name such as 'America/Toronto', got {value!r}"
+            )
         return value
     if not isinstance(value, Mapping):
         raise ConfigError(f"{label} must be a table ([parameters.{t.name}]), got {value!r}")

@@ -138,6 +138,7 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
         period=period,
         now=now,
         future_tolerance_h=float(cfg.param("future_tolerance_h")),
+        timezone=str(cfg.param("timezone")),
         outside=str(cfg.param("outside")),
         snap_tolerance=float(cfg.param("snap_tolerance_m")),
     )

@@ -78,11 +78,14 @@ def _geometry_from_source(
         text = ctx.text("wkt")
         present = (text != "").to_numpy().copy()
         wkt_arr = np.where(present, text.to_numpy(dtype=object), None)
-        parsed = shapely.from_wkt(wkt_arr, on_invalid="ignore")
+        with np.errstate(all="ignore"):  # "1e400" overflows: unreadable, rejected below
+            parsed = shapely.from_wkt(wkt_arr, on_invalid="ignore")
         bad = present & pd.isna(pd.Series(parsed)).to_numpy()
         ctx.reject(bad, "wkt", "geometry_unparseable", values=text.str.slice(0, 60))
         geoms[:] = parsed
         present &= ~bad
+        if present.any():  # POINT EMPTY: a missing position, not a geometry
+            present &= ~np.asarray(shapely.is_empty(geoms), dtype=bool)
         crs = source_crs
         if crs is None and present.any():
             b = shapely.bounds(np.asarray(geoms[present]))

@@ -39,10 +39,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from .. import schema
+from .. import schema, settings
 from .._text import map_distinct
 from .context import _Ctx
-from .parsing import parse_datetimes, parse_times
+from .parsing import excel_serials, has_offset, parse_datetimes, parse_times
 from .vocabulary import SHIFT_ALIASES, map_aliases
 
 SHIFT_HOURS = 8
@@ -76,7 +76,7 @@ def _incident_dates(
     has_given = given != ""
     start, end = _day_ranges(start, day_only, given)
     if ctx.has("occurred_to"):
-        end = _end_times(ctx, end)
+        end = _end_times(ctx, end, opts.get("timezone"))
     start, end = _ordered(ctx, start, end)
     latest = pd.Timestamp.now() if now is None else pd.Timestamp(now)
     latest += pd.Timedelta(hours=future_tolerance_h)
@@ -90,7 +90,16 @@ def _start_times(ctx: _Ctx, opts: Mapping[str, Any]) -> tuple[pd.Series, np.ndar
     n = len(ctx.raw.frame)
     from_text = ctx.text("occurred_from")
     from_raw = ctx.col("occurred_from")
-    start = parse_datetimes(from_raw)
+    zone = opts.get("timezone")
+    start = parse_datetimes(from_raw, timezone=zone)
+    serial, is_serial = excel_serials(from_raw)
+    if is_serial.any():  # a spreadsheet cell that lost its date format
+        start = start.where(~is_serial, serial)
+        ctx.flag(is_serial, "occurred_from", "date_excel_serial", values=from_text)
+    offsets = int(has_offset(from_text).sum())
+    if offsets:
+        zone = zone or settings.default("timezone")
+        ctx.note("loaders.note.offsets_converted", n=offsets, zone=zone)
     ctx.reject((from_text == "").to_numpy(), "occurred_from", "date_missing")
     ctx.reject(start.isna().to_numpy(), "occurred_from", "date_unparseable", values=from_text)
     if opts.get("date_only"):
@@ -100,6 +109,7 @@ def _start_times(ctx: _Ctx, opts: Mapping[str, Any]) -> tuple[pd.Series, np.ndar
         day_only = np.zeros(n, dtype=bool)
     else:
         day_only = ~from_text.str.contains(_HAS_TIME, regex=True).to_numpy()
+        day_only[is_serial] = (serial[is_serial] == serial[is_serial].dt.normalize()).to_numpy()
     if ctx.has("occurred_from_time"):
         td, bad_t = parse_times(ctx.col("occurred_from_time"))
         ctx.flag(
@@ -136,10 +146,10 @@ def _day_ranges(
     return start, end
 
 
-def _end_times(ctx: _Ctx, end: pd.Series) -> pd.Series:
+def _end_times(ctx: _Ctx, end: pd.Series, zone: str | None = None) -> pd.Series:
     """The end of each range from ``occurred_to`` (and its time column), where readable."""
     to_text = ctx.text("occurred_to")
-    to = parse_datetimes(ctx.col("occurred_to"))
+    to = parse_datetimes(ctx.col("occurred_to"), timezone=zone)
     present = (to_text != "").to_numpy()
     ctx.flag(
         present & to.isna().to_numpy(),

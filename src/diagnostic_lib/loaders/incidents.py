@@ -65,6 +65,7 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
     period: tuple[Any, Any] | None = None,
     now: Any = None,
     future_tolerance_h: float = settings.default("future_tolerance_h"),
+    timezone: str = settings.default("timezone"),
     duplicates: str | None = None,
     outside: str = settings.default("outside"),
     snap_tolerance: float = settings.default("snap_tolerance_m"),
@@ -106,6 +107,10 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
     future_tolerance_h : float
         Hours after ``now`` within which a start is still accepted (default: the
         ``future_tolerance_h`` tunable of :mod:`diagnostic_lib.settings`, 0).
+    timezone : str
+        The diagnosis's time zone (default: the ``timezone`` tunable,
+        ``America/Toronto``): a date written with a UTC offset (``…Z``,
+        ``…-04:00``) is converted to it; one without is taken as local time.
     duplicates : {"reject", "flag"}, optional
         What to do with exact duplicate rows. Default: ``reject`` when the file
         has an id column, ``flag`` when it has none (identical rows may then be
@@ -148,9 +153,15 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
     ([Timestamp('2024-03-03 00:00:00'), NaT], [nan, 'nuit'])
     """
     acrs = check_metric_crs(crs)
+    timezone = settings.validate({"timezone": timezone}, "load_incidents")["timezone"]
     tax = taxonomy if taxonomy is not None else taxonomy_mod.load_taxonomy()
     raw = _open(source, "incidents", encoding, sep, sheet, layer)
-    given = {"duplicates": duplicates, "date_only": date_only, "precision": precision}
+    given = {
+        "duplicates": duplicates,
+        "date_only": date_only,
+        "precision": precision,
+        "timezone": timezone,
+    }
     ctx, opts = _incident_context(raw, preset, columns, given)
     times = _incident_dates(ctx, opts, now, period, future_tolerance_h)
     category = _incident_categories(ctx, tax)

@@ -19,6 +19,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .. import settings
 from .._text import as_text
 
 _DATE_FORMATS = (
@@ -35,19 +36,52 @@ _DATE_FORMATS = (
 )
 
 
-def parse_datetimes(values: pd.Series, formats: tuple[str, ...] = _DATE_FORMATS) -> pd.Series:
+_OFFSET_RE = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$")
+"""A time of day followed by a UTC offset (``Z``, ``-05:00``, ``+0100``, ``-04``)."""
+
+_SERIAL_RE = re.compile(r"^\d{5}(?:[.,]\d+)?$")
+EXCEL_SERIAL_RANGE = (20000, 80000)
+"""Whole days since 1899-12-30 read as Excel serial dates (1954-10-03 to 2119-01-10)."""
+
+
+def _to_datetime(values: pd.Series, fmt: str) -> pd.Series:
+    """``pd.to_datetime`` with one format, NaT where impossible, value by value if it must."""
+    try:
+        got = pd.to_datetime(values, format=fmt, errors="coerce")
+    except (ValueError, TypeError, OverflowError):  # mixed forms the vectorised reader refuses
+        got = pd.Series(
+            [pd.to_datetime(v, format=fmt, errors="coerce") for v in values],
+            index=values.index,
+            dtype="datetime64[us]",
+        )
+    return got.astype("datetime64[us]")
+
+
+def parse_datetimes(
+    values: pd.Series,
+    formats: tuple[str, ...] = _DATE_FORMATS,
+    timezone: str | None = None,
+) -> pd.Series:
     """Parse dates written in any of the usual ways; NaT where impossible.
 
     ISO dates (``2024-05-01``, ``2024-05-01 22:10``, ``2024-05-01T22:10:00``)
     come first; dates with slashes are read **day first** (``01/05/2024`` is
-    1 May), as in Québec. Each distinct text is parsed once.
+    1 May), as in Québec. Each distinct text is parsed once, and a text that
+    cannot be read costs only its own rows.
+
+    A date with a UTC offset (``2024-05-02T14:00:00Z``, ``…-04:00``) is the
+    same instant in ``timezone``, as a local time without offset; dates
+    without an offset are taken to be local already (see :func:`has_offset`).
 
     Parameters
     ----------
     values : pandas.Series
-        Text (or datetimes, returned as they are).
+        Text (or datetimes, returned as they are, converted when they carry a zone).
     formats : tuple of str
         ``strftime`` formats tried in order after ISO 8601.
+    timezone : str, optional
+        The diagnosis's time zone (default: the ``timezone`` tunable of
+        :mod:`diagnostic_lib.settings`, ``America/Toronto``).
 
     Returns
     -------
@@ -57,27 +91,86 @@ def parse_datetimes(values: pd.Series, formats: tuple[str, ...] = _DATE_FORMATS)
     --------
     >>> parse_datetimes(pd.Series(["2024-05-01 22:10", "01/05/2024", "31/02/2024", ""])).tolist()
     [Timestamp('2024-05-01 22:10:00'), Timestamp('2024-05-01 00:00:00'), NaT, NaT]
+    >>> got = parse_datetimes(pd.Series(["2024-05-02T14:00:00Z", "2024-01-02 09:00-05:00",
+    ...                                  "2024-05-02 10:00"]))
+    >>> got.dt.strftime("%Y-%m-%d %H:%M").tolist()
+    ['2024-05-02 10:00', '2024-01-02 09:00', '2024-05-02 10:00']
     """
+    zone = timezone or settings.default("timezone")
     if pd.api.types.is_datetime64_any_dtype(values):
+        if getattr(values.dt, "tz", None) is not None:
+            values = values.dt.tz_convert(zone).dt.tz_localize(None)
         return values.astype("datetime64[us]")
     text = as_text(values)
     codes, uniq_values = pd.factorize(text, use_na_sentinel=False)
     uniq = pd.Series(np.asarray(uniq_values, dtype=object), dtype="str")
     parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[us]")
-    todo = uniq != ""
+    todo = (uniq != "").to_numpy().copy()
+    aware = has_offset(uniq).to_numpy() & todo
+    if aware.any():
+        got = pd.to_datetime(uniq[aware], format="ISO8601", utc=True, errors="coerce")
+        parsed[aware] = got.dt.tz_convert(zone).dt.tz_localize(None).astype("datetime64[us]")
+        todo &= ~aware
     for fmt in formats:
         if not todo.any():
             break
-        try:
-            got = pd.to_datetime(uniq[todo], format=fmt, errors="coerce")
-        except (ValueError, TypeError, OverflowError):
-            continue
-        if getattr(got.dt, "tz", None) is not None:
-            got = got.dt.tz_localize(None)
-        got = got.astype("datetime64[us]")
-        parsed[todo] = got
-        todo = todo & parsed.isna()
+        parsed[todo] = _to_datetime(uniq[todo], fmt)
+        todo &= parsed.isna().to_numpy()
     return pd.Series(parsed.to_numpy()[codes], index=values.index, dtype="datetime64[us]")
+
+
+def _matches(values: pd.Series, pattern: str) -> np.ndarray:
+    """Whether each text (trimmed) matches ``pattern`` (RE2), in Arrow's vectorised engine."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pc.utf8_trim_whitespace(pa.array(as_text(values).to_numpy(dtype=object), pa.string()))
+    return np.asarray(pc.match_substring_regex(arr, pattern).fill_null(False), dtype=bool)
+
+
+def has_offset(values: pd.Series) -> pd.Series:
+    """Whether each text is a date and time with a UTC offset (``Z``, ``-05:00``…).
+
+    Examples
+    --------
+    >>> has_offset(pd.Series(["2024-05-02T14:00:00Z", "2024-05-02 10:00", "2024-05-01"])).tolist()
+    [True, False, False]
+    """
+    return pd.Series(_matches(values, _OFFSET_RE.pattern), index=values.index)
+
+
+def excel_serials(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Excel serial dates (``45292`` is 2024-01-01) among texts or numbers.
+
+    A spreadsheet cell that lost its date format shows the day count since
+    1899-12-30 (fractions are the time of day). Only values within
+    :data:`EXCEL_SERIAL_RANGE` count, so that ids and years are not taken for dates.
+
+    Returns
+    -------
+    (pandas.Series of datetime64, ndarray of bool)
+        The dates (NaT elsewhere) and which values were serials.
+
+    Examples
+    --------
+    >>> d, m = excel_serials(pd.Series(["45292", "45292.5", "2024-01-01", "12"]))
+    >>> d.dt.strftime("%Y-%m-%d %H:%M").tolist()[:2], m.tolist()
+    (['2024-01-01 00:00', '2024-01-01 12:00'], [True, True, False, False])
+    """
+    cand = _matches(values, _SERIAL_RE.pattern)
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+    if not cand.any():
+        return out, cand
+    text = as_text(values[cand]).str.strip().str.replace(",", ".", regex=False)
+    days = pd.Series(np.nan, index=values.index)
+    days[cand] = pd.to_numeric(text, errors="coerce").to_numpy()
+    lo, hi = EXCEL_SERIAL_RANGE
+    mask = days.between(lo, hi).to_numpy()
+    if mask.any():
+        origin = pd.Timestamp("1899-12-30")
+        delta = pd.to_timedelta(days[mask].to_numpy() * 86400.0, unit="s").round("s")
+        out[mask] = (origin + delta).astype("datetime64[us]")
+    return out, mask
 
 
 _TIME_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?(?::(\d{2}))?\s*$")

@@ -41,6 +41,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "malformed row (wrong number of fields)",
     ),
     "reason.date_missing": ("date manquante", "missing date"),
+    "reason.date_excel_serial": (
+        "date en numéro de série Excel (convertie ; vérifiez le format de la cellule)",
+        "Excel serial date (converted; check the cell's format)",
+    ),
     "reason.date_unparseable": ("date illisible", "unparseable date"),
     "reason.date_future": ("date dans le futur", "date in the future"),
     "reason.date_outside_period": (

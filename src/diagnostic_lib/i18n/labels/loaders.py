@@ -26,6 +26,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "mais restent hors des cartes.",
         "No position column: incidents count in the totals but stay off the maps.",
     ),
+    "loaders.note.offsets_converted": (
+        "{n} dates portent un décalage UTC (…Z, …-04:00) : converties à l'heure de {zone}.",
+        "{n} dates carry a UTC offset (…Z, …-04:00): converted to {zone} time.",
+    ),
     # --- errors: the file cannot be read --------------------------------------------------
     "loaders.error.file_not_found": ("fichier introuvable", "file not found"),
     "loaders.error.is_folder": ("est un dossier, pas un fichier", "is a folder, not a file"),
