@@ -58,6 +58,7 @@ validate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	MPLBACKEND=Agg $(BIN)/python benchmarks/run.py
+	MPLBACKEND=Agg $(BIN)/python benchmarks/explorer.py
 
 calibrate: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python benchmarks/calibrate.py

@@ -35,6 +35,10 @@ def _shade_windows(ax, x, win) -> None:
             )
 
 
+_BEFORE_AFTER_MARGINS = {"left": 0.075, "right": 0.985, "top": 0.93, "bottom": 0.17}
+"""Figure fractions around the before/after chart's axes (room for the legend below)."""
+
+
 def before_after_chart(
     monthly: pd.DataFrame, effect=None, *, lang: str = "fr", title: str | None = None
 ):
@@ -70,7 +74,8 @@ def before_after_chart(
     'Events per month'
     """
     fr = lang == "fr"
-    fig, ax = _fig((8.5, 4.2))
+    # fixed margins, legend under the axes: drawn at each change of the explorer widget
+    fig, ax = _fig((8.5, 4.4), margins=_BEFORE_AFTER_MARGINS)
     if len(monthly) == 0:
         ax.set_title(title or i18n.t("maps.no_data", lang))
         return fig
@@ -118,12 +123,12 @@ def before_after_chart(
                     linewidth=0.8,
                     alpha=0.7,
                 )
-    starts = x[(win != "before").to_numpy()]
+    starts = x[win.isin(["lag", "after"]).to_numpy()]  # not the history before the windows
     if len(starts):
         ax.axvline(starts.min(), color=style.REFERENCE["strong"], linewidth=1)
     ax.set_ylabel(i18n.t("charts.events_per_month", lang))
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=3, frameon=False)
     if title is None and effect is not None:
         name = effect.get("name" if fr else "name_en", "")
         title = f"{effect.get('measure_id', effect.name)} — {name}"

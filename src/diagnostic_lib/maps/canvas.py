@@ -266,6 +266,58 @@ def _fit(ax, geoms) -> None:
         ax.set_ylim(b[1] - pad, b[3] + pad)
 
 
+def add_polygons(ax, geoms, **kwargs):
+    """Draw (multi)polygons, holes included, as one matplotlib collection.
+
+    What ``GeoSeries.plot`` does for polygons, without its per-call overhead
+    (it builds a class and scans the frame each time): the explorer widget
+    redraws its maps at each change. Other geometry types and empty or missing
+    geometries are skipped.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A map.
+    geoms : sequence of shapely geometries
+        The polygons.
+    **kwargs
+        Passed to :class:`matplotlib.collections.PathCollection` (``facecolor``,
+        ``edgecolor``, ``linewidth``, ``alpha``, ``zorder``…).
+
+    Returns
+    -------
+    matplotlib.collections.PathCollection
+
+    Examples
+    --------
+    >>> import shapely
+    >>> fig, ax = new_map()
+    >>> ring = shapely.box(0, 0, 10, 10).difference(shapely.box(4, 4, 6, 6))
+    >>> pc = add_polygons(ax, [ring, None], facecolor="red")
+    >>> len(pc.get_paths()), len(pc.get_paths()[0].codes)
+    (1, 10)
+    """
+    import shapely
+    from matplotlib.collections import PathCollection
+    from matplotlib.path import Path
+
+    paths = []
+    for g in geoms:
+        if g is None or g.is_empty:
+            continue
+        parts = [p for p in getattr(g, "geoms", [g]) if p.geom_type == "Polygon"]
+        rings = [r for p in parts for r in (p.exterior, *p.interiors)]
+        if rings:
+            paths.append(
+                Path.make_compound_path(*(Path(shapely.get_coordinates(r)) for r in rings))
+            )
+    kwargs.setdefault("facecolor", "none")
+    coll = PathCollection(paths, **kwargs)
+    ax.add_collection(coll, autolim=True)
+    ax.autoscale_view()
+    return coll
+
+
 def draw_sectors(
     ax,
     sectors,
@@ -295,7 +347,9 @@ def draw_sectors(
     >>> ax.texts[0].get_text()
     'A'
     """
-    sectors.plot(ax=ax, facecolor=facecolor, edgecolor=edgecolor, linewidth=0.8, zorder=2)
+    add_polygons(
+        ax, sectors.geometry, facecolor=facecolor, edgecolor=edgecolor, linewidth=0.8, zorder=2
+    )
     if labels:
         pts = sectors.geometry.representative_point()
         for sid, p in zip(sectors["sector_id"], pts, strict=True):

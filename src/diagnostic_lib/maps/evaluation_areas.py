@@ -14,17 +14,21 @@ from __future__ import annotations
 import numpy as np
 
 from .. import i18n, style
-from .canvas import _deferred_draws, _fit, _plt, decorate, draw_sectors
+from .canvas import _deferred_draws, _fit, _plt, add_polygons, decorate, draw_sectors
 
 
 def _draw_areas(ax, g) -> None:
-    import geopandas as gpd
-
     for area in ("control", "buffer", "treated"):
         if area in g.index and g.loc[area, "geometry"] is not None:
             colour, alpha = style.EVALUATION_AREAS[area]
-            gpd.GeoSeries([g.loc[area, "geometry"]]).plot(
-                ax=ax, facecolor=colour, alpha=alpha, edgecolor=colour, linewidth=0.6, zorder=3
+            add_polygons(
+                ax,
+                [g.loc[area, "geometry"]],
+                facecolor=colour,
+                alpha=alpha,
+                edgecolor=colour,
+                linewidth=0.6,
+                zorder=3,
             )
 
 
@@ -89,7 +93,10 @@ def evaluation_map(
     """
     from matplotlib.patches import Patch
 
-    fig, axes = _plt().subplots(1, 2, figsize=(11.0, 5.6), layout="constrained")
+    # fixed margins: the explorer widget redraws this map when a measure or a ring changes,
+    # and a constrained layout would measure every text first (a third of the render)
+    fig, axes = _plt().subplots(1, 2, figsize=(11.0, 5.6))
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.94, bottom=0.08, wspace=0.04)
     g = design.set_index("zone") if "zone" in design.columns else design
     for k, ax in enumerate(axes):
         ax.set_aspect("equal")
@@ -109,7 +116,7 @@ def evaluation_map(
         for a, (colour, alpha) in style.EVALUATION_AREAS.items()
         if a in g.index
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    fig.legend(handles=handles, loc="lower center", ncols=3, fontsize=8, frameon=False)
     if "control" in g.index and "excluded" in g.columns and len(g.loc["control", "excluded"]):
         ids = ", ".join(g.loc["control", "excluded"])
         ax = axes[0]

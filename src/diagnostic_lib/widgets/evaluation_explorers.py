@@ -10,6 +10,7 @@ Examples
 from __future__ import annotations
 
 import html
+from collections import OrderedDict
 from typing import Any
 
 import pandas as pd
@@ -39,6 +40,10 @@ _EVAL_EXTRA = (
     ("widget.eval.wdq", "wdq", 2),
     ("widget.eval.tne", "tne", 1),
 )
+
+
+MAPS_KEPT = 32
+"""Area maps the measure explorer keeps (PNG, about 50 kB each) for instant revisits."""
 
 
 def _measure_controls(
@@ -197,16 +202,19 @@ def measure_explorer(  # noqa: PLR0913 - public signature kept for backward comp
         outputs={"verdict": verdict, "table": table, "chart": chart, "map": mapimg},
     )
 
-    drawn: dict[tuple, bytes] = {}
+    drawn: OrderedDict[tuple, bytes] = OrderedDict()
 
     def area_map(design: Any) -> bytes:
-        # the map shows only the areas: redrawn when they change, not for a window or a lag
+        # the map shows only the areas: drawn when they change, not for a window or a lag;
+        # the last MAPS_KEPT maps are kept, so going back to a measure or a ring is instant
         key = (*design.index, *design.geometry.to_wkb(), *design.columns)
         if key not in drawn:
-            drawn.clear()
             drawn[key] = maps.figure_to_png(
                 maps.evaluation_map(design, sectors, lang=lang, source=source), dpi=70
             )
+            while len(drawn) > MAPS_KEPT:
+                drawn.popitem(last=False)
+        drawn.move_to_end(key)
         return drawn[key]
 
     def refresh(_: Any = None) -> None:
