@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, style
-from .canvas import _fig
+from .canvas import _fig, _month_ticks
 
 
 def _shade_windows(ax, x, win) -> None:
@@ -126,13 +126,15 @@ def before_after_chart(
     starts = x[win.isin(["lag", "after"]).to_numpy()]  # not the history before the windows
     if len(starts):
         ax.axvline(starts.min(), color=style.REFERENCE["strong"], linewidth=1)
+    _month_ticks(ax, x)
     ax.set_ylabel(i18n.t("charts.events_per_month", lang))
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=3, frameon=False)
     if title is None and effect is not None:
         name = effect.get("name" if fr else "name_en", "")
         title = f"{effect.get('measure_id', effect.name)} — {name}"
-    ax.set_title(title or i18n.t("charts.before_after.title", lang), fontsize=10)
+    # a fixed title position: matplotlib would otherwise measure the axis to place it
+    ax.set_title(title or i18n.t("charts.before_after.title", lang), fontsize=10, y=1.0, pad=6)
     return fig
 
 
