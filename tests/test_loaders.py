@@ -211,6 +211,86 @@ def test_point_empty_is_a_missing_position_and_an_overflowing_wkt_is_unreadable(
     assert inc.geometry.isna().tolist() == [True, False]
 
 
+def _lines(n=300):
+    return [f"{i},2024-05-{1 + i % 28:02d} 10:00,theft" for i in range(1, n + 1)]
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_a_trailing_separator_on_every_row_never_shifts_columns(tmp_path, sep):
+    """Rows one field longer than the header used to push every value one column left."""
+    p = tmp_path / "inc.csv"
+    body = [ln.replace(",", sep) + sep for ln in _lines()]
+    p.write_text(f"id{sep}date{sep}category\n" + "\n".join(body) + "\n")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert len(inc) == 300 and led.entries.empty and led.is_balanced()
+    assert inc["incident_id"].tolist()[:2] == ["1", "2"] and set(inc["category"]) == {"theft"}
+
+
+def test_rows_with_an_extra_value_are_rejected_with_their_line(tmp_path):
+    lines = _lines()
+    lines[41] = "42,2024-05-15 10:00,theft,oops"  # file row 43
+    p = tmp_path / "inc.csv"
+    p.write_text("id,date,category\n" + "\n".join(lines) + "\n")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert led.entries[["row", "reason"]].values.tolist() == [[43, "malformed_row"]]
+    assert len(inc) == 299 and "42" not in set(inc["incident_id"])
+    assert led.is_balanced()
+
+
+def test_a_header_separator_unlike_the_rows_is_one_clear_error(tmp_path):
+    p = tmp_path / "inc.csv"
+    p.write_text("id;date;category\n" + "\n".join(_lines()) + "\n")
+    with pytest.raises(DataError, match=r"header is separated by ';' but the rows by ','"):
+        loaders.load_incidents(p, now=NOW)
+    # a one-column file whose values hold a separator is not a mismatch
+    q = tmp_path / "one.csv"
+    q.write_text("category\n" + "\n".join("theft; bike" for _ in range(20)) + "\n")
+    assert read_table(q).frame.shape == (20, 1)
+
+
+def test_a_nul_byte_costs_only_its_own_row(tmp_path):
+    lines = [ln.encode() for ln in _lines()]
+    lines[9] = b"10,2024-05-11 10:\x0000,theft"  # file row 11
+    p = tmp_path / "inc.csv"
+    p.write_bytes(b"id,date,category\n" + b"\n".join(lines) + b"\n")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert led.entries[["row", "reason", "action"]].values.tolist() == [
+        [11, "nul_byte", "rejected"]
+    ]
+    assert len(inc) == 299 and led.is_balanced() and led.files.iloc[0]["rows_in"] == 300
+    assert (inc["source_row"] - 1 == inc["incident_id"].astype(int)).all()  # rows keep numbers
+    # a binary file is still refused as a whole
+    b = tmp_path / "bin.csv"
+    b.write_bytes(b"id,date\n" + b"\x00\x01\n" * 50)
+    with pytest.raises(DataError, match="binary"):
+        loaders.load_incidents(b, now=NOW)
+
+
+def test_byte_order_marks_inside_a_file_are_removed(tmp_path):
+    lines = [ln.encode() for ln in _lines()]
+    lines[19] = b"\xef\xbb\xbf" + lines[19]  # two exports pasted together
+    p = tmp_path / "inc.csv"
+    p.write_bytes(b"\xef\xbb\xbfid,date,category\n" + b"\n".join(lines) + b"\n")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert inc["incident_id"].iloc[19] == "20" and len(inc) == 300
+    assert "BOM" in " ".join(led.notes("en")["note"])
+
+
+def test_a_file_mixing_utf8_and_cp1252_is_decoded_line_by_line(tmp_path):
+    lines = [ln.encode() for ln in _lines(20)]
+    for i in range(0, 20, 2):
+        lines[i] = lines[i].replace(b"theft", "Méfait".encode())
+    lines[5] = lines[5].replace(b"theft", "Méfait".encode("cp1252"))  # file row 7
+    p = tmp_path / "inc.csv"
+    p.write_bytes(b"id,date,category\n" + b"\n".join(lines) + b"\n")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert inc.set_index("incident_id").loc["6", "category_label"] == "Méfait"
+    assert set(inc["category_label"]) == {"Méfait", "theft"}  # no mojibake
+    e = led.entries[led.entries["reason"] == "encoding_repaired"]
+    assert e[["row", "action"]].values.tolist() == [[7, "flagged"]]
+    assert len(inc) == 20 and led.is_balanced()
+
+
 def test_a_quoted_field_over_two_lines_is_still_one_record(tmp_path):
     p = tmp_path / "inc.csv"
     p.write_text('id,date,category,note\n1,2024-05-01,theft,"two\nlines"\n2,2024-05-02,theft,x\n')

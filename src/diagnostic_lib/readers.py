@@ -76,6 +76,13 @@ class RawTable:
         (within :data:`MAX_QUOTED_LINES` lines): each is rejected and the lines
         after it are read on their own, so that one stray ``"`` cannot swallow
         the rest of the file.
+    line_issues : list of tuple
+        ``(row, reason, action, text)`` of CSV lines repaired or rejected before
+        parsing: a line holding a NUL byte (``nul_byte``, rejected: not in
+        ``frame``), a line in another encoding than the rest of the file
+        (``encoding_repaired``, flagged: decoded on its own and kept).
+    boms_removed : int
+        Byte-order marks found after the start of the file and removed.
     geometry : geopandas.GeoSeries or None
         Geometries of a GIS file, aligned with ``frame``.
     crs : pyproj.CRS or None
@@ -95,6 +102,8 @@ class RawTable:
     encoding: str | None = None
     sep: str | None = None
     unbalanced: list[tuple[int, str]] = field(default_factory=list)
+    line_issues: list[tuple[int, str, str, str]] = field(default_factory=list)
+    boms_removed: int = 0
 
 
 def detect_encoding(data: bytes) -> str:
@@ -248,8 +257,52 @@ def _read_csv(path: Path, name: str, *, encoding: str | None, sep: str | None) -
     if data.startswith(b"PK\x03\x04"):
         raise DataError(f"{name}: {bilingual('loaders.error.zip_not_csv')}")
     enc = encoding or detect_encoding(data)
+    issues: list[tuple[int, str, str, str]] = []
     if b"\x00" in data and not enc.startswith("utf-16"):
+        data, issues = _blank_nul_lines(data, name)
+        enc = encoding or detect_encoding(data)
+    boms = data.count(_BOM, 1)
+    if boms:  # a file pasted together from several exports: the marks are not data
+        data = data[:1] + data[1:].replace(_BOM, b"")
+    table = _read_csv_data(data, name, enc, encoding, sep)
+    return _after_lines(table, issues, boms)
+
+
+_BOM = b"\xef\xbb\xbf"
+MAX_NUL_SHARE: float = 0.1
+"""Above this share of lines with a NUL byte (or with one in the header), a file is binary."""
+
+
+def _blank_nul_lines(data: bytes, name: str) -> tuple[bytes, list[tuple[int, str, str, str]]]:
+    """Blank the lines holding a NUL byte (kept as empty lines, so rows keep their numbers)."""
+    lines = data.split(b"\n")
+    bad = [i for i, ln in enumerate(lines) if b"\x00" in ln]
+    if not bad or bad[0] == 0 or len(bad) > MAX_NUL_SHARE * len(lines):
         raise DataError(f"{name}: {bilingual('loaders.error.binary')}")
+    issues = []
+    for i in bad:
+        text = lines[i].replace(b"\x00", b"\\0").decode("utf-8", errors="replace")[:200]
+        issues.append((i + 1, "nul_byte", "rejected", text))
+        lines[i] = b""
+    return b"\n".join(lines), issues
+
+
+def _after_lines(table: RawTable, issues: list, boms: int) -> RawTable:
+    """Drop the rows of the rejected lines; record every line issue and removed mark."""
+    gone = {r for r, _, action, _ in issues if action == "rejected"}
+    if gone:
+        keep = ~np.isin(table.rows, list(gone))
+        table.frame = table.frame[keep].reset_index(drop=True)
+        table.rows = table.rows[keep]
+    table.line_issues = [*table.line_issues, *issues]
+    table.boms_removed += boms
+    return table
+
+
+def _read_csv_data(
+    data: bytes, name: str, enc: str, encoding: str | None, sep: str | None
+) -> RawTable:
+    """The CSV reading proper, on bytes already cleaned of NUL lines and inner marks."""
     if enc in ("utf-8", "utf-8-sig"):
         # The fastest path: Arrow's multithreaded reader on the bytes, for plain files
         # only (no quotes, no blank lines, every row as long as the header).
@@ -261,6 +314,12 @@ def _read_csv(path: Path, name: str, *, encoding: str | None, sep: str | None) -
         if frame is not None:
             rows = np.arange(len(frame), dtype="int64") + 2
             return RawTable(frame, rows, name, "csv", len(frame), [], encoding=enc, sep=separator)
+    mixed = _mixed_lines(data) if encoding is None and enc in ("cp1252", "latin-1") else None
+    if mixed is not None:
+        text, flagged, majority = mixed
+        table = _read_csv_text(text, name, f"{majority} + {_OTHER[majority]}", sep)
+        table.line_issues = [(r, "encoding_repaired", "flagged", t) for r, t in flagged]
+        return table
     try:
         text = data.decode(enc)
     except (UnicodeDecodeError, LookupError) as exc:
@@ -268,6 +327,49 @@ def _read_csv(path: Path, name: str, *, encoding: str | None, sep: str | None) -
     if text.startswith("\ufeff"):
         text = text[1:]
     return _read_csv_text(text, name, enc, sep)
+
+
+_OTHER = {"utf-8": "cp1252", "cp1252": "utf-8"}
+
+
+def _mixed_lines(data: bytes) -> tuple[str, list[tuple[int, str]], str] | None:
+    """A file whose lines mix UTF-8 and Windows-1252, decoded line by line.
+
+    Returns ``(text, flagged, majority)``: the lines of the minority encoding are
+    flagged ``(row, text)``. ``None`` when the non-ASCII lines are all in one
+    encoding (a valid UTF-8 line is taken as UTF-8: a Windows-1252 text is
+    practically never valid UTF-8).
+    """
+    lines = data.split(b"\n")
+    kinds = []
+    for ln in lines:
+        if ln.isascii():
+            kinds.append("")
+            continue
+        try:
+            ln.decode("utf-8")
+            kinds.append("utf-8")
+        except UnicodeDecodeError:
+            kinds.append("cp1252")
+    n_utf8, n_cp = kinds.count("utf-8"), kinds.count("cp1252")
+    if not n_utf8 or not n_cp:
+        return None
+    majority = "utf-8" if n_utf8 >= n_cp else "cp1252"
+    out, flagged = [], []
+    for i, (ln, k) in enumerate(zip(lines, kinds, strict=True)):
+        line = ln.decode(k or "ascii", errors="replace") if k != "cp1252" else _cp1252(ln)
+        out.append(line)
+        if k and k != majority:
+            flagged.append((i + 1, line.rstrip("\r")[:200]))
+    text = "\n".join(out)
+    return (text[1:] if text.startswith("\ufeff") else text), flagged, majority
+
+
+def _cp1252(line: bytes) -> str:
+    try:
+        return line.decode("cp1252")
+    except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+        return line.decode("latin-1")
 
 
 MAX_QUOTED_LINES: int = 20
@@ -325,16 +427,23 @@ def _read_csv_text(text: str, name: str, enc: str, sep: str | None) -> RawTable:
     cut = text.find("\n")
     first_line = text[: cut if cut >= 0 else len(text)].rstrip("\r")
     separator = sep or sniff_separator(first_line)
+    if sep is None:
+        rows_sep = separator_mismatch(text, separator)
+        if rows_sep is not None:
+            message = bilingual("loaders.error.separator_mismatch", header=separator, rows=rows_sep)
+            raise DataError(f"{name}: {message}")
     frame: pd.DataFrame | None
     if enc not in ("utf-8", "utf-8-sig"):  # (UTF-8 files were tried on their bytes above)
         frame = _read_csv_arrow(text, None, separator)
         if frame is not None:
             rows = np.arange(len(frame), dtype="int64") + 2
             return RawTable(frame, rows, name, "csv", len(frame), [], encoding=enc, sep=separator)
-    # The fast path: pandas' C parser on the whole file, everything as text.
+    # The fast path: pandas' C parser on the whole file, everything as text. Never an
+    # index column (rows longer than the header would shift every value one column), and
+    # any row of another length goes to the careful path, which names it.
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             frame = pd.read_csv(
                 io.StringIO(text),
                 sep=separator,
@@ -343,7 +452,10 @@ def _read_csv_text(text: str, name: str, enc: str, sep: str | None) -> RawTable:
                 na_filter=False,
                 skip_blank_lines=False,
                 engine="c",
+                index_col=False,
             )
+        if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+            frame = None  # "loss of data": rows longer than the header
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, IndexError, UnicodeError):
         frame = None
     if frame is not None and _header_ok(frame):
@@ -353,6 +465,54 @@ def _read_csv_text(text: str, name: str, enc: str, sep: str | None) -> RawTable:
     # The careful path: Python's csv module, one record at a time, so that each
     # malformed record is reported with its row number instead of failing the file.
     return _read_csv_careful(text, name, enc, separator)
+
+
+def separator_mismatch(text: str, separator: str, lines: int = 200) -> str | None:
+    r"""The rows' separator when it is not the header's, else ``None``.
+
+    A header written with ``;`` over rows written with ``,`` (or the reverse) would
+    give one field per row and a rejection for every row; it is one error instead.
+    The rows disagree when at least nine in ten of the first ``lines`` non-empty
+    rows have no ``separator`` outside quotes but another one of
+    :data:`SEPARATORS` that the header lacks.
+
+    Examples
+    --------
+    >>> separator_mismatch("a;b;c\n1,2,3\n4,5,6\n", ";")
+    ','
+    >>> separator_mismatch("a,b\n1,2\n", ",") is None
+    True
+    >>> separator_mismatch("a;b\n1,5;2\n", ";") is None
+    True
+    """
+    body = [ln.rstrip("\r") for ln in text.split("\n", lines + 1)[1 : lines + 1]]
+    body = [ln for ln in body if ln.strip()]
+    if not body:
+        return None
+    header = text.split("\n", 1)[0]
+    if _count_outside(header, separator) == 0:  # one column: nothing to compare
+        return None
+    found = [sniff_separator(ln) for ln in body]
+    without = [f for f, ln in zip(found, body, strict=True) if _count_outside(ln, separator) == 0]
+    if len(without) < 0.9 * len(body):
+        return None
+    other = max(set(without), key=without.count)
+    if other == separator or _count_outside(header, other) > 0:
+        return None
+    if sum(_count_outside(ln, other) > 0 for ln in body) < 0.9 * len(body):
+        return None
+    return other
+
+
+def _count_outside(line: str, ch: str) -> int:
+    """Occurrences of ``ch`` outside double quotes."""
+    n, quoted = 0, False
+    for c in line:
+        if c == '"':
+            quoted = not quoted
+        elif c == ch and not quoted:
+            n += 1
+    return n
 
 
 def _split_at_quote(lines: list[str], bad: int, name: str, enc: str, sep: str | None) -> RawTable:

@@ -123,6 +123,22 @@ class _Ctx:
                     f"expected {len(self.raw.frame.columns)} fields separated by {self.raw.sep!r}"
                 ),
             )
+        for reason in ("nul_byte", "encoding_repaired"):
+            found = [(r, a, t) for r, why, a, t in self.raw.line_issues if why == reason]
+            if not found:
+                continue
+            if found[0][1] == "rejected":  # the line is not in the frame
+                self.ledger.add(
+                    self.table,
+                    self.raw.file,
+                    [r for r, _, _ in found],
+                    None,
+                    reason,
+                    "rejected",
+                    values=[t for _, _, t in found],
+                )
+            else:
+                self.flag(np.isin(self.raw.rows, [r for r, _, _ in found]), None, reason)
         if getattr(self.raw, "unbalanced", None):
             self.ledger.add(
                 self.table,
@@ -354,6 +370,8 @@ def _file_notes(ctx: _Ctx) -> None:
     if r.format == "csv":
         sep = {"\t": "tab", ";": ";", ",": ",", "|": "|"}.get(r.sep or ",", r.sep)
         ctx.note("loaders.note.encoding", encoding=r.encoding, sep=sep)
+        if r.boms_removed:
+            ctx.note("loaders.note.boms_removed", n=r.boms_removed)
 
 
 def _check_balance(ledger: Ledger, table: str, file: str, kept: int) -> None:

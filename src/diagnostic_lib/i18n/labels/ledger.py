@@ -36,6 +36,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "guillemet non refermé : la ligne est rejetée, les suivantes sont lues à part",
         "unbalanced quote: the row is rejected, the rows after it are read on their own",
     ),
+    "reason.nul_byte": (
+        "octet nul dans la ligne (contenu binaire) : ligne rejetée",
+        "NUL byte in the line (binary content): row rejected",
+    ),
+    "reason.encoding_repaired": (
+        "ligne dans un autre encodage que le fichier : décodée à part (vérifiez les accents)",
+        "line in another encoding than the file: decoded on its own (check the accents)",
+    ),
     "reason.malformed_row": (
         "ligne mal formée (nombre de champs incorrect)",
         "malformed row (wrong number of fields)",

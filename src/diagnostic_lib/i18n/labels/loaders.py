@@ -26,6 +26,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "mais restent hors des cartes.",
         "No position column: incidents count in the totals but stay off the maps.",
     ),
+    "loaders.note.boms_removed": (
+        "{n} marques d'ordre des octets (BOM) au milieu du fichier ont été retirées.",
+        "{n} byte-order marks (BOM) inside the file were removed.",
+    ),
     "loaders.note.offsets_converted": (
         "{n} dates portent un décalage UTC (…Z, …-04:00) : converties à l'heure de {zone}.",
         "{n} dates carry a UTC offset (…Z, …-04:00): converted to {zone} time.",
@@ -47,6 +51,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "this is a zip or Excel file, not a CSV; give it its .xlsx name",
     ),
     "loaders.error.binary": ("contenu binaire, pas un CSV", "binary content, not a text/CSV file"),
+    "loaders.error.separator_mismatch": (
+        "l'en-tête est séparé par « {header} » mais les lignes par « {rows} » : réenregistrez "
+        "le fichier avec un seul séparateur, ou indiquez-le (sep = …) dans [data.<table>]",
+        "the header is separated by '{header}' but the rows by '{rows}': save the file again "
+        "with one separator, or give it (sep = …) in [data.<table>]",
+    ),
     "loaders.error.empty_header": ("l'en-tête est vide", "the first line (header) is empty"),
     # --- errors: the file cannot be used --------------------------------------------------
     "loaders.error.mapped_column_missing": (
