@@ -943,6 +943,48 @@ def test_validate_command_prints_the_ledger(sample_dir, capsys):
     )
 
 
+def test_validate_fails_on_a_broken_export_and_names_it(sample_dir, tmp_path, capsys):
+    """Exit code 3 when a file rejects more than max_rejected_share (5 %) of its rows or
+    keeps none; the first rejected rows are printed; no absolute path is shown."""
+    import shutil
+
+    from diagnostic_lib.cli import main
+    from diagnostic_lib.cli.cmd_validate import EXIT_DATA_QUALITY
+
+    town = tmp_path / "town"
+    shutil.copytree(sample_dir, town)
+    inc = town / "incidents.csv"
+    lines = inc.read_text(encoding="utf-8").splitlines()
+    for i in range(1, len(lines), 10):  # one row in ten: an impossible date
+        lines[i] = lines[i].replace(",20", ",31/02/20", 1)
+    inc.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rc = main(["validate", "--config", str(town / "diagnostic.toml"), "--lang", "en"])
+    out, err = capsys.readouterr()
+    assert rc == EXIT_DATA_QUALITY
+    assert "FAILED: incidents.csv rejects 10%" in err and "max_rejected_share" in err
+    assert "First rejected rows (10):" in out and "unparseable date" in out
+    assert str(tmp_path) not in out + err
+    # the same file passes with a higher limit set in the config
+    cfg = town / "diagnostic.toml"
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace(
+            "[parameters]", "[parameters]\nmax_rejected_share = 0.2"
+        ),
+        encoding="utf-8",
+    )
+    assert main(["validate", "--config", str(cfg), "--lang", "fr"]) == 0
+    capsys.readouterr()
+    # a file that keeps no row fails whatever the limit
+    inc.write_text(lines[0] + "\n", encoding="utf-8")
+    assert main(["validate", "--config", str(cfg), "--lang", "fr"]) == EXIT_DATA_QUALITY
+    assert "ne garde aucune ligne" in capsys.readouterr().err
+
+
+def test_the_ledger_names_files_relative_to_the_config(diag):
+    files = diag.ledger.files["file"].tolist()
+    assert "incidents.csv" in files and not any(f.startswith("/") for f in files)
+
+
 @pytest.mark.parametrize("command", ["report", "validate", "sample"])
 def test_every_command_has_help(command, capsys):
     from diagnostic_lib.cli import main

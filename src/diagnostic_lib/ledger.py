@@ -34,7 +34,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from os import PathLike
 from pathlib import Path
 
@@ -193,6 +193,32 @@ class Ledger:
         return self
 
     # -- views ----------------------------------------------------------------
+    def rename_files(self, names: Mapping[str, str]) -> Ledger:
+        """Show files under other names (e.g. relative to the config); return self.
+
+        A ledger read by partners must not show the paths of the analyst's machine:
+        :func:`~diagnostic_lib.loaders.load_diagnostic` names each file relative to
+        its config.
+
+        Examples
+        --------
+        >>> led = Ledger()
+        >>> led.register("incidents", "/home/ana/exports/a.csv", 3)
+        >>> led.rename_files({"/home/ana/exports/a.csv": "exports/a.csv"}).files["file"].tolist()
+        ['exports/a.csv']
+        """
+        names = {str(k): str(v) for k, v in names.items()}
+
+        def rename(f: str) -> str:
+            return names.get(f, f)
+
+        self._chunks = [c.assign(file=c["file"].map(rename)) for c in self._chunks]
+        self._registered = {(t, rename(f)): n for (t, f), n in self._registered.items()}
+        self._kept = {(t, rename(f)): n for (t, f), n in self._kept.items()}
+        self._notes = [(t, rename(f), fr, en) for t, f, fr, en in self._notes]
+        self._cache = None
+        return self
+
     @property
     def entries(self) -> pd.DataFrame:
         """All entries, sorted by table, file and row."""
@@ -278,6 +304,64 @@ class Ledger:
         return ok
 
     # -- output ---------------------------------------------------------------
+    def failures(self, max_rejected_share: float) -> pd.DataFrame:
+        """The files that fail validation: no row kept, or too many rows rejected.
+
+        Parameters
+        ----------
+        max_rejected_share : float
+            Largest acceptable share of a file's rows rejected (the
+            ``max_rejected_share`` tunable, 5 % by default).
+
+        Returns
+        -------
+        DataFrame
+            The rows of :attr:`files` that fail, with ``share_rejected`` and
+            ``problem`` (``no_row_kept`` or ``too_many_rejected``).
+
+        Examples
+        --------
+        >>> led = Ledger()
+        >>> led.register("incidents", "a.csv", 10)
+        >>> led.add("incidents", "a.csv", rows=[2], column="date", reason="date_unparseable",
+        ...         action="rejected")
+        >>> led.failures(0.05)["problem"].tolist(), led.failures(0.2).empty
+        (['too_many_rejected'], True)
+        """
+        f = self.files
+        share = f["rows_rejected"] / f["rows_in"].where(f["rows_in"] > 0)
+        f = f.assign(share_rejected=share.fillna(0.0))
+        none_kept = f["rows_kept"] == 0
+        too_many = f["share_rejected"] > max_rejected_share
+        f["problem"] = np.where(none_kept, "no_row_kept", "too_many_rejected")
+        return f[none_kept | too_many].reset_index(drop=True)
+
+    def first_rejections(self, n: int = 10, lang: str = "fr") -> pd.DataFrame:
+        """The first ``n`` rejected rows, with their file, row, column, value and reason.
+
+        Examples
+        --------
+        >>> led = Ledger()
+        >>> led.register("incidents", "a.csv", 10)
+        >>> led.add("incidents", "a.csv", rows=[2], column="date", reason="date_unparseable",
+        ...         action="rejected", values=["31/02/2024"])
+        >>> led.first_rejections(lang="en").iloc[0].astype(str).tolist()
+        ['Incidents', 'a.csv', '2', 'date', '31/02/2024', 'unparseable date']
+        """
+        e = self.entries
+        e = e[e["action"] == "rejected"].head(n)
+        out = pd.DataFrame(
+            {
+                "table": [i18n.label("table", x, lang) for x in e["table"]],
+                "file": e["file"].to_numpy(),
+                "row": e["row"].to_numpy(),
+                "column": e["column"].fillna("").to_numpy(),
+                "value": e["value"].fillna("").astype(str).to_numpy(),
+                "reason": [i18n.label("reason", x, lang) for x in e["reason"]],
+            }
+        )
+        return out.rename(columns={k: i18n.t(f"ledger.col.{k}", lang) for k in out.columns})
+
     def summary_table(self, lang: str = "fr") -> pd.DataFrame:
         """Counts per file and reason, with translated labels, for display."""
         c = self.counts()

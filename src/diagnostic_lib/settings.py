@@ -119,6 +119,16 @@ TUNABLES: dict[str, Tunable] = _table(
         maximum=24 * 31,
     ),
     Tunable(
+        "max_rejected_share",
+        0.05,
+        float,
+        "loaders",
+        "Largest share of a file's rows that may be rejected: above it, or when a file keeps "
+        "no row, `validate` fails (exit code 3) and names the file.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Tunable(
         "timezone",
         "America/Toronto",
         str,

@@ -16,9 +16,11 @@ Examples
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from os import PathLike
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -194,5 +196,29 @@ def _load(
     data, led = loader(
         str(spec.path), preset=spec.preset, columns=spec.columns, **context, **options
     )
-    ledger.extend(led)
+    ledger.extend(led.rename_files({str(spec.path): display_path(spec.path, cfg.path)}))
     return data
+
+
+def display_path(path: Any, config_path: Any) -> str:
+    """A data file's name as shown to others: relative to its config's folder.
+
+    Reports and ledgers go to partners: they must not show the folders of the
+    analyst's machine. A file outside the config's folder is named by ``..``
+    steps (or by its name alone when no relative path exists, e.g. on another
+    drive).
+
+    Examples
+    --------
+    >>> display_path("/home/ana/diag/exports/a.csv", "/home/ana/diag/diagnostic.toml")
+    'exports/a.csv'
+    >>> display_path("/home/ana/data/a.csv", "/home/ana/diag/diagnostic.toml")
+    '../data/a.csv'
+    """
+    p = Path(path)
+    if config_path is None or not p.is_absolute():
+        return p.as_posix()
+    try:
+        return Path(os.path.relpath(p, Path(config_path).parent)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return p.name

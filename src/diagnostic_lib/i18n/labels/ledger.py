@@ -130,6 +130,21 @@ LABELS: dict[str, tuple[str, str]] = {
         "partenaire inconnu du fichier des partenaires",
         "partner not in the partners file",
     ),
+    # --- the validate command --------------------------------------------------------------
+    "cli.validate.first_rejections": (
+        "Premières lignes rejetées ({n}) :",
+        "First rejected rows ({n}):",
+    ),
+    "cli.validate.no_row_kept": (
+        "ÉCHEC : {file} ne garde aucune ligne. Vérifiez le fichier et le mappage des colonnes.",
+        "FAILED: {file} keeps no row. Check the file and the column mapping.",
+    ),
+    "cli.validate.too_many_rejected": (
+        "ÉCHEC : {file} rejette {share} de ses lignes (limite : {limit}, "
+        "max_rejected_share dans [parameters]). Corrigez l'extraction ou le mappage.",
+        "FAILED: {file} rejects {share} of its rows (limit: {limit}, "
+        "max_rejected_share in [parameters]). Fix the export or the column mapping.",
+    ),
     "reason.concern_unknown": ("préoccupation inconnue", "unknown concern"),
     "reason.name_missing": ("nom manquant", "missing name"),
 }
