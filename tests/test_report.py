@@ -6,6 +6,7 @@ import dataclasses
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -127,11 +128,7 @@ def test_public_report_has_no_points_no_coordinates_no_small_counts(reports):
         "Last 12 months",
         "Previous 12 months",
         "Respondents",
-        "Rows read",
-        "Rows kept",
-        "Rows rejected",
-        "Rows flagged",
-    }
+    }  # the ledger's row counts are about file records, not people: shown as they are
     tables = read_tables(path)
     checked = 0
     for t in tables:
@@ -153,7 +150,7 @@ def test_public_report_has_no_points_no_coordinates_no_small_counts(reports):
             df.columns
         ), name
         for col in df.columns:
-            if col in report.COUNT_COLUMNS:
+            if report.is_people_count(col):
                 vals = [v for v in df[col].dropna() if v != marker]
                 assert all(float(v) >= THRESHOLD for v in vals), (name, col)
         assert not any(
@@ -161,6 +158,57 @@ def test_public_report_has_no_points_no_coordinates_no_small_counts(reports):
         ), name
     assert "repeat_locations" not in xl and "ledger_entries" not in xl
     assert not (path.parent / "notebooks").exists()
+
+
+def _numeric(v) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if np.isfinite(f) else None
+
+
+def test_no_suppressed_count_can_be_recomputed_from_the_public_workbook(reports):
+    """Read back as a reader who subtracts: on a row with a suppressed count, no rate, ratio,
+    mean, projection or likelihood is left to divide back; in a group with a published
+    municipal total, never one hidden cell alone (complementary suppression); counts of
+    measures, pillars, problems and file rows are not masked."""
+    from diagnostic_lib.report.confidentiality import INDEPENDENT_COLUMNS, TOTAL_LABELS
+
+    marker = report.suppression_marker(THRESHOLD)
+    out = reports[("en", "public")].parent
+    books = [out / "tables.xlsx", *[p for p in [out / "plan.xlsx"] if p.exists()]]
+    rows_checked = groups_checked = 0
+    for book in books:
+        for name, df in pd.read_excel(book, sheet_name=None).items():
+            hidden = df.astype(str) == marker
+            for i in np.flatnonzero(hidden.any(axis=1).to_numpy()):
+                for col in df.columns:
+                    v = _numeric(df.iloc[i][col])
+                    if hidden.iloc[i][col] or v is None or str(col) in INDEPENDENT_COLUMNS:
+                        continue
+                    # a visible number on the row: a count large enough, nothing derived
+                    assert report.is_people_count(col) and v >= THRESHOLD, (name, i, col, v)
+                rows_checked += 1
+            if "sector" not in df.columns:
+                continue
+            total = df["sector"].isna() | df["sector"].astype(str).isin(TOTAL_LABELS)
+            if not total.any():
+                continue
+            keys = [c for c in report.confidentiality.GROUP_KEYS if c in df.columns]
+            for _, g in df.groupby([df[k].astype(str) for k in keys]) if keys else [(0, df)]:
+                tot = g[total.loc[g.index]]
+                if not len(tot) or (hidden.loc[tot.index]).all(axis=None):
+                    continue
+                parts = g[~total.loc[g.index]]
+                for col in [c for c in df.columns if report.is_people_count(c)]:
+                    n = int(hidden.loc[parts.index, col].sum())
+                    assert n != 1, (name, col, g.iloc[0].to_dict())
+                    groups_checked += 1
+            for col in ("n_measures", "n_pillars", "n_problems", "rows_rejected"):
+                if col in df.columns:
+                    assert not hidden[col].any(), (name, col)
+    assert rows_checked > 20 and groups_checked > 20
 
 
 def test_sample_plan_covers_top_problems_and_fraud(reports):

@@ -71,6 +71,71 @@ DERIVED_FROM_COUNT = {
     "last": ("ratio", "ratio_baseline"),
 }
 """Count column → the rates and ratios computed from that count alone (hidden with it)."""
+NOT_PEOPLE_COUNTS = frozenset(
+    {
+        "n_measures",
+        "n_pillars",
+        "n_problems",
+        "n_priority_problems",
+        "n_gap_problems",
+        "n_measures_local",
+        "n_measures_municipal",
+        "n_active",
+        "n_matched",
+        "n_partners",
+        "n_responses",
+        "placebos",
+        "placebo_dates",
+        "measures_judged",
+        "baseline_windows",
+        "rows_in",
+        "rows_kept",
+        "rows_rejected",
+        "rows_flagged",
+    }
+)
+"""Counts of measures, pillars, problems, partners or file rows: about no person, never masked.
+
+The ledger's row counts are counts of records in a file, shown as they are in the
+executive summary too."""
+
+INDEPENDENT_COLUMNS = frozenset(
+    {
+        "population",
+        "area_km2",
+        "area_share",
+        "rank",
+        "problem_rank",
+        "crime_rank",
+        "concern_rank",
+        "year",
+        "period",
+        "months",
+        "months_active",
+        "window_months",
+        "lag_months",
+        "buffer_m",
+        "nominal",
+        "groups",
+        "row",
+        "col",
+        "d_low",
+        "d_high",
+        "t_low",
+        "t_high",
+        *NOT_PEOPLE_COUNTS,
+    }
+)
+"""Numeric columns that do not depend on a row's counts (kept when a count is suppressed)."""
+
+GROUP_KEYS = frozenset(
+    {"group", "family", "category", "period", "year", "month", "quarter", "window"}
+)
+"""Columns that split a table into groups, each with its own municipal total."""
+
+TOTAL_LABELS = frozenset({"", "*", "total", "Total", "TOTAL"})
+"""Values of the ``sector`` column that mark a municipality-wide total row."""
+
 POINT_COLUMNS = frozenset(
     {"geometry", "x", "y", "lon", "lat", "longitude", "latitude", "wkt", "source_row"}
 )
@@ -200,9 +265,107 @@ def public_frame(frame: pd.DataFrame, threshold: int = SMALL_COUNT) -> pd.DataFr
         c for c in out.columns if str(c).lower() in POINT_COLUMNS or str(c) in FREE_TEXT_COLUMNS
     ]
     out = out.drop(columns=drop)
-    counts = [
+    counts = [c for c in out.columns if is_people_count(c)]
+    derived = [
         c
         for c in out.columns
-        if str(c) in COUNT_COLUMNS or str(c).startswith("n_") or str(c).endswith("_count")
+        if c not in counts and str(c) not in INDEPENDENT_COLUMNS and _valued(out[c])
     ]
-    return suppress_small_counts(out, counts, threshold, DERIVED_FROM_COUNT)
+    hidden = complementary_cells(out, counts, threshold)
+    out = suppress_small_counts(out, counts, threshold, derived)
+    marker = suppression_marker(threshold)
+    for c, mask in hidden.items():
+        if mask.any():
+            out[c] = out[c].astype(object)
+            out.loc[mask, c] = marker
+            for d in derived:
+                out[d] = out[d].astype(object)
+                out.loc[mask, d] = marker
+    return out
+
+
+def _valued(col: pd.Series) -> bool:
+    """Numbers or true/false flags (what a row's counts can be read back from), not text."""
+    if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        return True
+    vals = col.dropna()
+    return bool(len(vals)) and all(isinstance(v, (bool, np.bool_)) for v in vals.head(50))
+
+
+def is_people_count(column: object) -> bool:
+    """Whether a column holds counts of events or people (suppressed when small).
+
+    Examples
+    --------
+    >>> is_people_count("n_incidents"), is_people_count("n_measures"), is_people_count("last")
+    (True, False, True)
+    """
+    c = str(column)
+    if c in NOT_PEOPLE_COUNTS:
+        return False
+    return c in COUNT_COLUMNS or c.startswith("n_") or c.endswith("_count")
+
+
+def complementary_cells(
+    frame: pd.DataFrame, counts: Sequence[str], threshold: int = SMALL_COUNT
+) -> dict[str, np.ndarray]:
+    """Cells to hide besides the small ones, so that no small one can be recovered.
+
+    A table that publishes a municipality-wide total (a row whose ``sector`` is
+    empty or ``*``) lets a reader subtract: with one sector's count hidden in a
+    group, it is the total minus the others. As statistical agencies do, the
+    next smallest count of that group is hidden too (complementary
+    suppression). Groups are the rows sharing the values of :data:`GROUP_KEYS`
+    (e.g. a family and a year).
+
+    Parameters
+    ----------
+    frame : DataFrame
+    counts : sequence of str
+        The count columns.
+    threshold : int
+
+    Returns
+    -------
+    dict of str to ndarray of bool
+        Per count column, the extra cells to hide (row positions).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"sector": ["A", "B", "C", "*"], "count": [3, 40, 9, 52]})
+    >>> complementary_cells(t, ["count"], 5)["count"].tolist()
+    [False, False, True, False]
+    """
+    out: dict[str, np.ndarray] = {}
+    if "sector" not in frame.columns or not len(frame):
+        return out
+    sector = frame["sector"]
+    total = (sector.isna() | sector.astype(str).str.strip().isin(TOTAL_LABELS)).to_numpy()
+    if not total.any():
+        return out
+    keys = [c for c in frame.columns if str(c) in GROUP_KEYS and c not in counts]
+    groups = (
+        frame.groupby([frame[k].astype(str) for k in keys], sort=False).indices
+        if keys
+        else {(): np.arange(len(frame))}
+    )
+    for c in counts:
+        if c not in frame.columns:
+            continue
+        vals = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype="float64")
+        small = np.isfinite(vals) & (vals < threshold)
+        extra = np.zeros(len(frame), dtype=bool)
+        for pos in groups.values():
+            pos = np.asarray(pos)
+            tot = pos[total[pos]]
+            if not len(tot) or small[tot].all():
+                continue  # no published total in this group
+            parts = pos[~total[pos] & np.isfinite(vals[pos])]
+            hidden = small[parts]
+            if hidden.sum() != 1:
+                continue
+            shown = parts[~hidden]
+            if len(shown):
+                extra[shown[np.argmin(vals[shown])]] = True
+        out[c] = extra
+    return out

@@ -425,13 +425,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.method.confidentiality": (
         (
             "Confidentialité (version publique) : aucune donnée ponctuelle — tout est agrégé au "
-            "secteur ou à la cellule ; les comptes inférieurs au seuil sont remplacés par « < "
-            "seuil » ; aucun champ de texte libre."
+            "secteur ou à la cellule ; les comptes de personnes ou d'événements inférieurs au "
+            "seuil (zéro compris) sont remplacés par « < seuil », avec, sur la même ligne, tout "
+            "ce qui en est calculé (taux, intervalles, rapports, moyennes, projections) ; là où "
+            "un total municipal est publié, la cellule suivante la plus petite du groupe est "
+            "masquée aussi (suppression complémentaire) ; les comptes de mesures, de piliers et "
+            "de partenaires ne sont pas masqués ; aucun champ de texte libre."
         ),
         (
             "Confidentiality (public version): no point-level data — everything is aggregated "
-            'to sectors or grid cells; counts below the threshold are replaced by "< '
-            'threshold"; no free-text fields.'
+            "to sectors or grid cells; counts of people or events below the threshold (zero "
+            'included) are replaced by "< threshold", with everything computed from them on the '
+            "same row (rates, intervals, ratios, means, projections); where a municipal total is "
+            "published, the next smallest cell of the group is hidden too (complementary "
+            "suppression); counts of measures, pillars and partners are not masked; no "
+            "free-text fields."
         ),
     ),
     # --- ledger ----------------------------------------------------------------------------------
