@@ -127,18 +127,20 @@ def test_grid_is_clipped_to_the_municipality():
     assert g["area_share"].between(0, 1).all() and (g["area_share"] < 1).any()
 
 
+def _spread(n: int, year: int) -> list:
+    return list(pd.date_range(f"{year}-01-01", f"{year}-12-31", periods=n))
+
+
 def test_change_labels_too_few_and_fdr():
     inc = pd.DataFrame(
         {
             "g": ["a"] * 6 + ["b"] * 120 + ["c"] * 60,
-            "occurred_from": pd.to_datetime(
-                ["2025-03-01"] * 4
-                + ["2024-03-01"] * 2
-                + ["2025-03-01"] * 80
-                + ["2024-03-01"] * 40
-                + ["2025-03-01"] * 30
-                + ["2024-03-01"] * 30
-            ),
+            "occurred_from": _spread(4, 2025)
+            + _spread(2, 2024)
+            + _spread(80, 2025)
+            + _spread(40, 2024)
+            + _spread(30, 2025)
+            + _spread(30, 2024),
         }
     )
     c = inventory.change(inc, by=("g",), end="2026-01-01").set_index("g")
@@ -147,6 +149,35 @@ def test_change_labels_too_few_and_fdr():
     assert c.loc["c", "label"] == "stable"
     assert c.loc["b", "q_value"] >= c.loc["b", "p_value"]
     assert "ratio" in c.columns and "pct" not in "".join(c.columns)
+
+
+def test_no_change_is_announced_over_windows_the_data_do_not_cover():
+    """A config period can promise more than the export holds: a year against an empty one
+    used to read "significant rise (656 against 0, ratio nan)"."""
+    year = _spread(600, 2025)
+    inc = pd.DataFrame({"g": "disorder", "occurred_from": year})
+    c = inventory.change(inc, by=("g",), end="2026-01-01")
+    assert c["label"].tolist() == ["not_covered"] and c["label_baseline"].tolist() == [
+        "not_covered"
+    ]
+    assert c["q_value"].isna().all() and "comparable" in c["label_en"].iloc[0]
+    # a month missing inside the windows: not covered either
+    both = pd.Series(_spread(600, 2024) + year)
+    gap = both[(both < "2024-06-01") | (both >= "2024-07-01")]
+    c2 = inventory.change(
+        pd.DataFrame({"g": "x", "occurred_from": gap}), by=("g",), end="2026-01-01"
+    )
+    assert c2["label"].iloc[0] == "not_covered"
+    # complete data: tested; a subset judged on the whole data's coverage
+    full = inventory.change(
+        pd.DataFrame({"g": "x", "occurred_from": both}), by=("g",), end="2026-01-01"
+    )
+    assert full["label"].iloc[0] == "stable"
+    rare = pd.DataFrame({"g": "homicide", "occurred_from": pd.to_datetime(["2024-02-01"] * 3)})
+    assert (
+        inventory.change(rare, by=("g",), end="2026-01-01", coverage=both)["label"].iloc[0]
+        == "too_few"
+    )
 
 
 def test_priority_missing_components_and_ties():

@@ -447,7 +447,10 @@ class _ProblemContext:
             return None
         p = stats.e_test(last, previous, 1.0, 1.0)
         enough = (last + previous) >= search.trend_min_events
-        if not enough:
+        month = pd.DateOffset(months=1)
+        if t_min >= w0 + month or t_max < end_ts - month:  # the data do not span both windows
+            label, p = "not_covered", np.nan
+        elif not enough:
             label = "too_few"
         elif p < search.alpha:
             label = "significant_rise" if last > previous else "significant_fall"

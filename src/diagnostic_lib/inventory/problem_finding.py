@@ -373,6 +373,7 @@ def _municipality_problems(
     ch = change(
         rest,
         by=("category",),
+        coverage=cx.inc["occurred_from"],
         end=search.end,
         months=search.trend_months,
         min_events=min_events,

@@ -16,7 +16,7 @@ from scipy import stats as _st
 
 from .. import i18n, settings, stats
 
-CHANGE_CODES = ("significant_rise", "significant_fall", "stable", "too_few")
+CHANGE_CODES = ("significant_rise", "significant_fall", "stable", "too_few", "not_covered")
 """The labels of :func:`change`."""
 
 CHANGE_LABELS: dict[str, tuple[str, str]] = {
@@ -38,6 +38,7 @@ def change(
     min_events: int = MIN_EVENTS,
     alpha: float = ALPHA,
     adjust: str | None = "fdr",
+    coverage: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Change of the last 12 months against the previous 12 and against the baseline.
 
@@ -58,7 +59,9 @@ def change(
     bare percent change (see docs/methods.md, *Change over time*).
 
     Labels: ``significant_rise``, ``significant_fall``, ``stable``, or
-    ``too_few`` when the two windows together hold fewer than ``min_events``.
+    ``too_few`` when the two windows together hold fewer than ``min_events``,
+    or ``not_covered`` for every group when the data do not cover both windows
+    (:func:`windows_covered`): no test then, and no headline.
 
     Parameters
     ----------
@@ -77,6 +80,10 @@ def change(
         Significance level of the q-values (default: ``alpha``).
     adjust : {"fdr", None}
         Benjamini–Hochberg q-values across the groups, or the p-values as they are.
+    coverage : Series of datetimes, optional
+        The dates of all the data, to judge whether the windows are covered
+        (default: ``incidents``'s own; give the whole data when ``incidents`` is
+        a subset, such as one category).
 
     Returns
     -------
@@ -90,14 +97,16 @@ def change(
     Examples
     --------
     >>> import pandas as pd
-    >>> inc = pd.DataFrame({"family": ["fraud_cyber"] * 90 + ["fraud_cyber"] * 30,
-    ...     "occurred_from": pd.to_datetime(["2025-06-01"] * 90 + ["2024-06-01"] * 30)})
+    >>> when = [*pd.date_range("2025-01-01", "2025-12-31", periods=90),
+    ...         *pd.date_range("2024-01-01", "2024-12-31", periods=30)]
+    >>> inc = pd.DataFrame({"family": "fraud_cyber", "occurred_from": when})
     >>> c = change(inc, by=("family",), end="2026-01-01")
     >>> c[["last", "previous", "ratio", "label"]].values.tolist()
     [[90, 30, 3.0, 'significant_rise']]
     """
     ts = incidents["occurred_from"]
     end_ts, w1, w0, b0, k = _change_windows(ts.min(), ts.max(), end, months)
+    covered = windows_covered(ts if coverage is None else coverage, w0, end_ts)
     keys = list(by)
     tv = ts.to_numpy()
     # window of each incident: 0 = the last, 1 = the previous, ... k = the oldest complete one
@@ -139,8 +148,8 @@ def change(
     out["p_value"] = _quasi_p(np.log((last + 0.5) / (prev + 0.5)), var_prev)
     var_base = 1 / (last + 0.5) + 1 / (tot + 0.5) + a_year * (1 + 1 / k)
     out["p_baseline"] = _quasi_p(np.log((last + 0.5) / (tot / k + 0.5 / k)), var_base)
-    enough = (out["last"] + out["previous"]) >= min_events
-    enough_b = (out["last"] + out["baseline_mean"]) >= min_events
+    enough = ((out["last"] + out["previous"]) >= min_events) & covered
+    enough_b = ((out["last"] + out["baseline_mean"]) >= min_events) & covered
     out["q_value"] = np.nan
     out["q_baseline"] = np.nan
     if adjust == "fdr":
@@ -152,9 +161,13 @@ def change(
 
     def lab(q, up, ok):
         return np.where(
-            ~ok,
-            "too_few",
-            np.where(q < alpha, np.where(up, "significant_rise", "significant_fall"), "stable"),
+            not covered,
+            "not_covered",
+            np.where(
+                ~ok,
+                "too_few",
+                np.where(q < alpha, np.where(up, "significant_rise", "significant_fall"), "stable"),
+            ),
         )
 
     out["label"] = lab(
@@ -196,8 +209,45 @@ def change(
         "adjust": adjust,
         "alpha": alpha,
         "min_events": min_events,
+        "covered": covered,
     }
     return out
+
+
+GAP_MIN_MONTHLY = 3.0
+"""A month without any incident is a gap in the data when the others average at least this."""
+
+
+def windows_covered(occurred: pd.Series, start: Any, end: Any) -> bool:
+    """Whether the data cover the change windows ``[start, end)``: no comparison otherwise.
+
+    A config's period can promise more than an export holds (a file starting in
+    2025 under a period from 2022, a missing month): a year compared with an
+    empty one is a "significant rise" that no one should read. The windows are
+    covered when the data start by ``start`` (within a month) and end within a
+    month of ``end``, and no month in between is empty while the months average
+    :data:`GAP_MIN_MONTHLY` incidents or more.
+
+    Examples
+    --------
+    >>> t = pd.Series(pd.date_range("2023-01-01", "2024-12-31", freq="D"))
+    >>> windows_covered(t, "2023-01-01", "2025-01-01")
+    True
+    >>> windows_covered(t[t >= "2024-01-01"], "2023-01-01", "2025-01-01")
+    False
+    >>> windows_covered(t[(t < "2024-03-01") | (t >= "2024-04-01")], "2023-01-01", "2025-01-01")
+    False
+    """
+    ts = pd.to_datetime(pd.Series(occurred)).dropna()
+    if not len(ts):
+        return False
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if ts.min() >= start + pd.DateOffset(months=1) or ts.max() < end - pd.DateOffset(months=1):
+        return False
+    inside = ts[(ts >= start) & (ts < end)]
+    months = pd.period_range(start, end - pd.Timedelta(days=1), freq="M")
+    counts = inside.dt.to_period("M").value_counts().reindex(months, fill_value=0)
+    return not ((counts == 0).any() and counts.mean() >= GAP_MIN_MONTHLY)
 
 
 def _change_windows(first: Any, last_ts: Any, end: Any, months: int) -> tuple[Any, ...]:

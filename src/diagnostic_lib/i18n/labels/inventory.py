@@ -18,6 +18,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "trop peu d'événements pour conclure",
         "too few events to conclude",
     ),
+    "inventory.change.not_covered": (
+        "non comparable (les données ne couvrent pas les deux périodes)",
+        "not comparable (the data do not cover both periods)",
+    ),
     # when a problem happens, in a phrase
     "inventory.week_part.weekend": ("en fin de semaine", "at weekends"),
     "inventory.week_part.weekdays": ("en semaine", "on weekdays"),
