@@ -343,3 +343,44 @@ def test_tables_format_numbers_for_the_language():
 def test_css_is_package_data():
     assert report.CSS.startswith("body{") and "nav ul{columns:2}" in report.CSS
     assert f"<style>\n{report.CSS}</style>" in report.HtmlDocument("t", "en").render()
+
+
+# ----------------------------------------------------------------------------
+# Tiny and odd inputs run end to end
+# ----------------------------------------------------------------------------
+def _tiny_town(tmp_path, case):
+    import re as _re
+    import shutil
+
+    import geopandas as gpd
+
+    town = tmp_path / case
+    shutil.copytree(SAMPLE, town)
+    inc = town / "incidents.csv"
+    lines = inc.read_text(encoding="utf-8").splitlines()
+    if case == "header_only":
+        inc.write_text(lines[0] + "\n", encoding="utf-8")
+    elif case == "single_incident":
+        inc.write_text(lines[0] + "\n" + lines[5000] + "\n", encoding="utf-8")
+    else:  # sectors without any population, no survey and no measures, a short export
+        inc.write_text("\n".join(lines[:2000]) + "\n", encoding="utf-8")
+        s = gpd.read_file(town / "sectors.geojson").drop(columns=["population"])
+        s.to_file(town / "sectors.geojson", driver="GeoJSON")
+        cfg = (town / "diagnostic.toml").read_text(encoding="utf-8")
+        for table in ("survey", "measures"):
+            cfg = _re.sub(rf"\[data\.{table}\][^\[]*", "", cfg)
+        (town / "diagnostic.toml").write_text(cfg, encoding="utf-8")
+    return town / "diagnostic.toml"
+
+
+@pytest.mark.parametrize("case", ["header_only", "single_incident", "no_population_survey"])
+def test_tiny_and_odd_inputs_give_a_report(tmp_path, case):
+    """A header-only export, a single incident, sectors without population and a diagnosis
+    without survey or measures each give a report, never a traceback from deep inside."""
+    cfg = _tiny_town(tmp_path, case)
+    path = report.build_report(
+        cfg, tmp_path / "out", lang="en", notebooks=False, progress=False, now=NOW
+    )
+    html = _text(path)
+    assert "Executive summary" in html and "Data-quality ledger" in html
+    assert "<NA>" not in html and "nan" not in re.sub(r"<[^>]+>", " ", html).split()

@@ -12,6 +12,13 @@ Examples
 from __future__ import annotations
 
 
+def _legend(ax, **kwargs):
+    """``ax.legend(**kwargs)`` when something is labelled (``None`` otherwise: no data)."""
+    if not ax.get_legend_handles_labels()[0]:
+        return None
+    return ax.legend(**kwargs)
+
+
 def _fig(figsize=(8.0, 4.5), margins: dict[str, float] | None = None):
     """A figure and its axes: a constrained layout, or fixed ``margins`` (figure fractions).
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, stats, style
-from .canvas import _fig
+from .canvas import _fig, _legend
 
 
 def lorenz_chart(place_count, *, lang: str = "fr", title: str | None = None):
@@ -61,7 +61,7 @@ def lorenz_chart(place_count, *, lang: str = "fr", title: str | None = None):
     ax.set_ylabel(i18n.t("charts.lorenz.incidents", lang))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.legend(loc="lower right", fontsize=8)
+    _legend(ax, loc="lower right", fontsize=8)
     ax.set_title(title or i18n.t("charts.lorenz.title", lang))
     return fig
 
@@ -107,6 +107,10 @@ def knox_heatmap(knox: pd.DataFrame, *, lang: str = "fr", title: str | None = No
     )
     fig, ax = _fig((7.0, 4.0))
     vals = piv.to_numpy(dtype="float64")
+    if not vals.size:  # no pair of events to test (a tiny export)
+        ax.set_axis_off()
+        ax.set_title(title or i18n.t("maps.no_data", lang))
+        return fig
     vmax = max(2.0, float(np.nanmax(vals)) if np.isfinite(vals).any() else 2.0)
     im = ax.imshow(vals, cmap=style.KNOX_CMAP, vmin=0, vmax=vmax, aspect="auto")
     for i in range(vals.shape[0]):

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, style
-from .canvas import _fig, _month_ticks
+from .canvas import _fig, _legend, _month_ticks
 
 
 def _shade_windows(ax, x, win) -> None:
@@ -129,7 +129,7 @@ def before_after_chart(
     _month_ticks(ax, x)
     ax.set_ylabel(i18n.t("charts.events_per_month", lang))
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=3, frameon=False)
+    _legend(ax, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=3, frameon=False)
     if title is None and effect is not None:
         name = effect.get("name" if fr else "name_en", "")
         title = f"{effect.get('measure_id', effect.name)} — {name}"
@@ -317,6 +317,6 @@ def peak_chart(demo: pd.DataFrame, *, lang: str = "fr", title: str | None = None
     n = fmt.integer(len(demo), lang)
     ax.set_ylabel(i18n.t("charts.peak.axis", lang, n=n))
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=8, loc="upper left")
+    _legend(ax, fontsize=8, loc="upper left")
     ax.set_title(title or i18n.t("charts.peak.title", lang), fontsize=10)
     return fig

@@ -43,7 +43,11 @@ def perception_gap_chart(gap: pd.DataFrame, *, lang: str = "fr", title: str | No
     from matplotlib.lines import Line2D
 
     fig, ax = _fig((5.5, 5.0))
-    n = int(max(gap["crime_rank"].max(), gap["concern_rank"].max())) if len(gap) else 1
+    ranks = pd.to_numeric(
+        pd.concat([gap["crime_rank"], gap["concern_rank"]]) if len(gap) else pd.Series([]),
+        errors="coerce",
+    ).astype("float64")
+    n = int(ranks.max()) if ranks.notna().any() else 1  # no rank without populations
     ax.plot([1, n], [1, n], color=style.REFERENCE["line"], linestyle="--")
     colours = style.PERCEPTION_COLOURS
     for rec in gap.itertuples(index=False):

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import evaluation, i18n, style
-from .canvas import _fig
+from .canvas import _fig, _legend
 
 
 def _scale(current: pd.DataFrame) -> evaluation.RiskScale:
@@ -123,13 +123,14 @@ def risk_matrix_chart(
     ax.set_ylim(ie[0], ie[-1])
     ax.set_xlabel(i18n.t("charts.risk.likelihood", lang))
     ax.set_ylabel(i18n.t("charts.risk.impact", lang))
-    leg = ax.legend(
+    leg = _legend(
+        ax,
         fontsize=7,
         loc="lower right",
         title=(i18n.t("charts.risk.size", lang)),
         title_fontsize=7,
     )
-    for h in leg.legend_handles:
+    for h in leg.legend_handles if leg is not None else ():
         h.set_sizes([40])
     ax.set_title(
         title or i18n.t("charts.risk.title", lang),
@@ -225,6 +226,6 @@ def projection_chart(
         )
     ax.set_ylabel(i18n.t("charts.events_per_month", lang))
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=7, loc="upper left", ncols=2)
+    _legend(ax, fontsize=7, loc="upper left", ncols=2)
     ax.set_title(title or i18n.t("charts.projection.title", lang), fontsize=10)
     return fig

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, stats, style
-from .canvas import _fig
+from .canvas import _fig, _legend
 
 _WEEKDAYS = i18n.WEEKDAYS_SHORT
 _MONTHS = i18n.MONTHS
@@ -103,7 +103,7 @@ def seasonality_chart(
     ax.set_xticks(range(1, 13), _MONTHS[lang])
     ax.set_ylabel(i18n.t("charts.seasonal_index", lang))
     if by is not None:
-        ax.legend(fontsize=8)
+        _legend(ax, fontsize=8)
     yrs = int(season["years"].iloc[0]) if len(season) else 0
     ax.set_title(title or i18n.t("charts.seasonality.title", lang, years=fmt.integer(yrs, lang)))
     return fig
@@ -151,6 +151,6 @@ def yearly_counts_chart(
         ax.bar(x0 + i * width, y, width, label=lab, yerr=[y - lo, hi - y], capsize=2)
     ax.set_xticks(x0 + width * (len(groups) - 1) / 2, [str(p) for p in periods])
     ax.set_ylabel(i18n.t("charts.per_year", lang))
-    ax.legend(fontsize=8, ncols=2)
+    _legend(ax, fontsize=8, ncols=2)
     ax.set_title(title or i18n.t("charts.yearly.title", lang))
     return fig

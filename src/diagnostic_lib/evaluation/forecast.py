@@ -316,6 +316,8 @@ def project(  # noqa: PLR0913 - the twelve parameters of before, and three rules
             )
         )
     totals = pd.DataFrame(trows)
+    if not len(totals):  # no group to project: the columns still
+        totals = pd.DataFrame(columns=[*keys, *_TOTAL_COLUMNS]).astype({"emerging": bool})
     if len(totals):
         totals["trend_q"] = stats.bh_qvalues(totals["trend_p"].to_numpy())
         totals["emerging"] = (
@@ -414,7 +416,7 @@ def backtest(  # noqa: PLR0913 - the ten parameters of before, and two rules of 
         last = np.datetime64(pd.Timestamp(last) + pd.DateOffset(months=1), "us")
     first = pd.Timestamp(hist["month"].min()) if len(hist) else pd.Timestamp(last)
     parts, p = [], None
-    for k in range(max(int(origins), 1)):
+    for k in range(max(int(origins), 1) if len(hist) else 0):  # no data: nothing to hold out
         stop = pd.Timestamp(last) - pd.DateOffset(months=ORIGIN_STEP * k)
         cut = stop - pd.DateOffset(months=horizon)
         if k and (cut - first).days < 30.4 * min_months:
@@ -432,7 +434,9 @@ def backtest(  # noqa: PLR0913 - the ten parameters of before, and two rules of 
             seasonality_p=seasonality_p,
         )
         parts.append(_held_out(hist, p, keys, cut, stop).assign(origin=str(cut.date())))
-    out = pd.concat(parts, ignore_index=True)
+    cols = ["origin", *keys, "month", "actual", "mean", "low", "high", "naive", "err_model"]
+    cols += ["err_naive", "covered", "total_actual", "total_mean", "total_low", "total_high"]
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     out = out[["origin", *[c for c in out.columns if c != "origin"]]]
     out.attrs["parameters"] = {
         **(p.parameters if p is not None else {}),
@@ -443,6 +447,39 @@ def backtest(  # noqa: PLR0913 - the ten parameters of before, and two rules of 
     }
     return out
 
+
+_TOTAL_COLUMNS = (
+    "model",
+    "months",
+    "last_12",
+    "mean_12",
+    "low_12",
+    "high_12",
+    "ratio",
+    "prob_rise",
+    "trend_irr",
+    "trend_low",
+    "trend_high",
+    "trend_p",
+    "trend_q",
+    "alpha_nb",
+    "emerging",
+    "note",
+)
+_BACKTEST_SUMMARY_COLUMNS = (
+    "level",
+    "scope",
+    "groups",
+    "months",
+    "mae_model",
+    "mae_naive",
+    "skill",
+    "coverage",
+    "nominal",
+    "total_coverage",
+    "beats_naive",
+    "trust",
+)
 
 ORIGIN_STEP: int = 3
 """Months between two origins of the backtest."""
@@ -569,7 +606,7 @@ def backtest_summary(
                 "trust": trust,
             }
         )
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=_BACKTEST_SUMMARY_COLUMNS)
     for lg in ("fr", "en"):
         out[f"text_{lg}"] = [
             i18n.t(

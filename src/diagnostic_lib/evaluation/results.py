@@ -220,7 +220,7 @@ class Evaluation:
             fams = ", ".join(sorted({i18n.label("family", f, lang) for f in em["family"]}))
             out.append(i18n.t("evaluation.summary.emerging", lang, families=fams))
         bs = self.backtest_summary
-        row = bs[bs["scope"] == "all"].head(1)
+        row = bs[bs["scope"] == "all"].head(1) if "scope" in bs.columns else bs.iloc[:0]
         if len(row):
             out.append(str(row[f"text_{lang}"].iloc[0]))
         return out

@@ -255,10 +255,13 @@ def risk_terrain(
         q = _st.norm.ppf(1 - alpha / 2)
         for k, kd in enumerate(names, start=1):
             i = out.index[out["kind"] == kd][0]
+            with np.errstate(over="ignore", invalid="ignore"):  # a separated fit (few events)
+                est = np.exp([b[k], b[k] - q * se[k], b[k] + q * se[k]])
+            if not np.isfinite(est).all() or not np.isfinite(se[k]) or se[k] <= 0:
+                out.loc[i, "note"] = "too_few_events"
+                continue
             out.loc[i, ["rr", "low", "high", "p_value"]] = [
-                np.exp(b[k]),
-                np.exp(b[k] - q * se[k]),
-                np.exp(b[k] + q * se[k]),
+                *est,
                 2 * _st.norm.sf(abs(b[k] / se[k])),
             ]
     out["q_value"] = stats.bh_qvalues(out["p_value"].to_numpy(dtype="float64"))

@@ -181,12 +181,33 @@ def problem_coverage(
                 "gap_reason": reason,
             }
         )
-    out = pd.DataFrame(rows)
-    if not len(out):
-        return out
+    out = pd.DataFrame(rows, columns=PROBLEM_COVERAGE_COLUMNS)  # no problem: the columns still
     out["rank"] = pd.array(out["rank"], dtype="Int64")
     out = out.sort_values("rank", na_position="last", kind="stable").reset_index(drop=True)
     return out
+
+
+PROBLEM_COVERAGE_COLUMNS = (
+    "problem_id",
+    "title_fr",
+    "title_en",
+    "problem_kind",
+    "sectors",
+    "categories",
+    "rank",
+    "level",
+    "n_measures",
+    "measures",
+    "measure_levels",
+    "planned",
+    "ended",
+    "pillars",
+    "n_pillars",
+    "missing_pillars",
+    "gap",
+    "gap_reason",
+)
+"""The columns of :func:`problem_coverage` (an empty table has them too)."""
 
 
 def measure_coverage(cov: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:

@@ -87,7 +87,11 @@ class HtmlDocument:
         index: bool = False,
     ) -> None:
         """Add a table (at most ``max_rows`` rows; the rest is said, not hidden)."""
-        shown = frame.head(max_rows)
+        shown = frame.head(max_rows).copy()
+        for c in shown.columns:  # a missing value reads "—", never <NA> or None
+            col = shown[c]
+            if not pd.api.types.is_float_dtype(col) and col.isna().any():
+                shown[c] = col.astype(object).where(col.notna(), fmt.MISSING)
         body = shown.to_html(
             index=index,
             border=0,

@@ -89,7 +89,8 @@ def problem_profile(problems: pd.DataFrame) -> pd.DataFrame:
                 "time_patterns": tuple(times) or ("any",),
             }
         )
-    return pd.DataFrame(rows).set_index("problem_id", drop=False)
+    cols = ["problem_id", "families", "categories", "place_types", "time_patterns"]
+    return pd.DataFrame(rows, columns=cols).set_index("problem_id", drop=False)
 
 
 def _fit(prob: Mapping[str, Any], resp: Mapping[str, Any]) -> float:

@@ -277,6 +277,8 @@ def choose(
     """
     overrides = dict(overrides or {})
     parts = []
+    if "problem_id" not in ranking.columns:  # nothing ranked (no problem found)
+        return ranking.assign(chosen_by=pd.Series(dtype=str))
     for pid, g in ranking.groupby("problem_id", sort=False):
         if pid in drop:
             continue

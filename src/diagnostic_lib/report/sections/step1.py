@@ -103,9 +103,10 @@ def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> N
     rates = rates.copy()
     rates["group"] = [i18n.label("family", g, lang) for g in rates["group"]]
     ctx.tables["rates"] = rates
-    last_year = rates["period"].max()
-    shown = rates[(rates["period"] == last_year)]
-    doc.heading(ctx.t("report.step1.rates", year=last_year), level=3)
+    last_year = rates["period"].max() if rates["period"].notna().any() else None
+    shown = rates[(rates["period"] == last_year)] if last_year is not None else rates.iloc[:0]
+    year = fmt.MISSING if last_year is None else last_year  # no incident: no year
+    doc.heading(ctx.t("report.step1.rates", year=year), level=3)
     doc.table(_headers(ctx.pub(shown), RATE_COLUMNS, lang), max_rows=80)
 
 
