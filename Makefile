@@ -8,7 +8,7 @@ REPORT_LANG ?= fr
 AUDIENCE ?= internal
 OUT    ?= build/report
 
-.PHONY: all report test chromium lint format lab bench calibrate sample validate clean help
+.PHONY: all report test chromium lint format lab bench calibrate fuzz sample validate clean help
 
 help:
 	@echo "make report   - set up .venv and write the diagnosis report of the sample (build/report/index.html)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lab      - open JupyterLab on notebooks/"
 	@echo "make lint     - ruff lint + format check (notebooks included)"
 	@echo "make bench    - run the benchmarks (benchmarks/RESULTS.md)"
+	@echo "make fuzz     - the loaders' and validate's fuzz tests with many random examples (FUZZ_EXAMPLES=3000)"
 	@echo "make calibrate - error rates of step 3's verdicts on simulated towns (benchmarks/CALIBRATION.md)"
 
 # The venv is rebuilt only when pyproject.toml changes (the stamp records the install).
@@ -59,6 +60,9 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	MPLBACKEND=Agg $(BIN)/python benchmarks/run.py
 	MPLBACKEND=Agg $(BIN)/python benchmarks/explorer.py
+
+fuzz: $(STAMP)
+	DIAGNOSTIC_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} MPLBACKEND=Agg $(BIN)/python -m pytest -p no:cacheprovider tests/test_loaders_property.py
 
 calibrate: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python benchmarks/calibrate.py

@@ -1092,3 +1092,12 @@ def test_file_errors_are_written_in_english_then_french(tmp_path):
     english, french = str(exc.value).split(" / ")
     assert "Columns found: ['when', 'what']" in english
     assert "Colonnes trouvées : ['when', 'what']" in french
+
+
+def test_a_config_section_written_as_a_value_is_a_clear_error():
+    from diagnostic_lib.config import config_from_dict
+
+    with pytest.raises(ConfigError, match=r"\[municipality\] must be a table"):
+        config_from_dict({"municipality": "Fuzz"})
+    with pytest.raises(ConfigError, match=r"\[parameters\] must be a table"):
+        config_from_dict({"parameters": 5})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -13,7 +15,21 @@ from hypothesis import strategies as st
 from diagnostic_lib import loaders
 from diagnostic_lib.errors import DataError
 
-from .conftest import NOW
+from .conftest import NOW, SAMPLE
+
+FUZZ = int(os.environ.get("DIAGNOSTIC_FUZZ_EXAMPLES", "0") or 0)
+"""``make fuzz`` sets it (more examples, a new seed each run); the test suite uses a fixed seed."""
+
+
+def examples(default: int) -> settings:
+    """Hypothesis settings: ``default`` examples and a fixed seed, or ``FUZZ`` random ones."""
+    return settings(
+        max_examples=FUZZ or default,
+        derandomize=not FUZZ,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
 
 HEADERS = [
     "id",
@@ -154,7 +170,21 @@ LOADERS = {
 }
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def physical_rows(data: bytes) -> int | None:
+    """Data lines of a CSV counted without a CSV parser (``None`` when quotes may span lines).
+
+    Every line after the header is a record, blank ones included (they are rejected as
+    empty rows); the line end that closes the last line does not open another.
+    """
+    if b'"' in data:
+        return None
+    lines = data.replace(b"\r\n", b"\n").split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return max(len(lines) - 1, 0)
+
+
+@examples(300)
 @given(data=messy_csv(), which=st.sampled_from(sorted(LOADERS)))
 def test_only_data_error_escapes_and_rows_balance(data, which):
     with tempfile.TemporaryDirectory() as d:
@@ -162,12 +192,16 @@ def test_only_data_error_escapes_and_rows_balance(data, which):
         p.write_bytes(data)
         try:
             loaded = LOADERS[which](p)
-        except DataError:
+        except DataError as exc:
+            assert "messy.csv" in str(exc)  # the error names the file
             return
         _check(loaded)
+        expected = physical_rows(data)
+        if expected is not None:  # rows_in measured against an independent count
+            assert loaded[1].files.iloc[0]["rows_in"] == expected
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(
     rows=st.lists(
         st.tuples(
@@ -193,3 +227,22 @@ def test_incident_rows_are_all_accounted_for(rows, dup):
     # every rejected row has a reason; every kept row is in the table once
     rejected = set(led.rejected_rows("incidents", "<incidents DataFrame>"))
     assert set(inc["source_row"]) == set(np.arange(1, len(df) + 1)) - rejected
+
+
+@examples(25)
+@given(data=messy_csv())
+def test_the_validate_command_never_raises_on_a_messy_export(data):
+    """The CLI on a messy incidents export: exit 0, 2 (unusable file) or 3 (too many
+    rejections), a message and never a traceback."""
+    from diagnostic_lib.cli import main
+
+    with tempfile.TemporaryDirectory() as d:
+        town = Path(d)
+        shutil.copy(SAMPLE / "sectors.geojson", town / "sectors.geojson")
+        (town / "incidents.csv").write_bytes(data)
+        (town / "diagnostic.toml").write_text(
+            '[municipality]\nname = "Fuzz"\n[data.sectors]\npath = "sectors.geojson"\n'
+            '[data.incidents]\npath = "incidents.csv"\n',
+            encoding="utf-8",
+        )
+        assert main(["validate", "--config", str(town / "diagnostic.toml")]) in (0, 2, 3)

@@ -159,6 +159,13 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     diagnostic_lib.errors.ConfigError: <config>: [diagnostic] language must be 'fr' or 'en', ...
     """
     name = str(path) if path else "<config>"
+    for section in ("municipality", "diagnostic", "data", "parameters", "designs"):
+        if not isinstance(raw.get(section, {}) or {}, dict):
+            raise ConfigError(
+                f"{name}: [{section}] must be a table: write a line [{section}] and its keys "
+                f"under it (e.g. [municipality] then name = \"…\"), got {section} = "
+                f"{raw[section]!r}"
+            )
     mun = raw.get("municipality", {}) or {}
     diag = raw.get("diagnostic", {}) or {}
     cfg = Config(path=path.resolve() if path else None, raw=raw)
