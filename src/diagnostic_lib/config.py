@@ -163,7 +163,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
         if not isinstance(raw.get(section, {}) or {}, dict):
             raise ConfigError(
                 f"{name}: [{section}] must be a table: write a line [{section}] and its keys "
-                f"under it (e.g. [municipality] then name = \"…\"), got {section} = "
+                f'under it (e.g. [municipality] then name = "…"), got {section} = '
                 f"{raw[section]!r}"
             )
     mun = raw.get("municipality", {}) or {}
