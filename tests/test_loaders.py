@@ -1101,3 +1101,39 @@ def test_a_config_section_written_as_a_value_is_a_clear_error():
         config_from_dict({"municipality": "Fuzz"})
     with pytest.raises(ConfigError, match=r"\[parameters\] must be a table"):
         config_from_dict({"parameters": 5})
+
+
+def _sectors_json(sample_dir, transform=None, crs=True):
+    import json
+
+    g = json.loads((sample_dir / "sectors.geojson").read_text(encoding="utf-8"))
+    if transform is not None:
+        s = gpd.read_file(sample_dir / "sectors.geojson")
+        s = transform(s)
+        g2 = json.loads(s.to_json())
+        g2["crs"] = g["crs"]
+        g = g2
+    if not crs:
+        g.pop("crs", None)
+    return json.dumps(g)
+
+
+def test_positions_are_checked_against_the_crs_area_of_use(sample_dir, tmp_path):
+    """A file read in the wrong CRS is an error in plain words, not a 0.0035 m² town."""
+    p = tmp_path / "s.geojson"
+    # metres without a crs member: read as WGS84 by GeoJSON's rule; taken in the analysis CRS
+    p.write_text(_sectors_json(sample_dir, crs=False), encoding="utf-8")
+    sec, led = loaders.load_sectors(p)
+    assert len(sec) == 10 and sec.area.sum() / 1e6 == pytest.approx(29.97, abs=0.01)
+    assert "EPSG:32188" in " ".join(led.notes("en")["note"])
+    # degrees declared as EPSG:32188
+    p.write_text(_sectors_json(sample_dir, lambda s: s.to_crs(4326)), encoding="utf-8")
+    with pytest.raises(DataError, match="look like degrees"):
+        loaders.load_sectors(p)
+    # x and y swapped
+    swap = lambda s: s.set_geometry(  # noqa: E731
+        [shapely.transform(g, lambda c: c[:, ::-1]) for g in s.geometry], crs=s.crs
+    )
+    p.write_text(_sectors_json(sample_dir, swap), encoding="utf-8")
+    with pytest.raises(DataError, match="x and y look swapped"):
+        loaders.load_sectors(p)

@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import crs as crs_mod
+from ..errors import DataError, bilingual
 from .context import _Ctx
 
 ANY_GEOMETRY = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
@@ -74,6 +76,8 @@ def _geometry_from_source(
             b = shapely.bounds(np.asarray(geoms[present]))
             crs = _guess_crs(b[:, 0], b[:, 1], analysis_crs)
             ctx.note("loaders.note.crs_assumed", crs=crs)
+        elif present.any():
+            crs = _checked_crs(ctx, geoms[present], crs, analysis_crs, given=source_crs is not None)
     elif ctx.has("wkt"):
         text = ctx.text("wkt")
         present = (text != "").to_numpy().copy()
@@ -136,3 +140,44 @@ def _keep_types(geom: Any, keep: tuple[str, ...]) -> Any:
             return None
         return shapely.union_all(parts)
     return geom
+
+
+def _checked_crs(ctx: _Ctx, geoms: np.ndarray, crs: Any, analysis_crs: Any, given: bool) -> Any:
+    """The file's CRS once its coordinates are checked against the CRS's area of use.
+
+    Coordinates in metres under a CRS in degrees (a GeoJSON without a ``crs``
+    member is read as WGS84) are taken in the analysis CRS when they fit it (with a
+    note); degrees under a metric CRS, swapped coordinates, or metres that fit no
+    CRS known here, stop the load with an error that says what to set.
+    """
+    import shapely
+
+    b = shapely.total_bounds(np.asarray(geoms))
+    try:
+        problem = crs_mod.extent_problem(b, crs)
+    except Exception:  # a CRS pyproj cannot describe: nothing to check against
+        return crs
+    if problem is None:
+        return crs
+    if problem == "outside_area_of_use":
+        ctx.note("loaders.note.crs_outside", crs=_crs_name(crs))
+        return crs
+    if problem == "metres_in_degrees" and not given:
+        if crs_mod.extent_problem(b, analysis_crs) is None:
+            ctx.note("loaders.note.crs_metres_assumed", crs=_crs_name(analysis_crs))
+            return analysis_crs
+    message = bilingual(
+        f"loaders.error.crs_{problem}", crs=_crs_name(crs), analysis=_crs_name(analysis_crs)
+    )
+    raise DataError(f"{ctx.file}: {message}")
+
+
+def _crs_name(crs: Any) -> str:
+    from pyproj import CRS
+
+    try:
+        c = CRS.from_user_input(crs)
+    except Exception:
+        return str(crs)
+    code = c.to_epsg()
+    return f"EPSG:{code} ({c.name})" if code else c.name

@@ -34,6 +34,42 @@ LABELS: dict[str, tuple[str, str]] = {
         "{n} dates portent un décalage UTC (…Z, …-04:00) : converties à l'heure de {zone}.",
         "{n} dates carry a UTC offset (…Z, …-04:00): converted to {zone} time.",
     ),
+    "loaders.note.crs_outside": (
+        "Les positions sont hors de la zone d'usage du SCR {crs} : vérifiez le SCR du fichier.",
+        "The positions lie outside the area of use of the CRS {crs}: check the file's CRS.",
+    ),
+    "loaders.note.crs_metres_assumed": (
+        "Le fichier ne déclare pas de SCR et ses coordonnées sont en mètres : {crs} supposé "
+        "(indiquez source_crs = … s'il en est autrement).",
+        "The file declares no CRS and its coordinates are in metres: {crs} assumed (set "
+        "source_crs = … if it is another one).",
+    ),
+    "loaders.error.crs_degrees_in_metric": (
+        "ces coordonnées ressemblent à des degrés (longitude, latitude), mais le SCR du fichier "
+        'est {crs}, en mètres : indiquez source_crs = "EPSG:4326" dans [data.<table>]',
+        "these coordinates look like degrees (longitude, latitude) but the file's CRS is {crs}, "
+        'in metres: set source_crs = "EPSG:4326" in [data.<table>]',
+    ),
+    "loaders.error.crs_metres_in_degrees": (
+        "ces coordonnées sont en mètres, mais le fichier est lu en degrés ({crs}) ; un GeoJSON "
+        'sans membre crs est lu en WGS84 : indiquez son SCR (source_crs = "EPSG:…") dans '
+        "[data.<table>]",
+        "these coordinates are in metres but the file is read in degrees ({crs}); a GeoJSON "
+        'without a crs member is read as WGS84: give its CRS (source_crs = "EPSG:…") in '
+        "[data.<table>]",
+    ),
+    "loaders.error.crs_xy_swapped": (
+        "x et y semblent inversés pour le SCR {crs} : échangez les colonnes (ou l'ordre des "
+        "axes à l'export)",
+        "x and y look swapped for the CRS {crs}: exchange the columns (or the axis order of the "
+        "export)",
+    ),
+    "loaders.error.crs_latlon_swapped": (
+        "latitude et longitude semblent inversées ({crs}) : échangez-les (ou l'ordre des axes "
+        "à l'export)",
+        "latitude and longitude look swapped ({crs}): exchange them (or the axis order of the "
+        "export)",
+    ),
     # --- errors: the file cannot be read --------------------------------------------------
     "loaders.error.file_not_found": ("fichier introuvable", "file not found"),
     "loaders.error.is_folder": ("est un dossier, pas un fichier", "is a folder, not a file"),
