@@ -325,26 +325,7 @@ def project(  # noqa: PLR0913 - the twelve parameters of before, and three rules
             & (totals["trend_irr"] > 1)
             & (totals["mean_12"] >= emerging_min)
         )
-        cols = [
-            *keys,
-            "model",
-            "months",
-            "last_12",
-            "mean_12",
-            "low_12",
-            "high_12",
-            "ratio",
-            "prob_rise",
-            "trend_irr",
-            "trend_low",
-            "trend_high",
-            "trend_p",
-            "trend_q",
-            "alpha_nb",
-            "emerging",
-            "note",
-        ]
-        totals = totals[cols]
+        totals = totals[[*keys, *_TOTAL_COLUMNS]]
     monthly = (
         pd.concat(mrows, ignore_index=True)
         if mrows
