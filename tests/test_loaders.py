@@ -591,7 +591,7 @@ def test_populations_with_thousands_separators_in_either_language():
     written = ["1,200", "1 200", "1\u00a0200", "1\u202f200", "1.200", "1'200", "12 345,0"]
     g = gpd.GeoDataFrame(
         {"sector_id": [f"S{i}" for i in range(len(written))], "population": written},
-        geometry=[shapely.box(i * 10, 0, i * 10 + 10, 10) for i in range(len(written))],
+        geometry=[shapely.box(i * 1e3, 0, i * 1e3 + 1e3, 1e3) for i in range(len(written))],
         crs=32188,
     )
     sec, led = loaders.load_sectors(g)
@@ -600,14 +600,14 @@ def test_populations_with_thousands_separators_in_either_language():
 
 
 def test_sectors_invalid_geometry_is_repaired_and_flagged():
-    bowtie = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10), (0, 0)])
+    bowtie = shapely.Polygon([(0, 0), (1e3, 1e3), (1e3, 0), (0, 1e3), (0, 0)])
     g = gpd.GeoDataFrame(
         {"sector_id": ["A", "B", "", "A"], "population": ["1 000", "2000,5", "5", "7"]},
         geometry=[
             bowtie,
-            shapely.box(20, 0, 30, 10),
-            shapely.box(40, 0, 50, 10),
-            shapely.box(60, 0, 70, 10),
+            shapely.box(2e3, 0, 3e3, 1e3),
+            shapely.box(4e3, 0, 5e3, 1e3),
+            shapely.box(6e3, 0, 7e3, 1e3),
         ],
         crs=32188,
     )
@@ -615,10 +615,54 @@ def test_sectors_invalid_geometry_is_repaired_and_flagged():
     assert sec["sector_id"].tolist() == ["A", "B"]
     assert sec["population"].tolist() == [1000.0, 2000.5]
     assert sec.geometry.is_valid.all()
-    assert sec.geometry.iloc[0].area == pytest.approx(50.0)
+    assert sec.geometry.iloc[0].area == pytest.approx(5e5)
     reasons = led.entries.set_index("row")["reason"].to_dict()
     assert reasons == {1: "geometry_invalid", 3: "id_missing", 4: "id_duplicate"}
     assert led.is_balanced()
+
+
+def test_overlapping_sectors_are_flagged_with_the_shared_area():
+    """S11 drawn over S01–S03 counts their residents twice: all four rows are flagged."""
+    g = gpd.GeoDataFrame(
+        {"sector_id": ["S01", "S02", "S03", "S11", "S12"], "population": ["900"] * 5},
+        geometry=[
+            shapely.box(0, 0, 1e3, 1e3),
+            shapely.box(1e3, 0, 2e3, 1e3),
+            shapely.box(2e3, 0, 3e3, 1e3),
+            shapely.box(0, 0, 3e3, 1e3),
+            # touches S03 along an edge, and overlaps it by a 1 m sliver (0.1 %): not flagged
+            shapely.box(2999, 0, 4e3, 1e3),
+        ],
+        crs=32188,
+    )
+    sec, led = loaders.load_sectors(g)
+    assert len(sec) == 5 and led.is_balanced()
+    e = led.entries
+    assert set(e["reason"]) == {"sector_overlap"} and set(e["action"]) == {"flagged"}
+    by_row = e.set_index("row")["value"].to_dict()
+    assert sorted(by_row) == [1, 2, 3, 4]
+    assert by_row[1] == "S11 · 100.0 ha"
+    assert by_row[4] == "S01 · 100.0 ha; S02 · 100.0 ha; S03 · 100.0 ha"
+    # a stricter threshold sees the sliver too
+    _, led = loaders.load_sectors(g, overlap_share=0.0001)
+    assert 5 in set(led.entries["row"])
+
+
+def test_implausible_populations_are_flagged_not_changed():
+    """1.2 read for 1,200 is caught by the rate it gives; 30,000 on 1 km² is plausible."""
+    g = gpd.GeoDataFrame(
+        {"sector_id": ["A", "B", "C"], "population": ["30 000", "1200000", "0,5"]},
+        geometry=[shapely.box(k * 1e3, 0, k * 1e3 + 1e3, 1e3) for k in range(3)],
+        crs=32188,
+    )
+    sec, led = loaders.load_sectors(g)
+    assert sec["population"].tolist() == [30000.0, 1200000.0, 0.5]
+    e = led.entries
+    assert e[["row", "reason"]].values.tolist() == [[2, "population_implausible"]]
+    assert e["value"].iloc[0] == "1\u202f200\u202f000 /km²"
+    # the limit is a tunable
+    _, led = loaders.load_sectors(g, max_density=10_000)
+    assert led.entries["row"].tolist() == [1, 2]
 
 
 def test_sectors_without_geometry_raise(tmp_path):

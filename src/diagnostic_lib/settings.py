@@ -119,6 +119,27 @@ TUNABLES: dict[str, Tunable] = _table(
         maximum=24 * 31,
     ),
     Tunable(
+        "max_population_density",
+        60_000.0,
+        float,
+        "loaders",
+        "Residents per km² above which a sector's population is flagged as implausible (a "
+        "population read in the wrong unit, or a sector polygon far too small). The densest "
+        "city districts in the world hold about 50,000 per km²; the value is kept, only flagged.",
+        minimum=0,
+    ),
+    Tunable(
+        "sector_overlap_share",
+        0.01,
+        float,
+        "loaders",
+        "Share of the smaller sector's area above which two overlapping sectors are flagged (both "
+        "rows, with the overlapping area): their residents and incidents would be counted twice. "
+        "Slivers below it are digitising noise.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Tunable(
         "max_rejected_share",
         0.05,
         float,

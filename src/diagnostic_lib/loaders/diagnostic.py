@@ -124,7 +124,15 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
                 "sectors and incidents are required"
             )
     ledger = Ledger()
-    sectors = _load(ledger, cfg, "sectors", load_sectors, crs=cfg.crs)
+    sectors = _load(
+        ledger,
+        cfg,
+        "sectors",
+        load_sectors,
+        crs=cfg.crs,
+        max_density=float(cfg.param("max_population_density")),
+        overlap_share=float(cfg.param("sector_overlap_share")),
+    )
     if len(sectors) == 0:
         raise DataError(f"{cfg.data['sectors'].path}: {bilingual('loaders.error.no_sector')}")
     partners = _load(ledger, cfg, "partners", load_partners, sectors=sectors)

@@ -22,13 +22,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import schema
+from .. import schema, settings
 from ..crs import check_metric_crs
 from ..ledger import Ledger
 from .columns import _no_geometry, _require, _resolve_fields
 from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
 from .geometry import _geometry_from_source, _repair_geometries
 from .parsing import parse_counts
+from .sector_checks import population_density, sector_overlaps
 
 
 def load_sectors(  # noqa: PLR0913 - a public signature kept as it was; all keyword options
@@ -42,6 +43,8 @@ def load_sectors(  # noqa: PLR0913 - a public signature kept as it was; all keyw
     sep: str | None = None,
     sheet: str | int | None = None,
     layer: str | int | None = None,
+    max_density: float | None = None,
+    overlap_share: float | None = None,
 ) -> Loaded:
     """Load sector polygons (with population) into the canonical sectors table.
 
@@ -56,6 +59,13 @@ def load_sectors(  # noqa: PLR0913 - a public signature kept as it was; all keyw
     source_crs : CRS, optional
         CRS of the file when it declares none (default: guessed from the
         coordinates, noted in the ledger).
+    max_density : float, optional
+        Residents per km² above which a population is flagged
+        ``population_implausible`` (default: the ``max_population_density`` tunable).
+    overlap_share : float, optional
+        Overlap, as a share of the smaller sector, above which both sectors are
+        flagged ``sector_overlap`` with the other's id and the shared area
+        (default: the ``sector_overlap_share`` tunable).
 
     Returns
     -------
@@ -112,6 +122,7 @@ def load_sectors(  # noqa: PLR0913 - a public signature kept as it was; all keyw
         ctx.flag(neg, "population", "value_out_of_range", values=ctx.text("population"))
         pop = np.where(neg, np.nan, pop)
     ctx.flag(~np.isfinite(pop), "population", "population_missing")
+    _flag_layer(ctx, ids, geoms, pop, max_density, overlap_share)
     keep = ctx.alive
     out = gpd.GeoDataFrame(
         {
@@ -126,3 +137,45 @@ def load_sectors(  # noqa: PLR0913 - a public signature kept as it was; all keyw
     )
     _check_balance(ledger, "sectors", raw.file, len(out))
     return loaded(out, ledger)
+
+
+def _flag_layer(
+    ctx: _Ctx,
+    ids: np.ndarray,
+    geoms: np.ndarray,
+    pop: np.ndarray,
+    max_density: float | None,
+    overlap_share: float | None,
+) -> None:
+    """Flag overlapping sectors (both rows) and populations implausible for their area."""
+    alive = np.flatnonzero(ctx.alive)
+    pairs = sector_overlaps(geoms[alive], ids[alive], overlap_share)
+    if len(pairs):
+        position = {sid: k for k, sid in zip(alive, ids[alive], strict=True)}
+        rows, others = [], []
+        for a, b, area in pairs[["sector_id", "other_id", "area_m2"]].itertuples(index=False):
+            for me, other in ((a, b), (b, a)):
+                rows.append(position[me])
+                others.append(f"{other} · {format_area(area)}")
+        mask = np.zeros(len(ids), dtype=bool)
+        values = np.full(len(ids), "", dtype=object)
+        for k, text in zip(rows, others, strict=True):  # a sector may overlap several others
+            values[k] = f"{values[k]}; {text}" if values[k] else text
+            mask[k] = True
+        ctx.flag(mask, "geometry", "sector_overlap", values=values)
+    limit = settings.default("max_population_density") if max_density is None else max_density
+    density = population_density(pop, geoms)
+    high = np.isfinite(density) & (density > limit)
+    shown = np.array([f"{d:,.0f} /km²".replace(",", "\u202f") for d in density], dtype=object)
+    ctx.flag(high, "population", "population_implausible", values=shown)
+
+
+def format_area(area_m2: float) -> str:
+    """A shared area for the ledger: m² below a hectare, else hectares.
+
+    Examples
+    --------
+    >>> format_area(523.4), format_area(123456.0)
+    ('523 m²', '12.3 ha')
+    """
+    return f"{area_m2:.0f} m²" if area_m2 < 10_000 else f"{area_m2 / 10_000:.1f} ha"

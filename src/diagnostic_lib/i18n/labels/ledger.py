@@ -121,6 +121,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "population manquante (pas de taux)",
         "missing population (no rates)",
     ),
+    "reason.population_implausible": (
+        "population invraisemblable pour la superficie du secteur (densité) : vérifiez l'unité",
+        "population implausible for the sector's area (density): check the unit",
+    ),
+    "reason.sector_overlap": (
+        "secteur qui en chevauche un autre (aire commune) : résidents et incidents comptés deux "
+        "fois",
+        "sector overlapping another (shared area): residents and incidents counted twice",
+    ),
     "reason.value_invalid": ("valeur illisible", "unreadable value"),
     "reason.value_out_of_range": ("valeur hors de l'échelle", "value out of range"),
     "reason.id_duplicate": ("identifiant répété (ligne ignorée)", "duplicated id (row ignored)"),
