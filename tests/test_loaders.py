@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import geopandas as gpd
@@ -347,6 +348,72 @@ def test_xlsx_with_real_datetimes(tmp_path):
     df["occurred_from"] = pd.to_datetime(df["occurred_from"])
     df.to_excel(p, index=False)
     check_base(*loaders.load_incidents(p, now=NOW))
+
+
+def _formula_workbook(path, cached: bool) -> None:
+    """60 incidents, then a row of formulas (with Excel's stored values when ``cached``)."""
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["incident_id", "occurred_from", "category"])
+    for i in range(1, 61):
+        ws.append([str(i), "2024-05-01 10:00", "theft"])
+    ws.append(['=A2&"b"', "=B2", "=C2"])
+    wb.save(path)
+    if cached:  # what Excel writes: each formula with its last computed value
+        with zipfile.ZipFile(path) as z:
+            parts = {n: z.read(n) for n in z.namelist()}
+        xml = parts["xl/worksheets/sheet1.xml"].decode()
+        for col, value in (("A", "1b"), ("B", "2024-05-01 10:00"), ("C", "theft")):
+            xml = re.sub(
+                rf'<c r="{col}62"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?</c>',
+                rf'<c r="{col}62" t="str"><f>\2</f><v>{value}</v></c>',
+                xml,
+            )
+        assert xml.count("<v>1b</v>") == 1
+        parts["xl/worksheets/sheet1.xml"] = xml.encode()
+        with zipfile.ZipFile(path, "w") as z:
+            for n, b in parts.items():
+                z.writestr(n, b)
+
+
+def test_xlsx_formula_row_is_read_by_its_stored_values_or_rejected(tmp_path):
+    """61 rows, the last of formulas: read by Excel's stored values, else rejected with its row."""
+    p = tmp_path / "inc.xlsx"
+    _formula_workbook(p, cached=True)
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert led.is_balanced() and led.entries.empty
+    assert len(inc) == 61 and inc["incident_id"].iloc[-1] == "1b"
+    _formula_workbook(p, cached=False)
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert led.is_balanced() and len(inc) == 60
+    e = led.entries
+    assert e[["row", "reason", "action"]].values.tolist() == [[62, "formula_no_value", "rejected"]]
+    assert e["value"].iloc[0] == "incident_id, occurred_from, category"
+    assert "Excel" in i18n.label("reason", "formula_no_value", "fr")
+
+
+def test_xlsx_rows_keep_their_sheet_numbers_and_a_missing_sheet_is_named(tmp_path):
+    import openpyxl
+
+    p = tmp_path / "inc.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "export"
+    ws.append(["incident_id", "occurred_from", "category"])
+    ws.append(["1", "2024-05-01 10:00", "theft"])
+    ws.append([None, None, None])  # an empty row inside the table
+    ws.append(["3", "2024-05-01 11:00", "theft"])
+    ws.cell(row=40, column=1).number_format = "0.00"  # formatted, empty: not a row
+    wb.save(p)
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert inc["source_row"].tolist() == [2, 4] and led.is_balanced()
+    assert led.entries[["row", "reason"]].values.tolist() == [[3, "empty_row"]]
+    with pytest.raises(DataError, match=r"inc\.xlsx.*'incidents'.*export"):
+        loaders.load_incidents(p, sheet="incidents")
 
 
 def test_xlsx_that_is_not_a_workbook(tmp_path):

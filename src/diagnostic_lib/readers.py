@@ -37,6 +37,7 @@ import warnings
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -675,23 +676,131 @@ def _dedupe(names: list[str]) -> list[str]:
 
 # ------------------------------------------------------------------------- Excel
 def _read_excel(path: Path, name: str, *, sheet: str | int | None) -> RawTable:
+    """Read one sheet cell by cell: every physical row up to the last non-empty one counts.
+
+    Formula cells are read by the value Excel last computed (and stored in the
+    file). A row whose formulas have no stored value (a workbook written by a
+    program, never opened in Excel) is rejected as ``formula_no_value``, with its
+    row: it never vanishes.
+    """
+    import openpyxl
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it cannot read
-            frame = pd.read_excel(
-                path, sheet_name=0 if sheet is None else sheet, dtype=object, engine="openpyxl"
-            )
-    except ValueError as exc:
-        raise DataError(f"{name}: {exc}") from None
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                values = _sheet_rows(book, sheet, name)
+            finally:
+                book.close()
+            formulas = _formula_cells(path, sheet, name) if _has_formulas(path) else set()
+    except DataError:
+        raise
     except Exception as exc:  # openpyxl raises zipfile/xml errors of several kinds
         raise DataError(
             f"{name}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
         ) from None
-    frame.columns = _dedupe([str(c).strip() for c in frame.columns])
-    frame = frame.apply(_excel_cell_text)
-    frame = frame.reset_index(drop=True)
-    rows = np.arange(len(frame), dtype="int64") + 2
-    return RawTable(frame, rows, name, "xlsx", len(frame), [])
+    formula_rows = {r for r, _ in formulas}
+    while values and len(values) not in formula_rows and all(_blank_cell(v) for v in values[-1]):
+        values.pop()  # formatted but empty rows below the data are not rows
+    if not values:
+        raise DataError(f"{name}: {bilingual('loaders.error.empty_file')}")
+    width = max(len(r) for r in values)
+    header = [str(v).strip() if not _blank_cell(v) else "" for v in values[0]]
+    header += [""] * (width - len(header))
+    while (
+        header
+        and not header[-1]
+        and all(len(r) < len(header) or _blank_cell(r[len(header) - 1]) for r in values[1:])
+    ):
+        header.pop()  # empty columns to the right of the table
+    if not any(header):
+        raise DataError(f"{name}: {bilingual('loaders.error.empty_header')}")
+    width = len(header)
+    columns = _dedupe([h if h else f"Unnamed: {i}" for i, h in enumerate(header)])
+    kept: list[list[object]] = []
+    rows: list[int] = []
+    issues: list[tuple[int, str, str, str]] = []
+    for i, rec in enumerate(values[1:], start=2):
+        cells = list(rec[:width]) + [None] * (width - len(rec))
+        lost = [j for j in range(width) if (i, j) in formulas and _blank_cell(cells[j])]
+        if lost:
+            issues.append((i, "formula_no_value", "rejected", ", ".join(columns[j] for j in lost)))
+            continue
+        kept.append(cells)
+        rows.append(i)
+    frame = (
+        pd.DataFrame(kept, columns=columns, dtype=object)
+        if kept
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    )
+    frame = frame.apply(_excel_cell_text) if kept else frame.astype("str")
+    return RawTable(
+        frame,
+        np.asarray(rows, dtype="int64"),
+        name,
+        "xlsx",
+        len(values) - 1,
+        [],
+        line_issues=issues,
+    )
+
+
+def _blank_cell(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _worksheet(book: Any, sheet: str | int | None, name: str) -> Any:
+    sheets = book.sheetnames
+    if sheet is None:
+        sheet = 0
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(sheets):
+            raise DataError(
+                f"{name}: {bilingual('loaders.error.sheet_missing', sheet=sheet, sheets=', '.join(sheets))}"
+            )
+        return book[sheets[sheet]]
+    if sheet not in sheets:
+        raise DataError(
+            f"{name}: {bilingual('loaders.error.sheet_missing', sheet=sheet, sheets=', '.join(sheets))}"
+        )
+    return book[sheet]
+
+
+def _sheet_rows(book: Any, sheet: str | int | None, name: str) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in _worksheet(book, sheet, name).iter_rows(values_only=True)]
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (``<f>`` element)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                with z.open(info) as f:
+                    tail = b""
+                    while chunk := f.read(1 << 20):
+                        if b"<f>" in tail + chunk or b"<f " in tail + chunk:
+                            return True
+                        tail = chunk[-3:]
+    return False
+
+
+def _formula_cells(path: Path, sheet: str | int | None, name: str) -> set[tuple[int, int]]:
+    """(row, column index) of the sheet's formula cells (row in spreadsheet numbering)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        out = set()
+        for i, rec in enumerate(_worksheet(book, sheet, name).iter_rows(values_only=True), 1):
+            for j, v in enumerate(rec):
+                if isinstance(v, str) and v.startswith("="):
+                    out.add((i, j))
+        return out
+    finally:
+        book.close()
 
 
 def _excel_cell_text(col: pd.Series) -> pd.Series:

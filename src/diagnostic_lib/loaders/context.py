@@ -123,7 +123,7 @@ class _Ctx:
                     f"expected {len(self.raw.frame.columns)} fields separated by {self.raw.sep!r}"
                 ),
             )
-        for reason in ("nul_byte", "encoding_repaired"):
+        for reason in ("nul_byte", "encoding_repaired", "formula_no_value"):
             found = [(r, a, t) for r, why, a, t in self.raw.line_issues if why == reason]
             if not found:
                 continue

@@ -130,6 +130,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "fois",
         "sector overlapping another (shared area): residents and incidents counted twice",
     ),
+    "reason.formula_no_value": (
+        "formule sans valeur enregistrée (classeur jamais ouvert dans Excel) : ouvrez-le et "
+        "enregistrez-le dans Excel, ou remplacez les formules par leurs valeurs",
+        "formula without a stored value (workbook never opened in Excel): open and save it in "
+        "Excel, or replace the formulas by their values",
+    ),
     "reason.value_invalid": ("valeur illisible", "unreadable value"),
     "reason.value_out_of_range": ("valeur hors de l'échelle", "value out of range"),
     "reason.id_duplicate": ("identifiant répété (ligne ignorée)", "duplicated id (row ignored)"),

@@ -93,6 +93,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "the header is separated by '{header}' but the rows by '{rows}': save the file again "
         "with one separator, or give it (sep = …) in [data.<table>]",
     ),
+    "loaders.error.sheet_missing": (
+        "la feuille « {sheet} » n'existe pas ; feuilles du classeur : {sheets} (indiquez sheet = "
+        "… dans [data.<table>])",
+        "there is no sheet '{sheet}'; the workbook's sheets: {sheets} (set sheet = … in "
+        "[data.<table>])",
+    ),
     "loaders.error.empty_header": ("l'en-tête est vide", "the first line (header) is empty"),
     # --- errors: the file cannot be used --------------------------------------------------
     "loaders.error.mapped_column_missing": (
