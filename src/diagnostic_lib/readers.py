@@ -752,19 +752,13 @@ def _blank_cell(v: object) -> bool:
 
 def _worksheet(book: Any, sheet: str | int | None, name: str) -> Any:
     sheets = book.sheetnames
-    if sheet is None:
-        sheet = 0
-    if isinstance(sheet, int):
-        if not 0 <= sheet < len(sheets):
-            raise DataError(
-                f"{name}: {bilingual('loaders.error.sheet_missing', sheet=sheet, sheets=', '.join(sheets))}"
-            )
-        return book[sheets[sheet]]
-    if sheet not in sheets:
-        raise DataError(
-            f"{name}: {bilingual('loaders.error.sheet_missing', sheet=sheet, sheets=', '.join(sheets))}"
-        )
-    return book[sheet]
+    wanted = 0 if sheet is None else sheet
+    if isinstance(wanted, int) and 0 <= wanted < len(sheets):
+        return book[sheets[wanted]]
+    if isinstance(wanted, str) and wanted in sheets:
+        return book[wanted]
+    message = bilingual("loaders.error.sheet_missing", sheet=wanted, sheets=", ".join(sheets))
+    raise DataError(f"{name}: {message}")
 
 
 def _sheet_rows(book: Any, sheet: str | int | None, name: str) -> list[tuple[object, ...]]:
