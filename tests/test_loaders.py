@@ -139,6 +139,28 @@ def test_a_stray_quote_does_not_swallow_the_file(tmp_path):
     assert "guillemet" in i18n.label("reason", "quote_unbalanced", "fr")
 
 
+@pytest.mark.parametrize("careful", [False, True], ids=["fast_path", "careful_path"])
+def test_a_field_over_the_size_limit_costs_only_its_row(tmp_path, careful):
+    """A 200,000-character field (over Python csv's limit) is its row's rejection, named."""
+    lines = ["incident_id,occurred_from,category"]
+    lines += [f"{i},2024-05-01 10:00,theft" for i in range(1, 300)]
+    lines[101] = '101,2024-05-01 10:00,"' + "x" * 200_000 + '"'
+    if careful:  # a row with an extra field sends the file to the csv module
+        lines[30] = "30,2024-05-01 10:00,theft,extra"
+    p = tmp_path / "inc.csv"
+    p.write_text("\n".join(lines) + "\n")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert led.is_balanced() and len(inc) == 298 - careful
+    e = led.entries.set_index("row")
+    assert e.loc[102, ["column", "reason", "action"]].tolist() == [
+        "category",
+        "field_too_long",
+        "rejected",
+    ]
+    assert e.loc[102, "value"] == "200,000 car./chars"
+    assert "131" in i18n.label("reason", "field_too_long", "en")
+
+
 def test_two_stray_quotes_cost_two_rows_and_row_numbers_stay_physical(tmp_path):
     lines = [f"{i},2024-05-{1 + i % 28:02d} 10:00,theft" for i in range(1, 301)]
     lines[9] = '10,2024-05-11 10:00,"theft'  # file row 11

@@ -266,7 +266,38 @@ def _read_csv(path: Path, name: str, *, encoding: str | None, sep: str | None) -
     if boms:  # a file pasted together from several exports: the marks are not data
         data = data[:1] + data[1:].replace(_BOM, b"")
     table = _read_csv_data(data, name, enc, encoding, sep)
+    if _longest_line(data) > MAX_FIELD_CHARS:
+        issues = [*issues, *_long_fields(table)]
     return _after_lines(table, issues, boms)
+
+
+MAX_FIELD_CHARS: int = 131_072
+"""Longest field a CSV row may hold (Python's csv limit): a longer one rejects its row."""
+
+
+def _longest_line(data: bytes) -> int:
+    """Length in bytes of the longest line (a cheap bound on the longest field)."""
+    if len(data) <= MAX_FIELD_CHARS:
+        return len(data)
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    bounds = np.concatenate([[-1], ends, [len(data)]])
+    return int(np.diff(bounds).max())
+
+
+def _long_fields(table: RawTable) -> list[tuple[int, str, str, str]]:
+    """Rows holding a field over :data:`MAX_FIELD_CHARS` characters: (row, reason, action, text)."""
+    frame = table.frame
+    too_long = np.zeros(len(frame), dtype=bool)
+    where = np.full(len(frame), "", dtype=object)
+    for col in frame.columns:
+        lengths = frame[col].astype("str").str.len().to_numpy(dtype="float64", na_value=0)
+        hit = lengths > MAX_FIELD_CHARS
+        where[hit & ~too_long] = [f"{col}: {n:.0f}" for n in lengths[hit & ~too_long]]
+        too_long |= hit
+    return [
+        (int(r), "field_too_long", "rejected", w)
+        for r, w in zip(table.rows[too_long], where[too_long], strict=True)
+    ]
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -607,11 +638,15 @@ def _header_ok(frame: pd.DataFrame) -> bool:
 
 
 def _read_csv_careful(text: str, name: str, enc: str, separator: str) -> RawTable:
-    try:
+    limit = csv.field_size_limit()
+    try:  # long fields are read whole, then their rows rejected (see _long_fields)
+        csv.field_size_limit(max(limit, len(text) + 1))
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
         records = list(reader)
     except csv.Error as exc:
         raise DataError(f"{name}: cannot split the file into fields: {exc}") from None
+    finally:
+        csv.field_size_limit(limit)
     if not records:
         raise DataError(f"{name}: {bilingual('loaders.error.empty_file')}")
     header = [h.strip() for h in records[0]]

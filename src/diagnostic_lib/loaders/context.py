@@ -123,11 +123,23 @@ class _Ctx:
                     f"expected {len(self.raw.frame.columns)} fields separated by {self.raw.sep!r}"
                 ),
             )
-        for reason in ("nul_byte", "encoding_repaired", "formula_no_value"):
+        for reason in ("nul_byte", "encoding_repaired", "formula_no_value", "field_too_long"):
             found = [(r, a, t) for r, why, a, t in self.raw.line_issues if why == reason]
             if not found:
                 continue
-            if found[0][1] == "rejected":  # the line is not in the frame
+            if reason == "field_too_long":  # text is "<column>: <length>"
+                for col in dict.fromkeys(t.rsplit(": ", 1)[0] for _, _, t in found):
+                    mine = [(r, t) for r, _, t in found if t.rsplit(": ", 1)[0] == col]
+                    self.ledger.add(
+                        self.table,
+                        self.raw.file,
+                        [r for r, _ in mine],
+                        col,
+                        reason,
+                        "rejected",
+                        values=[f"{int(t.rsplit(': ', 1)[1]):,} car./chars" for _, t in mine],
+                    )
+            elif found[0][1] == "rejected":  # the line is not in the frame
                 self.ledger.add(
                     self.table,
                     self.raw.file,

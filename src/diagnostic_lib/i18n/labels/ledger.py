@@ -130,6 +130,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "fois",
         "sector overlapping another (shared area): residents and incidents counted twice",
     ),
+    "reason.field_too_long": (
+        "champ de plus de 131 072 caractères (guillemet mal fermé ou texte collé) : ligne "
+        "rejetée, corrigez-la dans l'export",
+        "field over 131,072 characters (a quote closed in the wrong place, or pasted text): row "
+        "rejected, fix it in the export",
+    ),
     "reason.formula_no_value": (
         "formule sans valeur enregistrée (classeur jamais ouvert dans Excel) : ouvrez-le et "
         "enregistrez-le dans Excel, ou remplacez les formules par leurs valeurs",
