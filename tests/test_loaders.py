@@ -161,6 +161,46 @@ def test_a_field_over_the_size_limit_costs_only_its_row(tmp_path, careful):
     assert "131" in i18n.label("reason", "field_too_long", "en")
 
 
+def test_unquoted_decimal_commas_are_joined_only_where_the_intent_is_certain(tmp_path):
+    lines = ["incident_id,occurred_from,category,x,y"]
+    lines += [f"{i},2024-05-01 10:00,theft,{300000 + i},{5040000 + i}" for i in range(1, 60)]
+    lines[10] = "10,2024-05-01 10:00,theft,300010,5,5040010"  # x: one reading
+    lines[20] = "20,2024-05-01 10:00,theft,300020,5040020,75"  # y: one reading
+    lines[30] = "30,2024-05-01 10:00,theft,300030,5,5040030,25"  # both
+    lines[40] = "40,2024-05-01 10:00,vol, auto,300040,5040040"  # a comma in a text column
+    lines[50] = "50,2024-05-01 10:00,theft,3,5,5040050"  # 3.5 m: outside the file's x range
+    p = tmp_path / "inc.csv"
+    p.write_text("\n".join(lines) + "\n")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert led.is_balanced() and len(inc) == 57
+    e = led.entries
+    assert e[["row", "reason", "action"]].values.tolist() == [
+        [11, "decimal_comma_repaired", "repaired"],
+        [21, "decimal_comma_repaired", "repaired"],
+        [31, "decimal_comma_repaired", "repaired"],
+        [41, "malformed_row", "rejected"],
+        [51, "malformed_row", "rejected"],
+    ]
+    pts = inc.set_index("source_row").geometry
+    assert (pts[11].x, pts[21].y, pts[31].x, pts[31].y) == (
+        300010.5,
+        5040020.75,
+        300030.5,
+        5040030.25,
+    )
+    assert inc["source_row"].is_monotonic_increasing
+    # a file with no numeric column mapped repairs nothing
+    p.write_text(
+        "\n".join(
+            ln.rsplit(",", 2)[0] if i else "incident_id,occurred_from,category"
+            for i, ln in enumerate(lines[:5])
+        )
+        + "\n1,2024-05-01 10:00,a,b\n"
+    )
+    _, led = loaders.load_incidents(p, now=NOW)
+    assert led.entries["reason"].tolist() == ["malformed_row"]
+
+
 def test_two_stray_quotes_cost_two_rows_and_row_numbers_stay_physical(tmp_path):
     lines = [f"{i},2024-05-{1 + i % 28:02d} 10:00,theft" for i in range(1, 301)]
     lines[9] = '10,2024-05-11 10:00,"theft'  # file row 11

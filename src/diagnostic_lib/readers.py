@@ -84,6 +84,9 @@ class RawTable:
         (``encoding_repaired``, flagged: decoded on its own and kept).
     boms_removed : int
         Byte-order marks found after the start of the file and removed.
+    malformed_fields : dict
+        The fields of each malformed CSV record, by row (for repairs that need to
+        know the columns, such as :mod:`diagnostic_lib.loaders.decimal_commas`).
     geometry : geopandas.GeoSeries or None
         Geometries of a GIS file, aligned with ``frame``.
     crs : pyproj.CRS or None
@@ -105,6 +108,7 @@ class RawTable:
     unbalanced: list[tuple[int, str]] = field(default_factory=list)
     line_issues: list[tuple[int, str, str, str]] = field(default_factory=list)
     boms_removed: int = 0
+    malformed_fields: dict[int, list[str]] = field(default_factory=dict)
 
 
 def detect_encoding(data: bytes) -> str:
@@ -567,6 +571,10 @@ def _split_at_quote(lines: list[str], bad: int, name: str, enc: str, sep: str | 
             (bad + 1, lines[bad].rstrip("\r")[:200]),
             *[(r + bad, t) for r, t in after.unbalanced],
         ],
+        malformed_fields={
+            **before.malformed_fields,
+            **{r + bad: f for r, f in after.malformed_fields.items()},
+        },
     )
 
 
@@ -657,6 +665,7 @@ def _read_csv_careful(text: str, name: str, enc: str, separator: str) -> RawTabl
     good: list[list[str]] = []
     good_rows: list[int] = []
     malformed: list[tuple[int, str]] = []
+    malformed_fields: dict[int, list[str]] = {}
     data = records[1:]
     # Some exports end every line with a separator: empty extra fields on (nearly) every
     # row are that convention, not a defect. Anywhere else a longer row is malformed.
@@ -673,6 +682,7 @@ def _read_csv_careful(text: str, name: str, enc: str, separator: str) -> RawTabl
                 rec = rec[:width]
             else:
                 malformed.append((row, separator.join(rec)[:200]))
+                malformed_fields[row] = rec
                 continue
         if len(rec) < width:
             rec = rec + [""] * (width - len(rec))
@@ -693,6 +703,7 @@ def _read_csv_careful(text: str, name: str, enc: str, separator: str) -> RawTabl
         malformed,
         encoding=enc,
         sep=separator,
+        malformed_fields=malformed_fields,
     )
 
 

@@ -35,6 +35,7 @@ from .. import i18n
 from .._text import as_text
 from ..ledger import Ledger
 from ..readers import RawTable, read_table
+from .decimal_commas import NUMERIC_FIELDS, repair_decimal_commas
 
 Source = str | PathLike[str] | pd.DataFrame
 """What a loader reads: a path to a file, or a (Geo)DataFrame already in memory."""
@@ -107,8 +108,18 @@ class _Ctx:
 
     def __post_init__(self) -> None:
         self._text: dict[str, pd.Series] = {}
+        numeric = [self.fields[f] for f in NUMERIC_FIELDS if f in self.fields]
+        _, repaired = repair_decimal_commas(self.raw, numeric)
         self.alive = np.ones(len(self.raw.frame), dtype=bool)
         self.ledger.register(self.table, self.raw.file, self.raw.rows_in)
+        if repaired:
+            self.flag(
+                np.isin(self.raw.rows, repaired),
+                None,
+                "decimal_comma_repaired",
+                action="repaired",
+                detail="a decimal comma read as a separator: the two fields joined",
+            )
         if self.raw.malformed:
             rows = [r for r, _ in self.raw.malformed]
             self.ledger.add(

@@ -130,6 +130,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "fois",
         "sector overlapping another (shared area): residents and incidents counted twice",
     ),
+    "reason.decimal_comma_repaired": (
+        "virgule décimale lue comme séparateur (ex. 300000,5) : les deux champs ont été rejoints",
+        "decimal comma read as a separator (e.g. 300000,5): the two fields were joined",
+    ),
     "reason.field_too_long": (
         "champ de plus de 131 072 caractères (guillemet mal fermé ou texte collé) : ligne "
         "rejetée, corrigez-la dans l'export",
