@@ -174,14 +174,27 @@ def test_no_suppressed_count_can_be_recomputed_from_the_public_workbook(reports)
     municipal total, never one hidden cell alone (complementary suppression); counts of
     measures, pillars, problems and file rows are not masked."""
     from diagnostic_lib.report.confidentiality import INDEPENDENT_COLUMNS, TOTAL_LABELS
+    from diagnostic_lib.spreadsheet import SUPPRESSED_COLUMN
 
     marker = report.suppression_marker(THRESHOLD)
     out = reports[("en", "public")].parent
     books = [out / "tables.xlsx", *[p for p in [out / "plan.xlsx"] if p.exists()]]
-    rows_checked = groups_checked = 0
+    rows_checked = groups_checked = sheets_marked = 0
     for book in books:
         for name, df in pd.read_excel(book, sheet_name=None).items():
-            hidden = df.astype(str) == marker
+            # a suppressed cell is empty, and the marker column names it: no "< 5" text
+            # left in a column, so that sorting and sums work
+            assert not (df.astype(str) == marker).any(axis=None), name
+            hidden = _hidden_cells(df, SUPPRESSED_COLUMN, marker)
+            if SUPPRESSED_COLUMN in df.columns:
+                sheets_marked += 1
+                df = df.drop(columns=SUPPRESSED_COLUMN)
+                hidden = hidden.drop(columns=SUPPRESSED_COLUMN)
+                for col in df.columns[hidden.any(axis=0).to_numpy()]:
+                    assert df.loc[hidden[col], col].isna().all(), (name, col)
+                    visible = df.loc[~hidden[col], col].dropna()
+                    if report.is_people_count(col) and len(visible):
+                        assert pd.api.types.is_numeric_dtype(visible.infer_objects()), (name, col)
             for i in np.flatnonzero(hidden.any(axis=1).to_numpy()):
                 for col in df.columns:
                     v = _numeric(df.iloc[i][col])
@@ -208,7 +221,21 @@ def test_no_suppressed_count_can_be_recomputed_from_the_public_workbook(reports)
             for col in ("n_measures", "n_pillars", "n_problems", "rows_rejected"):
                 if col in df.columns:
                     assert not hidden[col].any(), (name, col)
-    assert rows_checked > 20 and groups_checked > 20
+    assert rows_checked > 20 and groups_checked > 20 and sheets_marked > 3
+
+
+def _hidden_cells(df: pd.DataFrame, marker_column: str, marker: str) -> pd.DataFrame:
+    """Which cells the marker column says are suppressed (``"n; rate (< 5)"``)."""
+    hidden = pd.DataFrame(False, index=df.index, columns=df.columns)
+    if marker_column not in df.columns:
+        return hidden
+    suffix = f" ({marker})"
+    for i, listed in enumerate(df[marker_column].fillna("").astype(str)):
+        if listed:
+            assert listed.endswith(suffix), listed
+            for col in listed[: -len(suffix)].split("; "):
+                hidden.iloc[i, df.columns.get_loc(col)] = True
+    return hidden
 
 
 def test_sample_plan_covers_top_problems_and_fraud(reports):
@@ -313,8 +340,12 @@ def test_write_report_reads_small_count_from_the_config(diag, tmp_path):
     html = _text(path)
     assert "counts below 40 suppressed" in html and "< 40" in html
     xl = pd.read_excel(path.parent / "tables.xlsx", sheet_name="rates")
-    assert (xl["count"] == "< 40").any()
-    assert all(v == "< 40" or float(v) >= 40 for v in xl["count"])
+    from diagnostic_lib.spreadsheet import SUPPRESSED_COLUMN
+
+    masked = xl[SUPPRESSED_COLUMN].fillna("").str.contains(r"\bcount\b.*\(< 40\)")
+    assert masked.any() and xl.loc[masked, "count"].isna().all()
+    assert (xl.loc[~masked, "count"].dropna() >= 40).all()
+    assert pd.api.types.is_float_dtype(xl["count"])  # still a number column: sortable
 
 
 def test_method_notes_come_from_the_catalogue():

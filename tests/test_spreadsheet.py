@@ -61,6 +61,32 @@ def _assert_no_formula(paths_xlsx, paths_csv):
                     assert not v.startswith(spreadsheet.FORMULA_PREFIXES), (p.name, v)
 
 
+def test_suppressed_cells_are_empty_numbers_with_a_marker_column(tmp_path):
+    """Sorting and sums work on a public sheet: '< 5' is an empty cell, named by the marker."""
+    t = pd.DataFrame(
+        {
+            "sector": ["A", "B", "C", "Total"],
+            "count": ["< 5", 12, "< 5", 40],
+            "rate": ["< 5", 2.5, "< 5", 3.0],
+            "note": ["x", "y", "z", "w"],
+        }
+    )
+    p = write_workbook({"t": t}, tmp_path / "t.xlsx")
+    back = pd.read_excel(p, sheet_name="t")
+    assert pd.api.types.is_float_dtype(back["count"]) and back["count"].sum() == 52
+    assert back.sort_values("count")["sector"].tolist()[:2] == ["B", "Total"]
+    marker = back[spreadsheet.SUPPRESSED_COLUMN].fillna("").tolist()
+    assert marker == ["count; rate (< 5)", "", "count; rate (< 5)", ""]
+    assert back["note"].tolist() == ["x", "y", "z", "w"]
+    # a table without suppressed cells is written as it is (no marker column)
+    clean = spreadsheet.suppressed_as_empty(t.iloc[[1, 3]])
+    assert list(clean.columns) == list(t.columns)
+    # a text column that happens to hold a marker keeps its other text
+    mixed = spreadsheet.suppressed_as_empty(pd.DataFrame({"k": ["< 5", "n/a", 3]}))
+    assert mixed["k"].tolist()[1:] == ["n/a", 3] and pd.isna(mixed["k"].iloc[0])
+    assert "cellules masquées" in spreadsheet.SUPPRESSED_COLUMN
+
+
 def test_workbook_writes_no_formula(tmp_path):
     t = pd.DataFrame({"name": EVIL, "n": range(len(EVIL))})
     big = pd.concat([t, t])  # longer than max_rows: written to CSV beside the workbook

@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from . import i18n
+
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a text cell as a formula."""
 
@@ -82,3 +84,62 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = s.map(neutralise, na_action="ignore")
     out.columns = [neutralise(c) if isinstance(c, str) else c for c in out.columns]
     return out
+
+
+_SUPPRESSED = re.compile(r"^< \d+$")
+"""A suppressed cell as public tables write it (``< 5``)."""
+
+
+def suppressed_as_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    """Suppressed cells (``< 5``) as empty numeric cells, with one marker column.
+
+    In a public table a small count reads ``< 5``. In a spreadsheet that text
+    turns a number column into text: sorting puts it apart and a sum skips or
+    fails on it. Here each such cell becomes empty (the column stays numeric when
+    its other cells are numbers) and the column *suppressed cells / cellules
+    masquées* lists, on each row, which columns were masked and below which
+    threshold.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A table about to be written to a spreadsheet.
+
+    Returns
+    -------
+    DataFrame
+        Same index; unchanged when no cell is suppressed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"sector": ["A", "B"], "n": ["< 5", 12], "rate": ["< 5", 2.5]})
+    >>> out = suppressed_as_empty(t)
+    >>> out["n"].tolist(), str(out["n"].dtype), out.iloc[:, -1].tolist()
+    ([nan, 12.0], 'float64', ['n; rate (< 5)', ''])
+    """
+    hidden = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    for col in frame.columns:
+        s = frame[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            hidden[col] = s.astype("str").str.match(_SUPPRESSED).fillna(False).astype(bool)
+    if not hidden.to_numpy().any():
+        return frame
+    out = frame.copy()
+    for col in frame.columns[hidden.any(axis=0).to_numpy()]:
+        kept = frame[col].mask(hidden[col])
+        numbers = pd.to_numeric(kept, errors="coerce")
+        out[col] = numbers if (numbers.notna() | kept.isna()).all() else kept
+    names = [str(c) for c in frame.columns]
+    listed = []
+    for row, mask in zip(frame.to_numpy(dtype=object), hidden.to_numpy(), strict=True):
+        cols = [n for n, m in zip(names, mask, strict=True) if m]
+        below = next((str(v) for v, m in zip(row, mask, strict=True) if m), "")
+        listed.append(f"{'; '.join(cols)} ({below})" if cols else "")
+    out[SUPPRESSED_COLUMN] = listed
+    return out
+
+
+SUPPRESSED_COLUMN: str = " / ".join(
+    i18n.t("report.workbook.suppressed", lang) for lang in i18n.LANGS
+)
+"""The marker column of :func:`suppressed_as_empty` (a workbook is bilingual)."""

@@ -79,6 +79,7 @@ def repair_decimal_commas(
     (RawTable, list of int)
         The same table, changed in place: the repaired rows moved from
         ``malformed`` to ``frame`` (in row order); and their row numbers.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd

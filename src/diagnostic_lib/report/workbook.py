@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import i18n
-from ..spreadsheet import safe_frame
+from ..spreadsheet import safe_frame, suppressed_as_empty
 
 
 def _sheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -66,7 +66,9 @@ def write_workbook(
     its sheet says so in French and English: Excel cannot hold more than
     1,048,576 rows, and a sheet that long is slow to write and to open.
     Text cells that a spreadsheet would run as formulas are neutralised
-    (:func:`diagnostic_lib.spreadsheet.safe_frame`).
+    (:func:`diagnostic_lib.spreadsheet.safe_frame`); suppressed cells (``< 5``)
+    are written empty, so that number columns stay numbers, with a marker column
+    (:func:`diagnostic_lib.spreadsheet.suppressed_as_empty`).
 
     Examples
     --------
@@ -83,7 +85,7 @@ def write_workbook(
     with pd.ExcelWriter(p, engine="openpyxl") as xw:
         for name, df in tables.items():
             sheet = str(name)[:31]
-            frame = safe_frame(_sheet_frame(df))
+            frame = safe_frame(suppressed_as_empty(_sheet_frame(df)))
             if max_rows is not None and len(frame) > max_rows:
                 csv = p.with_name(f"{p.stem}-{sheet}.csv")
                 frame.to_csv(csv, index=False, encoding="utf-8-sig")

@@ -28,7 +28,7 @@ from .. import i18n, inventory, settings
 from ..errors import DataError
 from ..evaluation.estimators import overdispersion
 from ..evaluation.placebos import Windows, log_effects, null_from
-from ..spreadsheet import safe_frame
+from ..spreadsheet import safe_frame, suppressed_as_empty
 from .catalogue import DIRECTIONS, _level, evidence_text
 from .power import minimum_detectable_effect
 
@@ -384,7 +384,7 @@ def save_plan(plan: pd.DataFrame, path: str | PathLike[str]) -> tuple[Path, Path
     records = json.loads(plan.to_json(orient="records", force_ascii=False, date_format="iso"))
     doc = {"format": "diagnostic_lib.action_plan", "version": 1, "actions": records}
     jpath.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    safe_frame(plan).to_excel(xpath, index=False, sheet_name="plan")
+    safe_frame(suppressed_as_empty(plan)).to_excel(xpath, index=False, sheet_name="plan")
     return jpath, xpath
 
 
