@@ -1256,7 +1256,7 @@ def test_file_notes_come_from_the_label_catalogue(tmp_path):
 
 
 def test_file_errors_are_written_in_english_then_french(tmp_path):
-    with pytest.raises(DataError, match="file not found / fichier introuvable"):
+    with pytest.raises(DataError, match=r"not found: check the path.* / fichier introuvable :"):
         loaders.load_incidents(tmp_path / "nope.csv")
     p = tmp_path / "inc.csv"
     p.write_text("when,what\n2024-01-01,Méfait\n")

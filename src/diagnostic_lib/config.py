@@ -48,7 +48,7 @@ import pandas as pd
 
 from . import schema, settings
 from .crs import check_metric_crs
-from .errors import ConfigError
+from .errors import ConfigError, bilingual, unreadable
 
 KNOWN_TABLES = ("sectors", "incidents", "measures", "survey", "partners", "places")
 
@@ -106,7 +106,8 @@ def _timestamp(value: Any, key: str, path: str) -> pd.Timestamp | None:
     try:
         return pd.Timestamp(str(value))
     except (ValueError, TypeError):
-        raise ConfigError(f"{path}: [{key}] is not a date: {value!r} (use YYYY-MM-DD)") from None
+        message = bilingual("config.error.not_a_date", key=key, value=repr(value))
+        raise ConfigError(f"{path}: {message}") from None
 
 
 def load_config(path: str | PathLike[str]) -> Config:
@@ -138,11 +139,11 @@ def load_config(path: str | PathLike[str]) -> Config:
     p = Path(path)
     name = str(path)
     if not p.is_file():
-        raise ConfigError(f"{name}: config file not found / fichier de configuration introuvable")
+        raise ConfigError(f"{name}: {bilingual('config.error.not_found')}")
     try:
         raw = tomllib.loads(p.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{name}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{name}: {unreadable(exc, 'toml')}") from None
     return config_from_dict(raw, p)
 
 
@@ -161,11 +162,10 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     name = str(path) if path else "<config>"
     for section in ("municipality", "diagnostic", "data", "parameters", "designs"):
         if not isinstance(raw.get(section, {}) or {}, dict):
-            raise ConfigError(
-                f"{name}: [{section}] must be a table: write a line [{section}] and its keys "
-                f'under it (e.g. [municipality] then name = "…"), got {section} = '
-                f"{raw[section]!r}"
+            message = bilingual(
+                "config.error.section_not_table", section=section, value=repr(raw[section])
             )
+            raise ConfigError(f"{name}: {message}")
     mun = raw.get("municipality", {}) or {}
     diag = raw.get("diagnostic", {}) or {}
     cfg = Config(path=path.resolve() if path else None, raw=raw)
@@ -173,7 +173,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     cfg.crs = str(mun.get("crs", diag.get("crs", cfg.crs)))
     lang = str(diag.get("language", mun.get("language", "fr")))
     if lang not in ("fr", "en"):
-        raise ConfigError(f"{name}: [diagnostic] language must be 'fr' or 'en', got {lang!r}")
+        raise ConfigError(f"{name}: {bilingual('config.error.language', value=repr(lang))}")
     cfg.language = lang
     cfg.period_start = _timestamp(diag.get("period_start"), "diagnostic.period_start", name)
     cfg.period_end = _timestamp(diag.get("period_end"), "diagnostic.period_end", name)
@@ -182,15 +182,19 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
         and cfg.period_end is not None
         and cfg.period_end < cfg.period_start
     ):
-        raise ConfigError(f"{name}: period_end ({cfg.period_end.date()}) is before period_start")
+        message = bilingual(
+            "config.error.period", end=cfg.period_end.date(), start=cfg.period_start.date()
+        )
+        raise ConfigError(f"{name}: {message}")
     check_metric_crs(cfg.crs, where=f"{name}: [municipality] crs")
     for table, spec in (raw.get("data", {}) or {}).items():
         if table not in KNOWN_TABLES:
-            raise ConfigError(
-                f"{name}: unknown data table [data.{table}]; known: {list(KNOWN_TABLES)}"
+            message = bilingual(
+                "config.error.unknown_table", table=table, known=", ".join(KNOWN_TABLES)
             )
+            raise ConfigError(f"{name}: {message}")
         if not isinstance(spec, dict) or "path" not in spec:
-            raise ConfigError(f"{name}: [data.{table}] needs a 'path'")
+            raise ConfigError(f"{name}: {bilingual('config.error.no_path', table=table)}")
         fpath = Path(str(spec["path"]))
         if not fpath.is_absolute():
             fpath = cfg.base_dir / fpath
@@ -227,32 +231,33 @@ def _designs(raw: Any, name: str) -> dict[str, dict[str, Any]]:
     3 uses it, and only it, for that measure.
     """
     if not isinstance(raw, dict):
-        raise ConfigError(f"{name}: [designs] must be a table of [designs.<measure id>] tables")
+        raise ConfigError(f"{name}: {bilingual('config.error.designs_not_table')}")
     out: dict[str, dict[str, Any]] = {}
     for mid, spec in raw.items():
-        where = f"{name}: [designs.{mid}]"
         if not isinstance(spec, dict):
-            raise ConfigError(f"{where} must be a table")
+            raise ConfigError(f"{name}: {bilingual('config.error.design_not_table', measure=mid)}")
         design: dict[str, Any] = {}
         for key, value in spec.items():
             kind = DESIGN_KEYS.get(key)
+            what = {"measure": mid, "key": key, "value": repr(value)}
             if kind is None:
-                raise ConfigError(f"{where}: unknown key {key!r}; known: {list(DESIGN_KEYS)}")
+                known = ", ".join(DESIGN_KEYS)
+                message = bilingual("config.error.design_unknown_key", known=known, **what)
+                raise ConfigError(f"{name}: {message}")
             if key == "registered":
                 design[key] = _timestamp(value, f"designs.{mid}.registered", name)
                 continue
             if kind is str:
                 if value not in ("rest", "similar", "level"):
-                    msg = f"control must be 'rest', 'similar' or 'level', got {value!r}"
-                    raise ConfigError(f"{where}: {msg}")
+                    raise ConfigError(f"{name}: {bilingual('config.error.design_control', **what)}")
                 design[key] = value
                 continue
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ConfigError(f"{where}: {key} must be a number ≥ 0, got {value!r}")
+                raise ConfigError(f"{name}: {bilingual('config.error.design_number', **what)}")
             if kind is int and not float(value).is_integer():
-                raise ConfigError(f"{where}: {key} must be a whole number, got {value!r}")
+                raise ConfigError(f"{name}: {bilingual('config.error.design_whole', **what)}")
             if key == "window_months" and value < 1:
-                raise ConfigError(f"{where}: window_months must be at least 1, got {value!r}")
+                raise ConfigError(f"{name}: {bilingual('config.error.design_window', **what)}")
             design[key] = kind(value)
         out[str(mid)] = design
     return out

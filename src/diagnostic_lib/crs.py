@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import CRSError
+from .errors import CRSError, bilingual
 
 
 def check_metric_crs(crs: Any, where: str = "crs") -> Any:
@@ -54,16 +54,13 @@ def check_metric_crs(crs: Any, where: str = "crs") -> Any:
     try:
         c = CRS.from_user_input(crs)
     except ProjError:
-        raise CRSError(f"{where}: unknown CRS {crs!r}") from None
+        raise CRSError(f"{where}: {bilingual('crs.error.unknown', crs=crs)}") from None
     if c.is_geographic:
-        raise CRSError(
-            f"{where}: {crs} is geographic (degrees); distances need a projected CRS in metres, "
-            "e.g. EPSG:32188 (NAD83 / MTM zone 8) / ce SCR est géographique (degrés) : "
-            "il faut un SCR projeté en mètres"
-        )
+        raise CRSError(f"{where}: {bilingual('crs.error.geographic', crs=crs)}")
     units = {a.unit_name for a in c.axis_info}
     if units and not units <= {"metre", "meter"}:
-        raise CRSError(f"{where}: {crs} is not in metres (units: {sorted(units)})")
+        message = bilingual("crs.error.not_metres", crs=crs, units=", ".join(sorted(units)))
+        raise CRSError(f"{where}: {message}")
     return c
 
 

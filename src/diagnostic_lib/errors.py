@@ -1,7 +1,7 @@
 """Exceptions raised by diagnostic_lib, and how their messages are written.
 
 A file or a configuration that cannot be used at all raises one of these, with
-a message that names the file and says what is wrong. Messages meant for the
+a message that names the file, says what is wrong and what to do. Messages meant for the
 people who prepare the data come from the label catalogue (``*.error.*`` keys)
 in English then French (:func:`bilingual`); row-level problems never raise:
 they go to the :class:`~diagnostic_lib.ledger.Ledger`.
@@ -14,6 +14,8 @@ True
 """
 
 from __future__ import annotations
+
+import re
 
 from . import i18n
 
@@ -55,7 +57,50 @@ def bilingual(key: str, /, **values: object) -> str:
 
     Examples
     --------
-    >>> bilingual("loaders.error.file_not_found")
-    'file not found / fichier introuvable'
+    >>> print(bilingual("loaders.error.empty_file"))
+    the file is empty: export the table again, with its header line / le fichier est vide : ...
     """
     return f"{i18n.t(key, 'en', **values)} / {i18n.t(key, 'fr', **values)}"
+
+
+def unreadable(exc: BaseException, kind: str) -> str:
+    r"""Why a TOML or CSV file could not be read, in English then French, with what to do.
+
+    Only the useful part of the exception is kept (the line and column of a
+    syntax error): never its class name nor its raw text.
+
+    Parameters
+    ----------
+    exc : BaseException
+        What reading the file raised: an ``OSError``, a ``UnicodeDecodeError``,
+        or the TOML or CSV parser's error.
+    kind : {"toml", "csv"}
+        The file's format.
+
+    Returns
+    -------
+    str
+        ``"<English> / <French>"`` (see :func:`bilingual`).
+
+    Examples
+    --------
+    >>> import tomllib
+    >>> try:
+    ...     tomllib.loads('name = "Rivière"\ncrs = \n')
+    ... except tomllib.TOMLDecodeError as exc:
+    ...     print(unreadable(exc, "toml"))
+    invalid TOML at line 2, column 7: correct that line (text between double quotes "…", ...
+    """
+    if isinstance(exc, FileNotFoundError):
+        return bilingual("errors.file_not_found")
+    if isinstance(exc, IsADirectoryError):
+        return bilingual("errors.is_folder")
+    if isinstance(exc, OSError):
+        return bilingual("errors.cannot_open")
+    if isinstance(exc, UnicodeError):
+        return bilingual("errors.not_utf8")
+    # tomllib: "... (at line 3, column 5)"; pandas: "Expected 4 fields in line 3, saw 5"
+    found = re.search(r"\bline (\d+)(?:, column (\d+))?", str(exc))
+    if found is None or (kind == "toml" and found[2] is None):
+        return bilingual(f"errors.{kind}_invalid")
+    return bilingual(f"errors.{kind}_syntax", line=found[1], column=found[2])

@@ -359,7 +359,16 @@ def _read_csv_data(
     try:
         text = data.decode(enc)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise DataError(f"{name}: cannot decode the file as {enc}: {exc}") from None
+        message = (
+            bilingual(
+                "loaders.error.cannot_decode",
+                encoding=enc,
+                line=data.count(b"\n", 0, exc.start) + 1,
+            )
+            if isinstance(exc, UnicodeDecodeError)
+            else bilingual("loaders.error.unknown_encoding", encoding=enc)
+        )
+        raise DataError(f"{name}: {message}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
     return _read_csv_text(text, name, enc, sep)
@@ -651,8 +660,9 @@ def _read_csv_careful(text: str, name: str, enc: str, separator: str) -> RawTabl
         csv.field_size_limit(max(limit, len(text) + 1))
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
         records = list(reader)
-    except csv.Error as exc:
-        raise DataError(f"{name}: cannot split the file into fields: {exc}") from None
+    except csv.Error:
+        message = bilingual("loaders.error.csv_fields", line=reader.line_num)
+        raise DataError(f"{name}: {message}") from None
     finally:
         csv.field_size_limit(limit)
     if not records:
@@ -742,10 +752,8 @@ def _read_excel(path: Path, name: str, *, sheet: str | int | None) -> RawTable:
             formulas = _formula_cells(path, sheet, name) if _has_formulas(path) else set()
     except DataError:
         raise
-    except Exception as exc:  # openpyxl raises zipfile/xml errors of several kinds
-        raise DataError(
-            f"{name}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
-        ) from None
+    except Exception:  # openpyxl raises zipfile/xml errors of several kinds
+        raise DataError(f"{name}: {bilingual('loaders.error.bad_xlsx')}") from None
     formula_rows = {r for r, _ in formulas}
     while values and len(values) not in formula_rows and all(_blank_cell(v) for v in values[-1]):
         values.pop()  # formatted but empty rows below the data are not rows
@@ -886,10 +894,13 @@ def _read_gis(path: Path, name: str, *, layer: str | int | None) -> RawTable:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             gdf = pyogrio.read_dataframe(src, use_arrow=False, on_invalid="ignore", **kwargs)
-    except Exception as exc:  # pyogrio.errors.DataSourceError, DataLayerError, ...
-        raise DataError(
-            f"{name}: cannot read this file as {ext[1:]} ({type(exc).__name__}: {exc})"
-        ) from None
+    except Exception:  # pyogrio.errors.DataSourceError, DataLayerError, ...
+        message = (
+            bilingual("loaders.error.bad_gis", kind=ext[1:])
+            if layer is None
+            else bilingual("loaders.error.gis_layer", kind=ext[1:], layer=layer)
+        )
+        raise DataError(f"{name}: {message}") from None
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     frame = frame.reset_index(drop=True)
     geometry = gdf.geometry.reset_index(drop=True)
@@ -904,10 +915,8 @@ def _read_parquet(path: Path, name: str) -> RawTable:
         import pyarrow.parquet as pq
 
         meta = pq.read_schema(path).metadata or {}
-    except Exception as exc:
-        raise DataError(
-            f"{name}: not a readable Parquet file ({type(exc).__name__}: {exc})"
-        ) from None
+    except Exception:
+        raise DataError(f"{name}: {bilingual('loaders.error.bad_parquet')}") from None
     try:
         if b"geo" in meta:
             import geopandas as gpd
@@ -919,10 +928,8 @@ def _read_parquet(path: Path, name: str) -> RawTable:
         else:
             frame = pd.read_parquet(path).reset_index(drop=True)
             geometry, crs = None, None
-    except Exception as exc:
-        raise DataError(
-            f"{name}: cannot read this Parquet file ({type(exc).__name__}: {exc})"
-        ) from None
+    except Exception:
+        raise DataError(f"{name}: {bilingual('loaders.error.bad_parquet')}") from None
     rows = np.arange(len(frame), dtype="int64") + 1
     return RawTable(frame, rows, name, "parquet", len(frame), [], geometry=geometry, crs=crs)
 

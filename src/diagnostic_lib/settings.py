@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, bilingual
 
 
 @dataclass(frozen=True)
@@ -950,25 +950,23 @@ def defaults() -> dict[str, Any]:
 
 
 def _number(t: Tunable, key: str, value: Any, where: str, kind: type) -> float | int:
-    label = f"{where}: [parameters] {key}"
+    what = {"key": key, "value": repr(value)}
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"{label} must be {_kind_name(kind)}, got {value!r}")
+        name = "whole" if kind is int else "number"
+        raise ConfigError(f"{where}: {bilingual(f'settings.error.{name}', **what)}")
     if kind is int and not float(value).is_integer():
-        raise ConfigError(f"{label} must be a whole number, got {value!r}")
+        raise ConfigError(f"{where}: {bilingual('settings.error.whole', **what)}")
     if t.minimum is not None and value < t.minimum:
-        raise ConfigError(f"{label} must be at least {_plain(t.minimum)}, got {value!r}")
+        message = bilingual("settings.error.minimum", bound=_plain(t.minimum), **what)
+        raise ConfigError(f"{where}: {message}")
     if t.maximum is not None and value > t.maximum:
-        raise ConfigError(f"{label} must be at most {_plain(t.maximum)}, got {value!r}")
+        message = bilingual("settings.error.maximum", bound=_plain(t.maximum), **what)
+        raise ConfigError(f"{where}: {message}")
     return kind(value)
 
 
 def _plain(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
-
-
-def _kind_name(kind: type) -> str:
-    names = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
-    return names.get(kind, "a table of numbers")
 
 
 def _is_zone(name: str) -> bool:
@@ -980,29 +978,31 @@ def _is_zone(name: str) -> bool:
 
 
 def _check(t: Tunable, value: Any, where: str) -> Any:
-    label = f"{where}: [parameters] {t.name}"
+    what = {"key": t.name, "value": repr(value)}
     if t.kind in (int, float):
         return _number(t, t.name, value, where, t.kind)
     if t.kind is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"{label} must be true or false, got {value!r}")
+            raise ConfigError(f"{where}: {bilingual('settings.error.bool', **what)}")
         return value
     if t.kind is str:
         if not isinstance(value, str):
-            raise ConfigError(f"{label} must be text, got {value!r}")
+            raise ConfigError(f"{where}: {bilingual('settings.error.text', **what)}")
         if t.choices is not None and value not in t.choices:
-            raise ConfigError(f"{label} must be one of {list(t.choices)}, got {value!r}")
+            message = bilingual("settings.error.choice", choices=list(t.choices), **what)
+            raise ConfigError(f"{where}: {message}")
         if t.zone and not _is_zone(value):
-            raise ConfigError(
-                f"{label} must be a time zone name such as 'America/Toronto', got {value!r}"
-            )
+            raise ConfigError(f"{where}: {bilingual('settings.error.zone', **what)}")
         return value
     if not isinstance(value, Mapping):
-        raise ConfigError(f"{label} must be a table ([parameters.{t.name}]), got {value!r}")
+        raise ConfigError(f"{where}: {bilingual('settings.error.table', **what)}")
     out = dict(t.default)
     for k, v in value.items():
         if t.keys is not None and k not in t.keys:
-            raise ConfigError(f"{label}: unknown key {k!r}; known: {list(t.keys)}")
+            message = bilingual(
+                "settings.error.table_key", key=t.name, sub=k, known=", ".join(t.keys)
+            )
+            raise ConfigError(f"{where}: {message}")
         out[str(k)] = _number(t, f"{t.name}.{k}", v, where, float)
     return out
 
@@ -1044,11 +1044,14 @@ def validate(parameters: Mapping[str, Any] | None, where: str = "<config>") -> d
     for key, value in (parameters or {}).items():
         if key not in TUNABLES:
             close = difflib.get_close_matches(str(key), list(TUNABLES), n=2, cutoff=0.5)
-            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-            raise ConfigError(
-                f"{where}: [parameters] unknown key {key!r}{hint}; known keys are listed in "
-                "docs/methods.md"
+            message = (
+                bilingual(
+                    "settings.error.unknown_close", key=key, close=", ".join(map(repr, close))
+                )
+                if close
+                else bilingual("settings.error.unknown", key=key)
             )
+            raise ConfigError(f"{where}: {message}")
         out[key] = _check(TUNABLES[key], value, where)
     return out
 

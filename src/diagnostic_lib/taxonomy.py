@@ -34,7 +34,7 @@ import pandas as pd
 
 from . import schema
 from ._text import as_text, map_distinct, norm_key
-from .errors import DataError
+from .errors import DataError, bilingual, unreadable
 
 TAXONOMY_COLUMNS = ("code", "family", "label_fr", "label_en", "concern", "aliases")
 WEIGHT_COLUMNS = ("code", "weight", "provenance", "note")
@@ -77,23 +77,28 @@ def load_taxonomy(path: str | PathLike[str] | None = None) -> pd.DataFrame:
         with open(src, encoding="utf-8-sig") as fh:
             df = pd.read_csv(fh, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"{name}: cannot read the taxonomy: {exc}") from None
+        raise DataError(f"{name}: {unreadable(exc, 'csv')}") from None
     missing = [c for c in TAXONOMY_COLUMNS[:4] if c not in df.columns]
     if missing:
-        raise DataError(f"{name}: taxonomy column(s) missing: {missing}; found {list(df.columns)}")
+        message = bilingual(
+            "taxonomy.error.missing_columns", missing=", ".join(missing), columns=list(df.columns)
+        )
+        raise DataError(f"{name}: {message}")
     for opt in ("aliases", "concern"):
         if opt not in df.columns:
             df[opt] = ""
     df["code"] = df["code"].str.strip()
     if df["code"].duplicated().any():
-        raise DataError(
-            f"{name}: duplicated codes {sorted(df.loc[df['code'].duplicated(), 'code'])}"
-        )
+        codes = sorted(df.loc[df["code"].duplicated(), "code"])
+        raise DataError(f"{name}: {bilingual('taxonomy.error.duplicated', codes=codes)}")
     bad = sorted(set(df["family"]) - set(schema.FAMILIES))
     if bad:
-        raise DataError(f"{name}: unknown families {bad}; allowed {list(schema.FAMILIES)}")
+        message = bilingual(
+            "taxonomy.error.families", families=bad, allowed=", ".join(schema.FAMILIES)
+        )
+        raise DataError(f"{name}: {message}")
     if "other" not in set(df["code"]):
-        raise DataError(f"{name}: the taxonomy needs an 'other' category for unknown labels")
+        raise DataError(f"{name}: {bilingual('taxonomy.error.no_other')}")
     df["aliases"] = [tuple(a.strip() for a in s.split("|") if a.strip()) for s in df["aliases"]]
     return df.set_index("code", drop=False)[list(TAXONOMY_COLUMNS)]
 
@@ -187,21 +192,23 @@ def load_severity_weights(
         with open(src, encoding="utf-8-sig") as fh:
             df = pd.read_csv(fh, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"{name}: cannot read the severity weights: {exc}") from None
+        raise DataError(f"{name}: {unreadable(exc, 'csv')}") from None
     if not {"code", "weight"} <= set(df.columns):
-        raise DataError(f"{name}: needs columns code, weight; found {list(df.columns)}")
+        message = bilingual("taxonomy.error.weight_columns", columns=list(df.columns))
+        raise DataError(f"{name}: {message}")
     for c in ("provenance", "note"):
         if c not in df.columns:
             df[c] = "user"
     w = pd.to_numeric(df["weight"].str.replace(",", ".", regex=False), errors="coerce")
     bad = w.isna() | (w < 0)
     if bad.any():
-        rows = list(df.index[bad] + 2)
-        raise DataError(f"{name}: weights must be non-negative numbers (rows {rows})")
+        rows = ", ".join(str(r) for r in df.index[bad] + 2)
+        raise DataError(f"{name}: {bilingual('taxonomy.error.weights', rows=rows)}")
     df["weight"] = w.astype("float64")
     df = df.set_index("code", drop=False)[list(WEIGHT_COLUMNS)]
     if taxonomy is not None:
         missing = sorted(set(taxonomy.index) - set(df.index))
         if missing:
-            raise DataError(f"{name}: no severity weight for categories {missing}")
+            message = bilingual("taxonomy.error.missing_weights", codes=missing)
+            raise DataError(f"{name}: {message}")
     return df

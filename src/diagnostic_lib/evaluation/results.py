@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, inventory, settings
-from ..errors import ConfigError
+from ..errors import ConfigError, bilingual
 from .decision import VERDICTS
 from .design import data_period
 from .effects import _evaluate_core, _Options, _rejudge
@@ -252,8 +252,10 @@ def _parameters(cfg: Config, given: Mapping[str, Any]) -> dict[str, Any]:
             p[name] = given[arg]
     try:
         p["risk_scale"] = RiskScale.from_parameters(p)
-    except ValueError as exc:
-        raise ConfigError(f"{cfg.path or 'diagnostic.toml'}: [parameters] {exc}") from None
+    except ValueError as exc:  # "<tunable> must increase ..." (evaluation.risk)
+        name = str(exc).split(" ", 1)[0]
+        message = bilingual("evaluation.error.must_increase", name=name, values=p.get(name))
+        raise ConfigError(f"{cfg.path or 'diagnostic.toml'}: {message}") from None
     return p
 
 

@@ -5,7 +5,7 @@ Every label shown in a table header, legend, map, report or widget comes from
 checks that every key has a non-empty French and English text). The catalogue
 is one dictionary, kept in one file per part of the library under
 ``i18n/labels/`` (``common``, ``ledger``, ``inventory``, ``measures``,
-``evaluation``, ``strategy``, ``report``, ``maps``…); a key may be defined in
+``evaluation``, ``strategy``, ``report``, ``maps``, ``errors``…); a key may be defined in
 one file only.
 
 Examples
@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from .labels import (
     common,
     dashboard,
+    errors,
     evaluation,
     inventory,
     ledger,
@@ -64,6 +65,7 @@ LABELS: dict[str, tuple[str, str]] = _merge(
     dashboard.LABELS,
     sample.LABELS,
     notebooks.LABELS,
+    errors.LABELS,
 )
 """Label key → (French, English): the one catalogue, merged from ``i18n/labels/``."""
 

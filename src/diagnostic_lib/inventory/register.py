@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, bilingual, unreadable
 
 SARA_STAGES = ("scanning", "analysis", "response", "assessment")
 EDITABLE_FIELDS = (
@@ -306,7 +306,7 @@ def read_register(path: Any) -> pd.DataFrame:
     >>> read_register("/no/such/problems.toml")
     Traceback (most recent call last):
     ...
-    diagnostic_lib.errors.DataError: /no/such/problems.toml: problem register not found / ...
+    diagnostic_lib.errors.DataError: /no/such/problems.toml: problem register not found: ...
     """
     import geopandas as gpd
 
@@ -315,22 +315,28 @@ def read_register(path: Any) -> pd.DataFrame:
         base = base.with_suffix("")
     tpath, gpath = base.with_suffix(".toml"), base.with_suffix(".geojson")
     if not tpath.exists():
-        raise DataError(f"{tpath}: problem register not found / registre introuvable")
+        raise DataError(f"{tpath}: {bilingual('inventory.register.error.not_found')}")
     try:
         data = tomllib.loads(tpath.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{tpath}: not valid TOML ({exc}) / TOML invalide") from None
+        raise DataError(f"{tpath}: {unreadable(exc, 'toml')}") from None
     recs = data.get("problem", [])
     if any("problem_id" not in r for r in recs):
-        raise DataError(f"{tpath}: every [[problem]] needs a problem_id")
+        number = next(i for i, r in enumerate(recs, start=1) if "problem_id" not in r)
+        raise DataError(f"{tpath}: {bilingual('inventory.register.error.no_id', number=number)}")
     ids = [r["problem_id"] for r in recs]
     if len(set(ids)) != len(ids):
-        raise DataError(f"{tpath}: duplicated problem_id values")
+        twice = sorted({str(i) for i in ids if ids.count(i) > 1})
+        raise DataError(f"{tpath}: {bilingual('inventory.register.error.duplicated', ids=twice)}")
     for r in recs:
         if r.get("sara_stage", "analysis") not in SARA_STAGES:
-            raise DataError(
-                f"{tpath}: problem {r['problem_id']}: sara_stage must be one of {SARA_STAGES}"
+            message = bilingual(
+                "inventory.register.error.sara_stage",
+                id=r["problem_id"],
+                stages=", ".join(SARA_STAGES),
+                value=repr(r["sara_stage"]),
             )
+            raise DataError(f"{tpath}: {message}")
         for c in ("sectors", "categories", "families"):
             if c in r:
                 r[c] = tuple(r[c])

@@ -35,7 +35,13 @@ def _resolve_fields(
 ) -> dict[str, str]:
     """Canonical field → source column, from the user mapping then the preset."""
     if preset not in PRESETS:
-        raise DataError(f"{file}: unknown preset {preset!r}; available: {sorted(PRESETS)}")
+        message = bilingual(
+            "loaders.error.unknown_preset",
+            preset=preset,
+            presets=", ".join(sorted(PRESETS)),
+            table=table,
+        )
+        raise DataError(f"{file}: {message}")
     found = {norm_key(c): c for c in frame.columns}
     if str(file).lower().endswith((".shp", ".dbf")):
         # Shapefile field names are cut to 10 characters: also match cut candidates.
@@ -45,10 +51,13 @@ def _resolve_fields(
     known_fields = set(GENERIC_FIELDS[table])
     for fld, src in (columns or {}).items():
         if fld not in known_fields:
-            raise DataError(
-                f"{file}: the mapping names an unknown field {fld!r} for {table}; "
-                f"known fields: {sorted(known_fields)}"
+            message = bilingual(
+                "loaders.error.unknown_field",
+                field=fld,
+                table=table,
+                fields=", ".join(sorted(known_fields)),
             )
+            raise DataError(f"{file}: {message}")
         if src in frame.columns:
             fields[fld] = src
         elif norm_key(src) in found:
@@ -58,6 +67,7 @@ def _resolve_fields(
                 "loaders.error.mapped_column_missing",
                 src=repr(src),
                 field=fld,
+                table=table,
                 columns=list(map(str, frame.columns)),
             )
             raise DataError(f"{file}: {message}")

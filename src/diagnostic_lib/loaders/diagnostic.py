@@ -119,10 +119,7 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
     weights = taxonomy_mod.load_severity_weights(cfg.severity_path, tax)
     for needed in ("sectors", "incidents"):
         if needed not in cfg.data:
-            raise DataError(
-                f"{cfg.path}: the config has no [data.{needed}] entry; "
-                "sectors and incidents are required"
-            )
+            raise DataError(f"{cfg.path}: {bilingual('loaders.error.no_data_entry', table=needed)}")
     ledger = Ledger()
     sectors = _load(
         ledger,

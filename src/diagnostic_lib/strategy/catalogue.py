@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from .. import i18n, schema
-from ..errors import DataError
+from ..errors import DataError, bilingual, unreadable
 
 FAMILY_CODES = schema.FAMILIES
 PLACE_TYPES: tuple[str, ...] = (
@@ -116,33 +116,76 @@ def _level(code: str, lang: str) -> str:
     return i18n.label("strategy.level", code, lang)
 
 
+def _entry_error(name: str, key: str, **values: object) -> DataError:
+    """The error about one catalogue entry (``strategy.catalogue.error.<key>``), after the file."""
+    return DataError(f"{name}: {bilingual(f'strategy.catalogue.error.{key}', **values)}")
+
+
 def _validate_entry(e: Mapping[str, Any], i: int, name: str) -> None:
     missing = [k for k in REQUIRED if not e.get(k)]
     if missing:
-        raise DataError(f"{name}: response #{i} ({e.get('id', '?')}) lacks {missing}")
+        raise _entry_error(name, "missing", number=i, id=e.get("id", "?"), missing=missing)
     bad = set(e.get("families", ())) - set(FAMILY_CODES)
     if bad:
-        raise DataError(f"{name}: response {e['id']}: unknown families {sorted(bad)}")
+        raise _entry_error(
+            name,
+            "unknown_codes",
+            id=e["id"],
+            field="families",
+            bad=sorted(bad),
+            allowed=", ".join(FAMILY_CODES),
+        )
     bad = set(e.get("pillars", ())) - set(schema.PILLARS)
     if bad:
-        raise DataError(f"{name}: response {e['id']}: unknown pillars {sorted(bad)}")
+        raise _entry_error(
+            name,
+            "unknown_codes",
+            id=e["id"],
+            field="pillars",
+            bad=sorted(bad),
+            allowed=", ".join(schema.PILLARS),
+        )
     for k, allowed in (
         ("effect_direction", DIRECTIONS),
         ("effect_strength", STRENGTHS),
         ("evidence_quality", QUALITIES),
     ):
         if e[k] not in allowed:
-            raise DataError(f"{name}: response {e['id']}: {k} must be one of {sorted(allowed)}")
+            raise _entry_error(
+                name,
+                "bad_code",
+                id=e["id"],
+                field=k,
+                value=repr(e[k]),
+                allowed=", ".join(sorted(allowed)),
+            )
     if e.get("evidence_basis", DEFAULT_BASIS) not in EVIDENCE_BASES:
-        raise DataError(
-            f"{name}: response {e['id']}: evidence_basis must be one of {sorted(EVIDENCE_BASES)}"
+        raise _entry_error(
+            name,
+            "bad_code",
+            id=e["id"],
+            field="evidence_basis",
+            value=repr(e["evidence_basis"]),
+            allowed=", ".join(sorted(EVIDENCE_BASES)),
         )
     if e["cost_level"] not in COSTS:
-        raise DataError(f"{name}: response {e['id']}: cost_level must be one of {COSTS}")
+        raise _entry_error(
+            name,
+            "bad_code",
+            id=e["id"],
+            field="cost_level",
+            value=repr(e["cost_level"]),
+            allowed=", ".join(COSTS),
+        )
     bad = set(e.get("place_types", ())) - set(PLACE_TYPES)
     if bad:
-        raise DataError(
-            f"{name}: response {e['id']}: unknown place types {sorted(bad)}; allowed {PLACE_TYPES}"
+        raise _entry_error(
+            name,
+            "unknown_codes",
+            id=e["id"],
+            field="place_types",
+            bad=sorted(bad),
+            allowed=", ".join(PLACE_TYPES),
         )
 
 
@@ -156,7 +199,7 @@ def _read_entries(path: str | PathLike[str] | Any, name: str) -> list[dict[str, 
     try:
         data = tomllib.loads(src.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise DataError(f"{name}: cannot read the catalogue: {exc}") from None
+        raise DataError(f"{name}: {unreadable(exc, 'toml')}") from None
     return list(data.get("response", []))
 
 
@@ -241,7 +284,8 @@ def load_catalogue(
         df["evidence_basis"] = DEFAULT_BASIS
     df["evidence_basis"] = df["evidence_basis"].fillna(DEFAULT_BASIS)
     if df["id"].duplicated().any():
-        raise DataError(f"{base_name}: duplicated response ids")
+        ids = sorted(set(df.loc[df["id"].duplicated(), "id"]))
+        raise DataError(f"{base_name}: {bilingual('strategy.catalogue.error.duplicated', ids=ids)}")
     df["evidence_score"] = evidence_score(df)
     return df.set_index("id", drop=False)
 

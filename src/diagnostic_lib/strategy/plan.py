@@ -25,7 +25,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, inventory, settings
-from ..errors import DataError
+from ..errors import DataError, bilingual
 from ..evaluation.estimators import overdispersion
 from ..evaluation.placebos import Windows, log_effects, null_from
 from ..spreadsheet import safe_frame, suppressed_as_empty
@@ -410,7 +410,7 @@ def read_plan(path: str | PathLike[str]) -> pd.DataFrame:
     >>> read_plan("/no/plan.json")
     Traceback (most recent call last):
     ...
-    diagnostic_lib.errors.DataError: /no/plan.json: action plan not found / plan d'action ...
+    diagnostic_lib.errors.DataError: /no/plan.json: action plan not found: check the path ...
     """
     p = Path(path)
     if p.suffix != ".json":
@@ -420,7 +420,8 @@ def read_plan(path: str | PathLike[str]) -> pd.DataFrame:
     try:
         doc = json.loads(p.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise DataError(f"{p}: not a JSON action plan ({exc})") from None
+        message = bilingual("strategy.plan.error.not_json", line=exc.lineno, column=exc.colno)
+        raise DataError(f"{p}: {message}") from None
     if not isinstance(doc, dict) or doc.get("format") != "diagnostic_lib.action_plan":
-        raise DataError(f"{p}: not a diagnostic_lib action plan")
+        raise DataError(f"{p}: {bilingual('strategy.plan.error.not_plan')}")
     return pd.DataFrame(doc.get("actions", []))

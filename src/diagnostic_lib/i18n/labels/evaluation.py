@@ -361,5 +361,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "{n} incidents sans position restent dans les totaux mais pas sur la carte.",
         "{n} incidents without a position stay in the totals but not on the map.",
     ),
+    # --- errors ---------------------------------------------------------------
+    "evaluation.error.must_increase": (
+        "[parameters] {name} doit croître d'une classe à la suivante (lu : {values}) : donnez "
+        "des valeurs croissantes dans [parameters.{name}]",
+        "[parameters] {name} must increase from one class to the next, got {values}: give "
+        "increasing values in [parameters.{name}]",
+    ),
 }
 """Label key → (French, English)."""

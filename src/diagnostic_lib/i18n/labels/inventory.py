@@ -94,5 +94,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "inventory.gi.p.permutations": ("{n} permutations", "{n} permutations"),
     "inventory.gi.correction.fdr": ("FDR de Benjamini–Hochberg", "Benjamini-Hochberg FDR"),
     "inventory.gi.correction.none": ("aucune", "none"),
+    # --- errors: the problem register (inventory.read_register) -------------
+    "inventory.register.error.not_found": (
+        "registre des problèmes introuvable : vérifiez le chemin (le fichier .toml écrit par "
+        "write_register)",
+        "problem register not found: check the path (the .toml file written by write_register)",
+    ),
+    "inventory.register.error.no_id": (
+        'le [[problem]] n° {number} n\'a pas de problem_id : ajoutez-lui problem_id = "…"',
+        '[[problem]] #{number} has no problem_id: add problem_id = "…" to it',
+    ),
+    "inventory.register.error.duplicated": (
+        "problem_id en double {ids} : donnez à chaque [[problem]] son propre problem_id",
+        "duplicated problem_id values {ids}: give each [[problem]] its own problem_id",
+    ),
+    "inventory.register.error.sara_stage": (
+        "problème {id} : sara_stage doit valoir l'une de ces valeurs : {stages} (lu : {value})",
+        "problem {id}: sara_stage must be one of: {stages} (got {value})",
+    ),
 }
 """Label key → (French, English)."""

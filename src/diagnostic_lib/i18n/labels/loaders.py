@@ -71,22 +71,38 @@ LABELS: dict[str, tuple[str, str]] = {
         "export)",
     ),
     # --- errors: the file cannot be read --------------------------------------------------
-    "loaders.error.file_not_found": ("fichier introuvable", "file not found"),
-    "loaders.error.is_folder": ("est un dossier, pas un fichier", "is a folder, not a file"),
+    "loaders.error.file_not_found": (
+        "fichier introuvable : vérifiez le chemin et le nom du fichier (path = … dans "
+        "[data.<table>])",
+        "file not found: check the path and the file name (path = … in [data.<table>])",
+    ),
+    "loaders.error.is_folder": (
+        "est un dossier, pas un fichier : indiquez le chemin du fichier qu'il contient",
+        "is a folder, not a file: give the path of the file inside it",
+    ),
     "loaders.error.old_excel": (
         "les fichiers Excel .xls ne sont pas pris en charge ; enregistrez en .xlsx ou CSV",
         "old Excel .xls files are not supported; save as .xlsx or CSV",
     ),
     "loaders.error.unsupported_type": (
-        "type de fichier « {ext} » non pris en charge ; formats acceptés : {supported}",
-        "unsupported file type '{ext}'; supported: {supported}",
+        "type de fichier « {ext} » non pris en charge : enregistrez-le dans un des formats "
+        "acceptés ({supported})",
+        "unsupported file type '{ext}': save it in one of the supported formats ({supported})",
     ),
-    "loaders.error.empty_file": ("le fichier est vide", "the file is empty"),
+    "loaders.error.empty_file": (
+        "le fichier est vide : exportez de nouveau la table, avec sa ligne d'en-tête",
+        "the file is empty: export the table again, with its header line",
+    ),
     "loaders.error.zip_not_csv": (
-        "ce fichier est un zip ou un classeur Excel, pas un CSV",
-        "this is a zip or Excel file, not a CSV; give it its .xlsx name",
+        "ce fichier est un zip ou un classeur Excel, pas un CSV : si c'est un classeur, "
+        "donnez-lui son extension .xlsx ; sinon, exportez la table en CSV",
+        "this is a zip or Excel file, not a CSV: if it is a workbook, give it its .xlsx name; "
+        "otherwise export the table as CSV",
     ),
-    "loaders.error.binary": ("contenu binaire, pas un CSV", "binary content, not a text/CSV file"),
+    "loaders.error.binary": (
+        "contenu binaire, pas un CSV : exportez la table en CSV (texte) ou en .xlsx",
+        "binary content, not a text/CSV file: export the table as CSV (text) or .xlsx",
+    ),
     "loaders.error.separator_mismatch": (
         "l'en-tête est séparé par « {header} » mais les lignes par « {rows} » : réenregistrez "
         "le fichier avec un seul séparateur, ou indiquez-le (sep = …) dans [data.<table>]",
@@ -95,28 +111,100 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "loaders.error.sheet_missing": (
         "la feuille « {sheet} » n'existe pas ; feuilles du classeur : {sheets} (indiquez sheet = "
-        "… dans [data.<table>])",
+        "… dans [data.<table>] ; 0 est la première)",
         "there is no sheet '{sheet}'; the workbook's sheets: {sheets} (set sheet = … in "
-        "[data.<table>])",
+        "[data.<table>]; 0 is the first)",
     ),
-    "loaders.error.empty_header": ("l'en-tête est vide", "the first line (header) is empty"),
+    "loaders.error.empty_header": (
+        "l'en-tête (première ligne) est vide : mettez les noms des colonnes sur la première ligne",
+        "the first line (header) is empty: put the column names on the first line",
+    ),
     # --- errors: the file cannot be used --------------------------------------------------
     "loaders.error.mapped_column_missing": (
-        "la colonne {src} (pour {field}) est absente du fichier. Colonnes trouvées : {columns}",
-        "mapped column {src} (for {field}) is not in the file. Columns found: {columns}",
+        "la colonne {src} (pour {field}) est absente du fichier : corrigez son nom dans "
+        "[data.{table}.columns] (majuscules et accents sont ignorés). Colonnes trouvées : "
+        "{columns}",
+        "mapped column {src} (for {field}) is not in the file: correct its name in "
+        "[data.{table}.columns] (case and accents are ignored). Columns found: {columns}",
     ),
     "loaders.error.required_missing": (
         "impossible de charger {table} : colonne(s) obligatoire(s) absente(s) après "
-        "correspondance (préréglage {preset}) : {missing}. Colonnes trouvées : {columns}",
+        "correspondance (préréglage {preset}) : {missing} ; ajoutez-les au fichier ou "
+        "associez-les à une colonne dans [data.{table}.columns]. Colonnes trouvées : {columns}",
         "cannot load {table}: required column(s) missing after mapping (preset {preset}): "
-        "{missing}. Columns found: {columns}",
-    ),
-    "loaders.error.no_geometry": (
-        "impossible de charger {table} : aucune géométrie (un fichier SIG, ou un CSV avec une "
-        "colonne WKT). Colonnes trouvées : {columns}",
-        "cannot load {table}: no geometry (a GIS file, or a CSV with a WKT column). "
+        "{missing}; add them to the file or map them to a column in [data.{table}.columns]. "
         "Columns found: {columns}",
     ),
-    "loaders.error.no_sector": ("aucun secteur utilisable", "no usable sector polygon"),
+    "loaders.error.no_geometry": (
+        "impossible de charger {table} : aucune géométrie ; fournissez un fichier SIG (.gpkg, "
+        ".shp, .geojson) ou un CSV avec une colonne WKT. Colonnes trouvées : {columns}",
+        "cannot load {table}: no geometry; give a GIS file (.gpkg, .shp, .geojson) or a CSV "
+        "with a WKT column. Columns found: {columns}",
+    ),
+    "loaders.error.no_sector": (
+        "aucun secteur utilisable : vérifiez les polygones du fichier des secteurs (les lignes "
+        "rejetées et leur motif sont dans le registre de qualité)",
+        "no usable sector polygon: check the polygons of the sectors file (the rejected rows "
+        "and why are in the data-quality ledger)",
+    ),
+    # --- errors: messages with actions (messages branch) ---
+    "loaders.error.cannot_decode": (
+        "impossible de décoder le fichier en {encoding} (ligne {line}) : enregistrez-le en "
+        "UTF-8, ou indiquez son encodage réel (encoding = … dans [data.<table>] ; cp1252 pour "
+        "la plupart des exports Windows)",
+        "cannot decode the file as {encoding} (line {line}): save it as UTF-8, or give its real "
+        "encoding (encoding = … in [data.<table>]; cp1252 for most Windows exports)",
+    ),
+    "loaders.error.unknown_encoding": (
+        'encodage inconnu « {encoding} » : indiquez encoding = "utf-8", "cp1252" ou '
+        '"latin-1" dans [data.<table>], ou retirez-le pour que l\'encodage soit détecté',
+        'unknown encoding \'{encoding}\': set encoding = "utf-8", "cp1252" or "latin-1" in '
+        "[data.<table>], or remove it to have the encoding detected",
+    ),
+    "loaders.error.csv_fields": (
+        "impossible de découper la ligne {line} en champs (champ trop long, ou guillemet jamais "
+        "refermé) : vérifiez cette ligne, ou exportez de nouveau le fichier",
+        "cannot split line {line} into fields (a field too long, or a quote never closed): "
+        "check that line, or export the file again",
+    ),
+    "loaders.error.bad_xlsx": (
+        "classeur .xlsx illisible : ouvrez-le dans Excel et enregistrez-le de nouveau au format "
+        ".xlsx, ou exportez la table en CSV",
+        "not a readable .xlsx workbook: open it in Excel and save it again as .xlsx, or export "
+        "the table as CSV",
+    ),
+    "loaders.error.bad_gis": (
+        "impossible de lire ce fichier comme {kind} : exportez-le de nouveau depuis le SIG (un "
+        "shapefile a besoin de ses fichiers .shx et .dbf à côté de lui), ou en GeoPackage",
+        "cannot read this file as {kind}: export it again from the GIS (a shapefile needs its "
+        ".shx and .dbf files beside it), or as a GeoPackage",
+    ),
+    "loaders.error.gis_layer": (
+        "impossible de lire la couche « {layer} » de ce fichier {kind} : vérifiez le nom de la "
+        "couche (layer = … dans [data.<table>]), ou exportez de nouveau le fichier",
+        "cannot read the layer '{layer}' of this {kind} file: check the layer's name (layer = … "
+        "in [data.<table>]), or export the file again",
+    ),
+    "loaders.error.bad_parquet": (
+        "fichier Parquet illisible : exportez-le de nouveau, ou exportez la table en CSV",
+        "not a readable Parquet file: export it again, or export the table as CSV",
+    ),
+    "loaders.error.unknown_preset": (
+        "préréglage inconnu « {preset} » : indiquez l'un de ceux-ci : {presets} (preset = … "
+        "dans [data.{table}])",
+        "unknown preset '{preset}': use one of: {presets} (preset = … in [data.{table}])",
+    ),
+    "loaders.error.unknown_field": (
+        "la correspondance nomme un champ inconnu « {field} » pour {table} : à gauche du "
+        "signe =, utilisez l'un de ces champs : {fields}",
+        "the mapping names an unknown field '{field}' for {table}: on the left of =, use one "
+        "of these fields: {fields}",
+    ),
+    "loaders.error.no_data_entry": (
+        "la configuration n'a pas d'entrée [data.{table}] : ajoutez-la, avec le chemin du "
+        "fichier (path = …) ; les secteurs et les incidents sont obligatoires",
+        "the config has no [data.{table}] entry: add one with the file's path (path = …); "
+        "sectors and incidents are required",
+    ),
 }
 """Label key → (French, English)."""

@@ -84,6 +84,39 @@ LABELS: dict[str, tuple[str, str]] = {
         "The target is below it: the evaluation may be inconclusive.",
     ),
     "strategy.plan.detectable": ("La cible est détectable.", "The target is detectable."),
-    "strategy.plan.not_found": ("plan d'action introuvable", "action plan not found"),
+    "strategy.plan.not_found": (
+        "plan d'action introuvable : vérifiez le chemin (le fichier .json écrit par save_plan)",
+        "action plan not found: check the path (the .json file written by save_plan)",
+    ),
+    # --- errors -------------------------------------------------------------
+    "strategy.plan.error.not_json": (
+        "ce n'est pas un plan d'action JSON (JSON invalide à la ligne {line}, colonne "
+        "{column}) : enregistrez de nouveau le plan (save_plan) ou reprenez une copie",
+        "not a JSON action plan (invalid JSON at line {line}, column {column}): save the plan "
+        "again (save_plan) or restore a copy",
+    ),
+    "strategy.plan.error.not_plan": (
+        "ce n'est pas un plan d'action de diagnostic_lib : indiquez le fichier .json écrit par "
+        "save_plan",
+        "not a diagnostic_lib action plan: give the .json file written by save_plan",
+    ),
+    "strategy.catalogue.error.missing": (
+        "il manque {missing} à la réponse n° {number} ({id}) : ajoutez ces champs à sa table "
+        "[[response]]",
+        "response #{number} ({id}) lacks {missing}: add these fields to its [[response]] table",
+    ),
+    "strategy.catalogue.error.unknown_codes": (
+        "réponse {id} : valeurs inconnues dans {field} : {bad} ; utilisez l'une de celles-ci : "
+        "{allowed}",
+        "response {id}: unknown {field} {bad}; use one of: {allowed}",
+    ),
+    "strategy.catalogue.error.bad_code": (
+        "réponse {id} : {field} doit valoir l'une de ces valeurs : {allowed} (lu : {value})",
+        "response {id}: {field} must be one of: {allowed} (got {value})",
+    ),
+    "strategy.catalogue.error.duplicated": (
+        "identifiants de réponse en double {ids} : donnez à chaque [[response]] son propre id",
+        "duplicated response ids {ids}: give each [[response]] its own id",
+    ),
 }
 """Label key → (French, English)."""
