@@ -1310,3 +1310,43 @@ def test_positions_are_checked_against_the_crs_area_of_use(sample_dir, tmp_path)
     p.write_text(_sectors_json(sample_dir, swap), encoding="utf-8")
     with pytest.raises(DataError, match="x and y look swapped"):
         loaders.load_sectors(p)
+
+
+@pytest.mark.parametrize("columns", ["xy", "lonlat"])
+def test_exchanged_coordinate_columns_are_an_error_that_says_so(columns):
+    """Every point valid and every point far away: the columns are exchanged, not the town."""
+    from pyproj import Transformer
+
+    sec = sectors_gdf()
+    x0, y0, x1, y1 = sec.total_bounds
+    rng = np.random.default_rng(3)
+    xs, ys = rng.uniform(x0, x1, 30), rng.uniform(y0, y1, 30)
+    base = pd.DataFrame({"occurred_from": ["2024-05-01 10:00"] * 30, "category": ["theft"] * 30})
+    if columns == "xy":
+        good, bad = base.assign(x=xs, y=ys), base.assign(x=ys, y=xs)
+        said = "x and y look swapped"
+    else:
+        lon, lat = Transformer.from_crs(32188, 4326, always_xy=True).transform(xs, ys)
+        good, bad = base.assign(lon=lon, lat=lat), base.assign(lon=lat, lat=lon)
+        said = "latitude and longitude look swapped"
+    inc, led = loaders.load_incidents(good.astype(str), sectors=sec, now=NOW)
+    assert len(inc) == 30 and led.entries.empty
+    with pytest.raises(DataError, match=f"{said}.* / "):
+        loaders.load_incidents(bad.astype(str), sectors=sec, now=NOW)
+
+
+def test_a_layer_mostly_outside_the_sectors_gets_a_note():
+    sec = sectors_gdf()
+    x0, y0, x1, y1 = sec.total_bounds
+    far = pd.DataFrame(
+        {
+            "occurred_from": ["2024-05-01 10:00"] * 20,
+            "category": ["theft"] * 20,
+            "x": np.linspace(x0, x1, 20) + 80_000,  # 80 km east: not a swap, a wrong CRS or file
+            "y": np.linspace(y0, y1, 20),
+        }
+    ).astype(str)
+    inc, led = loaders.load_incidents(far, sectors=sec, now=NOW, outside="flag")
+    notes = " ".join(led.notes("en")["note"])
+    assert "100% of the positions lie outside the sectors' extent" in notes
+    assert "100 % des positions sont hors de l'étendue" in " ".join(led.notes("fr")["note"])

@@ -51,6 +51,7 @@ from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, l
 from .incident_dates import _incident_dates, _Times
 from .incident_positions import _incident_positions, _Positions
 from .incident_sectors import _incident_sectors
+from .position_checks import _check_positions_layer
 
 
 def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all keyword options
@@ -166,6 +167,9 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
     times = _incident_dates(ctx, opts, now, period, future_tolerance_h)
     category = _incident_categories(ctx, tax)
     pos = _incident_positions(ctx, opts, acrs, source_crs)
+    bounds = tuple(sectors.total_bounds) if sectors is not None and len(sectors) else None
+    xy_crs = opts.get("xy_crs") or source_crs
+    _check_positions_layer(ctx, pos.x, pos.y, pos.column, xy_crs, acrs, bounds)
     sector = _incident_sectors(ctx, pos, sectors, outside, snap_tolerance)
     out = _incident_table(ctx, opts, times, category, pos, sector, acrs)
     _check_balance(ctx.ledger, "incidents", raw.file, len(out))

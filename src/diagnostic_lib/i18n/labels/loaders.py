@@ -38,6 +38,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Les positions sont hors de la zone d'usage du SCR {crs} : vérifiez le SCR du fichier.",
         "The positions lie outside the area of use of the CRS {crs}: check the file's CRS.",
     ),
+    "loaders.note.outside_sectors": (
+        "{share} % des positions sont hors de l'étendue des secteurs : vérifiez le SCR du fichier "
+        "(source_crs = … dans [data.<table>]) et le fichier des secteurs.",
+        "{share}% of the positions lie outside the sectors' extent: check the file's CRS "
+        "(source_crs = … in [data.<table>]) and the sectors file.",
+    ),
     "loaders.note.crs_metres_assumed": (
         "Le fichier ne déclare pas de SCR et ses coordonnées sont en mètres : {crs} supposé "
         "(indiquez source_crs = … s'il en est autrement).",
