@@ -111,6 +111,17 @@ def _register(tmp: Path, text: str) -> Path:
     return _write(tmp, "problems.toml", text)
 
 
+def _register_beside(tmp: Path, geojson: str) -> Path:
+    """A register of one problem, with ``geojson`` as its ``.geojson`` file."""
+    _write(tmp, "problems.geojson", geojson)
+    return _register(tmp, '[[problem]]\nproblem_id = "P1"\n')
+
+
+def _plan(tmp: Path, actions: object) -> Path:
+    doc = {"format": "diagnostic_lib.action_plan", "version": 1, "actions": actions}
+    return _write(tmp, "plan.json", json.dumps(doc))
+
+
 def _folder(tmp: Path) -> Path:
     (tmp / "exports.csv").mkdir()
     return tmp / "exports.csv"
@@ -256,12 +267,34 @@ CASES = [
     ("catalogue twice", lambda t: strategy.load_catalogue(
         _responses(t, "cat.toml", RESPONSE, RESPONSE)), "cat.toml",
      "give each [[response]] its own id", "donnez à chaque [[response]] son propre id"),
+    ("catalogue not tables", lambda t: strategy.load_catalogue(
+        extra=_write(t, "mine.toml", "response = 5\n")), "mine.toml",
+     "write [[response]] above each response's keys", "écrivez [[response]] au-dessus"),
+    ("catalogue empty", lambda t: strategy.load_catalogue(_write(t, "cat.toml", "# none\n")),
+     "cat.toml", "write [[response]] above each response's keys", "écrivez [[response]] au-dessus"),
+    ("catalogue families text", lambda t: strategy.load_catalogue(
+        extra=_responses(t, "mine.toml", {**RESPONSE, "families": "traffic"})), "mine.toml",
+     'families must be a list of codes, got \'traffic\': write the codes between square brackets',
+     "families doit être une liste de codes"),
+    ("catalogue level list", lambda t: strategy.load_catalogue(
+        extra=_responses(t, "mine.toml", {**RESPONSE, "effect_direction": ["reduces"]})),
+     "mine.toml", "effect_direction must be one of: ", "effect_direction doit valoir"),
     ("plan missing", lambda t: strategy.read_plan(t / "plan.json"), "plan.json",
      "check the path", "vérifiez le chemin"),
     ("plan json", lambda t: strategy.read_plan(_write(t, "plan.json", '{"format": ')), "plan.json",
      "line 1, column 12): save the plan again", "enregistrez de nouveau le plan"),
     ("plan format", lambda t: strategy.read_plan(_write(t, "plan.json", "[]")), "plan.json",
      "give the .json file written by save_plan", "indiquez le fichier .json"),
+    ("plan not utf-8", lambda t: strategy.read_plan(
+        _write(t, "plan.json", '{"format": "Lévis"}'.encode("cp1252"))), "plan.json",
+     "save it as UTF-8", "enregistrez-le en UTF-8"),
+    ("plan folder", lambda t: strategy.read_plan(_folder(t).rename(t / "plan.json")), "plan.json",
+     "give the path of the file inside it", "indiquez le chemin du fichier"),
+    ("plan actions", lambda t: strategy.read_plan(_plan(t, 5)), "plan.json",
+     '"actions" must be a list of objects {…}, one per action, got 5: save the plan again',
+     "doit être une liste d'objets"),
+    ("plan action rows", lambda t: strategy.read_plan(_plan(t, [{"plan_id": "A01"}, "A02"])),
+     "plan.json", '"actions" must be a list of objects', "enregistrez de nouveau le plan"),
     ("register missing", lambda t: inventory.read_register(t / "problems.toml"), "problems.toml",
      "check the path", "vérifiez le chemin"),
     ("register syntax", lambda t: inventory.read_register(_register(t, "[[problem]\n")),
@@ -275,6 +308,35 @@ CASES = [
     ("register stage", lambda t: inventory.read_register(
         _register(t, '[[problem]]\nproblem_id = "P1"\nsara_stage = "done"\n')), "problems.toml",
      "sara_stage must be one of: scanning", "sara_stage doit valoir"),
+    ("register not utf-8", lambda t: inventory.read_register(_register(
+        t, '[[problem]]\nproblem_id = "P1"\ntitle_fr = "Méfaits"\n'.encode("cp1252"))),
+     "problems.toml", "save it as UTF-8", "enregistrez-le en UTF-8"),
+    ("register not tables", lambda t: inventory.read_register(_register(t, "problem = 5\n")),
+     "problems.toml", "write [[problem]] above each problem's keys", "écrivez [[problem]]"),
+    ("register list", lambda t: inventory.read_register(
+        _register(t, '[[problem]]\nproblem_id = "P1"\nsectors = "S1"\n')), "problems.toml",
+     "sectors must be a list", "sectors doit être une liste"),
+    ("register id type", lambda t: inventory.read_register(
+        _register(t, "[[problem]]\nproblem_id = [1]\n")), "problems.toml",
+     'problem_id must be text such as "P1", got [1]: correct it', "corrigez-le"),
+    ("register geojson", lambda t: inventory.read_register(_register_beside(t, "{not json")),
+     "problems.geojson", "write the register again (write_register)",
+     "écrivez de nouveau le registre"),
+    ("register geojson id", lambda t: inventory.read_register(_register_beside(t, json.dumps({
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"id": "P1"},
+                      "geometry": {"type": "Polygon", "coordinates": SQUARE}}]}))),
+     "problems.geojson", "have no problem_id property: write the register again",
+     "n'ont pas de propriété problem_id"),
+    # --- the CSV separator --------------------------------------------------------------------
+    ("separator", lambda t: loaders.load_incidents(_write(t, "inc.csv", INCIDENTS), sep="ab"),
+     "inc.csv", 'sep must be one character such as "," ";" or a tab', "sep doit être un seul"),
+    ("empty separator", lambda t: loaders.load_incidents(_write(t, "inc.csv", INCIDENTS), sep=""),
+     "inc.csv", "got '': correct it, or leave it out", "corrigez-le, ou retirez-le"),
+    ("config separator", lambda t: config.load_config(
+        _config(t, '[data.incidents]\npath = "inc.csv"\nsep = "ab"\n')), "diagnostic.toml",
+     '[data.incidents] sep must be one character such as "," ";" or a tab',
+     "[data.incidents] sep doit être un seul caractère"),
 ]  # fmt: skip
 
 

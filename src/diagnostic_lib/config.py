@@ -195,6 +195,10 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
             raise ConfigError(f"{name}: {message}")
         if not isinstance(spec, dict) or "path" not in spec:
             raise ConfigError(f"{name}: {bilingual('config.error.no_path', table=table)}")
+        sep = spec.get("sep")
+        if "sep" in spec and not (isinstance(sep, str) and len(sep) == 1 and sep not in '\r\n"'):
+            message = bilingual("config.error.sep", table=table, value=repr(sep))
+            raise ConfigError(f"{name}: {message}")
         fpath = Path(str(spec["path"]))
         if not fpath.is_absolute():
             fpath = cfg.base_dir / fpath

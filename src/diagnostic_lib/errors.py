@@ -74,8 +74,8 @@ def unreadable(exc: BaseException, kind: str) -> str:
     exc : BaseException
         What reading the file raised: an ``OSError``, a ``UnicodeDecodeError``,
         or the TOML or CSV parser's error.
-    kind : {"toml", "csv"}
-        The file's format.
+    kind : {"toml", "csv", "json"}
+        The file's format (a JSON syntax error is the caller's to word).
 
     Returns
     -------

@@ -240,6 +240,8 @@ def read_table(
         raise DataError(f"{name}: {bilingual('loaders.error.is_folder')}")
     ext = _suffix(path)
     if ext in TEXT_EXT or ext == "":
+        if sep is not None and not (isinstance(sep, str) and len(sep) == 1 and sep not in '\r\n"'):
+            raise DataError(f"{name}: {bilingual('loaders.error.bad_sep', value=repr(sep))}")
         return _read_csv(path, name, encoding=encoding, sep=sep)
     if ext in EXCEL_EXT:
         return _read_excel(path, name, sheet=sheet)

@@ -282,6 +282,21 @@ def write_register(problems: pd.DataFrame, path: Any) -> tuple[Any, Any]:
     return tpath, gpath
 
 
+def _read_geometries(gpath: Path) -> pd.DataFrame:
+    """The register's ``.geojson`` file (a GeoDataFrame with ``problem_id``), checked."""
+    import geopandas as gpd
+
+    try:
+        g = gpd.read_file(gpath)
+    except UnicodeDecodeError:
+        raise DataError(f"{gpath}: {bilingual('errors.not_utf8')}") from None
+    except Exception:  # pyogrio's DataSourceError (not GeoJSON, empty, truncated), ...
+        raise DataError(f"{gpath}: {bilingual('inventory.register.error.bad_geojson')}") from None
+    if "problem_id" not in g.columns:
+        raise DataError(f"{gpath}: {bilingual('inventory.register.error.geojson_no_id')}")
+    return g
+
+
 def read_register(path: Any) -> pd.DataFrame:
     """Read a problem register written by :func:`write_register` (with the analyst's edits).
 
@@ -317,13 +332,21 @@ def read_register(path: Any) -> pd.DataFrame:
     if not tpath.exists():
         raise DataError(f"{tpath}: {bilingual('inventory.register.error.not_found')}")
     try:
-        data = tomllib.loads(tpath.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+        data = tomllib.loads(tpath.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise DataError(f"{tpath}: {unreadable(exc, 'toml')}") from None
     recs = data.get("problem", [])
+    if not isinstance(recs, list) or not all(isinstance(r, dict) for r in recs):
+        raise DataError(f"{tpath}: {bilingual('inventory.register.error.not_problems')}")
     if any("problem_id" not in r for r in recs):
         number = next(i for i, r in enumerate(recs, start=1) if "problem_id" not in r)
         raise DataError(f"{tpath}: {bilingual('inventory.register.error.no_id', number=number)}")
+    for number, r in enumerate(recs, start=1):
+        if not isinstance(r["problem_id"], str | int) or isinstance(r["problem_id"], bool):
+            message = bilingual(
+                "inventory.register.error.bad_id", number=number, value=repr(r["problem_id"])
+            )
+            raise DataError(f"{tpath}: {message}")
     ids = [r["problem_id"] for r in recs]
     if len(set(ids)) != len(ids):
         twice = sorted({str(i) for i in ids if ids.count(i) > 1})
@@ -339,12 +362,20 @@ def read_register(path: Any) -> pd.DataFrame:
             raise DataError(f"{tpath}: {message}")
         for c in ("sectors", "categories", "families"):
             if c in r:
+                if not isinstance(r[c], list):
+                    message = bilingual(
+                        "inventory.register.error.not_list",
+                        id=r["problem_id"],
+                        field=c,
+                        value=repr(r[c]),
+                    )
+                    raise DataError(f"{tpath}: {message}")
                 r[c] = tuple(r[c])
     df = pd.DataFrame(recs)
     geoms = None
     crs = None
     if gpath.exists():
-        g = gpd.read_file(gpath)
+        g = _read_geometries(gpath)
         crs = g.crs
         geoms = df["problem_id"].map(dict(zip(g["problem_id"], g.geometry, strict=True)))
     out = gpd.GeoDataFrame(

@@ -122,9 +122,17 @@ def _entry_error(name: str, key: str, **values: object) -> DataError:
 
 
 def _validate_entry(e: Mapping[str, Any], i: int, name: str) -> None:
+    if not isinstance(e, Mapping):
+        raise _entry_error(name, "not_responses")
     missing = [k for k in REQUIRED if not e.get(k)]
     if missing:
         raise _entry_error(name, "missing", number=i, id=e.get("id", "?"), missing=missing)
+    for k in LIST_FIELDS:  # a string would be checked letter by letter
+        if k in e and not isinstance(e[k], list | tuple):
+            example = e[k] if isinstance(e[k], str) else "…"
+            raise _entry_error(
+                name, "not_list", id=e["id"], field=k, value=repr(e[k]), example=example
+            )
     bad = set(e.get("families", ())) - set(FAMILY_CODES)
     if bad:
         raise _entry_error(
@@ -150,7 +158,7 @@ def _validate_entry(e: Mapping[str, Any], i: int, name: str) -> None:
         ("effect_strength", STRENGTHS),
         ("evidence_quality", QUALITIES),
     ):
-        if e[k] not in allowed:
+        if not isinstance(e[k], str) or e[k] not in allowed:
             raise _entry_error(
                 name,
                 "bad_code",
@@ -159,7 +167,8 @@ def _validate_entry(e: Mapping[str, Any], i: int, name: str) -> None:
                 value=repr(e[k]),
                 allowed=", ".join(sorted(allowed)),
             )
-    if e.get("evidence_basis", DEFAULT_BASIS) not in EVIDENCE_BASES:
+    basis = e.get("evidence_basis", DEFAULT_BASIS)
+    if not isinstance(basis, str) or basis not in EVIDENCE_BASES:
         raise _entry_error(
             name,
             "bad_code",
@@ -200,7 +209,10 @@ def _read_entries(path: str | PathLike[str] | Any, name: str) -> list[dict[str, 
         data = tomllib.loads(src.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise DataError(f"{name}: {unreadable(exc, 'toml')}") from None
-    return list(data.get("response", []))
+    entries = data.get("response", [])
+    if not isinstance(entries, list):
+        raise _entry_error(name, "not_responses")
+    return entries
 
 
 def _merge_extra(
@@ -212,7 +224,7 @@ def _merge_extra(
         more = _read_entries(extra, str(extra))
         _validate_entries(more, str(extra))
     else:
-        more = [dict(e) for e in extra]
+        more = [dict(e) if isinstance(e, Mapping) else e for e in extra]
         _validate_entries(more, "extra entries")
     ids = {e["id"]: i for i, e in enumerate(entries)}
     for e in more:
@@ -268,6 +280,8 @@ def load_catalogue(
         else resources.files("diagnostic_lib") / "data" / "evidence_catalogue.toml"
     )
     entries = _read_entries(src, base_name)
+    if not entries:
+        raise _entry_error(base_name, "not_responses")
     _validate_entries(entries, base_name)
     if extra is not None:
         entries = _merge_extra(entries, extra)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, inventory, settings
-from ..errors import DataError, bilingual
+from ..errors import DataError, bilingual, unreadable
 from ..evaluation.estimators import overdispersion
 from ..evaluation.placebos import Windows, log_effects, null_from
 from ..spreadsheet import safe_frame, suppressed_as_empty
@@ -418,10 +418,17 @@ def read_plan(path: str | PathLike[str]) -> pd.DataFrame:
     if not p.exists():
         raise DataError(f"{path}: {_both_en_fr('strategy.plan.not_found')}")
     try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
+        doc = json.loads(p.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         message = bilingual("strategy.plan.error.not_json", line=exc.lineno, column=exc.colno)
         raise DataError(f"{p}: {message}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{p}: {unreadable(exc, 'json')}") from None
     if not isinstance(doc, dict) or doc.get("format") != "diagnostic_lib.action_plan":
         raise DataError(f"{p}: {bilingual('strategy.plan.error.not_plan')}")
-    return pd.DataFrame(doc.get("actions", []))
+    actions = doc.get("actions", [])
+    if not isinstance(actions, list) or not all(isinstance(a, dict) for a in actions):
+        value = json.dumps(actions, ensure_ascii=False)
+        value = value if len(value) <= 60 else value[:59] + "…"
+        raise DataError(f"{p}: {bilingual('strategy.plan.error.actions', value=value)}")
+    return pd.DataFrame(actions)

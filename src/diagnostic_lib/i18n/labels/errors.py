@@ -106,6 +106,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "fichier de configuration)",
         "[data.{table}] needs a 'path': add path = \"…\" (the file, relative to the config file)",
     ),
+    "config.error.sep": (
+        '[data.{table}] sep doit être un seul caractère, comme "," ";" ou une tabulation '
+        '(sep = "\\t") (lu : {value}) : corrigez-le, ou retirez-le pour que le séparateur '
+        "soit détecté",
+        '[data.{table}] sep must be one character such as "," ";" or a tab '
+        '(sep = "\\t"), got {value}: correct it, or remove it to have the separator detected',
+    ),
     "config.error.designs_not_table": (
         "[designs] doit contenir des tables [designs.<id de la mesure>] : écrivez "
         "[designs.<id de la mesure>] puis ses clés en dessous",

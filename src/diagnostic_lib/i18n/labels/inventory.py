@@ -112,5 +112,38 @@ LABELS: dict[str, tuple[str, str]] = {
         "problème {id} : sara_stage doit valoir l'une de ces valeurs : {stages} (lu : {value})",
         "problem {id}: sara_stage must be one of: {stages} (got {value})",
     ),
+    "inventory.register.error.not_problems": (
+        "le registre doit contenir des tables [[problem]] (deux crochets), une par problème : "
+        "écrivez [[problem]] au-dessus des clés de chaque problème",
+        "the register must hold [[problem]] tables (two brackets), one per problem: write "
+        "[[problem]] above each problem's keys",
+    ),
+    "inventory.register.error.bad_id": (
+        'le [[problem]] n° {number} : problem_id doit être un texte comme "P1" (lu : '
+        "{value}) : corrigez-le",
+        '[[problem]] #{number}: problem_id must be text such as "P1", got {value}: correct it',
+    ),
+    "inventory.register.error.not_list": (
+        'problème {id} : {field} doit être une liste comme ["a", "b"] (lu : {value}) : '
+        "écrivez les valeurs entre crochets",
+        'problem {id}: {field} must be a list such as ["a", "b"], got {value}: write the '
+        "values between square brackets",
+    ),
+    "inventory.register.error.bad_geojson": (
+        "impossible de lire les géométries du registre (le fichier .geojson à côté du .toml) : "
+        "écrivez de nouveau le registre (write_register) ou reprenez une copie du .geojson ; "
+        "retirez-le pour lire le registre sans géométries",
+        "cannot read the register's geometries (the .geojson file beside the .toml): write the "
+        "register again (write_register) or restore a copy of the .geojson; remove it to read "
+        "the register without geometries",
+    ),
+    "inventory.register.error.geojson_no_id": (
+        "les entités du fichier .geojson du registre n'ont pas de propriété problem_id : "
+        "écrivez de nouveau le registre (write_register), ou gardez le champ problem_id de "
+        "chaque entité en le modifiant dans le SIG",
+        "the features of the register's .geojson file have no problem_id property: write the "
+        "register again (write_register), or keep each feature's problem_id field when editing "
+        "it in the GIS",
+    ),
 }
 """Label key → (French, English)."""

@@ -125,6 +125,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "l'en-tête (première ligne) est vide : mettez les noms des colonnes sur la première ligne",
         "the first line (header) is empty: put the column names on the first line",
     ),
+    "loaders.error.bad_sep": (
+        'sep doit être un seul caractère, comme "," ";" ou une tabulation (sep = "\\t" '
+        "dans [data.<table>]) (lu : {value}) : corrigez-le, ou retirez-le pour que le "
+        "séparateur soit détecté",
+        'sep must be one character such as "," ";" or a tab (sep = "\\t" in '
+        "[data.<table>]), got {value}: correct it, or leave it out to have the separator "
+        "detected",
+    ),
     # --- errors: the file cannot be used --------------------------------------------------
     "loaders.error.mapped_column_missing": (
         "la colonne {src} (pour {field}) est absente du fichier : corrigez son nom dans "

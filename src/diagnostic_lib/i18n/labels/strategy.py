@@ -100,6 +100,24 @@ LABELS: dict[str, tuple[str, str]] = {
         "save_plan",
         "not a diagnostic_lib action plan: give the .json file written by save_plan",
     ),
+    "strategy.plan.error.actions": (
+        "« actions » doit être une liste d'objets {{…}}, un par action (lu : {value}) : "
+        "enregistrez de nouveau le plan (save_plan) ou reprenez une copie",
+        '"actions" must be a list of objects {{…}}, one per action, got {value}: save the plan '
+        "again (save_plan) or restore a copy",
+    ),
+    "strategy.catalogue.error.not_responses": (
+        "le fichier doit contenir des tables [[response]] (deux crochets), une par réponse : "
+        "écrivez [[response]] au-dessus des clés de chaque réponse",
+        "the file must hold [[response]] tables (two brackets), one per response: write "
+        "[[response]] above each response's keys",
+    ),
+    "strategy.catalogue.error.not_list": (
+        "réponse {id} : {field} doit être une liste de codes (lu : {value}) : écrivez les "
+        'codes entre crochets, p. ex. {field} = ["{example}"]',
+        "response {id}: {field} must be a list of codes, got {value}: write the codes between "
+        'square brackets, e.g. {field} = ["{example}"]',
+    ),
     "strategy.catalogue.error.missing": (
         "il manque {missing} à la réponse n° {number} ({id}) : ajoutez ces champs à sa table "
         "[[response]]",
