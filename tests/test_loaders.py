@@ -201,6 +201,17 @@ def test_unquoted_decimal_commas_are_joined_only_where_the_intent_is_certain(tmp
     assert led.entries["reason"].tolist() == ["malformed_row"]
 
 
+def test_a_nul_line_just_before_a_stray_quote_is_still_counted(tmp_path):
+    """Found by the fuzz suite: the line before the stray quote, blanked for its NUL byte,
+    was dropped from the count, so the ledger said -1 rows kept."""
+    p = tmp_path / "s.csv"
+    p.write_bytes(b'survey_id,sector\n\n\n\x00\n"\n\n\n\n\n')
+    raw = read_table(p)
+    assert raw.rows_in == 8
+    _, led = loaders.load_survey(p)
+    assert led.is_balanced() and led.files.iloc[0]["rows_in"] == 8
+
+
 def test_two_stray_quotes_cost_two_rows_and_row_numbers_stay_physical(tmp_path):
     lines = [f"{i},2024-05-{1 + i % 28:02d} 10:00,theft" for i in range(1, 301)]
     lines[9] = '10,2024-05-11 10:00,"theft'  # file row 11

@@ -564,7 +564,8 @@ def _count_outside(line: str, ch: str) -> int:
 
 def _split_at_quote(lines: list[str], bad: int, name: str, enc: str, sep: str | None) -> RawTable:
     """Read the lines before and after line ``bad`` on their own; reject line ``bad``."""
-    before = _read_csv_text("\n".join(lines[:bad]), name, enc, sep)
+    # every line before ``bad`` ends with a line end, an empty last one included
+    before = _read_csv_text("\n".join(lines[:bad]) + "\n", name, enc, sep)
     after = _read_csv_text("\n".join([lines[0], *lines[bad + 1 :]]), name, enc, sep)
     # line index i (the header is 0) is row i + 1; the second part's rows start after ``bad``
     frame = pd.concat([before.frame, after.frame.set_axis(before.frame.columns, axis=1)])
