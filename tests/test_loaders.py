@@ -1361,3 +1361,27 @@ def test_a_layer_mostly_outside_the_sectors_gets_a_note():
     notes = " ".join(led.notes("en")["note"])
     assert "100% of the positions lie outside the sectors' extent" in notes
     assert "100 % des positions sont hors de l'étendue" in " ".join(led.notes("fr")["note"])
+
+
+def test_measures_and_places_mostly_outside_the_sectors_get_a_note():
+    sec = sectors_gdf()
+    far = [shapely.Point(400_000 + 10 * k, 5_040_000) for k in range(12)]  # 100 km east
+    places = gpd.GeoDataFrame({"kind": ["bar"] * 12}, geometry=far, crs=32188)
+    _, led = loaders.load_places(places, sectors=sec)
+    assert "100% of the positions lie outside" in " ".join(led.notes("en")["note"])
+    _, led = loaders.load_places(places)  # without sectors: nothing to compare with
+    assert led.notes("en").empty
+    measures = gpd.GeoDataFrame(
+        {
+            "measure_id": [f"M{k}" for k in range(12)],
+            "name": ["x"] * 12,
+            "pillar": ["prevention"] * 12,
+        },
+        geometry=far,
+        crs=32188,
+    )
+    _, led = loaders.load_measures(measures, sectors=sec)
+    assert "100% of the positions lie outside" in " ".join(led.notes("en")["note"])
+    inside = measures.set_geometry([shapely.Point(300_000, 5_040_000)] * 12, crs=32188)
+    _, led = loaders.load_measures(inside, sectors=sec)
+    assert led.notes("en").empty

@@ -160,7 +160,7 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
         partners=partners,
     )
     survey = _load(ledger, cfg, "survey", load_survey, sectors=sectors)
-    places = _load(ledger, cfg, "places", load_places, crs=cfg.crs)
+    places = _load(ledger, cfg, "places", load_places, crs=cfg.crs, sectors=sectors)
     return Diagnostic(
         cfg, sectors, incidents, measures, survey, partners, places, ledger, tax, weights
     )

@@ -40,6 +40,7 @@ from .columns import _require, _resolve_fields
 from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
 from .geometry import ANY_GEOMETRY, _geometry_from_source, _repair_geometries
 from .parsing import parse_datetimes, parse_floats
+from .position_checks import _note_layer_outside
 from .vocabulary import FOOTPRINT_ALIASES, PILLAR_ALIASES, SHIFT_ALIASES, map_aliases
 
 _GEOMETRIC = ["point", "line", "polygon"]  # the footprints drawn from a geometry
@@ -113,6 +114,7 @@ def load_measures(  # noqa: PLR0913 - a public signature kept as it was; all key
         ctx, acrs, source_crs, cols.pop("footprint_sectors"), sectors
     )
     cols["footprint_sectors"] = fsect
+    _note_layer_outside(ctx, geoms, sectors, acrs)
     if partners is not None:
         _check_partners(ctx, cols["partners"], partners)
     keep = ctx.alive

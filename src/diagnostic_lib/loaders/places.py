@@ -27,9 +27,10 @@ from ..ledger import Ledger
 from .columns import _no_geometry, _resolve_fields
 from .context import Loaded, Source, _check_balance, _Ctx, _open, loaded
 from .geometry import ANY_GEOMETRY, _geometry_from_source, _repair_geometries
+from .position_checks import _note_layer_outside
 
 
-def load_places(
+def load_places(  # noqa: PLR0913 - a public signature; all keyword options
     source: Source,
     *,
     preset: str = "generic",
@@ -39,11 +40,14 @@ def load_places(
     encoding: str | None = None,
     sep: str | None = None,
     layer: str | int | None = None,
+    sectors: pd.DataFrame | None = None,
 ) -> Loaded:
     """Load environment features (bars, parking lots, transit stops, ...).
 
     Returns a GeoDataFrame with ``place_id, kind, name, geometry`` (any
-    geometry type). Rows without a geometry are rejected.
+    geometry type). Rows without a geometry are rejected. With ``sectors``, a
+    layer whose features mostly lie outside the sectors' extent gets a note in
+    the ledger (a wrong CRS or another town's file).
 
     Examples
     --------
@@ -66,6 +70,7 @@ def load_places(
     geoms, present = _geometry_from_source(ctx, acrs, source_crs)
     ctx.reject(~present, "geometry", "geometry_missing")
     geoms = _repair_geometries(ctx, geoms, "geometry", ANY_GEOMETRY)
+    _note_layer_outside(ctx, geoms, sectors, acrs)
     ids = ctx.ids("place_id", "", rename_conflicts=True)
     kind = norm_keys(ctx.text("kind")).str.replace(" ", "_", regex=False).to_numpy(dtype=object)
     name = ctx.text("name").to_numpy(dtype=object)

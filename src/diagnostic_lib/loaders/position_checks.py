@@ -135,3 +135,20 @@ def _swapped_points(
     else:
         return None
     return np.asarray(tx, dtype="float64"), np.asarray(ty, dtype="float64")
+
+
+def _note_layer_outside(ctx: _Ctx, geoms: np.ndarray, sectors: Any, acrs: Any) -> None:
+    """Note a GIS layer (measures, places) whose features mostly lie outside the sectors."""
+    import shapely
+
+    if sectors is None or not len(sectors):
+        return
+    arr = np.asarray(geoms, dtype=object)
+    have = np.array([g is not None and not g.is_empty for g in arr], dtype=bool) & ctx.alive
+    px = np.full(len(arr), np.nan)
+    py = np.full(len(arr), np.nan)
+    if have.any():
+        pts = shapely.point_on_surface(arr[have].tolist())
+        px[have], py[have] = shapely.get_x(pts), shapely.get_y(pts)
+    bounds = tuple(float(v) for v in sectors.total_bounds)
+    _check_positions_layer(ctx, px, py, "geometry", None, acrs, bounds)
