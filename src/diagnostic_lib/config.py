@@ -38,6 +38,7 @@ Examples
 
 from __future__ import annotations
 
+import glob
 import tomllib
 from dataclasses import dataclass, field
 from os import PathLike
@@ -65,6 +66,13 @@ class DataSpec:
     preset: str = "generic"
     columns: dict[str, str] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+    paths: list[Path] = field(default_factory=list)
+    """Every file of the table (a list or a glob in ``path``), in reading order; ``path``
+    is the first."""
+
+    def __post_init__(self) -> None:
+        if not self.paths:
+            self.paths = [self.path]
 
 
 @dataclass
@@ -199,13 +207,14 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
         if "sep" in spec and not (isinstance(sep, str) and len(sep) == 1 and sep not in '\r\n"'):
             message = bilingual("config.error.sep", table=table, value=repr(sep))
             raise ConfigError(f"{name}: {message}")
-        fpath = Path(str(spec["path"]))
-        if not fpath.is_absolute():
-            fpath = cfg.base_dir / fpath
+        fpaths = expand_paths(spec["path"], cfg.base_dir)
+        if not fpaths:
+            message = bilingual("config.error.no_file_matches", table=table, pattern=spec["path"])
+            raise ConfigError(f"{name}: {message}")
         columns = {str(k): str(v) for k, v in (spec.get("columns", {}) or {}).items()}
         options = {k: v for k, v in spec.items() if k not in ("path", "preset", "columns")}
         cfg.data[table] = DataSpec(
-            table, fpath, str(spec.get("preset", "generic")), columns, options
+            table, fpaths[0], str(spec.get("preset", "generic")), columns, options, fpaths
         )
     cfg.parameters = settings.validate(raw.get("parameters", {}) or {}, name)
     cfg.designs = _designs(raw.get("designs", {}) or {}, name)
@@ -215,6 +224,50 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
             q = Path(str(sec["path"]))
             setattr(cfg, attr, q if q.is_absolute() else cfg.base_dir / q)
     return cfg
+
+
+GLOB_CHARACTERS = ("*", "?", "[")
+
+
+def expand_paths(spec: Any, base: Path) -> list[Path]:
+    """The files of a ``path`` entry: a path, a glob, or a list of either, in a stable order.
+
+    Parameters
+    ----------
+    spec : str or list of str
+        As written in ``[data.<table>] path``.
+    base : Path
+        The folder relative paths are read from (the config's).
+
+    Returns
+    -------
+    list of Path
+        Globs expanded and sorted by name (files only); a plain path is kept as
+        given, even when it does not exist (the loader says so); repeats removed.
+        A glob that matches no file gives an empty list.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for name in ("2024-02.csv", "2024-01.csv", "notes.txt"):
+    ...     _ = (d / name).write_text("x")
+    >>> [p.name for p in expand_paths("*.csv", d)]
+    ['2024-01.csv', '2024-02.csv']
+    >>> [p.name for p in expand_paths(["2024-02.csv", "2024-*.csv"], d)]
+    ['2024-02.csv', '2024-01.csv']
+    """
+    items = [spec] if isinstance(spec, str | Path) else list(spec)
+    out: list[Path] = []
+    for item in items:
+        p = Path(str(item))
+        full = p if p.is_absolute() else base / p
+        if any(ch in str(item) for ch in GLOB_CHARACTERS):
+            found = sorted(Path(f) for f in glob.glob(str(full), recursive=True))
+            out.extend(f for f in found if f.is_file())
+        else:
+            out.append(full)
+    return list(dict.fromkeys(out))
 
 
 DESIGN_KEYS: dict[str, type] = {

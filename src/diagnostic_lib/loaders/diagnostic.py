@@ -33,6 +33,7 @@ from ..ledger import Ledger
 from .context import Loaded
 from .incidents import load_incidents
 from .measures import load_measures
+from .multi_file import combine_files
 from .partners import load_partners
 from .places import load_places
 from .sectors import load_sectors
@@ -193,15 +194,24 @@ def _load(
     loader: Callable[..., Loaded],
     **context: Any,
 ) -> pd.DataFrame | None:
-    """Load one ``[data.<table>]`` file (``None`` when the config has none); extend ``ledger``."""
+    """Load one ``[data.<table>]`` entry (``None`` when the config has none); extend ``ledger``.
+
+    An entry of several files (a list or a glob) loads each file on its own, then
+    puts them together (:func:`~diagnostic_lib.loaders.multi_file.combine_files`).
+    """
     if table not in cfg.data:
         return None
     spec = cfg.data[table]
     options = {k: spec.options[k] for k in FILE_OPTIONS[table] if k in spec.options}
-    data, led = loader(
-        str(spec.path), preset=spec.preset, columns=spec.columns, **context, **options
-    )
-    ledger.extend(led.rename_files({str(spec.path): display_path(spec.path, cfg.path)}))
+    parts = []
+    for path in spec.paths:
+        data, led = loader(
+            str(path), preset=spec.preset, columns=spec.columns, **context, **options
+        )
+        shown = display_path(path, cfg.path)
+        parts.append((shown, data, led.rename_files({str(path): shown})))
+    data, led = (parts[0][1], parts[0][2]) if len(parts) == 1 else combine_files(parts, table)
+    ledger.extend(led)
     return data
 
 

@@ -137,7 +137,18 @@ TOTAL_LABELS = frozenset({"", "*", "total", "Total", "TOTAL"})
 """Values of the ``sector`` column that mark a municipality-wide total row."""
 
 POINT_COLUMNS = frozenset(
-    {"geometry", "x", "y", "lon", "lat", "longitude", "latitude", "wkt", "source_row"}
+    {
+        "geometry",
+        "x",
+        "y",
+        "lon",
+        "lat",
+        "longitude",
+        "latitude",
+        "wkt",
+        "source_row",
+        "source_file",
+    }
 )
 """Point-level columns (positions, source rows): never in a public table."""
 FREE_TEXT_COLUMNS = frozenset(

@@ -101,6 +101,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "table de données inconnue [data.{table}] : utilisez l'une de celles-ci : {known}",
         "unknown data table [data.{table}]: use one of: {known}",
     ),
+    "config.error.no_file_matches": (
+        "[data.{table}] path = « {pattern} » ne désigne aucun fichier : vérifiez le motif "
+        "(relatif au fichier de configuration)",
+        "[data.{table}] path = '{pattern}' matches no file: check the pattern (relative to the "
+        "config file)",
+    ),
     "config.error.no_path": (
         '[data.{table}] n\'a pas de chemin : ajoutez path = "…" (le fichier, relatif au '
         "fichier de configuration)",

@@ -130,6 +130,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "fois",
         "sector overlapping another (shared area): residents and incidents counted twice",
     ),
+    "reason.duplicate_across_files": (
+        "même enregistrement (même identifiant, même contenu) déjà lu dans un fichier précédent "
+        "(exports qui se chevauchent) : ligne ignorée",
+        "same record (same id, same content) already read in an earlier file (overlapping "
+        "exports): row ignored",
+    ),
     "reason.decimal_comma_repaired": (
         "virgule décimale lue comme séparateur (ex. 300000,5) : les deux champs ont été rejoints",
         "decimal comma read as a separator (e.g. 300000,5): the two fields were joined",
