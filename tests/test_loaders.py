@@ -1385,3 +1385,25 @@ def test_measures_and_places_mostly_outside_the_sectors_get_a_note():
     inside = measures.set_geometry([shapely.Point(300_000, 5_040_000)] * 12, crs=32188)
     _, led = loaders.load_measures(inside, sectors=sec)
     assert led.notes("en").empty
+
+
+def test_identical_rows_are_kept_unless_an_id_says_they_are_one_record(tmp_path):
+    """Blank ids (5,709 anti-social-behaviour rows in one export) are not duplicates of
+    one another; the same id twice with the same content is one record exported twice."""
+    p = tmp_path / "inc.csv"
+    same = "2024-05-01 10:00,theft"
+    p.write_text(
+        f"incident_id,occurred_from,category\n,{same}\n,{same}\n,{same}\n7,{same}\n7,{same}\n"
+    )
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert len(inc) == 4 and led.is_balanced()
+    got = led.entries.query("reason.str.startswith('duplicate')")[["row", "reason", "action"]]
+    assert got.values.tolist() == [
+        [3, "duplicate_exact_kept", "flagged"],
+        [4, "duplicate_exact_kept", "flagged"],
+        [6, "duplicate_exact", "rejected"],
+    ]
+    inc, _ = loaders.load_incidents(p, now=NOW, duplicates="reject")  # the opt-in
+    assert len(inc) == 2
+    inc, _ = loaders.load_incidents(p, now=NOW, duplicates="flag")
+    assert len(inc) == 5

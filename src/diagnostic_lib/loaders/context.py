@@ -261,7 +261,11 @@ class _Ctx:
             empty &= self.raw.geometry.isna().to_numpy() | self.raw.geometry.is_empty.to_numpy()
         self.reject(empty, None, "empty_row")
 
-    def reject_exact_duplicates(self, policy: str) -> None:
+    def reject_exact_duplicates(self, policy: str, identified: str = "") -> None:
+        """Identical rows: ``reject`` or ``flag`` (and keep) the later ones; ``auto`` rejects
+        them where the field ``identified`` holds an id (the same record twice) and flags
+        them where it is blank (snapped positions and coarse dates make distinct events
+        look alike)."""
         f = self.raw.frame
         if len(f) == 0:
             return
@@ -290,8 +294,12 @@ class _Ctx:
         )
         if policy == "flag":
             self.flag(mask, None, "duplicate_exact_kept", detail=detail)
-        else:
+        elif policy == "reject":
             self.reject(mask, None, "duplicate_exact", detail=detail)
+        else:  # "auto": one record twice where an id says so, else maybe distinct events
+            ided = self.text(identified).to_numpy(dtype=object) != ""
+            self.reject(mask & ided, None, "duplicate_exact", detail=detail)
+            self.flag(mask & ~ided, None, "duplicate_exact_kept", detail=detail)
 
     def ids(self, fld: str, prefix: str, rename_conflicts: bool = True) -> np.ndarray:
         """Ids of every row: given ones, generated where missing, conflicts resolved."""

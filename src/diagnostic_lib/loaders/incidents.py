@@ -113,9 +113,11 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
         ``America/Toronto``): a date written with a UTC offset (``…Z``,
         ``…-04:00``) is converted to it; one without is taken as local time.
     duplicates : {"reject", "flag"}, optional
-        What to do with exact duplicate rows. Default: ``reject`` when the file
-        has an id column, ``flag`` when it has none (identical rows may then be
-        distinct events, e.g. SPVM).
+        What to do with exact duplicate rows. Default: identical rows are flagged
+        and kept (snapped positions and coarse dates make distinct events look
+        alike, e.g. SPVM), except where they carry the same non-blank id: that is
+        one record exported twice, and the later copy is rejected. ``reject``
+        rejects every identical row; ``flag`` keeps them all.
     outside : {"reject", "flag"}
         Points outside the municipality: reject the row, or keep it without a
         position (flagged). Default: the ``outside`` tunable (``reject``).
@@ -187,8 +189,8 @@ def _incident_context(
     _file_notes(ctx)
     ctx.reject_empty_rows()
     # without an id, identical rows may be distinct events (e.g. SPVM): flag, do not drop
-    dup_policy = opts.get("duplicates") or ("reject" if ctx.has("incident_id") else "flag")
-    ctx.reject_exact_duplicates(dup_policy)
+    dup_policy = opts.get("duplicates") or ("auto" if ctx.has("incident_id") else "flag")
+    ctx.reject_exact_duplicates(dup_policy, "incident_id")
     return ctx, opts
 
 
