@@ -262,10 +262,12 @@ class _Ctx:
         self.reject(empty, None, "empty_row")
 
     def reject_exact_duplicates(self, policy: str, identified: str = "") -> None:
-        """Identical rows: ``reject`` or ``flag`` (and keep) the later ones; ``auto`` rejects
-        them where the field ``identified`` holds an id (the same record twice) and flags
-        them where it is blank (snapped positions and coarse dates make distinct events
-        look alike)."""
+        """Reject or flag identical rows (the later ones of each group).
+
+        ``reject`` or ``flag`` (and keep) them all; ``auto`` rejects them where the
+        field ``identified`` holds an id (the same record twice) and flags them where
+        it is blank (snapped positions and coarse dates make distinct events look alike).
+        """
         f = self.raw.frame
         if len(f) == 0:
             return
@@ -396,13 +398,29 @@ def _open(
 
 
 def _file_notes(ctx: _Ctx) -> None:
-    """Note the encoding and the separator detected in a CSV file."""
+    """Note the encoding and separator of a CSV file, and the columns nothing reads.
+
+    A column that the config does not map and that the loader does not use is
+    listed once per file (*columns not used*), so that a category column left
+    unmapped, say, does not pass without a word.
+    """
     r = ctx.raw
     if r.format == "csv":
         sep = {"\t": "tab", ";": ";", ",": ",", "|": "|"}.get(r.sep or ",", r.sep)
         ctx.note("loaders.note.encoding", encoding=r.encoding, sep=sep)
         if r.boms_removed:
             ctx.note("loaders.note.boms_removed", n=r.boms_removed)
+    used = set(ctx.fields.values())
+    ignored = [str(c) for c in r.frame.columns if c not in used]
+    if ignored:
+        shown = ", ".join(ignored[:MAX_IGNORED_SHOWN]) + (
+            f", … (+{len(ignored) - MAX_IGNORED_SHOWN})" if len(ignored) > MAX_IGNORED_SHOWN else ""
+        )
+        ctx.note("loaders.note.columns_ignored", n=len(ignored), columns=shown)
+
+
+MAX_IGNORED_SHOWN: int = 20
+"""Ignored columns named one by one in the ledger's note (the rest are counted)."""
 
 
 def _check_balance(ledger: Ledger, table: str, file: str, kept: int) -> None:

@@ -25,7 +25,7 @@ from .._text import norm_keys
 from ..crs import check_metric_crs
 from ..ledger import Ledger
 from .columns import _no_geometry, _resolve_fields
-from .context import Loaded, Source, _check_balance, _Ctx, _open, loaded
+from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
 from .geometry import ANY_GEOMETRY, _geometry_from_source, _repair_geometries
 from .position_checks import _note_layer_outside
 
@@ -66,6 +66,7 @@ def load_places(  # noqa: PLR0913 - a public signature; all keyword options
         _no_geometry(raw, "places")
     ledger = Ledger()
     ctx = _Ctx("places", raw, fields, ledger)
+    _file_notes(ctx)
     ctx.reject_empty_rows()
     geoms, present = _geometry_from_source(ctx, acrs, source_crs)
     ctx.reject(~present, "geometry", "geometry_missing")

@@ -26,6 +26,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "mais restent hors des cartes.",
         "No position column: incidents count in the totals but stay off the maps.",
     ),
+    "loaders.note.columns_ignored": (
+        "{n} colonne(s) non utilisée(s) (ni reconnues ni associées dans [data.<table>.columns]) "
+        ": {columns}.",
+        "{n} column(s) not used (neither recognised nor mapped in [data.<table>.columns]): "
+        "{columns}.",
+    ),
     "loaders.note.boms_removed": (
         "{n} marques d'ordre des octets (BOM) au milieu du fichier ont été retirées.",
         "{n} byte-order marks (BOM) inside the file were removed.",
