@@ -75,6 +75,9 @@ SHIFTS: tuple[str, ...] = ("jour", "soir", "nuit")
 
 SHIFT_START_HOURS: dict[str, int] = {"nuit": 0, "jour": 8, "soir": 16}
 
+TIME_PRECISIONS: tuple[str, ...] = ("exact", "hour", "shift", "day", "week", "month", "longer")
+"""How precisely an incident's time is known, from its range: none, ≤ 1 h, ≤ 8 h, ≤ 24 h,
+≤ 7 days, ≤ 31 days, longer."""
 PRECISIONS: tuple[str, ...] = ("exact", "intersection", "block", "sector", "none")
 """Location precision, from best to worst. ``sector`` and ``none`` have no point."""
 
@@ -184,6 +187,12 @@ INCIDENTS = Table(
         ),
         Column(
             "occurred_to", "datetime", doc="End of the range, for events known only by a range."
+        ),
+        Column(
+            "time_precision",
+            "category",
+            allowed=TIME_PRECISIONS,
+            doc="How precisely the time is known (from the range's width).",
         ),
         Column("category", "str", required=True, doc="Canonical category code."),
         Column("family", "category", allowed=FAMILIES, doc="Family of the category."),

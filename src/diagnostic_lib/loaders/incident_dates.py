@@ -8,7 +8,9 @@ is NaT when the time is known exactly):
    time column when there is one; a row without a readable start is rejected
    (``date_missing``, ``date_unparseable``);
 2. a date known only to the day covers the shift given for it (8 hours), or
-   else the whole day (24 hours);
+   else the whole day (24 hours); a date written to the month (``2024-05``,
+   ``05/2024``) or the year (``2024``) covers that month or year, never its
+   first day alone;
 3. an end date completes the range (a date without a time means "until the
    end of that day"); a range whose end comes before its start is swapped
    (flagged ``date_range_inverted``);
@@ -16,7 +18,10 @@ is NaT when the time is known exactly):
    ``future_tolerance_h`` tunable) or outside the study period
    (``date_outside_period``) are rejected;
 5. the shift is the one given, else derived from the middle of the range when
-   the range lies within one shift's length.
+   the range lies within one shift's length;
+6. the time's precision (``time_precision``: exact, hour, shift, day, week,
+   month, longer) is read from the range's width, so that the analyses of hours
+   and weekdays can leave out the events whose time is not known well enough.
 
 Examples
 --------
@@ -33,6 +38,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -57,6 +63,7 @@ class _Times(NamedTuple):
     start: pd.Series
     end: pd.Series
     shift: np.ndarray
+    precision: np.ndarray
 
 
 def _incident_dates(
@@ -71,10 +78,11 @@ def _incident_dates(
     A start more than ``future_tolerance_h`` hours after ``now`` (default: the
     current time) is in the future.
     """
-    start, day_only, from_text = _start_times(ctx, opts)
+    start, day_only, from_text, period_end = _start_times(ctx, opts)
     given = _given_shifts(ctx)
     has_given = given != ""
     start, end = _day_ranges(start, day_only, given)
+    end = end.where(period_end.isna(), period_end)
     if ctx.has("occurred_to"):
         end = _end_times(ctx, end, opts.get("timezone"))
     start, end = _ordered(ctx, start, end)
@@ -82,11 +90,70 @@ def _incident_dates(
     latest += pd.Timedelta(hours=future_tolerance_h)
     _reject_out_of_time(ctx, start, from_text, latest, period)
     derived = _derived_shifts(start, end, day_only & ~has_given)
-    return _Times(start, end, np.where(has_given, given, derived))
+    return _Times(start, end, np.where(has_given, given, derived), time_precision(start, end))
 
 
-def _start_times(ctx: _Ctx, opts: Mapping[str, Any]) -> tuple[pd.Series, np.ndarray, pd.Series]:
-    """The start of each event, whether it is known only to the day, and the text read."""
+_MONTH_ONLY = re.compile(r"^(?:(\d{4})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{4}))$")
+_YEAR_ONLY = re.compile(r"^(\d{4})$")
+
+
+def _month_and_year_ranges(from_text: pd.Series, start: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates written to the month (``2024-05``, ``05/2024``) or the year (``2024``) only.
+
+    They are read as ranges: from the first day of the month (year) to the first
+    day of the next. Returns the start (changed only on those rows) and the end of
+    those ranges (NaT elsewhere).
+    """
+    end = pd.Series(pd.NaT, index=start.index, dtype="datetime64[us]")
+    texts = from_text.to_numpy(dtype=object)
+    candidates = np.flatnonzero([len(t) <= 7 and t[:1].isdigit() for t in texts])
+    if not len(candidates):
+        return start, end
+    begin = start.copy()
+    for k in candidates:
+        m, y = _MONTH_ONLY.match(texts[k]), _YEAR_ONLY.match(texts[k])
+        if m:
+            year = int(m.group(1) or m.group(4))
+            month = int(m.group(2) or m.group(3))
+            if not 1 <= month <= 12:
+                continue
+            first = pd.Timestamp(year=year, month=month, day=1)
+            begin.iloc[k], end.iloc[k] = first, first + pd.offsets.MonthBegin(1)
+        elif y and 1900 <= int(y.group(1)) <= 2100:
+            first = pd.Timestamp(year=int(y.group(1)), month=1, day=1)
+            begin.iloc[k], end.iloc[k] = first, first + pd.offsets.YearBegin(1)
+    return begin, end
+
+
+def time_precision(start: pd.Series, end: pd.Series) -> np.ndarray:
+    """How precisely each event's time is known, from the width of its range.
+
+    ``exact`` (no range), ``hour`` (up to an hour), ``shift`` (8 hours), ``day``,
+    ``week``, ``month`` (31 days) or ``longer`` (see
+    :data:`~diagnostic_lib.schema.TIME_PRECISIONS`).
+
+    Examples
+    --------
+    >>> s = pd.Series(pd.to_datetime(["2024-05-01 10:00", "2024-05-01 00:00", "2024-05-01 00:00"]))
+    >>> e = pd.Series(pd.to_datetime([None, "2024-05-02", "2024-06-01"]))
+    >>> time_precision(s, e).tolist()
+    ['exact', 'day', 'month']
+    """
+    width = (end - start).dt.total_seconds().to_numpy(dtype="float64", na_value=np.nan) / 3600
+    limits = [1, 8, 24, 24 * 7, 24 * 31]
+    names = np.array(schema.TIME_PRECISIONS[1:], dtype=object)
+    idx = np.searchsorted(np.asarray(limits, dtype="float64"), width, side="left")
+    out = names[np.minimum(idx, len(names) - 1)]
+    return np.where(np.isnan(width) | (width <= 0), "exact", out)
+
+
+def _start_times(
+    ctx: _Ctx, opts: Mapping[str, Any]
+) -> tuple[pd.Series, np.ndarray, pd.Series, pd.Series]:
+    """Each event's start, whether it is known only to the day, and the text read.
+
+    Also the end of the rows written to the month or the year only (NaT elsewhere).
+    """
     n = len(ctx.raw.frame)
     from_text = ctx.text("occurred_from")
     from_raw = ctx.col("occurred_from")
@@ -96,6 +163,7 @@ def _start_times(ctx: _Ctx, opts: Mapping[str, Any]) -> tuple[pd.Series, np.ndar
     if is_serial.any():  # a spreadsheet cell that lost its date format
         start = start.where(~is_serial, serial)
         ctx.flag(is_serial, "occurred_from", "date_excel_serial", values=from_text)
+    start, period_end = _month_and_year_ranges(from_text, start)
     offsets = int(has_offset(from_text).sum())
     if offsets:
         zone = zone or settings.default("timezone")
@@ -118,7 +186,7 @@ def _start_times(ctx: _Ctx, opts: Mapping[str, Any]) -> tuple[pd.Series, np.ndar
         has_t = td.notna().to_numpy() & day_only
         start = start.where(~has_t, start.dt.normalize() + td.fillna(pd.Timedelta(0)))
         day_only = day_only & ~has_t
-    return start, day_only, from_text
+    return start, day_only & period_end.isna().to_numpy(), from_text, period_end
 
 
 def _given_shifts(ctx: _Ctx) -> np.ndarray:

@@ -245,6 +245,7 @@ def _incident_table(
             "incident_id": pd.array(ids_arr[keep], dtype="str"),
             "occurred_from": times.start.to_numpy()[keep],
             "occurred_to": times.end.to_numpy()[keep],
+            "time_precision": pd.array(times.precision[keep], dtype="str"),
             "category": pd.array(category.code[keep], dtype="str"),
             "family": pd.array(category.family[keep], dtype="str"),
             "category_label": pd.array(category.label.to_numpy(dtype=object)[keep], dtype="str"),
