@@ -41,14 +41,17 @@ def test_aoristic_weights_sum_to_one_and_follow_the_range():
     )
     a = inventory.aoristic(inc)
     sums = a.groupby("incident")["weight"].sum()
-    np.testing.assert_allclose(sums.to_numpy(), 1.0)
+    np.testing.assert_allclose(sums.to_numpy(), 1.0)  # each incident kept sums to 1
     w0 = a[a["incident"] == 0]
     assert len(w0) == 62  # Friday 18:00 -> Monday 08:00
     assert w0["weight"].nunique() == 1
     assert set(w0["weekday"]) == {4, 5, 6, 0}
-    # a range longer than a week carries no hour information: uniform over the 168 hours
-    w2 = a[a["incident"] == 2]
-    assert len(w2) == 168 and np.allclose(w2["weight"], 1 / 168)
+    # a range longer than a week (a date known to the month) carries no hour information:
+    # left out of the profiles, counted, and costing no rows
+    assert set(a["incident"]) == {0, 1}
+    assert inventory.timing.left_out(inc) == 1
+    m = inventory.hour_weekday(inc)
+    assert m.attrs["left_out"] == 1 and m.to_numpy().sum() == pytest.approx(2.0)
 
 
 def test_knox_band_edges_are_closed_on_the_right():

@@ -55,6 +55,10 @@ def hour_weekday_heatmap(matrix: pd.DataFrame, *, lang: str = "fr", title: str |
     cb = fig.colorbar(im, ax=ax)
     cb.set_label(i18n.t("charts.aoristic", lang))
     ax.set_title(title or i18n.t("charts.hour_weekday.title", lang))
+    left = int(matrix.attrs.get("left_out", 0) or 0)
+    if left:  # dates known only to the month or the year: say that they are not shown
+        note = i18n.t("charts.hour_weekday.left_out", lang, n=fmt.integer(left, lang))
+        ax.set_xlabel(f"{i18n.t('charts.hour', lang)}\n{note}")
     return fig
 
 

@@ -37,9 +37,10 @@ def aoristic(incidents: pd.DataFrame, max_hours: int = 168) -> pd.DataFrame:
     An event known exactly puts weight 1 on its hour. An event known only by a
     range ``[occurred_from, occurred_to)`` spreads weight 1 over the clock hours
     the range covers, in proportion to the minutes of each hour inside it.
-    Ranges longer than ``max_hours`` (a week by default) carry no information on
-    the hour of the week and are spread evenly over the 168 hours of the week
-    (see docs/methods.md, *Aoristic allocation*).
+    Ranges longer than ``max_hours`` (a week by default: a date known only to the
+    month or the year) carry no information on the hour of the week: they are
+    left out, and have no row (see docs/methods.md, *Aoristic allocation*);
+    :func:`left_out` counts them.
 
     Parameters
     ----------
@@ -52,7 +53,8 @@ def aoristic(incidents: pd.DataFrame, max_hours: int = 168) -> pd.DataFrame:
     DataFrame
         One row per (incident, hour): ``incident`` (index label of the
         incident), ``slot`` (timestamp of the hour's start), ``weekday``
-        (0 = Monday), ``hour``, ``weight``. Weights of each incident sum to 1.
+        (0 = Monday), ``hour``, ``weight``. Weights of each incident sum to 1
+        (0 for the incidents left out).
 
     Examples
     --------
@@ -148,17 +150,31 @@ def _aoristic_compute(
         weight[pos] = overlap / np.maximum(re_ - rs, 1)
     weekday = ((slot // _DAY_US) + 3) % 7  # 1970-01-01 was a Thursday
     hour = (slot // hour_us) % 24
-    # events known only within more than max_hours: uniform over the week
+    # events known only within more than max_hours (a month, a year) say nothing of the
+    # hour of the week: they are left out (spreading them evenly would flatten every
+    # profile, and cost 168 rows each)
     if too_long.any():
-        pos = np.flatnonzero(too_long)
-        k = len(pos)
         keep = ~too_long[rep]
-        rep = np.concatenate([rep[keep], np.repeat(pos, 168)])
-        slot = np.concatenate([slot[keep], np.repeat(s[pos], 168)])
-        weekday = np.concatenate([weekday[keep], np.tile(np.repeat(np.arange(7), 24), k)])
-        hour = np.concatenate([hour[keep], np.tile(np.tile(np.arange(24), 7), k)])
-        weight = np.concatenate([weight[keep], np.full(168 * k, 1 / 168)])
+        rep, slot, weekday, hour, weight = (a[keep] for a in (rep, slot, weekday, hour, weight))
     return rep, slot, weekday.astype("int64"), hour.astype("int64"), weight
+
+
+def left_out(incidents: pd.DataFrame, max_hours: int = 168) -> int:
+    """Incidents whose time is known only within more than ``max_hours``: no hour profile.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> inc = pd.DataFrame({"occurred_from": pd.to_datetime(["2024-05-01", "2024-05-03 22:30"]),
+    ...                     "occurred_to": pd.to_datetime(["2024-06-01", None])})
+    >>> left_out(inc)
+    1
+    """
+    if "occurred_to" not in incidents.columns or not len(incidents):
+        return 0
+    start = pd.to_datetime(incidents["occurred_from"]).to_numpy(dtype="datetime64[us]")
+    end = pd.to_datetime(incidents["occurred_to"]).to_numpy(dtype="datetime64[us]")
+    return int(_too_long(start, end, max_hours).sum())
 
 
 def hour_weekday(
@@ -178,7 +194,8 @@ def hour_weekday(
     Returns
     -------
     DataFrame
-        7 rows (weekdays) × 24 columns (hours).
+        7 rows (weekdays) × 24 columns (hours). ``attrs["left_out"]`` counts the
+        incidents whose time is known only within more than a week (left out).
 
     Examples
     --------
@@ -205,6 +222,7 @@ def hour_weekday(
         ts = incidents["occurred_from"]
         m = pd.crosstab(ts.dt.day_of_week, ts.dt.hour).astype("float64")
     m = m.reindex(index=range(7), columns=range(24), fill_value=0.0)
+    m.attrs["left_out"] = left_out(incidents) if use_aoristic else 0
     if lang is not None:
         m.index = list(i18n.WEEKDAYS[i18n.check_lang(lang)])
     m.columns.name = "hour"

@@ -87,6 +87,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "charts.hour": ("Heure", "Hour"),
     "charts.weekday": ("Jour de la semaine", "Day of week"),
     "charts.aoristic": ("Incidents (pondération aoristique)", "Incidents (aoristic weight)"),
+    "charts.hour_weekday.left_out": (
+        "{n} incidents dont l'heure n'est connue qu'à plus d'une semaine près (mois, année) "
+        "ne sont pas comptés ici.",
+        "{n} incidents whose time is known only within more than a week (month, year) are not "
+        "counted here.",
+    ),
     "charts.hour_weekday.title": ("Heure × jour de la semaine", "Hour × day of week"),
     "charts.seasonal_index": (
         "Indice saisonnier (mois moyen = 1)",
