@@ -44,6 +44,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "{share}% of the positions lie outside the sectors' extent: check the file's CRS "
         "(source_crs = … in [data.<table>]) and the sectors file.",
     ),
+    "loaders.note.columns_unused": (
+        "Colonnes non utilisées : {columns}. Si l'une d'elles donne les catégories ciblées, "
+        "indiquez-la dans [data.measures.columns] (target_categories = « … »).",
+        "Columns not used: {columns}. If one of them gives the target categories, name it in "
+        "[data.measures.columns] (target_categories = '…').",
+    ),
     "loaders.note.crs_metres_assumed": (
         "Le fichier ne déclare pas de SCR et ses coordonnées sont en mètres : {crs} supposé "
         "(indiquez source_crs = … s'il en est autrement).",
