@@ -29,13 +29,12 @@ Examples
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from os import PathLike
 from typing import Any
-
-import difflib
-from collections.abc import Mapping
 
 import pandas as pd
 
