@@ -168,6 +168,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "{file}: {n} category label(s) without a code (classed 'other'), most frequent "
         "first. Map them in [taxonomy.aliases] of diagnostic.toml:",
     ),
+    "cli.validate.unmatched_targets": (
+        "{file} : {n} catégorie(s) ciblée(s) sans code (mesures non évaluées), les plus "
+        "fréquentes d'abord. Associez-les dans [taxonomy.aliases] de diagnostic.toml :",
+        "{file}: {n} target categor(y/ies) without a code (measures not evaluated), most "
+        "frequent first. Map them in [taxonomy.aliases] of diagnostic.toml:",
+    ),
     "cli.validate.unmatched_value": ("Libellé", "Label"),
     "cli.validate.unmatched_count": ("Lignes", "Rows"),
     "cli.validate.unmatched_suggestions": ("Codes proches", "Close codes"),
