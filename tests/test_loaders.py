@@ -939,13 +939,16 @@ def test_measures_edge_cases():
         (),
         ("vehicle_theft",),
     ]
+    # "licornes" has no code: M4 is kept, marked, and not evaluated until it is mapped
+    assert m["targets_unmapped"].tolist() == [False, False, False, True]
+    assert m["target_categories_unmapped"].tolist()[3] == ("licornes",)
     assert m["footprint_sectors"].tolist() == [(), (), (), ("S1",)]
     assert m["partners"].tolist()[1] == ("P1", "P99")  # kept
     got = {(int(r), reason) for r, reason in led.entries[["row", "reason"]].values}
     assert {
         (2, "partner_unknown"),
         (4, "sector_unknown"),
-        (4, "category_unknown"),
+        (4, "target_category_unknown"),
         (5, "pillar_invalid"),
     } <= got
     assert led.is_balanced()

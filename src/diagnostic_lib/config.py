@@ -26,6 +26,11 @@ Example
     [parameters]
     grid_cell_m = 200
 
+    [taxonomy]                    # optional: your own category labels
+    categories = "categories.csv" # columns source_label, code (count, suggestion)
+    [taxonomy.aliases]            # source label = canonical code (wins over the file)
+    "Vol dans véhicule" = "theft_from_vehicle"
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -48,8 +53,10 @@ from typing import Any
 import pandas as pd
 
 from . import schema, settings
+from ._text import as_text
 from .crs import check_metric_crs
-from .errors import ConfigError, bilingual, unreadable
+from .errors import ConfigError, DataError, bilingual, unreadable
+from .readers import read_table
 
 KNOWN_TABLES = ("sectors", "incidents", "measures", "survey", "partners", "places")
 
@@ -77,7 +84,13 @@ class DataSpec:
 
 @dataclass
 class Config:
-    """A parsed ``diagnostic.toml``."""
+    """A parsed ``diagnostic.toml``.
+
+    ``category_aliases`` holds the source labels mapped to category codes by
+    ``[taxonomy] categories`` and ``[taxonomy.aliases]`` (the table wins), and
+    ``category_alias_where`` where each was written; the codes are checked
+    against the taxonomy when it is loaded (:func:`~diagnostic_lib.taxonomy.with_aliases`).
+    """
 
     path: Path | None
     municipality: str = "Municipalité"
@@ -89,6 +102,8 @@ class Config:
     parameters: dict[str, Any] = field(default_factory=settings.defaults)
     taxonomy_path: Path | None = None
     severity_path: Path | None = None
+    category_aliases: dict[str, str] = field(default_factory=dict)
+    category_alias_where: dict[str, str] = field(default_factory=dict)
     designs: dict[str, dict[str, Any]] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -134,8 +149,9 @@ def load_config(path: str | PathLike[str]) -> Config:
     ------
     ConfigError
         Unreadable TOML, unknown language, a data entry without ``path``,
-        a period that ends before it starts, a geographic CRS, or an unknown or
-        ill-typed ``[parameters]`` key (see :mod:`diagnostic_lib.settings`).
+        a period that ends before it starts, a geographic CRS, an unknown or
+        ill-typed ``[parameters]`` key (see :mod:`diagnostic_lib.settings`), or
+        ill-formed category aliases (``[taxonomy.aliases]``, ``[taxonomy] categories``).
 
     Examples
     --------
@@ -220,9 +236,15 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     cfg.designs = _designs(raw.get("designs", {}) or {}, name)
     for key, attr in (("taxonomy", "taxonomy_path"), ("severity", "severity_path")):
         sec = raw.get(key, {}) or {}
+        if not isinstance(sec, dict):
+            message = bilingual("config.error.section_not_table", section=key, value=repr(sec))
+            raise ConfigError(f"{name}: {message}")
         if "path" in sec:
             q = Path(str(sec["path"]))
             setattr(cfg, attr, q if q.is_absolute() else cfg.base_dir / q)
+    cfg.category_aliases, cfg.category_alias_where = _category_aliases(
+        raw.get("taxonomy", {}) or {}, cfg.base_dir, name
+    )
     return cfg
 
 
@@ -268,6 +290,46 @@ def expand_paths(spec: Any, base: Path) -> list[Path]:
         else:
             out.append(full)
     return list(dict.fromkeys(out))
+
+
+def _category_aliases(
+    section: dict[str, Any], base_dir: Path, name: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Source label → code from ``[taxonomy] categories`` then ``[taxonomy.aliases]``.
+
+    Returns the mapping and where each label was written. Rows of the categories
+    file with an empty code are left out (labels not mapped yet).
+    """
+    mapping: dict[str, str] = {}
+    where: dict[str, str] = {}
+    if "categories" in section:
+        q = Path(str(section["categories"]))
+        q = q if q.is_absolute() else base_dir / q
+        try:
+            raw = read_table(q)
+        except DataError as exc:
+            raise ConfigError(f"{name}: [taxonomy] categories: {exc}") from None
+        columns = {c.strip().lower(): c for c in map(str, raw.frame.columns)}
+        if not {"source_label", "code"} <= set(columns):
+            message = bilingual("config.error.categories_columns", columns=list(columns.values()))
+            raise ConfigError(f"{q}: {message}")
+        labels = as_text(raw.frame[columns["source_label"]])
+        codes = as_text(raw.frame[columns["code"]])
+        for row, label, code in zip(raw.rows, labels, codes, strict=True):
+            if label and code:
+                mapping[label] = code
+                where[label] = f"{q.name}, row {row} ({label!r})"
+    aliases = section.get("aliases", {})
+    if not isinstance(aliases, dict):
+        message = bilingual("config.error.aliases_not_table", value=repr(aliases))
+        raise ConfigError(f"{name}: {message}")
+    for label, code in aliases.items():
+        if not isinstance(code, str):
+            message = bilingual("config.error.alias_not_text", label=label, value=repr(code))
+            raise ConfigError(f"{name}: {message}")
+        mapping[str(label).strip()] = code.strip()
+        where[str(label).strip()] = f'{name}: [taxonomy.aliases] "{label}"'
+    return mapping, where
 
 
 DESIGN_KEYS: dict[str, type] = {

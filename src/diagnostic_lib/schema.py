@@ -25,8 +25,10 @@ measures (GeoDataFrame; geometry may be empty)
     ``measure_id`` (str), ``name`` (str), ``pillar`` (one of :data:`PILLARS`),
     ``kind`` (str, e.g. one of :data:`MEASURE_KINDS`), ``partners`` (tuple of
     partner ids), ``target_categories`` (tuple of category codes; empty = all),
-    ``target_shifts`` (tuple of shifts; empty = all), ``start`` and ``end``
-    (datetime, NaT when unknown / still running), ``footprint`` (one of
+    ``targets_unmapped`` (bool, a target category of the source has no code: the
+    measure is not evaluated until it is mapped), ``target_categories_unmapped``
+    (tuple of those source labels), ``target_shifts`` (tuple of shifts; empty =
+    all), ``start`` and ``end`` (datetime, NaT when unknown / still running), ``footprint`` (one of
     :data:`FOOTPRINTS`), ``footprint_sectors`` (tuple of sector ids, for
     ``footprint == "sectors"``), ``cost`` (float, CAD per year, may be NaN),
     ``reach_m`` (float, how far around a point or line footprint the measure
@@ -134,7 +136,7 @@ class Column:
     """One canonical column: its name, kind and whether it is required."""
 
     name: str
-    kind: str  # "str", "datetime", "float", "tuple", "geometry", "category"
+    kind: str  # "str", "datetime", "float", "bool", "tuple", "geometry", "category"
     required: bool = False
     allowed: tuple[str, ...] | None = None
     doc: str = ""
@@ -229,7 +231,17 @@ MEASURES = Table(
         Column("pillar", "category", required=True, allowed=PILLARS),
         Column("kind", "str"),
         Column("partners", "tuple"),
-        Column("target_categories", "tuple"),
+        Column("target_categories", "tuple", doc="Category codes targeted; empty = all."),
+        Column(
+            "targets_unmapped",
+            "bool",
+            doc="A target category of the source has no code: not evaluated until it is mapped.",
+        ),
+        Column(
+            "target_categories_unmapped",
+            "tuple",
+            doc="The source's target categories that have no code (see ``[taxonomy.aliases]``).",
+        ),
         Column("target_shifts", "tuple"),
         Column("start", "datetime"),
         Column("end", "datetime"),

@@ -11,7 +11,11 @@ index*; verify them against Statistics Canada before calling them official),
 The local severity-weighted index built from them is *not* the official CSI.
 
 Users replace either file by giving its path (in ``diagnostic.toml``:
-``[taxonomy] path = …`` and ``[severity] path = …``).
+``[taxonomy] path = …`` and ``[severity] path = …``), or add their own labels
+to the codes without copying the taxonomy (``[taxonomy.aliases]`` and
+``[taxonomy] categories = "categories.csv"``, applied by :func:`with_aliases`).
+:func:`unmatched_categories` lists the labels of an export that no code claims,
+with the closest codes.
 
 Examples
 --------
@@ -25,6 +29,8 @@ Examples
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from os import PathLike
@@ -34,10 +40,16 @@ import pandas as pd
 
 from . import schema
 from ._text import as_text, map_distinct, norm_key
-from .errors import DataError, bilingual, unreadable
+from .errors import ConfigError, DataError, bilingual, unreadable
 
 TAXONOMY_COLUMNS = ("code", "family", "label_fr", "label_en", "concern", "aliases")
 WEIGHT_COLUMNS = ("code", "weight", "provenance", "note")
+
+SUGGESTIONS = 3
+"""Closest codes suggested for a label no code claims (:func:`unmatched_categories`)."""
+
+SUGGESTION_CUTOFF = 0.5
+"""Least :class:`difflib.SequenceMatcher` ratio of a suggested code (on normalised text)."""
 
 
 def _data_path(name: str) -> Traversable:
@@ -114,15 +126,17 @@ def alias_map(taxonomy: pd.DataFrame) -> dict[str, str]:
     Returns
     -------
     dict
-        Normalised label (see :func:`~diagnostic_lib._text.norm_key`) → code; the
-        first code that claims a label keeps it.
+        Normalised label (see :func:`~diagnostic_lib._text.norm_key`) → code; a
+        label added by :func:`with_aliases` keeps its code, otherwise the first
+        code that claims a label keeps it.
 
     Examples
     --------
     >>> alias_map(load_taxonomy())["vol qualifie"]
     'robbery'
     """
-    out: dict[str, str] = {}
+    # the labels of the config (see with_aliases) win over the taxonomy's own
+    out: dict[str, str] = dict(taxonomy.attrs.get("alias_overrides", {}))
     for rec in taxonomy.itertuples(index=False):
         for label in (rec.code, rec.label_fr, rec.label_en, *rec.aliases):
             key = norm_key(label)
@@ -160,6 +174,133 @@ def lookup_categories(labels: Any, taxonomy: pd.DataFrame | None = None) -> pd.S
         map_distinct(as_text(labels), lambda u: amap.get(norm_key(u), "")),
         index=labels.index,
         dtype="str",
+    )
+
+
+def with_aliases(
+    taxonomy: pd.DataFrame,
+    mapping: Mapping[str, str],
+    where: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The taxonomy with more source labels for its codes (the config's aliases).
+
+    Each source label becomes an alias of its code, and wins over the taxonomy:
+    another code that claimed the same label (as an alias, a label or a code)
+    loses it. The taxonomy given is not changed.
+
+    Parameters
+    ----------
+    taxonomy : pandas.DataFrame
+        A taxonomy (see :func:`load_taxonomy`).
+    mapping : dict
+        Source label → canonical code (e.g. ``[taxonomy.aliases]`` of
+        ``diagnostic.toml`` merged with its ``categories.csv``).
+    where : dict, optional
+        Source label → where it was written (for the error message), e.g.
+        ``'diagnostic.toml: [taxonomy.aliases] "Vol dans véhicule"'``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of the taxonomy; ``attrs["alias_overrides"]`` holds the normalised
+        labels and their codes (read by :func:`alias_map`).
+
+    Raises
+    ------
+    ConfigError
+        A code that is not in the taxonomy, with the closest codes.
+
+    Examples
+    --------
+    >>> tax = with_aliases(load_taxonomy(), {"Vol dans véhicule": "theft_from_vehicle"})
+    >>> lookup_categories(["VOL DANS VEHICULE", "Méfait"], tax).tolist()
+    ['theft_from_vehicle', 'mischief']
+    >>> with_aliases(load_taxonomy(), {"Vol": "theft_from_vehicule"})
+    Traceback (most recent call last):
+    ...
+    diagnostic_lib.errors.ConfigError: [taxonomy.aliases] "Vol": the code 'theft_from_vehicule' ...
+    """
+    codes = list(taxonomy.index.astype(str))
+    overrides: dict[str, str] = {}
+    for label, code in mapping.items():
+        code = str(code).strip()
+        if code not in taxonomy.index:
+            close = difflib.get_close_matches(code, codes, n=SUGGESTIONS, cutoff=SUGGESTION_CUTOFF)
+            place = (where or {}).get(label, f'[taxonomy.aliases] "{label}"')
+            message = bilingual(
+                "taxonomy.error.alias_code",
+                code=repr(code),
+                close=", ".join(map(repr, close)) or "—",
+            )
+            raise ConfigError(f"{place}: {message}")
+        key = norm_key(label)
+        if key:
+            overrides[key] = code
+    out = taxonomy.copy()
+    added: dict[str, list[str]] = {}
+    for label, code in mapping.items():
+        if norm_key(label):
+            added.setdefault(str(code).strip(), []).append(str(label).strip())
+    out["aliases"] = [
+        tuple(a for a in aliases if overrides.get(norm_key(a), code) == code)
+        + tuple(added.get(code, ()))
+        for code, aliases in zip(out["code"], out["aliases"], strict=True)
+    ]
+    out.attrs["alias_overrides"] = {**taxonomy.attrs.get("alias_overrides", {}), **overrides}
+    return out
+
+
+def unmatched_categories(values: Any, taxonomy: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The source labels no code claims, how often they occur and the closest codes.
+
+    These labels are classed ``other`` by the incidents loader; mapping them in
+    ``[taxonomy.aliases]`` (or ``categories.csv``) gives them their code.
+
+    Parameters
+    ----------
+    values : array-like of str
+        Category labels as written in an export (one per row).
+    taxonomy : pandas.DataFrame, optional
+        Default: the packaged taxonomy.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``value`` (the label as first written), ``count`` (rows whose label
+        normalises the same, see :func:`~diagnostic_lib._text.norm_key`) and
+        ``suggestions`` (tuple of up to :data:`SUGGESTIONS` codes, closest
+        first), most frequent first. Empty labels are left out.
+
+    Examples
+    --------
+    >>> u = unmatched_categories(["Vol dans véhicule", "vol dans vehicule", "Méfait", ""])
+    >>> u[["value", "count"]].values.tolist()
+    [['Vol dans véhicule', 2]]
+    >>> u["suggestions"].iloc[0][0]
+    'theft_from_vehicle'
+    """
+    tax = load_taxonomy() if taxonomy is None else taxonomy
+    amap = alias_map(tax)
+    text = as_text(pd.Series(values, dtype=object))
+    keys = pd.Series(map_distinct(text, norm_key), index=text.index, dtype="str")
+    unmatched = (keys != "") & ~keys.isin(list(amap))
+    frame = pd.DataFrame({"value": text[unmatched], "key": keys[unmatched]})
+    grouped = frame.groupby("key", sort=False).agg(
+        value=("value", "first"), count=("value", "size")
+    )
+    grouped = grouped.sort_values(["count", "value"], ascending=[False, True], kind="stable")
+    known = list(amap)
+
+    def closest(key: str) -> tuple[str, ...]:
+        found = difflib.get_close_matches(key, known, n=10 * SUGGESTIONS, cutoff=SUGGESTION_CUTOFF)
+        return tuple(dict.fromkeys(amap[k] for k in found))[:SUGGESTIONS]
+
+    return pd.DataFrame(
+        {
+            "value": grouped["value"].astype("str").to_numpy(),
+            "count": grouped["count"].astype("int64").to_numpy(),
+            "suggestions": pd.Series([closest(k) for k in grouped.index], dtype=object).to_numpy(),
+        }
     )
 
 

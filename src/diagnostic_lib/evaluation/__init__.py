@@ -91,7 +91,8 @@ design only. :func:`decide_verdict` gives the first verdict whose rule holds
 ==========================  ==========================================================
 verdict                     rule
 ==========================  ==========================================================
-``not_evaluable``           no start date, planned, no footprint, municipality-wide
+``not_evaluable``           a target category without a code (``targets_unmapped``),
+                            no start date, planned, no footprint, municipality-wide
                             (see the interrupted time series), no before window in
                             the data, or no usable control area (the reason is given)
 ``too_recent``              the after window does not fit in the data

@@ -71,3 +71,10 @@ def _sm_warnings() -> tuple[type[Warning], ...]:
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
     return (ConvergenceWarning, PerfectSeparationWarning)
+
+
+def _targets_unmapped(rec: Any) -> bool:
+    """Whether a measure lists a target category that has no code (see the measures loader)."""
+    flag = rec.get("targets_unmapped", False)
+    flagged = bool(flag) if flag is not None and not pd.isna(flag) else False
+    return flagged or len(_tuple(rec.get("target_categories_unmapped", ()))) > 0

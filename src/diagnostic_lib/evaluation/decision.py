@@ -197,6 +197,7 @@ VERDICT_LABELS: dict[str, tuple[str, str]] = _pairs("evaluation.verdict", VERDIC
 """Each verdict in French and English (from the label catalogue)."""
 
 REASONS: tuple[str, ...] = (
+    "targets_unmapped",
     "no_start",
     "planned",
     "no_footprint",
@@ -257,6 +258,7 @@ def _not_evaluable(r: Any, lang: str, data_start: Any) -> str:
         months=months,
         data_start=fmt.date(data_start, lang),
         window=fmt.integer(_window(r), lang),
+        targets=", ".join(map(repr, _tuple(r.get("target_categories_unmapped", ())))) or "?",
     )
 
 

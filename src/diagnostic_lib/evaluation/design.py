@@ -19,7 +19,14 @@ import pandas as pd
 
 from .. import measures as measures_mod
 from .. import settings
-from ._common import _month_edges, _months_between, _sm_warnings, _tuple, _xy_points
+from ._common import (
+    _month_edges,
+    _months_between,
+    _sm_warnings,
+    _targets_unmapped,
+    _tuple,
+    _xy_points,
+)
 from .measure_set import _MeasureSet
 
 if TYPE_CHECKING:
@@ -88,6 +95,8 @@ def windows(
     ``status`` is ``evaluable``, ``too_recent`` (the after window does not fit
     in the data: ``months_after`` says how many months are available) or
     ``not_evaluable`` with a ``reason`` (first of, in this order):
+    ``targets_unmapped`` (a target category has no code: evaluated on every
+    category, the measure would be judged on crime it does not target),
     ``no_start``, ``planned`` (starts after the data), ``no_footprint``,
     ``municipality_wide`` (no control possible; see
     :func:`interrupted_time_series`), ``no_before_window``.
@@ -127,6 +136,8 @@ def windows(
         end = rec.get("end", pd.NaT)
         row: dict[str, Any] = {"measure_id": rec["measure_id"], "start": start, "end": end}
         reasons: list[str] = []
+        if _targets_unmapped(rec):
+            reasons.append("targets_unmapped")
         if start is None or pd.isna(start):
             reasons.append("no_start")
             row.update(

@@ -485,6 +485,7 @@ def _design_row(rec: Any, w: Any, g: pd.DataFrame, opt: _Options, last_day: Any)
         "footprint": rec.get("footprint", ""),
         "cost": rec.get("cost", np.nan),
         "target_categories": _tuple(rec.get("target_categories", ())),
+        "target_categories_unmapped": _tuple(rec.get("target_categories_unmapped", ())),
         "target_shifts": _tuple(rec.get("target_shifts", ())),
         **{k: w[k] for k in _WINDOW_COLUMNS},
         "window_months": int(opt.window_months),

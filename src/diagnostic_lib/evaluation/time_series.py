@@ -16,7 +16,7 @@ from scipy import stats as _st
 
 from .. import formatting as fmt
 from .. import i18n, settings
-from ._common import _month_edges, _month_floor, _months_between
+from ._common import _month_edges, _month_floor, _months_between, _targets_unmapped
 from .count_models import _fit_counts, _fourier
 from .design import targeted
 
@@ -322,7 +322,8 @@ def its_for_measures(
     Returns
     -------
     DataFrame
-        One row per measure with a footprint in ``footprints`` and a start:
+        One row per measure with a footprint in ``footprints``, a start and
+        every target category mapped to a code:
         ``measure_id, status, months_before, months_after, level_irr,
         level_low, level_high, level_p, slope_irr, slope_low, slope_high,
         slope_p, reading, text_fr, text_en``. ``reading`` is ``fall``,
@@ -341,6 +342,8 @@ def its_for_measures(
     rows = []
     for _, rec in measures.iterrows():
         if rec["footprint"] not in footprints or pd.isna(rec.get("start")):
+            continue
+        if _targets_unmapped(rec):  # on every category, it would be judged on what it misses
             continue
         its = interrupted_time_series(
             incidents,

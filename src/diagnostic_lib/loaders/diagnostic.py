@@ -85,7 +85,9 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
 
     Loads the sectors first (to assign incidents to sectors and check their
     positions), then partners (to check the measures' partner ids), incidents,
-    measures, survey and places, and combines every ledger. The loaders' tunables
+    measures, survey and places, and combines every ledger. The category labels of
+    ``[taxonomy.aliases]`` and ``[taxonomy] categories`` are added to the taxonomy
+    (:func:`~diagnostic_lib.taxonomy.with_aliases`). The loaders' tunables
     (``snap_tolerance_m``, ``outside`` and ``future_tolerance_h``, see
     :mod:`diagnostic_lib.settings`) are read from the config's ``[parameters]``; the
     reading options of each file (``encoding``, ``sep``, ``source_crs``…, see
@@ -106,7 +108,7 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
     ------
     ConfigError, DataError
         The config or a file cannot be used at all (sectors and incidents are
-        required).
+        required), or a category alias names a code the taxonomy does not have.
 
     Examples
     --------
@@ -117,6 +119,8 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
     """
     cfg = config_path if isinstance(config_path, Config) else load_config(config_path)
     tax = taxonomy_mod.load_taxonomy(cfg.taxonomy_path)
+    if cfg.category_aliases:
+        tax = taxonomy_mod.with_aliases(tax, cfg.category_aliases, cfg.category_alias_where)
     weights = taxonomy_mod.load_severity_weights(cfg.severity_path, tax)
     for needed in ("sectors", "incidents"):
         if needed not in cfg.data:

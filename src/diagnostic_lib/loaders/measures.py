@@ -3,11 +3,13 @@
 A measure needs an id, a name and a pillar (recognised in French or English;
 an unknown pillar rejects the row, and so do an end before the start, which
 cannot be guessed right, and a negative cost). Everything else is checked and
-kept: unknown target categories and shifts are flagged and left out of the
-lists, unreadable dates are treated as unknown, bad distances fall back to
-the library defaults, and listed sectors or partner ids that are not in their
-tables are flagged. The footprint (where the measure
-acts), when not given, follows from the data: a geometry gives
+kept: an unknown target category is flagged and the measure marked
+``targets_unmapped`` (step 3 does not evaluate it until the label is mapped in
+``[taxonomy.aliases]``: an empty list would mean every category), unknown
+shifts are flagged and left out of the list, unreadable dates are treated as
+unknown, bad distances fall back to the library defaults, and listed sectors or
+partner ids that are not in their tables are flagged. The footprint (where the
+measure acts), when not given, follows from the data: a geometry gives
 ``point``/``line``/``polygon``, listed sectors give ``sectors``, otherwise
 ``none``; only geometric footprints keep a geometry.
 
@@ -67,7 +69,9 @@ def load_measures(  # noqa: PLR0913 - a public signature kept as it was; all key
     ``point``/``line``/``polygon``, listed sectors give ``sectors``, otherwise
     ``none``. Pillar names are recognised in French or English. Unknown target
     categories, unknown sectors and (when ``partners`` is given) unknown partner
-    ids are flagged, never dropped.
+    ids are flagged, never dropped; a measure with an unknown target category
+    is marked ``targets_unmapped`` (its labels in ``target_categories_unmapped``).
+    Source columns that feed no field are named in a ledger note.
 
     Parameters
     ----------
@@ -128,6 +132,8 @@ def load_measures(  # noqa: PLR0913 - a public signature kept as it was; all key
             "kind": pd.array(cols["kind"][keep], dtype="str"),
             "partners": _tuples(cols["partners"], sel),
             "target_categories": _tuples(cols["target_categories"], sel),
+            "targets_unmapped": np.asarray(cols["targets_unmapped"], dtype=bool)[keep],
+            "target_categories_unmapped": _tuples(cols["target_categories_unmapped"], sel),
             "target_shifts": _tuples(cols["target_shifts"], sel),
             "start": cols["start"].to_numpy()[keep],
             "end": cols["end"].to_numpy()[keep],
@@ -188,21 +194,26 @@ def _list_column(ctx: _Ctx, fld: str) -> pd.Series:
 
 
 def _measure_lists(ctx: _Ctx, tax: pd.DataFrame) -> dict[str, Any]:
-    """Target categories and shifts (unknown ones flagged and left out), partners, sectors."""
+    """Target categories (unknown ones flagged, the measure marked) and shifts, partners, sectors.
+
+    An unknown target category is not dropped from a list that would then be
+    empty (every category): the measure is marked ``targets_unmapped``.
+    """
     n = len(ctx.raw.frame)
     cat_alias = taxonomy_mod.alias_map(tax)
     tcat_raw = _list_column(ctx, "target_categories")
-    tcat, unknown_cat = [], np.zeros(n, dtype=bool)
-    unknown_vals = np.full(n, "", dtype=object)
-    for i, items in enumerate(tcat_raw):
+    tcat, unmapped = [], []
+    for items in tcat_raw:
         codes = [cat_alias.get(norm_key(x), "") for x in items]
-        bad = [x for x, c in zip(items, codes, strict=True) if not c]
-        if bad:
-            unknown_cat[i] = True
-            unknown_vals[i] = ";".join(bad)
+        unmapped.append(tuple(x for x, c in zip(items, codes, strict=True) if not c))
         tcat.append(tuple(dict.fromkeys(c for c in codes if c)))
+    unknown_cat = np.array([len(u) > 0 for u in unmapped], dtype=bool).reshape(n)
     ctx.flag(
-        unknown_cat, "target_categories", "category_unknown", values=unknown_vals, detail="ignored"
+        unknown_cat,
+        "target_categories",
+        "target_category_unknown",
+        values=[";".join(u) for u in unmapped],
+        detail="measure not evaluated until mapped: add it to [taxonomy.aliases]",
     )
     tshift_raw = _list_column(ctx, "target_shifts")
     tshift = [tuple(SHIFT_ALIASES.get(norm_key(x), "") for x in items) for items in tshift_raw]
@@ -211,6 +222,8 @@ def _measure_lists(ctx: _Ctx, tax: pd.DataFrame) -> dict[str, Any]:
     tshift = [tuple(s for s in items if s) for items in tshift]
     return {
         "target_categories": tcat,
+        "targets_unmapped": unknown_cat,
+        "target_categories_unmapped": unmapped,
         "target_shifts": tshift,
         "partners": _list_column(ctx, "partners"),
         "footprint_sectors": _list_column(ctx, "footprint_sectors"),

@@ -236,6 +236,27 @@ LABELS: dict[str, tuple[str, str]] = {
         "les poids doivent être des nombres positifs ou nuls (lignes {rows}) : corrigez ces lignes",
         "weights must be non-negative numbers (rows {rows}): correct those rows",
     ),
+    "taxonomy.error.alias_code": (
+        "le code {code} n'est pas dans la taxonomie (codes proches : {close}) : corrigez-le ou "
+        "laissez-le vide",
+        "the code {code} is not in the taxonomy (close codes: {close}): correct it or leave it "
+        "empty",
+    ),
+    "config.error.aliases_not_table": (
+        "[taxonomy.aliases] doit être une table, une ligne par libellé : "
+        "« libellé » = « code » (lu : {value})",
+        "[taxonomy.aliases] must be a table, one line per label: 'label' = 'code' (got {value})",
+    ),
+    "config.error.alias_not_text": (
+        '[taxonomy.aliases] "{label}" : le code doit être un texte entre guillemets, lu : {value}',
+        '[taxonomy.aliases] "{label}": the code must be a text in quotes, got {value}',
+    ),
+    "config.error.categories_columns": (
+        "le fichier des catégories a besoin des colonnes source_label et code (et, au choix, "
+        "count et suggestion) ; colonnes trouvées : {columns}",
+        "the categories file needs the columns source_label and code (and optionally count "
+        "and suggestion); columns found: {columns}",
+    ),
     "taxonomy.error.missing_weights": (
         "aucun poids de gravité pour les catégories {codes} : ajoutez une ligne (code, weight) "
         "pour chacune",

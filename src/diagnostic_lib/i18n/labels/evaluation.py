@@ -78,6 +78,12 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "evaluation.verdict.not_evaluable": ("Non évaluable", "Not evaluable"),
     # why a measure is not evaluable
+    "evaluation.reason.targets_unmapped": (
+        "catégories ciblées non associées à un code : {targets} ; associez-les dans "
+        "[taxonomy.aliases] de diagnostic.toml",
+        "target categories not mapped: {targets}; map them in [taxonomy.aliases] of "
+        "diagnostic.toml",
+    ),
     "evaluation.reason.no_start": ("pas de date de début", "no start date"),
     "evaluation.reason.planned": (
         "mesure planifiée : elle commence le {start}, après la fin des données ({end})",

@@ -161,7 +161,28 @@ LABELS: dict[str, tuple[str, str]] = {
         "partenaire inconnu du fichier des partenaires",
         "partner not in the partners file",
     ),
+    "reason.target_category_unknown": (
+        "catégorie ciblée inconnue : mesure gardée, non évaluable tant qu'elle n'est pas "
+        "associée à un code ([taxonomy.aliases])",
+        "unknown target category: measure kept, not evaluable until it is mapped to a code "
+        "([taxonomy.aliases])",
+    ),
     # --- the validate command --------------------------------------------------------------
+    "cli.validate.unmatched": (
+        "{file} : {n} libellé(s) de catégorie sans code (classés « autre »), les plus "
+        "fréquents d'abord. Associez-les dans [taxonomy.aliases] de diagnostic.toml :",
+        "{file}: {n} category label(s) without a code (classed 'other'), most frequent "
+        "first. Map them in [taxonomy.aliases] of diagnostic.toml:",
+    ),
+    "cli.validate.unmatched_targets": (
+        "{file} : {n} catégorie(s) ciblée(s) sans code (mesures non évaluées), les plus "
+        "fréquentes d'abord. Associez-les dans [taxonomy.aliases] de diagnostic.toml :",
+        "{file}: {n} target categor(y/ies) without a code (measures not evaluated), most "
+        "frequent first. Map them in [taxonomy.aliases] of diagnostic.toml:",
+    ),
+    "cli.validate.unmatched_value": ("Libellé", "Label"),
+    "cli.validate.unmatched_count": ("Lignes", "Rows"),
+    "cli.validate.unmatched_suggestions": ("Codes proches", "Close codes"),
     "cli.validate.first_rejections": (
         "Premières lignes rejetées ({n}) :",
         "First rejected rows ({n}):",
