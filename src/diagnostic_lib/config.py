@@ -50,7 +50,15 @@ from . import schema, settings
 from .crs import check_metric_crs
 from .errors import ConfigError, bilingual, unreadable
 
-KNOWN_TABLES = ("sectors", "incidents", "measures", "survey", "partners", "places")
+KNOWN_TABLES = (
+    "sectors",
+    "population",
+    "incidents",
+    "measures",
+    "survey",
+    "partners",
+    "places",
+)
 
 DEFAULT_PARAMETERS: dict[str, Any] = settings.defaults()
 """Default analysis parameters (:mod:`diagnostic_lib.settings`); ``[parameters]`` overrides them."""
