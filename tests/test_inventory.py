@@ -372,7 +372,7 @@ def test_display_columns_of_step_1_name_columns_of_its_tables(inv):
             assert set(cols) <= set(tables.get(name, getattr(inv, name, None)).columns), name
             assert cols == inventory.Inventory.display_columns(name, lang)  # a static method
     prio = inv.display_columns("priority", "en")
-    assert prio[:3] == ["rank", "title_en", "score"] and prio[-1] == "missing"
+    assert prio[:3] == ["rank", "title_en", "score"] and prio[-2:] == ["missing", "status_en"]
     assert set(inventory.PRIORITY_COMPONENTS) <= set(prio)
     with pytest.raises(ValueError, match="language"):
         inv.display_columns("priority", "de")
@@ -734,3 +734,74 @@ def test_a_town_with_no_problem(tmp_path):
         d.measures, inv.problems, d.incidents, d.sectors, priority=inv.priority
     )
     assert rel["measure_id"].tolist() == ["M01"] and rel["problem_id"].isna().all()
+
+
+# ----------------------------------------------------------------------------
+# No population (issue 15): rates absent, not zero; the score renormalises
+# ----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def no_pop(diag):
+    import dataclasses
+
+    d = dataclasses.replace(diag, sectors=diag.sectors.assign(population=float("nan")))
+    return d, inventory.run(d, permutations=9)
+
+
+def test_without_population_rates_are_nan_and_the_score_renormalises(no_pop):
+    d, inv = no_pop
+    assert np.isnan(inventory.total_population(d.sectors["population"]))
+    assert inv.rates["rate"].isna().all() and inv.rates["population"].isna().all()
+    assert inv.severity["weighted_rate"].isna().all()
+    assert inv.problems["rate"].isna().all() and inv.problems["population"].isna().all()
+    m = inventory.municipal_rate(d.incidents, d.sectors, 4.0)
+    assert np.isnan(m["rate"]) and np.isnan(m["population"]) and m["sectors"] == 0
+    p = inv.priority
+    assert "rate" in p.attrs["unavailable"] and "rate" not in p.attrs["components"]
+    weights = {c: float(p[f"{c}_weight"].iloc[0]) for c in inventory.PRIORITY_COMPONENTS}
+    assert weights["rate"] == 0.0 and sum(weights.values()) == pytest.approx(1.0)
+    base = inventory.PRIORITY_WEIGHTS
+    used = [c for c in p.attrs["components"]]
+    for c in used:  # each weight divided by the sum of the available ones
+        assert weights[c] == pytest.approx(base[c] / sum(base[k] for k in used))
+    assert not p["missing"].str.contains("rate").any()
+    text = inventory.components_text(p, "fr")
+    assert "taux" in text.split("autres :")[1] and "gravité 0,36" in text
+
+
+def test_partial_population_rates_use_only_sectors_with_residents(diag):
+    sec = diag.sectors.copy()
+    sec.loc[sec["sector_id"] == "S01", "population"] = np.nan
+    r = inventory.rates(diag.incidents, sec, by=None, period=None)
+    assert np.isnan(r.set_index("sector").loc["S01", "rate"])
+    star = r.set_index("sector").loc["*"]
+    in_pop = diag.incidents["sector"].isin(sec.loc[sec["population"] > 0, "sector_id"]).sum()
+    assert star["count"] == len(diag.incidents)  # the count stays the whole municipality's
+    assert star["rate"] == pytest.approx(in_pop / sec["population"].sum() * 1000)
+    m = inventory.municipal_rate(diag.incidents, sec, 1.0)
+    assert (m["incidents"], m["sectors"], m["sectors_total"]) == (in_pop, len(sec) - 1, len(sec))
+
+
+def test_a_problem_with_too_few_events_is_listed_but_not_ranked():
+    pb = pd.DataFrame(
+        {
+            "problem_id": ["BIG", "TINY", "MID"],
+            "title_fr": ["a", "b", "c"],
+            "title_en": ["a", "b", "c"],
+            "rate": [10.0, 0.5, 5.0],
+            "severity": [10.0, 500.0, 20.0],  # 13 robberies: the top severity by far
+            "trend_label": ["stable", "significant_rise", "stable"],
+            "hotspot_z": [3.0, 9.0, 2.0],
+            "concern": [np.nan] * 3,
+            "last_12": [400, 13, 20],
+        }
+    )
+    p = inventory.priority(pb).set_index("problem_id")
+    assert pd.isna(p.loc["TINY", "rank"]) and p.loc["TINY", "status"] == "too_few_events"
+    assert p.loc["TINY", "status_en"] == "too few events to rank"
+    assert p.loc["TINY", "status_fr"] == "trop peu d'événements pour être classé"
+    assert p.loc["MID", "status"] == "ranked" and p.loc[["BIG", "MID"], "rank"].tolist() == [1, 2]
+    assert list(p.index)[-1] == "TINY"  # listed after the ranked ones
+    assert p.loc["BIG", "severity"] == 0.5  # normalised over the ranked problems only
+    assert p.loc["TINY", "severity"] == 1.0  # capped
+    # with the threshold off, the tiny problem tops the list: the rule is what stops it
+    assert inventory.priority(pb, min_events=0).iloc[0]["problem_id"] == "TINY"

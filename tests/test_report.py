@@ -415,3 +415,31 @@ def test_tiny_and_odd_inputs_give_a_report(tmp_path, case):
     html = _text(path)
     assert "Executive summary" in html and "Data-quality ledger" in html
     assert "<NA>" not in html and "nan" not in re.sub(r"<[^>]+>", " ", html).split()
+
+
+def test_report_without_population_says_so_and_shows_no_zero(diag, tmp_path):
+    d = dataclasses.replace(diag, sectors=diag.sectors.assign(population=float("nan")))
+    inv = inventory.run(d, permutations=9)
+    path = report.write_report(d, inv, out=tmp_path, lang="fr")
+    html = _text(path)
+    assert "aucune population de secteur : les taux ne sont pas calculés" in html
+    assert not re.search(r"\b0 (habitants|residents)", html)
+    assert "0,0 – 0,0" not in html
+    assert "Absentes pour tout le diagnostic" in html and "taux" in html
+    fig = __import__("diagnostic_lib").maps.rate_map(inv.rates, d.sectors, lang="fr")
+    from diagnostic_lib.maps import legend_labels
+
+    assert not fig.rates_shown and not any("0,0 – 0,0" in x for x in legend_labels(fig))
+    assert fig.axes[0].get_legend().get_title().get_text() == "incidents par année"
+
+
+def test_report_with_partial_population_names_the_sectors_and_the_priority_rule(diag, tmp_path):
+    sec = diag.sectors.copy()
+    sec.loc[sec["sector_id"].isin(["S01", "S02"]), "population"] = np.nan
+    d = dataclasses.replace(diag, sectors=sec)
+    inv = inventory.run(d, permutations=9)
+    html = _text(report.write_report(d, inv, out=tmp_path, lang="en"))
+    assert "Sectors without population: S01, S02" in html
+    assert "sectors of 10 whose population is known" in html
+    assert "Score components (weights used)" in html
+    assert "too few events to rank" in html  # the sample's traffic problem has 14 events

@@ -58,7 +58,15 @@ from .crs import check_metric_crs
 from .errors import ConfigError, DataError, bilingual, unreadable
 from .readers import read_table
 
-KNOWN_TABLES = ("sectors", "incidents", "measures", "survey", "partners", "places")
+KNOWN_TABLES = (
+    "sectors",
+    "population",
+    "incidents",
+    "measures",
+    "survey",
+    "partners",
+    "places",
+)
 
 DEFAULT_PARAMETERS: dict[str, Any] = settings.defaults()
 """Default analysis parameters (:mod:`diagnostic_lib.settings`); ``[parameters]`` overrides them."""

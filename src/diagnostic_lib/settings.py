@@ -181,9 +181,23 @@ TUNABLES: dict[str, Tunable] = _table(
         dict,
         "inventory",
         "Weights of the priority score's components (they need not sum to 1; the score "
-        "divides by the sum of the weights of the components available for a problem).",
+        "divides by the sum of the weights of the components available for a problem). A "
+        "component no problem has (no population: no rate; no survey: no concern) is left "
+        "out and the others' weights are divided by their sum.",
         minimum=0,
         keys=("rate", "severity", "trend", "hotspot", "concern", "vulnerability"),
+    ),
+    Tunable(
+        "min_problem_events",
+        20,
+        int,
+        "inventory",
+        "Events in the last 12 months below which a problem is listed but not ranked "
+        "(``rank`` empty, status 'too few events to rank'). Below about 20 events a year, "
+        "the Poisson noise of a count (±2√n, over ±45 % at 20) is as large as the "
+        "differences the score ranks, the trend test has no power, and a few serious "
+        "events give a top severity: 13 robberies would head a city's list.",
+        minimum=0,
     ),
     Tunable(
         "interval_level",

@@ -474,7 +474,7 @@ def _priority_problems(
     pr = priority.sort_values("rank")
     titles = problems.set_index("problem_id") if problems is not None else None
     rows = []
-    for _, p in pr[pr["rank"] <= top].iterrows():
+    for _, p in pr[(pr["rank"] <= top).fillna(False).astype(bool)].iterrows():
         pid = p["problem_id"]
         serving = [m for m, s in active_served if pid in s]
         got = [verdicts.get(m, "not_evaluable") for m in serving]

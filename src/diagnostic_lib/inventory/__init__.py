@@ -10,7 +10,8 @@ whole step with the tunables of the config (``[parameters]`` of
 Sections, and the file that holds each
 ---------------------------------------
 - Volume and rates (``volume``): :func:`counts`, :func:`rates`,
-  :func:`severity_index`.
+  :func:`severity_index`, :func:`total_population` (NaN, never 0, without
+  residents), :func:`municipal_rate`.
 - Timing (``timing``): :func:`aoristic`, :func:`hour_weekday`,
   :func:`shift_shares`, :func:`seasonality`; time patterns
   :func:`weekend_mask`, :func:`time_signature`, :func:`hour_of_week_profile`,
@@ -29,8 +30,9 @@ Sections, and the file that holds each
   :func:`find_problems` in three passes (places, areas, municipality), its
   tunables :class:`ProblemSearch`, each problem's register row, its title and
   CHEERS fields.
-- Scoring (``scoring``): :func:`priority`, :data:`PRIORITY_WEIGHTS` (alias
-  :data:`DEFAULT_PRIORITY_WEIGHTS`), :data:`PRIORITY_COMPONENTS`.
+- Scoring (``scoring``): :func:`priority`, :func:`components_text`,
+  :data:`PRIORITY_WEIGHTS` (alias :data:`DEFAULT_PRIORITY_WEIGHTS`),
+  :data:`PRIORITY_COMPONENTS`, :data:`MIN_PROBLEM_EVENTS`, :data:`PRIORITY_STATUSES`.
 - The register (``register``): :func:`register_columns`,
   :func:`problem_incidents`, :func:`write_register`, :func:`read_register`,
   :func:`merge_register`.
@@ -44,7 +46,8 @@ Conventions
 - An incident belongs to the period (year, quarter, month) of its
   ``occurred_from``.
 - Rates are per 1,000 residents of the sector (``population``), with exact
-  Poisson intervals; a sector without population has no rate.
+  Poisson intervals; a sector without population has no rate (NaN, never 0),
+  and the municipality's rate counts only the sectors with residents.
 - Incidents without a sector count in the municipality's totals, not in any
   sector's.
 
@@ -75,7 +78,15 @@ from .register import (
     write_register,
 )
 from .results import STEP_TUNABLES, Inventory, run, tunables
-from .scoring import DEFAULT_PRIORITY_WEIGHTS, PRIORITY_COMPONENTS, PRIORITY_WEIGHTS, priority
+from .scoring import (
+    DEFAULT_PRIORITY_WEIGHTS,
+    MIN_PROBLEM_EVENTS,
+    PRIORITY_COMPONENTS,
+    PRIORITY_STATUSES,
+    PRIORITY_WEIGHTS,
+    components_text,
+    priority,
+)
 from .survey import perception, perception_gap
 from .timing import (
     MONTHS_EN,
@@ -94,7 +105,7 @@ from .timing import (
     weekend_mask,
 )
 from .trend import CHANGE_CODES, CHANGE_LABELS, change
-from .volume import counts, rates, severity_index
+from .volume import counts, municipal_rate, rates, severity_index, total_population
 
 # isort: split
 # Private names used by tests/test_speed.py (_grid_weights, _cell_of, _gi_parts, _gi_star_max,
@@ -114,7 +125,9 @@ __all__ = [
     "HOT_CLASSES",
     "MONTHS_EN",
     "MONTHS_FR",
+    "MIN_PROBLEM_EVENTS",
     "PRIORITY_COMPONENTS",
+    "PRIORITY_STATUSES",
     "PRIORITY_WEIGHTS",
     "SARA_STAGES",
     "STEP_TUNABLES",
@@ -127,6 +140,7 @@ __all__ = [
     "ProblemSearch",
     "aoristic",
     "change",
+    "components_text",
     "concentration",
     "concentration_table",
     "counts",
@@ -142,6 +156,7 @@ __all__ = [
     "knox_test",
     "make_grid",
     "merge_register",
+    "municipal_rate",
     "perception",
     "perception_gap",
     "place_counts",
@@ -156,6 +171,7 @@ __all__ = [
     "severity_index",
     "shift_shares",
     "time_signature",
+    "total_population",
     "tunables",
     "weekend_mask",
     "write_register",

@@ -26,6 +26,7 @@ from .problem_text import _cheers, _title
 from .survey import perception
 from .timing import _aoristic_arrays, _profile, _signature, _too_long
 from .trend import _change_windows
+from .volume import total_population
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -239,7 +240,7 @@ class _ProblemContext:
         sec = pd.DataFrame(sectors[["sector_id", "name", "population"]])
         self.pop = sec.set_index("sector_id")["population"].astype("float64")
         self.pop_of = self.pop.to_dict()
-        self.pop_total = float(self.pop.sum())
+        self.pop_total = total_population(self.pop)
         self.sector_ids = tuple(sorted(sectors["sector_id"].astype(str)))
         self.names = sectors.set_index("sector_id")["name"].astype(str).to_dict()
         self.boundary = shapely.union_all(np.asarray(sectors.geometry.array))
@@ -333,7 +334,7 @@ class _ProblemContext:
         if kind == "municipality":
             return self.pop_total
         pv = np.asarray([self.pop_of.get(x, np.nan) for x in sects], dtype="float64")
-        return float(np.nansum(pv)) if len(pv) else 0.0
+        return total_population(pd.Series(pv))  # NaN when none of them has residents
 
     def _concern(
         self, kind: str, categories: Sequence[str], sects: Sequence[str]

@@ -47,7 +47,14 @@ DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
         "cheers_similarity",
         "sara_stage",
     ),
-    "priority": ("rank", "title_{lang}", "score", *PRIORITY_COMPONENTS, "missing"),
+    "priority": (
+        "rank",
+        "title_{lang}",
+        "score",
+        *PRIORITY_COMPONENTS,
+        "missing",
+        "status_{lang}",
+    ),
     "change_family": (
         "family",
         "last",
@@ -275,7 +282,7 @@ def run(
         perception=perc,
         perception_gap=gap,
         problems=pb,
-        priority=priority(pb, weights=t["priority_weights"]),
+        priority=priority(pb, weights=t["priority_weights"], min_events=t["min_problem_events"]),
         parameters={
             "cell_size_m": cs,
             "knox_categories": list(t["knox_categories"]),

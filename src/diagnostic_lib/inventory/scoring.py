@@ -25,7 +25,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from .. import settings
+from .. import formatting as fmt
+from .. import i18n, settings
 
 PRIORITY_WEIGHTS: dict[str, float] = settings.default("priority_weights")
 """Default weights of the priority score (they need not sum to 1; the score divides by
@@ -37,11 +38,18 @@ DEFAULT_PRIORITY_WEIGHTS = PRIORITY_WEIGHTS
 PRIORITY_COMPONENTS = tuple(PRIORITY_WEIGHTS)
 """The built-in components, in the order of the table."""
 
+MIN_PROBLEM_EVENTS: int = settings.default("min_problem_events")
+"""Events in the last 12 months below which a problem is listed but not ranked."""
+
+PRIORITY_STATUSES = ("ranked", "too_few_events")
+"""The ``status`` codes of the priority table (labels ``inventory.priority.status.<code>``)."""
+
 
 def priority(
     problems: pd.DataFrame,
     weights: Mapping[str, float] | None = None,
     extra: Mapping[str, pd.Series] | None = None,
+    min_events: int | None = None,
 ) -> pd.DataFrame:
     """Transparent priority score of problems, every component beside the total.
 
@@ -61,11 +69,22 @@ def priority(
     ``vulnerability``       as given by the analyst (0–1); missing by default
     ======================  ====================================================
 
-    ``score = Σ w_c · x_c / Σ w_c`` over the components **available** for the
-    problem (missing components are listed in ``missing`` and their weight is
-    left out, so a problem is neither punished nor rewarded for missing data).
-    Ties get the same rank (``rank`` uses the minimum) and are flagged in
-    ``tied``; the order then breaks ties by severity, then by id.
+    A component no problem has (no population: no rate; no survey: no
+    concern) is unavailable for the whole diagnosis: its weight becomes 0 and
+    the others are divided by their sum, so the weights used (``<c>_weight``)
+    sum to 1; the components used are in ``attrs["components"]`` and the
+    unavailable ones in ``attrs["unavailable"]``. ``score = Σ w_c · x_c / Σ w_c``
+    over the components **available** for the problem (those it lacks are
+    listed in ``missing`` and their weight is left out, so a problem is neither
+    punished nor rewarded for missing data). Ties get the same rank (``rank``
+    uses the minimum) and are flagged in ``tied``; the order then breaks ties
+    by severity, then by id.
+
+    A problem with fewer than ``min_events`` events in the last 12 months
+    (``last_12``) is listed, scored, but not ranked: ``rank`` is empty,
+    ``status`` is ``too_few_events`` (``status_fr``/``status_en`` say "too few
+    events to rank"), it comes after the ranked problems and the components
+    are normalised over the ranked problems only (its values are capped at 1).
 
     Parameters
     ----------
@@ -78,13 +97,19 @@ def priority(
     extra : dict, optional
         Component name → Series (aligned with ``problems``) of raw values for
         user-defined components; they are normalised by their largest value.
+    min_events : int, optional
+        Fewest events in the last 12 months to be ranked (default the
+        ``min_problem_events`` tunable, :data:`MIN_PROBLEM_EVENTS`); applied when
+        ``problems`` has ``last_12``.
 
     Returns
     -------
     DataFrame
-        ``problem_id, title_fr, title_en, rank, score, tied, missing`` and for
-        each component its raw value (``<c>_raw``), normalised value
-        (``<c>``), weight (``<c>_weight``) and contribution (``<c>_points``).
+        ``problem_id, title_fr, title_en, rank, score, tied, missing, status,
+        status_fr, status_en`` and for each component its raw value
+        (``<c>_raw``), normalised value (``<c>``), weight used (``<c>_weight``,
+        0 when unavailable for the whole diagnosis) and contribution
+        (``<c>_points``).
 
     Examples
     --------
@@ -96,7 +121,9 @@ def priority(
     ...     "excluded": [False, False]})
     >>> p = priority(pb)
     >>> p[["problem_id", "rank", "missing"]].values.tolist()
-    [['A', 1, 'vulnerability'], ['B', 2, 'hotspot;vulnerability']]
+    [['A', 1, ''], ['B', 2, 'hotspot']]
+    >>> p.attrs["unavailable"], round(float(p["rate_weight"].iloc[0]), 4)
+    (('vulnerability',), 0.2632)
     """
     w = dict(PRIORITY_WEIGHTS if weights is None else weights)
     pb = problems
@@ -107,8 +134,67 @@ def priority(
     for col in ("title_fr", "title_en", "kind"):
         if col in pb.columns:
             out[col] = pb[col].to_numpy()
-    _add_score(out, raw, w)
-    return _ranked(out, pb)
+    least = MIN_PROBLEM_EVENTS if min_events is None else int(min_events)
+    if "last_12" in pb.columns:
+        eligible = pb["last_12"].astype("float64").fillna(0.0) >= least
+    else:
+        eligible = pd.Series(True, index=pb.index)
+    used = _renormalised(raw, w)
+    _add_score(out, raw, used, eligible)
+    out = _ranked(out, pb, eligible)
+    out.attrs["components"] = tuple(c for c, v in used.items() if v > 0)
+    out.attrs["unavailable"] = tuple(c for c in w if w[c] > 0 and used[c] == 0)
+    out.attrs["min_events"] = least
+    return out
+
+
+def _component_name(component: str, lang: str) -> str:
+    """A built-in component's name in ``lang``; a user-defined one keeps its own."""
+    key = f"inventory.priority.component.{component}"
+    return i18n.t(key, lang) if key in i18n.LABELS else component
+
+
+def _renormalised(raw: Mapping[str, pd.Series], w: Mapping[str, float]) -> dict[str, float]:
+    """The weights used: 0 for a component no problem has, the others divided by their sum."""
+    avail = {c: float(wt) if raw[c].notna().any() else 0.0 for c, wt in w.items()}
+    total = sum(v for v in avail.values() if v > 0)
+    return {c: (v / total if total > 0 else 0.0) for c, v in avail.items()}
+
+
+def components_text(ranking: pd.DataFrame, lang: str) -> str:
+    """One sentence: the components and weights the priority score used, and those left out.
+
+    Parameters
+    ----------
+    ranking : DataFrame
+        From :func:`priority`.
+    lang : {"fr", "en"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pb = pd.DataFrame({"problem_id": ["A"], "rate": [float("nan")], "severity": [2.0],
+    ...     "trend_label": ["stable"], "hotspot_z": [1.0], "concern": [float("nan")]})
+    >>> components_text(priority(pb), "en")  # doctest: +NORMALIZE_WHITESPACE
+    'Score components (weights used): severity 0.45, trend 0.27, hotspot 0.27. Left out for
+    the whole diagnosis, their weight spread over the others: rate, concern, vulnerability.'
+    """
+    used = ranking.attrs.get("components", ())
+    parts = [
+        f"{_component_name(c, lang)} {fmt.decimal(float(ranking[f'{c}_weight'].iloc[0]), lang)}"
+        for c in used
+        if len(ranking)
+    ]
+    text = i18n.t("inventory.priority.components", lang, components=", ".join(parts))
+    left = ranking.attrs.get("unavailable", ())
+    if left:
+        names = [_component_name(c, lang) for c in left]
+        text += " " + i18n.t("inventory.priority.unavailable", lang, components=", ".join(names))
+    return text
 
 
 _TREND_SCORE = {"significant_rise": 1.0, "stable": 0.5, "significant_fall": 0.0}
@@ -143,7 +229,12 @@ def _raw_components(
     return raw
 
 
-def _add_score(out: pd.DataFrame, raw: Mapping[str, pd.Series], w: Mapping[str, float]) -> None:
+def _add_score(
+    out: pd.DataFrame,
+    raw: Mapping[str, pd.Series],
+    w: Mapping[str, float],
+    eligible: pd.Series,
+) -> None:
     """Normalise each component, add its columns, the score and the missing components."""
     idx = out.index
     num = pd.Series(0.0, index=idx)
@@ -154,10 +245,12 @@ def _add_score(out: pd.DataFrame, raw: Mapping[str, pd.Series], w: Mapping[str, 
         if c in ("trend", "vulnerability"):
             norm = r.clip(0, 1)
         else:
-            mx = r.max(skipna=True)
-            norm = r / mx if pd.notna(mx) and mx > 0 else r * 0.0
+            mx = r[eligible.to_numpy()].max(skipna=True)
+            if pd.isna(mx):  # no ranked problem has it: the largest of them all
+                mx = r.max(skipna=True)
+            norm = (r / mx).clip(upper=1.0) if pd.notna(mx) and mx > 0 else r * 0.0
         out[f"{c}_raw"] = r
-        out[c] = norm
+        out[f"{c}"] = norm
         out[f"{c}_weight"] = float(wt)
         avail = norm.notna()
         out[f"{c}_points"] = np.where(avail, float(wt) * norm.fillna(0.0), np.nan)
@@ -171,22 +264,28 @@ def _add_score(out: pd.DataFrame, raw: Mapping[str, pd.Series], w: Mapping[str, 
     out["missing"] = missing.map(";".join)
 
 
-def _ranked(out: pd.DataFrame, pb: pd.DataFrame) -> pd.DataFrame:
-    """Sort by score (ties by severity, then id), rank with ties, identity columns first."""
+def _ranked(out: pd.DataFrame, pb: pd.DataFrame, eligible: pd.Series) -> pd.DataFrame:
+    """Ranked problems by score (ties by severity, then id), then the unranked; identity first."""
     idx = out.index
     sev = (
         pb["severity"].astype("float64") if "severity" in pb.columns else pd.Series(0.0, index=idx)
     )
     out["_sev"] = sev.to_numpy()
+    out["_unranked"] = ~eligible.to_numpy()
+    out["status"] = np.where(out["_unranked"], "too_few_events", "ranked")
+    for lang in ("fr", "en"):
+        names = {s: i18n.t(f"inventory.priority.status.{s}", lang) for s in PRIORITY_STATUSES}
+        out[f"status_{lang}"] = out["status"].map(names)
     out = out.sort_values(
-        ["score", "_sev", "problem_id"],
-        ascending=[False, False, True],
+        ["_unranked", "score", "_sev", "problem_id"],
+        ascending=[True, False, False, True],
         kind="stable",
         na_position="last",
     )
-    out["rank"] = out["score"].round(12).rank(ascending=False, method="min").astype("Int64")
-    out["tied"] = out["score"].round(12).duplicated(keep=False) & out["score"].notna()
-    out = out.drop(columns="_sev")
+    score = out["score"].where(~out["_unranked"]).round(12)
+    out["rank"] = score.rank(ascending=False, method="min").astype("Int64")
+    out["tied"] = score.duplicated(keep=False) & score.notna()
+    out = out.drop(columns=["_sev", "_unranked"])
     front = [
         "problem_id",
         *[c for c in ("title_fr", "title_en", "kind") if c in out.columns],
@@ -194,5 +293,8 @@ def _ranked(out: pd.DataFrame, pb: pd.DataFrame) -> pd.DataFrame:
         "score",
         "tied",
         "missing",
+        "status",
+        "status_fr",
+        "status_en",
     ]
     return out[front + [c for c in out.columns if c not in front]].reset_index(drop=True)

@@ -114,7 +114,10 @@ def rates(
     -------
     DataFrame
         ``sector, name, population, group, period, count, rate, rate_low,
-        rate_high``. Rates are for the period (not annualised).
+        rate_high``. Rates are for the period (not annualised). A sector
+        without residents has no rate (NaN, never 0); the municipality's
+        ``population`` is that of the sectors with residents (NaN when none
+        has) and its rate counts only their incidents.
 
     Examples
     --------
@@ -141,15 +144,25 @@ def rates(
     c_sec = c.dropna(subset=["sector"]).set_index(["sector", group, "period"])["count"]
     c_sec = c_sec[c_sec.index.isin(full)].reindex(full, fill_value=0).reset_index()
     out = c_sec.merge(sec, on="sector", how="left")
+    rate_count = out["count"].to_numpy()
     if municipality:
         tot = counts(inc, by=(group,), period=period, complete=True).assign(sector="*")
-        tot = tot.assign(name="*", population=float(sec["population"].sum(min_count=1)))
+        tot = tot.assign(name="*", population=total_population(sec["population"]))
+        # the municipality's rate counts only the incidents of the sectors with residents
+        has_pop = sec.loc[sec["population"].astype("float64") > 0, "sector"]
+        if len(has_pop) < len(sec):
+            in_pop = out[out["sector"].isin(has_pop)].groupby([group, "period"])["count"].sum()
+            key = pd.MultiIndex.from_frame(tot[[group, "period"]])
+            tot_rate_count = in_pop.reindex(key, fill_value=0).to_numpy()
+        else:
+            tot_rate_count = tot["count"].to_numpy()
+        rate_count = np.r_[rate_count, tot_rate_count]
         out = pd.concat([out, tot], ignore_index=True)
     pop = out["population"].astype("float64")
-    lo, hi = stats.poisson_ci(out["count"].to_numpy(), level)
+    lo, hi = stats.poisson_ci(rate_count, level)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(pop > 0, per / pop, np.nan)
-    out["rate"] = out["count"] * scale
+    out["rate"] = rate_count * scale
     out["rate_low"] = lo * scale
     out["rate_high"] = hi * scale
     out = out.rename(columns={group: "group"})
@@ -221,7 +234,7 @@ def severity_index(
     total = pd.DataFrame(
         {
             "name": ["*"],
-            "population": [sec["population"].sum(min_count=1)],
+            "population": [total_population(sec["population"])],
             "count": [len(df)],
             "weighted": [df["w"].sum()],
             "w2": [df["w2"].sum()],
@@ -231,8 +244,13 @@ def severity_index(
     out = pd.concat([out, total])
     # a sector without residents (0 or unknown) has no rate, never an infinite one
     pop = out["population"].astype("float64").where(out["population"] > 0)
+    # the municipality's rate: the incidents of the sectors with residents only
+    populated = pop.drop("*").notna()
+    rate_w = out["weighted"].copy()
+    if not populated.all():
+        rate_w.loc["*"] = out.loc[populated[populated].index, "weighted"].sum()
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["weighted_rate"] = out["weighted"] / pop * per
+        out["weighted_rate"] = rate_w / pop * per
         ref = float(out.loc["*", "weighted_rate"])
         out["index"] = out["weighted_rate"] / ref * 100
         se = np.sqrt(out["w2"]) / pop * per / ref * 100
@@ -243,3 +261,65 @@ def severity_index(
     out["index_high"] = out["index"] + z * se
     out["count"] = out["count"].astype("int64")
     return out.drop(columns="w2").reset_index()
+
+
+def total_population(population: pd.Series) -> float:
+    """Residents of the sectors that have some: NaN (never 0) when none has.
+
+    Examples
+    --------
+    >>> total_population(pd.Series([1000.0, float("nan")])), total_population(pd.Series([0.0]))
+    (1000.0, nan)
+    """
+    p = pd.Series(population).astype("float64")
+    total = float(p[p > 0].sum(min_count=1))
+    return total if total > 0 else float("nan")
+
+
+def municipal_rate(
+    incidents: pd.DataFrame, sectors: pd.DataFrame, years: float, per: float = 1000.0
+) -> dict[str, float]:
+    """The yearly rate of the municipality per ``per`` residents, over the sectors with residents.
+
+    Incidents of sectors without population (and without a sector) are left out
+    of the rate when some sectors lack one; with no population at all the
+    rate and the population are NaN, never 0.
+
+    Parameters
+    ----------
+    incidents, sectors : DataFrame
+        Canonical tables.
+    years : float
+        Length of the period, in years.
+    per : float
+        Rate denominator (residents).
+
+    Returns
+    -------
+    dict
+        ``population`` (NaN when none), ``rate`` (NaN when none), ``incidents``
+        (counted in the rate), ``sectors`` (with residents), ``sectors_total``.
+
+    Examples
+    --------
+    >>> sec = pd.DataFrame({"sector_id": ["A", "B"], "population": [2000.0, float("nan")]})
+    >>> inc = pd.DataFrame({"sector": ["A"] * 4 + ["B"] * 6})
+    >>> r = municipal_rate(inc, sec, years=2.0)
+    >>> r["rate"], r["incidents"], r["sectors"], r["sectors_total"]
+    (1.0, 4, 1, 2)
+    """
+    pop = sectors["population"].astype("float64")
+    has = (pop > 0).to_numpy()
+    total = total_population(pop)
+    if has.all():
+        n = len(incidents)
+    else:
+        n = int(incidents["sector"].isin(sectors.loc[has, "sector_id"]).sum())
+    rate = n / years / total * per if total > 0 else float("nan")
+    return {
+        "population": total,
+        "rate": rate,
+        "incidents": n,
+        "sectors": int(has.sum()),
+        "sectors_total": len(sectors),
+    }

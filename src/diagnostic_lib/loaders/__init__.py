@@ -63,7 +63,8 @@ Where things are
 - :mod:`.incident_dates`, :mod:`.incident_positions`, :mod:`.incident_sectors` — its
   dates, positions and sectors stages;
 - :mod:`.sectors`, :mod:`.measures`, :mod:`.survey`, :mod:`.partners`, :mod:`.places` — the
-  loaders of the other tables;
+  loaders of the other tables; :mod:`.population` — residents by sector id from a
+  separate table (:func:`load_population`, :func:`join_population`);
 - :mod:`.diagnostic` — :func:`load_diagnostic` and the :class:`Diagnostic` it returns.
 
 Presets
@@ -121,6 +122,7 @@ from .parsing import _plain_decimals as _plain_decimals
 from .parsing import parse_counts, parse_datetimes, parse_floats, parse_times
 from .partners import load_partners
 from .places import load_places
+from .population import join_population, load_population
 from .presets import PRESETS
 from .sectors import load_sectors
 from .survey import load_survey
@@ -133,11 +135,13 @@ __all__ = [
     "Loaded",
     "Source",
     "check_metric_crs",
+    "join_population",
     "load_diagnostic",
     "load_incidents",
     "load_measures",
     "load_partners",
     "load_places",
+    "load_population",
     "load_sectors",
     "load_survey",
     "parse_datetimes",

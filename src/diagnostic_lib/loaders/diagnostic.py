@@ -1,7 +1,8 @@
 """A whole diagnosis loaded at once: :func:`load_diagnostic` and the :class:`Diagnostic` it returns.
 
 :func:`load_diagnostic` reads a ``diagnostic.toml``, loads the sectors first
-(to assign incidents to sectors and check positions), then the partners (to
+(to assign incidents to sectors and check positions) and the population
+table that gives their residents when they have none, then the partners (to
 check the measures' partner ids), the incidents, the measures, the survey and
 the places, and combines every file's ledger into one. Every step of the
 diagnosis takes the :class:`Diagnostic` it returns (typed ``diag: Diagnostic``).
@@ -36,6 +37,7 @@ from .measures import load_measures
 from .multi_file import combine_files
 from .partners import load_partners
 from .places import load_places
+from .population import join_population, load_population
 from .sectors import load_sectors
 from .survey import load_survey
 
@@ -84,9 +86,12 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
     """Load one municipality's whole set from its ``diagnostic.toml``.
 
     Loads the sectors first (to assign incidents to sectors and check their
-    positions), then partners (to check the measures' partner ids), incidents,
-    measures, survey and places, and combines every ledger. The category labels of
-    ``[taxonomy.aliases]`` and ``[taxonomy] categories`` are added to the taxonomy
+    positions), joins the ``[data.population]`` table to them when there is one
+    (:func:`~.population.load_population`: residents by sector id; the table
+    wins over the layer's own population), then partners (to check the measures'
+    partner ids), incidents, measures, survey and places, and combines every
+    ledger. The category labels of ``[taxonomy.aliases]`` and ``[taxonomy]
+    categories`` are added to the taxonomy
     (:func:`~diagnostic_lib.taxonomy.with_aliases`). The loaders' tunables
     (``snap_tolerance_m``, ``outside`` and ``future_tolerance_h``, see
     :mod:`diagnostic_lib.settings`) are read from the config's ``[parameters]``; the
@@ -137,6 +142,9 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
     )
     if len(sectors) == 0:
         raise DataError(f"{cfg.data['sectors'].path}: {bilingual('loaders.error.no_sector')}")
+    population = _load(ledger, cfg, "population", load_population, sectors=sectors)
+    if population is not None:
+        sectors = join_population(sectors, population)
     partners = _load(ledger, cfg, "partners", load_partners, sectors=sectors)
     period = (cfg.period_start, cfg.period_end) if (cfg.period_start or cfg.period_end) else None
     incidents = _load(
@@ -173,6 +181,7 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
 
 FILE_OPTIONS: dict[str, tuple[str, ...]] = {
     "sectors": ("source_crs", "encoding", "sep", "layer"),
+    "population": ("encoding", "sep", "sheet"),
     "partners": ("encoding", "sep", "sheet"),
     "incidents": (
         "source_crs",

@@ -63,6 +63,17 @@ GENERIC_FIELDS: dict[str, dict[str, list[str]]] = {
         "population": ["population", "pop", "residents", "habitants", "nb_habitants"],
         "wkt": ["wkt", "geometry", "geom", "the_geom", "geometrie"],
     },
+    "population": {
+        "sector_id": ["sector_id", "secteur", "sector", "no_pdq", "pdq", "id", "code"],
+        "population": [
+            "population",
+            "pop",
+            "residents",
+            "habitants",
+            "nb_habitants",
+            "population_2021",
+        ],
+    },
     "measures": {
         "measure_id": ["measure_id", "id", "code", "no_mesure"],
         "name": ["name", "nom", "name_fr", "nom_fr", "mesure"],

@@ -15,6 +15,7 @@ map                           what it shows                                    f
 ``overview_map``              sectors and incidents by family (or category)    incidents.py
 ``incident_map``              incidents of a selection, by category or family  incidents.py
 ``choropleth``                a value per sector (rate, score), classed        choropleths.py
+``rate_map``                  step 1: annual rates (counts without residents)  choropleths.py
 ``hot_spot_map``              step 1: Gi* hot and cold spots on a grid         hot_spots.py
 ``problems_map``              step 1: problems numbered by priority rank       problems.py
 ``measures_map``              step 2: measures' footprints and buffer rings    footprints.py
@@ -70,7 +71,7 @@ from .canvas import (
     new_map,
     nice_length,
 )
-from .choropleths import choropleth
+from .choropleths import choropleth, rate_map
 from .evaluation_areas import evaluation_map
 from .footprints import measure_detail_map, measures_map
 from .gaps import gap_map
@@ -106,6 +107,7 @@ __all__ = [
     "overview_map",
     "incident_map",
     "choropleth",
+    "rate_map",
     "hot_spot_map",
     "problems_map",
     "measures_map",

@@ -1,5 +1,8 @@
 """Choropleths: a value per sector (a rate, a score), classed with mapclassify.
 
+:func:`rate_map` maps the mean annual rate per sector, or the counts (saying
+so) when no sector has residents.
+
 Examples
 --------
 >>> import matplotlib
@@ -137,4 +140,68 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
         framealpha=0.9,
     )
     decorate(ax, title, lang, source, date)
+    return fig
+
+
+def rate_map(
+    rates: pd.DataFrame,
+    sectors,
+    *,
+    lang: str = "fr",
+    source: str | None = None,
+    **kwargs,
+):
+    """The mean annual rate per 1,000 residents by sector; counts when no sector has residents.
+
+    Never a ``0,0 – 0,0`` legend: a sector without population is "no data",
+    and when none has one the map shows the mean annual **count** of incidents
+    with a title and legend that say so.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        From :func:`diagnostic_lib.inventory.rates` (any ``by``, ``period="year"``).
+    sectors : GeoDataFrame
+    lang : {"fr", "en"}
+    source : str, optional
+        Data source shown on the map.
+    **kwargs
+        Passed to :func:`choropleth` (``k``, ``scheme``, ``cmap``…).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With ``fig.rates_shown`` False when counts were shown instead.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from diagnostic_lib.maps import legend_labels
+    >>> s = gpd.GeoDataFrame({"sector_id": ["A"], "population": [float("nan")]},
+    ...                      geometry=[shapely.box(0, 0, 1, 1)])
+    >>> r = pd.DataFrame({"sector": ["A"], "period": ["2024"], "count": [12], "rate": [np.nan]})
+    >>> fig = rate_map(r, s, lang="en")
+    >>> fig.rates_shown, legend_labels(fig)
+    (False, ['12.0 – 12.0 (1)'])
+    """
+    per_sector = rates[rates["sector"] != "*"]
+    years = max(per_sector["period"].nunique(), 1)
+    annual = per_sector.groupby("sector")["rate"].sum(min_count=1) / years
+    shown = bool(annual.notna().any())
+    if shown:
+        values, key = annual, "report.step1.rate_map"
+        legend = i18n.t("report.step1.rate_map_legend", lang)
+    else:
+        values, key = per_sector.groupby("sector")["count"].sum() / years, "maps.count_map"
+        legend = i18n.t("maps.count_map_legend", lang)
+    fig = choropleth(
+        sectors,
+        values,
+        title=i18n.t(key, lang),
+        legend_title=legend,
+        lang=lang,
+        source=source,
+        **kwargs,
+    )
+    fig.rates_shown = shown
     return fig

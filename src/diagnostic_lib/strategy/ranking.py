@@ -187,7 +187,8 @@ def rank_responses(  # noqa: PLR0913 - public signature kept for backward compat
         )
         p_sectors = set(sectors_of.get(pid, ()) or ())
         for c in _candidates(pid, prof.loc[pid], catalogue, cur, prts, p_sectors, min_fit):
-            rows.append(_ranking_row(c, w, int(prank.get(pid, 0))))
+            rank = prank.get(pid, 0)  # 0: not ranked (excluded, or too few events)
+            rows.append(_ranking_row(c, w, int(rank) if pd.notna(rank) else 0))
     out = pd.DataFrame(rows)
     if out.empty:
         return out

@@ -61,7 +61,8 @@ def _counts(rows: _Rows, diag: Diagnostic, lang: str) -> None:
     n = len(inc)
     start, end = _study_period(diag)
     years = max(round((end - start).days / 365.25), 1)
-    pop = float(diag.sectors["population"].sum(min_count=1))
+    m = inventory.municipal_rate(inc, diag.sectors, years)
+    pop = m["population"]  # NaN (never 0) without residents: no rate row
     period = {"start": fmt.date(start, lang), "end": fmt.date(end, lang), "years": years}
     rows.add(
         "incidents",
@@ -71,7 +72,7 @@ def _counts(rows: _Rows, diag: Diagnostic, lang: str) -> None:
         i18n.t("dash.kn.incidents_detail", lang, **period),
     )
     if pop > 0:
-        per_year = n / years
+        per_year = m["incidents"] / years  # the incidents of the sectors with residents
         rate = per_year / pop * 1000.0
         detail = i18n.t(
             "dash.kn.rate_detail",

@@ -22,6 +22,30 @@ LABELS: dict[str, tuple[str, str]] = {
         "non comparable (les données ne couvrent pas les deux périodes)",
         "not comparable (the data do not cover both periods)",
     ),
+    # the priority score: its components, the weights used, the problems not ranked
+    "inventory.priority.component.rate": ("taux", "rate"),
+    "inventory.priority.component.severity": ("gravité", "severity"),
+    "inventory.priority.component.trend": ("tendance", "trend"),
+    "inventory.priority.component.hotspot": ("point chaud", "hotspot"),
+    "inventory.priority.component.concern": ("préoccupation", "concern"),
+    "inventory.priority.component.vulnerability": ("vulnérabilité", "vulnerability"),
+    "inventory.priority.components": (
+        "Composantes du score (poids utilisés) : {components}.",
+        "Score components (weights used): {components}.",
+    ),
+    "inventory.priority.unavailable": (
+        "Absentes pour tout le diagnostic, leur poids réparti sur les autres : {components}.",
+        "Left out for the whole diagnosis, their weight spread over the others: {components}.",
+    ),
+    "inventory.priority.status.ranked": ("classé", "ranked"),
+    "inventory.priority.status.too_few_events": (
+        "trop peu d'événements pour être classé",
+        "too few events to rank",
+    ),
+    "inventory.priority.min_events": (
+        "Un problème de moins de {n} événements dans les 12 derniers mois est listé sans rang.",
+        "A problem with fewer than {n} events in the last 12 months is listed without a rank.",
+    ),
     # when a problem happens, in a phrase
     "inventory.week_part.weekend": ("en fin de semaine", "at weekends"),
     "inventory.week_part.weekdays": ("en semaine", "on weekdays"),

@@ -121,6 +121,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "population manquante (pas de taux)",
         "missing population (no rates)",
     ),
+    "reason.population_replaced": (
+        "population du secteur remplacée par celle de la table de population (valeur d'avant)",
+        "sector's population replaced by the population table's (the value before)",
+    ),
     "reason.population_implausible": (
         "population invraisemblable pour la superficie du secteur (densité) : vérifiez l'unité",
         "population implausible for the sector's area (density): check the unit",

@@ -13,6 +13,11 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- maps: furniture and shared legends ----------------------------------
     "maps.source_note": ("Source : {source} — {date}", "Source: {source} — {date}"),
     "maps.no_data": ("Aucune donnée", "No data"),
+    "maps.count_map": (
+        "Incidents par année (aucune population de secteur : pas de taux)",
+        "Incidents a year (no sector population: no rates)",
+    ),
+    "maps.count_map_legend": ("incidents par année", "incidents a year"),
     "maps.no_place": ("Sans lieu précis :", "No precise place:"),
     "maps.hot_spots_95": ("Points chauds (Gi*, 95 % et plus)", "Hot spots (Gi*, 95% and above)"),
     "maps.municipality_ids": ("Toute la municipalité : {ids}", "Whole municipality: {ids}"),

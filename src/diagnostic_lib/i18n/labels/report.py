@@ -54,6 +54,23 @@ LABELS: dict[str, tuple[str, str]] = {
             "residents a year."
         ),
     ),
+    "report.summary.incidents_no_population": (
+        "{incidents} incidents enregistrés ; aucune population de secteur : les taux ne sont "
+        "pas calculés.",
+        "{incidents} recorded incidents; no sector population: rates are not computed.",
+    ),
+    "report.summary.incidents_partial_population": (
+        (
+            "{incidents} incidents enregistrés ; dans les {sectors} secteurs sur {total} dont la "
+            "population est connue ({population} habitants, {counted} incidents), {rate} par "
+            "1 000 habitants par année."
+        ),
+        (
+            "{incidents} recorded incidents; in the {sectors} sectors of {total} whose population "
+            "is known ({population} residents, {counted} incidents), {rate} per 1,000 residents "
+            "a year."
+        ),
+    ),
     "report.summary.quality": (
         (
             "Qualité des données : {kept} lignes conservées sur {read} ({rejected} rejetées, "
@@ -108,6 +125,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.col.problem": ("Problème", "Problem"),
     "report.col.score": ("Score", "Score"),
     "report.col.missing": ("Composantes manquantes", "Missing components"),
+    "report.col.status": ("Statut", "Status"),
     "report.col.problem_rank": ("Rang du problème", "Problem rank"),
     "report.col.response": ("Réponse", "Response"),
     "report.col.fit": ("Adéquation", "Fit"),
@@ -125,6 +143,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.step1.rate_map_caption": (
         "Taux annuel moyen par secteur (classes de Fisher–Jenks).",
         "Mean annual rate per sector (Fisher–Jenks classes).",
+    ),
+    "report.step1.rates_no_population": (
+        "Aucun secteur n'a de population : les taux ne sont pas calculés et la carte montre le "
+        "nombre d'incidents par année.",
+        "No sector has a population: rates are not computed and the map shows the number of "
+        "incidents a year.",
+    ),
+    "report.step1.rates_partial_population": (
+        "Secteurs sans population : {sectors}. Ils n'ont pas de taux, et le taux de la "
+        "municipalité (*) ne compte que les secteurs dont la population est connue.",
+        "Sectors without population: {sectors}. They have no rate, and the municipality's "
+        "rate (*) counts only the sectors whose population is known.",
     ),
     "report.step1.rates": (
         "Taux par secteur et famille ({year})",

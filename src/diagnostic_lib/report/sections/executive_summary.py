@@ -33,7 +33,7 @@ def _executive_summary(
                 title=r[tcol],
                 score=fmt.decimal(r["score"], lang),
             )
-            for _, r in inv.priority.head(5).iterrows()
+            for _, r in inv.priority[inv.priority["rank"].notna()].head(5).iterrows()
         ]
     )
     if s4 is not None and len(s4.plan):
@@ -52,21 +52,12 @@ def _key_figures(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory
     """Incidents and rate, data quality, significant rises, the perception gap."""
     lang = ctx.lang
     inc = diag.incidents
-    pop = float(diag.sectors["population"].sum())
     years = (
         max((inc["occurred_from"].max() - inc["occurred_from"].min()).days / 365.25, 1.0)
         if len(inc)
         else 1.0
     )
-    rate = len(inc) / years / pop * 1000 if pop > 0 else float("nan")
-    items = [
-        ctx.t(
-            "report.summary.incidents",
-            incidents=fmt.number(len(inc), lang),
-            population=fmt.number(pop, lang),
-            rate=fmt.number(rate, lang),
-        )
-    ]
+    items = [_incidents_sentence(ctx, diag, years)]
     f = diag.ledger.files
     if (f["table"] == "incidents").any():
         fi = f[f["table"] == "incidents"].iloc[0]
@@ -97,3 +88,23 @@ def _key_figures(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory
         name = diag.sectors.set_index("sector_id")["name"].get(gs, gs)
         items.append(ctx.t("report.summary.perception_gap", sector=gs, name=name))
     return items
+
+
+def _incidents_sentence(ctx: SectionContext, diag: Diagnostic, years: float) -> str:
+    """Incidents and the yearly rate; without residents, no rate (and never "0 residents")."""
+    lang = ctx.lang
+    m = inventory.municipal_rate(diag.incidents, diag.sectors, years)
+    n = fmt.number(len(diag.incidents), lang)
+    if m["sectors"] == 0:
+        return ctx.t("report.summary.incidents_no_population", incidents=n)
+    values = {"population": fmt.number(m["population"], lang), "rate": fmt.number(m["rate"], lang)}
+    if m["sectors"] < m["sectors_total"]:
+        return ctx.t(
+            "report.summary.incidents_partial_population",
+            incidents=n,
+            sectors=fmt.integer(m["sectors"], lang),
+            total=fmt.integer(m["sectors_total"], lang),
+            counted=fmt.number(m["incidents"], lang),
+            **values,
+        )
+    return ctx.t("report.summary.incidents", incidents=n, **values)

@@ -49,6 +49,7 @@ PRIORITY_HEADERS = {
     "title_{lang}": "report.col.problem",
     "score": "report.col.score",
     "missing": "report.col.missing",
+    "status_{lang}": "report.col.status",
 }
 REPEAT_COLUMNS = {
     "count": "report.col.count",
@@ -86,20 +87,14 @@ def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> N
     """The map of mean annual rates, and the rates of the last year by sector and family."""
     doc, lang = ctx.doc, ctx.lang
     rates = inv.rates
-    annual = rates[(rates["sector"] != "*")].groupby("sector")["rate"].sum() / max(
-        rates["period"].nunique(), 1
-    )
-    doc.figure(
-        maps.choropleth(
-            diag.sectors,
-            annual,
-            title=ctx.t("report.step1.rate_map"),
-            legend_title=ctx.t("report.step1.rate_map_legend"),
-            lang=lang,
-            source=diag.config.municipality,
-        ),
-        caption=ctx.t("report.step1.rate_map_caption"),
-    )
+    fig = maps.rate_map(rates, diag.sectors, lang=lang, source=diag.config.municipality)
+    doc.figure(fig, caption=ctx.t("report.step1.rate_map_caption") if fig.rates_shown else "")
+    pop = diag.sectors["population"].astype("float64")
+    if not (pop > 0).any():
+        doc.paragraph(ctx.t("report.step1.rates_no_population"))
+    elif not (pop > 0).all():
+        lacking = diag.sectors.loc[~(pop > 0).to_numpy(), "sector_id"].astype(str)
+        doc.paragraph(ctx.t("report.step1.rates_partial_population", sectors=", ".join(lacking)))
     rates = rates.copy()
     rates["group"] = [i18n.label("family", g, lang) for g in rates["group"]]
     ctx.tables["rates"] = rates
@@ -192,4 +187,8 @@ def _problems(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -
     pr = inv.priority
     ctx.tables["problems"] = inv.problems
     ctx.tables["priority"] = pr
+    doc.paragraph(inventory.components_text(pr, lang))
+    if (pr["status"] == "too_few_events").any():
+        least = pr.attrs.get("min_events", inventory.MIN_PROBLEM_EVENTS)
+        doc.paragraph(ctx.t("inventory.priority.min_events", n=fmt.integer(least, lang)))
     doc.table(_headers(pr, _shown(inv, "priority", PRIORITY_HEADERS, lang), lang))
