@@ -344,8 +344,8 @@ def test_aoristic_arrays_match_the_event_by_event_reference():
     assert rep[:k].tolist() == [r[0] for r in rows]
     assert slot[:k].tolist() == [r[1] for r in rows]
     np.testing.assert_allclose(weight[:k], [r[2] for r in rows], rtol=1e-12)
-    assert sorted(set(rep[k:].tolist())) == tail and len(rep) == k + 168 * len(tail)
-    np.testing.assert_allclose(weight[k:], 1 / 168)
+    # events known only within more than a week are left out: no row at all
+    assert len(tail) > 10 and len(rep) == k and not set(rep.tolist()) & set(tail)
     np.testing.assert_allclose(np.bincount(rep, weights=weight)[np.unique(rep)], 1.0)
     when = slot[:k].astype("datetime64[us]").astype(object)
     assert hour[:k].tolist() == [w.hour for w in when]

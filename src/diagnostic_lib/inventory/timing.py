@@ -165,7 +165,8 @@ def left_out(incidents: pd.DataFrame, max_hours: int = 168) -> int:
     Examples
     --------
     >>> import pandas as pd
-    >>> inc = pd.DataFrame({"occurred_from": pd.to_datetime(["2024-05-01", "2024-05-03 22:30"]),
+    >>> start = pd.to_datetime(["2024-05-01 00:00", "2024-05-03 22:30"])
+    >>> inc = pd.DataFrame({"occurred_from": start,
     ...                     "occurred_to": pd.to_datetime(["2024-06-01", None])})
     >>> left_out(inc)
     1
