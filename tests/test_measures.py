@@ -861,3 +861,39 @@ def test_step2_tunables_are_checked_in_the_config():
     assert measures.DEFAULT_WINDOW_DAYS == settings.default("before_after_days") == 365
     assert measures.DEFAULT_REACH_M == settings.default("reach_m") == 50.0
     assert measures.MAX_COVERAGE_PAIRS == settings.default("max_coverage_pairs")
+
+
+def test_a_measure_with_only_unmapped_targets_covers_no_problem():
+    """Its empty target list is not "every category": a vehicle-theft scheme written
+    'Vol dans véhicule' must not cover every problem in town until it is mapped."""
+    import shapely
+
+    from diagnostic_lib.measures import coverage
+
+    sec = gpd.GeoDataFrame({"sector_id": ["A"]}, geometry=[shapely.box(0, 0, 100, 100)])
+    pb = gpd.GeoDataFrame(
+        {
+            "problem_id": ["P1"],
+            "kind": ["place"],
+            "categories": [("theft",)],
+            "dominant_shift": ["nuit"],
+        },
+        geometry=[shapely.box(0, 0, 50, 50)],
+    )
+    m = gpd.GeoDataFrame(
+        {
+            "measure_id": ["M1", "M2"],
+            "pillar": ["prevention"] * 2,
+            "footprint": ["polygon"] * 2,
+            "footprint_sectors": [(), ()],
+            "target_categories": [(), ()],
+            "target_shifts": [(), ()],
+            "targets_unmapped": [False, True],
+            "start": pd.to_datetime(["2024-01-01"] * 2),
+            "end": pd.NaT,
+        },
+        geometry=[shapely.box(0, 0, 50, 50)] * 2,
+    )
+    c = coverage(pb, m, sec, ref_date="2025-12-31").set_index("measure_id")
+    assert c.loc["M1", "thematic_share"] == 1.0 and c.loc["M1", "level"] != "none"
+    assert c.loc["M2", "thematic_share"] == 0.0 and c.loc["M2", "level"] == "none"

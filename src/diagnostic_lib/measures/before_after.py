@@ -72,7 +72,7 @@ def before_after_incidents(
     ring = np.asarray(rings.array, dtype=object)[j] if rings is not None else None
     empty = incidents.iloc[:0].assign(zone=pd.Series(dtype="str"), period=pd.Series(dtype="str"))
     start = pd.Timestamp(m["start"]) if not _missing(m["start"]) else None
-    if start is None or area is None or area.is_empty:
+    if start is None or area is None or area.is_empty or _only_unmapped(m):
         return empty
     lo = start - pd.Timedelta(days=window_days)
     if period_start is not None:
@@ -183,6 +183,8 @@ def before_after_counts(
             rec["note"] = "starts_before_data"
         elif start >= pe:
             rec["note"] = "starts_after_data"
+        elif _only_unmapped(measures.iloc[j]):
+            rec["note"] = "targets_unmapped"  # an empty target list would mean every category
         else:
             lo = max(start - pd.Timedelta(days=window_days), ps)
             hi = start + pd.Timedelta(days=window_days)
@@ -308,3 +310,9 @@ class _ZoneCounter:
                     n_after += int(i_hi - i_st)
             out[f"{zone}_before"], out[f"{zone}_after"] = n_before, n_after
         return out
+
+
+def _only_unmapped(m: pd.Series) -> bool:
+    """A measure whose target categories are all unmapped (its empty list is not "every one")."""
+    flag = m.get("targets_unmapped", False)
+    return (flag is True or flag is np.True_) and not _tuple(m.get("target_categories", ()))

@@ -221,6 +221,10 @@ class _MeasureSide:
     def of(cls, measures: pd.DataFrame, st: np.ndarray) -> _MeasureSide:
         fp = _col(measures, "footprint", "none").astype(str).to_numpy()
         tcat = [set(_tuple(t)) for t in _col(measures, "target_categories", ())]
+        # a measure whose targets are all unmapped matches no problem (an empty set would
+        # mean "every category"): it covers nothing until its categories are mapped
+        unmapped = [v is True or v is np.True_ for v in _col(measures, "targets_unmapped", False)]
+        tcat = [{UNMAPPED} if u and not t else t for t, u in zip(tcat, unmapped, strict=True)]
         tsh = [_tuple(t) for t in _col(measures, "target_shifts", ())]
         t_code, t_sets = _group_codes([frozenset(t) for t in tcat])
         s_code, s_keys = _group_codes(tsh)
@@ -234,6 +238,10 @@ class _MeasureSide:
             s_code=s_code,
             s_keys=s_keys,
         )
+
+
+UNMAPPED = "\x00unmapped"
+"""The target category of a measure whose targets are not mapped: matches no problem."""
 
 
 class _ProblemSide:

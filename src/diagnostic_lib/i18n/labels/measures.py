@@ -156,6 +156,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "note.shift_mismatch": ("autre quart", "other shift"),
     "note.no_start": ("date de début inconnue", "unknown start date"),
     "note.starts_before_data": ("débute avant les données", "starts before the data"),
+    "note.targets_unmapped": (
+        "catégories ciblées non associées à la taxonomie",
+        "target categories not mapped to the taxonomy",
+    ),
     "note.starts_after_data": ("débute après les données", "starts after the data"),
     "note.before_truncated": ("fenêtre avant écourtée", "before window cut short"),
     "note.after_truncated": ("fenêtre après écourtée", "after window cut short"),
