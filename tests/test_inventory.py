@@ -805,3 +805,19 @@ def test_a_problem_with_too_few_events_is_listed_but_not_ranked():
     assert p.loc["TINY", "severity"] == 1.0  # capped
     # with the threshold off, the tiny problem tops the list: the rule is what stops it
     assert inventory.priority(pb, min_events=0).iloc[0]["problem_id"] == "TINY"
+
+
+def test_knox_leaves_out_events_known_only_within_more_than_its_smallest_band():
+    """A month-only date (a 31-day range) cannot fall in a 0–7 day band: left out, counted."""
+    when = pd.to_datetime(["2024-01-01", "2024-01-03", "2024-01-01"])
+    inc = gpd.GeoDataFrame(
+        {"occurred_from": when, "occurred_to": [pd.NaT, pd.NaT, pd.Timestamp("2024-02-01")]},
+        geometry=[_pt(0, 0), _pt(100, 0), _pt(50, 0)],
+        crs=32188,
+    )
+    k = inventory.knox_test(
+        inc, distance_bands=(0, 100, 200), time_bands=(0, 7, 365), permutations=9
+    )
+    assert k.attrs["parameters"]["left_out_imprecise"] == 1
+    assert k.attrs["parameters"]["events"] == 2
+    assert k["observed"].sum() == 1  # the one pair of precise events

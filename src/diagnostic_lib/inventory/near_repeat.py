@@ -115,6 +115,12 @@ def knox_test(
     if len(de) < 2 or len(te) < 2 or np.any(np.diff(de) <= 0) or np.any(np.diff(te) <= 0):
         raise ValueError("bands need at least two strictly increasing edges")
     loc = _located(incidents)
+    # an event known only within more than the smallest time band (a month-only date) cannot
+    # be placed in a band: left out, and counted
+    width = _range_days(loc)
+    imprecise = int((width > te[1] - te[0]).sum())
+    if imprecise:
+        loc = loc[width <= te[1] - te[0]]
     rng = np.random.default_rng(seed)
     n_all = len(loc)
     if n_all > max_events:
@@ -189,10 +195,21 @@ def knox_test(
         "permutations": int(permutations),
         "seed": seed,
         "pairs_within_max_distance": int(len(pairs)),
+        "left_out_imprecise": imprecise,
         "band_convention": "(lo, hi], first band [0, hi]",
         "time": "days between the midpoints of the events' time ranges",
     }
     return out
+
+
+def _range_days(incidents: pd.DataFrame) -> np.ndarray:
+    """Width of each event's time range in days (0 when its time is exact)."""
+    if "occurred_to" not in incidents.columns or not len(incidents):
+        return np.zeros(len(incidents))
+    t0 = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
+    t1 = incidents["occurred_to"].to_numpy(dtype="datetime64[us]")
+    width = (t1 - t0).astype("timedelta64[us]").astype("float64") / 86_400e6
+    return np.where(np.isnat(t1) | np.isnat(t0), 0.0, width)
 
 
 def _band(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
