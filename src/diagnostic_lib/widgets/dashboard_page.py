@@ -52,12 +52,14 @@ def _table_or_none(frame: pd.DataFrame, lang: str) -> str:
 
 def _profile_html(prof: dict[str, pd.DataFrame], lang: str, ref_date: str) -> str:
     h = prof["header"].iloc[0]
+    pop = h["population"]
+    known = pop is not None and not pd.isna(pop) and float(pop) > 0
     header = _esc(
-        "dash.sector_header",
+        "dash.sector_header" if known else "dash.sector_header_no_population",
         lang,
         name=h["name"],
         sector=h["sector"],
-        population=fmt.integer(h["population"], lang),
+        population=fmt.integer(pop, lang) if known else "",
     )
     parts = [
         f"<h4>{header}</h4>",

@@ -69,6 +69,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "dash.map": ("Carte interactive des problèmes", "Interactive problems map"),
     "dash.sector": ("Portrait d'un secteur", "Sector profile"),
+    "dash.sector_header_no_population": (
+        "{name} ({sector}) — population inconnue",
+        "{name} ({sector}) — population unknown",
+    ),
     "dash.sector_header": (
         "{name} ({sector}) — {population} habitants",
         "{name} ({sector}) — {population} residents",
