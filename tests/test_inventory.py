@@ -821,3 +821,22 @@ def test_knox_leaves_out_events_known_only_within_more_than_its_smallest_band():
     assert k.attrs["parameters"]["left_out_imprecise"] == 1
     assert k.attrs["parameters"]["events"] == 2
     assert k["observed"].sum() == 1  # the one pair of precise events
+
+
+def test_place_problems_wider_than_the_maximum_extent_are_split(diag, inv):
+    """The sample's widest hot clusters (2.0–2.4 km) become compact parts at 1.5 km."""
+    import dataclasses
+
+    def widths(problems):
+        places = problems[problems["kind"] == "place"]
+        b = places.geometry.bounds
+        return (b["maxx"] - b["minx"]).clip(lower=b["maxy"] - b["miny"])
+
+    assert widths(inv.problems).max() > 1500  # the default (2.5 km) keeps them whole
+    cfg = dataclasses.replace(
+        diag.config, parameters={**diag.config.parameters, "max_problem_extent_m": 1500.0}
+    )
+    split = inventory.run(dataclasses.replace(diag, config=cfg), permutations=9).problems
+    assert widths(split).max() <= 1500
+    # parts too small to be a problem on their own go to the later passes: nothing lost
+    assert len(split) >= len(inv.problems) - 1

@@ -368,6 +368,17 @@ TUNABLES: dict[str, Tunable] = _table(
         minimum=0,
     ),
     Tunable(
+        "max_problem_extent_m",
+        2500.0,
+        float,
+        "inventory",
+        "Largest extent (metres across, the longer side of its bounding box) of a place "
+        "problem: a cluster of contiguous hot cells wider than this is split along its longer "
+        "side until each part fits, so that a city's hot downtown is several named problems, "
+        "not one blob over many districts.",
+        minimum=0,
+    ),
+    Tunable(
         "problem_similarity",
         0.8,
         float,

@@ -67,6 +67,9 @@ class ProblemSearch:
         ``facility_share`` of its located events lie within ``facility_m`` metres of.
     neighbourhood, permutations : str, int
         Gi* neighbours and permutations (see :func:`hot_spots`).
+    max_extent_m : float
+        Largest side of a place problem: wider clusters of hot cells are split
+        (:func:`~diagnostic_lib.inventory.grid.compact_components`).
 
     Every default is the setting of the same meaning in
     :mod:`diagnostic_lib.settings` (``grid_cell_m``, ``alpha``,
@@ -94,6 +97,7 @@ class ProblemSearch:
     facility_share: float = settings.default("problem_facility_share")
     neighbourhood: str = settings.default("hot_spot_neighbourhood")
     permutations: int = settings.default("hot_spot_permutations")
+    max_extent_m: float = settings.default("max_problem_extent_m")
 
     @classmethod
     def from_config(cls, config: Config, end: Any = None, **overrides: Any) -> ProblemSearch:
@@ -137,6 +141,7 @@ class ProblemSearch:
             "facility_share": param("problem_facility_share"),
             "neighbourhood": param("hot_spot_neighbourhood"),
             "permutations": param("hot_spot_permutations"),
+            "max_extent_m": param("max_problem_extent_m"),
         }
         return cls(**{**fields, **overrides})
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .. import stats
 from ._groups import _sorted_groups, _split_by
-from .grid import GridWarning, _components, make_grid
+from .grid import GridWarning, _components, compact_components, make_grid
 from .hot_spot_analysis import _gi_parts, _gi_star_max, hot_spots
 from .problem_context import ProblemSearch, _ProblemContext
 from .register import register_columns
@@ -189,7 +189,7 @@ def _place_problems(
         if hot_by_family
         else np.array([], dtype="int64")
     )
-    comps = _components(all_hot, grid)
+    comps = compact_components(_components(all_hot, grid), grid, cx.search.max_extent_m)
     comp_of_cell = np.full(len(grid), -1, dtype="int64")
     for k, comp in enumerate(comps):
         comp_of_cell[comp] = k
