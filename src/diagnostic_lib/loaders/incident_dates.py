@@ -178,6 +178,7 @@ def _start_times(
     else:
         day_only = ~from_text.str.contains(_HAS_TIME, regex=True).to_numpy()
         day_only[is_serial] = (serial[is_serial] == serial[is_serial].dt.normalize()).to_numpy()
+    start, day_only = _placeholder_times(ctx, from_text, start, day_only)
     if ctx.has("occurred_from_time"):
         td, bad_t = parse_times(ctx.col("occurred_from_time"))
         ctx.flag(
@@ -187,6 +188,43 @@ def _start_times(
         start = start.where(~has_t, start.dt.normalize() + td.fillna(pd.Timedelta(0)))
         day_only = day_only & ~has_t
     return start, day_only & period_end.isna().to_numpy(), from_text, period_end
+
+
+MIN_PLACEHOLDER_ROWS: int = 10
+"""Rows that must share one time of day before it is read as a placeholder (no time)."""
+
+
+def _placeholder_times(
+    ctx: _Ctx, from_text: pd.Series, start: pd.Series, day_only: np.ndarray
+) -> tuple[pd.Series, np.ndarray]:
+    """Read a time of day that every row shares as what it is: a placeholder, not a time.
+
+    Exports often write a date-only field with a constant time: ``T00:00:00``, or
+    local midnight in UTC (``T04:00:00Z`` in summer, ``T05:00:00Z`` in winter).
+    When every timed row has the same local time of day — midnight beside a
+    separate time or shift column, or any time over at least
+    :data:`MIN_PLACEHOLDER_ROWS` rows — the rows are known to the day only, so
+    that a time column or shift can complete them and no profile shows every
+    crime at midnight. A note says so.
+    """
+    timed = ~day_only & ctx.alive & start.notna().to_numpy()
+    if not timed.any():
+        return start, day_only
+    # the local time of day (after any UTC offset is converted): an export that writes
+    # local midnight in UTC (04:00Z in summer, 05:00Z in winter) is midnight every day
+    tod = (start - start.dt.normalize())[timed]
+    if tod.nunique() != 1:
+        return start, day_only
+    only = tod.iloc[0]
+    other_time = ctx.has("occurred_from_time") or ctx.has("shift")
+    if not ((other_time and only == pd.Timedelta(0)) or int(timed.sum()) >= MIN_PLACEHOLDER_ROWS):
+        return start, day_only
+    start = start.where(~timed, start.dt.normalize())
+    written = (
+        f"{int(only.total_seconds() // 3600):02d}:{int(only.total_seconds() % 3600 // 60):02d}"
+    )
+    ctx.note("loaders.note.placeholder_time", time=written)
+    return start, day_only | timed
 
 
 def _given_shifts(ctx: _Ctx) -> np.ndarray:

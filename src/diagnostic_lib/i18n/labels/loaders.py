@@ -50,6 +50,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "{share}% of the positions lie outside the sectors' extent: check the file's CRS "
         "(source_crs = … in [data.<table>]) and the sectors file.",
     ),
+    "loaders.note.placeholder_time": (
+        "Toutes les dates portent la même heure ({time}) : lue comme un remplissage, pas comme "
+        "l'heure des faits (date seule, complétée par la colonne d'heure ou le quart s'il y en a).",
+        "Every date carries the same time ({time}): read as filler, not as the time of the events "
+        "(the date only, completed by the time column or the shift where there is one).",
+    ),
     "loaders.note.crs_metres_assumed": (
         "Le fichier ne déclare pas de SCR et ses coordonnées sont en mètres : {crs} supposé "
         "(indiquez source_crs = … s'il en est autrement).",
