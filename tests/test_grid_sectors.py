@@ -263,4 +263,6 @@ def test_grid_clipped_to_a_boundary_file(tmp_path):
 
 def test_inventory_runs_on_a_grid_diagnosis(grid_diag):
     inv = inventory.run(grid_diag, permutations=9)
-    assert inv is not None
+    assert set(inv.rates["sector"]) - {"*"} == set(grid_diag.sectors["sector_id"])
+    assert inv.rates["count"].sum() > 0
+    assert inv.rates["rate"].isna().all()  # no population, no rate
