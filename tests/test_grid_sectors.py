@@ -266,3 +266,16 @@ def test_inventory_runs_on_a_grid_diagnosis(grid_diag):
     assert set(inv.rates["sector"]) - {"*"} == set(grid_diag.sectors["sector_id"])
     assert inv.rates["count"].sum() > 0
     assert inv.rates["rate"].isna().all()  # no population, no rate
+
+
+def test_report_on_a_grid_diagnosis_has_no_zero_residents(grid_diag, tmp_path):
+    import re
+
+    from diagnostic_lib import report
+
+    inv = inventory.run(grid_diag, permutations=9)
+    page = report.write_report(grid_diag, inv, out=tmp_path / "report", lang="fr")
+    text = page.read_text(encoding="utf-8")
+    assert "G-r" in text
+    # "1 000 habitants" is the rates' unit; "0 habitants" alone would be a cell's population
+    assert not re.search(r"(?:^|[^\d\s\u202f\xa0])[\s\u202f\xa0]*0[\s\u202f\xa0]habitants", text)
