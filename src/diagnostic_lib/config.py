@@ -20,6 +20,11 @@ Example
     [data.incidents]
     path = "incidents.csv"
     preset = "generic"            # generic | spvm
+
+    [data.sectors]                # a boundary file, a grid (grid_m), or both
+    path = "sectors.geojson"      # optional with grid_m: the grid then covers the incidents
+    # grid_m = 500                # sectors made as a grid of 500 m cells (clipped to path)
+    # shape = "square"            # square | hex
     [data.incidents.columns]      # optional: canonical field = source column
     occurred_from = "Date_début"
 
@@ -77,16 +82,17 @@ class DataSpec:
     """One data file of the config: where it is and how to read it."""
 
     table: str
-    path: Path
+    path: Path | None
     preset: str = "generic"
     columns: dict[str, str] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
     paths: list[Path] = field(default_factory=list)
     """Every file of the table (a list or a glob in ``path``), in reading order; ``path``
-    is the first."""
+    is the first. Empty for sectors made as a grid without a boundary file
+    (``grid_m`` and no ``path``)."""
 
     def __post_init__(self) -> None:
-        if not self.paths:
+        if not self.paths and self.path is not None:
             self.paths = [self.path]
 
 
@@ -156,7 +162,8 @@ def load_config(path: str | PathLike[str]) -> Config:
     Raises
     ------
     ConfigError
-        Unreadable TOML, unknown language, a data entry without ``path``,
+        Unreadable TOML, unknown language, a data entry without ``path`` (except
+        ``[data.sectors]`` with ``grid_m``), an ill-formed ``grid_m`` or ``shape``,
         a period that ends before it starts, a geographic CRS, an unknown or
         ill-typed ``[parameters]`` key (see :mod:`diagnostic_lib.settings`), or
         ill-formed category aliases (``[taxonomy.aliases]``, ``[taxonomy] categories``).
@@ -225,20 +232,26 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
                 "config.error.unknown_table", table=table, known=", ".join(KNOWN_TABLES)
             )
             raise ConfigError(f"{name}: {message}")
-        if not isinstance(spec, dict) or "path" not in spec:
+        grid = isinstance(spec, dict) and _grid_options(table, spec, name)
+        if not isinstance(spec, dict) or ("path" not in spec and not grid):
             raise ConfigError(f"{name}: {bilingual('config.error.no_path', table=table)}")
         sep = spec.get("sep")
         if "sep" in spec and not (isinstance(sep, str) and len(sep) == 1 and sep not in '\r\n"'):
             message = bilingual("config.error.sep", table=table, value=repr(sep))
             raise ConfigError(f"{name}: {message}")
-        fpaths = expand_paths(spec["path"], cfg.base_dir)
-        if not fpaths:
+        fpaths = expand_paths(spec["path"], cfg.base_dir) if "path" in spec else []
+        if "path" in spec and not fpaths:
             message = bilingual("config.error.no_file_matches", table=table, pattern=spec["path"])
             raise ConfigError(f"{name}: {message}")
         columns = {str(k): str(v) for k, v in (spec.get("columns", {}) or {}).items()}
         options = {k: v for k, v in spec.items() if k not in ("path", "preset", "columns")}
         cfg.data[table] = DataSpec(
-            table, fpaths[0], str(spec.get("preset", "generic")), columns, options, fpaths
+            table,
+            fpaths[0] if fpaths else None,
+            str(spec.get("preset", "generic")),
+            columns,
+            options,
+            fpaths,
         )
     cfg.parameters = settings.validate(raw.get("parameters", {}) or {}, name)
     cfg.designs = _designs(raw.get("designs", {}) or {}, name)
@@ -254,6 +267,31 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
         raw.get("taxonomy", {}) or {}, cfg.base_dir, name
     )
     return cfg
+
+
+GRID_SHAPES: tuple[str, ...] = ("square", "hex")
+"""The cell shapes of ``[data.sectors] shape`` (sectors made as a grid, ``grid_m``)."""
+
+
+def _grid_options(table: str, spec: dict[str, Any], name: str) -> bool:
+    """Check ``grid_m`` and ``shape`` of a ``[data.<table>]`` entry; whether it asks for a grid.
+
+    ``grid_m`` (a number of metres > 0) is for ``[data.sectors]`` only; ``shape`` is
+    ``square`` (default) or ``hex``.
+    """
+    if "grid_m" not in spec:
+        return False
+    if table != "sectors":
+        raise ConfigError(f"{name}: {bilingual('config.error.grid_not_sectors', table=table)}")
+    size = spec["grid_m"]
+    if isinstance(size, bool) or not isinstance(size, int | float) or not 0 < size < float("inf"):
+        raise ConfigError(f"{name}: {bilingual('config.error.grid_m', value=repr(size))}")
+    shape = spec.get("shape", "square")
+    if shape not in GRID_SHAPES:
+        known = ", ".join(GRID_SHAPES)
+        message = bilingual("config.error.grid_shape", value=repr(shape), known=known)
+        raise ConfigError(f"{name}: {message}")
+    return True
 
 
 GLOB_CHARACTERS = ("*", "?", "[")

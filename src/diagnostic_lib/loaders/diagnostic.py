@@ -1,7 +1,8 @@
 """A whole diagnosis loaded at once: :func:`load_diagnostic` and the :class:`Diagnostic` it returns.
 
 :func:`load_diagnostic` reads a ``diagnostic.toml``, loads the sectors first
-(to assign incidents to sectors and check positions) and the population
+(to assign incidents to sectors and check positions; or makes them as a grid,
+``grid_m``, see :mod:`.grid_sectors`) and the population
 table that gives their residents when they have none, then the partners (to
 check the measures' partner ids), the incidents, the measures, the survey and
 the places, and combines every file's ledger into one. Every step of the
@@ -27,11 +28,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import i18n
 from .. import taxonomy as taxonomy_mod
 from ..config import Config, load_config
 from ..errors import DataError, bilingual
 from ..ledger import Ledger
 from .context import Loaded
+from .grid_sectors import grid_sectors
 from .incidents import load_incidents
 from .measures import load_measures
 from .multi_file import combine_files
@@ -86,7 +89,10 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
     """Load one municipality's whole set from its ``diagnostic.toml``.
 
     Loads the sectors first (to assign incidents to sectors and check their
-    positions), joins the ``[data.population]`` table to them when there is one
+    positions) or, with ``[data.sectors] grid_m``, makes them as a grid
+    (:func:`~.grid_sectors.grid_sectors`: clipped to the sectors file when there is
+    one, else over the located incidents, keeping the cells that hold one), joins
+    the ``[data.population]`` table to them when there is one
     (:func:`~.population.load_population`: residents by sector id; the table
     wins over the layer's own population), then partners (to check the measures'
     partner ids), incidents, measures, survey and places, and combines every
@@ -131,37 +137,23 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
         if needed not in cfg.data:
             raise DataError(f"{cfg.path}: {bilingual('loaders.error.no_data_entry', table=needed)}")
     ledger = Ledger()
-    sectors = _load(
-        ledger,
-        cfg,
-        "sectors",
-        load_sectors,
-        crs=cfg.crs,
-        max_density=float(cfg.param("max_population_density")),
-        overlap_share=float(cfg.param("sector_overlap_share")),
-    )
-    if len(sectors) == 0:
-        raise DataError(f"{cfg.data['sectors'].path}: {bilingual('loaders.error.no_sector')}")
+    period = (cfg.period_start, cfg.period_end) if (cfg.period_start or cfg.period_end) else None
+    incident_options = {
+        "crs": cfg.crs,
+        "taxonomy": tax,
+        "period": period,
+        "now": now,
+        "future_tolerance_h": float(cfg.param("future_tolerance_h")),
+        "timezone": str(cfg.param("timezone")),
+        "outside": str(cfg.param("outside")),
+        "snap_tolerance": float(cfg.param("snap_tolerance_m")),
+    }
+    sectors = _sectors(ledger, cfg, incident_options)
     population = _load(ledger, cfg, "population", load_population, sectors=sectors)
     if population is not None:
         sectors = join_population(sectors, population)
     partners = _load(ledger, cfg, "partners", load_partners, sectors=sectors)
-    period = (cfg.period_start, cfg.period_end) if (cfg.period_start or cfg.period_end) else None
-    incidents = _load(
-        ledger,
-        cfg,
-        "incidents",
-        load_incidents,
-        sectors=sectors,
-        crs=cfg.crs,
-        taxonomy=tax,
-        period=period,
-        now=now,
-        future_tolerance_h=float(cfg.param("future_tolerance_h")),
-        timezone=str(cfg.param("timezone")),
-        outside=str(cfg.param("outside")),
-        snap_tolerance=float(cfg.param("snap_tolerance_m")),
-    )
+    incidents = _load(ledger, cfg, "incidents", load_incidents, sectors=sectors, **incident_options)
     measures = _load(
         ledger,
         cfg,
@@ -177,6 +169,54 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
     return Diagnostic(
         cfg, sectors, incidents, measures, survey, partners, places, ledger, tax, weights
     )
+
+
+def _sectors(ledger: Ledger, cfg: Config, incident_options: dict[str, Any]) -> pd.DataFrame:
+    """The sectors: the file's polygons, or a grid (``grid_m``) clipped to them or over incidents.
+
+    Without a boundary file the incidents are read once without sectors, only to
+    find where the located ones are (that reading's ledger is dropped: the
+    incidents are loaded again, with the grid, and counted then).
+    """
+    spec = cfg.data["sectors"]
+    sectors = None
+    if spec.paths:
+        sectors = _load(
+            ledger,
+            cfg,
+            "sectors",
+            load_sectors,
+            crs=cfg.crs,
+            max_density=float(cfg.param("max_population_density")),
+            overlap_share=float(cfg.param("sector_overlap_share")),
+        )
+        if len(sectors) == 0:
+            raise DataError(f"{spec.path}: {bilingual('loaders.error.no_sector')}")
+    if "grid_m" not in spec.options:
+        return sectors
+    size = float(spec.options["grid_m"])
+    shape = str(spec.options.get("shape", "square"))
+    if sectors is not None:
+        grid = grid_sectors(sectors, size, shape=shape, crs=cfg.crs)
+        table, file = "sectors", display_path(spec.path, cfg.path)
+        where = ("loaders.note.grid_clipped", {"file": file})
+    else:
+        first = _load(Ledger(), cfg, "incidents", load_incidents, **incident_options)
+        g = first.geometry
+        located = first[g.notna().to_numpy() & ~g.is_empty.to_numpy()]
+        if not len(located):
+            file = display_path(cfg.data["incidents"].path, cfg.path)
+            raise DataError(f"{file}: {bilingual('loaders.error.grid_no_located')}")
+        x, y = located.geometry.x.to_numpy(), located.geometry.y.to_numpy()
+        bounds = (x.min(), y.min(), x.max(), y.max())
+        grid = grid_sectors(bounds, size, shape=shape, crs=cfg.crs, points=(x, y))
+        table, file = "incidents", display_path(cfg.data["incidents"].path, cfg.path)
+        where = ("loaders.note.grid_over_incidents", {})
+    notes = ((f"loaders.note.grid_sectors_{shape}", {"n": len(grid), "size": f"{size:g}"}), where)
+    for key, values in notes:
+        fr, en = (i18n.t(key, lang, **values) for lang in ("fr", "en"))
+        ledger.note(table, file, fr, en)
+    return grid
 
 
 FILE_OPTIONS: dict[str, tuple[str, ...]] = {

@@ -112,6 +112,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "fichier de configuration)",
         "[data.{table}] needs a 'path': add path = \"…\" (the file, relative to the config file)",
     ),
+    "config.error.grid_m": (
+        "[data.sectors] grid_m doit être un nombre de mètres plus grand que 0 (lu : {value}) : "
+        "corrigez-le, par exemple grid_m = 500",
+        "[data.sectors] grid_m must be a number of metres greater than 0, got {value}: "
+        "correct it, e.g. grid_m = 500",
+    ),
+    "config.error.grid_shape": (
+        "[data.sectors] shape doit être l'une de celles-ci : {known} (lu : {value}) : "
+        "corrigez-la, ou retirez-la pour des cellules carrées",
+        "[data.sectors] shape must be one of: {known}, got {value}: correct it, or remove it "
+        "for square cells",
+    ),
+    "config.error.grid_not_sectors": (
+        "[data.{table}] grid_m ne vaut que pour [data.sectors] : retirez-le de [data.{table}]",
+        "[data.{table}] grid_m is only for [data.sectors]: remove it from [data.{table}]",
+    ),
     "config.error.sep": (
         '[data.{table}] sep doit être un seul caractère, comme "," ";" ou une tabulation '
         '(sep = "\\t") (lu : {value}) : corrigez-le, ou retirez-le pour que le séparateur '

@@ -13,6 +13,32 @@ LABELS: dict[str, tuple[str, str]] = {
         "Encodage détecté : {encoding} ; séparateur : « {sep} ».",
         "Detected encoding: {encoding}; separator: '{sep}'.",
     ),
+    "loaders.note.grid_sectors_square": (
+        "Les secteurs sont une grille générée de {n} cellules carrées de {size} m ; "
+        "identifiants G-rLLcCC (ligne, colonne depuis le sud-ouest), population inconnue "
+        "(pas de taux).",
+        "The sectors are a generated grid of {n} square cells of {size} m; ids G-rRRcCC "
+        "(row, column from the south-west), population unknown (no rates).",
+    ),
+    "loaders.note.grid_sectors_hex": (
+        "Les secteurs sont une grille générée de {n} cellules hexagonales de l'aire d'un carré "
+        "de {size} m ; identifiants H-rLLcCC (ligne, colonne depuis le sud-ouest), population "
+        "inconnue (pas de taux).",
+        "The sectors are a generated grid of {n} hexagonal cells of the area of a {size} m "
+        "square; ids H-rRRcCC (row, column from the south-west), population unknown (no rates).",
+    ),
+    "loaders.note.grid_over_incidents": (
+        "Aucun fichier de secteurs : la grille couvre l'étendue des incidents localisés, et "
+        "seules les cellules qui en contiennent au moins un sont gardées.",
+        "No sectors file: the grid covers the located incidents' extent, and only the cells "
+        "that hold at least one are kept.",
+    ),
+    "loaders.note.grid_clipped": (
+        "La grille est découpée aux limites de {file} (cellules vides comprises) ; ses "
+        "polygones ne servent pas de secteurs.",
+        "The grid is clipped to the outline of {file} (empty cells included); its polygons are "
+        "not used as sectors.",
+    ),
     "loaders.note.crs_assumed": (
         "Aucun SCR déclaré : {crs} supposé d'après les coordonnées.",
         "No CRS declared: {crs} assumed from the coordinates.",
@@ -225,6 +251,30 @@ LABELS: dict[str, tuple[str, str]] = {
         "signe =, utilisez l'un de ces champs : {fields}",
         "the mapping names an unknown field '{field}' for {table}: on the left of =, use one "
         "of these fields: {fields}",
+    ),
+    "loaders.error.grid_size": (
+        "taille de cellule de grille invalide ({value}) : indiquez grid_m = un nombre de "
+        "mètres plus grand que 0 dans [data.sectors]",
+        "invalid grid cell size ({value}): set grid_m = a number of metres greater than 0 in "
+        "[data.sectors]",
+    ),
+    "loaders.error.grid_shape": (
+        "forme de cellule inconnue {value} : indiquez shape = l'une de celles-ci : {known} "
+        "dans [data.sectors]",
+        "unknown cell shape {value}: set shape = one of: {known} in [data.sectors]",
+    ),
+    "loaders.error.grid_too_many": (
+        "une grille de {size} m sur cette étendue aurait {n} cellules : choisissez un grid_m "
+        "plus grand dans [data.sectors], ou vérifiez les positions des incidents",
+        "a {size} m grid over this extent would have {n} cells: choose a larger grid_m in "
+        "[data.sectors], or check the incidents' positions",
+    ),
+    "loaders.error.grid_no_located": (
+        "impossible de faire une grille de secteurs : aucun incident n'a de position "
+        "utilisable ; ajoutez les colonnes de position (x, y ou lon, lat) ou donnez un fichier "
+        "de secteurs (path = … dans [data.sectors])",
+        "cannot build a grid of sectors: no incident has a usable position; add the position "
+        "columns (x, y or lon, lat) or give a sectors file (path = … in [data.sectors])",
     ),
     "loaders.error.no_data_entry": (
         "la configuration n'a pas d'entrée [data.{table}] : ajoutez-la, avec le chemin du "
