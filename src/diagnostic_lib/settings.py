@@ -119,6 +119,16 @@ TUNABLES: dict[str, Tunable] = _table(
         maximum=24 * 31,
     ),
     Tunable(
+        "gap_min_monthly",
+        3.0,
+        float,
+        "loaders",
+        "A month without any incident is a gap in the data ('no data', not zero crime) when "
+        "the months of the same data average at least this many incidents; gaps are listed in "
+        "the ledger and left out of seasonality, forecasts, change and evaluation windows.",
+        minimum=0,
+    ),
+    Tunable(
         "max_population_density",
         60_000.0,
         float,

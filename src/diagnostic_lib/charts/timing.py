@@ -108,8 +108,14 @@ def seasonality_chart(
     ax.set_ylabel(i18n.t("charts.seasonal_index", lang))
     if by is not None:
         _legend(ax, fontsize=8)
-    yrs = int(season["years"].iloc[0]) if len(season) else 0
-    ax.set_title(title or i18n.t("charts.seasonality.title", lang, years=fmt.integer(yrs, lang)))
+    col = "complete_years" if "complete_years" in season.columns else "years"
+    yrs = int(season[col].iloc[0]) if len(season) else 0
+    if yrs == 0 and len(season) and col == "complete_years":
+        used = season.groupby(by)["years"].sum().max() if by else season["years"].sum()
+        auto = i18n.t("charts.seasonality.title_partial", lang, months=fmt.integer(used, lang))
+    else:
+        auto = i18n.t("charts.seasonality.title", lang, years=fmt.integer(yrs, lang))
+    ax.set_title(title or auto)
     return fig
 
 

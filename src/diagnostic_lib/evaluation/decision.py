@@ -203,6 +203,7 @@ REASONS: tuple[str, ...] = (
     "no_footprint",
     "municipality_wide",
     "no_before_window",
+    "window_not_covered",
     "no_control",
 )
 """Why a measure is not evaluable (see :func:`windows`), in the order they are checked."""

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .. import coverage, settings
 from .. import measures as measures_mod
-from .. import settings
 from ._common import (
     _month_edges,
     _months_between,
@@ -86,6 +86,7 @@ def windows(
     data_end: Any,
     window_months: int = settings.default("window_months"),
     lag_months: int = settings.default("lag_months"),
+    gaps: Sequence[pd.Period] = (),
 ) -> pd.DataFrame:
     """Before and after windows of each measure, and whether it can be evaluated.
 
@@ -99,7 +100,10 @@ def windows(
     category, the measure would be judged on crime it does not target),
     ``no_start``, ``planned`` (starts after the data), ``no_footprint``,
     ``municipality_wide`` (no control possible; see
-    :func:`interrupted_time_series`), ``no_before_window``.
+    :func:`interrupted_time_series`), ``no_before_window``,
+    ``window_not_covered`` (the before or after window, within the data,
+    overlaps a gap month of the coverage calendar: its missing records cannot
+    be counted as zeros; see :func:`~diagnostic_lib.coverage.gap_months`).
 
     Parameters
     ----------
@@ -108,6 +112,9 @@ def windows(
     data_start, data_end : timestamp
         The data's period, ``data_end`` exclusive (see :func:`data_period`).
     window_months, lag_months : int
+    gaps : sequence of Period, optional
+        The data's gap months (:func:`~diagnostic_lib.coverage.gap_months` of
+        all the incidents).
 
     Returns
     -------
@@ -125,6 +132,9 @@ def windows(
     >>> w = windows(m, "2022-01-01", "2026-01-01")
     >>> w[["status", "reason", "months_after"]].values.tolist()
     [['evaluable', '', 12], ['too_recent', '', 3], ['not_evaluable', 'no_before_window', 12]]
+    >>> w = windows(m, "2022-01-01", "2026-01-01", gaps=[pd.Period("2023-06", "M")])
+    >>> w[["status", "reason"]].values.tolist()[0]
+    ['not_evaluable', 'window_not_covered']
     """
     d0, d1 = pd.Timestamp(data_start), pd.Timestamp(data_end)
     W, L = int(window_months), int(lag_months)
@@ -168,6 +178,13 @@ def windows(
             reasons.append("municipality_wide")
         if pd.notna(row["before_start"]) and row["before_start"] < d0 and "planned" not in reasons:
             reasons.append("no_before_window")
+        if len(gaps) and pd.notna(row["before_start"]) and "planned" not in reasons:
+            spans = [
+                (row["before_start"], row["before_end"]),
+                (row["after_start"], row["after_end"]),
+            ]
+            if any(coverage.overlaps_gap(gaps, lo, min(hi, d1)) for lo, hi in spans):
+                reasons.append("window_not_covered")
         if reasons:
             status = "not_evaluable"
         elif row["after_end"] > d1:
@@ -198,6 +215,7 @@ def windows(
         "data_end_exclusive": str(d1.date()),
         "window_months": W,
         "lag_months": L,
+        "gap_months": [str(p) for p in gaps],
     }
     return out
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
-from .. import i18n, settings, stats
+from .. import coverage, i18n, settings, stats
 from .. import measures as measures_mod
 from ._common import _tuple
 from .area_counts import _MonthlyIndex, _pre_table, _window_sums, monthly_area_counts
@@ -514,7 +514,8 @@ def _evaluate_core(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Windows, areas, counts, estimates and verdicts: ``(effects, design, monthly)``."""
     d0, d1 = pd.Timestamp(period[0]), pd.Timestamp(period[1])
-    win = windows(measures, d0, d1, opt.window_months, opt.lag_months)
+    gaps = coverage.gap_months(incidents)
+    win = windows(measures, d0, d1, opt.window_months, opt.lag_months, gaps)
     sel = (
         measures.index
         if ids is None

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
+from .. import coverage, i18n, settings, stats
 from .. import formatting as fmt
-from .. import i18n, settings, stats
 from ._common import _month_edges, _month_floor, _months_between, _pairs
 from .count_models import _fit_counts, _fourier, _simulate, _wald_p
 
@@ -28,14 +28,28 @@ def monthly_counts(
     start: Any = None,
     end: Any = None,
     municipality: bool = True,
+    gaps: Sequence[pd.Period] | None = None,
 ) -> pd.DataFrame:
-    """Monthly counts per group over complete months, zeros included.
+    """Monthly counts per group over complete months, zeros included, gaps left out.
 
     Months run from the first complete month at or after ``start`` to the
     month before ``end`` (exclusive; a partial last month is left out).
     Groups are the observed combinations of ``by`` (missing values left
     out); with ``municipality`` and ``"sector"`` in ``by``, sector ``"*"``
     adds the whole municipality (incidents without a sector included).
+    The gap months of the coverage calendar (no record at all while the data
+    average enough, :func:`~diagnostic_lib.coverage.gap_months`) have no row:
+    they are missing, not zero.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        All the incidents (the gaps are judged on them).
+    by : sequence of str
+    start, end : timestamp, optional
+    municipality : bool
+    gaps : sequence of Period, optional
+        The gap months (default: those of ``incidents``).
 
     Returns
     -------
@@ -75,6 +89,10 @@ def monthly_counts(
     idx = pd.MultiIndex.from_frame(groups.merge(pd.DataFrame({"month": months}), how="cross"))
     out = cnt.reindex(idx, fill_value=0).rename("count").reset_index()
     out["count"] = out["count"].astype("int64")
+    gaps = coverage.gap_months(incidents) if gaps is None else gaps
+    if len(gaps):
+        drop = pd.DatetimeIndex([pd.Period(g, freq="M").start_time for g in gaps])
+        out = out[~out["month"].isin(drop.astype("datetime64[us]"))].reset_index(drop=True)
     return out
 
 
@@ -102,7 +120,8 @@ class _Model(NamedTuple):
 def _design(months: pd.DatetimeIndex, fut: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
     """Design matrices of the past and future months: level, trend (years), Fourier terms."""
     n, horizon = len(months), len(fut)
-    t = (np.arange(n) - (n - 1)) / 12.0
+    pos = months.year * 12 + months.month  # real positions: gap months are missing rows
+    t = np.asarray(pos - pos[-1], dtype="float64") / 12.0
     tf = np.arange(1, horizon + 1) / 12.0
     X = np.column_stack([np.ones(n), t, _fourier(months.month)])
     Xf = np.column_stack([np.ones(horizon), tf, _fourier(fut.month)])
@@ -139,12 +158,28 @@ def _future_months(last: pd.Timestamp, horizon: int) -> pd.DatetimeIndex:
     return pd.DatetimeIndex([last + pd.DateOffset(months=k) for k in range(1, horizon + 1)])
 
 
+def _last_12(y: np.ndarray, months: pd.DatetimeIndex) -> float:
+    """The count of the last 12 rows (NaN when a gap month, with no row, falls among them)."""
+    pos = np.asarray(months[-12:].year * 12 + months[-12:].month)
+    return float(y[-12:].sum()) if bool(np.all(np.diff(pos) == 1)) else np.nan
+
+
 def _project_group(
-    y: np.ndarray, months: pd.DatetimeIndex, m: _Model, rng: np.random.Generator
+    y: np.ndarray,
+    months: pd.DatetimeIndex,
+    m: _Model,
+    rng: np.random.Generator,
+    last: pd.Timestamp | None = None,
 ) -> dict[str, Any]:
-    """Fit and simulate one group's monthly counts: the mean, interval and total of the horizon."""
+    """Fit and simulate one group's monthly counts: the mean, interval and total of the horizon.
+
+    ``last`` is the last month of the history: when it has no row (a gap in
+    the data), the level now is unknown and nothing is projected
+    (``kind = "not_covered"``).
+    """
     n, horizon = len(y), m.horizon
-    fut = _future_months(months[-1], horizon)
+    last = months[-1] if last is None else pd.Timestamp(last)
+    fut = _future_months(last, horizon)
     lo_q, hi_q = (1 - m.level) / 2, 1 - (1 - m.level) / 2
     res: dict[str, Any] = {
         "future": fut,
@@ -155,6 +190,11 @@ def _project_group(
         "alpha_nb": np.nan,
         "note": "",
     }
+    if months[-1] < last:
+        z = np.full(horizon, np.nan)
+        res.update(kind="not_covered", mean=z, low=z, high=z, total=(np.nan,) * 3)
+        res.update(prob_rise=np.nan, note="not_covered")
+        return res
     if y.sum() == 0:
         z = np.zeros(horizon)
         res.update(kind="none", mean=z, low=z, high=z, total=(0.0, 0.0, 0.0), prob_rise=0.0)
@@ -178,7 +218,7 @@ def _project_group(
         low=np.quantile(draws, lo_q, axis=0),
         high=np.quantile(draws, hi_q, axis=0),
         total=(float(tot.mean()), float(np.quantile(tot, lo_q)), float(np.quantile(tot, hi_q))),
-        prob_rise=float(np.mean(tot > float(y[-12:].sum()))),
+        prob_rise=float(np.mean(tot > _last_12(y, months))),
         alpha_nb=fit["alpha"],
         note=fit["note"],
         rho=persistence[0],
@@ -277,14 +317,19 @@ def project(  # noqa: PLR0913 - the twelve parameters of before, and three rules
         hist = hist[hist["month"] < np.datetime64(_month_floor(end), "us")]
     rng = np.random.default_rng(seed)
     spec = _Model(horizon, level, n_sim, model, min_events, min_months, seasonality_p)
+    last = (
+        _month_floor(end) - pd.DateOffset(months=1)
+        if end is not None
+        else (pd.Timestamp(hist["month"].max()) if len(hist) else None)
+    )
     trows, mrows = [], []
     for gkey, g in hist.groupby(keys, sort=True):
         g = g.sort_values("month")
         gk = dict(zip(keys, gkey if isinstance(gkey, tuple) else (gkey,), strict=True))
         y = g["count"].to_numpy(dtype="float64")
         months = pd.DatetimeIndex(g["month"])
-        r = _project_group(y, months, spec, rng)
-        last12 = float(y[-12:].sum())
+        r = _project_group(y, months, spec, rng, last)
+        last12 = _last_12(y, months)
         trows.append(
             {
                 **gk,
@@ -404,6 +449,7 @@ def backtest(  # noqa: PLR0913 - the ten parameters of before, and two rules of 
             break
         p = project(
             history=hist[hist["month"] < np.datetime64(cut, "us")],
+            end=cut,
             by=keys,
             horizon=horizon,
             level=level,

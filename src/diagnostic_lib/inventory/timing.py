@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import i18n, schema, settings, stats
+from .. import coverage, i18n, schema, settings, stats
 from ._cache import ContentCache, digest
 
 WEEKDAYS_FR = i18n.WEEKDAYS["fr"]
@@ -289,18 +289,31 @@ def seasonality(
 ) -> pd.DataFrame:
     """Monthly seasonality: mean count per calendar month and its index (mean month = 1).
 
+    Months that are gaps of the coverage calendar (no record at all while the
+    data average enough, :func:`~diagnostic_lib.coverage.gap_months`) are "no
+    data", not zero: a year with a gap is not complete, and a gap month is left
+    out of its calendar month's mean. Without any complete year, every year is
+    used, each calendar month over the years whose month lies within the data
+    and is not a gap (``years`` then differs from month to month).
+
     Parameters
     ----------
     incidents : DataFrame
+        All the incidents (the gaps are judged on the whole data).
     by : str, optional
         Grouping column (e.g. ``"family"``).
     complete_years : bool
-        Use only years with all 12 months observed (partial years bias the index).
+        Use only years with all 12 months covered (partial years bias the index).
 
     Returns
     -------
     DataFrame
-        ``[by], month (1–12), years, mean, index, mean_low, mean_high``.
+        ``[by], month (1–12), years, mean, index, mean_low, mean_high,
+        complete_years``: ``years`` is the number of years each month's mean is
+        over, ``complete_years`` the number of complete years used (0 when
+        partial years had to be used). ``attrs["coverage"]`` gives
+        ``complete_years``, ``months_used`` (months of data behind the means)
+        and ``gap_months``.
 
     Examples
     --------
@@ -308,33 +321,51 @@ def seasonality(
     >>> ts = pd.date_range("2023-01-01", "2024-12-31", freq="D")
     >>> inc = pd.DataFrame({"occurred_from": ts.repeat(1 + (ts.month == 7).astype(int))})
     >>> s = seasonality(inc)
-    >>> round(float(s.loc[s.month == 7, "index"].iloc[0]), 2)
-    1.88
+    >>> round(float(s.loc[s.month == 7, "index"].iloc[0]), 2), s.attrs["coverage"]["months_used"]
+    (1.88, 24)
     """
     ts = incidents["occurred_from"]
     keys = [by] if by else []
     df = pd.DataFrame({"year": ts.dt.year, "month": ts.dt.month})
     for k in keys:
         df[k] = incidents[k].to_numpy()
-    years = df.groupby("year")["month"].nunique()
-    use = years[years == 12].index if complete_years and (years == 12).any() else years.index
-    df = df[df["year"].isin(use)]
-    ny = len(use)
+    cal = coverage.coverage_calendar(incidents)
+    ok = cal.loc[cal["covered"], "month"]
+    usable = pd.DataFrame({"year": ok.dt.year.to_numpy(), "month": ok.dt.month.to_numpy()})
+    per_year = usable.groupby("year")["month"].nunique()
+    full = per_year[per_year == 12].index
+    if complete_years and len(full):
+        use, ncomplete = pd.Index(full), len(full)
+        usable = usable[usable["year"].isin(use)]
+    else:
+        use, ncomplete = pd.Index(sorted(usable["year"].unique())), 0
+    cells = pd.MultiIndex.from_frame(usable[["year", "month"]])
+    df = df[pd.MultiIndex.from_frame(df[["year", "month"]]).isin(cells)]
     c = df.groupby(keys + ["year", "month"], observed=True).size()
     levels = ([pd.Index(df[k].dropna().unique())] if keys else []) + [
         pd.Index(use),
         pd.Index(range(1, 13)),
     ]
     c = c.reindex(pd.MultiIndex.from_product(levels, names=keys + ["year", "month"]), fill_value=0)
-    m = c.groupby(keys + ["month"]).agg(["sum", "mean"]).reset_index()
-    m = m.rename(columns={"mean": "mean", "sum": "total"})
+    c = c.astype("float64")
+    c[~c.index.droplevel(keys).isin(cells) if keys else ~c.index.isin(cells)] = np.nan
+    m = c.groupby(keys + ["month"]).agg(["sum", "mean", "count"]).reset_index()
+    m = m.rename(columns={"sum": "total", "count": "years"})
     grp_mean = m.groupby(keys)["mean"].transform("mean") if keys else m["mean"].mean()
     m["index"] = m["mean"] / grp_mean
     lo, hi = stats.poisson_ci(m["total"].to_numpy())
-    m["mean_low"] = lo / max(ny, 1)
-    m["mean_high"] = hi / max(ny, 1)
-    m["years"] = ny
-    return m[keys + ["month", "years", "mean", "index", "mean_low", "mean_high"]]
+    n = np.maximum(m["years"].to_numpy(dtype="float64"), 1.0)
+    m["mean_low"] = np.where(m["years"] > 0, lo / n, np.nan)
+    m["mean_high"] = np.where(m["years"] > 0, hi / n, np.nan)
+    m["years"] = m["years"].astype("int64")
+    m["complete_years"] = ncomplete
+    out = m[keys + ["month", "years", "mean", "index", "mean_low", "mean_high", "complete_years"]]
+    out.attrs["coverage"] = {
+        "complete_years": ncomplete,
+        "months_used": len(usable),
+        "gap_months": [str(p) for p in cal.loc[~cal["covered"], "month"]],
+    }
+    return out
 
 
 WEEKEND_START = (4, 18)  # Friday 18:00

@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import stats as _st
 
 from .. import i18n, settings, stats
+from ..coverage import GAP_MIN_MONTHLY, gap_mask
 
 CHANGE_CODES = ("significant_rise", "significant_fall", "stable", "too_few", "not_covered")
 """The labels of :func:`change`."""
@@ -214,10 +215,6 @@ def change(
     return out
 
 
-GAP_MIN_MONTHLY = 3.0
-"""A month without any incident is a gap in the data when the others average at least this."""
-
-
 def windows_covered(occurred: pd.Series, start: Any, end: Any) -> bool:
     """Whether the data cover the change windows ``[start, end)``: no comparison otherwise.
 
@@ -225,8 +222,9 @@ def windows_covered(occurred: pd.Series, start: Any, end: Any) -> bool:
     2025 under a period from 2022, a missing month): a year compared with an
     empty one is a "significant rise" that no one should read. The windows are
     covered when the data start by ``start`` (within a month) and end within a
-    month of ``end``, and no month in between is empty while the months average
-    :data:`GAP_MIN_MONTHLY` incidents or more.
+    month of ``end``, and no month in between is a gap of the coverage calendar
+    (:func:`~diagnostic_lib.coverage.gap_mask`: empty while the months average
+    :data:`~diagnostic_lib.coverage.GAP_MIN_MONTHLY` incidents or more).
 
     Examples
     --------
@@ -247,7 +245,7 @@ def windows_covered(occurred: pd.Series, start: Any, end: Any) -> bool:
     inside = ts[(ts >= start) & (ts < end)]
     months = pd.period_range(start, end - pd.Timedelta(days=1), freq="M")
     counts = inside.dt.to_period("M").value_counts().reindex(months, fill_value=0)
-    return not ((counts == 0).any() and counts.mean() >= GAP_MIN_MONTHLY)
+    return not gap_mask(counts, GAP_MIN_MONTHLY).any()
 
 
 def _change_windows(first: Any, last_ts: Any, end: Any, months: int) -> tuple[Any, ...]:

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import i18n
+from .. import coverage, i18n
 from .. import taxonomy as taxonomy_mod
 from ..config import Config, load_config
 from ..errors import DataError, bilingual
@@ -154,6 +154,7 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
         sectors = join_population(sectors, population)
     partners = _load(ledger, cfg, "partners", load_partners, sectors=sectors)
     incidents = _load(ledger, cfg, "incidents", load_incidents, sectors=sectors, **incident_options)
+    _note_gaps(ledger, incidents, cfg, float(cfg.param("gap_min_monthly")))
     measures = _load(
         ledger,
         cfg,
@@ -217,6 +218,34 @@ def _sectors(ledger: Ledger, cfg: Config, incident_options: dict[str, Any]) -> p
         fr, en = (i18n.t(key, lang, **values) for lang in ("fr", "en"))
         ledger.note(table, file, fr, en)
     return grid
+
+
+def _note_gaps(ledger: Ledger, incidents: pd.DataFrame, cfg: Config, min_monthly: float) -> None:
+    """Note in the ledger the months without any record (gaps of the coverage calendar).
+
+    One note per incidents file (its own first to last month,
+    :func:`~diagnostic_lib.coverage.coverage_calendar` by ``source_file``), and
+    one for all the files together (file ``*``) when there are several: those
+    months are "no data", not zero crime.
+    """
+    spec = cfg.data["incidents"]
+    files = [display_path(p, cfg.path) for p in spec.paths]
+    if "source_file" in incidents.columns and len(files) > 1:
+        cal = coverage.coverage_calendar(incidents, by="source_file", min_monthly=min_monthly)
+        for file, g in cal[~cal["covered"]].groupby("source_file", sort=False):
+            _note_months(ledger, str(file), "loaders.note.no_data_months", g["month"])
+        whole = coverage.gap_months(incidents, min_monthly)
+        if whole:
+            _note_months(ledger, "*", "loaders.note.no_data_months_all", whole)
+    elif files:
+        whole = coverage.gap_months(incidents, min_monthly)
+        if whole:
+            _note_months(ledger, files[0], "loaders.note.no_data_months", whole)
+
+
+def _note_months(ledger: Ledger, file: str, key: str, months: Any) -> None:
+    text = coverage.month_ranges(months)
+    ledger.note("incidents", file, i18n.t(key, "fr", months=text), i18n.t(key, "en", months=text))
 
 
 FILE_OPTIONS: dict[str, tuple[str, ...]] = {

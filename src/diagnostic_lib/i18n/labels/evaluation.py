@@ -105,6 +105,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "it started on {start}, {months} months after the start of the data ({data_start}); "
         "{window} months before are needed",
     ),
+    "evaluation.reason.window_not_covered": (
+        "sa fenêtre avant ou après contient un mois sans aucun enregistrement (un trou dans "
+        "l'export, voir le registre des données) : ces mois sont « sans données », pas zéro, "
+        "et l'effet ne peut pas être estimé",
+        "its before or after window holds a month without any record (a gap in the export, "
+        "see the data ledger): those months are no data, not zero, and the effect cannot be "
+        "estimated",
+    ),
     "evaluation.reason.no_control": ("aucune zone témoin utilisable", "no usable control area"),
     # caveats of an evaluation
     "evaluation.caveat.concurrent": (

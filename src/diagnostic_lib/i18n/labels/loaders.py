@@ -39,6 +39,17 @@ LABELS: dict[str, tuple[str, str]] = {
         "The grid is clipped to the outline of {file} (empty cells included); its polygons are "
         "not used as sectors.",
     ),
+    "loaders.note.no_data_months": (
+        "Aucun enregistrement en {months} : ces mois sont traités comme « sans données », "
+        "pas comme zéro.",
+        "No record in {months}: these months are treated as no data, not as zero.",
+    ),
+    "loaders.note.no_data_months_all": (
+        "Tous fichiers confondus, aucun enregistrement en {months} : ces mois sont traités "
+        "comme « sans données », pas comme zéro (saisonnalité, prévisions, fenêtres avant/après).",
+        "All files together, no record in {months}: these months are treated as no data, "
+        "not as zero (seasonality, forecasts, before/after windows).",
+    ),
     "loaders.note.crs_assumed": (
         "Aucun SCR déclaré : {crs} supposé d'après les coordonnées.",
         "No CRS declared: {crs} assumed from the coordinates.",

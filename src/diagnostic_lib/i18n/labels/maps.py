@@ -107,6 +107,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Saisonnalité ({years} années complètes)",
         "Seasonality ({years} complete years)",
     ),
+    "charts.seasonality.title_partial": (
+        "Saisonnalité (aucune année complète : {months} mois de données)",
+        "Seasonality (no complete year: {months} months of data)",
+    ),
     "charts.per_year": ("Incidents par année", "Incidents per year"),
     "charts.yearly.title": (
         "Incidents par année (intervalles de Poisson à 95 %)",

@@ -1,0 +1,204 @@
+"""The data's coverage calendar: which months hold data, and which are gaps ("no data").
+
+A month without any record is not a month without crime when the months around
+it hold many: the export is missing it. :func:`gap_mask` is the one rule
+(a month is a gap when it is empty while the months of the same data average
+at least the ``gap_min_monthly`` setting, :data:`GAP_MIN_MONTHLY`);
+:func:`coverage_calendar` applies it month by month (per group, e.g. per
+``source_file`` or ``sector``), :func:`gap_months` gives the municipality's gaps
+and :func:`month_ranges` writes them for a note (``2023-02–2023-04``).
+
+Seasonality, forecasts, change windows and before/after windows treat a gap as
+missing, never as zero (see docs/methods.md, *Coverage calendar*). This module
+sits at the top of the package so that the loaders (the ledger's notes) and the
+steps can both use it.
+
+Examples
+--------
+>>> import pandas as pd
+>>> when = pd.date_range("2023-01-01", "2023-06-30", freq="D")
+>>> inc = pd.DataFrame({"occurred_from": when[when.month != 3]})
+>>> [str(p) for p in gap_months(inc)]
+['2023-03']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import settings
+
+GAP_MIN_MONTHLY: float = settings.default("gap_min_monthly")
+"""A month without any incident is a gap in the data when the others average at least this."""
+
+
+def gap_mask(counts: pd.Series | np.ndarray, min_monthly: float = GAP_MIN_MONTHLY) -> np.ndarray:
+    """Which months of a run of consecutive monthly counts are gaps in the data.
+
+    A month is a gap ("no data", not zero) when it holds no record while the
+    months of the run average at least ``min_monthly`` records. With fewer, an
+    empty month is an ordinary zero (a rare event).
+
+    Parameters
+    ----------
+    counts : Series or array of int
+        The counts of consecutive months, empty months included (as 0).
+    min_monthly : float
+        The mean count from which an empty month is a gap (default: the
+        ``gap_min_monthly`` setting).
+
+    Returns
+    -------
+    ndarray of bool
+        ``True`` for the gap months.
+
+    Examples
+    --------
+    >>> gap_mask([100, 0, 98]).tolist()
+    [False, True, False]
+    >>> gap_mask([1, 0, 2]).tolist()
+    [False, False, False]
+    """
+    c = np.asarray(counts, dtype="float64")
+    if not len(c):
+        return np.zeros(0, dtype=bool)
+    return (c == 0) & (float(c.mean()) >= float(min_monthly))
+
+
+def coverage_calendar(
+    incidents: pd.DataFrame,
+    by: str | None = None,
+    min_monthly: float = GAP_MIN_MONTHLY,
+) -> pd.DataFrame:
+    """The coverage calendar: one row per month, with its count and whether it holds data.
+
+    Months run from the first to the last month with a record (per group of
+    ``by`` when given: e.g. ``"source_file"`` for the files of a multi-file
+    export, or ``"sector"``). ``covered`` is ``False`` for the gaps of
+    :func:`gap_mask`: months without any record while the group's months
+    average ``min_monthly`` records or more.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        With ``occurred_from`` (rows without a date are left out).
+    by : str, optional
+        A grouping column; each group has its own first and last month.
+    min_monthly : float
+        See :func:`gap_mask`.
+
+    Returns
+    -------
+    DataFrame
+        ``[by], month (Period, monthly), count, covered``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> when = pd.date_range("2023-01-01", "2023-05-31", freq="D")
+    >>> inc = pd.DataFrame({"occurred_from": when[when.month != 3]})
+    >>> cal = coverage_calendar(inc)
+    >>> cal.assign(month=cal["month"].astype(str)).values.tolist()[1:4]
+    [['2023-02', 28, True], ['2023-03', 0, False], ['2023-04', 30, True]]
+    """
+    keys = [by] if by else []
+    ts = pd.to_datetime(incidents["occurred_from"])
+    df = pd.DataFrame({"month": ts.dt.to_period("M")}, index=incidents.index)
+    for k in keys:
+        df[k] = incidents[k]
+    df = df.dropna(subset=["month", *keys])
+    groups = df.groupby(keys, sort=True, observed=True) if keys else [((), df)]
+    parts = []
+    for key, g in groups:
+        counts = g["month"].value_counts()
+        months = pd.period_range(counts.index.min(), counts.index.max(), freq="M")
+        counts = counts.reindex(months, fill_value=0)
+        part = pd.DataFrame(
+            {
+                "month": months,
+                "count": counts.to_numpy(dtype="int64"),
+                "covered": ~gap_mask(counts, min_monthly),
+            }
+        )
+        for k, v in zip(keys, key if isinstance(key, tuple) else (key,), strict=True):
+            part.insert(0, k, v)
+        parts.append(part)
+    if not parts:
+        empty = pd.DataFrame({k: pd.Series(dtype=object) for k in keys})
+        empty["month"] = pd.Series(dtype="period[M]")
+        empty["count"] = pd.Series(dtype="int64")
+        empty["covered"] = pd.Series(dtype=bool)
+        return empty
+    return pd.concat(parts, ignore_index=True)
+
+
+def gap_months(incidents: pd.DataFrame, min_monthly: float = GAP_MIN_MONTHLY) -> list[pd.Period]:
+    """The municipality's gap months: no record at all while the data average enough.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        All the incidents (a subset, such as one category, has its own
+        ordinary zeros: give the whole data).
+    min_monthly : float
+        See :func:`gap_mask`.
+
+    Returns
+    -------
+    list of Period
+        The gap months, in order (empty when the data have none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> when = pd.date_range("2023-01-01", "2023-12-31", freq="D")
+    >>> inc = pd.DataFrame({"occurred_from": when[(when.month < 2) | (when.month > 4)]})
+    >>> [str(p) for p in gap_months(inc)]
+    ['2023-02', '2023-03', '2023-04']
+    """
+    cal = coverage_calendar(incidents, min_monthly=min_monthly)
+    return list(cal.loc[~cal["covered"], "month"])
+
+
+def month_ranges(months: Iterable[pd.Period]) -> str:
+    """Months written as runs, for a note: ``2023-02–2023-04, 2024-07``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> month_ranges(pd.period_range("2023-02", "2023-04", freq="M").append(
+    ...     pd.PeriodIndex(["2024-07"], freq="M")))
+    '2023-02–2023-04, 2024-07'
+    """
+    ms = sorted({pd.Period(m, freq="M") for m in months})
+    runs: list[list[pd.Period]] = []
+    for m in ms:
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def overlaps_gap(months: Iterable[pd.Period], start: Any, end: Any) -> bool:
+    """Whether any of the gap ``months`` overlaps the window ``[start, end)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> gaps = [pd.Period("2023-03", "M")]
+    >>> overlaps_gap(gaps, "2023-01-15", "2023-03-02")
+    True
+    >>> overlaps_gap(gaps, "2023-04-01", "2024-04-01")
+    False
+    """
+    s, e = pd.Timestamp(start), pd.Timestamp(end)
+    for m in months:
+        p = pd.Period(m, freq="M")
+        if p.start_time < e and (p + 1).start_time > s:
+            return True
+    return False
