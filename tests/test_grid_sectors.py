@@ -259,6 +259,9 @@ def test_grid_clipped_to_a_boundary_file(tmp_path):
     assert any("clipped to the outline of boundary.geojson" in n for n in mine)
     located = d.incidents.geometry.notna()
     assert d.incidents.loc[located, "sector"].isin(d.sectors["sector_id"]).all()
+    # the file's own sector ids (S01…) name no cell: not read, not 15,000 "unknown sector"
+    assert "sector_unknown" not in set(d.ledger.entries["reason"])
+    assert any("not used" in n and "sector" in n for n in notes["note"])
 
 
 def test_inventory_runs_on_a_grid_diagnosis(grid_diag):

@@ -153,6 +153,8 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
     if population is not None:
         sectors = join_population(sectors, population)
     partners = _load(ledger, cfg, "partners", load_partners, sectors=sectors)
+    # on a generated grid the file's own sector ids (PDQ…) name no cell: they are not read
+    incident_options["sector_column"] = "grid_m" not in cfg.data["sectors"].options
     incidents = _load(ledger, cfg, "incidents", load_incidents, sectors=sectors, **incident_options)
     _note_gaps(ledger, incidents, cfg, float(cfg.param("gap_min_monthly")))
     measures = _load(

@@ -76,6 +76,7 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
     sep: str | None = None,
     sheet: str | int | None = None,
     layer: str | int | None = None,
+    sector_column: bool = True,
 ) -> Loaded:
     """Load incidents into the canonical incidents table.
 
@@ -123,6 +124,10 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
         position (flagged). Default: the ``outside`` tunable (``reject``).
     snap_tolerance : float
         Metres; see ``sectors``. Default: the ``snap_tolerance_m`` tunable (50).
+    sector_column : bool
+        Read the file's sector column (default). ``False`` when the sectors are not
+        the ones the file refers to (a generated grid): each event then gets the
+        cell its point falls in, and the column is listed as not used.
     date_only : bool, optional
         Treat the date column as a date without time (default: per row, when
         the text has no time part; the ``spvm`` preset sets it).
@@ -165,7 +170,7 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
         "precision": precision,
         "timezone": timezone,
     }
-    ctx, opts = _incident_context(raw, preset, columns, given)
+    ctx, opts = _incident_context(raw, preset, columns, given, sector_column)
     times = _incident_dates(ctx, opts, now, period, future_tolerance_h)
     category = _incident_categories(ctx, tax)
     pos = _incident_positions(ctx, opts, acrs, source_crs)
@@ -179,10 +184,16 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
 
 
 def _incident_context(
-    raw: RawTable, preset: str, columns: Mapping[str, str] | None, given: Mapping[str, Any]
+    raw: RawTable,
+    preset: str,
+    columns: Mapping[str, str] | None,
+    given: Mapping[str, Any],
+    sector_column: bool = True,
 ) -> tuple[_Ctx, dict[str, Any]]:
     """The columns stage: mapping, loading options, a fresh ledger, whole-row checks."""
     fields = _resolve_fields("incidents", raw.frame, preset, columns, raw.file)
+    if not sector_column:  # sectors that are not the file's (a grid): its sector column is unread
+        fields.pop("sector", None)
     _require("incidents", raw, fields, [("occurred_from",), ("category",)], preset)
     opts = _options(preset, "incidents", given)
     ctx = _Ctx("incidents", raw, fields, Ledger())
