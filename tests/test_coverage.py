@@ -148,3 +148,13 @@ def test_forecast_stops_when_the_last_month_is_a_gap():
     p = forecast.project(_export(), by=("family",), end="2023-04-15", n_sim=100)
     assert p.totals["model"].tolist() == ["not_covered"]
     assert p.totals["note"].tolist() == ["not_covered"]
+
+
+def test_a_file_without_any_record_has_an_empty_calendar():
+    """A header-only export: no calendar and no gap, not a traceback."""
+    from diagnostic_lib import coverage
+
+    empty = pd.DataFrame({"occurred_from": pd.Series(dtype="datetime64[us]")})
+    cal = coverage.coverage_calendar(empty)
+    assert cal.empty and list(cal.columns) == ["month", "count", "covered"]
+    assert coverage.gap_months(empty) == []

@@ -622,6 +622,7 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
         facility_share=v["problem_facility_share"],
         neighbourhood=v["hot_spot_neighbourhood"],
         permutations=v["hot_spot_permutations"],
+        max_extent_m=v["max_problem_extent_m"],
     )
     # run's own arguments still override the config
     calls.clear()

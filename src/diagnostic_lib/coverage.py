@@ -115,6 +115,8 @@ def coverage_calendar(
     parts = []
     for key, g in groups:
         counts = g["month"].value_counts()
+        if counts.empty:  # no dated record at all: no calendar
+            continue
         months = pd.period_range(counts.index.min(), counts.index.max(), freq="M")
         counts = counts.reindex(months, fill_value=0)
         part = pd.DataFrame(
