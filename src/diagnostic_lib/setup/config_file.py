@@ -117,7 +117,8 @@ def _quote(value: Any) -> str:
 def _bounds(b: Sequence[float] | None) -> str:
     if b is None:
         return "—"
-    return f"x {b[0]:.6g} … {b[2]:.6g}, y {b[1]:.6g} … {b[3]:.6g}"
+    x0, y0, x1, y1 = (f"{v:.0f}" if abs(v) >= 1000 else f"{v:.4f}" for v in b)
+    return f"x {x0} … {x1}, y {y0} … {y1}"
 
 
 def _position_comment(pos: dict[str, Any] | None, fields: Mapping[str, str]) -> str:

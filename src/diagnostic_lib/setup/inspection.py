@@ -168,7 +168,7 @@ def _positions(sample: dict[str, Any], fields: dict[str, str], crs: str) -> dict
         if fx in fields and fy in fields:
             xs, _ = parse_floats(frame[fields[fx]])
             ys, _ = parse_floats(frame[fields[fy]])
-            ok = np.isfinite(xs) & np.isfinite(ys)
+            ok = np.isfinite(xs) & np.isfinite(ys) & ~((xs == 0) & (ys == 0))  # placeholders
             bounds = (
                 tuple(float(v) for v in (xs[ok].min(), ys[ok].min(), xs[ok].max(), ys[ok].max()))
                 if ok.any()
