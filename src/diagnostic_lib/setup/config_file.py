@@ -98,11 +98,15 @@ categories = {{ q(categories) }}
 """
 
 
-def _comment(key: str, **values: Any) -> str:
-    """A label as TOML comment lines, French then English, wrapped."""
+def _comment(key: str, labels: Mapping[str, str] | None = None, **values: Any) -> str:
+    """A label as TOML comment lines, French then English, wrapped.
+
+    ``labels`` gives placeholders whose values are label keys, said in each language.
+    """
     lines = []
     for lang in i18n.LANGS:
-        text = i18n.t(key, lang, **values)
+        said = {k: i18n.t(v, lang) for k, v in (labels or {}).items()}
+        text = i18n.t(key, lang, **values, **said)
         lines += textwrap.wrap(text, 92, initial_indent="# ", subsequent_indent="#   ")
     return "\n".join(lines)
 
@@ -163,15 +167,12 @@ def _entry(table: str, path: Any, infos: list[dict[str, Any]], preset: str) -> d
                 )
     dates = first["dates"]
     if dates is not None:
-        precision = {
-            lang: i18n.t(f"setup.toml.precision.{dates['precision']}", lang) for lang in i18n.LANGS
-        }
         comments.append(
             _comment(
                 "setup.toml.dates",
                 column=dates["column"],
                 example=repr(dates["example"]),
-                precision=precision["fr"] + " / " + precision["en"],
+                labels={"precision": f"setup.toml.precision.{dates['precision']}"},
                 share=f"{dates['share']:.0%}",
             )
         )
