@@ -1,4 +1,4 @@
-"""Command line: ``python -m diagnostic_lib {report,validate,sample}``.
+"""Command line: ``python -m diagnostic_lib {init,report,validate,sample}``.
 
 The parser and the dispatch live here; each command's work lives in its own
 small module, named in :data:`COMMANDS` and imported (with
@@ -9,6 +9,7 @@ geopandas:
 =================  ==============================================================
 module             what it does
 =================  ==============================================================
+``cmd_init``       inspect the exports, write a first config (:mod:`..setup`)
 ``cmd_report``     run the diagnosis and write the report (:mod:`..report`)
 ``cmd_validate``   load a config and print the data-quality ledger (:mod:`..loaders`)
 ``cmd_sample``     regenerate the sample municipality (:mod:`..sample`)
@@ -32,6 +33,7 @@ from collections.abc import Sequence
 from ..errors import DataError
 
 COMMANDS: dict[str, str] = {
+    "init": f"{__name__}.cmd_init",
     "report": f"{__name__}.cmd_report",
     "validate": f"{__name__}.cmd_validate",
     "sample": f"{__name__}.cmd_sample",
@@ -39,6 +41,31 @@ COMMANDS: dict[str, str] = {
 """Command → the module whose ``run(args)`` carries it out (imported when the command runs)."""
 
 _LANG_HELP = "language (default: the config's)"
+
+
+def _add_init(sub: argparse._SubParsersAction) -> None:
+    i = sub.add_parser(
+        "init",
+        help="inspect the exports and write a first diagnostic.toml / préparer la configuration",
+    )
+    i.add_argument(
+        "--incidents",
+        required=True,
+        nargs="+",
+        metavar="PATH_OR_GLOB",
+        help='incidents export(s): a file, several, or a glob in quotes ("exports/*.csv")',
+    )
+    i.add_argument("--sectors", default=None, help="sectors layer (GeoJSON, GeoPackage…)")
+    i.add_argument("--measures", default=None, help="measures file")
+    i.add_argument("--survey", default=None, help="survey file")
+    i.add_argument("--partners", default=None, help="partners file")
+    i.add_argument("--out", required=True, help="folder of diagnostic.toml and categories.csv")
+    i.add_argument("--name", default="Municipalité", help="name of the municipality")
+    i.add_argument("--lang", choices=("fr", "en"), default="fr", help="language (default: fr)")
+    i.add_argument(
+        "--crs", default="EPSG:32188", help="analysis CRS, in metres (default: EPSG:32188)"
+    )
+    i.add_argument("--preset", default="generic", help="column preset: generic | spvm")
 
 
 def _add_report(sub: argparse._SubParsersAction) -> None:
@@ -91,11 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m diagnostic_lib",
         description=(
             "Autodiagnostic local de sécurité / local security self-diagnosis. "
-            "Commands: report (the diagnosis report), validate (load a config and print the "
+            "Commands: init (inspect the exports and write a first config), report (the "
+            "diagnosis report), validate (load a config and print the "
             "data-quality ledger), sample (regenerate the sample municipality)."
         ),
     )
-    sub = p.add_subparsers(dest="command", required=True, metavar="{report,validate,sample}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{init,report,validate,sample}")
+    _add_init(sub)
     _add_report(sub)
     _add_validate(sub)
     _add_sample(sub)

@@ -36,6 +36,7 @@ from .labels import (
     notebooks,
     report,
     sample,
+    setup,
     strategy,
 )
 
@@ -64,6 +65,7 @@ LABELS: dict[str, tuple[str, str]] = _merge(
     maps.LABELS,
     dashboard.LABELS,
     sample.LABELS,
+    setup.LABELS,
     notebooks.LABELS,
     errors.LABELS,
 )
