@@ -56,6 +56,13 @@ def _add_init(sub: argparse._SubParsersAction) -> None:
         help='incidents export(s): a file, several, or a glob in quotes ("exports/*.csv")',
     )
     i.add_argument("--sectors", default=None, help="sectors layer (GeoJSON, GeoPackage…)")
+    i.add_argument(
+        "--grid-m",
+        type=float,
+        default=None,
+        help="sectors as a grid of cells of this size (m): over the incidents, or clipped to "
+        "--sectors",
+    )
     i.add_argument("--measures", default=None, help="measures file")
     i.add_argument("--survey", default=None, help="survey file")
     i.add_argument("--partners", default=None, help="partners file")

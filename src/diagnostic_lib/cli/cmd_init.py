@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
         language=args.lang,
         crs=args.crs,
         preset=args.preset,
+        grid_m=getattr(args, "grid_m", None),
     )
     for path in (config, categories):
         print(i18n.t("setup.written", args.lang, path=path))

@@ -34,6 +34,9 @@ GENERIC_FIELDS: dict[str, dict[str, list[str]]] = {
             "event_id",
             "no_evenement",
             "numero",
+            "crime_id",
+            "case_number",
+            "report_number",
         ],
         "occurred_from": [
             "occurred_from",

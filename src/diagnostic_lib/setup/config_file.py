@@ -72,6 +72,10 @@ source_crs = {{ q(e.source_crs) }}
 {% if e.table == "incidents" %}
 {{ c("setup.toml.options") }}
 {% endif %}
+{% if e.table == "sectors" and grid_m %}
+{{ c("setup.toml.grid_clipped") }}
+grid_m = {{ grid_m }}
+{% endif %}
 [data.{{ e.table }}.columns]
 {{ c("setup.toml.columns") }}
 {% if e.missing %}
@@ -82,6 +86,13 @@ source_crs = {{ q(e.source_crs) }}
 
 {% endfor %}
 {% endfor %}
+{% if grid_m and not entries|selectattr("table", "equalto", "sectors")|list %}
+
+[data.sectors]
+{{ c("setup.toml.grid") }}
+grid_m = {{ grid_m }}
+# shape = "hex"
+{% endif %}
 {% if categories %}
 
 [taxonomy]
@@ -206,6 +217,7 @@ def render_config(
     crs: str = schema.DEFAULT_CRS,
     categories: str | None = CATEGORIES_NAME,
     unmatched: int = 0,
+    grid_m: float | None = None,
 ) -> str:
     """The text of a commented ``diagnostic.toml``.
 
@@ -221,6 +233,9 @@ def render_config(
         ``[taxonomy] categories`` (``None``: no ``[taxonomy]`` section).
     unmatched : int
         Labels without a code (said in the comment).
+    grid_m : float, optional
+        Sectors as a generated grid of this cell size: over the incidents when no
+        sectors file is given, else clipped to it.
 
     Returns
     -------
@@ -245,6 +260,7 @@ def render_config(
         crs=crs,
         categories=categories,
         unmatched=unmatched,
+        grid_m=f"{grid_m:g}" if grid_m else None,
     )
 
 
@@ -255,7 +271,7 @@ def _relative(spec: str, base: Path, out_dir: Path) -> str:
     return Path(os.path.relpath(os.path.abspath(full), os.path.abspath(out_dir))).as_posix()
 
 
-def write_config(
+def write_config(  # noqa: PLR0913 - keyword options of one call, each a config key
     out_dir: str | PathLike[str],
     files: Mapping[str, Sequence[str]],
     *,
@@ -265,6 +281,7 @@ def write_config(
     crs: str = schema.DEFAULT_CRS,
     preset: str = "generic",
     taxonomy: pd.DataFrame | None = None,
+    grid_m: float | None = None,
 ) -> tuple[Path, Path]:
     r"""Inspect the files and write ``diagnostic.toml`` and ``categories.csv`` into ``out_dir``.
 
@@ -283,6 +300,9 @@ def write_config(
         The column-mapping preset of every file.
     taxonomy : DataFrame, optional
         Default: the packaged taxonomy.
+    grid_m : float, optional
+        Write sectors as a generated grid of this cell size (``[data.sectors]
+        grid_m``): over the incidents, or clipped to the sectors file when given.
 
     Returns
     -------
@@ -333,6 +353,7 @@ def write_config(
         crs=crs,
         categories=CATEGORIES_NAME,
         unmatched=int((cats["code"] == "").sum()),
+        grid_m=grid_m,
     )
     cfg_path = out / CONFIG_NAME
     cfg_path.write_text(text, encoding="utf-8")

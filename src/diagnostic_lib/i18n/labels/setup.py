@@ -84,6 +84,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "À VÉRIFIER : champs requis introuvables ({fields}) ; nommez leur colonne ici.",
         "TO CHECK: required fields not found ({fields}); name their column here.",
     ),
+    "setup.toml.grid": (
+        "Aucun fichier de secteurs : les secteurs sont une grille de cellules de grid_m mètres "
+        "sur les incidents localisés (population inconnue, donc pas de taux).",
+        "No sectors file: the sectors are a grid of grid_m-metre cells over the located "
+        "incidents (population unknown, so no rates).",
+    ),
+    "setup.toml.grid_clipped": (
+        "Secteurs en grille de grid_m mètres, découpée aux limites de ce fichier.",
+        "Sectors as a grid of grid_m-metre cells, clipped to this file's outline.",
+    ),
     "setup.toml.options": (
         "Autres options : duplicates (reject | flag), date_only, precision, sheet, layer "
         "(voir docs/config.md).",
