@@ -841,3 +841,15 @@ def test_place_problems_wider_than_the_maximum_extent_are_split(diag, inv):
     assert widths(split).max() <= 1500
     # parts too small to be a problem on their own go to the later passes: nothing lost
     assert len(split) >= len(inv.problems) - 1
+
+
+def test_a_problem_without_an_hour_profile_claims_no_time_pattern():
+    """All its events known only to the month: not "at all hours, all week"."""
+    from diagnostic_lib.inventory.problem_text import _similarity
+
+    timed = {"dominant_shift": "nuit", "week_part": "weekend", "peak_hours": "22–03"}
+    untimed = {"dominant_shift": "mixed", "week_part": "all_week", "peak_hours": ""}
+    assert "22–03" in _similarity(timed, True, "en")
+    en, fr = _similarity(untimed, True, "en"), _similarity(untimed, True, "fr")
+    assert "hour and day unknown" in en and "all hours" not in en
+    assert "heure et jour inconnus" in fr and "toute heure" not in fr

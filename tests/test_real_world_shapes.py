@@ -107,3 +107,4 @@ def test_the_report_says_nothing_false(town, tmp_path):
     assert "<NA>" not in words and " nan " not in words.lower()
     # no hour-of-day or weekday claim from month-only dates
     assert not re.search(r"(at night|in the evening|during the day|on weekends?)\b", words)
+    assert "at all hours" not in words

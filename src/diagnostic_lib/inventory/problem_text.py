@@ -101,14 +101,25 @@ def _cheers(rec: Mapping[str, Any], lang: str = "fr") -> dict[str, str]:
         "cheers_recurring": i18n.t(
             "inventory.cheers.recurring", lang, months=rec["months_with_events"], trend=trend
         ),
-        "cheers_similarity": i18n.t(
-            "inventory.cheers.similarity",
-            lang,
-            unit=i18n.t(
-                "inventory.cheers.unit_place" if place else "inventory.cheers.unit_area", lang
-            ),
-            shift=i18n.label("inventory.shift_phrase", rec["dominant_shift"], lang),
-            part=i18n.label("inventory.week_part", rec["week_part"], lang),
-            peak=rec["peak_hours"],
-        ),
+        "cheers_similarity": _similarity(rec, place, lang),
     }
+
+
+def _similarity(rec: Mapping[str, Any], place: bool, lang: str) -> str:
+    """The CHEERS "similarity" sentence: where, and when when the times say it.
+
+    A problem whose events are all known only to the month or less has no hour
+    profile (its ``peak_hours`` is empty): saying "at all hours, all week" would
+    be a claim the data cannot make.
+    """
+    unit = i18n.t("inventory.cheers.unit_place" if place else "inventory.cheers.unit_area", lang)
+    if not rec.get("peak_hours"):
+        return i18n.t("inventory.cheers.similarity_no_time", lang, unit=unit)
+    return i18n.t(
+        "inventory.cheers.similarity",
+        lang,
+        unit=unit,
+        shift=i18n.label("inventory.shift_phrase", rec["dominant_shift"], lang),
+        part=i18n.label("inventory.week_part", rec["week_part"], lang),
+        peak=rec["peak_hours"],
+    )

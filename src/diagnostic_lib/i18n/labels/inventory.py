@@ -98,6 +98,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Même {unit}, {shift} {part}, pointe {peak} h.",
         "Same {unit}, {shift} {part}, peak {peak} h.",
     ),
+    "inventory.cheers.similarity_no_time": (
+        "Même {unit} ; heure et jour inconnus (dates connues au mois près ou moins).",
+        "Same {unit}; hour and day unknown (dates known only to the month or less).",
+    ),
     "inventory.cheers.unit_place": ("lieu", "place"),
     "inventory.cheers.unit_area": ("secteur", "area"),
     # concentration ("80/20") table
