@@ -82,3 +82,18 @@ def test_expand_paths_keeps_plain_paths_and_drops_repeats(tmp_path):
     (tmp_path / "a.csv").write_text("x")
     got = expand_paths(["a.csv", "*.csv", "missing.csv"], tmp_path)
     assert [p.name for p in got] == ["a.csv", "missing.csv"]
+
+
+def test_a_sector_given_a_population_in_two_files_keeps_the_first(tmp_path):
+    """Without this, the join met a repeated sector id and failed deep inside pandas."""
+    cfg = _town(tmp_path, {"a.csv": [_row(1, "2024-01-01")]}, '"exports/a.csv"')
+    (tmp_path / "pop1.csv").write_text("sector_id,population\nS01,1200\n")
+    (tmp_path / "pop2.csv").write_text("sector_id,population\nS01,1300\nS02,800\n")
+    with cfg.open("a", encoding="utf-8") as f:
+        f.write('[data.population]\npath = ["pop1.csv", "pop2.csv"]\n')
+    d = loaders.load_diagnostic(cfg, now=NOW)
+    pop = d.sectors.set_index("sector_id")["population"]
+    assert pop["S01"] == 1200.0 and pop["S02"] == 800.0
+    e = d.ledger.entries.query("table == 'population'")
+    assert e.query("reason == 'id_duplicate'")[["file", "row"]].values.tolist() == [["pop2.csv", 2]]
+    assert d.ledger.is_balanced()

@@ -98,3 +98,20 @@ def test_load_population_alone_and_join():
     assert joined.index.tolist() == [10, 11, 12]
     assert joined["population"].tolist()[:2] == [1200.0, 1000.0]
     assert np.isnan(joined["population"].iloc[2])
+
+
+def test_a_joined_population_implausible_for_the_sector_is_flagged():
+    import geopandas as gpd
+    import shapely
+
+    from diagnostic_lib import loaders
+
+    sec = gpd.GeoDataFrame(
+        {"sector_id": ["A", "B"], "population": [float("nan")] * 2},
+        geometry=[shapely.box(0, 0, 1000, 1000), shapely.box(1000, 0, 2000, 1000)],
+        crs=32188,
+    )
+    df = pd.DataFrame({"sector_id": ["A", "B"], "population": ["1 200", "1200000"]})
+    pop, led = loaders.load_population(df, sectors=sec)
+    assert pop["population"].tolist() == [1200.0, 1200000.0]  # kept, only flagged
+    assert led.entries[["row", "reason"]].values.tolist() == [[2, "population_implausible"]]

@@ -105,7 +105,14 @@ from .timing import (
     weekend_mask,
 )
 from .trend import CHANGE_CODES, CHANGE_LABELS, change
-from .volume import counts, municipal_rate, rates, severity_index, total_population
+from .volume import (
+    annual_means,
+    counts,
+    municipal_rate,
+    rates,
+    severity_index,
+    total_population,
+)
 
 # isort: split
 # Private names used by tests/test_speed.py (_grid_weights, _cell_of, _gi_parts, _gi_star_max,
@@ -152,6 +159,7 @@ __all__ = [
     "hot_spots",
     "hour_of_week_profile",
     "hour_weekday",
+    "annual_means",
     "kde_surface",
     "knox_test",
     "make_grid",

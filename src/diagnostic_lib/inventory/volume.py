@@ -323,3 +323,34 @@ def municipal_rate(
         "sectors": int(has.sum()),
         "sectors_total": len(sectors),
     }
+
+
+def annual_means(rates: pd.DataFrame) -> pd.DataFrame:
+    """Each sector's mean per year of a yearly rates table: the rate and the count.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        From :func:`rates` with ``period="year"`` (any ``by``); the municipality
+        row ``*`` is left out.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by sector: ``rate`` (mean rate per year, NaN for a sector without
+        residents) and ``count`` (mean incidents per year), over the years of the
+        table.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"sector": ["A", "A", "B", "B"], "period": ["2023", "2024"] * 2,
+    ...                   "count": [10, 20, 3, 5], "rate": [1.0, 2.0, np.nan, np.nan]})
+    >>> annual_means(r).values.tolist()
+    [[1.5, 15.0], [nan, 4.0]]
+    """
+    per_sector = rates[rates["sector"] != "*"]
+    years = max(per_sector["period"].nunique(), 1)
+    g = per_sector.groupby("sector")
+    return pd.DataFrame(
+        {"rate": g["rate"].sum(min_count=1) / years, "count": g["count"].sum() / years}
+    )

@@ -13,7 +13,8 @@ tables together:
   ``duplicate_across_files``;
 * an id already seen with other content is another record: it is kept, renamed
   ``<id>~<file>`` and flagged ``id_conflict``;
-* for sectors, any repeated id is rejected (a sector drawn twice).
+* for sectors and populations, any repeated id is rejected (a sector drawn twice,
+  a population given twice: the first file wins).
 """
 
 from __future__ import annotations
@@ -33,8 +34,13 @@ ID_COLUMNS: dict[str, str] = {
     "survey": "respondent_id",
     "partners": "partner_id",
     "places": "place_id",
+    "population": "sector_id",
 }
 """The id column of each canonical table."""
+
+ONE_ROW_PER_ID: frozenset[str] = frozenset({"sectors", "population"})
+"""Tables where a repeated id in a later file is rejected whatever its content (a sector
+drawn twice, a population given twice: the first file wins)."""
 
 
 def combine_files(
@@ -94,7 +100,7 @@ def combine_files(
                 first_part, first_pos = seen[ids[k]]
                 earlier = parts[first_part][1]  # as loaded: positions unchanged
                 same = _content(earlier.iloc[[first_pos]])[0] == content
-                if table == "sectors" or same:
+                if table in ONE_ROW_PER_ID or same:
                     drop[k] = True
                 else:
                     renamed[k] = f"{ids[k]}~{Path(file).stem}"
@@ -128,7 +134,7 @@ def _record(  # noqa: PLR0913 - the pieces of one file's ledger lines
             table, file, rows[conflict], id_col, "id_conflict", "flagged", ids[conflict], det
         )
     if drop.any():
-        reason = "id_duplicate" if table == "sectors" else "duplicate_across_files"
+        reason = "id_duplicate" if table in ONE_ROW_PER_ID else "duplicate_across_files"
         det = first[drop[conflict | drop]]
         ledger.add(table, file, rows[drop], id_col, reason, "rejected", ids[drop], det)
         ledger.count_kept(table, file, int((~drop).sum()))

@@ -25,10 +25,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .. import settings
 from ..ledger import Ledger
 from .columns import _require, _resolve_fields
 from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
 from .parsing import parse_counts
+from .sector_checks import population_density
 
 
 def load_population(
@@ -94,6 +96,14 @@ def load_population(
         old = pd.Series(ids).map(before).astype("float64").to_numpy()
         replaced = np.isfinite(old)
         ctx.flag(replaced, "population", "population_replaced", values=old)
+        if "geometry" in sectors.columns:  # the same plausibility check as the sectors' own
+            geom = sectors.set_index(sectors["sector_id"].astype("str")).geometry
+            shapes = pd.Series(ids).map(geom).to_numpy(dtype=object)
+            density = population_density(np.where(ctx.alive, pop, np.nan), shapes)
+            limit = settings.default("max_population_density")
+            high = np.isfinite(density) & (density > limit)
+            shown = np.array([f"{v:,.0f} /km²".replace(",", "\u202f") for v in density])
+            ctx.flag(high, "population", "population_implausible", values=shown)
     keep = ctx.alive
     out = pd.DataFrame(
         {

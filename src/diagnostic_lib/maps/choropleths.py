@@ -25,6 +25,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, style
+from ..inventory import annual_means
 from .canvas import _deferred_draws, _fit, decorate, draw_sectors, new_map
 
 
@@ -184,15 +185,13 @@ def rate_map(
     >>> fig.rates_shown, legend_labels(fig)
     (False, ['12.0 – 12.0 (1)'])
     """
-    per_sector = rates[rates["sector"] != "*"]
-    years = max(per_sector["period"].nunique(), 1)
-    annual = per_sector.groupby("sector")["rate"].sum(min_count=1) / years
-    shown = bool(annual.notna().any())
+    means = annual_means(rates)
+    shown = bool(means["rate"].notna().any())
     if shown:
-        values, key = annual, "report.step1.rate_map"
+        values, key = means["rate"], "report.step1.rate_map"
         legend = i18n.t("report.step1.rate_map_legend", lang)
     else:
-        values, key = per_sector.groupby("sector")["count"].sum() / years, "maps.count_map"
+        values, key = means["count"], "maps.count_map"
         legend = i18n.t("maps.count_map_legend", lang)
     fig = choropleth(
         sectors,
