@@ -133,69 +133,33 @@ def _validate_entry(e: Mapping[str, Any], i: int, name: str) -> None:
             raise _entry_error(
                 name, "not_list", id=e["id"], field=k, value=repr(e[k]), example=example
             )
-    bad = set(e.get("families", ())) - set(FAMILY_CODES)
-    if bad:
-        raise _entry_error(
-            name,
-            "unknown_codes",
-            id=e["id"],
-            field="families",
-            bad=sorted(bad),
-            allowed=", ".join(FAMILY_CODES),
-        )
-    bad = set(e.get("pillars", ())) - set(schema.PILLARS)
-    if bad:
-        raise _entry_error(
-            name,
-            "unknown_codes",
-            id=e["id"],
-            field="pillars",
-            bad=sorted(bad),
-            allowed=", ".join(schema.PILLARS),
-        )
-    for k, allowed in (
-        ("effect_direction", DIRECTIONS),
-        ("effect_strength", STRENGTHS),
-        ("evidence_quality", QUALITIES),
+    for k, codes in (
+        ("families", FAMILY_CODES),
+        ("pillars", schema.PILLARS),
+        ("place_types", PLACE_TYPES),
     ):
-        if not isinstance(e[k], str) or e[k] not in allowed:
+        bad = set(e.get(k, ())) - set(codes)
+        if bad:
             raise _entry_error(
                 name,
-                "bad_code",
+                "unknown_codes",
                 id=e["id"],
                 field=k,
-                value=repr(e[k]),
-                allowed=", ".join(sorted(allowed)),
+                bad=sorted(bad),
+                allowed=", ".join(codes),
             )
-    basis = e.get("evidence_basis", DEFAULT_BASIS)
-    if not isinstance(basis, str) or basis not in EVIDENCE_BASES:
-        raise _entry_error(
-            name,
-            "bad_code",
-            id=e["id"],
-            field="evidence_basis",
-            value=repr(e["evidence_basis"]),
-            allowed=", ".join(sorted(EVIDENCE_BASES)),
-        )
-    if e["cost_level"] not in COSTS:
-        raise _entry_error(
-            name,
-            "bad_code",
-            id=e["id"],
-            field="cost_level",
-            value=repr(e["cost_level"]),
-            allowed=", ".join(COSTS),
-        )
-    bad = set(e.get("place_types", ())) - set(PLACE_TYPES)
-    if bad:
-        raise _entry_error(
-            name,
-            "unknown_codes",
-            id=e["id"],
-            field="place_types",
-            bad=sorted(bad),
-            allowed=", ".join(PLACE_TYPES),
-        )
+    for k, allowed in (  # a set of names is listed sorted; an ordered scale in its order
+        ("effect_direction", sorted(DIRECTIONS)),
+        ("effect_strength", sorted(STRENGTHS)),
+        ("evidence_quality", sorted(QUALITIES)),
+        ("evidence_basis", sorted(EVIDENCE_BASES)),
+        ("cost_level", list(COSTS)),
+    ):
+        value = e.get(k, DEFAULT_BASIS) if k == "evidence_basis" else e[k]
+        if not isinstance(value, str) or value not in allowed:
+            raise _entry_error(
+                name, "bad_code", id=e["id"], field=k, value=repr(value), allowed=", ".join(allowed)
+            )
 
 
 def _validate_entries(entries: list[dict[str, Any]], name: str) -> None:
