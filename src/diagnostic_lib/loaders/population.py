@@ -30,7 +30,7 @@ from ..ledger import Ledger
 from .columns import _require, _resolve_fields
 from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
 from .parsing import parse_counts
-from .sector_checks import population_density
+from .sector_checks import density_text, population_density
 
 
 def load_population(
@@ -102,8 +102,7 @@ def load_population(
             density = population_density(np.where(ctx.alive, pop, np.nan), shapes)
             limit = settings.default("max_population_density")
             high = np.isfinite(density) & (density > limit)
-            shown = np.array([f"{v:,.0f} /km²".replace(",", "\u202f") for v in density])
-            ctx.flag(high, "population", "population_implausible", values=shown)
+            ctx.flag(high, "population", "population_implausible", values=density_text(density))
     keep = ctx.alive
     out = pd.DataFrame(
         {

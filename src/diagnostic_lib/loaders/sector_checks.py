@@ -98,3 +98,17 @@ def population_density(population: np.ndarray, geoms: Sequence[Any]) -> np.ndarr
     area = np.array([shapely.area(g) if g is not None else 0.0 for g in geoms], dtype="float64")
     pop = np.asarray(population, dtype="float64")
     return np.divide(pop, area / 1e6, out=np.full(len(pop), np.nan), where=area > 0)
+
+
+def density_text(density: np.ndarray) -> np.ndarray:
+    """Densities as the ledger shows them, the same in both languages (``1 200 000 /km²``).
+
+    Examples
+    --------
+    >>> density_text(np.array([1200000.0, np.nan])).tolist()
+    ['1\u202f200\u202f000 /km²', '']
+    """
+    return np.array(
+        [f"{d:,.0f} /km²".replace(",", "\u202f") if np.isfinite(d) else "" for d in density],
+        dtype=object,
+    )

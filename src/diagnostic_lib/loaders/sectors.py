@@ -29,7 +29,7 @@ from .columns import _no_geometry, _require, _resolve_fields
 from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
 from .geometry import _geometry_from_source, _repair_geometries
 from .parsing import parse_counts
-from .sector_checks import population_density, sector_overlaps
+from .sector_checks import density_text, population_density, sector_overlaps
 
 
 def load_sectors(  # noqa: PLR0913 - a public signature kept as it was; all keyword options
@@ -166,8 +166,7 @@ def _flag_layer(
     limit = settings.default("max_population_density") if max_density is None else max_density
     density = population_density(pop, geoms)
     high = np.isfinite(density) & (density > limit)
-    shown = np.array([f"{d:,.0f} /km²".replace(",", "\u202f") for d in density], dtype=object)
-    ctx.flag(high, "population", "population_implausible", values=shown)
+    ctx.flag(high, "population", "population_implausible", values=density_text(density))
 
 
 def format_area(area_m2: float) -> str:
