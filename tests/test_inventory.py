@@ -623,6 +623,8 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
         neighbourhood=v["hot_spot_neighbourhood"],
         permutations=v["hot_spot_permutations"],
         max_extent_m=v["max_problem_extent_m"],
+        split_sectors=v["problem_split_sectors"],
+        place_name_m=v["problem_place_name_m"],
     )
     # run's own arguments still override the config
     calls.clear()
@@ -824,23 +826,51 @@ def test_knox_leaves_out_events_known_only_within_more_than_its_smallest_band():
     assert k["observed"].sum() == 1  # the one pair of precise events
 
 
-def test_place_problems_wider_than_the_maximum_extent_are_split(diag, inv):
-    """The sample's widest hot clusters (2.0–2.4 km) become compact parts at 1.5 km."""
+def _widths(problems):
+    places = problems[problems["kind"] == "place"]
+    b = places.geometry.bounds
+    return (b["maxx"] - b["minx"]).clip(lower=b["maxy"] - b["miny"])
+
+
+def _rerun(diag, **params):
     import dataclasses
 
-    def widths(problems):
-        places = problems[problems["kind"] == "place"]
-        b = places.geometry.bounds
-        return (b["maxx"] - b["minx"]).clip(lower=b["maxy"] - b["miny"])
+    cfg = dataclasses.replace(diag.config, parameters={**diag.config.parameters, **params})
+    return inventory.run(dataclasses.replace(diag, config=cfg), permutations=9).problems
 
-    assert widths(inv.problems).max() > 1500  # the default (2.5 km) keeps them whole
-    cfg = dataclasses.replace(
-        diag.config, parameters={**diag.config.parameters, "max_problem_extent_m": 1500.0}
-    )
-    split = inventory.run(dataclasses.replace(diag, config=cfg), permutations=9).problems
-    assert widths(split).max() <= 1500
-    # parts too small to be a problem on their own go to the later passes: nothing lost
-    assert len(split) >= len(inv.problems) - 1
+
+def test_place_problems_are_split_along_sectors_and_the_maximum_extent(diag, inv):
+    """The sample's hot clusters straddle sectors (2.0–2.4 km whole): by default each
+    place problem lies in one sector's cells and is at most 1.5 km across."""
+    whole = _rerun(diag, problem_split_sectors=False, max_problem_extent_m=0.0)
+    assert _widths(whole).max() > 1500
+    spans = whole.loc[whole["kind"] == "place", "sectors"].map(len)
+    assert spans.max() >= 2  # a cluster over two sectors, recorded with both
+    assert _widths(inv.problems).max() <= 1500
+    grid = inventory.make_grid(diag.sectors, cell_size=200)
+    places = inv.problems[inv.problems["kind"] == "place"]
+    for geom, sects in zip(places.geometry, places["sectors"], strict=True):
+        cells = np.flatnonzero(grid.geometry.centroid.within(geom).to_numpy())
+        pos = inventory.cell_sectors(grid, diag.sectors, cells)
+        own = set(diag.sectors["sector_id"].iloc[pos[pos >= 0]])
+        assert len(own) == 1 and own <= set(sects)  # one sector's cells, and it is recorded
+    # nothing lost: parts too small to be a problem go to the later passes
+    assert inv.problems["n_incidents"].sum() >= 0.9 * whole["n_incidents"].sum()
+
+
+def test_the_maximum_extent_alone_splits_wide_clusters(diag):
+    one = _rerun(diag, problem_split_sectors=False, max_problem_extent_m=1000.0)
+    assert _widths(one).max() <= 1000
+
+
+def test_problem_titles_are_unique_and_say_where(inv):
+    pb = inv.problems
+    assert pb["title_fr"].is_unique and pb["title_en"].is_unique
+    places = pb[pb["kind"] == "place"]
+    # the sample's places have names: every place problem's title names the nearest
+    assert places["title_fr"].str.contains("près de ").all()
+    assert places["title_en"].str.contains(" near ").all()
+    assert not pb["title_fr"].str.contains(r"\bS\d\d\b|PB-|_", regex=True).any()
 
 
 def test_a_problem_without_an_hour_profile_claims_no_time_pattern():

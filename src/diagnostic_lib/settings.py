@@ -379,13 +379,30 @@ TUNABLES: dict[str, Tunable] = _table(
     ),
     Tunable(
         "max_problem_extent_m",
-        2500.0,
+        1500.0,
         float,
         "inventory",
         "Largest extent (metres across, the longer side of its bounding box) of a place "
         "problem: a cluster of contiguous hot cells wider than this is split along its longer "
         "side until each part fits, so that a city's hot downtown is several named problems, "
         "not one blob over many districts.",
+        minimum=0,
+    ),
+    Tunable(
+        "problem_split_sectors",
+        True,
+        bool,
+        "inventory",
+        "Split clusters of hot cells along sector boundaries, so that each place problem lies "
+        "in one sector (the one holding its cells' centres) and has one district responsible.",
+    ),
+    Tunable(
+        "problem_place_name_m",
+        400.0,
+        float,
+        "inventory",
+        "A place problem's title names the nearest named place (of the places table) within "
+        "this distance (metres) of its centre, so that two problems of one sector read apart.",
         minimum=0,
     ),
     Tunable(

@@ -19,7 +19,8 @@ Sections, and the file that holds each
 - Change over time (``trend``): :func:`change` (E-test, never a bare percent
   change), :data:`CHANGE_LABELS` (built from the label catalogue).
 - The grid (``grid``): :func:`make_grid`, :func:`grid_counts`,
-  :class:`GridWarning`.
+  :class:`GridWarning`; clusters of cells split by sector and extent
+  (:func:`cell_sectors`, :func:`split_by_sector`, :func:`compact_components`).
 - Concentration over places (``places``): :func:`place_counts`,
   :func:`concentration`, :func:`concentration_table`, :func:`repeat_locations`.
 - Hot spots (``hot_spot_analysis``): :func:`hot_spots` (Getis–Ord Gi* with
@@ -62,7 +63,15 @@ True
 
 from __future__ import annotations
 
-from .grid import CELL_SIZE_M, GridWarning, grid_counts, make_grid
+from .grid import (
+    CELL_SIZE_M,
+    GridWarning,
+    cell_sectors,
+    compact_components,
+    grid_counts,
+    make_grid,
+    split_by_sector,
+)
 from .hot_spot_analysis import HOT_CLASSES, hot_spot_parameters_text, hot_spots, kde_surface
 from .near_repeat import doubling_bands, knox_test
 from .places import concentration, concentration_table, place_counts, repeat_locations
@@ -147,6 +156,8 @@ __all__ = [
     "ProblemSearch",
     "aoristic",
     "change",
+    "cell_sectors",
+    "compact_components",
     "components_text",
     "concentration",
     "concentration_table",
@@ -178,6 +189,7 @@ __all__ = [
     "seasonality",
     "severity_index",
     "shift_shares",
+    "split_by_sector",
     "time_signature",
     "total_population",
     "tunables",

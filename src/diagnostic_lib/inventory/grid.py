@@ -374,3 +374,98 @@ def compact_components(
         for half in (comp[low], comp[~low]):
             todo.extend(_components(half, grid))
     return sorted(out, key=lambda a: (int(a.min()), len(a)))
+
+
+def cell_sectors(grid: pd.DataFrame, sectors: pd.DataFrame, cells: np.ndarray) -> np.ndarray:
+    """The sector of each of some grid cells: the one holding its centre, else the most overlapped.
+
+    Parameters
+    ----------
+    grid : DataFrame
+        From :func:`make_grid`.
+    sectors : GeoDataFrame
+        Sectors with ``sector_id`` and polygons (sectors without geometry give -1).
+    cells : numpy.ndarray
+        Grid positions of the cells.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        For each cell, the row position of its sector in ``sectors``; -1 when
+        no sector touches it.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> g = make_grid(shapely.box(0, 0, 1000, 300), cell_size=100, crs="EPSG:32188")
+    >>> s = gpd.GeoDataFrame({"sector_id": ["W", "E"]}, crs="EPSG:32188",
+    ...                      geometry=[shapely.box(0, 0, 420, 300), shapely.box(420, 0, 1000, 300)])
+    >>> cell_sectors(g, s, np.arange(2, 6)).tolist()  # bottom row, cells 400-500 m: mostly E
+    [0, 0, 1, 1]
+    """
+    import shapely
+
+    cells = np.asarray(cells, dtype="int64")
+    out = np.full(len(cells), -1, dtype="int64")
+    if not len(cells) or "geometry" not in getattr(sectors, "columns", ()) or not len(sectors):
+        return out
+    sgeoms = np.asarray(sectors.geometry.array, dtype=object)
+    has = np.asarray([g is not None and not shapely.is_empty(g) for g in sgeoms])
+    if not has.any():
+        return out
+    tree = shapely.STRtree(np.where(has, sgeoms, None))
+    cgeoms = np.asarray(grid.geometry.array, dtype=object)[cells]
+    centres = shapely.centroid(cgeoms)
+    ci, si = tree.query(centres, predicate="within")
+    out[ci[::-1]] = si[::-1]  # a centre on a shared edge: the first sector
+    rest = np.flatnonzero(out < 0)
+    if len(rest):
+        ri, rs = tree.query(cgeoms[rest], predicate="intersects")
+        if len(ri):
+            area = shapely.area(shapely.intersection(cgeoms[rest][ri], sgeoms[rs]))
+            order = np.lexsort((-area, ri))  # per cell, the largest overlap first
+            ri, rs = ri[order], rs[order]
+            first = np.r_[True, ri[1:] != ri[:-1]]
+            out[rest[ri[first]]] = rs[first]
+    return out
+
+
+def split_by_sector(
+    components: list[np.ndarray], grid: pd.DataFrame, sector_of: pd.Series
+) -> list[np.ndarray]:
+    """Split clusters of grid cells along sector boundaries into contiguous parts.
+
+    Each cluster is cut into the cells of each sector, and each of these into
+    its connected parts (queen adjacency): a hot spot that straddles two
+    police districts becomes two problems, each with one district responsible.
+
+    Parameters
+    ----------
+    components : list of numpy.ndarray
+        Grid positions of each cluster.
+    grid : DataFrame
+        From :func:`make_grid`.
+    sector_of : Series
+        Grid position → sector code (any hashable; e.g. from :func:`cell_sectors`).
+        A cell missing from it, or with -1, forms parts with the cells of no sector.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        The parts, in a stable order (each part's cells sorted).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> g = make_grid(shapely.box(0, 0, 1000, 300), cell_size=100, crs="EPSG:32188")
+    >>> parts = split_by_sector([np.arange(6)], g, pd.Series([0, 0, 0, 1, 1, 1]))
+    >>> [c.tolist() for c in parts]
+    [[0, 1, 2], [3, 4, 5]]
+    """
+    out: list[np.ndarray] = []
+    for comp in components:
+        comp = np.sort(np.asarray(comp, dtype="int64"))
+        lab = sector_of.reindex(comp).fillna(-1).to_numpy()
+        for value in pd.unique(lab):
+            out.extend(np.sort(part) for part in _components(comp[lab == value], grid))
+    return sorted(out, key=lambda a: (int(a.min()), len(a)))

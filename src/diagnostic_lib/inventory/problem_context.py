@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from .. import settings, stats
+from ..schema import GRID_SECTOR_ID as _GRID_ID
 from ._groups import _by_count
 from .grid import _cell_of
-from .problem_text import _cheers, _title
+from .problem_text import Where, _cheers, _title, bearing
 from .survey import perception
 from .timing import _aoristic_arrays, _profile, _signature, _too_long
 from .trend import _change_windows
@@ -70,6 +71,12 @@ class ProblemSearch:
     max_extent_m : float
         Largest side of a place problem: wider clusters of hot cells are split
         (:func:`~diagnostic_lib.inventory.grid.compact_components`).
+    split_sectors : bool
+        Split clusters of hot cells along sector boundaries first
+        (:func:`~diagnostic_lib.inventory.grid.split_by_sector`).
+    place_name_m : float
+        A place problem's title names the nearest named place within this
+        distance of its centre.
 
     Every default is the setting of the same meaning in
     :mod:`diagnostic_lib.settings` (``grid_cell_m``, ``alpha``,
@@ -98,6 +105,8 @@ class ProblemSearch:
     neighbourhood: str = settings.default("hot_spot_neighbourhood")
     permutations: int = settings.default("hot_spot_permutations")
     max_extent_m: float = settings.default("max_problem_extent_m")
+    split_sectors: bool = settings.default("problem_split_sectors")
+    place_name_m: float = settings.default("problem_place_name_m")
 
     @classmethod
     def from_config(cls, config: Config, end: Any = None, **overrides: Any) -> ProblemSearch:
@@ -142,6 +151,8 @@ class ProblemSearch:
             "neighbourhood": param("hot_spot_neighbourhood"),
             "permutations": param("hot_spot_permutations"),
             "max_extent_m": param("max_problem_extent_m"),
+            "split_sectors": param("problem_split_sectors"),
+            "place_name_m": param("problem_place_name_m"),
         }
         return cls(**{**fields, **overrides})
 
@@ -204,13 +215,22 @@ class _ProblemContext:
         if ct is not None:
             self.ct_pos = {x: i for i, x in enumerate(ct["sector"])}
             self.ct_resp = ct["respondents"].to_numpy().astype(float)
+        self.tree = self.name_tree = None
         if places is not None and len(places):
             import shapely
 
-            self.tree = shapely.STRtree(np.asarray(places.geometry.array))
+            pgeoms = np.asarray(places.geometry.array)
+            self.tree = shapely.STRtree(pgeoms)
             self.kinds = places["kind"].to_numpy()
-        else:
-            self.tree = None
+            texts = places["kind_label"] if "kind_label" in places.columns else places["kind"]
+            self.kind_texts = dict(zip(places["kind"], texts.astype(str), strict=True))
+            names = places["name"].astype("str").fillna("").str.strip().to_numpy(dtype=object)
+            # a name is words (not "20-879", the number of a taxi stand)
+            words = pd.Series(names, dtype="str").str.contains(r"[^\W\d_]{2,}", na=False)
+            named = words.to_numpy() & (names != "nan") & ~shapely.is_empty(pgeoms)
+            if named.any():
+                self.name_tree = shapely.STRtree(pgeoms[named])
+                self.place_names = names[named]
 
     def _incident_arrays(
         self, inc: pd.DataFrame, grid: pd.DataFrame, weights: pd.DataFrame
@@ -243,12 +263,17 @@ class _ProblemContext:
         import shapely
 
         sec = pd.DataFrame(sectors[["sector_id", "name", "population"]])
+        ids, nm = sec["sector_id"].astype(str), sec["name"].astype(str)
+        # a sector whose name is its grid code (G-r03c07) has no name a reader knows
+        self.coded = set(ids[(nm == ids) & ids.str.fullmatch(_GRID_ID)])
         self.pop = sec.set_index("sector_id")["population"].astype("float64")
         self.pop_of = self.pop.to_dict()
         self.pop_total = total_population(self.pop)
         self.sector_ids = tuple(sorted(sectors["sector_id"].astype(str)))
         self.names = sectors.set_index("sector_id")["name"].astype(str).to_dict()
         self.boundary = shapely.union_all(np.asarray(sectors.geometry.array))
+        c = self.boundary.centroid if not self.boundary.is_empty else None
+        self.centre = (c.x, c.y) if c is not None else (np.nan, np.nan)
 
     # -- aoristic rows ---------------------------------------------------------------
     def _aoristic_all(self) -> None:
@@ -296,6 +321,53 @@ class _ProblemContext:
         for key, v in zip(sums.index.to_numpy(), sums.to_numpy(), strict=True):
             self.shift_sums[key // 3][names[key % 3]] = v
         self.facilities = self._facilities(found)
+        self.centres = self._centres(found)
+        self.place_of = self._named_places(self.centres)
+
+    def _centres(self, found: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        """Each problem's centre: the median position of a place's located events (NaN else)."""
+        import shapely
+
+        out = np.full((len(found), 2), np.nan)
+        for k, f in enumerate(found):
+            if f["kind"] != "place":
+                continue
+            pts = self.geoms[f["members"][self.located[f["members"]]]]
+            if len(pts):
+                out[k] = np.median(shapely.get_coordinates(pts), axis=0)
+        return out
+
+    def _named_places(self, centres: np.ndarray) -> list[str]:
+        """The nearest named place within ``place_name_m`` of each centre ("" for none)."""
+        import shapely
+
+        out = [""] * len(centres)
+        ok = np.flatnonzero(np.isfinite(centres[:, 0]))
+        if self.name_tree is None or not len(ok) or self.search.place_name_m <= 0:
+            return out
+        i, j = self.name_tree.query_nearest(
+            shapely.points(centres[ok]), max_distance=self.search.place_name_m, all_matches=False
+        )
+        for a, b in zip(i, j, strict=True):
+            out[ok[a]] = str(self.place_names[b])
+        return out
+
+    def where(self, k: int, kind: str, sects: Sequence[str]) -> Where:
+        """The :class:`Where` of problem ``k`` (after :meth:`prepare`)."""
+        names = tuple(self.names.get(x, x) for x in sects if x not in self.coded)
+        facility = self.facilities[k]
+        cx, cy = self.centres[k]
+        offset = None
+        if kind == "place" and np.isfinite(cx) and np.isfinite(self.centre[0]):
+            dx, dy = cx - self.centre[0], cy - self.centre[1]
+            offset = (float(np.hypot(dx, dy)), bearing(dx, dy))
+        return Where(
+            sectors=names,
+            facility=facility,
+            facility_text=self.kind_texts.get(facility, "") if facility else "",
+            place=self.place_of[k],
+            offset=offset,
+        )
 
     def _facilities(self, found: Sequence[Mapping[str, Any]]) -> list[str]:
         """The kind of facility most located events of each place problem lie next to."""
@@ -323,13 +395,21 @@ class _ProblemContext:
         return out
 
     # -- one problem -----------------------------------------------------------------
-    def _sectors(self, kind: str, idx: np.ndarray) -> tuple[str, ...]:
-        """A problem's sectors: those holding a fifth of a place's events, an area's, or all."""
+    def _sectors(
+        self, kind: str, idx: np.ndarray, cell_sectors: Sequence[str] = ()
+    ) -> tuple[str, ...]:
+        """A problem's sectors: an area's; all; or a place's (its cells', and most events').
+
+        A place's sectors are those of its cells and those holding a fifth of
+        its events, most events first.
+        """
         if kind == "place":
             vals, cnt = _by_count(self.sec_codes[idx], self.sec_names)
             share = cnt / cnt.sum() if len(cnt) else cnt
-            sects = tuple(v for v, sh in zip(vals, share, strict=True) if sh >= 0.2)
-            return sects or tuple(vals[:1])
+            sects = [v for v, sh in zip(vals, share, strict=True) if sh >= 0.2]
+            sects += [c for c in vals if c in cell_sectors and c not in sects]
+            sects += [c for c in cell_sectors if c not in sects]
+            return tuple(sects) or tuple(vals[:1])
         if kind == "area":
             sc = np.unique(self.sec_codes[idx])
             return tuple(sorted(self.sec_names[c] for c in sc if c >= 0))
@@ -389,11 +469,10 @@ class _ProblemContext:
         kind = f["kind"]
         categories = tuple(_by_count(self.cat_codes[idx], self.cat_names)[0])
         families = tuple(_by_count(self.fam_codes[idx], self.fam_names)[0])
-        sects = self._sectors(kind, idx)
+        sects = self._sectors(kind, idx, f.get("cell_sectors", ()))
         r = self.problem_rows[k]
         sig = _signature(self.a_wd[r], self.a_hr[r], self.a_w[r], self.shift_sums[k])
-        sect_names = [self.names.get(x, x) for x in sects]
-        facility = self.facilities[k]
+        where = self.where(k, kind, sects)
         c = self._counts(idx)
         n, span_years, trow = c["n"], c["span_years"], c["trend"]
         pop_s = self._population(kind, sects)
@@ -403,8 +482,8 @@ class _ProblemContext:
         rec = {
             "problem_id": _problem_id(kind, families, categories, sects, f["geometry"]),
             "kind": kind,
-            "title_fr": _title(categories, families, sig, sect_names, facility, kind, "fr"),
-            "title_en": _title(categories, families, sig, sect_names, facility, kind, "en"),
+            "title_fr": _title(categories, families, sig, where, kind, "fr"),
+            "title_en": _title(categories, families, sig, where, kind, "en"),
             "sectors": sects,
             "categories": categories,
             "families": families,
@@ -428,7 +507,7 @@ class _ProblemContext:
             "hotspot_z": f["hotspot_z"],
             "concern": concern_share,
             "concern_codes": ";".join(concern_codes),
-            "facility": facility,
+            "facility": where.facility,
             "vulnerability": np.nan,
             "sara_stage": "analysis",
             "excluded": False,

@@ -25,12 +25,23 @@ import pandas as pd
 
 from .. import stats
 from ._groups import _sorted_groups, _split_by
-from .grid import GridWarning, _components, compact_components, make_grid
+from .grid import (
+    GridWarning,
+    _components,
+    cell_sectors,
+    compact_components,
+    make_grid,
+    split_by_sector,
+)
 from .hot_spot_analysis import _gi_parts, _gi_star_max, hot_spots
 from .problem_context import ProblemSearch, _ProblemContext
+from .problem_text import unique_titles
 from .register import register_columns
 from .timing import group_profiles
 from .trend import change
+
+TITLE_COLUMNS: tuple[str, ...] = ("title_fr", "title_en")
+"""The title columns of a register, one per language."""
 
 _DEFAULT = ProblemSearch()
 
@@ -189,7 +200,11 @@ def _place_problems(
         if hot_by_family
         else np.array([], dtype="int64")
     )
-    comps = compact_components(_components(all_hot, grid), grid, cx.search.max_extent_m)
+    comps = _components(all_hot, grid)
+    sector_of = _hot_cell_sectors(cx, all_hot)
+    if cx.search.split_sectors:
+        comps = split_by_sector(comps, grid, sector_of)
+    comps = compact_components(comps, grid, cx.search.max_extent_m)
     comp_of_cell = np.full(len(grid), -1, dtype="int64")
     for k, comp in enumerate(comps):
         comp_of_cell[comp] = k
@@ -236,9 +251,18 @@ def _place_problems(
                     "geometry": geom,
                     "hotspot_z": zmax,
                     "cells": int(len(own)),
+                    "cell_sectors": tuple(sorted(set(sector_of.reindex(own).dropna()) - {""})),
                 }
             )
     return found
+
+
+def _hot_cell_sectors(cx: _ProblemContext, cells: np.ndarray) -> pd.Series:
+    """Grid position → id of the sector holding the cell (``""`` for none), for hot cells."""
+    pos = cell_sectors(cx.grid, cx.sectors, cells)
+    ids = cx.sectors["sector_id"].astype(str).to_numpy() if len(cx.sectors) else np.array([])
+    names = np.where(pos >= 0, ids[np.clip(pos, 0, None)] if len(ids) else "", "")
+    return pd.Series(names, index=np.asarray(cells, dtype="int64"), dtype=object)
 
 
 # -- 2. areas: sector rate above the rest of the municipality ---------------------------
@@ -408,6 +432,14 @@ def _register(cx: _ProblemContext, found: list[dict[str, Any]], min_events: int)
     inc, search = cx.inc, cx.search
     cx.prepare(found)
     rows = [cx.describe(k, f) for k, f in enumerate(found)]
+    if rows:
+        titles = unique_titles(
+            pd.DataFrame([{c: r[c] for c in TITLE_COLUMNS} for r in rows]),
+            cx.centres[:, 0],
+            cx.centres[:, 1],
+        )
+        for r, t in zip(rows, titles.to_dict("records"), strict=True):
+            r.update(t)
     if not rows:
         empty = gpd.GeoDataFrame(
             {c: [] for c in register_columns() if c != "geometry"}, geometry=[], crs=inc.crs

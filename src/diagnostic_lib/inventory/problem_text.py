@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -43,12 +44,132 @@ def _when(sig: Mapping[str, Any], lang: str) -> str:
     return f" {shift} {part}"
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where a problem is, in the words of its title.
+
+    Attributes
+    ----------
+    sectors : tuple of str
+        Names of its sectors (empty when they have no name but a code, e.g. grid cells).
+    facility : str
+        Code of the kind of facility most of its events lie next to ("" for none).
+    facility_text : str
+        The source's own words for that kind, when the catalogue has no label for it.
+    place : str
+        The nearest named place ("" for none).
+    offset : tuple of float, optional
+        Distance (m) and bearing (degrees clockwise from north) of its centre from
+        the municipality's centre, said when neither a sector name nor a place is.
+    """
+
+    sectors: tuple[str, ...] = ()
+    facility: str = ""
+    facility_text: str = ""
+    place: str = ""
+    offset: tuple[float, float] | None = None
+
+
+COMPASS: tuple[str, ...] = ("n", "ne", "e", "se", "s", "sw", "w", "nw")
+"""The eight directions, clockwise from north (label keys ``inventory.title.offset.*``)."""
+
+
+def compass(bearing: float) -> str:
+    """The direction (``n``, ``ne``… ``nw``) of a bearing in degrees clockwise from north.
+
+    Examples
+    --------
+    >>> compass(0), compass(50), compass(180), compass(-100)
+    ('n', 'ne', 's', 'w')
+    """
+    return COMPASS[int(np.floor(((bearing % 360) + 22.5) / 45)) % 8]
+
+
+def bearing(dx: float, dy: float) -> float:
+    """Degrees clockwise from north of a displacement (east ``dx``, north ``dy``).
+
+    Examples
+    --------
+    >>> bearing(1, 0), bearing(0, -1)
+    (90.0, 180.0)
+    """
+    return float(np.degrees(np.arctan2(dx, dy)) % 360)
+
+
+def _where(where: Where, lang: str) -> str:
+    """``PDQ-21, près de Square Phillips (hôtels à proximité)``: the where of a title."""
+    parts = [_phrase_list(list(where.sectors[:3]), lang)] if where.sectors else []
+    if where.place:
+        parts.append(i18n.t("inventory.title.near_place", lang, place=where.place))
+    elif not parts and where.offset is not None:
+        dist, bear = where.offset
+        km = fmt.decimal(dist / 1000, lang, 1)
+        parts.append(i18n.t(f"inventory.title.offset.{compass(bear)}", lang, km=km))
+    text = ", ".join(parts)
+    if where.facility:
+        key = f"inventory.facility.{where.facility}"
+        fac = i18n.t(key, lang) if key in i18n.LABELS else (where.facility_text or where.facility)
+        text += f" ({i18n.t('inventory.title.near', lang, facility=fac)})"
+    return text
+
+
+def unique_titles(titles: pd.DataFrame, x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    """Problem titles made unique: the part of their common area, else a number.
+
+    Problems whose titles are the same (in every language) get the direction of
+    their centre from the group's mean centre (``partie nord`` / ``north part``);
+    those still alike, or without a centre, get a number: ``(2)``, ``(3)``…
+
+    Parameters
+    ----------
+    titles : DataFrame
+        One column per language (``title_fr``, ``title_en``), one row per problem.
+    x, y : numpy.ndarray
+        Each problem's centre (NaN when it has none, e.g. a municipality-wide problem).
+
+    Returns
+    -------
+    DataFrame
+        The titles, same index and columns, every row different.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"title_fr": ["Vol — S1", "Vol — S1"], "title_en": ["Theft — S1"] * 2})
+    >>> unique_titles(t, np.array([0.0, 0.0]), np.array([500.0, -500.0]))["title_en"].tolist()
+    ['Theft — S1 (north part)', 'Theft — S1 (south part)']
+    """
+    out = titles.copy()
+    cols = list(titles.columns)
+    x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+    for _, pos in _groups_of_equal_rows(titles):
+        ok = pos[np.isfinite(x[pos]) & np.isfinite(y[pos])]
+        dirs = {}
+        if len(ok) > 1:
+            mx, my = x[ok].mean(), y[ok].mean()
+            dirs = {p: compass(bearing(x[p] - mx, y[p] - my)) for p in ok}
+            if len(set(dirs.values())) < len(dirs):  # two in one direction: numbers
+                dirs = {}
+        for n, p in enumerate(pos, start=1):
+            for c in cols:
+                lang = c.rsplit("_", 1)[-1]
+                suffix = i18n.t(f"inventory.title.part.{dirs[p]}", lang) if p in dirs else str(n)
+                out.iloc[p, cols.index(c)] = f"{titles.iloc[p, cols.index(c)]} ({suffix})"
+    return out
+
+
+def _groups_of_equal_rows(frame: pd.DataFrame) -> list[tuple[Any, np.ndarray]]:
+    """Positions of the rows that share all their values with another row, by group."""
+    key = frame.astype(str).agg("\x1f".join, axis=1).to_numpy()
+    codes, uniq = pd.factorize(key)
+    counts = np.bincount(codes, minlength=len(uniq))
+    return [(uniq[k], np.flatnonzero(codes == k)) for k in np.flatnonzero(counts > 1)]
+
+
 def _title(
     categories: Sequence[str],
     families: Sequence[str],
     sig: Mapping[str, Any],
-    sect_names: Sequence[str],
-    facility: str,
+    where: Where,
     kind: str,
     lang: str,
 ) -> str:
@@ -65,11 +186,7 @@ def _title(
     if kind == "municipality":
         trend = i18n.t("inventory.title.rising", lang)
         return f"{what} {trend}{when} — {i18n.t('inventory.title.municipality', lang)}"
-    where = _phrase_list(sect_names[:3], lang)
-    if facility:
-        fac = i18n.label("inventory.facility", facility, lang)
-        where += f" ({i18n.t('inventory.title.near', lang, facility=fac)})"
-    return f"{what}{when} — {where}"
+    return f"{what}{when} — {_where(where, lang)}"
 
 
 def _cheers(rec: Mapping[str, Any], lang: str = "fr") -> dict[str, str]:

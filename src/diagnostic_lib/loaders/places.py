@@ -44,7 +44,7 @@ def load_places(  # noqa: PLR0913 - a public signature; all keyword options
 ) -> Loaded:
     """Load environment features (bars, parking lots, transit stops, ...).
 
-    Returns a GeoDataFrame with ``place_id, kind, name, geometry`` (any
+    Returns a GeoDataFrame with ``place_id, kind, kind_label, name, geometry`` (any
     geometry type). Rows without a geometry are rejected. With ``sectors``, a
     layer whose features mostly lie outside the sectors' extent gets a note in
     the ledger (a wrong CRS or another town's file).
@@ -73,13 +73,15 @@ def load_places(  # noqa: PLR0913 - a public signature; all keyword options
     geoms = _repair_geometries(ctx, geoms, "geometry", ANY_GEOMETRY)
     _note_layer_outside(ctx, geoms, sectors, acrs)
     ids = ctx.ids("place_id", "", rename_conflicts=True)
-    kind = norm_keys(ctx.text("kind")).str.replace(" ", "_", regex=False).to_numpy(dtype=object)
+    kind_text = ctx.text("kind")
+    kind = norm_keys(kind_text).str.replace(" ", "_", regex=False).to_numpy(dtype=object)
     name = ctx.text("name").to_numpy(dtype=object)
     keep = ctx.alive
     out = gpd.GeoDataFrame(
         {
             "place_id": pd.array(ids[keep], dtype="str"),
             "kind": pd.array(kind[keep], dtype="str"),
+            "kind_label": pd.array(kind_text.str.strip().to_numpy(dtype=object)[keep], dtype="str"),
             "name": pd.array(name[keep], dtype="str"),
             "source_row": raw.rows[keep],
         },

@@ -115,7 +115,7 @@ GENERIC_FIELDS: dict[str, dict[str, list[str]]] = {
     "places": {
         "place_id": ["place_id", "id", "code"],
         "kind": ["kind", "type", "categorie", "famille"],
-        "name": ["name", "nom"],
+        "name": ["name", "nom", "nom francais", "nom fr", "name fr", "nom du lieu"],
         "wkt": ["wkt", "geometry", "geom", "the_geom", "geometrie"],
     },
 }
