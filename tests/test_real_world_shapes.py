@@ -108,3 +108,18 @@ def test_the_report_says_nothing_false(town, tmp_path):
     # no hour-of-day or weekday claim from month-only dates
     assert not re.search(r"(at night|in the evening|during the day|on weekends?)\b", words)
     assert "at all hours" not in words
+
+
+def test_problems_on_grid_sectors_are_located_in_words_not_cell_codes(town):
+    from diagnostic_lib import inventory
+
+    d = load_diagnostic(town, now=NOW)
+    pb = inventory.run(d, permutations=19).problems
+    places = pb[pb["kind"] == "place"]
+    assert len(places)  # the hot corner
+    for col in ("title_fr", "title_en"):
+        assert not pb[col].str.contains(r"[GH]-r\d+c\d+", regex=True).any()
+        assert pb[col].is_unique
+    # no sector name, no named place: the distance and direction from the centre
+    assert places["title_en"].str.contains(r"km (?:north|south|east|west)[a-z-]* of the centre").all()
+    assert places["title_fr"].str.contains(r"à \d+,\d km (?:au|à l')").all()
