@@ -61,3 +61,25 @@ def test_a_constant_utc_time_is_local_midnight_not_five_in_the_morning():
     inc, led = _load(date=["2024-01-01 10:00", "2024-01-02 10:00"])
     assert inc["time_precision"].eq("exact").all()
     assert not any("same time" in n for n in led.notes("en")["note"])
+
+
+def test_an_hour_column_gives_a_one_hour_range_and_is_recognised():
+    """``Hour = 22`` is 22:00–23:00 (precision "hour"); ``22:15`` is exact; the column named
+    ``Hour`` is found without a mapping, and ``occurred_hour`` is accepted in a mapping."""
+    df = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "date": ["2024-05-01", "2024-05-01", "2024-05-02"],
+            "Hour": ["22", "22:15", "7h"],
+            "category": ["Méfait"] * 3,
+            "x": [300000] * 3,
+            "y": [5040000] * 3,
+        }
+    )
+    for columns in (None, {"occurred_hour": "Hour"}):
+        inc, _ = loaders.load_incidents(df, columns=columns, crs="EPSG:32188", now="2025-01-01")
+        assert inc["time_precision"].tolist() == ["hour", "exact", "hour"]
+        assert inc["occurred_from"].dt.hour.tolist() == [22, 22, 7]
+        ends = inc["occurred_to"]
+        assert ends.iloc[0] == pd.Timestamp("2024-05-01 23:00") and pd.isna(ends.iloc[1])
+        assert inc["shift"].tolist() == ["soir", "soir", "nuit"]  # 07:00–08:00: night shift

@@ -121,5 +121,7 @@ def test_problems_on_grid_sectors_are_located_in_words_not_cell_codes(town):
         assert not pb[col].str.contains(r"[GH]-r\d+c\d+", regex=True).any()
         assert pb[col].is_unique
     # no sector name, no named place: the distance and direction from the centre
-    assert places["title_en"].str.contains(r"km (?:north|south|east|west)[a-z-]* of the centre").all()
+    assert (
+        places["title_en"].str.contains(r"km (?:north|south|east|west)[a-z-]* of the centre").all()
+    )
     assert places["title_fr"].str.contains(r"à \d+,\d km (?:au|à l')").all()

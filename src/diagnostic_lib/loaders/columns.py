@@ -29,6 +29,11 @@ from ..errors import DataError, bilingual
 from ..readers import RawTable
 from .presets import GENERIC_FIELDS, PRESETS
 
+FIELD_SYNONYMS: dict[str, dict[str, str]] = {
+    "incidents": {"occurred_hour": "occurred_from_time", "occurred_time": "occurred_from_time"}
+}
+"""Other names accepted for a canonical field in ``[data.<table>.columns]``."""
+
 
 def _resolve_fields(
     table: str, frame: pd.DataFrame, preset: str, columns: Mapping[str, str] | None, file: str
@@ -50,6 +55,7 @@ def _resolve_fields(
     fields: dict[str, str] = {}
     known_fields = set(GENERIC_FIELDS[table])
     for fld, src in (columns or {}).items():
+        fld = FIELD_SYNONYMS.get(table, {}).get(fld, fld)
         if fld not in known_fields:
             message = bilingual(
                 "loaders.error.unknown_field",

@@ -187,7 +187,14 @@ def _start_times(
         has_t = td.notna().to_numpy() & day_only
         start = start.where(~has_t, start.dt.normalize() + td.fillna(pd.Timedelta(0)))
         day_only = day_only & ~has_t
+        # an hour alone ("22", "7h") is the hour from 22:00 to 23:00, not 22:00 exactly
+        hour_only = has_t & ctx.text("occurred_from_time").str.fullmatch(_HOUR_ONLY).to_numpy()
+        period_end = period_end.where(~hour_only, start + pd.Timedelta(hours=1))
     return start, day_only & period_end.isna().to_numpy(), from_text, period_end
+
+
+_HOUR_ONLY = r"\s*\d{1,2}\s*[hH]?\s*"
+"""A time of day written as its hour alone (``22``, ``7h``): known to the hour."""
 
 
 MIN_PLACEHOLDER_ROWS: int = 10
