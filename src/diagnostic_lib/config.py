@@ -233,7 +233,8 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
             )
             raise ConfigError(f"{name}: {message}")
         grid = isinstance(spec, dict) and _grid_options(table, spec, name)
-        if not isinstance(spec, dict) or ("path" not in spec and not grid):
+        by_column = isinstance(spec, dict) and _sector_column_option(table, spec, name)
+        if not isinstance(spec, dict) or ("path" not in spec and not grid and not by_column):
             raise ConfigError(f"{name}: {bilingual('config.error.no_path', table=table)}")
         sep = spec.get("sep")
         if "sep" in spec and not (isinstance(sep, str) and len(sep) == 1 and sep not in '\r\n"'):
@@ -290,6 +291,27 @@ def _grid_options(table: str, spec: dict[str, Any], name: str) -> bool:
     if shape not in GRID_SHAPES:
         known = ", ".join(GRID_SHAPES)
         message = bilingual("config.error.grid_shape", value=repr(shape), known=known)
+        raise ConfigError(f"{name}: {message}")
+    return True
+
+
+def _sector_column_option(table: str, spec: dict[str, Any], name: str) -> bool:
+    """Check ``sector_column`` of a ``[data.<table>]`` entry; whether sectors are a column's codes.
+
+    ``sector_column`` names a column of the incidents whose codes are the sectors
+    (no boundary file): for ``[data.sectors]`` only, without ``path`` or ``grid_m``.
+    """
+    if "sector_column" not in spec:
+        return False
+    value = spec["sector_column"]
+    if (
+        table != "sectors"
+        or not isinstance(value, str)
+        or not value.strip()
+        or "path" in spec
+        or "grid_m" in spec
+    ):
+        message = bilingual("config.error.sector_column", table=table, value=repr(value))
         raise ConfigError(f"{name}: {message}")
     return True
 

@@ -33,6 +33,7 @@ from .. import taxonomy as taxonomy_mod
 from ..config import Config, load_config
 from ..errors import DataError, bilingual
 from ..ledger import Ledger
+from .attribute_sectors import attribute_sectors
 from .context import Loaded
 from .grid_sectors import grid_sectors
 from .incidents import load_incidents
@@ -148,14 +149,21 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
         "outside": str(cfg.param("outside")),
         "snap_tolerance": float(cfg.param("snap_tolerance_m")),
     }
-    sectors = _sectors(ledger, cfg, incident_options)
+    incidents = None
+    if "sector_column" in cfg.data["sectors"].options:
+        sectors, incidents = _attribute_sectors(ledger, cfg, incident_options)
+    else:
+        sectors = _sectors(ledger, cfg, incident_options)
     population = _load(ledger, cfg, "population", load_population, sectors=sectors)
     if population is not None:
         sectors = join_population(sectors, population)
     partners = _load(ledger, cfg, "partners", load_partners, sectors=sectors)
     # on a generated grid the file's own sector ids (PDQ…) name no cell: they are not read
     incident_options["sector_column"] = "grid_m" not in cfg.data["sectors"].options
-    incidents = _load(ledger, cfg, "incidents", load_incidents, sectors=sectors, **incident_options)
+    if incidents is None:
+        incidents = _load(
+            ledger, cfg, "incidents", load_incidents, sectors=sectors, **incident_options
+        )
     _note_gaps(ledger, incidents, cfg, float(cfg.param("gap_min_monthly")))
     measures = _load(
         ledger,
@@ -220,6 +228,37 @@ def _sectors(ledger: Ledger, cfg: Config, incident_options: dict[str, Any]) -> p
         fr, en = (i18n.t(key, lang, **values) for lang in ("fr", "en"))
         ledger.note(table, file, fr, en)
     return grid
+
+
+def _attribute_sectors(
+    ledger: Ledger, cfg: Config, incident_options: dict[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sectors that are the codes of an incidents' column (``sector_column``), and the incidents.
+
+    The incidents are read once, with that column as their sector and no
+    sectors to check their positions against (each row keeps the sector it
+    says); the sectors' approximate outlines are made from them
+    (:func:`~diagnostic_lib.loaders.attribute_sectors.attribute_sectors`).
+    """
+    column = str(cfg.data["sectors"].options["sector_column"])
+    incidents = _load(
+        ledger,
+        cfg,
+        "incidents",
+        load_incidents,
+        extra_columns={"sector": column},
+        **incident_options,
+    )
+    size = float(cfg.param("grid_cell_m"))
+    file = display_path(cfg.data["incidents"].path, cfg.path)
+    try:
+        sectors = attribute_sectors(incidents["sector"], incidents.geometry, size, crs=cfg.crs)
+    except DataError as exc:
+        raise DataError(f"{file}: {exc}") from None
+    values = {"n": len(sectors), "column": column, "size": f"{size:g}"}
+    fr, en = (i18n.t("loaders.note.attribute_sectors", lang, **values) for lang in ("fr", "en"))
+    ledger.note("sectors", file, fr, en)
+    return sectors, incidents
 
 
 def _note_gaps(ledger: Ledger, incidents: pd.DataFrame, cfg: Config, min_monthly: float) -> None:
@@ -287,11 +326,10 @@ def _load(
         return None
     spec = cfg.data[table]
     options = {k: spec.options[k] for k in FILE_OPTIONS[table] if k in spec.options}
+    columns = {**spec.columns, **context.pop("extra_columns", {})}
     parts = []
     for path in spec.paths:
-        data, led = loader(
-            str(path), preset=spec.preset, columns=spec.columns, **context, **options
-        )
+        data, led = loader(str(path), preset=spec.preset, columns=columns, **context, **options)
         shown = display_path(path, cfg.path)
         parts.append((shown, data, led.rename_files({str(path): shown})))
     data, led = (parts[0][1], parts[0][2]) if len(parts) == 1 else combine_files(parts, table)

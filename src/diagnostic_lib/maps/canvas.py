@@ -353,6 +353,8 @@ def draw_sectors(
     if labels:
         pts = sectors.geometry.representative_point()
         for sid, p in zip(sectors["sector_id"], pts, strict=True):
+            if p is None or p.is_empty:  # a sector known by its code only has no outline
+                continue
             ax.text(
                 p.x,
                 p.y,

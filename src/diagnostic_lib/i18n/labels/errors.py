@@ -124,6 +124,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "[data.sectors] shape must be one of: {known}, got {value}: correct it, or remove it "
         "for square cells",
     ),
+    "config.error.sector_column": (
+        "[data.{table}] sector_column = {value} : il faut le nom d'une colonne des incidents, "
+        "dans [data.sectors] seulement, sans path ni grid_m (les secteurs sont alors les codes "
+        "de cette colonne)",
+        "[data.{table}] sector_column = {value}: give the name of a column of the incidents, in "
+        "[data.sectors] only, without path or grid_m (the sectors are then that column's codes)",
+    ),
     "config.error.grid_not_sectors": (
         "[data.{table}] grid_m ne vaut que pour [data.sectors] : retirez-le de [data.{table}]",
         "[data.{table}] grid_m is only for [data.sectors]: remove it from [data.{table}]",

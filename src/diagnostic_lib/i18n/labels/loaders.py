@@ -27,6 +27,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "The sectors are a generated grid of {n} hexagonal cells of the area of a {size} m "
         "square; ids H-rRRcCC (row, column from the south-west), population unknown (no rates).",
     ),
+    "loaders.note.attribute_sectors": (
+        "{n} secteurs lus dans la colonne « {column} » des incidents (pas de fichier de limites) ; "
+        "leurs contours, approximatifs, sont les carrés de {size} m où se trouvent la plupart de "
+        "leurs incidents localisés",
+        '{n} sectors read from the incidents\' column "{column}" (no boundary file); their '
+        "outlines, approximate, are the {size} m squares where most of their located incidents lie",
+    ),
     "loaders.note.grid_over_incidents": (
         "Aucun fichier de secteurs : la grille couvre l'étendue des incidents localisés, et "
         "seules les cellules qui en contiennent au moins un sont gardées.",
@@ -279,6 +286,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "plus grand dans [data.sectors], ou vérifiez les positions des incidents",
         "a {size} m grid over this extent would have {n} cells: choose a larger grid_m in "
         "[data.sectors], or check the incidents' positions",
+    ),
+    "loaders.error.sector_column_empty": (
+        "aucun incident n'a de code de secteur dans la colonne nommée par [data.sectors] "
+        "sector_column : vérifiez le nom de la colonne (il doit être écrit comme dans le fichier)",
+        "no incident has a sector code in the column named by [data.sectors] sector_column: "
+        "check the column's name (it must be written as in the file)",
     ),
     "loaders.error.grid_no_located": (
         "impossible de faire une grille de secteurs : aucun incident n'a de position "
