@@ -1,0 +1,938 @@
+"""The table of tunables: every tunable of the analysis, its default, type, bounds and meaning.
+
+The data of :mod:`diagnostic_lib.settings` (which reads, validates and documents
+them): one entry per tunable, grouped by the step that reads it. Add a tunable
+here; ``python -m diagnostic_lib.settings docs/methods.md docs/config.md``
+regenerates the documented table.
+
+Examples
+--------
+>>> TUNABLES["grid_cell_m"].default, TUNABLES["grid_cell_m"].step
+(200.0, 'inventory')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Tunable:
+    """One tunable: its name, default, type, admissible values and meaning.
+
+    Attributes
+    ----------
+    name : str
+        The key in ``[parameters]``.
+    default : object
+        The value used when the config does not set it.
+    kind : type
+        ``int``, ``float``, ``str``, ``bool`` or ``dict`` (a table of numbers).
+    step : str
+        The part of the diagnosis that reads it (``loaders``, ``inventory``…).
+    doc : str
+        What it does, with its unit.
+    minimum, maximum : float, optional
+        Inclusive bounds of a number (of every value of a ``dict``).
+    choices : tuple of str, optional
+        The admissible values of a ``str``.
+    keys : tuple of str, optional
+        The admissible keys of a ``dict`` (``None``: any key).
+    zone : bool
+        The value is the name of a time zone (``America/Toronto``).
+    """
+
+    name: str
+    default: Any
+    kind: type
+    step: str
+    doc: str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] | None = None
+    keys: tuple[str, ...] | None = None
+    zone: bool = False
+
+
+def _table(*entries: Tunable) -> dict[str, Tunable]:
+    out: dict[str, Tunable] = {}
+    for e in entries:
+        if e.name in out:
+            raise RuntimeError(f"tunable {e.name!r} defined twice")
+        out[e.name] = e
+    return out
+
+
+# Each section belongs to one step; keep the entries of a step together.
+TUNABLES: dict[str, Tunable] = _table(
+    # --- loaders -------------------------------------------------------------------------
+    Tunable(
+        "snap_tolerance_m",
+        50.0,
+        float,
+        "loaders",
+        "Points outside every sector but within this distance (m) are snapped to the "
+        "nearest sector (and flagged).",
+        minimum=0,
+    ),
+    Tunable(
+        "outside",
+        "reject",
+        str,
+        "loaders",
+        "What to do with incidents whose point lies outside the municipality (beyond the "
+        "snap tolerance): reject the row, or flag it and keep it without a position.",
+        choices=("reject", "flag"),
+    ),
+    Tunable(
+        "future_tolerance_h",
+        0.0,
+        float,
+        "loaders",
+        "Incidents that start up to this many hours after 'now' are kept (a clock or time-zone "
+        "offset of the export); later ones are rejected as dates in the future.",
+        minimum=0,
+        maximum=24 * 31,
+    ),
+    Tunable(
+        "gap_min_monthly",
+        3.0,
+        float,
+        "loaders",
+        "A month without any incident is a gap in the data ('no data', not zero crime) when "
+        "the months of the same data average at least this many incidents; gaps are listed in "
+        "the ledger and left out of seasonality, forecasts, change and evaluation windows.",
+        minimum=0,
+    ),
+    Tunable(
+        "max_population_density",
+        60_000.0,
+        float,
+        "loaders",
+        "Residents per km² above which a sector's population is flagged as implausible (a "
+        "population read in the wrong unit, or a sector polygon far too small). The densest "
+        "city districts in the world hold about 50,000 per km²; the value is kept, only flagged.",
+        minimum=0,
+    ),
+    Tunable(
+        "sector_overlap_share",
+        0.01,
+        float,
+        "loaders",
+        "Share of the smaller sector's area above which two overlapping sectors are flagged (both "
+        "rows, with the overlapping area): their residents and incidents would be counted twice. "
+        "Slivers below it are digitising noise.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "max_rejected_share",
+        0.05,
+        float,
+        "loaders",
+        "Largest share of a file's rows that may be rejected: above it, or when a file keeps "
+        "no row, `validate` fails (exit code 3) and names the file.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "timezone",
+        "America/Toronto",
+        str,
+        "loaders",
+        "Time zone of the diagnosis (an IANA name): dates written with a UTC offset "
+        "(2024-05-02T14:00:00Z, -04:00) are converted to it; dates without one are taken to be "
+        "in it already. Québec follows America/Toronto.",
+        zone=True,
+    ),
+    # --- inventory (step 1) ---------------------------------------------------------------
+    Tunable(
+        "grid_cell_m",
+        200.0,
+        float,
+        "inventory",
+        "Side of the grid cells (m) used for hot spots, concentration and densities.",
+        minimum=10,
+    ),
+    Tunable(
+        "priority_weights",
+        {
+            "rate": 0.25,
+            "severity": 0.25,
+            "trend": 0.15,
+            "hotspot": 0.15,
+            "concern": 0.15,
+            "vulnerability": 0.05,
+        },
+        dict,
+        "inventory",
+        "Weights of the priority score's components (they need not sum to 1; the score "
+        "divides by the sum of the weights of the components available for a problem). A "
+        "component no problem has (no population: no rate; no survey: no concern) is left "
+        "out and the others' weights are divided by their sum.",
+        minimum=0,
+        keys=("rate", "severity", "trend", "hotspot", "concern", "vulnerability"),
+    ),
+    Tunable(
+        "min_problem_events",
+        20,
+        int,
+        "inventory",
+        "Events in the last 12 months below which a problem is listed but not ranked "
+        "(``rank`` empty, status 'too few events to rank'). Below about 20 events a year, "
+        "the Poisson noise of a count (±2√n, over ±45 % at 20) is as large as the "
+        "differences the score ranks, the trend test has no power, and a few serious "
+        "events give a top severity: 13 robberies would head a city's list.",
+        minimum=0,
+    ),
+    Tunable(
+        "interval_level",
+        0.95,
+        float,
+        "inventory",
+        "Confidence level of the intervals of step 1 (rates, severity index, shift shares, "
+        "perception).",
+        minimum=0.5,
+        maximum=0.999,
+    ),
+    Tunable(
+        "hot_spot_neighbourhood",
+        "queen",
+        str,
+        "inventory",
+        "Neighbours of a grid cell in Gi*: the cells sharing an edge or a corner (queen) or "
+        "only an edge (rook).",
+        choices=("queen", "rook"),
+    ),
+    Tunable(
+        "hot_spot_permutations",
+        0,
+        int,
+        "inventory",
+        "Conditional permutations for the Gi* p-values; 0 uses the normal approximation.",
+        minimum=0,
+        maximum=9999,
+    ),
+    Tunable(
+        "permutation_seed",
+        12345,
+        int,
+        "inventory",
+        "Seed of the random draws of step 1 (Gi* and Knox permutations, Knox sampling), so "
+        "that a run can be repeated exactly.",
+        minimum=0,
+    ),
+    Tunable(
+        "kde_bandwidth_m",
+        300.0,
+        float,
+        "inventory",
+        "Radius (m) of the quartic kernel of the density surface.",
+        minimum=1,
+    ),
+    Tunable(
+        "knox_categories",
+        "burglary",
+        str,
+        "inventory",
+        "Category codes (separated by commas) whose near repeats the Knox test looks for.",
+    ),
+    Tunable(
+        "knox_permutations",
+        499,
+        int,
+        "inventory",
+        "Permutations of the event times giving the Knox test's expected counts (the "
+        "smallest p-value is 1/(n+1): 499 lets a band pass the Benjamini-Hochberg "
+        "correction across the 25 bands).",
+        minimum=0,
+        maximum=9999,
+    ),
+    Tunable(
+        "knox_distance_m",
+        100.0,
+        float,
+        "inventory",
+        "Width (m) of the first distance band of the Knox test; each next band doubles "
+        "(0–100, 100–200, 200–400, 400–800 m by default).",
+        minimum=1,
+    ),
+    Tunable(
+        "knox_days",
+        7.0,
+        float,
+        "inventory",
+        "Width (days) of the first time band of the Knox test; each next band doubles "
+        "(0–7, 7–14, 14–28, 28–56 days by default).",
+        minimum=0.01,
+    ),
+    Tunable(
+        "knox_bands",
+        4,
+        int,
+        "inventory",
+        "Number of distance bands and of time bands of the Knox test.",
+        minimum=1,
+        maximum=12,
+    ),
+    Tunable(
+        "knox_max_events",
+        20000,
+        int,
+        "inventory",
+        "Above this many located events, the Knox test uses a seeded random sample of them.",
+        minimum=100,
+    ),
+    Tunable(
+        "change_months",
+        12,
+        int,
+        "inventory",
+        "Length (months) of the last and previous windows compared for change over time.",
+        minimum=1,
+        maximum=60,
+    ),
+    Tunable(
+        "change_min_events",
+        10,
+        int,
+        "inventory",
+        "Fewest events in the last and previous windows together for a change label other "
+        "than too_few.",
+        minimum=0,
+    ),
+    Tunable(
+        "repeat_min_count",
+        3,
+        int,
+        "inventory",
+        "Fewest incidents at one location (to the metre) for a repeat location.",
+        minimum=2,
+    ),
+    Tunable(
+        "repeat_top",
+        20,
+        int,
+        "inventory",
+        "Repeat locations listed.",
+        minimum=1,
+    ),
+    Tunable(
+        "repeat_facility_m",
+        50.0,
+        float,
+        "inventory",
+        "A repeat location is named after the nearest facility within this distance (m).",
+        minimum=0,
+    ),
+    Tunable(
+        "unsafe_at_most",
+        2.0,
+        float,
+        "inventory",
+        "Survey scores of the feeling of safety (1 = very unsafe … 5 = very safe) at or "
+        "below this count as feeling unsafe.",
+        minimum=1,
+        maximum=5,
+    ),
+    Tunable(
+        "problem_min_events",
+        30,
+        int,
+        "inventory",
+        "Fewest events of a problem (at least this, and problem_events_per_year a year over "
+        "the span of the data).",
+        minimum=1,
+    ),
+    Tunable(
+        "problem_events_per_year",
+        15.0,
+        float,
+        "inventory",
+        "Fewest events a year of a problem, over the span of the data (0: only "
+        "problem_min_events counts).",
+        minimum=0,
+    ),
+    Tunable(
+        "max_problem_extent_m",
+        1500.0,
+        float,
+        "inventory",
+        "Largest extent (metres across, the longer side of its bounding box) of a place "
+        "problem: a cluster of contiguous hot cells wider than this is split along its longer "
+        "side until each part fits, so that a city's hot downtown is several named problems, "
+        "not one blob over many districts.",
+        minimum=0,
+    ),
+    Tunable(
+        "problem_split_sectors",
+        True,
+        bool,
+        "inventory",
+        "Split clusters of hot cells along sector boundaries, so that each place problem lies "
+        "in one sector (the one holding its cells' centres) and has one district responsible.",
+    ),
+    Tunable(
+        "problem_place_name_m",
+        400.0,
+        float,
+        "inventory",
+        "A place problem's title names the nearest named place (of the places table) within "
+        "this distance (metres) of its centre, so that two problems of one sector read apart.",
+        minimum=0,
+    ),
+    Tunable(
+        "problem_similarity",
+        0.8,
+        float,
+        "inventory",
+        "Cosine similarity of hour-of-week profiles above which families (in a hot-spot "
+        "cluster) or categories (in adjacent sectors) form one problem.",
+        minimum=0,
+        maximum=1,
+    ),
+    Tunable(
+        "problem_min_ratio",
+        1.5,
+        float,
+        "inventory",
+        "Smallest ratio of a sector's rate to the rest of the municipality's for an area problem.",
+        minimum=1,
+    ),
+    Tunable(
+        "problem_min_tested",
+        5,
+        int,
+        "inventory",
+        "Fewest events of a category in a sector for its rate to be tested, and of a family "
+        "or category for its time pattern to be compared.",
+        minimum=1,
+    ),
+    Tunable(
+        "problem_facility_m",
+        60.0,
+        float,
+        "inventory",
+        "A place problem is named after the kind of facility within this distance (m) of "
+        "its events.",
+        minimum=0,
+    ),
+    Tunable(
+        "problem_facility_share",
+        0.3,
+        float,
+        "inventory",
+        "Share of a place problem's located events that must lie near the facility it is "
+        "named after.",
+        minimum=0,
+        maximum=1,
+    ),
+    # --- measures (step 2) ----------------------------------------------------------------
+    Tunable(
+        "buffer_m",
+        200.0,
+        float,
+        "measures",
+        "Width (m) of the ring around a measure's area, where displacement or diffusion "
+        "is looked for (a measure's own buffer_m overrides it).",
+        minimum=0,
+    ),
+    Tunable(
+        "reach_m",
+        50.0,
+        float,
+        "measures",
+        "How far (m) around a point or line footprint a measure acts, when the measure "
+        "gives no reach_m of its own.",
+        minimum=0,
+    ),
+    Tunable(
+        "coverage_thresholds",
+        {"weak": 0.05, "partial": 0.25, "strong": 0.6},
+        dict,
+        "measures",
+        "Lowest coverage score (thematic share × spatial share) of each coverage level; "
+        "below 'weak' a measure does not cover a problem.",
+        minimum=0,
+        maximum=1,
+        keys=("weak", "partial", "strong"),
+    ),
+    Tunable(
+        "sector_min_share",
+        0.01,
+        float,
+        "measures",
+        "Smallest share of a measure's treated area inside a sector for the measure to "
+        "touch that sector.",
+        minimum=0,
+        maximum=1,
+    ),
+    Tunable(
+        "before_after_days",
+        365,
+        int,
+        "measures",
+        "Length (days) of the before and after windows of step 2's plain counts around a "
+        "measure's start.",
+        minimum=1,
+        maximum=3650,
+    ),
+    Tunable(
+        "sector_gaps_top",
+        10,
+        int,
+        "measures",
+        "A problem ranked this or better counts as a priority problem in the sector gaps.",
+        minimum=1,
+    ),
+    Tunable(
+        "include_perception",
+        True,
+        bool,
+        "measures",
+        "Add the survey's perception issues (sectors that fear more than their crime) to "
+        "the problems whose coverage step 2 assesses.",
+    ),
+    Tunable(
+        "max_coverage_pairs",
+        5_000_000,
+        int,
+        "measures",
+        "Above this many problem × measure pairs, the coverage table keeps only the related "
+        "pairs (the summaries are the same either way; it saves memory on a region).",
+        minimum=1,
+    ),
+    # --- evaluation (step 3) --------------------------------------------------------------
+    Tunable(
+        "window_months",
+        12,
+        int,
+        "evaluation",
+        "Length of the before and after windows of an evaluation (months).",
+        minimum=1,
+        maximum=120,
+    ),
+    Tunable(
+        "lag_months",
+        0,
+        int,
+        "evaluation",
+        "Months left out after a measure starts, before its after-window opens.",
+        minimum=0,
+        maximum=60,
+    ),
+    Tunable(
+        "min_events",
+        10,
+        int,
+        "evaluation",
+        "Fewest events in the treated area (before and after windows together) for a verdict "
+        "other than 'too few events'; also the fewest events of a group whose change is tested.",
+        minimum=0,
+    ),
+    Tunable(
+        "alpha",
+        0.05,
+        float,
+        "evaluation",
+        "Significance level of the two-sided tests.",
+        minimum=1e-6,
+        maximum=0.5,
+    ),
+    Tunable(
+        "promising_res",
+        1.10,
+        float,
+        "evaluation",
+        "Smallest corrected relative effect size (RES) called 'inconclusive, favourable "
+        "direction' (1.10: a relative fall of about 9 %); never counted as a success.",
+        minimum=1.0,
+    ),
+    Tunable(
+        "promising_p",
+        0.20,
+        float,
+        "evaluation",
+        "Largest two-sided p-value called 'inconclusive, favourable direction' (0.20: the "
+        "80 % interval excludes 1).",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "backtest_origins",
+        3,
+        int,
+        "evaluation",
+        "Origins of the rolling backtest of the projections (3 months apart): the trust rule "
+        "reads the coverage of months and of 12-month totals over all of them.",
+        minimum=1,
+        maximum=24,
+    ),
+    Tunable(
+        "history_months",
+        24,
+        int,
+        "evaluation",
+        "Months of history before the before window that the corrected estimate compares the "
+        "after window with (regression to the mean: measures go where counts just peaked).",
+        minimum=6,
+        maximum=120,
+    ),
+    Tunable(
+        "min_history_months",
+        12,
+        int,
+        "evaluation",
+        "Fewest months of history for a verdict; with less the verdict is 'inconclusive: too "
+        "little history'.",
+        minimum=1,
+        maximum=120,
+    ),
+    Tunable(
+        "placebos",
+        60,
+        int,
+        "evaluation",
+        "Placebo places (copies of the measure's zone elsewhere, clear of every measure acting "
+        "on the same categories) kept "
+        "for the null distribution: those nearest the treated area in level.",
+        minimum=5,
+        maximum=1000,
+    ),
+    Tunable(
+        "min_placebos",
+        20,
+        int,
+        "evaluation",
+        "Fewest placebo places for a verdict; with fewer the verdict is 'inconclusive: too "
+        "little history'.",
+        minimum=2,
+    ),
+    Tunable(
+        "rtm_alpha",
+        0.10,
+        float,
+        "evaluation",
+        "One-sided level at which a before window stands out from its history (possible "
+        "regression to the mean).",
+        minimum=0.001,
+        maximum=0.5,
+    ),
+    Tunable(
+        "effect_margin",
+        0.10,
+        float,
+        "evaluation",
+        "A fall larger than this share is ruled out when the interval excludes it ('effect "
+        "ruled out'); step 4 treats only that verdict as evidence against a response.",
+        minimum=0.01,
+        maximum=0.9,
+    ),
+    Tunable(
+        "dispersion_months",
+        24,
+        int,
+        "evaluation",
+        "Months of the pre-period (the before window and, as the data allow, the months "
+        "before it) from which the overdispersion of the monthly counts is estimated.",
+        minimum=2,
+        maximum=240,
+    ),
+    Tunable(
+        "control",
+        "rest",
+        str,
+        "evaluation",
+        "Control area of a before/after evaluation: the rest of the municipality ('rest'), "
+        "the sectors whose pre-period trend is the most similar to the treated area's "
+        "('similar'), or those whose before-window level (events per km²) is the closest "
+        "('level': level-matched, against regression to the mean).",
+        choices=("rest", "similar", "level"),
+    ),
+    Tunable(
+        "similar_sectors",
+        3,
+        int,
+        "evaluation",
+        "Number of sectors in a control chosen by similar trend or level "
+        "(control = 'similar' or 'level').",
+        minimum=1,
+    ),
+    Tunable(
+        "exclude_other_measures",
+        True,
+        bool,
+        "evaluation",
+        "Leave out of a measure's control the areas and rings of the other measures aimed at "
+        "the same categories during its windows.",
+    ),
+    Tunable(
+        "its_min_months",
+        12,
+        int,
+        "evaluation",
+        "Fewest complete months on each side of a municipality-wide measure's start for an "
+        "interrupted time series.",
+        minimum=3,
+    ),
+    Tunable(
+        "relevance_min_reach",
+        0.2,
+        float,
+        "evaluation",
+        "Share of a problem's incidents a measure must be able to reach (right problem, place "
+        "and time) to serve that problem.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "relevance_top_problems",
+        3,
+        int,
+        "evaluation",
+        "How many of the top priority problems are checked for a measure in place that serves "
+        "them well.",
+        minimum=1,
+    ),
+    Tunable(
+        "pillar_under",
+        0.5,
+        float,
+        "evaluation",
+        "A pillar of community policing is under-represented when its share of the active "
+        "measures (or of their cost) is below this multiple of the even share.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "pillar_over",
+        2.0,
+        float,
+        "evaluation",
+        "A pillar is over-represented above this multiple of the even share.",
+        minimum=1.0,
+    ),
+    Tunable(
+        "likelihood_edges",
+        {"class_2": 1.0, "class_3": 5.0, "class_4": 20.0, "class_5": 100.0},
+        dict,
+        "evaluation",
+        "Expected events per year from which a sector and family is in each likelihood class "
+        "of the risk matrix (below class_2: class 1); increasing.",
+        minimum=0,
+        keys=("class_2", "class_3", "class_4", "class_5"),
+    ),
+    Tunable(
+        "impact_edges",
+        {"class_2": 10.0, "class_3": 30.0, "class_4": 100.0, "class_5": 500.0},
+        dict,
+        "evaluation",
+        "Mean severity weight from which a sector and family is in each impact class of the "
+        "risk matrix (below class_2: class 1); increasing.",
+        minimum=0,
+        keys=("class_2", "class_3", "class_4", "class_5"),
+    ),
+    Tunable(
+        "risk_level_max",
+        {"low": 4, "moderate": 9, "high": 15},
+        dict,
+        "evaluation",
+        "Highest risk score (likelihood class × impact class, 1–25) of each level of the risk "
+        "matrix; above 'high' the risk is 'very high'; increasing.",
+        minimum=1,
+        maximum=25,
+        keys=("low", "moderate", "high"),
+    ),
+    Tunable(
+        "forecast_horizon",
+        12,
+        int,
+        "evaluation",
+        "Months projected ahead, and held out by the backtest.",
+        minimum=1,
+        maximum=60,
+    ),
+    Tunable(
+        "forecast_level",
+        0.9,
+        float,
+        "evaluation",
+        "Level of the projections' prediction intervals.",
+        minimum=0.5,
+        maximum=0.999,
+    ),
+    Tunable(
+        "forecast_simulations",
+        1000,
+        int,
+        "evaluation",
+        "Simulated paths behind the projections' prediction intervals.",
+        minimum=10,
+    ),
+    Tunable(
+        "forecast_min_events",
+        24,
+        int,
+        "evaluation",
+        "Fewest events of a group for a projection with a trend (fewer: a constant level).",
+        minimum=0,
+    ),
+    Tunable(
+        "forecast_min_months",
+        24,
+        int,
+        "evaluation",
+        "Fewest months of history for a projection with a trend (fewer: a constant level).",
+        minimum=3,
+    ),
+    Tunable(
+        "seasonality_p",
+        0.05,
+        float,
+        "evaluation",
+        "A projection keeps its seasonal terms when their joint Wald test has a p-value at "
+        "most this.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "emerging_min_events",
+        10.0,
+        float,
+        "evaluation",
+        "Fewest events projected over the horizon for a significant rising trend to be called "
+        "an emerging risk.",
+        minimum=0,
+    ),
+    Tunable(
+        "backtest_min_skill",
+        0.10,
+        float,
+        "evaluation",
+        "Smallest skill against the naive forecast (1 − MAE ratio) for a projection to be trusted.",
+        maximum=1.0,
+    ),
+    Tunable(
+        "backtest_coverage_tolerance",
+        0.10,
+        float,
+        "evaluation",
+        "Largest gap between the backtest's interval coverage and its nominal level for a "
+        "projection to be trusted.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "near_repeat_min_ratio",
+        1.2,
+        float,
+        "evaluation",
+        "Smallest Knox ratio of a distance × time band of elevated near-repeat risk (with its "
+        "p-value at most alpha).",
+        minimum=1.0,
+    ),
+    Tunable(
+        "risk_terrain_distance_m",
+        150.0,
+        float,
+        "evaluation",
+        "A grid cell is near a place when the place lies within this distance (m) of the "
+        "cell's centre (risk terrain).",
+        minimum=1,
+    ),
+    Tunable(
+        "risk_terrain_min_cells",
+        3,
+        int,
+        "evaluation",
+        "Fewest cells near a kind of place for its relative risk to be estimated.",
+        minimum=1,
+    ),
+    # --- strategy (step 4) ----------------------------------------------------------------
+    Tunable(
+        "response_weights",
+        {"fit": 0.35, "evidence": 0.30, "in_place": 0.15, "pillar_balance": 0.10, "partners": 0.10},
+        dict,
+        "strategy",
+        "Weights of the response-ranking criteria of step 4.",
+        minimum=0,
+        keys=("fit", "evidence", "in_place", "pillar_balance", "partners"),
+    ),
+    Tunable(
+        "min_fit",
+        0.45,
+        float,
+        "strategy",
+        "Responses whose fit to a problem (0–1) is below this are not proposed.",
+        minimum=0,
+        maximum=1,
+    ),
+    Tunable(
+        "plan_problems",
+        5,
+        int,
+        "strategy",
+        "Priority problems (the top of step 1's ranking) for which responses are ranked and "
+        "planned.",
+        minimum=1,
+    ),
+    Tunable(
+        "responses_per_problem",
+        3,
+        int,
+        "strategy",
+        "Candidate responses kept per problem in the ranking.",
+        minimum=1,
+    ),
+    Tunable(
+        "current_min_level",
+        "partial",
+        str,
+        "strategy",
+        "Weakest step-2 coverage level at which a measure counts as already addressing a "
+        "problem (the in_place and pillar_balance criteria).",
+        choices=("weak", "partial", "strong"),
+    ),
+    Tunable(
+        "expected_reduction",
+        {"large": 0.30, "moderate": 0.20, "small": 0.10, "unknown": 0.10, "none": 0.0},
+        dict,
+        "strategy",
+        "Reduction assumed for a plan's target from the strength of the evidence for the "
+        "response (a planning assumption, stated in the plan).",
+        minimum=0,
+        maximum=1,
+        keys=("large", "moderate", "small", "unknown", "none"),
+    ),
+    Tunable(
+        "plan_lag_months",
+        1,
+        int,
+        "strategy",
+        "Implementation lag assumed for a new response: its evaluation's after-window opens "
+        "this many months after the planned start (the plan's windows are window_months long).",
+        minimum=0,
+        maximum=60,
+    ),
+    Tunable(
+        "plan_power",
+        0.80,
+        float,
+        "strategy",
+        "Power required of a planned evaluation; the plan's minimum detectable effect is "
+        "computed for it (at the significance level alpha).",
+        minimum=0.5,
+        maximum=0.99,
+    ),
+    # --- report ---------------------------------------------------------------------------
+    Tunable(
+        "small_count",
+        5,
+        int,
+        "report",
+        "Counts below this are suppressed in public outputs (with whatever would let a "
+        "reader recover them).",
+        minimum=1,
+    ),
+)
