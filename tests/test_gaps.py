@@ -1,0 +1,101 @@
+"""Gap months in the monthly series: left out, never counted as zero (issue 15, item 3).
+
+Each test feeds a series that fooled the code before: a steady count with months
+missing from the export.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from diagnostic_lib.evaluation import time_series
+
+
+def _steady(gap: list[str], seed: int = 0, rate: float = 40.0) -> pd.DataFrame:
+    """About ``rate`` incidents a month, 2021–2025, without the months of ``gap``."""
+    rng = np.random.default_rng(seed)
+    days = pd.date_range("2021-01-01", "2025-12-31", freq="D")
+    inc = pd.DataFrame(
+        {
+            "occurred_from": days.repeat(rng.poisson(rate / 30.4, len(days))),
+            "category": "theft",
+            "shift": "jour",
+        }
+    )
+    month = inc["occurred_from"].dt.to_period("M").astype(str)
+    return inc[~month.isin(gap)].reset_index(drop=True)
+
+
+def _municipal_measure(start: str = "2024-01-01") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "measure_id": ["M1"],
+            "footprint": ["municipality"],
+            "start": [pd.Timestamp(start)],
+            "target_categories": [()],
+            "target_shifts": [()],
+        }
+    )
+
+
+BEFORE_GAP = ["2023-09", "2023-10", "2023-11", "2023-12"]
+
+
+def test_its_leaves_the_gap_months_out():
+    # before: the four zeros just before the start read as a level rise of ×78 (p < 0.001)
+    # and the steady series as "persistent"
+    inc = _steady(BEFORE_GAP)
+    its = time_series.interrupted_time_series(inc, "2024-01-01", "2021-01-01", "2026-01-01")
+    level = its.set_index("term").loc["level_change"]
+    assert its.attrs["gaps_before"] == 4 and its.attrs["gaps_after"] == 0
+    assert its.attrs["months_before"] == 36 - 4 and its.attrs["months_after"] == 24
+    assert level["status"] == "ok"
+    assert level["low"] < 1 < level["high"] and 0.75 < level["irr"] < 1.33  # not ×78
+    series = its.attrs["series"]
+    gap = series["month"].dt.strftime("%Y-%m").isin(BEFORE_GAP)
+    assert series.loc[gap, "count"].isna().all() and not series.loc[gap, "covered"].any()
+    assert series.loc[~gap, "count"].notna().all()
+
+
+def test_its_for_measures_says_how_many_months_were_left_out():
+    inc = _steady(BEFORE_GAP)
+    t = time_series.its_for_measures(_municipal_measure(), inc, "2021-01-01", "2026-01-01")
+    row = t.iloc[0]
+    assert row["reading"] == "no_change" and row["gaps_before"] == 4
+    assert "4 month(s) without data left out" in row["text_en"]
+    assert "4 mois sans données" in row["text_fr"]
+
+
+def test_its_whose_after_period_is_mostly_gaps_is_not_covered():
+    # seven of the twelve months after the start were never exported
+    gap = [f"2025-{m:02d}" for m in range(1, 8)]
+    inc = _steady(gap)
+    inc = inc[inc["occurred_from"] < "2026-01-01"]
+    t = time_series.its_for_measures(
+        _municipal_measure("2025-01-01"), inc, "2021-01-01", "2026-01-01", min_months=3
+    )
+    row = t.iloc[0]
+    assert row["status"] == "not_covered" and row["reading"] == "not_covered"
+    assert (row["months_after"], row["gaps_after"]) == (5, 7)
+    assert np.isnan(row["level_irr"])
+    assert "mostly months without any record" in row["text_en"]
+
+
+def test_prais_winsten_bridges_missing_rows():
+    # AR(1) errors: with rows missing, the steps are bridged with ρ^d, not taken as adjacent
+    rng = np.random.default_rng(4)
+    e = np.zeros(240)
+    for i in range(1, 240):
+        e[i] = 0.6 * e[i - 1] + rng.normal()
+    X = np.column_stack([np.ones(240), np.arange(240) / 120])
+    keep = np.r_[0:60, 70:130, 140:240]
+    full = time_series.prais_winsten(1 + e, X)
+    bridged = time_series.prais_winsten(1 + e[keep], X[keep], positions=keep)
+    assert abs(bridged["rho"] - full["rho"]) < 0.1
+    # without positions, the same rows give the old answer (consecutive)
+    plain = time_series.prais_winsten(1 + e[keep], X[keep])
+    assert np.allclose(
+        plain["params"],
+        time_series.prais_winsten(1 + e[keep], X[keep], positions=np.arange(len(keep)))["params"],
+    )
