@@ -6,10 +6,16 @@ missing from the export.
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
+from diagnostic_lib import evaluation
 from diagnostic_lib.evaluation import time_series
+from diagnostic_lib.evaluation.area_counts import _pre_table, _window_sums
+from diagnostic_lib.evaluation.placebo_design import date_placebos, design_windows
+from diagnostic_lib.evaluation.placebos import PlaceboOptions
 
 
 def _steady(gap: list[str], seed: int = 0, rate: float = 40.0) -> pd.DataFrame:
@@ -99,3 +105,75 @@ def test_prais_winsten_bridges_missing_rows():
         plain["params"],
         time_series.prais_winsten(1 + e[keep], X[keep], positions=np.arange(len(keep)))["params"],
     )
+
+
+def _two_areas(gap: list[str]) -> gpd.GeoDataFrame:
+    """~40 a month in a treated square, ~400 in the control, the months of ``gap`` missing."""
+    inc = pd.concat(
+        [_steady(gap, seed=1).assign(x=5.0), _steady(gap, seed=2, rate=400.0).assign(x=50.0)]
+    )
+    return gpd.GeoDataFrame(inc, geometry=gpd.points_from_xy(inc["x"], inc["x"]))
+
+
+AREAS = {"treated": shapely.box(0, 0, 10, 10), "control": shapely.box(20, 20, 100, 100)}
+WINDOWS = {
+    "before_start": pd.Timestamp("2023-01-01"),
+    "before_end": pd.Timestamp("2024-01-01"),
+    "after_start": pd.Timestamp("2024-01-01"),
+    "after_end": pd.Timestamp("2025-01-01"),
+}
+
+
+def test_before_after_sums_are_not_taken_over_a_gap():
+    # before: 8 covered months summed against 12 read as a rise of a half in every area
+    m = evaluation.monthly_area_counts(
+        _two_areas(BEFORE_GAP), {"target_categories": ("theft",)}, AREAS, WINDOWS
+    )
+    gap = m["month"].dt.strftime("%Y-%m").isin(BEFORE_GAP)
+    assert not m.loc[gap, "covered"].any() and m.loc[~gap, "covered"].all()
+    sums = _window_sums(m)
+    assert all(np.isnan(v) for v in sums.values())
+    clean = evaluation.monthly_area_counts(
+        _two_areas([]), {"target_categories": ("theft",)}, AREAS, WINDOWS
+    )
+    assert clean["covered"].all() and sums.keys() == _window_sums(clean).keys()
+    assert 400 < _window_sums(clean)["a0"] < 560
+
+
+def test_dispersion_table_has_no_gap_column():
+    m = evaluation.monthly_area_counts(
+        _two_areas(["2022-03", "2022-04"]),
+        {"target_categories": ("theft",)},
+        AREAS,
+        WINDOWS,
+        pre_months=12,
+        data_start="2021-01-01",
+    )
+    table = _pre_table(m, ("treated", "control"))
+    assert table.shape == (2, 24 - 2) and (table > 0).all()
+
+
+def test_placebo_dates_skip_the_gap_months():
+    # before: placebo dates (and the history) took the four zero months as counts
+    rng = np.random.default_rng(5)
+    y, control = rng.poisson(40, 96).astype(float), rng.poisson(400, 96).astype(float)
+    covered = np.ones(96, bool)
+    covered[30:34] = False
+    y[~covered], control[~covered] = 0, 0
+    labels = np.array(["pre"] * 72 + ["before"] * 12 + ["after"] * 12)
+    win = design_windows(labels, 24, covered)
+    assert win.history == slice(48, 72)  # after the gap
+    dates = date_placebos(y, control, win, PlaceboOptions(), covered)
+    every_date = date_placebos(y, control, win, PlaceboOptions())
+    assert 0 < dates.shape[1] < every_date.shape[1] and np.all(np.abs(dates[0]) < 0.5)
+
+
+def test_an_after_window_past_the_end_of_the_export_is_not_evaluated(diag):
+    # the export stops on 19 August 2025 while the period runs to the end of 2025
+    inc = diag.incidents[diag.incidents["occurred_from"] < "2025-08-20"]
+    e = evaluation.evaluate(diag.measures, inc, diag.sectors, "2022-01-01", "2026-01-01")
+    e = e.set_index("measure_id")
+    # M03's after window (2025) and M17's (to August 2025, a partial month) are not covered
+    assert e.loc["M03", "reason"] == "window_not_covered"
+    assert e.loc["M17", "reason"] == "window_not_covered"
+    assert e.loc["M01", "status"] == "evaluable"  # its windows end in March 2025

@@ -91,8 +91,9 @@ def coverage_calendar(
     after the last record are judged by the same rule (empty while the
     months average enough: gaps, not zeros). When they are gaps, the month of
     the last record is not covered either unless its records reach its last
-    day (``occurred_to`` when given, else ``occurred_from``): the export
-    stopped within it, and its count is partial.
+    day (``occurred_to`` when it falls in the same month, as for a month-only
+    date, else ``occurred_from``): the export stopped within it, and its count
+    is partial.
 
     Parameters
     ----------
@@ -131,8 +132,9 @@ def coverage_calendar(
     ts = pd.to_datetime(incidents["occurred_from"])
     df = pd.DataFrame({"month": ts.dt.to_period("M")}, index=incidents.index)
     stop = ts
-    if "occurred_to" in incidents.columns:
-        stop = pd.to_datetime(incidents["occurred_to"]).fillna(ts)
+    if "occurred_to" in incidents.columns:  # a month-only date reaches its month's end
+        to = pd.to_datetime(incidents["occurred_to"])
+        stop = to.where(to.dt.to_period("M") == ts.dt.to_period("M"), ts)
     df["stop"] = stop.to_numpy()
     for k in keys:
         df[k] = incidents[k]
