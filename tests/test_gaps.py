@@ -12,7 +12,7 @@ import pandas as pd
 import shapely
 
 from diagnostic_lib import evaluation
-from diagnostic_lib.evaluation import time_series
+from diagnostic_lib.evaluation import forecast, time_series
 from diagnostic_lib.evaluation.area_counts import _pre_table, _window_sums
 from diagnostic_lib.evaluation.placebo_design import date_placebos, design_windows
 from diagnostic_lib.evaluation.placebos import PlaceboOptions
@@ -177,3 +177,58 @@ def test_an_after_window_past_the_end_of_the_export_is_not_evaluated(diag):
     assert e.loc["M03", "reason"] == "window_not_covered"
     assert e.loc["M17", "reason"] == "window_not_covered"
     assert e.loc["M01", "status"] == "evaluable"  # its windows end in March 2025
+
+
+def test_backtest_does_not_score_the_months_after_the_export_stops():
+    # the export stops on 19 August 2025; the period asked runs to the end of 2025.
+    # Before: August (partial) and September–December (no record) were held out as
+    # counts of 0, and the projection was judged on them
+    inc = _steady([], seed=3, rate=100.0).assign(family="property")
+    inc = inc[inc["occurred_from"] < "2025-08-20"]
+    b = forecast.backtest(inc, by=("family",), end="2026-01-01", n_sim=200)
+    assert pd.Timestamp(b["month"].max()) < pd.Timestamp("2025-08-01")
+    assert (b["actual"] > 50).all()
+    last = b[b["origin"] == "2025-01-01"]
+    assert len(last) == 7 and last["total_actual"].isna().all()  # 7 of 12 months: no total
+    s = forecast.backtest_summary(b).set_index("scope").loc["all"]
+    assert s["months"] == b["err_model"].notna().sum() == len(b)
+    assert s["skill"] > -0.5  # not judged on zeros
+
+
+def test_backtest_scores_no_total_over_a_gap_and_both_forecasts_on_the_same_months():
+    gap = ["2025-03", "2025-04", "2025-05"]
+    inc = _steady(gap, seed=3, rate=100.0).assign(family="property")
+    b = forecast.backtest(inc, by=("family",), end="2026-01-01", n_sim=200)
+    held = pd.DatetimeIndex(b["month"]).strftime("%Y-%m")
+    assert not set(gap) & set(held)
+    # every origin's held-out year holds the gap: no 12-month total compared with 9 months
+    assert b["total_actual"].isna().all()
+    s = forecast.backtest_summary(b).set_index("scope").loc["all"]
+    assert np.isnan(s["total_coverage"])
+    ref = forecast.backtest(
+        _steady([], seed=3, rate=100.0).assign(family="property"),
+        by=("family",),
+        end="2026-01-01",
+        n_sim=200,
+    )
+    assert s["months"] == len(ref) - 3 * b["origin"].nunique() == 27
+
+
+def test_backtest_summary_scores_both_forecasts_on_the_same_months():
+    # the third month's naive value would come from a gap month (a year earlier):
+    # before, the model's mean error counted it and the naive one did not
+    det = pd.DataFrame(
+        {
+            "family": "a",
+            "month": [1, 2, 3],
+            "actual": [10, 10, 10],
+            "err_model": [1.0, 1.0, 9.0],
+            "err_naive": [2.0, 2.0, np.nan],
+            "covered": [True, True, False],
+            "total_actual": 30,
+            "total_low": 20.0,
+            "total_high": 40.0,
+        }
+    )
+    s = forecast.backtest_summary(det, level=0.9).set_index("scope").loc["all"]
+    assert s["months"] == 2 and s["skill"] == 0.5 and s["coverage"] == 1.0
