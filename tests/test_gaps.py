@@ -14,8 +14,6 @@ import shapely
 from diagnostic_lib import evaluation
 from diagnostic_lib.evaluation import forecast, time_series
 from diagnostic_lib.evaluation.area_counts import _pre_table, _window_sums
-from diagnostic_lib.evaluation.placebo_design import date_placebos, design_windows
-from diagnostic_lib.evaluation.placebos import PlaceboOptions
 
 
 def _steady(gap: list[str], seed: int = 0, rate: float = 40.0) -> pd.DataFrame:
@@ -153,21 +151,6 @@ def test_dispersion_table_has_no_gap_column():
     assert table.shape == (2, 24 - 2) and (table > 0).all()
 
 
-def test_placebo_dates_skip_the_gap_months():
-    # before: placebo dates (and the history) took the four zero months as counts
-    rng = np.random.default_rng(5)
-    y, control = rng.poisson(40, 96).astype(float), rng.poisson(400, 96).astype(float)
-    covered = np.ones(96, bool)
-    covered[30:34] = False
-    y[~covered], control[~covered] = 0, 0
-    labels = np.array(["pre"] * 72 + ["before"] * 12 + ["after"] * 12)
-    win = design_windows(labels, 24, covered)
-    assert win.history == slice(48, 72)  # after the gap
-    dates = date_placebos(y, control, win, PlaceboOptions(), covered)
-    every_date = date_placebos(y, control, win, PlaceboOptions())
-    assert 0 < dates.shape[1] < every_date.shape[1] and np.all(np.abs(dates[0]) < 0.5)
-
-
 def test_an_after_window_past_the_end_of_the_export_is_not_evaluated(diag):
     # the export stops on 19 August 2025 while the period runs to the end of 2025
     inc = diag.incidents[diag.incidents["occurred_from"] < "2025-08-20"]
@@ -232,3 +215,47 @@ def test_backtest_summary_scores_both_forecasts_on_the_same_months():
     )
     s = forecast.backtest_summary(det, level=0.9).set_index("scope").loc["all"]
     assert s["months"] == 2 and s["skill"] == 0.5 and s["coverage"] == 1.0
+
+
+def test_plan_baseline_and_history_skip_the_gap_months(diag):
+    from diagnostic_lib import inventory, strategy
+    from diagnostic_lib.strategy.plan import _monthly, history_null
+
+    inv = inventory.run(diag, permutations=0)
+    cat = strategy.load_catalogue()
+    chosen = strategy.choose(
+        strategy.rank_responses(inv.problems, cat, inv.priority, partners=diag.partners, top=3)
+    )
+    gap = ["2025-03", "2025-04", "2025-05", "2025-06"]
+    month = diag.incidents["occurred_from"].dt.to_period("M").astype(str)
+    holed = diag.incidents[~month.isin(gap)]
+    args = (chosen, inv.problems)
+    full = strategy.action_plan(*args, diag.incidents, cat, start="2026-01-01")
+    plan = strategy.action_plan(*args, holed, cat, start="2026-01-01")
+    # before: the baseline counted 8 months for 12 (a third short), and so the target
+    assert (plan["baseline_gap_months"] == 4).all() and (full["baseline_gap_months"] == 0).all()
+    ratio = plan["baseline"] / full["baseline"]
+    assert ratio.between(0.8, 1.25).all()
+    # the monthly history has no data (NaN) in the gap months, and the power check skips them
+    series = _monthly(
+        holed["occurred_from"], pd.Timestamp("2026-01-01"), [pd.Period(g) for g in gap]
+    )
+    assert np.isnan(series[-10:-6]).all() and np.isfinite(series[:-10]).all()
+    phi, tau2, df = history_null(series, series * 10, 12, 1)
+    assert np.isfinite(phi) and np.isfinite(tau2)
+
+
+def test_change_baseline_leaves_out_an_earlier_year_with_a_gap():
+    # before: the 2022 window, four months short, pulled the baseline mean down by 8 %
+    # and inflated the year-to-year variance fifty-fold
+    from diagnostic_lib.inventory.trend import change
+
+    whole = _steady([], rate=100.0).assign(family="property")
+    holed = _steady(["2022-03", "2022-04", "2022-05", "2022-06"], rate=100.0)
+    holed = holed.assign(family="property")
+    ref = change(whole, by=("family",), end="2026-01-01").iloc[0]
+    c = change(holed, by=("family",), end="2026-01-01").iloc[0]
+    assert (ref["baseline_windows"], c["baseline_windows"]) == (4, 3)
+    assert c["last"] == ref["last"] and c["label"] == ref["label"]
+    assert abs(c["baseline_mean"] / ref["baseline_mean"] - 1) < 0.03
+    assert c["alpha_year"] < 0.01

@@ -25,15 +25,12 @@ DATE_SHIFTS = 24
 """Most placebo dates per measure (the design shifted back one month at a time)."""
 
 
-def design_windows(
-    labels: np.ndarray, history_months: int, covered: np.ndarray | None = None
-) -> Windows:
+def design_windows(labels: np.ndarray, history_months: int) -> Windows:
     """The history, before and after windows of a monthly series from its window labels.
 
     The history is the last ``history_months`` months before the before window (fewer
-    when the data start later, or when a gap month of the coverage calendar comes
-    earlier: the history stops after it), cut to whole years when it holds at least
-    one, so that seasonality does not bias the corrected estimate.
+    when the data start later), cut to whole years when it holds at least one, so
+    that seasonality does not bias the corrected estimate.
 
     Parameters
     ----------
@@ -42,8 +39,6 @@ def design_windows(
         :func:`~diagnostic_lib.evaluation.monthly_area_counts`).
     history_months : int
         Most months of history (the last ``pre`` months).
-    covered : ndarray of bool, optional
-        Whether each month holds data (``False`` for a gap month).
 
     Returns
     -------
@@ -55,8 +50,6 @@ def design_windows(
     >>> w = design_windows(lab, 24)
     >>> w.history, w.before, w.after
     (slice(6, 30, None), slice(30, 42, None), slice(43, 55, None))
-    >>> design_windows(lab, 24, covered=np.arange(len(lab)) != 10).history
-    slice(18, 30, None)
     """
     labels = np.asarray(labels)
     pre = np.flatnonzero(labels == "pre")
@@ -64,10 +57,6 @@ def design_windows(
     after = np.flatnonzero(labels == "after")
     b0 = int(before[0]) if len(before) else len(labels)
     h = min(int(history_months), len(pre))
-    if covered is not None:
-        missing = np.flatnonzero(~np.asarray(covered, dtype=bool)[:b0])
-        if len(missing):
-            h = min(h, b0 - int(missing[-1]) - 1)
     if h >= 12:
         h -= h % 12  # whole years: every season weighs the same in the history
     return Windows(
@@ -78,19 +67,13 @@ def design_windows(
 
 
 def date_placebos(
-    series: np.ndarray,
-    control: np.ndarray,
-    win: Windows,
-    options: PlaceboOptions,
-    covered: np.ndarray | None = None,
+    series: np.ndarray, control: np.ndarray, win: Windows, options: PlaceboOptions
 ) -> np.ndarray:
     """Log effects of the design shifted back on the treated area, and their variances.
 
     A shift keeps the whole placebo design before the measure's start (its after
     window ends before the real after window begins) and leaves at least
-    ``min_history_months`` of history before its before window. A shift whose
-    history, before or after window holds a gap month (``covered`` False) is
-    skipped: its zeros are no data.
+    ``min_history_months`` of history before its before window.
 
     Parameters
     ----------
@@ -100,8 +83,6 @@ def date_placebos(
         The measure's windows.
     options : PlaceboOptions
         The tunables.
-    covered : ndarray of bool, optional
-        Whether each month holds data (default: all).
 
     Returns
     -------
@@ -114,8 +95,6 @@ def date_placebos(
     >>> w = Windows(slice(48, 72), slice(72, 84), slice(84, 96))
     >>> date_placebos(y, np.full(96, 300), w, PlaceboOptions()).shape
     (2, 24)
-    >>> date_placebos(y, np.full(96, 300), w, PlaceboOptions(), np.arange(96) != 40).shape
-    (2, 0)
     """
     width = win.before.stop - win.before.start
     gap = win.after.start - win.before.stop
@@ -128,10 +107,6 @@ def date_placebos(
         if h < options.min_history_months:
             break
         after = slice(b0 + width + gap, b0 + 2 * width + gap)
-        if covered is not None and not (
-            covered[b0 - h : b0 + width].all() and covered[after].all()
-        ):
-            continue
         w = Windows(slice(b0 - h, b0), slice(b0, b0 + width), after)
         e = log_effects(series, control, w)
         vals.append(float(e["corrected"]))
@@ -222,12 +197,10 @@ class PlaceboSource:
     def estimates(self, rec: Any, geo: dict[str, Any], monthly: pd.DataFrame) -> dict[str, Any]:
         """Every placebo-based estimate of one measure (see :func:`placebo_tables`)."""
         wide = monthly.pivot_table(index="month", columns="zone", values="count", aggfunc="sum")
-        per_month = monthly.drop_duplicates("month").set_index("month").loc[wide.index]
-        labels = per_month["window"].to_numpy()
-        covered = (
-            per_month["covered"].to_numpy(dtype=bool) if "covered" in per_month.columns else None
-        )
-        win = design_windows(labels, self.options.history_months, covered)
+        labels = (
+            monthly.drop_duplicates("month").set_index("month").loc[wide.index, "window"]
+        ).to_numpy()
+        win = design_windows(labels, self.options.history_months)
         months = pd.DatetimeIndex(wide.index)
         last = (months[-1] + pd.DateOffset(months=1)).to_datetime64()
         edges = np.r_[months.to_numpy(dtype="datetime64[us]"), np.datetime64(last, "us")]
@@ -242,7 +215,7 @@ class PlaceboSource:
             "treated": pc.counts(list(unit_t), edges),
             "ring": pc.counts(list(unit_r), edges, exclude=list(unit_t)),
         }
-        dates = date_placebos(target["treated"], control, win, self.options, covered)
+        dates = date_placebos(target["treated"], control, win, self.options)
         return placebo_tables(target, units, control, win, self.options, dates)
 
 
