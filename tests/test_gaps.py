@@ -259,3 +259,17 @@ def test_change_baseline_leaves_out_an_earlier_year_with_a_gap():
     assert c["last"] == ref["last"] and c["label"] == ref["label"]
     assert abs(c["baseline_mean"] / ref["baseline_mean"] - 1) < 0.03
     assert c["alpha_year"] < 0.01
+
+
+def test_before_after_chart_breaks_its_lines_at_a_gap():
+    from diagnostic_lib.charts.effects import before_after_chart
+
+    m = evaluation.monthly_area_counts(
+        _two_areas(BEFORE_GAP), {"target_categories": ("theft",)}, AREAS, WINDOWS
+    )
+    fig = before_after_chart(m, lang="en")
+    lines = [ln for ln in fig.axes[0].get_lines() if len(ln.get_ydata()) == 24]
+    assert lines
+    for ln in lines:  # drawn as breaks, not as zeros
+        y = np.asarray(ln.get_ydata(), dtype=float)
+        assert np.isnan(y[8:12]).all() and np.isfinite(y[:8]).all() and (y[12:] >= 0).all()
