@@ -6,10 +6,13 @@ it hold many: the export is missing it. :func:`gap_mask` is the one rule
 at least the ``gap_min_monthly`` setting, :data:`GAP_MIN_MONTHLY`);
 :func:`coverage_calendar` applies it month by month (per group, e.g. per
 ``source_file`` or ``sector``), :func:`gap_months` gives the municipality's gaps
-and :func:`month_ranges` writes them for a note (``2023-02–2023-04``).
+(with ``end``: the trailing months missing from an export, and its partial last
+month, too), :func:`in_gaps` marks the months of a series that are gaps and
+:func:`month_ranges` writes them for a note (``2023-02–2023-04``).
 
-Seasonality, forecasts, change windows and before/after windows treat a gap as
-missing, never as zero (see docs/methods.md, *Coverage calendar*). This module
+Seasonality, forecasts and their backtest, change windows, before/after windows,
+interrupted time series and the action plan's history treat a gap as missing,
+never as zero (see docs/methods.md, *Coverage calendar*). This module
 sits at the top of the package so that the loaders (the ledger's notes) and the
 steps can both use it.
 
@@ -73,6 +76,7 @@ def coverage_calendar(
     incidents: pd.DataFrame,
     by: str | None = None,
     min_monthly: float = GAP_MIN_MONTHLY,
+    end: Any = None,
 ) -> pd.DataFrame:
     """The coverage calendar: one row per month, with its count and whether it holds data.
 
@@ -82,6 +86,15 @@ def coverage_calendar(
     :func:`gap_mask`: months without any record while the group's months
     average ``min_monthly`` records or more.
 
+    With ``end``, the period an analysis asks for ends there (exclusive), and
+    the calendar runs on to the month before ``end``: the **trailing months**
+    after the last record are judged by the same rule (empty while the
+    months average enough: gaps, not zeros). When they are gaps, the month of
+    the last record is not covered either unless its records reach its last
+    day (``occurred_to`` when it falls in the same month, as for a month-only
+    date, else ``occurred_from``): the export stopped within it, and its count
+    is partial.
+
     Parameters
     ----------
     incidents : DataFrame
@@ -90,6 +103,9 @@ def coverage_calendar(
         A grouping column; each group has its own first and last month.
     min_monthly : float
         See :func:`gap_mask`.
+    end : timestamp, optional
+        The end (exclusive) of the period to judge; by default the calendar
+        stops at the last month with a record.
 
     Returns
     -------
@@ -104,27 +120,46 @@ def coverage_calendar(
     >>> cal = coverage_calendar(inc)
     >>> cal.assign(month=cal["month"].astype(str)).values.tolist()[1:4]
     [['2023-02', 28, True], ['2023-03', 0, False], ['2023-04', 30, True]]
+
+    An export that stops on 10 May, for a period asked up to the end of June:
+
+    >>> inc = pd.DataFrame({"occurred_from": when[when <= "2023-05-10"]})
+    >>> cal = coverage_calendar(inc, end="2023-07-01")
+    >>> cal.assign(month=cal["month"].astype(str)).values.tolist()[3:]
+    [['2023-04', 30, True], ['2023-05', 10, False], ['2023-06', 0, False]]
     """
     keys = [by] if by else []
     ts = pd.to_datetime(incidents["occurred_from"])
     df = pd.DataFrame({"month": ts.dt.to_period("M")}, index=incidents.index)
+    stop = ts
+    if "occurred_to" in incidents.columns:  # a month-only date reaches its month's end
+        to = pd.to_datetime(incidents["occurred_to"])
+        stop = to.where(to.dt.to_period("M") == ts.dt.to_period("M"), ts)
+    df["stop"] = stop.to_numpy()
     for k in keys:
         df[k] = incidents[k]
     df = df.dropna(subset=["month", *keys])
+    last_month = (
+        (pd.Timestamp(end) - pd.Timedelta(days=1)).to_period("M") if end is not None else None
+    )
     groups = df.groupby(keys, sort=True, observed=True) if keys else [((), df)]
     parts = []
     for key, g in groups:
         counts = g["month"].value_counts()
         if counts.empty:  # no dated record at all: no calendar
             continue
-        months = pd.period_range(counts.index.min(), counts.index.max(), freq="M")
+        first, last = counts.index.min(), counts.index.max()
+        to = max(last, last_month) if last_month is not None else last
+        months = pd.period_range(first, to, freq="M")
         counts = counts.reindex(months, fill_value=0)
+        covered = ~gap_mask(counts, min_monthly)
+        n_last = (last - first).n
+        if n_last + 1 < len(months) and not covered[n_last + 1]:
+            # the months after the last record are gaps: is the last record's month whole?
+            reach = pd.Timestamp(g["stop"].max()).normalize()
+            covered[n_last] &= bool(reach >= last.end_time.normalize())
         part = pd.DataFrame(
-            {
-                "month": months,
-                "count": counts.to_numpy(dtype="int64"),
-                "covered": ~gap_mask(counts, min_monthly),
-            }
+            {"month": months, "count": counts.to_numpy(dtype="int64"), "covered": covered}
         )
         for k, v in zip(keys, key if isinstance(key, tuple) else (key,), strict=True):
             part.insert(0, k, v)
@@ -138,8 +173,14 @@ def coverage_calendar(
     return pd.concat(parts, ignore_index=True)
 
 
-def gap_months(incidents: pd.DataFrame, min_monthly: float = GAP_MIN_MONTHLY) -> list[pd.Period]:
+def gap_months(
+    incidents: pd.DataFrame, min_monthly: float = GAP_MIN_MONTHLY, end: Any = None
+) -> list[pd.Period]:
     """The municipality's gap months: no record at all while the data average enough.
+
+    With ``end`` (exclusive), the months after the last record up to ``end``
+    are judged too, and a partial last month is not covered (see
+    :func:`coverage_calendar`).
 
     Parameters
     ----------
@@ -148,6 +189,8 @@ def gap_months(incidents: pd.DataFrame, min_monthly: float = GAP_MIN_MONTHLY) ->
         ordinary zeros: give the whole data).
     min_monthly : float
         See :func:`gap_mask`.
+    end : timestamp, optional
+        See :func:`coverage_calendar`.
 
     Returns
     -------
@@ -162,7 +205,7 @@ def gap_months(incidents: pd.DataFrame, min_monthly: float = GAP_MIN_MONTHLY) ->
     >>> [str(p) for p in gap_months(inc)]
     ['2023-02', '2023-03', '2023-04']
     """
-    cal = coverage_calendar(incidents, min_monthly=min_monthly)
+    cal = coverage_calendar(incidents, min_monthly=min_monthly, end=end)
     return list(cal.loc[~cal["covered"], "month"])
 
 
@@ -204,3 +247,16 @@ def overlaps_gap(months: Iterable[pd.Period], start: Any, end: Any) -> bool:
         if p.start_time < e and (p + 1).start_time > s:
             return True
     return False
+
+
+def in_gaps(months: Iterable[Any], gaps: Iterable[pd.Period]) -> np.ndarray:
+    """Which of ``months`` (any date within each month) are among the gap months ``gaps``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> in_gaps(pd.date_range("2023-01-01", periods=4, freq="MS"), [pd.Period("2023-03", "M")])
+    array([False, False,  True, False])
+    """
+    gap_set = {pd.Period(g, freq="M") for g in gaps}
+    return np.array([bool(gap_set) and pd.Period(m, freq="M") in gap_set for m in months], bool)

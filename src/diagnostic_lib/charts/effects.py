@@ -82,8 +82,15 @@ def before_after_chart(
     piv = monthly.pivot_table(
         index="month", columns="zone", values="count", aggfunc="sum"
     ).sort_index()
-    win = monthly.drop_duplicates("month").set_index("month")["window"].reindex(piv.index)
+    per_month = monthly.drop_duplicates("month").set_index("month").reindex(piv.index)
+    win = per_month["window"]
     before = win == "before"
+    # a gap month of the coverage calendar is no data: a break in the lines, not a zero
+    gap = (
+        ~per_month["covered"].fillna(True).astype(bool).to_numpy()
+        if "covered" in per_month.columns
+        else np.zeros(len(piv), dtype=bool)
+    )
     names = {
         "treated": i18n.t("eval.area.treated", lang),
         "buffer": i18n.t("eval.area.buffer", lang),
@@ -97,6 +104,7 @@ def before_after_chart(
         if area == "control" and "treated" in piv.columns:
             base_c, base_t = y[before.to_numpy()].sum(), piv["treated"][before.to_numpy()].sum()
             y = y * (base_t / base_c) if base_c > 0 else y * np.nan
+        y = y.where(~gap)
         colour, ls = style.AREA_LINES[area]
         ax.plot(
             x,

@@ -3,6 +3,12 @@
 :func:`monthly_area_counts` counts one measure; ``_MonthlyIndex`` gives the
 same counts for many measures at once when the control is the rest of the
 municipality (the incidents are indexed once).
+
+Gap months of the coverage calendar (:func:`~diagnostic_lib.coverage.gap_months`)
+are marked ``covered = False``: their zero is no data. The before/after sums of a
+measure whose windows hold a gap are missing (the window is excluded, never
+compared on zeros), and the dispersion is estimated on the covered months only
+(see docs/methods.md, *Coverage calendar*).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import coverage
 from .._spatial import PointIndex
 from ._common import _month_edges, _months_between, _tuple, _xy_points
 from .design import AREAS, targeted
@@ -27,6 +34,7 @@ def monthly_area_counts(
     data_end: Any = None,
     pre_months: int = 0,
     data_start: Any = None,
+    gaps: Sequence[pd.Period] | None = None,
 ) -> pd.DataFrame:
     """Monthly counts of a measure's targeted incidents in each area, over its windows.
 
@@ -36,7 +44,8 @@ def monthly_area_counts(
     ``data_start``) are labelled ``pre`` (used only to estimate the dispersion).
     An incident in both the treated area and the ring counts in the treated
     area only. ``attrs["unlocated"]`` is the number of targeted incidents in
-    the windows without a position (counted in no area).
+    the windows without a position (counted in no area). A gap month of the
+    coverage calendar has ``covered = False`` (its count of 0 is no data).
 
     Parameters
     ----------
@@ -50,12 +59,15 @@ def monthly_area_counts(
     data_end : timestamp, optional
     pre_months : int
     data_start : timestamp, optional
+    gaps : sequence of Period, optional
+        The data's gap months (default: :func:`~diagnostic_lib.coverage.gap_months`
+        of ``incidents`` up to ``data_end``).
 
     Returns
     -------
     DataFrame
-        ``month, month_index, window, zone, count`` (``month_index`` 0 is the
-        first month of the after window; negative before).
+        ``month, month_index, window, zone, count, covered`` (``month_index`` 0
+        is the first month of the after window; negative before).
 
     Examples
     --------
@@ -101,7 +113,9 @@ def monthly_area_counts(
             taken |= inside
             cnt = np.bincount(mon[inside], minlength=n)[:n].astype("int64")
         counts[name] = cnt
-    out = _monthly_table(edges, wlab, after0, counts)
+    if gaps is None:
+        gaps = coverage.gap_months(incidents, end=data_end)
+    out = _monthly_table(edges, wlab, after0, counts, gaps)
     in_windows = sub["occurred_from"].to_numpy(dtype="datetime64[us]") >= np.datetime64(bs, "us")
     out.attrs["unlocated"] = int((~has & in_windows).sum())
     return out
@@ -137,11 +151,16 @@ def _month_span(win: Any, data_end: Any, pre_months: int, data_start: Any):
 
 
 def _monthly_table(
-    edges: np.ndarray, wlab: np.ndarray, after0: int, counts: Mapping
+    edges: np.ndarray,
+    wlab: np.ndarray,
+    after0: int,
+    counts: Mapping,
+    gaps: Sequence[pd.Period] = (),
 ) -> pd.DataFrame:
     """The long table of :func:`monthly_area_counts` from each zone's monthly counts."""
     n = len(wlab)
     months = pd.DatetimeIndex(edges[:-1])
+    covered = ~coverage.in_gaps(months, gaps)
     frames = [
         pd.DataFrame(
             {
@@ -150,6 +169,7 @@ def _monthly_table(
                 "window": wlab,
                 "zone": name,
                 "count": counts[name],
+                "covered": covered,
             }
         )
         for name in AREAS
@@ -273,6 +293,7 @@ class _MonthlyIndex:
         data_end: Any = None,
         pre_months: int = 0,
         data_start: Any = None,
+        gaps: Sequence[pd.Period] = (),
     ) -> pd.DataFrame:
         import shapely
 
@@ -310,7 +331,7 @@ class _MonthlyIndex:
             base = self._count(self.base, keys, edges)
             near_base = np.bincount(mon[self.in_base[near]], minlength=n)[:n]
             counts["control"] = counts["control"] + base - near_base
-        out = _monthly_table(edges, wlab, after0, counts)
+        out = _monthly_table(edges, wlab, after0, counts, gaps)
         out.attrs["unlocated"] = int(
             self._count(self.off, keys, np.array([np.datetime64(bs, "us"), edges[-1]])).sum()
         )
@@ -318,7 +339,23 @@ class _MonthlyIndex:
 
 
 def _window_sums(monthly: pd.DataFrame) -> dict[str, float]:
+    """The before and after counts of each zone (``a0, a1, b0, b1, c0, c1``).
+
+    A before or after window that holds a gap month has no sum (NaN): its
+    missing records would be read as zeros, and the other window holds a
+    different season and exposure (see docs/methods.md, *Coverage calendar*).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"zone": ["treated", "treated"], "window": ["before", "after"],
+    ...                   "count": [5, 3], "covered": [True, False]})
+    >>> _window_sums(m)["a0"], _window_sums(m)["a1"]
+    (nan, nan)
+    """
     s = monthly.groupby(["zone", "window"])["count"].sum()
+    windows = monthly["window"].isin(["before", "after"])
+    if "covered" in monthly.columns and not monthly.loc[windows, "covered"].all():
+        return {f"{k}{i}": np.nan for k in "abc" for i in (0, 1)}
     out = {}
     for a, k in (("treated", "a"), ("buffer", "b"), ("control", "c")):
         out[f"{k}0"] = float(s.get((a, "before"), 0))
@@ -327,7 +364,14 @@ def _window_sums(monthly: pd.DataFrame) -> dict[str, float]:
 
 
 def _pre_table(monthly: pd.DataFrame, areas: Sequence[str]) -> np.ndarray:
+    """The zones' counts (rows) of the covered ``pre`` and ``before`` months (columns).
+
+    Gap months are left out: a zero there is no data, and would inflate the
+    dispersion estimated on this table.
+    """
     pre = monthly[monthly["window"].isin(["pre", "before"])]
+    if "covered" in pre.columns:
+        pre = pre[pre["covered"]]
     return (
         np.vstack([pre.loc[pre["zone"] == a, "count"].to_numpy() for a in areas])
         if len(pre)

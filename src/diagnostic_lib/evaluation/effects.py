@@ -402,9 +402,11 @@ class _Counter:
         sectors: pd.DataFrame,
         opt: _Options,
         period: tuple[pd.Timestamp, pd.Timestamp],
+        gaps: Sequence[pd.Period] = (),
     ) -> None:
         self.measures, self.incidents, self.sectors, self.opt = measures, incidents, sectors, opt
         self.d0, self.d1 = period
+        self.gaps = list(gaps)
         self.treated = measures_mod.treated_area(measures, sectors)
         self.ms = _MeasureSet(measures, self.treated)
         self._index: _MonthlyIndex | None = None
@@ -420,6 +422,7 @@ class _Counter:
             "pre_months": max(
                 int(opt.dispersion_months) - int(opt.window_months), history + DATE_SHIFTS
             ),
+            "gaps": self.gaps,
         }
         if opt.control != "rest":
             return monthly_area_counts(self.incidents, rec, geo, w, **span)
@@ -514,7 +517,7 @@ def _evaluate_core(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Windows, areas, counts, estimates and verdicts: ``(effects, design, monthly)``."""
     d0, d1 = pd.Timestamp(period[0]), pd.Timestamp(period[1])
-    gaps = coverage.gap_months(incidents)
+    gaps = coverage.gap_months(incidents, end=d1)  # trailing months missing from the export too
     win = windows(measures, d0, d1, opt.window_months, opt.lag_months, gaps)
     sel = (
         measures.index
@@ -534,7 +537,7 @@ def _evaluate_core(
             opt.k_similar,
             ids=list(measures.loc[sel, "measure_id"].astype(str)),
         )
-    counter = _Counter(measures, incidents, sectors, opt, (d0, d1))
+    counter = _Counter(measures, incidents, sectors, opt, (d0, d1), gaps)
     rows, monthly_parts = [], []
     for i in sel:
         w = win.loc[i]

@@ -39,7 +39,9 @@ def monthly_counts(
     adds the whole municipality (incidents without a sector included).
     The gap months of the coverage calendar (no record at all while the data
     average enough, :func:`~diagnostic_lib.coverage.gap_months`) have no row:
-    they are missing, not zero.
+    they are missing, not zero. So have the **trailing months** an ``end``
+    asks for after the last record (an export that stops early), and the
+    partial month in which it stops.
 
     Parameters
     ----------
@@ -49,7 +51,7 @@ def monthly_counts(
     start, end : timestamp, optional
     municipality : bool
     gaps : sequence of Period, optional
-        The gap months (default: those of ``incidents``).
+        The gap months (default: those of ``incidents`` up to ``end``).
 
     Returns
     -------
@@ -89,7 +91,7 @@ def monthly_counts(
     idx = pd.MultiIndex.from_frame(groups.merge(pd.DataFrame({"month": months}), how="cross"))
     out = cnt.reindex(idx, fill_value=0).rename("count").reset_index()
     out["count"] = out["count"].astype("int64")
-    gaps = coverage.gap_months(incidents) if gaps is None else gaps
+    gaps = coverage.gap_months(incidents, end=m1) if gaps is None else gaps
     if len(gaps):
         drop = pd.DatetimeIndex([pd.Period(g, freq="M").start_time for g in gaps])
         out = out[~out["month"].isin(drop.astype("datetime64[us]"))].reset_index(drop=True)
@@ -420,6 +422,13 @@ def backtest(  # noqa: PLR0913 - the ten parameters of before, and two rules of 
     covered the actual count; ``total_*`` compare the ``horizon``-month totals.
     The other parameters are those of :func:`project`.
 
+    Gap months (and the trailing months missing from the export, see
+    :func:`monthly_counts`) are never scored against zeros: a held-out gap
+    month has no row, a month whose naive value (a year earlier) or projection
+    is missing has no error of either kind (both forecasts are scored on the same
+    months), and a group whose held-out window holds a gap has no
+    ``total_actual`` (its total is not scored).
+
     Returns
     -------
     DataFrame
@@ -518,6 +527,7 @@ def _held_out(
     """The held-out months of one origin against the projection and the naive forecast."""
     c64, s64 = np.datetime64(cut, "us"), np.datetime64(stop, "us")
     test = hist[(hist["month"] >= c64) & (hist["month"] < s64)]
+    whole = _months_between(cut, stop)  # a group with fewer held-out rows has a gap
     naive = hist[["month", *keys, "count"]].copy()
     naive["month"] = (pd.DatetimeIndex(naive["month"]) + pd.DateOffset(years=1)).astype(
         "datetime64[us]"
@@ -525,10 +535,12 @@ def _held_out(
     naive = naive.rename(columns={"count": "naive"})
     out = test.rename(columns={"count": "actual"}).merge(p.monthly, on=[*keys, "month"], how="left")
     out = out.merge(naive, on=[*keys, "month"], how="left")
-    out["err_model"] = (out["actual"] - out["mean"]).abs()
-    out["err_naive"] = (out["actual"] - out["naive"]).abs()
+    both = out["mean"].notna() & out["naive"].notna()  # the two forecasts on the same months
+    out["err_model"] = (out["actual"] - out["mean"]).abs().where(both)
+    out["err_naive"] = (out["actual"] - out["naive"]).abs().where(both)
     out["covered"] = (out["actual"] >= out["low"]) & (out["actual"] <= out["high"])
-    tot = out.groupby(keys)["actual"].sum().rename("total_actual").reset_index()
+    tot = out.groupby(keys)["actual"].agg(["sum", "size"])
+    tot = tot["sum"].where(tot["size"] == whole).rename("total_actual").reset_index()
     tot = tot.merge(
         p.totals[[*keys, "mean_12", "low_12", "high_12"]].rename(
             columns={"mean_12": "total_mean", "low_12": "total_low", "high_12": "total_high"}
@@ -600,11 +612,13 @@ def backtest_summary(
         scopes.append((lev, "all", part))
     keys = [c for c in ("origin", "sector", "family", "category") if c in d.columns]
     rows = []
-    for lev, name, g in scopes:
+    for lev, name, part in scopes:
+        g = part[part["err_model"].notna() & part["err_naive"].notna()]
         mm, mn = float(g["err_model"].mean()), float(g["err_naive"].mean())
         skill = 1 - mm / mn if mn > 0 else np.nan
         cov = float(g["covered"].mean())
-        tg = g.drop_duplicates(subset=keys) if keys else g.iloc[:1]
+        groups = g.drop_duplicates(subset=keys) if keys else g.iloc[:1]
+        tg = groups[groups["total_actual"].notna()]  # a held-out window with a gap: no total
         tcov = float(
             (
                 (tg["total_actual"] >= tg["total_low"]) & (tg["total_actual"] <= tg["total_high"])
@@ -621,7 +635,7 @@ def backtest_summary(
             {
                 "level": lev,
                 "scope": name,
-                "groups": len(tg),
+                "groups": len(groups),
                 "months": len(g),
                 "mae_model": mm,
                 "mae_naive": mn,

@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats as _st
 
 from .. import i18n, settings, stats
-from ..coverage import GAP_MIN_MONTHLY, gap_mask
+from ..coverage import gap_months, overlaps_gap
 
 CHANGE_CODES = ("significant_rise", "significant_fall", "stable", "too_few", "not_covered")
 """The labels of :func:`change`."""
@@ -46,15 +46,17 @@ def change(
     For each group: events in the last ``months`` months (``last``), in the
     ``months`` before (``previous``), and the mean per ``months`` window of all
     complete earlier windows (``baseline_mean``, over ``baseline_windows``
-    windows, the previous one included). Each comparison gives a ratio and an
-    p-value. Crime counts vary more from year to year than Poisson noise (a
-    place's level moves), so the test is **quasi-Poisson**: on the log ratio,
-    with each window's variance ``1/count + α`` where ``α`` is the squared
-    coefficient of variation of the yearly level, estimated from the differences of
-    the group's own earlier windows (so that a steady trend is not taken for noise)
-    and shrunk towards the value pooled over every group
-    (empirical Bayes, :func:`year_to_year_variance`). The Poisson E-test
-    (Krishnamoorthy & Thomson, 2004) is kept beside it (``p_poisson``). With
+    windows, the previous one included; an earlier window that holds a gap month
+    of the coverage calendar is left out, its zeros being no data). Each
+    comparison gives a ratio and a p-value. Crime counts vary more from year to
+    year than Poisson noise (a place's level moves), so the test is
+    **quasi-Poisson**: on the log ratio, with each window's variance
+    ``1/count + α`` where ``α`` is the squared coefficient of variation of the
+    yearly level, estimated from the differences of the group's own earlier
+    windows (so that a steady trend is not taken for noise) and shrunk towards
+    the value pooled over every group (empirical Bayes,
+    :func:`year_to_year_variance`). The Poisson E-test (Krishnamoorthy &
+    Thomson, 2004) is kept beside it (``p_poisson``). With
     ``adjust="fdr"`` the labels use Benjamini–Hochberg q-values across all the
     groups tested, since many sector × category tests are run at once. Never a
     bare percent change (see docs/methods.md, *Change over time*).
@@ -124,6 +126,8 @@ def change(
         .unstack("win", fill_value=0)
         .reindex(columns=range(k + 1), fill_value=0)
     )
+    table = table[_gapless_windows(ts if coverage is None else coverage, edges, k)]
+    k = table.shape[1] - 1
     out = pd.DataFrame(
         {
             "last": table[0],
@@ -223,8 +227,8 @@ def windows_covered(occurred: pd.Series, start: Any, end: Any) -> bool:
     empty one is a "significant rise" that no one should read. The windows are
     covered when the data start by ``start`` (within a month) and end within a
     month of ``end``, and no month in between is a gap of the coverage calendar
-    (:func:`~diagnostic_lib.coverage.gap_mask`: empty while the months average
-    :data:`~diagnostic_lib.coverage.GAP_MIN_MONTHLY` incidents or more).
+    (:func:`~diagnostic_lib.coverage.gap_months` of the dates: empty while the
+    months average :data:`~diagnostic_lib.coverage.GAP_MIN_MONTHLY` incidents or more).
 
     Examples
     --------
@@ -242,10 +246,18 @@ def windows_covered(occurred: pd.Series, start: Any, end: Any) -> bool:
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     if ts.min() >= start + pd.DateOffset(months=1) or ts.max() < end - pd.DateOffset(months=1):
         return False
-    inside = ts[(ts >= start) & (ts < end)]
-    months = pd.period_range(start, end - pd.Timedelta(days=1), freq="M")
-    counts = inside.dt.to_period("M").value_counts().reindex(months, fill_value=0)
-    return not gap_mask(counts, GAP_MIN_MONTHLY).any()
+    return not overlaps_gap(gap_months(pd.DataFrame({"occurred_from": ts})), start, end)
+
+
+def _gapless_windows(dates: pd.Series, edges: Sequence[Any], k: int) -> list[int]:
+    """The windows of :func:`change` to keep: the last two, and the earlier ones without a gap.
+
+    An earlier window that holds a gap month of the coverage calendar is left
+    out of the baseline: its zeros are no data.
+    """
+    gaps = gap_months(pd.DataFrame({"occurred_from": pd.to_datetime(pd.Series(dates))}))
+    earlier = [i for i in range(2, k + 1) if not overlaps_gap(gaps, edges[i + 1], edges[i])]
+    return [0, 1, *earlier]
 
 
 def _change_windows(first: Any, last_ts: Any, end: Any, months: int) -> tuple[Any, ...]:

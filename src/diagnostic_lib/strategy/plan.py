@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import coverage, i18n, inventory, settings
 from .. import formatting as fmt
-from .. import i18n, inventory, settings
 from ..errors import DataError, bilingual, unreadable
 from ..evaluation.estimators import overdispersion
 from ..evaluation.placebos import Windows, log_effects, null_from
@@ -64,6 +64,7 @@ class _PlanContext:
     alpha: float
     power: float
     expected_reduction: Mapping[str, float]
+    gaps: tuple[pd.Period, ...] = ()  # the data's gap months (no data, not zero)
 
 
 def _design(prob: pd.Series, ctx: _PlanContext, lang: str) -> str:
@@ -94,11 +95,16 @@ def history_null(
     with no measure (placebo dates): the spread of those estimates beyond
     Poisson is the persistence ``τ²``, on ``n − 1`` degrees of freedom; ``φ`` is
     the Pearson dispersion of the problem's and the control's monthly counts.
+    A month without data (NaN: a gap of the coverage calendar) is left out of
+    both series alike: the placebo estimates compare the problem with its
+    control (ratios), so a month missing from both drops out of the comparison
+    without biasing it, and ``φ`` is read on the other months.
 
     Parameters
     ----------
     problem, control : ndarray
-        Monthly counts of the problem's incidents and of the control, up to the start.
+        Monthly counts of the problem's incidents and of the control, up to the
+        start (NaN for a month without data).
     window, lag : int
         Months of the windows and of the implementation lag.
 
@@ -117,6 +123,9 @@ def history_null(
     (True, 36.0)
     """
     n = len(problem)
+    # a gap month (NaN) drops out of the problem's and the control's sums alike
+    missing = ~(np.isfinite(problem) & np.isfinite(control))
+    p0, c0 = np.where(missing, 0.0, problem), np.where(missing, 0.0, control)
     hist = min(HISTORY_MONTHS, max(n - 2 * window - lag, 0))
     hist -= hist % 12 if hist >= 12 else 0
     vals, var = [], []
@@ -125,17 +134,27 @@ def history_null(
         if b0 - hist < 0 or hist < 1:
             break
         w = Windows(slice(b0 - hist, b0), slice(b0, b0 + window), slice(end - window, end))
-        e = log_effects(problem, control, w)
+        e = log_effects(p0, c0, w)
         vals.append(float(e["corrected"]))
         var.append(float(e["v_corrected"]))
-    phi, _ = overdispersion(np.vstack([problem, control])[:, -min(n, 24) :])
+    recent = np.vstack([problem, control])[:, -min(n, 24) :]
+    phi, _ = overdispersion(recent[:, np.isfinite(recent).all(axis=0)])
     nul = null_from(np.array(vals), np.array(var))
     df = float(nul.n - 1) if nul.n > 1 else float("inf")
     return (max(phi, 1.0) if np.isfinite(phi) else 1.0), nul.tau2, df
 
 
-def _monthly(when: pd.Series, start: pd.Timestamp) -> np.ndarray:
-    """Monthly counts of events from the first month of ``when`` to the month before ``start``."""
+def _monthly(when: pd.Series, start: pd.Timestamp, gaps: Sequence[pd.Period] = ()) -> np.ndarray:
+    """Monthly counts of events from the first month of ``when`` to the month before ``start``.
+
+    A gap month of the coverage calendar is NaN (no data), not zero.
+
+    Examples
+    --------
+    >>> when = pd.Series(pd.to_datetime(["2024-01-05", "2024-01-09", "2024-03-02"]))
+    >>> _monthly(when, pd.Timestamp("2024-04-01"), [pd.Period("2024-02", "M")]).tolist()
+    [2.0, nan, 1.0]
+    """
     if not len(when):
         return np.zeros(0)
     first = when.min().to_period("M")
@@ -143,7 +162,9 @@ def _monthly(when: pd.Series, start: pd.Timestamp) -> np.ndarray:
     months = (when.dt.to_period("M") - first).apply(lambda d: d.n).to_numpy()
     n = (last - first).n + 1
     keep = (months >= 0) & (months < n)
-    return np.bincount(months[keep], minlength=n)[:n].astype("float64")
+    out = np.bincount(months[keep], minlength=n)[:n].astype("float64")
+    out[coverage.in_gaps(pd.period_range(first, last, freq="M"), gaps)] = np.nan
+    return out
 
 
 def _power_note(mde: float, underpowered: bool, ctx: _PlanContext, lang: str) -> str:
@@ -162,9 +183,15 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
     pid = rec["problem_id"]
     inc = ctx.incidents
     in_prob = (ctx.members == pid).to_numpy()
-    baseline = int((in_prob & ctx.when).sum())
     cats = set(prob["categories"])
-    control = int((~in_prob & ctx.when & inc["category"].isin(list(cats)).to_numpy()).sum())
+    # a gap month of the baseline window is no data: the covered months stand for the window
+    window = pd.period_range(ctx.before0, ctx.start - pd.Timedelta(days=1), freq="M")
+    gap_months = int(coverage.in_gaps(window, ctx.gaps).sum())
+    scale = len(window) / (len(window) - gap_months) if gap_months < len(window) else 1.0
+    baseline = int(round((in_prob & ctx.when).sum() * scale))
+    control = int(
+        round((~in_prob & ctx.when & inc["category"].isin(list(cats)).to_numpy()).sum() * scale)
+    )
     red = ctx.expected_reduction[resp["effect_strength"]] * max(
         DIRECTIONS[resp["effect_direction"]], 0.0
     )
@@ -172,8 +199,8 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
     before = (inc["occurred_from"] < ctx.start).to_numpy()
     same_cats = inc["category"].isin(list(cats)).to_numpy()
     when = inc["occurred_from"]
-    series = _monthly(when[before & in_prob], ctx.start)
-    ctrl = _monthly(when[before & ~in_prob & same_cats], ctx.start)
+    series = _monthly(when[before & in_prob], ctx.start, ctx.gaps)
+    ctrl = _monthly(when[before & ~in_prob & same_cats], ctx.start, ctx.gaps)
     k = min(len(series), len(ctrl))
     if k:
         phi, tau2, df = history_null(series[-k:], ctrl[-k:], ctx.horizon_months, ctx.lag_months)
@@ -207,6 +234,7 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         "indicator_en": i18n.t("strategy.plan.indicator", "en", **indicator),
         "baseline": baseline,
         "baseline_period": f"{fmt.date(ctx.before0)} – {fmt.date(last_day)}",
+        "baseline_gap_months": gap_months,
         "expected_reduction": red,
         "target": target,
         "start": fmt.date(ctx.start),
@@ -258,9 +286,13 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     """The action plan: a SMART objective, owner, partners, monitoring and evaluation design.
 
     The **baseline** is the number of the problem's events in the
-    ``horizon_months`` before ``start``; the **target** assumes the reduction the
-    evidence suggests (:data:`EXPECTED_REDUCTION`: a planning assumption, stated); the
-    **deadline** is ``start + lag + horizon``. The pre-registered evaluation
+    ``horizon_months`` before ``start`` (when some of those months are gaps of
+    the coverage calendar, the count of the covered months scaled to the
+    window, with ``baseline_gap_months`` saying how many were missing; the
+    history behind the power check leaves gap months out, see :func:`history_null`);
+    the **target** assumes the reduction the evidence suggests
+    (:data:`EXPECTED_REDUCTION`: a planning assumption, stated); the **deadline**
+    is ``start + lag + horizon``. The pre-registered evaluation
     design is step 3's: treated area = the problem's place, a buffer ring of
     ``buffer_m`` metres, control = the rest of the municipality, equal windows
     of ``horizon_months`` before the start and after the lag. The **power
@@ -344,6 +376,7 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
         alpha=d("alpha") if alpha is None else alpha,
         power=d("plan_power") if power is None else power,
         expected_reduction=EXPECTED_REDUCTION if expected_reduction is None else expected_reduction,
+        gaps=tuple(coverage.gap_months(inc, end=start_ts)),
     )
     pb = problems.set_index("problem_id")
     rows = [

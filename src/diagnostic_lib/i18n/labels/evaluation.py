@@ -238,6 +238,20 @@ LABELS: dict[str, tuple[str, str]] = {
         "No interrupted time series: {before} month(s) before and {after} month(s) after the "
         "start; at least {min_months} are needed on each side.",
     ),
+    "evaluation.its.not_covered": (
+        "Série chronologique interrompue impossible : la période avant ou après le début est "
+        "surtout faite de mois sans aucun enregistrement (des trous dans l'export, voir le "
+        "registre des données) : {before} mois de données et {gaps_before} sans données "
+        "avant, {after} et {gaps_after} après. Ces mois sont « sans données », pas zéro.",
+        "No interrupted time series: the period before or after the start is mostly months "
+        "without any record (gaps in the export, see the data ledger): {before} month(s) of "
+        "data and {gaps_before} without data before, {after} and {gaps_after} after. Those "
+        "months are no data, not zero.",
+    ),
+    "evaluation.its.gaps": (
+        " ({n} mois sans données laissés de côté, pas comptés comme zéro)",
+        " ({n} month(s) without data left out, not counted as zero)",
+    ),
     "evaluation.its.fall": ("baisse significative du niveau", "significant fall in level"),
     "evaluation.its.rise": ("hausse significative du niveau", "significant rise in level"),
     "evaluation.its.persistent": (
@@ -249,11 +263,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "no significant change in level",
     ),
     "evaluation.its.text": (
-        "{what} au début de la mesure : rapport de taux {irr} (IC {level} {low}–{high}), {p}, "
+        "{what} au début de la mesure{gaps} : rapport de taux {irr} (IC {level} {low}–{high}), "
+        "{p}, "
         "autocorrélation des résidus {rho} (prise en compte, avec des dates placebo). "
         "Sans zone témoin, tout autre changement survenu au même moment dans toute la "
         "municipalité se confond avec la mesure.",
-        "{what} at the start of the measure: rate ratio {irr} ({level} CI {low}–{high}), {p}, "
+        "{what} at the start of the measure{gaps}: rate ratio {irr} ({level} CI {low}–{high}), "
+        "{p}, "
         "residual autocorrelation {rho} (allowed for, with placebo dates). "
         "Without a control area, anything else that changed municipality-wide at the same "
         "time is confounded with the measure.",
