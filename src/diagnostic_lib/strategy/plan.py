@@ -28,6 +28,7 @@ from .. import i18n, inventory, settings
 from ..errors import DataError, bilingual, unreadable
 from ..evaluation.estimators import overdispersion
 from ..evaluation.placebos import Windows, log_effects, null_from
+from ..inventory.problem_text import category_label
 from ..spreadsheet import safe_frame, suppressed_as_empty
 from .catalogue import DIRECTIONS, _level, evidence_text
 from .power import minimum_detectable_effect
@@ -64,6 +65,7 @@ class _PlanContext:
     alpha: float
     power: float
     expected_reduction: Mapping[str, float]
+    labels: Mapping[str, Mapping[str, str]] | None = None  # language → category → label
 
 
 def _design(prob: pd.Series, ctx: _PlanContext, lang: str) -> str:
@@ -192,7 +194,15 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
     prt = list(rec.get("partner_ids") or ())
     underpowered = mde > red
     last_day = ctx.start - pd.Timedelta(days=1)
-    indicator = {"categories": ", ".join(prob["categories"]), "months": ctx.horizon_months}
+    indicator = {
+        lang: {
+            "categories": ", ".join(
+                category_label(c, "other", lang, ctx.labels) for c in prob["categories"]
+            ),
+            "months": ctx.horizon_months,
+        }
+        for lang in ("fr", "en")
+    }
     return {
         "plan_id": f"A{i:02d}",
         "problem_id": pid,
@@ -203,8 +213,8 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         "response_fr": resp["name_fr"],
         "response_en": resp["name_en"],
         "pillars": ";".join(resp["pillars"]),
-        "indicator_fr": i18n.t("strategy.plan.indicator", "fr", **indicator),
-        "indicator_en": i18n.t("strategy.plan.indicator", "en", **indicator),
+        "indicator_fr": i18n.t("strategy.plan.indicator", "fr", **indicator["fr"]),
+        "indicator_en": i18n.t("strategy.plan.indicator", "en", **indicator["en"]),
         "baseline": baseline,
         "baseline_period": f"{fmt.date(ctx.before0)} – {fmt.date(last_day)}",
         "expected_reduction": red,
@@ -254,6 +264,7 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     alpha: float | None = None,
     power: float | None = None,
     expected_reduction: Mapping[str, float] | None = None,
+    taxonomy: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The action plan: a SMART objective, owner, partners, monitoring and evaluation design.
 
@@ -297,6 +308,9 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     expected_reduction : dict, optional
         Evidence strength → reduction assumed for the target (default
         :data:`EXPECTED_REDUCTION`).
+    taxonomy : DataFrame, optional
+        The diagnosis's taxonomy, whose labels name the categories of the SMART
+        objective (default: the packaged taxonomy's; never the codes).
 
     Returns
     -------
@@ -344,6 +358,9 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
         alpha=d("alpha") if alpha is None else alpha,
         power=d("plan_power") if power is None else power,
         expected_reduction=EXPECTED_REDUCTION if expected_reduction is None else expected_reduction,
+        labels=None
+        if taxonomy is None
+        else {lang: taxonomy[f"label_{lang}"].to_dict() for lang in ("fr", "en")},
     )
     pb = problems.set_index("problem_id")
     rows = [
