@@ -33,6 +33,7 @@ Example
 
     [taxonomy]                    # optional: your own category labels
     categories = "categories.csv" # columns source_label, code (count, suggestion)
+    # categories = ["ucr2", "categories.csv"]  # UCR2 violation codes, then your labels
     [taxonomy.aliases]            # source label = canonical code (wins over the file)
     "Vol dans véhicule" = "theft_from_vehicle"
 
@@ -58,6 +59,7 @@ from typing import Any
 import pandas as pd
 
 from . import schema, settings
+from . import taxonomy as taxonomy_mod
 from ._text import as_text
 from .crs import check_metric_crs
 from .errors import ConfigError, DataError, bilingual, unreadable
@@ -365,13 +367,22 @@ def _category_aliases(
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Source label → code from ``[taxonomy] categories`` then ``[taxonomy.aliases]``.
 
-    Returns the mapping and where each label was written. Rows of the categories
-    file with an empty code are left out (labels not mapped yet).
+    ``categories`` is a file, a packaged code table (``"ucr2"``, see
+    :data:`~diagnostic_lib.taxonomy.CODE_TABLES`) or a list of them; a later one
+    wins over an earlier one, and ``[taxonomy.aliases]`` over all. Returns the
+    mapping and where each label was written. Rows of a categories file with an
+    empty code are left out (labels not mapped yet).
     """
     mapping: dict[str, str] = {}
     where: dict[str, str] = {}
-    if "categories" in section:
-        q = Path(str(section["categories"]))
+    given = section.get("categories", [])
+    for item in [given] if isinstance(given, str) else list(given):
+        if str(item) in taxonomy_mod.CODE_TABLES:
+            found, found_where = taxonomy_mod.code_table_aliases(str(item))
+            mapping.update(found)
+            where.update(found_where)
+            continue
+        q = Path(str(item))
         q = q if q.is_absolute() else base_dir / q
         try:
             raw = read_table(q)

@@ -17,6 +17,13 @@ to the codes without copying the taxonomy (``[taxonomy.aliases]`` and
 :func:`unmatched_categories` lists the labels of an export that no code claims,
 with the closest codes.
 
+Packaged code tables map a standard's codes to the taxonomy's, in the same form
+as ``categories.csv``: ``ucr2`` (``data/ucr2.csv``, its sources in
+``data/ucr2.toml``) holds Statistics Canada's UCR2 violation codes, selected by
+``[taxonomy] categories = "ucr2"`` (:func:`code_table_aliases`). A label that
+starts or ends with a known code (``"1430 - Voies de fait"``) takes that code
+(:func:`match_key`).
+
 Examples
 --------
 >>> from diagnostic_lib import taxonomy
@@ -25,6 +32,9 @@ Examples
 ['burglary', 'mischief', '']
 >>> float(taxonomy.load_severity_weights().loc["robbery", "weight"])
 583.0
+>>> ucr = with_aliases(tax, code_table_aliases("ucr2")[0])
+>>> taxonomy.lookup_categories(["1430", "2120 Introduction par effraction", "1627"], ucr).tolist()
+['assault', 'burglary', '']
 """
 
 from __future__ import annotations
@@ -50,6 +60,11 @@ SUGGESTIONS = 3
 
 SUGGESTION_CUTOFF = 0.5
 """Least :class:`difflib.SequenceMatcher` ratio of a suggested code (on normalised text)."""
+
+CODE_TABLES: dict[str, str] = {"ucr2": "ucr2.csv"}
+"""Packaged code tables (name → file of ``data/``), usable as ``[taxonomy] categories``."""
+
+CODE_TABLE_COLUMNS = ("source_label", "code", "label_en", "label_fr", "evidence")
 
 
 def _data_path(name: str) -> Traversable:
@@ -145,10 +160,120 @@ def alias_map(taxonomy: pd.DataFrame) -> dict[str, str]:
     return out
 
 
+def match_key(key: str, amap: Mapping[str, str]) -> str:
+    """The code of a normalised label: its own, else that of a code it starts or ends with.
+
+    Exports of records systems often write a standard code with its name
+    (``"1430 - Voies de fait niveau 1"``, ``"Assault, level 1 [1430]"``): when the
+    whole label is unknown, its first or last word, if made of digits and known,
+    gives the code.
+
+    Parameters
+    ----------
+    key : str
+        A normalised label (:func:`~diagnostic_lib._text.norm_key`).
+    amap : dict
+        Normalised label → code (:func:`alias_map`).
+
+    Returns
+    -------
+    str
+        The code, ``""`` when none.
+
+    Examples
+    --------
+    >>> amap = {"1430": "assault", "mefait": "mischief"}
+    >>> [match_key(k, amap) for k in ("1430 voies de fait", "assault level 1 1430", "mefait", "x")]
+    ['assault', 'assault', 'mischief', '']
+    """
+    code = amap.get(key)
+    if code is not None:
+        return code
+    words = key.split(" ")
+    if len(words) > 1:
+        for word in (words[0], words[-1]):
+            if word.isdigit() and word in amap:
+                return amap[word]
+    return ""
+
+
+def load_code_table(name: str) -> pd.DataFrame:
+    """A packaged code table: a standard's codes, their names and the taxonomy code of each.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`CODE_TABLES` (``"ucr2"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`CODE_TABLE_COLUMNS`, one row per code of the standard; ``code`` is
+        ``""`` for a code with no equivalent in the packaged taxonomy.
+
+    Raises
+    ------
+    ConfigError
+        An unknown name.
+
+    Examples
+    --------
+    >>> t = load_code_table("ucr2").set_index("source_label")
+    >>> t.loc["1430", ["code", "label_en"]].tolist()
+    ['assault', 'Assault, level 1']
+    """
+    if name not in CODE_TABLES:
+        message = bilingual(
+            "taxonomy.error.code_table", name=repr(name), known=", ".join(CODE_TABLES)
+        )
+        raise ConfigError(message)
+    with open(_data_path(CODE_TABLES[name]), encoding="utf-8") as fh:
+        df = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    return df[list(CODE_TABLE_COLUMNS)]
+
+
+def code_table_aliases(name: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Source label → taxonomy code from a packaged code table, and where each was read.
+
+    Each mapped row gives its code and its English and French names; rows without a
+    code are left out (their labels stay unmatched and ``validate`` lists them).
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`CODE_TABLES`.
+
+    Returns
+    -------
+    (dict, dict)
+        The mapping (for :func:`with_aliases`) and, for each label, the file and row.
+
+    Examples
+    --------
+    >>> mapping, where = code_table_aliases("ucr2")
+    >>> mapping["2120"], mapping["Voies de fait simples (niveau 1)"], "1627" in mapping
+    ('burglary', 'assault', False)
+    >>> where["2120"]
+    'ucr2.csv (packaged), row 11'
+    """
+    table = load_code_table(name)
+    mapping: dict[str, str] = {}
+    where: dict[str, str] = {}
+    for row, rec in enumerate(table.itertuples(index=False), start=2):
+        if not rec.code:
+            continue
+        for label in (rec.source_label, rec.label_en, rec.label_fr):
+            if label.strip():
+                mapping[label.strip()] = rec.code
+                where[label.strip()] = f"{CODE_TABLES[name]} (packaged), row {row}"
+    return mapping, where
+
+
 def lookup_categories(labels: Any, taxonomy: pd.DataFrame | None = None) -> pd.Series:
     """Map source labels to canonical codes (``""`` when unknown).
 
-    Matching ignores case, accents and punctuation.
+    Matching ignores case, accents and punctuation; a label that starts or ends
+    with a known code takes that code (:func:`match_key`).
 
     Parameters
     ----------
@@ -171,7 +296,7 @@ def lookup_categories(labels: Any, taxonomy: pd.DataFrame | None = None) -> pd.S
     amap = alias_map(tax)
     labels = pd.Series(labels)
     return pd.Series(
-        map_distinct(as_text(labels), lambda u: amap.get(norm_key(u), "")),
+        map_distinct(as_text(labels), lambda u: match_key(norm_key(u), amap)),
         index=labels.index,
         dtype="str",
     )
@@ -269,7 +394,8 @@ def unmatched_categories(values: Any, taxonomy: pd.DataFrame | None = None) -> p
         ``value`` (the label as first written), ``count`` (rows whose label
         normalises the same, see :func:`~diagnostic_lib._text.norm_key`) and
         ``suggestions`` (tuple of up to :data:`SUGGESTIONS` codes, closest
-        first), most frequent first. Empty labels are left out.
+        first; none for a label made of digits only), most frequent first. Empty
+        labels are left out.
 
     Examples
     --------
@@ -283,15 +409,19 @@ def unmatched_categories(values: Any, taxonomy: pd.DataFrame | None = None) -> p
     amap = alias_map(tax)
     text = as_text(pd.Series(values, dtype=object))
     keys = pd.Series(map_distinct(text, norm_key), index=text.index, dtype="str")
-    unmatched = (keys != "") & ~keys.isin(list(amap))
+    matched = pd.Series(map_distinct(keys, lambda k: match_key(k, amap) != ""), index=keys.index)
+    unmatched = (keys != "") & ~matched.astype(bool)
     frame = pd.DataFrame({"value": text[unmatched], "key": keys[unmatched]})
     grouped = frame.groupby("key", sort=False).agg(
         value=("value", "first"), count=("value", "size")
     )
     grouped = grouped.sort_values(["count", "value"], ascending=[False, True], kind="stable")
-    known = list(amap)
+    # a number is not "close" to another: codes are suggested from words only
+    known = [k for k in amap if not k.replace(" ", "").isdigit()]
 
     def closest(key: str) -> tuple[str, ...]:
+        if key.replace(" ", "").isdigit():
+            return ()
         found = difflib.get_close_matches(key, known, n=10 * SUGGESTIONS, cutoff=SUGGESTION_CUTOFF)
         return tuple(dict.fromkeys(amap[k] for k in found))[:SUGGESTIONS]
 

@@ -94,7 +94,12 @@ def risk_matrix_chart(
         max(8000.0, scale.impact_edges[-1] * 16),
     )
     _risk_background(ax, le, ie, scale)
-    conc = d["concern"].fillna(0.0).to_numpy() if "concern" in d.columns else np.zeros(len(d))
+    # without a survey the concern column holds no number (object dtype): no bubble growth
+    conc = (
+        pd.to_numeric(d["concern"], errors="coerce").fillna(0.0).to_numpy(dtype="float64")
+        if "concern" in d.columns
+        else np.zeros(len(d))
+    )
     for fam, g in d.groupby("family"):
         sel = d.index.isin(g.index)
         ax.scatter(

@@ -210,6 +210,12 @@ class _ProblemContext:
         self.tax_concern = (
             taxonomy["concern"] if "concern" in taxonomy.columns else pd.Series(dtype="str")
         )
+        # the diagnosis's own taxonomy names the categories in titles (never its codes)
+        self.tax_labels = {
+            lang: taxonomy[f"label_{lang}"].to_dict()
+            for lang in ("fr", "en")
+            if f"label_{lang}" in taxonomy.columns
+        }
         ct = perception(survey, sectors) if survey is not None and len(survey) else None
         self.concern = ct.set_index("sector") if ct is not None else None
         if ct is not None:
@@ -482,8 +488,8 @@ class _ProblemContext:
         rec = {
             "problem_id": _problem_id(kind, families, categories, sects, f["geometry"]),
             "kind": kind,
-            "title_fr": _title(categories, families, sig, where, kind, "fr"),
-            "title_en": _title(categories, families, sig, where, kind, "en"),
+            "title_fr": _title(categories, families, sig, where, kind, "fr", self.tax_labels),
+            "title_en": _title(categories, families, sig, where, kind, "en", self.tax_labels),
             "sectors": sects,
             "categories": categories,
             "families": families,

@@ -35,6 +35,47 @@ def _packaged_taxonomy() -> pd.DataFrame:
     return taxonomy_mod.load_taxonomy()
 
 
+def category_label(
+    code: str,
+    family: str,
+    lang: str,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
+    """The words for a category code: its label in the taxonomy, never the code itself.
+
+    Parameters
+    ----------
+    code, family : str
+        The category code and its family.
+    lang : str
+        ``fr`` or ``en``.
+    labels : dict, optional
+        Language → code → label (the diagnosis's taxonomy, which may add codes).
+
+    Returns
+    -------
+    str
+        The label of ``labels``, else of the packaged taxonomy, else the family's.
+
+    Examples
+    --------
+    >>> own = {"en": {"violence_sexual": "Sexual violence"}}
+    >>> category_label("violence_sexual", "violent", "en", own)
+    'Sexual violence'
+    >>> category_label("violence_sexual", "violent", "fr")
+    'Violence'
+    >>> category_label("burglary", "property", "fr")
+    'Introduction par effraction'
+    """
+    own = (labels or {}).get(lang, {}).get(code)
+    if own:
+        return str(own)
+    packaged = _packaged_taxonomy()[f"label_{lang}"]
+    if code in packaged.index:
+        return str(packaged[code])
+    return i18n.label("family_short", family, lang)
+
+
 def _when(sig: Mapping[str, Any], lang: str) -> str:
     """`` la nuit en fin de semaine``: the shift and part of the week, when either stands out."""
     if sig["dominant_shift"] == "mixed" and sig["week_part"] == "all_week":
@@ -172,11 +213,15 @@ def _title(
     where: Where,
     kind: str,
     lang: str,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
-    """What — when — where: the title of a problem."""
-    tax = _packaged_taxonomy()
+    """What — when — where: the title of a problem.
+
+    ``labels`` (language → code → label) is the diagnosis's taxonomy; without it,
+    or for a code it lacks, the packaged taxonomy's label, else the family's.
+    """
     if len(categories) == 1:
-        labs = [str(tax[f"label_{lang}"].get(categories[0], categories[0]))]
+        labs = [category_label(categories[0], families[0] if families else "other", lang, labels)]
     else:
         labs = [i18n.label("family_short", f, lang) for f in families[:3]]
     if lang == "fr":  # in French only the first item of the list keeps its capital

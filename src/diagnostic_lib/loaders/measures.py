@@ -204,7 +204,7 @@ def _measure_lists(ctx: _Ctx, tax: pd.DataFrame) -> dict[str, Any]:
     tcat_raw = _list_column(ctx, "target_categories")
     tcat, unmapped = [], []
     for items in tcat_raw:
-        codes = [cat_alias.get(norm_key(x), "") for x in items]
+        codes = [taxonomy_mod.match_key(norm_key(x), cat_alias) for x in items]
         unmapped.append(tuple(x for x, c in zip(items, codes, strict=True) if not c))
         tcat.append(tuple(dict.fromkeys(c for c in codes if c)))
     unknown_cat = np.array([len(u) > 0 for u in unmapped], dtype=bool).reshape(n)

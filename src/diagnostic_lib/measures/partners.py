@@ -43,6 +43,22 @@ partners: ``{**DEFAULT_EXPERTISE_MAP, "housing": ("burglary",)}``.
 """
 
 
+PARTNER_ROLE_COLUMNS = (
+    "partner_id",
+    "name",
+    "name_en",
+    "partner_kind",
+    "expertise",
+    "sectors_served",
+    "known",
+    "n_measures",
+    "n_active",
+    "measure_ids",
+    "pillars",
+)
+"""Columns of :func:`partner_roles`."""
+
+
 def partner_roles(reg: pd.DataFrame, partners: pd.DataFrame | None) -> pd.DataFrame:
     """Each partner and the measures it takes part in (unknown partner ids included).
 
@@ -68,6 +84,8 @@ def partner_roles(reg: pd.DataFrame, partners: pd.DataFrame | None) -> pd.DataFr
     ...     "expertise": [("lighting",), ("youth",)]})
     >>> partner_roles(reg, p)[["partner_id", "known", "n_measures", "measure_ids"]].values.tolist()
     [['P1', True, 2, ('M1', 'M2')], ['P2', True, 0, ()], ['P9', False, 1, ('M2',)]]
+    >>> partner_roles(reg.assign(partners=[(), ()]), None).columns.tolist()[-4:]
+    ['n_measures', 'n_active', 'measure_ids', 'pillars']
     """
     cited: dict[str, list[int]] = {}
     for i, ps in enumerate(reg["partners"]):
@@ -99,7 +117,8 @@ def partner_roles(reg: pd.DataFrame, partners: pd.DataFrame | None) -> pd.DataFr
                 "pillars": tuple(p for p in schema.PILLARS if p in present),
             }
         )
-    return pd.DataFrame(rows)
+    # no partner at all (no partners file, no measure citing one): the columns all the same
+    return pd.DataFrame(rows, columns=list(PARTNER_ROLE_COLUMNS))
 
 
 def partner_suggestions(

@@ -34,7 +34,7 @@ import pandas as pd
 from .. import i18n, schema
 from .. import taxonomy as taxonomy_mod
 from ..config import expand_paths
-from ..errors import DataError, bilingual
+from ..errors import ConfigError, DataError, bilingual
 from .categories import category_table
 from .inspection import category_counts, inspect_file
 
@@ -97,6 +97,9 @@ grid_m = {{ grid_m }}
 
 [taxonomy]
 {{ c("setup.toml.taxonomy", n=unmatched) }}
+{% if categories is not string %}
+{{ c("setup.toml.ucr2") }}
+{% endif %}
 categories = {{ q(categories) }}
 {{ c("setup.toml.aliases") }}
 # [taxonomy.aliases]
@@ -215,7 +218,7 @@ def render_config(
     name: str = "Municipalité",
     language: str = "fr",
     crs: str = schema.DEFAULT_CRS,
-    categories: str | None = CATEGORIES_NAME,
+    categories: str | list[str] | None = CATEGORIES_NAME,
     unmatched: int = 0,
     grid_m: float | None = None,
 ) -> str:
@@ -229,8 +232,9 @@ def render_config(
         ``sep``, ``missing``, ``columns`` as (field, column, note) triples).
     name, language, crs : str
         ``[municipality] name``, ``[diagnostic] language``, ``[municipality] crs``.
-    categories : str, optional
-        ``[taxonomy] categories`` (``None``: no ``[taxonomy]`` section).
+    categories : str or list of str, optional
+        ``[taxonomy] categories`` (``None``: no ``[taxonomy]`` section; a list
+        starting with a packaged code table such as ``"ucr2"`` is commented as such).
     unmatched : int
         Labels without a code (said in the comment).
     grid_m : float, optional
@@ -271,6 +275,12 @@ def _relative(spec: str, base: Path, out_dir: Path) -> str:
     return Path(os.path.relpath(os.path.abspath(full), os.path.abspath(out_dir))).as_posix()
 
 
+def _matched_rows(labels: pd.Series, counts: pd.Series, tax: pd.DataFrame) -> int:
+    """Rows whose label the taxonomy gives a code (labels with their row counts)."""
+    found = taxonomy_mod.lookup_categories(labels, tax) != ""
+    return int(counts[found.to_numpy()].sum())
+
+
 def write_config(  # noqa: PLR0913 - keyword options of one call, each a config key
     out_dir: str | PathLike[str],
     files: Mapping[str, Sequence[str]],
@@ -299,7 +309,9 @@ def write_config(  # noqa: PLR0913 - keyword options of one call, each a config 
     preset : str
         The column-mapping preset of every file.
     taxonomy : DataFrame, optional
-        Default: the packaged taxonomy.
+        Default: the packaged taxonomy. When the packaged ``ucr2`` table gives a
+        code to more rows (labels written as Statistics Canada UCR2 violation
+        codes), the config reads ``categories = ["ucr2", "categories.csv"]``.
     grid_m : float, optional
         Write sectors as a generated grid of this cell size (``[data.sectors]
         grid_m``): over the incidents, or clipped to the sectors file when given.
@@ -328,6 +340,11 @@ def write_config(  # noqa: PLR0913 - keyword options of one call, each a config 
     out = Path(out_dir)
     root = Path.cwd() if base is None else Path(base)
     tax = taxonomy_mod.load_taxonomy() if taxonomy is None else taxonomy
+    # labels written as UCR2 violation codes are recognised through the packaged table
+    try:
+        ucr_tax = taxonomy_mod.with_aliases(tax, taxonomy_mod.code_table_aliases("ucr2")[0])
+    except ConfigError:  # a taxonomy of one's own without the codes ucr2 maps to
+        ucr_tax = tax
     entries = []
     counts: dict[str, int] = {}
     for table, specs in files.items():
@@ -335,14 +352,18 @@ def write_config(  # noqa: PLR0913 - keyword options of one call, each a config 
         if not paths or not all(p.is_file() for p in paths):
             message = bilingual("config.error.no_file_matches", table=table, pattern=list(specs))
             raise DataError(message)
-        infos = [inspect_file(p, table, preset=preset, crs=crs, taxonomy=tax) for p in paths]
+        infos = [inspect_file(p, table, preset=preset, crs=crs, taxonomy=ucr_tax) for p in paths]
         written = [_relative(s, root, out) for s in specs]
         entries.append(_entry(table, written[0] if len(written) == 1 else written, infos, preset))
         if table == "incidents":
             for info in infos:
                 for label, n in category_counts(info).items():
                     counts[label] = counts.get(label, 0) + int(n)
-    cats = category_table(pd.Series(counts, dtype="int64"), tax)
+    labels = pd.Series(list(counts), dtype="str")
+    weights = pd.Series(list(counts.values()), dtype="int64")
+    ucr = _matched_rows(labels, weights, ucr_tax) > _matched_rows(labels, weights, tax)
+    categories: str | list[str] = ["ucr2", CATEGORIES_NAME] if ucr else CATEGORIES_NAME
+    cats = category_table(pd.Series(counts, dtype="int64"), ucr_tax if ucr else tax)
     out.mkdir(parents=True, exist_ok=True)
     cats_path = out / CATEGORIES_NAME
     cats.to_csv(cats_path, index=False, encoding="utf-8", lineterminator="\n")
@@ -351,7 +372,7 @@ def write_config(  # noqa: PLR0913 - keyword options of one call, each a config 
         name=name,
         language=language,
         crs=crs,
-        categories=CATEGORIES_NAME,
+        categories=categories,
         unmatched=int((cats["code"] == "").sum()),
         grid_m=grid_m,
     )

@@ -28,6 +28,7 @@ from .. import formatting as fmt
 from ..errors import DataError, bilingual, unreadable
 from ..evaluation.estimators import overdispersion
 from ..evaluation.placebos import Windows, log_effects, null_from
+from ..inventory.problem_text import category_label
 from ..spreadsheet import safe_frame, suppressed_as_empty
 from .catalogue import DIRECTIONS, _level, evidence_text
 from .power import minimum_detectable_effect
@@ -65,6 +66,7 @@ class _PlanContext:
     power: float
     expected_reduction: Mapping[str, float]
     gaps: tuple[pd.Period, ...] = ()  # the data's gap months (no data, not zero)
+    labels: Mapping[str, Mapping[str, str]] | None = None  # language → category → label
 
 
 def _design(prob: pd.Series, ctx: _PlanContext, lang: str) -> str:
@@ -219,7 +221,15 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
     prt = list(rec.get("partner_ids") or ())
     underpowered = mde > red
     last_day = ctx.start - pd.Timedelta(days=1)
-    indicator = {"categories": ", ".join(prob["categories"]), "months": ctx.horizon_months}
+    indicator = {
+        lang: {
+            "categories": ", ".join(
+                category_label(c, "other", lang, ctx.labels) for c in prob["categories"]
+            ),
+            "months": ctx.horizon_months,
+        }
+        for lang in ("fr", "en")
+    }
     return {
         "plan_id": f"A{i:02d}",
         "problem_id": pid,
@@ -230,8 +240,8 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         "response_fr": resp["name_fr"],
         "response_en": resp["name_en"],
         "pillars": ";".join(resp["pillars"]),
-        "indicator_fr": i18n.t("strategy.plan.indicator", "fr", **indicator),
-        "indicator_en": i18n.t("strategy.plan.indicator", "en", **indicator),
+        "indicator_fr": i18n.t("strategy.plan.indicator", "fr", **indicator["fr"]),
+        "indicator_en": i18n.t("strategy.plan.indicator", "en", **indicator["en"]),
         "baseline": baseline,
         "baseline_period": f"{fmt.date(ctx.before0)} – {fmt.date(last_day)}",
         "baseline_gap_months": gap_months,
@@ -282,6 +292,7 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     alpha: float | None = None,
     power: float | None = None,
     expected_reduction: Mapping[str, float] | None = None,
+    taxonomy: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The action plan: a SMART objective, owner, partners, monitoring and evaluation design.
 
@@ -329,6 +340,9 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     expected_reduction : dict, optional
         Evidence strength → reduction assumed for the target (default
         :data:`EXPECTED_REDUCTION`).
+    taxonomy : DataFrame, optional
+        The diagnosis's taxonomy, whose labels name the categories of the SMART
+        objective (default: the packaged taxonomy's; never the codes).
 
     Returns
     -------
@@ -377,6 +391,9 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
         power=d("plan_power") if power is None else power,
         expected_reduction=EXPECTED_REDUCTION if expected_reduction is None else expected_reduction,
         gaps=tuple(coverage.gap_months(inc, end=start_ts)),
+        labels=None
+        if taxonomy is None
+        else {lang: taxonomy[f"label_{lang}"].to_dict() for lang in ("fr", "en")},
     )
     pb = problems.set_index("problem_id")
     rows = [

@@ -259,6 +259,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "les poids doivent être des nombres positifs ou nuls (lignes {rows}) : corrigez ces lignes",
         "weights must be non-negative numbers (rows {rows}): correct those rows",
     ),
+    "taxonomy.error.code_table": (
+        "table de codes {name} inconnue : utilisez un chemin de fichier ou l'une des tables "
+        "fournies : {known}",
+        "unknown code table {name}: give a file path or one of the packaged tables: {known}",
+    ),
     "taxonomy.error.alias_code": (
         "le code {code} n'est pas dans la taxonomie (codes proches : {close}) : corrigez-le ou "
         "laissez-le vide",

@@ -108,6 +108,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "(source_label, code, count, suggestion). TO CHECK: fill in the code column of the "
         "labels without a code ({n}), for example with the suggestion.",
     ),
+    "setup.toml.ucr2": (
+        "Les catégories du fichier sont des codes d'infraction DUC2 de Statistique Canada : "
+        "la table fournie ucr2 les associe aux codes de la taxonomie, avant categories.csv.",
+        "The file's categories are Statistics Canada UCR2 violation codes: the packaged "
+        "table ucr2 maps them to the taxonomy's codes, before categories.csv.",
+    ),
     "setup.toml.aliases": (
         "Ou ici, un libellé par ligne (l'emporte sur categories.csv) :",
         "Or here, one label a line (wins over categories.csv):",

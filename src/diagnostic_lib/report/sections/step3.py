@@ -90,7 +90,8 @@ def _effects(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     e = result.effects
     doc.heading(ctx.t("report.step3.effects"), level=3)
     doc.paragraph(ctx.t("report.step3.effects_text"))
-    t = e[result.display_columns("effects", lang)].copy()
+    # a measure that is not evaluable has no placebo columns: shown empty, not an error
+    t = e.reindex(columns=result.display_columns("effects", lang))
     t["verdict"] = [_verdict(x, lang) for x in t["verdict"]]
     t = ctx.pub(t)
     ctx.tables["step3_effects"] = t
