@@ -49,6 +49,8 @@ TARGET_RESCORE_S = 0.100
 TARGET_DUCKDB = 1.5
 TARGET_GPD = 1.0
 TARGET_NOTEBOOKS_S = 90.0
+TARGET_INIT_S = 30.0  # `python -m diagnostic_lib init` on a 1M-row export (issue 15)
+INIT_GRID_M = 500
 
 
 # ----------------------------------------------------------------------------
@@ -395,6 +397,40 @@ def e2e_worker(size: str) -> float:
     return time.perf_counter() - t0
 
 
+def time_init(size: str, repeats: int) -> dict:
+    """``python -m diagnostic_lib init`` on the size's incidents CSV, in fresh processes.
+
+    ``init --incidents incidents.csv --grid-m 500 --out <temporary folder>``: it
+    inspects a sample, counts the categories over the whole file, writes the
+    config and runs ``validate`` on it (which loads every row). Each run's wall
+    time, CPU time and peak resident memory (``os.wait4``, POSIX) are kept; the
+    median wall time is the stage's.
+    """
+    runs, cpu, peaks = [], [], []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as out:
+            argv = [sys.executable, "-m", "diagnostic_lib", "init", "--lang", "en"]
+            argv += ["--incidents", str(DATA / size / "incidents.csv")]
+            argv += ["--grid-m", str(INIT_GRID_M), "--out", out]
+            env = {**os.environ, "MPLBACKEND": "Agg"}
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=env)
+            if hasattr(os, "wait4"):
+                _, status, usage = os.wait4(proc.pid, 0)
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                cpu.append(usage.ru_utime + usage.ru_stime)
+                peaks.append(usage.ru_maxrss / 1024)  # kB on Linux
+            else:  # pragma: no cover - Windows: wall time only
+                proc.wait()
+            runs.append(time.perf_counter() - t0)
+            if proc.returncode not in (0, 3):  # 3: data-quality failures, still a full run
+                raise RuntimeError(f"init exited with {proc.returncode}")
+    row = {"stage": "init_fresh", "seconds": statistics.median(runs), "runs": runs}
+    if cpu:
+        row |= {"cpu": statistics.median(cpu), "cpu_runs": cpu, "peak_mb": max(peaks)}
+    return row
+
+
 def time_notebooks() -> dict:
     """Execute every notebook on the sample, one fresh kernel each (as the tests do).
 
@@ -470,6 +506,7 @@ STAGES = [
     ("step1_priority", "· priority"),
     ("csv_to_priority", "CSV → priority table"),
     ("csv_to_priority_fresh", "CSV → priority table, median of fresh runs (no probes)"),
+    ("init_fresh", f"`init --grid-m {INIT_GRID_M}` (CLI, validate included), median of fresh runs"),
     ("rescore_priority", "Re-scoring (priority, median of 20)"),
     ("aggregate", "Aggregate by cell, sector, category, month"),
     ("step2", "Step 2 (measures.run)"),
@@ -624,6 +661,15 @@ def render_targets(results: list[dict], notebooks: dict | None) -> list[str]:
             f"{peak:,.0f} MB" if peak else "—",
             None if peak is None else peak < TARGET_E2E_MB,
         )
+    if "1m" in by and (init := _get(by["1m"], "init_fresh")):
+        runs = ", ".join(f"{r:.1f}" for r in init["runs"])
+        cpu = f"; CPU {init['cpu']:.1f} s" if init.get("cpu") else ""
+        peak = f"; peak {init['peak_mb']:,.0f} MB" if init.get("peak_mb") else ""
+        line(
+            f"`init` on a 1M-row export (validate included) < {TARGET_INIT_S:.0f} s",
+            f"{init['seconds']:.1f} s (median of {runs} s{cpu}{peak})",
+            init["seconds"] < TARGET_INIT_S,
+        )
     if "1m" in by and (rs := _get(by["1m"], "rescore_priority")):
         line(
             f"Re-scoring at 1M < {TARGET_RESCORE_S * 1000:.0f} ms",
@@ -634,7 +680,7 @@ def render_targets(results: list[dict], notebooks: dict | None) -> list[str]:
     if len(sized) > 1:
         worst, worst_label, missing = 0.0, "", []
         for key, label in STAGES:
-            if key in ("rescore_priority", "csv_to_priority_fresh"):
+            if key in ("rescore_priority", "csv_to_priority_fresh", "init_fresh"):
                 continue
             vals = [
                 row["seconds"] / _get(r, "load_csv")["incidents"]
@@ -809,7 +855,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", default=",".join(DEFAULT_SIZES), help="comma-separated: 100k,1m,5m")
     ap.add_argument(
-        "--skip", default="", help="comma-separated stages to skip: step2,step3,report,parquet"
+        "--skip",
+        default="",
+        help="comma-separated stages to skip: step2,step3,report,parquet,init",
     )
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--e2e-worker", help=argparse.SUPPRESS)
@@ -898,6 +946,14 @@ def main(argv: list[str] | None = None) -> int:
             results[s + (f"@{args.label}" if args.label else "")]["rows"].append(
                 {"stage": "csv_to_priority_fresh", "seconds": statistics.median(runs), "runs": runs}
             )
+        if s != "5m" and "init" not in skip and args.e2e_repeats > 0:
+            row = time_init(s, args.e2e_repeats)
+            print(
+                f"[bench]   init, {len(row['runs'])} fresh runs: "
+                + ", ".join(f"{r:.2f} s" for r in row["runs"]),
+                flush=True,
+            )
+            results[s + (f"@{args.label}" if args.label else "")]["rows"].append(row)
     if not args.no_notebooks:
         results["notebooks"] = {**time_notebooks(), "machine": info}
     RESULTS_JSON.write_text(json.dumps({"results": results}, indent=1))

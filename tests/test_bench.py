@@ -77,6 +77,15 @@ def test_targets_are_judged_from_the_measurements():
     lines = run.render_targets([small, large], notebooks)
     assert verdict("1M incidents, CSV → priority table") == "yes / oui"
     assert "median of 18.5, 19.0, 22.0 s; 21.0 s probed" in "\n".join(lines)
+    # init on the 1M export: judged on the median wall time of its fresh runs
+    init = {"stage": "init_fresh", "seconds": 31.0, "runs": [29.0, 31.0, 40.0], "cpu": 16.0}
+    large["rows"].append(init | {"cpu_runs": [16.0] * 3, "peak_mb": 1250.0})
+    lines = run.render_targets([small, large], notebooks)
+    assert verdict("`init` on a 1M-row export") == "**no / non**"
+    assert "median of 29.0, 31.0, 40.0 s; CPU 16.0 s; peak 1,250 MB" in "\n".join(lines)
+    large["rows"][-1]["seconds"] = 29.0
+    lines = run.render_targets([small, large], notebooks)
+    assert verdict("`init` on a 1M-row export") == "yes / oui"
     md = run.render(
         [small, large],
         {

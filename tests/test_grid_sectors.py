@@ -13,8 +13,9 @@ import shapely
 from diagnostic_lib import inventory
 from diagnostic_lib.config import config_from_dict, load_config
 from diagnostic_lib.errors import ConfigError, DataError
-from diagnostic_lib.loaders import load_diagnostic
-from diagnostic_lib.loaders.grid_sectors import _polygonal, grid_sectors
+from diagnostic_lib.loaders import diagnostic as diagnostic_mod
+from diagnostic_lib.loaders import load_diagnostic, load_incidents
+from diagnostic_lib.loaders.grid_sectors import _polygonal, grid_over_points, grid_sectors
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -148,6 +149,22 @@ def test_config_grid_is_for_sectors_only():
         config_from_dict({"data": {"incidents": {"path": "a.csv", "grid_m": 500}}})
 
 
+@pytest.mark.parametrize("sectors", ["grid_m = 500", 'path = "boundary.geojson"\ngrid_m = 500'])
+def test_a_population_table_with_grid_sectors_is_refused_naming_the_file(tmp_path, sectors):
+    shutil.copy(SAMPLE / "sectors.geojson", tmp_path / "boundary.geojson")
+    (tmp_path / "incidents.csv").write_text("date,category\n2024-01-01,theft\n", "utf-8")
+    (tmp_path / "census.csv").write_text("sector_id,population\nA,100\n", "utf-8")
+    path = _write_config(tmp_path, sectors)
+    text = path.read_text(encoding="utf-8") + '[data.population]\npath = "census.csv"\n'
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    said = str(err.value)
+    assert "[data.population] census.csv gives residents by sector id" in said
+    assert "[data.population] census.csv donne les habitants" in said
+    assert "grid_m" in said
+
+
 # --- the load ---------------------------------------------------------------------------------
 def _incidents_csv(path: Path, n: int = 60, unlocated: int = 3) -> Path:
     rng = np.random.default_rng(7)
@@ -221,6 +238,41 @@ def test_grid_over_incidents_ledger_counts_every_row_once(grid_diag):
     assert any(f"generated grid of {len(d.sectors)} square cells of 500 m" in n for n in notes)
     assert any("located incidents' extent" in n for n in notes)
     assert any("grille générée" in n for n in led.notes("fr")["note"])
+
+
+@pytest.mark.parametrize("shape", ["square", "hex"])
+def test_grid_over_points_gives_the_cells_of_grid_sectors_and_each_points_cell(shape):
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(1_234, 9_876, 400), rng.uniform(-3_000, 2_500, 400)
+    grid, ids = grid_over_points(x, y, 700, shape=shape, crs=CRS)
+    same = grid_sectors((x.min(), y.min(), x.max(), y.max()), 700, shape=shape, points=(x, y))
+    assert grid["sector_id"].tolist() == same["sector_id"].tolist()
+    assert grid.geometry.geom_equals_exact(same.geometry.set_crs(CRS), 1e-6).all()
+    cell = grid.set_index("sector_id").geometry
+    assert all(cell[i].intersects(shapely.Point(a, b)) for i, a, b in zip(ids, x, y, strict=True))
+
+
+def test_grid_over_incidents_reads_the_file_once_and_assigns_as_a_second_read_would(
+    tmp_path, monkeypatch
+):
+    _incidents_csv(tmp_path / "incidents.csv")
+    reads = []
+
+    def counting(*args, **kwargs):
+        reads.append(args[0])
+        return load_incidents(*args, **kwargs)
+
+    monkeypatch.setattr(diagnostic_mod, "load_incidents", counting)
+    d = load_diagnostic(_write_config(tmp_path, "grid_m = 500"), now="2026-01-01")
+    assert len(reads) == 1
+    again, led = load_incidents(
+        str(tmp_path / "incidents.csv"), sectors=d.sectors, sector_column=False, now="2026-01-01"
+    )
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(d.incidents.drop(columns="geometry")),
+        pd.DataFrame(again.drop(columns="geometry")),
+    )
+    assert d.ledger.entries.drop(columns="file").equals(led.entries.drop(columns="file"))
 
 
 def test_grid_over_incidents_needs_located_incidents(tmp_path):

@@ -247,3 +247,87 @@ def test_every_table_has_its_options_listed_in_docs_config_md():
         assert m, f"docs/config.md has no section for [data.{table}]"
         missing = [o for o in options if f"`{o}`" not in m.group(1)]
         assert not missing, f"[data.{table}] in docs/config.md misses {missing}"
+
+
+# --------------------------------------------------------------------------- corrections, wizard
+def test_corrections_change_roles_crs_and_codes_and_the_written_config_loads_them(french):
+    guesses = setup.guess_files(
+        {"incidents": ["export_fr.csv"], "sectors": ["sectors.geojson"]}, base=french
+    )
+    info = guesses["infos"]["incidents"][0]
+    assert info["fields"]["occurred_from_time"] == "Heure_début"
+    assert info["dates"]["precision"] == "minute"
+    fixed = setup.apply_corrections(
+        guesses,
+        columns={"incidents": {"occurred_from_time": "", "incident_id": "No_dossier"}},
+        source_crs={"incidents": "EPSG:2950"},
+        categories={"Vol dans véhicule": "theft_from_vehicle", "Méfait": "disturbance"},
+    )
+    # the guesses given are left as they were
+    assert guesses["infos"]["incidents"][0]["fields"]["occurred_from_time"] == "Heure_début"
+    assert (guesses["categories"]["code"] == "").sum() == 1
+    new = fixed["infos"]["incidents"][0]
+    assert "occurred_from_time" not in new["fields"]
+    assert new["dates"]["precision"] == "day"  # guessed again without the hour column
+    assert new["positions"]["crs"] == "EPSG:2950"
+    cfg, cats = setup.write_guesses(french / "diag", fixed, language="en")
+    raw = tomllib.loads(cfg.read_text(encoding="utf-8"))
+    inc = raw["data"]["incidents"]
+    assert inc["source_crs"] == "EPSG:2950"
+    assert "occurred_from_time" not in inc["columns"]
+    assert "source CRS chosen by the analyst: EPSG:2950" in cfg.read_text(encoding="utf-8")
+    d = load_diagnostic(cfg, now=NOW)
+    assert (d.incidents["category"] == "theft_from_vehicle").sum() == FRENCH_TYPES[
+        "Vol dans véhicule"
+    ]
+    assert (d.incidents["category"] == "disturbance").sum() == FRENCH_TYPES["Méfait"]
+    ok, text = setup.check_config(cfg, "en")
+    assert ok and "Data-quality ledger" in text
+
+
+def test_check_config_says_why_a_config_does_not_load(french):
+    cfg, _ = setup.write_config(french / "diag", {"incidents": ["export_fr.csv"]}, base=french)
+    ok, text = setup.check_config(cfg, "en")
+    assert not ok and "[data.sectors]" in text
+
+
+def test_preview_and_describe_show_the_file_as_read(french):
+    info = setup.inspect_file(french / "export_fr.csv")
+    first = setup.preview(info, 2)
+    assert first.columns.tolist()[:2] == ["No_dossier", "Date_début"]
+    assert first["Catégorie"].tolist() == ["Vol dans véhicule"] * 2
+    fr, en = setup.describe(info, "fr"), setup.describe(info, "en")
+    assert "encodage cp1252, séparateur ';'" in fr[0]
+    assert "encoding cp1252, separator ';'" in en[0]
+    assert "précision : minute" in fr[1] and "EPSG:32188" in en[2]
+
+
+def test_the_init_wizard_writes_the_corrected_config_and_checks_it(monthly):
+    from diagnostic_lib import widgets
+
+    ex = widgets.init_wizard(
+        {"incidents": ["exports/*.csv"]}, monthly / "wiz", base=monthly, grid_m=500, lang="fr"
+    )
+    assert ex.controls["column:incidents:occurred_from"].value == "Month"
+    assert ex.controls["category:Anti-social behaviour"].value == ""
+    assert "Crime type" in ex.widget.children[1].children[2].value  # the preview of the rows
+    ex.controls["category:Anti-social behaviour"].value = "disturbance"
+    ex.controls["crs:incidents"].value = "EPSG:4326"
+    assert "disturbance" not in ex.outputs["config"].value  # the mapping goes to categories.csv
+    assert "source_crs = &quot;EPSG:4326&quot;" in ex.outputs["config"].value
+    assert not (monthly / "wiz").exists()  # nothing written before the button
+    ex.outputs["write"].click()
+    assert ex.result["ok"], ex.result["check"]
+    assert "Vérification" in ex.outputs["result"].value
+    cats = pd.read_csv(monthly / "wiz" / "categories.csv", dtype=str, keep_default_na=False)
+    assert cats.set_index("source_label").loc["Anti-social behaviour", "code"] == "disturbance"
+    d = load_diagnostic(monthly / "wiz" / "diagnostic.toml", now=NOW)
+    assert (d.incidents["category"] == "disturbance").sum() == 3 * ENGLISH_TYPES[
+        "Anti-social behaviour"
+    ]
+    # the same computation, called plainly
+    plain = ex.compute(**{**ex.values(), "out": str(monthly / "plain")})
+    assert plain["ok"]
+    assert (monthly / "plain" / "diagnostic.toml").read_text(encoding="utf-8") == (
+        monthly / "wiz" / "diagnostic.toml"
+    ).read_text(encoding="utf-8")  # sibling folders: the same relative paths

@@ -72,6 +72,18 @@ def test_population_table_joins_and_accounts_every_row(tmp_path):
     assert (e["file"] == "census.csv").all()  # named relative to the config, never absolute
 
 
+def test_joined_sectors_lose_their_stale_population_missing_flag(tmp_path):
+    d = loaders.load_diagnostic(_municipality_without_population(tmp_path, CENSUS), now=NOW)
+    e = d.ledger.entries
+    missing = e[(e["table"] == "sectors") & (e["reason"] == "population_missing")]
+    row_of = d.sectors.set_index("source_row")["sector_id"]
+    # S01-S03 got their residents from the census: only S04-S06 are still without
+    assert sorted(row_of[missing["row"]]) == ["S04", "S05", "S06"]
+    flagged = d.ledger.files.set_index("table").loc["sectors", "rows_flagged"]
+    assert flagged == len(set(e.loc[e["table"] == "sectors", "row"]))
+    assert d.ledger.is_balanced()
+
+
 def test_without_population_table_the_sectors_keep_their_gaps(tmp_path):
     d = loaders.load_diagnostic(_municipality_without_population(tmp_path, None), now=NOW)
     assert d.sectors["population"].isna().sum() == 6

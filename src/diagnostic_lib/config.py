@@ -165,7 +165,8 @@ def load_config(path: str | PathLike[str]) -> Config:
     ------
     ConfigError
         Unreadable TOML, unknown language, a data entry without ``path`` (except
-        ``[data.sectors]`` with ``grid_m``), an ill-formed ``grid_m`` or ``shape``,
+        ``[data.sectors]`` with ``grid_m``), an ill-formed ``grid_m`` or ``shape``, a
+        ``[data.population]`` table with grid sectors (whose cells no table names),
         a period that ends before it starts, a geographic CRS, an unknown or
         ill-typed ``[parameters]`` key (see :mod:`diagnostic_lib.settings`), or
         ill-formed category aliases (``[taxonomy.aliases]``, ``[taxonomy] categories``).
@@ -256,6 +257,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
             options,
             fpaths,
         )
+    _check_grid_population(cfg, name)
     cfg.parameters = settings.validate(raw.get("parameters", {}) or {}, name)
     cfg.designs = _designs(raw.get("designs", {}) or {}, name)
     for key, attr in (("taxonomy", "taxonomy_path"), ("severity", "severity_path")):
@@ -316,6 +318,15 @@ def _sector_column_option(table: str, spec: dict[str, Any], name: str) -> bool:
         message = bilingual("config.error.sector_column", table=table, value=repr(value))
         raise ConfigError(f"{name}: {message}")
     return True
+
+
+def _check_grid_population(cfg: Config, name: str) -> None:
+    """Refuse a ``[data.population]`` table with grid sectors: no table names generated cells."""
+    sectors = cfg.data.get("sectors")
+    if "population" in cfg.data and sectors is not None and "grid_m" in sectors.options:
+        file = cfg.raw["data"]["population"]["path"]
+        message = bilingual("config.error.grid_population", file=file)
+        raise ConfigError(f"{name}: {message}")
 
 
 GLOB_CHARACTERS = ("*", "?", "[")

@@ -192,6 +192,39 @@ class Ledger:
         self._cache = None
         return self
 
+    def withdraw(
+        self, table: str, file: str, rows: Iterable[int] | np.ndarray | pd.Series, reason: str
+    ) -> Ledger:
+        """Remove the entries of ``reason`` for these rows of a file, made moot by a later step.
+
+        E.g. a sector flagged ``population_missing`` by the sectors loader whose
+        residents a population table then gave. Return self.
+
+        Examples
+        --------
+        >>> led = Ledger()
+        >>> led.register("sectors", "s.geojson", 2)
+        >>> led.add("sectors", "s.geojson", [1, 2], "population", "population_missing", "flagged")
+        >>> led.withdraw("sectors", "s.geojson", [1], "population_missing").entries["row"].tolist()
+        [2]
+        """
+        drop = set(np.asarray(rows, dtype="int64").ravel().tolist())
+        if not drop:
+            return self
+        self._chunks = [
+            c[
+                ~(
+                    (c["table"] == table)
+                    & (c["file"] == str(file))
+                    & (c["reason"] == reason)
+                    & c["row"].isin(drop)
+                ).to_numpy()
+            ]
+            for c in self._chunks
+        ]
+        self._cache = None
+        return self
+
     # -- views ----------------------------------------------------------------
     def rename_files(self, names: Mapping[str, str]) -> Ledger:
         """Show files under other names (e.g. relative to the config); return self.

@@ -35,7 +35,7 @@ from ..errors import DataError, bilingual
 from ..ledger import Ledger
 from .attribute_sectors import attribute_sectors
 from .context import Loaded
-from .grid_sectors import grid_sectors
+from .grid_sectors import grid_over_points, grid_sectors
 from .incidents import load_incidents
 from .measures import load_measures
 from .multi_file import combine_files
@@ -149,21 +149,24 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
         "outside": str(cfg.param("outside")),
         "snap_tolerance": float(cfg.param("snap_tolerance_m")),
     }
-    incidents = None
-    if "sector_column" in cfg.data["sectors"].options:
-        sectors, incidents = _attribute_sectors(ledger, cfg, incident_options)
-    else:
-        sectors = _sectors(ledger, cfg, incident_options)
-    population = _load(ledger, cfg, "population", load_population, sectors=sectors)
-    if population is not None:
-        sectors = join_population(sectors, population)
-    partners = _load(ledger, cfg, "partners", load_partners, sectors=sectors)
     # on a generated grid the file's own sector ids (PDQ…) name no cell: they are not read
     incident_options["sector_column"] = "grid_m" not in cfg.data["sectors"].options
+    incidents_ledger = Ledger()
+    if "sector_column" in cfg.data["sectors"].options:
+        sectors, incidents = _attribute_sectors(incidents_ledger, cfg, incident_options)
+    else:
+        sectors, incidents = _sectors(ledger, cfg, incident_options, incidents_ledger)
+    population = _load(ledger, cfg, "population", load_population, sectors=sectors)
+    if population is not None:
+        joined = join_population(sectors, population)
+        _withdraw_population_missing(ledger, cfg, sectors, joined)
+        sectors = joined
+    partners = _load(ledger, cfg, "partners", load_partners, sectors=sectors)
     if incidents is None:
         incidents = _load(
-            ledger, cfg, "incidents", load_incidents, sectors=sectors, **incident_options
+            incidents_ledger, cfg, "incidents", load_incidents, sectors=sectors, **incident_options
         )
+    ledger.extend(incidents_ledger)
     _note_gaps(ledger, incidents, cfg, float(cfg.param("gap_min_monthly")))
     measures = _load(
         ledger,
@@ -182,12 +185,17 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
     )
 
 
-def _sectors(ledger: Ledger, cfg: Config, incident_options: dict[str, Any]) -> pd.DataFrame:
+def _sectors(
+    ledger: Ledger, cfg: Config, incident_options: dict[str, Any], incidents_ledger: Ledger
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The sectors: the file's polygons, or a grid (``grid_m``) clipped to them or over incidents.
 
-    Without a boundary file the incidents are read once without sectors, only to
-    find where the located ones are (that reading's ledger is dropped: the
-    incidents are loaded again, with the grid, and counted then).
+    Without a boundary file the incidents are read first, without sectors, to
+    find where the located ones are; each located incident then gets the cell
+    its point falls in (:func:`~.grid_sectors.grid_over_points`), so the file is
+    read once. Returns the sectors and, in that case, the incidents (their
+    ledger lines in ``incidents_ledger``); else ``None``: the incidents are
+    loaded with the sectors.
     """
     spec = cfg.data["sectors"]
     sectors = None
@@ -204,30 +212,51 @@ def _sectors(ledger: Ledger, cfg: Config, incident_options: dict[str, Any]) -> p
         if len(sectors) == 0:
             raise DataError(f"{spec.path}: {bilingual('loaders.error.no_sector')}")
     if "grid_m" not in spec.options:
-        return sectors
+        return sectors, None
     size = float(spec.options["grid_m"])
     shape = str(spec.options.get("shape", "square"))
+    incidents = None
     if sectors is not None:
         grid = grid_sectors(sectors, size, shape=shape, crs=cfg.crs)
         table, file = "sectors", display_path(spec.path, cfg.path)
         where = ("loaders.note.grid_clipped", {"file": file})
     else:
-        first = _load(Ledger(), cfg, "incidents", load_incidents, **incident_options)
-        g = first.geometry
-        located = first[g.notna().to_numpy() & ~g.is_empty.to_numpy()]
-        if not len(located):
+        incidents = _load(incidents_ledger, cfg, "incidents", load_incidents, **incident_options)
+        g = incidents.geometry
+        located = (g.notna() & ~g.is_empty).to_numpy()
+        if not located.any():
             file = display_path(cfg.data["incidents"].path, cfg.path)
             raise DataError(f"{file}: {bilingual('loaders.error.grid_no_located')}")
-        x, y = located.geometry.x.to_numpy(), located.geometry.y.to_numpy()
-        bounds = (x.min(), y.min(), x.max(), y.max())
-        grid = grid_sectors(bounds, size, shape=shape, crs=cfg.crs, points=(x, y))
+        x, y = g[located].x.to_numpy(), g[located].y.to_numpy()
+        grid, cells = grid_over_points(x, y, size, shape=shape, crs=cfg.crs)
+        sector = np.full(len(incidents), None, dtype=object)
+        sector[located] = cells
+        incidents["sector"] = pd.array(sector, dtype="str")
         table, file = "incidents", display_path(cfg.data["incidents"].path, cfg.path)
         where = ("loaders.note.grid_over_incidents", {})
     notes = ((f"loaders.note.grid_sectors_{shape}", {"n": len(grid), "size": f"{size:g}"}), where)
     for key, values in notes:
         fr, en = (i18n.t(key, lang, **values) for lang in ("fr", "en"))
         ledger.note(table, file, fr, en)
-    return grid
+    return grid, incidents
+
+
+def _withdraw_population_missing(
+    ledger: Ledger, cfg: Config, before: pd.DataFrame, after: pd.DataFrame
+) -> None:
+    """Withdraw the ``population_missing`` flags of the sectors the table gave residents to."""
+    got = (before["population"].isna() & after["population"].notna()).to_numpy()
+    if not got.any() or "source_row" not in after.columns or cfg.data["sectors"].path is None:
+        return
+    files = (
+        after["source_file"].astype("str")
+        if "source_file" in after.columns
+        else pd.Series(display_path(cfg.data["sectors"].path, cfg.path), index=after.index)
+    )
+    rows = after["source_row"].to_numpy()
+    for file in pd.unique(files[got]):
+        mine = got & (files == file).to_numpy()
+        ledger.withdraw("sectors", file, rows[mine], "population_missing")
 
 
 def _attribute_sectors(

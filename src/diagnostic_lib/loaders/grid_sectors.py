@@ -94,7 +94,6 @@ def grid_sectors(
     >>> len(h), h.geom_type.unique().tolist()
     (2, ['Polygon'])
     """
-    import geopandas as gpd
     import shapely
 
     if isinstance(size_m, bool) or not size_m > 0 or not np.isfinite(size_m):
@@ -122,7 +121,69 @@ def grid_sectors(
         rows, cols = rows[keep], cols[keep]
     order = np.lexsort((cols, rows))
     rows, cols, geoms = rows[order], cols[order], geoms[order]
-    ids = _ids(PREFIX[shape], rows, cols)
+    return _frame(_ids(PREFIX[shape], rows, cols), geoms, crs)
+
+
+def grid_over_points(
+    x: np.ndarray, y: np.ndarray, size_m: float, *, shape: str = "square", crs: Any = None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The grid over the points' extent (cells holding one) and the cell id of each point.
+
+    The same cells as ``grid_sectors((xmin, ymin, xmax, ymax), size_m, points=(x, y))``;
+    each point's cell comes from the lattice itself (no point-in-polygon test), so
+    that the incidents read once to find their extent need not be read again to
+    be assigned to the cells.
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray
+        The points (finite coordinates, in the CRS of the grid); at least one.
+    size_m : float
+        Side of a square cell in metres; a hexagon has the same area.
+    shape : {"square", "hex"}
+    crs : CRS, optional
+        The CRS of the grid.
+
+    Returns
+    -------
+    (GeoDataFrame, numpy.ndarray)
+        The grid (as :func:`grid_sectors` returns it) and, for each point, the
+        ``sector_id`` of its cell.
+
+    Raises
+    ------
+    DataError
+        As :func:`grid_sectors` (a bad size or shape, too many cells).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g, ids = grid_over_points(np.array([10.0, 20.0, 990.0]), np.array([10.0, 10.0, 990.0]),
+    ...                           500, crs="EPSG:32188")
+    >>> g["sector_id"].tolist(), ids.tolist()
+    (['G-r00c00', 'G-r01c01'], ['G-r00c00', 'G-r00c00', 'G-r01c01'])
+    """
+    x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+    if isinstance(size_m, bool) or not size_m > 0 or not np.isfinite(size_m):
+        raise DataError(bilingual("loaders.error.grid_size", value=repr(size_m)))
+    if shape not in SHAPES:
+        known = ", ".join(SHAPES)
+        raise DataError(bilingual("loaders.error.grid_shape", value=repr(shape), known=known))
+    bounds = (x.min(), y.min(), x.max(), y.max())
+    lattice = _Lattice(shape, float(size_m), bounds)
+    rows, cols = lattice.cell_of(x, y)
+    r0, c0 = rows.min(), cols.min()
+    width = int(cols.max() - c0 + 1)
+    cells, which = np.unique((rows - r0) * width + (cols - c0), return_inverse=True)
+    urows, ucols = cells // width + r0, cells % width + c0  # sorted by row then column
+    ids = _ids(PREFIX[shape], urows, ucols)
+    return _frame(ids, lattice.polygons(urows, ucols), crs), ids[which.ravel()]
+
+
+def _frame(ids: np.ndarray, geoms: np.ndarray, crs: Any) -> pd.DataFrame:
+    """The canonical sectors table of grid cells (``ids`` in the cells' order)."""
+    import geopandas as gpd
+
     return gpd.GeoDataFrame(
         {
             "sector_id": pd.array(ids, dtype="str"),

@@ -139,19 +139,37 @@ def _bounds(b: Sequence[float] | None) -> str:
     return f"x {x0} … {x1}, y {y0} … {y1}"
 
 
-def _position_comment(pos: dict[str, Any] | None, fields: Mapping[str, str]) -> str:
+def position_label(
+    pos: Mapping[str, Any] | None, fields: Mapping[str, str]
+) -> tuple[str, dict[str, Any]]:
+    """The label key and values that say where a file's positions are and in which CRS.
+
+    Examples
+    --------
+    >>> position_label(None, {})
+    ('setup.toml.no_position', {})
+    >>> position_label({"kind": "lonlat", "crs": "EPSG:4326", "guessed": False},
+    ...                {"lon": "Longitude", "lat": "Latitude"})
+    ('setup.toml.crs_lonlat', {'x': 'Longitude', 'y': 'Latitude'})
+    """
     if pos is None:
-        return _comment("setup.toml.no_position")
+        return "setup.toml.no_position", {}
+    if pos.get("chosen"):
+        return "setup.toml.crs_chosen", {"crs": pos["crs"]}
     if pos["kind"] == "lonlat":
-        return _comment("setup.toml.crs_lonlat", x=fields["lon"], y=fields["lat"])
+        return "setup.toml.crs_lonlat", {"x": fields["lon"], "y": fields["lat"]}
     if not pos["guessed"]:
-        return _comment("setup.toml.crs_declared", crs=pos["crs"])
+        return "setup.toml.crs_declared", {"crs": pos["crs"]}
     what = {"xy": f"{fields.get('x')}, {fields.get('y')}", "wkt": fields.get("wkt", "")}
-    return _comment(
-        "setup.toml.crs_guessed",
-        what=f"{what.get(pos['kind'], pos['kind'])} → {pos['crs']}",
-        bounds=_bounds(pos["bounds"]),
-    )
+    return "setup.toml.crs_guessed", {
+        "what": f"{what.get(pos['kind'], pos['kind'])} → {pos['crs']}",
+        "bounds": _bounds(pos["bounds"]),
+    }
+
+
+def _position_comment(pos: dict[str, Any] | None, fields: Mapping[str, str]) -> str:
+    key, values = position_label(pos, fields)
+    return _comment(key, **values)
 
 
 def _entry(table: str, path: Any, infos: list[dict[str, Any]], preset: str) -> dict[str, Any]:
@@ -193,7 +211,7 @@ def _entry(table: str, path: Any, infos: list[dict[str, Any]], preset: str) -> d
     pos = first["positions"]
     if table in ("incidents", "sectors", "measures", "places"):
         comments.append(_position_comment(pos, first["fields"]))
-    source_crs = pos["crs"] if pos is not None and pos["guessed"] else None
+    source_crs = pos["crs"] if pos is not None and (pos["guessed"] or pos.get("chosen")) else None
     note = " / ".join(i18n.t("setup.toml.by_values", lang) for lang in i18n.LANGS)
     columns = [
         (field, column, note if field in first["by_values"] else "")
@@ -281,6 +299,187 @@ def _matched_rows(labels: pd.Series, counts: pd.Series, tax: pd.DataFrame) -> in
     return int(counts[found.to_numpy()].sum())
 
 
+def guess_files(
+    files: Mapping[str, Sequence[str]],
+    *,
+    base: str | PathLike[str] | None = None,
+    preset: str = "generic",
+    crs: str = schema.DEFAULT_CRS,
+    taxonomy: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    r"""Inspect every file (a sample of each) and count the incidents' category labels.
+
+    Parameters
+    ----------
+    files : dict
+        Table → paths or globs as given (relative to ``base``).
+    base : path, optional
+        The folder the given paths are relative to (default: the current one).
+    preset : str
+        The column-mapping preset of every file.
+    crs : str
+        The analysis CRS.
+    taxonomy : DataFrame, optional
+        Default: the packaged taxonomy.
+
+    Returns
+    -------
+    dict
+        ``files`` (table → the paths or globs as given), ``base``, ``preset``,
+        ``crs``, ``infos`` (table → one :func:`~.inspection.inspect_file` result
+        per file), ``categories`` (:func:`~.categories.category_table` of the
+        labels of every incidents file) and ``code_tables`` (``["ucr2"]`` when
+        the packaged UCR2 table gives a code to more rows than the taxonomy alone).
+
+    Raises
+    ------
+    DataError
+        A path or glob that names no file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "inc.csv").write_text("date,category\n2024-01-02,Vol\n2024-01-03,Vol\n")
+    >>> g = guess_files({"incidents": ["inc.csv"]}, base=d)
+    >>> g["infos"]["incidents"][0]["fields"], g["categories"]["count"].tolist()
+    ({'occurred_from': 'date', 'category': 'category'}, [2])
+    """
+    root = Path.cwd() if base is None else Path(base)
+    tax = taxonomy_mod.load_taxonomy() if taxonomy is None else taxonomy
+    # labels written as UCR2 violation codes are recognised through the packaged table
+    try:
+        ucr_tax = taxonomy_mod.with_aliases(tax, taxonomy_mod.code_table_aliases("ucr2")[0])
+    except ConfigError:  # a taxonomy of one's own without the codes ucr2 maps to
+        ucr_tax = tax
+    infos: dict[str, list[dict[str, Any]]] = {}
+    counts: dict[str, int] = {}
+    for table, specs in files.items():
+        paths = expand_paths(list(specs), root)
+        if not paths or not all(p.is_file() for p in paths):
+            message = bilingual("config.error.no_file_matches", table=table, pattern=list(specs))
+            raise DataError(message)
+        infos[table] = [
+            inspect_file(p, table, preset=preset, crs=crs, taxonomy=ucr_tax) for p in paths
+        ]
+        if table == "incidents":
+            for info in infos[table]:
+                for label, n in category_counts(info).items():
+                    counts[label] = counts.get(label, 0) + int(n)
+    labels = pd.Series(list(counts), dtype="str")
+    weights = pd.Series(list(counts.values()), dtype="int64")
+    ucr = _matched_rows(labels, weights, ucr_tax) > _matched_rows(labels, weights, tax)
+    return {
+        "files": {t: list(v) for t, v in files.items()},
+        "base": root,
+        "preset": preset,
+        "crs": crs,
+        "infos": infos,
+        "categories": category_table(pd.Series(counts, dtype="int64"), ucr_tax if ucr else tax),
+        "code_tables": ["ucr2"] if ucr else [],
+    }
+
+
+def config_text(
+    guesses: Mapping[str, Any],
+    out_dir: str | PathLike[str],
+    *,
+    name: str = "Municipalité",
+    language: str = "fr",
+    grid_m: float | None = None,
+) -> str:
+    r"""The ``diagnostic.toml`` that :func:`write_guesses` writes into ``out_dir`` (not written).
+
+    Parameters
+    ----------
+    guesses : dict
+        From :func:`guess_files` (or corrected,
+        :func:`~diagnostic_lib.setup.corrections.apply_corrections`).
+    out_dir : path
+        The config's folder: the data paths are written relative to it.
+    name, language : str
+        The municipality's name and the report language.
+    grid_m : float, optional
+        Sectors as a generated grid of this cell size.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "inc.csv").write_text("date,category\n2024-01-02,Vol\n")
+    >>> text = config_text(guess_files({"incidents": ["inc.csv"]}, base=d), d / "out")
+    >>> 'path = "../inc.csv"' in text
+    True
+    """
+    out = Path(out_dir)
+    entries = []
+    for table, specs in guesses["files"].items():
+        written = [_relative(s, guesses["base"], out) for s in specs]
+        path = written[0] if len(written) == 1 else written
+        entries.append(_entry(table, path, guesses["infos"][table], guesses["preset"]))
+    cats = guesses["categories"]
+    return render_config(
+        entries,
+        name=name,
+        language=language,
+        crs=guesses["crs"],
+        categories=[*guesses.get("code_tables", []), CATEGORIES_NAME]
+        if guesses.get("code_tables")
+        else CATEGORIES_NAME,
+        unmatched=int((cats["code"] == "").sum()),
+        grid_m=grid_m,
+    )
+
+
+def write_guesses(
+    out_dir: str | PathLike[str],
+    guesses: Mapping[str, Any],
+    *,
+    name: str = "Municipalité",
+    language: str = "fr",
+    grid_m: float | None = None,
+) -> tuple[Path, Path]:
+    r"""Write ``diagnostic.toml`` (:func:`config_text`) and ``categories.csv`` into ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir : path
+        The folder written (made if needed).
+    guesses : dict
+        From :func:`guess_files`, corrected or not.
+    name, language : str
+        The municipality's name and the report language.
+    grid_m : float, optional
+        Sectors as a generated grid of this cell size.
+
+    Returns
+    -------
+    (Path, Path)
+        The config and the categories table written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "inc.csv").write_text("date,category\n2024-01-02,Vol\n")
+    >>> cfg, cats = write_guesses(d / "out", guess_files({"incidents": ["inc.csv"]}, base=d))
+    >>> cfg.name, cats.name
+    ('diagnostic.toml', 'categories.csv')
+    """
+    out = Path(out_dir)
+    text = config_text(guesses, out, name=name, language=language, grid_m=grid_m)
+    out.mkdir(parents=True, exist_ok=True)
+    cats_path = out / CATEGORIES_NAME
+    guesses["categories"].to_csv(cats_path, index=False, encoding="utf-8", lineterminator="\n")
+    cfg_path = out / CONFIG_NAME
+    cfg_path.write_text(text, encoding="utf-8")
+    return cfg_path, cats_path
+
+
 def write_config(  # noqa: PLR0913 - keyword options of one call, each a config key
     out_dir: str | PathLike[str],
     files: Mapping[str, Sequence[str]],
@@ -294,6 +493,8 @@ def write_config(  # noqa: PLR0913 - keyword options of one call, each a config 
     grid_m: float | None = None,
 ) -> tuple[Path, Path]:
     r"""Inspect the files and write ``diagnostic.toml`` and ``categories.csv`` into ``out_dir``.
+
+    :func:`guess_files` then :func:`write_guesses`.
 
     Parameters
     ----------
@@ -337,45 +538,5 @@ def write_config(  # noqa: PLR0913 - keyword options of one call, each a config 
     Bagarre,,1,burglary
     Vol,theft,1,
     """
-    out = Path(out_dir)
-    root = Path.cwd() if base is None else Path(base)
-    tax = taxonomy_mod.load_taxonomy() if taxonomy is None else taxonomy
-    # labels written as UCR2 violation codes are recognised through the packaged table
-    try:
-        ucr_tax = taxonomy_mod.with_aliases(tax, taxonomy_mod.code_table_aliases("ucr2")[0])
-    except ConfigError:  # a taxonomy of one's own without the codes ucr2 maps to
-        ucr_tax = tax
-    entries = []
-    counts: dict[str, int] = {}
-    for table, specs in files.items():
-        paths = expand_paths(list(specs), root)
-        if not paths or not all(p.is_file() for p in paths):
-            message = bilingual("config.error.no_file_matches", table=table, pattern=list(specs))
-            raise DataError(message)
-        infos = [inspect_file(p, table, preset=preset, crs=crs, taxonomy=ucr_tax) for p in paths]
-        written = [_relative(s, root, out) for s in specs]
-        entries.append(_entry(table, written[0] if len(written) == 1 else written, infos, preset))
-        if table == "incidents":
-            for info in infos:
-                for label, n in category_counts(info).items():
-                    counts[label] = counts.get(label, 0) + int(n)
-    labels = pd.Series(list(counts), dtype="str")
-    weights = pd.Series(list(counts.values()), dtype="int64")
-    ucr = _matched_rows(labels, weights, ucr_tax) > _matched_rows(labels, weights, tax)
-    categories: str | list[str] = ["ucr2", CATEGORIES_NAME] if ucr else CATEGORIES_NAME
-    cats = category_table(pd.Series(counts, dtype="int64"), ucr_tax if ucr else tax)
-    out.mkdir(parents=True, exist_ok=True)
-    cats_path = out / CATEGORIES_NAME
-    cats.to_csv(cats_path, index=False, encoding="utf-8", lineterminator="\n")
-    text = render_config(
-        entries,
-        name=name,
-        language=language,
-        crs=crs,
-        categories=categories,
-        unmatched=int((cats["code"] == "").sum()),
-        grid_m=grid_m,
-    )
-    cfg_path = out / CONFIG_NAME
-    cfg_path.write_text(text, encoding="utf-8")
-    return cfg_path, cats_path
+    guesses = guess_files(files, base=base, preset=preset, crs=crs, taxonomy=taxonomy)
+    return write_guesses(out_dir, guesses, name=name, language=language, grid_m=grid_m)

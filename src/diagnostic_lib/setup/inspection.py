@@ -212,7 +212,8 @@ def inspect_file(
     -------
     dict
         ``path``, ``table``, ``format``, ``encoding``, ``sep``, ``rows_sampled``,
-        ``columns`` (as found), ``fields`` (canonical field → column),
+        ``columns`` (as found), ``sample`` (the rows read: ``frame``, and
+        ``geometry`` for a GIS file), ``crs``, ``fields`` (canonical field → column),
         ``by_values`` (fields found by their values rather than their name),
         ``missing`` (required fields not found), ``dates`` (incidents:
         ``column``, ``precision``, ``example``, ``share`` readable; else ``None``)
@@ -236,8 +237,6 @@ def inspect_file(
     frame = sample["frame"]
     fields = _resolve_fields(table, frame, preset, None, str(p))
     by_values: list[str] = []
-    dates = None
-    missing: list[str] = []
     if table == "incidents":
         tax = taxonomy_mod.load_taxonomy() if taxonomy is None else taxonomy
         if "occurred_from" not in fields:
@@ -248,6 +247,59 @@ def inspect_file(
             found = _category_column(frame, set(fields.values()), tax)
             if found is not None:
                 fields["category"], by_values = found, [*by_values, "category"]
+    info = {
+        "path": p,
+        "table": table,
+        "format": sample["format"],
+        "encoding": sample["encoding"],
+        "sep": sample["sep"],
+        "rows_sampled": len(frame),
+        "columns": [str(c) for c in frame.columns],
+        "sample": sample,
+        "crs": crs,
+    }
+    return with_fields(info, fields, by_values)
+
+
+def with_fields(
+    info: dict[str, Any], fields: dict[str, str], by_values: list[str] | None = None
+) -> dict[str, Any]:
+    r"""What a file holds with these column roles: the dates and positions guessed again.
+
+    Parameters
+    ----------
+    info : dict
+        From :func:`inspect_file` (its ``sample`` is read again, not the file).
+    fields : dict
+        Canonical field → column of the file (a field left out has no column).
+    by_values : list of str, optional
+        The fields found by their values rather than their name (default: those
+        of ``info`` still mapped to the same column).
+
+    Returns
+    -------
+    dict
+        A new ``info`` with ``fields``, ``by_values``, ``missing``, ``dates`` and
+        ``positions`` for these roles.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "e.csv"
+    >>> _ = p.write_text("Quand,Saisie,Libelle\n05/2024,2024-06-03 10:00,Vol\n")
+    >>> info = inspect_file(p)
+    >>> info["dates"]["column"], info["dates"]["precision"]
+    ('Quand', 'month')
+    >>> fixed = with_fields(info, {**info["fields"], "occurred_from": "Saisie"})
+    >>> fixed["dates"]["column"], fixed["dates"]["precision"], fixed["by_values"]
+    ('Saisie', 'minute', ['category'])
+    """
+    frame = info["sample"]["frame"]
+    if by_values is None:
+        old = info.get("fields", {})
+        by_values = [f for f in info.get("by_values", []) if fields.get(f) == old.get(f)]
+    dates, missing = None, []
+    if info["table"] == "incidents":
         missing = [f for f in ("occurred_from", "category") if f not in fields]
         if "occurred_from" in fields:
             precision, example, share = _date_precision(frame[fields["occurred_from"]])
@@ -260,18 +312,12 @@ def inspect_file(
                 "share": share,
             }
     return {
-        "path": p,
-        "table": table,
-        "format": sample["format"],
-        "encoding": sample["encoding"],
-        "sep": sample["sep"],
-        "rows_sampled": len(frame),
-        "columns": [str(c) for c in frame.columns],
-        "fields": fields,
-        "by_values": by_values,
+        **info,
+        "fields": dict(fields),
+        "by_values": list(by_values),
         "missing": missing,
         "dates": dates,
-        "positions": _positions(sample, fields, crs),
+        "positions": _positions(info["sample"], fields, info["crs"]),
     }
 
 

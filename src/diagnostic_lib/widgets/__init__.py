@@ -24,6 +24,8 @@ module                      what it holds
 ``key_figures``             the dashboard's figures: :func:`key_numbers`,
                             :func:`sector_profile`
 ``dashboard_page``          :func:`dashboard` (the Voilà page)
+``init_wizard``             notebook 05: :func:`init_wizard` (``init``'s guesses,
+                            corrected, written and checked)
 ==========================  =====================================================
 
 Examples
@@ -48,6 +50,7 @@ from __future__ import annotations
 from .dashboard_page import dashboard
 from .evaluation_explorers import evaluation_table, measure_explorer
 from .explorer import Explorer, table_html
+from .init_wizard import init_wizard
 from .inventory_explorers import (
     COMPONENT_LABELS,
     filter_and_rate,
@@ -65,6 +68,7 @@ __all__ = [
     "evaluation_table",
     "filter_and_rate",
     "incident_filter_explorer",
+    "init_wizard",
     "key_numbers",
     "measure_card_explorer",
     "measure_explorer",

@@ -135,6 +135,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "[data.{table}] grid_m ne vaut que pour [data.sectors] : retirez-le de [data.{table}]",
         "[data.{table}] grid_m is only for [data.sectors]: remove it from [data.{table}]",
     ),
+    "config.error.grid_population": (
+        "[data.population] {file} donne les habitants par identifiant de secteur, mais les "
+        "secteurs sont une grille générée ([data.sectors] grid_m) dont aucune cellule ne porte "
+        "ces identifiants : la table ne peut pas s'y joindre. Retirez [data.population] (les "
+        "tableaux donnent alors des comptes et des parts, sans taux), ou retirez grid_m et "
+        "donnez en [data.sectors] path les limites des secteurs que la table nomme",
+        "[data.population] {file} gives residents by sector id, but the sectors are a "
+        "generated grid ([data.sectors] grid_m) whose cells carry none of those ids: the table "
+        "cannot be joined to them. Remove [data.population] (the tables then give counts and "
+        "shares, without rates), or remove grid_m and give in [data.sectors] path the "
+        "boundaries of the sectors the table names",
+    ),
     "config.error.sep": (
         '[data.{table}] sep doit être un seul caractère, comme "," ";" ou une tabulation '
         '(sep = "\\t") (lu : {value}) : corrigez-le, ou retirez-le pour que le séparateur '

@@ -69,6 +69,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Positions : géométries du fichier, SCR déclaré {crs}.",
         "Positions: the file's geometries, declared CRS {crs}.",
     ),
+    "setup.toml.crs_chosen": (
+        "Positions : SCR source choisi par l'analyste : {crs}.",
+        "Positions: source CRS chosen by the analyst: {crs}.",
+    ),
     "setup.toml.no_position": (
         "Aucune colonne de position trouvée : les incidents ne seront pas cartographiés.",
         "No position column found: the incidents will not be mapped.",
@@ -139,6 +143,57 @@ LABELS: dict[str, tuple[str, str]] = {
         "everything marked 'TO CHECK'.\n"
         "  3. Run again: python -m diagnostic_lib validate --config {config}\n"
         "  4. Then: python -m diagnostic_lib report --config {config}",
+    ),
+    # the init wizard of notebook 05 (widgets.init_wizard)
+    "setup.crs.EPSG:4326": (
+        "WGS84, longitude et latitude (degrés)",
+        "WGS84, longitude and latitude (degrees)",
+    ),
+    "setup.crs.EPSG:32188": ("NAD83 / MTM zone 8 (mètres)", "NAD83 / MTM zone 8 (metres)"),
+    "setup.crs.EPSG:2950": (
+        "NAD83(SCRS) / MTM zone 8 (mètres)",
+        "NAD83(CSRS) / MTM zone 8 (metres)",
+    ),
+    "setup.crs.EPSG:32187": ("NAD83 / MTM zone 7 (mètres)", "NAD83 / MTM zone 7 (metres)"),
+    "setup.crs.EPSG:32189": ("NAD83 / MTM zone 9 (mètres)", "NAD83 / MTM zone 9 (metres)"),
+    "setup.crs.EPSG:32198": ("NAD83 / Québec Lambert (mètres)", "NAD83 / Quebec Lambert (metres)"),
+    "setup.crs.EPSG:3857": ("Web Mercator (mètres de carte web)", "Web Mercator (web-map metres)"),
+    "setup.wizard.title": ("Premier réglage de vos données", "First set-up of your data"),
+    "setup.wizard.file": (
+        "Fichier {file} ({table}) : format {format}, encodage {encoding}, séparateur {sep} ; "
+        "{n} ligne(s) lues pour deviner.",
+        "File {file} ({table}): format {format}, encoding {encoding}, separator {sep}; "
+        "{n} row(s) read to guess.",
+    ),
+    "setup.wizard.no_dates": (
+        "Dates : aucune colonne de dates trouvée. À VÉRIFIER : choisissez-la ci-dessous.",
+        "Dates: no date column found. TO CHECK: choose it below.",
+    ),
+    "setup.wizard.preview": ("Premières lignes, telles que lues", "First rows, as read"),
+    "setup.wizard.roles": ("Rôle des colonnes", "Column roles"),
+    "setup.wizard.none": ("— aucune —", "— none —"),
+    "setup.wizard.crs": ("SCR des positions", "CRS of the positions"),
+    "setup.wizard.crs_guess": ("deviné ({crs})", "guessed ({crs})"),
+    "setup.wizard.categories": (
+        "Catégories : {n} libellé(s), dont {unmatched} sans code. Choisissez le code de chaque "
+        "libellé (la suggestion est le code le plus proche).",
+        "Categories: {n} label(s), {unmatched} without a code. Choose each label's code "
+        "(the suggestion is the closest code).",
+    ),
+    "setup.wizard.category": ("{label} ({count} ligne(s))", "{label} ({count} row(s))"),
+    "setup.wizard.no_code": ("— aucun code (autre) —", "— no code (other) —"),
+    "setup.wizard.suggested": ("{code} — suggestion", "{code} — suggestion"),
+    "setup.wizard.out": ("Dossier", "Folder"),
+    "setup.wizard.name": ("Municipalité", "Municipality"),
+    "setup.wizard.write": ("Écrire et vérifier", "Write and check"),
+    "setup.wizard.config": ("Aperçu de diagnostic.toml", "Preview of diagnostic.toml"),
+    "setup.wizard.check_ok": (
+        "Vérification (comme « validate ») : tous les fichiers se chargent.",
+        "Check (as 'validate'): every file loads.",
+    ),
+    "setup.wizard.check_failed": (
+        "Vérification (comme « validate ») : la configuration ne se charge pas encore.",
+        "Check (as 'validate'): the config does not load yet.",
     ),
 }
 """Label key → (French, English)."""
