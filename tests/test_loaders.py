@@ -1413,18 +1413,21 @@ def test_identical_rows_are_kept_unless_an_id_says_they_are_one_record(tmp_path)
 
 
 def test_columns_nothing_reads_are_listed_once_per_file(tmp_path):
-    """A measures file's 'categorie_visee' left unmapped must not pass without a word."""
+    """A measures file's column nothing reads must not pass without a word; 'categorie_visee'
+    is now read as the target categories."""
     p = tmp_path / "m.csv"
     p.write_text(
-        "measure_id,name,pillar,categorie_visee,budget,zz_export\nM1,Vigie,prevention,Méfait,5,x\n"
+        "measure_id,name,pillar,categorie_visee,cible_bis,budget,zz_export\n"
+        "M1,Vigie,prevention,Méfait,x,5,x\n"
     )
-    _, led = loaders.load_measures(p)
+    m, led = loaders.load_measures(p)
+    assert m["target_categories"].iloc[0] == ("mischief",)
     notes = led.notes("en")["note"].tolist()
     assert (
-        "2 column(s) not used (neither recognised nor mapped in [data.<table>.columns]): categorie_visee, zz_export."
+        "2 column(s) not used (neither recognised nor mapped in [data.<table>.columns]): cible_bis, zz_export."
         in notes
     )
-    assert any("categorie_visee" in n for n in led.notes("fr")["note"])
+    assert any("cible_bis" in n for n in led.notes("fr")["note"])
     p.write_text("measure_id,name,pillar\nM1,Vigie,prevention\n")
     _, led = loaders.load_measures(p)
     assert not any("not used" in n for n in led.notes("en")["note"])
