@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 
-from diagnostic_lib import evaluation, i18n, inventory, report, strategy
+from diagnostic_lib import evaluation, i18n, inventory, report, strategy, xlsx
 
 from .conftest import NOW, SAMPLE
 
@@ -144,7 +145,7 @@ def test_public_report_has_no_points_no_coordinates_no_small_counts(reports):
     assert checked > 20
     assert marker in html
     # the workbook too
-    xl = pd.read_excel(path.parent / "tables.xlsx", sheet_name=None)
+    xl = xlsx.read_coded(path.parent / "tables.xlsx")  # code names, through the dictionary
     for name, df in xl.items():
         assert not {"geometry", "x", "y", "wkt", "source_row", "notes", "value", "detail"} & set(
             df.columns
@@ -181,7 +182,7 @@ def test_no_suppressed_count_can_be_recomputed_from_the_public_workbook(reports)
     books = [out / "tables.xlsx", *[p for p in [out / "plan.xlsx"] if p.exists()]]
     rows_checked = groups_checked = sheets_marked = 0
     for book in books:
-        for name, df in pd.read_excel(book, sheet_name=None).items():
+        for name, df in xlsx.read_coded(book).items():
             # a suppressed cell is empty, and the marker column names it: no "< 5" text
             # left in a column, so that sorting and sums work
             assert not (df.astype(str) == marker).any(axis=None), name
@@ -339,7 +340,7 @@ def test_write_report_reads_small_count_from_the_config(diag, tmp_path):
     path = report.write_report(d, inv, out=tmp_path, lang="en", audience="public")
     html = _text(path)
     assert "counts below 40 suppressed" in html and "< 40" in html
-    xl = pd.read_excel(path.parent / "tables.xlsx", sheet_name="rates")
+    xl = xlsx.read_coded(path.parent / "tables.xlsx")["rates"]
     from diagnostic_lib.spreadsheet import SUPPRESSED_COLUMN
 
     masked = xl[SUPPRESSED_COLUMN].fillna("").str.contains(r"\bcount\b.*\(< 40\)")
@@ -443,3 +444,88 @@ def test_report_with_partial_population_names_the_sectors_and_the_priority_rule(
     assert "sectors of 10 whose population is known" in html
     assert "Score components (weights used)" in html
     assert "too few events to rank" in html  # the sample's traffic problem has 14 events
+
+
+# ----------------------------------------------------------------------------
+# The workbooks (tables.xlsx, plan.xlsx): one language, words, formats, contents, dictionary
+# ----------------------------------------------------------------------------
+SNAKE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
+BAD_CELLS = {"<NA>", "None", "nan", "NaN", "NaT", "True", "False"}
+
+
+@pytest.mark.parametrize("book", ["tables.xlsx", "plan.xlsx"])
+@pytest.mark.parametrize("key", [("fr", "internal"), ("en", "public")])
+def test_workbooks_are_in_one_language_with_formats_contents_and_a_dictionary(reports, key, book):
+    lang, other = key[0], "en" if key[0] == "fr" else "fr"
+    path = reports[key].parent / book
+    wb = openpyxl.load_workbook(path)
+    names = wb.sheetnames
+    contents, dictionary = wb.worksheets[0], wb.worksheets[-1]
+    assert contents.title == i18n.t("wb.sheet.contents", lang)
+    assert dictionary.title == i18n.t("wb.sheet.dictionary", lang)
+    assert len({n.lower() for n in names}) == len(names)
+    for n in names:  # words in the language, valid Excel names
+        assert len(n) <= 31 and not set("[]:*?/\\") & set(n) and not SNAKE.search(n), n
+    # the contents sheet links every sheet and says what it holds
+    linked = []
+    for row in contents.iter_rows(min_row=2):
+        assert row[0].hyperlink is not None and row[1].value, row[0].value
+        sheet, cell = row[0].hyperlink.location.rsplit("!", 1)
+        target = sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
+        assert target in names and cell == "A1", row[0].hyperlink.location
+        linked.append(target)
+    assert linked == names
+    # the dictionary maps every header of every table back to its code name
+    dic = pd.read_excel(path, sheet_name=dictionary.title)
+    dic.columns = ["sheet", "column", "code", "value", "value_code", "description"]
+    tables = dic[dic["column"].isna()].set_index("sheet")["code"]
+    assert set(tables.index) == set(names)
+    columns = dic[dic["column"].notna() & dic["value"].isna()]
+    foreign = {i18n.t(k, other) for k in i18n.LABELS if k.startswith("wb.col.")} - {
+        i18n.t(k, lang) for k in i18n.LABELS if k.startswith("wb.col.")
+    }
+    formatted = 0
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref == ws.dimensions, ws.title
+        heads = [c.value for c in ws[1]]
+        for h in heads:
+            assert isinstance(h, str) and h and not SNAKE.search(h), (ws.title, h)
+            assert h not in foreign, (ws.title, h)  # no header of the other language
+        for j in range(1, len(heads) + 1):
+            width = ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width
+            assert xlsx.MIN_WIDTH <= width <= xlsx.MAX_WIDTH, (ws.title, j, width)
+        if ws not in (contents, dictionary):
+            mine = columns[columns["sheet"] == ws.title]
+            assert sorted(mine["column"]) == sorted(heads), ws.title
+            table = tables[ws.title]
+            for code in mine["code"]:
+                base = re.sub(r"_(fr|en)$", "", str(code))
+                assert xlsx.knows_header(table, base), (table, code)  # from the catalogue
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
+                if isinstance(c.value, str):
+                    assert c.value.strip() not in BAD_CELLS, (ws.title, c.coordinate, c.value)
+                if isinstance(c.value, float) and not c.value.is_integer():
+                    assert c.number_format != "General", (ws.title, c.coordinate)
+                    formatted += 1
+    assert formatted > (20 if book == "tables.xlsx" else 5)
+    # code values are words in the language; the dictionary keeps their codes
+    if book == "tables.xlsx":
+        family = pd.read_excel(path, sheet_name=i18n.t("wb.sheet.change_family", lang))
+        shown = set(family[i18n.t("wb.col.family", lang)])
+        assert shown <= {
+            i18n.t(f"family.{f}", lang)
+            for f in ("property", "violent", "disorder", "traffic", "fraud_cyber", "other")
+        }
+        coded = xlsx.read_coded(path)["change_family"]
+        assert "fraud_cyber" in set(coded["family"])
+    else:
+        plan = pd.read_excel(path, sheet_name=i18n.t("wb.sheet.plan", lang))
+        assert i18n.t("wb.col.problem", lang) in plan.columns
+        coded = xlsx.read_coded(path)["plan"]
+        assert f"problem_{lang}" in coded.columns and f"problem_{other}" not in coded.columns
+        flags = coded["underpowered"].dropna()  # empty where suppressed (public)
+        assert len(flags) and flags.isin([True, False]).all()
+        deadline = plan.columns.get_loc(i18n.t("wb.col.deadline", lang)) + 1
+        assert wb.worksheets[1].cell(row=2, column=deadline).number_format == "yyyy-mm-dd"

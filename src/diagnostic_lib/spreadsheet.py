@@ -13,11 +13,10 @@ a number formatted as text (``-3,50``, ``-20 %``) keeps its sign unprefixed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-
-from . import i18n
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a text cell as a formula."""
@@ -90,20 +89,25 @@ _SUPPRESSED = re.compile(r"^< \d+$")
 """A suppressed cell as public tables write it (``< 5``)."""
 
 
-def suppressed_as_empty(frame: pd.DataFrame) -> pd.DataFrame:
+def suppressed_as_empty(
+    frame: pd.DataFrame, names: Mapping[object, str] | None = None
+) -> pd.DataFrame:
     """Suppressed cells (``< 5``) as empty numeric cells, with one marker column.
 
     In a public table a small count reads ``< 5``. In a spreadsheet that text
     turns a number column into text: sorting puts it apart and a sum skips or
     fails on it. Here each such cell becomes empty (the column stays numeric when
-    its other cells are numbers) and the column *suppressed cells / cellules
-    masquées* lists, on each row, which columns were masked and below which
-    threshold.
+    its other cells are numbers) and the column :data:`SUPPRESSED_COLUMN`
+    (*suppressed cells*, translated by the workbook writer) lists, on each row,
+    which columns were masked and below which threshold.
 
     Parameters
     ----------
     frame : DataFrame
         A table about to be written to a spreadsheet.
+    names : dict, optional
+        The name the marker column gives each column (default: the column's
+        own name), e.g. the header a reader sees.
 
     Returns
     -------
@@ -114,8 +118,10 @@ def suppressed_as_empty(frame: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> t = pd.DataFrame({"sector": ["A", "B"], "n": ["< 5", 12], "rate": ["< 5", 2.5]})
     >>> out = suppressed_as_empty(t)
-    >>> out["n"].tolist(), str(out["n"].dtype), out.iloc[:, -1].tolist()
+    >>> out["n"].tolist(), str(out["n"].dtype), out[SUPPRESSED_COLUMN].tolist()
     ([nan, 12.0], 'float64', ['n; rate (< 5)', ''])
+    >>> suppressed_as_empty(t, names={"n": "Count", "rate": "Rate"})[SUPPRESSED_COLUMN].tolist()
+    ['Count; Rate (< 5)', '']
     """
     hidden = pd.DataFrame(False, index=frame.index, columns=frame.columns)
     for col in frame.columns:
@@ -129,17 +135,16 @@ def suppressed_as_empty(frame: pd.DataFrame) -> pd.DataFrame:
         kept = frame[col].mask(hidden[col])
         numbers = pd.to_numeric(kept, errors="coerce")
         out[col] = numbers if (numbers.notna() | kept.isna()).all() else kept
-    names = [str(c) for c in frame.columns]
+    shown = [str((names or {}).get(c, c)) for c in frame.columns]
     listed = []
     for row, mask in zip(frame.to_numpy(dtype=object), hidden.to_numpy(), strict=True):
-        cols = [n for n, m in zip(names, mask, strict=True) if m]
+        cols = [n for n, m in zip(shown, mask, strict=True) if m]
         below = next((str(v) for v, m in zip(row, mask, strict=True) if m), "")
         listed.append(f"{'; '.join(cols)} ({below})" if cols else "")
     out[SUPPRESSED_COLUMN] = listed
     return out
 
 
-SUPPRESSED_COLUMN: str = " / ".join(
-    i18n.t("report.workbook.suppressed", lang) for lang in i18n.LANGS
-)
-"""The marker column of :func:`suppressed_as_empty` (a workbook is bilingual)."""
+SUPPRESSED_COLUMN: str = "suppressed_cells"
+"""The code name of the marker column of :func:`suppressed_as_empty` (its header in a
+workbook comes from the label catalogue, ``wb.col.suppressed_cells``)."""

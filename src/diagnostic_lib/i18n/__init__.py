@@ -5,8 +5,8 @@ Every label shown in a table header, legend, map, report or widget comes from
 checks that every key has a non-empty French and English text). The catalogue
 is one dictionary, kept in one file per part of the library under
 ``i18n/labels/`` (``common``, ``ledger``, ``inventory``, ``measures``,
-``evaluation``, ``strategy``, ``report``, ``maps``, ``errors``…); a key may be defined in
-one file only.
+``evaluation``, ``strategy``, ``report``, ``maps``, ``errors``, ``workbook``…); a key
+may be defined in one file only.
 
 Examples
 --------
@@ -38,6 +38,7 @@ from .labels import (
     sample,
     setup,
     strategy,
+    workbook,
 )
 
 LANGS: tuple[str, ...] = ("fr", "en")
@@ -68,6 +69,7 @@ LABELS: dict[str, tuple[str, str]] = _merge(
     setup.LABELS,
     notebooks.LABELS,
     errors.LABELS,
+    workbook.LABELS,
 )
 """Label key → (French, English): the one catalogue, merged from ``i18n/labels/``."""
 

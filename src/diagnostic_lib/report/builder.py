@@ -30,7 +30,7 @@ from .sections.step1 import _section_step1
 from .sections.step2 import _section_step2
 from .sections.step3 import _section_step3
 from .sections.step4 import _section_step4
-from .workbook import write_workbook
+from .workbook import category_words, write_workbook
 
 
 def build_report(
@@ -47,7 +47,7 @@ def build_report(
 
     Writes ``index.html`` (self-contained: executive summary, one section per
     step with embedded maps, charts and tables, the action plan, method notes
-    and the data-quality ledger), ``tables.xlsx`` (one sheet per table), the
+    and the data-quality ledger), ``tables.xlsx`` (one sheet per table, in ``lang``), the
     action plan (``plan.json`` / ``plan.xlsx``), the problem register and, for
     the internal audience, the executed notebooks (``notebooks/``).
 
@@ -202,11 +202,13 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
     _section_methods(ctx)
     _section_ledger(ctx, diag)
 
-    strategy.save_plan(ctx.pub(s4.plan), outdir / "plan")
+    words = category_words(diag.taxonomy, lang)
+    strategy.save_plan(ctx.pub(s4.plan), outdir / "plan", lang=lang, vocabularies=words)
     if not public:
         inventory.write_register(inv.problems, outdir / "problems")
         diag.ledger.to_csv(outdir / "ledger.csv", lang=lang)
-    write_workbook({k: ctx.pub(v) for k, v in ctx.tables.items()}, outdir / "tables.xlsx")
+    public_tables = {k: ctx.pub(v) for k, v in ctx.tables.items()}
+    write_workbook(public_tables, outdir / "tables.xlsx", lang=lang, vocabularies=words)
     return ctx.doc.write(outdir / "index.html")
 
 

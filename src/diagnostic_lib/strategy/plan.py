@@ -29,7 +29,7 @@ from ..errors import DataError, bilingual, unreadable
 from ..evaluation.estimators import overdispersion
 from ..evaluation.placebos import Windows, log_effects, null_from
 from ..inventory.problem_text import category_label
-from ..spreadsheet import safe_frame, suppressed_as_empty
+from ..xlsx import write_readable
 from .catalogue import DIRECTIONS, _level, evidence_text
 from .power import minimum_detectable_effect
 
@@ -403,8 +403,18 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     return pd.DataFrame(rows)
 
 
-def save_plan(plan: pd.DataFrame, path: str | PathLike[str]) -> tuple[Path, Path]:
+def save_plan(
+    plan: pd.DataFrame,
+    path: str | PathLike[str],
+    lang: str = "fr",
+    vocabularies: Mapping[str, Mapping[str, str]] | None = None,
+) -> tuple[Path, Path]:
     """Save the plan as JSON (machine-readable, read by the next diagnosis) and ``.xlsx``.
+
+    The JSON file keeps every column (both languages, codes). The workbook is
+    for readers, in ``lang`` only (:func:`diagnostic_lib.xlsx.write_readable`:
+    contents, translated headers and values, number formats, dictionary of the
+    code names).
 
     Parameters
     ----------
@@ -412,6 +422,10 @@ def save_plan(plan: pd.DataFrame, path: str | PathLike[str]) -> tuple[Path, Path
         From :func:`action_plan`.
     path : path
         Base path; ``.json`` and ``.xlsx`` are written beside each other.
+    lang : {"fr", "en"}
+        Language of the workbook.
+    vocabularies : dict, optional
+        Words for category codes (see :func:`diagnostic_lib.xlsx.readable_frame`).
 
     Returns
     -------
@@ -434,7 +448,7 @@ def save_plan(plan: pd.DataFrame, path: str | PathLike[str]) -> tuple[Path, Path
     records = json.loads(plan.to_json(orient="records", force_ascii=False, date_format="iso"))
     doc = {"format": "diagnostic_lib.action_plan", "version": 1, "actions": records}
     jpath.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    safe_frame(suppressed_as_empty(plan)).to_excel(xpath, index=False, sheet_name="plan")
+    write_readable({"plan": plan}, xpath, lang=lang, vocabularies=vocabularies)
     return jpath, xpath
 
 

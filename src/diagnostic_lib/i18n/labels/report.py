@@ -14,9 +14,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "Le détail ligne par ligne est dans ledger.csv.",
         "Row-by-row details are in ledger.csv.",
     ),
-    "report.workbook.suppressed": ("cellules masquées", "suppressed cells"),
-    "report.workbook.file": ("fichier", "file"),
-    "report.workbook.rows": ("lignes", "rows"),
     "report.workbook.too_long": (
         "Table trop longue pour une feuille : voir {csv}.",
         "Table too long for a sheet: see {csv}.",
