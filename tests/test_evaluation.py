@@ -1275,7 +1275,7 @@ def test_peak_summary_and_chart(peak_demo):
         assert "nan" not in " ".join(text)
     assert "Break and enter" in evaluation.peak_summary(peak_demo, "en")[0]
     fig = charts.peak_chart(peak_demo, lang="en")
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
     assert [x.split(":")[0] for x in labels] == [
         "Usual level (history)",
         "Peak window, in which the cells were chosen",

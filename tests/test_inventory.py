@@ -412,10 +412,10 @@ def test_step1_maps_render_with_legends(diag, inv):
 
 
 def test_map_text_follows_the_language(diag):
-    fig = maps.overview_map(diag.sectors, diag.incidents, lang="en")
+    fig = maps.overview_map(diag.sectors, diag.incidents, lang="en", source="Ville")
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert any(t.startswith("Source:") for t in texts)
-    fig = maps.overview_map(diag.sectors, diag.incidents, lang="fr")
+    fig = maps.overview_map(diag.sectors, diag.incidents, lang="fr", source="Ville")
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert any(t.startswith("Source :") for t in texts)
 

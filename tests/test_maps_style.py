@@ -23,7 +23,7 @@ PACKAGE = ROOT / "src" / "diagnostic_lib"
 DRAWING = sorted((PACKAGE / "maps").glob("*.py")) + sorted((PACKAGE / "charts").glob("*.py"))
 COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b")
 NAMED = {"white", "black", "red", "blue", "green", "grey", "gray", "orange", "yellow"}
-CMAPS = {"OrRd", "Reds", "YlOrRd", "RdBu_r", "viridis", "Blues"}
+CMAPS = {"OrRd", "Reds", "YlOrRd", "RdBu_r", "viridis", "Blues", "Purples"}
 
 
 def _strings(path: Path) -> list[tuple[int, str]]:

@@ -431,7 +431,7 @@ def test_report_without_population_says_so_and_shows_no_zero(diag, tmp_path):
     from diagnostic_lib.maps import legend_labels
 
     assert not fig.rates_shown and not any("0,0 – 0,0" in x for x in legend_labels(fig))
-    assert fig.axes[0].get_legend().get_title().get_text() == "incidents par année"
+    assert fig.legends[0].get_title().get_text() == "incidents par année"
 
 
 def test_report_with_partial_population_names_the_sectors_and_the_priority_rule(diag, tmp_path):

@@ -21,8 +21,8 @@ strings are used in the HTML of the interactive maps).
   :data:`LABEL_TEXT`, :data:`SECTOR_EDGE`, :data:`SECTOR_FILL`, :data:`BOX_EDGE`,
   :data:`FALLBACK` and the role dictionaries :data:`MEASURES`, :data:`WEB`,
   :data:`NETWORK`, :data:`TIMELINE`, :data:`PROJECTION`, :data:`REFERENCE`.
-- Colour maps: :data:`CHOROPLETH_CMAP`, :data:`RISK_CMAP`, :data:`HEATMAP_CMAP`,
-  :data:`KNOX_CMAP`.
+- Colour maps: :data:`CHOROPLETH_CMAP`, :data:`DENSITY_CMAP`, :data:`RISK_CMAP`,
+  :data:`HEATMAP_CMAP`, :data:`KNOX_CMAP`.
 
 Examples
 --------
@@ -247,6 +247,8 @@ ESTIMATE_MARKER = "D"
 # ---------------------------------------------------------------------------- colour maps
 CHOROPLETH_CMAP = "OrRd"
 """Default sequential colour map of choropleths."""
+DENSITY_CMAP = "Purples"
+"""Density surface (kernel density) on a grid."""
 RISK_CMAP = "Reds"
 """Relative risk of the risk-terrain map."""
 HEATMAP_CMAP = "YlOrRd"

@@ -12,10 +12,18 @@ Examples
 from __future__ import annotations
 
 
-def _legend(ax, **kwargs):
-    """``ax.legend(**kwargs)`` when something is labelled (``None`` otherwise: no data)."""
-    if not ax.get_legend_handles_labels()[0]:
+def _legend(ax, *, outside: bool = False, **kwargs):
+    """``ax.legend(**kwargs)`` when something is labelled (``None`` otherwise: no data).
+
+    ``outside``: a legend of the figure, under the axes, where it can cover no data
+    (the figure needs a constrained layout).
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
         return None
+    if outside:
+        kwargs = {"loc": "outside lower center", "frameon": False, **kwargs}
+        return ax.figure.legend(handles, labels, **kwargs)
     return ax.legend(**kwargs)
 
 

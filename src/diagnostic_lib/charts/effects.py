@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, style
+from ..label_placement import wrap
 from .canvas import _fig, _legend, _month_ticks
 
 
@@ -222,11 +223,11 @@ def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = 
         )
         ax.plot([r[_EST]], [y], marker=style.ESTIMATE_MARKER, color=c, markersize=6)
         name = str(r.get(ncol, ""))
-        labels.append(f"{r['measure_id']} {name[:30] + '…' if len(name) > 31 else name}")
+        labels.append(wrap(f"{r['measure_id']} {name}", 34))
     ax.axvline(1.0, color=style.REFERENCE["strong"], linestyle="--", linewidth=1)
     ax.set_xscale("log")
     ax.set_yticks(range(len(judged)), labels, fontsize=8)
-    ax.set_xlabel(i18n.t("charts.forest.axis", lang))
+    ax.set_xlabel(wrap(i18n.t("charts.forest.axis", lang), 70))
     handles = [
         Line2D(
             [],
@@ -241,7 +242,7 @@ def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = 
         if (judged["verdict"] == v).any()
     ]
     if handles:
-        ax.legend(handles=handles, fontsize=7, loc="lower right")
+        fig.legend(handles=handles, fontsize=7, loc="outside right upper", frameon=False)
     _forest_ticks(ax, judged, lang)
     if len(others):
         txt = "; ".join(
@@ -254,10 +255,8 @@ def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = 
             ha="left",
             x=0.01,
         )
-    ax.set_title(
-        title or i18n.t("charts.forest.title", lang),
-        fontsize=10,
-    )
+    # wrapped to the width of the axes: the legend stands beside it
+    ax.set_title(wrap(title or i18n.t("charts.forest.title", lang), 60), fontsize=10)
     return fig
 
 
@@ -325,6 +324,6 @@ def peak_chart(demo: pd.DataFrame, *, lang: str = "fr", title: str | None = None
     n = fmt.integer(len(demo), lang)
     ax.set_ylabel(i18n.t("charts.peak.axis", lang, n=n))
     ax.set_ylim(bottom=0)
-    _legend(ax, fontsize=8, loc="upper left")
+    _legend(ax, outside=True, fontsize=8, ncols=2)  # under the axes: off the peak
     ax.set_title(title or i18n.t("charts.peak.title", lang), fontsize=10)
     return fig

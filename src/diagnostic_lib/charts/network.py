@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n, style
+from ..label_placement import wrap
 from .canvas import _fig
 
 _NETWORK_X = {"partner": 0.0, "measure": 1.0, "problem": 2.0}
@@ -121,11 +122,7 @@ def _draw_network_nodes(ax, registry, used, nodes: tuple[list, dict, dict], y: d
         colour = style.NETWORK["unknown_partner" if unknown else "partner"]
         ax.scatter([xp], [yp], s=60, color=colour, zorder=3)
         name = str(rec.get(ncol) or rec["partner_id"])
-        lab = (
-            f"{rec['partner_id']} ?"
-            if unknown
-            else f"{rec['partner_id']} {name[:34] + '…' if len(name) > 35 else name}"
-        )
+        lab = f"{rec['partner_id']} ?" if unknown else wrap(f"{rec['partner_id']} {name}", 36)
         text_colour = style.NETWORK["unknown_partner"] if unknown else style.LABEL_TEXT
         ax.text(xp - 0.04, yp, lab, ha="right", va="center", fontsize=7, color=text_colour)
     for rec in registry.to_dict("records"):
@@ -157,7 +154,7 @@ def _draw_network_nodes(ax, registry, used, nodes: tuple[list, dict, dict], y: d
         ax.text(
             xq + 0.04,
             y["problem"][p],
-            t[:48] + "…" if len(t) > 49 else t,
+            wrap(t, 50),
             ha="left",
             va="center",
             fontsize=7,

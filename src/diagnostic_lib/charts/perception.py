@@ -84,6 +84,7 @@ def perception_gap_chart(gap: pd.DataFrame, *, lang: str = "fr", title: str | No
             label=i18n.t("charts.perception.less_fear", lang),
         ),
     ]
-    ax.legend(handles=handles, fontsize=8, loc="lower left")
+    # under the axes: inside, a corner of the rank square always holds a sector
+    fig.legend(handles=handles, fontsize=8, loc="outside lower center", ncols=2, frameon=False)
     ax.set_title(title or i18n.t("charts.perception.title", lang))
     return fig

@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import evaluation, i18n, style
+from .. import evaluation, i18n, layout, style
+from ..label_placement import place_labels, sector_names
 from .canvas import _fig, _legend
 
 
@@ -42,12 +43,69 @@ def _risk_background(ax, le, ie, scale: evaluation.RiskScale) -> None:
                     ie[j + 1] - ie[j],
                     color=style.RISK_LEVEL_COLOURS[scale.level((i + 1) * (j + 1))],
                     zorder=0,
+                    gid=layout.BACKGROUND_GID,
                 )
             )
 
 
+def _risk_key(top: pd.DataFrame, names: dict, lang: str) -> list[str]:
+    """The key of the numbered risks: ``k. sector name — family``."""
+    return [
+        f"{k}. {names.get(r['sector'], r['sector'])} — {i18n.label('family', r['family'], lang)}"
+        for k, r in enumerate(top.to_dict("records"), 1)
+    ]
+
+
+def _risk_numbers(ax, top: pd.DataFrame) -> None:
+    """Number the highest risks on the matrix, moved apart (with a leader line) when close."""
+    spots = [
+        (r["likelihood"], r["impact"], str(k)) for k, r in enumerate(top.to_dict("records"), 1)
+    ]
+    circle = {"boxstyle": "circle,pad=0.2", "facecolor": style.PAPER, "edgecolor": style.INK}
+    place_labels(ax, spots, fontsize=7, fontweight="bold", bbox=circle, zorder=5)
+
+
+def _risk_legends(fig, ax, scale: evaluation.RiskScale, key: list[str], lang: str) -> None:
+    """Beside the matrix: families (point size: concern), risk levels and the numbered key."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles, labels = ax.get_legend_handles_labels()
+    levels = list(dict.fromkeys(scale.level(np.arange(1, 26))))
+    zones = [
+        Patch(facecolor=style.RISK_LEVEL_COLOURS[lv], edgecolor=style.BOX_EDGE) for lv in levels
+    ]
+    blank = Line2D([], [], linestyle="")
+    all_handles = [*handles, blank, *zones]
+    all_labels = [*labels, i18n.t("charts.risk.levels", lang)]
+    all_labels += [i18n.t(f"evaluation.risk_level.{lv}", lang) for lv in levels]
+    headings = [len(handles)]
+    if key:
+        headings.append(len(all_handles))
+        all_handles += [blank] * (len(key) + 1)
+        all_labels += [i18n.t("charts.risk.key", lang), *key]
+    leg = fig.legend(
+        all_handles,
+        all_labels,
+        loc="outside right upper",
+        fontsize=7,
+        title=i18n.t("charts.risk.size", lang),
+        title_fontsize=7,
+        frameon=False,
+    )
+    for h in leg.legend_handles[: len(handles)]:
+        h.set_sizes([40])
+    for i in headings:
+        leg.get_texts()[i].set_fontweight("bold")
+
+
 def risk_matrix_chart(
-    current: pd.DataFrame, *, lang: str = "fr", label_top: int = 6, title: str | None = None
+    current: pd.DataFrame,
+    *,
+    lang: str = "fr",
+    label_top: int = 6,
+    title: str | None = None,
+    sectors: pd.DataFrame | None = None,
 ):
     """Risk matrix: likelihood (events per year) × impact (mean severity), per sector × family.
 
@@ -55,7 +113,9 @@ def risk_matrix_chart(
     :func:`diagnostic_lib.evaluation.current_risk` (likelihood class × impact
     class); the size of each point is the share of surveyed residents naming
     a related concern (citizen concern), its colour the family. The
-    ``label_top`` highest risks are labelled.
+    ``label_top`` highest risks are numbered on the matrix (moved apart, with
+    a leader line, when close) and named in a key beside it, with the legend
+    of the families and of the risk levels: nothing is written over the data.
 
     Parameters
     ----------
@@ -67,6 +127,9 @@ def risk_matrix_chart(
         Number of highest risks labelled.
     title : str, optional
         Title.
+    sectors : DataFrame, optional
+        Canonical sectors (``sector_id``, ``name``): the key names the sectors;
+        without them, their ids.
 
     Returns
     -------
@@ -77,8 +140,12 @@ def risk_matrix_chart(
     >>> c = pd.DataFrame({"sector": ["S1", "S2"], "family": ["violent", "property"],
     ...     "likelihood": [30.0, 200.0], "impact": [70.0, 40.0], "risk_score": [12, 15],
     ...     "concern": [0.2, 0.5]})
-    >>> risk_matrix_chart(c, lang="en").axes[0].get_xlabel()
+    >>> s = pd.DataFrame({"sector_id": ["S1", "S2"], "name": ["Gare", "Carrefour"]})
+    >>> fig = risk_matrix_chart(c, lang="en", sectors=s)
+    >>> fig.axes[0].get_xlabel()
     'Likelihood: expected events per year (log scale)'
+    >>> [t.get_text() for t in fig.legends[0].get_texts()][-2:]
+    ['1. Carrefour — Property crime', '2. Gare — Violent crime']
     """
     d = current[(current["sector"] != "*") & (current["likelihood"] > 0)]
     fig, ax = _fig((8.5, 6.0))
@@ -113,34 +180,22 @@ def risk_matrix_chart(
             label=i18n.label("family", fam, lang),
             zorder=3,
         )
-    for r in d.sort_values("risk_score", ascending=False).head(label_top).to_dict("records"):
-        ax.annotate(
-            f"{r['sector']}",
-            (r["likelihood"], r["impact"]),
-            fontsize=7,
-            xytext=(3, -9),
-            textcoords="offset points",
-            zorder=4,
-        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(le[0], le[-1])
     ax.set_ylim(ie[0], ie[-1])
     ax.set_xlabel(i18n.t("charts.risk.likelihood", lang))
     ax.set_ylabel(i18n.t("charts.risk.impact", lang))
-    leg = _legend(
-        ax,
-        fontsize=7,
-        loc="lower right",
-        title=(i18n.t("charts.risk.size", lang)),
-        title_fontsize=7,
+    names = (
+        {}
+        if sectors is None
+        else dict(zip(sectors["sector_id"], sector_names(sectors), strict=True))
     )
-    for h in leg.legend_handles if leg is not None else ():
-        h.set_sizes([40])
-    ax.set_title(
-        title or i18n.t("charts.risk.title", lang),
-        fontsize=10,
-    )
+    top = d.sort_values("risk_score", ascending=False, kind="stable").head(label_top)
+    key = _risk_key(top, names, lang)
+    _risk_legends(fig, ax, scale, key, lang)
+    ax.set_title(title or i18n.t("charts.risk.title", lang), fontsize=10)
+    _risk_numbers(ax, top)  # last: placed on the final layout
     return fig
 
 

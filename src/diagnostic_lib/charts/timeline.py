@@ -17,7 +17,11 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import i18n, schema, style
+from ..label_placement import wrap
 from .canvas import _fig
+
+LABEL_WIDTH = 44
+"""Longest line of a measure's label (id and name, in full on two lines or more)."""
 
 
 def _timeline_bars(ax, reg: pd.DataFrame, ref, ps, ncol: str) -> tuple[list[str], list]:
@@ -32,7 +36,7 @@ def _timeline_bars(ax, reg: pd.DataFrame, ref, ps, ncol: str) -> tuple[list[str]
             pillars_seen.append(rec["pillar"])
         start = rec["start"] if pd.notna(rec["start"]) else ps
         name = str(rec.get(ncol, ""))
-        labels.append(f"{rec['measure_id']}  {name[:38] + '…' if len(name) > 39 else name}")
+        labels.append(wrap(f"{rec['measure_id']}  {name}", LABEL_WIDTH))
         if start is None or pd.isna(start):
             continue
         if rec.get("status") == "planned":
@@ -154,7 +158,7 @@ def measures_timeline(
     ref = pd.Timestamp(ref_date) if ref_date is not None else pd.Timestamp.today().normalize()
     ps = pd.Timestamp(period_start) if period_start is not None else None
     n = len(reg)
-    fig, ax = _fig((9.5, 0.32 * n + 1.8))
+    fig, ax = _fig((9.5, 0.42 * n + 1.8))
     ncol = "name" if fr or "name_en" not in reg else "name_en"
     labels, pillars_seen = _timeline_bars(ax, reg, ref, ps, ncol)
     ax.set_yticks(range(n), labels, fontsize=7)

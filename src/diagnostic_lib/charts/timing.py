@@ -161,6 +161,6 @@ def yearly_counts_chart(
         ax.bar(x0 + i * width, y, width, label=lab, yerr=[y - lo, hi - y], capsize=2)
     ax.set_xticks(x0 + width * (len(groups) - 1) / 2, [str(p) for p in periods])
     ax.set_ylabel(i18n.t("charts.per_year", lang))
-    _legend(ax, fontsize=8, ncols=2)
+    _legend(ax, outside=True, fontsize=8, ncols=min(len(groups), 3))
     ax.set_title(title or i18n.t("charts.yearly.title", lang))
     return fig

@@ -16,6 +16,7 @@ map                           what it shows                                    f
 ``incident_map``              incidents of a selection, by category or family  incidents.py
 ``choropleth``                a value per sector (rate, score), classed        choropleths.py
 ``rate_map``                  step 1: annual rates (counts without residents)  choropleths.py
+``density_map``               step 1: a density surface (KDE) on a grid        choropleths.py
 ``hot_spot_map``              step 1: Gi* hot and cold spots on a grid         hot_spots.py
 ``problems_map``              step 1: problems numbered by priority rank       problems.py
 ``measures_map``              step 2: measures' footprints and buffer rings    footprints.py
@@ -71,7 +72,7 @@ from .canvas import (
     new_map,
     nice_length,
 )
-from .choropleths import choropleth, rate_map
+from .choropleths import choropleth, density_map, rate_map
 from .evaluation_areas import evaluation_map
 from .footprints import measure_detail_map, measures_map
 from .gaps import gap_map
@@ -108,6 +109,7 @@ __all__ = [
     "incident_map",
     "choropleth",
     "rate_map",
+    "density_map",
     "hot_spot_map",
     "problems_map",
     "measures_map",

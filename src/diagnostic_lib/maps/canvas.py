@@ -23,7 +23,8 @@ import io
 import numpy as np
 
 from .. import formatting as fmt
-from .. import i18n, style
+from .. import i18n, layout, style
+from ..label_placement import sector_names, wrap
 
 
 def _plt():
@@ -189,15 +190,16 @@ def add_north_arrow(ax, lang: str = "fr") -> None:
     )
 
 
-def add_source_note(ax, source: str, lang: str = "fr", date: str | None = None) -> None:
+def add_source_note(ax, source: str | None, lang: str = "fr", date: str | None = None) -> None:
     """Write the data source and the date in the lower-right corner.
 
     Parameters
     ----------
     ax : matplotlib.axes.Axes
         A map.
-    source : str
-        Where the data come from.
+    source : str or None
+        Where the data come from (the municipality, its police service); without
+        one, the note gives the date alone (never the name of this library).
     lang : {"fr", "en"}
         Language.
     date : str, optional
@@ -208,9 +210,15 @@ def add_source_note(ax, source: str, lang: str = "fr", date: str | None = None) 
     >>> fig, ax = new_map(); add_source_note(ax, "SPVM", "en", date="2026-01-01")
     >>> ax.texts[0].get_text()
     'Source: SPVM — 2026-01-01'
+    >>> add_source_note(ax, None, "en", date="2026-01-01"); ax.texts[1].get_text()
+    'Map made on 2026-01-01'
     """
     date = date or _dt.date.today().isoformat()
-    text = i18n.t("maps.source_note", lang, source=source, date=date)
+    text = (
+        i18n.t("maps.source_note", lang, source=source, date=date)
+        if source and str(source).strip()
+        else i18n.t("maps.date_note", lang, date=date)
+    )
     ax.text(
         0.99,
         0.01,
@@ -225,10 +233,19 @@ def add_source_note(ax, source: str, lang: str = "fr", date: str | None = None) 
     )
 
 
+SUBTITLE_WIDTH = 110
+"""Longest line (characters) of a map's subtitle."""
+
+
 def decorate(
-    ax, title: str, lang: str = "fr", source: str = "diagnostic_lib", date: str | None = None
+    ax,
+    title: str,
+    lang: str = "fr",
+    source: str | None = None,
+    date: str | None = None,
+    subtitle: str | None = None,
 ) -> None:
-    """Title, scale bar, north arrow and source/date note on a map axes.
+    """Title (and subtitle), scale bar, north arrow and source/date note on a map axes.
 
     Parameters
     ----------
@@ -238,18 +255,41 @@ def decorate(
         Title.
     lang : {"fr", "en"}
         Language.
-    source : str
-        Source note.
+    source : str, optional
+        Where the data come from (see :func:`add_source_note`).
     date : str, optional
         Date of the source note (default: today).
+    subtitle : str, optional
+        Smaller text under the title (the parameters of a method), wrapped; the
+        title is raised above it.
 
     Examples
     --------
     >>> fig, ax = new_map(); decorate(ax, "Carte", "fr", "Ville", "2026-01-01")
     >>> ax.get_title(), len(ax.texts)
     ('Carte', 3)
+    >>> from diagnostic_lib import layout
+    >>> fig, ax = new_map(); _ = ax.set_xlim(0, 7000); _ = ax.set_ylim(0, 5000)
+    >>> decorate(ax, "Carte", "fr", subtitle="Paramètres " * 30)
+    >>> layout.layout_problems(fig).empty
+    True
     """
-    ax.set_title(title)
+    pad = 6.0
+    if subtitle:
+        text = wrap(subtitle, SUBTITLE_WIDTH)
+        ax.annotate(
+            text,
+            (0.5, 1.0),
+            xycoords="axes fraction",
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            color=style.TEXT,
+        )
+        pad += 1.25 * 7 * (text.count("\n") + 1) + 3
+    ax.set_title(title, pad=pad)
     ax.set_xlabel("")
     ax.set_ylabel("")
     add_scale_bar(ax, lang)
@@ -326,7 +366,7 @@ def draw_sectors(
     facecolor: str = "none",
     edgecolor: str = style.SECTOR_EDGE,
 ) -> None:
-    """Sector outlines with their ids.
+    """Sector outlines with their names (the context of a map, not its data).
 
     Parameters
     ----------
@@ -335,30 +375,32 @@ def draw_sectors(
     sectors : GeoDataFrame
         Canonical sectors.
     labels : bool
-        Write each sector's id.
+        Write each sector's name (its id when it has none, :func:`sector_names`).
     facecolor, edgecolor : str
         Fill and outline.
 
     Examples
     --------
     >>> import geopandas as gpd, shapely
-    >>> s = gpd.GeoDataFrame({"sector_id": ["A"]}, geometry=[shapely.box(0, 0, 1, 1)])
+    >>> s = gpd.GeoDataFrame({"sector_id": ["A"], "name": ["Gare"]},
+    ...                      geometry=[shapely.box(0, 0, 1, 1)])
     >>> fig, ax = new_map(); draw_sectors(ax, s)
-    >>> ax.texts[0].get_text()
-    'A'
+    >>> ax.texts[0].get_text(), ax.collections[0].get_gid()
+    ('Gare', 'layout:background')
     """
-    add_polygons(
+    coll = add_polygons(
         ax, sectors.geometry, facecolor=facecolor, edgecolor=edgecolor, linewidth=0.8, zorder=2
     )
+    layout.background(coll)
     if labels:
         pts = sectors.geometry.representative_point()
-        for sid, p in zip(sectors["sector_id"], pts, strict=True):
+        for name, p in zip(sector_names(sectors), pts, strict=True):
             if p is None or p.is_empty:  # a sector known by its code only has no outline
                 continue
             ax.text(
                 p.x,
                 p.y,
-                str(sid),
+                name,
                 fontsize=7,
                 ha="center",
                 va="center",
@@ -416,10 +458,6 @@ def _fig_legend(fig, handles, title: str, ncols: int = 2) -> None:
 def _compact(value: float, lang: str) -> str:
     """A number with only the decimals it needs (:func:`diagnostic_lib.formatting.compact`)."""
     return fmt.compact(value, lang)
-
-
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def figure_to_png(fig, dpi: int = 110) -> bytes:

@@ -1,7 +1,8 @@
 """Choropleths: a value per sector (a rate, a score), classed with mapclassify.
 
 :func:`rate_map` maps the mean annual rate per sector, or the counts (saying
-so) when no sector has residents.
+so) when no sector has residents; :func:`density_map` a density surface on a
+grid (a kernel density) under the named sectors.
 
 Examples
 --------
@@ -26,7 +27,7 @@ import pandas as pd
 from .. import formatting as fmt
 from .. import i18n, style
 from ..inventory import annual_means
-from .canvas import _deferred_draws, _fit, decorate, draw_sectors, new_map
+from .canvas import _deferred_draws, _fig_legend, _fit, decorate, draw_sectors, new_map
 
 
 def _classes(v: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -58,7 +59,7 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
     scheme: str = "FisherJenks",
     k: int = 5,
     cmap: str = style.CHOROPLETH_CMAP,
-    source: str = "diagnostic_lib",
+    source: str | None = None,
     date: str | None = None,
     labels: bool | None = None,
 ):
@@ -85,8 +86,9 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
     labels : bool, optional
         Write each area's id on the map; by default only when there are at most
         :data:`MAX_LABELLED_AREAS` areas (sectors, not the cells of a grid).
-    source, date : str
-        Source note.
+    source, date : str, optional
+        Source note: where the data come from (the municipality) and its date
+        (:func:`~diagnostic_lib.maps.add_source_note`).
 
     Returns
     -------
@@ -103,11 +105,24 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
     >>> legend_labels(fig)
     ['1,0 – 2,0 (2)', '2,0 – 8,0 (1)', 'Aucune donnée (1)']
     """
+    fig, ax = new_map()
+    v = sectors["sector_id"].map(pd.Series(values)).astype("float64").to_numpy()
+    handles = _classed(ax, sectors, v, scheme, k, cmap, lang)
+    if labels is None:
+        labels = len(sectors) <= MAX_LABELLED_AREAS
+    draw_sectors(ax, sectors, labels=labels)
+    _fit(ax, sectors)
+    _fig_legend(fig, handles, legend_title, ncols=3)
+    decorate(ax, title, lang, source, date)
+    return fig
+
+
+def _classed(ax, areas, v: np.ndarray, scheme: str, k: int, cmap: str, lang: str, **edges):
+    """Draw ``areas`` coloured by the class of ``v`` (hatched where missing); legend handles."""
     import matplotlib as mpl
     from matplotlib.patches import Patch
 
-    fig, ax = new_map()
-    v = sectors["sector_id"].map(pd.Series(values)).astype("float64").to_numpy()
+    edges = {"edgecolor": style.SECTOR_EDGE, "linewidth": 0.8, **edges}
     ok = np.isfinite(v)
     handles = []
     if ok.any():
@@ -122,24 +137,75 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
             )
             handles.append(Patch(facecolor=colours[i], edgecolor=style.SECTOR_EDGE, label=label))
         fc = [colours[i] for i in yb]
-        sectors[ok].plot(ax=ax, color=fc, edgecolor=style.SECTOR_EDGE, linewidth=0.8, zorder=2)
+        areas[ok].plot(ax=ax, color=fc, zorder=2, **edges)
     if (~ok).any():
         no_data = {"facecolor": style.PAPER, "edgecolor": style.SECTOR_EDGE, "hatch": "///"}
-        sectors[~ok].plot(ax=ax, linewidth=0.8, zorder=2, **no_data)
+        areas[~ok].plot(ax=ax, linewidth=edges["linewidth"], zorder=2, **no_data)
         n = fmt.integer(int((~ok).sum()), lang)
         handles.append(Patch(label=f"{i18n.t('maps.no_data', lang)} ({n})", **no_data))
-    if labels is None:
-        labels = len(sectors) <= MAX_LABELLED_AREAS
-    draw_sectors(ax, sectors, labels=labels)
+    return handles
+
+
+@_deferred_draws
+def density_map(  # noqa: PLR0913 -- a map's usual keywords
+    grid,
+    density,
+    sectors,
+    *,
+    title: str,
+    legend_title: str,
+    lang: str = "fr",
+    scheme: str = "Quantiles",
+    k: int = 5,
+    cmap: str = style.DENSITY_CMAP,
+    source: str | None = None,
+    date: str | None = None,
+):
+    """A density surface on a grid (a kernel density), classed, under the named sectors.
+
+    The cells carry no label (a reader needs the sectors, not the cell ids):
+    the sectors are outlined and named over the surface.
+
+    Parameters
+    ----------
+    grid : GeoDataFrame
+        From :func:`diagnostic_lib.inventory.make_grid`.
+    density : Series or array
+        One value per cell of ``grid``, in its order (e.g.
+        :func:`diagnostic_lib.inventory.kde_surface`).
+    sectors : GeoDataFrame
+        Canonical sectors.
+    title, legend_title : str
+        Titles of the map and of its legend.
+    lang : {"fr", "en"}
+        Language.
+    scheme, k, cmap
+        Classes (a mapclassify scheme, their number) and colour map.
+    source, date : str, optional
+        Source note (:func:`~diagnostic_lib.maps.add_source_note`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from diagnostic_lib import inventory
+    >>> s = gpd.GeoDataFrame({"sector_id": ["A"], "name": ["Gare"]},
+    ...                      geometry=[shapely.box(0, 0, 2000, 2000)])
+    >>> g = inventory.make_grid(s, 200)
+    >>> fig = density_map(g, np.arange(len(g), dtype=float), s, title="t", legend_title="l",
+    ...                   lang="en", k=2)
+    >>> [t.get_text() for t in fig.axes[0].texts][0], len(fig.legends[0].get_texts())
+    ('Gare', 2)
+    """
+    fig, ax = new_map()
+    v = np.asarray(density, dtype="float64")
+    handles = _classed(ax, grid, v, scheme, k, cmap, lang, edgecolor="none", linewidth=0.0)
+    draw_sectors(ax, sectors)
     _fit(ax, sectors)
-    ax.legend(
-        handles=handles,
-        title=legend_title,
-        loc="upper left",
-        fontsize=8,
-        title_fontsize=8,
-        framealpha=0.9,
-    )
+    _fig_legend(fig, handles, legend_title, ncols=3)
     decorate(ax, title, lang, source, date)
     return fig
 

@@ -55,7 +55,7 @@ def evaluation_map(
     *,
     lang: str = "fr",
     title: str | None = None,
-    source: str = "diagnostic_lib",
+    source: str | None = None,
     date: str | None = None,
 ):
     """A measure's treated area, buffer ring and control area: the whole town and a close-up.
@@ -72,8 +72,9 @@ def evaluation_map(
         Language.
     title : str, optional
         Title of the town-wide panel.
-    source, date : str
-        Source note.
+    source, date : str, optional
+        Source note: where the data come from (the municipality) and its date
+        (:func:`~diagnostic_lib.maps.add_source_note`).
 
     Returns
     -------

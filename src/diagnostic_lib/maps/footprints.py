@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, schema, style
+from ..label_placement import place_labels
 from .canvas import (
     _box,
     _compact,
@@ -127,8 +128,8 @@ def _draw_footprint(ax, geom, kind: str, status: str, colour: str) -> None:
     )
 
 
-def _mark_measure(ax, geom, measure_id: str, marker: str, colour: str, label: bool) -> None:
-    """The pillar's symbol on a measure's treated area, with its id."""
+def _mark_measure(ax, geom, measure_id: str, marker: str, colour: str, label: bool) -> tuple | None:
+    """The pillar's symbol on a measure's treated area; where to write its id (placed last)."""
     p = geom.representative_point()
     ax.scatter(
         [p.x],
@@ -140,16 +141,7 @@ def _mark_measure(ax, geom, measure_id: str, marker: str, colour: str, label: bo
         linewidths=0.6,
         zorder=12,
     )
-    if label:
-        ax.annotate(
-            measure_id,
-            (p.x, p.y),
-            xytext=(4, 4),
-            textcoords="offset points",
-            fontsize=7,
-            zorder=13,
-            bbox={"facecolor": style.PAPER, "alpha": 0.7, "edgecolor": "none", "pad": 0.5},
-        )
+    return (p.x, p.y, measure_id) if label else None
 
 
 def _status_handles(st, lang: str) -> list:
@@ -179,7 +171,7 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
     buffer_m: float | None = None,
     labels: bool = True,
     title: str | None = None,
-    source: str = "diagnostic_lib",
+    source: str | None = None,
     date: str | None = None,
 ):
     """Preventive measures over problems and hot spots: a colour and a symbol per pillar.
@@ -215,8 +207,9 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
         Write each measure's id.
     title : str, optional
         Title.
-    source, date : str
-        Source note.
+    source, date : str, optional
+        Source note: where the data come from (the municipality) and its date
+        (:func:`~diagnostic_lib.maps.add_source_note`).
 
     Returns
     -------
@@ -249,12 +242,13 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
         p for p in _pillar_order(registry["pillar"]) if p not in schema.PILLARS
     ]
     ids = registry["measure_id"].astype(str).to_numpy()
+    spots = []
     for pillar in pillars:
         colour, marker = style.pillar_colour(pillar), style.pillar_marker(pillar)
         sel = (registry["pillar"].astype(str) == pillar).to_numpy()
         for j in np.flatnonzero(sel & has & (fp != "municipality")):
             _draw_footprint(ax, arr[j], fp[j], st[j], colour)
-            _mark_measure(ax, arr[j], ids[j], marker, colour, labels)
+            spots.append(_mark_measure(ax, arr[j], ids[j], marker, colour, labels))
         label = f"{i18n.label('pillar', pillar, lang)} ({fmt.integer(sel.sum(), lang)})"
         handles.append(
             Line2D(
@@ -278,6 +272,15 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
     _fit(ax, sectors)
     _fig_legend(fig, handles, i18n.t("maps.measures.legend", lang))
     decorate(ax, title or i18n.t("maps.measures.title", lang), lang, source, date)
+    # last, on the final layout: ids beside their symbols, apart from each other
+    place_labels(
+        ax,
+        [s for s in spots if s is not None],
+        min_radius=7.0,
+        fontsize=7,
+        zorder=13,
+        bbox={"facecolor": style.PAPER, "alpha": 0.7, "edgecolor": "none", "pad": 0.5},
+    )
     return fig
 
 
@@ -350,7 +353,7 @@ def measure_detail_map(  # noqa: PLR0913 -- public signature kept for backward c
     title: str,
     lang: str = "fr",
     pillar: str | None = None,
-    source: str = "diagnostic_lib",
+    source: str | None = None,
     date: str | None = None,
 ):
     """One measure's treated area and ring, with the targeted incidents before and after its start.
@@ -369,8 +372,9 @@ def measure_detail_map(  # noqa: PLR0913 -- public signature kept for backward c
         Language.
     pillar : str, optional
         Colour of the treated area.
-    source, date : str
-        Source note.
+    source, date : str, optional
+        Source note: where the data come from (the municipality) and its date
+        (:func:`~diagnostic_lib.maps.add_source_note`).
 
     Returns
     -------

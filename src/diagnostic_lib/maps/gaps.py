@@ -16,16 +16,19 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, style
+from ..label_placement import place_labels, wrap
 from .canvas import (
     _box,
     _deferred_draws,
     _fig_legend,
     _fit,
-    _short,
     decorate,
     draw_sectors,
     new_map,
 )
+
+BOX_WIDTH = 70
+"""Longest line of a problem's name in the box of problems without a place or rank."""
 
 
 def _rank_labels(bp) -> dict:
@@ -61,9 +64,8 @@ def _group_problems(pb, level: dict, labels: dict, titles: dict, lang: str):
     groups: dict[bytes, list] = {}
     for rec in pb.itertuples(index=False):
         pid = rec.problem_id
-        line = (
-            f"{labels[pid]}. {_short(str(titles[pid]), 60)} — "
-            f"{i18n.t(f'coverage.{level[pid]}', lang)}"
+        line = wrap(
+            f"{labels[pid]}. {titles[pid]} — {i18n.t(f'coverage.{level[pid]}', lang)}", BOX_WIDTH
         )
         if rec.kind == "municipality" or rec.geometry is None:
             box.append(line)
@@ -74,8 +76,8 @@ def _group_problems(pb, level: dict, labels: dict, titles: dict, lang: str):
     return groups, box
 
 
-def _draw_groups(ax, groups: dict, level: dict, labels: dict, sectors) -> None:
-    """Fill each geometry with its worst level and write its problems' labels, apart."""
+def _draw_groups(ax, groups: dict, level: dict) -> list[tuple]:
+    """Fill each geometry with its worst level; where to write its problems (places first)."""
     import geopandas as gpd
 
     worst = {lv: i for i, lv in enumerate(style.LEVEL_COLOURS)}
@@ -84,9 +86,7 @@ def _draw_groups(ax, groups: dict, level: dict, labels: dict, sectors) -> None:
         lv = min((level[r.problem_id] for r in recs), key=lambda v: worst[v])
         place = any(r.kind == "place" for r in recs)
         draw.append((place, -worst[lv], recs, lv))
-    bx = sectors.total_bounds
-    step = 0.035 * max(bx[2] - bx[0], bx[3] - bx[1], 1.0)
-    placed: list[tuple[float, float]] = []
+    spots = []
     # areas under places; within each, the worst coverage drawn last (on top)
     for place, _, recs, lv in sorted(draw, key=lambda t: (t[0], t[1])):
         colour = style.LEVEL_COLOURS[lv]
@@ -100,28 +100,18 @@ def _draw_groups(ax, groups: dict, level: dict, labels: dict, sectors) -> None:
             zorder=4 if place else 3,
         )
         c = recs[0].geometry.representative_point()
-        x, y = c.x, c.y
-        while any(abs(x - px) < 2.5 * step and abs(y - py) < step for px, py in placed):
-            y -= step
-        placed.append((x, y))
-        text = " · ".join(labels[r.problem_id] for r in recs)
         frame = {
             "boxstyle": "round,pad=0.25",
             "facecolor": style.PAPER,
             "edgecolor": colour,
             "linewidth": 1.5,
         }
-        ax.text(
-            x,
-            y,
-            text,
-            fontsize=7,
-            fontweight="bold",
-            ha="center",
-            va="center",
-            zorder=16,
-            bbox=frame,
-        )
+        spots.append((place, c.x, c.y, frame, recs))
+    # places first (they keep their spot), then areas
+    return [
+        (x, y, recs, {"bbox": frame})
+        for _, x, y, frame, recs in sorted(spots, key=lambda t: not t[0])
+    ]
 
 
 @_deferred_draws
@@ -134,7 +124,7 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
     lang: str = "fr",
     top: int | None = None,
     title: str | None = None,
-    source: str = "diagnostic_lib",
+    source: str | None = None,
     date: str | None = None,
 ):
     """Where nothing (or little) is being done: problems coloured by their coverage level.
@@ -162,8 +152,9 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
         Only problems ranked ``top`` or better (unranked ones are kept).
     title : str, optional
         Title.
-    source, date : str
-        Source note.
+    source, date : str, optional
+        Source note: where the data come from (the municipality) and its date
+        (:func:`~diagnostic_lib.maps.add_source_note`).
 
     Returns
     -------
@@ -196,7 +187,10 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
     flagged = _hatch_flagged_sectors(ax, sectors, sector_gaps, lang)
     pb = problems[problems["problem_id"].isin(list(level))]
     groups, box = _group_problems(pb, level, labels, titles, lang)
-    _draw_groups(ax, groups, level, labels, sectors)
+    spots = [
+        (x, y, " · ".join(labels[r.problem_id] for r in recs), kw)
+        for x, y, recs, kw in _draw_groups(ax, groups, level)
+    ]
     counts = pd.Series(list(level.values()), dtype=object).value_counts()
     handles = [
         Patch(
@@ -213,4 +207,6 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
     _fit(ax, sectors)
     _fig_legend(fig, handles, i18n.t("maps.gaps.legend", lang), 3)
     decorate(ax, title or i18n.t("maps.gaps.title", lang), lang, source, date)
+    # last, on the final layout: off the sector names, the box and each other
+    place_labels(ax, spots, fontsize=7, fontweight="bold", zorder=16)
     return fig

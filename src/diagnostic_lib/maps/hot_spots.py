@@ -12,8 +12,8 @@ Examples
 from __future__ import annotations
 
 from .. import formatting as fmt
-from .. import i18n, inventory, style
-from .canvas import _deferred_draws, _fit, decorate, draw_sectors, new_map
+from .. import i18n, inventory, layout, style
+from .canvas import _deferred_draws, _fig_legend, _fit, decorate, draw_sectors, new_map
 
 HOT_LABELS: dict[str, tuple[str, str]] = {
     c: i18n.LABELS[f"maps.hot.{c}"] for c in style.HOT_COLOURS
@@ -50,7 +50,7 @@ def hot_spot_map(
     *,
     lang: str = "fr",
     title: str | None = None,
-    source: str = "diagnostic_lib",
+    source: str | None = None,
     date: str | None = None,
 ):
     """Hot-spot grid by Gi* class (from :func:`diagnostic_lib.inventory.hot_spots`).
@@ -68,8 +68,9 @@ def hot_spot_map(
         Language.
     title : str, optional
         Title.
-    source, date : str
-        Source note.
+    source, date : str, optional
+        Source note: where the data come from (the municipality) and its date
+        (:func:`~diagnostic_lib.maps.add_source_note`).
 
     Returns
     -------
@@ -100,29 +101,20 @@ def hot_spot_map(
         if len(sub):
             edge = style.HOT_CELL_EDGE if cls == "not_significant" else colour
             sub.plot(ax=ax, color=colour, edgecolor=edge, linewidth=0.2, zorder=2)
+            if cls == "not_significant":  # the grid itself: context, not data
+                layout.background(ax.collections[-1])
         if cls in counts.index or cls.startswith("hot"):
             label = f"{hot_label(cls, lang)} ({fmt.integer(counts.get(cls, 0), lang)})"
             handles.append(Patch(facecolor=colour, edgecolor=style.BOX_EDGE, label=label))
     draw_sectors(ax, sectors)
     _fit(ax, sectors)
-    ax.legend(
-        handles=handles,
-        title=i18n.t("maps.hot.legend", lang),
-        loc="upper left",
-        fontsize=8,
-        title_fontsize=8,
-        framealpha=0.9,
-    )
-    decorate(ax, title or i18n.t("maps.hot.title", lang), lang, source, date)
-    ax.text(
-        0.5,
-        1.0,
-        inventory.hot_spot_parameters_text(hot, lang),
-        transform=ax.transAxes,
-        ha="center",
-        va="bottom",
-        fontsize=7,
-        color=style.TEXT,
-        wrap=True,
+    _fig_legend(fig, handles, i18n.t("maps.hot.legend", lang), ncols=2)
+    decorate(
+        ax,
+        title or i18n.t("maps.hot.title", lang),
+        lang,
+        source,
+        date,
+        subtitle=inventory.hot_spot_parameters_text(hot, lang),
     )
     return fig

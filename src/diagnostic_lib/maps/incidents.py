@@ -20,7 +20,7 @@ from __future__ import annotations
 from .. import formatting as fmt
 from .. import i18n, style
 from .. import taxonomy as taxonomy_mod
-from .canvas import _deferred_draws, _fit, _note, decorate, draw_sectors, new_map
+from .canvas import _deferred_draws, _fig_legend, _fit, _note, decorate, draw_sectors, new_map
 
 
 def _located(incidents):
@@ -40,7 +40,7 @@ def overview_map(
     *,
     lang: str = "fr",
     by: str = "family",
-    source: str = "diagnostic_lib",
+    source: str | None = None,
     max_points: int = 50_000,
     seed: int = 0,
 ):
@@ -58,7 +58,7 @@ def overview_map(
         Language.
     by : {"family", "category"}
         Colour by.
-    source : str
+    source : str, optional
         Source note.
     max_points : int
         Most points drawn.
@@ -101,14 +101,7 @@ def overview_map(
         n = int((located[by] == g).sum())
         handles.append(_point_handle(colour, f"{lab} ({fmt.integer(n, lang)})"))
     _fit(ax, sectors)
-    ax.legend(
-        handles=handles,
-        title=i18n.t(f"word.{by}", lang),
-        loc="upper left",
-        fontsize=8,
-        title_fontsize=8,
-        framealpha=0.85,
-    )
+    _fig_legend(fig, handles, i18n.t(f"word.{by}", lang), ncols=3)
     if n_unloc:
         _note(ax, i18n.t("overview.unlocated", lang, n=fmt.integer(n_unloc, lang)), wrap=True)
     decorate(ax, i18n.t("overview.map", lang), lang, source)
@@ -126,7 +119,7 @@ def incident_map(  # noqa: PLR0913 -- public signature kept for backward compati
     title: str | None = None,
     max_points: int = 50_000,
     seed: int = 0,
-    source: str = "diagnostic_lib",
+    source: str | None = None,
     date: str | None = None,
 ):
     """Located incidents as points, coloured by category (or family).
@@ -147,8 +140,9 @@ def incident_map(  # noqa: PLR0913 -- public signature kept for backward compati
         Most points drawn (a seeded sample above).
     seed : int
         Seed of the sample.
-    source, date : str
-        Source note.
+    source, date : str, optional
+        Source note: where the data come from (the municipality) and its date
+        (:func:`~diagnostic_lib.maps.add_source_note`).
 
     Returns
     -------
@@ -180,14 +174,7 @@ def incident_map(  # noqa: PLR0913 -- public signature kept for backward compati
         lab = i18n.label("family", g, lang) if by == "family" else str(tax[col].get(g, g))
         handles.append(_point_handle(colour, f"{lab} ({fmt.integer(n, lang)})"))
     _fit(ax, sectors)
-    ax.legend(
-        handles=handles[:12],
-        title=i18n.t(f"word.{by}", lang),
-        loc="upper left",
-        fontsize=7,
-        title_fontsize=8,
-        framealpha=0.9,
-    )
+    _fig_legend(fig, handles[:12], i18n.t(f"word.{by}", lang), ncols=3)
     n_unloc = len(incidents) - len(loc)
     if n_unloc:
         _note(ax, i18n.t("overview.unlocated", lang, n=fmt.integer(n_unloc, lang)))

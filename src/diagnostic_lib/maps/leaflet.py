@@ -2,12 +2,18 @@
 
 Leaflet's script and style sheet (vendored in ``diagnostic_lib/data/leaflet``,
 BSD-2) are written into the page as ``data:`` URIs, with a small shim for the
-two uses folium makes of jQuery. Background tiles are optional.
+two uses folium makes of jQuery. Background tiles are optional. The scale is
+metric only (folium's ``control_scale`` also shows feet and miles).
 
 Examples
 --------
 >>> _asset_uri("leaflet.css", "text/css").startswith("data:text/css;base64,")
 True
+>>> import geopandas as gpd, shapely
+>>> s84 = gpd.GeoSeries([shapely.box(-73.6, 45.5, -73.5, 45.6)], crs="EPSG:4326")
+>>> html = _base_map(s84, None).get_root().render()
+>>> "L.control.scale({metric: true, imperial: false})" in html, "L.control.scale()" in html
+(True, False)
 """
 
 from __future__ import annotations
@@ -50,6 +56,24 @@ def _asset_uri(name: str, mime: str) -> str:
     return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
 
 
+_METRIC_SCALE = (
+    "{% macro script(this, kwargs) %}"
+    "L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});"
+    "{% endmacro %}"
+)
+"""Leaflet's scale control in metres and kilometres only."""
+
+
+def _metric_scale():
+    """A metric-only scale control (a folium element, added to a map)."""
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    el = MacroElement()
+    el._template = Template(_METRIC_SCALE)
+    return el
+
+
 def _base_map(s84, tiles: str | None):
     """A folium map over the sectors (in WGS 84), with Leaflet embedded."""
     import folium
@@ -59,8 +83,9 @@ def _base_map(s84, tiles: str | None):
         location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2],
         zoom_start=13,
         tiles=tiles,
-        control_scale=True,
+        control_scale=False,
     )
+    _metric_scale().add_to(m)
     shim = "data:text/javascript;base64," + base64.b64encode(_JQUERY_SHIM.encode()).decode()
     m.default_js = [
         ("leaflet", _asset_uri("leaflet.js", "text/javascript")),

@@ -16,7 +16,13 @@ Examples
 from __future__ import annotations
 
 from .. import i18n, style
-from .canvas import _box, _deferred_draws, _fit, _short, decorate, draw_sectors, new_map
+from ..label_placement import place_labels, wrap
+from .canvas import _box, _deferred_draws, _fig_legend, _fit, decorate, draw_sectors, new_map
+
+LEGEND_WIDTH = 100
+"""Longest line of a problem's name in the legend (names are wrapped, never cut)."""
+BOX_WIDTH = 60
+"""Longest line of a problem's name in the box of problems without a place."""
 
 
 @_deferred_draws
@@ -28,12 +34,15 @@ def problems_map(
     lang: str = "fr",
     top: int = 10,
     title: str | None = None,
-    source: str = "diagnostic_lib",
+    source: str | None = None,
     date: str | None = None,
 ):
     """Problems (place and area problems) over the sectors, numbered by priority rank.
 
     Municipality-wide problems have no place to draw: they are listed in a box.
+    Every other problem shows as its number in a circle of its colour, whatever
+    its size: numbers at the same place are moved apart with a leader line.
+    Names are given in full (wrapped), in the legend under the map.
 
     Parameters
     ----------
@@ -49,8 +58,9 @@ def problems_map(
         Number of problems drawn.
     title : str, optional
         Title.
-    source, date : str
-        Source note.
+    source, date : str, optional
+        Source note: where the data come from (the municipality) and its date
+        (:func:`~diagnostic_lib.maps.add_source_note`).
 
     Returns
     -------
@@ -75,6 +85,7 @@ def problems_map(
     tcol = "title_fr" if lang == "fr" else "title_en"
     handles = []
     box_lines = []
+    numbers = []
     for rank, pid in enumerate(order[:top], start=1):
         if pid not in pb.index:
             continue
@@ -82,46 +93,31 @@ def problems_map(
         colour = style.palette_colour(rank - 1)
         label = f"{rank}. {rec[tcol]}"
         if rec.get("kind", "place") == "municipality" or rec.geometry is None:
-            box_lines.append(label)
+            box_lines.append(wrap(label, BOX_WIDTH))
             continue
         place = rec.get("kind", "place") == "place"
         problems[problems["problem_id"] == pid].plot(
             ax=ax,
             facecolor=colour,
             edgecolor=colour,
-            alpha=0.45 if place else 0.18,
-            linewidth=1.2,
-            zorder=3 if rec.get("kind") == "place" else 2,
+            alpha=0.45 if place else 0.12,
+            linewidth=1.2 if place else 2.0,
+            zorder=3 if place else 2,
         )
         c = rec.geometry.representative_point()
-        circle = {"boxstyle": "circle", "facecolor": style.PAPER, "edgecolor": colour}
-        ax.text(
-            c.x,
-            c.y,
-            str(rank),
-            fontsize=9,
-            fontweight="bold",
-            ha="center",
-            va="center",
-            zorder=16,
-            bbox=circle,
-        )
-        handles.append(
-            Patch(facecolor=colour, alpha=0.6, edgecolor=colour, label=_short(label, 70))
-        )
+        numbers.append((c.x, c.y, str(rank), colour))
+        handles.append(Patch(facecolor=colour, alpha=0.6, edgecolor=colour, label=label))
     _fit(ax, sectors)
     if handles:
-        heading = i18n.t("maps.problems.title", lang)
-        fig.legend(
-            handles=handles,
-            loc="outside lower center",
-            fontsize=7,
-            ncols=1,
-            frameon=False,
-            title=heading,
-            title_fontsize=8,
-        )
+        for h in handles:
+            h.set_label(wrap(h.get_label(), LEGEND_WIDTH))
+        _fig_legend(fig, handles, i18n.t("maps.problems.title", lang), ncols=1)
     if box_lines:
-        _box(ax, [i18n.t("maps.no_place", lang), *(_short(b, 60) for b in box_lines)])
+        _box(ax, [i18n.t("maps.no_place", lang), *box_lines])
     decorate(ax, title or i18n.t("maps.problems.title", lang), lang, source, date)
+    # every problem shows as its number, even a small place or one under a larger area;
+    # numbers at the same place are moved apart (with a leader line), off the sector names
+    circle = {"boxstyle": "circle", "facecolor": style.PAPER, "lw": 1.5}
+    spots = [(x, y, n, {"bbox": {**circle, "edgecolor": c}}) for x, y, n, c in numbers]
+    place_labels(ax, spots, fontsize=9, fontweight="bold", zorder=16)
     return fig

@@ -14,7 +14,16 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import i18n, style
-from .canvas import _compact, _deferred_draws, _fit, _plt, decorate, draw_sectors, new_map
+from .canvas import (
+    _compact,
+    _deferred_draws,
+    _fig_legend,
+    _fit,
+    _plt,
+    decorate,
+    draw_sectors,
+    new_map,
+)
 
 
 def _risk_class(rr: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -32,7 +41,7 @@ def risk_map(  # noqa: PLR0913 -- public signature kept for backward compatibili
     lang: str = "fr",
     title: str | None = None,
     edges: Sequence[float] = (1.0, 2.0, 5.0, 10.0),
-    source: str = "diagnostic_lib",
+    source: str | None = None,
     date: str | None = None,
 ):
     """Grid cells coloured by relative risk (risk terrain), with near-repeat cells outlined.
@@ -54,8 +63,9 @@ def risk_map(  # noqa: PLR0913 -- public signature kept for backward compatibili
         Title.
     edges : sequence of float
         Class edges of the relative risk (cells at 1 or below are not filled).
-    source, date : str
-        Source note.
+    source, date : str, optional
+        Source note: where the data come from (the municipality) and its date
+        (:func:`~diagnostic_lib.maps.add_source_note`).
 
     Returns
     -------
@@ -100,14 +110,6 @@ def risk_map(  # noqa: PLR0913 -- public signature kept for backward compatibili
             label = i18n.t("maps.risk.near_repeat", lang)
             handles.append(Patch(facecolor="none", edgecolor=edge, label=label))
     _fit(ax, sectors)
-    if handles:
-        ax.legend(
-            handles=handles,
-            fontsize=7,
-            loc="upper left",
-            framealpha=0.85,
-            title=i18n.t("maps.risk.legend", lang),
-            title_fontsize=8,
-        )
+    _fig_legend(fig, handles, i18n.t("maps.risk.legend", lang), ncols=3)
     decorate(ax, title or i18n.t("maps.risk.title", lang), lang, source, date)
     return fig

@@ -193,7 +193,8 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
         if step4 is not None
         else strategy.run(diag, inv, current=_current(step2, step3, diag))
     )
-    ctx = SectionContext(_front_matter(diag, lang, public, thr), lang, public, thr)
+    doc = _front_matter(diag, lang, public, thr)
+    ctx = SectionContext(doc, lang, public, thr, source=diag.config.municipality)
     _executive_summary(ctx, diag, inv, step3, s4)
     _section_step1(ctx, diag, inv)
     _section_step2(ctx, diag, inv, step2)

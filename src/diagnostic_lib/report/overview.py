@@ -84,6 +84,7 @@ def write_overview(diag: Diagnostic, out_dir: str | PathLike[str], lang: str | N
     doc.figure(
         maps.overview_map(diag.sectors, diag.incidents, lang=lang, source=diag.config.municipality),
         caption=i18n.t("overview.map", lang),
+        alt=i18n.t("overview.map", lang),
     )
     doc.heading(i18n.t("ledger.title", lang))
     doc.table(diag.ledger.files_table(lang))

@@ -112,7 +112,7 @@ def measure_explorer(  # noqa: PLR0913 - public signature kept for backward comp
     window_months: int = 12,
     lag_months: int = 0,
     buffer_m: float = 200.0,
-    source: str = "diagnostic_lib",
+    source: str | None = None,
 ) -> Explorer:
     """Pick a measure; see its before/after chart, its areas, its estimates and its verdict.
 
@@ -139,7 +139,7 @@ def measure_explorer(  # noqa: PLR0913 - public signature kept for backward comp
         Initial window length and implementation lag (months).
     buffer_m : float
         Initial ring width (m).
-    source : str
+    source : str, optional
         Source line of the map.
 
     Returns

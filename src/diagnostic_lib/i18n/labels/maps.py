@@ -12,6 +12,7 @@ from __future__ import annotations
 LABELS: dict[str, tuple[str, str]] = {
     # --- maps: furniture and shared legends ----------------------------------
     "maps.source_note": ("Source : {source} — {date}", "Source: {source} — {date}"),
+    "maps.date_note": ("Carte produite le {date}", "Map made on {date}"),
     "maps.no_data": ("Aucune donnée", "No data"),
     "maps.count_map": (
         "Incidents par année (aucune population de secteur : pas de taux)",
@@ -209,6 +210,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "Impact: mean severity weight (log scale)",
     ),
     "charts.risk.size": ("Taille : préoccupation citoyenne", "Size: citizen concern"),
+    "charts.risk.levels": ("Niveau de risque (fond)", "Risk level (background)"),
+    "charts.risk.key": ("Risques les plus élevés", "Highest risks"),
     "charts.risk.title": (
         "Matrice des risques actuels (secteur × famille)",
         "Current risk matrix (sector × family)",

@@ -162,7 +162,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "Local severity-weighted index (municipality = 100; not the CSI)",
     ),
     "report.step1.rhythms": ("Rythmes", "Rhythms"),
-    "report.step1.aoristic": ("Allocation aoristique.", "Aoristic allocation."),
     "report.step1.change": ("Changement (12 derniers mois)", "Change (last 12 months)"),
     "report.step1.concentration": ("Concentration", "Concentration"),
     "report.step1.gini": (
@@ -231,10 +230,8 @@ LABELS: dict[str, tuple[str, str]] = {
             "'Effective' only when the adjusted interval excludes 1."
         ),
     ),
-    "report.step3.forest_caption": ("Tailles d'effet relatives", "Relative effect sizes"),
     "report.step3.relevance": ("Pertinence", "Relevance"),
     "report.step3.current_risks": ("Risques actuels", "Current risks"),
-    "report.step3.risk_matrix": ("Matrice des risques", "Risk matrix"),
     "report.step3.future_risks": ("Risques futurs", "Future risks"),
     "report.step3.emerging": (
         (

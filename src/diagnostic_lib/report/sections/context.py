@@ -42,6 +42,8 @@ class SectionContext:
         Small-count threshold of the public version.
     tables : dict of str to DataFrame
         Receives the tables of the workbook (sheet name → table).
+    source : str, optional
+        Where the data come from (the municipality): the source note of the maps.
     """
 
     doc: HtmlDocument
@@ -49,6 +51,7 @@ class SectionContext:
     public: bool = False
     threshold: int = SMALL_COUNT
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    source: str | None = None
 
     def pub(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The table as the audience may see it (:func:`public_frame` for the public)."""

@@ -88,7 +88,10 @@ def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> N
     doc, lang = ctx.doc, ctx.lang
     rates = inv.rates
     fig = maps.rate_map(rates, diag.sectors, lang=lang, source=diag.config.municipality)
-    doc.figure(fig, caption=ctx.t("report.step1.rate_map_caption") if fig.rates_shown else "")
+    caption = (
+        "report.step1.rate_map_caption" if fig.rates_shown else "report.figure.count_map.caption"
+    )
+    doc.figure(fig, caption=ctx.t(caption), alt=ctx.t("report.figure.rate_map.alt"))
     pop = diag.sectors["population"].astype("float64")
     if not (pop > 0).any():
         doc.paragraph(ctx.t("report.step1.rates_no_population"))
@@ -114,9 +117,14 @@ def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> N
     doc.heading(ctx.t("report.step1.rhythms"), level=3)
     doc.figure(
         charts.hour_weekday_heatmap(inv.hour_weekday, lang=lang),
-        caption=ctx.t("report.step1.aoristic"),
+        caption=ctx.t("report.figure.hour_weekday.caption"),
+        alt=ctx.t("report.figure.hour_weekday.alt"),
     )
-    doc.figure(charts.seasonality_chart(inv.seasonality, by="family", lang=lang))
+    doc.figure(
+        charts.seasonality_chart(inv.seasonality, by="family", lang=lang),
+        caption=ctx.t("report.figure.seasonality.caption"),
+        alt=ctx.t("report.figure.seasonality.alt"),
+    )
     doc.heading(ctx.t("report.step1.change"), level=3)
     fam = inv.change_family.copy()
     fam["family"] = [i18n.label("family", f, lang) for f in fam["family"]]
@@ -140,7 +148,11 @@ def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> 
         )
     )
     doc.bullets(list(inventory.concentration_table(inv.place_counts, lang=lang)["text"]))
-    doc.figure(charts.lorenz_chart(inv.place_counts, lang=lang))
+    doc.figure(
+        charts.lorenz_chart(inv.place_counts, lang=lang),
+        caption=ctx.t("report.figure.lorenz.caption"),
+        alt=ctx.t("report.figure.lorenz.alt"),
+    )
     if not ctx.public:
         ctx.tables["repeat_locations"] = inv.repeat_locations
         doc.table(
@@ -151,11 +163,16 @@ def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> 
     doc.figure(
         maps.hot_spot_map(inv.hot_spots, diag.sectors, lang=lang, source=diag.config.municipality),
         caption=inventory.hot_spot_parameters_text(inv.hot_spots, lang),
+        alt=ctx.t("report.figure.hot_spots.alt"),
     )
     hs = inv.hot_spots[inv.hot_spots["hot_class"] != "not_significant"]
     ctx.tables["hot_spots"] = pd.DataFrame(hs.drop(columns="geometry"))
     doc.heading(ctx.t("report.step1.near_repeat"), level=3)
-    doc.figure(charts.knox_heatmap(inv.knox, lang=lang))
+    doc.figure(
+        charts.knox_heatmap(inv.knox, lang=lang),
+        caption=ctx.t("report.figure.knox.caption"),
+        alt=ctx.t("report.figure.knox.alt"),
+    )
     ctx.tables["knox"] = inv.knox
 
 
@@ -165,7 +182,11 @@ def _perception(ctx: SectionContext, inv: inventory.Inventory) -> None:
         return
     doc = ctx.doc
     doc.heading(ctx.t("report.step1.perception"), level=3)
-    doc.figure(charts.perception_gap_chart(inv.perception_gap, lang=ctx.lang))
+    doc.figure(
+        charts.perception_gap_chart(inv.perception_gap, lang=ctx.lang),
+        caption=ctx.t("report.figure.perception.caption"),
+        alt=ctx.t("report.figure.perception.alt"),
+    )
     ctx.tables["perception"] = inv.perception
     ctx.tables["perception_gap"] = inv.perception_gap
     doc.table(_headers(ctx.pub(inv.perception_gap), PERCEPTION_COLUMNS, ctx.lang))
@@ -182,7 +203,9 @@ def _problems(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -
             ranking=inv.priority,
             lang=lang,
             source=diag.config.municipality,
-        )
+        ),
+        caption=ctx.t("report.figure.problems.caption"),
+        alt=ctx.t("report.figure.problems.alt"),
     )
     pr = inv.priority
     ctx.tables["problems"] = inv.problems

@@ -41,7 +41,9 @@ def _registry(
     doc.figure(
         charts.measures_timeline(
             reg, ref_date=diag.config.period_end, period_start=diag.config.period_start, lang=lang
-        )
+        ),
+        caption=ctx.t("report.figure.timeline.caption"),
+        alt=ctx.t("report.figure.timeline.alt"),
     )
     if not ctx.public:
         doc.figure(
@@ -53,7 +55,9 @@ def _registry(
                 problems=inv.problems,
                 lang=lang,
                 source=diag.config.municipality,
-            )
+            ),
+            caption=ctx.t("report.figure.measures_map.caption"),
+            alt=ctx.t("report.figure.measures_map.alt"),
         )
     doc.table(measures.for_display(ctx.pub(reg), lang), max_rows=60)
 
@@ -75,7 +79,9 @@ def _coverage(ctx: SectionContext, diag: Diagnostic, s2: measures.MeasureInvento
             sector_gaps=s2.sector_gaps,
             lang=lang,
             source=diag.config.municipality,
-        )
+        ),
+        caption=ctx.t("report.figure.gap_map.caption"),
+        alt=ctx.t("report.figure.gap_map.alt"),
     )
     doc.heading(ctx.t("report.step2.gaps"), level=3)
     tables["gaps"] = s2.gaps
@@ -114,5 +120,7 @@ def _partners(ctx: SectionContext, s2: measures.MeasureInventory) -> None:
             by_problem=s2.by_problem,
             suggestions=s2.partner_suggestions,
             lang=lang,
-        )
+        ),
+        caption=ctx.t("report.figure.network.caption"),
+        alt=ctx.t("report.figure.network.alt"),
     )

@@ -27,6 +27,7 @@ def evaluation_section(
     public: bool = False,
     threshold: int = SMALL_COUNT,
     tables: dict[str, pd.DataFrame] | None = None,
+    source: str | None = None,
 ) -> None:
     """Write step 3 into a report document.
 
@@ -45,6 +46,8 @@ def evaluation_section(
         Small-count threshold.
     tables : dict, optional
         Receives the tables shown (sheet name → table).
+    source : str, optional
+        Where the data come from (the municipality), written on the maps.
 
     Examples
     --------
@@ -59,7 +62,7 @@ def evaluation_section(
     (True, True)
     """
     lang = i18n.check_lang(lang)
-    ctx = SectionContext(doc, lang, public, threshold, {} if tables is None else tables)
+    ctx = SectionContext(doc, lang, public, threshold, {} if tables is None else tables, source)
     _effects(ctx, result)
     _relevance(ctx, result)
     _current_risks(ctx, result)
@@ -72,7 +75,13 @@ def _section_step3(ctx: SectionContext, s3: evaluation.Evaluation | None) -> Non
         ctx.doc.paragraph(ctx.t("report.step3.not_available"))
         return
     evaluation_section(
-        ctx.doc, s3, lang=ctx.lang, public=ctx.public, threshold=ctx.threshold, tables=ctx.tables
+        ctx.doc,
+        s3,
+        lang=ctx.lang,
+        public=ctx.public,
+        threshold=ctx.threshold,
+        tables=ctx.tables,
+        source=ctx.source,
     )
 
 
@@ -96,7 +105,11 @@ def _effects(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     t = ctx.pub(t)
     ctx.tables["step3_effects"] = t
     doc.table(t)
-    doc.figure(charts.forest_plot(e, lang=lang), caption=ctx.t("report.step3.forest_caption"))
+    doc.figure(
+        charts.forest_plot(e, lang=lang),
+        caption=ctx.t("report.figure.forest.caption"),
+        alt=ctx.t("report.figure.forest.alt"),
+    )
     quoted = e[f"verdict_{lang}"].tolist()
     if ctx.public:  # a verdict sentence quotes the counts: the label alone where one is small
         cnt = e[list(COUNTS)].astype("float64")
@@ -135,8 +148,9 @@ def _current_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     ctx.tables["step3_current_risk"] = cr
     doc.table(cr, max_rows=20)
     doc.figure(
-        charts.risk_matrix_chart(result.current_risk, lang=lang),
-        caption=ctx.t("report.step3.risk_matrix"),
+        charts.risk_matrix_chart(result.current_risk, lang=lang, sectors=result.sectors),
+        caption=ctx.t("report.figure.risk_matrix.caption"),
+        alt=ctx.t("report.figure.risk_matrix.alt"),
     )
 
 
@@ -157,7 +171,13 @@ def _future_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
         key = "report.step3.risk_terrain" if ctx.public else "report.step3.risk_terrain_near_repeat"
         doc.figure(
             maps.risk_map(
-                result.grid, result.sectors, result.risk_surface, elevated=near_repeat, lang=lang
+                result.grid,
+                result.sectors,
+                result.risk_surface,
+                elevated=near_repeat,
+                lang=lang,
+                source=ctx.source,
             ),
             caption=ctx.t(key),
+            alt=ctx.t("report.figure.risk_map.alt"),
         )
