@@ -199,7 +199,7 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
     _section_step2(ctx, diag, inv, step2)
     _section_step3(ctx, step3)
     _section_step4(ctx, s4)
-    _section_methods(ctx)
+    _section_methods(ctx, diag)
     _section_ledger(ctx, diag)
 
     strategy.save_plan(ctx.pub(s4.plan), outdir / "plan")

@@ -25,11 +25,12 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, inventory, settings
+from .. import taxonomy as taxonomy_mod
 from ..errors import DataError, bilingual, unreadable
 from ..evaluation.estimators import overdispersion
 from ..evaluation.placebos import Windows, log_effects, null_from
 from ..spreadsheet import safe_frame, suppressed_as_empty
-from .catalogue import DIRECTIONS, _level, evidence_text
+from .catalogue import DIRECTIONS, evidence_text
 from .power import minimum_detectable_effect
 
 EXPECTED_REDUCTION: dict[str, float] = settings.default("expected_reduction")
@@ -42,11 +43,6 @@ def _both_en_fr(key: str) -> str:
     return f"{i18n.t(key, 'en')} / {i18n.t(key, 'fr')}"
 
 
-def _both(key: str, fr: dict[str, object] | None = None, en: dict[str, object] | None = None):
-    """A label in French and English, "fr / en" (plan fields read by both audiences)."""
-    return f"{i18n.t(key, 'fr', **(fr or {}))} / {i18n.t(key, 'en', **(en or {}))}"
-
-
 @dataclass(frozen=True)
 class _PlanContext:
     """What every line of the plan shares: the windows, the incidents, the choices."""
@@ -56,7 +52,8 @@ class _PlanContext:
     when: np.ndarray  # incident in the baseline window
     start: pd.Timestamp
     before0: pd.Timestamp
-    partner_names: pd.Series
+    partner_names: pd.DataFrame  # name_fr, name_en by partner_id
+    category_labels: Mapping[str, Mapping[str, str]]  # lang -> code -> label
     horizon_months: int
     lag_months: int
     buffer_m: float
@@ -77,7 +74,7 @@ def _design(prob: pd.Series, ctx: _PlanContext, lang: str) -> str:
         months=ctx.horizon_months,
         start=fmt.date(ctx.start, lang),
         after=fmt.date(ctx.start + pd.DateOffset(months=ctx.lag_months), lang),
-        lag=ctx.lag_months,
+        lag=fmt.months(ctx.lag_months, lang),
     )
 
 
@@ -192,7 +189,13 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
     prt = list(rec.get("partner_ids") or ())
     underpowered = mde > red
     last_day = ctx.start - pd.Timedelta(days=1)
-    indicator = {"categories": ", ".join(prob["categories"]), "months": ctx.horizon_months}
+    indicator = {
+        lg: {
+            "categories": ", ".join(ctx.category_labels[lg].get(c, c) for c in prob["categories"]),
+            "months": ctx.horizon_months,
+        }
+        for lg in i18n.LANGS
+    }
     return {
         "plan_id": f"A{i:02d}",
         "problem_id": pid,
@@ -203,22 +206,21 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         "response_fr": resp["name_fr"],
         "response_en": resp["name_en"],
         "pillars": ";".join(resp["pillars"]),
-        "indicator_fr": i18n.t("strategy.plan.indicator", "fr", **indicator),
-        "indicator_en": i18n.t("strategy.plan.indicator", "en", **indicator),
+        "indicator_fr": i18n.t("strategy.plan.indicator", "fr", **indicator["fr"]),
+        "indicator_en": i18n.t("strategy.plan.indicator", "en", **indicator["en"]),
         "baseline": baseline,
         "baseline_period": f"{fmt.date(ctx.before0)} – {fmt.date(last_day)}",
         "expected_reduction": red,
         "target": target,
         "start": fmt.date(ctx.start),
         "deadline": fmt.date(deadline),
-        "owner": ctx.owner or _both("strategy.plan.owner"),
+        "owner_fr": ctx.owner or i18n.t("strategy.plan.owner", "fr"),
+        "owner_en": ctx.owner or i18n.t("strategy.plan.owner", "en"),
         "partner_ids": ";".join(prt),
-        "partner_names": "; ".join(str(ctx.partner_names.get(p, p)) for p in prt),
-        "resources": _both(
-            "strategy.plan.resources",
-            {"level": _level(resp["cost_level"], "fr")},
-            {"level": _level(resp["cost_level"], "en")},
-        ),
+        "partner_names_fr": _partner_names(prt, ctx.partner_names, "fr"),
+        "partner_names_en": _partner_names(prt, ctx.partner_names, "en"),
+        "resources_fr": _resources(resp["cost_level"], "fr"),
+        "resources_en": _resources(resp["cost_level"], "en"),
         "monitoring_fr": i18n.t("strategy.plan.monitoring", "fr"),
         "monitoring_en": i18n.t("strategy.plan.monitoring", "en"),
         "reevaluation_date": fmt.date(deadline + pd.DateOffset(months=1)),
@@ -240,6 +242,22 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
     }
 
 
+def _partner_names(ids: list[str], names: pd.DataFrame, lang: str) -> str:
+    """The partners' names in ``lang`` (a partner without one in ``lang``: its other name)."""
+    col = f"name_{lang}"
+    out = []
+    for p in ids:
+        name = names[col].get(p) if p in names.index else None
+        out.append(str(name) if isinstance(name, str) and name else p)
+    return "; ".join(out)
+
+
+def _resources(cost_level: str, lang: str) -> str:
+    """The cost of a response in words ("coût élevé", "high cost")."""
+    level = i18n.label("strategy.cost", cost_level, lang)
+    return i18n.t("strategy.plan.resources", lang, level=level)
+
+
 def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibility
     chosen: pd.DataFrame,
     problems: pd.DataFrame,
@@ -254,6 +272,7 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     alpha: float | None = None,
     power: float | None = None,
     expected_reduction: Mapping[str, float] | None = None,
+    taxonomy: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The action plan: a SMART objective, owner, partners, monitoring and evaluation design.
 
@@ -297,6 +316,9 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     expected_reduction : dict, optional
         Evidence strength → reduction assumed for the target (default
         :data:`EXPECTED_REDUCTION`).
+    taxonomy : DataFrame, optional
+        The category taxonomy whose labels name the problem's categories in the
+        indicator (default: the shipped one).
 
     Returns
     -------
@@ -325,11 +347,15 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
         pd.Timestamp(start) if start is not None else (t_end.normalize() + pd.offsets.MonthBegin(1))
     )
     before0 = start_ts - pd.DateOffset(months=horizon_months)
-    pnames = (
-        partners.set_index("partner_id")["name"]
-        if partners is not None and len(partners)
-        else pd.Series(dtype="str")
-    )
+    pnames = pd.DataFrame(columns=["name_fr", "name_en"], dtype="str")
+    if partners is not None and len(partners):
+        pt = partners.set_index("partner_id")
+        en = pt["name_en"] if "name_en" in pt.columns else pt["name"]
+        pnames = pd.DataFrame({"name_fr": pt["name"], "name_en": en.where(en != "", pt["name"])})
+    tax = taxonomy if taxonomy is not None else taxonomy_mod.load_taxonomy()
+    cat_labels = {
+        lg: tax.set_index("code")[f"label_{lg}"].astype(str).to_dict() for lg in i18n.LANGS
+    }
     ctx = _PlanContext(
         incidents=inc,
         members=inventory.problem_incidents(problems, inc),
@@ -337,6 +363,7 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
         start=start_ts,
         before0=before0,
         partner_names=pnames,
+        category_labels=cat_labels,
         horizon_months=horizon_months,
         lag_months=lag_months,
         buffer_m=d("buffer_m") if buffer_m is None else buffer_m,

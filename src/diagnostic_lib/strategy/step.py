@@ -58,7 +58,7 @@ DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
         "baseline",
         "target",
         "deadline",
-        "partner_names",
+        "partner_names_{lang}",
         "mde",
     ),
 }
@@ -259,6 +259,7 @@ def run(
         alpha=params["alpha"],
         power=params["plan_power"],
         expected_reduction=params["expected_reduction"],
+        taxonomy=diag.taxonomy,
     )
     return Strategy(catalogue, ranking, chosen, plan, params)
 
