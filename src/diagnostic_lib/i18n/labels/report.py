@@ -22,7 +22,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Table too long for a sheet: see {csv}.",
     ),
     # --- the report's front matter ---------------------------------------------------------------
-    "report.progress_unit": ("étape", "step"),
+    "report.notebooks.running": (
+        "Exécution des cahiers sur l'échantillon (une minute ou plus) : {names}",
+        "Running the notebooks on the sample (a minute or more): {names}",
+    ),
+    "report.notebooks.one": ("  · {name}", "  · {name}"),
     "report.title": (
         "Autodiagnostic local de sécurité — {municipality}",
         "Local security self-diagnosis — {municipality}",
