@@ -218,7 +218,7 @@ def recent_rates(
     >>> sec = gpd.GeoDataFrame({"sector_id": ["A"], "name": ["A"], "population": [1000.0]},
     ...                        geometry=[shapely.box(0, 0, 1, 1)])
     >>> inc = pd.DataFrame({"sector": ["A"] * 3, "family": ["x"] * 3,
-    ...     "occurred_from": pd.to_datetime(["2017-05-02", "2018-01-10", "2018-03-31"])})
+    ...     "occurred_from": pd.to_datetime(["2016-12-02", "2018-01-10", "2018-03-31"])})
     >>> r = recent_rates(inc, sec, months=12)
     >>> int(r["count"].iloc[0]), r.attrs["start"].date(), r.attrs["end"].date(), r.attrs["months"]
     (2, datetime.date(2017, 4, 1), datetime.date(2018, 3, 31), 12)

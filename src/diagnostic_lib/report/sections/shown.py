@@ -46,7 +46,7 @@ def category_label(code: Any, lang: str) -> str:
     Examples
     --------
     >>> category_label("assault_armed", "en")
-    'Armed assault or assault causing bodily harm (level 2)'
+    'Assault with a weapon or causing bodily harm (level 2)'
     >>> category_label("fraud_cyber", "fr")
     'Fraude et cybercriminalité'
     """
@@ -166,9 +166,9 @@ def shown(
     >>> t = pd.DataFrame({"active": [True, False], "trust": ["do_not_trust", "trust"]})
     >>> shown(t, {"active": "report.col.active", "trust": "report.col.trust"}, "en")
     ... # doctest: +NORMALIZE_WHITESPACE
-      In place                Trust
-    0      yes  Do not rely on it
-    1       no             Reliable
+      In place              Trust
+    0      yes  do not rely on it
+    1       no           reliable
     """
     lang = i18n.check_lang(lang)
     how = {**VALUES, **(values or {})}
