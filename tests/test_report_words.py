@@ -146,7 +146,8 @@ def test_no_code_in_the_visible_text(reports, lang, audience):
     assert not _lines(text, BAD_VALUES), _lines(text, BAD_VALUES)
     assert not _lines(text, HASH_ID), _lines(text, HASH_ID)[:5]
     assert "*" not in cells, "a municipal total labelled '*'"
-    codes = set(taxonomy.load_taxonomy()["code"].astype(str)) | {
+    categories = set(taxonomy.load_taxonomy()["code"].astype(str))
+    codes = categories | {
         "property",
         "violent",
         "disorder",
@@ -162,11 +163,18 @@ def test_no_code_in_the_visible_text(reports, lang, audience):
         "do_not_trust",
         "sectors",
         "municipality",
+        "measures",
+        "partners",
+        "survey",
+        "places",
+        "flagged",
+        "rejected",
+        "repaired",
     }
     coded = sorted({c for c in cells if c in codes})
     assert not coded, coded
     lists = re.findall(r"\(([a-z_]+(?:, [a-z_]+)*)\)", text)
-    assert not [x for x in lists if set(x.split(", ")) <= codes], lists
+    assert not [x for x in lists if set(x.split(", ")) <= categories], lists
 
 
 @pytest.mark.parametrize(("lang", "audience"), COMBOS)
@@ -269,3 +277,23 @@ def test_rates_table_never_covers_part_of_a_year_without_saying_so(steps, report
     spring = inc[inc["occurred_from"] < "2025-04-01"]  # data ending with a quarter of 2025
     r = inventory.recent_rates(spring, diag.sectors)
     assert (r.attrs["start"], r.attrs["months"]) == (pd.Timestamp("2024-04-01"), 12)
+
+
+def test_a_file_given_by_absolute_path_shows_by_name(steps):
+    import dataclasses
+
+    from diagnostic_lib.ledger import Ledger
+    from diagnostic_lib.report.sections.context import SectionContext
+    from diagnostic_lib.report.sections.ledger import _section_ledger
+    from diagnostic_lib.report.sections.methods import data_used
+
+    folder = str(SAMPLE.resolve())
+    led = Ledger()
+    led.register("incidents", f"{folder}/incidents.csv", 3)
+    diag = dataclasses.replace(steps[0], ledger=led)
+    assert folder not in data_used(diag, "en") and "incidents.csv" in data_used(diag, "en")
+    for public in (False, True):
+        ctx = SectionContext(report.HtmlDocument("t", "en"), "en", public=public)
+        _section_ledger(ctx, diag)
+        html = ctx.doc.render()
+        assert folder not in html and "incidents.csv" in html or public

@@ -12,6 +12,7 @@ from ... import coverage, crs, i18n
 from ... import formatting as fmt
 from ...loaders import Diagnostic
 from .context import SectionContext
+from .ledger import _file_name
 
 METHOD_TOPICS: tuple[str, ...] = (
     "data",
@@ -64,7 +65,7 @@ def data_used(diag: Diagnostic, lang: str) -> str:
     gaps = coverage.gap_months(diag.incidents) if len(when) else []
     files = diag.ledger.files
     sources = (" ; " if lang == "fr" else "; ").join(
-        f"{i18n.label('table', t, lang)} — {f}"
+        f"{i18n.label('table', t, lang)} — {_file_name(f)}"
         for t, f in zip(files["table"], files["file"], strict=True)
     )
     used = crs.describe(diag.sectors.crs if diag.sectors.crs is not None else cfg.crs)
