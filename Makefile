@@ -7,11 +7,13 @@ CONFIG ?= data/sample/diagnostic.toml
 REPORT_LANG ?= fr
 AUDIENCE ?= internal
 OUT    ?= build/report
+NOTEBOOKS ?= 0
 
 .PHONY: all report test chromium lint format lab bench calibrate fuzz sample validate clean help
 
 help:
 	@echo "make report   - set up .venv and write the diagnosis report of the sample (build/report/index.html)"
+	@echo "                NOTEBOOKS=1 also runs the notebooks and saves them in build/report/notebooks (slow)"
 	@echo "make test     - set up .venv and run every test (notebooks included)"
 	@echo "make lab      - open JupyterLab on notebooks/"
 	@echo "make lint     - ruff lint + format check (notebooks included)"
@@ -27,7 +29,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m diagnostic_lib report --config $(CONFIG) --out $(OUT) --lang $(REPORT_LANG) --audience $(AUDIENCE)
+	MPLBACKEND=Agg $(BIN)/python -m diagnostic_lib report --config $(CONFIG) --out $(OUT) --lang $(REPORT_LANG) --audience $(AUDIENCE) $(if $(filter 1 yes true,$(NOTEBOOKS)),--notebooks,)
 
 # The browser tests (tests/browser) drive Debian's chromium; install it when it is missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -698,7 +698,7 @@ def test_step1_texts_come_from_the_catalogue_and_formatting():
     t = inventory.concentration_table(
         [50, 30, 10, 5, 5] + [0] * 5, incident_shares=(0.8,), place_shares=(), lang="fr"
     )
-    assert t["text"].tolist() == ["20\u00a0% des lieux concentrent 80\u00a0% des incidents"]
+    assert t["text"].tolist() == ["2 lieux sur 10 (20\u00a0%) concentrent 80\u00a0% des incidents"]
     from diagnostic_lib.inventory.problem_text import _cheers
 
     rec = {

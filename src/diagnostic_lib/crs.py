@@ -151,3 +151,21 @@ def extent_problem(
     if inside(y0, x0, y1, x1):
         return "latlon_swapped" if c.is_geographic else "xy_swapped"
     return "outside_area_of_use"
+
+
+def describe(crs: Any) -> str:
+    """A CRS as a reader can look it up: its name and its EPSG code.
+
+    Examples
+    --------
+    >>> describe("EPSG:32188")
+    'NAD83 / MTM zone 8 (EPSG:32188)'
+    """
+    from pyproj import CRS
+
+    try:
+        c = CRS.from_user_input(crs)
+    except Exception:
+        return str(crs)
+    code = c.to_epsg()
+    return f"{c.name} (EPSG:{code})" if code else c.name

@@ -39,6 +39,8 @@ import pandas as pd
 from babel import Locale
 from babel import numbers as _babel
 
+from . import i18n
+
 MISSING = "—"
 """What a missing value reads as, in both languages."""
 
@@ -316,8 +318,10 @@ def interval(
     return f"[{one(lo)}{_symbols(lang).list_sep}{one(hi)}]"
 
 
-def pvalue(p: Any, lang: str = "fr") -> str:
-    """A p-value as reported: ``p < 0,001`` under a thousandth, else two significant digits.
+def pvalue(p: Any, lang: str = "fr", symbol: str = "p") -> str:
+    """A p-value (or q-value) as reported: ``p < 0,001`` under a thousandth, else two digits.
+
+    Never in scientific notation: under a thousandth only the bound is written.
 
     Parameters
     ----------
@@ -325,6 +329,8 @@ def pvalue(p: Any, lang: str = "fr") -> str:
         The p-value.
     lang : {"fr", "en"}
         Language.
+    symbol : str
+        The letter written before it (``"q"`` for a false-discovery-rate q-value).
 
     Returns
     -------
@@ -334,14 +340,66 @@ def pvalue(p: Any, lang: str = "fr") -> str:
     --------
     >>> pvalue(0.0000151, "fr"), pvalue(0.0432, "en"), pvalue(0.5, "en")
     ('p < 0,001', 'p = 0.043', 'p = 0.50')
+    >>> pvalue(1.51e-05, "fr", symbol="q")
+    'q < 0,001'
+    """
+    return f"{symbol} {pvalue_cell(p, lang, equals=True)}"
+
+
+def pvalue_cell(p: Any, lang: str = "fr", equals: bool = False) -> str:
+    """A p-value or q-value in a table cell: ``< 0,001`` under a thousandth, else two digits.
+
+    Parameters
+    ----------
+    p : number
+        The p-value.
+    lang : {"fr", "en"}
+        Language.
+    equals : bool
+        Write ``= `` before a value that is not a bound (as in a sentence).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> pvalue_cell(9.6e-06, "fr"), pvalue_cell(0.0432, "fr"), pvalue_cell(float("nan"), "en")
+    ('< 0,001', '0,043', '—')
     """
     if _missing(p):
-        return f"p = {MISSING}"
+        return f"= {MISSING}" if equals else MISSING
     v = float(p)
     if v < 0.001:
-        return f"p < {_fixed(0.001, lang, 3)}"
+        return f"< {_fixed(0.001, lang, 3)}"
     digits = 3 if v < 0.1 else 2
-    return f"p = {_fixed(v, lang, digits)}"
+    text = _fixed(v, lang, digits)
+    return f"= {text}" if equals else text
+
+
+def months(n: Any, lang: str = "fr") -> str:
+    r"""A number of months with its word, singular or plural ("1 month", "12 months", "1 mois").
+
+    Parameters
+    ----------
+    n : int
+        The number of months.
+    lang : {"fr", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> months(1, "en"), months(12, "en"), months(1, "fr"), months(1500, "fr")
+    ('1 month', '12 months', '1 mois', '1\xa0500 mois')
+    """
+    if _missing(n):
+        return MISSING
+    key = "unit.month.one" if abs(float(n)) == 1 else "unit.month.many"
+    return i18n.t(key, lang, n=integer(n, lang))
 
 
 def date(value: Any, lang: str = "fr") -> str:
@@ -378,6 +436,7 @@ _KINDS: dict[str, Callable[..., str]] = {
     "signed_percent": signed_percent,
     "rate": rate,
     "date": date,
+    "pvalue": pvalue_cell,
 }
 
 
@@ -386,7 +445,7 @@ def formatter(kind: str = "number", lang: str = "fr", **options: Any) -> Callabl
 
     Parameters
     ----------
-    kind : {"integer", "decimal", "number", "percent", "signed_percent", "rate", "date"}
+    kind : {"integer", "decimal", "number", "percent", "signed_percent", "rate", "date", "pvalue"}
         Which function of this module.
     lang : {"fr", "en"}
         Language.

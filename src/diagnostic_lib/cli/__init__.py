@@ -88,8 +88,16 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         default="internal",
         help="public: aggregated data only, small counts suppressed",
     )
-    r.add_argument(
-        "--no-notebooks", action="store_true", help="do not execute and save the notebooks"
+    nb = r.add_mutually_exclusive_group()
+    nb.add_argument(
+        "--notebooks",
+        action="store_true",
+        help="also execute the notebooks on the sample and save them (internal audience; slow)",
+    )
+    nb.add_argument(
+        "--no-notebooks",
+        action="store_true",
+        help="do not execute the notebooks (the default; kept for existing scripts)",
     )
 
 

@@ -5,6 +5,8 @@ Examples
 >>> from diagnostic_lib.cli import build_parser
 >>> build_parser().parse_args(["report", "--config", "x.toml", "--audience", "public"]).audience
 'public'
+>>> build_parser().parse_args(["report", "--config", "x.toml"]).notebooks
+False
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ def run(args: argparse.Namespace) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        ``config``, ``out``, ``lang``, ``audience`` and ``no_notebooks`` (see
-        :func:`diagnostic_lib.cli.build_parser`).
+        ``config``, ``out``, ``lang``, ``audience`` and ``notebooks`` (see
+        :func:`diagnostic_lib.cli.build_parser`): the notebooks run only when
+        asked (``--notebooks``); ``--no-notebooks`` is the default, still accepted.
 
     Returns
     -------
@@ -35,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     --------
     >>> import argparse
     >>> args = argparse.Namespace(config="/no/diagnostic.toml", out="x", lang=None,
-    ...                           audience="internal", no_notebooks=True)
+    ...                           audience="internal", notebooks=False)
     >>> run(args)
     Traceback (most recent call last):
     ...
@@ -46,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         args.out,
         lang=args.lang,
         audience=args.audience,
-        notebooks=not args.no_notebooks,
+        notebooks=bool(getattr(args, "notebooks", False)),
     )
     print(f"→ {Path(path)}")
     return 0

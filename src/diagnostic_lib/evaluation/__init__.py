@@ -36,7 +36,7 @@ Sections (one file each)
   :func:`pillar_balance`, :func:`relevance_flags`.
 - ``risk``: current risk — :func:`current_risk` and its :class:`RiskScale`.
 - ``forecast``: future risk — :func:`monthly_counts`, :func:`project`,
-  :func:`backtest`, :func:`backtest_summary`.
+  :func:`backtest`, :func:`backtest_summary`, :func:`backtest_findings`.
 - ``spatial_risk``: where the risk is — :func:`near_repeat_envelope`,
   :func:`near_repeat_risk`, :func:`risk_terrain`, :func:`risk_terrain_surface`.
 - ``results``: the whole step — :func:`run`, which reads every tunable of
@@ -180,6 +180,7 @@ from .forecast import (
     TRUST_LEVELS,
     Projection,
     backtest,
+    backtest_findings,
     backtest_summary,
     monthly_counts,
     project,
@@ -239,6 +240,7 @@ __all__ = [
     "RiskScale",
     "WDDResult",
     "backtest",
+    "backtest_findings",
     "backtest_summary",
     "buffer_sensitivity",
     "caveat_text",

@@ -334,7 +334,7 @@ def _evidence(r: Any, lang: str, level: float) -> str:
         level=fmt.percent(level, lang),
         low=fmt.decimal(r["res_corrected_low"], lang),
         high=fmt.decimal(r["res_corrected_high"], lang),
-        q=fmt.pvalue(r["q_value"], lang).replace("p", "q", 1),
+        q=fmt.pvalue(r["q_value"], lang, symbol="q"),
         measures=fmt.integer(r.get("measures_judged", 1) or 1, lang),
         placebos=fmt.integer(r.get("placebos", 0) or 0, lang),
         dates=fmt.integer(r.get("placebo_dates", 0) or 0, lang),

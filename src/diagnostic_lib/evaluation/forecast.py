@@ -664,3 +664,53 @@ def backtest_summary(
         ]
     out.attrs.update(nominal=nominal, min_skill=min_skill, tolerance=tolerance)
     return out
+
+
+def backtest_findings(summary: pd.DataFrame, lang: str = "fr") -> list[str]:
+    """What the back-test says, one sentence per level, with the families it contradicts.
+
+    For each level (sectors, municipality) the sentence of the ``all`` row,
+    followed by the families whose own trust is lower (``do_not_trust`` or
+    ``caution`` where the whole level is trusted): a reader is never told the
+    projection "can be used" while a family's forecast does no better than the
+    naive one.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        From :func:`backtest_summary`.
+    lang : {"fr", "en"}
+        Language.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"level": ["sectors"] * 3, "scope": ["a", "property", "all"],
+    ...     "trust": ["trust", "do_not_trust", "trust"], "text_en": ["", "", "Good."]})
+    >>> backtest_findings(s, "en")
+    ['Sectors: Good. Except for Property crime: do not rely on it.']
+    """
+    if summary.empty or "scope" not in summary.columns:
+        return []
+    rank = {level: i for i, level in enumerate(TRUST_LEVELS)}
+    out = []
+    for level, part in summary.groupby("level", sort=False):
+        whole = part[part["scope"] == "all"]
+        if whole.empty:
+            continue
+        overall = str(whole["trust"].iloc[0])
+        text = i18n.t(
+            "evaluation.backtest.level",
+            lang,
+            level=i18n.label("evaluation.backtest.level", level, lang),
+            text=str(whole[f"text_{lang}"].iloc[0]),
+        )
+        worse = part[(part["scope"] != "all") & (part["trust"].map(rank) > rank[overall])]
+        for trust, fams in worse.groupby("trust", sort=True):
+            names = ", ".join(i18n.label("family", f, lang) for f in fams["scope"])
+            text += " " + i18n.t(f"evaluation.backtest.except.{trust}", lang, families=names)
+        out.append(text)
+    return out

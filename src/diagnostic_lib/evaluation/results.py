@@ -16,7 +16,14 @@ from ..errors import ConfigError, bilingual
 from .decision import VERDICTS
 from .design import data_period
 from .effects import _evaluate_core, _Options, _rejudge
-from .forecast import Projection, backtest, backtest_summary, monthly_counts, project
+from .forecast import (
+    Projection,
+    backtest,
+    backtest_findings,
+    backtest_summary,
+    monthly_counts,
+    project,
+)
 from .placebos import PlaceboOptions
 from .risk import RiskScale, current_risk
 from .spatial_risk import near_repeat_envelope, near_repeat_risk, risk_terrain, risk_terrain_surface
@@ -219,11 +226,7 @@ class Evaluation:
         if len(em):
             fams = ", ".join(sorted({i18n.label("family", f, lang) for f in em["family"]}))
             out.append(i18n.t("evaluation.summary.emerging", lang, families=fams))
-        bs = self.backtest_summary
-        row = bs[bs["scope"] == "all"].head(1) if "scope" in bs.columns else bs.iloc[:0]
-        if len(row):
-            out.append(str(row[f"text_{lang}"].iloc[0]))
-        return out
+        return out + backtest_findings(self.backtest_summary, lang)
 
 
 _STEP = tuple(t.name for t in settings.table("evaluation"))

@@ -504,8 +504,8 @@ def _its_text(r: Mapping[str, Any], lang: str, min_months: int) -> str:
         return i18n.t(
             "evaluation.its.insufficient",
             lang,
-            before=fmt.integer(r["months_before"], lang),
-            after=fmt.integer(r["months_after"], lang),
+            before=fmt.months(r["months_before"], lang),
+            after=fmt.months(r["months_after"], lang),
             min_months=fmt.integer(min_months, lang),
         )
     return i18n.t(

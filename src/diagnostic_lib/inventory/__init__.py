@@ -9,7 +9,7 @@ whole step with the tunables of the config (``[parameters]`` of
 
 Sections, and the file that holds each
 ---------------------------------------
-- Volume and rates (``volume``): :func:`counts`, :func:`rates`,
+- Volume and rates (``volume``): :func:`counts`, :func:`rates`, :func:`recent_rates`,
   :func:`severity_index`, :func:`total_population` (NaN, never 0, without
   residents), :func:`municipal_rate`.
 - Timing (``timing``): :func:`aoristic`, :func:`hour_weekday`,
@@ -119,6 +119,7 @@ from .volume import (
     counts,
     municipal_rate,
     rates,
+    recent_rates,
     severity_index,
     total_population,
 )
@@ -182,6 +183,7 @@ __all__ = [
     "priority",
     "problem_incidents",
     "rates",
+    "recent_rates",
     "read_register",
     "register_columns",
     "repeat_locations",

@@ -118,18 +118,27 @@ def concentration_table(
 ) -> pd.DataFrame:
     """The "80/20" table: which share of places holds which share of incidents.
 
+    Two questions, one row each: the fewest places that hold each share of
+    ``incident_shares`` (``question = "incidents"``), and the share of incidents
+    the busiest ``place_shares`` of places hold (``question = "places"``). The
+    text names the number of places, so that the two lists agree when a
+    percentage is rounded.
+
     Returns
     -------
     DataFrame
-        ``share_places, share_incidents, text`` (e.g. "5 % des lieux
-        concentrent 48 % des incidents", numbers by :mod:`diagnostic_lib.formatting`).
+        ``question, places, share_places, share_incidents, text`` (e.g. "40 lieux
+        sur 812 (4,9 %) concentrent 48 % des incidents", numbers by
+        :mod:`diagnostic_lib.formatting`).
 
     Examples
     --------
     >>> counts = [50, 30, 10, 5, 5] + [0] * 5
     >>> t = concentration_table(counts, incident_shares=(0.8,), place_shares=(0.1,), lang="en")
     >>> t["text"].tolist()
-    ['20% of places hold 80% of incidents', '10% of places hold 50% of incidents']
+    ['2 places of 10 (20%) hold 80% of incidents', '1 place of 10 (10%) holds 50% of incidents']
+    >>> t["question"].tolist()
+    ['incidents', 'places']
     """
     x = np.sort(np.asarray(place_count, dtype="float64"))[::-1]
     n, total = len(x), x.sum()
@@ -138,20 +147,21 @@ def concentration_table(
         cum = np.cumsum(x) / total
         for s in incident_shares:
             k = int(np.searchsorted(cum, s - 1e-12) + 1)
-            rows.append((k / n, float(cum[k - 1])))
+            rows.append(("incidents", k, k / n, float(cum[k - 1])))
         for s in place_shares:
             k = max(int(np.floor(s * n)), 1)
-            rows.append((k / n, float(cum[k - 1])))
-    out = pd.DataFrame(rows, columns=["share_places", "share_incidents"])
-
+            rows.append(("places", k, k / n, float(cum[k - 1])))
+    out = pd.DataFrame(rows, columns=["question", "places", "share_places", "share_incidents"])
     out["text"] = [
         i18n.t(
-            "inventory.concentration",
+            "inventory.concentration.one" if k == 1 else "inventory.concentration",
             lang,
-            places=fmt.percent(p, lang),
+            n=fmt.integer(k, lang),
+            total=fmt.integer(n, lang),
+            places=fmt.percent(p, lang, digits=1 if p < 0.1 else 0),
             incidents=fmt.percent(i, lang),
         )
-        for p, i in zip(out["share_places"], out["share_incidents"], strict=True)
+        for k, p, i in zip(out["places"], out["share_places"], out["share_incidents"], strict=True)
     ]
     return out
 

@@ -180,6 +180,62 @@ def rates(
     return out[cols].reset_index(drop=True)
 
 
+def recent_rates(
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    by: str | None = "family",
+    months: int = 12,
+    level: float = LEVEL,
+) -> pd.DataFrame:
+    """Counts and rates of the last ``months`` months of data (a year's rates, on the sample).
+
+    The window ends with the month of the last incident and starts ``months``
+    months earlier, or at the month of the first incident when the data are
+    shorter: a table labelled with a year never covers only part of it. The
+    window is in ``attrs``: ``start`` and ``end`` (last day, included) and
+    ``months`` (the number of months it covers; rates are for the window, not
+    annualised).
+
+    Parameters
+    ----------
+    incidents, sectors : DataFrame
+        Canonical tables; ``sectors`` needs ``population``.
+    by : {"category", "family", None}
+        Incident grouping.
+    months : int
+        Length of the window.
+    level : float
+        Confidence level of the exact Poisson interval.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`rates` (``period`` is ``"all"``), with the window in ``attrs``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> sec = gpd.GeoDataFrame({"sector_id": ["A"], "name": ["A"], "population": [1000.0]},
+    ...                        geometry=[shapely.box(0, 0, 1, 1)])
+    >>> inc = pd.DataFrame({"sector": ["A"] * 3, "family": ["x"] * 3,
+    ...     "occurred_from": pd.to_datetime(["2016-12-02", "2018-01-10", "2018-03-31"])})
+    >>> r = recent_rates(inc, sec, months=12)
+    >>> int(r["count"].iloc[0]), r.attrs["start"].date(), r.attrs["end"].date(), r.attrs["months"]
+    (2, datetime.date(2017, 4, 1), datetime.date(2018, 3, 31), 12)
+    """
+    ts = pd.to_datetime(incidents["occurred_from"])
+    if ts.notna().any():
+        end = ts.max().normalize() + pd.offsets.MonthBegin(1)
+        start = max(end - pd.DateOffset(months=months), ts.min().normalize().replace(day=1))
+    else:
+        end = start = pd.Timestamp.now().normalize().replace(day=1)
+    inside = incidents[((ts >= start) & (ts < end)).to_numpy()]
+    out = rates(inside, sectors, by=by, period=None, level=level)
+    span = (end.year - start.year) * 12 + end.month - start.month
+    out.attrs.update(start=start, end=end - pd.Timedelta(days=1), months=span)
+    return out
+
+
 def severity_index(
     incidents: pd.DataFrame,
     sectors: pd.DataFrame,

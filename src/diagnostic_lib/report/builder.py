@@ -1,8 +1,8 @@
 """The builder: run the four steps and write the report.
 
 :func:`build_report` loads a config, runs steps 1 to 4 and writes the report
-(:func:`write_report`), then executes the notebooks for the internal audience
-(:mod:`~diagnostic_lib.report.notebook_runner`). :func:`write_report` writes
+(:func:`write_report`), then, when asked, executes the notebooks for the
+internal audience (:mod:`~diagnostic_lib.report.notebook_runner`). :func:`write_report` writes
 ``index.html`` section by section (:mod:`~diagnostic_lib.report.sections`), the
 workbook ``tables.xlsx``, the action plan, the problem register and the ledger.
 """
@@ -38,7 +38,7 @@ def build_report(
     out: str | PathLike[str] = "build/report",
     lang: str | None = None,
     audience: str = "internal",
-    notebooks: bool = True,
+    notebooks: bool = False,
     threshold: int | None = None,
     progress: bool = True,
     now: Any = None,
@@ -64,7 +64,8 @@ def build_report(
         grid-cell aggregates), counts below ``threshold`` suppressed, no
         free-text fields, no notebooks.
     notebooks : bool
-        Execute and save the notebooks (internal audience only).
+        Also execute the notebooks on the sample and save them (internal
+        audience only; slow: a minute or more). It says so while it runs.
     threshold : int, optional
         Small-count threshold (default: the config's ``small_count``, 5).
     progress : bool
@@ -96,7 +97,7 @@ def build_report(
         total=len(stages),
         desc="diagnostic",
         disable=not progress,
-        unit=i18n.t("report.progress_unit", lang or "fr"),
+        bar_format="{desc}: {n_fmt}/{total_fmt} |{bar}| {elapsed}{postfix}",
     )
 
     def step(name: str) -> None:
@@ -130,7 +131,7 @@ def build_report(
 
     if notebooks and not public:
         step("notebooks")
-        _execute_notebooks(outdir / "notebooks", lang)
+        _execute_notebooks(outdir / "notebooks", lang, say=bar.write)
         bar.update()
     bar.close()
     return path
@@ -200,7 +201,7 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
     _section_step2(ctx, diag, inv, step2)
     _section_step3(ctx, step3)
     _section_step4(ctx, s4)
-    _section_methods(ctx)
+    _section_methods(ctx, diag)
     _section_ledger(ctx, diag)
 
     words = category_words(diag.taxonomy, lang)

@@ -23,6 +23,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
@@ -85,18 +86,19 @@ class HtmlDocument:
         caption: str | None = None,
         max_rows: int = 200,
         index: bool = False,
+        missing: str | None = None,
     ) -> None:
-        """Add a table (at most ``max_rows`` rows; the rest is said, not hidden)."""
-        shown = frame.head(max_rows).copy()
-        for c in shown.columns:  # a missing value reads "—", never <NA> or None
-            col = shown[c]
-            if not pd.api.types.is_float_dtype(col) and col.isna().any():
-                shown[c] = col.astype(object).where(col.notna(), fmt.MISSING)
+        """Add a table (at most ``max_rows`` rows; the rest is said, not hidden).
+
+        Numbers are written for the document's language (``1 056``, ``0,65``),
+        booleans as yes/no, and a missing value as "—", explained under the
+        table by ``missing`` (default: the generic note ``report.missing_note``).
+        """
+        shown = _cells(frame.head(max_rows), self.lang)
         body = shown.to_html(
             index=index,
             border=0,
-            na_rep="—",
-            float_format=lambda v: _cell(v, self.lang),
+            na_rep=fmt.MISSING,
             escape=True,
         )
         cap = f"<p class='note'>{html.escape(caption)}</p>" if caption else ""
@@ -108,6 +110,9 @@ class HtmlDocument:
             }
             note = i18n.t("report.table.first_rows", self.lang, **shown_total)
             more = f"<p class='note'>{html.escape(note)}</p>"
+        if (shown == fmt.MISSING).any().any():
+            why = missing or i18n.t("report.missing_note", self.lang)
+            more += f"<p class='note'>{html.escape(why)}</p>"
         self._parts.append(cap + body + more)
 
     def figure(self, fig_or_png: Any, caption: str = "", alt: str | None = None) -> None:
@@ -144,6 +149,30 @@ class HtmlDocument:
         return p
 
 
-def _cell(value: float, lang: str) -> str:
-    """A number in a table cell (:func:`diagnostic_lib.formatting.number`)."""
-    return fmt.number(value, lang)
+def _cells(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A table's cells as text: integers grouped, booleans in words, missing values "—"."""
+    out = frame.copy()
+    yes_no = {True: i18n.t("measures.value.yes", lang), False: i18n.t("measures.value.no", lang)}
+    for c in out.columns:
+        col = out[c]
+        if pd.api.types.is_bool_dtype(col):
+            out[c] = col.astype(object).map(yes_no).where(col.notna(), fmt.MISSING)
+        elif pd.api.types.is_integer_dtype(col):
+            out[c] = fmt.column(col, "integer", lang)
+        elif pd.api.types.is_float_dtype(col):
+            out[c] = fmt.column(col, "number", lang)
+        else:
+            out[c] = [
+                fmt.MISSING
+                if v is None or (not isinstance(v, str) and bool(pd.isna(v)))
+                else (yes_no[bool(v)] if isinstance(v, bool) else _cell(v, lang))
+                for v in col.to_numpy(dtype=object)
+            ]
+    return out
+
+
+def _cell(value: Any, lang: str) -> str:
+    """A value in a table cell: a number as :func:`diagnostic_lib.formatting.number` writes it."""
+    if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
+        return fmt.number(value, lang)
+    return str(value)

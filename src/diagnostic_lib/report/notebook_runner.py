@@ -2,8 +2,10 @@
 
 :func:`execute_notebook` runs one notebook in a fresh kernel (the notebook
 tests use it too); the report executes the numbered notebooks of the
-repository on the sample and saves them, outputs included, beside
-``index.html`` (internal audience only).
+repository on the sample, when asked (``--notebooks``), and saves them beside
+``index.html`` (internal audience only), outputs included but without the
+widgets' saved state (:func:`strip_widget_state`), which only a live kernel
+can use.
 """
 
 from __future__ import annotations
@@ -11,16 +13,25 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+from .. import i18n
 
-def _execute_notebooks(dest: Path, lang: str) -> list[Path]:
-    """Execute the numbered notebooks (on the sample) and save them with their outputs."""
+
+def _execute_notebooks(dest: Path, lang: str, say: Callable[[str], object] = print) -> list[Path]:
+    """Execute the numbered notebooks (on the sample) and save them with their outputs.
+
+    ``say`` receives one line before the run (which notebooks, how long) and
+    one per notebook as it starts.
+    """
     import nbformat
 
     src_dir = _notebook_dir()
     if src_dir is None:
         return []
+    names = [p.name for p in sorted(src_dir.glob("[0-9][0-9]_*.ipynb"))]
+    say(i18n.t("report.notebooks.running", lang, names=", ".join(names)))
     dest.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -32,10 +43,11 @@ def _execute_notebooks(dest: Path, lang: str) -> list[Path]:
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
         try:
             for nb_path in sorted(work.glob("[0-9][0-9]_*.ipynb")):
+                say(i18n.t("report.notebooks.one", lang, name=nb_path.name))
                 nb = nbformat.read(nb_path, as_version=4)
                 execute_notebook(nb, work)
                 target = dest / nb_path.name
-                nbformat.write(nb, target)
+                nbformat.write(strip_widget_state(nb), target)
                 written.append(target)
         finally:
             if old is None:
@@ -43,6 +55,49 @@ def _execute_notebooks(dest: Path, lang: str) -> list[Path]:
             else:
                 os.environ["MPLBACKEND"] = old
     return written
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+"""The output type of a widget: a reference to a state only a live kernel holds."""
+
+
+def strip_widget_state(nb):
+    """Drop the widgets' saved state from an executed notebook (in place), and return it.
+
+    The notebook's ``metadata.widgets`` (the state of every widget, often
+    megabytes) and the widget views of the outputs go; a widget output keeps
+    its plain-text form. Nothing else changes.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        ``nb``.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> out = nbformat.v4.new_output("display_data", data={
+    ...     "text/plain": "Dropdown(...)", WIDGET_VIEW: {"model_id": "abc"}})
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("w", outputs=[out])])
+    >>> nb.metadata["widgets"] = {"state": {"abc": {}}}
+    >>> nb = strip_widget_state(nb)
+    >>> "widgets" in nb.metadata, dict(nb.cells[0].outputs[0]["data"])
+    (False, {'text/plain': 'Dropdown(...)'})
+    """
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if data is not None:
+                data.pop(WIDGET_VIEW, None)
+        if "outputs" in cell:
+            cell["outputs"] = [o for o in cell["outputs"] if o.get("data", True)]
+    return nb
 
 
 def execute_notebook(nb, workdir: str | Path, timeout: int = 900):

@@ -30,7 +30,7 @@ from ..evaluation.estimators import overdispersion
 from ..evaluation.placebos import Windows, log_effects, null_from
 from ..inventory.problem_text import category_label
 from ..xlsx import write_readable
-from .catalogue import DIRECTIONS, _level, evidence_text
+from .catalogue import DIRECTIONS, evidence_text
 from .power import minimum_detectable_effect
 
 EXPECTED_REDUCTION: dict[str, float] = settings.default("expected_reduction")
@@ -43,11 +43,6 @@ def _both_en_fr(key: str) -> str:
     return f"{i18n.t(key, 'en')} / {i18n.t(key, 'fr')}"
 
 
-def _both(key: str, fr: dict[str, object] | None = None, en: dict[str, object] | None = None):
-    """A label in French and English, "fr / en" (plan fields read by both audiences)."""
-    return f"{i18n.t(key, 'fr', **(fr or {}))} / {i18n.t(key, 'en', **(en or {}))}"
-
-
 @dataclass(frozen=True)
 class _PlanContext:
     """What every line of the plan shares: the windows, the incidents, the choices."""
@@ -57,7 +52,7 @@ class _PlanContext:
     when: np.ndarray  # incident in the baseline window
     start: pd.Timestamp
     before0: pd.Timestamp
-    partner_names: pd.Series
+    partner_names: pd.DataFrame  # name_fr, name_en by partner_id
     horizon_months: int
     lag_months: int
     buffer_m: float
@@ -80,7 +75,7 @@ def _design(prob: pd.Series, ctx: _PlanContext, lang: str) -> str:
         months=ctx.horizon_months,
         start=fmt.date(ctx.start, lang),
         after=fmt.date(ctx.start + pd.DateOffset(months=ctx.lag_months), lang),
-        lag=ctx.lag_months,
+        lag=fmt.months(ctx.lag_months, lang),
     )
 
 
@@ -228,7 +223,7 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
             ),
             "months": ctx.horizon_months,
         }
-        for lang in ("fr", "en")
+        for lang in i18n.LANGS
     }
     return {
         "plan_id": f"A{i:02d}",
@@ -249,14 +244,13 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         "target": target,
         "start": fmt.date(ctx.start),
         "deadline": fmt.date(deadline),
-        "owner": ctx.owner or _both("strategy.plan.owner"),
+        "owner_fr": ctx.owner or i18n.t("strategy.plan.owner", "fr"),
+        "owner_en": ctx.owner or i18n.t("strategy.plan.owner", "en"),
         "partner_ids": ";".join(prt),
-        "partner_names": "; ".join(str(ctx.partner_names.get(p, p)) for p in prt),
-        "resources": _both(
-            "strategy.plan.resources",
-            {"level": _level(resp["cost_level"], "fr")},
-            {"level": _level(resp["cost_level"], "en")},
-        ),
+        "partner_names_fr": _partner_names(prt, ctx.partner_names, "fr"),
+        "partner_names_en": _partner_names(prt, ctx.partner_names, "en"),
+        "resources_fr": _resources(resp["cost_level"], "fr"),
+        "resources_en": _resources(resp["cost_level"], "en"),
         "monitoring_fr": i18n.t("strategy.plan.monitoring", "fr"),
         "monitoring_en": i18n.t("strategy.plan.monitoring", "en"),
         "reevaluation_date": fmt.date(deadline + pd.DateOffset(months=1)),
@@ -276,6 +270,22 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         "source": resp["source"],
         "chosen_by": rec.get("chosen_by", "ranking"),
     }
+
+
+def _partner_names(ids: list[str], names: pd.DataFrame, lang: str) -> str:
+    """The partners' names in ``lang`` (a partner without one in ``lang``: its other name)."""
+    col = f"name_{lang}"
+    out = []
+    for p in ids:
+        name = names[col].get(p) if p in names.index else None
+        out.append(str(name) if isinstance(name, str) and name else p)
+    return "; ".join(out)
+
+
+def _resources(cost_level: str, lang: str) -> str:
+    """The cost of a response in words ("coût élevé", "high cost")."""
+    level = i18n.label("strategy.cost", cost_level, lang)
+    return i18n.t("strategy.plan.resources", lang, level=level)
 
 
 def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibility
@@ -371,11 +381,11 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
         pd.Timestamp(start) if start is not None else (t_end.normalize() + pd.offsets.MonthBegin(1))
     )
     before0 = start_ts - pd.DateOffset(months=horizon_months)
-    pnames = (
-        partners.set_index("partner_id")["name"]
-        if partners is not None and len(partners)
-        else pd.Series(dtype="str")
-    )
+    pnames = pd.DataFrame(columns=["name_fr", "name_en"], dtype="str")
+    if partners is not None and len(partners):
+        pt = partners.set_index("partner_id")
+        en = pt["name_en"] if "name_en" in pt.columns else pt["name"]
+        pnames = pd.DataFrame({"name_fr": pt["name"], "name_en": en.where(en != "", pt["name"])})
     ctx = _PlanContext(
         incidents=inc,
         members=inventory.problem_incidents(problems, inc),

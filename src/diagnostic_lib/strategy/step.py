@@ -58,7 +58,7 @@ DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
         "baseline",
         "target",
         "deadline",
-        "partner_names",
+        "partner_names_{lang}",
         "mde",
     ),
 }

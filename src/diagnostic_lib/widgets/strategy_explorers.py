@@ -27,7 +27,7 @@ def _plan_table(plan: pd.DataFrame, lang: str) -> pd.DataFrame:
         "baseline": i18n.t("widget.plan.baseline", lang),
         "target": i18n.t("widget.plan.target", lang),
         "deadline": i18n.t("widget.plan.deadline", lang),
-        "partner_names": i18n.t("widget.plan.partners", lang),
+        f"partner_names_{lang}": i18n.t("widget.plan.partners", lang),
         "mde": i18n.t("widget.plan.mde", lang),
     }
     return plan[strategy.Strategy.display_columns("plan", lang)].rename(columns=heads)

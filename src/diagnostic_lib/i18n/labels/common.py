@@ -7,6 +7,9 @@ generic words.
 from __future__ import annotations
 
 LABELS: dict[str, tuple[str, str]] = {
+    # --- units ------------------------------------------------------------------
+    "unit.month.one": ("{n} mois", "{n} month"),
+    "unit.month.many": ("{n} mois", "{n} months"),
     # --- families -----------------------------------------------------------
     "family.property": ("Crimes contre les biens", "Property crime"),
     "family.violent": ("Crimes contre la personne", "Violent crime"),

@@ -233,10 +233,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     # interrupted time series
     "evaluation.its.insufficient": (
-        "Série chronologique interrompue impossible : {before} mois avant et {after} mois "
-        "après le début ; il en faut au moins {min_months} de chaque côté.",
-        "No interrupted time series: {before} month(s) before and {after} month(s) after the "
-        "start; at least {min_months} are needed on each side.",
+        "Série chronologique interrompue impossible : {before} avant et {after} après le "
+        "début ; il en faut au moins {min_months} de chaque côté.",
+        "No interrupted time series: {before} before and {after} after the start; at least "
+        "{min_months} are needed on each side.",
     ),
     "evaluation.its.not_covered": (
         "Série chronologique interrompue impossible : la période avant ou après le début est "
@@ -341,6 +341,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "evaluation.trust.do_not_trust": (
         "La projection ne fait pas mieux que la prévision naïve : ne pas s'y fier.",
         "The projection does no better than the naive forecast: do not rely on it.",
+    ),
+    "evaluation.backtest.level": ("{level} : {text}", "{level}: {text}"),
+    "evaluation.backtest.level.sectors": ("Secteurs", "Sectors"),
+    "evaluation.backtest.level.municipality": ("Municipalité", "Municipality"),
+    "evaluation.backtest.except.caution": (
+        "Sauf pour {families} : à utiliser avec prudence.",
+        "Except for {families}: use with caution.",
+    ),
+    "evaluation.backtest.except.do_not_trust": (
+        "Sauf pour {families} : ne pas s'y fier.",
+        "Except for {families}: do not rely on it.",
     ),
     # the key findings of step 3 (Evaluation.summary)
     "evaluation.summary.verdicts": (

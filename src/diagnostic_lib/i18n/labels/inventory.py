@@ -135,8 +135,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "inventory.cheers.unit_area": ("secteur", "area"),
     # concentration ("80/20") table
     "inventory.concentration": (
-        "{places} des lieux concentrent {incidents} des incidents",
-        "{places} of places hold {incidents} of incidents",
+        "{n} lieux sur {total} ({places}) concentrent {incidents} des incidents",
+        "{n} places of {total} ({places}) hold {incidents} of incidents",
+    ),
+    "inventory.concentration.one": (
+        "{n} lieu sur {total} ({places}) concentre {incidents} des incidents",
+        "{n} place of {total} ({places}) holds {incidents} of incidents",
     ),
     # hot-spot parameters, as a sentence
     "inventory.gi.text": (
@@ -147,9 +151,9 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "inventory.gi.neighbourhood.queen": ("reine", "queen"),
     "inventory.gi.neighbourhood.rook": ("tour", "rook"),
-    "inventory.gi.p.normal": ("approximation normale", "normal approximation, two-sided"),
+    "inventory.gi.p.normal": ("approximation normale", "normal approximation"),
     "inventory.gi.p.permutations": ("{n} permutations", "{n} permutations"),
-    "inventory.gi.correction.fdr": ("FDR de Benjamini–Hochberg", "Benjamini-Hochberg FDR"),
+    "inventory.gi.correction.fdr": ("FDR de Benjamini–Hochberg", "Benjamini–Hochberg FDR"),
     "inventory.gi.correction.none": ("aucune", "none"),
     # --- errors: the problem register (inventory.read_register) -------------
     "inventory.register.error.not_found": (

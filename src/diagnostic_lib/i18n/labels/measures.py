@@ -7,7 +7,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "status.planned": ("Prévue", "Planned"),
     "status.active": ("En cours", "Active"),
     "status.ended": ("Terminée", "Ended"),
-    "coverage.none": ("Aucune", "None"),
+    "coverage.none": ("Aucune", "No coverage"),
     "coverage.weak": ("Faible", "Weak"),
     "coverage.partial": ("Partielle", "Partial"),
     "coverage.strong": ("Forte", "Strong"),

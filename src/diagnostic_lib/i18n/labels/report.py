@@ -19,7 +19,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Table too long for a sheet: see {csv}.",
     ),
     # --- the report's front matter ---------------------------------------------------------------
-    "report.progress_unit": ("étape", "step"),
+    "report.notebooks.running": (
+        "Exécution des cahiers sur l'échantillon (une minute ou plus) : {names}",
+        "Running the notebooks on the sample (a minute or more): {names}",
+    ),
+    "report.notebooks.one": ("  · {name}", "  · {name}"),
     "report.title": (
         "Autodiagnostic local de sécurité — {municipality}",
         "Local security self-diagnosis — {municipality}",
@@ -130,6 +134,70 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.col.in_place": ("Déjà en place", "In place"),
     "report.col.pillars": ("Piliers", "Pillars"),
     "report.col.partners": ("Partenaires", "Partners"),
+    "report.col.component.rate": ("Taux", "Rate"),
+    "report.col.component.severity": ("Gravité", "Severity"),
+    "report.col.component.trend": ("Tendance", "Trend"),
+    "report.col.component.hotspot": ("Point chaud", "Hot spot"),
+    "report.col.component.concern": ("Préoccupation", "Concern"),
+    "report.col.component.vulnerability": ("Vulnérabilité", "Vulnerability"),
+    "report.col.measure": ("Mesure", "Measure"),
+    "report.col.verdict": ("Verdict", "Verdict"),
+    "report.col.treated_before": ("Zone traitée, avant", "Treated, before"),
+    "report.col.treated_after": ("Zone traitée, après", "Treated, after"),
+    "report.col.control_before": ("Témoin, avant", "Control, before"),
+    "report.col.control_after": ("Témoin, après", "Control, after"),
+    "report.col.res_raw": ("RES brut", "Raw RES"),
+    "report.col.res_corrected": ("RES corrigé", "Corrected RES"),
+    "report.col.placebos": ("Lieux placebo", "Placebo places"),
+    "report.col.net_res": ("RES net (anneau compris)", "Net RES (ring included)"),
+    "report.col.wdq": ("WDQ (déplacement)", "WDQ (displacement)"),
+    "report.col.tne": ("Effet net (événements évités)", "Net effect (events prevented)"),
+    "report.col.active": ("En place", "In place"),
+    "report.col.reach": ("Portée", "Reach"),
+    "report.col.relevance": ("Pertinence", "Relevance"),
+    "report.col.pillar": ("Pilier", "Pillar"),
+    "report.col.n_active": ("Mesures en place", "Measures in place"),
+    "report.col.share_measures": ("Part des mesures", "Share of measures"),
+    "report.col.cost": ("Coût annuel ($)", "Yearly cost ($)"),
+    "report.col.share_costs": ("Part des coûts connus", "Share of known costs"),
+    "report.col.baseline_mean": ("Moyenne des années antérieures", "Mean of earlier years"),
+    "report.col.likelihood": ("Vraisemblance", "Likelihood"),
+    "report.col.impact": ("Impact", "Impact"),
+    "report.col.risk": ("Risque", "Risk"),
+    "report.col.concern": ("Préoccupation", "Concern"),
+    "report.col.model": ("Modèle", "Model"),
+    "report.col.projection_12": ("Projection sur 12 mois", "12-month projection"),
+    "report.col.pi_low": ("Intervalle de prédiction, bas", "Prediction interval, low"),
+    "report.col.pi_high": ("Intervalle de prédiction, haut", "Prediction interval, high"),
+    "report.col.trend_ratio": ("Tendance (rapport annuel)", "Trend (yearly ratio)"),
+    "report.col.level": ("Niveau", "Level"),
+    "report.col.mae_model": (
+        "Erreur absolue moyenne (projection)",
+        "Mean absolute error (projection)",
+    ),
+    "report.col.mae_naive": ("Erreur absolue moyenne (naïve)", "Mean absolute error (naive)"),
+    "report.col.skill": ("Gain sur la prévision naïve", "Skill over the naive forecast"),
+    "report.col.coverage": ("Mois dans l'intervalle", "Months inside the interval"),
+    "report.col.nominal": ("Intervalle visé", "Nominal interval"),
+    "report.col.trust": ("Confiance", "Trust"),
+    # --- values of the tables ---------------------------------------------------------------------
+    "report.value.municipality": ("Municipalité", "Municipality"),
+    "report.value.all_families": ("Toutes les familles", "All families"),
+    "report.value.model.level": ("niveau constant", "constant level"),
+    "report.value.model.trend": ("tendance", "trend"),
+    "report.value.model.trend_season": ("tendance et saisons", "trend and seasons"),
+    "report.value.model.not_covered": ("non projeté", "not projected"),
+    "report.value.level.sectors": ("Secteurs", "Sectors"),
+    "report.value.level.municipality": ("Municipalité", "Municipality"),
+    "report.value.trust.trust": ("fiable", "reliable"),
+    "report.value.trust.caution": ("avec prudence", "with caution"),
+    "report.value.trust.do_not_trust": ("ne pas s'y fier", "do not rely on it"),
+    "report.missing_note": (
+        "« — » : valeur manquante — la donnée n'existe pas (pas de population, pas de zone "
+        "traitée, trop peu d'événements, mesure non évaluable) ou ne s'applique pas à la ligne.",
+        "'—': missing value — the data do not exist (no population, no treated area, too few "
+        "events, measure not evaluable) or do not apply to the row.",
+    ),
     # --- step 1 ----------------------------------------------------------------------------------
     "report.step1.heading": (
         "Étape 1 — Problèmes de criminalité et enjeux de sécurité",
@@ -154,8 +222,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "rate (*) counts only the sectors whose population is known.",
     ),
     "report.step1.rates": (
-        "Taux par secteur et famille ({year})",
-        "Rates by sector and family ({year})",
+        "Taux par secteur et famille, 12 derniers mois ({start} – {end})",
+        "Rates by sector and family, last 12 months ({start} – {end})",
+    ),
+    "report.step1.rates_short": (
+        "Taux par secteur et famille, {start} – {end} ({months} de données seulement : taux "
+        "sur la période, non annualisés)",
+        "Rates by sector and family, {start} – {end} (only {months} of data: rates over the "
+        "period, not annualised)",
     ),
     "report.step1.severity": (
         "Indice local de gravité pondérée (municipalité = 100 ; ce n'est pas l'IGC)",
@@ -164,6 +238,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.step1.rhythms": ("Rythmes", "Rhythms"),
     "report.step1.change": ("Changement (12 derniers mois)", "Change (last 12 months)"),
     "report.step1.concentration": ("Concentration", "Concentration"),
+    "report.step1.concentration_incidents": (
+        "Le plus petit nombre de lieux (cellules) qui réunit une part donnée des incidents :",
+        "The fewest places (cells) that hold a given share of the incidents:",
+    ),
+    "report.step1.concentration_places": (
+        "La part des incidents dans les lieux les plus actifs (les premiers 1, 5, 10 et 20 % "
+        "des cellules) :",
+        "The share of the incidents in the busiest places (the top 1, 5, 10 and 20% of the cells):",
+    ),
     "report.step1.gini": (
         "Gini {gini} ; Gini généralisé {generalised} sur {places} cellules de {cell} m.",
         "Gini {gini}; generalised Gini {generalised} over {places} cells of {cell} m.",
@@ -263,6 +346,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "report.step4.plan": ("Plan d'action", "Action plan"),
     "report.plan.problem": ("Problème : {problem}", "Problem: {problem}"),
+    "report.plan.problem_ranked": (
+        "Problème prioritaire n° {rank} : {problem}",
+        "Priority problem no. {rank}: {problem}",
+    ),
     "report.plan.objective": (
         (
             "Objectif SMART : {indicator} — référence {baseline} ({period}), cible {target} au "
@@ -285,6 +372,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.plan.evidence": ("Preuve : {evidence}", "Evidence: {evidence}"),
     # --- method notes (report.METHOD_NOTES, in this order) ---------------------------------------
     "report.methods.heading": ("Notes méthodologiques", "Method notes"),
+    "report.methods.data_used": (
+        "Données de ce rapport : {incidents} incidents, du {first} au {last} (période "
+        "étudiée : {start} – {end}) ; système de coordonnées utilisé : {crs}. Sources "
+        "(données de la municipalité de {municipality}) : {sources}.",
+        "Data of this report: {incidents} incidents, from {first} to {last} (study period: "
+        "{start} – {end}); coordinate system used: {crs}. Sources (data of the municipality "
+        "of {municipality}): {sources}.",
+    ),
+    "report.methods.data_gaps": (
+        "Les incidents ont un trou de {n} sans aucun enregistrement : {months}.",
+        "The incidents have a gap of {n} without any record: {months}.",
+    ),
     "report.method.data": (
         (
             "Données et système de coordonnées : toutes les tables sont ramenées au modèle "

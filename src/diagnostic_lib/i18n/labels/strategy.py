@@ -56,6 +56,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Prevention and community relations unit",
     ),
     "strategy.plan.resources": ("coût {level}", "{level} cost"),
+    # cost levels of the catalogue's responses (a masculine noun in French: « coût élevé »)
+    "strategy.cost.low": ("faible", "low"),
+    "strategy.cost.medium": ("moyen", "medium"),
+    "strategy.cost.high": ("élevé", "high"),
+    "strategy.cost.unknown": ("inconnu", "unknown"),
     "strategy.plan.monitoring": (
         "Comptes mensuels dans la zone et l'anneau ; préoccupation citoyenne (sondage) ; "
         "registre de mise en œuvre.",
@@ -64,10 +69,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "strategy.plan.design_control": (
         "Avant/après avec témoin : zone traitée = lieu du problème, anneau de {buffer} m, "
         "témoin = reste de la municipalité ; fenêtres de {months} mois avant {start} et après "
-        "{after} (délai de mise en œuvre {lag} mois).",
+        "{after} (délai de mise en œuvre {lag}).",
         "Before/after with control: treated = the problem's place, {buffer} m buffer ring, "
         "control = rest of the municipality; {months}-month windows before {start} and after "
-        "{after} (implementation lag {lag} months).",
+        "{after} (implementation lag {lag}).",
     ),
     "strategy.plan.design_series": (
         "Série chronologique interrompue des comptes mensuels de la municipalité "

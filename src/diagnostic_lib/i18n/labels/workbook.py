@@ -38,6 +38,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "Incidents et taux pour 1 000 habitants par secteur, famille et année, avec intervalle.",
         "Incidents and rates per 1,000 residents by sector, family and year, with interval.",
     ),
+    "wb.sheet.rates_recent": ("Taux des 12 derniers mois", "Rates, last 12 months"),
+    "wb.about.rates_recent": (
+        "Incidents et taux pour 1 000 habitants par secteur et famille sur les 12 derniers mois "
+        "des données, avec intervalle.",
+        "Incidents and rates per 1,000 residents by sector and family over the data's last 12 "
+        "months, with interval.",
+    ),
     "wb.sheet.severity_index": ("Indice de gravité", "Severity index"),
     "wb.about.severity_index": (
         "Incidents pondérés par leur gravité, par secteur (100 = moyenne municipale).",

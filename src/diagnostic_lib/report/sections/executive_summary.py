@@ -79,7 +79,7 @@ def _key_figures(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory
                 last=fmt.integer(r.last, lang),
                 previous=fmt.integer(r.previous, lang),
                 ratio=fmt.decimal(r.ratio, lang),
-                q="q" + fmt.pvalue(r.q_value, lang)[1:],  # "q = 0,012", "q < 0,001"
+                q=fmt.pvalue(r.q_value, lang, symbol="q"),  # "q = 0,012", "q < 0,001"
             )
         )
     gap = inv.perception_gap

@@ -20,13 +20,22 @@ def _section_ledger(ctx: SectionContext, diag: Diagnostic) -> None:
     if ctx.public:
         _public_ledger(ctx, diag)
     else:
-        doc.table(ledger.files_table(lang))
-        doc.table(ledger.summary_table(lang))
+        file_col = i18n.t("ledger.col.file", lang)
+        for table in (ledger.files_table(lang), ledger.summary_table(lang)):
+            if file_col in table.columns:  # never a folder of the analyst's machine
+                table = table.assign(**{file_col: [_file_name(f) for f in table[file_col]]})
+            doc.table(table)
     ctx.tables["ledger_files"] = ledger.files
     ctx.tables["ledger_counts"] = ledger.counts()
     if not ctx.public:
         ctx.tables["ledger_entries"] = ledger.entries
         doc.paragraph(ctx.t("report.ledger.details"), cls="note")
+
+
+def _file_name(path: object) -> str:
+    """A data file as the report shows it: relative to the config's folder, or its name alone."""
+    p = Path(str(path))
+    return p.name if p.is_absolute() else p.as_posix()
 
 
 def _public_ledger(ctx: SectionContext, diag: Diagnostic) -> None:
@@ -41,7 +50,9 @@ def _public_ledger(ctx: SectionContext, diag: Diagnostic) -> None:
     ctx.doc.table(files.rename(columns={k: i18n.t(f"ledger.col.{k}", lang) for k in files.columns}))
     counts = ctx.pub(
         ledger.counts().assign(
-            reason=lambda d: [i18n.label("reason", x, lang) for x in d["reason"]]
+            table=lambda d: [i18n.label("table", x, lang) for x in d["table"]],
+            reason=lambda d: [i18n.label("reason", x, lang) for x in d["reason"]],
+            action=lambda d: [i18n.label("ledger.action", x, lang) for x in d["action"]],
         )
     )
     counts = counts.drop(columns=[c for c in ("file",) if c in counts.columns])

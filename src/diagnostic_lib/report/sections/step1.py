@@ -12,7 +12,8 @@ import pandas as pd
 from ... import charts, i18n, inventory, maps
 from ... import formatting as fmt
 from ...loaders import Diagnostic
-from .context import SectionContext, _headers
+from .context import SectionContext
+from .shown import shown
 
 # Column → header label key (None: the column keeps its name), in the order shown.
 RATE_COLUMNS = {
@@ -48,6 +49,7 @@ PRIORITY_HEADERS = {
     "rank": "report.col.rank",
     "title_{lang}": "report.col.problem",
     "score": "report.col.score",
+    **{c: f"report.col.component.{c}" for c in inventory.PRIORITY_COMPONENTS},
     "missing": "report.col.missing",
     "status_{lang}": "report.col.status",
 }
@@ -101,11 +103,19 @@ def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> N
     rates = rates.copy()
     rates["group"] = [i18n.label("family", g, lang) for g in rates["group"]]
     ctx.tables["rates"] = rates
-    last_year = rates["period"].max() if rates["period"].notna().any() else None
-    shown = rates[(rates["period"] == last_year)] if last_year is not None else rates.iloc[:0]
-    year = fmt.MISSING if last_year is None else last_year  # no incident: no year
-    doc.heading(ctx.t("report.step1.rates", year=year), level=3)
-    doc.table(_headers(ctx.pub(shown), RATE_COLUMNS, lang), max_rows=80)
+    # the last 12 months of data, never a calendar year the data cover only in part
+    recent = inventory.recent_rates(diag.incidents, diag.sectors, by="family")
+    ctx.tables["rates_recent"] = recent
+    window = {
+        "start": fmt.date(recent.attrs["start"], lang),
+        "end": fmt.date(recent.attrs["end"], lang),
+    }
+    if recent.attrs["months"] >= 12:
+        doc.heading(ctx.t("report.step1.rates", **window), level=3)
+    else:
+        months = fmt.months(recent.attrs["months"], lang)
+        doc.heading(ctx.t("report.step1.rates_short", months=months, **window), level=3)
+    doc.table(shown(ctx.pub(recent), RATE_COLUMNS, lang), max_rows=80)
 
 
 def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> None:
@@ -113,7 +123,7 @@ def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> N
     doc, lang = ctx.doc, ctx.lang
     doc.heading(ctx.t("report.step1.severity"), level=3)
     ctx.tables["severity_index"] = inv.severity
-    doc.table(_headers(ctx.pub(inv.severity), SEVERITY_COLUMNS, lang))
+    doc.table(shown(ctx.pub(inv.severity), SEVERITY_COLUMNS, lang))
     doc.heading(ctx.t("report.step1.rhythms"), level=3)
     doc.figure(
         charts.hour_weekday_heatmap(inv.hour_weekday, lang=lang),
@@ -126,11 +136,10 @@ def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> N
         alt=ctx.t("report.figure.seasonality.alt"),
     )
     doc.heading(ctx.t("report.step1.change"), level=3)
-    fam = inv.change_family.copy()
-    fam["family"] = [i18n.label("family", f, lang) for f in fam["family"]]
     ctx.tables["change_family"] = inv.change_family
     ctx.tables["change_sector_category"] = inv.change
-    doc.table(_headers(ctx.pub(fam), _shown(inv, "change_family", CHANGE_HEADERS, lang), lang))
+    columns = _shown(inv, "change_family", CHANGE_HEADERS, lang)
+    doc.table(shown(ctx.pub(inv.change_family), columns, lang))
 
 
 def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
@@ -147,7 +156,10 @@ def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> 
             cell=fmt.number(inv.parameters["cell_size_m"], lang),
         )
     )
-    doc.bullets(list(inventory.concentration_table(inv.place_counts, lang=lang)["text"]))
+    conc = inventory.concentration_table(inv.place_counts, lang=lang)
+    for question in ("incidents", "places"):
+        doc.paragraph(ctx.t(f"report.step1.concentration_{question}"))
+        doc.bullets(conc.loc[conc["question"] == question, "text"].tolist())
     doc.figure(
         charts.lorenz_chart(inv.place_counts, lang=lang),
         caption=ctx.t("report.figure.lorenz.caption"),
@@ -156,7 +168,7 @@ def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> 
     if not ctx.public:
         ctx.tables["repeat_locations"] = inv.repeat_locations
         doc.table(
-            _headers(inv.repeat_locations, REPEAT_COLUMNS, lang),
+            shown(inv.repeat_locations, REPEAT_COLUMNS, lang),
             caption=ctx.t("report.step1.repeat_locations"),
         )
     doc.heading(ctx.t("report.step1.hot_spots"), level=3)
@@ -189,7 +201,7 @@ def _perception(ctx: SectionContext, inv: inventory.Inventory) -> None:
     )
     ctx.tables["perception"] = inv.perception
     ctx.tables["perception_gap"] = inv.perception_gap
-    doc.table(_headers(ctx.pub(inv.perception_gap), PERCEPTION_COLUMNS, ctx.lang))
+    doc.table(shown(ctx.pub(inv.perception_gap), PERCEPTION_COLUMNS, ctx.lang))
 
 
 def _problems(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
@@ -214,4 +226,4 @@ def _problems(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -
     if (pr["status"] == "too_few_events").any():
         least = pr.attrs.get("min_events", inventory.MIN_PROBLEM_EVENTS)
         doc.paragraph(ctx.t("inventory.priority.min_events", n=fmt.integer(least, lang)))
-    doc.table(_headers(pr, _shown(inv, "priority", PRIORITY_HEADERS, lang), lang))
+    doc.table(shown(pr, _shown(inv, "priority", PRIORITY_HEADERS, lang), lang))

@@ -6,10 +6,23 @@ they cover the problems, the gaps, and the partners to mobilise.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ... import charts, inventory, maps, measures
 from ... import formatting as fmt
 from ...loaders import Diagnostic
 from .context import SectionContext
+
+
+def _display(ctx: SectionContext, frame: pd.DataFrame) -> pd.DataFrame:
+    """A table of step 2 as the audience may see it, in words (:func:`measures.for_display`).
+
+    A problem reads by its priority rank and its title, not by its register id.
+    """
+    out = frame.drop(columns=["problem_id"], errors="ignore")
+    if "problem_id" in frame.columns and "rank" in out.columns:
+        out = out[["rank", *(c for c in out.columns if c != "rank")]]
+    return measures.for_display(ctx.pub(out), ctx.lang)
 
 
 def _section_step2(
@@ -37,7 +50,7 @@ def _registry(
     ctx.tables["measures_registry"] = reg
     doc.paragraph(ctx.t("report.step2.registry", n=fmt.integer(len(reg), lang)))
     summary = measures.registry_summary(reg, by="pillar")
-    doc.table(measures.for_display(ctx.pub(summary), lang))
+    doc.table(_display(ctx, summary))
     doc.figure(
         charts.measures_timeline(
             reg, ref_date=diag.config.period_end, period_start=diag.config.period_start, lang=lang
@@ -59,7 +72,7 @@ def _registry(
             caption=ctx.t("report.figure.measures_map.caption"),
             alt=ctx.t("report.figure.measures_map.alt"),
         )
-    doc.table(measures.for_display(ctx.pub(reg), lang), max_rows=60)
+    doc.table(_display(ctx, reg), max_rows=60)
 
 
 def _coverage(ctx: SectionContext, diag: Diagnostic, s2: measures.MeasureInventory) -> None:
@@ -70,7 +83,7 @@ def _coverage(ctx: SectionContext, diag: Diagnostic, s2: measures.MeasureInvento
     tables["coverage"] = s2.coverage
     tables["coverage_by_problem"] = s2.by_problem
     tables["coverage_by_measure"] = s2.by_measure
-    doc.table(measures.for_display(ctx.pub(s2.by_problem), lang), max_rows=40)
+    doc.table(_display(ctx, s2.by_problem), max_rows=40)
     doc.figure(
         maps.gap_map(
             s2.problems,
@@ -87,17 +100,15 @@ def _coverage(ctx: SectionContext, diag: Diagnostic, s2: measures.MeasureInvento
     tables["gaps"] = s2.gaps
     tables["single_pillar"] = s2.single_pillar
     tables["sector_gaps"] = s2.sector_gaps
-    doc.table(
-        measures.for_display(ctx.pub(s2.gaps), lang), caption=ctx.t("report.step2.gaps_caption")
-    )
+    doc.table(_display(ctx, s2.gaps), caption=ctx.t("report.step2.gaps_caption"))
     if len(s2.single_pillar):
         doc.table(
-            measures.for_display(ctx.pub(s2.single_pillar), lang),
+            _display(ctx, s2.single_pillar),
             caption=ctx.t("report.step2.single_pillar"),
         )
     if len(s2.sector_gaps):
         doc.table(
-            measures.for_display(ctx.pub(s2.sector_gaps), lang),
+            _display(ctx, s2.sector_gaps),
             caption=ctx.t("report.step2.sector_gaps"),
         )
 
@@ -109,7 +120,7 @@ def _partners(ctx: SectionContext, s2: measures.MeasureInventory) -> None:
     ctx.tables["partner_roles"] = s2.partner_roles
     ctx.tables["partner_suggestions"] = s2.partner_suggestions
     doc.table(
-        measures.for_display(ctx.pub(s2.partner_suggestions), lang),
+        _display(ctx, s2.partner_suggestions),
         max_rows=40,
         caption=ctx.t("report.step2.partners_caption"),
     )

@@ -18,6 +18,84 @@ from ... import charts, evaluation, i18n, maps
 from ..confidentiality import SMALL_COUNT
 from ..document import HtmlDocument
 from .context import SectionContext
+from .shown import shown
+
+# Column → header label key of each table of step 3 (the columns: Evaluation.display_columns).
+HEADERS: dict[str, str | None] = {
+    "measure_id": "report.col.measure",
+    "name": "report.col.name",
+    "name_en": "report.col.name",
+    "verdict": "report.col.verdict",
+    "a0": "report.col.treated_before",
+    "a1": "report.col.treated_after",
+    "c0": "report.col.control_before",
+    "c1": "report.col.control_after",
+    "res": "report.col.res_raw",
+    "res_corrected": "report.col.res_corrected",
+    "res_corrected_low": "report.col.ci_low",
+    "res_corrected_high": "report.col.ci_high",
+    "q_value": "report.col.q_fdr",
+    "placebos": "report.col.placebos",
+    "net_res": "report.col.net_res",
+    "wdq": "report.col.wdq",
+    "tne_corrected": "report.col.tne",
+    "active": "report.col.active",
+    "problem_rank": "report.col.problem_rank",
+    "problem_title_{lang}": "report.col.problem",
+    "reach": "report.col.reach",
+    "relevance": "report.col.relevance",
+    "label_{lang}": None,  # per table: the pillar, or the finding
+    "n_active": "report.col.n_active",
+    "share": "report.col.share_measures",
+    "cost": "report.col.cost",
+    "cost_share": "report.col.share_costs",
+    "flag": "report.col.finding",
+    "sector": "report.col.sector",
+    "family": "report.col.family",
+    "last": "report.col.last_12",
+    "baseline_mean": "report.col.baseline_mean",
+    "ratio_baseline": "report.col.ratio",
+    "q_baseline": "report.col.q_fdr",
+    "rate": "report.col.rate",
+    "likelihood": "report.col.likelihood",
+    "impact": "report.col.impact",
+    "risk_{lang}": "report.col.risk",
+    "concern": "report.col.concern",
+    "model": "report.col.model",
+    "last_12": "report.col.last_12",
+    "mean_12": "report.col.projection_12",
+    "low_12": "report.col.pi_low",
+    "high_12": "report.col.pi_high",
+    "trend_irr": "report.col.trend_ratio",
+    "trend_q": "report.col.q_fdr",
+    "level": "report.col.level",
+    "scope": "report.col.family",
+    "mae_model": "report.col.mae_model",
+    "mae_naive": "report.col.mae_naive",
+    "skill": "report.col.skill",
+    "coverage": "report.col.coverage",
+    "nominal": "report.col.nominal",
+    "trust": "report.col.trust",
+}
+HIDDEN: dict[str, tuple[str, ...]] = {
+    "relevance": ("problem_id",),  # the problem reads by its rank and title
+    "pillars": ("pillar",),  # the pillar reads by its label
+}
+LABEL_HEADER = {"pillars": "report.col.pillar", "current_risk": "report.col.finding"}
+
+
+def _table(
+    result: evaluation.Evaluation, table: str, frame: pd.DataFrame, lang: str
+) -> pd.DataFrame:
+    """``frame``'s columns of step 3's ``table``, in words, under their headers."""
+    keys = {c.format(lang=lang): k for c, k in HEADERS.items()}
+    keys[f"label_{lang}"] = LABEL_HEADER.get(table)
+    columns = {
+        c: keys.get(c)
+        for c in result.display_columns(table, lang)
+        if c not in HIDDEN.get(table, ())
+    }
+    return shown(frame, columns, lang)
 
 
 def evaluation_section(
@@ -104,7 +182,7 @@ def _effects(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     t["verdict"] = [_verdict(x, lang) for x in t["verdict"]]
     t = ctx.pub(t)
     ctx.tables["step3_effects"] = t
-    doc.table(t)
+    doc.table(_table(result, "effects", t, lang))
     doc.figure(
         charts.forest_plot(e, lang=lang),
         caption=ctx.t("report.figure.forest.caption"),
@@ -132,12 +210,12 @@ def _relevance(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     doc.heading(ctx.t("report.step3.relevance"), level=3)
     rel = result.relevance[result.display_columns("relevance", lang)]
     ctx.tables["step3_relevance"] = rel
-    doc.table(rel)
+    doc.table(_table(result, "relevance", rel, lang))
     flags = result.flags
     if len(flags):
         ctx.tables["step3_flags"] = flags[result.display_columns("flags", lang)]
         doc.bullets(flags[f"text_{lang}"].tolist())
-    doc.table(result.pillars[result.display_columns("pillars", lang)])
+    doc.table(_table(result, "pillars", result.pillars, lang))
 
 
 def _current_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
@@ -146,7 +224,7 @@ def _current_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     doc.heading(ctx.t("report.step3.current_risks"), level=3)
     cr = ctx.pub(result.current_risk[result.display_columns("current_risk", lang)])
     ctx.tables["step3_current_risk"] = cr
-    doc.table(cr, max_rows=20)
+    doc.table(_table(result, "current_risk", cr, lang), max_rows=20)
     doc.figure(
         charts.risk_matrix_chart(result.current_risk, lang=lang, sectors=result.sectors),
         caption=ctx.t("report.figure.risk_matrix.caption"),
@@ -161,11 +239,12 @@ def _future_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     pt = result.projection.totals
     ctx.tables["step3_projection"] = ctx.pub(pt)
     doc.paragraph(ctx.t("report.step3.emerging"))
-    doc.table(ctx.pub(pt[pt["emerging"]][result.display_columns("projection", lang)]))
+    emerging = ctx.pub(pt[pt["emerging"]][result.display_columns("projection", lang)])
+    doc.table(_table(result, "projection", emerging, lang))
     bs = result.backtest_summary
     ctx.tables["step3_backtest"] = bs.drop(columns=["text_fr", "text_en"])
-    doc.table(bs[result.display_columns("backtest_summary", lang)])
-    doc.bullets(bs.loc[bs["scope"] == "all", f"text_{lang}"].tolist())
+    doc.table(_table(result, "backtest_summary", bs, lang))
+    doc.bullets(evaluation.backtest_findings(bs, lang))
     if result.sectors is not None:
         near_repeat = None if ctx.public else result.near_repeat["elevated"]
         key = "report.step3.risk_terrain" if ctx.public else "report.step3.risk_terrain_near_repeat"

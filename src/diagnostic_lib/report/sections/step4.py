@@ -62,8 +62,12 @@ def _action_box(ctx: SectionContext, a: pd.Series) -> str:
     def count(n: int) -> str:
         return suppression_marker(thr) if ctx.public and n < thr else fmt.integer(n, lang)
 
+    rank = a.get("problem_rank")
+    problem = _text(a[f"problem_{lang}"])
     lines = [
-        ctx.t("report.plan.problem", problem=_text(a[f"problem_{lang}"])),
+        ctx.t("report.plan.problem_ranked", rank=int(rank), problem=problem)
+        if pd.api.types.is_number(rank) and not pd.isna(rank) and rank > 0
+        else ctx.t("report.plan.problem", problem=problem),
         ctx.t(
             "report.plan.objective",
             indicator=a[f"indicator_{lang}"],
@@ -74,9 +78,9 @@ def _action_box(ctx: SectionContext, a: pd.Series) -> str:
         ),
         ctx.t(
             "report.plan.owner",
-            owner=_text(a["owner"]),
-            partners=_text(a["partner_names"]),
-            resources=_text(a["resources"]),
+            owner=_text(a[f"owner_{lang}"]),
+            partners=_text(a[f"partner_names_{lang}"]),
+            resources=_text(a[f"resources_{lang}"]),
         ),
         ctx.t(
             "report.plan.monitoring",
@@ -85,8 +89,11 @@ def _action_box(ctx: SectionContext, a: pd.Series) -> str:
         ),
         ctx.t("report.plan.design", design=_text(a[f"design_{lang}"])),
         _text(a[f"power_note_{lang}"]),
-        ctx.t("report.plan.evidence", evidence=_text(a[f"evidence_{lang}"])),
     ]
+    evidence = html.escape(ctx.t("report.plan.evidence", evidence=_text(a[f"evidence_{lang}"])))
+    source = html.escape(str(a.get("source") or ""))
+    if source:  # a cited work keeps its own title and language
+        evidence = evidence.replace(source, f"<cite>{source}</cite>")
     title = html.escape(f"{a['plan_id']} — {a[f'response_{lang}']}")
-    body = "<br/>".join(html.escape(line) for line in lines)
+    body = "<br/>".join([*(html.escape(line) for line in lines), evidence])
     return f"<div class='box'><b>{title}</b><br/>{body}</div>"
