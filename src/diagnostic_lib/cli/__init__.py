@@ -91,6 +91,12 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     r.add_argument(
         "--no-notebooks", action="store_true", help="do not execute and save the notebooks"
     )
+    r.add_argument(
+        "--format",
+        choices=("html", "pdf"),
+        default="html",
+        help="pdf: also print index.html to index.pdf with headless Chromium",
+    )
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:

@@ -10,9 +10,11 @@ Examples
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from .. import report
+from ..report.pdf import PdfError
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,13 +25,15 @@ def run(args: argparse.Namespace) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        ``config``, ``out``, ``lang``, ``audience`` and ``no_notebooks`` (see
+        ``config``, ``out``, ``lang``, ``audience``, ``no_notebooks`` and
+        ``format`` (``html``, or ``pdf``: the HTML printed to PDF too; see
         :func:`diagnostic_lib.cli.build_parser`).
 
     Returns
     -------
     int
-        The exit code (0).
+        The exit code: 0, or 3 when the PDF cannot be written (no Chromium: the
+        message on stderr says how to install it).
 
     Examples
     --------
@@ -41,12 +45,20 @@ def run(args: argparse.Namespace) -> int:
     ...
     diagnostic_lib.errors.ConfigError: ...
     """
-    path = report.build_report(
-        args.config,
-        args.out,
-        lang=args.lang,
-        audience=args.audience,
-        notebooks=not args.no_notebooks,
-    )
+    pdf = getattr(args, "format", "html") == "pdf"
+    try:
+        path = report.build_report(
+            args.config,
+            args.out,
+            lang=args.lang,
+            audience=args.audience,
+            notebooks=not args.no_notebooks,
+            pdf=pdf,
+        )
+    except PdfError as exc:
+        print(f"error / erreur: {exc}", file=sys.stderr)
+        return 3
     print(f"→ {Path(path)}")
+    if pdf:
+        print(f"→ {Path(path).with_suffix('.pdf')}")
     return 0
