@@ -16,7 +16,7 @@ Examples
 >>> from diagnostic_lib import loaders, sample
 >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
 >>> key_numbers(d, lang="en").loc["incidents", "label"]
-'Incidents'
+'Recorded incidents'
 """
 
 from __future__ import annotations
