@@ -73,20 +73,23 @@ def test_long_tables_go_to_a_collapsed_appendix_short_ones_stay():
     doc.table(pd.DataFrame({"n": range(document.LONG_ROWS)}))  # 15 rows: stays
     doc.table(pd.DataFrame({"n": range(document.LONG_ROWS + 1)}))  # 16 rows: appendix
     doc.table(pd.DataFrame({c: [1] for c in "abcdefg"}), caption="Large")  # 7 columns
+    doc.table(pd.DataFrame({"n": range(20)}))  # a second long table under the same heading
     page = doc.render()
     sections = _sections(page)
     assert sections["s1"].count("<table") == 1
-    assert sections["appendix"].count("<details") == 2 and "<details open" not in page
+    assert sections["appendix"].count("<details") == 3 and "<details open" not in page
+    assert 'href="#a3">Tableau A3 — Taux (2)</a>' in page
     assert 'href="#a1">Tableau A1 — Taux</a>' in page and 'href="#a2">Tableau A2 — Large' in page
     assert "lignes : 16, colonnes : 1" in page and "lignes : 1, colonnes : 7" in page
     assert 'id="a1"' in page and 'id="a2"' in page
 
 
-def test_tables_write_integers_with_separators_from_five_digits():
+def test_tables_group_a_column_of_counts_but_not_years():
     doc = report.HtmlDocument("t", "fr")
-    doc.table(pd.DataFrame({"année": [2024], "n": [15850], "x": [0.5]}))
+    doc.table(pd.DataFrame({"année": [2024, 2025], "n": [15850, 2826], "x": [0.5, 1.0]}))
     page = doc.render()
-    assert ">2024<" in page and ">15\xa0850<" in page and ">0,50<" in page
+    assert ">2024<" in page and ">15\xa0850<" in page and ">2\xa0826<" in page
+    assert ">0,50<" in page
     assert '<td class="num">' in page
 
 
@@ -252,7 +255,9 @@ def test_pdf_pages_and_first_page(steps, written, tmp_path):
     sizes = _pdf_pages(pdf)
     n_sections = len(_sections(src.read_text(encoding="utf-8")))
     assert n_sections + 1 <= len(sizes) <= 80, len(sizes)  # a page per section at least
-    assert all(abs(w - 612) < 1 and abs(h - 792) < 1 for w, h in sizes)  # Letter (setting)
+    letter = [(round(w), round(h)) for w, h in sizes]
+    assert letter[0] == (612, 792)  # Letter, portrait; the appendix is landscape
+    assert set(letter) == {(612, 792), (792, 612)} and letter[-1] == (792, 612)
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) absent: the first page's text is not checked")
     text = subprocess.run(

@@ -232,7 +232,7 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
         pages._step1_page(ctx, diag, inv)
     _section_step2(ctx, diag, inv, step2)
     with doc.lead():
-        pages._step2_page(ctx, diag, step2)
+        pages._step2_page(ctx, inv, step2)
     _section_step3(ctx, step3)
     with doc.lead():
         pages._step3_page(ctx, step3)

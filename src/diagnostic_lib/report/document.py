@@ -124,6 +124,7 @@ class HtmlDocument:
         self._front: list[dict[str, Any]] = []
         self._sections: list[_Section] = []
         self._appendix: list[dict[str, Any]] = []
+        self._titles: dict[str, int] = {}  # appendix title → times used (the next is "(2)")
         self._in_lead = False
         self._last_heading = title
 
@@ -240,10 +241,13 @@ class HtmlDocument:
             self._add(block)
             return
         n = len(self._appendix) + 1
+        title = (caption or self._last_heading).rstrip(" .:")
+        same = self._titles.get(title, 0)
+        self._titles[title] = same + 1
         entry = {
             "anchor": f"a{n}",
             "label": i18n.t("report.appendix.label", self.lang, n=n),
-            "title": caption or self._last_heading,
+            "title": f"{title} ({same + 1})" if same else title,
             "size": i18n.t(
                 "report.appendix.size",
                 self.lang,
@@ -298,8 +302,10 @@ def _cell(value: Any, lang: str, kind: str) -> str:
         return fmt.MISSING
     if kind == "float":
         return fmt.number(value, lang)
-    if kind == "int":  # grouped from five digits on: a year (2024) stays as it is
-        return fmt.integer(value, lang) if abs(int(value)) >= 10_000 else str(int(value))
+    if kind == "grouped":
+        return fmt.integer(value, lang)
+    if kind == "int":
+        return str(int(value))
     return str(value)
 
 
@@ -325,6 +331,10 @@ def _table_block(
     if index:
         shown = shown.reset_index()
     kinds = [_kind(shown.iloc[:, j]) for j in range(shown.shape[1])]
+    for j, k in enumerate(kinds):  # a column of whole numbers is grouped when one has 5 digits:
+        col = shown.iloc[:, j]  # years (2024) stay as they are, counts read 15 850 and 2 826
+        if k == "int" and col.notna().any() and col.abs().max() >= 10_000:
+            kinds[j] = "grouped"
     rows = [
         [_cell(v, lang, k) for v, k in zip(r, kinds, strict=True)]
         for r in shown.itertuples(index=False, name=None)

@@ -115,22 +115,24 @@ def _step1_page(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory)
 
 
 def _step2_page(
-    ctx: SectionContext, diag: Diagnostic, s2: measures.MeasureInventory | None
+    ctx: SectionContext, inv: inventory.Inventory, s2: measures.MeasureInventory | None
 ) -> None:
-    """The measures in numbers: registered, active, and the problems left uncovered."""
+    """The measures in numbers: registered, active, and the registered problems left uncovered."""
     if s2 is None:
         return
     lang = ctx.lang
     reg = s2.registry
     active = int((reg["status"] == "active").sum()) if "status" in reg else 0
-    gaps = int(s2.by_problem["gap"].astype(bool).sum()) if "gap" in s2.by_problem else 0
+    # the register's problems (the key figures' count), not step 2's perception-gap rows
+    bp = s2.by_problem[s2.by_problem["problem_id"].isin(inv.problems["problem_id"])]
+    gaps = int(bp["gap"].astype(bool).sum()) if "gap" in bp else 0
     ctx.doc.paragraph(
         ctx.t(
             "report.page.measures_numbers",
             n=fmt.integer(len(reg), lang),
             active=fmt.integer(active, lang),
             gaps=fmt.integer(gaps, lang),
-            problems=fmt.integer(len(s2.by_problem), lang),
+            problems=fmt.integer(len(bp), lang),
         )
     )
 
