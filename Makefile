@@ -9,11 +9,12 @@ AUDIENCE ?= internal
 OUT    ?= build/report
 NOTEBOOKS ?= 0
 
-.PHONY: all report test chromium lint format lab bench calibrate fuzz sample validate clean help
+.PHONY: all report report-pdf test chromium lint format lab bench calibrate fuzz sample validate clean help
 
 help:
 	@echo "make report   - set up .venv and write the diagnosis report of the sample (build/report/index.html)"
 	@echo "                NOTEBOOKS=1 also runs the notebooks and saves them in build/report/notebooks (slow)"
+	@echo "make report-pdf - the same, and its PDF printed by headless Chromium (build/report/index.pdf)"
 	@echo "make test     - set up .venv and run every test (notebooks included)"
 	@echo "make lab      - open JupyterLab on notebooks/"
 	@echo "make lint     - ruff lint + format check (notebooks included)"
@@ -31,11 +32,16 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m diagnostic_lib report --config $(CONFIG) --out $(OUT) --lang $(REPORT_LANG) --audience $(AUDIENCE) $(if $(filter 1 yes true,$(NOTEBOOKS)),--notebooks,)
 
-# The browser tests (tests/browser) drive Debian's chromium; install it when it is missing.
+# The PDF is the HTML printed by headless Chromium (installed by `make chromium` when missing).
+report-pdf: $(STAMP) chromium
+	MPLBACKEND=Agg $(BIN)/python -m diagnostic_lib report --config $(CONFIG) --out $(OUT) --lang $(REPORT_LANG) --audience $(AUDIENCE) --format pdf
+
+# The browser tests (tests/browser) drive Debian's chromium, and render the report's PDF pages
+# with poppler-utils' pdftoppm; install them when they are missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 chromium:
-	command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	command -v chromium >/dev/null && command -v pdftoppm >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium poppler-utils)
 
 test: $(STAMP) chromium
 	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 --dist loadgroup

@@ -372,9 +372,23 @@ def test_tables_format_numbers_for_the_language():
     assert "1\xa0000 premières lignes sur 1\xa0500." in many.render()
 
 
-def test_css_is_package_data():
-    assert report.CSS.startswith("body{") and "nav ul{columns:2}" in report.CSS
-    assert f"<style>\n{report.CSS}</style>" in report.HtmlDocument("t", "en").render()
+def test_templates_and_css_are_package_data():
+    import fnmatch
+    import tomllib
+    from importlib import resources
+
+    patterns = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())[
+        "tool"
+    ]["setuptools"]["package-data"]["diagnostic_lib"]
+    folder = resources.files("diagnostic_lib.report").joinpath("templates")
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["blocks.html.j2", "print.css", "report.html.j2", "screen.css"]
+    for name in names:
+        assert any(fnmatch.fnmatch(f"report/templates/{name}", p) for p in patterns), name
+    page = report.HtmlDocument("t", "en").render()
+    assert "nav ul{columns:2}" in report.CSS and "@media print" in report.CSS
+    assert "nav ul{columns:2}" in page and "@page{size:letter" in page
+    assert "@page{size:A4" in report.HtmlDocument("t", "en", paper="a4").render()
 
 
 # ----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ chart                     what it shows                                        f
 ``peak_chart``            step 3: regression to the mean at chosen peaks       effects.py
 ``risk_matrix_chart``     step 3: likelihood × impact of current risks         risk.py
 ``projection_chart``      step 3: 12-month projection and its backtest         risk.py
+``problem_trends_chart``  report: top problems' trends and projections         trends.py
 ========================  ===================================================  ================
 
 ``canvas.py`` holds what every chart shares (the figure).
@@ -46,6 +47,7 @@ from .perception import perception_gap_chart
 from .risk import projection_chart, risk_matrix_chart
 from .timeline import measures_timeline
 from .timing import hour_weekday_heatmap, seasonality_chart, yearly_counts_chart
+from .trends import problem_trends_chart
 
 __all__ = [
     # step 1
@@ -64,4 +66,6 @@ __all__ = [
     "peak_chart",
     "risk_matrix_chart",
     "projection_chart",
+    # the report's first pages
+    "problem_trends_chart",
 ]

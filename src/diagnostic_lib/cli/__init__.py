@@ -99,6 +99,12 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="do not execute the notebooks (the default; kept for existing scripts)",
     )
+    r.add_argument(
+        "--format",
+        choices=("html", "pdf"),
+        default="html",
+        help="pdf: also print index.html to index.pdf with headless Chromium",
+    )
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:

@@ -12,9 +12,11 @@ False
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from .. import report
+from ..report.pdf import PdfError
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,14 +27,16 @@ def run(args: argparse.Namespace) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        ``config``, ``out``, ``lang``, ``audience`` and ``notebooks`` (see
+        ``config``, ``out``, ``lang``, ``audience``, ``notebooks`` and ``format``
+        (``html``, or ``pdf``: the HTML printed to PDF too; see
         :func:`diagnostic_lib.cli.build_parser`): the notebooks run only when
         asked (``--notebooks``); ``--no-notebooks`` is the default, still accepted.
 
     Returns
     -------
     int
-        The exit code (0).
+        The exit code: 0, or 3 when the PDF cannot be written (no Chromium: the
+        message on stderr says how to install it).
 
     Examples
     --------
@@ -44,12 +48,20 @@ def run(args: argparse.Namespace) -> int:
     ...
     diagnostic_lib.errors.ConfigError: ...
     """
-    path = report.build_report(
-        args.config,
-        args.out,
-        lang=args.lang,
-        audience=args.audience,
-        notebooks=bool(getattr(args, "notebooks", False)),
-    )
+    pdf = getattr(args, "format", "html") == "pdf"
+    try:
+        path = report.build_report(
+            args.config,
+            args.out,
+            lang=args.lang,
+            audience=args.audience,
+            notebooks=bool(getattr(args, "notebooks", False)),
+            pdf=pdf,
+        )
+    except PdfError as exc:
+        print(f"error / erreur: {exc}", file=sys.stderr)
+        return 3
     print(f"→ {Path(path)}")
+    if pdf:
+        print(f"→ {Path(path).with_suffix('.pdf')}")
     return 0

@@ -3,15 +3,20 @@
 :func:`build_report` runs the four steps on a config and writes the report;
 :func:`write_report` writes it from results already computed. The report is
 one HTML file with no external resource (maps and charts embedded as PNG), so
-it can be e-mailed or archived as is, for one of two audiences: ``internal``,
-or ``public`` (no point-level data, no free text, counts below the threshold
-suppressed).
+it can be e-mailed, archived or printed to PDF as is, for one of two
+audiences: ``internal``, or ``public`` (no point-level data, no free text, counts below
+the threshold suppressed).
 
 ==========================  ===================================================
 file                        what it holds
 ==========================  ===================================================
-``document.py``             :class:`HtmlDocument` and :data:`CSS` (the style
-                            sheet, package data file ``report.css``)
+``document.py``             :class:`HtmlDocument` (blocks rendered through the
+                            Jinja2 templates of ``templates/``: the page, its
+                            blocks, ``screen.css`` and ``print.css``; long
+                            tables to a collapsed appendix) and :data:`CSS`
+``pages.py``                the reader's pages: the first page (key figures,
+                            findings), each step's lead page, the companion
+                            files written beside the report
 ``confidentiality.py``      the small-count rule (:func:`suppress_small_counts`,
                             :func:`suppression_marker`, :data:`SMALL_COUNT`),
                             :func:`public_frame` and its column lists
@@ -28,6 +33,8 @@ file                        what it holds
                             step runners
 ``notebook_runner.py``      :func:`execute_notebook`, and the execution of the
                             numbered notebooks for the internal report
+``pdf.py``                  :func:`html_to_pdf` (headless Chromium) and
+                            :class:`PdfError`
 ==========================  ===================================================
 
 Examples
@@ -59,6 +66,7 @@ from .confidentiality import (
 from .document import CSS, HtmlDocument
 from .notebook_runner import execute_notebook
 from .overview import table_counts, write_overview
+from .pdf import PdfError, html_to_pdf
 from .sections.methods import METHOD_NOTES
 from .sections.step3 import evaluation_section
 from .workbook import MAX_SHEET_ROWS, write_workbook
@@ -73,9 +81,11 @@ __all__ = [
     "POINT_COLUMNS",
     "SMALL_COUNT",
     "HtmlDocument",
+    "PdfError",
     "build_report",
     "evaluation_section",
     "execute_notebook",
+    "html_to_pdf",
     "complementary_cells",
     "is_people_count",
     "public_frame",

@@ -10,6 +10,8 @@ workbook ``tables.xlsx``, the action plan, the problem register and the ledger.
 from __future__ import annotations
 
 import datetime as _dt
+import time
+from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -19,9 +21,12 @@ import pandas as pd
 from .. import evaluation, i18n, inventory, loaders, measures, strategy
 from .. import formatting as fmt
 from ..config import Config
+from ..errors import bilingual
 from ..loaders import Diagnostic
+from . import pages
 from .document import HtmlDocument
 from .notebook_runner import _execute_notebooks
+from .pdf import PdfError, find_chromium, html_to_pdf
 from .sections.context import SectionContext
 from .sections.executive_summary import _executive_summary
 from .sections.ledger import _section_ledger
@@ -33,7 +38,7 @@ from .sections.step4 import _section_step4
 from .workbook import category_words, write_workbook
 
 
-def build_report(
+def build_report(  # noqa: PLR0913 - public signature, kept backward compatible
     config: str | PathLike[str] | Config,
     out: str | PathLike[str] = "build/report",
     lang: str | None = None,
@@ -42,6 +47,7 @@ def build_report(
     threshold: int | None = None,
     progress: bool = True,
     now: Any = None,
+    pdf: bool = False,
 ) -> Path:
     """Run the four steps and write the diagnosis report.
 
@@ -72,11 +78,19 @@ def build_report(
         Show a progress bar.
     now : timestamp, optional
         Reference "now" for the loaders.
+    pdf : bool
+        Also print ``index.html`` to ``index.pdf`` with headless Chromium
+        (:func:`diagnostic_lib.report.pdf.html_to_pdf`).
 
     Returns
     -------
     pathlib.Path
         ``index.html``.
+
+    Raises
+    ------
+    diagnostic_lib.report.pdf.PdfError
+        ``pdf`` and no Chromium (the message says how to install it).
 
     Examples
     --------
@@ -90,9 +104,11 @@ def build_report(
     from tqdm.auto import tqdm  # only the report shows a progress bar
 
     public = _is_public(audience)
-    stages = ["load", "step1", "step2", "step3", "step4", "write"] + (
-        ["notebooks"] if notebooks and not public else []
-    )
+    if pdf and find_chromium() is None:  # say so before the steps run, not after
+        raise PdfError(bilingual("report.pdf.no_chromium"))
+    run_notebooks = notebooks and not public
+    stages = ["load", "step1", "step2", "step3", "step4", "write"]
+    stages += (["notebooks"] if run_notebooks else []) + (["pdf"] if pdf else [])
     bar = tqdm(
         total=len(stages),
         desc="diagnostic",
@@ -126,12 +142,19 @@ def build_report(
     bar.update()
 
     step("write")
-    path = write_report(diag, inv, s2, s3, s4, outdir, lang=lang, audience=audience, threshold=thr)
+    also = (["notebooks"] if run_notebooks else []) + (["index.pdf"] if pdf else [])
+    path = write_report(
+        diag, inv, s2, s3, s4, outdir, lang=lang, audience=audience, threshold=thr, also=also
+    )
     bar.update()
 
-    if notebooks and not public:
+    if run_notebooks:
         step("notebooks")
         _execute_notebooks(outdir / "notebooks", lang, say=bar.write)
+        bar.update()
+    if pdf:
+        step("pdf")
+        html_to_pdf(path, outdir / "index.pdf")
         bar.update()
     bar.close()
     return path
@@ -147,6 +170,7 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
     lang: str | None = None,
     audience: str = "internal",
     threshold: int | None = None,
+    also: Sequence[str] = (),
 ) -> Path:
     """Write the diagnosis report from results already computed (no step is run again).
 
@@ -168,6 +192,9 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
         From :func:`diagnostic_lib.strategy.run` (run here when not given).
     out, lang, audience, threshold
         See :func:`build_report`.
+    also : sequence of str
+        Files or folders that will be written beside the report afterwards
+        (``notebooks``, ``index.pdf``): the report lists them with the others.
 
     Returns
     -------
@@ -184,6 +211,7 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
     >>> p.name, (p.parent / "tables.xlsx").exists()
     ('index.html', True)
     """
+    started = time.time()
     public = _is_public(audience)
     lang = i18n.check_lang(lang or diag.lang)
     thr = _threshold(diag, threshold)
@@ -196,11 +224,22 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
     )
     doc = _front_matter(diag, lang, public, thr)
     ctx = SectionContext(doc, lang, public, thr, source=diag.config.municipality)
+    # each section, then its lead (its first page: a chart and the numbers that support it)
     _executive_summary(ctx, diag, inv, step3, s4)
+    with doc.lead():
+        pages._front_page(ctx, diag, inv, step3)
     _section_step1(ctx, diag, inv)
+    with doc.lead():
+        pages._step1_page(ctx, diag, inv)
     _section_step2(ctx, diag, inv, step2)
+    with doc.lead():
+        pages._step2_page(ctx, inv, step2)
     _section_step3(ctx, step3)
+    with doc.lead():
+        pages._step3_page(ctx, step3)
     _section_step4(ctx, s4)
+    with doc.lead():
+        pages._step4_page(ctx, s4)
     _section_methods(ctx, diag)
     _section_ledger(ctx, diag)
 
@@ -211,7 +250,8 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
         diag.ledger.to_csv(outdir / "ledger.csv", lang=lang)
     public_tables = {k: ctx.pub(v) for k, v in ctx.tables.items()}
     write_workbook(public_tables, outdir / "tables.xlsx", lang=lang, vocabularies=words)
-    return ctx.doc.write(outdir / "index.html")
+    pages._files_section(ctx, pages.companion_files(outdir, started, also, lang))
+    return doc.write(outdir / "index.html")
 
 
 def _is_public(audience: str) -> bool:

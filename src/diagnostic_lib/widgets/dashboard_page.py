@@ -15,9 +15,10 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, inventory, maps
+from ..summary import key_numbers, study_period
 from .explorer import Explorer, table_html
 from .inventory_explorers import priority_explorer
-from .key_figures import _study_period, key_numbers, sector_profile
+from .key_figures import sector_profile
 
 if TYPE_CHECKING:
     from ..loaders import Diagnostic
@@ -74,7 +75,7 @@ def _profile_html(prof: dict[str, pd.DataFrame], lang: str, ref_date: str) -> st
 
 
 def _title_html(diag: Diagnostic, lang: str, threshold: int) -> str:
-    start, end = _study_period(diag)
+    start, end = study_period(diag)
     subtitle = _esc(
         "dash.subtitle",
         lang,
@@ -193,7 +194,7 @@ def dashboard(
 
     i18n.check_lang(lang)
     threshold = int(small_count if small_count is not None else diag.config.param("small_count"))
-    _, end = _study_period(diag)
+    _, end = study_period(diag)
     controls = _dashboard_controls(diag, lang)
     first_sector = controls["sector"].value
     state: dict[str, Any] = {

@@ -1,5 +1,8 @@
 """The dashboard's figures: the key numbers with their denominators, and one sector's profile.
 
+The key numbers are computed by :func:`diagnostic_lib.summary.key_numbers` (the report's
+first page shows the same table); this module re-exports it for the dashboard.
+
 Only aggregated numbers: small counts are suppressed in a sector's profile
 (:func:`diagnostic_lib.report.suppress_small_counts`).
 
@@ -19,160 +22,11 @@ import pandas as pd
 from .. import formatting as fmt
 from .. import i18n, inventory, measures
 from ..report import suppress_small_counts
+from ..summary import key_numbers as key_numbers  # re-exported: the dashboard wires it
+from ..summary import study_period
 
 if TYPE_CHECKING:
     from ..loaders import Diagnostic
-
-_NAN = float("nan")
-_KEYS = {"unsafe_night": "dash.kn.unsafe"}  # label keys that are not "dash.kn.<code>"
-
-
-def _study_period(diag: Diagnostic) -> tuple[pd.Timestamp, pd.Timestamp]:
-    occ = diag.incidents["occurred_from"]
-    start = diag.config.period_start if diag.config.period_start is not None else occ.min()
-    end = diag.config.period_end if diag.config.period_end is not None else occ.max()
-    return pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
-
-
-class _Rows:
-    """The rows of the key-numbers table, added one by one."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-        self.rows: list[tuple[str, str, float, float, str, str]] = []
-
-    def add(self, code: str, value: float, denominator: float, text: str, detail: str) -> None:
-        label = i18n.t(_KEYS.get(code, f"dash.kn.{code}"), self.lang)
-        self.rows.append((code, label, float(value), float(denominator), text, detail))
-
-    def frame(self) -> pd.DataFrame:
-        cols = ["code", "label", "value", "denominator", "text", "detail"]
-        return pd.DataFrame(self.rows, columns=cols).set_index("code")
-
-
-def _share_detail(part: int, n: int, lang: str) -> str:
-    share = fmt.percent(part / n if n else 0.0, lang, 1)
-    return i18n.t("dash.kn.of_incidents", lang, n=fmt.integer(n, lang), share=share)
-
-
-def _counts(rows: _Rows, diag: Diagnostic, lang: str) -> None:
-    """Incidents, the annual rate and the located incidents."""
-    inc = diag.incidents
-    n = len(inc)
-    start, end = _study_period(diag)
-    years = max(round((end - start).days / 365.25), 1)
-    m = inventory.municipal_rate(inc, diag.sectors, years)
-    pop = m["population"]  # NaN (never 0) without residents: no rate row
-    period = {"start": fmt.date(start, lang), "end": fmt.date(end, lang), "years": years}
-    rows.add(
-        "incidents",
-        n,
-        _NAN,
-        fmt.integer(n, lang),
-        i18n.t("dash.kn.incidents_detail", lang, **period),
-    )
-    if pop > 0:
-        per_year = m["incidents"] / years  # the incidents of the sectors with residents
-        rate = per_year / pop * 1000.0
-        detail = i18n.t(
-            "dash.kn.rate_detail",
-            lang,
-            n=fmt.integer(per_year, lang),
-            population=fmt.integer(pop, lang),
-        )
-        rows.add("rate", rate, pop, fmt.decimal(rate, lang, 1), detail)
-    located = int((inc.geometry.notna() & ~inc.geometry.is_empty).sum())
-    rows.add("located", located, n, fmt.integer(located, lang), _share_detail(located, n, lang))
-
-
-def _problems(rows: _Rows, diag: Diagnostic, problems: pd.DataFrame, lang: str) -> None:
-    """Problems found (rising, falling) and the incidents they hold."""
-    n = len(diag.incidents)
-    active = (
-        problems[~problems["excluded"].fillna(False).astype(bool)]
-        if "excluded" in problems
-        else problems
-    )
-    trend = active["trend_label"] if "trend_label" in active else pd.Series(dtype=str)
-    detail = i18n.t(
-        "dash.kn.problems_detail",
-        lang,
-        rising=int((trend == "significant_rise").sum()),
-        falling=int((trend == "significant_fall").sum()),
-    )
-    rows.add("problems", len(active), _NAN, fmt.integer(len(active), lang), detail)
-    inside = int(inventory.problem_incidents(active, diag.incidents).notna().sum())
-    rows.add("in_problems", inside, n, fmt.integer(inside, lang), _share_detail(inside, n, lang))
-
-
-def _context(rows: _Rows, diag: Diagnostic, lang: str) -> None:
-    """Active measures, feeling unsafe at night (survey) and the rows kept (ledger)."""
-    _, end = _study_period(diag)
-    if diag.measures is not None and len(diag.measures):
-        st = measures.status(diag.measures, end)
-        n_active = int((st == "active").sum())
-        detail = i18n.t("dash.kn.measures_detail", lang, n=len(st), date=fmt.date(end, lang))
-        rows.add("measures", n_active, len(st), fmt.integer(n_active, lang), detail)
-    if diag.survey is not None and len(diag.survey):
-        p = inventory.perception(diag.survey, diag.sectors).set_index("sector").loc["*"]
-        detail = i18n.t(
-            "dash.kn.unsafe_detail",
-            lang,
-            n=fmt.integer(p["respondents"], lang),
-            low=fmt.percent(p["unsafe_night_low"], lang, 1),
-            high=fmt.percent(p["unsafe_night_high"], lang, 1),
-        )
-        text = fmt.percent(p["unsafe_night"], lang, 1)
-        rows.add("unsafe_night", p["unsafe_night"], p["respondents"], text, detail)
-    files = diag.ledger.files
-    files = files[files["table"] == "incidents"] if len(files) else files
-    if len(files):
-        kept, read = int(files["rows_kept"].sum()), int(files["rows_in"].sum())
-        detail = i18n.t("dash.kn.rows_detail", lang, n=fmt.integer(read, lang))
-        rows.add("rows", kept, read, fmt.integer(kept, lang), detail)
-
-
-def key_numbers(
-    diag: Diagnostic, problems: pd.DataFrame | None = None, lang: str = "fr"
-) -> pd.DataFrame:
-    """The dashboard's key numbers, each with its denominator.
-
-    Parameters
-    ----------
-    diag : Diagnostic
-        From :func:`diagnostic_lib.loaders.load_diagnostic`.
-    problems : DataFrame, optional
-        Problem register (:func:`diagnostic_lib.inventory.find_problems` or a
-        register read back); rows about problems are left out without it.
-    lang : {"fr", "en"}
-        Language.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by a stable code (``incidents``, ``rate``, ``located``,
-        ``problems``, ``in_problems``, ``measures``, ``unsafe_night``,
-        ``rows``) with ``label``, ``value`` and ``denominator`` (numbers,
-        ``denominator`` missing when the value is not a share), ``text`` (the
-        value as shown) and ``detail`` (the denominator in words).
-
-    Examples
-    --------
-    >>> from diagnostic_lib import loaders, sample
-    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
-    >>> k = key_numbers(d, lang="en")
-    >>> int(k.loc["incidents", "value"]) == len(d.incidents)
-    True
-    >>> int(k.loc["located", "denominator"]) == len(d.incidents)
-    True
-    """
-    i18n.check_lang(lang)
-    rows = _Rows(lang)
-    _counts(rows, diag, lang)
-    if problems is not None:
-        _problems(rows, diag, problems, lang)
-    _context(rows, diag, lang)
-    return rows.frame()
 
 
 def _show(v: Any, lang: str, digits: int = 1) -> Any:
@@ -347,7 +201,7 @@ def sector_profile(
     """
     i18n.check_lang(lang)
     threshold = int(small_count if small_count is not None else diag.config.param("small_count"))
-    _, end = _study_period(diag)
+    _, end = study_period(diag)
     year = int(year if year is not None else end.year)
     sec = diag.sectors.set_index(diag.sectors["sector_id"].astype(str))
     if sector_id not in sec.index:

@@ -109,6 +109,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Coverage of the problems by running measures: red with no measure, green well "
         "covered; the number is the priority rank.",
     ),
+    "report.figure.problem_trends.alt": (
+        "Graphiques des incidents par mois des problèmes prioritaires, avec leur projection sur "
+        "12 mois et son intervalle.",
+        "Charts of the monthly incidents of the top problems, with their 12-month projection and "
+        "its interval.",
+    ),
     "report.figure.gap_map.alt": (
         "Carte des problèmes colorés selon leur niveau de couverture par les mesures.",
         "Map of the problems coloured by how well measures cover them.",

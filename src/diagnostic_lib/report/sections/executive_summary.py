@@ -57,7 +57,11 @@ def _key_figures(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory
         if len(inc)
         else 1.0
     )
-    items = [_incidents_sentence(ctx, diag, years)]
+    # the key figures table (first page) gives incidents and rate; here only its caveats
+    full = inventory.municipal_rate(inc, diag.sectors, years)
+    items = (
+        [] if full["sectors"] == full["sectors_total"] else [_incidents_sentence(ctx, diag, years)]
+    )
     f = diag.ledger.files
     if (f["table"] == "incidents").any():
         fi = f[f["table"] == "incidents"].iloc[0]

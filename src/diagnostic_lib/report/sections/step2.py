@@ -84,18 +84,19 @@ def _coverage(ctx: SectionContext, diag: Diagnostic, s2: measures.MeasureInvento
     tables["coverage_by_problem"] = s2.by_problem
     tables["coverage_by_measure"] = s2.by_measure
     doc.table(_display(ctx, s2.by_problem), max_rows=40)
-    doc.figure(
-        maps.gap_map(
-            s2.problems,
-            s2.by_problem,
-            diag.sectors,
-            sector_gaps=s2.sector_gaps,
-            lang=lang,
-            source=diag.config.municipality,
-        ),
-        caption=ctx.t("report.figure.gap_map.caption"),
-        alt=ctx.t("report.figure.gap_map.alt"),
-    )
+    with doc.lead():  # the map of step 2's page
+        doc.figure(
+            maps.gap_map(
+                s2.problems,
+                s2.by_problem,
+                diag.sectors,
+                sector_gaps=s2.sector_gaps,
+                lang=lang,
+                source=diag.config.municipality,
+            ),
+            caption=ctx.t("report.figure.gap_map.caption"),
+            alt=ctx.t("report.figure.gap_map.alt"),
+        )
     doc.heading(ctx.t("report.step2.gaps"), level=3)
     tables["gaps"] = s2.gaps
     tables["single_pillar"] = s2.single_pillar

@@ -183,11 +183,12 @@ def _effects(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     t = ctx.pub(t)
     ctx.tables["step3_effects"] = t
     doc.table(_table(result, "effects", t, lang))
-    doc.figure(
-        charts.forest_plot(e, lang=lang),
-        caption=ctx.t("report.figure.forest.caption"),
-        alt=ctx.t("report.figure.forest.alt"),
-    )
+    with doc.lead():  # the chart of step 3's page
+        doc.figure(
+            charts.forest_plot(e, lang=lang),
+            caption=ctx.t("report.figure.forest.caption"),
+            alt=ctx.t("report.figure.forest.alt"),
+        )
     quoted = e[f"verdict_{lang}"].tolist()
     if ctx.public:  # a verdict sentence quotes the counts: the label alone where one is small
         cnt = e[list(COUNTS)].astype("float64")

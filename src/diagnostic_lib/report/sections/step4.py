@@ -12,6 +12,7 @@ import html
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from ... import formatting as fmt
 from ... import strategy
@@ -45,7 +46,7 @@ def _section_step4(ctx: SectionContext, s4: strategy.Strategy) -> None:
     ctx.tables["action_plan"] = plan
     doc.heading(ctx.t("report.step4.plan"), level=3)
     for _, action in plan.iterrows():
-        doc.raw(_action_box(ctx, action))
+        doc.card(*_action_box(ctx, action))
 
 
 def _text(value: Any) -> str:
@@ -55,8 +56,8 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _action_box(ctx: SectionContext, a: pd.Series) -> str:
-    """One action of the plan as an HTML box (every line escaped)."""
+def _action_box(ctx: SectionContext, a: pd.Series) -> tuple[str, list[str]]:
+    """One action of the plan: its title and its lines (plain text; the template escapes)."""
     lang, thr = ctx.lang, ctx.threshold
 
     def count(n: int) -> str:
@@ -94,6 +95,4 @@ def _action_box(ctx: SectionContext, a: pd.Series) -> str:
     source = html.escape(str(a.get("source") or ""))
     if source:  # a cited work keeps its own title and language
         evidence = evidence.replace(source, f"<cite>{source}</cite>")
-    title = html.escape(f"{a['plan_id']} — {a[f'response_{lang}']}")
-    body = "<br/>".join([*(html.escape(line) for line in lines), evidence])
-    return f"<div class='box'><b>{title}</b><br/>{body}</div>"
+    return f"{a['plan_id']} — {a[f'response_{lang}']}", [*lines, Markup(evidence)]
