@@ -279,3 +279,19 @@ def test_pdf_pages_and_first_page(steps, written, tmp_path):
         check=True,
     ).stdout
     assert "Ce qu'il faut retenir" not in second
+
+
+def test_the_headline_rate_comes_with_its_interval(diag):
+    """The municipal rate of the key figures: the value and its exact Poisson interval."""
+    from diagnostic_lib import inventory, stats
+
+    for lang, words in (("fr", "intervalle de confiance à 95"), ("en", "95% confidence interval")):
+        row = summary.key_numbers(diag, lang=lang).loc["rate"]
+        assert words in row["detail"]
+        bounds = re.findall(r"\d+[.,]\d", row["detail"].split(":")[-1])
+        lo, hi = (float(x.replace(",", ".")) for x in bounds)
+        assert lo < row["value"] < hi
+    m = inventory.municipal_rate(diag.incidents, diag.sectors, 4)
+    lo, hi = stats.poisson_ci(m["incidents"], 0.95)
+    row = summary.key_numbers(diag, lang="en").loc["rate"]
+    assert f"[{float(lo) / 4 / m['population'] * 1000:.1f}," in row["detail"]

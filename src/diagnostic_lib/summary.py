@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import coverage, evaluation, i18n, inventory, measures, settings
+from . import coverage, evaluation, i18n, inventory, measures, settings, stats
 from . import formatting as fmt
 
 if TYPE_CHECKING:
@@ -93,11 +93,15 @@ def _counts(rows: _Rows, diag: Diagnostic, lang: str) -> None:
     if pop > 0:
         per_year = m["incidents"] / years  # the incidents of the sectors with residents
         rate = per_year / pop * 1000.0
+        level = float(settings.default("interval_level"))
+        lo, hi = (float(b) / years / pop * 1000.0 for b in stats.poisson_ci(m["incidents"], level))
         detail = i18n.t(
             "dash.kn.rate_detail",
             lang,
             n=fmt.integer(per_year, lang),
             population=fmt.integer(pop, lang),
+            level=fmt.percent(level, lang),
+            interval=fmt.interval(lo, hi, lang, 1),
         )
         rows.add("rate", rate, pop, fmt.decimal(rate, lang, 1), detail)
     located = int((inc.geometry.notna() & ~inc.geometry.is_empty).sum())

@@ -107,8 +107,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Mean annual rate per 1,000 residents",
     ),
     "dash.kn.rate_detail": (
-        "{n} incidents par an pour {population} habitants",
-        "{n} incidents a year for {population} residents",
+        "{n} incidents par an pour {population} habitants ; intervalle de confiance à {level} "
+        "(Poisson) : {interval}",
+        "{n} incidents a year for {population} residents; {level} confidence interval "
+        "(Poisson): {interval}",
     ),
     "dash.kn.located": ("Incidents localisés (sur les cartes)", "Located incidents (on the maps)"),
     "dash.kn.of_incidents": ("sur {n} incidents ({share})", "out of {n} incidents ({share})"),
