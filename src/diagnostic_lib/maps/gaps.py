@@ -170,7 +170,7 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
     >>> bp = pd.DataFrame({"problem_id": ["P1"], "title_fr": ["Vols"], "title_en": ["Thefts"],
     ...     "rank": pd.array([1], dtype="Int64"), "level": ["none"]})
     >>> legend_labels(gap_map(pb, bp, s, lang="en"))
-    ['None (1)', 'Weak (0)', 'Partial (0)', 'Strong (0)']
+    ['No coverage (1)', 'Weak (0)', 'Partial (0)', 'Strong (0)']
     """
     from matplotlib.patches import Patch
 
