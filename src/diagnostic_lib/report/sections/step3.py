@@ -257,6 +257,8 @@ def _future_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
                 elevated=near_repeat,
                 lang=lang,
                 source=ctx.source,
+                landmarks=ctx.landmarks(result.grid[(result.risk_surface >= 2).to_numpy()]),
+                tiles=ctx.tiles,
             ),
             caption=ctx.t(key),
             alt=ctx.t("report.figure.risk_map.alt"),
