@@ -150,24 +150,21 @@ def landmarks(
     >>> len(landmarks(p, near=hot, n=1, spacing_m=50, spares=1)), lm.attrs["n"]
     (2, 2)
     """
-    crs = getattr(places, "crs", None)
-    if places is None or not len(places) or n <= 0:
-        return _empty(crs, n)
+    if places is None:
+        return _empty(None, n)
     kinds = LANDMARK_KINDS if kinds is None else kinds
     names = _names(places)
     geoms = places.geometry
-    ok = np.asarray(geoms.notna() & ~geoms.is_empty) & (names != "")
+    ok = np.asarray(geoms.notna() & ~geoms.is_empty) & (names != "") & (n > 0)
     weight = np.array([kind_weight(str(k), kinds) for k in places["kind"].astype(object)])
     ok &= weight > 0
     pts = geoms.representative_point()
     if area is not None and ok.any():
         shape = getattr(area, "geometry", area).union_all()
         ok &= np.asarray(pts.intersects(shape))
-    if not ok.any():
-        return _empty(crs, n)
     dist = np.full(len(places), np.nan)
     score = weight.copy()
-    if near is not None and len(near):
+    if near is not None and len(near) and ok.any():
         target = getattr(near, "geometry", near)
         target = target[target.notna() & ~target.is_empty].union_all()
         if target is not None and not target.is_empty:
