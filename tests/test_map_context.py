@@ -27,9 +27,10 @@ from PIL import Image
 
 from diagnostic_lib import config, i18n, inventory, layout, maps, tiles
 from diagnostic_lib.errors import ConfigError
+from diagnostic_lib.inventory import map_landmarks
 from diagnostic_lib.maps.canvas import draw_landmarks, draw_sectors
 from diagnostic_lib.report import builder
-from diagnostic_lib.report.sections.context import map_landmarks, reachable_tiles
+from diagnostic_lib.report.sections.context import reachable_tiles
 from diagnostic_lib.report.sections.methods import map_context
 
 CRS = "EPSG:32188"

@@ -26,7 +26,8 @@ Sections, and the file that holds each
 - Hot spots (``hot_spot_analysis``): :func:`hot_spots` (Getis–Ord Gi* with
   FDR), :func:`hot_spot_parameters_text`, :func:`kde_surface`.
 - Landmarks (``landmarks``): :func:`landmarks` (the few named places a map shows
-  for context, near what it shows), :func:`kind_weight`.
+  for context, near what it shows), :func:`kind_weight`, :func:`map_landmarks` (with the
+  config's settings).
 - Near repeat (``near_repeat``): :func:`knox_test`, :func:`doubling_bands`.
 - Citizens' perception (``survey``): :func:`perception`, :func:`perception_gap`.
 - Problem finding (``problem_finding``, ``problem_context``, ``problem_text``):
@@ -75,7 +76,7 @@ from .grid import (
     split_by_sector,
 )
 from .hot_spot_analysis import HOT_CLASSES, hot_spot_parameters_text, hot_spots, kde_surface
-from .landmarks import LANDMARK_KINDS, kind_weight, landmarks
+from .landmarks import LANDMARK_KINDS, kind_weight, landmarks, map_landmarks
 from .near_repeat import doubling_bands, knox_test
 from .places import concentration, concentration_table, place_counts, repeat_locations
 from .problem_context import ProblemSearch
@@ -181,6 +182,7 @@ __all__ = [
     "knox_test",
     "landmarks",
     "make_grid",
+    "map_landmarks",
     "merge_register",
     "municipal_rate",
     "perception",

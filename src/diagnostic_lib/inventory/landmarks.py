@@ -4,8 +4,9 @@
 geometry``, :func:`diagnostic_lib.loaders.load_places`): named places of the
 kinds people know a town by (stations, shopping centres, parks, schools…, see
 the ``landmark_kinds`` setting), near what a map shows (hot cells, problems),
-and apart from each other so that they do not crowd the map. The maps only
-draw the table it returns.
+and apart from each other so that they do not crowd the map;
+:func:`map_landmarks` does it with the config's settings. The maps only draw
+the table it returns.
 
 Examples
 --------
@@ -18,12 +19,15 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .. import settings
+
+if TYPE_CHECKING:
+    from ..loaders import Diagnostic
 
 LANDMARKS: int = settings.default("landmarks")
 LANDMARK_SPACING_M: float = settings.default("landmark_spacing_m")
@@ -197,3 +201,45 @@ def landmarks(
     out = out[cols + [c for c in out.columns if c not in cols and c != "source_row"]]
     out.attrs["n"] = int(n)
     return out
+
+
+def map_landmarks(diag: Diagnostic, near: Any = None):
+    """The landmarks of a map of the diagnosis: named places near what it shows.
+
+    :func:`landmarks` with the config's settings (``landmarks``,
+    ``landmark_spacing_m``, ``landmark_reach_m``, ``landmark_kinds``), over the
+    sectors, with as many spares (for the names a map cannot write).
+
+    Parameters
+    ----------
+    diag : Diagnostic
+        The diagnosis (its places, sectors and ``landmark*`` settings).
+    near : GeoDataFrame or GeoSeries, optional
+        What the map shows (hot cells, problems).
+
+    Returns
+    -------
+    GeoDataFrame
+        From :func:`landmarks`, with as many spares as landmarks (empty without
+        places).
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> lm = map_landmarks(d)
+    >>> lm.attrs["n"] == d.config.param("landmarks"), len(lm) > lm.attrs["n"]
+    (True, True)
+    """
+    cfg = diag.config
+    n = cfg.param("landmarks")
+    return landmarks(
+        diag.places,
+        near=near,
+        area=diag.sectors,
+        n=n,
+        spares=n,  # for the names a map cannot write
+        spacing_m=cfg.param("landmark_spacing_m"),
+        reach_m=cfg.param("landmark_reach_m"),
+        kinds=cfg.param("landmark_kinds"),
+    )

@@ -50,7 +50,8 @@ class SectionContext:
     tiles : TileSource, optional
         Background tiles of the static maps (``[maps] tiles``, when reachable).
     diag : Diagnostic, optional
-        The diagnosis: where the maps' landmarks come from (:meth:`landmarks`).
+        The diagnosis: where the maps' landmarks come from (:meth:`landmarks`,
+        :func:`diagnostic_lib.inventory.map_landmarks`).
     """
 
     doc: HtmlDocument
@@ -63,8 +64,8 @@ class SectionContext:
     diag: Diagnostic | None = None
 
     def landmarks(self, near: Any = None):
-        """The landmarks of a map showing ``near`` (:func:`map_landmarks`; none without diag)."""
-        return None if self.diag is None else map_landmarks(self.diag, near)
+        """The landmarks of a map showing ``near`` (none without ``diag``)."""
+        return None if self.diag is None else inventory.map_landmarks(self.diag, near)
 
     def pub(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The table as the audience may see it (:func:`public_frame` for the public)."""
@@ -84,44 +85,6 @@ def _headers(frame: pd.DataFrame, names: Mapping[str, str | None], lang: str) ->
     cols = [c for c in names if c in frame.columns]
     keys = {c: k for c, k in names.items() if c in cols and k is not None}
     return i18n.translate_columns(frame[cols], keys, lang)
-
-
-def map_landmarks(diag: Diagnostic, near: Any = None):
-    """The landmarks of a report map: named places near what it shows (the config's settings).
-
-    Parameters
-    ----------
-    diag : Diagnostic
-        The diagnosis (its places, sectors and ``landmark*`` settings).
-    near : GeoDataFrame or GeoSeries, optional
-        What the map shows (hot cells, problems).
-
-    Returns
-    -------
-    GeoDataFrame
-        From :func:`diagnostic_lib.inventory.landmarks`, with as many spares as
-        landmarks (empty without places).
-
-    Examples
-    --------
-    >>> from diagnostic_lib import loaders, sample
-    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
-    >>> lm = map_landmarks(d)
-    >>> lm.attrs["n"] == d.config.param("landmarks"), len(lm) > lm.attrs["n"]
-    (True, True)
-    """
-    cfg = diag.config
-    n = cfg.param("landmarks")
-    return inventory.landmarks(
-        diag.places,
-        near=near,
-        area=diag.sectors,
-        n=n,
-        spares=n,  # for the names a map cannot write
-        spacing_m=cfg.param("landmark_spacing_m"),
-        reach_m=cfg.param("landmark_reach_m"),
-        kinds=cfg.param("landmark_kinds"),
-    )
 
 
 def reachable_tiles(diag: Diagnostic) -> tiles_mod.TileSource | None:
