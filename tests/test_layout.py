@@ -377,3 +377,22 @@ def test_interactive_maps_show_a_metric_scale_only(diag, steps):
         html = m.get_root().render()
         assert "L.control.scale({metric: true, imperial: false})" in html
         assert "L.control.scale()" not in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_report_maps_show_landmarks(report_figures, diag, lang):
+    places = set(diag.places["name"])
+    titles = {
+        i18n.t("report.step1.rate_map", lang),
+        i18n.t("maps.hot.title", lang),
+        i18n.t("maps.problems.title", lang),
+        i18n.t("maps.gaps.title", lang),
+        i18n.t("maps.risk.title", lang),
+    }
+    shown = {
+        f.title: {t.replace("\n", " ") for t in f.texts} & places
+        for f in report_figures[lang]
+        if f.title in titles
+    }
+    assert set(shown) == titles
+    assert {t: len(n) for t, n in shown.items()} == {t: 6 for t in titles}, shown

@@ -31,6 +31,10 @@ Example
     [parameters]
     grid_cell_m = 200
 
+    [maps]                        # optional: background tiles (none by default)
+    tiles = "OpenStreetMap.Mapnik"  # an xyzservices name, or a URL template {z}/{x}/{y}
+    # attribution = "© OpenStreetMap contributors"  # required with a URL template
+
     [taxonomy]                    # optional: your own category labels
     categories = "categories.csv" # columns source_label, code (count, suggestion)
     # categories = ["ucr2", "categories.csv"]  # UCR2 violation codes, then your labels
@@ -64,6 +68,7 @@ from ._text import as_text
 from .crs import check_metric_crs
 from .errors import ConfigError, DataError, bilingual, unreadable
 from .readers import read_table
+from .tiles import TileSource, tile_source
 
 KNOWN_TABLES = (
     "sectors",
@@ -121,6 +126,8 @@ class Config:
     category_aliases: dict[str, str] = field(default_factory=dict)
     category_alias_where: dict[str, str] = field(default_factory=dict)
     designs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tiles: TileSource | None = None
+    """The background tiles of the maps (``[maps] tiles``); ``None``: no tiles."""
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -202,7 +209,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     diagnostic_lib.errors.ConfigError: <config>: [diagnostic] language must be 'fr' or 'en', ...
     """
     name = str(path) if path else "<config>"
-    for section in ("municipality", "diagnostic", "data", "parameters", "designs"):
+    for section in ("municipality", "diagnostic", "data", "parameters", "designs", "maps"):
         if not isinstance(raw.get(section, {}) or {}, dict):
             message = bilingual(
                 "config.error.section_not_table", section=section, value=repr(raw[section])
@@ -260,6 +267,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     _check_grid_population(cfg, name)
     cfg.parameters = settings.validate(raw.get("parameters", {}) or {}, name)
     cfg.designs = _designs(raw.get("designs", {}) or {}, name)
+    cfg.tiles = _tiles(raw.get("maps", {}) or {}, name)
     for key, attr in (("taxonomy", "taxonomy_path"), ("severity", "severity_path")):
         sec = raw.get(key, {}) or {}
         if not isinstance(sec, dict):
@@ -272,6 +280,45 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
         raw.get("taxonomy", {}) or {}, cfg.base_dir, name
     )
     return cfg
+
+
+MAPS_KEYS: tuple[str, ...] = ("tiles", "attribution", "max_zoom")
+"""The keys of ``[maps]``."""
+
+
+def _tiles(maps: dict[str, Any], name: str) -> TileSource | None:
+    """The tile source of ``[maps]`` (``None`` without ``tiles``, or with ``tiles = ""``).
+
+    Examples
+    --------
+    >>> _tiles({"tiles": "OpenStreetMap.Mapnik"}, "<config>").attribution
+    '© OpenStreetMap contributors'
+    >>> _tiles({"tiles": "https://t.example.org/{z}/{x}/{y}.png"}, "diagnostic.toml")
+    Traceback (most recent call last):
+    ...
+    diagnostic_lib.errors.ConfigError: diagnostic.toml: [maps] tiles is a URL template: ...
+    """
+    unknown = sorted(set(maps) - set(MAPS_KEYS))
+    if unknown:
+        message = bilingual("config.error.maps_key", key=unknown[0], known=", ".join(MAPS_KEYS))
+        raise ConfigError(f"{name}: {message}")
+    tiles = maps.get("tiles")
+    if tiles is None or (isinstance(tiles, str) and not tiles.strip()):
+        return None
+    attribution = maps.get("attribution")
+    zoom = maps.get("max_zoom")
+    if (
+        not isinstance(tiles, str)
+        or (attribution is not None and not isinstance(attribution, str))
+        or (zoom is not None and (isinstance(zoom, bool) or not isinstance(zoom, int)))
+    ):
+        message = bilingual("config.error.maps_type", value=repr(maps))
+        raise ConfigError(f"{name}: {message}")
+    try:
+        return tile_source(tiles, attribution, zoom)
+    except ValueError as exc:
+        message = bilingual(f"config.error.{exc.args[0]}", tiles=tiles)
+        raise ConfigError(f"{name}: {message}") from None
 
 
 GRID_SHAPES: tuple[str, ...] = ("square", "hex")

@@ -60,12 +60,17 @@ def _obstacles(ax, renderer) -> list[np.ndarray]:
     return [np.asarray(b, dtype="float64") for b in boxes]
 
 
-def place_labels(
+def place_labels(  # noqa: PLR0913 -- the options of the placement, all keyword
     ax,
     labels: Sequence[tuple],
     *,
     leader: bool = True,
     min_radius: float = 0.0,
+    avoid: Sequence[tuple[float, float]] = (),
+    avoid_radius: float = 4.0,
+    skip_crowded: bool = False,
+    free_anchor: bool = False,
+    most: int | None = None,
     **text_kwargs,
 ) -> list:
     """Write labels at data points, each moved off the texts it would cover.
@@ -83,6 +88,19 @@ def place_labels(
     min_radius : float
         Nearest place tried (points from the anchor): above zero, a label never
         covers its own marker.
+    avoid : sequence of (x, y)
+        Points (data coordinates, such as markers) that no label may cover.
+    avoid_radius : float
+        Half the side (points) of the square kept free around each point of ``avoid``.
+    skip_crowded : bool
+        Leave out a label that finds no free place (``None`` in the list
+        returned) rather than write it over another.
+    free_anchor : bool
+        Also leave out a label whose anchor lies under a text already written
+        (its marker would be hidden).
+    most : int, optional
+        Write at most this many labels (the first that find a place; ``None``
+        for the others).
     **text_kwargs
         Passed to :meth:`~matplotlib.axes.Axes.annotate` (``fontsize``, ``bbox``,
         ``zorder``…); labels are centred on their place.
@@ -90,6 +108,7 @@ def place_labels(
     Returns
     -------
     list of matplotlib.text.Annotation
+        One per label, in order (``None`` for a label left out, with ``skip_crowded``).
 
     Examples
     --------
@@ -99,11 +118,25 @@ def place_labels(
     >>> a, b = place_labels(ax, [(5, 5, "A"), (5, 5, "B")])
     >>> a.xyann, b.xyann != (0.0, 0.0)
     ((0.0, 0.0), True)
+    >>> c, = place_labels(ax, [(5, 5, "C")], avoid=[(5, 5)])
+    >>> c.xyann != (0.0, 0.0)
+    True
+    >>> place_labels(ax, [(5, 5, "D" * 200)], skip_crowded=True)
+    [None]
+    >>> place_labels(ax, [(5, 5, "E")], free_anchor=True)  # under "A"
+    [None]
+    >>> [t is None for t in place_labels(ax, [(2, 2, "F"), (8, 8, "G")], most=1)]
+    [False, True]
     """
     fig = ax.figure
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     taken = _obstacles(ax, renderer)
+    written = list(taken)
+    if len(avoid):
+        r = avoid_radius * fig.dpi / 72.0
+        pts = ax.transData.transform(np.asarray(avoid, dtype="float64").reshape(-1, 2))
+        taken.extend(np.array([x - r, y - r, x + r, y + r]) for x, y in pts)
     frame = np.asarray(ax.get_window_extent(renderer).extents, dtype="float64")
     offsets = _candidates(fig.dpi, min_radius)
     gap = GAP * fig.dpi / 72.0
@@ -111,11 +144,19 @@ def place_labels(
     out = []
     for x, y, text, *own in labels:
         kw = {**kwargs, **(own[0] if own else {})}
+        if most is not None and sum(t is not None for t in out) >= most:
+            out.append(None)
+            continue
+        if free_anchor:
+            ax_, ay_ = ax.transData.transform((x, y))
+            if any(t[0] <= ax_ <= t[2] and t[1] <= ay_ <= t[3] for t in written):
+                out.append(None)
+                continue
         probe = ax.text(x, y, text, **kw)
         b = np.asarray(probe.get_window_extent(renderer).extents, dtype="float64")
         probe.remove()
         b = b + np.array([-gap, -gap, gap, gap])
-        chosen = offsets[0]
+        chosen = None
         for off in offsets:
             cand = b + np.array([off[0], off[1], off[0], off[1]])
             inside = cand[0] >= frame[0] and cand[1] >= frame[1]
@@ -123,6 +164,11 @@ def place_labels(
             if inside and _free(cand, taken):
                 chosen = off
                 break
+        if chosen is None:
+            if skip_crowded:
+                out.append(None)
+                continue
+            chosen = offsets[0]
         dx, dy = (float(v) for v in chosen * 72.0 / fig.dpi)
         moved = leader and bool(np.hypot(dx, dy) > max(min_radius, 0.0) + 1e-9)
         line = {"arrowstyle": "-", "color": style.BOX_EDGE, "lw": 0.6} if moved else None

@@ -54,6 +54,14 @@ FALLBACK = "#333333"
 """Any group without a colour of its own (an unknown pillar or family)."""
 FALLBACK_MARKER = "o"
 """Any group without a marker of its own."""
+LANDMARK = "#555555"
+"""Landmarks (named places drawn for context): their marker."""
+LANDMARK_TEXT = "#444444"
+"""Landmarks: their names."""
+LANDMARK_MARKER = "D"
+"""Landmarks: the marker."""
+OVER_TILES_ALPHA = 0.7
+"""Opacity of filled areas drawn over background tiles (so that the streets show through)."""
 
 # ---------------------------------------------------------------------------- categories
 PALETTE: tuple[str, ...] = (

@@ -25,6 +25,9 @@ Sections, and the file that holds each
   :func:`concentration`, :func:`concentration_table`, :func:`repeat_locations`.
 - Hot spots (``hot_spot_analysis``): :func:`hot_spots` (Getis–Ord Gi* with
   FDR), :func:`hot_spot_parameters_text`, :func:`kde_surface`.
+- Landmarks (``landmarks``): :func:`landmarks` (the few named places a map shows
+  for context, near what it shows), :func:`kind_weight`, :func:`map_landmarks` (with the
+  config's settings).
 - Near repeat (``near_repeat``): :func:`knox_test`, :func:`doubling_bands`.
 - Citizens' perception (``survey``): :func:`perception`, :func:`perception_gap`.
 - Problem finding (``problem_finding``, ``problem_context``, ``problem_text``):
@@ -73,6 +76,7 @@ from .grid import (
     split_by_sector,
 )
 from .hot_spot_analysis import HOT_CLASSES, hot_spot_parameters_text, hot_spots, kde_surface
+from .landmarks import LANDMARK_KINDS, kind_weight, landmarks, map_landmarks
 from .near_repeat import doubling_bands, knox_test
 from .places import concentration, concentration_table, place_counts, repeat_locations
 from .problem_context import ProblemSearch
@@ -140,6 +144,7 @@ __all__ = [
     "DEFAULT_PRIORITY_WEIGHTS",
     "EDITABLE_FIELDS",
     "HOT_CLASSES",
+    "LANDMARK_KINDS",
     "MONTHS_EN",
     "MONTHS_FR",
     "MIN_PROBLEM_EVENTS",
@@ -173,8 +178,11 @@ __all__ = [
     "hour_weekday",
     "annual_means",
     "kde_surface",
+    "kind_weight",
     "knox_test",
+    "landmarks",
     "make_grid",
+    "map_landmarks",
     "merge_register",
     "municipal_rate",
     "perception",

@@ -24,7 +24,8 @@ import numpy as np
 
 from .. import formatting as fmt
 from .. import i18n, layout, style
-from ..label_placement import sector_names, wrap
+from .. import tiles as tiles_mod
+from ..label_placement import place_labels, sector_names, wrap
 
 
 def _plt():
@@ -190,7 +191,13 @@ def add_north_arrow(ax, lang: str = "fr") -> None:
     )
 
 
-def add_source_note(ax, source: str | None, lang: str = "fr", date: str | None = None) -> None:
+def add_source_note(
+    ax,
+    source: str | None,
+    lang: str = "fr",
+    date: str | None = None,
+    attribution: str | None = None,
+) -> None:
     """Write the data source and the date in the lower-right corner.
 
     Parameters
@@ -204,6 +211,8 @@ def add_source_note(ax, source: str | None, lang: str = "fr", date: str | None =
         Language.
     date : str, optional
         Date written (default: today, ISO 8601).
+    attribution : str, optional
+        The attribution of background tiles, on a second line.
 
     Examples
     --------
@@ -212,6 +221,10 @@ def add_source_note(ax, source: str | None, lang: str = "fr", date: str | None =
     'Source: SPVM — 2026-01-01'
     >>> add_source_note(ax, None, "en", date="2026-01-01"); ax.texts[1].get_text()
     'Map made on 2026-01-01'
+    >>> add_source_note(ax, "Ville", "fr", "2026-01-01", "© OpenStreetMap")
+    >>> print(ax.texts[2].get_text())
+    Source : Ville — 2026-01-01
+    Fond de carte : © OpenStreetMap
     """
     date = date or _dt.date.today().isoformat()
     text = (
@@ -219,6 +232,8 @@ def add_source_note(ax, source: str | None, lang: str = "fr", date: str | None =
         if source and str(source).strip()
         else i18n.t("maps.date_note", lang, date=date)
     )
+    if attribution:
+        text += "\n" + i18n.t("maps.basemap_note", lang, attribution=attribution)
     ax.text(
         0.99,
         0.01,
@@ -244,8 +259,15 @@ def decorate(
     source: str | None = None,
     date: str | None = None,
     subtitle: str | None = None,
+    *,
+    tiles: tiles_mod.TileSource | None = None,
+    crs=None,
 ) -> None:
     """Title (and subtitle), scale bar, north arrow and source/date note on a map axes.
+
+    With ``tiles`` (and the map's ``crs``), background tiles are drawn under
+    the map (:func:`add_basemap`) and their attribution is written under the
+    source; when they cannot be fetched, the map is drawn without them.
 
     Parameters
     ----------
@@ -262,6 +284,10 @@ def decorate(
     subtitle : str, optional
         Smaller text under the title (the parameters of a method), wrapped; the
         title is raised above it.
+    tiles : TileSource, optional
+        Background tiles (:class:`diagnostic_lib.tiles.TileSource`); none by default.
+    crs : pyproj CRS or str, optional
+        The map's CRS (needed for tiles).
 
     Examples
     --------
@@ -292,9 +318,190 @@ def decorate(
     ax.set_title(title, pad=pad)
     ax.set_xlabel("")
     ax.set_ylabel("")
+    drawn = add_basemap(ax, tiles, crs) if tiles is not None else False
     add_scale_bar(ax, lang)
     add_north_arrow(ax, lang)
-    add_source_note(ax, source, lang, date)
+    add_source_note(ax, source, lang, date, tiles.attribution if drawn else None)
+
+
+BASEMAP_DPI = 1.5
+"""Pixels of background tiles per pixel of the figure (sharper when printed)."""
+
+
+def add_basemap(ax, tiles: tiles_mod.TileSource | None, crs, *, fetch=None) -> bool:
+    """Draw background tiles under everything on a map whose limits are set.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A map.
+    tiles : TileSource or None
+        Where the tiles come from (nothing is drawn without one).
+    crs : pyproj CRS or str
+        The map's CRS.
+    fetch : callable, optional
+        ``fetch(source, z, x, y) -> bytes`` (default
+        :func:`diagnostic_lib.tiles.fetch_tile`).
+
+    Returns
+    -------
+    bool
+        Whether tiles were drawn (``False`` when they cannot be fetched or read:
+        the map stays as it was).
+
+    Examples
+    --------
+    >>> from diagnostic_lib.tiles import TileSource
+    >>> fig, ax = new_map(); _ = ax.set_xlim(296000, 300000); _ = ax.set_ylim(5040000, 5043000)
+    >>> add_basemap(ax, TileSource("file:///nonexistent/{z}/{x}/{y}.png", "©"), "EPSG:32188")
+    False
+    >>> add_basemap(ax, None, "EPSG:32188"), len(ax.images)
+    (False, 0)
+    """
+    if tiles is None or crs is None:
+        return False
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    fig = ax.figure
+    w, h = fig.get_size_inches() * fig.dpi * BASEMAP_DPI
+    pos = ax.get_position()
+    shape = (max(int(h * pos.height), 16), max(int(w * pos.width), 16))
+    try:
+        img = tiles_mod.basemap(tiles, (x0, y0, x1, y1), crs, shape, fetch=fetch)
+    except tiles_mod.TileError:
+        return False
+    im = ax.imshow(img, extent=(x0, x1, y0, y1), origin="upper", zorder=0, interpolation="bilinear")
+    layout.background(im)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    return True
+
+
+def fill_alpha(tiles) -> float:
+    """Opacity of the filled areas of a map: lighter over background tiles.
+
+    Examples
+    --------
+    >>> fill_alpha(None), fill_alpha(object())
+    (1.0, 0.7)
+    """
+    return 1.0 if tiles is None else style.OVER_TILES_ALPHA
+
+
+LANDMARK_FONTSIZE = 6.5
+"""Size of the landmarks' names."""
+LANDMARK_WIDTH = 28
+"""Longest line of a landmark's name (longer names are wrapped)."""
+
+
+def landmark_handles(landmarks, lang: str = "fr") -> list:
+    """The legend entry of the landmarks ("Repères" / "Landmarks"), none without landmarks.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> [h.get_label() for h in landmark_handles(pd.DataFrame({"name": ["Gare"]}), "en")]
+    ['Landmarks']
+    >>> landmark_handles(None)
+    []
+    """
+    from matplotlib.lines import Line2D
+
+    if landmarks is None or not len(landmarks):
+        return []
+    return [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=style.LANDMARK_MARKER,
+            markersize=4.5,
+            markerfacecolor=style.LANDMARK,
+            markeredgecolor=style.PAPER,
+            label=i18n.t("maps.landmarks", lang),
+        )
+    ]
+
+
+def draw_landmarks(ax, landmarks) -> list[str]:
+    """Landmarks: a small marker and the name of each, off every text already written.
+
+    Draw them last, on the final layout (after :func:`decorate` and the map's own
+    labels): a name that finds no free place, or a place under a text already
+    written (a sector's name, a problem's number), is left out, with its
+    marker. The markers are context (:func:`diagnostic_lib.layout.background`).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A map whose limits are set.
+    landmarks : GeoDataFrame or None
+        From :func:`diagnostic_lib.inventory.landmarks` (``name``, ``geometry``),
+        most relevant first; at most ``landmarks.attrs["n"]`` are drawn (the
+        others are spares, for the names that cannot be written).
+
+    Returns
+    -------
+    list of str
+        The names written.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from diagnostic_lib import layout
+    >>> fig, ax = new_map(); _ = ax.set_xlim(0, 1000); _ = ax.set_ylim(0, 1000)
+    >>> lm = gpd.GeoDataFrame({"name": ["Gare centrale", "Parc"]},
+    ...                       geometry=[shapely.Point(500, 500), shapely.Point(505, 500)])
+    >>> draw_landmarks(ax, lm), layout.layout_problems(fig).empty
+    (['Gare centrale', 'Parc'], True)
+    """
+    if landmarks is None or not len(landmarks):
+        return []
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    spots = []
+    for name, p in zip(
+        landmarks["name"].astype(object), landmarks.geometry.representative_point(), strict=True
+    ):
+        if p is None or p.is_empty or not isinstance(name, str) or not name.strip():
+            continue
+        if x0 <= p.x <= x1 and y0 <= p.y <= y1:
+            spots.append((p.x, p.y, wrap(name.strip(), LANDMARK_WIDTH)))
+    if not spots:
+        return []
+    xy = [(x, y) for x, y, _ in spots]
+    written = place_labels(
+        ax,
+        spots,
+        min_radius=12.0,
+        avoid=xy,
+        avoid_radius=3.5,
+        skip_crowded=True,
+        free_anchor=True,
+        most=landmarks.attrs.get("n"),
+        fontsize=LANDMARK_FONTSIZE,
+        fontstyle="italic",
+        color=style.LANDMARK_TEXT,
+        zorder=15,
+        bbox={"facecolor": style.PAPER, "alpha": 0.7, "edgecolor": "none", "pad": 0.6},
+    )
+    kept = [(x, y) for (x, y), t in zip(xy, written, strict=True) if t is not None]
+    if kept:
+        px, py = zip(*kept, strict=True)
+        layout.background(
+            ax.scatter(
+                px,
+                py,
+                marker=style.LANDMARK_MARKER,
+                s=18,
+                c=style.LANDMARK,
+                edgecolors=style.PAPER,
+                linewidths=0.6,
+                zorder=15.5,  # over the sector names, under the numbers of problems
+            )
+        )
+    return [t.get_text() for t in written if t is not None]
 
 
 def _fit(ax, geoms) -> None:

@@ -27,7 +27,17 @@ import pandas as pd
 from .. import formatting as fmt
 from .. import i18n, style
 from ..inventory import annual_means
-from .canvas import _deferred_draws, _fig_legend, _fit, decorate, draw_sectors, new_map
+from .canvas import (
+    _deferred_draws,
+    _fig_legend,
+    _fit,
+    decorate,
+    draw_landmarks,
+    draw_sectors,
+    fill_alpha,
+    landmark_handles,
+    new_map,
+)
 
 
 def _classes(v: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -62,6 +72,8 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
     source: str | None = None,
     date: str | None = None,
     labels: bool | None = None,
+    landmarks=None,
+    tiles=None,
 ):
     """Choropleth of a value per sector, classed with mapclassify.
 
@@ -89,6 +101,10 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
     source, date : str, optional
         Source note: where the data come from (the municipality) and its date
         (:func:`~diagnostic_lib.maps.add_source_note`).
+    landmarks : GeoDataFrame, optional
+        Named places drawn for context (:func:`diagnostic_lib.inventory.landmarks`).
+    tiles : TileSource, optional
+        Background tiles (:mod:`diagnostic_lib.tiles`); none by default.
 
     Returns
     -------
@@ -107,13 +123,15 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
     """
     fig, ax = new_map()
     v = sectors["sector_id"].map(pd.Series(values)).astype("float64").to_numpy()
-    handles = _classed(ax, sectors, v, scheme, k, cmap, lang)
+    handles = _classed(ax, sectors, v, scheme, k, cmap, lang, alpha=fill_alpha(tiles))
     if labels is None:
         labels = len(sectors) <= MAX_LABELLED_AREAS
     draw_sectors(ax, sectors, labels=labels)
     _fit(ax, sectors)
+    handles += landmark_handles(landmarks, lang)
     _fig_legend(fig, handles, legend_title, ncols=3)
-    decorate(ax, title, lang, source, date)
+    decorate(ax, title, lang, source, date, tiles=tiles, crs=sectors.crs)
+    draw_landmarks(ax, landmarks)
     return fig
 
 
@@ -123,6 +141,7 @@ def _classed(ax, areas, v: np.ndarray, scheme: str, k: int, cmap: str, lang: str
     from matplotlib.patches import Patch
 
     edges = {"edgecolor": style.SECTOR_EDGE, "linewidth": 0.8, **edges}
+    alpha = edges.pop("alpha", 1.0)
     ok = np.isfinite(v)
     handles = []
     if ok.any():
@@ -135,12 +154,14 @@ def _classed(ax, areas, v: np.ndarray, scheme: str, k: int, cmap: str, lang: str
             label = (
                 f"{fmt.decimal(lo, lang, 1)} – {fmt.decimal(hi, lang, 1)} ({fmt.integer(n, lang)})"
             )
-            handles.append(Patch(facecolor=colours[i], edgecolor=style.SECTOR_EDGE, label=label))
+            handles.append(
+                Patch(facecolor=colours[i], edgecolor=style.SECTOR_EDGE, alpha=alpha, label=label)
+            )
         fc = [colours[i] for i in yb]
-        areas[ok].plot(ax=ax, color=fc, zorder=2, **edges)
+        areas[ok].plot(ax=ax, color=fc, zorder=2, alpha=alpha, **edges)
     if (~ok).any():
         no_data = {"facecolor": style.PAPER, "edgecolor": style.SECTOR_EDGE, "hatch": "///"}
-        areas[~ok].plot(ax=ax, linewidth=edges["linewidth"], zorder=2, **no_data)
+        areas[~ok].plot(ax=ax, linewidth=edges["linewidth"], zorder=2, alpha=alpha, **no_data)
         n = fmt.integer(int((~ok).sum()), lang)
         handles.append(Patch(label=f"{i18n.t('maps.no_data', lang)} ({n})", **no_data))
     return handles
@@ -160,6 +181,8 @@ def density_map(  # noqa: PLR0913 -- a map's usual keywords
     cmap: str = style.DENSITY_CMAP,
     source: str | None = None,
     date: str | None = None,
+    landmarks=None,
+    tiles=None,
 ):
     """A density surface on a grid (a kernel density), classed, under the named sectors.
 
@@ -183,6 +206,10 @@ def density_map(  # noqa: PLR0913 -- a map's usual keywords
         Classes (a mapclassify scheme, their number) and colour map.
     source, date : str, optional
         Source note (:func:`~diagnostic_lib.maps.add_source_note`).
+    landmarks : GeoDataFrame, optional
+        Named places drawn for context (:func:`diagnostic_lib.inventory.landmarks`).
+    tiles : TileSource, optional
+        Background tiles (:mod:`diagnostic_lib.tiles`); none by default.
 
     Returns
     -------
@@ -202,11 +229,15 @@ def density_map(  # noqa: PLR0913 -- a map's usual keywords
     """
     fig, ax = new_map()
     v = np.asarray(density, dtype="float64")
-    handles = _classed(ax, grid, v, scheme, k, cmap, lang, edgecolor="none", linewidth=0.0)
+    handles = _classed(
+        ax, grid, v, scheme, k, cmap, lang, edgecolor="none", linewidth=0.0, alpha=fill_alpha(tiles)
+    )
     draw_sectors(ax, sectors)
     _fit(ax, sectors)
+    handles += landmark_handles(landmarks, lang)
     _fig_legend(fig, handles, legend_title, ncols=3)
-    decorate(ax, title, lang, source, date)
+    decorate(ax, title, lang, source, date, tiles=tiles, crs=sectors.crs)
+    draw_landmarks(ax, landmarks)
     return fig
 
 
@@ -233,7 +264,8 @@ def rate_map(
     source : str, optional
         Data source shown on the map.
     **kwargs
-        Passed to :func:`choropleth` (``k``, ``scheme``, ``cmap``…).
+        Passed to :func:`choropleth` (``k``, ``scheme``, ``cmap``, ``landmarks``,
+        ``tiles``…).
 
     Returns
     -------

@@ -57,6 +57,7 @@ def evaluation_map(
     title: str | None = None,
     source: str | None = None,
     date: str | None = None,
+    tiles=None,
 ):
     """A measure's treated area, buffer ring and control area: the whole town and a close-up.
 
@@ -75,6 +76,8 @@ def evaluation_map(
     source, date : str, optional
         Source note: where the data come from (the municipality) and its date
         (:func:`~diagnostic_lib.maps.add_source_note`).
+    tiles : TileSource, optional
+        Background tiles (:mod:`diagnostic_lib.tiles`); none by default.
 
     Returns
     -------
@@ -111,7 +114,7 @@ def evaluation_map(
         else:
             _zoom(ax, g, sectors)
             head = i18n.t("eval.map.zoom", lang)
-        decorate(ax, head, lang, source, date)
+        decorate(ax, head, lang, source, date, tiles=tiles, crs=sectors.crs)
     handles = [
         Patch(facecolor=colour, alpha=alpha, edgecolor=colour, label=i18n.t(f"eval.area.{a}", lang))
         for a, (colour, alpha) in style.EVALUATION_AREAS.items()

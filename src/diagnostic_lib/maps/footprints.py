@@ -173,6 +173,7 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
     title: str | None = None,
     source: str | None = None,
     date: str | None = None,
+    tiles=None,
 ):
     """Preventive measures over problems and hot spots: a colour and a symbol per pillar.
 
@@ -210,6 +211,8 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
     source, date : str, optional
         Source note: where the data come from (the municipality) and its date
         (:func:`~diagnostic_lib.maps.add_source_note`).
+    tiles : TileSource, optional
+        Background tiles (:mod:`diagnostic_lib.tiles`); none by default.
 
     Returns
     -------
@@ -271,7 +274,15 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
     _box(ax, box)
     _fit(ax, sectors)
     _fig_legend(fig, handles, i18n.t("maps.measures.legend", lang))
-    decorate(ax, title or i18n.t("maps.measures.title", lang), lang, source, date)
+    decorate(
+        ax,
+        title or i18n.t("maps.measures.title", lang),
+        lang,
+        source,
+        date,
+        tiles=tiles,
+        crs=sectors.crs,
+    )
     # last, on the final layout: ids beside their symbols, apart from each other
     place_labels(
         ax,

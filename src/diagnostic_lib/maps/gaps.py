@@ -23,7 +23,9 @@ from .canvas import (
     _fig_legend,
     _fit,
     decorate,
+    draw_landmarks,
     draw_sectors,
+    landmark_handles,
     new_map,
 )
 
@@ -126,6 +128,8 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
     title: str | None = None,
     source: str | None = None,
     date: str | None = None,
+    landmarks=None,
+    tiles=None,
 ):
     """Where nothing (or little) is being done: problems coloured by their coverage level.
 
@@ -155,6 +159,10 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
     source, date : str, optional
         Source note: where the data come from (the municipality) and its date
         (:func:`~diagnostic_lib.maps.add_source_note`).
+    landmarks : GeoDataFrame, optional
+        Named places drawn for context (:func:`diagnostic_lib.inventory.landmarks`).
+    tiles : TileSource, optional
+        Background tiles (:mod:`diagnostic_lib.tiles`); none by default.
 
     Returns
     -------
@@ -175,7 +183,7 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
     from matplotlib.patches import Patch
 
     fig, ax = new_map((8.0, 7.5))
-    draw_sectors(ax, sectors, facecolor=style.SECTOR_FILL)
+    draw_sectors(ax, sectors, facecolor=style.SECTOR_FILL if tiles is None else "none")
     bp = by_problem
     if top is not None:
         bp = bp[(bp["rank"] <= top).fillna(True).astype(bool)]
@@ -201,12 +209,22 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
         )
         for lv, colour in style.LEVEL_COLOURS.items()
     ] + flagged
+    handles += landmark_handles(landmarks, lang)
     if box:
         box.insert(0, i18n.t("maps.gaps.box", lang))
     _box(ax, box)
     _fit(ax, sectors)
     _fig_legend(fig, handles, i18n.t("maps.gaps.legend", lang), 3)
-    decorate(ax, title or i18n.t("maps.gaps.title", lang), lang, source, date)
+    decorate(
+        ax,
+        title or i18n.t("maps.gaps.title", lang),
+        lang,
+        source,
+        date,
+        tiles=tiles,
+        crs=sectors.crs,
+    )
     # last, on the final layout: off the sector names, the box and each other
     place_labels(ax, spots, fontsize=7, fontweight="bold", zorder=16)
+    draw_landmarks(ax, landmarks)
     return fig

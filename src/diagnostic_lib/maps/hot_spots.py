@@ -13,7 +13,17 @@ from __future__ import annotations
 
 from .. import formatting as fmt
 from .. import i18n, inventory, layout, style
-from .canvas import _deferred_draws, _fig_legend, _fit, decorate, draw_sectors, new_map
+from .canvas import (
+    _deferred_draws,
+    _fig_legend,
+    _fit,
+    decorate,
+    draw_landmarks,
+    draw_sectors,
+    fill_alpha,
+    landmark_handles,
+    new_map,
+)
 
 HOT_LABELS: dict[str, tuple[str, str]] = {
     c: i18n.LABELS[f"maps.hot.{c}"] for c in style.HOT_COLOURS
@@ -52,6 +62,8 @@ def hot_spot_map(
     title: str | None = None,
     source: str | None = None,
     date: str | None = None,
+    landmarks=None,
+    tiles=None,
 ):
     """Hot-spot grid by Gi* class (from :func:`diagnostic_lib.inventory.hot_spots`).
 
@@ -71,6 +83,10 @@ def hot_spot_map(
     source, date : str, optional
         Source note: where the data come from (the municipality) and its date
         (:func:`~diagnostic_lib.maps.add_source_note`).
+    landmarks : GeoDataFrame, optional
+        Named places drawn for context (:func:`diagnostic_lib.inventory.landmarks`).
+    tiles : TileSource, optional
+        Background tiles (:mod:`diagnostic_lib.tiles`); none by default.
 
     Returns
     -------
@@ -96,18 +112,23 @@ def hot_spot_map(
     fig, ax = new_map()
     counts = hot["hot_class"].value_counts()
     handles = []
+    alpha = fill_alpha(tiles)
     for cls, colour in style.HOT_COLOURS.items():
         sub = hot[hot["hot_class"] == cls]
         if len(sub):
-            edge = style.HOT_CELL_EDGE if cls == "not_significant" else colour
-            sub.plot(ax=ax, color=colour, edgecolor=edge, linewidth=0.2, zorder=2)
-            if cls == "not_significant":  # the grid itself: context, not data
+            grid = cls == "not_significant"
+            edge = style.HOT_CELL_EDGE if grid else colour
+            # over tiles, the cells that are not significant are outlines only: the streets show
+            face = "none" if grid and tiles is not None else colour
+            sub.plot(ax=ax, facecolor=face, edgecolor=edge, linewidth=0.2, zorder=2, alpha=alpha)
+            if grid:  # the grid itself: context, not data
                 layout.background(ax.collections[-1])
         if cls in counts.index or cls.startswith("hot"):
             label = f"{hot_label(cls, lang)} ({fmt.integer(counts.get(cls, 0), lang)})"
             handles.append(Patch(facecolor=colour, edgecolor=style.BOX_EDGE, label=label))
     draw_sectors(ax, sectors)
     _fit(ax, sectors)
+    handles += landmark_handles(landmarks, lang)
     _fig_legend(fig, handles, i18n.t("maps.hot.legend", lang), ncols=2)
     decorate(
         ax,
@@ -116,5 +137,8 @@ def hot_spot_map(
         source,
         date,
         subtitle=inventory.hot_spot_parameters_text(hot, lang),
+        tiles=tiles,
+        crs=sectors.crs,
     )
+    draw_landmarks(ax, landmarks)
     return fig

@@ -43,6 +43,7 @@ def overview_map(
     source: str | None = None,
     max_points: int = 50_000,
     seed: int = 0,
+    tiles=None,
 ):
     """Sectors and located incidents coloured by family (or category).
 
@@ -64,6 +65,8 @@ def overview_map(
         Most points drawn.
     seed : int
         Seed of the sample drawn above ``max_points``.
+    tiles : TileSource, optional
+        Background tiles (:mod:`diagnostic_lib.tiles`); none by default.
 
     Returns
     -------
@@ -104,7 +107,7 @@ def overview_map(
     _fig_legend(fig, handles, i18n.t(f"word.{by}", lang), ncols=3)
     if n_unloc:
         _note(ax, i18n.t("overview.unlocated", lang, n=fmt.integer(n_unloc, lang)), wrap=True)
-    decorate(ax, i18n.t("overview.map", lang), lang, source)
+    decorate(ax, i18n.t("overview.map", lang), lang, source, tiles=tiles, crs=sectors.crs)
     return fig
 
 
@@ -121,6 +124,7 @@ def incident_map(  # noqa: PLR0913 -- public signature kept for backward compati
     seed: int = 0,
     source: str | None = None,
     date: str | None = None,
+    tiles=None,
 ):
     """Located incidents as points, coloured by category (or family).
 
@@ -143,6 +147,8 @@ def incident_map(  # noqa: PLR0913 -- public signature kept for backward compati
     source, date : str, optional
         Source note: where the data come from (the municipality) and its date
         (:func:`~diagnostic_lib.maps.add_source_note`).
+    tiles : TileSource, optional
+        Background tiles (:mod:`diagnostic_lib.tiles`); none by default.
 
     Returns
     -------
@@ -178,5 +184,13 @@ def incident_map(  # noqa: PLR0913 -- public signature kept for backward compati
     n_unloc = len(incidents) - len(loc)
     if n_unloc:
         _note(ax, i18n.t("overview.unlocated", lang, n=fmt.integer(n_unloc, lang)))
-    decorate(ax, title or i18n.t("maps.incidents.title", lang), lang, source, date)
+    decorate(
+        ax,
+        title or i18n.t("maps.incidents.title", lang),
+        lang,
+        source,
+        date,
+        tiles=tiles,
+        crs=sectors.crs,
+    )
     return fig

@@ -1,7 +1,8 @@
 """Interactive maps (folium, Leaflet embedded): the diagnosis map and the measures map.
 
 Both work offline (see :mod:`diagnostic_lib.maps.leaflet`) and have a layer
-control; background tiles are optional (``tiles="OpenStreetMap"``).
+control, with a landmarks layer when given; background tiles are optional
+(``tiles="OpenStreetMap"``, or the config's ``[maps] tiles``).
 
 Examples
 --------
@@ -56,6 +57,30 @@ def _sectors_layer(m, s84, lang: str) -> None:
         tooltip=folium.GeoJsonTooltip(fields=cols[:2]),
         popup=folium.GeoJsonPopup(fields=cols, aliases=aliases[: len(cols)]),
     ).add_to(m)
+
+
+def _landmarks_layer(m, landmarks, lang: str) -> None:
+    """Landmarks (named places), a layer the reader can hide, named on hover."""
+    import folium
+    import geopandas as gpd
+
+    lm = landmarks[landmarks.geometry.notna() & ~landmarks.geometry.is_empty]
+    if not len(lm):
+        return
+    kind = lm["kind_label"] if "kind_label" in lm.columns else lm["kind"]
+    points = gpd.GeoDataFrame(
+        {"nom": lm["name"].astype(str).to_numpy(), "type": kind.astype(str).to_numpy()},
+        geometry=lm.geometry.representative_point().to_numpy(),
+        crs=lm.crs,
+    ).to_crs(4326)
+    fg = folium.FeatureGroup(name=i18n.t("maps.layer.landmarks", lang), show=True)
+    folium.GeoJson(
+        points,
+        marker=folium.CircleMarker(radius=4, fill=True, fill_opacity=0.9, weight=1),
+        style_function=lambda _: {"color": style.PAPER, "fillColor": style.LANDMARK},
+        tooltip=folium.GeoJsonTooltip(fields=["nom", "type"], labels=False),
+    ).add_to(fg)
+    fg.add_to(m)
 
 
 def _hot_layer(m, hot, lang: str) -> None:
@@ -149,9 +174,10 @@ def interactive_map(  # noqa: PLR0913 -- public signature kept for backward comp
     measures=None,
     lang: str = "fr",
     taxonomy=None,
-    tiles: str | None = None,
+    tiles=None,
     max_points: int = 5_000,
     seed: int = 0,
+    landmarks=None,
 ):
     """An interactive Leaflet map (folium) with a layer control.
 
@@ -173,12 +199,17 @@ def interactive_map(  # noqa: PLR0913 -- public signature kept for backward comp
         Language.
     taxonomy : DataFrame, optional
         Category labels (default: the library's taxonomy).
-    tiles : str, optional
-        Background tiles (none by default).
+    tiles : str or TileSource, optional
+        Background tiles (none by default): a name folium knows, or the
+        ``[maps] tiles`` of the config (:class:`diagnostic_lib.tiles.TileSource`,
+        with its attribution).
     max_points : int
         Most incidents drawn.
     seed : int
         Seed of the incidents' sample.
+    landmarks : GeoDataFrame, optional
+        Named places (:func:`diagnostic_lib.inventory.landmarks`): a layer of
+        their own, which the reader can hide.
 
     Returns
     -------
@@ -198,7 +229,7 @@ def interactive_map(  # noqa: PLR0913 -- public signature kept for backward comp
 
     tax = taxonomy if taxonomy is not None else taxonomy_mod.load_taxonomy()
     s84 = sectors.to_crs(4326)
-    m = _base_map(s84, tiles)
+    m = _base_map(s84, tiles, lang)
     _sectors_layer(m, s84, lang)
     if hot is not None and len(hot):
         _hot_layer(m, hot, lang)
@@ -208,6 +239,8 @@ def interactive_map(  # noqa: PLR0913 -- public signature kept for backward comp
         _problems_layer(m, problems, lang)
     if measures is not None and len(measures):
         _measure_layers(m, measures, lang)
+    if landmarks is not None and len(landmarks):
+        _landmarks_layer(m, landmarks, lang)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 
@@ -390,7 +423,8 @@ def measures_interactive_map(  # noqa: PLR0913 -- public signature kept for back
     hot=None,
     by_problem=None,
     lang: str = "fr",
-    tiles: str | None = None,
+    tiles=None,
+    landmarks=None,
 ):
     """An interactive map of the measures: one layer per pillar, buffer rings, problems, hot spots.
 
@@ -417,8 +451,10 @@ def measures_interactive_map(  # noqa: PLR0913 -- public signature kept for back
         From :func:`diagnostic_lib.measures.problem_coverage`.
     lang : {"fr", "en"}
         Language.
-    tiles : str, optional
-        Background tiles (none by default).
+    tiles : str or TileSource, optional
+        Background tiles (none by default), as in :func:`interactive_map`.
+    landmarks : GeoDataFrame, optional
+        Named places, a layer the reader can hide (as in :func:`interactive_map`).
 
     Returns
     -------
@@ -442,7 +478,7 @@ def measures_interactive_map(  # noqa: PLR0913 -- public signature kept for back
 
     fr = lang == "fr"
     s84 = sectors.to_crs(4326)
-    m = _base_map(s84, tiles)
+    m = _base_map(s84, tiles, lang)
     cols = [c for c in ("sector_id", "name") if c in s84.columns]
     folium.GeoJson(
         s84[cols + ["geometry"]],
@@ -466,6 +502,8 @@ def measures_interactive_map(  # noqa: PLR0913 -- public signature kept for back
         _rings_layer(m, rings, fp, has, ids, areas.crs, lang)
     for pillar in _pillar_order(registry["pillar"]):
         _pillar_layer(m, pillar, registry, areas, names, lang)
+    if landmarks is not None and len(landmarks):
+        _landmarks_layer(m, landmarks, lang)
     _legend_box(m, registry, areas, names, lang)
     folium.LayerControl(collapsed=False).add_to(m)
     return m

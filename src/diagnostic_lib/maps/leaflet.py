@@ -2,8 +2,9 @@
 
 Leaflet's script and style sheet (vendored in ``diagnostic_lib/data/leaflet``,
 BSD-2) are written into the page as ``data:`` URIs, with a small shim for the
-two uses folium makes of jQuery. Background tiles are optional. The scale is
-metric only (folium's ``control_scale`` also shows feet and miles).
+two uses folium makes of jQuery. Background tiles are optional (the
+``[maps] tiles`` of the config, with its attribution). The scale is metric
+only (folium's ``control_scale`` also shows feet and miles).
 
 Examples
 --------
@@ -14,12 +15,20 @@ True
 >>> html = _base_map(s84, None).get_root().render()
 >>> "L.control.scale({metric: true, imperial: false})" in html, "L.control.scale()" in html
 (True, False)
+>>> t = TileSource("https://t.example.org/{z}/{x}/{y}.png", "© Example tiles")
+>>> html = _base_map(s84, t, "en").get_root().render()
+>>> import json
+>>> "https://t.example.org/{z}/{x}/{y}.png" in html, json.dumps("© Example tiles") in html
+(True, True)
 """
 
 from __future__ import annotations
 
 import base64
 from importlib import resources
+
+from .. import i18n
+from ..tiles import TileSource
 
 # folium's popups and "objects in front" call jQuery's ``$``; jQuery is not embedded, so this
 # shim covers the two uses (parse an HTML string, document ready). Without it every popup
@@ -74,17 +83,30 @@ def _metric_scale():
     return el
 
 
-def _base_map(s84, tiles: str | None):
-    """A folium map over the sectors (in WGS 84), with Leaflet embedded."""
+def _base_map(s84, tiles, lang: str = "fr"):
+    """A folium map over the sectors (in WGS 84), with Leaflet embedded.
+
+    ``tiles``: none, a name folium knows (``"OpenStreetMap"``), or a
+    :class:`~diagnostic_lib.tiles.TileSource` (the ``[maps] tiles`` of the
+    config: its URL and its attribution).
+    """
     import folium
 
     b = s84.total_bounds
     m = folium.Map(
         location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2],
         zoom_start=13,
-        tiles=tiles,
+        tiles=tiles if isinstance(tiles, str) else None,
         control_scale=False,
     )
+    if isinstance(tiles, TileSource):
+        folium.TileLayer(
+            tiles=tiles.url,
+            attr=tiles.attribution,
+            name=i18n.t("maps.layer.basemap", lang),
+            max_zoom=tiles.max_zoom,
+            control=False,
+        ).add_to(m)
     _metric_scale().add_to(m)
     shim = "data:text/javascript;base64," + base64.b64encode(_JQUERY_SHIM.encode()).decode()
     m.default_js = [

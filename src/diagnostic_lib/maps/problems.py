@@ -17,7 +17,17 @@ from __future__ import annotations
 
 from .. import i18n, style
 from ..label_placement import place_labels, wrap
-from .canvas import _box, _deferred_draws, _fig_legend, _fit, decorate, draw_sectors, new_map
+from .canvas import (
+    _box,
+    _deferred_draws,
+    _fig_legend,
+    _fit,
+    decorate,
+    draw_landmarks,
+    draw_sectors,
+    landmark_handles,
+    new_map,
+)
 
 LEGEND_WIDTH = 100
 """Longest line of a problem's name in the legend (names are wrapped, never cut)."""
@@ -26,7 +36,7 @@ BOX_WIDTH = 60
 
 
 @_deferred_draws
-def problems_map(
+def problems_map(  # noqa: PLR0913 -- a map's usual keywords
     problems,
     sectors,
     *,
@@ -36,6 +46,8 @@ def problems_map(
     title: str | None = None,
     source: str | None = None,
     date: str | None = None,
+    landmarks=None,
+    tiles=None,
 ):
     """Problems (place and area problems) over the sectors, numbered by priority rank.
 
@@ -61,6 +73,10 @@ def problems_map(
     source, date : str, optional
         Source note: where the data come from (the municipality) and its date
         (:func:`~diagnostic_lib.maps.add_source_note`).
+    landmarks : GeoDataFrame, optional
+        Named places drawn for context (:func:`diagnostic_lib.inventory.landmarks`).
+    tiles : TileSource, optional
+        Background tiles (:mod:`diagnostic_lib.tiles`); none by default.
 
     Returns
     -------
@@ -79,7 +95,7 @@ def problems_map(
     from matplotlib.patches import Patch
 
     fig, ax = new_map()
-    draw_sectors(ax, sectors, facecolor=style.SECTOR_FILL)
+    draw_sectors(ax, sectors, facecolor=style.SECTOR_FILL if tiles is None else "none")
     order = list(ranking["problem_id"]) if ranking is not None else list(problems["problem_id"])
     pb = problems.set_index("problem_id")
     tcol = "title_fr" if lang == "fr" else "title_en"
@@ -111,13 +127,24 @@ def problems_map(
     if handles:
         for h in handles:
             h.set_label(wrap(h.get_label(), LEGEND_WIDTH))
+        handles += landmark_handles(landmarks, lang)
         _fig_legend(fig, handles, i18n.t("maps.problems.title", lang), ncols=1)
     if box_lines:
         _box(ax, [i18n.t("maps.no_place", lang), *box_lines])
-    decorate(ax, title or i18n.t("maps.problems.title", lang), lang, source, date)
+    decorate(
+        ax,
+        title or i18n.t("maps.problems.title", lang),
+        lang,
+        source,
+        date,
+        tiles=tiles,
+        crs=sectors.crs,
+    )
     # every problem shows as its number, even a small place or one under a larger area;
     # numbers at the same place are moved apart (with a leader line), off the sector names
     circle = {"boxstyle": "circle", "facecolor": style.PAPER, "lw": 1.5}
     spots = [(x, y, n, {"bbox": {**circle, "edgecolor": c}}) for x, y, n, c in numbers]
     place_labels(ax, spots, fontsize=9, fontweight="bold", zorder=16)
+    if handles:  # landmarks only where they are in the legend
+        draw_landmarks(ax, landmarks)
     return fig

@@ -21,7 +21,10 @@ from .canvas import (
     _fit,
     _plt,
     decorate,
+    draw_landmarks,
     draw_sectors,
+    fill_alpha,
+    landmark_handles,
     new_map,
 )
 
@@ -43,6 +46,8 @@ def risk_map(  # noqa: PLR0913 -- public signature kept for backward compatibili
     edges: Sequence[float] = (1.0, 2.0, 5.0, 10.0),
     source: str | None = None,
     date: str | None = None,
+    landmarks=None,
+    tiles=None,
 ):
     """Grid cells coloured by relative risk (risk terrain), with near-repeat cells outlined.
 
@@ -66,6 +71,10 @@ def risk_map(  # noqa: PLR0913 -- public signature kept for backward compatibili
     source, date : str, optional
         Source note: where the data come from (the municipality) and its date
         (:func:`~diagnostic_lib.maps.add_source_note`).
+    landmarks : GeoDataFrame, optional
+        Named places drawn for context (:func:`diagnostic_lib.inventory.landmarks`).
+    tiles : TileSource, optional
+        Background tiles (:mod:`diagnostic_lib.tiles`); none by default.
 
     Returns
     -------
@@ -90,17 +99,18 @@ def risk_map(  # noqa: PLR0913 -- public signature kept for backward compatibili
     cls = _risk_class(rr, e)
     cm = _plt().get_cmap(style.RISK_CMAP)
     handles = []
+    alpha = fill_alpha(tiles)
     for k in range(1, len(e) + 1):
         sel = (cls == k) & (rr > e[0])
         colour = cm(0.25 + 0.7 * (k - 1) / max(len(e) - 1, 1))
         if sel.any():
-            grid[sel].plot(ax=ax, facecolor=colour, edgecolor="none", zorder=3)
+            grid[sel].plot(ax=ax, facecolor=colour, edgecolor="none", zorder=3, alpha=alpha)
             lab = (
                 f"{_compact(e[k - 1], lang)} – {_compact(e[k], lang)}"
                 if k < len(e)
                 else f"≥ {_compact(e[-1], lang)}"
             )
-            handles.append(Patch(facecolor=colour, label=lab))
+            handles.append(Patch(facecolor=colour, alpha=alpha, label=lab))
     draw_sectors(ax, sectors)
     if elevated is not None:
         el = np.asarray(elevated, dtype=bool)
@@ -110,6 +120,16 @@ def risk_map(  # noqa: PLR0913 -- public signature kept for backward compatibili
             label = i18n.t("maps.risk.near_repeat", lang)
             handles.append(Patch(facecolor="none", edgecolor=edge, label=label))
     _fit(ax, sectors)
+    handles += landmark_handles(landmarks, lang)
     _fig_legend(fig, handles, i18n.t("maps.risk.legend", lang), ncols=3)
-    decorate(ax, title or i18n.t("maps.risk.title", lang), lang, source, date)
+    decorate(
+        ax,
+        title or i18n.t("maps.risk.title", lang),
+        lang,
+        source,
+        date,
+        tiles=tiles,
+        crs=sectors.crs,
+    )
+    draw_landmarks(ax, landmarks)
     return fig

@@ -27,7 +27,7 @@ from . import pages
 from .document import HtmlDocument
 from .notebook_runner import _execute_notebooks
 from .pdf import PdfError, find_chromium, html_to_pdf
-from .sections.context import SectionContext
+from .sections.context import SectionContext, reachable_tiles
 from .sections.executive_summary import _executive_summary
 from .sections.ledger import _section_ledger
 from .sections.methods import _section_methods
@@ -223,7 +223,15 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
         else strategy.run(diag, inv, current=_current(step2, step3, diag))
     )
     doc = _front_matter(diag, lang, public, thr)
-    ctx = SectionContext(doc, lang, public, thr, source=diag.config.municipality)
+    ctx = SectionContext(
+        doc,
+        lang,
+        public,
+        thr,
+        source=diag.config.municipality,
+        tiles=reachable_tiles(diag),
+        diag=diag,
+    )
     # each section, then its lead (its first page: a chart and the numbers that support it)
     _executive_summary(ctx, diag, inv, step3, s4)
     with doc.lead():

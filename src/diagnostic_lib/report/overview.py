@@ -24,6 +24,7 @@ from .. import formatting as fmt
 from .. import i18n, maps
 from ..loaders import Diagnostic
 from .document import HtmlDocument
+from .sections.context import reachable_tiles
 
 
 def table_counts(diag: Diagnostic, lang: str = "fr") -> pd.DataFrame:
@@ -82,7 +83,13 @@ def write_overview(diag: Diagnostic, out_dir: str | PathLike[str], lang: str | N
     doc.table(table_counts(diag, lang))
     doc.heading(i18n.t("overview.map", lang))
     doc.figure(
-        maps.overview_map(diag.sectors, diag.incidents, lang=lang, source=diag.config.municipality),
+        maps.overview_map(
+            diag.sectors,
+            diag.incidents,
+            lang=lang,
+            source=diag.config.municipality,
+            tiles=reachable_tiles(diag),
+        ),
         caption=i18n.t("overview.map", lang),
         alt=i18n.t("overview.map", lang),
     )

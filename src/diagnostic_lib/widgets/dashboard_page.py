@@ -148,7 +148,8 @@ def dashboard(
     follows it), the key numbers with their denominators
     (:func:`key_numbers`), the priority table with its weight sliders and the
     problems map (:func:`priority_explorer`), an interactive map of the
-    sectors and problems, and a sector picker showing that sector's rates,
+    sectors and problems (with landmarks, and the config's ``[maps] tiles``
+    when set), and a sector picker showing that sector's rates,
     problems and measures (:func:`sector_profile`). Only aggregated data: no
     incident is drawn or listed, and small counts are suppressed.
 
@@ -197,6 +198,7 @@ def dashboard(
     _, end = study_period(diag)
     controls = _dashboard_controls(diag, lang)
     first_sector = controls["sector"].value
+    landmarks = inventory.map_landmarks(diag, problems)
     state: dict[str, Any] = {
         "weights": dict(inventory.DEFAULT_PRIORITY_WEIGHTS if weights is None else weights)
     }
@@ -231,7 +233,12 @@ def dashboard(
         for c in prio.controls.values():
             c.observe(on_weights, names="value")
         imap = maps.interactive_map(
-            diag.sectors, problems=problems, lang=lg, taxonomy=diag.taxonomy
+            diag.sectors,
+            problems=problems,
+            lang=lg,
+            taxonomy=diag.taxonomy,
+            tiles=diag.config.tiles,
+            landmarks=landmarks,
         )
         map_html = W.HTML(f"<h3>{_esc('dash.map', lg)}</h3>" + _map_iframe(imap))
         ex.outputs.update(

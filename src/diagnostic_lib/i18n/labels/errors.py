@@ -291,6 +291,40 @@ LABELS: dict[str, tuple[str, str]] = {
         '[taxonomy.aliases] "{label}" : le code doit être un texte entre guillemets, lu : {value}',
         '[taxonomy.aliases] "{label}": the code must be a text in quotes, got {value}',
     ),
+    "config.error.maps_key": (
+        "[maps] ne connaît pas la clé {key} (clés : {known})",
+        "[maps] has no key {key} (keys: {known})",
+    ),
+    "config.error.maps_type": (
+        "[maps] : tiles et attribution sont des textes entre guillemets et max_zoom un entier "
+        "(lu : {value})",
+        "[maps]: tiles and attribution are texts in quotes and max_zoom a whole number "
+        "(got {value})",
+    ),
+    "config.error.tiles_attribution": (
+        "[maps] tiles est un modèle d'URL : ajoutez attribution = « … » (le texte que le "
+        "fournisseur des tuiles demande d'écrire sur les cartes) ; lu : {tiles}",
+        "[maps] tiles is a URL template: add attribution = '…' (the text the tile provider "
+        "asks to be written on the maps); got {tiles}",
+    ),
+    "config.error.tiles_unknown": (
+        "[maps] tiles = {tiles} n'est ni un fournisseur de tuiles connu (p. ex. "
+        "« OpenStreetMap.Mapnik ») ni un modèle d'URL avec {{z}}, {{x}} et {{y}}",
+        "[maps] tiles = {tiles} is neither a known tile provider (e.g. 'OpenStreetMap.Mapnik') "
+        "nor a URL template with {{z}}, {{x}} and {{y}}",
+    ),
+    "config.error.tiles_token": (
+        "[maps] tiles = {tiles} demande une clé d'API : donnez plutôt son modèle d'URL, clé "
+        "comprise, avec attribution = « … »",
+        "[maps] tiles = {tiles} needs an API key: give its URL template instead, key included, "
+        "with attribution = '…'",
+    ),
+    "config.error.tiles_no_xyzservices": (
+        "[maps] tiles = {tiles} est un nom de fournisseur, mais xyzservices n'est pas installé "
+        "(pip install 'diagnostic_lib[maps]') ; ou donnez un modèle d'URL avec attribution",
+        "[maps] tiles = {tiles} is a provider name, but xyzservices is not installed "
+        "(pip install 'diagnostic_lib[maps]'); or give a URL template with attribution",
+    ),
     "config.error.categories_columns": (
         "le fichier des catégories a besoin des colonnes source_label et code (et, au choix, "
         "count et suggestion) ; colonnes trouvées : {columns}",

@@ -13,6 +13,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- maps: furniture and shared legends ----------------------------------
     "maps.source_note": ("Source : {source} — {date}", "Source: {source} — {date}"),
     "maps.date_note": ("Carte produite le {date}", "Map made on {date}"),
+    "maps.basemap_note": ("Fond de carte : {attribution}", "Basemap: {attribution}"),
+    "maps.landmarks": ("Repères", "Landmarks"),
     "maps.no_data": ("Aucune donnée", "No data"),
     "maps.count_map": (
         "Incidents par année (aucune population de secteur : pas de taux)",
@@ -78,6 +80,8 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     # --- maps: interactive ----------------------------------------------------
     "maps.layer.sectors": ("Secteurs", "Sectors"),
+    "maps.layer.landmarks": ("Repères", "Landmarks"),
+    "maps.layer.basemap": ("Fond de carte", "Basemap"),
     "maps.layer.hot_spots": ("Points chauds (Gi*)", "Hot spots (Gi*)"),
     "maps.layer.problems": ("Problèmes", "Problems"),
     "maps.layer.measures": ("Mesures — {pillar}", "Measures — {pillar}"),

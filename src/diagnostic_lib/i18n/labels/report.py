@@ -380,6 +380,23 @@ LABELS: dict[str, tuple[str, str]] = {
         "{start} – {end}); coordinate system used: {crs}. Sources (data of the municipality "
         "of {municipality}): {sources}.",
     ),
+    "report.methods.basemap": (
+        "Fond des cartes : tuiles {name} ({attribution}).",
+        "Map background: {name} tiles ({attribution}).",
+    ),
+    "report.methods.basemap_unreachable": (
+        "Fond des cartes : les tuiles configurées ({name}) n'ont pas pu être chargées ; les "
+        "cartes sont dessinées sans fond.",
+        "Map background: the configured tiles ({name}) could not be loaded; the maps are drawn "
+        "without a background.",
+    ),
+    "report.methods.landmarks": (
+        "Repères : sur les cartes, jusqu'à {n} lieux nommés de la couche des lieux, choisis "
+        "près de ce que montre chaque carte, selon leur type et à au moins {spacing} les uns "
+        "des autres.",
+        "Landmarks: the maps show up to {n} named places of the places layer, chosen near what "
+        "each map shows, by kind, and at least {spacing} apart.",
+    ),
     "report.methods.data_gaps": (
         "Les incidents ont un trou de {n} sans aucun enregistrement : {months}.",
         "The incidents have a gap of {n} without any record: {months}.",

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
-from ... import i18n
+from ... import i18n, inventory
+from ... import tiles as tiles_mod
+from ...loaders import Diagnostic
 from ..confidentiality import SMALL_COUNT, public_frame
 from ..document import HtmlDocument
 
@@ -44,6 +47,11 @@ class SectionContext:
         Receives the tables of the workbook (sheet name → table).
     source : str, optional
         Where the data come from (the municipality): the source note of the maps.
+    tiles : TileSource, optional
+        Background tiles of the static maps (``[maps] tiles``, when reachable).
+    diag : Diagnostic, optional
+        The diagnosis: where the maps' landmarks come from (:meth:`landmarks`,
+        :func:`diagnostic_lib.inventory.map_landmarks`).
     """
 
     doc: HtmlDocument
@@ -52,6 +60,12 @@ class SectionContext:
     threshold: int = SMALL_COUNT
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     source: str | None = None
+    tiles: tiles_mod.TileSource | None = None
+    diag: Diagnostic | None = None
+
+    def landmarks(self, near: Any = None):
+        """The landmarks of a map showing ``near`` (none without ``diag``)."""
+        return None if self.diag is None else inventory.map_landmarks(self.diag, near)
 
     def pub(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The table as the audience may see it (:func:`public_frame` for the public)."""
@@ -71,3 +85,25 @@ def _headers(frame: pd.DataFrame, names: Mapping[str, str | None], lang: str) ->
     cols = [c for c in names if c in frame.columns]
     keys = {c: k for c, k in names.items() if c in cols and k is not None}
     return i18n.translate_columns(frame[cols], keys, lang)
+
+
+def reachable_tiles(diag: Diagnostic) -> tiles_mod.TileSource | None:
+    """The configured tile source if it serves a tile over the sectors, else ``None``.
+
+    One request, made once per report: an unreachable source (no network, a
+    server down) gives maps without tiles, never a failure.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> reachable_tiles(d) is None  # no [maps] tiles: no tiles, no request
+    True
+    """
+    source = diag.config.tiles
+    sectors = diag.sectors
+    if source is None or sectors is None or not len(sectors) or sectors.crs is None:
+        return None
+    b = sectors.to_crs(4326).total_bounds
+    lon, lat = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    return source if tiles_mod.reachable(source, lon, lat) else None

@@ -11,6 +11,7 @@ import pandas as pd
 from ... import coverage, crs, i18n
 from ... import formatting as fmt
 from ...loaders import Diagnostic
+from ...tiles import TileSource
 from .context import SectionContext
 from .ledger import _file_name
 
@@ -41,7 +42,58 @@ def _section_methods(ctx: SectionContext, diag: Diagnostic | None = None) -> Non
     ctx.doc.heading(ctx.t("report.methods.heading"))
     if diag is not None:
         ctx.doc.paragraph(data_used(diag, ctx.lang))
+        context = map_context(diag, ctx.tiles, ctx.lang)
+        if context:
+            ctx.doc.paragraph(context)
     ctx.doc.bullets([ctx.t(f"report.method.{topic}") for topic in METHOD_TOPICS])
+
+
+def map_context(diag: Diagnostic, tiles: TileSource | None, lang: str) -> str:
+    """What the maps show besides the data: their landmarks, and their background tiles.
+
+    Said once in the report: the tiles drawn (with their attribution), or that the
+    configured tiles could not be loaded and the maps have no background.
+
+    Parameters
+    ----------
+    diag : Diagnostic
+        The diagnosis (its places, ``[maps]`` and ``landmark*`` settings).
+    tiles : TileSource or None
+        The tiles the maps were drawn over (``None``: none, or unreachable).
+    lang : {"fr", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+        Empty when the maps have neither landmarks nor tiles configured.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> from diagnostic_lib.tiles import TileSource
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> map_context(d, None, "en")[:10]
+    'Landmarks:'
+    >>> d.config.tiles = TileSource("https://t.example.org/{z}/{x}/{y}.png", "© T", "t.example.org")
+    >>> map_context(d, None, "en").split(". ")[-1]
+    'Map background: the configured tiles (t.example.org) could not be loaded; ...'
+    """
+    cfg = diag.config
+    parts = []
+    n = int(cfg.param("landmarks"))
+    if n > 0 and diag.places is not None and len(diag.places):
+        spacing = f"{fmt.number(cfg.param('landmark_spacing_m'), lang)} m"
+        parts.append(
+            i18n.t("report.methods.landmarks", lang, n=fmt.integer(n, lang), spacing=spacing)
+        )
+    if tiles is not None:
+        parts.append(
+            i18n.t("report.methods.basemap", lang, name=tiles.name, attribution=tiles.attribution)
+        )
+    elif cfg.tiles is not None:
+        parts.append(i18n.t("report.methods.basemap_unreachable", lang, name=cfg.tiles.name))
+    return " ".join(parts)
 
 
 def data_used(diag: Diagnostic, lang: str) -> str:

@@ -89,7 +89,14 @@ def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> N
     """The map of mean annual rates, and the rates of the last year by sector and family."""
     doc, lang = ctx.doc, ctx.lang
     rates = inv.rates
-    fig = maps.rate_map(rates, diag.sectors, lang=lang, source=diag.config.municipality)
+    fig = maps.rate_map(
+        rates,
+        diag.sectors,
+        lang=lang,
+        source=diag.config.municipality,
+        landmarks=ctx.landmarks(),
+        tiles=ctx.tiles,
+    )
     caption = (
         "report.step1.rate_map_caption" if fig.rates_shown else "report.figure.count_map.caption"
     )
@@ -172,8 +179,16 @@ def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> 
             caption=ctx.t("report.step1.repeat_locations"),
         )
     doc.heading(ctx.t("report.step1.hot_spots"), level=3)
+    hot_cells = inv.hot_spots[inv.hot_spots["hot_class"].astype(str).str.startswith("hot")]
     doc.figure(
-        maps.hot_spot_map(inv.hot_spots, diag.sectors, lang=lang, source=diag.config.municipality),
+        maps.hot_spot_map(
+            inv.hot_spots,
+            diag.sectors,
+            lang=lang,
+            source=diag.config.municipality,
+            landmarks=ctx.landmarks(hot_cells),
+            tiles=ctx.tiles,
+        ),
         caption=inventory.hot_spot_parameters_text(inv.hot_spots, lang),
         alt=ctx.t("report.figure.hot_spots.alt"),
     )
@@ -204,6 +219,12 @@ def _perception(ctx: SectionContext, inv: inventory.Inventory) -> None:
     doc.table(shown(ctx.pub(inv.perception_gap), PERCEPTION_COLUMNS, ctx.lang))
 
 
+def _top_problems(inv: inventory.Inventory, top: int = 10):
+    """The problems the problem map draws (the ``top`` ranked), where landmarks are chosen."""
+    ids = list(inv.priority["problem_id"])[:top]
+    return inv.problems[inv.problems["problem_id"].isin(ids)]
+
+
 def _problems(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
     """The problems on a map, and their priority ranking with its components."""
     doc, lang = ctx.doc, ctx.lang
@@ -215,6 +236,8 @@ def _problems(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -
             ranking=inv.priority,
             lang=lang,
             source=diag.config.municipality,
+            landmarks=ctx.landmarks(_top_problems(inv)),
+            tiles=ctx.tiles,
         ),
         caption=ctx.t("report.figure.problems.caption"),
         alt=ctx.t("report.figure.problems.alt"),

@@ -141,6 +141,10 @@ def evaluation_section(
     """
     lang = i18n.check_lang(lang)
     ctx = SectionContext(doc, lang, public, threshold, {} if tables is None else tables, source)
+    _write_step3(ctx, result)
+
+
+def _write_step3(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     _effects(ctx, result)
     _relevance(ctx, result)
     _current_risks(ctx, result)
@@ -152,15 +156,7 @@ def _section_step3(ctx: SectionContext, s3: evaluation.Evaluation | None) -> Non
     if s3 is None:
         ctx.doc.paragraph(ctx.t("report.step3.not_available"))
         return
-    evaluation_section(
-        ctx.doc,
-        s3,
-        lang=ctx.lang,
-        public=ctx.public,
-        threshold=ctx.threshold,
-        tables=ctx.tables,
-        source=ctx.source,
-    )
+    _write_step3(ctx, s3)  # the report's context: its tiles and landmarks too
 
 
 COUNTS = ("a0", "a1", "b0", "b1", "c0", "c1")
@@ -257,6 +253,8 @@ def _future_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
                 elevated=near_repeat,
                 lang=lang,
                 source=ctx.source,
+                landmarks=ctx.landmarks(result.grid[(result.risk_surface >= 2).to_numpy()]),
+                tiles=ctx.tiles,
             ),
             caption=ctx.t(key),
             alt=ctx.t("report.figure.risk_map.alt"),
