@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from .. import formatting as fmt
 from .. import i18n, inventory, layout, style
-from .canvas import _deferred_draws, _fig_legend, _fit, decorate, draw_sectors, new_map
+from .canvas import (
+    _deferred_draws,
+    _fig_legend,
+    _fit,
+    add_polygons,
+    decorate,
+    draw_sectors,
+    new_map,
+)
 
 HOT_LABELS: dict[str, tuple[str, str]] = {
     c: i18n.LABELS[f"maps.hot.{c}"] for c in style.HOT_COLOURS
@@ -100,9 +108,12 @@ def hot_spot_map(
         sub = hot[hot["hot_class"] == cls]
         if len(sub):
             edge = style.HOT_CELL_EDGE if cls == "not_significant" else colour
-            sub.plot(ax=ax, color=colour, edgecolor=edge, linewidth=0.2, zorder=2)
+            # one collection per class (a city's grid is 10,000+ cells: GeoSeries.plot is slow)
+            coll = add_polygons(
+                ax, sub.geometry, facecolor=colour, edgecolor=edge, linewidth=0.2, zorder=2
+            )
             if cls == "not_significant":  # the grid itself: context, not data
-                layout.background(ax.collections[-1])
+                layout.background(coll)
         if cls in counts.index or cls.startswith("hot"):
             label = f"{hot_label(cls, lang)} ({fmt.integer(counts.get(cls, 0), lang)})"
             handles.append(Patch(facecolor=colour, edgecolor=style.BOX_EDGE, label=label))
