@@ -40,7 +40,7 @@ def _file_name(path: object) -> str:
 
     Examples
     --------
-    >>> _file_name("data/incidents.csv"), _file_name("../../shared/pdq.csv"), _file_name("/a/b.csv")
+    >>> _file_name("data/incidents.csv"), _file_name("../../data/pdq.csv"), _file_name("/a/b.csv")
     ('data/incidents.csv', 'pdq.csv', 'b.csv')
     """
     p = Path(str(path))
