@@ -28,6 +28,35 @@ def montreal_file(name: str) -> Path:
     return p
 
 
+def montreal_config(folder: Path) -> Path:
+    """A ``diagnostic.toml`` in ``folder`` for Montréal's real data, or skip when it is absent.
+
+    SPVM's incidents 2015–2018 with the 2015 PDQ polygons (both with the ``spvm``
+    preset) and the points of interest as places; no population, no measures.
+    """
+    sectors = montreal_file("limites-pdq-2015-wkt.csv").as_posix()
+    incidents = montreal_file("actes-criminels-2015-2018q1.csv").as_posix()
+    places = montreal_file("lieux-interet.geojson").as_posix()
+    text = f"""
+[municipality]
+name = "Montréal"
+crs = "EPSG:32188"
+[diagnostic]
+language = "fr"
+[data.sectors]
+path = "{sectors}"
+preset = "spvm"
+[data.incidents]
+path = "{incidents}"
+preset = "spvm"
+[data.places]
+path = "{places}"
+"""
+    path = Path(folder) / "diagnostic.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return SAMPLE

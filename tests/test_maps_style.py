@@ -97,5 +97,5 @@ def test_legend_counts_and_classes_use_the_formatter():
     )
     values = pd.Series({"A": 1500.5, "B": 1500.5, "C": None})
     fig = maps.choropleth(s, values, title="t", legend_title="l", lang="fr", date="2026-01-01")
-    assert maps.legend_labels(fig)[0] == "1\xa0500,5 – 1\xa0500,5 (2)"
+    assert maps.legend_labels(fig)[0] == "1\xa0500,5 (2)"  # one value, not "a – a"
     assert maps.legend_labels(fig)[-1] == "Aucune donnée (1)"

@@ -18,7 +18,7 @@ import shapely
 
 from diagnostic_lib import cli, inventory, loaders, settings
 
-from .conftest import NOW, montreal_file
+from .conftest import NOW, montreal_config, montreal_file
 
 pytestmark = pytest.mark.realdata
 
@@ -27,26 +27,7 @@ DOWNTOWN = ("20", "21", "22")  # Centre-ville ouest, Centre-ville, Centre-Sud (2
 
 @pytest.fixture(scope="module")
 def config(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("montreal")
-    incidents = montreal_file("actes-criminels-2015-2018q1.csv")
-    text = f"""
-[municipality]
-name = "Montréal"
-crs = "EPSG:32188"
-[diagnostic]
-language = "fr"
-[data.sectors]
-path = "{montreal_file("limites-pdq-2015-wkt.csv").as_posix()}"
-preset = "spvm"
-[data.incidents]
-path = "{incidents.as_posix()}"
-preset = "spvm"
-[data.places]
-path = "{montreal_file("lieux-interet.geojson").as_posix()}"
-"""
-    path = folder / "diagnostic.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return montreal_config(tmp_path_factory.mktemp("montreal"))
 
 
 @pytest.fixture(scope="module")

@@ -121,7 +121,7 @@ def reports(steps, tmp_path_factory):
     return out
 
 
-def _proper_names(diag, lang: str) -> list[str]:
+def proper_names(diag, lang: str) -> list[str]:
     """Names of places, sectors, partners and the municipality (they keep their language)."""
     names = {diag.config.municipality}
     names |= set(diag.sectors["name"].astype(str))
@@ -137,49 +137,51 @@ def _lines(text: str, pattern: re.Pattern) -> list[str]:
     return sorted({ln.strip()[:160] for ln in text.splitlines() if pattern.search(ln)})
 
 
-@pytest.mark.parametrize(("lang", "audience"), COMBOS)
-def test_no_code_in_the_visible_text(reports, lang, audience):
-    text, cells = visible(reports[(lang, audience)])
+CODES = {
+    "property",
+    "violent",
+    "disorder",
+    "traffic",
+    "fraud_cyber",
+    "bar",
+    "parking",
+    "transit_stop",
+    "school",
+    "park",
+    "trust",
+    "caution",
+    "do_not_trust",
+    "sectors",
+    "municipality",
+    "measures",
+    "partners",
+    "survey",
+    "places",
+    "flagged",
+    "rejected",
+    "repaired",
+}
+"""Codes of families, place kinds, trust levels, tables and ledger actions (never a cell)."""
+
+
+def check_no_code(path: Path, categories: set[str]) -> None:
+    """No code in a report's visible text: snake_case, <NA>, hashes, category codes, '*'."""
+    text, cells = visible(path)
     text = COMPANIONS.sub("", text)
     snakes = sorted(set(SNAKE.findall(text)) - SOFTWARE)
     assert not snakes, snakes
     assert not _lines(text, BAD_VALUES), _lines(text, BAD_VALUES)
     assert not _lines(text, HASH_ID), _lines(text, HASH_ID)[:5]
     assert "*" not in cells, "a municipal total labelled '*'"
-    categories = set(taxonomy.load_taxonomy()["code"].astype(str))
-    codes = categories | {
-        "property",
-        "violent",
-        "disorder",
-        "traffic",
-        "fraud_cyber",
-        "bar",
-        "parking",
-        "transit_stop",
-        "school",
-        "park",
-        "trust",
-        "caution",
-        "do_not_trust",
-        "sectors",
-        "municipality",
-        "measures",
-        "partners",
-        "survey",
-        "places",
-        "flagged",
-        "rejected",
-        "repaired",
-    }
-    coded = sorted({c for c in cells if c in codes})
+    coded = sorted({c for c in cells if c in categories | CODES})
     assert not coded, coded
     lists = re.findall(r"\(([a-z_]+(?:, [a-z_]+)*)\)", text)
     assert not [x for x in lists if set(x.split(", ")) <= categories], lists
 
 
-@pytest.mark.parametrize(("lang", "audience"), COMBOS)
-def test_numbers_are_written_for_the_language(reports, lang, audience):
-    text, cells = visible(reports[(lang, audience)])
+def check_numbers(path: Path, lang: str) -> None:
+    """Numbers as the language writes them: no 1.5e-05, no 15850, no 1056, no 1.29 in French."""
+    text, cells = visible(path)
     text = COMPANIONS.sub("", text)
     assert not _lines(text, SCIENTIFIC), _lines(text, SCIENTIFIC)
     assert not _lines(text, UNGROUPED), _lines(text, UNGROUPED)[:5]
@@ -189,13 +191,29 @@ def test_numbers_are_written_for_the_language(reports, lang, audience):
         assert not _lines(text, DECIMAL_POINT), _lines(text, DECIMAL_POINT)[:5]
 
 
-@pytest.mark.parametrize(("lang", "audience"), COMBOS)
-def test_one_language_per_report(steps, reports, lang, audience):
-    text, _ = visible(reports[(lang, audience)])
-    for name in _proper_names(steps[0], lang):
+def check_one_language(path: Path, lang: str, names: list[str]) -> None:
+    """No word of the other language outside the proper ``names`` (longest first)."""
+    text, _ = visible(path)
+    for name in names:
         text = text.replace(name, "")
     found = _lines(text, OTHER_LANGUAGE[lang])
     assert not found, found[:8]
+
+
+@pytest.mark.parametrize(("lang", "audience"), COMBOS)
+def test_no_code_in_the_visible_text(reports, lang, audience):
+    categories = set(taxonomy.load_taxonomy()["code"].astype(str))
+    check_no_code(reports[(lang, audience)], categories)
+
+
+@pytest.mark.parametrize(("lang", "audience"), COMBOS)
+def test_numbers_are_written_for_the_language(reports, lang, audience):
+    check_numbers(reports[(lang, audience)], lang)
+
+
+@pytest.mark.parametrize(("lang", "audience"), COMBOS)
+def test_one_language_per_report(steps, reports, lang, audience):
+    check_one_language(reports[(lang, audience)], lang, proper_names(steps[0], lang))
 
 
 def test_plurals_and_agreement(reports):

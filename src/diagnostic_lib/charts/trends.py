@@ -22,8 +22,15 @@ HISTORY_MONTHS = 36
 
 
 def _panel_title(row: pd.Series, lang: str) -> str:
-    """The rank and title (wrapped) and, on its own line, the change over 12 months."""
-    title = str(row.get("short_title") or row[f"title_{lang}"]).split(" — ")[0]
+    """The rank, what and where (wrapped) and, on its own line, the change over 12 months.
+
+    The where of a title is kept up to its nearest place (``— PDQ-21``), so that two
+    problems of the same families read differently.
+    """
+    what, _, where = str(row.get("short_title") or row[f"title_{lang}"]).partition(" — ")
+    near = i18n.t("inventory.title.near_place", lang, place="")
+    where = where.split(f", {near}")[0].split(" (")[0].strip()
+    title = f"{what} — {where}" if where and not where.startswith(near) else what
     head = i18n.t("charts.trends.rank", lang, rank=fmt.integer(row["rank"], lang), title=title)
     trend = str(row["trend_label"])
     words = inventory.CHANGE_LABELS.get(trend, (trend, trend))[i18n.LANGS.index(lang)]

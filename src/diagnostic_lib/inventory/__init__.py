@@ -33,7 +33,7 @@ Sections, and the file that holds each
 - Problem finding (``problem_finding``, ``problem_context``, ``problem_text``):
   :func:`find_problems` in three passes (places, areas, municipality), its
   tunables :class:`ProblemSearch`, each problem's register row, its title and
-  CHEERS fields.
+  CHEERS fields; :func:`facility_label` (a kind of place in words).
 - Scoring (``scoring``): :func:`priority`, :func:`components_text`,
   :data:`PRIORITY_WEIGHTS` (alias :data:`DEFAULT_PRIORITY_WEIGHTS`),
   :data:`PRIORITY_COMPONENTS`, :data:`MIN_PROBLEM_EVENTS`, :data:`PRIORITY_STATUSES`.
@@ -81,6 +81,7 @@ from .near_repeat import doubling_bands, knox_test
 from .places import concentration, concentration_table, place_counts, repeat_locations
 from .problem_context import ProblemSearch
 from .problem_finding import find_problems
+from .problem_text import facility_label
 from .register import (
     EDITABLE_FIELDS,
     SARA_STAGES,
@@ -169,6 +170,7 @@ __all__ = [
     "concentration_table",
     "counts",
     "doubling_bands",
+    "facility_label",
     "find_problems",
     "grid_counts",
     "group_profiles",

@@ -148,10 +148,39 @@ def _where(where: Where, lang: str) -> str:
         parts.append(i18n.t(f"inventory.title.offset.{compass(bear)}", lang, km=km))
     text = ", ".join(parts)
     if where.facility:
-        key = f"inventory.facility.{where.facility}"
-        fac = i18n.t(key, lang) if key in i18n.LABELS else (where.facility_text or where.facility)
+        fac = facility_label(where.facility, lang, where.facility_text)
         text += f" ({i18n.t('inventory.title.near', lang, facility=fac)})"
     return text
+
+
+def facility_label(kind: str, lang: str, text: str = "") -> str:
+    """A kind of place in words: its label in the catalogue, else the source's ``text``.
+
+    Parameters
+    ----------
+    kind : str
+        The kind as :func:`diagnostic_lib.loaders.load_places` normalises it.
+    lang : {"fr", "en"}
+        Language.
+    text : str
+        The source's own words for that kind (its ``kind_label``), used when the
+        catalogue has no label for it; without them, the kind with spaces.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> facility_label("poste_d_attente_de_taxis", "en")
+    'taxi stand'
+    >>> facility_label("bar_laitier", "fr", "Bar laitier"), facility_label("bar_laitier", "fr")
+    ('Bar laitier', 'bar laitier')
+    """
+    key = f"inventory.facility.{kind}"
+    if key in i18n.LABELS:
+        return i18n.t(key, lang)
+    return str(text).strip() or str(kind).replace("_", " ")
 
 
 def unique_titles(titles: pd.DataFrame, x: np.ndarray, y: np.ndarray) -> pd.DataFrame:

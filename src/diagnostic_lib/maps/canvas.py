@@ -648,9 +648,40 @@ def _box(ax, lines: list[str]) -> None:
         )
 
 
+LEGEND_ROOM_IN = 1.0
+"""Height (inches) a legend under a map may take from the map; a taller one makes the figure
+taller (by the rest), so that a long legend (ten problems, twenty measures) never shrinks the
+map until its sector names run into each other."""
+
+
+def legend_inches(labels: list[str], ncols: int = 1, fontsize: float = 7.0) -> float:
+    r"""The height (inches) of a legend of ``labels`` (with line breaks) in ``ncols`` columns.
+
+    Matplotlib fills a legend's columns one after the other; each line takes
+    1.2 × ``fontsize``, each entry half a line more, the title and the margins
+    about two lines.
+
+    Examples
+    --------
+    >>> round(legend_inches(["a", "b"], ncols=2), 2), round(legend_inches(["a\nb"] * 10), 2)
+    (0.41, 3.06)
+    """
+    if not labels:
+        return 0.0
+    lines = [str(x).count("\n") + 1 for x in labels]
+    per = -(-len(lines) // max(int(ncols), 1))
+    columns = [lines[i : i + per] for i in range(0, len(lines), per)]
+    tallest = max(sum(c) * 1.2 + len(c) * 0.5 for c in columns)
+    return (tallest + 2.5) * fontsize / 72.0
+
+
 def _fig_legend(fig, handles, title: str, ncols: int = 2) -> None:
-    """A legend under the figure."""
+    """A legend under the figure; a tall one makes the figure taller (:data:`LEGEND_ROOM_IN`)."""
     if handles:
+        extra = legend_inches([h.get_label() for h in handles], ncols) - LEGEND_ROOM_IN
+        if extra > 0:
+            w, h = fig.get_size_inches()
+            fig.set_size_inches(w, h + extra)
         fig.legend(
             handles=handles,
             loc="outside lower center",

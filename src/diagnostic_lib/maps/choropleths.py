@@ -14,7 +14,7 @@ Examples
 ...                      geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
 >>> fig = choropleth(s, pd.Series({"A": 1.5}), title="t", legend_title="l", lang="en")
 >>> legend_labels(fig)
-['1.5 – 1.5 (1)', 'No data (1)']
+['1.5 (1)', 'No data (1)']
 """
 
 from __future__ import annotations
@@ -41,7 +41,18 @@ from .canvas import (
 
 
 def _classes(v: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Upper bounds of the classes and the class of each value (at most ``k`` classes)."""
+    """Upper bounds of the classes and the class of each value (at most ``k`` classes).
+
+    Classes with the same upper bound, or without any value (quantiles of a
+    surface that is zero over a third of a city), are merged: never two legend
+    entries "0,0 – 0,0".
+
+    Examples
+    --------
+    >>> bins, yb = _classes(np.r_[np.zeros(60), np.arange(1.0, 41.0)], "Quantiles", 5)
+    >>> bins.round(1).tolist(), np.bincount(yb).tolist()
+    ([0.0, 20.2, 40.0], [60, 20, 20])
+    """
     import mapclassify
 
     kk = int(min(k, len(np.unique(v))))
@@ -50,8 +61,14 @@ def _classes(v: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray
     with warnings.catch_warnings():
         # mapclassify falls back to pure Python without numba: slower, same classes
         warnings.filterwarnings("ignore", message="Numba not installed")
+        # fewer distinct bounds than classes: merged below, as mapclassify would
+        warnings.filterwarnings("ignore", message="Not enough unique values")
         cls = getattr(mapclassify, scheme)(v, k=kk)
-    return np.asarray(cls.bins, dtype="float64"), np.asarray(cls.yb)
+    bins = np.unique(np.asarray(cls.bins, dtype="float64"))
+    used = np.bincount(np.searchsorted(bins, v, side="left"), minlength=len(bins)) > 0
+    used[-1] = True  # the top class holds the maximum
+    bins = bins[used]
+    return bins, np.searchsorted(bins, v, side="left")
 
 
 MAX_LABELLED_AREAS: int = 40
@@ -151,9 +168,12 @@ def _classed(ax, areas, v: np.ndarray, scheme: str, k: int, cmap: str, lang: str
         lower = np.r_[v[ok].min(), bins[:-1]]
         for i, (lo, hi) in enumerate(zip(lower, bins, strict=True)):
             n = int((yb == i).sum())
-            label = (
-                f"{fmt.decimal(lo, lang, 1)} – {fmt.decimal(hi, lang, 1)} ({fmt.integer(n, lang)})"
+            span = (
+                fmt.decimal(hi, lang, 1)
+                if lo == hi  # a class of one value (zero)
+                else f"{fmt.decimal(lo, lang, 1)} – {fmt.decimal(hi, lang, 1)}"
             )
+            label = f"{span} ({fmt.integer(n, lang)})"
             handles.append(
                 Patch(facecolor=colours[i], edgecolor=style.SECTOR_EDGE, alpha=alpha, label=label)
             )
@@ -229,6 +249,9 @@ def density_map(  # noqa: PLR0913 -- a map's usual keywords
     """
     fig, ax = new_map()
     v = np.asarray(density, dtype="float64")
+    # a kernel sum leaves 1e-13 where there is nothing: zero, its own class ("0,0", not "0,0 – 0,0")
+    top = np.nanmax(np.abs(v)) if np.isfinite(v).any() else 0.0
+    v = np.where(np.abs(v) <= 1e-9 * top, 0.0, v)
     handles = _classed(
         ax, grid, v, scheme, k, cmap, lang, edgecolor="none", linewidth=0.0, alpha=fill_alpha(tiles)
     )
@@ -281,7 +304,7 @@ def rate_map(
     >>> r = pd.DataFrame({"sector": ["A"], "period": ["2024"], "count": [12], "rate": [np.nan]})
     >>> fig = rate_map(r, s, lang="en")
     >>> fig.rates_shown, legend_labels(fig)
-    (False, ['12.0 – 12.0 (1)'])
+    (False, ['12.0 (1)'])
     """
     means = annual_means(rates)
     shown = bool(means["rate"].notna().any())

@@ -17,6 +17,7 @@ from .canvas import (
     _deferred_draws,
     _fig_legend,
     _fit,
+    add_polygons,
     decorate,
     draw_landmarks,
     draw_sectors,
@@ -120,9 +121,18 @@ def hot_spot_map(
             edge = style.HOT_CELL_EDGE if grid else colour
             # over tiles, the cells that are not significant are outlines only: the streets show
             face = "none" if grid and tiles is not None else colour
-            sub.plot(ax=ax, facecolor=face, edgecolor=edge, linewidth=0.2, zorder=2, alpha=alpha)
+            # one collection per class (a city's grid is 10,000+ cells: GeoSeries.plot is slow)
+            coll = add_polygons(
+                ax,
+                sub.geometry,
+                facecolor=face,
+                edgecolor=edge,
+                linewidth=0.2,
+                zorder=2,
+                alpha=alpha,
+            )
             if grid:  # the grid itself: context, not data
-                layout.background(ax.collections[-1])
+                layout.background(coll)
         if cls in counts.index or cls.startswith("hot"):
             label = f"{hot_label(cls, lang)} ({fmt.integer(counts.get(cls, 0), lang)})"
             handles.append(Patch(facecolor=colour, edgecolor=style.BOX_EDGE, label=label))

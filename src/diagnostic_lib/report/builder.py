@@ -30,7 +30,7 @@ from .pdf import PdfError, find_chromium, html_to_pdf
 from .sections.context import SectionContext, reachable_tiles
 from .sections.executive_summary import _executive_summary
 from .sections.ledger import _section_ledger
-from .sections.methods import _section_methods
+from .sections.methods import _section_methods, study_period
 from .sections.step1 import _section_step1
 from .sections.step2 import _section_step2
 from .sections.step3 import _section_step3
@@ -280,11 +280,12 @@ def _front_matter(diag: Diagnostic, lang: str, public: bool, threshold: int) -> 
     if public:
         title = i18n.t("report.title_public", lang, title=title)
     doc = HtmlDocument(title, lang)
+    start, end = study_period(diag)
     note = i18n.t(
         "report.period_note",
         lang,
-        start=fmt.date(cfg.period_start, lang),
-        end=fmt.date(cfg.period_end, lang),
+        start=fmt.date(start, lang),
+        end=fmt.date(end, lang),
         today=fmt.date(_dt.date.today(), lang),
     )
     doc.paragraph(note, cls="note")

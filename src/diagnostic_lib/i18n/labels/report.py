@@ -209,6 +209,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Taux annuel moyen par secteur (classes de Fisher–Jenks).",
         "Mean annual rate per sector (Fisher–Jenks classes).",
     ),
+    "report.step1.severity_no_population": (
+        "Aucun secteur n'a de population : l'indice, qui se calcule par habitant, ne l'est pas.",
+        "No sector has a population: the index, computed per resident, is not computed.",
+    ),
     "report.step1.rates_no_population": (
         "Aucun secteur n'a de population : les taux ne sont pas calculés et la carte montre le "
         "nombre d'incidents par année.",
@@ -230,6 +234,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "sur la période, non annualisés)",
         "Rates by sector and family, {start} – {end} (only {months} of data: rates over the "
         "period, not annualised)",
+    ),
+    "report.step1.counts": (
+        "Incidents par secteur et famille, 12 derniers mois ({start} – {end})",
+        "Incidents by sector and family, last 12 months ({start} – {end})",
+    ),
+    "report.step1.counts_short": (
+        "Incidents par secteur et famille, {start} – {end} ({months} de données seulement)",
+        "Incidents by sector and family, {start} – {end} (only {months} of data)",
     ),
     "report.step1.severity": (
         "Indice local de gravité pondérée (municipalité = 100 ; ce n'est pas l'IGC)",

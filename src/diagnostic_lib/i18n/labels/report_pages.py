@@ -152,7 +152,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "summary.finding.no_change": (
         "Aucune des {n} familles d'infractions n'a changé de façon significative sur 12 mois.",
-        "None of the {n} offence families changed significantly over 12 months.",
+        "No significant change over 12 months in any of the {n} offence families.",
     ),
     "summary.finding.no_change_why": (
         "Les écarts d'une année à l'autre restent dans la variation habituelle.",

@@ -33,9 +33,18 @@ def _section_ledger(ctx: SectionContext, diag: Diagnostic) -> None:
 
 
 def _file_name(path: object) -> str:
-    """A data file as the report shows it: relative to the config's folder, or its name alone."""
+    """A data file as the report shows it: relative to the config's folder, or its name alone.
+
+    A path out of the config's folder (``../../data/x.csv``) or absolute is a path of
+    the analyst's machine: its name alone.
+
+    Examples
+    --------
+    >>> _file_name("data/incidents.csv"), _file_name("../../data/pdq.csv"), _file_name("/a/b.csv")
+    ('data/incidents.csv', 'pdq.csv', 'b.csv')
+    """
     p = Path(str(path))
-    return p.name if p.is_absolute() else p.as_posix()
+    return p.name if p.is_absolute() or ".." in p.parts else p.as_posix()
 
 
 def _public_ledger(ctx: SectionContext, diag: Diagnostic) -> None:

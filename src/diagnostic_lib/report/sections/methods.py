@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import coverage, crs, i18n
+from ... import coverage, crs, evaluation, i18n
 from ... import formatting as fmt
 from ...loaders import Diagnostic
 from ...tiles import TileSource
@@ -36,6 +36,33 @@ METHOD_NOTES: list[tuple[str, str]] = [
     for topic in METHOD_TOPICS
 ]
 """The method notes as (French, English) pairs, in the order of the report."""
+
+
+def study_period(diag: Diagnostic) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The study period as the report states it: the config's, else the data's first and last day.
+
+    A config without ``period_start``/``period_end`` studies all its data: the
+    report then says which days they cover (never "— – —").
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> [str(t.date()) for t in study_period(d)]
+    ['2022-01-01', '2025-12-31']
+    >>> cfg = dataclasses.replace(d.config, period_start=None, period_end=None)
+    >>> first = d.incidents["occurred_from"].min().date()
+    >>> study_period(dataclasses.replace(d, config=cfg))[0].date() == first
+    True
+    """
+    cfg = diag.config
+    if cfg.period_start is not None and cfg.period_end is not None:
+        return cfg.period_start, cfg.period_end
+    if diag.incidents is None or not len(diag.incidents):
+        return cfg.period_start, cfg.period_end
+    start, end = evaluation.data_period(diag)
+    return start, end - pd.Timedelta(days=1)
 
 
 def _section_methods(ctx: SectionContext, diag: Diagnostic | None = None) -> None:
@@ -121,14 +148,15 @@ def data_used(diag: Diagnostic, lang: str) -> str:
         for t, f in zip(files["table"], files["file"], strict=True)
     )
     used = crs.describe(diag.sectors.crs if diag.sectors.crs is not None else cfg.crs)
+    start, end = study_period(diag)
     text = i18n.t(
         "report.methods.data_used",
         lang,
         incidents=fmt.integer(len(diag.incidents), lang),
         first=fmt.date(when.min(), lang) if len(when) else fmt.MISSING,
         last=fmt.date(when.max(), lang) if len(when) else fmt.MISSING,
-        start=fmt.date(cfg.period_start, lang),
-        end=fmt.date(cfg.period_end, lang),
+        start=fmt.date(start, lang),
+        end=fmt.date(end, lang),
         crs=used,
         sources=sources,
         municipality=cfg.municipality,

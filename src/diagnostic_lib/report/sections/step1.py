@@ -26,6 +26,8 @@ RATE_COLUMNS = {
     "rate_low": "report.col.ci_low",
     "rate_high": "report.col.ci_high",
 }
+COUNT_COLUMNS = ("sector", "name", "group", "count")
+"""The columns of the rates table kept when no sector has a population."""
 SEVERITY_COLUMNS = {
     "sector": "report.col.sector",
     "name": "report.col.name",
@@ -117,12 +119,16 @@ def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> N
         "start": fmt.date(recent.attrs["start"], lang),
         "end": fmt.date(recent.attrs["end"], lang),
     }
+    # without any population, the table is of counts: no empty population and rate columns
+    what, columns = "rates", RATE_COLUMNS
+    if not (pop > 0).any():
+        what, columns = "counts", {k: v for k, v in RATE_COLUMNS.items() if k in COUNT_COLUMNS}
     if recent.attrs["months"] >= 12:
-        doc.heading(ctx.t("report.step1.rates", **window), level=3)
+        doc.heading(ctx.t(f"report.step1.{what}", **window), level=3)
     else:
         months = fmt.months(recent.attrs["months"], lang)
-        doc.heading(ctx.t("report.step1.rates_short", months=months, **window), level=3)
-    doc.table(shown(ctx.pub(recent), RATE_COLUMNS, lang), max_rows=80)
+        doc.heading(ctx.t(f"report.step1.{what}_short", months=months, **window), level=3)
+    doc.table(shown(ctx.pub(recent), columns, lang), max_rows=80)
 
 
 def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> None:
@@ -130,7 +136,10 @@ def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> N
     doc, lang = ctx.doc, ctx.lang
     doc.heading(ctx.t("report.step1.severity"), level=3)
     ctx.tables["severity_index"] = inv.severity
-    doc.table(shown(ctx.pub(inv.severity), SEVERITY_COLUMNS, lang))
+    if inv.severity["index"].notna().any():
+        doc.table(shown(ctx.pub(inv.severity), SEVERITY_COLUMNS, lang))
+    else:  # per resident: a table of dashes says nothing
+        doc.paragraph(ctx.t("report.step1.severity_no_population"))
     doc.heading(ctx.t("report.step1.rhythms"), level=3)
     doc.figure(
         charts.hour_weekday_heatmap(inv.hour_weekday, lang=lang),
@@ -175,7 +184,7 @@ def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> 
     if not ctx.public:
         ctx.tables["repeat_locations"] = inv.repeat_locations
         doc.table(
-            shown(inv.repeat_locations, REPEAT_COLUMNS, lang),
+            shown(inv.repeat_locations, REPEAT_COLUMNS, lang, values=_place_words(diag)),
             caption=ctx.t("report.step1.repeat_locations"),
         )
     doc.heading(ctx.t("report.step1.hot_spots"), level=3)
@@ -201,6 +210,28 @@ def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> 
         alt=ctx.t("report.figure.knox.alt"),
     )
     ctx.tables["knox"] = inv.knox
+
+
+def _place_words(diag: Diagnostic) -> dict:
+    """How a repeat location's sector and kind of place are written: names and words, not codes.
+
+    The sector by its name (``PDQ-20``, not ``20``); the kind of place by its label
+    in the catalogue (``Taxi stand``), else in the words of the places file.
+    """
+    names = diag.sectors.set_index("sector_id")["name"].astype(str).to_dict()
+    kinds: dict[str, str] = {}
+    if diag.places is not None and "kind_label" in diag.places.columns:
+        p = diag.places.drop_duplicates("kind")
+        kinds = dict(zip(p["kind"].astype(str), p["kind_label"].astype(str), strict=True))
+
+    def sector(value, lang: str) -> str:
+        return names.get(str(value), str(value))
+
+    def kind(value, lang: str) -> str:  # a cell starts with a capital, as the categories do
+        words = inventory.facility_label(str(value), lang, kinds.get(str(value), ""))
+        return words[:1].upper() + words[1:]
+
+    return {"sector": sector, "facility_kind": kind}
 
 
 def _perception(ctx: SectionContext, inv: inventory.Inventory) -> None:
@@ -249,4 +280,10 @@ def _problems(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -
     if (pr["status"] == "too_few_events").any():
         least = pr.attrs.get("min_events", inventory.MIN_PROBLEM_EVENTS)
         doc.paragraph(ctx.t("inventory.priority.min_events", n=fmt.integer(least, lang)))
-    doc.table(shown(pr, _shown(inv, "priority", PRIORITY_HEADERS, lang), lang))
+    # a component missing for every problem (no population, no survey) is said above, not shown
+    columns = {
+        c: k
+        for c, k in _shown(inv, "priority", PRIORITY_HEADERS, lang).items()
+        if c not in inventory.PRIORITY_COMPONENTS or pr[c].notna().any()
+    }
+    doc.table(shown(pr, columns, lang))
