@@ -185,26 +185,18 @@ def test_every_report_figure_has_a_caption_and_alt_text_in_its_language(report_f
         assert f.caption not in foreign and f.alt not in foreign, (f.caption, f.alt)
 
 
-def _notebook_figures(diag, steps, lang):
-    """The charts and maps the notebooks draw, called as the notebooks call them."""
-    inv, res, ev = steps
-    d = diag
+def inventory_figures(d, lang):
+    """The figures of notebooks 00 and 01 that need neither the steps nor measures."""
     src = d.config.municipality
     grid = inventory.make_grid(d.sectors, d.config.param("grid_cell_m"))
     vehicle = d.incidents[d.incidents["category"].isin(["vehicle_theft", "theft_from_vehicle"])]
     annual = inventory.rates(d.incidents, d.sectors, by=None, period="year", municipality=False)
-    m01 = ev.effects.set_index("measure_id").loc["M01"]
     return {
-        # 00_overview
         "overview_map": lambda: maps.overview_map(d.sectors, d.incidents, lang=lang, source=src),
-        # 01_inventory
         "rate_map": lambda: maps.rate_map(annual, d.sectors, lang=lang, source=src),
         "yearly_counts": lambda: charts.yearly_counts_chart(
             inventory.counts(d.incidents, by=("family",), period="year"), by="family", lang=lang
         ),
-        "hour_weekday": lambda: charts.hour_weekday_heatmap(inv.hour_weekday, lang=lang),
-        "seasonality": lambda: charts.seasonality_chart(inv.seasonality, by="family", lang=lang),
-        "lorenz": lambda: charts.lorenz_chart(inv.place_counts, lang=lang),
         "vehicle_hot_spots": lambda: maps.hot_spot_map(
             inventory.hot_spots(
                 vehicle,
@@ -231,6 +223,21 @@ def _notebook_figures(diag, steps, lang):
             lang=lang,
             source=src,
         ),
+    }
+
+
+def _notebook_figures(diag, steps, lang):
+    """The charts and maps the notebooks draw, called as the notebooks call them."""
+    inv, res, ev = steps
+    d = diag
+    src = d.config.municipality
+    m01 = ev.effects.set_index("measure_id").loc["M01"]
+    return {
+        # 00_overview and 01_inventory
+        **inventory_figures(d, lang),
+        "hour_weekday": lambda: charts.hour_weekday_heatmap(inv.hour_weekday, lang=lang),
+        "seasonality": lambda: charts.seasonality_chart(inv.seasonality, by="family", lang=lang),
+        "lorenz": lambda: charts.lorenz_chart(inv.place_counts, lang=lang),
         "knox": lambda: charts.knox_heatmap(inv.knox, lang=lang),
         "perception_gap": lambda: charts.perception_gap_chart(inv.perception_gap, lang=lang),
         "problems_map": lambda: maps.problems_map(

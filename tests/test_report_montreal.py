@@ -17,12 +17,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from diagnostic_lib import charts, i18n, inventory, layout, loaders, maps, strategy
-from diagnostic_lib import formatting as fmt
+from diagnostic_lib import i18n, inventory, layout, loaders, strategy
 from diagnostic_lib.report import builder, document
 
 from .conftest import MONTREAL, NOW, montreal_config
-from .test_layout import Embedded, _problems_text
+from .test_layout import Embedded, _problems_text, inventory_figures
 from .test_report_words import (
     check_no_code,
     check_numbers,
@@ -117,54 +116,13 @@ def test_every_report_map_names_its_source_and_its_sectors(written, steps, lang)
     assert maps_seen >= 3
 
 
-def _notebook_figures(d, lang):
-    """The figures of notebooks 00 and 01 that need no measure, called as they call them."""
-    src = d.config.municipality
-    grid = inventory.make_grid(d.sectors, d.config.param("grid_cell_m"))
-    vehicle = d.incidents[d.incidents["category"].isin(["vehicle_theft", "theft_from_vehicle"])]
-    annual = inventory.rates(d.incidents, d.sectors, by=None, period="year", municipality=False)
-    return {
-        "overview_map": lambda: maps.overview_map(d.sectors, d.incidents, lang=lang, source=src),
-        "rate_map": lambda: maps.rate_map(annual, d.sectors, lang=lang, source=src),
-        "yearly_counts": lambda: charts.yearly_counts_chart(
-            inventory.counts(d.incidents, by=("family",), period="year"), by="family", lang=lang
-        ),
-        "vehicle_hot_spots": lambda: maps.hot_spot_map(
-            inventory.hot_spots(
-                vehicle,
-                grid=grid,
-                neighbourhood=d.config.param("hot_spot_neighbourhood"),
-                permutations=d.config.param("hot_spot_permutations"),
-                seed=d.config.param("permutation_seed"),
-            ),
-            d.sectors,
-            lang=lang,
-            source=src,
-            title=i18n.t("notebooks.inventory.vehicle_hot_spots", lang),
-        ),
-        "density": lambda: maps.density_map(
-            grid,
-            inventory.kde_surface(vehicle, grid, bandwidth=d.config.param("kde_bandwidth_m")),
-            d.sectors,
-            title=i18n.t(
-                "notebooks.inventory.density",
-                lang,
-                bandwidth=fmt.number(d.config.param("kde_bandwidth_m"), lang),
-            ),
-            legend_title=i18n.t("notebooks.inventory.per_km2", lang),
-            lang=lang,
-            source=src,
-        ),
-    }
-
-
 NOTEBOOK_FIGURES = "overview_map rate_map yearly_counts vehicle_hot_spots density".split()
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", NOTEBOOK_FIGURES)
 def test_every_notebook_figure_passes_the_layout_check(steps, name, lang):
-    fig = _notebook_figures(steps[0], lang)[name]()
+    fig = inventory_figures(steps[0], lang)[name]()
     found = layout.layout_problems(fig)
     assert found.empty, f"{name} ({lang}):\n{_problems_text(found)}"
 
