@@ -22,6 +22,37 @@ DASHBOARD = NOTEBOOKS_DIR / "dashboard.ipynb"
 POINT_DATA = re.compile(
     r'POINT\s*\(|"type":\s*"Point"|L\.circleMarker\(|L\.marker\(|\b\d{6}\.\d+,\s*\d{7}\.\d+'
 )
+# a GeoJSON point as folium writes it: its longitude and latitude
+POINT_COORDS = re.compile(
+    r'"coordinates":\s*\[(-?\d+(?:\.\d+)?),\s*(-?\d+(?:\.\d+)?)\],\s*"type":\s*"Point"'
+)
+
+
+def point_data(text: str, places) -> list[str]:
+    """Point-level data in ``text``: every point that is not a public named place.
+
+    The maps' landmarks layer draws the places table (parks, stations, schools),
+    which is public by nature; any other point, or a point written in any other
+    way, is point-level data.
+    """
+    wgs = places.geometry.representative_point().to_crs(4326)
+    allowed = {(round(p.x, 6), round(p.y, 6)) for p in wgs}
+    found = [(round(float(x), 6), round(float(y), 6)) for x, y in POINT_COORDS.findall(text)]
+    bad = [f"Point {p}" for p in found if p not in allowed]
+    return bad + [m.group(0) for m in POINT_DATA.finditer(POINT_COORDS.sub("", text))]
+
+
+def test_point_data_tells_landmarks_from_incidents(diag):
+    place = diag.places.geometry.iloc[0]
+    lon, lat = diag.places.iloc[[0]].to_crs(4326).geometry.iloc[0].coords[0]
+    assert place.geom_type == "Point"
+    landmark = f'{{"coordinates": [{lon!r}, {lat!r}], "type": "Point"}}'
+    assert point_data(landmark, diag.places) == []
+    moved = f'{{"coordinates": [{lon + 0.001!r}, {lat!r}], "type": "Point"}}'
+    assert point_data(moved, diag.places) == [f"Point {(round(lon + 0.001, 6), round(lat, 6))}"]
+    # the other order of keys, and WKT, are not excused
+    assert point_data(f'{{"type": "Point", "coordinates": [{lon!r}, {lat!r}]}}', diag.places)
+    assert point_data("POINT (1 2)", diag.places)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +69,7 @@ def test_dashboard_committed_without_outputs():
 
 
 @pytest.mark.slow
-def test_dashboard_notebook_runs_headless(tmp_path):
+def test_dashboard_notebook_runs_headless(tmp_path, diag):
     nb = run_notebook(DASHBOARD, tmp_path)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
@@ -60,7 +91,8 @@ def test_dashboard_notebook_runs_headless(tmp_path):
         "leaflet",
     ):
         assert text in state, f"{text!r} missing from the dashboard"
-    assert not POINT_DATA.search(state.replace('\\"', '"')), "point-level data in the dashboard"
+    found = point_data(state.replace('\\"', '"'), diag.places)
+    assert not found, f"point-level data in the dashboard: {found[:3]}"
 
 
 def test_dashboard_language_switch_changes_every_part(diag, problems):

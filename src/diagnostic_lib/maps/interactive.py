@@ -18,7 +18,7 @@ import html as html_mod
 import numpy as np
 
 from .. import formatting as fmt
-from .. import i18n, style
+from .. import i18n, inventory, style
 from .. import taxonomy as taxonomy_mod
 from .footprints import _GEOMETRIC, _footprints, _pillar_order
 from .hot_spots import hot_label
@@ -67,9 +67,13 @@ def _landmarks_layer(m, landmarks, lang: str) -> None:
     lm = landmarks[landmarks.geometry.notna() & ~landmarks.geometry.is_empty]
     if not len(lm):
         return
-    kind = lm["kind_label"] if "kind_label" in lm.columns else lm["kind"]
+    texts = lm["kind_label"] if "kind_label" in lm.columns else [""] * len(lm)
+    kind = [
+        inventory.facility_label(str(k), lang, str(t))
+        for k, t in zip(lm["kind"], texts, strict=True)
+    ]
     points = gpd.GeoDataFrame(
-        {"nom": lm["name"].astype(str).to_numpy(), "type": kind.astype(str).to_numpy()},
+        {"nom": lm["name"].astype(str).to_numpy(), "type": kind},
         geometry=lm.geometry.representative_point().to_numpy(),
         crs=lm.crs,
     ).to_crs(4326)
