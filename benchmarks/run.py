@@ -50,6 +50,7 @@ TARGET_DUCKDB = 1.5
 TARGET_GPD = 1.0
 TARGET_NOTEBOOKS_S = 90.0
 TARGET_INIT_S = 30.0  # `python -m diagnostic_lib init` on a 1M-row export (issue 15)
+TARGET_REPORT_S = 20.0  # `make report` on the sample, without notebooks (issue 16)
 INIT_GRID_M = 500
 
 
@@ -406,15 +407,38 @@ def time_init(size: str, repeats: int) -> dict:
     time, CPU time and peak resident memory (``os.wait4``, POSIX) are kept; the
     median wall time is the stage's.
     """
+    argv = [sys.executable, "-m", "diagnostic_lib", "init", "--lang", "en"]
+    argv += ["--incidents", str(DATA / size / "incidents.csv")]
+    argv += ["--grid-m", str(INIT_GRID_M), "--out"]
+    return _time_fresh("init_fresh", argv, repeats, ok=(0, 3))  # 3: data-quality failures
+
+
+def time_sample_report(repeats: int) -> dict:
+    """What ``make report`` runs, on the shipped sample (no notebooks), in fresh processes.
+
+    ``python -m diagnostic_lib report --config data/sample/diagnostic.toml --out
+    <temporary folder>``: load, the four steps, the HTML, the workbooks and the
+    companion files (issue 16's target: under 20 s).
+    """
+    config = HERE.parent / "data" / "sample" / "diagnostic.toml"
+    argv = [sys.executable, "-m", "diagnostic_lib", "report", "--config", str(config), "--out"]
+    return _time_fresh("sample_report", argv, repeats)
+
+
+def _time_fresh(stage: str, argv: list[str], repeats: int, ok: tuple[int, ...] = (0,)) -> dict:
+    """Run ``argv + [a temporary folder]`` ``repeats`` times; the median wall time is the stage's.
+
+    Each run's wall time, CPU time and peak resident memory (``os.wait4``, POSIX)
+    are kept.
+    """
     runs, cpu, peaks = [], [], []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as out:
-            argv = [sys.executable, "-m", "diagnostic_lib", "init", "--lang", "en"]
-            argv += ["--incidents", str(DATA / size / "incidents.csv")]
-            argv += ["--grid-m", str(INIT_GRID_M), "--out", out]
             env = {**os.environ, "MPLBACKEND": "Agg"}
             t0 = time.perf_counter()
-            proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=env)
+            proc = subprocess.Popen(
+                [*argv, out], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+            )
             if hasattr(os, "wait4"):
                 _, status, usage = os.wait4(proc.pid, 0)
                 proc.returncode = os.waitstatus_to_exitcode(status)
@@ -423,9 +447,9 @@ def time_init(size: str, repeats: int) -> dict:
             else:  # pragma: no cover - Windows: wall time only
                 proc.wait()
             runs.append(time.perf_counter() - t0)
-            if proc.returncode not in (0, 3):  # 3: data-quality failures, still a full run
-                raise RuntimeError(f"init exited with {proc.returncode}")
-    row = {"stage": "init_fresh", "seconds": statistics.median(runs), "runs": runs}
+            if proc.returncode not in ok:
+                raise RuntimeError(f"{' '.join(argv[1:4])} exited with {proc.returncode}")
+    row = {"stage": stage, "seconds": statistics.median(runs), "runs": runs}
     if cpu:
         row |= {"cpu": statistics.median(cpu), "cpu_runs": cpu, "peak_mb": max(peaks)}
     return row
@@ -629,7 +653,9 @@ def _peak(res: dict, stages: tuple[str, ...]) -> float | None:
     return max(peaks) if peaks else None
 
 
-def render_targets(results: list[dict], notebooks: dict | None) -> list[str]:
+def render_targets(
+    results: list[dict], notebooks: dict | None, report: dict | None = None
+) -> list[str]:
     """One line per target of the benchmark issue: the measure and met / missed."""
     by = {r["size"]: r for r in results}
     out = ["## Targets / Cibles", ""]
@@ -718,6 +744,14 @@ def render_targets(results: list[dict], notebooks: dict | None) -> list[str]:
                         f"{ratio:.2f}×",
                         ratio <= target,
                     )
+    if report:
+        runs = ", ".join(f"{r:.1f}" for r in report["runs"])
+        cpu = f"; CPU {report['cpu']:.1f} s" if report.get("cpu") else ""
+        line(
+            f"`make report` on the sample, without notebooks, < {TARGET_REPORT_S:.0f} s",
+            f"{report['seconds']:.1f} s (median of {runs} s{cpu})",
+            report["seconds"] < TARGET_REPORT_S,
+        )
     if notebooks:
         line(
             f"All notebooks on the sample < {TARGET_NOTEBOOKS_S:.0f} s",
@@ -764,7 +798,7 @@ def render(results: list[dict], info: dict, notes: str, every: dict | None = Non
     out.append("- Packages: " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()))
     out.append("")
     notebooks = (every or {}).get("notebooks")
-    out += render_targets(results, notebooks)
+    out += render_targets(results, notebooks, (every or {}).get("sample_report"))
     out.append("## Stages (seconds, peak MB)")
     out.append("")
     head = "| Stage | " + " | ".join(
@@ -857,7 +891,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--skip",
         default="",
-        help="comma-separated stages to skip: step2,step3,report,parquet,init",
+        help="comma-separated stages to skip: step2,step3,report,parquet,init,sample_report",
     )
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--e2e-worker", help=argparse.SUPPRESS)
@@ -954,6 +988,14 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             results[s + (f"@{args.label}" if args.label else "")]["rows"].append(row)
+    if "sample_report" not in skip and args.e2e_repeats > 0:
+        row = time_sample_report(args.e2e_repeats)
+        print(
+            f"[bench] sample report, {len(row['runs'])} fresh runs: "
+            + ", ".join(f"{r:.2f} s" for r in row["runs"]),
+            flush=True,
+        )
+        results["sample_report"] = {**row, "machine": info}
     if not args.no_notebooks:
         results["notebooks"] = {**time_notebooks(), "machine": info}
     RESULTS_JSON.write_text(json.dumps({"results": results}, indent=1))

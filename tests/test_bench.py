@@ -86,6 +86,14 @@ def test_targets_are_judged_from_the_measurements():
     large["rows"][-1]["seconds"] = 29.0
     lines = run.render_targets([small, large], notebooks)
     assert verdict("`init` on a 1M-row export") == "yes / oui"
+    # the sample's report (issue 16): the median of fresh runs against 20 s
+    report = {"stage": "sample_report", "seconds": 21.0, "runs": [13.0, 21.0, 22.0], "cpu": 12.5}
+    lines = run.render_targets([small, large], notebooks, report)
+    assert verdict("`make report` on the sample") == "**no / non**"
+    assert "median of 13.0, 21.0, 22.0 s; CPU 12.5 s" in "\n".join(lines)
+    lines = run.render_targets([small, large], notebooks, report | {"seconds": 13.0})
+    assert verdict("`make report` on the sample") == "yes / oui"
+    assert not any("make report" in ln for ln in run.render_targets([small, large], notebooks))
     md = run.render(
         [small, large],
         {
