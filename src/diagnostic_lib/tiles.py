@@ -335,3 +335,35 @@ def basemap(
             out[hit, :3] = tile[iy, ix]
             out[hit, 3] = 1.0
     return out
+
+
+def reachable_tiles(diag: Any) -> TileSource | None:
+    """The configured tile source if it serves a tile over the sectors, else ``None``.
+
+    One request: an unreachable source (no network, a server down) gives maps
+    without tiles, never a failure. Made once per report, and once at the top
+    of a notebook.
+
+    Parameters
+    ----------
+    diag : Diagnostic
+        The diagnosis (its config's ``[maps] tiles`` and its sectors).
+
+    Returns
+    -------
+    TileSource or None
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> reachable_tiles(d) is None  # no [maps] tiles: no tiles, no request
+    True
+    """
+    source = diag.config.tiles
+    sectors = diag.sectors
+    if source is None or sectors is None or not len(sectors) or sectors.crs is None:
+        return None
+    b = sectors.to_crs(4326).total_bounds
+    lon, lat = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    return source if reachable(source, lon, lat) else None

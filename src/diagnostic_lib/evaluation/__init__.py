@@ -38,7 +38,8 @@ Sections (one file each)
 - ``forecast``: future risk — :func:`monthly_counts`, :func:`project`,
   :func:`backtest`, :func:`backtest_summary`, :func:`backtest_findings`.
 - ``spatial_risk``: where the risk is — :func:`near_repeat_envelope`,
-  :func:`near_repeat_risk`, :func:`risk_terrain`, :func:`risk_terrain_surface`.
+  :func:`near_repeat_risk`, :func:`risk_terrain`, :func:`risk_terrain_surface`,
+  :func:`high_risk_cells`.
 - ``results``: the whole step — :func:`run`, which reads every tunable of
   step 3 from the config, and its result :class:`Evaluation` (``verdicts`` and
   ``summary`` for step 4 and the report).
@@ -197,6 +198,7 @@ from .risk import (
     current_risk,
 )
 from .spatial_risk import (
+    high_risk_cells,
     near_repeat_envelope,
     near_repeat_risk,
     risk_terrain,
@@ -267,6 +269,7 @@ __all__ = [
     "relevance",
     "relevance_flags",
     "risk_terrain",
+    "high_risk_cells",
     "risk_terrain_surface",
     "run",
     "similar_trend_sectors",

@@ -319,3 +319,30 @@ def risk_terrain_surface(
         near = np.array([len(h) > 0 for h in tree.query_ball_point(cxy, r=dist)])
         rr = np.where(near, rr * float(f["rr"]), rr)
     return pd.Series(rr, index=grid.index, name="relative_risk")
+
+
+def high_risk_cells(grid: pd.DataFrame, surface: pd.Series, min_rr: float = 2.0) -> pd.DataFrame:
+    """The cells of the grid whose relative risk is at least ``min_rr``, index kept.
+
+    Parameters
+    ----------
+    grid : DataFrame
+        The grid the surface was computed on.
+    surface : Series
+        From :func:`risk_terrain_surface`, one value per cell in the grid's order.
+    min_rr : float
+        Smallest relative risk kept (2: at least twice the risk of a cell near no
+        risk factor).
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``grid`` at or above ``min_rr``.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"cell_id": ["a", "b", "c"]})
+    >>> high_risk_cells(g, pd.Series([1.0, 3.0, 2.0]))["cell_id"].tolist()
+    ['b', 'c']
+    """
+    return grid[(surface >= min_rr).to_numpy()]

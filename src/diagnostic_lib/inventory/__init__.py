@@ -24,7 +24,7 @@ Sections, and the file that holds each
 - Concentration over places (``places``): :func:`place_counts`,
   :func:`concentration`, :func:`concentration_table`, :func:`repeat_locations`.
 - Hot spots (``hot_spot_analysis``): :func:`hot_spots` (Getis–Ord Gi* with
-  FDR), :func:`hot_spot_parameters_text`, :func:`kde_surface`.
+  FDR), :func:`hot_spot_parameters_text`, :func:`hot_cells`, :func:`kde_surface`.
 - Landmarks (``landmarks``): :func:`landmarks` (the few named places a map shows
   for context, near what it shows), :func:`kind_weight`, :func:`map_landmarks` (with the
   config's settings).
@@ -75,7 +75,13 @@ from .grid import (
     make_grid,
     split_by_sector,
 )
-from .hot_spot_analysis import HOT_CLASSES, hot_spot_parameters_text, hot_spots, kde_surface
+from .hot_spot_analysis import (
+    HOT_CLASSES,
+    hot_cells,
+    hot_spot_parameters_text,
+    hot_spots,
+    kde_surface,
+)
 from .landmarks import LANDMARK_KINDS, kind_weight, landmarks, map_landmarks
 from .near_repeat import doubling_bands, knox_test
 from .places import concentration, concentration_table, place_counts, repeat_locations
@@ -174,6 +180,7 @@ __all__ = [
     "find_problems",
     "grid_counts",
     "group_profiles",
+    "hot_cells",
     "hot_spot_parameters_text",
     "hot_spots",
     "hour_of_week_profile",

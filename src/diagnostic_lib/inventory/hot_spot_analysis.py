@@ -252,6 +252,28 @@ def hot_spots(
     return out
 
 
+def hot_cells(hs: pd.DataFrame) -> pd.DataFrame:
+    """The cells of a hot-spot table that are hot (at any confidence), index kept.
+
+    Parameters
+    ----------
+    hs : DataFrame
+        From :func:`hot_spots` (its ``hot_class``).
+
+    Returns
+    -------
+    DataFrame
+        The rows whose class is ``hot_99``, ``hot_95`` or ``hot_90``.
+
+    Examples
+    --------
+    >>> hs = pd.DataFrame({"hot_class": ["hot_95", "not_significant", "cold_90", "hot_99"]})
+    >>> hot_cells(hs).index.tolist()
+    [0, 3]
+    """
+    return hs[hs["hot_class"].astype(str).isin(HOT_CLASSES[:3])]
+
+
 def hot_spot_parameters_text(hs: pd.DataFrame, lang: str = "fr") -> str:
     """The parameters of a hot-spot analysis as a sentence (for maps and reports).
 

@@ -23,11 +23,12 @@ from .. import formatting as fmt
 from ..config import Config
 from ..errors import bilingual
 from ..loaders import Diagnostic
+from ..tiles import reachable_tiles
 from . import pages
 from .document import HtmlDocument
 from .notebook_runner import _execute_notebooks
 from .pdf import PdfError, find_chromium, html_to_pdf
-from .sections.context import SectionContext, reachable_tiles
+from .sections.context import SectionContext
 from .sections.executive_summary import _executive_summary
 from .sections.ledger import _section_ledger
 from .sections.methods import _section_methods, study_period

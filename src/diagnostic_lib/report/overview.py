@@ -23,8 +23,8 @@ import pandas as pd
 from .. import formatting as fmt
 from .. import i18n, maps
 from ..loaders import Diagnostic
+from ..tiles import reachable_tiles
 from .document import HtmlDocument
-from .sections.context import reachable_tiles
 
 
 def table_counts(diag: Diagnostic, lang: str = "fr") -> pd.DataFrame:

@@ -85,25 +85,3 @@ def _headers(frame: pd.DataFrame, names: Mapping[str, str | None], lang: str) ->
     cols = [c for c in names if c in frame.columns]
     keys = {c: k for c, k in names.items() if c in cols and k is not None}
     return i18n.translate_columns(frame[cols], keys, lang)
-
-
-def reachable_tiles(diag: Diagnostic) -> tiles_mod.TileSource | None:
-    """The configured tile source if it serves a tile over the sectors, else ``None``.
-
-    One request, made once per report: an unreachable source (no network, a
-    server down) gives maps without tiles, never a failure.
-
-    Examples
-    --------
-    >>> from diagnostic_lib import loaders, sample
-    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
-    >>> reachable_tiles(d) is None  # no [maps] tiles: no tiles, no request
-    True
-    """
-    source = diag.config.tiles
-    sectors = diag.sectors
-    if source is None or sectors is None or not len(sectors) or sectors.crs is None:
-        return None
-    b = sectors.to_crs(4326).total_bounds
-    lon, lat = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
-    return source if tiles_mod.reachable(source, lon, lat) else None

@@ -188,14 +188,13 @@ def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> 
             caption=ctx.t("report.step1.repeat_locations"),
         )
     doc.heading(ctx.t("report.step1.hot_spots"), level=3)
-    hot_cells = inv.hot_spots[inv.hot_spots["hot_class"].astype(str).str.startswith("hot")]
     doc.figure(
         maps.hot_spot_map(
             inv.hot_spots,
             diag.sectors,
             lang=lang,
             source=diag.config.municipality,
-            landmarks=ctx.landmarks(hot_cells),
+            landmarks=ctx.landmarks(inventory.hot_cells(inv.hot_spots)),
             tiles=ctx.tiles,
         ),
         caption=inventory.hot_spot_parameters_text(inv.hot_spots, lang),

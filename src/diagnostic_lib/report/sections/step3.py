@@ -253,7 +253,9 @@ def _future_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
                 elevated=near_repeat,
                 lang=lang,
                 source=ctx.source,
-                landmarks=ctx.landmarks(result.grid[(result.risk_surface >= 2).to_numpy()]),
+                landmarks=ctx.landmarks(
+                    evaluation.high_risk_cells(result.grid, result.risk_surface)
+                ),
                 tiles=ctx.tiles,
             ),
             caption=ctx.t(key),
