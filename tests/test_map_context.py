@@ -30,8 +30,8 @@ from diagnostic_lib.errors import ConfigError
 from diagnostic_lib.inventory import map_landmarks
 from diagnostic_lib.maps.canvas import draw_landmarks, draw_sectors
 from diagnostic_lib.report import builder
-from diagnostic_lib.report.sections.context import reachable_tiles
 from diagnostic_lib.report.sections.methods import map_context
+from diagnostic_lib.tiles import reachable_tiles
 
 CRS = "EPSG:32188"
 
