@@ -868,7 +868,7 @@ def test_problem_titles_are_unique_and_say_where(inv):
     assert pb["title_fr"].is_unique and pb["title_en"].is_unique
     places = pb[pb["kind"] == "place"]
     # the sample's places have names: every place problem's title names the nearest
-    assert places["title_fr"].str.contains("près de ").all()
+    assert places["title_fr"].str.contains("repère : ").all()
     assert places["title_en"].str.contains(" near ").all()
     assert not pb["title_fr"].str.contains(r"\bS\d\d\b|PB-|_", regex=True).any()
 

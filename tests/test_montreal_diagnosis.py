@@ -63,8 +63,8 @@ def test_titles_are_unique_words_that_say_where(diagnosis):
         assert pb[col].is_unique
         assert not pb[col].str.contains(r"_|PB-|\b\d+-\d+\b", regex=True).any()
     places = pb[pb["kind"] == "place"]
-    # Montréal's points of interest name the place ("près de Métro …", "near …")
-    assert places["title_fr"].str.contains("près de ").mean() > 0.8
+    # Montréal's points of interest name the place ("repère : Métro …", "near …")
+    assert places["title_fr"].str.contains("repère : ").mean() > 0.8
     assert places["title_en"].str.contains(" near ").mean() > 0.8
 
 
@@ -85,7 +85,7 @@ def test_the_report_without_population_says_nothing_false(config, tmp_path):
     assert not re.search(r"\b0 habitants\b", words)
     assert "0,0 – 0,0" not in words
     assert "<NA>" not in words
-    assert re.search(r"PDQ-2[012], près de ", words)  # downtown named
+    assert re.search(r"PDQ-2[012], repère : ", words)  # downtown named
 
 
 @pytest.fixture(scope="module")

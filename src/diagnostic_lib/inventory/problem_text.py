@@ -138,7 +138,7 @@ def bearing(dx: float, dy: float) -> float:
 
 
 def _where(where: Where, lang: str) -> str:
-    """``PDQ-21, près de Square Phillips (hôtels à proximité)``: the where of a title."""
+    """``PDQ-21, repère : Square Phillips (hôtels à proximité)``: the where of a title."""
     parts = [_phrase_list(list(where.sectors[:3]), lang)] if where.sectors else []
     if where.place:
         parts.append(i18n.t("inventory.title.near_place", lang, place=where.place))

@@ -62,7 +62,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "whole municipality, no precise location",
     ),
     "inventory.title.near": ("{facility} à proximité", "{facility} nearby"),
-    "inventory.title.near_place": ("près de {place}", "near {place}"),
+    # no "près de": French would need the place's article and elision ("près de l'hôtel…")
+    "inventory.title.near_place": ("repère : {place}", "near {place}"),
     "inventory.title.offset.n": ("à {km} km au nord du centre", "{km} km north of the centre"),
     "inventory.title.offset.ne": (
         "à {km} km au nord-est du centre",
