@@ -73,6 +73,12 @@ def monitor(  # noqa: PLR0913 - the incidents, the period and the tunables
     -------
     Monitoring
 
+    Raises
+    ------
+    ValueError
+        When the data do not cover the period monitored whole (after the
+        data's end, before their start, or a gap month of the coverage calendar).
+
     Examples
     --------
     >>> import numpy as np
@@ -84,9 +90,18 @@ def monitor(  # noqa: PLR0913 - the incidents, the period and the tunables
     >>> m = monitor(inc, "quarter")
     >>> str(m.at), m.cells.shape[0], m.total["verdict_year"].iloc[0]
     ('2017Q4', 4, 'no_significant_change')
+    >>> monitor(inc, "quarter", at="2018Q1")
+    Traceback (most recent call last):
+    ...
+    ValueError: the data do not cover 2018Q1 whole (latest complete quarter: 2017Q4)
     """
     dates = pd.to_datetime(incidents["occurred_from"])
-    target = parse_period(at, period) if at is not None else latest_complete(dates, period, end)
+    latest = latest_complete(dates, period, end)
+    target = parse_period(at, period) if at is not None else latest
+    if target > latest or not covered_periods(incidents, pd.PeriodIndex([target]))[0]:
+        raise ValueError(
+            f"the data do not cover {target} whole (latest complete {period}: {latest})"
+        )
     first = target - max(int(baseline_periods), PER_YEAR[period])
     kwargs = {"baseline_periods": baseline_periods, "min_events": min_events, "alpha": alpha}
     tables = {}
