@@ -115,9 +115,7 @@ def _add_monitor(sub: argparse._SubParsersAction) -> None:
         help="monitoring bulletin of the latest month or quarter / bulletin de suivi",
     )
     m.add_argument("--config", required=True, help="diagnostic.toml of the municipality")
-    m.add_argument(
-        "--period", required=True, choices=("month", "quarter"), help="month or quarter"
-    )
+    m.add_argument("--period", required=True, choices=("month", "quarter"), help="month or quarter")
     m.add_argument("--lang", choices=("fr", "en"), default=None, help=_LANG_HELP)
     m.add_argument("--out", default="build/monitor", help="output folder (default: build/monitor)")
     m.add_argument(
@@ -164,7 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
             "data-quality ledger), sample (regenerate the sample municipality)."
         ),
     )
-    sub = p.add_subparsers(dest="command", required=True, metavar="{init,report,monitor,validate,sample}")
+    sub = p.add_subparsers(
+        dest="command", required=True, metavar="{init,report,monitor,validate,sample}"
+    )
     _add_init(sub)
     _add_report(sub)
     _add_monitor(sub)

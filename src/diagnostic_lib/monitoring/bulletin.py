@@ -45,7 +45,7 @@ class Monitoring:
     settings: dict[str, Any] = field(default_factory=dict)
 
 
-def monitor(  # noqa: PLR0913 - the incidents, the period and the tunables
+def monitor(
     incidents: pd.DataFrame,
     period: str = "month",
     at: Any = None,

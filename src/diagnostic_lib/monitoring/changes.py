@@ -108,7 +108,33 @@ def _verdict(q: np.ndarray, diff: np.ndarray, ok: np.ndarray, covered: Any, alph
     return np.where(covered, out, "not_covered").astype(object)
 
 
-def compare_periods(  # noqa: PLR0913 - the table, the period and the three tunables
+def _test(
+    out: pd.DataFrame,
+    side: str,
+    diff: np.ndarray,
+    variances: tuple[np.ndarray, np.ndarray],
+    rule: tuple[np.ndarray, Any, float],
+    exact: np.ndarray | None = None,
+) -> None:
+    """Fill ``z_, p_, q_, verdict_`` of one comparison and their plain Poisson twins.
+
+    ``variances`` is (overdispersion-aware, Poisson); ``rule`` is (enough
+    events, covered, alpha); ``exact`` replaces the p-value where it is not NaN.
+    """
+    ok, covered, alpha = rule
+    for prefix, var in zip(("", "poisson_"), variances, strict=True):
+        z = _z(diff, var)
+        p = _p(z)
+        if exact is not None and not prefix:
+            p = np.where(np.isnan(exact), p, exact)
+        q = _q(p, ok)
+        out[f"z_{prefix}{side}"] = z
+        out[f"p_{prefix}{side}"] = p
+        out[f"q_{prefix}{side}"] = q
+        out[f"verdict_{prefix}{side}"] = _verdict(q, diff, ok, covered, alpha)
+
+
+def compare_periods(
     table: pd.DataFrame,
     at: pd.Period,
     covered: np.ndarray | None = None,
@@ -193,16 +219,10 @@ def compare_periods(  # noqa: PLR0913 - the table, the period and the three tuna
     m = (now + y0) / 2
     d = now - y0
     out["p_e_test"] = stats.e_tests(now, y0) if year_ok else np.nan
-    out["z_year"] = _z(d, 2 * (m + a * m**2))
-    out["p_year"] = np.where(a > 0, _p(out["z_year"].to_numpy()), out["p_e_test"])
     out["test_year"] = np.where(a > 0, "negative_binomial", "e_test").astype(object)
-    out["z_poisson_year"] = _z(d, now + y0)
-    out["p_poisson_year"] = _p(out["z_poisson_year"].to_numpy())
     ok = (now + y0 >= min_events) & year_ok
-    out["q_year"] = _q(out["p_year"].to_numpy(), ok)
-    out["q_poisson_year"] = _q(out["p_poisson_year"].to_numpy(), ok)
-    out["verdict_year"] = _verdict(out["q_year"].to_numpy(), d, ok, year_ok, alpha)
-    out["verdict_poisson_year"] = _verdict(out["q_poisson_year"].to_numpy(), d, ok, year_ok, alpha)
+    exact = np.where(a > 0, np.nan, out["p_e_test"])  # no extra variation: the exact E-test
+    _test(out, "year", d, (2 * (m + a * m**2), now + y0), (ok, year_ok, alpha), exact)
     base_ok = n >= MIN_BASELINE
     b = hist.mean(axis=1) if n else np.full(len(table), np.nan)
     bv = (hist.sum(axis=1) + 0.5) / n if n else np.full(len(table), np.nan)  # never a zero variance
@@ -210,17 +230,9 @@ def compare_periods(  # noqa: PLR0913 - the table, the period and the three tuna
     out["baseline_mean"] = b
     out["baseline_periods"] = n
     out["diff_baseline"] = db
-    out["z_baseline"] = _z(db, (bv + a * bv**2) * (1 + 1 / max(n, 1)))
-    out["p_baseline"] = _p(out["z_baseline"].to_numpy())
-    out["z_poisson_baseline"] = _z(db, bv * (1 + 1 / max(n, 1)))
-    out["p_poisson_baseline"] = _p(out["z_poisson_baseline"].to_numpy())
+    inflate = 1 + 1 / max(n, 1)
     okb = (now + np.nan_to_num(b) >= min_events) & base_ok
-    out["q_baseline"] = _q(out["p_baseline"].to_numpy(), okb)
-    out["q_poisson_baseline"] = _q(out["p_poisson_baseline"].to_numpy(), okb)
-    out["verdict_baseline"] = _verdict(out["q_baseline"].to_numpy(), db, okb, base_ok, alpha)
-    out["verdict_poisson_baseline"] = _verdict(
-        out["q_poisson_baseline"].to_numpy(), db, okb, base_ok, alpha
-    )
+    _test(out, "baseline", db, ((bv + a * bv**2) * inflate, bv * inflate), (okb, base_ok, alpha))
     out["dispersion"] = a
     order = [
         "now", "year_ago", "diff_year", "p_e_test", "z_year", "p_year", "q_year", "test_year",

@@ -161,7 +161,5 @@ def covered_periods(incidents: pd.DataFrame, columns: pd.PeriodIndex) -> np.ndar
     out = []
     for p in columns:
         start, stop = p.start_time, p.end_time
-        out.append(
-            start.to_period("M") >= first and not coverage.overlaps_gap(gaps, start, stop)
-        )
+        out.append(start.to_period("M") >= first and not coverage.overlaps_gap(gaps, start, stop))
     return np.asarray(out, dtype=bool)

@@ -41,7 +41,9 @@ def period_label(period: pd.Period, lang: str = "fr") -> str:
     p = pd.Period(period)
     if p.freqstr.startswith("Q"):
         return i18n.t("monitoring.period.quarter", lang, q=p.quarter, year=p.year)
-    return i18n.t("monitoring.period.month", lang, month=i18n.MONTHS[lang][p.month - 1], year=p.year)
+    return i18n.t(
+        "monitoring.period.month", lang, month=i18n.MONTHS[lang][p.month - 1], year=p.year
+    )
 
 
 def _signed(value: Any, lang: str, digits: int = 0) -> str:
@@ -73,7 +75,7 @@ def _verdict_text(row: Mapping[str, Any], side: str, lang: str, hidden: bool) ->
     )
 
 
-def comparison_table(  # noqa: PLR0913 - the comparisons, their labels and the display options
+def comparison_table(
     comparison: pd.DataFrame,
     labels: pd.Series,
     label_header: str,
@@ -147,15 +149,15 @@ def comparison_table(  # noqa: PLR0913 - the comparisons, their labels and the d
                 str(labels.get(key, key)),
                 count(shown["now"]),
                 count(shown["year_ago"]),
-                shown["diff_year"] if isinstance(shown["diff_year"], str) else _signed(
-                    shown["diff_year"], lang
-                ),
-                _verdict_text(row, "year", lang, shown["hide_year"] is not False),
+                shown["diff_year"]
+                if isinstance(shown["diff_year"], str)
+                else _signed(shown["diff_year"], lang),
+                _verdict_text(row, "year", lang, isinstance(shown["hide_year"], str)),
                 fmt.decimal(row["baseline_mean"], lang, 1),
-                shown["diff_baseline"] if isinstance(shown["diff_baseline"], str) else _signed(
-                    shown["diff_baseline"], lang, 1
-                ),
-                _verdict_text(row, "baseline", lang, shown["hide_mean"] is not False),
+                shown["diff_baseline"]
+                if isinstance(shown["diff_baseline"], str)
+                else _signed(shown["diff_baseline"], lang, 1),
+                _verdict_text(row, "baseline", lang, isinstance(shown["hide_mean"], str)),
             ]
         )
     unit = i18n.t(f"monitoring.unit.{period}", lang)
@@ -208,7 +210,7 @@ def contrast_counts(m: Monitoring) -> dict[str, int]:
     return out
 
 
-def bulletin_document(  # noqa: PLR0913 - the comparisons and how to name and show them
+def bulletin_document(
     m: Monitoring,
     lang: str = "fr",
     municipality: str = "",
@@ -287,6 +289,7 @@ def bulletin_document(  # noqa: PLR0913 - the comparisons and how to name and sh
             small_count,
         ),
         appendix=False,
+        missing=i18n.t("monitoring.missing", lang),
     )
     doc.heading(i18n.t("monitoring.section.sectors", lang), level=3)
     sec = m.sectors
@@ -303,6 +306,7 @@ def bulletin_document(  # noqa: PLR0913 - the comparisons and how to name and sh
             small_count,
         ),
         appendix=False,
+        missing=i18n.t("monitoring.missing", lang),
     )
     doc.heading(i18n.t("monitoring.section.cells", lang), level=3)
     sig = m.cells[_significant(m.cells)]
@@ -322,7 +326,9 @@ def bulletin_document(  # noqa: PLR0913 - the comparisons and how to name and sh
         )
         head = f"{i18n.t('word.sector', lang)} — {i18n.t('word.family', lang)}"
         doc.table(
-            comparison_table(sig, names, head, lang, m.period, small_count), appendix=False
+            comparison_table(sig, names, head, lang, m.period, small_count),
+            appendix=False,
+            missing=i18n.t("monitoring.missing", lang),
         )
     _method(doc, m, lang, small_count)
     return doc
@@ -369,7 +375,7 @@ def bulletin_name(m: Monitoring, lang: str) -> str:
     return f"bulletin-{m.at}-{lang}.html"
 
 
-def write_bulletin(  # noqa: PLR0913 - the comparisons, where, and how to name and show them
+def write_bulletin(
     m: Monitoring,
     out: str | PathLike[str],
     lang: str = "fr",

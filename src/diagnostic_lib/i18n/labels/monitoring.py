@@ -79,13 +79,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "monitoring.method.test": (
         "Verdict : test de la binomiale négative. La variance d'un compte y est μ + α μ², où "
         "α mesure la variation ordinaire d'une période à l'autre, estimée sur les {n} {unit} "
-        "précédents de chaque ligne et rapprochée de la valeur commune aux lignes du tableau. "
+        "précédents de chaque ligne, saison comprise, et rapprochée de la valeur commune aux "
+        "lignes du tableau. "
         "Quand aucune variation supplémentaire n'est trouvée (α = 0), le verdict par rapport "
         "à l'an dernier vient du test E de deux comptes de Poisson (Krishnamoorthy et "
         "Thomson, 2004).",
         "Verdict: negative binomial test. A count's variance is μ + α μ², where α measures "
         "the ordinary variation from one period to the next, estimated from each row's "
-        "previous {n} {unit} and drawn towards the value shared by the rows of the table. "
+        "previous {n} {unit}, season included, and drawn towards the value shared by the "
+        "rows of the table. "
         "When no extra variation is found (α = 0), the verdict against last year comes from "
         "the E-test of two Poisson counts (Krishnamoorthy and Thomson, 2004).",
     ),
@@ -118,6 +120,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "{n} incidents de {at} hors de tout secteur comptent dans le total de la "
         "municipalité seulement.",
         "{n} incidents of {at} outside every sector count in the municipality's total only.",
+    ),
+    "monitoring.missing": (
+        "« — » : masqué pour ne pas laisser retrouver un petit compte.",
+        "“—”: suppressed, so that a small count cannot be worked out.",
     ),
     "monitoring.written": ("Bulletin écrit : {path}", "Bulletin written: {path}"),
 }
