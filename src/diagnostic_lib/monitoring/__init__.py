@@ -34,11 +34,13 @@ from .bulletin import Monitoring, monitor
 from .changes import (
     MIN_BASELINE,
     PRIOR_PERIODS,
+    SEASONAL_YEARS,
     TESTS,
     VERDICTS,
     compare_periods,
     dispersion,
     poisson_only_signals,
+    seasonal_design,
 )
 from .periods import FREQ, PER_YEAR, covered_periods, latest_complete, parse_period, period_table
 
@@ -47,6 +49,7 @@ __all__ = [
     "MIN_BASELINE",
     "PER_YEAR",
     "PRIOR_PERIODS",
+    "SEASONAL_YEARS",
     "TESTS",
     "VERDICTS",
     "Monitoring",
@@ -58,4 +61,5 @@ __all__ = [
     "parse_period",
     "period_table",
     "poisson_only_signals",
+    "seasonal_design",
 ]

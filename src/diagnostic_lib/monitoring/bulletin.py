@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from .. import settings
-from .changes import compare_periods
+from .changes import SEASONAL_YEARS, compare_periods
 from .periods import PER_YEAR, covered_periods, latest_complete, parse_period, period_table
 
 
@@ -102,7 +102,7 @@ def monitor(
         raise ValueError(
             f"the data do not cover {target} whole (latest complete {period}: {latest})"
         )
-    first = target - max(int(baseline_periods), PER_YEAR[period])
+    first = target - max(int(baseline_periods), SEASONAL_YEARS * PER_YEAR[period])
     kwargs = {"baseline_periods": baseline_periods, "min_events": min_events, "alpha": alpha}
     tables = {}
     for name, by in (

@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import stats as _st
 
 from .. import settings, stats
-from ..evaluation.count_models import _fit_counts
+from ..evaluation.count_models import _fit_counts, _fourier
 
 VERDICTS: tuple[str, ...] = (
     "significant_increase",
@@ -45,21 +45,27 @@ PRIOR_PERIODS: int = 4
 MIN_BASELINE: int = 3
 """Fewest covered periods in the baseline for a comparison with its mean."""
 
+SEASONAL_YEARS: int = 3
+"""Years of history before the period monitored, fitted with its season for the yearly ``α``."""
 
-def dispersion(history: np.ndarray) -> tuple[np.ndarray, float]:
+
+def dispersion(history: np.ndarray, design: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """The dispersion ``α`` of each group's period counts, shrunk towards the pooled value.
 
-    Each row (a group's counts in the baseline periods) is fitted by the count
-    model of step 3 (:func:`~diagnostic_lib.evaluation.count_models._fit_counts`,
-    intercept only): a Poisson mean, then ``α = max(0, Σ((y − μ)² − y) / Σ μ²)``
-    (Cameron & Trivedi's moments), so that ``Var(y) = μ + α μ²``. The pooled
-    value weighs each group by its mean; a group's own value, on ``n − 1``
-    degrees of freedom, is combined with it:
-    ``α = ((n − 1) α_g + 4 α_pool) / (n − 1 + 4)``.
+    Each row (a group's counts over some periods) is fitted by the count model
+    of step 3 (:func:`~diagnostic_lib.evaluation.count_models._fit_counts`): a
+    Poisson regression on ``design`` (default: an intercept only, the mean),
+    then ``α = max(0, Σ((y − μ)² − y) / Σ μ²)`` (Cameron & Trivedi's moments),
+    so that ``Var(y) = μ + α μ²``. The pooled value weighs each group by its
+    mean; a group's own value, on ``n − k`` degrees of freedom (``k`` the
+    columns of the design), is combined with it:
+    ``α = ((n − k) α_g + 4 α_pool) / (n − k + 4)``.
 
     Parameters
     ----------
     history : ndarray, shape (groups, periods)
+    design : ndarray, shape (periods, k), optional
+        The regressors of the mean (e.g. :func:`seasonal_design`).
 
     Returns
     -------
@@ -67,22 +73,48 @@ def dispersion(history: np.ndarray) -> tuple[np.ndarray, float]:
 
     Examples
     --------
+    By hand: the second row has mean 10, ``Σ(y − μ)² = 100``, ``Σy = 40``,
+    ``Σμ² = 400``, so ``α = 0.15``; the first has none; pooled 0.075.
+
     >>> a, pooled = dispersion(np.array([[10, 10, 10, 10], [5, 15, 5, 15]]))
     >>> round(pooled, 3), a.round(3).tolist()
     (0.075, [0.043, 0.107])
     """
     x = np.asarray(history, dtype="float64")
-    if x.ndim != 2 or x.shape[1] < 2:
+    n = x.shape[1] if x.ndim == 2 else 0
+    X = np.ones((n, 1)) if design is None else np.asarray(design, dtype="float64")
+    k = X.shape[1] if n else 1
+    if n < k + 1:
         return np.zeros(len(x)), 0.0
-    n = x.shape[1]
-    ones = np.ones((n, 1))
     own = np.zeros(len(x))
     mean = x.mean(axis=1)
     for i in np.flatnonzero(mean > 0):
-        own[i] = _fit_counts(x[i], ones, "nb")["alpha"]
+        own[i] = _fit_counts(x[i], X, "nb")["alpha"]
     pooled = float(np.sum(mean * own) / np.sum(mean)) if mean.sum() > 0 else 0.0
-    alpha = ((n - 1) * own + PRIOR_PERIODS * pooled) / (n - 1 + PRIOR_PERIODS)
+    alpha = ((n - k) * own + PRIOR_PERIODS * pooled) / (n - k + PRIOR_PERIODS)
     return alpha, pooled
+
+
+def seasonal_design(periods: pd.PeriodIndex) -> np.ndarray:
+    """Regressors of a seasonal count series: intercept, trend (years) and Fourier terms.
+
+    Two pairs of Fourier terms (12 and 6 months) for months, one pair for
+    quarters (taken at their middle month), as the interrupted time series of
+    step 3 (:func:`~diagnostic_lib.evaluation.count_models._fourier`).
+
+    Examples
+    --------
+    >>> seasonal_design(pd.period_range("2016Q1", "2017Q4", freq="Q")).shape
+    (8, 4)
+    >>> seasonal_design(pd.period_range("2016-01", "2017-12", freq="M")).shape
+    (24, 6)
+    """
+    p = pd.PeriodIndex(periods)
+    monthly = p.freqstr.startswith("M")
+    month = p.month.to_numpy() if monthly else 3 * p.quarter.to_numpy() - 1
+    t = (p.year.to_numpy() + (month - 1) / 12.0).astype("float64")
+    t = t - t.mean() if len(t) else t
+    return np.column_stack([np.ones(len(p)), t, _fourier(month, 2 if monthly else 1)])
 
 
 def _p(z: np.ndarray) -> np.ndarray:
@@ -106,6 +138,27 @@ def _verdict(q: np.ndarray, diff: np.ndarray, ok: np.ndarray, covered: Any, alph
     out = np.where(q < alpha, sig, "no_significant_change")
     out = np.where(ok, out, "too_few")
     return np.where(covered, out, "not_covered").astype(object)
+
+
+def _seasonal_dispersion(
+    table: pd.DataFrame,
+    at: pd.Period,
+    cov: np.ndarray,
+    per_year: int,
+    fallback: tuple[np.ndarray, float],
+) -> tuple[np.ndarray, float]:
+    """``α`` net of season and trend, from the :data:`SEASONAL_YEARS` years before ``at``.
+
+    The same period a year earlier shares the season: its comparison needs the
+    variation left once the season is modelled. With fewer than two years of
+    covered periods, the ``fallback`` (the baseline's, season included).
+    """
+    first = at - SEASONAL_YEARS * per_year
+    hist = [p for p in table.columns if first <= p < at and cov[table.columns.get_loc(p)]]
+    if len(hist) < 2 * per_year:
+        return fallback
+    periods = pd.PeriodIndex(hist)
+    return dispersion(table[hist].to_numpy(dtype="float64"), seasonal_design(periods))
 
 
 def _test(
@@ -146,11 +199,16 @@ def compare_periods(
 
     **Year over year**: ``now`` against ``year_ago``; under "no change" both
     have the mean ``m = (now + year_ago) / 2``, so
-    ``z = (now − year_ago) / √(2 (m + α m²))`` (``α`` from :func:`dispersion`);
-    with ``α = 0`` the verdict uses the exact E-test (``p_e_test``, shown in
-    every case). **Against the baseline**: ``now`` against the mean ``b`` of
-    the ``baseline_periods`` periods before (those covered by the data),
-    ``z = (now − b) / √((b + α b²)(1 + 1/n))``. The plain Poisson z of each
+    ``z = (now − year_ago) / √(2 (m + α_y m²))``. The two share the season,
+    so ``α_y`` is the variation left once season and trend are modelled:
+    :func:`dispersion` of a fit on :func:`seasonal_design` over the
+    :data:`SEASONAL_YEARS` years before (with fewer than two years of data,
+    the baseline's ``α``). With ``α_y = 0`` the verdict uses the exact E-test
+    (``p_e_test``, shown in every case). **Against the baseline**: ``now``
+    against the mean ``b`` of the ``baseline_periods`` periods before (those
+    covered by the data), ``z = (now − b) / √((b + α b²)(1 + 1/n))``, with
+    ``α`` the spread of those periods around their mean, season included (a
+    December that is always low is no news). The plain Poisson z of each
     (``α = 0``: ``(now − year_ago) / √(now + year_ago)`` and
     ``(now − b) / √(b (1 + 1/n))``) is kept beside, with the verdict it would
     give. q-values: Benjamini–Hochberg across the groups with enough events.
@@ -180,9 +238,10 @@ def compare_periods(
         z_poisson_year, p_poisson_year, q_poisson_year, verdict_poisson_year,
         baseline_mean, baseline_periods, diff_baseline, z_baseline, p_baseline,
         q_baseline, verdict_baseline, z_poisson_baseline, p_poisson_baseline,
-        q_poisson_baseline, verdict_poisson_baseline, dispersion``;
+        q_poisson_baseline, verdict_poisson_baseline, dispersion,
+        dispersion_year``;
         ``attrs`` give ``at, year_ago, baseline`` (the periods used),
-        ``pooled_dispersion, alpha, min_events``.
+        ``pooled_dispersion, pooled_dispersion_year, alpha, min_events``.
 
     Examples
     --------
@@ -212,6 +271,7 @@ def compare_periods(
     y0 = table[ago].to_numpy(dtype="float64") if ago in pos else np.zeros(len(table))
     hist = table[base].to_numpy(dtype="float64") if n else np.zeros((len(table), 0))
     a, pooled = dispersion(hist)
+    a_year, pooled_year = _seasonal_dispersion(table, at, cov, per_year, (a, pooled))
     out = pd.DataFrame(index=table.index)
     out["now"] = now.astype("int64")
     out["year_ago"] = pd.array(np.where(year_ok, y0, np.nan), dtype="Int64")
@@ -219,10 +279,10 @@ def compare_periods(
     m = (now + y0) / 2
     d = now - y0
     out["p_e_test"] = stats.e_tests(now, y0) if year_ok else np.nan
-    out["test_year"] = np.where(a > 0, "negative_binomial", "e_test").astype(object)
+    out["test_year"] = np.where(a_year > 0, "negative_binomial", "e_test").astype(object)
     ok = (now + y0 >= min_events) & year_ok
-    exact = np.where(a > 0, np.nan, out["p_e_test"])  # no extra variation: the exact E-test
-    _test(out, "year", d, (2 * (m + a * m**2), now + y0), (ok, year_ok, alpha), exact)
+    exact = np.where(a_year > 0, np.nan, out["p_e_test"])  # no extra variation: the E-test
+    _test(out, "year", d, (2 * (m + a_year * m**2), now + y0), (ok, year_ok, alpha), exact)
     base_ok = n >= MIN_BASELINE
     b = hist.mean(axis=1) if n else np.full(len(table), np.nan)
     bv = (hist.sum(axis=1) + 0.5) / n if n else np.full(len(table), np.nan)  # never a zero variance
@@ -234,12 +294,14 @@ def compare_periods(
     okb = (now + np.nan_to_num(b) >= min_events) & base_ok
     _test(out, "baseline", db, ((bv + a * bv**2) * inflate, bv * inflate), (okb, base_ok, alpha))
     out["dispersion"] = a
+    out["dispersion_year"] = a_year
     order = [
         "now", "year_ago", "diff_year", "p_e_test", "z_year", "p_year", "q_year", "test_year",
         "verdict_year", "z_poisson_year", "p_poisson_year", "q_poisson_year",
         "verdict_poisson_year", "baseline_mean", "baseline_periods", "diff_baseline",
         "z_baseline", "p_baseline", "q_baseline", "verdict_baseline", "z_poisson_baseline",
         "p_poisson_baseline", "q_poisson_baseline", "verdict_poisson_baseline", "dispersion",
+        "dispersion_year",
     ]  # fmt: skip
     out = out[order]
     out.attrs.update(
@@ -247,6 +309,7 @@ def compare_periods(
         year_ago=ago if year_ok else None,
         baseline=base,
         pooled_dispersion=pooled,
+        pooled_dispersion_year=pooled_year,
         alpha=alpha,
         min_events=min_events,
     )

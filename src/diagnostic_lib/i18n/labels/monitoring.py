@@ -60,7 +60,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "monitoring.cells.none": (
         "Aucun des {n} croisements secteur × famille ne change significativement.",
-        "None of the {n} sector × family combinations changed significantly.",
+        "Not one of the {n} sector × family combinations changed significantly.",
     ),
     "monitoring.cells.some": (
         "{k} des {n} croisements secteur × famille changent significativement :",
@@ -78,18 +78,20 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "monitoring.method.test": (
         "Verdict : test de la binomiale négative. La variance d'un compte y est μ + α μ², où "
-        "α mesure la variation ordinaire d'une période à l'autre, estimée sur les {n} {unit} "
-        "précédents de chaque ligne, saison comprise, et rapprochée de la valeur commune aux "
-        "lignes du tableau. "
-        "Quand aucune variation supplémentaire n'est trouvée (α = 0), le verdict par rapport "
-        "à l'an dernier vient du test E de deux comptes de Poisson (Krishnamoorthy et "
-        "Thomson, 2004).",
+        "α mesure la variation ordinaire d'une période à l'autre, rapprochée de la valeur "
+        "commune aux lignes du tableau. Par rapport à la moyenne, α est estimé sur les {n} "
+        "{unit} précédents de chaque ligne, saison comprise ; par rapport à l'an dernier, "
+        "même saison, il l'est sur les trois années précédentes, une fois la saison et la "
+        "tendance modélisées. Quand aucune variation supplémentaire n'est trouvée (α = 0), le "
+        "verdict par rapport à l'an dernier vient du test E de deux comptes de Poisson "
+        "(Krishnamoorthy et Thomson, 2004).",
         "Verdict: negative binomial test. A count's variance is μ + α μ², where α measures "
-        "the ordinary variation from one period to the next, estimated from each row's "
-        "previous {n} {unit}, season included, and drawn towards the value shared by the "
-        "rows of the table. "
-        "When no extra variation is found (α = 0), the verdict against last year comes from "
-        "the E-test of two Poisson counts (Krishnamoorthy and Thomson, 2004).",
+        "the ordinary variation from one period to the next, drawn towards the value shared "
+        "by the rows of the table. Against the mean, α is estimated from each row's previous "
+        "{n} {unit}, season included; against last year, same season, from the three years "
+        "before, once season and trend are modelled. When no extra variation is found "
+        "(α = 0), the verdict against last year comes from the E-test of two Poisson counts "
+        "(Krishnamoorthy and Thomson, 2004).",
     ),
     "monitoring.method.poisson": (
         "Le z de Poisson est donné à côté pour comparaison : il ignore cette variation et "
