@@ -13,6 +13,7 @@ and there is no point-level data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
@@ -181,6 +182,13 @@ def _names(index: pd.Index, names: Mapping[Any, str] | None, prefix: str | None,
     return pd.Series([str(names.get(v, v)) for v in index], index=index)
 
 
+def _natural(names: pd.Series) -> pd.Series:
+    """Sort key of names with numbers in them: ``PDQ-4`` before ``PDQ-10``."""
+    return names.map(
+        lambda v: [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", v)]
+    )
+
+
 def _significant(comparison: pd.DataFrame) -> np.ndarray:
     return (
         comparison["verdict_year"].isin(_SIGNIFICANT)
@@ -292,10 +300,8 @@ def bulletin_document(
         missing=i18n.t("monitoring.missing", lang),
     )
     doc.heading(i18n.t("monitoring.section.sectors", lang), level=3)
-    sec = m.sectors
-    if sector_names:
-        order = [s for s in sector_names if s in sec.index]
-        sec = sec.loc[order + [s for s in sec.index if s not in set(order)]]
+    names_of = _names(m.sectors.index, sector_names, None, lang)
+    sec = m.sectors.loc[names_of.sort_values(key=_natural).index]
     doc.table(
         comparison_table(
             sec,
