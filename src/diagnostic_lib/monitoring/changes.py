@@ -13,7 +13,7 @@ found (``α = 0``) the year-over-year verdict comes from the exact E-test
 (Krishnamoorthy & Thomson, 2004). The plain Poisson z of each comparison is
 kept beside it, for contrast, with the verdict it would give. Many groups are
 tested at once: the verdicts use Benjamini–Hochberg q-values across the groups
-of the table.
+of the table. See docs/methods.md, *Monitoring between diagnoses*.
 """
 
 from __future__ import annotations

@@ -207,6 +207,18 @@ def contrast_counts(m: Monitoring) -> dict[str, int]:
         ``n`` (comparisons with a verdict), ``kept`` (significant in the
         bulletin), ``year`` and ``mean`` (significant by the plain Poisson z,
         against last year and against the mean).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from diagnostic_lib import monitoring
+    >>> rng = np.random.default_rng(0)
+    >>> days = pd.date_range("2015-01-01", "2017-12-31", freq="D")
+    >>> inc = pd.DataFrame({"occurred_from": days.repeat(rng.poisson(3, len(days))),
+    ...                     "sector": "A", "family": "property"})
+    >>> m = monitoring.monitor(inc, "quarter")
+    >>> contrast_counts(m)["n"]  # 4 tables of one row, 2 comparisons each
+    8
     """
     out = {"n": 0, "kept": 0, "year": 0, "mean": 0}
     for c in (m.total, m.families, m.sectors, m.cells):
@@ -242,6 +254,19 @@ def bulletin_document(
     Returns
     -------
     HtmlDocument
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from diagnostic_lib import monitoring
+    >>> rng = np.random.default_rng(0)
+    >>> days = pd.date_range("2015-01-01", "2017-12-31", freq="D")
+    >>> inc = pd.DataFrame({"occurred_from": days.repeat(rng.poisson(3, len(days))),
+    ...                     "sector": "A", "family": "property"})
+    >>> m = monitoring.monitor(inc, "quarter")
+    >>> page = bulletin_document(m, "en", "Town", {"A": "North"}).render()
+    >>> "Monitoring bulletin — Town, Q4 2017" in page and "North" in page
+    True
     """
     lang = i18n.check_lang(lang)
     at = period_label(m.at, lang)
@@ -395,6 +420,18 @@ def write_bulletin(
     -------
     Path
         ``out/bulletin-<period>-<lang>.html`` (:func:`bulletin_name`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from diagnostic_lib import monitoring
+    >>> rng = np.random.default_rng(0)
+    >>> days = pd.date_range("2015-01-01", "2017-12-31", freq="D")
+    >>> inc = pd.DataFrame({"occurred_from": days.repeat(rng.poisson(3, len(days))),
+    ...                     "sector": "A", "family": "property"})
+    >>> m = monitoring.monitor(inc, "quarter")
+    >>> write_bulletin(m, "bulletins", "fr", "Ville").name
+    'bulletin-2017Q4-fr.html'
     """
     doc = bulletin_document(m, lang, municipality, sector_names, small_count)
     return doc.write(Path(out) / bulletin_name(m, lang))
