@@ -162,6 +162,32 @@ def test_small_counts_are_suppressed_with_what_gives_them_away(sample):
     assert not shown.loc[hidden].iloc[:, 4].str.contains("z").any()
 
 
+def test_one_hidden_sector_cannot_be_recovered_from_the_total(sample):
+    m = monitoring.monitor(sample.incidents, "month")
+    sectors = m.sectors.copy()
+    sectors["now"] = sectors["now"].clip(lower=5)  # no small count ...
+    sectors.iloc[0, sectors.columns.get_loc("now")] = 3  # ... but one
+    total = (float(sectors["now"].sum()), float("nan"))
+    labels = pd.Series(sectors.index, index=sectors.index)
+    alone = report.comparison_table(sectors, labels, "", "en", "month", 5)
+    assert (alone.iloc[:, 1] == "< 5").sum() == 1
+    shown = report.comparison_table(sectors, labels, "", "en", "month", 5, total)
+    hidden = shown.iloc[:, 1] == "< 5"
+    assert hidden.sum() == 2 and hidden.iloc[0]
+    second = sectors.loc[hidden.to_numpy(), "now"].iloc[1]
+    assert second == sectors["now"].iloc[1:].min()  # the next smallest
+    assert (shown.loc[hidden, shown.columns[3]] == "—").all()
+
+
+def test_a_bulletin_without_a_year_earlier_still_reads_as_words(sample, tmp_path):
+    m = monitoring.monitor(sample.incidents, "month", at="2022-06")
+    _, path = _bulletin_text(m, "fr", sample, tmp_path)
+    check_no_code(path, set(taxonomy.load_taxonomy()["code"].astype(str)))
+    check_numbers(path, "fr")
+    _, cells = visible(path)
+    assert "Pas de données pour comparer" in cells
+
+
 def test_the_monitor_command(tmp_path, capsys):
     out = tmp_path / "b"
     args = ["monitor", "--config", str(SAMPLE / "diagnostic.toml"), "--period", "quarter"]

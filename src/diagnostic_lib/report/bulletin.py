@@ -25,7 +25,12 @@ import pandas as pd
 from .. import formatting as fmt
 from .. import i18n
 from ..monitoring import Monitoring
-from .confidentiality import SMALL_COUNT, suppress_small_counts
+from .confidentiality import (
+    SMALL_COUNT,
+    complementary_cells,
+    suppress_small_counts,
+    suppression_marker,
+)
 from .document import HtmlDocument
 
 _SIGNIFICANT = ("significant_increase", "significant_decrease")
@@ -83,12 +88,16 @@ def comparison_table(
     lang: str,
     period: str,
     small_count: int = SMALL_COUNT,
+    total: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """The comparisons of one table in words: counts, differences, tests and verdicts.
 
     Counts below ``small_count`` read ``"< small_count"``; the differences and
     the test figures that would give them away read "—" (the verdict stays, in
-    words).
+    words). When the rows add up to a published ``total`` (now, a year
+    earlier), a single hidden count could be recovered by subtraction: the
+    next smallest of its column is hidden too
+    (:func:`~.confidentiality.complementary_cells`).
 
     Parameters
     ----------
@@ -101,6 +110,9 @@ def comparison_table(
     lang : {"fr", "en"}
     period : {"month", "quarter"}
     small_count : int
+    total : (float, float), optional
+        The published total of the rows, now and a year earlier (what is not
+        in the rows, such as incidents outside every sector, counts as unknown).
 
     Returns
     -------
@@ -128,6 +140,9 @@ def comparison_table(
     num["diff_year"] = num["diff_year"].astype("float64")
     num["hide_year"] = False
     num["hide_mean"] = False
+    if total is not None:
+        for col, mask in _complementary(num, total, small_count).items():
+            num.loc[mask, col] = -1.0  # hidden as a small count (with what it gives away)
     num = suppress_small_counts(
         num,
         ["now", "year_ago"],
@@ -173,6 +188,21 @@ def comparison_table(
         i18n.t("monitoring.col.vs_mean", lang),
     ]
     return pd.DataFrame(rows, index=comparison.index, columns=header)
+
+
+def _complementary(
+    num: pd.DataFrame, total: tuple[float, float], small_count: int
+) -> dict[str, np.ndarray]:
+    """Rows to hide besides the small ones, so that the published total does not give them away."""
+    frame = pd.DataFrame(
+        {
+            "sector": [f"r{i}" for i in range(len(num))] + ["*"],
+            "now": [*num["now"].tolist(), total[0]],
+            "year_ago": [*num["year_ago"].tolist(), total[1]],
+        }
+    )
+    masks = complementary_cells(frame, ["now", "year_ago"], small_count)
+    return {c: m[:-1] for c, m in masks.items()}
 
 
 def _names(index: pd.Index, names: Mapping[Any, str] | None, prefix: str | None, lang: str):
@@ -320,6 +350,7 @@ def bulletin_document(
             lang,
             m.period,
             small_count,
+            _total(m),
         ),
         appendix=False,
         missing=i18n.t("monitoring.missing", lang),
@@ -335,6 +366,7 @@ def bulletin_document(
             lang,
             m.period,
             small_count,
+            _total(m),
         ),
         appendix=False,
         missing=i18n.t("monitoring.missing", lang),
@@ -365,6 +397,13 @@ def bulletin_document(
     return doc
 
 
+def _total(m: Monitoring) -> tuple[float, float]:
+    """The municipal total, now and a year earlier (as the headline publishes it)."""
+    row = m.total.iloc[0]
+    ago = row["year_ago"]
+    return float(row["now"]), float("nan") if pd.isna(ago) else float(ago)
+
+
 def _lower(text: str) -> str:
     """A verdict cell inside a sentence: its first letter in lower case."""
     return text[:1].lower() + text[1:] if text else text
@@ -386,7 +425,9 @@ def _method(doc: HtmlDocument, m: Monitoring, lang: str, small_count: int) -> No
             i18n.t(
                 "monitoring.method.unassigned",
                 lang,
-                n=fmt.integer(m.unassigned, lang),
+                n=fmt.integer(m.unassigned, lang)
+                if m.unassigned >= small_count
+                else suppression_marker(small_count),
                 at=period_label(m.at, lang),
             )
         )
