@@ -115,6 +115,17 @@ def test_plain_poisson_cries_wolf_on_overdispersed_counts():
     assert list(_significant(c, "baseline")) == [7] and list(_significant(c, "year")) == [7]
 
 
+def test_without_extra_variation_the_year_over_year_verdict_is_the_e_test():
+    cols = pd.period_range("2014-01", "2017-12", freq="M")
+    t = pd.DataFrame([[20] * 47 + [38], [30] * 48], columns=cols)  # steady: α = 0
+    c = monitoring.compare_periods(t, cols[-1])
+    assert (c["dispersion_year"] == 0).all() and (c["test_year"] == "e_test").all()
+    assert c["p_year"].tolist() == c["p_e_test"].tolist()
+    assert c.loc[0, "verdict_year"] == "significant_increase"  # 38 against 20, E-test p ≈ 0.01
+    shown = report.comparison_table(c, pd.Series({0: "A", 1: "B"}), "", "en", "month")
+    assert shown.iloc[0, 4].startswith("Significant increase (E-test, q = 0.0")
+
+
 def test_too_few_to_say_under_the_threshold():
     cols = pd.period_range("2016-01", "2017-12", freq="M")
     t = pd.DataFrame([[1] * 23 + [8], [20] * 24], columns=cols)

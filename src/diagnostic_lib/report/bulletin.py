@@ -69,15 +69,13 @@ def _verdict_text(row: Mapping[str, Any], side: str, lang: str, hidden: bool) ->
     words = i18n.t(f"monitoring.verdict.{code}", lang)
     if hidden or code not in (*_SIGNIFICANT, "no_significant_change"):
         return words
-    test = row["test_year"] if side == "year" else "negative_binomial"
-    z = float(row[f"z_poisson_{side}"])
+    exact = side == "year" and row["test_year"] == "e_test"  # else the negative binomial's
     return i18n.t(
-        "monitoring.cell",
+        "monitoring.cell_e_test" if exact else "monitoring.cell",
         lang,
         verdict=words,
-        test=i18n.t(f"monitoring.test.{test}", lang),
         q=fmt.pvalue(row[f"q_{side}"], lang, symbol="q"),
-        z=_signed(z, lang, 1),
+        z=_signed(float(row[f"z_poisson_{side}"]), lang, 1),
     )
 
 

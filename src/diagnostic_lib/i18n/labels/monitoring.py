@@ -55,8 +55,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "monitoring.test.negative_binomial": ("binomiale négative", "negative binomial"),
     "monitoring.test.e_test": ("test E", "E-test"),
     "monitoring.cell": (
-        "{verdict} ({test}, {q} ; z de Poisson {z})",
-        "{verdict} ({test}, {q}; Poisson z {z})",
+        "{verdict} ({q} ; z de Poisson {z})",
+        "{verdict} ({q}; Poisson z {z})",
+    ),
+    "monitoring.cell_e_test": (
+        "{verdict} (test E, {q} ; z de Poisson {z})",
+        "{verdict} (E-test, {q}; Poisson z {z})",
     ),
     "monitoring.cells.none": (
         "Aucun des {n} croisements secteur × famille ne change significativement.",
