@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diagnostic_lib import loaders, monitoring, report, taxonomy
+from diagnostic_lib import i18n, loaders, monitoring, report, taxonomy
 from diagnostic_lib.cli import main
 
 from .conftest import NOW, SAMPLE, montreal_config
@@ -197,6 +197,13 @@ def test_a_bulletin_without_a_year_earlier_still_reads_as_words(sample, tmp_path
     check_numbers(path, "fr")
     _, cells = visible(path)
     assert "Pas de données pour comparer" in cells
+
+
+def test_every_verdict_and_test_has_words():
+    for code in monitoring.VERDICTS:
+        fr, en = i18n.LABELS[f"monitoring.verdict.{code}"]
+        assert fr and en and "_" not in fr + en
+    assert all(f"monitoring.test.{c}" in i18n.LABELS for c in monitoring.TESTS)
 
 
 def test_the_monitor_command(tmp_path, capsys):
