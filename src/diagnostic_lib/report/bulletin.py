@@ -319,9 +319,10 @@ def bulletin_document(
     total = comparison_table(
         m.total, pd.Series({"*": municipality}), "", lang, m.period, small_count
     ).iloc[0]
+    no_year = m.total["verdict_year"].iloc[0] == "not_covered"
     doc.box(
         i18n.t(
-            "monitoring.headline",
+            "monitoring.headline_no_year" if no_year else "monitoring.headline",
             lang,
             place=municipality or i18n.t("monitoring.total", lang),
             now=total.iloc[1],

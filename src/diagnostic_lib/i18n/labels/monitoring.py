@@ -31,6 +31,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "and a mean of {mean} per {unit_one} (difference {diff_mean}). Against last year: "
         "{verdict_year}. Against the mean: {verdict_mean}.",
     ),
+    "monitoring.headline_no_year": (
+        "{place} : {now} incidents en {at}, et {mean} en moyenne par {unit_one} (écart "
+        "{diff_mean}). Par rapport à l'an dernier : {verdict_year}. Par rapport à la "
+        "moyenne : {verdict_mean}.",
+        "{place}: {now} incidents in {at}, and a mean of {mean} per {unit_one} (difference "
+        "{diff_mean}). Against last year: {verdict_year}. Against the mean: {verdict_mean}.",
+    ),
     "monitoring.total": ("Ensemble de la municipalité", "Whole municipality"),
     "monitoring.section.summary": ("En bref", "In brief"),
     "monitoring.section.families": ("Par famille de crimes", "By crime family"),
@@ -128,8 +135,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "{n} incidents of {at} outside every sector count in the municipality's total only.",
     ),
     "monitoring.missing": (
-        "« — » : masqué pour ne pas laisser retrouver un petit compte.",
-        "“—”: suppressed, so that a small count cannot be worked out.",
+        "« — » : masqué pour ne pas laisser retrouver un petit compte, ou pas de données un an "
+        "plus tôt.",
+        "“—”: suppressed so that a small count cannot be worked out, or no data a year earlier.",
     ),
     "monitoring.written": ("Bulletin écrit : {path}", "Bulletin written: {path}"),
 }
