@@ -9,12 +9,13 @@ AUDIENCE ?= internal
 OUT    ?= build/report
 NOTEBOOKS ?= 0
 
-.PHONY: all report report-pdf test chromium lint format lab bench calibrate fuzz sample validate clean help
+.PHONY: all report report-pdf monitor test chromium lint format lab bench calibrate fuzz sample validate clean help
 
 help:
 	@echo "make report   - set up .venv and write the diagnosis report of the sample (build/report/index.html)"
 	@echo "                NOTEBOOKS=1 also runs the notebooks and saves them in build/report/notebooks (slow)"
 	@echo "make report-pdf - the same, and its PDF printed by headless Chromium (build/report/index.pdf)"
+	@echo "make monitor  - the monitoring bulletin of the sample's latest month (PERIOD=quarter, AT=2025Q4)"
 	@echo "make test     - set up .venv and run every test (notebooks included)"
 	@echo "make lab      - open JupyterLab on notebooks/"
 	@echo "make lint     - ruff lint + format check (notebooks included)"
@@ -31,6 +32,10 @@ $(STAMP): pyproject.toml
 
 report: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m diagnostic_lib report --config $(CONFIG) --out $(OUT) --lang $(REPORT_LANG) --audience $(AUDIENCE) $(if $(filter 1 yes true,$(NOTEBOOKS)),--notebooks,)
+
+PERIOD ?= month
+monitor: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m diagnostic_lib monitor --config $(CONFIG) --period $(PERIOD) --lang $(REPORT_LANG) --out build/monitor $(if $(AT),--at $(AT),)
 
 # The PDF is the HTML printed by headless Chromium (installed by `make chromium` when missing).
 report-pdf: $(STAMP) chromium

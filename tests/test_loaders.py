@@ -1172,7 +1172,7 @@ def test_the_ledger_names_files_relative_to_the_config(diag):
     assert "incidents.csv" in files and not any(f.startswith("/") for f in files)
 
 
-@pytest.mark.parametrize("command", ["report", "validate", "sample"])
+@pytest.mark.parametrize("command", ["report", "monitor", "validate", "sample"])
 def test_every_command_has_help(command, capsys):
     from diagnostic_lib.cli import main
 

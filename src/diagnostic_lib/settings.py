@@ -195,7 +195,7 @@ def table(step: str | None = None) -> list[Tunable]:
     Parameters
     ----------
     step : str, optional
-        ``loaders``, ``inventory``, ``measures``, ``evaluation``, ``strategy`` or
+        ``loaders``, ``inventory``, ``measures``, ``evaluation``, ``strategy``, ``monitoring`` or
         ``report``.
 
     Returns

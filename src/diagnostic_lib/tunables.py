@@ -925,6 +925,26 @@ TUNABLES: dict[str, Tunable] = _table(
         minimum=0.5,
         maximum=0.99,
     ),
+    # --- monitoring between diagnoses -----------------------------------------------------------
+    Tunable(
+        "monitor_baseline_periods",
+        12,
+        int,
+        "monitoring",
+        "Periods (months or quarters) before the one monitored whose mean is its baseline in "
+        "the monitoring bulletin.",
+        minimum=3,
+        maximum=60,
+    ),
+    Tunable(
+        "monitor_min_events",
+        10,
+        int,
+        "monitoring",
+        "Fewest events in the two counts compared for a verdict in the monitoring bulletin; "
+        "below, it reads too few to say.",
+        minimum=0,
+    ),
     # --- report ---------------------------------------------------------------------------
     Tunable(
         "small_count",

@@ -1,4 +1,4 @@
-"""Command line: ``python -m diagnostic_lib {init,report,validate,sample}``.
+"""Command line: ``python -m diagnostic_lib {init,report,monitor,validate,sample}``.
 
 The parser and the dispatch live here; each command's work lives in its own
 small module, named in :data:`COMMANDS` and imported (with
@@ -11,6 +11,7 @@ module             what it does
 =================  ==============================================================
 ``cmd_init``       inspect the exports, write a first config (:mod:`..setup`)
 ``cmd_report``     run the diagnosis and write the report (:mod:`..report`)
+``cmd_monitor``    the monitoring bulletin of a month or quarter (:mod:`..monitoring`)
 ``cmd_validate``   load a config and print the data-quality ledger (:mod:`..loaders`)
 ``cmd_sample``     regenerate the sample municipality (:mod:`..sample`)
 =================  ==============================================================
@@ -35,6 +36,7 @@ from ..errors import DataError
 COMMANDS: dict[str, str] = {
     "init": f"{__name__}.cmd_init",
     "report": f"{__name__}.cmd_report",
+    "monitor": f"{__name__}.cmd_monitor",
     "validate": f"{__name__}.cmd_validate",
     "sample": f"{__name__}.cmd_sample",
 }
@@ -107,6 +109,22 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     )
 
 
+def _add_monitor(sub: argparse._SubParsersAction) -> None:
+    m = sub.add_parser(
+        "monitor",
+        help="monitoring bulletin of the latest month or quarter / bulletin de suivi",
+    )
+    m.add_argument("--config", required=True, help="diagnostic.toml of the municipality")
+    m.add_argument("--period", required=True, choices=("month", "quarter"), help="month or quarter")
+    m.add_argument("--lang", choices=("fr", "en"), default=None, help=_LANG_HELP)
+    m.add_argument("--out", default="build/monitor", help="output folder (default: build/monitor)")
+    m.add_argument(
+        "--at",
+        default=None,
+        help="the period to monitor, e.g. 2017Q4 or 2017-12 (default: the latest complete one)",
+    )
+
+
 def _add_validate(sub: argparse._SubParsersAction) -> None:
     v = sub.add_parser("validate", help="load a config and print the ledger / valider les données")
     v.add_argument("--config", required=True, help="diagnostic.toml of the municipality")
@@ -144,9 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
             "data-quality ledger), sample (regenerate the sample municipality)."
         ),
     )
-    sub = p.add_subparsers(dest="command", required=True, metavar="{init,report,validate,sample}")
+    sub = p.add_subparsers(
+        dest="command", required=True, metavar="{init,report,monitor,validate,sample}"
+    )
     _add_init(sub)
     _add_report(sub)
+    _add_monitor(sub)
     _add_validate(sub)
     _add_sample(sub)
     return p

@@ -35,6 +35,9 @@ file                        what it holds
                             numbered notebooks for the internal report
 ``pdf.py``                  :func:`html_to_pdf` (headless Chromium) and
                             :class:`PdfError`
+``bulletin.py``             the monitoring bulletin between diagnoses
+                            (:func:`write_bulletin`, :func:`bulletin_document`,
+                            :func:`comparison_table`)
 ==========================  ===================================================
 
 Examples
@@ -51,6 +54,7 @@ from __future__ import annotations
 # private names used by benchmarks/run.py (re-exported, not in __all__): _current
 from .builder import _current as _current
 from .builder import build_report, write_report
+from .bulletin import bulletin_document, comparison_table, write_bulletin
 from .confidentiality import (
     COUNT_COLUMNS,
     DERIVED_FROM_COUNT,
@@ -72,6 +76,9 @@ from .sections.step3 import evaluation_section
 from .workbook import MAX_SHEET_ROWS, write_workbook
 
 __all__ = [
+    "bulletin_document",
+    "comparison_table",
+    "write_bulletin",
     "COUNT_COLUMNS",
     "CSS",
     "DERIVED_FROM_COUNT",

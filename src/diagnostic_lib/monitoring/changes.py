@@ -1,0 +1,336 @@
+"""The changes of a monitoring bulletin, each with its test and a verdict in words.
+
+:func:`compare_periods` compares the latest period of a :func:`period_table`
+with (a) the same period a year earlier and (b) the mean of the previous 12
+periods, group by group. Crime counts vary more from period to period than
+Poisson noise, so a plain Poisson test reads noise as news (the CompStat
+habit). Here the verdicts come from an **overdispersion-aware** test: the
+negative binomial variance ``μ + α μ²``, with ``α`` estimated (by moments, as
+the count models of step 3 do, :mod:`diagnostic_lib.evaluation.count_models`)
+from the spread of the group's own previous periods and shrunk towards the
+value pooled over all the groups of the table. When no extra variation is
+found (``α = 0``) the year-over-year verdict comes from the exact E-test
+(Krishnamoorthy & Thomson, 2004). The plain Poisson z of each comparison is
+kept beside it, for contrast, with the verdict it would give. Many groups are
+tested at once: the verdicts use Benjamini–Hochberg q-values across the groups
+of the table. See docs/methods.md, *Monitoring between diagnoses*.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _st
+
+from .. import settings, stats
+from ..evaluation.count_models import _fit_counts, _fourier
+
+VERDICTS: tuple[str, ...] = (
+    "significant_increase",
+    "significant_decrease",
+    "no_significant_change",
+    "too_few",
+    "not_covered",
+)
+"""The verdicts of a comparison (in words: ``monitoring.verdict.<code>`` of the catalogue)."""
+
+TESTS: tuple[str, ...] = ("negative_binomial", "e_test")
+"""The test behind a verdict (in words: ``monitoring.test.<code>``)."""
+
+PRIOR_PERIODS: int = 4
+"""Weight, in periods, of the pooled dispersion against a group's own (empirical Bayes)."""
+
+MIN_BASELINE: int = 3
+"""Fewest covered periods in the baseline for a comparison with its mean."""
+
+SEASONAL_YEARS: int = 3
+"""Years of history before the period monitored, fitted with its season for the yearly ``α``."""
+
+
+def dispersion(history: np.ndarray, design: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """The dispersion ``α`` of each group's period counts, shrunk towards the pooled value.
+
+    Each row (a group's counts over some periods) is fitted by the count model
+    of step 3 (:func:`~diagnostic_lib.evaluation.count_models._fit_counts`): a
+    Poisson regression on ``design`` (default: an intercept only, the mean),
+    then ``α = max(0, Σ((y − μ)² − y) / Σ μ²)`` (Cameron & Trivedi's moments),
+    so that ``Var(y) = μ + α μ²``. The pooled value weighs each group by its
+    mean; a group's own value, on ``n − k`` degrees of freedom (``k`` the
+    columns of the design), is combined with it:
+    ``α = ((n − k) α_g + 4 α_pool) / (n − k + 4)``.
+
+    Parameters
+    ----------
+    history : ndarray, shape (groups, periods)
+    design : ndarray, shape (periods, k), optional
+        The regressors of the mean (e.g. :func:`seasonal_design`).
+
+    Returns
+    -------
+    (alpha, pooled) : (ndarray, float)
+
+    Examples
+    --------
+    By hand: the second row has mean 10, ``Σ(y − μ)² = 100``, ``Σy = 40``,
+    ``Σμ² = 400``, so ``α = 0.15``; the first has none; pooled 0.075.
+
+    >>> a, pooled = dispersion(np.array([[10, 10, 10, 10], [5, 15, 5, 15]]))
+    >>> round(pooled, 3), a.round(3).tolist()
+    (0.075, [0.043, 0.107])
+    """
+    x = np.asarray(history, dtype="float64")
+    n = x.shape[1] if x.ndim == 2 else 0
+    X = np.ones((n, 1)) if design is None else np.asarray(design, dtype="float64")
+    k = X.shape[1] if n else 1
+    if n < k + 1:
+        return np.zeros(len(x)), 0.0
+    own = np.zeros(len(x))
+    mean = x.mean(axis=1)
+    for i in np.flatnonzero(mean > 0):
+        own[i] = _fit_counts(x[i], X, "nb")["alpha"]
+    pooled = float(np.sum(mean * own) / np.sum(mean)) if mean.sum() > 0 else 0.0
+    alpha = ((n - k) * own + PRIOR_PERIODS * pooled) / (n - k + PRIOR_PERIODS)
+    return alpha, pooled
+
+
+def seasonal_design(periods: pd.PeriodIndex) -> np.ndarray:
+    """Regressors of a seasonal count series: intercept, trend (years) and Fourier terms.
+
+    Two pairs of Fourier terms (12 and 6 months) for months, one pair for
+    quarters (taken at their middle month), as the interrupted time series of
+    step 3 (:func:`~diagnostic_lib.evaluation.count_models._fourier`).
+
+    Examples
+    --------
+    >>> seasonal_design(pd.period_range("2016Q1", "2017Q4", freq="Q")).shape
+    (8, 4)
+    >>> seasonal_design(pd.period_range("2016-01", "2017-12", freq="M")).shape
+    (24, 6)
+    """
+    p = pd.PeriodIndex(periods)
+    monthly = p.freqstr.startswith("M")
+    month = p.month.to_numpy() if monthly else 3 * p.quarter.to_numpy() - 1
+    t = (p.year.to_numpy() + (month - 1) / 12.0).astype("float64")
+    t = t - t.mean() if len(t) else t
+    return np.column_stack([np.ones(len(p)), t, _fourier(month, 2 if monthly else 1)])
+
+
+def _p(z: np.ndarray) -> np.ndarray:
+    return 2 * _st.norm.sf(np.abs(z))
+
+
+def _z(diff: np.ndarray, var: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(var > 0, diff / np.sqrt(np.where(var > 0, var, 1.0)), 0.0)
+
+
+def _q(p: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    q = np.full(len(p), np.nan)
+    if ok.any():
+        q[ok] = stats.bh_qvalues(p[ok])
+    return q
+
+
+def _verdict(q: np.ndarray, diff: np.ndarray, ok: np.ndarray, covered: Any, alpha: float):
+    sig = np.where(diff > 0, "significant_increase", "significant_decrease")
+    out = np.where(q < alpha, sig, "no_significant_change")
+    out = np.where(ok, out, "too_few")
+    return np.where(covered, out, "not_covered").astype(object)
+
+
+def _seasonal_dispersion(
+    table: pd.DataFrame,
+    at: pd.Period,
+    cov: np.ndarray,
+    per_year: int,
+    fallback: tuple[np.ndarray, float],
+) -> tuple[np.ndarray, float]:
+    """``α`` net of season and trend, from the :data:`SEASONAL_YEARS` years before ``at``.
+
+    The same period a year earlier shares the season: its comparison needs the
+    variation left once the season is modelled. With fewer than two years of
+    covered periods, the ``fallback`` (the baseline's, season included).
+    """
+    first = at - SEASONAL_YEARS * per_year
+    hist = [p for p in table.columns if first <= p < at and cov[table.columns.get_loc(p)]]
+    if len(hist) < 2 * per_year:
+        return fallback
+    periods = pd.PeriodIndex(hist)
+    return dispersion(table[hist].to_numpy(dtype="float64"), seasonal_design(periods))
+
+
+def _test(
+    out: pd.DataFrame,
+    side: str,
+    diff: np.ndarray,
+    variances: tuple[np.ndarray, np.ndarray],
+    rule: tuple[np.ndarray, Any, float],
+    exact: np.ndarray | None = None,
+) -> None:
+    """Fill ``z_, p_, q_, verdict_`` of one comparison and their plain Poisson twins.
+
+    ``variances`` is (overdispersion-aware, Poisson); ``rule`` is (enough
+    events, covered, alpha); ``exact`` replaces the p-value where it is not NaN.
+    """
+    ok, covered, alpha = rule
+    for prefix, var in zip(("", "poisson_"), variances, strict=True):
+        z = _z(diff, var)
+        p = _p(z)
+        if exact is not None and not prefix:
+            p = np.where(np.isnan(exact), p, exact)
+        q = _q(p, ok)
+        out[f"z_{prefix}{side}"] = z
+        out[f"p_{prefix}{side}"] = p
+        out[f"q_{prefix}{side}"] = q
+        out[f"verdict_{prefix}{side}"] = _verdict(q, diff, ok, covered, alpha)
+
+
+def compare_periods(
+    table: pd.DataFrame,
+    at: pd.Period,
+    covered: np.ndarray | None = None,
+    baseline_periods: int = settings.default("monitor_baseline_periods"),
+    min_events: int = settings.default("monitor_min_events"),
+    alpha: float = settings.default("alpha"),
+) -> pd.DataFrame:
+    """Each group's count in period ``at`` against a year earlier and the previous periods' mean.
+
+    **Year over year**: ``now`` against ``year_ago``; under "no change" both
+    have the mean ``m = (now + year_ago) / 2``, so
+    ``z = (now − year_ago) / √(2 (m + α_y m²))``. The two share the season,
+    so ``α_y`` is the variation left once season and trend are modelled:
+    :func:`dispersion` of a fit on :func:`seasonal_design` over the
+    :data:`SEASONAL_YEARS` years before (with fewer than two years of data,
+    the baseline's ``α``). With ``α_y = 0`` the verdict uses the exact E-test
+    (``p_e_test``, shown in every case). **Against the baseline**: ``now``
+    against the mean ``b`` of the ``baseline_periods`` periods before (those
+    covered by the data), ``z = (now − b) / √((b + α b²)(1 + 1/n))``, with
+    ``α`` the spread of those periods around their mean, season included (a
+    December that is always low is no news). The plain Poisson z of each
+    (``α = 0``: ``(now − year_ago) / √(now + year_ago)`` and
+    ``(now − b) / √(b (1 + 1/n))``) is kept beside, with the verdict it would
+    give. q-values: Benjamini–Hochberg across the groups with enough events.
+
+    Verdicts (:data:`VERDICTS`): ``significant_increase``,
+    ``significant_decrease``, ``no_significant_change`` (q ≥ ``alpha``),
+    ``too_few`` (the two counts compared add up to fewer than ``min_events``)
+    and ``not_covered`` (no data a year earlier, or fewer than
+    :data:`MIN_BASELINE` covered periods in the baseline).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Counts, one row per group, one column per period (:func:`period_table`).
+    at : Period
+        The period monitored (a column of ``table``).
+    covered : ndarray of bool, optional
+        Which columns hold data (:func:`covered_periods`; default: all).
+    baseline_periods, min_events, alpha
+        The tunables ``monitor_baseline_periods``, ``monitor_min_events`` and ``alpha``.
+
+    Returns
+    -------
+    DataFrame
+        Index the groups (as in ``table``); columns ``now, year_ago,
+        diff_year, p_e_test, z_year, p_year, q_year, test_year, verdict_year,
+        z_poisson_year, p_poisson_year, q_poisson_year, verdict_poisson_year,
+        baseline_mean, baseline_periods, diff_baseline, z_baseline, p_baseline,
+        q_baseline, verdict_baseline, z_poisson_baseline, p_poisson_baseline,
+        q_poisson_baseline, verdict_poisson_baseline, dispersion,
+        dispersion_year``;
+        ``attrs`` give ``at, year_ago, baseline`` (the periods used),
+        ``pooled_dispersion, pooled_dispersion_year, alpha, min_events``.
+
+    Examples
+    --------
+    >>> cols = pd.period_range("2016-01", "2017-12", freq="M")
+    >>> rng = np.random.default_rng(3)
+    >>> t = pd.DataFrame(rng.poisson(20, (3, 24)), index=["A", "B", "C"], columns=cols)
+    >>> t.loc["C", cols[-1]] = 60  # tripled in the last month
+    >>> c = compare_periods(t, cols[-1])
+    >>> int(c.loc["C", "now"]), c.loc["C", "verdict_year"], c.loc["C", "verdict_baseline"]
+    (60, 'significant_increase', 'significant_increase')
+    >>> c.loc["A", "verdict_baseline"]
+    'no_significant_change'
+    """
+    at = pd.Period(at)
+    cols = table.columns
+    cov = np.ones(len(cols), dtype=bool) if covered is None else np.asarray(covered, dtype=bool)
+    pos = {p: i for i, p in enumerate(cols)}
+    if at not in pos:
+        raise ValueError(f"period {at} is not in the table ({cols[0]}–{cols[-1]})")
+    per_year = 12 if at.freqstr.startswith("M") else 4
+    ago = at - per_year
+    year_ok = ago in pos and bool(cov[pos[ago]])
+    base = [p for p in pd.period_range(at - baseline_periods, at - 1, freq=at.freq) if p in pos]
+    base = [p for p in base if cov[pos[p]]]
+    n = len(base)
+    now = table[at].to_numpy(dtype="float64")
+    y0 = table[ago].to_numpy(dtype="float64") if ago in pos else np.zeros(len(table))
+    hist = table[base].to_numpy(dtype="float64") if n else np.zeros((len(table), 0))
+    a, pooled = dispersion(hist)
+    a_year, pooled_year = _seasonal_dispersion(table, at, cov, per_year, (a, pooled))
+    out = pd.DataFrame(index=table.index)
+    out["now"] = now.astype("int64")
+    out["year_ago"] = pd.array(np.where(year_ok, y0, np.nan), dtype="Int64")
+    out["diff_year"] = out["now"] - out["year_ago"]
+    m = (now + y0) / 2
+    d = now - y0
+    out["p_e_test"] = stats.e_tests(now, y0) if year_ok else np.nan
+    out["test_year"] = np.where(a_year > 0, "negative_binomial", "e_test").astype(object)
+    ok = (now + y0 >= min_events) & year_ok
+    exact = np.where(a_year > 0, np.nan, out["p_e_test"])  # no extra variation: the E-test
+    _test(out, "year", d, (2 * (m + a_year * m**2), now + y0), (ok, year_ok, alpha), exact)
+    base_ok = n >= MIN_BASELINE
+    b = hist.mean(axis=1) if n else np.full(len(table), np.nan)
+    bv = (hist.sum(axis=1) + 0.5) / n if n else np.full(len(table), np.nan)  # never a zero variance
+    db = now - b
+    out["baseline_mean"] = b
+    out["baseline_periods"] = n
+    out["diff_baseline"] = db
+    inflate = 1 + 1 / max(n, 1)
+    okb = (now + np.nan_to_num(b) >= min_events) & base_ok
+    _test(out, "baseline", db, ((bv + a * bv**2) * inflate, bv * inflate), (okb, base_ok, alpha))
+    out["dispersion"] = a
+    out["dispersion_year"] = a_year
+    order = [
+        "now", "year_ago", "diff_year", "p_e_test", "z_year", "p_year", "q_year", "test_year",
+        "verdict_year", "z_poisson_year", "p_poisson_year", "q_poisson_year",
+        "verdict_poisson_year", "baseline_mean", "baseline_periods", "diff_baseline",
+        "z_baseline", "p_baseline", "q_baseline", "verdict_baseline", "z_poisson_baseline",
+        "p_poisson_baseline", "q_poisson_baseline", "verdict_poisson_baseline", "dispersion",
+        "dispersion_year",
+    ]  # fmt: skip
+    out = out[order]
+    out.attrs.update(
+        at=at,
+        year_ago=ago if year_ok else None,
+        baseline=base,
+        pooled_dispersion=pooled,
+        pooled_dispersion_year=pooled_year,
+        alpha=alpha,
+        min_events=min_events,
+    )
+    return out
+
+
+def poisson_only_signals(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The changes a plain Poisson test calls significant and the bulletin does not.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"verdict_year": ["no_significant_change"],
+    ...                   "verdict_poisson_year": ["significant_increase"],
+    ...                   "verdict_baseline": ["no_significant_change"],
+    ...                   "verdict_poisson_baseline": ["no_significant_change"]})
+    >>> poisson_only_signals(c)[["year", "baseline"]].values.tolist()
+    [[True, False]]
+    """
+    out = pd.DataFrame(index=comparison.index)
+    for side in ("year", "baseline"):
+        shown = comparison[f"verdict_{side}"].astype(str).str.startswith("significant")
+        poisson = comparison[f"verdict_poisson_{side}"].astype(str).str.startswith("significant")
+        out[side] = poisson & ~shown
+    return out
