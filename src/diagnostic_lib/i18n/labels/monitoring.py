@@ -79,12 +79,12 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "monitoring.contrast": (
         "Un test de Poisson simple, qui ignore la variation ordinaire d'une période à "
-        "l'autre, aurait déclaré significatifs {year} écarts par rapport à l'an dernier et "
-        "{mean} par rapport à la moyenne, sur les {n} comparaisons de ce bulletin ; le "
-        "bulletin en retient {kept}.",
+        "l'autre, aurait déclaré des écarts significatifs : {year} par rapport à l'an dernier "
+        "et {mean} par rapport à la moyenne, sur les {n} comparaisons de ce bulletin. Le "
+        "bulletin en retient : {kept}.",
         "A plain Poisson test, which ignores the ordinary variation from one period to the "
-        "next, would have called {year} changes against last year and {mean} against the "
-        "mean significant, out of the {n} comparisons in this bulletin; the bulletin keeps "
+        "next, would have called changes significant: {year} against last year and {mean} "
+        "against the mean, out of the {n} comparisons in this bulletin. The bulletin keeps: "
         "{kept}.",
     ),
     "monitoring.method.test": (
