@@ -383,6 +383,53 @@ TUNABLES: dict[str, Tunable] = _table(
         minimum=0,
     ),
     Tunable(
+        "fate_match_m",
+        1000.0,
+        float,
+        "inventory",
+        "Follow-up: largest distance (metres) between the centres of a previous and a new "
+        "located problem that can still be the same problem.",
+        minimum=0,
+    ),
+    Tunable(
+        "fate_move_m",
+        200.0,
+        float,
+        "inventory",
+        "Follow-up: a matched problem whose centre moved farther than this (metres), and "
+        "overlaps its old area by less than fate_move_overlap, has moved.",
+        minimum=0,
+    ),
+    Tunable(
+        "fate_move_overlap",
+        0.3,
+        float,
+        "inventory",
+        "Follow-up: overlap (intersection over union) of old and new areas under which a "
+        "problem that moved farther than fate_move_m has moved.",
+        minimum=0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "fate_alpha",
+        0.05,
+        float,
+        "inventory",
+        "Follow-up: significance level of a matched problem's change in its last 12 months "
+        "(quasi-Poisson z): below it, the problem has grown or shrunk.",
+        minimum=0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "fate_min_events",
+        10,
+        int,
+        "inventory",
+        "Follow-up: under this many events in both periods together, a matched problem's "
+        "change is not tested (too few to say).",
+        minimum=0,
+    ),
+    Tunable(
         "problem_similarity",
         0.8,
         float,

@@ -86,6 +86,7 @@ from .landmarks import LANDMARK_KINDS, kind_weight, landmarks, map_landmarks
 from .near_repeat import doubling_bands, knox_test
 from .places import concentration, concentration_table, place_counts, repeat_locations
 from .problem_context import ProblemSearch
+from .problem_fate import FATES, FateOptions, fate_label, problem_fates
 from .problem_finding import find_problems
 from .problem_text import facility_label
 from .register import (
@@ -145,6 +146,10 @@ from .near_repeat import _band  # noqa: F401
 from .timing import _aoristic_arrays, _aoristic_compute  # noqa: F401
 
 __all__ = [
+    "FATES",
+    "FateOptions",
+    "fate_label",
+    "problem_fates",
     "CELL_SIZE_M",
     "CHANGE_CODES",
     "CHANGE_LABELS",
