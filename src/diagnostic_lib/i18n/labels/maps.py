@@ -37,6 +37,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "maps.hot.legend": ("Getis–Ord Gi*", "Getis–Ord Gi*"),
     "maps.hot.title": ("Points chauds (Gi*, correction FDR)", "Hot spots (Gi*, FDR correction)"),
     "maps.problems.title": ("Problèmes prioritaires", "Priority problems"),
+    "maps.emerging.title": ("Points chauds émergents", "Emerging hot spots"),
+    "maps.emerging.legend": ("Évolution des points chauds (Gi*)", "Hot spots over time (Gi*)"),
     # --- maps: step 2 ---------------------------------------------------------
     "maps.measures.problems": ("Problèmes (lieux)", "Problems (places)"),
     "maps.measures.ring": ("Anneau tampon", "Buffer ring"),
@@ -83,6 +85,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "maps.layer.landmarks": ("Repères", "Landmarks"),
     "maps.layer.basemap": ("Fond de carte", "Basemap"),
     "maps.layer.hot_spots": ("Points chauds (Gi*)", "Hot spots (Gi*)"),
+    "maps.layer.emerging": ("Points chauds émergents", "Emerging hot spots"),
     "maps.layer.problems": ("Problèmes", "Problems"),
     "maps.layer.measures": ("Mesures — {pillar}", "Measures — {pillar}"),
     "maps.layer.rings": ("Anneaux tampons", "Buffer rings"),
