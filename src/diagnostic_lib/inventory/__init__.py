@@ -71,15 +71,6 @@ True
 
 from __future__ import annotations
 
-from .grid import (
-    CELL_SIZE_M,
-    GridWarning,
-    cell_sectors,
-    compact_components,
-    grid_counts,
-    make_grid,
-    split_by_sector,
-)
 from .emerging import (
     EMERGING_CLASSES,
     classify_series,
@@ -88,6 +79,15 @@ from .emerging import (
     emerging_parameters_text,
     gi_star_series,
     mann_kendall,
+)
+from .grid import (
+    CELL_SIZE_M,
+    GridWarning,
+    cell_sectors,
+    compact_components,
+    grid_counts,
+    make_grid,
+    split_by_sector,
 )
 from .hot_spot_analysis import HOT_CLASSES, hot_spot_parameters_text, hot_spots, kde_surface
 from .landmarks import LANDMARK_KINDS, kind_weight, landmarks, map_landmarks

@@ -192,8 +192,14 @@ def _mann_kendall_rows(z: np.ndarray) -> pd.DataFrame:
         zz = np.where(enough & (s != 0), (s - np.sign(s)) / np.sqrt(var_s), 0.0)
         tau = np.where(n >= 3, s / (n * (n - 1) / 2), np.nan)
     return pd.DataFrame(
-        {"n": n.astype("int64"), "s": s, "var_s": var_s, "tau": tau, "z": zz,
-         "p": 2 * norm.sf(np.abs(zz))}  # fmt: skip
+        {
+            "n": n.astype("int64"),
+            "s": s,
+            "var_s": var_s,
+            "tau": tau,
+            "z": zz,
+            "p": 2 * norm.sf(np.abs(zz)),
+        }  # fmt: skip
     )
 
 

@@ -158,7 +158,10 @@ LABELS: dict[str, tuple[str, str]] = {
     # emerging hot spots: the classes (inventory.EMERGING_CLASSES) and the parameters
     "inventory.emerging.new_hot": ("Nouveau point chaud", "New hot spot"),
     "inventory.emerging.consecutive_hot": ("Point chaud consécutif", "Consecutive hot spot"),
-    "inventory.emerging.intensifying_hot": ("Point chaud qui s'intensifie", "Intensifying hot spot"),
+    "inventory.emerging.intensifying_hot": (
+        "Point chaud qui s'intensifie",
+        "Intensifying hot spot",
+    ),
     "inventory.emerging.persistent_hot": ("Point chaud persistant", "Persistent hot spot"),
     "inventory.emerging.diminishing_hot": ("Point chaud qui s'atténue", "Diminishing hot spot"),
     "inventory.emerging.sporadic_hot": ("Point chaud sporadique", "Sporadic hot spot"),
@@ -166,14 +169,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "inventory.emerging.historical_hot": ("Ancien point chaud", "Historical hot spot"),
     "inventory.emerging.new_cold": ("Nouveau point froid", "New cold spot"),
     "inventory.emerging.consecutive_cold": ("Point froid consécutif", "Consecutive cold spot"),
-    "inventory.emerging.intensifying_cold": ("Point froid qui s'intensifie", "Intensifying cold spot"),
+    "inventory.emerging.intensifying_cold": (
+        "Point froid qui s'intensifie",
+        "Intensifying cold spot",
+    ),
     "inventory.emerging.persistent_cold": ("Point froid persistant", "Persistent cold spot"),
     "inventory.emerging.diminishing_cold": ("Point froid qui s'atténue", "Diminishing cold spot"),
     "inventory.emerging.sporadic_cold": ("Point froid sporadique", "Sporadic cold spot"),
     "inventory.emerging.oscillating_cold": ("Point froid oscillant", "Oscillating cold spot"),
     "inventory.emerging.historical_cold": ("Ancien point froid", "Historical cold spot"),
     "inventory.emerging.no_pattern": ("Aucune tendance détectée", "No pattern detected"),
-    "inventory.emerging.not_enough_data": ("Trop peu de périodes pour conclure", "Too few periods to conclude"),
+    "inventory.emerging.not_enough_data": (
+        "Trop peu de périodes pour conclure",
+        "Too few periods to conclude",
+    ),
     "inventory.emerging.slice.year": ("années", "years"),
     "inventory.emerging.slice.quarter": ("trimestres", "quarters"),
     "inventory.emerging.text": (
