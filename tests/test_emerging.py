@@ -374,3 +374,49 @@ def test_every_class_has_a_label_in_both_languages():
         fr, en = i18n.LABELS[f"inventory.emerging.{cls}"]
         assert fr and en and fr != en
         assert inventory.emerging_label(cls, "en") == en
+
+
+# ---------------------------------------------------------------------------- maps
+@pytest.fixture(scope="module")
+def sample_emerging(diag):
+    grid = inventory.make_grid(diag.sectors, diag.config.param("grid_cell_m"))
+    return inventory.emerging_hot_spots(diag.incidents, grid)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_emerging_map_speaks_its_language_and_has_its_furniture(diag, sample_emerging, lang):
+    from matplotlib.text import Text
+
+    from diagnostic_lib import layout, maps
+
+    src = diag.config.municipality
+    fig = maps.emerging_map(sample_emerging, diag.sectors, lang=lang, source=src)
+    legend = maps.legend_labels(fig)
+    present = sample_emerging["pattern"].value_counts()
+    for cls, n in present.items():
+        assert f"{inventory.emerging_label(cls, lang)} ({n})" in legend
+    other = "en" if lang == "fr" else "fr"
+    assert not {inventory.emerging_label(c, other) for c in present.index} & {
+        t.split(" (")[0] for t in legend
+    }
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.startswith("Source") and src in t for t in texts)  # source note
+    assert "N" in texts  # north arrow
+    assert any(t.endswith(("km", " m")) for t in texts)  # scale bar
+    assert set(diag.sectors["name"]) <= {t.replace("\n", " ") for t in texts}  # sector names
+    words = " ".join(t.get_text().replace("\n", " ") for t in fig.findobj(Text))
+    assert "Mann–Kendall" in words  # the parameters, under the title
+    assert layout.layout_problems(fig).empty
+    assert not maps.is_blank(maps.figure_to_png(fig))
+
+
+def test_the_interactive_map_has_an_emerging_layer(diag, sample_emerging):
+    from diagnostic_lib import maps
+
+    html = maps.interactive_map(diag.sectors, emerging=sample_emerging, lang="fr")
+    page = html.get_root().render()
+    layer = "Points chauds \\u00e9mergents"  # the layer control's name, escaped in JSON
+    assert layer in page and "Point chaud persistant" in page
+    assert "Persistent hot spot" not in page
+    plain = maps.interactive_map(diag.sectors, lang="fr").get_root().render()
+    assert layer not in plain

@@ -505,6 +505,8 @@ def emerging_parameters_text(emerging: pd.DataFrame, lang: str = "fr") -> str:
     """
     p = emerging.attrs.get("parameters", {})
     slices = emerging.attrs.get("slices") or [""]
+    if lang == "fr":  # 2024Q3 → 2024T3 (trimestre)
+        slices = [str(x).replace("Q", "T") for x in slices]
     return i18n.t(
         "inventory.emerging.text",
         lang,

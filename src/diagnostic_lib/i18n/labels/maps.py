@@ -91,6 +91,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "maps.layer.rings": ("Anneaux tampons", "Buffer rings"),
     "maps.field.name": ("Nom", "Name"),
     "maps.field.problem": ("Problème", "Problem"),
+    "maps.field.emerging_class": ("Évolution", "Pattern"),
+    "maps.field.significant_slices": ("Périodes significatives", "Significant periods"),
     "maps.field.coverage": ("Couverture", "Coverage"),
     "maps.field.measure": ("Mesure", "Measure"),
     "maps.field.status": ("Statut", "Status"),
