@@ -114,6 +114,9 @@ def _cell_incidents(by_year: dict[int, np.ndarray]) -> gpd.GeoDataFrame:
     )
 
 
+FIVE_YEARS = ("2021-01-01", "2025-12-31")
+
+
 @pytest.fixture(scope="module")
 def small():
     """A 5 × 5 grid of 100 m cells over 2021–2025.
@@ -141,7 +144,7 @@ def small():
 
 def test_small_grid_gi_star_by_hand(small):
     inc, grid, at = small
-    s = inventory.gi_star_series(inc, grid, "year")
+    s = inventory.gi_star_series(inc, grid, "year", period=FIVE_YEARS)
     assert list(s["z"].columns) == ["2021", "2022", "2023", "2024", "2025"]
     z, q = s["z"], s["q"]
     # Gi* (binary weights, the cell itself included) = (S − W·x̄) / (s·√((n·W − W²)/(n − 1)))
@@ -177,7 +180,7 @@ def test_small_grid_gi_star_by_hand(small):
 
 def test_small_grid_classes_by_hand(small):
     inc, grid, at = small
-    e = inventory.emerging_hot_spots(inc, grid, "year", min_slices=5, alpha=0.10)
+    e = inventory.emerging_hot_spots(inc, grid, "year", 5, 0.10, period=FIVE_YEARS)
     cls = {rc: e.loc[i, "pattern"] for rc, i in at.items()}
     # (0, 0): hot in all 5 years (q < 0.10 each year). Its z-scores 4.899 × 4 then 3.117:
     # Mann–Kendall S = −4 (the 6 pairs among the equal four count 0, the 4 pairs with 2025
@@ -292,6 +295,32 @@ def test_no_incident_at_all_is_not_enough_data(diag):
     grid = inventory.make_grid(diag.sectors, diag.config.param("grid_cell_m"))
     e = inventory.emerging_hot_spots(diag.incidents.iloc[:0], grid, "quarter")
     assert set(e["pattern"]) == {"not_enough_data"} and e.attrs["slices"] == []
+
+
+def test_a_partly_covered_slice_is_left_out(diag, small):
+    # Montréal's extract ends on 1 April 2018: a second quarter of one day, whose few
+    # incidents would make "new" hot spots of the cells they fall in. Here: the sample and
+    # 30 incidents on 2 January 2026.
+    grid = inventory.make_grid(diag.sectors, diag.config.param("grid_cell_m"))
+    extra = diag.incidents.iloc[:30].copy()
+    extra["occurred_from"] = pd.Timestamp("2026-01-02 10:00")
+    inc = pd.concat([diag.incidents, extra], ignore_index=True)
+    e = inventory.emerging_hot_spots(inc, grid, "quarter")
+    assert e.attrs["slices"][-1] == "2025Q4" and len(e.attrs["slices"]) == 16
+    p = e.attrs["parameters"]
+    assert p["incidents_left_out"] == 30 and p["partial_slices_left_out"] == ["2026Q1"]
+    # given the period, the slices are those of the period; events outside it are counted
+    s = inventory.gi_star_series(inc, grid, "year", period=("2023-01-01", "2024-12-31"))
+    assert list(s["z"].columns) == ["2023", "2024"]
+    assert s["z"].attrs["left_out"] == (~inc["occurred_from"].dt.year.isin([2023, 2024])).sum()
+    # the hand-made grid's incidents are all on 15 June: by default its first and last
+    # years are covered only from (to) 15 June, and left out
+    inc5, grid5, _ = small
+    assert inventory.gi_star_series(inc5, grid5, "year")["z"].columns.tolist() == [
+        "2022",
+        "2023",
+        "2024",
+    ]
 
 
 def test_a_bad_slice_length_is_refused(diag):

@@ -5,7 +5,7 @@ Analysis*) asks of every cell not only "is it hot?" but "since when, and is it
 getting hotter?". Here:
 
 1. the incidents are cut into time slices (years or quarters of
-   ``occurred_from``), every slice from the first to the last;
+   ``occurred_from``), the whole slices of the period covered;
 2. each slice gets its own Getis–Ord Gi* on the same grid, by
    :func:`~diagnostic_lib.inventory.hot_spots` (same weights, same z-scores, same
    Benjamini–Hochberg correction, applied within each slice);
@@ -326,30 +326,52 @@ def classify_series(
 
 
 # ---------------------------------------------------------------------------- the series
-def _slice_of(incidents: pd.DataFrame, slice_length: str) -> pd.Series:
-    if slice_length not in _FREQ:
-        raise ValueError(f"slice must be one of {sorted(_FREQ)}, not {slice_length!r}")
+def _when(incidents: pd.DataFrame) -> pd.Series:
     when = pd.to_datetime(incidents["occurred_from"])
     if getattr(when.dt, "tz", None) is not None:
         when = when.dt.tz_localize(None)
-    return when.dt.to_period(_FREQ[slice_length])
+    return when
+
+
+def _whole_slices(when: pd.Series, slice_length: str, period: Any) -> pd.PeriodIndex:
+    """The slices wholly inside the period covered (given, or the data's first and last day)."""
+    if slice_length not in _FREQ:
+        raise ValueError(f"slice must be one of {sorted(_FREQ)}, not {slice_length!r}")
+    freq = _FREQ[slice_length]
+    if period is not None:
+        start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1])
+    elif when.notna().any():
+        start, end = when.min(), when.max()
+    else:
+        return pd.PeriodIndex([], freq=freq)
+    start, end = start.normalize(), end.normalize()
+    span = pd.period_range(start.to_period(freq), end.to_period(freq), freq=freq)
+    whole = (span.start_time >= start) & (span.end_time.normalize() <= end)
+    return span[whole]
 
 
 def gi_star_series(
     incidents: pd.DataFrame,
     grid: pd.DataFrame,
     slice_length: str = SLICE,
+    period: Any = None,
     neighbourhood: str = NEIGHBOURHOOD,
     permutations: int = PERMUTATIONS,
     seed: int = SEED,
 ) -> dict[str, pd.DataFrame]:
     """Gi* of every cell in every time slice (:func:`hot_spots` on each slice).
 
-    Slices run from the period of the first incident to the period of the
-    last (``occurred_from``), empty slices included: a slice without any
-    located incident has missing z-scores and q-values. The Benjamini–Hochberg
-    correction is applied within each slice, over the grid's cells, as
-    :func:`hot_spots` does.
+    The slices are the whole years (quarters) of the period covered: ``period``
+    when given (the diagnosis's ``period_start`` and ``period_end``), else from
+    the day of the first incident to the day of the last (``occurred_from``).
+    A slice the period covers only in part is left out — a quarter with one
+    day of data would make every cell with an incident that day a hot spot —
+    and so are the incidents in it (their number is in ``attrs``). Give the
+    period when the incidents are a subset (one category): its first incident
+    may fall a few days after the start of the first slice. A slice without
+    any located incident has missing z-scores and q-values. The
+    Benjamini–Hochberg correction is applied within each slice, over the
+    grid's cells, as :func:`hot_spots` does.
 
     Parameters
     ----------
@@ -359,6 +381,8 @@ def gi_star_series(
         From :func:`make_grid`.
     slice_length : {"year", "quarter"}
         Length of a slice (default: the ``emerging_slice`` setting).
+    period : (start, end), optional
+        The period the data cover, both days included.
     neighbourhood : {"queen", "rook"}
         Neighbours in Gi* (default: ``hot_spot_neighbourhood``).
     permutations : int
@@ -370,7 +394,9 @@ def gi_star_series(
     -------
     dict of DataFrame
         ``count``, ``z`` and ``q``: cells (indexed like ``grid``) × slices
-        (columns: the periods as text, ``"2024"`` or ``"2024Q3"``).
+        (columns: the periods as text, ``"2024"`` or ``"2024Q3"``). The
+        ``attrs`` of ``z`` hold ``left_out`` (incidents outside the whole
+        slices) and ``partial`` (the slices left out).
 
     Examples
     --------
@@ -380,23 +406,32 @@ def gi_star_series(
     >>> inc = gpd.GeoDataFrame(
     ...     {"occurred_from": pd.to_datetime(["2022-05-01", "2024-02-01"])},
     ...     geometry=gpd.points_from_xy([100, 900], [100, 900]), crs="EPSG:32188")
-    >>> s = gi_star_series(inc, g, "year")
+    >>> s = gi_star_series(inc, g, "year", period=("2022-01-01", "2024-12-31"))
     >>> list(s["z"].columns), int(s["count"].sum().sum())
     (['2022', '2023', '2024'], 2)
+    >>> s = gi_star_series(inc, g, "year")   # from 1 May 2022 to 1 February 2024
+    >>> list(s["z"].columns), s["z"].attrs["left_out"], s["z"].attrs["partial"]
+    (['2023'], 2, ['2022', '2024'])
     """
-    per = _slice_of(incidents, slice_length)
+    when = _when(incidents)
+    slices = _whole_slices(when, slice_length, period)
+    freq = _FREQ[slice_length]
+    per = when.dt.to_period(freq)
     cols: dict[str, dict[str, Any]] = {"count": {}, "z": {}, "q": {}}
-    if per.notna().any():
-        for p in pd.period_range(per.min(), per.max(), freq=_FREQ[slice_length]):
-            sub = incidents[(per == p).to_numpy()]
-            # an empty slice: hot_spots gives missing z-scores and q-values
-            hs = hot_spots(
-                sub, grid=grid, neighbourhood=neighbourhood, permutations=permutations, seed=seed
-            )
-            cols["count"][str(p)] = hs["count"].to_numpy()
-            cols["z"][str(p)] = hs["gi_z"].to_numpy()
-            cols["q"][str(p)] = hs["q_value"].to_numpy()
-    return {k: pd.DataFrame(v, index=grid.index) for k, v in cols.items()}
+    for p in slices:
+        sub = incidents[(per == p).to_numpy()]
+        # an empty slice: hot_spots gives missing z-scores and q-values
+        hs = hot_spots(
+            sub, grid=grid, neighbourhood=neighbourhood, permutations=permutations, seed=seed
+        )
+        cols["count"][str(p)] = hs["count"].to_numpy()
+        cols["z"][str(p)] = hs["gi_z"].to_numpy()
+        cols["q"][str(p)] = hs["q_value"].to_numpy()
+    out = {k: pd.DataFrame(v, index=grid.index) for k, v in cols.items()}
+    kept = per.isin(slices).to_numpy()
+    out["z"].attrs["left_out"] = int((~kept).sum())
+    out["z"].attrs["partial"] = sorted({str(p) for p in per[~kept].dropna()})
+    return out
 
 
 def emerging_hot_spots(
@@ -406,14 +441,15 @@ def emerging_hot_spots(
     min_slices: int = MIN_SLICES,
     alpha: float = ALPHA,
     trend_alpha: float = TREND_ALPHA,
+    period: Any = None,
     neighbourhood: str = NEIGHBOURHOOD,
-    permutations: int = PERMUTATIONS,
 ) -> pd.DataFrame:
     """Emerging hot spots: each grid cell classed by the history of its Gi* (Esri's rules).
 
-    :func:`gi_star_series` (Gi* by slice, FDR within each slice), then
-    :func:`classify_series` (Mann–Kendall trend and the classes). The rules are
-    in this module's docstring and in docs/methods.md, *Emerging hot spots*.
+    :func:`gi_star_series` (Gi* by whole slice, analytic p-values, FDR within
+    each slice), then :func:`classify_series` (Mann–Kendall trend and the
+    classes). The rules are in this module's docstring and in docs/methods.md,
+    *Emerging hot spots*.
 
     Parameters
     ----------
@@ -429,17 +465,19 @@ def emerging_hot_spots(
         q-value below which a bin is a hot or cold spot (``emerging_alpha``).
     trend_alpha : float
         Level of the Mann–Kendall trend test (``emerging_trend_alpha``).
+    period : (start, end), optional
+        The period the data cover (see :func:`gi_star_series`); by default
+        the days of the first and last incidents.
     neighbourhood : {"queen", "rook"}
         Neighbours in Gi* (``hot_spot_neighbourhood``).
-    permutations : int
-        0 for analytic Gi* p-values (``hot_spot_permutations``).
 
     Returns
     -------
     GeoDataFrame
         The grid with ``count`` (all slices) and the columns of
         :func:`classify_series`; ``attrs["parameters"]`` states the parameters
-        and ``attrs["slices"]`` the slices, in order.
+        (and the incidents left out with the partial slices), ``attrs["slices"]``
+        the slices, in order.
 
     Examples
     --------
@@ -453,11 +491,11 @@ def emerging_hot_spots(
     >>> when = pd.to_datetime([f"{a}-06-01" for a in years])
     >>> inc = gpd.GeoDataFrame({"occurred_from": when}, geometry=gpd.points_from_xy(x, y),
     ...                        crs="EPSG:32188")
-    >>> e = emerging_hot_spots(inc, g, "year")
+    >>> e = emerging_hot_spots(inc, g, "year", period=("2021-01-01", "2025-12-31"))
     >>> e.loc[g.geometry.contains(shapely.Point(500, 500)).idxmax(), "pattern"]
     'persistent_hot'
     """
-    series = gi_star_series(incidents, grid, slice_length, neighbourhood, permutations)
+    series = gi_star_series(incidents, grid, slice_length, period, neighbourhood, 0)
     cls = classify_series(series["z"], series["q"], alpha, trend_alpha, min_slices)
     out = grid.copy()
     out["count"] = series["count"].sum(axis=1).astype("int64")
@@ -474,8 +512,10 @@ def emerging_hot_spots(
         "trend_alpha": float(trend_alpha),
         "share": SHARE,
         "neighbourhood": neighbourhood,
-        "permutations": int(permutations),
+        "p_values": "normal approximation, two-sided",
         "multiple_testing": "Benjamini-Hochberg FDR within each slice",
+        "incidents_left_out": series["z"].attrs["left_out"],
+        "partial_slices_left_out": series["z"].attrs["partial"],
     }
     out.attrs["slices"] = list(series["z"].columns)
     return out

@@ -85,7 +85,8 @@ def emerging_map(
     >>> inc = gpd.GeoDataFrame({"occurred_from": when}, geometry=gpd.points_from_xy(x, y),
     ...                        crs="EPSG:32188")
     >>> grid = inventory.make_grid(area, 200)
-    >>> fig = emerging_map(inventory.emerging_hot_spots(inc, grid, "year"), area, lang="en")
+    >>> e = inventory.emerging_hot_spots(inc, grid, "year", period=("2020-01-01", "2024-12-31"))
+    >>> fig = emerging_map(e, area, lang="en")
     >>> any(t.startswith("Persistent hot spot") for t in legend_labels(fig))
     True
     """
