@@ -187,10 +187,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "inventory.emerging.slice.quarter": ("trimestres", "quarters"),
     "inventory.emerging.text": (
         "Gi* par période ({n} {slice}, {first} à {last}), cellules de {cell} m, FDR de "
-        "Benjamini–Hochberg dans chaque période (q < {alpha}), tendance de Mann–Kendall "
-        "(p < {trend_alpha}).",
+        "Benjamini–Hochberg dans chaque période (q\u00a0<\u00a0{alpha}), tendance de "
+        "Mann–Kendall (p\u00a0<\u00a0{trend_alpha}).",
         "Gi* by period ({n} {slice}, {first} to {last}), {cell} m cells, Benjamini–Hochberg "
-        "FDR within each period (q < {alpha}), Mann–Kendall trend (p < {trend_alpha}).",
+        "FDR within each period (q\u00a0<\u00a0{alpha}), Mann–Kendall trend "
+        "(p\u00a0<\u00a0{trend_alpha}).",
     ),
     # --- errors: the problem register (inventory.read_register) -------------
     "inventory.register.error.not_found": (
