@@ -338,11 +338,12 @@ def _whole_slices(when: pd.Series, slice_length: str, period: Any) -> pd.PeriodI
     if slice_length not in _FREQ:
         raise ValueError(f"slice must be one of {sorted(_FREQ)}, not {slice_length!r}")
     freq = _FREQ[slice_length]
-    if period is not None:
-        start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1])
-    elif when.notna().any():
-        start, end = when.min(), when.max()
-    else:
+    first, last = (when.min(), when.max()) if when.notna().any() else (pd.NaT, pd.NaT)
+    given = (None, None) if period is None else period
+    # an end of the period not given (None) is the data's
+    start = first if given[0] is None else pd.Timestamp(given[0])
+    end = last if given[1] is None else pd.Timestamp(given[1])
+    if pd.isna(start) or pd.isna(end):
         return pd.PeriodIndex([], freq=freq)
     start, end = start.normalize(), end.normalize()
     span = pd.period_range(start.to_period(freq), end.to_period(freq), freq=freq)
@@ -382,7 +383,8 @@ def gi_star_series(
     slice_length : {"year", "quarter"}
         Length of a slice (default: the ``emerging_slice`` setting).
     period : (start, end), optional
-        The period the data cover, both days included.
+        The period the data cover, both days included (an end given as
+        ``None``: the data's).
     neighbourhood : {"queen", "rook"}
         Neighbours in Gi* (default: ``hot_spot_neighbourhood``).
     permutations : int
