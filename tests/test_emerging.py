@@ -449,3 +449,24 @@ def test_the_interactive_map_has_an_emerging_layer(diag, sample_emerging):
     assert "Persistent hot spot" not in page
     plain = maps.interactive_map(diag.sectors, lang="fr").get_root().render()
     assert layer not in plain
+
+
+# ---------------------------------------------------------------------------- real data
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_montreal_last_one_day_quarter_is_left_out(tmp_path):
+    from diagnostic_lib import loaders
+
+    from .conftest import NOW, montreal_config
+
+    d = loaders.load_diagnostic(montreal_config(tmp_path), now=NOW)
+    grid = inventory.make_grid(d.sectors, d.config.param("grid_cell_m"))
+    e = inventory.emerging_hot_spots(d.incidents, grid, "quarter")
+    # SPVM's extract runs from 1 January 2015 to 1 April 2018: 13 whole quarters, and the
+    # incidents of 1 April 2018 left out (counted)
+    assert e.attrs["slices"][0] == "2015Q1" and e.attrs["slices"][-1] == "2018Q1"
+    p = e.attrs["parameters"]
+    assert p["partial_slices_left_out"] == ["2018Q2"] and 0 < p["incidents_left_out"] < 100
+    counts = e["pattern"].value_counts()
+    # downtown's hot spots were there from the start: persistent outnumber new ones
+    assert counts.get("persistent_hot", 0) > counts.get("new_hot", 0) > 0
