@@ -253,6 +253,7 @@ def test_every_class_from_hand_written_series():
     assert got["pattern"].to_dict() == expected.to_dict()
     assert set(expected) == set(inventory.EMERGING_CLASSES) - {"not_enough_data"}
     assert got.loc["persistent_hot, 9 of 10", "n_hot"] == 9
+    assert got.loc["oscillating_hot", ["n_significant", "n_hot", "n_cold"]].tolist() == [3, 2, 1]
     assert got.loc["intensifying_hot", "trend_tau"] == 1.0
 
 

@@ -268,7 +268,8 @@ def classify_series(
     -------
     DataFrame
         Indexed like ``z`` (a ``RangeIndex`` for an array): ``pattern`` (one of
-        :data:`EMERGING_CLASSES`), ``n_slices``, ``n_hot``, ``n_cold``,
+        :data:`EMERGING_CLASSES`), ``n_slices``, ``n_significant`` (slices where
+        the cell is a hot or a cold spot), ``n_hot``, ``n_cold``,
         ``trend_tau``, ``trend_z``, ``trend_p``, ``last_z``, ``last_q`` and
         ``last_class`` (``hot``, ``cold`` or ``not_significant``).
 
@@ -308,6 +309,7 @@ def classify_series(
         {
             "pattern": pattern.astype(object),
             "n_slices": n_slices,
+            "n_significant": (hot | cold).sum(axis=1),
             "n_hot": hot.sum(axis=1),
             "n_cold": cold.sum(axis=1),
             "trend_tau": mk["tau"].to_numpy(),
