@@ -232,6 +232,46 @@ TUNABLES: dict[str, Tunable] = _table(
         minimum=1,
     ),
     Tunable(
+        "emerging_slice",
+        "quarter",
+        str,
+        "inventory",
+        "Length of a time slice of the emerging hot spots: each slice gets its own Gi*, and "
+        "each cell's series of Gi* z-scores its Mann–Kendall trend test.",
+        choices=("year", "quarter"),
+    ),
+    Tunable(
+        "emerging_min_slices",
+        5,
+        int,
+        "inventory",
+        "Fewer time slices than this and every cell of the emerging hot spots is 'not enough "
+        "data' (with fewer than 5 values the Mann–Kendall test cannot reach 5 % significance; "
+        "Esri advises 10 or more).",
+        minimum=3,
+    ),
+    Tunable(
+        "emerging_alpha",
+        0.10,
+        float,
+        "inventory",
+        "Level (Benjamini–Hochberg q-value, within each slice) below which a cell of a slice "
+        "is a hot or cold spot in the emerging hot spots (0.10: Esri's 90 % bins, the "
+        "'hot spot (90%)' class of the hot-spot map).",
+        minimum=0.001,
+        maximum=0.5,
+    ),
+    Tunable(
+        "emerging_trend_alpha",
+        0.05,
+        float,
+        "inventory",
+        "Level of the Mann–Kendall test that makes an emerging hot (cold) spot intensifying "
+        "or diminishing.",
+        minimum=0.001,
+        maximum=0.5,
+    ),
+    Tunable(
         "knox_categories",
         "burglary",
         str,

@@ -25,6 +25,11 @@ Sections, and the file that holds each
   :func:`concentration`, :func:`concentration_table`, :func:`repeat_locations`.
 - Hot spots (``hot_spot_analysis``): :func:`hot_spots` (Getis–Ord Gi* with
   FDR), :func:`hot_spot_parameters_text`, :func:`hot_cells`, :func:`kde_surface`.
+- Emerging hot spots (``emerging``): :func:`emerging_hot_spots` (each cell classed
+  by the history of its Gi*, Esri's rules), :func:`gi_star_series` (Gi* by slice),
+  :func:`classify_series` (the rules), :func:`mann_kendall` (trend test, ties
+  corrected), :func:`emerging_label`, :func:`emerging_parameters_text`,
+  :data:`EMERGING_CLASSES`.
 - Landmarks (``landmarks``): :func:`landmarks` (the few named places a map shows
   for context, near what it shows), :func:`kind_weight`, :func:`map_landmarks` (with the
   config's settings).
@@ -66,6 +71,15 @@ True
 
 from __future__ import annotations
 
+from .emerging import (
+    EMERGING_CLASSES,
+    classify_series,
+    emerging_hot_spots,
+    emerging_label,
+    emerging_parameters_text,
+    gi_star_series,
+    mann_kendall,
+)
 from .grid import (
     CELL_SIZE_M,
     GridWarning,
@@ -155,6 +169,7 @@ __all__ = [
     "CHANGE_LABELS",
     "DEFAULT_PRIORITY_WEIGHTS",
     "EDITABLE_FIELDS",
+    "EMERGING_CLASSES",
     "HOT_CLASSES",
     "LANDMARK_KINDS",
     "MONTHS_EN",
@@ -174,6 +189,7 @@ __all__ = [
     "ProblemSearch",
     "aoristic",
     "change",
+    "classify_series",
     "cell_sectors",
     "compact_components",
     "components_text",
@@ -181,8 +197,12 @@ __all__ = [
     "concentration_table",
     "counts",
     "doubling_bands",
+    "emerging_hot_spots",
+    "emerging_label",
+    "emerging_parameters_text",
     "facility_label",
     "find_problems",
+    "gi_star_series",
     "grid_counts",
     "group_profiles",
     "hot_cells",
@@ -196,6 +216,7 @@ __all__ = [
     "knox_test",
     "landmarks",
     "make_grid",
+    "mann_kendall",
     "map_landmarks",
     "merge_register",
     "municipal_rate",
