@@ -442,7 +442,7 @@ TUNABLES: dict[str, Tunable] = _table(
     ),
     Tunable(
         "fate_move_overlap",
-        0.3,
+        0.5,
         float,
         "inventory",
         "Follow-up: overlap (intersection over union) of old and new areas under which a "

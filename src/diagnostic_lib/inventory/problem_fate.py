@@ -225,10 +225,11 @@ def _matched_row(prev, cur, i, j, dist, iou, phi, opts: FateOptions) -> dict:
     if j is None:
         return out | {"fate": "gone"}
     c = cur.iloc[j]
-    d = float(dist[i, j]) if np.isfinite(dist[i, j]) else np.nan
+    located = p["kind"] != "municipality"
+    d = float(dist[i, j]) if located and np.isfinite(dist[i, j]) else np.nan
     k1, k2 = float(p["last_12"]), float(c["last_12"])
     out.update(current_id=c["problem_id"], current_last_12=c["last_12"], distance_m=d)
-    out.update(overlap=float(iou[i, j]) if p["kind"] != "municipality" else np.nan)
+    out.update(overlap=float(iou[i, j]) if located else np.nan)
     out["ratio"] = k2 / k1 if k1 > 0 else np.nan
     fate = "persisted"
     if k1 + k2 >= opts.min_events:
