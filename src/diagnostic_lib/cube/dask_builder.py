@@ -35,7 +35,8 @@ def _read(source: Any, format: str | None, blocksize: str | int | None) -> Any:
     paths = _paths(source)
     fmt = _format_of(paths, format)
     if fmt == "parquet":
-        return dd.read_parquet(paths)
+        # one partition per file, read by pandas (GeoParquet's points as WKB bytes)
+        return dd.from_map(pd.read_parquet, paths, enforce_metadata=False)
     # the CSV's text as text: only an empty field is missing (as DuckDB reads it)
     return dd.read_csv(
         paths,
@@ -96,16 +97,16 @@ def build_dask(
         raise ImportError(SCALE_HINT) from exc
     params, lut = _grid_arrays(grid)
     del dd  # imported to check the extra's dataframe part
-    ddf = _read(source if not isinstance(source, Path) else str(source), format, blocksize)
-    lut_d = dask.delayed(lut, pure=True)
-    parts = [dask.delayed(_partial, pure=True)(p, params, lut_d) for p in ddf.to_delayed()]
-    if not parts:
-        parts = [dask.delayed(_partial)(ddf._meta, params, lut_d)]
-    while len(parts) > 1:  # a tree of pairwise sums
-        nxt = [
-            dask.delayed(_merge, pure=True)(a, b)
-            for a, b in zip(parts[::2], parts[1::2], strict=False)
-        ]
-        parts = nxt + ([parts[-1]] if len(parts) % 2 else [])
-    counts, hours = dask.compute(parts[0])[0]
+    # keep object columns as they are: WKB points are bytes, not text
+    with dask.config.set({"dataframe.convert-string": False}):
+        ddf = _read(source if not isinstance(source, Path) else str(source), format, blocksize)
+        lut_d = dask.delayed(lut, pure=True)
+        parts = [dask.delayed(_partial, pure=True)(p, params, lut_d) for p in ddf.to_delayed()]
+        if not parts:
+            parts = [dask.delayed(_partial)(ddf._meta, params, lut_d)]
+        while len(parts) > 1:  # a tree of pairwise sums
+            pairs = zip(parts[::2], parts[1::2], strict=False)
+            nxt = [dask.delayed(_merge, pure=True)(a, b) for a, b in pairs]
+            parts = nxt + ([parts[-1]] if len(parts) % 2 else [])
+        counts, hours = dask.compute(parts[0])[0]
     return Cube(canonical_counts(counts), canonical_hours(hours), params)

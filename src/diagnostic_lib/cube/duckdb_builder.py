@@ -12,6 +12,7 @@ Needs the ``[scale]`` extra (``pip install diagnostic_lib[scale]``).
 
 from __future__ import annotations
 
+import glob
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,8 @@ def _paths(source: str | Path | Sequence[str | Path]) -> list[str]:
             if not found:
                 raise FileNotFoundError(f"no .parquet or .csv file in {p} / aucun fichier")
             out.extend(found)
+        elif any(ch in str(item) for ch in "*?["):
+            out.extend(sorted(glob.glob(str(item))))
         else:
             out.append(str(item))
     if not out:

@@ -116,7 +116,7 @@ def select(c: Cube, **values: Any) -> Cube:
 def _match(col: pd.Series, key: str, value: Any) -> np.ndarray:
     if key in ("month", "day") and isinstance(value, tuple) and len(value) == 2:
         lo, hi = (pd.Timestamp(v) if v is not None else None for v in value)
-        ok = col.notna().to_numpy()
+        ok = np.array(col.notna().to_numpy(), dtype=bool)
         if lo is not None:
             ok &= (col >= lo).to_numpy()
         if hi is not None:
