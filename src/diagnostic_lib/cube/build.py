@@ -58,7 +58,7 @@ def build(incidents: pd.DataFrame, grid: pd.DataFrame) -> Cube:
     >>> from diagnostic_lib.inventory.grid import make_grid
     >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
     >>> inc = gpd.GeoDataFrame({
-    ...     "occurred_from": pd.to_datetime(["2024-01-05 10:00", "2024-01-20 23:00", "2024-02-01"]),
+    ...     "occurred_from": pd.to_datetime(["2024-01-05 10:00", "2024-01-20 23:00", "2024-02-01 00:00"]),
     ...     "occurred_to": pd.to_datetime([None, None, "2024-03-01"]),
     ...     "sector": ["A", "A", None], "category": "theft", "family": "property",
     ...     "shift": ["jour", "soir", None]},
@@ -114,6 +114,17 @@ def from_columns(frame: pd.DataFrame, grid: pd.DataFrame | dict[str, Any]) -> Cu
     ------
     ValueError
         When a required column is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd, shapely
+    >>> from diagnostic_lib.inventory.grid import make_grid
+    >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
+    >>> f = pd.DataFrame({"x": [50.0, float("nan")], "y": [50.0, float("nan")],
+    ...     "occurred_from": pd.to_datetime(["2024-01-05", "2024-01-06"]),
+    ...     "sector": ["A", None], "category": "theft"})
+    >>> from_columns(f, g).counts[["cell", "sector", "count"]].values.tolist()
+    [[-1, nan, 1], [0, 'A', 1]]
     """
     params, lut = _grid_arrays(grid)
     counts, hours = partial_cube(frame, params, lut)
@@ -167,6 +178,19 @@ def partial_cube(
     -------
     (DataFrame, DataFrame)
         ``counts`` and ``hours`` with the keys and counts of the cube.
+
+    Examples
+    --------
+    >>> import pandas as pd, shapely
+    >>> from diagnostic_lib.inventory.grid import make_grid
+    >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
+    >>> f = pd.DataFrame({"x": [50.0, float("nan")], "y": [50.0, float("nan")],
+    ...     "occurred_from": pd.to_datetime(["2024-01-05", "2024-01-06"]),
+    ...     "sector": ["A", None], "category": "theft"})
+    >>> from diagnostic_lib.cube.cells import grid_params, lookup
+    >>> counts, hours = partial_cube(f, grid_params(g), lookup(g))
+    >>> int(counts["count"].sum()), int(hours["count"].sum())
+    (2, 2)
     """
     frame = contract_frame(frame)
     n = len(frame)

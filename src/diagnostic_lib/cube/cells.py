@@ -45,6 +45,14 @@ def grid_params(grid: pd.DataFrame) -> dict[str, Any]:
     ------
     ValueError
         When ``grid`` was not made by ``make_grid`` (no ``attrs["grid"]``).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> from diagnostic_lib.inventory.grid import make_grid
+    >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
+    >>> grid_params(g)["nrow"], grid_params(g)["cells"]
+    (10, 100)
     """
     p = getattr(grid, "attrs", {}).get("grid")
     if not p:
@@ -69,8 +77,8 @@ def lookup(grid: pd.DataFrame) -> np.ndarray:
     --------
     >>> import shapely
     >>> from diagnostic_lib.inventory.grid import make_grid
-    >>> g = make_grid(shapely.box(0, 0, 300, 100), cell_size=100, crs="EPSG:32188")
-    >>> lookup(g).tolist()
+    >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
+    >>> lookup(g)[:3].tolist()
     [0, 1, 2]
     """
     p = grid_params(grid)
@@ -97,6 +105,14 @@ def cell_positions(
     Returns
     -------
     numpy.ndarray of int64
+
+    Examples
+    --------
+    >>> import shapely
+    >>> from diagnostic_lib.inventory.grid import make_grid
+    >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
+    >>> cell_positions(np.array([250.0]), np.array([120.0]), grid_params(g), lookup(g)).tolist()
+    [12]
     """
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")

@@ -69,6 +69,21 @@ def rollup(c: Cube, by: Sequence[str] = (), table: str = "counts") -> pd.DataFra
     ------
     ValueError
         On an unknown key.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from diagnostic_lib.cube.definition import Cube, canonical_counts, canonical_hours
+    >>> c = Cube(canonical_counts(pd.DataFrame({"cell": [0, 1, -1], "sector": ["A", "A", None],
+    ...     "category": ["theft", "fraud", "theft"], "family": "property", "shift": "jour",
+    ...     "month": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-03-01"]),
+    ...     "day": pd.NaT, "count": [2, 1, 4]})),
+    ...     canonical_hours(pd.DataFrame({"sector": ["A"], "category": "theft",
+    ...     "family": "property", "shift": "jour", "how": [9], "count": [2], "count_hour": [1]})))
+    >>> rollup(c, ["category"]).values.tolist()
+    [['fraud', 1], ['theft', 6]]
+    >>> rollup(c, ["year"]).values.tolist()
+    [[2024, 7]]
     """
     df, keys, values = _table(c, table)
     by = list(by)
@@ -99,6 +114,19 @@ def select(c: Cube, **values: Any) -> Cube:
     -------
     Cube
         The ``counts`` restricted; ``hours`` restricted on its own keys.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from diagnostic_lib.cube.definition import Cube, canonical_counts, canonical_hours
+    >>> c = Cube(canonical_counts(pd.DataFrame({"cell": [0, 1, -1], "sector": ["A", "A", None],
+    ...     "category": ["theft", "fraud", "theft"], "family": "property", "shift": "jour",
+    ...     "month": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-03-01"]),
+    ...     "day": pd.NaT, "count": [2, 1, 4]})),
+    ...     canonical_hours(pd.DataFrame({"sector": ["A"], "category": "theft",
+    ...     "family": "property", "shift": "jour", "how": [9], "count": [2], "count_hour": [1]})))
+    >>> select(c, category="theft", month=("2024-02-01", None)).total
+    4
     """
     out = {}
     for name, (df, keys) in {"counts": (c.counts, KEYS), "hours": (c.hours, HOUR_KEYS)}.items():
@@ -148,6 +176,19 @@ def month_series(
     -------
     DataFrame
         ``*by, month, count``, one row per group (as found in the cube) and month.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from diagnostic_lib.cube.definition import Cube, canonical_counts, canonical_hours
+    >>> c = Cube(canonical_counts(pd.DataFrame({"cell": [0, 1, -1], "sector": ["A", "A", None],
+    ...     "category": ["theft", "fraud", "theft"], "family": "property", "shift": "jour",
+    ...     "month": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-03-01"]),
+    ...     "day": pd.NaT, "count": [2, 1, 4]})),
+    ...     canonical_hours(pd.DataFrame({"sector": ["A"], "category": "theft",
+    ...     "family": "property", "shift": "jour", "how": [9], "count": [2], "count_hour": [1]})))
+    >>> month_series(c, ["category"]).query("category == 'theft'")["count"].tolist()
+    [2, 0, 4]
     """
     by = list(by)
     df = c.counts[c.counts["month"].notna()]
@@ -170,6 +211,22 @@ def cell_counts(c: Cube, grid: pd.DataFrame) -> pd.Series:
 
     The incidents without a point or outside the grid are left out, as in
     :func:`~diagnostic_lib.inventory.grid.grid_counts`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from diagnostic_lib.cube.definition import Cube, canonical_counts, canonical_hours
+    >>> c = Cube(canonical_counts(pd.DataFrame({"cell": [0, 1, -1], "sector": ["A", "A", None],
+    ...     "category": ["theft", "fraud", "theft"], "family": "property", "shift": "jour",
+    ...     "month": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-03-01"]),
+    ...     "day": pd.NaT, "count": [2, 1, 4]})),
+    ...     canonical_hours(pd.DataFrame({"sector": ["A"], "category": "theft",
+    ...     "family": "property", "shift": "jour", "how": [9], "count": [2], "count_hour": [1]})))
+    >>> import shapely
+    >>> from diagnostic_lib.inventory.grid import make_grid
+    >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
+    >>> cell_counts(c, g).tolist()[:3]
+    [2, 1, 0]
     """
     per = rollup(c, ["cell"])
     per = per[per["cell"] >= 0]
@@ -191,6 +248,19 @@ def hour_week(c: Cube, column: str = "count") -> pd.DataFrame:
     -------
     DataFrame
         Rows 0 (Monday) … 6, columns 0 … 23, float counts.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from diagnostic_lib.cube.definition import Cube, canonical_counts, canonical_hours
+    >>> c = Cube(canonical_counts(pd.DataFrame({"cell": [0, 1, -1], "sector": ["A", "A", None],
+    ...     "category": ["theft", "fraud", "theft"], "family": "property", "shift": "jour",
+    ...     "month": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-03-01"]),
+    ...     "day": pd.NaT, "count": [2, 1, 4]})),
+    ...     canonical_hours(pd.DataFrame({"sector": ["A"], "category": "theft",
+    ...     "family": "property", "shift": "jour", "how": [9], "count": [2], "count_hour": [1]})))
+    >>> float(hour_week(c).loc[0, 9]), float(hour_week(c, "count_hour").loc[0, 9])
+    (2.0, 1.0)
     """
     h = c.hours[c.hours["how"] >= 0]
     per = h.groupby("how")[column].sum()
