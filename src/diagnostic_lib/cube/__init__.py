@@ -30,7 +30,6 @@ Examples
 
 from __future__ import annotations
 
-from .build import COLUMNS, build, from_columns, partial_cube
 from .cells import cell_positions, grid_params, lookup
 from .dask_builder import build_dask
 from .definition import (
@@ -44,6 +43,7 @@ from .definition import (
     empty,
 )
 from .duckdb_builder import build_duckdb
+from .in_memory import COLUMNS, build, from_columns, partial_cube
 from .partitions import write_partitions
 from .rollup import cell_counts, hour_week, month_series, rollup, select
 

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .build import COLUMNS, _grid_arrays, partial_cube
 from .definition import Cube, canonical_counts, canonical_hours
 from .duckdb_builder import SCALE_HINT, _format_of, _paths
+from .in_memory import COLUMNS, _grid_arrays, partial_cube
 
 _CSV_TYPES = {"x": "float64", "y": "float64", **{k: "object" for k in COLUMNS[2:]}}
 

@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .build import _grid_arrays
 from .definition import (
     DAY_HOURS,
     HOUR_RANGE,
@@ -31,6 +30,7 @@ from .definition import (
     canonical_counts,
     canonical_hours,
 )
+from .in_memory import _grid_arrays
 
 SCALE_HINT = (
     "this builder needs the [scale] extra: pip install 'diagnostic_lib[scale]' / "

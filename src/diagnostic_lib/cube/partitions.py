@@ -1,7 +1,7 @@
 """Partitioned files of the cube's input contract, for the out-of-core builders.
 
 :func:`write_partitions` writes canonical incidents as Parquet or CSV files
-holding the columns of :data:`~.build.COLUMNS` (``x, y`` from the points),
+holding the columns of :data:`~.in_memory.COLUMNS` (``x, y`` from the points),
 one file per block of rows: the input that
 :func:`~diagnostic_lib.cube.build_duckdb` and
 :func:`~diagnostic_lib.cube.build_dask` read. A pipeline that already writes
@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .build import COLUMNS, _xy
+from .in_memory import COLUMNS, _xy
 
 
 def contract_table(incidents: pd.DataFrame) -> pd.DataFrame:

@@ -58,7 +58,8 @@ def build(incidents: pd.DataFrame, grid: pd.DataFrame) -> Cube:
     >>> from diagnostic_lib.inventory.grid import make_grid
     >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
     >>> inc = gpd.GeoDataFrame({
-    ...     "occurred_from": pd.to_datetime(["2024-01-05 10:00", "2024-01-20 23:00", "2024-02-01 00:00"]),
+    ...     "occurred_from": pd.to_datetime(
+    ...         ["2024-01-05 10:00", "2024-01-20 23:00", "2024-02-01 00:00"]),
     ...     "occurred_to": pd.to_datetime([None, None, "2024-03-01"]),
     ...     "sector": ["A", "A", None], "category": "theft", "family": "property",
     ...     "shift": ["jour", "soir", None]},
