@@ -265,3 +265,21 @@ def test_empty_input_gives_an_empty_cube():
     c = cube.build(_tricky().iloc[:0], g)
     assert c.total == 0 and c.counts.columns.tolist() == [*cube.KEYS, "count"]
     assert c.equals(cube.empty(c.grid))
+
+
+def test_labels_all_missing_or_written_as_numbers():
+    g = _l_shaped_grid()
+    f = pd.DataFrame(
+        {
+            "x": [10.0, 20.0, 30.0],
+            "y": [10.0, 20.0, 30.0],
+            "occurred_from": pd.to_datetime(["2024-01-05"] * 3),
+            "sector": pd.Series([1, "1", None], dtype=object),  # one sector, typed two ways
+            "category": "theft",
+            "shift": None,  # no shift at all
+        }
+    )
+    c = cube.from_columns(f, g)
+    r = cube.rollup(c, ["sector"])
+    assert r["sector"].tolist()[0] == "1" and r["count"].tolist() == [2, 1]
+    assert c.counts["shift"].isna().all() and c.counts["family"].isna().all()

@@ -17,6 +17,7 @@ from .cells import cell_positions, grid_params, lookup
 from .definition import (
     HOUR_RANGE,
     LABELS,
+    OUTSIDE,
     Cube,
     canonical_counts,
     canonical_hours,
@@ -203,28 +204,85 @@ def partial_cube(
     )
     codes, names = {}, {}
     for k in LABELS:
-        vals = frame[k].to_numpy(dtype=object) if k in frame.columns else np.full(n, None)
-        codes[k], names[k] = _codes(vals)
+        col = frame[k] if k in frame.columns else pd.Series([None] * n, dtype=object)
+        codes[k], names[k] = _codes(col)
     cell = cell_positions(
         frame["x"].to_numpy(dtype="float64"), frame["y"].to_numpy(dtype="float64"), params, lut
     )
-    keys = pd.DataFrame({"cell": cell, **codes})
-    keys["month"] = month_of(start).view("int64")
-    keys["day"] = day_of(start, end).view("int64")
-    counts = keys.groupby(list(keys.columns), sort=False).size().rename("count").reset_index()
-    hk = pd.DataFrame({**codes, "how": hour_of_week(start)})
-    hk["count_hour"] = known_within(start, end, HOUR_RANGE).astype("int64")
-    hk["count"] = 1
-    hours = hk.groupby([*LABELS, "how"], sort=False)[["count", "count_hour"]].sum().reset_index()
+    month = month_of(start)
+    m_int = month.astype("datetime64[M]").view("int64")
+    has_m = ~np.isnat(month)
+    m0 = int(m_int[has_m].min()) if has_m.any() else 0
+    day = day_of(start, end)
+    day_d = day.astype("datetime64[D]").view("int64")
+    month_d = month.astype("datetime64[D]").view("int64")
+    has_d = ~np.isnat(day)
+    labels = {k: codes[k] + 1 for k in LABELS}  # 0 = missing
+    keys = {
+        "cell": cell - OUTSIDE,
+        **labels,
+        "month": np.where(has_m, m_int - m0 + 1, 0),
+        "day": np.where(has_d, day_d - month_d + 1, 0),
+    }
+    counts = _group(keys, {"count": None})
+    counts["cell"] += OUTSIDE
+    counts["month"] = _months(counts.pop("month"), m0)
+    mdays = counts["month"].astype("datetime64[D]").view("int64")
+    counts["day"] = (
+        np.where(counts["day"] > 0, mdays + counts["day"] - 1, np.iinfo("int64").min)
+        .view("datetime64[D]")
+        .astype("datetime64[us]")
+    )
+    hour_known = known_within(start, end, HOUR_RANGE)
+    hours = _group(
+        {**labels, "how": hour_of_week(start) + 1}, {"count": None, "count_hour": hour_known}
+    )
+    hours["how"] -= 1
     for table in (counts, hours):
         for k in LABELS:
-            c = table[k].to_numpy()
+            c = np.asarray(table[k]) - 1
             vals = np.full(len(c), None, dtype=object)
             vals[c >= 0] = names[k][c[c >= 0]]
             table[k] = vals
-    for k in ("month", "day"):
-        counts[k] = counts[k].to_numpy().view("datetime64[us]")
-    return counts, hours
+    return pd.DataFrame(counts), pd.DataFrame(hours)
+
+
+def _months(codes: np.ndarray, m0: int) -> np.ndarray:
+    """``datetime64[us]`` months from their codes (0 = NaT, else ``m0 + code - 1``)."""
+    m = np.where(codes > 0, m0 + codes - 1, np.iinfo("int64").min).view("datetime64[M]")
+    return m.astype("datetime64[us]")
+
+
+def _group(
+    keys: dict[str, np.ndarray], values: dict[str, np.ndarray | None]
+) -> dict[str, np.ndarray]:
+    """Sums of ``values`` (None: count the rows) per combination of the non-negative ``keys``.
+
+    The keys are packed into one int64 (mixed radix) and factorised, without a
+    multi-column group-by; past 2**62 combinations, pandas groups the columns.
+    """
+    arrays = [np.asarray(a, dtype="int64") for a in keys.values()]
+    radix = [int(a.max()) + 1 if len(a) else 1 for a in arrays]
+    if float(np.prod(np.asarray(radix, dtype="float64"))) >= 2.0**62:
+        df = pd.DataFrame(dict(zip(keys, arrays, strict=True)))
+        for v, w in values.items():
+            df[v] = 1 if w is None else np.asarray(w, dtype="int64")
+        g = df.groupby(list(keys), sort=False)[list(values)].sum().reset_index()
+        return {c: g[c].to_numpy() for c in g.columns}
+    packed = np.zeros(len(arrays[0]) if arrays else 0, dtype="int64")
+    for a, r in zip(arrays, radix, strict=True):
+        packed = packed * r + a
+    inv, uniq = pd.factorize(packed)
+    out: dict[str, np.ndarray] = {}
+    rest = np.asarray(uniq, dtype="int64")
+    for name, r in reversed(list(zip(keys, radix, strict=True))):
+        out[name] = rest % r
+        rest = rest // r
+    out = {k: out[k] for k in keys}
+    for v, w in values.items():
+        weights = None if w is None else np.asarray(w, dtype="float64")
+        out[v] = np.bincount(inv, weights=weights, minlength=len(uniq)).astype("int64")
+    return out
 
 
 def _timestamps(col: pd.Series) -> np.ndarray:
@@ -268,11 +326,16 @@ def contract_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of a text key (-1 for a missing value) and the text of each code."""
-    s = pd.Series(values, dtype=object)
-    missing = pd.isna(s).to_numpy()
-    text = s.astype("str").to_numpy(dtype=object)
-    text[missing] = None
-    codes, uniq = pd.factorize(text, use_na_sentinel=True)
-    return codes, np.asarray(uniq, dtype=object)
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a text key (-1 for a missing value) and the text of each code.
+
+    Values are factorised as they are, then their distinct values written as
+    text (two values with the same text, ``1`` and ``"1"``, are one code).
+    """
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    text = np.asarray(pd.Index(uniq, dtype=object).astype("str"), dtype=object)
+    merged, names = pd.factorize(text)
+    if not len(merged):  # every value missing
+        return np.full(len(codes), -1, dtype="int64"), np.asarray(names, dtype=object)
+    codes = np.where(codes >= 0, merged[np.maximum(codes, 0)], -1)
+    return codes.astype("int64"), np.asarray(names, dtype=object)
