@@ -12,7 +12,7 @@ Every cube is checked against the in-memory one.
 Usage::
 
     python benchmarks/cube_bench.py                 # 1M rows (63 copies)
-    python benchmarks/cube_bench.py --copies 1260   # 20M rows
+    python benchmarks/cube_bench.py --copies 1260 --no-csv   # 20M rows, Parquet only
     python benchmarks/cube_bench.py --skip dask-csv,memory
 """
 
@@ -41,7 +41,7 @@ def _sample():
     return diag.incidents, make_grid(diag.sectors, CELL_M)
 
 
-def prepare(copies: int, rows_per_file: int) -> Path:
+def prepare(copies: int, rows_per_file: int, csv_too: bool = True) -> Path:
     """The copied sample as Parquet and CSV partitions (written once per size)."""
     import numpy as np
     import pandas as pd
@@ -69,7 +69,8 @@ def prepare(copies: int, rows_per_file: int) -> Path:
             parts.append(part)
         block = pd.concat(parts, ignore_index=True)
         cube.partitions._write(block, pq / f"part-{i:05d}.parquet", "parquet")
-        cube.partitions._write(block, csv / f"part-{i:05d}.csv", "csv")
+        if csv_too:
+            cube.partitions._write(block, csv / f"part-{i:05d}.csv", "csv")
         n += len(block)
     stamp.write_text(json.dumps({"rows": n, "copies": copies}))
     return out
@@ -122,14 +123,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rows-per-file", type=int, default=250_000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--skip", default="")
+    ap.add_argument("--no-csv", action="store_true", help="write and read Parquet only")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     ap.add_argument("--data", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
         print(json.dumps(run_one(args.one, Path(args.data), args.workers)))
         return 0
-    data = prepare(args.copies, args.rows_per_file)
+    data = prepare(args.copies, args.rows_per_file, csv_too=not args.no_csv)
     skip = set(filter(None, args.skip.split(",")))
+    if args.no_csv:
+        skip |= {"duckdb-csv", "dask-csv"}
     results = []
     for name in RUNS:
         if name in skip:
