@@ -283,3 +283,25 @@ def test_labels_all_missing_or_written_as_numbers():
     r = cube.rollup(c, ["sector"])
     assert r["sector"].tolist()[0] == "1" and r["count"].tolist() == [2, 1]
     assert c.counts["shift"].isna().all() and c.counts["family"].isna().all()
+
+
+# --- a consumer reading the cube: inventory.volume --------------------------------------
+
+
+@pytest.mark.parametrize("period", ["year", "quarter", "month", None])
+@pytest.mark.parametrize("by", ["family", "category", None])
+def test_rates_from_the_cube_are_the_rates_from_the_points(diag, sample, by, period):
+    inc, _, c = sample
+    want = volume.rates(inc, diag.sectors, by=by, period=period)
+    got = volume.rates(c, diag.sectors, by=by, period=period)
+    pd.testing.assert_frame_equal(got, want)
+    assert want["count"].sum() > 0
+
+
+@pytest.mark.parametrize("complete", [True, False])
+@pytest.mark.parametrize("by", [("sector", "category"), ("family",), ("shift", "sector")])
+def test_counts_from_the_cube_are_the_counts_from_the_points(sample, by, complete):
+    inc, _, c = sample
+    want = volume.counts(inc, by=by, period="month", complete=complete)
+    pd.testing.assert_frame_equal(volume.counts(c, by=by, period="month", complete=complete), want)
+    assert want["count"].sum() == len(inc)  # every incident, those without a sector too
