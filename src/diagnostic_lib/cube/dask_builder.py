@@ -2,8 +2,8 @@
 
 Each partition of the incidents is counted by the in-memory code
 (:func:`~diagnostic_lib.cube.partial_cube`, the same arithmetic as
-:func:`~diagnostic_lib.cube.build`); the partial cubes are summed pairwise in
-a tree, so no worker ever holds more than two partial cubes. The result is
+:func:`~diagnostic_lib.cube.build`); the partial cubes are summed in a tree,
+:data:`FAN_IN` at a time, so no task holds more than that many. The result is
 identical to the in-memory cube (integer counts add up in any order).
 
 Runs on the current Dask scheduler: a ``distributed.Client`` if one is
@@ -51,11 +51,15 @@ def _partial(part: pd.DataFrame, params: dict[str, Any], lut: np.ndarray) -> tup
     return partial_cube(part, params, lut)
 
 
-def _merge(a: tuple, b: tuple) -> tuple:
-    """Two partial cubes summed into one (in canonical form)."""
+FAN_IN: int = 8
+"""Partial cubes summed at once at each level of the tree."""
+
+
+def _merge(*parts: tuple) -> tuple:
+    """Partial cubes summed into one (in canonical form)."""
     return (
-        canonical_counts(pd.concat([a[0], b[0]], ignore_index=True)),
-        canonical_hours(pd.concat([a[1], b[1]], ignore_index=True)),
+        canonical_counts(pd.concat([p[0] for p in parts], ignore_index=True)),
+        canonical_hours(pd.concat([p[1] for p in parts], ignore_index=True)),
     )
 
 
@@ -118,9 +122,8 @@ def build_dask(
         parts = [dask.delayed(_partial, pure=True)(p, params, lut_d) for p in ddf.to_delayed()]
         if not parts:
             parts = [dask.delayed(_partial)(ddf._meta, params, lut_d)]
-        while len(parts) > 1:  # a tree of pairwise sums
-            pairs = zip(parts[::2], parts[1::2], strict=False)
-            nxt = [dask.delayed(_merge, pure=True)(a, b) for a, b in pairs]
-            parts = nxt + ([parts[-1]] if len(parts) % 2 else [])
+        while len(parts) > 1:  # a tree of sums, FAN_IN partial cubes at a time
+            groups = [parts[i : i + FAN_IN] for i in range(0, len(parts), FAN_IN)]
+            parts = [dask.delayed(_merge, pure=True)(*g) for g in groups]
         counts, hours = dask.compute(parts[0])[0]
     return Cube(canonical_counts(counts), canonical_hours(hours), params)
