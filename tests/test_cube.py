@@ -64,7 +64,11 @@ def test_duckdb_and_dask_give_the_in_memory_cube_on_the_sample(sample, tmp_path,
     inc, g, c = sample
     cube.write_partitions(inc, tmp_path, rows_per_file=4_000, format=fmt)
     assert len(list(tmp_path.iterdir())) == 4
+    spill = tmp_path.parent / f"spill-{fmt}"
     _assert_same(c, cube.build_duckdb(tmp_path, g))
+    _assert_same(
+        c, cube.build_duckdb(tmp_path, g, memory_limit="200MB", threads=1, temp_directory=spill)
+    )
     _assert_same(c, cube.build_dask(str(tmp_path / f"*.{fmt}"), g))
 
 
