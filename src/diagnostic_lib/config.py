@@ -128,6 +128,10 @@ class Config:
     designs: dict[str, dict[str, Any]] = field(default_factory=dict)
     tiles: TileSource | None = None
     """The background tiles of the maps (``[maps] tiles``); ``None``: no tiles."""
+    cache_enabled: bool = True
+    """``[cache] enabled``: keep the loaded tables in the cache (:mod:`diagnostic_lib.loaders.cache`)."""
+    cache_dir: Path | None = None
+    """``[cache] dir``: the cache folder (relative to the config's folder); ``None``: ``build/cache``."""
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -209,7 +213,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     diagnostic_lib.errors.ConfigError: <config>: [diagnostic] language must be 'fr' or 'en', ...
     """
     name = str(path) if path else "<config>"
-    for section in ("municipality", "diagnostic", "data", "parameters", "designs", "maps"):
+    for section in ("municipality", "diagnostic", "data", "parameters", "designs", "maps", "cache"):
         if not isinstance(raw.get(section, {}) or {}, dict):
             message = bilingual(
                 "config.error.section_not_table", section=section, value=repr(raw[section])
@@ -268,6 +272,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     cfg.parameters = settings.validate(raw.get("parameters", {}) or {}, name)
     cfg.designs = _designs(raw.get("designs", {}) or {}, name)
     cfg.tiles = _tiles(raw.get("maps", {}) or {}, name)
+    cfg.cache_enabled, cfg.cache_dir = _cache(raw.get("cache", {}) or {}, name)
     for key, attr in (("taxonomy", "taxonomy_path"), ("severity", "severity_path")):
         sec = raw.get(key, {}) or {}
         if not isinstance(sec, dict):
@@ -280,6 +285,23 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
         raw.get("taxonomy", {}) or {}, cfg.base_dir, name
     )
     return cfg
+
+
+CACHE_KEYS: tuple[str, ...] = ("enabled", "dir")
+"""The keys of ``[cache]``."""
+
+
+def _cache(section: dict[str, Any], name: str) -> tuple[bool, Path | None]:
+    """``[cache] enabled`` (a boolean) and ``dir`` (a folder, relative to the config's)."""
+    for key, value in section.items():
+        ok = (key == "enabled" and isinstance(value, bool)) or (
+            key == "dir" and isinstance(value, str) and value.strip() != ""
+        )
+        if not ok:
+            message = bilingual("config.error.cache", key=key, value=repr(value))
+            raise ConfigError(f"{name}: {message}")
+    folder = section.get("dir")
+    return bool(section.get("enabled", True)), Path(folder) if folder is not None else None
 
 
 MAPS_KEYS: tuple[str, ...] = ("tiles", "attribution", "max_zoom")
