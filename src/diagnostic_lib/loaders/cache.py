@@ -173,7 +173,7 @@ def _file_digest(path: Path) -> str:
 
 @functools.cache
 def _library_stamp() -> str:
-    """This library's version and source files, and the versions of the libraries it reads with."""
+    """The version and source files of diagnostic_lib, and the versions of what it reads with."""
     import geopandas
     import pyarrow
     import pyproj
@@ -418,8 +418,10 @@ def _same(
             return False
         if a is None:
             continue
-        if type(a) is not type(b) or a.attrs != b.attrs or getattr(a, "crs", None) != getattr(
-            b, "crs", None
+        if (
+            type(a) is not type(b)
+            or a.attrs != b.attrs
+            or getattr(a, "crs", None) != getattr(b, "crs", None)
         ):
             return False
         try:
@@ -473,7 +475,7 @@ def _prune(folder: Path) -> None:
 
 
 def clear_cache(config: str | PathLike[str] | Config) -> int:
-    """Delete every entry of a config's cache folder; the number deleted.
+    r"""Delete every entry of a config's cache folder; the number deleted.
 
     Parameters
     ----------
@@ -488,7 +490,7 @@ def clear_cache(config: str | PathLike[str] | Config) -> int:
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "diagnostic.toml"
-    >>> _ = p.write_text('[municipality]\\nname = "X"\\n')
+    >>> _ = p.write_text('[municipality]\nname = "X"\n')
     >>> clear_cache(p)
     0
     """
