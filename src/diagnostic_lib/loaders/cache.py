@@ -64,6 +64,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import __version__
 from ..config import Config, load_config
 from ..ledger import Ledger
 
@@ -178,8 +179,6 @@ def _library_stamp() -> str:
     import pyarrow
     import pyproj
     import shapely
-
-    from .. import __version__
 
     root = Path(__file__).resolve().parents[1]
     h = hashlib.blake2b(digest_size=16)
