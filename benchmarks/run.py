@@ -233,11 +233,15 @@ def worker(size: str, skip: set[str]) -> dict:
 
     # -- ours: load from CSV (parse, sector join, validation and ledger) --------------
     probe = Probe(nested=True)
+    # each function is wrapped where its caller looks it up (the module that imported it)
     probe.wrap(
-        loaders, "read_table", "read_incidents", only=lambda src, *a, **k: "incidents" in str(src)
+        loaders.context,
+        "read_table",
+        "read_incidents",
+        only=lambda src, *a, **k: "incidents" in str(src),
     )
-    probe.wrap(loaders, "_assign_sectors", "sector_join")
-    probe.wrap(loaders, "load_incidents", "load_incidents")
+    probe.wrap(loaders.incident_sectors, "_assign_sectors", "sector_join")
+    probe.wrap(loaders.diagnostic, "load_incidents", "load_incidents")
     with meter.stage("load_csv") as rec:
         diag = loaders.load_diagnostic(folder / "diagnostic.toml", now=now, cache=False)
     probe.restore()
@@ -255,7 +259,7 @@ def worker(size: str, skip: set[str]) -> dict:
     if "parquet" not in skip:
         probe = Probe()
         probe.wrap(
-            loaders,
+            loaders.context,
             "read_table",
             "read_incidents",
             only=lambda src, *a, **k: "incidents" in str(src),
