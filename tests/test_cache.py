@@ -203,3 +203,16 @@ def test_the_test_suite_writes_no_cache_in_the_repository(diag):
     before = _entries(SAMPLE / "diagnostic.toml")
     loaders.load_diagnostic(SAMPLE / "diagnostic.toml", now=NOW)
     assert _entries(SAMPLE / "diagnostic.toml") == before
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_montreal_real_data_come_back_identical(tmp_path, monkeypatch):
+    """SPVM's export (identical rows flagged, placeholders, PDQ polygons in WKT) and its ledger."""
+    from .conftest import montreal_config
+
+    config = montreal_config(tmp_path)
+    first = loaders.load_diagnostic(config, now=NOW, cache=True)
+    assert len(first.ledger.entries) > 1000
+    _no_load(monkeypatch)
+    _assert_same(first, loaders.load_diagnostic(config, now=NOW, cache=True))
