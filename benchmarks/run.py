@@ -435,7 +435,7 @@ def time_cached(size: str, repeats: int) -> list[dict]:
     argv = [sys.executable, __file__, "--cached-worker", size]
     rows = []
     for stage, n in (("cache_first_load", 1), ("cached_to_priority", repeats)):
-        runs, inner, peaks = [], [], []
+        runs, inner, peaks, cpu = [], [], [], []
         for _ in range(n):
             t0 = time.perf_counter()
             proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=_env())
@@ -443,12 +443,13 @@ def time_cached(size: str, repeats: int) -> list[dict]:
             _, status, usage = os.wait4(proc.pid, 0)
             runs.append(time.perf_counter() - t0)
             peaks.append(usage.ru_maxrss / 1024)
+            cpu.append(usage.ru_utime + usage.ru_stime)
             if os.waitstatus_to_exitcode(status):
                 raise RuntimeError(f"--cached-worker {size} failed")
             inner += [json.loads(ln[10:]) for ln in out.splitlines() if ln.startswith("@@CACHED@@")]
         load = statistics.median(r["load"] for r in inner)
         step1 = statistics.median(r["step1"] for r in inner)
-        row = {"stage": stage, "runs": runs, "inner": inner, "peak_mb": max(peaks)}
+        row = {"stage": stage, "runs": runs, "inner": inner, "peak_mb": max(peaks), "cpu_runs": cpu}
         row["process_seconds"] = statistics.median(runs)
         row["seconds"] = load if stage == "cache_first_load" else load + step1
         rows.append(row)
