@@ -218,3 +218,17 @@ def test_montreal_real_data_come_back_identical(tmp_path, monkeypatch):
     assert len(first.ledger.entries) > 1000
     _no_load(monkeypatch)
     _assert_same(first, loaders.load_diagnostic(config, now=NOW, cache=True))
+
+
+def test_text_columns_come_back_in_one_arrow_chunk_as_the_loaders_make_them():
+    import pyarrow as pa
+
+    dtype = pd.StringDtype("pyarrow", na_value=float("nan"))
+    two = pa.chunked_array(
+        [pa.array(["a", "b"], pa.large_string()), pa.array(["c"], pa.large_string())]
+    )
+    df = pd.DataFrame({"t": pd.Series(two, dtype=dtype), "n": [1, 2, 3]})
+    assert df["t"].array._pa_array.num_chunks == 2
+    cache._one_chunk(df)
+    assert df["t"].array._pa_array.num_chunks == 1
+    assert df["t"].tolist() == ["a", "b", "c"] and df["t"].dtype == dtype

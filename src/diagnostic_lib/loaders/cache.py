@@ -260,11 +260,23 @@ def _read_table(data: Mapping[str, bytes], table: str, meta: Mapping[str, Any]) 
         out = gpd.read_parquet(io.BytesIO(data[name]))
     else:
         out = pd.read_parquet(io.BytesIO(data[name]))
+    _one_chunk(out)
     for col in meta["tuples"].get(table, []):  # Parquet lists come back as arrays
         values = [v if v is None else tuple(v) for v in out[col].to_numpy(dtype=object)]
         out[col] = pd.Series(values, index=out.index, dtype=object)
     out.attrs = meta["attrs"].get(table, {})
     return out
+
+
+def _one_chunk(df: pd.DataFrame) -> None:
+    """Text columns in one Arrow chunk, as the loaders make them (Parquet gives several)."""
+    import pyarrow as pa
+
+    for col in df.columns:
+        arr = getattr(df[col].array, "_pa_array", None)
+        if isinstance(arr, pa.ChunkedArray) and arr.num_chunks > 1:
+            whole = pa.chunked_array([arr.combine_chunks()])
+            df[col] = pd.Series(whole, index=df.index, dtype=df[col].dtype)
 
 
 def _tuple_columns(df: pd.DataFrame) -> list[str]:
