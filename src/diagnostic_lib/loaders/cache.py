@@ -12,7 +12,8 @@ Where
     ``build/cache`` in the config's folder (``data/sample/build/cache`` for the
     sample), so that ``make report`` and the notebooks, which start in other
     folders, share it; ``[cache] dir`` in ``diagnostic.toml`` sets another folder
-    (relative to the config's folder).
+    (relative to the config's folder). A config built in memory, without a file,
+    uses the current folder.
 Key
     A digest of everything that changes the result (:func:`cache_key`): the bytes
     of every input file (every file of a multi-file table, a shapefile's
