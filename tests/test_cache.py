@@ -232,3 +232,11 @@ def test_text_columns_come_back_in_one_arrow_chunk_as_the_loaders_make_them():
     cache._one_chunk(df)
     assert df["t"].array._pa_array.num_chunks == 1
     assert df["t"].tolist() == ["a", "b", "c"] and df["t"].dtype == dtype
+
+
+def test_without_now_a_load_with_no_future_date_is_cached_and_reused(town, monkeypatch):
+    first = loaders.load_diagnostic(town, cache=True)  # "now" is the clock
+    assert not (first.ledger.entries["reason"] == "date_future").any()
+    assert len(_entries(town)) == 1
+    _no_load(monkeypatch)
+    _assert_same(first, loaders.load_diagnostic(town, cache=True))
