@@ -200,6 +200,7 @@ def test_hand_edits_and_unknown_fields_survive(saved, tmp_path):
         ('done = ""', 'done = "douze"', ["A01", "indicator[A01-I1].done", "'douze'", "nombre"]),
         ('done = ""', "done = -3", ["A01", "indicator[A01-I1].done", "-3"]),
         ('done = ""', "done = true", ["A01", "indicator[A01-I1].done", "True"]),
+        ('done = ""', "done = inf", ["A01", "indicator[A01-I1].done", "inf"]),
         ('planned = ""', "planned = [4]", ["A01", "indicator[A01-I1].planned"]),
         ('start = "2026-01-01"', 'start = "1er mars"', ["A01", "field start", "YYYY-MM-DD"]),
         ('end = "', 'end = "2027-13-45', ["A01", "field end"]),
@@ -220,7 +221,7 @@ def test_a_malformed_edit_names_the_file_the_action_and_the_field(saved, old, ne
     assert msg.startswith(str(saved)) and "Traceback" not in msg
     for w in words:
         assert w in msg, (w, msg)
-    assert " / " in msg  # English then French
+    assert " / " in msg and msg.count("(got ") <= 1  # English then French, once each
 
 
 def test_a_syntax_error_in_the_second_action_names_it(saved):
@@ -229,6 +230,11 @@ def test_a_syntax_error_in_the_second_action_names_it(saved):
     saved.write_text(head + sep + tail, encoding="utf-8")
     with pytest.raises(DataError, match="action A02"):
         strategy.read_plan(saved)
+
+
+def test_a_base_path_reads_the_toml_when_there_is_no_json(saved):
+    saved.with_suffix(".json").unlink()
+    assert strategy.read_plan(saved.with_suffix("")).equals(strategy.read_plan(saved))
 
 
 def test_missing_plan_toml_is_a_clear_error(tmp_path):

@@ -507,7 +507,8 @@ def read_plan(path: str | PathLike[str]) -> pd.DataFrame:
     Parameters
     ----------
     path : path
-        The ``.json`` or ``.toml`` file (a base path: its ``.json`` file).
+        The ``.json`` or ``.toml`` file (a base path: its ``.json`` file, else
+        its ``.toml`` file).
 
     Returns
     -------
@@ -530,6 +531,8 @@ def read_plan(path: str | PathLike[str]) -> pd.DataFrame:
         return read_plan_toml(p)
     if p.suffix != ".json":
         p = p.with_suffix(".json")
+        if not p.exists() and p.with_suffix(".toml").exists():
+            return read_plan_toml(p.with_suffix(".toml"))
     if not p.exists():
         raise DataError(f"{path}: {_both_en_fr('strategy.plan.not_found')}")
     try:

@@ -287,7 +287,7 @@ def _scalar(v: Any) -> Any:
     """A value of the plan's frame as the TOML writer takes it (None: not written)."""
     if isinstance(v, list | tuple | np.ndarray):
         return tuple(v)
-    if v is None or v is pd.NaT:
+    if v is None or v is pd.NaT or v is pd.NA:
         return None
     if isinstance(v, pd.Timestamp | dt.date):
         return v.strftime("%Y-%m-%d")
@@ -422,11 +422,18 @@ def _fail(path: Path, action: Any, field: str, what: str, value: Any) -> DataErr
     """A clear error naming the file, the action and the field."""
     shown = repr(value)
     shown = shown if len(shown) <= 60 else shown[:59] + "…"
-    reason = bilingual(f"strategy.plan.error.{what}")
-    message = bilingual(
-        "strategy.plan.error.field", action=action, field=field, value=shown, reason=reason
+    en, fr = (
+        i18n.t(
+            "strategy.plan.error.field",
+            lang,
+            action=action,
+            field=field,
+            value=shown,
+            reason=i18n.t(f"strategy.plan.error.{what}", lang),
+        )
+        for lang in ("en", "fr")
     )
-    return DataError(f"{path}: {message}")
+    return DataError(f"{path}: {en} / {fr}")
 
 
 def _action_at(text: str, line: int) -> str:
@@ -452,15 +459,18 @@ def _parse(path: Path) -> dict[str, Any]:
         m = re.search(r"line (\d+)", str(exc))
         where = ""
         if m and "[[action]]" in "\n".join(text.splitlines()[: int(m.group(1))]):
-            where = bilingual("strategy.plan.error.in_action", action=_action_at(text, int(m[1])))
-            where += ": "
+            en, fr = (
+                i18n.t("strategy.plan.error.in_action", lang, action=_action_at(text, int(m[1])))
+                for lang in ("en", "fr")
+            )
+            where = (en if en == fr else f"{en} / {fr}") + ": "
         raise DataError(f"{path}: {where}{unreadable(exc, 'toml')}") from None
 
 
 def _number(path: Path, action: str, field: str, v: Any) -> Any:
     if v == "":
         return None
-    if isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0:
+    if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v < float("inf"):
         raise _fail(path, action, field, "not_number", v)
     return v
 
