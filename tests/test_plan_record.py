@@ -210,6 +210,7 @@ def test_hand_edits_and_unknown_fields_survive(saved, tmp_path):
         ('plan_id = "A01"', "", ["#1", "plan_id"]),
         ('done = ""', "done = ", ["action A01", "line", "invalid TOML"]),
         ("schema_version = 1", "schema_version = 9", ["version (9)", "update diagnostic_lib"]),
+        ("schema_version = 1", "schema_version = ", ["line 7", "invalid TOML"]),
         ('format = "diagnostic_lib.action_plan"', "", ["not a diagnostic_lib action plan"]),
     ],
 )
@@ -219,6 +220,7 @@ def test_a_malformed_edit_names_the_file_the_action_and_the_field(saved, old, ne
         strategy.read_plan(saved)
     msg = str(err.value)
     assert msg.startswith(str(saved)) and "Traceback" not in msg
+    assert "action ?" not in msg
     for w in words:
         assert w in msg, (w, msg)
     assert " / " in msg and msg.count("(got ") <= 1  # English then French, once each
@@ -230,6 +232,24 @@ def test_a_syntax_error_in_the_second_action_names_it(saved):
     saved.write_text(head + sep + tail, encoding="utf-8")
     with pytest.raises(DataError, match="action A02"):
         strategy.read_plan(saved)
+
+
+def test_a_table_or_an_array_of_tables_added_by_hand_survives(saved, tmp_path):
+    _edit(saved, "[action.design]\n", "cost.capital = 1200\ncost.yearly = 300\n\n[action.design]\n")
+    head, sep, tail = saved.read_text(encoding="utf-8").partition('plan_id = "A02"')
+    head = head.rsplit("[[action]]", 1)
+    visit = '[[action.visit]]\nday = "2026-02-01"\n\n[[action]]'
+    saved.write_text(head[0] + visit + head[1] + sep + tail, encoding="utf-8")
+    back = strategy.read_plan(saved)
+    assert back.loc[0, "cost"] == {"capital": 1200, "yearly": 300}
+    assert back.loc[0, "visit"] == ({"day": "2026-02-01"},)
+    out = strategy.write_plan_toml(back, tmp_path / "a")
+    again = strategy.read_plan(out)
+    assert (
+        again.loc[0, "cost"] == back.loc[0, "cost"]
+        and again.loc[0, "visit"] == back.loc[0, "visit"]
+    )
+    assert strategy.write_plan_toml(again, tmp_path / "b").read_bytes() == out.read_bytes()
 
 
 def test_a_base_path_reads_the_toml_when_there_is_no_json(saved):

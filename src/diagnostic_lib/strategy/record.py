@@ -270,11 +270,18 @@ def _lines_of(table: Mapping[str, Any], blank_numbers: bool = False) -> list[str
     for k, v in table.items():
         if v is None and not (blank_numbers and k in _NUMBERS):
             continue
-        if v is None:
-            out.append(f'{k} = ""')
-        else:
-            out.append(f"{_bare(k)} = {_toml_value(v)}")
+        out.append(f"{_bare(k)} = {_text(v) if v is not None else chr(34) * 2}")
     return out
+
+
+def _text(v: Any) -> str:
+    """A TOML value; a table or a list holding one (a field added by hand) stays inline."""
+    if isinstance(v, Mapping):
+        inner = ", ".join(f"{_bare(k)} = {_text(x)}" for k, x in v.items() if x is not None)
+        return "{ " + inner + " }" if inner else "{}"
+    if isinstance(v, list | tuple) and any(isinstance(x, Mapping | list | tuple) for x in v):
+        return "[" + ", ".join(_text(x) for x in v) + "]"
+    return _toml_value(v)
 
 
 def _bare(key: Any) -> str:
@@ -457,10 +464,11 @@ def _parse(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
+        action = _action_at(text, int(m.group(1))) if m else "?"
         where = ""
-        if m and "[[action]]" in "\n".join(text.splitlines()[: int(m.group(1))]):
+        if action != "?":
             en, fr = (
-                i18n.t("strategy.plan.error.in_action", lang, action=_action_at(text, int(m[1])))
+                i18n.t("strategy.plan.error.in_action", lang, action=action)
                 for lang in ("en", "fr")
             )
             where = (en if en == fr else f"{en} / {fr}") + ": "
