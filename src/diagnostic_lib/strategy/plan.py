@@ -332,7 +332,8 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     history behind the power check leaves gap months out, see :func:`history_null`);
     the **target** assumes the reduction the evidence suggests
     (:data:`EXPECTED_REDUCTION`: a planning assumption, stated); the **deadline**
-    is ``start + lag + horizon``. The pre-registered evaluation
+    is ``start + lag + horizon``, and the action's planned ``end`` is the deadline
+    (the analyst edits it in ``plan.toml``). The pre-registered evaluation
     design is step 3's: treated area = the problem's place, a buffer ring of
     ``buffer_m`` metres, control = the rest of the municipality, equal windows
     of ``horizon_months`` before the start and after the lag. The **power
