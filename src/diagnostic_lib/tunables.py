@@ -1012,6 +1012,16 @@ TUNABLES: dict[str, Tunable] = _table(
         minimum=0.5,
         maximum=0.99,
     ),
+    Tunable(
+        "fidelity_share",
+        0.80,
+        float,
+        "strategy",
+        "Share of an action's planned dose (each implementation indicator's planned value) "
+        "below which the action is 'not implemented as planned' at the follow-up.",
+        minimum=0.05,
+        maximum=1.0,
+    ),
     # --- monitoring between diagnoses -----------------------------------------------------------
     Tunable(
         "monitor_baseline_periods",
