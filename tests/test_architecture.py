@@ -22,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "diagnostic_lib"
-STEPS = ("inventory", "measures", "evaluation", "strategy", "monitoring")
+STEPS = ("inventory", "measures", "evaluation", "strategy", "monitoring", "followup")
 PRESENTATION = ("charts", "maps", "widgets", "report", "style", "layout", "label_placement")
 MAX_FILE_LINES = 1200
 MAX_FUNCTION_LINES = 120

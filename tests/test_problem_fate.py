@@ -31,7 +31,9 @@ def test_the_same_register_has_only_persisting_problems(register):
     assert (f["previous_id"] == f["current_id"]).all()
     located = f["distance_m"].notna()
     assert located.sum() == (register["kind"] != "municipality").sum()
-    assert np.allclose(f.loc[located, "distance_m"], 0) and np.allclose(f.loc[located, "overlap"], 1)
+    assert np.allclose(f.loc[located, "distance_m"], 0) and np.allclose(
+        f.loc[located, "overlap"], 1
+    )
 
 
 def test_planted_changes_are_each_found(register):
@@ -52,7 +54,9 @@ def test_planted_changes_are_each_found(register):
     fates = _fates(f)
     assert fates[register.loc[moved, "problem_id"]] == "moved"
     row = f[f["previous_id"] == register.loc[moved, "problem_id"]].iloc[0]
-    assert row["distance_m"] == pytest.approx(400, abs=1) and row["current_id"] == row["previous_id"]
+    assert (
+        row["distance_m"] == pytest.approx(400, abs=1) and row["current_id"] == row["previous_id"]
+    )
     assert fates[register.loc[grown, "problem_id"]] == "grown"
     assert fates[register.loc[gone, "problem_id"]] == "gone"
     assert fates["PB-new"] == "new"

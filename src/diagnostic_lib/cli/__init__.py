@@ -1,4 +1,4 @@
-"""Command line: ``python -m diagnostic_lib {init,report,monitor,validate,sample}``.
+"""Command line: ``python -m diagnostic_lib {init,report,monitor,follow-up,validate,sample}``.
 
 The parser and the dispatch live here; each command's work lives in its own
 small module, named in :data:`COMMANDS` and imported (with
@@ -12,6 +12,7 @@ module             what it does
 ``cmd_init``       inspect the exports, write a first config (:mod:`..setup`)
 ``cmd_report``     run the diagnosis and write the report (:mod:`..report`)
 ``cmd_monitor``    the monitoring bulletin of a month or quarter (:mod:`..monitoring`)
+``cmd_followup``   the follow-up of a plan a year later (:mod:`..followup`)
 ``cmd_validate``   load a config and print the data-quality ledger (:mod:`..loaders`)
 ``cmd_sample``     regenerate the sample municipality (:mod:`..sample`)
 =================  ==============================================================
@@ -37,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "init": f"{__name__}.cmd_init",
     "report": f"{__name__}.cmd_report",
     "monitor": f"{__name__}.cmd_monitor",
+    "follow-up": f"{__name__}.cmd_followup",
     "validate": f"{__name__}.cmd_validate",
     "sample": f"{__name__}.cmd_sample",
 }
@@ -125,6 +127,20 @@ def _add_monitor(sub: argparse._SubParsersAction) -> None:
     )
 
 
+def _add_followup(sub: argparse._SubParsersAction) -> None:
+    f = sub.add_parser(
+        "follow-up",
+        help="follow-up of a plan a year later / suivi du plan d'action",
+    )
+    f.add_argument("--config", required=True, help="diagnostic.toml with the new data")
+    f.add_argument("--plan", required=True, help="the previous plan.toml (indicators filled in)")
+    f.add_argument("--register", required=True, help="the previous problems.toml")
+    f.add_argument("--lang", choices=("fr", "en"), default=None, help=_LANG_HELP)
+    f.add_argument(
+        "--out", default="build/followup", help="output folder (default: build/followup)"
+    )
+
+
 def _add_validate(sub: argparse._SubParsersAction) -> None:
     v = sub.add_parser("validate", help="load a config and print the ledger / valider les données")
     v.add_argument("--config", required=True, help="diagnostic.toml of the municipality")
@@ -163,11 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     sub = p.add_subparsers(
-        dest="command", required=True, metavar="{init,report,monitor,validate,sample}"
+        dest="command", required=True, metavar="{init,report,monitor,follow-up,validate,sample}"
     )
     _add_init(sub)
     _add_report(sub)
     _add_monitor(sub)
+    _add_followup(sub)
     _add_validate(sub)
     _add_sample(sub)
     return p

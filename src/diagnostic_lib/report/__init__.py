@@ -35,6 +35,8 @@ file                        what it holds
                             numbered notebooks for the internal report
 ``pdf.py``                  :func:`html_to_pdf` (headless Chromium) and
                             :class:`PdfError`
+``followup_doc.py``         the follow-up report a year later (:func:`write_followup`,
+                            :func:`followup_document`)
 ``bulletin.py``             the monitoring bulletin between diagnoses
                             (:func:`write_bulletin`, :func:`bulletin_document`,
                             :func:`comparison_table`)
@@ -68,6 +70,7 @@ from .confidentiality import (
     suppression_marker,
 )
 from .document import CSS, HtmlDocument
+from .followup_doc import followup_document, write_followup
 from .notebook_runner import execute_notebook
 from .overview import table_counts, write_overview
 from .pdf import PdfError, html_to_pdf
@@ -77,8 +80,10 @@ from .workbook import MAX_SHEET_ROWS, write_workbook
 
 __all__ = [
     "bulletin_document",
+    "followup_document",
     "comparison_table",
     "write_bulletin",
+    "write_followup",
     "COUNT_COLUMNS",
     "CSS",
     "DERIVED_FROM_COUNT",

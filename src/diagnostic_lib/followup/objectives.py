@@ -1,0 +1,143 @@
+"""The plan's SMART objectives a year later: met, not met or not measurable.
+
+Each action of the plan (``plan.toml``) states an objective on its problem: at
+most ``target`` events of its categories in its area over 12 months, against a
+``baseline``. :func:`objective_status` counts those events in the new data, over
+the 12 months that end where the data end, in the area of the problem as the
+previous register drew it, each incident counted for one problem as the
+baseline was (:func:`diagnostic_lib.inventory.problem_incidents`), and says
+whether the target is met, with the count's 95 % interval
+and the test of its change from the baseline.
+
+Examples
+--------
+>>> OBJECTIVE_STATUSES
+('met', 'not_met', 'not_measurable')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import i18n, inventory, stats
+
+OBJECTIVE_STATUSES = ("met", "not_met", "not_measurable")
+"""Whether an objective is reached, in the order a report lists them."""
+
+COLUMNS = (
+    "plan_id",
+    "problem_id",
+    "baseline",
+    "target",
+    "count",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "status",
+    "reason",
+)
+
+
+def _number(v: Any) -> float:
+    try:
+        out = float(v)
+    except (TypeError, ValueError):
+        return np.nan
+    return out
+
+
+def objective_status(
+    plan: pd.DataFrame, register: pd.DataFrame, incidents: pd.DataFrame, end: Any
+) -> pd.DataFrame:
+    """Each action's objective in the new data: the count, its interval and the verdict.
+
+    Parameters
+    ----------
+    plan : DataFrame
+        The plan (:func:`diagnostic_lib.strategy.read_plan`): ``plan_id``,
+        ``problem_id``, ``categories``, ``baseline``, ``target``.
+    register : GeoDataFrame
+        The previous problem register (:func:`diagnostic_lib.inventory.read_register`):
+        ``problem_id``, ``kind``, ``categories``, ``geometry`` (and what
+        :func:`diagnostic_lib.inventory.problem_incidents` reads).
+    incidents : GeoDataFrame
+        The new data's incidents (``occurred_from``, ``category``, geometry).
+    end : date-like
+        Where the new data end (exclusive); the objective's 12 months end there.
+
+    Returns
+    -------
+    DataFrame
+        One row per action: ``plan_id, problem_id, baseline, target``, the
+        ``count`` of the 12 months with its exact Poisson 95 % interval
+        (``ci_low``, ``ci_high``), the E-test ``p_value`` of its change from the
+        baseline (Poisson: it ignores the overdispersion of crime counts, read it
+        as a lower bound), the ``status`` (:data:`OBJECTIVE_STATUSES`) and, when
+        not measurable, the ``reason`` (``no_target``, ``no_area``, ``no_data``).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> reg = gpd.GeoDataFrame({"problem_id": ["P1"], "kind": ["place"],
+    ...     "categories": [("burglary",)], "dominant_shift": ["mixed"], "excluded": [False]},
+    ...     geometry=[shapely.box(0, 0, 100, 100)], crs=32188)
+    >>> inc = gpd.GeoDataFrame(
+    ...     {"occurred_from": pd.to_datetime(["2025-12-01"] * 5 + ["2023-01-01"]),
+    ...      "category": "burglary"},
+    ...     geometry=[shapely.Point(50, 50)] * 6, crs=32188)
+    >>> plan = pd.DataFrame({"plan_id": ["A01"], "problem_id": ["P1"],
+    ...                      "categories": [("burglary",)], "baseline": [20], "target": [15]})
+    >>> r = objective_status(plan, reg, inc, "2026-01-01")
+    >>> r[["count", "status"]].values.tolist(), float(round(r.loc[0, "p_value"], 3))
+    ([[5, 'met']], 0.002)
+    """
+    end = pd.Timestamp(end)
+    start = end - pd.DateOffset(months=12)
+    when = incidents["occurred_from"]
+    # the 12 months lie within the data: they start after the first and end by the last
+    covered = (
+        len(incidents) > 0 and when.min() <= start and when.max() >= end - pd.DateOffset(months=1)
+    )
+    window = incidents[(when >= start) & (when < end)]
+    # the baseline counted each incident for one problem of the register (the first that
+    # matches: categories, area, shift); the objective counts the new data the same way
+    owner = inventory.problem_incidents(register, window) if len(window) else pd.Series()
+    counts = owner.value_counts()
+    known = set(register["problem_id"]) if "problem_id" in register.columns else set()
+    rows = []
+    for rec in plan.itertuples(index=False):
+        out = dict.fromkeys(COLUMNS)
+        out.update(plan_id=rec.plan_id, problem_id=rec.problem_id)
+        base, target = _number(rec.baseline), _number(rec.target)
+        out.update(baseline=base, target=target)
+        reason = None
+        if np.isnan(target) or np.isnan(base):
+            reason = "no_target"
+        elif rec.problem_id not in known:
+            reason = "no_area"
+        elif not covered:
+            reason = "no_data"
+        if reason is not None:
+            rows.append(out | {"status": "not_measurable", "reason": reason})
+            continue
+        n = int(counts.get(rec.problem_id, 0))
+        lo, hi = stats.poisson_ci(n)
+        out.update(count=n, ci_low=float(lo), ci_high=float(hi))
+        out["p_value"] = stats.e_test(n, round(base))
+        out["status"] = "met" if n <= target else "not_met"
+        rows.append(out)
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def objective_label(status: str, lang: str = "fr") -> str:
+    """An objective's status in words.
+
+    Examples
+    --------
+    >>> objective_label("not_measurable", "fr")
+    'non mesurable'
+    """
+    return i18n.t(f"followup.objective.{status}", lang)

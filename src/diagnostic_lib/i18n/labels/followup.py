@@ -1,0 +1,83 @@
+"""Labels of the follow-up (``python -m diagnostic_lib follow-up``)."""
+
+from __future__ import annotations
+
+LABELS: dict[str, tuple[str, str]] = {
+    "followup.objective.met": ("atteint", "met"),
+    "followup.objective.not_met": ("non atteint", "not met"),
+    "followup.objective.not_measurable": ("non mesurable", "not measurable"),
+    "followup.reason.no_target": ("pas de cible chiffrée", "no numeric target"),
+    "followup.reason.no_area": (
+        "la zone du problème n'est pas dans le registre",
+        "the problem's area is not in the register",
+    ),
+    "followup.reason.no_data": (
+        "les données ne couvrent pas les 12 mois",
+        "the data do not cover the 12 months",
+    ),
+    "followup.objective.numbers": (
+        "{status} : {count} événements en 12 mois (IC 95 % {ci}), cible {target}, "
+        "point de départ {baseline} ({p})",
+        "{status}: {count} events in 12 months (95% CI {ci}), target {target}, "
+        "baseline {baseline} ({p})",
+    ),
+    "followup.title": ("Suivi du plan d'action — {municipality}", "Follow-up — {municipality}"),
+    "followup.intro": (
+        "Un an après le diagnostic, ce rapport répond à trois questions pour chaque action du "
+        "plan : a-t-elle été réalisée comme prévu (dose prévue contre dose faite), qu'est-il "
+        "advenu de son problème (retrouvé dans les nouvelles données par son lieu, ses "
+        "catégories et ses heures), et son objectif chiffré est-il atteint. Une action qui n'a "
+        "pas été réalisée comme prévu n'est pas jugée sur son effet.",
+        "A year after the diagnosis, this report answers three questions for each action of "
+        "the plan: was it carried out as planned (planned against done), what became of its "
+        "problem (found again in the new data by its place, categories and hours), and is its "
+        "numeric objective met. An action not carried out as planned is not judged on its "
+        "effect.",
+    ),
+    "followup.section.key": ("Chiffres clés", "Key figures"),
+    "followup.section.actions": ("Les actions", "The actions"),
+    "followup.section.problems": ("Les problèmes", "The problems"),
+    "followup.actions_help": (
+        "Dose : la plus petite part réalisée de ses indicateurs de mise en œuvre.",
+        "Dose: the smallest share done of its implementation indicators.",
+    ),
+    "followup.problems_help": (
+        "Comptes des 12 derniers mois, avant (registre précédent) et maintenant ; un "
+        "changement est significatif compte tenu de la variation ordinaire d'une année à "
+        "l'autre (dispersion estimée sur tous les problèmes retrouvés).",
+        "Counts of the last 12 months, before (previous register) and now; a change is "
+        "significant given the ordinary variation from one year to the next (dispersion "
+        "estimated over all the problems found again).",
+    ),
+    "followup.missing": (
+        "— : sans objet (problème disparu ou nouveau, ou sans lieu).",
+        "—: not applicable (problem gone or new, or without a place).",
+    ),
+    "followup.key.actions": ("Actions du plan", "Actions in the plan"),
+    "followup.key.as_planned": ("Réalisées comme prévu", "Carried out as planned"),
+    "followup.key.met": ("Objectifs atteints", "Objectives met"),
+    "followup.key.not_met": ("Objectifs non atteints", "Objectives not met"),
+    "followup.key.not_measurable": ("Objectifs non mesurables", "Objectives not measurable"),
+    "followup.col.figure": ("Indicateur", "Figure"),
+    "followup.col.value": ("Valeur", "Value"),
+    "followup.col.action": ("Action", "Action"),
+    "followup.col.fidelity": ("Mise en œuvre", "Implementation"),
+    "followup.col.dose": ("Dose", "Dose"),
+    "followup.col.fate": ("Sort du problème", "Problem's fate"),
+    "followup.col.objective": ("Objectif", "Objective"),
+    "followup.col.judged": ("Effet jugé ?", "Effect judged?"),
+    "followup.judged.yes": ("oui", "yes"),
+    "followup.judged.no": ("non : pas réalisée comme prévu", "no: not carried out as planned"),
+    "followup.col.problem": ("Problème", "Problem"),
+    "followup.col.distance": ("Déplacement (m)", "Moved (m)"),
+    "followup.col.before": ("Avant (12 mois)", "Before (12 months)"),
+    "followup.col.now": ("Maintenant (12 mois)", "Now (12 months)"),
+    "followup.col.p": ("Changement", "Change"),
+    "followup.written": ("Rapport de suivi écrit : {path}", "Follow-up report written: {path}"),
+    "followup.key.fate.persisted": ("Problèmes qui persistent", "Problems that persisted"),
+    "followup.key.fate.grown": ("Problèmes en hausse", "Problems that grew"),
+    "followup.key.fate.shrunk": ("Problèmes en baisse", "Problems that shrank"),
+    "followup.key.fate.moved": ("Problèmes déplacés", "Problems that moved"),
+    "followup.key.fate.gone": ("Problèmes disparus", "Problems gone"),
+    "followup.key.fate.new": ("Nouveaux problèmes", "New problems"),
+}

@@ -1,0 +1,136 @@
+"""The follow-up a year later: fidelity, problem fates and objectives, and its report."""
+
+from __future__ import annotations
+
+import copy
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely import affinity
+
+from diagnostic_lib import followup, inventory, strategy, taxonomy
+from diagnostic_lib.cli import main
+
+from .conftest import SAMPLE
+from .test_report_words import check_no_code, check_numbers
+
+
+@pytest.fixture(scope="module")
+def previous(diag):
+    """Last year's diagnosis of the sample: its register (written and read back) and its plan."""
+    inv = inventory.run(diag, permutations=9)
+    plan = strategy.run(diag, inv).plan
+    return inv, plan
+
+
+@pytest.fixture(scope="module")
+def register(previous, tmp_path_factory):
+    path = tmp_path_factory.mktemp("register") / "problems.toml"
+    inventory.write_register(previous[0].problems, path)
+    return inventory.read_register(path)
+
+
+def _filled(plan, done: dict[str, float]):
+    """The plan with every indicator planned at 100 and done as ``done[plan_id]`` (else 100)."""
+    plan = plan.copy()
+    out = []
+    for pid, inds in zip(plan["plan_id"], plan["indicators"], strict=True):
+        inds = copy.deepcopy(list(inds))
+        for i in inds:
+            i["planned"], i["done"] = 100, done.get(pid, 100)
+        out.append(inds)
+    plan["indicators"] = out
+    return plan
+
+
+def _end(diag):
+    return pd.Timestamp(diag.config.period_end) + pd.Timedelta(days=1)
+
+
+def test_the_same_data_a_year_on_reads_as_unchanged(diag, previous, register):
+    inv, plan = previous
+    r = followup.review(_filled(plan, {}), register, inv.problems, diag.incidents, _end(diag))
+    a = r.actions
+    assert len(a) == len(plan) and a["fidelity"].eq("as_planned").all() and a["judged"].all()
+    assert a["fate"].eq("persisted").all()
+    # nothing was done to the counts, so the baseline is what is counted again (same rules)
+    obj = r.objectives
+    assert (obj["count"] == obj["baseline"].astype(int)).all(), obj[["count", "baseline"]]
+    assert obj["status"].eq("not_met").all()  # every target asks for fewer events
+    assert (obj["ci_low"] < obj["count"]).all() and (obj["count"] < obj["ci_high"]).all()
+
+
+def test_an_action_not_carried_out_is_not_judged(diag, previous, register):
+    inv, plan = previous
+    first = plan["plan_id"].iloc[0]
+    r = followup.review(
+        _filled(plan, {first: 30}), register, inv.problems, diag.incidents, _end(diag)
+    )
+    row = r.actions.set_index("plan_id").loc[first]
+    assert row["fidelity"] == "not_implemented" and not row["judged"]
+    assert row["dose"] == pytest.approx(0.3)
+    assert r.actions["judged"].sum() == len(plan) - 1
+
+
+def test_a_met_objective_and_a_moved_problem(diag, previous, register):
+    inv, plan = previous
+    place = plan[plan["problem_id"].isin(register.loc[register["kind"] == "place", "problem_id"])]
+    pid, problem = place["plan_id"].iloc[0], place["problem_id"].iloc[0]
+    # the new data: the problem's incidents halved (every other one dropped)
+    owner = inventory.problem_incidents(register, diag.incidents)
+    mine = owner[owner == problem].index
+    incidents = diag.incidents.drop(index=mine[::2])
+    # and the new diagnosis finds that problem 400 m east
+    problems = inv.problems.copy()
+    at = problems.index[problems["problem_id"] == problem][0]
+    problems.loc[[at], "geometry"] = gpd.GeoSeries(
+        [affinity.translate(problems.geometry[at], xoff=400)], index=[at], crs=problems.crs
+    )
+    r = followup.review(_filled(plan, {}), register, problems, incidents, _end(diag))
+    obj = r.objectives.set_index("plan_id").loc[pid]
+    assert obj["status"] == "met" and obj["p_value"] < 0.001
+    assert r.actions.set_index("plan_id").loc[pid, "fate"] == "moved"
+
+
+def test_an_objective_without_a_target_or_data_is_not_measurable(diag, previous, register):
+    inv, plan = previous
+    plan = plan.copy()
+    plan.loc[plan.index[0], "target"] = None
+    plan.loc[plan.index[1], "problem_id"] = "PB-unknown"
+    obj = followup.objective_status(plan, register, diag.incidents, _end(diag))
+    assert obj["reason"].iloc[:2].tolist() == ["no_target", "no_area"]
+    assert obj["status"].iloc[:2].eq("not_measurable").all()
+    late = followup.objective_status(plan, register, diag.incidents, "2031-01-01")
+    assert late["reason"].iloc[2:].eq("no_data").all()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_follow_up_command_writes_a_report_in_words(previous, register, tmp_path, lang):
+    inv, plan = previous
+    prev = tmp_path / "previous"
+    strategy.write_plan_toml(_filled(plan, {}), prev / "plan")
+    inventory.write_register(inv.problems, prev / "problems.toml")
+    out = tmp_path / "out"
+    code = main(
+        [
+            "follow-up",
+            "--config",
+            str(SAMPLE / "diagnostic.toml"),
+            "--plan",
+            str(prev / "plan.toml"),
+            "--register",
+            str(prev / "problems.toml"),
+            "--out",
+            str(out),
+            "--lang",
+            lang,
+        ]
+    )
+    assert code == 0
+    path = out / f"followup-{lang}.html"
+    text = path.read_text(encoding="utf-8")
+    assert ("Suivi du plan" if lang == "fr" else "Follow-up") in text
+    assert ("Problèmes qui persistent" if lang == "fr" else "Problems that persisted") in text
+    check_no_code(path, set(taxonomy.load_taxonomy()["code"].astype(str)))
+    check_numbers(path, lang)
