@@ -470,6 +470,7 @@ class _Areas:
             np.isin(self.ms.fp, ["point", "line", "polygon", "sectors"]) & self.ms.nonempty
         )
         self.exclude = exclude
+        self._unions: dict[tuple[int, ...], Any] = {}
 
     def others(self, i: Any, lo: Any, hi: Any) -> tuple[list[str], list[Any]]:
         """The other measures left out of measure ``i``'s control, and their areas and rings.
@@ -488,6 +489,23 @@ class _Areas:
             ids.append(str(self.ms.ids[j]))
             geoms.extend([self.ms.treated[j], self.ring_arr[j]])
         return ids, geoms
+
+    def _removed(self, i: Any, excluded: Sequence[str]) -> Any:
+        """The union of the areas and rings of ``excluded`` and of measure ``i`` itself.
+
+        Measure ``i``'s own area and ring are taken out of its control anyway, so
+        adding them does not change the control, and makes the union the same for
+        every measure with the same excluded set once it is included: one union per
+        set instead of one per measure (with many measures aimed at the same crimes
+        at the same time, each union holds hundreds of areas).
+        """
+        k = self.ms.pos[i]
+        ids = {str(m) for m in excluded}
+        key = tuple(j for j, m in enumerate(self.ms.ids) if str(m) in ids or j == k)
+        if key not in self._unions:
+            geoms = [g for j in key for g in (self.ms.treated[j], self.ring_arr[j])]
+            self._unions[key] = _union(geoms)
+        return self._unions[key]
 
     def rows(self, i: Any, rec: Any, choose: _ControlChoice, win: Any) -> list[dict[str, Any]]:
         """The treated, buffer and control rows of measure ``i`` (none without a treated area)."""
@@ -512,9 +530,14 @@ class _Areas:
             lo, hi = win.loc[i, "before_start"], win.loc[i, "after_end"]
         excluded, ex_geoms = self.others(i, lo, hi)
         out_area = _union([tg, rg])
-        ex = _union(ex_geoms)
-        chosen, base = choose.base(self.secs, i, rec, tg, [out_area, ex])
-        cg = _difference(_difference(base, out_area), ex)
+        if choose.control == "rest" and ex_geoms:
+            # the rest of the municipality ignores ``ex``: see :meth:`_removed`
+            chosen, base = choose.base(self.secs, i, rec, tg, [out_area])
+            cg = _difference(_difference(base, out_area), self._removed(i, excluded))
+        else:
+            ex = _union(ex_geoms)
+            chosen, base = choose.base(self.secs, i, rec, tg, [out_area, ex])
+            cg = _difference(_difference(base, out_area), ex)
         if cg is not None:
             chosen = self.secs.kept(chosen, cg, [tg, rg, *ex_geoms])
         rows.append(
