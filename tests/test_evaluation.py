@@ -298,7 +298,11 @@ def test_design_areas_are_disjoint_and_control_is_clean(diag, period):
 
 
 def _slow_controls(measures, sectors, win):
-    """The control of each measure as before: its own union of the excluded areas."""
+    """The control of each measure as before: its own union of the excluded areas.
+
+    Its sectors as before too: each one intersected with the control when the total
+    area of the removed areas could leave it less than 1 m².
+    """
     areas = evaluation.design._Areas(measures, sectors, 200, True)
     out = {}
     for i, rec in measures.iterrows():
@@ -309,7 +313,10 @@ def _slow_controls(measures, sectors, win):
         out_area = evaluation.design._union([tg, rg])
         d = evaluation.design._difference
         cg = d(d(areas.secs.boundary, out_area), evaluation.design._union(ex_geoms))
-        out[str(rec["measure_id"])] = cg
+        chosen = tuple(sorted(areas.secs.geom))
+        if cg is not None:
+            chosen = areas.secs.kept(chosen, cg, [tg, rg, *ex_geoms])
+        out[str(rec["measure_id"])] = (cg, chosen)
     return out
 
 
@@ -326,12 +333,13 @@ def test_rest_control_matches_one_union_per_measure(diag, period, copies):
     )
     win = evaluation.windows(mea, *period)
     g = evaluation.design_areas(mea, diag.sectors, 200, win=win)
-    fast = g[g["zone"] == "control"].set_index("measure_id").geometry
+    fast = g[g["zone"] == "control"].set_index("measure_id")
     slow = _slow_controls(mea, diag.sectors, win)
     assert set(fast.index) == set(slow)
     assert any(len(e) for e in g.loc[g["zone"] == "control", "excluded"])
-    for mid, cg in slow.items():
-        f = fast[mid]
+    for mid, (cg, chosen) in slow.items():
+        f = fast.loc[mid, "geometry"]
+        assert fast.loc[mid, "sectors"] == chosen
         if cg is None:
             assert f is None
         else:

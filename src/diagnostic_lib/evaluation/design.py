@@ -390,14 +390,25 @@ class _Sectors:
         np.add.at(out, j, shapely.area(g)[i])
         return out
 
-    def kept(self, chosen: Sequence[str], control: Any, removed: Sequence[Any]) -> tuple[str, ...]:
-        """The chosen sectors that keep more than 1 m² in the control area."""
+    def kept(
+        self,
+        chosen: Sequence[str],
+        control: Any,
+        removed: Sequence[Any],
+        left: np.ndarray | None = None,
+    ) -> tuple[str, ...]:
+        """The chosen sectors that keep more than 1 m² in the control area.
+
+        ``left``, when given, is each sector's area outside the removed areas
+        (computed by the caller); by default a lower bound of it.
+        """
         import shapely
 
         # A chosen sector lies in the base: its part in the control is its area minus
         # what the removed areas take, at most their total area. When that leaves
         # clearly more than 1 m², the sector is kept without intersecting it.
-        left = self.area - self.removed_area(removed)
+        if left is None:
+            left = self.area - self.removed_area(removed)
         return tuple(
             s
             for s in chosen
@@ -471,6 +482,7 @@ class _Areas:
         )
         self.exclude = exclude
         self._unions: dict[tuple[int, ...], Any] = {}
+        self._lefts: dict[tuple[int, ...], np.ndarray] = {}
 
     def others(self, i: Any, lo: Any, hi: Any) -> tuple[list[str], list[Any]]:
         """The other measures left out of measure ``i``'s control, and their areas and rings.
@@ -505,7 +517,21 @@ class _Areas:
         if key not in self._unions:
             geoms = [g for j in key for g in (self.ms.treated[j], self.ring_arr[j])]
             self._unions[key] = _union(geoms)
-        return self._unions[key]
+        return key
+
+    def _left(self, key: tuple[int, ...]) -> np.ndarray:
+        """Per sector, its area outside the union of ``key`` (what stays in the control).
+
+        Computed once per excluded set: the sectors a control keeps are then decided
+        without intersecting each sector with each measure's control.
+        """
+        import shapely
+
+        if key not in self._lefts:
+            u, arr = self._unions[key], self.secs.arr
+            cut = shapely.area(shapely.intersection(arr, u)) if u is not None else 0.0
+            self._lefts[key] = self.secs.area - cut
+        return self._lefts[key]
 
     def rows(self, i: Any, rec: Any, choose: _ControlChoice, win: Any) -> list[dict[str, Any]]:
         """The treated, buffer and control rows of measure ``i`` (none without a treated area)."""
@@ -530,16 +556,19 @@ class _Areas:
             lo, hi = win.loc[i, "before_start"], win.loc[i, "after_end"]
         excluded, ex_geoms = self.others(i, lo, hi)
         out_area = _union([tg, rg])
+        left = None
         if choose.control == "rest" and ex_geoms:
             # the rest of the municipality ignores ``ex``: see :meth:`_removed`
             chosen, base = choose.base(self.secs, i, rec, tg, [out_area])
-            cg = _difference(_difference(base, out_area), self._removed(i, excluded))
+            key = self._removed(i, excluded)
+            cg = _difference(_difference(base, out_area), self._unions[key])
+            left = self._left(key)
         else:
             ex = _union(ex_geoms)
             chosen, base = choose.base(self.secs, i, rec, tg, [out_area, ex])
             cg = _difference(_difference(base, out_area), ex)
         if cg is not None:
-            chosen = self.secs.kept(chosen, cg, [tg, rg, *ex_geoms])
+            chosen = self.secs.kept(chosen, cg, [tg, rg, *ex_geoms], left=left)
         rows.append(
             {
                 **none,
