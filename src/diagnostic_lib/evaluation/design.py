@@ -483,6 +483,7 @@ class _Areas:
         self.exclude = exclude
         self._unions: dict[tuple[int, ...], Any] = {}
         self._lefts: dict[tuple[int, ...], np.ndarray] = {}
+        self._controls: dict[tuple[int, ...], Any] = {}
 
     def others(self, i: Any, lo: Any, hi: Any) -> tuple[list[str], list[Any]]:
         """The other measures left out of measure ``i``'s control, and their areas and rings.
@@ -561,7 +562,10 @@ class _Areas:
             # the rest of the municipality ignores ``ex``: see :meth:`_removed`
             chosen, base = choose.base(self.secs, i, rec, tg, [out_area])
             key = self._removed(i, excluded)
-            cg = _difference(_difference(base, out_area), self._unions[key])
+            # the union holds the measure's own area: the control is the same for the set
+            if key not in self._controls:
+                self._controls[key] = _difference(base, self._unions[key])
+            cg = self._controls[key]
             left = self._left(key)
         else:
             ex = _union(ex_geoms)
