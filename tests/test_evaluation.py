@@ -297,6 +297,55 @@ def test_design_areas_are_disjoint_and_control_is_clean(diag, period):
     assert m09.symmetric_difference(s["S06"].union(s["S10"])).area < 1.0
 
 
+def _slow_controls(measures, sectors, win):
+    """The control of each measure as before: its own union of the excluded areas.
+
+    Its sectors as before too: each one intersected with the control when the total
+    area of the removed areas could leave it less than 1 m².
+    """
+    areas = evaluation.design._Areas(measures, sectors, 200, True)
+    out = {}
+    for i, rec in measures.iterrows():
+        tg, rg = areas.treated.loc[i], areas.rings.loc[i]
+        if tg is None or tg.is_empty or rec["footprint"] == "municipality":
+            continue
+        _, ex_geoms = areas.others(i, win.loc[i, "before_start"], win.loc[i, "after_end"])
+        out_area = evaluation.design._union([tg, rg])
+        d = evaluation.design._difference
+        cg = d(d(areas.secs.boundary, out_area), evaluation.design._union(ex_geoms))
+        chosen = tuple(sorted(areas.secs.geom))
+        if cg is not None:
+            chosen = areas.secs.kept(chosen, cg, [tg, rg, *ex_geoms])
+        out[str(rec["measure_id"])] = (cg, chosen)
+    return out
+
+
+@pytest.mark.parametrize("copies", [1, 2])
+def test_rest_control_matches_one_union_per_measure(diag, period, copies):
+    # one union per excluded set (the measure's own area added) gives the control of one
+    # union per measure; two copies of each measure share their excluded sets
+    mea = pd.concat(
+        [
+            diag.measures.assign(measure_id=diag.measures["measure_id"] + f"-{k}")
+            for k in range(copies)
+        ],
+        ignore_index=True,
+    )
+    win = evaluation.windows(mea, *period)
+    g = evaluation.design_areas(mea, diag.sectors, 200, win=win)
+    fast = g[g["zone"] == "control"].set_index("measure_id")
+    slow = _slow_controls(mea, diag.sectors, win)
+    assert set(fast.index) == set(slow)
+    assert any(len(e) for e in g.loc[g["zone"] == "control", "excluded"])
+    for mid, (cg, chosen) in slow.items():
+        f = fast.loc[mid, "geometry"]
+        assert fast.loc[mid, "sectors"] == chosen
+        if cg is None:
+            assert f is None
+        else:
+            assert shapely.area(shapely.symmetric_difference(f, cg)) < 1e-6
+
+
 def test_control_options(diag, period):
     r = evaluation.evaluate_measure(
         diag.measures,

@@ -390,14 +390,25 @@ class _Sectors:
         np.add.at(out, j, shapely.area(g)[i])
         return out
 
-    def kept(self, chosen: Sequence[str], control: Any, removed: Sequence[Any]) -> tuple[str, ...]:
-        """The chosen sectors that keep more than 1 m² in the control area."""
+    def kept(
+        self,
+        chosen: Sequence[str],
+        control: Any,
+        removed: Sequence[Any],
+        left: np.ndarray | None = None,
+    ) -> tuple[str, ...]:
+        """The chosen sectors that keep more than 1 m² in the control area.
+
+        ``left``, when given, is each sector's area outside the removed areas
+        (computed by the caller); by default a lower bound of it.
+        """
         import shapely
 
         # A chosen sector lies in the base: its part in the control is its area minus
         # what the removed areas take, at most their total area. When that leaves
         # clearly more than 1 m², the sector is kept without intersecting it.
-        left = self.area - self.removed_area(removed)
+        if left is None:
+            left = self.area - self.removed_area(removed)
         return tuple(
             s
             for s in chosen
@@ -470,6 +481,9 @@ class _Areas:
             np.isin(self.ms.fp, ["point", "line", "polygon", "sectors"]) & self.ms.nonempty
         )
         self.exclude = exclude
+        self._unions: dict[tuple[int, ...], Any] = {}
+        self._lefts: dict[tuple[int, ...], np.ndarray] = {}
+        self._controls: dict[tuple[int, ...], Any] = {}
 
     def others(self, i: Any, lo: Any, hi: Any) -> tuple[list[str], list[Any]]:
         """The other measures left out of measure ``i``'s control, and their areas and rings.
@@ -488,6 +502,37 @@ class _Areas:
             ids.append(str(self.ms.ids[j]))
             geoms.extend([self.ms.treated[j], self.ring_arr[j]])
         return ids, geoms
+
+    def _removed(self, i: Any, excluded: Sequence[str]) -> Any:
+        """The union of the areas and rings of ``excluded`` and of measure ``i`` itself.
+
+        Measure ``i``'s own area and ring are taken out of its control anyway, so
+        adding them does not change the control, and makes the union the same for
+        every measure with the same excluded set once it is included: one union per
+        set instead of one per measure (with many measures aimed at the same crimes
+        at the same time, each union holds hundreds of areas).
+        """
+        k = self.ms.pos[i]
+        ids = {str(m) for m in excluded}
+        key = tuple(j for j, m in enumerate(self.ms.ids) if str(m) in ids or j == k)
+        if key not in self._unions:
+            geoms = [g for j in key for g in (self.ms.treated[j], self.ring_arr[j])]
+            self._unions[key] = _union(geoms)
+        return key
+
+    def _left(self, key: tuple[int, ...]) -> np.ndarray:
+        """Per sector, its area outside the union of ``key`` (what stays in the control).
+
+        Computed once per excluded set: the sectors a control keeps are then decided
+        without intersecting each sector with each measure's control.
+        """
+        import shapely
+
+        if key not in self._lefts:
+            u, arr = self._unions[key], self.secs.arr
+            cut = shapely.area(shapely.intersection(arr, u)) if u is not None else 0.0
+            self._lefts[key] = self.secs.area - cut
+        return self._lefts[key]
 
     def rows(self, i: Any, rec: Any, choose: _ControlChoice, win: Any) -> list[dict[str, Any]]:
         """The treated, buffer and control rows of measure ``i`` (none without a treated area)."""
@@ -512,11 +557,22 @@ class _Areas:
             lo, hi = win.loc[i, "before_start"], win.loc[i, "after_end"]
         excluded, ex_geoms = self.others(i, lo, hi)
         out_area = _union([tg, rg])
-        ex = _union(ex_geoms)
-        chosen, base = choose.base(self.secs, i, rec, tg, [out_area, ex])
-        cg = _difference(_difference(base, out_area), ex)
+        left = None
+        if choose.control == "rest" and ex_geoms:
+            # the rest of the municipality ignores ``ex``: see :meth:`_removed`
+            chosen, base = choose.base(self.secs, i, rec, tg, [out_area])
+            key = self._removed(i, excluded)
+            # the union holds the measure's own area: the control is the same for the set
+            if key not in self._controls:
+                self._controls[key] = _difference(base, self._unions[key])
+            cg = self._controls[key]
+            left = self._left(key)
+        else:
+            ex = _union(ex_geoms)
+            chosen, base = choose.base(self.secs, i, rec, tg, [out_area, ex])
+            cg = _difference(_difference(base, out_area), ex)
         if cg is not None:
-            chosen = self.secs.kept(chosen, cg, [tg, rg, *ex_geoms])
+            chosen = self.secs.kept(chosen, cg, [tg, rg, *ex_geoms], left=left)
         rows.append(
             {
                 **none,
