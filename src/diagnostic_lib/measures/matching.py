@@ -32,23 +32,40 @@ def _category_weights(
     pb: pd.DataFrame, membership: pd.Series | None, incidents: pd.DataFrame | None
 ) -> list[dict[str, float]]:
     """Weight of each category in each problem (incident counts, or equal weights)."""
-    counts = None
-    if membership is not None and incidents is not None and membership.notna().any():
-        m = membership.notna().to_numpy()
-        counts = pd.crosstab(
-            membership[m].to_numpy(), incidents["category"].astype(str).to_numpy()[m]
-        )
+    counts = _member_counts(membership, incidents)
     out = []
     cw = _col(pb, "category_weights", None)
     for pid, cats, given in zip(pb["problem_id"], pb["categories"], cw, strict=True):
         cats = _tuple(cats)
         if isinstance(given, Mapping) and given:
             out.append({str(k): float(v) for k, v in given.items()})
-        elif counts is not None and pid in counts.index and counts.loc[pid].sum() > 0:
-            row = counts.loc[pid]
-            out.append({str(k): float(v) for k, v in row[row > 0].items()})
+        elif pid in counts:
+            out.append(counts[pid])
         else:
             out.append(dict.fromkeys(map(str, cats), 1.0))
+    return out
+
+
+def _member_counts(
+    membership: pd.Series | None, incidents: pd.DataFrame | None
+) -> dict[Any, dict[str, float]]:
+    """Each problem's incidents by category (categories in name order, counts above 0)."""
+    if membership is None or incidents is None or not membership.notna().any():
+        return {}
+    m = membership.notna().to_numpy()
+    p_codes, p_names = pd.factorize(membership.to_numpy(dtype=object)[m])
+    c_codes, c_names = pd.factorize(incidents["category"].astype(str).to_numpy()[m])
+    order = np.argsort(np.asarray(c_names, dtype=str), kind="stable")  # name order
+    rank = np.empty(len(order), dtype="int64")
+    rank[order] = np.arange(len(order))
+    n_c = len(c_names)
+    table = np.bincount(p_codes * n_c + rank[c_codes], minlength=len(p_names) * n_c)
+    table = table.reshape(len(p_names), n_c)
+    names = [str(c_names[k]) for k in order]
+    out = {}
+    for row, pid in zip(table, p_names, strict=True):
+        nz = np.flatnonzero(row)
+        out[pid] = {names[k]: float(row[k]) for k in nz}
     return out
 
 
