@@ -12,12 +12,15 @@ geometry, municipality-wide and perception problems, repeated problem ids.
 
 from __future__ import annotations
 
+import html
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
 
+from diagnostic_lib import formatting as fmt
 from diagnostic_lib import inventory, measures
 from diagnostic_lib.measures.footprints import treated_area
 from diagnostic_lib.measures.levels import DEFAULT_THRESHOLDS, coverage_level
@@ -261,3 +264,22 @@ def test_a_zero_weak_threshold_keeps_every_thematic_match(region):
     full = _check(*region, "2025-12-31", thresholds={"weak": 0.0})
     far = full[full["measure_id"] == "M079"]
     assert (far["level"] == "weak").any()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_report_writes_a_long_coverage_table_as_its_related_pairs(region, monkeypatch, lang):
+    from diagnostic_lib.report.document import HtmlDocument
+    from diagnostic_lib.report.sections import step2
+    from diagnostic_lib.report.sections.context import SectionContext
+
+    full = measures.coverage(*region, "2025-12-31", pairs="all")
+    ctx = SectionContext(HtmlDocument("t", lang), lang)
+    assert step2._coverage_table(ctx, full) is full  # short: every pair, nothing said
+    monkeypatch.setattr(step2, "MAX_SHEET_ROWS", len(full) - 1)
+    kept = step2._coverage_table(ctx, full)
+    related = measures.coverage(*region, "2025-12-31", pairs="related")
+    pd.testing.assert_frame_equal(kept, related)
+    assert kept.attrs["pairs"] == "related"
+    n, total = fmt.integer(len(kept), lang), fmt.integer(len(full), lang)
+    said = ctx.t("report.step2.coverage_related", n=n, total=total)
+    assert said in html.unescape(ctx.doc.render())
