@@ -36,11 +36,30 @@ GAP = 1.5
 """Free space (points) kept around a label."""
 
 
-def _free(box: np.ndarray, taken: list[np.ndarray]) -> bool:
-    for t in taken:
-        if box[0] < t[2] and t[0] < box[2] and box[1] < t[3] and t[1] < box[3]:
-            return False
-    return True
+def _first_free(
+    b: np.ndarray, offsets: np.ndarray, frame: np.ndarray, taken: list[np.ndarray]
+) -> np.ndarray | None:
+    """The first offset that moves box ``b`` inside ``frame`` and off every ``taken`` box.
+
+    Every offset is tried at once (one array operation per label); boxes that
+    only touch do not overlap.
+    """
+    cand = b[None, :] + np.concatenate([offsets, offsets], axis=1)
+    inside = (cand[:, 0] >= frame[0]) & (cand[:, 1] >= frame[1])
+    inside &= (cand[:, 2] <= frame[2]) & (cand[:, 3] <= frame[3])
+    if len(taken) and inside.any():
+        t = np.asarray(taken, dtype="float64").reshape(-1, 4)
+        c = cand[inside]
+        hit = (
+            (c[:, None, 0] < t[None, :, 2])
+            & (t[None, :, 0] < c[:, None, 2])
+            & (c[:, None, 1] < t[None, :, 3])
+            & (t[None, :, 1] < c[:, None, 3])
+        ).any(axis=1)
+        ok = np.flatnonzero(inside)[~hit]
+    else:
+        ok = np.flatnonzero(inside)
+    return offsets[ok[0]] if len(ok) else None
 
 
 def _candidates(dpi: float, min_radius: float) -> np.ndarray:
@@ -156,14 +175,7 @@ def place_labels(  # noqa: PLR0913 -- the options of the placement, all keyword
         b = np.asarray(probe.get_window_extent(renderer).extents, dtype="float64")
         probe.remove()
         b = b + np.array([-gap, -gap, gap, gap])
-        chosen = None
-        for off in offsets:
-            cand = b + np.array([off[0], off[1], off[0], off[1]])
-            inside = cand[0] >= frame[0] and cand[1] >= frame[1]
-            inside = inside and cand[2] <= frame[2] and cand[3] <= frame[3]
-            if inside and _free(cand, taken):
-                chosen = off
-                break
+        chosen = _first_free(b, offsets, frame, taken)
         if chosen is None:
             if skip_crowded:
                 out.append(None)

@@ -453,9 +453,14 @@ def problem_trends(
     info["rank"] = info["rank"].astype("int64")
     inc = diag.incidents
     parts = []
+    inc_cat = inc["category"].astype(str)
     for pid in info["problem_id"]:
-        mask = inventory.problem_incidents(problems[problems["problem_id"] == pid], inc).notna()
-        when = inc.loc[mask.to_numpy(), "occurred_from"]
+        one = problems[problems["problem_id"] == pid]
+        # only the incidents of the problem's categories can be its own: one pass over them
+        cats = sorted({str(c) for cs in one["categories"] for c in list(cs)})
+        sub = np.flatnonzero(inc_cat.isin(cats).to_numpy())
+        mine = inventory.problem_incidents(one, inc.iloc[sub]).notna().to_numpy()
+        when = inc["occurred_from"].iloc[sub[mine]]
         parts.append(pd.DataFrame({"occurred_from": when, "problem_id": pid}))
     events = (
         pd.concat(parts, ignore_index=True)

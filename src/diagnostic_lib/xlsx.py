@@ -315,10 +315,8 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
             out[c] = s.where(np.isfinite(s.to_numpy(dtype="float64", na_value=np.nan)))
         elif s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
             text = s.dropna()
-            if (
-                len(text)
-                and text.map(lambda v: isinstance(v, str) and bool(_ISO_DATE.match(v))).all()
-            ):
+            # stops at the first value that is not an ISO date (most columns: the first)
+            if len(text) and all(isinstance(v, str) and _ISO_DATE.match(v) for v in text):
                 out[c] = pd.to_datetime(s, errors="coerce")
     return out
 
@@ -374,6 +372,8 @@ def _one_language(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[st
 def _is_bool_column(s: pd.Series) -> bool:
     if pd.api.types.is_bool_dtype(s):
         return True
+    if s.dtype != object:
+        return False
     v = s.dropna()
     v = v[~v.astype(str).str.match(r"^< \d+$")]  # a suppressed cell of a public table
     return (
@@ -386,11 +386,15 @@ def _words(
 ) -> tuple[pd.Series, dict[str, str]]:
     """Codes as words (lists joined with "; "), and the word → code pairs used."""
     used: dict[str, str] = {}
+    said: dict[str, str] = {}  # each code looked up once
 
     def one(v: object) -> str:
-        w = word(v, chain, lang, vocab) if chain else str(v)
-        if w != str(v):
-            used[w] = str(v)
+        text = str(v)
+        if text not in said:
+            said[text] = word(v, chain, lang, vocab) if chain else text
+        w = said[text]
+        if w != text:
+            used[w] = text
         return w
 
     def cell(v: Any) -> Any:
@@ -411,8 +415,22 @@ def _words(
         ).astype(object)
         return out, {yes: "true", no: "false"}
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        if _only_text(s):  # each distinct value once (a long table repeats its codes)
+            codes, uniq = pd.factorize(s.astype(object))
+            shown = np.array([cell(v) for v in uniq] + [None], dtype=object)
+            return pd.Series(shown[codes], index=s.index, dtype=object), used
         return s.astype(object).map(cell).astype(object).where(s.notna(), None), used
     return s, used
+
+
+def _only_text(s: pd.Series) -> bool:
+    """Whether every value is missing, text or a tuple of text (safe to group by value)."""
+    if s.dtype != object:
+        return True  # a string dtype
+    v = s.dropna().to_numpy(dtype=object)
+    return {type(x) for x in v} <= {str} or all(
+        isinstance(x, str) or (type(x) is tuple and all(type(y) is str for y in x)) for x in v
+    )
 
 
 def readable_frame(

@@ -25,11 +25,18 @@ LABEL_WIDTH = 44
 
 
 def _timeline_bars(ax, reg: pd.DataFrame, ref, ps, ncol: str) -> tuple[list[str], list]:
-    """One bar (or a planned marker) per measure; the y labels and the pillars met, in order."""
+    """One bar (or a planned marker) per measure; the y labels and the pillars met, in order.
+
+    The bars and each kind of marker are drawn in one call each, whatever the
+    number of measures.
+    """
     import matplotlib.dates as mdates
 
     labels = []
     pillars_seen = []
+    bars: list[tuple] = []  # y, left, width, colour
+    planned: list[tuple] = []  # x, y, colour
+    running: list[tuple] = []
     for y, rec in enumerate(reg.to_dict("records")):
         colour = style.pillar_colour(rec["pillar"])
         if rec["pillar"] not in pillars_seen:
@@ -40,25 +47,34 @@ def _timeline_bars(ax, reg: pd.DataFrame, ref, ps, ncol: str) -> tuple[list[str]
         if start is None or pd.isna(start):
             continue
         if rec.get("status") == "planned":
-            ax.scatter(
-                [mdates.date2num(start)],
-                [y],
-                marker=style.TIMELINE_MARKERS["planned"],
-                s=40,
-                facecolors=style.PAPER,
-                edgecolors=colour,
-                linewidths=1.5,
-                zorder=3,
-            )
+            planned.append((mdates.date2num(start), y, colour))
             continue
         end = rec["end"] if pd.notna(rec["end"]) else ref
         x0, x1 = mdates.date2num(start), mdates.date2num(end)
-        ax.barh(
-            y, x1 - x0, left=x0, height=0.6, color=colour, alpha=0.85, edgecolor=colour, zorder=2
-        )
+        bars.append((y, x0, x1 - x0, colour))
         if pd.isna(rec["end"]):
-            marker = style.TIMELINE_MARKERS["running"]
-            ax.scatter([x1], [y], marker=marker, s=30, color=colour, zorder=3)
+            running.append((x1, y, colour))
+    if bars:
+        y, left, width, colour = (list(v) for v in zip(*bars, strict=True))
+        ax.barh(
+            y, width, left=left, height=0.6, color=colour, alpha=0.85, edgecolor=colour, zorder=2
+        )
+    if planned:
+        x, y, colour = (list(v) for v in zip(*planned, strict=True))
+        ax.scatter(
+            x,
+            y,
+            marker=style.TIMELINE_MARKERS["planned"],
+            s=40,
+            facecolors=style.PAPER,
+            edgecolors=colour,
+            linewidths=1.5,
+            zorder=3,
+        )
+    if running:
+        x, y, colour = (list(v) for v in zip(*running, strict=True))
+        marker = style.TIMELINE_MARKERS["running"]
+        ax.scatter(x, y, marker=marker, s=30, color=colour, zorder=3)
     return labels, pillars_seen
 
 

@@ -101,13 +101,26 @@ def _draw_rings(ax, rings, fp, has, buffer_m, lang: str, handles: list) -> None:
         handles.append(Patch(facecolor="none", edgecolor=edge, linestyle=":", label=lab))
 
 
-def _draw_footprint(ax, geom, kind: str, status: str, colour: str) -> None:
-    """One measure's treated area: sectors lightly filled, other footprints by status."""
+def _draw_footprints(ax, geoms, kinds, statuses, colour: str) -> None:
+    """Treated areas of one pillar: sectors lightly filled, other footprints by status.
+
+    One drawing call per kind of footprint and status (a region's thousand
+    measures are a few collections, not a thousand).
+    """
     import geopandas as gpd
 
-    g = gpd.GeoSeries([geom])
+    for sectors_kind in (True, False):
+        for status in dict.fromkeys(statuses):
+            pick = ((kinds == "sectors") == sectors_kind) & (statuses == status)
+            if pick.any():
+                g = gpd.GeoSeries(list(geoms[pick]))
+                _draw_footprint(ax, g, sectors_kind, status, colour)
+
+
+def _draw_footprint(ax, g, sectors_kind: bool, status: str, colour: str) -> None:
+    """Treated areas of one pillar, kind and status: sectors lightly filled, others by status."""
     planned, ended = status == "planned", status == "ended"
-    if kind == "sectors":
+    if sectors_kind:
         g.plot(ax=ax, facecolor=colour, alpha=0.08, edgecolor="none", zorder=3)
         g.boundary.plot(
             ax=ax, color=colour, linewidth=1.2, linestyle="--" if planned else "-.", zorder=5
@@ -128,20 +141,20 @@ def _draw_footprint(ax, geom, kind: str, status: str, colour: str) -> None:
     )
 
 
-def _mark_measure(ax, geom, measure_id: str, marker: str, colour: str, label: bool) -> tuple | None:
-    """The pillar's symbol on a measure's treated area; where to write its id (placed last)."""
-    p = geom.representative_point()
+def _mark_measures(ax, geoms, measure_ids, marker: str, colour: str, label: bool) -> list:
+    """The pillar's symbol on each treated area (one call); where to write the ids (placed last)."""
+    if not len(geoms):
+        return []
+    import shapely
+
+    p = shapely.point_on_surface(np.asarray(list(geoms), dtype=object))
+    x, y = shapely.get_x(p), shapely.get_y(p)
     ax.scatter(
-        [p.x],
-        [p.y],
-        marker=marker,
-        s=55,
-        color=colour,
-        edgecolors=style.INK,
-        linewidths=0.6,
-        zorder=12,
+        x, y, marker=marker, s=55, color=colour, edgecolors=style.INK, linewidths=0.6, zorder=12
     )
-    return (p.x, p.y, measure_id) if label else None
+    if not label:
+        return []
+    return [(float(a), float(b), str(m)) for a, b, m in zip(x, y, measure_ids, strict=True)]
 
 
 def _status_handles(st, lang: str) -> list:
@@ -249,9 +262,9 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
     for pillar in pillars:
         colour, marker = style.pillar_colour(pillar), style.pillar_marker(pillar)
         sel = (registry["pillar"].astype(str) == pillar).to_numpy()
-        for j in np.flatnonzero(sel & has & (fp != "municipality")):
-            _draw_footprint(ax, arr[j], fp[j], st[j], colour)
-            spots.append(_mark_measure(ax, arr[j], ids[j], marker, colour, labels))
+        js = np.flatnonzero(sel & has & (fp != "municipality"))
+        _draw_footprints(ax, arr[js], fp[js], st[js], colour)
+        spots += _mark_measures(ax, arr[js], ids[js], marker, colour, labels)
         label = f"{i18n.label('pillar', pillar, lang)} ({fmt.integer(sel.sum(), lang)})"
         handles.append(
             Line2D(
@@ -286,7 +299,7 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
     # last, on the final layout: ids beside their symbols, apart from each other
     place_labels(
         ax,
-        [s for s in spots if s is not None],
+        spots,
         min_radius=7.0,
         fontsize=7,
         zorder=13,

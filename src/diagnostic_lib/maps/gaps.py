@@ -12,6 +12,8 @@ Examples
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 
 from .. import formatting as fmt
@@ -90,10 +92,11 @@ def _draw_groups(ax, groups: dict, level: dict) -> list[tuple]:
         draw.append((place, -worst[lv], recs, lv))
     spots = []
     # areas under places; within each, the worst coverage drawn last (on top)
-    for place, _, recs, lv in sorted(draw, key=lambda t: (t[0], t[1])):
-        colour = style.LEVEL_COLOURS[lv]
-        g = gpd.GeoSeries([recs[0].geometry])
-        g.plot(
+    draw = sorted(draw, key=lambda t: (t[0], t[1]))
+    for (place, _), run in itertools.groupby(draw, key=lambda t: (t[0], t[1])):
+        run = list(run)  # one collection per kind and level, in the same order
+        colour = style.LEVEL_COLOURS[run[0][3]]
+        gpd.GeoSeries([recs[0].geometry for _, _, recs, _ in run]).plot(
             ax=ax,
             facecolor=colour,
             alpha=0.8 if place else 0.35,
@@ -101,6 +104,8 @@ def _draw_groups(ax, groups: dict, level: dict) -> list[tuple]:
             linewidth=1.5,
             zorder=4 if place else 3,
         )
+    for place, _, recs, lv in draw:
+        colour = style.LEVEL_COLOURS[lv]
         c = recs[0].geometry.representative_point()
         frame = {
             "boxstyle": "round,pad=0.25",

@@ -32,23 +32,40 @@ def _category_weights(
     pb: pd.DataFrame, membership: pd.Series | None, incidents: pd.DataFrame | None
 ) -> list[dict[str, float]]:
     """Weight of each category in each problem (incident counts, or equal weights)."""
-    counts = None
-    if membership is not None and incidents is not None and membership.notna().any():
-        m = membership.notna().to_numpy()
-        counts = pd.crosstab(
-            membership[m].to_numpy(), incidents["category"].astype(str).to_numpy()[m]
-        )
+    counts = _member_counts(membership, incidents)
     out = []
     cw = _col(pb, "category_weights", None)
     for pid, cats, given in zip(pb["problem_id"], pb["categories"], cw, strict=True):
         cats = _tuple(cats)
         if isinstance(given, Mapping) and given:
             out.append({str(k): float(v) for k, v in given.items()})
-        elif counts is not None and pid in counts.index and counts.loc[pid].sum() > 0:
-            row = counts.loc[pid]
-            out.append({str(k): float(v) for k, v in row[row > 0].items()})
+        elif pid in counts:
+            out.append(counts[pid])
         else:
             out.append(dict.fromkeys(map(str, cats), 1.0))
+    return out
+
+
+def _member_counts(
+    membership: pd.Series | None, incidents: pd.DataFrame | None
+) -> dict[Any, dict[str, float]]:
+    """Each problem's incidents by category (categories in name order, counts above 0)."""
+    if membership is None or incidents is None or not membership.notna().any():
+        return {}
+    m = membership.notna().to_numpy()
+    p_codes, p_names = pd.factorize(membership.to_numpy(dtype=object)[m])
+    c_codes, c_names = pd.factorize(incidents["category"].astype(str).to_numpy()[m])
+    order = np.argsort(np.asarray(c_names, dtype=str), kind="stable")  # name order
+    rank = np.empty(len(order), dtype="int64")
+    rank[order] = np.arange(len(order))
+    n_c = len(c_names)
+    table = np.bincount(p_codes * n_c + rank[c_codes], minlength=len(p_names) * n_c)
+    table = table.reshape(len(p_names), n_c)
+    names = [str(c_names[k]) for k in order]
+    out = {}
+    for row, pid in zip(table, p_names, strict=True):
+        nz = np.flatnonzero(row)
+        out[pid] = {names[k]: float(row[k]) for k in nz}
     return out
 
 
@@ -145,11 +162,19 @@ def coverage(
     rows = _ProblemSide(pb, weights)
     spatial = _SpatialShares(pb, measures, areas, sectors, incidents, membership)
     thr = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
-    step = max(1, _BLOCK_PAIRS // max(len(measures), 1))
-    parts = [
-        _pairs_block(side, rows, spatial.block(lo, min(lo + step, len(pb))), lo, thr, pairs)
-        for lo in range(0, len(pb), step)
-    ]
+    if pairs == "related" and thr["weak"] > 0:
+        # only the pairs that can rise above none, found without going through every pair
+        r, j = _related_candidates(side, rows, spatial)
+        parts = [_pair_rows(side, rows, spatial, (r, j), thr, pairs)]
+    else:
+        n_m = len(measures)
+        step = max(1, _BLOCK_PAIRS // max(n_m, 1))
+        parts = []
+        for lo in range(0, len(pb), step):
+            n_b = min(lo + step, len(pb)) - lo
+            r = np.repeat(np.arange(lo, lo + n_b), n_m)
+            j = np.tile(np.arange(n_m), n_b)
+            parts.append(_pair_rows(side, rows, spatial, (r, j), thr, pairs))
     return _table(parts, pairs)
 
 
@@ -253,70 +278,134 @@ class _ProblemSide:
         self.dominant = _col(pb, "dominant_shift", None).to_numpy(dtype=object)
         self.weights = weights
 
-    def thematic(self, lo: int, hi: int, t_sets: list[frozenset]) -> tuple[np.ndarray, ...]:
-        """Thematic share (exact and rounded) and categories matched, problems × target groups."""
-        n_b = hi - lo
-        them = np.empty((n_b, len(t_sets)))
-        them_round = np.empty((n_b, len(t_sets)))
-        matched = np.empty((n_b, len(t_sets)), dtype=object)
-        for r in range(n_b):
-            w = self.weights[lo + r]
-            total = sum(w.values())
-            for k, tset in enumerate(t_sets):
-                if not tset:
-                    mt, th = tuple(w), 1.0
-                else:
-                    mt = tuple(c for c in w if c in tset)
-                    th = sum(w[c] for c in mt) / total if total > 0 else 0.0
-                matched[r, k], them[r, k], them_round[r, k] = mt, th, round(th, 6)
-        return them, them_round, matched
+    def thematic(
+        self, r: np.ndarray, k: np.ndarray, t_sets: list[frozenset]
+    ) -> tuple[np.ndarray, ...]:
+        """Thematic share (exact and rounded) and categories matched of problem ``r`` × group ``k``.
 
-    def shifts(self, lo: int, hi: int, s_keys: list[tuple]) -> np.ndarray:
-        """:func:`_shift_match` of problems ``lo:hi`` × target-shift groups."""
-        shift = np.empty((hi - lo, len(s_keys)), dtype=object)
-        for r in range(hi - lo):
-            for k, key in enumerate(s_keys):
-                shift[r, k] = _shift_match(key, self.dominant[lo + r])
-        return shift
+        Each distinct (problem, target group) is computed once.
+        """
+        n_k = max(len(t_sets), 1)
+        uk, inv = np.unique(r * n_k + k, return_inverse=True)
+        them, them_round = np.empty(len(uk)), np.empty(len(uk))
+        matched = np.empty(len(uk), dtype=object)
+        for q, (ri, ki) in enumerate(zip((uk // n_k).tolist(), (uk % n_k).tolist(), strict=True)):
+            w, tset = self.weights[ri], t_sets[ki]
+            if not tset:
+                mt, th = tuple(w), 1.0
+            else:
+                total = sum(w.values())
+                mt = tuple(c for c in w if c in tset)
+                th = sum(w[c] for c in mt) / total if total > 0 else 0.0
+            matched[q], them[q], them_round[q] = mt, th, round(th, 6)
+        inv = inv.ravel()
+        return them[inv], them_round[inv], matched[inv]
+
+    def shifts(self, r: np.ndarray, k: np.ndarray, s_keys: list[tuple]) -> np.ndarray:
+        """:func:`_shift_match` of problem ``r`` × target-shift group ``k``."""
+        n_k = max(len(s_keys), 1)
+        uk, inv = np.unique(r * n_k + k, return_inverse=True)
+        out = np.array(
+            [
+                _shift_match(s_keys[ki], self.dominant[ri])
+                for ri, ki in zip((uk // n_k).tolist(), (uk % n_k).tolist(), strict=True)
+            ],
+            dtype=object,
+        )
+        return out[inv.ravel()]
+
+    def candidate_groups(self, t_sets: list[frozenset]) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows, groups)``: the problem × target-group pairs that share a category.
+
+        A group with no target (every category) pairs with every problem. Any
+        other pair matches no category, so its thematic share is 0.
+        """
+        by_cat: dict[str, list[int]] = {}
+        for ri, w in enumerate(self.weights):
+            for c in w:
+                by_cat.setdefault(c, []).append(ri)
+        parts_r, parts_k = [], []
+        for ki, tset in enumerate(t_sets):
+            if not tset:
+                rr = np.arange(len(self.weights))
+            else:
+                lists = [by_cat[c] for c in tset if c in by_cat]
+                rr = np.unique(np.concatenate(lists)) if lists else np.zeros(0, dtype="int64")
+            parts_r.append(rr.astype("int64"))
+            parts_k.append(np.full(len(rr), ki, dtype="int64"))
+        if not parts_r:
+            return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+        return np.concatenate(parts_r), np.concatenate(parts_k)
 
 
-def _pairs_block(
+def _related_candidates(
+    side: _MeasureSide, rows: _ProblemSide, spatial: _SpatialShares
+) -> tuple[np.ndarray, np.ndarray]:
+    """The problem × measure pairs whose level can be above none, sorted, by index.
+
+    By category first: the problem × target-group pairs with a thematic share
+    above 0 (an inverted index of categories). Then by place: the pairs
+    :meth:`_SpatialShares.candidates` finds (incidents inside the area or in
+    the sectors, boxes that meet, municipality-wide problem and measure), kept
+    when their theme matches; and the measures without a treated area, which
+    weakly cover every problem whose theme they match. Every other pair has a
+    score of 0, so its level is none (with a ``weak`` threshold above 0).
+    """
+    n_m, n_k = len(side.ids), max(len(side.t_sets), 1)
+    r, k = rows.candidate_groups(side.t_sets)
+    them = rows.thematic(r, k, side.t_sets)[0]
+    r, k = r[them > 0], k[them > 0]
+    positive = np.unique(r * n_k + k)
+    parts = []
+    no_area = np.flatnonzero(~spatial.has_area)
+    if len(no_area) and len(r):
+        rk = pd.DataFrame({"r": r, "k": k})
+        jk = pd.DataFrame({"j": no_area, "k": side.t_code[no_area]})
+        m = rk.merge(jk, on="k")
+        parts.append(m["r"].to_numpy(dtype="int64") * n_m + m["j"].to_numpy(dtype="int64"))
+    sr, sj = spatial.candidates()
+    ok = np.isin(sr * n_k + side.t_code[sj], positive)
+    parts.append(sr[ok] * n_m + sj[ok])
+    keys = np.unique(np.concatenate(parts))
+    return keys // n_m, keys % n_m
+
+
+def _pair_rows(
     side: _MeasureSide,
     rows: _ProblemSide,
-    spatial: tuple[np.ndarray, np.ndarray],
-    lo: int,
+    spatial: _SpatialShares,
+    pair: tuple[np.ndarray, np.ndarray],
     thr: Mapping[str, float],
     pairs: str,
 ) -> dict[str, np.ndarray]:
-    """The coverage rows of one block of problems (starting at ``lo``) × every measure."""
-    share, bcode = spatial
-    hi = lo + len(share)
-    them, them_round, matched = rows.thematic(lo, hi, side.t_sets)
-    th = them[:, side.t_code]
-    sh = rows.shifts(lo, hi, side.s_keys)[:, side.s_code]
+    """The coverage rows of the pairs ``pair = (problem rows, measure positions)``."""
+    r, j = pair
+    share, bcode = spatial.shares(r, j)
+    th, them_round, matched = rows.thematic(r, side.t_code[j], side.t_sets)
+    sh = rows.shifts(r, side.s_code[j], side.s_keys)
     no_fp = bcode == 1
-    diffuse = side.diffuse[None, :] & (rows.kinds[lo:hi] != "municipality")[:, None]
+    diffuse = side.diffuse[j] & (rows.kinds[r] != "municipality")
     mismatch = sh == "mismatch"
     lvl = _level_codes(th, share, no_fp, diffuse, mismatch, thr)
-    keep = np.ones(lvl.shape, dtype=bool) if pairs == "all" else lvl > 0
-    r_i, c_j = np.nonzero(keep)
-    note = np.where(lvl > 0, no_fp * 1 + diffuse * 2 + mismatch * 4, 0)[r_i, c_j]
+    keep = np.ones(len(lvl), dtype=bool) if pairs == "all" else lvl > 0
+    k = np.flatnonzero(keep)
+    r, j, lv = r[k], j[k], lvl[k]
+    note = np.where(lv > 0, no_fp[k] * 1 + diffuse[k] * 2 + mismatch[k] * 4, 0)
     with np.errstate(invalid="ignore"):
-        score = np.where(np.isfinite(share), th * share, np.nan)[r_i, c_j]
-    lv = lvl[r_i, c_j]
+        score = np.where(np.isfinite(share[k]), th[k] * share[k], np.nan)
     return {
-        "problem_id": rows.ids[lo:hi][r_i],
-        "measure_id": side.ids[c_j],
-        "pillar": side.pillars[c_j],
-        "status": side.status[c_j],
-        "thematic_share": them_round[:, side.t_code][r_i, c_j],
-        "categories_matched": matched[:, side.t_code][r_i, c_j],
-        "spatial_share": share[r_i, c_j],
-        "spatial_basis": np.asarray(_BASES, dtype=object)[bcode[r_i, c_j]],
-        "shift_match": sh[r_i, c_j],
+        "problem_id": rows.ids[r],
+        "measure_id": side.ids[j],
+        "pillar": side.pillars[j],
+        "status": side.status[j],
+        "thematic_share": them_round[k],
+        "categories_matched": matched[k],
+        "spatial_share": share[k],
+        "spatial_basis": np.asarray(_BASES, dtype=object)[bcode[k]],
+        "shift_match": sh[k],
         "score": score,
         "level": np.asarray(LEVELS, dtype=object)[lv],
-        "current": (side.status == "active")[c_j] & (lv > 0),
+        "current": (side.status == "active")[j] & (lv > 0),
         "note": _NOTES[note],
     }
 

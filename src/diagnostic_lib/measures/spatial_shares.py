@@ -23,8 +23,31 @@ _BASES = (
 )
 
 
+class _PairCounts:
+    """Counts keyed by (problem, measure), stored sparsely (only the pairs above zero)."""
+
+    def __init__(self, u: np.ndarray, j: np.ndarray, n: np.ndarray, n_m: int) -> None:
+        key = np.asarray(u, dtype="int64") * n_m + np.asarray(j, dtype="int64")
+        order = np.argsort(key, kind="stable")
+        self.keys, self.n, self.n_m = key[order], np.asarray(n, dtype="int64")[order], n_m
+
+    @classmethod
+    def tally(cls, u: np.ndarray, j: np.ndarray, n_m: int) -> _PairCounts:
+        """How many times each (``u``, ``j``) pair occurs."""
+        keys, n = np.unique(np.asarray(u, dtype="int64") * n_m + j, return_counts=True)
+        return cls(keys // n_m, keys % n_m, n, n_m)
+
+    def get(self, u: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """The count of each pair (0 for a pair never seen)."""
+        key = np.asarray(u, dtype="int64") * self.n_m + j
+        if not len(self.keys):
+            return np.zeros(len(key), dtype="int64")
+        pos = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+        return np.where(self.keys[pos] == key, self.n[pos], 0)
+
+
 class _SpatialShares:
-    """The spatial side of :func:`coverage`, for blocks of problems.
+    """The spatial side of :func:`coverage`, pair by pair.
 
     The rule, pair by pair and in this order: no treated area → ``no_footprint``;
     a municipality-wide problem and measure → 1 (``municipality``); a
@@ -33,7 +56,9 @@ class _SpatialShares:
     (``incidents``), or of its incidents in the measure's sectors (``sectors``);
     no problem geometry → ``no_geometry``; else the share of the problem's area
     inside the measure's area (``area``). Incidents are matched to areas once
-    (a spatial index), and only pairs whose boxes meet are intersected.
+    (a spatial index) and counted only where they fall (sparse counts), and only
+    pairs whose boxes meet are intersected. :meth:`candidates` lists the pairs
+    whose share can be above zero without going through every pair.
     """
 
     def __init__(
@@ -59,6 +84,7 @@ class _SpatialShares:
         self.geometric = np.isin(self.fp, ["point", "line", "polygon"])
         self.kinds = _col(pb, "kind", "place").astype(str).to_numpy()
         self.p_geoms = np.asarray(pb.geometry.array, dtype=object)
+        self.no_geom = np.array([x is None or x.is_empty for x in self.p_geoms], dtype=bool)
         pids = pb["problem_id"].astype(str).to_numpy()
         # problems by id (a repeated id shares its incidents, as the pairwise rule did)
         self.u_of_row, uniq = pd.factorize(pids)
@@ -66,8 +92,9 @@ class _SpatialShares:
         self.n_own = np.zeros(n_u, dtype="int64")
         self.den_loc = np.zeros(n_u, dtype="int64")
         self.den_sec = np.zeros(n_u, dtype="int64")
-        self.inside = np.zeros((n_u, n_m), dtype="int64")
-        self.in_sect = np.zeros((n_u, n_m), dtype="int64")
+        empty = np.zeros(0, dtype="int64")
+        self.inside = _PairCounts(empty, empty, empty, n_m)
+        self.in_sect = _PairCounts(empty, empty, empty, n_m)
         if membership is not None and incidents is not None:
             self._count_incidents(incidents, membership, uniq, m_sectors)
 
@@ -99,42 +126,69 @@ class _SpatialShares:
         if len(geo_j) and len(sel):
             tree = shapely.STRtree(self.area_arr[geo_j])
             i, j = tree.query(shapely.points(xs[sel], ys[sel]), predicate="intersects")
-            np.add.at(self.inside, (u_inc[sel[i]], geo_j[j]), 1)
+            self.inside = _PairCounts.tally(u_inc[sel[i]], geo_j[j], self.n_m)
         sel = np.flatnonzero(own & has_sector)
-        self._count_in_sectors(u_inc[sel], inc_sector[sel].astype(str), n_u, m_sectors)
+        self._count_in_sectors(u_inc[sel], inc_sector[sel].astype(str), m_sectors)
 
     def _count_in_sectors(
-        self, u_inc: np.ndarray, inc_sector: np.ndarray, n_u: int, m_sectors: list[set]
+        self, u_inc: np.ndarray, inc_sector: np.ndarray, m_sectors: list[set]
     ) -> None:
-        """Incidents of each problem in each sector-based measure's sectors."""
+        """Incidents of each problem in each sector-based measure's sectors (sparse)."""
         sec_j = np.flatnonzero(~self.geometric & self.has_area)
         if not (len(sec_j) and len(u_inc)):
             return
         s_codes, s_names = pd.factorize(inc_sector)
-        counts = np.zeros((n_u, len(s_names)), dtype="int64")
-        np.add.at(counts, (u_inc, s_codes), 1)
         pos = {str(x): k for k, x in enumerate(s_names)}
-        done: dict[tuple[int, ...], np.ndarray] = {}  # measures listing the same sectors
-        for j in sec_j:
-            cols = tuple(sorted({pos[x] for x in m_sectors[j] if x in pos}))
-            if not cols:
-                continue
-            if cols not in done:
-                done[cols] = (
-                    counts.sum(axis=1)
-                    if len(cols) == counts.shape[1]
-                    else counts[:, list(cols)].sum(axis=1)
-                )
-            self.in_sect[:, j] = done[cols]
+        # problem × sector counts where above zero, joined to measure × sector on the sector
+        us = pd.DataFrame({"u": u_inc, "s": s_codes}).value_counts().rename("n").reset_index()
+        pairs = [(j, pos[x]) for j in sec_j for x in m_sectors[j] if x in pos]
+        if not pairs:
+            return
+        js = pd.DataFrame(pairs, columns=["j", "s"])
+        both = us.merge(js, on="s").groupby(["u", "j"], sort=False)["n"].sum()
+        u, j = both.index.get_level_values(0), both.index.get_level_values(1)
+        self.in_sect = _PairCounts(u.to_numpy(), j.to_numpy(), both.to_numpy(), self.n_m)
 
-    def block(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-        """``(share, basis code)`` of problems ``lo:hi`` × every measure."""
-        import shapely
+    def candidates(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows, measures)``: every pair whose share can be above zero, by index.
 
-        n_b = hi - lo
-        share = np.full((n_b, self.n_m), np.nan)
-        code = np.zeros((n_b, self.n_m), dtype="int8")
-        todo = np.ones((n_b, self.n_m), dtype=bool)
+        Pairs with incidents of the problem inside the area or in the measure's
+        sectors, pairs whose boxes meet, and municipality-wide problems ×
+        municipality-wide measures. Pairs whose measure has no treated area are
+        left out (their share is not a share: see :meth:`shares`). May repeat
+        a pair.
+        """
+        parts_r, parts_j = [], []
+        ru = pd.DataFrame({"u": self.u_of_row, "r": np.arange(len(self.u_of_row))})
+        for counts in (self.inside, self.in_sect):
+            if len(counts.keys):
+                pu = pd.DataFrame({"u": counts.keys // self.n_m, "j": counts.keys % self.n_m})
+                m = pu.merge(ru, on="u")  # a repeated problem id: each of its rows
+                parts_r.append(m["r"].to_numpy())
+                parts_j.append(m["j"].to_numpy())
+        rows = np.flatnonzero(~self.no_geom)
+        if len(rows) and self.has_area.any():
+            tree, has, _, _ = self._area_index
+            i, j = tree.query(self.p_geoms[rows])
+            parts_r.append(rows[i])
+            parts_j.append(has[j])
+        muni_r = np.flatnonzero(self.kinds == "municipality")
+        muni_j = np.flatnonzero((self.fp == "municipality") & self.has_area)
+        if len(muni_r) and len(muni_j):
+            parts_r.append(np.repeat(muni_r, len(muni_j)))
+            parts_j.append(np.tile(muni_j, len(muni_r)))
+        if not parts_r:
+            return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+        return (
+            np.concatenate(parts_r).astype("int64"),
+            np.concatenate(parts_j).astype("int64"),
+        )
+
+    def shares(self, r: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(share, basis code)`` of each pair: problem row ``r[k]`` × measure ``j[k]``."""
+        share = np.full(len(r), np.nan)
+        code = np.zeros(len(r), dtype="int8")
+        todo = np.ones(len(r), dtype=bool)
 
         def put(mask: np.ndarray, c: int, value: Any = None) -> None:
             mask = mask & todo
@@ -143,54 +197,68 @@ class _SpatialShares:
                 share[mask] = value if np.isscalar(value) else value[mask]
             todo[mask] = False
 
-        kinds = self.kinds[lo:hi, None]
-        u = self.u_of_row[lo:hi]
-        put(np.broadcast_to(~self.has_area[None, :], todo.shape), 1)
+        kinds, u, geometric = self.kinds[r], self.u_of_row[r], self.geometric[j]
+        put(~self.has_area[j], 1)
         muni = kinds == "municipality"
-        put(muni & (self.fp == "municipality")[None, :], 2, 1.0)
-        put(muni & self.geometric[None, :], 3, 0.0)
-        eligible = (self.n_own[u] > 0)[:, None] & (kinds != "perception")
+        put(muni & (self.fp[j] == "municipality"), 2, 1.0)
+        put(muni & geometric, 3, 0.0)
+        eligible = (self.n_own[u] > 0) & (kinds != "perception")
+        loc = eligible & geometric & (self.den_loc[u] > 0) & todo
+        sec = eligible & ~geometric & (self.den_sec[u] > 0) & todo
         with np.errstate(divide="ignore", invalid="ignore"):
-            put(
-                eligible & self.geometric[None, :] & (self.den_loc[u] > 0)[:, None],
-                4,
-                self.inside[u] / self.den_loc[u][:, None],
-            )
-            put(
-                eligible & ~self.geometric[None, :] & (self.den_sec[u] > 0)[:, None],
-                5,
-                self.in_sect[u] / self.den_sec[u][:, None],
-            )
-        gp = self.p_geoms[lo:hi]
-        no_geom = np.array([x is None or x.is_empty for x in gp], dtype=bool)
-        put(np.broadcast_to(no_geom[:, None], todo.shape), 6)
+            val = np.zeros(len(r))
+            val[loc] = self.inside.get(u[loc], j[loc]) / self.den_loc[u[loc]]
+            put(loc, 4, val)
+            val[sec] = self.in_sect.get(u[sec], j[sec]) / self.den_sec[u[sec]]
+            put(sec, 5, val)
+        put(self.no_geom[r], 6)
         # the rest: share of the problem's area inside the measure's area
-        rows = np.flatnonzero(todo.any(axis=1))
         code[todo] = 7
         share[todo] = 0.0
-        if len(rows):
-            ga = shapely.area(gp[rows])
-            tree, has, group, shapes = self._area_index
-            i, j = tree.query(gp[rows])  # boxes that meet; elsewhere the share is 0
-            jj = has[j]
-            keep = todo[rows[i], jj]
-            i, jj = i[keep], jj[keep]
-            if len(i):
-                # measures with the same area (every municipality-wide one, for instance)
-                # share one computation per problem
-                key = i * (len(shapes) + 1) + group[jj]
-                uk, inv = np.unique(key, return_inverse=True)
-                ui, ug = uk // (len(shapes) + 1), uk % (len(shapes) + 1)
-                gi, aj = gp[rows[ui]], shapes[ug]
-                vals = np.empty(len(uk))
-                pos = ga[ui] > 0
-                inside = pos & shapely.covers(aj, gi)  # wholly inside: share 1, no overlay
-                vals[inside] = 1.0
-                cut = pos & ~inside
-                vals[cut] = shapely.area(shapely.intersection(gi[cut], aj[cut])) / ga[ui][cut]
-                vals[~pos] = shapely.intersects(gi[~pos], aj[~pos]).astype("float64")
-                share[rows[i], jj] = vals[inv.ravel()]
+        rest = np.flatnonzero(todo)
+        if len(rest):
+            share[rest] = self._area_shares(r[rest], j[rest])
         return share, code
+
+    def _area_shares(self, r: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Share of problem ``r``'s area inside measure ``j``'s area (0 where boxes miss)."""
+        import shapely
+
+        out = np.zeros(len(r))
+        _, _, group, shapes = self._area_index
+        pb_box, m_box = self._boxes
+        a, b = pb_box[r], m_box[j]
+        meet = np.flatnonzero(
+            (a[:, 0] <= b[:, 2])
+            & (b[:, 0] <= a[:, 2])
+            & (a[:, 1] <= b[:, 3])
+            & (b[:, 1] <= a[:, 3])
+        )
+        if not len(meet):
+            return out
+        # measures with the same area (every municipality-wide one, for instance)
+        # share one computation per problem
+        key = r[meet] * (len(shapes) + 1) + group[j[meet]]
+        uk, inv = np.unique(key, return_inverse=True)
+        ui, ug = uk // (len(shapes) + 1), uk % (len(shapes) + 1)
+        gi, aj = self.p_geoms[ui], shapes[ug]
+        ga = shapely.area(gi)
+        vals = np.empty(len(uk))
+        pos = ga > 0
+        inside = pos & shapely.covers(aj, gi)  # wholly inside: share 1, no overlay
+        vals[inside] = 1.0
+        cut = pos & ~inside
+        vals[cut] = shapely.area(shapely.intersection(gi[cut], aj[cut])) / ga[cut]
+        vals[~pos] = shapely.intersects(gi[~pos], aj[~pos]).astype("float64")
+        out[meet] = vals[inv.ravel()]
+        return out
+
+    @functools.cached_property
+    def _boxes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds of the problems' geometries and of the measures' areas (NaN when none)."""
+        import shapely
+
+        return shapely.bounds(self.p_geoms), shapely.bounds(self.area_arr)
 
     @functools.cached_property
     def _area_index(self) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:

@@ -159,7 +159,10 @@ def _monthly(when: pd.Series, start: pd.Timestamp, gaps: Sequence[pd.Period] = (
         return np.zeros(0)
     first = when.min().to_period("M")
     last = (start - pd.Timedelta(days=1)).to_period("M")
-    months = (when.dt.to_period("M") - first).apply(lambda d: d.n).to_numpy()
+    # months since the first, by arithmetic on year and month (no Period object per event)
+    months = ((when.dt.year - first.year) * 12 + (when.dt.month - first.month)).to_numpy(
+        dtype="int64"
+    )
     n = (last - first).n + 1
     keep = (months >= 0) & (months < n)
     out = np.bincount(months[keep], minlength=n)[:n].astype("float64")

@@ -289,6 +289,16 @@ LABELS: dict[str, tuple[str, str]] = {
         ),
         "How each measure addresses each problem (theme, place, time), by the active measures.",
     ),
+    "report.step2.coverage_related": (
+        (
+            "Le tableau de couverture du classeur ne garde que les {n} paires problème × "
+            "mesure dont la couverture n'est pas nulle, sur {total} : les autres n'en ont aucune."
+        ),
+        (
+            "The workbook's coverage table keeps only the {n} problem × measure pairs with some "
+            "coverage, out of {total}: the others have none."
+        ),
+    ),
     "report.step2.gaps": ("Lacunes", "Gaps"),
     "report.step2.gaps_caption": (
         "Problèmes prioritaires sans couverture ou peu couverts.",

@@ -11,6 +11,7 @@ import pandas as pd
 from ... import charts, inventory, maps, measures
 from ... import formatting as fmt
 from ...loaders import Diagnostic
+from ..workbook import MAX_SHEET_ROWS
 from .context import SectionContext
 
 
@@ -76,12 +77,29 @@ def _registry(
     doc.table(_display(ctx, reg), max_rows=60)
 
 
+def _coverage_table(ctx: SectionContext, cov: pd.DataFrame) -> pd.DataFrame:
+    """The coverage table of the workbook: every pair, or the related ones when too long.
+
+    A large region's problems × measures table is mostly pairs with no coverage
+    (``level`` none); above :data:`~diagnostic_lib.report.workbook.MAX_SHEET_ROWS`
+    rows only the others are written, as step 2 itself keeps them for a larger
+    region (``pairs="related"``), and the report says so.
+    """
+    if len(cov) <= MAX_SHEET_ROWS or cov.attrs.get("pairs") == "related":
+        return cov
+    out = cov[cov["level"].astype(str) != "none"].reset_index(drop=True)
+    out.attrs = {**cov.attrs, "pairs": "related"}
+    n, total = fmt.integer(len(out), ctx.lang), fmt.integer(len(cov), ctx.lang)
+    ctx.doc.paragraph(ctx.t("report.step2.coverage_related", n=n, total=total))
+    return out
+
+
 def _coverage(ctx: SectionContext, diag: Diagnostic, s2: measures.MeasureInventory) -> None:
     """How the measures cover the problems, and the gaps."""
     doc, lang, tables = ctx.doc, ctx.lang, ctx.tables
     doc.heading(ctx.t("report.step2.coverage"), level=3)
     doc.paragraph(ctx.t("report.step2.coverage_text"))
-    tables["coverage"] = s2.coverage
+    tables["coverage"] = _coverage_table(ctx, s2.coverage)
     tables["coverage_by_problem"] = s2.by_problem
     tables["coverage_by_measure"] = s2.by_measure
     doc.table(_display(ctx, s2.by_problem), max_rows=40)
