@@ -41,6 +41,10 @@ Example
     [taxonomy.aliases]            # source label = canonical code (wins over the file)
     "Vol dans véhicule" = "theft_from_vehicle"
 
+    [denominators]                # optional: the base of a family's or category's rates
+    burglary = "dwellings"        # residents (default) | dwellings | vehicles |
+    vehicle_theft = "vehicles"    # daytime_population | floor_area: a sectors column
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -62,6 +66,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import denominators as denominators_mod
 from . import schema, settings
 from . import taxonomy as taxonomy_mod
 from ._text import as_text
@@ -128,6 +133,9 @@ class Config:
     designs: dict[str, dict[str, Any]] = field(default_factory=dict)
     tiles: TileSource | None = None
     """The background tiles of the maps (``[maps] tiles``); ``None``: no tiles."""
+    denominators: dict[str, str] = field(default_factory=dict)
+    """The base of each family's or category's rates (``[denominators]``, see
+    :mod:`diagnostic_lib.denominators`); a code not named keeps residents."""
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -175,8 +183,9 @@ def load_config(path: str | PathLike[str]) -> Config:
         ``[data.sectors]`` with ``grid_m``), an ill-formed ``grid_m`` or ``shape``, a
         ``[data.population]`` table with grid sectors (whose cells no table names),
         a period that ends before it starts, a geographic CRS, an unknown or
-        ill-typed ``[parameters]`` key (see :mod:`diagnostic_lib.settings`), or
-        ill-formed category aliases (``[taxonomy.aliases]``, ``[taxonomy] categories``).
+        ill-typed ``[parameters]`` key (see :mod:`diagnostic_lib.settings`),
+        ill-formed category aliases (``[taxonomy.aliases]``, ``[taxonomy] categories``),
+        or an unknown base in ``[denominators]``.
 
     Examples
     --------
@@ -209,7 +218,8 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     diagnostic_lib.errors.ConfigError: <config>: [diagnostic] language must be 'fr' or 'en', ...
     """
     name = str(path) if path else "<config>"
-    for section in ("municipality", "diagnostic", "data", "parameters", "designs", "maps"):
+    sections = ("municipality", "diagnostic", "data", "parameters", "designs", "maps")
+    for section in (*sections, "denominators"):
         if not isinstance(raw.get(section, {}) or {}, dict):
             message = bilingual(
                 "config.error.section_not_table", section=section, value=repr(raw[section])
@@ -268,6 +278,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     cfg.parameters = settings.validate(raw.get("parameters", {}) or {}, name)
     cfg.designs = _designs(raw.get("designs", {}) or {}, name)
     cfg.tiles = _tiles(raw.get("maps", {}) or {}, name)
+    cfg.denominators = denominators_mod.check_denominators(raw.get("denominators", {}) or {}, name)
     for key, attr in (("taxonomy", "taxonomy_path"), ("severity", "severity_path")):
         sec = raw.get(key, {}) or {}
         if not isinstance(sec, dict):

@@ -11,6 +11,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "unit.month.one": ("{n} mois", "{n} month"),
     "unit.month.many": ("{n} mois", "{n} months"),
     # --- families -----------------------------------------------------------
+    # the base of a rate (diagnostic_lib.denominators): "per 1,000 …", the column, the unit
+    "denominator.residents": ("par 1 000 habitants", "per 1,000 residents"),
+    "denominator.dwellings": ("par 1 000 logements", "per 1,000 dwellings"),
+    "denominator.vehicles": (
+        "par 1 000 véhicules immatriculés",
+        "per 1,000 registered vehicles",
+    ),
+    "denominator.daytime_population": (
+        "par 1 000 personnes présentes le jour",
+        "per 1,000 daytime population",
+    ),
+    "denominator.floor_area": (
+        "par 1 000 m² de superficie de plancher",
+        "per 1,000 m² of floor area",
+    ),
+    "denominator_unit.residents": ("habitants", "residents"),
+    "denominator_unit.dwellings": ("logements", "dwellings"),
+    "denominator_unit.vehicles": ("véhicules immatriculés", "registered vehicles"),
+    "denominator_unit.daytime_population": ("population de jour", "daytime population"),
+    "denominator_unit.floor_area": ("m² de plancher", "m² of floor area"),
     "family.property": ("Crimes contre les biens", "Property crime"),
     "family.violent": ("Crimes contre la personne", "Violent crime"),
     "family.disorder": ("Désordre et incivilités", "Disorder"),
