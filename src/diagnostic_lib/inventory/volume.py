@@ -433,8 +433,8 @@ def annual_means(rates: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     rates : DataFrame
-        From :func:`rates` with ``period="year"`` (any ``by``); the municipality
-        row ``*`` is left out.
+        From :func:`rates` with ``period="year"`` (any ``by``, all its rates on
+        one base: ``ValueError`` otherwise); the municipality row ``*`` is left out.
 
     Returns
     -------
@@ -450,6 +450,10 @@ def annual_means(rates: pd.DataFrame) -> pd.DataFrame:
     >>> annual_means(r).values.tolist()
     [[1.5, 15.0], [nan, 4.0]]
     """
+    if "denominator" in rates.columns and rates["denominator"].nunique() > 1:
+        # a rate per 1,000 residents and one per 1,000 dwellings do not add up
+        bases = ", ".join(sorted(rates["denominator"].unique()))
+        raise ValueError(f"rates on different bases cannot be added ({bases}): use by=None")
     per_sector = rates[rates["sector"] != "*"]
     years = max(per_sector["period"].nunique(), 1)
     g = per_sector.groupby("sector")
