@@ -121,7 +121,11 @@ def test_rates_use_the_declared_base_and_say_which(diag):
     assert whole["rate"] == pytest.approx(inside / whole["base"] * 1000)
     # a category's family declaration applies to it when it has none of its own
     by_family = inventory.rates(
-        diag.incidents, diag.sectors, by="category", period=None, denominators={"property": "dwellings"}
+        diag.incidents,
+        diag.sectors,
+        by="category",
+        period=None,
+        denominators={"property": "dwellings"},
     )
     assert set(by_family.loc[by_family["group"] == "theft", "denominator"]) == {"dwellings"}
     with pytest.raises(ValueError, match="different bases"):

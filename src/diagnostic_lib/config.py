@@ -218,8 +218,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     diagnostic_lib.errors.ConfigError: <config>: [diagnostic] language must be 'fr' or 'en', ...
     """
     name = str(path) if path else "<config>"
-    sections = ("municipality", "diagnostic", "data", "parameters", "designs", "maps")
-    for section in (*sections, "denominators"):
+    for section in ("municipality", "diagnostic", "data", "parameters", "designs", "maps"):
         if not isinstance(raw.get(section, {}) or {}, dict):
             message = bilingual(
                 "config.error.section_not_table", section=section, value=repr(raw[section])
@@ -227,7 +226,11 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
             raise ConfigError(f"{name}: {message}")
     mun = raw.get("municipality", {}) or {}
     diag = raw.get("diagnostic", {}) or {}
-    cfg = Config(path=path.resolve() if path else None, raw=raw)
+    cfg = Config(
+        path=path.resolve() if path else None,
+        raw=raw,
+        denominators=denominators_mod.check_denominators(raw.get("denominators") or {}, name),
+    )
     cfg.municipality = str(mun.get("name", cfg.municipality))
     cfg.crs = str(mun.get("crs", diag.get("crs", cfg.crs)))
     lang = str(diag.get("language", mun.get("language", "fr")))
@@ -278,7 +281,6 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     cfg.parameters = settings.validate(raw.get("parameters", {}) or {}, name)
     cfg.designs = _designs(raw.get("designs", {}) or {}, name)
     cfg.tiles = _tiles(raw.get("maps", {}) or {}, name)
-    cfg.denominators = denominators_mod.check_denominators(raw.get("denominators", {}) or {}, name)
     for key, attr in (("taxonomy", "taxonomy_path"), ("severity", "severity_path")):
         sec = raw.get(key, {}) or {}
         if not isinstance(sec, dict):

@@ -124,9 +124,7 @@ def check_denominators(raw: Any, name: str) -> dict[str, str]:
     return out
 
 
-def denominator_of(
-    group: Any, denominators: Mapping[str, str] | None, family: Any = None
-) -> str:
+def denominator_of(group: Any, denominators: Mapping[str, str] | None, family: Any = None) -> str:
     """The base of one group's rates: its own declaration, else its family's, else residents.
 
     Parameters

@@ -1,4 +1,4 @@
-"""Empirical-Bayes smoothing of small-area rates: a 300-resident sector does not top a table on 3 events.
+"""Empirical-Bayes smoothing of small-area rates: 3 events in a tiny sector do not top a table.
 
 A sector's raw rate is its count over its base. Where the base is small, one
 or two events more or less move the rate a long way: the smallest sectors fill

@@ -85,7 +85,7 @@ def counts(
     return out.reset_index()
 
 
-def rates(  # noqa: PLR0913 - keyword options of one table
+def rates(
     incidents: pd.DataFrame,
     sectors: pd.DataFrame,
     by: str | None = "category",

@@ -135,10 +135,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "loaders.error.denominator_column": (
         "[denominators] demande « {base} » (pour {codes}), mais ni la couche des secteurs ni la "
         "table de population n'en a la colonne ({candidates}, ou [data.sectors.columns] "
-        "{base} = \"…\") ; colonnes lues : {columns}",
+        '{base} = "…") ; colonnes lues : {columns}',
         "[denominators] asks for '{base}' (for {codes}), but neither the sectors layer nor the "
         "population table has its column ({candidates}, or [data.sectors.columns] "
-        "{base} = \"…\"); columns read: {columns}",
+        '{base} = "…"); columns read: {columns}',
     ),
     "config.error.sector_column": (
         "[data.{table}] sector_column = {value} : il faut le nom d'une colonne des incidents, "

@@ -212,8 +212,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.step1.rate_map_caption": (
         "Taux annuel moyen par secteur, par 1 000 habitants, toutes familles (classes de "
         "Fisher–Jenks).",
-        "Mean annual rate per sector, per 1,000 residents, all families (Fisher–Jenks "
-        "classes).",
+        "Mean annual rate per sector, per 1,000 residents, all families (Fisher–Jenks classes).",
     ),
     "report.step1.severity_no_population": (
         "Aucun secteur n'a de population : l'indice, qui se calcule par habitant, ne l'est pas.",
@@ -243,8 +242,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.step1.rates_other_bases": (
         "Catégories dont le taux a une autre base que les habitants, 12 derniers mois "
         "({start} – {end})",
-        "Categories whose rate has another base than residents, last 12 months "
-        "({start} – {end})",
+        "Categories whose rate has another base than residents, last 12 months ({start} – {end})",
     ),
     "report.step1.rates": (
         "Taux par secteur et famille, 12 derniers mois ({start} – {end})",

@@ -75,8 +75,9 @@ def _section_methods(ctx: SectionContext, diag: Diagnostic | None = None) -> Non
         if context:
             ctx.doc.paragraph(context)
     notes = [ctx.t(f"report.method.{topic}") for topic in METHOD_TOPICS]
-    if diag is not None and rate_bases(diag.config.denominators, ctx.lang):
-        notes.insert(METHOD_TOPICS.index("rates") + 1, rate_bases(diag.config.denominators, ctx.lang))
+    bases = "" if diag is None else rate_bases(diag.config.denominators, ctx.lang)
+    if bases:
+        notes.insert(METHOD_TOPICS.index("rates") + 1, bases)
     ctx.doc.bullets(notes)
 
 
