@@ -14,6 +14,7 @@ Each base is a column of the sectors layer (or of the ``[data.population]``
 table, which wins) holding a count per sector; its canonical name is the code
 (``dwellings``…), and ``[data.sectors.columns]`` maps it to another name. A
 family or category without a declared base keeps residents (``population``).
+See docs/methods.md, *Denominators other than residents*.
 
 Examples
 --------
@@ -140,6 +141,12 @@ def denominator_of(group: Any, denominators: Mapping[str, str] | None, family: A
     -------
     str
         One of :data:`DENOMINATORS`.
+
+    Examples
+    --------
+    >>> denominator_of("vehicle_theft", {"property": "dwellings", "vehicle_theft": "vehicles"},
+    ...                family="property")
+    'vehicles'
     """
     given = denominators or {}
     if group in given:

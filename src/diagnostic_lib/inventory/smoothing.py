@@ -17,7 +17,8 @@ sectors together, the more so the smaller its base:
 ``shrinkage`` is ``1 − w_i``, the weight of the prior mean in the smoothed rate
 (0: the raw rate kept; 1: the prior mean). Unlike esda, which leaves a negative
 ``a`` as it is (weights outside 0–1), ``a`` is clipped at 0; on data where ``a``
-is positive the two agree (tests/test_denominators.py checks it to 1e-9).
+is positive the two agree (tests/test_denominators.py checks it to 1e-9). See
+docs/methods.md, *Empirical-Bayes smoothing of rates*.
 
 Examples
 --------
@@ -90,6 +91,15 @@ def smoothed_rates(rates: pd.DataFrame, per: float = 1000.0) -> pd.DataFrame:
         A copy of ``rates`` (same index) with ``rate_eb`` (the smoothed rate per
         ``per`` units), ``rate_prior`` (the rate of all the sectors together
         towards which it is pulled) and ``shrinkage`` (the prior's weight, 0–1).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"sector": ["A", "B", "*"], "group": "x", "period": "all",
+    ...     "denominator": "dwellings", "count": [1, 50, 51], "base": [50.0, 5000.0, 5050.0]})
+    >>> r["rate"] = r["count"] / r["base"] * 1000
+    >>> s = smoothed_rates(r)
+    >>> s["rate_eb"].round(2).tolist(), s["shrinkage"].round(2).tolist()
+    ([10.1, 10.1, 10.1], [1.0, 1.0, 0.0])
     """
     out = rates.copy()
     out["rate_eb"] = np.nan

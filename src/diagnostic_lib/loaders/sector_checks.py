@@ -135,6 +135,17 @@ def read_bases(ctx: Any, bases: Sequence[str]) -> dict[str, np.ndarray]:
     -------
     dict
         Base → float array aligned with the file's rows (NaN where none).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from diagnostic_lib.loaders import load_sectors
+    >>> g = gpd.GeoDataFrame({"id": ["A", "B"], "logements": ["1 200", "n/d"]},
+    ...     geometry=[shapely.box(0, 0, 9, 9), shapely.box(9, 0, 18, 9)], crs=32188)
+    >>> sec, led = load_sectors(g, denominators=["dwellings"])
+    >>> e = led.entries.set_index("column")
+    >>> sec["dwellings"].tolist(), e.loc[["logements"], ["row", "reason"]].values.tolist()
+    ([1200.0, nan], [[2, 'value_invalid']])
     """
     out: dict[str, np.ndarray] = {}
     for base in bases:
