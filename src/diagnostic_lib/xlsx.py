@@ -71,7 +71,7 @@ NUMBER_FORMATS: dict[str, str] = {
 _PROBABILITY = re.compile(r"^(?:[pq]_.+|.+_[pq]|alpha_.+)$")
 _PERCENT = re.compile(
     r"^(?:.+_share|prob_rise|expected_reduction|mde|reach|skill|coverage|total_coverage|nominal"
-    r"|unsafe_night(?:_low|_high)?|concern(?:_[a-z_]+)?)$"
+    r"|unsafe_night(?:_low|_high)?|concern(?:_[a-z_]+)?|shrinkage)$"
 )
 _NOT_PERCENT = re.compile(r"_(?:rank|points|weight|codes)$")
 _YEAR = frozenset({"period", "year"})
@@ -81,6 +81,7 @@ _SEPARATOR = "; "
 VOCABULARIES: dict[str, tuple[str, ...]] = {
     "family": ("family",),
     "families": ("family",),
+    "denominator": ("denominator",),
     "scope": ("wb.v.scope", "family"),
     "category": ("category", "family"),
     "top_category": ("category", "family"),
@@ -240,7 +241,7 @@ def header(table: str, column: str, lang: str) -> str:
 
     Examples
     --------
-    >>> header("rates", "rate", "fr"), header("priority", "rate", "en")
+    >>> header("change", "rate", "fr"), header("priority", "rate", "en")
     ('Taux pour 1 000 habitants', 'Rate (normalised)')
     >>> header("perception", "concern_drugs_low", "en")
     'Concern: Drugs (low bound)'
