@@ -220,3 +220,21 @@ def test_the_report_says_per_1000_dwellings_in_both_languages(diag, lang, words)
     assert fam["rate_eb"].is_monotonic_decreasing.__bool__() or fam["rate_eb"].isna().any()
     assert (fam["denominator"] == "dwellings").all()
     assert "rates_recent_categories" in ctx.tables
+
+
+def test_the_public_report_publishes_no_smoothed_rate(diag):
+    """A smoothed rate beside the raw ones gives away the spread of the rates, from which two
+    masked counts of a group could be solved for: the public version keeps raw rates only."""
+    doc = HtmlDocument("t", "en")
+    ctx = SectionContext(doc, "en", public=True)
+    inv = types.SimpleNamespace(
+        rates=inventory.rates(
+            diag.incidents, diag.sectors, by="family", denominators=diag.config.denominators
+        )
+    )
+    _rates(ctx, diag, inv)
+    text = html.unescape(doc.render())
+    assert i18n.t("report.col.rate_eb", "en") not in text
+    assert i18n.t("report.step1.rates_public", "en") in text
+    for name in ("rates_recent", "rates_recent_categories"):
+        assert not {"rate_eb", "rate_prior", "shrinkage"} & set(ctx.tables[name].columns)

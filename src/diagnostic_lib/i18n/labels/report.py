@@ -239,6 +239,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "is pulled towards that of all the sectors, so that three events in a 300-resident "
         "sector do not put it on top; the raw rate and its interval are beside it.",
     ),
+    "report.step1.rates_public": (
+        "Taux bruts, par secteur. La version publique ne publie pas de taux lissé : avec les "
+        "taux des autres secteurs, il permettrait de recalculer un petit nombre masqué.",
+        "Raw rates, by sector. The public version publishes no smoothed rate: with the other "
+        "sectors' rates, it would let a reader recompute a masked small count.",
+    ),
     "report.step1.rates_other_bases": (
         "Catégories dont le taux a une autre base que les habitants, 12 derniers mois "
         "({start} – {end})",

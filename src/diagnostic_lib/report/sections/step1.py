@@ -128,7 +128,7 @@ def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> N
     recent = inventory.recent_rates(
         diag.incidents, diag.sectors, by="family", denominators=declared
     )
-    recent = _ranked(inventory.smoothed_rates(recent))
+    recent = _smoothed(ctx, recent)
     ctx.tables["rates_recent"] = recent
     window = {
         "start": fmt.date(recent.attrs["start"], lang),
@@ -144,7 +144,8 @@ def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> N
         months = fmt.months(recent.attrs["months"], lang)
         doc.heading(ctx.t(f"report.step1.{what}_short", months=months, **window), level=3)
     if what == "rates":
-        doc.paragraph(" ".join(filter(None, [ctx.t("report.step1.rates_order"), bases])))
+        order = "report.step1.rates_public" if ctx.public else "report.step1.rates_order"
+        doc.paragraph(" ".join(filter(None, [ctx.t(order), bases])))
     doc.table(shown(ctx.pub(recent), columns, lang), max_rows=80)
     _category_rates(ctx, diag, window)
 
@@ -160,7 +161,7 @@ def _category_rates(ctx: SectionContext, diag: Diagnostic, window: dict) -> None
     recent = inventory.recent_rates(
         diag.incidents, diag.sectors, by="category", denominators=declared
     )
-    recent = _ranked(inventory.smoothed_rates(recent[recent["group"].isin(categories)]))
+    recent = _smoothed(ctx, recent[recent["group"].isin(categories)])
     ctx.tables["rates_recent_categories"] = recent
     ctx.doc.heading(ctx.t("report.step1.rates_other_bases", **window), level=3)
     columns = {("category" if c == "group" else c): k for c, k in _rate_columns(recent).items()}
@@ -168,6 +169,22 @@ def _category_rates(ctx: SectionContext, diag: Diagnostic, window: dict) -> None
     table = recent.rename(columns={"group": "category"})
     words = {"category": lambda code, lang: category_label(code, lang)}
     ctx.doc.table(shown(ctx.pub(table), columns, ctx.lang, values=words), max_rows=80)
+
+
+SMOOTHED_COLUMNS = ("rate_eb", "rate_prior", "shrinkage")
+"""The columns :func:`~diagnostic_lib.inventory.smoothed_rates` adds."""
+
+
+def _smoothed(ctx: SectionContext, rates: pd.DataFrame) -> pd.DataFrame:
+    """The rates ranked by smoothed rate (internal), or as they were (public).
+
+    The public version publishes no smoothed rate: with the raw rates of the other
+    sectors, a smoothed rate gives away the spread of all the rates, from which two
+    suppressed counts of a group can be solved for. It keeps the order by sector.
+    """
+    if ctx.public:
+        return rates
+    return _ranked(inventory.smoothed_rates(rates))
 
 
 def _ranked(rates: pd.DataFrame) -> pd.DataFrame:
