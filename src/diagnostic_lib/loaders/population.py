@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
+from ..denominators import DENOMINATOR_CANDIDATES
 from ..ledger import Ledger
 from .columns import _require, _resolve_fields
 from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
@@ -151,7 +152,8 @@ def join_population(sectors: pd.DataFrame, population: pd.DataFrame) -> pd.DataF
     table = population.set_index(population["sector_id"].astype("str"))
     out = sectors.copy()
     keys = sectors["sector_id"].astype("str")
-    for column in [c for c in table.columns if c not in ("sector_id", "source_row")]:
+    bases = ["population", *DENOMINATOR_CANDIDATES]  # not its source file or row
+    for column in [c for c in table.columns if c in bases]:
         joined = keys.map(table[column]).astype("float64")
         before = (
             sectors[column].astype("float64")
