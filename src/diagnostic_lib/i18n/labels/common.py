@@ -10,8 +10,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- units ------------------------------------------------------------------
     "unit.month.one": ("{n} mois", "{n} month"),
     "unit.month.many": ("{n} mois", "{n} months"),
-    # --- families -----------------------------------------------------------
-    # the base of a rate (diagnostic_lib.denominators): "per 1,000 …", the column, the unit
+    # --- rate bases ----------------------------------------------------------
+    # the base of a rate (diagnostic_lib.denominators): "per 1,000 …"
     "denominator.residents": ("par 1 000 habitants", "per 1,000 residents"),
     "denominator.dwellings": ("par 1 000 logements", "per 1,000 dwellings"),
     "denominator.vehicles": (
@@ -26,11 +26,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "par 1 000 m² de superficie de plancher",
         "per 1,000 m² of floor area",
     ),
-    "denominator_unit.residents": ("habitants", "residents"),
-    "denominator_unit.dwellings": ("logements", "dwellings"),
-    "denominator_unit.vehicles": ("véhicules immatriculés", "registered vehicles"),
-    "denominator_unit.daytime_population": ("population de jour", "daytime population"),
-    "denominator_unit.floor_area": ("m² de plancher", "m² of floor area"),
+    # --- families -----------------------------------------------------------
     "family.property": ("Crimes contre les biens", "Property crime"),
     "family.violent": ("Crimes contre la personne", "Violent crime"),
     "family.disorder": ("Désordre et incivilités", "Disorder"),
