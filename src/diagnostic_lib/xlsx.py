@@ -29,7 +29,7 @@ Examples
 >>> p = write_readable({"rates": t}, Path(tempfile.mkdtemp()) / "t.xlsx", lang="en")
 >>> shown = pd.read_excel(p, sheet_name="Rates by sector")
 >>> shown.columns.tolist(), shown["Family"].tolist(), shown["Tied"].tolist()
-(['Family', 'Rate per 1,000 residents', 'Tied'], ['Violent crime'], ['No'])
+(['Family', 'Rate per 1,000 (residents, or the rate base)', 'Tied'], ['Violent crime'], ['No'])
 >>> back = read_coded(p)["rates"]
 >>> back.columns.tolist(), back["family"].tolist(), back["tied"].tolist()
 (['family', 'rate', 'tied'], ['violent'], [False])
