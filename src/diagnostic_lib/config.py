@@ -41,6 +41,10 @@ Example
     [taxonomy.aliases]            # source label = canonical code (wins over the file)
     "Vol dans véhicule" = "theft_from_vehicle"
 
+    [denominators]                # optional: the base of a family's or category's rates
+    burglary = "dwellings"        # residents (default) | dwellings | vehicles |
+    vehicle_theft = "vehicles"    # daytime_population | floor_area: a sectors column
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -62,6 +66,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import denominators as denominators_mod
 from . import schema, settings
 from . import taxonomy as taxonomy_mod
 from ._text import as_text
@@ -132,6 +137,9 @@ class Config:
     """``[cache] enabled``: keep the loaded tables in the cache (:mod:`.loaders.cache`)."""
     cache_dir: Path | None = None
     """``[cache] dir``: the cache folder, relative to the config's (``None``: ``build/cache``)."""
+    denominators: dict[str, str] = field(default_factory=dict)
+    """The base of each family's or category's rates (``[denominators]``, see
+    :mod:`diagnostic_lib.denominators`); a code not named keeps residents."""
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -179,8 +187,9 @@ def load_config(path: str | PathLike[str]) -> Config:
         ``[data.sectors]`` with ``grid_m``), an ill-formed ``grid_m`` or ``shape``, a
         ``[data.population]`` table with grid sectors (whose cells no table names),
         a period that ends before it starts, a geographic CRS, an unknown or
-        ill-typed ``[parameters]`` key (see :mod:`diagnostic_lib.settings`), or
-        ill-formed category aliases (``[taxonomy.aliases]``, ``[taxonomy] categories``).
+        ill-typed ``[parameters]`` key (see :mod:`diagnostic_lib.settings`),
+        ill-formed category aliases (``[taxonomy.aliases]``, ``[taxonomy] categories``),
+        or an unknown base in ``[denominators]``.
 
     Examples
     --------
@@ -221,7 +230,11 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
             raise ConfigError(f"{name}: {message}")
     mun = raw.get("municipality", {}) or {}
     diag = raw.get("diagnostic", {}) or {}
-    cfg = Config(path=path.resolve() if path else None, raw=raw)
+    cfg = Config(
+        path=path.resolve() if path else None,
+        raw=raw,
+        denominators=denominators_mod.check_denominators(raw.get("denominators") or {}, name),
+    )
     cfg.municipality = str(mun.get("name", cfg.municipality))
     cfg.crs = str(mun.get("crs", diag.get("crs", cfg.crs)))
     lang = str(diag.get("language", mun.get("language", "fr")))

@@ -29,7 +29,7 @@ Examples
 >>> p = write_readable({"rates": t}, Path(tempfile.mkdtemp()) / "t.xlsx", lang="en")
 >>> shown = pd.read_excel(p, sheet_name="Rates by sector")
 >>> shown.columns.tolist(), shown["Family"].tolist(), shown["Tied"].tolist()
-(['Family', 'Rate per 1,000 residents', 'Tied'], ['Violent crime'], ['No'])
+(['Family', 'Rate per 1,000 (residents, or the rate base)', 'Tied'], ['Violent crime'], ['No'])
 >>> back = read_coded(p)["rates"]
 >>> back.columns.tolist(), back["family"].tolist(), back["tied"].tolist()
 (['family', 'rate', 'tied'], ['violent'], [False])
@@ -71,7 +71,7 @@ NUMBER_FORMATS: dict[str, str] = {
 _PROBABILITY = re.compile(r"^(?:[pq]_.+|.+_[pq]|alpha_.+)$")
 _PERCENT = re.compile(
     r"^(?:.+_share|prob_rise|expected_reduction|mde|reach|skill|coverage|total_coverage|nominal"
-    r"|unsafe_night(?:_low|_high)?|concern(?:_[a-z_]+)?)$"
+    r"|unsafe_night(?:_low|_high)?|concern(?:_[a-z_]+)?|shrinkage)$"
 )
 _NOT_PERCENT = re.compile(r"_(?:rank|points|weight|codes)$")
 _YEAR = frozenset({"period", "year"})
@@ -81,6 +81,7 @@ _SEPARATOR = "; "
 VOCABULARIES: dict[str, tuple[str, ...]] = {
     "family": ("family",),
     "families": ("family",),
+    "denominator": ("denominator",),
     "scope": ("wb.v.scope", "family"),
     "category": ("category", "family"),
     "top_category": ("category", "family"),
@@ -240,7 +241,7 @@ def header(table: str, column: str, lang: str) -> str:
 
     Examples
     --------
-    >>> header("rates", "rate", "fr"), header("priority", "rate", "en")
+    >>> header("change", "rate", "fr"), header("priority", "rate", "en")
     ('Taux pour 1 000 habitants', 'Rate (normalised)')
     >>> header("perception", "concern_drugs_low", "en")
     'Concern: Drugs (low bound)'

@@ -11,7 +11,10 @@ Sections, and the file that holds each
 ---------------------------------------
 - Volume and rates (``volume``): :func:`counts`, :func:`rates`, :func:`recent_rates`,
   :func:`severity_index`, :func:`total_population` (NaN, never 0, without
-  residents), :func:`municipal_rate`.
+  residents), :func:`municipal_rate`; rates on another base than residents where
+  ``[denominators]`` declares one (``denominators=``, see :mod:`diagnostic_lib.denominators`).
+- Smoothing (``smoothing``): :func:`smoothed_rates` (global empirical Bayes, Marshall
+  1991, beside the raw rate), :func:`eb_weights`.
 - Timing (``timing``): :func:`aoristic`, :func:`hour_weekday`,
   :func:`shift_shares`, :func:`seasonality`; time patterns
   :func:`weekend_mask`, :func:`time_signature`, :func:`hour_of_week_profile`,
@@ -122,6 +125,7 @@ from .scoring import (
     components_text,
     priority,
 )
+from .smoothing import eb_weights, smoothed_rates
 from .survey import perception, perception_gap
 from .timing import (
     MONTHS_EN,
@@ -197,6 +201,7 @@ __all__ = [
     "concentration_table",
     "counts",
     "doubling_bands",
+    "eb_weights",
     "emerging_hot_spots",
     "emerging_label",
     "emerging_parameters_text",
@@ -234,6 +239,7 @@ __all__ = [
     "seasonality",
     "severity_index",
     "shift_shares",
+    "smoothed_rates",
     "split_by_sector",
     "time_signature",
     "total_population",

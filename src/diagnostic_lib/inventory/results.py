@@ -260,7 +260,9 @@ def run(
         "alpha": t["alpha"],
     }
     return Inventory(
-        rates=rates(inc, sec, by="family", period="year", level=level),
+        rates=rates(
+            inc, sec, by="family", period="year", level=level, denominators=diag.config.denominators
+        ),
         severity=severity_index(inc, sec, diag.weights, level=level),
         hour_weekday=hour_weekday(inc),
         shifts=shift_shares(inc, by="family", level=level),

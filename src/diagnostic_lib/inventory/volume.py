@@ -9,13 +9,14 @@ not in any sector's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import settings, stats
 from ..cube import Cube, rollup
+from ..denominators import DENOMINATORS, column_of, denominator_of
 
 LEVEL: float = settings.default("interval_level")
 """Default confidence level of the intervals: the ``interval_level`` setting."""
@@ -107,45 +108,53 @@ def rates(
     per: float = 1000.0,
     level: float = LEVEL,
     municipality: bool = True,
+    denominators: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Counts and rates per 1,000 residents by sector × group × period.
+    """Counts and rates per 1,000 residents (or another base) by sector × group × period.
 
     Parameters
     ----------
     incidents, sectors : DataFrame
-        Canonical tables; ``sectors`` needs ``population``. ``incidents`` may
+        Canonical tables; ``sectors`` needs ``population`` and a column for each
+        other base ``denominators`` names (``dwellings``…). ``incidents`` may
         be their count cube (:func:`diagnostic_lib.cube.build`): the same
         table, from sums over the cube.
     by : {"category", "family", None}
         Incident grouping (``None``: all incidents).
     period : {"year", "quarter", "month", None}
     per : float
-        Rate denominator (residents).
+        Rate denominator (units of the base: residents, dwellings…).
     level : float
         Confidence level of the exact Poisson interval.
     municipality : bool
         Add a row per group and period for the whole municipality (sector
         ``"*"``), which also counts incidents without a sector.
+    denominators : mapping, optional
+        Family or category code → base (``[denominators]`` of the config, see
+        :mod:`diagnostic_lib.denominators`): a category's own declaration wins
+        over its family's; a group without one keeps residents.
 
     Returns
     -------
     DataFrame
-        ``sector, name, population, group, period, count, rate, rate_low,
-        rate_high``. Rates are for the period (not annualised). A sector
-        without residents has no rate (NaN, never 0); the municipality's
-        ``population`` is that of the sectors with residents (NaN when none
-        has) and its rate counts only their incidents.
+        ``sector, name, population, group, period, count, denominator, base,
+        rate, rate_low, rate_high``: ``denominator`` is the code of the base of
+        the row's rate (``residents``, ``dwellings``…) and ``base`` its size in
+        the sector (``population`` stays the residents). Rates are for the
+        period (not annualised). A sector without a base has no rate (NaN,
+        never 0); the municipality's ``base`` is that of the sectors that have
+        one (NaN when none has) and its rate counts only their incidents.
 
     Examples
     --------
     >>> import geopandas as gpd, pandas as pd, shapely
-    >>> sec = gpd.GeoDataFrame({"sector_id": ["A"], "name": ["A"], "population": [2000.0]},
-    ...                        geometry=[shapely.box(0, 0, 1, 1)])
-    >>> inc = pd.DataFrame({"sector": ["A"] * 10, "category": ["x"] * 10,
+    >>> sec = gpd.GeoDataFrame({"sector_id": ["A"], "name": ["A"], "population": [2000.0],
+    ...                         "dwellings": [500.0]}, geometry=[shapely.box(0, 0, 1, 1)])
+    >>> inc = pd.DataFrame({"sector": ["A"] * 10, "category": ["x"] * 9 + ["burglary"],
     ...                     "occurred_from": pd.to_datetime(["2024-06-01"] * 10)})
-    >>> r = rates(inc, sec, municipality=False).iloc[0]
-    >>> int(r["count"]), float(r["rate"])
-    (10, 5.0)
+    >>> r = rates(inc, sec, municipality=False, denominators={"burglary": "dwellings"})
+    >>> r[["group", "count", "denominator", "rate"]].values.tolist()
+    [['burglary', 1, 'dwellings', 2.0], ['x', 9, 'residents', 4.5]]
     """
     group = by or "_all"
     inc = (
@@ -154,34 +163,43 @@ def rates(
         else incidents
     )
     c = counts(inc, by=("sector", group), period=period, complete=False)
-    sec = pd.DataFrame(sectors[["sector_id", "name", "population"]]).rename(
-        columns={"sector_id": "sector"}
-    )
     groups, periods = _groups_and_periods(inc, group, period)
+    base_of = _group_bases(inc, group, groups, denominators)
+    used = sorted(set(base_of.values()), key=DENOMINATORS.index)
+    keep = ["sector_id", "name", "population"]
+    keep += [column_of(b) for b in used if column_of(b) not in keep]
+    sec = pd.DataFrame(sectors[keep]).rename(columns={"sector_id": "sector"})
     full = pd.MultiIndex.from_product(
         [sec["sector"], groups, periods], names=["sector", group, "period"]
     )
     c_sec = c.dropna(subset=["sector"]).set_index(["sector", group, "period"])["count"]
     c_sec = c_sec[c_sec.index.isin(full)].reindex(full, fill_value=0).reset_index()
     out = c_sec.merge(sec, on="sector", how="left")
+    out["denominator"] = out[group].map(base_of).astype("str")
+    out["base"] = _row_bases(out, used)
     rate_count = out["count"].to_numpy()
     if municipality:
         tot = counts(inc, by=(group,), period=period, complete=True).assign(sector="*")
         tot = tot.assign(name="*", population=total_population(sec["population"]))
-        # the municipality's rate counts only the incidents of the sectors with residents
-        has_pop = sec.loc[sec["population"].astype("float64") > 0, "sector"]
-        if len(has_pop) < len(sec):
-            in_pop = out[out["sector"].isin(has_pop)].groupby([group, "period"])["count"].sum()
-            key = pd.MultiIndex.from_frame(tot[[group, "period"]])
-            tot_rate_count = in_pop.reindex(key, fill_value=0).to_numpy()
-        else:
-            tot_rate_count = tot["count"].to_numpy()
+        tot["denominator"] = tot[group].map(base_of).astype("str")
+        tot["base"] = np.nan
+        tot_rate_count = tot["count"].to_numpy().copy()
+        for base in used:
+            column = sec[column_of(base)].astype("float64")
+            mine = (tot["denominator"] == base).to_numpy()
+            tot.loc[mine, "base"] = total_population(column)
+            # the municipality's rate counts only the incidents of the sectors with a base
+            has = sec.loc[(column > 0).to_numpy(), "sector"]
+            if len(has) < len(sec):
+                inside = out[out["sector"].isin(has)].groupby([group, "period"])["count"].sum()
+                key = pd.MultiIndex.from_frame(tot.loc[mine, [group, "period"]])
+                tot_rate_count[mine] = inside.reindex(key, fill_value=0).to_numpy()
         rate_count = np.r_[rate_count, tot_rate_count]
         out = pd.concat([out, tot], ignore_index=True)
-    pop = out["population"].astype("float64")
+    units = out["base"].astype("float64")
     lo, hi = stats.poisson_ci(rate_count, level)
     with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(pop > 0, per / pop, np.nan)
+        scale = np.where(units > 0, per / units, np.nan)
     out["rate"] = rate_count * scale
     out["rate_low"] = lo * scale
     out["rate_high"] = hi * scale
@@ -193,6 +211,8 @@ def rates(
         "group",
         "period",
         "count",
+        "denominator",
+        "base",
         "rate",
         "rate_low",
         "rate_high",
@@ -215,12 +235,42 @@ def _groups_and_periods(
     return pd.Index(groups.unique()).sort_values(), periods
 
 
+def _group_bases(
+    incidents: pd.DataFrame | Cube,
+    group: str,
+    groups: pd.Index,
+    denominators: Mapping[str, str] | None,
+) -> dict[object, str]:
+    """Each group's base: its own declaration, else (a category) its family's, else residents."""
+    families: dict[object, object] = {}
+    if group == "category" and denominators:
+        if isinstance(incidents, Cube):
+            pairs = rollup(incidents, ["category", "family"])
+        elif "family" in incidents.columns:
+            pairs = incidents[["category", "family"]]
+        else:
+            pairs = pd.DataFrame(columns=["category", "family"])
+        pairs = pairs.dropna().drop_duplicates("category")
+        families = dict(zip(pairs["category"], pairs["family"].astype("str"), strict=True))
+    return {g: denominator_of(g, denominators, families.get(g)) for g in groups}
+
+
+def _row_bases(out: pd.DataFrame, used: Sequence[str]) -> np.ndarray:
+    """The size of each row's base in its sector (residents, dwellings…)."""
+    base = np.full(len(out), np.nan)
+    for code in used:
+        mine = (out["denominator"] == code).to_numpy()
+        base[mine] = out.loc[mine, column_of(code)].astype("float64").to_numpy()
+    return base
+
+
 def recent_rates(
     incidents: pd.DataFrame,
     sectors: pd.DataFrame,
     by: str | None = "family",
     months: int = 12,
     level: float = LEVEL,
+    denominators: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Counts and rates of the last ``months`` months of data (a year's rates, on the sample).
 
@@ -241,6 +291,8 @@ def recent_rates(
         Length of the window.
     level : float
         Confidence level of the exact Poisson interval.
+    denominators : mapping, optional
+        Family or category code → base, as for :func:`rates`.
 
     Returns
     -------
@@ -265,7 +317,7 @@ def recent_rates(
     else:
         end = start = pd.Timestamp.now().normalize().replace(day=1)
     inside = incidents[((ts >= start) & (ts < end)).to_numpy()]
-    out = rates(inside, sectors, by=by, period=None, level=level)
+    out = rates(inside, sectors, by=by, period=None, level=level, denominators=denominators)
     span = (end.year - start.year) * 12 + end.month - start.month
     out.attrs.update(start=start, end=end - pd.Timedelta(days=1), months=span)
     return out
@@ -422,8 +474,8 @@ def annual_means(rates: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     rates : DataFrame
-        From :func:`rates` with ``period="year"`` (any ``by``); the municipality
-        row ``*`` is left out.
+        From :func:`rates` with ``period="year"`` (any ``by``, all its rates on
+        one base: ``ValueError`` otherwise); the municipality row ``*`` is left out.
 
     Returns
     -------
@@ -439,6 +491,10 @@ def annual_means(rates: pd.DataFrame) -> pd.DataFrame:
     >>> annual_means(r).values.tolist()
     [[1.5, 15.0], [nan, 4.0]]
     """
+    if "denominator" in rates.columns and rates["denominator"].nunique() > 1:
+        # a rate per 1,000 residents and one per 1,000 dwellings do not add up
+        bases = ", ".join(sorted(rates["denominator"].unique()))
+        raise ValueError(f"rates on different bases cannot be added ({bases}): use by=None")
     per_sector = rates[rates["sector"] != "*"]
     years = max(per_sector["period"].nunique(), 1)
     g = per_sector.groupby("sector")

@@ -29,9 +29,10 @@ import numpy as np
 import pandas as pd
 
 from .. import coverage, i18n
+from .. import denominators as denominators_mod
 from .. import taxonomy as taxonomy_mod
 from ..config import Config, load_config
-from ..errors import DataError, bilingual
+from ..errors import ConfigError, DataError, bilingual
 from ..ledger import Ledger
 from . import cache as cache_mod
 from .attribute_sectors import attribute_sectors
@@ -182,11 +183,15 @@ def _load_all(cfg: Config, tax: pd.DataFrame, weights: pd.DataFrame, now: Any) -
         sectors, incidents = _attribute_sectors(incidents_ledger, cfg, incident_options)
     else:
         sectors, incidents = _sectors(ledger, cfg, incident_options, incidents_ledger)
-    population = _load(ledger, cfg, "population", load_population, sectors=sectors)
+    bases = denominators_mod.declared(cfg.denominators)
+    population = _load(
+        ledger, cfg, "population", load_population, sectors=sectors, denominators=bases
+    )
     if population is not None:
         joined = join_population(sectors, population)
         _withdraw_population_missing(ledger, cfg, sectors, joined)
         sectors = joined
+    _check_denominators(cfg, tax, sectors, population)
     partners = _load(ledger, cfg, "partners", load_partners, sectors=sectors)
     if incidents is None:
         incidents = _load(
@@ -234,6 +239,7 @@ def _sectors(
             crs=cfg.crs,
             max_density=float(cfg.param("max_population_density")),
             overlap_share=float(cfg.param("sector_overlap_share")),
+            denominators=denominators_mod.declared(cfg.denominators),
         )
         if len(sectors) == 0:
             raise DataError(f"{spec.path}: {bilingual('loaders.error.no_sector')}")
@@ -270,8 +276,27 @@ def _sectors(
 def _withdraw_population_missing(
     ledger: Ledger, cfg: Config, before: pd.DataFrame, after: pd.DataFrame
 ) -> None:
-    """Withdraw the ``population_missing`` flags of the sectors the table gave residents to."""
+    """Withdraw the ``population_missing`` flags of the sectors the table gave residents to.
+
+    And the ``denominator_missing`` flags of those it gave every declared base they lacked.
+    """
     got = (before["population"].isna() & after["population"].notna()).to_numpy()
+    _withdraw(ledger, cfg, after, got, "population_missing")
+    bases = denominators_mod.declared(cfg.denominators)
+    if bases:  # a row's flag goes once the table gave it every base it lacked
+        lacked = np.zeros(len(after), dtype=bool)
+        still = np.zeros(len(after), dtype=bool)
+        for base in bases:
+            was = before[base].isna() if base in before.columns else pd.Series(True, before.index)
+            lacked |= was.to_numpy()
+            still |= after[base].isna().to_numpy() if base in after.columns else True
+        _withdraw(ledger, cfg, after, lacked & ~still, "denominator_missing")
+
+
+def _withdraw(
+    ledger: Ledger, cfg: Config, after: pd.DataFrame, got: np.ndarray, reason: str
+) -> None:
+    """Withdraw the sectors file's ``reason`` flags of the rows ``got`` (the table filled them)."""
     if not got.any() or "source_row" not in after.columns or cfg.data["sectors"].path is None:
         return
     files = (
@@ -282,7 +307,39 @@ def _withdraw_population_missing(
     rows = after["source_row"].to_numpy()
     for file in pd.unique(files[got]):
         mine = got & (files == file).to_numpy()
-        ledger.withdraw("sectors", file, rows[mine], "population_missing")
+        ledger.withdraw("sectors", file, rows[mine], reason)
+
+
+def _check_denominators(
+    cfg: Config, tax: pd.DataFrame, sectors: pd.DataFrame, population: pd.DataFrame | None
+) -> None:
+    """Check ``[denominators]``: known codes, and a column for every base it declares.
+
+    Raises ConfigError for a code that is neither a family nor a category of the
+    taxonomy, DataError for a base neither the sectors layer nor the population
+    table has (naming the columns read).
+    """
+    codes = set(map(str, tax.index)) | set(map(str, tax["family"]))
+    for code in cfg.denominators:
+        if code not in codes:
+            known = ", ".join(sorted(codes))
+            message = bilingual("config.error.denominator_code", code=code, known=known)
+            raise ConfigError(f"{cfg.path}: {message}")
+    for base in denominators_mod.declared(cfg.denominators):
+        if base in sectors.columns:
+            continue
+        columns = [c for c in sectors.columns if c != "geometry"]
+        if population is not None:
+            columns += [c for c in population.columns if c not in columns]
+        message = bilingual(
+            "loaders.error.denominator_column",
+            base=base,
+            codes=", ".join(c for c, b in cfg.denominators.items() if b == base),
+            candidates=", ".join(denominators_mod.DENOMINATOR_CANDIDATES[base]),
+            columns=columns,
+        )
+        file = display_path(cfg.data["sectors"].path or cfg.data["incidents"].path, cfg.path)
+        raise DataError(f"{file}: {message}")
 
 
 def _attribute_sectors(

@@ -20,17 +20,18 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import settings
+from ..denominators import DENOMINATOR_CANDIDATES
 from ..ledger import Ledger
 from .columns import _require, _resolve_fields
 from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
 from .parsing import parse_counts
-from .sector_checks import density_text, population_density
+from .sector_checks import density_text, population_density, read_bases
 
 
 def load_population(
@@ -42,6 +43,7 @@ def load_population(
     encoding: str | None = None,
     sep: str | None = None,
     sheet: str | int | None = None,
+    denominators: Sequence[str] = (),
 ) -> Loaded:
     """Load residents by sector id into a ``sector_id, population, source_row`` table.
 
@@ -57,6 +59,11 @@ def load_population(
         flagged (``population_replaced``).
     encoding, sep, sheet
         Reading options, as for the other tables.
+    denominators : sequence of str
+        Other bases of rates to read (``dwellings``…, see
+        :mod:`diagnostic_lib.denominators`) where the table has their column: a
+        missing, unreadable or negative value is flagged (the row keeps its
+        residents, its sector no rate on that base).
 
     Returns
     -------
@@ -103,11 +110,13 @@ def load_population(
             limit = settings.default("max_population_density")
             high = np.isfinite(density) & (density > limit)
             ctx.flag(high, "population", "population_implausible", values=density_text(density))
+    bases = read_bases(ctx, denominators)
     keep = ctx.alive
     out = pd.DataFrame(
         {
             "sector_id": pd.array(ids[keep], dtype="str"),
             "population": pop[keep].astype("float64"),
+            **{base: values[keep] for base, values in bases.items()},
             "source_row": raw.rows[keep],
         }
     )
@@ -128,8 +137,9 @@ def join_population(sectors: pd.DataFrame, population: pd.DataFrame) -> pd.DataF
     Returns
     -------
     DataFrame
-        A copy of ``sectors`` (same index) whose ``population`` is the table's
-        where it has the sector, else the sector layer's.
+        A copy of ``sectors`` (same index) whose ``population`` (and each other
+        base the table gives, ``dwellings``…) is the table's where it has the
+        sector, else the sector layer's.
 
     Examples
     --------
@@ -139,8 +149,16 @@ def join_population(sectors: pd.DataFrame, population: pd.DataFrame) -> pd.DataF
     >>> join_population(sec, pop)["population"].tolist()
     [1200.0, 900.0]
     """
-    given = population.set_index(population["sector_id"].astype("str"))["population"]
-    joined = sectors["sector_id"].astype("str").map(given).astype("float64")
+    table = population.set_index(population["sector_id"].astype("str"))
     out = sectors.copy()
-    out["population"] = joined.where(joined.notna(), sectors["population"].astype("float64"))
+    keys = sectors["sector_id"].astype("str")
+    bases = ["population", *DENOMINATOR_CANDIDATES]  # not its source file or row
+    for column in [c for c in table.columns if c in bases]:
+        joined = keys.map(table[column]).astype("float64")
+        before = (
+            sectors[column].astype("float64")
+            if column in sectors.columns
+            else pd.Series(np.nan, index=sectors.index)
+        )
+        out[column] = joined.where(joined.notna(), before)
     return out

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..denominators import DENOMINATOR_CANDIDATES
+
 GENERIC_FIELDS: dict[str, dict[str, list[str]]] = {
     "incidents": {
         "incident_id": [
@@ -75,6 +77,7 @@ GENERIC_FIELDS: dict[str, dict[str, list[str]]] = {
         "name": ["name", "nom", "nom_pdq", "name_fr", "nom_secteur"],
         "population": ["population", "pop", "residents", "habitants", "nb_habitants"],
         "wkt": ["wkt", "geometry", "geom", "the_geom", "geometrie"],
+        **DENOMINATOR_CANDIDATES,
     },
     "population": {
         "sector_id": ["sector_id", "secteur", "sector", "no_pdq", "pdq", "id", "code"],
@@ -86,6 +89,7 @@ GENERIC_FIELDS: dict[str, dict[str, list[str]]] = {
             "nb_habitants",
             "population_2021",
         ],
+        **DENOMINATOR_CANDIDATES,
     },
     "measures": {
         "measure_id": ["measure_id", "id", "code", "no_mesure"],

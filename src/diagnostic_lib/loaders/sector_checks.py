@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
+from .parsing import parse_counts
 
 
 def sector_overlaps(
@@ -112,3 +113,50 @@ def density_text(density: np.ndarray) -> np.ndarray:
         [f"{d:,.0f} /km²".replace(",", "\u202f") if np.isfinite(d) else "" for d in density],
         dtype=object,
     )
+
+
+def read_bases(ctx: Any, bases: Sequence[str]) -> dict[str, np.ndarray]:
+    """Read the rate bases (``dwellings``…) a config declares, where the file has their column.
+
+    Each value is read as a count (``1 200``, ``1,200``); an unreadable or
+    negative one is flagged (``value_invalid``, ``value_out_of_range``) and
+    dropped, and a row left without one is flagged ``denominator_missing``
+    (naming the file, the row and the column): the row is kept, the sector has
+    no rate on that base. A base whose column the file lacks is not returned.
+
+    Parameters
+    ----------
+    ctx : loader context
+        The loader's reading context (its rows, fields and ledger).
+    bases : sequence of str
+        Codes of :data:`diagnostic_lib.denominators.DENOMINATORS` other than residents.
+
+    Returns
+    -------
+    dict
+        Base → float array aligned with the file's rows (NaN where none).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from diagnostic_lib.loaders import load_sectors
+    >>> g = gpd.GeoDataFrame({"id": ["A", "B"], "logements": ["1 200", "n/d"]},
+    ...     geometry=[shapely.box(0, 0, 9, 9), shapely.box(9, 0, 18, 9)], crs=32188)
+    >>> sec, led = load_sectors(g, denominators=["dwellings"])
+    >>> e = led.entries.set_index("column")
+    >>> sec["dwellings"].tolist(), e.loc[["logements"], ["row", "reason"]].values.tolist()
+    ([1200.0, nan], [[2, 'value_invalid']])
+    """
+    out: dict[str, np.ndarray] = {}
+    for base in bases:
+        if not ctx.has(base):
+            continue
+        values, bad = parse_counts(ctx.col(base))
+        shown = ctx.text(base)
+        ctx.flag(bad, base, "value_invalid", values=shown)
+        negative = np.isfinite(values) & (values < 0)
+        ctx.flag(negative, base, "value_out_of_range", values=shown)
+        values = np.where(negative, np.nan, values)
+        ctx.flag(~np.isfinite(values) & ~bad & ~negative, base, "denominator_missing")
+        out[base] = values.astype("float64")
+    return out

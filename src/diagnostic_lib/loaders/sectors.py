@@ -16,7 +16,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,7 @@ from .columns import _no_geometry, _require, _resolve_fields
 from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
 from .geometry import _geometry_from_source, _repair_geometries
 from .parsing import parse_counts
-from .sector_checks import density_text, population_density, sector_overlaps
+from .sector_checks import density_text, population_density, read_bases, sector_overlaps
 
 
 def load_sectors(  # noqa: PLR0913 - a public signature kept as it was; all keyword options
@@ -45,6 +45,7 @@ def load_sectors(  # noqa: PLR0913 - a public signature kept as it was; all keyw
     layer: str | int | None = None,
     max_density: float | None = None,
     overlap_share: float | None = None,
+    denominators: Sequence[str] = (),
 ) -> Loaded:
     """Load sector polygons (with population) into the canonical sectors table.
 
@@ -66,6 +67,11 @@ def load_sectors(  # noqa: PLR0913 - a public signature kept as it was; all keyw
         Overlap, as a share of the smaller sector, above which both sectors are
         flagged ``sector_overlap`` with the other's id and the shared area
         (default: the ``sector_overlap_share`` tunable).
+    denominators : sequence of str
+        Other bases of rates to read (``dwellings``…, see
+        :mod:`diagnostic_lib.denominators`), each a column of that name (or
+        mapped by ``columns``) when the file has one; a missing, unreadable or
+        negative value is flagged and the sector keeps no rate on that base.
 
     Returns
     -------
@@ -123,12 +129,14 @@ def load_sectors(  # noqa: PLR0913 - a public signature kept as it was; all keyw
         pop = np.where(neg, np.nan, pop)
     ctx.flag(~np.isfinite(pop), "population", "population_missing")
     _flag_layer(ctx, ids, geoms, pop, max_density, overlap_share)
+    bases = read_bases(ctx, denominators)
     keep = ctx.alive
     out = gpd.GeoDataFrame(
         {
             "sector_id": pd.array(ids[keep], dtype="str"),
             "name": pd.array(name[keep], dtype="str"),
             "population": pop[keep].astype("float64"),
+            **{base: values[keep] for base, values in bases.items()},
             "source_row": raw.rows[keep],
         },
         geometry=gpd.GeoSeries(

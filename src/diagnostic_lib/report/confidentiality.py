@@ -102,6 +102,7 @@ executive summary too."""
 INDEPENDENT_COLUMNS = frozenset(
     {
         "population",
+        "base",
         "area_km2",
         "area_share",
         "rank",

@@ -10,6 +10,22 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- units ------------------------------------------------------------------
     "unit.month.one": ("{n} mois", "{n} month"),
     "unit.month.many": ("{n} mois", "{n} months"),
+    # --- rate bases ----------------------------------------------------------
+    # the base of a rate (diagnostic_lib.denominators): "per 1,000 …"
+    "denominator.residents": ("par 1 000 habitants", "per 1,000 residents"),
+    "denominator.dwellings": ("par 1 000 logements", "per 1,000 dwellings"),
+    "denominator.vehicles": (
+        "par 1 000 véhicules immatriculés",
+        "per 1,000 registered vehicles",
+    ),
+    "denominator.daytime_population": (
+        "par 1 000 personnes présentes le jour",
+        "per 1,000 daytime population",
+    ),
+    "denominator.floor_area": (
+        "par 1 000 m² de superficie de plancher",
+        "per 1,000 m² of floor area",
+    ),
     # --- families -----------------------------------------------------------
     "family.property": ("Crimes contre les biens", "Property crime"),
     "family.violent": ("Crimes contre la personne", "Violent crime"),

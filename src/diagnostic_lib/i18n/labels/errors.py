@@ -124,6 +124,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "[data.sectors] shape must be one of: {known}, got {value}: correct it, or remove it "
         "for square cells",
     ),
+    "config.error.denominator": (
+        "[denominators] {code} = {value} : la base d'un taux doit être l'une de {known}",
+        "[denominators] {code} = {value}: the base of a rate must be one of {known}",
+    ),
+    "config.error.denominator_code": (
+        "[denominators] {code} : ni une famille ni une catégorie de la taxonomie ({known})",
+        "[denominators] {code}: neither a family nor a category of the taxonomy ({known})",
+    ),
+    "loaders.error.denominator_column": (
+        "[denominators] demande « {base} » (pour {codes}), mais ni la couche des secteurs ni la "
+        "table de population n'en a la colonne ({candidates}, ou [data.sectors.columns] "
+        '{base} = "…") ; colonnes lues : {columns}',
+        "[denominators] asks for '{base}' (for {codes}), but neither the sectors layer nor the "
+        "population table has its column ({candidates}, or [data.sectors.columns] "
+        '{base} = "…"); columns read: {columns}',
+    ),
     "config.error.sector_column": (
         "[data.{table}] sector_column = {value} : il faut le nom d'une colonne des incidents, "
         "dans [data.sectors] seulement, sans path ni grid_m (les secteurs sont alors les codes "

@@ -117,6 +117,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "recorded sector differs from the position's sector",
     ),
     "reason.sector_missing": ("secteur manquant", "missing sector"),
+    "reason.denominator_missing": (
+        "base de taux manquante (pas de taux sur cette base)",
+        "missing rate base (no rates on that base)",
+    ),
     "reason.population_missing": (
         "population manquante (pas de taux)",
         "missing population (no rates)",

@@ -105,6 +105,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.col.family": ("Famille", "Family"),
     "report.col.count": ("Nombre", "Count"),
     "report.col.population": ("Population", "Population"),
+    "report.col.base": ("Dénominateur", "Denominator"),
+    "report.col.denominator": ("Base du taux", "Rate base"),
+    "report.col.category": ("Catégorie", "Category"),
+    "report.col.rate_eb": ("Taux lissé (EB)", "Smoothed rate (EB)"),
     "report.col.rate": ("Taux /1 000", "Rate /1,000"),
     "report.col.ci_low": ("IC bas", "CI low"),
     "report.col.ci_high": ("IC haut", "CI high"),
@@ -206,8 +210,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.step1.rate_map": ("Taux annuel moyen d'incidents", "Mean annual incident rate"),
     "report.step1.rate_map_legend": ("pour 1 000 hab.", "per 1,000 residents"),
     "report.step1.rate_map_caption": (
-        "Taux annuel moyen par secteur (classes de Fisher–Jenks).",
-        "Mean annual rate per sector (Fisher–Jenks classes).",
+        "Taux annuel moyen par secteur, par 1 000 habitants, toutes familles (classes de "
+        "Fisher–Jenks).",
+        "Mean annual rate per sector, per 1,000 residents, all families (Fisher–Jenks classes).",
     ),
     "report.step1.severity_no_population": (
         "Aucun secteur n'a de population : l'indice, qui se calcule par habitant, ne l'est pas.",
@@ -224,6 +229,26 @@ LABELS: dict[str, tuple[str, str]] = {
         "municipalité (*) ne compte que les secteurs dont la population est connue.",
         "Sectors without population: {sectors}. They have no rate, and the municipality's "
         "rate (*) counts only the sectors whose population is known.",
+    ),
+    "report.step1.rates_order": (
+        "Classement par taux lissé (bayésien empirique) : le taux d'un secteur à petite base "
+        "est rapproché de celui de l'ensemble des secteurs, pour que trois événements dans un "
+        "secteur de 300 habitants ne le placent pas en tête ; le taux brut et son intervalle "
+        "sont à côté.",
+        "Ranked by the smoothed (empirical-Bayes) rate: the rate of a sector with a small base "
+        "is pulled towards that of all the sectors, so that three events in a 300-resident "
+        "sector do not put it on top; the raw rate and its interval are beside it.",
+    ),
+    "report.step1.rates_public": (
+        "Taux bruts, par secteur. La version publique ne publie pas de taux lissé : avec les "
+        "taux des autres secteurs, il permettrait de recalculer un petit nombre masqué.",
+        "Raw rates, by sector. The public version publishes no smoothed rate: with the other "
+        "sectors' rates, it would let a reader recompute a masked small count.",
+    ),
+    "report.step1.rates_other_bases": (
+        "Catégories dont le taux a une autre base que les habitants, 12 derniers mois "
+        "({start} – {end})",
+        "Categories whose rate has another base than residents, last 12 months ({start} – {end})",
     ),
     "report.step1.rates": (
         "Taux par secteur et famille, 12 derniers mois ({start} – {end})",
@@ -438,13 +463,25 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "report.method.rates": (
         (
-            "Taux : incidents pour 1 000 habitants du secteur, intervalles de Poisson exacts "
-            "(Garwood). Un secteur sans population n'a pas de taux."
+            "Taux : incidents pour 1 000 habitants du secteur (ou pour 1 000 unités d'une autre "
+            "base déclarée : logements, véhicules immatriculés, population de jour, m² de "
+            "plancher), intervalles de Poisson exacts (Garwood). Un secteur sans base n'a pas "
+            "de taux. Les classements suivent le taux lissé par la méthode bayésienne empirique "
+            "globale (Marshall 1991), qui rapproche le taux des petites bases de celui de "
+            "l'ensemble des secteurs ; le taux brut est montré à côté."
         ),
         (
-            "Rates: incidents per 1,000 residents of the sector, exact Poisson (Garwood) "
-            "intervals. A sector without population has no rate."
+            "Rates: incidents per 1,000 residents of the sector (or per 1,000 units of another "
+            "declared base: dwellings, registered vehicles, daytime population, m² of floor "
+            "area), exact Poisson (Garwood) intervals. A sector without a base has no rate. "
+            "Rankings follow the rate smoothed by global empirical Bayes (Marshall 1991), which "
+            "pulls the rates of small bases towards that of all the sectors; the raw rate is "
+            "shown beside it."
         ),
+    ),
+    "report.method.rate_bases": (
+        "Bases des taux : {bases} ; les autres familles et catégories, par 1 000 habitants.",
+        "Rate bases: {bases}; the other families and categories, per 1,000 residents.",
     ),
     "report.method.severity": (
         (

@@ -35,15 +35,26 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- the report's tables: sheet names and one line each --------------------------------------
     "wb.sheet.rates": ("Taux par secteur", "Rates by sector"),
     "wb.about.rates": (
-        "Incidents et taux pour 1 000 habitants par secteur, famille et année, avec intervalle.",
-        "Incidents and rates per 1,000 residents by sector, family and year, with interval.",
+        "Incidents et taux pour 1 000 habitants (ou la base du taux déclarée) par secteur, "
+        "famille et année, avec intervalle.",
+        "Incidents and rates per 1,000 residents (or the declared rate base) by sector, family "
+        "and year, with interval.",
     ),
     "wb.sheet.rates_recent": ("Taux des 12 derniers mois", "Rates, last 12 months"),
     "wb.about.rates_recent": (
-        "Incidents et taux pour 1 000 habitants par secteur et famille sur les 12 derniers mois "
-        "des données, avec intervalle.",
-        "Incidents and rates per 1,000 residents by sector and family over the data's last 12 "
-        "months, with interval.",
+        "Incidents et taux pour 1 000 habitants (ou la base du taux déclarée) par secteur et "
+        "famille sur les 12 derniers mois des données, avec intervalle et taux lissé "
+        "(bayésien empirique), classés par taux lissé.",
+        "Incidents and rates per 1,000 residents (or the declared rate base) by sector and "
+        "family over the data's last 12 months, with interval and smoothed (empirical-Bayes) "
+        "rate, ranked by smoothed rate.",
+    ),
+    "wb.sheet.rates_recent_categories": ("Taux sur une autre base", "Rates on another base"),
+    "wb.about.rates_recent_categories": (
+        "Incidents et taux des catégories dont la base du taux n'est pas les habitants "
+        "(logements, véhicules…), 12 derniers mois, avec taux lissé.",
+        "Incidents and rates of the categories whose rate base is not residents (dwellings, "
+        "vehicles…), last 12 months, with smoothed rate.",
     ),
     "wb.sheet.severity_index": ("Indice de gravité", "Severity index"),
     "wb.about.severity_index": (
@@ -420,6 +431,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "wb.col.q_value": ("Valeur q", "q-value"),
     "wb.col.rank": ("Rang", "Rank"),
     "wb.col.rate": ("Taux pour 1 000 habitants", "Rate per 1,000 residents"),
+    "wb.col.rates.rate": (
+        "Taux pour 1 000 (habitants, ou la base du taux)",
+        "Rate per 1,000 (residents, or the rate base)",
+    ),
+    "wb.col.rates_recent.rate": (
+        "Taux pour 1 000 (habitants, ou la base du taux)",
+        "Rate per 1,000 (residents, or the rate base)",
+    ),
+    "wb.col.rates_recent_categories.rate": (
+        "Taux pour 1 000 unités de la base du taux",
+        "Rate per 1,000 units of the rate base",
+    ),
+    "wb.col.denominator": ("Base du taux", "Rate base"),
+    "wb.col.base": ("Taille de la base (dénominateur)", "Size of the base (denominator)"),
+    "wb.col.rate_eb": ("Taux lissé (bayésien empirique)", "Smoothed rate (empirical Bayes)"),
+    "wb.col.rate_prior": (
+        "Taux de l'ensemble des secteurs (vers lequel le lissage tire)",
+        "Rate of all the sectors (what smoothing pulls towards)",
+    ),
+    "wb.col.shrinkage": ("Part du lissage", "Shrinkage"),
     "wb.col.rate_points": ("Taux : points", "Rate: points"),
     "wb.col.rate_raw": ("Taux (valeur brute)", "Rate (raw value)"),
     "wb.col.rate_weight": ("Taux : poids", "Rate: weight"),

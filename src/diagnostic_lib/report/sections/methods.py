@@ -9,11 +9,13 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import coverage, crs, evaluation, i18n
+from ... import denominators as denominators_mod
 from ... import formatting as fmt
 from ...loaders import Diagnostic
 from ...tiles import TileSource
 from .context import SectionContext
 from .ledger import _file_name
+from .shown import category_label
 
 METHOD_TOPICS: tuple[str, ...] = (
     "data",
@@ -72,7 +74,44 @@ def _section_methods(ctx: SectionContext, diag: Diagnostic | None = None) -> Non
         context = map_context(diag, ctx.tiles, ctx.lang)
         if context:
             ctx.doc.paragraph(context)
-    ctx.doc.bullets([ctx.t(f"report.method.{topic}") for topic in METHOD_TOPICS])
+    notes = [ctx.t(f"report.method.{topic}") for topic in METHOD_TOPICS]
+    bases = "" if diag is None else rate_bases(diag.config.denominators, ctx.lang)
+    if bases:
+        notes.insert(METHOD_TOPICS.index("rates") + 1, bases)
+    ctx.doc.bullets(notes)
+
+
+def rate_bases(denominators: dict[str, str], lang: str) -> str:
+    """The bases of the rates other than residents, in words ("" when every rate is per resident).
+
+    Parameters
+    ----------
+    denominators : dict
+        Family or category code → base (``[denominators]`` of the config).
+    lang : {"fr", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+        One sentence naming each family or category and its base.
+
+    Examples
+    --------
+    >>> rate_bases({"burglary": "dwellings"}, "en")
+    'Rate bases: Break and enter per 1,000 dwellings; the other families and categories, \
+per 1,000 residents.'
+    >>> rate_bases({"burglary": "residents"}, "fr")
+    ''
+    """
+    parts = [
+        f"{category_label(code, lang)} {i18n.label('denominator', base, lang)}"
+        for code, base in denominators.items()
+        if base != denominators_mod.RESIDENTS
+    ]
+    if not parts:
+        return ""
+    return i18n.t("report.method.rate_bases", lang, bases=", ".join(parts))
 
 
 def map_context(diag: Diagnostic, tiles: TileSource | None, lang: str) -> str:

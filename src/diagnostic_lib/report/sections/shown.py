@@ -111,6 +111,7 @@ VALUES: dict[str, Callable[[Any, str], str]] = {
     "name": _name,
     "family": _prefixed("family"),
     "group": _prefixed("family"),
+    "denominator": _prefixed("denominator"),
     "scope": _scope,
     "categories": _categories,
     "top_category": _categories,

@@ -13,7 +13,8 @@ from ... import charts, i18n, inventory, maps
 from ... import formatting as fmt
 from ...loaders import Diagnostic
 from .context import SectionContext
-from .shown import shown
+from .methods import rate_bases
+from .shown import category_label, shown
 
 # Column → header label key (None: the column keeps its name), in the order shown.
 RATE_COLUMNS = {
@@ -25,6 +26,7 @@ RATE_COLUMNS = {
     "rate": "report.col.rate",
     "rate_low": "report.col.ci_low",
     "rate_high": "report.col.ci_high",
+    "rate_eb": "report.col.rate_eb",
 }
 COUNT_COLUMNS = ("sector", "name", "group", "count")
 """The columns of the rates table kept when no sector has a population."""
@@ -88,21 +90,31 @@ def _section_step1(ctx: SectionContext, diag: Diagnostic, inv: inventory.Invento
 
 
 def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
-    """The map of mean annual rates, and the rates of the last year by sector and family."""
+    """The map of mean annual rates, and the rates of the last year by sector and family.
+
+    The map adds the families' rates: per 1,000 residents, whatever bases the
+    tables use (a rate per dwelling and one per resident do not add up). The
+    tables are ranked by the empirical-Bayes smoothed rate, the raw one beside it.
+    """
     doc, lang = ctx.doc, ctx.lang
+    declared = diag.config.denominators
     rates = inv.rates
+    on_residents = rates
+    if "denominator" in rates.columns and (rates["denominator"] != "residents").any():
+        on_residents = inventory.rates(diag.incidents, diag.sectors, by="family", period="year")
     fig = maps.rate_map(
-        rates,
+        on_residents,
         diag.sectors,
         lang=lang,
         source=diag.config.municipality,
         landmarks=ctx.landmarks(),
         tiles=ctx.tiles,
     )
-    caption = (
+    caption = ctx.t(
         "report.step1.rate_map_caption" if fig.rates_shown else "report.figure.count_map.caption"
     )
-    doc.figure(fig, caption=ctx.t(caption), alt=ctx.t("report.figure.rate_map.alt"))
+    bases = rate_bases(declared, lang)
+    doc.figure(fig, caption=caption, alt=ctx.t("report.figure.rate_map.alt"))
     pop = diag.sectors["population"].astype("float64")
     if not (pop > 0).any():
         doc.paragraph(ctx.t("report.step1.rates_no_population"))
@@ -113,22 +125,91 @@ def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> N
     rates["group"] = [i18n.label("family", g, lang) for g in rates["group"]]
     ctx.tables["rates"] = rates
     # the last 12 months of data, never a calendar year the data cover only in part
-    recent = inventory.recent_rates(diag.incidents, diag.sectors, by="family")
+    recent = inventory.recent_rates(
+        diag.incidents, diag.sectors, by="family", denominators=declared
+    )
+    recent = _smoothed(ctx, recent)
     ctx.tables["rates_recent"] = recent
     window = {
         "start": fmt.date(recent.attrs["start"], lang),
         "end": fmt.date(recent.attrs["end"], lang),
     }
     # without any population, the table is of counts: no empty population and rate columns
-    what, columns = "rates", RATE_COLUMNS
-    if not (pop > 0).any():
+    what, columns = "rates", _rate_columns(recent)
+    if not (pop > 0).any() and not recent["rate"].notna().any():
         what, columns = "counts", {k: v for k, v in RATE_COLUMNS.items() if k in COUNT_COLUMNS}
     if recent.attrs["months"] >= 12:
         doc.heading(ctx.t(f"report.step1.{what}", **window), level=3)
     else:
         months = fmt.months(recent.attrs["months"], lang)
         doc.heading(ctx.t(f"report.step1.{what}_short", months=months, **window), level=3)
+    if what == "rates":
+        order = "report.step1.rates_public" if ctx.public else "report.step1.rates_order"
+        doc.paragraph(" ".join(filter(None, [ctx.t(order), bases])))
     doc.table(shown(ctx.pub(recent), columns, lang), max_rows=80)
+    _category_rates(ctx, diag, window)
+
+
+def _category_rates(ctx: SectionContext, diag: Diagnostic, window: dict) -> None:
+    """The rates of the categories declared on another base than residents (when any)."""
+    declared = diag.config.denominators
+    categories = [
+        c for c, b in declared.items() if b != "residents" and c in set(diag.incidents["category"])
+    ]
+    if not categories:
+        return
+    recent = inventory.recent_rates(
+        diag.incidents, diag.sectors, by="category", denominators=declared
+    )
+    recent = _smoothed(ctx, recent[recent["group"].isin(categories)])
+    ctx.tables["rates_recent_categories"] = recent
+    ctx.doc.heading(ctx.t("report.step1.rates_other_bases", **window), level=3)
+    columns = {("category" if c == "group" else c): k for c, k in _rate_columns(recent).items()}
+    columns["category"] = "report.col.category"
+    table = recent.rename(columns={"group": "category"})
+    words = {"category": lambda code, lang: category_label(code, lang)}
+    ctx.doc.table(shown(ctx.pub(table), columns, ctx.lang, values=words), max_rows=80)
+
+
+SMOOTHED_COLUMNS = ("rate_eb", "rate_prior", "shrinkage")
+"""The columns :func:`~diagnostic_lib.inventory.smoothed_rates` adds."""
+
+
+def _smoothed(ctx: SectionContext, rates: pd.DataFrame) -> pd.DataFrame:
+    """The rates ranked by smoothed rate (internal), or as they were (public).
+
+    The public version publishes no smoothed rate: with the raw rates of the other
+    sectors, a smoothed rate gives away the spread of all the rates, from which two
+    suppressed counts of a group can be solved for. It keeps the order by sector.
+    """
+    if ctx.public:
+        return rates
+    return _ranked(inventory.smoothed_rates(rates))
+
+
+def _ranked(rates: pd.DataFrame) -> pd.DataFrame:
+    """A rates table ranked within each group by smoothed rate (the municipality last)."""
+    order = rates.assign(
+        _whole=(rates["sector"] == "*").to_numpy(), _eb=-rates["rate_eb"].astype("float64")
+    )
+    order = order.sort_values(["group", "_whole", "_eb"], kind="stable", na_position="last")
+    out = rates.loc[order.index]
+    out.attrs = dict(rates.attrs)
+    return out
+
+
+def _rate_columns(rates: pd.DataFrame) -> dict[str, str]:
+    """The rate table's columns: the base and its words when some rate is not per resident."""
+    columns = dict(RATE_COLUMNS)
+    if (rates["denominator"] != "residents").any():
+        columns = {
+            ("base" if c == "population" else c): ("report.col.base" if c == "population" else k)
+            for c, k in columns.items()
+        }
+        at = list(columns).index("base") + 1
+        items = list(columns.items())
+        columns = dict([*items[:at], ("denominator", "report.col.denominator"), *items[at:]])
+    return columns
 
 
 def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> None:
