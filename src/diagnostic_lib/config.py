@@ -78,6 +78,7 @@ KNOWN_TABLES = (
     "survey",
     "partners",
     "places",
+    "walks",
 )
 
 DEFAULT_PARAMETERS: dict[str, Any] = settings.defaults()

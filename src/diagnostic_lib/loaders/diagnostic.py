@@ -44,6 +44,7 @@ from .places import load_places
 from .population import join_population, load_population
 from .sectors import load_sectors
 from .survey import load_survey
+from .walks import load_walks
 
 
 @dataclass
@@ -56,6 +57,10 @@ class Diagnostic:
         The parsed ``diagnostic.toml``.
     sectors, incidents, measures, survey, partners, places : DataFrame or None
         Canonical tables (``None`` when the config has no such file).
+    walks : GeoDataFrame or None
+        Safety-walk and CPTED-audit observations (:func:`~.walks.load_walks`);
+        ``None`` when the config has no ``[data.walks]``. Its ``text`` column is
+        internal: never shown to partners or the public.
     ledger : Ledger
         The combined ledger of every file.
     taxonomy, weights : DataFrame
@@ -72,6 +77,7 @@ class Diagnostic:
     ledger: Ledger
     taxonomy: pd.DataFrame
     weights: pd.DataFrame
+    walks: pd.DataFrame | None = None
 
     @property
     def lang(self) -> str:
@@ -180,8 +186,9 @@ def load_diagnostic(config_path: str | PathLike[str] | Config, *, now: Any = Non
     )
     survey = _load(ledger, cfg, "survey", load_survey, sectors=sectors)
     places = _load(ledger, cfg, "places", load_places, crs=cfg.crs, sectors=sectors)
+    walks = _load(ledger, cfg, "walks", load_walks, crs=cfg.crs, sectors=sectors)
     return Diagnostic(
-        cfg, sectors, incidents, measures, survey, partners, places, ledger, tax, weights
+        cfg, sectors, incidents, measures, survey, partners, places, ledger, tax, weights, walks
     )
 
 
@@ -335,6 +342,7 @@ FILE_OPTIONS: dict[str, tuple[str, ...]] = {
     "measures": ("source_crs", "encoding", "sep", "sheet", "layer"),
     "survey": ("encoding", "sep", "sheet"),
     "places": ("source_crs", "encoding", "sep", "layer"),
+    "walks": ("source_crs", "encoding", "sep", "layer"),
 }
 """The options of ``[data.<table>]`` (besides path, preset and columns) each loader takes."""
 

@@ -1,0 +1,50 @@
+"""Labels of the safety walks and CPTED audits (*marches exploratoires*): categories, maps, counts."""
+
+from __future__ import annotations
+
+LABELS: dict[str, tuple[str, str]] = {
+    "table.walks": ("Marches exploratoires", "Safety walks"),
+    "walk.category.lighting": ("Éclairage insuffisant", "Poor lighting"),
+    "walk.category.natural_surveillance": (
+        "Absence de surveillance naturelle",
+        "No natural surveillance",
+    ),
+    "walk.category.hiding_place": ("Cachette, recoin", "Hiding place"),
+    "walk.category.neglect": ("Négligence, malpropreté", "Neglect, disrepair"),
+    "walk.category.feeling_unsafe": ("Sentiment d'insécurité", "Feeling unsafe"),
+    "walk.category.other": ("Autre constat", "Other observation"),
+    "walk.severity.1": ("faible", "low"),
+    "walk.severity.2": ("moyenne", "medium"),
+    "walk.severity.3": ("élevée", "high"),
+    "walk.observations": ("Constats de marche exploratoire", "Safety-walk observations"),
+    "walk.col.observations": ("Constats (marches)", "Walk observations"),
+    "walk.col.by_category": ("Constats par catégorie", "Observations by category"),
+    "reason.walk_category_missing": (
+        "catégorie de constat manquante (classé « autre »)",
+        "missing observation category (classed 'other')",
+    ),
+    "reason.walk_category_unknown": (
+        "catégorie de constat inconnue (classé « autre »)",
+        "unknown observation category (classed 'other')",
+    ),
+    "reason.walk_geometry_area": (
+        "une marche se note en points ou en lignes, pas en surfaces",
+        "a walk is recorded as points or lines, not areas",
+    ),
+    "maps.walks.title": (
+        "Marches exploratoires sur les points chauds et les mesures",
+        "Safety walks over the hot spots and the measures",
+    ),
+    "maps.walks.hot_spots": ("Point chaud (problème)", "Hot spot (problem)"),
+    "maps.walks.measures": ("Mesure en place", "Measure in place"),
+    "maps.walks.route": ("Parcours de la marche", "Walk route"),
+    "maps.walks.source": (
+        "Source : marches exploratoires, incidents et mesures de la municipalité",
+        "Source: safety walks, the municipality's incidents and measures",
+    ),
+    "strategy.walk_evidence": (
+        "{n} constat(s) « {category} » de marche exploratoire dans la zone du problème",
+        "{n} safety-walk observation(s) of '{category}' in the problem's area",
+    ),
+}
+"""Label key → (French, English)."""
