@@ -25,6 +25,9 @@ Sections, and the file that holds each
   :func:`concentration`, :func:`concentration_table`, :func:`repeat_locations`.
 - Hot spots (``hot_spot_analysis``): :func:`hot_spots` (Getis–Ord Gi* with
   FDR), :func:`hot_spot_parameters_text`, :func:`hot_cells`, :func:`kde_surface`.
+- Safety walks (``walks``): :func:`walk_counts` (the observations of safety walks
+  and CPTED audits in each problem's area, by category and severity),
+  :func:`with_walk_counts`, :func:`walk_count_columns`.
 - Landmarks (``landmarks``): :func:`landmarks` (the few named places a map shows
   for context, near what it shows), :func:`kind_weight`, :func:`map_landmarks` (with the
   config's settings).
@@ -125,6 +128,7 @@ from .timing import (
     weekend_mask,
 )
 from .trend import CHANGE_CODES, CHANGE_LABELS, change
+from .walks import walk_count_columns, walk_counts, with_walk_counts
 from .volume import (
     annual_means,
     counts,
@@ -212,6 +216,9 @@ __all__ = [
     "time_signature",
     "total_population",
     "tunables",
+    "walk_count_columns",
+    "walk_counts",
     "weekend_mask",
+    "with_walk_counts",
     "write_register",
 ]

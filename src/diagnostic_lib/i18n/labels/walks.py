@@ -43,8 +43,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "Source: safety walks, the municipality's incidents and measures",
     ),
     "strategy.walk_evidence": (
-        "{n} constat(s) « {category} » de marche exploratoire dans la zone du problème",
-        "{n} safety-walk observation(s) of '{category}' in the problem's area",
+        "marche exploratoire : « {category} » constaté dans la zone du problème",
+        "safety walk: '{category}' observed in the problem's area",
     ),
 }
 """Label key → (French, English)."""
