@@ -25,6 +25,8 @@ One file per part of the step (every name is re-exported here):
   problem, its measures), :func:`measure_coverage` (for each measure, its
   problems).
 - ``gaps``: :func:`coverage_gaps`, :func:`single_pillar`, :func:`sector_gaps`.
+- ``walks``: safety-walk observations beside the gaps: :func:`problem_walk_gaps`,
+  :func:`sector_walk_counts`, :func:`sector_walk_gaps`.
 - ``partners``: :func:`partner_roles`, :func:`partner_suggestions` (with
   :data:`DEFAULT_EXPERTISE_MAP`).
 - ``perception``: security issues from the survey, :func:`perception_issues`.
@@ -109,6 +111,7 @@ from .cards import measure_card, problem_card
 from .display import for_display
 from .footprints import DEFAULT_BUFFER_M, DEFAULT_REACH_M, buffer_ring, buffer_rings, treated_area
 from .gaps import DEFAULT_SECTOR_GAPS_TOP, coverage_gaps, sector_gaps, single_pillar
+from .walks import problem_walk_gaps, sector_walk_counts, sector_walk_gaps
 from .levels import DEFAULT_THRESHOLDS, GAP_LEVELS, LEVELS, STATUSES, coverage_level
 from .matching import MAX_COVERAGE_PAIRS, coverage
 from .partners import DEFAULT_EXPERTISE_MAP, partner_roles, partner_suggestions
@@ -155,10 +158,13 @@ __all__ = [
     "perception_issues",
     "problem_card",
     "problem_coverage",
+    "problem_walk_gaps",
     "registry",
     "registry_summary",
     "run",
     "sector_gaps",
+    "sector_walk_counts",
+    "sector_walk_gaps",
     "single_pillar",
     "status",
     "treated_area",
