@@ -128,7 +128,6 @@ from .timing import (
     weekend_mask,
 )
 from .trend import CHANGE_CODES, CHANGE_LABELS, change
-from .walks import walk_count_columns, walk_counts, with_walk_counts
 from .volume import (
     annual_means,
     counts,
@@ -138,6 +137,7 @@ from .volume import (
     severity_index,
     total_population,
 )
+from .walks import walk_count_columns, walk_counts, with_walk_counts
 
 # isort: split
 # Private names used by tests/test_speed.py (_grid_weights, _cell_of, _gi_parts, _gi_star_max,

@@ -111,7 +111,6 @@ from .cards import measure_card, problem_card
 from .display import for_display
 from .footprints import DEFAULT_BUFFER_M, DEFAULT_REACH_M, buffer_ring, buffer_rings, treated_area
 from .gaps import DEFAULT_SECTOR_GAPS_TOP, coverage_gaps, sector_gaps, single_pillar
-from .walks import problem_walk_gaps, sector_walk_counts, sector_walk_gaps
 from .levels import DEFAULT_THRESHOLDS, GAP_LEVELS, LEVELS, STATUSES, coverage_level
 from .matching import MAX_COVERAGE_PAIRS, coverage
 from .partners import DEFAULT_EXPERTISE_MAP, partner_roles, partner_suggestions
@@ -126,6 +125,7 @@ from .register import (
 )
 from .results import MeasureInventory, run
 from .summaries import coverage_matrix, measure_coverage, problem_coverage
+from .walks import problem_walk_gaps, sector_walk_counts, sector_walk_gaps
 
 __all__ = [
     "DEFAULT_BUFFER_M",

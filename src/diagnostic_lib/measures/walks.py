@@ -110,7 +110,8 @@ def sector_walk_gaps(
     >>> w = gpd.GeoDataFrame({"category": ["hiding_place"], "severity": [2.0]},
     ...     geometry=[shapely.Point(1, 1)])
     >>> g = pd.DataFrame({"sector": ["A"], "flag": [True]})
-    >>> sector_walk_gaps(g, sec, w)[["sector", "walk_hiding_place", "walk_severity_2"]].values.tolist()
+    >>> cols = ["sector", "walk_hiding_place", "walk_severity_2"]
+    >>> sector_walk_gaps(g, sec, w)[cols].values.tolist()
     [['A', 1, 1]]
     """
     counts = sector_walk_counts(sectors, walks).set_index("sector")
@@ -119,4 +120,3 @@ def sector_walk_gaps(
     for col in counts.columns:
         out[col] = ids.map(counts[col]).fillna(0).astype("int64").to_numpy()
     return out
-

@@ -93,7 +93,8 @@ def _candidates(
     """The components of every response fitting one problem at least ``min_fit``.
 
     The fit counts the safety walks' findings in the problem's area
-    (:func:`~.fit.walk_bonus`, ``bonus``)."""
+    (:func:`~.fit.walk_bonus`, ``bonus``).
+    """
     cur_pillars = set(cur["pillar"]) if len(cur) else set()
     out = []
     for rid, resp in catalogue.iterrows():
@@ -132,9 +133,7 @@ def _walk_findings(prob: pd.Series, resp: pd.Series) -> tuple[str, ...]:
     """The walk categories of the problem's area that the response's kinds answer."""
     kinds = set(resp["measure_kinds"] or ())
     return tuple(
-        c
-        for c in prob.get("walk_categories", ())
-        if kinds & set(WALK_RESPONSE_KINDS.get(c, ()))
+        c for c in prob.get("walk_categories", ()) if kinds & set(WALK_RESPONSE_KINDS.get(c, ()))
     )
 
 
@@ -259,7 +258,7 @@ def _ranking_row(c: dict[str, Any], w: Mapping[str, float], problem_rank: int) -
     }
 
 
-def _why(comp, resp, able, same, lang, walked=()) -> str:  # noqa: PLR0913
+def _why(comp, resp, able, same, lang, walked=()) -> str:
     parts = [
         i18n.t("strategy.why.fit", lang, fit=fmt.decimal(comp["fit"], lang)),
         _effect_text(resp, lang),

@@ -1,4 +1,4 @@
-"""Labels of the safety walks and CPTED audits (*marches exploratoires*): categories, maps, counts."""
+"""Labels of the safety walks and CPTED audits (*marches exploratoires*)."""
 
 from __future__ import annotations
 
