@@ -18,6 +18,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "walk.severity.3": ("élevée", "high"),
     "walk.observations": ("Constats de marche exploratoire", "Safety-walk observations"),
     "walk.col.observations": ("Constats (marches)", "Walk observations"),
+    "walk.col.category": ("Constat", "Observation"),
+    "walk.col.severity": ("Gravité", "Severity"),
+    "walk.col.walk": ("Marche", "Walk"),
     "walk.col.by_category": ("Constats par catégorie", "Observations by category"),
     "reason.walk_category_missing": (
         "catégorie de constat manquante (classé « autre »)",
