@@ -59,7 +59,7 @@ class Diagnostic:
         Canonical tables (``None`` when the config has no such file).
     walks : GeoDataFrame or None
         Safety-walk and CPTED-audit observations (:func:`~.walks.load_walks`);
-        ``None`` when the config has no ``[data.walks]``. Its ``text`` column is
+        ``None`` when the config has no ``[data.walks]``. Its ``comment`` column is
         internal: never shown to partners or the public.
     ledger : Ledger
         The combined ledger of every file.

@@ -151,13 +151,13 @@ GENERIC_FIELDS: dict[str, dict[str, list[str]]] = {
         "date": ["date", "date_marche", "walk_date", "date_observation"],
         "walk_id": ["walk_id", "marche", "id_marche", "walk", "no_marche"],
         "walk_name": ["walk_name", "nom_marche", "nom", "name"],
-        "text": [
+        "comment": [
+            "comment",
+            "commentaire",
             "text",
             "texte",
             "note",
             "notes",
-            "commentaire",
-            "comment",
             "remarque",
             "description",
         ],

@@ -9,7 +9,7 @@ or English words accepted; a missing or unknown one is flagged and classed
 ``other``), a severity 1–3 (``low``/``medium``/``high``, ``faible``/``moyenne``/
 ``élevée``; others flagged and left missing), a date, the walk's id and name,
 and a free text. The free text is for the analyst alone (it may name residents
-or addresses): it is kept in the ``text`` column, which nothing public shows
+or addresses): it is kept in the ``comment`` column, which nothing public shows
 (:data:`INTERNAL_COLUMNS`; see :mod:`diagnostic_lib.report.confidentiality`).
 
 Examples
@@ -46,7 +46,7 @@ from .vocabulary import SEVERITY_WORDS, walk_aliases
 WALK_GEOMETRIES = ("Point", "MultiPoint", "LineString", "MultiLineString")
 """The geometry types of a walk observation: a spot or a stretch of street."""
 
-INTERNAL_COLUMNS: tuple[str, ...] = ("text",)
+INTERNAL_COLUMNS: tuple[str, ...] = ("comment",)
 """Columns of the walks table for the analyst only: never shown to partners or the public."""
 
 
@@ -65,10 +65,12 @@ def load_walks(  # noqa: PLR0913 - a public signature; all keyword options
     """Load safety-walk and CPTED-audit observations (*marches exploratoires*).
 
     Returns a GeoDataFrame with ``observation_id, walk_id, walk_name, date,
-    category, severity, text, source_row, geometry``. Rows without a geometry,
+    category, severity, comment, source_row, geometry``. Rows without a geometry,
     or with an area (polygon) geometry, are rejected; a missing or unknown
     category is flagged and classed ``other``; an unreadable severity or date is
-    flagged and left missing. ``text`` is internal (:data:`INTERNAL_COLUMNS`).
+    flagged and left missing. ``comment`` (the free text) is internal
+    (:data:`INTERNAL_COLUMNS`, one of
+    :data:`~diagnostic_lib.report.confidentiality.FREE_TEXT_COLUMNS`).
 
     Examples
     --------
@@ -110,7 +112,7 @@ def load_walks(  # noqa: PLR0913 - a public signature; all keyword options
             "date": date[keep],
             "category": pd.array(category[keep], dtype="str"),
             "severity": severity[keep],
-            "text": pd.array(_blank_none(ctx.text("text"))[keep], dtype="str"),
+            "comment": pd.array(_blank_none(ctx.text("comment"))[keep], dtype="str"),
             "source_row": raw.rows[keep],
         },
         geometry=gpd.GeoSeries(geoms[keep] if keep.any() else [], crs=acrs),

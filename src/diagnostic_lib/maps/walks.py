@@ -135,7 +135,7 @@ def walks_map(  # noqa: PLR0913 -- all keyword options, like the other maps
     ----------
     walks : GeoDataFrame
         From :func:`diagnostic_lib.loaders.load_walks` (``category``,
-        ``severity``, geometry; ``text`` is never drawn).
+        ``severity``, geometry; ``comment`` is never drawn).
     sectors : GeoDataFrame
         Canonical sectors.
     hot : DataFrame, optional
