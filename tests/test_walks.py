@@ -39,10 +39,10 @@ def test_every_row_is_kept_or_rejected_with_a_reason(tmp_path):
         tmp_path,
         "id,categorie,gravite,date_marche,marche,commentaire,wkt\n"
         "A,Éclairage,élevée,2025-10-08,W1,Passage sombre chez M. Tremblay,POINT (10 10)\n"
-        "B,cachette,2,2025-10-08,W1,,\"LINESTRING (0 0, 50 0)\"\n"
+        'B,cachette,2,2025-10-08,W1,,"LINESTRING (0 0, 50 0)"\n'
         "C,Bruit,9,pas une date,W1,,POINT (20 20)\n"
         "D,neglect,low,2025-10-08,W1,,\n"
-        "E,feeling unsafe,high,2025-10-08,W1,,\"POLYGON ((0 0, 1 0, 1 1, 0 0))\"\n"
+        'E,feeling unsafe,high,2025-10-08,W1,,"POLYGON ((0 0, 1 0, 1 1, 0 0))"\n'
         "F,,medium,2025-10-08,W1,,POINT (30 30)\n",
     )
     w, led = loaders.load_walks(p)
