@@ -86,7 +86,7 @@ from .catalogue import (
     evidence_text,
     load_catalogue,
 )
-from .fit import FACILITY_PLACE, SHIFT_TIME, problem_profile
+from .fit import FACILITY_PLACE, SHIFT_TIME, WALK_RESPONSE_KINDS, problem_profile, walk_bonus
 from .plan import EXPECTED_REDUCTION, action_plan, read_plan, save_plan
 from .power import minimum_detectable_effect
 from .ranking import (
@@ -113,6 +113,7 @@ __all__ = [
     "QUALITIES",
     "REQUIRED",
     "SHIFT_TIME",
+    "WALK_RESPONSE_KINDS",
     "STRENGTHS",
     "TIME_PATTERNS",
     "Strategy",
@@ -125,6 +126,7 @@ __all__ = [
     "load_catalogue",
     "minimum_detectable_effect",
     "problem_profile",
+    "walk_bonus",
     "rank_responses",
     "read_plan",
     "run",
