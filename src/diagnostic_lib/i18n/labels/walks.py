@@ -17,11 +17,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "walk.severity.2": ("moyenne", "medium"),
     "walk.severity.3": ("élevée", "high"),
     "walk.observations": ("Constats de marche exploratoire", "Safety-walk observations"),
-    "walk.col.observations": ("Constats (marches)", "Walk observations"),
     "walk.col.category": ("Constat", "Observation"),
     "walk.col.severity": ("Gravité", "Severity"),
     "walk.col.walk": ("Marche", "Walk"),
-    "walk.col.by_category": ("Constats par catégorie", "Observations by category"),
     "reason.walk_category_missing": (
         "catégorie de constat manquante (classé « autre »)",
         "missing observation category (classed 'other')",
@@ -38,13 +36,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Marches exploratoires sur les points chauds et les mesures",
         "Safety walks over the hot spots and the measures",
     ),
-    "maps.walks.hot_spots": ("Point chaud (problème)", "Hot spot (problem)"),
     "maps.walks.measures": ("Mesure en place", "Measure in place"),
-    "maps.walks.route": ("Parcours de la marche", "Walk route"),
-    "maps.walks.source": (
-        "Source : marches exploratoires, incidents et mesures de la municipalité",
-        "Source: safety walks, the municipality's incidents and measures",
-    ),
     "strategy.walk_evidence": (
         "marche exploratoire : « {category} » constaté dans la zone du problème",
         "safety walk: '{category}' observed in the problem's area",
