@@ -253,3 +253,10 @@ def test_walks_map_passes_the_layout_check(diag, lang):
     assert i18n.t("maps.walks.measures", lang) in labels
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert any(diag.config.municipality in t for t in texts)  # the source note
+
+
+def test_the_overview_counts_the_walks(diag):
+    from diagnostic_lib.report import table_counts
+
+    t = table_counts(diag, "en").set_index("Table")["Count"]
+    assert t["Safety walks"] == 9
