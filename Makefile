@@ -82,4 +82,4 @@ calibrate: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python benchmarks/calibrate_its.py
 
 clean:
-	rm -rf build .pytest_cache
+	rm -rf build .pytest_cache $(dir $(CONFIG))build/cache

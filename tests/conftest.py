@@ -6,6 +6,10 @@ import os
 from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# No test writes the loaders' cache (build/cache beside a config, e.g. data/sample/build):
+# tests of the cache pass cache=True and a temporary folder. Kernels and CLI runs the
+# tests start inherit it.
+os.environ["DIAGNOSTIC_CACHE"] = "off"
 
 import matplotlib
 

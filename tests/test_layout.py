@@ -210,6 +210,19 @@ def inventory_figures(d, lang):
             source=src,
             title=i18n.t("notebooks.inventory.vehicle_hot_spots", lang),
         ),
+        "emerging": lambda: maps.emerging_map(
+            inventory.emerging_hot_spots(
+                d.incidents,
+                grid,
+                d.config.param("emerging_slice"),
+                d.config.param("emerging_min_slices"),
+                d.config.param("emerging_alpha"),
+                d.config.param("emerging_trend_alpha"),
+            ),
+            d.sectors,
+            lang=lang,
+            source=src,
+        ),
         "density": lambda: maps.density_map(
             grid,
             inventory.kde_surface(vehicle, grid, bandwidth=d.config.param("kde_bandwidth_m")),
@@ -335,7 +348,8 @@ REPORT_TOO = (
 ).split()
 """Drawn by the notebooks as by the report (checked there): not drawn twice."""
 NOTEBOOK_FIGURES = (
-    "overview_map rate_map yearly_counts vehicle_hot_spots density measures_map evaluation_map "
+    "overview_map rate_map yearly_counts vehicle_hot_spots emerging density measures_map "
+    "evaluation_map "
     "before_after peak_chart projection walks_map"
 ).split()
 """Drawn by the notebooks only, or with other arguments than in the report."""
@@ -361,7 +375,7 @@ def test_the_notebooks_draw_only_figures_the_test_draws():
         called |= set(re.findall(r"\b(?:charts|maps)\.([a-z_]+)\(", code))
     drawn = {
         "overview_map", "rate_map", "yearly_counts_chart", "hour_weekday_heatmap",
-        "seasonality_chart", "lorenz_chart", "hot_spot_map", "density_map", "knox_heatmap",
+        "seasonality_chart", "lorenz_chart", "hot_spot_map", "emerging_map", "density_map", "knox_heatmap",
         "perception_gap_chart", "problems_map", "measures_timeline", "measures_map", "gap_map",
         "partner_network", "evaluation_map", "before_after_chart", "forest_plot", "peak_chart",
         "risk_matrix_chart", "projection_chart", "risk_map", "interactive_map",

@@ -103,7 +103,7 @@ def test_internal_french_report_has_every_section(reports):
     assert html.count("data:image/png;base64,") >= 6  # maps and charts embedded
     assert "https://" not in html and "<script src" not in html  # self-contained
     out = reports[("fr", "internal")].parent
-    for f in ("tables.xlsx", "plan.json", "plan.xlsx", "problems.toml", "ledger.csv"):
+    for f in ("tables.xlsx", "plan.json", "plan.xlsx", "plan.toml", "problems.toml", "ledger.csv"):
         assert (out / f).exists(), f
     assert "ce n'est pas l'IGC" in html
 

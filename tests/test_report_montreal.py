@@ -116,7 +116,7 @@ def test_every_report_map_names_its_source_and_its_sectors(written, steps, lang)
     assert maps_seen >= 3
 
 
-NOTEBOOK_FIGURES = "overview_map rate_map yearly_counts vehicle_hot_spots density".split()
+NOTEBOOK_FIGURES = "overview_map rate_map yearly_counts vehicle_hot_spots emerging density".split()
 
 
 @pytest.mark.parametrize("lang", LANGS)

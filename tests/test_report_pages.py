@@ -156,6 +156,8 @@ def test_companion_files_are_listed_and_linked(written):
         assert files
         listed = re.findall(r'<dt><a href="([^"]+)">', page)
         assert sorted(listed) == files
+        assert "plan.toml" in listed  # the living record, beside plan.json
+        assert strategy.read_plan(path.parent / "plan.toml")["plan_id"].is_unique
         for name in files:
             kind = pages._kind(name)
             assert i18n.t(f"report.files.{kind}", lang) in _html.unescape(page)

@@ -129,6 +129,10 @@ class Config:
     designs: dict[str, dict[str, Any]] = field(default_factory=dict)
     tiles: TileSource | None = None
     """The background tiles of the maps (``[maps] tiles``); ``None``: no tiles."""
+    cache_enabled: bool = True
+    """``[cache] enabled``: keep the loaded tables in the cache (:mod:`.loaders.cache`)."""
+    cache_dir: Path | None = None
+    """``[cache] dir``: the cache folder, relative to the config's (``None``: ``build/cache``)."""
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -210,7 +214,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     diagnostic_lib.errors.ConfigError: <config>: [diagnostic] language must be 'fr' or 'en', ...
     """
     name = str(path) if path else "<config>"
-    for section in ("municipality", "diagnostic", "data", "parameters", "designs", "maps"):
+    for section in ("municipality", "diagnostic", "data", "parameters", "designs", "maps", "cache"):
         if not isinstance(raw.get(section, {}) or {}, dict):
             message = bilingual(
                 "config.error.section_not_table", section=section, value=repr(raw[section])
@@ -269,6 +273,16 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     cfg.parameters = settings.validate(raw.get("parameters", {}) or {}, name)
     cfg.designs = _designs(raw.get("designs", {}) or {}, name)
     cfg.tiles = _tiles(raw.get("maps", {}) or {}, name)
+    _read_cache_table(cfg, raw, name)
+    _taxonomy_paths(cfg, raw, name)
+    cfg.category_aliases, cfg.category_alias_where = _category_aliases(
+        raw.get("taxonomy", {}) or {}, cfg.base_dir, name
+    )
+    return cfg
+
+
+def _taxonomy_paths(cfg: Config, raw: dict[str, Any], name: str) -> None:
+    """``[taxonomy] path`` and ``[severity] path``, relative to the config's folder."""
     for key, attr in (("taxonomy", "taxonomy_path"), ("severity", "severity_path")):
         sec = raw.get(key, {}) or {}
         if not isinstance(sec, dict):
@@ -277,10 +291,25 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
         if "path" in sec:
             q = Path(str(sec["path"]))
             setattr(cfg, attr, q if q.is_absolute() else cfg.base_dir / q)
-    cfg.category_aliases, cfg.category_alias_where = _category_aliases(
-        raw.get("taxonomy", {}) or {}, cfg.base_dir, name
-    )
-    return cfg
+
+
+CACHE_KEYS: tuple[str, ...] = ("enabled", "dir")
+"""The keys of ``[cache]``."""
+
+
+def _read_cache_table(cfg: Config, raw: dict[str, Any], name: str) -> None:
+    """``[cache] enabled`` (a boolean) and ``dir`` (a folder, relative to the config's)."""
+    section = raw.get("cache", {}) or {}
+    for key, value in section.items():
+        ok = (key == "enabled" and isinstance(value, bool)) or (
+            key == "dir" and isinstance(value, str) and value.strip() != ""
+        )
+        if not ok:
+            message = bilingual("config.error.cache", key=key, value=repr(value))
+            raise ConfigError(f"{name}: {message}")
+    folder = section.get("dir")
+    cfg.cache_enabled = bool(section.get("enabled", True))
+    cfg.cache_dir = Path(folder) if folder is not None else None
 
 
 MAPS_KEYS: tuple[str, ...] = ("tiles", "attribution", "max_zoom")

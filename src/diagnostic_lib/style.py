@@ -12,7 +12,8 @@ strings are used in the HTML of the interactive maps).
 
 - Categories: :data:`PALETTE`, :data:`FAMILY_COLOURS`, :data:`PILLAR_COLOURS`,
   :data:`PILLAR_MARKERS`, :data:`PILLAR_SYMBOLS`.
-- Classes: :data:`HOT_COLOURS` (Gi* hot and cold spots), :data:`LEVEL_COLOURS`
+- Classes: :data:`HOT_COLOURS` (Gi* hot and cold spots), :data:`EMERGING_COLOURS`
+  (emerging hot spots), :data:`LEVEL_COLOURS`
   (coverage of a problem by measures), :data:`VERDICT_COLOURS` (step 3
   verdicts), :data:`RISK_LEVEL_COLOURS` (risk matrix), :data:`PERCEPTION_COLOURS`.
 - Areas and periods of an evaluation: :data:`EVALUATION_AREAS`,
@@ -126,6 +127,29 @@ HOT_CELL_EDGE = "#bbbbbb"
 """Outline of the grid cells that are not significant."""
 HOT_SHADE = "#fcbba1"
 """Cells hot at 95 % or more, shaded under the measures (static map)."""
+EMERGING_COLOURS: dict[str, str] = {
+    "intensifying_hot": "#67000d",
+    "persistent_hot": "#cb181d",
+    "consecutive_hot": "#f16913",
+    "new_hot": "#fd8d3c",
+    "sporadic_hot": "#fdd0a2",
+    "oscillating_hot": "#c51b8a",
+    "diminishing_hot": "#fc9272",
+    "historical_hot": "#bcaaa4",
+    "no_pattern": "#f7f7f7",
+    "historical_cold": "#b0bec5",
+    "diminishing_cold": "#9ecae1",
+    "oscillating_cold": "#807dba",
+    "sporadic_cold": "#deebf7",
+    "new_cold": "#6baed6",
+    "consecutive_cold": "#4292c6",
+    "persistent_cold": "#2171b5",
+    "intensifying_cold": "#08306b",
+    "not_enough_data": "#ffffff",
+}
+"""Colour of each emerging hot-spot class (:data:`diagnostic_lib.inventory.EMERGING_CLASSES`):
+reds and oranges for hot spots (darkest: getting hotter), blues for cold, greys for the
+historical ones; the legend's order."""
 
 LEVEL_COLOURS: dict[str, str] = {
     "none": "#D55E00",

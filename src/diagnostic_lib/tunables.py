@@ -241,6 +241,46 @@ TUNABLES: dict[str, Tunable] = _table(
         minimum=1,
     ),
     Tunable(
+        "emerging_slice",
+        "quarter",
+        str,
+        "inventory",
+        "Length of a time slice of the emerging hot spots: each slice gets its own Gi*, and "
+        "each cell's series of Gi* z-scores its Mann–Kendall trend test.",
+        choices=("year", "quarter"),
+    ),
+    Tunable(
+        "emerging_min_slices",
+        5,
+        int,
+        "inventory",
+        "Fewer time slices than this and every cell of the emerging hot spots is 'not enough "
+        "data' (with fewer than 5 values the Mann–Kendall test cannot reach 5 % significance; "
+        "Esri advises 10 or more).",
+        minimum=3,
+    ),
+    Tunable(
+        "emerging_alpha",
+        0.10,
+        float,
+        "inventory",
+        "Level (Benjamini–Hochberg q-value, within each slice) below which a cell of a slice "
+        "is a hot or cold spot in the emerging hot spots (0.10: Esri's 90 % bins, the "
+        "'hot spot (90%)' class of the hot-spot map).",
+        minimum=0.001,
+        maximum=0.5,
+    ),
+    Tunable(
+        "emerging_trend_alpha",
+        0.05,
+        float,
+        "inventory",
+        "Level of the Mann–Kendall test that makes an emerging hot (cold) spot intensifying "
+        "or diminishing.",
+        minimum=0.001,
+        maximum=0.5,
+    ),
+    Tunable(
         "knox_categories",
         "burglary",
         str,
@@ -389,6 +429,53 @@ TUNABLES: dict[str, Tunable] = _table(
         "inventory",
         "A place problem's title names the nearest named place (of the places table) within "
         "this distance (metres) of its centre, so that two problems of one sector read apart.",
+        minimum=0,
+    ),
+    Tunable(
+        "fate_match_m",
+        1000.0,
+        float,
+        "inventory",
+        "Follow-up: largest distance (metres) between the centres of a previous and a new "
+        "located problem that can still be the same problem.",
+        minimum=0,
+    ),
+    Tunable(
+        "fate_move_m",
+        200.0,
+        float,
+        "inventory",
+        "Follow-up: a matched problem whose centre moved farther than this (metres), and "
+        "overlaps its old area by less than fate_move_overlap, has moved.",
+        minimum=0,
+    ),
+    Tunable(
+        "fate_move_overlap",
+        0.5,
+        float,
+        "inventory",
+        "Follow-up: overlap (intersection over union) of old and new areas under which a "
+        "problem that moved farther than fate_move_m has moved.",
+        minimum=0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "fate_alpha",
+        0.05,
+        float,
+        "inventory",
+        "Follow-up: significance level of a matched problem's change in its last 12 months "
+        "(quasi-Poisson z): below it, the problem has grown or shrunk.",
+        minimum=0,
+        maximum=1.0,
+    ),
+    Tunable(
+        "fate_min_events",
+        10,
+        int,
+        "inventory",
+        "Follow-up: under this many events in both periods together, a matched problem's "
+        "change is not tested (too few to say).",
         minimum=0,
     ),
     Tunable(
@@ -944,6 +1031,16 @@ TUNABLES: dict[str, Tunable] = _table(
         "computed for it (at the significance level alpha).",
         minimum=0.5,
         maximum=0.99,
+    ),
+    Tunable(
+        "fidelity_share",
+        0.80,
+        float,
+        "strategy",
+        "Share of an action's planned dose (each implementation indicator's planned value) "
+        "below which the action is 'not implemented as planned' at the follow-up.",
+        minimum=0.05,
+        maximum=1.0,
     ),
     # --- monitoring between diagnoses -----------------------------------------------------------
     Tunable(

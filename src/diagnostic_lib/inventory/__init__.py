@@ -25,6 +25,11 @@ Sections, and the file that holds each
   :func:`concentration`, :func:`concentration_table`, :func:`repeat_locations`.
 - Hot spots (``hot_spot_analysis``): :func:`hot_spots` (Getis–Ord Gi* with
   FDR), :func:`hot_spot_parameters_text`, :func:`hot_cells`, :func:`kde_surface`.
+- Emerging hot spots (``emerging``): :func:`emerging_hot_spots` (each cell classed
+  by the history of its Gi*, Esri's rules), :func:`gi_star_series` (Gi* by slice),
+  :func:`classify_series` (the rules), :func:`mann_kendall` (trend test, ties
+  corrected), :func:`emerging_label`, :func:`emerging_parameters_text`,
+  :data:`EMERGING_CLASSES`.
 - Safety walks (``walks``): :func:`walk_counts` (the observations of safety walks
   and CPTED audits in each problem's area, by category and severity),
   :func:`with_walk_counts`, :func:`walk_count_columns`.
@@ -69,6 +74,15 @@ True
 
 from __future__ import annotations
 
+from .emerging import (
+    EMERGING_CLASSES,
+    classify_series,
+    emerging_hot_spots,
+    emerging_label,
+    emerging_parameters_text,
+    gi_star_series,
+    mann_kendall,
+)
 from .grid import (
     CELL_SIZE_M,
     GridWarning,
@@ -89,6 +103,7 @@ from .landmarks import LANDMARK_KINDS, kind_weight, landmarks, map_landmarks
 from .near_repeat import doubling_bands, knox_test
 from .places import concentration, concentration_table, place_counts, repeat_locations
 from .problem_context import ProblemSearch
+from .problem_fate import FATES, FateOptions, fate_label, problem_fates
 from .problem_finding import find_problems
 from .problem_text import facility_label
 from .register import (
@@ -149,11 +164,16 @@ from .near_repeat import _band  # noqa: F401
 from .timing import _aoristic_arrays, _aoristic_compute  # noqa: F401
 
 __all__ = [
+    "FATES",
+    "FateOptions",
+    "fate_label",
+    "problem_fates",
     "CELL_SIZE_M",
     "CHANGE_CODES",
     "CHANGE_LABELS",
     "DEFAULT_PRIORITY_WEIGHTS",
     "EDITABLE_FIELDS",
+    "EMERGING_CLASSES",
     "HOT_CLASSES",
     "LANDMARK_KINDS",
     "MONTHS_EN",
@@ -173,6 +193,7 @@ __all__ = [
     "ProblemSearch",
     "aoristic",
     "change",
+    "classify_series",
     "cell_sectors",
     "compact_components",
     "components_text",
@@ -180,8 +201,12 @@ __all__ = [
     "concentration_table",
     "counts",
     "doubling_bands",
+    "emerging_hot_spots",
+    "emerging_label",
+    "emerging_parameters_text",
     "facility_label",
     "find_problems",
+    "gi_star_series",
     "grid_counts",
     "group_profiles",
     "hot_cells",
@@ -195,6 +220,7 @@ __all__ = [
     "knox_test",
     "landmarks",
     "make_grid",
+    "mann_kendall",
     "map_landmarks",
     "merge_register",
     "municipal_rate",

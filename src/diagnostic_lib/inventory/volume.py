@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings, stats
+from ..cube import Cube, rollup
 
 LEVEL: float = settings.default("interval_level")
 """Default confidence level of the intervals: the ``interval_level`` setting."""
@@ -46,8 +47,9 @@ def counts(
 
     Parameters
     ----------
-    incidents : DataFrame
-        Canonical incidents.
+    incidents : DataFrame or Cube
+        Canonical incidents, or their count cube (:func:`diagnostic_lib.cube.build`):
+        the same counts, summed from the cube (``by`` among its keys).
     by : sequence of str
         Grouping columns (e.g. ``("sector", "family")``).
     period : {"year", "quarter", "month", None}
@@ -69,19 +71,32 @@ def counts(
     [['A', 2024, 2], ['A', 2025, 0], ['B', 2024, 0], ['B', 2025, 1]]
     """
     keys = list(by)
-    df = incidents[keys].copy()
-    df["period"] = _period_key(incidents["occurred_from"], period)
-    out = df.groupby(keys + ["period"], dropna=False, observed=True).size().rename("count")
+    out = _tally(incidents, keys, period)
     if complete and len(out):
-        levels = [pd.Index(df[k].dropna().unique()).sort_values() for k in keys] + [
-            pd.Index(df["period"].dropna().unique()).sort_values()
-        ]
+        # every value observed (not missing) of each key, from the groups found
+        idx = out.index.to_frame(index=False)
+        levels = [pd.Index(idx[k].dropna().unique()).sort_values() for k in [*keys, "period"]]
         full = pd.MultiIndex.from_product(levels, names=keys + ["period"])
         nan_rows = out[out.index.to_frame().isna().any(axis=1).to_numpy()]
         out = out.reindex(full, fill_value=0)
         if len(nan_rows):
             out = pd.concat([out, nan_rows])
     return out.reset_index()
+
+
+def _tally(incidents: pd.DataFrame | Cube, keys: list[str], period: str | None) -> pd.Series:
+    """Incidents per ``keys`` and period (missing values are groups), from points or a cube."""
+    if isinstance(incidents, Cube):
+        # the cube's month holds the period of occurred_from: sum its counts per period
+        per = rollup(incidents, [*[k for k in keys if k != "_all"], "month"])
+        df = per.assign(_all="all")[keys] if "_all" in keys else per[keys].copy()
+        df["period"] = _period_key(per["month"], period)
+        df["count"] = per["count"].to_numpy()
+        out = df.groupby(keys + ["period"], dropna=False, observed=True)["count"].sum()
+        return out.astype("int64")
+    df = incidents[keys].copy()
+    df["period"] = _period_key(incidents["occurred_from"], period)
+    return df.groupby(keys + ["period"], dropna=False, observed=True).size().rename("count")
 
 
 def rates(
@@ -98,7 +113,9 @@ def rates(
     Parameters
     ----------
     incidents, sectors : DataFrame
-        Canonical tables; ``sectors`` needs ``population``.
+        Canonical tables; ``sectors`` needs ``population``. ``incidents`` may
+        be their count cube (:func:`diagnostic_lib.cube.build`): the same
+        table, from sums over the cube.
     by : {"category", "family", None}
         Incident grouping (``None``: all incidents).
     period : {"year", "quarter", "month", None}
@@ -131,13 +148,16 @@ def rates(
     (10, 5.0)
     """
     group = by or "_all"
-    inc = incidents.assign(_all="all") if by is None else incidents
+    inc = (
+        incidents.assign(_all="all")
+        if by is None and not isinstance(incidents, Cube)
+        else incidents
+    )
     c = counts(inc, by=("sector", group), period=period, complete=False)
     sec = pd.DataFrame(sectors[["sector_id", "name", "population"]]).rename(
         columns={"sector_id": "sector"}
     )
-    groups = pd.Index(inc[group].dropna().unique()).sort_values()
-    periods = pd.Index(_period_key(inc["occurred_from"], period).dropna().unique()).sort_values()
+    groups, periods = _groups_and_periods(inc, group, period)
     full = pd.MultiIndex.from_product(
         [sec["sector"], groups, periods], names=["sector", group, "period"]
     )
@@ -178,6 +198,21 @@ def rates(
         "rate_high",
     ]
     return out[cols].reset_index(drop=True)
+
+
+def _groups_and_periods(
+    incidents: pd.DataFrame | Cube, group: str, period: str | None
+) -> tuple[pd.Index, pd.Index]:
+    """The groups and periods observed (sorted, missing left out), from points or a cube."""
+    if isinstance(incidents, Cube):
+        months = rollup(incidents, ["month"])["month"]
+        groups = (
+            pd.Index(["all"]) if group == "_all" else rollup(incidents, [group])[group].dropna()
+        )
+    else:
+        months, groups = incidents["occurred_from"], incidents[group].dropna()
+    periods = pd.Index(_period_key(months, period).dropna().unique()).sort_values()
+    return pd.Index(groups.unique()).sort_values(), periods
 
 
 def recent_rates(

@@ -178,6 +178,7 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
     xy_crs = opts.get("xy_crs") or source_crs
     _check_positions_layer(ctx, pos.x, pos.y, pos.column, xy_crs, acrs, bounds)
     sector = _incident_sectors(ctx, pos, sectors, outside, snap_tolerance)
+    _release_source(ctx)
     out = _incident_table(ctx, opts, times, category, pos, sector, acrs)
     _check_balance(ctx.ledger, "incidents", raw.file, len(out))
     return loaded(out, ctx.ledger)
@@ -229,6 +230,18 @@ def _incident_categories(ctx: _Ctx, tax: pd.DataFrame) -> _Categories:
     fam_of = tax["family"].to_dict()
     family = map_distinct(codes, lambda c: fam_of.get(c, "other"))
     return _Categories(codes, family, label)
+
+
+def _release_source(ctx: _Ctx) -> None:
+    """Free the source columns and their text once every stage has read them.
+
+    Only the id column's text is kept (the ledger stage completes the ids). At a
+    million rows the source's text is a few hundred megabytes, which would
+    otherwise still be held while the canonical table is built (the load's peak).
+    """
+    keep = {"incident_id": ctx.text("incident_id")} if ctx.has("incident_id") else {}
+    ctx._text = keep
+    ctx.raw.frame = ctx.raw.frame.iloc[:, :0]
 
 
 def _incident_table(

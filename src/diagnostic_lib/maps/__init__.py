@@ -18,6 +18,7 @@ map                           what it shows                                    f
 ``rate_map``                  step 1: annual rates (counts without residents)  choropleths.py
 ``density_map``               step 1: a density surface (KDE) on a grid        choropleths.py
 ``hot_spot_map``              step 1: Gi* hot and cold spots on a grid         hot_spots.py
+``emerging_map``              step 1: emerging hot spots (new, persistent…)    emerging.py
 ``problems_map``              step 1: problems numbered by priority rank       problems.py
 ``measures_map``              step 2: measures' footprints and buffer rings    footprints.py
 ``measure_detail_map``        step 2: one measure, incidents before and after  footprints.py
@@ -53,6 +54,7 @@ Examples
 from __future__ import annotations
 
 from ..style import (
+    EMERGING_COLOURS,
     FAMILY_COLOURS,
     HOT_COLOURS,
     LEVEL_COLOURS,
@@ -74,6 +76,7 @@ from .canvas import (
     nice_length,
 )
 from .choropleths import choropleth, density_map, rate_map
+from .emerging import emerging_map
 from .evaluation_areas import evaluation_map
 from .footprints import measure_detail_map, measures_map
 from .gaps import gap_map
@@ -86,6 +89,7 @@ from .walks import walks_map
 
 __all__ = [
     # colours and labels
+    "EMERGING_COLOURS",
     "FAMILY_COLOURS",
     "HOT_COLOURS",
     "HOT_LABELS",
@@ -113,6 +117,7 @@ __all__ = [
     "rate_map",
     "density_map",
     "hot_spot_map",
+    "emerging_map",
     "problems_map",
     "measures_map",
     "measure_detail_map",

@@ -102,6 +102,38 @@ def _hot_layer(m, hot, lang: str) -> None:
     ).add_to(m)
 
 
+def _emerging_layer(m, emerging, lang: str) -> None:
+    """Emerging hot spots: the cells with a pattern, coloured by class (hidden at first)."""
+    import folium
+
+    cells = emerging[~emerging["pattern"].isin(("no_pattern", "not_enough_data"))]
+    if not len(cells):
+        return
+    cells = cells.to_crs(4326)
+    cells = cells.assign(
+        classe=[inventory.emerging_label(c, lang) for c in cells["pattern"]],
+        tendance=cells["trend_tau"].round(2),
+        n=cells["n_hot"] + cells["n_cold"],
+    )
+    fg = folium.FeatureGroup(name=i18n.t("maps.layer.emerging", lang), show=False)
+    folium.GeoJson(
+        cells[["cell_id", "classe", "n", "tendance", "pattern", "geometry"]],
+        style_function=lambda f: _fill(
+            style.EMERGING_COLOURS[f["properties"]["pattern"]], 0.6, 0.5
+        ),
+        popup=folium.GeoJsonPopup(
+            fields=["cell_id", "classe", "n", "tendance"],
+            aliases=[
+                "cell_id",
+                i18n.t("maps.field.emerging_class", lang),
+                i18n.t("maps.field.significant_slices", lang),
+                "Mann–Kendall tau",
+            ],
+        ),
+    ).add_to(fg)
+    fg.add_to(m)
+
+
 def _incident_layers(m, incidents, tax, lang: str, max_points: int, seed: int) -> None:
     """One layer per category (the first three shown), a seeded sample of at most ``max_points``."""
     import folium
@@ -217,12 +249,14 @@ def interactive_map(  # noqa: PLR0913 -- public signature kept for backward comp
     max_points: int = 5_000,
     seed: int = 0,
     landmarks=None,
+    emerging=None,
     walks=None,
 ):
     """An interactive Leaflet map (folium) with a layer control.
 
     Layers: sectors (with popups), incidents by category (one layer each, a
     seeded sample of at most ``max_points`` points), hot spots by Gi* class,
+    emerging hot spots by class,
     problems, and preventive measures by pillar. Leaflet itself is embedded
     (vendored, BSD-2), so the map works without network; background tiles are
     optional (``tiles="OpenStreetMap"``) and the map still works when they
@@ -250,6 +284,9 @@ def interactive_map(  # noqa: PLR0913 -- public signature kept for backward comp
     landmarks : GeoDataFrame, optional
         Named places (:func:`diagnostic_lib.inventory.landmarks`): a layer of
         their own, which the reader can hide.
+    emerging : GeoDataFrame, optional
+        Emerging hot spots (:func:`diagnostic_lib.inventory.emerging_hot_spots`):
+        a layer of the cells with a pattern, hidden at first.
     walks : GeoDataFrame, optional
         Safety-walk observations (:func:`diagnostic_lib.loaders.load_walks`): a
         layer coloured by category; their free text is never shown.
@@ -276,6 +313,8 @@ def interactive_map(  # noqa: PLR0913 -- public signature kept for backward comp
     _sectors_layer(m, s84, lang)
     if hot is not None and len(hot):
         _hot_layer(m, hot, lang)
+    if emerging is not None and len(emerging):
+        _emerging_layer(m, emerging, lang)
     if incidents is not None and len(incidents):
         _incident_layers(m, incidents, tax, lang, max_points, seed)
     if problems is not None and len(problems):

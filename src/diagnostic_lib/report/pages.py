@@ -32,6 +32,7 @@ FILE_KINDS: tuple[tuple[str, str], ...] = (
     ("tables.xlsx", "tables"),
     ("plan.xlsx", "plan_xlsx"),
     ("plan.json", "plan_json"),
+    ("plan.toml", "plan_toml"),
     ("problems.toml", "problems_toml"),
     ("problems.geojson", "problems_geojson"),
     ("ledger.csv", "ledger"),

@@ -40,7 +40,15 @@ The analyst accepts or edits the choice (:func:`choose`), then
 resources, monitoring indicators, a re-evaluation date, a pre-registered
 evaluation design in step 3's terms, and a power check (the minimum detectable
 effect given the baseline counts). :func:`save_plan` writes it as JSON (read by
-the next diagnosis with :func:`read_plan`) and ``.xlsx``.
+the next diagnosis with :func:`read_plan`), ``.xlsx`` and ``plan.toml``.
+
+The plan is a **living record** (``record``): each action carries its target
+areas and categories, its evaluation design, fixed (pre-registered) the day the
+plan is saved, and its implementation indicators (planned and done values, unit,
+who reports them). ``plan.toml`` is edited by hand as the actions run, and
+:func:`read_plan` reads it back without losing a field; :func:`fidelity` sets
+planned against done, and calls an action below ``fidelity_share`` of its
+planned dose "not implemented as planned".
 
 Where things are:
 
@@ -54,6 +62,9 @@ module             what it holds
                    weights), :func:`choose`, :func:`current_measures`
 ``power``          :func:`minimum_detectable_effect`
 ``plan``           :func:`action_plan`, :func:`save_plan`, :func:`read_plan`
+``record``         ``plan.toml``: :func:`write_plan_toml`, :func:`read_plan_toml`,
+                   :func:`evaluation_design`, :func:`default_indicators`
+``fidelity``       :func:`fidelity` (planned against done), :func:`fidelity_label`
 ``step``           :class:`Strategy` and :func:`run` (the whole step),
                    :func:`current_from_steps` (in place after steps 2, 3)
 =================  ==========================================================
@@ -86,6 +97,7 @@ from .catalogue import (
     evidence_text,
     load_catalogue,
 )
+from .fidelity import FIDELITY_STATUSES, fidelity, fidelity_label
 from .fit import FACILITY_PLACE, SHIFT_TIME, WALK_RESPONSE_KINDS, problem_profile, walk_bonus
 from .plan import EXPECTED_REDUCTION, action_plan, read_plan, save_plan
 from .power import minimum_detectable_effect
@@ -95,6 +107,14 @@ from .ranking import (
     choose,
     current_measures,
     rank_responses,
+)
+from .record import (
+    INDICATOR_KINDS,
+    SCHEMA_VERSION,
+    default_indicators,
+    evaluation_design,
+    read_plan_toml,
+    write_plan_toml,
 )
 from .step import Strategy, current_from_steps, run
 
@@ -107,11 +127,14 @@ __all__ = [
     "EXPECTED_REDUCTION",
     "FACILITY_PLACE",
     "FAMILY_CODES",
+    "FIDELITY_STATUSES",
+    "INDICATOR_KINDS",
     "LEVEL_LABELS",
     "LIST_FIELDS",
     "PLACE_TYPES",
     "QUALITIES",
     "REQUIRED",
+    "SCHEMA_VERSION",
     "SHIFT_TIME",
     "WALK_RESPONSE_KINDS",
     "STRENGTHS",
@@ -121,14 +144,20 @@ __all__ = [
     "choose",
     "current_from_steps",
     "current_measures",
+    "default_indicators",
+    "evaluation_design",
     "evidence_score",
     "evidence_text",
+    "fidelity",
+    "fidelity_label",
     "load_catalogue",
     "minimum_detectable_effect",
     "problem_profile",
     "walk_bonus",
     "rank_responses",
     "read_plan",
+    "read_plan_toml",
     "run",
     "save_plan",
+    "write_plan_toml",
 ]

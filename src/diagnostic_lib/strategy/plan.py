@@ -26,12 +26,14 @@ import pandas as pd
 from .. import coverage, i18n, inventory, settings
 from .. import formatting as fmt
 from ..errors import DataError, bilingual, unreadable
+from ..evaluation.decision import Rule
 from ..evaluation.estimators import overdispersion
 from ..evaluation.placebos import Windows, log_effects, null_from
 from ..inventory.problem_text import category_label
 from ..xlsx import write_readable
 from .catalogue import DIRECTIONS, evidence_text
 from .power import minimum_detectable_effect
+from .record import default_indicators, evaluation_design, read_plan_toml, write_plan_toml
 
 EXPECTED_REDUCTION: dict[str, float] = settings.default("expected_reduction")
 """Reduction assumed for a SMART target from the evidence strength (a planning assumption;
@@ -62,6 +64,7 @@ class _PlanContext:
     expected_reduction: Mapping[str, float]
     gaps: tuple[pd.Period, ...] = ()  # the data's gap months (no data, not zero)
     labels: Mapping[str, Mapping[str, str]] | None = None  # language → category → label
+    rule: Rule = Rule()  # the verdict's thresholds, fixed in each action's design
 
 
 def _design(prob: pd.Series, ctx: _PlanContext, lang: str) -> str:
@@ -231,6 +234,8 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         "problem_rank": int(rec.get("problem_rank", 0)),
         "problem_fr": prob.get("title_fr", pid),
         "problem_en": prob.get("title_en", pid),
+        "sectors": tuple(str(x) for x in (prob.get("sectors") or ())),
+        "categories": tuple(str(x) for x in prob["categories"]),
         "response_id": resp["id"],
         "response_fr": resp["name_fr"],
         "response_en": resp["name_en"],
@@ -244,6 +249,7 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         "target": target,
         "start": fmt.date(ctx.start),
         "deadline": fmt.date(deadline),
+        "end": fmt.date(deadline),
         "owner_fr": ctx.owner or i18n.t("strategy.plan.owner", "fr"),
         "owner_en": ctx.owner or i18n.t("strategy.plan.owner", "en"),
         "partner_ids": ";".join(prt),
@@ -269,6 +275,18 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         "evidence_en": evidence_text(resp, "en"),
         "source": resp["source"],
         "chosen_by": rec.get("chosen_by", "ranking"),
+        "design": evaluation_design(
+            {**prob.to_dict(), "problem_id": pid},
+            ctx.start,
+            ctx.horizon_months,
+            ctx.lag_months,
+            ctx.buffer_m,
+            ctx.rule,
+            HISTORY_MONTHS,
+        ),
+        "indicators": default_indicators(
+            f"A{i:02d}", str(resp["id"]), ctx.owner, tuple(resp["pillars"])
+        ),
     }
 
 
@@ -303,6 +321,7 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     power: float | None = None,
     expected_reduction: Mapping[str, float] | None = None,
     taxonomy: pd.DataFrame | None = None,
+    rule: Rule | None = None,
 ) -> pd.DataFrame:
     """The action plan: a SMART objective, owner, partners, monitoring and evaluation design.
 
@@ -313,7 +332,8 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     history behind the power check leaves gap months out, see :func:`history_null`);
     the **target** assumes the reduction the evidence suggests
     (:data:`EXPECTED_REDUCTION`: a planning assumption, stated); the **deadline**
-    is ``start + lag + horizon``. The pre-registered evaluation
+    is ``start + lag + horizon``, and the action's planned ``end`` is the deadline
+    (the analyst edits it in ``plan.toml``). The pre-registered evaluation
     design is step 3's: treated area = the problem's place, a buffer ring of
     ``buffer_m`` metres, control = the rest of the municipality, equal windows
     of ``horizon_months`` before the start and after the lag. The **power
@@ -353,12 +373,18 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     taxonomy : DataFrame, optional
         The diagnosis's taxonomy, whose labels name the categories of the SMART
         objective (default: the packaged taxonomy's; never the codes).
+    rule : Rule, optional
+        The verdict's thresholds, fixed in each action's evaluation design
+        (default: step 3's tunables, with ``alpha``).
 
     Returns
     -------
     DataFrame
-        One row per chosen response; see the columns (all plain values, fit to
-        save as JSON and Excel).
+        One row per chosen response; see the columns (plain values, fit to save
+        as JSON and Excel, but ``design``, the pre-registered evaluation design
+        of :func:`~diagnostic_lib.strategy.record.evaluation_design`, a dict, and
+        ``indicators``, the implementation indicators of
+        :func:`~diagnostic_lib.strategy.record.default_indicators`, a list of dicts).
 
     Examples
     --------
@@ -404,6 +430,7 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
         labels=None
         if taxonomy is None
         else {lang: taxonomy[f"label_{lang}"].to_dict() for lang in ("fr", "en")},
+        rule=rule if rule is not None else Rule(alpha=d("alpha") if alpha is None else alpha),
     )
     pb = problems.set_index("problem_id")
     rows = [
@@ -418,13 +445,17 @@ def save_plan(
     path: str | PathLike[str],
     lang: str = "fr",
     vocabularies: Mapping[str, Mapping[str, str]] | None = None,
+    registered: Any = None,
 ) -> tuple[Path, Path]:
-    """Save the plan as JSON (machine-readable, read by the next diagnosis) and ``.xlsx``.
+    """Save the plan as JSON (machine-readable), ``.xlsx`` and ``.toml`` (the living record).
 
     The JSON file keeps every column (both languages, codes). The workbook is
     for readers, in ``lang`` only (:func:`diagnostic_lib.xlsx.write_readable`:
     contents, translated headers and values, number formats, dictionary of the
-    code names).
+    code names; the evaluation design and the indicators are in the other
+    files). The TOML file (:func:`~diagnostic_lib.strategy.record.write_plan_toml`)
+    is the plan to keep up to date by hand and to give to the follow-up; it
+    fixes each evaluation design on ``registered`` (default: today).
 
     Parameters
     ----------
@@ -436,10 +467,14 @@ def save_plan(
         Language of the workbook.
     vocabularies : dict, optional
         Words for category codes (see :func:`diagnostic_lib.xlsx.readable_frame`).
+    registered : date, optional
+        The day the evaluation designs are fixed (a design already fixed keeps
+        its date).
 
     Returns
     -------
     (pathlib.Path, pathlib.Path)
+        The JSON and workbook files (the ``.toml`` file is beside them).
 
     Examples
     --------
@@ -458,17 +493,23 @@ def save_plan(
     records = json.loads(plan.to_json(orient="records", force_ascii=False, date_format="iso"))
     doc = {"format": "diagnostic_lib.action_plan", "version": 1, "actions": records}
     jpath.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    write_readable({"plan": plan}, xpath, lang=lang, vocabularies=vocabularies)
+    flat = plan.drop(columns=[c for c in ("design", "indicators") if c in plan.columns])
+    write_readable({"plan": flat}, xpath, lang=lang, vocabularies=vocabularies)
+    write_plan_toml(plan, base, registered=registered)
     return jpath, xpath
 
 
 def read_plan(path: str | PathLike[str]) -> pd.DataFrame:
     """Read a plan written by :func:`save_plan` (for the next diagnosis).
 
+    A ``.toml`` file (the living record, perhaps edited by hand) is read by
+    :func:`~diagnostic_lib.strategy.record.read_plan_toml`: no field is lost.
+
     Parameters
     ----------
     path : path
-        The ``.json`` file (or its base path).
+        The ``.json`` or ``.toml`` file (a base path: its ``.json`` file, else
+        its ``.toml`` file).
 
     Returns
     -------
@@ -487,8 +528,12 @@ def read_plan(path: str | PathLike[str]) -> pd.DataFrame:
     diagnostic_lib.errors.DataError: /no/plan.json: action plan not found: check the path ...
     """
     p = Path(path)
+    if p.suffix == ".toml":
+        return read_plan_toml(p)
     if p.suffix != ".json":
         p = p.with_suffix(".json")
+        if not p.exists() and p.with_suffix(".toml").exists():
+            return read_plan_toml(p.with_suffix(".toml"))
     if not p.exists():
         raise DataError(f"{path}: {_both_en_fr('strategy.plan.not_found')}")
     try:

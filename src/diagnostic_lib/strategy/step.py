@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import i18n
+from ..evaluation.decision import Rule
 from .catalogue import load_catalogue
 from .plan import action_plan
 from .ranking import choose, current_measures, rank_responses
@@ -262,8 +263,24 @@ def run(
         power=params["plan_power"],
         expected_reduction=params["expected_reduction"],
         taxonomy=diag.taxonomy,
+        rule=_rule(diag, params["alpha"]),
     )
     return Strategy(catalogue, ranking, chosen, plan, params)
+
+
+def _rule(diag: Diagnostic, alpha: float) -> Rule:
+    """The verdict's thresholds of step 3, from the config (fixed in each action's design)."""
+    p = diag.config.param
+    return Rule(
+        alpha=alpha,
+        min_events=p("min_events"),
+        margin=p("effect_margin"),
+        promising=p("promising_res"),
+        promising_p=p("promising_p"),
+        min_history_months=p("min_history_months"),
+        min_placebos=p("min_placebos"),
+        rtm_alpha=p("rtm_alpha"),
+    )
 
 
 _TUNABLES = (

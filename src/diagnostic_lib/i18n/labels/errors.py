@@ -147,6 +147,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "shares, without rates), or remove grid_m and give in [data.sectors] path the "
         "boundaries of the sectors the table names",
     ),
+    "config.error.cache": (
+        "[cache] {key} = {value} n'est pas compris : écrivez enabled = true ou false, et "
+        'dir = "build/cache" (un dossier, relatif à celui du fichier de configuration)',
+        "[cache] {key} = {value} is not understood: write enabled = true or false, and "
+        'dir = "build/cache" (a folder, relative to the config file\'s folder)',
+    ),
     "config.error.sep": (
         '[data.{table}] sep doit être un seul caractère, comme "," ";" ou une tabulation '
         '(sep = "\\t") (lu : {value}) : corrigez-le, ou retirez-le pour que le séparateur '

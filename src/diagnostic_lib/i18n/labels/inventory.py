@@ -92,6 +92,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "inventory.title.part.sw": ("partie sud-ouest", "south-west part"),
     "inventory.title.part.w": ("partie ouest", "west part"),
     "inventory.title.part.nw": ("partie nord-ouest", "north-west part"),
+    "inventory.fate.persisted": ("persiste", "persisted"),
+    "inventory.fate.grown": ("en hausse", "grown"),
+    "inventory.fate.shrunk": ("en baisse", "shrunk"),
+    "inventory.fate.moved": ("déplacé", "moved"),
+    "inventory.fate.gone": ("disparu", "gone"),
+    "inventory.fate.new": ("nouveau", "new"),
     "inventory.facility.bar": ("bars", "bars"),
     "inventory.facility.parking": ("stationnement", "parking"),
     "inventory.facility.park": ("parc", "park"),
@@ -156,6 +162,44 @@ LABELS: dict[str, tuple[str, str]] = {
     "inventory.gi.p.permutations": ("{n} permutations", "{n} permutations"),
     "inventory.gi.correction.fdr": ("FDR de Benjamini–Hochberg", "Benjamini–Hochberg FDR"),
     "inventory.gi.correction.none": ("aucune", "none"),
+    # emerging hot spots: the classes (inventory.EMERGING_CLASSES) and the parameters
+    "inventory.emerging.new_hot": ("Nouveau point chaud", "New hot spot"),
+    "inventory.emerging.consecutive_hot": ("Point chaud consécutif", "Consecutive hot spot"),
+    "inventory.emerging.intensifying_hot": (
+        "Point chaud qui s'intensifie",
+        "Intensifying hot spot",
+    ),
+    "inventory.emerging.persistent_hot": ("Point chaud persistant", "Persistent hot spot"),
+    "inventory.emerging.diminishing_hot": ("Point chaud qui s'atténue", "Diminishing hot spot"),
+    "inventory.emerging.sporadic_hot": ("Point chaud sporadique", "Sporadic hot spot"),
+    "inventory.emerging.oscillating_hot": ("Point chaud oscillant", "Oscillating hot spot"),
+    "inventory.emerging.historical_hot": ("Ancien point chaud", "Historical hot spot"),
+    "inventory.emerging.new_cold": ("Nouveau point froid", "New cold spot"),
+    "inventory.emerging.consecutive_cold": ("Point froid consécutif", "Consecutive cold spot"),
+    "inventory.emerging.intensifying_cold": (
+        "Point froid qui s'intensifie",
+        "Intensifying cold spot",
+    ),
+    "inventory.emerging.persistent_cold": ("Point froid persistant", "Persistent cold spot"),
+    "inventory.emerging.diminishing_cold": ("Point froid qui s'atténue", "Diminishing cold spot"),
+    "inventory.emerging.sporadic_cold": ("Point froid sporadique", "Sporadic cold spot"),
+    "inventory.emerging.oscillating_cold": ("Point froid oscillant", "Oscillating cold spot"),
+    "inventory.emerging.historical_cold": ("Ancien point froid", "Historical cold spot"),
+    "inventory.emerging.no_pattern": ("Aucune tendance détectée", "No pattern detected"),
+    "inventory.emerging.not_enough_data": (
+        "Trop peu de périodes pour conclure",
+        "Too few periods to conclude",
+    ),
+    "inventory.emerging.slice.year": ("années", "years"),
+    "inventory.emerging.slice.quarter": ("trimestres", "quarters"),
+    "inventory.emerging.text": (
+        "Gi* par période ({n} {slice}, {first} à {last}), cellules de {cell} m, FDR de "
+        "Benjamini–Hochberg dans chaque période (q\u00a0<\u00a0{alpha}), tendance de "
+        "Mann–Kendall (p\u00a0<\u00a0{trend_alpha}).",
+        "Gi* by period ({n} {slice}, {first} to {last}), {cell} m cells, Benjamini–Hochberg "
+        "FDR within each period (q\u00a0<\u00a0{alpha}), Mann–Kendall trend "
+        "(p\u00a0<\u00a0{trend_alpha}).",
+    ),
     # --- errors: the problem register (inventory.read_register) -------------
     "inventory.register.error.not_found": (
         "registre des problèmes introuvable : vérifiez le chemin (le fichier .toml écrit par "

@@ -21,6 +21,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Density (quartic kernel, {bandwidth} m)",
     ),
     "notebooks.inventory.per_km2": ("par km²", "per km²"),
+    "notebooks.inventory.vehicle_emerging": (
+        "Vols liés aux véhicules : points chauds émergents",
+        "Vehicle crime: emerging hot spots",
+    ),
     "notebooks.inventory.gap_sector": ("Secteur à l'écart : {sector}", "Gap sector: {sector}"),
     # --- 02_measures -------------------------------------------------------
     "notebooks.measures.assessed": (

@@ -75,6 +75,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "Le plan d'action pour les scripts (JSON).",
         "The action plan for scripts (JSON).",
     ),
+    "report.files.plan_toml": (
+        "Le plan d'action à tenir à jour : responsables, dates, indicateurs de mise en œuvre "
+        "(valeurs réalisées à remplir) et plan d'évaluation préenregistré ; à redonner au "
+        "suivi.",
+        "The action plan to keep up to date: owners, dates, implementation indicators (done "
+        "values to fill in) and the pre-registered evaluation design; to feed to the follow-up.",
+    ),
     "report.files.problems_toml": (
         "Le registre des problèmes : à relire, corriger ou exclure, puis à redonner au "
         "diagnostic suivant.",

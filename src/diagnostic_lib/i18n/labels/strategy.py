@@ -111,6 +111,83 @@ LABELS: dict[str, tuple[str, str]] = {
         '"actions" must be a list of objects {{…}}, one per action, got {value}: save the plan '
         "again (save_plan) or restore a copy",
     ),
+    "strategy.plan.error.schema": (
+        "version du plan ({value}) inconnue : ce fichier a été écrit par une version plus "
+        "récente de diagnostic_lib (version {version} ici) ; mettez diagnostic_lib à jour",
+        "unknown plan version ({value}): this file was written by a later diagnostic_lib "
+        "(version {version} here); update diagnostic_lib",
+    ),
+    "strategy.plan.error.in_action": ("action {action}", "action {action}"),
+    "strategy.plan.error.field": (
+        "action {action}, champ {field} : {reason} (lu : {value})",
+        "action {action}, field {field}: {reason} (got {value})",
+    ),
+    "strategy.plan.error.not_number": (
+        "un nombre positif ou nul, ou vide (\"\") tant qu'il n'est pas connu, p. ex. done = 12",
+        'a number, zero or more, or empty ("") while it is not known, e.g. done = 12',
+    ),
+    "strategy.plan.error.not_date": (
+        'une date AAAA-MM-JJ entre guillemets, p. ex. "2026-03-01"',
+        'a date YYYY-MM-DD between double quotes, e.g. "2026-03-01"',
+    ),
+    "strategy.plan.error.not_list": (
+        'une liste entre crochets, p. ex. ["S1", "S2"]',
+        'a list between square brackets, e.g. ["S1", "S2"]',
+    ),
+    "strategy.plan.error.not_table": (
+        "une table [action.design] : reprenez-la d'une copie du plan",
+        "a table [action.design]: restore it from a copy of the plan",
+    ),
+    "strategy.plan.error.not_tables": (
+        "des tables [[action.indicator]] (deux crochets), une par indicateur",
+        "[[action.indicator]] tables (two brackets), one per indicator",
+    ),
+    "strategy.plan.error.no_plan_id": (
+        'chaque [[action]] garde son plan_id (texte, p. ex. "A01")',
+        'every [[action]] keeps its plan_id (text, e.g. "A01")',
+    ),
+    "strategy.plan.error.no_indicator_id": (
+        'chaque [[action.indicator]] garde son indicator_id (texte, p. ex. "A01-I1")',
+        'every [[action.indicator]] keeps its indicator_id (text, e.g. "A01-I1")',
+    ),
+    "strategy.plan.error.duplicated": (
+        "cet identifiant apparaît deux fois : donnez-en un autre à la copie",
+        "this id appears twice: give the copy another one",
+    ),
+    # --- implementation indicators (strategy.record) --------------------------
+    "strategy.indicator.patrol_hours": ("Heures de patrouille effectuées", "Patrol hours done"),
+    "strategy.indicator.cameras_installed": ("Caméras installées", "Cameras installed"),
+    "strategy.indicator.lights_installed": ("Luminaires installés", "Lights installed"),
+    "strategy.indicator.sites_treated": ("Lieux aménagés", "Sites treated"),
+    "strategy.indicator.sessions_held": ("Séances tenues", "Sessions held"),
+    "strategy.indicator.people_reached": ("Personnes rejointes", "People reached"),
+    "strategy.indicator.meetings_held": (
+        "Rencontres de partenaires tenues",
+        "Partner meetings held",
+    ),
+    "strategy.indicator.actions_done": ("Actions réalisées", "Actions carried out"),
+    "strategy.unit.hours": ("heures", "hours"),
+    "strategy.unit.cameras": ("caméras", "cameras"),
+    "strategy.unit.lights": ("luminaires", "lights"),
+    "strategy.unit.sites": ("lieux", "sites"),
+    "strategy.unit.sessions": ("séances", "sessions"),
+    "strategy.unit.people": ("personnes", "people"),
+    "strategy.unit.meetings": ("rencontres", "meetings"),
+    "strategy.unit.actions": ("actions", "actions"),
+    # --- fidelity: planned against done (strategy.fidelity) -------------------
+    "strategy.fidelity.as_planned": ("Mise en œuvre comme prévu", "Implemented as planned"),
+    "strategy.fidelity.not_implemented": (
+        "Non mise en œuvre comme prévu",
+        "Not implemented as planned",
+    ),
+    "strategy.fidelity.not_reported": (
+        "Mise en œuvre inconnue : valeur réalisée non déclarée",
+        "Implementation unknown: done value not reported",
+    ),
+    "strategy.fidelity.no_plan": (
+        "Mise en œuvre non mesurable : aucune valeur prévue",
+        "Implementation not measurable: no planned value",
+    ),
     "strategy.catalogue.error.not_responses": (
         "le fichier doit contenir des tables [[response]] (deux crochets), une par réponse : "
         "écrivez [[response]] au-dessus des clés de chaque réponse",

@@ -43,7 +43,8 @@ def _section_step4(ctx: SectionContext, s4: strategy.Strategy) -> None:
     columns = {c: keys.get(c) for c in s4.display_columns("ranking", lang)}
     doc.table(_headers(r, columns, lang), max_rows=40)
     plan = s4.plan
-    ctx.tables["action_plan"] = plan
+    # the designs and indicators (nested) are in plan.toml and plan.json, not in the workbook
+    ctx.tables["action_plan"] = plan.drop(columns=["design", "indicators"], errors="ignore")
     doc.heading(ctx.t("report.step4.plan"), level=3)
     for _, action in plan.iterrows():
         doc.card(*_action_box(ctx, action))

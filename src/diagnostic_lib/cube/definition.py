@@ -1,0 +1,201 @@
+"""The count cube's definition: its two sparse tables, their keys and their types.
+
+A :class:`Cube` holds two long tables of counts, with only the combinations
+that occur (a sparse cube):
+
+``counts``
+    One row per (``cell``, ``sector``, ``category``, ``family``, ``shift``,
+    ``month``, ``day``) with ``count`` (int64) incidents.
+
+    - ``cell``: position of the incident's grid cell in the grid (the row of
+      :func:`~diagnostic_lib.inventory.grid.make_grid`'s table), or
+      :data:`NO_POSITION` (-1) for an incident without a point, or
+      :data:`OUTSIDE` (-2) for a point outside the (clipped) grid.
+    - ``sector``, ``category``, ``family``, ``shift``: the canonical
+      incidents' values; missing values stay missing (``None``), they are
+      never dropped (an incident without a sector counts in the
+      municipality's totals, as in :mod:`~diagnostic_lib.inventory.volume`).
+    - ``month``: the first day of the month of ``occurred_from`` (an incident
+      belongs to the period of its ``occurred_from``, as in every count of the
+      library; a range is **not** spread over the months it covers).
+    - ``day``: the date of ``occurred_from`` when the time is known within a
+      day (no ``occurred_to``, or a range of 24 hours or less), else ``NaT``:
+      a date known only to the week or the month gives no day. Summing over
+      ``day`` (``NaT`` included) gives the month's count.
+``hours``
+    The hour-of-week marginal: one row per (``sector``, ``category``,
+    ``family``, ``shift``, ``how``) with ``count`` (all incidents, by the hour
+    of the week of ``occurred_from``: ``how = weekday × 24 + hour``, Monday 0)
+    and ``count_hour`` (those whose time is known within the hour: no range,
+    or a range of one hour or less). The aoristic spreading of ranges over
+    hours (:func:`~diagnostic_lib.inventory.timing.aoristic`) needs the ranges
+    themselves and stays a point analysis.
+
+Every count is an integer, so the cube is additive and the three builders
+(:func:`~diagnostic_lib.cube.build`, :func:`~diagnostic_lib.cube.build_duckdb`,
+:func:`~diagnostic_lib.cube.build_dask`) give identical tables, whatever the
+order in which partial counts are summed.
+
+Examples
+--------
+>>> KEYS
+('cell', 'sector', 'category', 'family', 'shift', 'month', 'day')
+>>> empty().counts.columns.tolist()[-1]
+'count'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+NO_POSITION: int = -1
+"""``cell`` of an incident without a point (unlocated)."""
+
+OUTSIDE: int = -2
+"""``cell`` of an incident whose point lies outside the grid (or in a cell clipped away)."""
+
+LABELS: tuple[str, ...] = ("sector", "category", "family", "shift")
+"""The text keys of both tables (missing values kept as ``None``)."""
+
+KEYS: tuple[str, ...] = ("cell", *LABELS, "month", "day")
+"""The keys of :attr:`Cube.counts`."""
+
+HOUR_KEYS: tuple[str, ...] = (*LABELS, "how")
+"""The keys of :attr:`Cube.hours` (``how``: hour of the week, 0 = Monday 00:00)."""
+
+HOUR_COUNTS: tuple[str, ...] = ("count", "count_hour")
+"""The count columns of :attr:`Cube.hours`."""
+
+DAY_HOURS: int = 24
+"""Widest range (hours) whose day is known: a range of one day or less."""
+
+HOUR_RANGE: int = 1
+"""Widest range (hours) whose hour is known."""
+
+
+@dataclass(frozen=True)
+class Cube:
+    """An additive count cube: incidents by cell, sector, category and period.
+
+    Attributes
+    ----------
+    counts : DataFrame
+        The sparse cube (see the module's docstring): :data:`KEYS` and ``count``.
+    hours : DataFrame
+        The hour-of-week marginal: :data:`HOUR_KEYS`, ``count`` and ``count_hour``.
+    grid : dict
+        The grid's origin, cell size and shape (``x0, y0, cell_size, nrow,
+        ncol``) and ``cells`` (its number of cells): ``cell`` refers to it.
+    """
+
+    counts: pd.DataFrame
+    hours: pd.DataFrame
+    grid: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        """Number of incidents in the cube.
+
+        Examples
+        --------
+        >>> empty().total
+        0
+        """
+        return int(self.counts["count"].sum())
+
+    def equals(self, other: Cube) -> bool:
+        """Whether two cubes hold the same counts (same rows, same types, same grid).
+
+        Examples
+        --------
+        >>> empty().equals(empty())
+        True
+        """
+        return (
+            self.grid == other.grid
+            and self.counts.equals(other.counts)
+            and self.hours.equals(other.hours)
+        )
+
+
+def canonical_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """The counts table in its one canonical form: types, key order, sorted rows.
+
+    Every builder ends here, so that cubes built by different engines compare
+    with :meth:`Cube.equals`. Rows with the same keys are summed.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"cell": [3, 3], "sector": ["A", "A"], "category": "x",
+    ...     "family": "property", "shift": None, "month": pd.Timestamp("2024-01-01"),
+    ...     "day": pd.NaT, "count": [1, 2]})
+    >>> canonical_counts(df)["count"].tolist()
+    [3]
+    """
+    return _canonical(df, KEYS, ("count",), ("month", "day"), ("cell",))
+
+
+def canonical_hours(df: pd.DataFrame) -> pd.DataFrame:
+    """The hour-of-week table in its canonical form (see :func:`canonical_counts`).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"sector": ["A"], "category": "x", "family": "property",
+    ...     "shift": "jour", "how": [9], "count": [2], "count_hour": [1]})
+    >>> canonical_hours(df)[["how", "count", "count_hour"]].values.tolist()
+    [[9, 2, 1]]
+    """
+    return _canonical(df, HOUR_KEYS, HOUR_COUNTS, (), ("how",))
+
+
+def _canonical(
+    df: pd.DataFrame,
+    keys: tuple[str, ...],
+    values: tuple[str, ...],
+    dates: tuple[str, ...],
+    ints: tuple[str, ...],
+) -> pd.DataFrame:
+    out = pd.DataFrame(index=pd.RangeIndex(len(df)))
+    for k in keys:
+        col = df[k] if k in df.columns else pd.Series([None] * len(df))
+        if k in dates:
+            out[k] = pd.to_datetime(col.to_numpy()).astype("datetime64[us]")
+        elif k in ints:
+            out[k] = np.asarray(col, dtype="int64")
+        else:
+            out[k] = _text(col)
+    for v in values:
+        out[v] = np.asarray(df[v], dtype="int64")
+    if len(out):
+        out = out.groupby(list(keys), dropna=False, sort=False, observed=True).sum().reset_index()
+        # missing text sorts first, NaT last: one order for every engine
+        out = out.sort_values(list(keys), na_position="first", kind="stable", ignore_index=True)
+    for v in values:
+        out[v] = out[v].astype("int64")
+    return out.reset_index(drop=True)
+
+
+def _text(col: Any) -> pd.Series:
+    """A text key as ``str`` values and ``None`` for the missing ones (object dtype)."""
+    s = pd.Series(np.asarray(col, dtype=object))
+    missing = pd.isna(s).to_numpy()
+    vals = s.astype("str").to_numpy(dtype=object)
+    vals[missing] = None
+    return pd.Series(vals, dtype=object)
+
+
+def empty(grid: dict[str, Any] | None = None) -> Cube:
+    """A cube without any incident.
+
+    Examples
+    --------
+    >>> empty().counts.shape
+    (0, 8)
+    """
+    counts = canonical_counts(pd.DataFrame({k: [] for k in (*KEYS, "count")}))
+    hours = canonical_hours(pd.DataFrame({k: [] for k in (*HOUR_KEYS, *HOUR_COUNTS)}))
+    return Cube(counts, hours, dict(grid or {}))

@@ -1,0 +1,341 @@
+"""The cube built in memory, with pandas and numpy, from the canonical incidents.
+
+:func:`build` takes the incidents table the loaders produce (a GeoDataFrame
+with points); :func:`from_columns` takes the plain columns of the input
+contract (``x, y, occurred_from, occurred_to, sector, category, family,
+shift``), and is what the Dask builder runs on each partition.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .cells import cell_positions, grid_params, lookup
+from .definition import (
+    HOUR_RANGE,
+    LABELS,
+    OUTSIDE,
+    Cube,
+    canonical_counts,
+    canonical_hours,
+)
+from .periods import day_of, hour_of_week, known_within, month_of
+
+COLUMNS: tuple[str, ...] = ("x", "y", "occurred_from", "occurred_to", *LABELS)
+"""The input contract of :func:`from_columns` and the out-of-core builders.
+
+``x, y`` (float, in the grid's CRS; missing for an incident without a point),
+``occurred_from`` (timestamp, required), ``occurred_to`` (timestamp, missing
+when the time is exact; the column may be absent), ``sector``, ``category``,
+``family``, ``shift`` (text, missing allowed; ``shift`` and ``family`` may be
+absent). The rows are the loaders' canonical, already validated incidents.
+"""
+
+
+def build(incidents: pd.DataFrame, grid: pd.DataFrame) -> Cube:
+    """The count cube of the canonical incidents, in memory.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Canonical incidents (:mod:`diagnostic_lib.schema`): points (or none),
+        ``occurred_from``, ``occurred_to``, ``sector``, ``category``,
+        ``family``, ``shift``. Every row is counted: an incident without a
+        point has ``cell`` -1, one outside the grid -2, one without a sector
+        keeps a missing ``sector``.
+    grid : GeoDataFrame
+        From :func:`~diagnostic_lib.inventory.grid.make_grid`.
+
+    Returns
+    -------
+    Cube
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> from diagnostic_lib.inventory.grid import make_grid
+    >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
+    >>> inc = gpd.GeoDataFrame({
+    ...     "occurred_from": pd.to_datetime(
+    ...         ["2024-01-05 10:00", "2024-01-20 23:00", "2024-02-01 00:00"]),
+    ...     "occurred_to": pd.to_datetime([None, None, "2024-03-01"]),
+    ...     "sector": ["A", "A", None], "category": "theft", "family": "property",
+    ...     "shift": ["jour", "soir", None]},
+    ...     geometry=[shapely.Point(50, 50), shapely.Point(55, 60), None], crs="EPSG:32188")
+    >>> c = build(inc, g)
+    >>> c.total, c.counts["cell"].tolist(), c.counts["count"].tolist()
+    (3, [-1, 0, 0], [1, 1, 1])
+    """
+    x, y = _xy(incidents)
+    cols: dict[str, Any] = {"x": x, "y": y}
+    for k in ("occurred_from", "occurred_to", *LABELS):
+        if k in incidents.columns:
+            cols[k] = incidents[k].to_numpy()
+    return from_columns(pd.DataFrame(cols, copy=False), grid)
+
+
+def _xy(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates of the points (NaN for a missing or empty geometry, or no geometry at all)."""
+    import shapely
+
+    n = len(incidents)
+    if "geometry" not in incidents.columns or not n:
+        return np.full(n, np.nan), np.full(n, np.nan)
+    arr = np.asarray(incidents.geometry.array, dtype=object)
+    has = ~pd.isna(pd.Series(arr)).to_numpy()
+    x, y = np.full(n, np.nan), np.full(n, np.nan)
+    if has.any():
+        pts = arr[has]
+        empty = np.asarray(shapely.is_empty(pts), dtype=bool)
+        idx = np.flatnonzero(has)[~empty]
+        x[idx], y[idx] = shapely.get_x(pts[~empty]), shapely.get_y(pts[~empty])
+    return x, y
+
+
+def from_columns(frame: pd.DataFrame, grid: pd.DataFrame | dict[str, Any]) -> Cube:
+    """The count cube of a table of the input contract (:data:`COLUMNS`).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``x, y, occurred_from`` and the optional ``occurred_to, sector,
+        category, family, shift``.
+    grid : GeoDataFrame or dict
+        From :func:`~diagnostic_lib.inventory.grid.make_grid`, or the
+        ``(params, lut)`` pair of :func:`partial_cube` in a dict
+        ``{"params": ..., "lut": ...}``.
+
+    Returns
+    -------
+    Cube
+
+    Raises
+    ------
+    ValueError
+        When a required column is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd, shapely
+    >>> from diagnostic_lib.inventory.grid import make_grid
+    >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
+    >>> f = pd.DataFrame({"x": [50.0, float("nan")], "y": [50.0, float("nan")],
+    ...     "occurred_from": pd.to_datetime(["2024-01-05", "2024-01-06"]),
+    ...     "sector": ["A", None], "category": "theft"})
+    >>> from_columns(f, g).counts[["cell", "sector", "count"]].values.tolist()
+    [[-1, nan, 1], [0, 'A', 1]]
+    """
+    params, lut = _grid_arrays(grid)
+    counts, hours = partial_cube(frame, params, lut)
+    return Cube(canonical_counts(counts), canonical_hours(hours), params)
+
+
+def _grid_arrays(grid: pd.DataFrame | dict[str, Any]) -> tuple[dict[str, Any], np.ndarray]:
+    if isinstance(grid, dict):
+        return dict(grid["params"]), np.asarray(grid["lut"])
+    return grid_params(grid), lookup(grid)
+
+
+def check_columns(columns: Any) -> None:
+    """Refuse a table without the required columns of the input contract.
+
+    Raises
+    ------
+    ValueError
+        Naming the missing columns.
+
+    Examples
+    --------
+    >>> check_columns(["x", "y", "occurred_from", "category"])
+    >>> check_columns(["x", "occurred_from"])
+    Traceback (most recent call last):
+    ...
+    ValueError: cube input lacks ['category', 'y'] / colonnes manquantes ['category', 'y']
+    """
+    missing = sorted({"x", "y", "occurred_from", "category"} - set(columns))
+    if missing:
+        raise ValueError(f"cube input lacks {missing} / colonnes manquantes {missing}")
+
+
+def partial_cube(
+    frame: pd.DataFrame, params: dict[str, Any], lut: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The counts and hours of one table or partition, not yet in canonical form.
+
+    Partial cubes of several partitions add up: concatenate them and pass them
+    to :func:`~.definition.canonical_counts` and
+    :func:`~.definition.canonical_hours`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Columns of :data:`COLUMNS`.
+    params, lut :
+        From :func:`~.cells.grid_params` and :func:`~.cells.lookup`.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        ``counts`` and ``hours`` with the keys and counts of the cube.
+
+    Examples
+    --------
+    >>> import pandas as pd, shapely
+    >>> from diagnostic_lib.inventory.grid import make_grid
+    >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
+    >>> f = pd.DataFrame({"x": [50.0, float("nan")], "y": [50.0, float("nan")],
+    ...     "occurred_from": pd.to_datetime(["2024-01-05", "2024-01-06"]),
+    ...     "sector": ["A", None], "category": "theft"})
+    >>> from diagnostic_lib.cube.cells import grid_params, lookup
+    >>> counts, hours = partial_cube(f, grid_params(g), lookup(g))
+    >>> int(counts["count"].sum()), int(hours["count"].sum())
+    (2, 2)
+    """
+    frame = contract_frame(frame)
+    n = len(frame)
+    start = _timestamps(frame["occurred_from"])
+    end = (
+        _timestamps(frame["occurred_to"])
+        if "occurred_to" in frame.columns
+        else np.full(n, np.datetime64("NaT", "us"))
+    )
+    codes, names = {}, {}
+    for k in LABELS:
+        col = frame[k] if k in frame.columns else pd.Series([None] * n, dtype=object)
+        codes[k], names[k] = _codes(col)
+    cell = cell_positions(
+        frame["x"].to_numpy(dtype="float64"), frame["y"].to_numpy(dtype="float64"), params, lut
+    )
+    month = month_of(start)
+    m_int = month.astype("datetime64[M]").view("int64")
+    has_m = ~np.isnat(month)
+    m0 = int(m_int[has_m].min()) if has_m.any() else 0
+    day = day_of(start, end)
+    day_d = day.astype("datetime64[D]").view("int64")
+    month_d = month.astype("datetime64[D]").view("int64")
+    has_d = ~np.isnat(day)
+    labels = {k: codes[k] + 1 for k in LABELS}  # 0 = missing
+    keys = {
+        "cell": cell - OUTSIDE,
+        **labels,
+        "month": np.where(has_m, m_int - m0 + 1, 0),
+        "day": np.where(has_d, day_d - month_d + 1, 0),
+    }
+    counts = _group(keys, {"count": None})
+    counts["cell"] += OUTSIDE
+    counts["month"] = _months(counts.pop("month"), m0)
+    mdays = counts["month"].astype("datetime64[D]").view("int64")
+    counts["day"] = (
+        np.where(counts["day"] > 0, mdays + counts["day"] - 1, np.iinfo("int64").min)
+        .view("datetime64[D]")
+        .astype("datetime64[us]")
+    )
+    hour_known = known_within(start, end, HOUR_RANGE)
+    hours = _group(
+        {**labels, "how": hour_of_week(start) + 1}, {"count": None, "count_hour": hour_known}
+    )
+    hours["how"] -= 1
+    for table in (counts, hours):
+        for k in LABELS:
+            c = np.asarray(table[k]) - 1
+            vals = np.full(len(c), None, dtype=object)
+            vals[c >= 0] = names[k][c[c >= 0]]
+            table[k] = vals
+    return pd.DataFrame(counts), pd.DataFrame(hours)
+
+
+def _months(codes: np.ndarray, m0: int) -> np.ndarray:
+    """``datetime64[us]`` months from their codes (0 = NaT, else ``m0 + code - 1``)."""
+    m = np.where(codes > 0, m0 + codes - 1, np.iinfo("int64").min).view("datetime64[M]")
+    return m.astype("datetime64[us]")
+
+
+def _group(
+    keys: dict[str, np.ndarray], values: dict[str, np.ndarray | None]
+) -> dict[str, np.ndarray]:
+    """Sums of ``values`` (None: count the rows) per combination of the non-negative ``keys``.
+
+    The keys are packed into one int64 (mixed radix) and factorised, without a
+    multi-column group-by; past 2**62 combinations, pandas groups the columns.
+    """
+    arrays = [np.asarray(a, dtype="int64") for a in keys.values()]
+    radix = [int(a.max()) + 1 if len(a) else 1 for a in arrays]
+    if float(np.prod(np.asarray(radix, dtype="float64"))) >= 2.0**62:
+        df = pd.DataFrame(dict(zip(keys, arrays, strict=True)))
+        for v, w in values.items():
+            df[v] = 1 if w is None else np.asarray(w, dtype="int64")
+        g = df.groupby(list(keys), sort=False)[list(values)].sum().reset_index()
+        return {c: g[c].to_numpy() for c in g.columns}
+    packed = np.zeros(len(arrays[0]) if arrays else 0, dtype="int64")
+    for a, r in zip(arrays, radix, strict=True):
+        packed = packed * r + a
+    inv, uniq = pd.factorize(packed)
+    out: dict[str, np.ndarray] = {}
+    rest = np.asarray(uniq, dtype="int64")
+    for name, r in reversed(list(zip(keys, radix, strict=True))):
+        out[name] = rest % r
+        rest = rest // r
+    out = {k: out[k] for k in keys}
+    for v, w in values.items():
+        weights = None if w is None else np.asarray(w, dtype="float64")
+        out[v] = np.bincount(inv, weights=weights, minlength=len(uniq)).astype("int64")
+    return out
+
+
+def _timestamps(col: pd.Series) -> np.ndarray:
+    """``datetime64[us]`` of a column of timestamps or of ISO 8601 text (a CSV's)."""
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        return col.to_numpy(dtype="datetime64[us]")
+    return pd.to_datetime(col, format="ISO8601").to_numpy(dtype="datetime64[us]")
+
+
+def contract_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table of the input contract, with ``x, y`` read from a WKB ``geometry`` when absent.
+
+    A GeoParquet partition read as a plain table holds its points as WKB; its
+    coordinates are the ``x, y`` of the contract.
+
+    Raises
+    ------
+    ValueError
+        When required columns are missing (:func:`check_columns`).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> f = pd.DataFrame({"occurred_from": pd.to_datetime(["2024-01-01"] * 2), "category": "x",
+    ...                   "geometry": [shapely.to_wkb(shapely.Point(1, 2)), None]})
+    >>> contract_frame(f)[["x", "y"]].values.tolist()
+    [[1.0, 2.0], [nan, nan]]
+    """
+    if not {"x", "y"} <= set(frame.columns) and "geometry" in frame.columns:
+        import shapely
+
+        raw = frame["geometry"].to_numpy(dtype=object)
+        geoms = raw if len(raw) and not isinstance(raw[0], bytes) else shapely.from_wkb(raw)
+        geoms = np.asarray(geoms, dtype=object)
+        has = ~pd.isna(pd.Series(geoms)).to_numpy()
+        has[has] = ~np.asarray(shapely.is_empty(geoms[has]), dtype=bool)
+        x, y = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
+        x[has], y[has] = shapely.get_x(geoms[has]), shapely.get_y(geoms[has])
+        frame = frame.drop(columns="geometry").assign(x=x, y=y)
+    check_columns(frame.columns)
+    return frame
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a text key (-1 for a missing value) and the text of each code.
+
+    Values are factorised as they are, then their distinct values written as
+    text (two values with the same text, ``1`` and ``"1"``, are one code).
+    """
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    text = np.asarray(pd.Index(uniq, dtype=object).astype("str"), dtype=object)
+    merged, names = pd.factorize(text)
+    if not len(merged):  # every value missing
+        return np.full(len(codes), -1, dtype="int64"), np.asarray(names, dtype=object)
+    codes = np.where(codes >= 0, merged[np.maximum(codes, 0)], -1)
+    return codes.astype("int64"), np.asarray(names, dtype=object)
