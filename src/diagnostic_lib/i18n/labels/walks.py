@@ -37,6 +37,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Safety walks over the hot spots and the measures",
     ),
     "maps.walks.measures": ("Mesure en place", "Measure in place"),
+    "wb.col.walk_findings": ("Constats de marche à l'appui", "Supporting safety-walk findings"),
     "strategy.walk_evidence": (
         "marche exploratoire : « {category} » constaté dans la zone du problème",
         "safety walk: '{category}' observed in the problem's area",
