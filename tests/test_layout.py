@@ -282,6 +282,15 @@ def _notebook_figures(diag, steps, lang):
             lang=lang,
             source=src,
         ),
+        "walks_map": lambda: maps.walks_map(
+            d.walks,
+            d.sectors,
+            hot=inv.hot_spots,
+            registry=res.registry,
+            areas=res.areas,
+            lang=lang,
+            source=src,
+        ),
         "partner_network": lambda: charts.partner_network(
             res.registry,
             res.partner_roles,
@@ -341,7 +350,7 @@ REPORT_TOO = (
 NOTEBOOK_FIGURES = (
     "overview_map rate_map yearly_counts vehicle_hot_spots emerging density measures_map "
     "evaluation_map "
-    "before_after peak_chart projection"
+    "before_after peak_chart projection walks_map"
 ).split()
 """Drawn by the notebooks only, or with other arguments than in the report."""
 
@@ -370,7 +379,7 @@ def test_the_notebooks_draw_only_figures_the_test_draws():
         "perception_gap_chart", "problems_map", "measures_timeline", "measures_map", "gap_map",
         "partner_network", "evaluation_map", "before_after_chart", "forest_plot", "peak_chart",
         "risk_matrix_chart", "projection_chart", "risk_map", "interactive_map",
-        "measures_interactive_map",
+        "measures_interactive_map", "walks_map",
     }  # fmt: skip
     assert called <= drawn, called - drawn
 

@@ -175,6 +175,7 @@ LOADERS = {
     "survey": lambda p: loaders.load_survey(p),
     "partners": lambda p: loaders.load_partners(p),
     "places": lambda p: loaders.load_places(p),
+    "walks": lambda p: loaders.load_walks(p),
 }
 
 

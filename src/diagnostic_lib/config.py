@@ -83,6 +83,7 @@ KNOWN_TABLES = (
     "survey",
     "partners",
     "places",
+    "walks",
 )
 
 DEFAULT_PARAMETERS: dict[str, Any] = settings.defaults()

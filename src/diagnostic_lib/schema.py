@@ -120,6 +120,19 @@ CONCERNS: tuple[str, ...] = (
 )
 """Concern codes of the citizen survey."""
 
+WALK_CATEGORIES: tuple[str, ...] = (
+    "lighting",
+    "natural_surveillance",
+    "hiding_place",
+    "neglect",
+    "feeling_unsafe",
+    "other",
+)
+"""Categories of a safety-walk or CPTED-audit observation (*marche exploratoire*)."""
+
+WALK_SEVERITIES: tuple[int, ...] = (1, 2, 3)
+"""Severity of a walk observation: 1 low, 2 medium, 3 high."""
+
 CONCERN_FAMILY: dict[str, str] = {
     "burglary": "property",
     "vehicle_crime": "property",

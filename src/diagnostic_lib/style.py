@@ -209,6 +209,28 @@ PERIOD_MARKERS: dict[str, tuple[str, str, str]] = {
 }
 """Incidents before and after a measure's start: marker, edge and face colour."""
 
+# ---------------------------------------------------------------------------- safety walks
+WALK_COLOURS: dict[str, str] = {
+    "lighting": "#E69F00",
+    "natural_surveillance": "#0072B2",
+    "hiding_place": "#009E73",
+    "neglect": "#8c6d31",
+    "feeling_unsafe": "#CC79A7",
+    "other": "#666666",
+}
+"""Colour of each safety-walk observation category (walks map, interactive layer)."""
+WALK_MARKERS: dict[str, str] = {
+    "lighting": "*",
+    "natural_surveillance": "o",
+    "hiding_place": "^",
+    "neglect": "s",
+    "feeling_unsafe": "X",
+    "other": "P",
+}
+"""Marker of each safety-walk observation category (colour-blind safe with the colour)."""
+WALK_MEASURE = "#56B4E9"
+"""Outline of the measures' areas under the safety walks."""
+
 # ---------------------------------------------------------------------------- roles
 MEASURES: dict[str, str] = {
     "problem": "#555555",

@@ -156,6 +156,15 @@ TUNABLES: dict[str, Tunable] = _table(
         minimum=10,
     ),
     Tunable(
+        "walk_reach_m",
+        25.0,
+        float,
+        "inventory",
+        "How far (m) beyond a problem's area a safety-walk observation still counts in it.",
+        minimum=0,
+        maximum=500,
+    ),
+    Tunable(
         "priority_weights",
         {
             "rate": 0.25,
@@ -945,6 +954,17 @@ TUNABLES: dict[str, Tunable] = _table(
         "Weights of the response-ranking criteria of step 4.",
         minimum=0,
         keys=("fit", "evidence", "in_place", "pillar_balance", "partners"),
+    ),
+    Tunable(
+        "walk_fit_bonus",
+        0.1,
+        float,
+        "strategy",
+        "Added to the fit (0–1) of a response whose kind answers a safety-walk observation "
+        "found in the problem's area (lighting → lighting; hiding place, natural surveillance, "
+        "neglect → environmental design); never makes an unrelated response fit.",
+        minimum=0,
+        maximum=0.3,
     ),
     Tunable(
         "min_fit",

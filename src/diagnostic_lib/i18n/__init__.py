@@ -43,6 +43,7 @@ from .labels import (
     sample,
     setup,
     strategy,
+    walks,
     workbook,
 )
 
@@ -80,6 +81,7 @@ LABELS: dict[str, tuple[str, str]] = _merge(
     notebooks.LABELS,
     errors.LABELS,
     workbook.LABELS,
+    walks.LABELS,
 )
 """Label key → (French, English): the one catalogue, merged from ``i18n/labels/``."""
 

@@ -33,6 +33,9 @@ Sections, and the file that holds each
   :func:`classify_series` (the rules), :func:`mann_kendall` (trend test, ties
   corrected), :func:`emerging_label`, :func:`emerging_parameters_text`,
   :data:`EMERGING_CLASSES`.
+- Safety walks (``walks``): :func:`walk_counts` (the observations of safety walks
+  and CPTED audits in each problem's area, by category and severity),
+  :func:`with_walk_counts`, :func:`walk_count_columns`.
 - Landmarks (``landmarks``): :func:`landmarks` (the few named places a map shows
   for context, near what it shows), :func:`kind_weight`, :func:`map_landmarks` (with the
   config's settings).
@@ -153,6 +156,7 @@ from .volume import (
     severity_index,
     total_population,
 )
+from .walks import walk_count_columns, walk_counts, with_walk_counts
 
 # isort: split
 # Private names used by tests/test_speed.py (_grid_weights, _cell_of, _gi_parts, _gi_star_max,
@@ -244,6 +248,9 @@ __all__ = [
     "time_signature",
     "total_population",
     "tunables",
+    "walk_count_columns",
+    "walk_counts",
     "weekend_mask",
+    "with_walk_counts",
     "write_register",
 ]

@@ -21,6 +21,7 @@ from .survey import perception, perception_gap
 from .timing import hour_weekday, seasonality, shift_shares
 from .trend import change
 from .volume import rates, severity_index
+from .walks import walk_counts
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -97,6 +98,9 @@ class Inventory:
     problems: pd.DataFrame
     priority: pd.DataFrame
     parameters: dict[str, Any] = field(default_factory=dict)
+    walk_counts: pd.DataFrame | None = None
+    """Safety-walk observations in each problem's area (:func:`~.walks.walk_counts`),
+    by ``problem_id``; ``None`` without a ``[data.walks]`` table."""
 
     @staticmethod
     def display_columns(table: str, lang: str = "fr") -> list[str]:
@@ -292,6 +296,11 @@ def run(
             "seed": t["permutation_seed"],
             "tunables": t,
         },
+        walk_counts=(
+            walk_counts(pb, walks, t["walk_reach_m"])
+            if (walks := getattr(diag, "walks", None)) is not None
+            else None
+        ),
     )
 
 

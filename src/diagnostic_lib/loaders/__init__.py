@@ -62,7 +62,8 @@ Where things are
 - :mod:`.incidents` — :func:`load_incidents`, the pipeline, its categories and ledger stages;
 - :mod:`.incident_dates`, :mod:`.incident_positions`, :mod:`.incident_sectors` — its
   dates, positions and sectors stages;
-- :mod:`.sectors`, :mod:`.measures`, :mod:`.survey`, :mod:`.partners`, :mod:`.places` — the
+- :mod:`.sectors`, :mod:`.measures`, :mod:`.survey`, :mod:`.partners`, :mod:`.places`,
+  :mod:`.walks` (safety walks, *marches exploratoires*) — the
   loaders of the other tables; :mod:`.population` — residents by sector id from a
   separate table (:func:`load_population`, :func:`join_population`);
 - :mod:`.diagnostic` — :func:`load_diagnostic` and the :class:`Diagnostic` it returns.
@@ -126,6 +127,7 @@ from .population import join_population, load_population
 from .presets import PRESETS
 from .sectors import load_sectors
 from .survey import load_survey
+from .walks import load_walks
 
 __all__ = [
     "PLACEHOLDER_LONLAT",
@@ -144,6 +146,7 @@ __all__ = [
     "load_population",
     "load_sectors",
     "load_survey",
+    "load_walks",
     "parse_datetimes",
     "parse_counts",
     "parse_floats",

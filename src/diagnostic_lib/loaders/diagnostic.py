@@ -46,6 +46,7 @@ from .places import load_places
 from .population import join_population, load_population
 from .sectors import load_sectors
 from .survey import load_survey
+from .walks import load_walks
 
 
 @dataclass
@@ -58,6 +59,10 @@ class Diagnostic:
         The parsed ``diagnostic.toml``.
     sectors, incidents, measures, survey, partners, places : DataFrame or None
         Canonical tables (``None`` when the config has no such file).
+    walks : GeoDataFrame or None
+        Safety-walk and CPTED-audit observations (:func:`~.walks.load_walks`);
+        ``None`` when the config has no ``[data.walks]``. Its ``comment`` column is
+        internal: never shown to partners or the public.
     ledger : Ledger
         The combined ledger of every file.
     taxonomy, weights : DataFrame
@@ -74,6 +79,7 @@ class Diagnostic:
     ledger: Ledger
     taxonomy: pd.DataFrame
     weights: pd.DataFrame
+    walks: pd.DataFrame | None = None
 
     @property
     def lang(self) -> str:
@@ -211,8 +217,9 @@ def _load_all(cfg: Config, tax: pd.DataFrame, weights: pd.DataFrame, now: Any) -
     )
     survey = _load(ledger, cfg, "survey", load_survey, sectors=sectors)
     places = _load(ledger, cfg, "places", load_places, crs=cfg.crs, sectors=sectors)
+    walks = _load(ledger, cfg, "walks", load_walks, crs=cfg.crs, sectors=sectors)
     return Diagnostic(
-        cfg, sectors, incidents, measures, survey, partners, places, ledger, tax, weights
+        cfg, sectors, incidents, measures, survey, partners, places, ledger, tax, weights, walks
     )
 
 
@@ -418,6 +425,7 @@ FILE_OPTIONS: dict[str, tuple[str, ...]] = {
     "measures": ("source_crs", "encoding", "sep", "sheet", "layer"),
     "survey": ("encoding", "sep", "sheet"),
     "places": ("source_crs", "encoding", "sep", "layer"),
+    "walks": ("source_crs", "encoding", "sep", "layer"),
 }
 """The options of ``[data.<table>]`` (besides path, preset and columns) each loader takes."""
 

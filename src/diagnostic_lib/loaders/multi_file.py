@@ -34,6 +34,7 @@ ID_COLUMNS: dict[str, str] = {
     "survey": "respondent_id",
     "partners": "partner_id",
     "places": "place_id",
+    "walks": "observation_id",
     "population": "sector_id",
 }
 """The id column of each canonical table."""

@@ -141,6 +141,32 @@ GENERIC_FIELDS: dict[str, dict[str, list[str]]] = {
         "name": ["name", "nom", "nom francais", "nom fr", "name fr", "nom du lieu"],
         "wkt": ["wkt", "geometry", "geom", "the_geom", "geometrie"],
     },
+    "walks": {
+        "observation_id": ["observation_id", "id", "code", "no_observation"],
+        "category": [
+            "category",
+            "categorie",
+            "type",
+            "type_observation",
+            "observation_category",
+            "constat",
+        ],
+        "severity": ["severity", "gravite", "severite", "importance", "priorite"],
+        "date": ["date", "date_marche", "walk_date", "date_observation"],
+        "walk_id": ["walk_id", "marche", "id_marche", "walk", "no_marche"],
+        "walk_name": ["walk_name", "nom_marche", "nom", "name"],
+        "comment": [
+            "comment",
+            "commentaire",
+            "text",
+            "texte",
+            "note",
+            "notes",
+            "remarque",
+            "description",
+        ],
+        "wkt": ["wkt", "geometry", "geom", "the_geom", "geometrie"],
+    },
 }
 """The ``generic`` preset: table → canonical field → candidate source columns."""
 

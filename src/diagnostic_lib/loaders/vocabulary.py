@@ -155,3 +155,105 @@ def map_aliases(text: pd.Series, aliases: Mapping[str, str]) -> pd.Series:
         return "" if key == "" else aliases.get(key, "?")
 
     return pd.Series(map_distinct(as_text(text), one), index=text.index, dtype="str")
+
+
+WALK_WORDS: dict[str, str] = _by_code(
+    {
+        "lighting": (
+            "eclairage",
+            "eclairage insuffisant",
+            "mauvais eclairage",
+            "mal eclaire",
+            "sombre",
+            "noirceur",
+            "lumiere",
+            "lampadaire",
+            "light",
+            "poor lighting",
+            "dark",
+        ),
+        "natural_surveillance": (
+            "surveillance",
+            "surveillance naturelle",
+            "absence de surveillance",
+            "visibilite",
+            "isolement",
+            "isole",
+            "lieu isole",
+            "no natural surveillance",
+            "surveillance naturelle absente",
+            "isolated",
+            "visibility",
+        ),
+        "hiding_place": (
+            "cachette",
+            "recoin",
+            "cachettes",
+            "lieu de cachette",
+            "buissons",
+            "hiding place",
+            "hiding",
+            "concealment",
+        ),
+        "neglect": (
+            "negligence",
+            "malproprete",
+            "abandon",
+            "mauvais entretien",
+            "entretien",
+            "graffiti",
+            "graffitis",
+            "dechets",
+            "vandalisme",
+            "disrepair",
+            "litter",
+            "neglect",
+        ),
+        "feeling_unsafe": (
+            "sentiment d insecurite",
+            "insecurite",
+            "peur",
+            "crainte",
+            "unsafe",
+            "feeling unsafe",
+            "fear",
+        ),
+        "other": ("autre", "autres", "divers", "other"),
+    }
+)
+"""Everyday words (French and English) for safety-walk observation categories."""
+
+SEVERITY_WORDS: dict[str, int] = {
+    **dict.fromkeys(("1", "faible", "basse", "bas", "mineure", "mineur", "low", "minor"), 1),
+    **dict.fromkeys(("2", "moyenne", "moyen", "modere", "moderee", "medium", "moderate"), 2),
+    **dict.fromkeys(
+        ("3", "elevee", "eleve", "haute", "haut", "forte", "grave", "majeure", "high", "severe"),
+        3,
+    ),
+}
+"""Severity words of a walk observation → 1 (low), 2 (medium) or 3 (high)."""
+
+
+@functools.cache
+def walk_aliases() -> dict[str, str]:
+    """Walk-observation words → category code: codes, French and English labels, common words.
+
+    Returns
+    -------
+    dict
+        Normalised word → code of :data:`~diagnostic_lib.schema.WALK_CATEGORIES` (do
+        not modify: made once and shared).
+
+    Examples
+    --------
+    >>> walk_aliases()["eclairage"], walk_aliases()["cachette"]
+    ('lighting', 'hiding_place')
+    """
+    m = {}
+    for c in schema.WALK_CATEGORIES:
+        m[norm_key(c)] = c
+        m[norm_key(c.replace("_", " "))] = c
+        for lang in i18n.LANGS:
+            m[norm_key(i18n.t(f"walk.category.{c}", lang))] = c
+    m.update(WALK_WORDS)
+    return m

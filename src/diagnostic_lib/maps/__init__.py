@@ -23,6 +23,7 @@ map                           what it shows                                    f
 ``measures_map``              step 2: measures' footprints and buffer rings    footprints.py
 ``measure_detail_map``        step 2: one measure, incidents before and after  footprints.py
 ``gap_map``                   step 2: problems by coverage level (gaps)        gaps.py
+``walks_map``                 safety walks over hot spots and measures         walks.py
 ``evaluation_map``            step 3: treated, buffer and control areas        evaluation_areas.py
 ``risk_map``                  step 3: risk terrain and near-repeat cells       risk.py
 ``interactive_map``           the diagnosis, interactive (one layer a table)   interactive.py
@@ -84,6 +85,7 @@ from .incidents import incident_map, overview_map
 from .interactive import interactive_map, measures_interactive_map
 from .problems import problems_map
 from .risk import risk_map
+from .walks import walks_map
 
 __all__ = [
     # colours and labels
@@ -120,6 +122,7 @@ __all__ = [
     "measures_map",
     "measure_detail_map",
     "gap_map",
+    "walks_map",
     "evaluation_map",
     "risk_map",
     # interactive maps

@@ -201,6 +201,41 @@ def _measure_layers(m, measures, lang: str) -> None:
         ).add_to(m)
 
 
+def _walks_layer(m, walks, lang: str) -> None:
+    """Safety-walk observations, one layer: category colour, popup without the free text."""
+    import folium
+
+    w = walks[walks.geometry.notna()].to_crs(4326)
+    if not len(w):
+        return
+    sev = walks.loc[w.index, "severity"]
+    view = w.assign(
+        categorie=[i18n.t(f"walk.category.{c}", lang) for c in w["category"].astype(str)],
+        gravite=[
+            i18n.t(f"walk.severity.{int(v)}", lang) if v == v and v in (1, 2, 3) else "—"
+            for v in sev
+        ],
+        marche=w["walk_name"].astype(str).where(w["walk_name"].notna(), ""),
+        colour=[style.WALK_COLOURS.get(str(c), style.FALLBACK) for c in w["category"]],
+    )[["observation_id", "categorie", "gravite", "marche", "colour", "geometry"]]
+    n = fmt.integer(len(view), lang)
+    folium.GeoJson(
+        view,
+        name=f"{i18n.t('table.walks', lang)} ({n})",
+        style_function=lambda f: _fill(f["properties"]["colour"], 0.8, 4),
+        marker=folium.CircleMarker(radius=7, fill=True, fill_opacity=0.9),
+        popup=folium.GeoJsonPopup(
+            fields=["observation_id", "categorie", "gravite", "marche"],
+            aliases=[
+                "id",
+                i18n.t("walk.col.category", lang),
+                i18n.t("walk.col.severity", lang),
+                i18n.t("walk.col.walk", lang),
+            ],
+        ),
+    ).add_to(m)
+
+
 def interactive_map(  # noqa: PLR0913 -- public signature kept for backward compatibility
     sectors,
     *,
@@ -215,6 +250,7 @@ def interactive_map(  # noqa: PLR0913 -- public signature kept for backward comp
     seed: int = 0,
     landmarks=None,
     emerging=None,
+    walks=None,
 ):
     """An interactive Leaflet map (folium) with a layer control.
 
@@ -251,6 +287,9 @@ def interactive_map(  # noqa: PLR0913 -- public signature kept for backward comp
     emerging : GeoDataFrame, optional
         Emerging hot spots (:func:`diagnostic_lib.inventory.emerging_hot_spots`):
         a layer of the cells with a pattern, hidden at first.
+    walks : GeoDataFrame, optional
+        Safety-walk observations (:func:`diagnostic_lib.loaders.load_walks`): a
+        layer coloured by category; their free text is never shown.
 
     Returns
     -------
@@ -282,6 +321,8 @@ def interactive_map(  # noqa: PLR0913 -- public signature kept for backward comp
         _problems_layer(m, problems, lang)
     if measures is not None and len(measures):
         _measure_layers(m, measures, lang)
+    if walks is not None and len(walks):
+        _walks_layer(m, walks, lang)
     if landmarks is not None and len(landmarks):
         _landmarks_layer(m, landmarks, lang)
     folium.LayerControl(collapsed=False).add_to(m)
@@ -468,6 +509,7 @@ def measures_interactive_map(  # noqa: PLR0913 -- public signature kept for back
     lang: str = "fr",
     tiles=None,
     landmarks=None,
+    walks=None,
 ):
     """An interactive map of the measures: one layer per pillar, buffer rings, problems, hot spots.
 
@@ -498,6 +540,8 @@ def measures_interactive_map(  # noqa: PLR0913 -- public signature kept for back
         Background tiles (none by default), as in :func:`interactive_map`.
     landmarks : GeoDataFrame, optional
         Named places, a layer the reader can hide (as in :func:`interactive_map`).
+    walks : GeoDataFrame, optional
+        Safety-walk observations, a layer (as in :func:`interactive_map`).
 
     Returns
     -------
@@ -545,6 +589,8 @@ def measures_interactive_map(  # noqa: PLR0913 -- public signature kept for back
         _rings_layer(m, rings, fp, has, ids, areas.crs, lang)
     for pillar in _pillar_order(registry["pillar"]):
         _pillar_layer(m, pillar, registry, areas, names, lang)
+    if walks is not None and len(walks):
+        _walks_layer(m, walks, lang)
     if landmarks is not None and len(landmarks):
         _landmarks_layer(m, landmarks, lang)
     _legend_box(m, registry, areas, names, lang)

@@ -25,6 +25,8 @@ One file per part of the step (every name is re-exported here):
   problem, its measures), :func:`measure_coverage` (for each measure, its
   problems).
 - ``gaps``: :func:`coverage_gaps`, :func:`single_pillar`, :func:`sector_gaps`.
+- ``walks``: safety-walk observations beside the gaps: :func:`problem_walk_gaps`,
+  :func:`sector_walk_counts`, :func:`sector_walk_gaps`.
 - ``partners``: :func:`partner_roles`, :func:`partner_suggestions` (with
   :data:`DEFAULT_EXPERTISE_MAP`).
 - ``perception``: security issues from the survey, :func:`perception_issues`.
@@ -123,6 +125,7 @@ from .register import (
 )
 from .results import MeasureInventory, run
 from .summaries import coverage_matrix, measure_coverage, problem_coverage
+from .walks import problem_walk_gaps, sector_walk_counts, sector_walk_gaps
 
 __all__ = [
     "DEFAULT_BUFFER_M",
@@ -155,10 +158,13 @@ __all__ = [
     "perception_issues",
     "problem_card",
     "problem_coverage",
+    "problem_walk_gaps",
     "registry",
     "registry_summary",
     "run",
     "sector_gaps",
+    "sector_walk_counts",
+    "sector_walk_gaps",
     "single_pillar",
     "status",
     "treated_area",

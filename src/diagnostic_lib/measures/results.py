@@ -18,6 +18,7 @@ from .partners import DEFAULT_EXPERTISE_MAP, partner_roles, partner_suggestions
 from .perception import perception_issues
 from .register import registry
 from .summaries import coverage_matrix, measure_coverage, problem_coverage
+from .walks import problem_walk_gaps, sector_walk_gaps
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -159,6 +160,12 @@ class MeasureInventory:
     measures: pd.DataFrame
     partners: pd.DataFrame | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
+    walk_gaps: pd.DataFrame | None = None
+    """The problem gap rows with the safety-walk observations in each problem's area
+    (:func:`~.walks.problem_walk_gaps`); ``None`` without a ``[data.walks]`` table."""
+    sector_walks: pd.DataFrame | None = None
+    """The sector gap rows with each sector's safety-walk observations
+    (:func:`~.walks.sector_walk_gaps`); ``None`` without walks."""
 
     @staticmethod
     def display_columns(table: str, lang: str = "fr") -> list[str]:
@@ -296,6 +303,15 @@ def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compat
     if cfg.period_start is not None and cfg.period_end is not None:
         years = max(((cfg.period_end - cfg.period_start).days + 1) / 365.25, 1 / 12)
     ledger = diag.ledger.entries
+    sgaps = sector_gaps(pb, reg, sec, summ, inc, top=par["sector_gaps_top"], years=years)
+    gaps = coverage_gaps(summ, top)
+    walks = getattr(diag, "walks", None)
+    if walks is not None:
+        counts = inventory.walk_counts(pb, walks, cfg.param("walk_reach_m"))
+        walk_gaps = problem_walk_gaps(gaps, counts)
+        sector_walks = sector_walk_gaps(sgaps, sec, walks)
+    else:
+        walk_gaps = sector_walks = None
     return MeasureInventory(
         registry=reg,
         areas=areas,
@@ -306,9 +322,9 @@ def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compat
         matrix=coverage_matrix(cov),
         by_problem=summ,
         by_measure=measure_coverage(cov, reg),
-        gaps=coverage_gaps(summ, top),
+        gaps=gaps,
         single_pillar=single_pillar(summ),
-        sector_gaps=sector_gaps(pb, reg, sec, summ, inc, top=par["sector_gaps_top"], years=years),
+        sector_gaps=sgaps,
         partner_roles=partner_roles(reg, diag.partners),
         partner_suggestions=partner_suggestions(pb, summ, diag.partners, reg, par["expertise_map"]),
         before_after=before_after_counts(
@@ -318,6 +334,8 @@ def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compat
         measures=meas,
         partners=diag.partners,
         parameters={**par, "period_start": cfg.period_start, "period_end": cfg.period_end},
+        walk_gaps=walk_gaps,
+        sector_walks=sector_walks,
     )
 
 

@@ -165,9 +165,11 @@ FREE_TEXT_COLUMNS = frozenset(
         "cheers_similarity",
         "file",
         "category_label",
+        "comment",
     }
 )
-"""Free-text fields (notes, survey answers, file names): never in a public table."""
+"""Free-text fields (notes, survey answers, file names, the comments of safety walks):
+never in a public table."""
 
 
 def suppression_marker(threshold: int) -> str:

@@ -38,7 +38,7 @@ def table_counts(diag: Diagnostic, lang: str = "fr") -> pd.DataFrame:
     ['Table', 'Count']
     """
     rows = []
-    for t in ("sectors", "incidents", "measures", "survey", "partners", "places"):
+    for t in ("sectors", "incidents", "measures", "survey", "partners", "places", "walks"):
         df = getattr(diag, t, None)
         if df is not None:
             rows.append({"table": i18n.label("table", t, lang), "n": len(df)})

@@ -32,6 +32,7 @@ TABLE_KEYS: tuple[str, ...] = (
     "survey",
     "partners",
     "places",
+    "walks",
     "raw_export",
 )
 """Keys of the dictionary returned by :func:`generate_tables`."""

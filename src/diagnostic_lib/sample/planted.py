@@ -42,6 +42,7 @@ from .raw_export import _RAW_DEFECTS, RAW_EXPORT_START
 from .survey import _CONCERN_BASE, _CONCERN_SECTOR, _SURVEY_NIGHT
 from .tables import _CYBER_PARTNER, _UNKNOWN_PARTNER
 from .time_profiles import _SEASON_AMPLITUDE, _SEASON_PEAK_DOY, _calendar, _season
+from .walks import _walks_truth
 
 _EFFECT_CLASSES = (
     "effective",
@@ -426,6 +427,7 @@ def _ground_truth_cached() -> str:
             "separator": ";",
             "decimal": ",",
         },
+        "walks": _walks_truth(),
     }
     return json.dumps(gt, ensure_ascii=False)
 

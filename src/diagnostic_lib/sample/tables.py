@@ -25,6 +25,7 @@ from .survey import _survey_frame
 from .text_columns import _ascii_digits, _to_str_array
 from .tiles import _expand_sectors, _sector_ids, _tile_offsets, _tile_suffix, _translate
 from .time_profiles import _calendar
+from .walks import _walks_frame
 
 
 def _incidents_frame(ev: _Events, scale: int) -> pd.DataFrame:
@@ -335,4 +336,6 @@ def generate_tables(
         out["partners"] = _partners_frame(scale)
     if "places" in keys:
         out["places"] = _places_frame(scale)
+    if "walks" in keys:
+        out["walks"] = _walks_frame(scale)
     return {k: out[k] for k in TABLE_KEYS if k in out}

@@ -27,6 +27,7 @@ from .raw_export import _RAW_COLUMNS, _RAW_DEFECTS, _raw_export_bytes
 from .readme import _readme
 from .realisation import _realised
 from .text_columns import _as_text, _categorical_text, _fmt_decimal1, _fmt_timestamps, _join_lines
+from .walks import WALK_PROPS
 
 
 def _coords(geom: Any) -> Any:
@@ -162,6 +163,10 @@ def _toml(raw: bool) -> str:
         'path = "partners.csv"',
         "[data.places]",
         'path = "places.geojson"',
+    ]
+    if not raw:  # the raw export's config shows the incidents' defects, nothing else
+        lines += ["[data.walks]", 'path = "walks.geojson"']
+    lines += [
         "",
         "[parameters]",
         "grid_cell_m = 200",
@@ -233,6 +238,7 @@ def _data_files(tables: dict[str, pd.DataFrame]) -> dict[str, _File]:
             _csv_meta(tables["partners"], **utf8),
         ),
         "places": _geojson_file("places", tables["places"], ["place_id", "kind", "name"]),
+        "walks": _geojson_file("walks", tables["walks"], list(WALK_PROPS)),
         "raw_export": (
             "incidents_raw_export.csv",
             _raw_export_bytes(raw),
@@ -282,7 +288,8 @@ def _write_sample(out: Path, tables: dict[str, pd.DataFrame], seed: int, scale: 
     manifest = {
         "name": f"{TOWN_NAME} (synthetic sample municipality)",
         "description": "A fictional Québec town with planted crime problems, preventive "
-        "measures with planted effects, a citizen survey, partners, places and a raw "
+        "measures with planted effects, a citizen survey, partners, places, safety walks and a "
+        "raw "
         "records-system export with counted defects, for the local security self-diagnosis.",
         "synthetic": True,
         "licence": LICENCE,

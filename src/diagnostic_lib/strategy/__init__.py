@@ -98,7 +98,7 @@ from .catalogue import (
     load_catalogue,
 )
 from .fidelity import FIDELITY_STATUSES, fidelity, fidelity_label
-from .fit import FACILITY_PLACE, SHIFT_TIME, problem_profile
+from .fit import FACILITY_PLACE, SHIFT_TIME, WALK_RESPONSE_KINDS, problem_profile, walk_bonus
 from .plan import EXPECTED_REDUCTION, action_plan, read_plan, save_plan
 from .power import minimum_detectable_effect
 from .ranking import (
@@ -136,6 +136,7 @@ __all__ = [
     "REQUIRED",
     "SCHEMA_VERSION",
     "SHIFT_TIME",
+    "WALK_RESPONSE_KINDS",
     "STRENGTHS",
     "TIME_PATTERNS",
     "Strategy",
@@ -152,6 +153,7 @@ __all__ = [
     "load_catalogue",
     "minimum_detectable_effect",
     "problem_profile",
+    "walk_bonus",
     "rank_responses",
     "read_plan",
     "read_plan_toml",

@@ -26,7 +26,7 @@ from .. import i18n, settings
 from ..evaluation.decision import AGAINST, SUCCESS
 from ..measures import LEVELS as COVERAGE_LEVELS
 from .catalogue import DEFAULT_BASIS, _effect_text
-from .fit import _fit, problem_profile
+from .fit import WALK_RESPONSE_KINDS, _fit, problem_profile, walk_bonus
 
 DEFAULT_RESPONSE_WEIGHTS: dict[str, float] = settings.default("response_weights")
 """Weights of the response-ranking components (the ``response_weights`` tunable's default)."""
@@ -88,14 +88,20 @@ def _candidates(
     partners: list[dict[str, Any]],
     p_sectors: set[str],
     min_fit: float,
+    bonus: float | None = None,
 ) -> list[dict[str, Any]]:
-    """The components of every response fitting one problem at least ``min_fit``."""
+    """The components of every response fitting one problem at least ``min_fit``.
+
+    The fit counts the safety walks' findings in the problem's area
+    (:func:`~.fit.walk_bonus`, ``bonus``).
+    """
     cur_pillars = set(cur["pillar"]) if len(cur) else set()
     out = []
     for rid, resp in catalogue.iterrows():
         if resp["evidence_score"] < 0:
             continue
-        fit = _fit(prob, resp)
+        base = _fit(prob, resp)
+        fit = walk_bonus(base, prob.get("walk_categories", ()), resp["measure_kinds"], bonus)
         if fit < min_fit:
             continue
         same = cur[cur["kind"].isin(resp["measure_kinds"])] if len(cur) else pd.DataFrame()
@@ -108,8 +114,27 @@ def _candidates(
             "pillar_balance": 1.0 if set(resp["pillars"]) - cur_pillars else 0.5,
             "partners": 0.5 if not need else (1.0 if able else 0.0),
         }
-        out.append({"pid": pid, "rid": rid, "resp": resp, "comp": comp, "able": able, "same": same})
+        walked = _walk_findings(prob, resp) if fit > base else ()
+        out.append(
+            {
+                "pid": pid,
+                "rid": rid,
+                "resp": resp,
+                "comp": comp,
+                "able": able,
+                "same": same,
+                "walked": walked,
+            }
+        )
     return out
+
+
+def _walk_findings(prob: pd.Series, resp: pd.Series) -> tuple[str, ...]:
+    """The walk categories of the problem's area that the response's kinds answer."""
+    kinds = set(resp["measure_kinds"] or ())
+    return tuple(
+        c for c in prob.get("walk_categories", ()) if kinds & set(WALK_RESPONSE_KINDS.get(c, ()))
+    )
 
 
 def rank_responses(  # noqa: PLR0913 - public signature kept for backward compatibility
@@ -122,6 +147,8 @@ def rank_responses(  # noqa: PLR0913 - public signature kept for backward compat
     per_problem: int = 5,
     weights: Mapping[str, float] | None = None,
     min_fit: float | None = None,
+    walk_counts: pd.DataFrame | None = None,
+    walk_fit_bonus: float | None = None,
 ) -> pd.DataFrame:
     """Rank the candidate responses for each priority problem.
 
@@ -146,6 +173,12 @@ def rank_responses(  # noqa: PLR0913 - public signature kept for backward compat
         Component weights (default :data:`DEFAULT_RESPONSE_WEIGHTS`).
     min_fit : float, optional
         Responses fitting less are not proposed (default: the ``min_fit`` tunable).
+    walk_counts : DataFrame, optional
+        Safety-walk observations in each problem's area
+        (:func:`diagnostic_lib.inventory.walk_counts`): a response whose kind
+        answers one of them fits better (:func:`~diagnostic_lib.strategy.fit.walk_bonus`).
+    walk_fit_bonus : float, optional
+        That gain (default: the ``walk_fit_bonus`` tunable).
 
     Returns
     -------
@@ -170,7 +203,7 @@ def rank_responses(  # noqa: PLR0913 - public signature kept for backward compat
     """
     w = dict(DEFAULT_RESPONSE_WEIGHTS if weights is None else weights)
     min_fit = settings.default("min_fit") if min_fit is None else min_fit
-    prof = problem_profile(problems)
+    prof = problem_profile(problems, walk_counts)
     order, prank = _problem_order(prof, priority, top)
     sectors_of = (
         problems.set_index("problem_id")["sectors"]
@@ -186,7 +219,8 @@ def rank_responses(  # noqa: PLR0913 - public signature kept for backward compat
             else pd.DataFrame()
         )
         p_sectors = set(sectors_of.get(pid, ()) or ())
-        for c in _candidates(pid, prof.loc[pid], catalogue, cur, prts, p_sectors, min_fit):
+        prob = prof.loc[pid]
+        for c in _candidates(pid, prob, catalogue, cur, prts, p_sectors, min_fit, walk_fit_bonus):
             rank = prank.get(pid, 0)  # 0: not ranked (excluded, or too few events)
             rows.append(_ranking_row(c, w, int(rank) if pd.notna(rank) else 0))
     out = pd.DataFrame(rows)
@@ -218,16 +252,20 @@ def _ranking_row(c: dict[str, Any], w: Mapping[str, float], problem_rank: int) -
         "in_place_measures": tuple(same["measure_id"]) if len(same) else (),
         "evidence_basis": resp.get("evidence_basis", DEFAULT_BASIS),
         "source": resp["source"],
-        "why_fr": _why(comp, resp, able, same, "fr"),
-        "why_en": _why(comp, resp, able, same, "en"),
+        "walk_findings": c.get("walked", ()),
+        "why_fr": _why(comp, resp, able, same, "fr", c.get("walked", ())),
+        "why_en": _why(comp, resp, able, same, "en", c.get("walked", ())),
     }
 
 
-def _why(comp, resp, able, same, lang) -> str:
+def _why(comp, resp, able, same, lang, walked=()) -> str:
     parts = [
         i18n.t("strategy.why.fit", lang, fit=fmt.decimal(comp["fit"], lang)),
         _effect_text(resp, lang),
     ]
+    for cat in walked:
+        label = i18n.t(f"walk.category.{cat}", lang).lower()
+        parts.append(i18n.t("strategy.walk_evidence", lang, category=label))
     if len(same):
         parts.append(i18n.t("strategy.why.in_place", lang, ids=", ".join(same["measure_id"])))
     if able:

@@ -194,7 +194,7 @@ def run(
     """Run step 4: rank responses for the top problems, choose, and write the plan.
 
     Every tunable of the step is read from the config (``[parameters]``, see
-    :mod:`diagnostic_lib.settings`): ``response_weights``, ``min_fit``,
+    :mod:`diagnostic_lib.settings`): ``response_weights``, ``min_fit``, ``walk_fit_bonus``,
     ``plan_problems``, ``responses_per_problem``, ``expected_reduction``,
     ``plan_lag_months``, ``plan_power``, and, shared with the other steps,
     ``window_months`` (the plan's windows are step 3's), ``buffer_m`` and
@@ -243,6 +243,8 @@ def run(
         per_problem=params["per_problem"],
         weights=params["response_weights"],
         min_fit=params["min_fit"],
+        walk_counts=getattr(inventory_result, "walk_counts", None),
+        walk_fit_bonus=params["walk_fit_bonus"],
     )
     chosen = choose(ranking, overrides=overrides)
     if start is None and diag.config.period_end is not None:
@@ -284,6 +286,7 @@ def _rule(diag: Diagnostic, alpha: float) -> Rule:
 _TUNABLES = (
     "response_weights",
     "min_fit",
+    "walk_fit_bonus",
     "expected_reduction",
     "window_months",
     "plan_lag_months",
