@@ -93,6 +93,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "pillar": ("pillar",),
     "pillars": ("pillar",),
     "missing_pillars": ("pillar",),
+    "walk_findings": ("walk.category",),
     "kind": ("kind", "problemkind"),
     "problem_kind": ("problemkind",),
     "status": ("status",),
