@@ -38,7 +38,14 @@ DWELLINGS = {
 
 def _sample_with_dwellings(tmp_path, denominators: str, dwellings=DWELLINGS) -> str:
     """The sample copied with a ``logements`` column in its sectors and ``[denominators]``."""
-    for f in ("incidents.csv", "measures.geojson", "survey.csv", "partners.csv", "places.geojson"):
+    for f in (
+        "incidents.csv",
+        "measures.geojson",
+        "survey.csv",
+        "partners.csv",
+        "places.geojson",
+        "walks.geojson",
+    ):
         shutil.copy(SAMPLE / f, tmp_path / f)
     sec = gpd.read_file(SAMPLE / "sectors.geojson")
     if dwellings is not None:

@@ -31,7 +31,14 @@ CENSUS = (
 
 def _municipality_without_population(tmp_path, census: str | None, extra: str = "") -> str:
     """The sample copied, its sectors stripped of their population, with a census table."""
-    for f in ("incidents.csv", "measures.geojson", "survey.csv", "partners.csv", "places.geojson"):
+    for f in (
+        "incidents.csv",
+        "measures.geojson",
+        "survey.csv",
+        "partners.csv",
+        "places.geojson",
+        "walks.geojson",
+    ):
         shutil.copy(SAMPLE / f, tmp_path / f)
     sec = gpd.read_file(SAMPLE / "sectors.geojson")
     sec.loc[sec["sector_id"].isin(["S01", "S02", "S03", "S04", "S05", "S06"]), "population"] = None
