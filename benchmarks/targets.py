@@ -40,7 +40,7 @@ SAMPLE_REPORT_S = 20.0
 
 STAGES = [
     ("e2e_fresh", "Load → steps 1–4 → report, fresh process (CLI, no notebooks)"),
-    ("e2e_copied", "… the same on the copied-sample shape (exactly 100,000 or 1,000,000 rows)"),
+    ("e2e_copied", "… the same on the copied-sample shape (1,000,000 rows at 1m)"),
     ("load_csv", "Load from CSV (all tables)"),
     ("load_incidents", "· incidents: read, validate, join, ledger"),
     ("read_csv", "· read the incidents CSV"),
