@@ -266,6 +266,8 @@ def _cube_20m(cube: dict | None) -> list:
             f"{duck['seconds']:.1f} s, peak {duck['peak_mb']:,.0f} MB; "
             "the rest of the pipeline not run at 20M"
         )
+        if cube.get("date"):
+            measured += f" (`cube_bench.py`, {cube['date']})"
     return [(label, measured, None)]
 
 
