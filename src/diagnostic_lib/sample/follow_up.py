@@ -24,8 +24,9 @@ touched):
     still show at its old place in a diagnosis over every year, so the
     generator moves all its events (the new data's history of that problem
     differs from the sample's, and ``follow_up_truth.json`` says so);
-  - a **new problem**: :data:`NEW_EVENTS` thefts a year in a 100-m patch far from
-    every problem, in the new year only (a *new* emerging hot spot).
+  - a **new problem**: :data:`NEW_EVENTS` evening events a year of a category no
+    action aims at (drug offences in the sample) in a 100-m patch far from every
+    problem, in the new year only (a *new* emerging hot spot).
 
   The areas of actions that do nothing or were not carried out are left as
   they were (a neighbouring action's fall does not reach them).
@@ -87,6 +88,7 @@ _PLANNED = {
     "actions": 10,
 }
 _DONE_SHARE = {"works": 0.95, "no_effect": 1.0, "not_carried_out": 0.3}
+_NEW_CATEGORIES = ("drugs", "traffic", "weapons", "mischief", "theft")
 _COLUMNS = (
     "incident_id",
     "occurred_from",
@@ -274,19 +276,25 @@ def _new_spot(register: pd.DataFrame, sectors: gpd.GeoDataFrame, plan: pd.DataFr
     raise ValueError("no quiet sector for the new problem")
 
 
+def _new_category(plan: pd.DataFrame) -> str:
+    """The new problem's category: one no action aims at (its rise must not reach a control)."""
+    aimed = set().union(*[set(c or ()) for c in plan["categories"]])
+    return next(c for c in _NEW_CATEGORIES if c not in aimed)
+
+
 def _new_events(
-    spot: Any, sector: str, start: pd.Timestamp, rng: np.random.Generator
+    spot: Any, sector: str, start: pd.Timestamp, rng: np.random.Generator, category: str
 ) -> pd.DataFrame:
-    """:data:`NEW_EVENTS` daytime thefts within about 50 m of ``spot`` in the year from ``start``."""
+    """:data:`NEW_EVENTS` evening events within about 50 m of ``spot`` in the year from ``start``."""
     n = NEW_EVENTS
     when = start + pd.to_timedelta(np.sort(rng.uniform(0, 365, n)), unit="D")
-    when = when.floor("D") + pd.to_timedelta(rng.integers(9 * 60, 17 * 60, n), unit="min")
+    when = when.floor("D") + pd.to_timedelta(rng.integers(16 * 60, 23 * 60, n), unit="min")
     return pd.DataFrame(
         {
             "occurred_from": when,
             "occurred_to": pd.NaT,
-            "category": "theft",
-            "shift": "jour",
+            "category": category,
+            "shift": "soir",
             "sector": sector,
             "x": (spot.x + rng.uniform(-50, 50, n)).round(1),
             "y": (spot.y + rng.uniform(-50, 50, n)).round(1),
@@ -398,7 +406,9 @@ def generate_follow_up(
     whole = pd.concat([old, new], ignore_index=True)
     _move(whole, areas[moved], cats, offset)
     sector, spot = _new_spot(reg, sectors, prev)
-    whole = pd.concat([whole, _new_events(spot, sector, end, rng)], ignore_index=True)
+    category = _new_category(prev)
+    spotted = _new_events(spot, sector, end, rng, category)
+    whole = pd.concat([whole, spotted], ignore_index=True)
     whole = whole.sort_values("occurred_from", kind="stable").reset_index(drop=True)
     fresh = whole["occurred_from"] >= end
     number = whole.loc[fresh].groupby(whole.loc[fresh, "occurred_from"].dt.year).cumcount() + 1
@@ -420,7 +430,12 @@ def generate_follow_up(
             "distance_m": MOVE_M,
             "note": "all its events moved, history included (a simplification)",
         },
-        "new": {"sector": sector, "x": round(spot.x, 1), "y": round(spot.y, 1)},
+        "new": {
+            "sector": sector,
+            "category": category,
+            "x": round(spot.x, 1),
+            "y": round(spot.y, 1),
+        },
         "new_events": NEW_EVENTS,
         "seed": seed,
     }

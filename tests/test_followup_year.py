@@ -1,0 +1,114 @@
+"""The diagnosis as a cycle: the sample, its plan, the year after, and the follow-up finding it.
+
+``sample --follow-up`` plants known outcomes (see :mod:`diagnostic_lib.sample.follow_up`);
+the follow-up must find each of them. Checked by hand that the test fails without the
+planting: with ``REDUCTION = 0`` the actions that work have a corrected RES of about 1
+(the ``> 1.35`` check fails); without the move, ``PB-781d4f`` persists in place (the
+``moved`` check fails); without the new events, no problem is ``new`` in S04 and no cell
+there is a ``new_hot`` emerging hot spot.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import shapely
+
+from diagnostic_lib import evaluation, followup, inventory, loaders, strategy
+from diagnostic_lib.cli import main
+from diagnostic_lib.sample import follow_up
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory):
+    """Last year's plan and register, the year after (sample --follow-up) and its review."""
+    out = tmp_path_factory.mktemp("year_after")
+    assert main(["sample", "--follow-up", "--out", str(out)]) == 0
+    truth = json.loads((out / "follow_up_truth.json").read_text(encoding="utf-8"))
+    diag = loaders.load_diagnostic(out / "diagnostic.toml")
+    register = inventory.read_register(out / "previous" / "problems.toml")
+    plan = strategy.read_plan(out / "plan.toml")
+    inv = inventory.run(diag, permutations=9)
+    start, end = evaluation.data_period(diag)
+    r = followup.review(
+        plan, register, inv.problems, diag.incidents, end, sectors=diag.sectors, start=start
+    )
+    return out, truth, diag, register, r
+
+
+def test_the_roles_are_planted_as_the_trainer_guide_says(cycle):
+    _, truth, *_ = cycle
+    roles = truth["roles"]
+    assert sorted(roles.values()).count("works") >= 2
+    assert list(roles.values()).count("no_effect") == 1
+    assert list(roles.values()).count("not_carried_out") == 1
+
+
+def test_an_action_not_carried_out_gets_no_effect_verdict(cycle):
+    _, truth, _, _, r = cycle
+    (skipped,) = [a for a, role in truth["roles"].items() if role == "not_carried_out"]
+    row = r.actions.set_index("plan_id").loc[skipped]
+    assert row["fidelity"] == "not_implemented" and not row["judged"]
+    eff = r.effects.set_index("plan_id").loc[skipped]
+    assert eff["status"] == "not_judged" and pd.isna(eff["verdict"])
+    assert "not implemented as planned" in eff["text_en"]
+
+
+def test_the_pre_registered_design_tells_the_actions_that_work_from_the_one_that_does_not(cycle):
+    _, truth, _, _, r = cycle
+    eff = r.effects.set_index("plan_id")
+    for pid, role in truth["roles"].items():
+        if role == "not_carried_out":
+            continue
+        e = eff.loc[pid]
+        assert e["status"] == "judged" and e["estimator"] == "placebo_corrected_res"
+        assert e["registered"]  # the design fixed the day the plan was saved, no other
+        if role == "works":  # a 45 % fall planted: RES about 1.8
+            assert e["res"] > 1.35, (pid, e["res"])
+            assert e["verdict"] not in evaluation.AGAINST
+        else:  # nothing planted
+            assert e["res"] < 1.3, (pid, e["res"])
+            assert e["verdict"] not in evaluation.SUCCESS
+
+
+def test_the_moved_problem_and_the_new_one_are_found(cycle):
+    _, truth, _, _, r = cycle
+    f = r.fates
+    moved = f.set_index("previous_id").loc[truth["moved"]["problem_id"]]
+    assert moved["fate"] == "moved"
+    assert moved["distance_m"] == pytest.approx(follow_up.MOVE_M, abs=100)
+    new = f[f["fate"] == "new"]
+    assert new["title_en"].str.contains("Drug").any() and new["current_last_12"].max() >= 100
+
+
+def test_the_new_hot_spot_is_an_emerging_new_one(cycle):
+    _, truth, diag, _, _ = cycle
+    grid = inventory.make_grid(diag.sectors, cell_size=200)
+    e = inventory.emerging_hot_spots(diag.incidents, grid, "year")
+    spot = grid.geometry.distance(shapely.Point(truth["new"]["x"], truth["new"]["y"])) < 60
+    assert (e.loc[spot, "pattern"] == "new_hot").any(), e.loc[spot, "pattern"].tolist()
+
+
+def test_the_follow_up_command_reports_the_effects(cycle, tmp_path):
+    out, *_ = cycle
+    code = main(
+        [
+            "follow-up",
+            "--config",
+            str(out / "diagnostic.toml"),
+            "--plan",
+            str(out / "plan.toml"),
+            "--register",
+            str(out / "previous" / "problems.toml"),
+            "--out",
+            str(tmp_path),
+            "--lang",
+            "en",
+        ]
+    )
+    assert code == 0
+    text = (tmp_path / "followup-en.html").read_text(encoding="utf-8")
+    assert "Effect (pre-registered evaluation design)" in text
+    assert "Not judged: not implemented as planned" in text
