@@ -3,7 +3,7 @@
 ``sample --follow-up`` plants known outcomes (see :mod:`diagnostic_lib.sample.follow_up`);
 the follow-up must find each of them. Checked by hand that the test fails without the
 planting: with ``REDUCTION = 0`` the actions that work have a corrected RES of about 1
-(the ``> 1.35`` check fails); without the move, ``PB-781d4f`` persists in place (the
+(the ``> 1.35`` check fails); with ``MOVE_M = 0``, ``PB-781d4f`` is not moved (the
 ``moved`` check fails); without the new events, no problem is ``new`` in S04 and no cell
 there is a ``new_hot`` emerging hot spot.
 """
