@@ -31,10 +31,8 @@ def cycle(tmp_path_factory):
     register = inventory.read_register(out / "previous" / "problems.toml")
     plan = strategy.read_plan(out / "plan.toml")
     inv = inventory.run(diag, permutations=9)
-    start, end = evaluation.data_period(diag)
-    r = followup.review(
-        plan, register, inv.problems, diag.incidents, end, sectors=diag.sectors, start=start
-    )
+    _, end = evaluation.data_period(diag)
+    r = followup.review(plan, register, inv.problems, diag.incidents, end, sectors=diag.sectors)
     return out, truth, diag, register, r
 
 

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     plan = strategy.read_plan(args.plan)
     register = inventory.read_register(args.register)
     inv = inventory.run(diag)
-    start, end = evaluation.data_period(diag)
+    _, end = evaluation.data_period(diag)
     opts = inventory.FateOptions(
         match_m=cfg.param("fate_match_m"),
         move_m=cfg.param("fate_move_m"),
@@ -69,7 +69,6 @@ def run(args: argparse.Namespace) -> int:
         share=cfg.param("fidelity_share"),
         fate_options=opts,
         sectors=diag.sectors,
-        start=start,
     )
     path = report.write_followup(r, args.out, lang=lang, municipality=cfg.municipality)
     print(i18n.t("followup.written", lang, path=Path(path)))

@@ -69,7 +69,6 @@ def review(
     share: float | None = None,
     fate_options: inventory.FateOptions | None = None,
     sectors: pd.DataFrame | None = None,
-    start: Any = None,
 ) -> Review:
     """The follow-up of a plan with the new data.
 
@@ -93,8 +92,6 @@ def review(
     sectors : GeoDataFrame, optional
         The new data's sectors: with them, each action carried out as planned is
         evaluated by its pre-registered design (``effects``).
-    start : date-like, optional
-        Where the new data start (default: the first incident's day).
 
     Returns
     -------
@@ -124,11 +121,9 @@ def review(
     obj = objective_status(plan, register, incidents, end)
     eff = pd.DataFrame(columns=list(EFFECT_COLUMNS))
     if sectors is not None:
-        first = incidents["occurred_from"].min().normalize() if start is None else start
+        first = incidents["occurred_from"].min().normalize()  # the data's first day
         status = fid.drop_duplicates("plan_id").set_index("plan_id")["action_status"]
-        eff = action_effects(
-            plan, register, incidents, sectors, (first, end), status.to_dict()
-        )
+        eff = action_effects(plan, register, incidents, sectors, (first, end), status.to_dict())
     verdict = eff.set_index("plan_id")["verdict"] if len(eff) else pd.Series(dtype=object)
     per_action = fid.drop_duplicates("plan_id").set_index("plan_id")
     fate_of = fates.dropna(subset=["previous_id"]).set_index("previous_id")

@@ -193,7 +193,9 @@ def _aimed(frame: pd.DataFrame, design: Mapping[str, Any], area: Any) -> np.ndar
     if shift:
         mask = mask & (frame["shift"] == shift).to_numpy()
     if area is not None and design.get("target_kind") != "municipality":
-        mask = mask & shapely.contains_xy(area, frame["x"].to_numpy(float), frame["y"].to_numpy(float))
+        mask = mask & shapely.contains_xy(
+            area, frame["x"].to_numpy(float), frame["y"].to_numpy(float)
+        )
     return mask
 
 
@@ -285,7 +287,7 @@ def _new_category(plan: pd.DataFrame) -> str:
 def _new_events(
     spot: Any, sector: str, start: pd.Timestamp, rng: np.random.Generator, category: str
 ) -> pd.DataFrame:
-    """:data:`NEW_EVENTS` evening events within about 50 m of ``spot`` in the year from ``start``."""
+    """:data:`NEW_EVENTS` evening events within about 50 m of ``spot``, a year from ``start``."""
     n = NEW_EVENTS
     when = start + pd.to_timedelta(np.sort(rng.uniform(0, 365, n)), unit="D")
     when = when.floor("D") + pd.to_timedelta(rng.integers(16 * 60, 23 * 60, n), unit="min")
