@@ -7,8 +7,9 @@ runs **that design only** on the new data, with the verdict rules of step 3: a
 located problem by the placebo-corrected before/after comparison
 (:func:`diagnostic_lib.evaluation.evaluate_registered`: the problem's place
 in the previous register, or its sectors for an area, as treated area, its
-ring, the rest of the municipality as control), a municipality-wide one by the interrupted time series
-(:func:`diagnostic_lib.evaluation.its_for_measures`). No other design is tried.
+ring, the rest of the municipality as control), a municipality-wide one by
+the interrupted time series (:func:`diagnostic_lib.evaluation.its_for_measures`).
+No other design is tried.
 
 An action **not implemented as planned** (fidelity other than ``as_planned``)
 gets no effect verdict: its effect is not judged as if it had been carried out
