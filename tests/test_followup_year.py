@@ -16,9 +16,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from diagnostic_lib import evaluation, followup, inventory, loaders, strategy
+from diagnostic_lib import evaluation, followup, inventory, loaders, strategy, taxonomy
 from diagnostic_lib.cli import main
 from diagnostic_lib.sample import follow_up
+
+from .test_report_words import check_no_code, check_numbers
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +35,7 @@ def cycle(tmp_path_factory):
     inv = inventory.run(diag, permutations=9)
     _, end = evaluation.data_period(diag)
     r = followup.review(plan, register, inv.problems, diag.incidents, end, sectors=diag.sectors)
-    return out, truth, diag, register, r
+    return out, truth, diag, register, r, plan
 
 
 def test_the_roles_are_planted_as_the_trainer_guide_says(cycle):
@@ -45,7 +47,7 @@ def test_the_roles_are_planted_as_the_trainer_guide_says(cycle):
 
 
 def test_an_action_not_carried_out_gets_no_effect_verdict(cycle):
-    _, truth, _, _, r = cycle
+    _, truth, _, _, r, _ = cycle
     (skipped,) = [a for a, role in truth["roles"].items() if role == "not_carried_out"]
     row = r.actions.set_index("plan_id").loc[skipped]
     assert row["fidelity"] == "not_implemented" and not row["judged"]
@@ -55,7 +57,7 @@ def test_an_action_not_carried_out_gets_no_effect_verdict(cycle):
 
 
 def test_the_pre_registered_design_tells_the_actions_that_work_from_the_one_that_does_not(cycle):
-    _, truth, _, _, r = cycle
+    _, truth, _, _, r, _ = cycle
     eff = r.effects.set_index("plan_id")
     for pid, role in truth["roles"].items():
         if role == "not_carried_out":
@@ -72,7 +74,7 @@ def test_the_pre_registered_design_tells_the_actions_that_work_from_the_one_that
 
 
 def test_the_moved_problem_and_the_new_one_are_found(cycle):
-    _, truth, _, _, r = cycle
+    _, truth, _, _, r, _ = cycle
     f = r.fates
     moved = f.set_index("previous_id").loc[truth["moved"]["problem_id"]]
     assert moved["fate"] == "moved"
@@ -82,14 +84,28 @@ def test_the_moved_problem_and_the_new_one_are_found(cycle):
 
 
 def test_the_new_hot_spot_is_an_emerging_new_one(cycle):
-    _, truth, diag, _, _ = cycle
+    _, truth, diag, *_ = cycle
     grid = inventory.make_grid(diag.sectors, cell_size=200)
     e = inventory.emerging_hot_spots(diag.incidents, grid, "year")
     spot = grid.geometry.distance(shapely.Point(truth["new"]["x"], truth["new"]["y"])) < 60
     assert (e.loc[spot, "pattern"] == "new_hot").any(), e.loc[spot, "pattern"].tolist()
 
 
-def test_the_follow_up_command_reports_the_effects(cycle, tmp_path):
+def test_a_town_wide_action_is_judged_by_its_interrupted_time_series(cycle):
+    # every action taken as carried out: the town-wide one is evaluated by its own design
+    _, truth, diag, register, _, plan = cycle
+    (town,) = [a for a, role in truth["roles"].items() if role == "not_carried_out"]
+    eff = followup.action_effects(
+        plan, register, diag.incidents, diag.sectors, evaluation.data_period(diag)
+    ).set_index("plan_id")
+    row = eff.loc[town]
+    assert row["status"] == "judged" and row["estimator"] == "interrupted_time_series"
+    assert row["verdict"].startswith("its_") and row["text_en"]
+    assert eff["status"].eq("judged").all()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_follow_up_command_reports_the_effects(cycle, tmp_path, lang):
     out, *_ = cycle
     code = main(
         [
@@ -103,10 +119,16 @@ def test_the_follow_up_command_reports_the_effects(cycle, tmp_path):
             "--out",
             str(tmp_path),
             "--lang",
-            "en",
+            lang,
         ]
     )
     assert code == 0
-    text = (tmp_path / "followup-en.html").read_text(encoding="utf-8")
-    assert "Effect (pre-registered evaluation design)" in text
-    assert "Not judged: not implemented as planned" in text
+    path = tmp_path / f"followup-{lang}.html"
+    text = path.read_text(encoding="utf-8")
+    if lang == "en":
+        assert "Effect (pre-registered evaluation design)" in text
+        assert "Not judged: not implemented as planned" in text
+    else:
+        assert "Effet (plan d'évaluation préenregistré)" in text.replace("&#x27;", "'")
+    check_no_code(path, set(taxonomy.load_taxonomy()["code"].astype(str)))
+    check_numbers(path, lang)
