@@ -10,6 +10,7 @@ there is a ``new_hot`` emerging hot spot.
 
 from __future__ import annotations
 
+import html
 import json
 
 import pandas as pd
@@ -129,6 +130,6 @@ def test_the_follow_up_command_reports_the_effects(cycle, tmp_path, lang):
         assert "Effect (pre-registered evaluation design)" in text
         assert "Not judged: not implemented as planned" in text
     else:
-        assert "Effet (plan d'évaluation préenregistré)" in text.replace("&#x27;", "'")
+        assert "Effet (plan d'évaluation préenregistré)" in html.unescape(text)
     check_no_code(path, set(taxonomy.load_taxonomy()["code"].astype(str)))
     check_numbers(path, lang)
