@@ -249,13 +249,32 @@ def _moved_problem(register: pd.DataFrame, plan: pd.DataFrame, town: Any) -> tup
     raise ValueError("no place problem of the register can be moved")
 
 
-def _move(frame: pd.DataFrame, area: Any, categories: Any, offset: tuple) -> None:
-    """Move (in place) the problem's events by ``offset``."""
+def _placed(frame: pd.DataFrame, sectors: gpd.GeoDataFrame, touched: np.ndarray, new: Any):
+    """The rows ``touched`` (new or moved) in the sector of their position.
+
+    A new row whose jittered position left the town is left out (a resampled copy);
+    the sample's rows are all kept.
+    """
+    x, y = frame["x"].to_numpy(float), frame["y"].to_numpy(float)
+    sector = np.full(len(frame), "", dtype=object)
+    for sid, geom in zip(sectors["sector_id"], sectors.geometry, strict=True):
+        shapely.prepare(geom)
+        sector[touched & (sector == "") & shapely.intersects_xy(geom, x, y)] = sid
+    found = touched & frame["x"].notna().to_numpy() & (sector != "")
+    out = frame.copy()
+    out.loc[found, "sector"] = sector[found]
+    lost = touched & frame["x"].notna().to_numpy() & (sector == "") & np.asarray(new)
+    return out.loc[~lost]
+
+
+def _move(frame: pd.DataFrame, area: Any, categories: Any, offset: tuple) -> np.ndarray:
+    """Move (in place) the problem's events by ``offset``; which rows moved."""
     cats = set(categories)
     inside = shapely.contains_xy(area, frame["x"].to_numpy(float), frame["y"].to_numpy(float))
     sel = inside & frame["category"].isin(cats).to_numpy()
     frame.loc[sel, "x"] = (frame.loc[sel, "x"] + offset[0]).round(1)
     frame.loc[sel, "y"] = (frame.loc[sel, "y"] + offset[1]).round(1)
+    return sel
 
 
 def _new_spot(register: pd.DataFrame, sectors: gpd.GeoDataFrame, plan: pd.DataFrame) -> Any:
@@ -406,7 +425,8 @@ def generate_follow_up(
     moved, offset = _moved_problem(reg, prev, town)
     cats = reg.set_index("problem_id").loc[moved, "categories"]
     whole = pd.concat([old, new], ignore_index=True)
-    _move(whole, areas[moved], cats, offset)
+    fresh = (whole["occurred_from"] >= end).to_numpy()
+    whole = _placed(whole, sectors, _move(whole, areas[moved], cats, offset) | fresh, fresh)
     sector, spot = _new_spot(reg, sectors, prev)
     category = _new_category(prev)
     spotted = _new_events(spot, sector, end, rng, category)
