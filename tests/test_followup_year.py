@@ -1,11 +1,11 @@
 """The diagnosis as a cycle: the sample, its plan, the year after, and the follow-up finding it.
 
 ``sample --follow-up`` plants known outcomes (see :mod:`diagnostic_lib.sample.follow_up`);
-the follow-up must find each of them. Checked by hand that the test fails without the
-planting: with ``REDUCTION = 0`` the actions that work have a corrected RES of about 1
-(the ``> 1.35`` check fails); with ``MOVE_M = 0``, ``PB-781d4f`` is not moved (the
-``moved`` check fails); without the new events, no problem is ``new`` in S04 and no cell
-there is a ``new_hot`` emerging hot spot.
+the follow-up must find each of them. The last test is the negative control: the same
+generator with nothing planted (``REDUCTION = 0``, ``MOVE_M = 0``, ``NEW_EVENTS = 0``) —
+the actions that "work" then have a corrected RES of about 1 (0.9–1.2, under the 1.35 the
+planted test asks for), the moved problem is not moved and no drug problem is new; so the
+checks above fail without the planting.
 """
 
 from __future__ import annotations
@@ -133,3 +133,41 @@ def test_the_follow_up_command_reports_the_effects(cycle, tmp_path, lang):
         assert "Effet (plan d'évaluation préenregistré)" in html.unescape(text)
     check_no_code(path, set(taxonomy.load_taxonomy()["code"].astype(str)))
     check_numbers(path, lang)
+
+
+def test_the_year_after_is_clean_data_and_never_the_samples_folder(cycle):
+    _, _, diag, *_ = cycle
+    files = diag.ledger.files.set_index("table")
+    # every new row dated before the export day, placed in the sector of its position
+    assert files.loc["incidents", ["rows_rejected", "rows_flagged"]].tolist() == [0, 0]
+    assert files.loc["incidents", "rows_in"] > 20_000
+    with pytest.raises(ValueError, match="folder of its own"):
+        follow_up.generate_follow_up(follow_up.sample_dir())
+
+
+def test_without_the_planting_the_follow_up_finds_none_of_it(cycle, tmp_path, monkeypatch):
+    # the negative control: same generator, nothing planted (no fall, no move, no new spot)
+    out, truth, *_ = cycle
+    monkeypatch.setattr(follow_up, "REDUCTION", 0.0)
+    monkeypatch.setattr(follow_up, "MOVE_M", 0.0)
+    monkeypatch.setattr(follow_up, "NEW_EVENTS", 0)
+    prev = out / "previous"
+    cfg = follow_up.generate_follow_up(tmp_path, prev / "plan.toml", prev / "problems.toml")
+    diag = loaders.load_diagnostic(cfg)
+    register = inventory.read_register(prev / "problems.toml")
+    inv = inventory.run(diag, permutations=9)
+    _, end = evaluation.data_period(diag)
+    r = followup.review(
+        strategy.read_plan(tmp_path / "plan.toml"),
+        register,
+        inv.problems,
+        diag.incidents,
+        end,
+        sectors=diag.sectors,
+    )
+    eff = r.effects.set_index("plan_id")
+    works = [a for a, role in truth["roles"].items() if role == "works"]
+    assert (eff.loc[works, "res"] < 1.35).all(), eff.loc[works, "res"]
+    fates = r.fates.set_index("previous_id", drop=False)
+    assert fates.loc[truth["moved"]["problem_id"], "fate"] != "moved"
+    assert not r.fates.loc[r.fates["fate"] == "new", "title_en"].str.contains("Drug").any()
