@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import formatting as fmt
-from .. import i18n, inventory, strategy
+from .. import evaluation, i18n, inventory, strategy
 from ..followup import Review, effect_label, objective_label
 from .document import HtmlDocument
 
@@ -87,6 +87,11 @@ def _effect_text(e: pd.Series, lang: str) -> str:
         return effect_label(str(e["status"]), lang)
     text = e[f"text_{lang}"]
     text = text if isinstance(text, str) and text else fmt.MISSING
+    if e["verdict"] not in evaluation.JUDGED and pd.notna(e["res"]) and pd.notna(e["res_low"]):
+        # no verdict on estimates (too little history…): the estimate is still shown
+        ci = fmt.interval(e["res_low"], e["res_high"], lang, digits=2)
+        res = fmt.decimal(e["res"], lang, digits=2)
+        text = i18n.t("followup.effect.estimate", lang, text=text, res=res, ci=ci)
     if isinstance(e["registered"], str) and e["registered"]:
         day = fmt.date(pd.Timestamp(e["registered"]), lang)
         return i18n.t("followup.effect.registered", lang, text=text, date=day)

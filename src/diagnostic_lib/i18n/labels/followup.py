@@ -97,6 +97,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Effet (plan d'évaluation préenregistré)",
         "Effect (pre-registered evaluation design)",
     ),
+    "followup.effect.estimate": (
+        "{text} Estimation du plan préenregistré : RES corrigé {res} (IC {ci} ; au-dessus "
+        "de 1 = une baisse).",
+        "{text} Estimate of the pre-registered design: corrected RES {res} (CI {ci}; above "
+        "1 = a fall).",
+    ),
     "followup.effect.registered": (
         "{text} [plan fixé le {date}]",
         "{text} [design fixed on {date}]",
