@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import formatting as fmt
 from .. import evaluation, i18n, inventory, strategy
+from .. import formatting as fmt
 from ..followup import Review, effect_label, objective_label
 from .document import HtmlDocument
 
