@@ -105,6 +105,22 @@ def test_a_town_wide_action_is_judged_by_its_interrupted_time_series(cycle):
     assert eff["status"].eq("judged").all()
 
 
+def test_the_verdict_rules_are_the_designs_not_todays_tunables(cycle):
+    # the stored design asks for 20 placebo places (the sample's town has about 10 for
+    # these areas): too little history. The same design asking for 5 gives verdicts on
+    # the estimates, with the same estimates: the design's thresholds are the ones used.
+    _, truth, diag, register, r, plan = cycle
+    period = evaluation.data_period(diag)
+    judged = [a for a, role in truth["roles"].items() if role != "not_carried_out"]
+    stored = r.effects.set_index("plan_id").loc[judged]
+    assert stored["verdict"].eq("too_little_history").all()
+    lowered = plan.assign(design=[dict(d, min_placebos=5) for d in plan["design"]])
+    eff = followup.action_effects(lowered, register, diag.incidents, diag.sectors, period)
+    eff = eff.set_index("plan_id").loc[judged]
+    assert eff["verdict"].isin(evaluation.JUDGED).all(), eff["verdict"]
+    assert eff["res"].to_numpy() == pytest.approx(stored["res"].to_numpy())
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_follow_up_command_reports_the_effects(cycle, tmp_path, lang):
     out, *_ = cycle
