@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import inventory, loaders, strategy
+from .. import evaluation, inventory, loaders, measures, strategy
 from ..config import load_config
 from .constants import DEFAULT_SEED
 from .entry_points import sample_dir
@@ -325,10 +325,16 @@ def _new_events(
 
 
 def _previous(out: Path) -> tuple[Path, Path]:
-    """Last year's plan and register of the sample, computed and written into ``out``."""
+    """Last year's plan and register of the sample, as ``make report`` writes them, into ``out``.
+
+    Steps 1 to 4 as the report runs them (step 4 knows what is in place from steps 2
+    and 3), so the plan is the report's.
+    """
     diag = loaders.load_diagnostic(sample_dir() / "diagnostic.toml")
     inv = inventory.run(diag)
-    plan = strategy.run(diag, inv).plan
+    s2 = measures.run(diag, inv.problems, priority=inv.priority)
+    s3 = evaluation.run(diag, inv.problems, priority=inv.priority, knox=inv.knox)
+    plan = strategy.run(diag, inv, current=strategy.current_from_steps(diag, s2, s3)).plan
     start = pd.Timestamp(diag.config.period_end) + pd.Timedelta(days=1)
     path = strategy.write_plan_toml(plan, out / "plan", registered=start.date())
     toml, _ = inventory.write_register(inv.problems, out / "problems")
@@ -384,7 +390,8 @@ def generate_follow_up(
     plan, register : path, optional
         Last year's ``plan.toml`` and ``problems.toml`` of the sample (as
         ``make report`` writes them into ``build/report``); default: computed
-        from the sample and written into ``out/previous``.
+        from the sample as the report computes them (steps 1 to 4) and written
+        into ``out/previous``.
     roles : mapping, optional
         ``plan_id`` → one of :data:`ROLES` (default: :func:`default_roles`).
     seed : int
