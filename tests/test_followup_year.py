@@ -187,3 +187,22 @@ def test_without_the_planting_the_follow_up_finds_none_of_it(cycle, tmp_path, mo
     fates = r.fates.set_index("previous_id", drop=False)
     assert fates.loc[truth["moved"]["problem_id"], "fate"] != "moved"
     assert not r.fates.loc[r.fates["fate"] == "new", "title_en"].str.contains("Drug").any()
+
+
+def test_evaluate_registered_uses_each_measures_own_design(diag):
+    # two measures, two designs: each is evaluated with its own windows and thresholds
+    m = diag.measures[diag.measures["measure_id"].isin(["M01", "M03"])]
+    designs = {
+        "M01": {"window_months": 6, "lag_months": 0, "registered": "2023-01-01"},
+        "M03": {"min_placebos": 1000},
+    }
+    e = evaluation.evaluate_registered(m, diag.incidents, diag.sectors, designs)
+    e = e.set_index("measure_id")
+    assert e.loc["M01", "window_months"] == 6 and e.loc["M03", "window_months"] == 12
+    months = (e.loc["M01", "after_end"] - e.loc["M01", "after_start"]).days
+    assert 180 <= months <= 185
+    assert e.loc["M01", "registered"] == "2023-01-01" and e.loc["M01", "design"] == "registered"
+    # 1,000 placebo places cannot be found: the design's threshold, not the tunable's (20)
+    assert e.loc["M03", "verdict"] == "too_little_history"
+    plain = evaluation.evaluate_registered(m, diag.incidents, diag.sectors, {"M01": designs["M01"]})
+    assert plain.set_index("measure_id").loc["M03", "verdict"] == "effective"

@@ -870,8 +870,10 @@ def evaluate_registered(
     (``[action.design]`` of ``plan.toml``, see
     :func:`diagnostic_lib.strategy.record.evaluation_design`) gives its windows,
     lag, ring, control and verdict thresholds; the measures sharing a design are
-    evaluated together, then every verdict is given across all of them (one
-    family of tests, as :func:`run` does with the ``[designs]`` of a config).
+    evaluated together, then the verdicts are given across all the measures
+    whose designs share their verdict thresholds (one family of tests, as
+    :func:`run` does with the ``[designs]`` of a config; a plan saved with one
+    config is one family).
 
     Parameters
     ----------
@@ -908,11 +910,21 @@ def evaluate_registered(
     groups: dict[_Options, list[str]] = {}
     for mid in ids:
         groups.setdefault(_design_options(designs.get(mid, {})), []).append(mid)
-    parts = [
-        _evaluate_core(measures, incidents, sectors, (data_start, data_end), o, ids=members)[0]
-        for o, members in groups.items()
-    ]
-    eff = pd.concat(parts).loc[measures.index]
-    eff["registered"] = ids.map(lambda m: designs.get(m, {}).get("registered")).to_numpy()
-    first = next(iter(groups), _Options())
-    return _rejudge(eff, first, pd.Timestamp(data_start))
+    # one family of tests per set of verdict thresholds (one for a plan saved with one config)
+    families: dict[Rule, list[pd.DataFrame]] = {}
+    rules: dict[Rule, _Options] = {}
+    for o, members in groups.items():
+        part = _evaluate_core(measures, incidents, sectors, (data_start, data_end), o, ids=members)
+        families.setdefault(o.rule, []).append(part[0])
+        rules.setdefault(o.rule, o)
+    registered = ids.map(lambda m: designs.get(m, {}).get("registered"))
+    judged = []
+    for rule, parts in families.items():
+        eff = pd.concat(parts)
+        eff["registered"] = registered.loc[eff.index].to_numpy()
+        judged.append(_rejudge(eff, rules[rule], pd.Timestamp(data_start)))
+    if not judged:  # no measure
+        return pd.DataFrame(columns=["measure_id", "verdict", "registered"])
+    out = pd.concat(judged).loc[measures.index]
+    out.attrs = dict(judged[0].attrs)
+    return out
