@@ -206,3 +206,10 @@ def test_evaluate_registered_uses_each_measures_own_design(diag):
     assert e.loc["M03", "verdict"] == "too_little_history"
     plain = evaluation.evaluate_registered(m, diag.incidents, diag.sectors, {"M01": designs["M01"]})
     assert plain.set_index("measure_id").loc["M03", "verdict"] == "effective"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_effect_status_has_words(lang):
+    for status in followup.EFFECT_STATUSES:
+        words = followup.effect_label(status, lang)
+        assert words and status not in words and "followup." not in words
