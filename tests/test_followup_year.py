@@ -212,4 +212,5 @@ def test_evaluate_registered_uses_each_measures_own_design(diag):
 def test_every_effect_status_has_words(lang):
     for status in followup.EFFECT_STATUSES:
         words = followup.effect_label(status, lang)
-        assert words and status not in words and "followup." not in words
+        assert words and words != status and "followup." not in words and "_" not in words
+        assert words != followup.effect_label(status, "en" if lang == "fr" else "fr")
