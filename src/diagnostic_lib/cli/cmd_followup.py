@@ -25,7 +25,8 @@ def run(args: argparse.Namespace) -> int:
     read back (:func:`diagnostic_lib.strategy.read_plan`,
     :func:`diagnostic_lib.inventory.read_register`) and compared
     (:func:`diagnostic_lib.followup.review`, with the config's tunables
-    ``fidelity_share`` and ``fate_*``).
+    ``fidelity_share`` and ``fate_*``); each action carried out as planned is
+    evaluated by its pre-registered design on the new data.
 
     Parameters
     ----------
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         end,
         share=cfg.param("fidelity_share"),
         fate_options=opts,
+        sectors=diag.sectors,
     )
     path = report.write_followup(r, args.out, lang=lang, municipality=cfg.municipality)
     print(i18n.t("followup.written", lang, path=Path(path)))

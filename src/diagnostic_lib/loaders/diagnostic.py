@@ -124,7 +124,8 @@ def load_diagnostic(
     config_path : path or Config
         The config file (or an already-loaded :class:`~diagnostic_lib.config.Config`).
     now : timestamp, optional
-        Reference "now" for dates in the future.
+        Reference "now" for dates in the future (default: the config's
+        ``[diagnostic] exported_on``, else the clock).
     cache : bool, optional
         Use and fill the cache (``True``) or not (``False``); default: on, unless
         ``[cache] enabled = false`` in the config or ``DIAGNOSTIC_CACHE=off`` in
@@ -148,6 +149,8 @@ def load_diagnostic(
     (True, True)
     """
     cfg = config_path if isinstance(config_path, Config) else load_config(config_path)
+    if now is None and cfg.exported_on is not None:
+        now = cfg.exported_on  # the day the data were exported: later dates are in the future
     tax = taxonomy_mod.load_taxonomy(cfg.taxonomy_path)
     if cfg.category_aliases:
         tax = taxonomy_mod.with_aliases(tax, cfg.category_aliases, cfg.category_alias_where)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import evaluation, i18n, inventory, strategy
 from .. import formatting as fmt
-from .. import i18n, inventory, strategy
-from ..followup import Review, objective_label
+from ..followup import Review, effect_label, objective_label
 from .document import HtmlDocument
 
 
@@ -43,6 +43,15 @@ def _key_figures(r: Review, lang: str) -> pd.DataFrame:
             fmt.integer(int((a["objective"] == "not_measurable").sum()), lang),
         ),
     ]
+    e = r.effects
+    if len(e):
+        rows += [
+            ("followup.key.effective", fmt.integer(int((e["verdict"] == "effective").sum()), lang)),
+            (
+                "followup.key.not_judged",
+                fmt.integer(int((e["status"] != "judged").sum()), lang),
+            ),
+        ]
     rows += [
         (f"followup.key.fate.{fate}", fmt.integer(int((f["fate"] == fate).sum()), lang))
         for fate in inventory.FATES
@@ -72,8 +81,26 @@ def _objective_text(obj: pd.Series, lang: str) -> str:
     )
 
 
+def _effect_text(e: pd.Series, lang: str) -> str:
+    """An action's effect in words: the verdict of its pre-registered design, or why none."""
+    if e["status"] != "judged":
+        return effect_label(str(e["status"]), lang)
+    text = e[f"text_{lang}"]
+    text = text if isinstance(text, str) and text else fmt.MISSING
+    if e["verdict"] not in evaluation.JUDGED and pd.notna(e["res"]) and pd.notna(e["res_low"]):
+        # no verdict on estimates (too little history…): the estimate is still shown
+        ci = fmt.interval(e["res_low"], e["res_high"], lang, digits=2)
+        res = fmt.decimal(e["res"], lang, digits=2)
+        text = i18n.t("followup.effect.estimate", lang, text=text, res=res, ci=ci)
+    if isinstance(e["registered"], str) and e["registered"]:
+        day = fmt.date(pd.Timestamp(e["registered"]), lang)
+        return i18n.t("followup.effect.registered", lang, text=text, date=day)
+    return text
+
+
 def _actions(r: Review, lang: str) -> pd.DataFrame:
     obj = r.objectives.set_index("plan_id")
+    eff = r.effects.set_index("plan_id") if len(r.effects) else None
     out = []
     for rec in r.actions.itertuples(index=False):
         row = pd.Series(rec._asdict())
@@ -91,6 +118,8 @@ def _actions(r: Review, lang: str) -> pd.DataFrame:
                 ),
             }
         )
+        if eff is not None and rec.plan_id in eff.index:
+            out[-1][i18n.t("followup.col.effect", lang)] = _effect_text(eff.loc[rec.plan_id], lang)
     return pd.DataFrame(out)
 
 
@@ -145,6 +174,8 @@ def followup_document(r: Review, lang: str = "fr", municipality: str = "") -> Ht
     doc.table(_key_figures(r, lang), cls="key", appendix=False)
     doc.heading(i18n.t("followup.section.actions", lang), level=2)
     doc.paragraph(i18n.t("followup.actions_help", lang))
+    if len(r.effects):
+        doc.paragraph(i18n.t("followup.effect_help", lang))
     doc.table(_actions(r, lang), appendix=False)
     doc.heading(i18n.t("followup.section.problems", lang), level=2)
     doc.paragraph(i18n.t("followup.problems_help", lang))
