@@ -83,5 +83,23 @@ LABELS: dict[str, tuple[str, str]] = {
         "Safety-walk observations by sector",
     ),
     "report.walks.col.high": ("dont gravité élevée", "of high severity"),
+    "wb.sheet.walks_by_problem": ("Marches par problème", "Walks by problem"),
+    "wb.about.walks_by_problem": (
+        "Constats des marches exploratoires dans la zone de chaque problème, par type et gravité",
+        "Safety-walk observations in each problem's area, by kind and severity",
+    ),
+    "wb.col.walk_observations": ("Constats de marche", "Walk observations"),
+    "wb.col.walk_lighting": ("Éclairage insuffisant", "Poor lighting"),
+    "wb.col.walk_natural_surveillance": (
+        "Absence de surveillance naturelle",
+        "No natural surveillance",
+    ),
+    "wb.col.walk_hiding_place": ("Cachette, recoin", "Hiding place"),
+    "wb.col.walk_neglect": ("Négligence, malpropreté", "Neglect, disrepair"),
+    "wb.col.walk_feeling_unsafe": ("Sentiment d'insécurité", "Feeling unsafe"),
+    "wb.col.walk_other": ("Autre constat", "Other observation"),
+    "wb.col.walk_severity_1": ("Constats de gravité faible", "Observations of low severity"),
+    "wb.col.walk_severity_2": ("Constats de gravité moyenne", "Observations of medium severity"),
+    "wb.col.walk_severity_3": ("Constats de gravité élevée", "Observations of high severity"),
 }
 """Label key → (French, English)."""
