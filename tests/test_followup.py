@@ -134,3 +134,21 @@ def test_the_follow_up_command_writes_a_report_in_words(previous, register, tmp_
     assert ("Problèmes qui persistent" if lang == "fr" else "Problems that persisted") in text
     check_no_code(path, set(taxonomy.load_taxonomy()["code"].astype(str)))
     check_numbers(path, lang)
+
+
+def test_the_report_lays_out_the_columns_the_review_has(diag, previous, register):
+    """A column added to the review's actions (an effect) slots into the table, in words."""
+    from diagnostic_lib import report
+    from diagnostic_lib.report.followup_doc import action_table
+
+    inv, plan = previous
+    r = followup.review(_filled(plan, {}), register, inv.problems, diag.incidents, _end(diag))
+    plain = action_table(r, "en")
+    assert "Effect" not in plain.columns and len(plain) == len(plan)
+    assert not plain.apply(lambda c: c.str.contains("PB-")).any().any()  # titles, not ids
+    r.actions["effect"] = [0.8] + [float("nan")] * (len(r.actions) - 1)
+    t = action_table(r, "fr")
+    assert list(t.columns)[-1] == "Effet" and t["Effet"].tolist()[:2] == ["0,80", "—"]
+    page = report.followup_document(r, "fr", "Ville").render()
+    first = page.index("Chiffres clés")
+    assert first < page.index("Les actions") < page.index("Les problèmes")

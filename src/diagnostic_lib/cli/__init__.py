@@ -139,6 +139,12 @@ def _add_followup(sub: argparse._SubParsersAction) -> None:
     f.add_argument(
         "--out", default="build/followup", help="output folder (default: build/followup)"
     )
+    f.add_argument(
+        "--format",
+        choices=("html", "pdf"),
+        default="html",
+        help="pdf: also print followup-<lang>.html to PDF with headless Chromium",
+    )
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:

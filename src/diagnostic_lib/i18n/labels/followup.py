@@ -54,6 +54,24 @@ LABELS: dict[str, tuple[str, str]] = {
         "—: not applicable (problem gone or new, or without a place).",
     ),
     "followup.key.actions": ("Actions du plan", "Actions in the plan"),
+    "followup.key.not_as_planned": (
+        "Pas réalisées comme prévu",
+        "Not carried out as planned",
+    ),
+    "followup.key.judged": (
+        "Actions dont l'effet peut être jugé",
+        "Actions whose effect can be judged",
+    ),
+    "followup.key.of_actions": ("{part} des {n} actions", "{part} of {n} actions"),
+    "followup.key.of_problems": (
+        "{part} des {n} problèmes du registre précédent",
+        "{part} of the previous register's {n} problems",
+    ),
+    "followup.key.found_now": (
+        "trouvés dans les nouvelles données",
+        "found in the new data",
+    ),
+    "followup.problem.untitled": ("Problème sans titre", "Untitled problem"),
     "followup.key.as_planned": ("Réalisées comme prévu", "Carried out as planned"),
     "followup.key.met": ("Objectifs atteints", "Objectives met"),
     "followup.key.not_met": ("Objectifs non atteints", "Objectives not met"),
@@ -66,6 +84,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "followup.col.fate": ("Sort du problème", "Problem's fate"),
     "followup.col.objective": ("Objectif", "Objective"),
     "followup.col.judged": ("Effet jugé ?", "Effect judged?"),
+    "followup.col.effect": ("Effet", "Effect"),
     "followup.judged.yes": ("oui", "yes"),
     "followup.judged.no": ("non : pas réalisée comme prévu", "no: not carried out as planned"),
     "followup.col.problem": ("Problème", "Problem"),
