@@ -146,9 +146,28 @@ def test_the_report_lays_out_the_columns_the_review_has(diag, previous, register
     plain = action_table(r, "en")
     assert "Effect" not in plain.columns and len(plain) == len(plan)
     assert not plain.apply(lambda c: c.str.contains("PB-")).any().any()  # titles, not ids
-    r.actions["effect"] = [0.8] + [float("nan")] * (len(r.actions) - 1)
+    ids = r.actions["plan_id"].tolist()
+    r.effects = pd.DataFrame(
+        {
+            "plan_id": ids,
+            "problem_id": r.actions["problem_id"].tolist(),
+            "status": ["judged"] + ["not_judged"] * (len(ids) - 1),
+            "estimator": ["placebo_corrected_res"] + [None] * (len(ids) - 1),
+            "registered": ["2025-01-15"] + [None] * (len(ids) - 1),
+            "verdict": ["too_little_history"] + [None] * (len(ids) - 1),
+            "res": [1.8] + [float("nan")] * (len(ids) - 1),
+            "res_low": [0.9] + [float("nan")] * (len(ids) - 1),
+            "res_high": [3.6] + [float("nan")] * (len(ids) - 1),
+            "text_fr": ["peu d'historique"] + [""] * (len(ids) - 1),
+            "text_en": ["too little history"] + [""] * (len(ids) - 1),
+        }
+    )
     t = action_table(r, "fr")
-    assert list(t.columns)[-1] == "Effet" and t["Effet"].tolist()[:2] == ["0,80", "—"]
+    col = list(t.columns)[-1]
+    assert col.startswith("Effet")
+    first, second = t[col].tolist()[:2]
+    assert "1,80" in first and "too_little" not in first and "2025" in first  # estimate, date
+    assert second == followup.effect_label("not_judged", "fr")
     page = report.followup_document(r, "fr", "Ville").render()
     first = page.index("Chiffres clés")
     assert first < page.index("Les actions") < page.index("Les problèmes")

@@ -151,7 +151,11 @@ def _key_rows(r: Review, lang: str) -> list[tuple[str, str, str]]:
             ("followup.key.not_judged", int((e["status"] != "judged").sum())),
         ):
             rows.append(
-                (i18n.t(key, lang), fmt.integer(k, lang), _of(k, n, "followup.key.of_actions", lang))
+                (
+                    i18n.t(key, lang),
+                    fmt.integer(k, lang),
+                    _of(k, n, "followup.key.of_actions", lang),
+                )
             )
     before = int(f["previous_id"].notna().sum()) if len(f) else 0
     for fate in inventory.FATES:

@@ -84,7 +84,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "followup.col.fate": ("Sort du problème", "Problem's fate"),
     "followup.col.objective": ("Objectif", "Objective"),
     "followup.col.judged": ("Effet jugé ?", "Effect judged?"),
-    "followup.col.effect": ("Effet", "Effect"),
     "followup.judged.yes": ("oui", "yes"),
     "followup.judged.no": ("non : pas réalisée comme prévu", "no: not carried out as planned"),
     "followup.col.problem": ("Problème", "Problem"),
