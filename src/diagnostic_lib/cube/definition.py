@@ -171,21 +171,55 @@ def _canonical(
     for v in values:
         out[v] = np.asarray(df[v], dtype="int64")
     if len(out):
-        out = out.groupby(list(keys), dropna=False, sort=False, observed=True).sum().reset_index()
-        # missing text sorts first, NaT last: one order for every engine
-        out = out.sort_values(list(keys), na_position="first", kind="stable", ignore_index=True)
+        out = _sum_sorted(out, keys, values, dates)
     for v in values:
         out[v] = out[v].astype("int64")
     return out.reset_index(drop=True)
 
 
+def _sum_sorted(
+    df: pd.DataFrame, keys: tuple[str, ...], values: tuple[str, ...], dates: tuple[str, ...]
+) -> pd.DataFrame:
+    """Rows with the same keys summed, sorted by the keys, missing values (text, NaT) first.
+
+    Each key is replaced by its rank (text factorised in sorted order, missing
+    as rank 0; dates as integers, NaT before every date), the rows sorted by the
+    ranks (one ``lexsort``) and the runs of equal keys summed: the same table
+    as a group-by and a sort of the columns, without sorting text or objects.
+    """
+    ranks = []
+    for k in keys:
+        col = df[k]
+        if k in dates:
+            r = col.to_numpy(dtype="datetime64[us]").view("int64")  # NaT (int64 min) first
+        elif col.dtype == object:
+            codes, _ = pd.factorize(col, sort=True, use_na_sentinel=True)
+            r = codes.astype("int64") + 1  # missing (-1) first
+        else:
+            r = col.to_numpy(dtype="int64")
+        ranks.append(r)
+    order = np.lexsort(ranks[::-1])
+    same = np.ones(len(order), dtype=bool)  # same keys as the row before
+    same[0] = False
+    for r in ranks:
+        rs = r[order]
+        same[1:] &= rs[1:] == rs[:-1]
+    starts = np.flatnonzero(~same)
+    out = df.iloc[order[starts]].reset_index(drop=True)
+    for k in keys:
+        if out[k].dtype == object:  # text keys as pandas' text dtype (missing: NaN)
+            out[k] = pd.array(out[k].to_numpy(), dtype=pd.StringDtype(na_value=np.nan))
+    for v in values:
+        out[v] = np.add.reduceat(df[v].to_numpy(dtype="int64")[order], starts)
+    return out
+
+
 def _text(col: Any) -> pd.Series:
     """A text key as ``str`` values and ``None`` for the missing ones (object dtype)."""
-    s = pd.Series(np.asarray(col, dtype=object))
-    missing = pd.isna(s).to_numpy()
-    vals = s.astype("str").to_numpy(dtype=object)
-    vals[missing] = None
-    return pd.Series(vals, dtype=object)
+    # each distinct value written once (``str`` of it), then taken back to every row
+    codes, uniq = pd.factorize(np.asarray(col, dtype=object), use_na_sentinel=True)
+    text = np.asarray([str(v) for v in uniq] + [None], dtype=object)
+    return pd.Series(text[codes], dtype=object)
 
 
 def empty(grid: dict[str, Any] | None = None) -> Cube:
