@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
+from ..cube import Cube, cell_counts, grid_params
 from ._cache import ContentCache, digest
 
 CELL_SIZE_M: float = settings.default("grid_cell_m")
@@ -195,6 +196,14 @@ def _clip_cells(cells: np.ndarray, boundary: Any, pieces: np.ndarray | None) -> 
 def grid_counts(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
     """Number of located incidents in each grid cell (arithmetic, no spatial join).
 
+    Parameters
+    ----------
+    incidents : GeoDataFrame or Cube
+        Canonical incidents, or their count cube built on ``grid``
+        (:func:`diagnostic_lib.cube.build`): the same counts.
+    grid : GeoDataFrame
+        From :func:`make_grid`.
+
     Returns
     -------
     Series
@@ -211,6 +220,9 @@ def grid_counts(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
     >>> int(c.sum()), int(c.max())
     (3, 2)
     """
+    if isinstance(incidents, Cube):
+        _check_cube_grid(incidents, grid)
+        return cell_counts(incidents, grid)
     p = grid.attrs["grid"]
     loc = _located(incidents)
     x, y = _xy(loc)
@@ -221,6 +233,15 @@ def grid_counts(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
     bc = np.bincount(key[ok], minlength=p["nrow"] * p["ncol"])
     gkey = grid["row"].to_numpy() * p["ncol"] + grid["col"].to_numpy()
     return pd.Series(bc[gkey], index=grid.index, name="count")
+
+
+def _check_cube_grid(c: Cube, grid: pd.DataFrame) -> None:
+    """Refuse a cube built on another grid than ``grid`` (its cells would be others)."""
+    if c.grid != grid_params(grid):
+        raise ValueError(
+            "the count cube was built on another grid (cell size, origin or clip) / "
+            "le cube de comptes a été construit sur une autre grille"
+        )
 
 
 def _grid_neighbours(

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, settings, stats
+from ..cube import Cube
 from .grid import (
     CELL_SIZE_M,
     _cached,
@@ -153,7 +154,9 @@ def hot_spots(
 
     Parameters
     ----------
-    incidents : GeoDataFrame
+    incidents : GeoDataFrame or Cube
+        Canonical incidents, or their count cube built on ``grid``
+        (:func:`diagnostic_lib.cube.build`): the same cell counts.
     area : GeoDataFrame or geometry
         The municipality (to build the grid), unless ``grid`` is given.
     grid : GeoDataFrame, optional
@@ -190,8 +193,8 @@ def hot_spots(
     from scipy.stats import norm
 
     if grid is None:
-        if area is None:
-            raise ValueError("hot_spots needs an area or a grid")
+        if area is None or isinstance(incidents, Cube):
+            raise ValueError("hot_spots needs a grid with a cube, else an area or a grid")
         if (
             hasattr(area, "crs")
             and area.crs is not None
