@@ -140,9 +140,7 @@ def coverage_calendar(
     groups = df.groupby(keys, sort=True, observed=True) if keys else [((), df)]
     parts = []
     for key, g in groups:
-        counts = (
-            g.groupby("month")["n"].sum() if "n" in g.columns else g["month"].value_counts()
-        )
+        counts = g.groupby("month")["n"].sum() if "n" in g.columns else g["month"].value_counts()
         if counts.empty:  # no dated record at all: no calendar
             continue
         first, last = counts.index.min(), counts.index.max()
