@@ -159,67 +159,76 @@ def _canonical(
     dates: tuple[str, ...],
     ints: tuple[str, ...],
 ) -> pd.DataFrame:
-    out = pd.DataFrame(index=pd.RangeIndex(len(df)))
+    n = len(df)
+    if not n:
+        out = pd.DataFrame(index=pd.RangeIndex(0))
+        for k in keys:
+            col = df[k] if k in df.columns else pd.Series([], dtype=object)
+            if k in dates:
+                out[k] = pd.to_datetime(col.to_numpy()).astype("datetime64[us]")
+            elif k in ints:
+                out[k] = np.asarray(col, dtype="int64")
+            else:
+                out[k] = pd.Series(np.asarray(col, dtype=object), dtype=object)
+        for v in values:
+            out[v] = np.asarray(df[v], dtype="int64")
+        return out
+    ranks, columns = [], {}
     for k in keys:
-        col = df[k] if k in df.columns else pd.Series([None] * len(df))
+        col = df[k] if k in df.columns else pd.Series([None] * n, dtype=object)
         if k in dates:
-            out[k] = pd.to_datetime(col.to_numpy()).astype("datetime64[us]")
+            r = pd.to_datetime(col.to_numpy()).astype("datetime64[us]").to_numpy()
+            columns[k] = r
+            r = r.view("int64")  # NaT (int64 min) first
         elif k in ints:
-            out[k] = np.asarray(col, dtype="int64")
+            r = columns[k] = np.asarray(col, dtype="int64")
         else:
-            out[k] = _text(col)
+            r, columns[k] = _text_ranks(col)
+        ranks.append(r)
+    order, starts = _runs(ranks)
+    rows = order[starts]
+    out = pd.DataFrame(index=pd.RangeIndex(len(rows)))
+    for k, r in zip(keys, ranks, strict=True):
+        col = columns[k]
+        out[k] = (
+            col.take(r[rows]) if isinstance(col, pd.api.extensions.ExtensionArray) else col[rows]
+        )
     for v in values:
-        out[v] = np.asarray(df[v], dtype="int64")
-    if len(out):
-        out = _sum_sorted(out, keys, values, dates)
-    for v in values:
-        out[v] = out[v].astype("int64")
-    return out.reset_index(drop=True)
+        out[v] = np.add.reduceat(np.asarray(df[v], dtype="int64")[order], starts)
+    return out
 
 
-def _sum_sorted(
-    df: pd.DataFrame, keys: tuple[str, ...], values: tuple[str, ...], dates: tuple[str, ...]
-) -> pd.DataFrame:
-    """Rows with the same keys summed, sorted by the keys, missing values (text, NaT) first.
+def _runs(ranks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows sorted by the ranks (first key first), and where each run of equal keys starts.
 
-    Each key is replaced by its rank (text factorised in sorted order, missing
-    as rank 0; dates as integers, NaT before every date), the rows sorted by the
-    ranks (one ``lexsort``) and the runs of equal keys summed: the same table
+    Rows with the same keys are then summed (``np.add.reduceat``): the same table
     as a group-by and a sort of the columns, without sorting text or objects.
     """
-    ranks = []
-    for k in keys:
-        col = df[k]
-        if k in dates:
-            r = col.to_numpy(dtype="datetime64[us]").view("int64")  # NaT (int64 min) first
-        elif col.dtype == object:
-            codes, _ = pd.factorize(col, sort=True, use_na_sentinel=True)
-            r = codes.astype("int64") + 1  # missing (-1) first
-        else:
-            r = col.to_numpy(dtype="int64")
-        ranks.append(r)
     order = np.lexsort(ranks[::-1])
     same = np.ones(len(order), dtype=bool)  # same keys as the row before
     same[0] = False
     for r in ranks:
         rs = r[order]
         same[1:] &= rs[1:] == rs[:-1]
-    starts = np.flatnonzero(~same)
-    out = df.iloc[order[starts]].reset_index(drop=True)
-    for k in keys:
-        if out[k].dtype == object:  # text keys as pandas' text dtype (missing: NaN)
-            out[k] = pd.array(out[k].to_numpy(), dtype=pd.StringDtype(na_value=np.nan))
-    for v in values:
-        out[v] = np.add.reduceat(df[v].to_numpy(dtype="int64")[order], starts)
-    return out
+    return order, np.flatnonzero(~same)
 
 
-def _text(col: Any) -> pd.Series:
-    """A text key as ``str`` values and ``None`` for the missing ones (object dtype)."""
-    # each distinct value written once (``str`` of it), then taken back to every row
-    codes, uniq = pd.factorize(np.asarray(col, dtype=object), use_na_sentinel=True)
-    text = np.asarray([str(v) for v in uniq] + [None], dtype=object)
-    return pd.Series(text[codes], dtype=object)
+def _text_ranks(col: Any) -> tuple[np.ndarray, Any]:
+    """A text key's rank in sorted order (0: missing, first) and the text of each rank.
+
+    Each distinct value is written once as text (``str``); two values with the
+    same text are one. The text is pandas' text type (missing: NaN).
+    """
+    codes, uniq = pd.factorize(col, use_na_sentinel=True)
+    text = np.asarray([str(v) for v in uniq], dtype=object)
+    merged, names = pd.factorize(text, sort=True)
+    lookup = np.r_[0, merged + 1].astype("int64")  # code -1 (missing) -> rank 0
+    ranks = lookup[np.asarray(codes, dtype="int64") + 1]
+    labels = pd.array(
+        np.r_[np.array([np.nan], dtype=object), np.asarray(names, dtype=object)],
+        dtype=pd.StringDtype(na_value=np.nan),
+    )
+    return ranks, labels
 
 
 def empty(grid: dict[str, Any] | None = None) -> Cube:
