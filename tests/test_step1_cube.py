@@ -143,3 +143,89 @@ def test_step1_from_the_cube_on_100k(diag):
     big = pd.concat(parts, ignore_index=True)
     from_cube, from_points = _both(dataclasses.replace(diag, incidents=big))
     _assert_same_inventory(from_cube, from_points)
+
+
+# --- built once: in memory, and beside the loaders' cache -------------------------------
+@pytest.fixture
+def town(tmp_path):
+    """A copy of the sample (config, data, taxonomy) in a temporary folder."""
+    import shutil
+
+    from .conftest import SAMPLE
+
+    shutil.copytree(SAMPLE, tmp_path / "town", ignore=shutil.ignore_patterns("build"))
+    return tmp_path / "town" / "diagnostic.toml"
+
+
+def test_a_rerun_reads_the_cube_kept_in_the_loaders_cache(town, monkeypatch):
+    from diagnostic_lib import loaders
+    from diagnostic_lib.inventory import counted
+
+    from .conftest import NOW
+
+    first = loaders.load_diagnostic(town, now=NOW, cache=True)
+    assert first.cache_entry is not None and first.cache_entry.is_dir()
+    counted._CUBES.clear()
+    inv1 = inventory.run(first, permutations=PERMUTATIONS)
+    saved = list(first.cache_entry.glob("cube-*"))
+    assert len(saved) == 1 and (saved[0] / "counts.parquet").is_file()
+
+    # a new process: nothing in memory; the cube must come from the disk, not be built
+    counted._CUBES.clear()
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("built again instead of read from the cache")
+
+    monkeypatch.setattr(cube, "build", no_build)
+    again = loaders.load_diagnostic(town, now=NOW, cache=True)
+    assert again.cache_entry == first.cache_entry
+    inv2 = inventory.run(again, permutations=PERMUTATIONS)
+    assert inv2.cube.equals(inv1.cube)
+    monkeypatch.undo()
+    # (the loaders' cache does not keep the walks table: compare with the same diagnosis)
+    _assert_same_inventory(inv2, inventory.run(again, permutations=PERMUTATIONS, cube=False))
+    # the same session: the cube in memory is the one read
+    assert inventory.run(again, permutations=PERMUTATIONS).cube is inv2.cube
+
+
+def test_changed_incidents_never_read_a_kept_cube(town):
+    from diagnostic_lib import loaders
+    from diagnostic_lib.inventory import counted
+
+    from .conftest import NOW
+
+    d = loaders.load_diagnostic(town, now=NOW, cache=True)
+    counted._CUBES.clear()
+    inventory.run(d, permutations=PERMUTATIONS)
+    # same entry, other incidents (a notebook's filter): another cube, counted from them
+    inc = d.incidents
+    fewer = dataclasses.replace(d, incidents=inc[inc["category"] != "theft"])
+    relabelled = dataclasses.replace(d, incidents=inc.assign(sector=inc["sector"].shift(1)))
+    for other in (fewer, relabelled):
+        from_cube = inventory.run(other, permutations=PERMUTATIONS)
+        from_points = inventory.run(other, permutations=PERMUTATIONS, cube=False)
+        _assert_same_inventory(from_cube, from_points)
+    assert len(list(d.cache_entry.glob("cube-*"))) == 3
+
+
+def test_the_digest_sees_every_column_the_cube_counts(diag):
+    inc = diag.incidents
+    base = inventory.incidents_digest(inc)
+    assert inventory.incidents_digest(inc.copy()) == base
+    moved = inc.copy()
+    moved.loc[moved.index[0], "geometry"] = shapely.Point(0, 0)
+    later = inc.assign(occurred_from=inc["occurred_from"] + pd.Timedelta(hours=1))
+    ranged = inc.assign(occurred_to=inc["occurred_from"] + pd.Timedelta(days=3))
+    for changed in (
+        moved,
+        later,
+        ranged,
+        *(inc.assign(**{k: inc[k].iloc[::-1].to_numpy()}) for k in counted_labels()),
+    ):
+        assert inventory.incidents_digest(changed) != base
+
+
+def counted_labels() -> tuple[str, ...]:
+    from diagnostic_lib.inventory import counted
+
+    return counted.LABELS

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import cube as count_cube
 from .. import i18n, settings
 from ..cube import Cube
+from .counted import incidents_cube
 from .grid import GridWarning, grid_counts, make_grid
 from .hot_spot_analysis import hot_spots
 from .near_repeat import doubling_bands, knox_test
@@ -212,7 +212,9 @@ def run(
         Where the tables of counts (rates, severity index, shifts, seasonality,
         counts per grid cell and their hot spots) are summed from: ``True``
         (default) builds the incidents' count cube once on the step's grid
-        (:func:`diagnostic_lib.cube.build`, kept in :attr:`Inventory.cube`);
+        (:func:`~.counted.incidents_cube`: kept in memory and in the loaders'
+        cache entry of the diagnosis, read from there by a re-run; also in
+        :attr:`Inventory.cube`);
         a :class:`~diagnostic_lib.cube.Cube` already built on that grid is
         used as it is; ``False`` counts the points. The tables are the same.
         The analyses of points (problem finding, near repeat, repeat
@@ -251,7 +253,7 @@ def run(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GridWarning)
         grid = make_grid(sec, cs)
-    counted = _counted(inc, grid, cube)
+    counted = _counted(inc, grid, cube, getattr(diag, "cache_entry", None))
     pc = grid_counts(counted, grid)
     hs = hot_spots(
         counted,
@@ -327,11 +329,13 @@ def run(
     )
 
 
-def _counted(inc: pd.DataFrame, grid: pd.DataFrame, cube: Cube | bool) -> pd.DataFrame | Cube:
+def _counted(
+    inc: pd.DataFrame, grid: pd.DataFrame, cube: Cube | bool, entry: Any = None
+) -> pd.DataFrame | Cube:
     """What the tables of counts read: the incidents' cube on ``grid``, or the points."""
     if isinstance(cube, Cube):
         return cube
-    return count_cube.build(inc, grid) if cube else inc
+    return incidents_cube(inc, grid, entry) if cube else inc
 
 
 def _perception(
