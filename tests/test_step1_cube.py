@@ -229,3 +229,50 @@ def counted_labels() -> tuple[str, ...]:
     from diagnostic_lib.inventory import counted
 
     return counted.LABELS
+
+
+# --- each table of counts, from a cube or the points --------------------------------------
+@pytest.fixture(scope="module")
+def sample_cube(diag):
+    return cube.build(diag.incidents, make_grid(diag.sectors, 200.0))
+
+
+@pytest.mark.parametrize("by", [None, "family", "category", "sector"])
+def test_shifts_and_seasonality_from_the_cube(diag, sample_cube, by):
+    inc = diag.incidents
+    pd.testing.assert_frame_equal(
+        inventory.shift_shares(sample_cube, by=by), inventory.shift_shares(inc, by=by)
+    )
+    a, b = inventory.seasonality(sample_cube, by=by), inventory.seasonality(inc, by=by)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert a.attrs == b.attrs
+
+
+def test_calendar_severity_and_perception_gap_from_the_cube(diag, sample_cube):
+    from diagnostic_lib import coverage
+
+    inc, sec = diag.incidents, diag.sectors
+    for by in (None, "sector", "category"):
+        pd.testing.assert_frame_equal(
+            coverage.coverage_calendar(sample_cube, by=by), coverage.coverage_calendar(inc, by=by)
+        )
+    with pytest.raises(ValueError, match="needs the incidents"):
+        coverage.coverage_calendar(sample_cube, end="2026-01-01")
+    pd.testing.assert_frame_equal(
+        inventory.severity_index(sample_cube, sec, diag.weights),
+        inventory.severity_index(inc, sec, diag.weights),
+    )
+    for w in (None, diag.weights):
+        a = inventory.perception_gap(diag.survey, sample_cube, sec, weights=w)
+        b = inventory.perception_gap(diag.survey, inc, sec, weights=w)
+        pd.testing.assert_frame_equal(a, b)
+        assert a.attrs == b.attrs
+    grid = make_grid(sec, 200.0)
+    hs_cube, hs_points = (
+        inventory.hot_spots(sample_cube, grid=grid),
+        inventory.hot_spots(inc, grid=grid),
+    )
+    pd.testing.assert_frame_equal(hs_cube, hs_points, check_exact=True)
+    assert hs_cube.attrs == hs_points.attrs
+    with pytest.raises(ValueError, match="needs a grid"):
+        inventory.hot_spots(sample_cube, area=sec)

@@ -210,7 +210,8 @@ def run(
         Seed of the permutations (default: the config's ``permutation_seed``).
     cube : bool or Cube
         Where the tables of counts (rates, severity index, shifts, seasonality,
-        counts per grid cell and their hot spots) are summed from: ``True``
+        counts per grid cell and their hot spots, the perception gap's crime
+        per sector) are summed from: ``True``
         (default) builds the incidents' count cube once on the step's grid
         (:func:`~.counted.incidents_cube`: kept in memory and in the loaders'
         cache entry of the diagnosis, read from there by a re-run; also in
@@ -270,7 +271,7 @@ def run(
         seed=t["permutation_seed"],
         max_events=t["knox_max_events"],
     )
-    perc, gap = _perception(diag, t)
+    perc, gap = _perception(diag, t, counted)
     search = ProblemSearch.from_config(diag.config, end=end, **_search_overrides(t))
     pb = _find_problems(
         inc, sec, diag.weights, diag.taxonomy, diag.survey, diag.places, search=search
@@ -339,16 +340,17 @@ def _counted(
 
 
 def _perception(
-    diag: Diagnostic, t: Mapping[str, Any]
+    diag: Diagnostic, t: Mapping[str, Any], counted: pd.DataFrame | Cube
 ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """The perception table and the perception gap (``None`` without a survey)."""
+    """The perception table and the perception gap (``None`` without a survey).
+
+    ``counted``: the incidents, or their count cube (the gap counts incidents per sector).
+    """
     if diag.survey is None:
         return None, None
     level, unsafe = t["interval_level"], t["unsafe_at_most"]
     perc = perception(diag.survey, diag.sectors, level=level, unsafe_at_most=unsafe)
-    gap = perception_gap(
-        diag.survey, diag.incidents, diag.sectors, level=level, unsafe_at_most=unsafe
-    )
+    gap = perception_gap(diag.survey, counted, diag.sectors, level=level, unsafe_at_most=unsafe)
     return perc, gap
 
 
