@@ -302,8 +302,14 @@ def _grid_lut(grid: pd.DataFrame) -> np.ndarray:
     return _cached(_grid_key(grid, "lut"), make)
 
 
-def _components(cells: np.ndarray, grid: pd.DataFrame) -> list[np.ndarray]:
-    """Connected components (queen adjacency) of a set of grid positions."""
+def _components(
+    cells: np.ndarray, grid: pd.DataFrame, groups: np.ndarray | None = None
+) -> list[np.ndarray]:
+    """Connected components (queen adjacency) of a set of grid positions.
+
+    With ``groups`` (one code per cell), only neighbours of the same group are
+    joined: the components of each group, found at once.
+    """
     if len(cells) == 0:
         return []
     from scipy.sparse import coo_matrix
@@ -324,9 +330,14 @@ def _components(cells: np.ndarray, grid: pd.DataFrame) -> list[np.ndarray]:
             src.append(np.flatnonzero(ok))
             dst.append(j[ok].astype("int64"))
     s, d = np.concatenate(src), np.concatenate(dst)
+    if groups is not None:
+        same = groups[s] == groups[d]
+        s, d = s[same], d[same]
     m = coo_matrix((np.ones(len(s)), (s, d)), shape=(len(cells), len(cells)))
     n, lab = connected_components(m, directed=False)
-    return [cells[lab == k] for k in range(n)]
+    # the cells of each label, in label order, each in the order of ``cells``
+    order = np.argsort(lab, kind="stable")
+    return np.split(cells[order], np.flatnonzero(np.diff(lab[order])) + 1)
 
 
 def _cell_of(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
@@ -483,10 +494,21 @@ def split_by_sector(
     >>> [c.tolist() for c in parts]
     [[0, 1, 2], [3, 4, 5]]
     """
-    out: list[np.ndarray] = []
-    for comp in components:
-        comp = np.sort(np.asarray(comp, dtype="int64"))
-        lab = sector_of.reindex(comp).fillna(-1).to_numpy()
-        for value in pd.unique(lab):
-            out.extend(np.sort(part) for part in _components(comp[lab == value], grid))
-    return sorted(out, key=lambda a: (int(a.min()), len(a)))
+    comps = [np.sort(np.asarray(c, dtype="int64")) for c in components]
+    comps = [c for c in comps if len(c)]
+    if not comps:
+        return []
+    cells = np.concatenate(comps)
+    if len(np.unique(cells)) < len(cells):  # clusters sharing cells: one at a time
+        out: list[np.ndarray] = []
+        for comp in comps:
+            lab = sector_of.reindex(comp).fillna(-1).to_numpy()
+            for value in pd.unique(lab):
+                out.extend(np.sort(part) for part in _components(comp[lab == value], grid))
+        return sorted(out, key=lambda a: (int(a.min()), len(a)))
+    # every cluster × sector at once: neighbours are joined only within one cluster and sector
+    cluster = np.repeat(np.arange(len(comps)), [len(c) for c in comps])
+    lab = sector_of.reindex(cells).fillna(-1).to_numpy()
+    groups, _ = pd.factorize(pd.MultiIndex.from_arrays([cluster, lab]))
+    parts = _components(cells, grid, groups=np.asarray(groups, dtype="int64"))
+    return sorted((np.sort(p) for p in parts), key=lambda a: (int(a.min()), len(a)))
