@@ -103,8 +103,10 @@ def build_dask(
     >>> f = pd.DataFrame({"x": [50.0, 950.0, 5e6], "y": [50.0, 950.0, 0.0],
     ...     "occurred_from": pd.to_datetime(["2024-01-05", "2024-02-06", "2024-02-07"]),
     ...     "sector": "A", "category": "theft"})
-    >>> _ = cube.write_partitions(f, "incidents", rows_per_file=2, format="csv")
-    >>> c = build_dask("incidents", g)  # Dask's threads; a distributed.Client if one is active
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = cube.write_partitions(f, folder, rows_per_file=2, format="csv")
+    >>> c = build_dask(folder, g)  # Dask's threads; a distributed.Client if one is active
     >>> c.counts["cell"].tolist(), c.equals(cube.from_columns(f, g))
     ([-2, 0, 99], True)
     """

@@ -75,7 +75,9 @@ def write_partitions(
     --------
     >>> f = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": 0.0, "category": "theft",
     ...     "occurred_from": pd.to_datetime(["2024-01-05"] * 3)})
-    >>> [p.name for p in write_partitions(f, "parts", rows_per_file=2)]
+    >>> import tempfile
+    >>> parts = tempfile.mkdtemp()
+    >>> [p.name for p in write_partitions(f, parts, rows_per_file=2)]
     ['part-00000.parquet', 'part-00001.parquet']
     """
     if format not in ("parquet", "csv"):
