@@ -23,7 +23,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -177,6 +177,27 @@ class _Ctx:
     @property
     def file(self) -> str:
         return self.raw.file
+
+    def chunk(self, lo: int, hi: int) -> _Ctx:
+        """The rows ``lo:hi`` as a context of their own, for the row-local stages.
+
+        It shares the ledger and the mapping, and its ``alive`` is a view of this
+        context's: a row it rejects is rejected here. The file-level work of
+        :meth:`__post_init__` (registration, line issues) is not repeated, and its
+        text cache is its own (freed with it).
+        """
+        sub = object.__new__(_Ctx)
+        sub.table, sub.fields, sub.ledger = self.table, self.fields, self.ledger
+        geometry = self.raw.geometry
+        sub.raw = replace(
+            self.raw,
+            frame=self.raw.frame.iloc[lo:hi].reset_index(drop=True),
+            rows=self.raw.rows[lo:hi],
+            geometry=None if geometry is None else geometry.iloc[lo:hi].reset_index(drop=True),
+        )
+        sub.alive = self.alive[lo:hi]
+        sub._text = {}
+        return sub
 
     @property
     def rows(self) -> np.ndarray:

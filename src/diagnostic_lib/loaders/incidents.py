@@ -48,8 +48,15 @@ from ..ledger import Ledger
 from ..readers import RawTable
 from .columns import _options, _require, _resolve_fields
 from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
-from .incident_dates import _incident_dates, _Times
-from .incident_positions import _incident_positions, _Positions
+from .incident_dates import (
+    _finish_dates,
+    _incident_dates,
+    _read_starts,
+    _start_decisions,
+    _Starts,
+    _Times,
+)
+from .incident_positions import _incident_positions, _Positions, _written_positions, guess_xy_crs
 from .incident_sectors import _incident_sectors
 from .position_checks import _check_positions_layer
 
@@ -171,9 +178,9 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
         "timezone": timezone,
     }
     ctx, opts = _incident_context(raw, preset, columns, given, sector_column)
-    times = _incident_dates(ctx, opts, now, period, future_tolerance_h)
-    category = _incident_categories(ctx, tax)
-    pos = _incident_positions(ctx, opts, acrs, source_crs)
+    # one "now" for every chunk
+    when = (pd.Timestamp.now() if now is None else now, period, future_tolerance_h)
+    times, category, pos = _row_stages(ctx, opts, tax, (acrs, source_crs), when)
     bounds = tuple(sectors.total_bounds) if sectors is not None and len(sectors) else None
     xy_crs = opts.get("xy_crs") or source_crs
     _check_positions_layer(ctx, pos.x, pos.y, pos.column, xy_crs, acrs, bounds)
@@ -182,6 +189,106 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
     out = _incident_table(ctx, opts, times, category, pos, sector, acrs)
     _check_balance(ctx.ledger, "incidents", raw.file, len(out))
     return loaded(out, ctx.ledger)
+
+
+CHUNK_ROWS: int = 200_000
+"""Rows validated at a time by the row-local stages (dates, categories, positions).
+
+A longer file is cut into chunks of this many rows: the text each stage reads
+and its intermediate arrays then exist for one chunk at a time, not for the
+whole file. The file-level decisions (the placeholder time of day, the guessed
+CRS of ``x``/``y``, the layer check against the sectors, exact duplicates and
+ids) are taken on the whole file, so that the table and the ledger are those of
+one pass (``tests/test_loaders_chunked.py``).
+"""
+
+
+def _row_stages(
+    ctx: _Ctx,
+    opts: Mapping[str, Any],
+    tax: pd.DataFrame,
+    crs: tuple[Any, Any],
+    when: tuple[Any, Any, float],
+) -> tuple[_Times, _Categories, _Positions]:
+    """The dates, categories and positions stages, chunk by chunk on a long file.
+
+    ``crs`` is ``(analysis CRS, source CRS)``; ``when`` is ``(now, period,
+    future tolerance)``. A file with geometries or a WKT column (a GIS layer,
+    read whole anyway) runs in one pass.
+    """
+    acrs, source_crs = crs
+    n = len(ctx.raw.frame)
+    size = max(int(CHUNK_ROWS), 1)
+    if n <= size or ctx.raw.geometry is not None or ctx.has("wkt"):
+        times = _incident_dates(ctx, opts, *when)
+        category = _incident_categories(ctx, tax)
+        return times, category, _incident_positions(ctx, opts, acrs, source_crs)
+    cuts = [(lo, min(lo + size, n)) for lo in range(0, n, size)]
+    # pass 1: the starts as written, then the file-level decisions on all of them
+    firsts = [_read_starts(ctx.chunk(lo, hi), opts) for lo, hi in cuts]
+    starts = _start_decisions(
+        ctx,
+        opts,
+        _Starts(
+            pd.concat([f.start for f in firsts], ignore_index=True),
+            np.concatenate([f.day_only for f in firsts]),
+            pd.concat([f.period_end for f in firsts], ignore_index=True),
+            0,
+        ),
+        sum(f.offsets for f in firsts),
+    )
+    del firsts
+    guess = None
+    if ctx.has("x") and ctx.has("y") and not (opts.get("xy_crs") or source_crs):
+        guess = guess_xy_crs(ctx, acrs)
+    # pass 2: the rest of the row-local stages, chunk by chunk
+    notes_before = len(ctx.ledger._notes)
+    parts = []
+    for lo, hi in cuts:
+        sub = ctx.chunk(lo, hi)
+        mine = _Starts(
+            starts.start.iloc[lo:hi].reset_index(drop=True),
+            starts.day_only[lo:hi],
+            starts.period_end.iloc[lo:hi].reset_index(drop=True),
+            0,
+        )
+        parts.append(
+            (
+                _finish_dates(sub, opts, mine, *when),
+                _incident_categories(sub, tax),
+                _incident_positions(sub, opts, acrs, source_crs, guess),
+            )
+        )
+    # a file-level note of the row-local stages (no position at all) is written once
+    ctx.ledger._notes[notes_before:] = list(dict.fromkeys(ctx.ledger._notes[notes_before:]))
+    return _joined(ctx, parts)
+
+
+def _joined(
+    ctx: _Ctx, parts: list[tuple[_Times, _Categories, _Positions]]
+) -> tuple[_Times, _Categories, _Positions]:
+    """The chunks' results of :func:`_row_stages` as those of the whole file."""
+    ts, cs, ps = zip(*parts, strict=True)
+    times = _Times(
+        pd.concat([t.start for t in ts], ignore_index=True),
+        pd.concat([t.end for t in ts], ignore_index=True),
+        np.concatenate([t.shift for t in ts]),
+        np.concatenate([t.precision for t in ts]),
+    )
+    category = _Categories(
+        np.concatenate([c.code for c in cs]),
+        np.concatenate([c.family for c in cs]),
+        pd.concat([c.label for c in cs], ignore_index=True),
+    )
+    pos = _Positions(
+        np.concatenate([p.x for p in ps]),
+        np.concatenate([p.y for p in ps]),
+        np.concatenate([p.has_point for p in ps]),
+        np.concatenate([p.precision for p in ps]),
+        ps[0].column,
+        _written_positions(ctx),
+    )
+    return times, category, pos
 
 
 def _incident_context(
@@ -261,8 +368,10 @@ def _incident_table(
     prec = np.where(has_pt, pos.precision, np.where(sector != "", "sector", "none"))
     ids_arr = ctx.ids("incident_id", opts.get("id_prefix", ""))
     keep = ctx.alive
-    geom = np.full(len(keep), None, dtype=object)
-    geom[has_pt] = shapely.points(pos.x[has_pt], pos.y[has_pt])
+    # the points of the kept rows only, made from the coordinate arrays in one go
+    geom = np.full(int(keep.sum()), None, dtype=object)
+    kept_pt = has_pt[keep]
+    geom[kept_pt] = shapely.points(pos.x[keep & has_pt], pos.y[keep & has_pt])
     shift = times.shift
     return gpd.GeoDataFrame(
         {
@@ -278,5 +387,5 @@ def _incident_table(
             "precision": pd.array(prec[keep], dtype="str"),
             "source_row": ctx.rows[keep],
         },
-        geometry=gpd.GeoSeries(geom[keep], crs=acrs),
+        geometry=gpd.GeoSeries(geom, crs=acrs),
     )
