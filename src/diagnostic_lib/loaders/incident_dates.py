@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema, settings
-from .._text import map_distinct
+from .._text import as_objects, map_distinct
 from .context import _Ctx
 from .parsing import excel_serials, has_offset, parse_datetimes, parse_times
 from .vocabulary import SHIFT_ALIASES, map_aliases
@@ -187,7 +187,8 @@ def time_precision(start: pd.Series, end: pd.Series) -> np.ndarray:
     names = np.array(schema.TIME_PRECISIONS[1:], dtype=object)
     idx = np.searchsorted(np.asarray(limits, dtype="float64"), width, side="left")
     out = names[np.minimum(idx, len(names) - 1)]
-    return np.where(np.isnan(width) | (width <= 0), "exact", out)
+    out[np.isnan(width) | (width <= 0)] = "exact"  # one object, not one string per row
+    return out
 
 
 def _read_starts(ctx: _Ctx, opts: Mapping[str, Any]) -> _Starts:
@@ -287,7 +288,7 @@ def _given_shifts(ctx: _Ctx) -> np.ndarray:
         bad = (st == "?").to_numpy()
         ctx.flag(bad, "shift", "shift_unknown", values=ctx.text("shift"))
         shift_given = st.where(~bad, "")
-    return shift_given.to_numpy()
+    return as_objects(shift_given)
 
 
 def _day_ranges(

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .._text import as_objects
 from .context import _Ctx
 from .geometry import _geometry_from_source, _guess_crs, _transform
 from .parsing import parse_floats
@@ -117,7 +118,7 @@ def _incident_positions(
     default_prec = opts.get("precision") or "exact"
     prec = np.full(n, default_prec, dtype=object)
     if ctx.has("precision"):
-        pt = map_aliases(ctx.col("precision"), PRECISION_ALIASES).to_numpy(dtype=object)
+        pt = as_objects(map_aliases(ctx.col("precision"), PRECISION_ALIASES))
         given = (pt != "") & (pt != "?")
         prec = np.where(given, pt, prec)
     coarse = np.isin(prec, ["sector", "none"])

@@ -42,7 +42,7 @@ import pandas as pd
 
 from .. import schema, settings
 from .. import taxonomy as taxonomy_mod
-from .._text import map_distinct
+from .._text import as_objects, map_distinct
 from ..crs import check_metric_crs
 from ..ledger import Ledger
 from ..readers import RawTable
@@ -252,13 +252,13 @@ def _row_stages(
             starts.period_end.iloc[lo:hi].reset_index(drop=True),
             0,
         )
-        parts.append(
-            (
-                _finish_dates(sub, opts, mine, *when),
-                _incident_categories(sub, tax),
-                _incident_positions(sub, opts, acrs, source_crs, guess),
-            )
-        )
+        times = _finish_dates(sub, opts, mine, *when)
+        category = _incident_categories(sub, tax)
+        pos = _incident_positions(sub, opts, acrs, source_crs, guess)
+        # only the results are kept: not the chunk's text (the written positions read it)
+        pos.values = None
+        sub._text = {}
+        parts.append((times, category, pos))
     # a file-level note of the row-local stages (no position at all) is written once
     ctx.ledger._notes[notes_before:] = list(dict.fromkeys(ctx.ledger._notes[notes_before:]))
     return _joined(ctx, parts)
@@ -324,7 +324,7 @@ class _Categories(NamedTuple):
 def _incident_categories(ctx: _Ctx, tax: pd.DataFrame) -> _Categories:
     """The categories stage: a missing or unknown label is classed ``other`` (flagged)."""
     label = ctx.text("category")
-    codes = taxonomy_mod.lookup_categories(label, tax).to_numpy(dtype=object)
+    codes = as_objects(taxonomy_mod.lookup_categories(label, tax))
     ctx.flag((label == "").to_numpy(), "category", "category_missing", detail="classed as 'other'")
     ctx.flag(
         ((label != "") & (codes == "")).to_numpy(),
@@ -351,6 +351,23 @@ def _release_source(ctx: _Ctx) -> None:
     ctx.raw.frame = ctx.raw.frame.iloc[:, :0]
 
 
+def _kept_ids(ctx: _Ctx, prefix: str, keep: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The ids of the kept rows (:meth:`_Ctx.ids`: generated where missing, conflicts renamed).
+
+    When every kept row has an id of its own (nothing to generate, flag or rename),
+    they are the file's text as it is, with no string made per row.
+    """
+    if ctx.has("incident_id"):
+        given = ctx.text("incident_id")[keep]
+        if not (given == "").any() and not given.duplicated().any():
+            return pd.array(given.array, dtype="str")
+    return pd.array(ctx.ids("incident_id", prefix)[keep], dtype="str")
+
+
+_COARSE = np.array(["none", "sector"], dtype=object)
+"""The precision of a row without a point: ``sector`` when it has one, else ``none``."""
+
+
 def _incident_table(
     ctx: _Ctx,
     opts: Mapping[str, Any],
@@ -365,9 +382,10 @@ def _incident_table(
     import shapely
 
     has_pt = pos.has_point
-    prec = np.where(has_pt, pos.precision, np.where(sector != "", "sector", "none"))
-    ids_arr = ctx.ids("incident_id", opts.get("id_prefix", ""))
+    coarse = _COARSE[(sector != "").astype("int64")]
+    prec = np.where(has_pt, pos.precision, coarse)
     keep = ctx.alive
+    ids = _kept_ids(ctx, opts.get("id_prefix", ""), keep)
     # the points of the kept rows only, made from the coordinate arrays in one go
     geom = np.full(int(keep.sum()), None, dtype=object)
     kept_pt = has_pt[keep]
@@ -375,13 +393,13 @@ def _incident_table(
     shift = times.shift
     return gpd.GeoDataFrame(
         {
-            "incident_id": pd.array(ids_arr[keep], dtype="str"),
+            "incident_id": ids,
             "occurred_from": times.start.to_numpy()[keep],
             "occurred_to": times.end.to_numpy()[keep],
             "time_precision": pd.array(times.precision[keep], dtype="str"),
             "category": pd.array(category.code[keep], dtype="str"),
             "family": pd.array(category.family[keep], dtype="str"),
-            "category_label": pd.array(category.label.to_numpy(dtype=object)[keep], dtype="str"),
+            "category_label": pd.array(category.label[keep].array, dtype="str"),
             "shift": pd.array(np.where(shift[keep] == "", None, shift[keep]), dtype="str"),
             "sector": pd.array(np.where(sector[keep] == "", None, sector[keep]), dtype="str"),
             "precision": pd.array(prec[keep], dtype="str"),
