@@ -295,7 +295,8 @@ class _Ctx:
         key = f
         if self.raw.geometry is not None:
             key = f.assign(__geom__=self.raw.geometry.to_wkb(hex=True).fillna("").to_numpy())
-        key = key.loc[self.alive]
+        if not self.alive.all():  # a copy of every column only when some rows are gone
+            key = key.loc[self.alive]
         if len(key) == 0:
             return
         group = _row_groups(key)
