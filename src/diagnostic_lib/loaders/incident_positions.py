@@ -89,7 +89,7 @@ def _incident_positions(
     """The positions stage (see the module documentation).
 
     ``xy_guess`` is the CRS of ``x``/``y`` guessed on the whole file
-    (:func:`guess_xy_crs`) when the stage runs on a chunk of it; by default it
+    (:func:`_guess_xy_crs`) when the stage runs on a chunk of it; by default it
     is guessed on the rows at hand.
     """
     n = len(ctx.raw.frame)
@@ -154,7 +154,7 @@ def _points_from_geometry(
         py[present] = shapely.get_y(pts)
 
 
-def guess_xy_crs(ctx: _Ctx, acrs: Any) -> Any:
+def _guess_xy_crs(ctx: _Ctx, acrs: Any) -> Any:
     """The CRS of the ``x``/``y`` columns as :func:`_points_from_xy` guesses it on every row.
 
     Only for a file without a geometry or WKT column (whose points come first).

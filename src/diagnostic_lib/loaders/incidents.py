@@ -56,7 +56,7 @@ from .incident_dates import (
     _Starts,
     _Times,
 )
-from .incident_positions import _incident_positions, _Positions, _written_positions, guess_xy_crs
+from .incident_positions import _guess_xy_crs, _incident_positions, _Positions, _written_positions
 from .incident_sectors import _incident_sectors
 from .position_checks import _check_positions_layer
 
@@ -240,7 +240,7 @@ def _row_stages(
     del firsts
     guess = None
     if ctx.has("x") and ctx.has("y") and not (opts.get("xy_crs") or source_crs):
-        guess = guess_xy_crs(ctx, acrs)
+        guess = _guess_xy_crs(ctx, acrs)
     # pass 2: the rest of the row-local stages, chunk by chunk
     notes_before = len(ctx.ledger._notes)
     parts = []
