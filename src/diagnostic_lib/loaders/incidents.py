@@ -186,7 +186,10 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
     _check_positions_layer(ctx, pos.x, pos.y, pos.column, xy_crs, acrs, bounds)
     sector = _incident_sectors(ctx, pos, sectors, outside, snap_tolerance)
     _release_source(ctx)
-    out = _incident_table(ctx, opts, times, category, pos, sector, acrs)
+    # the table stage frees each stage's arrays once its column is made: hand them over
+    stages = [times, category, pos, sector]
+    del times, category, pos, sector
+    out = _incident_table(ctx, opts, stages, acrs)
     _check_balance(ctx.ledger, "incidents", raw.file, len(out))
     return loaded(out, ctx.ledger)
 
@@ -371,39 +374,49 @@ _COARSE = np.array(["none", "sector"], dtype=object)
 def _incident_table(
     ctx: _Ctx,
     opts: Mapping[str, Any],
-    times: _Times,
-    category: _Categories,
-    pos: _Positions,
-    sector: np.ndarray,
+    stages: list[Any],
     acrs: Any,
 ) -> pd.DataFrame:
-    """The ledger stage: ids (generated or made unique, flagged) and the table of kept rows."""
+    """The ledger stage: ids (generated or made unique, flagged) and the table of kept rows.
+
+    ``stages`` is ``[times, category, positions, sector]``, the earlier stages'
+    results; it is emptied, and each array is freed once its column is made, so
+    that the stages' arrays and the new table do not all coexist (the load's peak).
+    """
     import geopandas as gpd
     import shapely
 
-    has_pt = pos.has_point
-    coarse = _COARSE[(sector != "").astype("int64")]
-    prec = np.where(has_pt, pos.precision, coarse)
+    times, category, pos, sector = stages
+    stages.clear()
     keep = ctx.alive
-    ids = _kept_ids(ctx, opts.get("id_prefix", ""), keep)
-    # the points of the kept rows only, made from the coordinate arrays in one go
-    geom = np.full(int(keep.sum()), None, dtype=object)
-    kept_pt = has_pt[keep]
-    geom[kept_pt] = shapely.points(pos.x[keep & has_pt], pos.y[keep & has_pt])
-    shift = times.shift
-    return gpd.GeoDataFrame(
-        {
-            "incident_id": ids,
-            "occurred_from": times.start.to_numpy()[keep],
-            "occurred_to": times.end.to_numpy()[keep],
-            "time_precision": pd.array(times.precision[keep], dtype="str"),
-            "category": pd.array(category.code[keep], dtype="str"),
-            "family": pd.array(category.family[keep], dtype="str"),
-            "category_label": pd.array(category.label[keep].array, dtype="str"),
-            "shift": pd.array(np.where(shift[keep] == "", None, shift[keep]), dtype="str"),
-            "sector": pd.array(np.where(sector[keep] == "", None, sector[keep]), dtype="str"),
-            "precision": pd.array(prec[keep], dtype="str"),
-            "source_row": ctx.rows[keep],
-        },
-        geometry=gpd.GeoSeries(geom, crs=acrs),
-    )
+    has_pt = pos.has_point
+    prec = np.where(has_pt, pos.precision, _COARSE[(sector != "").astype("int64")])[keep]
+    located = keep & has_pt
+    x, y = pos.x[located], pos.y[located]
+    has_pt = has_pt[keep]
+    del pos, located
+    cols: dict[str, Any] = {"incident_id": _kept_ids(ctx, opts.get("id_prefix", ""), keep)}
+    start, end, shift, tprec = times
+    del times
+    cols["occurred_from"] = start.to_numpy()[keep]
+    cols["occurred_to"] = end.to_numpy()[keep]
+    cols["time_precision"] = pd.array(tprec[keep], dtype="str")
+    del start, end, tprec
+    code, family, label = category
+    del category
+    cols["category"] = pd.array(code[keep], dtype="str")
+    cols["family"] = pd.array(family[keep], dtype="str")
+    cols["category_label"] = pd.array(label[keep].array, dtype="str")
+    del code, family, label
+    shift = shift[keep]
+    cols["shift"] = pd.array(np.where(shift == "", None, shift), dtype="str")
+    sector = sector[keep]
+    cols["sector"] = pd.array(np.where(sector == "", None, sector), dtype="str")
+    cols["precision"] = pd.array(prec, dtype="str")
+    cols["source_row"] = ctx.rows[keep]
+    del shift, sector, prec
+    # last, when the other arrays are freed: the points of the kept rows, in one go
+    geom = np.full(len(has_pt), None, dtype=object)
+    geom[has_pt] = shapely.points(x, y)
+    del x, y
+    return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries(geom, crs=acrs))
