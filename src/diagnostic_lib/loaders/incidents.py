@@ -23,6 +23,10 @@ ledger
     :func:`_incident_table`: the ids, the canonical table of the rows still kept, and the
     check that the ledger balances.
 
+On a file longer than :data:`CHUNK_ROWS` rows, the dates, categories and
+positions stages run chunk by chunk (:func:`_row_stages`), after the decisions
+that need the whole file; the table and the ledger are those of one pass.
+
 Examples
 --------
 >>> import pandas as pd
