@@ -20,7 +20,7 @@ from diagnostic_lib import loaders
 from diagnostic_lib.errors import DataError
 from diagnostic_lib.loaders import incidents as incidents_mod
 
-from .conftest import NOW, SAMPLE
+from .conftest import NOW, SAMPLE, montreal_file
 
 SECTORS = gpd.GeoDataFrame(
     {"sector_id": ["S1", "S2"], "name": ["Nord", "Sud"]},
@@ -235,3 +235,11 @@ def test_the_xy_crs_is_guessed_on_the_whole_file(monkeypatch, tmp_path):
     small = inc["incident_id"].str.startswith("H")
     assert small.sum() == 7
     assert (inc.geometry[small].x < 100).all()  # not read as degrees and projected
+
+
+def test_montreal_incidents_in_chunks_give_the_one_pass_load(monkeypatch):
+    """Real data (SPVM 2015–2018, 93k rows): placeholders, lon/lat, duplicates, sectors."""
+    incidents = montreal_file("actes-criminels-2015-2018q1.csv")
+    sectors, _ = loaders.load_sectors(montreal_file("limites-pdq-2015-wkt.csv"), preset="spvm")
+    _, led = assert_same_load(monkeypatch, incidents, size=9973, preset="spvm", sectors=sectors)
+    assert len(led.entries) > 1000
