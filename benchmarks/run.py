@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import importlib
 import json
 import os
 import platform
@@ -32,6 +33,13 @@ import warnings
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # the benchmark's own modules, beside this file
+    sys.path.insert(0, str(HERE))
+
+import copied_sample  # noqa: E402 - found through the path set just above
+import targets  # noqa: E402
+from targets import COMPARED, STAGES, render_targets  # noqa: E402 - the tests call it here
+
 DATA = HERE / "data"
 RESULTS_MD = HERE / "RESULTS.md"
 RESULTS_JSON = DATA / "results.json"
@@ -41,17 +49,10 @@ SIZES = {"100k": 7, "1m": 63, "5m": 316}
 DEFAULT_SIZES = ("100k", "1m")
 RESCORE_REPEATS = 20
 E2E_REPEATS = 3  # fresh processes for the CSV -> priority time (median reported)
-# the targets of the benchmark issue (2-core machine)
-TARGET_E2E_S = 20.0  # 1M incidents, CSV -> priority table
-TARGET_E2E_MB = 4096.0
-TARGET_FLAT = 2.0  # time per incident, largest size / smallest size
-TARGET_RESCORE_S = 0.100
-TARGET_DUCKDB = 1.5
-TARGET_GPD = 1.0
-TARGET_NOTEBOOKS_S = 90.0
-TARGET_INIT_S = 30.0  # `python -m diagnostic_lib init` on a 1M-row export (issue 15)
-TARGET_REPORT_S = 20.0  # `make report` on the sample, without notebooks (issue 16)
-TARGET_CACHED_S = 3.0  # 1M incidents, warm cache -> priority table (issue 17)
+FULL_REPEATS = 1  # fresh processes for load -> steps 1-4 -> report (minutes at 1M)
+COPIED_SIZES = ("1m",)  # sizes whose copied-sample shape runs end to end too (issue 17: 1M)
+EXPLORER_CHANGES = {"window_months": [9, 12], "lag_months": [1, 0]}  # 4 re-evaluations
+CUBE_20M_COPIES = 1260  # benchmarks/cube_bench.py --copies 1260: 20,028,960 incidents
 INIT_GRID_M = 500
 
 
@@ -271,13 +272,15 @@ def worker(size: str, skip: set[str]) -> dict:
 
     # -- ours: step 1 ----------------------------------------------------------------
     probe = Probe()
+    # wrapped where inventory.run looks them up (its own module's imports)
+    step1_module = importlib.import_module("diagnostic_lib.inventory.results")
     for name, label in (
         ("hot_spots", "step1_hotspots"),
         ("knox_test", "step1_knox"),
-        ("find_problems", "step1_problems"),
+        ("_find_problems", "step1_problems"),
         ("priority", "step1_priority"),
     ):
-        probe.wrap(inventory, name, label)
+        probe.wrap(step1_module, name, label)
     with meter.stage("step1") as rec:
         inv = inventory.run(diag)
     probe.restore()
@@ -311,8 +314,9 @@ def worker(size: str, skip: set[str]) -> dict:
     s2 = s3 = None
     if "step2" not in skip:
         probe = Probe()
-        probe.wrap(measures, "coverage", "step2_coverage")
-        probe.wrap(measures, "before_after_counts", "step2_before_after")
+        step2_module = importlib.import_module("diagnostic_lib.measures.results")
+        probe.wrap(step2_module, "coverage", "step2_coverage")
+        probe.wrap(step2_module, "before_after_counts", "step2_before_after")
         with meter.stage("step2"):
             s2 = measures.run(diag, inv.problems, priority=inv.priority)
         probe.restore()
@@ -335,6 +339,8 @@ def worker(size: str, skip: set[str]) -> dict:
             with tempfile.TemporaryDirectory() as tmp, meter.stage("report"):
                 report.write_report(diag, inv, s2, s3, s4, out=tmp)
     del s2, s3
+    if "explorer" not in skip:
+        meter.rows.append(time_explorer(diag))
 
     # -- baselines, same process, same files ---------------------------------------------
     csv, pq_path = folder / "incidents.csv", folder / "incidents.parquet"
@@ -387,6 +393,37 @@ def worker(size: str, skip: set[str]) -> dict:
         ).size()
     meter.close()
     return {"size": size, "incidents": n, "rows": meter.rows}
+
+
+def time_explorer(diag) -> dict:
+    """Notebook 03's measure explorer on this size's data: one measure re-evaluated.
+
+    The explorer is built once (not timed) on the first measure; then its window and
+    lag controls are moved (``EXPLORER_CHANGES``), each change running the whole
+    callback a user waits for (step 3's evaluation of the measure with its placebos,
+    the verdict, the table, the chart). The stage's seconds are the median change.
+    """
+    from diagnostic_lib import evaluation, widgets
+
+    ex = widgets.measure_explorer(
+        diag.measures,
+        diag.incidents,
+        diag.sectors,
+        *evaluation.data_period(diag),
+        lang="fr",
+        measure_id=str(diag.measures["measure_id"].iloc[0]),
+    )
+    runs, cpu = [], []
+    for key, values in EXPLORER_CHANGES.items():
+        for v in values:
+            w0, c0 = time.perf_counter(), time.process_time()
+            ex.controls[key].value = v
+            runs.append(time.perf_counter() - w0)
+            cpu.append(time.process_time() - c0)
+    row = {"stage": "explorer_reevaluate", "seconds": statistics.median(runs), "runs": runs}
+    row["cpu_seconds"] = statistics.median(cpu)
+    print(f"[bench]   explorer_reevaluate      {row['seconds']:8.2f} s (median)", flush=True)
+    return row
 
 
 def e2e_worker(size: str) -> float:
@@ -579,55 +616,6 @@ def _check_aggregates(ours, duck) -> None:
 # ----------------------------------------------------------------------------
 # The report
 # ----------------------------------------------------------------------------
-STAGES = [
-    ("load_csv", "Load from CSV (all tables)"),
-    ("load_incidents", "· incidents: read, validate, join, ledger"),
-    ("read_csv", "· read the incidents CSV"),
-    ("sector_join", "· sector join"),
-    ("validate_ledger", "· validation and ledger"),
-    ("load_parquet", "Load from Parquet (all tables)"),
-    ("read_parquet", "· read the incidents Parquet"),
-    ("step1", "Step 1 (inventory.run)"),
-    ("step1_tables", "· tables (rates, rhythms, change, concentration…)"),
-    ("step1_hotspots", "· hot spots (Gi*)"),
-    ("step1_knox", "· Knox"),
-    ("step1_problems", "· problems"),
-    ("step1_priority", "· priority"),
-    ("csv_to_priority", "CSV → priority table"),
-    ("csv_to_priority_fresh", "CSV → priority table, median of fresh runs (no probes)"),
-    ("init_fresh", f"`init --grid-m {INIT_GRID_M}` (CLI, validate included), median of fresh runs"),
-    ("cache_first_load", "Load from CSV, writing the cache (fresh process)"),
-    ("cached_load", "Load from the warm cache (fresh process, median)"),
-    ("cached_to_priority", "Warm cache → priority table (fresh process, median)"),
-    ("rescore_priority", "Re-scoring (priority, median of 20)"),
-    ("aggregate", "Aggregate by cell, sector, category, month"),
-    ("step2", "Step 2 (measures.run)"),
-    ("step2_coverage", "· coverage"),
-    ("step2_before_after", "· before/after counts"),
-    ("step3", "Step 3 (evaluation.run)"),
-    ("step4", "Step 4 (strategy.run)"),
-    ("report", "Report (report.write_report)"),
-]
-COMPARED = [
-    (
-        "load_incidents",
-        "duckdb_read_csv",
-        "gpd_read_join",
-        "Load the incidents CSV, validated (geopandas: read + sjoin)",
-    ),
-    ("read_csv", "duckdb_read_csv", "gpd_read_csv", "Read the incidents CSV"),
-    ("read_csv", None, "gpd_read_csv_text", "Read the incidents CSV, all fields as text"),
-    ("read_parquet", "duckdb_read_parquet", "gpd_read_parquet", "Read the incidents Parquet"),
-    ("sector_join", None, "gpd_sector_join", "Sector join (point in polygon)"),
-    (
-        "aggregate",
-        "duckdb_aggregate",
-        "gpd_aggregate",
-        "Aggregate by cell, sector, category, month",
-    ),
-]
-
-
 def machine() -> dict:
     import importlib.metadata as md
 
@@ -670,13 +658,6 @@ def machine() -> dict:
     }
 
 
-def _get(res: dict, stage: str) -> dict | None:
-    if stage == "gpd_read_join":  # the plain way's read and sector join, as our validated load
-        a, b = _get(res, "gpd_read_csv"), _get(res, "gpd_sector_join")
-        return {"stage": stage, "seconds": a["seconds"] + b["seconds"]} if a and b else None
-    return next((r for r in res["rows"] if r["stage"] == stage), None)
-
-
 def _fmt_s(v: float | None) -> str:
     if v is None:
         return "—"
@@ -705,142 +686,13 @@ def render_before_after(results: dict) -> list[str]:
     for key, label in STAGES:
         cells = []
         for _, after, before in pairs:
-            a, b = _get(after, key), _get(before, key)
+            a, b = targets.get(after, key), targets.get(before, key)
             sb = _fmt_s(b["seconds"]) if b else "—"
             sa = _fmt_s(a["seconds"]) if a else "—"
             up = f"{b['seconds'] / a['seconds']:.1f}×" if a and b and a["seconds"] > 0 else "—"
             cells += [sb, sa, up]
         if any(c != "—" for c in cells):
             out.append(f"| {label} | " + " | ".join(cells) + " |")
-    out.append("")
-    return out
-
-
-def _peak(res: dict, stages: tuple[str, ...]) -> float | None:
-    peaks = [r["peak_mb"] for k in stages if (r := _get(res, k)) and r.get("peak_mb")]
-    return max(peaks) if peaks else None
-
-
-def render_targets(
-    results: list[dict], notebooks: dict | None, report: dict | None = None
-) -> list[str]:
-    """One line per target of the benchmark issue: the measure and met / missed."""
-    by = {r["size"]: r for r in results}
-    out = ["## Targets / Cibles", ""]
-    out.append("| Target | Measured | Met? |")
-    out.append("|---|---|---|")
-
-    def line(target: str, measured: str, ok: bool | None) -> None:
-        verdict = "—" if ok is None else ("yes / oui" if ok else "**no / non**")
-        out.append(f"| {target} | {measured} | {verdict} |")
-
-    if "1m" in by and (e2e := _get(by["1m"], "csv_to_priority")):
-        peak = _peak(by["1m"], ("load_csv", "step1"))
-        fresh = _get(by["1m"], "csv_to_priority_fresh")
-        if fresh:  # the median of fresh processes, without the probes and the memory sampler
-            runs = ", ".join(f"{r:.1f}" for r in fresh["runs"])
-            measured = (
-                f"{fresh['seconds']:.1f} s (median of {runs} s; {e2e['seconds']:.1f} s probed)"
-            )
-            e2e = fresh
-        else:
-            measured = f"{e2e['seconds']:.1f} s"
-        line(
-            f"1M incidents, CSV → priority table < {TARGET_E2E_S:.0f} s",
-            measured,
-            e2e["seconds"] < TARGET_E2E_S,
-        )
-        line(
-            f"… with peak memory < {TARGET_E2E_MB / 1024:.0f} GB",
-            f"{peak:,.0f} MB" if peak else "—",
-            None if peak is None else peak < TARGET_E2E_MB,
-        )
-    if "1m" in by and (init := _get(by["1m"], "init_fresh")):
-        runs = ", ".join(f"{r:.1f}" for r in init["runs"])
-        cpu = f"; CPU {init['cpu']:.1f} s" if init.get("cpu") else ""
-        peak = f"; peak {init['peak_mb']:,.0f} MB" if init.get("peak_mb") else ""
-        line(
-            f"`init` on a 1M-row export (validate included) < {TARGET_INIT_S:.0f} s",
-            f"{init['seconds']:.1f} s (median of {runs} s{cpu}{peak})",
-            init["seconds"] < TARGET_INIT_S,
-        )
-    if "1m" in by and (warm := _get(by["1m"], "cached_to_priority")):
-        inner = warm["inner"]
-        parts = ", ".join(f"load {r['load']:.1f} + step 1 {r['step1']:.1f}" for r in inner)
-        line(
-            f"1M incidents, warm cache → priority table ≤ {TARGET_CACHED_S:.0f} s",
-            f"{warm['seconds']:.1f} s ({parts} s; peak {warm['peak_mb']:,.0f} MB)",
-            warm["seconds"] <= TARGET_CACHED_S,
-        )
-    if "1m" in by and (rs := _get(by["1m"], "rescore_priority")):
-        line(
-            f"Re-scoring at 1M < {TARGET_RESCORE_S * 1000:.0f} ms",
-            f"{rs['seconds'] * 1000:.0f} ms",
-            rs["seconds"] < TARGET_RESCORE_S,
-        )
-    sized = [r for r in results if _get(r, "load_csv")]
-    if len(sized) > 1:
-        worst, worst_label, missing = 0.0, "", []
-        for key, label in STAGES:
-            if key in (
-                "rescore_priority",
-                "csv_to_priority_fresh",
-                "init_fresh",
-                "cache_first_load",
-                "cached_load",
-                "cached_to_priority",
-            ):
-                continue
-            vals = [
-                row["seconds"] / _get(r, "load_csv")["incidents"]
-                for r in sized
-                if (row := _get(r, key)) and row["seconds"] > 0.05
-            ]
-            if any(_get(r, key) is None for r in sized) and any(_get(r, key) for r in sized):
-                missing.append(label.lstrip("· "))
-            # growth from the smallest size to any larger one (a stage that gets cheaper
-            # per incident, like the sampled Knox test, is not a scaling problem)
-            if len(vals) > 1 and max(vals) / vals[0] > worst:
-                worst, worst_label = max(vals) / vals[0], label.lstrip("· ")
-        span = f"{sized[0]['size']} → {sized[-1]['size']}"
-        measured = f"worst growth {worst:.2f}× ({worst_label})"
-        if missing:
-            measured += "; not run at every size: " + ", ".join(missing)
-        line(
-            f"Time per incident grows less than {TARGET_FLAT:.0f}× ({span}, stages over 50 ms)",
-            measured,
-            worst <= TARGET_FLAT,
-        )
-    for ours, duck, gpd_, label in COMPARED:
-        for r in results:
-            o = _get(r, ours)
-            if o is None:
-                continue
-            for base, target, name in (
-                (duck, TARGET_DUCKDB, "DuckDB"),
-                (gpd_, TARGET_GPD, "plain geopandas"),
-            ):
-                if base and (b := _get(r, base)):
-                    ratio = o["seconds"] / b["seconds"]
-                    line(
-                        f"{label}, {r['size']}: ≤ {target}× {name}",
-                        f"{ratio:.2f}×",
-                        ratio <= target,
-                    )
-    if report:
-        runs = ", ".join(f"{r:.1f}" for r in report["runs"])
-        cpu = f"; CPU {report['cpu']:.1f} s" if report.get("cpu") else ""
-        line(
-            f"`make report` on the sample, without notebooks, < {TARGET_REPORT_S:.0f} s",
-            f"{report['seconds']:.1f} s (median of {runs} s{cpu})",
-            report["seconds"] < TARGET_REPORT_S,
-        )
-    if notebooks:
-        line(
-            f"All notebooks on the sample < {TARGET_NOTEBOOKS_S:.0f} s",
-            f"{notebooks['total']:.1f} s",
-            notebooks["total"] < TARGET_NOTEBOOKS_S,
-        )
     out.append("")
     return out
 
@@ -881,11 +733,17 @@ def render(results: list[dict], info: dict, notes: str, every: dict | None = Non
     out.append("- Packages: " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()))
     out.append("")
     notebooks = (every or {}).get("notebooks")
-    out += render_targets(results, notebooks, (every or {}).get("sample_report"))
+    out += render_targets(
+        results,
+        notebooks,
+        (every or {}).get("sample_report"),
+        cube=(every or {}).get("cube20m"),
+        cores=info.get("cores"),
+    )
     out.append("## Stages (seconds, peak MB)")
     out.append("")
     head = "| Stage | " + " | ".join(
-        f"{s} ({_get(r, 'load_csv')['incidents']:,} incidents)"
+        f"{s} ({targets.incidents(r) or 0:,} incidents)"
         for s, r in zip(sizes, results, strict=True)
     )
     out.append(head + " |")
@@ -893,7 +751,7 @@ def render(results: list[dict], info: dict, notes: str, every: dict | None = Non
     for key, label in STAGES:
         cells = []
         for r in results:
-            row = _get(r, key)
+            row = targets.get(r, key)
             if row is None:
                 cells.append("—")
                 continue
@@ -918,9 +776,9 @@ def render(results: list[dict], info: dict, notes: str, every: dict | None = Non
     out.append("|---|---|---|---|---|---|---|")
     for ours, duck, gpd_, label in COMPARED:
         for s, r in zip(sizes, results, strict=True):
-            o = _get(r, ours)
-            d = _get(r, duck) if duck else None
-            g = _get(r, gpd_) if gpd_ else None
+            o = targets.get(r, ours)
+            d = targets.get(r, duck) if duck else None
+            g = targets.get(r, gpd_) if gpd_ else None
             if o is None:
                 continue
             rd = f"{o['seconds'] / d['seconds']:.2f}×" if d else "—"
@@ -935,13 +793,13 @@ def render(results: list[dict], info: dict, notes: str, every: dict | None = Non
     out.append("| Stage | " + " | ".join(sizes) + " | largest ÷ smallest |")
     out.append("|---|" + "---|" * (len(sizes) + 1))
     for key, label in STAGES:
-        if key in ("rescore_priority",):
+        if key in targets.NOT_PER_INCIDENT:
             continue
         vals = []
         for r in results:
-            row = _get(r, key)
-            n = _get(r, "load_csv")["incidents"]
-            vals.append(row["seconds"] / n * 1e6 if row else None)
+            row = targets.get(r, key)
+            n = targets.incidents(r)
+            vals.append(row["seconds"] / n * 1e6 if row and n else None)
         ok = [v for v in vals if v]
         ratio = f"{max(ok) / min(ok):.2f}" if len(ok) > 1 and min(ok) > 0 else "—"
         out.append(
@@ -968,13 +826,14 @@ def write_results_md(results: dict, info: dict) -> None:
     print(f"[bench] wrote {RESULTS_MD}", flush=True)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", default=",".join(DEFAULT_SIZES), help="comma-separated: 100k,1m,5m")
     ap.add_argument(
         "--skip",
         default="",
-        help="comma-separated stages to skip: step2,step3,report,parquet,init,sample_report,cache",
+        help="comma-separated stages to skip: step2,step3,report,parquet,explorer,init,"
+        "sample_report,cache,e2e,copied",
     )
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--e2e-worker", help=argparse.SUPPRESS)
@@ -984,6 +843,17 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=E2E_REPEATS,
         help="fresh processes timing CSV -> priority table at 100k and 1M (median reported)",
+    )
+    ap.add_argument(
+        "--full-repeats",
+        type=int,
+        default=FULL_REPEATS,
+        help="fresh processes running load -> steps 1-4 -> report at each size (median)",
+    )
+    ap.add_argument(
+        "--cube-20m",
+        action="store_true",
+        help="also build the 20M count cube with DuckDB from Parquet (benchmarks/cube_bench.py)",
     )
     ap.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
     ap.add_argument(
@@ -999,6 +869,107 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only rewrite RESULTS.md from data/results.json and NOTES.md (no measurement)",
     )
+    return ap
+
+
+def _say(what: str, row: dict) -> None:
+    runs = ", ".join(f"{r:.2f} s" for r in row.get("runs", [row["seconds"]]))
+    peak = f", peak {row['peak_mb']:,.0f} MB" if row.get("peak_mb") else ""
+    print(f"[bench]   {what}: {runs}{peak}", flush=True)
+
+
+def run_worker(size: str, skip: set[str]) -> dict | None:
+    """The size's stages and baselines in a fresh ``--worker`` process (None if it failed)."""
+    proc = subprocess.run(
+        [sys.executable, __file__, "--worker", size, "--skip", ",".join(sorted(skip))],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("@@RESULT@@")]
+    for ln in proc.stdout.splitlines():
+        if not ln.startswith("@@RESULT@@"):
+            print(ln)
+    if proc.returncode or not lines:
+        print(f"[bench] size {size} failed (exit {proc.returncode})", file=sys.stderr)
+        return None
+    return json.loads(lines[-1][len("@@RESULT@@") :])
+
+
+def time_csv_to_priority(size: str, repeats: int) -> dict:
+    """CSV -> priority table in ``repeats`` fresh processes (``--e2e-worker``), the median."""
+    runs = []
+    for _ in range(repeats):
+        out = subprocess.run(
+            [sys.executable, __file__, "--e2e-worker", size],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=_env(),
+            check=True,
+        ).stdout
+        runs += [float(ln[len("@@E2E@@") :]) for ln in out.splitlines() if ln.startswith("@@E2E@@")]
+    return {"stage": "csv_to_priority_fresh", "seconds": statistics.median(runs), "runs": runs}
+
+
+def time_e2e(config: Path, stage: str, repeats: int) -> dict:
+    """Load -> steps 1-4 -> report, as a user runs it, in ``repeats`` fresh processes.
+
+    ``python -m diagnostic_lib report --config <config> --no-notebooks --out <temporary
+    folder>``, the loaders' cache off: wall time (median), CPU time and peak resident
+    memory of each process (``os.wait4``).
+    """
+    argv = [sys.executable, "-m", "diagnostic_lib", "report", "--config", str(config)]
+    argv += ["--no-notebooks", "--out"]
+    return _time_fresh(stage, argv, repeats)
+
+
+def measure_size(size: str, args: argparse.Namespace, skip: set[str]) -> dict | None:
+    """Every stage of one size: the worker, then the fresh-process stages."""
+    res = run_worker(size, skip)
+    if res is None:
+        return None
+    rows = res["rows"]
+    if size != "5m" and args.e2e_repeats > 0:  # issue 14's headline: a median of fresh runs
+        rows.append(time_csv_to_priority(size, args.e2e_repeats))
+        _say("csv_to_priority, fresh runs", rows[-1])
+    if "cache" not in skip and args.e2e_repeats > 0:
+        for row in time_cached(size, args.e2e_repeats):
+            rows.append(row)
+            _say(row["stage"], {**row, "runs": [row["seconds"]]})
+    if size != "5m" and "init" not in skip and args.e2e_repeats > 0:
+        rows.append(time_init(size, args.e2e_repeats))
+        _say("init, fresh runs", rows[-1])
+    if "e2e" not in skip and args.full_repeats > 0:
+        rows.append(time_e2e(DATA / size / "diagnostic.toml", "e2e_fresh", args.full_repeats))
+        _say("load → steps 1–4 → report, fresh", rows[-1])
+    if "copied" not in skip and size in COPIED_SIZES and args.full_repeats > 0:
+        folder = copied_sample.prepare_copied(size)
+        rows.append(time_e2e(folder / "diagnostic.toml", "e2e_copied", args.full_repeats))
+        rows[-1]["incidents"] = copied_sample.ROWS[size]
+        _say("the same on the copied-sample shape", rows[-1])
+    return res
+
+
+def cube_20m(run: bool) -> dict | None:
+    """The 20M count cube built by DuckDB from Parquet (``benchmarks/cube_bench.py``).
+
+    ``run``: build it now (the data is written once, about 20M rows of Parquet);
+    otherwise the result of an earlier ``cube_bench.py --copies 1260`` run, if any.
+    """
+    folder = DATA / "cube" / f"x{CUBE_20M_COPIES}"
+    if run:
+        skip = "memory,duckdb-csv,dask-parquet,dask-csv"
+        cmd = [sys.executable, str(HERE / "cube_bench.py"), "--copies", str(CUBE_20M_COPIES)]
+        subprocess.run([*cmd, "--no-csv", "--skip", skip], check=True, env=_env())
+    path = folder / "results.json"
+    if not path.is_file():
+        return None
+    when = dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    return {"runs": json.loads(path.read_text()), "date": when}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = _parser()
     args = ap.parse_args(argv)
     if args.render:
         results = json.loads(RESULTS_JSON.read_text())["results"]
@@ -1027,73 +998,18 @@ def main(argv: list[str] | None = None) -> int:
     for s in sizes:
         prepare(s)
         print(f"[bench] size {s}", flush=True)
-        proc = subprocess.run(
-            [sys.executable, __file__, "--worker", s, "--skip", ",".join(sorted(skip))],
-            stdout=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "MPLBACKEND": "Agg"},
-        )
-        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("@@RESULT@@")]
-        for ln in proc.stdout.splitlines():
-            if not ln.startswith("@@RESULT@@"):
-                print(ln)
-        if proc.returncode or not lines:
-            print(f"[bench] size {s} failed (exit {proc.returncode})", file=sys.stderr)
-            return proc.returncode or 1
-        results[s + (f"@{args.label}" if args.label else "")] = json.loads(
-            lines[-1][len("@@RESULT@@") :]
-        )
-        results[s + (f"@{args.label}" if args.label else "")]["machine"] = info
-        if s != "5m" and args.e2e_repeats > 0:  # the headline target: a median of fresh runs
-            runs = []
-            for _ in range(args.e2e_repeats):
-                out = subprocess.run(
-                    [sys.executable, __file__, "--e2e-worker", s],
-                    stdout=subprocess.PIPE,
-                    text=True,
-                    env={**os.environ, "MPLBACKEND": "Agg"},
-                    check=True,
-                ).stdout
-                runs += [
-                    float(ln[len("@@E2E@@") :])
-                    for ln in out.splitlines()
-                    if ln.startswith("@@E2E@@")
-                ]
-            print(
-                f"[bench]   csv_to_priority, {len(runs)} fresh runs: "
-                + ", ".join(f"{r:.2f} s" for r in runs),
-                flush=True,
-            )
-            results[s + (f"@{args.label}" if args.label else "")]["rows"].append(
-                {"stage": "csv_to_priority_fresh", "seconds": statistics.median(runs), "runs": runs}
-            )
-        if "cache" not in skip and args.e2e_repeats > 0:
-            rows = time_cached(s, args.e2e_repeats)
-            for row in rows:
-                print(
-                    f"[bench]   {row['stage']}: {row['seconds']:.2f} s, "
-                    f"peak {row['peak_mb']:,.0f} MB",
-                    flush=True,
-                )
-            results[s + (f"@{args.label}" if args.label else "")]["rows"].extend(rows)
-        if s != "5m" and "init" not in skip and args.e2e_repeats > 0:
-            row = time_init(s, args.e2e_repeats)
-            print(
-                f"[bench]   init, {len(row['runs'])} fresh runs: "
-                + ", ".join(f"{r:.2f} s" for r in row["runs"]),
-                flush=True,
-            )
-            results[s + (f"@{args.label}" if args.label else "")]["rows"].append(row)
+        res = measure_size(s, args, skip)
+        if res is None:
+            return 1
+        results[s + (f"@{args.label}" if args.label else "")] = {**res, "machine": info}
     if "sample_report" not in skip and args.e2e_repeats > 0:
         row = time_sample_report(args.e2e_repeats)
-        print(
-            f"[bench] sample report, {len(row['runs'])} fresh runs: "
-            + ", ".join(f"{r:.2f} s" for r in row["runs"]),
-            flush=True,
-        )
+        _say("sample report, fresh runs", row)
         results["sample_report"] = {**row, "machine": info}
     if not args.no_notebooks:
         results["notebooks"] = {**time_notebooks(), "machine": info}
+    if (cube := cube_20m(args.cube_20m)) is not None:
+        results["cube20m"] = cube
     RESULTS_JSON.write_text(json.dumps({"results": results}, indent=1))
     if not args.no_write:
         write_results_md(results, info)

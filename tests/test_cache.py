@@ -64,6 +64,8 @@ def test_second_load_is_identical_and_read_from_the_cache(town, monkeypatch, con
     _no_load(monkeypatch)
     second = loaders.load_diagnostic(town, now=NOW, cache=True)
     _assert_same(first, second)
+    if config == "diagnostic.toml":  # every table of the config comes back, the walks too
+        assert second.walks is not None and len(second.walks) == len(first.walks) > 0
     assert second.ledger.is_balanced()
     assert second.incidents.index.equals(pd.RangeIndex(len(first.incidents)))
     # and the same as a load that never saw a cache

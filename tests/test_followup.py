@@ -134,3 +134,40 @@ def test_the_follow_up_command_writes_a_report_in_words(previous, register, tmp_
     assert ("Problèmes qui persistent" if lang == "fr" else "Problems that persisted") in text
     check_no_code(path, set(taxonomy.load_taxonomy()["code"].astype(str)))
     check_numbers(path, lang)
+
+
+def test_the_report_lays_out_the_columns_the_review_has(diag, previous, register):
+    """A column added to the review's actions (an effect) slots into the table, in words."""
+    from diagnostic_lib import report
+    from diagnostic_lib.report.followup_doc import action_table
+
+    inv, plan = previous
+    r = followup.review(_filled(plan, {}), register, inv.problems, diag.incidents, _end(diag))
+    plain = action_table(r, "en")
+    assert "Effect" not in plain.columns and len(plain) == len(plan)
+    assert not plain.apply(lambda c: c.str.contains("PB-")).any().any()  # titles, not ids
+    ids = r.actions["plan_id"].tolist()
+    r.effects = pd.DataFrame(
+        {
+            "plan_id": ids,
+            "problem_id": r.actions["problem_id"].tolist(),
+            "status": ["judged"] + ["not_judged"] * (len(ids) - 1),
+            "estimator": ["placebo_corrected_res"] + [None] * (len(ids) - 1),
+            "registered": ["2025-01-15"] + [None] * (len(ids) - 1),
+            "verdict": ["too_little_history"] + [None] * (len(ids) - 1),
+            "res": [1.8] + [float("nan")] * (len(ids) - 1),
+            "res_low": [0.9] + [float("nan")] * (len(ids) - 1),
+            "res_high": [3.6] + [float("nan")] * (len(ids) - 1),
+            "text_fr": ["peu d'historique"] + [""] * (len(ids) - 1),
+            "text_en": ["too little history"] + [""] * (len(ids) - 1),
+        }
+    )
+    t = action_table(r, "fr")
+    col = list(t.columns)[-1]
+    assert col.startswith("Effet")
+    first, second = t[col].tolist()[:2]
+    assert "1,80" in first and "too_little" not in first and "2025" in first  # estimate, date
+    assert second == followup.effect_label("not_judged", "fr")
+    page = report.followup_document(r, "fr", "Ville").render()
+    first = page.index("Chiffres clés")
+    assert first < page.index("Les actions") < page.index("Les problèmes")

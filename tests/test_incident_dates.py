@@ -83,3 +83,26 @@ def test_an_hour_column_gives_a_one_hour_range_and_is_recognised():
         ends = inc["occurred_to"]
         assert ends.iloc[0] == pd.Timestamp("2024-05-01 23:00") and pd.isna(ends.iloc[1])
         assert inc["shift"].tolist() == ["soir", "soir", "nuit"]  # 07:00–08:00: night shift
+
+
+def test_values_padded_with_spaces_are_trimmed():
+    """Fixed-width exports pad text ("Saturday  ", "soir  "): ids, dates, hours, categories
+    and shifts are read without their spaces, and no row is rejected for them."""
+    df = pd.DataFrame(
+        {
+            "id": ["  a ", "b  ", "c"],
+            "date": [" 2024-05-01 ", "2024-05  ", "2024-05-02"],
+            "Hour": [" 22 ", "", "7  "],
+            "category": ["Méfait  ", "  Vol", "Méfait"],
+            "shift": ["soir  ", "", "  nuit"],
+            "x": [300000] * 3,
+            "y": [5040000] * 3,
+        }
+    )
+    inc, led = loaders.load_incidents(df, crs="EPSG:32188", now="2025-01-01")
+    assert led.entries.empty
+    assert inc["incident_id"].tolist() == ["a", "b", "c"]
+    assert inc["category"].tolist() == ["mischief", "theft", "mischief"]
+    assert inc["time_precision"].tolist() == ["hour", "month", "hour"]
+    assert inc["occurred_from"].dt.hour.tolist() == [22, 0, 7]
+    assert inc["shift"].iloc[[0, 2]].tolist() == ["soir", "nuit"]

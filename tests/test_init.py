@@ -199,6 +199,30 @@ def test_inspect_finds_the_date_and_category_columns_by_their_values(tmp_path):
     assert info["positions"] is None
 
 
+def _wkt_sectors(path: Path, crs: str) -> None:
+    """The sample's sectors as a CSV of WKT polygons in ``crs`` (WKT declares no CRS)."""
+    sectors = gpd.read_file(SAMPLE / "sectors.geojson").to_crs(crs)
+    frame = pd.DataFrame({"WKT": sectors.geometry.to_wkt(), "secteur": sectors["sector_id"]})
+    frame.to_csv(path, index=False)
+
+
+@pytest.mark.parametrize(("crs", "expected"), [("EPSG:4326", "EPSG:4326"), ("EPSG:32188", None)])
+def test_the_crs_of_wkt_sectors_is_guessed_from_their_coordinates(monthly, capsys, crs, expected):
+    """Montréal's PDQ boundaries are WKT in degrees: taken as metres, every incident fell
+    outside the municipality (97 % rejected). Degrees give EPSG:4326; metres the analysis CRS."""
+    _wkt_sectors(monthly / "sectors.csv", crs)
+    argv = ["init", "--incidents", str(monthly / "exports" / "*.csv"), "--sectors"]
+    argv += [str(monthly / "sectors.csv"), "--out", str(monthly / "diag")]
+    code = cli.main(argv)
+    out = capsys.readouterr().out
+    cfg = tomllib.loads((monthly / "diag" / "diagnostic.toml").read_text(encoding="utf-8"))
+    assert cfg["data"]["sectors"]["source_crs"] == (expected or cfg["municipality"]["crs"])
+    assert code in (0, 3), out
+    d = load_diagnostic(monthly / "diag" / "diagnostic.toml", now=NOW)
+    assert len(d.incidents) == 3 * sum(ENGLISH_TYPES.values())  # none outside the sectors
+    assert d.incidents["sector"].notna().all()
+
+
 def test_a_glob_that_matches_nothing_is_an_error(tmp_path, capsys):
     code = cli.main(["init", "--incidents", str(tmp_path / "none*.csv"), "--out", str(tmp_path)])
     assert code == 2

@@ -10,6 +10,7 @@ plain Poisson z calls changes significant that the bulletin, rightly, does not.
 
 from __future__ import annotations
 
+import html
 import re
 
 import numpy as np
@@ -188,6 +189,86 @@ def test_one_hidden_sector_cannot_be_recovered_from_the_total(sample):
     second = sectors.loc[hidden.to_numpy(), "now"].iloc[1]
     assert second == sectors["now"].iloc[1:].min()  # the next smallest
     assert (shown.loc[hidden, shown.columns[3]] == "—").all()
+
+
+def _shown_counts(page: str, names: list[str]) -> dict[str, str]:
+    """The first count cell after each name's cell in the bulletin's visible text."""
+    out = {}
+    path_cells = visible_cells(page)
+    for i, c in enumerate(path_cells[:-1]):
+        if c in names and c not in out:
+            out[c] = path_cells[i + 1]
+    return out
+
+
+def visible_cells(page: str) -> list[str]:
+    from .test_report_words import _Visible
+
+    p = _Visible()
+    p.feed(page)
+    return [c.strip() for c in p.cells]
+
+
+def test_incidents_outside_every_sector_cannot_be_recovered_by_subtraction(sample):
+    """Total − the sectors shown must not be the small count the bulletin hides as "< 5"."""
+    inc = sample.incidents
+    last = inc["occurred_from"].dt.to_period("M") == LAST
+    small = inc.loc[last].groupby("sector").size()
+    small = small[small < 5].index  # the sample's small sectors, made larger this month
+    grown = inc[last & inc["sector"].isin(small)]
+    inc = pd.concat([inc, grown, grown, grown], ignore_index=True)
+    last = inc["occurred_from"].dt.to_period("M") == LAST
+    inc.loc[last & inc["sector"].isna(), "sector"] = "S01"
+    outside = inc.index[last & (inc["sector"] == "S01")][:3]
+    inc.loc[outside, "sector"] = None
+    m = monitoring.monitor(inc, "month")
+    assert m.unassigned == 3 and (m.sectors["now"] >= 5).all()
+    names = dict(zip(sample.sectors["sector_id"], sample.sectors["name"], strict=True))
+    page, _ = _bulletin_text(m, "en", sample)
+    said = i18n.t("monitoring.method.unassigned", "en", n="< 5", at="Dec 2025")
+    assert said in html.unescape(page)  # the method hides the 3
+    shown = _shown_counts(page, [names[s] for s in m.sectors.index])
+    assert len(shown) == len(m.sectors)
+    numbers = [int(v.replace(",", "")) for v in shown.values() if v != "< 5"]
+    total = int(m.total["now"].iloc[0])
+    if len(numbers) == len(shown):  # every sector shown: the rest is given away
+        pytest.fail(f"total {total} − sectors shown {sum(numbers)} = {total - sum(numbers)}")
+    assert list(shown.values()).count("< 5") == 1  # the smallest sector, and only it
+    hidden = next(k for k, v in shown.items() if v == "< 5")
+    by_name = {names[s]: n for s, n in m.sectors["now"].items()}
+    assert by_name[hidden] == min(by_name.values())
+
+
+def test_a_family_without_a_sector_cannot_be_recovered_from_the_cells(sample):
+    """A sector's count minus its cells shown must not give away its one small cell left."""
+    cols = pd.period_range("2023-01", "2025-12", freq="M")
+    idx = pd.MultiIndex.from_tuples(
+        [("S01", "property"), ("S01", "violent"), ("S02", "property"), ("S02", "violent")],
+        names=["sector", "family"],
+    )
+    t = pd.DataFrame([[20] * 35 + [70], [3] * 36, [30] * 36, [30] * 36], index=idx, columns=cols)
+    kw = {"baseline_periods": 12}
+
+    def compare(table):
+        return monitoring.compare_periods(table, cols[-1], **kw)
+
+    total = compare(t.sum().to_frame("*").T)
+    m = monitoring.Monitoring(
+        "month",
+        cols[-1],
+        total,
+        compare(t.groupby(level="family").sum()),
+        compare(t.groupby(level="sector").sum()),
+        compare(t),
+        settings={"alpha": 0.05, "min_events": 5, "period": "month"},
+    )
+    page = report.bulletin_document(m, "en", "Town", {"S01": "North", "S02": "South"}).render()
+    cells = visible_cells(page)
+    north = cells[cells.index("North") + 1]
+    assert north == "73"  # the sector's count is published...
+    row = cells.index("North — Property crime")
+    shown = cells[row + 1]
+    assert shown == "< 5" or 73 - int(shown) >= 5, shown  # ...so its cell shown is hidden too
 
 
 def test_a_bulletin_without_a_year_earlier_still_reads_as_words(sample, tmp_path):

@@ -39,6 +39,40 @@ def test_the_manifest_names_its_sources():
         assert ev["url"].startswith("https://www150.statcan.gc.ca/"), key
         assert ev["years"] and ev["checked"], key
     assert "35-10-0177-01" in m["evidence"]["t177"]["title"]
+    t181 = m["evidence"]["t181"]
+    assert "35-10-0181-01" in t181["title"] and "10.25318/3510018101" in t181["doi"]
+    assert "jdallmann/winnipegr" in t181["read_from"] and "yrly_crime_2018" in t181["read_from"]
+    assert m["french"]["urls"] and m["mapping"]["rule"]
+
+
+def test_every_row_cites_the_extract_it_was_read_from():
+    t = taxonomy.load_code_table("ucr2").set_index("source_label")
+    assert len(t) >= 250
+    assert (t["evidence"] == "t181").sum() == len(t) - 1
+    assert t.loc["2135", "evidence"] == "monthly"
+    # the names of Statistics Canada's members, not those of a source that got codes wrong
+    # ("Sexual assault, level 1 [1610]", "Extortion [3410]", "Identity theft [2162]"...)
+    assert t.loc["1610", "label_en"] == "Robbery"
+    assert t.loc["1330", "label_en"] == "Sexual assault, level 1"
+    assert t.loc["1620", "label_en"] == "Extortion"
+    assert t.loc["3410", "label_en"] == "Fail to comply with order"
+    assert t.loc["2165", "label_en"] == "Identity theft"
+    assert t.loc["9110", "label_en"] == "Dangerous operation, causing death"
+    assert not {"2162", "2163"} & set(t.index)  # codes only that source gave
+
+
+def test_no_label_of_the_table_takes_a_label_from_another_code():
+    """A mapped row's names become aliases: none may move a taxonomy label elsewhere."""
+    tax = taxonomy.load_taxonomy()
+    mapping, _ = taxonomy.code_table_aliases("ucr2")
+    ucr = _ucr_taxonomy()
+    for code, row in tax.iterrows():
+        labels = [row["label_fr"], row["label_en"], *row["aliases"]]
+        got = taxonomy.lookup_categories(labels, ucr)
+        assert set(got) == {code}, (code, dict(zip(labels, got, strict=True)))
+    # and no two rows of the table give one label (once normalised) two codes
+    got = taxonomy.lookup_categories(list(mapping), ucr)
+    assert got.tolist() == list(mapping.values())
 
 
 def test_the_table_is_well_formed_and_maps_to_codes_of_the_taxonomy():
@@ -65,6 +99,22 @@ def test_the_table_is_well_formed_and_maps_to_codes_of_the_taxonomy():
         ("2142", "theft_from_vehicle"),
         ("2143", "theft"),
         ("2160", "fraud"),
+        ("1120", "homicide"),
+        ("1150", "homicide"),
+        ("1610", "robbery"),
+        ("Vol qualifié", "robbery"),
+        ("2121", "burglary"),
+        ("2132", "theft_from_vehicle"),
+        ("2140", "theft"),
+        ("Vol de 5 000 $ et moins", "theft"),
+        ("2170 - Méfait", "mischief"),
+        ("Mischief [2170]", "mischief"),
+        ("2166", "fraud"),
+        ("3430", "disturbance"),
+        ("4120", "drugs"),
+        ("4911", "drugs"),
+        ("9230", "traffic"),
+        ("9133", "traffic"),
         ("1430 - Voies de fait niveau 1", "assault"),
         ("2142-VOL DANS VEHICULE", "theft_from_vehicle"),
         ("Breaking and entering [2120]", "burglary"),
@@ -78,10 +128,12 @@ def test_known_codes_map_without_a_user_mapping(label, code):
 
 def test_codes_without_an_equivalent_fall_to_other_and_are_listed():
     tax = _ucr_taxonomy()
-    labels = ["1627", "1627", "1330", "9999 Inconnu", "1430"]
-    assert taxonomy.lookup_categories(labels, tax).tolist() == ["", "", "", "", "assault"]
+    labels = ["1627", "1627", "1330", "9999 Inconnu", "1430", "2130", "2110", "1620", "1410"]
+    got = taxonomy.lookup_categories(labels, tax).tolist()
+    assert got == ["", "", "", "", "assault", "", "", "", ""]
     u = taxonomy.unmatched_categories(labels, tax)
-    assert u[["value", "count"]].values.tolist() == [["1627", 2], ["1330", 1], ["9999 Inconnu", 1]]
+    assert u[["value", "count"]].values.tolist()[:2] == [["1627", 2], ["1330", 1]]
+    assert set(u["value"]) == {"1627", "1330", "9999 Inconnu", "2130", "2110", "1620", "1410"}
     # a number is never "close" to another code: no suggestion for a bare code
     assert u.set_index("value").loc["1627", "suggestions"] == ()
 
@@ -99,7 +151,7 @@ def test_a_later_categories_entry_and_the_aliases_win(tmp_path):
     assert cfg.category_aliases["1430"] == "assault_armed"
     assert cfg.category_aliases["1627"] == "assault"
     assert cfg.category_aliases["2120"] == "burglary"
-    assert cfg.category_alias_where["2120"] == "ucr2.csv (packaged), row 11"
+    assert cfg.category_alias_where["2120"] == "ucr2.csv (packaged), row 71"
 
 
 def test_an_unknown_code_table_name_is_a_path_that_must_exist():

@@ -260,3 +260,56 @@ def test_the_overview_counts_the_walks(diag):
 
     t = table_counts(diag, "en").set_index("Table")["Count"]
     assert t["Safety walks"] == 9
+
+
+# ----------------------------------------------------------------------------- report
+@pytest.mark.parametrize("public", [False, True])
+def test_the_report_shows_the_walks_by_area_and_the_map_only_inside(diag, public):
+    from diagnostic_lib.report import HtmlDocument
+    from diagnostic_lib.report.sections.context import SectionContext
+    from diagnostic_lib.report.sections.walks import walks_step1
+
+    inv = inventory.run(diag, permutations=0)
+    ctx = SectionContext(HtmlDocument("t", "en"), "en", public=public, threshold=5, diag=diag)
+    ctx.doc.heading("Step 1")
+    walks_step1(ctx, diag, inv)
+    html = ctx.doc.render()
+    assert i18n.t("report.walks.heading", "en") in html
+    assert ("<img" in html) is not public  # the map of observations: internal only
+    blocks = [b for s in ctx.doc._sections for b in s.body + s.lead] + [
+        a["table"] for a in ctx.doc._appendix
+    ]
+    tables = [b for b in blocks if b["kind"] == "table"]
+    assert len(tables) == 2  # by problem, by sector
+    by_problem, by_sector = tables
+    total = by_problem["header"].index(i18n.t("walk.observations", "en"))
+    shown = [r[total] for r in by_problem["rows"]]
+    raw = inv.walk_counts["walk_observations"]
+    assert sum(raw) > 0
+    if public:
+        assert all(c == "< 5" or int(c) >= 5 for r in tables for row in r["rows"] for c in row[2:])
+        assert "< 5" in shown
+        assert "Tremblay" not in html and "POINT" not in html  # no free text, no position
+    else:
+        ranked = inv.priority.set_index("problem_id")["rank"]
+        kinds = inv.problems.set_index("problem_id")["kind"]
+        keep = [p for p in inv.priority["problem_id"] if kinds[p] != "municipality"]
+        assert shown == [str(raw[p]) for p in keep]
+        assert len(keep) == len(ranked) - (kinds == "municipality").sum()
+    sectors = [r[0] for r in by_sector["rows"]]
+    assert sectors == diag.sectors["name"].astype(str).tolist()  # names, not codes
+
+
+def test_each_step2_gap_row_has_its_count_of_walk_observations(diag):
+    from diagnostic_lib.report.sections.walks import with_walks
+
+    inv = inventory.run(diag, permutations=0)
+    res = measures.run(diag, inv.problems, inv.priority)
+    gaps = with_walks(res.gaps, res.walk_gaps)
+    counts = inv.walk_counts["walk_observations"]
+    assert gaps["walk_observations"].tolist() == [counts[p] for p in res.gaps["problem_id"]]
+    sec = with_walks(res.sector_gaps, res.sector_walks)
+    assert sec["walk_observations"].sum() == res.sector_walks["walk_observations"].sum() > 0
+    shown = measures.for_display(confidentiality.public_frame(gaps), "en")
+    assert "Safety-walk observations" in shown.columns
+    assert set(shown["Safety-walk observations"]) <= {"< 5"} | {v for v in counts if v >= 5}

@@ -125,6 +125,7 @@ class Config:
     language: str = "fr"
     period_start: pd.Timestamp | None = None
     period_end: pd.Timestamp | None = None
+    exported_on: pd.Timestamp | None = None
     data: dict[str, DataSpec] = field(default_factory=dict)
     parameters: dict[str, Any] = field(default_factory=settings.defaults)
     taxonomy_path: Path | None = None
@@ -244,6 +245,7 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
     cfg.language = lang
     cfg.period_start = _timestamp(diag.get("period_start"), "diagnostic.period_start", name)
     cfg.period_end = _timestamp(diag.get("period_end"), "diagnostic.period_end", name)
+    cfg.exported_on = _timestamp(diag.get("exported_on"), "diagnostic.exported_on", name)
     if (
         cfg.period_start is not None
         and cfg.period_end is not None

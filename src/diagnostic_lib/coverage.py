@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import settings
+from .cube import Cube, rollup
 
 GAP_MIN_MONTHLY: float = settings.default("gap_min_monthly")
 """A month without any incident is a gap in the data when the others average at least this."""
@@ -97,8 +98,11 @@ def coverage_calendar(
 
     Parameters
     ----------
-    incidents : DataFrame
-        With ``occurred_from`` (rows without a date are left out).
+    incidents : DataFrame or Cube
+        With ``occurred_from`` (rows without a date are left out); or the
+        incidents' count cube (:func:`diagnostic_lib.cube.build`), the same
+        calendar, without ``end`` (the reach of the last records needs their
+        dates).
     by : str, optional
         A grouping column; each group has its own first and last month.
     min_monthly : float
@@ -129,23 +133,14 @@ def coverage_calendar(
     [['2023-04', 30, True], ['2023-05', 10, False], ['2023-06', 0, False]]
     """
     keys = [by] if by else []
-    ts = pd.to_datetime(incidents["occurred_from"])
-    df = pd.DataFrame({"month": ts.dt.to_period("M")}, index=incidents.index)
-    stop = ts
-    if "occurred_to" in incidents.columns:  # a month-only date reaches its month's end
-        to = pd.to_datetime(incidents["occurred_to"])
-        stop = to.where(to.dt.to_period("M") == ts.dt.to_period("M"), ts)
-    df["stop"] = stop.to_numpy()
-    for k in keys:
-        df[k] = incidents[k]
-    df = df.dropna(subset=["month", *keys])
+    df = _calendar_rows(incidents, keys, end)
     last_month = (
         (pd.Timestamp(end) - pd.Timedelta(days=1)).to_period("M") if end is not None else None
     )
     groups = df.groupby(keys, sort=True, observed=True) if keys else [((), df)]
     parts = []
     for key, g in groups:
-        counts = g["month"].value_counts()
+        counts = g.groupby("month")["n"].sum() if "n" in g.columns else g["month"].value_counts()
         if counts.empty:  # no dated record at all: no calendar
             continue
         first, last = counts.index.min(), counts.index.max()
@@ -171,6 +166,31 @@ def coverage_calendar(
         empty["covered"] = pd.Series(dtype=bool)
         return empty
     return pd.concat(parts, ignore_index=True)
+
+
+def _calendar_rows(incidents: pd.DataFrame | Cube, keys: list[str], end: Any) -> pd.DataFrame:
+    """The rows of :func:`coverage_calendar`: ``month``, ``stop`` (points) or ``n`` (a cube)."""
+    if isinstance(incidents, Cube):
+        if end is not None:
+            raise ValueError(
+                "coverage_calendar with an end needs the incidents, not their cube / "
+                "le calendrier jusqu'à une fin demande les incidents, pas leur cube"
+            )
+        per = rollup(incidents, [*keys, "month"])
+        df = pd.DataFrame({"month": per["month"].dt.to_period("M"), "n": per["count"]})
+        for k in keys:
+            df[k] = per[k].to_numpy()
+        return df.dropna(subset=["month", *keys])
+    ts = pd.to_datetime(incidents["occurred_from"])
+    df = pd.DataFrame({"month": ts.dt.to_period("M")}, index=incidents.index)
+    stop = ts
+    if "occurred_to" in incidents.columns:  # a month-only date reaches its month's end
+        to = pd.to_datetime(incidents["occurred_to"])
+        stop = to.where(to.dt.to_period("M") == ts.dt.to_period("M"), ts)
+    df["stop"] = stop.to_numpy()
+    for k in keys:
+        df[k] = incidents[k]
+    return df.dropna(subset=["month", *keys])
 
 
 def gap_months(

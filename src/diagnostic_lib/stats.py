@@ -545,6 +545,29 @@ def weighted_mean_ci(values, weights=None, level: float = 0.95) -> tuple[float, 
     return mean, float(mean - t * se), float(mean + t * se), n
 
 
+def normal_p(z: Any) -> Any:
+    """Two-sided p-value of a standard normal statistic: ``2 · P(Z > |z|)``.
+
+    Parameters
+    ----------
+    z : float or array-like
+        The statistic (NaN gives NaN).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Same shape as ``z``.
+
+    Examples
+    --------
+    >>> round(float(normal_p(1.959964)), 4)
+    0.05
+    >>> normal_p(np.array([0.0, -3.0])).round(4).tolist()
+    [1.0, 0.0027]
+    """
+    return 2 * special.ndtr(-np.abs(z))
+
+
 @functools.lru_cache(maxsize=32)
 def _z(level: float) -> float:
     """Two-sided normal quantile of a level: ``scipy.stats.norm.ppf(0.5 + level / 2)``."""

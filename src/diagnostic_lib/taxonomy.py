@@ -254,7 +254,7 @@ def code_table_aliases(name: str) -> tuple[dict[str, str], dict[str, str]]:
     >>> mapping["2120"], mapping["Voies de fait simples (niveau 1)"], "1627" in mapping
     ('burglary', 'assault', False)
     >>> where["2120"]
-    'ucr2.csv (packaged), row 11'
+    'ucr2.csv (packaged), row 71'
     """
     table = load_code_table(name)
     mapping: dict[str, str] = {}

@@ -192,7 +192,8 @@ TUNABLES: dict[str, Tunable] = _table(
         "(``rank`` empty, status 'too few events to rank'). Below about 20 events a year, "
         "the Poisson noise of a count (±2√n, over ±45 % at 20) is as large as the "
         "differences the score ranks, the trend test has no power, and a few serious "
-        "events give a top severity: 13 robberies would head a city's list.",
+        "events give a top severity: 13 robberies would head a city's list. (Not "
+        "problem_min_events, the fewest events that form a problem at all.)",
         minimum=0,
     ),
     Tunable(
@@ -391,7 +392,8 @@ TUNABLES: dict[str, Tunable] = _table(
         int,
         "inventory",
         "Fewest events of a problem (at least this, and problem_events_per_year a year over "
-        "the span of the data).",
+        "the span of the data). A problem found may still be left unranked: see "
+        "min_problem_events, the events of the last 12 months needed to rank it.",
         minimum=1,
     ),
     Tunable(

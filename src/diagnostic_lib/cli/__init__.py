@@ -139,6 +139,12 @@ def _add_followup(sub: argparse._SubParsersAction) -> None:
     f.add_argument(
         "--out", default="build/followup", help="output folder (default: build/followup)"
     )
+    f.add_argument(
+        "--format",
+        choices=("html", "pdf"),
+        default="html",
+        help="pdf: also print followup-<lang>.html to PDF with headless Chromium",
+    )
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
@@ -155,6 +161,14 @@ def _add_sample(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--out", default="data/sample", help="output folder (default: data/sample)")
     s.add_argument("--seed", type=int, default=None, help="random seed (default: the sample's)")
     s.add_argument("--scale", type=int, default=1, help="scale factor (larger town, more years)")
+    s.add_argument(
+        "--follow-up",
+        action="store_true",
+        help="write the year after the sample's plan into --out (default build/sample_follow_up) "
+        "/ l'année qui suit le plan de l'échantillon",
+    )
+    s.add_argument("--plan", default=None, help="with --follow-up: last year's plan.toml")
+    s.add_argument("--register", default=None, help="with --follow-up: last year's problems.toml")
 
 
 def build_parser() -> argparse.ArgumentParser:

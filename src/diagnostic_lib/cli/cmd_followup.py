@@ -5,16 +5,18 @@ Examples
 >>> from diagnostic_lib.cli import build_parser
 >>> a = build_parser().parse_args(["follow-up", "--config", "x.toml", "--plan", "p.toml",
 ...                                "--register", "problems.toml"])
->>> a.plan, a.register, a.out
-('p.toml', 'problems.toml', 'build/followup')
+>>> a.plan, a.register, a.out, a.format
+('p.toml', 'problems.toml', 'build/followup', 'html')
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from .. import evaluation, followup, i18n, inventory, loaders, report, strategy
+from ..report.pdf import PdfError
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,17 +27,21 @@ def run(args: argparse.Namespace) -> int:
     read back (:func:`diagnostic_lib.strategy.read_plan`,
     :func:`diagnostic_lib.inventory.read_register`) and compared
     (:func:`diagnostic_lib.followup.review`, with the config's tunables
-    ``fidelity_share`` and ``fate_*``).
+    ``fidelity_share`` and ``fate_*``); each action carried out as planned is
+    evaluated by its pre-registered design on the new data.
 
     Parameters
     ----------
     args : argparse.Namespace
-        ``config``, ``plan``, ``register``, ``lang`` (default: the config's), ``out``.
+        ``config``, ``plan``, ``register``, ``lang`` (default: the config's), ``out``
+        and ``format`` (``html``, or ``pdf``: the HTML printed to PDF too, as the
+        report's ``--format pdf``).
 
     Returns
     -------
     int
-        0.
+        0, or 3 when the PDF cannot be written (no Chromium: the message on
+        stderr says how to install it).
 
     Examples
     --------
@@ -67,7 +73,15 @@ def run(args: argparse.Namespace) -> int:
         end,
         share=cfg.param("fidelity_share"),
         fate_options=opts,
+        sectors=diag.sectors,
     )
-    path = report.write_followup(r, args.out, lang=lang, municipality=cfg.municipality)
+    pdf = getattr(args, "format", "html") == "pdf"
+    try:
+        path = report.write_followup(r, args.out, lang=lang, municipality=cfg.municipality, pdf=pdf)
+    except PdfError as exc:
+        print(f"error / erreur: {exc}", file=sys.stderr)
+        return 3
     print(i18n.t("followup.written", lang, path=Path(path)))
+    if pdf:
+        print(i18n.t("followup.written", lang, path=Path(path).with_suffix(".pdf")))
     return 0

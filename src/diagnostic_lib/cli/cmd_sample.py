@@ -20,7 +20,11 @@ def run(args: argparse.Namespace) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        ``out``, ``seed`` and ``scale`` (see :func:`diagnostic_lib.cli.build_parser`).
+        ``out``, ``seed`` and ``scale`` (see :func:`diagnostic_lib.cli.build_parser`);
+        with ``follow_up``, the year after the sample's plan
+        (:func:`diagnostic_lib.sample.generate_follow_up`, from ``plan`` and
+        ``register``, else computed), into ``out`` (default
+        ``build/sample_follow_up``, never the sample's folder).
 
     Returns
     -------
@@ -36,6 +40,11 @@ def run(args: argparse.Namespace) -> int:
     0
     """
     kw = {} if args.seed is None else {"seed": args.seed}
+    if getattr(args, "follow_up", False):
+        folder = "build/sample_follow_up" if args.out == "data/sample" else args.out
+        out = sample.generate_follow_up(folder, args.plan, args.register, **kw)
+        print(f"→ {out}")
+        return 0
     out = sample.generate(args.out, scale=args.scale, **kw)
     print(f"→ {out}")
     return 0

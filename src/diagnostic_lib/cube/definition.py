@@ -159,33 +159,76 @@ def _canonical(
     dates: tuple[str, ...],
     ints: tuple[str, ...],
 ) -> pd.DataFrame:
-    out = pd.DataFrame(index=pd.RangeIndex(len(df)))
+    n = len(df)
+    if not n:
+        out = pd.DataFrame(index=pd.RangeIndex(0))
+        for k in keys:
+            col = df[k] if k in df.columns else pd.Series([], dtype=object)
+            if k in dates:
+                out[k] = pd.to_datetime(col.to_numpy()).astype("datetime64[us]")
+            elif k in ints:
+                out[k] = np.asarray(col, dtype="int64")
+            else:
+                out[k] = pd.Series(np.asarray(col, dtype=object), dtype=object)
+        for v in values:
+            out[v] = np.asarray(df[v], dtype="int64")
+        return out
+    ranks, columns = [], {}
     for k in keys:
-        col = df[k] if k in df.columns else pd.Series([None] * len(df))
+        col = df[k] if k in df.columns else pd.Series([None] * n, dtype=object)
         if k in dates:
-            out[k] = pd.to_datetime(col.to_numpy()).astype("datetime64[us]")
+            r = pd.to_datetime(col.to_numpy()).astype("datetime64[us]").to_numpy()
+            columns[k] = r
+            r = r.view("int64")  # NaT (int64 min) first
         elif k in ints:
-            out[k] = np.asarray(col, dtype="int64")
+            r = columns[k] = np.asarray(col, dtype="int64")
         else:
-            out[k] = _text(col)
+            r, columns[k] = _text_ranks(col)
+        ranks.append(r)
+    order, starts = _runs(ranks)
+    rows = order[starts]
+    out = pd.DataFrame(index=pd.RangeIndex(len(rows)))
+    for k, r in zip(keys, ranks, strict=True):
+        col = columns[k]
+        out[k] = (
+            col.take(r[rows]) if isinstance(col, pd.api.extensions.ExtensionArray) else col[rows]
+        )
     for v in values:
-        out[v] = np.asarray(df[v], dtype="int64")
-    if len(out):
-        out = out.groupby(list(keys), dropna=False, sort=False, observed=True).sum().reset_index()
-        # missing text sorts first, NaT last: one order for every engine
-        out = out.sort_values(list(keys), na_position="first", kind="stable", ignore_index=True)
-    for v in values:
-        out[v] = out[v].astype("int64")
-    return out.reset_index(drop=True)
+        out[v] = np.add.reduceat(np.asarray(df[v], dtype="int64")[order], starts)
+    return out
 
 
-def _text(col: Any) -> pd.Series:
-    """A text key as ``str`` values and ``None`` for the missing ones (object dtype)."""
-    s = pd.Series(np.asarray(col, dtype=object))
-    missing = pd.isna(s).to_numpy()
-    vals = s.astype("str").to_numpy(dtype=object)
-    vals[missing] = None
-    return pd.Series(vals, dtype=object)
+def _runs(ranks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows sorted by the ranks (first key first), and where each run of equal keys starts.
+
+    Rows with the same keys are then summed (``np.add.reduceat``): the same table
+    as a group-by and a sort of the columns, without sorting text or objects.
+    """
+    order = np.lexsort(ranks[::-1])
+    same = np.ones(len(order), dtype=bool)  # same keys as the row before
+    same[0] = False
+    for r in ranks:
+        rs = r[order]
+        same[1:] &= rs[1:] == rs[:-1]
+    return order, np.flatnonzero(~same)
+
+
+def _text_ranks(col: Any) -> tuple[np.ndarray, Any]:
+    """A text key's rank in sorted order (0: missing, first) and the text of each rank.
+
+    Each distinct value is written once as text (``str``); two values with the
+    same text are one. The text is pandas' text type (missing: NaN).
+    """
+    codes, uniq = pd.factorize(col, use_na_sentinel=True)
+    text = np.asarray([str(v) for v in uniq], dtype=object)
+    merged, names = pd.factorize(text, sort=True)
+    lookup = np.r_[0, merged + 1].astype("int64")  # code -1 (missing) -> rank 0
+    ranks = lookup[np.asarray(codes, dtype="int64") + 1]
+    labels = pd.array(
+        np.r_[np.array([np.nan], dtype=object), np.asarray(names, dtype=object)],
+        dtype=pd.StringDtype(na_value=np.nan),
+    )
+    return ranks, labels
 
 
 def empty(grid: dict[str, Any] | None = None) -> Cube:

@@ -244,7 +244,15 @@ def partial_cube(
             vals = np.full(len(c), None, dtype=object)
             vals[c >= 0] = names[k][c[c >= 0]]
             table[k] = vals
-    return pd.DataFrame(counts), pd.DataFrame(hours)
+    return _frame(counts), _frame(hours)
+
+
+def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A table of the arrays, text kept as Python objects (not converted to pandas' text type)."""
+    return pd.DataFrame(
+        {k: pd.Series(v, dtype=object) if v.dtype == object else v for k, v in columns.items()},
+        copy=False,
+    )
 
 
 def _months(codes: np.ndarray, m0: int) -> np.ndarray:

@@ -25,6 +25,7 @@ Sections (one file each)
   null distribution (:class:`PlaceboOptions`, :func:`placebo_tables`).
 - ``effects``: every estimate and the verdict of every measure —
   :func:`estimate_effects`, :func:`evaluate`, :func:`evaluate_measure`,
+  :func:`evaluate_registered` (each measure with its own pre-registered design),
   :func:`buffer_sensitivity`.
 - ``peak_demo``: why a measure placed at a peak looks effective —
   :func:`peak_demonstration` (pretend measures with no effect at the busiest
@@ -162,6 +163,7 @@ from .effects import (
     estimate_effects,
     evaluate,
     evaluate_measure,
+    evaluate_registered,
 )
 from .estimators import (
     WDQ_LABELS,
@@ -253,6 +255,7 @@ __all__ = [
     "estimate_effects",
     "evaluate",
     "evaluate_measure",
+    "evaluate_registered",
     "interrupted_time_series",
     "its_for_measures",
     "monthly_area_counts",

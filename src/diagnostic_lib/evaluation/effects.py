@@ -819,3 +819,112 @@ def buffer_sensitivity(
     # the WDQ's reading whatever the noise: exploration only (``wdq_reading`` is the judged one)
     out.insert(out.columns.get_loc("wdq_reading"), "wdq_label", wdq_label(out["wdq"].to_numpy()))
     return out
+
+
+_DESIGN_KEYS = {
+    "window_months": int,
+    "lag_months": int,
+    "min_events": int,
+    "alpha": float,
+    "effect_margin": float,
+    "promising_res": float,
+    "promising_p": float,
+}
+_PLACEBO_KEYS = {
+    "history_months": int,
+    "min_history_months": int,
+    "min_placebos": int,
+    "rtm_alpha": float,
+}
+
+
+def _design_options(design: Mapping[str, Any]) -> _Options:
+    """The options of a pre-registered design (a ``[action.design]`` table of ``plan.toml``)."""
+    d = {k: f(design[k]) for k, f in _DESIGN_KEYS.items() if k in design}
+    p = {k: f(design[k]) for k, f in _PLACEBO_KEYS.items() if k in design}
+    return _Options(
+        window_months=d.get("window_months", settings.default("window_months")),
+        lag_months=d.get("lag_months", settings.default("lag_months")),
+        buffer_m=float(design.get("buffer_m", _DEFAULT_BUFFER_M)),
+        control=str(design.get("control", "rest")),
+        min_events=d.get("min_events", settings.default("min_events")),
+        alpha=d.get("alpha", settings.default("alpha")),
+        margin=d.get("effect_margin", settings.default("effect_margin")),
+        promising=d.get("promising_res", PROMISING_RES),
+        promising_p=d.get("promising_p", PROMISING_P),
+        placebo=PlaceboOptions(**p),
+    )
+
+
+def evaluate_registered(
+    measures: pd.DataFrame,
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    designs: Mapping[str, Mapping[str, Any]],
+    data_start: Any = None,
+    data_end: Any = None,
+) -> pd.DataFrame:
+    """Evaluate each measure with its own pre-registered design, then judge them together.
+
+    What the follow-up runs on the plan's actions a year later: each design
+    (``[action.design]`` of ``plan.toml``, see
+    :func:`diagnostic_lib.strategy.record.evaluation_design`) gives its windows,
+    lag, ring, control and verdict thresholds; the measures sharing a design are
+    evaluated together, then the verdicts are given across all the measures
+    whose designs share their verdict thresholds (one family of tests, as
+    :func:`run` does with the ``[designs]`` of a config; a plan saved with one
+    config is one family).
+
+    Parameters
+    ----------
+    measures, incidents, sectors : DataFrame
+        Canonical tables (``measures`` holds the measures to evaluate).
+    designs : mapping
+        ``measure_id`` → its design (the keys of ``evaluation_design``; a
+        missing key takes its tunable's default).
+    data_start, data_end : timestamp, optional
+        The data's period, ``data_end`` exclusive (default: from the incidents).
+
+    Returns
+    -------
+    DataFrame
+        As :func:`evaluate`, aligned with ``measures``, with ``registered`` (the
+        date each design was fixed).
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> m = d.measures[d.measures["measure_id"] == "M01"]
+    >>> e = evaluate_registered(m, d.incidents, d.sectors,
+    ...     {"M01": {"window_months": 12, "lag_months": 0, "registered": "2023-01-01"}},
+    ...     *data_period(d))
+    >>> e[["verdict", "design", "registered"]].values.tolist()
+    [['effective', 'registered', '2023-01-01']]
+    """
+    if data_start is None or data_end is None:
+        s, e = data_period(incidents=incidents)
+        data_start = s if data_start is None else data_start
+        data_end = e if data_end is None else data_end
+    ids = measures["measure_id"].astype(str)
+    groups: dict[_Options, list[str]] = {}
+    for mid in ids:
+        groups.setdefault(_design_options(designs.get(mid, {})), []).append(mid)
+    # one family of tests per set of verdict thresholds (one for a plan saved with one config)
+    families: dict[Rule, list[pd.DataFrame]] = {}
+    rules: dict[Rule, _Options] = {}
+    for o, members in groups.items():
+        part = _evaluate_core(measures, incidents, sectors, (data_start, data_end), o, ids=members)
+        families.setdefault(o.rule, []).append(part[0])
+        rules.setdefault(o.rule, o)
+    registered = ids.map(lambda m: designs.get(m, {}).get("registered"))
+    judged = []
+    for rule, parts in families.items():
+        eff = pd.concat(parts)
+        eff["registered"] = registered.loc[eff.index].to_numpy()
+        judged.append(_rejudge(eff, rules[rule], pd.Timestamp(data_start)))
+    if not judged:  # no measure
+        return pd.DataFrame(columns=["measure_id", "verdict", "registered"])
+    out = pd.concat(judged).loc[measures.index]
+    out.attrs = dict(judged[0].attrs)
+    return out

@@ -3,24 +3,28 @@
 :func:`review` puts together, one row per action, whether it was carried out
 (:func:`diagnostic_lib.strategy.fidelity`), what became of its problem
 (:func:`diagnostic_lib.inventory.problem_fates`) and whether its objective is
-met (:func:`~diagnostic_lib.followup.objectives.objective_status`). An action
-not implemented as planned is not judged on its effect as if it had been: its
-``judged`` is false.
+met (:func:`~diagnostic_lib.followup.objectives.objective_status`) and, with the
+new data's sectors, its effect by its pre-registered design
+(:func:`~diagnostic_lib.followup.effects.action_effects`). An action not
+implemented as planned is not judged on its effect as if it had been: its
+``judged`` is false and it gets no effect verdict.
 
 Examples
 --------
 >>> Review.__dataclass_fields__.keys()
-dict_keys(['actions', 'fidelity', 'fates', 'objectives'])
+dict_keys(['actions', 'fidelity', 'fates', 'objectives', 'effects'])
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from .. import inventory, strategy
+from .effects import COLUMNS as EFFECT_COLUMNS
+from .effects import action_effects
 from .objectives import objective_status
 
 
@@ -34,20 +38,25 @@ class Review:
         One row per action: ``plan_id, problem_id, response_fr, response_en,
         fidelity`` (the action's status), ``dose`` (its smallest done ÷ planned),
         ``fate`` of its problem and ``current_id`` (the matching new problem),
-        ``objective`` (status), ``count``, ``target`` and ``judged`` (whether its
-        effect may be judged: carried out as planned).
+        ``objective`` (status), ``count``, ``target``, ``judged`` (whether its
+        effect may be judged: carried out as planned) and ``effect`` (its verdict
+        by its pre-registered design; empty when not judged or not computed).
     fidelity : DataFrame
         Per indicator (:func:`diagnostic_lib.strategy.fidelity`).
     fates : DataFrame
         Per problem (:func:`diagnostic_lib.inventory.problem_fates`), new ones included.
     objectives : DataFrame
         Per action (:func:`~diagnostic_lib.followup.objectives.objective_status`).
+    effects : DataFrame
+        Per action (:func:`~diagnostic_lib.followup.effects.action_effects`);
+        empty when the review was made without the new data's sectors.
     """
 
     actions: pd.DataFrame
     fidelity: pd.DataFrame
     fates: pd.DataFrame
     objectives: pd.DataFrame
+    effects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EFFECT_COLUMNS))
 
 
 def review(
@@ -59,6 +68,7 @@ def review(
     *,
     share: float | None = None,
     fate_options: inventory.FateOptions | None = None,
+    sectors: pd.DataFrame | None = None,
 ) -> Review:
     """The follow-up of a plan with the new data.
 
@@ -79,6 +89,9 @@ def review(
         Fidelity threshold (default: the ``fidelity_share`` tunable).
     fate_options : FateOptions, optional
         Matching rules (default: the ``fate_*`` tunables).
+    sectors : GeoDataFrame, optional
+        The new data's sectors: with them, each action carried out as planned is
+        evaluated by its pre-registered design (``effects``).
 
     Returns
     -------
@@ -106,6 +119,12 @@ def review(
     fid = strategy.fidelity(plan, share)
     fates = inventory.problem_fates(register, problems, fate_options)
     obj = objective_status(plan, register, incidents, end)
+    eff = pd.DataFrame(columns=list(EFFECT_COLUMNS))
+    if sectors is not None:
+        first = incidents["occurred_from"].min().normalize()  # the data's first day
+        status = fid.drop_duplicates("plan_id").set_index("plan_id")["action_status"]
+        eff = action_effects(plan, register, incidents, sectors, (first, end), status.to_dict())
+    verdict = eff.set_index("plan_id")["verdict"] if len(eff) else pd.Series(dtype=object)
     per_action = fid.drop_duplicates("plan_id").set_index("plan_id")
     fate_of = fates.dropna(subset=["previous_id"]).set_index("previous_id")
     rows = []
@@ -126,6 +145,7 @@ def review(
                 "count": o.count,
                 "target": o.target,
                 "judged": status == "as_planned",
+                "effect": verdict.get(rec.plan_id),
             }
         )
-    return Review(pd.DataFrame(rows), fid, fates, obj)
+    return Review(pd.DataFrame(rows), fid, fates, obj, eff)

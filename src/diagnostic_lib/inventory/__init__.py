@@ -53,6 +53,8 @@ Sections, and the file that holds each
   :func:`merge_register`.
 - The whole step (``results``): :func:`run`, :class:`Inventory`, :func:`tunables`
   (every setting of step 1 as the config sets it).
+- The count cube (``counted``): :func:`incidents_cube` (the incidents' count cube, built
+  once per content and kept beside the loaders' cache), :func:`incidents_digest`.
 - Caches (``_cache``): content-keyed caches of grids, aoristic spreads and
   perception tables.
 
@@ -77,6 +79,7 @@ True
 
 from __future__ import annotations
 
+from .counted import incidents_cube, incidents_digest
 from .emerging import (
     EMERGING_CLASSES,
     classify_series,
@@ -219,6 +222,8 @@ __all__ = [
     "hot_spots",
     "hour_of_week_profile",
     "hour_weekday",
+    "incidents_cube",
+    "incidents_digest",
     "annual_means",
     "kde_surface",
     "kind_weight",

@@ -64,7 +64,7 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
-from .. import i18n, settings
+from .. import i18n, settings, stats
 from .hot_spot_analysis import NEIGHBOURHOOD, PERMUTATIONS, SEED, hot_spots
 
 SLICE: str = settings.default("emerging_slice")
@@ -161,18 +161,14 @@ def mann_kendall(x: Any) -> dict[str, float]:
 
 
 def _mk_z(s: float, var_s: float) -> dict[str, float]:
-    from scipy.stats import norm
-
     if var_s <= 0 or s == 0:
         return {"z": 0.0, "p": 1.0}
     z = (s - math.copysign(1.0, s)) / math.sqrt(var_s)
-    return {"z": z, "p": float(2 * norm.sf(abs(z)))}
+    return {"z": z, "p": float(stats.normal_p(z))}
 
 
 def _mann_kendall_rows(z: np.ndarray) -> pd.DataFrame:
     """:func:`mann_kendall` of every row of a matrix (cells × slices), vectorised over rows."""
-    from scipy.stats import norm
-
     z = np.asarray(z, dtype="float64")
     ok = np.isfinite(z)
     n = ok.sum(axis=1).astype("float64")
@@ -198,7 +194,7 @@ def _mann_kendall_rows(z: np.ndarray) -> pd.DataFrame:
             "var_s": var_s,
             "tau": tau,
             "z": zz,
-            "p": 2 * norm.sf(np.abs(zz)),
+            "p": stats.normal_p(zz),
         }  # fmt: skip
     )
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
+from ..cube import Cube, cell_counts, grid_params
 from ._cache import ContentCache, digest
 
 CELL_SIZE_M: float = settings.default("grid_cell_m")
@@ -195,6 +196,14 @@ def _clip_cells(cells: np.ndarray, boundary: Any, pieces: np.ndarray | None) -> 
 def grid_counts(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
     """Number of located incidents in each grid cell (arithmetic, no spatial join).
 
+    Parameters
+    ----------
+    incidents : GeoDataFrame or Cube
+        Canonical incidents, or their count cube built on ``grid``
+        (:func:`diagnostic_lib.cube.build`): the same counts.
+    grid : GeoDataFrame
+        From :func:`make_grid`.
+
     Returns
     -------
     Series
@@ -211,6 +220,9 @@ def grid_counts(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
     >>> int(c.sum()), int(c.max())
     (3, 2)
     """
+    if isinstance(incidents, Cube):
+        _check_cube_grid(incidents, grid)
+        return cell_counts(incidents, grid)
     p = grid.attrs["grid"]
     loc = _located(incidents)
     x, y = _xy(loc)
@@ -221,6 +233,15 @@ def grid_counts(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
     bc = np.bincount(key[ok], minlength=p["nrow"] * p["ncol"])
     gkey = grid["row"].to_numpy() * p["ncol"] + grid["col"].to_numpy()
     return pd.Series(bc[gkey], index=grid.index, name="count")
+
+
+def _check_cube_grid(c: Cube, grid: pd.DataFrame) -> None:
+    """Refuse a cube built on another grid than ``grid`` (its cells would be others)."""
+    if c.grid != grid_params(grid):
+        raise ValueError(
+            "the count cube was built on another grid (cell size, origin or clip) / "
+            "le cube de comptes a été construit sur une autre grille"
+        )
 
 
 def _grid_neighbours(
@@ -281,8 +302,14 @@ def _grid_lut(grid: pd.DataFrame) -> np.ndarray:
     return _cached(_grid_key(grid, "lut"), make)
 
 
-def _components(cells: np.ndarray, grid: pd.DataFrame) -> list[np.ndarray]:
-    """Connected components (queen adjacency) of a set of grid positions."""
+def _components(
+    cells: np.ndarray, grid: pd.DataFrame, groups: np.ndarray | None = None
+) -> list[np.ndarray]:
+    """Connected components (queen adjacency) of a set of grid positions.
+
+    With ``groups`` (one code per cell), only neighbours of the same group are
+    joined: the components of each group, found at once.
+    """
     if len(cells) == 0:
         return []
     from scipy.sparse import coo_matrix
@@ -303,9 +330,14 @@ def _components(cells: np.ndarray, grid: pd.DataFrame) -> list[np.ndarray]:
             src.append(np.flatnonzero(ok))
             dst.append(j[ok].astype("int64"))
     s, d = np.concatenate(src), np.concatenate(dst)
+    if groups is not None:
+        same = groups[s] == groups[d]
+        s, d = s[same], d[same]
     m = coo_matrix((np.ones(len(s)), (s, d)), shape=(len(cells), len(cells)))
     n, lab = connected_components(m, directed=False)
-    return [cells[lab == k] for k in range(n)]
+    # the cells of each label, in label order, each in the order of ``cells``
+    order = np.argsort(lab, kind="stable")
+    return np.split(cells[order], np.flatnonzero(np.diff(lab[order])) + 1)
 
 
 def _cell_of(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
@@ -462,10 +494,21 @@ def split_by_sector(
     >>> [c.tolist() for c in parts]
     [[0, 1, 2], [3, 4, 5]]
     """
-    out: list[np.ndarray] = []
-    for comp in components:
-        comp = np.sort(np.asarray(comp, dtype="int64"))
-        lab = sector_of.reindex(comp).fillna(-1).to_numpy()
-        for value in pd.unique(lab):
-            out.extend(np.sort(part) for part in _components(comp[lab == value], grid))
-    return sorted(out, key=lambda a: (int(a.min()), len(a)))
+    comps = [np.sort(np.asarray(c, dtype="int64")) for c in components]
+    comps = [c for c in comps if len(c)]
+    if not comps:
+        return []
+    cells = np.concatenate(comps)
+    if len(np.unique(cells)) < len(cells):  # clusters sharing cells: one at a time
+        out: list[np.ndarray] = []
+        for comp in comps:
+            lab = sector_of.reindex(comp).fillna(-1).to_numpy()
+            for value in pd.unique(lab):
+                out.extend(np.sort(part) for part in _components(comp[lab == value], grid))
+        return sorted(out, key=lambda a: (int(a.min()), len(a)))
+    # every cluster × sector at once: neighbours are joined only within one cluster and sector
+    cluster = np.repeat(np.arange(len(comps)), [len(c) for c in comps])
+    lab = sector_of.reindex(cells).fillna(-1).to_numpy()
+    groups, _ = pd.factorize(pd.MultiIndex.from_arrays([cluster, lab]))
+    parts = _components(cells, grid, groups=np.asarray(groups, dtype="int64"))
+    return sorted((np.sort(p) for p in parts), key=lambda a: (int(a.min()), len(a)))

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, settings, stats
+from ..cube import Cube
 from .grid import (
     CELL_SIZE_M,
     _cached,
@@ -153,7 +154,9 @@ def hot_spots(
 
     Parameters
     ----------
-    incidents : GeoDataFrame
+    incidents : GeoDataFrame or Cube
+        Canonical incidents, or their count cube built on ``grid``
+        (:func:`diagnostic_lib.cube.build`): the same cell counts.
     area : GeoDataFrame or geometry
         The municipality (to build the grid), unless ``grid`` is given.
     grid : GeoDataFrame, optional
@@ -187,11 +190,9 @@ def hot_spots(
     >>> hottest.startswith("hot"), hs.attrs["parameters"]["cell_size_m"]
     (True, 200.0)
     """
-    from scipy.stats import norm
-
     if grid is None:
-        if area is None:
-            raise ValueError("hot_spots needs an area or a grid")
+        if area is None or isinstance(incidents, Cube):
+            raise ValueError("hot_spots needs a grid with a cube, else an area or a grid")
         if (
             hasattr(area, "crs")
             and area.crs is not None
@@ -200,8 +201,23 @@ def hot_spots(
         ):
             raise ValueError("area and incidents must share the same CRS")
         grid = make_grid(area, cell_size, crs=getattr(incidents, "crs", None))
+    counts = grid_counts(incidents, grid).to_numpy()
+    return _hot_spots_of_counts(counts, grid, neighbourhood, permutations, fdr, seed)
+
+
+def _hot_spots_of_counts(
+    counts: np.ndarray,
+    grid: pd.DataFrame,
+    neighbourhood: str = NEIGHBOURHOOD,
+    permutations: int = PERMUTATIONS,
+    fdr: bool = True,
+    seed: int = SEED,
+) -> pd.DataFrame:
+    """:func:`hot_spots` of the incidents counted per cell of ``grid`` (``counts``, aligned)."""
+    from scipy.stats import norm
+
     out = grid.copy()
-    y = grid_counts(incidents, grid).to_numpy().astype("float64")
+    y = np.asarray(counts).astype("float64")
     out["count"] = y.astype("int64")
     m, card = _gi_matrix(grid, neighbourhood)
     if y.sum() == 0 or len(y) < 3:

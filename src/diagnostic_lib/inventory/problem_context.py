@@ -425,7 +425,9 @@ class _ProblemContext:
         if kind == "municipality":
             return self.pop_total
         pv = np.asarray([self.pop_of.get(x, np.nan) for x in sects], dtype="float64")
-        return total_population(pd.Series(pv))  # NaN when none of them has residents
+        # total_population of these few values, without a Series per problem
+        total = float(pv[pv > 0].sum()) if (pv > 0).any() else np.nan
+        return total if total > 0 else np.nan  # NaN when none of them has residents
 
     def _concern(
         self, kind: str, categories: Sequence[str], sects: Sequence[str]

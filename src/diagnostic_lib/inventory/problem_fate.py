@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import i18n, settings
+from .. import i18n, settings, stats
 
 FATES = ("persisted", "grown", "shrunk", "moved", "gone", "new")
 """The fates of a problem, in the order a report lists them."""
@@ -234,7 +234,7 @@ def _matched_row(prev, cur, i, j, dist, iou, phi, opts: FateOptions) -> dict:
     fate = "persisted"
     if k1 + k2 >= opts.min_events:
         z = (k2 - k1) / np.sqrt(phi * (k1 + k2))
-        pv = float(2 * _norm_sf(abs(z)))
+        pv = float(stats.normal_p(z))
         out.update(z=float(z), p_value=pv)
         if pv < opts.alpha:
             fate = "grown" if k2 > k1 else "shrunk"
@@ -250,12 +250,6 @@ def _new_row(cur, j, phi) -> dict:
     out.update(dispersion=phi)
     out["title_fr"], out["title_en"] = _titles(c)
     return out
-
-
-def _norm_sf(z: float) -> float:
-    from scipy.stats import norm
-
-    return float(norm.sf(z))
 
 
 def fate_label(fate: str, lang: str = "fr") -> str:

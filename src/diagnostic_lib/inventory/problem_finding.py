@@ -33,7 +33,7 @@ from .grid import (
     make_grid,
     split_by_sector,
 )
-from .hot_spot_analysis import _gi_parts, _gi_star_max, hot_spots
+from .hot_spot_analysis import _gi_parts, _gi_star_max, _hot_spots_of_counts
 from .problem_context import ProblemSearch, _ProblemContext
 from .problem_text import unique_titles
 from .register import register_columns
@@ -170,11 +170,12 @@ def _hot_cells(
     in_grid = cx.cell >= 0
     search = cx.search
     for f in sorted(pd.unique(cx.fam[in_grid])):
-        sub = cx.inc[(cx.fam == f) & in_grid]
-        if len(sub) < min_events:
+        # the family's located incidents counted per cell (as hot_spots would count them)
+        cells = cx.cell[(cx.fam == f) & in_grid]
+        if len(cells) < min_events:
             continue
-        hs = hot_spots(
-            sub,
+        hs = _hot_spots_of_counts(
+            np.bincount(cells, minlength=len(cx.grid)),
             grid=cx.grid,
             neighbourhood=search.neighbourhood,
             permutations=search.permutations,

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import i18n, settings
+from ..cube import Cube
+from .counted import incidents_cube
 from .grid import GridWarning, grid_counts, make_grid
 from .hot_spot_analysis import hot_spots
 from .near_repeat import doubling_bands, knox_test
@@ -101,6 +103,9 @@ class Inventory:
     walk_counts: pd.DataFrame | None = None
     """Safety-walk observations in each problem's area (:func:`~.walks.walk_counts`),
     by ``problem_id``; ``None`` without a ``[data.walks]`` table."""
+    cube: Cube | None = None
+    """The count cube the tables of counts were summed from (on the step's grid), for the
+    steps and the report to read theirs from; ``None`` when step 1 read the points."""
 
     @staticmethod
     def display_columns(table: str, lang: str = "fr") -> list[str]:
@@ -178,6 +183,7 @@ def run(
     permutations: int | None = None,
     weights: Mapping[str, float] | None = None,
     seed: int | None = None,
+    cube: Cube | bool = True,
 ) -> Inventory:
     """Run the whole of step 1 on a loaded diagnosis, with the config's tunables.
 
@@ -202,6 +208,19 @@ def run(
         Priority weights (default: the config's ``priority_weights``).
     seed : int, optional
         Seed of the permutations (default: the config's ``permutation_seed``).
+    cube : bool or Cube
+        Where the tables of counts (rates, severity index, shifts, seasonality,
+        counts per grid cell and their hot spots, the perception gap's crime
+        per sector) are summed from: ``True``
+        (default) builds the incidents' count cube once on the step's grid
+        (:func:`~.counted.incidents_cube`: kept in memory and in the loaders'
+        cache entry of the diagnosis, read from there by a re-run; also in
+        :attr:`Inventory.cube`);
+        a :class:`~diagnostic_lib.cube.Cube` already built on that grid is
+        used as it is; ``False`` counts the points. The tables are the same.
+        The analyses of points (problem finding, near repeat, repeat
+        locations, the aoristic hour × weekday, change windows) read the
+        incidents.
 
     Returns
     -------
@@ -235,9 +254,10 @@ def run(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GridWarning)
         grid = make_grid(sec, cs)
-    pc = grid_counts(inc, grid)
+    counted = _counted(inc, grid, cube, getattr(diag, "cache_entry", None))
+    pc = grid_counts(counted, grid)
     hs = hot_spots(
-        inc,
+        counted,
         grid=grid,
         neighbourhood=t["hot_spot_neighbourhood"],
         permutations=t["hot_spot_permutations"],
@@ -251,7 +271,7 @@ def run(
         seed=t["permutation_seed"],
         max_events=t["knox_max_events"],
     )
-    perc, gap = _perception(diag, t)
+    perc, gap = _perception(diag, t, counted)
     search = ProblemSearch.from_config(diag.config, end=end, **_search_overrides(t))
     pb = _find_problems(
         inc, sec, diag.weights, diag.taxonomy, diag.survey, diag.places, search=search
@@ -265,12 +285,17 @@ def run(
     }
     return Inventory(
         rates=rates(
-            inc, sec, by="family", period="year", level=level, denominators=diag.config.denominators
+            counted,
+            sec,
+            by="family",
+            period="year",
+            level=level,
+            denominators=diag.config.denominators,
         ),
-        severity=severity_index(inc, sec, diag.weights, level=level),
+        severity=severity_index(counted, sec, diag.weights, level=level),
         hour_weekday=hour_weekday(inc),
-        shifts=shift_shares(inc, by="family", level=level),
-        seasonality=seasonality(inc, by="family"),
+        shifts=shift_shares(counted, by="family", level=level),
+        seasonality=seasonality(counted, by="family"),
         change=change(inc, by=("sector", "category"), **trend),
         change_family=change(inc, by=("family",), **trend),
         place_counts=pc,
@@ -301,20 +326,31 @@ def run(
             if (walks := getattr(diag, "walks", None)) is not None
             else None
         ),
+        cube=counted if isinstance(counted, Cube) else None,
     )
 
 
+def _counted(
+    inc: pd.DataFrame, grid: pd.DataFrame, cube: Cube | bool, entry: Any = None
+) -> pd.DataFrame | Cube:
+    """What the tables of counts read: the incidents' cube on ``grid``, or the points."""
+    if isinstance(cube, Cube):
+        return cube
+    return incidents_cube(inc, grid, entry) if cube else inc
+
+
 def _perception(
-    diag: Diagnostic, t: Mapping[str, Any]
+    diag: Diagnostic, t: Mapping[str, Any], counted: pd.DataFrame | Cube
 ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """The perception table and the perception gap (``None`` without a survey)."""
+    """The perception table and the perception gap (``None`` without a survey).
+
+    ``counted``: the incidents, or their count cube (the gap counts incidents per sector).
+    """
     if diag.survey is None:
         return None, None
     level, unsafe = t["interval_level"], t["unsafe_at_most"]
     perc = perception(diag.survey, diag.sectors, level=level, unsafe_at_most=unsafe)
-    gap = perception_gap(
-        diag.survey, diag.incidents, diag.sectors, level=level, unsafe_at_most=unsafe
-    )
+    gap = perception_gap(diag.survey, counted, diag.sectors, level=level, unsafe_at_most=unsafe)
     return perc, gap
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema, settings, stats
+from ..cube import Cube, rollup
 from ._cache import ContentCache, digest
 from ._groups import _sorted_groups, _split_by
 
@@ -173,7 +174,9 @@ def perception_gap(
     Parameters
     ----------
     survey, incidents, sectors : DataFrame
-        Canonical tables (``sectors`` with ``population``).
+        Canonical tables (``sectors`` with ``population``); ``incidents`` may be
+        their count cube (:func:`diagnostic_lib.cube.build`): the same table
+        (with ``weights``, each category's weight times its count).
     concern : str
         Column of :func:`perception` to rank on.
     min_gap : int, optional
@@ -210,11 +213,7 @@ def perception_gap(
     sec = pd.DataFrame(sectors[["sector_id", "name", "population"]]).rename(
         columns={"sector_id": "sector"}
     )
-    if weights is not None:
-        w = incidents["category"].map(weights["weight"]).astype("float64").fillna(0.0)
-    else:
-        w = pd.Series(1.0, index=incidents.index)
-    crime = w.groupby(incidents["sector"].to_numpy()).sum()
+    crime = _crime_by_sector(incidents, weights)
     sec["crime_rate"] = sec["sector"].map(crime).fillna(0.0) / sec["population"] * 1000
     p = perception(survey, sectors, level, unsafe_at_most).set_index("sector")
     sec["concern"] = sec["sector"].map(p[concern])
@@ -242,3 +241,20 @@ def perception_gap(
     out.attrs["concern"] = concern
     out.attrs["min_gap"] = k
     return out
+
+
+def _crime_by_sector(incidents: pd.DataFrame | Cube, weights: pd.DataFrame | None) -> pd.Series:
+    """Recorded crime per sector: incidents, or their severity weights, summed (points or cube)."""
+    if isinstance(incidents, Cube):
+        per = rollup(incidents, ["sector", "category"])
+        w = (
+            per["category"].map(weights["weight"]).astype("float64").fillna(0.0)
+            if weights is not None
+            else pd.Series(1.0, index=per.index)
+        )
+        return (w * per["count"].to_numpy()).groupby(per["sector"].to_numpy()).sum()
+    if weights is not None:
+        w = incidents["category"].map(weights["weight"]).astype("float64").fillna(0.0)
+    else:
+        w = pd.Series(1.0, index=incidents.index)
+    return w.groupby(incidents["sector"].to_numpy()).sum()

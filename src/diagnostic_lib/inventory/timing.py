@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import coverage, i18n, schema, settings, stats
+from ..cube import Cube, rollup
 from ._cache import ContentCache, digest
 
 WEEKDAYS_FR = i18n.WEEKDAYS["fr"]
@@ -240,8 +241,9 @@ def shift_shares(
 
     Parameters
     ----------
-    incidents : DataFrame
-        Needs ``shift``.
+    incidents : DataFrame or Cube
+        Needs ``shift``; or the incidents' count cube
+        (:func:`diagnostic_lib.cube.build`): the same table.
     by : str, optional
         Grouping column (e.g. ``"family"``).
     level : float
@@ -261,13 +263,8 @@ def shift_shares(
      ['unknown', 1, nan]]
     """
     keys = [by] if by else []
-    df = incidents[keys + ["shift"]].copy()
-    df["shift"] = df["shift"].fillna("unknown")
     cats = [*schema.SHIFTS, "unknown"]
-    if keys:
-        tab = pd.crosstab(df[by], df["shift"]).reindex(columns=cats, fill_value=0)
-    else:
-        tab = df["shift"].value_counts().reindex(cats, fill_value=0).to_frame().T
+    tab = _shift_table(incidents, by, cats)
     known = tab[list(schema.SHIFTS)].sum(axis=1)
     long = tab.stack().rename("count").reset_index()
     if not keys:
@@ -284,6 +281,44 @@ def shift_shares(
     return long.reset_index(drop=True)
 
 
+def _year_month_rows(incidents: pd.DataFrame | Cube, keys: list[str]) -> pd.DataFrame:
+    """``year, month, *keys, n``: one row per incident (``n`` = 1) or per cube group."""
+    if isinstance(incidents, Cube):
+        per = rollup(incidents, [*keys, "month"])
+        per = per[per["month"].notna()]  # an incident always has a start
+        ts, n = per["month"], per["count"].to_numpy()
+        df = pd.DataFrame({"year": ts.dt.year, "month": ts.dt.month})
+        src = per
+    else:
+        ts, n, src = incidents["occurred_from"], 1, incidents
+        df = pd.DataFrame({"year": ts.dt.year, "month": ts.dt.month})
+    for k in keys:
+        df[k] = src[k].to_numpy()
+    df["n"] = n
+    return df
+
+
+def _shift_table(incidents: pd.DataFrame | Cube, by: str | None, cats: list[str]) -> pd.DataFrame:
+    """Incidents per ``by`` (rows; missing groups left out) × shift (``cats``), points or cube."""
+    if isinstance(incidents, Cube):
+        per = rollup(incidents, [*([by] if by else []), "shift"])
+        per["shift"] = per["shift"].fillna("unknown")
+        if by:
+            per = per[per[by].notna()]
+            tab = per.pivot_table(
+                index=by, columns="shift", values="count", aggfunc="sum", fill_value=0
+            )
+            tab.columns.name = "shift"
+            return tab.reindex(columns=cats, fill_value=0)
+        tab = per.groupby("shift")["count"].sum().reindex(cats, fill_value=0)
+        return tab.rename("count").to_frame().T
+    df = incidents[([by] if by else []) + ["shift"]].copy()
+    df["shift"] = df["shift"].fillna("unknown")
+    if by:
+        return pd.crosstab(df[by], df["shift"]).reindex(columns=cats, fill_value=0)
+    return df["shift"].value_counts().reindex(cats, fill_value=0).to_frame().T
+
+
 def seasonality(
     incidents: pd.DataFrame, by: str | None = None, complete_years: bool = True
 ) -> pd.DataFrame:
@@ -298,8 +333,9 @@ def seasonality(
 
     Parameters
     ----------
-    incidents : DataFrame
-        All the incidents (the gaps are judged on the whole data).
+    incidents : DataFrame or Cube
+        All the incidents (the gaps are judged on the whole data), or their
+        count cube (:func:`diagnostic_lib.cube.build`): the same table.
     by : str, optional
         Grouping column (e.g. ``"family"``).
     complete_years : bool
@@ -324,11 +360,8 @@ def seasonality(
     >>> round(float(s.loc[s.month == 7, "index"].iloc[0]), 2), s.attrs["coverage"]["months_used"]
     (1.88, 24)
     """
-    ts = incidents["occurred_from"]
     keys = [by] if by else []
-    df = pd.DataFrame({"year": ts.dt.year, "month": ts.dt.month})
-    for k in keys:
-        df[k] = incidents[k].to_numpy()
+    df = _year_month_rows(incidents, keys)
     cal = coverage.coverage_calendar(incidents)
     ok = cal.loc[cal["covered"], "month"]
     usable = pd.DataFrame({"year": ok.dt.year.to_numpy(), "month": ok.dt.month.to_numpy()})
@@ -341,8 +374,8 @@ def seasonality(
         use, ncomplete = pd.Index(sorted(usable["year"].unique())), 0
     cells = pd.MultiIndex.from_frame(usable[["year", "month"]])
     df = df[pd.MultiIndex.from_frame(df[["year", "month"]]).isin(cells)]
-    c = df.groupby(keys + ["year", "month"], observed=True).size()
-    levels = ([pd.Index(df[k].dropna().unique())] if keys else []) + [
+    c = df.groupby(keys + ["year", "month"], observed=True)["n"].sum()
+    levels = [pd.Index(df[k].dropna().unique()) for k in keys] + [
         pd.Index(use),
         pd.Index(range(1, 13)),
     ]
@@ -360,6 +393,8 @@ def seasonality(
     m["years"] = m["years"].astype("int64")
     m["complete_years"] = ncomplete
     out = m[keys + ["month", "years", "mean", "index", "mean_low", "mean_high", "complete_years"]]
+    # one type whatever the order the groups were met in (a reindex may keep int32)
+    out = out.astype({"month": "int64"})
     out.attrs["coverage"] = {
         "complete_years": ncomplete,
         "months_used": len(usable),

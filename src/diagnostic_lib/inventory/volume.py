@@ -342,6 +342,9 @@ def severity_index(
     Parameters
     ----------
     incidents, sectors : DataFrame
+        ``incidents`` may be their count cube (:func:`diagnostic_lib.cube.build`):
+        the same table, each category's weight times its count (sums in another
+        order: equal to the last bits of a float).
     weights : DataFrame
         From :func:`diagnostic_lib.taxonomy.load_severity_weights`.
 
@@ -362,11 +365,9 @@ def severity_index(
     >>> severity_index(inc, sec, w)[["sector", "weighted", "index"]].round(1).values.tolist()
     [['A', 100.0, 166.7], ['B', 20.0, 33.3], ['*', 120.0, 100.0]]
     """
-    wmap = weights["weight"]
-    w = incidents["category"].map(wmap).astype("float64").fillna(0.0)
-    df = pd.DataFrame({"sector": incidents["sector"], "w": w, "w2": w**2})
+    df = _weighted_rows(incidents, weights["weight"])
     g = df.groupby("sector", observed=True).agg(
-        count=("w", "size"), weighted=("w", "sum"), w2=("w2", "sum")
+        count=("n", "sum"), weighted=("w", "sum"), w2=("w2", "sum")
     )
     sec = (
         pd.DataFrame(sectors[["sector_id", "name", "population"]])
@@ -378,7 +379,7 @@ def severity_index(
         {
             "name": ["*"],
             "population": [total_population(sec["population"])],
-            "count": [len(df)],
+            "count": [int(df["n"].sum())],
             "weighted": [df["w"].sum()],
             "w2": [df["w2"].sum()],
         },
@@ -404,6 +405,19 @@ def severity_index(
     out["index_high"] = out["index"] + z * se
     out["count"] = out["count"].astype("int64")
     return out.drop(columns="w2").reset_index()
+
+
+def _weighted_rows(incidents: pd.DataFrame | Cube, wmap: pd.Series) -> pd.DataFrame:
+    """``sector, n, w, w2``: one row per incident (``n`` = 1) or per cube sector × category."""
+    if isinstance(incidents, Cube):
+        per = rollup(incidents, ["sector", "category"])
+        n = per["count"].to_numpy(dtype="int64")
+        w = per["category"].map(wmap).astype("float64").fillna(0.0).to_numpy()
+        return pd.DataFrame({"sector": per["sector"], "n": n, "w": w * n, "w2": w**2 * n})
+    w = incidents["category"].map(wmap).astype("float64").fillna(0.0)
+    return pd.DataFrame(
+        {"sector": incidents["sector"], "n": np.ones(len(w), dtype="int64"), "w": w, "w2": w**2}
+    )
 
 
 def total_population(population: pd.Series) -> float:

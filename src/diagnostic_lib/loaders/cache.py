@@ -69,15 +69,23 @@ from .. import __version__
 from ..config import Config, load_config
 from ..ledger import Ledger
 
-CACHE_FORMAT: int = 1
-"""Version of the entries' layout; a new layout never reads an old one."""
+CACHE_FORMAT: int = 2
+"""Version of the entries' layout; a new layout never reads an old one (2: with the walks)."""
 MAX_ENTRIES: int = 4
 """Entries kept per cache folder (the newest); older ones are deleted when one is written."""
 ENV_VAR: str = "DIAGNOSTIC_CACHE"
 """Environment variable: ``off`` (or ``0``, ``false``, ``no``) turns the cache off."""
 DEFAULT_DIR: str = "build/cache"
 """The cache folder, relative to the config's folder, unless ``[cache] dir`` says otherwise."""
-TABLES: tuple[str, ...] = ("sectors", "incidents", "measures", "survey", "partners", "places")
+TABLES: tuple[str, ...] = (
+    "sectors",
+    "incidents",
+    "measures",
+    "survey",
+    "partners",
+    "places",
+    "walks",
+)
 """The canonical tables of a :class:`~diagnostic_lib.loaders.Diagnostic`, in its order."""
 _FUTURE = "date_future"
 _OFF = frozenset({"off", "0", "false", "no"})

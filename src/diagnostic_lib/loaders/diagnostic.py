@@ -67,6 +67,10 @@ class Diagnostic:
         The combined ledger of every file.
     taxonomy, weights : DataFrame
         The category taxonomy and severity weights in use.
+    cache_entry : Path or None
+        The loaders' cache entry holding these tables (:mod:`.cache`), where
+        what is derived from them alone may be kept too (step 1's count cube);
+        ``None`` when the tables are not in the cache.
     """
 
     config: Config
@@ -80,6 +84,7 @@ class Diagnostic:
     taxonomy: pd.DataFrame
     weights: pd.DataFrame
     walks: pd.DataFrame | None = None
+    cache_entry: Path | None = None
 
     @property
     def lang(self) -> str:
@@ -124,7 +129,8 @@ def load_diagnostic(
     config_path : path or Config
         The config file (or an already-loaded :class:`~diagnostic_lib.config.Config`).
     now : timestamp, optional
-        Reference "now" for dates in the future.
+        Reference "now" for dates in the future (default: the config's
+        ``[diagnostic] exported_on``, else the clock).
     cache : bool, optional
         Use and fill the cache (``True``) or not (``False``); default: on, unless
         ``[cache] enabled = false`` in the config or ``DIAGNOSTIC_CACHE=off`` in
@@ -148,6 +154,8 @@ def load_diagnostic(
     (True, True)
     """
     cfg = config_path if isinstance(config_path, Config) else load_config(config_path)
+    if now is None and cfg.exported_on is not None:
+        now = cfg.exported_on  # the day the data were exported: later dates are in the future
     tax = taxonomy_mod.load_taxonomy(cfg.taxonomy_path)
     if cfg.category_aliases:
         tax = taxonomy_mod.with_aliases(tax, cfg.category_aliases, cfg.category_alias_where)
@@ -157,11 +165,14 @@ def load_diagnostic(
     hit = cache_mod.read_entry(folder, key) if folder is not None else None
     if hit is not None:
         tables, ledger = hit
-        return Diagnostic(cfg, **tables, ledger=ledger, taxonomy=tax, weights=weights)
+        return Diagnostic(
+            cfg, **tables, ledger=ledger, taxonomy=tax, weights=weights, cache_entry=folder / key
+        )
     diag = _load_all(cfg, tax, weights, now)
     if folder is not None:
         tables = {t: getattr(diag, t) for t in cache_mod.TABLES}
-        cache_mod.write_entry(folder, key, tables, diag.ledger, now)
+        if cache_mod.write_entry(folder, key, tables, diag.ledger, now):
+            diag.cache_entry = folder / key
     return diag
 
 

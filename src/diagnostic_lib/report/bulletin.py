@@ -87,6 +87,7 @@ def comparison_table(
     period: str,
     small_count: int = SMALL_COUNT,
     total: tuple[float, float] | None = None,
+    also_hide: Mapping[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """The comparisons of one table in words: counts, differences, tests and verdicts.
 
@@ -110,7 +111,11 @@ def comparison_table(
     small_count : int
     total : (float, float), optional
         The published total of the rows, now and a year earlier (what is not
-        in the rows, such as incidents outside every sector, counts as unknown).
+        in the rows, such as incidents outside every sector, counts as one
+        more row, hidden when small).
+    also_hide : mapping of str to array of bool, optional
+        Per count column (``now``, ``year_ago``), rows to hide besides (what
+        other published tables would give away, see :func:`cells_given_away`).
 
     Returns
     -------
@@ -141,6 +146,8 @@ def comparison_table(
     if total is not None:
         for col, mask in _complementary(num, total, small_count).items():
             num.loc[mask, col] = -1.0  # hidden as a small count (with what it gives away)
+    for col, mask in (also_hide or {}).items():
+        num.loc[np.asarray(mask, dtype=bool), col] = -1.0
     num = suppress_small_counts(
         num,
         ["now", "year_ago"],
@@ -191,16 +198,112 @@ def comparison_table(
 def _complementary(
     num: pd.DataFrame, total: tuple[float, float], small_count: int
 ) -> dict[str, np.ndarray]:
-    """Rows to hide besides the small ones, so that the published total does not give them away."""
+    """Rows to hide besides the small ones, so that the published total does not give them away.
+
+    What the total holds beyond the rows (incidents outside every sector, or
+    without a family) is a count too: total − rows. When it is small it is
+    hidden (the bulletin's method says "< 5"), so it counts as one more hidden
+    row; otherwise every row shown would let a reader recover it by subtraction.
+
+    Examples
+    --------
+    >>> num = pd.DataFrame({"now": [40.0, 30.0, 20.0], "year_ago": [40.0, 30.0, 20.0]})
+    >>> _complementary(num, (93.0, 90.0), 5)["now"].tolist()  # 3 outside the rows
+    [False, False, True]
+    >>> _complementary(num, (93.0, 90.0), 5)["year_ago"].tolist()
+    [False, False, False]
+    """
+    rest = []
+    for col, tot in zip(("now", "year_ago"), total, strict=True):
+        r = tot - float(num[col].sum(min_count=1))
+        rest.append(r if np.isfinite(r) and 0 < r < small_count else np.nan)
     frame = pd.DataFrame(
         {
-            "sector": [f"r{i}" for i in range(len(num))] + ["*"],
-            "now": [*num["now"].tolist(), total[0]],
-            "year_ago": [*num["year_ago"].tolist(), total[1]],
+            "sector": [f"r{i}" for i in range(len(num))] + ["rest", "*"],
+            "now": [*num["now"].tolist(), rest[0], total[0]],
+            "year_ago": [*num["year_ago"].tolist(), rest[1], total[1]],
         }
     )
     masks = complementary_cells(frame, ["now", "year_ago"], small_count)
-    return {c: m[:-1] for c, m in masks.items()}
+    return {c: m[:-2] for c, m in masks.items()}
+
+
+def _hidden_rows(c: pd.DataFrame, total: tuple[float, float], small_count: int) -> pd.DataFrame:
+    """Which counts of a table with a published total read "< k" (small or complementary)."""
+    num = c[["now", "year_ago"]].astype("float64")
+    extra = _complementary(num, total, small_count)
+    out = pd.DataFrame(index=c.index)
+    for col in ("now", "year_ago"):
+        out[col] = num[col].isna().to_numpy() | (num[col] < small_count).to_numpy()
+        out[col] |= extra.get(col, np.zeros(len(c), dtype=bool))
+    return out
+
+
+def cells_given_away(m: Monitoring, shown: pd.Index, small_count: int = SMALL_COUNT):
+    """Shown sector × family cells to hide so that no unshown small cell can be recovered.
+
+    The bulletin shows only the cells that changed, but a sector's count (the
+    sectors' table) minus its cells shown is the sum of its other cells, and
+    likewise for a family: when that sum is one cell only, and a small one, it
+    would be given away (a family's incidents outside every sector count as
+    one more cell). The smallest cell shown of that sector (or family) is
+    hidden too, as complementary suppression does.
+
+    Parameters
+    ----------
+    m : Monitoring
+    shown : Index
+        The (sector, family) cells the bulletin shows.
+    small_count : int
+
+    Returns
+    -------
+    dict of str to ndarray of bool
+        Per count column (``now``, ``year_ago``), the cells of ``shown`` to hide.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import monitoring
+    >>> cols = pd.period_range("2016-01", "2017-12", freq="M")
+    >>> idx = pd.MultiIndex.from_tuples([("A", "f"), ("A", "g")], names=["sector", "family"])
+    >>> t = pd.DataFrame([[20] * 23 + [60], [3] * 24], index=idx, columns=cols)
+    >>> c = monitoring.compare_periods(t, cols[-1])
+    >>> sec = monitoring.compare_periods(t.groupby(level=0).sum(), cols[-1])
+    >>> fam = monitoring.compare_periods(t.groupby(level=1).sum(), cols[-1])
+    >>> tot = monitoring.compare_periods(t.sum().to_frame("*").T, cols[-1])
+    >>> m = monitoring.Monitoring("month", cols[-1], tot, fam, sec, c)
+    >>> cells_given_away(m, idx[:1], 5)["now"].tolist()  # A's 63 minus A-f's 60 is A-g's 3
+    [True]
+    """
+    total = _total(m)
+    published = {
+        0: _hidden_rows(m.sectors, total, small_count),
+        1: _hidden_rows(m.families, total, small_count),
+    }
+    out = {}
+    for col in ("now", "year_ago"):
+        pub_counts = {0: m.sectors[col], 1: m.families[col]}
+        vals = m.cells[col].astype("float64")
+        hidden = pd.Series(True, index=m.cells.index)  # unknown to a reader
+        hidden.loc[shown] = ~(vals.loc[shown] >= small_count)
+        for level, pub in published.items():
+            keys = m.cells.index.get_level_values(level)
+            for key, pos in pd.Series(range(len(keys))).groupby(keys.to_numpy()).groups.items():
+                if key not in pub.index or pub.loc[key, col]:
+                    continue  # no published count for this group
+                rows = m.cells.index[np.asarray(pos)]
+                unknown = vals.loc[rows[hidden.loc[rows].to_numpy() & (vals.loc[rows] > 0)]]
+                # a family's incidents outside every sector are in its count, not in its cells
+                rest = float(pd.to_numeric(pub_counts[level].get(key), errors="coerce"))
+                rest -= float(vals.loc[rows].sum())
+                values = [*unknown.tolist(), *([rest] if rest > 0 else [])]
+                if len(values) != 1 or not values[0] < small_count:
+                    continue
+                visible = rows[~hidden.loc[rows].to_numpy() & rows.isin(shown)]
+                if len(visible):
+                    hidden.loc[vals.loc[visible].idxmin()] = True
+        out[col] = (hidden.loc[shown] & (vals.loc[shown] >= small_count)).to_numpy()
+    return out
 
 
 def _names(index: pd.Index, names: Mapping[Any, str] | None, prefix: str | None, lang: str):
@@ -388,7 +491,15 @@ def bulletin_document(
         )
         head = f"{i18n.t('word.sector', lang)} — {i18n.t('word.family', lang)}"
         doc.table(
-            comparison_table(sig, names, head, lang, m.period, small_count),
+            comparison_table(
+                sig,
+                names,
+                head,
+                lang,
+                m.period,
+                small_count,
+                also_hide=cells_given_away(m, sig.index, small_count),
+            ),
             appendix=False,
             missing=i18n.t("monitoring.missing", lang),
         )

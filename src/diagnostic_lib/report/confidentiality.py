@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
+from ..inventory.walks import walk_count_columns
 
 SMALL_COUNT: int = settings.default("small_count")
 """The default small-count threshold: the ``small_count`` tunable of the settings."""
@@ -306,6 +307,9 @@ def _valued(col: pd.Series) -> bool:
     return bool(len(vals)) and all(isinstance(v, (bool, np.bool_)) for v in vals.head(50))
 
 
+_WALK_COUNTS = frozenset(walk_count_columns())
+
+
 def is_people_count(column: object) -> bool:
     """Whether a column holds counts of events or people (suppressed when small).
 
@@ -313,11 +317,14 @@ def is_people_count(column: object) -> bool:
     --------
     >>> is_people_count("n_incidents"), is_people_count("n_measures"), is_people_count("last")
     (True, False, True)
+    >>> is_people_count("walk_observations"), is_people_count("walk_lighting")
+    (True, True)
     """
     c = str(column)
     if c in NOT_PEOPLE_COUNTS:
         return False
-    return c in COUNT_COLUMNS or c.startswith("n_") or c.endswith("_count")
+    walk = c in _WALK_COUNTS  # the counts of safety-walk observations
+    return c in COUNT_COLUMNS or c.startswith("n_") or c.endswith("_count") or walk
 
 
 def complementary_cells(

@@ -8,15 +8,19 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from .. import evaluation, i18n, inventory, strategy
 from .. import formatting as fmt
-from .. import i18n, inventory, strategy
-from ..followup import Review, objective_label
+from ..followup import OBJECTIVE_STATUSES, Review, effect_label, objective_label
 from .document import HtmlDocument
+from .pdf import html_to_pdf
 
 
 def followup_name(lang: str) -> str:
@@ -30,27 +34,157 @@ def followup_name(lang: str) -> str:
     return f"followup-{lang}.html"
 
 
-def _key_figures(r: Review, lang: str) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ActionColumn:
+    """One column of the follow-up's table of actions.
+
+    Attributes
+    ----------
+    key : str
+        The label of its header (``followup.col.<key>``).
+    needs : tuple of str
+        The columns of :attr:`Review.actions <diagnostic_lib.followup.Review.actions>`
+        it reads: the column is shown only when they are all there (so a
+        column added to the review, such as an effect, slots in with one entry).
+    text : callable
+        ``text(row, lang, review)`` → the cell, in words.
+    shown : callable
+        ``shown(review)``: whether the review has what the column shows (default: always).
+    """
+
+    key: str
+    needs: tuple[str, ...]
+    text: Callable[[pd.Series, str, Review], str]
+    shown: Callable[[Review], bool] = lambda r: True
+
+
+def _problem_title(r: Review, problem_id: Any, lang: str) -> str:
+    """A previous problem's title (its words), never its identifier."""
+    f = r.fates
+    hit = f.loc[f["previous_id"] == problem_id, f"title_{lang}"] if len(f) else pd.Series()
+    hit = hit.dropna()
+    return str(hit.iloc[0]) if len(hit) else i18n.t("followup.problem.untitled", lang)
+
+
+def _action_name(row: pd.Series, lang: str, r: Review) -> str:
+    words = row.get(f"response_{lang}")
+    return f"{row['plan_id']} — {words}" if isinstance(words, str) and words else row["plan_id"]
+
+
+def _dose(row: pd.Series, lang: str, r: Review) -> str:
+    return fmt.percent(row["dose"], lang) if pd.notna(row["dose"]) else fmt.MISSING
+
+
+def _fate(row: pd.Series, lang: str, r: Review) -> str:
+    fate = row["fate"] if isinstance(row["fate"], str) else "gone"
+    return inventory.fate_label(fate, lang)
+
+
+def _objective(row: pd.Series, lang: str, r: Review) -> str:
+    obj = r.objectives.set_index("plan_id")
+    return _objective_text(obj.loc[row["plan_id"]], lang)
+
+
+def _judged(row: pd.Series, lang: str, r: Review) -> str:
+    return i18n.t("followup.judged.yes" if row["judged"] else "followup.judged.no", lang)
+
+
+def _effect(row: pd.Series, lang: str, r: Review) -> str:
+    eff = r.effects.set_index("plan_id")
+    if row["plan_id"] not in eff.index:
+        return fmt.MISSING
+    return _effect_text(eff.loc[row["plan_id"]], lang)
+
+
+ACTION_COLUMNS: tuple[ActionColumn, ...] = (
+    ActionColumn("action", ("plan_id",), _action_name),
+    ActionColumn(
+        "problem", ("problem_id",), lambda row, lang, r: _problem_title(r, row["problem_id"], lang)
+    ),
+    ActionColumn(
+        "fidelity",
+        ("fidelity",),
+        lambda row, lang, r: strategy.fidelity_label(row["fidelity"], lang),
+    ),
+    ActionColumn("dose", ("dose",), _dose),
+    ActionColumn("fate", ("fate",), _fate),
+    ActionColumn("objective", ("plan_id",), _objective),
+    ActionColumn("judged", ("judged",), _judged),
+    ActionColumn("effect", ("effect",), _effect, shown=lambda r: len(r.effects) > 0),
+)
+"""The columns of the table of actions, in order (header ``followup.col.<key>``); a column
+shows when the review's actions hold what it ``needs``."""
+
+
+def _of(part: int, n: int, key: str, lang: str) -> str:
+    return i18n.t(key, lang, part=fmt.integer(part, lang), n=fmt.integer(n, lang))
+
+
+def _key_rows(r: Review, lang: str) -> list[tuple[str, str, str]]:
+    """(figure, value, out of) rows: actions, effects, problems, objectives."""
     a, f = r.actions, r.fates
     n = len(a)
+    done = int((a["fidelity"] == "as_planned").sum())
+    judged = int(a["judged"].astype(bool).sum()) if n else 0
     rows = [
-        ("followup.key.actions", fmt.integer(n, lang)),
-        ("followup.key.as_planned", fmt.integer(int((a["fidelity"] == "as_planned").sum()), lang)),
-        ("followup.key.met", fmt.integer(int((a["objective"] == "met").sum()), lang)),
-        ("followup.key.not_met", fmt.integer(int((a["objective"] == "not_met").sum()), lang)),
+        (i18n.t("followup.key.actions", lang), fmt.integer(n, lang), ""),
         (
-            "followup.key.not_measurable",
-            fmt.integer(int((a["objective"] == "not_measurable").sum()), lang),
+            i18n.t("followup.key.as_planned", lang),
+            fmt.integer(done, lang),
+            _of(done, n, "followup.key.of_actions", lang),
+        ),
+        (
+            i18n.t("followup.key.not_as_planned", lang),
+            fmt.integer(n - done, lang),
+            _of(n - done, n, "followup.key.of_actions", lang),
+        ),
+        (
+            i18n.t("followup.key.judged", lang),
+            fmt.integer(judged, lang),
+            _of(judged, n, "followup.key.of_actions", lang),
         ),
     ]
-    rows += [
-        (f"followup.key.fate.{fate}", fmt.integer(int((f["fate"] == fate).sum()), lang))
-        for fate in inventory.FATES
-    ]
+    e = r.effects
+    if len(e):  # the verdicts of the pre-registered designs
+        for key, k in (
+            ("followup.key.effective", int((e["verdict"] == "effective").sum())),
+            ("followup.key.not_judged", int((e["status"] != "judged").sum())),
+        ):
+            rows.append(
+                (
+                    i18n.t(key, lang),
+                    fmt.integer(k, lang),
+                    _of(k, n, "followup.key.of_actions", lang),
+                )
+            )
+    before = int(f["previous_id"].notna().sum()) if len(f) else 0
+    for fate in inventory.FATES:
+        k = int((f["fate"] == fate).sum()) if len(f) else 0
+        detail = (
+            i18n.t("followup.key.found_now", lang)
+            if fate == "new"
+            else _of(k, before, "followup.key.of_problems", lang)
+        )
+        rows.append((i18n.t(f"followup.key.fate.{fate}", lang), fmt.integer(k, lang), detail))
+    for status in OBJECTIVE_STATUSES:
+        k = int((a["objective"] == status).sum()) if n else 0
+        rows.append(
+            (
+                i18n.t(f"followup.key.{status}", lang),
+                fmt.integer(k, lang),
+                _of(k, n, "followup.key.of_actions", lang),
+            )
+        )
+    return rows
+
+
+def _key_figures(r: Review, lang: str) -> pd.DataFrame:
+    rows = _key_rows(r, lang)
     return pd.DataFrame(
         {
-            i18n.t("followup.col.figure", lang): [i18n.t(k, lang) for k, _ in rows],
-            i18n.t("followup.col.value", lang): [v for _, v in rows],
+            i18n.t("report.page.col.figure", lang): [x for x, _, _ in rows],
+            i18n.t("report.page.col.value", lang): [v for _, v, _ in rows],
+            i18n.t("report.page.col.detail", lang): [d for _, _, d in rows],
         }
     )
 
@@ -72,45 +206,77 @@ def _objective_text(obj: pd.Series, lang: str) -> str:
     )
 
 
-def _actions(r: Review, lang: str) -> pd.DataFrame:
-    obj = r.objectives.set_index("plan_id")
-    out = []
-    for rec in r.actions.itertuples(index=False):
-        row = pd.Series(rec._asdict())
-        fate = rec.fate if isinstance(rec.fate, str) else "gone"
-        dose = fmt.percent(rec.dose, lang) if pd.notna(rec.dose) else fmt.MISSING
-        out.append(
-            {
-                i18n.t("followup.col.action", lang): f"{rec.plan_id} — {row[f'response_{lang}']}",
-                i18n.t("followup.col.fidelity", lang): strategy.fidelity_label(rec.fidelity, lang),
-                i18n.t("followup.col.dose", lang): dose,
-                i18n.t("followup.col.fate", lang): inventory.fate_label(fate, lang),
-                i18n.t("followup.col.objective", lang): _objective_text(obj.loc[rec.plan_id], lang),
-                i18n.t("followup.col.judged", lang): i18n.t(
-                    "followup.judged.yes" if rec.judged else "followup.judged.no", lang
-                ),
-            }
-        )
-    return pd.DataFrame(out)
+def _effect_text(e: pd.Series, lang: str) -> str:
+    """An action's effect in words: the verdict of its pre-registered design, or why none."""
+    if e["status"] != "judged":
+        return effect_label(str(e["status"]), lang)
+    text = e[f"text_{lang}"]
+    text = text if isinstance(text, str) and text else fmt.MISSING
+    if e["verdict"] not in evaluation.JUDGED and pd.notna(e["res"]) and pd.notna(e["res_low"]):
+        # no verdict on estimates (too little history…): the estimate is still shown
+        ci = fmt.interval(e["res_low"], e["res_high"], lang, digits=2)
+        res = fmt.decimal(e["res"], lang, digits=2)
+        text = i18n.t("followup.effect.estimate", lang, text=text, res=res, ci=ci)
+    if isinstance(e["registered"], str) and e["registered"]:
+        day = fmt.date(pd.Timestamp(e["registered"]), lang)
+        return i18n.t("followup.effect.registered", lang, text=text, date=day)
+    return text
+
+
+def action_table(r: Review, lang: str = "fr") -> pd.DataFrame:
+    """The table of actions in words: one column per entry of :data:`ACTION_COLUMNS` it has.
+
+    Parameters
+    ----------
+    r : Review
+    lang : {"fr", "en"}
+
+    Returns
+    -------
+    DataFrame
+        Text only, one row per action.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import followup
+    >>> r = followup.Review(
+    ...     pd.DataFrame(columns=["plan_id", "problem_id", "response_fr", "response_en",
+    ...                           "fidelity", "dose", "fate", "current_id", "objective",
+    ...                           "count", "target", "judged"]),
+    ...     pd.DataFrame(), pd.DataFrame(columns=list(inventory.problem_fate.COLUMNS)),
+    ...     pd.DataFrame(columns=list(followup.objectives.COLUMNS)))
+    >>> list(action_table(r, "en").columns)  # no effect column in this review
+    ['Action', 'Problem', 'Implementation', 'Dose', "Problem's fate", 'Objective', 'Effect judged?']
+    """
+    cols = [c for c in ACTION_COLUMNS if set(c.needs) <= set(r.actions.columns) and c.shown(r)]
+    header = [i18n.t(f"followup.col.{c.key}", lang) for c in cols]
+    rows = [[c.text(row, lang, r) for c in cols] for _, row in r.actions.iterrows()]
+    return pd.DataFrame(rows, columns=header)
 
 
 def _fates(r: Review, lang: str) -> pd.DataFrame:
     f = r.fates
-    title = f[f"title_{lang}"].fillna(f["previous_id"]).fillna(f["current_id"])
+    title = f[f"title_{lang}"].fillna(i18n.t("followup.problem.untitled", lang))
     dist = [fmt.integer(d, lang) if pd.notna(d) else fmt.MISSING for d in f["distance_m"]]
+
+    def counts(col: str) -> list[str]:
+        return [fmt.integer(v, lang) if pd.notna(v) else fmt.MISSING for v in f[col]]
+
     return pd.DataFrame(
         {
             i18n.t("followup.col.problem", lang): title.astype(str).to_numpy(),
             i18n.t("followup.col.fate", lang): [inventory.fate_label(x, lang) for x in f["fate"]],
             i18n.t("followup.col.distance", lang): dist,
-            i18n.t("followup.col.before", lang): f["previous_last_12"].to_numpy(),
-            i18n.t("followup.col.now", lang): f["current_last_12"].to_numpy(),
+            i18n.t("followup.col.before", lang): counts("previous_last_12"),
+            i18n.t("followup.col.now", lang): counts("current_last_12"),
             i18n.t("followup.col.p", lang): [fmt.pvalue(p, lang) for p in f["p_value"]],
         }
     )
 
 
-def followup_document(r: Review, lang: str = "fr", municipality: str = "") -> HtmlDocument:
+def followup_document(
+    r: Review, lang: str = "fr", municipality: str = "", paper: str | None = None
+) -> HtmlDocument:
     """The follow-up report of a :class:`~diagnostic_lib.followup.Review` as a document.
 
     Parameters
@@ -121,10 +287,15 @@ def followup_document(r: Review, lang: str = "fr", municipality: str = "") -> Ht
         Language (the whole report is in it).
     municipality : str
         Its name, for the title.
+    paper : {"letter", "a4"}, optional
+        Paper of the print style sheet (default: the report's).
 
     Returns
     -------
     HtmlDocument
+        The report's templates and style sheets (screen and print): the key
+        figures first (their own printed page), then the actions (one column
+        per entry of :data:`ACTION_COLUMNS` the review has) and the problems.
 
     Examples
     --------
@@ -139,28 +310,52 @@ def followup_document(r: Review, lang: str = "fr", municipality: str = "") -> Ht
     True
     """
     lang = i18n.check_lang(lang)
-    doc = HtmlDocument(i18n.t("followup.title", lang, municipality=municipality), lang)
+    doc = HtmlDocument(i18n.t("followup.title", lang, municipality=municipality), lang, paper)
     doc.paragraph(i18n.t("followup.intro", lang))
-    doc.heading(i18n.t("followup.section.key", lang), level=2)
-    doc.table(_key_figures(r, lang), cls="key", appendix=False)
-    doc.heading(i18n.t("followup.section.actions", lang), level=2)
+    # the first page: the key figures (actions, effects, problems, objectives)
+    doc.heading(i18n.t("followup.section.key", lang), level=2, anchor="key")
+    doc.section_class("front")
+    with doc.lead():
+        doc.table(_key_figures(r, lang), cls="key", appendix=False)
+    doc.heading(i18n.t("followup.section.actions", lang), level=2, anchor="actions")
     doc.paragraph(i18n.t("followup.actions_help", lang))
-    doc.table(_actions(r, lang), appendix=False)
-    doc.heading(i18n.t("followup.section.problems", lang), level=2)
+    if len(r.effects):
+        doc.paragraph(i18n.t("followup.effect_help", lang))
+    doc.table(action_table(r, lang), appendix=False)
+    doc.heading(i18n.t("followup.section.problems", lang), level=2, anchor="problems")
     doc.paragraph(i18n.t("followup.problems_help", lang))
     doc.table(_fates(r, lang), appendix=False, missing=i18n.t("followup.missing", lang))
     return doc
 
 
 def write_followup(
-    r: Review, out: str | PathLike[str], lang: str = "fr", municipality: str = ""
+    r: Review,
+    out: str | PathLike[str],
+    lang: str = "fr",
+    municipality: str = "",
+    *,
+    pdf: bool = False,
+    paper: str | None = None,
 ) -> Path:
     """Write the follow-up report into the folder ``out`` (``followup-<lang>.html``).
+
+    Parameters
+    ----------
+    r : Review
+    out : path
+        The folder.
+    lang : {"fr", "en"}
+    municipality : str
+    pdf : bool
+        Also print it to ``followup-<lang>.pdf`` with headless Chromium
+        (:func:`~diagnostic_lib.report.html_to_pdf`; raises
+        :class:`~diagnostic_lib.report.PdfError` without one).
+    paper : {"letter", "a4"}, optional
 
     Returns
     -------
     Path
-        The file written.
+        The HTML file written.
 
     Examples
     --------
@@ -175,4 +370,7 @@ def write_followup(
     >>> write_followup(r, tempfile.mkdtemp(), "en", "Town").name
     'followup-en.html'
     """
-    return followup_document(r, lang, municipality).write(Path(out) / followup_name(lang))
+    path = followup_document(r, lang, municipality, paper).write(Path(out) / followup_name(lang))
+    if pdf:
+        html_to_pdf(path)
+    return path

@@ -50,7 +50,10 @@ generator, kept in its modules; they are not analysis tunables):
     - ``writers``: the files, byte for byte, and ``manifest.json``;
 * entry points
     - ``entry_points``: :func:`generate`, :func:`sample_dir`, :func:`main`
-      (``python -m diagnostic_lib.sample``).
+      (``python -m diagnostic_lib.sample``);
+* the year after
+    - ``follow_up``: :func:`generate_follow_up` (``python -m diagnostic_lib sample
+      --follow-up``), the year after the sample's plan with planted outcomes.
 
 Examples
 --------
@@ -78,6 +81,7 @@ from .constants import (
     TOWN_NAME,
 )
 from .entry_points import generate, main, sample_dir
+from .follow_up import generate_follow_up
 from .planted import ground_truth
 from .raw_export import _RAW_DEFECTS as _RAW_DEFECTS
 from .raw_export import _RAW_LABELS as _RAW_LABELS
@@ -101,6 +105,7 @@ __all__ = [
     "TABLE_KEYS",
     "TOWN_NAME",
     "generate",
+    "generate_follow_up",
     "generate_tables",
     "ground_truth",
     "main",

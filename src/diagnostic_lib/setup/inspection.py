@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from .. import schema
 from .. import taxonomy as taxonomy_mod
@@ -177,8 +178,24 @@ def _positions(sample: dict[str, Any], fields: dict[str, str], crs: str) -> dict
             guess = "EPSG:4326" if kind == "lonlat" else _guess_crs(xs, ys, crs)
             return {"kind": kind, "crs": guess, "guessed": kind == "xy", "bounds": bounds}
     if "wkt" in fields:
-        return {"kind": "wkt", "crs": crs, "guessed": True, "bounds": None}
+        return _wkt_positions(frame[fields["wkt"]], crs)
     return None
+
+
+def _wkt_positions(values: pd.Series, crs: str) -> dict[str, Any]:
+    """The CRS of a WKT column guessed from the bounds of its sampled geometries.
+
+    WKT carries no CRS: polygons written in degrees (Montréal's PDQ boundaries are) are
+    EPSG:4326, not the analysis CRS; coordinates in metres are taken in the analysis CRS.
+    """
+    text = as_text(values)
+    geoms = shapely.from_wkt(text[text != ""].to_numpy(dtype=object), on_invalid="ignore")
+    geoms = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
+    if not len(geoms):
+        return {"kind": "wkt", "crs": crs, "guessed": True, "bounds": None}
+    b = shapely.total_bounds(geoms)
+    guess = _guess_crs(np.array([b[0], b[2]]), np.array([b[1], b[3]]), crs)
+    return {"kind": "wkt", "crs": guess, "guessed": True, "bounds": tuple(float(v) for v in b)}
 
 
 def inspect_file(

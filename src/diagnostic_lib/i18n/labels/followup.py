@@ -54,6 +54,24 @@ LABELS: dict[str, tuple[str, str]] = {
         "—: not applicable (problem gone or new, or without a place).",
     ),
     "followup.key.actions": ("Actions du plan", "Actions in the plan"),
+    "followup.key.not_as_planned": (
+        "Pas réalisées comme prévu",
+        "Not carried out as planned",
+    ),
+    "followup.key.judged": (
+        "Actions dont l'effet peut être jugé",
+        "Actions whose effect can be judged",
+    ),
+    "followup.key.of_actions": ("{part} des {n} actions", "{part} of {n} actions"),
+    "followup.key.of_problems": (
+        "{part} des {n} problèmes du registre précédent",
+        "{part} of the previous register's {n} problems",
+    ),
+    "followup.key.found_now": (
+        "trouvés dans les nouvelles données",
+        "found in the new data",
+    ),
+    "followup.problem.untitled": ("Problème sans titre", "Untitled problem"),
     "followup.key.as_planned": ("Réalisées comme prévu", "Carried out as planned"),
     "followup.key.met": ("Objectifs atteints", "Objectives met"),
     "followup.key.not_met": ("Objectifs non atteints", "Objectives not met"),
@@ -80,4 +98,49 @@ LABELS: dict[str, tuple[str, str]] = {
     "followup.key.fate.moved": ("Problèmes déplacés", "Problems that moved"),
     "followup.key.fate.gone": ("Problèmes disparus", "Problems gone"),
     "followup.key.fate.new": ("Nouveaux problèmes", "New problems"),
+    "followup.effect.judged": (
+        "jugé selon le plan d'évaluation préenregistré",
+        "judged by the pre-registered evaluation design",
+    ),
+    "followup.effect.not_judged": (
+        "Non jugé : pas mise en œuvre comme prévu (son effet n'est pas jugé comme si elle "
+        "l'avait été)",
+        "Not judged: not implemented as planned (its effect is not judged as if it had been)",
+    ),
+    "followup.effect.no_design": (
+        "Non jugé : aucun plan d'évaluation préenregistré dans plan.toml",
+        "Not judged: no pre-registered evaluation design in plan.toml",
+    ),
+    "followup.col.effect": (
+        "Effet (plan d'évaluation préenregistré)",
+        "Effect (pre-registered evaluation design)",
+    ),
+    "followup.effect.estimate": (
+        "{text} Estimation du plan préenregistré : RES corrigé {res} (IC {ci} ; au-dessus "
+        "de 1 = une baisse).",
+        "{text} Estimate of the pre-registered design: corrected RES {res} (CI {ci}; above "
+        "1 = a fall).",
+    ),
+    "followup.effect.registered": (
+        "{text} [plan fixé le {date}]",
+        "{text} [design fixed on {date}]",
+    ),
+    "followup.effect_help": (
+        "Effet : seul le plan d'évaluation fixé (préenregistré) dans plan.toml le jour où le "
+        "plan a été enregistré compte — mêmes fenêtres, même anneau, même témoin, mêmes "
+        "règles de verdict qu'à l'étape 3 ; aucun autre plan n'est essayé. Une action qui n'a "
+        "pas été mise en œuvre comme prévu n'a pas de verdict d'effet.",
+        "Effect: only the evaluation design fixed (pre-registered) in plan.toml on the day "
+        "the plan was saved counts — same windows, same ring, same control, same verdict "
+        "rules as in step 3; no other design is tried. An action not implemented as planned "
+        "gets no effect verdict.",
+    ),
+    "followup.key.effective": (
+        "Actions efficaces (plan préenregistré)",
+        "Actions effective (pre-registered design)",
+    ),
+    "followup.key.not_judged": (
+        "Actions dont l'effet n'est pas jugé",
+        "Actions whose effect is not judged",
+    ),
 }

@@ -42,5 +42,64 @@ LABELS: dict[str, tuple[str, str]] = {
         "marche exploratoire : « {category} » constaté dans la zone du problème",
         "safety walk: '{category}' observed in the problem's area",
     ),
+    "measures.col.walk_observations": (
+        "Constats de marche exploratoire",
+        "Safety-walk observations",
+    ),
+    "report.walks.heading": ("Marches exploratoires", "Safety walks"),
+    "report.walks.text": (
+        "Les constats des marches exploratoires (éclairage, surveillance naturelle, "
+        "cachettes, négligence, sentiment d'insécurité) comptés dans la zone de chaque "
+        "problème, élargie de quelques dizaines de mètres, et dans chaque secteur. Un "
+        "problème à l'échelle de la municipalité n'a pas de zone : il n'est pas listé.",
+        "The observations of the safety walks (lighting, natural surveillance, hiding "
+        "places, neglect, feeling unsafe) counted in each problem's area, widened by a few "
+        "tens of metres, and in each sector. A municipality-wide problem has no area: it "
+        "is not listed.",
+    ),
+    "report.walks.public": (
+        "Version publique : pas de carte des constats (leur emplacement exact reste "
+        "interne), seulement leur nombre par zone ; un nombre inférieur au seuil de "
+        "confidentialité est masqué.",
+        "Public version: no map of the observations (their exact location stays "
+        "internal), only their number by area; a number below the confidentiality "
+        "threshold is hidden.",
+    ),
+    "report.walks.map_caption": (
+        "Constats des marches exploratoires (symbole par type, taille selon la gravité) sur "
+        "les points chauds.",
+        "Safety-walk observations (a symbol per kind, sized by severity) over the hot spots.",
+    ),
+    "report.walks.map_alt": (
+        "Carte des constats des marches exploratoires sur les secteurs et les points chauds",
+        "Map of the safety-walk observations over the sectors and the hot spots",
+    ),
+    "report.walks.by_problem": (
+        "Constats de marche exploratoire dans la zone de chaque problème",
+        "Safety-walk observations in each problem's area",
+    ),
+    "report.walks.by_sector": (
+        "Constats de marche exploratoire par secteur",
+        "Safety-walk observations by sector",
+    ),
+    "report.walks.col.high": ("dont gravité élevée", "of high severity"),
+    "wb.sheet.walks_by_problem": ("Marches par problème", "Walks by problem"),
+    "wb.about.walks_by_problem": (
+        "Constats des marches exploratoires dans la zone de chaque problème, par type et gravité",
+        "Safety-walk observations in each problem's area, by kind and severity",
+    ),
+    "wb.col.walk_observations": ("Constats de marche", "Walk observations"),
+    "wb.col.walk_lighting": ("Éclairage insuffisant", "Poor lighting"),
+    "wb.col.walk_natural_surveillance": (
+        "Absence de surveillance naturelle",
+        "No natural surveillance",
+    ),
+    "wb.col.walk_hiding_place": ("Cachette, recoin", "Hiding place"),
+    "wb.col.walk_neglect": ("Négligence, malpropreté", "Neglect, disrepair"),
+    "wb.col.walk_feeling_unsafe": ("Sentiment d'insécurité", "Feeling unsafe"),
+    "wb.col.walk_other": ("Autre constat", "Other observation"),
+    "wb.col.walk_severity_1": ("Constats de gravité faible", "Observations of low severity"),
+    "wb.col.walk_severity_2": ("Constats de gravité moyenne", "Observations of medium severity"),
+    "wb.col.walk_severity_3": ("Constats de gravité élevée", "Observations of high severity"),
 }
 """Label key → (French, English)."""

@@ -15,6 +15,7 @@ from ...loaders import Diagnostic
 from .context import SectionContext
 from .methods import rate_bases
 from .shown import category_label, shown
+from .walks import walks_step1
 
 # Column → header label key (None: the column keeps its name), in the order shown.
 RATE_COLUMNS = {
@@ -87,6 +88,7 @@ def _section_step1(ctx: SectionContext, diag: Diagnostic, inv: inventory.Invento
     _places(ctx, diag, inv)
     _perception(ctx, inv)
     _problems(ctx, diag, inv)
+    walks_step1(ctx, diag, inv)
 
 
 def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:

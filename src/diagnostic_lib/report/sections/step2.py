@@ -13,6 +13,7 @@ from ... import formatting as fmt
 from ...loaders import Diagnostic
 from ..workbook import MAX_SHEET_ROWS
 from .context import SectionContext
+from .walks import with_walks
 
 
 def _display(ctx: SectionContext, frame: pd.DataFrame) -> pd.DataFrame:
@@ -122,7 +123,10 @@ def _coverage(ctx: SectionContext, diag: Diagnostic, s2: measures.MeasureInvento
     tables["gaps"] = s2.gaps
     tables["single_pillar"] = s2.single_pillar
     tables["sector_gaps"] = s2.sector_gaps
-    doc.table(_display(ctx, s2.gaps), caption=ctx.t("report.step2.gaps_caption"))
+    doc.table(
+        _display(ctx, with_walks(s2.gaps, s2.walk_gaps)),
+        caption=ctx.t("report.step2.gaps_caption"),
+    )
     if len(s2.single_pillar):
         doc.table(
             _display(ctx, s2.single_pillar),
@@ -130,7 +134,7 @@ def _coverage(ctx: SectionContext, diag: Diagnostic, s2: measures.MeasureInvento
         )
     if len(s2.sector_gaps):
         doc.table(
-            _display(ctx, s2.sector_gaps),
+            _display(ctx, with_walks(s2.sector_gaps, s2.sector_walks)),
             caption=ctx.t("report.step2.sector_gaps"),
         )
 
