@@ -10,16 +10,31 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diagnostic_lib import loaders
 from diagnostic_lib.errors import DataError
+from diagnostic_lib.loaders import incidents as incidents_mod
 
 from .conftest import NOW, SAMPLE
 
 FUZZ = int(os.environ.get("DIAGNOSTIC_FUZZ_EXAMPLES", "0") or 0)
 """``make fuzz`` sets it (more examples, a new seed each run); the test suite uses a fixed seed."""
+
+
+SMALL_CHUNK = 3
+"""Rows per chunk of the incidents loader in this module: every fuzzed file spans chunks."""
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _small_chunks():
+    """The fuzzed incidents files are validated in chunks of :data:`SMALL_CHUNK` rows."""
+    before = incidents_mod.CHUNK_ROWS
+    incidents_mod.CHUNK_ROWS = SMALL_CHUNK
+    yield
+    incidents_mod.CHUNK_ROWS = before
 
 
 def examples(default: int) -> settings:
@@ -220,6 +235,37 @@ def test_only_data_error_escapes_and_rows_balance(data, which):
         expected = physical_rows(data)
         if expected is not None:  # rows_in measured against an independent count
             assert loaded[1].files.iloc[0]["rows_in"] == expected
+
+
+def _incidents_with_chunks(path: Path, size: int):
+    """``load_incidents`` of ``path`` in chunks of ``size`` rows: the result or the error's text."""
+    incidents_mod.CHUNK_ROWS = size
+    try:
+        return loaders.load_incidents(path, now=NOW)
+    except DataError as exc:
+        return str(exc)
+    finally:
+        incidents_mod.CHUNK_ROWS = SMALL_CHUNK
+
+
+@examples(150)
+@given(data=messy_csv())
+def test_incidents_in_chunks_equal_one_pass(data):
+    """Chunks of 1 and 3 rows give the table and ledger (or the error) of one pass."""
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "messy.csv"
+        p.write_bytes(data)
+        one = _incidents_with_chunks(p, 10**9)
+        for size in (1, SMALL_CHUNK):
+            got = _incidents_with_chunks(p, size)
+            if isinstance(one, str):
+                assert got == one
+                continue
+            assert not isinstance(got, str), got
+            pd.testing.assert_frame_equal(got.data, one.data)
+            pd.testing.assert_frame_equal(got.ledger.entries, one.ledger.entries)
+            pd.testing.assert_frame_equal(got.ledger.files, one.ledger.files)
+            pd.testing.assert_frame_equal(got.ledger.notes("en"), one.ledger.notes("en"))
 
 
 @examples(60)

@@ -331,4 +331,11 @@ def shift_from_hour(hour: Any) -> np.ndarray:
     ['nuit', 'jour', 'jour', 'soir', 'soir']
     """
     h = np.asarray(hour)
-    return np.where(h < 8, "nuit", np.where(h < 16, "jour", "soir")).astype(object)
+    if h.ndim == 0:
+        return np.where(h < 8, "nuit", np.where(h < 16, "jour", "soir")).astype(object)
+    # one object per shift name, not one string per row (a million rows at scale)
+    return _SHIFT_NAMES[np.searchsorted(_SHIFT_BOUNDS, h, side="right")]
+
+
+_SHIFT_NAMES = np.array(["nuit", "jour", "soir"], dtype=object)
+_SHIFT_BOUNDS = np.array([8, 16])

@@ -23,7 +23,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -178,6 +178,27 @@ class _Ctx:
     def file(self) -> str:
         return self.raw.file
 
+    def chunk(self, lo: int, hi: int) -> _Ctx:
+        """The rows ``lo:hi`` as a context of their own, for the row-local stages.
+
+        It shares the ledger and the mapping, and its ``alive`` is a view of this
+        context's: a row it rejects is rejected here. The file-level work of
+        :meth:`__post_init__` (registration, line issues) is not repeated, and its
+        text cache is its own (freed with it).
+        """
+        sub = object.__new__(_Ctx)
+        sub.table, sub.fields, sub.ledger = self.table, self.fields, self.ledger
+        geometry = self.raw.geometry
+        sub.raw = replace(
+            self.raw,
+            frame=self.raw.frame.iloc[lo:hi].reset_index(drop=True),
+            rows=self.raw.rows[lo:hi],
+            geometry=None if geometry is None else geometry.iloc[lo:hi].reset_index(drop=True),
+        )
+        sub.alive = self.alive[lo:hi]
+        sub._text = {}
+        return sub
+
     @property
     def rows(self) -> np.ndarray:
         return self.raw.rows
@@ -274,7 +295,8 @@ class _Ctx:
         key = f
         if self.raw.geometry is not None:
             key = f.assign(__geom__=self.raw.geometry.to_wkb(hex=True).fillna("").to_numpy())
-        key = key.loc[self.alive]
+        if not self.alive.all():  # a copy of every column only when some rows are gone
+            key = key.loc[self.alive]
         if len(key) == 0:
             return
         group = _row_groups(key)

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema, settings
-from .._text import map_distinct
+from .._text import as_objects, map_distinct
 from .context import _Ctx
 from .parsing import excel_serials, has_offset, parse_datetimes, parse_times
 from .vocabulary import SHIFT_ALIASES, map_aliases
@@ -76,9 +76,52 @@ def _incident_dates(
     """The dates stage (see the module documentation).
 
     A start more than ``future_tolerance_h`` hours after ``now`` (default: the
-    current time) is in the future.
+    current time) is in the future. The stage is the two row-local parts
+    :func:`_read_starts` and :func:`_finish_dates` around the file-level
+    decisions of :func:`_start_decisions`, so that a long file can run the parts
+    chunk by chunk (see :mod:`.incidents`).
     """
-    start, day_only, from_text, period_end = _start_times(ctx, opts)
+    starts = _read_starts(ctx, opts)
+    starts = _start_decisions(ctx, opts, starts, starts.offsets)
+    return _finish_dates(ctx, opts, starts, now, period, future_tolerance_h)
+
+
+class _Starts(NamedTuple):
+    """Each row's start as first read, before the file-level decisions.
+
+    ``offsets`` counts the dates written with a UTC offset (noted once per file).
+    """
+
+    start: pd.Series
+    day_only: np.ndarray
+    period_end: pd.Series
+    offsets: int
+
+
+def _start_decisions(ctx: _Ctx, opts: Mapping[str, Any], starts: _Starts, offsets: int) -> _Starts:
+    """The file-level part of the dates stage, on every row's start at once.
+
+    The note on dates converted from a UTC offset (``offsets`` of the whole
+    file), and the placeholder time of day (:func:`_placeholder_times`).
+    """
+    if offsets:
+        zone = opts.get("timezone") or settings.default("timezone")
+        ctx.note("loaders.note.offsets_converted", n=offsets, zone=zone)
+    start, day_only = _placeholder_times(ctx, starts.start, starts.day_only)
+    return _Starts(start, day_only, starts.period_end, offsets)
+
+
+def _finish_dates(
+    ctx: _Ctx,
+    opts: Mapping[str, Any],
+    starts: _Starts,
+    now: Any,
+    period: tuple[Any, Any] | None,
+    future_tolerance_h: float = 0.0,
+) -> _Times:
+    """The row-local rest of the dates stage, after the file-level decisions."""
+    start, day_only, period_end = _time_columns(ctx, *starts[:3])
+    from_text = ctx.text("occurred_from")
     given = _given_shifts(ctx)
     has_given = given != ""
     start, end = _day_ranges(start, day_only, given)
@@ -144,30 +187,27 @@ def time_precision(start: pd.Series, end: pd.Series) -> np.ndarray:
     names = np.array(schema.TIME_PRECISIONS[1:], dtype=object)
     idx = np.searchsorted(np.asarray(limits, dtype="float64"), width, side="left")
     out = names[np.minimum(idx, len(names) - 1)]
-    return np.where(np.isnan(width) | (width <= 0), "exact", out)
+    out[np.isnan(width) | (width <= 0)] = "exact"  # one object, not one string per row
+    return out
 
 
-def _start_times(
-    ctx: _Ctx, opts: Mapping[str, Any]
-) -> tuple[pd.Series, np.ndarray, pd.Series, pd.Series]:
-    """Each event's start, whether it is known only to the day, and the text read.
+def _read_starts(ctx: _Ctx, opts: Mapping[str, Any]) -> _Starts:
+    """Each event's start as written, whether it is known only to the day, and its month end.
 
-    Also the end of the rows written to the month or the year only (NaT elsewhere).
+    The end is that of the rows written to the month or the year only (NaT
+    elsewhere). Row-local: the file-level decisions come after
+    (:func:`_start_decisions`).
     """
     n = len(ctx.raw.frame)
     from_text = ctx.text("occurred_from")
     from_raw = ctx.col("occurred_from")
-    zone = opts.get("timezone")
-    start = parse_datetimes(from_raw, timezone=zone)
+    start = parse_datetimes(from_raw, timezone=opts.get("timezone"))
     serial, is_serial = excel_serials(from_raw)
     if is_serial.any():  # a spreadsheet cell that lost its date format
         start = start.where(~is_serial, serial)
         ctx.flag(is_serial, "occurred_from", "date_excel_serial", values=from_text)
     start, period_end = _month_and_year_ranges(from_text, start)
     offsets = int(has_offset(from_text).sum())
-    if offsets:
-        zone = zone or settings.default("timezone")
-        ctx.note("loaders.note.offsets_converted", n=offsets, zone=zone)
     ctx.reject((from_text == "").to_numpy(), "occurred_from", "date_missing")
     ctx.reject(start.isna().to_numpy(), "occurred_from", "date_unparseable", values=from_text)
     if opts.get("date_only"):
@@ -178,7 +218,13 @@ def _start_times(
     else:
         day_only = ~from_text.str.contains(_HAS_TIME, regex=True).to_numpy()
         day_only[is_serial] = (serial[is_serial] == serial[is_serial].dt.normalize()).to_numpy()
-    start, day_only = _placeholder_times(ctx, from_text, start, day_only)
+    return _Starts(start, day_only, period_end, offsets)
+
+
+def _time_columns(
+    ctx: _Ctx, start: pd.Series, day_only: np.ndarray, period_end: pd.Series
+) -> tuple[pd.Series, np.ndarray, pd.Series]:
+    """Starts known to the day completed by a separate time column, where there is one."""
     if ctx.has("occurred_from_time"):
         td, bad_t = parse_times(ctx.col("occurred_from_time"))
         ctx.flag(
@@ -190,7 +236,7 @@ def _start_times(
         # an hour alone ("22", "7h") is the hour from 22:00 to 23:00, not 22:00 exactly
         hour_only = has_t & ctx.text("occurred_from_time").str.fullmatch(_HOUR_ONLY).to_numpy()
         period_end = period_end.where(~hour_only, start + pd.Timedelta(hours=1))
-    return start, day_only & period_end.isna().to_numpy(), from_text, period_end
+    return start, day_only & period_end.isna().to_numpy(), period_end
 
 
 _HOUR_ONLY = r"\s*\d{1,2}\s*[hH]?\s*"
@@ -202,7 +248,7 @@ MIN_PLACEHOLDER_ROWS: int = 10
 
 
 def _placeholder_times(
-    ctx: _Ctx, from_text: pd.Series, start: pd.Series, day_only: np.ndarray
+    ctx: _Ctx, start: pd.Series, day_only: np.ndarray
 ) -> tuple[pd.Series, np.ndarray]:
     """Read a time of day that every row shares as what it is: a placeholder, not a time.
 
@@ -242,7 +288,7 @@ def _given_shifts(ctx: _Ctx) -> np.ndarray:
         bad = (st == "?").to_numpy()
         ctx.flag(bad, "shift", "shift_unknown", values=ctx.text("shift"))
         shift_given = st.where(~bad, "")
-    return shift_given.to_numpy()
+    return as_objects(shift_given)
 
 
 def _day_ranges(

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .._text import as_objects
 from .context import _Ctx
 from .geometry import _geometry_from_source, _guess_crs, _transform
 from .parsing import parse_floats
@@ -83,9 +84,14 @@ class _Lazy:
 
 
 def _incident_positions(
-    ctx: _Ctx, opts: Mapping[str, Any], acrs: Any, source_crs: Any
+    ctx: _Ctx, opts: Mapping[str, Any], acrs: Any, source_crs: Any, xy_guess: Any = None
 ) -> _Positions:
-    """The positions stage (see the module documentation)."""
+    """The positions stage (see the module documentation).
+
+    ``xy_guess`` is the CRS of ``x``/``y`` guessed on the whole file
+    (:func:`_guess_xy_crs`) when the stage runs on a chunk of it; by default it
+    is guessed on the rows at hand.
+    """
     n = len(ctx.raw.frame)
     px = np.full(n, np.nan)
     py = np.full(n, np.nan)
@@ -97,7 +103,8 @@ def _incident_positions(
         _points_from_geometry(ctx, acrs, source_crs, pos_col, px, py)
     if ctx.has("x") and ctx.has("y"):
         pos_col = pos_col or "x"
-        ph, bad = _points_from_xy(ctx, opts.get("xy_crs") or source_crs, acrs, px, py)
+        xy_crs = opts.get("xy_crs") or source_crs or xy_guess
+        ph, bad = _points_from_xy(ctx, xy_crs, acrs, px, py)
         placeholder |= ph
         invalid |= bad
     if ctx.has("lon") and ctx.has("lat"):
@@ -111,7 +118,7 @@ def _incident_positions(
     default_prec = opts.get("precision") or "exact"
     prec = np.full(n, default_prec, dtype=object)
     if ctx.has("precision"):
-        pt = map_aliases(ctx.col("precision"), PRECISION_ALIASES).to_numpy(dtype=object)
+        pt = as_objects(map_aliases(ctx.col("precision"), PRECISION_ALIASES))
         given = (pt != "") & (pt != "?")
         prec = np.where(given, pt, prec)
     coarse = np.isin(prec, ["sector", "none"])
@@ -145,6 +152,21 @@ def _points_from_geometry(
             pts = np.where(not_point, shapely.point_on_surface(pts), pts)
         px[present] = shapely.get_x(pts)
         py[present] = shapely.get_y(pts)
+
+
+def _guess_xy_crs(ctx: _Ctx, acrs: Any) -> Any:
+    """The CRS of the ``x``/``y`` columns as :func:`_points_from_xy` guesses it on every row.
+
+    Only for a file without a geometry or WKT column (whose points come first).
+    ``None`` when no row has a usable pair.
+    """
+    xs, _ = parse_floats(ctx.col("x"))
+    ys, _ = parse_floats(ctx.col("y"))
+    ph = np.zeros(len(xs), dtype=bool)
+    for a, b in PLACEHOLDER_XY:
+        ph |= (xs == a) & (ys == b)
+    ok = np.isfinite(xs) & np.isfinite(ys) & ~ph
+    return _guess_crs(xs[ok], ys[ok], acrs) if ok.any() else None
 
 
 def _points_from_xy(

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .._spatial import PointIndex
-from .._text import map_distinct, norm_key
+from .._text import as_objects, map_distinct, norm_key
 from .context import _Ctx
 from .incident_positions import _Positions
 
@@ -43,7 +43,7 @@ def _incident_sectors(
     Rows outside the municipality are rejected, or lose their point
     (``pos.has_point`` is updated) when ``outside == "flag"``.
     """
-    rec_sector = ctx.text("sector").to_numpy(dtype=object)
+    rec_sector = as_objects(ctx.text("sector"))
     if sectors is None or not len(sectors):
         return rec_sector.copy()
     n = len(rec_sector)

@@ -23,6 +23,10 @@ ledger
     :func:`_incident_table`: the ids, the canonical table of the rows still kept, and the
     check that the ledger balances.
 
+On a file longer than :data:`CHUNK_ROWS` rows, the dates, categories and
+positions stages run chunk by chunk (:func:`_row_stages`), after the decisions
+that need the whole file; the table and the ledger are those of one pass.
+
 Examples
 --------
 >>> import pandas as pd
@@ -42,14 +46,21 @@ import pandas as pd
 
 from .. import schema, settings
 from .. import taxonomy as taxonomy_mod
-from .._text import map_distinct
+from .._text import as_objects, map_distinct
 from ..crs import check_metric_crs
 from ..ledger import Ledger
 from ..readers import RawTable
 from .columns import _options, _require, _resolve_fields
 from .context import Loaded, Source, _check_balance, _Ctx, _file_notes, _open, loaded
-from .incident_dates import _incident_dates, _Times
-from .incident_positions import _incident_positions, _Positions
+from .incident_dates import (
+    _finish_dates,
+    _incident_dates,
+    _read_starts,
+    _start_decisions,
+    _Starts,
+    _Times,
+)
+from .incident_positions import _guess_xy_crs, _incident_positions, _Positions, _written_positions
 from .incident_sectors import _incident_sectors
 from .position_checks import _check_positions_layer
 
@@ -171,17 +182,120 @@ def load_incidents(  # noqa: PLR0913 - a public signature kept as it was; all ke
         "timezone": timezone,
     }
     ctx, opts = _incident_context(raw, preset, columns, given, sector_column)
-    times = _incident_dates(ctx, opts, now, period, future_tolerance_h)
-    category = _incident_categories(ctx, tax)
-    pos = _incident_positions(ctx, opts, acrs, source_crs)
+    # one "now" for every chunk
+    when = (pd.Timestamp.now() if now is None else now, period, future_tolerance_h)
+    times, category, pos = _row_stages(ctx, opts, tax, (acrs, source_crs), when)
     bounds = tuple(sectors.total_bounds) if sectors is not None and len(sectors) else None
     xy_crs = opts.get("xy_crs") or source_crs
     _check_positions_layer(ctx, pos.x, pos.y, pos.column, xy_crs, acrs, bounds)
     sector = _incident_sectors(ctx, pos, sectors, outside, snap_tolerance)
     _release_source(ctx)
-    out = _incident_table(ctx, opts, times, category, pos, sector, acrs)
+    # the table stage frees each stage's arrays once its column is made: hand them over
+    stages = [times, category, pos, sector]
+    del times, category, pos, sector
+    out = _incident_table(ctx, opts, stages, acrs)
     _check_balance(ctx.ledger, "incidents", raw.file, len(out))
     return loaded(out, ctx.ledger)
+
+
+CHUNK_ROWS: int = 200_000
+"""Rows validated at a time by the row-local stages (dates, categories, positions).
+
+A longer file is cut into chunks of this many rows: the text each stage reads
+and its intermediate arrays then exist for one chunk at a time, not for the
+whole file. The file-level decisions (the placeholder time of day, the guessed
+CRS of ``x``/``y``, the layer check against the sectors, exact duplicates and
+ids) are taken on the whole file, so that the table and the ledger are those of
+one pass (``tests/test_loaders_chunked.py``).
+"""
+
+
+def _row_stages(
+    ctx: _Ctx,
+    opts: Mapping[str, Any],
+    tax: pd.DataFrame,
+    crs: tuple[Any, Any],
+    when: tuple[Any, Any, float],
+) -> tuple[_Times, _Categories, _Positions]:
+    """The dates, categories and positions stages, chunk by chunk on a long file.
+
+    ``crs`` is ``(analysis CRS, source CRS)``; ``when`` is ``(now, period,
+    future tolerance)``. A file with geometries or a WKT column (a GIS layer,
+    read whole anyway) runs in one pass.
+    """
+    acrs, source_crs = crs
+    n = len(ctx.raw.frame)
+    size = max(int(CHUNK_ROWS), 1)
+    if n <= size or ctx.raw.geometry is not None or ctx.has("wkt"):
+        times = _incident_dates(ctx, opts, *when)
+        category = _incident_categories(ctx, tax)
+        return times, category, _incident_positions(ctx, opts, acrs, source_crs)
+    cuts = [(lo, min(lo + size, n)) for lo in range(0, n, size)]
+    # pass 1: the starts as written, then the file-level decisions on all of them
+    firsts = [_read_starts(ctx.chunk(lo, hi), opts) for lo, hi in cuts]
+    starts = _start_decisions(
+        ctx,
+        opts,
+        _Starts(
+            pd.concat([f.start for f in firsts], ignore_index=True),
+            np.concatenate([f.day_only for f in firsts]),
+            pd.concat([f.period_end for f in firsts], ignore_index=True),
+            0,
+        ),
+        sum(f.offsets for f in firsts),
+    )
+    del firsts
+    guess = None
+    if ctx.has("x") and ctx.has("y") and not (opts.get("xy_crs") or source_crs):
+        guess = _guess_xy_crs(ctx, acrs)
+    # pass 2: the rest of the row-local stages, chunk by chunk
+    notes_before = len(ctx.ledger._notes)
+    parts = []
+    for lo, hi in cuts:
+        sub = ctx.chunk(lo, hi)
+        mine = _Starts(
+            starts.start.iloc[lo:hi].reset_index(drop=True),
+            starts.day_only[lo:hi],
+            starts.period_end.iloc[lo:hi].reset_index(drop=True),
+            0,
+        )
+        times = _finish_dates(sub, opts, mine, *when)
+        category = _incident_categories(sub, tax)
+        pos = _incident_positions(sub, opts, acrs, source_crs, guess)
+        # only the results are kept: not the chunk's text (the written positions read it)
+        pos.values = None
+        sub._text = {}
+        parts.append((times, category, pos))
+    # a file-level note of the row-local stages (no position at all) is written once
+    ctx.ledger._notes[notes_before:] = list(dict.fromkeys(ctx.ledger._notes[notes_before:]))
+    return _joined(ctx, parts)
+
+
+def _joined(
+    ctx: _Ctx, parts: list[tuple[_Times, _Categories, _Positions]]
+) -> tuple[_Times, _Categories, _Positions]:
+    """The chunks' results of :func:`_row_stages` as those of the whole file."""
+    ts, cs, ps = zip(*parts, strict=True)
+    times = _Times(
+        pd.concat([t.start for t in ts], ignore_index=True),
+        pd.concat([t.end for t in ts], ignore_index=True),
+        np.concatenate([t.shift for t in ts]),
+        np.concatenate([t.precision for t in ts]),
+    )
+    category = _Categories(
+        np.concatenate([c.code for c in cs]),
+        np.concatenate([c.family for c in cs]),
+        pd.concat([c.label for c in cs], ignore_index=True),
+    )
+    pos = _Positions(
+        np.concatenate([p.x for p in ps]),
+        np.concatenate([p.y for p in ps]),
+        np.concatenate([p.has_point for p in ps]),
+        np.concatenate([p.precision for p in ps]),
+        ps[0].column,
+        _written_positions(ctx),
+    )
+    return times, category, pos
 
 
 def _incident_context(
@@ -217,7 +331,7 @@ class _Categories(NamedTuple):
 def _incident_categories(ctx: _Ctx, tax: pd.DataFrame) -> _Categories:
     """The categories stage: a missing or unknown label is classed ``other`` (flagged)."""
     label = ctx.text("category")
-    codes = taxonomy_mod.lookup_categories(label, tax).to_numpy(dtype=object)
+    codes = as_objects(taxonomy_mod.lookup_categories(label, tax))
     ctx.flag((label == "").to_numpy(), "category", "category_missing", detail="classed as 'other'")
     ctx.flag(
         ((label != "") & (codes == "")).to_numpy(),
@@ -244,39 +358,69 @@ def _release_source(ctx: _Ctx) -> None:
     ctx.raw.frame = ctx.raw.frame.iloc[:, :0]
 
 
+def _kept_ids(ctx: _Ctx, prefix: str, keep: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The ids of the kept rows (:meth:`_Ctx.ids`: generated where missing, conflicts renamed).
+
+    When every kept row has an id of its own (nothing to generate, flag or rename),
+    they are the file's text as it is, with no string made per row.
+    """
+    if ctx.has("incident_id"):
+        given = ctx.text("incident_id")[keep]
+        if not (given == "").any() and not given.duplicated().any():
+            return pd.array(given.array, dtype="str")
+    return pd.array(ctx.ids("incident_id", prefix)[keep], dtype="str")
+
+
+_COARSE = np.array(["none", "sector"], dtype=object)
+"""The precision of a row without a point: ``sector`` when it has one, else ``none``."""
+
+
 def _incident_table(
     ctx: _Ctx,
     opts: Mapping[str, Any],
-    times: _Times,
-    category: _Categories,
-    pos: _Positions,
-    sector: np.ndarray,
+    stages: list[Any],
     acrs: Any,
 ) -> pd.DataFrame:
-    """The ledger stage: ids (generated or made unique, flagged) and the table of kept rows."""
+    """The ledger stage: ids (generated or made unique, flagged) and the table of kept rows.
+
+    ``stages`` is ``[times, category, positions, sector]``, the earlier stages'
+    results; it is emptied, and each array is freed once its column is made, so
+    that the stages' arrays and the new table do not all coexist (the load's peak).
+    """
     import geopandas as gpd
     import shapely
 
-    has_pt = pos.has_point
-    prec = np.where(has_pt, pos.precision, np.where(sector != "", "sector", "none"))
-    ids_arr = ctx.ids("incident_id", opts.get("id_prefix", ""))
+    times, category, pos, sector = stages
+    stages.clear()
     keep = ctx.alive
-    geom = np.full(len(keep), None, dtype=object)
-    geom[has_pt] = shapely.points(pos.x[has_pt], pos.y[has_pt])
-    shift = times.shift
-    return gpd.GeoDataFrame(
-        {
-            "incident_id": pd.array(ids_arr[keep], dtype="str"),
-            "occurred_from": times.start.to_numpy()[keep],
-            "occurred_to": times.end.to_numpy()[keep],
-            "time_precision": pd.array(times.precision[keep], dtype="str"),
-            "category": pd.array(category.code[keep], dtype="str"),
-            "family": pd.array(category.family[keep], dtype="str"),
-            "category_label": pd.array(category.label.to_numpy(dtype=object)[keep], dtype="str"),
-            "shift": pd.array(np.where(shift[keep] == "", None, shift[keep]), dtype="str"),
-            "sector": pd.array(np.where(sector[keep] == "", None, sector[keep]), dtype="str"),
-            "precision": pd.array(prec[keep], dtype="str"),
-            "source_row": ctx.rows[keep],
-        },
-        geometry=gpd.GeoSeries(geom[keep], crs=acrs),
-    )
+    has_pt = pos.has_point
+    prec = np.where(has_pt, pos.precision, _COARSE[(sector != "").astype("int64")])[keep]
+    located = keep & has_pt
+    x, y = pos.x[located], pos.y[located]
+    has_pt = has_pt[keep]
+    del pos, located
+    cols: dict[str, Any] = {"incident_id": _kept_ids(ctx, opts.get("id_prefix", ""), keep)}
+    start, end, shift, tprec = times
+    del times
+    cols["occurred_from"] = start.to_numpy()[keep]
+    cols["occurred_to"] = end.to_numpy()[keep]
+    cols["time_precision"] = pd.array(tprec[keep], dtype="str")
+    del start, end, tprec
+    code, family, label = category
+    del category
+    cols["category"] = pd.array(code[keep], dtype="str")
+    cols["family"] = pd.array(family[keep], dtype="str")
+    cols["category_label"] = pd.array(label[keep].array, dtype="str")
+    del code, family, label
+    shift = shift[keep]
+    cols["shift"] = pd.array(np.where(shift == "", None, shift), dtype="str")
+    sector = sector[keep]
+    cols["sector"] = pd.array(np.where(sector == "", None, sector), dtype="str")
+    cols["precision"] = pd.array(prec, dtype="str")
+    cols["source_row"] = ctx.rows[keep]
+    del shift, sector, prec
+    # last, when the other arrays are freed: the points of the kept rows, in one go
+    geom = np.full(len(has_pt), None, dtype=object)
+    geom[has_pt] = shapely.points(x, y)
+    del x, y
+    return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries(geom, crs=acrs))
