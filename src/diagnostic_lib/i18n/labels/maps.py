@@ -155,6 +155,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "charts.perception.more_fear": ("Plus de crainte que de crimes", "More fear than crime"),
     "charts.perception.less_fear": ("Moins de crainte que de crimes", "Less fear than crime"),
     "charts.perception.title": ("Écart de perception par secteur", "Perception gap by sector"),
+    # --- charts: what a chart of a large region leaves out ----------------------
+    "charts.left_out.measures": (
+        "({n} autres mesures non montrées : voir le classeur)",
+        "({n} more measures not shown: see the workbook)",
+    ),
+    "charts.left_out.sectors": (
+        "({n} autres secteurs non nommés : voir le classeur)",
+        "({n} more sectors not named: see the workbook)",
+    ),
+    "charts.left_out.problems": (
+        "({n} autres problèmes non montrés : voir le classeur)",
+        "({n} more problems not shown: see the workbook)",
+    ),
     # --- charts: step 2 -------------------------------------------------------
     "charts.timeline.planned": ("Prévue (début)", "Planned (start)"),
     "charts.timeline.running": ("En cours", "Running"),
