@@ -11,14 +11,6 @@ Examples
 
 from __future__ import annotations
 
-from .. import formatting as fmt
-from .. import i18n
-
-SHOWN_AT_MOST: int = 60
-"""Most measures, sectors or problems a chart of the report names one by one; above, it
-shows the first ones in its own order and says how many it leaves out (the workbook holds
-them all)."""
-
 
 def _legend(ax, *, outside: bool = False, **kwargs):
     """``ax.legend(**kwargs)`` when something is labelled (``None`` otherwise: no data).
@@ -48,24 +40,6 @@ def _fig(figsize=(8.0, 4.5), margins: dict[str, float] | None = None):
     fig, ax = plt.subplots(figsize=figsize)
     fig.subplots_adjust(**margins)
     return fig, ax
-
-
-def _left_out_title(title: str, left_out: int, kind: str, lang: str) -> str:
-    r"""``title``, and on a second line how many ``kind`` the chart leaves out (when any).
-
-    ``kind``: ``measures``, ``sectors`` or ``problems`` (label ``charts.left_out.<kind>``).
-
-    Examples
-    --------
-    >>> _left_out_title("Chronologie", 0, "measures", "fr")
-    'Chronologie'
-    >>> _left_out_title("Timeline", 1074, "measures", "en")
-    'Timeline\n(1,074 more measures not shown: see the workbook)'
-    """
-    if left_out <= 0:
-        return title
-    note = i18n.t(f"charts.left_out.{kind}", lang, n=fmt.integer(left_out, lang))
-    return f"{title}\n{note}"
 
 
 MONTH_TICK_STEPS = (1, 2, 3, 6, 12, 24)

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n, style
-from ..label_placement import wrap
-from .canvas import SHOWN_AT_MOST, _fig, _left_out_title
+from ..label_placement import SHOWN_AT_MOST, left_out_title, wrap
+from .canvas import _fig
 
 _NETWORK_X = {"partner": 0.0, "measure": 1.0, "problem": 2.0}
 """Column of each kind of node in the partner network."""
@@ -299,16 +299,18 @@ def partner_network(  # noqa: PLR0913 -- public signature kept for backward comp
             _NETWORK_X[kind], n - 0.2, head, ha="center", va="bottom", fontsize=9, fontweight="bold"
         )
     _network_legend(ax, registry, lang)
-    head = _left_out_title(
+    head = left_out_title(
         title or i18n.t("charts.network.title", lang), left_out[0], "measures", lang
     )
-    ax.set_title(_left_out_title(head, left_out[1], "problems", lang))
+    ax.set_title(left_out_title(head, left_out[1], "problems", lang))
     return fig
 
 
 def _network_top(registry, used, lk, sugg, nodes: tuple[list, dict, dict], most: int | None):
-    """At most ``most`` measures (those with the most partners drawn) and problems (the first
-    in rank), with their links; how many measures and problems are left out."""
+    """At most ``most`` measures and problems, with their links; how many are left out.
+
+    The measures kept have the most partners drawn, the problems are the first in rank.
+    """
     problems, titles, levels = nodes
     left_out = [0, 0]
     if most is not None and len(registry) > most:

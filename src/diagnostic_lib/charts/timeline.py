@@ -17,8 +17,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import i18n, schema, style
-from ..label_placement import wrap
-from .canvas import SHOWN_AT_MOST, _fig, _left_out_title
+from ..label_placement import SHOWN_AT_MOST, left_out_title, wrap
+from .canvas import _fig
 
 LABEL_WIDTH = 44
 """Longest line of a measure's label (id and name, in full on two lines or more)."""
@@ -196,14 +196,16 @@ def measures_timeline(
         )
     _timeline_legend(ax, pillars_seen, ps, lang)
     ax.set_title(
-        _left_out_title(title or i18n.t("charts.timeline.title", lang), left_out, "measures", lang)
+        left_out_title(title or i18n.t("charts.timeline.title", lang), left_out, "measures", lang)
     )
     return fig
 
 
 def _latest(reg: pd.DataFrame, most: int | None) -> tuple[pd.DataFrame, int]:
-    """The ``most`` measures of ``reg`` (sorted by start) that started last, in order; how many
-    are left out. Undated measures come after every dated one."""
+    """The ``most`` measures of ``reg`` (sorted by start) that started last; how many are left.
+
+    Undated measures come after every dated one.
+    """
     if most is None or len(reg) <= most:
         return reg, 0
     dated = reg[reg["start"].notna()]

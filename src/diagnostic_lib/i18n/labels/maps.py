@@ -63,6 +63,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Beaucoup d'enjeux, peu de mesures : {sectors}",
         "Many issues, few measures: {sectors}",
     ),
+    "maps.gaps.flagged_more": ("{sectors} et {n} autres", "{sectors} and {n} more"),
     "maps.gaps.box": ("Sans lieu précis ou sans rang :", "No precise place or no rank:"),
     "maps.gaps.legend": ("Couverture par les mesures en cours", "Coverage by active measures"),
     "maps.gaps.title": (
@@ -167,6 +168,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "charts.left_out.problems": (
         "({n} autres problèmes non montrés : voir le classeur)",
         "({n} more problems not shown: see the workbook)",
+    ),
+    "charts.left_out.problems_named": (
+        "({n} autres problèmes non numérotés : voir le classeur)",
+        "({n} more problems not numbered: see the workbook)",
     ),
     # --- charts: step 2 -------------------------------------------------------
     "charts.timeline.planned": ("Prévue (début)", "Planned (start)"),
