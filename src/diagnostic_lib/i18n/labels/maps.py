@@ -202,6 +202,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "RES (> 1: relative fall in the treated area; log scale)",
     ),
     "charts.forest.not_judged": ("Non jugées — {measures}", "Not judged — {measures}"),
+    "charts.forest.not_judged_more": ("{measures} et {n} autres", "{measures} and {n} more"),
     "charts.forest.title": (
         "Taille d'effet relative (IC 95 % ; épais : estimation corrigée, placebos ; fin : brute, "
         "quasi-Poisson)",
