@@ -36,7 +36,7 @@ from .sections.step1 import _section_step1
 from .sections.step2 import _section_step2
 from .sections.step3 import _section_step3
 from .sections.step4 import _section_step4
-from .workbook import category_words, write_workbook
+from .workbook import category_words, long_tables, write_workbook
 
 
 def build_report(  # noqa: PLR0913 - public signature, kept backward compatible
@@ -259,7 +259,11 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
         diag.ledger.to_csv(outdir / "ledger.csv", lang=lang)
     public_tables = {k: ctx.pub(v) for k, v in ctx.tables.items()}
     write_workbook(public_tables, outdir / "tables.xlsx", lang=lang, vocabularies=words)
-    pages._files_section(ctx, pages.companion_files(outdir, started, also, lang))
+    pages._files_section(
+        ctx,
+        pages.companion_files(outdir, started, also, lang),
+        long_tables(public_tables, outdir / "tables.xlsx"),
+    )
     return doc.write(outdir / "index.html")
 
 
