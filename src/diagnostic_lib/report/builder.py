@@ -25,6 +25,7 @@ from ..errors import bilingual
 from ..loaders import Diagnostic
 from ..tiles import reachable_tiles
 from . import pages
+from . import workbook as _workbook
 from .document import HtmlDocument
 from .notebook_runner import _execute_notebooks
 from .pdf import PdfError, find_chromium, html_to_pdf
@@ -258,11 +259,15 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
         inventory.write_register(inv.problems, outdir / "problems")
         diag.ledger.to_csv(outdir / "ledger.csv", lang=lang)
     public_tables = {k: ctx.pub(v) for k, v in ctx.tables.items()}
-    write_workbook(public_tables, outdir / "tables.xlsx", lang=lang, vocabularies=words)
+    most = _workbook.MAX_SHEET_ROWS  # read now: a test may lower it
+    write_workbook(
+        public_tables, outdir / "tables.xlsx", max_rows=most, lang=lang, vocabularies=words
+    )
     pages._files_section(
         ctx,
         pages.companion_files(outdir, started, also, lang),
-        long_tables(public_tables, outdir / "tables.xlsx"),
+        long_tables(public_tables, outdir / "tables.xlsx", most),
+        most,
     )
     return doc.write(outdir / "index.html")
 

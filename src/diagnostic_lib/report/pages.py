@@ -238,11 +238,12 @@ def _files_section(
     ctx: SectionContext,
     files: list[tuple[str, str]],
     long: Mapping[str, tuple[str, int]] | None = None,
+    most: int = MAX_SHEET_ROWS,
 ) -> None:
     """The section listing the companion files, linked by relative path.
 
     ``long``: the workbook's tables written to CSV instead of a sheet (table →
-    file, rows), said in a sentence.
+    file, rows), longer than ``most`` rows, said in a sentence.
     """
     if not files:
         return
@@ -256,7 +257,7 @@ def _files_section(
         ctx.doc.paragraph(
             ctx.t(
                 "report.files.long_tables",
-                most=fmt.integer(MAX_SHEET_ROWS, ctx.lang),
+                most=fmt.integer(most, ctx.lang),
                 tables=listed,
             ),
             cls="note",
