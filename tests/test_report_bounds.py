@@ -189,3 +189,18 @@ def test_long_tables_go_to_csv_and_the_report_says_which(diag, tmp_path, monkeyp
         assert csv.name in html
         rows = i18n.t("report.files.long_table", lang, csv=csv.name, rows="")
         assert rows.split("(")[0] in html
+
+
+def test_a_map_of_many_sectors_names_the_largest():
+    n = MANY
+    sectors = gpd.GeoDataFrame(
+        {"sector_id": [f"S{i}" for i in range(n)], "name": [f"Secteur {i}" for i in range(n)]},
+        # sector i is i + 1 wide: the last ones are the largest
+        geometry=[shapely.box(i * (i + 1) / 2, 0, (i + 1) * (i + 2) / 2, 10) for i in range(n)],
+    )
+    fig, ax = maps.new_map()
+    maps.draw_sectors(ax, sectors)
+    assert {t.get_text() for t in ax.texts} == {f"Secteur {i}" for i in range(15, n)}
+    fig, ax = maps.new_map()
+    maps.draw_sectors(ax, sectors.iloc[:SHOWN_AT_MOST])
+    assert len(ax.texts) == SHOWN_AT_MOST
