@@ -62,11 +62,15 @@ def perception_gap_chart(
     ax.plot([1, n], [1, n], color=style.REFERENCE["line"], linestyle="--")
     colours = style.PERCEPTION_COLOURS
     named, unnamed = _named(gap, max_named)
+    batched = unnamed > 0  # a large region: one collection of points per colour
+    if batched:
+        _points_by_colour(ax, gap, colours)
     for i, rec in enumerate(gap.itertuples(index=False)):
         if pd.isna(rec.crime_rank) or pd.isna(rec.concern_rank):
             continue
         c = colours.get(rec.flag, colours[""])
-        ax.scatter([rec.crime_rank], [rec.concern_rank], color=c, s=40, zorder=3)
+        if not batched:
+            ax.scatter([rec.crime_rank], [rec.concern_rank], color=c, s=40, zorder=3)
         if not named[i]:
             continue
         ax.annotate(
@@ -104,6 +108,17 @@ def perception_gap_chart(
         left_out_title(title or i18n.t("charts.perception.title", lang), unnamed, "sectors", lang)
     )
     return fig
+
+
+def _points_by_colour(ax, gap: pd.DataFrame, colours: dict) -> None:
+    """Every ranked sector's point, one ``scatter`` per colour (in the order of the colours)."""
+    ranks = gap[["crime_rank", "concern_rank"]].apply(pd.to_numeric, errors="coerce")
+    ranked = ranks.notna().all(axis=1)
+    flag = gap["flag"].where(gap["flag"].isin(list(colours)), "")
+    for key, colour in colours.items():
+        pts = ranks[ranked & (flag == key)]
+        if len(pts):
+            ax.scatter(pts["crime_rank"], pts["concern_rank"], color=colour, s=40, zorder=3)
 
 
 def _named(gap: pd.DataFrame, most: int | None) -> tuple[list[bool], int]:
