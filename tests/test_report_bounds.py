@@ -205,3 +205,30 @@ def test_a_map_of_many_sectors_names_the_largest():
     fig, ax = maps.new_map()
     maps.draw_sectors(ax, sectors.iloc[:SHOWN_AT_MOST])
     assert len(ax.texts) == SHOWN_AT_MOST
+
+
+def test_measures_map_labels_the_first_measures_and_lists_few_ids():
+    n = MANY
+    reg = pd.DataFrame(
+        {
+            "measure_id": [f"M{i:03d}" for i in range(n)] + [f"V{i:03d}" for i in range(n)],
+            "pillar": "prevention",
+            "footprint": ["polygon"] * n + ["municipality"] * n,
+            "status": "active",
+        }
+    )
+    areas = gpd.GeoSeries(
+        [
+            shapely.box(100 * (i % 9), 100 * (i // 9), 100 * (i % 9) + 20, 100 * (i // 9) + 20)
+            for i in range(n)
+        ]
+        + [shapely.box(0, 0, 900, 900)] * n
+    )
+    sectors = gpd.GeoDataFrame({"sector_id": ["A"]}, geometry=[shapely.box(0, 0, 900, 900)])
+    fig = maps.measures_map(reg, areas, sectors, lang="en")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    ids = {t for t in texts if t[:1] == "M" and t[1:].isdigit()}
+    assert ids == {f"M{i:03d}" for i in range(SHOWN_AT_MOST)}
+    box = next(t for t in texts if t.startswith("Whole municipality")).replace("\n", " ")
+    assert "V059" in box and "V060" not in box and box.endswith("and 15 more")
+    assert "(15 more measures not labelled: see the workbook)" in fig.axes[0].get_title()

@@ -68,7 +68,7 @@ def _hatch_flagged_sectors(ax, sectors, sector_gaps, lang: str, most: int | None
     listed = ", ".join(flagged)
     if most is not None and len(flagged) > most:
         more = fmt.integer(len(flagged) - most, lang)
-        listed = i18n.t("maps.gaps.flagged_more", lang, sectors=", ".join(flagged[:most]), n=more)
+        listed = i18n.t("maps.more_listed", lang, listed=", ".join(flagged[:most]), n=more)
         listed = wrap(listed, 90)
     label = i18n.t("maps.gaps.flagged", lang, sectors=listed)
     return [Patch(facecolor="none", edgecolor=edge, hatch="///", label=label)]

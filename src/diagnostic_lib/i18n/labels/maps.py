@@ -63,7 +63,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Beaucoup d'enjeux, peu de mesures : {sectors}",
         "Many issues, few measures: {sectors}",
     ),
-    "maps.gaps.flagged_more": ("{sectors} et {n} autres", "{sectors} and {n} more"),
+    "maps.more_listed": ("{listed} et {n} autres", "{listed} and {n} more"),
     "maps.gaps.box": ("Sans lieu précis ou sans rang :", "No precise place or no rank:"),
     "maps.gaps.legend": ("Couverture par les mesures en cours", "Coverage by active measures"),
     "maps.gaps.title": (
@@ -172,6 +172,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "charts.left_out.problems_named": (
         "({n} autres problèmes non numérotés : voir le classeur)",
         "({n} more problems not numbered: see the workbook)",
+    ),
+    "charts.left_out.labels": (
+        "({n} autres mesures sans étiquette : voir le classeur)",
+        "({n} more measures not labelled: see the workbook)",
     ),
     # --- charts: step 2 -------------------------------------------------------
     "charts.timeline.planned": ("Prévue (début)", "Planned (start)"),
