@@ -275,7 +275,7 @@ def test_report_writes_a_long_coverage_table_as_its_related_pairs(region, monkey
     full = measures.coverage(*region, "2025-12-31", pairs="all")
     ctx = SectionContext(HtmlDocument("t", lang), lang)
     assert step2._coverage_table(ctx, full) is full  # short: every pair, nothing said
-    monkeypatch.setattr(step2, "MAX_SHEET_ROWS", len(full) - 1)
+    monkeypatch.setattr(step2, "MAX_COVERAGE_ROWS", len(full) - 1)
     kept = step2._coverage_table(ctx, full)
     related = measures.coverage(*region, "2025-12-31", pairs="related")
     pd.testing.assert_frame_equal(kept, related)

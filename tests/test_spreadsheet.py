@@ -134,3 +134,42 @@ def test_a_diagnosis_with_formula_names_writes_no_formula(diag, tmp_path):
     assert "'=HYPERLINK" in text  # the names are there, as text
     page = path.read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page  # HTML escaped
+
+
+def _reference(s: pd.Series) -> pd.Series:
+    """What safe_frame did cell by cell before it looked at distinct values."""
+    s = s.astype(object) if isinstance(s.dtype, pd.CategoricalDtype) else s
+    return s.map(spreadsheet.neutralise, na_action="ignore")
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series(["=A1", "Nord", "=A1", None, "-3,50", "Nord"], dtype=object),
+        pd.Series(["=A1", "Nord", None, "=A1"], dtype="str"),
+        pd.Series(["=A1", "Nord", pd.NA, "=A1"], dtype="string"),
+        pd.Series(["Parc", "Nord", "Parc"], dtype=object),  # nothing to change: still `str`
+        pd.Series(["=a", "b", "=a"], dtype="category"),
+        pd.Series([None, None], dtype=object),  # all missing: object, as map keeps it
+        pd.Series([float("nan")] * 3, dtype=object),  # all missing: float, as map infers
+        pd.Series([pd.NA, pd.NA], dtype="string"),
+        pd.Series([1, True, "1", "=1", 1.0], dtype=object),  # never taken for one another
+        pd.Series([True, False, True], dtype=object),  # map infers bool
+        pd.Series([1, 2, 3], dtype=object),  # map infers int64
+        pd.Series([("=a", "b"), None, "=a"], dtype=object),  # tuples of text stay tuples
+        pd.Series([], dtype=object),
+    ],
+)
+def test_safe_frame_per_distinct_value_is_the_cell_by_cell_result(column):
+    """Neutralising each distinct text once gives the same values and the same dtype as one
+    call per cell, including columns of missing cells only and values a cache could merge."""
+    frame = pd.DataFrame({"c": column})
+    got = spreadsheet.safe_frame(frame)["c"]
+    pd.testing.assert_series_equal(got, _reference(column), check_names=False)
+
+
+def test_safe_frame_neutralises_every_repeat_of_a_distinct_value():
+    s = pd.Series(["=A1", "Nord"] * 500 + [None], dtype=object)
+    got = spreadsheet.safe_frame(pd.DataFrame({"c": s}))["c"]
+    assert (got.iloc[:-1:2] == "'=A1").all() and (got.iloc[1:-1:2] == "Nord").all()
+    assert pd.isna(got.iloc[-1]) and str(got.dtype) == "str"

@@ -26,7 +26,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import layout, style
+from . import formatting as fmt
+from . import i18n, layout, style
+
+SHOWN_AT_MOST: int = 60
+"""Most measures, sectors or problems a chart or map of the report names one by one; above,
+it keeps the first ones in its own order and says how many it leaves out (the workbook
+holds them all)."""
 
 RADII: tuple[float, ...] = (0.0, 7.0, 12.0, 18.0, 25.0, 33.0, 42.0, 52.0, 64.0)
 """Distances (points) from its anchor at which a label is tried, nearest first."""
@@ -246,3 +252,21 @@ def sector_names(sectors) -> list[str]:
         str(n).strip() if n is not None and str(n).strip() else i
         for i, n in zip(ids, names, strict=True)
     ]
+
+
+def left_out_title(title: str, left_out: int, kind: str, lang: str) -> str:
+    r"""``title``, and on a second line how many ``kind`` the chart leaves out (when any).
+
+    ``kind``: ``measures``, ``sectors`` or ``problems`` (label ``charts.left_out.<kind>``).
+
+    Examples
+    --------
+    >>> left_out_title("Chronologie", 0, "measures", "fr")
+    'Chronologie'
+    >>> left_out_title("Timeline", 1074, "measures", "en")
+    'Timeline\n(1,074 more measures not shown: see the workbook)'
+    """
+    if left_out <= 0:
+        return title
+    note = i18n.t(f"charts.left_out.{kind}", lang, n=fmt.integer(left_out, lang))
+    return f"{title}\n{note}"

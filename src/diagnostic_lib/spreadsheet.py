@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -80,8 +81,39 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(s.dtype, pd.CategoricalDtype):
             s = s.astype(object)
         if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-            out[col] = s.map(neutralise, na_action="ignore")
+            out[col] = _safe_column(s)
     out.columns = [neutralise(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+def _safe_column(s: pd.Series) -> pd.Series:
+    """``s.map(neutralise, na_action="ignore")``, one call per distinct text when all is text.
+
+    A column of text only (and missing cells) is neutralised once per distinct
+    value and keeps the dtype ``Series.map`` gives it (``str`` for text held as
+    objects). Any other column (numbers, booleans or tuples among the objects,
+    nothing but missing cells) is mapped cell by cell: ``1``, ``True`` and
+    ``"1"`` are never taken for one another.
+
+    Examples
+    --------
+    >>> _safe_column(pd.Series(["=A1", None, "=A1", "Nord"], dtype=object)).tolist()
+    ["'=A1", nan, "'=A1", 'Nord']
+    >>> _safe_column(pd.Series([1, True, "1", "=1"], dtype=object)).tolist()
+    [1, True, '1', "'=1"]
+    """
+    if pd.api.types.infer_dtype(s, skipna=True) != "string" or not s.notna().any():
+        return s.map(neutralise, na_action="ignore")
+    text = s if isinstance(s.dtype, pd.StringDtype) else s.astype("str")
+    codes, uniques = pd.factorize(text)
+    fixed = np.array([neutralise(u) for u in uniques], dtype=object)
+    changed = np.array([f != u for f, u in zip(fixed, uniques, strict=True)], dtype=bool)
+    if not changed.any():
+        return text
+    hit = codes >= 0
+    hit[hit] = changed[codes[hit]]
+    out = text.copy()
+    out[hit] = fixed[codes[hit]]
     return out
 
 

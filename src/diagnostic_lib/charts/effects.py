@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, style
-from ..label_placement import wrap
+from ..label_placement import SHOWN_AT_MOST, left_out_title, wrap
 from .canvas import _fig, _legend, _month_ticks
 
 
@@ -165,7 +165,13 @@ def _forest_ticks(ax, judged, lang: str) -> None:
 _EST, _LOW, _HIGH = "res_corrected", "res_corrected_low", "res_corrected_high"
 
 
-def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = None):
+def forest_plot(
+    effects: pd.DataFrame,
+    *,
+    lang: str = "fr",
+    title: str | None = None,
+    max_measures: int | None = SHOWN_AT_MOST,
+):
     """Forest plot of the measures' relative effect sizes (RES) with their intervals.
 
     Dot and thick bar: the corrected estimate and its placebo-based interval (what
@@ -182,6 +188,10 @@ def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = 
         Language.
     title : str, optional
         Title.
+    max_measures : int, optional
+        Most measures drawn, and most listed under the plot (``None``: all): above,
+        the judged measures with the largest estimated effects (either way) are
+        drawn, and the title and the list say how many are left out.
 
     Returns
     -------
@@ -203,8 +213,16 @@ def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = 
     fr = lang == "fr"
     colours = style.VERDICT_COLOURS
     judged = effects[effects["verdict"].isin(list(colours))]
-    judged = judged.sort_values(_EST, ascending=True, kind="stable")
     others = effects[~effects.index.isin(judged.index)]
+    left_out = 0
+    if max_measures is not None and len(judged) > max_measures:
+        est = pd.to_numeric(judged[_EST], errors="coerce").astype("float64").to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            size = pd.Series(np.abs(np.log(est)))
+        keep = size.sort_values(ascending=False, kind="stable")
+        left_out = len(judged) - max_measures
+        judged = judged.iloc[sorted(keep.index[:max_measures])]
+    judged = judged.sort_values(_EST, ascending=True, kind="stable")
     fig, ax = _fig((8.5, 0.45 * max(len(judged), 1) + 2.4))
     ncol = "name" if fr else "name_en"
     labels = []
@@ -245,10 +263,14 @@ def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = 
         fig.legend(handles=handles, fontsize=7, loc="outside right upper", frameon=False)
     _forest_ticks(ax, judged, lang)
     if len(others):
+        listed = others if max_measures is None else others.iloc[:max_measures]
         txt = "; ".join(
             f"{r['measure_id']}: " + i18n.t(f"eval.verdict.{r['verdict']}", lang).lower()
-            for r in others.to_dict("records")
+            for r in listed.to_dict("records")
         )
+        if len(listed) < len(others):
+            more = fmt.integer(len(others) - len(listed), lang)
+            txt = i18n.t("charts.forest.not_judged_more", lang, measures=txt, n=more)
         fig.supxlabel(
             textwrap.fill(i18n.t("charts.forest.not_judged", lang, measures=txt), 150),
             fontsize=6.5,
@@ -256,7 +278,8 @@ def forest_plot(effects: pd.DataFrame, *, lang: str = "fr", title: str | None = 
             x=0.01,
         )
     # wrapped to the width of the axes: the legend stands beside it
-    ax.set_title(wrap(title or i18n.t("charts.forest.title", lang), 60), fontsize=10)
+    head = wrap(title or i18n.t("charts.forest.title", lang), 60)
+    ax.set_title(left_out_title(head, left_out, "measures", lang), fontsize=10)
     return fig
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n, style
-from ..label_placement import wrap
+from ..label_placement import SHOWN_AT_MOST, left_out_title, wrap
 from .canvas import _fig
 
 _NETWORK_X = {"partner": 0.0, "measure": 1.0, "problem": 2.0}
@@ -217,6 +217,7 @@ def partner_network(  # noqa: PLR0913 -- public signature kept for backward comp
     max_suggestions: int = 3,
     gap_levels: tuple[str, ...] = ("none",),
     title: str | None = None,
+    max_nodes: int | None = SHOWN_AT_MOST,
 ):
     """The partner network: partners ↔ measures ↔ problems, with suggested partners for the gaps.
 
@@ -248,6 +249,10 @@ def partner_network(  # noqa: PLR0913 -- public signature kept for backward comp
         Coverage levels that count as gaps.
     title : str, optional
         Title.
+    max_nodes : int, optional
+        Most measures and most problems drawn (``None``: all). Above, the
+        problems first in priority rank and the measures with the most partners
+        drawn are kept (in their order), and the title says how many are left out.
 
     Returns
     -------
@@ -266,6 +271,7 @@ def partner_network(  # noqa: PLR0913 -- public signature kept for backward comp
     """
     used, lk, sugg = _network_tables(roles, links, suggestions, gap_levels, max_suggestions)
     nodes = _network_problems(lk, sugg, by_problem, lang)
+    registry, lk, sugg, nodes, left_out = _network_top(registry, used, lk, sugg, nodes, max_nodes)
     problems = nodes[0]
     n = max(len(used), len(registry), len(problems), 1)
     fig, ax = _fig((11.0, max(5.0, 0.3 * n + 1.5)))
@@ -293,5 +299,30 @@ def partner_network(  # noqa: PLR0913 -- public signature kept for backward comp
             _NETWORK_X[kind], n - 0.2, head, ha="center", va="bottom", fontsize=9, fontweight="bold"
         )
     _network_legend(ax, registry, lang)
-    ax.set_title(title or i18n.t("charts.network.title", lang))
+    head = left_out_title(
+        title or i18n.t("charts.network.title", lang), left_out[0], "measures", lang
+    )
+    ax.set_title(left_out_title(head, left_out[1], "problems", lang))
     return fig
+
+
+def _network_top(registry, used, lk, sugg, nodes: tuple[list, dict, dict], most: int | None):
+    """At most ``most`` measures and problems, with their links; how many are left out.
+
+    The measures kept have the most partners drawn, the problems are the first in rank.
+    """
+    problems, titles, levels = nodes
+    left_out = [0, 0]
+    if most is not None and len(registry) > most:
+        drawn = set(used["partner_id"])
+        n = registry["partners"].map(lambda ps: sum(p in drawn for p in ps))
+        keep = n.reset_index(drop=True).sort_values(ascending=False, kind="stable").index[:most]
+        left_out[0] = len(registry) - most
+        registry = registry.iloc[sorted(keep)]
+        lk = lk[lk["measure_id"].isin(list(registry["measure_id"]))]
+    if most is not None and len(problems) > most:
+        left_out[1] = len(problems) - most
+        problems = problems[:most]
+        lk = lk[lk["problem_id"].isin(problems)]
+        sugg = sugg[sugg["problem_id"].isin(problems)]
+    return registry, lk, sugg, (problems, titles, levels), left_out

@@ -17,7 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import i18n, schema, style
-from ..label_placement import wrap
+from ..label_placement import SHOWN_AT_MOST, left_out_title, wrap
 from .canvas import _fig
 
 LABEL_WIDTH = 44
@@ -136,8 +136,9 @@ def measures_timeline(
     period_start=None,
     lang: str = "fr",
     title: str | None = None,
+    max_measures: int | None = SHOWN_AT_MOST,
 ):
-    """Timeline of the measures: one bar per measure from its start to its end, coloured by pillar.
+    r"""Timeline of the measures: one bar per measure from its start to its end, coloured by pillar.
 
     A running measure's bar stops at ``ref_date`` (with an arrow); an ended
     one at its end; a planned one is a hollow marker at its start. The study
@@ -153,6 +154,10 @@ def measures_timeline(
         Language.
     title : str, optional
         Title.
+    max_measures : int, optional
+        Most measures drawn (``None``: all): a longer registry shows the
+        ``max_measures`` that started last (planned ones included) and its title
+        says how many are left out.
 
     Returns
     -------
@@ -166,11 +171,14 @@ def measures_timeline(
     >>> fig = measures_timeline(reg, ref_date="2025-12-31", lang="en")
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][:2]
     ['Partnership', 'Prevention']
+    >>> measures_timeline(reg, ref_date="2025-12-31", lang="en", max_measures=1).axes[0].get_title()
+    'Timeline of the preventive measures\n(1 more measures not shown: see the workbook)'
     """
     import matplotlib.dates as mdates
 
     fr = lang == "fr"
     reg = registry.sort_values(["start", "measure_id"], na_position="last", kind="stable")
+    reg, left_out = _latest(reg, max_measures)
     ref = pd.Timestamp(ref_date) if ref_date is not None else pd.Timestamp.today().normalize()
     ps = pd.Timestamp(period_start) if period_start is not None else None
     n = len(reg)
@@ -187,5 +195,20 @@ def measures_timeline(
             mdates.date2num(ps), color=style.TIMELINE["data_start"], linestyle=":", linewidth=1
         )
     _timeline_legend(ax, pillars_seen, ps, lang)
-    ax.set_title(title or i18n.t("charts.timeline.title", lang))
+    ax.set_title(
+        left_out_title(title or i18n.t("charts.timeline.title", lang), left_out, "measures", lang)
+    )
     return fig
+
+
+def _latest(reg: pd.DataFrame, most: int | None) -> tuple[pd.DataFrame, int]:
+    """The ``most`` measures of ``reg`` (sorted by start) that started last; how many are left.
+
+    Undated measures come after every dated one.
+    """
+    if most is None or len(reg) <= most:
+        return reg, 0
+    dated = reg[reg["start"].notna()]
+    kept = dated.iloc[max(len(dated) - most, 0) :]
+    kept = pd.concat([kept, reg[reg["start"].isna()].iloc[: most - len(kept)]])
+    return kept, len(reg) - len(kept)

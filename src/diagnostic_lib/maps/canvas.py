@@ -25,7 +25,7 @@ import numpy as np
 from .. import formatting as fmt
 from .. import i18n, layout, style
 from .. import tiles as tiles_mod
-from ..label_placement import place_labels, sector_names, wrap
+from ..label_placement import SHOWN_AT_MOST, place_labels, sector_names, wrap
 
 
 def _plt():
@@ -572,6 +572,7 @@ def draw_sectors(
     labels: bool = True,
     facecolor: str = "none",
     edgecolor: str = style.SECTOR_EDGE,
+    max_labels: int | None = SHOWN_AT_MOST,
 ) -> None:
     """Sector outlines with their names (the context of a map, not its data).
 
@@ -585,6 +586,10 @@ def draw_sectors(
         Write each sector's name (its id when it has none, :func:`sector_names`).
     facecolor, edgecolor : str
         Fill and outline.
+    max_labels : int, optional
+        Most sectors named (``None``: all); a region with more names only its
+        largest sectors (hundreds of names on one map cannot be read, and each
+        costs a text layout at every draw).
 
     Examples
     --------
@@ -600,8 +605,13 @@ def draw_sectors(
     )
     layout.background(coll)
     if labels:
+        names = sector_names(sectors)
+        if max_labels is not None and len(sectors) > max_labels:
+            area = sectors.geometry.area.reset_index(drop=True)
+            keep = sorted(area.sort_values(ascending=False, kind="stable").index[:max_labels])
+            sectors, names = sectors.iloc[keep], [names[i] for i in keep]
         pts = sectors.geometry.representative_point()
-        for name, p in zip(sector_names(sectors), pts, strict=True):
+        for name, p in zip(names, pts, strict=True):
             if p is None or p.is_empty:  # a sector known by its code only has no outline
                 continue
             ax.text(

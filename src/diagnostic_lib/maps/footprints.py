@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, schema, style
-from ..label_placement import place_labels
+from ..label_placement import SHOWN_AT_MOST, left_out_title, place_labels, wrap
 from .canvas import (
     _box,
     _compact,
@@ -157,6 +157,14 @@ def _mark_measures(ax, geoms, measure_ids, marker: str, colour: str, label: bool
     return [(float(a), float(b), str(m)) for a, b, m in zip(x, y, measure_ids, strict=True)]
 
 
+def _ids(ids, most: int | None, lang: str) -> str:
+    """``ids`` joined by commas: at most ``most`` of them, then how many others."""
+    if most is None or len(ids) <= most:
+        return ", ".join(ids)
+    more = fmt.integer(len(ids) - most, lang)
+    return wrap(i18n.t("maps.more_listed", lang, listed=", ".join(ids[:most]), n=more), 90)
+
+
 def _status_handles(st, lang: str) -> list:
     from matplotlib.patches import Patch
 
@@ -187,6 +195,7 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
     source: str | None = None,
     date: str | None = None,
     tiles=None,
+    max_labels: int | None = SHOWN_AT_MOST,
 ):
     """Preventive measures over problems and hot spots: a colour and a symbol per pillar.
 
@@ -219,6 +228,10 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
         Ring width, written in the legend.
     labels : bool
         Write each measure's id.
+    max_labels : int, optional
+        Most measure ids written on the map, and in each list of the box (``None``:
+        all): above, the first in the registry's order, and the title says how many
+        measures are not labelled.
     title : str, optional
         Title.
     source, date : str, optional
@@ -281,15 +294,20 @@ def measures_map(  # noqa: PLR0913 -- public signature kept for backward compati
     muni, none = _unmapped(ids, fp, has)
     box = []
     if len(muni):
-        box.append(i18n.t("maps.municipality_ids", lang, ids=", ".join(muni)))
+        box.append(i18n.t("maps.municipality_ids", lang, ids=_ids(muni, max_labels, lang)))
     if len(none):
-        box.append(i18n.t("maps.no_footprint_ids", lang, ids=", ".join(none)))
+        box.append(i18n.t("maps.no_footprint_ids", lang, ids=_ids(none, max_labels, lang)))
+    unlabelled = 0
+    if max_labels is not None and len(spots) > max_labels:
+        unlabelled = len(spots) - max_labels
+        first = {m: k for k, m in enumerate(ids)}
+        spots = sorted(spots, key=lambda sp: first.get(sp[2], len(ids)))[:max_labels]
     _box(ax, box)
     _fit(ax, sectors)
     _fig_legend(fig, handles, i18n.t("maps.measures.legend", lang))
     decorate(
         ax,
-        title or i18n.t("maps.measures.title", lang),
+        left_out_title(title or i18n.t("maps.measures.title", lang), unlabelled, "labels", lang),
         lang,
         source,
         date,

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, style
-from ..label_placement import place_labels, wrap
+from ..label_placement import SHOWN_AT_MOST, left_out_title, place_labels, wrap
 from .canvas import (
     _box,
     _deferred_draws,
@@ -35,6 +35,10 @@ BOX_WIDTH = 70
 """Longest line of a problem's name in the box of problems without a place or rank."""
 
 
+FLAGGED_NAMED = 20
+"""Most hatched sectors named in the legend (then how many others)."""
+
+
 def _rank_labels(bp) -> dict:
     """Each problem's label: its priority rank, or a letter when it has none."""
     labels, letter = {}, 0
@@ -47,8 +51,11 @@ def _rank_labels(bp) -> dict:
     return labels
 
 
-def _hatch_flagged_sectors(ax, sectors, sector_gaps, lang: str) -> list:
-    """Hatch the sectors with many issues and few measures; their legend entry."""
+def _hatch_flagged_sectors(ax, sectors, sector_gaps, lang: str, most: int | None = None) -> list:
+    """Hatch the sectors with many issues and few measures; their legend entry.
+
+    The entry names at most ``most`` of them, then says how many others.
+    """
     from matplotlib.patches import Patch
 
     if sector_gaps is None or not len(sector_gaps) or not sector_gaps["flag"].any():
@@ -58,16 +65,28 @@ def _hatch_flagged_sectors(ax, sectors, sector_gaps, lang: str) -> list:
     sectors[sectors["sector_id"].isin(flagged)].plot(
         ax=ax, facecolor="none", edgecolor=edge, hatch="///", linewidth=1.8, zorder=6
     )
-    label = i18n.t("maps.gaps.flagged", lang, sectors=", ".join(flagged))
+    listed = ", ".join(flagged)
+    if most is not None and len(flagged) > most:
+        more = fmt.integer(len(flagged) - most, lang)
+        listed = i18n.t("maps.more_listed", lang, listed=", ".join(flagged[:most]), n=more)
+        listed = wrap(listed, 90)
+    label = i18n.t("maps.gaps.flagged", lang, sectors=listed)
     return [Patch(facecolor="none", edgecolor=edge, hatch="///", label=label)]
 
 
 def _group_problems(pb, level: dict, labels: dict, titles: dict, lang: str):
-    """Problems grouped by identical geometry, and the box lines of those not drawn with a rank."""
+    """Problems grouped by identical geometry, and the box lines of those not drawn with a rank.
+
+    A problem without a label (beyond the problems named) is drawn, not listed.
+    """
     box = []
     groups: dict[bytes, list] = {}
     for rec in pb.itertuples(index=False):
         pid = rec.problem_id
+        if pid not in labels:
+            if rec.kind != "municipality" and rec.geometry is not None:
+                groups.setdefault(rec.geometry.normalize().wkb, []).append(rec)
+            continue
         line = wrap(
             f"{labels[pid]}. {titles[pid]} — {i18n.t(f'coverage.{level[pid]}', lang)}", BOX_WIDTH
         )
@@ -135,6 +154,7 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
     date: str | None = None,
     landmarks=None,
     tiles=None,
+    max_named: int | None = SHOWN_AT_MOST,
 ):
     """Where nothing (or little) is being done: problems coloured by their coverage level.
 
@@ -168,6 +188,10 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
         Named places drawn for context (:func:`diagnostic_lib.inventory.landmarks`).
     tiles : TileSource, optional
         Background tiles (:mod:`diagnostic_lib.tiles`); none by default.
+    max_named : int, optional
+        Most problems numbered or listed (``None``: all), the first in rank; the
+        others are filled without a number, and the title says how many. The
+        hatched sectors' legend names at most :data:`FLAGGED_NAMED` sectors.
 
     Returns
     -------
@@ -197,12 +221,18 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
         zip(bp["problem_id"], bp["title_fr" if lang == "fr" else "title_en"], strict=True)
     )
     labels = _rank_labels(bp)
-    flagged = _hatch_flagged_sectors(ax, sectors, sector_gaps, lang)
+    unnamed = 0
+    if max_named is not None and len(labels) > max_named:
+        named = bp.sort_values("rank", na_position="last", kind="stable")["problem_id"]
+        labels = {p: labels[p] for p in named.iloc[:max_named]}
+        unnamed = len(bp) - len(labels)
+    flagged = _hatch_flagged_sectors(ax, sectors, sector_gaps, lang, FLAGGED_NAMED)
     pb = problems[problems["problem_id"].isin(list(level))]
     groups, box = _group_problems(pb, level, labels, titles, lang)
     spots = [
-        (x, y, " · ".join(labels[r.problem_id] for r in recs), kw)
+        (x, y, " · ".join(labels[r.problem_id] for r in recs if r.problem_id in labels), kw)
         for x, y, recs, kw in _draw_groups(ax, groups, level)
+        if any(r.problem_id in labels for r in recs)
     ]
     counts = pd.Series(list(level.values()), dtype=object).value_counts()
     handles = [
@@ -222,7 +252,7 @@ def gap_map(  # noqa: PLR0913 -- public signature kept for backward compatibilit
     _fig_legend(fig, handles, i18n.t("maps.gaps.legend", lang), 3)
     decorate(
         ax,
-        title or i18n.t("maps.gaps.title", lang),
+        left_out_title(title or i18n.t("maps.gaps.title", lang), unnamed, "problems_named", lang),
         lang,
         source,
         date,

@@ -25,6 +25,7 @@ from ..errors import bilingual
 from ..loaders import Diagnostic
 from ..tiles import reachable_tiles
 from . import pages
+from . import workbook as _workbook
 from .document import HtmlDocument
 from .notebook_runner import _execute_notebooks
 from .pdf import PdfError, find_chromium, html_to_pdf
@@ -36,7 +37,7 @@ from .sections.step1 import _section_step1
 from .sections.step2 import _section_step2
 from .sections.step3 import _section_step3
 from .sections.step4 import _section_step4
-from .workbook import category_words, write_workbook
+from .workbook import category_words, long_tables, write_workbook
 
 
 def build_report(  # noqa: PLR0913 - public signature, kept backward compatible
@@ -258,8 +259,16 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
         inventory.write_register(inv.problems, outdir / "problems")
         diag.ledger.to_csv(outdir / "ledger.csv", lang=lang)
     public_tables = {k: ctx.pub(v) for k, v in ctx.tables.items()}
-    write_workbook(public_tables, outdir / "tables.xlsx", lang=lang, vocabularies=words)
-    pages._files_section(ctx, pages.companion_files(outdir, started, also, lang))
+    most = _workbook.MAX_SHEET_ROWS  # read now: a test may lower it
+    write_workbook(
+        public_tables, outdir / "tables.xlsx", max_rows=most, lang=lang, vocabularies=words
+    )
+    pages._files_section(
+        ctx,
+        pages.companion_files(outdir, started, also, lang),
+        long_tables(public_tables, outdir / "tables.xlsx", most),
+        most,
+    )
     return doc.write(outdir / "index.html")
 
 

@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +24,7 @@ from .. import charts, evaluation, i18n, inventory, measures, strategy, summary
 from .. import formatting as fmt
 from ..loaders import Diagnostic
 from .sections.context import SectionContext
+from .workbook import MAX_SHEET_ROWS
 
 TREND_PROBLEMS: int = 4
 """Problems drawn in the trend chart of step 1's page."""
@@ -233,10 +234,32 @@ def companion_files(
     return out
 
 
-def _files_section(ctx: SectionContext, files: list[tuple[str, str]]) -> None:
-    """The section listing the companion files, linked by relative path."""
+def _files_section(
+    ctx: SectionContext,
+    files: list[tuple[str, str]],
+    long: Mapping[str, tuple[str, int]] | None = None,
+    most: int = MAX_SHEET_ROWS,
+) -> None:
+    """The section listing the companion files, linked by relative path.
+
+    ``long``: the workbook's tables written to CSV instead of a sheet (table →
+    file, rows), longer than ``most`` rows, said in a sentence.
+    """
     if not files:
         return
     ctx.doc.heading(ctx.t("report.files.heading"), anchor="files")
     ctx.doc.paragraph(ctx.t("report.files.intro"), cls="note")
+    if long:
+        listed = "; ".join(
+            ctx.t("report.files.long_table", csv=csv, rows=fmt.integer(n, ctx.lang))
+            for csv, n in long.values()
+        )
+        ctx.doc.paragraph(
+            ctx.t(
+                "report.files.long_tables",
+                most=fmt.integer(most, ctx.lang),
+                tables=listed,
+            ),
+            cls="note",
+        )
     ctx.doc.files(files)

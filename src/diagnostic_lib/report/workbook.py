@@ -25,8 +25,31 @@ import pandas as pd
 from .. import i18n
 from ..xlsx import write_readable
 
-MAX_SHEET_ROWS = 50_000
-"""Larger tables go to a CSV file beside the workbook (Excel stops at 1,048,576 rows)."""
+MAX_SHEET_ROWS = 2_000
+"""Longer tables go to a CSV file beside the workbook, and the report says which.
+
+A sheet's writing time grows with its cells (openpyxl writes each one in Python): a
+regional study's tables by sector × category or grid cell would make the workbook
+most of the report's time, and a reader filters such tables rather than reads them."""
+
+
+def long_tables(
+    tables: Mapping[str, pd.DataFrame], path: str | PathLike[str], max_rows: int = MAX_SHEET_ROWS
+) -> dict[str, tuple[str, int]]:
+    """The tables :func:`write_workbook` writes to CSV: table → (CSV file name, rows).
+
+    Examples
+    --------
+    >>> long_tables({"a": pd.DataFrame({"x": range(5)}), "b": pd.DataFrame({"x": [1]})},
+    ...             "out/tables.xlsx", max_rows=3)
+    {'a': ('tables-a.csv', 5)}
+    """
+    p = Path(path)
+    return {
+        name: (f"{p.stem}-{name}.csv", len(frame))
+        for name, frame in tables.items()
+        if len(frame) > max_rows
+    }
 
 
 def category_words(taxonomy: pd.DataFrame | None, lang: str = "fr") -> dict[str, dict[str, str]]:

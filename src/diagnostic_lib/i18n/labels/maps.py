@@ -63,6 +63,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Beaucoup d'enjeux, peu de mesures : {sectors}",
         "Many issues, few measures: {sectors}",
     ),
+    "maps.more_listed": ("{listed} et {n} autres", "{listed} and {n} more"),
     "maps.gaps.box": ("Sans lieu précis ou sans rang :", "No precise place or no rank:"),
     "maps.gaps.legend": ("Couverture par les mesures en cours", "Coverage by active measures"),
     "maps.gaps.title": (
@@ -155,6 +156,27 @@ LABELS: dict[str, tuple[str, str]] = {
     "charts.perception.more_fear": ("Plus de crainte que de crimes", "More fear than crime"),
     "charts.perception.less_fear": ("Moins de crainte que de crimes", "Less fear than crime"),
     "charts.perception.title": ("Écart de perception par secteur", "Perception gap by sector"),
+    # --- charts: what a chart of a large region leaves out ----------------------
+    "charts.left_out.measures": (
+        "({n} autres mesures non montrées : voir le classeur)",
+        "({n} more measures not shown: see the workbook)",
+    ),
+    "charts.left_out.sectors": (
+        "({n} autres secteurs non nommés : voir le classeur)",
+        "({n} more sectors not named: see the workbook)",
+    ),
+    "charts.left_out.problems": (
+        "({n} autres problèmes non montrés : voir le classeur)",
+        "({n} more problems not shown: see the workbook)",
+    ),
+    "charts.left_out.problems_named": (
+        "({n} autres problèmes non numérotés : voir le classeur)",
+        "({n} more problems not numbered: see the workbook)",
+    ),
+    "charts.left_out.labels": (
+        "({n} autres mesures sans étiquette : voir le classeur)",
+        "({n} more measures not labelled: see the workbook)",
+    ),
     # --- charts: step 2 -------------------------------------------------------
     "charts.timeline.planned": ("Prévue (début)", "Planned (start)"),
     "charts.timeline.running": ("En cours", "Running"),
@@ -184,6 +206,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "RES (> 1: relative fall in the treated area; log scale)",
     ),
     "charts.forest.not_judged": ("Non jugées — {measures}", "Not judged — {measures}"),
+    "charts.forest.not_judged_more": ("{measures} et {n} autres", "{measures} and {n} more"),
     "charts.forest.title": (
         "Taille d'effet relative (IC 95 % ; épais : estimation corrigée, placebos ; fin : brute, "
         "quasi-Poisson)",

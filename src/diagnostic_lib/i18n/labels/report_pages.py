@@ -61,6 +61,17 @@ LABELS: dict[str, tuple[str, str]] = {
         "These files are written in the same folder as this report; the links are relative "
         "(keep the whole folder).",
     ),
+    "report.files.long_tables": (
+        (
+            "Les tableaux de plus de {most} lignes sont dans des fichiers CSV à côté du "
+            "classeur (sa feuille dit où) : {tables}."
+        ),
+        (
+            "Tables longer than {most} rows are in CSV files beside the workbook (its sheet "
+            "says where): {tables}."
+        ),
+    ),
+    "report.files.long_table": ("{csv} ({rows} lignes)", "{csv} ({rows} rows)"),
     "report.files.tables": (
         "Classeur : chaque tableau du rapport, complet, une feuille par tableau (pour filtrer, "
         "trier et refaire les calculs).",

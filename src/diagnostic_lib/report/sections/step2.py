@@ -11,9 +11,15 @@ import pandas as pd
 from ... import charts, inventory, maps, measures
 from ... import formatting as fmt
 from ...loaders import Diagnostic
-from ..workbook import MAX_SHEET_ROWS
 from .context import SectionContext
 from .walks import with_walks
+
+MAX_COVERAGE_ROWS = 50_000
+"""Above this many problem × measure pairs, the report's coverage table keeps the related ones.
+
+The table goes to a CSV file beside the workbook once longer than a sheet
+(:data:`~diagnostic_lib.report.workbook.MAX_SHEET_ROWS`); this bound keeps that file, and
+the time to write it in words, from growing as problems × measures."""
 
 
 def _display(ctx: SectionContext, frame: pd.DataFrame) -> pd.DataFrame:
@@ -82,11 +88,11 @@ def _coverage_table(ctx: SectionContext, cov: pd.DataFrame) -> pd.DataFrame:
     """The coverage table of the workbook: every pair, or the related ones when too long.
 
     A large region's problems × measures table is mostly pairs with no coverage
-    (``level`` none); above :data:`~diagnostic_lib.report.workbook.MAX_SHEET_ROWS`
-    rows only the others are written, as step 2 itself keeps them for a larger
-    region (``pairs="related"``), and the report says so.
+    (``level`` none); above :data:`MAX_COVERAGE_ROWS` rows only the others are
+    written, as step 2 itself keeps them for a larger region (``pairs="related"``),
+    and the report says so.
     """
-    if len(cov) <= MAX_SHEET_ROWS or cov.attrs.get("pairs") == "related":
+    if len(cov) <= MAX_COVERAGE_ROWS or cov.attrs.get("pairs") == "related":
         return cov
     out = cov[cov["level"].astype(str) != "none"].reset_index(drop=True)
     out.attrs = {**cov.attrs, "pairs": "related"}
