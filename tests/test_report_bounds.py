@@ -50,9 +50,9 @@ def test_timeline_draws_the_latest_measures_and_says_how_many_are_left_out():
     ticks = _ticks(fig)
     assert len(ticks) == SHOWN_AT_MOST
     assert {t.split()[0] for t in ticks} == set(reg["measure_id"].iloc[:SHOWN_AT_MOST])
-    assert fig.axes[0].get_title().endswith("(15 more measures not shown: see the workbook)")
+    assert fig.axes[0].get_title().endswith("(measures not shown: 15; see the workbook)")
     fr = charts.measures_timeline(reg, ref_date="2025-12-31", lang="fr").axes[0].get_title()
-    assert "15 autres mesures non montrées" in fr
+    assert "mesures non montrées : 15" in fr
 
 
 def test_timeline_of_few_measures_is_unchanged():
@@ -92,7 +92,7 @@ def test_partner_network_keeps_the_first_problems_and_says_how_many_are_left_out
     ranks = [int(t.split(".")[0]) for t in texts if t.endswith("Thefts")]
     assert sorted(ranks) == list(range(1, SHOWN_AT_MOST + 1))  # the best ranked ones
     title = fig.axes[0].get_title()
-    assert "15 more measures not shown" in title and "15 more problems not shown" in title
+    assert "measures not shown: 15" in title and "problems not shown: 15" in title
     # the measures kept are those with the most partners drawn (both partners: even ranks)
     kept = {t for t in texts if t in set(reg["measure_id"])}
     assert {f"M{i:03d}" for i in range(0, MANY, 2)} <= kept
@@ -114,7 +114,7 @@ def test_perception_chart_names_the_sectors_whose_ranks_differ_most():
     named = [t.get_text() for t in fig.axes[0].texts]
     assert len(named) == SHOWN_AT_MOST
     assert {f"S{i}" for i in range(20)} - {f"S{19 - 0}"} <= set(named)
-    assert "(15 more sectors not named: see the workbook)" in fig.axes[0].get_title()
+    assert "(sectors not named: 15; see the workbook)" in fig.axes[0].get_title()
     drawn = sum(len(c.get_offsets()) for c in fig.axes[0].collections)
     assert drawn == n  # every sector is still drawn
 
@@ -141,7 +141,7 @@ def test_forest_plot_draws_the_largest_effects_and_lists_the_rest_briefly():
     fig = charts.forest_plot(e, lang="en")
     ticks = {t.split()[0] for t in _ticks(fig)}
     assert ticks == {f"M{i:03d}" for i in range(n - SHOWN_AT_MOST, n)}
-    assert "(15 more measures not shown: see the workbook)" in fig.axes[0].get_title()
+    assert "(measures not shown: 15; see the workbook)" in fig.axes[0].get_title()
     below = fig._supxlabel.get_text().replace("\n", " ")
     assert "X074" not in below and below.endswith("and 15 more")
 
@@ -165,7 +165,7 @@ def test_gap_map_numbers_the_first_problems_only():
     fig = maps.gap_map(problems, by_problem, sectors, lang="en")
     numbers = {t.get_text() for t in fig.axes[0].texts if t.get_text().isdigit()}
     assert numbers == {str(r) for r in range(1, SHOWN_AT_MOST + 1)}
-    assert "15 more problems not numbered" in fig.axes[0].get_title()
+    assert "problems not numbered: 15" in fig.axes[0].get_title()
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -231,4 +231,4 @@ def test_measures_map_labels_the_first_measures_and_lists_few_ids():
     assert ids == {f"M{i:03d}" for i in range(SHOWN_AT_MOST)}
     box = next(t for t in texts if t.startswith("Whole municipality")).replace("\n", " ")
     assert "V059" in box and "V060" not in box and box.endswith("and 15 more")
-    assert "(15 more measures not labelled: see the workbook)" in fig.axes[0].get_title()
+    assert "(measures not labelled: 15; see the workbook)" in fig.axes[0].get_title()

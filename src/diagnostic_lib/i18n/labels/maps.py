@@ -158,24 +158,24 @@ LABELS: dict[str, tuple[str, str]] = {
     "charts.perception.title": ("Écart de perception par secteur", "Perception gap by sector"),
     # --- charts: what a chart of a large region leaves out ----------------------
     "charts.left_out.measures": (
-        "({n} autres mesures non montrées : voir le classeur)",
-        "({n} more measures not shown: see the workbook)",
+        "(mesures non montrées : {n} ; voir le classeur)",
+        "(measures not shown: {n}; see the workbook)",
     ),
     "charts.left_out.sectors": (
-        "({n} autres secteurs non nommés : voir le classeur)",
-        "({n} more sectors not named: see the workbook)",
+        "(secteurs non nommés : {n} ; voir le classeur)",
+        "(sectors not named: {n}; see the workbook)",
     ),
     "charts.left_out.problems": (
-        "({n} autres problèmes non montrés : voir le classeur)",
-        "({n} more problems not shown: see the workbook)",
+        "(problèmes non montrés : {n} ; voir le classeur)",
+        "(problems not shown: {n}; see the workbook)",
     ),
     "charts.left_out.problems_named": (
-        "({n} autres problèmes non numérotés : voir le classeur)",
-        "({n} more problems not numbered: see the workbook)",
+        "(problèmes non numérotés : {n} ; voir le classeur)",
+        "(problems not numbered: {n}; see the workbook)",
     ),
     "charts.left_out.labels": (
-        "({n} autres mesures sans étiquette : voir le classeur)",
-        "({n} more measures not labelled: see the workbook)",
+        "(mesures sans étiquette : {n} ; voir le classeur)",
+        "(measures not labelled: {n}; see the workbook)",
     ),
     # --- charts: step 2 -------------------------------------------------------
     "charts.timeline.planned": ("Prévue (début)", "Planned (start)"),
