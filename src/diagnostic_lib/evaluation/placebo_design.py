@@ -18,7 +18,7 @@ import shapely
 
 from ._common import _tuple, _xy_points
 from .design import targeted
-from .placebo_places import PlaceCounter, lattice_offsets, sector_places, translated
+from .placebo_places import PlaceCounter, kept_sectors, lattice_offsets, sector_rings, translated
 from .placebos import PlaceboOptions, Windows, log_effects, placebo_tables
 
 DATE_SHIFTS = 24
@@ -154,6 +154,7 @@ class PlaceboSource:
         self.x, self.y, _ = _xy_points(incidents)
         self.t = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
         self._counters: dict[tuple, PlaceCounter] = {}
+        self._rings: dict[float, np.ndarray] = {}  # ring width -> every sector's ring
 
     def avoid(self, categories: Any) -> Any:
         """Where a measure's placebo places never go.
@@ -179,9 +180,15 @@ class PlaceboSource:
 
     def places(self, rec: Any, geo: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         """The placebo places of a measure: its zone moved elsewhere, or the other sectors."""
+        unit_t, unit_r, _ = self._places(rec, geo)
+        return unit_t, unit_r
+
+    def _places(self, rec: Any, geo: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, Any]:
+        """:meth:`places` and, for sector places, the key of each (sector, ring width)."""
         treated, ring = geo.get("treated"), geo.get("buffer")
+        none = np.array([], dtype=object)
         if treated is None or treated.is_empty:
-            return np.array([], dtype=object), np.array([], dtype=object)
+            return none, none, None
         avoid = self.avoid(rec.get("target_categories"))
         if str(rec.get("footprint", "")) == "sectors":
             own = shapely.intersects(treated, self.sector_geoms) & (
@@ -189,10 +196,14 @@ class PlaceboSource:
                 > 0.5 * shapely.area(self.sector_geoms)
             )
             width = _ring_width(treated, ring)
-            return sector_places(self.sector_geoms, own, avoid, width)
+            if width not in self._rings:  # the same rings for every measure of this width
+                self._rings[width] = sector_rings(self.sector_geoms, width)
+            keep = np.flatnonzero(kept_sectors(self.sector_geoms, own, avoid))
+            keys = [(int(k), width) for k in keep]
+            return self.sector_geoms[keep], self._rings[width][keep], keys
         zone = shapely.union_all([g for g in (treated, ring) if g is not None])
         offsets = lattice_offsets(zone, self.boundary, avoid)
-        return translated(treated, offsets), translated(ring, offsets)
+        return translated(treated, offsets), translated(ring, offsets), None
 
     def estimates(self, rec: Any, geo: dict[str, Any], monthly: pd.DataFrame) -> dict[str, Any]:
         """Every placebo-based estimate of one measure (see :func:`placebo_tables`)."""
@@ -209,11 +220,19 @@ class PlaceboSource:
             "ring": wide.get("buffer", pd.Series(0, index=wide.index)).to_numpy(float),
         }
         control = wide.get("control", pd.Series(0, index=wide.index)).to_numpy(float)
-        unit_t, unit_r = self.places(rec, geo)
+        unit_t, unit_r, keys = self._places(rec, geo)
         pc = self.counter(rec)
+        # a sector is the same place for every measure: its incidents are found once
         units = {
-            "treated": pc.counts(list(unit_t), edges),
-            "ring": pc.counts(list(unit_r), edges, exclude=list(unit_t)),
+            "treated": pc.counts(
+                list(unit_t), edges, keys=None if keys is None else [("t", *k) for k in keys]
+            ),
+            "ring": pc.counts(
+                list(unit_r),
+                edges,
+                exclude=list(unit_t),
+                keys=None if keys is None else [("r", *k) for k in keys],
+            ),
         }
         dates = date_placebos(target["treated"], control, win, self.options)
         return placebo_tables(target, units, control, win, self.options, dates)
