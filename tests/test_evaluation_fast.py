@@ -253,3 +253,20 @@ def test_design_reads_months_as_the_calendar_does():
     assert np.array_equal(X[:, 2:], evaluation.count_models._fourier(months.month))
     assert np.array_equal(Xf[:, 2:], evaluation.count_models._fourier(fut.month))
     assert np.isnan(forecast._last_12(np.ones(4), months.append(fut)[:4]))
+
+
+def test_many_boxes_at_once_match_one_box_at_a_time():
+    from diagnostic_lib._spatial import PointIndex
+
+    rng = np.random.default_rng(5)
+    x, y = rng.integers(0, 200, 3000) * 2.5, rng.integers(0, 200, 3000) * 2.5
+    x[:10] = np.nan
+    idx = PointIndex(x, y)
+    x0, y0 = rng.uniform(-50, 500, 300), rng.uniform(-50, 500, 300)
+    x1, y1 = x0 + rng.uniform(-5, 80, 300), y0 + rng.uniform(-5, 80, 300)
+    x0[:20] = np.floor(x0[:20] / 2.5) * 2.5  # edges through points
+    x1[20] = np.nan  # no box
+    box, pos = idx.boxes(x0, y0, x1, y1)
+    for k in range(300):
+        assert sorted(pos[box == k].tolist()) == sorted(idx.box(x0[k], y0[k], x1[k], y1[k]))
+    assert len(pos) > 300

@@ -211,21 +211,15 @@ class PlaceCounter:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Every (place, incident) pair with the incident in the place (and not in its exclude).
 
-        Candidates come from each place's box; the exact test is one vectorised
-        ``intersects_xy`` over all pairs (the same predicate as place by place).
+        Candidates come from each place's box (all boxes at once); the exact test is
+        one vectorised ``intersects_xy`` over all pairs (the same predicate as place by
+        place).
         """
-        place, cand = [], []
-        for k, g in enumerate(geoms):
-            if g is None or g.is_empty:
-                continue
-            c = self.index.box(*g.bounds)
-            if len(c):
-                place.append(np.full(len(c), k, dtype="int64"))
-                cand.append(c)
-        if not cand:
-            return np.array([], dtype="int64"), np.array([], dtype="int64")
-        place_a, cand_a = np.concatenate(place), np.concatenate(cand)
         g_arr = np.asarray(list(geoms), dtype=object)
+        has = ~(shapely.is_missing(g_arr) | shapely.is_empty(g_arr))
+        b = np.full((len(g_arr), 4), np.nan)
+        b[has] = shapely.bounds(g_arr[has])
+        place_a, cand_a = self.index.boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
         inside = shapely.intersects_xy(g_arr[place_a], self.x[cand_a], self.y[cand_a])
         if exclude is not None:
             ex = np.asarray(list(exclude), dtype=object)[place_a]
