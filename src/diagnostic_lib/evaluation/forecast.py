@@ -417,8 +417,9 @@ def _groups(hist: pd.DataFrame, keys: list[str]):
     counts = hist["count"].to_numpy(dtype="float64")[order]
     months = hist["month"].to_numpy(dtype="datetime64[us]")[order]
     key_rows = hist[keys].iloc[order[np.r_[0, cut]]]
+    values = {k: list(key_rows[k]) for k in keys}  # the scalars groupby gives
     for j, (a, b) in enumerate(zip(np.r_[0, cut], np.r_[cut, len(order)], strict=True)):
-        gk = {k: key_rows[k].iloc[j] for k in keys}
+        gk = {k: values[k][j] for k in keys}
         yield gk, counts[a:b], months[a:b]
 
 

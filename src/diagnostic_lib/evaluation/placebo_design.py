@@ -207,19 +207,19 @@ class PlaceboSource:
 
     def estimates(self, rec: Any, geo: dict[str, Any], monthly: pd.DataFrame) -> dict[str, Any]:
         """Every placebo-based estimate of one measure (see :func:`placebo_tables`)."""
-        wide = monthly.pivot_table(index="month", columns="zone", values="count", aggfunc="sum")
-        labels = (
-            monthly.drop_duplicates("month").set_index("month").loc[wide.index, "window"]
-        ).to_numpy()
+        mon = monthly["month"].to_numpy(dtype="datetime64[us]")
+        month_list, at = np.unique(mon, return_inverse=True)  # sorted, as a pivot's index
+        first = np.unique(at, return_index=True)[1]  # each month's first row
+        labels = monthly["window"].to_numpy()[first]
         win = design_windows(labels, self.options.history_months)
-        months = pd.DatetimeIndex(wide.index)
-        last = (months[-1] + pd.DateOffset(months=1)).to_datetime64()
-        edges = np.r_[months.to_numpy(dtype="datetime64[us]"), np.datetime64(last, "us")]
+        last = (pd.Timestamp(month_list[-1]) + pd.DateOffset(months=1)).to_datetime64()
+        edges = np.r_[month_list, np.datetime64(last, "us")]
+        zone, count = monthly["zone"].to_numpy(), monthly["count"].to_numpy(dtype="float64")
         target = {
-            "treated": wide.get("treated", pd.Series(0, index=wide.index)).to_numpy(float),
-            "ring": wide.get("buffer", pd.Series(0, index=wide.index)).to_numpy(float),
+            "treated": _by_month(zone, count, at, len(month_list), "treated"),
+            "ring": _by_month(zone, count, at, len(month_list), "buffer"),
         }
-        control = wide.get("control", pd.Series(0, index=wide.index)).to_numpy(float)
+        control = _by_month(zone, count, at, len(month_list), "control")
         unit_t, unit_r, keys = self._places(rec, geo)
         pc = self.counter(rec)
         # a sector is the same place for every measure: its incidents are found once
@@ -236,6 +236,21 @@ class PlaceboSource:
         }
         dates = date_placebos(target["treated"], control, win, self.options)
         return placebo_tables(target, units, control, win, self.options, dates)
+
+
+def _by_month(zone: np.ndarray, count: np.ndarray, at: np.ndarray, n: int, name: str) -> np.ndarray:
+    """One zone's counts summed by month (``at``: each row's month), as a pivot table does.
+
+    A zone with no row is zeros; a month with no row of a zone that has some is missing.
+    """
+    rows = zone == name
+    if not rows.any():
+        return np.zeros(n)
+    out = np.zeros(n)
+    np.add.at(out, at[rows], count[rows])
+    seen = np.zeros(n, dtype=bool)
+    seen[at[rows]] = True
+    return np.where(seen, out, np.nan)
 
 
 def _ring_width(treated: Any, ring: Any) -> float:
