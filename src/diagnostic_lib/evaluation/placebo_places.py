@@ -111,11 +111,24 @@ def kept_sectors(sector_geoms: Sequence[Any], own: Sequence[bool], avoid: Any) -
     Every sector but the measure's own (``own``) and those touching ``avoid``
     (see :func:`sector_places`).
 
+    Parameters
+    ----------
+    sector_geoms : sequence of geometries
+        Every sector.
+    own : sequence of bool
+        The sectors the measure acts on.
+    avoid : shapely geometry or None
+        Areas of other measures.
+
+    Returns
+    -------
+    ndarray of bool
+
     Examples
     --------
     >>> secs = [shapely.box(i, 0, i + 1, 1) for i in range(4)]
     >>> kept_sectors(secs, [True, False, False, False], shapely.box(3.5, 0, 4, 1)).tolist()
-    [False, True, False, False]
+    [False, True, True, False]
     """
     geoms = np.asarray(list(sector_geoms), dtype=object)
     keep = ~np.asarray(own, dtype=bool)
@@ -126,6 +139,17 @@ def kept_sectors(sector_geoms: Sequence[Any], own: Sequence[bool], avoid: Any) -
 
 def sector_rings(sector_geoms: Sequence[Any], width: float) -> np.ndarray:
     """The ring of ``width`` metres around each sector (its buffer minus itself).
+
+    Parameters
+    ----------
+    sector_geoms : sequence of geometries
+        Every sector.
+    width : float
+        Ring width, metres.
+
+    Returns
+    -------
+    ndarray of geometries
 
     Examples
     --------
