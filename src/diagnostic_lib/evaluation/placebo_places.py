@@ -65,7 +65,8 @@ def lattice_offsets(zone: Any, boundary: Any, avoid: Any, max_places: int = 400)
     ok = shapely.contains(boundary, boxes)
     if avoid is not None and not avoid.is_empty:
         shapely.prepare(avoid)
-        ok &= ~shapely.intersects(avoid, boxes)
+        inside = np.flatnonzero(ok)  # only the copies inside the municipality can be kept
+        ok[inside] = ~shapely.intersects(avoid, boxes[inside])
     offs = offs[ok]
     if len(offs) > max_places:
         offs = offs[np.linspace(0, len(offs) - 1, max_places).round().astype(int)]
