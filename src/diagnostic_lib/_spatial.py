@@ -82,6 +82,51 @@ class PointIndex:
         cx, cy = self.x[cand], self.y[cand]
         return cand[(cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)]
 
+    def boxes(
+        self, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`box` for many boxes at once: ``(box, position)`` of every point in a box.
+
+        The same points as one :meth:`box` call per box, without a Python loop:
+        each box's grid rows become slices of the sorted points, gathered together.
+
+        Examples
+        --------
+        >>> idx = PointIndex(np.array([0.0, 5.0, 50.0]), np.array([0.0, 5.0, 50.0]))
+        >>> b, p = idx.boxes(np.array([-1.0, 4.0]), np.array([-1.0, 4.0]),
+        ...                  np.array([10.0, 60.0]), np.array([10.0, 60.0]))
+        >>> b.tolist(), p.tolist()
+        ([0, 0, 1, 1], [0, 1, 1, 2])
+        """
+        x0, y0, x1, y1 = (np.asarray(v, dtype="float64") for v in (x0, y0, x1, y1))
+        none = np.array([], dtype="int64")
+        if not self.n or not len(x0):
+            return none, none
+        with np.errstate(invalid="ignore"):
+            c0 = np.maximum((x0 - self.x0) // self.cell, 0)
+            c1 = np.minimum((x1 - self.x0) // self.cell, self.ncol - 1)
+            r0 = np.maximum((y0 - self.y0) // self.cell, 0)
+            r1 = np.minimum((y1 - self.y0) // self.cell, self.nrow - 1)
+            ok = (x0 <= x1) & (y0 <= y1) & (c0 <= c1) & (r0 <= r1)
+        box = np.flatnonzero(ok)
+        if not len(box):
+            return none, none
+        c0, c1 = c0[box].astype("int64"), c1[box].astype("int64")
+        r0, r1 = r0[box].astype("int64"), r1[box].astype("int64")
+        nrows = r1 - r0 + 1
+        which = np.repeat(np.arange(len(box)), nrows)  # one entry per (box, grid row)
+        first = np.cumsum(nrows) - nrows
+        rows = r0[which] + (np.arange(len(which)) - first[which])
+        lo = np.searchsorted(self.keys, rows * self.ncol + c0[which], side="left")
+        hi = np.searchsorted(self.keys, rows * self.ncol + c1[which], side="right")
+        size = hi - lo
+        start = np.cumsum(size) - size
+        at = np.repeat(lo - start, size) + np.arange(int(size.sum()))
+        cand, owner = self.order[at], box[np.repeat(which, size)]
+        cx, cy = self.x[cand], self.y[cand]
+        keep = (cx >= x0[owner]) & (cx <= x1[owner]) & (cy >= y0[owner]) & (cy <= y1[owner])
+        return owner[keep], cand[keep]
+
 
 def distinct_geometries(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Identical geometries grouped (by their WKB), so that each is worked on once.

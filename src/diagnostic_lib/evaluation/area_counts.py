@@ -250,6 +250,38 @@ class _MonthlyIndex:
                 self.near_of[int(own[a])] = pts[a:b]
         self.index = PointIndex(self.x, self.y, positions=located)
         self._mark = np.zeros(len(self.t), dtype=bool)
+        # control polygon (by identity) -> (it, positions tested, sorted; their answers)
+        self._tested: dict[int, tuple[Any, np.ndarray, np.ndarray]] = {}
+
+    def _inside(self, g: Any, pos: np.ndarray, shared: bool) -> np.ndarray:
+        """Whether the incidents at ``pos`` lie in ``g`` (``intersects``, boundary included).
+
+        A ``shared`` geometry (the control of a whole excluded set, one object for
+        every measure of the set: see ``design._Areas.rows``) remembers the incidents
+        it has tested, so that the measures sharing it test each incident once. The
+        answers are those of ``shapely.intersects_xy`` on the same geometry and
+        points, hence the same.
+        """
+        import shapely
+
+        if not shared:
+            return shapely.intersects_xy(g, self.x[pos], self.y[pos])
+        memo = self._tested.get(id(g))
+        if memo is None or memo[0] is not g:
+            memo = (g, np.array([], dtype="int64"), np.array([], dtype=bool))
+        _, done, was_in = memo  # positions tested (sorted) and their answers
+        at = np.minimum(np.searchsorted(done, pos), max(len(done) - 1, 0))
+        found = (done[at] == pos) if len(done) else np.zeros(len(pos), bool)
+        out = np.zeros(len(pos), bool)
+        out[found] = was_in[at[found]]
+        new = pos[~found]
+        if len(new):
+            out[~found] = shapely.intersects_xy(g, self.x[new], self.y[new])
+            allpos = np.concatenate([done, new])
+            order = np.argsort(allpos, kind="stable")
+            memo = (g, allpos[order], np.concatenate([was_in, out[~found]])[order])
+        self._tested[id(g)] = memo
+        return out
 
     def _by_key(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         order = np.lexsort((self.t[pos], self.key[pos]))
@@ -322,7 +354,7 @@ class _MonthlyIndex:
             cnt = np.zeros(n, dtype="int64")
             if g is not None:
                 shapely.prepare(g)
-                inside = shapely.intersects_xy(g, self.x[near], self.y[near]) & ~taken
+                inside = self._inside(g, near, name == "control") & ~taken
                 taken |= inside
                 cnt = np.bincount(mon[inside], minlength=n)[:n].astype("int64")
             counts[name] = cnt

@@ -370,6 +370,28 @@ class _Sectors:
         self.tree = shapely.STRtree(self.arr) if len(self.arr) else None
         self.pos = {s: k for k, s in enumerate(ids)}
         self.boundary = shapely.union_all(np.asarray(sectors.geometry.array))
+        # (sector, id of a control) -> (the control, whether the sector keeps > 1 m² in it)
+        self._in_control: dict[tuple[str, int], tuple[Any, bool]] = {}
+
+    def _keeps(self, s: str, control: Any) -> bool:
+        """Whether sector ``s`` keeps more than 1 m² in ``control`` (exact intersection).
+
+        Remembered per control object: the measures of one excluded set share their
+        control (see :meth:`_Areas.rows`), so each sector is intersected with it once.
+        """
+        import shapely
+
+        key = (s, id(control))
+        hit = self._in_control.get(key)
+        if hit is None or hit[0] is not control:
+            g = self.geom[s]
+            keeps = bool(
+                shapely.intersects(g, control)
+                and shapely.area(shapely.intersection(g, control)) > 1.0
+            )
+            hit = (control, keeps)
+            self._in_control[key] = hit
+        return hit[1]
 
     def union(self, ids: Sequence[str]) -> Any:
         """The union of some sectors (None for none)."""
@@ -402,8 +424,6 @@ class _Sectors:
         ``left``, when given, is each sector's area outside the removed areas
         (computed by the caller); by default a lower bound of it.
         """
-        import shapely
-
         # A chosen sector lies in the base: its part in the control is its area minus
         # what the removed areas take, at most their total area. When that leaves
         # clearly more than 1 m², the sector is kept without intersecting it.
@@ -413,10 +433,7 @@ class _Sectors:
             s
             for s in chosen
             if left[self.pos[s]] > 1.0 + 1e-6 * max(self.area[self.pos[s]], 1.0)
-            or (
-                shapely.intersects(self.geom[s], control)
-                and shapely.area(shapely.intersection(self.geom[s], control)) > 1.0
-            )
+            or self._keeps(s, control)
         )
 
 

@@ -119,15 +119,26 @@ class _Model(NamedTuple):
     seasonality_p: float
 
 
-def _design(months: pd.DatetimeIndex, fut: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+def _month_numbers(months: Any) -> np.ndarray:
+    """Months counted from January 1970 (``12 × (year − 1970) + month − 1``), as integers."""
+    return np.asarray(months, dtype="datetime64[us]").astype("datetime64[M]").astype("int64")
+
+
+def _design(months: Any, fut: Any) -> tuple[np.ndarray, np.ndarray]:
     """Design matrices of the past and future months: level, trend (years), Fourier terms."""
-    n, horizon = len(months), len(fut)
-    pos = months.year * 12 + months.month  # real positions: gap months are missing rows
+    return _past_design(_month_numbers(months)), _future_design(_month_numbers(fut))
+
+
+def _past_design(pos: np.ndarray) -> np.ndarray:
+    """The past months' design (``pos`` from :func:`_month_numbers`; gap months have no row)."""
     t = np.asarray(pos - pos[-1], dtype="float64") / 12.0
-    tf = np.arange(1, horizon + 1) / 12.0
-    X = np.column_stack([np.ones(n), t, _fourier(months.month)])
-    Xf = np.column_stack([np.ones(horizon), tf, _fourier(fut.month)])
-    return X, Xf
+    return np.column_stack([np.ones(len(pos)), t, _fourier(pos % 12 + 1)])
+
+
+def _future_design(pos: np.ndarray) -> np.ndarray:
+    """The future months' design: the trend counts 1, 2, … months after the last one."""
+    tf = np.arange(1, len(pos) + 1) / 12.0
+    return np.column_stack([np.ones(len(pos)), tf, _fourier(pos % 12 + 1)])
 
 
 def _persistence(y: np.ndarray, fit: dict[str, Any]) -> tuple[float, float, float]:
@@ -160,28 +171,32 @@ def _future_months(last: pd.Timestamp, horizon: int) -> pd.DatetimeIndex:
     return pd.DatetimeIndex([last + pd.DateOffset(months=k) for k in range(1, horizon + 1)])
 
 
-def _last_12(y: np.ndarray, months: pd.DatetimeIndex) -> float:
+def _last_12(y: np.ndarray, months: Any) -> float:
     """The count of the last 12 rows (NaN when a gap month, with no row, falls among them)."""
-    pos = np.asarray(months[-12:].year * 12 + months[-12:].month)
+    pos = _month_numbers(months[-12:])
     return float(y[-12:].sum()) if bool(np.all(np.diff(pos) == 1)) else np.nan
 
 
 def _project_group(
     y: np.ndarray,
-    months: pd.DatetimeIndex,
+    months: Any,
     m: _Model,
     rng: np.random.Generator,
     last: pd.Timestamp | None = None,
+    fut: pd.DatetimeIndex | None = None,
 ) -> dict[str, Any]:
     """Fit and simulate one group's monthly counts: the mean, interval and total of the horizon.
 
-    ``last`` is the last month of the history: when it has no row (a gap in
-    the data), the level now is unknown and nothing is projected
-    (``kind = "not_covered"``).
+    ``months`` are the rows' months (datetimes). ``last`` is the last month of the
+    history: when it has no row (a gap in the data), the level now is unknown and
+    nothing is projected (``kind = "not_covered"``). ``fut``, the months projected
+    (default: the ``horizon`` months after ``last``), is the same for every group
+    of a projection.
     """
+    months = np.asarray(months, dtype="datetime64[us]")
     n, horizon = len(y), m.horizon
-    last = months[-1] if last is None else pd.Timestamp(last)
-    fut = _future_months(last, horizon)
+    last = pd.Timestamp(months[-1]) if last is None else pd.Timestamp(last)
+    fut = _future_months(last, horizon) if fut is None else fut
     lo_q, hi_q = (1 - m.level) / 2, 1 - (1 - m.level) / 2
     res: dict[str, Any] = {
         "future": fut,
@@ -192,7 +207,7 @@ def _project_group(
         "alpha_nb": np.nan,
         "note": "",
     }
-    if months[-1] < last:
+    if months[-1] < np.datetime64(last, "us"):
         z = np.full(horizon, np.nan)
         res.update(kind="not_covered", mean=z, low=z, high=z, total=(np.nan,) * 3)
         res.update(prob_rise=np.nan, note="not_covered")
@@ -205,7 +220,8 @@ def _project_group(
     if y.sum() < m.min_events or n < m.min_months:
         X, Xf, kind = np.ones((n, 1)), np.ones((horizon, 1)), "level"
     else:
-        (X, Xf), kind = _design(months, fut), "trend_season"
+        X, Xf = _past_design(_month_numbers(months)), _future_design(_month_numbers(fut))
+        kind = "trend_season"
     fit = _fit_counts(y, X, m.model)
     if kind == "trend_season" and _wald_p(fit, slice(2, X.shape[1])) > m.seasonality_p:
         # no detectable seasonality: a simpler model extrapolates more safely
@@ -214,12 +230,14 @@ def _project_group(
     persistence = _persistence(y, fit)
     draws = _simulate(fit, Xf, m.n_sim, rng, persistence)
     tot = draws.sum(axis=1)
+    low, high = np.quantile(draws, [lo_q, hi_q], axis=0)  # as one quantile at a time
+    t_low, t_high = np.quantile(tot, [lo_q, hi_q])
     res.update(
         kind=kind,
         mean=draws.mean(axis=0),
-        low=np.quantile(draws, lo_q, axis=0),
-        high=np.quantile(draws, hi_q, axis=0),
-        total=(float(tot.mean()), float(np.quantile(tot, lo_q)), float(np.quantile(tot, hi_q))),
+        low=low,
+        high=high,
+        total=(float(tot.mean()), float(t_low), float(t_high)),
         prob_rise=float(np.mean(tot > _last_12(y, months))),
         alpha_nb=fit["alpha"],
         note=fit["note"],
@@ -325,12 +343,9 @@ def project(  # noqa: PLR0913 - the twelve parameters of before, and three rules
         else (pd.Timestamp(hist["month"].max()) if len(hist) else None)
     )
     trows, mrows = [], []
-    for gkey, g in hist.groupby(keys, sort=True):
-        g = g.sort_values("month")
-        gk = dict(zip(keys, gkey if isinstance(gkey, tuple) else (gkey,), strict=True))
-        y = g["count"].to_numpy(dtype="float64")
-        months = pd.DatetimeIndex(g["month"])
-        r = _project_group(y, months, spec, rng, last)
+    fut = _future_months(last, horizon) if last is not None else None
+    for gk, y, months in _groups(hist, keys):
+        r = _project_group(y, months, spec, rng, last, fut)
         last12 = _last_12(y, months)
         trows.append(
             {
@@ -351,17 +366,7 @@ def project(  # noqa: PLR0913 - the twelve parameters of before, and three rules
                 "note": r["note"],
             }
         )
-        mrows.append(
-            pd.DataFrame(
-                {
-                    **{k: v for k, v in gk.items()},
-                    "month": r["future"].astype("datetime64[us]"),
-                    "mean": r["mean"],
-                    "low": r["low"],
-                    "high": r["high"],
-                }
-            )
-        )
+        mrows.append((gk, r["future"], r["mean"], r["low"], r["high"]))
     totals = pd.DataFrame(trows)
     if not len(totals):  # no group to project: the columns still
         totals = pd.DataFrame(columns=[*keys, *_TOTAL_COLUMNS]).astype({"emerging": bool})
@@ -374,7 +379,7 @@ def project(  # noqa: PLR0913 - the twelve parameters of before, and three rules
         )
         totals = totals[[*keys, *_TOTAL_COLUMNS]]
     monthly = (
-        pd.concat(mrows, ignore_index=True)
+        _monthly_table(mrows, keys)
         if mrows
         else pd.DataFrame(columns=[*keys, "month", "mean", "low", "high"])
     )
@@ -393,6 +398,41 @@ def project(  # noqa: PLR0913 - the twelve parameters of before, and three rules
         "emerging_min": emerging_min,
     }
     return Projection(totals, monthly, params)
+
+
+def _groups(hist: pd.DataFrame, keys: list[str]):
+    """Each group of ``hist`` (sorted by its keys, missing keys left out): keys, counts, months.
+
+    As ``hist.groupby(keys, sort=True)`` with each group sorted by month, without
+    building a frame per group.
+    """
+    if not len(hist):
+        return
+    code = hist.groupby(keys, sort=True).ngroup().to_numpy(dtype="float64")
+    ok = np.flatnonzero(np.isfinite(code))
+    month = hist["month"].to_numpy(dtype="datetime64[us]")[ok]
+    order = ok[np.lexsort((month, code[ok]))]
+    code = code[order]
+    cut = np.flatnonzero(np.diff(code)) + 1
+    counts = hist["count"].to_numpy(dtype="float64")[order]
+    months = hist["month"].to_numpy(dtype="datetime64[us]")[order]
+    key_rows = hist[keys].iloc[order[np.r_[0, cut]]]
+    values = {k: list(key_rows[k]) for k in keys}  # the scalars groupby gives
+    for j, (a, b) in enumerate(zip(np.r_[0, cut], np.r_[cut, len(order)], strict=True)):
+        gk = {k: values[k][j] for k in keys}
+        yield gk, counts[a:b], months[a:b]
+
+
+def _monthly_table(rows: list[tuple], keys: list[str]) -> pd.DataFrame:
+    """The monthly projection of every group (``*keys, month, mean, low, high``) in one frame."""
+    sizes = [len(r[1]) for r in rows]
+    cols: dict[str, Any] = {}
+    for k in keys:
+        cols[k] = np.repeat(np.array([r[0][k] for r in rows], dtype=object), sizes)
+    cols["month"] = np.concatenate([np.asarray(r[1], dtype="datetime64[us]") for r in rows])
+    for i, name in ((2, "mean"), (3, "low"), (4, "high")):
+        cols[name] = np.concatenate([np.asarray(r[i]) for r in rows])
+    return pd.DataFrame(cols)
 
 
 def backtest(  # noqa: PLR0913 - the ten parameters of before, and two rules of the model

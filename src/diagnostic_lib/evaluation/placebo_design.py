@@ -18,7 +18,7 @@ import shapely
 
 from ._common import _tuple, _xy_points
 from .design import targeted
-from .placebo_places import PlaceCounter, lattice_offsets, sector_places, translated
+from .placebo_places import PlaceCounter, kept_sectors, lattice_offsets, sector_rings, translated
 from .placebos import PlaceboOptions, Windows, log_effects, placebo_tables
 
 DATE_SHIFTS = 24
@@ -154,6 +154,7 @@ class PlaceboSource:
         self.x, self.y, _ = _xy_points(incidents)
         self.t = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
         self._counters: dict[tuple, PlaceCounter] = {}
+        self._rings: dict[float, np.ndarray] = {}  # ring width -> every sector's ring
 
     def avoid(self, categories: Any) -> Any:
         """Where a measure's placebo places never go.
@@ -179,9 +180,15 @@ class PlaceboSource:
 
     def places(self, rec: Any, geo: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         """The placebo places of a measure: its zone moved elsewhere, or the other sectors."""
+        unit_t, unit_r, _ = self._places(rec, geo)
+        return unit_t, unit_r
+
+    def _places(self, rec: Any, geo: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, Any]:
+        """:meth:`places` and, for sector places, the key of each (sector, ring width)."""
         treated, ring = geo.get("treated"), geo.get("buffer")
+        none = np.array([], dtype=object)
         if treated is None or treated.is_empty:
-            return np.array([], dtype=object), np.array([], dtype=object)
+            return none, none, None
         avoid = self.avoid(rec.get("target_categories"))
         if str(rec.get("footprint", "")) == "sectors":
             own = shapely.intersects(treated, self.sector_geoms) & (
@@ -189,34 +196,61 @@ class PlaceboSource:
                 > 0.5 * shapely.area(self.sector_geoms)
             )
             width = _ring_width(treated, ring)
-            return sector_places(self.sector_geoms, own, avoid, width)
+            if width not in self._rings:  # the same rings for every measure of this width
+                self._rings[width] = sector_rings(self.sector_geoms, width)
+            keep = np.flatnonzero(kept_sectors(self.sector_geoms, own, avoid))
+            keys = [(int(k), width) for k in keep]
+            return self.sector_geoms[keep], self._rings[width][keep], keys
         zone = shapely.union_all([g for g in (treated, ring) if g is not None])
         offsets = lattice_offsets(zone, self.boundary, avoid)
-        return translated(treated, offsets), translated(ring, offsets)
+        return translated(treated, offsets), translated(ring, offsets), None
 
     def estimates(self, rec: Any, geo: dict[str, Any], monthly: pd.DataFrame) -> dict[str, Any]:
         """Every placebo-based estimate of one measure (see :func:`placebo_tables`)."""
-        wide = monthly.pivot_table(index="month", columns="zone", values="count", aggfunc="sum")
-        labels = (
-            monthly.drop_duplicates("month").set_index("month").loc[wide.index, "window"]
-        ).to_numpy()
+        mon = monthly["month"].to_numpy(dtype="datetime64[us]")
+        month_list, at = np.unique(mon, return_inverse=True)  # sorted, as a pivot's index
+        first = np.unique(at, return_index=True)[1]  # each month's first row
+        labels = monthly["window"].to_numpy()[first]
         win = design_windows(labels, self.options.history_months)
-        months = pd.DatetimeIndex(wide.index)
-        last = (months[-1] + pd.DateOffset(months=1)).to_datetime64()
-        edges = np.r_[months.to_numpy(dtype="datetime64[us]"), np.datetime64(last, "us")]
+        last = (pd.Timestamp(month_list[-1]) + pd.DateOffset(months=1)).to_datetime64()
+        edges = np.r_[month_list, np.datetime64(last, "us")]
+        zone, count = monthly["zone"].to_numpy(), monthly["count"].to_numpy(dtype="float64")
         target = {
-            "treated": wide.get("treated", pd.Series(0, index=wide.index)).to_numpy(float),
-            "ring": wide.get("buffer", pd.Series(0, index=wide.index)).to_numpy(float),
+            "treated": _by_month(zone, count, at, len(month_list), "treated"),
+            "ring": _by_month(zone, count, at, len(month_list), "buffer"),
         }
-        control = wide.get("control", pd.Series(0, index=wide.index)).to_numpy(float)
-        unit_t, unit_r = self.places(rec, geo)
+        control = _by_month(zone, count, at, len(month_list), "control")
+        unit_t, unit_r, keys = self._places(rec, geo)
         pc = self.counter(rec)
+        # a sector is the same place for every measure: its incidents are found once
         units = {
-            "treated": pc.counts(list(unit_t), edges),
-            "ring": pc.counts(list(unit_r), edges, exclude=list(unit_t)),
+            "treated": pc.counts(
+                list(unit_t), edges, keys=None if keys is None else [("t", *k) for k in keys]
+            ),
+            "ring": pc.counts(
+                list(unit_r),
+                edges,
+                exclude=list(unit_t),
+                keys=None if keys is None else [("r", *k) for k in keys],
+            ),
         }
         dates = date_placebos(target["treated"], control, win, self.options)
         return placebo_tables(target, units, control, win, self.options, dates)
+
+
+def _by_month(zone: np.ndarray, count: np.ndarray, at: np.ndarray, n: int, name: str) -> np.ndarray:
+    """One zone's counts summed by month (``at``: each row's month), as a pivot table does.
+
+    A zone with no row is zeros; a month with no row of a zone that has some is missing.
+    """
+    rows = zone == name
+    if not rows.any():
+        return np.zeros(n)
+    out = np.zeros(n)
+    np.add.at(out, at[rows], count[rows])
+    seen = np.zeros(n, dtype=bool)
+    seen[at[rows]] = True
+    return np.where(seen, out, np.nan)
 
 
 def _ring_width(treated: Any, ring: Any) -> float:

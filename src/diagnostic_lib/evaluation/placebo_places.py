@@ -65,7 +65,8 @@ def lattice_offsets(zone: Any, boundary: Any, avoid: Any, max_places: int = 400)
     ok = shapely.contains(boundary, boxes)
     if avoid is not None and not avoid.is_empty:
         shapely.prepare(avoid)
-        ok &= ~shapely.intersects(avoid, boxes)
+        inside = np.flatnonzero(ok)  # only the copies inside the municipality can be kept
+        ok[inside] = ~shapely.intersects(avoid, boxes[inside])
     offs = offs[ok]
     if len(offs) > max_places:
         offs = offs[np.linspace(0, len(offs) - 1, max_places).round().astype(int)]
@@ -92,15 +93,82 @@ def translated(geom: Any, offsets: np.ndarray) -> np.ndarray:
     >>> g[0].bounds
     (10.0, 0.0, 11.0, 1.0)
     """
+    offsets = np.asarray(offsets, dtype="float64").reshape(-1, 2)
     if geom is None or geom.is_empty:
         return np.array([None] * len(offsets), dtype=object)
-    return np.array(
-        [shapely.transform(geom, lambda c, o=o: c + o) for o in np.asarray(offsets)], dtype=object
+    if not len(offsets):
+        return np.array([], dtype=object)
+    # one call for every copy: each coordinate plus its copy's offset, as one copy at a time did
+    n = int(shapely.get_num_coordinates(geom))
+    copies = np.full(len(offsets), geom, dtype=object)
+    return np.asarray(
+        shapely.transform(copies, lambda c: c + np.repeat(offsets, n, axis=0)), dtype=object
     )
 
 
+def kept_sectors(sector_geoms: Sequence[Any], own: Sequence[bool], avoid: Any) -> np.ndarray:
+    """Which sectors are placebo places of a measure acting on whole sectors (a mask).
+
+    Every sector but the measure's own (``own``) and those touching ``avoid``
+    (see :func:`sector_places`).
+
+    Parameters
+    ----------
+    sector_geoms : sequence of geometries
+        Every sector.
+    own : sequence of bool
+        The sectors the measure acts on.
+    avoid : shapely geometry or None
+        Areas of other measures.
+
+    Returns
+    -------
+    ndarray of bool
+
+    Examples
+    --------
+    >>> secs = [shapely.box(i, 0, i + 1, 1) for i in range(4)]
+    >>> kept_sectors(secs, [True, False, False, False], shapely.box(3.5, 0, 4, 1)).tolist()
+    [False, True, True, False]
+    """
+    geoms = np.asarray(list(sector_geoms), dtype=object)
+    keep = ~np.asarray(own, dtype=bool)
+    if avoid is not None and not avoid.is_empty:
+        keep &= ~shapely.intersects(avoid, geoms)
+    return keep
+
+
+def sector_rings(sector_geoms: Sequence[Any], width: float) -> np.ndarray:
+    """The ring of ``width`` metres around each sector (its buffer minus itself).
+
+    Parameters
+    ----------
+    sector_geoms : sequence of geometries
+        Every sector.
+    width : float
+        Ring width, metres.
+
+    Returns
+    -------
+    ndarray of geometries
+
+    Examples
+    --------
+    >>> round(float(sector_rings([shapely.box(0, 0, 1, 1)], 0.5)[0].area), 2)
+    2.78
+    """
+    geoms = np.asarray(list(sector_geoms), dtype=object)
+    if not len(geoms):
+        return geoms
+    return np.asarray(shapely.difference(shapely.buffer(geoms, width), geoms), dtype=object)
+
+
 def sector_places(
-    sector_geoms: Sequence[Any], own: Sequence[bool], avoid: Any, width: float
+    sector_geoms: Sequence[Any],
+    own: Sequence[bool],
+    avoid: Any,
+    width: float,
+    rings: Sequence[Any] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Placebo places of a measure acting on whole sectors: the other sectors and their rings.
 
@@ -114,6 +182,9 @@ def sector_places(
         Areas of other measures (sectors touching them are left out).
     width : float
         Ring width, metres.
+    rings : sequence of geometries, optional
+        :func:`sector_rings` of every sector for ``width``, when already computed
+        (the measures acting on sectors share them).
 
     Returns
     -------
@@ -127,12 +198,10 @@ def sector_places(
     (3, 2.78)
     """
     geoms = np.asarray(list(sector_geoms), dtype=object)
-    keep = ~np.asarray(own, dtype=bool)
-    if avoid is not None and not avoid.is_empty:
-        keep &= ~shapely.intersects(avoid, geoms)
-    t = geoms[keep]
-    r = shapely.difference(shapely.buffer(t, width), t) if len(t) else t
-    return t, np.asarray(r, dtype=object)
+    keep = kept_sectors(geoms, own, avoid)
+    if rings is not None:
+        return geoms[keep], np.asarray(rings, dtype=object)[keep]
+    return geoms[keep], sector_rings(geoms[keep], width)
 
 
 class PlaceCounter:
@@ -160,9 +229,37 @@ class PlaceCounter:
         keep = np.isfinite(x) & np.isfinite(y) & ~np.isnat(t)
         self.x, self.y, self.t = np.asarray(x)[keep], np.asarray(y)[keep], t[keep]
         self.index = PointIndex(self.x, self.y)
+        self._times: dict[Any, np.ndarray] = {}  # key of a place -> its incidents' times, sorted
+
+    def _pairs(
+        self, geoms: Sequence[Any], exclude: Sequence[Any] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Every (place, incident) pair with the incident in the place (and not in its exclude).
+
+        Candidates come from each place's box (all boxes at once); the exact test is
+        one vectorised ``intersects_xy`` over all pairs (the same predicate as place by
+        place).
+        """
+        g_arr = np.asarray(list(geoms), dtype=object)
+        has = ~(shapely.is_missing(g_arr) | shapely.is_empty(g_arr))
+        b = np.full((len(g_arr), 4), np.nan)
+        b[has] = shapely.bounds(g_arr[has])
+        place_a, cand_a = self.index.boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+        inside = shapely.intersects_xy(g_arr[place_a], self.x[cand_a], self.y[cand_a])
+        if exclude is not None:
+            ex = np.asarray(list(exclude), dtype=object)[place_a]
+            has = ~shapely.is_missing(ex)
+            if has.any():
+                hit = shapely.intersects_xy(ex[has], self.x[cand_a[has]], self.y[cand_a[has]])
+                inside[np.flatnonzero(has)[hit]] = False
+        return place_a[inside], cand_a[inside]
 
     def counts(
-        self, geoms: Sequence[Any], edges: np.ndarray, exclude: Sequence[Any] | None = None
+        self,
+        geoms: Sequence[Any],
+        edges: np.ndarray,
+        exclude: Sequence[Any] | None = None,
+        keys: Sequence[Any] | None = None,
     ) -> np.ndarray:
         """Monthly counts in each geometry (minus those in the matching ``exclude`` one).
 
@@ -175,6 +272,10 @@ class PlaceCounter:
         exclude : sequence of geometries, optional
             For each place, a geometry whose incidents are not counted (a ring
             leaves out its treated area).
+        keys : sequence of hashables, optional
+            A name for each place (with its exclude) that stays the same from one
+            call to the next (e.g. a sector and a ring width): the times of its
+            incidents are then found once and kept for later calls.
 
         Returns
         -------
@@ -183,18 +284,31 @@ class PlaceCounter:
         edges = np.asarray(edges, dtype="datetime64[us]")
         n = len(edges) - 1
         out = np.zeros((len(geoms), max(n, 0)), dtype="int64")
-        if n <= 0:
+        if n <= 0 or not len(geoms):
             return out
-        for k, g in enumerate(geoms):
-            if g is None or g.is_empty:
-                continue
-            cand = self.index.box(*g.bounds)
-            if not len(cand):
-                continue
-            inside = shapely.intersects_xy(g, self.x[cand], self.y[cand])
-            if exclude is not None and exclude[k] is not None:
-                inside &= ~shapely.intersects_xy(exclude[k], self.x[cand], self.y[cand])
-            month = np.searchsorted(edges, self.t[cand[inside]], side="right") - 1
-            month = month[(month >= 0) & (month < n)]
-            out[k] = np.bincount(month, minlength=n)[:n]
+        known = (
+            np.array([k in self._times for k in keys], dtype=bool)
+            if keys is not None
+            else np.zeros(len(geoms), dtype=bool)
+        )
+        todo = np.flatnonzero(~known)
+        if len(todo):
+            g = np.asarray(list(geoms), dtype=object)[todo]
+            ex = None if exclude is None else np.asarray(list(exclude), dtype=object)[todo]
+            place, pts = self._pairs(g, ex)
+            if keys is not None:
+                order = np.lexsort((self.t[pts], place))
+                place, pts = place[order], pts[order]
+                cut = np.searchsorted(place, np.arange(len(todo) + 1))
+                for j, k in enumerate(todo):
+                    self._times[keys[k]] = self.t[pts[cut[j] : cut[j + 1]]]
+            else:
+                # month m holds edges[m] <= t < edges[m + 1], as searchsorted "right" - 1
+                month = np.searchsorted(edges, self.t[pts], side="right") - 1
+                ok = (month >= 0) & (month < n)
+                flat = np.bincount(todo[place[ok]] * n + month[ok], minlength=len(geoms) * n)
+                out += flat.reshape(len(geoms), n)
+        if keys is not None:
+            for k, key in enumerate(keys):
+                out[k] = np.diff(np.searchsorted(self._times[key], edges, side="left"))
         return out
