@@ -95,7 +95,24 @@ def _by_sector(ctx: SectionContext, diag: Diagnostic) -> pd.DataFrame:
 
 
 def walks_step1(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> None:
-    """Step 1's safety walks: the map (internal), the counts by problem and by sector."""
+    """Step 1's safety walks: the map (internal), the counts by problem and by sector.
+
+    Parameters
+    ----------
+    ctx : SectionContext
+        The report being written (its document, language and audience).
+    diag : Diagnostic
+        The loaded diagnosis (its ``walks`` table, optional).
+    inv : Inventory
+        Step 1's results (``walk_counts``).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> walks_step1(None, SimpleNamespace(walks=None), SimpleNamespace(walk_counts=None))
+
+    Without walks, nothing is written.
+    """
     walks = getattr(diag, "walks", None)
     if walks is None or inv.walk_counts is None:
         return
