@@ -1347,3 +1347,42 @@ def test_peak_demonstration_says_what_it_cannot_show(diag):
     assert (late["verdict"] == "too_recent").all() and (late["verdict_raw"] == "too_recent").all()
     text = " ".join(evaluation.peak_summary(late, "fr"))
     assert "nan" not in text and "—" in text
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_run_takes_step_1s_whole_result(diag, monkeypatch):
+    """``evaluation.run(diag, inventory.run(diag))`` uses step 1's register, priority and
+    Knox tables (it raised AttributeError), and arguments given still win."""
+    from types import SimpleNamespace
+
+    from diagnostic_lib.evaluation import results
+
+    seen: dict = {}
+
+    def relevance(d, problems, priority, *a):
+        seen.update(problems=problems, priority=priority)
+        return {}
+
+    def risk(d, period, p, knox, *a):
+        seen["knox"] = knox
+        raise _Stop
+
+    monkeypatch.setattr(results, "_effects_part", lambda *a, **k: {"effects": None})
+    monkeypatch.setattr(results, "_relevance_part", relevance)
+    monkeypatch.setattr(results, "_risk_part", risk)
+    inv = SimpleNamespace(
+        problems=pd.DataFrame({"problem_id": ["P1"]}),
+        priority=pd.DataFrame({"problem_id": ["P1"], "rank": [1]}),
+        knox=pd.DataFrame({"p_value": [0.5]}),
+    )
+    with pytest.raises(_Stop):
+        evaluation.run(diag, inv)
+    assert seen["problems"] is inv.problems and seen["priority"] is inv.priority
+    assert seen["knox"] is inv.knox
+    mine = pd.DataFrame({"problem_id": ["P1"], "rank": [2]})
+    with pytest.raises(_Stop):
+        evaluation.run(diag, inv, priority=mine)
+    assert seen["priority"] is mine

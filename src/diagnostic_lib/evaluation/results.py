@@ -305,11 +305,14 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
     ----------
     diag : Diagnostic
         From :func:`diagnostic_lib.loaders.load_diagnostic` (needs measures).
-    problems : GeoDataFrame
+    problems : GeoDataFrame or Inventory
         The problem register of step 1 (:func:`diagnostic_lib.inventory.find_problems`
-        or :func:`~diagnostic_lib.inventory.read_register`).
+        or :func:`~diagnostic_lib.inventory.read_register`), or step 1's whole result
+        (:func:`diagnostic_lib.inventory.run`), whose register, priority and Knox tables
+        are used (``run(diag, inventory.run(diag))``).
     priority : DataFrame, optional
-        Default: :func:`diagnostic_lib.inventory.priority` of the register.
+        Default: :func:`diagnostic_lib.inventory.priority` of the register (or the
+        priority table of step 1's result).
     knox : DataFrame, optional
         Step 1's Knox table (default: computed on ``knox_categories``).
     window_months, lag_months : int, optional
@@ -356,6 +359,11 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
     >>> bool(bs.loc[("sectors", "all"), "beats_naive"])
     True
     """
+    if not isinstance(problems, pd.DataFrame) and hasattr(problems, "problems"):
+        # step 1's result (an Inventory): its register, priority and Knox tables unless given
+        priority = getattr(problems, "priority", None) if priority is None else priority
+        knox = getattr(problems, "knox", None) if knox is None else knox
+        problems = problems.problems
     if diag.measures is None:
         raise ValueError("step 3 needs the measures table ([data.measures] in the config)")
     given = {
