@@ -264,7 +264,7 @@ def left_out_title(title: str, left_out: int, kind: str, lang: str) -> str:
     >>> left_out_title("Chronologie", 0, "measures", "fr")
     'Chronologie'
     >>> left_out_title("Timeline", 1074, "measures", "en")
-    'Timeline\n(1,074 more measures not shown: see the workbook)'
+    'Timeline\n(measures not shown: 1,074; see the workbook)'
     """
     if left_out <= 0:
         return title

@@ -43,6 +43,7 @@ import pandas as pd
 
 from . import formatting as fmt
 from . import i18n
+from .ledger_details import details_in
 from .spreadsheet import safe_frame
 
 ACTIONS: tuple[str, ...] = ("rejected", "flagged", "repaired")
@@ -466,11 +467,15 @@ class Ledger:
     def to_csv(self, path: str | PathLike[str], lang: str | None = None) -> Path:
         """Write every entry to CSV (UTF-8 with BOM, so Excel opens it correctly).
 
-        With ``lang`` given, a ``reason_label`` column in that language is added.
+        With ``lang`` given, a ``reason_label`` column in that language is added and the
+        details are written in it (:func:`diagnostic_lib.ledger_details.details_in`).
         """
         e = self.entries
         if lang is not None:
-            e = e.assign(reason_label=[i18n.label("reason", x, lang) for x in e["reason"]])
+            e = e.assign(
+                reason_label=[i18n.label("reason", x, lang) for x in e["reason"]],
+                detail=details_in(e["detail"], lang),
+            )
         p = Path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
         safe_frame(e).to_csv(p, index=False, encoding="utf-8-sig")

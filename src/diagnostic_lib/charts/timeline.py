@@ -172,7 +172,7 @@ def measures_timeline(
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][:2]
     ['Partnership', 'Prevention']
     >>> measures_timeline(reg, ref_date="2025-12-31", lang="en", max_measures=1).axes[0].get_title()
-    'Timeline of the preventive measures\n(1 more measures not shown: see the workbook)'
+    'Timeline of the preventive measures\n(measures not shown: 1; see the workbook)'
     """
     import matplotlib.dates as mdates
 

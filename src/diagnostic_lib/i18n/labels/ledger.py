@@ -31,6 +31,98 @@ LABELS: dict[str, tuple[str, str]] = {
         "Balanced: read = kept + rejected",
     ),
     "ledger.summary.none": ("Aucun problème détecté.", "No problem found."),
+    # --- details of an entry (ledger_details: the loaders write them in English) -
+    "ledger.detail.same_as_row": ("identique à la ligne {row}", "same as row {row}"),
+    "ledger.detail.first_in": ("d'abord dans {file}", "first in {file}"),
+    "ledger.detail.fields_expected": (
+        "{n} champs attendus, séparés par {sep}",
+        "expected {n} fields separated by {sep}",
+    ),
+    "ledger.detail.expected_range": ("valeur attendue de {lo} à {hi}", "expected {lo} to {hi}"),
+    "ledger.detail.allowed": ("valeurs permises : {values}", "allowed: {values}"),
+    "ledger.detail.snapped": (
+        "à moins de {m} m de la municipalité",
+        "within {m} m of the municipality",
+    ),
+    "ledger.detail.position_in_sector": (
+        "la position est dans le secteur {sector}",
+        "position is in sector {sector}",
+    ),
+    "ledger.detail.classed_other": ("classé « autre »", "classed as 'other'"),
+    "ledger.detail.ignored": ("ignoré", "ignored"),
+    "ledger.detail.decimal_comma": (
+        "une virgule décimale lue comme séparateur : les deux champs sont réunis",
+        "a decimal comma read as a separator: the two fields joined",
+    ),
+    "ledger.detail.same_id_other_content": (
+        "même identifiant qu'une autre ligne, au contenu différent",
+        "same id as another row with different content",
+    ),
+    "ledger.detail.id_generated": (
+        "créé à partir du numéro de ligne",
+        "generated from the row number",
+    ),
+    "ledger.detail.name_from_id": ("l'identifiant sert de nom", "the id is used as name"),
+    "ledger.detail.partner_kept": (
+        "conservé ; ajoutez-le au fichier des partenaires",
+        "kept; add it to the partners file",
+    ),
+    "ledger.detail.kept_without_position": ("conservé sans position", "kept without a position"),
+    "ledger.detail.quote_unclosed": (
+        "un guillemet ouvert sur cette ligne ne se ferme pas ; "
+        "les lignes suivantes sont lues à part",
+        "a quote opened on this line does not close; later lines read on their own",
+    ),
+    "ledger.detail.target_unmapped": (
+        "mesure non évaluée tant que la catégorie n'est pas associée : "
+        "ajoutez-la à [taxonomy.aliases]",
+        "measure not evaluated until mapped: add it to [taxonomy.aliases]",
+    ),
+    "ledger.detail.default_reach": ("portée par défaut utilisée", "default reach used"),
+    "ledger.detail.default_ring": (
+        "largeur d'anneau par défaut utilisée",
+        "default ring width used",
+    ),
+    "ledger.detail.weight_one": ("poids fixé à 1", "weight set to 1"),
+    "ledger.detail.inferred": ("déduit des données", "inferred from the data"),
+    "ledger.detail.footprint_none": ("emprise fixée à « aucune »", "footprint set to none"),
+    "ledger.detail.treated_unknown": ("traité comme inconnu", "treated as unknown"),
+    "ledger.detail.end_ignored": ("fin de l'intervalle ignorée", "end of range ignored"),
+    "ledger.detail.representative_point": (
+        "pas un point : son point représentatif est utilisé",
+        "not a point: its representative point is used",
+    ),
+    "ledger.detail.geos.ring_self_intersection": (
+        "anneau qui se recoupe {where}",
+        "Ring Self-intersection {where}",
+    ),
+    "ledger.detail.geos.self_intersection": (
+        "auto-intersection {where}",
+        "Self-intersection {where}",
+    ),
+    "ledger.detail.geos.too_few_points": (
+        "trop peu de points dans une partie de la géométrie {where}",
+        "Too few points in geometry component {where}",
+    ),
+    "ledger.detail.geos.hole_outside_shell": (
+        "trou hors du contour {where}",
+        "Hole lies outside shell {where}",
+    ),
+    "ledger.detail.geos.nested_holes": ("trous imbriqués {where}", "Holes are nested {where}"),
+    "ledger.detail.geos.interior_disconnected": (
+        "intérieur non connexe {where}",
+        "Interior is disconnected {where}",
+    ),
+    "ledger.detail.geos.nested_shells": ("contours imbriqués {where}", "Nested shells {where}"),
+    "ledger.detail.geos.duplicate_rings": ("anneaux en double {where}", "Duplicate Rings {where}"),
+    "ledger.detail.geos.ring_not_closed": (
+        "anneau non fermé {where}",
+        "Ring is not closed {where}",
+    ),
+    "ledger.detail.geos.invalid_coordinate": (
+        "coordonnée invalide {where}",
+        "Invalid Coordinate {where}",
+    ),
     "reason.empty_row": ("ligne vide", "empty row"),
     "reason.quote_unbalanced": (
         "guillemet non refermé : la ligne est rejetée, les suivantes sont lues à part",

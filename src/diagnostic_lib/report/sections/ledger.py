@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ... import i18n
+from ... import i18n, ledger_details
 from ...loaders import Diagnostic
 from .context import SectionContext
 
@@ -28,7 +28,8 @@ def _section_ledger(ctx: SectionContext, diag: Diagnostic) -> None:
     ctx.tables["ledger_files"] = ledger.files
     ctx.tables["ledger_counts"] = ledger.counts()
     if not ctx.public:
-        ctx.tables["ledger_entries"] = ledger.entries
+        e = ledger.entries  # the loaders' English details in the report's language
+        ctx.tables["ledger_entries"] = e.assign(detail=ledger_details.details_in(e["detail"], lang))
         doc.paragraph(ctx.t("report.ledger.details"), cls="note")
 
 
