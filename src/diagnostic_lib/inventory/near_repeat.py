@@ -136,35 +136,18 @@ def knox_test(
     t = (t0 + (t1 - t0) / 2) / 86_400e6
     tree = cKDTree(np.c_[x, y])
     pairs = tree.query_pairs(r=float(de[-1]), output_type="ndarray")
+    n_pairs = len(pairs)
+    i, j, bounds = _pairs_by_band(pairs, x, y, de)
+    del pairs
     nd, nt = len(de) - 1, len(te) - 1
-    if len(pairs) == 0:
-        obs = np.zeros((nd, nt), dtype="int64")
-        perm_counts = np.zeros((permutations, nd, nt), dtype="int64")
-    else:
-        i, j = pairs[:, 0], pairs[:, 1]
-        d = np.hypot(x[i] - x[j], y[i] - y[j])
-        db = _band(d, de)
-        keep = db >= 0
-        i, j = i[keep], j[keep]
-        # bucket = distance band × (nt + 2) + (time band + 1): time band -1 (before the first
-        # edge) and nt (after the last) fall in the two extra buckets, dropped below. The
-        # time band is counted with comparisons, the (lo, hi] convention of _band.
-        kd = db[keep].astype(np.intp) * (nt + 2)
-
-        def table(tt: np.ndarray) -> np.ndarray:
-            dt = np.abs(tt[i] - tt[j])
-            cnt = (dt >= te[0]).view(np.int8)
-            for edge in te[1:]:
-                cnt += (dt > edge).view(np.int8)
-            counts = np.bincount(kd + cnt, minlength=nd * (nt + 2)).reshape(nd, nt + 2)
-            return counts[:, 1 : nt + 1]
-
-        obs = table(t)
-        perm_counts = (
-            np.stack([table(rng.permutation(t)) for _ in range(permutations)])
-            if permutations
-            else np.zeros((0, nd, nt))
+    obs = _time_band_counts(t, i, j, bounds, te)
+    perm_counts = (
+        np.stack(
+            [_time_band_counts(rng.permutation(t), i, j, bounds, te) for _ in range(permutations)]
         )
+        if permutations
+        else np.zeros((0, nd, nt))
+    )
     expected = perm_counts.mean(axis=0) if permutations else np.full((nd, nt), np.nan)
     ge = (perm_counts >= obs[None]).sum(axis=0) if permutations else np.zeros((nd, nt))
     p = (ge + 1) / (permutations + 1) if permutations else np.full((nd, nt), np.nan)
@@ -194,12 +177,62 @@ def knox_test(
         "sampled": bool(n_all > max_events),
         "permutations": int(permutations),
         "seed": seed,
-        "pairs_within_max_distance": int(len(pairs)),
+        "pairs_within_max_distance": int(n_pairs),
         "left_out_imprecise": imprecise,
         "band_convention": "(lo, hi], first band [0, hi]",
         "time": "days between the midpoints of the events' time ranges",
     }
     return out
+
+
+CHUNK_PAIRS = 1 << 16
+"""Pairs per block of :func:`_time_band_counts` (the block's arrays stay in the CPU cache)."""
+
+
+def _pairs_by_band(
+    pairs: np.ndarray, x: np.ndarray, y: np.ndarray, de: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs within the bands, ordered by distance band, and where each band starts.
+
+    Returns ``i, j`` (int32 when they fit) and ``bounds``: the pairs of distance band
+    ``a`` are ``i[bounds[a]:bounds[a + 1]]``. Pairs beyond the last edge are dropped.
+    """
+    nd = len(de) - 1
+    if len(pairs) == 0:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty, np.zeros(nd + 1, dtype=np.intp)
+    idx = np.int32 if len(x) < 2**31 else np.intp
+    i, j = pairs[:, 0].astype(idx), pairs[:, 1].astype(idx)
+    db = _band(np.hypot(x[i] - x[j], y[i] - y[j]), de)
+    order = np.argsort(db, kind="stable")
+    db = db[order]
+    start = np.searchsorted(db, 0)  # the pairs of band -1 (beyond the last edge) come first
+    order = order[start:]
+    bounds = np.searchsorted(db[start:], np.arange(nd + 1))
+    return i[order], j[order], bounds
+
+
+def _time_band_counts(
+    t: np.ndarray, i: np.ndarray, j: np.ndarray, bounds: np.ndarray, te: np.ndarray
+) -> np.ndarray:
+    """Pairs per distance band × time band of the gaps ``|t[i] - t[j]|`` (bands of :func:`_band`).
+
+    Counted block by block as cumulative counts (gaps below the first edge, then at or
+    under each next edge), whose differences are the bands: the same integers as
+    banding every gap, without a pair-sized array per permutation.
+    """
+    nd, nt = len(bounds) - 1, len(te) - 1
+    below = np.zeros((nd, nt + 1), dtype=np.int64)
+    for a in range(nd):
+        for s in range(int(bounds[a]), int(bounds[a + 1]), CHUNK_PAIRS):
+            e = min(s + CHUNK_PAIRS, int(bounds[a + 1]))
+            dt = t[i[s:e]]
+            dt -= t[j[s:e]]
+            np.abs(dt, out=dt)
+            below[a, 0] += np.count_nonzero(dt < te[0])
+            for k in range(1, nt + 1):
+                below[a, k] += np.count_nonzero(dt <= te[k])
+    return np.diff(below, axis=1)
 
 
 def _range_days(incidents: pd.DataFrame) -> np.ndarray:
