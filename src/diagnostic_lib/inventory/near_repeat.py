@@ -135,10 +135,7 @@ def knox_test(
     t1 = np.where(np.isnat(t1), t0, t1.astype("int64"))
     t = (t0 + (t1 - t0) / 2) / 86_400e6
     tree = cKDTree(np.c_[x, y])
-    pairs = tree.query_pairs(r=float(de[-1]), output_type="ndarray")
-    n_pairs = len(pairs)
-    i, j, bounds = _pairs_by_band(pairs, x, y, de)
-    del pairs
+    i, j, bounds, n_pairs = _pairs_by_band(tree, x, y, de)
     nd, nt = len(de) - 1, len(te) - 1
     obs = _time_band_counts(t, i, j, bounds, te)
     perm_counts = (
@@ -190,26 +187,31 @@ CHUNK_PAIRS = 1 << 16
 
 
 def _pairs_by_band(
-    pairs: np.ndarray, x: np.ndarray, y: np.ndarray, de: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    tree: object, x: np.ndarray, y: np.ndarray, de: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """The pairs within the bands, ordered by distance band, and where each band starts.
 
-    Returns ``i, j`` (int32 when they fit) and ``bounds``: the pairs of distance band
-    ``a`` are ``i[bounds[a]:bounds[a + 1]]``. Pairs beyond the last edge are dropped.
+    Returns ``i, j`` (int32 when they fit), ``bounds`` (the pairs of distance band ``a``
+    are ``i[bounds[a]:bounds[a + 1]]``) and the number of pairs the k-d ``tree`` found
+    within the last edge. Pairs beyond the last edge (by :func:`_band`) are dropped. The
+    distances are banded block by block: no pair-sized array of floats.
     """
     nd = len(de) - 1
-    if len(pairs) == 0:
-        empty = np.zeros(0, dtype=np.intp)
-        return empty, empty, np.zeros(nd + 1, dtype=np.intp)
+    pairs = tree.query_pairs(r=float(de[-1]), output_type="ndarray")
+    n_pairs = len(pairs)
     idx = np.int32 if len(x) < 2**31 else np.intp
     i, j = pairs[:, 0].astype(idx), pairs[:, 1].astype(idx)
-    db = _band(np.hypot(x[i] - x[j], y[i] - y[j]), de)
+    del pairs
+    db = np.empty(n_pairs, dtype=np.int8 if nd < 127 else np.int64)
+    for s in range(0, n_pairs, CHUNK_PAIRS):
+        ii, jj = i[s : s + CHUNK_PAIRS], j[s : s + CHUNK_PAIRS]
+        db[s : s + CHUNK_PAIRS] = _band(np.hypot(x[ii] - x[jj], y[ii] - y[jj]), de)
     order = np.argsort(db, kind="stable")
     db = db[order]
-    start = np.searchsorted(db, 0)  # the pairs of band -1 (beyond the last edge) come first
-    order = order[start:]
+    start = int(np.searchsorted(db, 0))  # band -1 (beyond the last edge) sorts first
     bounds = np.searchsorted(db[start:], np.arange(nd + 1))
-    return i[order], j[order], bounds
+    order = order[start:]
+    return i[order], j[order], bounds, n_pairs
 
 
 def _time_band_counts(
