@@ -51,7 +51,7 @@ class MeasureSession:
     >>> from diagnostic_lib import evaluation, loaders, sample
     >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
     >>> s = MeasureSession(d.measures, d.incidents, d.sectors, *evaluation.data_period(d))
-    >>> [s.evaluate("M01", window_months=w).effect["window_months"] for w in (12, 9)]
+    >>> [int(s.evaluate("M01", window_months=w).effect["window_months"]) for w in (12, 9)]
     [12, 9]
     >>> s.evaluate("M01").effect["verdict"]
     'effective'
