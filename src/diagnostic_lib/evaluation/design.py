@@ -493,10 +493,20 @@ class _Areas:
     """The treated areas and rings of the measures, and the rules that build a control."""
 
     def __init__(
-        self, measures: pd.DataFrame, sectors: pd.DataFrame, buffer_m: Any, exclude: bool
+        self,
+        measures: pd.DataFrame,
+        sectors: pd.DataFrame,
+        buffer_m: Any,
+        exclude: bool,
+        like: _Areas | None = None,
     ) -> None:
-        self.secs = _Sectors(sectors)
-        self.treated = measures_mod.treated_area(measures, sectors)
+        # ``like``: the areas of the same tables with other rings (their sectors and
+        # treated areas are the same)
+        if like is None:
+            self.secs = _Sectors(sectors)
+            self.treated = measures_mod.treated_area(measures, sectors)
+        else:
+            self.secs, self.treated = like.secs, like.treated
         self.widths = _buffer_width(measures, buffer_m)
         rings = pd.Series([None] * len(measures), index=measures.index, dtype=object)
         for w in self.widths.unique():
@@ -505,7 +515,7 @@ class _Areas:
             rings.loc[sel] = list(r.array)
         self.rings = rings
         self.ring_arr = rings.to_numpy(dtype=object)
-        self.ms = _MeasureSet(measures, self.treated)
+        self.ms = _MeasureSet(measures, self.treated) if like is None else like.ms
         self.geometric = (
             np.isin(self.ms.fp, ["point", "line", "polygon", "sectors"]) & self.ms.nonempty
         )

@@ -403,11 +403,16 @@ class _Counter:
         opt: _Options,
         period: tuple[pd.Timestamp, pd.Timestamp],
         gaps: Sequence[pd.Period] = (),
+        like: _Counter | None = None,
     ) -> None:
         self.measures, self.incidents, self.sectors = measures, incidents, sectors
         self.reset(opt, period, gaps)
-        self.treated = measures_mod.treated_area(measures, sectors)
-        self.ms = _MeasureSet(measures, self.treated)
+        if like is None:  # ``like``: a counter of the same tables with other ring widths
+            self.treated = measures_mod.treated_area(measures, sectors)
+            self.ms = _MeasureSet(measures, self.treated)
+        else:
+            self.treated, self.ms = like.treated, like.ms
+        self._like_index = None if like is None else like._index
         self._index: _MonthlyIndex | None = None
         self._placebos: PlaceboSource | None = None
 
@@ -443,7 +448,9 @@ class _Counter:
         if opt.control != "rest":
             return monthly_area_counts(self.incidents, rec, geo, w, **span)
         if self._index is None:
-            self._index = _MonthlyIndex(self.incidents, self.sectors, self.ms, self.widths)
+            self._index = _MonthlyIndex(
+                self.incidents, self.sectors, self.ms, self.widths, like=self._like_index
+            )
         return self._index.monthly(rec, geo, w, excluded, **span)
 
     @property

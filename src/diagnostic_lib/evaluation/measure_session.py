@@ -136,7 +136,9 @@ class MeasureSession:
         key = (_Counter.key(opt)[0], bool(opt.exclude_other_measures))
         areas = self._kept(self._areas, key)
         if areas is None:
-            areas = _Areas(self.measures, self.sectors, opt.buffer_m, opt.exclude_other_measures)
+            like = next(iter(self._areas.values()), None)  # sectors, treated areas: the same
+            args = (self.measures, self.sectors, opt.buffer_m, opt.exclude_other_measures)
+            areas = _Areas(*args, like=like)
             self._keep(self._areas, key, areas)
         choose = _ControlChoice(
             opt.control, opt.control_sectors, self.incidents, win, opt.k_similar
@@ -150,7 +152,9 @@ class MeasureSession:
         key = _Counter.key(opt)
         c = self._kept(self._counters, key)
         if c is None:
-            c = _Counter(self.measures, self.incidents, self.sectors, opt, period, gaps)
+            like = next((x for x in self._counters.values() if x._index is not None), None)
+            args = (self.measures, self.incidents, self.sectors, opt, period, gaps)
+            c = _Counter(*args, like=like)  # the incidents indexed once, whatever the ring
             self._keep(self._counters, key, c)
         c.reset(opt, period, gaps)
         return c
