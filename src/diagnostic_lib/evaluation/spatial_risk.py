@@ -232,22 +232,50 @@ def risk_terrain(
     >>> bool(rt.loc["bar", "risk_factor"]), bool(rt.loc["bar", "rr"] > 2)
     (True, True)
     """
-    import statsmodels.api as sm
+    y = inventory.grid_counts(incidents, grid).to_numpy(dtype="float64")
+    return _terrain_fit(y, _kinds_near(places, grid, distance), grid, distance, alpha, min_cells)
+
+
+def _kinds_near(
+    places: pd.DataFrame, grid: pd.DataFrame, distance: float
+) -> dict[str, tuple[int, np.ndarray]]:
+    """Per kind of place (sorted): its places, and which cell centres lie within ``distance``.
+
+    The same for every set of incidents: :func:`risk_terrain` of several families on one
+    grid finds it once.
+    """
     from scipy.spatial import cKDTree
 
-    y = inventory.grid_counts(incidents, grid).to_numpy(dtype="float64")
     cen = grid.geometry.centroid
     cxy = np.c_[cen.x.to_numpy(), cen.y.to_numpy()]
     pts = places.geometry.representative_point()
-    kinds = sorted(places["kind"].astype("str").unique())
+    px, py = pts.x.to_numpy(), pts.y.to_numpy()
+    kind = places["kind"].astype("str")
+    out = {}
+    for kd in sorted(kind.unique()):
+        sel = (kind == kd).to_numpy()
+        tree = cKDTree(np.c_[px[sel], py[sel]])
+        near = tree.query_ball_point(cxy, r=distance, return_length=True) > 0
+        out[kd] = (int(sel.sum()), np.asarray(near, dtype=bool))
+    return out
+
+
+def _terrain_fit(
+    y: np.ndarray,
+    kinds_near: dict[str, tuple[int, np.ndarray]],
+    grid: pd.DataFrame,
+    distance: float,
+    alpha: float,
+    min_cells: int,
+) -> pd.DataFrame:
+    """The table of :func:`risk_terrain` from the cell counts ``y`` and :func:`_kinds_near`."""
+    import statsmodels.api as sm
+
     rows, cols, names = [], [], []
-    for kd in kinds:
-        sel = (places["kind"].astype("str") == kd).to_numpy()
-        tree = cKDTree(np.c_[pts.x.to_numpy()[sel], pts.y.to_numpy()[sel]])
-        near = np.array([len(h) > 0 for h in tree.query_ball_point(cxy, r=distance)])
+    for kd, (n_places, near) in kinds_near.items():
         row = {
             "kind": kd,
-            "places": int(sel.sum()),
+            "places": n_places,
             "cells_near": int(near.sum()),
             "events_near": int(y[near].sum()),
             "rr": np.nan,
@@ -342,7 +370,7 @@ def risk_terrain_surface(
         if not sel.any():
             continue
         tree = cKDTree(np.c_[pts.x.to_numpy()[sel], pts.y.to_numpy()[sel]])
-        near = np.array([len(h) > 0 for h in tree.query_ball_point(cxy, r=dist)])
+        near = tree.query_ball_point(cxy, r=dist, return_length=True) > 0
         rr = np.where(near, rr * float(f["rr"]), rr)
     return pd.Series(rr, index=grid.index, name="relative_risk")
 
