@@ -442,3 +442,62 @@ def test_terrain_of_each_family_matches_one_call_per_family(diag):
             got.drop(columns="family").reset_index(drop=True), want, check_exact=True
         )
     assert rtab["risk_factor"].any()
+
+
+# ----------------------------------------------------------------------------
+# interrupted time series of the municipality-wide measures
+# ----------------------------------------------------------------------------
+
+
+def _its_measures(diag):
+    """M06 and M18, copied: same targets (a list, a string), a shift, another start."""
+    m = diag.measures
+    base = m[m["footprint"] == "municipality"]
+    m06 = base[base["measure_id"] == "M06"].iloc[0]
+    extra = pd.DataFrame(
+        [
+            {**m06, "measure_id": "M06-same"},
+            {**m06, "measure_id": "M06-text", "target_categories": "burglary;mischief"},
+            {**m06, "measure_id": "M06-list", "target_categories": ["burglary", "mischief"]},
+            {**m06, "measure_id": "M06-night", "target_shifts": ("nuit",)},
+            {**m06, "measure_id": "M06-late", "start": pd.Timestamp("2024-07-15")},
+        ]
+    )
+    return pd.concat([m, extra], ignore_index=True)
+
+
+def test_its_of_each_measure_matches_one_series_per_measure(diag):
+    ds, de = evaluation.data_period(diag)
+    inc = diag.incidents.copy()
+    month = inc["occurred_from"].dt.to_period("M")
+    inc = inc[month != pd.Period("2023-03", "M")]  # a gap month
+    # dates outside the series (before its first whole month, on its end) and missing
+    inc.loc[inc.index[:40], "occurred_from"] = pd.Timestamp("2022-01-10")
+    inc.loc[inc.index[40:60], "occurred_from"] = pd.Timestamp(de)
+    inc.loc[inc.index[60:70], "occurred_from"] = pd.NaT
+    mea = _its_measures(diag)
+    fast = evaluation.its_for_measures(mea, inc, ds, de, lag_months=2).set_index("measure_id")
+    assert {"M06", "M06-same", "M06-text", "M06-night", "M06-late"} <= set(fast.index)
+    gaps = evaluation.time_series.coverage.gap_months(inc, end=de)
+    for mid, row in fast.iterrows():
+        rec = mea[mea["measure_id"] == mid].iloc[0]
+        one = evaluation.interrupted_time_series(
+            inc,
+            rec["start"],
+            ds,
+            de,
+            rec["target_categories"],
+            rec["target_shifts"],
+            lag_months=2,
+            gaps=gaps,
+        ).set_index("term")
+        assert row["status"] == one["status"].iloc[0]
+        for key, term in (("level", "level_change"), ("slope", "slope_change")):
+            got = row[[f"{key}_irr", f"{key}_low", f"{key}_high", f"{key}_p"]].to_numpy(float)
+            want = one.loc[term, ["irr", "low", "high", "p_value"]].to_numpy(float)
+            assert np.array_equal(got, want, equal_nan=True), (mid, term)
+        assert row["months_before"] == one.attrs["months_before"]
+        assert row["gaps_after"] == one.attrs["gaps_after"]
+    assert (fast["gaps_before"] + fast["gaps_after"] == 1).all()  # the gap month left out
+    assert fast.loc["M06-text", "level_irr"] == fast.loc["M06-list", "level_irr"]
+    assert fast.loc["M06-night", "level_irr"] != fast.loc["M06", "level_irr"]
