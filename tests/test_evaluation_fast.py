@@ -501,3 +501,52 @@ def test_its_of_each_measure_matches_one_series_per_measure(diag):
     assert (fast["gaps_before"] + fast["gaps_after"] == 1).all()  # the gap month left out
     assert fast.loc["M06-text", "level_irr"] == fast.loc["M06-list", "level_irr"]
     assert fast.loc["M06-night", "level_irr"] != fast.loc["M06", "level_irr"]
+
+
+# ----------------------------------------------------------------------------
+# citizen concern per sector (current risk)
+# ----------------------------------------------------------------------------
+
+
+def _slow_concern_share(survey):
+    """_concern_share as before: each respondent's concerns parsed per sector and family."""
+    from diagnostic_lib import schema, stats
+    from diagnostic_lib.evaluation._common import _tuple
+
+    rows = []
+    sv = survey.assign(sector=survey["sector"].astype("str"))
+    for sid, g in [*list(sv.groupby("sector")), ("*", sv)]:
+        w = g["weight"].astype("float64").fillna(1.0).to_numpy()
+        for fam in schema.FAMILIES:
+            codes = {c for c, f in schema.CONCERN_FAMILY.items() if f == fam}
+            hit = np.array([bool(codes & set(_tuple(c))) for c in g["concerns"]], dtype=float)
+            share = float(np.sum(w * hit) / np.sum(w)) if np.sum(w) > 0 else np.nan
+            lo, hi = stats.wilson_ci(share * len(g), len(g))
+            rows.append(
+                {
+                    "sector": sid,
+                    "family": fam,
+                    "concern": share,
+                    "concern_low": float(lo),
+                    "concern_high": float(hi),
+                    "respondents": len(g),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_concern_share_matches_one_group_at_a_time(diag):
+    sv = diag.survey.copy()
+    # concerns as text, a list, none; a missing weight and sector; rows in no order under
+    # repeated labels
+    sv["concerns"] = sv["concerns"].astype(object)
+    sv.at[sv.index[0], "concerns"] = "burglary;violence"
+    sv.at[sv.index[1], "concerns"] = ["traffic", "unknown_code"]
+    sv.at[sv.index[2], "concerns"] = None
+    sv.loc[sv.index[3], "weight"] = np.nan
+    sv.loc[sv.index[4:9], "sector"] = None
+    sv = sv.sample(frac=1.0, random_state=2)
+    sv.index = np.arange(len(sv)) // 2
+    got = evaluation.risk._concern_share(sv, ())
+    assert_frame_equal(got, _slow_concern_share(sv), check_exact=True)
+    assert (got["sector"] == "*").any() and got["concern"].between(0, 1).all()
