@@ -10,6 +10,9 @@ sharing targets, windows and controls, unsorted histories with missing keys).
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,7 +20,7 @@ import shapely
 from pandas.testing import assert_frame_equal
 
 from diagnostic_lib import evaluation
-from diagnostic_lib.evaluation import area_counts, forecast, placebo_places
+from diagnostic_lib.evaluation import area_counts, forecast, placebo_places, spatial_risk
 from diagnostic_lib.evaluation.placebo_places import PlaceCounter
 
 # ----------------------------------------------------------------------------
@@ -270,3 +273,280 @@ def test_many_boxes_at_once_match_one_box_at_a_time():
     for k in range(300):
         assert sorted(pos[box == k].tolist()) == sorted(idx.box(x0[k], y0[k], x1[k], y1[k]))
     assert len(pos) > 300
+
+
+# ----------------------------------------------------------------------------
+# near repeat and risk terrain (step 3's risk part)
+# ----------------------------------------------------------------------------
+
+
+def _slow_near_repeat(incidents, grid, knox, end, alpha, min_ratio):
+    """near_repeat_risk as before: one cell, then one event, at a time, set by label."""
+    from scipy.spatial import cKDTree
+
+    env = spatial_risk.near_repeat_envelope(knox, alpha, min_ratio)
+    D, T = env.attrs["distance_m"], env.attrs["days"]
+    end_ts = pd.Timestamp(end)
+    out = pd.DataFrame({"cell_id": grid["cell_id"].to_numpy()}, index=grid.index)
+    out["recent_events"] = 0
+    out["nearest_m"] = np.nan
+    out["last_event"] = pd.NaT
+    out["elevated_until"] = pd.NaT
+    out["relative_risk"] = 1.0
+    out["elevated"] = False
+    out.attrs.update(distance_m=D, days=T)
+    ts = incidents["occurred_from"]
+    rec = incidents[((ts >= end_ts - pd.Timedelta(days=T)) & (ts < end_ts)).to_numpy()]
+    x, y, has = spatial_risk._xy_points(rec)
+    rec, x, y = rec[has], x[has], y[has]
+    cen = grid.geometry.centroid
+    cx, cy = cen.x.to_numpy(), cen.y.to_numpy()
+    hits = cKDTree(np.c_[x, y]).query_ball_point(np.c_[cx, cy], r=D)
+    elapsed = ((end_ts - rec["occurred_from"]).dt.total_seconds() / 86400.0).to_numpy()
+    evt = rec["occurred_from"].to_numpy()
+    e = env[env["elevated"]]
+    for pos, idx in enumerate(hits):
+        if not idx:
+            continue
+        idx = np.asarray(idx)
+        dist = np.hypot(x[idx] - cx[pos], y[idx] - cy[pos])
+        rr = 1.0
+        for dd, tt in zip(dist, elapsed[idx], strict=True):
+            band = e[
+                ((e["d_low"] < dd) | ((e["d_low"] == 0) & (dd == 0)))
+                & (dd <= e["d_high"])
+                & ((e["t_low"] < tt) | ((e["t_low"] == 0) & (tt <= e["t_high"])))
+                & (tt <= e["t_high"])
+            ]
+            if len(band):
+                rr = max(rr, float(band["ratio"].max()))
+        row = grid.index[pos]
+        out.loc[row, "recent_events"] = len(idx)
+        out.loc[row, "nearest_m"] = float(dist.min())
+        last = pd.Timestamp(evt[idx].max())
+        out.loc[row, "last_event"] = last
+        out.loc[row, "elevated_until"] = last + pd.Timedelta(days=T)
+        out.loc[row, "relative_risk"] = rr
+        out.loc[row, "elevated"] = rr > 1.0
+    return out
+
+
+def _edge_events(end):
+    """Events at cell centres, on the bands' distance and day edges, unlocated and late."""
+    rng = np.random.default_rng(11)
+    cx = np.array([100, 300, 500, 700, 900, 1100, 1300, 1500, 100, 1900, 1700, 500, 1900])
+    cy = np.r_[np.full(12, 100.0), 1900.0]  # the last alone in its cell, in a band under 1
+    dx = np.array([0, 100, 200, 200.5, 0, 150, 100, 0, 99.99, 0, 60, 30, 50])
+    days = np.array([0.5, 7, 14, 3, 14, 7, 0.25, 7.5, 7, 13, 1, 16, 10])
+    n = 600
+    x = np.r_[cx + dx, rng.integers(0, 40, n) * 25.0]
+    y = np.r_[cy, rng.integers(8, 80, n) * 25.0]
+    d = np.r_[days, rng.choice([0.0, 1, 3.5, 7, 10, 14, 15], n)]
+    when = pd.Timestamp(end) - pd.to_timedelta(d, unit="D")
+    geom = shapely.points(x, y)
+    geom[len(cx) + 3] = None  # unlocated
+    return gpd.GeoDataFrame({"occurred_from": when}, geometry=geom)
+
+
+_KNOX = pd.DataFrame(
+    {
+        "d_low": [0, 0, 100, 100, 200, 200],
+        "d_high": [100, 100, 200, 200, 300, 300],
+        "t_low": [0, 7, 0, 7, 0, 7],
+        "t_high": [7, 14, 7, 14, 7, 14],
+        "ratio": [3.0, 0.8, 2.0, 1.5, 1.2, 4.0],
+        "p_value": [0.01, 0.01, 0.01, 0.01, 0.3, 0.01],
+    }
+)
+
+
+@pytest.mark.parametrize("min_ratio", [0.5, 1.6])
+def test_near_repeat_matches_one_cell_at_a_time(min_ratio):
+    from diagnostic_lib import inventory
+
+    end = "2026-01-01"
+    grid = inventory.make_grid(shapely.box(0, 0, 2000, 2000), 200)
+    # the rows in another order under labels that are not positions
+    grid = grid.sample(frac=1.0, random_state=3)
+    grid.index = [f"c{i}" for i in range(len(grid))][::-1]
+    inc = _edge_events(end)
+    fast = spatial_risk.near_repeat_risk(inc, grid, _KNOX, end, alpha=0.05, min_ratio=min_ratio)
+    slow = _slow_near_repeat(inc, grid, _KNOX, end, 0.05, min_ratio)
+    assert_frame_equal(fast, slow, check_exact=True)
+    assert fast.attrs == slow.attrs
+    assert fast["elevated"].any() and (fast["recent_events"] > 1).any()
+    assert (fast["nearest_m"] == 0).any()
+    if min_ratio < 1:  # a band under 1 elevated: it must not lower the risk
+        assert (fast.loc[fast["recent_events"] > 0, "relative_risk"] >= 1).all()
+
+
+def test_near_repeat_matches_on_the_sample(diag):
+    from diagnostic_lib import inventory
+
+    inc = diag.incidents[diag.incidents["category"] == "burglary"]
+    grid = inventory.make_grid(diag.sectors, 200)
+    knox = inventory.knox_test(inc, permutations=99, seed=1)
+    end = evaluation.data_period(diag)[1]
+    fast = spatial_risk.near_repeat_risk(inc, grid, knox, end)
+    slow = _slow_near_repeat(inc, grid, knox, end, 0.05, 1.2)
+    assert_frame_equal(fast, slow, check_exact=True)
+    assert (fast["recent_events"] > 0).any()
+
+
+def test_cells_near_places_match_the_list_of_neighbours():
+    from scipy.spatial import cKDTree
+
+    from diagnostic_lib import inventory
+
+    grid = inventory.make_grid(shapely.box(0, 0, 2000, 2000), 200)
+    # places exactly at the distance from a centre, just inside, just outside, on a centre
+    x = np.array([100, 100 + 150, 300 + 149.999, 500 + 150.001, 700, 900, 1100 + 106.066])
+    y = np.array([100, 100, 300, 500, 700 + 150, 900, 900 + 106.066])
+    kind = ["bar", "bar", "park", "park", "school", "bar", "school"]
+    places = gpd.GeoDataFrame({"kind": kind}, geometry=shapely.points(x, y))
+    near = spatial_risk._kinds_near(places, grid, 150.0)
+    cen = grid.geometry.centroid
+    cxy = np.c_[cen.x.to_numpy(), cen.y.to_numpy()]
+    assert list(near) == ["bar", "park", "school"]
+    for kd, (n, cells) in near.items():
+        sel = (places["kind"] == kd).to_numpy()
+        tree = cKDTree(np.c_[x[sel], y[sel]])
+        slow = np.array([len(h) > 0 for h in tree.query_ball_point(cxy, r=150.0)])
+        assert n == sel.sum() and np.array_equal(cells, slow)
+    assert near["bar"][1].sum() > 2
+
+
+def test_terrain_of_each_family_matches_one_call_per_family(diag):
+    from diagnostic_lib import inventory
+
+    p = evaluation.results._parameters(diag.config, {})
+    grid = inventory.make_grid(diag.sectors, p["grid_cell_m"])
+    inc = diag.incidents.copy()
+    inc.loc[inc.index[:50], "family"] = None  # in "all" only
+    inc.loc[inc.index[50:80], inc.geometry.name] = None  # counted nowhere
+    # _terrain reads the diagnosis's incidents and places only
+    rtab, _surface = evaluation.results._terrain(
+        SimpleNamespace(incidents=inc, places=diag.places), grid, p
+    )
+    for fam, got in rtab.groupby("family", sort=False):
+        sub = inc if fam == "all" else inc[inc["family"] == fam]
+        want = spatial_risk.risk_terrain(
+            sub,
+            diag.places,
+            grid,
+            distance=float(p["risk_terrain_distance_m"]),
+            alpha=float(p["alpha"]),
+            min_cells=int(p["risk_terrain_min_cells"]),
+        )
+        assert_frame_equal(
+            got.drop(columns="family").reset_index(drop=True), want, check_exact=True
+        )
+    assert rtab["risk_factor"].any()
+
+
+# ----------------------------------------------------------------------------
+# interrupted time series of the municipality-wide measures
+# ----------------------------------------------------------------------------
+
+
+def _its_measures(diag):
+    """M06 and M18, copied: same targets (a list, a string), a shift, another start."""
+    m = diag.measures
+    base = m[m["footprint"] == "municipality"]
+    m06 = base[base["measure_id"] == "M06"].iloc[0]
+    extra = pd.DataFrame(
+        [
+            {**m06, "measure_id": "M06-same"},
+            {**m06, "measure_id": "M06-text", "target_categories": "burglary;mischief"},
+            {**m06, "measure_id": "M06-list", "target_categories": ["burglary", "mischief"]},
+            {**m06, "measure_id": "M06-night", "target_shifts": ("nuit",)},
+            {**m06, "measure_id": "M06-late", "start": pd.Timestamp("2024-07-15")},
+        ]
+    )
+    return pd.concat([m, extra], ignore_index=True)
+
+
+def test_its_of_each_measure_matches_one_series_per_measure(diag):
+    ds, de = evaluation.data_period(diag)
+    inc = diag.incidents.copy()
+    month = inc["occurred_from"].dt.to_period("M")
+    inc = inc[month != pd.Period("2023-03", "M")]  # a gap month
+    # dates outside the series (before its first whole month, on its end) and missing
+    inc.loc[inc.index[:40], "occurred_from"] = pd.Timestamp("2022-01-10")
+    inc.loc[inc.index[40:60], "occurred_from"] = pd.Timestamp(de)
+    inc.loc[inc.index[60:70], "occurred_from"] = pd.NaT
+    mea = _its_measures(diag)
+    fast = evaluation.its_for_measures(mea, inc, ds, de, lag_months=2).set_index("measure_id")
+    assert {"M06", "M06-same", "M06-text", "M06-night", "M06-late"} <= set(fast.index)
+    gaps = evaluation.time_series.coverage.gap_months(inc, end=de)
+    for mid, row in fast.iterrows():
+        rec = mea[mea["measure_id"] == mid].iloc[0]
+        one = evaluation.interrupted_time_series(
+            inc,
+            rec["start"],
+            ds,
+            de,
+            rec["target_categories"],
+            rec["target_shifts"],
+            lag_months=2,
+            gaps=gaps,
+        ).set_index("term")
+        assert row["status"] == one["status"].iloc[0]
+        for key, term in (("level", "level_change"), ("slope", "slope_change")):
+            got = row[[f"{key}_irr", f"{key}_low", f"{key}_high", f"{key}_p"]].to_numpy(float)
+            want = one.loc[term, ["irr", "low", "high", "p_value"]].to_numpy(float)
+            assert np.array_equal(got, want, equal_nan=True), (mid, term)
+        assert row["months_before"] == one.attrs["months_before"]
+        assert row["gaps_after"] == one.attrs["gaps_after"]
+    assert (fast["gaps_before"] + fast["gaps_after"] == 1).all()  # the gap month left out
+    assert fast.loc["M06-text", "level_irr"] == fast.loc["M06-list", "level_irr"]
+    assert fast.loc["M06-night", "level_irr"] != fast.loc["M06", "level_irr"]
+
+
+# ----------------------------------------------------------------------------
+# citizen concern per sector (current risk)
+# ----------------------------------------------------------------------------
+
+
+def _slow_concern_share(survey):
+    """_concern_share as before: each respondent's concerns parsed per sector and family."""
+    from diagnostic_lib import schema, stats
+    from diagnostic_lib.evaluation._common import _tuple
+
+    rows = []
+    sv = survey.assign(sector=survey["sector"].astype("str"))
+    for sid, g in [*list(sv.groupby("sector")), ("*", sv)]:
+        w = g["weight"].astype("float64").fillna(1.0).to_numpy()
+        for fam in schema.FAMILIES:
+            codes = {c for c, f in schema.CONCERN_FAMILY.items() if f == fam}
+            hit = np.array([bool(codes & set(_tuple(c))) for c in g["concerns"]], dtype=float)
+            share = float(np.sum(w * hit) / np.sum(w)) if np.sum(w) > 0 else np.nan
+            lo, hi = stats.wilson_ci(share * len(g), len(g))
+            rows.append(
+                {
+                    "sector": sid,
+                    "family": fam,
+                    "concern": share,
+                    "concern_low": float(lo),
+                    "concern_high": float(hi),
+                    "respondents": len(g),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_concern_share_matches_one_group_at_a_time(diag):
+    sv = diag.survey.copy()
+    # concerns as text, a list, none; a missing weight and sector; rows in no order under
+    # repeated labels
+    sv["concerns"] = sv["concerns"].astype(object)
+    sv.at[sv.index[0], "concerns"] = "burglary;violence"
+    sv.at[sv.index[1], "concerns"] = ["traffic", "unknown_code"]
+    sv.at[sv.index[2], "concerns"] = None
+    sv.loc[sv.index[3], "weight"] = np.nan
+    sv.loc[sv.index[4:9], "sector"] = None
+    sv = sv.sample(frac=1.0, random_state=2)
+    sv.index = np.arange(len(sv)) // 2
+    got = evaluation.risk._concern_share(sv, ())
+    assert_frame_equal(got, _slow_concern_share(sv), check_exact=True)
+    assert (got["sector"] == "*").any() and got["concern"].between(0, 1).all()

@@ -188,6 +188,7 @@ from .forecast import (
     monthly_counts,
     project,
 )
+from .measure_session import MeasureSession
 from .peak_demo import PEAK_COLUMNS, peak_demonstration, peak_summary
 from .placebos import PlaceboOptions, placebo_tables
 from .results import DISPLAY_COLUMNS, VERDICT_COLUMNS, Evaluation, run
@@ -255,6 +256,7 @@ __all__ = [
     "estimate_effects",
     "evaluate",
     "evaluate_measure",
+    "MeasureSession",
     "evaluate_registered",
     "interrupted_time_series",
     "its_for_measures",

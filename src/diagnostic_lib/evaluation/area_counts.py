@@ -194,11 +194,34 @@ class _MonthlyIndex:
     """
 
     def __init__(
-        self, incidents: pd.DataFrame, sectors: pd.DataFrame, ms: _MeasureSet, widths: np.ndarray
+        self,
+        incidents: pd.DataFrame,
+        sectors: pd.DataFrame,
+        ms: _MeasureSet,
+        widths: np.ndarray,
+        like: _MonthlyIndex | None = None,
     ) -> None:
+        """Index ``incidents``; ``like``: an index of the same incidents with other ring widths.
+
+        What does not depend on the rings (the incidents by key, time and place) is
+        taken from ``like``; only the incidents near each measure are found again.
+        """
+        if like is None:
+            self._index_incidents(incidents, sectors)
+        else:
+            for name in self._SHARED:
+                setattr(self, name, getattr(like, name))
+        self._near(ms, widths)
+
+    _SHARED = (
+        *("t", "x", "y", "has", "in_base", "c_codes", "c_names", "s_codes", "s_names", "n_s"),
+        *("key", "base", "off", "located", "index"),
+    )
+
+    def _index_incidents(self, incidents: pd.DataFrame, sectors: pd.DataFrame) -> None:
+        """The incidents by (category, shift), time and place: what no ring changes."""
         import shapely
 
-        self.ms = ms
         self.t = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
         self.x, self.y, self.has = _xy_points(incidents)
         boundary = shapely.union_all(np.asarray(sectors.geometry.array))
@@ -227,6 +250,14 @@ class _MonthlyIndex:
         valid_t = ~np.isnat(self.t)
         self.base = self._by_key(np.flatnonzero(self.in_base & valid_t))
         self.off = self._by_key(np.flatnonzero(~self.has & valid_t))
+        self.located = np.flatnonzero(self.has)
+        self.index = PointIndex(self.x, self.y, positions=self.located)
+
+    def _near(self, ms: _MeasureSet, widths: np.ndarray) -> None:
+        """The located incidents in the box of each measure's treated area and ring."""
+        import shapely
+
+        self.ms = ms
         # located incidents in the box of each measure's treated area and ring (the ring
         # lies within the treated area's box widened by the ring's width)
         pieces, owner = [], []
@@ -238,9 +269,10 @@ class _MonthlyIndex:
             pieces.append(shapely.box(x0 - w, y0 - w, x1 + w, y1 + w))
             owner.append(j)
         self.near_of: dict[int, np.ndarray] = {}
-        located = np.flatnonzero(self.has)
+        located = self.located
         if pieces and len(located):
             tree = shapely.STRtree(np.asarray(pieces, dtype=object))
+            # the points are not kept: a million of them would outlive the query
             i, k = tree.query(shapely.points(self.x[located], self.y[located]))
             own = np.asarray(owner)[k]
             order = np.argsort(own, kind="stable")
@@ -248,7 +280,6 @@ class _MonthlyIndex:
             cut = np.flatnonzero(np.diff(own)) + 1
             for a, b in zip(np.r_[0, cut], np.r_[cut, len(own)], strict=True):
                 self.near_of[int(own[a])] = pts[a:b]
-        self.index = PointIndex(self.x, self.y, positions=located)
         self._mark = np.zeros(len(self.t), dtype=bool)
         # control polygon (by identity) -> (it, positions tested, sorted; their answers)
         self._tested: dict[int, tuple[Any, np.ndarray, np.ndarray]] = {}

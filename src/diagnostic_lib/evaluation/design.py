@@ -330,19 +330,31 @@ def design_areas(  # noqa: PLR0913 - the public signature of before (keyword use
     >>> g["zone"].tolist(), bool(g.geometry.iloc[0].intersects(g.geometry.iloc[2]))
     (['treated', 'buffer', 'control'], False)
     """
-    import geopandas as gpd
-
     if control not in CONTROLS:
         raise ValueError(f"control must be one of {CONTROLS}, got {control!r}")
     if control in ("similar", "level") and (incidents is None or win is None):
         raise ValueError(f"control={control!r} needs incidents and win")
     areas = _Areas(measures, sectors, buffer_m, exclude_other_measures)
     choose = _ControlChoice(control, control_sectors, incidents, win, k_similar)
+    return _design_frame(areas, choose, measures, sectors, win, ids)
+
+
+def _design_frame(
+    areas: _Areas,
+    choose: _ControlChoice,
+    measures: pd.DataFrame,
+    sectors: pd.DataFrame,
+    win: pd.DataFrame | None,
+    ids: Sequence[str] | None,
+):
+    """:func:`design_areas` with its areas built (``areas``: kept to be reused)."""
+    import geopandas as gpd
+
+    control, exclude_other_measures, k_similar = choose.control, areas.exclude, choose.k_similar
     wanted = set(measures["measure_id"].astype(str)) if ids is None else {str(i) for i in ids}
     rows: list[dict[str, Any]] = []
-    for i, rec in measures.iterrows():
-        if str(rec["measure_id"]) in wanted:
-            rows += areas.rows(i, rec, choose, win)
+    for i, rec in measures[measures["measure_id"].astype(str).isin(wanted)].iterrows():
+        rows += areas.rows(i, rec, choose, win)
     columns = ["measure_id", "zone", "width_m", "sectors", "excluded", "geometry"]
     g = gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=sectors.crs)
     g.insert(3, "area_km2", g.geometry.area.fillna(0.0).to_numpy() / 1e6)
@@ -481,10 +493,20 @@ class _Areas:
     """The treated areas and rings of the measures, and the rules that build a control."""
 
     def __init__(
-        self, measures: pd.DataFrame, sectors: pd.DataFrame, buffer_m: Any, exclude: bool
+        self,
+        measures: pd.DataFrame,
+        sectors: pd.DataFrame,
+        buffer_m: Any,
+        exclude: bool,
+        like: _Areas | None = None,
     ) -> None:
-        self.secs = _Sectors(sectors)
-        self.treated = measures_mod.treated_area(measures, sectors)
+        # ``like``: the areas of the same tables with other rings (their sectors and
+        # treated areas are the same)
+        if like is None:
+            self.secs = _Sectors(sectors)
+            self.treated = measures_mod.treated_area(measures, sectors)
+        else:
+            self.secs, self.treated = like.secs, like.treated
         self.widths = _buffer_width(measures, buffer_m)
         rings = pd.Series([None] * len(measures), index=measures.index, dtype=object)
         for w in self.widths.unique():
@@ -493,7 +515,7 @@ class _Areas:
             rings.loc[sel] = list(r.array)
         self.rings = rings
         self.ring_arr = rings.to_numpy(dtype=object)
-        self.ms = _MeasureSet(measures, self.treated)
+        self.ms = _MeasureSet(measures, self.treated) if like is None else like.ms
         self.geometric = (
             np.isin(self.ms.fp, ["point", "line", "polygon", "sectors"]) & self.ms.nonempty
         )

@@ -403,14 +403,35 @@ class _Counter:
         opt: _Options,
         period: tuple[pd.Timestamp, pd.Timestamp],
         gaps: Sequence[pd.Period] = (),
+        like: _Counter | None = None,
     ) -> None:
-        self.measures, self.incidents, self.sectors, self.opt = measures, incidents, sectors, opt
-        self.d0, self.d1 = period
-        self.gaps = list(gaps)
-        self.treated = measures_mod.treated_area(measures, sectors)
-        self.ms = _MeasureSet(measures, self.treated)
+        self.measures, self.incidents, self.sectors = measures, incidents, sectors
+        self.reset(opt, period, gaps)
+        if like is None:  # ``like``: a counter of the same tables with other ring widths
+            self.treated = measures_mod.treated_area(measures, sectors)
+            self.ms = _MeasureSet(measures, self.treated)
+        else:
+            self.treated, self.ms = like.treated, like.ms
+        self._like_index = None if like is None else like._index
         self._index: _MonthlyIndex | None = None
         self._placebos: PlaceboSource | None = None
+
+    def reset(
+        self, opt: _Options, period: tuple[pd.Timestamp, pd.Timestamp], gaps: Sequence[pd.Period]
+    ) -> None:
+        """Count with other options (the index and the placebos are kept: see ``key``)."""
+        self.opt = opt
+        self.d0, self.d1 = period
+        self.gaps = list(gaps)
+
+    @staticmethod
+    def key(opt: _Options) -> tuple:
+        """What the kept index and placebos depend on: the ring widths and placebo options."""
+        b = opt.buffer_m
+        widths = (
+            tuple(sorted((str(k), float(v)) for k, v in b.items())) if isinstance(b, Mapping) else b
+        )
+        return (widths, opt.placebo)
 
     def monthly(self, rec: Any, geo: dict[str, Any], w: Any, excluded: Any) -> pd.DataFrame:
         """The monthly counts of one measure in its areas (see :func:`monthly_area_counts`)."""
@@ -427,7 +448,9 @@ class _Counter:
         if opt.control != "rest":
             return monthly_area_counts(self.incidents, rec, geo, w, **span)
         if self._index is None:
-            self._index = _MonthlyIndex(self.incidents, self.sectors, self.ms, self.widths)
+            self._index = _MonthlyIndex(
+                self.incidents, self.sectors, self.ms, self.widths, like=self._like_index
+            )
         return self._index.monthly(rec, geo, w, excluded, **span)
 
     @property
@@ -514,16 +537,28 @@ def _evaluate_core(
     opt: _Options,
     ids: Sequence[str] | None = None,
     design: pd.DataFrame | None = None,
+    reuse: Any = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Windows, areas, counts, estimates and verdicts: ``(effects, design, monthly)``."""
+    """Windows, areas, counts, estimates and verdicts: ``(effects, design, monthly)``.
+
+    ``reuse`` (a :class:`~diagnostic_lib.evaluation.measure_session.MeasureSession`)
+    keeps what a window, a lag or a verdict's input do not change: the gap months,
+    the areas and rings of a ring width, the index of the incidents, the placebos.
+    """
     d0, d1 = pd.Timestamp(period[0]), pd.Timestamp(period[1])
-    gaps = coverage.gap_months(incidents, end=d1)  # trailing months missing from the export too
-    win = windows(measures, d0, d1, opt.window_months, opt.lag_months, gaps)
     sel = (
         measures.index
         if ids is None
         else measures.index[measures["measure_id"].astype(str).isin([str(i) for i in ids])]
     )
+    if reuse is None:
+        gaps = coverage.gap_months(incidents, end=d1)  # trailing months missing from the export
+        win = windows(measures, d0, d1, opt.window_months, opt.lag_months, gaps)
+    else:  # the windows of a measure are its own: those of the selected ones suffice
+        gaps = reuse.gaps(d1)
+        win = windows(measures.loc[sel], d0, d1, opt.window_months, opt.lag_months, gaps)
+    if design is None and reuse is not None:
+        design = reuse.design(opt, win, list(measures.loc[sel, "measure_id"].astype(str)))
     if design is None:
         design = design_areas(
             measures,
@@ -537,7 +572,11 @@ def _evaluate_core(
             opt.k_similar,
             ids=list(measures.loc[sel, "measure_id"].astype(str)),
         )
-    counter = _Counter(measures, incidents, sectors, opt, (d0, d1), gaps)
+    counter = (
+        _Counter(measures, incidents, sectors, opt, (d0, d1), gaps)
+        if reuse is None
+        else reuse.counter(opt, (d0, d1), gaps)
+    )
     rows, monthly_parts = [], []
     for i in sel:
         w = win.loc[i]

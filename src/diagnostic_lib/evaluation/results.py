@@ -26,7 +26,13 @@ from .forecast import (
 )
 from .placebos import PlaceboOptions
 from .risk import RiskScale, current_risk
-from .spatial_risk import near_repeat_envelope, near_repeat_risk, risk_terrain, risk_terrain_surface
+from .spatial_risk import (
+    _kinds_near,
+    _terrain_fit,
+    near_repeat_envelope,
+    near_repeat_risk,
+    risk_terrain_surface,
+)
 from .targeting import pillar_balance, reach_matrix, relevance, relevance_flags
 from .time_series import its_for_measures
 
@@ -557,11 +563,14 @@ def _terrain(diag: Diagnostic, grid: pd.DataFrame, p: Mapping[str, Any]) -> tupl
     distance = float(p["risk_terrain_distance_m"])
     rts = []
     if places is not None and len(places):
+        near = _kinds_near(places, grid, distance)  # the same for every family
+        geo = inc[[inc.geometry.name]]  # all grid_counts reads
         for fam in ("all", *sorted(inc["family"].dropna().astype(str).unique())):
-            sub = inc if fam == "all" else inc[inc["family"] == fam]
-            rt = risk_terrain(
-                sub,
-                places,
+            sub = geo if fam == "all" else geo[(inc["family"] == fam).to_numpy()]
+            y = inventory.grid_counts(sub, grid).to_numpy(dtype="float64")
+            rt = _terrain_fit(
+                y,
+                near,
                 grid,
                 distance=distance,
                 alpha=float(p["alpha"]),

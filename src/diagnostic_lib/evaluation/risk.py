@@ -108,7 +108,10 @@ def _concern_share(survey: pd.DataFrame | None, keys: Sequence[str]) -> pd.DataF
         )
     rows = []
     fam_of = schema.CONCERN_FAMILY
-    sv = survey.assign(sector=survey["sector"].astype("str"))
+    named = [set(_tuple(c)) for c in survey["concerns"]]  # each respondent's concerns, once
+    codes = {fam: {c for c, f in fam_of.items() if f == fam} for fam in schema.FAMILIES}
+    hits = {fam: np.array([bool(cs & n) for n in named], dtype=float) for fam, cs in codes.items()}
+    sv = survey.assign(sector=survey["sector"].astype("str"), _row=np.arange(len(survey)))
     groups = [*list(sv.groupby("sector")), ("*", sv)]
     for sid, g in groups:
         w = (
@@ -116,9 +119,9 @@ def _concern_share(survey: pd.DataFrame | None, keys: Sequence[str]) -> pd.DataF
             if "weight" in g.columns
             else np.ones(len(g))
         )
+        rows_g = g["_row"].to_numpy()
         for fam in schema.FAMILIES:
-            codes = {c for c, f in fam_of.items() if f == fam}
-            hit = np.array([bool(codes & set(_tuple(c))) for c in g["concerns"]], dtype=float)
+            hit = hits[fam][rows_g]
             share = float(np.sum(w * hit) / np.sum(w)) if np.sum(w) > 0 else np.nan
             lo, hi = stats.wilson_ci(share * len(g), len(g))
             rows.append(

@@ -138,35 +138,61 @@ def near_repeat_risk(
         return out
     cen = grid.geometry.centroid
     cx, cy = cen.x.to_numpy(), cen.y.to_numpy()
-    tree = cKDTree(np.c_[x, y])
-    hits = tree.query_ball_point(np.c_[cx, cy], r=D)
+    hits = cKDTree(np.c_[x, y]).query_ball_point(np.c_[cx, cy], r=D)
+    n_hits = np.fromiter((len(h) for h in hits), dtype="int64", count=len(hits))
+    cells = np.flatnonzero(n_hits)
+    if not len(cells):
+        return out
+    # every (cell, recent event) pair within D, grouped by cell
+    idx = np.concatenate([np.asarray(hits[c], dtype="int64") for c in cells])
+    cell = np.repeat(cells, n_hits[cells])
+    starts = np.r_[0, np.cumsum(n_hits[cells])[:-1]]
+    dist = np.hypot(x[idx] - cx[cell], y[idx] - cy[cell])
     elapsed = ((end_ts - rec["occurred_from"]).dt.total_seconds() / 86400.0).to_numpy()
-    evt = rec["occurred_from"].to_numpy()
-    e = env[env["elevated"]]
-    for pos, idx in enumerate(hits):
-        if not idx:
-            continue
-        idx = np.asarray(idx)
-        dist = np.hypot(x[idx] - cx[pos], y[idx] - cy[pos])
-        rr = 1.0
-        for dd, tt in zip(dist, elapsed[idx], strict=True):
-            band = e[
-                ((e["d_low"] < dd) | ((e["d_low"] == 0) & (dd == 0)))
-                & (dd <= e["d_high"])
-                & ((e["t_low"] < tt) | ((e["t_low"] == 0) & (tt <= e["t_high"])))
-                & (tt <= e["t_high"])
-            ]
-            if len(band):
-                rr = max(rr, float(band["ratio"].max()))
-        row = grid.index[pos]
-        out.loc[row, "recent_events"] = len(idx)
-        out.loc[row, "nearest_m"] = float(dist.min())
-        last = pd.Timestamp(evt[idx].max())
-        out.loc[row, "last_event"] = last
-        out.loc[row, "elevated_until"] = last + pd.Timedelta(days=T)
-        out.loc[row, "relative_risk"] = rr
-        out.loc[row, "elevated"] = rr > 1.0
+    rr = np.maximum.reduceat(_band_ratio(env[env["elevated"]], dist, elapsed[idx]), starts)
+    last = np.maximum.reduceat(rec["occurred_from"].to_numpy()[idx], starts)
+    last = last.astype(out["last_event"].dtype)
+    _put(out, "recent_events", cells, n_hits[cells])
+    _put(out, "nearest_m", cells, np.minimum.reduceat(dist, starts))
+    _put(out, "last_event", cells, last)
+    _put(out, "elevated_until", cells, last + pd.Timedelta(days=T).to_timedelta64())
+    _put(out, "relative_risk", cells, rr)
+    _put(out, "elevated", cells, rr > 1.0)
     return out
+
+
+def _band_ratio(bands: pd.DataFrame, dist: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Per (distance, days elapsed) pair, the largest ratio of the bands it is in, at least 1.
+
+    A band holds ``d_low < dist <= d_high`` (``dist == 0`` too when ``d_low`` is 0) and
+    ``t_low < days <= t_high`` (``0 <= days`` too when ``t_low`` is 0).
+    """
+    out = np.ones(len(dist))
+    for dl, dh, tl, th, ratio in zip(
+        bands["d_low"],
+        bands["d_high"],
+        bands["t_low"],
+        bands["t_high"],
+        bands["ratio"],
+        strict=True,
+    ):
+        if not ratio > 1.0:  # cannot raise the risk above 1 (a missing ratio neither)
+            continue
+        inside = (
+            ((dl < dist) | ((dl == 0) & (dist == 0)))
+            & (dist <= dh)
+            & ((tl < days) | ((tl == 0) & (days <= th)))
+            & (days <= th)
+        )
+        out[inside] = np.maximum(out[inside], float(ratio))
+    return out
+
+
+def _put(out: pd.DataFrame, column: str, rows: np.ndarray, values: np.ndarray) -> None:
+    """Set ``values`` at the positions ``rows`` of one column of ``out``, its dtype kept."""
+    col = out[column].to_numpy(copy=True)
+    col[rows] = values
+    out[column] = col
 
 
 def risk_terrain(
@@ -206,22 +232,50 @@ def risk_terrain(
     >>> bool(rt.loc["bar", "risk_factor"]), bool(rt.loc["bar", "rr"] > 2)
     (True, True)
     """
-    import statsmodels.api as sm
+    y = inventory.grid_counts(incidents, grid).to_numpy(dtype="float64")
+    return _terrain_fit(y, _kinds_near(places, grid, distance), grid, distance, alpha, min_cells)
+
+
+def _kinds_near(
+    places: pd.DataFrame, grid: pd.DataFrame, distance: float
+) -> dict[str, tuple[int, np.ndarray]]:
+    """Per kind of place (sorted): its places, and which cell centres lie within ``distance``.
+
+    The same for every set of incidents: :func:`risk_terrain` of several families on one
+    grid finds it once.
+    """
     from scipy.spatial import cKDTree
 
-    y = inventory.grid_counts(incidents, grid).to_numpy(dtype="float64")
     cen = grid.geometry.centroid
     cxy = np.c_[cen.x.to_numpy(), cen.y.to_numpy()]
     pts = places.geometry.representative_point()
-    kinds = sorted(places["kind"].astype("str").unique())
+    px, py = pts.x.to_numpy(), pts.y.to_numpy()
+    kind = places["kind"].astype("str")
+    out = {}
+    for kd in sorted(kind.unique()):
+        sel = (kind == kd).to_numpy()
+        tree = cKDTree(np.c_[px[sel], py[sel]])
+        near = tree.query_ball_point(cxy, r=distance, return_length=True) > 0
+        out[kd] = (int(sel.sum()), np.asarray(near, dtype=bool))
+    return out
+
+
+def _terrain_fit(
+    y: np.ndarray,
+    kinds_near: dict[str, tuple[int, np.ndarray]],
+    grid: pd.DataFrame,
+    distance: float,
+    alpha: float,
+    min_cells: int,
+) -> pd.DataFrame:
+    """The table of :func:`risk_terrain` from the cell counts ``y`` and :func:`_kinds_near`."""
+    import statsmodels.api as sm
+
     rows, cols, names = [], [], []
-    for kd in kinds:
-        sel = (places["kind"].astype("str") == kd).to_numpy()
-        tree = cKDTree(np.c_[pts.x.to_numpy()[sel], pts.y.to_numpy()[sel]])
-        near = np.array([len(h) > 0 for h in tree.query_ball_point(cxy, r=distance)])
+    for kd, (n_places, near) in kinds_near.items():
         row = {
             "kind": kd,
-            "places": int(sel.sum()),
+            "places": n_places,
             "cells_near": int(near.sum()),
             "events_near": int(y[near].sum()),
             "rr": np.nan,
@@ -316,7 +370,7 @@ def risk_terrain_surface(
         if not sel.any():
             continue
         tree = cKDTree(np.c_[pts.x.to_numpy()[sel], pts.y.to_numpy()[sel]])
-        near = np.array([len(h) > 0 for h in tree.query_ball_point(cxy, r=dist)])
+        near = tree.query_ball_point(cxy, r=dist, return_length=True) > 0
         rr = np.where(near, rr * float(f["rr"]), rr)
     return pd.Series(rr, index=grid.index, name="relative_risk")
 

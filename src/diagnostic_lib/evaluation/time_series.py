@@ -16,7 +16,7 @@ from scipy import stats as _st
 
 from .. import coverage, i18n, settings
 from .. import formatting as fmt
-from ._common import _month_edges, _month_floor, _months_between, _targets_unmapped
+from ._common import _month_edges, _month_floor, _months_between, _targets_unmapped, _tuple
 from .count_models import _fit_counts, _fourier
 from .design import targeted
 
@@ -114,19 +114,37 @@ def interrupted_time_series(  # noqa: PLR0913 - the public signature of before
     >>> its.attrs["gaps_before"], round(float(its.set_index("term").loc["level_change", "irr"]), 1)
     (2, 0.5)
     """
-    d0, d1 = _month_floor(pd.Timestamp(data_start) + pd.Timedelta(days=27)), _month_floor(data_end)
-    if pd.Timestamp(data_start) > d0:
-        d0 = d0 + pd.DateOffset(months=1)
-    s = pd.Timestamp(start)
-    s_eff = s + pd.DateOffset(months=int(lag_months))
-    n = _months_between(d0, d1)
-    edges = _month_edges(d0, n)
+    d0, d1, edges = _its_months(data_start, data_end)
+    n = len(edges) - 1
     sel = np.array(targeted(incidents, categories, shifts), dtype=bool)
     tv = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
     tv = tv[sel & (tv >= edges[0]) & (tv < edges[-1])]
     y = np.bincount(np.searchsorted(edges, tv, side="right") - 1, minlength=n)[:n].astype("float64")
-    months = pd.DatetimeIndex(edges[:-1])
     gaps = coverage.gap_months(incidents, end=d1) if gaps is None else gaps
+    return _its_fit(y, edges, start, gaps, (int(lag_months), min_months, model, level))
+
+
+def _its_months(data_start: Any, data_end: Any) -> tuple[pd.Timestamp, pd.Timestamp, np.ndarray]:
+    """The first and end month of an interrupted time series, and its month edges."""
+    d0, d1 = _month_floor(pd.Timestamp(data_start) + pd.Timedelta(days=27)), _month_floor(data_end)
+    if pd.Timestamp(data_start) > d0:
+        d0 = d0 + pd.DateOffset(months=1)
+    return d0, d1, _month_edges(d0, _months_between(d0, d1))
+
+
+def _its_fit(
+    y: np.ndarray, edges: np.ndarray, start: Any, gaps: Sequence[pd.Period], spec: tuple
+) -> pd.DataFrame:
+    """:func:`interrupted_time_series` from the monthly counts ``y`` between ``edges``.
+
+    ``spec`` is ``(lag_months, min_months, model, level)``.
+    """
+    lag_months, min_months, model, level = spec
+    n = len(edges) - 1
+    d0 = pd.Timestamp(edges[0])
+    s = pd.Timestamp(start)
+    s_eff = s + pd.DateOffset(months=int(lag_months))
+    months = pd.DatetimeIndex(edges[:-1])
     gap = coverage.in_gaps(months, gaps)
     before = (months < s) & ~gap
     after = (months >= s_eff) & ~gap
@@ -417,21 +435,24 @@ def its_for_measures(
     """
     rows = []
     gaps = coverage.gap_months(incidents, end=_month_floor(data_end))
+    # the months and every incident's month once; the counts once per targets
+    _, _, edges = _its_months(data_start, data_end)
+    n = len(edges) - 1
+    tv = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
+    month = np.searchsorted(edges, tv, side="right") - 1
+    month[~((tv >= edges[0]) & (tv < edges[-1]))] = n  # outside: counted past the end
+    counts: dict[tuple, np.ndarray] = {}
     for _, rec in measures.iterrows():
         if rec["footprint"] not in footprints or pd.isna(rec.get("start")):
             continue
         if _targets_unmapped(rec):  # on every category, it would be judged on what it misses
             continue
-        its = interrupted_time_series(
-            incidents,
-            rec["start"],
-            data_start,
-            data_end,
-            rec.get("target_categories", ()),
-            rec.get("target_shifts", ()),
-            lag_months,
-            min_months,
-            gaps=gaps,
+        key = (_tuple(rec.get("target_categories", ())), _tuple(rec.get("target_shifts", ())))
+        if key not in counts:
+            sel = np.array(targeted(incidents, *key), dtype=bool)
+            counts[key] = np.bincount(month[sel], minlength=n + 1)[:n].astype("float64")
+        its = _its_fit(
+            counts[key].copy(), edges, rec["start"], gaps, (int(lag_months), min_months, "nb", 0.95)
         )
         t = its.set_index("term")
         status = str(t["status"].iloc[0])

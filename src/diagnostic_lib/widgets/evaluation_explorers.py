@@ -118,7 +118,8 @@ def measure_explorer(  # noqa: PLR0913 - public signature kept for backward comp
 
     Sliders set the window length, the implementation lag and the buffer
     width; a menu sets the control area. Every change recomputes
-    :func:`diagnostic_lib.evaluation.evaluate_measure` (``compute``). The initial
+    :func:`diagnostic_lib.evaluation.evaluate_measure` (``compute``, through a
+    :class:`~diagnostic_lib.evaluation.MeasureSession`: same result). The initial
     values are the **registered** design; any other design is exploratory, and its
     verdict says so, with the number of designs tried in the session (trying
     designs until one says "effective" is how false effects are found).
@@ -166,6 +167,8 @@ def measure_explorer(  # noqa: PLR0913 - public signature kept for backward comp
     controls = _measure_controls(measures, lang, measure_id, window_months, lag_months, buffer_m)
     registered = (int(window_months), int(lag_months), float(buffer_m), "rest")
     tried: set[tuple] = set()
+    # what a window or a lag does not change is computed once (same results)
+    session = evaluation.MeasureSession(measures, incidents, sectors, data_start, data_end)
 
     def compute(
         measure_id: str,
@@ -177,13 +180,8 @@ def measure_explorer(  # noqa: PLR0913 - public signature kept for backward comp
         design = (int(window_months), int(lag_months), float(buffer_m), str(control))
         if design != registered:
             tried.add((str(measure_id), *design))
-        return evaluation.evaluate_measure(
-            measures,
-            incidents,
-            sectors,
+        return session.evaluate(
             measure_id,
-            data_start,
-            data_end,
             window_months=int(window_months),
             lag_months=int(lag_months),
             buffer_m=float(buffer_m),
