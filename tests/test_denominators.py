@@ -170,6 +170,16 @@ def test_a_tiny_sector_with_three_events_no_longer_tops_the_table_once_smoothed(
     shrink = r["shrinkage"].dropna()
     assert shrink.idxmax() == "S04" and 0 <= shrink.min() and shrink.max() <= 1
     assert r.loc[["S07", "S10"], "rate_eb"].isna().all()  # no dwellings: no rate, raw or smoothed
+    lead = inventory.rate_leaders(
+        inventory.smoothed_rates(
+            inventory.recent_rates(
+                events, sectors, by="category", denominators={"traffic": "dwellings"}
+            )
+        )
+    )
+    names = dict(zip(sectors["sector_id"], sectors["name"], strict=True))
+    row = lead.loc[r["group"].iloc[0]]
+    assert row["raw"] in (names["S04"], "S04") and row["differ"]  # notebook 01's table
 
 
 def test_smoothed_rates_match_esda_empirical_bayes(diag):

@@ -131,7 +131,7 @@ from .scoring import (
     components_text,
     priority,
 )
-from .smoothing import eb_weights, smoothed_rates
+from .smoothing import eb_weights, rate_leaders, smoothed_rates
 from .survey import perception, perception_gap
 from .timing import (
     MONTHS_EN,
@@ -249,6 +249,7 @@ __all__ = [
     "severity_index",
     "shift_shares",
     "smoothed_rates",
+    "rate_leaders",
     "split_by_sector",
     "time_signature",
     "total_population",

@@ -120,3 +120,45 @@ def smoothed_rates(rates: pd.DataFrame, per: float = 1000.0) -> pd.DataFrame:
     out.loc[whole, "rate_prior"] = out.loc[whole, "rate"]
     out.loc[whole, "shrinkage"] = 0.0
     return out
+
+
+def rate_leaders(smoothed: pd.DataFrame) -> pd.DataFrame:
+    """Per group, the sector on top by its raw rate and the one on top by its smoothed rate.
+
+    Where they differ, the raw leader is usually a small base whose rate rests on a few
+    events: smoothing pulls it towards the rate of all the sectors together.
+
+    Parameters
+    ----------
+    smoothed : DataFrame
+        From :func:`smoothed_rates`, one period (``group``, ``sector``, ``rate``,
+        ``rate_eb``; ``name`` if given). The municipality row ``*`` is left out.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``group``: ``raw`` and ``smoothed`` (the leaders' names, else their
+        sector ids) and ``differ`` (bool). Ties of the smoothed rate go to the higher raw
+        rate.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"sector": ["A", "B", "C", "*"], "group": "x", "period": "all",
+    ...     "count": [3, 40, 100, 143], "base": [100.0, 6000.0, 6000.0, 12100.0]})
+    >>> r["rate"] = r["count"] / r["base"] * 1000
+    >>> lead = rate_leaders(smoothed_rates(r)).loc["x"]
+    >>> lead["raw"], lead["smoothed"], bool(lead["differ"])  # 3 events on 100 residents
+    ('A', 'C', True)
+    """
+    s = smoothed[smoothed["sector"] != "*"]
+    label = "name" if "name" in s.columns else "sector"
+    raw = s.sort_values("rate", ascending=False, kind="stable").groupby("group").head(1)
+    eb = s.sort_values(["rate_eb", "rate"], ascending=False, kind="stable").groupby("group")
+    out = pd.DataFrame(
+        {
+            "raw": raw.set_index("group")[label],
+            "smoothed": eb.head(1).set_index("group")[label],
+        }
+    )
+    out["differ"] = out["raw"] != out["smoothed"]
+    return out
