@@ -70,7 +70,7 @@ from .confidentiality import (
     suppression_marker,
 )
 from .document import CSS, HtmlDocument
-from .followup_doc import followup_document, write_followup
+from .followup_doc import action_table, fate_table, followup_document, write_followup
 from .notebook_runner import execute_notebook
 from .overview import table_counts, write_overview
 from .pdf import PdfError, html_to_pdf
@@ -80,6 +80,8 @@ from .workbook import MAX_SHEET_ROWS, write_workbook
 
 __all__ = [
     "bulletin_document",
+    "action_table",
+    "fate_table",
     "followup_document",
     "comparison_table",
     "write_bulletin",

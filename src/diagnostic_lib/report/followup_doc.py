@@ -254,7 +254,29 @@ def action_table(r: Review, lang: str = "fr") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=header)
 
 
-def _fates(r: Review, lang: str) -> pd.DataFrame:
+def fate_table(r: Review, lang: str = "fr") -> pd.DataFrame:
+    """The problems' fates in words: title, fate, distance moved, counts before and now, p.
+
+    Parameters
+    ----------
+    r : Review
+    lang : {"fr", "en"}
+
+    Returns
+    -------
+    DataFrame
+        Text only, one row per problem (previous and new).
+
+    Examples
+    --------
+    >>> from diagnostic_lib import followup
+    >>> f = pd.DataFrame({"previous_id": ["P1"], "current_id": ["Q1"], "fate": ["moved"],
+    ...     "distance_m": [412.0], "previous_last_12": [40], "current_last_12": [38],
+    ...     "p_value": [0.8], "title_en": ["Burglary — Gare"]})
+    >>> r = followup.Review(pd.DataFrame(), pd.DataFrame(), f, pd.DataFrame())
+    >>> fate_table(r, "en").iloc[0, :3].tolist()
+    ['Burglary — Gare', 'moved', '412']
+    """
     f = r.fates
     title = f[f"title_{lang}"].fillna(i18n.t("followup.problem.untitled", lang))
     dist = [fmt.integer(d, lang) if pd.notna(d) else fmt.MISSING for d in f["distance_m"]]
@@ -324,7 +346,7 @@ def followup_document(
     doc.table(action_table(r, lang), appendix=False)
     doc.heading(i18n.t("followup.section.problems", lang), level=2, anchor="problems")
     doc.paragraph(i18n.t("followup.problems_help", lang))
-    doc.table(_fates(r, lang), appendix=False, missing=i18n.t("followup.missing", lang))
+    doc.table(fate_table(r, lang), appendix=False, missing=i18n.t("followup.missing", lang))
     return doc
 
 
