@@ -592,6 +592,38 @@ def test_decision_rule_uses_the_adjusted_interval():
     assert bare["verdict"].iloc[0] == "too_little_history"
 
 
+def test_too_few_placebo_places_give_way_to_the_areas_own_history():
+    # three measures with 6 placebo places each (20 needed) and two years of placebo dates:
+    # the verdict rests on the dates (their persistence pooled over the measures, t on their
+    # years), not on the few places' spread (huge here) nor their centre
+    counts = {"a0": [300] * 3, "a1": [150] * 3, "b0": [40] * 3, "b1": [40] * 3}
+    counts |= {"c0": [2000] * 3, "c1": [2000] * 3}
+    few = dict(placebos=6, placebo_dates=24, tau2_dates=0.01, treated_df=5, treated_se=0.9)
+    few |= dict(treated_estimate=0.2, treated_corrected=0.69, treated_v=0.01)
+    few |= dict(net_corrected=0.6, ring_corrected=0.0, net_v=0.02, ring_v=0.05)
+
+    def table(**kw):
+        row = _placebo(**{**few, **kw})
+        return pd.DataFrame({**counts, **{k: v * 3 for k, v in row.items()}})
+
+    e = evaluation.estimate_effects(table())
+    assert e["null_basis"].eq("dates").all() and e["verdict"].eq("effective").all()
+    assert e["res_corrected"].iloc[0] == pytest.approx(np.exp(0.69))  # no places' centre
+    assert e["se_corrected"].iloc[0] == pytest.approx(np.sqrt(0.01 + 0.01))
+    assert e["df_corrected"].iloc[0] == 6  # 6 years of dates in the pool, 2 of its own + 6
+    # a persistent history (large date spread) widens the interval: no verdict of effect
+    wide = evaluation.estimate_effects(table(tau2_dates=0.3))
+    assert not wide["verdict"].isin(evaluation.SUCCESS).any()
+    # dates that cannot carry a verdict (a pool of 1.5 years): too little history, as before
+    short = evaluation.estimate_effects(table(placebo_dates=6))
+    assert short["null_basis"].eq("places").all()
+    assert short["verdict"].eq("too_little_history").all()
+    # 20 places or more: the places decide (their spread, 0.9, leaves it inconclusive)
+    many = evaluation.estimate_effects(table(placebos=20))
+    assert many["null_basis"].eq("places").all()
+    assert many["verdict"].eq("inconclusive").all()
+
+
 def test_decide_verdict_follows_the_table_in_order():
     # one row per rule of the verdict table (package docstring), in its order of precedence
     n = 11
@@ -1305,13 +1337,13 @@ def test_peak_demonstration_is_step_3_on_pretend_measures(diag, peak_demo, perio
 
 
 def test_peak_demonstration_reads_the_config(diag):
-    given = {"window_months": 6, "min_placebos": 500, "buffer_m": 50.0, "grid_cell_m": 400.0}
+    given = {"window_months": 6, "min_history_months": 120, "buffer_m": 50.0, "grid_cell_m": 400.0}
     d = _with_parameters(diag, given)
     demo = evaluation.peak_demonstration(d, ("burglary",), places=3)
     p = demo.attrs["parameters"]
     assert (p["window_months"], p["buffer_m"], p["cell_m"]) == (6, 50.0, 400.0)
     assert (demo["start"] == pd.Timestamp("2025-07-01")).all()
-    # too few placebo places for the corrected verdict; the raw reading does not need them
+    # too little history for the corrected verdict; the raw reading does not need it
     assert (demo["verdict"].isin(["too_little_history", "too_few"])).all()
     assert not demo["verdict_raw"].eq("too_little_history").any()
 

@@ -110,7 +110,8 @@ def decide_verdict(
     2. ``too_few``: fewer than ``min_events`` events in the treated area
        (``a0 + a1``), or no event in the control in a window (``c0`` or ``c1``);
     3. ``too_little_history``: fewer than ``min_history_months`` months before the
-       before window, or fewer than ``min_placebos`` placebo places;
+       before window, or fewer than ``min_placebos`` placebo places when the placebo
+       dates cannot stand in for them (``null_basis`` is not ``"dates"``);
     4. ``adverse``: q-value < ``alpha`` and a corrected RES below 1;
     5. ``offset_by_displacement``: q-value < ``alpha`` and a corrected RES above 1,
        but the treated area and its ring together did not fall (net RES ≤ 1);
@@ -122,7 +123,8 @@ def decide_verdict(
     Parameters
     ----------
     estimates : DataFrame
-        ``status``, ``a0, a1, c0, c1``, ``history_months, placebos``, and the
+        ``status``, ``a0, a1, c0, c1``, ``history_months, placebos``, optionally
+        ``null_basis`` (``"places"`` or ``"dates"``, see :func:`estimate_effects`), and the
         corrected estimates ``res_corrected, res_corrected_high, p_corrected,
         q_value, net_res`` (as in :func:`estimate_effects`).
     min_events : int
@@ -174,7 +176,12 @@ def decide_verdict(
     few = counted & (((a0 + a1) < r.min_events) | (c0 == 0) | (c1 == 0))
     history = column("history_months")
     placebos = column("placebos")
-    thin = ~(history >= r.min_history_months) | ~(placebos >= r.min_placebos)
+    dated = (
+        estimates["null_basis"].eq("dates").to_numpy()
+        if "null_basis" in estimates.columns
+        else np.zeros(len(estimates), dtype=bool)
+    )
+    thin = ~(history >= r.min_history_months) | (~(placebos >= r.min_placebos) & ~dated)
     names = ("res_corrected", "res_corrected_high", "p_corrected", "q_value")
     res, high, p, q = (column(k) for k in names)
     significant = q < r.alpha
@@ -325,11 +332,13 @@ def _what(r: Any, v: str, lang: str, level: float, rule: Rule) -> str:
     return _range_sentence(low, high, lang)
 
 
-def _evidence(r: Any, lang: str, level: float) -> str:
+def _evidence(r: Any, lang: str, level: float, rule: Rule) -> str:
     """The corrected RES, its interval, its q-value and what it rests on, in words."""
+    dated = r.get("null_basis") == "dates"
     return i18n.t(
-        "evaluation.text.evidence",
+        "evaluation.text.evidence_dates" if dated else "evaluation.text.evidence",
         lang,
+        min_placebos=fmt.integer(rule.min_placebos, lang),
         res=fmt.decimal(r["res_corrected"], lang),
         level=fmt.percent(level, lang),
         low=fmt.decimal(r["res_corrected_low"], lang),
@@ -375,7 +384,7 @@ def _judged(r: Any, v: str, lang: str, level: float, counts: str, rule: Rule) ->
         lang,
         head=i18n.label("evaluation.verdict", v, lang),
         what=_what(r, v, lang, level, rule),
-        evidence=_evidence(r, lang, level),
+        evidence=_evidence(r, lang, level, rule),
         counts=counts,
         ring=_ring(r, lang),
     )

@@ -99,7 +99,10 @@ def estimate_effects(
         ``net_res, net_low, net_high, net_p`` (treated area and ring),
         ``ring_res, ring_p``; ``rtm_flag``; ``wdq, wdq_low, wdq_high,
         wdq_reading`` (``not_assessable`` unless both changes are distinguishable
-        from noise); ``tne`` and ``tne_corrected, tne_low, tne_high``; ``verdict``.
+        from noise); ``tne`` and ``tne_corrected, tne_low, tne_high``; ``null_basis``
+        (``"places"``; ``"dates"`` when fewer than ``min_placebos`` placebo places
+        leave the verdict to the area's own placebo dates, pooled over the measures),
+        ``se_corrected, df_corrected``; ``verdict``.
 
     Examples
     --------
@@ -130,8 +133,10 @@ def estimate_effects(
     out.attrs["parameters"] = {
         **{k: getattr(rule, k) for k in Rule.__dataclass_fields__},
         "rule": "placebo-based: history-corrected RES judged against level-matched placebo "
-        "places and dates (τ² by moments, t on the placebos' df), Benjamini-Hochberg q across "
-        "the measures judged; the quasi-Poisson variance is a lower bound",
+        "places and dates (τ² by moments, t on the placebos' df; with too few places, the "
+        "area's own placebo dates pooled over the measures, t on their years), "
+        "Benjamini-Hochberg q across the measures judged; the quasi-Poisson variance is a "
+        "lower bound",
     }
     return out
 
@@ -153,13 +158,24 @@ def _corrected(out: pd.DataFrame, n: dict[str, np.ndarray], ok: np.ndarray, rule
     with np.errstate(divide="ignore", invalid="ignore"):
         v_raw = 1 / (a0 + 0.5) + 1 / (a1 + 0.5) + 1 / np.maximum(c0, 0.5) + 1 / np.maximum(c1, 0.5)
     floor = np.sqrt(_column(out, "phi_res") * v_raw)
+    dates_df = _dates_df(out)
+    by_dates = (~(_column(out, "placebos") >= rule.min_placebos)) & np.isfinite(dates_df)
+    out["null_basis"] = np.where(by_dates, "dates", "places")
     for zone, name in (("treated", "res_corrected"), ("net", "net_res"), ("ring", "ring_res")):
         est, se = _column(out, f"{zone}_estimate"), _column(out, f"{zone}_se")
-        se = np.fmax(se, _pooled_dates(out, zone))
+        df = _column(out, f"{zone}_df")
+        dated = _pooled_dates(out, zone)
+        se = np.fmax(se, dated)
+        # too few placebo places: the area's own history (its placebo dates, pooled over
+        # the measures) is the null; the few places' spread and centre are not used
+        est = np.where(by_dates, _column(out, f"{zone}_corrected"), est)
+        se = np.where(by_dates, _pooled_dates(out, zone, own_v=True), se)
+        df = np.where(by_dates, dates_df, df)
         if zone == "treated":
             se = np.fmax(se, floor)
             out["se_corrected"] = se
-        low, high, p = _t_interval(est, se, _column(out, f"{zone}_df"), level)
+            out["df_corrected"] = df
+        low, high, p = _t_interval(est, se, df, level)
         out[name] = np.exp(est)
         out[f"{name}_low" if zone == "treated" else f"{zone}_low"] = np.exp(low)
         out[f"{name}_high" if zone == "treated" else f"{zone}_high"] = np.exp(high)
@@ -184,7 +200,33 @@ PRIOR_DATES: float = 6.0
 """Weight, in independent windows, of the persistence pooled over the measures."""
 
 
-def _pooled_dates(out: pd.DataFrame, zone: str = "treated") -> np.ndarray:
+def _date_pool(out: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Each measure's own dates (usable, years) and the pool's τ² and years (0 when unusable)."""
+    own = _column(out, "tau2_dates")
+    n = _column(out, "placebo_dates")
+    ok = np.isfinite(own) & (n >= MIN_DATES)
+    years = n / 12.0
+    if not ok.any() or years[ok].sum() < 2:
+        return ok, years, 0.0, 0.0
+    pool = max(0.0, float(np.sum(own[ok] * years[ok]) / np.sum(years[ok])))
+    return ok, years, pool, float(years[ok].sum())
+
+
+def _dates_df(out: pd.DataFrame) -> np.ndarray:
+    """Degrees of freedom of the dates-based null: the independent windows behind it.
+
+    A measure's shrunk persistence rests on its own years of dates and on the pool's
+    (at most :data:`PRIOR_DATES` of them): ``min(pool years, own years + 6)``. NaN
+    where the dates cannot carry a verdict (fewer than six dates, or a pool of less
+    than two years).
+    """
+    ok, years, _, pool_years = _date_pool(out)
+    if pool_years < 2:
+        return np.full(len(out), np.nan)
+    return np.where(ok, np.minimum(pool_years, years + PRIOR_DATES), np.nan)
+
+
+def _pooled_dates(out: pd.DataFrame, zone: str = "treated", own_v: bool = False) -> np.ndarray:
     """A zone's standard error with the persistence of the measures' own histories, pooled.
 
     The placebo dates of one measure overlap, so their persistence ``τ²`` rests on a
@@ -194,19 +236,19 @@ def _pooled_dates(out: pd.DataFrame, zone: str = "treated") -> np.ndarray:
     ``n`` its dates ÷ 12 (so the pool counts as six years of dates). Only measures
     with at least six dates contribute; the pool averages their unfloored estimates
     and is floored at 0; it is not used when it rests on less than two years of
-    dates. The result only ever widens an interval.
+    dates. The result only ever widens an interval, except with ``own_v``: the area's own
+    variance and the pooled persistence without the places' centre (the dates-based null
+    used when placebo places are too few).
     """
-    own = _column(out, "tau2_dates")
-    n = _column(out, "placebo_dates")
-    ok = np.isfinite(own) & (n >= MIN_DATES)
-    years = n / 12.0
-    if not ok.any() or years[ok].sum() < 2:
+    ok, years, pool, pool_years = _date_pool(out)
+    if pool_years < 2:
         return np.full(len(out), 0.0)
-    pool = max(0.0, float(np.sum(own[ok] * years[ok]) / np.sum(years[ok])))
+    own = _column(out, "tau2_dates")
     own_part = np.where(ok, years * np.maximum(own, 0.0), 0.0)
     weight = np.where(ok, years, 0.0)
     shrunk = (own_part + PRIOR_DATES * pool) / (weight + PRIOR_DATES)
-    var = _column(out, f"{zone}_v") + shrunk + np.nan_to_num(_column(out, f"{zone}_var_centre"))
+    centre = 0.0 if own_v else np.nan_to_num(_column(out, f"{zone}_var_centre"))
+    var = _column(out, f"{zone}_v") + shrunk + centre
     return np.where(np.isfinite(var), np.sqrt(var), 0.0)
 
 

@@ -182,6 +182,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "corrected RES {res} ({level} CI {low}–{high}), {q} (measures judged: {measures}); "
         "placebo places: {placebos}, placebo dates: {dates}; raw RES {raw}",
     ),
+    "evaluation.text.evidence_dates": (
+        "RES corrigé {res} (IC {level} {low}–{high}), {q} (mesures jugées : {measures}) ; "
+        "jugé sur l'historique de la zone elle-même ({dates} dates placebo, mises en commun "
+        "entre les mesures), faute de lieux placebo comparables ({placebos}, il en faut "
+        "{min_placebos}) ; RES brut {raw}",
+        "corrected RES {res} ({level} CI {low}–{high}), {q} (measures judged: {measures}); "
+        "judged against the area's own history ({dates} placebo dates, pooled over the "
+        "measures), for want of comparable placebo places ({placebos}, {min_placebos} "
+        "needed); raw RES {raw}",
+    ),
     "evaluation.text.ring": (
         "anneau {b0} → {b1}{wdq} : {reading} ; effet net {tne} événements évités {ci}",
         "ring {b0} → {b1}{wdq}: {reading}; net effect {tne} events prevented {ci}",
