@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -157,6 +158,23 @@ def test_the_follow_up_command_reports_the_effects(cycle, tmp_path, lang):
         assert "Effet (plan d'évaluation préenregistré)" in html.unescape(text)
     check_no_code(path, set(taxonomy.load_taxonomy()["code"].astype(str)))
     check_numbers(path, lang)
+
+
+def test_a_plan_without_doses_is_not_called_not_carried_out(cycle, tmp_path):
+    # last year's plan as saved (no planned or done values): whether the actions were carried
+    # out is unknown, and the report says so, not that they were not carried out
+    out, *_ = cycle
+    args = ["follow-up", "--config", str(out / "diagnostic.toml")]
+    args += ["--plan", str(out / "previous" / "plan.toml")]
+    args += ["--register", str(out / "previous" / "problems.toml"), "--out", str(tmp_path)]
+    assert main([*args, "--lang", "en"]) == 0
+    text = html.unescape((tmp_path / "followup-en.html").read_text(encoding="utf-8"))
+    assert "no planned dose" in text and "Not judged: not implemented as planned" not in text
+    assert "no: not carried out as planned" not in text
+    row = re.search(r"Not carried out as planned</t[dh]>\s*<td[^>]*>(\d+)<", text)
+    assert row and row.group(1) == "0", row
+    documented = re.search(r"Implementation not documented[^<]*</t[dh]>\s*<td[^>]*>(\d+)<", text)
+    assert documented and documented.group(1) == "5", documented
 
 
 def test_the_year_after_is_clean_data_and_never_the_samples_folder(cycle):

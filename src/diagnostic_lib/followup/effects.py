@@ -13,7 +13,9 @@ No other design is tried.
 
 An action **not implemented as planned** (fidelity other than ``as_planned``)
 gets no effect verdict: its effect is not judged as if it had been carried out
-(status ``not_judged``). An action without a design has status ``no_design``.
+(status ``not_judged``); its text says why — not carried out as planned, or its
+implementation not documented (no done value, or no planned dose to compare with).
+An action without a design has status ``no_design``.
 
 Examples
 --------
@@ -170,7 +172,7 @@ def action_effects(
     [['no_design', None]]
     """
     areas = dict(zip(register["problem_id"], register.geometry, strict=True))
-    rows, designs, located, town = [], {}, [], []
+    rows, designs, located, town, reasons = [], {}, [], [], {}
     for rec in plan.itertuples(index=False):
         design = getattr(rec, "design", None)
         row = dict.fromkeys(COLUMNS)
@@ -179,6 +181,7 @@ def action_effects(
             row["status"] = "no_design"
         elif fidelity is not None and fidelity.get(rec.plan_id) != "as_planned":
             row.update(status="not_judged", registered=design.get("registered"))
+            reasons[row["plan_id"]] = fidelity.get(rec.plan_id)
         else:
             row.update(status="judged", registered=design.get("registered"))
             designs[row["plan_id"]] = design
@@ -190,8 +193,12 @@ def action_effects(
     for row in rows:
         row.update(found.get(row["plan_id"], {}))
         if row["status"] != "judged":
+            key = f"followup.effect.{row['status']}"
+            why = reasons.get(row["plan_id"])
+            if why in ("not_reported", "no_plan"):  # unknown, not "not carried out"
+                key = f"{key}.{why}"
             for lg in ("fr", "en"):
-                row[f"text_{lg}"] = i18n.t(f"followup.effect.{row['status']}", lg)
+                row[f"text_{lg}"] = i18n.t(key, lg)
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

@@ -86,7 +86,13 @@ def _objective(row: pd.Series, lang: str, r: Review) -> str:
 
 
 def _judged(row: pd.Series, lang: str, r: Review) -> str:
-    return i18n.t("followup.judged.yes" if row["judged"] else "followup.judged.no", lang)
+    if row["judged"]:
+        return i18n.t("followup.judged.yes", lang)
+    why = row.get("fidelity")
+    return i18n.t(
+        f"followup.judged.{why}" if why in ("not_reported", "no_plan") else "followup.judged.no",
+        lang,
+    )
 
 
 def _effect(row: pd.Series, lang: str, r: Review) -> str:
@@ -125,6 +131,7 @@ def _key_rows(r: Review, lang: str) -> list[tuple[str, str, str]]:
     a, f = r.actions, r.fates
     n = len(a)
     done = int((a["fidelity"] == "as_planned").sum())
+    short = int((a["fidelity"] == "not_implemented").sum())
     judged = int(a["judged"].astype(bool).sum()) if n else 0
     rows = [
         (i18n.t("followup.key.actions", lang), fmt.integer(n, lang), ""),
@@ -135,8 +142,13 @@ def _key_rows(r: Review, lang: str) -> list[tuple[str, str, str]]:
         ),
         (
             i18n.t("followup.key.not_as_planned", lang),
-            fmt.integer(n - done, lang),
-            _of(n - done, n, "followup.key.of_actions", lang),
+            fmt.integer(short, lang),
+            _of(short, n, "followup.key.of_actions", lang),
+        ),
+        (
+            i18n.t("followup.key.not_documented", lang),
+            fmt.integer(n - done - short, lang),
+            _of(n - done - short, n, "followup.key.of_actions", lang),
         ),
         (
             i18n.t("followup.key.judged", lang),
@@ -208,9 +220,10 @@ def _objective_text(obj: pd.Series, lang: str) -> str:
 
 def _effect_text(e: pd.Series, lang: str) -> str:
     """An action's effect in words: the verdict of its pre-registered design, or why none."""
-    if e["status"] != "judged":
-        return effect_label(str(e["status"]), lang)
     text = e[f"text_{lang}"]
+    if e["status"] != "judged":
+        # its own words (why it is not judged), else the status's
+        return text if isinstance(text, str) and text else effect_label(str(e["status"]), lang)
     text = text if isinstance(text, str) and text else fmt.MISSING
     if e["verdict"] not in evaluation.JUDGED and pd.notna(e["res"]) and pd.notna(e["res_low"]):
         # no verdict on estimates (too little history…): the estimate is still shown

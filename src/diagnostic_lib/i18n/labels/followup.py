@@ -58,6 +58,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Pas réalisées comme prévu",
         "Not carried out as planned",
     ),
+    "followup.key.not_documented": (
+        "Réalisation non documentée (dose prévue ou faite manquante)",
+        "Implementation not documented (planned or done dose missing)",
+    ),
     "followup.key.judged": (
         "Actions dont l'effet peut être jugé",
         "Actions whose effect can be judged",
@@ -86,6 +90,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "followup.col.judged": ("Effet jugé ?", "Effect judged?"),
     "followup.judged.yes": ("oui", "yes"),
     "followup.judged.no": ("non : pas réalisée comme prévu", "no: not carried out as planned"),
+    "followup.judged.not_reported": (
+        "non : réalisation non déclarée (valeur « done » vide dans plan.toml)",
+        "no: implementation not reported (empty “done” value in plan.toml)",
+    ),
+    "followup.judged.no_plan": (
+        "non : aucune dose prévue à laquelle comparer (valeur « planned » vide dans plan.toml)",
+        "no: no planned dose to compare with (empty “planned” value in plan.toml)",
+    ),
     "followup.col.problem": ("Problème", "Problem"),
     "followup.col.distance": ("Déplacement (m)", "Moved (m)"),
     "followup.col.before": ("Avant (12 mois)", "Before (12 months)"),
@@ -106,6 +118,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "Non jugé : pas mise en œuvre comme prévu (son effet n'est pas jugé comme si elle "
         "l'avait été)",
         "Not judged: not implemented as planned (its effect is not judged as if it had been)",
+    ),
+    "followup.effect.not_judged.not_reported": (
+        "Non jugé : réalisation non déclarée — on ne sait pas si l'action a été menée ; "
+        "remplissez les valeurs « done » de ses indicateurs dans plan.toml",
+        "Not judged: implementation not reported — whether the action was carried out is "
+        "unknown; fill in its indicators' “done” values in plan.toml",
+    ),
+    "followup.effect.not_judged.no_plan": (
+        "Non jugé : aucune dose prévue — sans valeur « planned » pour ses indicateurs dans "
+        "plan.toml, on ne peut dire si l'action a été menée comme prévu",
+        "Not judged: no planned dose — without a “planned” value for its indicators in "
+        "plan.toml, whether the action was carried out as planned cannot be told",
     ),
     "followup.effect.no_design": (
         "Non jugé : aucun plan d'évaluation préenregistré dans plan.toml",
@@ -129,11 +153,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Effet : seul le plan d'évaluation fixé (préenregistré) dans plan.toml le jour où le "
         "plan a été enregistré compte — mêmes fenêtres, même anneau, même témoin, mêmes "
         "règles de verdict qu'à l'étape 3 ; aucun autre plan n'est essayé. Une action qui n'a "
-        "pas été mise en œuvre comme prévu n'a pas de verdict d'effet.",
+        "pas été mise en œuvre comme prévu, ou dont la réalisation n'est pas documentée, n'a "
+        "pas de verdict d'effet.",
         "Effect: only the evaluation design fixed (pre-registered) in plan.toml on the day "
         "the plan was saved counts — same windows, same ring, same control, same verdict "
-        "rules as in step 3; no other design is tried. An action not implemented as planned "
-        "gets no effect verdict.",
+        "rules as in step 3; no other design is tried. An action not implemented as planned, "
+        "or whose implementation is not documented, gets no effect verdict.",
     ),
     "followup.key.effective": (
         "Actions efficaces (plan préenregistré)",
