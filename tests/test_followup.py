@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import html
+import re
 
 import geopandas as gpd
 import pandas as pd
@@ -171,3 +173,32 @@ def test_the_report_lays_out_the_columns_the_review_has(diag, previous, register
     page = report.followup_document(r, "fr", "Ville").render()
     first = page.index("Chiffres clés")
     assert first < page.index("Les actions") < page.index("Les problèmes")
+
+
+def test_a_town_wide_fall_is_counted_apart_from_effective_actions(diag, previous, register):
+    """An interrupted time series has no control: its fall is a key figure of its own."""
+    from diagnostic_lib import report
+
+    inv, plan = previous
+    r = followup.review(_filled(plan, {}), register, inv.problems, diag.incidents, _end(diag))
+    ids = r.actions["plan_id"].tolist()
+    verdicts = ["its_fall", "effective"] + ["inconclusive"] * (len(ids) - 2)
+    r.effects = pd.DataFrame(
+        {
+            "plan_id": ids,
+            "problem_id": r.actions["problem_id"].tolist(),
+            "status": "judged",
+            "estimator": ["interrupted_time_series"] + ["placebo_corrected_res"] * (len(ids) - 1),
+            "registered": "2025-01-15",
+            "verdict": verdicts,
+            "res": 1.5,
+            "res_low": 1.1,
+            "res_high": 2.0,
+            "text_fr": "texte",
+            "text_en": "text",
+        }
+    )
+    page = html.unescape(report.followup_document(r, "en", "Town").render())
+    row = re.search(r"Actions effective \(pre-registered design\)</td><td>(\d+)<", page)
+    town = re.search(r"followed by a significant fall \(no control area\)</td><td>(\d+)<", page)
+    assert row and town and (row.group(1), town.group(1)) == ("1", "1")

@@ -160,6 +160,8 @@ def _key_rows(r: Review, lang: str) -> list[tuple[str, str, str]]:
     if len(e):  # the verdicts of the pre-registered designs
         for key, k in (
             ("followup.key.effective", int((e["verdict"] == "effective").sum())),
+            # an interrupted time series has no control: a fall is not called "effective"
+            ("followup.key.its_fall", int((e["verdict"] == "its_fall").sum())),
             ("followup.key.not_judged", int((e["status"] != "judged").sum())),
         ):
             rows.append(

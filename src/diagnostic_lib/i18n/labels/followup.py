@@ -164,6 +164,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Actions efficaces (plan préenregistré)",
         "Actions effective (pre-registered design)",
     ),
+    "followup.key.its_fall": (
+        "Actions municipales suivies d'une baisse significative (sans zone témoin)",
+        "Town-wide actions followed by a significant fall (no control area)",
+    ),
     "followup.key.not_judged": (
         "Actions dont l'effet n'est pas jugé",
         "Actions whose effect is not judged",
