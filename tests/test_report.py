@@ -136,7 +136,7 @@ def test_public_report_has_no_points_no_coordinates_no_small_counts(reports):
         for col in t.columns:
             if str(col) in count_headers:
                 for v in t[col].dropna():
-                    if v == marker:
+                    if v in (marker, "x"):  # small, or hidden to protect a small one
                         continue
                     if v in ("—", ""):
                         continue
@@ -185,7 +185,7 @@ def test_no_suppressed_count_can_be_recomputed_from_the_public_workbook(reports)
         for name, df in xlsx.read_coded(book).items():
             # a suppressed cell is empty, and the marker column names it: no "< 5" text
             # left in a column, so that sorting and sums work
-            assert not (df.astype(str) == marker).any(axis=None), name
+            assert not df.astype(str).isin([marker, "x"]).any(axis=None), name
             hidden = _hidden_cells(df, SUPPRESSED_COLUMN, marker)
             if SUPPRESSED_COLUMN in df.columns:
                 sheets_marked += 1
@@ -230,12 +230,14 @@ def _hidden_cells(df: pd.DataFrame, marker_column: str, marker: str) -> pd.DataF
     hidden = pd.DataFrame(False, index=df.index, columns=df.columns)
     if marker_column not in df.columns:
         return hidden
-    suffix = f" ({marker})"
+    part = re.compile(rf"(.+?) \(({re.escape(marker)}|x)\)(?:; |$)")
     for i, listed in enumerate(df[marker_column].fillna("").astype(str)):
         if listed:
-            assert listed.endswith(suffix), listed
-            for col in listed[: -len(suffix)].split("; "):
-                hidden.iloc[i, df.columns.get_loc(col)] = True
+            parts = list(part.finditer(listed))
+            assert parts and "".join(m.group(0) for m in parts) == listed, listed
+            for m in parts:
+                for col in m.group(1).split("; "):
+                    hidden.iloc[i, df.columns.get_loc(col)] = True
     return hidden
 
 
@@ -264,6 +266,14 @@ def test_public_frame_rules():
     assert "geometry" not in p.columns and "notes" not in p.columns
     assert p["count"].tolist() == ["< 5", 9] and p["rate"].tolist() == ["< 5", 0.5]
     assert p["n_incidents"].tolist() == ["< 5", 40]
+    # with a published total, the next smallest count is hidden too: "x", never "< 5" (it is
+    # 9 here), and so is what is computed from it on its row
+    with_total = pd.DataFrame(
+        {"sector": ["A", "B", "C", None], "count": [3, 9, 20, 32], "rate": [0.1, 0.3, 0.6, 1.0]}
+    )
+    p = report.public_frame(with_total, 5)
+    assert p["count"].tolist() == ["< 5", "x", 20, 32]
+    assert p["rate"].tolist() == ["< 5", "x", 0.6, 1.0]
 
 
 def test_report_command_in_english(tmp_path):

@@ -42,6 +42,10 @@ from babel import numbers as _babel
 from . import i18n
 
 MISSING = "—"
+
+PROTECTED = "x"
+"""A count hidden only so that a small one cannot be worked out by subtraction (complementary
+suppression): it may be large, so it never reads "< k"."""
 """What a missing value reads as, in both languages."""
 
 TINY = 1e-6

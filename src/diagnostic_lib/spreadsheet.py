@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .formatting import PROTECTED
+
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a text cell as a formula."""
 
@@ -118,7 +120,9 @@ def _safe_column(s: pd.Series) -> pd.Series:
 
 
 _SUPPRESSED = re.compile(r"^< \d+$")
-"""A suppressed cell as public tables write it (``< 5``)."""
+"""A suppressed cell as public tables write it: ``< 5`` (a small count, or what is computed
+from it); ``x`` (hidden so that a small count cannot be worked out by subtraction) counts
+too, in a column whose other cells are numbers."""
 
 
 def suppressed_as_empty(
@@ -131,7 +135,8 @@ def suppressed_as_empty(
     fails on it. Here each such cell becomes empty (the column stays numeric when
     its other cells are numbers) and the column :data:`SUPPRESSED_COLUMN`
     (*suppressed cells*, translated by the workbook writer) lists, on each row,
-    which columns were masked and below which threshold.
+    which columns were masked and below which threshold (``x``: hidden to protect
+    a small count, whatever its size).
 
     Parameters
     ----------
@@ -154,12 +159,20 @@ def suppressed_as_empty(
     ([nan, 12.0], 'float64', ['n; rate (< 5)', ''])
     >>> suppressed_as_empty(t, names={"n": "Count", "rate": "Rate"})[SUPPRESSED_COLUMN].tolist()
     ['Count; Rate (< 5)', '']
+    >>> t = pd.DataFrame({"n": ["< 5", 12], "m": ["x", 30]})  # "x": hidden to protect the 4
+    >>> suppressed_as_empty(t)[SUPPRESSED_COLUMN].tolist()
+    ['n (< 5); m (x)', '']
     """
     hidden = pd.DataFrame(False, index=frame.index, columns=frame.columns)
     for col in frame.columns:
         s = frame[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-            hidden[col] = s.astype("str").str.match(_SUPPRESSED).fillna(False).astype(bool)
+            text = s.astype("str")
+            small = text.str.match(_SUPPRESSED).fillna(False).astype(bool)
+            protected = text.eq(PROTECTED)
+            others = s[~small & ~protected].dropna()
+            numbers = bool(pd.to_numeric(others, errors="coerce").notna().all())
+            hidden[col] = small | (protected & numbers)
     if not hidden.to_numpy().any():
         return frame
     out = frame.copy()
@@ -170,9 +183,11 @@ def suppressed_as_empty(
     shown = [str((names or {}).get(c, c)) for c in frame.columns]
     listed = []
     for row, mask in zip(frame.to_numpy(dtype=object), hidden.to_numpy(), strict=True):
-        cols = [n for n, m in zip(shown, mask, strict=True) if m]
-        below = next((str(v) for v, m in zip(row, mask, strict=True) if m), "")
-        listed.append(f"{'; '.join(cols)} ({below})" if cols else "")
+        by_marker: dict[str, list[str]] = {}
+        for name, value, m in zip(shown, row, mask, strict=True):
+            if m:
+                by_marker.setdefault(str(value), []).append(name)
+        listed.append("; ".join(f"{'; '.join(cols)} ({k})" for k, cols in by_marker.items()))
     out[SUPPRESSED_COLUMN] = listed
     return out
 

@@ -26,6 +26,7 @@ from .. import formatting as fmt
 from .. import i18n
 from ..monitoring import Monitoring
 from .confidentiality import (
+    PROTECTED_MARKER,
     SMALL_COUNT,
     complementary_cells,
     suppress_small_counts,
@@ -96,7 +97,8 @@ def comparison_table(
     words). When the rows add up to a published ``total`` (now, a year
     earlier), a single hidden count could be recovered by subtraction: the
     next smallest of its column is hidden too
-    (:func:`~.confidentiality.complementary_cells`).
+    (:func:`~.confidentiality.complementary_cells`); such a count reads "x",
+    not "< k", since it may be large.
 
     Parameters
     ----------
@@ -143,11 +145,13 @@ def comparison_table(
     num["diff_year"] = num["diff_year"].astype("float64")
     num["hide_year"] = False
     num["hide_mean"] = False
-    if total is not None:
-        for col, mask in _complementary(num, total, small_count).items():
-            num.loc[mask, col] = -1.0  # hidden as a small count (with what it gives away)
-    for col, mask in (also_hide or {}).items():
-        num.loc[np.asarray(mask, dtype=bool), col] = -1.0
+    # counts hidden only to protect a small one: they read "x", never "< k" (they may be large)
+    protect = {c: np.zeros(len(num), dtype=bool) for c in ("now", "year_ago")}
+    masks = list(_complementary(num, total, small_count).items()) if total is not None else []
+    masks += [(c, np.asarray(m, dtype=bool)) for c, m in (also_hide or {}).items()]
+    for col, mask in masks:
+        protect[col] |= mask & ~(num[col].to_numpy() < small_count)
+        num.loc[mask, col] = -1.0  # hidden, with what it gives away
     num = suppress_small_counts(
         num,
         ["now", "year_ago"],
@@ -158,6 +162,10 @@ def comparison_table(
         },
         dependent_marker=fmt.MISSING,
     )
+    for col, mask in protect.items():
+        if mask.any():
+            num[col] = num[col].astype(object)
+            num.loc[mask, col] = PROTECTED_MARKER
     rows = []
     for key, row in comparison.iterrows():
         shown = num.loc[key]
@@ -529,6 +537,7 @@ def _method(doc: HtmlDocument, m: Monitoring, lang: str, small_count: int) -> No
         i18n.t("monitoring.method.fdr", lang, alpha=fmt.number(m.settings["alpha"], lang)),
         i18n.t("monitoring.method.too_few", lang, min=m.settings["min_events"]),
         i18n.t("monitoring.method.small", lang, k=small_count),
+        i18n.t("monitoring.method.protected", lang),
     ]
     if m.unassigned:
         items.append(

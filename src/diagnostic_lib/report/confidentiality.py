@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .. import formatting as fmt
 from .. import settings
 from ..inventory.walks import walk_count_columns
 
@@ -184,6 +185,11 @@ def suppression_marker(threshold: int) -> str:
     return f"< {threshold}"
 
 
+PROTECTED_MARKER: str = fmt.PROTECTED
+"""The text shown instead of a count hidden only so that a small one cannot be worked out
+by subtraction (complementary suppression): it may be large, so it never reads "< k"."""
+
+
 def suppress_small_counts(
     frame: pd.DataFrame,
     count_cols: Sequence[str],
@@ -254,7 +260,10 @@ def public_frame(frame: pd.DataFrame, threshold: int = SMALL_COUNT) -> pd.DataFr
     Removes point-level columns (geometry, coordinates, source rows) and
     free-text fields, and replaces every count below ``threshold`` — and the
     rates and ratios computed from it on the same row — with ``"< threshold"``
-    (:func:`suppress_small_counts`).
+    (:func:`suppress_small_counts`). Where a group publishes its total, the
+    next smallest count of a group with one hidden count is hidden too
+    (:func:`complementary_cells`) and reads :data:`PROTECTED_MARKER` (``"x"``):
+    it may be large.
 
     Parameters
     ----------
@@ -288,14 +297,15 @@ def public_frame(frame: pd.DataFrame, threshold: int = SMALL_COUNT) -> pd.DataFr
     ]
     hidden = complementary_cells(out, counts, threshold)
     out = suppress_small_counts(out, counts, threshold, derived)
-    marker = suppression_marker(threshold)
     for c, mask in hidden.items():
         if mask.any():
+            # hidden to protect a small count elsewhere: "x", since it may be large
             out[c] = out[c].astype(object)
-            out.loc[mask, c] = marker
+            out.loc[mask, c] = PROTECTED_MARKER
             for d in derived:
                 out[d] = out[d].astype(object)
-                out.loc[mask, d] = marker
+                small = out[d].astype(str).eq(suppression_marker(threshold))
+                out.loc[mask & ~small.to_numpy(), d] = PROTECTED_MARKER
     return out
 
 

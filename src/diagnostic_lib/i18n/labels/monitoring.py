@@ -129,6 +129,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Counts below {k} are suppressed (“< {k}”), with the differences and tests that "
         "would give them away; no point-level data is published.",
     ),
+    "monitoring.method.protected": (
+        "« x » : compte masqué pour qu'un petit compte ne puisse pas être retrouvé par "
+        "soustraction du total ; il peut être grand.",
+        "“x”: a count hidden so that a small count cannot be worked out by subtracting from "
+        "the total; it may be large.",
+    ),
     "monitoring.method.unassigned": (
         "{n} incidents de {at} hors de tout secteur comptent dans le total de la "
         "municipalité seulement.",

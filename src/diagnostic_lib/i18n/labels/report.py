@@ -629,7 +629,8 @@ LABELS: dict[str, tuple[str, str]] = {
             "seuil (zéro compris) sont remplacés par « < seuil », avec, sur la même ligne, tout "
             "ce qui en est calculé (taux, intervalles, rapports, moyennes, projections) ; là où "
             "un total municipal est publié, la cellule suivante la plus petite du groupe est "
-            "masquée aussi (suppression complémentaire) ; les comptes de mesures, de piliers et "
+            "masquée aussi (suppression complémentaire) et se lit « x », car elle peut être "
+            "grande ; les comptes de mesures, de piliers et "
             "de partenaires ne sont pas masqués ; aucun champ de texte libre."
         ),
         (
@@ -638,7 +639,8 @@ LABELS: dict[str, tuple[str, str]] = {
             'included) are replaced by "< threshold", with everything computed from them on the '
             "same row (rates, intervals, ratios, means, projections); where a municipal total is "
             "published, the next smallest cell of the group is hidden too (complementary "
-            "suppression); counts of measures, pillars and partners are not masked; no "
+            'suppression) and reads "x", since it may be large; counts of measures, pillars '
+            "and partners are not masked; no "
             "free-text fields."
         ),
     ),
