@@ -897,3 +897,11 @@ def test_a_measure_with_only_unmapped_targets_covers_no_problem():
     c = coverage(pb, m, sec, ref_date="2025-12-31").set_index("measure_id")
     assert c.loc["M1", "thematic_share"] == 1.0 and c.loc["M1", "level"] != "none"
     assert c.loc["M2", "thematic_share"] == 0.0 and c.loc["M2", "level"] == "none"
+
+
+def test_step_2_takes_step_1s_result_as_it_is(diag, inv, res):
+    # run(diag, inventory.run(diag)) is step 1's register and priority, not a traceback
+    whole = measures.run(diag, inv, buffer_m=res.parameters["buffer_m"])
+    pd.testing.assert_frame_equal(whole.by_problem, res.by_problem)
+    with pytest.raises(TypeError, match="problem register"):
+        measures.run(diag, [1, 2, 3])

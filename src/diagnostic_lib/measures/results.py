@@ -222,9 +222,11 @@ def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compat
     ----------
     diag : Diagnostic
         From :func:`diagnostic_lib.loaders.load_diagnostic` (with measures).
-    problems : GeoDataFrame
+    problems : GeoDataFrame or Inventory
         Problem register (step 1: ``Inventory.problems`` or a register read
-        back with :func:`diagnostic_lib.inventory.read_register`).
+        back with :func:`diagnostic_lib.inventory.read_register`), or step 1's
+        :class:`~diagnostic_lib.inventory.Inventory` itself (its register and
+        priority).
     priority : DataFrame, optional
         Step-1 ranks (computed with the default weights when not given).
     ref_date : date-like, optional
@@ -272,6 +274,15 @@ def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compat
     >>> res.parameters["buffer_m"]["M03"], res.parameters["buffer_default_m"]
     (300.0, 200.0)
     """
+    if isinstance(problems, inventory.Inventory):
+        # step 1's result: its register, and its priority unless given
+        priority = problems.priority if priority is None else priority
+        problems = problems.problems
+    if not isinstance(problems, pd.DataFrame):
+        raise TypeError(
+            "problems: a problem register (Inventory.problems, or inventory.read_register) "
+            f"or step 1's Inventory, not {type(problems).__name__}"
+        )
     if diag.measures is None:
         raise ValueError("this diagnosis has no measures file ([data.measures] in the config)")
     cfg = diag.config
