@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import i18n, settings
 from ..cube import Cube
+from . import stored
 from .counted import incidents_cube
 from .grid import GridWarning, grid_counts, make_grid
 from .hot_spot_analysis import hot_spots
@@ -218,6 +219,9 @@ def run(
         :attr:`Inventory.cube`);
         a :class:`~diagnostic_lib.cube.Cube` already built on that grid is
         used as it is; ``False`` counts the points. The tables are the same.
+        With ``True`` and a diagnosis from the loaders' cache, the whole
+        result is kept in its cache entry and read back by a re-run on the
+        same content (:mod:`~diagnostic_lib.inventory.stored`).
         The analyses of points (problem finding, near repeat, repeat
         locations, the aoristic hour × weekday, change windows) read the
         incidents.
@@ -244,6 +248,19 @@ def run(
         permutation_seed=seed,
     )
     t["knox_categories"] = _categories(t["knox_categories"])
+    entry = getattr(diag, "cache_entry", None)
+    if cube is True and entry is not None:  # kept in the loaders' cache entry (see .stored)
+        key = stored.result_key(diag, t, extra=_EXTRA)
+        return stored.stored(entry, key, lambda: _run(diag, t, cube, entry))
+    return _run(diag, t, cube, entry)
+
+
+_EXTRA = "inventory.run"
+"""What else names a stored result (the function that made it)."""
+
+
+def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> Inventory:
+    """Step 1 with its tunables resolved (see :func:`run`)."""
     inc, sec = diag.incidents, diag.sectors
     end = (
         diag.config.period_end + pd.Timedelta(days=1)
@@ -254,7 +271,7 @@ def run(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GridWarning)
         grid = make_grid(sec, cs)
-    counted = _counted(inc, grid, cube, getattr(diag, "cache_entry", None))
+    counted = _counted(inc, grid, cube, entry)
     pc = grid_counts(counted, grid)
     hs = hot_spots(
         counted,

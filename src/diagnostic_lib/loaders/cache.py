@@ -30,6 +30,11 @@ Safety
     With ``now`` left out ("now" is the clock), an entry is written only when no
     date was rejected as being in the future (the only check that depends on the
     clock), so it stays right at any later time.
+Beside
+    Step 1 keeps its count cube and its whole result in the entry of the
+    diagnosis it ran on (:mod:`diagnostic_lib.inventory.counted`,
+    :mod:`diagnostic_lib.inventory.stored`), each named by a digest of the
+    content it was computed from; they go when the entry goes.
 Off
     ``[cache] enabled = false`` in the config, ``cache=False`` to
     :func:`~diagnostic_lib.loaders.load_diagnostic`, or the environment variable
