@@ -170,9 +170,10 @@ def suppressed_as_empty(
             text = s.astype("str")
             small = text.str.match(_SUPPRESSED).fillna(False).astype(bool)
             protected = text.eq(PROTECTED)
-            others = s[~small & ~protected].dropna()
-            numbers = bool(pd.to_numeric(others, errors="coerce").notna().all())
-            hidden[col] = small | (protected & numbers)
+            if protected.any():  # "x" counts only in a column of numbers (else it is text)
+                others = s[~small & ~protected].dropna()
+                protected &= bool(pd.to_numeric(others, errors="coerce").notna().all())
+            hidden[col] = small | protected
     if not hidden.to_numpy().any():
         return frame
     out = frame.copy()
