@@ -37,6 +37,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Mapping
@@ -46,11 +47,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from . import i18n
 from .spreadsheet import SUPPRESSED_COLUMN, safe_frame, suppressed_as_empty
@@ -509,13 +507,15 @@ def readable_frame(
 # Writing: sheets with formats, widths, frozen header and filter; contents; dictionary
 # --------------------------------------------------------------------------------------------
 def _cell(v: Any) -> Any:
-    """A value openpyxl writes: no NaN, NaT or numpy scalar."""
+    """A value a workbook holds: no NaN, NaT, infinity or numpy scalar."""
     if v is None or (not isinstance(v, str | bytes | tuple | list) and pd.isna(v)):
         return None
     if isinstance(v, pd.Timestamp):
         return v.to_pydatetime()
     if isinstance(v, np.generic):
-        return v.item()
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
     return v
 
 
@@ -533,38 +533,63 @@ def _shown_length(v: Any, kind: str) -> int:
     return max((len(line) for line in str(v).splitlines()), default=0)
 
 
-def _write_table(ws: Worksheet, frame: pd.DataFrame, kinds: Mapping[str, str]) -> None:
+class _Formats:
+    """The cell formats of one workbook (a header, a link, one per number format)."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        self.header = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self.link = wb.get_default_url_format()
+        self.number = {
+            kind: wb.add_format({"num_format": f})
+            for kind, f in NUMBER_FORMATS.items()
+            if f != "General"
+        }
+        self.date = self.number["datetime"]
+
+
+def _write_value(ws: Worksheet, i: int, j: int, v: Any, fmt: Any, formats: _Formats) -> None:
+    """One cell, by its type (text is always text: never a formula, a link or a number)."""
+    if isinstance(v, str):  # a carriage return is a line break (as Excel keeps it)
+        ws.write_string(i, j, v.replace("\r\n", "\n").replace("\r", "\n"), fmt)
+    elif isinstance(v, bool):
+        ws.write_boolean(i, j, v, fmt)
+    elif isinstance(v, int | float):
+        ws.write_number(i, j, v, fmt)
+    elif isinstance(v, datetime.datetime | datetime.date):
+        ws.write_datetime(i, j, v, fmt or formats.date)
+    else:
+        ws.write_string(i, j, str(v), fmt)
+
+
+def _write_table(
+    ws: Worksheet, frame: pd.DataFrame, kinds: Mapping[str, str], formats: _Formats
+) -> None:
     """Header, rows, number formats, widths, frozen header row and autofilter."""
-    ws.append([str(c) for c in frame.columns])
-    for row in frame.itertuples(index=False, name=None):
-        ws.append([_cell(v) for v in row])
-    bold = Font(bold=True)
+    ws.write_row(0, 0, [str(c) for c in frame.columns], formats.header)
     lines = 1
-    for j, col in enumerate(frame.columns, start=1):
+    cell_formats = []
+    for j, col in enumerate(frame.columns):
         kind = kinds.get(col, "text")
-        fmt = NUMBER_FORMATS[kind]
         values = [_cell(v) for v in frame[col].head(2000)]
         content = max((_shown_length(v, kind) for v in values), default=0)
         width = min(MAX_WIDTH, max(MIN_WIDTH, content + 2, min(len(str(col)), 24) + 2))
-        letter = get_column_letter(j)
-        ws.column_dimensions[letter].width = width
-        head = ws.cell(row=1, column=j)
-        head.font = bold
-        head.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.set_column(j, j, width)
         lines = max(lines, math.ceil(len(str(col)) / max(width - 2, 1)))
-        if fmt != "General":
-            for (c,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                c.number_format = fmt
-    ws.row_dimensions[1].height = 15 * lines
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+        cell_formats.append(formats.number.get(kind))
+    for i, row in enumerate(frame.itertuples(index=False, name=None), start=1):
+        for j, v in enumerate(row):
+            value = _cell(v)
+            if value is not None:
+                _write_value(ws, i, j, value, cell_formats[j], formats)
+    ws.set_row(0, 15 * lines)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
 
 
-def _link(ws: Worksheet, row: int, column: int, sheet: str) -> None:
-    cell = ws.cell(row=row, column=column)
+def _link(ws: Worksheet, row: int, sheet: str, formats: _Formats) -> None:
+    """A link, in the first column of ``row``, to the first cell of ``sheet``."""
     quoted = sheet.replace("'", "''")
-    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{quoted}'!A1", display=sheet)
-    cell.style = "Hyperlink"
+    ws.write_url(row, 0, f"internal:'{quoted}'!A1", formats.link, string=sheet)
 
 
 def _pointer(table: str, csv: Path, rows: int, lang: str) -> pd.DataFrame:
@@ -618,13 +643,21 @@ def write_readable(
     lang = i18n.check_lang(lang)
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    wb = Workbook()
-    contents = wb.active
-    contents.title = sheet_name(i18n.t("wb.sheet.contents", lang))
-    dictionary_name = sheet_name(i18n.t("wb.sheet.dictionary", lang), {contents.title})
-    taken = {contents.title, dictionary_name}
+    wb = xlsxwriter.Workbook(
+        str(p),
+        {
+            "strings_to_formulas": False,  # text is text (spreadsheet.safe_frame too)
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    formats = _Formats(wb)
+    contents_name = sheet_name(i18n.t("wb.sheet.contents", lang))
+    contents = wb.add_worksheet(contents_name)
+    dictionary_name = sheet_name(i18n.t("wb.sheet.dictionary", lang), {contents_name})
+    taken = {contents_name, dictionary_name}
     listed: list[tuple[str, str, str, int]] = [
-        (contents.title, "contents", i18n.t("wb.about.contents", lang), len(tables) + 2)
+        (contents_name, "contents", i18n.t("wb.about.contents", lang), len(tables) + 2)
     ]
     codes: list[pd.DataFrame] = []
     for table, frame in tables.items():
@@ -648,7 +681,7 @@ def write_readable(
             c: column_kind(shown[c], code)
             for c, code in zip(shown.columns, _codes_of(shown, dictionary), strict=True)
         }
-        _write_table(wb.create_sheet(name), shown, kinds)
+        _write_table(wb.add_worksheet(name), shown, kinds, formats)
         about = f"wb.about.{table}"
         listed.append((name, table, i18n.t(about, lang) if about in i18n.LABELS else "", rows))
         codes.append(dictionary.assign(sheet=name))
@@ -661,9 +694,9 @@ def write_readable(
             head["rows"]: [r for *_, r in listed],
         }
     )
-    _write_table(contents, toc, {head["rows"]: "integer"})
-    for i, (name, *_) in enumerate(listed, start=2):
-        _link(contents, i, 1, name)
+    _write_table(contents, toc, {head["rows"]: "integer"}, formats)
+    for i, (name, *_) in enumerate(listed, start=1):
+        _link(contents, i, name, formats)
     sheets = pd.DataFrame(
         {
             "sheet": [n for n, *_ in listed],
@@ -679,8 +712,8 @@ def write_readable(
         i18n.t(f"wb.head.{k}", lang)
         for k in ("sheet", "column", "code", "value", "value_code", "about")
     ]
-    _write_table(wb.create_sheet(dictionary_name), safe_frame(dictionary), {})
-    wb.save(p)
+    _write_table(wb.add_worksheet(dictionary_name), safe_frame(dictionary), {}, formats)
+    wb.close()
     return p
 
 

@@ -28,7 +28,7 @@ from ..xlsx import write_readable
 MAX_SHEET_ROWS = 2_000
 """Longer tables go to a CSV file beside the workbook, and the report says which.
 
-A sheet's writing time grows with its cells (openpyxl writes each one in Python): a
+A sheet's writing time grows with its cells (XlsxWriter writes each one in Python): a
 regional study's tables by sector × category or grid cell would make the workbook
 most of the report's time, and a reader filters such tables rather than reads them."""
 
