@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -251,8 +252,21 @@ def run(
     entry = getattr(diag, "cache_entry", None)
     if cube is True and entry is not None:  # kept in the loaders' cache entry (see .stored)
         key = stored.result_key(diag, t, extra=_EXTRA)
-        return stored.stored(entry, key, lambda: _run(diag, t, cube, entry))
+        found = stored.read(entry, key)
+        if found is not None:  # its cube is kept apart: the one in memory, else on disk
+            found.cube = _counted(diag.incidents, _grid(diag.sectors, t), True, entry)
+            return found
+        inv = _run(diag, t, cube, entry)
+        stored.write(entry, key, dataclasses.replace(inv, cube=None))
+        return inv
     return _run(diag, t, cube, entry)
+
+
+def _grid(sectors: pd.DataFrame, t: Mapping[str, Any]) -> pd.DataFrame:
+    """The grid of step 1 (a municipality too large for its cell size only warns)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GridWarning)
+        return make_grid(sectors, float(t["grid_cell_m"]))
 
 
 _EXTRA = "inventory.run"
@@ -268,9 +282,7 @@ def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> 
         else None
     )
     cs = float(t["grid_cell_m"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", GridWarning)
-        grid = make_grid(sec, cs)
+    grid = _grid(sec, t)
     counted = _counted(inc, grid, cube, entry)
     pc = grid_counts(counted, grid)
     hs = hot_spots(

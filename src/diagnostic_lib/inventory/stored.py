@@ -19,6 +19,10 @@ Safety
     corrupt file is ignored (and the result computed again). It is written in a
     temporary file renamed into place. It is a pickle, as trusted as the entry
     that holds it (the user's own ``build/cache``); it goes when the entry goes.
+The cube
+    The result is kept without its count cube, which step 1 keeps apart in the same
+    entry (:mod:`~diagnostic_lib.inventory.counted`): a re-run gets the cube in
+    memory, else reads it from there, so that a session holds one cube.
 Off
     With the loaders' cache off (no ``cache_entry``), or ``cube=False`` or a given
     cube, :func:`~diagnostic_lib.inventory.run` computes as before.
@@ -31,7 +35,7 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -184,40 +188,59 @@ def result_key(diag: Any, tunables: Mapping[str, Any], extra: Any = None) -> str
     return digest(*parts)
 
 
-def stored(entry: str | PathLike[str] | None, key: str, make: Callable[[], Any]) -> Any:
-    """The result saved under ``key`` in the cache entry, else ``make()`` (then saved there).
+def read(entry: str | PathLike[str], key: str) -> Any:
+    """The result saved under ``key`` in the cache entry, or ``None`` (none, or not intact).
 
     Parameters
     ----------
-    entry : path or None
-        The loaders' cache entry of the diagnosis; ``None``: just ``make()``.
+    entry : path
+        The loaders' cache entry of the diagnosis.
     key : str
         From :func:`result_key`.
-    make : callable
-        Computes the result.
 
     Returns
     -------
-    object
+    object or None
 
     Examples
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     first = stored(tmp, "k", lambda: {"n": 1})
-    ...     again = stored(tmp, "k", lambda: {"n": 2})  # read back, not recomputed
-    >>> first, again
-    ({'n': 1}, {'n': 1})
+    ...     before = read(tmp, "k")
+    ...     write(tmp, "k", {"n": 1})
+    ...     after = read(tmp, "k")
+    >>> before, after
+    (None, {'n': 1})
     """
-    if entry is None:
-        return make()
-    path = Path(entry) / f"inventory-{key}.pkl"
-    found = _read(path)
-    if found is not None:
-        return found[0]
-    result = make()
-    _write(path, result)
-    return result
+    found = _read(_path(entry, key))
+    return None if found is None else found[0]
+
+
+def write(entry: str | PathLike[str], key: str, result: Any) -> None:
+    """Save ``result`` under ``key`` in the cache entry (nothing when it cannot be written).
+
+    Parameters
+    ----------
+    entry : path
+        The loaders' cache entry of the diagnosis.
+    key : str
+        From :func:`result_key`.
+    result : object
+        What :func:`read` gives back.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write(tmp, "k", [1, 2])
+    ...     sorted(p.name for p in Path(tmp).iterdir())
+    ['inventory-k.pkl']
+    """
+    _write(_path(entry, key), result)
+
+
+def _path(entry: str | PathLike[str], key: str) -> Path:
+    return Path(entry) / f"inventory-{key}.pkl"
 
 
 def _read(path: Path) -> tuple[Any] | None:
