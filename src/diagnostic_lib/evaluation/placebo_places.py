@@ -245,9 +245,12 @@ class PlaceCounter:
         b = np.full((len(g_arr), 4), np.nan)
         b[has] = shapely.bounds(g_arr[has])
         place_a, cand_a = self.index.boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+        shapely.prepare(g_arr[has])  # each place is tested against many points (same answers)
         inside = shapely.intersects_xy(g_arr[place_a], self.x[cand_a], self.y[cand_a])
         if exclude is not None:
-            ex = np.asarray(list(exclude), dtype=object)[place_a]
+            ex_arr = np.asarray(list(exclude), dtype=object)
+            shapely.prepare(ex_arr[~shapely.is_missing(ex_arr)])
+            ex = ex_arr[place_a]
             has = ~shapely.is_missing(ex)
             if has.any():
                 hit = shapely.intersects_xy(ex[has], self.x[cand_a[has]], self.y[cand_a[has]])
