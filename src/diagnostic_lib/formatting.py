@@ -42,11 +42,11 @@ from babel import numbers as _babel
 from . import i18n
 
 MISSING = "—"
+"""What a missing value reads as, in both languages."""
 
 PROTECTED = "x"
 """A count hidden only so that a small one cannot be worked out by subtraction (complementary
 suppression): it may be large, so it never reads "< k"."""
-"""What a missing value reads as, in both languages."""
 
 TINY = 1e-6
 """Below this (in absolute value) :func:`number` writes a bound, not digits."""
