@@ -18,9 +18,17 @@ import pandas as pd
 import pytest
 import shapely
 from pandas.testing import assert_frame_equal
+from scipy import stats
 
 from diagnostic_lib import evaluation
-from diagnostic_lib.evaluation import area_counts, forecast, placebo_places, spatial_risk
+from diagnostic_lib.evaluation import (
+    area_counts,
+    count_models,
+    forecast,
+    placebo_places,
+    projection_batch,
+    spatial_risk,
+)
 from diagnostic_lib.evaluation.placebo_places import PlaceCounter
 
 # ----------------------------------------------------------------------------
@@ -62,26 +70,108 @@ def _slow_inside(self, g, pos, shared):
     return shapely.intersects_xy(g, self.x[pos], self.y[pos])
 
 
+def _slow_persistence(y, fit):
+    """forecast._persistence as before (one group)."""
+    mu = np.asarray(fit["fitted"], dtype="float64")
+    r = np.log((np.asarray(y, dtype="float64") + 0.5) / (mu + 0.5))
+    n = len(r)
+    if n < 12:
+        return 0.0, 0.0, 0.0
+    rc = r - r.mean()
+    rho = float(np.sum(rc[1:] * rc[:-1]) / np.sum(rc * rc)) if np.sum(rc * rc) > 0 else 0.0
+    rho = min(0.95, rho + (1 + 3 * rho) / n)
+    sigma2 = max(0.0, float(rc.var()) - float(np.mean(1 / (mu + 0.5))))
+    if rho < 0.2 or sigma2 == 0.0:
+        return 0.0, 0.0, 0.0
+    return rho, sigma2, float(rc[-1])
+
+
+def _slow_simulate(fit, Xf, n_sim, rng, persistence):
+    """count_models._simulate as before (one group)."""
+    b = rng.multivariate_normal(
+        fit["params"], fit["cov"], size=n_sim, method="svd", check_valid="ignore"
+    )
+    eta = np.clip(b @ Xf.T, -30, 20)
+    rho, sigma2, u0 = persistence
+    if sigma2 > 0:
+        u = np.empty_like(eta)
+        prev = np.full(n_sim, u0)
+        innovation = np.sqrt(sigma2 * (1 - rho**2))
+        for k in range(eta.shape[1]):
+            prev = rho * prev + rng.normal(0.0, innovation, n_sim)
+            u[:, k] = prev
+        return rng.poisson(np.exp(np.clip(eta + u - sigma2 / 2, -30, 20)))
+    mu = np.exp(eta)
+    a = fit["alpha"]
+    return rng.poisson(rng.gamma(shape=1 / a, scale=a * mu) if a > 0 else mu)
+
+
+def _slow_wald_p(fit, sl):
+    b, v = fit["params"][sl], fit["cov"][sl, sl]
+    try:
+        return float(stats.chi2.sf(float(b @ np.linalg.solve(v, b)), len(b)))
+    except np.linalg.LinAlgError:
+        return float("nan")
+
+
+def _slow_group(y, months, m, rng, last, fut):
+    """forecast._project_group as before: one group fitted (lstsq) and simulated alone."""
+    months = np.asarray(months, dtype="datetime64[us]")
+    n, h = len(y), m.horizon
+    res = {"trend_irr": np.nan, "trend_p": np.nan, "alpha_nb": np.nan, "note": ""}
+    if months[-1] < np.datetime64(last, "us"):
+        z = np.full(h, np.nan)
+        res.update(kind="not_covered", mean=z, low=z, high=z, total=(np.nan,) * 3)
+        return res | {"prob_rise": np.nan, "note": "not_covered"}
+    if y.sum() == 0:
+        z = np.zeros(h)
+        res.update(kind="none", mean=z, low=z, high=z, total=(0.0,) * 3, prob_rise=0.0)
+        return res | {"note": "no_events"}
+    if y.sum() < m.min_events or n < m.min_months:
+        X, Xf, kind = np.ones((n, 1)), np.ones((h, 1)), "level"
+    else:
+        X = projection_batch._past_design(projection_batch._month_numbers(months))
+        Xf = projection_batch._future_design(projection_batch._month_numbers(fut))
+        kind = "trend_season"
+    fit = count_models._fit_counts(y, X, m.model)
+    if kind == "trend_season" and _slow_wald_p(fit, slice(2, X.shape[1])) > m.seasonality_p:
+        X, Xf, kind = X[:, :2], Xf[:, :2], "trend"
+        fit = count_models._fit_counts(y, X, m.model)
+    draws = _slow_simulate(fit, Xf, m.n_sim, rng, _slow_persistence(y, fit))
+    tot = draws.sum(axis=1)
+    lo, hi = (1 - m.level) / 2, 1 - (1 - m.level) / 2
+    low, high = np.quantile(draws, [lo, hi], axis=0)
+    res.update(kind=kind, mean=draws.mean(axis=0), low=low, high=high)
+    res.update(total=(float(tot.mean()), *np.quantile(tot, [lo, hi])), alpha_nb=fit["alpha"])
+    res.update(prob_rise=float(np.mean(tot > forecast._last_12(y, months))), note=fit["note"])
+    if kind != "level":
+        b, se = fit["params"][1], fit["bse"][1]
+        res.update(trend_irr=float(np.exp(b)), trend_p=float(2 * stats.norm.sf(abs(b / se))))
+    return res
+
+
 def _slow_project(hist, keys, end, spec, seed):
-    """project's loop as before: one frame per group, months read from a DatetimeIndex."""
+    """project's loop as before: one frame per group, each fitted and simulated alone."""
     hist = hist[hist["month"] < np.datetime64(forecast._month_floor(end), "us")]
     rng = np.random.default_rng(seed)
     last = forecast._month_floor(end) - pd.DateOffset(months=1)
+    fut = forecast._future_months(last, spec.horizon)
     trows, mrows = [], []
     for gkey, g in hist.groupby(keys, sort=True):
         g = g.sort_values("month")
         gk = dict(zip(keys, gkey if isinstance(gkey, tuple) else (gkey,), strict=True))
         y = g["count"].to_numpy(dtype="float64")
         months = pd.DatetimeIndex(g["month"])
-        r = forecast._project_group(y, months, spec, rng, last)
+        r = _slow_group(y, months, spec, rng, last, fut)
         trows.append({**gk, "model": r["kind"], "mean_12": r["total"][0], "note": r["note"]})
         trows[-1].update(low_12=r["total"][1], high_12=r["total"][2], trend_p=r["trend_p"])
         trows[-1].update(last_12=forecast._last_12(y, months), prob_rise=r["prob_rise"])
+        trows[-1].update(trend_irr=r["trend_irr"], alpha_nb=r["alpha_nb"])
         mrows.append(
             pd.DataFrame(
                 {
                     **gk,
-                    "month": r["future"].astype("datetime64[us]"),
+                    "month": fut.astype("datetime64[us]"),
                     "mean": r["mean"],
                     "low": r["low"],
                     "high": r["high"],
@@ -224,15 +314,29 @@ def _history(diag):
     return pd.concat([hist, odd]).sample(frac=1.0, random_state=1).reset_index(drop=True)
 
 
-def test_projection_matches_one_frame_per_group(diag):
-    hist = _history(diag)
+def _own_gap(hist):
+    """One group loses a month inside its history (a calendar of its own), another is short,
+    a third has no event."""
+    keys = hist[["sector", "family"]].dropna().drop_duplicates().sort_values(["sector", "family"])
+    a, b, c = keys.iloc[5], keys.iloc[9], keys.iloc[13]
+    in_a = (hist["sector"] == a["sector"]) & (hist["family"] == a["family"])
+    in_b = (hist["sector"] == b["sector"]) & (hist["family"] == b["family"])
+    in_c = (hist["sector"] == c["sector"]) & (hist["family"] == c["family"])
+    months = np.sort(hist["month"].unique())
+    hist = hist.assign(count=hist["count"].where(~in_c, 0))
+    return hist[~(in_a & (hist["month"] == months[10])) & ~(in_b & (hist["month"] < months[-12]))]
+
+
+def test_projection_batched_matches_one_group_at_a_time(diag):
+    """The batched fits equal the per-group fits; the simulations agree in distribution."""
+    hist = _own_gap(_history(diag))
     end = pd.Timestamp(hist["month"].max()) + pd.DateOffset(months=1)
-    spec = forecast._Model(12, 0.9, 200, "nb", 30, 24, 0.05)
+    spec = forecast._Model(12, 0.9, 2000, "nb", 30, 24, 0.05)
     p = evaluation.project(
         history=hist,
         by=("sector", "family"),
         end=end,
-        n_sim=200,
+        n_sim=2000,
         seed=7,
         level=0.9,
         min_events=30,
@@ -240,17 +344,54 @@ def test_projection_matches_one_frame_per_group(diag):
         seasonality_p=0.05,
     )
     totals, monthly = _slow_project(hist, ["sector", "family"], end, spec, 7)
-    assert_frame_equal(p.monthly, monthly, check_exact=True)
-    cols = list(totals.columns)
-    assert_frame_equal(p.totals[cols], totals, check_exact=True)
-    assert {"not_covered", "trend_season"} <= set(p.totals["model"])
+    exact = ["sector", "family", "model", "note", "last_12"]
+    assert_frame_equal(p.totals[exact], totals[exact], check_exact=True)
+    fitted = ["trend_irr", "trend_p", "alpha_nb"]
+    assert_frame_equal(p.totals[fitted], totals[fitted], rtol=1e-6, atol=1e-12)
+    assert {"not_covered", "none", "level", "trend", "trend_season"} <= set(p.totals["model"])
     assert not p.totals["sector"].isna().any()
+    # the draws differ (one generator, taken block by block), not their distribution
+    assert_frame_equal(
+        p.monthly[["sector", "family", "month"]], monthly[["sector", "family", "month"]]
+    )
+    assert p.totals["mean_12"].isna().equals(totals["mean_12"].isna())
+    ok = totals["mean_12"].notna()
+    fast, slow = p.totals[ok], totals[ok]
+    width = slow["high_12"] - slow["low_12"]
+    assert (abs(fast["mean_12"] - slow["mean_12"]) <= 0.05 * width + 0.5).all()
+    assert (abs((fast["high_12"] - fast["low_12"]) - width) <= 0.12 * width + 2).all()
+    assert (abs(fast["prob_rise"] - slow["prob_rise"]) <= 0.06).all()
+    ok = monthly["mean"].notna()
+    fast, slow = p.monthly[ok], monthly[ok]
+    assert (abs(fast["mean"] - slow["mean"]) <= 0.1 * (slow["high"] - slow["low"]) + 0.3).all()
+    assert p.monthly["mean"].isna().equals(monthly["mean"].isna())
+
+
+def test_batched_regressions_equal_one_series_at_a_time():
+    """glm_log_many row by row is glm_log: Poisson, negative binomial, sparse, one that fails."""
+    rng = np.random.default_rng(11)
+    months = pd.date_range("2021-01-01", periods=36, freq="MS")
+    X = projection_batch._past_design(projection_batch._month_numbers(months))
+    mu = np.exp(np.log([0.3, 2.0, 15.0, 60.0])[:, None] + 0.2 * X[:, 1] + 0.3 * X[:, 2])
+    y = np.vstack([rng.poisson(mu), rng.negative_binomial(2, 2 / (2 + mu))]).astype(float)
+    y = np.vstack([y, np.r_[np.zeros(35), 9.0]])  # all at the end: the fit cannot converge
+    batch = projection_batch.fit_counts_many(y, X, "nb")
+    for i, row in enumerate(y):
+        one = count_models._fit_counts(row, X, "nb")
+        assert one["note"] == ("fit_warning" if batch["fit_warning"][i] else "")
+        assert batch["alpha"][i] == pytest.approx(one["alpha"], rel=1e-6, abs=1e-12)
+        if one["note"]:
+            continue  # a fit that did not converge is kept, not compared
+        assert np.allclose(batch["params"][i], one["params"], rtol=1e-7, atol=1e-9)
+        assert np.allclose(batch["bse"][i], one["bse"], rtol=1e-6, atol=1e-12)
+    assert batch["fit_warning"][-1] and (batch["alpha"][5:8] > 0).all()
 
 
 def test_design_reads_months_as_the_calendar_does():
     months = pd.DatetimeIndex(["2023-11-01", "2023-12-01", "2024-02-01", "2024-03-01"])
     fut = pd.date_range("2024-04-01", periods=3, freq="MS")
-    X, Xf = forecast._design(months, fut)
+    X = projection_batch._past_design(projection_batch._month_numbers(months))
+    Xf = projection_batch._future_design(projection_batch._month_numbers(fut))
     pos = months.year * 12 + months.month
     assert np.array_equal(X[:, 1], np.asarray(pos - pos[-1], float) / 12.0)
     assert np.array_equal(X[:, 2:], evaluation.count_models._fourier(months.month))

@@ -1,7 +1,8 @@
 """Count regressions shared by the interrupted time series and the projections.
 
-Fourier terms for seasonality, a Poisson GLM refitted as a negative binomial
-when the counts are overdispersed, predictive simulation and a joint Wald test.
+Fourier terms for seasonality and a Poisson GLM refitted as a negative binomial
+when the counts are overdispersed (the projections fit many groups at once with
+the same arithmetic: :mod:`~diagnostic_lib.evaluation.projection_batch`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy import stats as _st
 
 
 def _fourier(months: np.ndarray, k: int = 2) -> np.ndarray:
@@ -26,7 +26,10 @@ def _fit_counts(y: np.ndarray, X: np.ndarray, model: str = "nb") -> dict[str, An
     X = np.asarray(X, dtype="float64")
     res = glm_log(y, X)
     mu = res["fitted"]
-    alpha = float(max(0.0, np.sum((y - mu) ** 2 - y) / np.sum(mu**2))) if np.sum(mu**2) > 0 else 0.0
+    with np.errstate(over="ignore", invalid="ignore"):  # a fit run away to exp(700): α = 0
+        s2 = float(np.sum(mu**2))
+        ratio = float(np.sum((y - mu) ** 2 - y) / s2) if s2 > 0 else 0.0
+    alpha = ratio if ratio > 0 else 0.0
     if model == "nb" and alpha > 1e-6:
         res = glm_log(y, X, alpha)
     else:
@@ -108,48 +111,3 @@ def _deviance(y: np.ndarray, mu: np.ndarray, alpha: float) -> float:
         return float(2 * np.sum(ylogy - (y - mu)))
     a = 1 / alpha
     return float(2 * np.sum(ylogy - (y + a) * np.log((y + a) / (mu + a))))
-
-
-def _simulate(
-    fit: dict[str, Any],
-    Xf: np.ndarray,
-    n_sim: int,
-    rng: np.random.Generator,
-    persistence: tuple[float, float, float] = (0.0, 0.0, 0.0),
-) -> np.ndarray:
-    """Predictive draws (n_sim × horizon): parameters, a persistent level, then count noise.
-
-    With persistence ``(ρ, σ², u0)``, the log level moves as an AR(1) path from its
-    current deviation ``u0`` (months are then not independent, and neither are the
-    errors of a 12-month total); the negative binomial's own noise is then left out
-    (it would count the same extra variance twice).
-    """
-    b = rng.multivariate_normal(
-        fit["params"], fit["cov"], size=n_sim, method="svd", check_valid="ignore"
-    )
-    eta = np.clip(b @ Xf.T, -30, 20)
-    rho, sigma2, u0 = persistence
-    if sigma2 > 0:
-        u = np.empty_like(eta)
-        prev = np.full(n_sim, u0)
-        innovation = np.sqrt(sigma2 * (1 - rho**2))
-        for k in range(eta.shape[1]):
-            prev = rho * prev + rng.normal(0.0, innovation, n_sim)
-            u[:, k] = prev
-        eta = np.clip(eta + u - sigma2 / 2, -30, 20)
-        return rng.poisson(np.exp(eta))
-    mu = np.exp(eta)
-    a = fit["alpha"]
-    lam = rng.gamma(shape=1 / a, scale=a * mu) if a > 0 else mu
-    return rng.poisson(lam)
-
-
-def _wald_p(fit: dict[str, Any], sl: slice) -> float:
-    """Joint Wald test that the coefficients in ``sl`` are zero."""
-    b = fit["params"][sl]
-    v = fit["cov"][sl, sl]
-    try:
-        stat = float(b @ np.linalg.solve(v, b))
-    except np.linalg.LinAlgError:
-        return float("nan")
-    return float(_st.chi2.sf(stat, len(b)))

@@ -14,12 +14,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _st
 
 from .. import coverage, i18n, settings, stats
 from .. import formatting as fmt
 from ._common import _month_edges, _month_floor, _months_between, _pairs
-from .count_models import _fit_counts, _fourier, _simulate, _wald_p
+from .projection_batch import _month_numbers, project_many
 
 
 def monthly_counts(
@@ -119,51 +118,6 @@ class _Model(NamedTuple):
     seasonality_p: float
 
 
-def _month_numbers(months: Any) -> np.ndarray:
-    """Months counted from January 1970 (``12 × (year − 1970) + month − 1``), as integers."""
-    return np.asarray(months, dtype="datetime64[us]").astype("datetime64[M]").astype("int64")
-
-
-def _design(months: Any, fut: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Design matrices of the past and future months: level, trend (years), Fourier terms."""
-    return _past_design(_month_numbers(months)), _future_design(_month_numbers(fut))
-
-
-def _past_design(pos: np.ndarray) -> np.ndarray:
-    """The past months' design (``pos`` from :func:`_month_numbers`; gap months have no row)."""
-    t = np.asarray(pos - pos[-1], dtype="float64") / 12.0
-    return np.column_stack([np.ones(len(pos)), t, _fourier(pos % 12 + 1)])
-
-
-def _future_design(pos: np.ndarray) -> np.ndarray:
-    """The future months' design: the trend counts 1, 2, … months after the last one."""
-    tf = np.arange(1, len(pos) + 1) / 12.0
-    return np.column_stack([np.ones(len(pos)), tf, _fourier(pos % 12 + 1)])
-
-
-def _persistence(y: np.ndarray, fit: dict[str, Any]) -> tuple[float, float, float]:
-    """The persistence of a series around its fit: ``(ρ, σ², last deviation)`` on the log scale.
-
-    The log residuals ``r = ln((y + ½) / μ)`` hold Poisson noise (about ``1/μ``) and
-    the level's own moves; ``σ² = max(0, var(r) − mean(1/μ))`` is the latter, ``ρ``
-    their lag-1 autocorrelation (bias-corrected, as in
-    :func:`~diagnostic_lib.evaluation.time_series.prais_winsten`), and the last
-    residual is where the level stands now. ``ρ = 0`` (no persistence) below 0.2.
-    """
-    mu = np.asarray(fit["fitted"], dtype="float64")
-    r = np.log((np.asarray(y, dtype="float64") + 0.5) / (mu + 0.5))
-    n = len(r)
-    if n < 12:
-        return 0.0, 0.0, 0.0
-    rc = r - r.mean()
-    rho = float(np.sum(rc[1:] * rc[:-1]) / np.sum(rc * rc)) if np.sum(rc * rc) > 0 else 0.0
-    rho = min(0.95, rho + (1 + 3 * rho) / n)
-    sigma2 = max(0.0, float(rc.var()) - float(np.mean(1 / (mu + 0.5))))
-    if rho < 0.2 or sigma2 == 0.0:
-        return 0.0, 0.0, 0.0
-    return rho, sigma2, float(rc[-1])
-
-
 def _future_months(last: pd.Timestamp, horizon: int) -> pd.DatetimeIndex:
     """The ``horizon`` months after ``last`` (same day of the month)."""
     if last.day == 1:
@@ -175,84 +129,6 @@ def _last_12(y: np.ndarray, months: Any) -> float:
     """The count of the last 12 rows (NaN when a gap month, with no row, falls among them)."""
     pos = _month_numbers(months[-12:])
     return float(y[-12:].sum()) if bool(np.all(np.diff(pos) == 1)) else np.nan
-
-
-def _project_group(
-    y: np.ndarray,
-    months: Any,
-    m: _Model,
-    rng: np.random.Generator,
-    last: pd.Timestamp | None = None,
-    fut: pd.DatetimeIndex | None = None,
-) -> dict[str, Any]:
-    """Fit and simulate one group's monthly counts: the mean, interval and total of the horizon.
-
-    ``months`` are the rows' months (datetimes). ``last`` is the last month of the
-    history: when it has no row (a gap in the data), the level now is unknown and
-    nothing is projected (``kind = "not_covered"``). ``fut``, the months projected
-    (default: the ``horizon`` months after ``last``), is the same for every group
-    of a projection.
-    """
-    months = np.asarray(months, dtype="datetime64[us]")
-    n, horizon = len(y), m.horizon
-    last = pd.Timestamp(months[-1]) if last is None else pd.Timestamp(last)
-    fut = _future_months(last, horizon) if fut is None else fut
-    lo_q, hi_q = (1 - m.level) / 2, 1 - (1 - m.level) / 2
-    res: dict[str, Any] = {
-        "future": fut,
-        "trend_irr": np.nan,
-        "trend_low": np.nan,
-        "trend_high": np.nan,
-        "trend_p": np.nan,
-        "alpha_nb": np.nan,
-        "note": "",
-    }
-    if months[-1] < np.datetime64(last, "us"):
-        z = np.full(horizon, np.nan)
-        res.update(kind="not_covered", mean=z, low=z, high=z, total=(np.nan,) * 3)
-        res.update(prob_rise=np.nan, note="not_covered")
-        return res
-    if y.sum() == 0:
-        z = np.zeros(horizon)
-        res.update(kind="none", mean=z, low=z, high=z, total=(0.0, 0.0, 0.0), prob_rise=0.0)
-        res["note"] = "no_events"
-        return res
-    if y.sum() < m.min_events or n < m.min_months:
-        X, Xf, kind = np.ones((n, 1)), np.ones((horizon, 1)), "level"
-    else:
-        X, Xf = _past_design(_month_numbers(months)), _future_design(_month_numbers(fut))
-        kind = "trend_season"
-    fit = _fit_counts(y, X, m.model)
-    if kind == "trend_season" and _wald_p(fit, slice(2, X.shape[1])) > m.seasonality_p:
-        # no detectable seasonality: a simpler model extrapolates more safely
-        X, Xf, kind = X[:, :2], Xf[:, :2], "trend"
-        fit = _fit_counts(y, X, m.model)
-    persistence = _persistence(y, fit)
-    draws = _simulate(fit, Xf, m.n_sim, rng, persistence)
-    tot = draws.sum(axis=1)
-    low, high = np.quantile(draws, [lo_q, hi_q], axis=0)  # as one quantile at a time
-    t_low, t_high = np.quantile(tot, [lo_q, hi_q])
-    res.update(
-        kind=kind,
-        mean=draws.mean(axis=0),
-        low=low,
-        high=high,
-        total=(float(tot.mean()), float(t_low), float(t_high)),
-        prob_rise=float(np.mean(tot > _last_12(y, months))),
-        alpha_nb=fit["alpha"],
-        note=fit["note"],
-        rho=persistence[0],
-    )
-    if kind in ("trend_season", "trend"):
-        b, se = fit["params"][1], fit["bse"][1]
-        q = _st.norm.ppf(0.975)
-        res.update(
-            trend_irr=float(np.exp(b)),
-            trend_low=float(np.exp(b - q * se)),
-            trend_high=float(np.exp(b + q * se)),
-            trend_p=float(2 * _st.norm.sf(abs(b / se))) if se > 0 else np.nan,
-        )
-    return res
 
 
 def project(  # noqa: PLR0913 - the twelve parameters of before, and three rules of the model
@@ -344,19 +220,28 @@ def project(  # noqa: PLR0913 - the twelve parameters of before, and three rules
     )
     trows, mrows = [], []
     fut = _future_months(last, horizon) if last is not None else None
-    for gk, y, months in _groups(hist, keys):
-        r = _project_group(y, months, spec, rng, last, fut)
-        last12 = _last_12(y, months)
+    groups = list(_groups(hist, keys))
+    done: dict[int, dict[str, Any]] = {}
+    for members in _same_months(groups).values():
+        ys = np.vstack([groups[i][1] for i in members])
+        months = groups[members[0]][2]
+        last12 = np.array([_last_12(groups[i][1], months) for i in members])
+        r = project_many(ys, months, spec, rng, last, fut, last12)
+        for j, i in enumerate(members):
+            done[i] = {k: v[j] for k, v in r.items()} | {"last_12": last12[j]}
+    for i, (gk, y, _months) in enumerate(groups):
+        r = done[i]
+        last12 = r["last_12"]
         trows.append(
             {
                 **gk,
                 "model": r["kind"],
                 "months": len(y),
                 "last_12": last12,
-                "mean_12": r["total"][0],
-                "low_12": r["total"][1],
-                "high_12": r["total"][2],
-                "ratio": r["total"][0] / last12 if last12 > 0 else np.nan,
+                "mean_12": r["total_mean"],
+                "low_12": r["total_low"],
+                "high_12": r["total_high"],
+                "ratio": r["total_mean"] / last12 if last12 > 0 else np.nan,
                 "prob_rise": r["prob_rise"],
                 "trend_irr": r["trend_irr"],
                 "trend_low": r["trend_low"],
@@ -366,7 +251,7 @@ def project(  # noqa: PLR0913 - the twelve parameters of before, and three rules
                 "note": r["note"],
             }
         )
-        mrows.append((gk, r["future"], r["mean"], r["low"], r["high"]))
+        mrows.append((gk, fut, r["mean"], r["low"], r["high"]))
     totals = pd.DataFrame(trows)
     if not len(totals):  # no group to project: the columns still
         totals = pd.DataFrame(columns=[*keys, *_TOTAL_COLUMNS]).astype({"emerging": bool})
@@ -421,6 +306,14 @@ def _groups(hist: pd.DataFrame, keys: list[str]):
     for j, (a, b) in enumerate(zip(np.r_[0, cut], np.r_[cut, len(order)], strict=True)):
         gk = {k: values[k][j] for k in keys}
         yield gk, counts[a:b], months[a:b]
+
+
+def _same_months(groups: list[tuple]) -> dict[bytes, list[int]]:
+    """The positions of the groups by their months (groups with the same calendar together)."""
+    out: dict[bytes, list[int]] = {}
+    for i, (_gk, _y, months) in enumerate(groups):
+        out.setdefault(np.asarray(months, dtype="datetime64[us]").tobytes(), []).append(i)
+    return out
 
 
 def _monthly_table(rows: list[tuple], keys: list[str]) -> pd.DataFrame:
