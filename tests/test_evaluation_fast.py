@@ -22,6 +22,7 @@ from scipy import stats
 
 from diagnostic_lib import evaluation
 from diagnostic_lib.evaluation import (
+    _common,
     area_counts,
     count_models,
     forecast,
@@ -691,3 +692,15 @@ def test_concern_share_matches_one_group_at_a_time(diag):
     got = evaluation.risk._concern_share(sv, ())
     assert_frame_equal(got, _slow_concern_share(sv), check_exact=True)
     assert (got["sector"] == "*").any() and got["concern"].between(0, 1).all()
+
+
+@pytest.mark.parametrize(
+    "lo", ["2024-01-31", "2023-12-31 13:45:12.5", "2024-02-29", "2020-05-15", "2021-03-01"]
+)
+def test_month_edges_are_those_of_dateoffset(lo):
+    """Month edges from a day that some months lack (31st, 29 February) and a time of day."""
+    lo = pd.Timestamp(lo)
+    for n in (-1, 0, 1, 13, 100):
+        slow = np.array([np.datetime64(lo + pd.DateOffset(months=k), "us") for k in range(n + 1)])
+        fast = _common._month_edges(lo, n)
+        assert fast.dtype == np.dtype("datetime64[us]") and np.array_equal(fast, slow)

@@ -279,4 +279,12 @@ def in_gaps(months: Iterable[Any], gaps: Iterable[pd.Period]) -> np.ndarray:
     array([False, False,  True, False])
     """
     gap_set = {pd.Period(g, freq="M") for g in gaps}
-    return np.array([bool(gap_set) and pd.Period(m, freq="M") in gap_set for m in months], bool)
+    if not isinstance(months, (np.ndarray, pd.Index, pd.Series)):
+        months = list(months)
+    if not gap_set or not len(months):
+        return np.zeros(len(months), dtype=bool)
+    try:
+        ordinals = pd.DatetimeIndex(months).to_period("M").asi8
+    except (TypeError, ValueError):  # periods or mixed values: one at a time
+        return np.array([pd.Period(m, freq="M") in gap_set for m in months], bool)
+    return np.isin(ordinals, [g.ordinal for g in gap_set])

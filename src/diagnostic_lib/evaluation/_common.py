@@ -45,7 +45,18 @@ def _months_between(a: pd.Timestamp, b: pd.Timestamp) -> int:
 
 
 def _month_edges(lo: pd.Timestamp, n: int) -> np.ndarray:
-    return np.array([np.datetime64(lo + pd.DateOffset(months=k), "us") for k in range(n + 1)])
+    """The ``n + 1`` edges ``lo``, ``lo + 1 month``, … ``lo + n months``, in microseconds.
+
+    As ``lo + pd.DateOffset(months=k)``: the day of the month is kept, or the
+    month's last day when it has fewer days; the time of day is kept.
+    """
+    lo = pd.Timestamp(lo)
+    month = np.datetime64(f"{lo.year:04d}-{lo.month:02d}", "M") + np.arange(max(n, -1) + 1)
+    first = month.astype("datetime64[D]")
+    days = ((month + 1).astype("datetime64[D]") - first).astype("int64")
+    day = np.minimum(lo.day, days) - 1
+    clock = np.timedelta64(lo.value - lo.normalize().value, "ns").astype("timedelta64[us]")
+    return first.astype("datetime64[us]") + day.astype("timedelta64[D]") + clock
 
 
 def _month_floor(ts: Any) -> pd.Timestamp:

@@ -158,25 +158,22 @@ def _monthly_table(
     gaps: Sequence[pd.Period] = (),
 ) -> pd.DataFrame:
     """The long table of :func:`monthly_area_counts` from each zone's monthly counts."""
-    n = len(wlab)
-    months = pd.DatetimeIndex(edges[:-1])
-    covered = ~coverage.in_gaps(months, gaps)
-    frames = [
-        pd.DataFrame(
-            {
-                "month": months,
-                "month_index": np.arange(n) - after0,
-                "window": wlab,
-                "zone": name,
-                "count": counts[name],
-                "covered": covered,
-            }
-        )
-        for name in AREAS
-    ]
-    out = pd.concat(frames, ignore_index=True)
-    out["month"] = out["month"].astype("datetime64[us]")
-    return out
+    n, k = len(wlab), len(AREAS)
+    months = np.asarray(edges[:-1], dtype="datetime64[us]")
+    covered = ~coverage.in_gaps(pd.DatetimeIndex(months), gaps)
+    zone = np.empty(n * k, dtype=object)
+    for j, name in enumerate(AREAS):
+        zone[j * n : (j + 1) * n] = name
+    return pd.DataFrame(
+        {
+            "month": np.tile(months, k),
+            "month_index": np.tile(np.arange(n) - after0, k),
+            "window": np.tile(np.asarray(wlab, dtype=object), k),
+            "zone": zone,
+            "count": np.concatenate([np.asarray(counts[a], dtype="int64") for a in AREAS]),
+            "covered": np.tile(np.asarray(covered, dtype=bool), k),
+        }
+    )
 
 
 class _MonthlyIndex:
@@ -415,14 +412,17 @@ def _window_sums(monthly: pd.DataFrame) -> dict[str, float]:
     >>> _window_sums(m)["a0"], _window_sums(m)["a1"]
     (nan, nan)
     """
-    s = monthly.groupby(["zone", "window"])["count"].sum()
-    windows = monthly["window"].isin(["before", "after"])
-    if "covered" in monthly.columns and not monthly.loc[windows, "covered"].all():
+    zone = monthly["zone"].to_numpy(dtype=object)
+    window = monthly["window"].to_numpy(dtype=object)
+    count = monthly["count"].to_numpy(dtype="float64")
+    windows = (window == "before") | (window == "after")
+    if "covered" in monthly.columns and not monthly["covered"].to_numpy(dtype=bool)[windows].all():
         return {f"{k}{i}": np.nan for k in "abc" for i in (0, 1)}
     out = {}
     for a, k in (("treated", "a"), ("buffer", "b"), ("control", "c")):
-        out[f"{k}0"] = float(s.get((a, "before"), 0))
-        out[f"{k}1"] = float(s.get((a, "after"), 0))
+        here = zone == a
+        out[f"{k}0"] = float(count[here & (window == "before")].sum())
+        out[f"{k}1"] = float(count[here & (window == "after")].sum())
     return out
 
 
@@ -432,11 +432,12 @@ def _pre_table(monthly: pd.DataFrame, areas: Sequence[str]) -> np.ndarray:
     Gap months are left out: a zero there is no data, and would inflate the
     dispersion estimated on this table.
     """
-    pre = monthly[monthly["window"].isin(["pre", "before"])]
-    if "covered" in pre.columns:
-        pre = pre[pre["covered"]]
-    return (
-        np.vstack([pre.loc[pre["zone"] == a, "count"].to_numpy() for a in areas])
-        if len(pre)
-        else np.zeros((0, 0))
-    )
+    window = monthly["window"].to_numpy(dtype=object)
+    keep = (window == "pre") | (window == "before")
+    if "covered" in monthly.columns:
+        keep &= monthly["covered"].to_numpy(dtype=bool)
+    if not keep.any():
+        return np.zeros((0, 0))
+    zone = monthly["zone"].to_numpy(dtype=object)
+    count = monthly["count"].to_numpy()
+    return np.vstack([count[keep & (zone == a)] for a in areas])

@@ -532,18 +532,32 @@ class _Counter:
 
 def _recent(monthly: pd.DataFrame, pre_months: int) -> pd.DataFrame:
     """The monthly table without the ``pre`` months older than the last ``pre_months``."""
-    pre = monthly["window"] == "pre"
+    pre = monthly["window"].to_numpy(dtype=object) == "pre"
     if not pre.any():
         return monthly
-    months = np.sort(monthly.loc[pre, "month"].unique())
-    keep = set(months[len(months) - max(pre_months, 0) :]) if pre_months > 0 else set()
-    return monthly[~pre | monthly["month"].isin(keep)]
+    month = monthly["month"].to_numpy(dtype="datetime64[us]")
+    months = np.unique(month[pre])
+    keep = months[len(months) - pre_months :] if pre_months > 0 else months[:0]
+    return monthly[~pre | np.isin(month, keep)]
 
 
-def _design_row(rec: Any, w: Any, g: pd.DataFrame, opt: _Options, last_day: Any) -> dict[str, Any]:
-    """A measure's row before counting: what it is, its windows and its areas."""
+def _zones(design: pd.DataFrame) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each measure's areas: ``{measure_id: {zone: its row of the design table}}``."""
+    cols = [c for c in ("geometry", "width_m", "sectors", "excluded") if c in design.columns]
+    values = {c: design[c].to_numpy(dtype=object) for c in cols}
+    ids, zones = design["measure_id"].astype(str).to_numpy(), design["zone"].to_numpy(dtype=object)
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for k in range(len(design)):
+        out.setdefault(ids[k], {})[zones[k]] = {c: values[c][k] for c in cols}
+    return out
+
+
+def _design_row(
+    rec: Any, w: Any, g: Mapping[str, Mapping[str, Any]], opt: _Options, last_day: Any
+) -> dict[str, Any]:
+    """A measure's row before counting: what it is, its windows and its areas (``g``: by zone)."""
     name = rec.get("name", "")
-    has_control = "control" in g.index
+    has_control = "control" in g
     return {
         "measure_id": str(rec["measure_id"]),
         "name": name,
@@ -558,10 +572,10 @@ def _design_row(rec: Any, w: Any, g: pd.DataFrame, opt: _Options, last_day: Any)
         **{k: w[k] for k in _WINDOW_COLUMNS},
         "window_months": int(opt.window_months),
         "lag_months": int(opt.lag_months),
-        "buffer_m": float(g.loc["buffer", "width_m"]) if "buffer" in g.index else np.nan,
+        "buffer_m": float(g["buffer"]["width_m"]) if "buffer" in g else np.nan,
         "control": opt.control,
-        "control_sectors": tuple(g.loc["control", "sectors"]) if has_control else (),
-        "excluded": tuple(g.loc["control", "excluded"]) if has_control else (),
+        "control_sectors": tuple(g["control"]["sectors"]) if has_control else (),
+        "excluded": tuple(g["control"]["excluded"]) if has_control else (),
         "data_last_day": last_day,
         "concurrent": (),
         "ended_early": pd.NaT,
@@ -620,10 +634,11 @@ def _evaluate_core(
         else reuse.counter(opt, (d0, d1), gaps)
     )
     rows, monthly_parts = [], []
+    zones = _zones(design)
     for i in sel:
         w = win.loc[i]
-        g = design[design["measure_id"] == str(measures.loc[i, "measure_id"])].set_index("zone")
-        geo = {a: (g.loc[a, "geometry"] if a in g.index else None) for a in AREAS}
+        g = zones.get(str(measures.loc[i, "measure_id"]), {})
+        geo = {a: (g[a]["geometry"] if a in g else None) for a in AREAS}
         row = _design_row(measures.loc[i], w, g, opt, d1 - pd.Timedelta(days=1))
         if row["status"] != "not_evaluable" and geo["control"] is None:
             row.update(status="not_evaluable", reason="no_control", reasons=("no_control",))
