@@ -734,6 +734,7 @@ STEP3_TUNABLES = {
     "rtm_alpha": 0.2,
     "effect_margin": 0.2,
     "backtest_origins": 2,
+    "backtest_max_sectors": 5,
 }
 
 
@@ -788,6 +789,8 @@ def test_run_reads_every_tunable_of_step_3_from_the_config(diag, problems):
     assert ev.projection.monthly.groupby(["sector", "family"]).size().eq(6).all()
     b = ev.backtest.attrs["parameters"]
     assert (b["horizon"], b["min_months"], b["seasonality_p"]) == (6, 30, 0.1)
+    assert (b["sectors_backtested"], b["sectors"]) == (5, 10)
+    assert ev.backtest["sector"].nunique() == 6  # five drawn, and the municipality
     s = ev.backtest_summary
     assert (s["nominal"] == 0.8).all()
     assert (s.attrs["min_skill"], s.attrs["tolerance"]) == (0.2, 0.2)
@@ -1418,3 +1421,39 @@ def test_run_takes_step_1s_whole_result(diag, monkeypatch):
     with pytest.raises(_Stop):
         evaluation.run(diag, inv, priority=mine)
     assert seen["priority"] is mine
+
+
+def test_backtest_of_many_sectors_holds_out_a_seeded_draw_and_says_so():
+    """More sectors than the backtest holds out: a seeded draw, the municipality kept, said."""
+    rng = np.random.default_rng(4)
+    months = pd.date_range("2021-01-01", periods=48, freq="MS").astype("datetime64[us]")
+    sectors = [f"{k:03d}" for k in range(30)] + ["*"]
+    hist = pd.DataFrame(
+        [(s, f, m) for s in sectors for f in ("property", "violent") for m in months],
+        columns=["sector", "family", "month"],
+    )
+    hist["count"] = rng.poisson(np.where(hist["sector"] == "*", 300, 10))
+    kw = {"by": ("sector", "family"), "end": "2025-01-01", "n_sim": 100, "seed": 3}
+    drawn = evaluation.backtest(history=hist, max_sectors=10, **kw)
+    again = evaluation.backtest(history=hist, max_sectors=10, **kw)
+    pd.testing.assert_frame_equal(drawn, again)
+    kept = set(drawn["sector"])
+    assert "*" in kept and len(kept) == 11 and kept < set(sectors)
+    assert drawn.groupby("sector")["family"].nunique().eq(2).all()  # whole sectors, every family
+    p = drawn.attrs["parameters"]
+    assert (p["sectors_backtested"], p["sectors"]) == (10, 30)
+    other = evaluation.backtest(history=hist, max_sectors=10, **{**kw, "seed": 4})
+    assert set(other["sector"]) != kept  # another seed, another draw
+    every = evaluation.backtest(history=hist, max_sectors=None, **kw)
+    assert set(every["sector"]) == set(sectors) and "sectors" not in every.attrs["parameters"]
+    assert set(evaluation.backtest(history=hist, max_sectors=30, **kw)["sector"]) == set(sectors)
+    summary = evaluation.backtest_summary(drawn)
+    assert summary.set_index(["level", "scope"]).loc[("sectors", "all"), "groups"] == 3 * 10 * 2
+    en = evaluation.backtest_findings(summary, "en")
+    fr = evaluation.backtest_findings(summary, "fr")
+    assert "Judged on 10 sectors drawn at random among 30" in en[0]
+    assert "10 secteurs tirés au hasard parmi 30" in fr[0]
+    assert "drawn" not in en[1]  # the municipality is not drawn
+    assert not any(
+        "drawn" in s for s in evaluation.backtest_findings(evaluation.backtest_summary(every), "en")
+    )

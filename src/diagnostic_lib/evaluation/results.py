@@ -611,7 +611,14 @@ def _future_part(
         emerging_min=float(p["emerging_min_events"]),
         **model,
     )
-    bt = backtest(history=hist, by=by, end=de, origins=int(p["backtest_origins"]), **model)
+    bt = backtest(
+        history=hist,
+        by=by,
+        end=de,
+        origins=int(p["backtest_origins"]),
+        max_sectors=int(p["backtest_max_sectors"]),
+        **model,
+    )
     bts = backtest_summary(
         bt,
         model["level"],

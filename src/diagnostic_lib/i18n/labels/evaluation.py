@@ -359,6 +359,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Sauf pour {families} : à utiliser avec prudence.",
         "Except for {families}: use with caution.",
     ),
+    "evaluation.backtest.drawn": (
+        "Jugé sur {n} secteurs tirés au hasard parmi {total} (tous sont projetés).",
+        "Judged on {n} sectors drawn at random among {total} (all are projected).",
+    ),
     "evaluation.backtest.except.do_not_trust": (
         "Sauf pour {families} : ne pas s'y fier.",
         "Except for {families}: do not rely on it.",
