@@ -704,3 +704,34 @@ def test_month_edges_are_those_of_dateoffset(lo):
         slow = np.array([np.datetime64(lo + pd.DateOffset(months=k), "us") for k in range(n + 1)])
         fast = _common._month_edges(lo, n)
         assert fast.dtype == np.dtype("datetime64[us]") and np.array_equal(fast, slow)
+
+
+@pytest.mark.parametrize("years", [4, 600])
+def test_named_places_counted_at_once_as_one_by_one(years):
+    """Named places (sectors) answered by one search, or one by one when their times span
+    centuries (too wide to stack in int64): the same counts as place by place."""
+    rng = np.random.default_rng(8)
+    n = 3000
+    x, y = rng.uniform(0, 400, n), rng.uniform(0, 400, n)
+    t0 = np.datetime64("1800-01-01", "us") if years > 100 else np.datetime64("2022-01-01", "us")
+    t = t0 + rng.integers(0, years * 365, n).astype("timedelta64[D]").astype("timedelta64[us]")
+    pc = PlaceCounter(x, y, t)
+    cells = [
+        shapely.box(i, j, i + 20, j + 20) for i in range(0, 400, 20) for j in range(0, 400, 20)
+    ]
+    keys = [("t", k, 0.0) for k in range(len(cells))]
+    start = t0 + np.timedelta64(400, "D")
+    for e in (
+        pd.date_range(str(start.astype("datetime64[D]")), periods=30, freq="MS").to_numpy(
+            "datetime64[us]"
+        ),
+        np.array(
+            [t0 - np.timedelta64(1, "D"), t0 + np.timedelta64(years * 365 + 9, "D")],
+            "datetime64[us]",
+        ),
+    ):
+        half = len(cells) // 2  # names found over two calls, as measures find their sectors
+        pc.counts(cells[:half], e, keys=keys[:half])
+        fast = pc.counts(cells, e, keys=keys)
+        assert np.array_equal(fast, _slow_counts(pc, cells, e))
+    assert (pc._span is None) == (years > 100) and fast.sum() == n

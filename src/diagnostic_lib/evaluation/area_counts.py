@@ -293,7 +293,13 @@ class _MonthlyIndex:
         import shapely
 
         if not shared:
-            return shapely.intersects_xy(g, self.x[pos], self.y[pos])
+            # only the incidents in the geometry's box can be in it (its edge included)
+            x, y = self.x[pos], self.y[pos]
+            x0, y0, x1, y1 = g.bounds
+            box = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+            out = np.zeros(len(pos), dtype=bool)
+            out[box] = shapely.intersects_xy(g, x[box], y[box])
+            return out
         memo = self._tested.get(id(g))
         if memo is None or memo[0] is not g:
             memo = (g, np.array([], dtype="int64"), np.array([], dtype=bool))
