@@ -24,6 +24,7 @@ from diagnostic_lib import evaluation
 from diagnostic_lib.evaluation import (
     _common,
     area_counts,
+    cell_cover,
     count_models,
     forecast,
     placebo_places,
@@ -735,3 +736,36 @@ def test_named_places_counted_at_once_as_one_by_one(years):
         fast = pc.counts(cells, e, keys=keys)
         assert np.array_equal(fast, _slow_counts(pc, cells, e))
     assert (pc._span is None) == (years > 100) and fast.sum() == n
+
+
+def test_cell_cover_answers_as_shapely_on_boxes_built_to_fool_it():
+    """Boxes on lattices that share the town's edges, corners and holes, boxes the size of a
+    cell or of the town, beyond it; circles to avoid: the answers of shapely, box by box."""
+    rng = np.random.default_rng(5)
+    blocks = [
+        shapely.box(i * 100, j * 100, i * 100 + 100, j * 100 + 100) for i, j in np.ndindex(20, 20)
+    ]
+    keep = rng.random(len(blocks)) < 0.8  # a ragged town with holes, along the lattice lines
+    town = shapely.union_all(np.asarray(blocks, dtype=object)[keep])
+    pts = shapely.points(rng.uniform(0, 2000, (60, 2)))
+    avoid = shapely.union_all(shapely.buffer(pts, rng.uniform(5, 150, 60)))
+    for cells in (7, 64, 256):
+        town_c = cell_cover.CellCover(town, cells)
+        avoid_c = cell_cover.CellCover(avoid, cells)
+        for w, h, shift in (
+            (100, 100, 0),
+            (50, 100, 0),
+            (37.5, 41, 3),
+            (300, 200, 50),
+            (7, 7, 1),
+            (2100, 2100, 50),
+        ):
+            x0, y0 = np.meshgrid(np.arange(-400 - shift, 2400, w), np.arange(-400 - shift, 2400, h))
+            b = np.column_stack([x0.ravel(), y0.ravel(), x0.ravel() + w, y0.ravel() + h])
+            boxes = shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+            assert (town_c.contains(b) == shapely.contains(town, boxes)).all()
+            assert (town_c.intersects(b) == shapely.intersects(town, boxes)).all()
+            assert (avoid_c.intersects(b) == shapely.intersects(avoid, boxes)).all()
+    zone = shapely.box(0, 0, 60, 45)
+    fast = placebo_places.lattice_offsets(zone, cell_cover.cover(town), cell_cover.cover(avoid))
+    assert np.array_equal(fast, placebo_places.lattice_offsets(zone, town, avoid)) and len(fast)

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from ._common import _tuple, _xy_points
+from .cell_cover import CellCover
 from .design import targeted
 from .placebo_places import PlaceCounter, kept_sectors, lattice_offsets, sector_rings, translated
 from .placebos import PlaceboOptions, Windows, log_effects, placebo_tables
@@ -151,6 +152,7 @@ class PlaceboSource:
             zone = shapely.buffer(g, float(w) if np.isfinite(w) else 0.0)
             self._zones.append((zone, frozenset(_tuple(c))))
         self._avoid: dict[frozenset, Any] = {}
+        self._covers: dict[Any, Any] = {}  # boundary and avoided zones, prepared for boxes
         self.x, self.y, _ = _xy_points(incidents)
         self.t = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
         self._counters: dict[tuple, PlaceCounter] = {}
@@ -202,8 +204,18 @@ class PlaceboSource:
             keys = [(int(k), width) for k in keep]
             return self.sector_geoms[keep], self._rings[width][keep], keys
         zone = shapely.union_all([g for g in (treated, ring) if g is not None])
-        offsets = lattice_offsets(zone, self.boundary, avoid)
+        offsets = lattice_offsets(
+            zone, self._cover("boundary", self.boundary), self._cover(id(avoid), avoid)
+        )
         return translated(treated, offsets), translated(ring, offsets), None
+
+    def _cover(self, key: Any, geom: Any) -> CellCover | None:
+        """``geom`` prepared to test many boxes (:class:`CellCover`), once per evaluation."""
+        if geom is None or geom.is_empty:
+            return None
+        if key not in self._covers or self._covers[key].geom is not geom:
+            self._covers[key] = CellCover(geom)
+        return self._covers[key]
 
     def estimates(self, rec: Any, geo: dict[str, Any], monthly: pd.DataFrame) -> dict[str, Any]:
         """Every placebo-based estimate of one measure (see :func:`placebo_tables`)."""

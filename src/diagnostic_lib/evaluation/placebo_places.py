@@ -17,6 +17,7 @@ import numpy as np
 import shapely
 
 from .._spatial import PointIndex
+from .cell_cover import cover
 
 
 def lattice_offsets(zone: Any, boundary: Any, avoid: Any, max_places: int = 400) -> np.ndarray:
@@ -24,6 +25,9 @@ def lattice_offsets(zone: Any, boundary: Any, avoid: Any, max_places: int = 400)
 
     The lattice step is the zone's bounding box (copies never overlap one another).
     When more copies fit than ``max_places``, every k-th one is kept (deterministic).
+    ``boundary`` and ``avoid`` may be given as
+    :class:`~diagnostic_lib.evaluation.cell_cover.CellCover` (prepared once for many
+    zones: the same answers, most of them without geometry).
 
     Parameters
     ----------
@@ -49,10 +53,11 @@ def lattice_offsets(zone: Any, boundary: Any, avoid: Any, max_places: int = 400)
     >>> len(offs), bool((offs == 0).all(axis=1).any())
     (96, False)
     """
-    if zone is None or zone.is_empty or boundary is None or boundary.is_empty:
+    boundary, avoid = cover(boundary), cover(avoid)
+    if zone is None or zone.is_empty or boundary is None:
         return np.zeros((0, 2))
     zx0, zy0, zx1, zy1 = zone.bounds
-    bx0, by0, bx1, by1 = boundary.bounds
+    bx0, by0, bx1, by1 = boundary.geom.bounds
     w, h = max(zx1 - zx0, 1.0), max(zy1 - zy0, 1.0)
     dx = np.arange(bx0 - zx0, bx1 - zx1 + 1e-9, w)
     dy = np.arange(by0 - zy0, by1 - zy1 + 1e-9, h)
@@ -60,13 +65,13 @@ def lattice_offsets(zone: Any, boundary: Any, avoid: Any, max_places: int = 400)
         return np.zeros((0, 2))
     gx, gy = np.meshgrid(dx, dy)
     offs = np.column_stack([gx.ravel(), gy.ravel()])
-    boxes = shapely.box(zx0 + offs[:, 0], zy0 + offs[:, 1], zx1 + offs[:, 0], zy1 + offs[:, 1])
-    shapely.prepare(boundary)
-    ok = shapely.contains(boundary, boxes)
-    if avoid is not None and not avoid.is_empty:
-        shapely.prepare(avoid)
+    boxes = np.column_stack(
+        [zx0 + offs[:, 0], zy0 + offs[:, 1], zx1 + offs[:, 0], zy1 + offs[:, 1]]
+    )
+    ok = boundary.contains(boxes)
+    if avoid is not None:
         inside = np.flatnonzero(ok)  # only the copies inside the municipality can be kept
-        ok[inside] = ~shapely.intersects(avoid, boxes[inside])
+        ok[inside] = ~avoid.intersects(boxes[inside])
     offs = offs[ok]
     if len(offs) > max_places:
         offs = offs[np.linspace(0, len(offs) - 1, max_places).round().astype(int)]

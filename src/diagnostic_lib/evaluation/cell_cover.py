@@ -1,0 +1,132 @@
+"""A polygon's grid of cells, to answer for many boxes at once whether it contains or meets them.
+
+The placebo places of a measure are copies of its zone on a lattice across the
+municipality (:func:`~diagnostic_lib.evaluation.placebo_places.lattice_offsets`): tens of
+thousands of boxes in a city, each tested against the municipality and against the zones
+of the other measures. :class:`CellCover` classifies once a grid of cells over the polygon
+— wholly inside it, wholly outside it, or across its edge — and decides every box that
+lies within cells of one kind by counting cells (summed-area tables), without geometry.
+Only the boxes that reach a cell across the edge are tested against the polygon itself.
+The answers are exactly those of ``shapely.contains`` and ``shapely.intersects``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import shapely
+
+# cells along the longer side of the polygon's bounding box
+_CELLS = 256
+# a box's side this close to a cell's edge (in cells) also takes the cell beyond: far more
+# than the rounding of coordinates (about 1e-12 cells), far less than a cell
+_EPS = 1e-6
+
+
+class CellCover:
+    """A polygon with its cells classified, to test many boxes.
+
+    A box whose cells all lie inside the polygon is contained in it (and meets it); a
+    box whose cells all lie outside it neither. A side of a box that falls on (or
+    within rounding of) a cell's edge takes the cells on both sides of it, so that
+    rounding never leaves one out.
+
+    Parameters
+    ----------
+    geom : shapely geometry
+        A polygon or multipolygon (holes allowed).
+    cells : int
+        Cells along the longer side of its bounding box.
+
+    Examples
+    --------
+    >>> town = shapely.box(0, 0, 100, 100).difference(shapely.box(40, 40, 60, 60))
+    >>> c = CellCover(town, cells=20)
+    >>> x0 = np.array([5.0, 45.0, 95.0, 60.0, 200.0])
+    >>> b = np.column_stack([x0, x0, x0 + 5, x0 + 5])  # the fourth touches the hole's corner
+    >>> c.contains(b).tolist(), c.intersects(b).tolist()
+    ([True, False, True, True, False], [True, False, True, True, False])
+    """
+
+    def __init__(self, geom: Any, cells: int = _CELLS) -> None:
+        self.geom = geom
+        shapely.prepare(geom)
+        x0, y0, x1, y1 = geom.bounds
+        self.size = max(x1 - x0, y1 - y0, 1e-9) / cells
+        # one padding cell on every side: outside the polygon by construction
+        self.x0, self.y0 = x0 - self.size, y0 - self.size
+        self.nx = int(np.ceil((x1 - x0) / self.size)) + 2
+        self.ny = int(np.ceil((y1 - y0) / self.size)) + 2
+        ix, iy = np.meshgrid(np.arange(self.nx), np.arange(self.ny), indexing="ij")
+        cx0, cy0 = self.x0 + ix.ravel() * self.size, self.y0 + iy.ravel() * self.size
+        boxes = shapely.box(cx0, cy0, cx0 + self.size, cy0 + self.size)
+        meets = shapely.intersects(geom, boxes)
+        inside = np.zeros(len(boxes), dtype=bool)
+        inside[meets] = shapely.contains(geom, boxes[meets])
+        self._inside = _summed(inside.reshape(self.nx, self.ny))
+        self._outside = _summed(~meets.reshape(self.nx, self.ny))
+
+    def _decided(self, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which boxes lie within inside cells only, and which within outside cells only."""
+        # the closed cells covering the box; a side within rounding of a cell's edge takes
+        # the cell beyond it too
+        i0 = np.floor((bounds[:, 0] - self.x0) / self.size - _EPS).astype("int64")
+        j0 = np.floor((bounds[:, 1] - self.y0) / self.size - _EPS).astype("int64")
+        i1 = np.floor((bounds[:, 2] - self.x0) / self.size + _EPS).astype("int64")
+        j1 = np.floor((bounds[:, 3] - self.y0) / self.size + _EPS).astype("int64")
+        within = (i0 >= 0) & (j0 >= 0) & (i1 < self.nx) & (j1 < self.ny)
+        # beyond the grid (and its padding), a box is outside the polygon's bounding box
+        far = (i1 < 0) | (j1 < 0) | (i0 >= self.nx) | (j0 >= self.ny)
+        i0, j0 = np.clip(i0, 0, self.nx - 1), np.clip(j0, 0, self.ny - 1)
+        i1, j1 = np.clip(i1, 0, self.nx - 1), np.clip(j1, 0, self.ny - 1)
+        n = (i1 - i0 + 1) * (j1 - j0 + 1)
+        inside = within & (_count(self._inside, i0, j0, i1, j1) == n)
+        outside = far | (within & (_count(self._outside, i0, j0, i1, j1) == n))
+        return inside, outside
+
+    def _answer(self, bounds: np.ndarray, exact: Any) -> np.ndarray:
+        bounds = np.asarray(bounds, dtype="float64").reshape(-1, 4)
+        out = np.zeros(len(bounds), dtype=bool)
+        if not len(bounds):
+            return out
+        inside, outside = self._decided(bounds)
+        out[inside] = True
+        rest = np.flatnonzero(~inside & ~outside)
+        if len(rest):
+            b = bounds[rest]
+            out[rest] = exact(self.geom, shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3]))
+        return out
+
+    def contains(self, bounds: np.ndarray) -> np.ndarray:
+        """``shapely.contains(geom, boxes)`` of the boxes ``(xmin, ymin, xmax, ymax)`` (rows)."""
+        return self._answer(bounds, shapely.contains)
+
+    def intersects(self, bounds: np.ndarray) -> np.ndarray:
+        """``shapely.intersects(geom, boxes)`` of the boxes ``(xmin, ymin, xmax, ymax)`` (rows)."""
+        return self._answer(bounds, shapely.intersects)
+
+
+def _summed(a: np.ndarray) -> np.ndarray:
+    """The summed-area table of ``a`` with a leading row and column of zeros."""
+    out = np.zeros((a.shape[0] + 1, a.shape[1] + 1), dtype="int64")
+    out[1:, 1:] = np.cumsum(np.cumsum(a, axis=0), axis=1)
+    return out
+
+
+def _count(s: np.ndarray, i0: np.ndarray, j0: np.ndarray, i1: np.ndarray, j1: np.ndarray):
+    """Cells counted in ``[i0, i1] × [j0, j1]`` (inclusive) from a summed-area table."""
+    return s[i1 + 1, j1 + 1] - s[i0, j1 + 1] - s[i1 + 1, j0] + s[i0, j0]
+
+
+def cover(geom: Any) -> CellCover | None:
+    """``geom`` as a :class:`CellCover` (None when missing or empty; a cover as it is).
+
+    Examples
+    --------
+    >>> cover(None) is None, cover(shapely.Polygon()) is None
+    (True, True)
+    """
+    if geom is None or isinstance(geom, CellCover):
+        return geom
+    return None if geom.is_empty else CellCover(geom)
