@@ -68,7 +68,7 @@ def _slow_translated(geom, offsets):
     )
 
 
-def _slow_inside(self, g, pos, shared):
+def _slow_inside(self, g, pos, x, y, shared):
     return shapely.intersects_xy(g, self.x[pos], self.y[pos])
 
 
@@ -270,10 +270,12 @@ def _evaluate(measures, incidents, diag, period):
     return eff.drop(columns=["concurrent", "excluded", "control_sectors"])
 
 
-@pytest.mark.parametrize("case", ["sample", "copies_and_gap"])
+@pytest.mark.parametrize("case", ["sample", "copies_and_gap", "one_memo"])
 def test_counts_and_placebos_match_the_straightforward_path(diag, monkeypatch, case):
     period = evaluation.data_period(diag)
     mea, inc = diag.measures, diag.incidents
+    if case == "one_memo":  # shared controls forgotten as soon as another is met
+        monkeypatch.setattr(area_counts, "_SHARED_MEMOS", 1)
     if case == "copies_and_gap":
         mea = _copies(diag, 2)
         month = inc["occurred_from"].dt.to_period("M")

@@ -176,6 +176,10 @@ def _monthly_table(
     )
 
 
+# shared controls remembered at once (a byte per incident each)
+_SHARED_MEMOS = 16
+
+
 class _MonthlyIndex:
     """:func:`monthly_area_counts` for many measures with ``control="rest"``.
 
@@ -278,43 +282,43 @@ class _MonthlyIndex:
             for a, b in zip(np.r_[0, cut], np.r_[cut, len(own)], strict=True):
                 self.near_of[int(own[a])] = pts[a:b]
         self._mark = np.zeros(len(self.t), dtype=bool)
-        # control polygon (by identity) -> (it, positions tested, sorted; their answers)
-        self._tested: dict[int, tuple[Any, np.ndarray, np.ndarray]] = {}
+        # control polygon (by identity) -> (it, each incident's state: untested, in, out)
+        self._tested: dict[int, tuple[Any, np.ndarray]] = {}
 
-    def _inside(self, g: Any, pos: np.ndarray, shared: bool) -> np.ndarray:
-        """Whether the incidents at ``pos`` lie in ``g`` (``intersects``, boundary included).
+    def _inside(
+        self, g: Any, pos: np.ndarray, x: np.ndarray, y: np.ndarray, shared: bool
+    ) -> np.ndarray:
+        """Whether the incidents at ``pos`` (at ``x``, ``y``) lie in ``g`` (edge included).
 
-        A ``shared`` geometry (the control of a whole excluded set, one object for
-        every measure of the set: see ``design._Areas.rows``) remembers the incidents
-        it has tested, so that the measures sharing it test each incident once. The
-        answers are those of ``shapely.intersects_xy`` on the same geometry and
-        points, hence the same.
+        Only the incidents in the geometry's box are tested. A ``shared`` geometry (the
+        control of a whole excluded set, one object for every measure of the set: see
+        ``design._Areas.rows``) remembers the incidents it has tested (one state per
+        incident: untested, in, out), so that the measures sharing it test each incident
+        once. The answers are those of ``shapely.intersects_xy`` on the same geometry
+        and points, hence the same.
         """
         import shapely
 
+        out = np.zeros(len(pos), dtype=bool)
+        x0, y0, x1, y1 = g.bounds
+        box = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
         if not shared:
-            # only the incidents in the geometry's box can be in it (its edge included)
-            x, y = self.x[pos], self.y[pos]
-            x0, y0, x1, y1 = g.bounds
-            box = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
-            out = np.zeros(len(pos), dtype=bool)
             out[box] = shapely.intersects_xy(g, x[box], y[box])
             return out
         memo = self._tested.get(id(g))
         if memo is None or memo[0] is not g:
-            memo = (g, np.array([], dtype="int64"), np.array([], dtype=bool))
-        _, done, was_in = memo  # positions tested (sorted) and their answers
-        at = np.minimum(np.searchsorted(done, pos), max(len(done) - 1, 0))
-        found = (done[at] == pos) if len(done) else np.zeros(len(pos), bool)
-        out = np.zeros(len(pos), bool)
-        out[found] = was_in[at[found]]
-        new = pos[~found]
+            if len(self._tested) >= _SHARED_MEMOS:  # forget the oldest: tested again if met
+                del self._tested[next(iter(self._tested))]
+            memo = (g, np.zeros(len(self.t), dtype=np.int8))  # 0 untested, 1 in, 2 out
+            self._tested[id(g)] = memo
+        state = memo[1]
+        seen = state[pos[box]]
+        new = box[seen == 0]
         if len(new):
-            out[~found] = shapely.intersects_xy(g, self.x[new], self.y[new])
-            allpos = np.concatenate([done, new])
-            order = np.argsort(allpos, kind="stable")
-            memo = (g, allpos[order], np.concatenate([was_in, out[~found]])[order])
-        self._tested[id(g)] = memo
+            hit = shapely.intersects_xy(g, x[new], y[new])
+            state[pos[new]] = np.where(hit, 1, 2)
+            seen = state[pos[box]]
+        out[box] = seen == 1
         return out
 
     def _by_key(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -374,13 +378,13 @@ class _MonthlyIndex:
             self.near_of.get(pos[m], np.array([], dtype="int64")) for m in excluded if m in pos
         ]
         mark = self._mark  # the union of the parts, in position order
-        for part in parts:
-            mark[part] = True
+        mark[np.concatenate(parts)] = True
         near = np.flatnonzero(mark)
         mark[near] = False
         tv = self.t[near]
         near = near[(tv >= edges[0]) & (tv < edges[-1]) & key_ok[self.key[near]]]
         mon = np.searchsorted(edges, self.t[near], side="right") - 1
+        nx, ny = self.x[near], self.y[near]
         taken = np.zeros(len(near), dtype=bool)
         counts = {}
         for name in AREAS:
@@ -388,8 +392,8 @@ class _MonthlyIndex:
             cnt = np.zeros(n, dtype="int64")
             if g is not None:
                 shapely.prepare(g)
-                inside = self._inside(g, near, name == "control") & ~taken
-                taken |= inside
+                inside = self._inside(g, near, nx, ny, name == "control") & ~taken
+                taken |= inside  # an incident counts in one area only
                 cnt = np.bincount(mon[inside], minlength=n)[:n].astype("int64")
             counts[name] = cnt
         if areas.get("control") is not None and n:
