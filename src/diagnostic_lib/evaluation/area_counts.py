@@ -256,31 +256,28 @@ class _MonthlyIndex:
 
     def _near(self, ms: _MeasureSet, widths: np.ndarray) -> None:
         """The located incidents in the box of each measure's treated area and ring."""
-        import shapely
-
         self.ms = ms
         # located incidents in the box of each measure's treated area and ring (the ring
-        # lies within the treated area's box widened by the ring's width)
-        pieces, owner = [], []
+        # lies within the treated area's box widened by the ring's width), edges included
+        boxes, owner = [], []
         # point, line, polygon and sector measures are removed from another's control
         geometric = np.isin(ms.fp, ["point", "line", "polygon", "sectors"]) & ms.nonempty
         for j in np.flatnonzero(geometric):
             x0, y0, x1, y1 = ms.treated[j].bounds
             w = float(widths[j]) if np.isfinite(widths[j]) else 0.0
-            pieces.append(shapely.box(x0 - w, y0 - w, x1 + w, y1 + w))
+            boxes.append((x0 - w, y0 - w, x1 + w, y1 + w))
             owner.append(j)
         self.near_of: dict[int, np.ndarray] = {}
-        located = self.located
-        if pieces and len(located):
-            tree = shapely.STRtree(np.asarray(pieces, dtype=object))
-            # the points are not kept: a million of them would outlive the query
-            i, k = tree.query(shapely.points(self.x[located], self.y[located]))
+        if boxes and len(self.located):
+            b = np.asarray(boxes, dtype="float64")
+            k, pts = self.index.boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
             own = np.asarray(owner)[k]
             order = np.argsort(own, kind="stable")
-            own, pts = own[order], located[i[order]]
+            own, pts = own[order], pts[order]
             cut = np.flatnonzero(np.diff(own)) + 1
-            for a, b in zip(np.r_[0, cut], np.r_[cut, len(own)], strict=True):
-                self.near_of[int(own[a])] = pts[a:b]
+            for a, e in zip(np.r_[0, cut], np.r_[cut, len(own)], strict=True):
+                if e > a:  # no incident near any measure: nothing to keep
+                    self.near_of[int(own[a])] = pts[a:e]
         self._mark = np.zeros(len(self.t), dtype=bool)
         # control polygon (by identity) -> (it, each incident's state: untested, in, out)
         self._tested: dict[int, tuple[Any, np.ndarray]] = {}
