@@ -13,6 +13,7 @@ import ast
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from diagnostic_lib import i18n, maps, style
@@ -99,3 +100,25 @@ def test_legend_counts_and_classes_use_the_formatter():
     fig = maps.choropleth(s, values, title="t", legend_title="l", lang="fr", date="2026-01-01")
     assert maps.legend_labels(fig)[0] == "1\xa0500,5 (2)"  # one value, not "a – a"
     assert maps.legend_labels(fig)[-1] == "Aucune donnée (1)"
+
+
+def test_polygons_drawn_from_one_array_are_the_rings_of_the_geometries():
+    """Cells clipped at the town's edge (rings of different sizes), a multipolygon, a
+    missing and an empty geometry, a line: every polygon's ring, and nothing else."""
+    import shapely
+
+    from diagnostic_lib.maps import canvas
+
+    clipped = shapely.box(0, 0, 10, 10).intersection(shapely.Point(0, 0).buffer(12))
+    multi = shapely.MultiPolygon([shapely.box(20, 0, 21, 1), shapely.box(22, 0, 23, 1)])
+    geoms = [shapely.box(0, 0, 1, 1), clipped, None, shapely.Polygon(), multi]
+    geoms.append(shapely.LineString([(0, 0), (5, 5)]))
+    fig, ax = canvas.new_map()
+    coll = canvas.add_polygons(ax, geoms, facecolor="red")
+    rings = [shapely.box(0, 0, 1, 1), clipped, *multi.geoms]
+    got = [p.vertices for p in coll.get_paths()]
+    assert len(got) == 4
+    for path, ring in zip(got, rings, strict=True):
+        assert np.array_equal(path, shapely.get_coordinates(ring.exterior))
+    holed = shapely.box(0, 0, 10, 10).difference(shapely.box(4, 4, 6, 6))
+    assert len(canvas.add_polygons(ax, [holed, clipped]).get_paths()) == 2  # holes kept

@@ -26,6 +26,7 @@ from .canvas import (
     _deferred_draws,
     _fig_legend,
     _fit,
+    add_polygons,
     decorate,
     draw_sectors,
     new_map,
@@ -62,7 +63,7 @@ def _shade_hot_spots(ax, hot, lang: str, handles: list) -> None:
 
     h = hot[hot["hot_class"].isin(["hot_99", "hot_95"])]
     if len(h):
-        h.plot(ax=ax, color=style.HOT_SHADE, edgecolor="none", zorder=2)
+        add_polygons(ax, h.geometry, facecolor=style.HOT_SHADE, edgecolor="none", zorder=2)
         label = i18n.t("maps.hot_spots_95", lang)
         handles.append(Patch(facecolor=style.HOT_SHADE, label=label))
 

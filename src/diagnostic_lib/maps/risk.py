@@ -20,6 +20,7 @@ from .canvas import (
     _fig_legend,
     _fit,
     _plt,
+    add_polygons,
     decorate,
     draw_landmarks,
     draw_sectors,
@@ -104,7 +105,9 @@ def risk_map(  # noqa: PLR0913 -- public signature kept for backward compatibili
         sel = (cls == k) & (rr > e[0])
         colour = cm(0.25 + 0.7 * (k - 1) / max(len(e) - 1, 1))
         if sel.any():
-            grid[sel].plot(ax=ax, facecolor=colour, edgecolor="none", zorder=3, alpha=alpha)
+            add_polygons(
+                ax, grid.geometry[sel], facecolor=colour, edgecolor="none", zorder=3, alpha=alpha
+            )
             lab = (
                 f"{_compact(e[k - 1], lang)} – {_compact(e[k], lang)}"
                 if k < len(e)
@@ -116,7 +119,9 @@ def risk_map(  # noqa: PLR0913 -- public signature kept for backward compatibili
         el = np.asarray(elevated, dtype=bool)
         if el.any():
             edge = style.REFERENCE["elevated"]
-            grid[el].plot(ax=ax, facecolor="none", edgecolor=edge, linewidth=1.4, zorder=6)
+            add_polygons(
+                ax, grid.geometry[el], facecolor="none", edgecolor=edge, linewidth=1.4, zorder=6
+            )
             label = i18n.t("maps.risk.near_repeat", lang)
             handles.append(Patch(facecolor="none", edgecolor=edge, label=label))
     _fit(ax, sectors)
