@@ -12,6 +12,7 @@ import shapely
 from scipy import stats as st
 
 from diagnostic_lib import charts, evaluation, inventory, maps, sample, stats, widgets
+from diagnostic_lib.report.document import HtmlDocument
 
 # ----------------------------------------------------------------------------
 # fixtures
@@ -963,6 +964,53 @@ def test_relevance_matches_measures_to_their_problems(step3, problems):
     assert not rel.loc["M10", "active"] and not rel.loc["M08", "active"]  # planned, ended
     assert not rel.loc["M07", "place_known"]  # no footprint: scored on problem and time only
     assert ((rel["relevance"] >= 0) & (rel["relevance"] <= 1)).all()
+
+
+def test_reach_matrix_lists_the_pairs_that_reach_something(diag, problems, step3):
+    every = evaluation.reach_matrix(
+        diag.measures, problems, diag.incidents, diag.sectors, every_pair=True
+    )
+    # every pair once, measure first
+    assert len(every) == len(diag.measures) * every["problem_id"].nunique()
+    assert not every.duplicated(["measure_id", "problem_id"]).any()
+    some = every[every["reach"] > 0].reset_index(drop=True)
+    assert 0 < len(some) < len(every)  # the sample has pairs that reach nothing
+    pd.testing.assert_frame_equal(step3.reach, some)
+    # one pair by hand: the problem's incidents in M01's area, categories and shifts
+    m = diag.measures.set_index("measure_id").loc["M01"]
+    pid = inventory.problem_incidents(problems, diag.incidents)
+    best = step3.relevance.set_index("measure_id").loc["M01", "problem_id"]
+    row = step3.reach.set_index(["measure_id", "problem_id"]).loc[("M01", best)]
+    inc = diag.incidents[(pid == best).to_numpy()]
+    area = diag.measures.geometry[diag.measures["measure_id"] == "M01"].iloc[0]
+    if m["footprint"] == "point":
+        area = area.buffer(float(m["reach_m"]))
+    inside = shapely.intersects_xy(area, inc.geometry.x, inc.geometry.y)
+    cats = inc["category"].isin(m["target_categories"]) if len(m["target_categories"]) else True
+    shifts = inc["shift"].isin(m["target_shifts"]) if len(m["target_shifts"]) else True
+    assert row["n_incidents"] == len(inc)
+    assert row["reach"] == pytest.approx((inside & cats & shifts).mean())
+
+
+def test_a_measure_that_reaches_nothing_has_no_best_problem(diag, step3, problems):
+    rel = step3.relevance.set_index("measure_id")
+    assert "M11" not in set(step3.reach["measure_id"])  # reaches no problem's incidents
+    assert rel.loc["M11", "reach"] == 0 and rel.loc["M11", "relevance"] == 0
+    assert pd.isna(rel.loc["M11", "problem_id"]) and rel.loc["M11", "problem_title_en"] == ""
+    assert pd.isna(rel.loc["M11", "problem_rank"]) and rel.loc["M11", "place_known"]
+    assert rel["problem_rank"].dtype == "Int64"  # ranks stay whole numbers
+    # the report's cell reads a dash, not <NA> or nan
+    doc = HtmlDocument("t", "en")
+    doc.table(rel.loc[["M01", "M11"]].reset_index()[["measure_id", "problem_rank"]])
+    cells = doc.render()
+    assert "<NA>" not in cells and "nan" not in cells and "—" in cells
+    # no threshold makes a measure serve a problem it reaches none of
+    low = evaluation.relevance(
+        diag.measures, problems, diag.incidents, diag.sectors, min_reach=0.0, matrix=step3.reach
+    ).set_index("measure_id")
+    assert low.loc["M11", "served"] == ()
+    served = step3.reach.groupby("measure_id")["problem_id"].agg(lambda s: tuple(sorted(s)))
+    assert low.loc["M01", "served"] == served["M01"]
 
 
 def codes_of(flags, measure):

@@ -37,6 +37,7 @@ def reach_matrix(
     problems: pd.DataFrame,
     incidents: pd.DataFrame,
     sectors: pd.DataFrame,
+    every_pair: bool = False,
 ) -> pd.DataFrame:
     """Share of each problem's incidents each measure can reach: right problem, place, time.
 
@@ -51,11 +52,25 @@ def reach_matrix(
     - ``time_share``: share in its target shifts (empty = all) — the right time;
     - ``reach``: share matching all three at once (place ignored when unknown).
 
+    Only the pairs where the measure reaches at least one of the problem's
+    incidents are listed (``reach > 0``): a region of thousands of problems and
+    measures would otherwise give tens of millions of rows, nearly all of them
+    zero. A measure absent from the table reaches none of the problems' incidents.
+
+    Parameters
+    ----------
+    measures, problems, incidents, sectors : DataFrame
+        The measures (step 2), the problem register (step 1), the incidents and
+        the sectors.
+    every_pair : bool
+        List every problem × measure pair instead, zeros included.
+
     Returns
     -------
     DataFrame
         ``measure_id, problem_id, n_incidents, problem_share, place_share,
-        time_share, reach, place_known``.
+        time_share, reach, place_known``, by measure (in the order of
+        ``measures``) then problem.
 
     Examples
     --------
@@ -82,23 +97,22 @@ def reach_matrix(
     all_cnt = pi.joint @ mt.all_mask  # the place counts below replace it where the place is known
     place_cnt = np.repeat(pi.n_by[:, None], len(measures), axis=1)
     _place_counts(pi, mt, place_cnt, all_cnt)
-    n_p, n_m, n_by = len(pi.p_names), len(measures), pi.n_by[:, None]
     known_or_muni = mt.known | mt.muni
-    m_ids = measures["measure_id"].astype(str).to_numpy()
+    m_ids = measures["measure_id"].astype(str).to_numpy(dtype=object)
+    # (measure, problem) of the pairs listed, measure first
+    m_at, p_at = np.nonzero(np.ones(all_cnt.T.shape, bool) if every_pair else all_cnt.T > 0)
+    n = pi.n_by[p_at]
     with np.errstate(invalid="ignore", divide="ignore"):
-        place_share = np.where(known_or_muni[None, :], place_cnt / n_by, np.nan)
         out = pd.DataFrame(
             {
-                "measure_id": pd.array(np.repeat(m_ids, n_p).astype(object), dtype="str"),
-                "problem_id": pd.array(
-                    np.tile(np.asarray(pi.p_names, dtype=object), n_m), dtype="str"
-                ),
-                "n_incidents": np.tile(pi.n_by.astype("int64"), n_m),
-                "problem_share": (cat_cnt / n_by).T.ravel(),
-                "place_share": place_share.T.ravel(),
-                "time_share": (tim_cnt / n_by).T.ravel(),
-                "reach": (all_cnt / n_by).T.ravel(),
-                "place_known": np.repeat(known_or_muni, n_p),
+                "measure_id": pd.array(m_ids[m_at], dtype="str"),
+                "problem_id": pd.array(np.asarray(pi.p_names, dtype=object)[p_at], dtype="str"),
+                "n_incidents": n.astype("int64"),
+                "problem_share": cat_cnt[p_at, m_at] / n,
+                "place_share": np.where(known_or_muni[m_at], place_cnt[p_at, m_at] / n, np.nan),
+                "time_share": tim_cnt[p_at, m_at] / n,
+                "reach": all_cnt[p_at, m_at] / n,
+                "place_known": known_or_muni[m_at],
             }
         )
     return out[list(_REACH_COLUMNS)]
@@ -229,8 +243,10 @@ def relevance(
     reach (right problem, right place, right time; see :func:`reach_matrix`)
     and the priority score (0–1) comes from
     :func:`diagnostic_lib.inventory.priority`. A measure "serves" every
-    problem it reaches at least ``min_reach`` of (``served``). A measure with
-    no footprint is scored on problem and time only (``place_known`` false).
+    problem it reaches at least ``min_reach`` of, and something (``served``). A
+    measure with no footprint is scored on problem and time only
+    (``place_known`` false). A measure that reaches none of the problems'
+    incidents has reach and relevance 0 and no problem (none is its best match).
 
     Returns
     -------
@@ -265,7 +281,7 @@ def relevance(
         .set_index("measure_id")
     )
     served = (
-        m[m["reach"] >= min_reach]
+        m[(m["reach"] >= min_reach) & (m["reach"] > 0)]
         .groupby("measure_id")["problem_id"]
         .agg(lambda s: tuple(sorted(s)))
     )
@@ -280,12 +296,19 @@ def relevance(
             titles[f"title_{lg}"].get(x, "") if isinstance(x, str) else ""
             for x in out["problem_id"]
         ]
-    out["problem_rank"] = b["rank"].to_numpy()
+    out["problem_rank"] = pd.array(b["rank"].to_numpy(dtype="float64"), dtype="Int64")
     out["problem_score"] = b["score"].to_numpy()
     for c in ("problem_share", "place_share", "time_share", "reach"):
         out[c] = b[c].astype("float64").to_numpy()
     out["relevance"] = b["value"].astype("float64").to_numpy()
-    out["place_known"] = b["place_known"].fillna(False).astype(bool).to_numpy()
+    # a measure the table leaves out reaches none of the problems' incidents
+    nothing = b["problem_id"].isna().to_numpy() & (len(pr) > 0)
+    out.loc[nothing, ["reach", "relevance"]] = 0.0
+    fp = measures["footprint"] if "footprint" in measures.columns else pd.Series("none", out.index)
+    own = (fp.notna() & (fp != "none")).to_numpy()
+    out["place_known"] = np.where(
+        nothing, own, b["place_known"].fillna(False).astype(bool).to_numpy()
+    )
     out["served"] = [served.get(x, ()) for x in out["measure_id"]]
     out.attrs["min_reach"] = min_reach
     return out
