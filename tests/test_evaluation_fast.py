@@ -10,6 +10,7 @@ sharing targets, windows and controls, unsorted histories with missing keys).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import geopandas as gpd
@@ -26,6 +27,7 @@ from diagnostic_lib.evaluation import (
     area_counts,
     cell_cover,
     count_models,
+    effects,
     forecast,
     placebo_places,
     projection_batch,
@@ -293,6 +295,39 @@ def test_counts_and_placebos_match_the_straightforward_path(diag, monkeypatch, c
     assert (fast["footprint"] == "sectors").any()
     if case == "copies_and_gap":
         assert fast["a0"].isna().any()  # a window holding the gap month has no sum
+
+
+@pytest.mark.parametrize("case", ["sample", "copies_and_gap", "one_near_memo", "no_own_box"])
+def test_indexed_monthly_counts_equal_the_plain_count(diag, monkeypatch, case):
+    """Each measure's monthly counts from the index, against the count over every incident."""
+    period = evaluation.data_period(diag)
+    mea, inc = diag.measures, diag.incidents
+    if case == "one_near_memo":  # nearby sets forgotten as soon as another is met
+        monkeypatch.setattr(area_counts, "_NEAR_MEMOS", 1)
+    if case == "no_own_box":  # the measures' own boxes unknown: nearby from each area's box
+        monkeypatch.setattr(area_counts._MonthlyIndex, "_covers", lambda self, k, areas: False)
+    if case == "copies_and_gap":
+        mea = _copies(diag, 2)
+        month = inc["occurred_from"].dt.to_period("M")
+        inc = inc[month != pd.Period("2023-03", "M")]
+    indexed = effects._Counter.monthly
+    seen = []
+
+    def both(self, rec, geo, w, excluded):
+        fast = indexed(self, rec, geo, w, excluded)
+        rest, self.opt = self.opt, replace(self.opt, control="plain")  # no index
+        try:
+            plain = indexed(self, rec, geo, w, excluded)
+        finally:
+            self.opt = rest
+        assert_frame_equal(fast, plain, check_exact=True)
+        assert fast.attrs["unlocated"] == plain.attrs["unlocated"]
+        seen.append(bool(excluded))
+        return fast
+
+    monkeypatch.setattr(effects._Counter, "monthly", both)
+    evaluation.evaluate(mea, inc, diag.sectors, *period)
+    assert len(seen) >= 8 and any(seen)  # measures with other measures left out
 
 
 # ----------------------------------------------------------------------------

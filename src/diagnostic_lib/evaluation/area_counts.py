@@ -178,6 +178,9 @@ def _monthly_table(
 
 # shared controls remembered at once (a byte per incident each)
 _SHARED_MEMOS = 16
+# sets of removed areas whose nearby incidents are remembered at once (sorted by
+# (category, shift) and time: 24 bytes per nearby incident each)
+_NEAR_MEMOS = 8
 
 
 class _MonthlyIndex:
@@ -268,6 +271,10 @@ class _MonthlyIndex:
             boxes.append((x0 - w, y0 - w, x1 + w, y1 + w))
             owner.append(j)
         self.near_of: dict[int, np.ndarray] = {}
+        self.pos = {m: q for q, m in enumerate(ms.ids)}
+        self._box = dict(zip(owner, boxes, strict=True))
+        # removed set (positions, sorted) -> its nearby incidents by key and time
+        self._near_sets: dict[tuple[int, ...], tuple[np.ndarray, ...]] = {}
         if boxes and len(self.located):
             b = np.asarray(boxes, dtype="float64")
             k, pts = self.index.boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
@@ -318,6 +325,86 @@ class _MonthlyIndex:
         out[box] = seen == 1
         return out
 
+    def _covers(self, k: int | None, areas: Mapping[str, Any]) -> bool:
+        """Whether measure ``k``'s own box holds the boxes of ``areas``' treated area and ring."""
+        box = self._box.get(k) if k is not None else None
+        if box is None:
+            return False
+        for name in ("treated", "buffer"):
+            g = areas.get(name)
+            if g is not None and not g.is_empty:
+                x0, y0, x1, y1 = g.bounds
+                if x0 < box[0] or y0 < box[1] or x1 > box[2] or y1 > box[3]:
+                    return False
+        return True
+
+    def _near_set(self, removed: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+        """The incidents near the measures ``removed``, sorted by key then time (and positions).
+
+        Measures whose controls leave out the same areas share it: it is built once
+        per set (``_NEAR_MEMOS`` at most at once), and each measure then takes the
+        slices of its categories, shifts and months.
+        """
+        memo = self._near_sets.get(removed)
+        if memo is not None:
+            return memo
+        if len(self._near_sets) >= _NEAR_MEMOS:  # forget the oldest: built again if met
+            del self._near_sets[next(iter(self._near_sets))]
+        parts = [self.near_of[j] for j in removed if j in self.near_of]
+        mark = self._mark
+        if parts:
+            mark[np.concatenate(parts)] = True
+        p = np.flatnonzero(mark)
+        mark[p] = False
+        p = p[~np.isnat(self.t[p])]  # no time, never counted
+        p = p[np.lexsort((self.t[p], self.key[p]))]
+        memo = (self.key[p], self.t[p], p)
+        self._near_sets[removed] = memo
+        return memo
+
+    def _nearby(
+        self,
+        measure: Any,
+        areas: Mapping[str, Any],
+        excluded: Sequence[str],
+        keys: np.ndarray,
+        edges: np.ndarray,
+    ) -> np.ndarray:
+        """The incidents of ``keys`` in [edges[0], edges[-1]) that may lie in a removed area.
+
+        Those in the boxes of the measure's treated area and ring and of the
+        measures ``excluded`` from its control; any superset gives the same
+        counts (each incident in it is tested against the geometries). When the
+        measure's own box holds its areas' boxes, the set is that of the measures
+        removed, the measure included: the same for every measure of the set.
+        """
+        k = self.pos.get(str(measure.get("measure_id")))
+        if self._covers(k, areas):
+            removed = tuple(sorted({self.pos[m] for m in excluded if m in self.pos} | {k}))
+            kk, tt, pp = self._near_set(removed)
+            first = np.searchsorted(kk, keys, side="left")
+            last = np.searchsorted(kk, keys, side="right")
+            out = []
+            for a, b in zip(first, last, strict=True):
+                if b > a:
+                    lo, hi = a + np.searchsorted(tt[a:b], edges[[0, -1]], side="left")
+                    out.append(pp[lo:hi])
+            return np.concatenate(out) if out else np.array([], dtype="int64")
+        parts = [self._in_box(areas.get("treated")), self._in_box(areas.get("buffer"))]
+        parts += [
+            self.near_of.get(self.pos[m], np.array([], dtype="int64"))
+            for m in excluded
+            if m in self.pos
+        ]
+        mark = self._mark  # the union of the parts, in position order
+        mark[np.concatenate(parts)] = True
+        near = np.flatnonzero(mark)
+        mark[near] = False
+        key_ok = np.zeros(len(self.c_names) * self.n_s, dtype=bool)
+        key_ok[keys] = True
+        tv = self.t[near]
+        return near[(tv >= edges[0]) & (tv < edges[-1]) & key_ok[self.key[near]]]
+
     def _by_key(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         order = np.lexsort((self.t[pos], self.key[pos]))
         return self.key[pos][order], self.t[pos][order]
@@ -367,19 +454,7 @@ class _MonthlyIndex:
         bs, edges, wlab, after0 = _month_span(win, data_end, pre_months, data_start)
         n = len(wlab)
         keys = self._keys(measure)
-        key_ok = np.zeros(len(self.c_names) * self.n_s, dtype=bool)
-        key_ok[keys] = True
-        pos = {m: q for q, m in enumerate(self.ms.ids)}
-        parts = [self._in_box(areas.get("treated")), self._in_box(areas.get("buffer"))]
-        parts += [
-            self.near_of.get(pos[m], np.array([], dtype="int64")) for m in excluded if m in pos
-        ]
-        mark = self._mark  # the union of the parts, in position order
-        mark[np.concatenate(parts)] = True
-        near = np.flatnonzero(mark)
-        mark[near] = False
-        tv = self.t[near]
-        near = near[(tv >= edges[0]) & (tv < edges[-1]) & key_ok[self.key[near]]]
+        near = self._nearby(measure, areas, excluded, keys, edges)
         mon = np.searchsorted(edges, self.t[near], side="right") - 1
         nx, ny = self.x[near], self.y[near]
         taken = np.zeros(len(near), dtype=bool)
