@@ -4,9 +4,11 @@ The placebo places of a measure are copies of its zone on a lattice across the
 municipality (:func:`~diagnostic_lib.evaluation.placebo_places.lattice_offsets`): tens of
 thousands of boxes in a city, each tested against the municipality and against the zones
 of the other measures. :class:`CellCover` classifies once a grid of cells over the polygon
-— wholly inside it, wholly outside it, or across its edge — and decides every box that
-lies within cells of one kind by counting cells (summed-area tables), without geometry.
-Only the boxes that reach a cell across the edge are tested against the polygon itself.
+— wholly inside it, wholly outside it, or across its edge — and decides by counting cells
+(summed-area tables), without geometry, every box that lies within cells of one kind, every
+box that overlaps an inside cell (it meets the polygon) and every box that overlaps an
+outside cell (the polygon does not contain it). Only the other boxes are tested against
+the polygon itself.
 The answers are exactly those of ``shapely.contains`` and ``shapely.intersects``.
 """
 
@@ -67,14 +69,19 @@ class CellCover:
         self._inside = _summed(inside.reshape(self.nx, self.ny))
         self._outside = _summed(~meets.reshape(self.nx, self.ny))
 
-    def _decided(self, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Which boxes lie within inside cells only, and which within outside cells only."""
+    def _cells(self, bounds: np.ndarray, eps: float) -> tuple[np.ndarray, ...]:
+        """The cells ``[i0, i1] × [j0, j1]`` of each box, widened by ``eps`` cells (or narrowed)."""
+        i0 = np.floor((bounds[:, 0] - self.x0) / self.size - eps).astype("int64")
+        j0 = np.floor((bounds[:, 1] - self.y0) / self.size - eps).astype("int64")
+        i1 = np.floor((bounds[:, 2] - self.x0) / self.size + eps).astype("int64")
+        j1 = np.floor((bounds[:, 3] - self.y0) / self.size + eps).astype("int64")
+        return i0, j0, i1, j1
+
+    def _decided(self, bounds: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Boxes within inside cells, within outside cells, over an inside, over an outside cell."""
         # the closed cells covering the box; a side within rounding of a cell's edge takes
         # the cell beyond it too
-        i0 = np.floor((bounds[:, 0] - self.x0) / self.size - _EPS).astype("int64")
-        j0 = np.floor((bounds[:, 1] - self.y0) / self.size - _EPS).astype("int64")
-        i1 = np.floor((bounds[:, 2] - self.x0) / self.size + _EPS).astype("int64")
-        j1 = np.floor((bounds[:, 3] - self.y0) / self.size + _EPS).astype("int64")
+        i0, j0, i1, j1 = self._cells(bounds, _EPS)
         within = (i0 >= 0) & (j0 >= 0) & (i1 < self.nx) & (j1 < self.ny)
         # beyond the grid (and its padding), a box is outside the polygon's bounding box
         far = (i1 < 0) | (j1 < 0) | (i0 >= self.nx) | (j0 >= self.ny)
@@ -83,16 +90,30 @@ class CellCover:
         n = (i1 - i0 + 1) * (j1 - j0 + 1)
         inside = within & (_count(self._inside, i0, j0, i1, j1) == n)
         outside = far | (within & (_count(self._outside, i0, j0, i1, j1) == n))
-        return inside, outside
+        # the cells the box overlaps by more than rounding: one inside the polygon puts a
+        # piece of the box in it, one outside it a piece of the box out of it
+        k0, l0, k1, l1 = self._cells(bounds, -_EPS)
+        some = (k0 <= k1) & (l0 <= l1)
+        beyond = some & ((k0 < 0) | (l0 < 0) | (k1 >= self.nx) | (l1 >= self.ny))
+        k0, l0 = np.clip(k0, 0, self.nx - 1), np.clip(l0, 0, self.ny - 1)
+        k1, l1 = np.clip(k1, 0, self.nx - 1), np.clip(l1, 0, self.ny - 1)
+        some &= (k0 <= k1) & (l0 <= l1)
+        over_in = some & (_count(self._inside, k0, l0, k1, l1) > 0)
+        over_out = beyond | (some & (_count(self._outside, k0, l0, k1, l1) > 0))
+        return inside, outside, over_in, over_out
 
-    def _answer(self, bounds: np.ndarray, exact: Any) -> np.ndarray:
+    def _answer(self, bounds: np.ndarray, exact: Any, contains: bool) -> np.ndarray:
         bounds = np.asarray(bounds, dtype="float64").reshape(-1, 4)
         out = np.zeros(len(bounds), dtype=bool)
         if not len(bounds):
             return out
-        inside, outside = self._decided(bounds)
-        out[inside] = True
-        rest = np.flatnonzero(~inside & ~outside)
+        inside, outside, over_in, over_out = self._decided(bounds)
+        if contains:  # a piece out of the polygon: not contained
+            yes, no = inside, outside | over_out
+        else:  # a piece in the polygon: they meet
+            yes, no = inside | over_in, outside
+        out[yes] = True
+        rest = np.flatnonzero(~yes & ~no)
         if len(rest):
             b = bounds[rest]
             out[rest] = exact(self.geom, shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3]))
@@ -100,11 +121,11 @@ class CellCover:
 
     def contains(self, bounds: np.ndarray) -> np.ndarray:
         """``shapely.contains(geom, boxes)`` of the boxes ``(xmin, ymin, xmax, ymax)`` (rows)."""
-        return self._answer(bounds, shapely.contains)
+        return self._answer(bounds, shapely.contains, contains=True)
 
     def intersects(self, bounds: np.ndarray) -> np.ndarray:
         """``shapely.intersects(geom, boxes)`` of the boxes ``(xmin, ymin, xmax, ymax)`` (rows)."""
-        return self._answer(bounds, shapely.intersects)
+        return self._answer(bounds, shapely.intersects, contains=False)
 
 
 def _summed(a: np.ndarray) -> np.ndarray:
