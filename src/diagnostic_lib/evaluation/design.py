@@ -381,6 +381,7 @@ class _Sectors:
         self.area = shapely.area(self.arr) if len(self.arr) else np.zeros(0)
         self.tree = shapely.STRtree(self.arr) if len(self.arr) else None
         self.pos = {s: k for k, s in enumerate(ids)}
+        self.ids_sorted = tuple(sorted(self.geom))
         self.boundary = shapely.union_all(np.asarray(sectors.geometry.array))
         # (sector, id of a control) -> (the control, whether the sector keeps > 1 m² in it)
         self._in_control: dict[tuple[str, int], tuple[Any, bool]] = {}
@@ -441,11 +442,12 @@ class _Sectors:
         # clearly more than 1 m², the sector is kept without intersecting it.
         if left is None:
             left = self.area - self.removed_area(removed)
+        at = np.fromiter(map(self.pos.__getitem__, chosen), dtype="int64", count=len(chosen))
+        sure = left[at] > 1.0 + 1e-6 * np.maximum(self.area[at], 1.0)
+        if sure.all():
+            return tuple(chosen)
         return tuple(
-            s
-            for s in chosen
-            if left[self.pos[s]] > 1.0 + 1e-6 * max(self.area[self.pos[s]], 1.0)
-            or self._keeps(s, control)
+            s for s, ok in zip(chosen, sure.tolist(), strict=True) if ok or self._keeps(s, control)
         )
 
 
@@ -467,7 +469,7 @@ class _ControlChoice:
         """``(chosen sectors, base area)`` of measure ``i``; ``out`` is left out of the trends."""
         mid = str(rec["measure_id"])
         if self.control == "rest":
-            return tuple(sorted(secs.geom)), secs.boundary
+            return secs.ids_sorted, secs.boundary
         if self.control == "sectors":
             cs = self.control_sectors
             cs = cs.get(mid, ()) if isinstance(cs, Mapping) else (cs or ())
@@ -568,9 +570,15 @@ class _Areas:
         import shapely
 
         if key not in self._lefts:
-            u, arr = self._unions[key], self.secs.arr
-            cut = shapely.area(shapely.intersection(arr, u)) if u is not None else 0.0
-            self._lefts[key] = self.secs.area - cut
+            u, secs = self._unions[key], self.secs
+            cut = np.zeros(len(secs.arr))
+            if u is not None and secs.tree is not None:
+                # the union's parts do not overlap: a sector loses the sum of its
+                # intersections with the parts whose boxes meet its own
+                parts = shapely.get_parts(u)
+                i, j = secs.tree.query(parts)
+                np.add.at(cut, j, shapely.area(shapely.intersection(secs.arr[j], parts[i])))
+            self._lefts[key] = secs.area - cut
         return self._lefts[key]
 
     def rows(self, i: Any, rec: Any, choose: _ControlChoice, win: Any) -> list[dict[str, Any]]:
