@@ -273,8 +273,8 @@ class _MonthlyIndex:
         self.near_of: dict[int, np.ndarray] = {}
         self.pos = {m: q for q, m in enumerate(ms.ids)}
         self._box = dict(zip(owner, boxes, strict=True))
-        # removed set (positions, sorted) -> its nearby incidents by key and time
-        self._near_sets: dict[tuple[int, ...], tuple[np.ndarray, ...]] = {}
+        # removed set (positions, sorted) -> (its control, its incidents out of the control)
+        self._outsides: dict[tuple[int, ...], tuple[Any, tuple[np.ndarray, np.ndarray]]] = {}
         if boxes and len(self.located):
             b = np.asarray(boxes, dtype="float64")
             k, pts = self.index.boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
@@ -338,58 +338,47 @@ class _MonthlyIndex:
                     return False
         return True
 
-    def _near_set(self, removed: tuple[int, ...]) -> tuple[np.ndarray, ...]:
-        """The incidents near the measures ``removed``, sorted by key then time (and positions).
+    def _outside(self, removed: tuple[int, ...], g: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The incidents near the measures ``removed`` inside the municipality but not in ``g``.
 
-        Measures whose controls leave out the same areas share it: it is built once
-        per set (``_NEAR_MEMOS`` at most at once), and each measure then takes the
-        slices of its categories, shifts and months.
+        ``g`` is the control of every measure whose removed set is ``removed`` (one
+        object for the set: see ``design._Areas.rows``). Sorted by key then time, and
+        built once per set (``_NEAR_MEMOS`` sets at most at once): a measure's control
+        is then the municipality's count minus this one's, whatever the set's size.
         """
-        memo = self._near_sets.get(removed)
-        if memo is not None:
-            return memo
-        if len(self._near_sets) >= _NEAR_MEMOS:  # forget the oldest: built again if met
-            del self._near_sets[next(iter(self._near_sets))]
+        memo = self._outsides.get(removed)
+        if memo is not None and memo[0] is g:
+            return memo[1]
+        if memo is None and len(self._outsides) >= _NEAR_MEMOS:  # forget the oldest
+            del self._outsides[next(iter(self._outsides))]
         parts = [self.near_of[j] for j in removed if j in self.near_of]
         mark = self._mark
         if parts:
             mark[np.concatenate(parts)] = True
         p = np.flatnonzero(mark)
         mark[p] = False
-        p = p[~np.isnat(self.t[p])]  # no time, never counted
+        p = p[self.in_base[p] & ~np.isnat(self.t[p])]  # the others are never in the control
+        p = p[~self._inside(g, p, self.x[p], self.y[p], shared=True)]
         p = p[np.lexsort((self.t[p], self.key[p]))]
-        memo = (self.key[p], self.t[p], p)
-        self._near_sets[removed] = memo
-        return memo
+        idx = (self.key[p], self.t[p])
+        self._outsides[removed] = (g, idx)
+        return idx
+
+    def _window(self, pos: np.ndarray, keys: np.ndarray, edges: np.ndarray) -> np.ndarray:
+        """The incidents at ``pos`` of ``keys`` in [edges[0], edges[-1])."""
+        key_ok = np.zeros(len(self.c_names) * self.n_s, dtype=bool)
+        key_ok[keys] = True
+        tv = self.t[pos]
+        return pos[(tv >= edges[0]) & (tv < edges[-1]) & key_ok[self.key[pos]]]
 
     def _nearby(
         self,
-        measure: Any,
         areas: Mapping[str, Any],
         excluded: Sequence[str],
         keys: np.ndarray,
         edges: np.ndarray,
     ) -> np.ndarray:
-        """The incidents of ``keys`` in [edges[0], edges[-1]) that may lie in a removed area.
-
-        Those in the boxes of the measure's treated area and ring and of the
-        measures ``excluded`` from its control; any superset gives the same
-        counts (each incident in it is tested against the geometries). When the
-        measure's own box holds its areas' boxes, the set is that of the measures
-        removed, the measure included: the same for every measure of the set.
-        """
-        k = self.pos.get(str(measure.get("measure_id")))
-        if self._covers(k, areas):
-            removed = tuple(sorted({self.pos[m] for m in excluded if m in self.pos} | {k}))
-            kk, tt, pp = self._near_set(removed)
-            first = np.searchsorted(kk, keys, side="left")
-            last = np.searchsorted(kk, keys, side="right")
-            out = []
-            for a, b in zip(first, last, strict=True):
-                if b > a:
-                    lo, hi = a + np.searchsorted(tt[a:b], edges[[0, -1]], side="left")
-                    out.append(pp[lo:hi])
-            return np.concatenate(out) if out else np.array([], dtype="int64")
+        """The incidents of ``keys`` in the window in the boxes of the areas and removed ones."""
         parts = [self._in_box(areas.get("treated")), self._in_box(areas.get("buffer"))]
         parts += [
             self.near_of.get(self.pos[m], np.array([], dtype="int64"))
@@ -400,10 +389,7 @@ class _MonthlyIndex:
         mark[np.concatenate(parts)] = True
         near = np.flatnonzero(mark)
         mark[near] = False
-        key_ok = np.zeros(len(self.c_names) * self.n_s, dtype=bool)
-        key_ok[keys] = True
-        tv = self.t[near]
-        return near[(tv >= edges[0]) & (tv < edges[-1]) & key_ok[self.key[near]]]
+        return self._window(near, keys, edges)
 
     def _by_key(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         order = np.lexsort((self.t[pos], self.key[pos]))
@@ -454,25 +440,42 @@ class _MonthlyIndex:
         bs, edges, wlab, after0 = _month_span(win, data_end, pre_months, data_start)
         n = len(wlab)
         keys = self._keys(measure)
-        near = self._nearby(measure, areas, excluded, keys, edges)
+        control = areas.get("control")
+        k = self.pos.get(str(measure.get("measure_id")))
+        removed = None
+        if self._covers(k, areas):
+            # the measure's own box holds its treated area and ring; its control is
+            # the municipality minus its removed set's incidents out of the control
+            near = self._window(self.near_of.get(k, np.array([], dtype="int64")), keys, edges)
+            removed = tuple(sorted({self.pos[m] for m in excluded if m in self.pos} | {k}))
+        else:
+            near = self._nearby(areas, excluded, keys, edges)
         mon = np.searchsorted(edges, self.t[near], side="right") - 1
         nx, ny = self.x[near], self.y[near]
         taken = np.zeros(len(near), dtype=bool)
+        both = taken
         counts = {}
         for name in AREAS:
             g = areas.get(name)
             cnt = np.zeros(n, dtype="int64")
             if g is not None:
                 shapely.prepare(g)
-                inside = self._inside(g, near, nx, ny, name == "control") & ~taken
+                hit = self._inside(g, near, nx, ny, name == "control")
+                if name == "control":
+                    both = hit & taken & self.in_base[near]  # in the control, counted before
+                inside = hit & ~taken
                 taken |= inside  # an incident counts in one area only
                 cnt = np.bincount(mon[inside], minlength=n)[:n].astype("int64")
             counts[name] = cnt
-        if areas.get("control") is not None and n:
+        if control is not None and n:
             # the rest of the municipality: every located incident there is in the control
             base = self._count(self.base, keys, edges)
-            near_base = np.bincount(mon[self.in_base[near]], minlength=n)[:n]
-            counts["control"] = counts["control"] + base - near_base
+            if removed is not None:
+                out = self._count(self._outside(removed, control), keys, edges)
+                counts["control"] = base - out - np.bincount(mon[both], minlength=n)[:n]
+            else:
+                near_base = np.bincount(mon[self.in_base[near]], minlength=n)[:n]
+                counts["control"] = counts["control"] + base - near_base
         out = _monthly_table(edges, wlab, after0, counts, gaps)
         out.attrs["unlocated"] = int(
             self._count(self.off, keys, np.array([np.datetime64(bs, "us"), edges[-1]])).sum()
