@@ -803,6 +803,12 @@ def test_cell_cover_answers_as_shapely_on_boxes_built_to_fool_it():
             assert (town_c.contains(b) == shapely.contains(town, boxes)).all()
             assert (town_c.intersects(b) == shapely.intersects(town, boxes)).all()
             assert (avoid_c.intersects(b) == shapely.intersects(avoid, boxes)).all()
+    # not polygons: every cell tested against the geometry
+    lines = shapely.union_all([town.boundary, shapely.MultiPoint(rng.uniform(0, 2000, (30, 2)))])
+    b = np.column_stack([x0.ravel(), y0.ravel(), x0.ravel() + 90, y0.ravel() + 90])
+    boxes = shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+    lines_c = cell_cover.CellCover(lines, 64)
+    assert (lines_c.intersects(b) == shapely.intersects(lines, boxes)).all()
     zone = shapely.box(0, 0, 60, 45)
     fast = placebo_places.lattice_offsets(zone, cell_cover.cover(town), cell_cover.cover(avoid))
     assert np.array_equal(fast, placebo_places.lattice_offsets(zone, town, avoid)) and len(fast)

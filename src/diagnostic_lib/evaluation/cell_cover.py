@@ -18,9 +18,10 @@ from typing import Any
 
 import numpy as np
 import shapely
+from scipy import ndimage
 
 # cells along the longer side of the polygon's bounding box
-_CELLS = 256
+_CELLS = 1024
 # a box's side this close to a cell's edge (in cells) also takes the cell beyond: far more
 # than the rounding of coordinates (about 1e-12 cells), far less than a cell
 _EPS = 1e-6
@@ -60,14 +61,60 @@ class CellCover:
         self.x0, self.y0 = x0 - self.size, y0 - self.size
         self.nx = int(np.ceil((x1 - x0) / self.size)) + 2
         self.ny = int(np.ceil((y1 - y0) / self.size)) + 2
+        inside, meets = self._classify(geom)
+        self._inside = _summed(inside)
+        self._outside = _summed(~meets)
+
+    def _classify(self, geom: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Per cell: wholly inside the polygon; meeting it (or perhaps: near its edge).
+
+        The cells that a box around an edge's segment reaches (widened by rounding) may
+        hold the edge; no other cell does, so each of those lies wholly on one side of
+        it, the same side as its neighbours across a side: the side of each group of
+        them is that of one cell's centre. Geometries other than polygons have every
+        cell tested against them.
+        """
+        parts = shapely.get_parts(geom)
+        if not len(parts) or (shapely.get_type_id(parts) != 3).any():
+            return self._classify_exact(geom)
+        xy, ring = shapely.get_coordinates(shapely.get_rings(parts), return_index=True)
+        one = ring[1:] == ring[:-1]  # consecutive vertices of one ring: a segment
+        a, b = xy[:-1][one], xy[1:][one]
+        seg = np.column_stack([np.minimum(a, b), np.maximum(a, b)])
+        i0, j0, i1, j1 = (
+            np.clip(v, 0, n - 1)
+            for v, n in zip(
+                self._cells(seg, _EPS), (self.nx, self.ny, self.nx, self.ny), strict=True
+            )
+        )
+        # every segment's cells at once: a difference table, summed
+        d = np.zeros((self.nx + 1, self.ny + 1), dtype="int64")
+        np.add.at(d, (i0, j0), 1)
+        np.add.at(d, (i1 + 1, j0), -1)
+        np.add.at(d, (i0, j1 + 1), -1)
+        np.add.at(d, (i1 + 1, j1 + 1), 1)
+        edge = np.cumsum(np.cumsum(d, axis=0), axis=1)[: self.nx, : self.ny] > 0
+        group, n = ndimage.label(~edge)
+        first = np.unique(group.ravel(), return_index=True)[1][1:]  # a cell of each group
+        ci, cj = np.unravel_index(first, edge.shape)
+        side = np.r_[
+            False,
+            shapely.intersects_xy(
+                geom, self.x0 + (ci + 0.5) * self.size, self.y0 + (cj + 0.5) * self.size
+            ),
+        ]
+        inside = side[group] & ~edge
+        return inside, inside | edge
+
+    def _classify_exact(self, geom: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Per cell: wholly inside ``geom``; meeting it (each cell tested)."""
         ix, iy = np.meshgrid(np.arange(self.nx), np.arange(self.ny), indexing="ij")
         cx0, cy0 = self.x0 + ix.ravel() * self.size, self.y0 + iy.ravel() * self.size
         boxes = shapely.box(cx0, cy0, cx0 + self.size, cy0 + self.size)
         meets = shapely.intersects(geom, boxes)
         inside = np.zeros(len(boxes), dtype=bool)
         inside[meets] = shapely.contains(geom, boxes[meets])
-        self._inside = _summed(inside.reshape(self.nx, self.ny))
-        self._outside = _summed(~meets.reshape(self.nx, self.ny))
+        return inside.reshape(self.nx, self.ny), meets.reshape(self.nx, self.ny)
 
     def _cells(self, bounds: np.ndarray, eps: float) -> tuple[np.ndarray, ...]:
         """The cells ``[i0, i1] × [j0, j1]`` of each box, widened by ``eps`` cells (or narrowed)."""
@@ -130,7 +177,7 @@ class CellCover:
 
 def _summed(a: np.ndarray) -> np.ndarray:
     """The summed-area table of ``a`` with a leading row and column of zeros."""
-    out = np.zeros((a.shape[0] + 1, a.shape[1] + 1), dtype="int64")
+    out = np.zeros((a.shape[0] + 1, a.shape[1] + 1), dtype="int32")
     out[1:, 1:] = np.cumsum(np.cumsum(a, axis=0), axis=1)
     return out
 
