@@ -525,6 +525,7 @@ class _Areas:
         self._unions: dict[tuple[int, ...], Any] = {}
         self._lefts: dict[tuple[int, ...], np.ndarray] = {}
         self._controls: dict[tuple[int, ...], Any] = {}
+        self._id_pos: dict[str, int] | None = None  # measure id -> position (when first needed)
 
     def others(self, i: Any, lo: Any, hi: Any) -> tuple[list[str], list[Any]]:
         """The other measures left out of measure ``i``'s control, and their areas and rings.
@@ -538,11 +539,9 @@ class _Areas:
         k = self.ms.pos[i]
         take = self.geometric & self.ms.overlap(k) & self.ms.active(lo, hi)
         take[k] = False
-        ids, geoms = [], []
-        for j in np.flatnonzero(take):
-            ids.append(str(self.ms.ids[j]))
-            geoms.extend([self.ms.treated[j], self.ring_arr[j]])
-        return ids, geoms
+        js = np.flatnonzero(take)
+        geoms = np.column_stack([self.ms.treated[js], self.ring_arr[js]]).ravel().tolist()
+        return [str(m) for m in self.ms.ids[js]], geoms
 
     def _removed(self, i: Any, excluded: Sequence[str]) -> Any:
         """The union of the areas and rings of ``excluded`` and of measure ``i`` itself.
@@ -554,8 +553,9 @@ class _Areas:
         at the same time, each union holds hundreds of areas).
         """
         k = self.ms.pos[i]
-        ids = {str(m) for m in excluded}
-        key = tuple(j for j, m in enumerate(self.ms.ids) if str(m) in ids or j == k)
+        if self._id_pos is None:
+            self._id_pos = {str(m): j for j, m in enumerate(self.ms.ids)}
+        key = tuple(sorted({self._id_pos[str(m)] for m in excluded} | {k}))
         if key not in self._unions:
             geoms = [g for j in key for g in (self.ms.treated[j], self.ring_arr[j])]
             self._unions[key] = _union(geoms)
