@@ -280,6 +280,8 @@ def test_design_areas_are_disjoint_and_control_is_clean(diag, period):
         diag.measures, diag.sectors, 200, win=win, ids=["M01", "M13", "M09", "M06"]
     )
     m01 = g[g.measure_id == "M01"].set_index("zone").geometry
+    # each row's area (computed once per shared control), 0 without a geometry
+    assert np.array_equal(g["area_km2"], g.geometry.area.fillna(0.0) / 1e6)
     assert m01["treated"].intersection(m01["buffer"]).area < 1.0
     assert m01["control"].intersection(m01["treated"].union(m01["buffer"])).area < 1.0
     # a ring of 200 m around a rectangle of perimeter P has area ≈ 200·P + π·200²

@@ -274,6 +274,24 @@ def _union(geoms: Sequence[Any]):
     return shapely.union_all(np.asarray(g, dtype=object)) if g else None
 
 
+def _areas_once(geoms: Any) -> np.ndarray:
+    """The area of each geometry (0 when missing), once per distinct object.
+
+    The measures of one removed set share their control (one object, a municipality
+    with hundreds of holes): its area is computed once, not once per measure.
+    """
+    import shapely
+
+    arr = np.asarray(geoms, dtype=object)
+    first: dict[int, int] = {}
+    at = np.array([first.setdefault(id(x), k) for k, x in enumerate(arr)], dtype="int64")
+    out = np.zeros(len(arr))
+    uniq = np.unique(at)
+    got = shapely.area(arr[uniq])
+    out[uniq] = np.where(np.isnan(got), 0.0, got)
+    return out[at]
+
+
 def _difference(a: Any, b: Any):
     import shapely
 
@@ -357,7 +375,7 @@ def _design_frame(
         rows += areas.rows(i, rec, choose, win)
     columns = ["measure_id", "zone", "width_m", "sectors", "excluded", "geometry"]
     g = gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=sectors.crs)
-    g.insert(3, "area_km2", g.geometry.area.fillna(0.0).to_numpy() / 1e6)
+    g.insert(3, "area_km2", _areas_once(g.geometry.array) / 1e6)
     g.attrs["parameters"] = {
         "control": control,
         "exclude_other_measures": exclude_other_measures,

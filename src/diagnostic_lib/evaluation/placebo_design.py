@@ -153,6 +153,9 @@ class PlaceboSource:
             self._zones.append((zone, frozenset(_tuple(c))))
         self._avoid: dict[frozenset, Any] = {}
         self._covers: dict[Any, Any] = {}  # boundary and avoided zones, prepared for boxes
+        self._clear: dict[
+            int, tuple[Any, np.ndarray]
+        ] = {}  # avoided zones -> sectors clear of them
         self.x, self.y, _ = _xy_points(incidents)
         self.t = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
         self._counters: dict[tuple, PlaceCounter] = {}
@@ -200,7 +203,7 @@ class PlaceboSource:
             width = _ring_width(treated, ring)
             if width not in self._rings:  # the same rings for every measure of this width
                 self._rings[width] = sector_rings(self.sector_geoms, width)
-            keep = np.flatnonzero(kept_sectors(self.sector_geoms, own, avoid))
+            keep = np.flatnonzero(~own & self._clear_of(avoid))
             keys = [(int(k), width) for k in keep]
             return self.sector_geoms[keep], self._rings[width][keep], keys
         zone = shapely.union_all([g for g in (treated, ring) if g is not None])
@@ -208,6 +211,16 @@ class PlaceboSource:
             zone, self._cover("boundary", self.boundary), self._cover(id(avoid), avoid)
         )
         return translated(treated, offsets), translated(ring, offsets), None
+
+    def _clear_of(self, avoid: Any) -> np.ndarray:
+        """Which sectors ``avoid`` does not touch (:func:`kept_sectors`), once per ``avoid``."""
+        hit = self._clear.get(id(avoid))
+        if hit is None or hit[0] is not avoid:
+            if avoid is not None:
+                shapely.prepare(avoid)
+            hit = (avoid, kept_sectors(self.sector_geoms, np.zeros(len(self.sector_geoms)), avoid))
+            self._clear[id(avoid)] = hit
+        return hit[1]
 
     def _cover(self, key: Any, geom: Any) -> CellCover | None:
         """``geom`` prepared to test many boxes (:class:`CellCover`), once per evaluation."""
