@@ -178,8 +178,8 @@ def _monthly_table(
 
 # shared controls remembered at once (a byte per incident each)
 _SHARED_MEMOS = 16
-# sets of removed areas whose nearby incidents are remembered at once (sorted by
-# (category, shift) and time: 24 bytes per nearby incident each)
+# removed sets whose incidents out of the control are remembered at once (sorted by
+# (category, shift) and time: 16 bytes per such incident each)
 _NEAR_MEMOS = 8
 
 
@@ -192,9 +192,13 @@ class _MonthlyIndex:
     incidents near its own areas or those of the measures removed from its
     control are tested against the geometries as before; every other located
     incident of the municipality lies in the control (the control is the
-    municipality minus those areas), so it is counted from the index. Same
-    counts as :func:`monthly_area_counts`, without testing every incident
-    against every measure's control.
+    municipality minus those areas), so it is counted from the index. When the
+    measure's own box holds its areas, its control is counted as the
+    municipality's count minus the incidents of its removed set (the measures
+    left out, itself included) that lie outside the control: one index per set,
+    shared by the measures of the set. Same counts as
+    :func:`monthly_area_counts`, without testing every incident against every
+    measure's control.
     """
 
     def __init__(
