@@ -153,9 +153,8 @@ class PlaceboSource:
             self._zones.append((zone, frozenset(_tuple(c))))
         self._avoid: dict[frozenset, Any] = {}
         self._covers: dict[Any, Any] = {}  # boundary and avoided zones, prepared for boxes
-        self._clear: dict[
-            int, tuple[Any, np.ndarray]
-        ] = {}  # avoided zones -> sectors clear of them
+        # avoided zones -> the sectors clear of them
+        self._clear: dict[int, tuple[Any, np.ndarray]] = {}
         self.x, self.y, _ = _xy_points(incidents)
         self.t = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
         self._counters: dict[tuple, PlaceCounter] = {}
