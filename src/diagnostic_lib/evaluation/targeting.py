@@ -293,7 +293,7 @@ def relevance(
     out["problem_id"] = b["problem_id"].to_numpy()
     for lg in ("fr", "en"):
         out[f"problem_title_{lg}"] = [
-            titles[f"title_{lg}"].get(x, "") if isinstance(x, str) else ""
+            titles[f"title_{lg}"].get(x, "") if isinstance(x, str) else None  # missing: a dash
             for x in out["problem_id"]
         ]
     out["problem_rank"] = pd.array(b["rank"].to_numpy(dtype="float64"), dtype="Int64")
