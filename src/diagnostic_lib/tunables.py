@@ -1085,6 +1085,14 @@ TUNABLES: dict[str, Tunable] = _table(
         minimum=1,
     ),
     Tunable(
+        "figure_worker",
+        True,
+        bool,
+        "report",
+        "Draw the report's figures in a second process while the report is being written "
+        "(uses a second core; the figures are the same). false: draw them all in one process.",
+    ),
+    Tunable(
         "landmarks",
         6,
         int,

@@ -23,6 +23,7 @@ from .. import formatting as fmt
 from ..config import Config
 from ..errors import bilingual
 from ..loaders import Diagnostic
+from ..maps.rendering import FigureRenderer, shared_renderer
 from ..tiles import reachable_tiles
 from . import pages
 from . import workbook as _workbook
@@ -224,7 +225,7 @@ def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
         if step4 is not None
         else strategy.run(diag, inv, current=_current(step2, step3, diag))
     )
-    doc = _front_matter(diag, lang, public, thr)
+    doc = _front_matter(diag, lang, public, thr, _renderer(diag))
     ctx = SectionContext(
         doc,
         lang,
@@ -283,13 +284,24 @@ def _threshold(diag: Diagnostic, threshold: int | None) -> int:
     return int(threshold if threshold is not None else diag.config.param("small_count"))
 
 
-def _front_matter(diag: Diagnostic, lang: str, public: bool, threshold: int) -> HtmlDocument:
+def _renderer(diag: Diagnostic) -> FigureRenderer | None:
+    """The process's figure worker, unless the config's ``figure_worker`` turns it off."""
+    return shared_renderer() if diag.config.param("figure_worker") else None
+
+
+def _front_matter(
+    diag: Diagnostic,
+    lang: str,
+    public: bool,
+    threshold: int,
+    renderer: FigureRenderer | None = None,
+) -> HtmlDocument:
     """The document with its title, the study period and, for the public, what is hidden."""
     cfg = diag.config
     title = i18n.t("report.title", lang, municipality=cfg.municipality)
     if public:
         title = i18n.t("report.title_public", lang, title=title)
-    doc = HtmlDocument(title, lang)
+    doc = HtmlDocument(title, lang, renderer=renderer)
     start, end = study_period(diag)
     note = i18n.t(
         "report.period_note",

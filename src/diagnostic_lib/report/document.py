@@ -45,6 +45,7 @@ from markupsafe import Markup
 from .. import formatting as fmt
 from .. import i18n
 from ..maps import figure_to_png
+from ..maps.rendering import FigureRenderer, PendingPng
 
 LONG_ROWS: int = 15
 """A table with more rows than this goes to the appendix."""
@@ -115,10 +116,21 @@ class HtmlDocument:
         write numbers (:mod:`diagnostic_lib.formatting`).
     paper : {"letter", "a4"}, optional
         Paper size of the print style sheet (default: :data:`PAPER`).
+    renderer : FigureRenderer, optional
+        Draws the figures in a second process while the document is built
+        (:mod:`diagnostic_lib.maps.rendering`); without one, each figure is drawn
+        when it is added. The PNGs are the same.
     """
 
-    def __init__(self, title: str, lang: str = "fr", paper: str | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        lang: str = "fr",
+        paper: str | None = None,
+        renderer: FigureRenderer | None = None,
+    ) -> None:
         self.title = title
+        self.renderer = renderer
         self.lang = i18n.check_lang(lang)
         self.paper = paper or PAPER
         print_css(self.paper)  # an unknown paper size fails here, not at the end
@@ -268,13 +280,24 @@ class HtmlDocument:
 
     def figure(self, fig_or_png: Any, caption: str = "", alt: str | None = None) -> None:
         """Embed a matplotlib figure (closed after rendering) or PNG bytes."""
-        png = fig_or_png if isinstance(fig_or_png, bytes | bytearray) else figure_to_png(fig_or_png)
-        b64 = base64.b64encode(png).decode("ascii")
-        self._add({"kind": "figure", "png": b64, "caption": caption, "alt": alt or caption or ""})
+        if isinstance(fig_or_png, bytes | bytearray):
+            png: Any = base64.b64encode(fig_or_png).decode("ascii")
+        elif self.renderer is not None:
+            png = self.renderer.submit(fig_or_png)  # collected when the page is rendered
+        else:
+            png = base64.b64encode(figure_to_png(fig_or_png)).decode("ascii")
+        self._add({"kind": "figure", "png": png, "caption": caption, "alt": alt or caption or ""})
+
+    def _collect_figures(self) -> None:
+        """Replace each figure still being drawn by its PNG (in the order they were added)."""
+        for block in self._front + [b for s in self._sections for b in s.lead + s.body]:
+            if block.get("kind") == "figure" and isinstance(block["png"], PendingPng):
+                block["png"] = base64.b64encode(block["png"].result()).decode("ascii")
 
     # --- output -------------------------------------------------------------------------------
     def render(self) -> str:
         """The whole document as an HTML string."""
+        self._collect_figures()
         t = {k: i18n.t(f"report.{k}", self.lang) for k in ("contents",)}
         return _ENV.get_template("report.html.j2").render(
             lang=self.lang,
