@@ -52,14 +52,14 @@ def _portable(category: type[Warning]) -> type[Warning]:
     """The warning's class if the parent can unpickle it, else ``UserWarning``."""
     try:
         pickle.loads(pickle.dumps(category))
-    except Exception:  # noqa: BLE001 - any class that does not travel becomes a UserWarning
+    except Exception:  # any class that does not travel becomes a UserWarning
         return UserWarning
     return category
 
 
 def _draw(payload: bytes, dpi: int, rc: dict[str, Any]) -> tuple[bytes, list]:
-    import matplotlib  # noqa: PLC0415 - imported once the parent's sys.path is known
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+    import matplotlib  # imported once the parent's sys.path is known
+    import matplotlib.pyplot as plt
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -82,14 +82,14 @@ def main() -> None:
     if path is None:
         return
     sys.path[:] = list(path)
-    import matplotlib  # noqa: PLC0415 - after the path is set
+    import matplotlib  # after the path is set
 
     matplotlib.use("Agg")
     while (job := read_message(inp)) is not None:
         key, payload, dpi, rc = job
         try:
             png, said = _draw(payload, dpi, rc)
-        except Exception as exc:  # noqa: BLE001 - the parent draws it again and raises it itself
+        except Exception as exc:  # the parent draws it again and raises it itself
             write_message(out, (key, None, [], f"{type(exc).__name__}: {exc}"))
         else:
             write_message(out, (key, png, said, None))

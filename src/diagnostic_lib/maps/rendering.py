@@ -106,7 +106,7 @@ def _as_patch_collection(collection: Any) -> tuple:
     a function (to give it a legend handler), which pickle cannot name. Its
     drawing is the parent class's, and its legend is already built.
     """
-    from matplotlib.collections import PatchCollection  # noqa: PLC0415 - matplotlib on demand
+    from matplotlib.collections import PatchCollection
 
     return (object.__new__, (PatchCollection,), collection.__getstate__())
 
@@ -120,7 +120,7 @@ class _Pickler(pickle.Pickler):
 
 
 def _is_patch_collection(cls: type) -> bool:
-    from matplotlib.collections import PatchCollection  # noqa: PLC0415 - matplotlib on demand
+    from matplotlib.collections import PatchCollection
 
     return issubclass(cls, PatchCollection)
 
@@ -133,7 +133,7 @@ def _dumps(fig: Any) -> bytes:
 
 def _changed_rc() -> dict[str, Any]:
     """The matplotlib settings of this process that differ from the defaults."""
-    import matplotlib  # noqa: PLC0415 - matplotlib on demand
+    import matplotlib  # on demand, as everywhere in maps
 
     orig = matplotlib.rcParamsOrig
     out = {}
@@ -142,7 +142,7 @@ def _changed_rc() -> dict[str, Any]:
             continue
         try:
             same = bool(orig[key] == value)
-        except Exception:  # noqa: BLE001 - values that do not compare are sent
+        except Exception:  # values that do not compare are sent
             same = False
         if not same:
             out[key] = value
@@ -150,7 +150,7 @@ def _changed_rc() -> dict[str, Any]:
 
 
 class FigureRenderer:
-    """Draw matplotlib figures to PNG in a worker process.
+    r"""Draw matplotlib figures to PNG in a worker process.
 
     Parameters
     ----------
@@ -188,7 +188,7 @@ class FigureRenderer:
         if not sys.executable or not _WORKER.is_file():
             return False
         try:
-            proc = subprocess.Popen(  # noqa: S603 - our own script, run by this interpreter
+            proc = subprocess.Popen(  # our own script, run by this interpreter
                 [sys.executable, "-I", str(_WORKER)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -248,7 +248,7 @@ class FigureRenderer:
             return PendingPng(None, None, dpi, png=figure_to_png(fig, dpi=dpi))
         try:
             payload = _dumps(fig)
-        except Exception:  # noqa: BLE001 - anything pickle refuses is drawn here
+        except Exception:  # anything pickle refuses is drawn here
             return PendingPng(None, None, dpi, png=figure_to_png(fig, dpi=dpi))
         _plt().close(fig)
         with self._lock:
@@ -296,9 +296,8 @@ def shared_renderer() -> FigureRenderer:
     -------
     FigureRenderer
     """
-    global _SHARED  # noqa: PLW0603 - one worker per process
+    global _SHARED  # one worker per process
     if _SHARED is None or _SHARED._pid != os.getpid():
         _SHARED = FigureRenderer()
         atexit.register(_SHARED.close)
     return _SHARED
-
