@@ -1085,14 +1085,6 @@ TUNABLES: dict[str, Tunable] = _table(
         minimum=1,
     ),
     Tunable(
-        "figure_worker",
-        True,
-        bool,
-        "report",
-        "Draw the report's figures in a second process while the report is being written "
-        "(uses a second core; the figures are the same). false: draw them all in one process.",
-    ),
-    Tunable(
         "landmarks",
         6,
         int,
@@ -1151,5 +1143,12 @@ TUNABLES: dict[str, Tunable] = _table(
         "matches.",
         minimum=0,
         maximum=1,
+    ),    Tunable(
+        "figure_worker",
+        True,
+        bool,
+        "report",
+        "Draw the report's figures in a second process while the report is being written "
+        "(uses a second core; the figures are the same). false: draw them all in one process.",
     ),
 )

@@ -29,7 +29,16 @@ _HEADER = struct.Struct("<Q")
 
 
 def read_message(stream: IO[bytes]) -> Any:
-    """One length-prefixed pickled message, or ``None`` at the end of the stream."""
+    """One length-prefixed pickled message, or ``None`` at the end of the stream.
+
+    Examples
+    --------
+    >>> buf = io.BytesIO()
+    >>> write_message(buf, ("job", 1))
+    >>> _ = buf.seek(0)
+    >>> read_message(buf), read_message(buf)
+    (('job', 1), None)
+    """
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
         return None
@@ -41,7 +50,15 @@ def read_message(stream: IO[bytes]) -> Any:
 
 
 def write_message(stream: IO[bytes], message: Any) -> None:
-    """Write one length-prefixed pickled message and flush it."""
+    """Write one length-prefixed pickled message and flush it.
+
+    Examples
+    --------
+    >>> buf = io.BytesIO()
+    >>> write_message(buf, [1, 2])
+    >>> len(buf.getvalue()) > 8
+    True
+    """
     body = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(body)))
     stream.write(body)
@@ -74,7 +91,7 @@ def _draw(payload: bytes, dpi: int, rc: dict[str, Any]) -> tuple[bytes, list]:
     return buf.getvalue(), said
 
 
-def main() -> None:
+def _main() -> None:
     """Serve jobs until the input closes."""
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but answers may reach the channel
@@ -96,4 +113,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    _main()

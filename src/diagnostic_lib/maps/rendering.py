@@ -295,6 +295,11 @@ def shared_renderer() -> FigureRenderer:
     Returns
     -------
     FigureRenderer
+
+    Examples
+    --------
+    >>> shared_renderer() is shared_renderer()
+    True
     """
     global _SHARED  # one worker per process
     if _SHARED is None or _SHARED._pid != os.getpid():
