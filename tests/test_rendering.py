@@ -1,4 +1,4 @@
-"""The figure worker (maps.rendering): the same PNG as drawing here, whatever goes wrong."""
+"""Figures drawn by the worker (maps.rendering): the same PNG as drawing here, whatever goes wrong."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def renderer():
 def test_worker_png_is_the_png_drawn_here(renderer):
     here = figure_to_png(_figure())
     pending = renderer.submit(_figure())
-    assert pending._future is not None  # it did go to the worker (polygons included)
+    assert pending.in_worker  # it did go to the worker (polygons included)
     assert pending.result() == here
 
 
@@ -64,15 +64,15 @@ def test_a_figure_pickle_refuses_is_drawn_here(renderer):
         return fig
 
     pending = renderer.submit(odd(_figure()))
-    assert pending._future is None
+    assert not pending.in_worker
     assert pending.result() == figure_to_png(odd(_figure()))
 
 
 def test_a_worker_that_stops_hands_its_figures_back(renderer):
     first = renderer.submit(_figure())
     assert first.result() == figure_to_png(_figure())
-    renderer._proc.kill()
-    renderer._proc.wait()
+    renderer.worker._proc.kill()
+    renderer.worker._proc.wait()
     late = [renderer.submit(_figure()) for _ in range(2)]
     assert all(p.result() == figure_to_png(_figure()) for p in late)
 
@@ -81,7 +81,7 @@ def test_an_error_in_the_worker_is_raised_here_with_its_own_message(renderer):
     fig, ax = plt.subplots()
     ax.add_artist(_Broken())
     pending = renderer.submit(fig)
-    assert pending._future is not None
+    assert pending.in_worker
     with pytest.raises(ValueError, match="cannot be drawn"):
         pending.result()
 
@@ -97,12 +97,8 @@ def test_warnings_raised_in_the_worker_are_raised_here(renderer):
 def test_disabled_renderer_draws_at_once():
     with rendering.FigureRenderer(enabled=False) as r:
         pending = r.submit(_figure())
-        assert r._proc is None and pending._png is not None
+        assert r.worker is None and not pending.in_worker
         assert pending.result() == figure_to_png(_figure())
-
-
-def test_shared_renderer_is_one_per_process():
-    assert rendering.shared_renderer() is rendering.shared_renderer()
 
 
 def test_report_is_the_same_with_and_without_the_worker(tmp_path):
@@ -110,7 +106,7 @@ def test_report_is_the_same_with_and_without_the_worker(tmp_path):
     inv = inventory.run(d, permutations=9)
     pages = {}
     for on in (True, False):
-        d.config.parameters["figure_worker"] = on
+        d.config.parameters["worker_process"] = on
         out = write_report(d, inv, out=tmp_path / str(on), lang="en", audience="public")
         pages[on] = out.read_text(encoding="utf-8")
     assert pages[True].count("data:image/png;base64,") >= 5

@@ -1143,12 +1143,14 @@ TUNABLES: dict[str, Tunable] = _table(
         "matches.",
         minimum=0,
         maximum=1,
-    ),    Tunable(
-        "figure_worker",
+    ),
+    Tunable(
+        "worker_process",
         True,
         bool,
         "report",
-        "Draw the report's figures in a second process while the report is being written "
-        "(uses a second core; the figures are the same). false: draw them all in one process.",
+        "Run some of the work in a second process while this one goes on (a second core): "
+        "step 3's projections and their backtest, the report's figures. The results are the "
+        "same; false: everything in one process.",
     ),
 )

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
-from .. import i18n, inventory, settings
+from .. import i18n, inventory, settings, workers
 from ..errors import ConfigError, bilingual
 from .decision import VERDICTS
 from .design import data_period
@@ -388,10 +388,11 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
         buffer_m = _buffers(diag.measures, float(diag.config.param("buffer_m")))
     period = data_period(diag)
     parts: dict[str, Any] = {}
+    future = _future_part(diag, period, p, seed)  # in the worker while the rest runs here
     parts.update(_effects_part(diag, period, p, buffer_m, control_sectors))
     parts.update(_relevance_part(diag, problems, priority, parts["effects"], period, p))
     parts.update(_risk_part(diag, period, p, knox, knox_categories, permutations, seed))
-    parts.update(_future_part(diag, period, p, seed))
+    parts.update(future.result())
     ds, de = period
     parameters = {
         "window_months": p["window_months"],
@@ -587,12 +588,48 @@ def _terrain(diag: Diagnostic, grid: pd.DataFrame, p: Mapping[str, Any]) -> tupl
     return rtab, risk_terrain_surface(grid, places, allf)
 
 
+_WORKER_MIN_SERIES = 200
+"""Sector × family series from which the projections go to the worker even if it is not running
+(about 2 s of work: more than the worker's start)."""
+
+
 def _future_part(
     diag: Diagnostic, period: tuple, p: Mapping[str, Any], seed: int
-) -> dict[str, Any]:
-    """Projections of the next months, their backtest and whether they can be trusted."""
+) -> workers.Pending:
+    """Projections of the next months, their backtest and whether they can be trusted.
+
+    Sent to the process's worker (:mod:`diagnostic_lib.workers`, the
+    ``worker_process`` tunable) with the monthly counts, which are all it
+    reads: the caller collects the result after the rest of step 3.
+    """
     ds, de = period
     hist = monthly_counts(diag.incidents, ("sector", "family"), start=ds, end=de)
+    keys = (
+        "forecast_horizon",
+        "forecast_level",
+        "forecast_simulations",
+        "forecast_min_events",
+        "forecast_min_months",
+        "seasonality_p",
+        "alpha",
+        "emerging_min_events",
+        "backtest_origins",
+        "backtest_max_sectors",
+        "backtest_min_skill",
+        "backtest_coverage_tolerance",
+    )
+    # a few series take less time than the worker takes to start: then only if it runs
+    many = hist.groupby(["sector", "family"], observed=True).ngroups >= _WORKER_MIN_SERIES
+    worker = workers.shared_worker(enabled=bool(diag.config.param("worker_process")))
+    if not (many or worker.running):
+        worker = workers.shared_worker(enabled=False)
+    return worker.submit(_forecasts, hist, de, {k: p[k] for k in keys}, seed)
+
+
+def _forecasts(
+    hist: pd.DataFrame, de: pd.Timestamp, p: Mapping[str, Any], seed: int
+) -> dict[str, Any]:
+    """The projections, their backtest and its summary, from the monthly counts."""
     model = {
         "horizon": int(p["forecast_horizon"]),
         "level": float(p["forecast_level"]),

@@ -23,8 +23,9 @@ from .. import formatting as fmt
 from ..config import Config
 from ..errors import bilingual
 from ..loaders import Diagnostic
-from ..maps.rendering import FigureRenderer, shared_renderer
+from ..maps.rendering import FigureRenderer
 from ..tiles import reachable_tiles
+from ..workers import shared_worker
 from . import pages
 from . import workbook as _workbook
 from .document import HtmlDocument
@@ -124,6 +125,9 @@ def build_report(  # noqa: PLR0913 - public signature, kept backward compatible
 
     step("load")
     diag = loaders.load_diagnostic(config, now=now)
+    # the worker imports what it will run (step 3's projections, the figures) during step 1
+    worker = shared_worker(enabled=bool(diag.config.param("worker_process")))
+    worker.preload("diagnostic_lib.evaluation", "diagnostic_lib.maps.rendering")
     lang = i18n.check_lang(lang or diag.lang)
     thr = _threshold(diag, threshold)
     outdir = Path(out)
@@ -285,8 +289,10 @@ def _threshold(diag: Diagnostic, threshold: int | None) -> int:
 
 
 def _renderer(diag: Diagnostic) -> FigureRenderer | None:
-    """The process's figure worker, unless the config's ``figure_worker`` turns it off."""
-    return shared_renderer() if diag.config.param("figure_worker") else None
+    """Figures drawn by the process's worker, unless the config's ``worker_process`` is off."""
+    if not diag.config.param("worker_process"):
+        return None
+    return FigureRenderer(worker=shared_worker())
 
 
 def _front_matter(

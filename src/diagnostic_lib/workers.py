@@ -1,0 +1,362 @@
+"""A second process that computes while this one goes on (the second core of a laptop).
+
+Much of a diagnosis is Python code that holds the interpreter's global lock, so
+threads cannot share it. :class:`Worker` starts one helper process (the same
+interpreter, the same ``sys.path``) and sends it jobs: a function of the
+library, named by reference, with its arguments, pickled. The caller goes on and
+collects the result when it needs it. Step 3 sends its projections and their
+backtest this way while it estimates the effects of the measures, and the report
+sends its figures (:mod:`diagnostic_lib.maps.rendering`).
+
+The result never depends on the worker. Whenever the worker cannot do a job,
+the function runs in this process instead, with the same arguments:
+
+- the arguments cannot be pickled;
+- the worker cannot start, has stopped, or failed on the job (running it here
+  raises the real error, with its traceback);
+- the worker is disabled (``Worker(enabled=False)``, or the ``worker_process``
+  tunable set to ``false``).
+
+Warnings raised by a job in the worker are raised again here, with their
+category, when its result is collected. The worker is started with the first
+job and ends when its input closes (:meth:`Worker.close`, or when this process
+ends).
+
+Examples
+--------
+>>> import math
+>>> with Worker() as w:
+...     job = w.submit(math.hypot, 3.0, 4.0)
+...     job.result()
+5.0
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import os
+import pickle
+import queue
+import struct
+import subprocess
+import sys
+import threading
+import warnings
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import IO, Any
+
+__all__ = ["Pending", "Worker", "read_message", "shared_worker", "write_message"]
+
+_HEADER = struct.Struct("<Q")
+_PATH_VARIABLE = "DIAGNOSTIC_WORKER_PATH"
+# what the worker runs: this interpreter, isolated, with the parent's import path
+_BOOT = (
+    "import os, sys; "
+    f"sys.path[:] = os.environ['{_PATH_VARIABLE}'].split(os.pathsep); "
+    "from diagnostic_lib.workers import _serve; _serve()"
+)
+
+
+def read_message(stream: IO[bytes]) -> Any:
+    """One length-prefixed pickled message, or ``None`` at the end of the stream.
+
+    Examples
+    --------
+    >>> import io
+    >>> buf = io.BytesIO()
+    >>> write_message(buf, ("job", 1))
+    >>> _ = buf.seek(0)
+    >>> read_message(buf), read_message(buf)
+    (('job', 1), None)
+    """
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack(header)
+    body = stream.read(size)
+    if len(body) < size:
+        return None
+    return pickle.loads(body)
+
+
+def write_message(stream: IO[bytes], message: Any) -> None:
+    """Write one length-prefixed pickled message (or bytes already pickled) and flush it.
+
+    Examples
+    --------
+    >>> import io
+    >>> buf = io.BytesIO()
+    >>> write_message(buf, [1, 2])
+    >>> len(buf.getvalue()) > 8
+    True
+    """
+    body = message if isinstance(message, bytes) else pickle.dumps(message, protocol=5)
+    stream.write(_HEADER.pack(len(body)))
+    stream.write(body)
+    stream.flush()
+
+
+def _portable(category: type[Warning]) -> type[Warning]:
+    """The warning's class if the parent can unpickle it, else ``UserWarning``."""
+    try:
+        pickle.loads(pickle.dumps(category))
+    except Exception:  # any class that does not travel becomes a UserWarning
+        return UserWarning
+    return category
+
+
+def _serve() -> None:
+    """The worker's loop: run each job, answer, until the input closes."""
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but answers may reach the channel
+    while (job := read_message(inp)) is not None:
+        key, func, args, kwargs = job
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                value = func(*args, **kwargs)
+            said = [(_portable(w.category), str(w.message)) for w in caught]
+            answer = pickle.dumps((key, value, said, None), protocol=5)
+        except Exception as exc:  # the parent runs the job again and raises it itself
+            answer = pickle.dumps((key, None, [], f"{type(exc).__name__}: {exc}"), protocol=5)
+        write_message(out, answer)
+
+
+class _WorkerGone(RuntimeError):
+    """The worker stopped before answering."""
+
+
+class Pending:
+    """The result of one job, computed in the worker or, failing that, here.
+
+    Call :meth:`result` for the value: it waits for the worker, raises the
+    warnings it caught again, and runs the job here if the worker could not.
+    """
+
+    _UNSET = object()
+
+    def __init__(
+        self,
+        future: Future | None,
+        job: tuple[Callable, tuple, dict],
+        value: Any = _UNSET,
+    ) -> None:
+        self._future = future
+        self._job: tuple | None = job
+        self._value = value
+
+    @property
+    def in_worker(self) -> bool:
+        """Whether the job was sent to the worker (it may still come back to be run here)."""
+        return self._future is not None
+
+    def result(self) -> Any:
+        """The job's value."""
+        if self._value is Pending._UNSET:
+            self._value = self._collect()
+            self._job = None
+        return self._value
+
+    def _collect(self) -> Any:
+        func, args, kwargs = self._job
+        if self._future is None:
+            return func(*args, **kwargs)
+        try:
+            value, said, error = self._future.result()
+        except _WorkerGone:
+            error = "stopped"
+        if error is not None:
+            return func(*args, **kwargs)  # here, so that an error is raised with its traceback
+        for category, message in said:
+            warnings.warn(message, category, stacklevel=3)
+        return value
+
+
+class Worker:
+    """One helper process that runs jobs while the caller goes on.
+
+    Parameters
+    ----------
+    enabled : bool
+        ``False`` runs every job here, at once, when it is submitted.
+
+    Examples
+    --------
+    >>> with Worker(enabled=False) as w:
+    ...     w.submit(divmod, 7, 2).result()
+    (3, 1)
+    """
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self._pid = os.getpid()
+        self._outbox: queue.Queue = queue.Queue()
+        self._waiting: dict[int, Future] = {}
+        self._next = 0
+        self._failed = False
+
+    # --- the process ----------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        """Whether the worker process is running (started, in this process, not stopped)."""
+        proc = self._proc
+        return proc is not None and self._pid == os.getpid() and proc.poll() is None
+
+    def preload(self, *modules: str) -> None:
+        """Start the worker and have it import these modules while the caller goes on.
+
+        A job that needs them later does not wait for the imports (about a second
+        for the analysis modules). Nothing happens when the worker is disabled.
+
+        Parameters
+        ----------
+        *modules : str
+            Module names (``"diagnostic_lib.evaluation"``).
+        """
+        if self.enabled:
+            for name in modules:
+                self.submit(importlib.import_module, name)
+
+    def _start(self) -> bool:
+        """Start the worker if it is not running; ``False`` when it cannot run."""
+        if self._pid != os.getpid():  # a forked copy: its parent's worker is not ours
+            self._proc, self._pid, self._failed = None, os.getpid(), False
+        if self._proc is not None and self._proc.poll() is None:
+            return True
+        if self._failed or self._proc is not None or not sys.executable:
+            self._failed = True  # it stopped: do not start one per job
+            return False
+        env = {**os.environ, _PATH_VARIABLE: os.pathsep.join(p or os.getcwd() for p in sys.path)}
+        try:
+            proc = subprocess.Popen(  # this interpreter, running the library's own loop
+                [sys.executable, "-I", "-c", _BOOT],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=env,
+            )
+        except OSError:
+            self._failed = True
+            return False
+        self._proc = proc
+        self._outbox, self._waiting = queue.Queue(), {}
+        threading.Thread(target=_send, args=(proc, self._outbox), daemon=True).start()
+        threading.Thread(target=self._receive, args=(proc, self._waiting), daemon=True).start()
+        return True
+
+    def _receive(self, proc: subprocess.Popen, waiting: dict[int, Future]) -> None:
+        try:
+            while (answer := read_message(proc.stdout)) is not None:
+                key, value, said, error = answer
+                with self._lock:
+                    future = waiting.pop(key, None)
+                if future is not None:
+                    future.set_result((value, said, error))
+        except Exception:  # a broken channel: the jobs left are run here
+            pass
+        with self._lock:
+            left = list(waiting.values())
+            waiting.clear()
+        for future in left:
+            future.set_exception(_WorkerGone())
+
+    # --- the jobs -------------------------------------------------------------------------
+    def submit(self, func: Callable, *args: Any, **kwargs: Any) -> Pending:
+        """Send ``func(*args, **kwargs)`` to the worker.
+
+        Parameters
+        ----------
+        func : callable
+            A function importable by name (a module-level function of the library).
+        *args, **kwargs
+            Its arguments (pickled now: changing them afterwards does not reach the job).
+
+        Returns
+        -------
+        Pending
+            Its :meth:`~Pending.result` is the value.
+
+        Examples
+        --------
+        >>> with Worker() as w:
+        ...     w.submit(sorted, [3, 1, 2]).result()
+        [1, 2, 3]
+        """
+        job = (func, args, kwargs)
+        if not self.enabled:
+            return Pending(None, job, func(*args, **kwargs))
+        with self._lock:
+            key = self._next
+            try:
+                body = pickle.dumps((key, *job), protocol=5)
+            except Exception:  # anything pickle refuses is run here, when collected
+                return Pending(None, job)
+            if not self._start():
+                return Pending(None, job)
+            self._next += 1
+            future: Future = Future()
+            self._waiting[key] = future
+            self._outbox.put(body)
+        return Pending(future, job)
+
+    def close(self) -> None:
+        """Stop the worker once it has answered every job sent."""
+        with self._lock:
+            proc, self._proc = self._proc, None
+            if proc is None or self._pid != os.getpid():
+                return
+            self._outbox.put(None)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _send(proc: subprocess.Popen, outbox: queue.Queue) -> None:
+    try:
+        while (message := outbox.get()) is not None:
+            write_message(proc.stdin, message)
+        proc.stdin.close()
+    except (OSError, ValueError):
+        pass  # the worker is gone: the receiver hands the jobs back
+
+
+_SHARED: Worker | None = None
+
+
+def shared_worker(enabled: bool = True) -> Worker:
+    """The worker this process shares (started with its first job, stopped at exit).
+
+    Parameters
+    ----------
+    enabled : bool
+        ``False`` gives a worker that runs every job here (the ``worker_process``
+        tunable).
+
+    Returns
+    -------
+    Worker
+
+    Examples
+    --------
+    >>> shared_worker() is shared_worker()
+    True
+    """
+    global _SHARED  # one worker per process
+    if not enabled:
+        return Worker(enabled=False)
+    if _SHARED is None:
+        _SHARED = Worker()
+        atexit.register(_SHARED.close)
+    return _SHARED

@@ -1,0 +1,107 @@
+"""The second process (workers): the same value as running here, whatever goes wrong."""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from diagnostic_lib import workers
+
+
+def _frame(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"a": rng.poisson(3.0, n), "b": rng.normal(size=n)}, index=range(5, 5 + n))
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def _warns(x: int) -> int:
+    warnings.warn(f"careful with {x}", RuntimeWarning, stacklevel=1)
+    return x + 1
+
+
+def _fails(x: int) -> int:
+    raise ValueError(f"no value for {x}")
+
+
+@pytest.fixture
+def worker():
+    with workers.Worker() as w:
+        yield w
+
+
+def test_a_job_runs_in_another_process_and_gives_the_same_value(worker):
+    job = worker.submit(_frame, 1000, seed=7)
+    assert job.in_worker
+    pd.testing.assert_frame_equal(job.result(), _frame(1000, seed=7))
+    assert worker.submit(_pid).result() != os.getpid()
+
+
+def test_jobs_answer_in_any_order_of_collection(worker):
+    jobs = [worker.submit(_frame, 50 + i, seed=i) for i in range(6)]
+    for i in reversed(range(6)):
+        pd.testing.assert_frame_equal(jobs[i].result(), _frame(50 + i, seed=i))
+
+
+def test_warnings_of_a_job_are_raised_here(worker):
+    job = worker.submit(_warns, 4)
+    with pytest.warns(RuntimeWarning, match="careful with 4"):
+        assert job.result() == 5
+
+
+def test_an_error_is_raised_here_with_its_own_message(worker):
+    job = worker.submit(_fails, 3)
+    assert job.in_worker
+    with pytest.raises(ValueError, match="no value for 3"):
+        job.result()
+    assert worker.submit(_frame, 3, seed=1).result().shape == (3, 2)  # the worker goes on
+
+
+def test_arguments_pickle_refuses_run_here(worker):
+    lock = threading.Lock()  # cannot be pickled
+    job = worker.submit(isinstance, lock, type(lock))
+    assert not job.in_worker
+    assert job.result() is True
+
+
+def test_a_worker_that_stops_hands_its_jobs_back(worker):
+    assert worker.submit(_pid).result() != os.getpid()
+    worker._proc.kill()
+    worker._proc.wait()
+    late = [worker.submit(_frame, 20, seed=2) for _ in range(2)]
+    for job in late:
+        pd.testing.assert_frame_equal(job.result(), _frame(20, seed=2))
+    assert worker.submit(_pid).result() == os.getpid()  # not restarted for every job
+
+
+def test_disabled_worker_runs_at_once_here():
+    w = workers.shared_worker(enabled=False)
+    job = w.submit(_pid)
+    assert not job.in_worker and w._proc is None
+    assert job.result() == os.getpid()
+
+
+def test_shared_worker_is_one_per_process():
+    assert workers.shared_worker() is workers.shared_worker()
+
+
+def _has_module(name: str) -> bool:
+    import sys
+
+    return name in sys.modules
+
+
+def test_preload_imports_in_the_worker(worker):
+    assert worker.submit(_has_module, "colorsys").result() is False
+    assert worker.running
+    worker.preload("colorsys")
+    assert worker.submit(_has_module, "colorsys").result() is True
+    worker.close()
+    assert not worker.running
