@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import warnings
 
 import geopandas as gpd
@@ -10,9 +12,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from diagnostic_lib import charts, inventory, loaders, maps, sample
+from diagnostic_lib import charts, inventory, loaders, maps, sample, settings, workers
+from diagnostic_lib.inventory import results as inventory_results
 
-from .conftest import NOW, montreal_file
+from .conftest import NOW, SAMPLE, montreal_file
 
 
 @pytest.fixture(scope="module")
@@ -581,7 +584,7 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
         v["permutation_seed"],
     )
     (knox_inc,), kn = calls["knox_test"][0]
-    assert set(knox_inc["category"]) == {"theft", "robbery"}
+    assert list(knox_inc.index) == [0, 2]  # the theft and the robbery (their columns alone)
     assert kn["distance_bands"] == inventory.doubling_bands(v["knox_distance_m"], v["knox_bands"])
     assert kn["time_bands"] == inventory.doubling_bands(v["knox_days"], v["knox_bands"])
     assert (kn["permutations"], kn["seed"], kn["max_events"]) == (
@@ -638,7 +641,7 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
         seed=3,
     )
     assert calls["make_grid"][0][0][1] == 321.0
-    assert set(calls["knox_test"][0][0][0]["category"]) == {"burglary"}
+    assert list(calls["knox_test"][0][0][0].index) == [1]  # the burglary
     assert calls["knox_test"][0][1]["permutations"] == 7
     assert calls["priority"][0][1]["weights"] == {"rate": 1.0}
     assert calls["_find_problems"][0][1]["search"].seed == 3
@@ -884,3 +887,28 @@ def test_a_problem_without_an_hour_profile_claims_no_time_pattern():
     en, fr = _similarity(untimed, True, "en"), _similarity(untimed, True, "fr")
     assert "hour and day unknown" in en and "all hours" not in en
     assert "heure et jour inconnus" in fr and "toute heure" not in fr
+
+
+def test_knox_from_the_worker_equals_knox_computed_here(monkeypatch):
+    """Step 1 sends its Knox test to a second process: the same table and parameters."""
+    monkeypatch.setattr(inventory_results, "_WORKER_MIN_EVENTS", 0)  # the sample's break-ins go too
+    sent = []
+    submit = workers.Worker.submit
+
+    def spy(self, func, *args, **kwargs):
+        job = submit(self, func, *args, **kwargs)
+        sent.append((func.__name__, job.in_worker))
+        return job
+
+    monkeypatch.setattr(workers.Worker, "submit", spy)
+    diag = loaders.load_diagnostic(SAMPLE / "diagnostic.toml", now=NOW)
+    out = {}
+    for on in (True, False):
+        d = copy.copy(diag)
+        given = {"worker_process": on, "knox_permutations": 19}
+        d.config = dataclasses.replace(diag.config, parameters=settings.validate(given, "t.toml"))
+        out[on] = inventory.run(d).knox
+    assert sent == [("knox_test", True), ("knox_test", False)]
+    pd.testing.assert_frame_equal(out[True], out[False])
+    assert out[True].attrs == out[False].attrs
+    assert out[True].attrs["parameters"]["events"] > 0

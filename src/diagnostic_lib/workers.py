@@ -4,9 +4,9 @@ Much of a diagnosis is Python code that holds the interpreter's global lock, so
 threads cannot share it. :class:`Worker` starts one helper process (the same
 interpreter, the same ``sys.path``) and sends it jobs: a function of the
 library, named by reference, with its arguments, pickled. The caller goes on and
-collects the result when it needs it. Step 3 sends its projections and their
-backtest this way while it estimates the effects of the measures, and the report
-sends its figures (:mod:`diagnostic_lib.maps.rendering`).
+collects the result when it needs it. Step 1 sends its Knox test this way, step 3
+its projections and their backtest while it estimates the effects of the
+measures, and the report its figures (:mod:`diagnostic_lib.maps.rendering`).
 
 The result never depends on the worker. Whenever the worker cannot do a job,
 the function runs in this process instead, with the same arguments:

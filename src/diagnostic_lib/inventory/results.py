@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import i18n, settings
+from .. import i18n, settings, workers
 from ..cube import Cube
 from . import stored
 from .counted import incidents_cube
@@ -273,6 +273,37 @@ _EXTRA = "inventory.run"
 """What else names a stored result (the function that made it)."""
 
 
+_WORKER_MIN_EVENTS = 5_000
+"""Knox events from which the test goes to the worker even if it is not running: its cost
+grows with the pairs of close events, and from about this many it takes longer than the
+worker's start (12,770 events took 5.5 s in the 100k benchmark data; the sample's 1,752 well
+under a second)."""
+
+
+def _knox(diag: Diagnostic, t: Mapping[str, Any]) -> workers.Pending:
+    """The Knox test of step 1, sent to the process's worker (:mod:`diagnostic_lib.workers`).
+
+    It reads the positions and time ranges of the incidents of its categories
+    only, so those columns alone travel.
+    """
+    inc = diag.incidents
+    geometry = getattr(inc, "active_geometry_name", None) or "geometry"
+    keep = [c for c in (geometry, "occurred_from", "occurred_to") if c in inc.columns]
+    events = inc.loc[inc["category"].isin(t["knox_categories"]).to_numpy(), keep]
+    worker = workers.shared_worker(enabled=bool(diag.config.param("worker_process")))
+    if not (len(events) >= _WORKER_MIN_EVENTS or worker.running):
+        worker = workers.shared_worker(enabled=False)
+    return worker.submit(
+        knox_test,
+        events,
+        distance_bands=doubling_bands(t["knox_distance_m"], t["knox_bands"]),
+        time_bands=doubling_bands(t["knox_days"], t["knox_bands"]),
+        permutations=t["knox_permutations"],
+        seed=t["permutation_seed"],
+        max_events=t["knox_max_events"],
+    )
+
+
 def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> Inventory:
     """Step 1 with its tunables resolved (see :func:`run`)."""
     inc, sec = diag.incidents, diag.sectors
@@ -281,6 +312,7 @@ def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> 
         if diag.config.period_end is not None
         else None
     )
+    knox = _knox(diag, t)  # in the worker while the rest of step 1 runs here
     cs = float(t["grid_cell_m"])
     grid = _grid(sec, t)
     counted = _counted(inc, grid, cube, entry)
@@ -291,14 +323,6 @@ def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> 
         neighbourhood=t["hot_spot_neighbourhood"],
         permutations=t["hot_spot_permutations"],
         seed=t["permutation_seed"],
-    )
-    kn = knox_test(
-        inc[inc["category"].isin(t["knox_categories"])],
-        distance_bands=doubling_bands(t["knox_distance_m"], t["knox_bands"]),
-        time_bands=doubling_bands(t["knox_days"], t["knox_bands"]),
-        permutations=t["knox_permutations"],
-        seed=t["permutation_seed"],
-        max_events=t["knox_max_events"],
     )
     perc, gap = _perception(diag, t, counted)
     search = ProblemSearch.from_config(diag.config, end=end, **_search_overrides(t))
@@ -338,7 +362,7 @@ def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> 
             facility_distance=t["repeat_facility_m"],
         ),
         hot_spots=hs,
-        knox=kn,
+        knox=knox.result(),
         perception=perc,
         perception_gap=gap,
         problems=pb,
