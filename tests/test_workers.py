@@ -105,3 +105,17 @@ def test_preload_imports_in_the_worker(worker):
     assert worker.submit(_has_module, "colorsys").result() is True
     worker.close()
     assert not worker.running
+
+
+def test_the_worker_imports_from_the_callers_path_even_odd_folders(tmp_path, monkeypatch):
+    folder = tmp_path / f"a{os.pathsep}b é"  # os.pathsep in a folder name must not split it
+    folder.mkdir()
+    (folder / "odd_module_for_worker.py").write_text("def twice(x):\n    return 2 * x\n")
+    monkeypatch.syspath_prepend(str(folder))
+    import odd_module_for_worker
+
+    with workers.Worker() as w:
+        job = w.submit(odd_module_for_worker.twice, 21)
+        assert job.in_worker
+        assert job.result() == 42
+        assert w.submit(_pid).result() != os.getpid()  # it did run there

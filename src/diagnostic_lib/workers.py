@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import atexit
 import importlib
+import json
 import os
 import pickle
 import queue
@@ -53,8 +54,8 @@ _HEADER = struct.Struct("<Q")
 _PATH_VARIABLE = "DIAGNOSTIC_WORKER_PATH"
 # what the worker runs: this interpreter, isolated, with the parent's import path
 _BOOT = (
-    "import os, sys; "
-    f"sys.path[:] = os.environ['{_PATH_VARIABLE}'].split(os.pathsep); "
+    "import json, os, sys; "
+    f"sys.path[:] = json.loads(os.environ['{_PATH_VARIABLE}']); "
     "from diagnostic_lib.workers import _serve; _serve()"
 )
 
@@ -230,7 +231,8 @@ class Worker:
         if self._failed or self._proc is not None or not sys.executable:
             self._failed = True  # it stopped: do not start one per job
             return False
-        env = {**os.environ, _PATH_VARIABLE: os.pathsep.join(p or os.getcwd() for p in sys.path)}
+        path = [p or os.getcwd() for p in sys.path]  # JSON: a folder may contain os.pathsep
+        env = {**os.environ, _PATH_VARIABLE: json.dumps(path)}
         try:
             proc = subprocess.Popen(  # this interpreter, running the library's own loop
                 [sys.executable, "-I", "-c", _BOOT],
