@@ -119,3 +119,18 @@ def test_the_worker_imports_from_the_callers_path_even_odd_folders(tmp_path, mon
         assert job.in_worker
         assert job.result() == 42
         assert w.submit(_pid).result() != os.getpid()  # it did run there
+
+
+def test_close_stops_a_long_job_without_waiting_and_the_worker_can_start_again():
+    import time
+
+    w = workers.Worker()
+    job = w.submit(time.sleep, 30)
+    assert job.in_worker and w.running
+    t0 = time.perf_counter()
+    w.close(timeout=0.5)
+    assert time.perf_counter() - t0 < 10  # stopped, not waited for 30 s
+    assert not w.running
+    late = w.submit(_pid)  # a closed worker starts again for a new job
+    assert late.in_worker and late.result() != os.getpid()
+    w.close()

@@ -304,15 +304,24 @@ class Worker:
             self._outbox.put(body)
         return Pending(future, job)
 
-    def close(self) -> None:
-        """Stop the worker once it has answered every job sent."""
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the worker: it answers the jobs it has for at most ``timeout`` seconds.
+
+        A job it has not answered by then runs here if its result is asked for
+        (at exit nobody asks: an interrupted run does not wait for its worker).
+
+        Parameters
+        ----------
+        timeout : float
+            Seconds to wait before the worker is stopped.
+        """
         with self._lock:
             proc, self._proc = self._proc, None
             if proc is None or self._pid != os.getpid():
                 return
             self._outbox.put(None)
         try:
-            proc.wait(timeout=60)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
