@@ -80,3 +80,20 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.fixture
+def sent_to_worker(monkeypatch):
+    """Every job submitted to a worker, as ``(function name, sent to the worker?)``."""
+    from diagnostic_lib import workers
+
+    sent: list[tuple[str, bool]] = []
+    submit = workers.Worker.submit
+
+    def spy(self, func, *args, **kwargs):
+        job = submit(self, func, *args, **kwargs)
+        sent.append((func.__name__, job.in_worker))
+        return job
+
+    monkeypatch.setattr(workers.Worker, "submit", spy)
+    return sent

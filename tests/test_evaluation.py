@@ -1510,26 +1510,18 @@ def test_backtest_of_many_sectors_holds_out_a_seeded_draw_and_says_so():
     )
 
 
-def test_projections_from_the_worker_equal_those_computed_here(diag, problems, monkeypatch):
+def test_projections_from_the_worker_equal_those_computed_here(
+    diag, problems, monkeypatch, sent_to_worker
+):
     """Step 3 sends its projections and backtest to a second process: same tables, exactly."""
-    from diagnostic_lib import workers
     from diagnostic_lib.evaluation import results
 
     monkeypatch.setattr(results, "_WORKER_MIN_SERIES", 0)  # the sample's 66 series go too
-    sent = []
-    submit = workers.Worker.submit
-
-    def spy(self, func, *args, **kwargs):
-        job = submit(self, func, *args, **kwargs)
-        sent.append((func.__name__, job.in_worker))
-        return job
-
-    monkeypatch.setattr(workers.Worker, "submit", spy)
     runs = {}
     for on in (True, False):
         d = _with_parameters(diag, {"worker_process": on, "forecast_simulations": 200})
         runs[on] = evaluation.run(d, problems, permutations=19)
-    assert sent == [("_forecasts", True), ("_forecasts", False)]
+    assert sent_to_worker == [("_forecasts", True), ("_forecasts", False)]
     for name in ("totals", "monthly"):
         pd.testing.assert_frame_equal(
             getattr(runs[True].projection, name), getattr(runs[False].projection, name)

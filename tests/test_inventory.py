@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from diagnostic_lib import charts, inventory, loaders, maps, sample, settings, workers
+from diagnostic_lib import charts, inventory, loaders, maps, sample, settings
 from diagnostic_lib.inventory import results as inventory_results
 
 from .conftest import NOW, SAMPLE, montreal_file
@@ -889,18 +889,9 @@ def test_a_problem_without_an_hour_profile_claims_no_time_pattern():
     assert "heure et jour inconnus" in fr and "toute heure" not in fr
 
 
-def test_knox_from_the_worker_equals_knox_computed_here(monkeypatch):
+def test_knox_from_the_worker_equals_knox_computed_here(monkeypatch, sent_to_worker):
     """Step 1 sends its Knox test to a second process: the same table and parameters."""
     monkeypatch.setattr(inventory_results, "_WORKER_MIN_EVENTS", 0)  # the sample's break-ins go too
-    sent = []
-    submit = workers.Worker.submit
-
-    def spy(self, func, *args, **kwargs):
-        job = submit(self, func, *args, **kwargs)
-        sent.append((func.__name__, job.in_worker))
-        return job
-
-    monkeypatch.setattr(workers.Worker, "submit", spy)
     diag = loaders.load_diagnostic(SAMPLE / "diagnostic.toml", now=NOW)
     out = {}
     for on in (True, False):
@@ -908,7 +899,7 @@ def test_knox_from_the_worker_equals_knox_computed_here(monkeypatch):
         given = {"worker_process": on, "knox_permutations": 19}
         d.config = dataclasses.replace(diag.config, parameters=settings.validate(given, "t.toml"))
         out[on] = inventory.run(d).knox
-    assert sent == [("knox_test", True), ("knox_test", False)]
+    assert sent_to_worker == [("knox_test", True), ("knox_test", False)]
     pd.testing.assert_frame_equal(out[True], out[False])
     assert out[True].attrs == out[False].attrs
     assert out[True].attrs["parameters"]["events"] > 0

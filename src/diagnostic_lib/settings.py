@@ -211,6 +211,8 @@ def table(step: str | None = None) -> list[Tunable]:
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, bool):  # as diagnostic.toml writes it
+        return "`true`" if value else "`false`"
     if isinstance(value, dict):
         return ", ".join(f"{k} {v}" for k, v in value.items())
     return f"`{value}`" if isinstance(value, str) else str(value)
