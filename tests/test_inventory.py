@@ -893,13 +893,33 @@ def test_knox_from_the_worker_equals_knox_computed_here(monkeypatch, sent_to_wor
     """Step 1 sends its Knox test to a second process: the same table and parameters."""
     monkeypatch.setattr(inventory_results, "_WORKER_MIN_EVENTS", 0)  # the sample's break-ins go too
     diag = loaders.load_diagnostic(SAMPLE / "diagnostic.toml", now=NOW)
+    # time ranges, so that every column the test reads matters: a third of the break-ins
+    # known within 3 days (their midpoint moves), a tenth within 40 days (left out)
+    inc = diag.incidents.copy()
+    k = np.flatnonzero((inc["category"] == "burglary").to_numpy())
+    to = inc["occurred_from"].copy()
+    to.iloc[k[::3]] += pd.Timedelta(days=3)
+    to.iloc[k[1::10]] += pd.Timedelta(days=40)
+    inc["occurred_to"] = to
     out = {}
     for on in (True, False):
         d = copy.copy(diag)
+        d.incidents = inc
         given = {"worker_process": on, "knox_permutations": 19}
         d.config = dataclasses.replace(diag.config, parameters=settings.validate(given, "t.toml"))
         out[on] = inventory.run(d).knox
     assert sent_to_worker == [("knox_test", True), ("knox_test", False)]
-    pd.testing.assert_frame_equal(out[True], out[False])
-    assert out[True].attrs == out[False].attrs
-    assert out[True].attrs["parameters"]["events"] > 0
+    # the reference: the test on the whole table of break-ins, every column
+    t = inventory_results.tunables(diag.config, knox_permutations=19)
+    whole = inventory.knox_test(
+        inc[inc["category"].isin(inventory_results._categories(t["knox_categories"]))],
+        distance_bands=inventory.doubling_bands(t["knox_distance_m"], t["knox_bands"]),
+        time_bands=inventory.doubling_bands(t["knox_days"], t["knox_bands"]),
+        permutations=19,
+        seed=t["permutation_seed"],
+        max_events=t["knox_max_events"],
+    )
+    for on in (True, False):
+        pd.testing.assert_frame_equal(out[on], whole)
+        assert out[on].attrs == whole.attrs
+    assert whole.attrs["parameters"]["left_out_imprecise"] > 0
