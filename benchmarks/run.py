@@ -110,8 +110,8 @@ def _write_parquet(out: Path) -> None:
 class TreeRss:
     """Resident memory of a process and all its children, summed (bytes; 0 without psutil).
 
-    The report draws its figures in a second process (``worker_process``): a
-    peak that left it out would flatter the library. Listing a process's
+    Knox, the projections and the report's figures run in a second process
+    (``worker_process``): a peak that left it out would flatter the library. Listing a process's
     children scans ``/proc`` (about 1.4 ms, most of it holding the interpreter's
     lock), so the list is refreshed every half second and only the known
     processes are read at each sample (about 10 µs each): sampling every 10 ms
@@ -173,9 +173,10 @@ class Meter:
     """Wall time, CPU time and peak resident memory of each stage.
 
     Memory is the resident set size (RSS) of this process and of its children
-    (the report's figure worker), sampled every 10 ms by a thread (``psutil``,
-    else ``/proc/self/statm`` for this process alone); a stage's peak is the
-    largest sample while it runs, so it includes what earlier stages still hold.
+    (the worker process, :mod:`diagnostic_lib.workers`), sampled every 10 ms by a
+    thread (``psutil``, else ``/proc/self/statm`` for this process alone); a
+    stage's peak is the largest sample while it runs, so it includes what earlier
+    stages still hold.
     Each size runs in a fresh process.
     """
 
@@ -597,8 +598,8 @@ def _time_fresh(stage: str, argv: list[str], repeats: int, ok: tuple[int, ...] =
     Each run's wall time, CPU time (``os.wait4``, POSIX: the process and the
     children it waited for) and peak resident memory are kept. The peak is the
     larger of ``wait4``'s (the largest single process) and the sampled sum over
-    the process and its children (:class:`TreePeak`), which counts the figure
-    worker running beside the report.
+    the process and its children (:class:`TreePeak`), which counts the worker
+    process running beside it.
     """
     runs, cpu, peaks = [], [], []
     for _ in range(repeats):
@@ -986,7 +987,7 @@ def time_e2e(config: Path, stage: str, repeats: int) -> dict:
 
     ``python -m diagnostic_lib report --config <config> --no-notebooks --out <temporary
     folder>``, the loaders' cache off: wall time (median), CPU time and peak resident
-    memory of each process and its figure worker (:func:`_time_fresh`).
+    memory of each process and its worker process (:func:`_time_fresh`).
     """
     argv = [sys.executable, "-m", "diagnostic_lib", "report", "--config", str(config)]
     argv += ["--no-notebooks", "--out"]
