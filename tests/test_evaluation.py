@@ -1510,22 +1510,43 @@ def test_backtest_of_many_sectors_holds_out_a_seeded_draw_and_says_so():
     )
 
 
-def test_projections_from_the_worker_equal_those_computed_here(
+def test_step3_from_the_worker_equals_step3_computed_here(
     diag, problems, monkeypatch, sent_to_worker
 ):
-    """Step 3 sends its projections and backtest to a second process: same tables, exactly."""
+    """Step 3 sends its projections, relevance and risk to a second process: same tables."""
+    import dataclasses
+
     from diagnostic_lib.evaluation import results
 
     monkeypatch.setattr(results, "_WORKER_MIN_SERIES", 0)  # the sample's 66 series go too
+    monkeypatch.setattr(results, "_WORKER_MIN_INCIDENTS", 0)
     runs = {}
     for on in (True, False):
         d = _with_parameters(diag, {"worker_process": on, "forecast_simulations": 200})
+        if not on:  # the reference reads the whole incidents table: nothing left behind
+            monkeypatch.setattr(results, "_PROVENANCE", ())
         runs[on] = evaluation.run(d, problems, permutations=19)
-    assert sent_to_worker == [("_forecasts", True), ("_forecasts", False)]
+    assert sent_to_worker == [
+        ("_forecasts", True),
+        ("_context", True),
+        ("_forecasts", False),
+        ("_context", False),
+    ]
+    compared = []
+    for f in dataclasses.fields(runs[True]):
+        here, there = getattr(runs[False], f.name), getattr(runs[True], f.name)
+        if isinstance(here, pd.DataFrame):
+            pd.testing.assert_frame_equal(there, here, obj=f.name)
+            assert there.attrs.keys() == here.attrs.keys(), f.name
+            compared.append(f.name)
+        elif isinstance(here, pd.Series):
+            pd.testing.assert_series_equal(there, here, obj=f.name)
+            compared.append(f.name)
     for name in ("totals", "monthly"):
         pd.testing.assert_frame_equal(
             getattr(runs[True].projection, name), getattr(runs[False].projection, name)
         )
-    pd.testing.assert_frame_equal(runs[True].backtest, runs[False].backtest)
-    pd.testing.assert_frame_equal(runs[True].backtest_summary, runs[False].backtest_summary)
-    pd.testing.assert_frame_equal(runs[True].effects, runs[False].effects)
+    assert {"reach", "relevance", "flags", "current_risk", "near_repeat", "risk_terrain"} <= set(
+        compared
+    )
+    assert len(runs[True].flags) and len(runs[True].risk_terrain)  # not empty on both sides

@@ -134,3 +134,40 @@ def test_close_stops_a_long_job_without_waiting_and_the_worker_can_start_again()
     late = w.submit(_pid)  # a closed worker starts again for a new job
     assert late.in_worker and late.result() != os.getpid()
     w.close()
+
+
+def _same(x):
+    return x
+
+
+_POINTS = ["POINT (0 1)", "POINT (2.5 -3)", None, "POINT (1e6 5e6)"]
+
+
+@pytest.mark.parametrize(
+    ("wkt", "as_coordinates"),
+    [
+        (_POINTS, True),  # points and missing positions: sent as their coordinates
+        (["POINT (0 1)", "POINT Z (2 3 4)"], False),  # a height would be lost
+        (["POINT (0 1)", "POINT EMPTY"], False),  # an empty point is not a missing one
+        (["POINT (0 1)", "LINESTRING (0 0, 1 1)"], False),
+        ([None, None], False),
+    ],
+)
+def test_geometry_columns_travel_both_ways_unchanged(worker, wkt, as_coordinates):
+    """Columns of points go as coordinates, faster than as WKB; nothing else may change."""
+    import geopandas as gpd
+    import shapely
+
+    geoms = [None if w is None else shapely.from_wkt(w) for w in wkt]
+    frame = gpd.GeoDataFrame(
+        {"a": range(len(geoms))}, geometry=geoms, crs="EPSG:32188", index=range(7, 7 + len(geoms))
+    )
+    assert (workers._point_coordinates(frame.geometry.array) is not None) is as_coordinates
+    job = worker.submit(_same, frame)
+    back = job.result()
+    assert job.in_worker
+    assert isinstance(back, gpd.GeoDataFrame) and back.crs == frame.crs
+    pd.testing.assert_frame_equal(back.drop(columns="geometry"), frame.drop(columns="geometry"))
+    assert back.geometry.isna().tolist() == frame.geometry.isna().tolist()
+    assert back.geometry.to_wkt().tolist() == frame.geometry.to_wkt().tolist()
+    assert back.geometry.has_z.tolist() == frame.geometry.has_z.tolist()

@@ -13,6 +13,7 @@ import pandas as pd
 from .. import formatting as fmt
 from .. import i18n, inventory, settings, workers
 from ..errors import ConfigError, bilingual
+from ..ledger import Ledger
 from .decision import VERDICTS
 from .design import data_period
 from .effects import _evaluate_core, _Options, _rejudge
@@ -387,11 +388,19 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
     if buffer_m is None:
         buffer_m = _buffers(diag.measures, float(diag.config.param("buffer_m")))
     period = data_period(diag)
+    pr = inventory.priority(problems) if priority is None else priority
     parts: dict[str, Any] = {}
-    future = _future_part(diag, period, p, seed)  # in the worker while the rest runs here
+    # in the worker while the effects are estimated here
+    future = _future_part(diag, period, p, seed)
+    context = _context_part(
+        diag, problems, pr, period, p, (knox, knox_categories, permutations, seed)
+    )
     parts.update(_effects_part(diag, period, p, buffer_m, control_sectors))
-    parts.update(_relevance_part(diag, problems, priority, parts["effects"], period, p))
-    parts.update(_risk_part(diag, period, p, knox, knox_categories, permutations, seed))
+    parts.update(context.result())
+    top = int(p["relevance_top_problems"])
+    parts["flags"] = relevance_flags(
+        diag.measures, parts["relevance"], pr, parts["effects"], parts["pillars"], problems, top=top
+    )
     parts.update(future.result())
     ds, de = period
     parameters = {
@@ -494,24 +503,72 @@ def _registered_designs(
     return eff, design, monthly
 
 
+_WORKER_MIN_INCIDENTS = 20_000
+"""Incidents from which relevance and risk go to the worker even if it is not running."""
+
+_PROVENANCE = ("incident_id", "source_row", "category_label")
+"""Columns of the incidents that relevance and risk do not read, so that do not travel."""
+
+
+def _context_part(
+    diag: Diagnostic,
+    problems: pd.DataFrame,
+    priority: pd.DataFrame,
+    period: tuple,
+    p: Mapping[str, Any],
+    knox: tuple,
+) -> workers.Pending:
+    """Reach, relevance, pillars and risk: what reads the incidents but not the effects.
+
+    Sent to the process's worker (:mod:`diagnostic_lib.workers`, the
+    ``worker_process`` tunable) with a copy of the diagnosis that holds the
+    incidents without their provenance columns and no ledger, walks or partners;
+    ``knox`` is ``(table or None, categories, permutations, seed)``.
+    """
+    inc = diag.incidents
+    light = replace(
+        diag,
+        incidents=inc.drop(columns=[c for c in _PROVENANCE if c in inc.columns]),
+        ledger=Ledger(),
+        walks=None,
+        partners=None,
+        cache_entry=None,
+    )
+    worker = workers.shared_worker(enabled=bool(diag.config.param("worker_process")))
+    if not (len(inc) >= _WORKER_MIN_INCIDENTS or worker.running):
+        worker = workers.shared_worker(enabled=False)
+    return worker.submit(_context, light, problems, priority, period, p, knox)
+
+
+def _context(
+    diag: Diagnostic,
+    problems: pd.DataFrame,
+    priority: pd.DataFrame,
+    period: tuple,
+    p: Mapping[str, Any],
+    knox: tuple,
+) -> dict[str, Any]:
+    """The relevance and risk parts of step 3 (see :func:`_context_part`)."""
+    return {
+        **_relevance_part(diag, problems, priority, period, p),
+        **_risk_part(diag, period, p, *knox),
+    }
+
+
 def _relevance_part(
     diag: Diagnostic,
     problems: pd.DataFrame,
-    priority: pd.DataFrame | None,
-    effects: pd.DataFrame,
+    priority: pd.DataFrame,
     period: tuple,
     p: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """Reach, relevance, pillars and the flags that call for a decision."""
+    """Reach, relevance and pillars (the flags come after the effects, see :func:`run`)."""
     mea, inc, sec, de = diag.measures, diag.incidents, diag.sectors, period[1]
-    pr = inventory.priority(problems) if priority is None else priority
     mat = reach_matrix(mea, problems, inc, sec)
     min_reach = float(p["relevance_min_reach"])
-    rel = relevance(mea, problems, inc, sec, pr, data_end=de, min_reach=min_reach, matrix=mat)
+    rel = relevance(mea, problems, inc, sec, priority, data_end=de, min_reach=min_reach, matrix=mat)
     pil = pillar_balance(mea, de, low=float(p["pillar_under"]), high=float(p["pillar_over"]))
-    top = int(p["relevance_top_problems"])
-    flags = relevance_flags(mea, rel, pr, effects, pil, problems, top=top)
-    return {"reach": mat, "relevance": rel, "pillars": pil, "flags": flags}
+    return {"reach": mat, "relevance": rel, "pillars": pil}
 
 
 def _risk_part(
