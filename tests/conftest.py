@@ -84,11 +84,15 @@ def _close_figures():
 
 @pytest.fixture
 def sent_to_worker(monkeypatch):
-    """Every job submitted to a worker, as ``(function name, sent to the worker?)``."""
+    """Every job submitted to a worker, as ``(function name, sent to the worker?)``.
+
+    A job sent is then always computed there (never taken back to be run here), so
+    that a test comparing with the job run here does compare the two processes.
+    """
     from diagnostic_lib import workers
 
     sent: list[tuple[str, bool]] = []
-    submit = workers.Worker.submit
+    submit, result = workers.Worker.submit, workers.Pending.result
 
     def spy(self, func, *args, **kwargs):
         job = submit(self, func, *args, **kwargs)
@@ -96,4 +100,5 @@ def sent_to_worker(monkeypatch):
         return job
 
     monkeypatch.setattr(workers.Worker, "submit", spy)
+    monkeypatch.setattr(workers.Pending, "result", lambda self, take_back=True: result(self, False))
     return sent

@@ -11,7 +11,7 @@ import pytest
 import shapely
 from scipy import stats as st
 
-from diagnostic_lib import charts, evaluation, inventory, maps, sample, stats, widgets
+from diagnostic_lib import charts, evaluation, inventory, maps, sample, schema, stats, widgets
 from diagnostic_lib.report.document import HtmlDocument
 
 # ----------------------------------------------------------------------------
@@ -1524,7 +1524,7 @@ def test_step3_from_the_worker_equals_step3_computed_here(
     for on in (True, False):
         d = _with_parameters(diag, {"worker_process": on, "forecast_simulations": 200})
         if not on:  # the reference reads the whole incidents table: nothing left behind
-            monkeypatch.setattr(results, "_PROVENANCE", ())
+            monkeypatch.setattr(schema, "INCIDENT_PROVENANCE", ())
         runs[on] = evaluation.run(d, problems, permutations=19)
     assert sent_to_worker == [
         ("_forecasts", True),

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from diagnostic_lib import charts, inventory, loaders, maps, sample, settings
+from diagnostic_lib import charts, inventory, loaders, maps, sample, schema, settings
 from diagnostic_lib.inventory import results as inventory_results
 
 from .conftest import NOW, SAMPLE, montreal_file
@@ -889,6 +889,30 @@ def test_a_problem_without_an_hour_profile_claims_no_time_pattern():
     assert "heure et jour inconnus" in fr and "toute heure" not in fr
 
 
+def test_problems_from_the_worker_equal_the_problems_found_here(monkeypatch, sent_to_worker):
+    """Step 1 sends its problem search to a second process: the same register, members too."""
+    monkeypatch.setattr(inventory_results, "_WORKER_MIN_INCIDENTS", 0)  # the sample goes too
+    diag = loaders.load_diagnostic(SAMPLE / "diagnostic.toml", now=NOW)
+    out = {}
+    for on in (True, False):
+        d = copy.copy(diag)
+        given = {"worker_process": on, "knox_permutations": 19}
+        d.config = dataclasses.replace(diag.config, parameters=settings.validate(given, "t.toml"))
+        if not on:  # the reference reads the whole incidents table: nothing left behind
+            monkeypatch.setattr(schema, "INCIDENT_PROVENANCE", ())
+        out[on] = inventory.run(d)
+    assert ("_find_problems", True) in sent_to_worker
+    assert ("_find_problems", False) in sent_to_worker
+    there, here = out[True].problems, out[False].problems
+    assert len(here) > 5
+    pd.testing.assert_frame_equal(there, here)
+    assert there.attrs.keys() == here.attrs.keys()
+    assert {k: list(v) for k, v in there.attrs["members"].items()} == {
+        k: list(v) for k, v in here.attrs["members"].items()
+    }
+    pd.testing.assert_frame_equal(out[True].priority, out[False].priority)
+
+
 def test_knox_from_the_worker_equals_knox_computed_here(monkeypatch, sent_to_worker):
     """Step 1 sends its Knox test to a second process: the same table and parameters."""
     monkeypatch.setattr(inventory_results, "_WORKER_MIN_EVENTS", 0)  # the sample's break-ins go too
@@ -908,7 +932,8 @@ def test_knox_from_the_worker_equals_knox_computed_here(monkeypatch, sent_to_wor
         given = {"worker_process": on, "knox_permutations": 19}
         d.config = dataclasses.replace(diag.config, parameters=settings.validate(given, "t.toml"))
         out[on] = inventory.run(d).knox
-    assert sent_to_worker == [("knox_test", True), ("knox_test", False)]
+    assert [f for f, _ in sent_to_worker] == ["_find_problems", "knox_test"] * 2
+    assert [w for f, w in sent_to_worker if f == "knox_test"] == [True, False]
     # the reference: the test on the whole table of break-ins, every column
     t = inventory_results.tunables(diag.config, knox_permutations=19)
     whole = inventory.knox_test(

@@ -46,7 +46,7 @@ def test_worker_png_is_the_png_drawn_here(renderer):
     here = figure_to_png(_figure())
     pending = renderer.submit(_figure())
     assert pending.in_worker  # it did go to the worker (polygons included)
-    assert pending.result() == here
+    assert pending.result(take_back=False) == here
 
 
 def test_changed_settings_travel_with_the_figure(renderer):
@@ -55,7 +55,7 @@ def test_changed_settings_travel_with_the_figure(renderer):
         pending = renderer.submit(_figure())
     plain = figure_to_png(_figure())
     assert here != plain  # the settings do change the picture…
-    assert pending.result() == here  # …and the worker drew it with them
+    assert pending.result(take_back=False) == here  # …and the worker drew it with them
 
 
 def test_a_figure_pickle_refuses_is_drawn_here(renderer):
@@ -70,7 +70,7 @@ def test_a_figure_pickle_refuses_is_drawn_here(renderer):
 
 def test_a_worker_that_stops_hands_its_figures_back(renderer):
     first = renderer.submit(_figure())
-    assert first.result() == figure_to_png(_figure())
+    assert first.result(take_back=False) == figure_to_png(_figure())
     renderer.worker._proc.kill()
     renderer.worker._proc.wait()
     late = [renderer.submit(_figure()) for _ in range(2)]
@@ -83,7 +83,7 @@ def test_an_error_in_the_worker_is_raised_here_with_its_own_message(renderer):
     pending = renderer.submit(fig)
     assert pending.in_worker
     with pytest.raises(ValueError, match="cannot be drawn"):
-        pending.result()
+        pending.result(take_back=False)
 
 
 def test_warnings_raised_in_the_worker_are_raised_here(renderer):
@@ -91,7 +91,7 @@ def test_warnings_raised_in_the_worker_are_raised_here(renderer):
     ax.set_title("\u4e2d\u6587")  # glyphs DejaVu Sans does not have
     pending = renderer.submit(fig)
     with pytest.warns(UserWarning, match="missing from font"):
-        pending.result()
+        pending.result(take_back=False)
 
 
 def test_disabled_renderer_draws_at_once():

@@ -40,28 +40,29 @@ def worker():
 def test_a_job_runs_in_another_process_and_gives_the_same_value(worker):
     job = worker.submit(_frame, 1000, seed=7)
     assert job.in_worker
-    pd.testing.assert_frame_equal(job.result(), _frame(1000, seed=7))
-    assert worker.submit(_pid).result() != os.getpid()
+    pd.testing.assert_frame_equal(job.result(take_back=False), _frame(1000, seed=7))
+    assert worker.submit(_pid).result(take_back=False) != os.getpid()
 
 
 def test_jobs_answer_in_any_order_of_collection(worker):
     jobs = [worker.submit(_frame, 50 + i, seed=i) for i in range(6)]
     for i in reversed(range(6)):
-        pd.testing.assert_frame_equal(jobs[i].result(), _frame(50 + i, seed=i))
+        pd.testing.assert_frame_equal(jobs[i].result(take_back=False), _frame(50 + i, seed=i))
 
 
 def test_warnings_of_a_job_are_raised_here(worker):
     job = worker.submit(_warns, 4)
     with pytest.warns(RuntimeWarning, match="careful with 4"):
-        assert job.result() == 5
+        assert job.result(take_back=False) == 5
 
 
 def test_an_error_is_raised_here_with_its_own_message(worker):
     job = worker.submit(_fails, 3)
     assert job.in_worker
     with pytest.raises(ValueError, match="no value for 3"):
-        job.result()
-    assert worker.submit(_frame, 3, seed=1).result().shape == (3, 2)  # the worker goes on
+        job.result(take_back=False)
+    later = worker.submit(_pid)
+    assert later.result(take_back=False) != os.getpid()  # the worker goes on
 
 
 def test_arguments_pickle_refuses_run_here(worker):
@@ -72,13 +73,38 @@ def test_arguments_pickle_refuses_run_here(worker):
 
 
 def test_a_worker_that_stops_hands_its_jobs_back(worker):
-    assert worker.submit(_pid).result() != os.getpid()
+    assert worker.submit(_pid).result(take_back=False) != os.getpid()
     worker._proc.kill()
     worker._proc.wait()
     late = [worker.submit(_frame, 20, seed=2) for _ in range(2)]
     for job in late:
         pd.testing.assert_frame_equal(job.result(), _frame(20, seed=2))
     assert worker.submit(_pid).result() == os.getpid()  # not restarted for every job
+
+
+def _sleep_then_pid(seconds: float) -> int:
+    import time
+
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_a_job_the_busy_worker_has_not_begun_is_taken_back_and_run_here(worker):
+    """The caller, free before the worker, runs a waiting job itself instead of waiting."""
+    import time
+
+    there = worker.submit(_pid).result(take_back=False)
+    long = worker.submit(_sleep_then_pid, 3.0)
+    time.sleep(0.3)  # the worker has begun the long job
+    waiting = [worker.submit(_frame, 30, seed=s) for s in (1, 2)] + [worker.submit(_pid)]
+    assert all(job.in_worker for job in waiting)
+    t0 = time.perf_counter()
+    pd.testing.assert_frame_equal(waiting[0].result(), _frame(30, seed=1))
+    assert waiting[2].result() == os.getpid()  # run here: not begun there
+    assert time.perf_counter() - t0 < 2.0  # without waiting for the long job
+    assert long.result() == there  # begun there: waited for, never run twice
+    pd.testing.assert_frame_equal(waiting[1].result(), _frame(30, seed=2))
+    assert worker.submit(_pid).result(take_back=False) == there  # the worker goes on
 
 
 def test_disabled_worker_runs_at_once_here():
@@ -99,10 +125,10 @@ def _has_module(name: str) -> bool:
 
 
 def test_preload_imports_in_the_worker(worker):
-    assert worker.submit(_has_module, "colorsys").result() is False
+    assert worker.submit(_has_module, "colorsys").result(take_back=False) is False
     assert worker.running
     worker.preload("colorsys")
-    assert worker.submit(_has_module, "colorsys").result() is True
+    assert worker.submit(_has_module, "colorsys").result(take_back=False) is True
     worker.close()
     assert not worker.running
 
@@ -117,8 +143,8 @@ def test_the_worker_imports_from_the_callers_path_even_odd_folders(tmp_path, mon
     with workers.Worker() as w:
         job = w.submit(odd_module_for_worker.twice, 21)
         assert job.in_worker
-        assert job.result() == 42
-        assert w.submit(_pid).result() != os.getpid()  # it did run there
+        assert job.result(take_back=False) == 42
+        assert w.submit(_pid).result(take_back=False) != os.getpid()  # it did run there
 
 
 def test_close_stops_a_long_job_without_waiting_and_the_worker_can_start_again():
@@ -132,7 +158,7 @@ def test_close_stops_a_long_job_without_waiting_and_the_worker_can_start_again()
     assert time.perf_counter() - t0 < 10  # stopped, not waited for 30 s
     assert not w.running
     late = w.submit(_pid)  # a closed worker starts again for a new job
-    assert late.in_worker and late.result() != os.getpid()
+    assert late.in_worker and late.result(take_back=False) != os.getpid()
     w.close()
 
 
@@ -164,7 +190,7 @@ def test_geometry_columns_travel_both_ways_unchanged(worker, wkt, as_coordinates
     )
     assert (workers._point_coordinates(frame.geometry.array) is not None) is as_coordinates
     job = worker.submit(_same, frame)
-    back = job.result()
+    back = job.result(take_back=False)
     assert job.in_worker
     assert isinstance(back, gpd.GeoDataFrame) and back.crs == frame.crs
     pd.testing.assert_frame_equal(back.drop(columns="geometry"), frame.drop(columns="geometry"))

@@ -4,11 +4,16 @@ Much of a diagnosis is Python code that holds the interpreter's global lock, so
 threads cannot share it. :class:`Worker` starts one helper process (the same
 interpreter, the same ``sys.path``) and sends it jobs: a function of the
 library, named by reference, with its arguments, pickled. The caller goes on and
-collects the result when it needs it. Step 1 sends its Knox test this way, step 3
-its projections, their backtest, the relevance and the risk while it estimates
-the effects of the measures, and the report its figures
+collects the result when it needs it. Step 1 sends its problem search and Knox
+test this way, step 3 its projections, their backtest, the relevance and the risk
+while it estimates the effects of the measures, and the report its figures
 (:mod:`diagnostic_lib.maps.rendering`). A column of points travels as its
 coordinates.
+
+The worker is given one job at a time, when it has finished the last, so a job
+it has not begun can be taken back: when the caller asks for its result first,
+the caller runs it (:meth:`Pending.result`), instead of waiting while the worker
+finishes earlier jobs.
 
 The result never depends on the worker. Whenever the worker cannot do a job,
 the function runs in this process instead, with the same arguments:
@@ -41,7 +46,6 @@ import io
 import json
 import os
 import pickle
-import queue
 import struct
 import subprocess
 import sys
@@ -177,6 +181,59 @@ class _WorkerGone(RuntimeError):
     """The worker stopped before answering."""
 
 
+class _Outbox:
+    """The jobs not yet sent: one goes to the worker only when it has finished the last.
+
+    So a job still waiting can be taken back (:meth:`withdraw`) and run by the
+    caller, when the caller is free before the worker is.
+    """
+
+    def __init__(self) -> None:
+        self._ready = threading.Condition()
+        self._jobs: dict[int, bytes] = {}  # in the order of submission
+        self._busy = False
+        self._closed = False
+
+    def put(self, key: int, body: bytes) -> None:
+        with self._ready:
+            self._jobs[key] = body
+            self._ready.notify()
+
+    def next(self) -> bytes | None:
+        """The next job once the worker is free; ``None`` when closed and none is left."""
+        with self._ready:
+            while not (self._jobs and not self._busy) and not (self._closed and not self._jobs):
+                self._ready.wait()
+            if not self._jobs:
+                return None
+            self._busy = True
+            return self._jobs.pop(next(iter(self._jobs)))
+
+    def answered(self) -> None:
+        """The worker has answered its job: it may have the next."""
+        with self._ready:
+            self._busy = False
+            self._ready.notify()
+
+    def withdraw(self, key: int) -> bool:
+        """Take job ``key`` back if it has not been sent."""
+        with self._ready:
+            return self._jobs.pop(key, None) is not None
+
+    def close(self) -> None:
+        """Send what is left, then end the worker's input."""
+        with self._ready:
+            self._closed = True
+            self._ready.notify()
+
+    def abandon(self) -> None:
+        """The worker is gone: send nothing more (its jobs are run by the caller)."""
+        with self._ready:
+            self._jobs.clear()
+            self._closed = True
+            self._ready.notify()
+
+
 class Pending:
     """The result of one job, computed in the worker or, failing that, here.
 
@@ -191,27 +248,40 @@ class Pending:
         future: Future | None,
         job: tuple[Callable, tuple, dict],
         value: Any = _UNSET,
+        withdraw: Callable[[], bool] | None = None,
     ) -> None:
         self._future = future
         self._job: tuple | None = job
         self._value = value
+        self._withdraw = withdraw
 
     @property
     def in_worker(self) -> bool:
         """Whether the job was sent to the worker (it may still come back to be run here)."""
         return self._future is not None
 
-    def result(self) -> Any:
-        """The job's value."""
+    def result(self, take_back: bool = True) -> Any:
+        """The job's value.
+
+        Parameters
+        ----------
+        take_back : bool
+            When the worker has not begun the job yet (it is busy with earlier
+            ones), run it here at once instead of waiting for it (the default);
+            ``False`` waits for the worker.
+        """
         if self._value is Pending._UNSET:
-            self._value = self._collect()
+            self._value = self._collect(take_back)
             self._job = None
         return self._value
 
-    def _collect(self) -> Any:
+    def _collect(self, take_back: bool) -> Any:
         func, args, kwargs = self._job
         if self._future is None:
             return func(*args, **kwargs)
+        if take_back and self._withdraw is not None and not self._future.done():
+            if self._withdraw():  # not begun there, and this process is free: here
+                return func(*args, **kwargs)
         try:
             value, said, error = self._future.result()
         except _WorkerGone:
@@ -243,7 +313,7 @@ class Worker:
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
         self._pid = os.getpid()
-        self._outbox: queue.Queue = queue.Queue()
+        self._outbox = _Outbox()
         self._waiting: dict[int, Future] = {}
         self._next = 0
         self._failed = False
@@ -292,14 +362,17 @@ class Worker:
             self._failed = True
             return False
         self._proc = proc
-        self._outbox, self._waiting = queue.Queue(), {}
+        self._outbox, self._waiting = _Outbox(), {}
         threading.Thread(target=_send, args=(proc, self._outbox), daemon=True).start()
-        threading.Thread(target=self._receive, args=(proc, self._waiting), daemon=True).start()
+        threading.Thread(
+            target=self._receive, args=(proc, self._waiting, self._outbox), daemon=True
+        ).start()
         return True
 
-    def _receive(self, proc: subprocess.Popen, waiting: dict[int, Future]) -> None:
+    def _receive(self, proc: subprocess.Popen, waiting: dict[int, Future], outbox: _Outbox) -> None:
         try:
             while (answer := read_message(proc.stdout)) is not None:
+                outbox.answered()
                 key, value, said, error = answer
                 with self._lock:
                     future = waiting.pop(key, None)
@@ -307,6 +380,7 @@ class Worker:
                     future.set_result((value, said, error))
         except Exception:  # a broken channel: the jobs left are run here
             pass
+        outbox.abandon()
         with self._lock:
             left = list(waiting.values())
             waiting.clear()
@@ -349,8 +423,17 @@ class Worker:
             self._next += 1
             future: Future = Future()
             self._waiting[key] = future
-            self._outbox.put(body)
-        return Pending(future, job)
+            outbox = self._outbox
+            outbox.put(key, body)
+        return Pending(future, job, withdraw=lambda: self._withdraw(outbox, key))
+
+    def _withdraw(self, outbox: _Outbox, key: int) -> bool:
+        """Take job ``key`` back if the worker has not begun it (see :class:`_Outbox`)."""
+        with self._lock:
+            if not outbox.withdraw(key):
+                return False
+            self._waiting.pop(key, None)
+            return True
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the worker: it answers the jobs it has for at most ``timeout`` seconds.
@@ -367,7 +450,7 @@ class Worker:
             proc, self._proc = self._proc, None
             if proc is None or self._pid != os.getpid():
                 return
-            self._outbox.put(None)
+            self._outbox.close()
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -382,9 +465,9 @@ class Worker:
         self.close()
 
 
-def _send(proc: subprocess.Popen, outbox: queue.Queue) -> None:
+def _send(proc: subprocess.Popen, outbox: _Outbox) -> None:
     try:
-        while (message := outbox.get()) is not None:
+        while (message := outbox.next()) is not None:
             write_message(proc.stdin, message)
         proc.stdin.close()
     except (OSError, ValueError):

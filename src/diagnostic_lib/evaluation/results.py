@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
-from .. import i18n, inventory, settings, workers
+from .. import i18n, inventory, schema, settings, workers
 from ..errors import ConfigError, bilingual
 from ..ledger import Ledger
 from .decision import VERDICTS
@@ -506,9 +506,6 @@ def _registered_designs(
 _WORKER_MIN_INCIDENTS = 20_000
 """Incidents from which relevance and risk go to the worker even if it is not running."""
 
-_PROVENANCE = ("incident_id", "source_row", "category_label")
-"""Columns of the incidents that relevance and risk do not read, so that do not travel."""
-
 
 def _context_part(
     diag: Diagnostic,
@@ -528,7 +525,7 @@ def _context_part(
     inc = diag.incidents
     light = replace(
         diag,
-        incidents=inc.drop(columns=[c for c in _PROVENANCE if c in inc.columns]),
+        incidents=inc.drop(columns=[c for c in schema.INCIDENT_PROVENANCE if c in inc.columns]),
         ledger=Ledger(),
         walks=None,
         partners=None,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import i18n, settings, workers
+from .. import i18n, schema, settings, workers
 from ..cube import Cube
 from . import stored
 from .counted import incidents_cube
@@ -304,6 +304,33 @@ def _knox(diag: Diagnostic, t: Mapping[str, Any]) -> workers.Pending:
     )
 
 
+_WORKER_MIN_INCIDENTS = 20_000
+"""Incidents from which the problem search goes to the worker even if it is not running."""
+
+
+def _problems(diag: Diagnostic, search: ProblemSearch) -> workers.Pending:
+    """The problem search of step 1, sent to the process's worker (:mod:`diagnostic_lib.workers`).
+
+    The incidents travel without the columns that say where they came from
+    (:data:`diagnostic_lib.schema.INCIDENT_PROVENANCE`), which it does not read.
+    """
+    inc = diag.incidents
+    light = inc.drop(columns=[c for c in schema.INCIDENT_PROVENANCE if c in inc.columns])
+    worker = workers.shared_worker(enabled=bool(diag.config.param("worker_process")))
+    if not (len(inc) >= _WORKER_MIN_INCIDENTS or worker.running):
+        worker = workers.shared_worker(enabled=False)
+    return worker.submit(
+        _find_problems,
+        light,
+        diag.sectors,
+        diag.weights,
+        diag.taxonomy,
+        diag.survey,
+        diag.places,
+        search=search,
+    )
+
+
 def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> Inventory:
     """Step 1 with its tunables resolved (see :func:`run`)."""
     inc, sec = diag.incidents, diag.sectors
@@ -312,7 +339,11 @@ def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> 
         if diag.config.period_end is not None
         else None
     )
-    knox = _knox(diag, t)  # in the worker while the rest of step 1 runs here
+    # in the worker while the tables are made here; whichever the worker has not begun
+    # when this process needs it is taken back and run here (workers.Pending.result)
+    search = ProblemSearch.from_config(diag.config, end=end, **_search_overrides(t))
+    found = _problems(diag, search)
+    knox = _knox(diag, t)
     cs = float(t["grid_cell_m"])
     grid = _grid(sec, t)
     counted = _counted(inc, grid, cube, entry)
@@ -325,10 +356,6 @@ def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> 
         seed=t["permutation_seed"],
     )
     perc, gap = _perception(diag, t, counted)
-    search = ProblemSearch.from_config(diag.config, end=end, **_search_overrides(t))
-    pb = _find_problems(
-        inc, sec, diag.weights, diag.taxonomy, diag.survey, diag.places, search=search
-    )
     level = t["interval_level"]
     trend = {
         "end": end,
@@ -365,7 +392,7 @@ def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> 
         knox=knox.result(),
         perception=perc,
         perception_gap=gap,
-        problems=pb,
+        problems=(pb := found.result()),  # collected after the tables made here
         priority=priority(pb, weights=t["priority_weights"], min_events=t["min_problem_events"]),
         parameters={
             "cell_size_m": cs,

@@ -95,10 +95,10 @@ class PendingPng:
         """Whether the figure was sent to the worker."""
         return self._pending is not None and self._pending.in_worker
 
-    def result(self) -> bytes:
-        """The PNG bytes."""
+    def result(self, take_back: bool = True) -> bytes:
+        """The PNG bytes (``take_back``: see :meth:`workers.Pending.result`)."""
         if self._png is None:
-            self._png = self._pending.result()
+            self._png = self._pending.result(take_back)
             self._pending = None
         return self._png
 
