@@ -255,6 +255,44 @@ def test_problem_incidents_equals_the_pairwise_rule(diag, inv):
         )
 
 
+def test_problem_incidents_kept_for_the_same_inputs_only(diag, inv, monkeypatch):
+    """Steps 2-4 and the report ask again: the same inputs are answered from the cache,
+    and a change to anything the rule reads is computed again (never a stale answer)."""
+    from diagnostic_lib.inventory import register
+
+    monkeypatch.setattr(register, "_KEPT_FROM", 0)
+    register.PROBLEM_INCIDENTS_CACHE.clear()
+    computed = []
+    compute = register._problem_of
+    monkeypatch.setattr(register, "_problem_of", lambda *a: computed.append(1) or compute(*a))
+    pb = inv.problems
+    inc = diag.incidents.copy()
+    inc.loc[inc.index[::7], "geometry"] = None
+    place = pb.index[(pb["kind"] == "place").to_numpy()][0]
+    area = pb.index[(pb["kind"] == "area").to_numpy()][0]
+    inside = inventory.problem_incidents(pb, inc) == pb.loc[place, "problem_id"]
+    moved = inc.copy()
+    moved.loc[inside[inside].index[:3], "geometry"] = shapely.Point(0, 0)
+    recat = inc.copy()
+    recat.loc[inside[inside].index[:3], "category"] = "fraud"
+    unlocated = inc.index[inc.geometry.isna().to_numpy()][:20]
+    resect = inc.copy()
+    resect.loc[unlocated, "sector"] = list(pb.loc[area, "sectors"])[0]
+    shrunk = pb.copy()
+    shrunk.loc[place, "geometry"] = shrunk.loc[place, "geometry"].buffer(-20)
+    dropped = pb.assign(excluded=[i == 0 for i in range(len(pb))])
+    cases = [(pb, inc), (pb, inc.copy()), (pb, moved), (pb, recat), (pb, resect)]
+    cases += [(shrunk, inc), (dropped, inc), (pb, inc.iloc[::-1])]
+    answers = []
+    for problems, incidents in cases:
+        got = inventory.problem_incidents(problems, incidents)
+        pd.testing.assert_series_equal(got, _problem_incidents_pairwise(problems, incidents))
+        answers.append(got)
+    assert len(computed) == len(cases) - 1  # the copy was answered from the cache
+    for k in (2, 3, 4, 5, 6):  # every change did change the answer
+        assert not answers[k].equals(answers[0]), k
+
+
 def test_related_coverage_keeps_every_row_the_summaries_read(diag, inv):
     full = measures.coverage(
         inv.problems, diag.measures, diag.sectors, diag.incidents, "2025-12-31"

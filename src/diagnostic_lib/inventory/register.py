@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, bilingual, unreadable
+from ._cache import ContentCache, digest
 
 SARA_STAGES = ("scanning", "analysis", "response", "assessment")
 EDITABLE_FIELDS = (
@@ -116,15 +117,64 @@ def problem_incidents(problems: pd.DataFrame, incidents: pd.DataFrame) -> pd.Ser
     >>> problem_incidents(pb, inc).tolist()
     ['P1', nan]
     """
+    cat_codes, cat_u = pd.factorize(incidents["category"])
+    geoms = np.asarray(incidents.geometry.array, dtype=object)
+    sector = incidents["sector"].to_numpy() if "sector" in incidents.columns else None
+    if len(incidents) < _KEPT_FROM:
+        ids = _problem_of(problems, cat_codes, cat_u, geoms, sector)
+    else:  # steps 2 to 4 and the report ask again for the same register and incidents
+        key = _problem_incidents_key(problems, cat_codes, cat_u, geoms, sector)
+        ids = PROBLEM_INCIDENTS_CACHE.get(
+            key, lambda: _problem_of(problems, cat_codes, cat_u, geoms, sector)
+        )
+    return pd.Series(ids, index=incidents.index, dtype="str")
+
+
+PROBLEM_INCIDENTS_CACHE = ContentCache(maxsize=2)
+"""The problem of each incident of the last large inputs of :func:`problem_incidents`.
+
+Keyed by a digest of what it reads: the incidents' categories, sectors and
+positions, and the register's ids, kinds, categories, sectors, exclusions and
+geometries. Only inputs of :data:`_KEPT_FROM` incidents or more are kept.
+"""
+
+_KEPT_FROM = 50_000
+
+
+def _problem_incidents_key(
+    problems: pd.DataFrame, cat_codes: np.ndarray, cat_u: Any, geoms: np.ndarray, sector: Any
+) -> str:
+    """The digest of everything :func:`_problem_of` reads."""
     import shapely
 
-    n = len(incidents)
+    cols = [c for c in ("problem_id", "kind", "categories", "sectors", "excluded") if c in problems]
+    register = json.dumps(
+        [cols, [[repr(v) for v in problems[c]] for c in cols]], ensure_ascii=False
+    ).encode()
+    shapes = shapely.to_wkb(np.asarray(problems.geometry.array, dtype=object))
+    s_codes, s_u = pd.factorize(pd.Series(sector)) if sector is not None else (np.empty(0), [])
+    return digest(
+        register,
+        b"\x1f".join(w or b"" for w in shapes),
+        cat_codes.astype("int64"),
+        "\x1f".join(map(str, cat_u)).encode(),
+        np.asarray(s_codes, dtype="int64"),
+        "\x1f".join(map(str, s_u)).encode(),
+        shapely.get_x(geoms),
+        shapely.get_y(geoms),
+    )
+
+
+def _problem_of(
+    problems: pd.DataFrame, cat_codes: np.ndarray, cat_u: Any, geoms: np.ndarray, sector: Any
+) -> np.ndarray:
+    """The problem id of each incident, or ``None`` (see :func:`problem_incidents`)."""
+    import shapely
+
+    n = len(cat_codes)
     best = np.full(n, len(problems), dtype="int64")  # register position of the first match
-    cat_codes, cat_u = pd.factorize(incidents["category"])
     code_of = {c: k for k, c in enumerate(cat_u)}
-    geoms = np.asarray(incidents.geometry.array, dtype=object)
     has = ~pd.isna(pd.Series(geoms)).to_numpy()
-    sector = incidents["sector"].to_numpy() if "sector" in incidents.columns else None
     excluded = (
         np.array([bool(v) for v in problems["excluded"]], dtype=bool)
         if "excluded" in problems.columns
@@ -170,8 +220,9 @@ def problem_incidents(problems: pd.DataFrame, incidents: pd.DataFrame) -> pd.Ser
             r = area_best.get((int(cat_codes[k]), sector[k]))
             if r is not None and r < best[k]:
                 best[k] = r
-    ids = np.append(problems["problem_id"].to_numpy(dtype=object), None)
-    return pd.Series(ids[best], index=incidents.index, dtype="str")
+    ids = np.append(problems["problem_id"].to_numpy(dtype=object), None)[best]
+    ids.flags.writeable = False  # kept in PROBLEM_INCIDENTS_CACHE
+    return ids
 
 
 def _toml_str(s: str) -> str:

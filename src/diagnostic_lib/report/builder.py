@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import evaluation, i18n, inventory, loaders, measures, strategy
 from .. import formatting as fmt
-from ..config import Config
+from ..config import Config, load_config
 from ..errors import bilingual
 from ..loaders import Diagnostic
 from ..maps.rendering import FigureRenderer
@@ -124,10 +124,11 @@ def build_report(  # noqa: PLR0913 - public signature, kept backward compatible
         bar.set_postfix_str(name)
 
     step("load")
-    diag = loaders.load_diagnostic(config, now=now)
-    # the worker imports what it will run (step 3's projections, the figures) during step 1
-    worker = shared_worker(enabled=bool(diag.config.param("worker_process")))
+    cfg = config if isinstance(config, Config) else load_config(config)
+    # the worker imports what it will run (steps 1 and 3, the figures) while the data load
+    worker = shared_worker(enabled=bool(cfg.param("worker_process")))
     worker.preload("diagnostic_lib.evaluation", "diagnostic_lib.maps.rendering")
+    diag = loaders.load_diagnostic(cfg, now=now)
     lang = i18n.check_lang(lang or diag.lang)
     thr = _threshold(diag, threshold)
     outdir = Path(out)
