@@ -905,3 +905,29 @@ def test_step_2_takes_step_1s_result_as_it_is(diag, inv, res):
     pd.testing.assert_frame_equal(whole.by_problem, res.by_problem)
     with pytest.raises(TypeError, match="problem register"):
         measures.run(diag, [1, 2, 3])
+
+
+def test_before_after_from_the_worker_equals_the_counts_made_here(
+    diag, inv, monkeypatch, sent_to_worker
+):
+    """Step 2 sends its before/after counts to a second process: the same tables."""
+    import copy
+    import dataclasses
+
+    from diagnostic_lib import schema, settings
+    from diagnostic_lib.measures import results
+
+    monkeypatch.setattr(results, "_WORKER_MIN_INCIDENTS", 0)  # the sample goes too
+    out = {}
+    for on in (True, False):
+        d = copy.copy(diag)
+        given = settings.validate({"worker_process": on}, "t.toml")
+        d.config = dataclasses.replace(diag.config, parameters=given)
+        if not on:  # the reference reads the whole incidents table: nothing left behind
+            monkeypatch.setattr(schema, "INCIDENT_PROVENANCE", ())
+        out[on] = measures.run(d, inv.problems, inv.priority)
+    assert sent_to_worker == [("before_after_counts", True), ("before_after_counts", False)]
+    there, here = out[True].before_after, out[False].before_after
+    assert (here["treated_before"] + here["treated_after"]).sum() > 0
+    pd.testing.assert_frame_equal(there, here)
+    pd.testing.assert_frame_equal(out[True].coverage, out[False].coverage)

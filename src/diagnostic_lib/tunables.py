@@ -1150,8 +1150,8 @@ TUNABLES: dict[str, Tunable] = _table(
         bool,
         "report",
         "Run some of the work in a second process while this one goes on (a second core): "
-        "step 1's problem search and Knox test, step 3's projections, backtest, relevance and "
-        "risk, the report's figures. "
+        "step 1's problem search and Knox test, step 2's before/after counts, step 3's "
+        "projections, backtest, relevance and risk, the report's figures. "
         "The results are the same; false: everything in one process.",
     ),
 )

@@ -5,8 +5,9 @@ threads cannot share it. :class:`Worker` starts one helper process (the same
 interpreter, the same ``sys.path``) and sends it jobs: a function of the
 library, named by reference, with its arguments, pickled. The caller goes on and
 collects the result when it needs it. Step 1 sends its problem search and Knox
-test this way, step 3 its projections, their backtest, the relevance and the risk
-while it estimates the effects of the measures, and the report its figures
+test this way, step 2 its before/after counts, step 3 its projections, their
+backtest, the relevance and the risk while it estimates the effects of the
+measures, and the report its figures
 (:mod:`diagnostic_lib.maps.rendering`). A column of points travels as its
 coordinates.
 

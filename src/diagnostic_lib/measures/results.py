@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import i18n, inventory
+from .. import i18n, inventory, schema, workers
 from ._frames import _active_problems, _ref
 from .before_after import before_after_counts
 from .footprints import buffer_rings, treated_area
@@ -308,6 +308,8 @@ def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compat
     if pairs is None:
         pairs = "all" if len(pb) * len(meas) <= par["max_coverage_pairs"] else "related"
     par["pairs"] = pairs
+    # the before/after counts in the worker while the coverage is found here
+    job = _before_after(diag, areas, rings, par)
     cov = coverage(pb, meas, sec, inc, par["ref_date"], areas, par["thresholds"], pairs=pairs)
     summ = problem_coverage(cov, pb, prio)
     years = None
@@ -338,15 +340,43 @@ def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compat
         sector_gaps=sgaps,
         partner_roles=partner_roles(reg, diag.partners),
         partner_suggestions=partner_suggestions(pb, summ, diag.partners, reg, par["expertise_map"]),
-        before_after=before_after_counts(
-            meas, inc, areas, rings, par["window_days"], cfg.period_start, cfg.period_end
-        ),
+        before_after=job.result(),
         ledger=ledger[ledger["table"] == "measures"].reset_index(drop=True),
         measures=meas,
         partners=diag.partners,
         parameters={**par, "period_start": cfg.period_start, "period_end": cfg.period_end},
         walk_gaps=walk_gaps,
         sector_walks=sector_walks,
+    )
+
+
+_WORKER_MIN_INCIDENTS = 20_000
+"""Incidents from which the before/after counts go to the worker even if it is not running."""
+
+
+def _before_after(
+    diag: Diagnostic, areas: pd.Series, rings: pd.Series, par: Mapping[str, Any]
+) -> workers.Pending:
+    """The before/after counts of step 2, sent to the worker (:mod:`diagnostic_lib.workers`).
+
+    The incidents travel without the columns that say where they came from
+    (:data:`diagnostic_lib.schema.INCIDENT_PROVENANCE`), which it does not read.
+    """
+    inc = diag.incidents
+    light = inc.drop(columns=[c for c in schema.INCIDENT_PROVENANCE if c in inc.columns])
+    worker = workers.shared_worker(enabled=bool(diag.config.param("worker_process")))
+    if not (len(inc) >= _WORKER_MIN_INCIDENTS or worker.running):
+        worker = workers.shared_worker(enabled=False)
+    cfg = diag.config
+    return worker.submit(
+        before_after_counts,
+        diag.measures,
+        light,
+        areas,
+        rings,
+        par["window_days"],
+        cfg.period_start,
+        cfg.period_end,
     )
 
 
