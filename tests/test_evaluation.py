@@ -1459,6 +1459,7 @@ def test_run_takes_step_1s_whole_result(diag, monkeypatch):
     monkeypatch.setattr(results, "_effects_part", lambda *a, **k: {"effects": None})
     monkeypatch.setattr(results, "_relevance_part", relevance)
     monkeypatch.setattr(results, "_risk_part", risk)
+    diag = _with_parameters(diag, {"worker_process": False})  # the spies live in this process
     inv = SimpleNamespace(
         problems=pd.DataFrame({"problem_id": ["P1"]}),
         priority=pd.DataFrame({"problem_id": ["P1"], "rank": [1]}),
