@@ -913,6 +913,20 @@ def test_problems_from_the_worker_equal_the_problems_found_here(monkeypatch, sen
     pd.testing.assert_frame_equal(out[True].priority, out[False].priority)
 
 
+def test_problem_search_over_worker_max_incidents_stays_here(monkeypatch, sent_to_worker):
+    """A copy of more incidents than ``worker_max_incidents`` is not sent: same register."""
+    monkeypatch.setattr(inventory_results, "_WORKER_MIN_INCIDENTS", 0)
+    diag = loaders.load_diagnostic(SAMPLE / "diagnostic.toml", now=NOW)
+    registers = []
+    for most in (len(diag.incidents), len(diag.incidents) - 1):
+        d = copy.copy(diag)
+        given = {"worker_max_incidents": most, "knox_permutations": 19}
+        d.config = dataclasses.replace(diag.config, parameters=settings.validate(given, "t.toml"))
+        registers.append(inventory.run(d).problems)
+    assert [w for f, w in sent_to_worker if f == "_find_problems"] == [True, False]
+    pd.testing.assert_frame_equal(registers[0], registers[1])
+
+
 def test_knox_from_the_worker_equals_knox_computed_here(monkeypatch, sent_to_worker):
     """Step 1 sends its Knox test to a second process: the same table and parameters."""
     monkeypatch.setattr(inventory_results, "_WORKER_MIN_EVENTS", 0)  # the sample's break-ins go too

@@ -197,3 +197,20 @@ def test_geometry_columns_travel_both_ways_unchanged(worker, wkt, as_coordinates
     assert back.geometry.isna().tolist() == frame.geometry.isna().tolist()
     assert back.geometry.to_wkt().tolist() == frame.geometry.to_wkt().tolist()
     assert back.geometry.has_z.tolist() == frame.geometry.has_z.tolist()
+
+
+def test_worker_for_keeps_large_copies_and_small_jobs_here(monkeypatch):
+    """Over ``at_most`` rows (memory) or under ``at_least`` with no worker running: here."""
+    fresh = workers.Worker()
+    monkeypatch.setattr(workers, "_SHARED", fresh)
+    try:
+        assert not workers.worker_for(False, 100).enabled
+        assert not workers.worker_for(True, 101, at_most=100).enabled
+        assert not workers.worker_for(True, 5, at_least=10).enabled  # not started for this
+        assert not fresh.running
+        assert workers.worker_for(True, 100, at_least=10, at_most=100) is fresh
+        fresh.submit(_pid).result(take_back=False)  # now it runs…
+        assert workers.worker_for(True, 5, at_least=10) is fresh  # …so a small job goes too
+        assert not workers.worker_for(True, 101, at_least=10, at_most=100).enabled
+    finally:
+        fresh.close()

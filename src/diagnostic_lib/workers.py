@@ -56,7 +56,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import IO, Any
 
-__all__ = ["Pending", "Worker", "read_message", "shared_worker", "write_message"]
+__all__ = ["Pending", "Worker", "read_message", "shared_worker", "worker_for", "write_message"]
 
 _HEADER = struct.Struct("<Q")
 _PATH_VARIABLE = "DIAGNOSTIC_WORKER_PATH"
@@ -123,7 +123,9 @@ def _point_coordinates(array: Any) -> tuple | None:
     """``(x_y, missing)`` of a geometry array of 2-D points and missing values, else ``None``."""
     import shapely  # on demand: only a geometry column needs it
 
-    data = array._data
+    data = getattr(array, "_data", None)  # geopandas' array of shapely objects
+    if data is None:
+        return None
     kind = shapely.get_type_id(data)
     missing = kind == -1
     if not len(data) or missing.all() or not (kind[~missing] == 0).all():
@@ -503,3 +505,35 @@ def shared_worker(enabled: bool = True) -> Worker:
         _SHARED = Worker()
         atexit.register(_SHARED.close)
     return _SHARED
+
+
+def worker_for(enabled: bool, size: int, at_least: int = 0, at_most: int | None = None) -> Worker:
+    """The shared worker for a job on ``size`` rows, or a worker that runs it here.
+
+    Here when ``enabled`` is false; when ``size`` is over ``at_most`` (a job
+    that copies that many rows to the worker would hold them twice in memory);
+    and when ``size`` is under ``at_least`` and the worker is not running yet
+    (starting it takes longer than such a job).
+
+    Parameters
+    ----------
+    enabled : bool
+        The ``worker_process`` tunable.
+    size : int
+        Rows the job reads.
+    at_least, at_most : int, optional
+        See above (``at_most=None``: no bound).
+
+    Returns
+    -------
+    Worker
+
+    Examples
+    --------
+    >>> worker_for(True, 10, at_most=5).enabled, worker_for(False, 10).enabled
+    (False, False)
+    """
+    if not enabled or (at_most is not None and size > at_most):
+        return Worker(enabled=False)
+    worker = shared_worker()
+    return worker if size >= at_least or worker.running else Worker(enabled=False)

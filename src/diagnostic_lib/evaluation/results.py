@@ -531,9 +531,12 @@ def _context_part(
         partners=None,
         cache_entry=None,
     )
-    worker = workers.shared_worker(enabled=bool(diag.config.param("worker_process")))
-    if not (len(inc) >= _WORKER_MIN_INCIDENTS or worker.running):
-        worker = workers.shared_worker(enabled=False)
+    worker = workers.worker_for(
+        bool(diag.config.param("worker_process")),
+        len(inc),
+        at_least=_WORKER_MIN_INCIDENTS,
+        at_most=int(diag.config.param("worker_max_incidents")),
+    )
     return worker.submit(_context, light, problems, priority, period, p, knox)
 
 
@@ -673,10 +676,10 @@ def _future_part(
         "backtest_coverage_tolerance",
     )
     # a few series take less time than the worker takes to start: then only if it runs
-    many = hist.groupby(["sector", "family"], observed=True).ngroups >= _WORKER_MIN_SERIES
-    worker = workers.shared_worker(enabled=bool(diag.config.param("worker_process")))
-    if not (many or worker.running):
-        worker = workers.shared_worker(enabled=False)
+    series = hist.groupby(["sector", "family"], observed=True).ngroups
+    worker = workers.worker_for(
+        bool(diag.config.param("worker_process")), series, at_least=_WORKER_MIN_SERIES
+    )
     return worker.submit(_forecasts, hist, de, {k: p[k] for k in keys}, seed)
 
 

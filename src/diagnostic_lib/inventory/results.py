@@ -290,9 +290,9 @@ def _knox(diag: Diagnostic, t: Mapping[str, Any]) -> workers.Pending:
     geometry = getattr(inc, "active_geometry_name", None) or "geometry"
     keep = [c for c in (geometry, "occurred_from", "occurred_to") if c in inc.columns]
     events = inc.loc[inc["category"].isin(t["knox_categories"]).to_numpy(), keep]
-    worker = workers.shared_worker(enabled=bool(diag.config.param("worker_process")))
-    if not (len(events) >= _WORKER_MIN_EVENTS or worker.running):
-        worker = workers.shared_worker(enabled=False)
+    worker = workers.worker_for(
+        bool(diag.config.param("worker_process")), len(events), at_least=_WORKER_MIN_EVENTS
+    )
     return worker.submit(
         knox_test,
         events,
@@ -316,9 +316,12 @@ def _problems(diag: Diagnostic, search: ProblemSearch) -> workers.Pending:
     """
     inc = diag.incidents
     light = inc.drop(columns=[c for c in schema.INCIDENT_PROVENANCE if c in inc.columns])
-    worker = workers.shared_worker(enabled=bool(diag.config.param("worker_process")))
-    if not (len(inc) >= _WORKER_MIN_INCIDENTS or worker.running):
-        worker = workers.shared_worker(enabled=False)
+    worker = workers.worker_for(
+        bool(diag.config.param("worker_process")),
+        len(inc),
+        at_least=_WORKER_MIN_INCIDENTS,
+        at_most=int(diag.config.param("worker_max_incidents")),
+    )
     return worker.submit(
         _find_problems,
         light,

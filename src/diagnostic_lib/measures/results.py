@@ -364,9 +364,12 @@ def _before_after(
     """
     inc = diag.incidents
     light = inc.drop(columns=[c for c in schema.INCIDENT_PROVENANCE if c in inc.columns])
-    worker = workers.shared_worker(enabled=bool(diag.config.param("worker_process")))
-    if not (len(inc) >= _WORKER_MIN_INCIDENTS or worker.running):
-        worker = workers.shared_worker(enabled=False)
+    worker = workers.worker_for(
+        bool(diag.config.param("worker_process")),
+        len(inc),
+        at_least=_WORKER_MIN_INCIDENTS,
+        at_most=int(diag.config.param("worker_max_incidents")),
+    )
     cfg = diag.config
     return worker.submit(
         before_after_counts,
