@@ -56,7 +56,17 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import IO, Any
 
-__all__ = ["Pending", "Worker", "read_message", "shared_worker", "worker_for", "write_message"]
+from . import schema
+
+__all__ = [
+    "Pending",
+    "Worker",
+    "read_message",
+    "shared_worker",
+    "worker_for",
+    "worker_for_incidents",
+    "write_message",
+]
 
 _HEADER = struct.Struct("<Q")
 _PATH_VARIABLE = "DIAGNOSTIC_WORKER_PATH"
@@ -537,3 +547,42 @@ def worker_for(enabled: bool, size: int, at_least: int = 0, at_most: int | None 
         return Worker(enabled=False)
     worker = shared_worker()
     return worker if size >= at_least or worker.running else Worker(enabled=False)
+
+
+def worker_for_incidents(config: Any, incidents: Any, at_least: int) -> tuple[Worker, Any]:
+    """The worker for a job that reads the incidents, and the incidents to send it.
+
+    The incidents travel without the columns that say where they came from
+    (:data:`diagnostic_lib.schema.INCIDENT_PROVENANCE`), which no analysis reads;
+    over the config's ``worker_max_incidents`` the job runs here (see :func:`worker_for`).
+
+    Parameters
+    ----------
+    config : Config
+        Its ``worker_process`` and ``worker_max_incidents`` tunables are read.
+    incidents : DataFrame
+        The canonical incidents.
+    at_least : int
+        Incidents from which the worker is started for this job.
+
+    Returns
+    -------
+    (Worker, DataFrame)
+
+    Examples
+    --------
+    >>> from diagnostic_lib import sample, loaders
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> w, inc = worker_for_incidents(d.config, d.incidents, at_least=10**9)
+    >>> isinstance(w, Worker), "incident_id" in inc.columns, len(inc) == len(d.incidents)
+    (True, False, True)
+    """
+    gone = [c for c in schema.INCIDENT_PROVENANCE if c in incidents.columns]
+    light = incidents.drop(columns=gone)
+    worker = worker_for(
+        bool(config.param("worker_process")),
+        len(incidents),
+        at_least=at_least,
+        at_most=int(config.param("worker_max_incidents")),
+    )
+    return worker, light

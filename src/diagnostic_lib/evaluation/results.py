@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
-from .. import i18n, inventory, schema, settings, workers
+from .. import i18n, inventory, settings, workers
 from ..errors import ConfigError, bilingual
 from ..ledger import Ledger
 from .decision import VERDICTS
@@ -522,20 +522,9 @@ def _context_part(
     incidents without their provenance columns and no ledger, walks or partners;
     ``knox`` is ``(table or None, categories, permutations, seed)``.
     """
-    inc = diag.incidents
+    worker, inc = workers.worker_for_incidents(diag.config, diag.incidents, _WORKER_MIN_INCIDENTS)
     light = replace(
-        diag,
-        incidents=inc.drop(columns=[c for c in schema.INCIDENT_PROVENANCE if c in inc.columns]),
-        ledger=Ledger(),
-        walks=None,
-        partners=None,
-        cache_entry=None,
-    )
-    worker = workers.worker_for(
-        bool(diag.config.param("worker_process")),
-        len(inc),
-        at_least=_WORKER_MIN_INCIDENTS,
-        at_most=int(diag.config.param("worker_max_incidents")),
+        diag, incidents=inc, ledger=Ledger(), walks=None, partners=None, cache_entry=None
     )
     return worker.submit(_context, light, problems, priority, period, p, knox)
 

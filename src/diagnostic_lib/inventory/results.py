@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import i18n, schema, settings, workers
+from .. import i18n, settings, workers
 from ..cube import Cube
 from . import stored
 from .counted import incidents_cube
@@ -315,13 +315,7 @@ def _problems(diag: Diagnostic, search: ProblemSearch) -> workers.Pending:
     (:data:`diagnostic_lib.schema.INCIDENT_PROVENANCE`), which it does not read.
     """
     inc = diag.incidents
-    light = inc.drop(columns=[c for c in schema.INCIDENT_PROVENANCE if c in inc.columns])
-    worker = workers.worker_for(
-        bool(diag.config.param("worker_process")),
-        len(inc),
-        at_least=_WORKER_MIN_INCIDENTS,
-        at_most=int(diag.config.param("worker_max_incidents")),
-    )
+    worker, light = workers.worker_for_incidents(diag.config, inc, _WORKER_MIN_INCIDENTS)
     return worker.submit(
         _find_problems,
         light,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import i18n, inventory, schema, workers
+from .. import i18n, inventory, workers
 from ._frames import _active_problems, _ref
 from .before_after import before_after_counts
 from .footprints import buffer_rings, treated_area
@@ -363,13 +363,7 @@ def _before_after(
     (:data:`diagnostic_lib.schema.INCIDENT_PROVENANCE`), which it does not read.
     """
     inc = diag.incidents
-    light = inc.drop(columns=[c for c in schema.INCIDENT_PROVENANCE if c in inc.columns])
-    worker = workers.worker_for(
-        bool(diag.config.param("worker_process")),
-        len(inc),
-        at_least=_WORKER_MIN_INCIDENTS,
-        at_most=int(diag.config.param("worker_max_incidents")),
-    )
+    worker, light = workers.worker_for_incidents(diag.config, inc, _WORKER_MIN_INCIDENTS)
     cfg = diag.config
     return worker.submit(
         before_after_counts,
