@@ -278,19 +278,23 @@ def test_problem_incidents_kept_for_the_same_inputs_only(diag, inv, monkeypatch)
     unlocated = inc.index[inc.geometry.isna().to_numpy()][:20]
     resect = inc.copy()
     resect.loc[unlocated, "sector"] = list(pb.loc[area, "sectors"])[0]
+    emptied = resect.copy()  # no position at all, or an empty one: not the same incident
+    emptied.loc[unlocated, "geometry"] = shapely.Point()
     shrunk = pb.copy()
     shrunk.loc[place, "geometry"] = shrunk.loc[place, "geometry"].buffer(-20)
     dropped = pb.assign(excluded=[i == 0 for i in range(len(pb))])
     cases = [(pb, inc), (pb, inc.copy()), (pb, moved), (pb, recat), (pb, resect)]
-    cases += [(shrunk, inc), (dropped, inc), (pb, inc.iloc[::-1])]
+    cases += [(pb, emptied), (shrunk, inc), (dropped, inc), (pb, inc.iloc[::-1])]
+    # (each change follows the one it must not be mistaken for: the cache keeps two)
     answers = []
     for problems, incidents in cases:
         got = inventory.problem_incidents(problems, incidents)
         pd.testing.assert_series_equal(got, _problem_incidents_pairwise(problems, incidents))
         answers.append(got)
     assert len(computed) == len(cases) - 1  # the copy was answered from the cache
-    for k in (2, 3, 4, 5, 6):  # every change did change the answer
+    for k in (2, 3, 4, 6, 7):  # every change did change the answer
         assert not answers[k].equals(answers[0]), k
+    assert not answers[5].equals(answers[4])  # the empty points left the area problem
 
 
 def test_related_coverage_keeps_every_row_the_summaries_read(diag, inv):

@@ -153,6 +153,8 @@ def _problem_incidents_key(
     ).encode()
     shapes = shapely.to_wkb(np.asarray(problems.geometry.array, dtype=object))
     s_codes, s_u = pd.factorize(pd.Series(sector)) if sector is not None else (np.empty(0), [])
+    present = ~pd.isna(pd.Series(geoms)).to_numpy()  # None: no position (the sector counts)
+    solid = present & ~shapely.is_empty(geoms)  # an empty point has no x to read
     return digest(
         register,
         b"\x1f".join(w or b"" for w in shapes),
@@ -160,8 +162,10 @@ def _problem_incidents_key(
         "\x1f".join(map(str, cat_u)).encode(),
         np.asarray(s_codes, dtype="int64"),
         "\x1f".join(map(str, s_u)).encode(),
-        shapely.get_x(geoms),
-        shapely.get_y(geoms),
+        present,
+        solid,
+        shapely.get_x(geoms[solid]),
+        shapely.get_y(geoms[solid]),
     )
 
 
