@@ -115,6 +115,79 @@ def test_knox_finds_near_repeats_and_not_random_data():
     assert first["ratio"] > 2 and first["p_value"] <= 0.01
 
 
+def _near_repeat_town(n, side, seed=3, followers=True):
+    """``n`` break-ins in a ``side`` m square over a year, half followed 50 m / 3 days later."""
+    rng = np.random.default_rng(seed)
+    x, y = rng.uniform(0, side, n), rng.uniform(0, side, n)
+    t = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.uniform(0, 365, n), unit="D")
+    if followers:
+        x, y = np.r_[x, x[: n // 2] + 50], np.r_[y, y[: n // 2]]
+        t = t.append(t[: n // 2] + pd.Timedelta(days=3))
+    return gpd.GeoDataFrame(
+        {"occurred_from": t, "occurred_to": pd.NaT}, geometry=gpd.points_from_xy(x, y), crs=32188
+    )
+
+
+def test_knox_in_a_dense_town_samples_events_to_about_max_pairs():
+    """Pairs grow with the square of the events: above ``max_pairs`` the test keeps a sample."""
+    town = _near_repeat_town(1200, 1500)  # 1,800 break-ins, most pairs within 800 m
+    bands = {"distance_bands": (0, 100, 200, 800), "time_bands": (0, 7, 14, 28)}
+    full = inventory.knox_test(town, permutations=99, seed=1, **bands)
+    pf = full.attrs["parameters"]
+    assert not pf["sampled"] and pf["events"] == 1800
+    assert pf["pairs_before_sampling"] == pf["pairs_within_max_distance"] > 800_000
+    cap = 200_000
+    kept = inventory.knox_test(town, permutations=99, seed=1, max_pairs=cap, **bands)
+    p = kept.attrs["parameters"]
+    # the sample forms about max_pairs pairs: n' = n·√(cap / pairs), pairs ∝ n'²
+    assert p["sampled"] and p["events_located_total"] == 1800
+    assert p["pairs_before_sampling"] == pf["pairs_within_max_distance"]
+    assert 0.8 * cap <= p["pairs_within_max_distance"] <= 1.2 * cap
+    assert p["events"] == int(1800 * np.sqrt(cap / pf["pairs_within_max_distance"]))
+    # every pair of the sample within 800 m is counted once, within a time band or beyond
+    assert kept["observed"].sum() <= p["pairs_within_max_distance"]
+    # the near repeat survives the sample: the same ratio within sampling error, significant
+    first = (kept.iloc[0], full.iloc[0])
+    assert first[0]["ratio"] == pytest.approx(first[1]["ratio"], rel=0.25)
+    assert first[0]["ratio"] > 1.4 and first[0]["p_value"] <= 0.01
+    # the same seed gives the same sample
+    again = inventory.knox_test(town, permutations=99, seed=1, max_pairs=cap, **bands)
+    pd.testing.assert_frame_equal(kept, again)
+
+
+def test_knox_sample_for_pairs_finds_nothing_in_random_data_and_counts_duplicates():
+    """A sample of random events shows no near repeat; events at one address are pairs too."""
+    bands = {"distance_bands": (0, 100, 200, 800), "time_bands": (0, 7, 14, 28)}
+    rand = _near_repeat_town(1500, 1500, seed=5, followers=False)
+    k = inventory.knox_test(rand, permutations=99, seed=2, max_pairs=100_000, **bands)
+    assert k.attrs["parameters"]["sampled"] and (k["p_value"] < 0.01).sum() == 0
+    # 600 events at three addresses: 3 × C(200, 2) = 59,700 pairs at 0 m, all counted
+    three = rand.iloc[:600].copy()
+    three["geometry"] = gpd.points_from_xy(np.repeat([0, 1000, 2000], 200), np.zeros(600))
+    whole = inventory.knox_test(three, permutations=0, **bands)
+    assert whole.attrs["parameters"]["pairs_within_max_distance"] == 59_700
+    few = inventory.knox_test(three, permutations=0, max_pairs=6_000, **bands)
+    assert 0.7 * 6_000 <= few.attrs["parameters"]["pairs_within_max_distance"] <= 1.3 * 6_000
+
+
+def test_knox_parameters_text_says_both_samples_in_both_languages():
+    town = _near_repeat_town(600, 1500)
+    bands = {"distance_bands": (0, 100, 200, 800), "time_bands": (0, 7, 14, 28)}
+    k = inventory.knox_test(town, permutations=19, max_events=800, max_pairs=50_000, **bands)
+    p = k.attrs["parameters"]
+    en = inventory.knox_parameters_text(k, "en")
+    fr = inventory.knox_parameters_text(k, "fr")
+    n = p["events"]
+    assert en.startswith(f"A random sample of {n:,} of the 900 located incidents")
+    assert fr.startswith(f"Échantillon aléatoire de {n:,} des 900 incidents".replace(",", "\u202f"))
+    assert "50,000" in en and f"{p['pairs_before_sampling']:,}" in en and "19 permutations" in en
+    assert " ; " in fr and "800 m" in fr
+    plain = inventory.knox_test(town, permutations=19, **bands)
+    assert inventory.knox_parameters_text(plain, "en").startswith("900 located incidents")
+    assert "sample" not in inventory.knox_parameters_text(plain, "en")
+    assert inventory.knox_parameters_text(pd.DataFrame(), "en") == ""
+
+
 def test_grid_warns_when_degenerate():
     with pytest.warns(inventory.GridWarning):
         inventory.make_grid(shapely.box(0, 0, 1000, 1000), cell_size=400)
@@ -587,10 +660,11 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
     assert list(knox_inc.index) == [0, 2]  # the theft and the robbery (their columns alone)
     assert kn["distance_bands"] == inventory.doubling_bands(v["knox_distance_m"], v["knox_bands"])
     assert kn["time_bands"] == inventory.doubling_bands(v["knox_days"], v["knox_bands"])
-    assert (kn["permutations"], kn["seed"], kn["max_events"]) == (
+    assert (kn["permutations"], kn["seed"], kn["max_events"], kn["max_pairs"]) == (
         v["knox_permutations"],
         v["permutation_seed"],
         v["knox_max_events"],
+        v["knox_max_pairs"],
     )
     for name in ("perception", "perception_gap"):
         kw = calls[name][0][1]

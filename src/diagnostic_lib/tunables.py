@@ -295,7 +295,7 @@ TUNABLES: dict[str, Tunable] = _table(
         "inventory",
         "Permutations of the event times giving the Knox test's expected counts (the "
         "smallest p-value is 1/(n+1): 499 lets a band pass the Benjamini-Hochberg "
-        "correction across the 25 bands).",
+        "correction across the bands, 16 by default).",
         minimum=0,
         maximum=9999,
     ),
@@ -333,6 +333,17 @@ TUNABLES: dict[str, Tunable] = _table(
         "inventory",
         "Above this many located events, the Knox test uses a seeded random sample of them.",
         minimum=100,
+    ),
+    Tunable(
+        "knox_max_pairs",
+        4_000_000,
+        int,
+        "inventory",
+        "Above this many pairs of events within the Knox test's largest distance, the test "
+        "uses a seeded random sample of the events that forms about this many pairs (its "
+        "work is pairs × permutations, and pairs grow with the square of the events in a "
+        "dense town).",
+        minimum=1000,
     ),
     Tunable(
         "change_months",

@@ -39,7 +39,8 @@ Sections, and the file that holds each
 - Landmarks (``landmarks``): :func:`landmarks` (the few named places a map shows
   for context, near what it shows), :func:`kind_weight`, :func:`map_landmarks` (with the
   config's settings).
-- Near repeat (``near_repeat``): :func:`knox_test`, :func:`doubling_bands`.
+- Near repeat (``near_repeat``): :func:`knox_test`, :func:`knox_parameters_text`,
+  :func:`doubling_bands`.
 - Citizens' perception (``survey``): :func:`perception`, :func:`perception_gap`.
 - Problem finding (``problem_finding``, ``problem_context``, ``problem_text``):
   :func:`find_problems` in three passes (places, areas, municipality), its
@@ -106,7 +107,7 @@ from .hot_spot_analysis import (
     kde_surface,
 )
 from .landmarks import LANDMARK_KINDS, kind_weight, landmarks, map_landmarks
-from .near_repeat import doubling_bands, knox_test
+from .near_repeat import doubling_bands, knox_parameters_text, knox_test
 from .places import concentration, concentration_table, place_counts, repeat_locations
 from .problem_context import ProblemSearch
 from .problem_fate import FATES, FateOptions, fate_label, problem_fates
@@ -227,6 +228,7 @@ __all__ = [
     "annual_means",
     "kde_surface",
     "kind_weight",
+    "knox_parameters_text",
     "knox_test",
     "landmarks",
     "make_grid",

@@ -7,12 +7,14 @@ the band-edge convention, ``(lo, hi]`` with the first band ``[0, hi]``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from .. import settings, stats
+from .. import formatting as fmt
+from .. import i18n, settings, stats
 from .grid import _located, _xy
 
 
@@ -49,6 +51,7 @@ TIME_BANDS_DAYS = doubling_bands(settings.default("knox_days"), settings.default
 
 PERMUTATIONS: int = settings.default("knox_permutations")
 MAX_EVENTS: int = settings.default("knox_max_events")
+MAX_PAIRS: int = settings.default("knox_max_pairs")
 
 
 def knox_test(
@@ -58,6 +61,7 @@ def knox_test(
     permutations: int = PERMUTATIONS,
     seed: int = 0,
     max_events: int = MAX_EVENTS,
+    max_pairs: int = MAX_PAIRS,
 ) -> pd.DataFrame:
     """Knox test of near-repeat victimisation over distance × time bands.
 
@@ -75,7 +79,13 @@ def knox_test(
 
     Pairs are found with a k-d tree (only pairs within the largest distance are
     ever formed); above ``max_events`` located events a seeded random sample of
-    ``max_events`` is used (said in ``attrs["parameters"]``).
+    ``max_events`` is used. The work is pairs × permutations, and pairs grow with
+    the square of the events in a dense town: when the events kept would form more
+    than ``max_pairs`` pairs within the largest distance (counted first, without
+    forming them), a seeded random sample of them is kept that forms about
+    ``max_pairs``. A random sample thins the observed and the expected pairs alike,
+    so the ratios keep their meaning; the p-values are those of the sample. Both
+    samples are said in ``attrs["parameters"]`` (and by :func:`knox_parameters_text`).
 
     Parameters
     ----------
@@ -90,6 +100,8 @@ def knox_test(
         Seed of the permutations and of the sample.
     max_events : int
         Default: the ``knox_max_events`` setting.
+    max_pairs : int
+        Default: the ``knox_max_pairs`` setting.
 
     Returns
     -------
@@ -126,15 +138,16 @@ def knox_test(
     if n_all > max_events:
         loc = loc.iloc[np.sort(rng.choice(n_all, max_events, replace=False))]
     x, y = _xy(loc)
-    t0 = loc["occurred_from"].to_numpy(dtype="datetime64[us]").astype("int64")
-    t1 = (
-        loc["occurred_to"].to_numpy(dtype="datetime64[us]")
-        if "occurred_to" in loc.columns
-        else np.full(len(loc), np.datetime64("NaT"), "datetime64[us]")
-    )
-    t1 = np.where(np.isnat(t1), t0, t1.astype("int64"))
-    t = (t0 + (t1 - t0) / 2) / 86_400e6
+    t = _midpoint_days(loc)
     tree = cKDTree(np.c_[x, y])
+    n_sampled = len(loc)
+    # pairs within the last edge, counted without forming them (each point counts itself)
+    pairs_counted = (int(tree.count_neighbors(tree, float(de[-1]))) - len(loc)) // 2
+    if pairs_counted > max_pairs:
+        keep = max(2, int(len(loc) * math.sqrt(max_pairs / pairs_counted)))
+        pick = np.sort(rng.choice(len(loc), keep, replace=False))
+        loc, x, y, t = loc.iloc[pick], x[pick], y[pick], t[pick]
+        tree = cKDTree(np.c_[x, y])
     i, j, bounds, n_pairs = _pairs_by_band(tree, x, y, de)
     nd, nt = len(de) - 1, len(te) - 1
     obs = _time_band_counts(t, i, j, bounds, te)
@@ -171,15 +184,85 @@ def knox_test(
     out.attrs["parameters"] = {
         "events": int(len(loc)),
         "events_located_total": int(n_all),
-        "sampled": bool(n_all > max_events),
+        "sampled": bool(len(loc) < n_all),
+        "max_events": int(max_events),
+        "max_pairs": int(max_pairs),
+        "pairs_before_sampling": int(pairs_counted) if len(loc) < n_sampled else int(n_pairs),
         "permutations": int(permutations),
         "seed": seed,
+        "max_distance_m": float(de[-1]),
+        "max_range_days": float(te[1] - te[0]),
         "pairs_within_max_distance": int(n_pairs),
         "left_out_imprecise": imprecise,
         "band_convention": "(lo, hi], first band [0, hi]",
         "time": "days between the midpoints of the events' time ranges",
     }
     return out
+
+
+def knox_parameters_text(knox: pd.DataFrame, lang: str = "fr") -> str:
+    """What a Knox test counted, as a sentence (for captions): events, samples, pairs.
+
+    Parameters
+    ----------
+    knox : DataFrame
+        From :func:`knox_test` (its ``attrs["parameters"]`` are read).
+    lang : {"fr", "en"}
+        Language (numbers by :mod:`diagnostic_lib.formatting`).
+
+    Returns
+    -------
+    str
+        Empty when ``knox`` has no parameters.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> when = pd.to_datetime(["2024-01-01", "2024-01-03", "2024-06-01"])
+    >>> inc = gpd.GeoDataFrame({"occurred_from": when, "occurred_to": pd.NaT},
+    ...     geometry=gpd.points_from_xy([0, 100, 50], [0, 0, 0]), crs="EPSG:32188")
+    >>> k = knox_test(inc, distance_bands=(0, 100, 200), time_bands=(0, 7, 365), permutations=9)
+    >>> knox_parameters_text(k, "en")[:60]
+    '3 located incidents dated to within 7 days; 3 pairs within 2'
+    """
+    p = knox.attrs.get("parameters")
+    if not p:
+        return ""
+    counts = {
+        "events": fmt.integer(p["events"], lang),
+        "total": fmt.integer(p["events_located_total"], lang),
+        "days": fmt.number(p.get("max_range_days", 0), lang),
+        "pairs": fmt.integer(p["pairs_within_max_distance"], lang),
+        "pairs_all": fmt.integer(p.get("pairs_before_sampling", 0), lang),
+        "max_pairs": fmt.integer(p.get("max_pairs", 0), lang),
+        "distance": fmt.number(p.get("max_distance_m", 0), lang),
+        "permutations": fmt.integer(p["permutations"], lang),
+        "left_out": fmt.integer(p.get("left_out_imprecise", 0), lang),
+    }
+    parts = ["inventory.knox.text.sampled" if p["sampled"] else "inventory.knox.text.all"]
+    if p["sampled"] and p.get("pairs_before_sampling", 0) > p["pairs_within_max_distance"]:
+        parts.append("inventory.knox.text.pairs_sampled")
+    else:
+        parts.append("inventory.knox.text.pairs")
+    if p.get("left_out_imprecise", 0):
+        parts.append("inventory.knox.text.left_out")
+    parts.append("inventory.knox.text.permutations")
+    text = i18n.t("inventory.knox.text.separator", lang).join(
+        i18n.t(key, lang, **counts) for key in parts
+    )
+    return text[:1].upper() + text[1:] + "."
+
+
+def _midpoint_days(events: pd.DataFrame) -> np.ndarray:
+    """Midpoint of each event's time range, in days since the epoch (its start if exact)."""
+    t0 = events["occurred_from"].to_numpy(dtype="datetime64[us]").astype("int64")
+    t1 = (
+        events["occurred_to"].to_numpy(dtype="datetime64[us]")
+        if "occurred_to" in events.columns
+        else np.full(len(events), np.datetime64("NaT"), "datetime64[us]")
+    )
+    t1 = np.where(np.isnat(t1), t0, t1.astype("int64"))
+    return (t0 + (t1 - t0) / 2) / 86_400e6
 
 
 CHUNK_PAIRS = 1 << 16

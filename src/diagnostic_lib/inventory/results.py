@@ -301,6 +301,7 @@ def _knox(diag: Diagnostic, t: Mapping[str, Any]) -> workers.Pending:
         permutations=t["knox_permutations"],
         seed=t["permutation_seed"],
         max_events=t["knox_max_events"],
+        max_pairs=t["knox_max_pairs"],
     )
 
 

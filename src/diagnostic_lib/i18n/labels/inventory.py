@@ -162,6 +162,35 @@ LABELS: dict[str, tuple[str, str]] = {
     "inventory.gi.p.permutations": ("{n} permutations", "{n} permutations"),
     "inventory.gi.correction.fdr": ("FDR de Benjamini–Hochberg", "Benjamini–Hochberg FDR"),
     "inventory.gi.correction.none": ("aucune", "none"),
+    # Knox test: what was counted, as a sentence (inventory.knox_parameters_text)
+    "inventory.knox.text.separator": (" ; ", "; "),
+    "inventory.knox.text.all": (
+        "{events} incidents localisés et datés à {days} jours près",
+        "{events} located incidents dated to within {days} days",
+    ),
+    "inventory.knox.text.sampled": (
+        "échantillon aléatoire de {events} des {total} incidents localisés et datés à "
+        "{days} jours près",
+        "a random sample of {events} of the {total} located incidents dated to within {days} days",
+    ),
+    "inventory.knox.text.pairs": (
+        "{pairs} paires à {distance} m ou moins",
+        "{pairs} pairs within {distance} m",
+    ),
+    "inventory.knox.text.pairs_sampled": (
+        "{pairs} paires à {distance} m ou moins, l'échantillon étant tiré pour en garder "
+        "environ {max_pairs} (il y en avait {pairs_all})",
+        "{pairs} pairs within {distance} m, the sample being drawn to keep about "
+        "{max_pairs} (there were {pairs_all})",
+    ),
+    "inventory.knox.text.left_out": (
+        "{left_out} incidents datés moins précisément sont exclus",
+        "{left_out} incidents dated less precisely are left out",
+    ),
+    "inventory.knox.text.permutations": (
+        "nombres attendus tirés de {permutations} permutations des dates",
+        "expected counts from {permutations} permutations of the dates",
+    ),
     # emerging hot spots: the classes (inventory.EMERGING_CLASSES) and the parameters
     "inventory.emerging.new_hot": ("Nouveau point chaud", "New hot spot"),
     "inventory.emerging.consecutive_hot": ("Point chaud consécutif", "Consecutive hot spot"),

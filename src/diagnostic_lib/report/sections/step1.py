@@ -288,7 +288,9 @@ def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> 
     doc.heading(ctx.t("report.step1.near_repeat"), level=3)
     doc.figure(
         charts.knox_heatmap(inv.knox, lang=lang),
-        caption=ctx.t("report.figure.knox.caption"),
+        caption=ctx.t("report.figure.knox.caption")
+        + " "
+        + inventory.knox_parameters_text(inv.knox, lang),
         alt=ctx.t("report.figure.knox.alt"),
     )
     ctx.tables["knox"] = inv.knox
