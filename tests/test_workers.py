@@ -31,6 +31,22 @@ def _fails(x: int) -> int:
     raise ValueError(f"no value for {x}")
 
 
+_KEPT: list = []
+
+
+def _rss_mb() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20
+
+
+def _fragment(mb: int) -> int:
+    """Allocate ``mb`` MB in malloc-sized pieces, keep one small object after them, free them."""
+    blocks = [bytes(1000) for _ in range(mb * 1000)]
+    _KEPT.append(bytearray(2000))  # allocated last, still alive: the heap cannot shrink past it
+    del blocks
+    return _rss_mb()
+
+
 @pytest.fixture
 def worker():
     with workers.Worker() as w:
@@ -122,6 +138,16 @@ def _has_module(name: str) -> bool:
     import sys
 
     return name in sys.modules
+
+
+@pytest.mark.skipif(workers._libc() is None, reason="malloc_trim is glibc's (Linux)")
+def test_the_worker_gives_back_the_memory_a_job_freed(worker):
+    """Between jobs the worker returns freed memory: its copy of the incidents must not stay."""
+    before = worker.submit(_rss_mb).result(take_back=False)
+    freed = worker.submit(_fragment, 300).result(take_back=False)
+    assert freed > before + 250  # freed, yet still resident: the allocator kept it
+    after = worker.submit(_rss_mb).result(take_back=False)  # the first job's clean-up is done
+    assert after < before + 50
 
 
 def test_preload_imports_in_the_worker(worker):
