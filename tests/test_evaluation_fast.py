@@ -812,3 +812,73 @@ def test_cell_cover_answers_as_shapely_on_boxes_built_to_fool_it():
     zone = shapely.box(0, 0, 60, 45)
     fast = placebo_places.lattice_offsets(zone, cell_cover.cover(town), cell_cover.cover(avoid))
     assert np.array_equal(fast, placebo_places.lattice_offsets(zone, town, avoid)) and len(fast)
+
+
+def _every_fitting_offset(zone, town, avoid):
+    """The reference: every lattice position tested with shapely, in row order."""
+    zx0, zy0, zx1, zy1 = zone.bounds
+    bx0, by0, bx1, by1 = town.bounds
+    w, h = zx1 - zx0, zy1 - zy0
+    gx, gy = np.meshgrid(
+        np.arange(bx0 - zx0, bx1 - zx1 + 1e-9, w), np.arange(by0 - zy0, by1 - zy1 + 1e-9, h)
+    )
+    offs = np.column_stack([gx.ravel(), gy.ravel()])
+    boxes = shapely.box(zx0 + offs[:, 0], zy0 + offs[:, 1], zx1 + offs[:, 0], zy1 + offs[:, 1])
+    ok = shapely.contains(town, boxes)
+    if avoid is not None:
+        ok &= ~shapely.intersects(avoid, boxes)
+    return offs[ok]
+
+
+def _fit(offs, zone, town, avoid):
+    """Whether every copy of ``zone`` moved by ``offs`` is inside ``town`` and clear of ``avoid``."""
+    copies = placebo_places.translated(zone, offs)
+    return bool(
+        shapely.contains(town, copies).all() and not shapely.intersects(avoid, copies).any()
+    )
+
+
+def test_lattice_of_a_small_zone_in_a_large_region_is_tried_coarse_first(monkeypatch):
+    """Few places are kept, so not every position of a huge lattice is tried: the same places
+    where the lattice is small; elsewhere valid copies, as many, spread over the region."""
+    town = shapely.box(0, 0, 20_000, 12_000).difference(shapely.box(8_000, 0, 12_000, 6_000))
+    avoid = shapely.union_all(
+        [shapely.box(1_000, 1_000, 3_000, 9_000), shapely.Point(15e3, 9e3).buffer(900)]
+    )
+    # a lattice of under 4 × 400 positions: exactly the former answer
+    big = shapely.box(0, 0, 700, 600)
+    every = _every_fitting_offset(big, town, avoid)
+    kept = every[np.linspace(0, len(every) - 1, 400).round().astype(int)]
+    assert np.array_equal(placebo_places.lattice_offsets(big, town, avoid), kept)
+    # 200 × 150 = 30,000 positions for a 100 m × 80 m zone: 400 valid copies over the region
+    tried = []
+    fitting = placebo_places._fitting
+    monkeypatch.setattr(
+        placebo_places,
+        "_fitting",
+        lambda dx, dy, *a: tried.append(len(dx) * len(dy)) or fitting(dx, dy, *a),
+    )
+    zone = shapely.box(0, 0, 100, 80)
+    offs = placebo_places.lattice_offsets(zone, town, avoid)
+    assert len(offs) == 400 and _fit(offs, zone, town, avoid)
+    assert len(np.unique(offs, axis=0)) == 400
+    assert np.ptp(offs[:, 0]) > 0.9 * 20_000 and np.ptp(offs[:, 1]) > 0.9 * 12_000
+    assert tried == [50 * 38]  # every 4th row and column of 200 × 150: enough fit at once
+
+
+def test_lattice_tried_coarse_first_refines_where_the_coarse_rows_are_blocked():
+    """An input made to fool the coarse lattice: stripes of other measures on its rows."""
+    town = shapely.box(0, 0, 10_000, 10_000)
+    zone = shapely.box(0, 0, 100, 100)  # 100 × 100 positions; 1,600 wanted: every 2nd row first
+    stripes = shapely.union_all(
+        [shapely.box(0, y + 10, 10_000, y + 90) for y in range(0, 10_000, 200)]
+    )  # blocks every even row of the lattice, which the coarse pass tries alone
+    every = _every_fitting_offset(zone, town, stripes)
+    assert len(every) == 5_000
+    offs = placebo_places.lattice_offsets(zone, town, stripes)
+    assert len(offs) == 400 and _fit(offs, zone, town, stripes)
+    # fewer fitting copies than places wanted: all of them, as before
+    few = shapely.union_all([stripes, shapely.box(0, 0, 10_000, 9_800)])
+    assert np.array_equal(
+        placebo_places.lattice_offsets(zone, town, few), _every_fitting_offset(zone, town, few)
+    )

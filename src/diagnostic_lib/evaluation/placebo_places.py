@@ -19,12 +19,23 @@ import shapely
 from .._spatial import PointIndex
 from .cell_cover import cover
 
+_TRIED_PER_PLACE = 4
+"""Lattice positions tried per placebo place wanted, before a finer lattice is tried."""
+
 
 def lattice_offsets(zone: Any, boundary: Any, avoid: Any, max_places: int = 400) -> np.ndarray:
     """Translations of ``zone`` that keep it inside ``boundary`` and clear of ``avoid``.
 
     The lattice step is the zone's bounding box (copies never overlap one another).
     When more copies fit than ``max_places``, every k-th one is kept (deterministic).
+
+    A small zone in a large region has a lattice of hundreds of thousands of positions,
+    of which ``max_places`` are kept: testing them all made the work grow with measures ×
+    region. So when the lattice has more than ``4 × max_places`` positions, every s-th
+    row and column is tried first (the coarsest stride that leaves about that many),
+    and the stride is halved until ``max_places`` copies fit or every position was
+    tried. The copies are still spread evenly over the region; below ``4 × max_places``
+    positions (a town and a measure of a few hundred metres), nothing changes.
     ``boundary`` and ``avoid`` may be given as
     :class:`~diagnostic_lib.evaluation.cell_cover.CellCover` (prepared once for many
     zones: the same answers, most of them without geometry).
@@ -52,6 +63,9 @@ def lattice_offsets(zone: Any, boundary: Any, avoid: Any, max_places: int = 400)
     >>> offs = lattice_offsets(shapely.box(0, 0, 100, 100), town, shapely.box(0, 0, 150, 150))
     >>> len(offs), bool((offs == 0).all(axis=1).any())
     (96, False)
+    >>> small = shapely.box(0, 0, 10, 10)  # 10,000 positions: every 2nd row and column first
+    >>> len(lattice_offsets(small, town, None, max_places=400))
+    400
     """
     boundary, avoid = cover(boundary), cover(avoid)
     if zone is None or zone.is_empty or boundary is None:
@@ -63,6 +77,21 @@ def lattice_offsets(zone: Any, boundary: Any, avoid: Any, max_places: int = 400)
     dy = np.arange(by0 - zy0, by1 - zy1 + 1e-9, h)
     if not len(dx) or not len(dy):
         return np.zeros((0, 2))
+    wanted = _TRIED_PER_PLACE * max(int(max_places), 1)
+    stride = max(1, int(np.sqrt(len(dx) * len(dy) / wanted)))
+    while True:
+        offs = _fitting(dx[::stride], dy[::stride], zone.bounds, boundary, avoid)
+        if stride == 1 or len(offs) >= max_places:
+            break
+        stride //= 2
+    if len(offs) > max_places:
+        offs = offs[np.linspace(0, len(offs) - 1, max_places).round().astype(int)]
+    return offs
+
+
+def _fitting(dx: np.ndarray, dy: np.ndarray, bounds: tuple, boundary: Any, avoid: Any):
+    """The offsets of the lattice ``dx × dy`` whose box stays inside and clear (row order)."""
+    zx0, zy0, zx1, zy1 = bounds
     gx, gy = np.meshgrid(dx, dy)
     offs = np.column_stack([gx.ravel(), gy.ravel()])
     boxes = np.column_stack(
@@ -72,10 +101,7 @@ def lattice_offsets(zone: Any, boundary: Any, avoid: Any, max_places: int = 400)
     if avoid is not None:
         inside = np.flatnonzero(ok)  # only the copies inside the municipality can be kept
         ok[inside] = ~avoid.intersects(boxes[inside])
-    offs = offs[ok]
-    if len(offs) > max_places:
-        offs = offs[np.linspace(0, len(offs) - 1, max_places).round().astype(int)]
-    return offs
+    return offs[ok]
 
 
 def translated(geom: Any, offsets: np.ndarray) -> np.ndarray:
