@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -122,3 +123,29 @@ def test_polygons_drawn_from_one_array_are_the_rings_of_the_geometries():
         assert np.array_equal(path, shapely.get_coordinates(ring.exterior))
     holed = shapely.box(0, 0, 10, 10).difference(shapely.box(4, 4, 6, 6))
     assert len(canvas.add_polygons(ax, [holed, clipped]).get_paths()) == 2  # holes kept
+
+
+def test_fisher_jenks_of_many_values_fits_on_evenly_ranked_ones(monkeypatch):
+    """Quadratic breaks: beyond MAX_JENKS_VALUES, fitted on that many values, all classed."""
+    import mapclassify
+
+    from diagnostic_lib.maps import choropleths
+
+    rng = np.random.default_rng(4)
+    few = rng.gamma(2.0, 3.0, choropleths.MAX_JENKS_VALUES)
+    bins, yb = choropleths._classes(few, "FisherJenks", 5)
+    with warnings.catch_warnings():  # mapclassify without numba says it is slower
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        exact = mapclassify.FisherJenks(few, k=5)
+    assert np.allclose(bins, np.unique(exact.bins)) and (yb == exact.yb).all()
+    fitted = []
+    real = mapclassify.FisherJenks
+    monkeypatch.setattr(
+        mapclassify, "FisherJenks", lambda y, k: fitted.append(len(y)) or real(y, k=k)
+    )
+    # three groups of 10,000 values: each its own class, the largest value in the top one
+    many = np.concatenate([rng.normal(m, 1.0, 10_000) for m in (10, 50, 100)])
+    bins, yb = choropleths._classes(many, "FisherJenks", 3)
+    assert fitted == [choropleths.MAX_JENKS_VALUES]
+    assert bins[-1] == many.max() and len(bins) == 3
+    assert [set(yb[i * 10_000 : (i + 1) * 10_000]) for i in range(3)] == [{0}, {1}, {2}]

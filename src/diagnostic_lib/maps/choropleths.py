@@ -39,6 +39,9 @@ from .canvas import (
     new_map,
 )
 
+MAX_JENKS_VALUES: int = 300
+"""Above this many values, Fisher–Jenks breaks are fitted on this many of them (evenly ranked)."""
+
 
 def _classes(v: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Upper bounds of the classes and the class of each value (at most ``k`` classes).
@@ -46,6 +49,13 @@ def _classes(v: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray
     Classes with the same upper bound, or without any value (quantiles of a
     surface that is zero over a third of a city), are merged: never two legend
     entries "0,0 – 0,0".
+
+    Fisher–Jenks is quadratic in the number of values (pure Python without numba:
+    0.3 s for 300 values, 4.6 s for 1,000, 14 s for the rates of a region of a few
+    thousand sectors). Above
+    :data:`MAX_JENKS_VALUES` values its breaks are fitted on that many of them, taken
+    at evenly spaced ranks (the smallest and the largest included; deterministic),
+    and every value is then classed by them.
 
     Examples
     --------
@@ -63,12 +73,33 @@ def _classes(v: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray
         warnings.filterwarnings("ignore", message="Numba not installed")
         # fewer distinct bounds than classes: merged below, as mapclassify would
         warnings.filterwarnings("ignore", message="Not enough unique values")
-        cls = getattr(mapclassify, scheme)(v, k=kk)
-    bins = np.unique(np.asarray(cls.bins, dtype="float64"))
+        if scheme == "FisherJenks" and len(v) > MAX_JENKS_VALUES:
+            bins = _ranked_jenks(np.sort(v), kk, mapclassify.FisherJenks)
+        else:
+            bins = np.unique(np.asarray(getattr(mapclassify, scheme)(v, k=kk).bins, "float64"))
     used = np.bincount(np.searchsorted(bins, v, side="left"), minlength=len(bins)) > 0
     used[-1] = True  # the top class holds the maximum
     bins = bins[used]
     return bins, np.searchsorted(bins, v, side="left")
+
+
+def _ranked_jenks(sv: np.ndarray, k: int, fisher_jenks: type) -> np.ndarray:
+    """Fisher–Jenks upper bounds of the sorted values ``sv``, fitted on evenly ranked ones.
+
+    Each break found between two fitted values is moved to the widest gap of ``sv``
+    between them, so that a group of values is not cut where the fitted ones skipped
+    its largest members.
+    """
+    fit = sv[np.linspace(0, len(sv) - 1, MAX_JENKS_VALUES).round().astype(int)]
+    found = np.unique(np.asarray(fisher_jenks(fit, k=int(min(k, len(np.unique(fit))))).bins))
+    bins = []
+    for b in found[:-1]:
+        following = fit[fit > b]  # never empty: b is below the largest value
+        lo = int(np.searchsorted(sv, b, side="left"))
+        hi = int(np.searchsorted(sv, following[0], side="left"))
+        part = sv[lo : hi + 1]  # from the break to the next fitted value, both included
+        bins.append(part[int(np.argmax(np.diff(part)))])
+    return np.unique(np.r_[bins, sv[-1]].astype("float64"))
 
 
 MAX_LABELLED_AREAS: int = 40
