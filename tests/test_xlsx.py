@@ -156,3 +156,28 @@ def test_contents_links_every_sheet_and_long_tables_go_to_csv(tmp_path):
     assert pointer.iloc[0, 0] == "t-action_plan.csv" and pointer.iloc[0, 1] == 5
     rows = pd.read_excel(p, sheet_name="Sommaire").set_index("Feuille")["Lignes"]
     assert rows["Plan d'action"] == 5 and rows["Points chauds"] == 2
+
+
+def test_write_csv_reads_back_as_pandas_own_csv(tmp_path):
+    """The long tables' CSV (pyarrow's writer) holds what pandas would have written."""
+    t = pd.DataFrame(
+        {
+            "Texte": ['a, "b"', "é\nà", None, "=1+1", ""],
+            "Taux": [1.25, float("nan"), -0.5, 1e-7, 3.5],
+            "n": [1, 2, 3, 4, 5],
+            "Nb": pd.array([1, None, 3, 4, 5], dtype="Int64"),
+            "ok": [True, False, True, True, False],
+        }
+    )
+    ours, theirs = tmp_path / "ours.csv", tmp_path / "theirs.csv"
+    xlsx.write_csv(t, ours)
+    t.to_csv(theirs, index=False, encoding="utf-8-sig")
+    assert ours.read_bytes()[:3] == b"\xef\xbb\xbf"
+    pd.testing.assert_frame_equal(pd.read_csv(ours), pd.read_csv(theirs))
+    assert xlsx._arrow_table(t) is not None  # written by pyarrow, not by the fallback
+    # a column pyarrow cannot take as it is (tuples, mixed values): pandas writes it
+    mixed = t.assign(Texte=[("a", "b"), 1, None, "x", 2.5])
+    assert xlsx._arrow_table(mixed) is None
+    xlsx.write_csv(mixed, ours)
+    mixed.to_csv(theirs, index=False, encoding="utf-8-sig")
+    assert ours.read_bytes() == theirs.read_bytes()
