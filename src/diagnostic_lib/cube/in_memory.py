@@ -71,9 +71,12 @@ def build(incidents: pd.DataFrame, grid: pd.DataFrame) -> Cube:
     """
     x, y = _xy(incidents)
     cols: dict[str, Any] = {"x": x, "y": y}
-    for k in ("occurred_from", "occurred_to", *LABELS):
+    for k in ("occurred_from", "occurred_to"):
         if k in incidents.columns:
             cols[k] = incidents[k].to_numpy()
+    for k in LABELS:  # as they are: text held by Arrow is factorised there, not copied out
+        if k in incidents.columns:
+            cols[k] = incidents[k].array
     return from_columns(pd.DataFrame(cols, copy=False), grid)
 
 
