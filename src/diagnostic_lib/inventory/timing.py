@@ -132,7 +132,10 @@ def _aoristic_compute(
     h0 = (s // hour_us) * hour_us
     spread = ranged & ~too_long
     nh = np.where(spread, -(-(e - h0) // hour_us), 1)
-    nh = np.where(valid_start, nh, 0)
+    # events known only within more than max_hours (a month, a year) say nothing of the
+    # hour of the week: they get no row (spreading them evenly would flatten every
+    # profile, and cost 168 rows each)
+    nh = np.where(valid_start & ~too_long, nh, 0)
     first = np.cumsum(nh) - nh  # each event's first row
     rep = np.repeat(np.arange(len(s)), nh)
     # most events fill one slot with weight 1: only the spread ones need the overlap arithmetic
@@ -151,12 +154,6 @@ def _aoristic_compute(
         weight[pos] = overlap / np.maximum(re_ - rs, 1)
     weekday = ((slot // _DAY_US) + 3) % 7  # 1970-01-01 was a Thursday
     hour = (slot // hour_us) % 24
-    # events known only within more than max_hours (a month, a year) say nothing of the
-    # hour of the week: they are left out (spreading them evenly would flatten every
-    # profile, and cost 168 rows each)
-    if too_long.any():
-        keep = ~too_long[rep]
-        rep, slot, weekday, hour, weight = (a[keep] for a in (rep, slot, weekday, hour, weight))
     return rep, slot, weekday.astype("int64"), hour.astype("int64"), weight
 
 
