@@ -109,8 +109,10 @@ class _SpatialShares:
         is_mem = membership.notna().to_numpy()
         code_of = {str(x): k for k, x in enumerate(uniq)}
         u_inc = np.full(len(mem), -1, dtype="int64")
-        if is_mem.any():
-            u_inc[is_mem] = [code_of.get(v, -1) for v in mem[is_mem]]
+        if is_mem.any():  # each member's problem looked up by hash, as ``code_of.get`` would
+            at = pd.Index(list(code_of), dtype=object).get_indexer(mem[is_mem])
+            # an id of no problem (-1) reads the -1 appended last
+            u_inc[is_mem] = np.r_[np.fromiter(code_of.values(), "int64"), -1][at]
         g = np.asarray(incidents.geometry.array, dtype=object)
         xs, ys = shapely.get_x(g), shapely.get_y(g)
         located = np.isfinite(xs) & np.isfinite(ys)
@@ -125,7 +127,7 @@ class _SpatialShares:
         sel = np.flatnonzero(own & located)
         if len(geo_j) and len(sel):
             tree = shapely.STRtree(self.area_arr[geo_j])
-            i, j = tree.query(shapely.points(xs[sel], ys[sel]), predicate="intersects")
+            i, j = tree.query(g[sel], predicate="intersects")  # the points themselves
             self.inside = _PairCounts.tally(u_inc[sel[i]], geo_j[j], self.n_m)
         sel = np.flatnonzero(own & has_sector)
         self._count_in_sectors(u_inc[sel], inc_sector[sel].astype(str), m_sectors)
