@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 import warnings
 
 import geopandas as gpd
@@ -186,6 +187,17 @@ def test_knox_parameters_text_says_both_samples_in_both_languages():
     assert inventory.knox_parameters_text(plain, "en").startswith("900 located incidents")
     assert "sample" not in inventory.knox_parameters_text(plain, "en")
     assert inventory.knox_parameters_text(pd.DataFrame(), "en") == ""
+    # for the public: no count of incidents or pairs (subtracted from a published total,
+    # they could reveal a small count), only the sample and the permutations
+    public = inventory.knox_parameters_text(k, "en", counts=False)
+    assert public == (
+        "Computed on a random sample of the located incidents; "
+        "expected counts from 19 permutations of the dates."
+    )
+    fr_public = inventory.knox_parameters_text(k, "fr", counts=False)
+    assert not re.search(r"\d", fr_public.replace("19 permutations", ""))
+    plain_public = inventory.knox_parameters_text(plain, "fr", counts=False)
+    assert plain_public == "Nombres attendus tirés de 19 permutations des dates."
 
 
 def test_grid_warns_when_degenerate():

@@ -200,7 +200,7 @@ def knox_test(
     return out
 
 
-def knox_parameters_text(knox: pd.DataFrame, lang: str = "fr") -> str:
+def knox_parameters_text(knox: pd.DataFrame, lang: str = "fr", counts: bool = True) -> str:
     """What a Knox test counted, as a sentence (for captions): events, samples, pairs.
 
     Parameters
@@ -209,6 +209,11 @@ def knox_parameters_text(knox: pd.DataFrame, lang: str = "fr") -> str:
         From :func:`knox_test` (its ``attrs["parameters"]`` are read).
     lang : {"fr", "en"}
         Language (numbers by :mod:`diagnostic_lib.formatting`).
+    counts : bool
+        Give the numbers of incidents and pairs. ``False`` for a public text: those
+        numbers, subtracted from a published total, could reveal a small count (the
+        incidents left out for an imprecise date); only the sample and the
+        permutations are said.
 
     Returns
     -------
@@ -228,7 +233,7 @@ def knox_parameters_text(knox: pd.DataFrame, lang: str = "fr") -> str:
     p = knox.attrs.get("parameters")
     if not p:
         return ""
-    counts = {
+    values = {
         "events": fmt.integer(p["events"], lang),
         "total": fmt.integer(p["events_located_total"], lang),
         "days": fmt.number(p.get("max_range_days", 0), lang),
@@ -239,17 +244,17 @@ def knox_parameters_text(knox: pd.DataFrame, lang: str = "fr") -> str:
         "permutations": fmt.integer(p["permutations"], lang),
         "left_out": fmt.integer(p.get("left_out_imprecise", 0), lang),
     }
-    parts = ["inventory.knox.text.sampled" if p["sampled"] else "inventory.knox.text.all"]
-    if p["sampled"] and p.get("pairs_before_sampling", 0) > p["pairs_within_max_distance"]:
-        parts.append("inventory.knox.text.pairs_sampled")
+    key = "inventory.knox.text."
+    if not counts:
+        parts = ["sampled_plain"] if p["sampled"] else []
     else:
-        parts.append("inventory.knox.text.pairs")
-    if p.get("left_out_imprecise", 0):
-        parts.append("inventory.knox.text.left_out")
-    parts.append("inventory.knox.text.permutations")
-    text = i18n.t("inventory.knox.text.separator", lang).join(
-        i18n.t(key, lang, **counts) for key in parts
-    )
+        thinned = (
+            p["sampled"] and p.get("pairs_before_sampling", 0) > p["pairs_within_max_distance"]
+        )
+        parts = ["sampled" if p["sampled"] else "all", "pairs_sampled" if thinned else "pairs"]
+        parts += ["left_out"] if p.get("left_out_imprecise", 0) else []
+    parts.append("permutations")
+    text = i18n.t(key + "separator", lang).join(i18n.t(key + k, lang, **values) for k in parts)
     return text[:1].upper() + text[1:] + "."
 
 

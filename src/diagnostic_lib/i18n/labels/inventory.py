@@ -173,6 +173,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "{days} jours près",
         "a random sample of {events} of the {total} located incidents dated to within {days} days",
     ),
+    "inventory.knox.text.sampled_plain": (
+        "calculé sur un échantillon aléatoire des incidents localisés",
+        "computed on a random sample of the located incidents",
+    ),
     "inventory.knox.text.pairs": (
         "{pairs} paires à {distance} m ou moins",
         "{pairs} pairs within {distance} m",

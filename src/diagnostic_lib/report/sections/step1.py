@@ -290,7 +290,7 @@ def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> 
         charts.knox_heatmap(inv.knox, lang=lang),
         caption=ctx.t("report.figure.knox.caption")
         + " "
-        + inventory.knox_parameters_text(inv.knox, lang),
+        + inventory.knox_parameters_text(inv.knox, lang, counts=not ctx.public),
         alt=ctx.t("report.figure.knox.alt"),
     )
     ctx.tables["knox"] = inv.knox
