@@ -240,3 +240,13 @@ def test_worker_for_keeps_large_copies_and_small_jobs_here(monkeypatch):
         assert not workers.worker_for(True, 101, at_least=10, at_most=100).enabled
     finally:
         fresh.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT to a process group is POSIX")
+def test_an_interrupt_does_not_stop_the_worker_nor_print_a_traceback(worker):
+    """A notebook kernel interrupted or shut down sends SIGINT to its process group."""
+    import signal
+
+    pid = worker.submit(_pid).result(take_back=False)
+    os.kill(pid, signal.SIGINT)
+    assert worker.submit(_pid).result(take_back=False) == pid  # still there, still serving

@@ -49,6 +49,7 @@ import io
 import json
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -179,6 +180,10 @@ def _serve() -> None:
     """The worker's loop: run each job, answer, until the input closes."""
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but answers may reach the channel
+    # Ctrl-C, or a notebook kernel interrupted or shut down, reaches the whole process
+    # group: the parent decides (it closes the channel, or kills this process), and this
+    # one does not print a KeyboardInterrupt traceback while it waits
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     libc = _libc()
     while (job := read_message(inp)) is not None:
         key, func, args, kwargs = job
