@@ -347,10 +347,7 @@ def _cell_of(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
     g = incidents.geometry
     has = g.notna().to_numpy() & ~g.is_empty.to_numpy()
     if has.any():
-        import shapely
-
-        pts = np.asarray(g.array, dtype=object)[has]  # the points alone: no copy of the table
-        x, y = shapely.get_x(pts), shapely.get_y(pts)
+        x, y = _xy(g[has])  # the points alone (a GeoSeries): no copy of the whole table
         col = np.floor((x - p["x0"]) / p["cell_size"]).astype("int64")
         row = np.floor((y - p["y0"]) / p["cell_size"]).astype("int64")
         ok = (row >= 0) & (row < p["nrow"]) & (col >= 0) & (col < p["ncol"])
