@@ -1048,3 +1048,48 @@ def test_knox_from_the_worker_equals_knox_computed_here(monkeypatch, sent_to_wor
         pd.testing.assert_frame_equal(out[on], whole)
         assert out[on].attrs == whole.attrs
     assert whole.attrs["parameters"]["left_out_imprecise"] > 0
+
+
+def test_step1_spreads_the_incidents_once_and_keeps_no_spread(monkeypatch):
+    """Step 1's two aoristic spreads share one computation, and none outlives step 1.
+
+    At 1M incidents a kept spread held 140 MB in this process and 140 MB in the
+    worker for the rest of the diagnosis, and nothing after step 1 read it.
+    """
+    from diagnostic_lib.inventory import timing
+
+    monkeypatch.setattr(timing, "_CACHED_FROM", 0)  # the sample's spread is kept too
+    computed = []
+    real = timing._aoristic_compute
+    monkeypatch.setattr(
+        timing, "_aoristic_compute", lambda *a: computed.append(len(a[0])) or real(*a)
+    )
+    diag = loaders.load_diagnostic(SAMPLE / "diagnostic.toml", now=NOW)
+    given = {"worker_process": False, "knox_permutations": 19}
+    diag.config = dataclasses.replace(diag.config, parameters=settings.validate(given, "t.toml"))
+    inventory.run(diag)
+    assert computed == [len(diag.incidents)]  # the search read the hour-of-week table's spread
+    assert len(timing.AORISTIC_CACHE) == 0
+
+
+@pytest.mark.parametrize("in_worker", [True, False])
+def test_the_problem_search_forgets_the_spread_in_the_worker(diag, monkeypatch, in_worker):
+    """In the worker the search is the spread's only reader: it leaves none behind there.
+
+    Here the hour-of-week table may still read it (step 1 forgets it at its end).
+    """
+    from diagnostic_lib import workers
+    from diagnostic_lib.inventory import problem_finding, timing
+
+    monkeypatch.setattr(timing, "_CACHED_FROM", 0)
+    monkeypatch.setattr(workers, "in_worker_process", lambda: in_worker)
+    timing.AORISTIC_CACHE.clear()
+    inventory.hour_weekday(diag.incidents)
+    assert len(timing.AORISTIC_CACHE) == 1
+    search = inventory.ProblemSearch.from_config(diag.config)
+    found = problem_finding._find_problems(
+        diag.incidents, diag.sectors, diag.weights, diag.taxonomy, diag.survey, diag.places, search
+    )
+    assert len(found) > 5
+    assert len(timing.AORISTIC_CACHE) == (0 if in_worker else 1)
+    timing.AORISTIC_CACHE.clear()

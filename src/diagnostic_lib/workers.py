@@ -64,6 +64,7 @@ from . import schema
 __all__ = [
     "Pending",
     "Worker",
+    "in_worker_process",
     "read_message",
     "shared_worker",
     "worker_for",
@@ -176,8 +177,35 @@ def _portable(category: type[Warning]) -> type[Warning]:
     return category
 
 
+_IN_WORKER = False
+"""Whether this process is a worker (set by :func:`_serve`)."""
+
+
+def in_worker_process() -> bool:
+    """Whether this code runs in a worker process (a job), not in the process that sent it.
+
+    A job can then forget what only it reads, such as a kept intermediate result
+    the sending process computes and keeps for itself.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> in_worker_process()
+    False
+    >>> with Worker() as w:
+    ...     w.submit(in_worker_process).result(take_back=False)
+    True
+    """
+    return _IN_WORKER
+
+
 def _serve() -> None:
     """The worker's loop: run each job, answer, until the input closes."""
+    global _IN_WORKER  # one flag per process, set once
+    _IN_WORKER = True
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but answers may reach the channel
     # Ctrl-C, or a notebook kernel interrupted or shut down, reaches the whole process

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import stats
+from .. import stats, workers
 from ._groups import _sorted_groups, _split_by
 from .grid import (
     GridWarning,
@@ -37,7 +37,7 @@ from .hot_spot_analysis import _gi_parts, _gi_star_max, _hot_spots_of_counts
 from .problem_context import ProblemSearch, _ProblemContext
 from .problem_text import unique_titles
 from .register import register_columns
-from .timing import group_profiles
+from .timing import _forget_spread, group_profiles
 from .trend import change
 
 TITLE_COLUMNS: tuple[str, ...] = ("title_fr", "title_en")
@@ -142,7 +142,30 @@ def _find_problems(
     places: pd.DataFrame | None,
     search: ProblemSearch,
 ) -> pd.DataFrame:
-    """:func:`find_problems` with its tunables in one object (as :func:`run` calls it)."""
+    """:func:`find_problems` with its tunables in one object (as :func:`run` calls it).
+
+    In the worker process (:mod:`diagnostic_lib.workers`) the search is the only
+    reader of the incidents' aoristic spread: the spread kept in
+    :data:`~diagnostic_lib.inventory.timing.AORISTIC_CACHE` is forgotten when it
+    is done, instead of holding its memory there for the rest of the diagnosis.
+    """
+    try:
+        return _search(incidents, sectors, weights, taxonomy, survey, places, search)
+    finally:
+        if workers.in_worker_process():
+            _forget_spread()
+
+
+def _search(
+    incidents: pd.DataFrame,
+    sectors: pd.DataFrame,
+    weights: pd.DataFrame,
+    taxonomy: pd.DataFrame,
+    survey: pd.DataFrame | None,
+    places: pd.DataFrame | None,
+    search: ProblemSearch,
+) -> pd.DataFrame:
+    """The three passes of :func:`_find_problems`."""
     min_events = search.fewest_events(incidents)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GridWarning)

@@ -22,7 +22,7 @@ from .problem_context import ProblemSearch
 from .problem_finding import _find_problems
 from .scoring import PRIORITY_COMPONENTS, priority
 from .survey import perception, perception_gap
-from .timing import hour_weekday, seasonality, shift_shares
+from .timing import _forget_spread, hour_weekday, seasonality, shift_shares
 from .trend import change
 from .volume import rates, severity_index
 from .walks import walk_counts
@@ -354,6 +354,9 @@ def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> 
         seed=t["permutation_seed"],
     )
     perc, gap = _perception(diag, t, counted)
+    how = hour_weekday(inc)
+    if found.in_worker:  # the search spreads the incidents there: nothing here reads it again
+        _forget_spread()
     level = t["interval_level"]
     trend = {
         "end": end,
@@ -361,7 +364,7 @@ def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> 
         "min_events": t["change_min_events"],
         "alpha": t["alpha"],
     }
-    return Inventory(
+    inv = Inventory(
         rates=rates(
             counted,
             sec,
@@ -371,7 +374,7 @@ def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> 
             denominators=diag.config.denominators,
         ),
         severity=severity_index(counted, sec, diag.weights, level=level),
-        hour_weekday=hour_weekday(inc),
+        hour_weekday=how,
         shifts=shift_shares(counted, by="family", level=level),
         seasonality=seasonality(counted, by="family"),
         change=change(inc, by=("sector", "category"), **trend),
@@ -406,6 +409,8 @@ def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> 
         ),
         cube=counted if isinstance(counted, Cube) else None,
     )
+    _forget_spread()  # step 1's spreads are done: nothing after it reads them
+    return inv
 
 
 def _counted(

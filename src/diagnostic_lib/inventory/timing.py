@@ -93,9 +93,23 @@ AORISTIC_CACHE = ContentCache(maxsize=1)
 """The last large aoristic spread (step 1 spreads the same incidents twice).
 
 Keyed by a digest of the start and end arrays (their ``datetime64[us]`` bytes)
-and ``max_hours``; only inputs of 50,000 events or more are kept, as read-only
-arrays.
+and ``max_hours``; only inputs of :data:`_CACHED_FROM` events or more are kept,
+as read-only arrays. :func:`~diagnostic_lib.inventory.run` empties it when step 1
+is done (see :func:`_forget_spread`).
 """
+
+_CACHED_FROM = 50_000
+"""Events from which an aoristic spread is kept in :data:`AORISTIC_CACHE`."""
+
+
+def _forget_spread() -> None:
+    """Empty :data:`AORISTIC_CACHE` (step 1 is done with the spread).
+
+    Nothing after step 1 spreads the same incidents again, and at 1M incidents
+    the spread holds 140 MB, in this process and in the worker that searched
+    the problems: kept, it stayed there for the rest of the diagnosis.
+    """
+    AORISTIC_CACHE.clear()
 
 
 def _aoristic_arrays(
@@ -107,7 +121,7 @@ def _aoristic_arrays(
     the rows of :func:`aoristic`, in the same order (read-only arrays: the last
     large result is kept in :data:`AORISTIC_CACHE`).
     """
-    if len(start) < 50_000:
+    if len(start) < _CACHED_FROM:
         return _aoristic_compute(start, end, max_hours)
 
     def make() -> tuple[np.ndarray, ...]:
