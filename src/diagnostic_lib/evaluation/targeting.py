@@ -85,7 +85,9 @@ def reach_matrix(
     """
     pid = inventory.problem_incidents(problems, incidents)
     has_p = pid.notna().to_numpy()
-    inc = incidents[has_p]
+    # the columns read below, not a copy of every column of the problems' incidents
+    read = [c for c in ("category", "shift", "sector") if c in incidents.columns]
+    inc = incidents.loc[has_p, [*read, incidents.geometry.name]]
     if not len(inc) or not len(measures):
         return pd.DataFrame([], columns=_REACH_COLUMNS)
     # Counts of each problem's incidents by (category, shift), then per measure the
