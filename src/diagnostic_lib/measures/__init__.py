@@ -52,7 +52,7 @@ tunable                     default (old constant)
 ``before_after_days``       365 (:data:`DEFAULT_WINDOW_DAYS`)
 ``sector_gaps_top``         10 (:data:`DEFAULT_SECTOR_GAPS_TOP`)
 ``include_perception``      true
-``max_coverage_pairs``      5,000,000 (:data:`MAX_COVERAGE_PAIRS`)
+``max_coverage_pairs``      1,000,000 (:data:`MAX_COVERAGE_PAIRS`)
 ==========================  ===========================================
 
 Coverage rule

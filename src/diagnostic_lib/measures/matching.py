@@ -24,7 +24,7 @@ from .spatial_shares import _BASES, _SpatialShares
 MAX_COVERAGE_PAIRS: int = settings.default("max_coverage_pairs")
 """Above this many problem × measure pairs, :func:`run` keeps only the related pairs.
 
-The default of the ``max_coverage_pairs`` tunable (5,000,000).
+The default of the ``max_coverage_pairs`` tunable (1,000,000).
 """
 
 
