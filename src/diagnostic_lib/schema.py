@@ -308,10 +308,18 @@ PARTNERS = Table(
     ),
 )
 
-INCIDENT_PROVENANCE: tuple[str, ...] = ("incident_id", "source_row", "category_label")
-"""Columns of the incidents that say where each came from (its id, its row in the source,
-the source's own label); no analysis of the four steps reads them, so they stay behind when
-the incidents are sent to the worker process (:mod:`diagnostic_lib.workers`)."""
+INCIDENT_PROVENANCE: tuple[str, ...] = (
+    "incident_id",
+    "source_row",
+    "category_label",
+    "time_precision",
+    "precision",
+)
+"""Columns of the incidents that describe the record, not the event: its id, its row in the
+source, the source's own label, and how precisely its date and position were recorded (the
+loader's checks and the report's data quality read those two; the analyses read the date
+range and the point they produced). No analysis of the four steps reads them, so they stay
+behind when the incidents are sent to the worker process (:mod:`diagnostic_lib.workers`)."""
 
 TABLES: dict[str, Table] = {t.name: t for t in (INCIDENTS, SECTORS, MEASURES, SURVEY, PARTNERS)}
 """The five canonical tables by name."""
