@@ -617,8 +617,9 @@ def worker_for(enabled: bool, size: int, at_least: int = 0, at_most: int | None 
 def worker_for_incidents(config: Any, incidents: Any, at_least: int) -> tuple[Worker, Any]:
     """The worker for a job that reads the incidents, and the incidents to send it.
 
-    The incidents travel without the columns that say where they came from
-    (:data:`diagnostic_lib.schema.INCIDENT_PROVENANCE`), which no analysis reads;
+    The incidents travel without the columns that describe the records rather than
+    the events (:data:`diagnostic_lib.schema.INCIDENT_PROVENANCE`: ids, source rows
+    and labels, the recorded precision of dates and positions), which no analysis reads;
     over the config's ``worker_max_incidents`` the job runs here (see :func:`worker_for`).
 
     Parameters
