@@ -283,3 +283,20 @@ def test_report_writes_a_long_coverage_table_as_its_related_pairs(region, monkey
     n, total = fmt.integer(len(kept), lang), fmt.integer(len(full), lang)
     said = ctx.t("report.step2.coverage_related", n=n, total=total)
     assert said in html.unescape(ctx.doc.render())
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_report_says_so_when_step2_kept_only_the_related_pairs(region, lang):
+    """A table step 2 already cut (``max_coverage_pairs``) is said to be cut, with its total."""
+    from diagnostic_lib.report.document import HtmlDocument
+    from diagnostic_lib.report.sections import step2
+    from diagnostic_lib.report.sections.context import SectionContext
+
+    full = measures.coverage(*region, "2025-12-31", pairs="all")
+    related = measures.coverage(*region, "2025-12-31", pairs="related")
+    assert full.attrs["all_pairs"] == related.attrs["all_pairs"] == len(full) > len(related)
+    ctx = SectionContext(HtmlDocument("t", lang), lang)
+    assert step2._coverage_table(ctx, related) is related
+    n, total = fmt.integer(len(related), lang), fmt.integer(len(full), lang)
+    said = ctx.t("report.step2.coverage_related", n=n, total=total)
+    assert said in html.unescape(ctx.doc.render())

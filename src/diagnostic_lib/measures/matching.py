@@ -116,7 +116,8 @@ def coverage(
         whose level is above ``none`` — the only rows the summaries
         (:func:`problem_coverage`, :func:`measure_coverage`, the gaps) read; for
         a large region (thousands of problems and measures) the full table has
-        millions of ``none`` rows. ``attrs["pairs"]`` says which.
+        millions of ``none`` rows. ``attrs["pairs"]`` says which, and
+        ``attrs["all_pairs"]`` how many pairs the whole table has.
 
     Returns
     -------
@@ -157,7 +158,7 @@ def coverage(
         membership = inventory.problem_incidents(located_pb, incidents) if len(located_pb) else None
     weights = _category_weights(pb, membership, incidents)
     if not len(pb) or not len(measures):
-        return _table([], pairs)
+        return _table([], pairs, 0)
     side = _MeasureSide.of(measures, st)
     rows = _ProblemSide(pb, weights)
     spatial = _SpatialShares(pb, measures, areas, sectors, incidents, membership)
@@ -175,7 +176,7 @@ def coverage(
             r = np.repeat(np.arange(lo, lo + n_b), n_m)
             j = np.tile(np.arange(n_m), n_b)
             parts.append(_pair_rows(side, rows, spatial, (r, j), thr, pairs))
-    return _table(parts, pairs)
+    return _table(parts, pairs, len(pb) * len(measures))
 
 
 _COLUMNS = (
@@ -410,8 +411,13 @@ def _pair_rows(
     }
 
 
-def _table(parts: list[dict[str, np.ndarray]], pairs: str) -> pd.DataFrame:
-    """The coverage table from its blocks (an empty table with its columns when none)."""
+def _table(parts: list[dict[str, np.ndarray]], pairs: str, all_pairs: int) -> pd.DataFrame:
+    """The coverage table from its blocks (an empty table with its columns when none).
+
+    ``all_pairs``: the problem × measure pairs of the whole table (its length with
+    ``pairs="all"``), kept in ``attrs`` so that a table of the related pairs can say
+    how many it left out.
+    """
     if not parts:
         out = pd.DataFrame([], columns=list(_COLUMNS))
     else:
@@ -423,6 +429,7 @@ def _table(parts: list[dict[str, np.ndarray]], pairs: str) -> pd.DataFrame:
     out["spatial_share"] = out["spatial_share"].astype("float64").round(6)
     out["score"] = out["score"].astype("float64").round(6)
     out.attrs["pairs"] = pairs
+    out.attrs["all_pairs"] = int(all_pairs)
     return out
 
 

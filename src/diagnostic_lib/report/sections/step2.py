@@ -92,11 +92,17 @@ def _coverage_table(ctx: SectionContext, cov: pd.DataFrame) -> pd.DataFrame:
     written, as step 2 itself keeps them for a larger region (``pairs="related"``),
     and the report says so.
     """
-    if len(cov) <= MAX_COVERAGE_ROWS or cov.attrs.get("pairs") == "related":
+    if cov.attrs.get("pairs") == "related":  # step 2 kept them (``max_coverage_pairs``)
+        out, total = cov, int(cov.attrs.get("all_pairs", len(cov)))
+        if total <= len(out):
+            return out
+    elif len(cov) <= MAX_COVERAGE_ROWS:
         return cov
-    out = cov[cov["level"].astype(str) != "none"].reset_index(drop=True)
-    out.attrs = {**cov.attrs, "pairs": "related"}
-    n, total = fmt.integer(len(out), ctx.lang), fmt.integer(len(cov), ctx.lang)
+    else:
+        out = cov[cov["level"].astype(str) != "none"].reset_index(drop=True)
+        out.attrs = {**cov.attrs, "pairs": "related"}
+        total = len(cov)
+    n, total = fmt.integer(len(out), ctx.lang), fmt.integer(total, ctx.lang)
     ctx.doc.paragraph(ctx.t("report.step2.coverage_related", n=n, total=total))
     return out
 
