@@ -350,6 +350,8 @@ def test_write_report_reads_small_count_from_the_config(diag, tmp_path):
     path = report.write_report(d, inv, out=tmp_path, lang="en", audience="public")
     html = _text(path)
     assert "counts below 40 suppressed" in html and "< 40" in html
+    assert (inv.knox["observed"] >= 40).all()  # no Knox band hidden: nothing said about it
+    assert "hidden in the public version" not in html
     xl = xlsx.read_coded(path.parent / "tables.xlsx")["rates"]
     from diagnostic_lib.spreadsheet import SUPPRESSED_COLUMN
 
@@ -558,3 +560,40 @@ def test_workbooks_are_in_one_language_with_formats_contents_and_a_dictionary(re
         assert len(flags) and flags.isin([True, False]).all()
         deadline = plan.columns.get_loc(i18n.t("wb.col.deadline", lang)) + 1
         assert wb.worksheets[1].cell(row=2, column=deadline).number_format == "yyyy-mm-dd"
+
+
+def test_public_knox_figure_hides_the_bands_the_public_table_hides(diag):
+    """A band of few observed pairs shows no ratio in the public figure, as in its table."""
+    from diagnostic_lib import charts
+
+    burglary = diag.incidents[diag.incidents["category"] == "burglary"]
+    knox = inventory.knox_test(burglary, permutations=9, seed=1)
+    shown = report.confidentiality.public_numbers(knox, ["ratio", "p_value"], 200)
+    small = (knox["observed"] < 200).to_numpy()
+    assert small.any() and (~small).any()
+    assert shown["ratio"][small].isna().all() and shown["p_value"][small].isna().all()
+    pd.testing.assert_series_equal(shown["ratio"][~small], knox["ratio"][~small])
+    pd.testing.assert_series_equal(shown["observed"], knox["observed"])
+    table = report.public_frame(knox, 200)  # what the public table hides, the figure hides
+    hidden = pd.to_numeric(table["ratio"], errors="coerce").isna() & knox["ratio"].notna()
+    assert (shown["ratio"].isna() & knox["ratio"].notna()).equals(hidden)
+    fig = charts.knox_heatmap(shown, lang="en")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts.count("—") == int((shown["ratio"].isna()).sum())
+
+
+def test_public_report_says_which_knox_bands_it_hides(diag, tmp_path):
+    cfg = dataclasses.replace(
+        diag.config, parameters={**diag.config.parameters, "small_count": 200}
+    )
+    d = dataclasses.replace(diag, config=cfg)
+    inv = inventory.run(d, permutations=9)
+    assert (inv.knox["observed"] < 200).any()
+    for lang, said in (
+        ("en", "—: band of fewer than 200 observed pairs, hidden in the public version."),
+        ("fr", "— : bande de moins de 200 paires observées, masquée dans la version publique."),
+    ):
+        html = _text(report.write_report(d, inv, out=tmp_path / lang, lang=lang, audience="public"))
+        assert said in html
+    internal = _text(report.write_report(d, inv, out=tmp_path / "in", lang="en"))
+    assert "hidden in the public version" not in internal

@@ -309,6 +309,43 @@ def public_frame(frame: pd.DataFrame, threshold: int = SMALL_COUNT) -> pd.DataFr
     return out
 
 
+def public_numbers(
+    frame: pd.DataFrame, columns: Sequence[str], threshold: int = SMALL_COUNT
+) -> pd.DataFrame:
+    """``frame`` with the values :func:`public_frame` hides set to NaN in ``columns``.
+
+    For a public figure drawn from a table: the figure needs numbers, and a value
+    the public table hides (``"< threshold"`` or :data:`PROTECTED_MARKER`) must not
+    be drawn either. Rows, index and the other columns are kept as they are.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    columns : sequence of str
+        The columns the figure draws (those absent are ignored).
+    threshold : int
+        As in :func:`public_frame`.
+
+    Returns
+    -------
+    DataFrame
+        A copy.
+
+    Examples
+    --------
+    >>> k = pd.DataFrame({"observed": [2, 40], "ratio": [3.0, 1.5]})
+    >>> public_numbers(k, ["ratio"], 5)["ratio"].tolist()
+    [nan, 1.5]
+    """
+    shown = public_frame(frame, threshold)
+    out = frame.copy()
+    for c in columns:
+        if c in out.columns and c in shown.columns:
+            kept = pd.to_numeric(shown[c], errors="coerce").notna() | frame[c].isna()
+            out[c] = frame[c].astype("float64").where(kept.to_numpy())
+    return out
+
+
 def _valued(col: pd.Series) -> bool:
     """Numbers or true/false flags (what a row's counts can be read back from), not text."""
     if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):

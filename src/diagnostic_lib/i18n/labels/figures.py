@@ -59,6 +59,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Near repeat (Knox test): ratio of observed to expected pairs of incidents, by "
         "distance and time lag; above 1, more close pairs than chance would give.",
     ),
+    "report.figure.knox.hidden": (
+        "— : bande de moins de {n} paires observées, masquée dans la version publique.",
+        "—: band of fewer than {n} observed pairs, hidden in the public version.",
+    ),
     "report.figure.knox.alt": (
         "Grille distance × délai des rapports de Knox, colorée au-dessus et au-dessous de 1.",
         "Distance × time-lag grid of Knox ratios, coloured above and below 1.",

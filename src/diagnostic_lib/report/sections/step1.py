@@ -12,6 +12,7 @@ import pandas as pd
 from ... import charts, i18n, inventory, maps
 from ... import formatting as fmt
 from ...loaders import Diagnostic
+from ..confidentiality import public_numbers
 from .context import SectionContext
 from .methods import rate_bases
 from .shown import category_label, shown
@@ -286,9 +287,13 @@ def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> 
     hs = inv.hot_spots[inv.hot_spots["hot_class"] != "not_significant"]
     ctx.tables["hot_spots"] = pd.DataFrame(hs.drop(columns="geometry"))
     doc.heading(ctx.t("report.step1.near_repeat"), level=3)
+    # the public figure hides the ratios the public table hides (bands of few pairs)
+    knox = public_numbers(inv.knox, ("ratio", "p_value"), ctx.threshold) if ctx.public else inv.knox
+    hidden = ctx.public and bool((knox["ratio"].isna() & inv.knox["ratio"].notna()).any())
     doc.figure(
-        charts.knox_heatmap(inv.knox, lang=lang),
+        charts.knox_heatmap(knox, lang=lang),
         caption=ctx.t("report.figure.knox.caption")
+        + (" " + ctx.t("report.figure.knox.hidden", n=ctx.threshold) if hidden else "")
         + " "
         + inventory.knox_parameters_text(inv.knox, lang, counts=not ctx.public),
         alt=ctx.t("report.figure.knox.alt"),
