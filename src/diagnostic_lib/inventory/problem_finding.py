@@ -150,37 +150,24 @@ def _find_problems(
     is done, instead of holding its memory there for the rest of the diagnosis.
     """
     try:
-        return _search(incidents, sectors, weights, taxonomy, survey, places, search)
+        min_events = search.fewest_events(incidents)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", GridWarning)
+            grid = make_grid(sectors, search.cell_size)
+        # Every pass works on positions of incidents (sorted index arrays), never on a
+        # mask of the whole table per problem: the cost grows with the incidents, not
+        # with incidents × problems.
+        cx = _ProblemContext(incidents, grid, sectors, weights, taxonomy, survey, places, search)
+        assigned = np.zeros(len(incidents), dtype=bool)
+        found = _place_problems(cx, min_events, assigned)
+        found += _area_problems(cx, min_events, assigned)
+        found += _municipality_problems(cx, min_events, assigned)
+        # merge municipality-wide problems of the same family (fraud + cyber fraud)
+        found = _merge_municipality(found, cx)
+        return _register(cx, found, min_events)
     finally:
         if workers.in_worker_process():
             _forget_spread()
-
-
-def _search(
-    incidents: pd.DataFrame,
-    sectors: pd.DataFrame,
-    weights: pd.DataFrame,
-    taxonomy: pd.DataFrame,
-    survey: pd.DataFrame | None,
-    places: pd.DataFrame | None,
-    search: ProblemSearch,
-) -> pd.DataFrame:
-    """The three passes of :func:`_find_problems`."""
-    min_events = search.fewest_events(incidents)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", GridWarning)
-        grid = make_grid(sectors, search.cell_size)
-    # Every pass works on positions of incidents (sorted index arrays), never on a
-    # mask of the whole table per problem: the cost grows with the incidents, not
-    # with incidents × problems.
-    cx = _ProblemContext(incidents, grid, sectors, weights, taxonomy, survey, places, search)
-    assigned = np.zeros(len(incidents), dtype=bool)
-    found = _place_problems(cx, min_events, assigned)
-    found += _area_problems(cx, min_events, assigned)
-    found += _municipality_problems(cx, min_events, assigned)
-    # merge municipality-wide problems of the same family (fraud + cyber fraud)
-    found = _merge_municipality(found, cx)
-    return _register(cx, found, min_events)
 
 
 # -- 1. places: hot cells per family -> clusters -> signature groups ---------------------
