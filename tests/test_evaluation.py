@@ -312,7 +312,8 @@ def _slow_controls(measures, sectors, win):
         tg, rg = areas.treated.loc[i], areas.rings.loc[i]
         if tg is None or tg.is_empty or rec["footprint"] == "municipality":
             continue
-        _, ex_geoms = areas.others(i, win.loc[i, "before_start"], win.loc[i, "after_end"])
+        js = areas.others(i, win.loc[i, "before_start"], win.loc[i, "after_end"])
+        ex_geoms = [g for j in js for g in (areas.ms.treated[j], areas.ring_arr[j])]
         out_area = evaluation.design._union([tg, rg])
         d = evaluation.design._difference
         cg = d(d(areas.secs.boundary, out_area), evaluation.design._union(ex_geoms))

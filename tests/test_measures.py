@@ -931,3 +931,15 @@ def test_before_after_from_the_worker_equals_the_counts_made_here(
     assert (here["treated_before"] + here["treated_after"]).sum() > 0
     pd.testing.assert_frame_equal(there, here)
     pd.testing.assert_frame_equal(out[True].coverage, out[False].coverage)
+
+
+def test_buffer_ring_clips_only_the_rings_that_cross_the_boundary():
+    # a ring inside the municipality is kept whole; one that crosses its edge is cut to it
+    town = shapely.box(0, 0, 1000, 1000)
+    inner, edge = shapely.box(400, 400, 500, 500), shapely.box(950, 400, 990, 500)
+    rings = measures.buffer_ring(gpd.GeoSeries([inner, edge, None]), 50.0, within=town)
+    free = measures.buffer_ring(gpd.GeoSeries([inner, edge, None]), 50.0)
+    assert rings.iloc[0].equals(free.iloc[0])
+    assert free.iloc[1].area - rings.iloc[1].area > 100 * 40
+    assert town.covers(rings.iloc[1]) and not town.covers(free.iloc[1])
+    assert rings.iloc[2] is None

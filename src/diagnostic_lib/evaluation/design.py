@@ -371,8 +371,13 @@ def _design_frame(
     control, exclude_other_measures, k_similar = choose.control, areas.exclude, choose.k_similar
     wanted = set(measures["measure_id"].astype(str)) if ids is None else {str(i) for i in ids}
     rows: list[dict[str, Any]] = []
+    spans = (
+        dict(zip(win.index, zip(win["before_start"], win["after_end"], strict=True), strict=True))
+        if win is not None
+        else {}
+    )
     for i, rec in measures[measures["measure_id"].astype(str).isin(wanted)].iterrows():
-        rows += areas.rows(i, rec, choose, win)
+        rows += areas.rows(i, rec, choose, spans.get(i, (None, None)))
     columns = ["measure_id", "zone", "width_m", "sectors", "excluded", "geometry"]
     g = gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=sectors.crs)
     g.insert(3, "area_km2", _areas_once(g.geometry.array) / 1e6)
@@ -535,6 +540,7 @@ class _Areas:
             rings.loc[sel] = list(r.array)
         self.rings = rings
         self.ring_arr = rings.to_numpy(dtype=object)
+        self.width_arr = self.widths.to_numpy(dtype="float64")
         self.ms = _MeasureSet(measures, self.treated) if like is None else like.ms
         self.geometric = (
             np.isin(self.ms.fp, ["point", "line", "polygon", "sectors"]) & self.ms.nonempty
@@ -542,27 +548,29 @@ class _Areas:
         self.exclude = exclude
         self._unions: dict[tuple[int, ...], Any] = {}
         self._lefts: dict[tuple[int, ...], np.ndarray] = {}
-        self._controls: dict[tuple[int, ...], Any] = {}
-        self._id_pos: dict[str, int] | None = None  # measure id -> position (when first needed)
+        # removed set -> (its control, the sectors of the municipality the control keeps)
+        self._controls: dict[tuple[int, ...], tuple[Any, tuple[str, ...]]] = {}
 
-    def others(self, i: Any, lo: Any, hi: Any) -> tuple[list[str], list[Any]]:
-        """The other measures left out of measure ``i``'s control, and their areas and rings.
+    def others(self, i: Any, lo: Any, hi: Any) -> np.ndarray:
+        """Positions of the other measures left out of measure ``i``'s control.
 
         Those with a point, line, polygon or sectors footprint (a measure on whole
         sectors acts there too), overlapping target categories, in place during [lo, hi].
         A municipality-wide measure cannot be left out: it is listed as a caveat.
         """
         if not self.exclude:
-            return [], []
+            return np.array([], dtype="int64")
         k = self.ms.pos[i]
         take = self.geometric & self.ms.overlap(k) & self.ms.active(lo, hi)
         take[k] = False
-        js = np.flatnonzero(take)
-        geoms = np.column_stack([self.ms.treated[js], self.ring_arr[js]]).ravel().tolist()
-        return [str(m) for m in self.ms.ids[js]], geoms
+        return np.flatnonzero(take)
 
-    def _removed(self, i: Any, excluded: Sequence[str]) -> Any:
-        """The union of the areas and rings of ``excluded`` and of measure ``i`` itself.
+    def _geoms(self, js: np.ndarray) -> list[Any]:
+        """The treated areas and rings of the measures at positions ``js``."""
+        return np.column_stack([self.ms.treated[js], self.ring_arr[js]]).ravel().tolist()
+
+    def _removed(self, i: Any, js: np.ndarray) -> tuple[int, ...]:
+        """The key of the union of the areas and rings of ``js`` and of measure ``i`` itself.
 
         Measure ``i``'s own area and ring are taken out of its control anyway, so
         adding them does not change the control, and makes the union the same for
@@ -571,12 +579,10 @@ class _Areas:
         at the same time, each union holds hundreds of areas).
         """
         k = self.ms.pos[i]
-        if self._id_pos is None:
-            self._id_pos = {str(m): j for j, m in enumerate(self.ms.ids)}
-        key = tuple(sorted({self._id_pos[str(m)] for m in excluded} | {k}))
+        at = np.searchsorted(js, k)  # ``js`` is sorted and does not hold ``k``
+        key = tuple(np.insert(js, at, k).tolist())
         if key not in self._unions:
-            geoms = [g for j in key for g in (self.ms.treated[j], self.ring_arr[j])]
-            self._unions[key] = _union(geoms)
+            self._unions[key] = _union(self._geoms(np.asarray(key, dtype="int64")))
         return key
 
     def _left(self, key: tuple[int, ...]) -> np.ndarray:
@@ -599,45 +605,53 @@ class _Areas:
             self._lefts[key] = secs.area - cut
         return self._lefts[key]
 
-    def rows(self, i: Any, rec: Any, choose: _ControlChoice, win: Any) -> list[dict[str, Any]]:
-        """The treated, buffer and control rows of measure ``i`` (none without a treated area)."""
-        tg = self.treated.loc[i]
+    def rows(
+        self, i: Any, rec: Any, choose: _ControlChoice, span: tuple[Any, Any]
+    ) -> list[dict[str, Any]]:
+        """The treated, buffer and control rows of measure ``i`` (none without a treated area).
+
+        ``span``: the start of its before window and the end of its after window (the
+        other measures in place then are left out of its control), or ``(None, None)``.
+        """
+        k = self.ms.pos[i]
+        tg = self.ms.treated[k]
         if tg is None or tg.is_empty:
             return []
-        mid, rg = str(rec["measure_id"]), self.rings.loc[i]
+        mid, rg = str(rec["measure_id"]), self.ring_arr[k]
         none: dict[str, Any] = {"measure_id": mid, "sectors": (), "excluded": ()}
         rows = [
             {**none, "zone": "treated", "width_m": np.nan, "geometry": tg},
             {
                 **none,
                 "zone": "buffer",
-                "width_m": float(self.widths.loc[i]),
+                "width_m": float(self.width_arr[k]),
                 "geometry": rg if rg is not None and not rg.is_empty else None,
             },
         ]
         if rec["footprint"] == "municipality":
             return rows
-        lo = hi = None
-        if win is not None and i in win.index:
-            lo, hi = win.loc[i, "before_start"], win.loc[i, "after_end"]
-        excluded, ex_geoms = self.others(i, lo, hi)
-        out_area = _union([tg, rg])
-        left = None
-        if choose.control == "rest" and ex_geoms:
+        js = self.others(i, *span)
+        excluded = self.ms.ids[js].tolist()
+        if choose.control == "rest" and len(js):
             # the rest of the municipality ignores ``ex``: see :meth:`_removed`
-            chosen, base = choose.base(self.secs, i, rec, tg, [out_area])
-            key = self._removed(i, excluded)
-            # the union holds the measure's own area: the control is the same for the set
+            chosen, base = choose.base(self.secs, i, rec, tg, [])
+            key = self._removed(i, js)
+            # the union holds the measure's own area: the control, and the sectors it
+            # keeps, are the same for the whole set
             if key not in self._controls:
-                self._controls[key] = _difference(base, self._unions[key])
-            cg = self._controls[key]
-            left = self._left(key)
+                cg = _difference(base, self._unions[key])
+                if cg is not None:
+                    chosen = self.secs.kept(chosen, cg, [], left=self._left(key))
+                self._controls[key] = (cg, chosen)
+            cg, chosen = self._controls[key]
         else:
+            ex_geoms = self._geoms(js)
             ex = _union(ex_geoms)
+            out_area = _union([tg, rg])
             chosen, base = choose.base(self.secs, i, rec, tg, [out_area, ex])
             cg = _difference(_difference(base, out_area), ex)
-        if cg is not None:
-            chosen = self.secs.kept(chosen, cg, [tg, rg, *ex_geoms], left=left)
+            if cg is not None:
+                chosen = self.secs.kept(chosen, cg, [tg, rg, *ex_geoms])
         rows.append(
             {
                 **none,

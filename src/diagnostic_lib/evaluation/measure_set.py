@@ -30,7 +30,8 @@ class _MeasureSet:
         self.pos = {i: k for k, i in enumerate(self.index)}
         self.ids = measures["measure_id"].astype(str).to_numpy()
         self.fp = measures["footprint"].to_numpy(dtype=object)
-        self.treated = np.asarray([treated.loc[i] for i in self.index] + [None], dtype=object)[:-1]
+        self.treated = np.empty(len(self.index), dtype=object)
+        self.treated[:] = list(treated.loc[self.index].array)
         self.nonempty = np.array([g is not None and not g.is_empty for g in self.treated], bool)
         has_cats = "target_categories" in measures.columns
         cats = [

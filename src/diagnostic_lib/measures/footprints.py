@@ -140,7 +140,11 @@ def buffer_ring(areas: Any, width: float, within: Any = None):
         codes, g = distinct_geometries(arr[has])
         ring = shapely.difference(shapely.buffer(g, width), g)
         if within is not None:
-            ring = shapely.intersection(ring, within)
+            # only the rings that cross its edge are cut: a ring inside it is kept as it
+            # is, instead of being overlaid with a boundary of thousands of vertices
+            shapely.prepare(within)
+            cut = ~shapely.covers(within, ring)
+            ring[cut] = shapely.intersection(ring[cut], within)
         out[has] = ring[codes]
     return gpd.GeoSeries(out, index=getattr(areas, "index", None), crs=getattr(areas, "crs", None))
 
