@@ -205,7 +205,15 @@ def partner_suggestions(
         s = s[s["level"].isin(list(levels))]
     if problem_ids is not None:
         s = s[s["problem_id"].isin(list(problem_ids))]
-    pb = problems.set_index(problems["problem_id"].astype(str))
+    keep = [c for c in ("categories", "families", "sectors") if c in problems.columns]
+    pb = dict(
+        zip(
+            problems["problem_id"].astype(str),
+            problems[keep].to_dict("records"),
+            strict=True,
+        )
+    )
+    prts = partners.to_dict("records")  # once, not once per problem
     m_partners = (
         dict(zip(reg["measure_id"].astype(str), reg["partners"], strict=True))
         if reg is not None
@@ -214,13 +222,11 @@ def partner_suggestions(
     rows = []
     for rec in s.to_dict("records"):
         pid = str(rec["problem_id"])
-        p = pb.loc[pid] if pid in pb.index else {}
+        p = pb.get(pid, {})
         targets = set(_tuple(p.get("categories", ()))) | set(_tuple(p.get("families", ())))
         p_sectors = set(_tuple(p.get("sectors", ())))
-        involved = {
-            q for m in _tuple(rec.get("measures", ())) for q in _tuple(m_partners.get(m, ()))
-        }
-        for prt in partners.to_dict("records"):
+        involved: set[str] | None = None  # the partners of its measures, when first needed
+        for prt in prts:
             exp = _tuple(prt.get("expertise", ()))
             matched = tuple(e for e in exp if emap.get(e, set()) & targets)
             if not matched:
@@ -235,6 +241,12 @@ def partner_suggestions(
                 if not include_not_serving:
                     continue
             tm = sorted(set().union(*(emap[e] & targets for e in matched)))
+            if involved is None:
+                involved = {
+                    str(q)
+                    for m in _tuple(rec.get("measures", ()))
+                    for q in _tuple(m_partners.get(m, ()))
+                }
             rows.append(
                 (
                     pid,

@@ -125,9 +125,10 @@ class MeasureInventory:
         The problems assessed: the step-1 register plus perception issues.
     priority : DataFrame
         Step-1 ranks.
-    coverage, matrix, by_problem, by_measure : DataFrame
-        :func:`coverage`, :func:`coverage_matrix`, :func:`problem_coverage`,
-        :func:`measure_coverage`.
+    coverage, by_problem, by_measure : DataFrame
+        :func:`coverage`, :func:`problem_coverage`, :func:`measure_coverage`.
+    matrix : DataFrame
+        :func:`coverage_matrix` (a property: made on first use).
     gaps, single_pillar, sector_gaps : DataFrame
         :func:`coverage_gaps`, :func:`single_pillar`, :func:`sector_gaps`.
     partner_roles, partner_suggestions : DataFrame
@@ -147,7 +148,6 @@ class MeasureInventory:
     problems: pd.DataFrame
     priority: pd.DataFrame
     coverage: pd.DataFrame
-    matrix: pd.DataFrame
     by_problem: pd.DataFrame
     by_measure: pd.DataFrame
     gaps: pd.DataFrame
@@ -166,6 +166,19 @@ class MeasureInventory:
     sector_walks: pd.DataFrame | None = None
     """The sector gap rows with each sector's safety-walk observations
     (:func:`~.walks.sector_walk_gaps`); ``None`` without walks."""
+    _matrix: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def matrix(self) -> pd.DataFrame:
+        """:func:`coverage_matrix` of :attr:`coverage`, made on first use.
+
+        A problems × measures table: at a province's scale (thousands of each) it
+        holds millions of cells that the diagnosis itself never reads, so it is not
+        made unless asked for.
+        """
+        if self._matrix is None:
+            self._matrix = coverage_matrix(self.coverage)
+        return self._matrix
 
     @staticmethod
     def display_columns(table: str, lang: str = "fr") -> list[str]:
@@ -332,7 +345,6 @@ def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compat
         problems=pb,
         priority=prio,
         coverage=cov,
-        matrix=coverage_matrix(cov),
         by_problem=summ,
         by_measure=measure_coverage(cov, reg),
         gaps=gaps,
