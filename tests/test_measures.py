@@ -943,3 +943,33 @@ def test_buffer_ring_clips_only_the_rings_that_cross_the_boundary():
     assert free.iloc[1].area - rings.iloc[1].area > 100 * 40
     assert town.covers(rings.iloc[1]) and not town.covers(free.iloc[1])
     assert rings.iloc[2] is None
+
+
+def test_partner_suggestions_says_which_partner_already_takes_part():
+    # a partner of one of the problem's measures is "involved"; another one is not
+    pb = pd.DataFrame(
+        {"problem_id": ["F"], "categories": [("fraud",)], "families": [()], "sectors": [("A",)]}
+    )
+    s = pd.DataFrame(
+        {
+            "problem_id": ["F"],
+            "title_fr": ["Fraude"],
+            "title_en": ["Fraud"],
+            "rank": pd.array([1], dtype="Int64"),
+            "level": ["weak"],
+            "gap_reason": ["weak"],
+            "measures": [("M1",)],
+        }
+    )
+    p = pd.DataFrame(
+        {
+            "partner_id": ["P1", "P2"],
+            "name": ["Un", "Deux"],
+            "kind": ["non_profit"] * 2,
+            "expertise": [("fraud",), ("fraud",)],
+            "sectors_served": [(), ()],
+        }
+    )
+    reg = pd.DataFrame({"measure_id": ["M1", "M2"], "partners": [("P2",), ("P1",)]})
+    out = measures.partner_suggestions(pb, s, p, reg).set_index("partner_id")
+    assert out["involved"].to_dict() == {"P1": False, "P2": True}
