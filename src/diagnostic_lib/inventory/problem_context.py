@@ -387,20 +387,34 @@ class _ProblemContext:
         if not pts_idx:
             return out
         allp = np.concatenate(pts_idx)
-        i, j = self.tree.query_nearest(
-            self.geoms[allp], max_distance=self.search.facility_m, all_matches=False
-        )
-        order = np.argsort(i, kind="stable")
-        i, j = i[order], j[order]
+        near = self._nearest_facility(allp)
         bounds = np.cumsum([0] + [len(x) for x in pts_idx])
         for k, a, b in zip(place, bounds[:-1], bounds[1:], strict=True):
-            lo, hi = np.searchsorted(i, [a, b])
+            hits = near[a:b]
+            hits = hits[hits >= 0]
             n_pts = b - a
-            if n_pts == 0 or (hi - lo) < self.search.facility_share * n_pts:
+            if n_pts == 0 or len(hits) < self.search.facility_share * n_pts:
                 continue
-            counts = pd.Series(self.kinds[j[lo:hi]]).value_counts()
+            counts = pd.Series(self.kinds[hits]).value_counts()
             out[k] = str(counts.index[0])
         return out
+
+    def _nearest_facility(self, pos: np.ndarray) -> np.ndarray:
+        """The nearest facility within ``facility_m`` of the incidents at ``pos`` (-1: none).
+
+        Asked once per distinct position: an incident in several problems, or many
+        incidents at one address, cost one query.
+        """
+        import shapely
+
+        xy = shapely.get_coordinates(self.geoms[pos])  # located points: one row each
+        uniq, first, back = np.unique(xy, axis=0, return_index=True, return_inverse=True)
+        i, j = self.tree.query_nearest(
+            self.geoms[pos[first]], max_distance=self.search.facility_m, all_matches=False
+        )
+        found = np.full(len(uniq), -1, dtype="int64")
+        found[i] = j
+        return found[np.ravel(back)]
 
     # -- one problem -----------------------------------------------------------------
     def _sectors(
