@@ -995,6 +995,21 @@ def test_reach_matrix_lists_the_pairs_that_reach_something(diag, problems, step3
     assert row["reach"] == pytest.approx((inside & cats & shifts).mean())
 
 
+@pytest.mark.parametrize("cells", [1, 25, 10**9])
+def test_reach_matrix_by_blocks_of_measures_is_the_whole(diag, problems, monkeypatch, cells):
+    # one measure per block, a few per block, all in one: the same table, rows in order
+    whole = evaluation.reach_matrix(
+        diag.measures, problems, diag.incidents, diag.sectors, every_pair=True
+    )
+    monkeypatch.setattr(evaluation.targeting, "_REACH_CELLS", cells)
+    for every in (True, False):
+        got = evaluation.reach_matrix(
+            diag.measures, problems, diag.incidents, diag.sectors, every_pair=every
+        )
+        want = whole if every else whole[whole["reach"] > 0].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want)
+
+
 def test_a_measure_that_reaches_nothing_has_no_best_problem(diag, step3, problems):
     rel = step3.relevance.set_index("measure_id")
     assert "M11" not in set(step3.reach["measure_id"])  # reaches no problem's incidents

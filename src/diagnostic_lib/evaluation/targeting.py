@@ -94,20 +94,47 @@ def reach_matrix(
     # incidents inside its area (one spatial query): every share is a count over n.
     pi = _ProblemIncidents(inc, pid[has_p].to_numpy())
     mt = _MeasureTargets(measures, measures_mod.treated_area(measures, sectors), pi)
-    cat_cnt = pi.joint @ mt.cat_mask  # problems × measures
-    tim_cnt = pi.joint @ mt.tim_mask
-    all_cnt = pi.joint @ mt.all_mask  # the place counts below replace it where the place is known
-    place_cnt = np.repeat(pi.n_by[:, None], len(measures), axis=1)
-    _place_counts(pi, mt, place_cnt, all_cnt)
-    known_or_muni = mt.known | mt.muni
     m_ids = measures["measure_id"].astype(str).to_numpy(dtype=object)
+    pairs = _place_pairs(pi, mt)
+    # the problems × measures counts a block of measures at a time: at a province's
+    # scale (thousands of each) the whole matrices held about a gigabyte
+    step = max(1, _REACH_CELLS // max(len(pi.p_names), 1))
+    parts = [
+        _reach_block(pi, mt, pairs, m_ids, a, min(a + step, len(m_ids)), every_pair)
+        for a in range(0, len(m_ids), step)
+    ]
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return out[list(_REACH_COLUMNS)]
+
+
+_REACH_CELLS = 4_000_000
+"""Problem × measure cells of one block of :func:`reach_matrix` (32 MB per count)."""
+
+
+def _reach_block(
+    pi: _ProblemIncidents,
+    mt: _MeasureTargets,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    m_ids: np.ndarray,
+    a: int,
+    b: int,
+    every_pair: bool,
+) -> pd.DataFrame:
+    """The rows of :func:`reach_matrix` for the measures at positions ``a`` to ``b``."""
+    cols = slice(a, b)
+    cat_cnt = pi.joint @ mt.cat_mask[:, cols]  # problems × measures
+    tim_cnt = pi.joint @ mt.tim_mask[:, cols]
+    all_cnt = pi.joint @ mt.all_mask[:, cols]  # the place counts replace it where it is known
+    place_cnt = np.repeat(pi.n_by[:, None], b - a, axis=1)
+    _place_counts(pi, mt, pairs, place_cnt, all_cnt, a, b)
+    known_or_muni = (mt.known | mt.muni)[cols]
     # (measure, problem) of the pairs listed, measure first
     m_at, p_at = np.nonzero(np.ones(all_cnt.T.shape, bool) if every_pair else all_cnt.T > 0)
     n = pi.n_by[p_at]
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = pd.DataFrame(
+        return pd.DataFrame(
             {
-                "measure_id": pd.array(m_ids[m_at], dtype="str"),
+                "measure_id": pd.array(m_ids[cols][m_at], dtype="str"),
                 "problem_id": pd.array(np.asarray(pi.p_names, dtype=object)[p_at], dtype="str"),
                 "n_incidents": n.astype("int64"),
                 "problem_share": cat_cnt[p_at, m_at] / n,
@@ -117,7 +144,6 @@ def reach_matrix(
                 "place_known": known_or_muni[m_at],
             }
         )
-    return out[list(_REACH_COLUMNS)]
 
 
 _REACH_COLUMNS = (
@@ -184,24 +210,50 @@ class _MeasureTargets:
         self.all_mask = self.cat_mask * self.tim_mask
 
 
-def _place_counts(
-    pi: _ProblemIncidents, mt: _MeasureTargets, place_cnt: np.ndarray, all_cnt: np.ndarray
-) -> None:
-    """Count, in place, the problems' incidents inside the areas of the local measures."""
+def _place_pairs(
+    pi: _ProblemIncidents, mt: _MeasureTargets
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(problem, measure, targeted) of each located incident inside a local measure's area.
+
+    One spatial query for every measure; sorted by measure, so that a block of
+    measures reads its own slice.
+    """
     import shapely
 
     local = np.flatnonzero(mt.known & ~mt.muni)
     if not len(local):
-        return
-    place_cnt[:, local] = 0.0
-    all_cnt[:, local] = 0.0
-    geoms = [mt.fps[m][1] for m in local]
-    tree = shapely.STRtree(np.asarray(geoms, dtype=object))
+        return np.zeros(0, "int64"), np.zeros(0, "int64"), np.zeros(0)
+    tree = shapely.STRtree(np.asarray([mt.fps[m][1] for m in local], dtype=object))
     lp = np.flatnonzero(pi.loc)
     i, j = tree.query(shapely.points(pi.x[lp], pi.y[lp]), predicate="intersects")
-    p_i, m_j = pi.p_codes[lp[i]], local[j]
-    np.add.at(place_cnt, (p_i, m_j), 1.0)
-    np.add.at(all_cnt, (p_i, m_j), mt.all_mask[pi.key[lp[i]], m_j])
+    m_j = local[j]
+    order = np.argsort(m_j, kind="stable")
+    i, m_j = i[order], m_j[order]
+    return pi.p_codes[lp[i]], m_j, mt.all_mask[pi.key[lp[i]], m_j]
+
+
+def _place_counts(
+    pi: _ProblemIncidents,
+    mt: _MeasureTargets,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    place_cnt: np.ndarray,
+    all_cnt: np.ndarray,
+    a: int,
+    b: int,
+) -> None:
+    """Count, in place, the problems' incidents inside the areas of the local measures.
+
+    ``place_cnt`` and ``all_cnt`` hold the measures at positions ``a`` to ``b``.
+    """
+    local = a + np.flatnonzero(mt.known[a:b] & ~mt.muni[a:b])
+    if not len(local):
+        return
+    place_cnt[:, local - a] = 0.0
+    all_cnt[:, local - a] = 0.0
+    p_i, m_j, w = pairs
+    lo, hi = np.searchsorted(m_j, [a, b])
+    np.add.at(place_cnt, (p_i[lo:hi], m_j[lo:hi] - a), 1.0)
+    np.add.at(all_cnt, (p_i[lo:hi], m_j[lo:hi] - a), w[lo:hi])
     # a sectors footprint also takes the unlocated incidents recorded in its sectors
     off = np.flatnonzero(~pi.loc & ~pi.sec_na)
     if not len(off):
@@ -215,8 +267,8 @@ def _place_counts(
         for s_id in set(fsec):
             grp = by_sector.get(s_id)
             if grp is not None:
-                np.add.at(place_cnt[:, m], pi.p_codes[grp], 1.0)
-                np.add.at(all_cnt[:, m], pi.p_codes[grp], mt.all_mask[pi.key[grp], m])
+                np.add.at(place_cnt[:, m - a], pi.p_codes[grp], 1.0)
+                np.add.at(all_cnt[:, m - a], pi.p_codes[grp], mt.all_mask[pi.key[grp], m])
 
 
 def _groups(keys_sorted: np.ndarray, values: np.ndarray):
