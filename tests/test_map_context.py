@@ -20,6 +20,7 @@ from html import unescape
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -325,3 +326,36 @@ def test_frames_with_missing_names_are_not_landmarks():
     p = _places([("a", "park", "Parc", (0, 0)), ("b", "park", "  ", (1000, 0))])
     p["name"] = pd.array(["Parc", None], dtype="str")
     assert inventory.landmarks(p)["name"].tolist() == ["Parc"]
+
+
+def test_landmark_distances_are_to_the_union_of_what_the_map_shows():
+    # the nearest of many overlapping shapes (with holes, in several parts) and the area's
+    # sectors read without their union: the same distances and places as with it
+    rng = np.random.default_rng(7)
+    xy = rng.uniform(0, 1000, (300, 2))
+    places = gpd.GeoDataFrame(
+        {
+            "place_id": [f"p{k}" for k in range(300)],
+            "kind": ["park"] * 300,
+            "name": [f"Lieu {k}" for k in range(300)],
+        },
+        geometry=shapely.points(xy),
+        crs=32188,
+    )
+    near = gpd.GeoSeries(
+        [
+            shapely.Point(200, 200).buffer(80).difference(shapely.Point(200, 200).buffer(30)),
+            shapely.box(150, 150, 400, 260),
+            shapely.MultiPolygon([shapely.box(700, 700, 720, 720), shapely.box(900, 50, 950, 90)]),
+            None,
+        ],
+        crs=32188,
+    )
+    sectors = gpd.GeoSeries([shapely.box(0, 0, 500, 1000), shapely.box(500, 0, 900, 1000)])
+    lm = inventory.landmarks(places, near=near, area=sectors, n=300, spacing_m=0)
+    union = near.dropna().union_all()
+    want = shapely.distance(lm.geometry.array, union)
+    assert np.allclose(lm["distance_m"].to_numpy(), want)
+    inside = places.geometry.intersects(sectors.union_all())
+    assert set(lm["place_id"]) == set(places.loc[inside, "place_id"])
+    assert (lm["distance_m"] == 0).any() and (lm["distance_m"] > 0).any()

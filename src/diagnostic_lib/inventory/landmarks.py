@@ -163,18 +163,16 @@ def landmarks(
     weight = np.array([kind_weight(str(k), kinds) for k in places["kind"].astype(object)])
     ok &= weight > 0
     pts = geoms.representative_point()
+    pt_arr = np.asarray(pts.array, dtype=object)
     if area is not None and ok.any():
-        shape = getattr(area, "geometry", area).union_all()
-        ok &= np.asarray(pts.intersects(shape))
+        ok &= _touches_any(pt_arr, getattr(area, "geometry", area))
     dist = np.full(len(places), np.nan)
     score = weight.copy()
     if near is not None and len(near) and ok.any():
         target = getattr(near, "geometry", near)
-        target = target[target.notna() & ~target.is_empty].union_all()
-        if target is not None and not target.is_empty:
-            import shapely
-
-            dist = shapely.distance(np.asarray(pts.array), target)
+        target = np.asarray(target[target.notna() & ~target.is_empty].array, dtype=object)
+        if len(target):
+            dist = _nearest_distance(pt_arr, target)
             score = weight * np.exp(-dist / float(reach_m))
     ids = places["place_id"].astype(str).to_numpy() if "place_id" in places else names
     order = sorted(
@@ -200,6 +198,36 @@ def landmarks(
     cols = [c for c in COLUMNS if c in out.columns]
     out = out[cols + [c for c in out.columns if c not in cols and c != "source_row"]]
     out.attrs["n"] = int(n)
+    return out
+
+
+def _touches_any(points: np.ndarray, geoms: Any) -> np.ndarray:
+    """Whether each point intersects one of ``geoms`` (their union, without making it)."""
+    import shapely
+
+    out = np.zeros(len(points), dtype=bool)
+    g = np.asarray(geoms.array if hasattr(geoms, "array") else geoms, dtype=object)
+    g = g[~(shapely.is_missing(g) | shapely.is_empty(g))]
+    has = ~(shapely.is_missing(points) | shapely.is_empty(points))
+    if not len(g) or not has.any():
+        return out
+    i, _ = shapely.STRtree(g).query(points[has], predicate="intersects")
+    out[np.flatnonzero(has)[i]] = True
+    return out
+
+
+def _nearest_distance(points: np.ndarray, geoms: np.ndarray) -> np.ndarray:
+    """Each point's distance to the nearest of ``geoms`` (to their union; NaN: no point)."""
+    import shapely
+
+    out = np.full(len(points), np.nan)
+    has = ~(shapely.is_missing(points) | shapely.is_empty(points))
+    if not has.any():
+        return out
+    (i, _), d = shapely.STRtree(geoms).query_nearest(points[has], return_distance=True)
+    best = np.full(int(has.sum()), np.inf)
+    np.minimum.at(best, i, d)
+    out[has] = best
     return out
 
 
