@@ -38,6 +38,24 @@ _JOINED_COLUMNS = {"note": "note"}
 _CATEGORY_COLUMNS = ("categories", "categories_matched", "target_categories", "targets_matched")
 
 
+def _each(values: Any, word: Any) -> list[Any]:
+    """``[word(x) for x in values]``, each distinct value worded once.
+
+    A table of a million rows holds a few hundred distinct codes.
+    """
+    memo: dict[Any, Any] = {}
+    out = []
+    for x in values:
+        try:
+            y = memo[x]
+        except KeyError:
+            y = memo[x] = word(x)
+        except TypeError:  # not hashable: worded each time
+            y = word(x)
+        out.append(y)
+    return out
+
+
 def for_display(
     frame: pd.DataFrame, lang: str = "fr", taxonomy: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -81,21 +99,26 @@ def for_display(
         prefix = _VALUE_PREFIX.get(c)
         s = out[c]
         if c in _JOINED_COLUMNS:
-            out[c] = [
-                "; ".join(i18n.label(_JOINED_COLUMNS[c], v, lang) for v in str(x).split(";") if v)
-                if isinstance(x, str)
-                else x
-                for x in s
-            ]
+            kind = _JOINED_COLUMNS[c]
+            out[c] = _each(
+                s,
+                lambda x, kind=kind: (
+                    "; ".join(i18n.label(kind, v, lang) for v in str(x).split(";") if v)
+                    if isinstance(x, str)
+                    else x
+                ),
+            )
         elif c in _CATEGORY_COLUMNS:
-            out[c] = [", ".join(map(cat_label, x)) if isinstance(x, tuple) else x for x in s]
+            out[c] = _each(s, lambda x: ", ".join(map(cat_label, x)) if isinstance(x, tuple) else x)
         elif prefix is not None:
-            out[c] = [
-                ", ".join(i18n.label(prefix, v, lang) for v in x)
-                if isinstance(x, tuple)
-                else ("" if _missing(x) or x == "" else i18n.label(prefix, x, lang))
-                for x in s
-            ]
+            out[c] = _each(
+                s,
+                lambda x, prefix=prefix: (
+                    ", ".join(i18n.label(prefix, v, lang) for v in x)
+                    if isinstance(x, tuple)
+                    else ("" if _missing(x) or x == "" else i18n.label(prefix, x, lang))
+                ),
+            )
         elif s.dtype == object and any(isinstance(x, tuple) for x in s):
             out[c] = [", ".join(map(str, x)) if isinstance(x, tuple) else x for x in s]
         elif isinstance(s.dtype, pd.Int64Dtype):
