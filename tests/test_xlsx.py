@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from diagnostic_lib import i18n, xlsx
+from diagnostic_lib import i18n, spreadsheet, xlsx
 
 
 @pytest.mark.parametrize(
@@ -181,3 +181,35 @@ def test_write_csv_reads_back_as_pandas_own_csv(tmp_path):
     xlsx.write_csv(mixed, ours)
     mixed.to_csv(theirs, index=False, encoding="utf-8-sig")
     assert ours.read_bytes() == theirs.read_bytes()
+
+
+def test_readable_frame_groups_text_only_never_numbers_and_booleans():
+    # 1, True and "1" are equal as keys: a column holding them is worded cell by cell,
+    # while a column of text and tuples of text is worded once per distinct value
+    t = pd.DataFrame(
+        {
+            "note": pd.Series([1, True, "1", ("a", "b"), None], dtype=object),
+            "family": pd.Series(
+                [("violent", "property"), "violent", None, "violent", "violent"], dtype=object
+            ),
+        }
+    )
+    shown = xlsx.readable_frame(t, "x", "en")[0]
+    assert shown.iloc[:, 0].tolist()[:4] == [1, True, "1", "a; b"]
+    assert type(shown.iloc[1, 0]) is bool and type(shown.iloc[0, 0]) is int
+    fam = shown.iloc[:, 1].tolist()
+    assert fam[0] == "Violent crime; Property crime" and fam[1] == fam[3] == "Violent crime"
+    assert pd.isna(fam[2])
+
+
+def test_suppressed_cells_found_once_per_distinct_text():
+    t = pd.DataFrame(
+        {
+            "n": pd.Series(["< 5", 12, "< 5", "x", 30], dtype=object),
+            "name": ["< 5 ans", "x", "Nord", "x", "Sud"],  # text, not suppressed
+        }
+    )
+    out = spreadsheet.suppressed_as_empty(t)
+    assert out["n"].isna().tolist() == [True, False, True, True, False]
+    assert out["name"].tolist() == t["name"].tolist()
+    assert out[spreadsheet.SUPPRESSED_COLUMN].tolist() == ["n (< 5)", "", "n (< 5)", "n (x)", ""]

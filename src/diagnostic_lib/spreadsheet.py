@@ -167,9 +167,7 @@ def suppressed_as_empty(
     for col in frame.columns:
         s = frame[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-            text = s.astype("str")
-            small = text.str.match(_SUPPRESSED).fillna(False).astype(bool)
-            protected = text.eq(PROTECTED)
+            small, protected = _marked(s)
             if protected.any():  # "x" counts only in a column of numbers (else it is text)
                 others = s[~small & ~protected].dropna()
                 protected &= bool(pd.to_numeric(others, errors="coerce").notna().all())
@@ -191,6 +189,19 @@ def suppressed_as_empty(
         listed.append("; ".join(f"{'; '.join(cols)} ({k})" for k, cols in by_marker.items()))
     out[SUPPRESSED_COLUMN] = listed
     return out
+
+
+def _marked(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Which cells of a text column read ``< 5`` and which read ``x`` (each text read once)."""
+    text = s.astype("str")
+    codes, uniq = pd.factorize(text)
+    words = np.asarray(uniq, dtype=object)
+    small = np.array([_SUPPRESSED.match(w) is not None for w in words] + [False], dtype=bool)
+    protected = np.array([w == PROTECTED for w in words] + [False], dtype=bool)
+    return (
+        pd.Series(small[codes], index=s.index),
+        pd.Series(protected[codes], index=s.index),
+    )
 
 
 SUPPRESSED_COLUMN: str = "suppressed_cells"

@@ -426,22 +426,33 @@ def _words(
         ).astype(object)
         return out, {yes: "true", no: "false"}
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        if _only_text(s):  # each distinct value once (a long table repeats its codes)
-            codes, uniq = pd.factorize(s.astype(object))
+        grouped = _text_groups(s)
+        if grouped is not None:  # each distinct value once (a long table repeats its codes)
+            codes, uniq = grouped
             shown = np.array([cell(v) for v in uniq] + [None], dtype=object)
             return pd.Series(shown[codes], index=s.index, dtype=object), used
         return s.astype(object).map(cell).astype(object).where(s.notna(), None), used
     return s, used
 
 
-def _only_text(s: pd.Series) -> bool:
-    """Whether every value is missing, text or a tuple of text (safe to group by value)."""
+def _text_groups(s: pd.Series) -> tuple[np.ndarray, Any] | None:
+    """``pd.factorize`` of ``s`` when every value is missing, text or a tuple of text.
+
+    ``None`` otherwise (numbers, booleans, lists…), where grouping by value could
+    take ``1`` and ``True`` for one another. The types are read on the distinct
+    values: text never equals anything but the same text, so a value of another
+    type cannot hide behind a text one.
+    """
+    try:
+        codes, uniq = pd.factorize(s.astype(object))
+    except TypeError:  # unhashable values (lists)
+        return None
     if s.dtype != object:
-        return True  # a string dtype
-    v = s.dropna().to_numpy(dtype=object)
-    return {type(x) for x in v} <= {str} or all(
-        isinstance(x, str) or (type(x) is tuple and all(type(y) is str for y in x)) for x in v
+        return codes, uniq  # a string dtype
+    ok = all(
+        isinstance(x, str) or (type(x) is tuple and all(type(y) is str for y in x)) for x in uniq
     )
+    return (codes, uniq) if ok else None
 
 
 def readable_frame(
