@@ -62,7 +62,12 @@ def _draw_measures(ax, areas, registry, lang: str, handles: list) -> None:
 
 
 def _draw_observations(ax, walks, lang: str, handles: list) -> None:
-    """Draw each observation (lines, then points on top); one legend entry per category."""
+    """Draw each observation (lines, then points on top); one legend entry per category.
+
+    One collection of lines and one of points per category, not an artist per
+    observation (a region's walks hold thousands).
+    """
+    from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
 
     cats = walks["category"].astype(str).to_numpy()
@@ -73,6 +78,7 @@ def _draw_observations(ax, walks, lang: str, handles: list) -> None:
         if not len(sel):
             continue
         colour, marker = style.WALK_COLOURS[c], style.WALK_MARKERS[c]
+        lines, widths, px, py, sizes = [], [], [], [], []
         for j in sel:
             g = geoms[j]
             if g is None or g.is_empty:
@@ -80,15 +86,31 @@ def _draw_observations(ax, walks, lang: str, handles: list) -> None:
             if g.geom_type in ("LineString", "MultiLineString"):
                 parts = g.geoms if g.geom_type.startswith("Multi") else [g]
                 for part in parts:
-                    x, y = part.xy
-                    ax.plot(x, y, color=colour, linewidth=1.5 + _line_extra(sev[j]), zorder=7)
+                    lines.append(np.asarray(part.coords)[:, :2])
+                    widths.append(1.5 + _line_extra(sev[j]))
                 p = g.interpolate(0.5, normalized=True)
             else:
                 p = g.centroid
+            px.append(p.x)
+            py.append(p.y)
+            sizes.append(_size(sev[j]))
+        if lines:
+            ax.add_collection(
+                LineCollection(
+                    lines,
+                    colors=colour,
+                    linewidths=widths,
+                    capstyle="projecting",
+                    joinstyle="round",
+                    zorder=7,
+                ),
+                autolim=True,
+            )
+        if px:
             ax.scatter(
-                [p.x],
-                [p.y],
-                s=_size(sev[j]),
+                px,
+                py,
+                s=sizes,
                 marker=marker,
                 color=colour,
                 edgecolor=style.INK,
