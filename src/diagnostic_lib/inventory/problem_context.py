@@ -408,7 +408,9 @@ class _ProblemContext:
         import shapely
 
         xy = shapely.get_coordinates(self.geoms[pos])  # located points: one row each
-        uniq, first, back = np.unique(xy, axis=0, return_index=True, return_inverse=True)
+        # each (x, y) read as one complex number: np.unique(axis=0) sorts rows 6x slower
+        key = np.ascontiguousarray(xy, dtype="float64").view(np.complex128).ravel()
+        uniq, first, back = np.unique(key, return_index=True, return_inverse=True)
         i, j = self.tree.query_nearest(
             self.geoms[pos[first]], max_distance=self.search.facility_m, all_matches=False
         )
