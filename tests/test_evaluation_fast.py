@@ -882,3 +882,23 @@ def test_lattice_tried_coarse_first_refines_where_the_coarse_rows_are_blocked():
     assert np.array_equal(
         placebo_places.lattice_offsets(zone, town, few), _every_fitting_offset(zone, town, few)
     )
+
+
+def test_place_counter_of_a_subset_reads_the_shared_arrays():
+    # a counter of some incidents, given by their positions, counts as a counter of a copy
+    # of them, and holds no copy of the positions and times
+    rng = np.random.default_rng(11)
+    x, y, t = _points_on_edges(rng)
+    sel = np.flatnonzero(rng.random(len(x)) < 0.4)
+    shared = PlaceCounter(x, y, t, positions=sel)
+    copied = PlaceCounter(x[sel], y[sel], t[sel])
+    assert np.shares_memory(shared.x, x) and np.shares_memory(shared.t, t)
+    zone = shapely.box(0, 0, 120, 90)
+    offs = np.array([[dx, dy] for dx in range(0, 300, 60) for dy in range(0, 300, 45)], float)
+    places = list(placebo_places.translated(zone, offs))
+    edges = pd.date_range("2022-01-01", "2026-01-01", freq="MS").to_numpy("datetime64[us]")
+    got = shared.counts(places, edges)
+    assert np.array_equal(got, copied.counts(places, edges)) and got.sum() > 0
+    keys = [("p", k) for k in range(len(places))]
+    assert np.array_equal(shared.counts(places, edges, keys=keys), got)
+    assert got.sum() < PlaceCounter(x, y, t).counts(places, edges).sum()

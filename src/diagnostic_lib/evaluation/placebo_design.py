@@ -179,7 +179,8 @@ class PlaceboSource:
         key = (_tuple(rec.get("target_categories", ())), _tuple(rec.get("target_shifts", ())))
         if key not in self._counters:
             sel = np.asarray(targeted(self.incidents, *key), dtype=bool)
-            self._counters[key] = PlaceCounter(self.x[sel], self.y[sel], self.t[sel])
+            # the subset by its positions: every counter reads the same arrays
+            self._counters[key] = PlaceCounter(self.x, self.y, self.t, np.flatnonzero(sel))
         return self._counters[key]
 
     def places(self, rec: Any, geo: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:

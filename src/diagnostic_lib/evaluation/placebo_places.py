@@ -244,6 +244,9 @@ class PlaceCounter:
         Positions of the incidents (non-finite = unlocated, never counted).
     t : ndarray of datetime64
         When each incident started.
+    positions : ndarray of int, optional
+        Which incidents to count (default: all). The arrays are read, not copied:
+        counters of several subsets of one table share them.
 
     Examples
     --------
@@ -255,11 +258,19 @@ class PlaceCounter:
     [[1, 0, 0], [0, 0, 1]]
     """
 
-    def __init__(self, x: np.ndarray, y: np.ndarray, t: np.ndarray) -> None:
-        t = np.asarray(t, dtype="datetime64[us]")
-        keep = np.isfinite(x) & np.isfinite(y) & ~np.isnat(t)
-        self.x, self.y, self.t = np.asarray(x)[keep], np.asarray(y)[keep], t[keep]
-        self.index = PointIndex(self.x, self.y)
+    def __init__(
+        self, x: np.ndarray, y: np.ndarray, t: np.ndarray, positions: np.ndarray | None = None
+    ) -> None:
+        self.x = np.asarray(x, dtype="float64")
+        self.y = np.asarray(y, dtype="float64")
+        self.t = np.asarray(t, dtype="datetime64[us]")
+        pos = (
+            np.arange(len(self.t), dtype="int64")
+            if positions is None
+            else np.asarray(positions, dtype="int64")
+        )
+        pos = pos[~np.isnat(self.t[pos])]  # the index leaves out the unlocated ones
+        self.index = PointIndex(self.x, self.y, positions=pos)
         self._times: dict[Any, np.ndarray] = {}  # key of a place -> its incidents' times, sorted
         self._rank: dict[Any, int] = {}  # the same places' times stacked (see _known_counts)
         self._stacked = np.array([], dtype="int64")
