@@ -9,6 +9,7 @@ import pandas as pd
 from .. import formatting as fmt
 from .. import i18n
 from .. import taxonomy as taxonomy_mod
+from .._text import map_distinct
 from ._frames import _missing
 
 _VALUE_PREFIX = {
@@ -38,22 +39,16 @@ _JOINED_COLUMNS = {"note": "note"}
 _CATEGORY_COLUMNS = ("categories", "categories_matched", "target_categories", "targets_matched")
 
 
-def _each(values: Any, word: Any) -> list[Any]:
-    """``[word(x) for x in values]``, each distinct value worded once.
+def _words_once(values: pd.Series, word: Any) -> list[Any]:
+    """``word`` of each value, once per distinct value (:func:`~.._text.map_distinct`).
 
     A table of a million rows holds a few hundred distinct codes.
     """
-    memo: dict[Any, Any] = {}
-    out = []
-    for x in values:
-        try:
-            y = memo[x]
-        except KeyError:
-            y = memo[x] = word(x)
-        except TypeError:  # not hashable: worded each time
-            y = word(x)
-        out.append(y)
-    return out
+    out = map_distinct(values, word)
+    missing = values.isna().to_numpy()
+    if missing.any():  # factorize reads None as NaN: a missing cell is worded as it is
+        out[missing] = [word(v) for v in values.to_numpy(dtype=object)[missing]]
+    return list(out)
 
 
 def for_display(
@@ -100,7 +95,7 @@ def for_display(
         s = out[c]
         if c in _JOINED_COLUMNS:
             kind = _JOINED_COLUMNS[c]
-            out[c] = _each(
+            out[c] = _words_once(
                 s,
                 lambda x, kind=kind: (
                     "; ".join(i18n.label(kind, v, lang) for v in str(x).split(";") if v)
@@ -109,9 +104,11 @@ def for_display(
                 ),
             )
         elif c in _CATEGORY_COLUMNS:
-            out[c] = _each(s, lambda x: ", ".join(map(cat_label, x)) if isinstance(x, tuple) else x)
+            out[c] = _words_once(
+                s, lambda x: ", ".join(map(cat_label, x)) if isinstance(x, tuple) else x
+            )
         elif prefix is not None:
-            out[c] = _each(
+            out[c] = _words_once(
                 s,
                 lambda x, prefix=prefix: (
                     ", ".join(i18n.label(prefix, v, lang) for v in x)
