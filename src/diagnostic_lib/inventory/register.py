@@ -97,10 +97,12 @@ def problem_incidents(problems: pd.DataFrame, incidents: pd.DataFrame) -> pd.Ser
     """Which problem each incident belongs to (from the register alone).
 
     An incident belongs to a problem when its category is one of the problem's
-    and it lies in the problem's geometry (place and area problems) or the
-    problem is municipality-wide; for place problems its shift must also match
-    a dominant shift, when there is one. The first matching problem (register
-    order) wins.
+    and it lies in the problem's geometry (place and area problems), or the
+    problem is municipality-wide, or the problem is an area problem and the
+    incident has no position but is recorded in one of the problem's sectors.
+    The shift plays no part (a problem's dominant shift describes its
+    incidents; it does not select them). Excluded problems take no incident.
+    The first matching problem (register order) wins.
 
     Returns
     -------

@@ -269,9 +269,11 @@ def shift_shares(
     --------
     >>> import pandas as pd
     >>> inc = pd.DataFrame({"shift": ["nuit", "nuit", "jour", None]})
-    >>> shift_shares(inc)[["shift", "count", "share"]].values.tolist()
-    [['jour', 1, 0.3333333333333333], ['soir', 0, 0.0], ['nuit', 2, 0.6666666666666666],
-     ['unknown', 1, nan]]
+    >>> s = shift_shares(inc)
+    >>> s[["shift", "count"]].values.tolist()
+    [['jour', 1], ['soir', 0], ['nuit', 2], ['unknown', 1]]
+    >>> s["share"].round(3).tolist()
+    [0.333, 0.0, 0.667, nan]
     """
     keys = [by] if by else []
     cats = [*schema.SHIFTS, "unknown"]
