@@ -272,12 +272,15 @@ def _evaluate(measures, incidents, diag, period):
     return eff.drop(columns=["concurrent", "excluded", "control_sectors"])
 
 
-@pytest.mark.parametrize("case", ["sample", "copies_and_gap", "one_memo"])
+@pytest.mark.parametrize("case", ["sample", "copies_and_gap", "one_memo", "cells"])
 def test_counts_and_placebos_match_the_straightforward_path(diag, monkeypatch, case):
     period = evaluation.data_period(diag)
     mea, inc = diag.measures, diag.incidents
     if case == "one_memo":  # shared controls forgotten as soon as another is met
         monkeypatch.setattr(area_counts, "_SHARED_MEMOS", 1)
+    if case == "cells":  # every point test of the municipality and the controls by cells
+        monkeypatch.setattr(area_counts, "POINTS_FOR_CELLS", 0)
+        monkeypatch.setattr(cell_cover, "POINTS_FOR_CELLS", 0)
     if case == "copies_and_gap":
         mea = _copies(diag, 2)
         month = inc["occurred_from"].dt.to_period("M")
@@ -297,11 +300,16 @@ def test_counts_and_placebos_match_the_straightforward_path(diag, monkeypatch, c
         assert fast["a0"].isna().any()  # a window holding the gap month has no sum
 
 
-@pytest.mark.parametrize("case", ["sample", "copies_and_gap", "one_near_memo", "no_own_box"])
+@pytest.mark.parametrize(
+    "case", ["sample", "copies_and_gap", "one_near_memo", "no_own_box", "cells"]
+)
 def test_indexed_monthly_counts_equal_the_plain_count(diag, monkeypatch, case):
     """Each measure's monthly counts from the index, against the count over every incident."""
     period = evaluation.data_period(diag)
     mea, inc = diag.measures, diag.incidents
+    if case == "cells":  # the municipality and the controls tested by cells (plain: shapely)
+        monkeypatch.setattr(area_counts, "POINTS_FOR_CELLS", 0)
+        monkeypatch.setattr(cell_cover, "POINTS_FOR_CELLS", 0)
     if case == "one_near_memo":  # nearby sets forgotten as soon as another is met
         monkeypatch.setattr(area_counts, "_NEAR_MEMOS", 1)
     if case == "no_own_box":  # the measures' own boxes unknown: nearby from each area's box
@@ -744,15 +752,20 @@ def test_month_edges_are_those_of_dateoffset(lo):
         assert fast.dtype == np.dtype("datetime64[us]") and np.array_equal(fast, slow)
 
 
-@pytest.mark.parametrize("years", [4, 600])
-def test_named_places_counted_at_once_as_one_by_one(years):
-    """Named places (sectors) answered by one search, or one by one when their times span
-    centuries (too wide to stack in int64): the same counts as place by place."""
+@pytest.mark.parametrize(
+    "years, since", [(4, "2022-01-01"), (4, "1968-05-01"), (600, "1800-01-01")]
+)
+def test_named_places_counted_at_once_as_one_by_one(years, since):
+    """Named places (sectors) answered from cumulative monthly counts (month edges), by one
+    search (other edges), or one by one when their times span centuries (too wide to stack
+    in int64): the same counts as place by place."""
     rng = np.random.default_rng(8)
     n = 3000
     x, y = rng.uniform(0, 400, n), rng.uniform(0, 400, n)
-    t0 = np.datetime64("1800-01-01", "us") if years > 100 else np.datetime64("2022-01-01", "us")
+    t0 = np.datetime64(since, "us")
     t = t0 + rng.integers(0, years * 365, n).astype("timedelta64[D]").astype("timedelta64[us]")
+    t[::7] = t[::7].astype("datetime64[M]")  # some at the very start of a month (an edge)
+    t[1::7] -= np.timedelta64(1, "us")  # some just before midnight
     pc = PlaceCounter(x, y, t)
     cells = [
         shapely.box(i, j, i + 20, j + 20) for i in range(0, 400, 20) for j in range(0, 400, 20)
@@ -773,6 +786,8 @@ def test_named_places_counted_at_once_as_one_by_one(years):
         fast = pc.counts(cells, e, keys=keys)
         assert np.array_equal(fast, _slow_counts(pc, cells, e))
     assert (pc._span is None) == (years > 100) and fast.sum() == n
+    # month starts are read from the monthly table when the times span under a century
+    assert (pc._grid is not None) == (years < 100)
 
 
 def test_cell_cover_answers_as_shapely_on_boxes_built_to_fool_it():
@@ -812,6 +827,47 @@ def test_cell_cover_answers_as_shapely_on_boxes_built_to_fool_it():
     zone = shapely.box(0, 0, 60, 45)
     fast = placebo_places.lattice_offsets(zone, cell_cover.cover(town), cell_cover.cover(avoid))
     assert np.array_equal(fast, placebo_places.lattice_offsets(zone, town, avoid)) and len(fast)
+
+
+def test_cell_cover_answers_as_shapely_on_points_built_to_fool_it():
+    """Points on the town's vertices and edges, on the cells' sides (the town's edges lie on
+    them when the cells are its blocks), a rounding away from them, in holes, beyond the
+    grid, not finite: the answers of ``shapely.intersects_xy``, point by point."""
+    rng = np.random.default_rng(11)
+    blocks = [
+        shapely.box(i * 100, j * 100, i * 100 + 100, j * 100 + 100) for i, j in np.ndindex(20, 20)
+    ]
+    keep = rng.random(len(blocks)) < 0.8
+    town = shapely.union_all(np.asarray(blocks, dtype=object)[keep])
+    circles = shapely.union_all(shapely.buffer(shapely.points(rng.uniform(0, 2000, (60, 2))), 40))
+    holed = shapely.difference(town, circles)  # a control: the town minus measures' areas
+    for geom in (town, holed, shapely.MultiPolygon(shapely.get_parts(holed)[:5])):
+        xy = shapely.get_coordinates(geom)
+        mids = (xy[:-1] + xy[1:]) / 2
+        lattice = np.mgrid[-200:2201:50, -200:2201:50].reshape(2, -1).T.astype(float)
+        tiny = np.finfo(float).eps * 4096
+        pts = np.vstack(
+            [
+                xy,
+                mids,
+                lattice,
+                lattice + tiny,
+                lattice - tiny,
+                lattice + [1e-7, 0],
+                rng.uniform(-300, 2300, (20_000, 2)),
+                [[np.nan, 5.0], [5.0, np.inf], [-np.inf, -np.inf], [1e9, 1e9]],
+            ]
+        )
+        want = shapely.intersects_xy(geom, pts[:, 0], pts[:, 1])
+        for cells in (7, 20, 64, 1024):
+            got = cell_cover.CellCover(geom, cells).intersects_xy(pts[:, 0], pts[:, 1])
+            assert np.array_equal(got, want), cells
+        assert want.any() and not want.all()
+    # the function picks the cover for many points on a polygon, shapely otherwise
+    x, y = rng.uniform(-100, 2100, (2, cell_cover.POINTS_FOR_CELLS))
+    assert np.array_equal(cell_cover.intersects_xy(holed, x, y), shapely.intersects_xy(holed, x, y))
+    line = town.boundary
+    assert np.array_equal(cell_cover.intersects_xy(line, x, y), shapely.intersects_xy(line, x, y))
 
 
 def _every_fitting_offset(zone, town, avoid):

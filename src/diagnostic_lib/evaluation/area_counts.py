@@ -22,6 +22,8 @@ import pandas as pd
 from .. import coverage
 from .._spatial import PointIndex
 from ._common import _month_edges, _months_between, _tuple, _xy_points
+from .cell_cover import POINTS_FOR_CELLS, CellCover, polygonal
+from .cell_cover import intersects_xy as _intersects_xy
 from .design import AREAS, targeted
 from .measure_set import _MeasureSet
 
@@ -236,9 +238,7 @@ class _MonthlyIndex:
         shapely.prepare(boundary)
         self.in_base = self.has.copy()
         if self.has.any():
-            self.in_base[self.has] = shapely.intersects_xy(
-                boundary, self.x[self.has], self.y[self.has]
-            )
+            self.in_base[self.has] = _intersects_xy(boundary, self.x[self.has], self.y[self.has])
         self.c_codes, c_names = pd.factorize(incidents["category"].astype("str"))
         self.c_names = np.asarray(c_names, dtype=object)
         has_shift = (
@@ -317,13 +317,19 @@ class _MonthlyIndex:
         if memo is None or memo[0] is not g:
             if len(self._tested) >= _SHARED_MEMOS:  # forget the oldest: tested again if met
                 del self._tested[next(iter(self._tested))]
-            memo = (g, np.zeros(len(self.t), dtype=np.int8))  # 0 untested, 1 in, 2 out
+            # 0 untested, 1 in, 2 out; and the geometry's cells once many points are tested
+            memo = (g, np.zeros(len(self.t), dtype=np.int8), [None])
             self._tested[id(g)] = memo
-        state = memo[1]
+        state, cells = memo[1], memo[2]
         seen = state[pos[box]]
         new = box[seen == 0]
         if len(new):
-            hit = shapely.intersects_xy(g, x[new], y[new])
+            if cells[0] is None and len(new) >= POINTS_FOR_CELLS and polygonal(g):
+                cells[0] = CellCover(g)
+            if cells[0] is not None:
+                hit = cells[0].intersects_xy(x[new], y[new])
+            else:
+                hit = shapely.intersects_xy(g, x[new], y[new])
             state[pos[new]] = np.where(hit, 1, 2)
             seen = state[pos[box]]
         out[box] = seen == 1

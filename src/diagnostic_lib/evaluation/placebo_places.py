@@ -235,6 +235,13 @@ def sector_places(
     return geoms[keep], sector_rings(geoms[keep], width)
 
 
+_GRID_MONTHS = 1_200
+"""Longest span of times (months) for which named places keep cumulative monthly counts."""
+
+_GRID_CELLS = 20_000_000
+"""Most cells of that table (places × months, 8 bytes each), beyond which times are searched."""
+
+
 class PlaceCounter:
     """Monthly counts of (targeted) incidents in many places.
 
@@ -273,9 +280,11 @@ class PlaceCounter:
         self.index = PointIndex(self.x, self.y, positions=pos)
         self._times: dict[Any, np.ndarray] = {}  # key of a place -> its incidents' times, sorted
         self._rank: dict[Any, int] = {}  # the same places' times stacked (see _known_counts)
-        self._stacked = np.array([], dtype="int64")
+        self._stacked: np.ndarray | None = None  # made on demand (see _search_stack)
         self._t0 = np.datetime64(0, "us")
         self._span: int | None = 1
+        self._grid: np.ndarray | None = None  # cumulative monthly counts (see _stack)
+        self._grid_base = np.datetime64(0, "M")
 
     def _pairs(
         self, geoms: Sequence[Any], exclude: Sequence[Any] | None
@@ -364,25 +373,61 @@ class PlaceCounter:
     def _known_counts(self, keys: Sequence[Any], edges: np.ndarray) -> np.ndarray:
         """Counts between ``edges`` of the places named ``keys`` (their times already found).
 
-        Every named place's times sit in one sorted array, each shifted by its rank times
-        the span of all times, so that one ``searchsorted`` answers every place at once
-        (the edges clipped to the span, so that none reaches a neighbour's times).
+        When the edges are month starts (as the placebo windows' are), the counts are read
+        from each named place's cumulative monthly counts (:meth:`_stack`): a lookup per
+        place and edge, whatever the number of incidents. Otherwise every named place's
+        times sit in one sorted array, each shifted by its rank times the span of all
+        times, so that one ``searchsorted`` answers every place at once (the edges clipped
+        to the span, so that none reaches a neighbour's times).
         """
         if any(k not in self._rank for k in keys):
             self._stack()
+        rank = np.array([self._rank[k] for k in keys], dtype="int64")
+        if self._grid is not None:
+            months = edges.astype("datetime64[M]")
+            if np.array_equal(months.astype("datetime64[us]"), edges):  # month starts
+                last = self._grid.shape[1] - 1
+                at = np.clip((months - self._grid_base).astype("int64"), 0, last)
+                return np.diff(self._grid[rank[:, None], at[None, :]], axis=1)
+        if self._stacked is None:
+            self._search_stack()
         if self._span is None:  # too many places for one array of int64: one at a time
             return np.array(
                 [np.diff(np.searchsorted(self._times[k], edges, side="left")) for k in keys]
             ).reshape(len(keys), len(edges) - 1)
-        rank = np.array([self._rank[k] for k in keys], dtype="int64")
         e = np.clip((edges - self._t0).astype("int64"), 0, self._span)
         at = np.searchsorted(self._stacked, rank[:, None] * self._span + e[None, :], side="left")
         return np.diff(at, axis=1)
 
     def _stack(self) -> None:
-        """The times of every named place in one array (see :meth:`_known_counts`)."""
+        """Rank the named places, and count their times by month (see :meth:`_known_counts`).
+
+        When the times span at most ``_GRID_MONTHS`` months and the table stays under
+        ``_GRID_CELLS`` cells, each place's cumulative monthly counts: row ``r``, column
+        ``m`` holds how many of place ``r``'s times fall before month ``m`` (from the
+        first month). The stacked times are made only when edges other than month
+        starts are asked for (:meth:`_search_stack`).
+        """
         names = list(self._times)
         self._rank = {k: i for i, k in enumerate(names)}
+        self._grid, self._stacked = None, None
+        sizes = [len(self._times[k]) for k in names]
+        if not sum(sizes):
+            return
+        every = np.concatenate([self._times[k] for k in names])
+        month = every.astype("datetime64[M]")
+        base = month.min()
+        m = (month - base).astype("int64")
+        n_m = int(m.max()) + 2  # a column before the first month and after the last
+        if n_m <= _GRID_MONTHS + 1 and len(names) * n_m <= _GRID_CELLS:
+            rank = np.repeat(np.arange(len(names), dtype="int64"), sizes)
+            flat = np.bincount(rank * n_m + m + 1, minlength=len(names) * n_m)
+            self._grid = np.cumsum(flat.reshape(len(names), n_m), axis=1, dtype="int64")
+            self._grid_base = base
+
+    def _search_stack(self) -> None:
+        """The times of every named place in one sorted array (see :meth:`_known_counts`)."""
+        names = list(self._rank)
         times = [self._times[k] for k in names]
         every = np.concatenate(times) if names else np.array([], dtype="datetime64[us]")
         if not len(every):
@@ -392,7 +437,7 @@ class PlaceCounter:
         self._t0 = every.min()
         span = int((every.max() - self._t0).astype("int64")) + 1
         if span * (len(names) + 1) >= 2**62:
-            self._span = None
+            self._span, self._stacked = None, np.array([], dtype="int64")
             return
         self._span = span
         rank = np.repeat(np.arange(len(names), dtype="int64"), [len(t) for t in times])
