@@ -156,6 +156,8 @@ def _region(seed: int = 7, nx: int = 6, ny: int = 4, side: float = 1000.0):
     cat = rng.choice(CATS, n)
     sector = np.array([f"S{int(a // side)}{int(b // side)}" for a, b in zip(x, y, strict=True)])
     sector = np.where(rng.random(n) < 0.05, None, sector)  # some incidents without a sector
+    # some in a sector the sectors table lacks (a measure names it; "every sector" does not)
+    sector = np.where(rng.random(n) < 0.03, "NOPE", sector)
     pts = list(gpd.points_from_xy(x, y))
     for k in rng.choice(n, 60, replace=False):  # some without a position
         pts[k] = None

@@ -95,11 +95,23 @@ class _SpatialShares:
         empty = np.zeros(0, dtype="int64")
         self.inside = _PairCounts(empty, empty, empty, n_m)
         self.in_sect = _PairCounts(empty, empty, empty, n_m)
+        # sector-based measures over every sector (municipality-wide ones, for instance):
+        # the same count for each, a problem's incidents in any sector (``in_all``)
+        self.every_sector = np.array(
+            [not self.geometric[j] and m_sectors[j] == all_sectors for j in range(n_m)],
+            dtype=bool,
+        )
+        self.in_all = np.zeros(n_u, dtype="int64")
         if membership is not None and incidents is not None:
-            self._count_incidents(incidents, membership, uniq, m_sectors)
+            self._count_incidents(incidents, membership, uniq, m_sectors, all_sectors)
 
     def _count_incidents(
-        self, incidents: pd.DataFrame, membership: pd.Series, uniq: Any, m_sectors: list[set]
+        self,
+        incidents: pd.DataFrame,
+        membership: pd.Series,
+        uniq: Any,
+        m_sectors: list[set],
+        all_sectors: set,
     ) -> None:
         """Each problem's own incidents: how many, located, with a sector, inside each area."""
         import shapely
@@ -130,10 +142,10 @@ class _SpatialShares:
             i, j = tree.query(g[sel], predicate="intersects")  # the points themselves
             self.inside = _PairCounts.tally(u_inc[sel[i]], geo_j[j], self.n_m)
         sel = np.flatnonzero(own & has_sector)
-        self._count_in_sectors(u_inc[sel], inc_sector[sel].astype(str), m_sectors)
+        self._count_in_sectors(u_inc[sel], inc_sector[sel].astype(str), m_sectors, all_sectors)
 
     def _count_in_sectors(
-        self, u_inc: np.ndarray, inc_sector: np.ndarray, m_sectors: list[set]
+        self, u_inc: np.ndarray, inc_sector: np.ndarray, m_sectors: list[set], all_sectors: set
     ) -> None:
         """Incidents of each problem in each sector-based measure's sectors (sparse)."""
         sec_j = np.flatnonzero(~self.geometric & self.has_area)
@@ -141,6 +153,12 @@ class _SpatialShares:
             return
         s_codes, s_names = pd.factorize(inc_sector)
         pos = {str(x): k for k, x in enumerate(s_names)}
+        if self.every_sector.any():  # the incidents in a sector of the sectors table
+            known = np.isin(s_names.astype(str), list(all_sectors))
+            self.in_all = np.bincount(u_inc[known[s_codes]], minlength=len(self.n_own))
+        sec_j = sec_j[~self.every_sector[sec_j]]
+        if not len(sec_j):
+            return
         # problem × sector counts where above zero, joined to measure × sector on the sector
         us = pd.DataFrame({"u": u_inc, "s": s_codes}).value_counts().rename("n").reset_index()
         pairs = [(j, pos[x]) for j in sec_j for x in m_sectors[j] if x in pos]
@@ -168,6 +186,11 @@ class _SpatialShares:
                 m = pu.merge(ru, on="u")  # a repeated problem id: each of its rows
                 parts_r.append(m["r"].to_numpy())
                 parts_j.append(m["j"].to_numpy())
+        every_j = np.flatnonzero(self.every_sector & self.has_area)
+        in_all_r = np.flatnonzero(self.in_all[self.u_of_row] > 0)
+        if len(every_j) and len(in_all_r):
+            parts_r.append(np.repeat(in_all_r, len(every_j)))
+            parts_j.append(np.tile(every_j, len(in_all_r)))
         rows = np.flatnonzero(~self.no_geom)
         if len(rows) and self.has_area.any():
             tree, has, _, _ = self._area_index
@@ -211,7 +234,10 @@ class _SpatialShares:
             val = np.zeros(len(r))
             val[loc] = self.inside.get(u[loc], j[loc]) / self.den_loc[u[loc]]
             put(loc, 4, val)
-            val[sec] = self.in_sect.get(u[sec], j[sec]) / self.den_sec[u[sec]]
+            n_sec = np.where(
+                self.every_sector[j[sec]], self.in_all[u[sec]], self.in_sect.get(u[sec], j[sec])
+            )
+            val[sec] = n_sec / self.den_sec[u[sec]]
             put(sec, 5, val)
         put(self.no_geom[r], 6)
         # the rest: share of the problem's area inside the measure's area
