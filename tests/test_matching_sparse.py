@@ -302,3 +302,15 @@ def test_report_says_so_when_step2_kept_only_the_related_pairs(region, lang):
     n, total = fmt.integer(len(related), lang), fmt.integer(len(full), lang)
     said = ctx.t("report.step2.coverage_related", n=n, total=total)
     assert said in html.unescape(ctx.doc.render())
+
+
+@pytest.mark.parametrize("n, size", [(0, 10), (5, 1_000_000), (10_000, 50_000), (3, 3)])
+def test_distinct_keys_by_bitmap_or_sort_as_numpy(n, size):
+    """The candidate keys' set operations, by bitmap (small key space) or by sorting."""
+    from diagnostic_lib.measures.matching import _among, _distinct
+
+    rng = np.random.default_rng(n)
+    keys = rng.integers(0, size, n)
+    other = rng.integers(0, size, max(n // 2, 1))
+    assert np.array_equal(_distinct(keys, size), np.unique(keys))
+    assert np.array_equal(_among(keys, np.unique(other), size), np.isin(keys, other))

@@ -353,10 +353,11 @@ def _related_candidates(
     score of 0, so its level is none (with a ``weak`` threshold above 0).
     """
     n_m, n_k = len(side.ids), max(len(side.t_sets), 1)
+    n_r = len(rows.ids)
     r, k = rows.candidate_groups(side.t_sets)
     them = rows.thematic(r, k, side.t_sets)[0]
     r, k = r[them > 0], k[them > 0]
-    positive = np.unique(r * n_k + k)
+    positive = _distinct(r * n_k + k, n_r * n_k)
     parts = []
     no_area = np.flatnonzero(~spatial.has_area)
     if len(no_area) and len(r):
@@ -365,10 +366,46 @@ def _related_candidates(
         m = rk.merge(jk, on="k")
         parts.append(m["r"].to_numpy(dtype="int64") * n_m + m["j"].to_numpy(dtype="int64"))
     sr, sj = spatial.candidates()
-    ok = np.isin(sr * n_k + side.t_code[sj], positive)
+    ok = _among(sr * n_k + side.t_code[sj], positive, n_r * n_k)
     parts.append(sr[ok] * n_m + sj[ok])
-    keys = np.unique(np.concatenate(parts))
+    keys = _distinct(np.concatenate(parts), n_r * n_m)
     return keys // n_m, keys % n_m
+
+
+_BITMAP_MAX = 400_000_000
+"""Largest key space (bytes) sorted by marking a bitmap rather than by sorting the keys."""
+
+
+def _distinct(keys: np.ndarray, size: int) -> np.ndarray:
+    """``np.unique(keys)`` of keys in ``[0, size)``: by a bitmap when it is small enough.
+
+    Examples
+    --------
+    >>> _distinct(np.array([5, 1, 5, 3]), 8).tolist()
+    [1, 3, 5]
+    """
+    keys = np.asarray(keys, dtype="int64")
+    if size > _BITMAP_MAX or size > 64 * max(len(keys), 1):
+        return np.unique(keys)
+    seen = np.zeros(size, dtype=bool)
+    seen[keys] = True
+    return np.flatnonzero(seen)
+
+
+def _among(keys: np.ndarray, distinct: np.ndarray, size: int) -> np.ndarray:
+    """``np.isin(keys, distinct)`` of keys in ``[0, size)``: by a bitmap when small enough.
+
+    Examples
+    --------
+    >>> _among(np.array([5, 1, 2]), np.array([1, 5]), 8).tolist()
+    [True, True, False]
+    """
+    keys = np.asarray(keys, dtype="int64")
+    if size > _BITMAP_MAX or size > 64 * max(len(keys) + len(distinct), 1):
+        return np.isin(keys, distinct)
+    seen = np.zeros(size, dtype=bool)
+    seen[distinct] = True
+    return seen[keys]
 
 
 def _pair_rows(
