@@ -12,6 +12,7 @@ import shapely
 from scipy import stats as st
 
 from diagnostic_lib import charts, evaluation, inventory, maps, sample, schema, stats, widgets
+from diagnostic_lib import measures as measures_mod
 from diagnostic_lib.report.document import HtmlDocument
 
 # ----------------------------------------------------------------------------
@@ -1008,6 +1009,39 @@ def test_reach_matrix_by_blocks_of_measures_is_the_whole(diag, problems, monkeyp
         )
         want = whole if every else whole[whole["reach"] > 0].reset_index(drop=True)
         pd.testing.assert_frame_equal(got, want)
+
+
+def _place_pairs_by_tree(pi, mt):
+    """The reference: every located incident queried against an STRtree of the areas."""
+    local = np.flatnonzero(mt.known & ~mt.muni)
+    tree = shapely.STRtree(np.asarray([mt.fps[m][1] for m in local], dtype=object))
+    lp = np.flatnonzero(pi.loc)
+    i, j = tree.query(shapely.points(pi.x[lp], pi.y[lp]), predicate="intersects")
+    m_j = local[j]
+    order = np.argsort(m_j, kind="stable")
+    i, m_j = i[order], m_j[order]
+    return pi.p_codes[lp[i]], m_j, mt.all_mask[pi.key[lp[i]], m_j]
+
+
+@pytest.mark.parametrize("group", [1, 3, 256])
+def test_reach_matrix_place_pairs_from_the_grid_index_as_from_a_tree(
+    diag, problems, monkeypatch, group
+):
+    """Incidents inside each measure's area found by box then test, a few measures at a time,
+    against the STRtree query of every point (incidents on an area's edge included)."""
+    inc = diag.incidents.copy()
+    areas = measures_mod.treated_area(diag.measures, diag.sectors)
+    edge = shapely.get_coordinates(areas.dropna().iloc[0].exterior)[:25]  # on an area's edge
+    take = inc.index[inc.geometry.notna()][: len(edge)]
+    inc.loc[take, "geometry"] = gpd.points_from_xy(edge[:, 0], edge[:, 1], crs=inc.crs)
+    fast = evaluation.reach_matrix(diag.measures, problems, inc, diag.sectors, every_pair=True)
+    monkeypatch.setattr(evaluation.targeting, "_PAIR_MEASURES", group)
+    grouped = evaluation.reach_matrix(diag.measures, problems, inc, diag.sectors, every_pair=True)
+    monkeypatch.setattr(evaluation.targeting, "_place_pairs", _place_pairs_by_tree)
+    tree = evaluation.reach_matrix(diag.measures, problems, inc, diag.sectors, every_pair=True)
+    pd.testing.assert_frame_equal(grouped, tree)
+    pd.testing.assert_frame_equal(fast, tree)
+    assert (tree["place_known"] & (tree["place_share"] > 0)).any()
 
 
 def test_a_measure_that_reaches_nothing_has_no_best_problem(diag, step3, problems):

@@ -9,6 +9,7 @@ decision).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ import pandas as pd
 from .. import formatting as fmt
 from .. import i18n, inventory, schema, settings
 from .. import measures as measures_mod
+from .._spatial import PointIndex
 from ._common import _pairs, _tuple, _xy_points
 from .decision import AGAINST, SUCCESS
 from .design import data_period
@@ -182,6 +184,15 @@ class _ProblemIncidents:
         self.sect = inc["sector"].astype("str").to_numpy() if has_sector else np.full(len(inc), "")
         self.sec_na = inc["sector"].isna().to_numpy() if has_sector else np.ones(len(inc), bool)
 
+    @functools.cached_property
+    def unlocated_by_sector(self) -> dict[Any, np.ndarray]:
+        """Positions of the incidents with no position but a sector, by sector (found once)."""
+        off = np.flatnonzero(~self.loc & ~self.sec_na)
+        if not len(off):
+            return {}
+        order = np.argsort(self.sect[off], kind="stable")
+        return dict(_groups(self.sect[off][order], off[order]))
+
 
 class _MeasureTargets:
     """What each measure targets: masks of the (category, shift) keys, and its place."""
@@ -215,21 +226,36 @@ def _place_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(problem, measure, targeted) of each located incident inside a local measure's area.
 
-    One spatial query for every measure; sorted by measure, so that a block of
-    measures reads its own slice.
+    The incidents in each area's box come from a grid index of the located
+    incidents (no point objects), then the areas are tested against them
+    (``intersects``, edges included), a group of measures at a time; sorted by
+    measure, so that a block of measures reads its own slice.
     """
     import shapely
 
+    none = np.zeros(0, "int64"), np.zeros(0, "int64"), np.zeros(0)
     local = np.flatnonzero(mt.known & ~mt.muni)
     if not len(local):
-        return np.zeros(0, "int64"), np.zeros(0, "int64"), np.zeros(0)
-    tree = shapely.STRtree(np.asarray([mt.fps[m][1] for m in local], dtype=object))
-    lp = np.flatnonzero(pi.loc)
-    i, j = tree.query(shapely.points(pi.x[lp], pi.y[lp]), predicate="intersects")
-    m_j = local[j]
+        return none
+    index = PointIndex(pi.x, pi.y, positions=np.flatnonzero(pi.loc))
+    areas = np.asarray([mt.fps[m][1] for m in local], dtype=object)
+    shapely.prepare(areas)
+    bounds = shapely.bounds(areas)
+    parts = []
+    for a in range(0, len(local), _PAIR_MEASURES):
+        b = bounds[a : a + _PAIR_MEASURES]
+        k, pos = index.boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+        hit = shapely.intersects_xy(areas[a + k], pi.x[pos], pi.y[pos])
+        parts.append((local[a + k[hit]], pos[hit]))
+    m_j = np.concatenate([m for m, _ in parts])
+    at = np.concatenate([p for _, p in parts])
     order = np.argsort(m_j, kind="stable")
-    i, m_j = i[order], m_j[order]
-    return pi.p_codes[lp[i]], m_j, mt.all_mask[pi.key[lp[i]], m_j]
+    m_j, at = m_j[order], at[order]
+    return pi.p_codes[at], m_j, mt.all_mask[pi.key[at], m_j]
+
+
+_PAIR_MEASURES = 256
+"""Measures whose areas are tested at once in :func:`_place_pairs` (memory, not results)."""
 
 
 def _place_counts(
@@ -255,11 +281,9 @@ def _place_counts(
     np.add.at(place_cnt, (p_i[lo:hi], m_j[lo:hi] - a), 1.0)
     np.add.at(all_cnt, (p_i[lo:hi], m_j[lo:hi] - a), w[lo:hi])
     # a sectors footprint also takes the unlocated incidents recorded in its sectors
-    off = np.flatnonzero(~pi.loc & ~pi.sec_na)
-    if not len(off):
+    by_sector = pi.unlocated_by_sector
+    if not by_sector:
         return
-    order = np.argsort(pi.sect[off], kind="stable")
-    by_sector = dict(_groups(pi.sect[off][order], off[order]))
     for m in local:
         fp, _, fsec = mt.fps[m]
         if fp != "sectors":
