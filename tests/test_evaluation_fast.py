@@ -21,11 +21,11 @@ import shapely
 from pandas.testing import assert_frame_equal
 from scipy import stats
 
+from diagnostic_lib import _cell_cover as cell_cover
 from diagnostic_lib import evaluation
 from diagnostic_lib.evaluation import (
     _common,
     area_counts,
-    cell_cover,
     count_models,
     effects,
     forecast,

@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from .. import coverage
+from .._cell_cover import POINTS_FOR_CELLS, CellCover, polygonal
+from .._cell_cover import intersects_xy as _intersects_xy
 from .._spatial import PointIndex
 from ._common import _month_edges, _months_between, _tuple, _xy_points
-from .cell_cover import POINTS_FOR_CELLS, CellCover, polygonal
-from .cell_cover import intersects_xy as _intersects_xy
 from .design import AREAS, targeted
 from .measure_set import _MeasureSet
 

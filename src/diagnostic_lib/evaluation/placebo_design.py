@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .._cell_cover import CellCover
 from ._common import _tuple, _xy_points
-from .cell_cover import CellCover
 from .design import targeted
 from .placebo_places import PlaceCounter, kept_sectors, lattice_offsets, sector_rings, translated
 from .placebos import PlaceboOptions, Windows, log_effects, placebo_tables

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import shapely
 
+from .._cell_cover import cover
 from .._spatial import PointIndex
-from .cell_cover import cover
 
 _TRIED_PER_PLACE = 4
 """Lattice positions tried per placebo place wanted, before a finer lattice is tried."""
@@ -37,7 +37,7 @@ def lattice_offsets(zone: Any, boundary: Any, avoid: Any, max_places: int = 400)
     tried. The copies are still spread evenly over the region; below ``4 × max_places``
     positions (a town and a measure of a few hundred metres), nothing changes.
     ``boundary`` and ``avoid`` may be given as
-    :class:`~diagnostic_lib.evaluation.cell_cover.CellCover` (prepared once for many
+    :class:`~diagnostic_lib._cell_cover.CellCover` (prepared once for many
     zones: the same answers, most of them without geometry).
 
     Parameters

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
+from .._cell_cover import intersects_xy as cells_intersect_xy
 from .._spatial import PointIndex
 from ._frames import _missing, _tuple
 
@@ -267,7 +268,9 @@ class _ZoneCounter:
             cand = self.index.box(*geom.bounds)
             g = shapely.from_wkb(key)
             shapely.prepare(g)
-            self._inside[key] = np.sort(cand[shapely.intersects_xy(g, self.x[cand], self.y[cand])])
+            # a municipality-wide zone holds every incident: tested cell by cell
+            hit = cells_intersect_xy(g, self.x[cand], self.y[cand])
+            self._inside[key] = np.sort(cand[hit])
         return self._inside[key]
 
     def _sorted(self, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,4 @@
-"""A polygon's grid of cells, to answer for many boxes at once whether it contains or meets them.
+"""A polygon's grid of cells, to answer for many boxes or points at once whether it holds them.
 
 The placebo places of a measure are copies of its zone on a lattice across the
 municipality (:func:`~diagnostic_lib.evaluation.placebo_places.lattice_offsets`): tens of
@@ -8,8 +8,12 @@ of the other measures. :class:`CellCover` classifies once a grid of cells over t
 (summed-area tables), without geometry, every box that lies within cells of one kind, every
 box that overlaps an inside cell (it meets the polygon) and every box that overlaps an
 outside cell (the polygon does not contain it). Only the other boxes are tested against
-the polygon itself.
-The answers are exactly those of ``shapely.contains`` and ``shapely.intersects``.
+the polygon itself. Points are decided the same way (:meth:`CellCover.intersects_xy`):
+step 3 tests every incident against the municipality and the shared control areas, and
+step 2 against municipality-wide zones, polygons whose per-point test costs more as the
+region grows.
+The answers are exactly those of ``shapely.contains``, ``shapely.intersects`` and
+``shapely.intersects_xy``.
 """
 
 from __future__ import annotations
