@@ -237,6 +237,11 @@ def _region(seed: int = 7, nx: int = 6, ny: int = 4, side: float = 1000.0):
     )
     meas["targets_unmapped"] = False
     meas.loc[len(ms) - 1, ["targets_unmapped", "target_categories"]] = [True, ()]
+    # incidents on the edge of a measure's area (x = 3000: M080's side) count as inside
+    on_edge = inc.index[inc.geometry.notna()][:80]
+    inc.loc[on_edge, "geometry"] = gpd.points_from_xy(
+        np.full(80, 3000.0), np.linspace(50, 3950, 80)
+    )
     return pb, meas, sec, inc
 
 

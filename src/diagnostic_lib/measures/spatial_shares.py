@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._spatial import distinct_geometries
+from .._spatial import PointIndex, distinct_geometries
 from ._frames import _col, _tuple
 
 _BASES = (
@@ -21,6 +21,10 @@ _BASES = (
     "no_geometry",
     "area",
 )
+
+
+_AREAS_AT_ONCE = 256
+"""Measures' areas tested against their incidents at once (memory, not results)."""
 
 
 class _PairCounts:
@@ -138,11 +142,32 @@ class _SpatialShares:
         geo_j = np.flatnonzero(self.geometric & self.has_area)
         sel = np.flatnonzero(own & located)
         if len(geo_j) and len(sel):
-            tree = shapely.STRtree(self.area_arr[geo_j])
-            i, j = tree.query(g[sel], predicate="intersects")  # the points themselves
-            self.inside = _PairCounts.tally(u_inc[sel[i]], geo_j[j], self.n_m)
+            self.inside = self._count_inside(u_inc, xs, ys, sel, geo_j)
         sel = np.flatnonzero(own & has_sector)
         self._count_in_sectors(u_inc[sel], inc_sector[sel].astype(str), m_sectors, all_sectors)
+
+    def _count_inside(
+        self, u_inc: np.ndarray, xs: np.ndarray, ys: np.ndarray, sel: np.ndarray, geo_j: np.ndarray
+    ) -> _PairCounts:
+        """Incidents of each problem inside each geometric area (edges included), sparse.
+
+        The incidents in each area's box come from a grid index (no point objects),
+        then each area is tested against them, a group of areas at a time.
+        """
+        import shapely
+
+        index = PointIndex(xs, ys, positions=sel)
+        areas = self.area_arr[geo_j]
+        shapely.prepare(areas)
+        bounds = shapely.bounds(areas)
+        parts_u, parts_j = [], []
+        for a in range(0, len(geo_j), _AREAS_AT_ONCE):
+            b = bounds[a : a + _AREAS_AT_ONCE]
+            k, pos = index.boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+            hit = shapely.intersects_xy(areas[a + k], xs[pos], ys[pos])
+            parts_u.append(u_inc[pos[hit]])
+            parts_j.append(geo_j[a + k[hit]])
+        return _PairCounts.tally(np.concatenate(parts_u), np.concatenate(parts_j), self.n_m)
 
     def _count_in_sectors(
         self, u_inc: np.ndarray, inc_sector: np.ndarray, m_sectors: list[set], all_sectors: set
