@@ -300,6 +300,25 @@ def test_counts_and_placebos_match_the_straightforward_path(diag, monkeypatch, c
         assert fast["a0"].isna().any()  # a window holding the gap month has no sum
 
 
+@pytest.mark.parametrize("copies", [1, 3])
+def test_rings_counted_for_the_kept_places_only_give_the_same_estimates(
+    diag, monkeypatch, copies
+):
+    """Only the rings of the placebo places kept (nearest in level) are counted: the same
+    estimates as counting every candidate's ring and letting the tables choose."""
+    period = evaluation.data_period(diag)
+    mea = _copies(diag, copies) if copies > 1 else diag.measures
+    kept = _evaluate(mea, diag.incidents, diag, period)
+    monkeypatch.setattr(
+        evaluation.placebo_design,
+        "nearest_places",
+        lambda treated, units, control, win, k: np.arange(len(units)),
+    )
+    every = _evaluate(mea, diag.incidents, diag, period)
+    assert_frame_equal(kept, every, check_exact=True)
+    assert (kept["placebos"] >= 20).any()
+
+
 @pytest.mark.parametrize(
     "case", ["sample", "copies_and_gap", "one_near_memo", "no_own_box", "cells"]
 )

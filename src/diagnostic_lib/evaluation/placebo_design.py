@@ -20,7 +20,7 @@ from .._cell_cover import CellCover
 from ._common import _tuple, _xy_points
 from .design import targeted
 from .placebo_places import PlaceCounter, kept_sectors, lattice_offsets, sector_rings, translated
-from .placebos import PlaceboOptions, Windows, log_effects, placebo_tables
+from .placebos import PlaceboOptions, Windows, log_effects, nearest_places, placebo_tables
 
 DATE_SHIFTS = 24
 """Most placebo dates per measure (the design shifted back one month at a time)."""
@@ -248,15 +248,18 @@ class PlaceboSource:
         unit_t, unit_r, keys = self._places(rec, geo)
         pc = self.counter(rec)
         # a sector is the same place for every measure: its incidents are found once
+        counts_t = pc.counts(
+            list(unit_t), edges, keys=None if keys is None else [("t", *k) for k in keys]
+        )
+        # the places kept (nearest in level, nearest first): only their rings are counted
+        keep = nearest_places(target["treated"], counts_t, control, win, self.options.placebos)
         units = {
-            "treated": pc.counts(
-                list(unit_t), edges, keys=None if keys is None else [("t", *k) for k in keys]
-            ),
+            "treated": counts_t[keep],
             "ring": pc.counts(
-                list(unit_r),
+                list(unit_r[keep]),
                 edges,
-                exclude=list(unit_t),
-                keys=None if keys is None else [("r", *k) for k in keys],
+                exclude=list(unit_t[keep]),
+                keys=None if keys is None else [("r", *keys[k]) for k in keep],
             ),
         }
         dates = date_placebos(target["treated"], control, win, self.options)

@@ -330,6 +330,60 @@ def nearest(levels: np.ndarray, target: np.ndarray, k: int) -> np.ndarray:
     return np.argsort(d, kind="stable")[:k]
 
 
+def nearest_places(
+    treated: np.ndarray,
+    units: np.ndarray,
+    control: np.ndarray,
+    win: Windows,
+    k: int,
+    effects: tuple | None = None,
+) -> np.ndarray:
+    """Positions of the ``k`` placebo places nearest the treated area in level, nearest first.
+
+    The level of a place is its history and before-window levels
+    (:func:`level_features`); only the treated area's copies are compared, so the
+    rings of the places left out need not be counted (a measure has up to
+    hundreds of candidate places and keeps the ``placebos`` setting's number).
+
+    Parameters
+    ----------
+    treated : ndarray, shape (months,)
+        Monthly counts of the measure's treated area.
+    units : ndarray, shape (places, months)
+        Monthly counts of the candidate places (copies of the treated area).
+    control : ndarray
+        Monthly counts of the control area.
+    win : Windows
+        History, before and after windows.
+    k : int
+        How many to keep.
+    effects : tuple, optional
+        ``(log_effects(treated), log_effects(units))`` when already computed.
+
+    Returns
+    -------
+    ndarray of int
+
+    Examples
+    --------
+    >>> w = Windows(slice(0, 24), slice(24, 36), slice(36, 48))
+    >>> units = np.array([np.full(48, 50), np.full(48, 10), np.full(48, 11)])
+    >>> nearest_places(np.full(48, 10), units, np.full(48, 500), w, 2).tolist()
+    [1, 2]
+    """
+    units = np.asarray(units, dtype="float64")
+    if not len(units):
+        return np.arange(0)
+    t_eff, u_eff = effects if effects is not None else (None, None)
+    if t_eff is None:
+        t_eff = log_effects(np.asarray(treated, dtype="float64"), control, win)
+    if u_eff is None:
+        u_eff = log_effects(units, control, win)
+    feats = level_features(u_eff["history"], u_eff["before"], win)
+    target_feats = level_features(np.array([t_eff["history"]]), np.array([t_eff["before"]]), win)[0]
+    return nearest(feats, target_feats, k)
+
+
 def level_features(history: np.ndarray, before: np.ndarray, win: Windows) -> np.ndarray:
     """Log monthly levels (history, before window) used to match placebo places.
 
@@ -435,13 +489,7 @@ def placebo_tables(
     tr = np.asarray(target["ring"], dtype="float64")
     t_eff = log_effects(tt, control, win)
     u_eff = log_effects(unit_t, control, win) if len(unit_t) else None
-    keep = np.arange(0)
-    if u_eff is not None:
-        feats = level_features(u_eff["history"], u_eff["before"], win)
-        target_feats = level_features(
-            np.array([t_eff["history"]]), np.array([t_eff["before"]]), win
-        )[0]
-        keep = nearest(feats, target_feats, opt.placebos)
+    keep = nearest_places(tt, unit_t, control, win, opt.placebos, (t_eff, u_eff))
     out["placebos"] = float(len(keep))
     date_null = _dates_null(dates) if dates is not None and np.size(dates) else None
     out["placebo_dates"] = float(date_null.n if date_null is not None else 0)
