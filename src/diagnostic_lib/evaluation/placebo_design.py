@@ -251,17 +251,15 @@ class PlaceboSource:
         counts_t = pc.counts(
             list(unit_t), edges, keys=None if keys is None else [("t", *k) for k in keys]
         )
-        # the places kept (nearest in level, nearest first): only their rings are counted
+        # the places kept (nearest in level, nearest first): only their rings are counted,
+        # except a sector's, found once for every measure (all at once: no new names later)
         keep = nearest_places(target["treated"], counts_t, control, win, self.options.placebos)
-        units = {
-            "treated": counts_t[keep],
-            "ring": pc.counts(
-                list(unit_r[keep]),
-                edges,
-                exclude=list(unit_t[keep]),
-                keys=None if keys is None else [("r", *keys[k]) for k in keep],
-            ),
-        }
+        if keys is None:
+            counts_r = pc.counts(list(unit_r[keep]), edges, exclude=list(unit_t[keep]))
+        else:
+            named = [("r", *k) for k in keys]
+            counts_r = pc.counts(list(unit_r), edges, exclude=list(unit_t), keys=named)[keep]
+        units = {"treated": counts_t[keep], "ring": counts_r}
         dates = date_placebos(target["treated"], control, win, self.options)
         return placebo_tables(target, units, control, win, self.options, dates)
 
