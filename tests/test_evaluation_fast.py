@@ -301,9 +301,7 @@ def test_counts_and_placebos_match_the_straightforward_path(diag, monkeypatch, c
 
 
 @pytest.mark.parametrize("copies", [1, 3])
-def test_rings_counted_for_the_kept_places_only_give_the_same_estimates(
-    diag, monkeypatch, copies
-):
+def test_rings_counted_for_the_kept_places_only_give_the_same_estimates(diag, monkeypatch, copies):
     """Only the rings of the placebo places kept (nearest in level) are counted: the same
     estimates as counting every candidate's ring and letting the tables choose."""
     period = evaluation.data_period(diag)

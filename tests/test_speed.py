@@ -249,6 +249,13 @@ def test_problem_incidents_equals_the_pairwise_rule(diag, inv):
     pb = inv.problems
     inc = diag.incidents.copy()
     inc.loc[inc.index[::7], "geometry"] = None  # unlocated incidents fall back on sectors
+    # incidents of a place problem's first category on the corners of its geometry
+    place = pb[(pb["kind"] == "place") & pb.geometry.notna()].iloc[0]
+    corners = shapely.get_coordinates(place.geometry.boundary)[:6]
+    on = inc.index[1 : 1 + 7 * len(corners) : 7][: len(corners)]
+    inc.loc[on, "category"] = place["categories"][0]
+    inc.loc[on, "geometry"] = shapely.points(corners)
+    inc.loc[inc.index[2], "geometry"] = shapely.Point()  # an empty point: no position
     for variant in (pb, pb.iloc[::-1].assign(excluded=[i % 3 == 0 for i in range(len(pb))])):
         pd.testing.assert_series_equal(
             inventory.problem_incidents(variant, inc), _problem_incidents_pairwise(variant, inc)

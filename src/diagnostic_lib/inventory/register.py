@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._spatial import PointIndex
 from ..errors import DataError, bilingual, unreadable
 from ._cache import ContentCache, digest
 
@@ -175,8 +176,6 @@ def _problem_of(
     problems: pd.DataFrame, cat_codes: np.ndarray, cat_u: Any, geoms: np.ndarray, sector: Any
 ) -> np.ndarray:
     """The problem id of each incident, or ``None`` (see :func:`problem_incidents`)."""
-    import shapely
-
     n = len(cat_codes)
     best = np.full(n, len(problems), dtype="int64")  # register position of the first match
     code_of = {c: k for k, c in enumerate(cat_u)}
@@ -206,19 +205,8 @@ def _problem_of(
                         area_best.setdefault((c, sid), r)
     # municipality-wide problems: every incident of their categories
     best = np.minimum(best, np.where(cat_codes >= 0, muni_best[cat_codes], len(problems)))
-    # place and area problems: located incidents inside the problem's geometry
-    order = np.argsort(cat_codes, kind="stable")
-    cuts = np.searchsorted(cat_codes[order], np.arange(len(cat_u) + 1))
-    for c, rs in local.items():
-        idx = order[cuts[c] : cuts[c + 1]]
-        idx = idx[has[idx]]
-        rs_g = [r for r in rs if pgeoms[r] is not None]
-        if len(idx) == 0 or not rs_g:
-            continue
-        tree = shapely.STRtree(pgeoms[rs_g])
-        i, j = tree.query(geoms[idx], predicate="intersects")
-        if len(i):
-            np.minimum.at(best, idx[i], np.asarray(rs_g)[j])
+    # place and area problems: located incidents of their categories inside their geometry
+    _inside_geometries(best, local, pgeoms, cat_codes, geoms, has, len(cat_u))
     # area problems also take the incidents of their sectors that have no position
     if area_best:
         no_pos = np.flatnonzero(~has & (cat_codes >= 0))
@@ -229,6 +217,55 @@ def _problem_of(
     ids = np.append(problems["problem_id"].to_numpy(dtype=object), None)[best]
     ids.flags.writeable = False  # kept in PROBLEM_INCIDENTS_CACHE
     return ids
+
+
+_PROBLEMS_AT_ONCE = 256
+"""Problems whose geometries are tested against their incidents at once (memory only)."""
+
+
+def _inside_geometries(
+    best: np.ndarray,
+    local: dict[int, list[int]],
+    pgeoms: np.ndarray,
+    cat_codes: np.ndarray,
+    geoms: np.ndarray,
+    has: np.ndarray,
+    n_cat: int,
+) -> None:
+    """Lower ``best`` (in place) to the first problem whose geometry holds each incident.
+
+    ``local`` lists, by category code, the place and area problems of that
+    category. The incidents in each problem's box come from a grid index (no
+    point objects), keep those of the problem's categories, then meet its
+    geometry (``intersects``: edges included), a group of problems at a time.
+    """
+    import shapely
+
+    rows = sorted({r for rs in local.values() for r in rs if pgeoms[r] is not None})
+    if not rows:
+        return
+    allowed = np.zeros((len(pgeoms), n_cat + 1), dtype=bool)  # problem × category code
+    for c, rs in local.items():
+        allowed[rs, c] = True
+    pos = np.flatnonzero(has & (cat_codes >= 0))
+    pos = pos[~shapely.is_empty(geoms[pos])]  # an empty point has no x to read
+    xs = np.full(len(geoms), np.nan)
+    ys = np.full(len(geoms), np.nan)
+    xs[pos], ys[pos] = shapely.get_x(geoms[pos]), shapely.get_y(geoms[pos])
+    index = PointIndex(xs, ys, positions=pos)
+    rows_a = np.asarray(rows, dtype="int64")
+    shapes = pgeoms[rows_a]
+    shapely.prepare(shapes)
+    bounds = shapely.bounds(shapes)
+    for a in range(0, len(rows_a), _PROBLEMS_AT_ONCE):
+        b = bounds[a : a + _PROBLEMS_AT_ONCE]
+        k, at = index.boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+        r = rows_a[a + k]
+        ok = allowed[r, cat_codes[at]]
+        k, at, r = k[ok], at[ok], r[ok]
+        hit = shapely.intersects_xy(shapes[a + k], xs[at], ys[at])
+        if hit.any():
+            np.minimum.at(best, at[hit], r[hit])
 
 
 def _toml_str(s: str) -> str:
