@@ -290,6 +290,8 @@ class _MonthlyIndex:
                 if e > a:  # no incident near any measure: nothing to keep
                     self.near_of[int(own[a])] = pts[a:e]
         self._mark = np.zeros(len(self.t), dtype=bool)
+        # excluded ids -> (their positions as a set, sorted): see _removed_set
+        self._removed_sets: dict[tuple, tuple[frozenset, tuple[int, ...]]] = {}
         # control polygon (by identity) -> (it, each incident's state: untested, in, out)
         self._tested: dict[int, tuple[Any, np.ndarray]] = {}
 
@@ -374,6 +376,22 @@ class _MonthlyIndex:
         self._outsides[removed] = (g, idx)
         return idx
 
+    def _removed_set(self, excluded: Sequence[str], k: int) -> tuple[int, ...]:
+        """Positions of the measures ``excluded`` and of measure ``k``, sorted.
+
+        The measures of one removed set share it (thousands of ids in a region):
+        its positions are found once per distinct ``excluded`` and reused.
+        """
+        key = excluded if isinstance(excluded, tuple) else tuple(excluded)
+        base = self._removed_sets.get(key)
+        if base is None:
+            if len(self._removed_sets) >= _NEAR_MEMOS * 8:  # forget the oldest
+                del self._removed_sets[next(iter(self._removed_sets))]
+            found = {self.pos[m] for m in key if m in self.pos}
+            base = (frozenset(found), tuple(sorted(found)))
+            self._removed_sets[key] = base
+        return base[1] if k in base[0] else tuple(sorted(base[0] | {k}))
+
     def _window(self, pos: np.ndarray, keys: np.ndarray, edges: np.ndarray) -> np.ndarray:
         """The incidents at ``pos`` of ``keys`` in [edges[0], edges[-1])."""
         key_ok = np.zeros(len(self.c_names) * self.n_s, dtype=bool)
@@ -457,7 +475,7 @@ class _MonthlyIndex:
             # the measure's own box holds its treated area and ring; its control is
             # the municipality minus its removed set's incidents out of the control
             near = self._window(self.near_of.get(k, np.array([], dtype="int64")), keys, edges)
-            removed = tuple(sorted({self.pos[m] for m in excluded if m in self.pos} | {k}))
+            removed = self._removed_set(excluded, k)
         else:
             near = self._nearby(areas, excluded, keys, edges)
         mon = np.searchsorted(edges, self.t[near], side="right") - 1
