@@ -818,9 +818,15 @@ def test_cell_cover_answers_as_shapely_on_boxes_built_to_fool_it():
     town = shapely.union_all(np.asarray(blocks, dtype=object)[keep])
     pts = shapely.points(rng.uniform(0, 2000, (60, 2)))
     avoid = shapely.union_all(shapely.buffer(pts, rng.uniform(5, 150, 60)))
+    # a region of many towns, some meeting only at a corner (parts tested one by one)
+    chess = [b for b, (i, j) in zip(blocks, np.ndindex(20, 20), strict=True) if (i + j) % 2]
+    region = shapely.union_all(np.asarray(chess, dtype=object)[: len(chess) // 2])
+    assert shapely.get_type_id(region) == 6 and cell_cover.CellCover(region)._parts is not None
+    assert cell_cover.CellCover(avoid)._parts is not None
     for cells in (7, 64, 256):
         town_c = cell_cover.CellCover(town, cells)
         avoid_c = cell_cover.CellCover(avoid, cells)
+        region_c = cell_cover.CellCover(region, cells)
         for w, h, shift in (
             (100, 100, 0),
             (50, 100, 0),
@@ -835,6 +841,9 @@ def test_cell_cover_answers_as_shapely_on_boxes_built_to_fool_it():
             assert (town_c.contains(b) == shapely.contains(town, boxes)).all()
             assert (town_c.intersects(b) == shapely.intersects(town, boxes)).all()
             assert (avoid_c.intersects(b) == shapely.intersects(avoid, boxes)).all()
+            assert (avoid_c.contains(b) == shapely.contains(avoid, boxes)).all()
+            assert (region_c.contains(b) == shapely.contains(region, boxes)).all()
+            assert (region_c.intersects(b) == shapely.intersects(region, boxes)).all()
     # not polygons: every cell tested against the geometry
     lines = shapely.union_all([town.boundary, shapely.MultiPoint(rng.uniform(0, 2000, (30, 2)))])
     b = np.column_stack([x0.ravel(), y0.ravel(), x0.ravel() + 90, y0.ravel() + 90])
