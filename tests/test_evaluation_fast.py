@@ -867,7 +867,10 @@ def test_cell_cover_answers_as_shapely_on_points_built_to_fool_it():
     town = shapely.union_all(np.asarray(blocks, dtype=object)[keep])
     circles = shapely.union_all(shapely.buffer(shapely.points(rng.uniform(0, 2000, (60, 2))), 40))
     holed = shapely.difference(town, circles)  # a control: the town minus measures' areas
-    for geom in (town, holed, shapely.MultiPolygon(shapely.get_parts(holed)[:5])):
+    chess = [b for b, (i, j) in zip(blocks, np.ndindex(20, 20), strict=True) if (i + j) % 2]
+    region = shapely.difference(shapely.union_all(chess), circles)  # many towns, with holes
+    assert cell_cover.CellCover(region)._parts is not None
+    for geom in (town, holed, shapely.MultiPolygon(shapely.get_parts(holed)[:5]), region):
         xy = shapely.get_coordinates(geom)
         mids = (xy[:-1] + xy[1:]) / 2
         lattice = np.mgrid[-200:2201:50, -200:2201:50].reshape(2, -1).T.astype(float)

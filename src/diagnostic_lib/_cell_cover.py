@@ -246,7 +246,11 @@ class CellCover:
         state[k] = self._state[i[k].astype("int64"), j[k].astype("int64")]
         out[state == 1] = True
         rest = np.flatnonzero((state == 0) & ~far)
-        if len(rest):
+        if len(rest) and self._parts is not None:  # a point is in a multipolygon's part, or out
+            ok = rest[np.isfinite(x[rest]) & np.isfinite(y[rest])]
+            i, _ = self._parts.query(shapely.points(x[ok], y[ok]), predicate="intersects")
+            out[ok[i]] = True
+        elif len(rest):
             out[rest] = shapely.intersects_xy(self.geom, x[rest], y[rest])
         return out
 
