@@ -987,3 +987,17 @@ def test_place_counter_of_a_subset_reads_the_shared_arrays():
     keys = [("p", k) for k in range(len(places))]
     assert np.array_equal(shared.counts(places, edges, keys=keys), got)
     assert got.sum() < PlaceCounter(x, y, t).counts(places, edges).sum()
+
+
+def test_touching_among_some_measures_is_touching_then_kept(diag):
+    """Measures left out before the exact test (municipality-wide, no footprint) change no
+    answer: the same measures as testing all of them and keeping the local ones after."""
+    from diagnostic_lib.evaluation.measure_set import _MeasureSet
+    from diagnostic_lib.measures import treated_area
+
+    mea = diag.measures
+    ms = _MeasureSet(mea, treated_area(mea, diag.sectors))
+    assert (~ms.local).any() and ms.local.any()
+    for zone in [*ms.treated[ms.nonempty], shapely.box(*diag.sectors.total_bounds)]:
+        every = ms.touching(zone)
+        assert np.array_equal(ms.touching(zone, among=ms.local), every[ms.local[every]])

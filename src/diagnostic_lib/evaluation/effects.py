@@ -363,8 +363,8 @@ def _concurrent(
     """Other measures overlapping ``zone`` that start or end in [lo, hi) and share categories."""
     ms = ms if ms is not None else _MeasureSet(measures, treated)
     k = ms.pos[i]
-    cand = ms.touching(zone)
-    cand = cand[(cand != k) & ~np.isin(ms.fp[cand], ["none", "municipality"])]
+    cand = ms.touching(zone, among=ms.local)
+    cand = cand[cand != k]
     cand = cand[ms.overlap(k)[cand]]
     lo64, hi64 = np.datetime64(pd.Timestamp(lo), "us"), np.datetime64(pd.Timestamp(hi), "us")
     s, e = ms.start[cand], ms.end[cand]

@@ -8,6 +8,7 @@ computes their inputs once instead of once per pair.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -71,12 +72,23 @@ class _MeasureSet:
         lo64, hi64 = np.datetime64(pd.Timestamp(lo), "us"), np.datetime64(pd.Timestamp(hi), "us")
         return has_start & (self.start < hi64) & (np.isnat(self.end) | (self.end >= lo64))
 
-    def touching(self, zone: Any) -> np.ndarray:
-        """Positions of the measures whose treated area intersects ``zone`` (sorted)."""
+    def touching(self, zone: Any, among: np.ndarray | None = None) -> np.ndarray:
+        """Positions of the measures whose treated area intersects ``zone`` (sorted).
+
+        ``among``: which measures may be answered (a mask); the others are not
+        tested (a municipality-wide area meets every zone, and costs the most).
+        """
         import shapely
 
         if self._tree is None or zone is None:
             return np.array([], dtype="int64")
         cand = self._geo[self._tree.query(zone)]
+        if among is not None:
+            cand = cand[among[cand]]
         cand = cand[shapely.intersects(self.treated[cand], zone)]
         return np.sort(cand)
+
+    @functools.cached_property
+    def local(self) -> np.ndarray:
+        """Whether each measure acts on a place of its own (not nowhere, not everywhere)."""
+        return ~np.isin(self.fp, ["none", "municipality"])
