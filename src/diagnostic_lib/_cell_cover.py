@@ -25,6 +25,8 @@ import numpy as np
 import shapely
 from scipy import ndimage
 
+from ._spatial import PointIndex
+
 # cells along the longer side of the polygon's bounding box
 _CELLS = 1024
 # fewest parts of a multipolygon for which boxes are tested against its parts
@@ -189,9 +191,11 @@ class CellCover:
         flat = (b[:, 2] <= b[:, 0]) | (b[:, 3] <= b[:, 1])
         if tree is None or flat.any():
             return exact(self.geom, boxes)
-        i, _ = tree.query(boxes, predicate="within" if contains else "intersects")
+        i, j = tree.query(boxes)  # the parts whose boxes meet, then the prepared parts
+        parts = tree.geometries
+        hit = (shapely.contains if contains else shapely.intersects)(parts[j], boxes[i])
         out = np.zeros(len(b), dtype=bool)
-        out[i] = True
+        out[i[hit]] = True
         return out
 
     @functools.cached_property
@@ -247,9 +251,10 @@ class CellCover:
         out[state == 1] = True
         rest = np.flatnonzero((state == 0) & ~far)
         if len(rest) and self._parts is not None:  # a point is in a multipolygon's part, or out
-            ok = rest[np.isfinite(x[rest]) & np.isfinite(y[rest])]
-            i, _ = self._parts.query(shapely.points(x[ok], y[ok]), predicate="intersects")
-            out[ok[i]] = True
+            parts = self._parts.geometries
+            b = shapely.bounds(parts)
+            k, at = PointIndex(x, y, positions=rest).boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+            out[at[shapely.intersects_xy(parts[k], x[at], y[at])]] = True
         elif len(rest):
             out[rest] = shapely.intersects_xy(self.geom, x[rest], y[rest])
         return out
