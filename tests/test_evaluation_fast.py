@@ -770,12 +770,20 @@ def test_month_edges_are_those_of_dateoffset(lo):
 
 
 @pytest.mark.parametrize(
-    "years, since", [(4, "2022-01-01"), (4, "1968-05-01"), (600, "1800-01-01")]
+    "years, since, grid",
+    [
+        (4, "2022-01-01", True),
+        (4, "1968-05-01", True),
+        (4, "2022-01-01", False),
+        (600, "1800-01-01", False),
+    ],
 )
-def test_named_places_counted_at_once_as_one_by_one(years, since):
+def test_named_places_counted_at_once_as_one_by_one(years, since, grid, monkeypatch):
     """Named places (sectors) answered from cumulative monthly counts (month edges), by one
     search (other edges), or one by one when their times span centuries (too wide to stack
     in int64): the same counts as place by place."""
+    if not grid:  # a monthly table larger than the times it counts: they are searched
+        monkeypatch.setattr(placebo_places, "_GRID_CELLS", 0)
     rng = np.random.default_rng(8)
     n = 3000
     x, y = rng.uniform(0, 400, n), rng.uniform(0, 400, n)
@@ -804,7 +812,7 @@ def test_named_places_counted_at_once_as_one_by_one(years, since):
         assert np.array_equal(fast, _slow_counts(pc, cells, e))
     assert (pc._span is None) == (years > 100) and fast.sum() == n
     # month starts are read from the monthly table when the times span under a century
-    assert (pc._grid is not None) == (years < 100)
+    assert (pc._grid is not None) == grid
 
 
 def test_cell_cover_answers_as_shapely_on_boxes_built_to_fool_it():

@@ -238,8 +238,9 @@ def sector_places(
 _GRID_MONTHS = 1_200
 """Longest span of times (months) for which named places keep cumulative monthly counts."""
 
-_GRID_CELLS = 20_000_000
-"""Most cells of that table (places × months, 8 bytes each), beyond which times are searched."""
+_GRID_CELLS = 1_000_000
+"""Cells of that table (places × months, 4 bytes each) always allowed; beyond, the table may
+hold at most two cells per time it counts (no more memory than the stacked times it spares)."""
 
 
 class PlaceCounter:
@@ -388,7 +389,7 @@ class PlaceCounter:
             if np.array_equal(months.astype("datetime64[us]"), edges):  # month starts
                 last = self._grid.shape[1] - 1
                 at = np.clip((months - self._grid_base).astype("int64"), 0, last)
-                return np.diff(self._grid[rank[:, None], at[None, :]], axis=1)
+                return np.diff(self._grid[rank[:, None], at[None, :]], axis=1).astype("int64")
         if self._stacked is None:
             self._search_stack()
         if self._span is None:  # too many places for one array of int64: one at a time
@@ -402,8 +403,8 @@ class PlaceCounter:
     def _stack(self) -> None:
         """Rank the named places, and count their times by month (see :meth:`_known_counts`).
 
-        When the times span at most ``_GRID_MONTHS`` months and the table stays under
-        ``_GRID_CELLS`` cells, each place's cumulative monthly counts: row ``r``, column
+        When the times span at most ``_GRID_MONTHS`` months and the table stays small
+        (``_GRID_CELLS``), each place's cumulative monthly counts: row ``r``, column
         ``m`` holds how many of place ``r``'s times fall before month ``m`` (from the
         first month). The stacked times are made only when edges other than month
         starts are asked for (:meth:`_search_stack`).
@@ -419,10 +420,11 @@ class PlaceCounter:
         base = month.min()
         m = (month - base).astype("int64")
         n_m = int(m.max()) + 2  # a column before the first month and after the last
-        if n_m <= _GRID_MONTHS + 1 and len(names) * n_m <= _GRID_CELLS:
+        cells = len(names) * n_m
+        if n_m <= _GRID_MONTHS + 1 and cells <= max(_GRID_CELLS, 2 * len(every)):
             rank = np.repeat(np.arange(len(names), dtype="int64"), sizes)
-            flat = np.bincount(rank * n_m + m + 1, minlength=len(names) * n_m)
-            self._grid = np.cumsum(flat.reshape(len(names), n_m), axis=1, dtype="int64")
+            flat = np.bincount(rank * n_m + m + 1, minlength=cells)
+            self._grid = np.cumsum(flat.reshape(len(names), n_m), axis=1, dtype="int32")
             self._grid_base = base
 
     def _search_stack(self) -> None:
