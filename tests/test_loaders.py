@@ -333,6 +333,17 @@ def test_a_nul_byte_costs_only_its_own_row(tmp_path):
     ]
     assert len(inc) == 299 and led.is_balanced() and led.files.iloc[0]["rows_in"] == 300
     assert (inc["source_row"] - 1 == inc["incident_id"].astype(int)).all()  # rows keep numbers
+    # the last line, with no newline after it: its row counted once, not lost (found by
+    # the property test: blank lines, then a NUL line, put the ledger at -1 kept)
+    last = tmp_path / "last.csv"
+    last.write_bytes(b"id,date,category\n" + b"\n".join(lines) + b"\n11,\x00")
+    inc, led = loaders.load_incidents(last, now=NOW)
+    assert led.is_balanced() and led.files.iloc[0]["rows_in"] == 301 and len(inc) == 299
+    assert [302, "nul_byte"] in led.entries[["row", "reason"]].values.tolist()
+    blank = tmp_path / "blank.csv"
+    blank.write_bytes(b"date,categorie\n" + b"\n" * 8 + b"\x00")
+    inc, led = loaders.load_incidents(blank, now=NOW)
+    assert led.is_balanced() and led.files.iloc[0]["rows_in"] == 9 and len(inc) == 0
     # a binary file is still refused as a whole
     b = tmp_path / "bin.csv"
     b.write_bytes(b"id,date\n" + b"\x00\x01\n" * 50)

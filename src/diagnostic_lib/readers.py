@@ -322,6 +322,8 @@ def _blank_nul_lines(data: bytes, name: str) -> tuple[bytes, list[tuple[int, str
         text = lines[i].replace(b"\x00", b"\\0").decode("utf-8", errors="replace")[:200]
         issues.append((i + 1, "nul_byte", "rejected", text))
         lines[i] = b""
+    if bad[-1] == len(lines) - 1:  # the last line, with no newline: blanked, it would vanish
+        lines.append(b"")  # and its rejection would count a row the file never had
     return b"\n".join(lines), issues
 
 
