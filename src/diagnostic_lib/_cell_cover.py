@@ -251,10 +251,8 @@ class CellCover:
         out[state == 1] = True
         rest = np.flatnonzero((state == 0) & ~far)
         if len(rest) and self._parts is not None:  # a point is in a multipolygon's part, or out
-            parts = self._parts.geometries
-            b = shapely.bounds(parts)
-            k, at = PointIndex(x, y, positions=rest).boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
-            out[at[shapely.intersects_xy(parts[k], x[at], y[at])]] = True
+            _, at = PointIndex(x, y, positions=rest).inside(self._parts.geometries)
+            out[at] = True
         elif len(rest):
             out[rest] = shapely.intersects_xy(self.geom, x[rest], y[rest])
         return out

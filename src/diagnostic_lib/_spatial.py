@@ -9,7 +9,12 @@ region, which grows with its size.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+
+GROUP = 256
+"""Geometries tested against their points at once by :meth:`PointIndex.inside`."""
 
 
 class PointIndex:
@@ -126,6 +131,47 @@ class PointIndex:
         cx, cy = self.x[cand], self.y[cand]
         keep = (cx >= x0[owner]) & (cx <= x1[owner]) & (cy >= y0[owner]) & (cy <= y1[owner])
         return owner[keep], cand[keep]
+
+    def inside(
+        self, geoms: np.ndarray, keep: Callable | None = None, group: int = GROUP
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(geometry, position)`` of every indexed point in a geometry (edges included).
+
+        The points in each geometry's box (:meth:`boxes`), then one vectorised
+        ``shapely.intersects_xy`` per group of ``group`` geometries (memory, not
+        results): the answers of an STRtree query of the points with the
+        ``intersects`` predicate, without making a point object. ``keep(geometry,
+        position)`` may leave candidate pairs out before the test (a mask).
+        Geometries are read as given: prepare them first to test many points each.
+
+        Examples
+        --------
+        >>> import shapely
+        >>> idx = PointIndex(np.array([0.0, 5.0, 50.0]), np.array([0.0, 5.0, 50.0]))
+        >>> g, p = idx.inside(np.array([shapely.box(0, 0, 5, 5), shapely.Point(50, 50)]))
+        >>> g.tolist(), p.tolist()
+        ([0, 0, 1], [0, 1, 2])
+        """
+        import shapely
+
+        geoms = np.asarray(geoms, dtype=object)
+        parts_g, parts_p = [np.zeros(0, dtype="int64")], [np.zeros(0, dtype="int64")]
+        if not self.n or not len(geoms):
+            return parts_g[0], parts_p[0]
+        b = np.full((len(geoms), 4), np.nan)
+        ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        b[ok] = shapely.bounds(geoms[ok])
+        for a in range(0, len(geoms), max(int(group), 1)):
+            c = b[a : a + group]
+            k, pos = self.boxes(c[:, 0], c[:, 1], c[:, 2], c[:, 3])
+            k = k + a
+            if keep is not None:
+                m = keep(k, pos)
+                k, pos = k[m], pos[m]
+            hit = shapely.intersects_xy(geoms[k], self.x[pos], self.y[pos])
+            parts_g.append(k[hit])
+            parts_p.append(pos[hit])
+        return np.concatenate(parts_g), np.concatenate(parts_p)
 
 
 def distinct_geometries(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

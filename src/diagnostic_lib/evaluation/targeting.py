@@ -240,15 +240,8 @@ def _place_pairs(
     index = PointIndex(pi.x, pi.y, positions=np.flatnonzero(pi.loc))
     areas = np.asarray([mt.fps[m][1] for m in local], dtype=object)
     shapely.prepare(areas)
-    bounds = shapely.bounds(areas)
-    parts = []
-    for a in range(0, len(local), _PAIR_MEASURES):
-        b = bounds[a : a + _PAIR_MEASURES]
-        k, pos = index.boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
-        hit = shapely.intersects_xy(areas[a + k], pi.x[pos], pi.y[pos])
-        parts.append((local[a + k[hit]], pos[hit]))
-    m_j = np.concatenate([m for m, _ in parts])
-    at = np.concatenate([p for _, p in parts])
+    k, at = index.inside(areas, group=_PAIR_MEASURES)
+    m_j = local[k]
     order = np.argsort(m_j, kind="stable")
     m_j, at = m_j[order], at[order]
     return pi.p_codes[at], m_j, mt.all_mask[pi.key[at], m_j]

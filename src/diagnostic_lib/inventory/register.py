@@ -252,20 +252,15 @@ def _inside_geometries(
     xs = np.full(len(geoms), np.nan)
     ys = np.full(len(geoms), np.nan)
     xs[pos], ys[pos] = shapely.get_x(geoms[pos]), shapely.get_y(geoms[pos])
-    index = PointIndex(xs, ys, positions=pos)
     rows_a = np.asarray(rows, dtype="int64")
     shapes = pgeoms[rows_a]
     shapely.prepare(shapes)
-    bounds = shapely.bounds(shapes)
-    for a in range(0, len(rows_a), _PROBLEMS_AT_ONCE):
-        b = bounds[a : a + _PROBLEMS_AT_ONCE]
-        k, at = index.boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
-        r = rows_a[a + k]
-        ok = allowed[r, cat_codes[at]]
-        k, at, r = k[ok], at[ok], r[ok]
-        hit = shapely.intersects_xy(shapes[a + k], xs[at], ys[at])
-        if hit.any():
-            np.minimum.at(best, at[hit], r[hit])
+    k, at = PointIndex(xs, ys, positions=pos).inside(
+        shapes,
+        keep=lambda k, at: allowed[rows_a[k], cat_codes[at]],  # the problem's categories
+        group=_PROBLEMS_AT_ONCE,
+    )
+    np.minimum.at(best, at, rows_a[k])
 
 
 def _toml_str(s: str) -> str:

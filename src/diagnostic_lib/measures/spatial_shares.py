@@ -152,22 +152,14 @@ class _SpatialShares:
         """Incidents of each problem inside each geometric area (edges included), sparse.
 
         The incidents in each area's box come from a grid index (no point objects),
-        then each area is tested against them, a group of areas at a time.
+        then each area is tested against them (:meth:`PointIndex.inside`).
         """
         import shapely
 
-        index = PointIndex(xs, ys, positions=sel)
         areas = self.area_arr[geo_j]
         shapely.prepare(areas)
-        bounds = shapely.bounds(areas)
-        parts_u, parts_j = [], []
-        for a in range(0, len(geo_j), _AREAS_AT_ONCE):
-            b = bounds[a : a + _AREAS_AT_ONCE]
-            k, pos = index.boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
-            hit = shapely.intersects_xy(areas[a + k], xs[pos], ys[pos])
-            parts_u.append(u_inc[pos[hit]])
-            parts_j.append(geo_j[a + k[hit]])
-        return _PairCounts.tally(np.concatenate(parts_u), np.concatenate(parts_j), self.n_m)
+        k, pos = PointIndex(xs, ys, positions=sel).inside(areas, group=_AREAS_AT_ONCE)
+        return _PairCounts.tally(u_inc[pos], geo_j[k], self.n_m)
 
     def _count_in_sectors(
         self, u_inc: np.ndarray, inc_sector: np.ndarray, m_sectors: list[set], all_sectors: set
