@@ -122,7 +122,8 @@ def problem_incidents(problems: pd.DataFrame, incidents: pd.DataFrame) -> pd.Ser
     """
     cat_codes, cat_u = pd.factorize(incidents["category"])
     geoms = np.asarray(incidents.geometry.array, dtype=object)
-    sector = incidents["sector"].to_numpy() if "sector" in incidents.columns else None
+    # each incident's sector as a code (-1: none) and the sectors it codes, read in Arrow
+    sector = pd.factorize(incidents["sector"]) if "sector" in incidents.columns else None
     if len(incidents) < _KEPT_FROM:
         ids = _problem_of(problems, cat_codes, cat_u, geoms, sector)
     else:  # steps 2 to 4 and the report ask again for the same register and incidents
@@ -155,8 +156,8 @@ def _problem_incidents_key(
         [cols, [[repr(v) for v in problems[c]] for c in cols]], ensure_ascii=False
     ).encode()
     shapes = shapely.to_wkb(np.asarray(problems.geometry.array, dtype=object))
-    s_codes, s_u = pd.factorize(pd.Series(sector)) if sector is not None else (np.empty(0), [])
-    present = ~pd.isna(pd.Series(geoms)).to_numpy()  # None: no position (the sector counts)
+    s_codes, s_u = sector if sector is not None else (np.empty(0), [])
+    present = ~shapely.is_missing(geoms)  # None: no position (the sector counts)
     solid = present & ~shapely.is_empty(geoms)  # an empty point has no x to read
     return digest(
         register,
@@ -175,11 +176,18 @@ def _problem_incidents_key(
 def _problem_of(
     problems: pd.DataFrame, cat_codes: np.ndarray, cat_u: Any, geoms: np.ndarray, sector: Any
 ) -> np.ndarray:
-    """The problem id of each incident, or ``None`` (see :func:`problem_incidents`)."""
+    """The problem id of each incident, or ``None`` (see :func:`problem_incidents`).
+
+    ``sector``: each incident's sector code (-1: none) and the sectors coded, or None.
+    """
+    import shapely
+
+    s_codes, s_u = sector if sector is not None else (None, [])
+    code_of_sector = {u: k for k, u in enumerate(s_u)}
     n = len(cat_codes)
     best = np.full(n, len(problems), dtype="int64")  # register position of the first match
     code_of = {c: k for k, c in enumerate(cat_u)}
-    has = ~pd.isna(pd.Series(geoms)).to_numpy()
+    has = ~shapely.is_missing(geoms)
     excluded = (
         np.array([bool(v) for v in problems["excluded"]], dtype=bool)
         if "excluded" in problems.columns
@@ -191,7 +199,7 @@ def _problem_of(
     p_sectors = list(problems["sectors"]) if "sectors" in problems.columns else None
     muni_best = np.full(len(cat_u) + 1, len(problems), dtype="int64")  # per category code
     local: dict[int, list[int]] = {}  # category code -> non-municipality problems
-    area_best: dict[tuple[int, Any], int] = {}  # (category code, sector) -> first area problem
+    area_best: dict[tuple[int, int], int] = {}  # (category, sector code) -> first area problem
     for r in range(len(problems)):
         if excluded[r]:
             continue
@@ -202,7 +210,8 @@ def _problem_of(
                 local.setdefault(c, []).append(r)
                 if kinds[r] == "area" and sector is not None and p_sectors is not None:
                     for sid in list(p_sectors[r]):
-                        area_best.setdefault((c, sid), r)
+                        if sid in code_of_sector:  # a sector no incident is recorded in: none
+                            area_best.setdefault((c, code_of_sector[sid]), r)
     # municipality-wide problems: every incident of their categories
     best = np.minimum(best, np.where(cat_codes >= 0, muni_best[cat_codes], len(problems)))
     # place and area problems: located incidents of their categories inside their geometry
@@ -211,7 +220,7 @@ def _problem_of(
     if area_best:
         no_pos = np.flatnonzero(~has & (cat_codes >= 0))
         for k in no_pos:
-            r = area_best.get((int(cat_codes[k]), sector[k]))
+            r = area_best.get((int(cat_codes[k]), int(s_codes[k])))
             if r is not None and r < best[k]:
                 best[k] = r
     ids = np.append(problems["problem_id"].to_numpy(dtype=object), None)[best]
