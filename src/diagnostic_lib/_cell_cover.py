@@ -37,7 +37,7 @@ _EPS = 1e-6
 
 
 class CellCover:
-    """A polygon with its cells classified, to test many boxes.
+    """A polygon with its cells classified, to test many boxes or points.
 
     A box whose cells all lie inside the polygon is contained in it (and meets it); a
     box whose cells all lie outside it neither. A side of a box that falls on (or
