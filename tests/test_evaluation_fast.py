@@ -279,8 +279,8 @@ def test_counts_and_placebos_match_the_straightforward_path(diag, monkeypatch, c
     if case == "one_memo":  # shared controls forgotten as soon as another is met
         monkeypatch.setattr(area_counts, "_SHARED_MEMOS", 1)
     if case == "cells":  # every point test of the municipality and the controls by cells
-        monkeypatch.setattr(area_counts, "POINTS_FOR_CELLS", 0)
         monkeypatch.setattr(cell_cover, "POINTS_FOR_CELLS", 0)
+        monkeypatch.setattr(cell_cover, "VERTICES_FOR_CELLS", 0)
     if case == "copies_and_gap":
         mea = _copies(diag, 2)
         month = inc["occurred_from"].dt.to_period("M")
@@ -325,8 +325,8 @@ def test_indexed_monthly_counts_equal_the_plain_count(diag, monkeypatch, case):
     period = evaluation.data_period(diag)
     mea, inc = diag.measures, diag.incidents
     if case == "cells":  # the municipality and the controls tested by cells (plain: shapely)
-        monkeypatch.setattr(area_counts, "POINTS_FOR_CELLS", 0)
         monkeypatch.setattr(cell_cover, "POINTS_FOR_CELLS", 0)
+        monkeypatch.setattr(cell_cover, "VERTICES_FOR_CELLS", 0)
     if case == "one_near_memo":  # nearby sets forgotten as soon as another is met
         monkeypatch.setattr(area_counts, "_NEAR_MEMOS", 1)
     if case == "no_own_box":  # the measures' own boxes unknown: nearby from each area's box
@@ -900,9 +900,15 @@ def test_cell_cover_answers_as_shapely_on_points_built_to_fool_it():
             got = cell_cover.CellCover(geom, cells).intersects_xy(pts[:, 0], pts[:, 1])
             assert np.array_equal(got, want), cells
         assert want.any() and not want.all()
-    # the function picks the cover for many points on a polygon, shapely otherwise
-    x, y = rng.uniform(-100, 2100, (2, cell_cover.POINTS_FOR_CELLS))
-    assert np.array_equal(cell_cover.intersects_xy(holed, x, y), shapely.intersects_xy(holed, x, y))
+    # the function picks the cover for many points on a large polygon, shapely otherwise
+    n = cell_cover.POINTS_FOR_CELLS
+    big = shapely.difference(region, shapely.buffer(shapely.Point(1000, 1000), 300, quad_segs=600))
+    assert shapely.get_num_coordinates(big) >= cell_cover.VERTICES_FOR_CELLS
+    assert cell_cover.worth_cells(big, n) and not cell_cover.worth_cells(big, n - 1)
+    assert not cell_cover.worth_cells(town.boundary, n)  # not a polygon
+    assert not cell_cover.worth_cells(shapely.box(0, 0, 9, 9), 10 * n)  # small: GEOS is faster
+    x, y = rng.uniform(-100, 2100, (2, n))
+    assert np.array_equal(cell_cover.intersects_xy(big, x, y), shapely.intersects_xy(big, x, y))
     line = town.boundary
     assert np.array_equal(cell_cover.intersects_xy(line, x, y), shapely.intersects_xy(line, x, y))
 

@@ -324,6 +324,7 @@ def test_related_coverage_keeps_every_row_the_summaries_read(diag, inv):
 def test_before_after_counts_equal_the_selected_incidents(diag, monkeypatch, cells):
     if cells:  # every zone's incidents tested cell by cell (the reference: shapely)
         monkeypatch.setattr(_cell_cover, "POINTS_FOR_CELLS", 0)
+        monkeypatch.setattr(_cell_cover, "VERTICES_FOR_CELLS", 0)
     areas = measures.treated_area(diag.measures, diag.sectors)
     rings = measures.buffer_rings(diag.measures, areas, 200.0)
     counts = measures.before_after_counts(

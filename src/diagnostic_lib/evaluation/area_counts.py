@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import coverage
-from .._cell_cover import POINTS_FOR_CELLS, CellCover, polygonal
+from .._cell_cover import CellCover, worth_cells
 from .._cell_cover import intersects_xy as _intersects_xy
 from .._spatial import PointIndex
 from ._common import _month_edges, _months_between, _tuple, _xy_points
@@ -326,7 +326,7 @@ class _MonthlyIndex:
         seen = state[pos[box]]
         new = box[seen == 0]
         if len(new):
-            if cells[0] is None and len(new) >= POINTS_FOR_CELLS and polygonal(g):
+            if cells[0] is None and worth_cells(g, len(new)):
                 cells[0] = CellCover(g)
             if cells[0] is not None:
                 hit = cells[0].intersects_xy(x[new], y[new])
