@@ -250,3 +250,46 @@ def test_an_interrupt_does_not_stop_the_worker_nor_print_a_traceback(worker):
     pid = worker.submit(_pid).result(take_back=False)
     os.kill(pid, signal.SIGINT)
     assert worker.submit(_pid).result(take_back=False) == pid  # still there, still serving
+
+
+def _children_of_this_process() -> set[int]:
+    """Pids of this process's children, the stopped but unreaped (zombies) included."""
+    from pathlib import Path
+
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("reads the process table in /proc (Linux)")
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == os.getpid():  # the parent's pid follows the state
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_a_worker_that_dies_is_reaped_without_waiting_for_close(worker):
+    """A notebook kernel shutting down waits for its children, zombies included, to go."""
+    import signal
+    import time
+
+    pid = worker.submit(_pid).result(take_back=False)
+    os.kill(pid, signal.SIGTERM)  # what ipykernel sends its children when it shuts down
+    deadline = time.monotonic() + 30
+    while pid in _children_of_this_process() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert pid not in _children_of_this_process()
+
+
+def test_close_stops_an_idle_worker_at_once_even_while_it_starts():
+    """Nothing is awaited from it: its imports are not waited for (a kernel's shutdown)."""
+    import signal
+
+    w = workers.Worker()
+    job = w.submit(_pid)
+    assert job.result() == os.getpid()  # taken back: the worker had not begun it
+    proc = w._proc
+    w.close(timeout=60)
+    assert proc.returncode == -signal.SIGKILL  # stopped, not left to finish its imports
+    assert _children_of_this_process().isdisjoint({proc.pid})

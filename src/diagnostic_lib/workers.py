@@ -42,6 +42,7 @@ Examples
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import gc
 import importlib
@@ -75,8 +76,8 @@ __all__ = [
 _HEADER = struct.Struct("<Q")
 _PATH_VARIABLE = "DIAGNOSTIC_WORKER_PATH"
 # what the worker runs: this interpreter, isolated, with the parent's import path
-_BOOT = (
-    "import json, os, sys; "
+_BOOT = (  # Ctrl-C reaches the whole process group: ignored from the first line (see _serve)
+    "import json, os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
     f"sys.path[:] = json.loads(os.environ['{_PATH_VARIABLE}']); "
     "from diagnostic_lib.workers import _serve; _serve()"
 )
@@ -464,6 +465,10 @@ class Worker:
             waiting.clear()
         for future in left:
             future.set_exception(_WorkerGone())
+        # reap it as soon as it has gone: a stopped worker left unreaped stays a child of
+        # this process, and a notebook kernel shutting down waits for its children to go
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
 
     # --- the jobs -------------------------------------------------------------------------
     def submit(self, func: Callable, *args: Any, **kwargs: Any) -> Pending:
@@ -516,6 +521,8 @@ class Worker:
     def close(self, timeout: float = 5.0) -> None:
         """Stop the worker: it answers the jobs it has for at most ``timeout`` seconds.
 
+        A worker with no job left to answer is stopped at once.
+
         A job it has not answered by then runs here if its result is asked for
         (at exit nobody asks: an interrupted run does not wait for its worker).
 
@@ -529,6 +536,9 @@ class Worker:
             if proc is None or self._pid != os.getpid():
                 return
             self._outbox.close()
+            idle = not self._waiting
+        if idle:  # no answer is awaited: nothing to wait for (a worker still starting
+            proc.kill()  # would otherwise hold a notebook's kernel for its imports)
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
