@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diagnostic_lib import workers
+from diagnostic_lib import _memory, workers
 
 
 def _frame(n: int, seed: int) -> pd.DataFrame:
@@ -140,7 +140,7 @@ def _has_module(name: str) -> bool:
     return name in sys.modules
 
 
-@pytest.mark.skipif(workers._libc() is None, reason="malloc_trim is glibc's (Linux)")
+@pytest.mark.skipif(_memory._libc() is None, reason="malloc_trim is glibc's (Linux)")
 def test_the_worker_gives_back_the_memory_a_job_freed(worker):
     """Between jobs the worker returns freed memory: its copy of the incidents must not stay."""
     before = worker.submit(_rss_mb).result(take_back=False)

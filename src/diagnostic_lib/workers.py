@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import gc
 import importlib
 import io
@@ -60,7 +59,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import IO, Any
 
-from . import schema
+from . import _memory, schema
 
 __all__ = [
     "Pending",
@@ -213,7 +212,6 @@ def _serve() -> None:
     # group: the parent decides (it closes the channel, or kills this process), and this
     # one does not print a KeyboardInterrupt traceback while it waits
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    libc = _libc()
     while (job := read_message(inp)) is not None:
         key, func, args, kwargs = job
         try:
@@ -228,32 +226,20 @@ def _serve() -> None:
         # nothing of this job stays alive while the worker waits for the next one: its
         # arguments (a copy of the incidents) and its answer would hold their memory
         job = args = kwargs = value = answer = None
-        _give_back_memory(libc)
+        _give_back_memory()
 
 
-def _give_back_memory(libc: Any) -> None:
-    """Return the memory the last job freed to the system (glibc keeps it otherwise).
+def _give_back_memory() -> None:
+    """Return the memory the last job freed to the system (its allocators keep it otherwise).
 
     A job of step 1 or 3 unpickles a copy of the incidents and builds its tables: about
-    a gigabyte at 1M incidents. Freed, that memory stays in the allocator's pools and
+    a gigabyte at 1M incidents. Freed, that memory stays in the allocators' pools and
     counts in the worker's resident size while the main process works, so the two
-    processes' peak is the sum of both. ``malloc_trim`` hands it back (a few
-    milliseconds); where the C library has none (macOS, Windows, musl), nothing is done.
+    processes' peak is the sum of both. ``_memory.give_back`` hands it back (a few
+    milliseconds).
     """
     gc.collect()
-    if libc is not None:
-        libc.malloc_trim(0)
-
-
-def _libc() -> Any:
-    """glibc, when this process runs on it (it has ``malloc_trim``); else ``None``."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:  # another C library (musl)
-        return None
-    return libc if hasattr(libc, "malloc_trim") else None
+    _memory.give_back()
 
 
 class _WorkerGone(RuntimeError):

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .. import _memory, i18n, inventory, settings, workers
 from .. import formatting as fmt
-from .. import i18n, inventory, settings, workers
 from ..errors import ConfigError, bilingual
 from ..ledger import Ledger
 from .decision import VERDICTS
@@ -282,6 +282,7 @@ def _buffers(measures: pd.DataFrame, default: float) -> dict[str, float]:
     }
 
 
+@_memory.gives_back
 def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a tunable
     diag: Diagnostic,
     problems: pd.DataFrame,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import i18n, settings, workers
+from .. import _memory, i18n, settings, workers
 from ..cube import Cube
 from . import stored
 from .counted import incidents_cube
@@ -178,6 +178,7 @@ def _categories(value: str | Sequence[str]) -> list[str]:
     return list(value)
 
 
+@_memory.gives_back
 def run(
     diag: Diagnostic,
     cell_size: float | None = None,

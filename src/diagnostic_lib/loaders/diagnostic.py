@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import coverage, i18n
+from .. import _memory, coverage, i18n
 from .. import denominators as denominators_mod
 from .. import taxonomy as taxonomy_mod
 from ..config import Config, load_config
@@ -99,6 +99,7 @@ class Diagnostic:
         return shapely.union_all(np.asarray(self.sectors.geometry.array))
 
 
+@_memory.gives_back
 def load_diagnostic(
     config_path: str | PathLike[str] | Config, *, now: Any = None, cache: bool | None = None
 ) -> Diagnostic:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import i18n, inventory, workers
+from .. import _memory, i18n, inventory, workers
 from ._frames import _active_problems, _ref
 from .before_after import before_after_counts
 from .footprints import buffer_rings, treated_area
@@ -209,6 +209,7 @@ class MeasureInventory:
         return list(DISPLAY_COLUMNS[table])
 
 
+@_memory.gives_back
 def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compatible)
     diag: Diagnostic,
     problems: pd.DataFrame,

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import evaluation, i18n, inventory, loaders, measures, strategy
+from .. import _memory, evaluation, i18n, inventory, loaders, measures, strategy
 from .. import formatting as fmt
 from ..config import Config, load_config
 from ..errors import bilingual
@@ -168,6 +168,7 @@ def build_report(  # noqa: PLR0913 - public signature, kept backward compatible
     return path
 
 
+@_memory.gives_back
 def write_report(  # noqa: PLR0913 - public signature, kept backward compatible
     diag: Diagnostic,
     inv: inventory.Inventory,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import i18n
+from .. import _memory, i18n
 from ..evaluation.decision import Rule
 from .catalogue import load_catalogue
 from .plan import action_plan
@@ -181,6 +181,7 @@ def _config_catalogue(diag: Diagnostic) -> pd.DataFrame:
     return load_catalogue(extra=extra)
 
 
+@_memory.gives_back
 def run(
     diag: Diagnostic,
     inventory_result: Inventory,

@@ -1,0 +1,83 @@
+"""Freed memory handed back to the system between the stages of a diagnosis.
+
+Two allocators keep what a stage freed for their own later use, where nothing else
+can use it:
+
+- glibc's ``malloc`` (numpy, pandas, shapely): ``malloc_trim`` returns its free
+  pages;
+- Arrow's memory pool (mimalloc or jemalloc by default), which holds the text
+  columns of the canonical tables and every temporary of their operations:
+  ``release_unused`` returns what it holds and nothing uses.
+
+Without this, what one stage freed in one allocator counts in the process's
+resident size while the next stage allocates in the other: measured at 1M incidents
+in one process, step 1 left 240 MB in Arrow's pool (the whole diagnosis keeps about
+120 MB of Arrow data alive), so the peaks of steps 2–4 and the report each stood
+that much higher.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import pyarrow as pa
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@functools.cache  # one C library per process
+def _libc() -> Any:
+    """glibc, when this process runs on it (it has ``malloc_trim``); else ``None``."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # another C library (musl)
+        return None
+    return libc if hasattr(libc, "malloc_trim") else None
+
+
+def give_back() -> None:
+    """Return the memory freed so far to the system (a few milliseconds).
+
+    Nothing alive is touched: only what the allocators keep unused. Where the C
+    library has no ``malloc_trim`` (macOS, Windows, musl) that part is skipped.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> scratch = pa.array(["x"] * 100_000)
+    >>> del scratch
+    >>> give_back()
+    """
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+    pa.default_memory_pool().release_unused()
+
+
+def gives_back(func: Callable[P, R]) -> Callable[P, R]:
+    """Decorate a stage (a step's ``run``, a loader): memory is given back when it ends.
+
+    Examples
+    --------
+    >>> @gives_back
+    ... def stage(n):
+    ...     return sum(range(n))
+    >>> stage(4)
+    6
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        finally:
+            give_back()
+
+    return wrapper

@@ -1,0 +1,54 @@
+"""Freed memory handed back between stages (_memory): what the allocators keep unused."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from diagnostic_lib import _memory
+
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/statm").exists(), reason="reads the resident size in /proc (Linux)"
+)
+
+
+def _rss_mb() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20
+
+
+def _arrow_churn() -> None:
+    """Text work in Arrow (what pandas' text columns do): about 250 MB made, then freed."""
+    base = pa.array(np.arange(2_000_000).astype(str))
+    joined = [pc.binary_join_element_wise(base, base, "-") for _ in range(6)]
+    assert len(joined[-1]) == 2_000_000
+
+
+def test_what_arrow_freed_leaves_the_process():
+    _memory.give_back()
+    before = _rss_mb()
+    _arrow_churn()
+    kept = _rss_mb()
+    assert kept > before + 150  # freed, yet resident: Arrow's pool kept it
+    _memory.give_back()
+    assert _rss_mb() < kept - 150
+
+
+def test_what_malloc_freed_leaves_the_process():
+    _memory.give_back()
+    before = _rss_mb()
+    blocks = [bytes(1000) for _ in range(300_000)]  # 300 MB in malloc-sized pieces
+    keep = bytearray(2000)  # allocated last and alive: the heap's top cannot shrink past it
+    del blocks
+    kept = _rss_mb()
+    if _memory._libc() is None:
+        pytest.skip("malloc_trim is glibc's")
+    assert kept > before + 150
+    _memory.give_back()
+    assert _rss_mb() < kept - 150
+    assert len(keep) == 2000
