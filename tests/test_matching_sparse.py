@@ -319,3 +319,35 @@ def test_distinct_keys_by_bitmap_or_sort_as_numpy(n, size):
     other = rng.integers(0, size, max(n // 2, 1))
     assert np.array_equal(_distinct(keys, size), np.unique(keys))
     assert np.array_equal(_among(keys, np.unique(other), size), np.isin(keys, other))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_report_leaves_out_the_pairs_weak_by_rule_when_the_related_ones_are_too_many(
+    region, monkeypatch, lang
+):
+    """Related pairs grow with problems × municipality-wide measures: the capped ones go."""
+    from diagnostic_lib.report.document import HtmlDocument
+    from diagnostic_lib.report.sections import step2
+    from diagnostic_lib.report.sections.context import SectionContext
+
+    related = measures.coverage(*region, "2025-12-31", pairs="related")
+    note = related["note"].astype(str)
+    capped = note.str.split(";").map(lambda codes: bool({"diffuse", "no_footprint"} & set(codes)))
+    # the inputs that would fool the cut: capped pairs of every kind, and a mismatch alone
+    assert {"diffuse", "no_footprint"} <= set(note[capped])
+    assert (capped & (related["level"] == "weak")).sum() == capped.sum()  # weak by rule
+    assert (~capped).sum() > 0
+    ctx = SectionContext(HtmlDocument("t", lang), lang)
+    monkeypatch.setattr(step2, "MAX_COVERAGE_ROWS", len(related))
+    assert step2._coverage_table(ctx, related) is related  # not too many: every one
+    monkeypatch.setattr(step2, "MAX_COVERAGE_ROWS", len(related) - 1)
+    kept = step2._coverage_table(ctx, related)
+    expected = related[~capped.to_numpy()].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, expected)
+    assert kept.attrs["capped_pairs"] == int(capped.sum())
+    said = ctx.t(
+        "report.step2.coverage_capped",
+        n=fmt.integer(int(capped.sum()), lang),
+        kept=fmt.integer(len(kept), lang),
+    )
+    assert said in html.unescape(ctx.doc.render())

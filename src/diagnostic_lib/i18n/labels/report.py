@@ -324,6 +324,20 @@ LABELS: dict[str, tuple[str, str]] = {
             "coverage, out of {total}: the others have none."
         ),
     ),
+    "report.step2.coverage_capped": (
+        (
+            "Les {n} paires d'une mesure à l'échelle de la municipalité ou sans empreinte n'y "
+            "figurent pas : leur couverture est faible par règle, la même pour chaque problème "
+            "de leurs catégories (la couverture par mesure les résume). Le tableau garde les "
+            "{kept} autres paires."
+        ),
+        (
+            "The {n} pairs of a municipality-wide measure or of a measure without a footprint "
+            "are not listed: their coverage is weak by rule, the same for every problem of "
+            "their categories (the coverage by measure sums them up). The table keeps the "
+            "{kept} other pairs."
+        ),
+    ),
     "report.step2.gaps": ("Lacunes", "Gaps"),
     "report.step2.gaps_caption": (
         "Problèmes prioritaires sans couverture ou peu couverts.",

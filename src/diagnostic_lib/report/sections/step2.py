@@ -85,26 +85,45 @@ def _registry(
 
 
 def _coverage_table(ctx: SectionContext, cov: pd.DataFrame) -> pd.DataFrame:
-    """The coverage table of the workbook: every pair, or the related ones when too long.
+    """The coverage table of the workbook: every pair, or fewer, said, when too long.
 
     A large region's problems × measures table is mostly pairs with no coverage
     (``level`` none); above :data:`MAX_COVERAGE_ROWS` rows only the others are
     written, as step 2 itself keeps them for a larger region (``pairs="related"``),
-    and the report says so.
+    and the report says so. Those can still be millions: every problem of a
+    municipality-wide measure's categories, or of a measure without a footprint,
+    is a pair whose coverage is weak by rule (``note`` diffuse or no footprint),
+    the same for each problem. Above :data:`MAX_COVERAGE_ROWS` related pairs,
+    those are left out of the table and counted in a sentence (the coverage by
+    measure sums them up), so that the file grows with the pairs a place
+    supports, not with problems × municipality-wide measures.
     """
     if cov.attrs.get("pairs") == "related":  # step 2 kept them (``max_coverage_pairs``)
         out, total = cov, int(cov.attrs.get("all_pairs", len(cov)))
-        if total <= len(out):
-            return out
     elif len(cov) <= MAX_COVERAGE_ROWS:
         return cov
     else:
         out = cov[cov["level"].astype(str) != "none"].reset_index(drop=True)
         out.attrs = {**cov.attrs, "pairs": "related"}
         total = len(cov)
-    n, total = fmt.integer(len(out), ctx.lang), fmt.integer(total, ctx.lang)
-    ctx.doc.paragraph(ctx.t("report.step2.coverage_related", n=n, total=total))
-    return out
+    if total > len(out):
+        n, all_ = fmt.integer(len(out), ctx.lang), fmt.integer(total, ctx.lang)
+        ctx.doc.paragraph(ctx.t("report.step2.coverage_related", n=n, total=all_))
+    if len(out) <= MAX_COVERAGE_ROWS:
+        return out
+    capped = out["note"].astype(str).str.contains("diffuse|no_footprint", regex=True).to_numpy()
+    if not capped.any():
+        return out
+    kept = out[~capped].reset_index(drop=True)
+    kept.attrs = {**out.attrs, "capped_pairs": int(capped.sum())}
+    ctx.doc.paragraph(
+        ctx.t(
+            "report.step2.coverage_capped",
+            n=fmt.integer(int(capped.sum()), ctx.lang),
+            kept=fmt.integer(len(kept), ctx.lang),
+        )
+    )
+    return kept
 
 
 def _coverage(ctx: SectionContext, diag: Diagnostic, s2: measures.MeasureInventory) -> None:
