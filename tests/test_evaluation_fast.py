@@ -863,10 +863,13 @@ def test_cell_cover_answers_as_shapely_on_boxes_built_to_fool_it():
     assert np.array_equal(fast, placebo_places.lattice_offsets(zone, town, avoid)) and len(fast)
 
 
-def test_cell_cover_answers_as_shapely_on_points_built_to_fool_it():
+@pytest.mark.parametrize("at_once", [None, 997])  # the points at once, or a chunk at a time
+def test_cell_cover_answers_as_shapely_on_points_built_to_fool_it(monkeypatch, at_once):
     """Points on the town's vertices and edges, on the cells' sides (the town's edges lie on
     them when the cells are its blocks), a rounding away from them, in holes, beyond the
     grid, not finite: the answers of ``shapely.intersects_xy``, point by point."""
+    if at_once is not None:
+        monkeypatch.setattr(cell_cover, "_POINTS_AT_ONCE", at_once)
     rng = np.random.default_rng(11)
     blocks = [
         shapely.box(i * 100, j * 100, i * 100 + 100, j * 100 + 100) for i, j in np.ndindex(20, 20)
