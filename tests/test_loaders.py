@@ -161,6 +161,31 @@ def test_a_field_over_the_size_limit_costs_only_its_row(tmp_path, careful):
     assert "131" in i18n.label("reason", "field_too_long", "en")
 
 
+def test_the_long_line_check_by_blocks_answers_as_measuring_every_line():
+    """Lines at the limit and one byte over it, at the start, the end (no newline), on the
+    blocks' edges, and long lines that stay under the limit: as measuring every line."""
+    from diagnostic_lib import readers
+
+    cap = readers.MAX_FIELD_CHARS
+    half = cap // 2
+    rng = np.random.default_rng(5)
+    short = b"1,2024-05-01,theft\n" * 20_000
+    cases = [b"", b"x" * cap, b"x" * (cap + 1), short, short[:-1]]
+    for n in (cap - 1, cap, cap + 1, 2 * half + 1, half, half + 1, 3 * half):
+        line = b"y" * (n - 1) + b"\n"  # n bytes with its newline
+        for head in (0, 1, half - 1, half, len(short)):
+            cases.append(short[:head] + line + short)
+            cases.append(short[:head] + line[:-1])  # last, without a newline
+            cases.append(short[:head] + b"\n" + line + short[:head])
+    for _ in range(200):  # lines of random lengths around the limit, at random places
+        parts = [b"z" * int(k) for k in rng.integers(0, cap + 3, size=rng.integers(1, 6))]
+        cases.append(b"\n".join(parts))
+    for data in cases:
+        assert readers._has_long_line(data) == (readers._longest_line(data) > cap), len(data)
+    assert any(readers._has_long_line(d) for d in cases)
+    assert not all(readers._has_long_line(d) for d in cases if len(d) > cap)
+
+
 def test_unquoted_decimal_commas_are_joined_only_where_the_intent_is_certain(tmp_path):
     lines = ["incident_id,occurred_from,category,x,y"]
     lines += [f"{i},2024-05-01 10:00,theft,{300000 + i},{5040000 + i}" for i in range(1, 60)]

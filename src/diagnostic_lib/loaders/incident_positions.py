@@ -84,13 +84,19 @@ class _Lazy:
 
 
 def _incident_positions(
-    ctx: _Ctx, opts: Mapping[str, Any], acrs: Any, source_crs: Any, xy_guess: Any = None
+    ctx: _Ctx,
+    opts: Mapping[str, Any],
+    acrs: Any,
+    source_crs: Any,
+    xy_guess: Any = None,
+    xy_read: _ReadXY | None = None,
 ) -> _Positions:
     """The positions stage (see the module documentation).
 
     ``xy_guess`` is the CRS of ``x``/``y`` guessed on the whole file
     (:func:`_guess_xy_crs`) when the stage runs on a chunk of it; by default it
-    is guessed on the rows at hand.
+    is guessed on the rows at hand. ``xy_read`` is the chunk's ``x``/``y`` as that
+    guess read them (:func:`_read_xy`), so that they are not parsed twice.
     """
     n = len(ctx.raw.frame)
     px = np.full(n, np.nan)
@@ -104,7 +110,7 @@ def _incident_positions(
     if ctx.has("x") and ctx.has("y"):
         pos_col = pos_col or "x"
         xy_crs = opts.get("xy_crs") or source_crs or xy_guess
-        ph, bad = _points_from_xy(ctx, xy_crs, acrs, px, py)
+        ph, bad = _points_from_xy(ctx, xy_crs, acrs, px, py, xy_read)
         placeholder |= ph
         invalid |= bad
     if ctx.has("lon") and ctx.has("lat"):
@@ -154,14 +160,35 @@ def _points_from_geometry(
         py[present] = shapely.get_y(pts)
 
 
-def _guess_xy_crs(ctx: _Ctx, acrs: Any) -> Any:
+@dataclass
+class _ReadXY:
+    """The ``x``/``y`` columns parsed (:func:`~.parsing.parse_floats`): values, unreadable."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    bad_x: np.ndarray
+    bad_y: np.ndarray
+
+    def rows(self, lo: int, hi: int) -> _ReadXY:
+        """The rows ``lo:hi`` (views)."""
+        return _ReadXY(self.xs[lo:hi], self.ys[lo:hi], self.bad_x[lo:hi], self.bad_y[lo:hi])
+
+
+def _read_xy(ctx: _Ctx) -> _ReadXY:
+    """The ``x``/``y`` columns of ``ctx``, parsed once."""
+    xs, bad_x = parse_floats(ctx.col("x"))
+    ys, bad_y = parse_floats(ctx.col("y"))
+    return _ReadXY(xs, ys, bad_x, bad_y)
+
+
+def _guess_xy_crs(ctx: _Ctx, acrs: Any, xy_read: _ReadXY | None = None) -> Any:
     """The CRS of the ``x``/``y`` columns as :func:`_points_from_xy` guesses it on every row.
 
     Only for a file without a geometry or WKT column (whose points come first).
-    ``None`` when no row has a usable pair.
+    ``None`` when no row has a usable pair. ``xy_read``: the columns already parsed.
     """
-    xs, _ = parse_floats(ctx.col("x"))
-    ys, _ = parse_floats(ctx.col("y"))
+    read = xy_read if xy_read is not None else _read_xy(ctx)
+    xs, ys = read.xs, read.ys
     ph = np.zeros(len(xs), dtype=bool)
     for a, b in PLACEHOLDER_XY:
         ph |= (xs == a) & (ys == b)
@@ -170,11 +197,16 @@ def _guess_xy_crs(ctx: _Ctx, acrs: Any) -> Any:
 
 
 def _points_from_xy(
-    ctx: _Ctx, xy_crs: Any, acrs: Any, px: np.ndarray, py: np.ndarray
+    ctx: _Ctx,
+    xy_crs: Any,
+    acrs: Any,
+    px: np.ndarray,
+    py: np.ndarray,
+    xy_read: _ReadXY | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fill the rows still without a point from ``x``/``y``; return (placeholder, invalid)."""
-    xs, bx = parse_floats(ctx.col("x"))
-    ys, by = parse_floats(ctx.col("y"))
+    read = xy_read if xy_read is not None else _read_xy(ctx)
+    xs, ys, bx, by = read.xs, read.ys, read.bad_x, read.bad_y
     ph = np.zeros(len(px), dtype=bool)
     for a, b in PLACEHOLDER_XY:
         ph |= (xs == a) & (ys == b)

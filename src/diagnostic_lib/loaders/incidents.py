@@ -60,7 +60,13 @@ from .incident_dates import (
     _Starts,
     _Times,
 )
-from .incident_positions import _guess_xy_crs, _incident_positions, _Positions, _written_positions
+from .incident_positions import (
+    _guess_xy_crs,
+    _incident_positions,
+    _Positions,
+    _read_xy,
+    _written_positions,
+)
 from .incident_sectors import _incident_sectors
 from .position_checks import _check_positions_layer
 
@@ -245,9 +251,10 @@ def _row_stages(
         sum(f.offsets for f in firsts),
     )
     del firsts
-    guess = None
+    guess, xy = None, None
     if ctx.has("x") and ctx.has("y") and not (opts.get("xy_crs") or source_crs):
-        guess = _guess_xy_crs(ctx, acrs)
+        xy = _read_xy(ctx)  # read once: for the guess on the whole file, then by chunk
+        guess = _guess_xy_crs(ctx, acrs, xy)
     # pass 2: the rest of the row-local stages, chunk by chunk
     notes_before = len(ctx.ledger._notes)
     parts = []
@@ -261,7 +268,9 @@ def _row_stages(
         )
         times = _finish_dates(sub, opts, mine, *when)
         category = _incident_categories(sub, tax)
-        pos = _incident_positions(sub, opts, acrs, source_crs, guess)
+        pos = _incident_positions(
+            sub, opts, acrs, source_crs, guess, xy.rows(lo, hi) if xy is not None else None
+        )
         # only the results are kept: not the chunk's text (the written positions read it)
         pos.values = None
         sub._text = {}
