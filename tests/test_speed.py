@@ -304,6 +304,30 @@ def test_problem_incidents_kept_for_the_same_inputs_only(diag, inv, monkeypatch)
     assert not answers[5].equals(answers[4])  # the empty points left the area problem
 
 
+def test_a_one_off_question_leaves_the_kept_answers_in_place(diag, inv, monkeypatch):
+    """The report's problem trends ask for one problem at a time among a subset of the
+    incidents: asked with ``keep=False``, the diagnosis's answer stays kept."""
+    from diagnostic_lib import summary
+    from diagnostic_lib.inventory import register
+
+    monkeypatch.setattr(register, "_KEPT_FROM", 0)
+    register.PROBLEM_INCIDENTS_CACHE.clear()
+    computed = []
+    compute = register._problem_of
+    monkeypatch.setattr(register, "_problem_of", lambda *a: computed.append(1) or compute(*a))
+    pb, inc = inv.problems, diag.incidents
+    whole = inventory.problem_incidents(pb, inc)
+    for k in range(3):  # more one-off questions than the cache holds answers
+        one = pb.iloc[[k]]
+        got = inventory.problem_incidents(one, inc.iloc[k::2], keep=False)
+        pd.testing.assert_series_equal(got, _problem_incidents_pairwise(one, inc.iloc[k::2]))
+    summary.problem_trends(diag, inv.problems, inv.priority, top=3, n_sim=50)
+    before = len(computed)
+    pd.testing.assert_series_equal(inventory.problem_incidents(pb, inc), whole)
+    assert len(computed) == before  # answered from the cache: not pushed out
+    assert before >= 1 + 3 + 3  # the one-off questions were computed, not kept
+
+
 def test_related_coverage_keeps_every_row_the_summaries_read(diag, inv):
     full = measures.coverage(
         inv.problems, diag.measures, diag.sectors, diag.incidents, "2025-12-31"

@@ -452,6 +452,8 @@ def problem_trends(
     info = ranked[["problem_id", "rank", "title_fr", "title_en"]].join(reg[cols], on="problem_id")
     info["rank"] = info["rank"].astype("int64")
     inc = diag.incidents
+    # what problem_incidents reads, not every column (a copy of each problem's share)
+    read = inc[[c for c in ("category", "sector") if c in inc.columns] + [inc.geometry.name]]
     parts = []
     inc_cat = inc["category"].astype(str)
     for pid in info["problem_id"]:
@@ -459,7 +461,7 @@ def problem_trends(
         # only the incidents of the problem's categories can be its own: one pass over them
         cats = sorted({str(c) for cs in one["categories"] for c in list(cs)})
         sub = np.flatnonzero(inc_cat.isin(cats).to_numpy())
-        mine = inventory.problem_incidents(one, inc.iloc[sub]).notna().to_numpy()
+        mine = inventory.problem_incidents(one, read.iloc[sub], keep=False).notna().to_numpy()
         when = inc["occurred_from"].iloc[sub[mine]]
         parts.append(pd.DataFrame({"occurred_from": when, "problem_id": pid}))
     events = (

@@ -94,7 +94,9 @@ def register_columns() -> tuple[str, ...]:
     )
 
 
-def problem_incidents(problems: pd.DataFrame, incidents: pd.DataFrame) -> pd.Series:
+def problem_incidents(
+    problems: pd.DataFrame, incidents: pd.DataFrame, *, keep: bool = True
+) -> pd.Series:
     """Which problem each incident belongs to (from the register alone).
 
     An incident belongs to a problem when its category is one of the problem's
@@ -104,6 +106,19 @@ def problem_incidents(problems: pd.DataFrame, incidents: pd.DataFrame) -> pd.Ser
     The shift plays no part (a problem's dominant shift describes its
     incidents; it does not select them). Excluded problems take no incident.
     The first matching problem (register order) wins.
+
+    Parameters
+    ----------
+    problems : GeoDataFrame
+        The register (``problem_id``, ``kind``, ``categories``, ``sectors``,
+        ``excluded``, geometry).
+    incidents : GeoDataFrame
+        The canonical incidents (``category``, ``sector``, geometry).
+    keep : bool
+        Keep the answer for large inputs (:data:`PROBLEM_INCIDENTS_CACHE`): steps 2
+        to 4 and the report ask again for the same register and incidents. A one-off
+        question (one problem among a subset of the incidents) passes ``False``, so
+        as not to push those answers out.
 
     Returns
     -------
@@ -124,7 +139,7 @@ def problem_incidents(problems: pd.DataFrame, incidents: pd.DataFrame) -> pd.Ser
     geoms = np.asarray(incidents.geometry.array, dtype=object)
     # each incident's sector as a code (-1: none) and the sectors it codes, read in Arrow
     sector = pd.factorize(incidents["sector"]) if "sector" in incidents.columns else None
-    if len(incidents) < _KEPT_FROM:
+    if len(incidents) < _KEPT_FROM or not keep:
         ids = _problem_of(problems, cat_codes, cat_u, geoms, sector)
     else:  # steps 2 to 4 and the report ask again for the same register and incidents
         key = _problem_incidents_key(problems, cat_codes, cat_u, geoms, sector)
