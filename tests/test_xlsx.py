@@ -213,3 +213,26 @@ def test_suppressed_cells_found_once_per_distinct_text():
     assert out["n"].isna().tolist() == [True, False, True, True, False]
     assert out["name"].tolist() == t["name"].tolist()
     assert out[spreadsheet.SUPPRESSED_COLUMN].tolist() == ["n (< 5)", "", "n (< 5)", "n (x)", ""]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_cell_longer_than_a_spreadsheet_holds_is_cut_and_says_so(tmp_path, lang):
+    """A spreadsheet keeps 32,767 UTF-16 units a cell and cuts the rest silently: the
+    workbook cuts it itself, and the cell says how many characters were left out."""
+    from diagnostic_lib import formatting as fmt
+
+    long_ids = "; ".join(f"PB-{k:06d}" for k in range(4_000))  # 43,998 characters
+    wide = "😀" * 20_000  # 40,000 UTF-16 units in 20,000 characters
+    exact = "y" * xlsx.CELL_MAX  # holds: kept whole
+    t = pd.DataFrame({"note": [long_ids, wide, exact, "court"]})
+    p = xlsx.write_readable({"t": t}, tmp_path / "t.xlsx", lang=lang)
+    ws = openpyxl.load_workbook(p)[openpyxl.load_workbook(p).sheetnames[1]]
+    cells = [ws.cell(row=r, column=1).value for r in range(2, 6)]
+    for written, text in zip(cells[:2], (long_ids, wide), strict=True):
+        assert len(written.encode("utf-16-le")) // 2 <= xlsx.CELL_MAX
+        at = written.rfind("…")
+        start = written[:at]
+        assert text.startswith(start) and len(start) > 16_000
+        left = fmt.integer(len(text) - len(start), lang)
+        assert written[at:] == i18n.t("wb.cut", lang, n=left)
+    assert cells[2:] == [exact, "court"]

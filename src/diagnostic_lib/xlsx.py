@@ -51,6 +51,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from . import formatting as fmt
 from . import i18n
 from .spreadsheet import SUPPRESSED_COLUMN, safe_frame, suppressed_as_empty
 
@@ -555,10 +556,39 @@ def _shown_length(v: Any, kind: str) -> int:
     return max((len(line) for line in str(v).splitlines()), default=0)
 
 
-class _Formats:
-    """The cell formats of one workbook (a header, a link, one per number format)."""
+CELL_MAX = 32_767
+"""Longest text a spreadsheet cell holds (UTF-16 units): a longer one is cut, and says so."""
 
-    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+
+def _fitted(text: str, lang: str = "fr") -> str:
+    """``text`` as a cell can hold it: whole, or its beginning and what was left out.
+
+    Examples
+    --------
+    >>> _fitted("abc")
+    'abc'
+    >>> out = _fitted("x" * 40_000, "en")
+    >>> len(out) <= CELL_MAX
+    True
+    >>> out.endswith("x… (cell cut: 7,302 more characters, beyond what a spreadsheet holds)")
+    True
+    """
+    if len(text) <= CELL_MAX // 2 or len(text.encode("utf-16-le")) // 2 <= CELL_MAX:
+        return text
+    longest = i18n.t("wb.cut", lang, n=fmt.integer(len(text), lang))
+    room = CELL_MAX - len(longest.encode("utf-16-le")) // 2  # UTF-16 units for the start
+    kept = text.encode("utf-16-le")[: 2 * room].decode("utf-16-le", errors="ignore")
+    return kept + i18n.t("wb.cut", lang, n=fmt.integer(len(text) - len(kept), lang))
+
+
+class _Formats:
+    """The cell formats of one workbook (a header, a link, one per number format).
+
+    ``lang``: the workbook's language (the words a cell too long for a spreadsheet ends with).
+    """
+
+    def __init__(self, wb: xlsxwriter.Workbook, lang: str = "fr") -> None:
+        self.lang = lang
         self.header = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         self.link = wb.get_default_url_format()
         self.number = {
@@ -572,7 +602,8 @@ class _Formats:
 def _write_value(ws: Worksheet, i: int, j: int, v: Any, fmt: Any, formats: _Formats) -> None:
     """One cell, by its type (text is always text: never a formula, a link or a number)."""
     if isinstance(v, str):  # a carriage return is a line break (as Excel keeps it)
-        ws.write_string(i, j, v.replace("\r\n", "\n").replace("\r", "\n"), fmt)
+        text = v.replace("\r\n", "\n").replace("\r", "\n")
+        ws.write_string(i, j, _fitted(text, formats.lang), fmt)
     elif isinstance(v, bool):
         ws.write_boolean(i, j, v, fmt)
     elif isinstance(v, int | float):
@@ -580,7 +611,7 @@ def _write_value(ws: Worksheet, i: int, j: int, v: Any, fmt: Any, formats: _Form
     elif isinstance(v, datetime.datetime | datetime.date):
         ws.write_datetime(i, j, v, fmt or formats.date)
     else:
-        ws.write_string(i, j, str(v), fmt)
+        ws.write_string(i, j, _fitted(str(v), formats.lang), fmt)
 
 
 def _write_table(
@@ -740,7 +771,7 @@ def write_readable(
             "strings_to_numbers": False,
         },
     )
-    formats = _Formats(wb)
+    formats = _Formats(wb, lang)
     contents_name = sheet_name(i18n.t("wb.sheet.contents", lang))
     contents = wb.add_worksheet(contents_name)
     dictionary_name = sheet_name(i18n.t("wb.sheet.dictionary", lang), {contents_name})

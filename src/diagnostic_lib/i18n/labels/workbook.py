@@ -29,6 +29,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "wb.head.code": ("Nom de code", "Code name"),
     "wb.head.value": ("Valeur affichée", "Value shown"),
     "wb.head.value_code": ("Code de la valeur", "Value code"),
+    "wb.cut": (
+        "… (cellule coupée : {n} caractères de plus, au-delà de ce qu'un tableur garde)",
+        "… (cell cut: {n} more characters, beyond what a spreadsheet holds)",
+    ),
     "wb.bound.low": ("{base} (borne basse)", "{base} (low bound)"),
     "wb.bound.high": ("{base} (borne haute)", "{base} (high bound)"),
     "wb.concern_column": ("Préoccupation : {concern}", "Concern: {concern}"),
