@@ -326,14 +326,16 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "report.step2.coverage_capped": (
         (
-            "Les {n} paires d'une mesure à l'échelle de la municipalité ou sans empreinte n'y "
-            "figurent pas : leur couverture est faible par règle, la même pour chaque problème "
+            "Les {n} paires d'une mesure à l'échelle de la municipalité ou sans empreinte ne "
+            "figurent pas dans le tableau de couverture du classeur : leur couverture est faible "
+            "par règle, la même pour chaque problème "
             "de leurs catégories (la couverture par mesure les résume). Le tableau garde les "
             "{kept} autres paires."
         ),
         (
             "The {n} pairs of a municipality-wide measure or of a measure without a footprint "
-            "are not listed: their coverage is weak by rule, the same for every problem of "
+            "are not listed in the workbook's coverage table: their coverage is weak by rule, "
+            "the same for every problem of "
             "their categories (the coverage by measure sums them up). The table keeps the "
             "{kept} other pairs."
         ),
