@@ -289,6 +289,27 @@ def test_labels_all_missing_or_written_as_numbers():
     assert c.counts["shift"].isna().all() and c.counts["family"].isna().all()
 
 
+def test_text_keys_are_held_as_categories_and_rolled_up_as_text(sample):
+    inc, g, c = sample
+    text_bytes = 0
+    for k in ("sector", "category", "family", "shift"):
+        col = c.counts[k]
+        assert isinstance(col.dtype, pd.CategoricalDtype)
+        cats = col.cat.categories
+        assert cats.dtype == cube.TEXT and list(cats) == sorted(cats)
+        assert col.cat.codes.dtype.itemsize <= 2  # a code of one or two bytes a row
+        assert col.astype(cube.TEXT).tolist() == col.tolist()
+        text_bytes += col.astype(cube.TEXT).memory_usage(deep=True)
+        rolled = cube.rollup(c, [k])[k]
+        assert rolled.dtype == cube.TEXT  # the reader sees text, not codes
+        got = rolled.dropna().tolist()
+        assert got == sorted(inc[k].dropna().astype(str).unique())
+    held = sum(
+        c.counts[k].memory_usage(deep=True) for k in ("sector", "category", "family", "shift")
+    )
+    assert held * 4 < text_bytes
+
+
 # --- a consumer reading the cube: inventory.volume --------------------------------------
 
 

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .definition import HOUR_COUNTS, HOUR_KEYS, KEYS, Cube
+from .definition import HOUR_COUNTS, HOUR_KEYS, KEYS, TEXT, Cube
 
 DERIVED: tuple[str, ...] = ("year",)
 """Keys computed from the cube's own: ``year`` (of ``month``)."""
@@ -63,7 +63,8 @@ def rollup(c: Cube, by: Sequence[str] = (), table: str = "counts") -> pd.DataFra
     -------
     DataFrame
         ``*by`` and the count column(s), sorted by ``by``; with ``by`` empty,
-        one row of totals.
+        one row of totals. The text keys are text (:data:`~.definition.TEXT`),
+        not the cube's categoricals.
 
     Raises
     ------
@@ -96,7 +97,9 @@ def rollup(c: Cube, by: Sequence[str] = (), table: str = "counts") -> pd.DataFra
     if "year" in by:
         frame = frame.assign(year=df["month"].dt.year.astype("Int64"))
     out = frame.groupby(by, dropna=False, sort=True, observed=True)[list(values)].sum()
-    return out.reset_index().astype({v: "int64" for v in values})
+    out = out.reset_index()
+    text = {k: TEXT for k in by if isinstance(out[k].dtype, pd.CategoricalDtype)}
+    return out.astype({**text, **{v: "int64" for v in values}})
 
 
 def select(c: Cube, **values: Any) -> Cube:

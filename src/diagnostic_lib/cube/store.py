@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .definition import Cube
+from .definition import LABELS, Cube, text_categories
 
-FORMAT: int = 1
+FORMAT: int = 2
 """Layout of a saved cube (a saved cube of another layout is not read)."""
 
 
@@ -96,4 +96,15 @@ def load(folder: str | PathLike[str]) -> Cube | None:
         hours = pd.read_parquet(folder / "hours.parquet")
     except Exception:  # absent or partial (a reader's error of any kind): built again
         return None
-    return Cube(counts, hours, dict(meta["grid"]))
+    return Cube(_text_keys(counts), _text_keys(hours), dict(meta["grid"]))
+
+
+def _text_keys(df: pd.DataFrame) -> pd.DataFrame:
+    """The text keys' categories typed as the builders type them.
+
+    Parquet reads the categories of an empty column back as objects.
+    """
+    for k in LABELS:
+        if k in df.columns and isinstance(df[k].dtype, pd.CategoricalDtype):
+            df[k] = df[k].astype(text_categories(df[k].cat.categories))
+    return df
