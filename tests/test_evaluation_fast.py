@@ -300,6 +300,50 @@ def test_counts_and_placebos_match_the_straightforward_path(diag, monkeypatch, c
         assert fast["a0"].isna().any()  # a window holding the gap month has no sum
 
 
+def test_measures_counted_by_target_give_the_measures_in_their_order(diag, monkeypatch):
+    """One pass counts the measures of a target together and drops that target's index of
+    places after its last measure: the same tables, row for row, as counting the measures
+    in their order and keeping every index, with one index alive at a time, built once."""
+    period = evaluation.data_period(diag)
+    mea = _copies(diag, 2)  # copy 0 then copy 1: each target met twice, apart
+    opt = effects._Options()
+    built, alive = [], []
+    real_init, real_counter = PlaceCounter.__init__, evaluation.placebo_design.PlaceboSource.counter
+
+    def counted_init(self, *args, **kwargs):
+        built.append(1)
+        real_init(self, *args, **kwargs)
+
+    def watched_counter(self, rec):
+        out = real_counter(self, rec)
+        alive.append(len(self._counters))
+        return out
+
+    with monkeypatch.context() as mp:
+        mp.setattr(PlaceCounter, "__init__", counted_init)
+        mp.setattr(evaluation.placebo_design.PlaceboSource, "counter", watched_counter)
+        eff, design, monthly = effects._evaluate_core(
+            mea, diag.incidents, diag.sectors, period, opt
+        )
+    assert max(alive) == 1
+    targets = {
+        evaluation.placebo_design.PlaceboSource.target(r)
+        for _, r in mea[
+            mea["measure_id"].isin(eff.loc[eff["status"] == "evaluable", "measure_id"])
+        ].iterrows()
+    }
+    assert len(built) == len(targets) >= 2
+    with monkeypatch.context() as mp:  # the measures' order, every index kept
+        mp.setattr(effects, "_by_target", lambda m: (np.arange(len(m)), set()))
+        eff0, design0, monthly0 = effects._evaluate_core(
+            mea, diag.incidents, diag.sectors, period, opt
+        )
+    assert eff["measure_id"].tolist() == mea["measure_id"].tolist()
+    assert_frame_equal(eff, eff0, check_exact=True)
+    assert_frame_equal(monthly, monthly0, check_exact=True)
+    assert (eff["placebos"] > 0).sum() >= 4
+
+
 @pytest.mark.parametrize("copies", [1, 3])
 def test_rings_counted_for_the_kept_places_only_give_the_same_estimates(diag, monkeypatch, copies):
     """Only the rings of the placebo places kept (nearest in level) are counted: the same

@@ -508,6 +508,11 @@ class _Counter:
             self._placebos = PlaceboSource(*args, self.opt.placebo)
         return self._placebos
 
+    def release(self, rec: Any) -> None:
+        """Drop the placebos' index of ``rec``'s target: no measure left needs it."""
+        if self._placebos is not None:
+            self._placebos.release(rec)
+
     def fill(self, i: Any, row: dict[str, Any], geo: dict[str, Any], w: Any) -> pd.DataFrame:
         """Count measure ``i`` into ``row`` (counts, caveats, dispersions); its monthly counts."""
         rec = self.measures.loc[i]
@@ -633,9 +638,14 @@ def _evaluate_core(
         if reuse is None
         else reuse.counter(opt, (d0, d1), gaps)
     )
-    rows, monthly_parts = [], []
     zones = _zones(design)
-    for i in sel:
+    # one pass counts the measures of a target together and drops its index after the last;
+    # a session keeps its indexes for the next question. The rows keep the measures' order.
+    order, last = (range(len(sel)), set()) if reuse is not None else _by_target(measures.loc[sel])
+    rows: list[Any] = [None] * len(sel)
+    parts: list[Any] = [None] * len(sel)
+    for k in order:
+        i = sel[k]
         w = win.loc[i]
         g = zones.get(str(measures.loc[i, "measure_id"]), {})
         geo = {a: (g[a]["geometry"] if a in g else None) for a in AREAS}
@@ -643,8 +653,11 @@ def _evaluate_core(
         if row["status"] != "not_evaluable" and geo["control"] is None:
             row.update(status="not_evaluable", reason="no_control", reasons=("no_control",))
         if row["status"] in ("evaluable", "too_recent"):
-            monthly_parts.append(counter.fill(i, row, geo, w))
-        rows.append(row)
+            parts[k] = counter.fill(i, row, geo, w)
+        if k in last:
+            counter.release(measures.loc[i])
+        rows[k] = row
+    monthly_parts = [m for m in parts if m is not None]
     eff = _effects_table(pd.DataFrame(rows, index=sel), opt, d0)
     eff.attrs["parameters"] = {
         **eff.attrs.get("parameters", {}),
@@ -661,6 +674,30 @@ def _evaluate_core(
         else pd.DataFrame(columns=["measure_id", "month", "month_index", "window", "zone", "count"])
     )
     return eff, design, monthly
+
+
+def _by_target(measures: pd.DataFrame) -> tuple[np.ndarray, set[int]]:
+    """The measures' positions grouped by target (categories and shifts), and each group's last.
+
+    Targets come in the order of their first measure, measures in their order within
+    a target (a stable sort).
+    """
+    none = pd.Series(None, index=measures.index, dtype=object)
+    cats = measures.get("target_categories", none).to_numpy(dtype=object)
+    shifts = measures.get("target_shifts", none).to_numpy(dtype=object)
+    ids: dict[tuple, int] = {}
+    group = np.array(
+        [
+            ids.setdefault(
+                PlaceboSource.target({"target_categories": c, "target_shifts": t}), len(ids)
+            )
+            for c, t in zip(cats, shifts, strict=True)
+        ],
+        dtype="int64",
+    )
+    order = np.argsort(group, kind="stable")
+    ends = np.r_[group[order][1:] != group[order][:-1], True] if len(order) else np.array([], bool)
+    return order, {int(k) for k in order[ends]}
 
 
 def _effects_table(counts: pd.DataFrame, opt: _Options, data_start: pd.Timestamp) -> pd.DataFrame:

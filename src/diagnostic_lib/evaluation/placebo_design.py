@@ -174,9 +174,18 @@ class PlaceboSource:
             self._avoid[key] = shapely.union_all(zones) if zones else None
         return self._avoid[key]
 
+    @staticmethod
+    def target(rec: Any) -> tuple:
+        """What a measure's index of incidents depends on: its categories and shifts."""
+        return (_tuple(rec.get("target_categories", ())), _tuple(rec.get("target_shifts", ())))
+
+    def release(self, rec: Any) -> None:
+        """Drop the index of ``rec``'s target (built again if asked for later)."""
+        self._counters.pop(self.target(rec), None)
+
     def counter(self, rec: Any) -> PlaceCounter:
         """The incidents a measure targets, indexed by place (one index per target)."""
-        key = (_tuple(rec.get("target_categories", ())), _tuple(rec.get("target_shifts", ())))
+        key = self.target(rec)
         if key not in self._counters:
             sel = np.asarray(targeted(self.incidents, *key), dtype=bool)
             # the subset by its positions: every counter reads the same arrays
