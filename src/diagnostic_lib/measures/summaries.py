@@ -75,11 +75,22 @@ def _groups(c: pd.DataFrame, by: str, cols: Sequence[str]) -> dict[str, dict[str
     codes, uniq = pd.factorize(keys)
     order = np.argsort(codes, kind="stable")
     cut = np.searchsorted(codes[order], np.arange(len(uniq) + 1))
-    arrays = {col: c[col].astype(str).to_numpy(dtype=object)[order] for col in cols}
+    arrays = {col: _shared_text(c[col])[order] for col in cols}
     return {
         str(u): {col: a[cut[k] : cut[k + 1]] for col, a in arrays.items()}
         for k, u in enumerate(uniq)
     }
+
+
+def _shared_text(col: pd.Series) -> np.ndarray:
+    """``col`` as text in an object array where equal values are one string object.
+
+    The groups' tuples keep these strings: at 5M incidents, 2.3 million related pairs
+    made as many copies of ``"weak"`` and of each problem's identifier (about 650 MB
+    kept by the coverage summaries), where one of each suffices.
+    """
+    codes, uniq = pd.factorize(col.astype(str), use_na_sentinel=False)
+    return np.asarray(uniq, dtype=object)[codes]
 
 
 def problem_coverage(
