@@ -290,6 +290,7 @@ class _ProblemSide:
         uk, inv = np.unique(r * n_k + k, return_inverse=True)
         them, them_round = np.empty(len(uk)), np.empty(len(uk))
         matched = np.empty(len(uk), dtype=object)
+        one: dict[tuple, tuple] = {}  # equal tuples kept once (a few dozen for many pairs)
         for q, (ri, ki) in enumerate(zip((uk // n_k).tolist(), (uk % n_k).tolist(), strict=True)):
             w, tset = self.weights[ri], t_sets[ki]
             if not tset:
@@ -298,7 +299,7 @@ class _ProblemSide:
                 total = sum(w.values())
                 mt = tuple(c for c in w if c in tset)
                 th = sum(w[c] for c in mt) / total if total > 0 else 0.0
-            matched[q], them[q], them_round[q] = mt, th, round(th, 6)
+            matched[q], them[q], them_round[q] = one.setdefault(mt, mt), th, round(th, 6)
         inv = inv.ravel()
         return them[inv], them_round[inv], matched[inv]
 
