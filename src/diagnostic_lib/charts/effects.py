@@ -226,7 +226,9 @@ def forest_plot(
     fig, ax = _fig((8.5, 0.45 * max(len(judged), 1) + 2.4))
     ncol = "name" if fr else "name_en"
     labels = []
-    for y, r in enumerate(judged.to_dict("records")):
+    drawn = ["verdict", "res_low_adj", "res_high_adj", "res", _LOW, _HIGH, _EST, "measure_id"]
+    read = [c for c in dict.fromkeys([*drawn, ncol]) if c in judged.columns]
+    for y, r in enumerate(judged[read].to_dict("records")):
         c = colours.get(r["verdict"], style.FALLBACK)
         ax.plot([r["res_low_adj"], r["res_high_adj"]], [y + 0.2, y + 0.2], color=c, linewidth=1.0)
         raw = {"marker": style.ESTIMATE_MARKER, "markersize": 4, "markerfacecolor": style.PAPER}
@@ -266,7 +268,7 @@ def forest_plot(
         listed = others if max_measures is None else others.iloc[:max_measures]
         txt = "; ".join(
             f"{r['measure_id']}: " + i18n.t(f"eval.verdict.{r['verdict']}", lang).lower()
-            for r in listed.to_dict("records")
+            for r in listed[["measure_id", "verdict"]].to_dict("records")
         )
         if len(listed) < len(others):
             more = fmt.integer(len(others) - len(listed), lang)
