@@ -308,6 +308,8 @@ def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compat
     meas, sec, inc = diag.measures, diag.sectors, diag.incidents
     areas = treated_area(meas, sec, par["reach_m"])
     rings = buffer_rings(meas, areas, par["buffer_m"], default=par["buffer_default_m"])
+    # the before/after counts in the worker while the rest is found here
+    job = _before_after(diag, areas, rings, par)
     reg = registry(
         meas,
         sec,
@@ -322,8 +324,6 @@ def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compat
     if pairs is None:
         pairs = "all" if len(pb) * len(meas) <= par["max_coverage_pairs"] else "related"
     par["pairs"] = pairs
-    # the before/after counts in the worker while the coverage is found here
-    job = _before_after(diag, areas, rings, par)
     cov = coverage(pb, meas, sec, inc, par["ref_date"], areas, par["thresholds"], pairs=pairs)
     summ = problem_coverage(cov, pb, prio)
     years = None
