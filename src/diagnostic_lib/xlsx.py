@@ -621,17 +621,17 @@ def _write_table(
     ws.write_row(0, 0, [str(c) for c in frame.columns], formats.header)
     lines = 1
     cell_formats = []
+    # each value made a cell once: for the column's width (its first 2,000) and for writing
+    cells = [[_cell(v) for v in frame.iloc[:, j]] for j in range(len(frame.columns))]
     for j, col in enumerate(frame.columns):
         kind = kinds.get(col, "text")
-        values = [_cell(v) for v in frame[col].head(2000)]
-        content = max((_shown_length(v, kind) for v in values), default=0)
+        content = max((_shown_length(v, kind) for v in cells[j][:2000]), default=0)
         width = min(MAX_WIDTH, max(MIN_WIDTH, content + 2, min(len(str(col)), 24) + 2))
         ws.set_column(j, j, width)
         lines = max(lines, math.ceil(len(str(col)) / max(width - 2, 1)))
         cell_formats.append(formats.number.get(kind))
-    for i, row in enumerate(frame.itertuples(index=False, name=None), start=1):
-        for j, v in enumerate(row):
-            value = _cell(v)
+    for i, row in enumerate(zip(*cells, strict=True), start=1):
+        for j, value in enumerate(row):
             if value is not None:
                 _write_value(ws, i, j, value, cell_formats[j], formats)
     ws.set_row(0, 15 * lines)
