@@ -477,6 +477,18 @@ def test_gap_reasons_from_planned_or_ended_measures():
     assert "E" not in s.index  # excluded problems are left out
 
 
+def test_equal_matched_categories_are_one_tuple(res):
+    """Each pair's tuple of matched categories: equal tuples are one object (one per
+    distinct value, not one per problem and target group), with the values unchanged."""
+    matched = res.coverage["categories_matched"].tolist()
+    distinct = set(matched)
+    assert len(matched) > 3 * len(distinct) >= 6  # the sample repeats them
+    assert len({id(t) for t in matched}) == len(distinct)
+    cats = res.problems.set_index("problem_id")["categories"]
+    for rec in res.coverage.head(200).itertuples(index=False):
+        assert set(rec.categories_matched) <= set(cats[rec.problem_id])
+
+
 def test_coverage_summaries_keep_one_string_per_value():
     """A municipality-wide measure relates to every problem of its categories: the
     summaries' tuples must not hold a copy of ``"weak"`` (or of a problem's identifier)
