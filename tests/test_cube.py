@@ -169,13 +169,21 @@ def test_month_series_fills_zeros_and_sums_to_the_family_totals(sample):
 
 
 def test_select_keeps_targeted_categories_and_a_window(sample):
-    inc, _, c = sample
+    inc, g, c = sample
     cats = ("residential_burglary", "vehicle_theft")
     sub = cube.select(c, category=cats, shift=["nuit"], month=("2023-01-01", "2024-01-01"))
     t = inc["occurred_from"]
     want = inc["category"].isin(cats) & inc["shift"].eq("nuit") & (t >= "2023") & (t < "2024")
     assert sub.total == int(want.sum()) > 0
     assert cube.select(c, category=()).total == c.total  # no target = everything
+    # the selection keeps every category; the cube of those incidents has only theirs
+    part = cube.select(c, category=cats)
+    built = cube.build(inc[inc["category"].isin(cats)], g)
+    assert len(part.counts["category"].cat.categories) > len(
+        built.counts["category"].cat.categories
+    )
+    assert part.equals(built) and built.equals(part)
+    assert not part.equals(cube.build(inc[inc["category"].eq(cats[0])], g))
 
 
 # --- inputs that could fool the cube -------------------------------------------------
