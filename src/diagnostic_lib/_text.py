@@ -171,6 +171,47 @@ def as_text(values: pd.Series) -> pd.Series:
     return s.str.strip()
 
 
+def arrow_text(values: pd.Series) -> Any:
+    """:func:`as_text` as an Arrow string array, for Arrow's vectorised text functions.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Any dtype (read with :func:`as_text`).
+
+    Returns
+    -------
+    pyarrow.Array or pyarrow.ChunkedArray of strings, without nulls.
+
+    Examples
+    --------
+    >>> arrow_text(pd.Series([" a", None, 3])).to_pylist()
+    ['a', '', '3']
+    """
+    return as_arrow(as_text(values))
+
+
+def as_arrow(text: pd.Series) -> Any:
+    """A text Series (as :func:`as_text` gives) as an Arrow string array, nulls as ``""``.
+
+    A column that pandas already keeps in Arrow is handed over as it is (no
+    Python string per row, no copy); any other is converted once.
+
+    Examples
+    --------
+    >>> as_arrow(pd.Series(["a", "b"], dtype="str")).to_pylist()
+    ['a', 'b']
+    """
+    import pyarrow as pa
+
+    arr = text.array
+    if hasattr(arr, "__arrow_array__"):
+        got = arr.__arrow_array__()
+        if pa.types.is_string(got.type) or pa.types.is_large_string(got.type):
+            return got.fill_null("") if got.null_count else got
+    return pa.array(text.to_numpy(dtype=object, na_value=""), type=pa.string())
+
+
 def split_list(values: pd.Series) -> pd.Series:
     """Split ``;``- or ``|``-separated text into tuples of stripped, non-empty items.
 

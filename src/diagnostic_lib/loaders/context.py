@@ -225,8 +225,8 @@ class _Ctx:
     ) -> None:
         m = np.asarray(mask, dtype=bool) & self.alive
         if m.any():
-            vals = None if values is None else np.asarray(values, dtype=object)[m]
-            det = detail if isinstance(detail, str) else np.asarray(detail, dtype=object)[m]
+            vals = None if values is None else _picked(values, m)
+            det = detail if isinstance(detail, str) else _picked(detail, m)
             self.ledger.add(
                 self.table,
                 self.file,
@@ -250,8 +250,8 @@ class _Ctx:
     ) -> None:
         m = np.asarray(mask, dtype=bool) & self.alive
         if m.any():
-            vals = None if values is None else np.asarray(values, dtype=object)[m]
-            det = detail if isinstance(detail, str) else np.asarray(detail, dtype=object)[m]
+            vals = None if values is None else _picked(values, m)
+            det = detail if isinstance(detail, str) else _picked(detail, m)
             self.ledger.add(
                 self.table,
                 self.file,
@@ -365,6 +365,13 @@ class _Ctx:
                 mask[np.flatnonzero(self.alive)[later_local]] = True
                 self.reject(mask, fld, "id_duplicate", values=ids)
         return ids
+
+
+def _picked(values: Any, mask: np.ndarray) -> np.ndarray:
+    """``values[mask]`` as objects; only the picked cells of a Series become Python objects."""
+    if isinstance(values, pd.Series):
+        return values.iloc[np.flatnonzero(mask)].to_numpy(dtype=object)
+    return np.asarray(values, dtype=object)[mask]
 
 
 def _row_groups(frame: pd.DataFrame) -> np.ndarray | None:

@@ -44,9 +44,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from .. import schema, settings
-from .._text import as_objects, map_distinct
+from .._text import as_arrow, as_objects, map_distinct
 from .context import _Ctx
 from .parsing import excel_serials, has_offset, parse_datetimes, parse_times
 from .vocabulary import SHIFT_ALIASES, map_aliases
@@ -148,13 +149,15 @@ def _month_and_year_ranges(from_text: pd.Series, start: pd.Series) -> tuple[pd.S
     those ranges (NaT elsewhere).
     """
     end = pd.Series(pd.NaT, index=start.index, dtype="datetime64[us]")
-    texts = from_text.to_numpy(dtype=object)
-    candidates = np.flatnonzero([len(t) <= 7 and t[:1].isdigit() for t in texts])
-    if not len(candidates):
+    # short texts only (Arrow counts characters as Python does), then their first character
+    short = np.flatnonzero(np.asarray(pc.less_equal(pc.utf8_length(as_arrow(from_text)), 7)))
+    texts = from_text.iloc[short].to_numpy(dtype=object)
+    candidates = [(k, t) for k, t in zip(short, texts, strict=True) if t[:1].isdigit()]
+    if not candidates:
         return start, end
     begin = start.copy()
-    for k in candidates:
-        m, y = _MONTH_ONLY.match(texts[k]), _YEAR_ONLY.match(texts[k])
+    for k, text in candidates:
+        m, y = _MONTH_ONLY.match(text), _YEAR_ONLY.match(text)
         if m:
             year = int(m.group(1) or m.group(4))
             month = int(m.group(2) or m.group(3))

@@ -81,13 +81,10 @@ def _incident_sectors(
     else:
         ctx.reject(outside_m, pos_col, "position_outside", values=pos_vals)
     mismatch = has_pt & (rec_norm != "") & (spatial != "") & (rec_norm != spatial)
-    ctx.flag(
-        mismatch,
-        "sector",
-        "sector_mismatch",
-        values=rec_sector,
-        detail=pd.Series(spatial).radd("position is in sector ").to_numpy(dtype=object),
-    )
+    if mismatch.any():  # the detail is written for the flagged rows only
+        detail = np.full(n, "", dtype=object)
+        detail[mismatch] = "position is in sector " + spatial[mismatch]
+        ctx.flag(mismatch, "sector", "sector_mismatch", values=rec_sector, detail=detail)
     return np.where(has_pt & (spatial != ""), spatial, rec_norm)
 
 

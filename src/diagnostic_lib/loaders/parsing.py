@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
-from .._text import as_text
+from .._text import arrow_text, as_arrow, as_text
 
 _DATE_FORMATS = (
     "ISO8601",
@@ -121,10 +121,9 @@ def parse_datetimes(
 
 def _matches(values: pd.Series, pattern: str) -> np.ndarray:
     """Whether each text (trimmed) matches ``pattern`` (RE2), in Arrow's vectorised engine."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pc.utf8_trim_whitespace(pa.array(as_text(values).to_numpy(dtype=object), pa.string()))
+    arr = arrow_text(values)  # stripped already
     return np.asarray(pc.match_substring_regex(arr, pattern).fill_null(False), dtype=bool)
 
 
@@ -300,15 +299,14 @@ def _plain_decimals(text: pd.Series) -> np.ndarray | None:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        arr = pa.array(text.to_numpy(dtype=object, na_value=""), type=pa.string())
-        arr = pc.replace_substring(arr, ",", ".")
+        arr = pc.replace_substring(as_arrow(text), ",", ".")
         empty = pc.equal(arr, "")
         plain = pc.match_substring_regex(arr, r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
         short = pc.less_equal(pc.utf8_length(arr), 15)
         ok = pc.or_(empty, pc.and_(plain, short))
         if not pc.all(ok).as_py():
             return None
-        nums = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), arr), pa.float64())
-        return nums.to_numpy(zero_copy_only=False).astype("float64")
+        nums = pc.cast(pc.if_else(empty, pa.scalar(None, arr.type), arr), pa.float64())
+        return np.asarray(nums.to_numpy(), dtype="float64")
     except Exception:  # pragma: no cover - any surprise: the general path
         return None
