@@ -696,6 +696,8 @@ def test_ranges_and_separate_time_columns(tmp_path):
     # ranges of 8 hours or less get the shift of their midpoint; longer ones none
     assert inc["shift"].fillna("").tolist() == ["", "", "soir", "jour"]
     assert led.entries["reason"].tolist() == ["date_range_inverted"]
+    # the ledger shows the end as read (before the swap), on the flagged row only
+    assert led.entries["value"].tolist() == ["2024-07-09 09:00:00"]
 
 
 def test_study_period(tmp_path):

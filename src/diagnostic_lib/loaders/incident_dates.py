@@ -341,12 +341,15 @@ def _end_times(ctx: _Ctx, end: pd.Series, zone: str | None = None) -> pd.Series:
 def _ordered(ctx: _Ctx, start: pd.Series, end: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Swap inverted ranges (flagged); an end equal to the start becomes NaT."""
     inverted = (end < start).fillna(False).to_numpy()
-    ctx.flag(
-        inverted,
-        "occurred_to" if ctx.has("occurred_to") else "occurred_from",
-        "date_range_inverted",
-        values=end.astype("str"),
-    )
+    if inverted.any():  # the ends written as text for the flagged rows only
+        ends = np.full(len(end), None, dtype=object)
+        ends[inverted] = end[inverted].astype("str").to_numpy(dtype=object)
+        ctx.flag(
+            inverted,
+            "occurred_to" if ctx.has("occurred_to") else "occurred_from",
+            "date_range_inverted",
+            values=ends,
+        )
     s2 = start.where(~inverted, end)
     e2 = end.where(~inverted, start)
     return s2, e2.where(e2 != s2, pd.NaT)
