@@ -457,6 +457,8 @@ class _Counter:
         self._like_index = None if like is None else like._index
         self._index: _MonthlyIndex | None = None
         self._placebos: PlaceboSource | None = None
+        # measure id -> where its placebo places go, found ahead (see ``placebo_design.placements``)
+        self.placed: dict[str, Any] | None = None
 
     def reset(
         self, opt: _Options, period: tuple[pd.Timestamp, pd.Timestamp], gaps: Sequence[pd.Period]
@@ -505,7 +507,7 @@ class _Counter:
         """The placebo places and dates of the measures (built on first use)."""
         if self._placebos is None:
             args = (self.measures, self.incidents, self.sectors, self.treated, self.widths)
-            self._placebos = PlaceboSource(*args, self.opt.placebo)
+            self._placebos = PlaceboSource(*args, self.opt.placebo, placed=self.placed)
         return self._placebos
 
     def release(self, rec: Any) -> None:
@@ -590,7 +592,7 @@ def _design_row(
     }
 
 
-def _evaluate_core(
+def _evaluate_core(  # noqa: PLR0913 - the tables, the options and three things computed before
     measures: pd.DataFrame,
     incidents: pd.DataFrame,
     sectors: pd.DataFrame,
@@ -599,12 +601,15 @@ def _evaluate_core(
     ids: Sequence[str] | None = None,
     design: pd.DataFrame | None = None,
     reuse: Any = None,
+    placed: dict[str, Any] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Windows, areas, counts, estimates and verdicts: ``(effects, design, monthly)``.
 
     ``reuse`` (a :class:`~diagnostic_lib.evaluation.measure_session.MeasureSession`)
     keeps what a window, a lag or a verdict's input do not change: the gap months,
     the areas and rings of a ring width, the index of the incidents, the placebos.
+    ``design`` and ``placed`` are the areas and the placebo placements computed
+    ahead from the same tables and options (:func:`areas_ahead`).
     """
     d0, d1 = pd.Timestamp(period[0]), pd.Timestamp(period[1])
     sel = (
@@ -638,6 +643,8 @@ def _evaluate_core(
         if reuse is None
         else reuse.counter(opt, (d0, d1), gaps)
     )
+    if placed is not None and reuse is None:
+        counter.placed = placed
     zones = _zones(design)
     # one pass counts the measures of a target together and drops its index after the last;
     # a session keeps its indexes for the next question. The rows keep the measures' order.

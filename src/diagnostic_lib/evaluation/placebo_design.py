@@ -121,13 +121,18 @@ class PlaceboSource:
     Parameters
     ----------
     measures, incidents, sectors : DataFrame
-        Canonical tables.
+        Canonical tables. ``incidents`` may be ``None`` for a source that only
+        places the placebos (:meth:`placement`, :func:`placements`) and counts nothing.
     treated : GeoSeries
         Each measure's treated area (aligned with ``measures``).
     widths : ndarray
         Each measure's ring width, metres.
     options : PlaceboOptions
         The tunables.
+    placed : dict, optional
+        Measure id → its :meth:`placement`, computed elsewhere with the same tables
+        (:func:`placements`, in the worker process): those measures' places are not
+        searched again.
     """
 
     def __init__(
@@ -138,8 +143,10 @@ class PlaceboSource:
         treated: Any,
         widths: np.ndarray,
         options: PlaceboOptions,
+        placed: dict[str, Any] | None = None,
     ) -> None:
         self.incidents, self.options = incidents, options
+        self._placed = dict(placed or {})
         self.sector_geoms = np.asarray(sectors.geometry.array, dtype=object)
         self.sector_ids = sectors["sector_id"].astype(str).to_numpy()
         self.boundary = shapely.union_all(self.sector_geoms)
@@ -155,8 +162,9 @@ class PlaceboSource:
         self._covers: dict[Any, Any] = {}  # boundary and avoided zones, prepared for boxes
         # avoided zones -> the sectors clear of them
         self._clear: dict[int, tuple[Any, np.ndarray]] = {}
-        self.x, self.y, _ = _xy_points(incidents)
-        self.t = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
+        if incidents is not None:
+            self.x, self.y, _ = _xy_points(incidents)
+            self.t = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
         self._counters: dict[tuple, PlaceCounter] = {}
         self._rings: dict[float, np.ndarray] = {}  # ring width -> every sector's ring
 
@@ -201,25 +209,43 @@ class PlaceboSource:
         """:meth:`places` and, for sector places, the key of each (sector, ring width)."""
         treated, ring = geo.get("treated"), geo.get("buffer")
         none = np.array([], dtype=object)
-        if treated is None or treated.is_empty:
+        mid = str(rec.get("measure_id", ""))
+        where = self._placed[mid] if mid in self._placed else self.placement(rec, geo)
+        if where is None:
             return none, none, None
+        if where[0] == "sectors":
+            _, keep, width = where
+            if width not in self._rings:  # the same rings for every measure of this width
+                self._rings[width] = sector_rings(self.sector_geoms, width)
+            keys = [(int(k), width) for k in keep]
+            return self.sector_geoms[keep], self._rings[width][keep], keys
+        offsets = where[1]
+        return translated(treated, offsets), translated(ring, offsets), None
+
+    def placement(self, rec: Any, geo: dict[str, Any]) -> tuple | None:
+        """Where a measure's placebo places go, without making them (no incident is read).
+
+        ``("sectors", positions of the sectors kept, ring width)`` for a measure on
+        whole sectors, ``("lattice", offsets)`` for a zone moved across the
+        municipality (:func:`~.placebo_places.lattice_offsets`), ``None`` without a
+        treated area. :meth:`places` makes the shapes from it.
+        """
+        treated, ring = geo.get("treated"), geo.get("buffer")
+        if treated is None or treated.is_empty:
+            return None
         avoid = self.avoid(rec.get("target_categories"))
         if str(rec.get("footprint", "")) == "sectors":
             own = shapely.intersects(treated, self.sector_geoms) & (
                 shapely.area(shapely.intersection(treated, self.sector_geoms))
                 > 0.5 * shapely.area(self.sector_geoms)
             )
-            width = _ring_width(treated, ring)
-            if width not in self._rings:  # the same rings for every measure of this width
-                self._rings[width] = sector_rings(self.sector_geoms, width)
             keep = np.flatnonzero(~own & self._clear_of(avoid))
-            keys = [(int(k), width) for k in keep]
-            return self.sector_geoms[keep], self._rings[width][keep], keys
+            return ("sectors", keep, _ring_width(treated, ring))
         zone = shapely.union_all([g for g in (treated, ring) if g is not None])
         offsets = lattice_offsets(
             zone, self._cover("boundary", self.boundary), self._cover(id(avoid), avoid)
         )
-        return translated(treated, offsets), translated(ring, offsets), None
+        return ("lattice", offsets)
 
     def _clear_of(self, avoid: Any) -> np.ndarray:
         """Which sectors ``avoid`` does not touch (:func:`kept_sectors`), once per ``avoid``."""
@@ -271,6 +297,52 @@ class PlaceboSource:
         units = {"treated": counts_t[keep], "ring": counts_r}
         dates = date_placebos(target["treated"], control, win, self.options)
         return placebo_tables(target, units, control, win, self.options, dates)
+
+
+def placements(
+    measures: pd.DataFrame,
+    sectors: pd.DataFrame,
+    treated: Any,
+    widths: np.ndarray,
+    options: PlaceboOptions,
+    geos: dict[Any, dict[str, Any]],
+) -> dict[str, tuple | None]:
+    """The placebo placement of each measure in ``geos`` (index → its areas), incidents unread.
+
+    What :class:`PlaceboSource` computes before it counts anything: given to a
+    source of the same tables (``placed=``), its places, counts and estimates are
+    those it would have found itself. It reads only the measures and the sectors,
+    so that another process can compute it while this one counts.
+
+    Parameters
+    ----------
+    measures, sectors, treated, widths, options
+        As for :class:`PlaceboSource`.
+    geos : dict
+        Index of a measure in ``measures`` → its ``treated``, ``buffer`` and
+        ``control`` geometries.
+
+    Returns
+    -------
+    dict
+        Measure id → :meth:`PlaceboSource.placement`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> sec = gpd.GeoDataFrame({"sector_id": ["A"]}, geometry=[shapely.box(0, 0, 1000, 1000)])
+    >>> mea = pd.DataFrame({"measure_id": ["M1"], "footprint": ["point"],
+    ...                     "target_categories": [()]})
+    >>> geo = {"treated": shapely.box(0, 0, 100, 100), "buffer": None, "control": None}
+    >>> got = placements(mea, sec, [geo["treated"]], np.array([0.0]), PlaceboOptions(), {0: geo})
+    >>> got["M1"][0], len(got["M1"][1])
+    ('lattice', 96)
+    """
+    src = PlaceboSource(measures, None, sectors, treated, widths, options)
+    return {
+        str(measures.loc[i, "measure_id"]): src.placement(measures.loc[i], geo)
+        for i, geo in geos.items()
+    }
 
 
 def _by_month(zone: np.ndarray, count: np.ndarray, at: np.ndarray, n: int, name: str) -> np.ndarray:

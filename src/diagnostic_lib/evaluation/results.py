@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import _memory, i18n, inventory, settings, workers
+from .. import _memory, coverage, i18n, inventory, settings, workers
 from .. import formatting as fmt
 from ..errors import ConfigError, bilingual
 from ..ledger import Ledger
+from .ahead import areas_ahead
 from .decision import VERDICTS
 from .design import data_period
 from .effects import _evaluate_core, _Options, _rejudge
@@ -391,12 +392,15 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
     period = data_period(diag)
     pr = inventory.priority(problems) if priority is None else priority
     parts: dict[str, Any] = {}
-    # in the worker while the effects are estimated here
+    # in the worker while the effects are estimated here (first: the areas, when the
+    # incidents are too many to be sent there and the relevance and risk are computed here)
+    opt = _options(p, buffer_m, control_sectors)
+    ahead = _ahead_part(diag, period, opt)
     future = _future_part(diag, period, p, seed)
     context = _context_part(
         diag, problems, pr, period, p, (knox, knox_categories, permutations, seed)
     )
-    parts.update(_effects_part(diag, period, p, buffer_m, control_sectors))
+    parts.update(_effects_part(diag, period, p, opt, ahead))
     parts.update(context.result())
     top = int(p["relevance_top_problems"])
     parts["flags"] = relevance_flags(
@@ -453,12 +457,20 @@ def _options(p: Mapping[str, Any], buffer_m: Any = None, control_sectors: Any = 
 
 
 def _effects_part(
-    diag: Diagnostic, period: tuple, p: Mapping[str, Any], buffer_m: Any, control_sectors: Any
+    diag: Diagnostic,
+    period: tuple,
+    p: Mapping[str, Any],
+    opt: _Options,
+    ahead: workers.Pending | None = None,
 ) -> dict[str, Any]:
-    """Effects and verdicts of the measures, and the time series of the municipality-wide ones."""
-    opt = _options(p, buffer_m, control_sectors)
+    """Effects and verdicts of the measures, and the time series of the municipality-wide ones.
+
+    ``ahead``: the areas and placebo placements of :func:`_ahead_part`, if computed.
+    """
     mea, inc = diag.measures, diag.incidents
-    eff, design, monthly = _registered_designs(diag, period, opt)
+    eff, design, monthly = _registered_designs(
+        diag, period, opt, None if ahead is None else ahead.result()
+    )
     its = its_for_measures(
         mea,
         inc,
@@ -470,31 +482,46 @@ def _effects_part(
     return {"effects": eff, "design": design, "monthly": monthly, "its": its}
 
 
-def _registered_designs(
-    diag: Diagnostic, period: tuple, opt: _Options
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Every measure evaluated with its pre-registered design, then judged together.
+def _design_groups(diag: Diagnostic, opt: _Options) -> list[tuple[list[str], _Options]]:
+    """The measures evaluated together, and their options: one group per registered design.
 
     A measure with a ``[designs.<id>]`` table in the config is evaluated with its
-    own windows, lag, ring and control; the others with the ``[parameters]``
-    design. The q-values and verdicts are then computed across every measure of
-    the diagnosis at once (one family of tests).
+    own windows, lag, ring and control; the others with the ``[parameters]`` design.
     """
-    mea, inc, sec = diag.measures, diag.incidents, diag.sectors
-    ids = mea["measure_id"].astype(str)
     designs = diag.config.designs
     groups: dict[tuple, list[str]] = {}
-    for mid in ids:
+    for mid in diag.measures["measure_id"].astype(str):
         d = designs.get(mid, {})
         key = tuple(sorted((k, v) for k, v in d.items() if k != "registered"))
         groups.setdefault(key, []).append(mid)
-    parts = []
+    out = []
     for key, members in groups.items():
         change = {k: v for k, v in key}
         if "buffer_m" in change:
             change["buffer_m"] = {m: change["buffer_m"] for m in members}
-        o = replace(opt, **change) if change else opt
-        parts.append(_evaluate_core(mea, inc, sec, period, o, ids=members))
+        out.append((members, replace(opt, **change) if change else opt))
+    return out
+
+
+def _registered_designs(
+    diag: Diagnostic, period: tuple, opt: _Options, ahead: list | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Every measure evaluated with its pre-registered design, then judged together.
+
+    The groups of :func:`_design_groups`; the q-values and verdicts are then
+    computed across every measure of the diagnosis at once (one family of tests).
+    ``ahead``: per group, the areas and placebo placements computed ahead
+    (:func:`~diagnostic_lib.evaluation.ahead.areas_ahead`), or ``None``.
+    """
+    mea, inc, sec = diag.measures, diag.incidents, diag.sectors
+    ids = mea["measure_id"].astype(str)
+    designs = diag.config.designs
+    parts = []
+    for k, (members, o) in enumerate(_design_groups(diag, opt)):
+        design, placed = ahead[k] if ahead is not None and ahead[k] is not None else (None, None)
+        parts.append(
+            _evaluate_core(mea, inc, sec, period, o, ids=members, design=design, placed=placed)
+        )
     eff = pd.concat([p[0] for p in parts]).loc[mea.index]
     registered = ids.map(lambda m: designs.get(m, {}).get("registered"))
     eff["registered"] = registered.to_numpy()
@@ -506,6 +533,26 @@ def _registered_designs(
 
 _WORKER_MIN_INCIDENTS = 20_000
 """Incidents from which relevance and risk go to the worker even if it is not running."""
+
+
+def _ahead_part(diag: Diagnostic, period: tuple, opt: _Options) -> workers.Pending | None:
+    """The measures' areas and placebo placements, sent to the worker first; or ``None``.
+
+    Only when the jobs that read the incidents run here (more incidents than the
+    ``worker_max_incidents`` tunable; :func:`_context_part`): the worker would
+    otherwise have little to do while this process computes the relevance and the
+    risk. Below that, those jobs go to the worker and the areas are computed here,
+    as the effects need them.
+    """
+    cfg = diag.config
+    if not cfg.param("worker_process") or len(diag.incidents) <= int(
+        cfg.param("worker_max_incidents")
+    ):
+        return None
+    gaps = coverage.gap_months(diag.incidents, end=period[1])
+    groups = _design_groups(diag, opt)
+    args = (diag.measures, diag.sectors, period, groups, gaps)
+    return workers.shared_worker().submit(areas_ahead, *args)
 
 
 def _context_part(
