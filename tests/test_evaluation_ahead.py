@@ -1,4 +1,4 @@
-"""Step 3's areas and placebo placements computed ahead (``evaluation.ahead``).
+"""Step 3's placebo placements computed ahead (``evaluation.ahead``).
 
 With more incidents than ``worker_max_incidents`` the worker computes them while
 this process works on the relevance and the risk; the effects counted with them
@@ -37,16 +37,16 @@ def _options(diag):
     return ev_results._options(p, evaluation.results._buffers(diag.measures, 200.0), None)
 
 
-def test_the_effects_counted_with_the_areas_computed_ahead_are_the_same(diag, monkeypatch):
+def test_the_effects_counted_with_the_placements_computed_ahead_are_the_same(diag, monkeypatch):
     period = evaluation.data_period(diag)
     opt = _options(diag)
     groups = ev_results._design_groups(diag, opt)
     assert [len(m) for m, _ in groups] == [len(diag.measures) - 2, 1, 1]
     plain = ev_results._registered_designs(diag, period, opt)
     gaps = evaluation.results.coverage.gap_months(diag.incidents, end=period[1])
-    pre = ahead.areas_ahead(diag.measures, diag.sectors, period, groups, gaps)
+    pre = ahead.placements_ahead(diag.measures, diag.sectors, period, groups, gaps)
     assert pre[2] is None  # the "similar" control reads the incidents
-    placed = {**pre[0][1], **pre[1][1]}
+    placed = {**pre[0], **pre[1]}
     kinds = {p[0] for p in placed.values() if p is not None}
     assert kinds == {"lattice", "sectors"}  # both kinds of measures are placed ahead
     # the measures placed ahead are not searched again (the "similar" group is)
@@ -74,14 +74,14 @@ def test_a_placement_given_is_the_one_used(diag):
     opt = _options(diag)
     groups = ev_results._design_groups(diag, opt)
     gaps = evaluation.results.coverage.gap_months(diag.incidents, end=period[1])
-    pre = ahead.areas_ahead(diag.measures, diag.sectors, period, groups, gaps)
-    design, placed = pre[0]
+    pre = ahead.placements_ahead(diag.measures, diag.sectors, period, groups, gaps)
+    placed = pre[0]
     lattice = [m for m, p in placed.items() if p is not None and p[0] == "lattice"]
     wrong = dict(placed)
     for m in lattice:
         wrong[m] = ("lattice", placed[m][1][:5])  # five places instead of hundreds
     bad = [*pre]
-    bad[0] = (design, wrong)
+    bad[0] = wrong
     right = ev_results._registered_designs(diag, period, opt, pre)[0].set_index("measure_id")
     changed = ev_results._registered_designs(diag, period, opt, bad)[0].set_index("measure_id")
     cols = ["p_corrected", "placebos"]
@@ -105,23 +105,22 @@ def test_the_worker_computes_them_only_when_the_incidents_stay_here(diag, monkey
 
     monkeypatch.setattr(workers.Worker, "submit", spy)
     job = ev_results._ahead_part(small, period, opt)
-    assert job is not None and sent == ["areas_ahead"] and job.in_worker
+    assert job is not None and sent == ["placements_ahead"] and job.in_worker
     pre = job.result()
-    here = ahead.areas_ahead(
+    here = ahead.placements_ahead(
         small.measures, small.sectors, period, ev_results._design_groups(small, opt), []
     )
     for a, b in zip(pre, here, strict=True):
         if a is None:
             assert b is None
             continue
-        pd.testing.assert_frame_equal(a[0], b[0], check_exact=True)
-        assert a[1].keys() == b[1].keys()
-        for m in a[1]:
-            if a[1][m] is None:
-                assert b[1][m] is None
+        assert a.keys() == b.keys()
+        for m in a:
+            if a[m] is None:
+                assert b[m] is None
                 continue
-            assert a[1][m][0] == b[1][m][0]
-            np.testing.assert_array_equal(a[1][m][1], b[1][m][1])
+            assert a[m][0] == b[m][0]
+            np.testing.assert_array_equal(a[m][1], b[m][1])
     # off: nothing ahead
     cfg2 = copy.deepcopy(cfg)
     cfg2.parameters["worker_process"] = False
@@ -129,7 +128,7 @@ def test_the_worker_computes_them_only_when_the_incidents_stay_here(diag, monkey
     assert ev_results._ahead_part(off, period, opt) is None
 
 
-def test_step3_gives_the_same_result_with_the_areas_computed_ahead(diag):
+def test_step3_gives_the_same_result_with_the_placements_computed_ahead(diag):
     inv = inventory.run(diag, permutations=9)
     plain = evaluation.run(diag, inv, n_sim=50)
     cfg = copy.deepcopy(diag.config)
@@ -138,3 +137,32 @@ def test_step3_gives_the_same_result_with_the_areas_computed_ahead(diag):
     got = evaluation.run(small, inv, n_sim=50)
     for name in ("effects", "design", "monthly", "relevance", "current_risk"):
         pd.testing.assert_frame_equal(getattr(plain, name), getattr(got, name), check_exact=True)
+
+
+def test_only_the_placements_travel_back(diag):
+    """No geometry in the result: the design's areas, written one by one, weigh gigabytes."""
+    import pickle
+
+    import shapely
+
+    period = evaluation.data_period(diag)
+    groups = ev_results._design_groups(diag, _options(diag))
+    pre = ahead.placements_ahead(diag.measures, diag.sectors, period, groups, [])
+    found = []
+
+    def walk(x):
+        if isinstance(x, shapely.Geometry):
+            found.append(x)
+        elif isinstance(x, dict):
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, (list, tuple)):
+            for v in x:
+                walk(v)
+        elif isinstance(x, np.ndarray) and x.dtype == object:
+            for v in x.ravel():
+                walk(v)
+
+    walk(pre)
+    assert not found
+    assert len(pickle.dumps(pre)) < 20_000  # a few offsets and sector positions per measure

@@ -41,10 +41,10 @@ Sections (one file each)
 - ``spatial_risk``: where the risk is — :func:`near_repeat_envelope`,
   :func:`near_repeat_risk`, :func:`risk_terrain`, :func:`risk_terrain_surface`,
   :func:`high_risk_cells`.
-- ``ahead``: the measures' areas and placebo placements, computed from the
-  measures and sectors alone (:func:`~.ahead.areas_ahead`), so that the worker
-  process can compute them while this one works when the incidents are too many
-  to be sent to it.
+- ``ahead``: the measures' placebo placements, computed from the measures and
+  sectors alone (:func:`~.ahead.placements_ahead`), so that the worker process
+  can compute them while this one works when the incidents are too many to be
+  sent to it.
 - ``results``: the whole step — :func:`run`, which reads every tunable of
   step 3 from the config, and its result :class:`Evaluation` (``verdicts`` and
   ``summary`` for step 4 and the report).

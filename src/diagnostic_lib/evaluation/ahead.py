@@ -1,15 +1,19 @@
-"""Step 3's areas and placebo placements, computed ahead without reading the incidents.
+"""Step 3's placebo placements, computed ahead without reading the incidents.
 
 With more incidents than the ``worker_max_incidents`` tunable (a province),
 the jobs of step 3 that read the incidents run in this process, so as not to
-hold them twice in memory, and the worker process has little to do. Part of
-the evaluation of the measures reads only the measures and the sectors: each
-measure's treated, buffer and control areas (:func:`~.design.design_areas`,
-with the ``rest`` or ``sectors`` control) and where its placebo places go
-(:func:`~.placebo_design.placements`). :func:`areas_ahead` computes that part,
-so that the worker can do it while this process works on the relevance and the
-risk; the effects are then counted here with it, and are those computed
-without it (``tests/test_evaluation_ahead.py``).
+hold them twice in memory, and the worker process has little to do. Where each
+measure's placebo places go (:func:`~.placebo_design.placements`: a zone moved
+across the municipality, or the other sectors) reads only the measures and the
+sectors. :func:`placements_ahead` computes it, so that the worker can do it
+while this process works on the relevance and the risk; the effects are then
+counted here with it, and are those computed without it
+(``tests/test_evaluation_ahead.py``).
+
+Only the placements travel back (a few offsets per measure): the design table's
+control areas share their geometry between measures in memory, and written out
+one by one they would weigh gigabytes at province scale. The areas are computed
+again here, where the effects need them.
 """
 
 from __future__ import annotations
@@ -23,20 +27,20 @@ from .. import measures as measures_mod
 from .design import AREAS, _buffer_width, design_areas, windows
 from .placebo_design import placements
 
-__all__ = ["READS_INCIDENTS", "areas_ahead"]
+__all__ = ["READS_INCIDENTS", "placements_ahead"]
 
 READS_INCIDENTS: tuple[str, ...] = ("similar", "level")
 """Controls chosen from the incidents (:func:`~.design.design_areas`): not computed ahead."""
 
 
-def areas_ahead(
+def placements_ahead(
     measures: pd.DataFrame,
     sectors: pd.DataFrame,
     period: tuple[Any, Any],
     groups: Sequence[tuple[Sequence[str], Any]],
     gaps: Sequence[pd.Period],
-) -> list[tuple[pd.DataFrame, dict[str, Any]] | None]:
-    """The design table and the placebo placements of each group of measures.
+) -> list[dict[str, Any] | None]:
+    """The placebo placements of each group of measures.
 
     Parameters
     ----------
@@ -53,10 +57,10 @@ def areas_ahead(
     Returns
     -------
     list
-        Per group: ``(design, placements)``, the design table of
-        :func:`~.design.design_areas` and, for each measure the evaluation will
-        estimate (evaluable, with a control), its placement; ``None`` for a group
-        whose control is chosen from the incidents (:data:`READS_INCIDENTS`).
+        Per group: for each measure the evaluation will estimate (evaluable, with
+        a control), its placement (:meth:`~.placebo_design.PlaceboSource.placement`);
+        ``None`` for a group whose control is chosen from the incidents
+        (:data:`READS_INCIDENTS`).
 
     Examples
     --------
@@ -66,13 +70,13 @@ def areas_ahead(
     >>> from diagnostic_lib.evaluation.effects import _Options
     >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
     >>> groups = [(["M01"], _Options()), (["M03"], replace(_Options(), control="similar"))]
-    >>> got = areas_ahead(d.measures, d.sectors, data_period(d), groups, [])
-    >>> got[0][0]["zone"].tolist(), got[0][1]["M01"][0], got[1]
-    (['treated', 'buffer', 'control'], 'lattice', None)
+    >>> got = placements_ahead(d.measures, d.sectors, data_period(d), groups, [])
+    >>> got[0]["M01"][0], got[1]
+    ('lattice', None)
     """
     d0, d1 = pd.Timestamp(period[0]), pd.Timestamp(period[1])
     treated = None
-    out: list[tuple[pd.DataFrame, dict[str, Any]] | None] = []
+    out: list[dict[str, Any] | None] = []
     ids = measures["measure_id"].astype(str)
     for members, opt in groups:
         if opt.control in READS_INCIDENTS:
@@ -96,7 +100,8 @@ def areas_ahead(
             treated = measures_mod.treated_area(measures, sectors)
         widths = _buffer_width(measures, opt.buffer_m).to_numpy(dtype="float64")
         geos = _estimated(measures, measures.index[ids.isin(names)], design, win)
-        out.append((design, placements(measures, sectors, treated, widths, opt.placebo, geos)))
+        del design
+        out.append(placements(measures, sectors, treated, widths, opt.placebo, geos))
     return out
 
 

@@ -592,7 +592,7 @@ def _design_row(
     }
 
 
-def _evaluate_core(  # noqa: PLR0913 - the tables, the options and three things computed before
+def _evaluate_core(  # noqa: PLR0913 - the tables, the options and what was computed before
     measures: pd.DataFrame,
     incidents: pd.DataFrame,
     sectors: pd.DataFrame,
@@ -608,8 +608,9 @@ def _evaluate_core(  # noqa: PLR0913 - the tables, the options and three things 
     ``reuse`` (a :class:`~diagnostic_lib.evaluation.measure_session.MeasureSession`)
     keeps what a window, a lag or a verdict's input do not change: the gap months,
     the areas and rings of a ring width, the index of the incidents, the placebos.
-    ``design`` and ``placed`` are the areas and the placebo placements computed
-    ahead from the same tables and options (:func:`areas_ahead`).
+    ``design`` is the design table computed before from the same tables and
+    options, ``placed`` the placebo placements
+    (:func:`~diagnostic_lib.evaluation.ahead.placements_ahead`).
     """
     d0, d1 = pd.Timestamp(period[0]), pd.Timestamp(period[1])
     sel = (

@@ -14,7 +14,7 @@ from .. import _memory, coverage, i18n, inventory, settings, workers
 from .. import formatting as fmt
 from ..errors import ConfigError, bilingual
 from ..ledger import Ledger
-from .ahead import areas_ahead
+from .ahead import placements_ahead
 from .decision import VERDICTS
 from .design import data_period
 from .effects import _evaluate_core, _Options, _rejudge
@@ -465,7 +465,7 @@ def _effects_part(
 ) -> dict[str, Any]:
     """Effects and verdicts of the measures, and the time series of the municipality-wide ones.
 
-    ``ahead``: the areas and placebo placements of :func:`_ahead_part`, if computed.
+    ``ahead``: the placebo placements of :func:`_ahead_part`, if computed.
     """
     mea, inc = diag.measures, diag.incidents
     eff, design, monthly = _registered_designs(
@@ -510,18 +510,16 @@ def _registered_designs(
 
     The groups of :func:`_design_groups`; the q-values and verdicts are then
     computed across every measure of the diagnosis at once (one family of tests).
-    ``ahead``: per group, the areas and placebo placements computed ahead
-    (:func:`~diagnostic_lib.evaluation.ahead.areas_ahead`), or ``None``.
+    ``ahead``: per group, the placebo placements computed ahead
+    (:func:`~diagnostic_lib.evaluation.ahead.placements_ahead`), or ``None``.
     """
     mea, inc, sec = diag.measures, diag.incidents, diag.sectors
     ids = mea["measure_id"].astype(str)
     designs = diag.config.designs
     parts = []
     for k, (members, o) in enumerate(_design_groups(diag, opt)):
-        design, placed = ahead[k] if ahead is not None and ahead[k] is not None else (None, None)
-        parts.append(
-            _evaluate_core(mea, inc, sec, period, o, ids=members, design=design, placed=placed)
-        )
+        placed = None if ahead is None else ahead[k]
+        parts.append(_evaluate_core(mea, inc, sec, period, o, ids=members, placed=placed))
     eff = pd.concat([p[0] for p in parts]).loc[mea.index]
     registered = ids.map(lambda m: designs.get(m, {}).get("registered"))
     eff["registered"] = registered.to_numpy()
@@ -536,13 +534,13 @@ _WORKER_MIN_INCIDENTS = 20_000
 
 
 def _ahead_part(diag: Diagnostic, period: tuple, opt: _Options) -> workers.Pending | None:
-    """The measures' areas and placebo placements, sent to the worker first; or ``None``.
+    """The measures' placebo placements, sent to the worker first; or ``None``.
 
     Only when the jobs that read the incidents run here (more incidents than the
     ``worker_max_incidents`` tunable; :func:`_context_part`): the worker would
     otherwise have little to do while this process computes the relevance and the
-    risk. Below that, those jobs go to the worker and the areas are computed here,
-    as the effects need them.
+    risk. Below that, those jobs go to the worker and the placements are found here,
+    measure by measure.
     """
     cfg = diag.config
     if not cfg.param("worker_process") or len(diag.incidents) <= int(
@@ -552,7 +550,7 @@ def _ahead_part(diag: Diagnostic, period: tuple, opt: _Options) -> workers.Pendi
     gaps = coverage.gap_months(diag.incidents, end=period[1])
     groups = _design_groups(diag, opt)
     args = (diag.measures, diag.sectors, period, groups, gaps)
-    return workers.shared_worker().submit(areas_ahead, *args)
+    return workers.shared_worker().submit(placements_ahead, *args)
 
 
 def _context_part(
