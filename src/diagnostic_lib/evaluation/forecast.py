@@ -77,24 +77,56 @@ def monthly_counts(
     months = pd.DatetimeIndex(_month_edges(m0, n)[:-1]).astype("datetime64[us]")
     tv = ts.to_numpy(dtype="datetime64[us]")
     ok = (tv >= np.datetime64(m0, "us")) & (tv < np.datetime64(m1, "us"))
-    df = incidents.loc[ok, keys].astype("str").where(incidents.loc[ok, keys].notna())
-    df["month"] = ts[ok].dt.to_period("M").dt.to_timestamp().astype("datetime64[us]").to_numpy()
-    frames = [df.dropna(subset=keys)]
-    if municipality and "sector" in keys:
-        allm = df.copy()
-        allm["sector"] = "*"
-        frames.append(allm.dropna(subset=[k for k in keys if k != "sector"]))
-    full = pd.concat(frames, ignore_index=True)
-    cnt = full.groupby([*keys, "month"]).size()
-    groups = full[keys].drop_duplicates().sort_values(keys)
+    sub = incidents.loc[ok, keys]
+    df = sub.astype("str").where(sub.notna())
+    # each row's month, as a position among ``months`` (the months of [m0, m1) start on the 1st)
+    at = (tv[ok].astype("datetime64[M]") - np.datetime64(m0.strftime("%Y-%m"), "M")).astype("int64")
+    parts = [_group_counts(df, at, keys, n)]
+    if municipality and "sector" in keys:  # the whole municipality, as sector "*"
+        parts.append(_group_counts(df.assign(sector="*"), at, keys, n))
+    groups = pd.concat([g for g, _ in parts], ignore_index=True)
+    counts = np.concatenate([c for _, c in parts])
+    # a group in both parts (a sector named "*" in the data) has the sum of both, as one group
+    gid = pd.factorize(pd.MultiIndex.from_frame(groups))[0]
+    if len(gid) and gid.max() + 1 < len(gid):
+        summed = np.zeros((gid.max() + 1, n), dtype="int64")
+        np.add.at(summed, gid, counts)
+        first = np.unique(gid, return_index=True)[1]
+        groups, counts = groups.iloc[first].reset_index(drop=True), summed
+    order = groups.sort_values(keys).index.to_numpy()
+    groups = groups.iloc[order]
     idx = pd.MultiIndex.from_frame(groups.merge(pd.DataFrame({"month": months}), how="cross"))
-    out = cnt.reindex(idx, fill_value=0).rename("count").reset_index()
+    out = pd.Series(counts[order].ravel(), index=idx, name="count").reset_index()
     out["count"] = out["count"].astype("int64")
     gaps = coverage.gap_months(incidents, end=m1) if gaps is None else gaps
     if len(gaps):
         drop = pd.DatetimeIndex([pd.Period(g, freq="M").start_time for g in gaps])
         out = out[~out["month"].isin(drop.astype("datetime64[us]"))].reset_index(drop=True)
     return out
+
+
+def _group_counts(
+    df: pd.DataFrame, at: np.ndarray, keys: list[str], n: int
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The distinct groups of ``df`` (rows with every key) and their counts per month position.
+
+    ``df`` holds the keys as text (missing: NaN); ``at`` each row's month position
+    in ``[0, n)``. Returns the groups (their first row's keys, in order of first
+    appearance) and a ``(groups, n)`` array of counts.
+    """
+    valid = np.ones(len(df), dtype=bool)
+    gid = np.zeros(len(df), dtype="int64")
+    for k in keys:
+        codes, uniq = pd.factorize(df[k])
+        valid &= codes >= 0
+        gid = gid * max(len(uniq), 1) + np.maximum(codes, 0)
+        gid = pd.factorize(gid)[0].astype("int64")
+    rows = np.flatnonzero(valid)
+    gid = pd.factorize(gid[valid])[0].astype("int64")
+    first = rows[np.unique(gid, return_index=True)[1]]
+    counts = np.bincount(gid * n + at[rows], minlength=len(first) * n) if n else np.zeros(0)
+    groups = df.iloc[first][keys].reset_index(drop=True)
+    return groups, counts.astype("int64").reshape(len(first), n)
 
 
 @dataclass
