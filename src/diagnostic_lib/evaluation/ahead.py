@@ -12,8 +12,8 @@ counted here with it, and are those computed without it
 
 Only the placements travel back (a few offsets per measure): the design table's
 control areas share their geometry between measures in memory, and written out
-one by one they would weigh gigabytes at province scale. The areas are computed
-again here, where the effects need them.
+one by one they would weigh gigabytes at province scale. The worker does not
+build them: a placement reads only the treated area and the ring.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import measures as measures_mod
-from .design import AREAS, _buffer_width, design_areas, windows
+from .design import _Areas, windows
 from .placebo_design import placements
 
 __all__ = ["READS_INCIDENTS", "placements_ahead"]
@@ -75,48 +74,36 @@ def placements_ahead(
     ('lattice', None)
     """
     d0, d1 = pd.Timestamp(period[0]), pd.Timestamp(period[1])
-    treated = None
     out: list[dict[str, Any] | None] = []
     ids = measures["measure_id"].astype(str)
+    areas = None
     for members, opt in groups:
         if opt.control in READS_INCIDENTS:
             out.append(None)
             continue
-        names = [str(m) for m in members]
         win = windows(measures, d0, d1, opt.window_months, opt.lag_months, gaps)
-        design = design_areas(
-            measures,
-            sectors,
-            opt.buffer_m,
-            opt.control,
-            opt.control_sectors,
-            None,
-            win,
-            opt.exclude_other_measures,
-            opt.k_similar,
-            ids=names,
-        )
-        if treated is None:
-            treated = measures_mod.treated_area(measures, sectors)
-        widths = _buffer_width(measures, opt.buffer_m).to_numpy(dtype="float64")
-        geos = _estimated(measures, measures.index[ids.isin(names)], design, win)
-        del design
-        out.append(placements(measures, sectors, treated, widths, opt.placebo, geos))
+        # the treated areas and rings of the design table (its controls are not needed)
+        areas = _Areas(measures, sectors, opt.buffer_m, opt.exclude_other_measures, like=areas)
+        geos = _estimated(measures, measures.index[ids.isin([str(m) for m in members])], areas, win)
+        widths = areas.width_arr
+        out.append(placements(measures, sectors, areas.treated, widths, opt.placebo, geos))
     return out
 
 
-def _estimated(
-    measures: pd.DataFrame, sel: pd.Index, design: pd.DataFrame, win: pd.DataFrame
-) -> dict[Any, dict]:
-    """The areas of the measures whose effects will be estimated: evaluable, with a control."""
-    zones: dict[str, dict[str, Any]] = {}
-    for mid, zone, geom in zip(
-        design["measure_id"].astype(str), design["zone"], design.geometry, strict=True
-    ):
-        zones.setdefault(mid, {})[zone] = geom
+def _estimated(measures: pd.DataFrame, sel: pd.Index, areas: Any, win: pd.DataFrame) -> dict:
+    """The treated areas and rings of the measures whose effects may be estimated.
+
+    Those evaluable by their windows, with a treated area and a control (not a
+    municipality-wide measure): a measure whose control turns out empty is not
+    estimated, and its placement is not read.
+    """
     out = {}
     for i in sel:
-        g = zones.get(str(measures.loc[i, "measure_id"]), {})
-        if win.loc[i, "status"] == "evaluable" and g.get("control") is not None:
-            out[i] = {a: g.get(a) for a in AREAS}
+        k = areas.ms.pos[i]
+        tg, rg = areas.ms.treated[k], areas.ring_arr[k]
+        if win.loc[i, "status"] != "evaluable" or tg is None or tg.is_empty:
+            continue
+        if measures.loc[i, "footprint"] == "municipality":
+            continue
+        out[i] = {"treated": tg, "buffer": rg if rg is not None and not rg.is_empty else None}
     return out
