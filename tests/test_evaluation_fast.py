@@ -1062,3 +1062,44 @@ def test_touching_among_some_measures_is_touching_then_kept(diag):
     for zone in [*ms.treated[ms.nonempty], shapely.box(*diag.sectors.total_bounds)]:
         every = ms.touching(zone)
         assert np.array_equal(ms.touching(zone, among=ms.local), every[ms.local[every]])
+
+
+def test_registered_designs_are_judged_once_as_before(diag, monkeypatch):
+    """Each group's counts are judged once, all together: the table of before.
+
+    Before, each group of measures sharing a design was judged (estimates, verdict
+    texts in both languages) and the whole table judged again; the first judgement
+    was overwritten. The straightforward path is rebuilt here and compared, attrs
+    included, and the estimates and texts are computed once.
+    """
+    import copy
+    import dataclasses
+
+    from diagnostic_lib.evaluation import results
+
+    cfg = copy.deepcopy(diag.config)
+    cfg.designs = {"M02": {"buffer_m": 350.0, "window_months": 9}, "M03": {"control": "similar"}}
+    d = dataclasses.replace(diag, config=cfg)
+    period = evaluation.data_period(d)
+    p = results._parameters(cfg, {})
+    opt = results._options(p, results._buffers(d.measures, 200.0), None)
+    parts = [
+        effects._evaluate_core(d.measures, d.incidents, d.sectors, period, o, ids=members)
+        for members, o in results._design_groups(d, opt)
+    ]
+    before = pd.concat([x[0] for x in parts]).loc[d.measures.index]
+    ids = d.measures["measure_id"].astype(str)
+    before["registered"] = ids.map(lambda m: cfg.designs.get(m, {}).get("registered")).to_numpy()
+    before = effects._rejudge(before, opt, pd.Timestamp(period[0]))
+    calls = []
+    judge = effects._effects_table
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return judge(*args, **kwargs)
+
+    monkeypatch.setattr(effects, "_effects_table", spy)
+    got, _, _ = results._registered_designs(d, period, opt)
+    assert len(calls) == 1  # three groups, judged once
+    assert_frame_equal(got, before, check_exact=True)
+    assert repr(got.attrs) == repr(before.attrs)

@@ -392,6 +392,9 @@ class _Options:
     placebo: PlaceboOptions = PlaceboOptions()
     design: str = "registered"
     designs_tried: int = 1
+    # False: the counts come back unjudged, for a caller that judges several designs
+    # together (``results._registered_designs``: each measure's estimates and texts once)
+    judge: bool = True
 
     @property
     def rule(self) -> Rule:
@@ -666,7 +669,8 @@ def _evaluate_core(  # noqa: PLR0913 - the tables, the options and what was comp
             counter.release(measures.loc[i])
         rows[k] = row
     monthly_parts = [m for m in parts if m is not None]
-    eff = _effects_table(pd.DataFrame(rows, index=sel), opt, d0)
+    eff = pd.DataFrame(rows, index=sel)
+    eff = _effects_table(eff, opt, d0) if opt.judge else eff
     eff.attrs["parameters"] = {
         **eff.attrs.get("parameters", {}),
         **win.attrs["parameters"],
@@ -727,7 +731,9 @@ def _rejudge(effects: pd.DataFrame, opt: _Options, data_start: pd.Timestamp) -> 
     """Judge measures evaluated apart (each with its own design) as one family of tests."""
     attrs = dict(effects.attrs)
     out = _effects_table(effects.copy(), opt, data_start)
-    parameters = {**attrs.get("parameters", {}), **out.attrs.get("parameters", {})}
+    est = out.attrs.get("parameters", {})
+    # the estimates' parameters first and prevailing, then the design's (the order of before)
+    parameters = {**est, **attrs.get("parameters", {}), **est}
     out.attrs = {**attrs, **out.attrs, "parameters": parameters}
     return out
 

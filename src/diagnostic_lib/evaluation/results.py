@@ -519,11 +519,14 @@ def _registered_designs(
     parts = []
     for k, (members, o) in enumerate(_design_groups(diag, opt)):
         placed = None if ahead is None else ahead[k]
+        # judged below, all together: not each group first
+        o = replace(o, judge=False)
         parts.append(_evaluate_core(mea, inc, sec, period, o, ids=members, placed=placed))
     eff = pd.concat([p[0] for p in parts]).loc[mea.index]
     registered = ids.map(lambda m: designs.get(m, {}).get("registered"))
     eff["registered"] = registered.to_numpy()
     eff = _rejudge(eff, opt, pd.Timestamp(period[0]))
+    eff["registered"] = eff.pop("registered")  # last, as it always was
     design = pd.concat([p[1] for p in parts], ignore_index=True)
     monthly = pd.concat([p[2] for p in parts], ignore_index=True)
     return eff, design, monthly
