@@ -32,6 +32,11 @@ def diag():
     return dataclasses.replace(d, config=cfg)
 
 
+def _done(value):
+    """A finished job holding ``value`` (what ``_registered_designs`` collects)."""
+    return workers.Worker(enabled=False).submit(list, value)
+
+
 def _options(diag):
     p = ev_results._parameters(diag.config, {})
     return ev_results._options(p, evaluation.results._buffers(diag.measures, 200.0), None)
@@ -58,7 +63,7 @@ def test_the_effects_counted_with_the_placements_computed_ahead_are_the_same(dia
         return search(self, rec, geo)
 
     monkeypatch.setattr(placebo_design.PlaceboSource, "placement", spy)
-    got = ev_results._registered_designs(diag, period, opt, pre)
+    got = ev_results._registered_designs(diag, period, opt, _done(pre))
     assert set(found) <= {"M03"}
     for a, b in zip(plain, got, strict=True):
         pd.testing.assert_frame_equal(a, b, check_exact=True)
@@ -82,8 +87,9 @@ def test_a_placement_given_is_the_one_used(diag):
         wrong[m] = ("lattice", placed[m][1][:5])  # five places instead of hundreds
     bad = [*pre]
     bad[0] = wrong
-    right = ev_results._registered_designs(diag, period, opt, pre)[0].set_index("measure_id")
-    changed = ev_results._registered_designs(diag, period, opt, bad)[0].set_index("measure_id")
+    right = ev_results._registered_designs(diag, period, opt, _done(pre))[0]
+    changed = ev_results._registered_designs(diag, period, opt, _done(bad))[0]
+    right, changed = right.set_index("measure_id"), changed.set_index("measure_id")
     cols = ["p_corrected", "placebos"]
     assert not right.loc[lattice, cols].equals(changed.loc[lattice, cols])
 
@@ -128,13 +134,24 @@ def test_the_worker_computes_them_only_when_the_incidents_stay_here(diag, monkey
     assert ev_results._ahead_part(off, period, opt) is None
 
 
-def test_step3_gives_the_same_result_with_the_placements_computed_ahead(diag):
+def test_step3_gives_the_same_result_with_the_placements_computed_ahead(diag, monkeypatch):
     inv = inventory.run(diag, permutations=9)
     plain = evaluation.run(diag, inv, n_sim=50)
     cfg = copy.deepcopy(diag.config)
     cfg.parameters["worker_max_incidents"] = 100
     small = dataclasses.replace(diag, config=cfg)
+    sent = []
+    submit = workers.Worker.submit
+
+    def spy(self, func, *args, **kwargs):
+        sent.append(func.__name__)
+        return submit(self, func, *args, **kwargs)
+
+    monkeypatch.setattr(workers.Worker, "submit", spy)
     got = evaluation.run(small, inv, n_sim=50)
+    # the projections first: they run while this process computes the relevance and risk,
+    # before its own peak (the counts); the placements next, collected after the areas
+    assert sent.index("_forecasts") < sent.index("placements_ahead") < sent.index("_context")
     for name in ("effects", "design", "monthly", "relevance", "current_risk"):
         pd.testing.assert_frame_equal(getattr(plain, name), getattr(got, name), check_exact=True)
 

@@ -9,7 +9,7 @@ findings move with the ring's width).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -460,8 +460,9 @@ class _Counter:
         self._like_index = None if like is None else like._index
         self._index: _MonthlyIndex | None = None
         self._placebos: PlaceboSource | None = None
-        # measure id -> where its placebo places go, found ahead (see ``placebo_design.placements``)
-        self.placed: dict[str, Any] | None = None
+        # measure id -> where its placebo places go, found ahead (``placebo_design.placements``),
+        # or a function giving them, called when the first placebo is needed
+        self.placed: dict[str, Any] | Callable[[], dict[str, Any] | None] | None = None
 
     def reset(
         self, opt: _Options, period: tuple[pd.Timestamp, pd.Timestamp], gaps: Sequence[pd.Period]
@@ -510,7 +511,8 @@ class _Counter:
         """The placebo places and dates of the measures (built on first use)."""
         if self._placebos is None:
             args = (self.measures, self.incidents, self.sectors, self.treated, self.widths)
-            self._placebos = PlaceboSource(*args, self.opt.placebo, placed=self.placed)
+            placed = self.placed() if callable(self.placed) else self.placed
+            self._placebos = PlaceboSource(*args, self.opt.placebo, placed=placed)
         return self._placebos
 
     def release(self, rec: Any) -> None:
@@ -604,7 +606,7 @@ def _evaluate_core(  # noqa: PLR0913 - the tables, the options and what was comp
     ids: Sequence[str] | None = None,
     design: pd.DataFrame | None = None,
     reuse: Any = None,
-    placed: dict[str, Any] | None = None,
+    placed: dict[str, Any] | Callable[[], dict[str, Any] | None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Windows, areas, counts, estimates and verdicts: ``(effects, design, monthly)``.
 
@@ -613,7 +615,8 @@ def _evaluate_core(  # noqa: PLR0913 - the tables, the options and what was comp
     the areas and rings of a ring width, the index of the incidents, the placebos.
     ``design`` is the design table computed before from the same tables and
     options, ``placed`` the placebo placements
-    (:func:`~diagnostic_lib.evaluation.ahead.placements_ahead`).
+    (:func:`~diagnostic_lib.evaluation.ahead.placements_ahead`), or a function giving
+    them, called when the first placebo is needed.
     """
     d0, d1 = pd.Timestamp(period[0]), pd.Timestamp(period[1])
     sel = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -392,11 +393,11 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
     period = data_period(diag)
     pr = inventory.priority(problems) if priority is None else priority
     parts: dict[str, Any] = {}
-    # in the worker while the effects are estimated here (first: the areas, when the
-    # incidents are too many to be sent there and the relevance and risk are computed here)
+    # in the worker while the effects are estimated here; when the incidents are too many
+    # to be sent there (the relevance and risk computed here), the placebo placements next
     opt = _options(p, buffer_m, control_sectors)
-    ahead = _ahead_part(diag, period, opt)
     future = _future_part(diag, period, p, seed)
+    ahead = _ahead_part(diag, period, opt)
     context = _context_part(
         diag, problems, pr, period, p, (knox, knox_categories, permutations, seed)
     )
@@ -468,9 +469,7 @@ def _effects_part(
     ``ahead``: the placebo placements of :func:`_ahead_part`, if computed.
     """
     mea, inc = diag.measures, diag.incidents
-    eff, design, monthly = _registered_designs(
-        diag, period, opt, None if ahead is None else ahead.result()
-    )
+    eff, design, monthly = _registered_designs(diag, period, opt, ahead)
     its = its_for_measures(
         mea,
         inc,
@@ -504,21 +503,22 @@ def _design_groups(diag: Diagnostic, opt: _Options) -> list[tuple[list[str], _Op
 
 
 def _registered_designs(
-    diag: Diagnostic, period: tuple, opt: _Options, ahead: list | None = None
+    diag: Diagnostic, period: tuple, opt: _Options, ahead: workers.Pending | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Every measure evaluated with its pre-registered design, then judged together.
 
     The groups of :func:`_design_groups`; the q-values and verdicts are then
     computed across every measure of the diagnosis at once (one family of tests).
-    ``ahead``: per group, the placebo placements computed ahead
-    (:func:`~diagnostic_lib.evaluation.ahead.placements_ahead`), or ``None``.
+    ``ahead``: the job computing the placebo placements of every group
+    (:func:`~diagnostic_lib.evaluation.ahead.placements_ahead`), or ``None``; its
+    result is collected when the first placebo is needed (after the design areas).
     """
     mea, inc, sec = diag.measures, diag.incidents, diag.sectors
     ids = mea["measure_id"].astype(str)
     designs = diag.config.designs
     parts = []
     for k, (members, o) in enumerate(_design_groups(diag, opt)):
-        placed = None if ahead is None else ahead[k]
+        placed = None if ahead is None else functools.partial(_group_placements, ahead, k)
         # judged below, all together: not each group first
         o = replace(o, judge=False)
         parts.append(_evaluate_core(mea, inc, sec, period, o, ids=members, placed=placed))
@@ -534,6 +534,11 @@ def _registered_designs(
 
 _WORKER_MIN_INCIDENTS = 20_000
 """Incidents from which relevance and risk go to the worker even if it is not running."""
+
+
+def _group_placements(ahead: workers.Pending, k: int) -> dict[str, Any] | None:
+    """The placebo placements of the ``k``-th group of measures, from the job computing them."""
+    return ahead.result()[k]
 
 
 def _ahead_part(diag: Diagnostic, period: tuple, opt: _Options) -> workers.Pending | None:
