@@ -37,6 +37,19 @@ def _done(value):
     return workers.Worker(enabled=False).submit(list, value)
 
 
+def _submits(monkeypatch):
+    """The names of the functions given to a worker from now on (the list grows)."""
+    sent = []
+    submit = workers.Worker.submit
+
+    def spy(self, func, *args, **kwargs):
+        sent.append(func.__name__)
+        return submit(self, func, *args, **kwargs)
+
+    monkeypatch.setattr(workers.Worker, "submit", spy)
+    return sent
+
+
 def _options(diag):
     p = ev_results._parameters(diag.config, {})
     return ev_results._options(p, evaluation.results._buffers(diag.measures, 200.0), None)
@@ -102,14 +115,7 @@ def test_the_worker_computes_them_only_when_the_incidents_stay_here(diag, monkey
     cfg = copy.deepcopy(diag.config)
     cfg.parameters["worker_max_incidents"] = 100
     small = dataclasses.replace(diag, config=cfg)
-    sent = []
-    submit = workers.Worker.submit
-
-    def spy(self, func, *args, **kwargs):
-        sent.append(func.__name__)
-        return submit(self, func, *args, **kwargs)
-
-    monkeypatch.setattr(workers.Worker, "submit", spy)
+    sent = _submits(monkeypatch)
     job = ev_results._ahead_part(small, period, opt)
     assert job is not None and sent == ["placements_ahead"] and job.in_worker
     pre = job.result()
@@ -140,14 +146,7 @@ def test_step3_gives_the_same_result_with_the_placements_computed_ahead(diag, mo
     cfg = copy.deepcopy(diag.config)
     cfg.parameters["worker_max_incidents"] = 100
     small = dataclasses.replace(diag, config=cfg)
-    sent = []
-    submit = workers.Worker.submit
-
-    def spy(self, func, *args, **kwargs):
-        sent.append(func.__name__)
-        return submit(self, func, *args, **kwargs)
-
-    monkeypatch.setattr(workers.Worker, "submit", spy)
+    sent = _submits(monkeypatch)
     got = evaluation.run(small, inv, n_sim=50)
     # the projections first: they run while this process computes the relevance and risk,
     # before its own peak (the counts); the placements next, collected after the areas

@@ -542,7 +542,7 @@ def _group_placements(ahead: workers.Pending, k: int) -> dict[str, Any] | None:
 
 
 def _ahead_part(diag: Diagnostic, period: tuple, opt: _Options) -> workers.Pending | None:
-    """The measures' placebo placements, sent to the worker first; or ``None``.
+    """The measures' placebo placements, sent to the worker after the projections; or ``None``.
 
     Only when the jobs that read the incidents run here (more incidents than the
     ``worker_max_incidents`` tunable; :func:`_context_part`): the worker would
