@@ -319,8 +319,8 @@ def placements(
     measures, sectors, treated, widths, options
         As for :class:`PlaceboSource`.
     geos : dict
-        Index of a measure in ``measures`` → its ``treated``, ``buffer`` and
-        ``control`` geometries.
+        Index of a measure in ``measures`` → its ``treated`` and ``buffer``
+        geometries (a placement reads no control area).
 
     Returns
     -------
@@ -333,7 +333,7 @@ def placements(
     >>> sec = gpd.GeoDataFrame({"sector_id": ["A"]}, geometry=[shapely.box(0, 0, 1000, 1000)])
     >>> mea = pd.DataFrame({"measure_id": ["M1"], "footprint": ["point"],
     ...                     "target_categories": [()]})
-    >>> geo = {"treated": shapely.box(0, 0, 100, 100), "buffer": None, "control": None}
+    >>> geo = {"treated": shapely.box(0, 0, 100, 100), "buffer": None}
     >>> got = placements(mea, sec, [geo["treated"]], np.array([0.0]), PlaceboOptions(), {0: geo})
     >>> got["M1"][0], len(got["M1"][1])
     ('lattice', 96)
