@@ -302,6 +302,11 @@ def test_problem_incidents_kept_for_the_same_inputs_only(diag, inv, monkeypatch)
     for k in (2, 3, 4, 6, 7):  # every change did change the answer
         assert not answers[k].equals(answers[0]), k
     assert not answers[5].equals(answers[4])  # the empty points left the area problem
+    # an answer written into by its reader leaves the kept answer as it was
+    answers[-1].iloc[:5] = "written"
+    again = inventory.problem_incidents(*cases[-1])
+    assert len(computed) == len(cases) - 1
+    pd.testing.assert_series_equal(again, _problem_incidents_pairwise(*cases[-1]))
 
 
 def test_a_one_off_question_leaves_the_kept_answers_in_place(diag, inv, monkeypatch):
@@ -541,6 +546,34 @@ def test_grid_clipped_by_sectors_equals_clipping_by_their_union():
     every = shapely.box(x0 + cc * 70.0, y0 + rr * 70.0, x0 + (cc + 1) * 70.0, y0 + (rr + 1) * 70.0)
     assert len(g) == int((shapely.area(shapely.intersection(every, union)) > 0).sum())
     assert g["cell_id"].is_unique
+
+
+def test_point_index_order_is_the_stable_sort_of_the_cell_keys():
+    from diagnostic_lib._spatial import _stable_order
+
+    rng = np.random.default_rng(9)
+    for size in (1, 300, 1 << 16, (1 << 16) + 1, 5_000_000, 1 << 32):
+        key = rng.integers(0, size, 20_000)
+        key[:50] = size - 1  # the largest key, and many equal keys whose order must hold
+        want = np.argsort(key, kind="stable")
+        assert _stable_order(key, size).tolist() == want.tolist()
+
+
+def test_point_index_finds_points_on_cell_edges_and_box_edges():
+    from diagnostic_lib._spatial import PointIndex
+
+    # points on the grid lines (multiples of the cell, and one ulp either side of them)
+    base = np.arange(0.0, 2000.0, 100.0)
+    x = np.r_[base, np.nextafter(base, -np.inf)[1:], np.nextafter(base, np.inf)]
+    y = np.r_[base[::-1], base[1:], base]
+    for cell in (100.0, 0.1 * 3, 33.333333333333336):
+        idx = PointIndex(x, y, cell=cell)
+        for k in range(0, len(x), 7):  # a box whose corner is exactly a point
+            for x0, y0, x1, y1 in ((x[k], y[k], x[k] + 250, y[k] + 250), (0, 0, x[k], y[k])):
+                want = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+                assert np.sort(idx.box(x0, y0, x1, y1)).tolist() == want.tolist()
+                b, p = idx.boxes(*(np.array([v]) for v in (x0, y0, x1, y1)))
+                assert np.sort(p).tolist() == want.tolist()
 
 
 def test_point_index_boxes_equal_a_brute_force_filter():

@@ -10,11 +10,34 @@ region, which grows with its size.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 GROUP = 256
 """Geometries tested against their points at once by :meth:`PointIndex.inside`."""
+
+
+def _stable_order(key: np.ndarray, size: int) -> np.ndarray:
+    """``np.argsort(key, kind="stable")`` for keys in ``[0, size)``, ``size <= 2**32``.
+
+    A least-significant-digit radix sort of 16-bit digits (numpy sorts 16-bit
+    integers stably by radix): linear in the number of keys, where a comparison
+    sort of 64-bit keys grows with ``n log n`` and took twice as long at 4M points.
+
+    Examples
+    --------
+    >>> key = np.array([70000, 3, 65536, 3, 0])
+    >>> _stable_order(key, 70001).tolist() == np.argsort(key, kind="stable").tolist()
+    True
+    """
+    if size > 1 << 32:
+        return np.argsort(key, kind="stable")
+    order = np.argsort((key & 0xFFFF).astype(np.uint16), kind="stable")
+    if size <= 1 << 16:
+        return order
+    high = (key >> 16).astype(np.uint16)[order]
+    return order[np.argsort(high, kind="stable")]
 
 
 class PointIndex:
@@ -60,21 +83,29 @@ class PointIndex:
         if cell is None or not np.isfinite(cell) or cell <= 0:
             cell = np.sqrt(max(w * h, 1.0) * 64.0 / self.n)
         self.cell = max(float(cell), max(w, h, 1.0) / 20_000.0)  # at most 20,000 columns
-        gx = ((px - self.x0) // self.cell).astype("int64")
-        gy = ((py - self.y0) // self.cell).astype("int64")
+        gx = self._col(px).astype("int64")
+        gy = self._row(py).astype("int64")
         self.ncol, self.nrow = int(gx.max()) + 1, int(gy.max()) + 1
         key = gy * self.ncol + gx
-        srt = np.argsort(key, kind="stable")
+        srt = _stable_order(key, self.ncol * self.nrow)
         self.order, self.keys = pos[srt], key[srt]
+
+    def _col(self, x: Any) -> Any:
+        """Grid column of ``x`` (monotone in ``x``; the same formula for points and boxes)."""
+        return np.floor((x - self.x0) / self.cell)
+
+    def _row(self, y: Any) -> Any:
+        """Grid row of ``y`` (as :meth:`_col`)."""
+        return np.floor((y - self.y0) / self.cell)
 
     def box(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
         """Positions of the indexed points with ``x0 <= x <= x1`` and ``y0 <= y <= y1``."""
         if not self.n or not (x0 <= x1 and y0 <= y1):
             return np.array([], dtype="int64")
-        c0 = max(int((x0 - self.x0) // self.cell), 0)
-        c1 = min(int((x1 - self.x0) // self.cell), self.ncol - 1)
-        r0 = max(int((y0 - self.y0) // self.cell), 0)
-        r1 = min(int((y1 - self.y0) // self.cell), self.nrow - 1)
+        c0 = max(int(self._col(x0)), 0)
+        c1 = min(int(self._col(x1)), self.ncol - 1)
+        r0 = max(int(self._row(y0)), 0)
+        r1 = min(int(self._row(y1)), self.nrow - 1)
         if c0 > c1 or r0 > r1:
             return np.array([], dtype="int64")
         rows = np.arange(r0, r1 + 1)
@@ -108,10 +139,10 @@ class PointIndex:
         if not self.n or not len(x0):
             return none, none
         with np.errstate(invalid="ignore"):
-            c0 = np.maximum((x0 - self.x0) // self.cell, 0)
-            c1 = np.minimum((x1 - self.x0) // self.cell, self.ncol - 1)
-            r0 = np.maximum((y0 - self.y0) // self.cell, 0)
-            r1 = np.minimum((y1 - self.y0) // self.cell, self.nrow - 1)
+            c0 = np.maximum(self._col(x0), 0)
+            c1 = np.minimum(self._col(x1), self.ncol - 1)
+            r0 = np.maximum(self._row(y0), 0)
+            r1 = np.minimum(self._row(y1), self.nrow - 1)
             ok = (x0 <= x1) & (y0 <= y1) & (c0 <= c1) & (r0 <= r1)
         box = np.flatnonzero(ok)
         if not len(box):

@@ -20,6 +20,7 @@ from .. import formatting as fmt
 from .. import i18n, inventory, schema, settings
 from .. import measures as measures_mod
 from .._spatial import PointIndex
+from .._text import str_array
 from ._common import _pairs, _tuple, _xy_points
 from .decision import AGAINST, SUCCESS
 from .design import data_period
@@ -136,8 +137,8 @@ def _reach_block(
     with np.errstate(invalid="ignore", divide="ignore"):
         return pd.DataFrame(
             {
-                "measure_id": pd.array(m_ids[cols][m_at], dtype="str"),
-                "problem_id": pd.array(np.asarray(pi.p_names, dtype=object)[p_at], dtype="str"),
+                "measure_id": str_array(m_ids[cols][m_at]),
+                "problem_id": str_array(np.asarray(pi.p_names, dtype=object)[p_at]),
                 "n_incidents": n.astype("int64"),
                 "problem_share": cat_cnt[p_at, m_at] / n,
                 "place_share": np.where(known_or_muni[m_at], place_cnt[p_at, m_at] / n, np.nan),

@@ -29,8 +29,11 @@ class GridWarning(UserWarning):
 
 
 def _located(incidents: pd.DataFrame) -> pd.DataFrame:
-    g = incidents.geometry
-    return incidents[g.notna().to_numpy() & ~g.is_empty.to_numpy()]
+    """The rows with a position (neither missing nor empty)."""
+    import shapely
+
+    g = np.asarray(incidents.geometry.array, dtype=object)
+    return incidents[~shapely.is_missing(g) & ~shapely.is_empty(g)]
 
 
 def _xy(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -166,6 +166,26 @@ def concentration_table(
     return out
 
 
+def _at_repeated(x: np.ndarray, y: np.ndarray, min_count: int) -> np.ndarray:
+    """Positions (in order) of the points whose ``(x, y)`` occurs at least ``min_count`` times.
+
+    Every point of such a location is kept, so that anything computed per location
+    afterwards is the same as over all the points; points with a missing coordinate
+    belong to no location. Linear (hash) work: most locations have a single point.
+
+    Examples
+    --------
+    >>> _at_repeated(np.array([1.0, 2.0, 1.0, np.nan]), np.array([5.0, 5.0, 5.0, 5.0]), 2).tolist()
+    [0, 2]
+    """
+    cx, ux = pd.factorize(x)
+    cy, uy = pd.factorize(y)
+    ok = (cx >= 0) & (cy >= 0)
+    group, _ = pd.factorize(np.where(ok, cx.astype("int64") * max(len(uy), 1) + cy, -1))
+    count = np.bincount(group[ok], minlength=int(group.max()) + 1 if len(group) else 0)
+    return np.flatnonzero(ok & (count[group] >= max(int(min_count), 1)))
+
+
 def repeat_locations(
     incidents: pd.DataFrame,
     top: int = REPEAT_TOP,
@@ -210,15 +230,17 @@ def repeat_locations(
     import geopandas as gpd
     import shapely
 
-    loc = _located(incidents)
+    loc = _located(incidents[["category", "sector", "occurred_from", incidents.geometry.name]])
     x, y = _xy(loc)
+    x, y = np.round(x), np.round(y)
+    rows = _at_repeated(x, y, min_count)  # only the rows of a location counted enough
     df = pd.DataFrame(
         {
-            "x": np.round(x),
-            "y": np.round(y),
-            "category": loc["category"].to_numpy(),
-            "sector": loc["sector"].to_numpy(),
-            "t": loc["occurred_from"].to_numpy(),
+            "x": x[rows],
+            "y": y[rows],
+            "category": loc["category"].array[rows],
+            "sector": loc["sector"].array[rows],
+            "t": loc["occurred_from"].array[rows],
         }
     )
     g = df.groupby(["x", "y"])

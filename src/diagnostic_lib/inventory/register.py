@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .._spatial import PointIndex
+from .._text import str_array
 from ..errors import DataError, bilingual, unreadable
 from ._cache import ContentCache, digest
 
@@ -146,7 +147,8 @@ def problem_incidents(
         ids = PROBLEM_INCIDENTS_CACHE.get(
             key, lambda: _problem_of(problems, cat_codes, cat_u, geoms, sector)
         )
-    return pd.Series(ids, index=incidents.index, dtype="str")
+    # a copy of the array's wrapper only (Arrow's buffers are shared, and never written)
+    return pd.Series(ids, index=incidents.index, copy=True)
 
 
 PROBLEM_INCIDENTS_CACHE = ContentCache(maxsize=2)
@@ -190,8 +192,8 @@ def _problem_incidents_key(
 
 def _problem_of(
     problems: pd.DataFrame, cat_codes: np.ndarray, cat_u: Any, geoms: np.ndarray, sector: Any
-) -> np.ndarray:
-    """The problem id of each incident, or ``None`` (see :func:`problem_incidents`).
+) -> Any:
+    """The problem id of each incident, missing when none (see :func:`problem_incidents`).
 
     ``sector``: each incident's sector code (-1: none) and the sectors coded, or None.
     """
@@ -238,9 +240,8 @@ def _problem_of(
             r = area_best.get((int(cat_codes[k]), int(s_codes[k])))
             if r is not None and r < best[k]:
                 best[k] = r
-    ids = np.append(problems["problem_id"].to_numpy(dtype=object), None)[best]
-    ids.flags.writeable = False  # kept in PROBLEM_INCIDENTS_CACHE
-    return ids
+    # as text built by Arrow: kept in PROBLEM_INCIDENTS_CACHE, wrapped by each answer
+    return str_array(np.append(problems["problem_id"].to_numpy(dtype=object), None)[best])
 
 
 _PROBLEMS_AT_ONCE = 256

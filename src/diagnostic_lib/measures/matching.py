@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import inventory, settings
+from .._text import str_take
 from ._frames import _active_problems, _col, _missing, _ref, _tuple
 from .footprints import treated_area
 from .levels import DEFAULT_THRESHOLDS, LEVELS, _level_codes
@@ -53,8 +54,12 @@ def _member_counts(
     if membership is None or incidents is None or not membership.notna().any():
         return {}
     m = membership.notna().to_numpy()
-    p_codes, p_names = pd.factorize(membership.to_numpy(dtype=object)[m])
-    c_codes, c_names = pd.factorize(incidents["category"].astype(str).to_numpy()[m])
+    p_codes, p_names = pd.factorize(membership[m])
+    cat = incidents["category"]
+    if not isinstance(cat.dtype, pd.StringDtype):
+        cat = cat.astype(str)
+    # factorised as a Series: Arrow text is encoded where it lies, no Python string per row
+    c_codes, c_names = pd.factorize(cat[m])
     order = np.argsort(np.asarray(c_names, dtype=str), kind="stable")  # name order
     rank = np.empty(len(order), dtype="int64")
     rank[order] = np.arange(len(order))
@@ -303,7 +308,7 @@ class _ProblemSide:
         inv = inv.ravel()
         return them[inv], them_round[inv], matched[inv]
 
-    def shifts(self, r: np.ndarray, k: np.ndarray, s_keys: list[tuple]) -> np.ndarray:
+    def shifts(self, r: np.ndarray, k: np.ndarray, s_keys: list[tuple]) -> _Coded:
         """:func:`_shift_match` of problem ``r`` × target-shift group ``k``."""
         n_k = max(len(s_keys), 1)
         uk, inv = np.unique(r * n_k + k, return_inverse=True)
@@ -314,7 +319,7 @@ class _ProblemSide:
             ],
             dtype=object,
         )
-        return out[inv.ravel()]
+        return _Coded(out, inv.ravel())
 
     def candidate_groups(self, t_sets: list[frozenset]) -> tuple[np.ndarray, np.ndarray]:
         """``(rows, groups)``: the problem × target-group pairs that share a category.
@@ -424,7 +429,7 @@ def _pair_rows(
     sh = rows.shifts(r, side.s_code[j], side.s_keys)
     no_fp = bcode == 1
     diffuse = side.diffuse[j] & (rows.kinds[r] != "municipality")
-    mismatch = sh == "mismatch"
+    mismatch = (sh.names == "mismatch")[sh.codes]
     lvl = _level_codes(th, share, no_fp, diffuse, mismatch, thr)
     keep = np.ones(len(lvl), dtype=bool) if pairs == "all" else lvl > 0
     k = np.flatnonzero(keep)
@@ -432,24 +437,40 @@ def _pair_rows(
     note = np.where(lv > 0, no_fp[k] * 1 + diffuse[k] * 2 + mismatch[k] * 4, 0)
     with np.errstate(invalid="ignore"):
         score = np.where(np.isfinite(share[k]), th[k] * share[k], np.nan)
-    return {
-        "problem_id": rows.ids[r],
-        "measure_id": side.ids[j],
-        "pillar": side.pillars[j],
-        "status": side.status[j],
+    return {  # text as codes into a few names: made text once, by Arrow (_table)
+        "problem_id": _Coded(rows.ids, r),
+        "measure_id": _Coded(side.ids, j),
+        "pillar": _Coded(side.pillars, j),
+        "status": _Coded(side.status, j),
         "thematic_share": them_round[k],
         "categories_matched": matched[k],
         "spatial_share": share[k],
-        "spatial_basis": np.asarray(_BASES, dtype=object)[bcode[k]],
-        "shift_match": sh[k],
+        "spatial_basis": _Coded(np.asarray(_BASES, dtype=object), bcode[k]),
+        "shift_match": _Coded(sh.names, sh.codes[k]),
         "score": score,
-        "level": np.asarray(LEVELS, dtype=object)[lv],
+        "level": _Coded(np.asarray(LEVELS, dtype=object), lv),
         "current": (side.status == "active")[j] & (lv > 0),
-        "note": _NOTES[note],
+        "note": _Coded(_NOTES, note),
     }
 
 
-def _table(parts: list[dict[str, np.ndarray]], pairs: str, all_pairs: int) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Coded:
+    """A text column as ``names[codes]``, not yet written out."""
+
+    names: np.ndarray
+    codes: np.ndarray
+
+
+def _text_column(parts: list[_Coded]) -> Any:
+    """The text column of coded blocks, as ``str_array`` of their values would give it."""
+    names = [np.asarray(pt.names, dtype=object) for pt in parts]
+    offsets = np.cumsum([0] + [len(n) for n in names[:-1]])
+    codes = np.concatenate([pt.codes + o for pt, o in zip(parts, offsets, strict=True)])
+    return str_take(np.concatenate(names), codes)
+
+
+def _table(parts: list[dict[str, Any]], pairs: str, all_pairs: int) -> pd.DataFrame:
     """The coverage table from its blocks (an empty table with its columns when none).
 
     ``all_pairs``: the problem × measure pairs of the whole table (its length with
@@ -459,9 +480,12 @@ def _table(parts: list[dict[str, np.ndarray]], pairs: str, all_pairs: int) -> pd
     if not parts:
         out = pd.DataFrame([], columns=list(_COLUMNS))
     else:
-        data = {c: np.concatenate([pt[c] for pt in parts]) for c in _COLUMNS}
-        for c in _TEXT_COLUMNS:
-            data[c] = pd.array(data[c].astype(object), dtype="str")
+        data = {
+            c: _text_column([pt[c] for pt in parts])
+            if c in _TEXT_COLUMNS
+            else np.concatenate([pt[c] for pt in parts])
+            for c in _COLUMNS
+        }
         out = pd.DataFrame(data)
         out["current"] = out["current"].astype(bool)
     out["spatial_share"] = out["spatial_share"].astype("float64").round(6)

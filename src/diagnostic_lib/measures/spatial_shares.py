@@ -27,6 +27,25 @@ _AREAS_AT_ONCE = 256
 """Measures' areas tested against their incidents at once (memory, not results)."""
 
 
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's position among the distinct values as text, ``-1`` when missing.
+
+    Factorised as a Series (Arrow text is encoded where it lies), then the
+    distinct values written as text: values with the same text share a code.
+
+    Examples
+    --------
+    >>> codes, names = _text_codes(pd.Series(["b", None, 1, "1", "b"], dtype=object))
+    >>> codes.tolist(), names.tolist()
+    ([0, -1, 1, 1, 0], ['b', '1'])
+    """
+    codes, uniq = pd.factorize(values)
+    text = np.asarray(uniq, dtype=object).astype(str)
+    remap, names = pd.factorize(text)
+    out = np.where(codes >= 0, np.r_[remap, -1][codes], -1)
+    return out.astype("int64"), np.asarray(names, dtype=object).astype(str)
+
+
 class _PairCounts:
     """Counts keyed by (problem, measure), stored sparsely (only the pairs above zero)."""
 
@@ -121,19 +140,18 @@ class _SpatialShares:
         import shapely
 
         n_u = len(uniq)
-        mem = membership.to_numpy(dtype=object)
-        is_mem = membership.notna().to_numpy()
         code_of = {str(x): k for k, x in enumerate(uniq)}
-        u_inc = np.full(len(mem), -1, dtype="int64")
-        if is_mem.any():  # each member's problem looked up by hash, as ``code_of.get`` would
-            at = pd.Index(list(code_of), dtype=object).get_indexer(mem[is_mem])
-            # an id of no problem (-1) reads the -1 appended last
-            u_inc[is_mem] = np.r_[np.fromiter(code_of.values(), "int64"), -1][at]
+        # each member's problem looked up by hash, as ``code_of.get`` would, once per
+        # distinct member id (an id of no problem reads the -1 appended last)
+        m_codes, m_names = pd.factorize(membership)
+        at = pd.Index(list(code_of), dtype=object).get_indexer(np.asarray(m_names, dtype=object))
+        u_of_name = np.r_[np.fromiter(code_of.values(), "int64"), -1][at]
+        u_inc = np.where(m_codes >= 0, np.r_[u_of_name, -1][m_codes], -1)
         g = np.asarray(incidents.geometry.array, dtype=object)
         xs, ys = shapely.get_x(g), shapely.get_y(g)
         located = np.isfinite(xs) & np.isfinite(ys)
-        inc_sector = _col(incidents, "sector", None).astype(object).to_numpy()
-        has_sector = ~pd.isna(inc_sector)
+        s_codes, s_names = _text_codes(_col(incidents, "sector", None))
+        has_sector = s_codes >= 0
         own = u_inc >= 0
         self.n_own = np.bincount(u_inc[own], minlength=n_u)
         self.den_loc = np.bincount(u_inc[own & located], minlength=n_u)
@@ -144,7 +162,7 @@ class _SpatialShares:
         if len(geo_j) and len(sel):
             self.inside = self._count_inside(u_inc, xs, ys, sel, geo_j)
         sel = np.flatnonzero(own & has_sector)
-        self._count_in_sectors(u_inc[sel], inc_sector[sel].astype(str), m_sectors, all_sectors)
+        self._count_in_sectors(u_inc[sel], s_codes[sel], s_names, m_sectors, all_sectors)
 
     def _count_inside(
         self, u_inc: np.ndarray, xs: np.ndarray, ys: np.ndarray, sel: np.ndarray, geo_j: np.ndarray
@@ -162,16 +180,23 @@ class _SpatialShares:
         return _PairCounts.tally(u_inc[pos], geo_j[k], self.n_m)
 
     def _count_in_sectors(
-        self, u_inc: np.ndarray, inc_sector: np.ndarray, m_sectors: list[set], all_sectors: set
+        self,
+        u_inc: np.ndarray,
+        s_codes: np.ndarray,
+        s_names: np.ndarray,
+        m_sectors: list[set],
+        all_sectors: set,
     ) -> None:
-        """Incidents of each problem in each sector-based measure's sectors (sparse)."""
+        """Incidents of each problem in each sector-based measure's sectors (sparse).
+
+        ``s_codes``: each incident's position in ``s_names``, its sector as text.
+        """
         sec_j = np.flatnonzero(~self.geometric & self.has_area)
         if not (len(sec_j) and len(u_inc)):
             return
-        s_codes, s_names = pd.factorize(inc_sector)
-        pos = {str(x): k for k, x in enumerate(s_names)}
+        pos = {x: k for k, x in enumerate(s_names)}
         if self.every_sector.any():  # the incidents in a sector of the sectors table
-            known = np.isin(s_names.astype(str), list(all_sectors))
+            known = np.isin(s_names, list(all_sectors))
             self.in_all = np.bincount(u_inc[known[s_codes]], minlength=len(self.n_own))
         sec_j = sec_j[~self.every_sector[sec_j]]
         if not len(sec_j):

@@ -1,0 +1,47 @@
+"""The private text helpers: the same values as pandas' own conversions."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from diagnostic_lib._text import str_array
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["a", "b", "a"],
+        ["a", None, np.nan, pd.NA, ""],
+        ["é", "Ünïcode", "z"],
+        [1, "a", 2.5],  # not all text: pandas writes the numbers as text
+        [True, False],
+        [],
+        [None, None],
+    ],
+)
+def test_str_array_equals_pandas_str_array(values):
+    obj = np.asarray(values, dtype=object)
+    want = pd.array(obj, dtype="str")
+    got = str_array(obj)
+    assert got.dtype == want.dtype
+    pd.testing.assert_extension_array_equal(got, want)
+
+
+def test_str_array_reads_numpy_text_arrays():
+    values = np.array(["x", "yy", ""])
+    pd.testing.assert_extension_array_equal(str_array(values), pd.array(values, dtype="str"))
+
+
+@pytest.mark.parametrize(
+    "names",
+    [["a", "b", None], ["x"], [1, "a", None, 2.5], [], ["é", ""]],
+)
+def test_str_take_equals_str_array_of_the_taken_values(names):
+    from diagnostic_lib._text import str_take
+
+    names = np.asarray(names, dtype=object)
+    rng = np.random.default_rng(2)
+    codes = rng.integers(0, len(names), 50) if len(names) else np.zeros(0, dtype="int64")
+    got = str_take(names, codes)
+    pd.testing.assert_extension_array_equal(got, str_array(names[codes]))
+    assert len(got) == len(codes)
