@@ -338,3 +338,36 @@ def test_counts_from_the_cube_are_the_counts_from_the_points(sample, by, complet
     want = volume.counts(inc, by=by, period="month", complete=complete)
     pd.testing.assert_frame_equal(volume.counts(c, by=by, period="month", complete=complete), want)
     assert want["count"].sum() == len(inc)  # every incident, those without a sector too
+
+
+def _via_partial(frame: pd.DataFrame, g) -> cube.Cube:
+    """The cube as several partitions' would be: a partial cube made canonical."""
+    from diagnostic_lib.cube import in_memory
+
+    params, lut = in_memory._grid_arrays(g)
+    counts, hours = in_memory.partial_cube(frame, params, lut)
+    return cube.Cube(cube.canonical_counts(counts), cube.canonical_hours(hours), params)
+
+
+def _columns(incidents: pd.DataFrame) -> pd.DataFrame:
+    from diagnostic_lib.cube import in_memory
+
+    labels = ["sector", "category", "family", "shift"]
+    return in_memory.contract_frame(
+        incidents[[*labels, "occurred_from", "occurred_to", incidents.geometry.name]]
+    )
+
+
+def test_one_table_ranked_in_place_is_the_canonical_partial_cube(sample):
+    """``from_columns`` writes the canonical form directly: the very same frames."""
+    inc, g, _ = sample
+    frame = _columns(_copied(inc, 2))
+    frame["sector"] = frame["sector"].astype(object).where(frame.index % 11 != 0, 7)  # a number
+    frame.loc[frame.index % 13 == 0, "category"] = None
+    frame.loc[frame.index % 17 == 0, "occurred_to"] = pd.NaT
+    _assert_same(cube.from_columns(frame, g), _via_partial(frame, g))
+    for part in (frame.iloc[:1], frame.iloc[::-1], frame.assign(shift=None, family="z")):
+        _assert_same(cube.from_columns(part, g), _via_partial(part, g))
+    _assert_same(
+        cube.build(_tricky(), _l_shaped_grid()), _via_partial(_columns(_tricky()), _l_shaped_grid())
+    )

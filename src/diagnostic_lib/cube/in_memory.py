@@ -21,6 +21,7 @@ from .definition import (
     Cube,
     canonical_counts,
     canonical_hours,
+    text_categories,
 )
 from .periods import day_of, hour_of_week, known_within, month_of
 
@@ -132,8 +133,13 @@ def from_columns(frame: pd.DataFrame, grid: pd.DataFrame | dict[str, Any]) -> Cu
     [[-1, nan, 1], [0, 'A', 1]]
     """
     params, lut = _grid_arrays(grid)
-    counts, hours = partial_cube(frame, params, lut)
-    return Cube(canonical_counts(counts), canonical_hours(hours), params)
+    frame = contract_frame(frame)
+    if not len(frame):
+        counts, hours = partial_cube(frame, params, lut)
+        return Cube(canonical_counts(counts), canonical_hours(hours), params)
+    # one table: its codes ranked and its rows in key order are already the canonical form
+    counts, hours = _canonical_frames(*_cube_arrays(frame, params, lut, ranked=True))
+    return Cube(counts, hours, params)
 
 
 def _grid_arrays(grid: pd.DataFrame | dict[str, Any]) -> tuple[dict[str, Any], np.ndarray]:
@@ -197,7 +203,26 @@ def partial_cube(
     >>> int(counts["count"].sum()), int(hours["count"].sum())
     (2, 2)
     """
-    frame = contract_frame(frame)
+    counts, hours, names = _cube_arrays(contract_frame(frame), params, lut, ranked=False)
+    for table in (counts, hours):
+        for k in LABELS:
+            c = np.asarray(table[k]) - 1
+            vals = np.full(len(c), None, dtype=object)
+            vals[c >= 0] = names[k][c[c >= 0]]
+            table[k] = vals
+    return _frame(counts), _frame(hours)
+
+
+def _cube_arrays(
+    frame: pd.DataFrame, params: dict[str, Any], lut: np.ndarray, ranked: bool
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The counts and hours as arrays of codes (text: ``code - 1`` into ``names``, 0 missing).
+
+    ``ranked``: the text codes follow the names' sorted order and the rows the
+    keys' order (:data:`~.definition.KEYS`, then the hours'), which is the
+    canonical form (:func:`_canonical_frames`) without sorting the table's rows
+    by several columns.
+    """
     n = len(frame)
     start = _timestamps(frame["occurred_from"])
     end = (
@@ -209,6 +234,12 @@ def partial_cube(
     for k in LABELS:
         col = frame[k] if k in frame.columns else pd.Series([None] * n, dtype=object)
         codes[k], names[k] = _codes(col)
+        if ranked:  # codes in the order of the names' text
+            order = np.argsort(names[k].astype(str), kind="stable")
+            rank = np.empty(len(order), dtype="int64")
+            rank[order] = np.arange(len(order))
+            codes[k] = np.r_[rank, -1][codes[k]]  # -1 (missing) reads the -1 appended
+            names[k] = names[k][order]
     cell = cell_positions(
         frame["x"].to_numpy(dtype="float64"), frame["y"].to_numpy(dtype="float64"), params, lut
     )
@@ -227,7 +258,7 @@ def partial_cube(
         "month": np.where(has_m, m_int - m0 + 1, 0),
         "day": np.where(has_d, day_d - month_d + 1, 0),
     }
-    counts = _group(keys, {"count": None})
+    counts = _group(keys, {"count": None}, ranked)
     counts["cell"] += OUTSIDE
     counts["month"] = _months(counts.pop("month"), m0)
     mdays = counts["month"].astype("datetime64[D]").view("int64")
@@ -236,18 +267,38 @@ def partial_cube(
         .view("datetime64[D]")
         .astype("datetime64[us]")
     )
+    counts = {**{k: counts[k] for k in keys}, "count": counts["count"]}  # the keys' order
     hour_known = known_within(start, end, HOUR_RANGE)
     hours = _group(
-        {**labels, "how": hour_of_week(start) + 1}, {"count": None, "count_hour": hour_known}
+        {**labels, "how": hour_of_week(start) + 1},
+        {"count": None, "count_hour": hour_known},
+        ranked,
     )
     hours["how"] -= 1
+    return counts, hours, names
+
+
+def _canonical_frames(
+    counts: dict[str, np.ndarray], hours: dict[str, np.ndarray], names: dict[str, np.ndarray]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The canonical tables of ranked arrays (:func:`_cube_arrays` with ``ranked=True``).
+
+    The same tables as :func:`~.definition.canonical_counts` and
+    :func:`~.definition.canonical_hours` of the partial cube: rows in key order,
+    text keys as categories of their sorted text.
+    """
+    out = []
     for table in (counts, hours):
-        for k in LABELS:
-            c = np.asarray(table[k]) - 1
-            vals = np.full(len(c), None, dtype=object)
-            vals[c >= 0] = names[k][c[c >= 0]]
-            table[k] = vals
-    return _frame(counts), _frame(hours)
+        cols = {}
+        for k, v in table.items():
+            if k in LABELS:
+                cols[k] = pd.Categorical.from_codes(
+                    np.asarray(v, dtype="int64") - 1, dtype=text_categories(names[k])
+                )
+            else:
+                cols[k] = np.asarray(v, dtype="int64") if v.dtype.kind in "iu" else v
+        out.append(pd.DataFrame(cols, index=pd.RangeIndex(len(next(iter(table.values()))))))
+    return out[0], out[1]
 
 
 def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
@@ -265,12 +316,13 @@ def _months(codes: np.ndarray, m0: int) -> np.ndarray:
 
 
 def _group(
-    keys: dict[str, np.ndarray], values: dict[str, np.ndarray | None]
+    keys: dict[str, np.ndarray], values: dict[str, np.ndarray | None], ordered: bool = False
 ) -> dict[str, np.ndarray]:
     """Sums of ``values`` (None: count the rows) per combination of the non-negative ``keys``.
 
     The keys are packed into one int64 (mixed radix) and factorised, without a
     multi-column group-by; past 2**62 combinations, pandas groups the columns.
+    ``ordered``: the combinations sorted by the keys (first key first).
     """
     arrays = [np.asarray(a, dtype="int64") for a in keys.values()]
     radix = [int(a.max()) + 1 if len(a) else 1 for a in arrays]
@@ -278,14 +330,20 @@ def _group(
         df = pd.DataFrame(dict(zip(keys, arrays, strict=True)))
         for v, w in values.items():
             df[v] = 1 if w is None else np.asarray(w, dtype="int64")
-        g = df.groupby(list(keys), sort=False)[list(values)].sum().reset_index()
+        g = df.groupby(list(keys), sort=ordered)[list(values)].sum().reset_index()
         return {c: g[c].to_numpy() for c in g.columns}
     packed = np.zeros(len(arrays[0]) if arrays else 0, dtype="int64")
     for a, r in zip(arrays, radix, strict=True):
         packed = packed * r + a
     inv, uniq = pd.factorize(packed)
+    uniq = np.asarray(uniq, dtype="int64")
+    if ordered:  # the packed keys sort as the keys do
+        order = np.argsort(uniq, kind="stable")
+        rank = np.empty(len(order), dtype="int64")
+        rank[order] = np.arange(len(order))
+        inv, uniq = rank[inv], uniq[order]
     out: dict[str, np.ndarray] = {}
-    rest = np.asarray(uniq, dtype="int64")
+    rest = uniq
     for name, r in reversed(list(zip(keys, radix, strict=True))):
         out[name] = rest % r
         rest = rest // r
