@@ -213,6 +213,32 @@ def test_sector_join_equals_a_spatial_index_query():
     assert snapped.sum() == len(i2) and got[-4:].tolist() == ["A", "A", "A", ""]
 
 
+def test_sector_join_of_many_sectors_equals_a_spatial_index_query():
+    """Many sectors sharing edges and corners, one overlapping them, one missing, one empty:
+    each point goes to the first sector (table order) that holds it, edges included."""
+    import geopandas as gpd
+
+    boxes = [
+        shapely.box(c * 10, r * 10, c * 10 + 10, r * 10 + 10) for r in range(12) for c in range(9)
+    ]
+    shapes = [shapely.Polygon([(5, 5), (60, 8), (30, 70)]), None, shapely.Polygon(), *boxes]
+    sec = gpd.GeoDataFrame({"sector_id": [f"S{k}" for k in range(len(shapes))]}, geometry=shapes)
+    rng = np.random.default_rng(8)
+    grid_pts = np.arange(0, 100, 5.0)  # on edges and corners
+    gx, gy = np.meshgrid(grid_pts, grid_pts)
+    x = np.r_[rng.uniform(-5, 100, 3000), gx.ravel(), [np.nan]]
+    y = np.r_[rng.uniform(-5, 130, 3000), gy.ravel(), [3.0]]
+    got, snapped = loaders._assign_sectors(x, y, sec, 0.0)
+    geoms = np.asarray(sec.geometry.array)
+    want = np.full(len(x), "", dtype=object)
+    for k in range(len(geoms) - 1, -1, -1):  # the first sector last, so that it wins
+        if geoms[k] is not None and not geoms[k].is_empty:
+            inside = shapely.intersects_xy(geoms[k], x, y)
+            want[inside] = sec["sector_id"].iloc[k]
+    assert got.tolist() == want.tolist()
+    assert not snapped.any() and (got == "S0").sum() > 50 and (got == "").sum() > 100
+
+
 # ----------------------------------------------------------------------------
 # Problems, coverage, before/after
 # ----------------------------------------------------------------------------

@@ -103,37 +103,26 @@ def _assign_sectors(
     A point on a shared boundary goes to the first sector (table order). Each
     sector tests only the points inside its bounding box (found through a coarse
     grid of the points, so that the work stays linear however wide the region),
-    with the prepared polygon; no point object is made for it.
+    with the prepared polygon, all sectors in one vectorised pass
+    (:meth:`PointIndex.inside`); no point object is made.
     """
     import shapely
 
     geoms = np.asarray(sectors.geometry.array, dtype=object)
     ids = sectors["sector_id"].astype("str").to_numpy(dtype=object)
-    which = np.full(len(x), -1, dtype="int64")
-    present = ~pd.isna(pd.Series(geoms)).to_numpy()
-    if present.any():
-        present[present] = ~np.asarray(shapely.is_empty(geoms[present]), dtype=bool)
-    bounds = np.full((len(geoms), 4), np.nan)
-    if present.any():
-        bounds[present] = shapely.bounds(geoms[present])
-    index = None
-    if present.any():
-        size = np.nanmedian(
-            np.maximum(
-                bounds[present, 2] - bounds[present, 0], bounds[present, 3] - bounds[present, 1]
-            )
-        )
-        index = PointIndex(x, y, cell=float(size))
-    for k in np.flatnonzero(present) if index is not None else []:
-        cand = index.box(*bounds[k])
-        cand = cand[which[cand] < 0]
-        if len(cand) == 0:
-            continue
-        g = geoms[k]
-        if not shapely.is_prepared(g):
-            g = shapely.from_wkb(shapely.to_wkb(g))  # a private copy to prepare
-            shapely.prepare(g)
-        which[cand[shapely.intersects_xy(g, x[cand], y[cand])]] = k
+    which = np.full(len(x), len(geoms), dtype="int64")  # no sector
+    present = ~np.asarray(shapely.is_missing(geoms), dtype=bool)
+    present[present] = ~np.asarray(shapely.is_empty(geoms[present]), dtype=bool)
+    k = np.flatnonzero(present)
+    if len(k):
+        bounds = shapely.bounds(geoms[k])
+        size = np.nanmedian(np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]))
+        # private copies to prepare (the caller's sectors are left as they are)
+        shapes = shapely.from_wkb(shapely.to_wkb(geoms[k]))
+        shapely.prepare(shapes)
+        g, pos = PointIndex(x, y, cell=float(size)).inside(shapes)
+        np.minimum.at(which, pos, k[g])  # a point on a shared boundary: the first sector
+    which[which == len(geoms)] = -1
     res = np.full(len(x), "", dtype=object)
     res[which >= 0] = ids[which[which >= 0]]
     snapped = np.zeros(len(x), dtype=bool)
