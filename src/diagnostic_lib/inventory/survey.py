@@ -116,7 +116,10 @@ def _perception(survey, sectors, level, unsafe_at_most) -> pd.DataFrame:
     weight_all = s["weight"].to_numpy(dtype="float64")
     score = {c: s[c].to_numpy(dtype="float64") for c in ("safety_day", "safety_night")}
     cl_all = s["concerns"].tolist()
-    has_all = {c: np.array([c in t for t in cl_all], dtype=bool) for c in conc_codes}
+    # concern × respondent
+    has_all = np.array([[c in t for t in cl_all] for c in conc_codes], dtype=bool).reshape(
+        len(conc_codes), len(cl_all)
+    )
     rows = []
     for sid, pos in groups:
         w = weight_all[pos]
@@ -138,14 +141,18 @@ def _perception(survey, sectors, level, unsafe_at_most) -> pd.DataFrame:
             float(lo),
             float(hi),
         )
-        for c in conc_codes:
-            has = has_all[c][pos]
-            sh = float(np.sum(w * has) / np.sum(w)) if len(w) else np.nan
-            lo, hi = stats.wilson_ci(sh * n_eff, n_eff, level) if len(w) else (np.nan, np.nan)
+        # the same sums (one per concern, as np.sum adds them), the intervals at once
+        if len(w):
+            total, part = np.sum(w), has_all[:, pos]
+            sh = np.array([np.sum(w * part[k]) / total for k in range(len(conc_codes))])
+            lo, hi = stats.wilson_ci(sh * n_eff, n_eff, level)
+        else:
+            sh = lo = hi = np.full(len(conc_codes), np.nan)
+        for k, c in enumerate(conc_codes):
             rec[f"concern_{c}"], rec[f"concern_{c}_low"], rec[f"concern_{c}_high"] = (
-                sh,
-                float(lo),
-                float(hi),
+                float(sh[k]),
+                float(lo[k]),
+                float(hi[k]),
             )
         rows.append(rec)
     return pd.DataFrame(rows)
