@@ -371,3 +371,13 @@ def test_one_table_ranked_in_place_is_the_canonical_partial_cube(sample):
     _assert_same(
         cube.build(_tricky(), _l_shaped_grid()), _via_partial(_columns(_tricky()), _l_shaped_grid())
     )
+
+
+def test_cubes_differing_only_by_unused_categories_are_equal(sample):
+    _, _, c = sample
+    wider = c.counts.assign(sector=c.counts["sector"].cat.add_categories(["ZZ-unused"]))
+    other = cube.Cube(wider, c.hours, c.grid)
+    assert other.equals(c) and c.equals(other)
+    moved = wider.copy()
+    moved.loc[moved.index[0], "sector"] = "ZZ-unused"  # now used, and a row changed
+    assert not cube.Cube(moved, c.hours, c.grid).equals(c)

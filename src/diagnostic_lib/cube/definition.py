@@ -134,9 +134,20 @@ class Cube:
 
 
 def _used(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with its text keys' unused categories removed (the codes are remapped)."""
+    """``df`` with its text keys' unused categories removed (the codes are remapped).
+
+    A key whose categories are all used is left as it is (counted, not sorted).
+    """
     cats = [k for k in LABELS if k in df.columns and isinstance(df[k].dtype, pd.CategoricalDtype)]
-    return df.assign(**{k: df[k].cat.remove_unused_categories() for k in cats})
+    unused = [k for k in cats if _has_unused(df[k])]
+    return df.assign(**{k: df[k].cat.remove_unused_categories() for k in unused})
+
+
+def _has_unused(col: pd.Series) -> bool:
+    """Whether a categorical column has a category no row holds."""
+    n = len(col.cat.categories)
+    codes = np.asarray(col.cat.codes, dtype="int64")
+    return bool((np.bincount(codes[codes >= 0], minlength=n) == 0).any())
 
 
 def canonical_counts(df: pd.DataFrame) -> pd.DataFrame:
