@@ -585,6 +585,25 @@ def test_point_index_order_is_the_stable_sort_of_the_cell_keys():
         assert _stable_order(key, size).tolist() == want.tolist()
 
 
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 20])
+def test_point_index_boxes_gathered_by_blocks_give_the_same_pairs(monkeypatch, block):
+    from diagnostic_lib import _spatial
+
+    rng = np.random.default_rng(6)
+    x, y = rng.uniform(0, 1000, 4000), rng.uniform(0, 800, 4000)
+    idx = _spatial.PointIndex(x, y, cell=40.0)
+    x0, y0 = rng.uniform(-50, 1000, 300), rng.uniform(-50, 800, 300)
+    x1, y1 = x0 + rng.exponential(60, 300), y0 + rng.exponential(60, 300)
+    x1[::17] = x0[::17] - 1  # inverted boxes: none of their points
+    whole = idx.boxes(x0, y0, x1, y1)
+    monkeypatch.setattr(_spatial, "CANDIDATES", block)
+    got = idx.boxes(x0, y0, x1, y1)
+    assert [a.tolist() for a in got] == [a.tolist() for a in whole]
+    for k in range(0, 300, 23):  # and each box's points are the box's
+        want = np.flatnonzero((x >= x0[k]) & (x <= x1[k]) & (y >= y0[k]) & (y <= y1[k]))
+        assert np.sort(got[1][got[0] == k]).tolist() == want.tolist()
+
+
 def test_point_index_finds_points_on_cell_edges_and_box_edges():
     from diagnostic_lib._spatial import PointIndex
 

@@ -17,6 +17,9 @@ import numpy as np
 GROUP = 256
 """Geometries tested against their points at once by :meth:`PointIndex.inside`."""
 
+CANDIDATES = 1 << 20
+"""Candidate points gathered at once by :meth:`PointIndex.boxes` (memory, not results)."""
+
 
 def _stable_order(key: np.ndarray, size: int) -> np.ndarray:
     """``np.argsort(key, kind="stable")`` for keys in ``[0, size)``, ``size <= 2**32``.
@@ -156,12 +159,22 @@ class PointIndex:
         lo = np.searchsorted(self.keys, rows * self.ncol + c0[which], side="left")
         hi = np.searchsorted(self.keys, rows * self.ncol + c1[which], side="right")
         size = hi - lo
-        start = np.cumsum(size) - size
-        at = np.repeat(lo - start, size) + np.arange(int(size.sum()))
-        cand, owner = self.order[at], box[np.repeat(which, size)]
-        cx, cy = self.x[cand], self.y[cand]
-        keep = (cx >= x0[owner]) & (cx <= x1[owner]) & (cy >= y0[owner]) & (cy <= y1[owner])
-        return owner[keep], cand[keep]
+        # the candidates a block at a time: arrays of a few MB are reused by the allocator,
+        # where arrays of hundreds of MB are fresh memory (page faults) at every call
+        ends = np.cumsum(size)
+        cuts = np.searchsorted(ends, np.arange(CANDIDATES, int(ends[-1]), CANDIDATES), "right")
+        parts_b, parts_p = [none], [none]
+        for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(size)], strict=True):
+            if a == b:
+                continue
+            sz = size[a:b]
+            at = np.repeat(lo[a:b] - (np.cumsum(sz) - sz), sz) + np.arange(int(sz.sum()))
+            cand, owner = self.order[at], box[np.repeat(which[a:b], sz)]
+            cx, cy = self.x[cand], self.y[cand]
+            keep = (cx >= x0[owner]) & (cx <= x1[owner]) & (cy >= y0[owner]) & (cy <= y1[owner])
+            parts_b.append(owner[keep])
+            parts_p.append(cand[keep])
+        return np.concatenate(parts_b), np.concatenate(parts_p)
 
     def inside(
         self, geoms: np.ndarray, keep: Callable | None = None, group: int = GROUP
