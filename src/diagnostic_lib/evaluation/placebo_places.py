@@ -292,17 +292,15 @@ class PlaceCounter:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Every (place, incident) pair with the incident in the place (and not in its exclude).
 
-        Candidates come from each place's box (all boxes at once); the exact test is
-        one vectorised ``intersects_xy`` over all pairs (the same predicate as place by
-        place).
+        Candidates come from each place's box; the exact test is a vectorised
+        ``intersects_xy`` over a group of places at a time (:meth:`PointIndex.inside`:
+        the same predicate as place by place, without arrays of every candidate pair).
         """
         g_arr = np.asarray(list(geoms), dtype=object)
         has = ~(shapely.is_missing(g_arr) | shapely.is_empty(g_arr))
-        b = np.full((len(g_arr), 4), np.nan)
-        b[has] = shapely.bounds(g_arr[has])
-        place_a, cand_a = self.index.boxes(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
         shapely.prepare(g_arr[has])  # each place is tested against many points (same answers)
-        inside = shapely.intersects_xy(g_arr[place_a], self.x[cand_a], self.y[cand_a])
+        place_a, cand_a = self.index.inside(g_arr)
+        inside = np.ones(len(place_a), dtype=bool)
         if exclude is not None:
             ex_arr = np.asarray(list(exclude), dtype=object)
             shapely.prepare(ex_arr[~shapely.is_missing(ex_arr)])
