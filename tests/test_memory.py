@@ -52,3 +52,38 @@ def test_what_malloc_freed_leaves_the_process():
     _memory.give_back()
     assert _rss_mb() < kept - 150
     assert len(keep) == 2000
+
+
+def _pages_after_import(env_value):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if env_value is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = env_value
+    code = "import numpy, diagnostic_lib; print(numpy._core.multiarray._get_madvise_hugepage())"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip()
+
+
+def test_huge_pages_are_off_unless_the_user_chose():
+    import numpy as np
+
+    if not hasattr(np._core.multiarray, "_get_madvise_hugepage"):
+        pytest.skip("this numpy has no huge-page switch")
+    assert _pages_after_import(None) == "False"
+    assert _pages_after_import("1") == "True"  # numpy's own switch, left as the user set it
+
+
+def test_huge_pages_switch_returns_the_previous_setting():
+    from diagnostic_lib import _memory
+
+    first = _memory.huge_pages(True)
+    try:
+        assert _memory.huge_pages(False) is True
+        assert _memory.huge_pages(False) is False
+    finally:
+        _memory.huge_pages(bool(first))

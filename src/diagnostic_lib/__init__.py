@@ -43,7 +43,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from . import _memory
 from .errors import ConfigError, CRSError, DataError
+
+_memory.default_pages()  # large arrays written once: no wait for huge pages (see _memory)
 
 __version__ = "0.1.0"
 

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+import numpy as np
 import pyarrow as pa
 
 P = ParamSpec("P")
@@ -81,3 +83,36 @@ def gives_back(func: Callable[P, R]) -> Callable[P, R]:
             give_back()
 
     return wrapper
+
+
+def huge_pages(enabled: bool) -> bool | None:
+    """Whether numpy asks Linux for huge pages for its large arrays; the previous setting.
+
+    numpy marks every array of 4 MB or more ``MADV_HUGEPAGE``. Where the kernel's
+    ``transparent_hugepage/defrag`` is ``madvise`` (a common default), the first
+    write to such memory can wait for the kernel to compact memory into 2 MB pages
+    (numpy issue 31590). A diagnosis makes most of its large arrays once: on this
+    project's 2-core machine, the hour-of-week spread of 5M incidents took 3.5–7.3 s
+    the first time with huge pages and 1.9 s without. ``None`` where numpy has no
+    such switch (another system, another numpy).
+
+    Examples
+    --------
+    >>> before = huge_pages(False)
+    >>> _ = huge_pages(bool(before))  # as it was
+    """
+    multiarray = getattr(getattr(np, "_core", None), "multiarray", None)
+    setter = getattr(multiarray, "_set_madvise_hugepage", None)
+    if setter is None:
+        return None
+    return bool(setter(bool(enabled)))
+
+
+def default_pages() -> None:
+    """No huge pages for numpy's arrays (:func:`huge_pages`), unless the user chose.
+
+    ``NUMPY_MADVISE_HUGEPAGE`` set in the environment (``1`` or ``0``) is numpy's own
+    switch, read when numpy starts: it is then left as it is.
+    """
+    if "NUMPY_MADVISE_HUGEPAGE" not in os.environ:
+        huge_pages(False)
