@@ -113,6 +113,10 @@ def default_pages() -> None:
 
     ``NUMPY_MADVISE_HUGEPAGE`` set in the environment (``1`` or ``0``) is numpy's own
     switch, read when numpy starts: it is then left as it is.
+
+    Examples
+    --------
+    >>> default_pages()  # what importing diagnostic_lib does
     """
     if "NUMPY_MADVISE_HUGEPAGE" not in os.environ:
         huge_pages(False)
