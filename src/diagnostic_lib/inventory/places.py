@@ -178,7 +178,7 @@ def _at_repeated(x: np.ndarray, y: np.ndarray, min_count: int) -> np.ndarray:
     >>> _at_repeated(np.array([1.0, 2.0, 1.0, np.nan]), np.array([5.0, 5.0, 5.0, 5.0]), 2).tolist()
     [0, 2]
     """
-    cx, ux = pd.factorize(x)
+    cx, _ = pd.factorize(x)
     cy, uy = pd.factorize(y)
     ok = (cx >= 0) & (cy >= 0)
     group, _ = pd.factorize(np.where(ok, cx.astype("int64") * max(len(uy), 1) + cy, -1))
