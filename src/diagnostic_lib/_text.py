@@ -252,6 +252,28 @@ def str_take(names: Any, codes: np.ndarray) -> Any:
     return pd.array(text.__arrow_array__().take(pa.array(codes)), dtype="str")
 
 
+def text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a text key (-1 for a missing value) and the text of each code.
+
+    Values are factorised as they are (Arrow text where it lies), then their
+    distinct values written as text (two values with the same text, ``1`` and
+    ``"1"``, are one code). Used by the cube's keys and coverage's sectors.
+
+    Examples
+    --------
+    >>> codes, names = text_codes(pd.Series(["b", None, 1, "1", "b"], dtype=object))
+    >>> codes.tolist(), names.tolist()
+    ([0, -1, 1, 1, 0], ['b', '1'])
+    """
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    text = np.asarray(pd.Index(uniq, dtype=object).astype("str"), dtype=object)
+    merged, names = pd.factorize(text)
+    if not len(merged):  # every value missing
+        return np.full(len(codes), -1, dtype="int64"), np.asarray(names, dtype=object)
+    codes = np.where(codes >= 0, merged[np.maximum(codes, 0)], -1)
+    return codes.astype("int64"), np.asarray(names, dtype=object)
+
+
 def split_list(values: pd.Series) -> pd.Series:
     """Split ``;``- or ``|``-separated text into tuples of stripped, non-empty items.
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._text import text_codes
 from .cells import cell_positions, grid_params, lookup
 from .definition import (
     HOUR_RANGE,
@@ -233,7 +234,7 @@ def _cube_arrays(
     codes, names = {}, {}
     for k in LABELS:
         col = frame[k] if k in frame.columns else pd.Series([None] * n, dtype=object)
-        codes[k], names[k] = _codes(col)
+        codes[k], names[k] = text_codes(col)
         if ranked:  # codes in the order of the names' text
             order = np.argsort(names[k].astype(str), kind="stable")
             rank = np.empty(len(order), dtype="int64")
@@ -393,18 +394,3 @@ def contract_frame(frame: pd.DataFrame) -> pd.DataFrame:
         frame = frame.drop(columns="geometry").assign(x=x, y=y)
     check_columns(frame.columns)
     return frame
-
-
-def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of a text key (-1 for a missing value) and the text of each code.
-
-    Values are factorised as they are, then their distinct values written as
-    text (two values with the same text, ``1`` and ``"1"``, are one code).
-    """
-    codes, uniq = pd.factorize(values, use_na_sentinel=True)
-    text = np.asarray(pd.Index(uniq, dtype=object).astype("str"), dtype=object)
-    merged, names = pd.factorize(text)
-    if not len(merged):  # every value missing
-        return np.full(len(codes), -1, dtype="int64"), np.asarray(names, dtype=object)
-    codes = np.where(codes >= 0, merged[np.maximum(codes, 0)], -1)
-    return codes.astype("int64"), np.asarray(names, dtype=object)

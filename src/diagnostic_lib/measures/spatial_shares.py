@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._spatial import PointIndex, distinct_geometries
+from .._text import text_codes
 from ._frames import _col, _tuple
 
 _BASES = (
@@ -25,25 +26,6 @@ _BASES = (
 
 _AREAS_AT_ONCE = 256
 """Measures' areas tested against their incidents at once (memory, not results)."""
-
-
-def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Each value's position among the distinct values as text, ``-1`` when missing.
-
-    Factorised as a Series (Arrow text is encoded where it lies), then the
-    distinct values written as text: values with the same text share a code.
-
-    Examples
-    --------
-    >>> codes, names = _text_codes(pd.Series(["b", None, 1, "1", "b"], dtype=object))
-    >>> codes.tolist(), names.tolist()
-    ([0, -1, 1, 1, 0], ['b', '1'])
-    """
-    codes, uniq = pd.factorize(values)
-    text = np.asarray(uniq, dtype=object).astype(str)
-    remap, names = pd.factorize(text)
-    out = np.where(codes >= 0, np.r_[remap, -1][codes], -1)
-    return out.astype("int64"), np.asarray(names, dtype=object).astype(str)
 
 
 class _PairCounts:
@@ -150,7 +132,7 @@ class _SpatialShares:
         g = np.asarray(incidents.geometry.array, dtype=object)
         xs, ys = shapely.get_x(g), shapely.get_y(g)
         located = np.isfinite(xs) & np.isfinite(ys)
-        s_codes, s_names = _text_codes(_col(incidents, "sector", None))
+        s_codes, s_names = text_codes(_col(incidents, "sector", None))
         has_sector = s_codes >= 0
         own = u_inc >= 0
         self.n_own = np.bincount(u_inc[own], minlength=n_u)
