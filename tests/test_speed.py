@@ -436,7 +436,12 @@ def _aoristic_reference(start, end, max_hours):
     return rows, tail
 
 
-def test_aoristic_arrays_match_the_event_by_event_reference():
+@pytest.mark.parametrize("rows_at_once", [1, 7, 64, 10**9])
+def test_aoristic_arrays_match_the_event_by_event_reference(monkeypatch, rows_at_once):
+    """Whatever the block of rows computed at once (an event is never split)."""
+    from diagnostic_lib.inventory import timing
+
+    monkeypatch.setattr(timing, "_ROWS_AT_ONCE", rows_at_once)
     rng = np.random.default_rng(7)
     n = 400
     start = np.datetime64("2024-03-01T00:00", "us") + rng.integers(0, 500_000, n) * np.timedelta64(
@@ -458,6 +463,23 @@ def test_aoristic_arrays_match_the_event_by_event_reference():
     when = slot[:k].astype("datetime64[us]").astype(object)
     assert hour[:k].tolist() == [w.hour for w in when]
     assert weekday[:k].tolist() == [w.weekday() for w in when]
+
+
+@pytest.mark.parametrize("max_hours", [1, 500])
+def test_aoristic_arrays_beyond_a_week_match_the_reference(max_hours):
+    """A max_hours of more than a week: the hours of the week wrap around."""
+    start = np.datetime64("2024-03-01T05:30", "us") + np.arange(6) * np.timedelta64(7, "h")
+    end = start + np.array([0, 30, 60 * 24 * 9, 60 * 400, 60 * 499, 60 * 501]) * np.timedelta64(
+        1, "m"
+    )
+    rep, slot, weekday, hour, weight = inventory._aoristic_compute(start, end, max_hours)
+    rows, tail = _aoristic_reference(start, end, max_hours)
+    assert rep.tolist() == [r[0] for r in rows] and slot.tolist() == [r[1] for r in rows]
+    np.testing.assert_allclose(weight, [r[2] for r in rows], rtol=1e-12)
+    when = slot.astype("datetime64[us]").astype(object)
+    assert hour.tolist() == [w.hour for w in when]
+    assert weekday.tolist() == [w.weekday() for w in when]
+    assert len(rows) > (400 if max_hours == 500 else 0)
 
 
 @pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
