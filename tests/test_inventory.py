@@ -635,6 +635,7 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
         "perception",
         "perception_gap",
         "_find_problems",
+        "_search_frame",
         "rates",
         "severity_index",
         "hour_weekday",

@@ -345,19 +345,26 @@ def _components(
 
 def _cell_of(incidents: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
     """Grid position (row of ``grid``) of each located incident; -1 elsewhere."""
-    p = grid.attrs["grid"]
+    import shapely
+
     out = np.full(len(incidents), -1, dtype="int64")
-    g = incidents.geometry
-    has = g.notna().to_numpy() & ~g.is_empty.to_numpy()
-    if has.any():
-        x, y = _xy(g[has])  # the points alone (a GeoSeries): no copy of the whole table
-        col = np.floor((x - p["x0"]) / p["cell_size"]).astype("int64")
-        row = np.floor((y - p["y0"]) / p["cell_size"]).astype("int64")
-        ok = (row >= 0) & (row < p["nrow"]) & (col >= 0) & (col < p["ncol"])
-        pos = np.full(len(row), -1, dtype="int64")
-        pos[ok] = _grid_lut(grid)[row[ok] * p["ncol"] + col[ok]]
-        out[np.flatnonzero(has)] = pos
+    geoms = np.asarray(incidents.geometry.array, dtype=object)
+    # not GeoSeries.notna, which warns when a point is empty
+    at = np.flatnonzero(~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
+    if len(at):
+        out[at] = _cell_of_xy(shapely.get_x(geoms[at]), shapely.get_y(geoms[at]), grid)
     return pd.Series(out, index=incidents.index)
+
+
+def _cell_of_xy(x: np.ndarray, y: np.ndarray, grid: pd.DataFrame) -> np.ndarray:
+    """Grid position (row of ``grid``) of each point ``(x, y)``; -1 outside the grid's cells."""
+    p = grid.attrs["grid"]
+    col = np.floor((x - p["x0"]) / p["cell_size"]).astype("int64")
+    row = np.floor((y - p["y0"]) / p["cell_size"]).astype("int64")
+    ok = (row >= 0) & (row < p["nrow"]) & (col >= 0) & (col < p["ncol"])
+    pos = np.full(len(row), -1, dtype="int64")
+    pos[ok] = _grid_lut(grid)[row[ok] * p["ncol"] + col[ok]]
+    return pos
 
 
 def compact_components(

@@ -19,13 +19,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import settings, stats
+from .. import settings, stats, workers
 from ..schema import GRID_SECTOR_ID as _GRID_ID
 from ._groups import _by_count
-from .grid import _cell_of
+from .grid import _cell_of_xy
 from .problem_text import Where, _cheers, _title, bearing
 from .survey import perception
-from .timing import _aoristic_arrays, _profile, _signature, _too_long
+from .timing import (
+    _ROWS_AT_ONCE,
+    _aoristic_arrays,
+    _profile,
+    _signature,
+    _spread_rows,
+    _too_long,
+)
 from .trend import _change_windows
 from .volume import total_population
 
@@ -185,6 +192,85 @@ class ProblemSearch:
         return int(max(self.min_events_floor, round(self.events_per_year * years)))
 
 
+SEARCH_COLUMNS: tuple[str, ...] = (
+    "occurred_from",
+    "occurred_to",
+    "category",
+    "family",
+    "sector",
+)
+"""The incidents' columns the problem search reads, besides their points."""
+
+_X, _Y, _POINT = "x", "y", "point"
+"""Columns of :func:`_search_frame`: each point's coordinates, and what it is."""
+
+_MISSING, _EMPTY, _LOCATED = 0, 1, 2
+"""Values of the ``point`` column: no geometry, an empty point, a point."""
+
+
+def _points_of(inc: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(what, x, y)`` of each incident: what its point is, and its coordinates.
+
+    ``what`` is :data:`_MISSING`, :data:`_EMPTY` or :data:`_LOCATED`; ``x`` and
+    ``y`` are NaN but for the located points. Read from the geometry of a
+    GeoDataFrame, or from the columns of :func:`_search_frame`.
+    """
+    if not _is_geo(inc):
+        return (
+            inc[_POINT].to_numpy(dtype="int8"),
+            inc[_X].to_numpy(dtype="float64"),
+            inc[_Y].to_numpy(dtype="float64"),
+        )
+    import shapely
+
+    geoms = np.asarray(inc.geometry.array, dtype=object)
+    na = shapely.is_missing(geoms)  # GeoSeries.isna warns when a point is empty
+    what = np.full(len(inc), _LOCATED, dtype="int8")
+    what[na] = _MISSING
+    what[~na & shapely.is_empty(geoms)] = _EMPTY
+    x, y = np.full(len(inc), np.nan), np.full(len(inc), np.nan)
+    at = np.flatnonzero(what == _LOCATED)
+    x[at], y[at] = shapely.get_x(geoms[at]), shapely.get_y(geoms[at])
+    return what, x, y
+
+
+def _search_frame(incidents: pd.DataFrame) -> pd.DataFrame:
+    """What the problem search reads of the incidents, each point as two numbers.
+
+    A plain table (same index) of :data:`SEARCH_COLUMNS` and ``x``, ``y``,
+    ``point`` (see :func:`_points_of`); the CRS in ``attrs["crs"]``. It is what
+    step 1 sends to the worker process: at 5M incidents, about 0.4 GB instead of
+    the 1.1 GB that the point objects alone take there once rebuilt.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd, shapely
+    >>> inc = gpd.GeoDataFrame({"category": ["theft", "theft"],
+    ...     "occurred_from": pd.to_datetime(["2024-01-01", "2024-02-01"])},
+    ...     geometry=[shapely.Point(1.0, 2.0), None], crs=32188)
+    >>> f = _search_frame(inc)
+    >>> f[["x", "point"]].to_dict("list"), f.attrs["crs"].to_epsg()
+    ({'x': [1.0, nan], 'point': [2, 0]}, 32188)
+    """
+    what, x, y = _points_of(incidents)
+    cols = [c for c in SEARCH_COLUMNS if c in incidents.columns]
+    out = pd.DataFrame(incidents[cols])
+    out[_X], out[_Y], out[_POINT] = x, y, what
+    out.attrs = {"crs": getattr(incidents, "crs", None)}
+    return out
+
+
+def _crs_of(inc: pd.DataFrame) -> Any:
+    """The CRS of the incidents or of their :func:`_search_frame`."""
+    return inc.crs if _is_geo(inc) else inc.attrs.get("crs")
+
+
+def _is_geo(inc: pd.DataFrame) -> bool:
+    import geopandas as gpd  # loaded already: the incidents are read by it
+
+    return isinstance(inc, gpd.GeoDataFrame)
+
+
 class _ProblemContext:
     """Per-incident arrays and lookups computed once for :func:`find_problems`.
 
@@ -241,12 +327,12 @@ class _ProblemContext:
     def _incident_arrays(
         self, inc: pd.DataFrame, grid: pd.DataFrame, weights: pd.DataFrame
     ) -> None:
-        self.cell = _cell_of(inc, grid).to_numpy()
-        geo = inc.geometry
-        self.geom_na = geo.isna().to_numpy()
-        self.located = ~self.geom_na & ~geo.is_empty.to_numpy()
-        self.geoms = np.asarray(geo.array, dtype=object)
-        self.fam = inc["family"].to_numpy()
+        state, self.x, self.y = _points_of(inc)
+        self.geom_na = state == _MISSING
+        self.located = state == _LOCATED
+        self.cell = np.full(len(inc), -1, dtype="int64")
+        at = np.flatnonzero(self.located)
+        self.cell[at] = _cell_of_xy(self.x[at], self.y[at], grid)
         self.fam_codes, fam_u = pd.factorize(inc["family"])
         self.fam_names = [str(x) for x in fam_u]
         self.cat_codes, cat_u = pd.factorize(inc["category"])
@@ -285,14 +371,19 @@ class _ProblemContext:
 
     # -- aoristic rows ---------------------------------------------------------------
     def _aoristic_all(self) -> None:
-        rep, _, self.a_wd, self.a_hr, self.a_w = _aoristic_arrays(self.start, self.stop)
-        n = len(self.start)
-        # each event's rows are contiguous; those spread over the week come last
-        self.a_len = np.bincount(rep, minlength=n)
-        self.a_first = np.zeros(n, dtype="int64")
-        if len(rep):  # rows are contiguous per event: the first row is where rep changes
-            first = np.flatnonzero(np.r_[True, rep[1:] != rep[:-1]])
-            self.a_first[rep[first]] = first
+        if workers.in_worker_process():
+            # the search is the spread's only reader there: nothing kept, and no event
+            # or slot of each row made (two arrays of the rows: 300 MB at 5M)
+            nh, _, _, how, self.a_w = _spread_rows(self.start, self.stop, 168, full=False)
+            self.a_how = how.astype("int16")
+        else:  # the hour-of-week table of step 1 reads the same spread
+            rep, _, wd, hr, self.a_w = _aoristic_arrays(self.start, self.stop)
+            self.a_how = np.multiply(wd, 24, dtype="int16") + hr.astype("int16")
+            nh = np.bincount(rep, minlength=len(self.start))
+        # each row's hour of the week in two bytes; each event's rows are contiguous, in
+        # the events' order
+        self.a_len = nh
+        self.a_first = np.cumsum(nh) - nh
         self.a_tail = _too_long(self.start, self.stop)
 
     def rows(self, idx: np.ndarray) -> np.ndarray:
@@ -309,7 +400,12 @@ class _ProblemContext:
     def profile(self, idx: np.ndarray) -> np.ndarray:
         """Hour-of-week profile of the events ``idx`` (see :func:`hour_of_week_profile`)."""
         r = self.rows(idx)
-        return _profile(self.a_wd[r], self.a_hr[r], self.a_w[r])
+        return _profile(*self._weekday_hour(r), self.a_w[r])
+
+    def _weekday_hour(self, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Weekday and hour (``int64``) of the aoristic rows ``r``."""
+        how = self.a_how[r].astype("int64")
+        return how // 24, how % 24
 
     # -- batch work over every problem -----------------------------------------------
     def prepare(self, found: Sequence[Mapping[str, Any]]) -> None:
@@ -318,31 +414,41 @@ class _ProblemContext:
             self._aoristic_all()
         rows = [self.rows(f["members"]) for f in found]
         self.problem_rows = rows
-        lab = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
-        allr = np.concatenate(rows) if rows else np.array([], dtype="int64")
-        # grouped sums as pandas computes them (compensated, in row order), all problems at once
-        hr = self.a_hr[allr]
-        code = np.where(hr < 8, 1, np.where(hr < 16, 0, 2))
-        sums = pd.Series(self.a_w[allr]).groupby(lab * 3 + code).sum()
-        names = ("jour", "nuit", "soir")
         self.shift_sums = [{} for _ in rows]
-        for key, v in zip(sums.index.to_numpy(), sums.to_numpy(), strict=True):
-            self.shift_sums[key // 3][names[key % 3]] = v
+        ends = np.cumsum([len(r) for r in rows], dtype="int64")
+        # problems taken a block of rows at a time (memory only: a problem's rows are summed
+        # alone and in their order whatever the block, as pandas sums a group)
+        total = int(ends[-1]) if len(ends) else 0
+        cuts = np.unique(np.searchsorted(ends, np.arange(0, total, _ROWS_AT_ONCE), "right"))
+        for a, b in zip(np.r_[0, cuts[1:]], np.r_[cuts[1:], len(rows)], strict=True):
+            self._shift_sums(rows, int(a), int(b))
         self.facilities = self._facilities(found)
         self.centres = self._centres(found)
         self.place_of = self._named_places(self.centres)
 
+    def _shift_sums(self, rows: Sequence[np.ndarray], a: int, b: int) -> None:
+        """The aoristic weight of each shift, for problems ``a`` to ``b``."""
+        if b <= a:
+            return
+        lab = np.repeat(np.arange(a, b), [len(r) for r in rows[a:b]])
+        allr = np.concatenate(rows[a:b])
+        # grouped sums as pandas computes them (compensated, in row order)
+        hr = self.a_how[allr] % 24
+        code = np.where(hr < 8, 1, np.where(hr < 16, 0, 2))
+        sums = pd.Series(self.a_w[allr]).groupby(lab * 3 + code).sum()
+        names = ("jour", "nuit", "soir")
+        for key, v in zip(sums.index.to_numpy(), sums.to_numpy(), strict=True):
+            self.shift_sums[key // 3][names[key % 3]] = v
+
     def _centres(self, found: Sequence[Mapping[str, Any]]) -> np.ndarray:
         """Each problem's centre: the median position of a place's located events (NaN else)."""
-        import shapely
-
         out = np.full((len(found), 2), np.nan)
         for k, f in enumerate(found):
             if f["kind"] != "place":
                 continue
-            pts = self.geoms[f["members"][self.located[f["members"]]]]
-            if len(pts):
-                out[k] = np.median(shapely.get_coordinates(pts), axis=0)
+            at = f["members"][self.located[f["members"]]]
+            if len(at):
+                out[k] = np.median(np.column_stack([self.x[at], self.y[at]]), axis=0)
         return out
 
     def _named_places(self, centres: np.ndarray) -> list[str]:
@@ -407,12 +513,15 @@ class _ProblemContext:
         """
         import shapely
 
-        xy = shapely.get_coordinates(self.geoms[pos])  # located points: one row each
+        xy = np.column_stack([self.x[pos], self.y[pos]])  # located points: one row each
         # each (x, y) read as one complex number: np.unique(axis=0) sorts rows 6x slower
         key = np.ascontiguousarray(xy, dtype="float64").view(np.complex128).ravel()
         uniq, first, back = np.unique(key, return_index=True, return_inverse=True)
+        at = pos[first]  # one point made per distinct position
         i, j = self.tree.query_nearest(
-            self.geoms[pos[first]], max_distance=self.search.facility_m, all_matches=False
+            shapely.points(self.x[at], self.y[at]),
+            max_distance=self.search.facility_m,
+            all_matches=False,
         )
         found = np.full(len(uniq), -1, dtype="int64")
         found[i] = j
@@ -497,7 +606,7 @@ class _ProblemContext:
         families = tuple(_by_count(self.fam_codes[idx], self.fam_names)[0])
         sects = self._sectors(kind, idx, f.get("cell_sectors", ()))
         r = self.problem_rows[k]
-        sig = _signature(self.a_wd[r], self.a_hr[r], self.a_w[r], self.shift_sums[k])
+        sig = _signature(*self._weekday_hour(r), self.a_w[r], self.shift_sums[k])
         where = self.where(k, kind, sects)
         c = self._counts(idx)
         n, span_years, trow = c["n"], c["span_years"], c["trend"]

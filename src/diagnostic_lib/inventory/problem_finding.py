@@ -34,7 +34,7 @@ from .grid import (
     split_by_sector,
 )
 from .hot_spot_analysis import _gi_parts, _gi_star_max, _hot_spots_of_counts
-from .problem_context import ProblemSearch, _ProblemContext
+from .problem_context import ProblemSearch, _crs_of, _ProblemContext
 from .problem_text import unique_titles
 from .register import register_columns
 from .timing import _forget_spread, group_profiles
@@ -179,9 +179,11 @@ def _hot_cells(
     z_by_family: dict[str, np.ndarray] = {}
     in_grid = cx.cell >= 0
     search = cx.search
-    for f in sorted(pd.unique(cx.fam[in_grid])):
+    # each family's code (families read as codes: no Python string per incident), by name
+    codes = [int(c) for c in np.unique(cx.fam_codes[in_grid]) if c >= 0]
+    for code, f in sorted(((c, cx.fam_names[c]) for c in codes), key=lambda cf: cf[1]):
         # the family's located incidents counted per cell (as hot_spots would count them)
-        cells = cx.cell[(cx.fam == f) & in_grid]
+        cells = cx.cell[(cx.fam_codes == code) & in_grid]
         if len(cells) < min_events:
             continue
         hs = _hot_spots_of_counts(
@@ -453,11 +455,11 @@ def _register(cx: _ProblemContext, found: list[dict[str, Any]], min_events: int)
             r.update(t)
     if not rows:
         empty = gpd.GeoDataFrame(
-            {c: [] for c in register_columns() if c != "geometry"}, geometry=[], crs=inc.crs
+            {c: [] for c in register_columns() if c != "geometry"}, geometry=[], crs=_crs_of(inc)
         )
         empty.attrs["members"] = _Members()
         return empty
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=inc.crs)
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=_crs_of(inc))
     out = out.sort_values(
         ["n_incidents", "problem_id"], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)

@@ -18,7 +18,7 @@ from .grid import GridWarning, grid_counts, make_grid
 from .hot_spot_analysis import hot_spots
 from .near_repeat import doubling_bands, knox_test
 from .places import concentration, concentration_table, repeat_locations
-from .problem_context import ProblemSearch
+from .problem_context import ProblemSearch, _search_frame
 from .problem_finding import _find_problems
 from .scoring import PRIORITY_COMPONENTS, priority
 from .survey import perception, perception_gap
@@ -313,14 +313,22 @@ _WORKER_MIN_INCIDENTS = 20_000
 def _problems(diag: Diagnostic, search: ProblemSearch) -> workers.Pending:
     """The problem search of step 1, sent to the process's worker (:mod:`diagnostic_lib.workers`).
 
-    The incidents travel without the columns that say where they came from
-    (:data:`diagnostic_lib.schema.INCIDENT_PROVENANCE`), which it does not read.
+    The search reads five columns and the points: it is sent those alone, each
+    point as two numbers (:func:`~diagnostic_lib.inventory.problem_context._search_frame`),
+    not the incidents (the worker would rebuild a point object for each, 1.1 GB at 5M).
+    Over the config's ``worker_max_incidents`` it runs here, as the jobs that copy
+    the incidents do: its working memory beside the tables made here would raise the peak.
     """
     inc = diag.incidents
-    worker, light = workers.worker_for_incidents(diag.config, inc, _WORKER_MIN_INCIDENTS)
+    worker = workers.worker_for(
+        bool(diag.config.param("worker_process")),
+        len(inc),
+        at_least=_WORKER_MIN_INCIDENTS,
+        at_most=int(diag.config.param("worker_max_incidents")),
+    )
     return worker.submit(
         _find_problems,
-        light,
+        _search_frame(inc),
         diag.sectors,
         diag.weights,
         diag.taxonomy,

@@ -142,14 +142,27 @@ rows: at 5M incidents (18.6M rows) a spread of the whole table at once held
 about 1 GB of it on top of the result; events are now taken a block at a time.
 """
 
-_HOW_WEEKDAY = (np.arange(336) // 24 % 7).astype("int64")
-_HOW_HOUR = (np.arange(336) % 24).astype("int64")
-"""Weekday and hour of an hour of the week (Monday 00:00 = 0), over two weeks."""
+_HOW_WEEKDAY = (np.arange(168) // 24).astype("int64")
+_HOW_HOUR = (np.arange(168) % 24).astype("int64")
+"""Weekday and hour of each hour of the week (Monday 00:00 = 0)."""
 
 
 def _aoristic_compute(
     start: np.ndarray, end: np.ndarray, max_hours: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    _, rep, slot, how, weight = _spread_rows(start, end, max_hours)
+    return rep, slot, _HOW_WEEKDAY[how], _HOW_HOUR[how], weight
+
+
+def _spread_rows(
+    start: np.ndarray, end: np.ndarray, max_hours: int, full: bool = True
+) -> tuple[np.ndarray, Any, Any, np.ndarray, np.ndarray]:
+    """The aoristic rows: ``(rows of each event, event, slot start, hour of the week, weight)``.
+
+    The hour of the week is ``int32`` (Monday 00:00 = 0). With ``full=False`` the
+    events and slots of the rows are not made (``None``): each event's rows follow
+    the event's order, so the rows of each event say where they are.
+    """
     hour_us = _HOUR_US
     s = start.astype("int64")
     valid_start = ~np.isnat(start)
@@ -165,9 +178,9 @@ def _aoristic_compute(
     nh = np.where(valid_start & ~too_long, nh, 0)
     ends = np.cumsum(nh)
     total = int(ends[-1]) if len(ends) else 0
-    rep = np.empty(total, dtype="int64")
-    slot = np.empty(total, dtype="int64")
-    how = np.empty(total, dtype="int64")  # hour of the week, over two weeks (< 336)
+    rep = np.empty(total, dtype="int64") if full else None
+    slot = np.empty(total, dtype="int64") if full else None
+    how = np.empty(total, dtype="int32")  # hour of the week, wrapped below
     weight = np.ones(total)
     how0 = (hours + 72) % 168  # 1970-01-01 00:00 was a Thursday: hour 72 of its week
 
@@ -179,10 +192,11 @@ def _aoristic_compute(
             return
         n_b = nh[a:b]
         ev = np.repeat(np.arange(a, b), n_b)
-        rep[r0:r1] = ev
         off = np.arange(r1 - r0) - np.repeat(ends[a:b] - n_b - r0, n_b)  # row within its event
         sl = (hours[ev] + off) * hour_us
-        slot[r0:r1] = sl
+        if full:
+            rep[r0:r1] = ev
+            slot[r0:r1] = sl
         how[r0:r1] = how0[ev] + off
         # most events fill one slot with weight 1: only the spread ones need the overlap
         part = np.flatnonzero(spread[ev])
@@ -196,9 +210,8 @@ def _aoristic_compute(
     cuts = np.unique(np.searchsorted(ends, np.arange(0, total, _ROWS_AT_ONCE), side="right"))
     for a, b in zip(np.r_[0, cuts[1:]], np.r_[cuts[1:], len(s)], strict=True):
         block(int(a), int(b))
-    if total and int(nh.max()) > 169:  # a max_hours beyond a week: back into one week
-        how %= 168
-    return rep, slot, _HOW_WEEKDAY[how], _HOW_HOUR[how], weight
+    how %= 168  # a range's later hours run into the next week
+    return nh, rep, slot, how, weight
 
 
 def left_out(incidents: pd.DataFrame, max_hours: int = 168) -> int:

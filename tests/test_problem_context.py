@@ -1,0 +1,148 @@
+"""The problem search's view of the incidents (:mod:`diagnostic_lib.inventory.problem_context`)."""
+
+from __future__ import annotations
+
+import pickle
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from diagnostic_lib import inventory
+from diagnostic_lib.inventory import problem_context, problem_finding
+
+
+def _same_register(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(a, b)
+    assert a.crs == b.crs
+    assert a.attrs.keys() == b.attrs.keys()
+    assert {k: v for k, v in a.attrs.items() if k != "members"} == {
+        k: v for k, v in b.attrs.items() if k != "members"
+    }
+    assert {k: list(v) for k, v in a.attrs["members"].items()} == {
+        k: list(v) for k, v in b.attrs["members"].items()
+    }
+
+
+def _awkward(diag):
+    """The sample's incidents with every kind of point the search must tell apart.
+
+    Missing points, empty points, points outside the grid, points at the very
+    same position as another (the nearest-facility query is asked once per
+    position) and a non-default index (members are index labels).
+    """
+    inc = diag.incidents.copy()
+    rng = np.random.default_rng(7)
+    n = len(inc)
+    geoms = np.asarray(inc.geometry.array, dtype=object).copy()
+    k = rng.permutation(np.flatnonzero(~shapely.is_missing(geoms)))  # located ones
+    geoms[k[:300]] = None
+    geoms[k[300:400]] = shapely.Point()  # empty: not located, yet not missing
+    far = shapely.get_coordinates(geoms[k[400:450]]) + 50_000.0
+    geoms[k[400:450]] = shapely.points(far)
+    geoms[k[450:650]] = geoms[k[650]]  # 200 incidents at one address
+    inc = inc.set_geometry(gpd.GeoSeries(geoms, index=inc.index, crs=inc.crs))
+    inc.index = pd.RangeIndex(10, 10 + 3 * n, 3)
+    return inc
+
+
+def test_search_frame_holds_the_columns_and_the_points_as_numbers(diag):
+    inc = _awkward(diag)
+    f = problem_context._search_frame(inc)
+    assert type(f) is pd.DataFrame  # no geometry travels
+    assert list(f.columns) == [*problem_context.SEARCH_COLUMNS, "x", "y", "point"]
+    assert f.index.equals(inc.index)
+    assert f.attrs["crs"] == inc.crs
+    geo = np.asarray(inc.geometry.array, dtype=object)
+    what = f["point"].to_numpy()
+    missing = shapely.is_missing(geo)
+    assert (what == 0).sum() == missing.sum()
+    assert missing.sum() == shapely.is_missing(diag.incidents.geometry.array).sum() + 300
+    assert (what == 1).sum() == (~missing & shapely.is_empty(geo)).sum() == 100
+    at = what == 2
+    np.testing.assert_array_equal(f["x"].to_numpy()[at], shapely.get_x(geo[at]))
+    np.testing.assert_array_equal(f["y"].to_numpy()[at], shapely.get_y(geo[at]))
+    assert f.loc[~at, ["x", "y"]].isna().all().all()
+    # what the worker receives is what was sent, the CRS included
+    back = pickle.loads(pickle.dumps(f, protocol=5))
+    pd.testing.assert_frame_equal(back, f)
+    assert back.attrs["crs"] == inc.crs
+
+
+def test_the_search_on_its_frame_equals_the_search_on_the_geodataframe(diag):
+    """Same register, members, centres, nearest facilities and cells, point for point."""
+    inc = _awkward(diag)
+    search = inventory.ProblemSearch.from_config(diag.config)
+    args = (diag.sectors, diag.weights, diag.taxonomy, diag.survey, diag.places)
+    geo = problem_finding._find_problems(inc, *args, search=search)
+    cols = problem_finding._find_problems(problem_context._search_frame(inc), *args, search=search)
+    assert len(geo) > 5 and (geo["kind"] == "place").sum() > 2
+    assert geo["located_share"].lt(1).any()  # the missing points are counted as not located
+    _same_register(geo, cols)
+
+
+def test_the_context_reads_the_same_arrays_from_either_view(diag):
+    inc = _awkward(diag)
+    search = inventory.ProblemSearch.from_config(diag.config)
+    grid = inventory.make_grid(diag.sectors, search.cell_size)
+    made = [
+        problem_context._ProblemContext(
+            x, grid, diag.sectors, diag.weights, diag.taxonomy, None, diag.places, search
+        )
+        for x in (inc, problem_context._search_frame(inc))
+    ]
+    for name in ("cell", "located", "geom_na", "x", "y", "cat_codes", "sec_codes", "w"):
+        np.testing.assert_array_equal(getattr(made[0], name), getattr(made[1], name))
+    assert (made[0].cell == -1).sum() > 450  # missing, empty and outside: no cell
+    # the cells are those of every other count of the library
+    np.testing.assert_array_equal(made[0].cell, inventory.grid._cell_of(inc, grid).to_numpy())
+    located = np.flatnonzero(made[0].located)
+    near = [m._nearest_facility(located) for m in made]
+    np.testing.assert_array_equal(near[0], near[1])
+    assert (near[0] >= 0).any()
+    # the reference: one nearest-neighbour query per located point object
+    pts = np.asarray(inc.geometry.array, dtype=object)[located]
+    i, j = made[0].tree.query_nearest(
+        pts, max_distance=search.facility_m, all_matches=False, return_distance=False
+    )
+    ref = np.full(len(pts), -1)
+    ref[i] = j
+    np.testing.assert_array_equal(near[0] >= 0, ref >= 0)
+    d = [
+        shapely.distance(pts[near[0] >= 0], np.asarray(diag.places.geometry.array)[v[v >= 0]])
+        for v in (near[0], ref)
+    ]
+    np.testing.assert_array_equal(d[0], d[1])  # the nearest, or one as near
+
+
+@pytest.mark.parametrize("with_to", [True, False])
+def test_search_frame_without_an_end_column(diag, with_to):
+    inc = diag.incidents if with_to else diag.incidents.drop(columns="occurred_to")
+    f = problem_context._search_frame(inc)
+    assert ("occurred_to" in f.columns) is with_to
+    assert len(f) == len(inc)
+
+
+@pytest.mark.parametrize("in_worker", [True, False])
+def test_the_search_in_blocks_of_rows_equals_the_search_at_once(diag, monkeypatch, in_worker):
+    """The spread and each problem's shift sums a few rows at a time: the same register.
+
+    In the worker the spread is not kept (the search is its only reader there).
+    """
+    from diagnostic_lib import workers
+    from diagnostic_lib.inventory import timing
+
+    monkeypatch.setattr(workers, "in_worker_process", lambda: in_worker)
+    search = inventory.ProblemSearch.from_config(diag.config)
+    args = (diag.sectors, diag.weights, diag.taxonomy, diag.survey, diag.places)
+    frame = problem_context._search_frame(diag.incidents)
+    whole = problem_finding._find_problems(frame, *args, search=search)
+    timing.AORISTIC_CACHE.clear()
+    for module in (timing, problem_context):
+        monkeypatch.setattr(module, "_ROWS_AT_ONCE", 5)
+    blocks = problem_finding._find_problems(frame, *args, search=search)
+    _same_register(whole, blocks)
+    assert len(whole) > 5
+    timing.AORISTIC_CACHE.clear()
