@@ -231,35 +231,29 @@ def _cube_arrays(
         if "occurred_to" in frame.columns
         else np.full(n, np.datetime64("NaT", "us"))
     )
-    codes, names = {}, {}
+    # each text key's code + 1 (0 = missing); only what the groups read is kept alive, so
+    # that the scratch of the grouping below does not sit on top of every step's arrays
+    labels, names = {}, {}
     for k in LABELS:
         col = frame[k] if k in frame.columns else pd.Series([None] * n, dtype=object)
-        codes[k], names[k] = text_codes(col)
+        codes, names[k] = text_codes(col)
         if ranked:  # codes in the order of the names' text
             order = np.argsort(names[k].astype(str), kind="stable")
             rank = np.empty(len(order), dtype="int64")
             rank[order] = np.arange(len(order))
-            codes[k] = np.r_[rank, -1][codes[k]]  # -1 (missing) reads the -1 appended
+            codes = np.r_[rank, -1][codes]  # -1 (missing) reads the -1 appended
             names[k] = names[k][order]
+        labels[k] = codes + 1
+        del codes
     cell = cell_positions(
         frame["x"].to_numpy(dtype="float64"), frame["y"].to_numpy(dtype="float64"), params, lut
     )
-    month = month_of(start)
-    m_int = month.astype("datetime64[M]").view("int64")
-    has_m = ~np.isnat(month)
-    m0 = int(m_int[has_m].min()) if has_m.any() else 0
-    day = day_of(start, end)
-    day_d = day.astype("datetime64[D]").view("int64")
-    month_d = month.astype("datetime64[D]").view("int64")
-    has_d = ~np.isnat(day)
-    labels = {k: codes[k] + 1 for k in LABELS}  # 0 = missing
-    keys = {
-        "cell": cell - OUTSIDE,
-        **labels,
-        "month": np.where(has_m, m_int - m0 + 1, 0),
-        "day": np.where(has_d, day_d - month_d + 1, 0),
-    }
+    month_key, day_key, m0 = _period_keys(start, end)
+    keys = {"cell": cell - OUTSIDE, **labels, "month": month_key, "day": day_key}
+    del cell, month_key, day_key
     counts = _group(keys, {"count": None}, ranked)
+    key_order = list(keys)
+    del keys  # the cells, months and days of every incident: grouped now
     counts["cell"] += OUTSIDE
     counts["month"] = _months(counts.pop("month"), m0)
     mdays = counts["month"].astype("datetime64[D]").view("int64")
@@ -268,7 +262,7 @@ def _cube_arrays(
         .view("datetime64[D]")
         .astype("datetime64[us]")
     )
-    counts = {**{k: counts[k] for k in keys}, "count": counts["count"]}  # the keys' order
+    counts = {**{k: counts[k] for k in key_order}, "count": counts["count"]}  # the keys' order
     hour_known = known_within(start, end, HOUR_RANGE)
     hours = _group(
         {**labels, "how": hour_of_week(start) + 1},
@@ -277,6 +271,22 @@ def _cube_arrays(
     )
     hours["how"] -= 1
     return counts, hours, names
+
+
+def _period_keys(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Each incident's month (1 + months after ``m0``; 0: none) and day in it (0: none)."""
+    month = month_of(start)
+    m_int = month.astype("datetime64[M]").view("int64")
+    has_m = ~np.isnat(month)
+    m0 = int(m_int[has_m].min()) if has_m.any() else 0
+    month_key = np.where(has_m, m_int - m0 + 1, 0)
+    del m_int, has_m
+    day = day_of(start, end)
+    has_d = ~np.isnat(day)
+    day_d = day.astype("datetime64[D]").view("int64")
+    del day
+    day_key = np.where(has_d, day_d - month.astype("datetime64[D]").view("int64") + 1, 0)
+    return month_key, day_key, m0
 
 
 def _canonical_frames(
@@ -337,6 +347,7 @@ def _group(
     for a, r in zip(arrays, radix, strict=True):
         packed = packed * r + a
     inv, uniq = pd.factorize(packed)
+    del packed
     uniq = np.asarray(uniq, dtype="int64")
     if ordered:  # the packed keys sort as the keys do
         order = np.argsort(uniq, kind="stable")
