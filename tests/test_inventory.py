@@ -638,7 +638,7 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
         "_search_frame",
         "rates",
         "severity_index",
-        "hour_weekday",
+        "_hour_weekday",
         "shift_shares",
         "seasonality",
         "change",

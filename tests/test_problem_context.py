@@ -15,7 +15,7 @@ from diagnostic_lib.inventory import problem_context, problem_finding
 
 
 def _same_register(a: pd.DataFrame, b: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
     assert a.crs == b.crs
     assert a.attrs.keys() == b.attrs.keys()
     assert {k: v for k, v in a.attrs.items() if k != "members"} == {
@@ -145,4 +145,23 @@ def test_the_search_in_blocks_of_rows_equals_the_search_at_once(diag, monkeypatc
     blocks = problem_finding._find_problems(frame, *args, search=search)
     _same_register(whole, blocks)
     assert len(whole) > 5
+    timing.AORISTIC_CACHE.clear()
+
+
+def test_the_hour_of_week_table_without_keeping_the_spread_is_the_same(diag, monkeypatch):
+    """Step 1's table when the search spreads the incidents in the worker: nothing kept."""
+    from diagnostic_lib.inventory import timing
+
+    monkeypatch.setattr(timing, "_CACHED_FROM", 0)  # the sample's spread would be kept
+    inc = diag.incidents.copy()
+    to = inc["occurred_from"] + pd.to_timedelta(np.arange(len(inc)) % 50, unit="h")
+    inc["occurred_to"] = to.where(np.arange(len(inc)) % 3 > 0)  # ranges up to 49 h, and none
+    timing.AORISTIC_CACHE.clear()
+    lean = timing._hour_weekday(inc, lang="fr", keep=False)
+    assert len(timing.AORISTIC_CACHE) == 0
+    kept = timing.hour_weekday(inc, lang="fr")
+    assert len(timing.AORISTIC_CACHE) == 1
+    pd.testing.assert_frame_equal(lean, kept, check_exact=True)
+    assert lean.attrs == kept.attrs
+    assert lean.to_numpy().sum() == pytest.approx(len(inc) - kept.attrs["left_out"])
     timing.AORISTIC_CACHE.clear()

@@ -22,7 +22,7 @@ from .problem_context import ProblemSearch, _search_frame
 from .problem_finding import _find_problems
 from .scoring import PRIORITY_COMPONENTS, priority
 from .survey import perception, perception_gap
-from .timing import _forget_spread, hour_weekday, seasonality, shift_shares
+from .timing import _forget_spread, _hour_weekday, seasonality, shift_shares
 from .trend import change
 from .volume import rates, severity_index
 from .walks import walk_counts
@@ -363,9 +363,8 @@ def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> 
         seed=t["permutation_seed"],
     )
     perc, gap = _perception(diag, t, counted)
-    how = hour_weekday(inc)
-    if found.in_worker:  # the search spreads the incidents there: nothing here reads it again
-        _forget_spread()
+    # the search spreads the incidents in the worker: nothing here reads this spread again
+    how = _hour_weekday(inc, keep=not found.in_worker)
     level = t["interval_level"]
     trend = {
         "end": end,

@@ -262,14 +262,32 @@ def hour_weekday(
     >>> m.shape, float(m.loc["Friday", 22])
     ((7, 24), 1.0)
     """
+    return _hour_weekday(incidents, use_aoristic, lang)
+
+
+def _hour_weekday(
+    incidents: pd.DataFrame, use_aoristic: bool = True, lang: str | None = None, keep: bool = True
+) -> pd.DataFrame:
+    """:func:`hour_weekday`, the spread kept for another reader or not.
+
+    ``keep=False``: the spread is neither kept nor read from :data:`AORISTIC_CACHE`
+    (nothing else will read it), and its rows' events and slots are not made (at 5M
+    incidents, 0.5 GB less while it is summed).
+    """
     if use_aoristic and "occurred_to" in incidents.columns:
         start = pd.to_datetime(incidents["occurred_from"]).to_numpy(dtype="datetime64[us]")
         end = pd.to_datetime(incidents["occurred_to"]).to_numpy(dtype="datetime64[us]")
-        _, _, wd, hr, w = _aoristic_arrays(start, end)
+        if keep:
+            _, _, wd, hr, w = _aoristic_arrays(start, end)
+            how = wd * 24 + hr
+            del wd, hr
+        else:
+            _, _, _, how, w = _spread_rows(start, end, 168, full=False)
         # the sums of the (weekday, hour) groups (pandas' compensated sums, in row order),
         # then the pivot of those at most 168 sums
-        sums = pd.Series(w).groupby(wd * 24 + hr).sum()
-        key = sums.index.to_numpy()
+        sums = pd.Series(w).groupby(how).sum()
+        del how, w
+        key = sums.index.to_numpy().astype("int64")
         a = pd.DataFrame({"weekday": key // 24, "hour": key % 24, "weight": sums.to_numpy()})
         m = a.pivot_table(
             index="weekday", columns="hour", values="weight", aggfunc="sum", fill_value=0.0
