@@ -1000,18 +1000,22 @@ def test_problems_from_the_worker_equal_the_problems_found_here(monkeypatch, sen
     pd.testing.assert_frame_equal(out[True].priority, out[False].priority)
 
 
-def test_problem_search_over_worker_max_incidents_stays_here(monkeypatch, sent_to_worker):
-    """A copy of more incidents than ``worker_max_incidents`` is not sent: same register."""
+def test_problem_search_over_worker_max_incidents_goes_to_the_worker(monkeypatch, sent_to_worker):
+    """The search is sent its columns, not a copy of the incidents: over
+    ``worker_max_incidents`` it still goes to the worker, and the register is the same."""
     monkeypatch.setattr(inventory_results, "_WORKER_MIN_INCIDENTS", 0)
     diag = loaders.load_diagnostic(SAMPLE / "diagnostic.toml", now=NOW)
     registers = []
-    for most in (len(diag.incidents), len(diag.incidents) - 1):
+    for on, most in ((True, len(diag.incidents) - 1), (False, len(diag.incidents))):
         d = copy.copy(diag)
-        given = {"worker_max_incidents": most, "knox_permutations": 19}
+        given = {"worker_process": on, "worker_max_incidents": most, "knox_permutations": 19}
         d.config = dataclasses.replace(diag.config, parameters=settings.validate(given, "t.toml"))
         registers.append(inventory.run(d).problems)
     assert [w for f, w in sent_to_worker if f == "_find_problems"] == [True, False]
-    pd.testing.assert_frame_equal(registers[0], registers[1])
+    pd.testing.assert_frame_equal(registers[0], registers[1], check_exact=True)
+    assert {k: list(v) for k, v in registers[0].attrs["members"].items()} == {
+        k: list(v) for k, v in registers[1].attrs["members"].items()
+    }
 
 
 def test_knox_from_the_worker_equals_knox_computed_here(monkeypatch, sent_to_worker):

@@ -55,6 +55,17 @@ def test_search_frame_holds_the_columns_and_the_points_as_numbers(diag):
     assert list(f.columns) == [*problem_context.SEARCH_COLUMNS, "x", "y", "point"]
     assert f.index.equals(inc.index)
     assert f.attrs["crs"] == inc.crs
+    for c in ("category", "family", "sector"):  # a code a row, the same text
+        assert isinstance(f[c].dtype, pd.CategoricalDtype)
+        cats = f[c].cat.categories.tolist()
+        assert cats == sorted(cats)
+        pd.testing.assert_series_equal(
+            f[c].astype(object), inc[c].astype(object), check_names=False
+        )
+        # the search numbers them as it numbered the text: in the order they first appear
+        codes_f, names_f = pd.factorize(f[c])
+        codes_t, names_t = pd.factorize(inc[c])
+        assert codes_f.tolist() == codes_t.tolist() and list(names_f) == list(names_t)
     geo = np.asarray(inc.geometry.array, dtype=object)
     what = f["point"].to_numpy()
     missing = shapely.is_missing(geo)

@@ -313,18 +313,16 @@ _WORKER_MIN_INCIDENTS = 20_000
 def _problems(diag: Diagnostic, search: ProblemSearch) -> workers.Pending:
     """The problem search of step 1, sent to the process's worker (:mod:`diagnostic_lib.workers`).
 
-    The search reads five columns and the points: it is sent those alone, each
-    point as two numbers (:func:`~diagnostic_lib.inventory.problem_context._search_frame`),
-    not the incidents (the worker would rebuild a point object for each, 1.1 GB at 5M).
-    Over the config's ``worker_max_incidents`` it runs here, as the jobs that copy
-    the incidents do: its working memory beside the tables made here would raise the peak.
+    The search reads five columns and the points: it is sent those alone, the text
+    as categories and each point as two numbers
+    (:func:`~diagnostic_lib.inventory.problem_context._search_frame`, about 40 bytes
+    an incident), not the incidents, whose point objects the worker would rebuild
+    (1.1 GB at 5M). It therefore goes there at every size, over the config's
+    ``worker_max_incidents`` too (that bound is for the jobs that copy the incidents).
     """
     inc = diag.incidents
     worker = workers.worker_for(
-        bool(diag.config.param("worker_process")),
-        len(inc),
-        at_least=_WORKER_MIN_INCIDENTS,
-        at_most=int(diag.config.param("worker_max_incidents")),
+        bool(diag.config.param("worker_process")), len(inc), at_least=_WORKER_MIN_INCIDENTS
     )
     return worker.submit(
         _find_problems,
