@@ -661,3 +661,27 @@ def test_point_index_boxes_equal_a_brute_force_filter():
             want = pool[(px >= x0) & (px <= x1) & (py >= y0) & (py <= y1)]
             assert got.tolist() == want.tolist()
         assert idx.box(10, 10, 0, 0).tolist() == []  # an inverted box is empty
+
+
+def test_distinct_geometries_write_each_object_once_and_group_equal_ones(monkeypatch):
+    """The same object many times, equal objects, missing ones: as grouping every WKB."""
+    import pandas as pd
+    import shapely
+
+    from diagnostic_lib import _spatial
+
+    outline = shapely.box(0, 0, 1000, 1000).buffer(5)
+    a, a_copy, b = shapely.box(0, 0, 1, 1), shapely.box(0, 0, 1, 1), shapely.box(0, 0, 2, 2)
+    geoms = np.array([b, outline, a, None, outline, a_copy, outline, b, None, a], dtype=object)
+    written = []
+    real = shapely.to_wkb
+    monkeypatch.setattr(shapely, "to_wkb", lambda g, *k, **kw: written.append(len(g)) or real(g))
+    codes, distinct = _spatial.distinct_geometries(geoms)
+    monkeypatch.undo()
+    assert written == [5]  # b, outline, a, None, a_copy: each object once
+    ref, _ = pd.factorize(pd.Series(shapely.to_wkb(geoms), dtype=object))
+    assert codes.tolist() == ref.tolist() == [0, 1, 2, -1, 1, 2, 1, 0, -1, 2]
+    _, first = np.unique(ref, return_index=True)
+    assert [g is h for g, h in zip(distinct, geoms[first], strict=True)] == [True] * 4
+    empty_codes, empty = _spatial.distinct_geometries(np.array([], dtype=object))
+    assert len(empty_codes) == 0 and len(empty) == 0

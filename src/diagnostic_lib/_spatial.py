@@ -235,6 +235,11 @@ def distinct_geometries(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     import shapely
 
     geoms = np.asarray(geoms, dtype=object)
-    codes, _ = pd.factorize(pd.Series(shapely.to_wkb(geoms), dtype=object))
+    # an object given many times (every municipality-wide measure's area is the region's
+    # outline, which grows with the region) is written as WKB once, not once a measure
+    obj, _ = pd.factorize(np.fromiter(map(id, geoms), dtype="int64", count=len(geoms)))
+    _, held = np.unique(obj, return_index=True)  # each object's first place, in that order
+    wkb, _ = pd.factorize(pd.Series(shapely.to_wkb(geoms[held]), dtype=object))
+    codes = wkb[obj]  # the codes of each place's WKB, first seen first (as before)
     _, first = np.unique(codes, return_index=True)
     return codes, geoms[first]
