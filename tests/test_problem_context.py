@@ -176,3 +176,32 @@ def test_the_hour_of_week_table_without_keeping_the_spread_is_the_same(diag, mon
     assert lean.attrs == kept.attrs
     assert lean.to_numpy().sum() == pytest.approx(len(inc) - kept.attrs["left_out"])
     timing.AORISTIC_CACHE.clear()
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_step1_sends_the_search_its_table_and_keeps_the_incidents_here(monkeypatch, on):
+    """To the worker, the table of what the search reads; run here, the incidents as they are."""
+    import copy
+    import dataclasses
+
+    from diagnostic_lib import loaders, settings, workers
+    from diagnostic_lib.inventory import results as inventory_results
+
+    from .conftest import NOW, SAMPLE
+
+    monkeypatch.setattr(inventory_results, "_WORKER_MIN_INCIDENTS", 0)
+    diag = loaders.load_diagnostic(SAMPLE / "diagnostic.toml", now=NOW)
+    d = copy.copy(diag)
+    given = {"worker_process": on, "knox_permutations": 19}
+    d.config = dataclasses.replace(diag.config, parameters=settings.validate(given, "t.toml"))
+    given_to = []
+    submit = workers.Worker.submit
+
+    def spy(self, func, *args, **kwargs):
+        if func.__name__ == "_find_problems":
+            given_to.append((self.enabled, type(args[0])))
+        return submit(self, func, *args, **kwargs)
+
+    monkeypatch.setattr(workers.Worker, "submit", spy)
+    inventory.run(d)
+    assert given_to == [(True, pd.DataFrame)] if on else [(False, gpd.GeoDataFrame)]

@@ -326,7 +326,7 @@ def _problems(diag: Diagnostic, search: ProblemSearch) -> workers.Pending:
     )
     return worker.submit(
         _find_problems,
-        _search_frame(inc),
+        _search_frame(inc) if worker.enabled else inc,  # here, the incidents as they are
         diag.sectors,
         diag.weights,
         diag.taxonomy,
