@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diagnostic_lib._text import str_array
+from diagnostic_lib._text import all_distinct, str_array
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,22 @@ def test_str_take_equals_str_array_of_the_taken_values(names):
     got = str_take(names, codes)
     pd.testing.assert_extension_array_equal(got, str_array(names[codes]))
     assert len(got) == len(codes)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["a", "b", "c"],
+        ["a", "b", "a"],
+        ["a", None, "b"],
+        ["a", None, None],
+        ["", "a", " a"],
+        ["1", 1, "b"],
+        [],
+        ["x"],
+    ],
+)
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_all_distinct_is_not_duplicated_any(values, dtype):
+    s = pd.Series(values, dtype=dtype)
+    assert all_distinct(s) is (not s.duplicated().any())

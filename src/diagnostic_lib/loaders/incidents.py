@@ -46,7 +46,7 @@ import pandas as pd
 
 from .. import schema, settings
 from .. import taxonomy as taxonomy_mod
-from .._text import as_objects, map_distinct
+from .._text import all_distinct, as_objects, map_distinct
 from ..crs import check_metric_crs
 from ..ledger import Ledger
 from ..readers import RawTable
@@ -375,7 +375,7 @@ def _kept_ids(ctx: _Ctx, prefix: str, keep: np.ndarray) -> pd.api.extensions.Ext
     """
     if ctx.has("incident_id"):
         given = ctx.text("incident_id")[keep]
-        if not (given == "").any() and not given.duplicated().any():
+        if not (given == "").any() and all_distinct(given):
             return pd.array(given.array, dtype="str")
     return pd.array(ctx.ids("incident_id", prefix)[keep], dtype="str")
 
