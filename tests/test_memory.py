@@ -87,3 +87,23 @@ def test_huge_pages_switch_returns_the_previous_setting():
         assert _memory.huge_pages(False) is False
     finally:
         _memory.huge_pages(bool(first))
+
+
+@pytest.mark.parametrize("at_once", [1, 3, 7, 1000])
+def test_blocks_cover_every_item_once_in_order_within_their_size(at_once):
+    """Consecutive blocks from 0 to the last item; each holds at most at_once rows plus
+    one item's, and there are no more blocks than the rows need."""
+    from diagnostic_lib._memory import blocks
+
+    rng = np.random.default_rng(at_once)
+    for sizes in (rng.integers(0, 6, 200), np.zeros(5, dtype="int64"), np.array([9, 0, 0, 1])):
+        ends = np.cumsum(sizes)
+        got = blocks(ends, at_once)
+        assert got[0][0] == 0 and got[-1][1] == len(sizes)
+        assert all(b0 == a1 for (_, b0), (a1, _) in zip(got[:-1], got[1:], strict=True))
+        assert all(a < b for a, b in got)
+        for a, b in got:
+            rows = int(sizes[a:b].sum())
+            assert rows <= at_once + int(sizes[a:b].max())
+        # and no more blocks than the rows need (blocks are not split finer than asked)
+        assert len(got) <= max(-(-int(sizes.sum()) // at_once), 1)

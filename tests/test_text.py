@@ -64,3 +64,16 @@ def test_str_take_equals_str_array_of_the_taken_values(names):
 def test_all_distinct_is_not_duplicated_any(values, dtype):
     s = pd.Series(values, dtype=dtype)
     assert all_distinct(s) is (not s.duplicated().any())
+
+
+def test_ranked_codes_follow_the_sorted_text():
+    from diagnostic_lib._text import ranked_codes
+
+    names = np.array(["b", "é", "a", "B", "10", "9"], dtype=object)
+    codes = np.array([0, 1, 2, -1, 3, 4, 5, 0, -1])
+    new, sorted_names = ranked_codes(codes, names)
+    assert sorted_names.tolist() == sorted(names.tolist())
+    # every row names the same text as before; missing stays missing
+    assert [sorted_names[c] if c >= 0 else None for c in new] == [
+        names[c] if c >= 0 else None for c in codes
+    ]

@@ -120,3 +120,26 @@ def default_pages() -> None:
     """
     if "NUMPY_MADVISE_HUGEPAGE" not in os.environ:
         huge_pages(False)
+
+
+def blocks(ends: np.ndarray, at_once: int) -> list[tuple[int, int]]:
+    """Items ``a`` to ``b`` (``b`` excluded) holding about ``at_once`` rows each.
+
+    ``ends`` are the items' cumulative rows (``np.cumsum`` of their sizes). An item
+    is never split: a block holds at most ``at_once`` rows plus one item's. For
+    work done a block at a time so that its scratch stays small (memory only: the
+    same results whatever the blocks).
+
+    Examples
+    --------
+    >>> blocks(np.cumsum([3, 0, 4, 2, 5]), 5)
+    [(0, 2), (2, 4), (4, 5)]
+    >>> blocks(np.cumsum([0, 0]), 5), blocks(np.array([], dtype="int64"), 5)
+    ([(0, 2)], [(0, 0)])
+    """
+    total = int(ends[-1]) if len(ends) else 0
+    cuts = np.unique(np.searchsorted(ends, np.arange(0, total, max(int(at_once), 1)), "right"))
+    return [
+        (int(a), int(b))
+        for a, b in zip(np.r_[0, cuts[1:]], np.r_[cuts[1:], len(ends)], strict=True)
+    ]

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ._memory import blocks
+
 GROUP = 256
 """Geometries tested against their points at once by :meth:`PointIndex.inside`."""
 
@@ -161,12 +163,8 @@ class PointIndex:
         size = hi - lo
         # the candidates a block at a time: arrays of a few MB are reused by the allocator,
         # where arrays of hundreds of MB are fresh memory (page faults) at every call
-        ends = np.cumsum(size)
-        cuts = np.searchsorted(ends, np.arange(CANDIDATES, int(ends[-1]), CANDIDATES), "right")
         parts_b, parts_p = [none], [none]
-        for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(size)], strict=True):
-            if a == b:
-                continue
+        for a, b in blocks(np.cumsum(size), CANDIDATES):
             sz = size[a:b]
             at = np.repeat(lo[a:b] - (np.cumsum(sz) - sz), sz) + np.arange(int(sz.sum()))
             cand, owner = self.order[at], box[np.repeat(which[a:b], sz)]

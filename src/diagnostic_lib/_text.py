@@ -252,6 +252,24 @@ def str_take(names: Any, codes: np.ndarray) -> Any:
     return pd.array(text.__arrow_array__().take(pa.array(codes)), dtype="str")
 
 
+def ranked_codes(codes: np.ndarray, names: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Codes renumbered in the order of their names' text, and the names in that order.
+
+    A missing value's code (-1) stays -1.
+
+    Examples
+    --------
+    >>> codes, names = ranked_codes(np.array([0, 1, -1, 0]), np.array(["b", "a"], dtype=object))
+    >>> codes.tolist(), names.tolist()
+    ([1, 0, -1, 1], ['a', 'b'])
+    """
+    names = np.asarray(names, dtype=object)
+    order = np.argsort(names.astype(str), kind="stable")
+    rank = np.empty(len(order), dtype="int64")
+    rank[order] = np.arange(len(order))
+    return np.r_[rank, -1][codes], names[order]
+
+
 def all_distinct(values: pd.Series) -> bool:
     """Whether no two values are equal (missing values are equal to each other).
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._text import text_codes
+from .._text import ranked_codes, text_codes
 from .cells import cell_positions, grid_params, lookup
 from .definition import (
     HOUR_RANGE,
@@ -238,11 +238,7 @@ def _cube_arrays(
         col = frame[k] if k in frame.columns else pd.Series([None] * n, dtype=object)
         codes, names[k] = text_codes(col)
         if ranked:  # codes in the order of the names' text
-            order = np.argsort(names[k].astype(str), kind="stable")
-            rank = np.empty(len(order), dtype="int64")
-            rank[order] = np.arange(len(order))
-            codes = np.r_[rank, -1][codes]  # -1 (missing) reads the -1 appended
-            names[k] = names[k][order]
+            codes, names[k] = ranked_codes(codes, names[k])
         labels[k] = codes + 1
         del codes
     cell = cell_positions(

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from .. import settings, stats, workers
+from .._memory import blocks
+from .._text import ranked_codes
 from ..schema import GRID_SECTOR_ID as _GRID_ID
 from ._groups import _by_count
 from .grid import _cell_of_xy
@@ -276,10 +278,9 @@ def _categories(col: pd.Series) -> pd.Categorical:
     """
     codes, uniq = pd.factorize(col)
     uniq = pd.Index(uniq)
-    order = np.argsort(uniq.to_numpy(dtype=object), kind="stable")
-    rank = np.empty(len(order), dtype="int64")
-    rank[order] = np.arange(len(order))
-    return pd.Categorical.from_codes(np.r_[rank, -1][codes], dtype=pd.CategoricalDtype(uniq[order]))
+    codes, names = ranked_codes(codes, uniq.to_numpy(dtype=object))
+    dtype = pd.CategoricalDtype(pd.Index(names, dtype=uniq.dtype))
+    return pd.Categorical.from_codes(codes, dtype=dtype)
 
 
 def _crs_of(inc: pd.DataFrame) -> Any:
@@ -440,10 +441,8 @@ class _ProblemContext:
         ends = np.cumsum([len(r) for r in rows], dtype="int64")
         # problems taken a block of rows at a time (memory only: a problem's rows are summed
         # alone and in their order whatever the block, as pandas sums a group)
-        total = int(ends[-1]) if len(ends) else 0
-        cuts = np.unique(np.searchsorted(ends, np.arange(0, total, _ROWS_AT_ONCE), "right"))
-        for a, b in zip(np.r_[0, cuts[1:]], np.r_[cuts[1:], len(rows)], strict=True):
-            self._shift_sums(rows, int(a), int(b))
+        for a, b in blocks(ends, _ROWS_AT_ONCE):
+            self._shift_sums(rows, a, b)
         self.facilities = self._facilities(found)
         self.centres = self._centres(found)
         self.place_of = self._named_places(self.centres)

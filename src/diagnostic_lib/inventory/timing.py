@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import coverage, i18n, schema, settings, stats
+from .._memory import blocks
 from ..cube import Cube, rollup
 from ._cache import ContentCache, digest
 
@@ -206,10 +207,8 @@ def _spread_rows(
             overlap = np.minimum(re_, sp_sl + hour_us) - np.maximum(rs, sp_sl)
             weight[r0 + part] = overlap / np.maximum(re_ - rs, 1)
 
-    # blocks of events holding about _ROWS_AT_ONCE rows each (an event is never split)
-    cuts = np.unique(np.searchsorted(ends, np.arange(0, total, _ROWS_AT_ONCE), side="right"))
-    for a, b in zip(np.r_[0, cuts[1:]], np.r_[cuts[1:], len(s)], strict=True):
-        block(int(a), int(b))
+    for a, b in blocks(ends, _ROWS_AT_ONCE):  # about _ROWS_AT_ONCE rows each
+        block(a, b)
     how %= 168  # a range's later hours run into the next week
     return nh, rep, slot, how, weight
 
