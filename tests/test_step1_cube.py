@@ -214,10 +214,17 @@ def test_the_digest_sees_every_column_the_cube_counts(diag):
     assert inventory.incidents_digest(inc.copy()) == base
     moved = inc.copy()
     moved.loc[moved.index[0], "geometry"] = shapely.Point(0, 0)
+    # an empty point (no x to read) is read, and told apart from a missing one
+    empty, gone = inc.copy(), inc.copy()
+    empty.loc[empty.index[0], "geometry"] = shapely.Point()
+    gone.loc[gone.index[0], "geometry"] = None
+    assert inventory.incidents_digest(empty) != inventory.incidents_digest(gone)
     later = inc.assign(occurred_from=inc["occurred_from"] + pd.Timedelta(hours=1))
     ranged = inc.assign(occurred_to=inc["occurred_from"] + pd.Timedelta(days=3))
     for changed in (
         moved,
+        empty,
+        gone,
         later,
         ranged,
         *(inc.assign(**{k: inc[k].iloc[::-1].to_numpy()}) for k in counted_labels()),

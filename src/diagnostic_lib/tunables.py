@@ -1177,7 +1177,9 @@ TUNABLES: dict[str, Tunable] = _table(
         "raised the peak from 2.2 to 3.0 GB, at 5M from 8.5 to 15 GB. Above it, those jobs "
         "run in this process: slower, with the lower peak. Step 1's problem search is "
         "sent at every size: it gets its five columns and the points as numbers, not a "
-        "copy (about 40 bytes an incident).",
+        "copy (about 40 bytes an incident). Step 3's reach, relevance and risk get such a "
+        "table too, up to this bound only: above it their scratch (about 1.4 GB at 5M) "
+        "beside the effects computed meanwhile would pass 6 GB.",
         minimum=0,
     ),
 )

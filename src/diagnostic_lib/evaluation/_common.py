@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
+from .._points import LOCATED, points_of
 
 
 def _scalar(x: Any) -> Any:
@@ -65,16 +66,12 @@ def _month_floor(ts: Any) -> pd.Timestamp:
 
 
 def _xy_points(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    import shapely
+    """``(x, y, has)``: coordinates of each incident and whether it has finite ones.
 
-    geoms = np.asarray(incidents.geometry.array, dtype=object)
-    has = ~pd.isna(pd.Series(geoms)).to_numpy()
-    x = np.full(len(geoms), np.nan)
-    y = np.full(len(geoms), np.nan)
-    if has.any():
-        x[has] = shapely.get_x(geoms[has])
-        y[has] = shapely.get_y(geoms[has])
-    has &= np.isfinite(x) & np.isfinite(y)
+    Of the incidents or their :func:`~diagnostic_lib._points.point_table`.
+    """
+    what, x, y = points_of(incidents)
+    has = (what == LOCATED) & np.isfinite(x) & np.isfinite(y)
     return x, y, has
 
 

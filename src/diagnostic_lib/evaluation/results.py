@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import _memory, coverage, i18n, inventory, settings, workers
 from .. import formatting as fmt
+from .._points import point_columns, point_table
 from ..errors import ConfigError, bilingual
 from ..ledger import Ledger
 from .ahead import placements_ahead
@@ -561,6 +562,17 @@ def _ahead_part(diag: Diagnostic, period: tuple, opt: _Options) -> workers.Pendi
     return workers.shared_worker().submit(placements_ahead, *args)
 
 
+CONTEXT_COLUMNS: tuple[str, ...] = (
+    "occurred_from",
+    "occurred_to",
+    "category",
+    "family",
+    "sector",
+    "shift",
+)
+"""The incidents' columns that reach, relevance and risk read, besides their points."""
+
+
 def _context_part(
     diag: Diagnostic,
     problems: pd.DataFrame,
@@ -572,11 +584,26 @@ def _context_part(
     """Reach, relevance, pillars and risk: what reads the incidents but not the effects.
 
     Sent to the process's worker (:mod:`diagnostic_lib.workers`, the
-    ``worker_process`` tunable) with a copy of the diagnosis that holds the
-    incidents without their provenance columns and no ledger, walks or partners;
-    ``knox`` is ``(table or None, categories, permutations, seed)``.
+    ``worker_process`` tunable) with a copy of the diagnosis that holds no ledger,
+    walks or partners, and, for the incidents, what those analyses read of them:
+    :data:`CONTEXT_COLUMNS` (the text as categories) and each point as two
+    numbers (:func:`~diagnostic_lib._points.point_table`, about 40 bytes an
+    incident; the worker would otherwise rebuild every point object). Over the
+    config's ``worker_max_incidents`` the job runs here, on the incidents as they are:
+    at 5M its scratch (~1.4 GB) and its answer (~0.2 GB sent back) beside the effects'
+    4.8 GB here passed 6 GB, and the two processes, each on a core, slowed each other
+    down about as much as the job took. ``knox`` is ``(table or None, categories,
+    permutations, seed)``.
     """
-    worker, inc = workers.worker_for_incidents(diag.config, diag.incidents, _WORKER_MIN_INCIDENTS)
+    inc = diag.incidents
+    worker = workers.worker_for(
+        bool(diag.config.param("worker_process")),
+        len(inc),
+        at_least=_WORKER_MIN_INCIDENTS,
+        at_most=int(diag.config.param("worker_max_incidents")),
+    )
+    if worker.enabled:  # here, the incidents as they are (a table would be a copy)
+        inc = point_table(inc, CONTEXT_COLUMNS, text=CONTEXT_COLUMNS[2:])
     light = replace(
         diag, incidents=inc, ledger=Ledger(), walks=None, partners=None, cache_entry=None
     )
@@ -591,11 +618,14 @@ def _context(
     p: Mapping[str, Any],
     knox: tuple,
 ) -> dict[str, Any]:
-    """The relevance and risk parts of step 3 (see :func:`_context_part`)."""
-    return {
-        **_relevance_part(diag, problems, priority, period, p),
-        **_risk_part(diag, period, p, *knox),
-    }
+    """The relevance and risk parts of step 3 (see :func:`_context_part`).
+
+    What the first part freed is given back before the second: each holds up to
+    ~0.5 GB of scratch at 5M, in two allocators that would otherwise keep it.
+    """
+    relevance_ = _relevance_part(diag, problems, priority, period, p)
+    _memory.give_back()
+    return {**relevance_, **_risk_part(diag, period, p, *knox)}
 
 
 def _relevance_part(
@@ -665,8 +695,9 @@ def _terrain(diag: Diagnostic, grid: pd.DataFrame, p: Mapping[str, Any]) -> tupl
     rts = []
     if places is not None and len(places):
         near = _kinds_near(places, grid, distance)  # the same for every family
-        geo = inc[[inc.geometry.name]]  # all grid_counts reads
-        for fam in ("all", *sorted(inc["family"].dropna().astype(str).unique())):
+        geo = inc[point_columns(inc)]  # all grid_counts reads
+        families = sorted({str(f) for f in inc["family"].dropna().unique()})  # not a text a row
+        for fam in ("all", *families):
             sub = geo if fam == "all" else geo[(inc["family"] == fam).to_numpy()]
             y = inventory.grid_counts(sub, grid).to_numpy(dtype="float64")
             rt = _terrain_fit(

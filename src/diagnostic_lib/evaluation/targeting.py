@@ -19,6 +19,7 @@ import pandas as pd
 from .. import formatting as fmt
 from .. import i18n, inventory, schema, settings
 from .. import measures as measures_mod
+from .._points import point_columns
 from .._spatial import PointIndex
 from .._text import str_array
 from ._common import _pairs, _tuple, _xy_points
@@ -90,7 +91,7 @@ def reach_matrix(
     has_p = pid.notna().to_numpy()
     # the columns read below, not a copy of every column of the problems' incidents
     read = [c for c in ("category", "shift", "sector") if c in incidents.columns]
-    inc = incidents.loc[has_p, [*read, incidents.geometry.name]]
+    inc = incidents.loc[has_p, [*read, *point_columns(incidents)]]
     if not len(inc) or not len(measures):
         return pd.DataFrame([], columns=_REACH_COLUMNS)
     # Counts of each problem's incidents by (category, shift), then per measure the
@@ -167,32 +168,37 @@ class _ProblemIncidents:
     def __init__(self, inc: pd.DataFrame, problem_ids: np.ndarray) -> None:
         self.p_codes, self.p_names = pd.factorize(problem_ids, sort=True)
         self.x, self.y, self.loc = _xy_points(inc)
-        c_codes, self.c_names = pd.factorize(inc["category"].astype("str"))
-        has_shift_col = "shift" in inc.columns
-        has_shift = inc["shift"].notna().to_numpy() if has_shift_col else np.zeros(len(inc), bool)
-        sh_text = (
-            inc["shift"].astype("str").to_numpy(dtype=object)
-            if has_shift_col
-            else np.full(len(inc), "nan", dtype=object)
-        )
-        s_codes, self.s_names = pd.factorize(np.where(has_shift, sh_text, "\x00na"))
+        # codes of the columns, not their text: a Python string an incident was ~1 GB at 5M
+        c_codes, c_u = pd.factorize(inc["category"])
+        self.c_names = np.asarray(c_u, dtype=object)
+        if "shift" in inc.columns:  # no shift: a code of its own, where it first appears
+            s_codes, s_u = pd.factorize(inc["shift"], use_na_sentinel=False)
+            self.s_names = [_NO_SHIFT if pd.isna(v) else str(v) for v in s_u]
+        else:
+            s_codes, self.s_names = np.zeros(len(inc), "int64"), [_NO_SHIFT] * bool(len(inc))
         self.n_s = len(self.s_names)
         self.key = c_codes.astype("int64") * self.n_s + s_codes
         self.joint = np.zeros((len(self.p_names), len(self.c_names) * self.n_s), dtype="float64")
         np.add.at(self.joint, (self.p_codes, self.key), 1.0)
         self.n_by = self.joint.sum(axis=1)
-        has_sector = "sector" in inc.columns
-        self.sect = inc["sector"].astype("str").to_numpy() if has_sector else np.full(len(inc), "")
-        self.sec_na = inc["sector"].isna().to_numpy() if has_sector else np.ones(len(inc), bool)
+        self._sector = inc["sector"] if "sector" in inc.columns else None
+        self.sec_na = self._sector.isna().to_numpy() if self._sector is not None else None
 
     @functools.cached_property
     def unlocated_by_sector(self) -> dict[Any, np.ndarray]:
         """Positions of the incidents with no position but a sector, by sector (found once)."""
+        if self._sector is None:
+            return {}
         off = np.flatnonzero(~self.loc & ~self.sec_na)
         if not len(off):
             return {}
-        order = np.argsort(self.sect[off], kind="stable")
-        return dict(_groups(self.sect[off][order], off[order]))
+        sect = self._sector.iloc[off].astype("str").to_numpy()
+        order = np.argsort(sect, kind="stable")
+        return dict(_groups(sect[order], off[order]))
+
+
+_NO_SHIFT = "\x00na"
+"""The shift of an incident recorded without one (a key of its own: never a target)."""
 
 
 class _MeasureTargets:
@@ -207,7 +213,7 @@ class _MeasureTargets:
         self.fps: list[tuple[Any, Any, tuple]] = []
         c_names = np.asarray(pi.c_names, dtype=object)
         s_names = np.asarray(pi.s_names, dtype=object)
-        s_real = np.array([nm != "\x00na" for nm in s_names], dtype=bool)
+        s_real = np.array([nm != _NO_SHIFT for nm in s_names], dtype=bool)
         for m, (_, rec) in enumerate(measures.iterrows()):
             cats = _tuple(rec.get("target_categories", ()))
             sh = _tuple(rec.get("target_shifts", ()))

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import cube
+from .._points import points_of
 from ..cube import store
 from ._cache import ContentCache, digest
 
@@ -50,8 +51,6 @@ def incidents_digest(incidents: pd.DataFrame) -> str:
     >>> incidents_digest(inc) == incidents_digest(inc.assign(category="fraud"))
     False
     """
-    import shapely
-
     parts: list[bytes | np.ndarray] = [np.int64(len(incidents)).tobytes()]
     for k in ("occurred_from", "occurred_to"):
         if k in incidents.columns:
@@ -62,9 +61,8 @@ def incidents_digest(incidents: pd.DataFrame) -> str:
             codes, uniq = pd.factorize(incidents[k], use_na_sentinel=True)
             parts += [codes.astype("int64"), "\x1f".join(map(str, uniq)).encode()]
         parts.append(k.encode())
-    if "geometry" in incidents.columns:
-        geoms = np.asarray(incidents.geometry.array, dtype=object)
-        parts += [shapely.get_x(geoms), shapely.get_y(geoms)]
+    if "geometry" in incidents.columns:  # an empty point has no x to read
+        parts += list(points_of(incidents))
     return digest(*parts)
 
 

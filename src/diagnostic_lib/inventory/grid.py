@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
+from .._points import X, Y, is_geo, located
 from ..cube import Cube, cell_counts, grid_params
 from ._cache import ContentCache, digest
 
@@ -29,14 +30,14 @@ class GridWarning(UserWarning):
 
 
 def _located(incidents: pd.DataFrame) -> pd.DataFrame:
-    """The rows with a position (neither missing nor empty)."""
-    import shapely
-
-    g = np.asarray(incidents.geometry.array, dtype=object)
-    return incidents[~shapely.is_missing(g) & ~shapely.is_empty(g)]
+    """The rows with a position (neither missing nor empty); of a point table too."""
+    return incidents[located(incidents)]
 
 
 def _xy(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The coordinates of located incidents (see :func:`_located`)."""
+    if not is_geo(incidents):
+        return incidents[X].to_numpy(dtype="float64"), incidents[Y].to_numpy(dtype="float64")
     import shapely
 
     arr = np.asarray(incidents.geometry.array, dtype=object)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import settings, stats, workers
 from .._memory import blocks
-from .._text import ranked_codes
+from .._points import LOCATED, MISSING, point_table, points_of
 from ..schema import GRID_SECTOR_ID as _GRID_ID
 from ._groups import _by_count
 from .grid import _cell_of_xy
@@ -203,95 +203,28 @@ SEARCH_COLUMNS: tuple[str, ...] = (
 )
 """The incidents' columns the problem search reads, besides their points."""
 
-_X, _Y, _POINT = "x", "y", "point"
-"""Columns of :func:`_search_frame`: each point's coordinates, and what it is."""
-
-_MISSING, _EMPTY, _LOCATED = 0, 1, 2
-"""Values of the ``point`` column: no geometry, an empty point, a point."""
-
-
-def _points_of(inc: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(what, x, y)`` of each incident: what its point is, and its coordinates.
-
-    ``what`` is :data:`_MISSING`, :data:`_EMPTY` or :data:`_LOCATED`; ``x`` and
-    ``y`` are NaN but for the located points. Read from the geometry of a
-    GeoDataFrame, or from the columns of :func:`_search_frame`.
-    """
-    if not _is_geo(inc):
-        return (
-            inc[_POINT].to_numpy(dtype="int8"),
-            inc[_X].to_numpy(dtype="float64"),
-            inc[_Y].to_numpy(dtype="float64"),
-        )
-    import shapely
-
-    geoms = np.asarray(inc.geometry.array, dtype=object)
-    na = shapely.is_missing(geoms)  # GeoSeries.isna warns when a point is empty
-    what = np.full(len(inc), _LOCATED, dtype="int8")
-    what[na] = _MISSING
-    what[~na & shapely.is_empty(geoms)] = _EMPTY
-    x, y = np.full(len(inc), np.nan), np.full(len(inc), np.nan)
-    at = np.flatnonzero(what == _LOCATED)
-    x[at], y[at] = shapely.get_x(geoms[at]), shapely.get_y(geoms[at])
-    return what, x, y
-
 
 def _search_frame(incidents: pd.DataFrame) -> pd.DataFrame:
     """What the problem search reads of the incidents, each point as two numbers.
 
-    A plain table (same index) of :data:`SEARCH_COLUMNS` (category, family and
-    sector as categories of their sorted text) and ``x``, ``y``, ``point`` (see
-    :func:`_points_of`); the CRS in ``attrs["crs"]``. It is what step 1 sends to
-    the worker process: about 40 bytes an incident (0.2 GB at 5M), where the
-    point objects alone take 1.1 GB there once rebuilt.
+    The :func:`~diagnostic_lib._points.point_table` of :data:`SEARCH_COLUMNS`
+    (category, family and sector as categories of their sorted text). It is what
+    step 1 sends to the worker process: about 40 bytes an incident (0.2 GB at 5M),
+    where the point objects alone take 1.1 GB there once rebuilt.
 
     Examples
     --------
-    >>> import geopandas as gpd, pandas as pd, shapely
-    >>> inc = gpd.GeoDataFrame({"category": ["theft", "theft"],
-    ...     "occurred_from": pd.to_datetime(["2024-01-01", "2024-02-01"])},
-    ...     geometry=[shapely.Point(1.0, 2.0), None], crs=32188)
-    >>> f = _search_frame(inc)
-    >>> f[["x", "point"]].to_dict("list"), f.attrs["crs"].to_epsg()
-    ({'x': [1.0, nan], 'point': [2, 0]}, 32188)
+    >>> from diagnostic_lib import loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> f = _search_frame(d.incidents)
+    >>> f.columns[-4:].tolist(), str(f["family"].dtype), len(f) == len(d.incidents)
+    (['sector', 'x', 'y', 'point'], 'category', True)
     """
-    what, x, y = _points_of(incidents)
-    cols = [c for c in SEARCH_COLUMNS if c in incidents.columns]
-    out = pd.DataFrame(incidents[cols])
-    for c in _TEXT_COLUMNS:
-        if c in out.columns and not isinstance(out[c].dtype, pd.CategoricalDtype):
-            out[c] = _categories(out[c])
-    out[_X], out[_Y], out[_POINT] = x, y, what
-    out.attrs = {"crs": getattr(incidents, "crs", None)}
-    return out
+    return point_table(incidents, SEARCH_COLUMNS, text=_TEXT_COLUMNS)
 
 
 _TEXT_COLUMNS = ("category", "family", "sector")
 """Columns of :func:`_search_frame` sent as categories (a code of one or two bytes a row)."""
-
-
-def _categories(col: pd.Series) -> pd.Categorical:
-    """``col`` as categories of its sorted text: a code per row, each text once.
-
-    The search factorises them in the order the values first appear, as it does
-    the text, and groups them in the order of their text.
-    """
-    codes, uniq = pd.factorize(col)
-    uniq = pd.Index(uniq)
-    codes, names = ranked_codes(codes, uniq.to_numpy(dtype=object))
-    dtype = pd.CategoricalDtype(pd.Index(names, dtype=uniq.dtype))
-    return pd.Categorical.from_codes(codes, dtype=dtype)
-
-
-def _crs_of(inc: pd.DataFrame) -> Any:
-    """The CRS of the incidents or of their :func:`_search_frame`."""
-    return inc.crs if _is_geo(inc) else inc.attrs.get("crs")
-
-
-def _is_geo(inc: pd.DataFrame) -> bool:
-    import geopandas as gpd  # loaded already: the incidents are read by it
-
-    return isinstance(inc, gpd.GeoDataFrame)
 
 
 class _ProblemContext:
@@ -350,9 +283,9 @@ class _ProblemContext:
     def _incident_arrays(
         self, inc: pd.DataFrame, grid: pd.DataFrame, weights: pd.DataFrame
     ) -> None:
-        state, self.x, self.y = _points_of(inc)
-        self.geom_na = state == _MISSING
-        self.located = state == _LOCATED
+        state, self.x, self.y = points_of(inc)
+        self.geom_na = state == MISSING
+        self.located = state == LOCATED
         self.cell = np.full(len(inc), -1, dtype="int64")
         at = np.flatnonzero(self.located)
         self.cell[at] = _cell_of_xy(self.x[at], self.y[at], grid)

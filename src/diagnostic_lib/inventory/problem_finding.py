@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .. import stats, workers
+from .._points import crs_of
 from ._groups import _sorted_groups, _split_by
 from .grid import (
     GridWarning,
@@ -34,7 +35,7 @@ from .grid import (
     split_by_sector,
 )
 from .hot_spot_analysis import _gi_parts, _gi_star_max, _hot_spots_of_counts
-from .problem_context import ProblemSearch, _crs_of, _ProblemContext
+from .problem_context import ProblemSearch, _ProblemContext
 from .problem_text import unique_titles
 from .register import register_columns
 from .timing import _forget_spread, group_profiles
@@ -455,11 +456,11 @@ def _register(cx: _ProblemContext, found: list[dict[str, Any]], min_events: int)
             r.update(t)
     if not rows:
         empty = gpd.GeoDataFrame(
-            {c: [] for c in register_columns() if c != "geometry"}, geometry=[], crs=_crs_of(inc)
+            {c: [] for c in register_columns() if c != "geometry"}, geometry=[], crs=crs_of(inc)
         )
         empty.attrs["members"] = _Members()
         return empty
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=_crs_of(inc))
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs_of(inc))
     out = out.sort_values(
         ["n_incidents", "problem_id"], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._points import LOCATED, MISSING, points_of
 from .._spatial import PointIndex
 from .._text import str_array
 from ..errors import DataError, bilingual, unreadable
@@ -137,15 +138,16 @@ def problem_incidents(
     ['P1', nan]
     """
     cat_codes, cat_u = pd.factorize(incidents["category"])
-    geoms = np.asarray(incidents.geometry.array, dtype=object)
+    # each incident's point as numbers: the incidents' geometry, or their point table
+    points = points_of(incidents)
     # each incident's sector as a code (-1: none) and the sectors it codes, read in Arrow
     sector = pd.factorize(incidents["sector"]) if "sector" in incidents.columns else None
     if len(incidents) < _KEPT_FROM or not keep:
-        ids = _problem_of(problems, cat_codes, cat_u, geoms, sector)
+        ids = _problem_of(problems, cat_codes, cat_u, points, sector)
     else:  # steps 2 to 4 and the report ask again for the same register and incidents
-        key = _problem_incidents_key(problems, cat_codes, cat_u, geoms, sector)
+        key = _problem_incidents_key(problems, cat_codes, cat_u, points, sector)
         ids = PROBLEM_INCIDENTS_CACHE.get(
-            key, lambda: _problem_of(problems, cat_codes, cat_u, geoms, sector)
+            key, lambda: _problem_of(problems, cat_codes, cat_u, points, sector)
         )
     # a copy of the array's wrapper only (Arrow's buffers are shared, and never written)
     return pd.Series(ids, index=incidents.index, copy=True)
@@ -163,7 +165,7 @@ _KEPT_FROM = 50_000
 
 
 def _problem_incidents_key(
-    problems: pd.DataFrame, cat_codes: np.ndarray, cat_u: Any, geoms: np.ndarray, sector: Any
+    problems: pd.DataFrame, cat_codes: np.ndarray, cat_u: Any, points: tuple, sector: Any
 ) -> str:
     """The digest of everything :func:`_problem_of` reads."""
     import shapely
@@ -174,8 +176,9 @@ def _problem_incidents_key(
     ).encode()
     shapes = shapely.to_wkb(np.asarray(problems.geometry.array, dtype=object))
     s_codes, s_u = sector if sector is not None else (np.empty(0), [])
-    present = ~shapely.is_missing(geoms)  # None: no position (the sector counts)
-    solid = present & ~shapely.is_empty(geoms)  # an empty point has no x to read
+    what, x, y = points
+    present = what != MISSING  # None: no position (the sector counts)
+    solid = what == LOCATED  # an empty point has no x to read
     return digest(
         register,
         b"\x1f".join(w or b"" for w in shapes),
@@ -185,26 +188,25 @@ def _problem_incidents_key(
         "\x1f".join(map(str, s_u)).encode(),
         present,
         solid,
-        shapely.get_x(geoms[solid]),
-        shapely.get_y(geoms[solid]),
+        x[solid],
+        y[solid],
     )
 
 
 def _problem_of(
-    problems: pd.DataFrame, cat_codes: np.ndarray, cat_u: Any, geoms: np.ndarray, sector: Any
+    problems: pd.DataFrame, cat_codes: np.ndarray, cat_u: Any, points: tuple, sector: Any
 ) -> Any:
     """The problem id of each incident, missing when none (see :func:`problem_incidents`).
 
+    ``points``: ``(what, x, y)`` of each incident (:func:`~diagnostic_lib._points.points_of`);
     ``sector``: each incident's sector code (-1: none) and the sectors coded, or None.
     """
-    import shapely
-
     s_codes, s_u = sector if sector is not None else (None, [])
     code_of_sector = {u: k for k, u in enumerate(s_u)}
     n = len(cat_codes)
     best = np.full(n, len(problems), dtype="int64")  # register position of the first match
     code_of = {c: k for k, c in enumerate(cat_u)}
-    has = ~shapely.is_missing(geoms)
+    has = points[0] != MISSING
     excluded = (
         np.array([bool(v) for v in problems["excluded"]], dtype=bool)
         if "excluded" in problems.columns
@@ -232,7 +234,7 @@ def _problem_of(
     # municipality-wide problems: every incident of their categories
     best = np.minimum(best, np.where(cat_codes >= 0, muni_best[cat_codes], len(problems)))
     # place and area problems: located incidents of their categories inside their geometry
-    _inside_geometries(best, local, pgeoms, cat_codes, geoms, has, len(cat_u))
+    _inside_geometries(best, local, pgeoms, cat_codes, points, len(cat_u))
     # area problems also take the incidents of their sectors that have no position
     if area_best:
         no_pos = np.flatnonzero(~has & (cat_codes >= 0))
@@ -253,8 +255,7 @@ def _inside_geometries(
     local: dict[int, list[int]],
     pgeoms: np.ndarray,
     cat_codes: np.ndarray,
-    geoms: np.ndarray,
-    has: np.ndarray,
+    points: tuple,
     n_cat: int,
 ) -> None:
     """Lower ``best`` (in place) to the first problem whose geometry holds each incident.
@@ -272,11 +273,8 @@ def _inside_geometries(
     allowed = np.zeros((len(pgeoms), n_cat + 1), dtype=bool)  # problem × category code
     for c, rs in local.items():
         allowed[rs, c] = True
-    pos = np.flatnonzero(has & (cat_codes >= 0))
-    pos = pos[~shapely.is_empty(geoms[pos])]  # an empty point has no x to read
-    xs = np.full(len(geoms), np.nan)
-    ys = np.full(len(geoms), np.nan)
-    xs[pos], ys[pos] = shapely.get_x(geoms[pos]), shapely.get_y(geoms[pos])
+    what, xs, ys = points
+    pos = np.flatnonzero((what == LOCATED) & (cat_codes >= 0))  # an empty point has no x
     rows_a = np.asarray(rows, dtype="int64")
     shapes = pgeoms[rows_a]
     shapely.prepare(shapes)

@@ -31,6 +31,14 @@ MIN_EVENTS: int = settings.default("change_min_events")
 ALPHA: float = settings.default("alpha")
 
 
+def _text_keys(out: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """``out`` with its ``keys`` given as categories (a point table's) as their text."""
+    for c in keys:
+        if isinstance(out[c].dtype, pd.CategoricalDtype):
+            out[c] = out[c].astype(out[c].cat.categories.dtype)
+    return out
+
+
 def change(
     incidents: pd.DataFrame,
     by: Sequence[str] = ("sector", "category"),
@@ -185,7 +193,7 @@ def change(
     )
     out["label_fr"] = out["label"].map({k_: v[0] for k_, v in CHANGE_LABELS.items()})
     out["label_en"] = out["label"].map({k_: v[1] for k_, v in CHANGE_LABELS.items()})
-    out = out.reset_index()
+    out = _text_keys(out.reset_index(), keys)
     cols = keys + [
         "last",
         "previous",
