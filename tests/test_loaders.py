@@ -1450,6 +1450,28 @@ def test_identical_rows_are_kept_unless_an_id_says_they_are_one_record(tmp_path)
     assert len(inc) == 5
 
 
+def test_distinct_ids_are_read_once_and_ids_alike_as_text_still_conflict(tmp_path, monkeypatch):
+    """Ids all distinct: no two rows alike, and the kept ids need no second look (one pass
+    over 5M ids took 1–3 s). Ids that differ only as written (" 7", "7") are the same id."""
+    from diagnostic_lib.loaders import context
+
+    calls = []
+    real = context.all_distinct
+    monkeypatch.setattr(context, "all_distinct", lambda v: calls.append(len(v)) or real(v))
+    p = tmp_path / "inc.csv"
+    same = "2024-05-01 10:00,theft"
+    p.write_text(f"incident_id,occurred_from,category\n1,{same}\n2,{same}\n3,{same}\n")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert inc["incident_id"].tolist() == ["1", "2", "3"] and led.is_balanced()
+    assert not led.entries["reason"].str.startswith("duplicate").any()
+    assert calls == [3]  # once, for the duplicates and the ids together
+    p.write_text(f'incident_id,occurred_from,category\n" 7",{same}\n7,{same}\n8,{same}\n')
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert len(inc) == 3 and led.is_balanced()
+    assert inc["incident_id"].tolist() == ["7", "7~2", "8"]
+    assert (led.entries["reason"] == "id_conflict").sum() == 2
+
+
 def test_columns_nothing_reads_are_listed_once_per_file(tmp_path):
     """A measures file's column nothing reads must not pass without a word; 'categorie_visee'
     is now read as the target categories."""

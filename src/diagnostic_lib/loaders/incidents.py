@@ -46,7 +46,7 @@ import pandas as pd
 
 from .. import schema, settings
 from .. import taxonomy as taxonomy_mod
-from .._text import all_distinct, as_objects, map_distinct
+from .._text import as_objects, map_distinct, str_array
 from ..crs import check_metric_crs
 from ..ledger import Ledger
 from ..readers import RawTable
@@ -375,7 +375,9 @@ def _kept_ids(ctx: _Ctx, prefix: str, keep: np.ndarray) -> pd.api.extensions.Ext
     """
     if ctx.has("incident_id"):
         given = ctx.text("incident_id")[keep]
-        if not (given == "").any() and all_distinct(given):
+        # the kept rows are the living ones (found distinct when the duplicates were sought,
+        # or now); else ctx.ids gives the same ids the long way
+        if not (given == "").any() and ctx.distinct("incident_id"):
             return pd.array(given.array, dtype="str")
     return pd.array(ctx.ids("incident_id", prefix)[keep], dtype="str")
 
@@ -413,19 +415,19 @@ def _incident_table(
     del times
     cols["occurred_from"] = start.to_numpy()[keep]
     cols["occurred_to"] = end.to_numpy()[keep]
-    cols["time_precision"] = pd.array(tprec[keep], dtype="str")
+    cols["time_precision"] = str_array(tprec[keep])
     del start, end, tprec
     code, family, label = category
     del category
-    cols["category"] = pd.array(code[keep], dtype="str")
-    cols["family"] = pd.array(family[keep], dtype="str")
+    cols["category"] = str_array(code[keep])
+    cols["family"] = str_array(family[keep])
     cols["category_label"] = pd.array(label[keep].array, dtype="str")
     del code, family, label
     shift = shift[keep]
-    cols["shift"] = pd.array(np.where(shift == "", None, shift), dtype="str")
+    cols["shift"] = str_array(np.where(shift == "", None, shift))
     sector = sector[keep]
-    cols["sector"] = pd.array(np.where(sector == "", None, sector), dtype="str")
-    cols["precision"] = pd.array(prec, dtype="str")
+    cols["sector"] = str_array(np.where(sector == "", None, sector))
+    cols["precision"] = str_array(prec)
     cols["source_row"] = ctx.rows[keep]
     del shift, sector, prec
     # last, when the other arrays are freed: the points of the kept rows, in one go
