@@ -405,6 +405,14 @@ def _judged(r: Any, v: str, lang: str, level: float, counts: str, rule: Rule) ->
     return text
 
 
+def _rows(effects: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each row as a mapping of its cells.
+
+    A dict, not a Series a row (~0.2 ms each, by thousands of measures at province scale).
+    """
+    return effects.to_dict("records")
+
+
 def verdict_text(effects: pd.DataFrame, lang: str = "fr", data_start: Any = None) -> pd.Series:
     """The verdict of each measure in plain words, with the numbers behind it.
 
@@ -436,7 +444,7 @@ def verdict_text(effects: pd.DataFrame, lang: str = "fr", data_start: Any = None
     rule = Rule(**{k: parameters[k] for k in Rule.__dataclass_fields__ if k in parameters})
     level = 1 - rule.alpha
     out = []
-    for _, r in effects.iterrows():
+    for r in _rows(effects):
         v = r.get("verdict", "not_evaluable")
         head = i18n.label("evaluation.verdict", v, lang)
         if v in ("not_evaluable", "too_recent"):
@@ -477,7 +485,7 @@ def caveat_text(effects: pd.DataFrame, lang: str = "fr") -> pd.Series:
     """
     lang = i18n.check_lang(lang)
     out = []
-    for _, r in effects.iterrows():
+    for r in _rows(effects):
         parts = []
         if len(_tuple(r.get("concurrent", ()))):
             ids = ", ".join(_tuple(r["concurrent"]))

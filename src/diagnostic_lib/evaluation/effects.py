@@ -19,6 +19,7 @@ from scipy import stats as _st
 
 from .. import coverage, i18n, settings, stats
 from .. import measures as measures_mod
+from .._text import str_array
 from ._common import _tuple
 from .area_counts import _MonthlyIndex, _pre_table, _window_sums, monthly_area_counts
 from .decision import (
@@ -520,11 +521,17 @@ class _Counter:
         if self._placebos is not None:
             self._placebos.release(rec)
 
-    def fill(self, i: Any, row: dict[str, Any], geo: dict[str, Any], w: Any) -> pd.DataFrame:
-        """Count measure ``i`` into ``row`` (counts, caveats, dispersions); its monthly counts."""
-        rec = self.measures.loc[i]
+    def fill(
+        self, i: Any, row: dict[str, Any], geo: dict[str, Any], w: Any, rec: Any = None
+    ) -> pd.DataFrame:
+        """Count measure ``i`` into ``row`` (counts, caveats, dispersions); its monthly counts.
+
+        ``rec``: the measure's row of ``measures``, when the caller has it already. The
+        monthly counts come without the measure's id (:func:`_evaluate_core` adds the ids
+        of every measure at once).
+        """
+        rec = self.measures.loc[i] if rec is None else rec
         m = self.monthly(rec, geo, w, row["excluded"])
-        m.insert(0, "measure_id", row["measure_id"])
         row["unlocated"] = int(m.attrs["unlocated"])
         zone = _union([geo["treated"], geo["buffer"]])
         row["concurrent"] = _concurrent(
@@ -660,16 +667,16 @@ def _evaluate_core(  # noqa: PLR0913 - the tables, the options and what was comp
     parts: list[Any] = [None] * len(sel)
     for k in order:
         i = sel[k]
-        w = win.loc[i]
-        g = zones.get(str(measures.loc[i, "measure_id"]), {})
+        w, rec = win.loc[i], measures.loc[i]  # a row each: ~0.2 ms, by thousands of measures
+        g = zones.get(str(rec["measure_id"]), {})
         geo = {a: (g[a]["geometry"] if a in g else None) for a in AREAS}
-        row = _design_row(measures.loc[i], w, g, opt, d1 - pd.Timedelta(days=1))
+        row = _design_row(rec, w, g, opt, d1 - pd.Timedelta(days=1))
         if row["status"] != "not_evaluable" and geo["control"] is None:
             row.update(status="not_evaluable", reason="no_control", reasons=("no_control",))
         if row["status"] in ("evaluable", "too_recent"):
-            parts[k] = counter.fill(i, row, geo, w)
+            parts[k] = counter.fill(i, row, geo, w, rec)
         if k in last:
-            counter.release(measures.loc[i])
+            counter.release(rec)
         rows[k] = row
     monthly_parts = [m for m in parts if m is not None]
     eff = pd.DataFrame(rows, index=sel)
@@ -684,11 +691,25 @@ def _evaluate_core(  # noqa: PLR0913 - the tables, the options and what was comp
         "dispersion_months": opt.dispersion_months,
     }
     monthly = (
-        pd.concat(monthly_parts, ignore_index=True)
+        _with_ids(parts, [r["measure_id"] for r in rows])
         if monthly_parts
         else pd.DataFrame(columns=["measure_id", "month", "month_index", "window", "zone", "count"])
     )
     return eff, design, monthly
+
+
+def _with_ids(parts: list[Any], ids: list[str]) -> pd.DataFrame:
+    """The measures' monthly counts in one table, each row with its measure's id first.
+
+    ``parts`` holds a table or ``None`` per measure, in the order of ``ids`` (at
+    least one table). The ids are written once for all (inserting a column into
+    each measure's table took ~0.25 ms a measure).
+    """
+    out = pd.concat([m for m in parts if m is not None], ignore_index=True)
+    lengths = [len(m) for m in parts if m is not None]
+    owner = [ids[k] for k, m in enumerate(parts) if m is not None]
+    out.insert(0, "measure_id", str_array(np.repeat(np.asarray(owner, dtype=object), lengths)))
+    return out
 
 
 def _by_target(measures: pd.DataFrame) -> tuple[np.ndarray, set[int]]:
