@@ -300,7 +300,7 @@ def _impacts(incidents: pd.DataFrame, weights: pd.DataFrame) -> tuple[dict, dict
 
     A sector left blank counts as ``"?"``; an incident without a family, in none.
     Grouped on the columns' codes, not their text (a string an incident was
-    ~0.7 GB at 5M): the same means, each group summed in the order of its rows.
+    hundreds of MB at 5M): the same means, each group summed in the order of its rows.
     """
     w = weights["weight"] if "weight" in weights.columns else weights.iloc[:, 0]
     c_codes, c_u = pd.factorize(incidents["category"])

@@ -168,7 +168,7 @@ class _ProblemIncidents:
     def __init__(self, inc: pd.DataFrame, problem_ids: np.ndarray) -> None:
         self.p_codes, self.p_names = pd.factorize(problem_ids, sort=True)
         self.x, self.y, self.loc = _xy_points(inc)
-        # codes of the columns, not their text: a Python string an incident was ~1 GB at 5M
+        # codes of the columns, not their text: a Python string an incident (hundreds of MB at 5M)
         c_codes, c_u = pd.factorize(inc["category"])
         self.c_names = np.asarray(c_u, dtype=object)
         if "shift" in inc.columns:  # no shift: a code of its own, where it first appears
