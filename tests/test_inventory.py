@@ -628,7 +628,8 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
     frame = pd.DataFrame({"x": [1.0]})
     for name in (
         "make_grid",
-        "incidents_cube",
+        "cube_key",
+        "keyed_cube",
         "grid_counts",
         "hot_spots",
         "knox_test",

@@ -52,6 +52,39 @@ def test_a_rerun_reads_step_1_back_and_it_is_what_a_plain_run_gives(town, monkey
     assert again.cube is not None and again.cube.total == len(d.incidents)
 
 
+def test_a_rerun_reads_its_cube_by_name_without_the_grid_or_the_incidents(town, monkeypatch):
+    from diagnostic_lib.inventory import counted
+
+    d = loaders.load_diagnostic(town, now=NOW, cache=True)
+    first = inventory.run(d, permutations=19)
+    counted._CUBES.clear()  # a new session: nothing in memory
+    again_d = loaders.load_diagnostic(town, now=NOW, cache=True)
+    with monkeypatch.context() as m:
+        m.setattr(results, "_grid", lambda *a, **k: pytest.fail("the grid made again"))
+        m.setattr(counted, "incidents_digest", lambda *a: pytest.fail("incidents read again"))
+        again = inventory.run(again_d, permutations=19)
+    assert again.cube.equals(first.cube) and again.cube is not first.cube  # read from disk
+    # its folder deleted (the entry pruned by hand): counted again from the incidents
+    counted._CUBES.clear()
+    for folder in Path(d.cache_entry).glob("cube-*"):
+        shutil.rmtree(folder)
+    rebuilt = inventory.run(loaders.load_diagnostic(town, now=NOW, cache=True), permutations=19)
+    assert rebuilt.cube.equals(first.cube) and len(list(Path(d.cache_entry).glob("cube-*"))) == 1
+
+
+def test_a_cube_held_in_memory_is_kept_in_a_new_entry_too(town):
+    from diagnostic_lib.inventory import counted
+
+    counted._CUBES.clear()
+    d = loaders.load_diagnostic(town, now=NOW, cache=True)
+    first = inventory.run(d, permutations=19)
+    # another entry (another "now"), the same incidents: the cube in memory is used, and kept
+    other = loaders.load_diagnostic(town, now=pd.Timestamp(NOW) + pd.Timedelta(days=1), cache=True)
+    assert other.cache_entry != d.cache_entry
+    assert inventory.run(other, permutations=19).cube is first.cube
+    assert len(list(Path(other.cache_entry).glob("cube-*"))) == 1
+
+
 def test_a_table_changed_in_memory_or_another_tunable_is_computed_again(town):
     d = loaders.load_diagnostic(town, now=NOW, cache=True)
     inventory.run(d, permutations=19)

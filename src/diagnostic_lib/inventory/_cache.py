@@ -76,6 +76,9 @@ class ContentCache:
     def __len__(self) -> int:
         return len(self._items)
 
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._items
+
 
 def digest(*arrays: Any) -> str:
     """A 128-bit digest of the bytes of some arrays (or byte strings), in order.

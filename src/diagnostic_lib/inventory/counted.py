@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from os import PathLike
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -98,22 +99,89 @@ def incidents_cube(
     >>> incidents_cube(inc, g) is incidents_cube(inc.copy(), g)
     True
     """
+    built = keyed_cube(cube_key(incidents, grid), incidents, grid, entry)
+    return cast(cube.Cube, built)  # never None: the incidents and grid are given
+
+
+def cube_key(incidents: pd.DataFrame, grid: pd.DataFrame) -> str:
+    """The name of the count cube of ``incidents`` on ``grid``: a digest of what it counts.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Canonical incidents.
+    grid : GeoDataFrame
+        From :func:`~diagnostic_lib.inventory.grid.make_grid`.
+
+    Returns
+    -------
+    str
+        Equal for tables and grids that give the same cube (:func:`incidents_digest`,
+        the grid's origin, cells and shape).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from diagnostic_lib.inventory.grid import make_grid
+    >>> g = make_grid(shapely.box(0, 0, 1000, 1000), cell_size=100, crs="EPSG:32188")
+    >>> inc = gpd.GeoDataFrame({"occurred_from": pd.to_datetime(["2024-01-05"]),
+    ...     "category": ["theft"]}, geometry=[shapely.Point(50, 50)], crs="EPSG:32188")
+    >>> cube_key(inc, g) == cube_key(inc.copy(), g) != cube_key(inc.iloc[:0], g)
+    True
+    """
     params = cube.grid_params(grid)
-    lut = cube.lookup(grid)
-    key = digest(
-        incidents_digest(incidents).encode(), json.dumps(params, sort_keys=True).encode(), lut
+    return digest(
+        incidents_digest(incidents).encode(),
+        json.dumps(params, sort_keys=True).encode(),
+        cube.lookup(grid),
     )
 
-    def make() -> cube.Cube:
-        saved = store.load(_folder(entry, key)) if entry is not None else None
-        if saved is not None:
-            return saved
-        built = cube.build(incidents, grid)
-        if entry is not None:
-            store.save(built, _folder(entry, key))
-        return built
 
-    return _CUBES.get(key, make)
+def keyed_cube(
+    key: str,
+    incidents: pd.DataFrame | None = None,
+    grid: pd.DataFrame | None = None,
+    entry: str | PathLike[str] | None = None,
+) -> cube.Cube | None:
+    """The cube named ``key`` (:func:`cube_key`): in memory, else in ``entry``, else built.
+
+    A re-run that knows the name of the cube it wants (step 1's result kept in the
+    loaders' cache entry records it, :mod:`~diagnostic_lib.inventory.stored`) reads
+    it without making the grid or reading the incidents again.
+
+    Parameters
+    ----------
+    key : str
+        From :func:`cube_key` on ``incidents`` and ``grid``.
+    incidents, grid : GeoDataFrame, optional
+        What the cube counts, to build it when it is neither in memory nor in
+        ``entry``; without them, ``None`` is returned instead.
+    entry : path, optional
+        The loaders' cache entry of the diagnosis (``diag.cache_entry``).
+
+    Returns
+    -------
+    Cube or None
+        Shared: do not modify it.
+
+    Examples
+    --------
+    >>> keyed_cube("0" * 32) is None
+    True
+    """
+    if key in _CUBES:  # (the lambda is never called: the key is there)
+        held = _CUBES.get(key, lambda: None)
+        if entry is not None and not _folder(entry, key).is_dir():  # a new entry: kept there too
+            store.save(held, _folder(entry, key))
+        return held
+    found = store.load(_folder(entry, key)) if entry is not None else None
+    if found is None:
+        if incidents is None or grid is None:
+            return None
+        found = cube.build(incidents, grid)
+        if entry is not None:
+            store.save(found, _folder(entry, key))
+    return _CUBES.get(key, lambda: found)
 
 
 def _folder(entry: str | PathLike[str], key: str) -> Path:

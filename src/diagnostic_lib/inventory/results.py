@@ -6,14 +6,14 @@ import dataclasses
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
 from .. import _memory, i18n, settings, workers
 from ..cube import Cube
 from . import stored
-from .counted import incidents_cube
+from .counted import cube_key, keyed_cube
 from .grid import GridWarning, grid_counts, make_grid
 from .hot_spot_analysis import hot_spots
 from .near_repeat import doubling_bands, knox_test
@@ -254,13 +254,16 @@ def run(
     if cube is True and entry is not None:  # kept in the loaders' cache entry (see .stored)
         key = stored.result_key(diag, t, extra=_EXTRA)
         found = stored.read(entry, key)
-        if found is not None:  # its cube is kept apart: the one in memory, else on disk
-            found.cube = _counted(diag.incidents, _grid(diag.sectors, t), True, entry)
-            return found
-        inv = _run(diag, t, cube, entry)
-        stored.write(entry, key, dataclasses.replace(inv, cube=None))
+        if found is not None:  # its cube is kept apart and named: the one in memory, else on disk
+            inv = found["inventory"]
+            inv.cube = keyed_cube(found["cube"], entry=entry)
+            if inv.cube is None:  # its folder deleted: counted again
+                inv.cube = _counted(diag.incidents, _grid(diag.sectors, t), True, entry)[0]
+            return inv
+        inv, named = _run(diag, t, cube, entry)
+        stored.write(entry, key, {"inventory": dataclasses.replace(inv, cube=None), "cube": named})
         return inv
-    return _run(diag, t, cube, entry)
+    return _run(diag, t, cube, entry)[0]
 
 
 def _grid(sectors: pd.DataFrame, t: Mapping[str, Any]) -> pd.DataFrame:
@@ -336,8 +339,14 @@ def _problems(diag: Diagnostic, search: ProblemSearch) -> workers.Pending:
     )
 
 
-def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> Inventory:
-    """Step 1 with its tunables resolved (see :func:`run`)."""
+def _run(
+    diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any
+) -> tuple[Inventory, str | None]:
+    """Step 1 with its tunables resolved (see :func:`run`), and the name of its cube.
+
+    The name (:func:`~.counted.cube_key`, ``None`` when the cube was given or not used) is
+    what a re-run reads the cube back by, without making the grid again.
+    """
     inc, sec = diag.incidents, diag.sectors
     end = (
         diag.config.period_end + pd.Timedelta(days=1)
@@ -351,7 +360,7 @@ def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> 
     knox = _knox(diag, t)
     cs = float(t["grid_cell_m"])
     grid = _grid(sec, t)
-    counted = _counted(inc, grid, cube, entry)
+    counted, named = _counted(inc, grid, cube, entry)
     pc = grid_counts(counted, grid)
     hs = hot_spots(
         counted,
@@ -416,16 +425,21 @@ def _run(diag: Diagnostic, t: dict[str, Any], cube: Cube | bool, entry: Any) -> 
         cube=counted if isinstance(counted, Cube) else None,
     )
     _forget_spread()  # step 1's spreads are done: nothing after it reads them
-    return inv
+    return inv, named
 
 
 def _counted(
     inc: pd.DataFrame, grid: pd.DataFrame, cube: Cube | bool, entry: Any = None
-) -> pd.DataFrame | Cube:
-    """What the tables of counts read: the incidents' cube on ``grid``, or the points."""
-    if isinstance(cube, Cube):
-        return cube
-    return incidents_cube(inc, grid, entry) if cube else inc
+) -> tuple[pd.DataFrame | Cube, str | None]:
+    """What the tables of counts read, and the cube's name.
+
+    The incidents' cube on ``grid`` and its name (:func:`~.counted.cube_key`); or the
+    cube given, or the points, and ``None``.
+    """
+    if isinstance(cube, Cube) or not cube:
+        return (cube if isinstance(cube, Cube) else inc), None
+    named = cube_key(inc, grid)
+    return cast(Cube, keyed_cube(named, inc, grid, entry)), named
 
 
 def _perception(

@@ -21,8 +21,10 @@ Safety
     that holds it (the user's own ``build/cache``); it goes when the entry goes.
 The cube
     The result is kept without its count cube, which step 1 keeps apart in the same
-    entry (:mod:`~diagnostic_lib.inventory.counted`): a re-run gets the cube in
-    memory, else reads it from there, so that a session holds one cube.
+    entry (:mod:`~diagnostic_lib.inventory.counted`), with the cube's name
+    (:func:`~diagnostic_lib.inventory.counted.cube_key`): a re-run gets the cube in
+    memory, else reads it from there by that name, without making the grid or
+    reading the incidents again (0.7 s of a 1M re-run), so that a session holds one cube.
 Off
     With the loaders' cache off (no ``cache_entry``), or ``cube=False`` or a given
     cube, :func:`~diagnostic_lib.inventory.run` computes as before.
@@ -47,7 +49,7 @@ import shapely
 
 from ._cache import digest
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2
 """Bumped when what is stored changes shape (old files are then never read)."""
 
 _MAGIC = b"diagnostic_lib.inventory\n"
