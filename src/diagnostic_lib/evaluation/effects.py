@@ -540,24 +540,35 @@ class _Counter:
         if pd.notna(rec.get("end")) and pd.Timestamp(rec["end"]) < w["after_end"]:
             row["ended_early"] = pd.Timestamp(rec["end"])
         if row["status"] == "evaluable":
-            row.update(_window_sums(m))
-            recent = _recent(m, int(self.opt.dispersion_months) - int(self.opt.window_months))
+            cols = _columns(m)  # each column read once (a DataFrame's column: ~10 µs a read)
+            row.update(_window_sums(cols))
+            recent = _recent(cols, int(self.opt.dispersion_months) - int(self.opt.window_months))
             for name, areas in _DISPERSIONS:
                 hat, df = overdispersion(_pre_table(recent, areas))
                 row[f"{name}_hat"], row[f"{name}_df"] = hat, df
-            row.update(self.placebos.estimates(rec, geo, m))
+            row.update(self.placebos.estimates(rec, geo, cols))
         return m
 
 
-def _recent(monthly: pd.DataFrame, pre_months: int) -> pd.DataFrame:
-    """The monthly table without the ``pre`` months older than the last ``pre_months``."""
-    pre = monthly["window"].to_numpy(dtype=object) == "pre"
+_MONTHLY_READ = ("month", "window", "zone", "count", "covered")
+"""The columns of a measure's monthly table that its counts, dispersions and placebos read."""
+
+
+def _columns(monthly: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The columns of ``monthly`` that :meth:`_Counter.fill` reads, as arrays."""
+    return {c: monthly[c].to_numpy() for c in _MONTHLY_READ if c in monthly.columns}
+
+
+def _recent(monthly: Mapping[str, np.ndarray], pre_months: int) -> Mapping[str, np.ndarray]:
+    """The monthly columns without the ``pre`` months older than the last ``pre_months``."""
+    pre = np.asarray(monthly["window"], dtype=object) == "pre"
     if not pre.any():
         return monthly
-    month = monthly["month"].to_numpy(dtype="datetime64[us]")
+    month = np.asarray(monthly["month"], dtype="datetime64[us]")
     months = np.unique(month[pre])
     keep = months[len(months) - pre_months :] if pre_months > 0 else months[:0]
-    return monthly[~pre | np.isin(month, keep)]
+    rows = ~pre | np.isin(month, keep)
+    return {c: v[rows] for c, v in monthly.items()}
 
 
 def _zones(design: pd.DataFrame) -> dict[str, dict[str, dict[str, Any]]]:
@@ -665,9 +676,11 @@ def _evaluate_core(  # noqa: PLR0913 - the tables, the options and what was comp
     order, last = (range(len(sel)), set()) if reuse is not None else _by_target(measures.loc[sel])
     rows: list[Any] = [None] * len(sel)
     parts: list[Any] = [None] * len(sel)
+    # each measure's row and windows as dicts, read at once (``.loc`` took ~0.2 ms a row)
+    recs, wins = _records(measures, sel), _records(win, sel)
     for k in order:
         i = sel[k]
-        w, rec = win.loc[i], measures.loc[i]  # a row each: ~0.2 ms, by thousands of measures
+        w, rec = wins[k], recs[k]
         g = zones.get(str(rec["measure_id"]), {})
         geo = {a: (g[a]["geometry"] if a in g else None) for a in AREAS}
         row = _design_row(rec, w, g, opt, d1 - pd.Timedelta(days=1))
@@ -696,6 +709,19 @@ def _evaluate_core(  # noqa: PLR0913 - the tables, the options and what was comp
         else pd.DataFrame(columns=["measure_id", "month", "month_index", "window", "zone", "count"])
     )
     return eff, design, monthly
+
+
+def _records(frame: pd.DataFrame, sel: pd.Index) -> list[dict[str, Any]]:
+    """The rows of ``frame`` at the labels ``sel``, in that order, as dicts.
+
+    The values of ``frame.loc[label]`` (a number may come as a Python scalar where
+    ``.loc`` gives a NumPy one: the same value), each column read once for all rows.
+    """
+    at = frame.index.get_indexer(sel) if frame.index.is_unique else None
+    if at is None or (at < 0).any():  # (never, in the pipeline: ``sel`` is from the index)
+        return [frame.loc[i].to_dict() for i in sel]
+    cols = {c: frame[c].to_numpy(dtype=object)[at] for c in frame.columns}
+    return [{c: v[k] for c, v in cols.items()} for k in range(len(sel))]
 
 
 def _with_ids(parts: list[Any], ids: list[str]) -> pd.DataFrame:

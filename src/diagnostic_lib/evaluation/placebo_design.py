@@ -10,6 +10,7 @@ design shifted back on the treated area) and the estimates of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -265,16 +266,21 @@ class PlaceboSource:
             self._covers[key] = CellCover(geom)
         return self._covers[key]
 
-    def estimates(self, rec: Any, geo: dict[str, Any], monthly: pd.DataFrame) -> dict[str, Any]:
-        """Every placebo-based estimate of one measure (see :func:`placebo_tables`)."""
-        mon = monthly["month"].to_numpy(dtype="datetime64[us]")
+    def estimates(
+        self, rec: Any, geo: dict[str, Any], monthly: pd.DataFrame | Mapping[str, np.ndarray]
+    ) -> dict[str, Any]:
+        """Every placebo-based estimate of one measure (see :func:`placebo_tables`).
+
+        ``monthly``: the measure's monthly table, or its columns as arrays.
+        """
+        mon = np.asarray(monthly["month"], dtype="datetime64[us]")
         month_list, at = np.unique(mon, return_inverse=True)  # sorted, as a pivot's index
         first = np.unique(at, return_index=True)[1]  # each month's first row
-        labels = monthly["window"].to_numpy()[first]
+        labels = np.asarray(monthly["window"])[first]
         win = design_windows(labels, self.options.history_months)
         last = (pd.Timestamp(month_list[-1]) + pd.DateOffset(months=1)).to_datetime64()
         edges = np.r_[month_list, np.datetime64(last, "us")]
-        zone, count = monthly["zone"].to_numpy(), monthly["count"].to_numpy(dtype="float64")
+        zone, count = np.asarray(monthly["zone"]), np.asarray(monthly["count"], dtype="float64")
         target = {
             "treated": _by_month(zone, count, at, len(month_list), "treated"),
             "ring": _by_month(zone, count, at, len(month_list), "buffer"),

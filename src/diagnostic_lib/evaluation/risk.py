@@ -101,40 +101,63 @@ class RiskScale:
 
 
 def _concern_share(survey: pd.DataFrame | None, keys: Sequence[str]) -> pd.DataFrame:
-    """Weighted share of respondents naming a concern of each family, by sector and for "*"."""
+    """Weighted share of respondents naming a concern of each family, by sector and for "*".
+
+    Each respondent's concerns are read once, and each sector's respondents are a slice of
+    the rows sorted by sector (in their order), so that every share is the same ``np.sum``
+    over the same weights as a sector's own table would give.
+    """
+    columns = ["sector", "family", "concern", "concern_low", "concern_high", "respondents"]
     if survey is None or len(survey) == 0:
-        return pd.DataFrame(
-            columns=["sector", "family", "concern", "concern_low", "concern_high", "respondents"]
-        )
-    rows = []
-    fam_of = schema.CONCERN_FAMILY
-    named = [set(_tuple(c)) for c in survey["concerns"]]  # each respondent's concerns, once
-    codes = {fam: {c for c, f in fam_of.items() if f == fam} for fam in schema.FAMILIES}
-    hits = {fam: np.array([bool(cs & n) for n in named], dtype=float) for fam, cs in codes.items()}
-    sv = survey.assign(sector=survey["sector"].astype("str"), _row=np.arange(len(survey)))
-    groups = [*list(sv.groupby("sector")), ("*", sv)]
-    for sid, g in groups:
-        w = (
-            g["weight"].astype("float64").fillna(1.0).to_numpy()
-            if "weight" in g.columns
-            else np.ones(len(g))
-        )
-        rows_g = g["_row"].to_numpy()
-        for fam in schema.FAMILIES:
-            hit = hits[fam][rows_g]
-            share = float(np.sum(w * hit) / np.sum(w)) if np.sum(w) > 0 else np.nan
-            lo, hi = stats.wilson_ci(share * len(g), len(g))
-            rows.append(
-                {
-                    "sector": sid,
-                    "family": fam,
-                    "concern": share,
-                    "concern_low": float(lo),
-                    "concern_high": float(hi),
-                    "respondents": len(g),
-                }
-            )
-    return pd.DataFrame(rows)
+        return pd.DataFrame(columns=columns)
+    fams = list(schema.FAMILIES)
+    hits = _concern_hits(survey["concerns"].to_numpy(dtype=object), fams)
+    w_all = (
+        survey["weight"].astype("float64").fillna(1.0).to_numpy()
+        if "weight" in survey.columns
+        else np.ones(len(survey))
+    )
+    # the sectors as ``groupby("sector")`` gives them: sorted, a missing one left out
+    codes, names = pd.factorize(survey["sector"].astype("str"), sort=True)
+    order = np.argsort(codes, kind="stable")
+    cut = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    groups = [(str(sid), order[cut[j] : cut[j + 1]]) for j, sid in enumerate(names)]
+    groups.append(("*", None))
+    sector, share, size = [], [], []
+    for sid, rows in groups:
+        w = w_all if rows is None else w_all[rows]
+        total = np.sum(w)
+        for fam in range(len(fams)):
+            hit = hits[fam] if rows is None else hits[fam][rows]
+            share.append(float(np.sum(w * hit) / total) if total > 0 else np.nan)
+        sector += [sid] * len(fams)
+        size += [len(w)] * len(fams)
+    share_a, n = np.asarray(share, dtype="float64"), np.asarray(size, dtype="int64")
+    lo, hi = stats.wilson_ci(share_a * n, n)
+    return pd.DataFrame(
+        {
+            "sector": sector,
+            "family": fams * len(groups),
+            "concern": share_a,
+            "concern_low": lo,
+            "concern_high": hi,
+            "respondents": n,
+        },
+        columns=columns,
+    )
+
+
+def _concern_hits(concerns: np.ndarray, fams: Sequence[str]) -> np.ndarray:
+    """Whether each respondent names a concern of each family: ``(families, respondents)``."""
+    lists = [_tuple(c) for c in concerns]
+    fam_at = {f: k for k, f in enumerate(fams)}
+    at = {c: fam_at[f] for c, f in schema.CONCERN_FAMILY.items() if f in fam_at}
+    owner = np.repeat(np.arange(len(lists)), [len(c) for c in lists])
+    flat = itertools.chain.from_iterable(lists)
+    fam = np.fromiter((at.get(c, -1) for c in flat), dtype="int64", count=len(owner))
+    out = np.zeros((len(fams), len(lists)), dtype="float64")
+    out[fam[fam >= 0], owner[fam >= 0]] = 1.0
+    return out
 
 
 def current_risk(  # noqa: PLR0913 - the eight parameters of before, and the risk scale
