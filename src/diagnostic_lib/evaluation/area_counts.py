@@ -183,22 +183,31 @@ def _monthly_table(
     gaps: Sequence[pd.Period] = (),
 ) -> pd.DataFrame:
     """The long table of :func:`monthly_area_counts` from each zone's monthly counts."""
+    return pd.DataFrame(_monthly_columns(edges, wlab, after0, counts, gaps))
+
+
+def _monthly_columns(
+    edges: np.ndarray,
+    wlab: np.ndarray,
+    after0: int,
+    counts: Mapping,
+    gaps: Sequence[pd.Period] = (),
+) -> dict[str, np.ndarray]:
+    """The columns of :func:`_monthly_table`, as arrays (the text as objects)."""
     n, k = len(wlab), len(AREAS)
     months = np.asarray(edges[:-1], dtype="datetime64[us]")
     covered = ~coverage.in_gaps(pd.DatetimeIndex(months), gaps)
     zone = np.empty(n * k, dtype=object)
     for j, name in enumerate(AREAS):
         zone[j * n : (j + 1) * n] = name
-    return pd.DataFrame(
-        {
-            "month": np.tile(months, k),
-            "month_index": np.tile(np.arange(n) - after0, k),
-            "window": np.tile(np.asarray(wlab, dtype=object), k),
-            "zone": zone,
-            "count": np.concatenate([np.asarray(counts[a], dtype="int64") for a in AREAS]),
-            "covered": np.tile(np.asarray(covered, dtype=bool), k),
-        }
-    )
+    return {
+        "month": np.tile(months, k),
+        "month_index": np.tile(np.arange(n) - after0, k),
+        "window": np.tile(np.asarray(wlab, dtype=object), k),
+        "zone": zone,
+        "count": np.concatenate([np.asarray(counts[a], dtype="int64") for a in AREAS]),
+        "covered": np.tile(np.asarray(covered, dtype=bool), k),
+    }
 
 
 # shared controls remembered at once (a byte per incident each)
@@ -299,9 +308,6 @@ class _MonthlyIndex:
             owner.append(j)
         self.near_of: dict[int, np.ndarray] = {}
         self.pos = {m: q for q, m in enumerate(ms.ids)}
-        # the same positions, to look thousands of ids up at once (ids told apart only)
-        ids = pd.Index(np.asarray(ms.ids, dtype=object))
-        self._id_index = ids if ids.is_unique else None
         self._box = dict(zip(owner, boxes, strict=True))
         # removed set (positions, sorted) -> (its control, its incidents out of the control)
         self._outsides: dict[tuple[int, ...], tuple[Any, tuple[np.ndarray, np.ndarray]]] = {}
@@ -413,11 +419,8 @@ class _MonthlyIndex:
         if base is None:
             if len(self._removed_sets) >= _NEAR_MEMOS * 8:  # forget the oldest
                 del self._removed_sets[next(iter(self._removed_sets))]
-            if self._id_index is not None:  # one lookup in C (thousands of ids a set)
-                at = self._id_index.get_indexer(np.asarray(key, dtype=object))
-                found = set(at[at >= 0].tolist())
-            else:
-                found = {self.pos[m] for m in key if m in self.pos}
+            found = set(map(self.pos.get, key))  # thousands of ids a set: one lookup each
+            found.discard(None)  # (an id not among the measures)
             base = (frozenset(found), tuple(sorted(found)))
             self._removed_sets[key] = base
         return base[1] if k in base[0] else tuple(sorted(base[0] | {k}))
@@ -493,6 +496,30 @@ class _MonthlyIndex:
         data_start: Any = None,
         gaps: Sequence[pd.Period] = (),
     ) -> pd.DataFrame:
+        """:func:`monthly_area_counts` of ``measure`` (its ``excluded`` measures: its design's)."""
+        cols, unlocated = self.columns(
+            measure, areas, win, excluded, data_end, pre_months, data_start, gaps
+        )
+        out = pd.DataFrame(cols)
+        out.attrs["unlocated"] = unlocated
+        return out
+
+    def columns(
+        self,
+        measure: Any,
+        areas: Mapping[str, Any],
+        win: Any,
+        excluded: Sequence[str],
+        data_end: Any = None,
+        pre_months: int = 0,
+        data_start: Any = None,
+        gaps: Sequence[pd.Period] = (),
+    ) -> tuple[dict[str, np.ndarray], int]:
+        """:meth:`monthly` as its columns (arrays) and its count of unlocated incidents.
+
+        What step 3 reads of thousands of measures: each table is made once, from the
+        columns of all (a table a measure took ~0.25 ms to make, ~0.2 ms to read).
+        """
         import shapely
 
         bs, edges, wlab, after0 = _month_span(win, data_end, pre_months, data_start)
@@ -534,11 +561,10 @@ class _MonthlyIndex:
             else:
                 near_base = np.bincount(mon[self.in_base[near]], minlength=n)[:n]
                 counts["control"] = counts["control"] + base - near_base
-        out = _monthly_table(edges, wlab, after0, counts, gaps)
-        out.attrs["unlocated"] = int(
+        unlocated = int(
             self._count(self.off, keys, np.array([np.datetime64(bs, "us"), edges[-1]])).sum()
         )
-        return out
+        return _monthly_columns(edges, wlab, after0, counts, gaps), unlocated
 
 
 def _window_sums(monthly: pd.DataFrame | Mapping[str, np.ndarray]) -> dict[str, float]:
