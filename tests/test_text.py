@@ -77,3 +77,17 @@ def test_ranked_codes_follow_the_sorted_text():
     assert [sorted_names[c] if c >= 0 else None for c in new] == [
         names[c] if c >= 0 else None for c in codes
     ]
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_all_distinct_is_no_duplicate_among_the_rows_kept(dtype):
+    """Arrow text (hashed by Arrow) and other values (factorised) answer as ``duplicated``."""
+    rng = np.random.default_rng(5)
+    pool = np.array(["a", "b", "7", " 7", "", "é", "e\u0301", None], dtype=object)
+    for _ in range(200):
+        n = int(rng.integers(0, 7))
+        values = pd.Series(rng.choice(pool, n), dtype=dtype)
+        where = rng.random(n) < 0.6
+        want = not values[where].duplicated().any()
+        assert all_distinct(values, where=where) == want
+        assert all_distinct(values) == (not values.duplicated().any())

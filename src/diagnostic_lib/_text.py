@@ -270,18 +270,38 @@ def ranked_codes(codes: np.ndarray, names: Any) -> tuple[np.ndarray, np.ndarray]
     return np.r_[rank, -1][codes], names[order]
 
 
-def all_distinct(values: pd.Series) -> bool:
+def all_distinct(values: pd.Series, where: np.ndarray | None = None) -> bool:
     """Whether no two values are equal (missing values are equal to each other).
 
-    ``not values.duplicated().any()``, by factorising: on Arrow text, 0.9 s
-    instead of 3.8 s for 5M values.
+    ``not values[where].duplicated().any()``. Arrow text is filtered and hashed by
+    Arrow (``pyarrow.compute.unique``: 1.2 s for 5M ids in no order, against 4.2 s
+    to factorise them and 0.5 s to filter them in pandas); other values are
+    factorised.
+
+    Parameters
+    ----------
+    values : Series
+        The values.
+    where : ndarray of bool, optional
+        Only the values where it is true (default: all).
 
     Examples
     --------
     >>> all_distinct(pd.Series(["a", "b", None])), all_distinct(pd.Series(["a", None, None]))
     (True, False)
+    >>> all_distinct(pd.Series(["a", "a", "b"], dtype="str"), where=np.array([True, False, True]))
+    True
     """
-    return len(pd.factorize(values, use_na_sentinel=False)[1]) == len(values)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = getattr(values.array, "_pa_array", None)
+    if arr is not None and (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        if where is not None:
+            arr = arr.filter(pa.array(np.asarray(where, dtype=bool)))
+        return len(pc.unique(arr)) == len(arr)
+    kept = values if where is None else values[np.asarray(where, dtype=bool)]
+    return len(pd.factorize(kept, use_na_sentinel=False)[1]) == len(kept)
 
 
 def text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:

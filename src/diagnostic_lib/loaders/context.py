@@ -230,7 +230,7 @@ class _Ctx:
         """
         if fld in self._distinct:
             return True
-        if not self.has(fld) or not all_distinct(self.text(fld)[self.alive]):
+        if not self.has(fld) or not all_distinct(self.text(fld), where=self.alive):
             return False
         self._distinct.add(fld)
         return True
