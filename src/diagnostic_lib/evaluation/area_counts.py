@@ -23,7 +23,7 @@ import pandas as pd
 from .. import coverage
 from .._cell_cover import CellCover, worth_cells
 from .._cell_cover import intersects_xy as _intersects_xy
-from .._spatial import PointIndex
+from .._spatial import PointIndex, union_of
 from ._common import _month_edges, _months_between, _tuple, _xy_points
 from .design import AREAS, targeted
 from .measure_set import _MeasureSet
@@ -266,7 +266,7 @@ class _MonthlyIndex:
 
         self.t = incidents["occurred_from"].to_numpy(dtype="datetime64[us]")
         self.x, self.y, self.has = _xy_points(incidents)
-        boundary = shapely.union_all(np.asarray(sectors.geometry.array))
+        boundary = union_of(sectors.geometry.array)
         shapely.prepare(boundary)
         self.in_base = self.has.copy()
         if self.has.any():

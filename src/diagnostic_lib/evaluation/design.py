@@ -19,9 +19,11 @@ import pandas as pd
 
 from .. import coverage, settings
 from .. import measures as measures_mod
+from .._spatial import union_of
 from ._common import (
     _month_edges,
     _months_between,
+    _records,
     _sm_warnings,
     _targets_unmapped,
     _tuple,
@@ -141,7 +143,7 @@ def windows(
     if W < 1 or L < 0:
         raise ValueError("window_months must be ≥ 1 and lag_months ≥ 0")
     rows = []
-    for _, rec in measures.iterrows():
+    for rec in _records(measures):  # each column read once (a row took ~0.1 ms)
         start = rec.get("start")
         end = rec.get("end", pd.NaT)
         row: dict[str, Any] = {"measure_id": rec["measure_id"], "start": start, "end": end}
@@ -376,7 +378,8 @@ def _design_frame(
         if win is not None
         else {}
     )
-    for i, rec in measures[measures["measure_id"].astype(str).isin(wanted)].iterrows():
+    sub = measures[measures["measure_id"].astype(str).isin(wanted)]
+    for i, rec in zip(sub.index, _records(sub), strict=True):  # (a row each: ~0.1 ms)
         rows += areas.rows(i, rec, choose, spans.get(i, (None, None)))
     columns = ["measure_id", "zone", "width_m", "sectors", "excluded", "geometry"]
     g = gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=sectors.crs)
@@ -405,7 +408,7 @@ class _Sectors:
         self.tree = shapely.STRtree(self.arr) if len(self.arr) else None
         self.pos = {s: k for k, s in enumerate(ids)}
         self.ids_sorted = tuple(sorted(self.geom))
-        self.boundary = shapely.union_all(np.asarray(sectors.geometry.array))
+        self.boundary = union_of(sectors.geometry.array)
         # (sector, id of a control) -> (the control, whether the sector keeps > 1 m² in it)
         self._in_control: dict[tuple[str, int], tuple[Any, bool]] = {}
 

@@ -20,7 +20,7 @@ from scipy import stats as _st
 from .. import coverage, i18n, settings, stats
 from .. import measures as measures_mod
 from .._text import str_array
-from ._common import _tuple
+from ._common import _records, _tuple
 from .area_counts import _MonthlyIndex, _pre_table, _window_sums, monthly_area_counts
 from .decision import (
     JUDGED,
@@ -705,19 +705,6 @@ def _evaluate_core(  # noqa: PLR0913 - the tables, the options and what was comp
         else pd.DataFrame(columns=["measure_id", "month", "month_index", "window", "zone", "count"])
     )
     return eff, design, monthly
-
-
-def _records(frame: pd.DataFrame, sel: pd.Index) -> list[dict[str, Any]]:
-    """The rows of ``frame`` at the labels ``sel``, in that order, as dicts.
-
-    The values of ``frame.loc[label]`` (a number may come as a Python scalar where
-    ``.loc`` gives a NumPy one: the same value), each column read once for all rows.
-    """
-    at = frame.index.get_indexer(sel) if frame.index.is_unique else None
-    if at is None or (at < 0).any():  # (never, in the pipeline: ``sel`` is from the index)
-        return [frame.loc[i].to_dict() for i in sel]
-    cols = {c: frame[c].to_numpy(dtype=object)[at] for c in frame.columns}
-    return [{c: v[k] for c, v in cols.items()} for k in range(len(sel))]
 
 
 def _with_ids(parts: list[Any], ids: list[str]) -> pd.DataFrame:

@@ -35,16 +35,19 @@ class _MeasureSet:
         self.treated[:] = list(treated.loc[self.index].array)
         self.nonempty = np.array([g is not None and not g.is_empty for g in self.treated], bool)
         has_cats = "target_categories" in measures.columns
-        cats = [
-            _tuple(measures.loc[i].get("target_categories", ())) if has_cats else ()
-            for i in self.index
-        ]
+        # the column read once (a row of ``measures`` a measure took ~0.1 ms)
+        cats = (
+            [_tuple(v) for v in measures["target_categories"].to_numpy(dtype=object)]
+            if has_cats
+            else [() for _ in self.index]
+        )
         names = sorted({c for t in cats for c in t})
         col = {c: k for k, c in enumerate(names)}
         self.cat_matrix = np.zeros((len(cats), len(names)), dtype=bool)
         for k, t in enumerate(cats):
             self.cat_matrix[k, [col[c] for c in t]] = True
         self.no_cats = ~self.cat_matrix.any(axis=1)
+        self._cat_counts = self.cat_matrix.astype("int64")  # for overlap's products
         self.start = pd.to_datetime(
             measures["start"]
             if "start" in measures.columns
@@ -61,7 +64,7 @@ class _MeasureSet:
 
     def overlap(self, k: int) -> np.ndarray:
         """Whether each measure's target categories meet measure ``k``'s (empty = all)."""
-        shared = (self.cat_matrix.astype("int64") @ self.cat_matrix[k].astype("int64")) > 0
+        shared = (self._cat_counts @ self._cat_counts[k]) > 0
         return self.no_cats | self.no_cats[k] | shared
 
     def active(self, lo: Any, hi: Any) -> np.ndarray:

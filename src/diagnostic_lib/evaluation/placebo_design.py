@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from .._cell_cover import CellCover
+from .._spatial import union_of
 from ._common import _tuple, _xy_points
 from .design import targeted
 from .placebo_places import PlaceCounter, kept_sectors, lattice_offsets, sector_rings, translated
@@ -150,7 +151,7 @@ class PlaceboSource:
         self._placed = dict(placed or {})
         self.sector_geoms = np.asarray(sectors.geometry.array, dtype=object)
         self.sector_ids = sectors["sector_id"].astype(str).to_numpy()
-        self.boundary = shapely.union_all(self.sector_geoms)
+        self.boundary = union_of(self.sector_geoms)
         self._zones: list[tuple[Any, frozenset]] = []
         fp = measures.get("footprint", pd.Series("", index=measures.index)).astype(str)
         cats = measures.get("target_categories", pd.Series(None, index=measures.index))

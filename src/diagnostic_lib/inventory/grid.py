@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import settings
 from .._points import X, Y, is_geo, located
+from .._spatial import union_of
 from ..cube import Cube, cell_counts, grid_params
 from ._cache import ContentCache, digest
 
@@ -114,7 +115,7 @@ def _make_grid(area: Any, cell_size: float, crs: Any, clip: bool) -> pd.DataFram
     import shapely
 
     if hasattr(area, "geometry"):
-        boundary = shapely.union_all(np.asarray(area.geometry.array))
+        boundary = union_of(area.geometry.array)
     else:
         boundary = area
     x0, y0, x1, y1 = boundary.bounds

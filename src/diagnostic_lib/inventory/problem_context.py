@@ -22,6 +22,7 @@ import pandas as pd
 from .. import settings, stats, workers
 from .._memory import blocks
 from .._points import LOCATED, MISSING, point_table, points_of
+from .._spatial import union_of
 from ..schema import GRID_SECTOR_ID as _GRID_ID
 from ._groups import _by_count
 from .grid import _cell_of_xy
@@ -310,7 +311,6 @@ class _ProblemContext:
         self.w = w_of[self.cat_codes]  # a missing category (code -1) reads the last: 0
 
     def _sector_tables(self, sectors: pd.DataFrame) -> None:
-        import shapely
 
         sec = pd.DataFrame(sectors[["sector_id", "name", "population"]])
         ids, nm = sec["sector_id"].astype(str), sec["name"].astype(str)
@@ -321,7 +321,7 @@ class _ProblemContext:
         self.pop_total = total_population(self.pop)
         self.sector_ids = tuple(sorted(sectors["sector_id"].astype(str)))
         self.names = sectors.set_index("sector_id")["name"].astype(str).to_dict()
-        self.boundary = shapely.union_all(np.asarray(sectors.geometry.array))
+        self.boundary = union_of(sectors.geometry.array)
         c = self.boundary.centroid if not self.boundary.is_empty else None
         self.centre = (c.x, c.y) if c is not None else (np.nan, np.nan)
 

@@ -31,6 +31,7 @@ import pandas as pd
 from .. import _memory, coverage, i18n
 from .. import denominators as denominators_mod
 from .. import taxonomy as taxonomy_mod
+from .._spatial import union_of
 from ..config import Config, load_config
 from ..errors import ConfigError, DataError, bilingual
 from ..ledger import Ledger
@@ -94,9 +95,7 @@ class Diagnostic:
     @property
     def boundary(self):
         """The municipality's outline (union of the sectors)."""
-        import shapely
-
-        return shapely.union_all(np.asarray(self.sectors.geometry.array))
+        return union_of(self.sectors.geometry.array)
 
 
 @_memory.gives_back

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
-from .._spatial import distinct_geometries
+from .._spatial import distinct_geometries, union_of
 
 DEFAULT_REACH_M: float = settings.default("reach_m")
 """How far around a point or line footprint a measure acts when ``reach_m`` is not given.
@@ -81,7 +81,7 @@ def treated_area(
     sec_geoms = dict(
         zip(sectors["sector_id"].astype(str), np.asarray(sectors.geometry.array), strict=True)
     )
-    whole = shapely.union_all(np.asarray(sectors.geometry.array))
+    whole = union_of(sectors.geometry.array)
     reach = (
         measures["reach_m"].astype("float64")
         if "reach_m" in measures.columns
