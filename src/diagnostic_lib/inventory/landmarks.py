@@ -160,7 +160,9 @@ def landmarks(
     names = _names(places)
     geoms = places.geometry
     ok = np.asarray(geoms.notna() & ~geoms.is_empty) & (names != "") & (n > 0)
-    weight = np.array([kind_weight(str(k), kinds) for k in places["kind"].astype(object)])
+    kind = [str(k) for k in places["kind"].astype(object)]
+    by_kind = {k: kind_weight(k, kinds) for k in set(kind)}  # each kind weighed once
+    weight = np.array([by_kind[k] for k in kind], dtype="float64")
     ok &= weight > 0
     pts = geoms.representative_point()
     pt_arr = np.asarray(pts.array, dtype=object)
@@ -175,10 +177,8 @@ def landmarks(
             dist = _nearest_distance(pt_arr, target)
             score = weight * np.exp(-dist / float(reach_m))
     ids = places["place_id"].astype(str).to_numpy() if "place_id" in places else names
-    order = sorted(
-        np.flatnonzero(ok),
-        key=lambda i: (-score[i], np.nan_to_num(dist[i], nan=0.0), ids[i]),
-    )
+    near_d = np.nan_to_num(dist, nan=0.0)  # once for all (a call a place took ~30 µs)
+    order = sorted(np.flatnonzero(ok), key=lambda i: (-score[i], near_d[i], ids[i]))
     xy = np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()])
     chosen: list[int] = []
     seen: set[str] = set()
