@@ -1099,3 +1099,37 @@ def test_the_problem_search_forgets_the_spread_in_the_worker(diag, monkeypatch, 
     assert len(found) > 5
     assert len(timing.AORISTIC_CACHE) == (0 if in_worker else 1)
     timing.AORISTIC_CACHE.clear()
+
+
+def test_the_register_geojson_is_the_text_json_writes():
+    """The register's GeoJSON, written faster, is byte for byte ``json.dumps(indent=1)``."""
+    import json
+
+    import shapely
+
+    from diagnostic_lib.inventory import register
+
+    geoms = [
+        shapely.box(0, 0, 10.25, 3),
+        shapely.Point(1.5, 2),
+        shapely.from_wkt("MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), ((5 5, 6 5, 6 6, 5 5)))"),
+        shapely.from_wkt("POLYGON EMPTY"),
+        shapely.from_wkt("GEOMETRYCOLLECTION (POINT (1 1), LINESTRING (0 0, 1 1))"),
+        shapely.Point(float("nan"), 2.0),
+        shapely.LineString([(0, 0), (1e-7, 123456789.125)]),
+        None,
+    ]
+    feats = [
+        {
+            "type": "Feature",
+            "properties": {"problem_id": f"P{k} «é»"},
+            "geometry": None if g is None else json.loads(shapely.to_geojson(g)),
+        }
+        for k, g in enumerate(geoms)
+    ]
+    for fc in (
+        {"type": "FeatureCollection", "features": feats},
+        {"type": "FeatureCollection", "crs": {"type": "name"}, "features": feats[::-1]},
+        {"type": "FeatureCollection", "features": []},
+    ):
+        assert register._geojson_text(fc) == json.dumps(fc, ensure_ascii=False, indent=1)

@@ -10,7 +10,10 @@ analyst edits the :data:`EDITABLE_FIELDS`, and :func:`read_register` and
 from __future__ import annotations
 
 import json
+import math
+import re
 import tomllib
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -390,8 +393,70 @@ def write_register(problems: pd.DataFrame, path: Any) -> tuple[Any, Any]:
     if crs:
         fc["crs"] = {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{crs}"}}
     fc["features"] = feats
-    gpath.write_text(json.dumps(fc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    gpath.write_text(_geojson_text(fc) + "\n", encoding="utf-8")
     return tpath, gpath
+
+
+def _geojson_text(fc: dict[str, Any]) -> str:
+    """``json.dumps(fc, ensure_ascii=False, indent=1)`` of a register's feature collection.
+
+    The same text, made faster: ``json`` indents in Python, a number at a time, and
+    the coordinates are most of the numbers (2.6 s for the 3,000 problems of a
+    province). Each feature's coordinates are written here (:func:`_coordinates_text`,
+    the same layout) and put in the place of a marker that ``json`` writes instead.
+    """
+    marker = f"@@coordinates-{uuid.uuid4().hex}-"
+    texts: list[str] = []
+    feats = []
+    for f in fc["features"]:
+        g = f.get("geometry")
+        coords = g.get("coordinates") if isinstance(g, dict) else None
+        text = _coordinates_text(coords, 4) if isinstance(coords, list) else None
+        if text is None:  # no geometry, a collection, a number json writes otherwise
+            feats.append(f)
+            continue
+        feats.append({**f, "geometry": {**g, "coordinates": f"{marker}{len(texts)}"}})
+        texts.append(text)
+    out = json.dumps({**fc, "features": feats}, ensure_ascii=False, indent=1)
+    if not texts:
+        return out
+    return re.sub(f'"{marker}(\\d+)"', lambda m: texts[int(m.group(1))], out)
+
+
+def _coordinates_text(v: list, level: int) -> str | None:
+    """A GeoJSON coordinates array as ``json.dumps(indent=1)`` writes it at ``level``.
+
+    ``None`` when it holds anything but nested lists of finite numbers (``json``
+    writes it then).
+    """
+    if not v:
+        return "[]"
+    if all(type(x) is list for x in v):
+        if all(len(x) == 2 and type(x[0]) is not list for x in v):  # a list of points
+            items = _points_text(v, level + 1)
+        else:
+            items = [_coordinates_text(x, level + 1) for x in v]
+        if items is None or any(t is None for t in items):
+            return None
+    elif all(type(x) in (int, float) and math.isfinite(x) for x in v):
+        items = [repr(x) for x in v]  # as json: float.__repr__, int.__repr__
+    else:
+        return None
+    pad = "\n" + " " * (level + 1)
+    return "[" + pad + ("," + pad).join(items) + "\n" + " " * level + "]"
+
+
+def _points_text(points: list, level: int) -> list[str] | None:
+    """Each ``[x, y]`` of ``points`` as :func:`_coordinates_text` writes it at ``level``."""
+    inner, close = "\n" + " " * (level + 1), "\n" + " " * level
+    out = []
+    for x, y in points:
+        if not (type(x) in (int, float) and type(y) in (int, float)):
+            return None
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return None
+        out.append(f"[{inner}{x!r},{inner}{y!r}{close}]")
+    return out
 
 
 def _read_geometries(gpath: Path) -> pd.DataFrame:
