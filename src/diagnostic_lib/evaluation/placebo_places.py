@@ -343,6 +343,10 @@ class PlaceCounter:
         out = np.zeros((len(geoms), max(n, 0)), dtype="int64")
         if n <= 0 or not len(geoms):
             return out
+        rank = self._rank_of(keys) if keys is not None else None
+        if rank is not None:  # every place named and found before (thousands of sectors)
+            out[:] = self._counts_at(rank, edges)
+            return out
         known = (
             np.array([k in self._times for k in keys], dtype=bool)
             if keys is not None
@@ -379,9 +383,20 @@ class PlaceCounter:
         times, so that one ``searchsorted`` answers every place at once (the edges clipped
         to the span, so that none reaches a neighbour's times).
         """
-        if any(k not in self._rank for k in keys):
+        rank = self._rank_of(keys)
+        if rank is None:
             self._stack()
-        rank = np.array([self._rank[k] for k in keys], dtype="int64")
+            rank = np.array([self._rank[k] for k in keys], dtype="int64")
+        return self._counts_at(rank, edges)
+
+    def _rank_of(self, keys: Sequence[Any]) -> np.ndarray | None:
+        """The rank of each of ``keys`` among the stacked places, or ``None`` if one is not."""
+        get = self._rank.get
+        rank = np.fromiter((get(k, -1) for k in keys), dtype="int64", count=len(keys))
+        return None if (rank < 0).any() else rank
+
+    def _counts_at(self, rank: np.ndarray, edges: np.ndarray) -> np.ndarray:
+        """:meth:`_known_counts` of the stacked places of ``rank``."""
         if self._grid is not None:
             months = edges.astype("datetime64[M]")
             if np.array_equal(months.astype("datetime64[us]"), edges):  # month starts
@@ -391,9 +406,10 @@ class PlaceCounter:
         if self._stacked is None:
             self._search_stack()
         if self._span is None:  # too many places for one array of int64: one at a time
+            names = list(self._rank)  # in the order of their ranks
             return np.array(
-                [np.diff(np.searchsorted(self._times[k], edges, side="left")) for k in keys]
-            ).reshape(len(keys), len(edges) - 1)
+                [np.diff(np.searchsorted(self._times[names[r]], edges, side="left")) for r in rank]
+            ).reshape(len(rank), len(edges) - 1)
         e = np.clip((edges - self._t0).astype("int64"), 0, self._span)
         at = np.searchsorted(self._stacked, rank[:, None] * self._span + e[None, :], side="left")
         return np.diff(at, axis=1)
