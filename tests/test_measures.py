@@ -1016,3 +1016,29 @@ def test_partner_suggestions_says_which_partner_already_takes_part():
     reg = pd.DataFrame({"measure_id": ["M1", "M2"], "partners": [("P2",), ("P1",)]})
     out = measures.partner_suggestions(pb, s, p, reg).set_index("partner_id")
     assert out["involved"].to_dict() == {"P1": False, "P2": True}
+
+
+def test_pairs_by_level_are_sorted_as_pandas_sorts_them():
+    """Strongest level first, then measure id, ties in their order: as ``sort_values``."""
+    from diagnostic_lib.measures import summaries
+    from diagnostic_lib.measures.levels import _LEVEL_RANK
+
+    rng = np.random.default_rng(11)
+    ids = np.array(["M10", "M2", "M2b", "m1", "Mé", "M\u00e9 ", "Z"], dtype=object)
+    levels = np.array(list(_LEVEL_RANK), dtype=object)
+    for n in (0, 1, 7, 300):
+        c = pd.DataFrame(
+            {
+                "problem_id": rng.choice(["P1", "P2"], n),
+                "measure_id": pd.array(rng.choice(ids, n), dtype="str"),
+                "level": pd.array(rng.choice(levels, n), dtype="str"),
+                "row": np.arange(n),
+            },
+            index=rng.permutation(n) + 100,
+        )
+        want = c.assign(_r=c["level"].map(_LEVEL_RANK)).sort_values(
+            ["_r", "measure_id"], ascending=[False, True], kind="stable"
+        )
+        pd.testing.assert_frame_equal(summaries._by_level(c), want)
+    odd = c.assign(level=c["level"].where(c["row"] % 5 > 0, "unheard_of"))
+    assert summaries._by_level(odd)["level"].iloc[-1] == "unheard_of"  # no rank: last

@@ -69,6 +69,23 @@ def coverage_matrix(cov: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     return piv
 
 
+def _by_level(c: pd.DataFrame) -> pd.DataFrame:
+    """``c`` from its strongest level to its weakest, then by measure id (ties kept in order).
+
+    ``c.sort_values(["_r", "measure_id"], ascending=[False, True], kind="stable")`` with
+    ``_r`` the level's rank, sorted on integer codes (the measure ids' codes in their
+    sorted order): at 5M, 2.3 million pairs took 1.5 s to sort on their text.
+    """
+    r = c["level"].map(_LEVEL_RANK)
+    if r.isna().any():  # a level without a rank: pandas places it (last)
+        return c.assign(_r=r).sort_values(
+            ["_r", "measure_id"], ascending=[False, True], kind="stable"
+        )
+    codes, _ = pd.factorize(c["measure_id"], sort=True)
+    order = np.lexsort((codes, -r.to_numpy(dtype="int64")))
+    return c.iloc[order].assign(_r=r.iloc[order])
+
+
 def _groups(c: pd.DataFrame, by: str, cols: Sequence[str]) -> dict[str, dict[str, np.ndarray]]:
     """The rows of ``c`` by value of ``by`` (order kept), as plain object arrays per column."""
     keys = c[by].astype(str).to_numpy(dtype=object)
@@ -139,9 +156,7 @@ def problem_coverage(
         if priority is not None
         else pd.Series(dtype="Int64")
     )
-    c = cov[cov["level"] != "none"].copy()
-    c["_r"] = c["level"].map(_LEVEL_RANK)
-    c = c.sort_values(["_r", "measure_id"], ascending=[False, True], kind="stable")
+    c = _by_level(cov[cov["level"] != "none"])
     groups = _groups(c, "problem_id", ("status", "measure_id", "level", "pillar"))
     empty = {k: np.array([], dtype=object) for k in ("status", "measure_id", "level", "pillar")}
     rows = []
