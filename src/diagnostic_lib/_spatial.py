@@ -9,6 +9,7 @@ region, which grows with its size.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -246,6 +247,7 @@ def distinct_geometries(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _UNIONS: dict[str, Any] = {}
 _UNIONS_KEPT = 4
 """Unions kept by :func:`union_of` (the last ones asked for)."""
+_UNIONS_LOCK = threading.Lock()  # the report's threads may ask at once: one writer at a time
 
 
 def union_of(geoms: Any) -> Any:
@@ -284,8 +286,12 @@ def union_of(geoms: Any) -> Any:
     h.update(np.array([-1 if w is None else len(w) for w in wkb], dtype="int64").tobytes())
     h.update(b"".join(w for w in wkb if w is not None))
     key = h.hexdigest()
-    if key not in _UNIONS:
-        while len(_UNIONS) >= _UNIONS_KEPT:
-            del _UNIONS[next(iter(_UNIONS))]
-        _UNIONS[key] = shapely.union_all(arr)
-    return _UNIONS[key]
+    with _UNIONS_LOCK:
+        found = _UNIONS.get(key)
+    if found is None:
+        found = shapely.union_all(arr)
+        with _UNIONS_LOCK:
+            while len(_UNIONS) >= _UNIONS_KEPT:
+                del _UNIONS[next(iter(_UNIONS))]
+            _UNIONS[key] = found
+    return found
