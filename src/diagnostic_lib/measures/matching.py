@@ -47,6 +47,17 @@ def _category_weights(
     return out
 
 
+def _coded(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, distinct keys)`` with ``distinct[codes] == keys``, by hashing.
+
+    What ``np.unique(keys, return_inverse=True)`` gives, in first-seen order instead of
+    sorted: each pair's answer is computed once per distinct key either way (sorting
+    2.3 million pairs' keys took 0.35 s at 5M, twice).
+    """
+    codes, uniq = pd.factorize(np.asarray(keys, dtype="int64"))
+    return codes.astype("int64"), np.asarray(uniq, dtype="int64")
+
+
 def _member_counts(
     membership: pd.Series | None, incidents: pd.DataFrame | None
 ) -> dict[Any, dict[str, float]]:
@@ -292,7 +303,7 @@ class _ProblemSide:
         Each distinct (problem, target group) is computed once.
         """
         n_k = max(len(t_sets), 1)
-        uk, inv = np.unique(r * n_k + k, return_inverse=True)
+        inv, uk = _coded(r * n_k + k)
         them, them_round = np.empty(len(uk)), np.empty(len(uk))
         matched = np.empty(len(uk), dtype=object)
         one: dict[tuple, tuple] = {}  # equal tuples kept once (a few dozen for many pairs)
@@ -305,13 +316,12 @@ class _ProblemSide:
                 mt = tuple(c for c in w if c in tset)
                 th = sum(w[c] for c in mt) / total if total > 0 else 0.0
             matched[q], them[q], them_round[q] = one.setdefault(mt, mt), th, round(th, 6)
-        inv = inv.ravel()
         return them[inv], them_round[inv], matched[inv]
 
     def shifts(self, r: np.ndarray, k: np.ndarray, s_keys: list[tuple]) -> _Coded:
         """:func:`_shift_match` of problem ``r`` × target-shift group ``k``."""
         n_k = max(len(s_keys), 1)
-        uk, inv = np.unique(r * n_k + k, return_inverse=True)
+        inv, uk = _coded(r * n_k + k)
         out = np.array(
             [
                 _shift_match(s_keys[ki], self.dominant[ri])
@@ -319,7 +329,7 @@ class _ProblemSide:
             ],
             dtype=object,
         )
-        return _Coded(out, inv.ravel())
+        return _Coded(out, inv)
 
     def candidate_groups(self, t_sets: list[frozenset]) -> tuple[np.ndarray, np.ndarray]:
         """``(rows, groups)``: the problem × target-group pairs that share a category.
