@@ -1498,12 +1498,12 @@ def test_run_takes_step_1s_whole_result(diag, monkeypatch):
 
     seen: dict = {}
 
-    def relevance(d, problems, priority, *a):
-        seen.update(problems=problems, priority=priority)
+    def risk(d, period, p, knox, *a):  # (the risk runs first, see results._context)
+        seen["knox"] = knox
         return {}
 
-    def risk(d, period, p, knox, *a):
-        seen["knox"] = knox
+    def relevance(d, problems, priority, *a):
+        seen.update(problems=problems, priority=priority)
         raise _Stop
 
     monkeypatch.setattr(results, "_effects_part", lambda *a, **k: {"effects": None})

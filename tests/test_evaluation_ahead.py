@@ -148,9 +148,10 @@ def test_step3_gives_the_same_result_with_the_placements_computed_ahead(diag, mo
     small = dataclasses.replace(diag, config=cfg)
     sent = _submits(monkeypatch)
     got = evaluation.run(small, inv, n_sim=50)
-    # the projections first: they run while this process computes the relevance and risk,
-    # before its own peak (the counts); the placements next, collected after the areas
-    assert sent.index("_forecasts") < sent.index("placements_ahead") < sent.index("_context")
+    # the placements first: the effects collect them after the areas, a few seconds in
+    # (sent after the projections, the effects waited for them at 5M); the projections
+    # next, collected at the end
+    assert sent.index("placements_ahead") < sent.index("_forecasts") < sent.index("_context")
     for name in ("effects", "design", "monthly", "relevance", "current_risk"):
         pd.testing.assert_frame_equal(getattr(plain, name), getattr(got, name), check_exact=True)
 

@@ -47,7 +47,8 @@ Sections (one file each)
   sent to it.
 - ``results``: the whole step — :func:`run`, which reads every tunable of
   step 3 from the config, and its result :class:`Evaluation` (``verdicts`` and
-  ``summary`` for step 4 and the report).
+  ``summary`` for step 4 and the report); :func:`start`, which sends the jobs
+  that read nothing of step 2 to the worker before step 2 (province scale).
 - Internals shared by the files above: ``measure_set`` (the rules that pair
   measures: exclusions from a control, concurrent measures), ``count_models``
   (count regressions of the time series and the forecasts), ``_common`` (labels,
@@ -195,7 +196,7 @@ from .forecast import (
 from .measure_session import MeasureSession
 from .peak_demo import PEAK_COLUMNS, peak_demonstration, peak_summary
 from .placebos import PlaceboOptions, placebo_tables
-from .results import DISPLAY_COLUMNS, VERDICT_COLUMNS, Evaluation, run
+from .results import DISPLAY_COLUMNS, VERDICT_COLUMNS, Evaluation, Started, run, start
 from .risk import (
     IMPACT_EDGES,
     LIKELIHOOD_EDGES,
@@ -281,6 +282,8 @@ __all__ = [
     "high_risk_cells",
     "risk_terrain_surface",
     "run",
+    "start",
+    "Started",
     "similar_trend_sectors",
     "targeted",
     "total_net_effect",

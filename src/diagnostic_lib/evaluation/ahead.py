@@ -6,8 +6,9 @@ hold them twice in memory, and the worker process has little to do. Where each
 measure's placebo places go (:func:`~.placebo_design.placements`: a zone moved
 across the municipality, or the other sectors) reads only the measures and the
 sectors. :func:`placements_ahead` computes it, so that the worker can do it
-while this process works on the relevance and the risk; the effects are then
-counted here with it, and are those computed without it
+while this process works on the effects (and the relevance and risk, unless
+:func:`~.results.start` sent those to the worker before step 2); the effects are
+then counted here with it, and are those computed without it
 (``tests/test_evaluation_ahead.py``).
 
 Only the placements travel back (a few offsets per measure): the design table's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -305,6 +306,7 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
     top: int | None = None,
     min_reach: float | None = None,
     risk_distance: float | None = None,
+    started: Started | None = None,
 ) -> Evaluation:
     """Run the whole of step 3 on a loaded diagnosis and its problem register.
 
@@ -351,11 +353,20 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
     risk_distance : float, optional
         Metres, for :func:`risk_terrain` (default: the config's
         ``risk_terrain_distance_m``).
+    started : Started, optional
+        The jobs :func:`start` sent ahead, with the same ``diag``, ``problems``,
+        ``priority``, ``knox`` and arguments (else ``ValueError``): used instead of
+        sending them now. The result is the same.
 
     Returns
     -------
     Evaluation
         Its ``parameters`` give the value of every tunable used.
+
+    Raises
+    ------
+    ValueError
+        No measures in ``diag``; ``started`` made for other inputs or arguments.
 
     Examples
     --------
@@ -370,38 +381,31 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
     >>> bool(bs.loc[("sectors", "all"), "beats_naive"])
     True
     """
-    if not isinstance(problems, pd.DataFrame) and hasattr(problems, "problems"):
-        # step 1's result (an Inventory): its register, priority and Knox tables unless given
-        priority = getattr(problems, "priority", None) if priority is None else priority
-        knox = getattr(problems, "knox", None) if knox is None else knox
-        problems = problems.problems
-    if diag.measures is None:
-        raise ValueError("step 3 needs the measures table ([data.measures] in the config)")
-    given = {
+    arguments = {
         "window_months": window_months,
         "lag_months": lag_months,
+        "buffer_m": buffer_m,
         "control": control,
+        "control_sectors": control_sectors,
+        "knox_categories": knox_categories,
+        "permutations": permutations,
         "horizon": horizon,
         "level": level,
         "n_sim": n_sim,
+        "seed": seed,
         "top": top,
         "min_reach": min_reach,
         "risk_distance": risk_distance,
     }
-    p = _parameters(diag.config, given)
-    if buffer_m is None:
-        buffer_m = _buffers(diag.measures, float(diag.config.param("buffer_m")))
-    period = data_period(diag)
-    pr = inventory.priority(problems) if priority is None else priority
+    if started is not None:
+        started.check(diag, problems, priority, knox, arguments)
+    s = _setup(diag, problems, priority, knox, arguments)
+    problems, pr, knox, p, opt, period = s.problems, s.priority, s.knox, s.p, s.opt, s.period
+    seed, buffer_m = s.arguments["seed"], s.buffer_m
+    knox_categories = s.arguments["knox_categories"]
+    jobs = started.jobs if started is not None and started.jobs else _submit(diag, s)
+    context, ahead, future = jobs["context"], jobs["ahead"], jobs["future"]
     parts: dict[str, Any] = {}
-    # in the worker while the effects are estimated here; when the incidents are too many
-    # to be sent there (the relevance and risk computed here), the placebo placements next
-    opt = _options(p, buffer_m, control_sectors)
-    future = _future_part(diag, period, p, seed)
-    ahead = _ahead_part(diag, period, opt)
-    context = _context_part(
-        diag, problems, pr, period, p, (knox, knox_categories, permutations, seed)
-    )
     parts.update(_effects_part(diag, period, p, opt, ahead))
     parts.update(context.result())
     top = int(p["relevance_top_problems"])
@@ -430,6 +434,189 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
         "tunables": {k: v for k, v in p.items() if k != "risk_scale"},
     }
     return Evaluation(**parts, sectors=diag.sectors, parameters=parameters)
+
+
+_RUN_DEFAULTS: dict[str, Any] = {
+    name: param.default
+    for name, param in inspect.signature(run).parameters.items()
+    if name not in ("diag", "problems", "priority", "knox", "started")
+}
+"""The keyword arguments of :func:`run` and their defaults (:func:`start` takes the same)."""
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What :func:`run` computes from its inputs and arguments before it sends any job."""
+
+    problems: pd.DataFrame
+    priority: pd.DataFrame
+    knox: pd.DataFrame | None
+    arguments: dict[str, Any]
+    p: dict[str, Any]
+    buffer_m: Any
+    opt: _Options
+    period: tuple
+
+
+def _setup(
+    diag: Diagnostic,
+    problems: Any,
+    priority: pd.DataFrame | None,
+    knox: pd.DataFrame | None,
+    arguments: Mapping[str, Any],
+) -> _Setup:
+    """The register, priority, Knox table, tunables and options :func:`run` works with."""
+    if not isinstance(problems, pd.DataFrame) and hasattr(problems, "problems"):
+        # step 1's result (an Inventory): its register, priority and Knox tables unless given
+        priority = getattr(problems, "priority", None) if priority is None else priority
+        knox = getattr(problems, "knox", None) if knox is None else knox
+        problems = problems.problems
+    if diag.measures is None:
+        raise ValueError("step 3 needs the measures table ([data.measures] in the config)")
+    p = _parameters(diag.config, {k: v for k, v in arguments.items() if k in _ARGUMENTS})
+    buffer_m = arguments["buffer_m"]
+    if buffer_m is None:
+        buffer_m = _buffers(diag.measures, float(diag.config.param("buffer_m")))
+    return _Setup(
+        problems=problems,
+        priority=inventory.priority(problems) if priority is None else priority,
+        knox=knox,
+        arguments=dict(arguments),
+        p=p,
+        buffer_m=buffer_m,
+        opt=_options(p, buffer_m, arguments["control_sectors"]),
+        period=data_period(diag),
+    )
+
+
+def _submit(diag: Diagnostic, s: _Setup, early: bool = False) -> dict[str, workers.Pending | None]:
+    """Send the jobs of step 3 that the effects do not wait for (each runs here if it cannot go).
+
+    In :func:`run`: the placebo placements first (the effects need them a few seconds
+    in; over ``worker_max_incidents`` only, see :func:`_ahead_part`), the projections
+    (needed at the end), then reach, relevance and risk (to the worker up to
+    ``worker_max_incidents`` incidents, else run here). ``early`` (:func:`start`,
+    before step 2): reach, relevance and risk go to the worker first, at any size.
+    """
+    knox = (s.knox, s.arguments["knox_categories"], s.arguments["permutations"])
+    knox = (*knox, s.arguments["seed"])
+    if early:
+        context = _context_part(diag, s.problems, s.priority, s.period, s.p, knox, bounded=False)
+    ahead = _ahead_part(diag, s.period, s.opt)
+    future = _future_part(diag, s.period, s.p, s.arguments["seed"])
+    if not early:
+        context = _context_part(diag, s.problems, s.priority, s.period, s.p, knox)
+    return {"context": context, "ahead": ahead, "future": future}
+
+
+@dataclass(frozen=True, eq=False)
+class Started:
+    """The jobs of step 3 sent ahead by :func:`start`, for :func:`run` (``started=``).
+
+    ``jobs`` is empty when nothing was sent ahead (:func:`run` then sends them itself).
+    """
+
+    diag: Any
+    inputs: tuple
+    arguments: dict[str, Any]
+    jobs: dict[str, workers.Pending | None]
+
+    def check(
+        self,
+        diag: Diagnostic,
+        problems: Any,
+        priority: pd.DataFrame | None,
+        knox: pd.DataFrame | None,
+        arguments: Mapping[str, Any],
+    ) -> None:
+        """Raise ``ValueError`` unless :func:`run` is given what :func:`start` was.
+
+        The same objects (``diag``, ``problems``, ``priority``, ``knox``) and equal
+        arguments: jobs sent for other inputs would give another step 3.
+        """
+        same = diag is self.diag and all(
+            a is b for a, b in zip((problems, priority, knox), self.inputs, strict=True)
+        )
+        differ = [k for k in arguments if not _equal(arguments[k], self.arguments.get(k))]
+        if not same or differ:
+            what = ", ".join(differ) if differ else "diag, problems, priority or knox"
+            raise ValueError(
+                f"started was made by evaluation.start for other inputs ({what}): "
+                "give run what start was given, or run without started"
+            )
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """Whether two arguments of :func:`run` are the same (a comparison that fails: no)."""
+    if a is b:
+        return True
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # arrays, tables: equal only as the same object
+        return False
+
+
+def start(
+    diag: Diagnostic,
+    problems: Any,
+    priority: pd.DataFrame | None = None,
+    knox: pd.DataFrame | None = None,
+    **arguments: Any,
+) -> Started:
+    """Send the jobs of step 3 that read nothing of step 2 to the worker, before step 2.
+
+    Reach, relevance, pillars and risk, the placebo placements and the projections
+    read the incidents, the register of step 1 and the measures, not step 2's
+    result. With more incidents than the ``worker_max_incidents`` tunable (a
+    province) and the ``worker_process`` tunable on, :func:`run` would compute
+    reach, relevance and risk in this process, after the effects (the incidents
+    are not sent to the worker beside the effects' counts, for memory). Sent
+    here, before step 2, the worker computes them while this process does
+    step 2, then the placements and projections; :func:`run` given the result
+    (``started=``) collects them. Otherwise nothing is sent (``jobs`` empty) and
+    :func:`run` sends them itself. The result of :func:`run` is the same.
+
+    Parameters
+    ----------
+    diag, problems, priority, knox
+        As for :func:`run`, which must be given the same objects.
+    **arguments
+        Any keyword argument of :func:`run` (the same values must be given to it).
+
+    Returns
+    -------
+    Started
+
+    Raises
+    ------
+    TypeError
+        An argument :func:`run` does not have.
+    ValueError
+        No measures in ``diag``.
+
+    Examples
+    --------
+    >>> from diagnostic_lib import inventory, loaders, sample
+    >>> d = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml")
+    >>> inv = inventory.run(d, permutations=19)
+    >>> ahead = start(d, inv, n_sim=200)
+    >>> ahead.jobs  # the sample is small: run sends them itself
+    {}
+    >>> ev = run(d, inv, n_sim=200, started=ahead)
+    >>> ev.effects.set_index("measure_id").loc["M01", "verdict"]
+    'effective'
+    """
+    unknown = sorted(set(arguments) - set(_RUN_DEFAULTS))
+    if unknown:
+        raise TypeError(f"start() got unexpected keyword arguments: {', '.join(unknown)}")
+    given = {**_RUN_DEFAULTS, **arguments}
+    s = _setup(diag, problems, priority, knox, given)
+    cfg = diag.config
+    ahead = bool(cfg.param("worker_process")) and len(diag.incidents) > int(
+        cfg.param("worker_max_incidents")
+    )
+    jobs = _submit(diag, s, early=True) if ahead else {}
+    return Started(diag=diag, inputs=(problems, priority, knox), arguments=given, jobs=jobs)
 
 
 def _options(p: Mapping[str, Any], buffer_m: Any = None, control_sectors: Any = None) -> _Options:
@@ -543,7 +730,7 @@ def _group_placements(ahead: workers.Pending, k: int) -> dict[str, Any] | None:
 
 
 def _ahead_part(diag: Diagnostic, period: tuple, opt: _Options) -> workers.Pending | None:
-    """The measures' placebo placements, sent to the worker after the projections; or ``None``.
+    """The measures' placebo placements, sent to the worker before the projections; or ``None``.
 
     Only when the jobs that read the incidents run here (more incidents than the
     ``worker_max_incidents`` tunable; :func:`_context_part`): the worker would
@@ -580,6 +767,7 @@ def _context_part(
     period: tuple,
     p: Mapping[str, Any],
     knox: tuple,
+    bounded: bool = True,
 ) -> workers.Pending:
     """Reach, relevance, pillars and risk: what reads the incidents but not the effects.
 
@@ -593,14 +781,18 @@ def _context_part(
     at 5M its scratch (~1.4 GB) and its answer (~0.2 GB sent back) beside the effects'
     4.8 GB here passed 6 GB, and the two processes, each on a core, slowed each other
     down about as much as the job took. ``knox`` is ``(table or None, categories,
-    permutations, seed)``.
+    permutations, seed)``. ``bounded=False`` (:func:`start`, whose job runs beside
+    step 2, not beside the effects): to the worker at any size. At 5M, sent so
+    during step 2 (risk first, see :func:`_context`), the run took 171 s instead of
+    184 s and its peak stayed under 6 GB (5.86 GB: the worker's 1.5 GB beside
+    step 2's 4.3 GB).
     """
     inc = diag.incidents
     worker = workers.worker_for(
         bool(diag.config.param("worker_process")),
         len(inc),
         at_least=_WORKER_MIN_INCIDENTS,
-        at_most=int(diag.config.param("worker_max_incidents")),
+        at_most=int(diag.config.param("worker_max_incidents")) if bounded else None,
     )
     if worker.enabled:  # here, the incidents as they are (a table would be a copy)
         inc = point_table(inc, CONTEXT_COLUMNS, text=CONTEXT_COLUMNS[2:])
@@ -621,11 +813,18 @@ def _context(
     """The relevance and risk parts of step 3 (see :func:`_context_part`).
 
     What the first part freed is given back before the second: each holds up to
-    ~0.5 GB of scratch at 5M, in two allocators that would otherwise keep it.
+    ~0.5 GB of scratch at 5M, in two allocators that would otherwise keep it. The
+    risk first: it needs the more memory (its grid of cells), and in the worker
+    during step 2 (:func:`start`) that is when this process holds less. In the
+    worker, the caches the job filled are then emptied (:func:`inventory.clear_caches`:
+    the jobs after it there read none of them).
     """
-    relevance_ = _relevance_part(diag, problems, priority, period, p)
+    risk = _risk_part(diag, period, p, *knox)
     _memory.give_back()
-    return {**relevance_, **_risk_part(diag, period, p, *knox)}
+    out = {**_relevance_part(diag, problems, priority, period, p), **risk}
+    if workers.in_worker_process():
+        inventory.clear_caches()
+    return out
 
 
 def _relevance_part(

@@ -57,7 +57,7 @@ Sections, and the file that holds each
 - The count cube (``counted``): :func:`incidents_cube` (the incidents' count cube, built
   once per content and kept beside the loaders' cache), :func:`incidents_digest`.
 - Caches (``_cache``): content-keyed caches of grids, aoristic spreads and
-  perception tables.
+  perception tables; :func:`clear_caches` empties them all.
 
 Conventions
 -----------
@@ -80,6 +80,7 @@ True
 
 from __future__ import annotations
 
+from ._cache import clear_caches
 from .counted import incidents_cube, incidents_digest
 from .emerging import (
     EMERGING_CLASSES,
@@ -172,6 +173,7 @@ from .near_repeat import _band  # noqa: F401
 from .timing import _aoristic_arrays, _aoristic_compute  # noqa: F401
 
 __all__ = [
+    "clear_caches",
     "FATES",
     "FateOptions",
     "fate_label",

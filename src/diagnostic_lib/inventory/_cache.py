@@ -11,10 +11,31 @@ changed table gives another key, so a cache can never return a stale result.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
+
+_ALL: weakref.WeakSet[ContentCache] = weakref.WeakSet()
+"""Every cache of the process (see :func:`clear_caches`)."""
+
+
+def clear_caches() -> None:
+    """Empty every content cache of this process; what they held is computed again when asked.
+
+    For a process whose next work reads none of it: the worker empties them after
+    step 3's reach, relevance and risk (at 5M incidents the grid and the
+    problems' incidents held about 0.2 GB there, beside step 3's peak).
+
+    Examples
+    --------
+    >>> c = ContentCache(2); _ = c.get("k", lambda: 1)
+    >>> clear_caches(); len(c)
+    0
+    """
+    for cache in list(_ALL):
+        cache.clear()
 
 
 class ContentCache:
@@ -35,6 +56,7 @@ class ContentCache:
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
         self._items: dict[Hashable, Any] = {}
+        _ALL.add(self)
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
         """The result stored under ``key``, computed with ``make()`` the first time.

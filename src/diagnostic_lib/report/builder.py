@@ -139,10 +139,11 @@ def build_report(  # noqa: PLR0913 - public signature, kept backward compatible
     inv = inventory.run(diag)
     bar.update()
     step("step2")
+    started = _start_step3(diag, inv)
     s2 = _run_step2(diag, inv)
     bar.update()
     step("step3")
-    s3 = _run_step3(diag, inv, s2)
+    s3 = _run_step3(diag, inv, s2, started)
     bar.update()
     step("step4")
     current = _current(s2, s3, diag)
@@ -330,13 +331,23 @@ def _run_step2(diag: Diagnostic, inv: inventory.Inventory) -> measures.MeasureIn
     return measures.run(diag, inv.problems, priority=inv.priority)
 
 
+def _start_step3(diag: Diagnostic, inv: inventory.Inventory) -> evaluation.Started | None:
+    """Step 3's jobs that read nothing of step 2, sent to the worker before it (a province)."""
+    if diag.measures is None:
+        return None
+    return evaluation.start(diag, inv.problems, priority=inv.priority, knox=inv.knox)
+
+
 def _run_step3(
-    diag: Diagnostic, inv: inventory.Inventory, s2: measures.MeasureInventory | None
+    diag: Diagnostic,
+    inv: inventory.Inventory,
+    s2: measures.MeasureInventory | None,
+    started: evaluation.Started | None = None,
 ) -> evaluation.Evaluation | None:
     if diag.measures is None:
         return None
     # step 1's priority and Knox table are the ones step 3 would compute again (same defaults)
-    return evaluation.run(diag, inv.problems, priority=inv.priority, knox=inv.knox)
+    return evaluation.run(diag, inv.problems, priority=inv.priority, knox=inv.knox, started=started)
 
 
 def _current(
