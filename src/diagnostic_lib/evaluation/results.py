@@ -500,10 +500,15 @@ def _submit(diag: Diagnostic, s: _Setup, early: bool = False) -> dict[str, worke
     """
     knox = (s.knox, s.arguments["knox_categories"], s.arguments["permutations"])
     knox = (*knox, s.arguments["seed"])
-    if early:
-        context = _context_part(diag, s.problems, s.priority, s.period, s.p, knox, bounded=False)
+    dates = None
+    if early:  # one table of the incidents for both jobs (a point table, the text coded)
+        table = point_table(diag.incidents, CONTEXT_COLUMNS, text=CONTEXT_COLUMNS[2:])
+        context = _context_part(
+            diag, s.problems, s.priority, s.period, s.p, knox, bounded=False, table=table
+        )
+        dates = table[list(FORECAST_COLUMNS)]
     ahead = _ahead_part(diag, s.period, s.opt)
-    future = _future_part(diag, s.period, s.p, s.arguments["seed"])
+    future = _future_part(diag, s.period, s.p, s.arguments["seed"], dates)
     if not early:
         context = _context_part(diag, s.problems, s.priority, s.period, s.p, knox)
     return {"context": context, "ahead": ahead, "future": future}
@@ -768,6 +773,7 @@ def _context_part(
     p: Mapping[str, Any],
     knox: tuple,
     bounded: bool = True,
+    table: pd.DataFrame | None = None,
 ) -> workers.Pending:
     """Reach, relevance, pillars and risk: what reads the incidents but not the effects.
 
@@ -782,7 +788,8 @@ def _context_part(
     4.8 GB here passed 6 GB, and the two processes, each on a core, slowed each other
     down about as much as the job took. ``knox`` is ``(table or None, categories,
     permutations, seed)``. ``bounded=False`` (:func:`start`, whose job runs beside
-    step 2, not beside the effects): to the worker at any size. At 5M, sent so
+    step 2, not beside the effects): to the worker at any size; ``table``: the
+    incidents' point table already made (:func:`start`). At 5M, sent so
     during step 2 (risk first, see :func:`_context`), the run took 171 s instead of
     184 s and its peak stayed under 6 GB (5.86 GB: the worker's 1.5 GB beside
     step 2's 4.3 GB).
@@ -794,7 +801,9 @@ def _context_part(
         at_least=_WORKER_MIN_INCIDENTS,
         at_most=int(diag.config.param("worker_max_incidents")) if bounded else None,
     )
-    if worker.enabled:  # here, the incidents as they are (a table would be a copy)
+    if table is not None:
+        inc = table
+    elif worker.enabled:  # here, the incidents as they are (a table would be a copy)
         inc = point_table(inc, CONTEXT_COLUMNS, text=CONTEXT_COLUMNS[2:])
     light = replace(
         diag, incidents=inc, ledger=Ledger(), walks=None, partners=None, cache_entry=None
@@ -923,37 +932,62 @@ _WORKER_MIN_SERIES = 200
 (about 2 s of work: more than the worker's start)."""
 
 
+_FORECAST_KEYS = (
+    "forecast_horizon",
+    "forecast_level",
+    "forecast_simulations",
+    "forecast_min_events",
+    "forecast_min_months",
+    "seasonality_p",
+    "alpha",
+    "emerging_min_events",
+    "backtest_origins",
+    "backtest_max_sectors",
+    "backtest_min_skill",
+    "backtest_coverage_tolerance",
+)
+"""The tunables the projections read."""
+
+FORECAST_COLUMNS: tuple[str, ...] = ("occurred_from", "occurred_to", "sector", "family")
+"""The incidents' columns the projections' monthly counts read (their gaps included)."""
+
+
 def _future_part(
-    diag: Diagnostic, period: tuple, p: Mapping[str, Any], seed: int
+    diag: Diagnostic,
+    period: tuple,
+    p: Mapping[str, Any],
+    seed: int,
+    dates: pd.DataFrame | None = None,
 ) -> workers.Pending:
     """Projections of the next months, their backtest and whether they can be trusted.
 
     Sent to the process's worker (:mod:`diagnostic_lib.workers`, the
     ``worker_process`` tunable) with the monthly counts, which are all it
-    reads: the caller collects the result after the rest of step 3.
+    reads: the caller collects the result after the rest of step 3. ``dates``
+    (:func:`start`): the incidents' :data:`FORECAST_COLUMNS` (the text as
+    categories), sent instead, so that the worker makes the monthly counts too
+    (3 s of this process's time at 5M, before step 2).
     """
+    params = {k: p[k] for k in _FORECAST_KEYS}
+    enabled = bool(diag.config.param("worker_process"))
+    if dates is not None:
+        worker = workers.worker_for(enabled, len(dates), at_least=_WORKER_MIN_INCIDENTS)
+        return worker.submit(_forecasts_of, dates, period, params, seed)
     ds, de = period
     hist = monthly_counts(diag.incidents, ("sector", "family"), start=ds, end=de)
-    keys = (
-        "forecast_horizon",
-        "forecast_level",
-        "forecast_simulations",
-        "forecast_min_events",
-        "forecast_min_months",
-        "seasonality_p",
-        "alpha",
-        "emerging_min_events",
-        "backtest_origins",
-        "backtest_max_sectors",
-        "backtest_min_skill",
-        "backtest_coverage_tolerance",
-    )
     # a few series take less time than the worker takes to start: then only if it runs
     series = hist.groupby(["sector", "family"], observed=True).ngroups
-    worker = workers.worker_for(
-        bool(diag.config.param("worker_process")), series, at_least=_WORKER_MIN_SERIES
-    )
-    return worker.submit(_forecasts, hist, de, {k: p[k] for k in keys}, seed)
+    worker = workers.worker_for(enabled, series, at_least=_WORKER_MIN_SERIES)
+    return worker.submit(_forecasts, hist, de, params, seed)
+
+
+def _forecasts_of(
+    incidents: pd.DataFrame, period: tuple, p: Mapping[str, Any], seed: int
+) -> dict[str, Any]:
+    """:func:`_forecasts` of the incidents' monthly counts, made where the job runs."""
+    ds, de = period
+    hist = monthly_counts(incidents, ("sector", "family"), start=ds, end=de)
+    return _forecasts(hist, de, p, seed)
 
 
 def _forecasts(
