@@ -71,11 +71,12 @@ def test_over_the_bound_the_worker_gets_the_jobs_first_and_step3_is_the_same(
     started = evaluation.start(big, inv, n_sim=50)
     # reach, relevance and risk first, to the worker although the incidents are over the
     # bound (in run alone they stay here: they would sit beside the effects' counts)
-    assert sent == ["_context", "placements_ahead", "_forecasts_of"]
-    assert set(started.jobs) == {"context", "ahead", "future"}
+    assert sent == ["_context", "placements_ahead"]
+    assert set(started.jobs) == {"context", "ahead", "future"} and started.jobs["future"] is None
     assert started.jobs["context"].in_worker and started.jobs["ahead"].in_worker
     got = evaluation.run(big, inv, n_sim=50, started=started)
-    assert sent == ["_context", "placements_ahead", "_forecasts_of"]  # nothing sent again
+    # the projections, of the history the context counted there; nothing sent twice
+    assert sent == ["_context", "placements_ahead", "_forecasts"]
     _same_evaluation(plain, got)
     assert len(got.effects) and len(got.reach) and len(got.projection.totals)
 
@@ -162,11 +163,11 @@ def test_the_worker_empties_the_caches_the_context_filled(diag, inv):
     assert len(there) >= 4 and not any(there)  # the grids, incidents, aoristic, perception…
 
 
-def test_the_projections_of_the_table_sent_ahead_are_those_of_the_incidents(diag):
-    """Counted in the worker from the coded table: the same monthly counts, gaps and all.
+def test_the_history_counted_with_the_context_is_that_of_the_incidents(diag, inv):
+    """Counted in the worker from the coded point table: the same monthly counts, gaps and all.
 
-    With a gap month (no record at all), missing sectors and families, a month-only
-    date and the municipality's sector "*" among the sectors.
+    With a gap month (no record at all), missing sectors and families and the
+    municipality's sector "*" among the sectors.
     """
     inc = diag.incidents.copy()
     month = inc["occurred_from"].dt.to_period("M").astype(str)
@@ -175,23 +176,16 @@ def test_the_projections_of_the_table_sent_ahead_are_those_of_the_incidents(diag
     inc.iloc[40:60, inc.columns.get_loc("family")] = None
     inc.iloc[60:80, inc.columns.get_loc("sector")] = "*"
     d = dataclasses.replace(diag, incidents=inc)
-    period = evaluation.data_period(d)
-    p = ev_results._parameters(d.config, {"n_sim": 50})
-    params = {k: p[k] for k in ev_results._FORECAST_KEYS}
+    s = ev_results._setup(d, inv, None, None, _defaults())
     table = ev_results.point_table(
         inc, ev_results.CONTEXT_COLUMNS, text=ev_results.CONTEXT_COLUMNS[2:]
-    )[list(ev_results.FORECAST_COLUMNS)]
+    )
     assert isinstance(table["sector"].dtype, pd.CategoricalDtype)
-    hist = evaluation.monthly_counts(inc, ("sector", "family"), start=period[0], end=period[1])
+    light = dataclasses.replace(d, incidents=table)
+    knox = (s.knox, ("burglary",), 9, 1)
+    got = ev_results._context(light, s.problems, s.priority, s.period, s.p, knox, True)
+    want = evaluation.monthly_counts(inc, ("sector", "family"), start=s.period[0], end=s.period[1])
     gap = pd.Period("2023-06", "M").start_time
-    assert hist["month"].min() < gap < hist["month"].max() and gap not in set(hist["month"])
-    want = ev_results._forecasts(hist, period[1], params, 5)
-    got = ev_results._forecasts_of(table, period, params, 5)
-    assert want.keys() == got.keys()
-    for k in want:
-        a, b = want[k], got[k]
-        if isinstance(a, evaluation.Projection):
-            pd.testing.assert_frame_equal(a.totals, b.totals, check_exact=True)
-            pd.testing.assert_frame_equal(a.monthly, b.monthly, check_exact=True)
-        else:
-            pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert want["month"].min() < gap < want["month"].max() and gap not in set(want["month"])
+    pd.testing.assert_frame_equal(got["history"], want, check_exact=True)
+    assert "history" not in ev_results._context(light, s.problems, s.priority, s.period, s.p, knox)

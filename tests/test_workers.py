@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import warnings
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -79,6 +81,34 @@ def test_an_error_is_raised_here_with_its_own_message(worker):
         job.result(take_back=False)
     later = worker.submit(_pid)
     assert later.result(take_back=False) != os.getpid()  # the worker goes on
+
+
+def _wait_until(condition, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_an_answered_job_lets_its_arguments_go_but_a_failed_one_keeps_them(worker):
+    """Kept to run the job here if the worker cannot; answered, they are not needed."""
+    data = np.arange(1_000)
+    ref = weakref.ref(data)
+    job = worker.submit(np.sum, data)
+    del data
+    assert _wait_until(lambda: ref() is None)  # before the result is asked for
+    assert job.result() == 499_500
+    # a job that failed there keeps them: it runs here, to raise its own error
+    bad = np.arange(3)
+    ref = weakref.ref(bad)
+    failed = worker.submit(_fails, bad)
+    del bad
+    assert _wait_until(lambda: failed._future.done())
+    assert ref() is not None
+    with pytest.raises(ValueError, match="no value for"):
+        failed.result()
 
 
 def test_arguments_pickle_refuses_run_here(worker):

@@ -404,7 +404,7 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
     seed, buffer_m = s.arguments["seed"], s.buffer_m
     knox_categories = s.arguments["knox_categories"]
     jobs = started.jobs if started is not None and started.jobs else _submit(diag, s)
-    context, ahead, future = jobs["context"], jobs["ahead"], jobs["future"]
+    context, ahead, future = jobs["context"], jobs["ahead"], _future_of(diag, s, jobs)
     parts: dict[str, Any] = {}
     parts.update(_effects_part(diag, period, p, opt, ahead))
     parts.update(context.result())
@@ -496,22 +496,31 @@ def _submit(diag: Diagnostic, s: _Setup, early: bool = False) -> dict[str, worke
     in; over ``worker_max_incidents`` only, see :func:`_ahead_part`), the projections
     (needed at the end), then reach, relevance and risk (to the worker up to
     ``worker_max_incidents`` incidents, else run here). ``early`` (:func:`start`,
-    before step 2): reach, relevance and risk go to the worker first, at any size.
+    before step 2): reach, relevance and risk go to the worker first, at any size,
+    and count the projections' monthly history there too (``"future"`` is then
+    ``None``: :func:`run` sends the projections of that history, see :func:`_future_of`).
     """
     knox = (s.knox, s.arguments["knox_categories"], s.arguments["permutations"])
     knox = (*knox, s.arguments["seed"])
-    dates = None
-    if early:  # one table of the incidents for both jobs (a point table, the text coded)
-        table = point_table(diag.incidents, CONTEXT_COLUMNS, text=CONTEXT_COLUMNS[2:])
+    if early:
         context = _context_part(
-            diag, s.problems, s.priority, s.period, s.p, knox, bounded=False, table=table
+            diag, s.problems, s.priority, s.period, s.p, knox, bounded=False, history=True
         )
-        dates = table[list(FORECAST_COLUMNS)]
+        return {"context": context, "ahead": _ahead_part(diag, s.period, s.opt), "future": None}
     ahead = _ahead_part(diag, s.period, s.opt)
-    future = _future_part(diag, s.period, s.p, s.arguments["seed"], dates)
-    if not early:
-        context = _context_part(diag, s.problems, s.priority, s.period, s.p, knox)
+    future = _future_part(diag, s.period, s.p, s.arguments["seed"])
+    context = _context_part(diag, s.problems, s.priority, s.period, s.p, knox)
     return {"context": context, "ahead": ahead, "future": future}
+
+
+def _future_of(
+    diag: Diagnostic, s: _Setup, jobs: Mapping[str, workers.Pending | None]
+) -> workers.Pending:
+    """The projections' job: sent already, or sent now with the history the context counted."""
+    if jobs["future"] is not None:
+        return jobs["future"]
+    history = jobs["context"].result().pop("history")  # (not a part of the evaluation)
+    return _future_part(diag, s.period, s.p, s.arguments["seed"], history=history)
 
 
 @dataclass(frozen=True, eq=False)
@@ -773,7 +782,7 @@ def _context_part(
     p: Mapping[str, Any],
     knox: tuple,
     bounded: bool = True,
-    table: pd.DataFrame | None = None,
+    history: bool = False,
 ) -> workers.Pending:
     """Reach, relevance, pillars and risk: what reads the incidents but not the effects.
 
@@ -788,8 +797,9 @@ def _context_part(
     4.8 GB here passed 6 GB, and the two processes, each on a core, slowed each other
     down about as much as the job took. ``knox`` is ``(table or None, categories,
     permutations, seed)``. ``bounded=False`` (:func:`start`, whose job runs beside
-    step 2, not beside the effects): to the worker at any size; ``table``: the
-    incidents' point table already made (:func:`start`). At 5M, sent so
+    step 2, not beside the effects): to the worker at any size; ``history``: the
+    answer also holds the projections' monthly counts (``"history"``, see
+    :func:`_future_part`), counted there from the same table. At 5M, sent so
     during step 2 (risk first, see :func:`_context`), the run took 171 s instead of
     184 s and its peak stayed under 6 GB (5.86 GB: the worker's 1.5 GB beside
     step 2's 4.3 GB).
@@ -801,14 +811,12 @@ def _context_part(
         at_least=_WORKER_MIN_INCIDENTS,
         at_most=int(diag.config.param("worker_max_incidents")) if bounded else None,
     )
-    if table is not None:
-        inc = table
-    elif worker.enabled:  # here, the incidents as they are (a table would be a copy)
+    if worker.enabled:  # here, the incidents as they are (a table would be a copy)
         inc = point_table(inc, CONTEXT_COLUMNS, text=CONTEXT_COLUMNS[2:])
     light = replace(
         diag, incidents=inc, ledger=Ledger(), walks=None, partners=None, cache_entry=None
     )
-    return worker.submit(_context, light, problems, priority, period, p, knox)
+    return worker.submit(_context, light, problems, priority, period, p, knox, history)
 
 
 def _context(
@@ -818,6 +826,7 @@ def _context(
     period: tuple,
     p: Mapping[str, Any],
     knox: tuple,
+    history: bool = False,
 ) -> dict[str, Any]:
     """The relevance and risk parts of step 3 (see :func:`_context_part`).
 
@@ -826,11 +835,19 @@ def _context(
     risk first: it needs the more memory (its grid of cells), and in the worker
     during step 2 (:func:`start`) that is when this process holds less. In the
     worker, the caches the job filled are then emptied (:func:`inventory.clear_caches`:
-    the jobs after it there read none of them).
+    the jobs after it there read none of them). ``history``: the projections' monthly
+    counts too, first (:func:`_future_part`).
     """
+    ds, de = period
+    counts = (
+        {"history": monthly_counts(diag.incidents, ("sector", "family"), start=ds, end=de)}
+        if history
+        else {}
+    )
+    _memory.give_back()
     risk = _risk_part(diag, period, p, *knox)
     _memory.give_back()
-    out = {**_relevance_part(diag, problems, priority, period, p), **risk}
+    out = {**_relevance_part(diag, problems, priority, period, p), **risk, **counts}
     if workers.in_worker_process():
         inventory.clear_caches()
     return out
@@ -846,6 +863,7 @@ def _relevance_part(
     """Reach, relevance and pillars (the flags come after the effects, see :func:`run`)."""
     mea, inc, sec, de = diag.measures, diag.incidents, diag.sectors, period[1]
     mat = reach_matrix(mea, problems, inc, sec)
+    _memory.give_back()  # its scratch (~0.4 GB at 5M), before the relevance's own
     min_reach = float(p["relevance_min_reach"])
     rel = relevance(mea, problems, inc, sec, priority, data_end=de, min_reach=min_reach, matrix=mat)
     pil = pillar_balance(mea, de, low=float(p["pillar_under"]), high=float(p["pillar_over"]))
@@ -948,46 +966,34 @@ _FORECAST_KEYS = (
 )
 """The tunables the projections read."""
 
-FORECAST_COLUMNS: tuple[str, ...] = ("occurred_from", "occurred_to", "sector", "family")
-"""The incidents' columns the projections' monthly counts read (their gaps included)."""
-
 
 def _future_part(
     diag: Diagnostic,
     period: tuple,
     p: Mapping[str, Any],
     seed: int,
-    dates: pd.DataFrame | None = None,
+    history: pd.DataFrame | None = None,
 ) -> workers.Pending:
     """Projections of the next months, their backtest and whether they can be trusted.
 
     Sent to the process's worker (:mod:`diagnostic_lib.workers`, the
     ``worker_process`` tunable) with the monthly counts, which are all it
-    reads: the caller collects the result after the rest of step 3. ``dates``
-    (:func:`start`): the incidents' :data:`FORECAST_COLUMNS` (the text as
-    categories), sent instead, so that the worker makes the monthly counts too
-    (3 s of this process's time at 5M, before step 2).
+    reads: the caller collects the result after the rest of step 3. ``history``:
+    those counts, already made (by the worker, with reach and risk: :func:`start`;
+    3 s of this process's time at 5M).
     """
-    params = {k: p[k] for k in _FORECAST_KEYS}
-    enabled = bool(diag.config.param("worker_process"))
-    if dates is not None:
-        worker = workers.worker_for(enabled, len(dates), at_least=_WORKER_MIN_INCIDENTS)
-        return worker.submit(_forecasts_of, dates, period, params, seed)
     ds, de = period
-    hist = monthly_counts(diag.incidents, ("sector", "family"), start=ds, end=de)
+    hist = (
+        monthly_counts(diag.incidents, ("sector", "family"), start=ds, end=de)
+        if history is None
+        else history
+    )
     # a few series take less time than the worker takes to start: then only if it runs
     series = hist.groupby(["sector", "family"], observed=True).ngroups
-    worker = workers.worker_for(enabled, series, at_least=_WORKER_MIN_SERIES)
-    return worker.submit(_forecasts, hist, de, params, seed)
-
-
-def _forecasts_of(
-    incidents: pd.DataFrame, period: tuple, p: Mapping[str, Any], seed: int
-) -> dict[str, Any]:
-    """:func:`_forecasts` of the incidents' monthly counts, made where the job runs."""
-    ds, de = period
-    hist = monthly_counts(incidents, ("sector", "family"), start=ds, end=de)
-    return _forecasts(hist, de, p, seed)
+    worker = workers.worker_for(
+        bool(diag.config.param("worker_process")), series, at_least=_WORKER_MIN_SERIES
+    )
+    return worker.submit(_forecasts, hist, de, {k: p[k] for k in _FORECAST_KEYS}, seed)
 
 
 def _forecasts(

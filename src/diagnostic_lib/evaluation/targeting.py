@@ -96,7 +96,7 @@ def reach_matrix(
         return pd.DataFrame([], columns=_REACH_COLUMNS)
     # Counts of each problem's incidents by (category, shift), then per measure the
     # incidents inside its area (one spatial query): every share is a count over n.
-    pi = _ProblemIncidents(inc, pid[has_p].to_numpy())
+    pi = _ProblemIncidents(inc, pid[has_p])  # as Arrow text: not a Python string a row
     mt = _MeasureTargets(measures, measures_mod.treated_area(measures, sectors), pi)
     m_ids = measures["measure_id"].astype(str).to_numpy(dtype=object)
     pairs = _place_pairs(pi, mt)
@@ -165,7 +165,7 @@ _REACH_COLUMNS = (
 class _ProblemIncidents:
     """The incidents of the problems, coded by problem and by (category, shift) key."""
 
-    def __init__(self, inc: pd.DataFrame, problem_ids: np.ndarray) -> None:
+    def __init__(self, inc: pd.DataFrame, problem_ids: pd.Series | np.ndarray) -> None:
         self.p_codes, self.p_names = pd.factorize(problem_ids, sort=True)
         self.x, self.y, self.loc = _xy_points(inc)
         # codes of the columns, not their text: a Python string an incident (hundreds of MB at 5M)

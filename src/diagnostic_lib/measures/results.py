@@ -325,7 +325,11 @@ def run(  # noqa: PLR0913  (the public signature of step 2, kept backward compat
         pairs = "all" if len(pb) * len(meas) <= par["max_coverage_pairs"] else "related"
     par["pairs"] = pairs
     cov = coverage(pb, meas, sec, inc, par["ref_date"], areas, par["thresholds"], pairs=pairs)
+    # the pairs' scratch handed back before the summaries make theirs (at 5M each held
+    # ~0.3 GB the allocators kept, while the worker may be computing step 3 ahead)
+    _memory.give_back()
     summ = problem_coverage(cov, pb, prio)
+    _memory.give_back()
     years = None
     if cfg.period_start is not None and cfg.period_end is not None:
         years = max(((cfg.period_end - cfg.period_start).days + 1) / 365.25, 1 / 12)
