@@ -222,10 +222,13 @@ def _serve() -> None:
             answer = _dumps((key, value, said, None))
         except Exception as exc:  # the parent runs the job again and raises it itself
             answer = pickle.dumps((key, None, [], f"{type(exc).__name__}: {exc}"), protocol=5)
+        # nothing of this job stays alive while its answer is sent and the worker waits for
+        # the next one: its arguments (a copy of the incidents) and its answer's objects
+        # (their bytes are sent) would hold their memory beside the parent's receiving them
+        job = args = kwargs = value = None
+        _memory.give_back()
         write_message(out, answer)
-        # nothing of this job stays alive while the worker waits for the next one: its
-        # arguments (a copy of the incidents) and its answer would hold their memory
-        job = args = kwargs = value = answer = None
+        answer = None
         _give_back_memory()
 
 
