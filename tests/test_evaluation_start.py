@@ -18,6 +18,8 @@ from diagnostic_lib import evaluation, inventory, loaders, sample, workers
 from diagnostic_lib.evaluation import results as ev_results
 from diagnostic_lib.inventory import _cache as inventory_cache
 
+from .test_evaluation_ahead import _submits
+
 
 @pytest.fixture(scope="module")
 def diag():
@@ -33,19 +35,6 @@ def _with(diag, **params):
     cfg = copy.deepcopy(diag.config)
     cfg.parameters.update(params)
     return dataclasses.replace(diag, config=cfg)
-
-
-def _submits(monkeypatch):
-    """The names of the functions given to a worker from now on (the list grows)."""
-    sent = []
-    submit = workers.Worker.submit
-
-    def spy(self, func, *args, **kwargs):
-        sent.append(func.__name__)
-        return submit(self, func, *args, **kwargs)
-
-    monkeypatch.setattr(workers.Worker, "submit", spy)
-    return sent
 
 
 def _same_evaluation(a: evaluation.Evaluation, b: evaluation.Evaluation) -> None:
@@ -79,6 +68,7 @@ def test_over_the_bound_the_worker_gets_the_jobs_first_and_step3_is_the_same(
     assert sent == ["_context", "placements_ahead", "_forecasts"]
     _same_evaluation(plain, got)
     assert len(got.effects) and len(got.reach) and len(got.projection.totals)
+    _same_evaluation(plain, evaluation.run(big, inv, n_sim=50, started=started))  # again
 
 
 def test_run_alone_over_the_bound_keeps_the_context_here(diag, inv, monkeypatch):

@@ -407,7 +407,7 @@ def run(  # noqa: PLR0913 - the arguments of before, kept: every one overrides a
     context, ahead, future = jobs["context"], jobs["ahead"], _future_of(diag, s, jobs)
     parts: dict[str, Any] = {}
     parts.update(_effects_part(diag, period, p, opt, ahead))
-    parts.update(context.result())
+    parts.update({k: v for k, v in context.result().items() if k != "history"})
     top = int(p["relevance_top_problems"])
     parts["flags"] = relevance_flags(
         diag.measures, parts["relevance"], pr, parts["effects"], parts["pillars"], problems, top=top
@@ -519,7 +519,7 @@ def _future_of(
     """The projections' job: sent already, or sent now with the history the context counted."""
     if jobs["future"] is not None:
         return jobs["future"]
-    history = jobs["context"].result().pop("history")  # (not a part of the evaluation)
+    history = jobs["context"].result()["history"]
     return _future_part(diag, s.period, s.p, s.arguments["seed"], history=history)
 
 

@@ -144,6 +144,7 @@ def build_report(  # noqa: PLR0913 - public signature, kept backward compatible
     bar.update()
     step("step3")
     s3 = _run_step3(diag, inv, s2, started)
+    started = None  # its jobs' answers (the projections' history) are not needed now
     bar.update()
     step("step4")
     current = _current(s2, s3, diag)
