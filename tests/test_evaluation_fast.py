@@ -1106,3 +1106,32 @@ def test_registered_designs_are_judged_once_as_before(diag, monkeypatch):
     assert len(calls) == 1  # three groups, judged once
     assert_frame_equal(got, before, check_exact=True)
     assert repr(got.attrs) == repr(before.attrs)
+
+
+def test_records_are_the_rows_as_to_dict_gives_them_labels_repeated_or_not():
+    """The verdict texts and the counts read rows through ``_common._records``."""
+    from diagnostic_lib.evaluation._common import _records
+
+    f = pd.DataFrame(
+        {
+            "x": [1.5, np.nan, 3.0],
+            "n": pd.array([1, None, 3], dtype="Int64"),
+            "when": pd.to_datetime(["2024-01-01", None, "2024-03-01"]),
+            "name": pd.array(["a", None, "é"], dtype="str"),
+            "ids": [("M1",), (), ("M2", "M3")],
+            "ok": [True, False, True],
+        },
+        index=[7, 7, 2],  # a label repeated: rows by position
+    )
+
+    def same(a, b):
+        return a is b or (pd.isna(a) and pd.isna(b)) if not isinstance(a, tuple) else a == b
+
+    got, want = _records(f), f.to_dict("records")
+    assert len(got) == len(want) == 3
+    for g, w in zip(got, want, strict=True):
+        assert g.keys() == w.keys()
+        assert all(same(g[k], w[k]) or g[k] == w[k] for k in g), (g, w)
+    # by label, in the order asked (unique labels)
+    u = f.set_axis([10, 20, 30])
+    assert [r["x"] for r in _records(u, pd.Index([30, 10]))] == [3.0, 1.5]

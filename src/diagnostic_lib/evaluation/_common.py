@@ -89,14 +89,16 @@ def _targets_unmapped(rec: Any) -> bool:
 
 
 def _records(frame: pd.DataFrame, sel: pd.Index | None = None) -> list[dict[str, Any]]:
-    """The rows of ``frame`` at the labels ``sel`` (default: all), in that order, as dicts.
+    """The rows of ``frame`` at the labels ``sel`` (default: all rows, in order), as dicts.
 
     The values of ``frame.loc[label]`` (a number may come as a Python scalar where
     ``.loc`` gives a NumPy one: the same value), each column read once for all rows.
     """
-    sel = frame.index if sel is None else sel
-    at = frame.index.get_indexer(sel) if frame.index.is_unique else None
-    if at is None or (at < 0).any():  # (never in the pipeline: its tables' labels are unique)
-        return [frame.loc[i].to_dict() for i in sel]
+    if sel is None:  # every row, by position (labels may repeat)
+        at = np.arange(len(frame))
+    else:
+        at = frame.index.get_indexer(sel) if frame.index.is_unique else None
+        if at is None or (at < 0).any():  # (never in the pipeline: its labels are unique)
+            return [frame.loc[i].to_dict() for i in sel]
     cols = {c: frame[c].to_numpy(dtype=object)[at] for c in frame.columns}
-    return [{c: v[k] for c, v in cols.items()} for k in range(len(sel))]
+    return [{c: v[k] for c, v in cols.items()} for k in range(len(at))]

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, settings
-from ._common import _months_between, _pairs, _tuple
+from ._common import _months_between, _pairs, _records, _tuple
 from .estimators import WDQ_LABELS
 
 PROMISING_RES: float = settings.default("promising_res")
@@ -405,14 +405,6 @@ def _judged(r: Any, v: str, lang: str, level: float, counts: str, rule: Rule) ->
     return text
 
 
-def _rows(effects: pd.DataFrame) -> list[dict[str, Any]]:
-    """Each row as a mapping of its cells.
-
-    A dict, not a Series a row (~0.2 ms each, by thousands of measures at province scale).
-    """
-    return effects.to_dict("records")
-
-
 def verdict_text(effects: pd.DataFrame, lang: str = "fr", data_start: Any = None) -> pd.Series:
     """The verdict of each measure in plain words, with the numbers behind it.
 
@@ -444,7 +436,7 @@ def verdict_text(effects: pd.DataFrame, lang: str = "fr", data_start: Any = None
     rule = Rule(**{k: parameters[k] for k in Rule.__dataclass_fields__ if k in parameters})
     level = 1 - rule.alpha
     out = []
-    for r in _rows(effects):
+    for r in _records(effects):  # a dict a row, not a Series (~0.2 ms each)
         v = r.get("verdict", "not_evaluable")
         head = i18n.label("evaluation.verdict", v, lang)
         if v in ("not_evaluable", "too_recent"):
@@ -485,7 +477,7 @@ def caveat_text(effects: pd.DataFrame, lang: str = "fr") -> pd.Series:
     """
     lang = i18n.check_lang(lang)
     out = []
-    for r in _rows(effects):
+    for r in _records(effects):  # a dict a row, not a Series (~0.2 ms each)
         parts = []
         if len(_tuple(r.get("concurrent", ()))):
             ids = ", ".join(_tuple(r["concurrent"]))
