@@ -22,6 +22,7 @@ import importlib
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -592,7 +593,13 @@ def time_sample_report(repeats: int) -> dict:
     return _time_fresh("sample_report", argv, repeats)
 
 
-def _time_fresh(stage: str, argv: list[str], repeats: int, ok: tuple[int, ...] = (0,)) -> dict:
+def _time_fresh(
+    stage: str,
+    argv: list[str],
+    repeats: int,
+    ok: tuple[int, ...] = (0,),
+    first_run: Path | None = None,
+) -> dict:
     """Run ``argv + [a temporary folder]`` ``repeats`` times; the median wall time is the stage's.
 
     Each run's wall time, CPU time (``os.wait4``, POSIX: the process and the
@@ -600,29 +607,47 @@ def _time_fresh(stage: str, argv: list[str], repeats: int, ok: tuple[int, ...] =
     larger of ``wait4``'s (the largest single process) and the sampled sum over
     the process and its children (:class:`TreePeak`), which counts the worker
     process running beside it.
+
+    Without ``first_run`` the loaders' cache is off (the run neither reads nor writes
+    it). With ``first_run`` (a config), :data:`CONFIG_SLOT` in ``argv`` is replaced by
+    a copy of it whose cache is an empty folder inside the run's temporary folder
+    (:func:`first_run_config`): the cache is on and written, as in a user's first run.
     """
     runs, cpu, peaks = [], [], []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as out:
-            # cold runs, as before the cache: what they time is the load, not the cache
             env = {**os.environ, "MPLBACKEND": "Agg", "DIAGNOSTIC_CACHE": "off"}
+            args = [*argv, out]
+            copy = None
+            if first_run is not None:
+                copy = first_run_config(first_run, Path(out) / "cache")
+                args = [str(copy) if a == CONFIG_SLOT else a for a in args]
+                env["DIAGNOSTIC_CACHE"] = "on"
             t0 = time.perf_counter()
-            proc = subprocess.Popen(
-                [*argv, out], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
-            )
-            tree = TreePeak(proc.pid)
-            if hasattr(os, "wait4"):
-                _, status, usage = os.wait4(proc.pid, 0)
-                proc.returncode = os.waitstatus_to_exitcode(status)
-                cpu.append(usage.ru_utime + usage.ru_stime)
-                peaks.append(max(usage.ru_maxrss / 1024, tree.stop()))  # kB on Linux
-            else:  # pragma: no cover - Windows: wall time and the sampled peak
-                proc.wait()
-                peaks.append(tree.stop())
-            runs.append(time.perf_counter() - t0)
+            try:
+                proc = subprocess.Popen(
+                    args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+                )
+                tree = TreePeak(proc.pid)
+                if hasattr(os, "wait4"):
+                    _, status, usage = os.wait4(proc.pid, 0)
+                    proc.returncode = os.waitstatus_to_exitcode(status)
+                    cpu.append(usage.ru_utime + usage.ru_stime)
+                    peaks.append(max(usage.ru_maxrss / 1024, tree.stop()))  # kB on Linux
+                else:  # pragma: no cover - Windows: wall time and the sampled peak
+                    proc.wait()
+                    peaks.append(tree.stop())
+                runs.append(time.perf_counter() - t0)
+            finally:
+                if copy is not None:
+                    copy.unlink(missing_ok=True)
+            if first_run is not None and not any((Path(out) / "cache").glob("*/meta.json")):
+                raise RuntimeError(f"{first_run}: the first run wrote no cache entry")
             if proc.returncode not in ok:
                 raise RuntimeError(f"{' '.join(argv[1:4])} exited with {proc.returncode}")
     row = {"stage": stage, "seconds": statistics.median(runs), "runs": runs}
+    if first_run is not None:
+        row["cache"] = "first run (written)"
     if cpu:
         row |= {"cpu": statistics.median(cpu), "cpu_runs": cpu, "peak_mb": max(peaks)}
     return row
@@ -983,15 +1008,38 @@ def time_csv_to_priority(size: str, repeats: int) -> dict:
 
 
 def time_e2e(config: Path, stage: str, repeats: int) -> dict:
-    """Load -> steps 1-4 -> report, as a user runs it, in ``repeats`` fresh processes.
+    """Load -> steps 1-4 -> report, as a user first runs it, in ``repeats`` fresh processes.
 
     ``python -m diagnostic_lib report --config <config> --no-notebooks --out <temporary
-    folder>``, the loaders' cache off: wall time (median), CPU time and peak resident
-    memory of each process and its worker process (:func:`_time_fresh`).
+    folder>`` with the loaders' cache **on**, as it is by default, in a cache folder of its
+    own that starts empty (:func:`first_run_config`): each run is a user's first, which
+    validates every row and also writes the cache entry (the canonical tables, the count
+    cube, step 1's result). Wall time (median), CPU time and peak resident memory of each
+    process and its worker process (:func:`_time_fresh`).
     """
-    argv = [sys.executable, "-m", "diagnostic_lib", "report", "--config", str(config)]
+    argv = [sys.executable, "-m", "diagnostic_lib", "report", "--config", CONFIG_SLOT]
     argv += ["--no-notebooks", "--out"]
-    return _time_fresh(stage, argv, repeats)
+    return _time_fresh(stage, argv, repeats, first_run=config)
+
+
+CONFIG_SLOT = "{config}"
+"""Where :func:`_time_fresh` puts the config of a first run in its command line."""
+
+
+def first_run_config(config: Path, cache_dir: Path) -> Path:
+    """A copy of ``config`` beside it whose loaders' cache is the empty folder ``cache_dir``.
+
+    The copy is written in the config's folder (its data paths are relative to it), with a
+    ``[cache]`` table naming ``cache_dir``; a config that has its own ``[cache]`` table is
+    refused (the copy would have two).
+    """
+    text = config.read_text(encoding="utf-8")
+    if re.search(r"^\s*\[cache\]", text, flags=re.M):
+        raise ValueError(f"{config} has a [cache] table: time its first run by hand")
+    path = config.with_name(f".first-run-{os.getpid()}.toml")
+    cache = json.dumps(cache_dir.as_posix())  # a TOML basic string
+    path.write_text(f"{text.rstrip()}\n\n[cache]\nenabled = true\ndir = {cache}\n", "utf-8")
+    return path
 
 
 def measure_size(size: str, args: argparse.Namespace, skip: set[str]) -> dict | None:

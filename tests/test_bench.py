@@ -389,3 +389,22 @@ def test_the_copied_sample_keeps_every_incident_in_its_sector():
     for geom in sectors.geometry:
         was = x0.notna() & shapely.contains_xy(geom, x0.fillna(0), y0.fillna(0))
         assert shapely.contains_xy(geom, x1[was], y1[was]).all()
+
+
+def test_a_first_run_config_has_an_empty_cache_of_its_own(run, tmp_path):
+    """The end-to-end runs time a user's first run: the cache on, written into a new folder."""
+    sample = ROOT / "data" / "sample"
+    config = tmp_path / "diagnostic.toml"
+    config.write_text((sample / "diagnostic.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    cache = tmp_path / 'it\'s a "cache"'  # quoted in TOML, not broken by the quote
+    copy = run.first_run_config(config, cache)
+    assert copy.parent == config.parent and copy != config
+    from diagnostic_lib.config import load_config
+    from diagnostic_lib.loaders.cache import cache_folder
+
+    cfg = load_config(copy)
+    assert cfg.cache_enabled  # on, whatever the environment of the tests says
+    assert cache_folder(cfg, cache=True) == cache
+    config.write_text(config.read_text(encoding="utf-8") + "\n[cache]\nenabled = false\n")
+    with pytest.raises(ValueError, match=r"\[cache\]"):
+        run.first_run_config(config, cache)
