@@ -402,3 +402,23 @@ def test_cubes_differing_only_by_unused_categories_are_equal(sample):
     moved = wider.copy()
     moved.loc[moved.index[0], "sector"] = "ZZ-unused"  # now used, and a row changed
     assert not cube.Cube(moved, c.hours, c.grid).equals(c)
+
+
+@pytest.mark.parametrize("n", [0, 1, 5_000])
+def test_grouping_sorted_or_hashed_gives_the_same_groups(n):
+    """The canonical (ordered) groups are sorted runs; the plain ones hashed: same sums."""
+    from diagnostic_lib.cube.in_memory import _group
+
+    rng = np.random.default_rng(n)
+    keys = {"a": rng.integers(0, 7, n), "b": rng.integers(0, 300, n), "c": rng.integers(0, 3, n)}
+    values = {"count": None, "known": rng.random(n) < 0.3}
+    ordered = pd.DataFrame(_group(keys, values, ordered=True))
+    hashed = pd.DataFrame(_group(keys, values)).sort_values(list(keys), ignore_index=True)
+    pd.testing.assert_frame_equal(ordered, hashed)
+    plain = pd.DataFrame({**keys, "known": values["known"].astype("int64")})
+    expected = plain.groupby(list(keys), sort=True).agg(
+        count=("known", "size"), known=("known", "sum")
+    )
+    assert ordered["count"].sum() == n
+    assert ordered["count"].tolist() == expected["count"].tolist()
+    assert ordered["known"].tolist() == expected["known"].tolist()
