@@ -204,7 +204,7 @@ def _month_periods(ts: pd.Series) -> pd.Series:
 
     Examples
     --------
-    >>> ts = pd.Series(pd.to_datetime(["2024-01-31 23:59", None, "1969-12-01"]))
+    >>> ts = pd.Series(pd.to_datetime(["2024-01-31 23:59", None, "1969-12-01 00:00"]))
     >>> _month_periods(ts).astype(str).tolist()
     ['2024-01', 'NaT', '1969-12']
     """
