@@ -205,7 +205,7 @@ def _month_periods(ts: pd.Series) -> pd.Series:
     Examples
     --------
     >>> ts = pd.Series(pd.to_datetime(["2024-01-31 23:59", None, "1969-12-01 00:00"]))
-    >>> _month_periods(ts).astype(str).tolist()
+    >>> [str(p) for p in _month_periods(ts)]
     ['2024-01', 'NaT', '1969-12']
     """
     if isinstance(ts.dtype, np.dtype) and ts.dtype.kind == "M":
