@@ -199,8 +199,9 @@ def _month_periods(ts: pd.Series) -> pd.Series:
 
     A monthly period's ordinal is its month's count since January 1970, as NumPy
     counts ``datetime64[M]``: the periods are made from those numbers, not one
-    ``Period`` a row (5M incidents: 2.6 s → 0.05 s). ``NaT`` stays missing. Other
-    types (time zones) go through pandas as before.
+    ``Period`` a row (:func:`gap_months` of 1M incidents: 0.062 → 0.040 s; it runs
+    about nine times a diagnosis). ``NaT`` stays missing. Other types (time zones) go
+    through pandas as before.
 
     Examples
     --------
