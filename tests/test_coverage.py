@@ -158,3 +158,27 @@ def test_a_file_without_any_record_has_an_empty_calendar():
     cal = coverage.coverage_calendar(empty)
     assert cal.empty and list(cal.columns) == ["month", "count", "covered"]
     assert coverage.gap_months(empty) == []
+
+
+@pytest.mark.parametrize("unit", ["s", "us", "ns"])
+def test_month_periods_are_pandas_periods_at_every_resolution(unit):
+    """The months made from numbers are pandas' own, NaT and dates before 1970 included."""
+    when = pd.Series(
+        pd.to_datetime(
+            ["2024-01-31 23:59:59", None, "1969-12-31 23:00", "1900-02-28 12:00", "2024-02-01"],
+            format="mixed",
+        )
+    ).astype(f"datetime64[{unit}]")
+    got = coverage._month_periods(when)
+    pd.testing.assert_series_equal(got, when.dt.to_period("M"))
+    # the calendar of month-only dates (to the month's last day) reaches the month's end
+    inc = pd.DataFrame(
+        {
+            "occurred_from": pd.to_datetime(["2024-01-01", "2024-02-01"]).astype(
+                f"datetime64[{unit}]"
+            )
+        }
+    )
+    inc["occurred_to"] = pd.to_datetime(["2024-01-31", "2024-03-05"]).astype(f"datetime64[{unit}]")
+    rows = coverage._calendar_rows(inc, [], None)
+    assert rows["stop"].tolist() == [pd.Timestamp("2024-01-31"), pd.Timestamp("2024-02-01")]
