@@ -212,3 +212,33 @@ def test_step1_sends_the_search_its_table_and_keeps_the_incidents_here(monkeypat
     monkeypatch.setattr(workers.Worker, "submit", spy)
     inventory.run(d)
     assert given_to == [(True, pd.DataFrame)] if on else [(False, gpd.GeoDataFrame)]
+
+
+def test_problem_ids_are_distinct_when_their_short_hashes_collide(diag, monkeypatch):
+    """At a province's scale six hexadecimal digits collide (about two pairs in 8,000
+    problems, as a 10M run found: step 2 then failed on a rank that was two ranks, and
+    the members of one problem were those of the other). Ids cut to one digit collide
+    on the sample; each problem must still have its own id and its own members."""
+    real = problem_context._problem_id
+    pb = inventory.find_problems(
+        diag.incidents, diag.sectors, diag.weights, diag.taxonomy, diag.survey, diag.places
+    )
+    assert pb["problem_id"].str.fullmatch(r"PB-[0-9a-f]{6}").all()  # no collision: unchanged
+
+    def short(*args, **kwargs):  # "PB-" and one digit, unless more digits are asked for
+        return real(*args, **kwargs) if kwargs.get("digits", 6) != 6 else real(*args)[:4]
+
+    monkeypatch.setattr(problem_context, "_problem_id", short)
+    cut = inventory.find_problems(
+        diag.incidents, diag.sectors, diag.weights, diag.taxonomy, diag.survey, diag.places
+    )
+    assert len(cut) == len(pb) > 16  # more problems than one-digit ids: some must collide
+    assert cut["problem_id"].is_unique
+    assert (cut["problem_id"].str.len() > len("PB-0")).any()  # the colliding ones, longer
+    members = cut.attrs["members"]
+    assert len(members) == len(cut)
+    # the same problems, with the same incidents, in the same order, whatever their ids
+    pd.testing.assert_series_equal(cut["n_incidents"], pb["n_incidents"])
+    got = [len(members[i]) for i in cut["problem_id"]]
+    want = [len(pb.attrs["members"][i]) for i in pb["problem_id"]]
+    assert got == want

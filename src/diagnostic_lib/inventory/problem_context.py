@@ -12,6 +12,7 @@ problem register (see :func:`register_columns`).
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -659,12 +660,77 @@ def _problem_id(
     categories: Sequence[str],
     sects: Sequence[str],
     geometry: Any,
+    digits: int = 6,
 ) -> str:
-    """A stable id: a hash of the kind, families, categories, sectors (and a place's centroid)."""
+    """A stable id: a hash of the kind, families, categories, sectors (and a place's centroid).
+
+    ``digits`` hexadecimal digits of the hash (see :func:`distinct_problem_ids`).
+    """
     cats = "+".join(sorted(categories)) if kind != "place" else ""
     secs = "+".join(sorted(sects)) if kind != "municipality" else ""
     key = f"{kind}|{'+'.join(sorted(families))}|{cats}|{secs}"
     if kind == "place":
         c = geometry.centroid
         key += f"|{round(c.x, -2):.0f},{round(c.y, -2):.0f}"
-    return "PB-" + hashlib.sha1(key.encode()).hexdigest()[:6]
+    return "PB-" + hashlib.sha1(key.encode()).hexdigest()[:digits]
+
+
+LONG_ID_DIGITS = 12
+"""Hexadecimal digits of the id of a problem whose six-digit id another problem has."""
+
+
+def distinct_problem_ids(rows: list[dict[str, Any]]) -> None:
+    """Make the ``problem_id`` of the register ``rows`` distinct, in place.
+
+    Six hexadecimal digits (16.7 million ids) are short enough to read and to
+    quote, but not distinct at a province's scale: thousands of problems share one
+    now and then (at 8,000 problems, about two pairs are expected). Each problem
+    keeps its six-digit id unless another has it too; those take twelve digits of
+    the same hash, and problems whose description is the same (identical keys: the
+    same kind, families, sectors and centroid to 100 m) then take ``-2``, ``-3``…
+    in the order of their incidents (most first, then their centroid). An id never
+    changes for a problem that shares it with none, so follow-ups still find them.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> one = {"kind": "sector", "families": ("property",), "categories": ("theft",),
+    ...        "sectors": ("A",), "geometry": shapely.Point(0, 0), "n_incidents": 9}
+    >>> rows = [dict(one, problem_id="PB-000000"), dict(one, problem_id="PB-000000"),
+    ...         dict(one, sectors=("B",), problem_id="PB-111111")]
+    >>> distinct_problem_ids(rows)
+    >>> [r["problem_id"] for r in rows]
+    ['PB-0c55b5465e2c', 'PB-0c55b5465e2c-2', 'PB-111111']
+    """
+    ids = [r["problem_id"] for r in rows]
+    counts = Counter(ids)
+    shared = [k for k, r in enumerate(rows) if counts[ids[k]] > 1]
+    if not shared:
+        return
+    for k in shared:
+        r = rows[k]
+        r["problem_id"] = _problem_id(
+            r["kind"],
+            r["families"],
+            r["categories"],
+            r["sectors"],
+            r["geometry"],
+            digits=LONG_ID_DIGITS,
+        )
+    groups: dict[str, list[int]] = {}
+    for k in shared:
+        groups.setdefault(rows[k]["problem_id"], []).append(k)
+    for same in groups.values():
+        if len(same) < 2:
+            continue
+        same.sort(key=lambda k: (-int(rows[k]["n_incidents"]), *_centre(rows[k]["geometry"])))
+        for n, k in enumerate(same[1:], start=2):
+            rows[k]["problem_id"] = f"{rows[k]['problem_id']}-{n}"
+
+
+def _centre(geometry: Any) -> tuple[float, float]:
+    """A geometry's centroid (``inf`` when it has none), to order identical problems."""
+    if geometry is None or geometry.is_empty:
+        return (np.inf, np.inf)
+    c = geometry.centroid
+    return (float(c.x), float(c.y))

@@ -35,7 +35,7 @@ from .grid import (
     split_by_sector,
 )
 from .hot_spot_analysis import _gi_parts, _gi_star_max, _hot_spots_of_counts
-from .problem_context import ProblemSearch, _ProblemContext
+from .problem_context import ProblemSearch, _ProblemContext, distinct_problem_ids
 from .problem_text import unique_titles
 from .register import register_columns
 from .timing import _forget_spread, group_profiles
@@ -446,6 +446,7 @@ def _register(cx: _ProblemContext, found: list[dict[str, Any]], min_events: int)
     inc, search = cx.inc, cx.search
     cx.prepare(found)
     rows = [cx.describe(k, f) for k, f in enumerate(found)]
+    distinct_problem_ids(rows)  # the members below are keyed by id: one id, one problem
     if rows:
         titles = unique_titles(
             pd.DataFrame([{c: r[c] for c in TITLE_COLUMNS} for r in rows]),
