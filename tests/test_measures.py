@@ -1042,3 +1042,16 @@ def test_pairs_by_level_are_sorted_as_pandas_sorts_them():
         pd.testing.assert_frame_equal(summaries._by_level(c), want)
     odd = c.assign(level=c["level"].where(c["row"] % 5 > 0, "unheard_of"))
     assert summaries._by_level(odd)["level"].iloc[-1] == "unheard_of"  # no rank: last
+
+
+def test_a_rank_given_twice_is_a_clear_error(diag):
+    """The coverage of each problem looks its rank up by id: a priority table with an id
+    twice (put end to end with itself, or ids that collided at a province's scale, as a
+    10M run found) is refused in words, not by pandas deep in the look-up."""
+    inv = inventory.run(diag, permutations=9)
+    pb, prio = inv.problems, inv.priority
+    doubled = pd.concat([prio, prio.iloc[[0]]], ignore_index=True)
+    cov = measures.coverage(pb, diag.measures, diag.sectors)
+    with pytest.raises(ValueError, match="priority: problem ids must be distinct; repeated: PB-"):
+        measures.problem_coverage(cov, pb, doubled)
+    assert len(measures.problem_coverage(cov, pb, prio)) == len(pb)  # distinct: as before

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n, schema
-from ._frames import _active_problems, _col, _tuple
+from ._frames import _active_problems, _col, _tuple, distinct_ids
 from .levels import _LEVEL_RANK, GAP_LEVELS
 
 _SYMBOLS = {"none": "", "weak": "●", "partial": "●●", "strong": "●●●"}
@@ -151,6 +151,7 @@ def problem_coverage(
     [['P1', 'partial', ('M1',), ('M2',), False, ''], ['P2', 'none', (), (), True, 'uncovered']]
     """
     pb = _active_problems(problems)
+    distinct_ids(priority, "priority")
     rank = (
         priority.set_index("problem_id")["rank"]
         if priority is not None
