@@ -239,6 +239,9 @@ def test_problem_ids_are_distinct_when_their_short_hashes_collide(diag, monkeypa
     assert len(members) == len(cut)
     # the same problems, with the same incidents, in the same order, whatever their ids
     pd.testing.assert_series_equal(cut["n_incidents"], pb["n_incidents"])
-    got = [len(members[i]) for i in cut["problem_id"]]
-    want = [len(pb.attrs["members"][i]) for i in pb["problem_id"]]
-    assert got == want
+
+    def incidents_of(register) -> list[tuple]:  # each problem's incidents, whatever its id
+        return sorted(tuple(sorted(register.attrs["members"][i])) for i in register["problem_id"])
+
+    assert incidents_of(cut) == incidents_of(pb)
+    assert len(set(incidents_of(cut))) == len(cut)  # no problem holds another's incidents
