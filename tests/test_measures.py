@@ -1052,6 +1052,7 @@ def test_a_rank_given_twice_is_a_clear_error(diag):
     pb, prio = inv.problems, inv.priority
     doubled = pd.concat([prio, prio.iloc[[0]]], ignore_index=True)
     cov = measures.coverage(pb, diag.measures, diag.sectors)
-    with pytest.raises(ValueError, match="priority: problem ids must be distinct; repeated: PB-"):
+    words = "the priority table: problem ids must be distinct; repeated: PB-.* / la table des"
+    with pytest.raises(ValueError, match=words):
         measures.problem_coverage(cov, pb, doubled)
     assert len(measures.problem_coverage(cov, pb, prio)) == len(pb)  # distinct: as before

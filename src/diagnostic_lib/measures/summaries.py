@@ -151,7 +151,7 @@ def problem_coverage(
     [['P1', 'partial', ('M1',), ('M2',), False, ''], ['P2', 'none', (), (), True, 'uncovered']]
     """
     pb = _active_problems(problems)
-    distinct_ids(priority, "priority")
+    distinct_ids(priority, ("the priority table", "la table des priorités"))
     rank = (
         priority.set_index("problem_id")["rank"]
         if priority is not None
