@@ -1066,6 +1066,82 @@ def test_a_measure_that_reaches_nothing_has_no_best_problem(diag, step3, problem
     assert low.loc["M01", "served"] == served["M01"]
 
 
+def _relevance_by_merge(mat, pr, min_reach):
+    """The reference: the reach table merged with the scores, sorted, first row per measure."""
+    m = mat.astype({"problem_id": object}).merge(
+        pr[["score", "rank"]], left_on="problem_id", right_index=True, how="left"
+    )
+    m["value"] = m["reach"] * m["score"].fillna(0.0)
+    best = (
+        m.sort_values(["value", "reach"], ascending=False, kind="stable")
+        .groupby("measure_id")
+        .head(1)
+        .set_index("measure_id")
+    )
+    served = (
+        m[(m["reach"] >= min_reach) & (m["reach"] > 0)]
+        .groupby("measure_id")["problem_id"]
+        .agg(lambda s: tuple(sorted(s)))
+    )
+    return best, served
+
+
+@pytest.mark.parametrize("min_reach", [0.0, 0.25])
+def test_relevance_best_problem_as_by_merging_and_sorting(diag, step3, problems, min_reach):
+    """Each measure's best problem read from the reach table's arrays, as a merge then a
+    stable sort gives it: ties of value and reach (first row wins), a missing reach, a
+    problem the priority table leaves out (score 0), rows shuffled."""
+    rng = np.random.default_rng(5)
+    mat = step3.reach.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    mat["reach"] = (mat["reach"] * 4).round() / 4  # many ties
+    mat.loc[rng.choice(len(mat), 3, replace=False), "reach"] = np.nan
+    pr = inventory.priority(problems).iloc[2:].set_index("problem_id")  # two problems unscored
+    pr.index = pr.index.astype(object)
+    best, served = evaluation.targeting._best_reach(mat, pr[["score", "rank"]], min_reach)
+    want_best, want_served = _relevance_by_merge(mat, pr, min_reach)
+    assert set(best.index) == set(want_best.index)
+    got = best.reindex(want_best.index)
+    pd.testing.assert_frame_equal(
+        got.drop(columns="rank"), want_best.drop(columns="rank"), check_dtype=False
+    )
+    np.testing.assert_array_equal(
+        got["rank"].to_numpy(dtype="float64"), want_best["rank"].to_numpy(dtype="float64")
+    )
+    assert served == dict(want_served.items())
+    assert any(v == 0 for v in got["value"].fillna(-1))  # unscored problems count 0
+
+
+def test_relevance_best_problem_ties_by_hand():
+    """Equal values: the higher reach wins; equal values and reaches: the first row."""
+    mat = pd.DataFrame(
+        {
+            "measure_id": ["MX", "MX", "MY", "MY", "MZ"],
+            "problem_id": ["PA", "PB", "PC", "PD", "PA"],
+            "reach": [0.25, 0.5, 0.5, 0.5, np.nan],
+        }
+    )
+    pr = pd.DataFrame(
+        {"score": [0.4, 0.4], "rank": [1, 2]}, index=pd.Index(["PC", "PD"], dtype=object)
+    )
+    best, served = evaluation.targeting._best_reach(mat, pr, 0.3)
+    assert best.loc["MX", "problem_id"] == "PB" and best.loc["MX", "value"] == 0  # unscored
+    assert best.loc["MY", "problem_id"] == "PC" and best.loc["MY", "rank"] == 1
+    assert best.loc["MZ", "problem_id"] == "PA" and np.isnan(best.loc["MZ", "value"])
+    assert served == {"MX": ("PB",), "MY": ("PC", "PD")}
+    want_best, want_served = _relevance_by_merge(mat, pr, 0.3)
+    assert best.loc[want_best.index, "problem_id"].tolist() == want_best["problem_id"].tolist()
+    assert served == dict(want_served.items())
+
+
+def test_relevance_refuses_a_priority_table_with_an_id_twice(diag, step3, problems):
+    pr = inventory.priority(problems)
+    twice = pd.concat([pr, pr.iloc[[0]]], ignore_index=True)
+    with pytest.raises(ValueError, match="more than once"):
+        evaluation.relevance(
+            diag.measures, problems, diag.incidents, diag.sectors, twice, matrix=step3.reach
+        )
+
+
 def codes_of(flags, measure):
     """The subject of the flag whose text names ``measure``."""
     hit = flags[flags["text_en"].str.contains(measure)]

@@ -21,7 +21,7 @@ from .. import i18n, inventory, schema, settings
 from .. import measures as measures_mod
 from .._points import point_columns
 from .._spatial import PointIndex
-from .._text import str_array
+from .._text import str_take
 from ._common import _pairs, _tuple, _xy_points
 from .decision import AGAINST, SUCCESS
 from .design import data_period
@@ -104,11 +104,22 @@ def reach_matrix(
     # scale (thousands of each) the whole matrices held about a gigabyte
     step = max(1, _REACH_CELLS // max(len(pi.p_names), 1))
     parts = [
-        _reach_block(pi, mt, pairs, m_ids, a, min(a + step, len(m_ids)), every_pair)
+        _reach_block(pi, mt, pairs, a, min(a + step, len(m_ids)), every_pair)
         for a in range(0, len(m_ids), step)
     ]
-    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    return out[list(_REACH_COLUMNS)]
+    del pairs
+    # the text columns written once from codes: at a province's scale (8.6M rows at 10M
+    # incidents) a table a block, then their concatenation, held the table twice
+    cols = {}
+    for c in list(parts[0]):  # a column at a time, each block's copy let go as it is joined
+        cols[c] = np.concatenate([pt.pop(c) for pt in parts])
+    m_at, p_at = cols.pop("m_at"), cols.pop("p_at")
+    cols["measure_id"] = str_take(m_ids, m_at)
+    del m_at
+    cols["problem_id"] = str_take(np.asarray(pi.p_names, dtype=object), p_at)
+    del p_at
+    # copy=False: each column stays its own array (not copied into one block of floats)
+    return pd.DataFrame({c: cols.pop(c) for c in _REACH_COLUMNS}, copy=False)
 
 
 _REACH_CELLS = 4_000_000
@@ -119,12 +130,15 @@ def _reach_block(
     pi: _ProblemIncidents,
     mt: _MeasureTargets,
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
-    m_ids: np.ndarray,
     a: int,
     b: int,
     every_pair: bool,
-) -> pd.DataFrame:
-    """The rows of :func:`reach_matrix` for the measures at positions ``a`` to ``b``."""
+) -> dict[str, np.ndarray]:
+    """The rows of :func:`reach_matrix` for the measures at positions ``a`` to ``b``.
+
+    As arrays: ``m_at`` and ``p_at``, the positions of each row's measure (in the
+    measures) and problem (in ``pi.p_names``), and the table's numeric columns.
+    """
     cols = slice(a, b)
     cat_cnt = pi.joint @ mt.cat_mask[:, cols]  # problems × measures
     tim_cnt = pi.joint @ mt.tim_mask[:, cols]
@@ -136,18 +150,16 @@ def _reach_block(
     m_at, p_at = np.nonzero(np.ones(all_cnt.T.shape, bool) if every_pair else all_cnt.T > 0)
     n = pi.n_by[p_at]
     with np.errstate(invalid="ignore", divide="ignore"):
-        return pd.DataFrame(
-            {
-                "measure_id": str_array(m_ids[cols][m_at]),
-                "problem_id": str_array(np.asarray(pi.p_names, dtype=object)[p_at]),
-                "n_incidents": n.astype("int64"),
-                "problem_share": cat_cnt[p_at, m_at] / n,
-                "place_share": np.where(known_or_muni[m_at], place_cnt[p_at, m_at] / n, np.nan),
-                "time_share": tim_cnt[p_at, m_at] / n,
-                "reach": all_cnt[p_at, m_at] / n,
-                "place_known": known_or_muni[m_at],
-            }
-        )
+        return {
+            "m_at": (a + m_at).astype("int64"),
+            "p_at": p_at.astype("int64"),
+            "n_incidents": n.astype("int64"),
+            "problem_share": cat_cnt[p_at, m_at] / n,
+            "place_share": np.where(known_or_muni[m_at], place_cnt[p_at, m_at] / n, np.nan),
+            "time_share": tim_cnt[p_at, m_at] / n,
+            "reach": all_cnt[p_at, m_at] / n,
+            "place_known": known_or_muni[m_at],
+        }
 
 
 _REACH_COLUMNS = (
@@ -348,21 +360,14 @@ def relevance(
     pr = inventory.priority(problems) if priority is None else priority
     pr = pr.set_index("problem_id")
     pr.index = pr.index.astype(object)
+    if not pr.index.is_unique:
+        twice = sorted(map(str, pr.index[pr.index.duplicated()].unique()))[:5]
+        raise ValueError(
+            f"the priority table has a problem id more than once ({', '.join(twice)}): "
+            "each problem's score is read by its id"
+        )
     mat = reach_matrix(measures, problems, incidents, sectors) if matrix is None else matrix
-    mat = mat.astype({"problem_id": object})  # an empty register gives a float column
-    m = mat.merge(pr[["score", "rank"]], left_on="problem_id", right_index=True, how="left")
-    m["value"] = m["reach"] * m["score"].fillna(0.0)
-    best = (
-        m.sort_values(["value", "reach"], ascending=False, kind="stable")
-        .groupby("measure_id")
-        .head(1)
-        .set_index("measure_id")
-    )
-    served = (
-        m[(m["reach"] >= min_reach) & (m["reach"] > 0)]
-        .groupby("measure_id")["problem_id"]
-        .agg(lambda s: tuple(sorted(s)))
-    )
+    best, served = _best_reach(mat, pr[["score", "rank"]], min_reach)
     titles = problems.set_index("problem_id")
     end = pd.Timestamp(data_end) if data_end is not None else data_period(incidents=incidents)[1]
     out = pd.DataFrame({"measure_id": measures["measure_id"].astype(str)}, index=measures.index)
@@ -390,6 +395,61 @@ def relevance(
     out["served"] = [served.get(x, ()) for x in out["measure_id"]]
     out.attrs["min_reach"] = min_reach
     return out
+
+
+def _best_reach(
+    mat: pd.DataFrame, pr: pd.DataFrame, min_reach: float
+) -> tuple[pd.DataFrame, dict[str, tuple]]:
+    """Each measure's best problem in the reach table, and the problems it serves.
+
+    ``best``: by measure id, the row of ``mat`` with the highest ``value`` (reach ×
+    priority score, a problem without a score counting 0), then the highest reach,
+    then the first in ``mat``'s order, with that problem's ``score`` and ``rank``
+    (``pr``, indexed by unique problem ids). ``served``: by measure id, the sorted
+    ids of the problems it reaches at least ``min_reach`` of, and something. Read
+    from the table's columns as arrays: at a province's scale the reach table has
+    millions of rows (8.6M at 10M incidents), and a merged and sorted copy of it,
+    with a Python string per row, took 2.3 GB for a result of one row per measure.
+    """
+    reach = mat["reach"].to_numpy(dtype="float64", na_value=np.nan)
+    m_codes, m_names = pd.factorize(mat["measure_id"])
+    p_codes, p_names = pd.factorize(mat["problem_id"])
+    p_names = np.asarray(p_names, dtype=object)
+    # each row's position in pr (-1: a problem without a score)
+    at = np.append(pr.index.get_indexer(p_names), -1)  # a missing id (code -1) finds -1
+    row_at = at[p_codes]
+    score = _at(pr["score"], row_at)
+    value = reach * np.where(np.isnan(score), 0.0, score)
+    # highest value, then reach (missing last), then position; first row of each measure
+    order = np.lexsort(
+        (
+            np.arange(len(mat)),
+            -np.nan_to_num(reach, nan=-np.inf),
+            -np.nan_to_num(value, nan=-np.inf),
+            m_codes,
+        )
+    )
+    order = order[m_codes[order] >= 0]
+    first = order[np.r_[True, m_codes[order][1:] != m_codes[order][:-1]]] if len(order) else order
+    best = mat.iloc[first].astype({"problem_id": object}).set_index("measure_id")
+    best["score"] = score[first]
+    best["rank"] = _at(pr["rank"], row_at[first])
+    best["value"] = value[first]
+    keep = np.flatnonzero((reach >= min_reach) & (reach > 0) & (m_codes >= 0) & (p_codes >= 0))
+    name_rank = np.empty(len(p_names), "int64")
+    name_rank[sorted(range(len(p_names)), key=p_names.__getitem__)] = np.arange(len(p_names))
+    keep = keep[np.lexsort((name_rank[p_codes[keep]], m_codes[keep]))]
+    served = {
+        str(m_names[k]): tuple(p_names[p_codes[g]].tolist())
+        for k, g in _groups(m_codes[keep], keep)
+    }
+    return best, served
+
+
+def _at(column: pd.Series, positions: np.ndarray) -> np.ndarray:
+    """``column``'s values at ``positions`` as floats, NaN where a position is -1."""
+    values = np.append(column.to_numpy(dtype="float64", na_value=np.nan), np.nan)
+    return values[positions]
 
 
 def pillar_balance(
