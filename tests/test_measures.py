@@ -1018,30 +1018,62 @@ def test_partner_suggestions_says_which_partner_already_takes_part():
     assert out["involved"].to_dict() == {"P1": False, "P2": True}
 
 
-def test_pairs_by_level_are_sorted_as_pandas_sorts_them():
-    """Strongest level first, then measure id, ties in their order: as ``sort_values``."""
+@pytest.mark.parametrize("key", ["measure_id", "problem_id"])
+def test_pairs_by_level_are_sorted_as_pandas_sorts_them(key):
+    """The pairs above none, strongest level first, then the key, ties in their order: as
+    ``sort_values`` on the table (a level without a rank and a missing key last)."""
     from diagnostic_lib.measures import summaries
     from diagnostic_lib.measures.levels import _LEVEL_RANK
 
     rng = np.random.default_rng(11)
-    ids = np.array(["M10", "M2", "M2b", "m1", "Mé", "M\u00e9 ", "Z"], dtype=object)
-    levels = np.array(list(_LEVEL_RANK), dtype=object)
+    ids = np.array(["M10", "M2", "M2b", "m1", "Mé", "M\u00e9 ", "Z", None], dtype=object)
+    levels = np.array([*_LEVEL_RANK, "unheard_of"], dtype=object)
     for n in (0, 1, 7, 300):
         c = pd.DataFrame(
             {
-                "problem_id": rng.choice(["P1", "P2"], n),
+                "problem_id": pd.array(rng.choice(ids, n), dtype="str"),
                 "measure_id": pd.array(rng.choice(ids, n), dtype="str"),
                 "level": pd.array(rng.choice(levels, n), dtype="str"),
-                "row": np.arange(n),
             },
             index=rng.permutation(n) + 100,
         )
-        want = c.assign(_r=c["level"].map(_LEVEL_RANK)).sort_values(
-            ["_r", "measure_id"], ascending=[False, True], kind="stable"
+        above = c[c["level"] != "none"]
+        want = above.assign(_r=above["level"].map(_LEVEL_RANK)).sort_values(
+            ["_r", key], ascending=[False, True], kind="stable"
         )
-        pd.testing.assert_frame_equal(summaries._by_level(c), want)
-    odd = c.assign(level=c["level"].where(c["row"] % 5 > 0, "unheard_of"))
-    assert summaries._by_level(odd)["level"].iloc[-1] == "unheard_of"  # no rank: last
+        got = c.iloc[summaries._by_level(c, key)]
+        pd.testing.assert_frame_equal(got, want.drop(columns="_r"))
+    assert got["level"].iloc[-1] == "unheard_of"  # no rank: last
+    assert got[key].isna().any() and not got[key].isna().iloc[0]
+
+
+def test_coverage_summaries_group_the_pairs_of_each_side():
+    """Each problem's (each measure's) pairs above none in the order of ``_by_level``,
+    whatever the order of the table: as grouping a sorted copy of the table."""
+    from diagnostic_lib.measures import summaries
+
+    rng = np.random.default_rng(3)
+    n = 500
+    cov = pd.DataFrame(
+        {
+            "problem_id": pd.array(rng.choice(["P1", "P2", "P3", None], n), dtype="str"),
+            "measure_id": pd.array(rng.choice([f"M{k}" for k in range(9)], n), dtype="str"),
+            "level": pd.array(rng.choice(["none", "weak", "partial", "strong"], n), dtype="str"),
+            "status": pd.array(rng.choice(["active", "planned"], n), dtype="str"),
+        }
+    )
+    at = summaries._by_level(cov, "measure_id")
+    groups = summaries._groups(cov, at, "problem_id", ("measure_id", "level"))
+    sorted_copy = cov.iloc[at]
+    assert set(groups) == {"P1", "P2", "P3"}  # a missing id is in no group
+    for pid, g in groups.items():
+        want = sorted_copy[sorted_copy["problem_id"] == pid]
+        assert g["measure_id"].tolist() == want["measure_id"].tolist()
+        assert g["level"].tolist() == want["level"].tolist()
+    assert (
+        sum(len(g["level"]) for g in groups.values())
+        == ((cov["level"] != "none") & cov["problem_id"].notna()).sum()
+    )
 
 
 def test_a_rank_given_twice_is_a_clear_error(diag):
