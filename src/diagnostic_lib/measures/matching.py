@@ -489,17 +489,19 @@ def _table(parts: list[dict[str, Any]], pairs: str, all_pairs: int) -> pd.DataFr
     """
     if not parts:
         out = pd.DataFrame([], columns=list(_COLUMNS))
+        out["spatial_share"] = out["spatial_share"].astype("float64")
+        out["score"] = out["score"].astype("float64")
     else:
-        data = {
-            c: _text_column([pt[c] for pt in parts])
-            if c in _TEXT_COLUMNS
-            else np.concatenate([pt[c] for pt in parts])
-            for c in _COLUMNS
-        }
-        out = pd.DataFrame(data)
-        out["current"] = out["current"].astype(bool)
-    out["spatial_share"] = out["spatial_share"].astype("float64").round(6)
-    out["score"] = out["score"].astype("float64").round(6)
+        # a column at a time, each block's arrays let go as it is written: at 10M incidents
+        # (9.2M related pairs) the blocks and the table side by side held 1.9 GB more
+        data = {}
+        for c in _COLUMNS:
+            got = [pt.pop(c) for pt in parts]
+            data[c] = _text_column(got) if c in _TEXT_COLUMNS else np.concatenate(got)
+        data["current"] = data["current"].astype(bool)
+        for c in ("spatial_share", "score"):
+            data[c] = data[c].astype("float64").round(6)
+        out = pd.DataFrame(data, copy=False)  # each column its own array, not copied
     out.attrs["pairs"] = pairs
     out.attrs["all_pairs"] = int(all_pairs)
     return out
