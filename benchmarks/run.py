@@ -164,7 +164,7 @@ class TreePeak:
             time.sleep(0.02)
 
     def stop(self) -> float:
-        """Stop sampling; the peak in MB."""
+        """Stop sampling; the peak in MiB."""
         self._stop = True
         self._thread.join()
         return self.peak / 2**20
@@ -218,7 +218,7 @@ class Meter:
         self.rows.append(rec)
         print(
             f"[bench]   {name:<24} {rec['seconds']:8.2f} s  cpu {rec['cpu_seconds']:8.2f} s  "
-            f"peak {rec['peak_mb']:8.0f} MB",
+            f"peak {rec['peak_mb']:8.0f} MiB",
             flush=True,
         )
 
@@ -811,14 +811,16 @@ def render(results: list[dict], info: dict, notes: str, every: dict | None = Non
     out = ["# Benchmarks — speed and scale, measured", ""]
     out.append(
         "Written by `benchmarks/run.py` (`make bench`); how it measures is in "
-        "`benchmarks/README.md`. Seconds are wall-clock (CPU seconds in the JSON), peak MB is "
-        "the process's resident memory while the stage ran (each size in a fresh process)."
+        "`benchmarks/README.md`. Seconds are wall-clock (CPU seconds in the JSON), peak MiB "
+        "(2^20 bytes) is the process's resident memory while the stage ran (each size in a "
+        "fresh process), with its worker's. A target in GB is read as GiB (2^30 bytes: what a "
+        "machine sold with 16 GB of memory has); 6 GiB is 6.44 billion bytes."
     )
     out.append("")
     out.append("## Machine")
     out.append("")
     out.append(f"- Date: {info['date']}")
-    out.append(f"- CPU: {info['cpu']}, {info['cores']} cores; RAM {info['ram_gb']:.1f} GB")
+    out.append(f"- CPU: {info['cpu']}, {info['cores']} cores; RAM {info['ram_gb']:.1f} GiB")
     out.append(f"- Python {info['python']} on {info['os']}")
     la = info.get("load_average")
     if la:
@@ -836,7 +838,7 @@ def render(results: list[dict], info: dict, notes: str, every: dict | None = Non
         cube=(every or {}).get("cube20m"),
         cores=info.get("cores"),
     )
-    out.append("## Stages (seconds, peak MB)")
+    out.append("## Stages (seconds, peak MiB)")
     out.append("")
     head = "| Stage | " + " | ".join(
         f"{s} ({targets.incidents(r) or 0:,} incidents)"
@@ -853,7 +855,7 @@ def render(results: list[dict], info: dict, notes: str, every: dict | None = Non
                 continue
             txt = _fmt_s(row["seconds"])
             if row.get("peak_mb"):
-                txt += f" · {row['peak_mb']:.0f} MB"
+                txt += f" · {row['peak_mb']:.0f} MiB"
             cells.append(txt)
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     out.append("")
@@ -970,7 +972,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _say(what: str, row: dict) -> None:
     runs = ", ".join(f"{r:.2f} s" for r in row.get("runs", [row["seconds"]]))
-    peak = f", peak {row['peak_mb']:,.0f} MB" if row.get("peak_mb") else ""
+    peak = f", peak {row['peak_mb']:,.0f} MiB" if row.get("peak_mb") else ""
     print(f"[bench]   {what}: {runs}{peak}", flush=True)
 
 

@@ -15,7 +15,7 @@ MISSED = "**no / non**"
 NOT_MEASURED = "not measured / non mesuré"
 
 # issue 17 (2 cores, DuckDB and plain-geopandas baselines in the same run)
-E2E = {  # size: (seconds, peak MB) of load → steps 1-4 → report, no notebooks
+E2E = {  # size: (seconds, peak MiB) of load → steps 1-4 → report, no notebooks
     "1m": (45.0, 2.5 * 1024),
     "5m": (180.0, 6.0 * 1024),
 }
@@ -137,7 +137,7 @@ def _fresh_text(row: dict) -> str:
     if row.get("cpu") is not None:
         extra.append(f"CPU {row['cpu']:.1f} s")
     if row.get("peak_mb"):
-        extra.append(f"peak {row['peak_mb']:,.0f} MB")
+        extra.append(f"peak {row['peak_mb']:,.0f} MiB")
     return txt + (f" ({'; '.join(extra)})" if extra else "")
 
 
@@ -160,7 +160,7 @@ def _e2e(by: dict, size: str, stage: str, what: str, limits: tuple[float, float]
     max_s, max_mb = limits
     row = get(by.get(size), stage)
     t_label = f"{what}: load → steps 1–4 → report (no notebooks) ≤ {max_s:.0f} s"
-    m_label = f"… and its peak memory ≤ {max_mb / 1024:g} GB"
+    m_label = f"… and its peak memory ≤ {max_mb / 1024:g} GiB"
     if row is None:
         return [(t_label, _absent(by, size, stage), None), (m_label, "not run", None)]
     peak = row.get("peak_mb")
@@ -168,7 +168,7 @@ def _e2e(by: dict, size: str, stage: str, what: str, limits: tuple[float, float]
         (t_label, _fresh_text(row), row["seconds"] <= max_s),
         (
             m_label,
-            f"{peak:,.0f} MB" if peak else "peak not recorded",
+            f"{peak:,.0f} MiB" if peak else "peak not recorded",
             None if not peak else peak <= max_mb,
         ),
     ]
@@ -252,7 +252,7 @@ def _cube_20m(cube: dict | None) -> list:
     max_s, max_mb = E2E_20M
     label = (
         f"20M through the DuckDB path: load → steps 1–4 → report ≤ {max_s / 60:.0f} min, "
-        f"peak ≤ {max_mb / 1024:g} GB"
+        f"peak ≤ {max_mb / 1024:g} GiB"
     )
     duck = next((r for r in (cube or {}).get("runs", []) if r.get("run") == "duckdb-parquet"), None)
     if duck is None:
@@ -263,7 +263,7 @@ def _cube_20m(cube: dict | None) -> list:
     else:
         measured = (
             f"the count cube only (DuckDB from Parquet, {duck['rows']:,} incidents): "
-            f"{duck['seconds']:.1f} s, peak {duck['peak_mb']:,.0f} MB; "
+            f"{duck['seconds']:.1f} s, peak {duck['peak_mb']:,.0f} MiB; "
             "the rest of the pipeline not run at 20M"
         )
         if cube.get("date"):
@@ -298,7 +298,7 @@ def _cached(by: dict) -> tuple:
         return (label, _absent(by, "1m", "cached_to_priority"), None)
     inner = warm.get("inner") or []
     parts = ", ".join(f"load {r['load']:.1f} + step 1 {r['step1']:.1f}" for r in inner)
-    peak = f"; peak {warm['peak_mb']:,.0f} MB" if warm.get("peak_mb") else ""
+    peak = f"; peak {warm['peak_mb']:,.0f} MiB" if warm.get("peak_mb") else ""
     measured = f"{warm['seconds']:.1f} s" + (f" ({parts} s{peak})" if parts else peak)
     return (label, measured, warm["seconds"] <= CACHED_S)
 
@@ -334,7 +334,7 @@ def issue17(results: list[dict], notebooks: dict | None, cube: dict | None = Non
 def _csv_to_priority(by: dict) -> list:
     """Issue 14's headline: CSV → priority table at 1M, on the median of fresh runs if any."""
     label = f"1M incidents, CSV → priority table < {CSV_PRIORITY_S:.0f} s"
-    m_label = f"… with peak memory < {CSV_PRIORITY_MB / 1024:.0f} GB"
+    m_label = f"… with peak memory < {CSV_PRIORITY_MB / 1024:.0f} GiB"
     res = by.get("1m")
     e2e = get(res, "csv_to_priority")
     if e2e is None:
@@ -352,7 +352,7 @@ def _csv_to_priority(by: dict) -> list:
         (label, measured, e2e["seconds"] < CSV_PRIORITY_S),
         (
             m_label,
-            f"{peak:,.0f} MB" if peak else "peak not recorded",
+            f"{peak:,.0f} MiB" if peak else "peak not recorded",
             None if peak is None else peak < CSV_PRIORITY_MB,
         ),
     ]

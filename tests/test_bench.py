@@ -130,7 +130,9 @@ def test_every_issue_17_target_is_a_row_met_when_measured_under_it(run):
         else:
             assert row.endswith(f"| {MET} |"), row
     assert _verdict(lines, "Step 3 at 1M") == MET  # 15 s ≤ 20 s
-    assert _measured(lines, "1M incidents (benchmark data)") == "40.0 s (CPU 40.0 s; peak 2,400 MB)"
+    assert (
+        _measured(lines, "1M incidents (benchmark data)") == "40.0 s (CPU 40.0 s; peak 2,400 MiB)"
+    )
     assert "worst growth 1.00×" in _measured(lines, "Time per incident")
     assert "This run: 2 cores." in "\n".join(lines)
 
@@ -157,7 +159,7 @@ def test_each_issue_17_target_is_missed_over_its_limit(run):
     lines = run.render_targets(results, notebooks)
     assert _verdict(lines, "1M incidents (benchmark data)") == MISSED
     peaks = _rows(lines, "… and its peak memory")
-    # 1M (both shapes) over 2.5 GB; 5M: 5.9 GB ≤ 6, the copied shape's 6.2 GB over
+    # 1M (both shapes) over 2.5 GiB; 5M: 5.9 GiB ≤ 6, the copied shape's 6.2 GiB over
     assert [p.rsplit("|", 2)[-2].strip() for p in peaks] == [MISSED, MISSED, MET, MISSED]
     assert _verdict(lines, "1M incidents (copied-sample shape)") == MET  # 30 s, its peak missed
     assert _verdict(lines, "5M incidents (benchmark data)") == MISSED
@@ -225,7 +227,7 @@ def test_a_missing_peak_is_not_measured(run):
             row.pop("peak_mb", None)
     results[1]["rows"].append({"stage": "csv_to_priority", "seconds": 18.0})
     lines = run.render_targets(results, notebooks)
-    assert _verdict(lines, "… with peak memory < 4 GB") == NOT_MEASURED
+    assert _verdict(lines, "… with peak memory < 4 GiB") == NOT_MEASURED
 
 
 def test_growth_is_judged_on_every_stage_and_every_size(run):
@@ -313,7 +315,7 @@ def test_earlier_issues_targets_are_kept_and_labelled(run):
     notebooks = {"rows": [{"notebook": "00_overview.ipynb", "seconds": 10.0}], "total": 10.0}
     lines = run.render_targets([small, large], notebooks)
     assert _verdict(lines, "1M incidents, CSV → priority table") == MISSED  # 21 s > 20 s
-    assert _verdict(lines, "… with peak memory < 4 GB") == MET  # 2 GB
+    assert _verdict(lines, "… with peak memory < 4 GiB") == MET  # 2 GiB
     assert _verdict(lines, "Read the incidents CSV, 1m: ≤ 1.5× DuckDB") == MET  # 1.2×
     assert _verdict(lines, "Read the incidents CSV, 1m: ≤ 1.0× plain geopandas") == MISSED
     assert any(ln.startswith("| 14 | Read the incidents CSV, 100k") for ln in lines)
@@ -330,7 +332,7 @@ def test_earlier_issues_targets_are_kept_and_labelled(run):
     large["rows"].append(init | {"cpu_runs": [16.0] * 3, "peak_mb": 1250.0})
     lines = run.render_targets([small, large], notebooks)
     assert _verdict(lines, "`init` on a 1M-row export") == MISSED
-    assert "median of 29.0, 31.0, 40.0 s; CPU 16.0 s; peak 1,250 MB" in "\n".join(lines)
+    assert "median of 29.0, 31.0, 40.0 s; CPU 16.0 s; peak 1,250 MiB" in "\n".join(lines)
     assert any(ln.startswith("| 15 | `init`") for ln in lines)
     large["rows"][-1]["seconds"] = 29.0
     lines = run.render_targets([small, large], notebooks)
