@@ -1136,7 +1136,8 @@ def test_relevance_best_problem_ties_by_hand():
 def test_relevance_refuses_a_priority_table_with_an_id_twice(diag, step3, problems):
     pr = inventory.priority(problems)
     twice = pd.concat([pr, pr.iloc[[0]]], ignore_index=True)
-    with pytest.raises(ValueError, match="more than once"):
+    words = "the priority table: problem ids must be distinct; repeated: PB-.* / la table des"
+    with pytest.raises(ValueError, match=words):
         evaluation.relevance(
             diag.measures, problems, diag.incidents, diag.sectors, twice, matrix=step3.reach
         )

@@ -16,8 +16,12 @@ True
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from . import i18n
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class DataError(Exception):
@@ -104,3 +108,37 @@ def unreadable(exc: BaseException, kind: str) -> str:
     if found is None or (kind == "toml" and found[2] is None):
         return bilingual(f"errors.{kind}_invalid")
     return bilingual(f"errors.{kind}_syntax", line=found[1], column=found[2])
+
+
+def distinct_ids(table: pd.DataFrame | None, what: tuple[str, str]) -> None:
+    """Refuse a table in which one ``problem_id`` is twice (the ranks of the problems).
+
+    :func:`~diagnostic_lib.measures.problem_coverage` and
+    :func:`~diagnostic_lib.evaluation.relevance` look each problem's rank (score) up by its id: a
+    repeated id would give a problem two ranks (a priority table joined with itself,
+    two put end to end, or ids that collided). A clear error, not pandas' deep in a
+    look-up. (A register may repeat a problem: its pairs are then repeated.)
+    ``what`` names the table in English and in French.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = ("the priority table", "la table des priorités")
+    >>> distinct_ids(pd.DataFrame({"problem_id": ["P1", "P2"]}), table)
+    >>> try:
+    ...     distinct_ids(pd.DataFrame({"problem_id": ["P1", "P1"]}), table)
+    ... except ValueError as e:
+    ...     print(str(e).split(" / ")[0])
+    the priority table: problem ids must be distinct; repeated: P1
+    """
+    if table is None or "problem_id" not in table.columns:
+        return
+    ids = table["problem_id"]
+    twice = ids[ids.duplicated()]
+    if len(twice):
+        shown = ", ".join(sorted({str(v) for v in twice})[:10])
+        en, fr = what
+        raise ValueError(
+            f"{en}: problem ids must be distinct; repeated: {shown} / "
+            f"{fr} : les identifiants de problèmes doivent être distincts ; répétés : {shown}"
+        )

@@ -22,6 +22,7 @@ from .. import measures as measures_mod
 from .._points import point_columns
 from .._spatial import PointIndex
 from .._text import str_take
+from ..errors import distinct_ids
 from ._common import _pairs, _tuple, _xy_points
 from .decision import AGAINST, SUCCESS
 from .design import data_period
@@ -346,6 +347,11 @@ def relevance(
         problem_share, place_share, time_share, reach, relevance,
         place_known, served``.
 
+    Raises
+    ------
+    ValueError
+        ``priority`` has a problem id twice (each problem's score is read by its id).
+
     Examples
     --------
     >>> from diagnostic_lib import inventory, loaders, sample
@@ -358,14 +364,9 @@ def relevance(
     (False, True)
     """
     pr = inventory.priority(problems) if priority is None else priority
+    distinct_ids(pr, ("the priority table", "la table des priorités"))  # a score an id
     pr = pr.set_index("problem_id")
     pr.index = pr.index.astype(object)
-    if not pr.index.is_unique:
-        twice = sorted(map(str, pr.index[pr.index.duplicated()].unique()))[:5]
-        raise ValueError(
-            f"the priority table has a problem id more than once ({', '.join(twice)}): "
-            "each problem's score is read by its id"
-        )
     mat = reach_matrix(measures, problems, incidents, sectors) if matrix is None else matrix
     best, served = _best_reach(mat, pr[["score", "rank"]], min_reach)
     titles = problems.set_index("problem_id")

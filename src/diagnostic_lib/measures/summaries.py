@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n, schema
-from ._frames import _active_problems, _col, _tuple, distinct_ids
+from ..errors import distinct_ids
+from ._frames import _active_problems, _col, _tuple
 from .levels import _LEVEL_RANK, GAP_LEVELS
 
 _SYMBOLS = {"none": "", "weak": "●", "partial": "●●", "strong": "●●●"}
