@@ -262,6 +262,22 @@ def test_generated_region_related_pairs_match_every_pair(region):
     assert full["level"].value_counts().get("none", 0) > len(full) / 2
 
 
+@pytest.mark.parametrize("block", [1, 37])
+def test_coverage_in_blocks_is_the_whole_table(region, monkeypatch, block):
+    """The table made of many blocks of pairs (one problem a block, or a few) is the table
+    made in one block: its columns joined a column at a time, in order, dtypes kept."""
+    from diagnostic_lib.measures import matching
+
+    pb, meas, sec, inc = region
+    whole = measures.coverage(pb, meas, sec, inc, "2025-12-31")
+    monkeypatch.setattr(matching, "_BLOCK_PAIRS", block)
+    parts = measures.coverage(pb, meas, sec, inc, "2025-12-31")
+    assert whole["problem_id"].nunique() > 3 and len(whole) == whole.attrs["all_pairs"]
+    pd.testing.assert_frame_equal(parts, whole)
+    assert parts.attrs == whole.attrs
+    assert parts["current"].dtype == bool and parts["score"].dtype == "float64"
+
+
 def test_generated_region_with_other_thresholds(region):
     _check(*region, "2025-12-31", thresholds={"weak": 0.3, "partial": 0.5, "strong": 0.9})
 
