@@ -599,6 +599,7 @@ def _time_fresh(
     repeats: int,
     ok: tuple[int, ...] = (0,),
     first_run: Path | None = None,
+    env_extra: dict[str, str] | None = None,
 ) -> dict:
     """Run ``argv + [a temporary folder]`` ``repeats`` times; the median wall time is the stage's.
 
@@ -612,6 +613,7 @@ def _time_fresh(
     it). With ``first_run`` (a config), :data:`CONFIG_SLOT` in ``argv`` is replaced by
     a copy of it whose cache is an empty folder inside the run's temporary folder
     (:func:`first_run_config`): the cache is on and written, as in a user's first run.
+    ``env_extra`` is added to the run's environment last.
     """
     runs, cpu, peaks = [], [], []
     for _ in range(repeats):
@@ -623,6 +625,7 @@ def _time_fresh(
                 copy = first_run_config(first_run, Path(out) / "cache")
                 args = [str(copy) if a == CONFIG_SLOT else a for a in args]
                 env["DIAGNOSTIC_CACHE"] = "on"
+            env.update(env_extra or {})
             t0 = time.perf_counter()
             try:
                 proc = subprocess.Popen(
@@ -837,6 +840,7 @@ def render(results: list[dict], info: dict, notes: str, every: dict | None = Non
         (every or {}).get("sample_report"),
         cube=(every or {}).get("cube20m"),
         cores=info.get("cores"),
+        province=(every or {}).get("province20m"),
     )
     out.append("## Stages (seconds, peak MiB)")
     out.append("")
@@ -952,6 +956,11 @@ def _parser() -> argparse.ArgumentParser:
         "--cube-20m",
         action="store_true",
         help="also build the 20M count cube with DuckDB from Parquet (benchmarks/cube_bench.py)",
+    )
+    ap.add_argument(
+        "--province-20m",
+        action="store_true",
+        help="also run the 20M province (benchmarks/province.py: 10 forces of 2M, about 15 min)",
     )
     ap.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
     ap.add_argument(
@@ -1089,6 +1098,35 @@ def cube_20m(run: bool) -> dict | None:
     return {"runs": json.loads(path.read_text()), "date": when}
 
 
+def time_province() -> dict:
+    """The 20M province (``benchmarks/province.py``) as a user's first run, in a fresh process.
+
+    ``python -m diagnostic_lib province --config province.toml --out <temporary folder>``:
+    every force's load, four steps and report, its incidents written as Parquet, then the
+    province's count cube by DuckDB and its page. Each force's loaders' cache is cleared
+    first and written by the run (the cache on, as by default). Wall time, CPU time and the
+    peak of the process and its worker together (:func:`_time_fresh`).
+    """
+    import province as bench_province  # beside this file
+
+    from diagnostic_lib import province
+    from diagnostic_lib.loaders import cache
+
+    config = bench_province.prepare()
+    plan = province.read_plan(config)
+    for force in plan.forces:
+        cache.clear_cache(force.config)
+    argv = [sys.executable, "-m", "diagnostic_lib", "province", "--config", str(config), "--out"]
+    row = _time_fresh("province_20m", argv, 1, env_extra={"DIAGNOSTIC_CACHE": "on"})
+    for force in plan.forces:
+        cache.clear_cache(force.config)  # 2M incidents each: not kept on the disk
+    rows = [
+        json.loads((f.config.parent / "manifest.json").read_text())["files"]["incidents"]["rows"]
+        for f in plan.forces
+    ]
+    return {**row, "incidents": sum(rows), "forces": len(rows), "cache": "first run (written)"}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = _parser()
     args = ap.parse_args(argv)
@@ -1131,6 +1169,9 @@ def main(argv: list[str] | None = None) -> int:
         results["notebooks"] = {**time_notebooks(), "machine": info}
     if (cube := cube_20m(args.cube_20m)) is not None:
         results["cube20m"] = cube
+    if args.province_20m:
+        results["province20m"] = {**time_province(), "machine": info}
+        _say("the 20M province, fresh run", results["province20m"])
     RESULTS_JSON.write_text(json.dumps({"results": results}, indent=1))
     if not args.no_write:
         write_results_md(results, info)

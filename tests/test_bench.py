@@ -276,7 +276,7 @@ def test_growth_is_judged_on_every_stage_and_every_size(run):
     assert growth_of(fixed)[0] == MET
 
 
-def test_the_20m_target_shows_the_cube_but_is_never_met(run):
+def test_the_20m_target_without_a_province_run_shows_the_cube_but_is_never_met(run):
     results, notebooks = _all_met()
     cube = {
         "runs": [
@@ -288,9 +288,24 @@ def test_the_20m_target_shows_the_cube_but_is_never_met(run):
     assert _verdict(lines, "20M through the DuckDB path") == NOT_MEASURED
     measured = _measured(lines, "20M through the DuckDB path")
     assert "count cube only" in measured and "20,028,960" in measured and "32.1 s" in measured
-    assert "not run at 20M" in measured
+    assert "province run not measured" in measured
     lines = run.render_targets(results, notebooks)
     assert "not run" in _measured(lines, "20M through the DuckDB path")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "peak", "time_ok", "peak_ok"),
+    [(800.0, 4600.0, MET, MET), (950.0, 4600.0, MISSED, MET), (800.0, 9000.0, MET, MISSED)],
+)
+def test_the_20m_target_is_judged_on_the_province_run(run, seconds, peak, time_ok, peak_ok):
+    results, notebooks = _all_met()
+    prov = {"seconds": seconds, "peak_mb": peak, "incidents": 20_045_020, "forces": 10}
+    lines = run.render_targets(results, notebooks, province=prov)
+    assert _verdict(lines, "20M through the DuckDB path") == time_ok
+    assert "20,045,020 incidents, 10 forces" in _measured(lines, "20M through the DuckDB path")
+    i = next(k for k, ln in enumerate(lines) if "20M through the DuckDB path" in ln)
+    assert "peak memory" in lines[i + 1] and lines[i + 1].rstrip(" |").endswith(peak_ok)
+    assert f"{peak:,.0f} MiB" in lines[i + 1]
 
 
 def test_earlier_issues_targets_are_kept_and_labelled(run):

@@ -74,6 +74,9 @@ _SUBMODULES = {
     "settings",
     "style",
     "calibration",
+    "cube",
+    "monitoring",
+    "province",
 }
 
 _SHORTCUTS = {

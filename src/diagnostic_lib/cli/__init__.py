@@ -1,4 +1,4 @@
-"""Command line: ``python -m diagnostic_lib {init,report,monitor,follow-up,validate,sample}``.
+"""Command line: ``python -m diagnostic_lib COMMAND`` (init, report, province, monitor…).
 
 The parser and the dispatch live here; each command's work lives in its own
 small module, named in :data:`COMMANDS` and imported (with
@@ -11,6 +11,7 @@ module             what it does
 =================  ==============================================================
 ``cmd_init``       inspect the exports, write a first config (:mod:`..setup`)
 ``cmd_report``     run the diagnosis and write the report (:mod:`..report`)
+``cmd_province``   every force of a province, then the province's cube (:mod:`..province`)
 ``cmd_monitor``    the monitoring bulletin of a month or quarter (:mod:`..monitoring`)
 ``cmd_followup``   the follow-up of a plan a year later (:mod:`..followup`)
 ``cmd_validate``   load a config and print the data-quality ledger (:mod:`..loaders`)
@@ -37,6 +38,7 @@ from ..errors import DataError
 COMMANDS: dict[str, str] = {
     "init": f"{__name__}.cmd_init",
     "report": f"{__name__}.cmd_report",
+    "province": f"{__name__}.cmd_province",
     "monitor": f"{__name__}.cmd_monitor",
     "follow-up": f"{__name__}.cmd_followup",
     "validate": f"{__name__}.cmd_validate",
@@ -108,6 +110,24 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         choices=("html", "pdf"),
         default="html",
         help="pdf: also print index.html to index.pdf with headless Chromium",
+    )
+
+
+def _add_province(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "province",
+        help="every force's diagnosis, then the province's count cube / toute une province",
+    )
+    p.add_argument("--config", required=True, help="province.toml (the forces and their configs)")
+    p.add_argument(
+        "--out", default="build/province", help="output folder (default: build/province)"
+    )
+    p.add_argument("--lang", choices=("fr", "en"), default=None, help=_LANG_HELP)
+    p.add_argument(
+        "--audience",
+        choices=("internal", "public"),
+        default="internal",
+        help="public: aggregated data only, small counts suppressed",
     )
 
 
@@ -197,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_init(sub)
     _add_report(sub)
+    _add_province(sub)
     _add_monitor(sub)
     _add_followup(sub)
     _add_validate(sub)

@@ -46,7 +46,15 @@ from .definition import (
 from .duckdb_builder import build_duckdb
 from .in_memory import COLUMNS, build, from_columns, partial_cube
 from .partitions import write_partitions
-from .rollup import cell_counts, hour_week, month_series, rollup, select
+from .rollup import (
+    cell_counts,
+    combine,
+    hour_week,
+    month_series,
+    regroup,
+    rollup,
+    select,
+)
 
 __all__ = [
     "COLUMNS",
@@ -61,6 +69,7 @@ __all__ = [
     "build_duckdb",
     "canonical_counts",
     "canonical_hours",
+    "combine",
     "cell_counts",
     "cell_positions",
     "empty",
@@ -70,6 +79,7 @@ __all__ = [
     "lookup",
     "month_series",
     "partial_cube",
+    "regroup",
     "rollup",
     "select",
     "write_partitions",

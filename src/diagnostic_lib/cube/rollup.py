@@ -27,13 +27,22 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .definition import HOUR_COUNTS, HOUR_KEYS, KEYS, TEXT, Cube
+from .definition import (
+    HOUR_COUNTS,
+    HOUR_KEYS,
+    KEYS,
+    LABELS,
+    TEXT,
+    Cube,
+    canonical_counts,
+    canonical_hours,
+)
 
 DERIVED: tuple[str, ...] = ("year",)
 """Keys computed from the cube's own: ``year`` (of ``month``)."""
@@ -142,6 +151,102 @@ def select(c: Cube, **values: Any) -> Cube:
             keep &= _match(df[k], k, v)
         out[name] = df[keep].reset_index(drop=True)
     return Cube(out["counts"], out["hours"], c.grid)
+
+
+def regroup(c: Cube, key: str, mapping: Mapping[str, str | None]) -> Cube:
+    """The cube with the values of one text key renamed, rows that become equal summed.
+
+    Several values may take one name (the sectors of a province to their
+    force, categories to a coarser grouping): the cube stays additive, so the
+    counts of the new groups are the sums of the old ones.
+
+    Parameters
+    ----------
+    c : Cube
+    key : {"sector", "category", "family", "shift"}
+    mapping : mapping
+        Old value → new value; a value not in ``mapping`` keeps its name, a
+        value mapped to ``None`` becomes missing, and a missing value stays missing.
+
+    Returns
+    -------
+    Cube
+        In canonical form (as every builder gives it), same grid.
+
+    Raises
+    ------
+    ValueError
+        When ``key`` is not a text key of the cube.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from diagnostic_lib.cube.definition import Cube, canonical_counts, canonical_hours
+    >>> c = Cube(canonical_counts(pd.DataFrame({"cell": 0, "sector": ["F1/A", "F1/B", None],
+    ...     "category": "theft", "family": "property", "shift": "jour",
+    ...     "month": pd.Timestamp("2024-01-01"), "day": pd.NaT, "count": [2, 3, 4]})),
+    ...     canonical_hours(pd.DataFrame({"sector": ["F1/A"], "category": "theft",
+    ...     "family": "property", "shift": "jour", "how": [9], "count": [2], "count_hour": [1]})))
+    >>> rollup(regroup(c, "sector", {"F1/A": "F1", "F1/B": "F1"}), ["sector"]).values.tolist()
+    [['F1', 5], [nan, 4]]
+    """
+    if key not in LABELS:
+        raise ValueError(f"regroup renames a text key ({', '.join(LABELS)}), not {key!r}")
+    tables = {}
+    for name, df, canonical in (
+        ("counts", c.counts, canonical_counts),
+        ("hours", c.hours, canonical_hours),
+    ):
+        col = pd.Categorical(df[key])
+        names = np.asarray([mapping.get(v, v) for v in col.categories], dtype=object)
+        codes = np.asarray(col.codes, dtype="int64")
+        new = np.where(codes >= 0, names[np.maximum(codes, 0)], None)
+        tables[name] = canonical(df.assign(**{key: new}))
+    return Cube(tables["counts"], tables["hours"], c.grid)
+
+
+def combine(cubes: Iterable[Cube]) -> Cube:
+    """The sum of cubes of the same grid (partial cubes of several files, forces or years).
+
+    Parameters
+    ----------
+    cubes : iterable of Cube
+        Made on one grid (the same ``grid``).
+
+    Returns
+    -------
+    Cube
+        In canonical form: the cube of all their incidents together.
+
+    Raises
+    ------
+    ValueError
+        When no cube is given, or their grids differ.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from diagnostic_lib.cube.definition import Cube, canonical_counts, canonical_hours
+    >>> def one(n):
+    ...     return Cube(canonical_counts(pd.DataFrame({"cell": [0], "sector": ["A"],
+    ...         "category": "theft", "family": "property", "shift": "jour",
+    ...         "month": pd.Timestamp("2024-01-01"), "day": pd.NaT, "count": [n]})),
+    ...         canonical_hours(pd.DataFrame({"sector": ["A"], "category": "theft",
+    ...         "family": "property", "shift": "jour", "how": [9], "count": [n],
+    ...         "count_hour": [n]})))
+    >>> combine([one(2), one(3)]).total
+    5
+    """
+    cubes = list(cubes)
+    if not cubes:
+        raise ValueError("combine needs at least one cube")
+    if any(c.grid != cubes[0].grid for c in cubes[1:]):
+        raise ValueError("the cubes were made on different grids: they cannot be summed")
+    return Cube(
+        canonical_counts(pd.concat([c.counts for c in cubes], ignore_index=True)),
+        canonical_hours(pd.concat([c.hours for c in cubes], ignore_index=True)),
+        cubes[0].grid,
+    )
 
 
 def _match(col: pd.Series, key: str, value: Any) -> np.ndarray:

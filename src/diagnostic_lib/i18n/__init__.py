@@ -38,6 +38,7 @@ from .labels import (
     monitoring,
     notebooks,
     places,
+    province,
     report,
     report_pages,
     sample,
@@ -82,6 +83,7 @@ LABELS: dict[str, tuple[str, str]] = _merge(
     errors.LABELS,
     workbook.LABELS,
     walks.LABELS,
+    province.LABELS,
 )
 """Label key → (French, English): the one catalogue, merged from ``i18n/labels/``."""
 

@@ -53,9 +53,10 @@ True
 
 from __future__ import annotations
 
+from .builder import Steps, build_report, run_steps, write_report
+
 # private names used by benchmarks/run.py (re-exported, not in __all__): _current
 from .builder import _current as _current
-from .builder import build_report, write_report
 from .bulletin import bulletin_document, comparison_table, write_bulletin
 from .confidentiality import (
     COUNT_COLUMNS,
@@ -74,6 +75,7 @@ from .followup_doc import action_table, fate_table, followup_document, write_fol
 from .notebook_runner import execute_notebook
 from .overview import table_counts, write_overview
 from .pdf import PdfError, html_to_pdf
+from .province_page import province_document, write_province_page
 from .sections.methods import METHOD_NOTES
 from .sections.step3 import evaluation_section
 from .workbook import MAX_SHEET_ROWS, write_workbook
@@ -96,17 +98,21 @@ __all__ = [
     "SMALL_COUNT",
     "HtmlDocument",
     "PdfError",
+    "Steps",
     "build_report",
     "evaluation_section",
     "execute_notebook",
     "html_to_pdf",
     "complementary_cells",
     "is_people_count",
+    "province_document",
     "public_frame",
     "suppress_small_counts",
     "suppression_marker",
     "table_counts",
     "write_overview",
+    "write_province_page",
+    "run_steps",
     "write_report",
     "write_workbook",
 ]

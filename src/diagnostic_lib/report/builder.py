@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -136,19 +136,12 @@ def build_report(  # noqa: PLR0913 - public signature, kept backward compatible
     bar.update()
 
     step("step1")
-    inv = inventory.run(diag)
-    bar.update()
-    step("step2")
-    started = _start_step3(diag, inv)
-    s2 = _run_step2(diag, inv)
-    bar.update()
-    step("step3")
-    s3 = _run_step3(diag, inv, s2, started)
-    started = None  # its jobs' answers (the projections' history) are not needed now
-    bar.update()
-    step("step4")
-    current = _current(s2, s3, diag)
-    s4 = strategy.run(diag, inv, current=current)
+
+    def done(following: str) -> None:
+        bar.update()
+        step(following)
+
+    inv, s2, s3, s4 = run_steps(diag, done)
     bar.update()
 
     step("write")
@@ -168,6 +161,58 @@ def build_report(  # noqa: PLR0913 - public signature, kept backward compatible
         bar.update()
     bar.close()
     return path
+
+
+class Steps(NamedTuple):
+    """The results of the four steps of one diagnosis (:func:`run_steps`)."""
+
+    inventory: inventory.Inventory
+    measures: measures.MeasureInventory | None
+    evaluation: evaluation.Evaluation | None
+    strategy: strategy.Strategy
+
+
+def run_steps(diag: Diagnostic, done: Callable[[str], None] | None = None) -> Steps:
+    """Steps 1 to 4 of a loaded diagnosis, in the order and with the overlaps of the report.
+
+    Step 3's jobs that do not read step 2 are started before it (in the worker
+    process, at province scale: :func:`diagnostic_lib.evaluation.start`), and
+    step 4 reads the current measures of steps 2 and 3.
+
+    Parameters
+    ----------
+    diag : Diagnostic
+        From :func:`diagnostic_lib.loaders.load_diagnostic`.
+    done : callable, optional
+        Called with the name of the next stage (``"step2"``, ``"step3"``,
+        ``"step4"``) when one ends (a progress bar).
+
+    Returns
+    -------
+    Steps
+        ``inventory, measures, evaluation, strategy`` (``measures`` and
+        ``evaluation`` are ``None`` without measures).
+
+    Examples
+    --------
+    >>> from diagnostic_lib import loaders, sample
+    >>> diag = loaders.load_diagnostic(sample.sample_dir() / "diagnostic.toml", cache=False)
+    >>> steps = run_steps(diag)
+    >>> steps.measures is not None, len(steps.strategy.plan) > 0
+    (True, True)
+    """
+    say = done or (lambda _name: None)
+    inv = inventory.run(diag)
+    say("step2")
+    started = _start_step3(diag, inv)
+    s2 = _run_step2(diag, inv)
+    say("step3")
+    s3 = _run_step3(diag, inv, s2, started)
+    started = None  # its jobs' answers (the projections' history) are not needed now
+    say("step4")
+    current = _current(s2, s3, diag)
+    s4 = strategy.run(diag, inv, current=current)
+    return Steps(inv, s2, s3, s4)
 
 
 @_memory.gives_back

@@ -1,0 +1,107 @@
+"""Labels of the province run (``python -m diagnostic_lib province``)."""
+
+from __future__ import annotations
+
+LABELS: dict[str, tuple[str, str]] = {
+    "province.title": (
+        "Autodiagnostic de la province — {name}",
+        "Province self-diagnosis — {name}",
+    ),
+    "province.lead": (
+        "{forces} corps de police, {incidents} incidents validés. Chaque corps a son propre "
+        "autodiagnostic (les quatre étapes et leur rapport, sur ses seuls incidents, ses "
+        "secteurs et ses mesures) ; les tableaux de cette page sont des sommes du cube de "
+        "comptes de tous les incidents de la province ({engine}).",
+        "{forces} police forces, {incidents} validated incidents. Each force has its own "
+        "self-diagnosis (the four steps and their report, on its own incidents, sectors and "
+        "measures); the tables of this page are sums over the count cube of every incident of "
+        "the province ({engine}).",
+    ),
+    "province.engine.duckdb": (
+        "construit hors mémoire par DuckDB à partir des fichiers Parquet des corps",
+        "built out of core by DuckDB from the forces' Parquet files",
+    ),
+    "province.engine.memory": (
+        "construit en mémoire, un corps à la fois",
+        "built in memory, one force at a time",
+    ),
+    "province.forces.heading": ("Les corps de police", "The police forces"),
+    "province.forces.caption": (
+        "Incidents et taux par corps de police, {year} (taux pour 1 000 habitants, intervalle "
+        "de confiance exact de Poisson à 95 %)",
+        "Incidents and rates by police force, {year} (rate per 1,000 residents, exact Poisson "
+        "95% confidence interval)",
+    ),
+    "province.forces.reports": (
+        "Le rapport de chaque corps : {links}.",
+        "Each force's report: {links}.",
+    ),
+    "province.families.heading": (
+        "La province par famille de crimes et par année",
+        "The province by crime family and year",
+    ),
+    "province.families.caption": (
+        "Incidents et taux pour 1 000 habitants par famille de crimes et par année, toute la "
+        "province (les incidents sans secteur comptent dans les nombres ; le taux ne compte "
+        "que les secteurs dont la population est connue)",
+        "Incidents and rates per 1,000 residents by crime family and year, the whole province "
+        "(incidents without a sector count in the numbers; the rate counts only the sectors "
+        "whose population is known)",
+    ),
+    "province.col.force": ("Corps", "Force"),
+    "province.col.name": ("Nom", "Name"),
+    "province.col.residents": ("Habitants", "Residents"),
+    "province.col.incidents": ("Incidents", "Incidents"),
+    "province.col.rate": ("Taux pour 1 000", "Rate per 1,000"),
+    "province.col.interval": ("IC 95 %", "95% CI"),
+    "province.col.family": ("Famille", "Family"),
+    "province.col.year": ("Année", "Year"),
+    "province.all": ("Toute la province", "The whole province"),
+    "province.all_families": ("Toutes les familles", "All families"),
+    "province.method.heading": ("Méthode", "Method"),
+    "province.method.text": (
+        "Un autodiagnostic est local : les problèmes, leur priorité, la couverture par les "
+        "mesures et l'effet des mesures sont établis pour chaque corps sur ses propres données "
+        "(lieux témoins et placebos pris dans son territoire). La province n'a pas de "
+        "classement unique des problèmes : comparer les priorités de deux corps, c'est "
+        "comparer deux classements relatifs. Les comptes et les taux de cette page, eux, sont "
+        "additifs : ils viennent du cube de comptes (cellule de {cell} m × secteur × "
+        "catégorie × jour) de tous les incidents validés, sans point.",
+        "A self-diagnosis is local: the problems, their priority, the coverage by measures and "
+        "the measures' effects are established for each force on its own data (control and "
+        "placebo places taken within its territory). The province has no single ranking of "
+        "problems: comparing two forces' priorities compares two relative rankings. The counts "
+        "and rates of this page are additive: they come from the count cube (cell of {cell} m "
+        "× sector × category × day) of every validated incident, with no point.",
+    ),
+    "province.files.heading": ("Fichiers", "Files"),
+    "province.files.cube": (
+        "le cube de comptes de la province (Parquet ; lire avec diagnostic_lib.cube.store.load)",
+        "the province's count cube (Parquet; read with diagnostic_lib.cube.store.load)",
+    ),
+    "province.files.report": ("le rapport du corps {force}", "the report of force {force}"),
+    "province.error.no_forces": (
+        "aucun corps de police : ajoutez une table [[forces]] par corps, avec id et config",
+        "no police force: add one [[forces]] table per force, with id and config",
+    ),
+    "province.error.force_id": (
+        "identifiant de corps {value} invalide : lettres, chiffres, - et _ seulement",
+        "invalid force id {value}: letters, digits, - and _ only",
+    ),
+    "province.error.twice": (
+        "le corps {value} est nommé deux fois",
+        "force {value} is listed twice",
+    ),
+    "province.error.no_config": (
+        "le corps {value} n'a pas de config (le chemin de son diagnostic.toml)",
+        "force {value} has no config (the path of its diagnostic.toml)",
+    ),
+    "province.error.grid": (
+        "grid_cell_m doit être un nombre de mètres positif, pas {value}",
+        "grid_cell_m must be a positive number of metres, not {value}",
+    ),
+    "province.error.engine": (
+        "engine doit être auto, duckdb ou memory, pas {value}",
+        "engine must be auto, duckdb or memory, not {value}",
+    ),
+}

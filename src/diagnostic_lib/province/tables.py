@@ -1,0 +1,285 @@
+"""The province's tables: the forces' incidents and sectors in one namespace, sums over the cube.
+
+Each force keeps its own sector ids; in the province they are written
+``<force>/<sector>`` (:data:`SEP`), and an incident without a sector is
+``<force>/`` (it is still the force's). The province's count cube is keyed on
+those names, so :func:`forces_cube` turns it into a cube of forces
+(:func:`diagnostic_lib.cube.regroup`: rows summed, nothing re-read) and the
+rates of :func:`diagnostic_lib.inventory.volume.rates` apply as they are.
+
+Examples
+--------
+>>> import pandas as pd
+>>> force_of(pd.Series(["F01/S0001", "F01/", "F02/S0001", None])).tolist()
+['F01', 'F01', 'F02', None]
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import cube
+from ..cube.partitions import contract_table
+from ..inventory import volume
+
+SEP: str = "/"
+"""Between a force's id and its own sector id."""
+
+PROVINCE: str = "*"
+"""The ``sector`` of the whole province's rows (as the municipality's in ``volume.rates``)."""
+
+
+def force_incidents(incidents: pd.DataFrame, force: str) -> pd.DataFrame:
+    """A force's canonical incidents as the cube's input contract, sectors named in the province.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        The force's canonical incidents (``loaders.load_diagnostic(...).incidents``).
+    force : str
+        The force's id.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :data:`diagnostic_lib.cube.COLUMNS` (``x, y`` from the
+        points), ``sector`` as ``<force>/<sector>`` (``<force>/`` without one).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> inc = gpd.GeoDataFrame({"occurred_from": pd.to_datetime(["2024-01-05", "2024-02-01"]),
+    ...     "sector": ["S1", None], "category": "theft"},
+    ...     geometry=[shapely.Point(3, 4), None])
+    >>> force_incidents(inc, "F01")[["x", "sector"]].values.tolist()
+    [[3.0, 'F01/S1'], [nan, 'F01/']]
+    """
+    table = contract_table(incidents)
+    sector = table["sector"]
+    named = np.where(sector.notna().to_numpy(), sector.to_numpy(dtype=object), "")
+    table["sector"] = pd.Series(named, index=table.index, dtype=object).radd(force + SEP)
+    return table
+
+
+def force_sectors(sectors: pd.DataFrame, force: str, name: str) -> pd.DataFrame:
+    """A force's sectors named in the province, with the force's id and name.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> s = gpd.GeoDataFrame({"sector_id": ["S1"], "name": ["Centre"], "population": [100.0]},
+    ...     geometry=[shapely.box(0, 0, 1, 1)])
+    >>> force_sectors(s, "F01", "Ville")[["sector_id", "force", "force_name"]].values.tolist()
+    [['F01/S1', 'F01', 'Ville']]
+    """
+    out = sectors[[c for c in ("sector_id", "name", "population", "geometry") if c in sectors]]
+    out = out.copy()
+    out["sector_id"] = out["sector_id"].astype(str).radd(force + SEP)
+    out["force"] = force
+    out["force_name"] = name
+    return out
+
+
+def force_of(values: pd.Series) -> pd.Series:
+    """The force of each province sector name (``<force>/<sector>``); missing stays missing.
+
+    Examples
+    --------
+    >>> force_of(pd.Series(["F01/S0001", None])).tolist()
+    ['F01', None]
+    """
+    forces = [v.split(SEP, 1)[0] if isinstance(v, str) else None for v in values]
+    return pd.Series(forces, index=values.index, dtype=object)
+
+
+def forces_cube(c: cube.Cube) -> cube.Cube:
+    """The province's cube with each sector replaced by its force (counts summed).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from diagnostic_lib.cube import Cube, canonical_counts, canonical_hours
+    >>> c = Cube(canonical_counts(pd.DataFrame({"cell": 0, "sector": ["F1/A", "F1/", "F2/A"],
+    ...     "category": "theft", "family": "property", "shift": "jour",
+    ...     "month": pd.Timestamp("2024-01-01"), "day": pd.NaT, "count": [2, 3, 4]})),
+    ...     canonical_hours(pd.DataFrame({"sector": ["F1/A"], "category": "theft",
+    ...     "family": "property", "shift": "jour", "how": [9], "count": [2], "count_hour": [1]})))
+    >>> cube.rollup(forces_cube(c), ["sector"]).values.tolist()
+    [['F1', 5], ['F2', 4]]
+    """
+    names = pd.Series(pd.Categorical(c.counts["sector"]).categories, dtype=object)
+    hours = pd.Series(pd.Categorical(c.hours["sector"]).categories, dtype=object)
+    both = pd.concat([names, hours], ignore_index=True).drop_duplicates()
+    return cube.regroup(c, "sector", dict(zip(both, force_of(both), strict=True)))
+
+
+def forces_table(sectors: pd.DataFrame) -> pd.DataFrame:
+    """One row per force as a "sector" of the province: ``sector_id`` (the force), name, population.
+
+    A force whose sectors have no known population has none (NaN, never 0).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"force": ["F1", "F1", "F2"], "force_name": ["A", "A", "B"],
+    ...     "population": [10.0, 5.0, np.nan]})
+    >>> forces_table(s).values.tolist()
+    [['F1', 'A', 15.0], ['F2', 'B', nan]]
+    """
+    g = sectors.groupby("force", sort=True)
+    return pd.DataFrame(
+        {
+            "sector_id": list(g.groups),
+            "name": g["force_name"].first().to_numpy(),
+            "population": g["population"].sum(min_count=1).to_numpy(dtype=float),
+        }
+    )
+
+
+def last_full_year(c: cube.Cube) -> int | None:
+    """The last calendar year whose twelve months are all in the cube (None when there is none).
+
+    Examples
+    --------
+    >>> from diagnostic_lib.cube import Cube, canonical_counts, canonical_hours
+    >>> months = pd.date_range("2023-01-01", "2024-06-01", freq="MS")
+    >>> hours = pd.DataFrame({k: [] for k in (*cube.HOUR_KEYS, "count", "count_hour")})
+    >>> c = Cube(canonical_counts(pd.DataFrame({"cell": 0, "sector": "A", "category": "x",
+    ...     "family": "property", "shift": "jour", "month": months, "day": pd.NaT, "count": 1})),
+    ...     canonical_hours(hours))
+    >>> last_full_year(c)
+    2023
+    """
+    months = pd.DatetimeIndex(c.counts["month"].dropna().unique())
+    if not len(months):
+        return None
+    per_year = pd.Series(months.month, index=months.year).groupby(level=0).nunique()
+    full = per_year[per_year == 12]
+    return int(full.index.max()) if len(full) else None
+
+
+def province_rates(
+    fc: cube.Cube, forces: pd.DataFrame, by: str | None = None, **options: Any
+) -> pd.DataFrame:
+    """Counts and rates per force (and for the whole province, sector ``"*"``) by group and period.
+
+    Parameters
+    ----------
+    fc : Cube
+        The cube of forces (:func:`forces_cube` of the province's cube): made
+        once, it serves every table.
+    forces : DataFrame
+        :func:`forces_table`.
+    by : {"category", "family", None}
+    **options
+        Passed to :func:`diagnostic_lib.inventory.volume.rates` (``period``,
+        ``per``, ``level``).
+
+    Returns
+    -------
+    DataFrame
+        As :func:`~diagnostic_lib.inventory.volume.rates`, ``sector`` being the force.
+
+    Examples
+    --------
+    >>> fc, forces = _example()
+    >>> province_rates(fc, forces, period=None)[["sector", "count", "rate"]].values.tolist()
+    [['F1', 5, 5.0], ['F2', 4, 8.0], ['*', 9, 6.0]]
+    """
+    return volume.rates(fc, forces, by=by, **options)
+
+
+def by_force(fc: cube.Cube, forces: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """Counts and rates per force in ``year`` (the whole period when ``None``), the province last.
+
+    ``fc`` is the cube of forces (:func:`forces_cube`).
+
+    Returns
+    -------
+    DataFrame
+        ``sector`` (the force, ``"*"`` for the province), ``name, population,
+        count, rate, rate_low, rate_high``.
+
+    Examples
+    --------
+    >>> fc, forces = _example()
+    >>> by_force(fc, forces, 2024)[["sector", "count"]].values.tolist()
+    [['F1', 5], ['F2', 4], ['*', 9]]
+    """
+    rates = province_rates(fc, forces, period="year" if year is not None else None)
+    if year is not None:
+        rates = rates[rates["period"] == year]
+    whole = (rates["sector"] == PROVINCE).to_numpy()
+    rates = pd.concat([rates[~whole], rates[whole]], ignore_index=True)
+    return rates[["sector", "name", "population", "count", "rate", "rate_low", "rate_high"]]
+
+
+def by_family(fc: cube.Cube, forces: pd.DataFrame) -> pd.DataFrame:
+    """The whole province's counts and rates by crime family and year, and each year's total.
+
+    ``fc`` is the cube of forces (:func:`forces_cube`).
+
+    Returns
+    -------
+    DataFrame
+        ``group`` (the family; ``"*"`` for the year's total, last), ``period``
+        (the year), ``count, rate, rate_low, rate_high``. With its totals the
+        table is closed under subtraction: a public version can hide what would
+        give a small count away (:func:`diagnostic_lib.report.public_frame`).
+
+    Examples
+    --------
+    >>> fc, forces = _example()
+    >>> by_family(fc, forces)[["group", "period", "count"]].values.tolist()
+    [['property', 2024, 9], ['*', 2024, 9]]
+    """
+    columns = ["group", "period", "count", "rate", "rate_low", "rate_high"]
+    families = province_rates(fc, forces, by="family", period="year")
+    total = province_rates(fc, forces, by=None, period="year").assign(group=PROVINCE)
+    parts = [r[r["sector"] == PROVINCE][columns] for r in (families, total)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _example() -> tuple[cube.Cube, pd.DataFrame]:
+    """A cube of two forces and their table (the docstrings' examples)."""
+    c = cube.Cube(
+        cube.canonical_counts(
+            pd.DataFrame(
+                {
+                    "cell": 0,
+                    "sector": ["F1/A", "F1/", "F2/A"],
+                    "category": "theft",
+                    "family": "property",
+                    "shift": "jour",
+                    "month": pd.Timestamp("2024-01-01"),
+                    "day": pd.NaT,
+                    "count": [2, 3, 4],
+                }
+            )
+        ),
+        cube.canonical_hours(
+            pd.DataFrame({k: [] for k in (*cube.HOUR_KEYS, "count", "count_hour")})
+        ),
+    )
+    sectors = pd.DataFrame(
+        {"force": ["F1", "F2"], "force_name": ["Un", "Deux"], "population": [1000.0, 500.0]}
+    )
+    return forces_cube(c), forces_table(sectors)
+
+
+def _example_province() -> SimpleNamespace:
+    """What a province run holds, for two forces (the page's docstring examples)."""
+    fc, forces = _example()
+    return SimpleNamespace(
+        plan=SimpleNamespace(name="Deux corps", grid_cell_m=1000.0),
+        forces=forces,
+        cube=fc,
+        engine="memory",
+        year=2024,
+        forces_rates=by_force(fc, forces, 2024),
+        family_rates=by_family(fc, forces),
+        reports={},
+    )

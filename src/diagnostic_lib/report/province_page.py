@@ -1,0 +1,185 @@
+"""The province's page: its forces side by side and the province by family, from the count cube.
+
+:func:`province_document` lays out what :func:`diagnostic_lib.province.run`
+made — a table of the forces (incidents and rates of the last full year, with
+their exact Poisson intervals, and a link to each force's report), the province
+by crime family and year, and the method in a paragraph — as an
+:class:`~.document.HtmlDocument`; :func:`write_province_page` writes it. Every
+number comes from the province's count cube; there is no point-level data, and
+for the public audience the counts below the small-count threshold are
+suppressed with the rates of their rows (:func:`~.confidentiality.public_frame`).
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import formatting as fmt
+from .. import i18n
+from .confidentiality import public_frame
+from .document import HtmlDocument
+
+_NUMBERS = ("count", "rate", "rate_low", "rate_high")
+PROVINCE = "*"
+"""The whole province's row (``sector``) in the forces' table."""
+
+
+def _readable(frame: pd.DataFrame, lang: str, public: bool, threshold: int) -> pd.DataFrame:
+    """Counts, rates and intervals as text for ``lang``; small counts hidden for the public."""
+    raw = public_frame(frame, threshold) if public else frame
+    out = pd.DataFrame(index=raw.index)
+    for col in raw.columns:
+        if col not in _NUMBERS:
+            out[col] = raw[col]
+    out["count"] = [v if isinstance(v, str) else fmt.integer(v, lang) for v in raw["count"]]
+    out["rate"] = [v if isinstance(v, str) else fmt.rate(v, lang) for v in raw["rate"]]
+    out["interval"] = [
+        lo if isinstance(lo, str) else fmt.interval(lo, hi, lang, digits=1)
+        for lo, hi in zip(raw["rate_low"], raw["rate_high"], strict=True)
+    ]
+    return out
+
+
+def forces_frame(
+    prov: Any, lang: str = "fr", public: bool = False, threshold: int = 5
+) -> pd.DataFrame:
+    """The forces' table as the reader sees it (headers in ``lang``).
+
+    One row per force and one for the whole province (last): force, name,
+    residents, incidents of the last full year (``prov.year``; the whole period
+    when there is none), rate per 1,000 residents and its interval.
+
+    Examples
+    --------
+    >>> from diagnostic_lib.province.tables import _example_province
+    >>> forces_frame(_example_province(), "en").values.tolist()[0]
+    ['F1', 'Un', '1,000', '5', '5.0', '[1.6, 11.7]']
+    """
+    shown = _readable(prov.forces_rates, lang, public, threshold)
+    whole = shown["sector"] == PROVINCE
+    shown.loc[whole, "name"] = i18n.t("province.all", lang)
+    shown.loc[whole, "sector"] = ""
+    shown["population"] = [fmt.integer(v, lang) for v in shown["population"]]
+    names = {
+        "sector": "province.col.force",
+        "name": "province.col.name",
+        "population": "province.col.residents",
+        "count": "province.col.incidents",
+        "rate": "province.col.rate",
+        "interval": "province.col.interval",
+    }
+    return shown.rename(columns={k: i18n.t(v, lang) for k, v in names.items()})
+
+
+def families_frame(
+    prov: Any, lang: str = "fr", public: bool = False, threshold: int = 5
+) -> pd.DataFrame:
+    """The whole province by crime family and year, with each year's total, as the reader sees it.
+
+    For the public, a family's count of a year below ``threshold`` is hidden, and
+    so is the next smallest of that year (the year's total is published).
+
+    Examples
+    --------
+    >>> from diagnostic_lib.province.tables import _example_province
+    >>> families_frame(_example_province(), "fr", public=True, threshold=10).values.tolist()[1]
+    ['Toutes les familles', '2024', '< 10', '< 10', '< 10']
+    """
+    frame = prov.family_rates.rename(columns={"group": "sector"})
+    shown = _readable(frame, lang, public, threshold).rename(columns={"sector": "group"})
+    shown["group"] = [
+        i18n.t("province.all_families", lang)
+        if g == PROVINCE
+        else i18n.t(f"family.{g}", lang)
+        if f"family.{g}" in i18n.LABELS
+        else fmt.MISSING
+        for g in shown["group"]
+    ]
+    shown["period"] = [str(int(p)) for p in shown["period"]]
+    names = {
+        "group": "province.col.family",
+        "period": "province.col.year",
+        "count": "province.col.incidents",
+        "rate": "province.col.rate",
+        "interval": "province.col.interval",
+    }
+    return shown.rename(columns={k: i18n.t(v, lang) for k, v in names.items()})
+
+
+def province_document(
+    prov: Any, lang: str = "fr", audience: str = "internal", threshold: int = 5
+) -> HtmlDocument:
+    """The province's page (see the module's docstring).
+
+    Parameters
+    ----------
+    prov : diagnostic_lib.province.Province
+        What :func:`diagnostic_lib.province.run` made.
+    lang : {"fr", "en"}
+    audience : {"internal", "public"}
+    threshold : int
+        Small-count threshold (public audience).
+
+    Returns
+    -------
+    HtmlDocument
+
+    Examples
+    --------
+    >>> from diagnostic_lib.province.tables import _example_province
+    >>> page = province_document(_example_province(), "en").render()
+    >>> "The whole province" in page and "Toute la province" not in page
+    True
+    """
+    lang = i18n.check_lang(lang)
+    public = audience == "public"
+    doc = HtmlDocument(i18n.t("province.title", lang, name=prov.plan.name), lang=lang)
+    doc.paragraph(
+        i18n.t(
+            "province.lead",
+            lang,
+            forces=fmt.integer(len(prov.forces), lang),
+            incidents=fmt.integer(prov.cube.total, lang),
+            engine=i18n.t(f"province.engine.{prov.engine}", lang),
+        )
+    )
+    doc.heading(i18n.t("province.forces.heading", lang))
+    year = prov.year if prov.year is not None else fmt.MISSING
+    caption = i18n.t("province.forces.caption", lang, year=year)
+    doc.table(forces_frame(prov, lang, public, threshold), caption=caption, appendix=False)
+    doc.heading(i18n.t("province.families.heading", lang))
+    caption = i18n.t("province.families.caption", lang)
+    doc.table(families_frame(prov, lang, public, threshold), caption=caption, appendix=False)
+    doc.heading(i18n.t("province.method.heading", lang))
+    cell = fmt.integer(prov.plan.grid_cell_m, lang)
+    doc.paragraph(i18n.t("province.method.text", lang, cell=cell))
+    doc.heading(i18n.t("province.files.heading", lang))
+    items = [
+        (f"{fid}/{Path(page).name}", i18n.t("province.files.report", lang, force=fid))
+        for fid, page in prov.reports.items()
+    ]
+    doc.files([*items, ("cube/", i18n.t("province.files.cube", lang))])
+    return doc
+
+
+def write_province_page(
+    prov: Any,
+    out: str | PathLike[str],
+    lang: str = "fr",
+    audience: str = "internal",
+    threshold: int = 5,
+) -> Path:
+    """Write the province's page to ``<out>/index.html`` (see :func:`province_document`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from diagnostic_lib.province.tables import _example_province
+    >>> write_province_page(_example_province(), tempfile.mkdtemp(), "fr").name
+    'index.html'
+    """
+    return province_document(prov, lang, audience, threshold).write(Path(out) / "index.html")

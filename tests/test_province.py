@@ -1,0 +1,249 @@
+"""A province: every force diagnosed in turn, the province's cube, its tables and its page.
+
+The province here is two forces made from the sample: ``A`` the sample as it is,
+``B`` the sample with every second incident, so that the two differ and
+a count given to the wrong force shows. Every number of the province is checked
+against the forces' incidents loaded on their own (not against the cube), the
+DuckDB cube against the one built in memory, and the public tables against
+subtraction.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from diagnostic_lib import cube, loaders, province, report, sample
+from diagnostic_lib.cube import store
+from diagnostic_lib.errors import ConfigError
+from diagnostic_lib.inventory.grid import make_grid
+from diagnostic_lib.province import runner
+
+pytest.importorskip("duckdb")
+
+
+def _write_province(root, forces: dict[str, str]) -> None:
+    lines = ['[province]\nname = "Deux villes"\ngrid_cell_m = 500\n']
+    for fid, folder in forces.items():
+        lines.append(f'[[forces]]\nid = "{fid}"\nconfig = "{folder}/diagnostic.toml"\n')
+    (root / "province.toml").write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("province")
+    for fid in ("A", "B"):
+        shutil.copytree(sample.sample_dir(), root / fid, ignore=shutil.ignore_patterns("build"))
+    text = (root / "B" / "incidents.csv").read_text(encoding="utf-8").splitlines()
+    (root / "B" / "incidents.csv").write_text("\n".join(text[:1] + text[1::2]) + "\n", "utf-8")
+    _write_province(root, {"A": "A", "B": "B"})
+    out = root / "out"
+    stale = out / "incidents" / "Z"  # files of an earlier run must not be counted again
+    stale.mkdir(parents=True)
+    shutil.copy(sample.sample_dir() / "incidents.csv", stale / "part-00000.csv")
+    prov = province.run(root / "province.toml", out, progress=False)
+    alone = {
+        fid: loaders.load_diagnostic(root / fid / "diagnostic.toml", cache=False).incidents
+        for fid in ("A", "B")
+    }
+    return root, out, prov, alone
+
+
+# --- the plan -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ('[province]\nname = "P"\n', "no police force"),
+        ('[[forces]]\nid = "a b"\nconfig = "A/diagnostic.toml"\n', "invalid force id"),
+        ('[[forces]]\nid = "A"\n', "has no config"),
+        ('[[forces]]\nid = "A"\nconfig = "nowhere/diagnostic.toml"\n', "nowhere"),
+        (
+            '[[forces]]\nid = "A"\nconfig = "A/diagnostic.toml"\n'
+            '[[forces]]\nid = "A"\nconfig = "A/diagnostic.toml"\n',
+            "listed twice",
+        ),
+        (
+            '[province]\ngrid_cell_m = -5\n[[forces]]\nid = "A"\nconfig = "A/diagnostic.toml"\n',
+            "positive number of metres",
+        ),
+        (
+            '[province]\nengine = "spark"\n[[forces]]\nid = "A"\nconfig = "A/diagnostic.toml"\n',
+            "engine must be",
+        ),
+        ("[province\n", "toml"),
+    ],
+)
+def test_plan_refuses_what_it_cannot_run(tmp_path, body, words):
+    (tmp_path / "A").mkdir()
+    (tmp_path / "A" / "diagnostic.toml").write_text('[municipality]\nname = "A"\n')
+    (tmp_path / "province.toml").write_text(body)
+    with pytest.raises(ConfigError) as err:
+        province.read_plan(tmp_path / "province.toml")
+    assert words.lower() in str(err.value).lower()
+    assert " / " in str(err.value)  # English, then French
+
+
+def test_plan_reads_paths_relative_to_its_file(tmp_path):
+    (tmp_path / "f").mkdir()
+    (tmp_path / "f" / "diagnostic.toml").write_text('[municipality]\nname = "F"\n')
+    (tmp_path / "p.toml").write_text(
+        '[province]\nname = "P"\nengine = "memory"\n[[forces]]\nid = "F-1"\n'
+        'config = "f/diagnostic.toml"\n'
+    )
+    plan = province.read_plan(tmp_path / "p.toml")
+    assert plan.forces[0].config == (tmp_path / "f" / "diagnostic.toml").resolve()
+    assert (plan.engine, plan.grid_cell_m, plan.name) == ("memory", 1000.0, "P")
+
+
+# --- the tables -----------------------------------------------------------------------------
+
+
+def test_force_incidents_names_every_sector_in_the_province(diag):
+    inc = diag.incidents
+    table = province.force_incidents(inc, "F7")
+    assert len(table) == len(inc)
+    has = inc["sector"].notna().to_numpy()
+    assert (table["sector"][has] == "F7/" + inc["sector"][has].astype(str).to_numpy()).all()
+    assert (table["sector"][~has] == "F7/").all()
+    assert has.sum() < len(inc)  # the sample has incidents without a sector: the case is tested
+
+
+def test_regroup_equals_the_cube_of_the_renamed_incidents(diag):
+    inc = diag.incidents
+    g = make_grid(diag.sectors, 250.0)
+    north = {s: ("N" if s in ("S01", "S02", "S03") else "S") for s in diag.sectors["sector_id"]}
+    renamed = inc.assign(sector=inc["sector"].map(north))
+    got = cube.regroup(cube.build(inc, g), "sector", north)
+    assert got.equals(cube.build(renamed, g))
+    assert not got.equals(cube.build(inc, g))
+
+
+def test_combine_equals_the_cube_of_all_and_refuses_other_grids(diag):
+    inc = diag.incidents
+    g = make_grid(diag.sectors, 250.0)
+    half = len(inc) // 3
+    parts = [cube.build(inc.iloc[:half], g), cube.build(inc.iloc[half:], g)]
+    assert cube.combine(parts).equals(cube.build(inc, g))
+    with pytest.raises(ValueError, match="different grids"):
+        cube.combine([parts[0], cube.build(inc, make_grid(diag.sectors, 500.0))])
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+def test_the_province_cube_counts_every_force_incident_once(built):
+    _, _, prov, alone = built
+    assert prov.cube.total == sum(len(v) for v in alone.values())
+    by = cube.rollup(province.forces_cube(prov.cube), ["sector"]).set_index("sector")["count"]
+    assert by.to_dict() == {fid: len(v) for fid, v in alone.items()}
+
+
+def test_the_forces_rates_are_their_own_incidents_counts(built):
+    _, _, prov, alone = built
+    assert prov.year == 2025
+    rows = prov.forces_rates.set_index("sector")
+    for fid, inc in alone.items():
+        n = int((pd.to_datetime(inc["occurred_from"]).dt.year == prov.year).sum())
+        assert rows.loc[fid, "count"] == n
+        assert rows.loc[fid, "rate"] == pytest.approx(1000 * n / rows.loc[fid, "population"])
+        assert rows.loc[fid, "rate_low"] < rows.loc[fid, "rate"] < rows.loc[fid, "rate_high"]
+    assert rows.loc["*", "count"] == rows.loc[["A", "B"], "count"].sum()
+    assert list(rows.index) == ["A", "B", "*"]
+
+
+def test_the_family_table_adds_up_to_each_year(built):
+    _, _, prov, alone = built
+    fam = prov.family_rates
+    every = pd.concat(alone.values())
+    years = pd.to_datetime(every["occurred_from"]).dt.year
+    for year, part in fam.groupby("period"):
+        total = part.loc[part["group"] == "*", "count"].item()
+        assert total == part.loc[part["group"] != "*", "count"].sum() == (years == year).sum()
+
+
+def test_duckdb_and_memory_give_the_same_province_cube(built):
+    root, out, prov, _ = built
+    assert prov.engine == "duckdb"
+    plan = province.read_plan(root / "province.toml")
+    memory = runner._cube(plan, out / "incidents", prov.grid, "memory", out)
+    assert memory.equals(prov.cube)
+    assert store.load(out / "cube").equals(prov.cube)
+    assert not (out / "incidents" / "Z").exists()
+    assert not (out / "duckdb-spill").exists()
+
+
+def test_each_force_has_its_report(built):
+    _, out, prov, _ = built
+    assert set(prov.reports) == {"A", "B"}
+    for fid, page in prov.reports.items():
+        assert page == out / fid / "index.html" and page.is_file()
+        assert (out / fid / "tables.xlsx").is_file()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_page_reads_in_one_language_with_no_code_names(built, tmp_path, lang):
+    _, _, prov, _ = built
+    page = report.write_province_page(prov, tmp_path, lang=lang).read_text(encoding="utf-8")
+    text = re.sub(r"<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
+    for bad in ("province.", "<NA>", " nan ", " None ", "family.", "tables.xlsx"):
+        assert bad not in text
+    words = {"fr": ("Toutes les familles", "Corps"), "en": ("All families", "Force")}[lang]
+    other = {"fr": "All families", "en": "Toutes les familles"}[lang]
+    assert all(w in text for w in words) and other not in text
+    assert 'href="A/index.html"' in page and 'href="B/index.html"' in page
+
+
+def test_the_public_forces_table_cannot_be_subtracted(built):
+    _, _, prov, _ = built
+    rows = prov.forces_rates.set_index("sector")["count"]
+    between = int(rows["B"]) + 1  # B is small, A is not: A must be hidden too (total − A = B)
+    assert rows["A"] >= between
+    shown = report.province_page.forces_frame(prov, "en", public=True, threshold=between)
+    counts = shown["Incidents"].tolist()
+    assert counts[0] == "x" and counts[1].startswith("<") and counts[2] != "x"
+
+
+def test_the_public_family_table_hides_a_complement_in_the_year():
+    fam = pd.DataFrame(
+        {
+            "group": ["property", "violent", "fraud_cyber", "*"],
+            "period": 2025,
+            "count": [500, 40, 3, 543],
+            "rate": [5.0, 0.4, 0.03, 5.43],
+            "rate_low": [4.5, 0.3, 0.01, 5.0],
+            "rate_high": [5.5, 0.5, 0.09, 5.9],
+        }
+    )
+    shown = report.province_page.families_frame(
+        SimpleNamespace(family_rates=fam), "en", public=True, threshold=5
+    )
+    assert shown["Incidents"].tolist() == ["500", "x", "< 5", "543"]
+    assert shown["Rate per 1,000"].tolist()[1:3] == ["x", "< 5"]
+    assert not np.isin(["3", "40"], shown.to_numpy()).any()
+
+
+def test_a_force_in_another_crs_is_moved_to_the_province_crs(tmp_path, diag):
+    shutil.copytree(sample.sample_dir(), tmp_path / "A", ignore=shutil.ignore_patterns("build"))
+    text = (tmp_path / "A" / "incidents.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "A" / "incidents.csv").write_text("\n".join(text[:1] + text[1::4]) + "\n", "utf-8")
+    (tmp_path / "province.toml").write_text(
+        '[province]\ncrs = "EPSG:32187"\ngrid_cell_m = 500\n'
+        '[[forces]]\nid = "A"\nconfig = "A/diagnostic.toml"\n'
+    )
+    prov = province.run(tmp_path / "province.toml", tmp_path / "out", progress=False)
+    alone = loaders.load_diagnostic(tmp_path / "A" / "diagnostic.toml", cache=False).incidents
+    assert alone.crs == "EPSG:32188" and prov.grid.crs == "EPSG:32187"
+    assert prov.sectors.crs == "EPSG:32187"
+    written = pd.read_parquet(tmp_path / "out" / "incidents" / "A")
+    moved = alone.to_crs("EPSG:32187").geometry
+    has = moved.notna() & ~moved.is_empty
+    assert np.allclose(written["x"][has.to_numpy()], moved[has].x.to_numpy())
+    assert prov.cube.total == len(alone)
+    assert (prov.cube.counts["cell"] >= 0).sum() > 0.9 * (prov.cube.counts["cell"] != -1).sum()
