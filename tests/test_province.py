@@ -198,6 +198,19 @@ def test_the_page_reads_in_one_language_with_no_code_names(built, tmp_path, lang
     other = {"fr": "All families", "en": "Toutes les familles"}[lang]
     assert all(w in text for w in words) and other not in text
     assert 'href="A/index.html"' in page and 'href="B/index.html"' in page
+    assert page.count("data:image/png;base64,") == 1  # the map of every sector's rate
+
+
+def test_the_sector_rates_of_the_map_are_the_forces_own(built):
+    _, _, prov, alone = built
+    rates = prov.sector_rates
+    assert set(rates["sector"]) == set(prov.sectors["sector_id"])  # sectors only: a map
+    for fid, inc in alone.items():
+        mine = rates[rates["sector"].str.startswith(f"{fid}/")]
+        assert mine["count"].sum() == inc["sector"].notna().sum()
+        s01 = mine[mine["sector"] == f"{fid}/S01"]
+        want = pd.to_datetime(inc.loc[inc["sector"] == "S01", "occurred_from"]).dt.year
+        assert s01.set_index("period")["count"].to_dict() == want.value_counts().to_dict()
 
 
 def test_the_public_forces_table_cannot_be_subtracted(built):

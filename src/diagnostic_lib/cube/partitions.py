@@ -34,17 +34,17 @@ def contract_table(incidents: pd.DataFrame) -> pd.DataFrame:
     for k in COLUMNS[2:]:
         if k in incidents.columns:
             col = incidents[k]
-            out[k] = (
-                col.to_numpy(dtype="datetime64[us]")
-                if k.startswith("occurred")
-                else (col.astype("object").where(col.notna(), None).to_numpy())
-            )
+            if k.startswith("occurred"):
+                out[k] = col.to_numpy(dtype="datetime64[us]")
+            elif isinstance(col.dtype, pd.StringDtype):
+                out[k] = col.array  # text already (the loaders' columns): kept as it is
+            else:
+                col = col.astype("object").where(col.notna(), None).to_numpy()
+                out[k] = pd.Series(col).astype("str").where(pd.notna(col), None).to_numpy()
         elif k == "occurred_to":
             out[k] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
         else:
             out[k] = None
-    for k in ("sector", "category", "family", "shift"):
-        out[k] = out[k].astype("str").where(out[k].notna(), None)
     return out
 
 

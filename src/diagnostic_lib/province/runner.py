@@ -23,6 +23,7 @@ from .. import _memory, cube, inventory, loaders, report
 from ..config import load_config
 from ..cube import store
 from ..cube.duckdb_builder import SCALE_HINT
+from ..inventory import volume
 from ..inventory.grid import make_grid
 from ..workers import shared_worker
 from .plan import Plan, read_plan
@@ -64,6 +65,9 @@ class Province:
         :func:`~.tables.by_force` of that year.
     family_rates : DataFrame
         :func:`~.tables.by_family`.
+    sector_rates : DataFrame
+        Every sector's counts and rates per year, from the cube
+        (:func:`diagnostic_lib.inventory.volume.rates`, no province row): the page's map.
     reports : dict
         Force id → its report (``index.html``).
     page : Path or None
@@ -79,6 +83,7 @@ class Province:
     year: int | None = None
     forces_rates: pd.DataFrame | None = None
     family_rates: pd.DataFrame | None = None
+    sector_rates: pd.DataFrame | None = None
     reports: dict[str, Path] = field(default_factory=dict)
     page: Path | None = None
 
@@ -136,7 +141,8 @@ def run(
         As :func:`diagnostic_lib.report.build_report`; the page's tables suppress
         small counts for the public.
     threshold : int, optional
-        Small-count threshold (default: each config's ``small_count``).
+        Small-count threshold (default: each config's ``small_count`` for its
+        report, the largest of them for the province's page).
     progress : bool
         Show a progress bar (one step per force, then the cube and the page).
 
@@ -188,10 +194,11 @@ def run(
     fc = forces_cube(c)
     rates = (by_force(fc, forces, year), by_family(fc, forces))
     del fc
-    prov = Province(plan, every, forces, c, grid, engine, year, *rates, reports)
+    by_sector = volume.rates(c, every, by=None, period="year", municipality=False)
+    prov = Province(plan, every, forces, c, grid, engine, year, *rates, by_sector, reports)
     bar.set_postfix_str("page")
     prov.page = report.write_province_page(
-        prov, outdir, lang=lang or langs[0], audience=audience, threshold=min(thresholds)
+        prov, outdir, lang=lang or langs[0], audience=audience, threshold=max(thresholds)
     )
     bar.update()
     bar.close()

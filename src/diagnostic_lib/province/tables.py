@@ -19,8 +19,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from .. import cube
 from ..cube.partitions import contract_table
@@ -59,9 +61,8 @@ def force_incidents(incidents: pd.DataFrame, force: str) -> pd.DataFrame:
     [[3.0, 'F01/S1'], [nan, 'F01/']]
     """
     table = contract_table(incidents)
-    sector = table["sector"]
-    named = np.where(sector.notna().to_numpy(), sector.to_numpy(dtype=object), "")
-    table["sector"] = pd.Series(named, index=table.index, dtype=object).radd(force + SEP)
+    sector = table["sector"].astype("str")  # Arrow-backed text: the prefix is one vector operation
+    table["sector"] = (force + SEP) + sector.fillna("")
     return table
 
 
@@ -245,7 +246,15 @@ def by_family(fc: cube.Cube, forces: pd.DataFrame) -> pd.DataFrame:
 
 def _example() -> tuple[cube.Cube, pd.DataFrame]:
     """A cube of two forces and their table (the docstrings' examples)."""
-    c = cube.Cube(
+    c = _example_cube()
+    sectors = pd.DataFrame(
+        {"force": ["F1", "F2"], "force_name": ["Un", "Deux"], "population": [1000.0, 500.0]}
+    )
+    return forces_cube(c), forces_table(sectors)
+
+
+def _example_cube() -> cube.Cube:
+    return cube.Cube(
         cube.canonical_counts(
             pd.DataFrame(
                 {
@@ -264,22 +273,26 @@ def _example() -> tuple[cube.Cube, pd.DataFrame]:
             pd.DataFrame({k: [] for k in (*cube.HOUR_KEYS, "count", "count_hour")})
         ),
     )
-    sectors = pd.DataFrame(
-        {"force": ["F1", "F2"], "force_name": ["Un", "Deux"], "population": [1000.0, 500.0]}
-    )
-    return forces_cube(c), forces_table(sectors)
 
 
 def _example_province() -> SimpleNamespace:
-    """What a province run holds, for two forces (the page's docstring examples)."""
+    """What a province run holds, for two forces of one sector each (the page's examples)."""
     fc, forces = _example()
+    sectors = gpd.GeoDataFrame(
+        {"sector_id": ["F1/A", "F2/A"], "name": ["A", "A"], "population": [1000.0, 500.0]},
+        geometry=[shapely.box(0, 0, 1000, 1000), shapely.box(1000, 0, 2000, 1000)],
+        crs="EPSG:32188",
+    )
+    by_sector = volume.rates(_example_cube(), sectors, by=None, period="year", municipality=False)
     return SimpleNamespace(
         plan=SimpleNamespace(name="Deux corps", grid_cell_m=1000.0),
         forces=forces,
+        sectors=sectors,
         cube=fc,
         engine="memory",
         year=2024,
         forces_rates=by_force(fc, forces, 2024),
         family_rates=by_family(fc, forces),
+        sector_rates=by_sector,
         reports={},
     )

@@ -2,7 +2,8 @@
 
 :func:`province_document` lays out what :func:`diagnostic_lib.province.run`
 made — a table of the forces (incidents and rates of the last full year, with
-their exact Poisson intervals, and a link to each force's report), the province
+their exact Poisson intervals, and a link to each force's report), the map of
+every sector's mean annual rate, the province
 by crime family and year, and the method in a paragraph — as an
 :class:`~.document.HtmlDocument`; :func:`write_province_page` writes it. Every
 number comes from the province's count cube; there is no point-level data, and
@@ -19,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .. import formatting as fmt
-from .. import i18n
+from .. import i18n, maps
 from .confidentiality import public_frame
 from .document import HtmlDocument
 
@@ -151,6 +152,14 @@ def province_document(
     year = prov.year if prov.year is not None else fmt.MISSING
     caption = i18n.t("province.forces.caption", lang, year=year)
     doc.table(forces_frame(prov, lang, public, threshold), caption=caption, appendix=False)
+    if prov.sector_rates is not None:
+        fig = maps.rate_map(prov.sector_rates, prov.sectors, lang=lang, source=prov.plan.name)
+        key = (
+            "report.step1.rate_map_caption"
+            if fig.rates_shown
+            else "report.figure.count_map.caption"
+        )
+        doc.figure(fig, caption=i18n.t(key, lang), alt=i18n.t("report.figure.rate_map.alt", lang))
     doc.heading(i18n.t("province.families.heading", lang))
     caption = i18n.t("province.families.caption", lang)
     doc.table(families_frame(prov, lang, public, threshold), caption=caption, appendix=False)
