@@ -513,6 +513,30 @@ def _fit(ax, geoms) -> None:
         ax.set_ylim(b[1] - pad, b[3] + pad)
 
 
+EDGE_WIDTH: float = 0.8
+"""Width (points) of the areas' outlines on a map of a few areas."""
+EDGE_FULL_AREAS: int = 150
+"""Up to this many areas, outlines are drawn :data:`EDGE_WIDTH` wide."""
+
+
+def edge_width(n: int) -> float:
+    """The outline width of ``n`` areas on one map: thinner as they get more numerous.
+
+    A map's size is fixed, so its areas shrink as they multiply; outlines of a
+    constant width would cover the colours (3,000 sectors of a province: a grey map).
+    Past :data:`EDGE_FULL_AREAS` the width falls with the square root of the
+    areas' number (the side of a typical area), never under 0.05 pt.
+
+    Examples
+    --------
+    >>> edge_width(10), edge_width(1_500), round(edge_width(12_600), 3)
+    (0.8, 0.253, 0.087)
+    """
+    if n <= EDGE_FULL_AREAS:
+        return EDGE_WIDTH
+    return round(max(0.05, EDGE_WIDTH * (EDGE_FULL_AREAS / n) ** 0.5), 3)
+
+
 def add_polygons(ax, geoms, **kwargs):
     """Draw (multi)polygons, holes included, as one matplotlib collection.
 
@@ -621,8 +645,9 @@ def draw_sectors(
     >>> ax.texts[0].get_text(), ax.collections[0].get_gid()
     ('Gare', 'layout:background')
     """
+    width = edge_width(len(sectors))
     coll = add_polygons(
-        ax, sectors.geometry, facecolor=facecolor, edgecolor=edgecolor, linewidth=0.8, zorder=2
+        ax, sectors.geometry, facecolor=facecolor, edgecolor=edgecolor, linewidth=width, zorder=2
     )
     layout.background(coll)
     if labels:

@@ -34,6 +34,7 @@ from .canvas import (
     decorate,
     draw_landmarks,
     draw_sectors,
+    edge_width,
     fill_alpha,
     landmark_handles,
     new_map,
@@ -188,7 +189,7 @@ def _classed(ax, areas, v: np.ndarray, scheme: str, k: int, cmap: str, lang: str
     import matplotlib as mpl
     from matplotlib.patches import Patch
 
-    edges = {"edgecolor": style.SECTOR_EDGE, "linewidth": 0.8, **edges}
+    edges = {"edgecolor": style.SECTOR_EDGE, "linewidth": edge_width(len(areas)), **edges}
     alpha = edges.pop("alpha", 1.0)
     ok = np.isfinite(v)
     handles = []

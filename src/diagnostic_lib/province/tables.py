@@ -20,7 +20,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -126,7 +125,7 @@ def forces_table(sectors: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> s = pd.DataFrame({"force": ["F1", "F1", "F2"], "force_name": ["A", "A", "B"],
-    ...     "population": [10.0, 5.0, np.nan]})
+    ...     "population": [10.0, 5.0, float("nan")]})
     >>> forces_table(s).values.tolist()
     [['F1', 'A', 15.0], ['F2', 'B', nan]]
     """
