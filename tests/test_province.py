@@ -20,7 +20,7 @@ import pytest
 
 from diagnostic_lib import cube, loaders, province, report, sample
 from diagnostic_lib.cube import store
-from diagnostic_lib.errors import ConfigError
+from diagnostic_lib.errors import ConfigError, DataError
 from diagnostic_lib.inventory.grid import make_grid
 from diagnostic_lib.province import runner
 
@@ -260,3 +260,17 @@ def test_a_force_in_another_crs_is_moved_to_the_province_crs(tmp_path, diag):
     assert np.allclose(written["x"][has.to_numpy()], moved[has].x.to_numpy())
     assert prov.cube.total == len(alone)
     assert (prov.cube.counts["cell"] >= 0).sum() > 0.9 * (prov.cube.counts["cell"] != -1).sum()
+
+
+def test_a_force_whose_data_cannot_be_used_is_named_and_the_others_keep_their_report(tmp_path):
+    for fid in ("A", "B"):
+        shutil.copytree(sample.sample_dir(), tmp_path / fid, ignore=shutil.ignore_patterns("build"))
+    text = (tmp_path / "A" / "incidents.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "A" / "incidents.csv").write_text("\n".join(text[:1] + text[1::8]) + "\n", "utf-8")
+    (tmp_path / "B" / "sectors.geojson").write_text("{not json", encoding="utf-8")
+    _write_province(tmp_path, {"A": "A", "B": "B"})
+    with pytest.raises(DataError) as err:
+        province.run(tmp_path / "province.toml", tmp_path / "out", progress=False)
+    assert str(err.value).startswith("force B / corps B: ")
+    assert "sectors.geojson" in str(err.value)
+    assert (tmp_path / "out" / "A" / "index.html").is_file()

@@ -23,6 +23,7 @@ from .. import _memory, cube, inventory, loaders, report
 from ..config import load_config
 from ..cube import store
 from ..cube.duckdb_builder import SCALE_HINT
+from ..errors import DataError, bilingual
 from ..inventory import volume
 from ..inventory.grid import make_grid
 from ..workers import shared_worker
@@ -150,6 +151,16 @@ def run(
     -------
     Province
 
+    Raises
+    ------
+    diagnostic_lib.errors.ConfigError
+        The province's file cannot be used (:func:`~.plan.read_plan`).
+    diagnostic_lib.errors.DataError
+        A force's data cannot be used: the message names the force and says why;
+        the forces before it keep their reports.
+    ImportError
+        ``engine = "duckdb"`` without DuckDB (said before any force runs).
+
     Examples
     --------
     >>> import pathlib, shutil, tempfile
@@ -175,9 +186,13 @@ def run(
     crs = plan.crs or load_config(plan.forces[0].config).crs
     for force in plan.forces:
         bar.set_postfix_str(force.id)
-        page, secs, used_lang, used_thr = _one_force(
-            force.id, force.config, outdir, parts, crs, lang, audience, threshold
-        )
+        try:
+            page, secs, used_lang, used_thr = _one_force(
+                force.id, force.config, outdir, parts, crs, lang, audience, threshold
+            )
+        except DataError as exc:  # say which force, keep the reports already written
+            bar.close()
+            raise DataError(f"{bilingual('province.error.force', force=force.id)}: {exc}") from exc
         reports[force.id] = page
         sectors.append(secs)
         langs.append(used_lang)

@@ -100,6 +100,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "grid_cell_m doit être un nombre de mètres positif, pas {value}",
         "grid_cell_m must be a positive number of metres, not {value}",
     ),
+    "province.error.force": ("corps {force}", "force {force}"),
     "province.error.engine": (
         "engine doit être auto, duckdb ou memory, pas {value}",
         "engine must be auto, duckdb or memory, not {value}",
