@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diagnostic_lib import cube, loaders, province, report, sample
+from diagnostic_lib import cube, i18n, loaders, province, report, sample
 from diagnostic_lib.cube import store
 from diagnostic_lib.errors import ConfigError, DataError
 from diagnostic_lib.inventory.grid import make_grid
@@ -192,7 +192,8 @@ def test_the_page_reads_in_one_language_with_no_code_names(built, tmp_path, lang
     _, _, prov, _ = built
     page = report.write_province_page(prov, tmp_path, lang=lang).read_text(encoding="utf-8")
     text = re.sub(r"<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
-    for bad in ("province.", "<NA>", " nan ", " None ", "family.", "tables.xlsx"):
+    keys = [k for k in i18n.LABELS if k.startswith(("province.", "family.", "wb."))]
+    for bad in (*keys, "<NA>", " nan ", " None ", "tables.xlsx"):
         assert bad not in text
     words = {"fr": ("Toutes les familles", "Corps"), "en": ("All families", "Force")}[lang]
     other = {"fr": "All families", "en": "Toutes les familles"}[lang]
@@ -274,3 +275,25 @@ def test_a_force_whose_data_cannot_be_used_is_named_and_the_others_keep_their_re
     assert str(err.value).startswith("force B / corps B: ")
     assert "sectors.geojson" in str(err.value)
     assert (tmp_path / "out" / "A" / "index.html").is_file()
+
+
+def test_the_workbook_holds_the_page_tables_in_words(built, tmp_path):
+    from diagnostic_lib.xlsx import read_coded
+
+    _, out, prov, _ = built
+    assert (out / "province.xlsx").is_file()
+    path = report.write_province_workbook(prov, tmp_path, lang="en")
+    shown = pd.read_excel(path, sheet_name="Police forces")
+    assert shown["Force"].tolist() == ["A", "B", "The whole province"]
+    back = read_coded(path)
+    assert back["province_forces"]["count"].tolist() == prov.forces_rates["count"].tolist()
+    assert len(back["province_sectors"]) == len(prov.sector_rates)
+    between = int(prov.forces_rates.set_index("sector").loc["B", "count"]) + 1
+    public = report.write_province_workbook(
+        prov, tmp_path / "public", lang="fr", audience="public", threshold=between
+    )
+    with pd.ExcelFile(public) as book:
+        sheets = book.sheet_names
+    assert "Secteurs de la province" not in sheets and "Corps de police" in sheets
+    counts = read_coded(public)["province_forces"]["count"].tolist()
+    assert pd.isna(counts[0]) and pd.isna(counts[1]) and counts[2] > 0  # B small, A its complement

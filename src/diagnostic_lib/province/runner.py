@@ -126,7 +126,8 @@ def run(
     Writes ``<out>/<force>/`` (each force's report, as ``python -m
     diagnostic_lib report`` writes it), ``<out>/incidents/<force>/`` (the force's
     validated incidents, Parquet), ``<out>/cube/`` (the province's count cube,
-    :func:`diagnostic_lib.cube.store.load` reads it) and ``<out>/index.html``.
+    :func:`diagnostic_lib.cube.store.load` reads it), ``<out>/province.xlsx`` (the
+    page's tables) and ``<out>/index.html``.
 
     Parameters
     ----------
@@ -212,8 +213,10 @@ def run(
     by_sector = volume.rates(c, every, by=None, period="year", municipality=False)
     prov = Province(plan, every, forces, c, grid, engine, year, *rates, by_sector, reports)
     bar.set_postfix_str("page")
+    page_lang, thr = lang or langs[0], max(thresholds)
+    report.write_province_workbook(prov, outdir, lang=page_lang, audience=audience, threshold=thr)
     prov.page = report.write_province_page(
-        prov, outdir, lang=lang or langs[0], audience=audience, threshold=max(thresholds)
+        prov, outdir, lang=page_lang, audience=audience, threshold=thr
     )
     bar.update()
     bar.close()

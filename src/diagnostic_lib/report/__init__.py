@@ -75,7 +75,7 @@ from .followup_doc import action_table, fate_table, followup_document, write_fol
 from .notebook_runner import execute_notebook
 from .overview import table_counts, write_overview
 from .pdf import PdfError, html_to_pdf
-from .province_page import province_document, write_province_page
+from .province_page import province_document, write_province_page, write_province_workbook
 from .sections.methods import METHOD_NOTES
 from .sections.step3 import evaluation_section
 from .workbook import MAX_SHEET_ROWS, write_workbook
@@ -112,6 +112,7 @@ __all__ = [
     "table_counts",
     "write_overview",
     "write_province_page",
+    "write_province_workbook",
     "run_steps",
     "write_report",
     "write_workbook",

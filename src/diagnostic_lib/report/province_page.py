@@ -23,6 +23,10 @@ from .. import formatting as fmt
 from .. import i18n, maps
 from .confidentiality import public_frame
 from .document import HtmlDocument
+from .workbook import write_workbook
+
+WORKBOOK: str = "province.xlsx"
+"""The province's workbook, beside its page."""
 
 _NUMBERS = ("count", "rate", "rate_low", "rate_high")
 PROVINCE = "*"
@@ -171,6 +175,7 @@ def province_document(
         (f"{fid}/{Path(page).name}", i18n.t("province.files.report", lang, force=fid))
         for fid, page in prov.reports.items()
     ]
+    items.append((WORKBOOK, i18n.t("province.files.workbook", lang)))
     doc.files([*items, ("cube/", i18n.t("province.files.cube", lang))])
     return doc
 
@@ -192,3 +197,60 @@ def write_province_page(
     'index.html'
     """
     return province_document(prov, lang, audience, threshold).write(Path(out) / "index.html")
+
+
+def province_workbook_tables(
+    prov: Any, lang: str = "fr", public: bool = False, threshold: int = 5
+) -> dict[str, pd.DataFrame]:
+    """The province's tables for its workbook: numbers as numbers, totals named in ``lang``.
+
+    The forces (the province last) and the province by family and year always;
+    every sector's rates by year for the internal audience only (a public sector
+    table beside the forces' totals could be subtracted from them). For the public,
+    counts below ``threshold`` are hidden with their complements
+    (:func:`~.confidentiality.public_frame`).
+
+    Examples
+    --------
+    >>> from diagnostic_lib.province.tables import _example_province
+    >>> t = province_workbook_tables(_example_province(), "en")
+    >>> sorted(t), t["province_forces"]["sector"].tolist()[-1]
+    (['province_families', 'province_forces', 'province_sectors'], 'The whole province')
+    >>> sorted(province_workbook_tables(_example_province(), "en", public=True))
+    ['province_families', 'province_forces']
+    """
+    tables = {"province_forces": prov.forces_rates, "province_families": prov.family_rates}
+    if public:  # before the totals are named: they are what the complements protect
+        tables = {name: public_frame(t, threshold) for name, t in tables.items()}
+    elif prov.sector_rates is not None:
+        tables["province_sectors"] = prov.sector_rates
+    named = {
+        "province_forces": ("sector", "province.all"),
+        "province_families": ("group", "province.all_families"),
+    }
+    for name, (column, key) in named.items():
+        t = tables[name].copy()
+        t[column] = t[column].where(t[column] != PROVINCE, i18n.t(key, lang))
+        tables[name] = t
+    return tables
+
+
+def write_province_workbook(
+    prov: Any,
+    out: str | PathLike[str],
+    lang: str = "fr",
+    audience: str = "internal",
+    threshold: int = 5,
+) -> Path:
+    """Write :func:`province_workbook_tables` to ``<out>/province.xlsx`` (one language).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from diagnostic_lib.province.tables import _example_province
+    >>> write_province_workbook(_example_province(), tempfile.mkdtemp(), "fr").name
+    'province.xlsx'
+    """
+    public = audience == "public"
+    tables = province_workbook_tables(prov, lang, public, threshold)
+    return write_workbook(tables, Path(out) / WORKBOOK, lang=lang)

@@ -79,6 +79,33 @@ LABELS: dict[str, tuple[str, str]] = {
         "le cube de comptes de la province (Parquet ; lire avec diagnostic_lib.cube.store.load)",
         "the province's count cube (Parquet; read with diagnostic_lib.cube.store.load)",
     ),
+    "province.files.workbook": (
+        "les tableaux de cette page dans un classeur (et, pour l'usage interne, les taux de "
+        "chaque secteur)",
+        "this page's tables in a workbook (and, for internal use, every sector's rates)",
+    ),
+    "wb.sheet.province_forces": ("Corps de police", "Police forces"),
+    "wb.about.province_forces": (
+        "Incidents et taux pour 1 000 habitants par corps de police, dernière année complète, "
+        "avec intervalle ; la dernière ligne est toute la province.",
+        "Incidents and rates per 1,000 residents by police force, last full year, with "
+        "interval; the last row is the whole province.",
+    ),
+    "wb.col.province_forces.sector": ("Corps", "Force"),
+    "wb.sheet.province_families": ("Province par famille", "Province by family"),
+    "wb.about.province_families": (
+        "Incidents et taux pour 1 000 habitants de toute la province par famille de crimes et "
+        "par année, avec le total de chaque année.",
+        "Incidents and rates per 1,000 residents of the whole province by crime family and "
+        "year, with each year's total.",
+    ),
+    "wb.sheet.province_sectors": ("Secteurs de la province", "Province sectors"),
+    "wb.about.province_sectors": (
+        "Incidents et taux pour 1 000 habitants de chaque secteur de chaque corps, par année "
+        "(secteur nommé corps/secteur).",
+        "Incidents and rates per 1,000 residents of every sector of every force, by year "
+        "(sector named force/sector).",
+    ),
     "province.files.report": ("le rapport du corps {force}", "the report of force {force}"),
     "province.error.no_forces": (
         "aucun corps de police : ajoutez une table [[forces]] par corps, avec id et config",
