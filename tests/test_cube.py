@@ -422,3 +422,42 @@ def test_grouping_sorted_or_hashed_gives_the_same_groups(n):
     assert ordered["count"].sum() == n
     assert ordered["count"].tolist() == expected["count"].tolist()
     assert ordered["known"].tolist() == expected["known"].tolist()
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_packed_keys_give_the_canonical_form_of_the_key_by_key_sort(monkeypatch, wide):
+    """One integer per row (the keys packed) sorts and sums as the keys sorted one by one.
+
+    The inputs that could fool the packing: missing dates (first), days not at midnight
+    (not counted in days), negative cells, missing text, and keys too wide for 62 bits
+    (``wide``: the key-by-key sort is used instead).
+    """
+    from diagnostic_lib.cube import definition
+
+    rng = np.random.default_rng(5)
+    n = 5000
+    days = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 1400, n), unit="D")
+    day = pd.Series(days).where(rng.random(n) > 0.2)
+    if wide:
+        day = day + pd.to_timedelta(rng.integers(0, 10**6, n), unit="us")
+    cells = rng.integers(-2, 2**40 if wide else 500, n)
+    frame = pd.DataFrame(
+        {
+            "cell": cells,
+            "sector": pd.Series(rng.choice(["A", "B", "C"], n)).where(rng.random(n) > 0.1),
+            "category": rng.choice(["theft", "fraud"], n),
+            "family": "property",
+            "shift": rng.choice(["jour", "nuit"], n),
+            "month": pd.Series(days).dt.to_period("M").dt.to_timestamp(),
+            "day": day,
+            "count": rng.integers(1, 4, n),
+        }
+    ).sample(frac=1.0, random_state=3)
+    frame = pd.concat([frame, frame.iloc[:700]], ignore_index=True)  # rows to sum
+    ranks_fit = definition._packed([np.asarray(frame["cell"], dtype="int64")] * 2, [False, False])
+    assert (ranks_fit is None) == wide
+    packed = cube.canonical_counts(frame)
+    monkeypatch.setattr(definition, "_packed", lambda ranks, dates: None)
+    one_by_one = cube.canonical_counts(frame)
+    assert packed.equals(one_by_one)
+    assert packed["count"].sum() == frame["count"].sum() and len(packed) < len(frame)

@@ -213,7 +213,7 @@ def _canonical(
         else:
             r, columns[k] = _text_ranks(col)
         ranks.append(r)
-    order, starts = _runs(ranks)
+    order, starts = _runs(ranks, [k in dates for k in keys])
     rows = order[starts]
     out = pd.DataFrame(index=pd.RangeIndex(len(rows)))
     for k, r in zip(keys, ranks, strict=True):
@@ -228,12 +228,22 @@ def _canonical(
     return out
 
 
-def _runs(ranks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _runs(
+    ranks: list[np.ndarray], dates: list[bool] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The rows sorted by the ranks (first key first), and where each run of equal keys starts.
 
     Rows with the same keys are then summed (``np.add.reduceat``): the same table
     as a group-by and a sort of the columns, without sorting text or objects.
     """
+    packed = _packed(ranks, dates or [False] * len(ranks))
+    if packed is not None:  # one integer a row: one sort instead of a sort of each key
+        order = np.argsort(packed, kind="stable")
+        key = packed[order]
+        same = np.empty(len(order), dtype=bool)
+        same[0] = False
+        np.equal(key[1:], key[:-1], out=same[1:])
+        return order, np.flatnonzero(~same)
     order = np.lexsort(ranks[::-1])
     same = np.ones(len(order), dtype=bool)  # same keys as the row before
     same[0] = False
@@ -241,6 +251,55 @@ def _runs(ranks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         rs = r[order]
         same[1:] &= rs[1:] == rs[:-1]
     return order, np.flatnonzero(~same)
+
+
+_NAT = np.iinfo(np.int64).min  # a missing date's rank (datetime64 NaT viewed as int64)
+_DAY_US = 86_400_000_000
+_PACKED_BITS = 62
+
+
+def _compact(r: np.ndarray, date: bool) -> tuple[np.ndarray, int]:
+    """A key's ranks as integers from 0 in the same order (a missing date first), and their span.
+
+    A date key (microseconds; at midnight in a cube) is counted in days when all its
+    values are whole days, so that the keys of a cube fit in one 64-bit integer.
+    """
+    r = np.asarray(r, dtype=np.int64)
+    nat = (r == _NAT) if date else None
+    missing = bool(nat is not None and nat.any())
+    valid = r[~nat] if missing else r
+    if not valid.size:
+        return np.zeros(len(r), dtype=np.int64), 1
+    lo, hi = int(valid.min()), int(valid.max())
+    whole_days = date and lo != hi and not (valid % _DAY_US).any()
+    out = r - lo
+    if whole_days:
+        out //= _DAY_US
+    if missing:
+        out += 1
+        out[nat] = 0
+    return out, (hi - lo) // (_DAY_US if whole_days else 1) + 1 + int(missing)
+
+
+def _packed(ranks: list[np.ndarray], dates: list[bool]) -> np.ndarray | None:
+    """The keys of each row as one integer ordered as the keys (the first most significant).
+
+    ``None`` when their spans together need more than 62 bits (then the keys are
+    sorted one by one).
+    """
+    if not ranks or not len(ranks[0]):
+        return None
+    compact = [_compact(r, d) for r, d in zip(ranks, dates, strict=True)]
+    total = 1
+    for _, span in compact:
+        total *= span
+    if total >= 1 << _PACKED_BITS:
+        return None
+    key = np.zeros(len(ranks[0]), dtype=np.int64)
+    for values, span in compact:
+        key *= span
+        key += values
+    return key
 
 
 def _text_ranks(col: Any) -> tuple[np.ndarray, pd.CategoricalDtype]:
