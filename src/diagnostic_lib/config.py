@@ -200,15 +200,42 @@ def load_config(path: str | PathLike[str]) -> Config:
     >>> sorted(cfg.data)[:3], cfg.param("grid_cell_m")
     (['incidents', 'measures', 'partners'], 200.0)
     """
+    return config_from_dict(read_toml(path), Path(path))
+
+
+def read_toml(path: str | PathLike[str]) -> dict[str, Any]:
+    r"""A TOML file's tables, or a :class:`ConfigError` that says what is wrong with it.
+
+    Parameters
+    ----------
+    path : path
+        The file (a byte-order mark is allowed).
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    ConfigError
+        The file does not exist, or is not TOML (the message names the file).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.toml"
+    >>> _ = p.write_text('[a]\nb = 1\n')
+    >>> read_toml(p)
+    {'a': {'b': 1}}
+    """
     p = Path(path)
     name = str(path)
     if not p.is_file():
         raise ConfigError(f"{name}: {bilingual('config.error.not_found')}")
     try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8-sig"))
+        return tomllib.loads(p.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{name}: {unreadable(exc, 'toml')}") from None
-    return config_from_dict(raw, p)
 
 
 def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:

@@ -29,12 +29,12 @@ Examples
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 
-from ..errors import ConfigError, bilingual, unreadable
+from ..config import read_toml
+from ..errors import ConfigError, bilingual
 
 ENGINES: tuple[str, ...] = ("auto", "duckdb", "memory")
 """How the province's cube is built: DuckDB when installed (``auto``), DuckDB, or in memory."""
@@ -99,12 +99,7 @@ def read_plan(path: str | PathLike[str]) -> Plan:
     """
     p = Path(path)
     name = str(p)
-    if not p.is_file():
-        raise ConfigError(f"{name}: {bilingual('config.error.not_found')}")
-    try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{name}: {unreadable(exc, 'toml')}") from None
+    raw = read_toml(p)
     head = raw.get("province", {}) or {}
     forces = _forces(raw.get("forces", []) or [], p.parent, name)
     cell = head.get("grid_cell_m", GRID_CELL_M)
