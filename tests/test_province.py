@@ -233,6 +233,7 @@ def test_the_public_family_table_hides_a_complement_in_the_year():
             "rate": [5.0, 0.4, 0.03, 5.43],
             "rate_low": [4.5, 0.3, 0.01, 5.0],
             "rate_high": [5.5, 0.5, 0.09, 5.9],
+            "covers_year": True,
         }
     )
     shown = report.province_page.families_frame(
@@ -297,3 +298,30 @@ def test_the_workbook_holds_the_page_tables_in_words(built, tmp_path):
     assert "Secteurs de la province" not in sheets and "Corps de police" in sheets
     counts = read_coded(public)["province_forces"]["count"].tolist()
     assert pd.isna(counts[0]) and pd.isna(counts[1]) and counts[2] > 0  # B small, A its complement
+
+
+def test_a_force_that_does_not_cover_a_year_has_its_count_but_no_rate(tmp_path):
+    for fid in ("A", "B"):
+        shutil.copytree(sample.sample_dir(), tmp_path / fid, ignore=shutil.ignore_patterns("build"))
+        text = (tmp_path / fid / "incidents.csv").read_text(encoding="utf-8").splitlines()
+        (tmp_path / fid / "incidents.csv").write_text(
+            "\n".join(text[:1] + text[1::8]) + "\n", "utf-8"
+        )
+    config = tmp_path / "B" / "diagnostic.toml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace('period_start = "2022-01-01"', 'period_start = "2023-03-01"')
+    config.write_text(text.replace('period_end = "2025-12-31"', 'period_end = "2025-06-30"'))
+    _write_province(tmp_path, {"A": "A", "B": "B"})
+    prov = province.run(tmp_path / "province.toml", tmp_path / "out", progress=False)
+    alone = loaders.load_diagnostic(config, cache=False).incidents
+    rows = prov.forces_rates.set_index("sector")
+    assert prov.year == 2025
+    n = int((pd.to_datetime(alone["occurred_from"]).dt.year == 2025).sum())
+    assert rows.loc["B", "count"] == n  # the count of the part covered is kept
+    assert rows[["rate", "rate_low", "rate_high"]].loc[["B", "*"]].isna().all().all()
+    assert rows.loc["A", "rate"] > 0 and rows["covers_year"].tolist() == [True, False, False]
+    fam = prov.family_rates
+    has_rate = fam.groupby("period")["rate"].apply(lambda r: r.notna().all()).to_dict()
+    assert has_rate == {2022: False, 2023: False, 2024: True, 2025: False}
+    page = report.write_province_page(prov, tmp_path / "p", "en").read_text(encoding="utf-8")
+    assert "data do not cover the whole year" in page

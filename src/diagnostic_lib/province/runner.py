@@ -254,7 +254,12 @@ def _one_force(
     cube.write_partitions(
         force_incidents(in_crs(diag.incidents, crs), fid), parts / fid, rows_per_file=ROWS_PER_FILE
     )
-    secs = force_sectors(in_crs(diag.sectors, crs), fid, cfg.municipality)
+    dates = diag.incidents["occurred_from"]
+    period = (
+        cfg.period_start if cfg.period_start is not None else dates.min(),
+        cfg.period_end if cfg.period_end is not None else dates.max(),
+    )
+    secs = force_sectors(in_crs(diag.sectors, crs), fid, cfg.municipality, period)
     return Path(page), secs, used_lang, used_thr
 
 

@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -65,8 +66,14 @@ def force_incidents(incidents: pd.DataFrame, force: str) -> pd.DataFrame:
     return table
 
 
-def force_sectors(sectors: pd.DataFrame, force: str, name: str) -> pd.DataFrame:
-    """A force's sectors named in the province, with the force's id and name.
+def force_sectors(
+    sectors: pd.DataFrame, force: str, name: str, period: tuple[Any, Any] = (None, None)
+) -> pd.DataFrame:
+    """A force's sectors named in the province, with the force's id, name and period.
+
+    ``period`` is the first and last day the force's data cover (its config's
+    ``period_start`` and ``period_end``, else its first and last incident): a year
+    it does not cover whole gets no rate (:func:`by_force`, :func:`by_family`).
 
     Examples
     --------
@@ -81,6 +88,8 @@ def force_sectors(sectors: pd.DataFrame, force: str, name: str) -> pd.DataFrame:
     out["sector_id"] = out["sector_id"].astype(str).radd(force + SEP)
     out["force"] = force
     out["force_name"] = name
+    out["period_start"] = pd.Timestamp(period[0]) if period[0] is not None else pd.NaT
+    out["period_end"] = pd.Timestamp(period[1]) if period[1] is not None else pd.NaT
     return out
 
 
@@ -130,13 +139,45 @@ def forces_table(sectors: pd.DataFrame) -> pd.DataFrame:
     [['F1', 'A', 15.0], ['F2', 'B', nan]]
     """
     g = sectors.groupby("force", sort=True)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "sector_id": list(g.groups),
             "name": g["force_name"].first().to_numpy(),
             "population": g["population"].sum(min_count=1).to_numpy(dtype=float),
         }
     )
+    for k in ("period_start", "period_end"):
+        if k in sectors.columns:
+            out[k] = g[k].first().to_numpy()
+    return out
+
+
+def covered_years(forces: pd.DataFrame, years: Any) -> pd.DataFrame:
+    """Whether each force's data cover each year whole (forces × years of booleans).
+
+    A force without a known period (no ``period_start``/``period_end`` columns, or
+    missing values) is taken to cover every year.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"sector_id": ["F1", "F2"],
+    ...     "period_start": pd.to_datetime(["2022-01-01", "2024-07-01"]),
+    ...     "period_end": pd.to_datetime(["2025-12-31", "2025-12-31"])})
+    >>> covered_years(f, [2024, 2025]).values.tolist()
+    [[True, True], [False, True]]
+    """
+    years = [int(y) for y in years]
+    ids = forces["sector_id"].astype(str).to_numpy()
+    out = pd.DataFrame(True, index=pd.Index(ids, name="force"), columns=years)
+    if not {"period_start", "period_end"} <= set(forces.columns):
+        return out
+    start = pd.to_datetime(forces["period_start"]).to_numpy()
+    end = pd.to_datetime(forces["period_end"]).to_numpy()
+    for y in years:
+        first, last = np.datetime64(f"{y}-01-01"), np.datetime64(f"{y}-12-31")
+        ok = (np.isnat(start) | (start <= first)) & (np.isnat(end) | (end >= last))
+        out[y] = ok
+    return out
 
 
 def last_full_year(c: cube.Cube) -> int | None:
@@ -201,7 +242,10 @@ def by_force(fc: cube.Cube, forces: pd.DataFrame, year: int | None) -> pd.DataFr
     -------
     DataFrame
         ``sector`` (the force, ``"*"`` for the province), ``name, population,
-        count, rate, rate_low, rate_high``.
+        count, rate, rate_low, rate_high, covers_year``: a force whose data do not
+        cover the year whole (:func:`covered_years`) keeps its count but has no rate,
+        and then neither has the province (its population would count residents
+        whose incidents are missing).
 
     Examples
     --------
@@ -214,7 +258,16 @@ def by_force(fc: cube.Cube, forces: pd.DataFrame, year: int | None) -> pd.DataFr
         rates = rates[rates["period"] == year]
     whole = (rates["sector"] == PROVINCE).to_numpy()
     rates = pd.concat([rates[~whole], rates[whole]], ignore_index=True)
-    return rates[["sector", "name", "population", "count", "rate", "rate_low", "rate_high"]]
+    rates = rates[["sector", "name", "population", "count", "rate", "rate_low", "rate_high"]]
+    if year is None:
+        return rates.assign(covers_year=True)
+    cover = covered_years(forces, [year])[year]
+    ok = rates["sector"].map(cover).astype("boolean")
+    ok[rates["sector"] == PROVINCE] = bool(cover.all())
+    ok = ok.fillna(True).astype(bool).to_numpy()
+    rates = rates.assign(covers_year=ok)
+    rates.loc[~ok, ["rate", "rate_low", "rate_high"]] = np.nan  # a part of the year: no rate
+    return rates
 
 
 def by_family(fc: cube.Cube, forces: pd.DataFrame) -> pd.DataFrame:
@@ -226,7 +279,8 @@ def by_family(fc: cube.Cube, forces: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         ``group`` (the family; ``"*"`` for the year's total, last), ``period``
-        (the year), ``count, rate, rate_low, rate_high``. With its totals the
+        (the year), ``count, rate, rate_low, rate_high, covers_year``; a year that
+        some force's data do not cover whole has counts but no rates. With its totals the
         table is closed under subtraction: a public version can hide what would
         give a small count away (:func:`diagnostic_lib.report.public_frame`).
 
@@ -240,7 +294,11 @@ def by_family(fc: cube.Cube, forces: pd.DataFrame) -> pd.DataFrame:
     families = province_rates(fc, forces, by="family", period="year")
     total = province_rates(fc, forces, by=None, period="year").assign(group=PROVINCE)
     parts = [r[r["sector"] == PROVINCE][columns] for r in (families, total)]
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    every = covered_years(forces, out["period"].dropna().unique()).all()
+    ok = out["period"].map(every).fillna(True).astype(bool).to_numpy()
+    out.loc[~ok, ["rate", "rate_low", "rate_high"]] = np.nan  # some force's data missing
+    return out.assign(covers_year=ok)
 
 
 def _example() -> tuple[cube.Cube, pd.DataFrame]:

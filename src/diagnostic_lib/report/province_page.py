@@ -64,7 +64,7 @@ def forces_frame(
     >>> forces_frame(_example_province(), "en").values.tolist()[0]
     ['F1', 'Un', '1,000', '5', '5.0', '[1.6, 11.7]']
     """
-    shown = _readable(prov.forces_rates, lang, public, threshold)
+    shown = _readable(prov.forces_rates.drop(columns="covers_year"), lang, public, threshold)
     whole = shown["sector"] == PROVINCE
     shown.loc[whole, "name"] = i18n.t("province.all", lang)
     shown.loc[whole, "sector"] = ""
@@ -94,7 +94,7 @@ def families_frame(
     >>> families_frame(_example_province(), "fr", public=True, threshold=10).values.tolist()[1]
     ['Toutes les familles', '2024', '< 10', '< 10', '< 10']
     """
-    frame = prov.family_rates.rename(columns={"group": "sector"})
+    frame = prov.family_rates.drop(columns="covers_year").rename(columns={"group": "sector"})
     shown = _readable(frame, lang, public, threshold).rename(columns={"sector": "group"})
     shown["group"] = [
         i18n.t("province.all_families", lang)
@@ -155,7 +155,11 @@ def province_document(
     doc.heading(i18n.t("province.forces.heading", lang))
     year = prov.year if prov.year is not None else fmt.MISSING
     caption = i18n.t("province.forces.caption", lang, year=year)
-    doc.table(forces_frame(prov, lang, public, threshold), caption=caption, appendix=False)
+    partial = not bool(prov.forces_rates["covers_year"].all())
+    note = i18n.t("province.missing.partial", lang) if partial else None
+    doc.table(
+        forces_frame(prov, lang, public, threshold), caption=caption, appendix=False, missing=note
+    )
     if prov.sector_rates is not None:
         fig = maps.rate_map(prov.sector_rates, prov.sectors, lang=lang, source=prov.plan.name)
         key = (
@@ -166,7 +170,10 @@ def province_document(
         doc.figure(fig, caption=i18n.t(key, lang), alt=i18n.t("report.figure.rate_map.alt", lang))
     doc.heading(i18n.t("province.families.heading", lang))
     caption = i18n.t("province.families.caption", lang)
-    doc.table(families_frame(prov, lang, public, threshold), caption=caption, appendix=False)
+    partial = not bool(prov.family_rates["covers_year"].all())
+    note = i18n.t("province.missing.partial", lang) if partial else None
+    frame = families_frame(prov, lang, public, threshold)
+    doc.table(frame, caption=caption, appendix=False, missing=note)
     doc.heading(i18n.t("province.method.heading", lang))
     cell = fmt.integer(prov.plan.grid_cell_m, lang)
     doc.paragraph(i18n.t("province.method.text", lang, cell=cell))

@@ -92,6 +92,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "interval; the last row is the whole province.",
     ),
     "wb.col.province_forces.sector": ("Corps", "Force"),
+    "wb.col.covers_year": ("Données de toute l'année", "Data cover the whole year"),
+    "province.missing.partial": (
+        "— : pas de taux, car les données d'au moins un corps ne couvrent pas toute l'année "
+        "(son compte est celui de la partie couverte ; un taux le comparerait à une année "
+        "entière d'habitants).",
+        "—: no rate, because at least one force's data do not cover the whole year (its "
+        "count is that of the part covered; a rate would set it against a whole year of "
+        "residents).",
+    ),
     "wb.sheet.province_families": ("Province par famille", "Province by family"),
     "wb.about.province_families": (
         "Incidents et taux pour 1 000 habitants de toute la province par famille de crimes et "
