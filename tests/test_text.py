@@ -91,3 +91,44 @@ def test_all_distinct_is_no_duplicate_among_the_rows_kept(dtype):
         want = not values[where].duplicated().any()
         assert all_distinct(values, where=where) == want
         assert all_distinct(values) == (not values.duplicated().any())
+
+
+@pytest.mark.parametrize(
+    ("values", "want"),
+    [
+        (["a", "b", "c"], True),  # in order: decided by comparing neighbours
+        (["a", "b", "b", "c"], False),  # in order but for a repeat: hashed
+        (["a", None, "b"], True),
+        ([None, "a", None], False),  # missing values equal each other
+        (["b", "a", "c"], True),  # not in order: hashed
+        (["c", "b", "a", "c"], False),
+        (["", "a"], True),
+        (["", "", "a"], False),
+    ],
+)
+def test_all_distinct_on_ordered_text(values, want):
+    s = pd.Series(values, dtype="str")
+    assert s.array._pa_array.num_chunks >= 1  # Arrow text: the ordered short cut applies
+    assert all_distinct(s) is want
+    assert all_distinct(s, where=np.ones(len(values), dtype=bool)) is want
+
+
+def test_factorize_is_pandas_factorize_on_text_in_many_chunks():
+    """Arrow text read in blocks (one chunk each) encodes as pandas would, in one piece."""
+    from diagnostic_lib._text import factorize
+
+    rng = np.random.default_rng(11)
+    pool = np.array(["b", "a", "", "é", "e\u0301", "2024-05-01 10:00", " a"], dtype=object)
+    parts = [pd.Series(rng.choice(pool, int(rng.integers(0, 9))), dtype="str") for _ in range(9)]
+    values = pd.concat(parts, ignore_index=True)
+    assert values.array._pa_array.num_chunks > 1
+    codes, uniq = factorize(values)
+    want_codes, want_uniq = pd.factorize(values, use_na_sentinel=False)
+    assert codes.tolist() == want_codes.tolist()
+    assert list(uniq) == list(want_uniq)
+    # missing values and other dtypes: pandas' own answer
+    for other in (pd.Series(["a", None, "a"], dtype="str"), pd.Series([1, 2, 1])):
+        got = factorize(other)
+        want = pd.factorize(other, use_na_sentinel=False)
+        assert got[0].tolist() == want[0].tolist()
+        assert [str(u) for u in got[1]] == [str(u) for u in want[1]]

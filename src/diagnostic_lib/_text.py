@@ -49,6 +49,35 @@ def norm_key(text: object) -> str:
     return _NON_ALNUM.sub(" ", s).strip()
 
 
+def factorize(values: Any) -> tuple[np.ndarray, Any]:
+    """``pd.factorize(values, use_na_sentinel=False)``, Arrow text encoded in one piece.
+
+    pandas encodes Arrow text chunk by chunk and then merges the chunks'
+    dictionaries, which costs more than the encoding itself on a column read in
+    many blocks (0.29 s against 0.09 s for a million dates). Text with no missing
+    value is joined first and encoded once; anything else goes to pandas. Codes
+    follow the order of first appearance, as pandas' do.
+
+    Examples
+    --------
+    >>> codes, uniq = factorize(pd.Series(["b", "a", "b"], dtype="str"))
+    >>> codes.tolist(), list(uniq)
+    ([0, 1, 0], ['b', 'a'])
+    """
+    import pyarrow as pa
+
+    arr = getattr(getattr(values, "array", None), "_pa_array", None)
+    if (
+        arr is None
+        or arr.null_count
+        or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type))
+    ):
+        return pd.factorize(values, use_na_sentinel=False)
+    encoded = arr.combine_chunks().dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+    return codes, pd.Index(pd.array(encoded.dictionary, dtype="str"))
+
+
 def norm_keys(values: pd.Series) -> pd.Series:
     """:func:`norm_key` over a Series, computed once per distinct value.
 
@@ -68,7 +97,7 @@ def norm_keys(values: pd.Series) -> pd.Series:
     ['bar', 'bar', '']
     """
     s = as_text(values)
-    codes, uniq = pd.factorize(s, use_na_sentinel=False)
+    codes, uniq = factorize(s)
     keys = np.asarray([norm_key(u) for u in uniq], dtype=object)
     return pd.Series(keys[codes] if len(keys) else [], index=s.index, dtype="str")
 
@@ -96,7 +125,7 @@ def map_distinct(values: Any, func: Callable[[Any], Any]) -> np.ndarray:
     """
     if not isinstance(values, pd.Series):
         values = np.asarray(values, dtype=object)
-    codes, uniq = pd.factorize(values, use_na_sentinel=False)
+    codes, uniq = factorize(values)
     mapped = np.empty(len(uniq), dtype=object)
     mapped[:] = [func(u) for u in uniq]
     return mapped[codes] if len(codes) else np.empty(0, dtype=object)
@@ -124,7 +153,7 @@ def as_objects(values: Any) -> np.ndarray:
     >>> a.tolist(), a[0] is a[1]
     (['theft', 'theft', ''], True)
     """
-    codes, uniq = pd.factorize(values, use_na_sentinel=False)
+    codes, uniq = factorize(values)
     if not len(codes):
         return np.empty(0, dtype=object)
     return np.asarray(uniq, dtype=object)[codes]
@@ -297,11 +326,29 @@ def all_distinct(values: pd.Series, where: np.ndarray | None = None) -> bool:
 
     arr = getattr(values.array, "_pa_array", None)
     if arr is not None and (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        if where is not None:
+        if where is not None and not np.all(where):
             arr = arr.filter(pa.array(np.asarray(where, dtype=bool)))
+        if _strictly_increasing(arr):  # ids exported in order: one comparison a row, no hash
+            return True
         return len(pc.unique(arr)) == len(arr)
     kept = values if where is None else values[np.asarray(where, dtype=bool)]
     return len(pd.factorize(kept, use_na_sentinel=False)[1]) == len(kept)
+
+
+def _strictly_increasing(arr: Any) -> bool:
+    """Whether Arrow text with no missing value has each value above the one before it.
+
+    Values in strictly increasing order are all distinct; exports are often in
+    the order of their ids, and comparing neighbours costs far less than hashing
+    (3 ms against 100–300 ms for a million ids). ``False`` says nothing.
+    """
+    import pyarrow.compute as pc
+
+    if len(arr) < 2 or arr.null_count:
+        return False
+    if hasattr(arr, "combine_chunks"):
+        arr = arr.combine_chunks()
+    return bool(pc.all(pc.less(arr.slice(0, len(arr) - 1), arr.slice(1))).as_py())
 
 
 def text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:

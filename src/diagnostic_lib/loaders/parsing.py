@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
-from .._text import arrow_text, as_arrow, as_text
+from .._text import arrow_text, as_arrow, as_text, factorize
 
 _DATE_FORMATS = (
     "ISO8601",
@@ -102,8 +102,8 @@ def parse_datetimes(
             values = values.dt.tz_convert(zone).dt.tz_localize(None)
         return values.astype("datetime64[us]")
     text = as_text(values)
-    codes, uniq_values = pd.factorize(text, use_na_sentinel=False)
-    uniq = pd.Series(np.asarray(uniq_values, dtype=object), dtype="str")
+    codes, uniq_values = factorize(text)
+    uniq = pd.Series(uniq_values, dtype="str")
     parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[us]")
     todo = (uniq != "").to_numpy().copy()
     aware = has_offset(uniq).to_numpy() & todo
