@@ -325,3 +325,58 @@ def test_a_force_that_does_not_cover_a_year_has_its_count_but_no_rate(tmp_path):
     assert has_rate == {2022: False, 2023: False, 2024: True, 2025: False}
     page = report.write_province_page(prov, tmp_path / "p", "en").read_text(encoding="utf-8")
     assert "data do not cover the whole year" in page
+
+
+def test_a_force_with_sectors_of_unknown_population_is_rated_on_the_others(tmp_path):
+    """Its count is all its incidents; its rate and the province's count only the sectors
+    whose population is known (as the force's own report does), never all of them over part
+    of the residents."""
+    import geopandas as gpd
+
+    for fid in ("A", "B"):
+        shutil.copytree(sample.sample_dir(), tmp_path / fid, ignore=shutil.ignore_patterns("build"))
+        text = (tmp_path / fid / "incidents.csv").read_text(encoding="utf-8").splitlines()
+        (tmp_path / fid / "incidents.csv").write_text(
+            "\n".join(text[:1] + text[1::8]) + "\n", "utf-8"
+        )
+    path = tmp_path / "B" / "sectors.geojson"
+    secs = gpd.read_file(path)
+    unknown = secs["sector_id"].iloc[:2].tolist()
+    secs["population"] = secs["population"].astype("float64")
+    secs.loc[secs["sector_id"].isin(unknown), "population"] = np.nan
+    secs.to_file(path, driver="GeoJSON")
+    _write_province(tmp_path, {"A": "A", "B": "B"})
+    prov = province.run(tmp_path / "province.toml", tmp_path / "out", progress=False)
+    year = prov.year
+    own = {
+        fid: loaders.load_diagnostic(tmp_path / fid / "diagnostic.toml", cache=False)
+        for fid in ("A", "B")
+    }
+    rows = prov.forces_rates.set_index("sector")
+    in_year = {
+        fid: d.incidents[pd.to_datetime(d.incidents["occurred_from"]).dt.year == year]
+        for fid, d in own.items()
+    }
+    b_sec = own["B"].sectors
+    known = b_sec.loc[b_sec["population"] > 0, "sector_id"]
+    b_counted = int(in_year["B"]["sector"].isin(known).sum())
+    b_pop = float(b_sec.loc[b_sec["population"] > 0, "population"].sum())
+    assert b_counted < len(in_year["B"])  # the unknown sectors and the sector-less are left out
+    assert rows.loc["B", "count"] == len(in_year["B"])
+    assert rows.loc["B", "counted"] == b_counted
+    assert rows.loc["B", "population"] == pytest.approx(b_pop)
+    assert rows.loc["B", "rate"] == pytest.approx(1000 * b_counted / b_pop)
+    # A's sectors all have a population: all its incidents count, the sector-less too
+    a_pop = float(own["A"].sectors["population"].sum())
+    assert rows.loc["A", "counted"] == rows.loc["A", "count"] == len(in_year["A"])
+    assert rows.loc["*", "count"] == len(in_year["A"]) + len(in_year["B"])
+    want = 1000 * (len(in_year["A"]) + b_counted) / (a_pop + b_pop)
+    assert rows.loc["*", "rate"] == pytest.approx(want)
+    fam = prov.family_rates
+    total = fam[(fam["group"] == "*") & (fam["period"] == year)]
+    assert total["rate"].item() == pytest.approx(want)
+    page = report.write_province_page(prov, tmp_path / "p", "en").read_text(encoding="utf-8")
+    assert "B (" in page and "sectors of" in page and "population of some sectors" in page
+    assert rows.loc["B", "population"] < float(
+        gpd.read_file(sample.sample_dir() / "sectors.geojson")["population"].sum()
+    )

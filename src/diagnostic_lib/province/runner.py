@@ -207,7 +207,7 @@ def run(
     bar.update()
     forces = forces_table(every)
     year = last_full_year(c)
-    fc = forces_cube(c)
+    fc = forces_cube(c, every)
     rates = (by_force(fc, forces, year), by_family(fc, forces))
     del fc
     by_sector = volume.rates(c, every, by=None, period="year", municipality=False)

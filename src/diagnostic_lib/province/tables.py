@@ -105,8 +105,15 @@ def force_of(values: pd.Series) -> pd.Series:
     return pd.Series(forces, index=values.index, dtype=object)
 
 
-def forces_cube(c: cube.Cube) -> cube.Cube:
+def forces_cube(c: cube.Cube, sectors: pd.DataFrame | None = None) -> cube.Cube:
     """The province's cube with each sector replaced by its force (counts summed).
+
+    With the province's ``sectors`` (:func:`force_sectors`: ``sector_id``,
+    ``force``, ``population``), the incidents a force's rate must leave out are
+    kept apart, under ``<force>/``: when only some of a force's sectors have a
+    known population, the incidents of the others and those without a sector,
+    as in the force's own report (:func:`diagnostic_lib.inventory.volume.rates`).
+    :func:`province_rates` adds them back to the force's count, not to its rate.
 
     Examples
     --------
@@ -123,27 +130,48 @@ def forces_cube(c: cube.Cube) -> cube.Cube:
     names = pd.Series(pd.Categorical(c.counts["sector"]).categories, dtype=object)
     hours = pd.Series(pd.Categorical(c.hours["sector"]).categories, dtype=object)
     both = pd.concat([names, hours], ignore_index=True).drop_duplicates()
-    return cube.regroup(c, "sector", dict(zip(both, force_of(both), strict=True)))
+    mapping = dict(zip(both, force_of(both), strict=True))
+    if sectors is not None:
+        counted, partial = _counted_sectors(sectors)
+        for name, force in mapping.items():
+            if force in partial and name not in counted:
+                mapping[name] = force + SEP
+    return cube.regroup(c, "sector", mapping)
+
+
+def _counted_sectors(sectors: pd.DataFrame) -> tuple[set[str], set[str]]:
+    """The sectors with a known population, and the forces of which only some sectors have one."""
+    known = pd.to_numeric(sectors["population"], errors="coerce").gt(0).to_numpy()
+    force = sectors["force"].astype(str).to_numpy()
+    some = set(force[known])
+    partial = some & set(force[~known])
+    return set(sectors["sector_id"].astype(str).to_numpy()[known]), partial
 
 
 def forces_table(sectors: pd.DataFrame) -> pd.DataFrame:
     """One row per force as a "sector" of the province: ``sector_id`` (the force), name, population.
 
-    A force whose sectors have no known population has none (NaN, never 0).
+    ``population`` is that of the force's sectors whose population is known; a
+    force with none has none (NaN, never 0). ``sectors`` counts the force's
+    sectors, ``sectors_counted`` those with a known population (the force's rate
+    counts only their incidents when some lack one: :func:`forces_cube`).
 
     Examples
     --------
     >>> s = pd.DataFrame({"force": ["F1", "F1", "F2"], "force_name": ["A", "A", "B"],
     ...     "population": [10.0, 5.0, float("nan")]})
     >>> forces_table(s).values.tolist()
-    [['F1', 'A', 15.0], ['F2', 'B', nan]]
+    [['F1', 'A', 15.0, 2, 2], ['F2', 'B', nan, 1, 0]]
     """
-    g = sectors.groupby("force", sort=True)
+    known = pd.to_numeric(sectors["population"], errors="coerce").where(lambda p: p > 0)
+    g = sectors.assign(_known=known, _counted=known.notna()).groupby("force", sort=True)
     out = pd.DataFrame(
         {
             "sector_id": list(g.groups),
             "name": g["force_name"].first().to_numpy(),
-            "population": g["population"].sum(min_count=1).to_numpy(dtype=float),
+            "population": g["_known"].sum(min_count=1).to_numpy(dtype=float),
+            "sectors": g.size().to_numpy(dtype="int64"),
+            "sectors_counted": g["_counted"].sum().to_numpy(dtype="int64"),
         }
     )
     for k in ("period_start", "period_end"):
@@ -222,7 +250,11 @@ def province_rates(
     Returns
     -------
     DataFrame
-        As :func:`~diagnostic_lib.inventory.volume.rates`, ``sector`` being the force.
+        As :func:`~diagnostic_lib.inventory.volume.rates`, ``sector`` being the
+        force, with ``counted``: the incidents the rate counts. ``count`` is
+        all the force's incidents; where only some of its sectors have a known
+        population, its rate counts only theirs (``counted`` is less), and so does
+        the province's.
 
     Examples
     --------
@@ -230,7 +262,36 @@ def province_rates(
     >>> province_rates(fc, forces, period=None)[["sector", "count", "rate"]].values.tolist()
     [['F1', 5, 5.0], ['F2', 4, 8.0], ['*', 9, 6.0]]
     """
-    return volume.rates(fc, forces, by=by, **options)
+    apart = [f + SEP for f in forces.loc[_partial(forces), "sector_id"].astype(str)]
+    rows = forces
+    if apart:  # what the partial forces' rates leave out: rows of their own, with no population
+        extra = forces[_partial(forces)].assign(sector_id=apart, population=np.nan)
+        rows = pd.concat([forces, extra], ignore_index=True)
+    out = volume.rates(fc, rows, by=by, **options)
+    out["counted"] = out["count"].to_numpy(dtype="int64")
+    keys = ["group", "period"]
+    if apart:
+        left = out["sector"].isin(apart).to_numpy()
+        out_left = out[left].assign(sector=out.loc[left, "sector"].str[: -len(SEP)])
+        more = out_left.set_index(["sector", *keys])["count"]
+        out = out[~left].reset_index(drop=True)
+        index = pd.MultiIndex.from_frame(out[["sector", *keys]])
+        out["count"] = out["count"].to_numpy() + more.reindex(index, fill_value=0).to_numpy()
+    # the province's rate counts the incidents of the forces' counted sectors only
+    whole = (out["sector"] == PROVINCE).to_numpy()
+    populated = ~whole & (out["population"] > 0).to_numpy()
+    inside = out[populated].groupby(keys, dropna=False)["counted"].sum()
+    at = pd.MultiIndex.from_frame(out.loc[whole, keys])
+    out.loc[whole, "counted"] = inside.reindex(at, fill_value=0).to_numpy()
+    return out
+
+
+def _partial(forces: pd.DataFrame) -> np.ndarray:
+    """The forces of which some sectors have a known population and others not."""
+    if not {"sectors", "sectors_counted"} <= set(forces.columns):
+        return np.zeros(len(forces), dtype=bool)
+    counted = forces["sectors_counted"].to_numpy()
+    return (counted > 0) & (counted < forces["sectors"].to_numpy())
 
 
 def by_force(fc: cube.Cube, forces: pd.DataFrame, year: int | None) -> pd.DataFrame:
@@ -242,7 +303,8 @@ def by_force(fc: cube.Cube, forces: pd.DataFrame, year: int | None) -> pd.DataFr
     -------
     DataFrame
         ``sector`` (the force, ``"*"`` for the province), ``name, population,
-        count, rate, rate_low, rate_high, covers_year``: a force whose data do not
+        count, counted, rate, rate_low, rate_high, covers_year`` (``counted``: the
+        incidents in the rate, see :func:`province_rates`): a force whose data do not
         cover the year whole (:func:`covered_years`) keeps its count but has no rate,
         and then neither has the province (its population would count residents
         whose incidents are missing).
@@ -258,7 +320,8 @@ def by_force(fc: cube.Cube, forces: pd.DataFrame, year: int | None) -> pd.DataFr
         rates = rates[rates["period"] == year]
     whole = (rates["sector"] == PROVINCE).to_numpy()
     rates = pd.concat([rates[~whole], rates[whole]], ignore_index=True)
-    rates = rates[["sector", "name", "population", "count", "rate", "rate_low", "rate_high"]]
+    columns = ["sector", "name", "population", "count", "counted", "rate", "rate_low", "rate_high"]
+    rates = rates[columns]
     if year is None:
         return rates.assign(covers_year=True)
     cover = covered_years(forces, [year])[year]

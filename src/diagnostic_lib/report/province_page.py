@@ -64,7 +64,8 @@ def forces_frame(
     >>> forces_frame(_example_province(), "en").values.tolist()[0]
     ['F1', 'Un', '1,000', '5', '5.0', '[1.6, 11.7]']
     """
-    shown = _readable(prov.forces_rates.drop(columns="covers_year"), lang, public, threshold)
+    frame = prov.forces_rates.drop(columns=["covers_year", "counted"], errors="ignore")
+    shown = _readable(frame, lang, public, threshold)
     whole = shown["sector"] == PROVINCE
     shown.loc[whole, "name"] = i18n.t("province.all", lang)
     shown.loc[whole, "sector"] = ""
@@ -78,6 +79,46 @@ def forces_frame(
         "interval": "province.col.interval",
     }
     return shown.rename(columns={k: i18n.t(v, lang) for k, v in names.items()})
+
+
+def population_notes(forces: pd.DataFrame, lang: str = "fr") -> list[str]:
+    """What the forces' rates leave out for want of a population, in words (none: ``[]``).
+
+    ``forces`` is :func:`diagnostic_lib.province.tables.forces_table`: a force of
+    which only some sectors have a known population is rated on those sectors
+    alone; a force with none has no rate.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"sector_id": ["F1", "F2", "F3"], "sectors": [5, 2, 4],
+    ...     "sectors_counted": [3, 0, 4]})
+    >>> [t.split(":")[0] for t in population_notes(f, "en")]
+    ['F1 (3 sectors of 5)', 'F2']
+    """
+    if not {"sectors", "sectors_counted"} <= set(forces.columns):
+        return []
+    counted, total = forces["sectors_counted"], forces["sectors"]
+    partial = forces[(counted > 0) & (counted < total)]
+    none = forces[counted == 0]
+    notes = []
+    if len(partial):
+        named = [
+            i18n.t(
+                "province.population.sectors",
+                lang,
+                force=f,
+                counted=fmt.integer(k, lang),
+                sectors=fmt.integer(n, lang),
+            )
+            for f, k, n in zip(
+                partial["sector_id"], partial["sectors_counted"], partial["sectors"], strict=True
+            )
+        ]
+        notes.append(i18n.t("province.population.partial", lang, forces=", ".join(named)))
+    if len(none):
+        ids = ", ".join(none["sector_id"].astype(str))
+        notes.append(i18n.t("province.population.none", lang, forces=ids))
+    return notes
 
 
 def families_frame(
@@ -160,6 +201,8 @@ def province_document(
     doc.table(
         forces_frame(prov, lang, public, threshold), caption=caption, appendix=False, missing=note
     )
+    for text in population_notes(prov.forces, lang):
+        doc.paragraph(text)
     if prov.sector_rates is not None:
         fig = maps.rate_map(prov.sector_rates, prov.sectors, lang=lang, source=prov.plan.name)
         key = (
@@ -228,6 +271,9 @@ def province_workbook_tables(
     """
     tables = {"province_forces": prov.forces_rates, "province_families": prov.family_rates}
     if public:  # before the totals are named: they are what the complements protect
+        tables["province_forces"] = tables["province_forces"].drop(
+            columns="counted", errors="ignore"
+        )
         tables = {name: public_frame(t, threshold) for name, t in tables.items()}
     elif prov.sector_rates is not None:
         tables["province_sectors"] = prov.sector_rates

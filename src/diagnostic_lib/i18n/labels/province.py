@@ -101,6 +101,25 @@ LABELS: dict[str, tuple[str, str]] = {
         "count is that of the part covered; a rate would set it against a whole year of "
         "residents).",
     ),
+    "province.population.partial": (
+        "{forces} : la population de certains secteurs n'est pas connue ; le taux ne compte que "
+        "les incidents des secteurs dont elle l'est, et les habitants sont les leurs (le nombre "
+        "d'incidents est celui de tout le corps). Il en va de même pour la province.",
+        "{forces}: the population of some sectors is not known; the rate counts only the "
+        "incidents of the sectors whose population is, and the residents are theirs (the "
+        "number of incidents is the whole force's). So does the province's.",
+    ),
+    "province.population.sectors": (
+        "{force} ({counted} secteurs sur {sectors})",
+        "{force} ({counted} sectors of {sectors})",
+    ),
+    "province.population.none": (
+        "{forces} : aucune population de secteur connue, donc pas de taux ; le taux de la "
+        "province ne compte ni leurs incidents ni leurs habitants.",
+        "{forces}: no sector population known, hence no rate; the province's rate counts "
+        "neither their incidents nor their residents.",
+    ),
+    "wb.col.counted": ("Incidents comptés dans le taux", "Incidents counted in the rate"),
     "wb.sheet.province_families": ("Province par famille", "Province by family"),
     "wb.about.province_families": (
         "Incidents et taux pour 1 000 habitants de toute la province par famille de crimes et "
