@@ -380,3 +380,27 @@ def test_a_force_with_sectors_of_unknown_population_is_rated_on_the_others(tmp_p
     assert rows.loc["B", "population"] < float(
         gpd.read_file(sample.sample_dir() / "sectors.geojson")["population"].sum()
     )
+
+
+def test_a_public_rate_that_would_give_away_a_few_left_out_incidents_is_hidden():
+    """rate × residents is the counted incidents; with the count, the left-out ones follow."""
+    from diagnostic_lib.report.province_page import public_forces
+
+    rates = pd.DataFrame(
+        {
+            "sector": ["F1", "F2", "F3", "*"],
+            "name": ["Un", "Deux", "Trois", "*"],
+            "population": [1000.0, 2000.0, 500.0, 3500.0],
+            "count": [50, 80, 3, 133],
+            "counted": [47, 60, 3, 110],
+            "rate": [47.0, 30.0, 6.0, 110 / 3.5],
+            "rate_low": [34.5, 22.9, 1.2, 25.8],
+            "rate_high": [62.5, 38.6, 17.5, 37.9],
+        }
+    )
+    out = public_forces(rates, 5).set_index("sector")
+    assert "counted" not in out.columns
+    assert out.loc["F1", "rate"] == out.loc["F1", "rate_high"] == "x"  # 3 left out: hidden
+    assert out.loc["F2", "rate"] == 30.0  # 20 left out: the rate may be shown
+    assert out.loc["F3", "count"] == out.loc["F3", "rate"] == "< 5"  # a small count stays so
+    assert out.loc["*", "rate"] == 110 / 3.5  # 23 left out in all

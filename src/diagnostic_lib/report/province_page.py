@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, maps
-from .confidentiality import public_frame
+from .confidentiality import PROTECTED_MARKER, public_frame
 from .document import HtmlDocument
 from .workbook import write_workbook
 
@@ -64,8 +64,10 @@ def forces_frame(
     >>> forces_frame(_example_province(), "en").values.tolist()[0]
     ['F1', 'Un', '1,000', '5', '5.0', '[1.6, 11.7]']
     """
-    frame = prov.forces_rates.drop(columns=["covers_year", "counted"], errors="ignore")
-    shown = _readable(frame, lang, public, threshold)
+    frame = prov.forces_rates.drop(columns="covers_year")
+    if public:
+        frame = public_forces(frame, threshold)
+    shown = _readable(frame.drop(columns="counted", errors="ignore"), lang, False, threshold)
     whole = shown["sector"] == PROVINCE
     shown.loc[whole, "name"] = i18n.t("province.all", lang)
     shown.loc[whole, "sector"] = ""
@@ -79,6 +81,36 @@ def forces_frame(
         "interval": "province.col.interval",
     }
     return shown.rename(columns={k: i18n.t(v, lang) for k, v in names.items()})
+
+
+def public_forces(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """The forces' table for the public (:func:`~.confidentiality.public_frame`), and more.
+
+    A rate that counts only some of a row's incidents (``counted`` below ``count``:
+    sectors of unknown population) gives the counted number back (rate times
+    residents), and so the others by subtraction: where those are fewer than
+    ``threshold``, the rate and its interval are hidden (:data:`PROTECTED_MARKER`).
+    The ``counted`` column itself is not published.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"sector": ["F1", "F2", "*"], "population": [1e3, 2e3, 3e3],
+    ...     "count": [50, 80, 130], "counted": [48, 80, 128], "rate": [48.0, 40.0, 128 / 3],
+    ...     "rate_low": [35.0, 31.0, 36.0], "rate_high": [64.0, 50.0, 51.0]})
+    >>> public_forces(r, 5)["rate"].tolist()
+    ['x', 40.0, 'x']
+    """
+    left = (rates["count"] - rates["counted"]).to_numpy() if "counted" in rates else None
+    out = public_frame(rates.drop(columns="counted", errors="ignore"), threshold)
+    if left is None:
+        return out
+    hide = (left > 0) & (left < threshold)
+    for col in ("rate", "rate_low", "rate_high"):
+        if col in out.columns and hide.any():
+            out[col] = out[col].astype(object)
+            shown = ~out[col].map(lambda v: isinstance(v, str)).to_numpy()
+            out.loc[hide & shown, col] = PROTECTED_MARKER
+    return out
 
 
 def population_notes(forces: pd.DataFrame, lang: str = "fr") -> list[str]:
@@ -271,10 +303,10 @@ def province_workbook_tables(
     """
     tables = {"province_forces": prov.forces_rates, "province_families": prov.family_rates}
     if public:  # before the totals are named: they are what the complements protect
-        tables["province_forces"] = tables["province_forces"].drop(
-            columns="counted", errors="ignore"
-        )
-        tables = {name: public_frame(t, threshold) for name, t in tables.items()}
+        tables = {
+            "province_forces": public_forces(prov.forces_rates, threshold),
+            "province_families": public_frame(prov.family_rates, threshold),
+        }
     elif prov.sector_rates is not None:
         tables["province_sectors"] = prov.sector_rates
     named = {
