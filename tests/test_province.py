@@ -376,7 +376,7 @@ def test_a_force_with_sectors_of_unknown_population_is_rated_on_the_others(tmp_p
     total = fam[(fam["group"] == "*") & (fam["period"] == year)]
     assert total["rate"].item() == pytest.approx(want)
     page = report.write_province_page(prov, tmp_path / "p", "en").read_text(encoding="utf-8")
-    assert "B (" in page and "sectors of" in page and "population of some sectors" in page
+    assert "B (population known in" in page and "known for only some sectors" in page
     assert rows.loc["B", "population"] < float(
         gpd.read_file(sample.sample_dir() / "sectors.geojson")["population"].sum()
     )

@@ -125,7 +125,7 @@ def population_notes(forces: pd.DataFrame, lang: str = "fr") -> list[str]:
     >>> f = pd.DataFrame({"sector_id": ["F1", "F2", "F3"], "sectors": [5, 2, 4],
     ...     "sectors_counted": [3, 0, 4]})
     >>> [t.split(":")[0] for t in population_notes(f, "en")]
-    ['F1 (3 sectors of 5)', 'F2']
+    ['F1 (population known in 3 of 5 sectors)', 'F2']
     """
     if not {"sectors", "sectors_counted"} <= set(forces.columns):
         return []
@@ -149,7 +149,8 @@ def population_notes(forces: pd.DataFrame, lang: str = "fr") -> list[str]:
         notes.append(i18n.t("province.population.partial", lang, forces=", ".join(named)))
     if len(none):
         ids = ", ".join(none["sector_id"].astype(str))
-        notes.append(i18n.t("province.population.none", lang, forces=ids))
+        key = "province.population.none_one" if len(none) == 1 else "province.population.none_many"
+        notes.append(i18n.t(key, lang, forces=ids))
     return notes
 
 

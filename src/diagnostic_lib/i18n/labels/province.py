@@ -102,22 +102,28 @@ LABELS: dict[str, tuple[str, str]] = {
         "residents).",
     ),
     "province.population.partial": (
-        "{forces} : la population de certains secteurs n'est pas connue ; le taux ne compte que "
-        "les incidents des secteurs dont elle l'est, et les habitants sont les leurs (le nombre "
-        "d'incidents est celui de tout le corps). Il en va de même pour la province.",
-        "{forces}: the population of some sectors is not known; the rate counts only the "
-        "incidents of the sectors whose population is, and the residents are theirs (the "
-        "number of incidents is the whole force's). So does the province's.",
+        "{forces} : la population n'est connue que pour une partie des secteurs ; le taux ne "
+        "compte que les incidents de ces secteurs, rapportés à leurs habitants (la colonne "
+        "Incidents compte tout le corps). Le taux de la province fait de même.",
+        "{forces}: the population is known for only some sectors; the rate counts only those "
+        "sectors' incidents, against their residents (the Incidents column counts the whole "
+        "force). The province's rate does the same.",
     ),
     "province.population.sectors": (
-        "{force} ({counted} secteurs sur {sectors})",
-        "{force} ({counted} sectors of {sectors})",
+        "{force} (population connue dans {counted} secteurs sur {sectors})",
+        "{force} (population known in {counted} of {sectors} sectors)",
     ),
-    "province.population.none": (
-        "{forces} : aucune population de secteur connue, donc pas de taux ; le taux de la "
-        "province ne compte ni leurs incidents ni leurs habitants.",
-        "{forces}: no sector population known, hence no rate; the province's rate counts "
-        "neither their incidents nor their residents.",
+    "province.population.none_one": (
+        "{forces} : aucune population de secteur n'est connue, donc pas de taux ; le taux de "
+        "la province ne compte ni les incidents ni les habitants de ce corps.",
+        "{forces}: no sector population is known, hence no rate; the province's rate counts "
+        "neither the incidents nor the residents of this force.",
+    ),
+    "province.population.none_many": (
+        "{forces} : aucune population de secteur n'est connue, donc pas de taux ; le taux de "
+        "la province ne compte ni les incidents ni les habitants de ces corps.",
+        "{forces}: no sector population is known, hence no rate; the province's rate counts "
+        "neither the incidents nor the residents of these forces.",
     ),
     "wb.col.counted": ("Incidents comptés dans le taux", "Incidents counted in the rate"),
     "wb.sheet.province_families": ("Province par famille", "Province by family"),
