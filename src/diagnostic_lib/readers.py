@@ -141,6 +141,8 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    if data.isascii():  # valid UTF-8, found without decoding (and copying) the whole file
+        return "utf-8"
     for enc in ("utf-8", "cp1252"):
         try:
             data.decode(enc)
