@@ -149,3 +149,27 @@ def test_fisher_jenks_of_many_values_fits_on_evenly_ranked_ones(monkeypatch):
     assert fitted == [choropleths.MAX_JENKS_VALUES]
     assert bins[-1] == many.max() and len(bins) == 3
     assert [set(yb[i * 10_000 : (i + 1) * 10_000]) for i in range(3)] == [{0}, {1}, {2}]
+
+
+def test_a_rate_map_says_no_rate_where_a_sector_has_incidents_but_no_population():
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    s = gpd.GeoDataFrame(
+        {"sector_id": list("ABC")}, geometry=[shapely.box(i, 0, i + 1, 1) for i in range(3)]
+    )
+    rates = pd.DataFrame(
+        {
+            "sector": list("ABC"),
+            "period": [2024] * 3,
+            "count": [10, 20, 30],
+            "rate": [1.0, 2.0, np.nan],  # C has incidents, no population
+        }
+    )
+    fig = maps.rate_map(rates, s, lang="en")
+    assert maps.legend_labels(fig)[-1] == "No rate (population unknown) (1)"
+    # a sector with no row at all has no data
+    fig = maps.rate_map(rates[rates["sector"] != "C"], s, lang="en")
+    assert maps.legend_labels(fig)[-1] == "No data (1)"

@@ -404,3 +404,46 @@ def test_a_public_rate_that_would_give_away_a_few_left_out_incidents_is_hidden()
     assert out.loc["F2", "rate"] == 30.0  # 20 left out: the rate may be shown
     assert out.loc["F3", "count"] == out.loc["F3", "rate"] == "< 5"  # a small count stays so
     assert out.loc["*", "rate"] == 110 / 3.5  # 23 left out in all
+
+
+def test_forces_of_different_years_and_taxonomies_give_no_false_zeros(tmp_path):
+    """A force whose data stop before the year has no count in it (not 0); a family no force
+    of a year records is not a zero; a sector's mean rate is over its own force's years."""
+    years = {"A": ("2024", "2025"), "B": ("2022", "2023")}
+    for fid, (first, last) in years.items():
+        shutil.copytree(sample.sample_dir(), tmp_path / fid, ignore=shutil.ignore_patterns("build"))
+        rows = (tmp_path / fid / "incidents.csv").read_text(encoding="utf-8").splitlines()
+        keep = [r for r in rows[1:] if first <= r.split(",")[1][:4] <= last]
+        if fid == "B":  # B's export has no fraud at all
+            keep = [r for r in keep if r.split(",")[3] not in ("fraud", "cyber_fraud")]
+        (tmp_path / fid / "incidents.csv").write_text("\n".join(rows[:1] + keep) + "\n", "utf-8")
+        config = tmp_path / fid / "diagnostic.toml"
+        text = config.read_text(encoding="utf-8")
+        text = text.replace('period_start = "2022-01-01"', f'period_start = "{first}-01-01"')
+        config.write_text(text.replace('period_end = "2025-12-31"', f'period_end = "{last}-12-31"'))
+    _write_province(tmp_path, {"A": "A", "B": "B"})
+    prov = province.run(tmp_path / "province.toml", tmp_path / "out", progress=False)
+    assert prov.year == 2025
+    rows = prov.forces_rates.set_index("sector")
+    assert pd.isna(rows.loc["B", "count"]) and pd.isna(rows.loc["B", "rate"])  # not 0
+    assert rows.loc["A", "count"] > 0 and rows.loc["A", "rate"] > 0
+    fam = prov.family_rates.set_index(["group", "period"])
+    assert pd.isna(fam.loc[("fraud_cyber", 2023), "count"])  # only B that year: not recorded
+    assert fam.loc[("fraud_cyber", 2024), "count"] > 0
+    assert fam.loc[("property", 2023), "count"] > 0
+    assert prov.unrecorded.values.tolist() == [["B", "fraud_cyber"]]
+    # the map: each sector's mean over its force's two years, not over the four of the province
+    a = loaders.load_diagnostic(tmp_path / "A" / "diagnostic.toml", cache=False)
+    pop = a.sectors.set_index("sector_id")["population"]
+    per_year = a.incidents["sector"].value_counts() / 2
+    means = province.covered_sector_rates(prov.cube, prov.sectors, prov.forces)
+    from diagnostic_lib.inventory.volume import annual_means
+
+    got = annual_means(means)["rate"]
+    for sid in pop.index[:5]:
+        assert got[f"A/{sid}"] == pytest.approx(1000 * per_year[sid] / pop[sid])
+    page = report.write_province_page(prov, tmp_path / "p", "en").read_text(encoding="utf-8")
+    assert "do not reach that year" in page and "B: Fraud and cybercrime" in page
+    assert "it is not a zero" in page
+    wb = report.write_province_workbook(prov, tmp_path / "p", "en")
+    assert wb.exists()

@@ -555,8 +555,9 @@ def annual_means(rates: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         Indexed by sector: ``rate`` (mean rate per year, NaN for a sector without
-        residents) and ``count`` (mean incidents per year), over the years of the
-        table.
+        residents) and ``count`` (mean incidents per year), over the sector's years
+        in the table (all the table's years when it has a row for each, as
+        :func:`rates` gives; a province's sectors have only their force's years).
 
     Examples
     --------
@@ -570,8 +571,8 @@ def annual_means(rates: pd.DataFrame) -> pd.DataFrame:
         bases = ", ".join(sorted(rates["denominator"].unique()))
         raise ValueError(f"rates on different bases cannot be added ({bases}): use by=None")
     per_sector = rates[rates["sector"] != "*"]
-    years = max(per_sector["period"].nunique(), 1)
     g = per_sector.groupby("sector")
+    years = g["period"].nunique().clip(lower=1)  # each sector's own years (a province's differ)
     return pd.DataFrame(
         {"rate": g["rate"].sum(min_count=1) / years, "count": g["count"].sum() / years}
     )

@@ -123,6 +123,7 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
     labels: bool | None = None,
     landmarks=None,
     tiles=None,
+    missing: str = "maps.no_data",
 ):
     """Choropleth of a value per sector, classed with mapclassify.
 
@@ -154,6 +155,9 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
         Named places drawn for context (:func:`diagnostic_lib.inventory.landmarks`).
     tiles : TileSource, optional
         Background tiles (:mod:`diagnostic_lib.tiles`); none by default.
+    missing : str
+        The label key of the hatched areas' legend entry (default: "no data";
+        a rate map says "no rate (population unknown)").
 
     Returns
     -------
@@ -172,7 +176,9 @@ def choropleth(  # noqa: PLR0913 -- public signature kept for backward compatibi
     """
     fig, ax = new_map()
     v = sectors["sector_id"].map(pd.Series(values)).astype("float64").to_numpy()
-    handles = _classed(ax, sectors, v, scheme, k, cmap, lang, alpha=fill_alpha(tiles))
+    handles = _classed(
+        ax, sectors, v, scheme, k, cmap, lang, alpha=fill_alpha(tiles), missing=missing
+    )
     if labels is None:
         labels = len(sectors) <= MAX_LABELLED_AREAS
     draw_sectors(ax, sectors, labels=labels)
@@ -191,6 +197,7 @@ def _classed(ax, areas, v: np.ndarray, scheme: str, k: int, cmap: str, lang: str
 
     edges = {"edgecolor": style.SECTOR_EDGE, "linewidth": edge_width(len(areas)), **edges}
     alpha = edges.pop("alpha", 1.0)
+    missing = edges.pop("missing", "maps.no_data")  # the hatched areas' legend label
     ok = np.isfinite(v)
     handles = []
     if ok.any():
@@ -215,7 +222,7 @@ def _classed(ax, areas, v: np.ndarray, scheme: str, k: int, cmap: str, lang: str
         no_data = {"facecolor": style.PAPER, "edgecolor": style.SECTOR_EDGE, "hatch": "///"}
         areas[~ok].plot(ax=ax, linewidth=edges["linewidth"], zorder=2, alpha=alpha, **no_data)
         n = fmt.integer(int((~ok).sum()), lang)
-        handles.append(Patch(label=f"{i18n.t('maps.no_data', lang)} ({n})", **no_data))
+        handles.append(Patch(label=f"{i18n.t(missing, lang)} ({n})", **no_data))
     return handles
 
 
@@ -346,6 +353,11 @@ def rate_map(
     else:
         values, key = means["count"], "maps.count_map"
         legend = i18n.t("maps.count_map_legend", lang)
+    # on a rate map, a sector with incidents but no rate lacks a population, not data
+    hatched = sectors["sector_id"].map(values).isna().to_numpy()
+    counted = sectors["sector_id"].map(means["count"]).notna().to_numpy()
+    no_rate = shown and bool(counted[hatched].all())
+    kwargs.setdefault("missing", "maps.no_rate" if no_rate else "maps.no_data")
     fig = choropleth(
         sectors,
         values,

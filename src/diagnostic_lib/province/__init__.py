@@ -29,6 +29,8 @@ from .tables import (
     SEP,
     by_family,
     by_force,
+    covered_sector_rates,
+    covered_years,
     force_incidents,
     force_of,
     force_sectors,
@@ -36,6 +38,8 @@ from .tables import (
     forces_table,
     last_full_year,
     province_rates,
+    unrecorded_families,
+    years_touched,
 )
 
 __all__ = [
@@ -44,6 +48,8 @@ __all__ = [
     "SEP",
     "by_family",
     "by_force",
+    "covered_sector_rates",
+    "covered_years",
     "Force",
     "Plan",
     "Province",
@@ -56,4 +62,6 @@ __all__ = [
     "province_rates",
     "read_plan",
     "run",
+    "unrecorded_families",
+    "years_touched",
 ]

@@ -24,18 +24,19 @@ from ..config import load_config
 from ..cube import store
 from ..cube.duckdb_builder import SCALE_HINT
 from ..errors import DataError, bilingual
-from ..inventory import volume
 from ..inventory.grid import make_grid
 from ..workers import shared_worker
 from .plan import Plan, read_plan
 from .tables import (
     by_family,
     by_force,
+    covered_sector_rates,
     force_incidents,
     force_sectors,
     forces_cube,
     forces_table,
     last_full_year,
+    unrecorded_families,
 )
 
 ROWS_PER_FILE: int = 500_000
@@ -73,6 +74,8 @@ class Province:
         Force id → its report (``index.html``).
     page : Path or None
         The province's page.
+    unrecorded : DataFrame or None
+        :func:`~.tables.unrecorded_families`: the families a force never records.
     """
 
     plan: Plan
@@ -87,6 +90,7 @@ class Province:
     sector_rates: pd.DataFrame | None = None
     reports: dict[str, Path] = field(default_factory=dict)
     page: Path | None = None
+    unrecorded: pd.DataFrame | None = None
 
 
 def resolve_engine(engine: str) -> str:
@@ -209,9 +213,9 @@ def run(
     year = last_full_year(c)
     fc = forces_cube(c, every)
     rates = (by_force(fc, forces, year), by_family(fc, forces))
-    del fc
-    by_sector = volume.rates(c, every, by=None, period="year", municipality=False)
+    by_sector = covered_sector_rates(c, every, forces)
     prov = Province(plan, every, forces, c, grid, engine, year, *rates, by_sector, reports)
+    prov.unrecorded = unrecorded_families(fc, forces)
     bar.set_postfix_str("page")
     page_lang, thr = lang or langs[0], max(thresholds)
     report.write_province_workbook(prov, outdir, lang=page_lang, audience=audience, threshold=thr)

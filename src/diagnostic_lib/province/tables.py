@@ -208,6 +208,39 @@ def covered_years(forces: pd.DataFrame, years: Any) -> pd.DataFrame:
     return out
 
 
+def years_touched(forces: pd.DataFrame, years: Any) -> pd.DataFrame:
+    """Whether each force's data cover at least part of each year (forces × years of booleans).
+
+    A year a force's data do not reach at all has no count for it (not 0: nothing
+    was recorded because there are no data). A force without a known period is
+    taken to reach every year.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"sector_id": ["F1", "F2"],
+    ...     "period_start": pd.to_datetime(["2015-01-01", "2024-07-01"]),
+    ...     "period_end": pd.to_datetime(["2018-03-31", "2025-12-31"])})
+    >>> years_touched(f, [2018, 2024]).values.tolist()
+    [[True, False], [False, True]]
+    """
+    years = [int(y) for y in years]
+    ids = forces["sector_id"].astype(str).to_numpy()
+    out = pd.DataFrame(True, index=pd.Index(ids, name="force"), columns=years)
+    if not {"period_start", "period_end"} <= set(forces.columns):
+        return out
+    start = pd.to_datetime(forces["period_start"]).to_numpy()
+    end = pd.to_datetime(forces["period_end"]).to_numpy()
+    for y in years:
+        first, last = np.datetime64(f"{y}-01-01"), np.datetime64(f"{y}-12-31")
+        out[y] = (np.isnat(start) | (start <= last)) & (np.isnat(end) | (end >= first))
+    return out
+
+
+def _rated(forces: pd.DataFrame) -> pd.DataFrame:
+    """The forces the province's rate counts: those with a known population."""
+    return forces[pd.to_numeric(forces["population"], errors="coerce").gt(0).to_numpy()]
+
+
 def last_full_year(c: cube.Cube) -> int | None:
     """The last calendar year whose twelve months are all in the cube (None when there is none).
 
@@ -326,10 +359,17 @@ def by_force(fc: cube.Cube, forces: pd.DataFrame, year: int | None) -> pd.DataFr
         return rates.assign(covers_year=True)
     cover = covered_years(forces, [year])[year]
     ok = rates["sector"].map(cover).astype("boolean")
-    ok[rates["sector"] == PROVINCE] = bool(cover.all())
+    # the province's rate: only the forces it counts (with residents) must cover the year
+    ok[rates["sector"] == PROVINCE] = bool(cover.reindex(_rated(forces)["sector_id"]).all())
     ok = ok.fillna(True).astype(bool).to_numpy()
     rates = rates.assign(covers_year=ok)
     rates.loc[~ok, ["rate", "rate_low", "rate_high"]] = np.nan  # a part of the year: no rate
+    touched = rates["sector"].map(years_touched(forces, [year])[year]).fillna(True)
+    none = ~touched.astype(bool).to_numpy()
+    if none.any():  # no data at all that year: no count either (not 0)
+        rates["count"] = rates["count"].astype("float64")
+        rates["counted"] = rates["counted"].astype("float64")
+        rates.loc[none, ["count", "counted"]] = np.nan
     return rates
 
 
@@ -358,10 +398,72 @@ def by_family(fc: cube.Cube, forces: pd.DataFrame) -> pd.DataFrame:
     total = province_rates(fc, forces, by=None, period="year").assign(group=PROVINCE)
     parts = [r[r["sector"] == PROVINCE][columns] for r in (families, total)]
     out = pd.concat(parts, ignore_index=True)
-    every = covered_years(forces, out["period"].dropna().unique()).all()
+    years = out["period"].dropna().unique()
+    every = covered_years(_rated(forces), years).all()
     ok = out["period"].map(every).fillna(True).astype(bool).to_numpy()
     out.loc[~ok, ["rate", "rate_low", "rate_high"]] = np.nan  # some force's data missing
-    return out.assign(covers_year=ok)
+    # a family none of the forces of that year records (their exports do not have it): no count
+    per_force = families[families["sector"] != PROVINCE]
+    records = per_force.groupby(["sector", "group"])["count"].sum().gt(0)
+    touched = years_touched(forces, years)
+    recorded = np.ones(len(out), dtype=bool)
+    for i, (group, period) in enumerate(zip(out["group"], out["period"], strict=True)):
+        if group == PROVINCE or pd.isna(period):
+            continue
+        active = touched.index[touched[int(period)].to_numpy()]
+        recorded[i] = bool(records.reindex([(f, group) for f in active], fill_value=False).any())
+    if not recorded.all():
+        out["count"] = out["count"].astype("float64")
+        out.loc[~recorded, ["count", "rate", "rate_low", "rate_high"]] = np.nan
+    return out.assign(covers_year=ok, recorded=recorded)
+
+
+def unrecorded_families(fc: cube.Cube, forces: pd.DataFrame) -> pd.DataFrame:
+    """The crime families some force records and another never does (its export lacks them).
+
+    The province's count of such a family leaves that force out (e.g. an open-data
+    export that publishes six categories only): read with care, which the page says.
+
+    Returns
+    -------
+    DataFrame
+        ``force, family``, one row per family a force does not record.
+
+    Examples
+    --------
+    >>> fc, forces = _example()
+    >>> unrecorded_families(fc, forces).values.tolist()
+    []
+    """
+    per = cube.rollup(fc, ["sector", "family"])
+    per = per[per["count"] > 0]
+    per = per.assign(sector=per["sector"].astype(str).str.rstrip(SEP))
+    ids = forces["sector_id"].astype(str)
+    families = sorted(per["family"].dropna().astype(str).unique())
+    has = set(zip(per["sector"], per["family"].astype(str), strict=True))
+    rows = [(f, fam) for f in ids for fam in families if (f, fam) not in has]
+    return pd.DataFrame(rows, columns=["force", "family"])
+
+
+def covered_sector_rates(c: cube.Cube, sectors: pd.DataFrame, forces: pd.DataFrame) -> pd.DataFrame:
+    """Every sector's counts and rates per year, only the years its force's data cover whole.
+
+    A year outside a force's data would count 0 incidents for its sectors and pull
+    their mean annual rate down (the map's); a part-year would too.
+
+    Examples
+    --------
+    >>> p = _example_province()
+    >>> covered_sector_rates(_example_cube(), p.sectors, p.forces)["count"].tolist()
+    [2, 4]
+    """
+    rates = volume.rates(c, sectors, by=None, period="year", municipality=False)
+    force = force_of(rates["sector"].astype(object))
+    years = rates["period"].dropna().unique()
+    cover = covered_years(forces, years).stack()
+    ok = pd.MultiIndex.from_arrays([force, rates["period"].astype(int)]).map(cover.to_dict().get)
+    keep = pd.Series(ok, index=rates.index).fillna(True).astype(bool).to_numpy()
+    return rates[keep].reset_index(drop=True)
 
 
 def _example() -> tuple[cube.Cube, pd.DataFrame]:

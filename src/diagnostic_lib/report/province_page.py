@@ -83,6 +83,39 @@ def forces_frame(
     return shown.rename(columns={k: i18n.t(v, lang) for k, v in names.items()})
 
 
+def _missing_note(rates: pd.DataFrame, lang: str, no_count: str) -> str | None:
+    """What a "—" of the table means: no rate (a part-year), and no count (``no_count``)."""
+    notes = []
+    if not bool(rates["covers_year"].all()):
+        notes.append(i18n.t("province.missing.partial", lang))
+    if rates["count"].isna().any():
+        notes.append(i18n.t(no_count, lang))
+    return " ".join(notes) or None
+
+
+def unrecorded_note(unrecorded: pd.DataFrame | None, lang: str = "fr") -> str | None:
+    """The families each force never records, in words (``None`` when every force records all).
+
+    Examples
+    --------
+    >>> u = pd.DataFrame({"force": ["MTL", "MTL"], "family": ["fraud_cyber", "traffic"]})
+    >>> unrecorded_note(u, "en").split(". ")[-1]
+    'MTL: Fraud and cybercrime, Traffic.'
+    """
+    if unrecorded is None or not len(unrecorded):
+        return None
+    parts = []
+    for force, rows in unrecorded.groupby("force", sort=True):
+        names = [
+            i18n.t(f"family.{f}", lang) if f"family.{f}" in i18n.LABELS else str(f)
+            for f in rows["family"]
+        ]
+        parts.append(
+            i18n.t("province.unrecorded.force", lang, force=force, families=", ".join(names))
+        )
+    return i18n.t("province.unrecorded", lang, forces="; ".join(parts))
+
+
 def public_forces(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     """The forces' table for the public (:func:`~.confidentiality.public_frame`), and more.
 
@@ -168,7 +201,8 @@ def families_frame(
     >>> families_frame(_example_province(), "fr", public=True, threshold=10).values.tolist()[1]
     ['Toutes les familles', '2024', '< 10', '< 10', '< 10']
     """
-    frame = prov.family_rates.drop(columns="covers_year").rename(columns={"group": "sector"})
+    frame = prov.family_rates.drop(columns=["covers_year", "recorded"], errors="ignore")
+    frame = frame.rename(columns={"group": "sector"})
     shown = _readable(frame, lang, public, threshold).rename(columns={"sector": "group"})
     shown["group"] = [
         i18n.t("province.all_families", lang)
@@ -229,8 +263,7 @@ def province_document(
     doc.heading(i18n.t("province.forces.heading", lang))
     year = prov.year if prov.year is not None else fmt.MISSING
     caption = i18n.t("province.forces.caption", lang, year=year)
-    partial = not bool(prov.forces_rates["covers_year"].all())
-    note = i18n.t("province.missing.partial", lang) if partial else None
+    note = _missing_note(prov.forces_rates, lang, "province.missing.no_data")
     doc.table(
         forces_frame(prov, lang, public, threshold), caption=caption, appendix=False, missing=note
     )
@@ -246,10 +279,12 @@ def province_document(
         doc.figure(fig, caption=i18n.t(key, lang), alt=i18n.t("report.figure.rate_map.alt", lang))
     doc.heading(i18n.t("province.families.heading", lang))
     caption = i18n.t("province.families.caption", lang)
-    partial = not bool(prov.family_rates["covers_year"].all())
-    note = i18n.t("province.missing.partial", lang) if partial else None
+    note = _missing_note(prov.family_rates, lang, "province.missing.unrecorded")
     frame = families_frame(prov, lang, public, threshold)
     doc.table(frame, caption=caption, appendix=False, missing=note)
+    unrecorded = unrecorded_note(getattr(prov, "unrecorded", None), lang)
+    if unrecorded:
+        doc.paragraph(unrecorded)
     doc.heading(i18n.t("province.method.heading", lang))
     cell = fmt.integer(prov.plan.grid_cell_m, lang)
     doc.paragraph(i18n.t("province.method.text", lang, cell=cell))

@@ -16,6 +16,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "maps.basemap_note": ("Fond de carte : {attribution}", "Basemap: {attribution}"),
     "maps.landmarks": ("Repères", "Landmarks"),
     "maps.no_data": ("Aucune donnée", "No data"),
+    "maps.no_rate": ("Pas de taux (population inconnue)", "No rate (population unknown)"),
     "maps.count_map": (
         "Incidents par année (aucune population de secteur : pas de taux)",
         "Incidents a year (no sector population: no rates)",

@@ -101,6 +101,23 @@ LABELS: dict[str, tuple[str, str]] = {
         "count is that of the part covered; a rate would set it against a whole year of "
         "residents).",
     ),
+    "province.missing.no_data": (
+        "— dans la colonne Incidents : les données du corps n'atteignent pas cette année.",
+        "— in the Incidents column: the force's data do not reach that year.",
+    ),
+    "province.missing.unrecorded": (
+        "— dans la colonne Incidents : aucun des corps dont les données atteignent cette année "
+        "n'enregistre cette famille (leur fichier ne l'a pas) ; ce n'est pas un zéro.",
+        "— in the Incidents column: none of the forces whose data reach that year records this "
+        "family (their file does not have it); it is not a zero.",
+    ),
+    "province.unrecorded": (
+        "Familles qu'un corps n'enregistre pas du tout (son fichier ne les a pas) : les nombres "
+        "de la province pour ces familles le laissent de côté. {forces}.",
+        "Families a force does not record at all (its file does not have them): the province's "
+        "numbers for these families leave it out. {forces}.",
+    ),
+    "province.unrecorded.force": ("{force} : {families}", "{force}: {families}"),
     "province.population.partial": (
         "{forces} : la population n'est connue que pour une partie des secteurs ; le taux ne "
         "compte que les incidents de ces secteurs, rapportés à leurs habitants (la colonne "
@@ -124,6 +141,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "la province ne compte ni les incidents ni les habitants de ces corps.",
         "{forces}: no sector population is known, hence no rate; the province's rate counts "
         "neither the incidents nor the residents of these forces.",
+    ),
+    "wb.col.recorded": (
+        "Famille enregistrée par un corps de l'année",
+        "Family recorded by a force of that year",
     ),
     "wb.col.counted": ("Incidents comptés dans le taux", "Incidents counted in the rate"),
     "wb.sheet.province_families": ("Province par famille", "Province by family"),
