@@ -286,6 +286,11 @@ def test_the_workbook_holds_the_page_tables_in_words(built, tmp_path):
     path = report.write_province_workbook(prov, tmp_path, lang="en")
     shown = pd.read_excel(path, sheet_name="Police forces")
     assert shown["Force"].tolist() == ["A", "B", "The whole province"]
+    assert shown["Name"].tolist()[-1] == "The whole province"  # words, not "*"
+    families = pd.read_excel(path, sheet_name="Province by family")
+    assert "Property crime" in set(families["Family"]) and "property" not in set(families["Family"])
+    sectors = pd.read_excel(path, sheet_name="Province sectors")
+    assert "all" not in sectors.astype(str).to_numpy()  # no code of the one group
     back = read_coded(path)
     assert back["province_forces"]["count"].tolist() == prov.forces_rates["count"].tolist()
     assert len(back["province_sectors"]) == len(prov.sector_rates)

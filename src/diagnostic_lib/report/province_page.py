@@ -351,8 +351,15 @@ def province_workbook_tables(
     }
     for name, (column, key) in named.items():
         t = tables[name].copy()
-        t[column] = t[column].where(t[column] != PROVINCE, i18n.t(key, lang))
+        total = (t[column] == PROVINCE).to_numpy()
+        t[column] = t[column].where(~total, i18n.t(key, lang))
+        if "name" in t.columns:  # the total's name is words too, not "*"
+            t["name"] = t["name"].where(~total, i18n.t(key, lang))
         tables[name] = t
+    # the families are codes the workbook translates under "family"; one group ("all") says nothing
+    tables["province_families"] = tables["province_families"].rename(columns={"group": "family"})
+    if "province_sectors" in tables:
+        tables["province_sectors"] = tables["province_sectors"].drop(columns="group")
     return tables
 
 
