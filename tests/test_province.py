@@ -452,3 +452,16 @@ def test_forces_of_different_years_and_taxonomies_give_no_false_zeros(tmp_path):
     assert "it is not a zero" in page
     wb = report.write_province_workbook(prov, tmp_path / "p", "en")
     assert wb.exists()
+
+
+def test_forces_listed_on_the_same_ground_are_said_to_overlap(built, tmp_path):
+    """The fixture's two forces are the sample twice: the same territory, the page warns."""
+    _, _, prov, _ = built
+    rows = prov.overlaps.values.tolist()
+    assert len(rows) == 1 and rows[0][:2] == ["A", "B"] and rows[0][3] == pytest.approx(1.0)
+    page = report.write_province_page(prov, tmp_path, "en").read_text(encoding="utf-8")
+    assert "territories overlap (A and B:" in page
+    b = (prov.sectors["force"] == "B").to_numpy()
+    apart = prov.sectors.copy()
+    apart.loc[b, "geometry"] = apart.geometry[b].translate(yoff=75_000)
+    assert province.territory_overlaps(apart).empty  # 75 km apart: nothing to say

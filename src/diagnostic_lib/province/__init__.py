@@ -38,6 +38,7 @@ from .tables import (
     forces_table,
     last_full_year,
     province_rates,
+    territory_overlaps,
     unrecorded_families,
     years_touched,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "province_rates",
     "read_plan",
     "run",
+    "territory_overlaps",
     "unrecorded_families",
     "years_touched",
 ]

@@ -36,6 +36,7 @@ from .tables import (
     forces_cube,
     forces_table,
     last_full_year,
+    territory_overlaps,
     unrecorded_families,
 )
 
@@ -76,6 +77,8 @@ class Province:
         The province's page.
     unrecorded : DataFrame or None
         :func:`~.tables.unrecorded_families`: the families a force never records.
+    overlaps : DataFrame or None
+        :func:`~.tables.territory_overlaps`: forces whose territories overlap.
     """
 
     plan: Plan
@@ -91,6 +94,7 @@ class Province:
     reports: dict[str, Path] = field(default_factory=dict)
     page: Path | None = None
     unrecorded: pd.DataFrame | None = None
+    overlaps: pd.DataFrame | None = None
 
 
 def resolve_engine(engine: str) -> str:
@@ -216,6 +220,7 @@ def run(
     by_sector = covered_sector_rates(c, every, forces)
     prov = Province(plan, every, forces, c, grid, engine, year, *rates, by_sector, reports)
     prov.unrecorded = unrecorded_families(fc, forces)
+    prov.overlaps = territory_overlaps(every)
     bar.set_postfix_str("page")
     page_lang, thr = lang or langs[0], max(thresholds)
     report.write_province_workbook(prov, outdir, lang=page_lang, audience=audience, threshold=thr)

@@ -466,6 +466,58 @@ def covered_sector_rates(c: cube.Cube, sectors: pd.DataFrame, forces: pd.DataFra
     return rates[keep].reset_index(drop=True)
 
 
+OVERLAP_MIN_SHARE: float = 0.005
+"""Share of the smaller territory two forces must share to be said to overlap (½ %)."""
+
+
+def territory_overlaps(sectors: pd.DataFrame) -> pd.DataFrame:
+    """The pairs of forces whose territories overlap, and by how much.
+
+    Two forces' sectors should not cover the same ground: an incident there could
+    be in both forces' data, and the map draws one force over the other. It
+    happens when a force is listed twice under two ids, or when a force's
+    coordinates are read in the wrong system. Slivers along a shared border
+    (less than :data:`OVERLAP_MIN_SHARE` of the smaller territory) are not counted.
+
+    Parameters
+    ----------
+    sectors : GeoDataFrame
+        The province's sectors (``force`` and ``geometry``, a metric CRS).
+
+    Returns
+    -------
+    DataFrame
+        ``force_a, force_b, area_km2, share`` (of the smaller territory), largest first.
+
+    Examples
+    --------
+    >>> s = gpd.GeoDataFrame({"force": ["A", "B", "C"]}, crs="EPSG:32188",
+    ...     geometry=[shapely.box(0, 0, 2000, 2000), shapely.box(1000, 0, 3000, 2000),
+    ...               shapely.box(3000, 0, 4000, 1000)])
+    >>> territory_overlaps(s).values.tolist()
+    [['A', 'B', 2.0, 0.5]]
+    """
+    columns = ["force_a", "force_b", "area_km2", "share"]
+    geoms = np.asarray(sectors.geometry.array, dtype=object)
+    force = sectors["force"].astype(str).to_numpy()
+    ids = sorted(set(force))
+    union = np.array(
+        [shapely.union_all(shapely.make_valid(geoms[force == f])) for f in ids], dtype=object
+    )
+    tree = shapely.STRtree(union)
+    left, right = tree.query(union, predicate="intersects")
+    pairs = [(a, b) for a, b in zip(left, right, strict=True) if a < b]
+    rows = []
+    for a, b in pairs:
+        area = float(shapely.area(shapely.intersection(union[a], union[b])))
+        smaller = float(min(shapely.area(union[a]), shapely.area(union[b])))
+        share = area / smaller if smaller > 0 else 0.0
+        if share >= OVERLAP_MIN_SHARE:
+            rows.append((ids[a], ids[b], area / 1e6, share))
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values("area_km2", ascending=False, ignore_index=True)
+
+
 def _example() -> tuple[cube.Cube, pd.DataFrame]:
     """A cube of two forces and their table (the docstrings' examples)."""
     c = _example_cube()

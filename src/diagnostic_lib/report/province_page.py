@@ -93,6 +93,33 @@ def _missing_note(rates: pd.DataFrame, lang: str, no_count: str) -> str | None:
     return " ".join(notes) or None
 
 
+def overlap_note(overlaps: pd.DataFrame | None, lang: str = "fr") -> str | None:
+    """The forces whose territories overlap, in words (``None`` when none do).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"force_a": ["A"], "force_b": ["B"], "area_km2": [2.0], "share": [0.5]})
+    >>> overlap_note(o, "en").split("(")[1].split(")")[0]
+    'A and B: 2.0 km², 50% of the smaller'
+    """
+    if overlaps is None or not len(overlaps):
+        return None
+    pairs = [
+        i18n.t(
+            "province.overlap.pair",
+            lang,
+            a=a,
+            b=b,
+            area=fmt.decimal(area, lang, 1),
+            share=fmt.percent(share, lang),
+        )
+        for a, b, area, share in overlaps[["force_a", "force_b", "area_km2", "share"]].itertuples(
+            index=False
+        )
+    ]
+    return i18n.t("province.overlap", lang, pairs="; ".join(pairs))
+
+
 def unrecorded_note(unrecorded: pd.DataFrame | None, lang: str = "fr") -> str | None:
     """The families each force never records, in words (``None`` when every force records all).
 
@@ -260,6 +287,9 @@ def province_document(
             engine=i18n.t(f"province.engine.{prov.engine}", lang),
         )
     )
+    overlap = overlap_note(getattr(prov, "overlaps", None), lang)
+    if overlap:
+        doc.paragraph(overlap)
     doc.heading(i18n.t("province.forces.heading", lang))
     year = prov.year if prov.year is not None else fmt.MISSING
     caption = i18n.t("province.forces.caption", lang, year=year)

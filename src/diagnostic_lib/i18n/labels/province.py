@@ -117,6 +117,19 @@ LABELS: dict[str, tuple[str, str]] = {
         "Families a force does not record at all (its file does not have them): the province's "
         "numbers for these families leave it out. {forces}.",
     ),
+    "province.overlap": (
+        "Attention : les territoires de certains corps se chevauchent ({pairs}). Un incident "
+        "de ces zones peut figurer dans les données des deux corps, et la carte dessine un corps "
+        "par-dessus l'autre. Vérifiez que chaque corps n'est inscrit qu'une fois et que le "
+        "système de coordonnées de chacun est le bon.",
+        "Warning: some forces' territories overlap ({pairs}). An incident there may be in both "
+        "forces' data, and the map draws one force over the other. Check that each force is "
+        "listed once and that each one's coordinate system is right.",
+    ),
+    "province.overlap.pair": (
+        "{a} et {b} : {area} km², {share} du plus petit",
+        "{a} and {b}: {area} km², {share} of the smaller",
+    ),
     "province.unrecorded.force": ("{force} : {families}", "{force}: {families}"),
     "province.population.partial": (
         "{forces} : la population n'est connue que pour une partie des secteurs ; le taux ne "
