@@ -194,18 +194,7 @@ def covered_years(forces: pd.DataFrame, years: Any) -> pd.DataFrame:
     >>> covered_years(f, [2024, 2025]).values.tolist()
     [[True, True], [False, True]]
     """
-    years = [int(y) for y in years]
-    ids = forces["sector_id"].astype(str).to_numpy()
-    out = pd.DataFrame(True, index=pd.Index(ids, name="force"), columns=years)
-    if not {"period_start", "period_end"} <= set(forces.columns):
-        return out
-    start = pd.to_datetime(forces["period_start"]).to_numpy()
-    end = pd.to_datetime(forces["period_end"]).to_numpy()
-    for y in years:
-        first, last = np.datetime64(f"{y}-01-01"), np.datetime64(f"{y}-12-31")
-        ok = (np.isnat(start) | (start <= first)) & (np.isnat(end) | (end >= last))
-        out[y] = ok
-    return out
+    return _years(forces, years, whole=True)
 
 
 def years_touched(forces: pd.DataFrame, years: Any) -> pd.DataFrame:
@@ -223,6 +212,11 @@ def years_touched(forces: pd.DataFrame, years: Any) -> pd.DataFrame:
     >>> years_touched(f, [2018, 2024]).values.tolist()
     [[True, False], [False, True]]
     """
+    return _years(forces, years, whole=False)
+
+
+def _years(forces: pd.DataFrame, years: Any, whole: bool) -> pd.DataFrame:
+    """Forces × years: the force's period covers the year whole (``whole``), or touches it."""
     years = [int(y) for y in years]
     ids = forces["sector_id"].astype(str).to_numpy()
     out = pd.DataFrame(True, index=pd.Index(ids, name="force"), columns=years)
@@ -232,7 +226,8 @@ def years_touched(forces: pd.DataFrame, years: Any) -> pd.DataFrame:
     end = pd.to_datetime(forces["period_end"]).to_numpy()
     for y in years:
         first, last = np.datetime64(f"{y}-01-01"), np.datetime64(f"{y}-12-31")
-        out[y] = (np.isnat(start) | (start <= last)) & (np.isnat(end) | (end >= first))
+        begins, ends = (first, last) if whole else (last, first)
+        out[y] = (np.isnat(start) | (start <= begins)) & (np.isnat(end) | (end >= ends))
     return out
 
 
