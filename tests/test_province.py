@@ -305,13 +305,16 @@ def test_the_workbook_holds_the_page_tables_in_words(built, tmp_path):
     assert pd.isna(counts[0]) and pd.isna(counts[1]) and counts[2] > 0  # B small, A its complement
 
 
-def test_a_force_that_does_not_cover_a_year_has_its_count_but_no_rate(tmp_path):
+def _two_thinned_forces(root) -> None:
+    """Forces ``A`` and ``B`` in ``root``: the sample with every eighth incident each."""
     for fid in ("A", "B"):
-        shutil.copytree(sample.sample_dir(), tmp_path / fid, ignore=shutil.ignore_patterns("build"))
-        text = (tmp_path / fid / "incidents.csv").read_text(encoding="utf-8").splitlines()
-        (tmp_path / fid / "incidents.csv").write_text(
-            "\n".join(text[:1] + text[1::8]) + "\n", "utf-8"
-        )
+        shutil.copytree(sample.sample_dir(), root / fid, ignore=shutil.ignore_patterns("build"))
+        text = (root / fid / "incidents.csv").read_text(encoding="utf-8").splitlines()
+        (root / fid / "incidents.csv").write_text("\n".join(text[:1] + text[1::8]) + "\n", "utf-8")
+
+
+def test_a_force_that_does_not_cover_a_year_has_its_count_but_no_rate(tmp_path):
+    _two_thinned_forces(tmp_path)
     config = tmp_path / "B" / "diagnostic.toml"
     text = config.read_text(encoding="utf-8")
     text = text.replace('period_start = "2022-01-01"', 'period_start = "2023-03-01"')
@@ -338,12 +341,7 @@ def test_a_force_with_sectors_of_unknown_population_is_rated_on_the_others(tmp_p
     of the residents."""
     import geopandas as gpd
 
-    for fid in ("A", "B"):
-        shutil.copytree(sample.sample_dir(), tmp_path / fid, ignore=shutil.ignore_patterns("build"))
-        text = (tmp_path / fid / "incidents.csv").read_text(encoding="utf-8").splitlines()
-        (tmp_path / fid / "incidents.csv").write_text(
-            "\n".join(text[:1] + text[1::8]) + "\n", "utf-8"
-        )
+    _two_thinned_forces(tmp_path)
     path = tmp_path / "B" / "sectors.geojson"
     secs = gpd.read_file(path)
     unknown = secs["sector_id"].iloc[:2].tolist()
@@ -385,6 +383,34 @@ def test_a_force_with_sectors_of_unknown_population_is_rated_on_the_others(tmp_p
     assert rows.loc["B", "population"] < float(
         gpd.read_file(sample.sample_dir() / "sectors.geojson")["population"].sum()
     )
+
+
+def test_public_tables_keep_their_yes_no_columns_as_words():
+    """Whether a year is covered, or a family recorded, does not depend on a count: never "< 5".
+    The workbook's family sheet hides the complement of a small count as the page does."""
+    from diagnostic_lib.report.province_page import public_families
+
+    fam = pd.DataFrame(
+        {
+            "group": ["property", "violent", "*"],
+            "period": [2024] * 3,
+            "count": [3, 80, 83],
+            "rate": [1.0, 2.0, 3.0],
+            "covers_year": [True, True, True],
+            "recorded": [True, True, True],
+        }
+    )
+    out = public_families(fam, 5)
+    assert out["count"].tolist()[:2] == ["< 5", "x"]  # the small count and its complement
+    assert out["covers_year"].tolist() == out["recorded"].tolist() == [True, True, True]
+    forces = pd.DataFrame(
+        {"sector": ["F1", "*"], "name": ["Un", "*"], "population": [1e3, 1e3], "count": [83, 83]}
+        | {"counted": [83, 83], "rate": [83.0, 83.0], "rate_low": [66.0, 66.0]}
+        | {"rate_high": [103.0, 103.0], "covers_year": [True, True]}
+    )
+    prov = SimpleNamespace(forces_rates=forces, family_rates=fam, sector_rates=None)
+    book = report.province_page.province_workbook_tables(prov, "en", public=True, threshold=5)
+    assert book["province_families"]["count"].tolist() == ["< 5", "x", 83]  # the workbook too
 
 
 def test_a_public_rate_that_would_give_away_a_few_left_out_incidents_is_hidden():

@@ -126,6 +126,8 @@ INDEPENDENT_COLUMNS = frozenset(
         "d_high",
         "t_low",
         "t_high",
+        "covers_year",
+        "recorded",
         *NOT_PEOPLE_COUNTS,
     }
 )

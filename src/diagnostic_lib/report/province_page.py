@@ -143,6 +143,25 @@ def unrecorded_note(unrecorded: pd.DataFrame | None, lang: str = "fr") -> str | 
     return i18n.t("province.unrecorded", lang, forces="; ".join(parts))
 
 
+def public_families(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """The province by family and year for the public: small counts hidden, and their complements.
+
+    Each year's total (group ``"*"``) is published, so a hidden family's count is
+    the total minus the others: the next smallest of the year is hidden too
+    (:func:`~.confidentiality.public_frame`, which finds a table's totals in its
+    ``sector`` column: the groups are put there for it, then back).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"group": ["property", "violent", "fraud_cyber", "*"],
+    ...     "period": 2025, "count": [500, 40, 3, 543], "rate": [5.0, 0.4, 0.03, 5.43]})
+    >>> public_families(r, 5)["count"].tolist()
+    [500, 'x', '< 5', 543]
+    """
+    out = public_frame(rates.rename(columns={"group": "sector"}), threshold)
+    return out.rename(columns={"sector": "group"})
+
+
 def public_forces(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     """The forces' table for the public (:func:`~.confidentiality.public_frame`), and more.
 
@@ -229,8 +248,9 @@ def families_frame(
     ['Toutes les familles', '2024', '< 10', '< 10', '< 10']
     """
     frame = prov.family_rates.drop(columns=["covers_year", "recorded"], errors="ignore")
-    frame = frame.rename(columns={"group": "sector"})
-    shown = _readable(frame, lang, public, threshold).rename(columns={"sector": "group"})
+    if public:
+        frame = public_families(frame, threshold)
+    shown = _readable(frame, lang, False, threshold)
     shown["group"] = [
         i18n.t("province.all_families", lang)
         if g == PROVINCE
@@ -371,7 +391,7 @@ def province_workbook_tables(
     if public:  # before the totals are named: they are what the complements protect
         tables = {
             "province_forces": public_forces(prov.forces_rates, threshold),
-            "province_families": public_frame(prov.family_rates, threshold),
+            "province_families": public_families(prov.family_rates, threshold),
         }
     elif prov.sector_rates is not None:
         tables["province_sectors"] = prov.sector_rates
