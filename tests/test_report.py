@@ -276,6 +276,43 @@ def test_public_frame_rules():
     assert p["rate"].tolist() == ["< 5", "x", 0.6, 1.0]
 
 
+def test_a_municipal_rate_over_part_of_the_sectors_cannot_be_subtracted(diag):
+    """Two sectors without population: the municipality's rate counts only the others, so
+    rate × residents is a second published total (the sample: fraud, where the old rule hid
+    S01 to protect S04, and S04 = 13.17 × 34.7 − the other populated sectors = 3)."""
+    sec = diag.sectors.copy()
+    sec.loc[sec["sector_id"].isin(["S01", "S02"]), "population"] = np.nan
+    r = inventory.recent_rates(diag.incidents, sec, by="family")
+    pub = report.public_frame(r, THRESHOLD)
+    recovered = []
+    for _, g in pub.groupby("group"):
+        star, parts = g[g["sector"] == "*"].iloc[0], g[g["sector"] != "*"]
+        if not isinstance(star["rate"], float):
+            continue  # the municipality's rate is hidden: no second total
+        populated = parts["base"].notna()
+        known = round(star["rate"] * star["base"] / 1000)  # rate per 1,000 over counted residents
+        for subset, total in ((parts[populated], known), (parts[~populated], None)):
+            hidden = subset["count"].map(lambda v: isinstance(v, str))
+            if hidden.sum() == 1 and total is not None:
+                recovered.append(total - subset.loc[~hidden, "count"].sum())
+            assert hidden.sum() != 1, g[["sector", "count", "rate"]]
+    assert recovered == []
+    fraud = pub[pub["group"] == "fraud_cyber"].set_index("sector")
+    assert fraud.loc["S04", "count"] == "< 5" and fraud.loc["S03", "count"] == "x"
+    assert fraud.loc["S01", "count"] == 35  # the unpopulated sector is no longer the complement
+    # one unpopulated sector with a small count: only the municipality's rate can protect it
+    t = pd.DataFrame(
+        {
+            "sector": ["A", "B", "C", "*"],
+            "count": [30, 40, 3, 73],
+            "base": [3000.0, 4000.0, np.nan, 7000.0],
+            "rate": [10.0, 10.0, np.nan, 10.0],
+        }
+    )
+    p = report.public_frame(t, 5)
+    assert p["count"].tolist() == ["x", 40, "< 5", 73] and p["rate"].tolist()[-1] == "x"
+
+
 def test_report_command_in_english(tmp_path):
     from diagnostic_lib.cli import main
 

@@ -388,6 +388,13 @@ def complementary_cells(
     suppression). Groups are the rows sharing the values of :data:`GROUP_KEYS`
     (e.g. a family and a year).
 
+    A total's ``rate`` is a second total when some sectors have none (no
+    population): it counts only the sectors with a rate, so rate × base gives
+    their sum back, and the others' sum follows from the total. Each of the
+    two subsets then needs no hidden count or at least two, like the whole
+    group; where that would hide more cells than the total's rate does, the
+    total's rate is hidden instead (key ``"rate"``).
+
     Parameters
     ----------
     frame : DataFrame
@@ -398,13 +405,21 @@ def complementary_cells(
     Returns
     -------
     dict of str to ndarray of bool
-        Per count column, the extra cells to hide (row positions).
+        Per count column, the extra cells to hide (row positions); and under
+        ``"rate"``, the total rows whose rate is to be hidden.
 
     Examples
     --------
     >>> t = pd.DataFrame({"sector": ["A", "B", "C", "*"], "count": [3, 40, 9, 52]})
     >>> complementary_cells(t, ["count"], 5)["count"].tolist()
     [False, False, True, False]
+
+    Sector C has no population, so the municipality's rate counts A and B only
+    (43 incidents): hiding C would leave A = 43 − 40, so B goes instead.
+
+    >>> t["rate"] = [1.5, 20.0, float("nan"), 10.75]
+    >>> complementary_cells(t, ["count"], 5)["count"].tolist()
+    [False, True, False, False]
     """
     out: dict[str, np.ndarray] = {}
     if "sector" not in frame.columns or not len(frame):
@@ -419,6 +434,12 @@ def complementary_cells(
         if keys
         else {(): np.arange(len(frame))}
     )
+    rate = (
+        pd.to_numeric(frame["rate"], errors="coerce").to_numpy(dtype="float64")
+        if "rate" in frame.columns
+        else None
+    )
+    hide_rate = np.zeros(len(frame), dtype=bool)
     for c in counts:
         if c not in frame.columns:
             continue
@@ -431,11 +452,43 @@ def complementary_cells(
             if not len(tot) or small[tot].all():
                 continue  # no published total in this group
             parts = pos[~total[pos] & np.isfinite(vals[pos])]
-            hidden = small[parts]
+            subsets = [parts]
+            if c == "count" and rate is not None and np.isfinite(rate[tot]).any():
+                with_rate = np.isfinite(rate[parts])
+                if with_rate.any() and not with_rate.all():
+                    # the narrower sums first: protecting both protects their union
+                    subsets = [parts[with_rate], parts[~with_rate], parts]
+            both = _protect(subsets, small, vals)
+            alone = _protect(subsets[-1:], small, vals)
+            if both is not None and both.sum() <= alone.sum() + 1:
+                extra |= both
+            else:  # the total's rate goes, and with it the two subsets' sums
+                extra |= alone
+                hide_rate[tot] = True
+        out[c] = extra
+    if hide_rate.any():
+        out["rate"] = hide_rate
+    return out
+
+
+def _protect(subsets: list[np.ndarray], small: np.ndarray, vals: np.ndarray) -> np.ndarray | None:
+    """The fewest-first extra cells leaving no subset with exactly one hidden count.
+
+    ``None`` when a subset's only hidden count has no other to hide with it.
+    """
+    extra = np.zeros(len(vals), dtype=bool)
+    changed = True
+    while changed:
+        changed = False
+        for part in subsets:
+            hidden = small[part] | extra[part]
             if hidden.sum() != 1:
                 continue
-            shown = parts[~hidden]
-            if len(shown):
-                extra[shown[np.argmin(vals[shown])]] = True
-        out[c] = extra
-    return out
+            shown = part[~hidden]
+            if not len(shown):
+                if part is subsets[-1]:
+                    continue  # the total itself is that count: nothing to subtract from
+                return None
+            extra[shown[np.argmin(vals[shown])]] = True
+            changed = True
+    return extra
