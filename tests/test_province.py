@@ -437,6 +437,26 @@ def test_a_public_rate_that_would_give_away_a_few_left_out_incidents_is_hidden()
     assert out.loc["*", "rate"] == 110 / 3.5  # 23 left out in all
 
 
+def test_a_rate_missing_for_want_of_residents_is_not_said_to_be_a_part_year(tmp_path):
+    """Force B has no population: its "—" rate is for want of residents, and the page says
+    so, not that its data miss part of the year (both forces cover the year)."""
+    import geopandas as gpd
+
+    _two_thinned_forces(tmp_path)
+    path = tmp_path / "B" / "sectors.geojson"
+    secs = gpd.read_file(path)
+    secs["population"] = np.nan
+    secs.to_file(path, driver="GeoJSON")
+    _write_province(tmp_path, {"A": "A", "B": "B"})
+    prov = province.run(tmp_path / "province.toml", tmp_path / "out", progress=False)
+    rows = prov.forces_rates.set_index("sector")
+    assert rows["covers_year"].all() and pd.isna(rows.loc["B", "rate"])
+    assert rows.loc["B", "count"] > 0 and rows.loc["A", "rate"] > 0
+    page = report.write_province_page(prov, tmp_path / "p", "en").read_text(encoding="utf-8")
+    assert "the residents of the territory counted are not known" in page
+    assert "data do not cover the whole year" not in page
+
+
 def test_forces_of_different_years_and_taxonomies_give_no_false_zeros(tmp_path):
     """A force whose data stop before the year has no count in it (not 0); a family no force
     of a year records is not a zero; a sector's mean rate is over its own force's years."""

@@ -84,10 +84,25 @@ def forces_frame(
 
 
 def _missing_note(rates: pd.DataFrame, lang: str, no_count: str) -> str | None:
-    """What a "—" of the table means: no rate (a part-year), and no count (``no_count``)."""
+    """What a "—" of the table means: no rate (a part-year, or no residents), no count.
+
+    Each reason is given only where a row of the table has it: ``no_count`` for a
+    missing count.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"count": [5.0, 4.0], "rate": [float("nan"), 8.0],
+    ...                   "covers_year": [True, True]})
+    >>> _missing_note(r, "en", "province.missing.no_data")[:40]
+    '—: no rate, because the residents of the'
+    """
     notes = []
-    if not bool(rates["covers_year"].all()):
+    no_rate = rates["rate"].isna().to_numpy() & rates["count"].notna().to_numpy()
+    covers = rates["covers_year"].astype(bool).to_numpy()
+    if (no_rate & ~covers).any():
         notes.append(i18n.t("province.missing.partial", lang))
+    if (no_rate & covers).any():
+        notes.append(i18n.t("province.missing.no_population", lang))
     if rates["count"].isna().any():
         notes.append(i18n.t(no_count, lang))
     return " ".join(notes) or None

@@ -101,6 +101,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "count is that of the part covered; a rate would set it against a whole year of "
         "residents).",
     ),
+    "province.missing.no_population": (
+        "— : pas de taux, car les habitants du territoire compté ne sont pas connus "
+        "(voir la note sur les populations).",
+        "—: no rate, because the residents of the territory counted are not known (see the "
+        "note on populations).",
+    ),
     "province.missing.no_data": (
         "— dans la colonne Incidents : les données du corps n'atteignent pas cette année.",
         "— in the Incidents column: the force's data do not reach that year.",
