@@ -659,7 +659,9 @@ def _time_fresh(
 def time_notebooks() -> dict:
     """Execute every notebook on the sample, one fresh kernel each (as the tests do).
 
-    Seconds are wall-clock and include the kernel's start; the notebooks run on a
+    Seconds are wall-clock and include the kernel's start, not its teardown (a user
+    running the notebooks does not wait for it; see
+    :func:`diagnostic_lib.report.execute_notebook`); the notebooks run on a
     copy in a temporary folder, so ``notebooks/`` is left untouched.
     """
     import nbformat
@@ -799,7 +801,7 @@ def render_before_after(results: dict) -> list[str]:
 def render_notebooks(notebooks: dict | None) -> list[str]:
     if not notebooks:
         return []
-    out = ["## Notebooks on the sample (seconds, kernel start included)", ""]
+    out = ["## Notebooks on the sample (seconds, kernel start included, teardown not)", ""]
     out.append("| Notebook | Seconds |")
     out.append("|---|---|")
     for r in notebooks["rows"]:
