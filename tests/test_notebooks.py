@@ -83,3 +83,35 @@ def test_notebook_runs(path, tmp_path):
     ]
     assert not [s for s in stderr if "Warning" in s], stderr
     shutil.rmtree(tmp_path / "notebooks", ignore_errors=True)
+
+
+def test_a_kernel_stopped_after_its_last_cell_leaves_no_worker_behind(tmp_path):
+    """The kernel is stopped at once (no graceful teardown): the library's worker process,
+    started by a cell, ends with it (it is in the kernel's process group, which is stopped,
+    and it ends anyway when its channel closes)."""
+    import time
+
+    import psutil
+
+    code = (
+        "import os\n"
+        "from diagnostic_lib import workers\n"
+        "w = workers.Worker()\n"
+        "assert w.submit(workers.in_worker_process).result(take_back=False)\n"
+        "print(w._proc.pid, os.getpid())"
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    from diagnostic_lib.report import execute_notebook
+
+    execute_notebook(nb, tmp_path, timeout=120)
+    worker, kernel = (int(v) for v in nb.cells[0].outputs[0]["text"].split())
+    deadline = time.monotonic() + 10
+    alive = [p for p in (worker, kernel) if psutil.pid_exists(p)]
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [
+            p
+            for p in alive
+            if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE
+        ]
+    assert alive == []

@@ -107,8 +107,8 @@ def execute_notebook(nb, workdir: str | Path, timeout: int = 900):
     unencrypted TCP port, and no warning about one), and is stopped at once after
     its last cell: a graceful shutdown waits for its interpreter to tear down the
     ~1,900 modules a diagnosis imports (0.5–0.8 s a notebook, nothing to keep: the
-    outputs are in ``nb`` and the library's worker process ends when its channel
-    closes).
+    outputs are in ``nb``; the library's worker process, in the kernel's process
+    group, is stopped with it, and ends anyway when its channel closes).
     A cell that raises makes this raise (``nbclient.exceptions.CellExecutionError``).
 
     Parameters
