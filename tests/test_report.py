@@ -180,13 +180,14 @@ def test_no_suppressed_count_can_be_recomputed_from_the_public_workbook(reports)
     marker = report.suppression_marker(THRESHOLD)
     out = reports[("en", "public")].parent
     books = [out / "tables.xlsx", *[p for p in [out / "plan.xlsx"] if p.exists()]]
-    rows_checked = groups_checked = sheets_marked = 0
+    rows_checked = groups_checked = sheets_marked = shares_checked = pinned_checked = 0
     for book in books:
         for name, df in xlsx.read_coded(book).items():
             # a suppressed cell is empty, and the marker column names it: no "< 5" text
             # left in a column, so that sorting and sums work
             assert not df.astype(str).isin([marker, "x"]).any(axis=None), name
             hidden = _hidden_cells(df, SUPPRESSED_COLUMN, marker)
+            raw = df
             if SUPPRESSED_COLUMN in df.columns:
                 sheets_marked += 1
                 df = df.drop(columns=SUPPRESSED_COLUMN)
@@ -196,10 +197,24 @@ def test_no_suppressed_count_can_be_recomputed_from_the_public_workbook(reports)
                     visible = df.loc[~hidden[col], col].dropna()
                     if report.is_people_count(col) and len(visible):
                         assert pd.api.types.is_numeric_dtype(visible.infer_objects()), (name, col)
-            for i in np.flatnonzero(hidden.any(axis=1).to_numpy()):
+            # a share of respondents is hidden on its own (report.small_shares): the row's
+            # other numbers stay; a visible one stands for 5 or more who said yes, and no
+            shares = [c for c in df.columns if report.confidentiality.is_share(c)]
+            if shares and "respondents" in df.columns:
+                n = pd.to_numeric(df["respondents"], errors="coerce")
+                for col in [c for c in shares if not str(c).endswith(("_low", "_high"))]:
+                    share = pd.to_numeric(df[col], errors="coerce")
+                    seen = share.notna() & n.notna()
+                    yes = share[seen] * n[seen]
+                    assert ((yes >= THRESHOLD) & (n[seen] - yes >= THRESHOLD)).all(), (name, col)
+                    shares_checked += int(seen.sum())
+            core = hidden.drop(columns=shares)
+            for i in np.flatnonzero(core.any(axis=1).to_numpy()):
                 for col in df.columns:
                     v = _numeric(df.iloc[i][col])
                     if hidden.iloc[i][col] or v is None or str(col) in INDEPENDENT_COLUMNS:
+                        continue
+                    if col in shares:
                         continue
                     # a visible number on the row: a count large enough, nothing derived
                     assert report.is_people_count(col) and v >= THRESHOLD, (name, i, col, v)
@@ -219,10 +234,33 @@ def test_no_suppressed_count_can_be_recomputed_from_the_public_workbook(reports)
                     n = int(hidden.loc[parts.index, col].sum())
                     assert n != 1, (name, col, g.iloc[0].to_dict())
                     groups_checked += 1
+                    # the hidden cells' sum (at most the total minus the shown) leaves each
+                    # small one its whole range 0-4 beside the "x" ones (each at least 5)
+                    kinds = _markers(raw.loc[parts.index], SUPPRESSED_COLUMN, col)
+                    total_v = _numeric(tot.iloc[0][col])
+                    if "< " not in kinds.values or total_v is None:
+                        continue
+                    shown_sum = pd.to_numeric(parts.loc[~hidden.loc[parts.index, col], col]).sum()
+                    room = total_v - shown_sum - THRESHOLD * int((kinds == "x").sum())
+                    assert room >= THRESHOLD - 1, (name, col, g.iloc[0].to_dict(), room)
+                    pinned_checked += 1
             for col in ("n_measures", "n_pillars", "n_problems", "rows_rejected"):
                 if col in df.columns:
                     assert not hidden[col].any(), (name, col)
-    assert rows_checked > 20 and groups_checked > 20 and sheets_marked > 3
+    assert rows_checked > 20 and groups_checked > 20 and sheets_marked > 3 and shares_checked > 20
+    assert pinned_checked > 5
+
+
+def _markers(rows: pd.DataFrame, marker_column: str, col: str) -> pd.Series:
+    """Per row, the marker the marker column gives ``col`` (``"< "`` for "< 5", ``"x"``, "")."""
+    out = []
+    for listed in rows[marker_column].fillna("").astype(str) if marker_column in rows else []:
+        kind = ""
+        for m in re.finditer(r"(.+?) \((< \d+|x)\)(?:; |$)", listed):
+            if col in m.group(1).split("; "):
+                kind = "x" if m.group(2) == "x" else "< "
+        out.append(kind)
+    return pd.Series(out or [""] * len(rows), index=rows.index, dtype=object)
 
 
 def _hidden_cells(df: pd.DataFrame, marker_column: str, marker: str) -> pd.DataFrame:
@@ -296,6 +334,12 @@ def test_a_municipal_rate_over_part_of_the_sectors_cannot_be_subtracted(diag):
             if hidden.sum() == 1 and total is not None:
                 recovered.append(total - subset.loc[~hidden, "count"].sum())
             assert hidden.sum() != 1, g[["sector", "count", "rate"]]
+        # and the hidden cells' sum leaves each small one its whole range 0-4
+        hid = parts["count"].map(lambda v: isinstance(v, str))
+        if (parts.loc[hid, "count"] == "< 5").any():
+            shown_sum = parts.loc[~hid, "count"].sum()
+            room = star["count"] - shown_sum - 5 * int((parts.loc[hid, "count"] == "x").sum())
+            assert room >= 4, (g[["sector", "count"]], room)
     assert recovered == []
     fraud = pub[pub["group"] == "fraud_cyber"].set_index("sector")
     assert fraud.loc["S04", "count"] == "< 5" and fraud.loc["S03", "count"] == "x"
@@ -311,6 +355,22 @@ def test_a_municipal_rate_over_part_of_the_sectors_cannot_be_subtracted(diag):
     )
     p = report.public_frame(t, 5)
     assert p["count"].tolist() == ["x", 40, "< 5", 73] and p["rate"].tolist()[-1] == "x"
+
+
+@pytest.mark.parametrize(
+    ("counts", "hidden"),
+    [
+        # two small counts summing to 8 would both be 4: a complement joins them
+        ([4, 4, 30, 12, 50], [False, False, False, True, False]),
+        # 2 beside a complement of 5 (sum 7) would be at most 2: the complement is 12
+        ([2, 5, 30, 12, 49], [False, False, False, True, False]),
+        # 1 beside 9: the sum 10 leaves 1 its range 0-4 (at most 10 - 5)
+        ([1, 9, 30, 12, 52], [False, True, False, False, False]),
+    ],
+)
+def test_complements_leave_each_small_count_its_whole_range(counts, hidden):
+    t = pd.DataFrame({"sector": ["A", "B", "C", "D", "*"], "count": counts})
+    assert report.complementary_cells(t, ["count"], 5)["count"].tolist() == hidden
 
 
 def test_report_command_in_english(tmp_path):

@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -256,7 +257,9 @@ def suppress_small_counts(
     return out
 
 
-def public_frame(frame: pd.DataFrame, threshold: int = SMALL_COUNT) -> pd.DataFrame:
+def public_frame(
+    frame: pd.DataFrame, threshold: int = SMALL_COUNT, protect: Any = None
+) -> pd.DataFrame:
     """A table fit for partners and the public.
 
     Removes point-level columns (geometry, coordinates, source rows) and
@@ -265,13 +268,19 @@ def public_frame(frame: pd.DataFrame, threshold: int = SMALL_COUNT) -> pd.DataFr
     (:func:`suppress_small_counts`). Where a group publishes its total, the
     next smallest count of a group with one hidden count is hidden too
     (:func:`complementary_cells`) and reads :data:`PROTECTED_MARKER` (``"x"``):
-    it may be large.
+    it may be large. Shares of survey respondents that stand for fewer than
+    ``threshold`` of them, or for all but fewer (:func:`small_shares`), read
+    ``"x"`` too.
 
     Parameters
     ----------
     frame : DataFrame
     threshold : int
         Counts below it are suppressed (default: :data:`SMALL_COUNT`).
+    protect : array of bool, optional
+        Rows (by position) whose counts another published table hides: they are
+        hidden here too (``"x"`` where not small), so that the two tables do not
+        undo each other's suppression, and count as hidden for the complements.
 
     Returns
     -------
@@ -297,13 +306,23 @@ def public_frame(frame: pd.DataFrame, threshold: int = SMALL_COUNT) -> pd.DataFr
         for c in out.columns
         if c not in counts and str(c) not in INDEPENDENT_COLUMNS and _valued(out[c])
     ]
-    hidden = complementary_cells(out, counts, threshold)
+    already = None if protect is None else np.asarray(protect, dtype=bool)
+    hidden = complementary_cells(out, counts, threshold, already)
+    if already is not None:
+        for c in counts:
+            hidden[c] = hidden.get(c, np.zeros(len(out), dtype=bool)) | already
+    shares = small_shares(out, threshold)
     out = suppress_small_counts(out, counts, threshold, derived)
+    for c, mask in shares.items():
+        out[c] = out[c].astype(object)
+        out.loc[mask, c] = PROTECTED_MARKER
     for c, mask in hidden.items():
         if mask.any():
-            # hidden to protect a small count elsewhere: "x", since it may be large
+            # hidden to protect a small count elsewhere: "x", since it may be large (a
+            # small one keeps its "< k")
             out[c] = out[c].astype(object)
-            out.loc[mask, c] = PROTECTED_MARKER
+            shown_small = out[c].astype(str).eq(suppression_marker(threshold)).to_numpy()
+            out.loc[mask & ~shown_small, c] = PROTECTED_MARKER
             for d in derived:
                 out[d] = out[d].astype(object)
                 small = out[d].astype(str).eq(suppression_marker(threshold))
@@ -359,6 +378,66 @@ def _valued(col: pd.Series) -> bool:
 _WALK_COUNTS = frozenset(walk_count_columns())
 
 
+SHARE_COLUMNS = frozenset({"concern", "unsafe_night"})
+"""Shares of survey respondents (besides every ``concern_…`` column), with their bounds."""
+
+
+def is_share(column: object) -> bool:
+    """Whether a column holds a share of survey respondents (or one of its bounds).
+
+    Examples
+    --------
+    >>> is_share("concern_drugs"), is_share("unsafe_night_low"), is_share("safety_day")
+    (True, True, False)
+    """
+    c = str(column)
+    base = c.removesuffix("_low").removesuffix("_high")
+    return base in SHARE_COLUMNS or base.startswith("concern_")
+
+
+def small_shares(frame: pd.DataFrame, threshold: int = SMALL_COUNT) -> dict[str, np.ndarray]:
+    """Shares of respondents that stand for fewer than ``threshold`` people, or all but fewer.
+
+    A share of 0 says that no respondent named the concern; with the published
+    number of respondents, any share gives back about how many did (weights
+    blur it only a little), and one minus it how many did not. A share is
+    hidden, with its bounds, where share × respondents or (1 − share) ×
+    respondents is below ``threshold``; in a table with a ``respondents``
+    column only.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    threshold : int
+
+    Returns
+    -------
+    dict of str to ndarray of bool
+        Per share column (and bound), the cells to hide.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"respondents": [8, 60, 60], "concern_drugs": [0.0, 0.05, 0.5]})
+    >>> small_shares(t, 5)["concern_drugs"].tolist()
+    [True, True, False]
+    """
+    out: dict[str, np.ndarray] = {}
+    if "respondents" not in frame.columns:
+        return out
+    n = pd.to_numeric(frame["respondents"], errors="coerce").to_numpy(dtype="float64")
+    for c in frame.columns:
+        if not is_share(c) or str(c).endswith(("_low", "_high")):
+            continue
+        share = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype="float64")
+        with np.errstate(invalid="ignore"):
+            few = np.isfinite(share) & ((share * n < threshold) | ((1 - share) * n < threshold))
+        if few.any():
+            for col in (c, f"{c}_low", f"{c}_high"):
+                if col in frame.columns:
+                    out[col] = few
+    return out
+
+
 def is_people_count(column: object) -> bool:
     """Whether a column holds counts of events or people (suppressed when small).
 
@@ -377,7 +456,10 @@ def is_people_count(column: object) -> bool:
 
 
 def complementary_cells(
-    frame: pd.DataFrame, counts: Sequence[str], threshold: int = SMALL_COUNT
+    frame: pd.DataFrame,
+    counts: Sequence[str],
+    threshold: int = SMALL_COUNT,
+    already: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Cells to hide besides the small ones, so that no small one can be recovered.
 
@@ -386,13 +468,16 @@ def complementary_cells(
     group, it is the total minus the others. As statistical agencies do, the
     next smallest count of that group is hidden too (complementary
     suppression). Groups are the rows sharing the values of :data:`GROUP_KEYS`
-    (e.g. a family and a year).
+    (e.g. a family and a year). The hidden counts' sum is still known, and it
+    must leave each small one its whole range (two counts below 5 summing to 8
+    are both 4; 2 beside a complement, known to be at least 5, summing to 7 is at
+    most 2): the complement is the smallest count that does (:func:`_protect`).
 
     A total's ``rate`` is a second total when some sectors have none (no
     population): it counts only the sectors with a rate, so rate × base gives
     their sum back, and the others' sum follows from the total. Each of the
-    two subsets then needs no hidden count or at least two, like the whole
-    group; where that would hide more cells than the total's rate does, the
+    two subsets then gets the rule of the whole group; where that would hide
+    more cells than the total's rate does, the
     total's rate is hidden instead (key ``"rate"``).
 
     Parameters
@@ -401,6 +486,9 @@ def complementary_cells(
     counts : sequence of str
         The count columns.
     threshold : int
+    already : ndarray of bool, optional
+        Rows whose counts are hidden anyway (by another table's rule): they
+        count as hidden, and are not returned.
 
     Returns
     -------
@@ -445,6 +533,9 @@ def complementary_cells(
             continue
         vals = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype="float64")
         small = np.isfinite(vals) & (vals < threshold)
+        hidden0 = small.copy()
+        if already is not None:  # hidden by another table: hidden here as well
+            hidden0 |= already & np.isfinite(vals)
         extra = np.zeros(len(frame), dtype=bool)
         for pos in groups.values():
             pos = np.asarray(pos)
@@ -458,37 +549,58 @@ def complementary_cells(
                 if with_rate.any() and not with_rate.all():
                     # the narrower sums first: protecting both protects their union
                     subsets = [parts[with_rate], parts[~with_rate], parts]
-            both = _protect(subsets, small, vals)
-            alone = _protect(subsets[-1:], small, vals)
+            both = _protect(subsets, hidden0, small, vals, threshold)
+            alone = _protect(subsets[-1:], hidden0, small, vals, threshold)
             if both is not None and both.sum() <= alone.sum() + 1:
                 extra |= both
             else:  # the total's rate goes, and with it the two subsets' sums
                 extra |= alone
                 hide_rate[tot] = True
-        out[c] = extra
+        out[c] = extra & ~hidden0
     if hide_rate.any():
         out["rate"] = hide_rate
     return out
 
 
-def _protect(subsets: list[np.ndarray], small: np.ndarray, vals: np.ndarray) -> np.ndarray | None:
-    """The fewest-first extra cells leaving no subset with exactly one hidden count.
+def _protect(
+    subsets: list[np.ndarray],
+    hidden0: np.ndarray,
+    small: np.ndarray,
+    vals: np.ndarray,
+    threshold: int,
+) -> np.ndarray | None:
+    """The extra cells that leave each hidden small count its whole range in every subset.
 
-    ``None`` when a subset's only hidden count has no other to hide with it.
+    A subset's sum is published, so its hidden counts' sum is known; a reader
+    knows a small one is 0 to ``threshold − 1`` and one hidden as a complement
+    (``"x"``) at least ``threshold``. A small count keeps its whole range only if
+    the hidden sum leaves it room: sum ≥ (threshold − 1) + threshold × (number of
+    complements). Two counts below 5 summing to 8 are both 4; one of 2 beside a
+    complement of 5 (sum 7) is at most 2. Until that holds, the smallest shown
+    count that makes it hold (else the largest) is hidden too. ``hidden0``: counts
+    hidden already (small, or hidden by another table); ``small``: those truly
+    below the threshold. ``None`` when a subset has no count left to hide.
     """
     extra = np.zeros(len(vals), dtype=bool)
     changed = True
     while changed:
         changed = False
         for part in subsets:
-            hidden = small[part] | extra[part]
-            if hidden.sum() != 1:
-                continue
+            hidden = hidden0[part] | extra[part]
+            if not (hidden & small[part]).any():
+                continue  # no small count hidden here
+            complements = int((hidden & ~small[part]).sum())
+            total = float(vals[part][hidden].sum())
+            if complements and total >= (threshold - 1) + threshold * complements:
+                continue  # every small count keeps its whole range
             shown = part[~hidden]
             if not len(shown):
                 if part is subsets[-1]:
                     continue  # the total itself is that count: nothing to subtract from
                 return None
-            extra[shown[np.argmin(vals[shown])]] = True
+            need = (threshold - 1) + threshold * (complements + 1) - total
+            enough = shown[vals[shown] >= need]
+            pick = enough[np.argmin(vals[enough])] if len(enough) else shown[np.argmax(vals[shown])]
+            extra[pick] = True
             changed = True
     return extra

@@ -52,6 +52,10 @@ class SectionContext:
     diag : Diagnostic, optional
         The diagnosis: where the maps' landmarks come from (:meth:`landmarks`,
         :func:`diagnostic_lib.inventory.map_landmarks`).
+    hidden : dict of str to set
+        Cells a public table hid, by kind (``"sector_family_recent"``: the
+        ``(sector, family)`` of the last 12 months' counts), so that another
+        table showing the same counts hides them too (:meth:`pub`'s ``protect``).
     """
 
     doc: HtmlDocument
@@ -62,14 +66,18 @@ class SectionContext:
     source: str | None = None
     tiles: tiles_mod.TileSource | None = None
     diag: Diagnostic | None = None
+    hidden: dict[str, set] = field(default_factory=dict)
 
     def landmarks(self, near: Any = None):
         """The landmarks of a map showing ``near`` (none without ``diag``)."""
         return None if self.diag is None else inventory.map_landmarks(self.diag, near)
 
-    def pub(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The table as the audience may see it (:func:`public_frame` for the public)."""
-        return public_frame(frame, self.threshold) if self.public else frame
+    def pub(self, frame: pd.DataFrame, protect: Any = None) -> pd.DataFrame:
+        """The table as the audience may see it (:func:`public_frame` for the public).
+
+        ``protect``: rows whose counts another public table hides (hidden here too).
+        """
+        return public_frame(frame, self.threshold, protect) if self.public else frame
 
     def t(self, key: str, /, **values: object) -> str:
         """The label ``key`` in the document's language (:func:`diagnostic_lib.i18n.t`)."""

@@ -132,7 +132,14 @@ def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> N
         diag.incidents, diag.sectors, by="family", denominators=declared
     )
     recent = _smoothed(ctx, recent)
-    ctx.tables["rates_recent"] = recent
+    if ctx.public:  # the counts step 3's current risks show again: hidden there as here
+        hid = ctx.pub(recent)["count"].map(lambda v: isinstance(v, str)).to_numpy()
+        ctx.hidden["sector_family_recent"] = set(
+            zip(recent["sector"][hid].astype(str), recent["group"][hid].astype(str), strict=True)
+        )
+    ctx.tables["rates_recent"] = recent.assign(
+        group=[i18n.label("family", g, lang) for g in recent["group"]]
+    )
     window = {
         "start": fmt.date(recent.attrs["start"], lang),
         "end": fmt.date(recent.attrs["end"], lang),
@@ -215,13 +222,22 @@ def _rate_columns(rates: pd.DataFrame) -> dict[str, str]:
     return columns
 
 
+PUBLIC_SEVERITY_DROPPED = ("count", "weighted", "weighted_rate")
+"""Columns of the severity index the public version leaves out: each sector's count (and
+weighted count) over the whole period and every family is a second total of the rates
+table's cells, across families and years, that would give back a complement hidden there."""
+
+
 def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> None:
     """The local severity-weighted index, the rhythms, and the change over 12 months."""
     doc, lang = ctx.doc, ctx.lang
     doc.heading(ctx.t("report.step1.severity"), level=3)
-    ctx.tables["severity_index"] = inv.severity
+    severity = inv.severity
+    if ctx.public:  # a sector's count over every year and family: a sum the rates undo
+        severity = severity.drop(columns=list(PUBLIC_SEVERITY_DROPPED), errors="ignore")
+    ctx.tables["severity_index"] = severity
     if inv.severity["index"].notna().any():
-        doc.table(shown(ctx.pub(inv.severity), SEVERITY_COLUMNS, lang))
+        doc.table(shown(ctx.pub(severity), SEVERITY_COLUMNS, lang))
     else:  # per resident: a table of dashes says nothing
         doc.paragraph(ctx.t("report.step1.severity_no_population"))
     doc.heading(ctx.t("report.step1.rhythms"), level=3)
@@ -237,7 +253,8 @@ def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> N
     )
     doc.heading(ctx.t("report.step1.change"), level=3)
     ctx.tables["change_family"] = inv.change_family
-    ctx.tables["change_sector_category"] = inv.change
+    if not ctx.public:  # by category and sector, the family tables give a hidden one back
+        ctx.tables["change_sector_category"] = inv.change
     columns = _shown(inv, "change_family", CHANGE_HEADERS, lang)
     doc.table(shown(ctx.pub(inv.change_family), columns, lang))
 

@@ -12,6 +12,7 @@ recent individual events).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ... import charts, evaluation, i18n, maps
@@ -215,15 +216,40 @@ def _relevance(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     doc.table(_table(result, "pillars", result.pillars, lang))
 
 
+PUBLIC_RISK_DROPPED = ("baseline_mean", "ratio_baseline", "q_baseline", "p_baseline")
+"""Columns of the current risks the public version leaves out: the mean of the earlier
+years (and what gives it back with the last count) sums yearly counts the yearly table
+hides one by one."""
+
+
+def public_last_12(frame: pd.DataFrame, ctx: SectionContext) -> pd.DataFrame:
+    """A table of the last 12 months' counts by sector and family, for the audience.
+
+    Those counts are the last-12-months rates table's (step 1): for the public, a
+    count hidden there (small, or its complement) is hidden here too
+    (``ctx.hidden["sector_family_recent"]``), or the two tables would undo each
+    other's suppression. Internal: the table as it is.
+    """
+    if not ctx.public:
+        return frame
+    hidden = ctx.hidden.get("sector_family_recent", set())
+    keys = zip(frame["sector"].astype(str), frame["family"].astype(str), strict=True)
+    return ctx.pub(frame, protect=np.array([k in hidden for k in keys], dtype=bool))
+
+
 def _current_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     """The current risk of each sector and family, and the risk matrix."""
     doc, lang = ctx.doc, ctx.lang
     doc.heading(ctx.t("report.step3.current_risks"), level=3)
-    cr = ctx.pub(result.current_risk[result.display_columns("current_risk", lang)])
+    cr = result.current_risk[result.display_columns("current_risk", lang)]
+    drawn = result.current_risk
+    if ctx.public:  # the mean of earlier years left out; the figure draws what is shown
+        cr = public_last_12(cr.drop(columns=list(PUBLIC_RISK_DROPPED), errors="ignore"), ctx)
+        drawn = drawn.loc[cr.index[pd.to_numeric(cr["last"], errors="coerce").notna()]]
     ctx.tables["step3_current_risk"] = cr
     doc.table(_table(result, "current_risk", cr, lang), max_rows=20)
     doc.figure(
-        charts.risk_matrix_chart(result.current_risk, lang=lang, sectors=result.sectors),
+        charts.risk_matrix_chart(drawn, lang=lang, sectors=result.sectors),
         caption=ctx.t("report.figure.risk_matrix.caption"),
         alt=ctx.t("report.figure.risk_matrix.alt"),
     )
@@ -234,9 +260,10 @@ def _future_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     doc, lang = ctx.doc, ctx.lang
     doc.heading(ctx.t("report.step3.future_risks"), level=3)
     pt = result.projection.totals
-    ctx.tables["step3_projection"] = ctx.pub(pt)
+    shown_pt = public_last_12(pt, ctx)
+    ctx.tables["step3_projection"] = shown_pt
     doc.paragraph(ctx.t("report.step3.emerging"))
-    emerging = ctx.pub(pt[pt["emerging"]][result.display_columns("projection", lang)])
+    emerging = shown_pt[pt["emerging"].to_numpy()][result.display_columns("projection", lang)]
     doc.table(_table(result, "projection", emerging, lang))
     bs = result.backtest_summary
     ctx.tables["step3_backtest"] = bs.drop(columns=["text_fr", "text_en"])
