@@ -249,6 +249,11 @@ def test_no_suppressed_count_can_be_recomputed_from_the_public_workbook(reports)
                     assert not hidden[col].any(), (name, col)
     assert rows_checked > 20 and groups_checked > 20 and sheets_marked > 3 and shares_checked > 20
     assert pinned_checked > 5
+    # what only adds sums of hidden counts is not published (docs/methods.md, linked tables)
+    public = xlsx.read_coded(out / "tables.xlsx")
+    assert "change_sector_category" not in public
+    assert "count" not in public["severity_index"].columns
+    assert "baseline_mean" not in public["step3_current_risk"].columns
 
 
 def _markers(rows: pd.DataFrame, marker_column: str, col: str) -> pd.Series:
