@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, stats, style
+from ..ticks import locale_ticks
 from .canvas import _fig, _legend
 
 
@@ -63,6 +64,7 @@ def lorenz_chart(place_count, *, lang: str = "fr", title: str | None = None):
     ax.set_ylim(0, 1)
     _legend(ax, loc="lower right", fontsize=8)
     ax.set_title(title or i18n.t("charts.lorenz.title", lang))
+    locale_ticks(fig, lang)
     return fig
 
 
@@ -126,4 +128,5 @@ def knox_heatmap(knox: pd.DataFrame, *, lang: str = "fr", title: str | None = No
     cb = fig.colorbar(im, ax=ax)
     cb.set_label(i18n.t("charts.knox.ratio", lang, alpha=fmt.decimal(_STAR_P, lang, 2)))
     ax.set_title(title or i18n.t("charts.knox.title", lang))
+    locale_ticks(fig, lang)
     return fig

@@ -16,6 +16,7 @@ import pandas as pd
 from .. import formatting as fmt
 from .. import i18n, style
 from ..label_placement import SHOWN_AT_MOST, left_out_title, wrap
+from ..ticks import locale_ticks
 from .canvas import _fig, _legend, _month_ticks
 
 
@@ -144,6 +145,7 @@ def before_after_chart(
         title = f"{effect.get('measure_id', effect.name)} — {name}"
     # a fixed title position: matplotlib would otherwise measure the axis to place it
     ax.set_title(title or i18n.t("charts.before_after.title", lang), fontsize=10, y=1.0, pad=6)
+    locale_ticks(fig, lang)
     return fig
 
 
@@ -282,6 +284,7 @@ def forest_plot(
     # wrapped to the width of the axes: the legend stands beside it
     head = wrap(title or i18n.t("charts.forest.title", lang), 60)
     ax.set_title(left_out_title(head, left_out, "measures", lang), fontsize=10)
+    locale_ticks(fig, lang)
     return fig
 
 
@@ -351,4 +354,5 @@ def peak_chart(demo: pd.DataFrame, *, lang: str = "fr", title: str | None = None
     ax.set_ylim(bottom=0)
     _legend(ax, outside=True, fontsize=8, ncols=2)  # under the axes: off the peak
     ax.set_title(title or i18n.t("charts.peak.title", lang), fontsize=10)
+    locale_ticks(fig, lang)
     return fig

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import i18n, style
 from ..label_placement import SHOWN_AT_MOST, left_out_title, wrap
+from ..ticks import locale_ticks
 from .canvas import _fig
 
 _NETWORK_X = {"partner": 0.0, "measure": 1.0, "problem": 2.0}
@@ -303,6 +304,7 @@ def partner_network(  # noqa: PLR0913 -- public signature kept for backward comp
         title or i18n.t("charts.network.title", lang), left_out[0], "measures", lang
     )
     ax.set_title(left_out_title(head, left_out[1], "problems", lang))
+    locale_ticks(fig, lang)
     return fig
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import i18n, style
 from ..label_placement import SHOWN_AT_MOST, left_out_title
+from ..ticks import locale_ticks
 from .canvas import _fig
 
 
@@ -107,6 +108,7 @@ def perception_gap_chart(
     ax.set_title(
         left_out_title(title or i18n.t("charts.perception.title", lang), unnamed, "sectors", lang)
     )
+    locale_ticks(fig, lang)
     return fig
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import evaluation, i18n, layout, style
 from ..label_placement import place_labels, sector_names
+from ..ticks import locale_ticks
 from .canvas import _fig, _legend
 
 
@@ -196,6 +197,7 @@ def risk_matrix_chart(
     _risk_legends(fig, ax, scale, key, lang)
     ax.set_title(title or i18n.t("charts.risk.title", lang), fontsize=10)
     _risk_numbers(ax, top)  # last: placed on the final layout
+    locale_ticks(fig, lang)
     return fig
 
 
@@ -288,4 +290,5 @@ def projection_chart(
     ax.set_ylim(bottom=0)
     _legend(ax, fontsize=7, loc="upper left", ncols=2)
     ax.set_title(title or i18n.t("charts.projection.title", lang), fontsize=10)
+    locale_ticks(fig, lang)
     return fig

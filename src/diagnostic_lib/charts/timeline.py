@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import i18n, schema, style
 from ..label_placement import SHOWN_AT_MOST, left_out_title, wrap
+from ..ticks import locale_ticks
 from .canvas import _fig
 
 LABEL_WIDTH = 44
@@ -198,6 +199,7 @@ def measures_timeline(
     ax.set_title(
         left_out_title(title or i18n.t("charts.timeline.title", lang), left_out, "measures", lang)
     )
+    locale_ticks(fig, lang)
     return fig
 
 

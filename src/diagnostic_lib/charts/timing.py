@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import i18n, stats, style
+from ..ticks import locale_ticks
 from .canvas import _fig, _legend
 
 _WEEKDAYS = i18n.WEEKDAYS_SHORT
@@ -59,6 +60,7 @@ def hour_weekday_heatmap(matrix: pd.DataFrame, *, lang: str = "fr", title: str |
     if left:  # dates known only to the month or the year: say that they are not shown
         note = i18n.t("charts.hour_weekday.left_out", lang, n=fmt.integer(left, lang))
         ax.set_xlabel(f"{i18n.t('charts.hour', lang)}\n{note}")
+    locale_ticks(fig, lang)
     return fig
 
 
@@ -116,6 +118,7 @@ def seasonality_chart(
     else:
         auto = i18n.t("charts.seasonality.title", lang, years=fmt.integer(yrs, lang))
     ax.set_title(title or auto)
+    locale_ticks(fig, lang)
     return fig
 
 
@@ -163,4 +166,5 @@ def yearly_counts_chart(
     ax.set_ylabel(i18n.t("charts.per_year", lang))
     _legend(ax, outside=True, fontsize=8, ncols=min(len(groups), 3))
     ax.set_title(title or i18n.t("charts.yearly.title", lang))
+    locale_ticks(fig, lang)
     return fig

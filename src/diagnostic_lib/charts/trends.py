@@ -15,6 +15,7 @@ import pandas as pd
 from .. import formatting as fmt
 from .. import i18n, inventory, style
 from ..summary import ProblemTrends
+from ..ticks import locale_ticks
 from .canvas import _month_ticks
 
 HISTORY_MONTHS = 36
@@ -118,4 +119,5 @@ def problem_trends_chart(trends: ProblemTrends, *, lang: str = "fr", title: str 
     if handles:
         fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=7, frameon=False)
     fig.suptitle(title or i18n.t("charts.trends.title", lang), fontsize=10)
+    locale_ticks(fig, lang)
     return fig

@@ -46,6 +46,7 @@ from .. import formatting as fmt
 from .. import i18n
 from ..maps import figure_to_png
 from ..maps.rendering import FigureRenderer, PendingPng
+from ..ticks import locale_ticks
 
 LONG_ROWS: int = 15
 """A table with more rows than this goes to the appendix."""
@@ -280,6 +281,8 @@ class HtmlDocument:
 
     def figure(self, fig_or_png: Any, caption: str = "", alt: str | None = None) -> None:
         """Embed a matplotlib figure (closed after rendering) or PNG bytes."""
+        if not isinstance(fig_or_png, bytes | bytearray):  # tick labels in the language
+            locale_ticks(fig_or_png, self.lang)
         if isinstance(fig_or_png, bytes | bytearray):
             png: Any = base64.b64encode(fig_or_png).decode("ascii")
         elif self.renderer is not None:
