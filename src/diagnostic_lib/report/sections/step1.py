@@ -137,7 +137,8 @@ def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> N
         ctx.hidden["sector_family_recent"] = set(
             zip(recent["sector"][hid].astype(str), recent["group"][hid].astype(str), strict=True)
         )
-    ctx.tables["rates_recent"] = recent.assign(
+    # the sheet's name says the window: no period column ("all")
+    ctx.tables["rates_recent"] = recent.drop(columns="period").assign(
         group=[i18n.label("family", g, lang) for g in recent["group"]]
     )
     window = {
