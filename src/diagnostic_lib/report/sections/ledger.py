@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from ... import i18n, ledger_details
 from ...loaders import Diagnostic
 from .context import SectionContext
@@ -25,12 +27,29 @@ def _section_ledger(ctx: SectionContext, diag: Diagnostic) -> None:
             if file_col in table.columns:  # never a folder of the analyst's machine
                 table = table.assign(**{file_col: [_file_name(f) for f in table[file_col]]})
             doc.table(table)
-    ctx.tables["ledger_files"] = ledger.files
-    ctx.tables["ledger_counts"] = ledger.counts()
+    ctx.tables["ledger_files"] = _file_names(ledger.files)
+    ctx.tables["ledger_counts"] = _file_names(ledger.counts())
     if not ctx.public:
         e = ledger.entries  # the loaders' English details in the report's language
-        ctx.tables["ledger_entries"] = e.assign(detail=ledger_details.details_in(e["detail"], lang))
+        e = e.assign(detail=ledger_details.details_in(e["detail"], lang))
+        ctx.tables["ledger_entries"] = _file_names(e)
         doc.paragraph(ctx.t("report.ledger.details"), cls="note")
+
+
+def _file_names(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its ``file`` column as the report shows files (:func:`_file_name`).
+
+    For the workbook's ledger sheets, as for the page (a held-out run on data out of the
+    config's folder showed ``../../../work/…`` there).
+
+    Examples
+    --------
+    >>> _file_names(pd.DataFrame({"file": ["../../d/pdq.csv", "incidents.csv"]}))["file"].tolist()
+    ['pdq.csv', 'incidents.csv']
+    """
+    if "file" not in table.columns:
+        return table
+    return table.assign(file=[_file_name(f) for f in table["file"]])
 
 
 def _file_name(path: object) -> str:
