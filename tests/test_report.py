@@ -559,6 +559,10 @@ def test_report_without_population_says_so_and_shows_no_zero(diag, tmp_path):
     from diagnostic_lib.maps import legend_labels
 
     assert not fig.rates_shown and not any("0,0 – 0,0" in x for x in legend_labels(fig))
+    # no empty perception chart, and the map's text alternative says counts, not rates
+    assert "Pas de graphique de l'écart de perception" in html
+    assert "selon leur nombre annuel moyen d'incidents" in html
+    assert "selon leur taux annuel moyen" not in html
     assert fig.legends[0].get_title().get_text() == "incidents par année"
 
 

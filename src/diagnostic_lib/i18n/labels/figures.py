@@ -13,6 +13,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Nombre annuel moyen d'incidents par secteur (aucune population : pas de taux).",
         "Mean annual number of incidents per sector (no population: no rate).",
     ),
+    "report.figure.count_map.alt": (
+        "Carte des secteurs colorés selon leur nombre annuel moyen d'incidents.",
+        "Map of the sectors coloured by their mean annual number of incidents.",
+    ),
     "report.figure.rate_map.alt": (
         "Carte des secteurs colorés selon leur taux annuel moyen d'incidents.",
         "Map of the sectors coloured by their mean annual incident rate.",

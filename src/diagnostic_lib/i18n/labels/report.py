@@ -295,6 +295,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.step1.hot_spots": ("Points chauds", "Hot spots"),
     "report.step1.near_repeat": ("Quasi-répétition (cambriolages)", "Near repeat (break-ins)"),
     "report.step1.perception": ("Perception citoyenne", "Citizens' perception"),
+    "report.step1.perception_no_ranks": (
+        "Pas de graphique de l'écart de perception : il compare le rang de chaque secteur "
+        "par son taux de criminalité et par la préoccupation de ses répondants, et ces rangs "
+        "manquent ici (sans population de secteur, pas de taux).",
+        "No chart of the perception gap: it compares each sector's rank by its crime rate "
+        "and by its respondents' concern, and those ranks are missing here (without sector "
+        "populations, no rate).",
+    ),
     "report.step1.problems": ("Problèmes et priorités", "Problems and priorities"),
     # --- step 2 ----------------------------------------------------------------------------------
     "report.step2.heading": (

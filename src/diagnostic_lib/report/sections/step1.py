@@ -117,7 +117,8 @@ def _rates(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> N
         "report.step1.rate_map_caption" if fig.rates_shown else "report.figure.count_map.caption"
     )
     bases = rate_bases(declared, lang)
-    doc.figure(fig, caption=caption, alt=ctx.t("report.figure.rate_map.alt"))
+    alt = ctx.t("report.figure.rate_map.alt" if fig.rates_shown else "report.figure.count_map.alt")
+    doc.figure(fig, caption=caption, alt=alt)
     pop = diag.sectors["population"].astype("float64")
     if not (pop > 0).any():
         doc.paragraph(ctx.t("report.step1.rates_no_population"))
@@ -347,11 +348,15 @@ def _perception(ctx: SectionContext, inv: inventory.Inventory) -> None:
         return
     doc = ctx.doc
     doc.heading(ctx.t("report.step1.perception"), level=3)
-    doc.figure(
-        charts.perception_gap_chart(inv.perception_gap, lang=ctx.lang),
-        caption=ctx.t("report.figure.perception.caption"),
-        alt=ctx.t("report.figure.perception.alt"),
-    )
+    gap = inv.perception_gap
+    if gap["crime_rank"].notna().any() and gap["concern_rank"].notna().any():
+        doc.figure(
+            charts.perception_gap_chart(gap, lang=ctx.lang),
+            caption=ctx.t("report.figure.perception.caption"),
+            alt=ctx.t("report.figure.perception.alt"),
+        )
+    else:  # no rate (no population) or no concern to rank: an empty chart says nothing
+        doc.paragraph(ctx.t("report.step1.perception_no_ranks"))
     ctx.tables["perception"] = inv.perception
     ctx.tables["perception_gap"] = inv.perception_gap
     doc.table(shown(ctx.pub(inv.perception_gap), PERCEPTION_COLUMNS, ctx.lang))
