@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import re
 import warnings
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -433,16 +434,22 @@ def test_register_errors(tmp_path):
         inventory.read_register(p)
 
 
-def test_problems_carry_cheers_and_sara(inv):
-    cols = [
-        "cheers_community",
-        "cheers_harm",
-        "cheers_expectation",
-        "cheers_events",
-        "cheers_recurring",
-        "cheers_similarity",
-    ]
-    assert inv.problems[cols].map(len).gt(0).all().all()
+def test_problems_carry_cheers_and_sara(inv, tmp_path):
+    """The CHEERS texts in both languages (an English report showed them in French)."""
+    from diagnostic_lib.inventory.register import CHEERS
+
+    for lang, word in (("fr", "événements"), ("en", "events")):
+        cols = [f"cheers_{x}_{lang}" for x in CHEERS]
+        assert inv.problems[cols].map(len).gt(0).all().all()
+        assert inv.problems[f"cheers_events_{lang}"].str.contains(word).all()
+    # a register written before (one French text per field) reads as French
+    toml, _ = inventory.write_register(inv.problems.head(2), tmp_path / "problems")
+    text = Path(toml).read_text(encoding="utf-8")
+    old = text.replace("cheers_harm_fr", "cheers_harm").replace("cheers_harm_en", "x_harm_en")
+    Path(toml).write_text(old, encoding="utf-8")
+    back = inventory.read_register(toml)
+    assert back["cheers_harm_fr"].tolist() == inv.problems.head(2)["cheers_harm_fr"].tolist()
+    assert back["cheers_harm_en"].tolist() == ["", ""]
     assert set(inv.problems["sara_stage"]) == {"analysis"}
     assert (
         inv.problems["title_fr"].str.len().gt(5).all()

@@ -604,7 +604,8 @@ class _ProblemContext:
             "notes": "",
             "geometry": f["geometry"],
         }
-        rec.update(_cheers(rec, "fr"))
+        for lang in ("fr", "en"):  # texts the analyst edits, in both languages
+            rec.update({f"{k}_{lang}": v for k, v in _cheers(rec, lang).items()})
         return rec
 
     def trend(self, ts: np.ndarray, t_min: Any, t_max: Any) -> dict[str, Any] | None:

@@ -27,6 +27,8 @@ from ..errors import DataError, bilingual, unreadable
 from ._cache import ContentCache, digest
 
 SARA_STAGES = ("scanning", "analysis", "response", "assessment")
+CHEERS = ("community", "harm", "expectation", "events", "recurring", "similarity")
+"""The CHEERS fields of a problem (each in French and English: ``cheers_harm_fr``…)."""
 EDITABLE_FIELDS = (
     "title_fr",
     "title_en",
@@ -34,12 +36,18 @@ EDITABLE_FIELDS = (
     "excluded",
     "vulnerability",
     "notes",
-    "cheers_community",
-    "cheers_harm",
-    "cheers_expectation",
-    "cheers_events",
-    "cheers_recurring",
-    "cheers_similarity",
+    "cheers_community_fr",
+    "cheers_community_en",
+    "cheers_harm_fr",
+    "cheers_harm_en",
+    "cheers_expectation_fr",
+    "cheers_expectation_en",
+    "cheers_events_fr",
+    "cheers_events_en",
+    "cheers_recurring_fr",
+    "cheers_recurring_en",
+    "cheers_similarity_fr",
+    "cheers_similarity_en",
 )
 """Register fields the analyst may edit; reloading keeps them."""
 
@@ -89,12 +97,18 @@ def register_columns() -> tuple[str, ...]:
         "sara_stage",
         "excluded",
         "notes",
-        "cheers_community",
-        "cheers_harm",
-        "cheers_expectation",
-        "cheers_events",
-        "cheers_recurring",
-        "cheers_similarity",
+        "cheers_community_fr",
+        "cheers_community_en",
+        "cheers_harm_fr",
+        "cheers_harm_en",
+        "cheers_expectation_fr",
+        "cheers_expectation_en",
+        "cheers_events_fr",
+        "cheers_events_en",
+        "cheers_recurring_fr",
+        "cheers_recurring_en",
+        "cheers_similarity_fr",
+        "cheers_similarity_en",
         "geometry",
     )
 
@@ -548,7 +562,7 @@ def read_register(path: Any) -> pd.DataFrame:
                     )
                     raise DataError(f"{tpath}: {message}")
                 r[c] = tuple(r[c])
-    df = pd.DataFrame(recs)
+    df = _cheers_in_two_languages(pd.DataFrame(recs))
     geoms = None
     crs = None
     if gpath.exists():
@@ -560,6 +574,31 @@ def read_register(path: Any) -> pd.DataFrame:
         geometry=gpd.GeoSeries(geoms if geoms is not None else [None] * len(df), crs=crs),
         crs=crs,
     )
+    return out
+
+
+CHEERS_FIELDS = tuple(f"cheers_{x}" for x in CHEERS)
+
+
+def _cheers_in_two_languages(df: pd.DataFrame) -> pd.DataFrame:
+    """A register of before, with one CHEERS text per field: it was in French.
+
+    Registers written before the fields were in both languages have
+    ``cheers_community`` etc. (always French): they become ``cheers_community_fr``,
+    the English left empty (the report then shows the French, as for any empty
+    translation).
+
+    Examples
+    --------
+    >>> old = pd.DataFrame({"problem_id": ["A"], "cheers_harm": ["Gravité moyenne 90."]})
+    >>> _cheers_in_two_languages(old).columns.tolist()
+    ['problem_id', 'cheers_harm_fr', 'cheers_harm_en']
+    """
+    out = df
+    for c in CHEERS_FIELDS:
+        if c in out.columns and f"{c}_fr" not in out.columns:
+            out = out.rename(columns={c: f"{c}_fr"})
+            out[f"{c}_en"] = ""
     return out
 
 

@@ -44,12 +44,12 @@ DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
         "trend_label",
     ),
     "cheers": (
-        "cheers_community",
-        "cheers_harm",
-        "cheers_expectation",
-        "cheers_events",
-        "cheers_recurring",
-        "cheers_similarity",
+        "cheers_community_{lang}",
+        "cheers_harm_{lang}",
+        "cheers_expectation_{lang}",
+        "cheers_events_{lang}",
+        "cheers_recurring_{lang}",
+        "cheers_similarity_{lang}",
         "sara_stage",
     ),
     "priority": (
