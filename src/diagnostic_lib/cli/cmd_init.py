@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     ...     "--sectors", str(d / "sectors.geojson"), "--out", str(d), "--lang", "en"])
     >>> run(args)  # doctest: +ELLIPSIS
     Written: ...diagnostic.toml...
-    Next steps:...
+    Next steps (every category label has its code):
+    ...
     0
     """
     files = {}
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         code = 2
     table = pd.read_csv(categories, dtype=str, keep_default_na=False)
     unmatched = int((table["code"] == "").sum())
-    print()
-    for lang in (args.lang, *(x for x in i18n.LANGS if x != args.lang)):
-        print(i18n.t("setup.next_steps", lang, config=config, categories=categories, n=unmatched))
+    print()  # in the language chosen only (the config's comments are in both)
+    key = "setup.next_steps" if unmatched else "setup.next_steps_coded"
+    print(i18n.t(key, args.lang, config=config, categories=categories, n=unmatched))
     return code

@@ -144,6 +144,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "  3. Run again: python -m diagnostic_lib validate --config {config}\n"
         "  4. Then: python -m diagnostic_lib report --config {config}",
     ),
+    "setup.next_steps_coded": (
+        "Étapes suivantes (chaque libellé de catégorie a son code) :\n"
+        "  1. Relisez {config} : colonnes trouvées d'après les valeurs, SCR source, période, "
+        "tout ce qui est marqué « À VÉRIFIER ».\n"
+        "  2. Relancez : python -m diagnostic_lib validate --config {config}\n"
+        "  3. Puis : python -m diagnostic_lib report --config {config}",
+        "Next steps (every category label has its code):\n"
+        "  1. Review {config}: columns found from the values, source CRS, period, "
+        "everything marked 'TO CHECK'.\n"
+        "  2. Run again: python -m diagnostic_lib validate --config {config}\n"
+        "  3. Then: python -m diagnostic_lib report --config {config}",
+    ),
     # the init wizard of notebook 05 (widgets.init_wizard)
     "setup.crs.EPSG:4326": (
         "WGS84, longitude et latitude (degrés)",
