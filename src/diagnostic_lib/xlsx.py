@@ -109,6 +109,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "expertise": ("expertise",),
     "expertise_matched": ("expertise",),
     "dominant_shift": ("shift",),
+    "verdict": ("eval.verdict",),
     "target_shifts": ("shift",),
     "week_part": ("inventory.week_part",),
     "trend_label": ("inventory.change",),
