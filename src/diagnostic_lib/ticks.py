@@ -104,6 +104,18 @@ def locale_ticks(fig: Any, lang: str) -> None:
     ----------
     fig : matplotlib.figure.Figure
     lang : {"fr", "en"}
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0.5, 1.5], [0, 1])
+    >>> locale_ticks(fig, "fr")
+    >>> type(ax.xaxis.get_major_formatter()).__name__
+    'LocaleFormatter'
+    >>> plt.close(fig)
     """
     own = (ticker.ScalarFormatter, ticker.LogFormatter)
     for ax in fig.axes:

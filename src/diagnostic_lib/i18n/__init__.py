@@ -21,7 +21,11 @@ Examples
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Iterable, Mapping
+
+import babel
 
 from .labels import (
     common,
@@ -155,8 +159,36 @@ def t(key: str, lang: str = "fr", /, **fmt: object) -> str:
     pair = LABELS.get(key)
     if pair is None:
         return key
+    if fmt and f"{key}.one" in LABELS and _is_one(pair[LANGS.index(check_lang(lang))], lang, fmt):
+        pair = LABELS[f"{key}.one"]
     text = pair[LANGS.index(check_lang(lang))]
     return text.format(**fmt) if fmt else text
+
+
+def _is_one(text: str, lang: str, values: Mapping[str, object]) -> bool:
+    """Whether the number of a label's first placeholder takes the singular in ``lang``.
+
+    A label ``key`` with a variant ``key.one`` ("{n} ligne rejetée") uses it where
+    that number is singular by the language's plural rule (CLDR, through Babel): 0 and
+    1 in French, 1 in English. The number may be given formatted ("1", "1 234").
+
+    Examples
+    --------
+    >>> _is_one("{n} rows", "en", {"n": "1"}), _is_one("{n} rows", "en", {"n": 0})
+    (True, False)
+    >>> _is_one("{n} lignes", "fr", {"n": "0"}), _is_one("{n} lignes", "fr", {"n": "1\xa0234"})
+    (True, False)
+    """
+    names = [name for _, name, _, _ in string.Formatter().parse(text) if name]
+    if not names:
+        return False
+    value = values.get(names[0])
+    if isinstance(value, str):
+        digits = re.sub(r"[\s\u00a0\u202f,]", "", value)
+        value = int(digits) if digits.isdigit() else None
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return babel.Locale.parse(lang).plural_form(abs(value)) == "one"
 
 
 def label(prefix: str, code: object, lang: str = "fr") -> str:

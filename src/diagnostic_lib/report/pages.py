@@ -129,15 +129,17 @@ def _step2_page(
     # the register's problems (the key figures' count), not step 2's perception-gap rows
     bp = s2.by_problem[s2.by_problem["problem_id"].isin(inv.problems["problem_id"])]
     gaps = int(bp["gap"].astype(bool).sum()) if "gap" in bp else 0
-    ctx.doc.paragraph(
-        ctx.t(
-            "report.page.measures_numbers",
-            n=fmt.integer(len(reg), lang),
-            active=fmt.integer(active, lang),
-            gaps=fmt.integer(gaps, lang),
-            problems=fmt.integer(len(bp), lang),
-        )
+    numbers = ctx.t(
+        "report.page.measures_numbers",
+        n=fmt.integer(len(reg), lang),
+        active=fmt.integer(active, lang),
     )
+    gap_words = ctx.t(
+        "report.page.gap_numbers",
+        gaps=fmt.integer(gaps, lang),
+        problems=fmt.integer(len(bp), lang),
+    )
+    ctx.doc.paragraph(f"{numbers} {gap_words}")
 
 
 def _why_box(

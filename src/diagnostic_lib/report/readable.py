@@ -52,6 +52,12 @@ def readable_table(
     -------
     pandas.io.formats.style.Styler
         Shown as a table by Jupyter; its ``data`` is the table as text.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"verdict": ["too_little_history"], "n_incidents": [15896]})
+    >>> readable_table(t, "step3_effects", "en").data.values.tolist()
+    [['Too little history', '15,896']]
     """
     shown, _ = readable_frame(frame, table, lang, vocabularies)
     shown = shown.drop(columns=[SUPPRESSED_COLUMN], errors="ignore")

@@ -23,9 +23,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "ledger.action.repaired": ("réparée (conservée)", "repaired (kept)"),
     "ledger.summary.header": ("{table} — {file}", "{table} — {file}"),
     "ledger.summary.read": ("{n} lignes lues", "{n} rows read"),
+    "ledger.summary.read.one": ("{n} ligne lue", "{n} row read"),
     "ledger.summary.kept": ("{n} lignes conservées", "{n} rows kept"),
+    "ledger.summary.kept.one": ("{n} ligne conservée", "{n} row kept"),
     "ledger.summary.rejected": ("{n} lignes rejetées", "{n} rows rejected"),
+    "ledger.summary.rejected.one": ("{n} ligne rejetée", "{n} row rejected"),
     "ledger.summary.flagged": ("{n} lignes signalées", "{n} rows flagged"),
+    "ledger.summary.flagged.one": ("{n} ligne signalée", "{n} row flagged"),
     "ledger.summary.ok": (
         "Bilan équilibré : lues = conservées + rejetées",
         "Balanced: read = kept + rejected",

@@ -43,10 +43,20 @@ LABELS: dict[str, tuple[str, str]] = {
         "whether the change over 12 months is significant.",
     ),
     "report.page.measures_numbers": (
-        "{n} mesures inscrites au registre, dont {active} actives à la fin de la période ; "
+        "{n} mesures inscrites au registre (actives à la fin de la période : {active}).",
+        "{n} measures in the registry ({active} active at the end of the period).",
+    ),
+    "report.page.measures_numbers.one": (
+        "{n} mesure inscrite au registre (active à la fin de la période : {active}).",
+        "{n} measure in the registry ({active} active at the end of the period).",
+    ),
+    "report.page.gap_numbers": (
         "{gaps} problèmes sur {problems} ne sont pas couverts ou le sont faiblement.",
-        "{n} measures in the registry, {active} of them active at the end of the period; "
         "{gaps} of {problems} problems are not covered, or only weakly.",
+    ),
+    "report.page.gap_numbers.one": (
+        "{gaps} problème sur {problems} n'est pas couvert ou l'est faiblement.",
+        "{gaps} of {problems} problems is not covered, or only weakly.",
     ),
     "report.page.why_heading": (
         "Pourquoi si peu de résultats sont démontrables, et quoi faire",

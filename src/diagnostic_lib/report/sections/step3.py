@@ -222,7 +222,7 @@ years (and what gives it back with the last count) sums yearly counts the yearly
 hides one by one."""
 
 
-def public_last_12(frame: pd.DataFrame, ctx: SectionContext) -> pd.DataFrame:
+def _public_last_12(frame: pd.DataFrame, ctx: SectionContext) -> pd.DataFrame:
     """A table of the last 12 months' counts by sector and family, for the audience.
 
     Those counts are the last-12-months rates table's (step 1): for the public, a
@@ -244,7 +244,7 @@ def _current_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     cr = result.current_risk[result.display_columns("current_risk", lang)]
     drawn = result.current_risk
     if ctx.public:  # the mean of earlier years left out; the figure draws what is shown
-        cr = public_last_12(cr.drop(columns=list(PUBLIC_RISK_DROPPED), errors="ignore"), ctx)
+        cr = _public_last_12(cr.drop(columns=list(PUBLIC_RISK_DROPPED), errors="ignore"), ctx)
         drawn = drawn.loc[cr.index[pd.to_numeric(cr["last"], errors="coerce").notna()]]
     ctx.tables["step3_current_risk"] = cr
     doc.table(_table(result, "current_risk", cr, lang), max_rows=20)
@@ -260,7 +260,7 @@ def _future_risks(ctx: SectionContext, result: evaluation.Evaluation) -> None:
     doc, lang = ctx.doc, ctx.lang
     doc.heading(ctx.t("report.step3.future_risks"), level=3)
     pt = result.projection.totals
-    shown_pt = public_last_12(pt, ctx)
+    shown_pt = _public_last_12(pt, ctx)
     ctx.tables["step3_projection"] = shown_pt
     doc.paragraph(ctx.t("report.step3.emerging"))
     emerging = shown_pt[pt["emerging"].to_numpy()][result.display_columns("projection", lang)]
