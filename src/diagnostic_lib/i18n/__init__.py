@@ -166,7 +166,7 @@ def t(key: str, lang: str = "fr", /, **fmt: object) -> str:
 
 
 def _is_one(text: str, lang: str, values: Mapping[str, object]) -> bool:
-    """Whether the number of a label's first placeholder takes the singular in ``lang``.
+    r"""Whether the number of a label's first placeholder takes the singular in ``lang``.
 
     A label ``key`` with a variant ``key.one`` ("{n} ligne rejetée") uses it where
     that number is singular by the language's plural rule (CLDR, through Babel): 0 and
