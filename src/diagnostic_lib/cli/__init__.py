@@ -208,12 +208,16 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Autodiagnostic local de sécurité / local security self-diagnosis. "
             "Commands: init (inspect the exports and write a first config), report (the "
-            "diagnosis report), validate (load a config and print the "
-            "data-quality ledger), sample (regenerate the sample municipality)."
+            "diagnosis report), province (every force of a province, and their page), "
+            "monitor (the bulletin between diagnoses), follow-up (the year after a plan), "
+            "validate (load a config and print the data-quality ledger), sample (regenerate "
+            "the sample municipality)."
         ),
     )
     sub = p.add_subparsers(
-        dest="command", required=True, metavar="{init,report,monitor,follow-up,validate,sample}"
+        dest="command",
+        required=True,
+        metavar="{init,report,province,monitor,follow-up,validate,sample}",
     )
     _add_init(sub)
     _add_report(sub)

@@ -120,11 +120,13 @@ def build_report(  # noqa: PLR0913 - public signature, kept backward compatible
         bar_format="{desc}: {n_fmt}/{total_fmt} |{bar}| {elapsed}{postfix}",
     )
 
-    def step(name: str) -> None:
-        bar.set_postfix_str(name)
+    cfg = config if isinstance(config, Config) else load_config(config)
+    shown = lang or cfg.language
+
+    def step(name: str) -> None:  # the stage in words of the report's language
+        bar.set_postfix_str(i18n.t(f"report.progress.{name}", shown))
 
     step("load")
-    cfg = config if isinstance(config, Config) else load_config(config)
     # the worker imports what it will run (steps 1 and 3, the figures) while the data load
     worker = shared_worker(enabled=bool(cfg.param("worker_process")))
     worker.preload("diagnostic_lib.evaluation", "diagnostic_lib.maps.rendering")

@@ -294,6 +294,14 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "report.step1.hot_spots": ("Points chauds", "Hot spots"),
     "report.step1.near_repeat": ("Quasi-répétition (cambriolages)", "Near repeat (break-ins)"),
+    "report.progress.load": ("chargement", "loading"),
+    "report.progress.step1": ("étape 1", "step 1"),
+    "report.progress.step2": ("étape 2", "step 2"),
+    "report.progress.step3": ("étape 3", "step 3"),
+    "report.progress.step4": ("étape 4", "step 4"),
+    "report.progress.write": ("rédaction", "writing"),
+    "report.progress.notebooks": ("cahiers", "notebooks"),
+    "report.progress.pdf": ("PDF", "PDF"),
     "report.step1.perception": ("Perception citoyenne", "Citizens' perception"),
     "report.step1.perception_no_ranks": (
         "Pas de graphique de l'écart de perception : il compare le rang de chaque secteur "
