@@ -445,7 +445,8 @@ class Ledger:
                 i18n.t("ledger.summary.rejected", lang, n=fmt.integer(rec.rows_rejected, lang)),
                 i18n.t("ledger.summary.flagged", lang, n=fmt.integer(rec.rows_flagged, lang)),
             ]
-            lines.append(f"{head}: " + ", ".join(parts))
+            colon = " : " if lang == "fr" else ": "  # French typography
+            lines.append(f"{head}{colon}" + ", ".join(parts))
             for nt in self.notes(lang).itertuples(index=False):
                 if nt.table == rec.table and nt.file == rec.file:
                     lines.append(f"  · {nt.note}")
