@@ -310,7 +310,7 @@ def test_run_honours_every_config_tunable(diag, inv, cat):
     expected = [halves[k] * max(v, 0.0) for k, v in zip(strength, direction, strict=True)]
     assert plan["expected_reduction"].tolist() == pytest.approx(expected)  # expected_reduction
     for a in plan.itertuples():  # alpha and plan_power
-        control = a.control_events if "Interrupted" not in a.design_en else None
+        control = None if pd.isna(a.control_events) else a.control_events
         df = a.mde_df if np.isfinite(a.mde_df) else None
         history = {"dispersion": a.mde_phi, "persistence": a.mde_persistence, "df": df}
         assert a.mde == strategy.minimum_detectable_effect(a.baseline, control, 0.1, 0.9, **history)

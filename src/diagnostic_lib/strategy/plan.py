@@ -192,8 +192,15 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
     gap_months = int(coverage.in_gaps(window, ctx.gaps).sum())
     scale = len(window) / (len(window) - gap_months) if gap_months < len(window) else 1.0
     baseline = int(round((in_prob & ctx.when).sum() * scale))
-    control = int(
-        round((~in_prob & ctx.when & inc["category"].isin(list(cats)).to_numpy()).sum() * scale)
+    # a municipality-wide problem has no control area: no count (not 0, which the public
+    # version would hide as a small count, and with it the row's target and power)
+    municipal = prob.get("kind") == "municipality"
+    control = (
+        None
+        if municipal
+        else int(
+            round((~in_prob & ctx.when & inc["category"].isin(list(cats)).to_numpy()).sum() * scale)
+        )
     )
     red = ctx.expected_reduction[resp["effect_strength"]] * max(
         DIRECTIONS[resp["effect_direction"]], 0.0
@@ -211,7 +218,7 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         phi, tau2, df = 1.0, 0.0, float("inf")
     mde = minimum_detectable_effect(
         baseline,
-        control if prob.get("kind") != "municipality" else None,
+        control,
         ctx.alpha,
         ctx.power,
         dispersion=phi,
@@ -440,7 +447,10 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
         _plan_row(i, rec, catalogue.loc[rec["response_id"]], pb.loc[rec["problem_id"]], ctx)
         for i, rec in enumerate(chosen.to_dict("records"), start=1)
     ]
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if "control_events" in out.columns:
+        out["control_events"] = out["control_events"].astype("Int64")
+    return out
 
 
 def save_plan(
