@@ -48,7 +48,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "shift.jour": ("Jour (8 h – 16 h)", "Day (8 am – 4 pm)"),
     "shift.soir": ("Soir (16 h – minuit)", "Evening (4 pm – midnight)"),
     "shift.nuit": ("Nuit (minuit – 8 h)", "Night (midnight – 8 am)"),
-    "shift.mixed": ("Aucun (moins de la moitié dans un quart)", "None (under half in any shift)"),
+    "shift.mixed": (
+        "Aucun quart dominant (moins de la moitié dans chacun)",
+        "No dominant shift (under half in each)",
+    ),
     # --- location precision -------------------------------------------------
     "precision.exact": ("Adresse exacte", "Exact address"),
     "precision.intersection": ("Intersection", "Intersection"),
