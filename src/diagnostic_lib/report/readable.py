@@ -64,7 +64,12 @@ def readable_table(
     out = pd.DataFrame(index=shown.index)
     for col in shown.columns:
         values = shown[col]
-        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[col] = [fmt.date(v) for v in values]
+        elif values.map(lambda v: isinstance(v, pd.Timestamp)).any():
+            out[col] = [fmt.date(v) if isinstance(v, pd.Timestamp) else v for v in values]
+            out[col] = out[col].where(values.notna(), fmt.MISSING)
+        elif pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
             out[col] = values.astype(object).where(values.notna(), fmt.MISSING)
         elif pd.api.types.is_integer_dtype(values):
             out[col] = [fmt.integer(v, lang) for v in values]
