@@ -273,7 +273,7 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         "design_fr": _design(prob, ctx, "fr"),
         "design_en": _design(prob, ctx, "en"),
         "buffer_m": ctx.buffer_m,
-        "control_events": control,
+        "control_events": np.nan if control is None else control,
         "mde": mde,
         "mde_phi": phi,
         "mde_persistence": tau2,
@@ -447,10 +447,7 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
         _plan_row(i, rec, catalogue.loc[rec["response_id"]], pb.loc[rec["problem_id"]], ctx)
         for i, rec in enumerate(chosen.to_dict("records"), start=1)
     ]
-    out = pd.DataFrame(rows)
-    if "control_events" in out.columns:
-        out["control_events"] = out["control_events"].astype("Int64")
-    return out
+    return pd.DataFrame(rows)
 
 
 def save_plan(
