@@ -57,6 +57,17 @@ def test_a_log_axis_reads_plain_numbers():
     assert "1\xa0000" in shown and not any("10^" in t or "$" in t for t in shown)
 
 
+def test_a_short_log_axis_labels_its_minor_ticks_with_their_values():
+    """Matplotlib labels a log axis under a decade at c×10^k: each keeps its value."""
+    fig, ax = plt.subplots()
+    ax.set_xscale("log")
+    ax.plot([12, 60], [1, 2])
+    ticks.locale_ticks(fig, "fr")
+    fig.canvas.draw()
+    minor = [t.get_text() for t in ax.get_xticklabels(minor=True) if t.get_text()]
+    assert minor and set(minor) <= {"20", "30", "40", "50", "60"}, minor
+
+
 def test_labels_of_the_charts_own_are_kept():
     fig, ax = plt.subplots()
     ax.bar(["lun.", "mar."], [1.5, 2.5])

@@ -31,7 +31,7 @@ from matplotlib import ticker
 from . import formatting as fmt
 
 _PLAIN = re.compile(r"^[−-]?\d+(\.\d+)?$")
-_POWER = re.compile(r"10\^\{?(−|-)?(\d+)\}?")
+_POWER = re.compile(r"^(?:(\d+(?:\.\d+)?)\\times\s*)?10\^\{?(−|-)?(\d+)\}?$")
 
 
 class LocaleFormatter(ticker.Formatter):
@@ -77,6 +77,9 @@ def localize(text: str, lang: str) -> str:
     ('0,25', '1\xa0000', '−1.5')
     >>> localize(r"$\mathdefault{10^{2}}$", "fr"), localize(r"$\mathdefault{10^{-1}}$", "fr")
     ('100', '0,1')
+    >>> minor = r"$\mathdefault{2\times10^{1}}$", r"$\mathdefault{3\times10^{-1}}$"
+    >>> localize(minor[0], "en"), localize(minor[1], "fr")
+    ('20', '0,3')
     >>> localize("mar.", "fr")
     'mar.'
     """
@@ -87,10 +90,14 @@ def localize(text: str, lang: str) -> str:
         value = float(plain.lstrip("−-"))
         out = fmt.decimal(value, lang, digits)
         return f"−{out}" if negative and value != 0 else out
-    power = _POWER.search(plain.replace("\\mathdefault", ""))
-    if power and plain.startswith("$"):
-        exponent = int(power.group(2)) * (-1 if power.group(1) else 1)
-        return fmt.decimal(10.0**exponent, lang, max(0, -exponent))
+    inner = re.sub(r"\\mathdefault\{(.*)\}", r"\1", plain.strip("$")) if plain[:1] == "$" else ""
+    power = _POWER.match(inner.replace(" ", ""))
+    if power:  # 10^k, or c×10^k (a minor tick of a short logarithmic axis)
+        coefficient, sign, exponent = power.group(1) or "1", power.group(2), int(power.group(3))
+        exponent = -exponent if sign else exponent
+        decimals = len(coefficient.split(".")[1]) if "." in coefficient else 0
+        value = float(coefficient) * 10.0**exponent
+        return fmt.decimal(value, lang, max(0, decimals - exponent))
     return text
 
 

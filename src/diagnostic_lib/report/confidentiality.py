@@ -320,9 +320,10 @@ def public_frame(
     ]
     already = None if protect is None else np.asarray(protect, dtype=bool)
     hidden = complementary_cells(out, counts, threshold, already)
-    if already is not None:
+    if already is not None:  # a missing count stays missing, not "x"
         for c in counts:
-            hidden[c] = hidden.get(c, np.zeros(len(out), dtype=bool)) | already
+            present = pd.to_numeric(out[c], errors="coerce").notna().to_numpy()
+            hidden[c] = hidden.get(c, np.zeros(len(out), dtype=bool)) | (already & present)
     shares = small_shares(out, threshold)
     out = suppress_small_counts(out, counts, threshold, derived)
     for c, mask in shares.items():
