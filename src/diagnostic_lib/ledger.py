@@ -445,8 +445,7 @@ class Ledger:
                 i18n.t("ledger.summary.rejected", lang, n=fmt.integer(rec.rows_rejected, lang)),
                 i18n.t("ledger.summary.flagged", lang, n=fmt.integer(rec.rows_flagged, lang)),
             ]
-            colon = " : " if lang == "fr" else ": "  # French typography
-            lines.append(f"{head}{colon}" + ", ".join(parts))
+            lines.append(head + i18n.t("punct.colon", lang) + ", ".join(parts))
             for nt in self.notes(lang).itertuples(index=False):
                 if nt.table == rec.table and nt.file == rec.file:
                     lines.append(f"  · {nt.note}")

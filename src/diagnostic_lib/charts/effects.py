@@ -268,8 +268,8 @@ def forest_plot(
     _forest_ticks(ax, judged, lang)
     if len(others):
         listed = others if max_measures is None else others.iloc[:max_measures]
-        colon, semicolon = (" : ", " ; ") if lang == "fr" else (": ", "; ")  # typography
-        txt = semicolon.join(
+        colon = i18n.t("punct.colon", lang)
+        txt = i18n.t("evaluation.text.list_separator", lang).join(
             f"{r['measure_id']}{colon}" + i18n.t(f"eval.verdict.{r['verdict']}", lang).lower()
             for r in listed[["measure_id", "verdict"]].to_dict("records")
         )

@@ -52,15 +52,9 @@ def _words_once(values: pd.Series, word: Any) -> list[Any]:
 
 
 def for_display(
-    frame: pd.DataFrame,
-    lang: str = "fr",
-    taxonomy: pd.DataFrame | None = None,
-    numbers: bool = False,
+    frame: pd.DataFrame, lang: str = "fr", taxonomy: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    r"""A copy of a step-2 table ready to show: codes as labels, tuples as text, headers translated.
-
-    With ``numbers``, numbers too are written for ``lang`` (``85 000``, ``0,25``, a
-    missing one "—"), for a notebook cell; the report's tables write them themselves.
+    """A copy of a step-2 table ready to show: codes as labels, tuples as text, headers translated.
 
     Keeps the language's own name/title column (``name`` or ``name_en``,
     ``title_fr`` or ``title_en``) and drops the other; column headers come
@@ -76,9 +70,6 @@ def for_display(
     [['M1', 'Lighting', 'Prevention', 'Planned', 'P1, P2']]
     >>> for_display(reg, "fr").columns.tolist()
     ['Mesure', 'Nom', 'Pilier', 'Statut', 'Partenaires']
-    >>> for_display(pd.DataFrame({"cost": [85000.0, float("nan")]}), "fr", numbers=True).values
-    array([['85\xa0000'],
-           ['—']], dtype=object)
     """
     i18n.check_lang(lang)
     tax = taxonomy if taxonomy is not None else taxonomy_mod.load_taxonomy()
@@ -87,7 +78,18 @@ def for_display(
     def cat_label(code: Any) -> str:
         return tlab.get(str(code)) or i18n.label("family", code, lang)
 
-    out = _language_columns(frame, lang)
+    out = frame.copy()
+    drop = []
+    for base in ("name", "partner_name"):
+        if base in out.columns and f"{base}_en" in out.columns:
+            if lang == "en":
+                out[base] = out[f"{base}_en"].where(out[f"{base}_en"].astype(str) != "", out[base])
+            drop.append(f"{base}_en")
+    if "title_fr" in out.columns and "title_en" in out.columns:
+        if lang == "en":
+            out["title_fr"] = out["title_en"]
+        drop.append("title_en")
+    out = out.drop(columns=drop)
     for c in out.columns:
         prefix = _VALUE_PREFIX.get(c)
         s = out[c]
@@ -124,8 +126,6 @@ def for_display(
             out[c] = s.map(
                 {True: i18n.t("measures.value.yes", lang), False: i18n.t("measures.value.no", lang)}
             )
-    if numbers:
-        out = _written_numbers(out, lang)
     return out.rename(
         columns={
             c: i18n.t(f"measures.col.{c}", lang)
@@ -133,33 +133,3 @@ def for_display(
             if f"measures.col.{c}" in i18n.LABELS
         }
     )
-
-
-def _written_numbers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The number columns of ``frame`` as text of ``lang`` (integers, and the others)."""
-    out = frame.copy()
-    for c in out.columns:
-        s = out[c]
-        if pd.api.types.is_bool_dtype(s):
-            continue
-        if pd.api.types.is_integer_dtype(s):
-            out[c] = [fmt.integer(v, lang) for v in s]
-        elif pd.api.types.is_float_dtype(s):
-            out[c] = [fmt.number(v, lang) for v in s]
-    return out
-
-
-def _language_columns(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The language's name and title kept (in ``name``, ``partner_name``, ``title_fr``)."""
-    out = frame.copy()
-    drop = []
-    for base in ("name", "partner_name"):
-        if base in out.columns and f"{base}_en" in out.columns:
-            if lang == "en":
-                out[base] = out[f"{base}_en"].where(out[f"{base}_en"].astype(str) != "", out[base])
-            drop.append(f"{base}_en")
-    if "title_fr" in out.columns and "title_en" in out.columns:
-        if lang == "en":
-            out["title_fr"] = out["title_en"]
-        drop.append("title_en")
-    return out.drop(columns=drop)

@@ -37,8 +37,9 @@ file                        what it holds
                             :class:`PdfError`
 ``followup_doc.py``         the follow-up report a year later (:func:`write_followup`,
                             :func:`followup_document`)
-``readable.py``             :func:`readable_table`: a library table in words and
-                            numbers of the language, for a notebook cell
+``readable.py``             :func:`readable_table`, :func:`shown_table`: a
+                            library table in words and numbers of the
+                            language, for a notebook cell
 ``bulletin.py``             the monitoring bulletin between diagnoses
                             (:func:`write_bulletin`, :func:`bulletin_document`,
                             :func:`comparison_table`)
@@ -78,7 +79,7 @@ from .notebook_runner import execute_notebook
 from .overview import table_counts, write_overview
 from .pdf import PdfError, html_to_pdf
 from .province_page import province_document, write_province_page, write_province_workbook
-from .readable import readable_table
+from .readable import readable_table, shown_table
 from .sections.methods import METHOD_NOTES
 from .sections.step3 import evaluation_section
 from .workbook import MAX_SHEET_ROWS, write_workbook
@@ -111,6 +112,7 @@ __all__ = [
     "province_document",
     "public_frame",
     "readable_table",
+    "shown_table",
     "suppress_small_counts",
     "suppression_marker",
     "table_counts",

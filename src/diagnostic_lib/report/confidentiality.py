@@ -24,6 +24,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from .. import settings
+from ..inventory.register import CHEERS
 from ..inventory.walks import walk_count_columns
 
 SMALL_COUNT: int = settings.default("small_count")
@@ -162,24 +163,7 @@ FREE_TEXT_COLUMNS = frozenset(
         "notes",
         "value",
         "detail",
-        "cheers_community",
-        "cheers_community_fr",
-        "cheers_community_en",
-        "cheers_harm",
-        "cheers_harm_fr",
-        "cheers_harm_en",
-        "cheers_expectation",
-        "cheers_expectation_fr",
-        "cheers_expectation_en",
-        "cheers_events",
-        "cheers_events_fr",
-        "cheers_events_en",
-        "cheers_recurring",
-        "cheers_recurring_fr",
-        "cheers_recurring_en",
-        "cheers_similarity",
-        "cheers_similarity_fr",
-        "cheers_similarity_en",
+        *(f"cheers_{x}{suffix}" for x in CHEERS for suffix in ("", "_fr", "_en")),
         "file",
         "category_label",
         "comment",

@@ -332,6 +332,8 @@ def _cell(value: Any, lang: str, kind: str) -> str:
     """One cell as text: numbers formatted, booleans in words, "—" when missing."""
     if value is None or (not isinstance(value, str | tuple | list) and pd.isna(value)):
         return fmt.MISSING
+    if isinstance(value, pd.Timestamp):
+        return fmt.date(value, lang)
     if isinstance(value, bool | np.bool_):
         return i18n.t("measures.value.yes" if value else "measures.value.no", lang)
     if kind == "float":
@@ -355,6 +357,42 @@ def _kind(col: pd.Series) -> str:
     return "text"
 
 
+def cells_text(frame: pd.DataFrame, lang: str = "fr") -> tuple[pd.DataFrame, list[str]]:
+    r"""Every cell of ``frame`` as a report's table shows it, and each column's kind.
+
+    Numbers by the project's formatter (whole numbers grouped, years not), days
+    as ISO dates, booleans in words, a missing value "—". The report's tables
+    and the notebooks' (:func:`~diagnostic_lib.report.readable.shown_table`) share it.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    lang : {"fr", "en"}
+
+    Returns
+    -------
+    (DataFrame, list of str)
+        The cells as text (index and columns kept), and per column ``"text"``,
+        ``"int"``, ``"grouped"`` or ``"float"``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"year": [2024], "n": [15850], "rate": [1.5], "ok": [True]})
+    >>> cells_text(t, "fr")[0].values.tolist()
+    [['2024', '15\xa0850', '1,50', 'oui']]
+    """
+    kinds = [_kind(frame.iloc[:, j]) for j in range(frame.shape[1])]
+    for j, k in enumerate(kinds):  # whole numbers are grouped (15 850, 2 826), years are not
+        col = frame.iloc[:, j]
+        if k == "int" and col.notna().any() and not col.dropna().between(1900, 2100).all():
+            kinds[j] = "grouped"
+    rows = [
+        [_cell(v, lang, k) for v, k in zip(r, kinds, strict=True)]
+        for r in frame.itertuples(index=False, name=None)
+    ]
+    return pd.DataFrame(rows, index=frame.index, columns=frame.columns, dtype=object), kinds
+
+
 def _table_block(
     frame: pd.DataFrame,
     lang: str,
@@ -367,15 +405,8 @@ def _table_block(
     shown = frame.head(max_rows)
     if index:
         shown = shown.reset_index()
-    kinds = [_kind(shown.iloc[:, j]) for j in range(shown.shape[1])]
-    for j, k in enumerate(kinds):  # whole numbers are grouped (15 850, 2 826), years are not
-        col = shown.iloc[:, j]
-        if k == "int" and col.notna().any() and not col.dropna().between(1900, 2100).all():
-            kinds[j] = "grouped"
-    rows = [
-        [_cell(v, lang, k) for v, k in zip(r, kinds, strict=True)]
-        for r in shown.itertuples(index=False, name=None)
-    ]
+    text, kinds = cells_text(shown, lang)
+    rows = text.to_numpy().tolist()
     more = None
     if len(frame) > max_rows:
         more = i18n.t(

@@ -3,10 +3,10 @@ r"""A library table as a person reads it in a notebook.
 The tables of the library keep code names (``n_incidents``, ``fraud_cyber``,
 ``not_evaluable``) so that code can use them; a notebook cell showing one to an
 analyst or a trainee shows :func:`readable_table` of it instead: headers and codes
-in words of the language, numbers written by the project's formatter (``1 234,50``
-in French), a missing value as "—". The words are the workbook's
-(:func:`diagnostic_lib.xlsx.readable_frame`): a notebook, the report and its
-workbook say the same thing.
+in words of the language (the workbook's, :func:`diagnostic_lib.xlsx.readable_frame`),
+cells as the report's tables write them (:func:`~.document.cells_text`: ``1 234,50``
+in French, a missing value "—"). A table already in words (step 2's
+:func:`diagnostic_lib.measures.for_display`) goes through :func:`shown_table`.
 
 Examples
 --------
@@ -22,9 +22,31 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .. import formatting as fmt
 from ..spreadsheet import SUPPRESSED_COLUMN
 from ..xlsx import readable_frame
+from .document import cells_text
+
+
+def shown_table(frame: pd.DataFrame, lang: str = "fr"):
+    r"""A table already in words, its cells written as the report's tables write them.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    lang : {"fr", "en"}
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Shown as a table by Jupyter (no index); its ``data`` is the table as text.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"Coût annuel ($)": [85000.0, float("nan")]})
+    >>> shown_table(t, "fr").data.iloc[:, 0].tolist()
+    ['85\xa0000', '—']
+    """
+    return cells_text(frame, lang)[0].style.hide(axis="index")
 
 
 def readable_table(
@@ -46,7 +68,7 @@ def readable_table(
     lang : {"fr", "en"}
     vocabularies : dict, optional
         Words of codes the catalogue does not hold (the categories of a local
-        taxonomy: :func:`diagnostic_lib.taxonomy.category_words`).
+        taxonomy: :func:`diagnostic_lib.report.workbook.category_words`).
 
     Returns
     -------
@@ -60,19 +82,4 @@ def readable_table(
     [['Too little history', '15,896']]
     """
     shown, _ = readable_frame(frame, table, lang, vocabularies)
-    shown = shown.drop(columns=[SUPPRESSED_COLUMN], errors="ignore")
-    out = pd.DataFrame(index=shown.index)
-    for col in shown.columns:
-        values = shown[col]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            out[col] = [fmt.date(v) for v in values]
-        elif values.map(lambda v: isinstance(v, pd.Timestamp)).any():
-            out[col] = [fmt.date(v) if isinstance(v, pd.Timestamp) else v for v in values]
-            out[col] = out[col].where(values.notna(), fmt.MISSING)
-        elif pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
-            out[col] = values.astype(object).where(values.notna(), fmt.MISSING)
-        elif pd.api.types.is_integer_dtype(values):
-            out[col] = [fmt.integer(v, lang) for v in values]
-        else:
-            out[col] = [fmt.number(v, lang) for v in values]
-    return out.style.hide(axis="index")
+    return shown_table(shown.drop(columns=[SUPPRESSED_COLUMN], errors="ignore"), lang)

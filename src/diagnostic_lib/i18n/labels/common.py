@@ -48,6 +48,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "shift.jour": ("Jour (8 h – 16 h)", "Day (8 am – 4 pm)"),
     "shift.soir": ("Soir (16 h – minuit)", "Evening (4 pm – midnight)"),
     "shift.nuit": ("Nuit (minuit – 8 h)", "Night (midnight – 8 am)"),
+    "punct.colon": (" : ", ": "),  # French typography: a space before the colon
     "shift.mixed": (
         "Aucun quart dominant (moins de la moitié dans chacun)",
         "No dominant shift (under half in each)",
