@@ -685,3 +685,68 @@ def test_distinct_geometries_write_each_object_once_and_group_equal_ones(monkeyp
     assert [g is h for g, h in zip(distinct, geoms[first], strict=True)] == [True] * 4
     empty_codes, empty = _spatial.distinct_geometries(np.array([], dtype=object))
     assert len(empty_codes) == 0 and len(empty) == 0
+
+
+# ----------------------------------------------------------------------------
+# Plain ISO dates
+# ----------------------------------------------------------------------------
+# mostly real dates and times (years 1 to 9999: the general path's range too), at times not
+_DAYS = st.tuples(st.integers(1, 9999), st.integers(1, 12), st.integers(1, 31))
+_TIMES = st.one_of(
+    st.just(""),
+    st.tuples(st.integers(0, 23), st.integers(0, 59)).map(lambda t: f" {t[0]:02d}:{t[1]:02d}"),
+    st.tuples(st.integers(0, 23), st.integers(0, 59), st.integers(0, 59)).map(
+        lambda t: f" {t[0]:02d}:{t[1]:02d}:{t[2]:02d}"
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.just(""), st.tuples(_DAYS, _TIMES)), min_size=1, max_size=8))
+def test_plain_iso_dates_equal_the_general_parser(rows):
+    from diagnostic_lib.loaders import parsing
+
+    texts = ["" if r == "" else "{:04d}-{:02d}-{:02d}".format(*r[0]) + r[1] for r in rows]
+    text = pd.Series(texts, dtype="str")
+    general = parsing._distinct_datetimes(text, parsing._DATE_FORMATS, "America/Toronto")
+    fast = parsing.strict_iso(text)
+    if fast is None:  # an impossible date or time among them: the general path reads it
+        return
+    pd.testing.assert_series_equal(fast[0], general)
+    assert fast[1].tolist() == [len(t) > 10 for t in texts]
+    got = parsing.parse_datetimes(text)
+    pd.testing.assert_series_equal(got, general)
+
+
+def test_plain_iso_dates_leave_every_other_form_to_the_general_parser():
+    from diagnostic_lib.loaders import parsing
+
+    for other in (
+        "2024-05-01T10:00",  # a T
+        "2024-05-01 10:00Z",  # an offset
+        "2024-5-1",  # one digit
+        "2024-02-30",  # no such day
+        "2024-05-01 24:00",  # no such hour
+        "45292",  # a serial
+        "2024-05",  # a month
+        "01/05/2024",  # day first
+    ):
+        assert parsing.strict_iso(pd.Series(["2024-05-01", other], dtype="str")) is None, other
+    # and the loader reads them all as before, ranges and serials included
+    inc, led = loaders.load_incidents(
+        pd.DataFrame(
+            {
+                "date": ["2024-05-01 10:00", "2024-05", "45292", "2024-02-30", "2024-05-02"],
+                "category": ["Vol"] * 5,
+            }
+        ),
+        now="2025-01-01",
+    )
+    assert inc["occurred_from"].dt.strftime("%Y-%m-%d %H:%M").tolist() == [
+        "2024-05-01 10:00",
+        "2024-05-01 00:00",
+        "2024-01-01 00:00",
+        "2024-05-02 00:00",
+    ]
+    assert inc["time_precision"].tolist() == ["exact", "month", "day", "day"]
+    assert led.entries["reason"].tolist().count("date_unparseable") == 1

@@ -49,7 +49,7 @@ import pyarrow.compute as pc
 from .. import schema, settings
 from .._text import as_arrow, as_objects, map_distinct
 from .context import _Ctx
-from .parsing import excel_serials, has_offset, parse_datetimes, parse_times
+from .parsing import excel_serials, has_offset, parse_datetimes, parse_times, strict_iso
 from .vocabulary import SHIFT_ALIASES, map_aliases
 
 SHIFT_HOURS = 8
@@ -204,13 +204,21 @@ def _read_starts(ctx: _Ctx, opts: Mapping[str, Any]) -> _Starts:
     n = len(ctx.raw.frame)
     from_text = ctx.text("occurred_from")
     from_raw = ctx.col("occurred_from")
-    start = parse_datetimes(from_raw, timezone=opts.get("timezone"))
-    serial, is_serial = excel_serials(from_raw)
-    if is_serial.any():  # a spreadsheet cell that lost its date format
-        start = start.where(~is_serial, serial)
-        ctx.flag(is_serial, "occurred_from", "date_excel_serial", values=from_text)
-    start, period_end = _month_and_year_ranges(from_text, start)
-    offsets = int(has_offset(from_text).sum())
+    # every date a plain ISO one (most exports): no serial, offset, month or year alone
+    fast = None if pd.api.types.is_datetime64_any_dtype(from_raw) else strict_iso(from_text)
+    if fast is not None:
+        start, timed = fast
+        is_serial = np.zeros(n, dtype=bool)
+        period_end = pd.Series(pd.NaT, index=start.index, dtype="datetime64[us]")
+        offsets = 0
+    else:
+        start = parse_datetimes(from_raw, timezone=opts.get("timezone"))
+        serial, is_serial = excel_serials(from_raw)
+        if is_serial.any():  # a spreadsheet cell that lost its date format
+            start = start.where(~is_serial, serial)
+            ctx.flag(is_serial, "occurred_from", "date_excel_serial", values=from_text)
+        start, period_end = _month_and_year_ranges(from_text, start)
+        offsets = int(has_offset(from_text).sum())
     ctx.reject((from_text == "").to_numpy(), "occurred_from", "date_missing")
     ctx.reject(start.isna().to_numpy(), "occurred_from", "date_unparseable", values=from_text)
     if opts.get("date_only"):
@@ -218,6 +226,8 @@ def _read_starts(ctx: _Ctx, opts: Mapping[str, Any]) -> _Starts:
         start = start.dt.normalize()
     elif pd.api.types.is_datetime64_any_dtype(from_raw):
         day_only = np.zeros(n, dtype=bool)
+    elif fast is not None:
+        day_only = ~fast[1]
     else:
         day_only = ~from_text.str.contains(_HAS_TIME, regex=True).to_numpy()
         day_only[is_serial] = (serial[is_serial] == serial[is_serial].dt.normalize()).to_numpy()
@@ -311,7 +321,9 @@ def _day_ranges(
 def _end_times(ctx: _Ctx, end: pd.Series, zone: str | None = None) -> pd.Series:
     """The end of each range from ``occurred_to`` (and its time column), where readable."""
     to_text = ctx.text("occurred_to")
-    to = parse_datetimes(ctx.col("occurred_to"), timezone=zone)
+    to_raw = ctx.col("occurred_to")
+    fast = None if pd.api.types.is_datetime64_any_dtype(to_raw) else strict_iso(to_text)
+    to = fast[0] if fast is not None else parse_datetimes(to_raw, timezone=zone)
     present = (to_text != "").to_numpy()
     ctx.flag(
         present & to.isna().to_numpy(),
@@ -320,7 +332,10 @@ def _end_times(ctx: _Ctx, end: pd.Series, zone: str | None = None) -> pd.Series:
         values=to_text,
         detail="end of range ignored",
     )
-    to_day_only = ~to_text.str.contains(_HAS_TIME, regex=True).to_numpy()
+    if fast is not None:
+        to_day_only = ~fast[1]
+    else:
+        to_day_only = ~to_text.str.contains(_HAS_TIME, regex=True).to_numpy()
     if ctx.has("occurred_to_time"):
         td2, bad2 = parse_times(ctx.col("occurred_to_time"))
         ctx.flag(

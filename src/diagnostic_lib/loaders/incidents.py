@@ -46,7 +46,7 @@ import pandas as pd
 
 from .. import schema, settings
 from .. import taxonomy as taxonomy_mod
-from .._text import as_objects, map_distinct, str_array
+from .._text import as_objects, factorize, str_array
 from ..crs import check_metric_crs
 from ..ledger import Ledger
 from ..readers import RawTable
@@ -340,19 +340,21 @@ class _Categories(NamedTuple):
 def _incident_categories(ctx: _Ctx, tax: pd.DataFrame) -> _Categories:
     """The categories stage: a missing or unknown label is classed ``other`` (flagged)."""
     label = ctx.text("category")
-    codes = as_objects(taxonomy_mod.lookup_categories(label, tax))
-    ctx.flag((label == "").to_numpy(), "category", "category_missing", detail="classed as 'other'")
-    ctx.flag(
-        ((label != "") & (codes == "")).to_numpy(),
-        "category",
-        "category_unknown",
-        values=label,
-        detail="classed as 'other'",
-    )
-    codes = np.where(codes == "", "other", codes)
+    # each distinct label looked up once; the rows take their label's answers
+    rows, distinct = factorize(label)
+    found = np.asarray(as_objects(taxonomy_mod.lookup_categories(distinct, tax)), dtype=object)
+    written = np.asarray(distinct, dtype=object) != ""
+    missing, unknown = ~written, written & (found == "")
+    if missing.any():
+        ctx.flag(missing[rows], "category", "category_missing", detail="classed as 'other'")
+    if unknown.any():
+        ctx.flag(
+            unknown[rows], "category", "category_unknown", values=label, detail="classed as 'other'"
+        )
+    code = np.where(found == "", "other", found).astype(object)
     fam_of = tax["family"].to_dict()
-    family = map_distinct(codes, lambda c: fam_of.get(c, "other"))
-    return _Categories(codes, family, label)
+    family = np.array([fam_of.get(c, "other") for c in code], dtype=object)
+    return _Categories(code[rows], family[rows], label)
 
 
 def _release_source(ctx: _Ctx) -> None:

@@ -102,6 +102,14 @@ def parse_datetimes(
             values = values.dt.tz_convert(zone).dt.tz_localize(None)
         return values.astype("datetime64[us]")
     text = as_text(values)
+    fast = strict_iso(text)
+    if fast is not None:
+        return pd.Series(fast[0].to_numpy(), index=values.index, dtype="datetime64[us]")
+    return _distinct_datetimes(text, formats, zone)
+
+
+def _distinct_datetimes(text: pd.Series, formats: tuple[str, ...], zone: str) -> pd.Series:
+    """The general path of :func:`parse_datetimes`: each distinct text, format after format."""
     codes, uniq_values = factorize(text)
     uniq = pd.Series(uniq_values, dtype="str")
     parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[us]")
@@ -116,7 +124,54 @@ def parse_datetimes(
             break
         parsed[todo] = _to_datetime(uniq[todo], fmt)
         todo &= parsed.isna().to_numpy()
-    return pd.Series(parsed.to_numpy()[codes], index=values.index, dtype="datetime64[us]")
+    return pd.Series(parsed.to_numpy()[codes], index=text.index, dtype="datetime64[us]")
+
+
+_STRICT_ISO = r"^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?$"
+"""``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM`` or ``YYYY-MM-DD HH:MM:SS``: no zone, no ``T``."""
+
+
+def strict_iso(text: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
+    """Fast path of :func:`parse_datetimes`: every non-empty text a plain ISO date.
+
+    When every non-empty text (as :func:`~diagnostic_lib._text.as_text` gives it)
+    is ``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM`` or ``YYYY-MM-DD HH:MM:SS`` and a real
+    date and time, Arrow reads the column at once (no distinct values, no format
+    tried after another). Those texts have no UTC offset and are not serials, so
+    the answer is the general path's. Anything else (another form, an impossible
+    date such as 31 February, an empty column) returns ``None``: the general path
+    then reads the column.
+
+    Returns
+    -------
+    (pandas.Series of datetime64, numpy.ndarray of bool) or None
+        The datetimes (NaT where the text is empty), aligned with ``text``, and
+        whether each text has a time of day.
+
+    Examples
+    --------
+    >>> got, timed = strict_iso(pd.Series(["2024-05-01 22:10", "", "2024-02-29"]))
+    >>> got.dt.strftime("%d/%m %H:%M").tolist(), timed.tolist()
+    (['01/05 22:10', nan, '29/02 00:00'], [True, False, False])
+    >>> strict_iso(pd.Series(["2024-02-31"])) is None, strict_iso(pd.Series(["01/05/2024"])) is None
+    (True, True)
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(text):
+        return None
+    arr = as_arrow(text)
+    empty = pc.equal(arr, "")
+    if not pc.all(pc.or_(empty, pc.match_substring_regex(arr, _STRICT_ISO))).as_py():
+        return None
+    try:
+        got = pc.cast(pc.if_else(empty, pa.scalar(None, arr.type), arr), pa.timestamp("us"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # an impossible date or time
+        return None
+    dates = pd.Series(got.to_numpy(zero_copy_only=False), index=text.index)
+    timed = np.asarray(pc.greater(pc.utf8_length(arr), 10), dtype=bool)
+    return dates.astype("datetime64[us]"), timed
 
 
 def _matches(values: pd.Series, pattern: str) -> np.ndarray:

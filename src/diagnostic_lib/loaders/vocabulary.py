@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from .. import i18n, schema
-from .._text import as_text, map_distinct, norm_key
+from .._text import as_text, factorize, norm_key, str_take
 
 
 def _by_code(words: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
@@ -154,7 +154,8 @@ def map_aliases(text: pd.Series, aliases: Mapping[str, str]) -> pd.Series:
         key = norm_key(u)
         return "" if key == "" else aliases.get(key, "?")
 
-    return pd.Series(map_distinct(as_text(text), one), index=text.index, dtype="str")
+    rows, distinct = factorize(as_text(text))
+    return pd.Series(str_take([one(u) for u in distinct], rows), index=text.index, dtype="str")
 
 
 WALK_WORDS: dict[str, str] = _by_code(
