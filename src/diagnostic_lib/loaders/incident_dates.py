@@ -47,10 +47,10 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from .. import schema, settings
-from .._text import as_arrow, as_objects, map_distinct
+from .._text import as_arrow, map_distinct
 from .context import _Ctx
 from .parsing import excel_serials, has_offset, parse_datetimes, parse_times, strict_iso
-from .vocabulary import SHIFT_ALIASES, map_aliases
+from .vocabulary import SHIFT_ALIASES, alias_codes
 
 SHIFT_HOURS = 8
 """Length of a police shift (hours): a day-only date with a shift covers that shift."""
@@ -295,13 +295,13 @@ def _placeholder_times(
 
 def _given_shifts(ctx: _Ctx) -> np.ndarray:
     """The shift given in the file (``""`` where none or unknown, the latter flagged)."""
-    shift_given = pd.Series([""] * len(ctx.raw.frame), dtype="str")
-    if ctx.has("shift"):
-        st = map_aliases(ctx.col("shift"), SHIFT_ALIASES)
-        bad = (st == "?").to_numpy()
-        ctx.flag(bad, "shift", "shift_unknown", values=ctx.text("shift"))
-        shift_given = st.where(~bad, "")
-    return as_objects(shift_given)
+    if not ctx.has("shift"):
+        return np.full(len(ctx.raw.frame), "", dtype=object)
+    given = alias_codes(ctx.col("shift"), SHIFT_ALIASES)
+    bad = given == "?"
+    ctx.flag(bad, "shift", "shift_unknown", values=ctx.text("shift"))
+    given[bad] = ""
+    return given
 
 
 def _day_ranges(
@@ -309,9 +309,13 @@ def _day_ranges(
 ) -> tuple[pd.Series, pd.Series]:
     """A date known only to the day: the range is the shift (when given) or the whole day."""
     end = pd.Series(pd.NaT, index=start.index, dtype="datetime64[us]")
-    shift_start_h = map_distinct(given, lambda v: schema.SHIFT_START_HOURS.get(v, 0))
-    shift_start_h = shift_start_h.astype("float64")
     day_shift = day_only & (given != "")
+    # the shifts' starting hours, looked up only where a day-only date has a shift
+    shift_start_h = np.zeros(len(given), dtype="float64")
+    if day_shift.any():
+        shift_start_h[day_shift] = map_distinct(
+            given[day_shift], lambda v: schema.SHIFT_START_HOURS.get(v, 0)
+        ).astype("float64")
     start = start.where(~day_shift, start.dt.normalize() + pd.to_timedelta(shift_start_h, unit="h"))
     hours = np.where(day_shift, SHIFT_HOURS, 24)
     end = end.where(~day_only, start + pd.to_timedelta(hours, unit="h"))

@@ -33,11 +33,10 @@ from typing import Any
 
 import numpy as np
 
-from .._text import as_objects
 from .context import _Ctx
 from .geometry import _geometry_from_source, _guess_crs, _transform
 from .parsing import parse_floats
-from .vocabulary import PRECISION_ALIASES, map_aliases
+from .vocabulary import PRECISION_ALIASES, alias_codes
 
 PLACEHOLDER_XY = ((0.0, 0.0),)
 """Projected ``(x, y)`` pairs that mean "no position" (SPVM writes ``X = Y = 0``)."""
@@ -124,7 +123,7 @@ def _incident_positions(
     default_prec = opts.get("precision") or "exact"
     prec = np.full(n, default_prec, dtype=object)
     if ctx.has("precision"):
-        pt = as_objects(map_aliases(ctx.col("precision"), PRECISION_ALIASES))
+        pt = alias_codes(ctx.col("precision"), PRECISION_ALIASES)
         given = (pt != "") & (pt != "?")
         prec = np.where(given, pt, prec)
     coarse = np.isin(prec, ["sector", "none"])

@@ -20,6 +20,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import i18n, schema
@@ -149,13 +150,34 @@ def map_aliases(text: pd.Series, aliases: Mapping[str, str]) -> pd.Series:
     >>> map_aliases(pd.Series(["Adresse", "??", None]), PRECISION_ALIASES).tolist()
     ['exact', '', '']
     """
+    rows, codes = _alias_lookup(text, aliases)
+    return pd.Series(str_take(codes, rows), index=text.index, dtype="str")
+
+
+def alias_codes(text: pd.Series, aliases: Mapping[str, str]) -> np.ndarray:
+    """:func:`map_aliases` as an object array in which equal codes are one object.
+
+    For a long column read row by row afterwards (no text array made, no second
+    encoding of the rows).
+
+    Examples
+    --------
+    >>> alias_codes(pd.Series(["Soir", "", "soir"]), SHIFT_ALIASES).tolist()
+    ['soir', '', 'soir']
+    """
+    rows, codes = _alias_lookup(text, aliases)
+    return np.asarray(codes, dtype=object)[rows] if len(rows) else np.empty(0, dtype=object)
+
+
+def _alias_lookup(text: pd.Series, aliases: Mapping[str, str]) -> tuple[np.ndarray, list[str]]:
+    """Each row's position among the distinct values, and each distinct value's code."""
 
     def one(u: Any) -> str:
         key = norm_key(u)
         return "" if key == "" else aliases.get(key, "?")
 
     rows, distinct = factorize(as_text(text))
-    return pd.Series(str_take([one(u) for u in distinct], rows), index=text.index, dtype="str")
+    return rows, [one(u) for u in distinct]
 
 
 WALK_WORDS: dict[str, str] = _by_code(
