@@ -72,6 +72,39 @@ def test_overlapping_exports_count_a_record_once_and_keep_a_conflicting_id(tmp_p
     assert f.loc["exports/h2.csv", "rows_kept"] == 2 and d.ledger.is_balanced()
 
 
+def test_a_record_with_empty_fields_exported_twice_is_counted_once(tmp_path):
+    """Held-out: missing values (no shift, no sector, no point) compared as NaN != NaN.
+
+    The second copy of a byte-identical row was kept, renamed and flagged as "another
+    record with the same id", and counted twice in every table.
+    """
+    files = {
+        "2024.csv": [
+            "7,2024-12-01 00:00,2024-12-07 23:59,fraud,,",
+            "8,2024-11-02 10:00,,theft,S01,",
+        ],
+        "2025.csv": [
+            "7,2024-12-01 00:00,2024-12-07 23:59,fraud,,",
+            "8,2024-11-02 10:00,,theft,S01,",
+            "9,2025-01-03 10:00,,theft,,",
+        ],
+    }
+    cfg = _town(tmp_path, {}, '"exports/*.csv"')
+    for name, rows in files.items():
+        text = "\n".join(["incident_id,occurred_from,occurred_to,category,sector,shift", *rows])
+        (tmp_path / "exports" / name).write_text(text + "\n")
+    d = loaders.load_diagnostic(cfg, now=NOW)
+    assert sorted(d.incidents["incident_id"]) == ["7", "8", "9"]
+    e = d.ledger.entries
+    assert e.query("reason == 'id_conflict'").empty
+    dup = e.query("reason == 'duplicate_across_files'")
+    assert dup[["file", "row"]].values.tolist() == [
+        ["exports/2025.csv", 2],
+        ["exports/2025.csv", 3],
+    ]
+    assert d.ledger.is_balanced()
+
+
 def test_a_glob_that_matches_nothing_is_a_config_error(tmp_path):
     cfg = _town(tmp_path, {"a.csv": [_row(1, "2024-01-01")]}, '"exports/*.txt"')
     with pytest.raises(ConfigError, match=r"matches no file.* / .*aucun fichier"):

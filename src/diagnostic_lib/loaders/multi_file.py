@@ -141,14 +141,27 @@ def _record(  # noqa: PLR0913 - the pieces of one file's ledger lines
         ledger.count_kept(table, file, int((~drop).sum()))
 
 
+_MISSING = "\x00missing"
+"""A missing value in :func:`_content` (no text of a file is it)."""
+
+
 def _content(frame: pd.DataFrame) -> list[tuple]:
-    """Each row's content for comparison: every column but where it came from."""
+    """Each row's content for comparison: every column but where it came from.
+
+    A missing value is a value like any other here (NaN is not equal to itself:
+    two copies of a row with an empty field would read as different records), and
+    a date is its instant, whatever the other rows of the frame.
+    """
     cols = [c for c in frame.columns if c not in ("source_row", "source_file")]
     values = []
     for c in cols:
         s = frame[c]
         if c == "geometry":
             values.append([g.wkb_hex if g is not None else "" for g in s])
+        elif pd.api.types.is_datetime64_any_dtype(s):
+            # the instant itself: as text, pandas writes midnight as a bare date when
+            # every row of the frame is at midnight, so one row alone reads otherwise
+            values.append(s.to_numpy(dtype="datetime64[us]").view("int64").tolist())
         else:
-            values.append(s.astype("str").to_numpy(dtype=object))
+            values.append(s.astype("str").fillna(_MISSING).to_numpy(dtype=object))
     return list(zip(*values, strict=True)) if values else [() for _ in range(len(frame))]
