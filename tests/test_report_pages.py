@@ -297,3 +297,26 @@ def test_the_headline_rate_comes_with_its_interval(diag):
     lo, hi = stats.poisson_ci(m["incidents"], 0.95)
     row = summary.key_numbers(diag, lang="en").loc["rate"]
     assert f"[{float(lo) / 4 / m['population'] * 1000:.1f}," in row["detail"]
+
+
+def test_the_data_quality_line_counts_every_incidents_file(diag, steps):
+    """Held-out: with yearly exports, the summary quoted the first file alone ("0 rejected")."""
+    from dataclasses import replace
+
+    from diagnostic_lib.ledger import Ledger
+    from diagnostic_lib.report.sections.context import SectionContext
+    from diagnostic_lib.report.sections.executive_summary import _key_figures
+
+    led = Ledger()
+    for file, n_in, bad in (("2022.csv", 100, 0), ("2023.csv", 120, 7)):
+        led.register("incidents", file, n_in)
+        if bad:
+            led.add("incidents", file, list(range(2, 2 + bad)), "date", "date_missing", "rejected")
+        led.count_kept("incidents", file, n_in - bad)
+    ctx = SectionContext(document.HtmlDocument("t", "fr"), "fr")
+    items = _key_figures(ctx, replace(diag, ledger=led), steps[0])
+    quality = [i for i in items if i.startswith("Qualité des données")]
+    assert quality == [
+        "Qualité des données : 213 lignes conservées sur 220 (7 rejetées, 0 signalées) ; "
+        "voir le registre."
+    ]

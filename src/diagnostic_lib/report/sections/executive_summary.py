@@ -64,14 +64,16 @@ def _key_figures(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory
     )
     f = diag.ledger.files
     if (f["table"] == "incidents").any():
-        fi = f[f["table"] == "incidents"].iloc[0]
+        # every incidents file (several yearly exports), not the first one read
+        fi = f.loc[f["table"] == "incidents", ["rows_kept", "rows_in", "rows_rejected"]].sum()
+        flagged = f.loc[f["table"] == "incidents", "rows_flagged"].sum()
         items.append(
             ctx.t(
                 "report.summary.quality",
-                kept=fmt.integer(fi.rows_kept, lang),
-                read=fmt.integer(fi.rows_in, lang),
-                rejected=fmt.integer(fi.rows_rejected, lang),
-                flagged=fmt.integer(fi.rows_flagged, lang),
+                kept=fmt.integer(fi["rows_kept"], lang),
+                read=fmt.integer(fi["rows_in"], lang),
+                rejected=fmt.integer(fi["rows_rejected"], lang),
+                flagged=fmt.integer(flagged, lang),
             )
         )
     fam = inv.change_family
