@@ -376,6 +376,37 @@ def test_a_nul_byte_costs_only_its_own_row(tmp_path):
         loaders.load_incidents(b, now=NOW)
 
 
+def test_a_nul_line_after_a_note_over_two_lines_rejects_its_own_row(tmp_path):
+    """Held-out: lines were blanked by physical line, rows dropped by row number.
+
+    After a quoted field over two lines the two differ by one: the next (valid) row was
+    dropped without a trace and the blanked line blamed as an "empty row".
+    """
+    rows = [f"A{k:02d},2024-01-{k:02d} 10:00,theft" for k in range(1, 31)]
+    rows[4] = 'A05,2024-01-05 10:00,"mischief\nsee notes"'
+    rows[14] = "\x00\x00garbage\x00"  # A15: physical line 17, row 16
+    p = tmp_path / "inc.csv"
+    p.write_bytes(("id,date,category\n" + "\n".join(rows) + "\n").encode())
+    inc, led = loaders.load_incidents(p, now=NOW)
+    kept = set(inc["incident_id"])
+    assert kept == {f"A{k:02d}" for k in range(1, 31)} - {"A15"}
+    rejected = led.entries[led.entries["action"] == "rejected"]
+    assert rejected[["row", "reason"]].values.tolist() == [[16, "nul_byte"]]
+    assert led.is_balanced() and led.files.iloc[0]["rows_in"] == 30
+    # a line in the other encoding after such a note is flagged at its own row too
+    lines = [ln.encode() for ln in _lines(20)]
+    lines[1] = b'2,2024-05-03 10:00,"theft\nnote"'
+    for i in range(0, 20, 2):
+        lines[i] = lines[i].replace(b"theft", "Méfait".encode())
+    lines[5] = lines[5].replace(b"theft", "Méfait".encode("cp1252"))  # line 8, row 7
+    q = tmp_path / "mixed.csv"
+    q.write_bytes(b"id,date,category\n" + b"\n".join(lines) + b"\n")
+    inc, led = loaders.load_incidents(q, now=NOW)
+    e = led.entries[led.entries["reason"] == "encoding_repaired"]
+    assert e["row"].tolist() == [7]
+    assert inc.set_index("source_row").loc[7, "incident_id"] == "6"
+
+
 def test_byte_order_marks_inside_a_file_are_removed(tmp_path):
     lines = [ln.encode() for ln in _lines()]
     lines[19] = b"\xef\xbb\xbf" + lines[19]  # two exports pasted together

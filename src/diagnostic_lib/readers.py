@@ -342,14 +342,33 @@ def _blank_nul_lines(data: bytes, name: str) -> tuple[bytes, list[tuple[int, str
     bad = [i for i, ln in enumerate(lines) if b"\x00" in ln]
     if not bad or bad[0] == 0 or len(bad) > MAX_NUL_SHARE * len(lines):
         raise DataError(f"{name}: {bilingual('loaders.error.binary')}")
-    issues = []
+    texts = [lines[i].replace(b"\x00", b"\\0").decode("utf-8", errors="replace")[:200] for i in bad]
     for i in bad:
-        text = lines[i].replace(b"\x00", b"\\0").decode("utf-8", errors="replace")[:200]
-        issues.append((i + 1, "nul_byte", "rejected", text))
         lines[i] = b""
+    # the row the parser makes of each line (a quoted field over several lines is one row)
+    row = _row_of_line(lines)
+    issues = [(int(row[i]), "nul_byte", "rejected", t) for i, t in zip(bad, texts, strict=True)]
     if bad[-1] == len(lines) - 1:  # the last line, with no newline: blanked, it would vanish
         lines.append(b"")  # and its rejection would count a row the file never had
     return b"\n".join(lines), issues
+
+
+def _row_of_line(lines: list[bytes]) -> np.ndarray:
+    """The row number of each physical line (1 for the header's), as the ledger counts rows.
+
+    A quoted field that spans lines (a free-text note) makes one row of several
+    lines: a line with an odd number of ``"`` opens or closes such a field, and
+    the lines after it, until it closes, belong to its row.
+
+    Examples
+    --------
+    >>> _row_of_line([b"id,note", b'1,"two', b'lines"', b"2,x"]).tolist()
+    [1, 2, 2, 3]
+    """
+    odd = np.fromiter((ln.count(b'"') & 1 for ln in lines), dtype=np.int64, count=len(lines))
+    starts = np.ones(len(lines), dtype=np.int64)
+    starts[1:] = (np.cumsum(odd)[:-1] % 2) == 0  # not inside a quoted field at its start
+    return np.cumsum(starts)
 
 
 def _after_lines(table: RawTable, issues: list, boms: int) -> RawTable:
@@ -430,11 +449,12 @@ def _mixed_lines(data: bytes) -> tuple[str, list[tuple[int, str]], str] | None:
         return None
     majority = "utf-8" if n_utf8 >= n_cp else "cp1252"
     out, flagged = [], []
+    row = _row_of_line(lines)
     for i, (ln, k) in enumerate(zip(lines, kinds, strict=True)):
         line = ln.decode(k or "ascii", errors="replace") if k != "cp1252" else _cp1252(ln)
         out.append(line)
         if k and k != majority:
-            flagged.append((i + 1, line.rstrip("\r")[:200]))
+            flagged.append((int(row[i]), line.rstrip("\r")[:200]))
     text = "\n".join(out)
     return (text[1:] if text.startswith("\ufeff") else text), flagged, majority
 
