@@ -171,7 +171,8 @@ def test_month_periods_are_pandas_periods_at_every_resolution(unit):
     ).astype(f"datetime64[{unit}]")
     got = coverage._month_periods(when)
     pd.testing.assert_series_equal(got, when.dt.to_period("M"))
-    # the calendar of month-only dates (to the month's last day) reaches the month's end
+    # the calendar of month-only dates (their range ends, exclusive, on the next month's
+    # first instant, as the loader writes it) reaches the month's end
     inc = pd.DataFrame(
         {
             "occurred_from": pd.to_datetime(["2024-01-01", "2024-02-01"]).astype(
@@ -179,6 +180,9 @@ def test_month_periods_are_pandas_periods_at_every_resolution(unit):
             )
         }
     )
-    inc["occurred_to"] = pd.to_datetime(["2024-01-31", "2024-03-05"]).astype(f"datetime64[{unit}]")
+    inc["occurred_to"] = pd.to_datetime(["2024-02-01", "2024-03-05"]).astype(f"datetime64[{unit}]")
     rows = coverage._calendar_rows(inc, [], None)
-    assert rows["stop"].tolist() == [pd.Timestamp("2024-01-31"), pd.Timestamp("2024-02-01")]
+    assert rows["stop"].tolist() == [
+        pd.Timestamp("2024-01-31 23:59:59.999999"),
+        pd.Timestamp("2024-02-01"),
+    ]

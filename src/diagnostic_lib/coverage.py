@@ -8,7 +8,8 @@ at least the ``gap_min_monthly`` setting, :data:`GAP_MIN_MONTHLY`);
 ``source_file`` or ``sector``), :func:`gap_months` gives the municipality's gaps
 (with ``end``: the trailing months missing from an export, and its partial last
 month, too), :func:`in_gaps` marks the months of a series that are gaps and
-:func:`month_ranges` writes them for a note (``2023-02–2023-04``).
+:func:`month_ranges` writes them for a note (``2023-02–2023-04``), and
+:func:`data_end` says where the data's last whole month ends.
 
 Seasonality, forecasts and their backtest, change windows, before/after windows,
 interrupted time series and the action plan's history treat a gap as missing,
@@ -186,12 +187,68 @@ def _calendar_rows(incidents: pd.DataFrame | Cube, keys: list[str], end: Any) ->
     df = pd.DataFrame({"month": month}, index=incidents.index)
     stop = ts
     if "occurred_to" in incidents.columns:  # a month-only date reaches its month's end
-        to = pd.to_datetime(incidents["occurred_to"])
+        # the range's end is exclusive (a month-only date ends on the next month's first
+        # instant): its last instant is in the month
+        to = pd.to_datetime(incidents["occurred_to"]) - pd.Timedelta(microseconds=1)
         stop = to.where(_month_periods(to) == month, ts)
     df["stop"] = stop.to_numpy()
     for k in keys:
         df[k] = incidents[k]
     return df.dropna(subset=["month", *keys])
+
+
+def data_end(incidents: pd.DataFrame, months: int = 12) -> pd.Timestamp | None:
+    """The end (exclusive) of the data's last whole month: where analyses by month stop.
+
+    An export taken on 1 April holds one day of April: a "last 12 months" that
+    ends with April compares eleven months and a day with twelve (every change
+    reads as a fall), and a forecast would start in a month already half seen.
+    The last record's month counts when its records reach its end, as a whole
+    month of the same data would: the days after the last record are fewer than
+    ``3 / λ``, ``λ`` the records a day over the ``months`` months before (no
+    record in that many days of a whole month has a chance of about 5 %). Else
+    the data end on that month's first day. A month-only date reaches its
+    month's end (its range's), so data written by month keep their last month.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        With ``occurred_from`` (and ``occurred_to`` when known).
+    months : int
+        The months before the last one whose rate sets the tolerance.
+
+    Returns
+    -------
+    Timestamp or None
+        The first day of the month after the last whole one; ``None`` without a
+        dated record.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.Series(pd.date_range("2017-01-01", "2018-04-01", freq="6h"))
+    >>> str(data_end(pd.DataFrame({"occurred_from": days})).date())
+    '2018-04-01'
+    >>> str(data_end(pd.DataFrame({"occurred_from": days[days < "2018-04-01"]})).date())
+    '2018-04-01'
+    >>> sparse = pd.Series(pd.to_datetime(["2024-01-20", "2024-06-02", "2024-12-12"]))
+    >>> str(data_end(pd.DataFrame({"occurred_from": sparse})).date())
+    '2025-01-01'
+    """
+    rows = _calendar_rows(incidents, [], None)
+    if not len(rows):
+        return None
+    last = rows["month"].max()
+    following = (last + 1).start_time
+    reach = pd.Timestamp(rows["stop"].max())
+    before = rows["month"] < last
+    first = max(rows["month"].min(), last - months)
+    span_days = ((last.start_time - first.start_time).days) or 0
+    n = int((before & (rows["month"] >= first)).sum())
+    per_day = n / span_days if span_days else 0.0
+    tolerance = pd.Timedelta(days=3 / per_day) if per_day > 0 else pd.Timedelta.max
+    whole = following - reach <= max(tolerance, pd.Timedelta(days=1))
+    return following if whole else last.start_time
 
 
 def _month_periods(ts: pd.Series) -> pd.Series:

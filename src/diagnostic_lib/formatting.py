@@ -406,6 +406,22 @@ def months(n: Any, lang: str = "fr") -> str:
     return i18n.t(key, lang, n=integer(n, lang))
 
 
+def span(n_months: Any, lang: str = "fr") -> str:
+    r"""A length of time given in months: in years when it is a whole number of them.
+
+    Examples
+    --------
+    >>> span(48, "fr"), span(12, "fr"), span(3, "fr"), span(18, "en"), span(12, "en")
+    ('4 ans', '1 an', '3 mois', '18 months', '1 year')
+    """
+    if _missing(n_months):
+        return MISSING
+    n = int(round(float(n_months)))
+    if n and n % 12 == 0:
+        return i18n.t("unit.year", lang, n=integer(n // 12, lang))
+    return months(n, lang)
+
+
 def date(value: Any, lang: str = "fr") -> str:
     """A calendar day, ISO 8601 (``2025-06-01``) in both languages.
 

@@ -80,6 +80,9 @@ SHIFT_START_HOURS: dict[str, int] = {"nuit": 0, "jour": 8, "soir": 16}
 TIME_PRECISIONS: tuple[str, ...] = ("exact", "hour", "shift", "day", "week", "month", "longer")
 """How precisely an incident's time is known, from its range: none, ≤ 1 h, ≤ 8 h, ≤ 24 h,
 ≤ 7 days, ≤ 31 days, longer."""
+MIN_YEARS_ANNUAL: float = 0.99
+"""Shortest data period (in years) given yearly figures: shorter, a "year" would be a season."""
+
 GRID_SECTOR_ID: str = r"[GH]-r\d+c\d+"
 """Pattern of the ids of sectors made as a grid (``G-r03c07``, ``H-r03c07``): codes, not names."""
 PRECISIONS: tuple[str, ...] = ("exact", "intersection", "block", "sector", "none")

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import coverage, evaluation, i18n, inventory, measures, settings, stats
+from . import coverage, evaluation, i18n, inventory, measures, schema, settings, stats
 from . import formatting as fmt
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ _KEYS = {"unsafe_night": "dash.kn.unsafe"}  # label keys that are not "dash.kn.<
 
 
 def study_period(diag: Diagnostic) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The study period: the config's start and end, else the first and last incident's days.
+    """The study period: the config's start and end, else the data's first day and last whole month.
 
     Examples
     --------
@@ -49,7 +49,11 @@ def study_period(diag: Diagnostic) -> tuple[pd.Timestamp, pd.Timestamp]:
     """
     occ = diag.incidents["occurred_from"]
     start = diag.config.period_start if diag.config.period_start is not None else occ.min()
-    end = diag.config.period_end if diag.config.period_end is not None else occ.max()
+    if diag.config.period_end is not None:
+        end = diag.config.period_end
+    else:  # the last day of the last whole month (coverage.data_end)
+        whole = coverage.data_end(diag.incidents)
+        end = whole - pd.Timedelta(days=1) if whole is not None else occ.max()
     return pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
 
 
@@ -79,10 +83,15 @@ def _counts(rows: _Rows, diag: Diagnostic, lang: str) -> None:
     inc = diag.incidents
     n = len(inc)
     start, end = study_period(diag)
-    years = max(round((end - start).days / 365.25), 1)
+    # the period's length itself (3 months are not "1 year", 18 months not 2)
+    days = (end - start).days + 1
+    years = days / 365.25
     m = inventory.municipal_rate(inc, diag.sectors, years)
-    pop = m["population"]  # NaN (never 0) without residents: no rate row
-    period = {"start": fmt.date(start, lang), "end": fmt.date(end, lang), "years": years}
+    # NaN (never 0) without residents: no rate row; nor under a year of data, whose
+    # "annual" rate would be a season's
+    pop = m["population"] if years >= schema.MIN_YEARS_ANNUAL else _NAN
+    span = fmt.span(days / 30.4375, lang)
+    period = {"start": fmt.date(start, lang), "end": fmt.date(end, lang), "span": span}
     rows.add(
         "incidents",
         n,
@@ -236,12 +245,14 @@ def _top_problem_finding(inv: inventory.Inventory, lang: str) -> tuple[str, floa
         return None
     top = pr.iloc[0]
     pb = inv.problems.set_index("problem_id").loc[top["problem_id"]]
+    # under a year of data the problem has no yearly number (a season's is not a year's)
+    yearly = pd.notna(pb["per_year"])
     text = i18n.t(
-        "summary.finding.top_problem",
+        "summary.finding.top_problem" if yearly else "summary.finding.top_problem_short",
         lang,
         title=top[f"title_{lang}"],
         n=fmt.integer(pb["n_incidents"], lang),
-        per_year=fmt.integer(pb["per_year"], lang),
+        **({"per_year": fmt.integer(pb["per_year"], lang)} if yearly else {}),
     )
     trend = str(pb["trend_label"])
     words = inventory.CHANGE_LABELS.get(trend, (trend, trend))[i18n.LANGS.index(lang)]

@@ -46,7 +46,9 @@ def data_period(
     """The data's period: first day (inclusive) and the day after the last day (exclusive).
 
     From the config's ``period_start``/``period_end`` when given, else from the
-    incidents' first and last ``occurred_from``.
+    incidents: the first ``occurred_from``'s day, and the end of the data's last
+    whole month (:func:`diagnostic_lib.coverage.data_end`: a month the export
+    stopped within is left out).
 
     Examples
     --------
@@ -54,7 +56,7 @@ def data_period(
     >>> when = pd.to_datetime(["2022-01-03 10:00", "2025-12-30 23:00"])
     >>> inc = pd.DataFrame({"occurred_from": when})
     >>> [str(t.date()) for t in data_period(incidents=inc)]
-    ['2022-01-03', '2025-12-31']
+    ['2022-01-03', '2026-01-01']
     """
     start = end = None
     if diag is not None:
@@ -66,7 +68,7 @@ def data_period(
     if incidents is not None and len(incidents):
         ts = incidents["occurred_from"]
         start = start if start is not None else ts.min().normalize()
-        end = end if end is not None else ts.max().normalize() + pd.Timedelta(days=1)
+        end = end if end is not None else coverage.data_end(incidents)
     if start is None or end is None:
         raise ValueError("cannot tell the data's period: give a diagnosis or incidents")
     return pd.Timestamp(start), pd.Timestamp(end)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import settings, stats, workers
+from .. import schema, settings, stats, workers
 from .._memory import blocks
 from .._points import LOCATED, MISSING, point_table, points_of
 from .._spatial import union_of
@@ -298,6 +298,13 @@ class _ProblemContext:
         self.sec_codes, sec_u = pd.factorize(inc["sector"])
         self.sec_names = [str(x) for x in sec_u]
         self.start = pd.to_datetime(inc["occurred_from"]).to_numpy(dtype="datetime64[us]")
+        dated = self.start[~np.isnat(self.start)]
+        # the data's own span (its last whole day included), in years
+        self.data_years = (
+            float((dated.max() - dated.min()) / np.timedelta64(1, "D") + 1) / 365.25
+            if len(dated)
+            else 0.0
+        )
         self.stop = (
             pd.to_datetime(inc["occurred_to"]).to_numpy(dtype="datetime64[us]")
             if "occurred_to" in inc.columns
@@ -578,7 +585,10 @@ class _ProblemContext:
             "categories": categories,
             "families": families,
             "n_incidents": int(n),
-            "per_year": float(n / span_years),
+            # under a year of data, a yearly figure would be a season's: none
+            "per_year": float(n / span_years)
+            if self.data_years >= schema.MIN_YEARS_ANNUAL
+            else np.nan,
             "counts_by_year": c["counts_by_year"],
             "months_with_events": c["months_with_events"],
             "located_share": float(1 - self.geom_na[idx].mean()) if n else 0.0,

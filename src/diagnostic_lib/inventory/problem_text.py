@@ -283,11 +283,17 @@ def _cheers(rec: Mapping[str, Any], lang: str = "fr") -> dict[str, str]:
             else ""
         ),
         "cheers_expectation": expectation,
-        "cheers_events": i18n.t(
-            "inventory.cheers.events",
-            lang,
-            n=fmt.integer(rec["n_incidents"], lang),
-            per_year=fmt.integer(rec["per_year"], lang),
+        "cheers_events": (
+            i18n.t(
+                "inventory.cheers.events",
+                lang,
+                n=fmt.integer(rec["n_incidents"], lang),
+                per_year=fmt.integer(rec["per_year"], lang),
+            )
+            if np.isfinite(rec["per_year"])
+            else i18n.t(
+                "inventory.cheers.events_short", lang, n=fmt.integer(rec["n_incidents"], lang)
+            )
         ),
         "cheers_recurring": i18n.t(
             "inventory.cheers.recurring", lang, months=rec["months_with_events"], trend=trend

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
-from .. import _memory, i18n, settings, workers
+from .. import _memory, coverage, i18n, settings, workers
 from ..cube import Cube
 from . import stored
 from .counted import cube_key, keyed_cube
@@ -348,10 +348,11 @@ def _run(
     what a re-run reads the cube back by, without making the grid again.
     """
     inc, sec = diag.incidents, diag.sectors
+    # one end for every window of the step: the config's, else the data's last whole month
     end = (
         diag.config.period_end + pd.Timedelta(days=1)
         if diag.config.period_end is not None
-        else None
+        else coverage.data_end(inc)
     )
     # in the worker while the tables are made here; whichever the worker has not begun
     # when this process needs it is taken back and run here (workers.Pending.result)

@@ -10,6 +10,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- units ------------------------------------------------------------------
     "unit.month.one": ("{n} mois", "{n} month"),
     "unit.month.many": ("{n} mois", "{n} months"),
+    "unit.year": ("{n} ans", "{n} years"),
+    "unit.year.one": ("{n} an", "{n} year"),
     # --- rate bases ----------------------------------------------------------
     # the base of a rate (diagnostic_lib.denominators): "per 1,000 …"
     "denominator.residents": ("par 1 000 habitants", "per 1,000 residents"),

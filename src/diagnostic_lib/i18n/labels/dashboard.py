@@ -99,8 +99,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "dash.col.start": ("Début", "Start"),
     "dash.kn.incidents": ("Incidents enregistrés", "Recorded incidents"),
     "dash.kn.incidents_detail": (
-        "du {start} au {end} ({years} ans)",
-        "from {start} to {end} ({years} years)",
+        "du {start} au {end} ({span})",
+        "from {start} to {end} ({span})",
     ),
     "dash.kn.rate": (
         "Taux annuel moyen pour 1 000 habitants",

@@ -126,6 +126,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "{n} événements ({per_year} par an).",
         "{n} events ({per_year} a year).",
     ),
+    "inventory.cheers.events_short": (
+        "{n} événements (moins d'un an de données : pas de nombre par an).",
+        "{n} events (less than a year of data: no yearly number).",
+    ),
     "inventory.cheers.recurring": (
         "Événements dans {months} mois ; tendance : {trend}.",
         "Events in {months} months; trend: {trend}.",

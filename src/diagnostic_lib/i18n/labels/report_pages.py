@@ -190,6 +190,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Problème prioritaire n° 1 : {title} — {n} incidents, environ {per_year} par année.",
         "Priority problem no. 1: {title} — {n} incidents, about {per_year} a year.",
     ),
+    "summary.finding.top_problem_short": (
+        "Problème prioritaire n° 1 : {title} — {n} incidents.",
+        "Priority problem no. 1: {title} — {n} incidents.",
+    ),
     "summary.finding.top_problem_why": (
         "Tendance : {trend} ({p}). Le rang dépend des poids donnés aux critères "
         "({n} problèmes classés) ; voir l'étape 1.",

@@ -7,7 +7,7 @@ and the key findings of step 3.
 
 from __future__ import annotations
 
-from ... import evaluation, i18n, inventory, strategy
+from ... import evaluation, i18n, inventory, schema, strategy, summary
 from ... import formatting as fmt
 from ...loaders import Diagnostic
 from .context import SectionContext
@@ -52,15 +52,16 @@ def _key_figures(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory
     """Incidents and rate, data quality, significant rises, the perception gap."""
     lang = ctx.lang
     inc = diag.incidents
-    years = (
-        max((inc["occurred_from"].max() - inc["occurred_from"].min()).days / 365.25, 1.0)
-        if len(inc)
-        else 1.0
-    )
+    start, end = summary.study_period(diag) if len(inc) else (None, None)
+    # the study period's own length, as the key figures' (3 months are not a year)
+    years = ((end - start).days + 1) / 365.25 if start is not None else 0.0
     # the key figures table (first page) gives incidents and rate; here only its caveats
-    full = inventory.municipal_rate(inc, diag.sectors, years)
+    full = inventory.municipal_rate(inc, diag.sectors, max(years, 1.0))
+    partial = full["sectors"] != full["sectors_total"]
     items = (
-        [] if full["sectors"] == full["sectors_total"] else [_incidents_sentence(ctx, diag, years)]
+        [_incidents_sentence(ctx, diag, years)]
+        if partial and years >= schema.MIN_YEARS_ANNUAL
+        else []
     )
     f = diag.ledger.files
     if (f["table"] == "incidents").any():

@@ -1,0 +1,87 @@
+"""Where the data end, and how long they last: held-out exports that are not the sample.
+
+An export taken on the first day of a month (Montréal's ends on 2018-04-01) made a "last
+12 months" of eleven months and a day, compared with twelve: every family read as a fall.
+Three months of data were called "1 year", with a yearly rate and a number of incidents
+"a year" that were three months' counts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from diagnostic_lib import coverage, evaluation, inventory, summary
+
+
+def _cut(diag, start, stop):
+    """The sample's incidents from ``start`` to before ``stop``, with no period in the config."""
+    t = diag.incidents["occurred_from"]
+    inc = diag.incidents[(t >= start) & (t < stop)].reset_index(drop=True)
+    cfg = dataclasses.replace(diag.config, period_start=None, period_end=None)
+    return dataclasses.replace(diag, incidents=inc, config=cfg)
+
+
+def test_data_end_leaves_out_a_month_the_export_stopped_within():
+    days = pd.Series(pd.date_range("2016-01-01", "2018-04-01 12:00", freq="2h"))
+    assert coverage.data_end(pd.DataFrame({"occurred_from": days})) == pd.Timestamp("2018-04-01")
+    # data to the month's last day, or written by month (their range reaches its end)
+    whole = days[days < "2018-04-01"]
+    assert coverage.data_end(pd.DataFrame({"occurred_from": whole})) == pd.Timestamp("2018-04-01")
+    months = pd.Series(pd.date_range("2016-01-01", "2018-03-01", freq="MS").repeat(30))
+    by_month = pd.DataFrame(
+        {"occurred_from": months, "occurred_to": months + pd.offsets.MonthBegin(1)}
+    )
+    assert coverage.data_end(by_month) == pd.Timestamp("2018-04-01")
+    # a few events a year: the last one in mid-December does not make December partial
+    sparse = pd.Series(pd.to_datetime(["2023-03-02", "2023-08-19", "2024-02-11", "2024-12-12"]))
+    assert coverage.data_end(pd.DataFrame({"occurred_from": sparse})) == pd.Timestamp("2025-01-01")
+    assert coverage.data_end(pd.DataFrame({"occurred_from": pd.Series([], dtype="M8[us]")})) is None
+
+
+def test_change_windows_end_with_the_last_whole_month(diag):
+    d = _cut(diag, "2022-01-01", "2025-10-02")  # one day of October 2025
+    assert evaluation.data_period(d)[1] == pd.Timestamp("2025-10-01")
+    inv = inventory.run(d, permutations=9)
+    t = d.incidents["occurred_from"]
+    last = d.incidents[(t >= "2024-10-01") & (t < "2025-10-01")]
+    previous = d.incidents[(t >= "2023-10-01") & (t < "2024-10-01")]
+    fam = inv.change_family.set_index("family")
+    got = fam[["last", "previous"]].astype(int)
+    want = pd.DataFrame(
+        {
+            "last": last.groupby("family").size(),
+            "previous": previous.groupby("family").size(),
+        }
+    ).reindex(got.index, fill_value=0)
+    pd.testing.assert_frame_equal(got, want.astype(int), check_names=False)
+    assert summary.study_period(d)[1] == pd.Timestamp("2025-09-30")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_three_months_are_three_months_with_no_yearly_figure(diag, lang):
+    d = _cut(diag, "2025-01-01", "2025-04-01")
+    inv = inventory.run(d, permutations=9)
+    kn = summary.key_numbers(d, inv.problems, lang)
+    assert kn.loc["incidents", "detail"].endswith("(3 mois)" if lang == "fr" else "(3 months)")
+    assert "rate" not in kn.index  # a season's rate is not an annual one
+    assert inv.problems["per_year"].isna().all()
+    found = " ".join(summary.key_findings(inv, None, lang)["text"])
+    assert ("par année" if lang == "fr" else "a year") not in found
+    texts = " ".join(inv.problems[f"cheers_events_{lang}"])
+    assert not re.search(r"\d+ (par an|a year)\)", texts) and len(texts)
+    # a whole year keeps its yearly figures, and 18 months are not "2 years"
+    year = _cut(diag, "2024-01-01", "2025-01-01")
+    kn = summary.key_numbers(year, None, "en")
+    assert kn.loc["incidents", "detail"].endswith("(1 year)") and "rate" in kn.index
+    longer = _cut(diag, "2024-07-01", "2026-01-01")
+    kn = summary.key_numbers(longer, None, "en")
+    assert kn.loc["incidents", "detail"].endswith("(18 months)")
+    rate = kn.loc["rate", "value"]
+    n, pop = len(longer.incidents), longer.sectors["population"].sum()
+    assert rate == pytest.approx(n / (549 / 365.25) / pop * 1000, rel=1e-9)
+    assert np.isfinite(rate)
