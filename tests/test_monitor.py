@@ -1,6 +1,6 @@
 """Monitoring between diagnoses (issue 18, item 4): the bulletin of a month or a quarter.
 
-On the sample: a planted change (one sector × family tripled in the last month)
+On the sample: a planted change (one sector × family quadrupled in the last month)
 is found and nothing else is; the bulletin is words, one language, numbers as
 people write them, small counts suppressed. On simulated overdispersed counts
 with no change, a plain Poisson test cries wolf and the bulletin's test does
@@ -43,14 +43,19 @@ def _busiest_cell(incidents: pd.DataFrame) -> tuple[str, str]:
 
 
 def _planted(incidents: pd.DataFrame, cell: tuple[str, str]) -> pd.DataFrame:
-    """The incidents with those of ``cell`` in the last month tripled."""
+    """The incidents with those of ``cell`` in the last month quadrupled.
+
+    (Tripled, a December of 66 against a mean of 27.5 over months that vary by season
+    by a third, is no longer "significant" against the mean since that test reads one
+    month in its negative binomial, not in a normal: the year-over-year test finds it.)
+    """
     inc = incidents
     sel = (
         (inc["sector"] == cell[0])
         & (inc["family"] == cell[1])
         & (inc["occurred_from"].dt.to_period("M") == LAST)
     )
-    return pd.concat([inc, inc[sel], inc[sel]], ignore_index=True)
+    return pd.concat([inc, inc[sel], inc[sel], inc[sel]], ignore_index=True)
 
 
 def _significant(c: pd.DataFrame, side: str) -> pd.Index:
@@ -66,11 +71,11 @@ def test_the_sample_has_no_news_in_its_last_month(sample):
     assert monitoring.poisson_only_signals(m.sectors)["baseline"].any()
 
 
-def test_a_tripled_cell_is_found_and_nothing_else(sample):
+def test_a_quadrupled_cell_is_found_and_nothing_else(sample):
     cell = _busiest_cell(sample.incidents)
     m = monitoring.monitor(_planted(sample.incidents, cell), "month")
     row = m.cells.loc[cell]
-    assert row["now"] >= 3 * 10
+    assert row["now"] >= 4 * 10
     assert row["verdict_year"] == "significant_increase"
     assert row["verdict_baseline"] == "significant_increase"
     assert list(_significant(m.cells, "baseline")) == [cell]
@@ -114,6 +119,39 @@ def test_plain_poisson_cries_wolf_on_overdispersed_counts():
     t.iloc[7, -1] = 100
     c = monitoring.compare_periods(t, cols[-1])
     assert list(_significant(c, "baseline")) == [7] and list(_significant(c, "year")) == [7]
+
+
+def _null_tables(rng, mean, k, reps=40, groups=30, months=48):
+    """Monthly counts with no change at all: a group level, negative binomial months."""
+    cols = pd.period_range("2021-01", periods=months, freq="M")
+    for _ in range(reps):
+        base = mean * np.exp(rng.normal(0, 0.3, groups))[:, None]
+        lam = base * rng.gamma(k, 1 / k, (groups, months))
+        yield pd.DataFrame(rng.poisson(lam), columns=cols), cols[-1]
+
+
+def test_no_change_against_the_mean_is_rarely_called_a_change():
+    """Held-out (processes the library did not write): nothing changes, and yet 38–59 % of
+    bulletins said "significant increase" against the mean of the previous months.
+
+    Two causes: a small group was tested only in its high months (enough events was
+    judged on the count under test), and the normal's upper tail is too light for one
+    skewed month whose spread is estimated from twelve. Nominal: 5 % of rows with p < 0.05.
+    """
+    rng = np.random.default_rng(41)
+    for mean, k in ((3, 3), (20, 4)):
+        tested = low = labelled = rises = 0
+        for t, at in _null_tables(rng, mean, k):
+            c = monitoring.compare_periods(t, at)
+            ok = ~c["verdict_baseline"].isin(["too_few", "not_covered"])
+            tested += ok.sum()
+            low += (c.loc[ok, "p_baseline"] < 0.05).sum()
+            sig = c.loc[ok, "verdict_baseline"].str.startswith("significant")
+            labelled += sig.any()
+            rises += (c.loc[ok, "verdict_baseline"] == "significant_increase").sum()
+        assert tested > 100, mean
+        assert low / tested < 0.07, (mean, low / tested)  # was 0.25 at 3 a month
+        assert labelled <= 8, (mean, labelled)  # of 40 bulletins (was 21–24)
 
 
 def test_without_extra_variation_the_year_over_year_verdict_is_the_e_test():

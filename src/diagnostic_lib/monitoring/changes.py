@@ -187,6 +187,26 @@ def _test(
         out[f"verdict_{prefix}{side}"] = _verdict(q, diff, ok, covered, alpha)
 
 
+def _nb_tail(now: np.ndarray, mean: np.ndarray, a: np.ndarray, inflate: float) -> np.ndarray:
+    """Two-sided p-value of ``now`` in a negative binomial of ``mean`` and dispersion ``a``.
+
+    The variance is that of the baseline test, ``(mean + a mean²) × inflate`` (the
+    mean is itself an estimate), matched by the negative binomial's
+    ``mean + a' mean²``; a month's count is skewed, and the normal's upper tail
+    is too light for it (false increases at small and moderate counts).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        var = (mean + a * mean**2) * inflate
+        a2 = np.where(mean > 0, (var - mean) / mean**2, 0.0)
+        a2 = np.maximum(a2, 1e-9)
+        size = 1.0 / a2
+        prob = size / (size + mean)
+        up = _st.nbinom.sf(now - 1, size, prob)
+        down = _st.nbinom.cdf(now, size, prob)
+    p = np.minimum(1.0, 2 * np.minimum(up, down))
+    return np.where(np.isfinite(p) & (mean > 0), p, np.nan)
+
+
 def compare_periods(
     table: pd.DataFrame,
     at: pd.Period,
@@ -208,14 +228,20 @@ def compare_periods(
     against the mean ``b`` of the ``baseline_periods`` periods before (those
     covered by the data), ``z = (now − b) / √((b + α b²)(1 + 1/n))``, with
     ``α`` the spread of those periods around their mean, season included (a
-    December that is always low is no news). The plain Poisson z of each
+    December that is always low is no news). Its p-value is not the normal's
+    but that of ``now`` in a negative binomial of mean ``b`` and that variance
+    (one month's count is skewed: the normal's upper tail gave false increases),
+    widened by ``df / (df − 2)`` for an ``α`` estimated from ``n`` periods
+    (``df = n − 1 + 4``, the pool's weight). The plain Poisson z of each
     (``α = 0``: ``(now − year_ago) / √(now + year_ago)`` and
     ``(now − b) / √(b (1 + 1/n))``) is kept beside, with the verdict it would
     give. q-values: Benjamini–Hochberg across the groups with enough events.
 
     Verdicts (:data:`VERDICTS`): ``significant_increase``,
     ``significant_decrease``, ``no_significant_change`` (q ≥ ``alpha``),
-    ``too_few`` (the two counts compared add up to fewer than ``min_events``)
+    ``too_few`` (the two counts compared add up to fewer than ``min_events``;
+    against the baseline, twice its mean does: whether a month is tested does not
+    depend on the count under test)
     and ``not_covered`` (no data a year earlier, or fewer than
     :data:`MIN_BASELINE` covered periods in the baseline).
 
@@ -291,8 +317,21 @@ def compare_periods(
     out["baseline_periods"] = n
     out["diff_baseline"] = db
     inflate = 1 + 1 / max(n, 1)
-    okb = (now + np.nan_to_num(b) >= min_events) & base_ok
-    _test(out, "baseline", db, ((bv + a * bv**2) * inflate, bv * inflate), (okb, base_ok, alpha))
+    # enough events is judged on what is expected (twice the baseline), not on the count
+    # under test: "now + b" let only the high months of a small group be tested
+    okb = (2 * np.nan_to_num(b) >= min_events) & base_ok
+    # α is estimated from n periods (plus the pool's weight): on those degrees of freedom,
+    # a t's variance df / (df − 2) (the moment estimate of α runs low in short histories)
+    df = max(n - 1, 0) + PRIOR_PERIODS
+    tail = _nb_tail(now, bv, a, inflate * df / max(df - 2, 1))
+    _test(
+        out,
+        "baseline",
+        db,
+        ((bv + a * bv**2) * inflate, bv * inflate),
+        (okb, base_ok, alpha),
+        tail,
+    )
     out["dispersion"] = a
     out["dispersion_year"] = a_year
     order = [
