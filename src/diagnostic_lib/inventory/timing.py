@@ -392,6 +392,27 @@ def _shift_table(incidents: pd.DataFrame | Cube, by: str | None, cats: list[str]
     return df["shift"].value_counts().reindex(cats, fill_value=0).to_frame().T
 
 
+def _year_to_year_dispersion(counts: pd.Series, keys: list[str]) -> pd.Series | float:
+    """The quasi-Poisson dispersion of each group's calendar months (at least 1).
+
+    ``φ = Σ (y − ȳ_m)² / ȳ_m / Σ (years_m − 1)``: each calendar month's counts
+    over the years around their mean, pooled over the twelve months (a season is
+    not noise; a year that differs from the others is). Without two years of a
+    month, 1 (Poisson).
+    """
+    by_month = counts.groupby(keys + ["month"])
+    mean = by_month.transform("mean")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dev = ((counts - mean) ** 2 / mean).where(mean > 0, 0.0).fillna(0.0)
+    dof = (by_month.count() - 1).clip(lower=0)
+    if not keys:
+        d = float(dof.sum())
+        return max(float(dev.sum()) / d, 1.0) if d > 0 else 1.0
+    num, den = dev.groupby(keys).sum(), dof.groupby(keys).sum()
+    phi = (num / den.where(den > 0)).fillna(1.0)
+    return phi.clip(lower=1.0)
+
+
 def seasonality(
     incidents: pd.DataFrame, by: str | None = None, complete_years: bool = True
 ) -> pd.DataFrame:
@@ -418,7 +439,9 @@ def seasonality(
     -------
     DataFrame
         ``[by], month (1–12), years, mean, index, mean_low, mean_high,
-        complete_years``: ``years`` is the number of years each month's mean is
+        complete_years``: ``mean_low``/``mean_high`` bound the month's mean
+        (Poisson, widened by the spread of that group's months between years:
+        counts vary more than Poisson noise), ``years`` is the number of years each month's mean is
         over, ``complete_years`` the number of complete years used (0 when
         partial years had to be used). ``attrs["coverage"]`` gives
         ``complete_years``, ``months_used`` (months of data behind the means)
@@ -459,7 +482,13 @@ def seasonality(
     m = m.rename(columns={"sum": "total", "count": "years"})
     grp_mean = m.groupby(keys)["mean"].transform("mean") if keys else m["mean"].mean()
     m["index"] = m["mean"] / grp_mean
-    lo, hi = stats.poisson_ci(m["total"].to_numpy())
+    # a month's count varies from year to year more than Poisson noise: the interval is
+    # the Poisson one of the total scaled by the spread between years (quasi-Poisson)
+    phi = _year_to_year_dispersion(c, keys)
+    scale = phi.reindex(pd.MultiIndex.from_frame(m[keys])).to_numpy() if keys else float(phi)
+    total = m["total"].to_numpy(dtype="float64")
+    lo, hi = stats.poisson_ci(total / scale)
+    lo, hi = lo * scale, hi * scale
     n = np.maximum(m["years"].to_numpy(dtype="float64"), 1.0)
     m["mean_low"] = np.where(m["years"] > 0, lo / n, np.nan)
     m["mean_high"] = np.where(m["years"] > 0, hi / n, np.nan)

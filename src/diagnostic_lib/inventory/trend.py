@@ -150,19 +150,10 @@ def change(
         out["ratio_baseline"] = np.where(
             out["baseline_mean"] > 0, out["last"] / out["baseline_mean"], np.nan
         )
-    history = table.loc[:, 1:].to_numpy(dtype="float64")
-    a_year, pooled = year_to_year_variance(history)
-    out["alpha_year"] = a_year
-    out["p_poisson"] = stats.e_tests(out["last"], out["previous"])
-    out["p_baseline_poisson"] = stats.e_tests(out["last"], out["baseline_total"], 1.0, float(k))
-    last, prev = out["last"].to_numpy(float), out["previous"].to_numpy(float)
-    tot = out["baseline_total"].to_numpy(float)
-    var_prev = 1 / (last + 0.5) + 1 / (prev + 0.5) + 2 * a_year
-    out["p_value"] = _quasi_p(np.log((last + 0.5) / (prev + 0.5)), var_prev)
-    var_base = 1 / (last + 0.5) + 1 / (tot + 0.5) + a_year * (1 + 1 / k)
-    out["p_baseline"] = _quasi_p(np.log((last + 0.5) / (tot / k + 0.5 / k)), var_base)
+    pooled = _tests(out, table.loc[:, 1:].to_numpy(dtype="float64"), k)
     enough = ((out["last"] + out["previous"]) >= min_events) & covered
-    enough_b = ((out["last"] + out["baseline_mean"]) >= min_events) & covered
+    # enough events judged on the baseline (twice its mean), not on the count under test
+    enough_b = ((2 * out["baseline_mean"]) >= min_events) & covered
     out["q_value"] = np.nan
     out["q_baseline"] = np.nan
     if adjust == "fdr":
@@ -290,11 +281,34 @@ def _change_windows(first: Any, last_ts: Any, end: Any, months: int) -> tuple[An
     return end_ts, w1, w0, b0, k
 
 
-def _quasi_p(log_ratio: np.ndarray, variance: np.ndarray) -> np.ndarray:
-    """Two-sided normal p-value of log ratios with the given variances."""
+def _tests(out: pd.DataFrame, history: np.ndarray, k: int) -> float:
+    """The p-values of :func:`change` (quasi-Poisson, and the E-tests beside); the pooled α.
+
+    ``α`` is estimated: the p-values are a t's, not a normal's (whose tails
+    Benjamini–Hochberg's smallest p-values fall in), on the degrees of freedom
+    of the shrunk ``α`` (Satterthwaite: its own part rests on ``k − 2``, the
+    pool's on many): ``(k − 2 + 4)² / (k − 2)``.
+    """
+    a_year, pooled = year_to_year_variance(history)
+    out["alpha_year"] = a_year
+    out["p_poisson"] = stats.e_tests(out["last"], out["previous"])
+    out["p_baseline_poisson"] = stats.e_tests(out["last"], out["baseline_total"], 1.0, float(k))
+    last, prev = out["last"].to_numpy(float), out["previous"].to_numpy(float)
+    tot = out["baseline_total"].to_numpy(float)
+    own_df = history.shape[1] - 2
+    df = (own_df + PRIOR_WINDOWS) ** 2 / own_df if own_df > 0 else np.inf
+    var_prev = 1 / (last + 0.5) + 1 / (prev + 0.5) + 2 * a_year
+    out["p_value"] = _quasi_p(np.log((last + 0.5) / (prev + 0.5)), var_prev, df)
+    var_base = 1 / (last + 0.5) + 1 / (tot + 0.5) + a_year * (1 + 1 / k)
+    out["p_baseline"] = _quasi_p(np.log((last + 0.5) / (tot / k + 0.5 / k)), var_base, df)
+    return pooled
+
+
+def _quasi_p(log_ratio: np.ndarray, variance: np.ndarray, df: float = np.inf) -> np.ndarray:
+    """Two-sided p-value of log ratios with the given variances (a t on ``df``, or normal)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.abs(log_ratio) / np.sqrt(variance)
-    return 2 * _st.norm.sf(z)
+    return 2 * (_st.t.sf(z, df) if np.isfinite(df) else _st.norm.sf(z))
 
 
 PRIOR_WINDOWS: int = 4
