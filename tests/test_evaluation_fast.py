@@ -1135,3 +1135,33 @@ def test_records_are_the_rows_as_to_dict_gives_them_labels_repeated_or_not():
     # by label, in the order asked (unique labels)
     u = f.set_axis([10, 20, 30])
     assert [r["x"] for r in _records(u, pd.Index([30, 10]))] == [3.0, 1.5]
+
+
+def test_a_persistent_level_without_trend_is_rarely_a_significant_trend():
+    """No trend; each sector's monthly level persists (log level AR(1), ρ = 0.7).
+
+    Months that persist are fewer independent ones: the trend's standard error of a fit
+    that takes them as independent made 27 % of such sectors "significant trends" and 8.6 %
+    "emerging risks" (held-out audit). The estimates' variance is now widened by the
+    level's persistence.
+    """
+    rng = np.random.default_rng(77)
+    months = pd.date_range("2021-01-01", periods=48, freq="MS")
+    trends = emerging = n = 0
+    for rep in range(30):
+        u = np.zeros((10, 48))
+        u[:, 0] = rng.normal(0, 0.3 / np.sqrt(1 - 0.49), 10)
+        for t in range(1, 48):
+            u[:, t] = 0.7 * u[:, t - 1] + rng.normal(0, 0.3, 10)
+        y = rng.poisson(10 * np.exp(rng.normal(0, 0.3, (10, 1)) + u - 0.3**2 / 2))
+        g, m = np.nonzero(y)
+        g, m = np.repeat(g, y[g, m]), np.repeat(m, y[g, m])
+        when = months[m] + pd.to_timedelta(rng.integers(0, 28, len(m)), unit="D")
+        inc = pd.DataFrame({"sector": np.char.add("S", g.astype(str)), "occurred_from": when})
+        p = evaluation.project(inc, by=("sector",), end="2025-01-01", n_sim=200, seed=rep)
+        tot = p.totals[p.totals["sector"] != "*"]
+        trends += int((tot["trend_p"] < 0.05).sum())
+        emerging += int(tot["emerging"].astype(bool).sum())
+        n += len(tot)
+    assert trends / n < 0.2, trends / n  # 0.27 before; nominal 0.05 (see docs/methods.md)
+    assert emerging / n < 0.05, emerging / n

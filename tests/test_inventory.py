@@ -656,7 +656,8 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
         "priority",
     ):
         monkeypatch.setattr(results, name, record(name, frame))
-    inc = pd.DataFrame({"category": ["theft", "burglary", "robbery"]})
+    when = pd.to_datetime(["2024-01-03 10:00", "2024-02-10 09:00", "2024-03-31 18:00"])
+    inc = pd.DataFrame({"category": ["theft", "burglary", "robbery"], "occurred_from": when})
     diag = types.SimpleNamespace(
         config=cfg,
         incidents=inc,
@@ -698,6 +699,8 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
             v["change_min_events"],
             0.01,
         )
+        # no period in the config: the data's last whole month ends every window
+        assert kw["end"] == pd.Timestamp("2024-04-01")
     rl = calls["repeat_locations"][0][1]
     assert (rl["top"], rl["min_count"], rl["facility_distance"]) == (
         v["repeat_top"],
@@ -724,6 +727,7 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
         max_extent_m=v["max_problem_extent_m"],
         split_sectors=v["problem_split_sectors"],
         place_name_m=v["problem_place_name_m"],
+        end=pd.Timestamp("2024-04-01"),  # the change windows' end: every problem's trend too
     )
     # run's own arguments still override the config
     calls.clear()

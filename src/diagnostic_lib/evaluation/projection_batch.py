@@ -440,6 +440,18 @@ def project_many(
         res["note"][rows] = np.where(fit["fit_warning"], "fit_warning", "")
         res["alpha_nb"][rows] = fit["alpha"]
         pers = persistence_many(y[rows], fit["fitted"])
+        # months that persist are fewer independent ones: the estimates' variance is
+        # (1 + ρ) / (1 − ρ) times the independent fit's (AR(1) residuals, a smooth regressor),
+        # for the trend's test and the simulated parameters alike
+        # ρ of the level itself: the residuals' own ρ over the level's share of their
+        # variance (the Poisson noise in them does not persist)
+        share = pers[1] / (pers[1] + np.mean(1 / (fit["fitted"] + 0.5), axis=1))
+        rho_level = np.minimum(
+            0.95, np.where(share > 0, pers[0] / np.where(share > 0, share, 1), 0)
+        )
+        inflate = (1 + rho_level) / (1 - rho_level)
+        fit = {**fit, "cov": fit["cov"] * inflate[:, None, None]}
+        fit["bse"] = fit["bse"] * np.sqrt(inflate)[:, None]
         block = max(1, _BLOCK_DRAWS // max(1, m.n_sim * m.horizon))
         for a in range(0, len(rows), block):
             b = slice(a, a + block)
