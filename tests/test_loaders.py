@@ -15,7 +15,7 @@ from diagnostic_lib import i18n, loaders
 from diagnostic_lib.errors import ConfigError, CRSError, DataError
 from diagnostic_lib.readers import detect_encoding, read_table, sniff_separator
 
-from .conftest import FIXTURES, NOW
+from .conftest import FIXTURES, NOW, SAMPLE
 
 # A small, canonical incident table with accents, in EPSG:32188.
 BASE = pd.DataFrame(
@@ -1528,3 +1528,27 @@ def test_columns_nothing_reads_are_listed_once_per_file(tmp_path):
     p.write_text("measure_id,name,pillar\nM1,Vigie,prevention\n")
     _, led = loaders.load_measures(p)
     assert not any("not used" in n for n in led.notes("en")["note"])
+
+
+def test_sectors_written_as_their_number_alone_are_read_as_those_sectors():
+    """Held-out: an export wrote "3", "7" where the sectors are S03, S07; 96 % of rows were
+    "unknown sector", and a family recorded only by sector read 0 in every sector."""
+    sectors, _ = loaders.load_sectors(SAMPLE / "sectors.geojson")
+    df = pd.DataFrame(
+        {
+            "date": ["2024-05-01 10:00"] * 5,
+            "category": ["fraud"] * 5,
+            "sector": ["3", "07", "S05", "42", ""],
+        }
+    )
+    inc, led = loaders.load_incidents(df, sectors=sectors, now=NOW)
+    assert inc["sector"].fillna("").tolist() == ["S03", "S07", "S05", "", ""]
+    unknown = led.entries[led.entries["reason"] == "sector_unknown"]
+    assert unknown["value"].tolist() == ["42"]
+    note = " ".join(led.notes("fr")["note"])
+    assert "3 → S03, 07 → S07" in note
+    # a number two sectors carry is not guessed
+    from diagnostic_lib.loaders.incident_sectors import _map_sector_codes
+
+    got = _map_sector_codes(np.array(["7"], dtype=object), {"PDQ 7", "Zone 7"}, {})
+    assert got.tolist() == [""]

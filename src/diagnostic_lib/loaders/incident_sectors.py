@@ -22,6 +22,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -51,7 +53,7 @@ def _incident_sectors(
     ids = sectors["sector_id"].astype("str").to_numpy(dtype=object)
     sec_names = sectors["name"].astype("str") if "name" in sectors.columns else pd.Series(ids)
     names = {norm_key(nm): sid for sid, nm in zip(ids, sec_names, strict=True)}
-    rec_norm = _map_sector_codes(rec_sector, set(ids), names)
+    rec_norm = _map_sector_codes(rec_sector, set(ids), names, ctx)
     rec_bad = (rec_sector != "") & (rec_norm == "")
     ctx.flag(rec_bad, "sector", "sector_unknown", values=rec_sector)
     spatial = np.full(n, "", dtype=object)
@@ -88,11 +90,47 @@ def _incident_sectors(
     return np.where(has_pt & (spatial != ""), spatial, rec_norm)
 
 
-def _map_sector_codes(rec: np.ndarray, idset: set[str], names: dict[str, str]) -> np.ndarray:
-    """Written sectors as sector ids: an id stays, a sector name gives its id, else ``""``."""
+def _map_sector_codes(
+    rec: np.ndarray, idset: set[str], names: dict[str, str], ctx: _Ctx | None = None
+) -> np.ndarray:
+    """Written sectors as sector ids: an id stays, a sector name gives its id, else ``""``.
+
+    A sector written as its number alone (``3`` or ``03`` where the ids are ``S03``,
+    ``PDQ 3``: exports often drop the prefix) is the sector of that number when
+    exactly one id carries it (a note in the ledger says so); otherwise nearly
+    every row would be ``sector_unknown``, and a family recorded only by sector
+    would read 0 in every sector.
+    """
     uniq = pd.unique(rec)
     m = {s: (s if s in idset else names.get(norm_key(s), "") if s else "") for s in uniq}
+    by_number = _ids_by_number(idset)
+    read = {s: by_number.get(int(s), "") for s in uniq if s and not m[s] and s.isdigit()}
+    read = {s: sid for s, sid in read.items() if sid}
+    if read:
+        m.update(read)
+        if ctx is not None:
+            shown = sorted(read.items(), key=lambda kv: (int(kv[0]), kv[0]))
+            pairs = ", ".join(f"{s} → {sid}" for s, sid in shown[:6])
+            ctx.note("loaders.note.sector_numbers", pairs=pairs + (" …" if len(shown) > 6 else ""))
     return map_distinct(rec, m.get)
+
+
+def _ids_by_number(idset: set[str]) -> dict[int, str]:
+    """The sector ids that carry one number (``S03`` → 3), by number; ``""`` when two share it.
+
+    Examples
+    --------
+    >>> _ids_by_number({"S03", "S10", "PDQ 7", "A1B2", "7"}) == {3: "S03", 10: "S10", 7: ""}
+    True
+    """
+    out: dict[int, str] = {}
+    for sid in idset:
+        digits = re.findall(r"\d+", sid)
+        if len(digits) != 1:
+            continue
+        k = int(digits[0])
+        out[k] = "" if k in out else sid
+    return out
 
 
 def _assign_sectors(

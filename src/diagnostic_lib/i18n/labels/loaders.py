@@ -13,6 +13,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Encodage détecté : {encoding} ; séparateur : « {sep} ».",
         "Detected encoding: {encoding}; separator: '{sep}'.",
     ),
+    "loaders.note.sector_numbers": (
+        "Secteurs écrits par leur seul numéro, lus comme le secteur de même numéro : {pairs}.",
+        "Sectors written as their number alone, read as the sector of the same number: {pairs}.",
+    ),
     "loaders.note.grid_sectors_square": (
         "Les secteurs sont une grille générée de {n} cellules carrées de {size} m ; "
         "identifiants G-rLLcCC (ligne, colonne depuis le sud-ouest), population inconnue "
