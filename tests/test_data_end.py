@@ -9,6 +9,7 @@ Three months of data were called "1 year", with a yearly rate and a number of in
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 
 import numpy as np
@@ -85,3 +86,35 @@ def test_three_months_are_three_months_with_no_yearly_figure(diag, lang):
     n, pop = len(longer.incidents), longer.sectors["population"].sum()
     assert rate == pytest.approx(n / (549 / 365.25) / pop * 1000, rel=1e-9)
     assert np.isfinite(rate)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_dates_to_the_month_give_no_empty_hour_chart_and_no_blank_knox(diag, lang):
+    """Held-out: with dates written to the month, the report showed an hour × weekday grid of
+    nothing with a colour scale from −0.1 to 0.1, and a Knox chart reading "No data"."""
+    from diagnostic_lib.report.document import HtmlDocument
+    from diagnostic_lib.report.sections.context import SectionContext
+    from diagnostic_lib.report.sections.step1 import _places, _severity_rhythms_change
+
+    inc = diag.incidents.copy()
+    first = inc["occurred_from"].dt.to_period("M").dt.start_time
+    inc["occurred_from"] = first
+    inc["occurred_to"] = first + pd.offsets.MonthBegin(1)
+    inc["time_precision"] = "month"
+    d = dataclasses.replace(diag, incidents=inc)
+    inv = inventory.run(d, permutations=9)
+    ctx = SectionContext(HtmlDocument("t", lang), lang, diag=d)
+    _severity_rhythms_change(ctx, inv)
+    _places(ctx, d, inv)
+    page = html.unescape(ctx.doc.render())
+    hours = "à l'heure près" if lang == "fr" else "dated to the hour"
+    knox = "(Knox) impossible" if lang == "fr" else "(Knox) test not possible"
+    assert hours in page and knox in page
+    figures = page.count("<figure")
+    # the full-dated sample has both figures
+    ctx = SectionContext(HtmlDocument("t", lang), lang, diag=diag)
+    inv = inventory.run(diag, permutations=9)
+    _severity_rhythms_change(ctx, inv)
+    _places(ctx, diag, inv)
+    full = html.unescape(ctx.doc.render())
+    assert hours not in full and knox not in full and full.count("<figure") == figures + 2

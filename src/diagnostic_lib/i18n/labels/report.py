@@ -214,6 +214,17 @@ LABELS: dict[str, tuple[str, str]] = {
         "Fisher–Jenks).",
         "Mean annual rate per sector, per 1,000 residents, all families (Fisher–Jenks classes).",
     ),
+    "report.step1.no_hours": (
+        "Aucun incident n'est daté à l'heure près (dates au mois ou plus larges) : pas de "
+        "tableau heure × jour de la semaine.",
+        "No incident is dated to the hour (dates to the month or wider): no hour × weekday table.",
+    ),
+    "report.step1.no_knox": (
+        "Test de quasi-répétition (Knox) impossible : trop peu d'incidents localisés et datés "
+        "au jour près ({n}).",
+        "Near-repeat (Knox) test not possible: too few incidents located and dated to the "
+        "day ({n}).",
+    ),
     "report.step1.severity_no_population": (
         "Aucun secteur n'a de population : l'indice, qui se calcule par habitant, ne l'est pas.",
         "No sector has a population: the index, computed per resident, is not computed.",

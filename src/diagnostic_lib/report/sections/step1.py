@@ -7,6 +7,7 @@ near repeat, citizens' perception, and the problems with their priority.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ... import charts, i18n, inventory, maps
@@ -243,11 +244,14 @@ def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> N
     else:  # per resident: a table of dashes says nothing
         doc.paragraph(ctx.t("report.step1.severity_no_population"))
     doc.heading(ctx.t("report.step1.rhythms"), level=3)
-    doc.figure(
-        charts.hour_weekday_heatmap(inv.hour_weekday, lang=lang),
-        caption=ctx.t("report.figure.hour_weekday.caption"),
-        alt=ctx.t("report.figure.hour_weekday.alt"),
-    )
+    if float(np.nansum(inv.hour_weekday.to_numpy(dtype="float64"))) > 0:
+        doc.figure(
+            charts.hour_weekday_heatmap(inv.hour_weekday, lang=lang),
+            caption=ctx.t("report.figure.hour_weekday.caption"),
+            alt=ctx.t("report.figure.hour_weekday.alt"),
+        )
+    else:  # an empty grid with a colour scale around 0 would read as a result
+        doc.paragraph(ctx.t("report.step1.no_hours"))
     doc.figure(
         charts.seasonality_chart(inv.seasonality, by="family", lang=lang),
         caption=ctx.t("report.figure.seasonality.caption"),
@@ -307,6 +311,11 @@ def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> 
     ctx.tables["hot_spots"] = pd.DataFrame(hs.drop(columns="geometry"))
     doc.heading(ctx.t("report.step1.near_repeat"), level=3)
     # the public figure hides the ratios the public table hides (bands of few pairs)
+    ctx.tables["knox"] = inv.knox
+    if not inv.knox["ratio"].notna().any():  # no pair to count: a blank chart says nothing
+        used = inv.knox.attrs.get("parameters", {}).get("events", 0)
+        doc.paragraph(ctx.t("report.step1.no_knox", n=fmt.integer(used, lang)))
+        return
     knox = public_numbers(inv.knox, ("ratio", "p_value"), ctx.threshold) if ctx.public else inv.knox
     hidden = ctx.public and bool((knox["ratio"].isna() & inv.knox["ratio"].notna()).any())
     doc.figure(
@@ -317,7 +326,6 @@ def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> 
         + inventory.knox_parameters_text(inv.knox, lang, counts=not ctx.public),
         alt=ctx.t("report.figure.knox.alt"),
     )
-    ctx.tables["knox"] = inv.knox
 
 
 def _place_words(diag: Diagnostic) -> dict:
