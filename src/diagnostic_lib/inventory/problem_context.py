@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import schema, settings, stats, workers
+from .. import schema, settings, workers
 from .._memory import blocks
 from .._points import LOCATED, MISSING, point_table, points_of
 from .._spatial import union_of
@@ -37,7 +37,7 @@ from .timing import (
     _spread_rows,
     _too_long,
 )
-from .trend import _change_windows
+from .trend import PRIOR_WINDOWS, _change_windows, _quasi_p, year_to_year_variance
 from .volume import total_population
 
 if TYPE_CHECKING:
@@ -249,6 +249,7 @@ class _ProblemContext:
     ) -> None:
         self.inc, self.grid, self.sectors, self.search = inc, grid, sectors, search
         self._windows: dict[Any, tuple[Any, ...]] = {}
+        self._pooled: dict[tuple[Any, ...], tuple[float, float]] = {}
         self._incident_arrays(inc, grid, weights)
         self._sector_tables(sectors)
         self.tax_concern = (
@@ -539,7 +540,7 @@ class _ProblemContext:
         ]
         return max(vals), codes
 
-    def _counts(self, idx: np.ndarray) -> dict[str, Any]:
+    def _counts(self, idx: np.ndarray, kind: str = "area") -> dict[str, Any]:
         """Counts, span, months with events and trend of one problem's events."""
         n = len(idx)
         ts = self.start[idx]
@@ -557,7 +558,7 @@ class _ProblemContext:
             "span_years": span_years,
             "counts_by_year": ";".join(f"{y}:{c}" for y, c in zip(years, ycount, strict=True)),
             "months_with_events": f"{months_with}/{months_total}",
-            "trend": self.trend(ts, t_min, t_max),
+            "trend": self.trend(ts, t_min, t_max, kind),
         }
 
     def describe(self, k: int, f: Mapping[str, Any]) -> dict[str, Any]:
@@ -570,7 +571,7 @@ class _ProblemContext:
         r = self.problem_rows[k]
         sig = _signature(*self._weekday_hour(r), self.a_w[r], self.shift_sums[k])
         where = self.where(k, kind, sects)
-        c = self._counts(idx)
+        c = self._counts(idx, kind)
         n, span_years, trow = c["n"], c["span_years"], c["trend"]
         pop_s = self._population(kind, sects)
         w = self.w[idx]
@@ -618,20 +619,58 @@ class _ProblemContext:
             rec.update({f"{k}_{lang}": v for k, v in _cheers(rec, lang).items()})
         return rec
 
-    def trend(self, ts: np.ndarray, t_min: Any, t_max: Any) -> dict[str, Any] | None:
+    def _pooled_variance(
+        self, windows: tuple[Any, ...], families: bool = False
+    ) -> tuple[float, float]:
+        """The year-to-year variance pooled over sector × family groups (or families), its df.
+
+        Over the complete windows before the last (:func:`~.trend.year_to_year_variance`),
+        computed once per set of windows.
+        """
+        if (windows, families) in self._pooled:
+            return self._pooled[windows, families]
+        end_ts, w1, _, _, k = windows
+        edges = np.array(
+            [np.datetime64(end_ts - pd.DateOffset(months=self.search.trend_months * i), "us")
+             for i in range(k + 2)]
+        )  # fmt: skip
+        # window of each incident: 0 = the last, 1 = the previous, ... k = the oldest complete
+        # one ([edges[i + 1], edges[i]))
+        ends = -edges.astype("int64")
+        win = np.searchsorted(ends, -self.start.astype("int64"), side="left") - 1
+        keep = (win >= 1) & (win <= k) & ~np.isnat(self.start)
+        sectors = 0 if families else self.sec_codes.astype("int64") + 1
+        groups = sectors * (len(self.fam_names) + 1) + self.fam_codes
+        g, gi = np.unique(groups[keep], return_inverse=True)
+        history = np.zeros((len(g), k))
+        np.add.at(history, (gi, win[keep] - 1), 1.0)
+        _, pooled = year_to_year_variance(history) if len(g) else (None, 0.0)
+        df = (k - 2 + PRIOR_WINDOWS) ** 2 / (k - 2) if k > 2 else np.inf
+        self._pooled[windows, families] = (float(pooled), float(df))
+        return self._pooled[windows, families]
+
+    def trend(
+        self, ts: np.ndarray, t_min: Any, t_max: Any, kind: str = "area"
+    ) -> dict[str, Any] | None:
         """``change(sub, by=one group, min_events=10, adjust=None)`` of one problem's events."""
         search = self.search
         key = (t_min.normalize(), t_max.normalize()) if search.end is None else t_min.normalize()
         if key not in self._windows:
             self._windows[key] = _change_windows(t_min, t_max, search.end, search.trend_months)
-        end_ts, w1, w0, b0, _ = self._windows[key]
+        end_ts, w1, w0, b0, k = self._windows[key]
         e, a1, a0, b = (np.datetime64(x) for x in (end_ts, w1, w0, b0))
         last = int(((ts >= a1) & (ts < e)).sum())
         previous = int(((ts >= a0) & (ts < a1)).sum())
         base = int(((ts >= b) & (ts < a1)).sum())
         if last == 0 and previous == 0 and base == 0:
             return None
-        p = stats.e_test(last, previous, 1.0, 1.0)
+        # the test of step 1's change table (quasi-Poisson on the log ratio, a t), with the
+        # year-to-year variance pooled over groups of the problem's scale (the families for
+        # a problem of the whole municipality, sector × family otherwise): not a Poisson test
+        # that calls "significant" what the change table calls usual variation
+        a_pool, df = self._pooled_variance(self._windows[key], kind == "municipality")
+        var = 1 / (last + 0.5) + 1 / (previous + 0.5) + 2 * a_pool
+        p = float(_quasi_p(np.array([np.log((last + 0.5) / (previous + 0.5))]), var, df)[0])
         enough = (last + previous) >= search.trend_min_events
         month = pd.DateOffset(months=1)
         if t_min >= w0 + month or t_max < end_ts - month:  # the data do not span both windows
