@@ -320,3 +320,22 @@ def test_the_data_quality_line_counts_every_incidents_file(diag, steps):
         "Qualité des données : 213 lignes conservées sur 220 (7 rejetées, 0 signalées) ; "
         "voir le registre."
     ]
+
+
+def test_no_ranked_problem_gives_a_sentence_not_an_empty_list(diag, steps):
+    """Held-out (a sparse territory, few events): "Priority problems:" followed by nothing,
+    and "Score components (weights used): ." with every weight "spread over the others"."""
+    from dataclasses import replace
+
+    from diagnostic_lib.report.sections.context import SectionContext
+    from diagnostic_lib.report.sections.executive_summary import _executive_summary
+
+    inv = steps[0]
+    none = inv.priority.assign(rank=float("nan"))
+    ctx = SectionContext(document.HtmlDocument("t", "en"), "en")
+    _executive_summary(ctx, diag, replace(inv, priority=none), None, None)
+    page = _html.unescape(ctx.doc.render())
+    assert "No problem has enough events to be ranked" in page
+    assert "Priority problems:" not in page
+    text = inventory.components_text(none.iloc[:0], "en")
+    assert text == "No problem ranked: no score components."

@@ -189,6 +189,8 @@ def components_text(ranking: pd.DataFrame, lang: str) -> str:
         for c in used
         if len(ranking)
     ]
+    if not parts:  # nothing ranked: no weights to state, none spread over others
+        return i18n.t("inventory.priority.nothing_ranked", lang)
     text = i18n.t("inventory.priority.components", lang, components=", ".join(parts))
     left = ranking.attrs.get("unavailable", ())
     if left:

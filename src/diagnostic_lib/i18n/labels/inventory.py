@@ -33,6 +33,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Composantes du score (poids utilisés) : {components}.",
         "Score components (weights used): {components}.",
     ),
+    "inventory.priority.nothing_ranked": (
+        "Aucun problème classé : pas de composantes de score.",
+        "No problem ranked: no score components.",
+    ),
     "inventory.priority.unavailable": (
         "Absentes pour tout le diagnostic, leur poids réparti sur les autres : {components}.",
         "Left out for the whole diagnosis, their weight spread over the others: {components}.",

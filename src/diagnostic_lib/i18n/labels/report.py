@@ -94,6 +94,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Perception gap: sector {sector} ({name}) fears more than recorded crime suggests.",
     ),
     "report.summary.priorities": ("Problèmes prioritaires :", "Priority problems:"),
+    "report.summary.no_priorities": (
+        "Aucun problème n'a assez d'événements pour être classé parmi les priorités.",
+        "No problem has enough events to be ranked among the priorities.",
+    ),
     "report.summary.priority_item": (
         "{rank}. {title} (score {score})",
         "{rank}. {title} (score {score})",

@@ -24,18 +24,22 @@ def _executive_summary(
     doc.heading(ctx.t("report.summary.heading"))
     doc.bullets(_key_figures(ctx, diag, inv))
     tcol = f"title_{lang}"
-    doc.paragraph(ctx.t("report.summary.priorities"))
-    doc.bullets(
-        [
-            ctx.t(
-                "report.summary.priority_item",
-                rank=int(r["rank"]),
-                title=r[tcol],
-                score=fmt.decimal(r["score"], lang),
-            )
-            for _, r in inv.priority[inv.priority["rank"].notna()].head(5).iterrows()
-        ]
-    )
+    ranked = inv.priority[inv.priority["rank"].notna()].head(5)
+    if len(ranked):
+        doc.paragraph(ctx.t("report.summary.priorities"))
+        doc.bullets(
+            [
+                ctx.t(
+                    "report.summary.priority_item",
+                    rank=int(r["rank"]),
+                    title=r[tcol],
+                    score=fmt.decimal(r["score"], lang),
+                )
+                for _, r in ranked.iterrows()
+            ]
+        )
+    else:  # a heading followed by nothing
+        doc.paragraph(ctx.t("report.summary.no_priorities"))
     if s4 is not None and len(s4.plan):
         doc.paragraph(ctx.t("report.summary.plan"))
         doc.bullets(
