@@ -1262,3 +1262,20 @@ def test_a_problems_trend_is_not_called_significant_where_its_family_is_usual_va
     assert called["families"].map(lambda f: family[f[0]]).str.startswith("significant").all()
     assert list(called["kind"]) == ["municipality"]
     assert (p["trend_label"] != "significant_fall").all()
+
+
+def test_the_catch_all_category_is_listed_not_ranked(diag):
+    """Held-out: an export in other words (57 % of incidents 'other') made "Other, rising"
+    the top priority problem, with a SMART target and the first action of the plan."""
+    inv = inventory.run(diag, permutations=9)
+    pb = inv.problems.copy()
+    top = inv.priority.iloc[0]["problem_id"]
+    pb.loc[pb["problem_id"] == top, "categories"] = pb.loc[
+        pb["problem_id"] == top, "categories"
+    ].map(lambda _: ("other",))
+    p = inventory.priority(pb).set_index("problem_id")
+    assert pd.isna(p.loc[top, "rank"]) and p.loc[top, "status"] == "uncategorised"
+    assert p.loc[top, "status_en"].startswith("not ranked: category 'other'")
+    assert (
+        p["rank"].min() == 1 and p["rank"].notna().sum() == inv.priority["rank"].notna().sum() - 1
+    )

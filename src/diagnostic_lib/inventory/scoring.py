@@ -21,6 +21,7 @@ See docs/methods.md, *Priority score*.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,7 +42,10 @@ PRIORITY_COMPONENTS = tuple(PRIORITY_WEIGHTS)
 MIN_PROBLEM_EVENTS: int = settings.default("min_problem_events")
 """Events in the last 12 months below which a problem is listed but not ranked."""
 
-PRIORITY_STATUSES = ("ranked", "too_few_events")
+PRIORITY_STATUSES = ("ranked", "too_few_events", "uncategorised")
+
+CATCH_ALL = "other"
+"""The category of labels the taxonomy does not know: a problem of it alone is not ranked."""
 """The ``status`` codes of the priority table (labels ``inventory.priority.status.<code>``)."""
 
 
@@ -139,9 +143,16 @@ def priority(
         eligible = pb["last_12"].astype("float64").fillna(0.0) >= least
     else:
         eligible = pd.Series(True, index=pb.index)
+    # the catch-all of labels the taxonomy does not know is not a problem one can act on:
+    # listed, not ranked, until its labels are given codes
+    catch_all = (
+        pb["categories"].map(lambda c: set(_as_tuple(c)) <= {CATCH_ALL})
+        if "categories" in pb.columns
+        else pd.Series(False, index=pb.index)
+    ).astype(bool)
     used = _renormalised(raw, w)
-    _add_score(out, raw, used, eligible)
-    out = _ranked(out, pb, eligible)
+    _add_score(out, raw, used, eligible & ~catch_all)
+    out = _ranked(out, pb, eligible & ~catch_all, catch_all)
     out.attrs["components"] = tuple(c for c, v in used.items() if v > 0)
     out.attrs["unavailable"] = tuple(c for c in w if w[c] > 0 and used[c] == 0)
     out.attrs["min_events"] = least
@@ -266,7 +277,16 @@ def _add_score(
     out["missing"] = missing.map(";".join)
 
 
-def _ranked(out: pd.DataFrame, pb: pd.DataFrame, eligible: pd.Series) -> pd.DataFrame:
+def _as_tuple(value: Any) -> tuple:
+    """A register's list cell as a tuple (a tuple, a list, or text split on ``;``)."""
+    if isinstance(value, (tuple, list, np.ndarray)):
+        return tuple(value)
+    return tuple(v for v in str(value).split(";") if v) if isinstance(value, str) else ()
+
+
+def _ranked(
+    out: pd.DataFrame, pb: pd.DataFrame, eligible: pd.Series, catch_all: pd.Series | None = None
+) -> pd.DataFrame:
     """Ranked problems by score (ties by severity, then id), then the unranked; identity first."""
     idx = out.index
     sev = (
@@ -275,6 +295,8 @@ def _ranked(out: pd.DataFrame, pb: pd.DataFrame, eligible: pd.Series) -> pd.Data
     out["_sev"] = sev.to_numpy()
     out["_unranked"] = ~eligible.to_numpy()
     out["status"] = np.where(out["_unranked"], "too_few_events", "ranked")
+    if catch_all is not None and catch_all.any():
+        out.loc[catch_all.to_numpy(), "status"] = "uncategorised"
     for lang in ("fr", "en"):
         names = {s: i18n.t(f"inventory.priority.status.{s}", lang) for s in PRIORITY_STATUSES}
         out[f"status_{lang}"] = out["status"].map(names)

@@ -42,6 +42,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Left out for the whole diagnosis, their weight spread over the others: {components}.",
     ),
     "inventory.priority.status.ranked": ("classé", "ranked"),
+    "inventory.priority.status.uncategorised": (
+        "non classé : catégorie « autre » (libellés sans code ; donnez-leur un code pour "
+        "le classer)",
+        "not ranked: category 'other' (labels without a code; give them codes to rank it)",
+    ),
     "inventory.priority.status.too_few_events": (
         "trop peu d'événements pour être classé",
         "too few events to rank",
