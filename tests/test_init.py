@@ -230,6 +230,26 @@ def test_a_glob_that_matches_nothing_is_an_error(tmp_path, capsys):
     assert not (tmp_path / "diagnostic.toml").exists()
 
 
+def test_files_of_different_layouts_give_the_steps_that_fix_them(tmp_path, capsys):
+    """Held-out: two yearly exports with different headers; init failed to load them and
+    then printed the usual steps, "then run the report", which would fail too."""
+    (tmp_path / "inc_2023.csv").write_text(
+        "No_dossier;Date;Categorie\n1;03/05/2023;Vol\n2;04/05/2023;Vol\n", encoding="utf-8"
+    )
+    (tmp_path / "inc_2024.csv").write_text(
+        "incident_id,occurred_from,category\n3,2024-05-03,theft\n", encoding="utf-8"
+    )
+    shutil.copy(SAMPLE / "sectors.geojson", tmp_path / "sectors.geojson")
+    code = cli.main(
+        ["init", "--incidents", str(tmp_path / "inc_*.csv"), "--sectors",
+         str(tmp_path / "sectors.geojson"), "--out", str(tmp_path / "cfg"), "--lang", "en"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 2
+    assert "Next steps (the data do not load yet):" in out
+    assert "report --config" not in out
+
+
 # --------------------------------------------------------------------------- docs/config.md
 CONFIG_DOC = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
 

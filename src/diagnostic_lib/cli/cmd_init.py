@@ -79,16 +79,24 @@ def run(args: argparse.Namespace) -> int:
         print(i18n.t("setup.written", args.lang, path=path))
     print()
     print(i18n.t("setup.validating", args.lang, path=config))
+    failed = False
     try:
         code = cmd_validate.run(
             argparse.Namespace(config=str(config), lang=args.lang, ledger_csv=None)
         )
     except DataError as exc:  # e.g. no sectors yet: the files are written, say what to do
         print(f"error / erreur: {exc}", file=sys.stderr)
-        code = 2
+        code, failed = 2, True
     table = pd.read_csv(categories, dtype=str, keep_default_na=False)
     unmatched = int((table["code"] == "").sum())
     print()  # in the language chosen only (the config's comments are in both)
-    key = "setup.next_steps" if unmatched else "setup.next_steps_coded"
+    # after an error, the steps that fix it (not "run the report", which would fail too)
+    key = (
+        "setup.next_steps_error"
+        if failed
+        else "setup.next_steps"
+        if unmatched
+        else "setup.next_steps_coded"
+    )
     print(i18n.t(key, args.lang, config=config, categories=categories, n=unmatched))
     return code

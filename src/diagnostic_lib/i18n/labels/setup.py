@@ -156,6 +156,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "  2. Run again: python -m diagnostic_lib validate --config {config}\n"
         "  3. Then: python -m diagnostic_lib report --config {config}",
     ),
+    "setup.next_steps_error": (
+        "Étapes suivantes (les données ne se chargent pas encore) :\n"
+        "  1. Corrigez ce que dit l'erreur ci-dessus : dans {config} (colonnes, fichiers, "
+        "séparateur), ou dans les fichiers eux-mêmes (des fichiers de mises en page "
+        "différentes se déclarent chacun dans leur propre entrée).\n"
+        "  2. Relancez : python -m diagnostic_lib validate --config {config}",
+        "Next steps (the data do not load yet):\n"
+        "  1. Fix what the error above says: in {config} (columns, files, separator), or in "
+        "the files themselves (files of different layouts are each declared in their own "
+        "entry).\n"
+        "  2. Run again: python -m diagnostic_lib validate --config {config}",
+    ),
     # the init wizard of notebook 05 (widgets.init_wizard)
     "setup.crs.EPSG:4326": (
         "WGS84, longitude et latitude (degrés)",
