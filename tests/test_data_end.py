@@ -118,3 +118,17 @@ def test_dates_to_the_month_give_no_empty_hour_chart_and_no_blank_knox(diag, lan
     _places(ctx, diag, inv)
     full = html.unescape(ctx.doc.render())
     assert hours not in full and knox not in full and full.count("<figure") == figures + 2
+
+
+def test_a_plan_from_three_months_says_nine_baseline_months_have_no_data(diag):
+    """Held-out: the plan's baseline "2024-04-01 – 2025-03-31" over three months of data
+    said "months without data: 0"."""
+    from diagnostic_lib import strategy
+
+    d = _cut(diag, "2025-01-01", "2025-04-01")
+    inv = inventory.run(d, permutations=9)
+    cat = strategy.load_catalogue()
+    ranked = strategy.rank_responses(inv.problems, cat, inv.priority, partners=d.partners, top=3)
+    plan = strategy.action_plan(strategy.choose(ranked), inv.problems, d.incidents, cat, d.partners)
+    assert len(plan) and (plan["baseline_gap_months"] == 9).all()
+    assert plan["baseline_period"].iloc[0] == "2024-04-01 – 2025-03-31"

@@ -182,6 +182,29 @@ def _power_note(mde: float, underpowered: bool, ctx: _PlanContext, lang: str) ->
     return head + i18n.t(tail, lang)
 
 
+def _no_data_months(inc: pd.DataFrame, before0: Any, start: Any) -> tuple[pd.Period, ...]:
+    """The months without data up to ``start``: the calendar's gaps and the months before the data.
+
+    The months of the baseline window before the data begin are no data either
+    (three months of data are not a year's baseline with nine empty months).
+
+    Examples
+    --------
+    >>> when = pd.Series(pd.date_range("2025-01-01", "2025-03-31", freq="D"))
+    >>> got = _no_data_months(pd.DataFrame({"occurred_from": when}), "2024-04-01", "2025-04-01")
+    >>> len(got), str(got[0]), str(got[-1])
+    (9, '2024-04', '2024-12')
+    """
+    gaps = set(coverage.gap_months(inc, end=start)) if len(inc) else set()
+    first = inc["occurred_from"].min() if len(inc) else pd.NaT
+    if pd.notna(first):
+        b0 = pd.Period(pd.Timestamp(before0), freq="M")
+        f0 = pd.Period(pd.Timestamp(first), freq="M")
+        if b0 < f0:
+            gaps |= set(pd.period_range(b0, f0 - 1, freq="M"))
+    return tuple(sorted(gaps))
+
+
 def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx: _PlanContext):
     pid = rec["problem_id"]
     inc = ctx.incidents
@@ -436,7 +459,7 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
         alpha=d("alpha") if alpha is None else alpha,
         power=d("plan_power") if power is None else power,
         expected_reduction=EXPECTED_REDUCTION if expected_reduction is None else expected_reduction,
-        gaps=tuple(coverage.gap_months(inc, end=start_ts)),
+        gaps=_no_data_months(inc, before0, start_ts),
         labels=None
         if taxonomy is None
         else {lang: taxonomy[f"label_{lang}"].to_dict() for lang in ("fr", "en")},
