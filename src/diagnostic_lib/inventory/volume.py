@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import settings, stats
+from .. import coverage, settings, stats
 from ..cube import Cube, rollup
 from ..denominators import DENOMINATORS, column_of, denominator_of
 
@@ -372,7 +372,8 @@ def recent_rates(
     """
     ts = pd.to_datetime(incidents["occurred_from"])
     if ts.notna().any():
-        end = ts.max().normalize() + pd.offsets.MonthBegin(1)
+        # the data's last whole month (a month the export stopped within is left out)
+        end = coverage.data_end(incidents)
         start = max(end - pd.DateOffset(months=months), ts.min().normalize().replace(day=1))
     else:
         end = start = pd.Timestamp.now().normalize().replace(day=1)

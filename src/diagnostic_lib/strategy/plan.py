@@ -387,7 +387,9 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     partners : DataFrame, optional
         Canonical partners (for their names).
     start : timestamp, optional
-        Planned start (default: the first day of the month after the last incident).
+        Planned start (default: the end of the data's last whole month,
+        :func:`diagnostic_lib.coverage.data_end`: the first day of the month after
+        the last incident unless the data stop within that month).
     horizon_months : int, optional
         Length of the baseline window and of the evaluation's windows (months;
         default: the ``window_months`` tunable, as in step 3).
@@ -435,10 +437,11 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     horizon_months = d("window_months") if horizon_months is None else horizon_months
     lag_months = d("plan_lag_months") if lag_months is None else lag_months
     inc = incidents
-    t_end = inc["occurred_from"].max() if len(inc) else pd.Timestamp.now()
-    start_ts = (
-        pd.Timestamp(start) if start is not None else (t_end.normalize() + pd.offsets.MonthBegin(1))
-    )
+    # by default the plan starts where the data's last whole month ends: its baseline is
+    # then step 1's "last 12 months" (coverage.data_end), not a window over a partial month
+    whole = coverage.data_end(inc) if len(inc) else None
+    t_now = pd.Timestamp.now().normalize() + pd.offsets.MonthBegin(1)
+    start_ts = pd.Timestamp(start) if start is not None else (whole if whole is not None else t_now)
     before0 = start_ts - pd.DateOffset(months=horizon_months)
     pnames = pd.DataFrame(columns=["name_fr", "name_en"], dtype="str")
     if partners is not None and len(partners):
