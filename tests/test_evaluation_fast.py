@@ -141,7 +141,14 @@ def _slow_group(y, months, m, rng, last, fut):
     if kind == "trend_season" and _slow_wald_p(fit, slice(2, X.shape[1])) > m.seasonality_p:
         X, Xf, kind = X[:, :2], Xf[:, :2], "trend"
         fit = count_models._fit_counts(y, X, m.model)
-    draws = _slow_simulate(fit, Xf, m.n_sim, rng, _slow_persistence(y, fit))
+    pers = _slow_persistence(y, fit)
+    # the estimates widened by the level's persistence: ρ of the level is the residuals'
+    # over the level's share of their variance (at most 0.9), (1 + ρ) / (1 − ρ) on that share
+    share = pers[1] / (pers[1] + float(np.mean(1 / (np.asarray(fit["fitted"]) + 0.5))))
+    rho = min(0.9, pers[0] / share) if share > 0 else 0.0
+    widen = 1 + share * ((1 + rho) / (1 - rho) - 1)
+    fit = {**fit, "cov": fit["cov"] * widen, "bse": fit["bse"] * np.sqrt(widen)}
+    draws = _slow_simulate(fit, Xf, m.n_sim, rng, pers)
     tot = draws.sum(axis=1)
     lo, hi = (1 - m.level) / 2, 1 - (1 - m.level) / 2
     low, high = np.quantile(draws, [lo, hi], axis=0)

@@ -240,6 +240,30 @@ def persistence_many(y: np.ndarray, mu: np.ndarray) -> tuple[np.ndarray, np.ndar
     )
 
 
+def _persistence_inflation(
+    persistence: tuple[np.ndarray, np.ndarray, np.ndarray], fitted: np.ndarray
+) -> np.ndarray:
+    """How much wider the estimates of a persistent series are than an independent fit's.
+
+    The log residuals hold the level's moves (``σ²``, persistent) and Poisson noise
+    (about ``mean(1/μ)``, not persistent). The level's own lag-1 correlation is the
+    residuals' over the level's share of their variance (capped at 0.9: a small share
+    makes that ratio noise); with AR(1) moves, a smooth regressor's estimate has
+    ``(1 + ρ) / (1 − ρ)`` times the variance, on the level's share of it.
+
+    Examples
+    --------
+    >>> pers = (np.array([0.0, 0.3, 0.3]), np.array([0.0, 0.1, 0.005]), np.zeros(3))
+    >>> _persistence_inflation(pers, np.full((3, 48), 10.0)).round(2).tolist()
+    [1.0, 2.45, 1.9]
+    """
+    rho, sigma2, _ = persistence
+    share = sigma2 / (sigma2 + np.mean(1 / (np.asarray(fitted) + 0.5), axis=1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level = np.minimum(0.9, np.where(share > 0, rho / np.where(share > 0, share, 1.0), 0.0))
+    return 1 + share * ((1 + level) / (1 - level) - 1)
+
+
 def simulate_many(
     params: np.ndarray,
     cov: np.ndarray,
@@ -440,16 +464,9 @@ def project_many(
         res["note"][rows] = np.where(fit["fit_warning"], "fit_warning", "")
         res["alpha_nb"][rows] = fit["alpha"]
         pers = persistence_many(y[rows], fit["fitted"])
-        # months that persist are fewer independent ones: the estimates' variance is
-        # (1 + ρ) / (1 − ρ) times the independent fit's (AR(1) residuals, a smooth regressor),
-        # for the trend's test and the simulated parameters alike
-        # ρ of the level itself: the residuals' own ρ over the level's share of their
-        # variance (the Poisson noise in them does not persist)
-        share = pers[1] / (pers[1] + np.mean(1 / (fit["fitted"] + 0.5), axis=1))
-        rho_level = np.minimum(
-            0.95, np.where(share > 0, pers[0] / np.where(share > 0, share, 1), 0)
-        )
-        inflate = (1 + rho_level) / (1 - rho_level)
+        # months that persist are fewer independent ones: the estimates' variance is widened
+        # for the trend's test and the simulated parameters alike (see _persistence_inflation)
+        inflate = _persistence_inflation(pers, fit["fitted"])
         fit = {**fit, "cov": fit["cov"] * inflate[:, None, None]}
         fit["bse"] = fit["bse"] * np.sqrt(inflate)[:, None]
         block = max(1, _BLOCK_DRAWS // max(1, m.n_sim * m.horizon))

@@ -400,6 +400,7 @@ def _year_to_year_dispersion(counts: pd.Series, keys: list[str]) -> pd.Series | 
     not noise; a year that differs from the others is). Without two years of a
     month, 1 (Poisson).
     """
+    counts = counts.sort_index()  # one order of summation, from points or from a cube alike
     by_month = counts.groupby(keys + ["month"])
     mean = by_month.transform("mean")
     with np.errstate(divide="ignore", invalid="ignore"):
