@@ -639,12 +639,15 @@ class _ProblemContext:
         ends = -edges.astype("int64")
         win = np.searchsorted(ends, -self.start.astype("int64"), side="left") - 1
         keep = (win >= 1) & (win <= k) & ~np.isnat(self.start)
+        # one group per sector × family (or family), a missing code its own: all ≥ 0
+        width = len(self.fam_names) + 1
         sectors = 0 if families else self.sec_codes.astype("int64") + 1
-        groups = sectors * (len(self.fam_names) + 1) + self.fam_codes
-        g, gi = np.unique(groups[keep], return_inverse=True)
-        history = np.zeros((len(g), k))
-        np.add.at(history, (gi, win[keep] - 1), 1.0)
-        _, pooled = year_to_year_variance(history) if len(g) else (None, 0.0)
+        groups = sectors * width + self.fam_codes.astype("int64") + 1
+        size = (len(self.sec_names) + 1) * width
+        cells = np.bincount(groups[keep] * k + (win[keep] - 1), minlength=size * k)
+        history = cells.reshape(size, k).astype("float64")
+        history = history[history.sum(axis=1) > 0]  # the groups that have events
+        _, pooled = year_to_year_variance(history) if len(history) else (None, 0.0)
         df = (k - 2 + PRIOR_WINDOWS) ** 2 / (k - 2) if k > 2 else np.inf
         self._pooled[windows, families] = (float(pooled), float(df))
         return self._pooled[windows, families]
