@@ -235,16 +235,25 @@ def data_end(incidents: pd.DataFrame, months: int = 12) -> pd.Timestamp | None:
     >>> str(data_end(pd.DataFrame({"occurred_from": sparse})).date())
     '2025-01-01'
     """
-    rows = _calendar_rows(incidents, [], None)
-    if not len(rows):
+    # on the dates' arrays (a few passes over them: it is asked by several steps at 5M)
+    ts = pd.to_datetime(incidents["occurred_from"]).to_numpy(dtype="datetime64[us]")
+    dated = ~np.isnat(ts)
+    ts = ts[dated]
+    if not len(ts):
         return None
-    last = rows["month"].max()
+    month = ts.astype("datetime64[M]")
+    stop = ts
+    if "occurred_to" in incidents.columns:  # a month-only date reaches its month's end
+        to = pd.to_datetime(incidents["occurred_to"]).to_numpy(dtype="datetime64[us]")[dated]
+        inner = to - np.timedelta64(1, "us")
+        stop = np.where(inner.astype("datetime64[M]") == month, inner, ts)
+    last_m = month.max()
+    first_m = max(month.min(), last_m - np.timedelta64(months, "M"))
+    last = pd.Period(str(last_m), freq="M")
     following = (last + 1).start_time
-    reach = pd.Timestamp(rows["stop"].max())
-    before = rows["month"] < last
-    first = max(rows["month"].min(), last - months)
-    span_days = ((last.start_time - first.start_time).days) or 0
-    n = int((before & (rows["month"] >= first)).sum())
+    reach = pd.Timestamp(stop.max())
+    span_days = int((last_m.astype("datetime64[D]") - first_m.astype("datetime64[D]")).astype(int))
+    n = int(np.count_nonzero((month >= first_m) & (month < last_m)))
     per_day = n / span_days if span_days else 0.0
     tolerance = pd.Timedelta(days=3 / per_day) if per_day > 0 else pd.Timedelta.max
     whole = following - reach <= max(tolerance, pd.Timedelta(days=1))
