@@ -556,6 +556,35 @@ def test_xlsx_rows_keep_their_sheet_numbers_and_a_missing_sheet_is_named(tmp_pat
         loaders.load_incidents(p, sheet="incidents")
 
 
+def test_xlsx_with_a_title_above_the_header_reads_the_header_below_it(tmp_path):
+    """Held-out: an RMS export with a title on row 1: `init` mapped `category = "Unnamed: 2"`
+    and listed the header cell as a category label."""
+    import openpyxl
+
+    p = tmp_path / "inc.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Extraction RMS — incidents 2024"])
+    ws.append([None])
+    ws.append(["incident_id", "occurred_from", "category"])
+    ws.append(["1", "2024-05-01 10:00", "theft"])
+    ws.append(["2", "2024-05-02 10:00", "robbery"])
+    wb.save(p)
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert inc["incident_id"].tolist() == ["1", "2"] and inc["source_row"].tolist() == [4, 5]
+    assert led.is_balanced() and led.files.iloc[0]["rows_in"] == 2
+    assert "Header read on row 3; above it, a title, not data: 'Extraction RMS" in " ".join(
+        led.notes("en")["note"]
+    )
+    # a one-cell first row over data rows is the header of a one-column table, left as it is
+    q = tmp_path / "one.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["category"])
+    wb.active.append(["theft"])
+    wb.save(q)
+    assert read_table(q).frame.columns.tolist() == ["category"]
+
+
 def test_xlsx_that_is_not_a_workbook(tmp_path):
     p = tmp_path / "inc.xlsx"
     p.write_text("id,date\n1,2024-01-01\n")

@@ -84,6 +84,9 @@ class RawTable:
         (``encoding_repaired``, flagged: decoded on its own and kept).
     boms_removed : int
         Byte-order marks found after the start of the file and removed.
+    header_row, above_header : int, str
+        The row of the header (1 unless a spreadsheet has a title above it), and
+        the text of the rows above it (a title: not data, said in the ledger).
     malformed_fields : dict
         The fields of each malformed CSV record, by row (for repairs that need to
         know the columns, such as :mod:`diagnostic_lib.loaders.decimal_commas`).
@@ -109,6 +112,8 @@ class RawTable:
     line_issues: list[tuple[int, str, str, str]] = field(default_factory=list)
     boms_removed: int = 0
     malformed_fields: dict[int, list[str]] = field(default_factory=dict)
+    header_row: int = 1
+    above_header: str = ""
 
 
 def detect_encoding(data: bytes) -> str:
@@ -809,6 +814,9 @@ def _read_excel(path: Path, name: str, *, sheet: str | int | None) -> RawTable:
         values.pop()  # formatted but empty rows below the data are not rows
     if not values:
         raise DataError(f"{name}: {bilingual('loaders.error.empty_file')}")
+    top = _header_index(values)
+    above = " ".join(str(v).strip() for r in values[:top] for v in r if not _blank_cell(v))
+    values = values[top:]
     width = max(len(r) for r in values)
     header = [str(v).strip() if not _blank_cell(v) else "" for v in values[0]]
     header += [""] * (width - len(header))
@@ -825,7 +833,7 @@ def _read_excel(path: Path, name: str, *, sheet: str | int | None) -> RawTable:
     kept: list[list[object]] = []
     rows: list[int] = []
     issues: list[tuple[int, str, str, str]] = []
-    for i, rec in enumerate(values[1:], start=2):
+    for i, rec in enumerate(values[1:], start=2 + top):
         cells = list(rec[:width]) + [None] * (width - len(rec))
         lost = [j for j in range(width) if (i, j) in formulas and _blank_cell(cells[j])]
         if lost:
@@ -847,7 +855,45 @@ def _read_excel(path: Path, name: str, *, sheet: str | int | None) -> RawTable:
         len(values) - 1,
         [],
         line_issues=issues,
+        header_row=top + 1,
+        above_header=above[:200],
     )
+
+
+MAX_TITLE_ROWS: int = 10
+"""Rows looked at above a spreadsheet's header for a title (see :func:`_header_index`)."""
+
+
+def _header_index(values: list) -> int:
+    """The row of a sheet's header (0-based): 0, unless titles stand above it.
+
+    A report exported to Excel often has a title ("Extraction RMS — incidents
+    2022-2025") on its first row, alone in its cell, and the header below. The
+    header is then the first row, within :data:`MAX_TITLE_ROWS`, whose cells are
+    text and fill at least half the table's width (two at least); a row of two
+    or more cells met before it means the first row was the header after all.
+
+    Examples
+    --------
+    >>> _header_index([["Extraction RMS"], [None], ["id", "date", "category"], [1, 2, 3]])
+    2
+    >>> _header_index([["id", "date", "category"], [1, 2, 3]])
+    0
+    """
+    width = max(len(r) for r in values)
+
+    def filled(row: list) -> list:
+        return [v for v in row if not _blank_cell(v)]
+
+    if width < 3 or len(filled(values[0])) != 1:
+        return 0
+    for h in range(1, min(len(values), MAX_TITLE_ROWS + 1)):
+        cells = filled(values[h])
+        if len(cells) >= max(2, width / 2) and all(isinstance(v, str) for v in cells):
+            return h
+        if len(cells) >= 2:
+            return 0
+    return 0
 
 
 def _blank_cell(v: object) -> bool:

@@ -454,6 +454,8 @@ def _file_notes(ctx: _Ctx) -> None:
         ctx.note("loaders.note.encoding", encoding=r.encoding, sep=sep)
         if r.boms_removed:
             ctx.note("loaders.note.boms_removed", n=r.boms_removed)
+    if r.header_row > 1:  # a title above the header: not data, and said
+        ctx.note("loaders.note.header_row", row=r.header_row, title=r.above_header)
     used = set(ctx.fields.values())
     ignored = [str(c) for c in r.frame.columns if c not in used]
     if ignored:

@@ -13,6 +13,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Encodage détecté : {encoding} ; séparateur : « {sep} ».",
         "Detected encoding: {encoding}; separator: '{sep}'.",
     ),
+    "loaders.note.header_row": (
+        "En-tête lu à la ligne {row} ; au-dessus, un titre, pas des données : « {title} ».",
+        "Header read on row {row}; above it, a title, not data: '{title}'.",
+    ),
     "loaders.note.sector_numbers": (
         "Secteurs écrits par leur seul numéro, lus comme le secteur de même numéro : {pairs}.",
         "Sectors written as their number alone, read as the sector of the same number: {pairs}.",
