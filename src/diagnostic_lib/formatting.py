@@ -237,16 +237,16 @@ def percent(share: Any, lang: str = "fr", digits: int = 0) -> str:
     A share that is not zero never reads 0 %, nor one short of all 100 %:
 
     >>> percent(0.0006, "en"), percent(0.9996, "en"), percent(0.0, "en"), percent(1.0, "en")
-    ('< 1%', '> 99%', '0%', '100%')
+    ('<\xa01%', '>\xa099%', '0%', '100%')
     """
     if _missing(share):
         return MISSING
     value, step = 100.0 * float(share), 10.0**-digits
     sign = _symbols(lang).percent_space + "%"
     if 0.0 < value < step / 2:  # 8 cells of 12,544 are not "0 %" of the places
-        return "< " + _fixed(step, lang, digits) + sign
+        return "<\u00a0" + _fixed(step, lang, digits) + sign  # never "<" alone at a line's end
     if 100.0 - step / 2 <= value < 100.0:
-        return "> " + _fixed(100.0 - step, lang, digits) + sign
+        return ">\u00a0" + _fixed(100.0 - step, lang, digits) + sign
     return _fixed(value, lang, digits) + sign
 
 
