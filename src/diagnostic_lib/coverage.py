@@ -185,16 +185,26 @@ def _calendar_rows(incidents: pd.DataFrame | Cube, keys: list[str], end: Any) ->
     ts = pd.to_datetime(incidents["occurred_from"])
     month = _month_periods(ts)
     df = pd.DataFrame({"month": month}, index=incidents.index)
-    stop = ts
-    if "occurred_to" in incidents.columns:  # a month-only date reaches its month's end
-        # the range's end is exclusive (a month-only date ends on the next month's first
-        # instant): its last instant is in the month
-        to = pd.to_datetime(incidents["occurred_to"]) - pd.Timedelta(microseconds=1)
-        stop = to.where(_month_periods(to) == month, ts)
-    df["stop"] = stop.to_numpy()
+    df["stop"] = _reach(incidents)
     for k in keys:
         df[k] = incidents[k]
     return df.dropna(subset=["month", *keys])
+
+
+def _reach(incidents: pd.DataFrame) -> np.ndarray:
+    """How far into its start's month each record reaches (``datetime64[us]``, NaT undated).
+
+    The start, or the range's last instant when it ends in the same month: a
+    month-only date reaches its month's end. The range's end is exclusive (a
+    month-only date ends on the next month's first instant), hence one
+    microsecond before it.
+    """
+    ts = pd.to_datetime(incidents["occurred_from"]).to_numpy(dtype="datetime64[us]")
+    if "occurred_to" not in incidents.columns:
+        return ts
+    to = pd.to_datetime(incidents["occurred_to"]).to_numpy(dtype="datetime64[us]")
+    inner = to - np.timedelta64(1, "us")
+    return np.where(inner.astype("datetime64[M]") == ts.astype("datetime64[M]"), inner, ts)
 
 
 def data_end(incidents: pd.DataFrame, months: int = 12) -> pd.Timestamp | None:
@@ -242,11 +252,7 @@ def data_end(incidents: pd.DataFrame, months: int = 12) -> pd.Timestamp | None:
     if not len(ts):
         return None
     month = ts.astype("datetime64[M]")
-    stop = ts
-    if "occurred_to" in incidents.columns:  # a month-only date reaches its month's end
-        to = pd.to_datetime(incidents["occurred_to"]).to_numpy(dtype="datetime64[us]")[dated]
-        inner = to - np.timedelta64(1, "us")
-        stop = np.where(inner.astype("datetime64[M]") == month, inner, ts)
+    stop = _reach(incidents)[dated]
     last_m = month.max()
     first_m = max(month.min(), last_m - np.timedelta64(months, "M"))
     last = pd.Period(str(last_m), freq="M")
