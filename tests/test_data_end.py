@@ -61,6 +61,9 @@ def test_change_windows_end_with_the_last_whole_month(diag):
     ).reindex(got.index, fill_value=0)
     pd.testing.assert_frame_equal(got, want.astype(int), check_names=False)
     assert summary.study_period(d)[1] == pd.Timestamp("2025-09-30")
+    # the key figures count the incidents of the period they state (not the day of October)
+    kn = summary.key_numbers(d, None, "en")
+    assert kn.loc["incidents", "value"] == int((t < "2025-10-01").sum()) < len(d.incidents)
     # the report's "last 12 months" rates table, and the plan's baseline, end there too
     recent = inventory.recent_rates(d.incidents, d.sectors)
     assert recent.attrs["end"] == pd.Timestamp("2025-09-30")

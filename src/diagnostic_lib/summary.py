@@ -80,9 +80,12 @@ def _share_detail(part: int, n: int, lang: str) -> str:
 
 def _counts(rows: _Rows, diag: Diagnostic, lang: str) -> None:
     """Incidents, the annual rate and the located incidents."""
-    inc = diag.incidents
-    n = len(inc)
     start, end = study_period(diag)
+    # the incidents of the period stated beside them (a partial last month the period
+    # leaves out is left out of the count and the rate too)
+    when = pd.to_datetime(diag.incidents["occurred_from"])
+    inc = diag.incidents[((when >= start) & (when < end + pd.Timedelta(days=1))).to_numpy()]
+    n = len(inc)
     # the period's length itself (3 months are not "1 year", 18 months not 2)
     days = (end - start).days + 1
     years = days / 365.25
