@@ -32,6 +32,7 @@ from diagnostic_lib.evaluation import (
     placebo_places,
     projection_batch,
     spatial_risk,
+    time_series,
 )
 from diagnostic_lib.evaluation.placebo_places import PlaceCounter
 
@@ -118,6 +119,23 @@ def _slow_wald_p(fit, sl):
         return float("nan")
 
 
+def _slow_ar_widening(y, X, pos):
+    """The trend's variance under AR(1) errors over OLS's, on the log counts (one group)."""
+    z = np.log(y + 0.5)
+    n = len(z)
+    pos = pos - pos[0]
+    e = z - X @ np.linalg.lstsq(X, z, rcond=None)[0]
+    pairs = np.diff(pos) == 1
+    r0 = float(np.sum((e[1:] * e[:-1])[pairs]) / np.sum(e * e) * (n - 1) / pairs.sum())
+    expected = time_series.residual_autocorrelation(X, pos)
+    rho = float(np.interp(r0, expected, time_series.RHO_GRID)) if r0 < expected[-1] else 0.98
+    up = projection_batch.TREND_RHO_UPPER_SE
+    rho = min(0.98, rho + up * np.sqrt(max(1 - rho**2, 0.01) / n))
+    pw = time_series.prais_winsten(z, X, rho=rho, positions=pos)
+    ols = float(e @ e) / (n - X.shape[1]) * np.linalg.pinv(X.T @ X)[1, 1]
+    return max(1.0, float(pw["bse"][1] ** 2) / ols)
+
+
 def _slow_group(y, months, m, rng, last, fut):
     """forecast._project_group as before: one group fitted (lstsq) and simulated alone."""
     months = np.asarray(months, dtype="datetime64[us]")
@@ -147,6 +165,8 @@ def _slow_group(y, months, m, rng, last, fut):
     share = pers[1] / (pers[1] + float(np.mean(1 / (np.asarray(fit["fitted"]) + 0.5))))
     rho = min(0.9, pers[0] / share) if share > 0 else 0.0
     widen = 1 + share * ((1 + rho) / (1 - rho) - 1)
+    if kind != "level":
+        widen = max(widen, _slow_ar_widening(y, X, projection_batch._month_numbers(months)))
     fit = {**fit, "cov": fit["cov"] * widen, "bse": fit["bse"] * np.sqrt(widen)}
     draws = _slow_simulate(fit, Xf, m.n_sim, rng, pers)
     tot = draws.sum(axis=1)
@@ -157,7 +177,8 @@ def _slow_group(y, months, m, rng, last, fut):
     res.update(prob_rise=float(np.mean(tot > forecast._last_12(y, months))), note=fit["note"])
     if kind != "level":
         b, se = fit["params"][1], fit["bse"][1]
-        res.update(trend_irr=float(np.exp(b)), trend_p=float(2 * stats.norm.sf(abs(b / se))))
+        df = max(2.0, n / widen - X.shape[1])
+        res.update(trend_irr=float(np.exp(b)), trend_p=float(2 * stats.t.sf(abs(b / se), df)))
     return res
 
 
@@ -1149,8 +1170,10 @@ def test_a_persistent_level_without_trend_is_rarely_a_significant_trend():
 
     Months that persist are fewer independent ones: the trend's standard error of a fit
     that takes them as independent made 27 % of such sectors "significant trends" and 8.6 %
-    "emerging risks" (held-out audit). The estimates' variance is now widened by the
-    level's persistence.
+    "emerging risks" (held-out audit); widened by the level's share of the residuals,
+    15 % and 4 %. The trend's variance is now at least its Prais–Winsten variance's
+    ratio to least squares' on the log counts, and tested on Student's t with the
+    months' effective number.
     """
     rng = np.random.default_rng(77)
     months = pd.date_range("2021-01-01", periods=48, freq="MS")
@@ -1170,5 +1193,29 @@ def test_a_persistent_level_without_trend_is_rarely_a_significant_trend():
         trends += int((tot["trend_p"] < 0.05).sum())
         emerging += int(tot["emerging"].astype(bool).sum())
         n += len(tot)
-    assert trends / n < 0.2, trends / n  # 0.27 before; nominal 0.05 (see docs/methods.md)
-    assert emerging / n < 0.05, emerging / n
+    # 0.27, then 0.15 with the widening by the level's share alone; nominal 0.05
+    assert trends / n < 0.10, trends / n
+    assert emerging / n < 0.03, emerging / n  # 0.086, then 0.04
+
+
+def test_a_real_trend_is_still_found_through_the_widening():
+    """Independent months with a rise of 15 % a year (10 incidents a month at the end).
+
+    The widening for persistence costs power where there is none to correct: the trend
+    must still be found in most sectors (69 % in the calibration runs; 86 % without it).
+    """
+    rng = np.random.default_rng(78)
+    months = pd.date_range("2021-01-01", periods=48, freq="MS")
+    t = (np.arange(48) - 48) / 12
+    found = n = 0
+    for rep in range(10):
+        y = rng.poisson(10 * np.exp(0.15 * t) * np.ones((10, 1)))
+        g, m = np.nonzero(y)
+        g, m = np.repeat(g, y[g, m]), np.repeat(m, y[g, m])
+        when = months[m] + pd.to_timedelta(rng.integers(0, 28, len(m)), unit="D")
+        inc = pd.DataFrame({"sector": np.char.add("S", g.astype(str)), "occurred_from": when})
+        p = evaluation.project(inc, by=("sector",), end="2025-01-01", n_sim=100, seed=rep)
+        tot = p.totals[p.totals["sector"] != "*"]
+        found += int(((tot["trend_p"] < 0.05) & (tot["trend_irr"] > 1)).sum())
+        n += len(tot)
+    assert found / n > 0.5, found / n
