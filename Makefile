@@ -80,6 +80,7 @@ fuzz: $(STAMP)
 calibrate: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python benchmarks/calibrate.py
 	MPLBACKEND=Agg $(BIN)/python benchmarks/calibrate_its.py
+	MPLBACKEND=Agg $(BIN)/python benchmarks/calibrate_forecast.py
 
 clean:
 	rm -rf build .pytest_cache $(dir $(CONFIG))build/cache

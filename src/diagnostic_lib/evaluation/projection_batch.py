@@ -35,11 +35,11 @@ TREND_RHO_UPPER_SE: float = 1.0
 
 See :func:`_ar_inflation_many`.
 
-On simulated series of four years (``benchmarks/CALIBRATION.md``): with 0, false
-"significant trends" under AR(1) levels (ρ 0.5–0.7) stay at 11–13 %; with 2 (the
+On simulated series of four years (``benchmarks/calibrate_forecast.py``): with 0, false
+"significant trends" under AR(1) levels (ρ 0.7, SD 0.3) stay at 11–12 %; with 2 (the
 interrupted time series' :data:`~diagnostic_lib.evaluation.time_series.RHO_UPPER_SE`),
-at 4–5 %, but a real trend of 15 % a year at 10 incidents a month is found in 45 %
-of series instead of 86 %; with 1, 6–8 % and 69 %.
+at 2 %, but a real rise of 15 % a year at 10 incidents a month is found in 45 % of
+sectors instead of 88 %; with 1, 5–6 % and 72 %.
 """
 
 
