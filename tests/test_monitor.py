@@ -154,6 +154,61 @@ def test_no_change_against_the_mean_is_rarely_called_a_change():
         assert labelled <= 8, (mean, labelled)  # of 40 bulletins (was 21–24)
 
 
+def _persistent_tables(rng, reps=40, groups=30, months=48, rho=0.7, sd=0.3, mean=20):
+    """No change at all; each group's log level an AR(1) (marginal SD ``sd``), its season
+    peaking at a month of its own (amplitude 0.4)."""
+    cols = pd.period_range("2021-01", periods=months, freq="M")
+    for _ in range(reps):
+        u = np.empty((groups, months))
+        u[:, 0] = rng.normal(0, sd, groups)
+        for m in range(1, months):
+            u[:, m] = rho * u[:, m - 1] + rng.normal(0, sd * np.sqrt(1 - rho**2), groups)
+        peak = rng.integers(1, 13, (groups, 1))
+        season = 0.4 * np.cos(2 * np.pi * (cols.month.to_numpy()[None, :] - peak) / 12)
+        base = mean * np.exp(rng.normal(0, 0.3, (groups, 1)))
+        yield (
+            pd.DataFrame(rng.poisson(base * np.exp(season + u - sd**2 / 2)), columns=cols),
+            cols[-1],
+        )
+
+
+def test_a_persistent_level_is_rarely_a_year_over_year_change():
+    """Held-out: under a level that persists for months (AR(1), ρ 0.7) and no change, 11 %
+    of year-over-year rows had p < 0.05 and a quarter of the bulletins a labelled change.
+
+    ``α_y`` came from a seasonal fit with a trend over three years, which absorbs part of a
+    slow level's moves; two Januaries differ by all of them. It is now read on the
+    differences between periods a year apart. Nominal: 5 % of rows.
+    """
+    rng = np.random.default_rng(43)
+    tested = low = labelled = 0
+    for t, at in _persistent_tables(rng):
+        c = monitoring.compare_periods(t, at)
+        ok = ~c["verdict_year"].isin(["too_few", "not_covered"])
+        tested += ok.sum()
+        low += (c.loc[ok, "p_year"] < 0.05).sum()
+        labelled += c.loc[ok, "verdict_year"].str.startswith("significant").any()
+    assert tested > 1000
+    assert low / tested < 0.08, low / tested
+    assert labelled <= 4, labelled  # of 40 bulletins
+
+
+def test_the_yearly_dispersion_is_read_on_periods_a_year_apart():
+    """A season and a steady trend drop out of the differences; a noisy group keeps its spread."""
+    cols = pd.period_range("2019-01", "2022-12", freq="M")
+    season = np.tile([10, 12, 15, 20, 25, 30, 30, 25, 20, 15, 12, 10], 4)
+    steady = season + np.repeat([0, 2, 4, 6], 12)  # the same rise every year
+    rng = np.random.default_rng(5)
+    noisy = rng.poisson(20 * rng.gamma(4, 1 / 4, 48))
+    t = pd.DataFrame([steady, noisy], columns=cols)
+    c = monitoring.compare_periods(t, cols[-1])
+    a = c["dispersion_year"].to_numpy()
+    assert a[0] < a[1] and a[1] > 0.1  # the noisy one's α (about 1/4) is found
+    # the steady group's α is the pool's share only: its own differences hold no noise
+    pooled = c.attrs["pooled_dispersion_year"]
+    assert a[0] == pytest.approx(4 * pooled / (23 + 4))  # 24 pairs: 23 degrees of freedom
+
+
 def test_without_extra_variation_the_year_over_year_verdict_is_the_e_test():
     cols = pd.period_range("2014-01", "2017-12", freq="M")
     t = pd.DataFrame([[20] * 47 + [38], [30] * 48], columns=cols)  # steady: α = 0

@@ -46,7 +46,7 @@ MIN_BASELINE: int = 3
 """Fewest covered periods in the baseline for a comparison with its mean."""
 
 SEASONAL_YEARS: int = 3
-"""Years of history before the period monitored, fitted with its season for the yearly ``α``."""
+"""Years of history before the period monitored whose periods a year apart give ``α_y``."""
 
 
 def dispersion(history: np.ndarray, design: np.ndarray | None = None) -> tuple[np.ndarray, float]:
@@ -140,25 +140,48 @@ def _verdict(q: np.ndarray, diff: np.ndarray, ok: np.ndarray, covered: Any, alph
     return np.where(covered, out, "not_covered").astype(object)
 
 
-def _seasonal_dispersion(
-    table: pd.DataFrame,
-    at: pd.Period,
-    cov: np.ndarray,
-    per_year: int,
-    fallback: tuple[np.ndarray, float],
-) -> tuple[np.ndarray, float]:
-    """``α`` net of season and trend, from the :data:`SEASONAL_YEARS` years before ``at``.
+def _yearly_dispersion(
+    table: pd.DataFrame, at: pd.Period, cov: np.ndarray, per_year: int
+) -> tuple[np.ndarray, float, int]:
+    """``α`` of the differences between each period and the same period a year before.
 
-    The same period a year earlier shares the season: its comparison needs the
-    variation left once the season is modelled. With fewer than two years of
-    covered periods, the ``fallback`` (the baseline's, season included).
+    Over the :data:`SEASONAL_YEARS` years before ``at``, each pair of covered periods
+    a year apart gives ``d = y − y₋₁``; under no change between years
+    ``Var(d) = y + y₋₁ + α (μ² + μ₋₁²)``, so ``α = max(0, (Σ(d − d̄)² − Σ(y + y₋₁)) /
+    Σ(2 m²))`` with ``m`` the pair's mean, shrunk towards the pooled value as in
+    :func:`dispersion`. This is the variation the year-over-year comparison meets,
+    whatever its cause: a level that persists for months moves between two Januaries
+    as much as it does around its own mean, and a seasonal fit over three years
+    absorbs part of it. Returns ``(α, pooled, pairs)``; ``pairs`` 0 when fewer than
+    ``per_year`` pairs are covered.
     """
+    cols = table.columns
+    pos = {p: i for i, p in enumerate(cols)}
     first = at - SEASONAL_YEARS * per_year
-    hist = [p for p in table.columns if first <= p < at and cov[table.columns.get_loc(p)]]
-    if len(hist) < 2 * per_year:
-        return fallback
-    periods = pd.PeriodIndex(hist)
-    return dispersion(table[hist].to_numpy(dtype="float64"), seasonal_design(periods))
+    pairs = [
+        (pos[p], pos[p - per_year])
+        for p in cols
+        if first <= p - per_year and p < at and (p - per_year) in pos
+        and cov[pos[p]] and cov[pos[p - per_year]]
+    ]  # fmt: skip
+    g = len(table)
+    if len(pairs) < per_year:
+        return np.zeros(g), 0.0, 0
+    x = table.to_numpy(dtype="float64")
+    now = x[:, [a for a, _ in pairs]]
+    before = x[:, [b for _, b in pairs]]
+    d = now - before
+    k = d.shape[1]
+    m = (now + before) / 2
+    num = np.sum((d - d.mean(axis=1, keepdims=True)) ** 2, axis=1) * k / (k - 1)
+    num = num - np.sum(now + before, axis=1)
+    den = np.sum(2 * m**2, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.where(den > 0, np.maximum(0.0, num / den), 0.0)
+    mean = m.mean(axis=1)
+    pooled = float(np.sum(mean * own) / np.sum(mean)) if mean.sum() > 0 else 0.0
+    alpha = ((k - 1) * own + PRIOR_PERIODS * pooled) / (k - 1 + PRIOR_PERIODS)
+    return alpha, pooled, k
 
 
 def _test(
@@ -217,25 +240,23 @@ def compare_periods(
 ) -> pd.DataFrame:
     """Each group's count in period ``at`` against a year earlier and the previous periods' mean.
 
-    **Year over year**: ``now`` against ``year_ago``; under "no change" both
-    have the mean ``m = (now + year_ago) / 2``, so
-    ``z = (now − year_ago) / √(2 (m + α_y m²))``. The two share the season,
-    so ``α_y`` is the variation left once season and trend are modelled:
-    :func:`dispersion` of a fit on :func:`seasonal_design` over the
-    :data:`SEASONAL_YEARS` years before (with fewer than two years of data,
-    the baseline's ``α``). With ``α_y = 0`` the verdict uses the exact E-test
-    (``p_e_test``, shown in every case). **Against the baseline**: ``now``
-    against the mean ``b`` of the ``baseline_periods`` periods before (those
-    covered by the data), ``z = (now − b) / √((b + α b²)(1 + 1/n))``, with
-    ``α`` the spread of those periods around their mean, season included (a
-    December that is always low is no news). Its p-value is not the normal's
-    but that of ``now`` in a negative binomial of mean ``b`` and that variance
-    (one month's count is skewed: the normal's upper tail gave false increases),
-    widened by ``df / (df − 2)`` for an ``α`` estimated from ``n`` periods
-    (``df = n − 1 + 4``, the pool's weight). The plain Poisson z of each
-    (``α = 0``: ``(now − year_ago) / √(now + year_ago)`` and
-    ``(now − b) / √(b (1 + 1/n))``) is kept beside, with the verdict it would
-    give. q-values: Benjamini–Hochberg across the groups with enough events.
+    **Year over year**: ``now`` against ``year_ago``; under "no change" both have the
+    mean ``m = (now + year_ago) / 2``, so ``z = (now − year_ago) / √(2 (m + α_y m²))``.
+    The two share the season, so ``α_y`` is read on the differences between periods a
+    year apart over the :data:`SEASONAL_YEARS` years before (:func:`_yearly_dispersion`:
+    season and a steady trend drop out, a level that persists for months does not; with
+    fewer than two years of data, the baseline's ``α``). With ``α_y = 0`` the verdict
+    uses the exact E-test (``p_e_test``, shown in every case). **Against the baseline**:
+    ``now`` against the mean ``b`` of the ``baseline_periods`` periods before (those
+    covered by the data), ``z = (now − b) / √((b + α b²)(1 + 1/n))``, with ``α`` the
+    spread of those periods around their mean, season included (a December that is
+    always low is no news). Its p-value is not the normal's but that of ``now`` in a
+    negative binomial of mean ``b`` and that variance (one month's count is skewed: the
+    normal's upper tail gave false increases), widened by ``df / (df − 2)`` for an ``α``
+    estimated from ``n`` periods (``df = n − 1 + 4``, the pool's weight). The plain
+    Poisson z of each (``α = 0``: ``(now − year_ago) / √(now + year_ago)`` and ``(now −
+    b) / √(b (1 + 1/n))``) is kept beside, with the verdict it would give. q-values:
+    Benjamini–Hochberg across the groups with enough events.
 
     Verdicts (:data:`VERDICTS`): ``significant_increase``,
     ``significant_decrease``, ``no_significant_change`` (q ≥ ``alpha``),
@@ -297,7 +318,9 @@ def compare_periods(
     y0 = table[ago].to_numpy(dtype="float64") if ago in pos else np.zeros(len(table))
     hist = table[base].to_numpy(dtype="float64") if n else np.zeros((len(table), 0))
     a, pooled = dispersion(hist)
-    a_year, pooled_year = _seasonal_dispersion(table, at, cov, per_year, (a, pooled))
+    a_year, pooled_year, pairs = _yearly_dispersion(table, at, cov, per_year)
+    if not pairs:  # under a year of pairs a year apart: the baseline's spread
+        a_year, pooled_year = a, pooled
     out = pd.DataFrame(index=table.index)
     out["now"] = now.astype("int64")
     out["year_ago"] = pd.array(np.where(year_ok, y0, np.nan), dtype="Int64")
