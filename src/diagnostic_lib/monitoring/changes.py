@@ -184,6 +184,70 @@ def _yearly_dispersion(
     return alpha, pooled, k
 
 
+def _rolling_dispersion(
+    table: pd.DataFrame, at: pd.Period, cov: np.ndarray, length: int, per_year: int
+) -> tuple[np.ndarray, float, int]:
+    """``α`` of each period against the mean of the ``length`` periods before it.
+
+    Over the :data:`SEASONAL_YEARS` years before ``at``, each covered period whose
+    ``length`` previous periods are all covered gives ``e = y − b`` (``b`` their mean);
+    under no change ``Var(e) = (b + α b²)(1 + 1/length)``, so ``α = max(0,
+    (Σ e² / (1 + 1/length) − Σ b) / Σ b²)``, shrunk towards the pooled value as in
+    :func:`dispersion`. This is the variation the comparison with the baseline meets:
+    a level that persists for months makes the baseline's periods alike (their spread
+    around their own mean is small) while the period after them has moved. Returns
+    ``(α, pooled, residuals)``; ``residuals`` 0 when fewer than ``per_year`` are found.
+    """
+    cols = table.columns
+    pos = {p: i for i, p in enumerate(cols)}
+    first = at - SEASONAL_YEARS * per_year
+    idx = [
+        pos[p]
+        for p in cols
+        if first <= p < at and cov[pos[p]]
+        and all((p - j) in pos and cov[pos[p - j]] for j in range(1, length + 1))
+    ]  # fmt: skip
+    g = len(table)
+    if len(idx) < per_year or length < 1:
+        return np.zeros(g), 0.0, 0
+    x = table.to_numpy(dtype="float64")
+    csum = np.concatenate([np.zeros((g, 1)), np.cumsum(x, axis=1)], axis=1)
+    i = np.asarray(idx)
+    b = (csum[:, i] - csum[:, i - length]) / length
+    e = x[:, i] - b
+    num = np.sum(e * e, axis=1) / (1 + 1 / length) - np.sum(b, axis=1)
+    den = np.sum(b * b, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.where(den > 0, np.maximum(0.0, num / den), 0.0)
+    k = len(idx)
+    mean = b.mean(axis=1)
+    pooled = float(np.sum(mean * own) / np.sum(mean)) if mean.sum() > 0 else 0.0
+    alpha = ((k - 1) * own + PRIOR_PERIODS * pooled) / (k - 1 + PRIOR_PERIODS)
+    return alpha, pooled, k
+
+
+def _dispersions(
+    table: pd.DataFrame, at: pd.Period, cov: np.ndarray, hist: np.ndarray, length: int
+) -> tuple[tuple[np.ndarray, float], tuple[np.ndarray, float]]:
+    """``(α, pooled)`` of the comparison with the baseline, then of the year over year.
+
+    The baseline's: the spread of its periods around their mean (:func:`dispersion`),
+    never below that of the periods around their own rolling baseline
+    (:func:`_rolling_dispersion`: a persistent level makes the baseline's periods alike
+    while the period after them has moved). The year over year's: from the periods a
+    year apart (:func:`_yearly_dispersion`), else the baseline's.
+    """
+    per_year = 12 if at.freqstr.startswith("M") else 4
+    a, pooled = dispersion(hist)
+    a_roll, pooled_roll, rolled = _rolling_dispersion(table, at, cov, length, per_year)
+    if rolled:
+        a, pooled = np.maximum(a, a_roll), max(pooled, pooled_roll)
+    a_year, pooled_year, pairs = _yearly_dispersion(table, at, cov, per_year)
+    if not pairs:  # under a year of pairs a year apart: the baseline's spread
+        a_year, pooled_year = a, pooled
+    return (a, pooled), (a_year, pooled_year)
+
+
 def _test(
     out: pd.DataFrame,
     side: str,
@@ -317,10 +381,7 @@ def compare_periods(
     now = table[at].to_numpy(dtype="float64")
     y0 = table[ago].to_numpy(dtype="float64") if ago in pos else np.zeros(len(table))
     hist = table[base].to_numpy(dtype="float64") if n else np.zeros((len(table), 0))
-    a, pooled = dispersion(hist)
-    a_year, pooled_year, pairs = _yearly_dispersion(table, at, cov, per_year)
-    if not pairs:  # under a year of pairs a year apart: the baseline's spread
-        a_year, pooled_year = a, pooled
+    (a, pooled), (a_year, pooled_year) = _dispersions(table, at, cov, hist, baseline_periods)
     out = pd.DataFrame(index=table.index)
     out["now"] = now.astype("int64")
     out["year_ago"] = pd.array(np.where(year_ok, y0, np.nan), dtype="Int64")
