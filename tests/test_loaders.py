@@ -585,6 +585,71 @@ def test_xlsx_with_a_title_above_the_header_reads_the_header_below_it(tmp_path):
     assert read_table(q).frame.columns.tolist() == ["category"]
 
 
+@pytest.mark.parametrize(
+    "title",
+    ["Extraction RMS — incidents 2024\n\n", "Extraction RMS — incidents 2024,,\n", "\ufeffRMS\n"],
+)
+def test_csv_with_a_title_above_the_header_reads_the_header_below_it(tmp_path, title):
+    """Held-out: a CSV saved from a report with a title line was read as a one-column table
+    (a clear error, but no way forward); a spreadsheet's title already was detected."""
+    p = tmp_path / "inc.csv"
+    body = (
+        "incident_id,occurred_from,category\n"
+        "1,2024-05-01 10:00,theft\n"
+        "2,2024-05-02 10:00,robbery,extra\n"  # malformed: named at its row in the file
+        "3,2024-05-03 10:00,theft\n"
+    )
+    p.write_text(title + body, encoding="utf-8")
+    top = title.count("\n")
+    inc, led = loaders.load_incidents(p, now=NOW)
+    assert inc["incident_id"].tolist() == ["1", "3"]
+    assert inc["source_row"].tolist() == [top + 2, top + 4]
+    assert led.is_balanced() and led.files.iloc[0]["rows_in"] == 3
+    assert led.entries["row"].tolist() == [top + 3]
+    note = " ".join(led.notes("en")["note"])
+    assert f"Header read on row {top + 1}; above it, a title, not data: '" in note
+    # a plain file is read from its first line, and a one-column file keeps its header
+    q = tmp_path / "plain.csv"
+    q.write_text(body.replace(",extra", ""), encoding="utf-8")
+    assert read_table(q).header_row == 1 and len(read_table(q).frame) == 3
+    one = tmp_path / "one.csv"
+    one.write_text("category\ntheft\nrobbery\n", encoding="utf-8")
+    assert read_table(one).frame.columns.tolist() == ["category"]
+
+
+def test_csv_header_with_a_line_break_and_rows_counted_as_records(tmp_path):
+    """A header cell with a line break (Alt+Enter in a spreadsheet) is quoted over two lines;
+    the line after it was taken for a quote that never closes. And after a note over two
+    lines, an unbalanced quote was named at its physical line, not its row."""
+    p = tmp_path / "inc.csv"
+    p.write_text(
+        'incident_id,"occurred\nfrom",category\n1,2024-05-01 10:00,theft\n'
+        '2,2024-05-02 10:00,"un\nbalanced\n3,2024-05-03 10:00,theft\n',
+        encoding="utf-8",
+    )
+    inc, led = loaders.load_incidents(p, columns={"occurred_from": "occurred\nfrom"}, now=NOW)
+    assert inc["incident_id"].tolist() == ["1", "3"] and inc["source_row"].tolist() == [2, 5]
+    assert led.entries[["row", "reason"]].values.tolist() == [
+        [3, "quote_unbalanced"],
+        [4, "date_missing"],  # "balanced", read on its own
+    ]
+    q = tmp_path / "note.csv"
+    q.write_text(
+        'incident_id,occurred_from,category,note\n1,2024-05-01 10:00,theft,"two\nlines"\n'
+        '2,2024-05-02 10:00,theft,"open\n3,2024-05-03 10:00,theft,ok\n',
+        encoding="utf-8",
+    )
+    inc, led = loaders.load_incidents(q, now=NOW)
+    assert inc["source_row"].tolist() == [2, 4]
+    assert led.entries[["row", "reason"]].values.tolist() == [[3, "quote_unbalanced"]]
+    # a header whose quote never closes leaves no row readable: said, not a traceback
+    r = tmp_path / "bad.csv"
+    r.write_text('"2024-05-01","a\nb"\n\n\n""," ",""', encoding="utf-8")
+    r.write_text('id,"open\n' + "1,x\n" * 30, encoding="utf-8")
+    with pytest.raises(DataError, match=r"bad\.csv: the header \(line 1\) opens a quote"):
+        loaders.load_incidents(r, now=NOW)
+
+
 def test_xlsx_that_is_not_a_workbook(tmp_path):
     p = tmp_path / "inc.xlsx"
     p.write_text("id,date\n1,2024-01-01\n")

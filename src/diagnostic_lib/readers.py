@@ -278,10 +278,80 @@ def _read_csv(path: Path, name: str, *, encoding: str | None, sep: str | None) -
     boms = data.count(_BOM, 1)
     if boms:  # a file pasted together from several exports: the marks are not data
         data = data[:1] + data[1:].replace(_BOM, b"")
+    top, above = _csv_title_lines(data, enc, sep)
+    if top:  # a title above the header: not data (said in the ledger), rows keep their numbers
+        start = 3 if data.startswith(_BOM) else 0
+        for _ in range(top):
+            start = data.index(b"\n", start) + 1
+        data = data[start:]
     table = _read_csv_data(data, name, enc, encoding, sep)
+    if top:
+        table = _shift_rows(table, top)
+        table.header_row, table.above_header = top + 1, above[:200]
     if _has_long_line(data):
         issues = [*issues, *_long_fields(table)]
     return _after_lines(table, issues, boms)
+
+
+def _csv_title_lines(data: bytes, enc: str, sep: str | None) -> tuple[int, str]:
+    r"""Lines of a CSV above its header that hold a title, and their text (``(0, "")``: none).
+
+    The first :data:`MAX_TITLE_ROWS` + 1 lines are split on the separator of the
+    first line after the first that holds one, and judged as a spreadsheet's rows
+    are (:func:`_header_index`): a first line of one filled field (``Title,,,``
+    too), then, within a few lines, a row of text fields at least half the
+    table's width.
+
+    Examples
+    --------
+    >>> _csv_title_lines(b"RMS 2024\n\nid,date,category\n1,2024-01-01,theft\n", "utf-8", None)
+    (2, 'RMS 2024')
+    >>> _csv_title_lines(b"id,date,category\n1,2024-01-01,theft\n", "utf-8", None)
+    (0, '')
+    """
+    head = data[:65_536].split(b"\n")[: MAX_TITLE_ROWS + 1]
+    try:
+        lines = [ln.decode(enc, errors="replace").lstrip("\ufeff").rstrip("\r") for ln in head]
+    except LookupError:
+        return 0, ""
+    with_sep = next((ln for ln in lines[1:] if any(c in ln for c in SEPARATORS)), None)
+    if len(lines) < 3 or with_sep is None:
+        return 0, ""
+    try:
+        reader = csv.reader(lines, delimiter=sep or sniff_separator(with_sep))
+        rows = [[v if v.strip() else None for v in rec] or [None] for rec in reader]
+    except (csv.Error, TypeError):  # a stray carriage return, a separator of two characters
+        return 0, ""
+    top = _header_index(rows)
+    if top and not _csv_header_like(rows, top):
+        return 0, ""
+    return top, " ".join(v.strip() for r in rows[:top] for v in r if v)
+
+
+def _csv_header_like(rows: list[list], top: int) -> bool:
+    """Whether row ``top`` reads as a CSV header over records.
+
+    Every CSV field is text, so the names must also be distinct, filled, not numbers
+    or dates, and most lines below (at least one) split into as many fields.
+    """
+    names = [v.strip() for v in rows[top] if v is not None]
+    below = [r for r in rows[top + 1 :] if r != [None]]
+    return (
+        len(names) == len(rows[top])
+        and len(set(names)) == len(names)
+        and not any(re.fullmatch(r"[\d\s.,:/+-]+", v) or "\n" in v or '"' in v for v in names)
+        and 2 * sum(len(r) == len(names) for r in below) > len(below) > 0
+    )
+
+
+def _shift_rows(table: RawTable, lines: int) -> RawTable:
+    """The row numbers of a table read below ``lines`` title lines, as they are in the file."""
+    table.rows = table.rows + lines
+    table.malformed = [(r + lines, t) for r, t in table.malformed]
+    table.unbalanced = [(r + lines, t) for r, t in table.unbalanced]
+    table.line_issues = [(r + lines, *rest) for r, *rest in table.line_issues]
+    table.malformed_fields = {r + lines: f for r, f in table.malformed_fields.items()}
+    return table
 
 
 MAX_FIELD_CHARS: int = 131_072
@@ -520,9 +590,10 @@ def _read_csv_text(text: str, name: str, enc: str, sep: str | None) -> RawTable:
     """A decoded CSV text, split at any unbalanced quote (see :func:`unbalanced_quote`)."""
     if '"' in text:
         lines = text.split("\n")
-        bad = unbalanced_quote(lines)
+        head = _header_lines(lines, name)
+        bad = unbalanced_quote(lines, head)
         if bad is not None:
-            return _split_at_quote(lines, bad, name, enc, sep)
+            return _split_at_quote(lines, bad, name, enc, sep, head)
     cut = text.find("\n")
     first_line = text[: cut if cut >= 0 else len(text)].rstrip("\r")
     separator = sep or sniff_separator(first_line)
@@ -614,30 +685,58 @@ def _count_outside(line: str, ch: str) -> int:
     return n
 
 
-def _split_at_quote(lines: list[str], bad: int, name: str, enc: str, sep: str | None) -> RawTable:
-    """Read the lines before and after line ``bad`` on their own; reject line ``bad``."""
+def _header_lines(lines: list[str], name: str) -> int:
+    """How many physical lines the header takes (a name with a line break in it: more than 1).
+
+    A spreadsheet's header cell may hold a line break (Alt+Enter); saved as CSV, the
+    name is quoted over two lines. A quote the header opens and does not close within
+    :data:`MAX_QUOTED_LINES` lines leaves no row readable: a clear error.
+
+    Examples
+    --------
+    >>> _header_lines(['id,"date', 'de fait",category', "1,2024-01-01,theft"], "f.csv")
+    2
+    """
+    j = 0
+    while lines[: j + 1] and sum(ln.count('"') for ln in lines[: j + 1]) % 2:
+        j += 1
+        if j >= len(lines) or j > MAX_QUOTED_LINES:
+            raise DataError(f"{name}: {bilingual('loaders.error.header_quote', line=1)}")
+    return j + 1
+
+
+def _split_at_quote(
+    lines: list[str], bad: int, name: str, enc: str, sep: str | None, head: int = 1
+) -> RawTable:
+    """Read the lines before and after line ``bad`` on their own; reject line ``bad``.
+
+    ``head`` is the header's number of physical lines (see :func:`_header_lines`).
+    """
     # every line before ``bad`` ends with a line end, an empty last one included
     before = _read_csv_text("\n".join(lines[:bad]) + "\n", name, enc, sep)
-    after = _read_csv_text("\n".join([lines[0], *lines[bad + 1 :]]), name, enc, sep)
-    # line index i (the header is 0) is row i + 1; the second part's rows start after ``bad``
+    after = _read_csv_text("\n".join([*lines[:head], *lines[bad + 1 :]]), name, enc, sep)
+    # rows count records (a quoted field over lines is one): line ``bad`` is row ``at``, and
+    # the second part's record 2 the row after it
+    at = int(_row_of_line([ln.encode("utf-8", "surrogatepass") for ln in lines[: bad + 1]])[-1])
+    shift = at - 1
     frame = pd.concat([before.frame, after.frame.set_axis(before.frame.columns, axis=1)])
     return RawTable(
         frame.reset_index(drop=True),
-        np.concatenate([before.rows, after.rows + bad]),
+        np.concatenate([before.rows, after.rows + shift]),
         name,
         "csv",
         before.rows_in + 1 + after.rows_in,
-        before.malformed + [(r + bad, t) for r, t in after.malformed],
+        before.malformed + [(r + shift, t) for r, t in after.malformed],
         encoding=enc,
         sep=before.sep,
         unbalanced=[
             *before.unbalanced,
-            (bad + 1, lines[bad].rstrip("\r")[:200]),
-            *[(r + bad, t) for r, t in after.unbalanced],
+            (at, lines[bad].rstrip("\r")[:200]),
+            *[(r + shift, t) for r, t in after.unbalanced],
         ],
         malformed_fields={
             **before.malformed_fields,
-            **{r + bad: f for r, f in after.malformed_fields.items()},
+            **{r + shift: f for r, f in after.malformed_fields.items()},
         },
     )
 

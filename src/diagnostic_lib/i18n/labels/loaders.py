@@ -189,6 +189,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "l'en-tête (première ligne) est vide : mettez les noms des colonnes sur la première ligne",
         "the first line (header) is empty: put the column names on the first line",
     ),
+    "loaders.error.header_quote": (
+        "l'en-tête (ligne {line}) ouvre un guillemet qui ne se ferme qu'à une ligne suivante : "
+        "mettez les noms des colonnes sur une seule ligne",
+        "the header (line {line}) opens a quote that closes only on a later line: put the "
+        "column names on one line",
+    ),
     "loaders.error.bad_sep": (
         'sep doit être un seul caractère, comme "," ";" ou une tabulation (sep = "\\t" '
         "dans [data.<table>]) (lu : {value}) : corrigez-le, ou retirez-le pour que le "
