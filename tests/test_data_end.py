@@ -138,3 +138,27 @@ def test_a_plan_from_three_months_says_nine_baseline_months_have_no_data(diag):
     plan = strategy.action_plan(strategy.choose(ranked), inv.problems, d.incidents, cat, d.partners)
     assert len(plan) and (plan["baseline_gap_months"] == 9).all()
     assert plan["baseline_period"].iloc[0] == "2024-04-01 – 2025-03-31"
+    # three months scaled to a year are no firm baseline: the target is said provisional
+    assert (plan["baseline_months"] == 3).all() and plan["target_provisional"].all()
+    from diagnostic_lib.report import HtmlDocument
+    from diagnostic_lib.report.sections.context import SectionContext
+    from diagnostic_lib.report.sections.step4 import _action_box
+
+    for lang, words in (("fr", "3 mois de données sur 12"), ("en", "3 months of data out of 12")):
+        ctx = SectionContext(HtmlDocument("t", lang), lang)
+        _, lines = _action_box(ctx, plan.iloc[0])
+        text = " ".join(map(str, lines))
+        assert (
+            words in text and ("Cible provisoire" if lang == "fr" else "Provisional target") in text
+        )
+    # a covered year: firm, and not a word about it
+    full = strategy.action_plan(
+        strategy.choose(strategy.rank_responses(inventory.run(diag, permutations=9).problems, cat)),
+        inventory.run(diag, permutations=9).problems,
+        diag.incidents,
+        cat,
+        diag.partners,
+    )
+    assert not full["target_provisional"].any() and (full["baseline_months"] == 12).all()
+    _, lines = _action_box(SectionContext(HtmlDocument("t", "en"), "en"), full.iloc[0])
+    assert "months of data" not in " ".join(map(str, lines))

@@ -193,7 +193,6 @@ def test_a_persistent_level_is_rarely_a_year_over_year_change():
     assert labelled <= 4, labelled  # of 40 bulletins
 
 
-
 def test_a_persistent_level_is_rarely_a_change_against_the_mean():
     """Held-out: under a persistent level and no change, p < 0.05 in 5 % of rows against the
     mean, yet one bulletin in eight to ten had a false label (8 % to 14 % in the audit's
@@ -210,6 +209,7 @@ def test_a_persistent_level_is_rarely_a_change_against_the_mean():
         ok = ~c["verdict_baseline"].isin(["too_few", "not_covered"])
         labelled += c.loc[ok, "verdict_baseline"].str.startswith("significant").any()
     assert labelled <= 8, labelled  # of 80 bulletins (10 before; 7 now); nominal 4
+
 
 def test_the_yearly_dispersion_is_read_on_periods_a_year_apart():
     """A season and a steady trend drop out of the differences; a noisy group keeps its spread."""

@@ -205,6 +205,14 @@ def _no_data_months(inc: pd.DataFrame, before0: Any, start: Any) -> tuple[pd.Per
     return tuple(sorted(gaps))
 
 
+FIRM_BASELINE_SHARE: float = 0.75
+"""Share of the baseline window's months that must hold data for a firm target.
+
+Under it (fewer than 9 months of 12), the baseline is mostly an extrapolation of a few
+months, season unknown: the target is set, and said to be **provisional** (to set again
+once the window is covered)."""
+
+
 def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx: _PlanContext):
     pid = rec["problem_id"]
     inc = ctx.incidents
@@ -278,6 +286,8 @@ def _plan_row(i: int, rec: dict[str, Any], resp: pd.Series, prob: pd.Series, ctx
         "baseline": baseline,
         "baseline_period": f"{fmt.date(ctx.before0)} – {fmt.date(last_day)}",
         "baseline_gap_months": gap_months,
+        "baseline_months": len(window) - gap_months,
+        "target_provisional": bool(len(window) - gap_months < FIRM_BASELINE_SHARE * len(window)),
         "expected_reduction": red,
         "target": target,
         "start": fmt.date(ctx.start),
@@ -361,8 +371,10 @@ def action_plan(  # noqa: PLR0913 - public signature kept for backward compatibi
     The **baseline** is the number of the problem's events in the
     ``horizon_months`` before ``start`` (when some of those months are gaps of
     the coverage calendar, the count of the covered months scaled to the
-    window, with ``baseline_gap_months`` saying how many were missing; the
-    history behind the power check leaves gap months out, see :func:`history_null`);
+    window, with ``baseline_gap_months`` saying how many were missing and
+    ``baseline_months`` how many were not; under :data:`FIRM_BASELINE_SHARE` of the
+    window covered, ``target_provisional``; the history behind the power check
+    leaves gap months out, see :func:`history_null`);
     the **target** assumes the reduction the evidence suggests
     (:data:`EXPECTED_REDUCTION`: a planning assumption, stated); the **deadline**
     is ``start + lag + horizon``, and the action's planned ``end`` is the deadline

@@ -454,6 +454,23 @@ LABELS: dict[str, tuple[str, str]] = {
             "{deadline}."
         ),
     ),
+    "report.plan.baseline_gaps": (
+        (
+            "La référence compte {covered} mois de données sur {months}, ramenés à la période "
+            "entière."
+        ),
+        "The baseline counts {covered} months of data out of {months}, scaled to the whole period.",
+    ),
+    "report.plan.target_provisional": (
+        (
+            "Cible provisoire : une référence de si peu de mois ignore la saison ; fixez-la de "
+            "nouveau quand la période de référence sera couverte."
+        ),
+        (
+            "Provisional target: a baseline of so few months does not know the season; set it "
+            "again once the baseline period is covered."
+        ),
+    ),
     "report.plan.owner": (
         "Responsable : {owner} ; partenaires : {partners} ; ressources : {resources}",
         "Owner: {owner} ; partners: {partners} ; resources: {resources}",

@@ -302,6 +302,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Mois sans données dans la période de départ",
         "Months without data in the baseline period",
     ),
+    "wb.col.baseline_months": (
+        "Mois avec données dans la période de départ",
+        "Months with data in the baseline period",
+    ),
+    "wb.col.target_provisional": ("Cible provisoire", "Provisional target"),
     "wb.col.baseline_windows": ("Années antérieures comparées", "Earlier years compared"),
     "wb.col.beats_naive": ("Bat la prévision naïve", "Beats the naive forecast"),
     "wb.col.buffer_m": ("Anneau tampon (m)", "Buffer ring (m)"),

@@ -57,6 +57,20 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _baseline_lines(ctx: SectionContext, a: pd.Series) -> list[str]:
+    """What the baseline rests on, when months of its period hold no data."""
+    gaps, covered = a.get("baseline_gap_months"), a.get("baseline_months")
+    if not pd.api.types.is_number(gaps) or pd.isna(gaps) or gaps <= 0 or pd.isna(covered):
+        return []
+    months = fmt.integer(int(gaps) + int(covered), ctx.lang)
+    lines = [
+        ctx.t("report.plan.baseline_gaps", covered=fmt.integer(covered, ctx.lang), months=months)
+    ]
+    if bool(a.get("target_provisional", False)):
+        lines.append(ctx.t("report.plan.target_provisional"))
+    return lines
+
+
 def _action_box(ctx: SectionContext, a: pd.Series) -> tuple[str, list[str]]:
     """One action of the plan: its title and its lines (plain text; the template escapes)."""
     lang, thr = ctx.lang, ctx.threshold
@@ -78,6 +92,7 @@ def _action_box(ctx: SectionContext, a: pd.Series) -> tuple[str, list[str]]:
             target=count(a["target"]),
             deadline=a["deadline"],
         ),
+        *_baseline_lines(ctx, a),
         ctx.t(
             "report.plan.owner",
             owner=_text(a[f"owner_{lang}"]),
