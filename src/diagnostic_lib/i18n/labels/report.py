@@ -233,6 +233,32 @@ LABELS: dict[str, tuple[str, str]] = {
         "Aucun secteur n'a de population : l'indice, qui se calcule par habitant, ne l'est pas.",
         "No sector has a population: the index, computed per resident, is not computed.",
     ),
+    "report.step1.no_sector": (
+        (
+            "{count} incidents ({share}) n'ont pas de secteur (aucun code de secteur reconnu ni "
+            "aucune position, comme souvent la fraude en ligne) : ils comptent dans la ligne de la "
+            "municipalité, dans aucun secteur. "
+            "Les nombres et les indices des secteurs sont donc des minimums."
+        ),
+        (
+            "{count} incidents ({share}) have no sector (no recognised sector code and no "
+            "position, as online fraud often has): they count in the municipality's row, in no "
+            "sector's. The sectors' "
+            "counts and indices are therefore minimums."
+        ),
+    ),
+    "report.step1.no_sector_public": (
+        (
+            "Environ {share} des incidents n'ont pas de secteur (aucun code de secteur reconnu ni "
+            "aucune position) : ils comptent pour la municipalité, dans aucun secteur. Les "
+            "indices des secteurs sont donc des minimums."
+        ),
+        (
+            "About {share} of the incidents have no sector (no recognised sector code and no "
+            "position): they count for the municipality, in no sector. The sectors' indices are "
+            "therefore minimums."
+        ),
+    ),
     "report.step1.rates_no_population": (
         "Aucun secteur n'a de population : les taux ne sont pas calculés et la carte montre le "
         "nombre d'incidents par année.",

@@ -231,6 +231,23 @@ weighted count) over the whole period and every family is a second total of the 
 table's cells, across families and years, that would give back a complement hidden there."""
 
 
+def _no_sector_note(ctx: SectionContext, severity: pd.DataFrame) -> str:
+    """What the sectors' rows leave out: the incidents of no sector ("" when none).
+
+    The public version gives the share alone (a count next to the other tables' totals
+    is one more total to subtract from).
+    """
+    is_total = (severity["sector"] == "*").to_numpy()
+    total = int(severity.loc[is_total, "count"].sum())
+    missing = total - int(severity.loc[~is_total, "count"].sum())
+    if missing <= 0 or total <= 0:
+        return ""
+    share = fmt.percent(missing / total, ctx.lang)
+    if ctx.public:
+        return ctx.t("report.step1.no_sector_public", share=share)
+    return ctx.t("report.step1.no_sector", count=fmt.integer(missing, ctx.lang), share=share)
+
+
 def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> None:
     """The local severity-weighted index, the rhythms, and the change over 12 months."""
     doc, lang = ctx.doc, ctx.lang
@@ -243,6 +260,9 @@ def _severity_rhythms_change(ctx: SectionContext, inv: inventory.Inventory) -> N
         doc.table(shown(ctx.pub(severity), SEVERITY_COLUMNS, lang))
     else:  # per resident: a table of dashes says nothing
         doc.paragraph(ctx.t("report.step1.severity_no_population"))
+    note = _no_sector_note(ctx, inv.severity)
+    if note:  # the sectors' rows would not add up to the municipality's, unexplained
+        doc.paragraph(note)
     doc.heading(ctx.t("report.step1.rhythms"), level=3)
     if float(np.nansum(inv.hour_weekday.to_numpy(dtype="float64"))) > 0:
         doc.figure(
