@@ -220,7 +220,10 @@ TUNABLES: dict[str, Tunable] = _table(
         0,
         int,
         "inventory",
-        "Conditional permutations for the Gi* p-values; 0 uses the normal approximation.",
+        (
+            "Conditional permutations for the Gi* p-values; 0 uses the normal approximation "
+            "(with skewed cell counts it over-reports hot spots: confirm a published map with 999)."
+        ),
         minimum=0,
         maximum=9999,
     ),
