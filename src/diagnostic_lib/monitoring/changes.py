@@ -90,9 +90,17 @@ def dispersion(history: np.ndarray, design: np.ndarray | None = None) -> tuple[n
     mean = x.mean(axis=1)
     for i in np.flatnonzero(mean > 0):
         own[i] = _fit_counts(x[i], X, "nb")["alpha"]
+    return _shrunk(own, mean, n - k)
+
+
+def _shrunk(own: np.ndarray, mean: np.ndarray, dof: float) -> tuple[np.ndarray, float]:
+    """Each group's ``α`` on ``dof`` degrees of freedom, shrunk towards the mean-weighted pool.
+
+    ``α = (dof × α_g + 4 α_pool) / (dof + 4)`` (:data:`PRIOR_PERIODS`); returns
+    ``(α, pooled)``.
+    """
     pooled = float(np.sum(mean * own) / np.sum(mean)) if mean.sum() > 0 else 0.0
-    alpha = ((n - k) * own + PRIOR_PERIODS * pooled) / (n - k + PRIOR_PERIODS)
-    return alpha, pooled
+    return (dof * own + PRIOR_PERIODS * pooled) / (dof + PRIOR_PERIODS), pooled
 
 
 def seasonal_design(periods: pd.PeriodIndex) -> np.ndarray:
@@ -178,9 +186,7 @@ def _yearly_dispersion(
     den = np.sum(2 * m**2, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         own = np.where(den > 0, np.maximum(0.0, num / den), 0.0)
-    mean = m.mean(axis=1)
-    pooled = float(np.sum(mean * own) / np.sum(mean)) if mean.sum() > 0 else 0.0
-    alpha = ((k - 1) * own + PRIOR_PERIODS * pooled) / (k - 1 + PRIOR_PERIODS)
+    alpha, pooled = _shrunk(own, m.mean(axis=1), k - 1)
     return alpha, pooled, k
 
 
@@ -219,11 +225,8 @@ def _rolling_dispersion(
     den = np.sum(b * b, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         own = np.where(den > 0, np.maximum(0.0, num / den), 0.0)
-    k = len(idx)
-    mean = b.mean(axis=1)
-    pooled = float(np.sum(mean * own) / np.sum(mean)) if mean.sum() > 0 else 0.0
-    alpha = ((k - 1) * own + PRIOR_PERIODS * pooled) / (k - 1 + PRIOR_PERIODS)
-    return alpha, pooled, k
+    alpha, pooled = _shrunk(own, b.mean(axis=1), len(idx) - 1)
+    return alpha, pooled, len(idx)
 
 
 def _dispersions(
@@ -314,13 +317,15 @@ def compare_periods(
     ``now`` against the mean ``b`` of the ``baseline_periods`` periods before (those
     covered by the data), ``z = (now − b) / √((b + α b²)(1 + 1/n))``, with ``α`` the
     spread of those periods around their mean, season included (a December that is
-    always low is no news). Its p-value is not the normal's but that of ``now`` in a
-    negative binomial of mean ``b`` and that variance (one month's count is skewed: the
-    normal's upper tail gave false increases), widened by ``df / (df − 2)`` for an ``α``
-    estimated from ``n`` periods (``df = n − 1 + 4``, the pool's weight). The plain
-    Poisson z of each (``α = 0``: ``(now − year_ago) / √(now + year_ago)`` and ``(now −
-    b) / √(b (1 + 1/n))``) is kept beside, with the verdict it would give. q-values:
-    Benjamini–Hochberg across the groups with enough events.
+    always low is no news), never below the spread of each period of the years before
+    around its own rolling baseline (:func:`_rolling_dispersion`). Its p-value is not
+    the normal's but that of ``now`` in a negative binomial of mean ``b`` and that
+    variance (one month's count is skewed: the normal's upper tail gave false
+    increases), widened by ``df / (df − 2)`` for an ``α`` estimated from ``n`` periods
+    (``df = n − 1 + 4``, the pool's weight). The plain Poisson z of each (``α = 0``:
+    ``(now − year_ago) / √(now + year_ago)`` and ``(now − b) / √(b (1 + 1/n))``) is kept
+    beside, with the verdict it would give. q-values: Benjamini–Hochberg across the
+    groups with enough events.
 
     Verdicts (:data:`VERDICTS`): ``significant_increase``,
     ``significant_decrease``, ``no_significant_change`` (q ≥ ``alpha``),
