@@ -39,3 +39,25 @@ def test_concern_shares_equal_the_one_by_one_computation(diag):
     assert got.loc["nobody", "respondents"] == 0 and np.isnan(
         got.loc["nobody", f"concern_{schema.CONCERNS[0]}"]
     )
+
+
+def test_the_night_share_interval_counts_only_those_who_answered():
+    """Held-out: with 30 % of respondents leaving the night question blank, the interval of
+    the share feeling unsafe at night covered the truth 89 % of the time (nominal 95 %): its
+    sample size counted the blanks. A share of those who answered has their number."""
+    rng = np.random.default_rng(9)
+    n, inside = 200, 0
+    for _ in range(400):
+        night = np.where(rng.random(n) < 0.2, 1.0, 4.0)  # 20 % feel unsafe (score ≤ 2)
+        night[rng.random(n) < 0.3] = np.nan
+        s = pd.DataFrame(
+            {"sector": "A", "safety_day": 4.0, "safety_night": night, "concerns": [()] * n}
+        )
+        row = sv._perception(s, pd.DataFrame({"sector_id": ["A"]}), 0.95, 2.0).iloc[-1]
+        inside += row["unsafe_night_low"] <= 0.2 <= row["unsafe_night_high"]
+        answered = int(np.isfinite(night).sum())
+    assert inside / 400 >= 0.92, inside / 400  # 0.885 before; Monte Carlo error 0.011
+    # the interval is Wilson's on the answerers
+    k = row["unsafe_night"] * answered
+    lo, hi = stats.wilson_ci(k, answered, 0.95)
+    assert (row["unsafe_night_low"], row["unsafe_night_high"]) == (float(lo), float(hi))

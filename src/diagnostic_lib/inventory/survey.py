@@ -135,7 +135,11 @@ def _perception(survey, sectors, level, unsafe_at_most) -> pd.DataFrame:
             if okn.any()
             else np.nan
         )
-        lo, hi = stats.wilson_ci(share * n_eff, n_eff, level) if okn.any() else (np.nan, np.nan)
+        # the share is of those who answered: so is its sample size (a respondent who left the
+        # night question blank counted, and the interval covered 89 % at 30 % blanks)
+        wn = w[okn]
+        n_night = wn.sum() ** 2 / (wn**2).sum() if okn.any() and (wn**2).sum() > 0 else 0.0
+        lo, hi = stats.wilson_ci(share * n_night, n_night, level) if okn.any() else (np.nan, np.nan)
         rec["unsafe_night"], rec["unsafe_night_low"], rec["unsafe_night_high"] = (
             share,
             float(lo),
