@@ -69,7 +69,9 @@ def _tricky(n=240, seed=3):
 def test_blockwise_knox_counts_equal_the_former_counting(monkeypatch, block, de):
     monkeypatch.setattr(near_repeat, "CHUNK_PAIRS", block)
     inc = _tricky()
-    k = near_repeat.knox_test(inc, distance_bands=de, time_bands=TE, permutations=19, seed=5)
+    k = near_repeat.knox_test(
+        inc, distance_bands=de, time_bands=TE, permutations=19, seed=5, block_days=0
+    )
     x, y = inc.geometry.x.to_numpy(), inc.geometry.y.to_numpy()
     t = inc["occurred_from"].to_numpy(dtype="datetime64[us]").astype("int64") / 86_400e6
     obs, expected, p = _reference(x, y, t, de, TE, 19, 5)

@@ -338,6 +338,18 @@ TUNABLES: dict[str, Tunable] = _table(
         minimum=100,
     ),
     Tunable(
+        "knox_block_days",
+        182.0,
+        float,
+        "inventory",
+        "The Knox test shuffles the event times within blocks of this many days (at least the "
+        "largest time band), so that where crime happens may change slowly (a new hot place in "
+        "year 2) without reading as near repeats; 0 shuffles them over the whole period. "
+        "Shorter blocks follow faster changes and dilute the ratios more (a planted near "
+        "repeat: 19 over the whole period, 8.7 in half-years, 5.2 in quarters).",
+        minimum=0.0,
+    ),
+    Tunable(
         "knox_max_pairs",
         4_000_000,
         int,

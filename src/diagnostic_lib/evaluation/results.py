@@ -895,7 +895,12 @@ def _risk_part(
     kn = (
         knox
         if knox is not None
-        else inventory.knox_test(nr_inc, permutations=permutations, seed=seed)
+        else inventory.knox_test(
+            nr_inc,
+            permutations=permutations,
+            seed=seed,
+            block_days=float(diag.config.param("knox_block_days")),
+        )
     )
     with warnings.catch_warnings():
         # a coarse grid is the user's choice; step 1 warns

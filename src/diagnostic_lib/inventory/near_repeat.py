@@ -8,7 +8,7 @@ the band-edge convention, ``(lo, hi]`` with the first band ``[0, hi]``.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -52,6 +52,33 @@ TIME_BANDS_DAYS = doubling_bands(settings.default("knox_days"), settings.default
 PERMUTATIONS: int = settings.default("knox_permutations")
 MAX_EVENTS: int = settings.default("knox_max_events")
 MAX_PAIRS: int = settings.default("knox_max_pairs")
+BLOCK_DAYS: float = settings.default("knox_block_days")
+
+
+def _block_shuffler(t: np.ndarray, block: float) -> Callable[[np.random.Generator], np.ndarray]:
+    """A function of a generator giving ``t`` shuffled within blocks of ``block`` days.
+
+    Blocks are counted from the first time; ``block`` 0: one block (a plain shuffle).
+
+    Examples
+    --------
+    >>> t = np.array([0.0, 1.0, 2.0, 200.0, 201.0])
+    >>> s = _block_shuffler(t, 182.0)(np.random.default_rng(0))
+    >>> sorted(s[:3].tolist()), sorted(s[3:].tolist())
+    ([0.0, 1.0, 2.0], [200.0, 201.0])
+    """
+    if not block or not len(t):
+        return lambda rng: rng.permutation(t)
+    blk = np.floor((t - t.min()) / block).astype("int64")
+    base = np.argsort(blk, kind="stable")
+
+    def shuffle(rng: np.random.Generator) -> np.ndarray:
+        order = np.lexsort((rng.random(len(t)), blk))
+        out = np.empty_like(t)
+        out[base] = t[order]
+        return out
+
+    return shuffle
 
 
 def knox_test(
@@ -62,13 +89,22 @@ def knox_test(
     seed: int = 0,
     max_events: int = MAX_EVENTS,
     max_pairs: int = MAX_PAIRS,
+    block_days: float = BLOCK_DAYS,
 ) -> pd.DataFrame:
     """Knox test of near-repeat victimisation over distance × time bands.
 
     Every pair of located events is counted in the band of its distance (metres)
     and time gap (days, between the midpoints of the events' time ranges).
     Expected counts come from ``permutations`` random permutations of the event
-    times over the event places (seeded). Knox ratio = observed / mean of the
+    times over the event places (seeded), **within blocks** of ``block_days``
+    (at least the largest time band): an event's time moves only to another
+    event's of the same block. Shuffled over the whole period, a slow change of
+    where crime happens (a hot place that opens in year 2: its events are close in
+    space and all late) reads as near repeats (a held-out simulation: 80–100 % of
+    runs with a near-repeat envelope and no contagion; within half-years or
+    quarters, none), while contagion, days to weeks apart, stays within a block.
+    The ratios are then those of events of the same block (a planted near repeat:
+    19 over the whole period, 8.7 within half-years). Knox ratio = observed / mean of the
     permutations; p = (number of permutations ≥ observed + 1) / (permutations + 1)
     (see docs/methods.md, *Knox test*).
 
@@ -102,6 +138,8 @@ def knox_test(
         Default: the ``knox_max_events`` setting.
     max_pairs : int
         Default: the ``knox_max_pairs`` setting.
+    block_days : float
+        Default: the ``knox_block_days`` setting; 0 shuffles over the whole period.
 
     Returns
     -------
@@ -151,10 +189,9 @@ def knox_test(
     i, j, bounds, n_pairs = _pairs_by_band(tree, x, y, de)
     nd, nt = len(de) - 1, len(te) - 1
     obs = _time_band_counts(t, i, j, bounds, te)
+    shuffle = _block_shuffler(t, max(float(block_days), float(te[-1])) if block_days else 0.0)
     perm_counts = (
-        np.stack(
-            [_time_band_counts(rng.permutation(t), i, j, bounds, te) for _ in range(permutations)]
-        )
+        np.stack([_time_band_counts(shuffle(rng), i, j, bounds, te) for _ in range(permutations)])
         if permutations
         else np.zeros((0, nd, nt))
     )
@@ -192,6 +229,7 @@ def knox_test(
         "seed": seed,
         "max_distance_m": float(de[-1]),
         "max_range_days": float(te[1] - te[0]),
+        "block_days": max(float(block_days), float(te[-1])) if block_days else 0.0,
         "pairs_within_max_distance": int(n_pairs),
         "left_out_imprecise": imprecise,
         "band_convention": "(lo, hi], first band [0, hi]",

@@ -306,6 +306,7 @@ def _knox(diag: Diagnostic, t: Mapping[str, Any]) -> workers.Pending:
         seed=t["permutation_seed"],
         max_events=t["knox_max_events"],
         max_pairs=t["knox_max_pairs"],
+        block_days=t["knox_block_days"],
     )
 
 

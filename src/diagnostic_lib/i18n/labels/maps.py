@@ -145,6 +145,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "charts.knox.days": ("Écart en jours", "Days apart"),
     "charts.knox.distance": ("Distance (m)", "Distance (m)"),
     "charts.knox.ratio": ("Ratio de Knox (* p < {alpha})", "Knox ratio (* p < {alpha})"),
+    "charts.knox.ratio_q": (
+        "Ratio de Knox (* q < {alpha}, corrigé pour les bandes)",
+        "Knox ratio (* q < {alpha}, corrected for the bands)",
+    ),
     "charts.knox.title": ("Quasi-répétition : test de Knox", "Near repeat: Knox test"),
     "charts.perception.crime_rank": (
         "Rang de la criminalité enregistrée (1 = la plus élevée)",
