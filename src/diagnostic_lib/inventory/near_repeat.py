@@ -71,11 +71,15 @@ def _block_shuffler(t: np.ndarray, block: float) -> Callable[[np.random.Generato
         return lambda rng: rng.permutation(t)
     blk = np.floor((t - t.min()) / block).astype("int64")
     base = np.argsort(blk, kind="stable")
+    sorted_t = t[base]
+    edges = np.flatnonzero(np.diff(blk[base])) + 1
+    spans = list(zip(np.r_[0, edges], np.r_[edges, len(t)], strict=True))
 
     def shuffle(rng: np.random.Generator) -> np.ndarray:
-        order = np.lexsort((rng.random(len(t)), blk))
+        # each block's times permuted among its own events (one permutation a block)
+        moved = np.concatenate([sorted_t[a:b][rng.permutation(b - a)] for a, b in spans])
         out = np.empty_like(t)
-        out[base] = t[order]
+        out[base] = moved
         return out
 
     return shuffle
