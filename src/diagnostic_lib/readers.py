@@ -309,6 +309,8 @@ def _csv_title_lines(data: bytes, enc: str, sep: str | None) -> tuple[int, str]:
     >>> _csv_title_lines(b"id,date,category\n1,2024-01-01,theft\n", "utf-8", None)
     (0, '')
     """
+    if enc.lower().replace("_", "-").startswith("utf-16"):  # a line end is not one byte there
+        return 0, ""
     head = data[:65_536].split(b"\n")[: MAX_TITLE_ROWS + 1]
     try:
         lines = [ln.decode(enc, errors="replace").lstrip("\ufeff").rstrip("\r") for ln in head]
