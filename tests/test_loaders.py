@@ -642,6 +642,12 @@ def test_csv_header_with_a_line_break_and_rows_counted_as_records(tmp_path):
     inc, led = loaders.load_incidents(q, now=NOW)
     assert inc["source_row"].tolist() == [2, 4]
     assert led.entries[["row", "reason"]].values.tolist() == [[3, "quote_unbalanced"]]
+    # found by the property test: the rows after an unbalanced quote follow the first part's
+    # records as the parser counts them, never a row number of the first part
+    m = tmp_path / "messy.csv"
+    m.write_bytes(b'date,categorie\n"\n""," "\n\n\n"a\nb"')
+    inc, led = loaders.load_incidents(m, now=NOW)
+    assert led.is_balanced() and led.files.iloc[0]["rows_in"] == 5
     # a header whose quote never closes leaves no row readable: said, not a traceback
     r = tmp_path / "bad.csv"
     r.write_text('"2024-05-01","a\nb"\n\n\n""," ",""', encoding="utf-8")

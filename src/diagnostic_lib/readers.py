@@ -717,9 +717,10 @@ def _split_at_quote(
     # every line before ``bad`` ends with a line end, an empty last one included
     before = _read_csv_text("\n".join(lines[:bad]) + "\n", name, enc, sep)
     after = _read_csv_text("\n".join([*lines[:head], *lines[bad + 1 :]]), name, enc, sep)
-    # rows count records (a quoted field over lines is one): line ``bad`` is row ``at``, and
-    # the second part's record 2 the row after it
-    at = int(_row_of_line([ln.encode("utf-8", "surrogatepass") for ln in lines[: bad + 1]])[-1])
+    # rows count records as the parser counts them (a quoted field over lines is one): the
+    # first part's records are rows 2 … rows_in + 1, line ``bad`` the next row, and the
+    # second part's record 2 the row after it
+    at = before.rows_in + 2
     shift = at - 1
     frame = pd.concat([before.frame, after.frame.set_axis(before.frame.columns, axis=1)])
     return RawTable(
