@@ -189,6 +189,12 @@ def test_incidents_of_no_sector_are_said_under_the_severity_table(diag, lang):
     # the public version gives the share alone
     public = _no_sector_note(SectionContext(HtmlDocument("t", lang), lang, public=True), sev)
     assert public and "200" not in public and "%" in public
+    # a small count: no share either (the share of a published total gives it back)
+    few = sev.assign(
+        count=sev["count"].where(sev["sector"] != "*", sev["count"].iloc[:-1].sum() + 3)
+    )
+    few_text = _no_sector_note(SectionContext(HtmlDocument("t", lang), lang, public=True), few)
+    assert few_text and not any(ch.isdigit() for ch in few_text)
     # every incident in a sector: nothing to say
     full = inventory.run(diag, permutations=9).severity
     full = full.assign(

@@ -217,12 +217,21 @@ def test_knox_parameters_text_says_both_samples_in_both_languages():
     public = inventory.knox_parameters_text(k, "en", counts=False)
     assert public == (
         "Computed on a random sample of the located incidents; "
-        "expected counts from 19 permutations of the dates."
+        "expected counts from 19 permutations of the dates, each among the incidents of the "
+        "same 182-day period."
     )
     fr_public = inventory.knox_parameters_text(k, "fr", counts=False)
-    assert not re.search(r"\d", fr_public.replace("19 permutations", ""))
+    assert not re.search(r"\d", fr_public.replace("19 permutations", "").replace("182 jours", ""))
     plain_public = inventory.knox_parameters_text(plain, "fr", counts=False)
-    assert plain_public == "Nombres attendus tirés de 19 permutations des dates."
+    assert plain_public == (
+        "Nombres attendus tirés de 19 permutations des dates, chacune entre les incidents de la "
+        "même période de 182 jours."
+    )
+    # shuffled over the whole period (knox_block_days = 0): no period is said
+    whole = inventory.knox_test(town, permutations=19, block_days=0, **bands)
+    assert inventory.knox_parameters_text(whole, "en", counts=False) == (
+        "Expected counts from 19 permutations of the dates."
+    )
 
 
 def test_grid_warns_when_degenerate():

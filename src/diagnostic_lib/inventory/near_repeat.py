@@ -285,6 +285,7 @@ def knox_parameters_text(knox: pd.DataFrame, lang: str = "fr", counts: bool = Tr
         "distance": fmt.number(p.get("max_distance_m", 0), lang),
         "permutations": fmt.integer(p["permutations"], lang),
         "left_out": fmt.integer(p.get("left_out_imprecise", 0), lang),
+        "block": fmt.number(p.get("block_days", 0), lang),
     }
     key = "inventory.knox.text."
     if not counts:
@@ -295,7 +296,7 @@ def knox_parameters_text(knox: pd.DataFrame, lang: str = "fr", counts: bool = Tr
         )
         parts = ["sampled" if p["sampled"] else "all", "pairs_sampled" if thinned else "pairs"]
         parts += ["left_out"] if p.get("left_out_imprecise", 0) else []
-    parts.append("permutations")
+    parts.append("permutations_blocks" if p.get("block_days") else "permutations")
     text = i18n.t(key + "separator", lang).join(i18n.t(key + k, lang, **values) for k in parts)
     return text[:1].upper() + text[1:] + "."
 

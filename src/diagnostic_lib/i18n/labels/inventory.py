@@ -208,6 +208,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "nombres attendus tirés de {permutations} permutations des dates",
         "expected counts from {permutations} permutations of the dates",
     ),
+    "inventory.knox.text.permutations_blocks": (
+        "nombres attendus tirés de {permutations} permutations des dates, chacune entre les "
+        "incidents de la même période de {block} jours",
+        "expected counts from {permutations} permutations of the dates, each among the "
+        "incidents of the same {block}-day period",
+    ),
     # emerging hot spots: the classes (inventory.EMERGING_CLASSES) and the parameters
     "inventory.emerging.new_hot": ("Nouveau point chaud", "New hot spot"),
     "inventory.emerging.consecutive_hot": ("Point chaud consécutif", "Consecutive hot spot"),

@@ -247,6 +247,16 @@ LABELS: dict[str, tuple[str, str]] = {
             "counts and indices are therefore minimums."
         ),
     ),
+    "report.step1.no_sector_few": (
+        (
+            "Quelques incidents n'ont pas de secteur (aucun code de secteur reconnu ni aucune "
+            "position) : ils comptent pour la municipalité, dans aucun secteur."
+        ),
+        (
+            "A few incidents have no sector (no recognised sector code and no position): they "
+            "count for the municipality, in no sector."
+        ),
+    ),
     "report.step1.no_sector_public": (
         (
             "Environ {share} des incidents n'ont pas de secteur (aucun code de secteur reconnu ni "

@@ -235,7 +235,8 @@ def _no_sector_note(ctx: SectionContext, severity: pd.DataFrame) -> str:
     """What the sectors' rows leave out: the incidents of no sector ("" when none).
 
     The public version gives the share alone (a count next to the other tables' totals
-    is one more total to subtract from).
+    is one more total to subtract from), and no number at all under the small-count
+    threshold (the share of a published total would give the count back).
     """
     is_total = (severity["sector"] == "*").to_numpy()
     total = int(severity.loc[is_total, "count"].sum())
@@ -243,6 +244,8 @@ def _no_sector_note(ctx: SectionContext, severity: pd.DataFrame) -> str:
     if missing <= 0 or total <= 0:
         return ""
     share = fmt.percent(missing / total, ctx.lang)
+    if ctx.public and missing < ctx.threshold:  # a share of a published total gives it back
+        return ctx.t("report.step1.no_sector_few")
     if ctx.public:
         return ctx.t("report.step1.no_sector_public", share=share)
     return ctx.t("report.step1.no_sector", count=fmt.integer(missing, ctx.lang), share=share)
