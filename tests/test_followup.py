@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from shapely import affinity
 
-from diagnostic_lib import followup, inventory, strategy, taxonomy
+from diagnostic_lib import followup, inventory, stats, strategy, taxonomy
 from diagnostic_lib.cli import main
 
 from .conftest import SAMPLE
@@ -202,3 +202,46 @@ def test_a_town_wide_fall_is_counted_apart_from_effective_actions(diag, previous
     row = re.search(r"Actions effective \(pre-registered design\)</td><td>(\d+)<", page)
     town = re.search(r"followed by a significant fall \(no control area\)</td><td>(\d+)<", page)
     assert row and town and (row.group(1), town.group(1)) == ("1", "1")
+
+
+def test_a_provisional_target_is_tested_on_the_months_its_baseline_had(diag, previous, register):
+    """A baseline extrapolated from 3 months rests on a quarter's events: its fall is weaker
+    evidence than a full year's, and its target is said to be provisional."""
+    inv, plan = previous
+    place = plan[plan["problem_id"].isin(register.loc[register["kind"] == "place", "problem_id"])]
+    problem = place["problem_id"].iloc[0]
+    owner = inventory.problem_incidents(register, diag.incidents)
+    incidents = diag.incidents.drop(index=owner[owner == problem].index[::2])  # halved
+    one = place.iloc[[0]]
+    firm = followup.objective_status(one, register, incidents, _end(diag)).iloc[0]
+    # the plan's fields as it writes them, then without the flag (derived from the months)
+    for short in (
+        one.assign(baseline_months=3, target_provisional=True),
+        one.assign(baseline_months=3).drop(columns="target_provisional", errors="ignore"),
+    ):
+        row = followup.objective_status(short, register, incidents, _end(diag)).iloc[0]
+        assert row["provisional"] and row["baseline_months"] == 3
+        assert row["status"] == firm["status"] == "met"  # the verdict on the number stands
+        n, base = int(row["count"]), float(row["baseline"])
+        assert row["p_value"] == pytest.approx(stats.e_test(n, round(base / 4), 12, 3))
+        assert row["p_value"] > 10 * firm["p_value"]
+    assert not firm["provisional"] and firm["baseline_months"] == 12
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_follow_up_report_says_a_target_was_provisional(previous, register, tmp_path, lang):
+    inv, plan = previous
+    plan = _filled(plan, {}).copy()
+    plan["baseline_months"] = [3] + [12] * (len(plan) - 1)
+    plan["target_provisional"] = [True] + [False] * (len(plan) - 1)
+    prev = tmp_path / "previous"
+    strategy.write_plan_toml(plan, prev / "plan")
+    inventory.write_register(inv.problems, prev / "problems.toml")
+    out = tmp_path / "out"
+    args = ["follow-up", "--config", str(SAMPLE / "diagnostic.toml"), "--out", str(out)]
+    args += ["--plan", str(prev / "plan.toml"), "--register", str(prev / "problems.toml")]
+    assert main([*args, "--lang", lang]) == 0
+    text = html.unescape((out / f"followup-{lang}.html").read_text(encoding="utf-8"))
+    words = "Cible provisoire" if lang == "fr" else "Provisional target"
+    months = "de 3 mois sur 12" if lang == "fr" else "from 3 months of 12"
+    assert text.count(words) == 1 and months in text

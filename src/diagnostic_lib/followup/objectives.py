@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n, inventory, stats
+from ..strategy.plan import FIRM_BASELINE_SHARE
 
 OBJECTIVE_STATUSES = ("met", "not_met", "not_measurable")
 """Whether an objective is reached, in the order a report lists them."""
@@ -38,6 +39,8 @@ COLUMNS = (
     "p_value",
     "status",
     "reason",
+    "baseline_months",
+    "provisional",
 )
 
 
@@ -49,6 +52,22 @@ def _number(v: Any) -> float:
     return out
 
 
+def _baseline_months(rec: Any) -> tuple[int, bool]:
+    """How many months the baseline was counted over, and whether its target is provisional.
+
+    A plan written before these fields existed, or edited without them, has a baseline
+    of 12 months and a firm target.
+    """
+    months = _number(getattr(rec, "baseline_months", 12))
+    months = int(months) if np.isfinite(months) and 1 <= months <= 12 else 12
+    flag = getattr(rec, "target_provisional", None)
+    if isinstance(flag, str):
+        flag = flag.strip().lower() in ("true", "1", "yes", "oui")
+    if flag is None or (isinstance(flag, float) and np.isnan(flag)):
+        flag = months < FIRM_BASELINE_SHARE * 12
+    return months, bool(flag)
+
+
 def objective_status(
     plan: pd.DataFrame, register: pd.DataFrame, incidents: pd.DataFrame, end: Any
 ) -> pd.DataFrame:
@@ -58,7 +77,9 @@ def objective_status(
     ----------
     plan : DataFrame
         The plan (:func:`diagnostic_lib.strategy.read_plan`): ``plan_id``,
-        ``problem_id``, ``categories``, ``baseline``, ``target``.
+        ``problem_id``, ``categories``, ``baseline``, ``target``, and when the plan
+        has them ``baseline_months`` (the months of data the baseline was counted
+        over, scaled to 12) and ``target_provisional``.
     register : GeoDataFrame
         The previous problem register (:func:`diagnostic_lib.inventory.read_register`):
         ``problem_id``, ``kind``, ``categories``, ``geometry`` (and what
@@ -76,7 +97,13 @@ def objective_status(
         (``ci_low``, ``ci_high``), the E-test ``p_value`` of its change from the
         baseline (Poisson: it ignores the overdispersion of crime counts, read it
         as a lower bound), the ``status`` (:data:`OBJECTIVE_STATUSES`) and, when
-        not measurable, the ``reason`` (``no_target``, ``no_area``, ``no_data``).
+        not measurable, the ``reason`` (``no_target``, ``no_area``, ``no_data``);
+        ``baseline_months`` and ``provisional``: a baseline counted over fewer
+        months was scaled to 12 by the plan, so the test sets the 12 months
+        against the count of those months over their own exposure (the baseline
+        is then as uncertain as its few months make it), and a target set on
+        under :data:`~diagnostic_lib.strategy.plan.FIRM_BASELINE_SHARE` of the
+        year is said to be provisional (its season was unknown).
 
     Examples
     --------
@@ -93,6 +120,14 @@ def objective_status(
     >>> r = objective_status(plan, reg, inc, "2026-01-01")
     >>> r[["count", "status"]].values.tolist(), float(round(r.loc[0, "p_value"], 3))
     ([[5, 'met']], 0.002)
+
+    The same count against a baseline of 20 a year extrapolated from 3 months
+    (5 events in those 3 months): the fall rests on 5 events, not 20, so it is
+    no longer evidence of a change, and the target was provisional.
+
+    >>> r = objective_status(plan.assign(baseline_months=3), reg, inc, "2026-01-01")
+    >>> float(round(r.loc[0, "p_value"], 2)), bool(r.loc[0, "provisional"])
+    (0.17, True)
     """
     end = pd.Timestamp(end)
     start = end - pd.DateOffset(months=12)
@@ -125,8 +160,12 @@ def objective_status(
             continue
         n = int(counts.get(rec.problem_id, 0))
         lo, hi = stats.poisson_ci(n)
+        months, provisional = _baseline_months(rec)
         out.update(count=n, ci_low=float(lo), ci_high=float(hi))
-        out["p_value"] = stats.e_test(n, round(base))
+        out.update(baseline_months=months, provisional=provisional)
+        # the plan scaled the baseline's months to 12: the test reads the count of those
+        # months over their own exposure (a baseline of 3 months is a quarter's count)
+        out["p_value"] = stats.e_test(n, round(base * months / 12), 12.0, float(months))
         out["status"] = "met" if n <= target else "not_met"
         rows.append(out)
     return pd.DataFrame(rows, columns=list(COLUMNS))

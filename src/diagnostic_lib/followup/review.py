@@ -144,6 +144,7 @@ def review(
                 "objective": o.status,
                 "count": o.count,
                 "target": o.target,
+                "provisional": o.provisional,
                 "judged": status == "as_planned",
                 "effect": verdict.get(rec.plan_id),
             }

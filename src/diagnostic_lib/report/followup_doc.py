@@ -208,7 +208,7 @@ def _objective_text(obj: pd.Series, lang: str) -> str:
     if obj["status"] == "not_measurable":
         reason = i18n.t(f"followup.reason.{obj['reason']}", lang)
         return f"{words} ({reason})"
-    return i18n.t(
+    text = i18n.t(
         "followup.objective.numbers",
         lang,
         status=words,
@@ -218,6 +218,10 @@ def _objective_text(obj: pd.Series, lang: str) -> str:
         baseline=fmt.integer(obj["baseline"], lang),
         p=fmt.pvalue(obj["p_value"], lang),
     )
+    if bool(obj.get("provisional", False)):  # a measured objective always says
+        months = fmt.integer(obj["baseline_months"], lang)
+        text += " " + i18n.t("followup.objective.provisional", lang, months=months)
+    return text
 
 
 def _effect_text(e: pd.Series, lang: str) -> str:

@@ -21,6 +21,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "{status}: {count} events in 12 months (95% CI {ci}), target {target}, "
         "baseline {baseline} ({p})",
     ),
+    "followup.objective.provisional": (
+        "Cible provisoire : le point de départ a été extrapolé de {months} mois sur 12, "
+        "saison inconnue ; le test de l'écart en tient compte. Fixez une cible ferme sur "
+        "les 12 derniers mois.",
+        "Provisional target: the baseline was extrapolated from {months} months of 12, "
+        "season unknown; the test of the change allows for it. Set a firm target on the "
+        "last 12 months.",
+    ),
     "followup.title": ("Suivi du plan d'action — {municipality}", "Follow-up — {municipality}"),
     "followup.intro": (
         "Un an après le diagnostic, ce rapport répond à trois questions pour chaque action du "
