@@ -709,6 +709,7 @@ STEP3_TUNABLES = {
     "promising_res": 1.2,
     "promising_p": 0.3,
     "dispersion_months": 18,
+    "exceptional_month_alpha": 0.05,
     "control": "similar",
     "similar_sectors": 2,
     "exclude_other_measures": False,
@@ -769,6 +770,7 @@ def test_run_reads_every_tunable_of_step_3_from_the_config(diag, problems):
     e = ev.effects.attrs["parameters"]
     assert (e["window_months"], e["lag_months"], e["min_events"], e["alpha"]) == (6, 1, 5, 0.1)
     assert (e["promising"], e["promising_p"], e["dispersion_months"]) == (1.2, 0.3, 18)
+    assert e["exceptional_alpha"] == 0.05
     assert (e["min_history_months"], e["min_placebos"], e["margin"], e["rtm_alpha"]) == (
         6,
         10,

@@ -776,6 +776,18 @@ TUNABLES: dict[str, Tunable] = _table(
         maximum=240,
     ),
     Tunable(
+        "exceptional_month_alpha",
+        0.01,
+        float,
+        "evaluation",
+        "Family-wise level at which one month of a measure's before or after window is "
+        "exceptional (a mass event in the treated area, three times its prediction at least): "
+        "the treated area's count of that month is set to what the other months of its window "
+        "predict from the control, and the caveats say so. 0: no screening.",
+        minimum=0.0,
+        maximum=0.2,
+    ),
+    Tunable(
         "control",
         "rest",
         str,

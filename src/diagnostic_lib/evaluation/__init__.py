@@ -17,6 +17,9 @@ Sections (one file each)
   (treated, buffer and control areas), :func:`similar_trend_sectors`.
 - ``area_counts``: :func:`monthly_area_counts`, the monthly counts of a
   measure's targeted incidents in its areas.
+- ``exceptional``: one month of a mass event in the treated area, found
+  (:func:`~.exceptional.exceptional_month`) and counted at its prediction
+  (:func:`~.exceptional.screened`) before any window sum.
 - ``decision``: the verdict rule, :func:`decide_verdict`, beside its
   thresholds (:class:`Rule`, :data:`PROMISING_RES`, :data:`PROMISING_P`) and its
   wording (:func:`verdict_text`, :func:`caveat_text`).

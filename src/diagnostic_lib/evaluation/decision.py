@@ -488,6 +488,10 @@ def caveat_text(effects: pd.DataFrame, lang: str = "fr") -> pd.Series:
         if int(r.get("unlocated", 0) or 0) > 0:
             n = fmt.integer(r["unlocated"], lang)
             parts.append(i18n.t("evaluation.caveat.unlocated", lang, n=n))
+        if pd.notna(r.get("exceptional_month", pd.NaT)):
+            month = pd.Timestamp(r["exceptional_month"]).strftime("%Y-%m")
+            ratio = fmt.decimal(r.get("exceptional_ratio"), lang, digits=1)
+            parts.append(i18n.t("evaluation.caveat.exceptional", lang, month=month, ratio=ratio))
         if bool(r.get("corrected", False)):
             parts.append(i18n.t("evaluation.caveat.corrected", lang))
         out.append(i18n.t("evaluation.text.list_separator", lang).join(parts))

@@ -48,6 +48,7 @@ from .estimators import (
     wdq,
     wdq_label,
 )
+from .exceptional import screened
 from .measure_set import _MeasureSet
 from .placebo_design import DATE_SHIFTS, PlaceboSource
 from .placebos import MIN_DATES, PlaceboOptions
@@ -387,6 +388,7 @@ class _Options:
     min_events: int = settings.default("min_events")
     alpha: float = settings.default("alpha")
     dispersion_months: int = settings.default("dispersion_months")
+    exceptional_alpha: float = settings.default("exceptional_month_alpha")
     promising: float = PROMISING_RES
     promising_p: float = PROMISING_P
     margin: float = settings.default("effect_margin")
@@ -546,12 +548,16 @@ class _Counter:
         if pd.notna(rec.get("end")) and pd.Timestamp(rec["end"]) < w["after_end"]:
             row["ended_early"] = pd.Timestamp(rec["end"])
         if row["status"] == "evaluable":
-            row.update(_window_sums(cols))
-            recent = _recent(cols, int(self.opt.dispersion_months) - int(self.opt.window_months))
+            # one month of a mass event in the treated area is read at its prediction
+            used, found = screened(cols, self.opt.exceptional_alpha)
+            row.update(_window_sums(used))
+            if pd.notna(found["exceptional_month"]):
+                row.update(found, exceptional_month=pd.Timestamp(found["exceptional_month"]))
+            recent = _recent(used, int(self.opt.dispersion_months) - int(self.opt.window_months))
             for name, areas in _DISPERSIONS:
                 hat, df = overdispersion(_pre_table(recent, areas))
                 row[f"{name}_hat"], row[f"{name}_df"] = hat, df
-            row.update(self.placebos.estimates(rec, geo, cols))
+            row.update(self.placebos.estimates(rec, geo, used))
         return cols
 
 
@@ -605,6 +611,9 @@ def _design_row(
         "data_last_day": last_day,
         "concurrent": (),
         "ended_early": pd.NaT,
+        "exceptional_month": pd.NaT,
+        "exceptional_count": np.nan,
+        "exceptional_ratio": np.nan,
         "unlocated": 0,
         "design": opt.design,
         "designs_tried": int(opt.designs_tried),
@@ -698,6 +707,7 @@ def _evaluate_core(  # noqa: PLR0913 - the tables, the options and what was comp
         "exclude_other_measures": opt.exclude_other_measures,
         "k_similar": opt.k_similar,
         "dispersion_months": opt.dispersion_months,
+        "exceptional_alpha": opt.exceptional_alpha,
     }
     monthly = (
         _with_ids(parts, [r["measure_id"] for r in rows])
@@ -791,6 +801,7 @@ def evaluate(  # noqa: PLR0913 - the public signature of before (see _Options)
     alpha: float = settings.default("alpha"),
     ids: Sequence[str] | None = None,
     design: pd.DataFrame | None = None,
+    exceptional_alpha: float = settings.default("exceptional_month_alpha"),
 ) -> pd.DataFrame:
     """Evaluate every measure: windows, areas, counts, estimates and verdict.
 
@@ -809,6 +820,9 @@ def evaluate(  # noqa: PLR0913 - the public signature of before (see _Options)
     window_months, lag_months : int
         Length of the before and after windows; implementation lag left out.
     min_events, alpha : see :func:`estimate_effects`.
+    exceptional_alpha : float
+        Level of the screen for one exceptional month of the treated area (see
+        :mod:`~diagnostic_lib.evaluation.exceptional`; 0: none).
 
     Returns
     -------
@@ -816,7 +830,8 @@ def evaluate(  # noqa: PLR0913 - the public signature of before (see _Options)
         Aligned with ``measures`` (index preserved): the columns of
         :func:`windows` and :func:`estimate_effects`, the design
         (``buffer_m, control, control_sectors, excluded``), caveats
-        (``concurrent, ended_early, unlocated``), and ``verdict_fr,
+        (``concurrent, ended_early, unlocated``, and ``exceptional_month,
+        exceptional_count, exceptional_ratio`` when a month was screened), and ``verdict_fr,
         verdict_en, caveats_fr, caveats_en``.
 
     Examples
@@ -843,6 +858,7 @@ def evaluate(  # noqa: PLR0913 - the public signature of before (see _Options)
         exclude_other_measures,
         min_events,
         alpha,
+        exceptional_alpha=exceptional_alpha,
     )
     eff, _, _ = _evaluate_core(
         measures, incidents, sectors, (data_start, data_end), opt, ids=ids, design=design

@@ -646,6 +646,7 @@ def _options(p: Mapping[str, Any], buffer_m: Any = None, control_sectors: Any = 
         min_events=int(p["min_events"]),
         alpha=float(p["alpha"]),
         dispersion_months=int(p["dispersion_months"]),
+        exceptional_alpha=float(p["exceptional_month_alpha"]),
         promising=float(p["promising_res"]),
         promising_p=float(p["promising_p"]),
         margin=float(p["effect_margin"]),

@@ -127,6 +127,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "{n} événements ciblés sans position ne sont comptés dans aucune zone",
         "{n} targeted events without a position are counted in no area",
     ),
+    "evaluation.caveat.exceptional": (
+        "un mois exceptionnel dans la zone traitée ({month} : {ratio} fois ce que prévoient "
+        "les autres mois de sa fenêtre) y est compté à sa prévision",
+        "one exceptional month in the treated area ({month}: {ratio} times what the other "
+        "months of its window predict) is counted there at its prediction",
+    ),
     "evaluation.caveat.corrected": (
         "un compte nul : 0,5 ajouté aux quatre comptes (correction de Haldane)",
         "a zero count: 0.5 added to all four counts (Haldane correction)",
