@@ -134,6 +134,11 @@ def test_the_follow_up_command_writes_a_report_in_words(previous, register, tmp_
     text = path.read_text(encoding="utf-8")
     assert ("Suivi du plan" if lang == "fr" else "Follow-up") in text
     assert ("Problèmes qui persistent" if lang == "fr" else "Problems that persisted") in text
+    # the change the problems share, beside each one's own (the same data: none)
+    common = (
+        "problèmes retrouvés et comparables ont changé de 0" if lang == "fr" else "changed by 0"
+    )
+    assert common in html.unescape(text).replace("\xa0", " ")
     check_no_code(path, set(taxonomy.load_taxonomy()["code"].astype(str)))
     check_numbers(path, lang)
 

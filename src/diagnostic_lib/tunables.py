@@ -493,7 +493,8 @@ TUNABLES: dict[str, Tunable] = _table(
         float,
         "inventory",
         "Follow-up: significance level of a matched problem's change in its last 12 months "
-        "(quasi-Poisson z): below it, the problem has grown or shrunk.",
+        "(negative binomial z, its spread estimated around the problems' shared change): "
+        "below it, the problem has grown or shrunk.",
         minimum=0,
         maximum=1.0,
     ),

@@ -4,8 +4,9 @@ A year after a diagnosis, each problem of the previous register (``problems.toml
 and its ``.geojson``) is looked for among the new problems, by place, categories
 and time signature, one to one (:func:`scipy.optimize.linear_sum_assignment` on a
 score). A matched problem has **persisted**, **grown** or **shrunk** (its last 12
-months against the previous register's last 12 months, tested with a
-quasi-Poisson z whose dispersion is estimated from all the matched problems), or
+months against the previous register's last 12 months, tested with a z whose
+negative binomial variance grows with the problem's size, its ``alpha`` estimated
+from the matched problems' changes around the change they share), or
 has **moved** (its centre is farther than ``fate_move_m`` and it overlaps its old
 area by less than ``fate_move_overlap``); an unmatched previous problem is
 **gone**, and an unmatched new one is **new**.
@@ -131,14 +132,43 @@ def _scores(prev: pd.DataFrame, cur: pd.DataFrame, opts: FateOptions):
     return score, dist, iou
 
 
-def _dispersion(prev_n: np.ndarray, cur_n: np.ndarray, min_events: int) -> float:
-    """Quasi-Poisson dispersion of the changes, robust (median-based), at least 1."""
+_MEDIAN_CHI2_1 = 0.454936  # median of chi-square with one degree of freedom
+
+
+def _common_change(prev_n: np.ndarray, cur_n: np.ndarray, min_events: int) -> tuple[float, float]:
+    """The change the matched problems share, and the spread of their changes around it.
+
+    Returns ``(ratio, alpha)``: the common ratio of the current counts to the
+    previous ones (the Poisson estimate of a model ``count ~ problem + period``)
+    and the negative binomial ``alpha`` (variance ``mu + alpha mu²``) of the
+    problems' changes around it, robust (the median of their squared Pearson
+    residuals set to that of a chi-square), 0 under three testable problems.
+    Around the common change, not around no change: when every problem halves,
+    the halving is the change each problem is tested on, not noise.
+    """
     tot = prev_n + cur_n
-    ok = tot >= max(min_events, 1)
+    ok = (tot >= max(min_events, 1)) & (prev_n > 0)
     if ok.sum() < 3:
-        return 1.0
-    chi = (cur_n[ok] - prev_n[ok]) ** 2 / tot[ok]
-    return float(max(1.0, np.median(chi) / 0.454936))  # median of chi-square(1)
+        return 1.0, 0.0
+    k1, k2 = prev_n[ok], cur_n[ok]
+    ratio = float(k2.sum() / k1.sum())
+    mu1 = (k1 + k2) / (1 + ratio)
+    mu2 = ratio * mu1
+    d2 = (k2 - ratio * k1) ** 2
+
+    def excess(alpha: float) -> float:
+        var = mu2 + ratio**2 * mu1 + alpha * (mu2**2 + ratio**2 * mu1**2)
+        return float(np.median(d2 / var)) - _MEDIAN_CHI2_1
+
+    if excess(0.0) <= 0:
+        return ratio, 0.0
+    lo, hi = 0.0, 1.0
+    while excess(hi) > 0 and hi < 1e6:
+        hi *= 4
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if excess(mid) > 0 else (lo, mid)
+    return ratio, hi
 
 
 def problem_fates(
@@ -164,9 +194,12 @@ def problem_fates(
         One row per previous problem, then one per new problem: ``previous_id``,
         ``current_id`` (missing when gone or new), ``fate`` (:data:`FATES`),
         ``distance_m`` between centres, ``overlap`` (intersection over union),
-        both periods' ``last_12`` counts, their ``ratio``, the quasi-Poisson
-        ``z`` and ``p_value`` of the change (missing under ``min_events``) with
-        the ``dispersion`` used, and the titles (the previous one, else the new).
+        both periods' ``last_12`` counts, their ``ratio``, the ``z`` and
+        ``p_value`` of the change (missing under ``min_events``) with the
+        ``dispersion`` used (the problem's variance over Poisson,
+        ``1 + alpha (k1 + k2) / 2``), and the titles (the previous one, else the
+        new). ``attrs``: ``common_ratio`` (the change the matched problems share)
+        and ``alpha``.
 
     Examples
     --------
@@ -202,25 +235,27 @@ def problem_fates(
     c_n = cur["last_12"].to_numpy(dtype=float)
     mi = np.array(list(pairs), dtype=int)
     mj = np.array([pairs[i] for i in mi], dtype=int)
-    phi = _dispersion(p_n[mi], c_n[mj], opts.min_events) if len(mi) else 1.0
+    common, alpha = _common_change(p_n[mi], c_n[mj], opts.min_events) if len(mi) else (1.0, 0.0)
     rows_out = [
-        _matched_row(prev, cur, i, pairs.get(i), dist, iou, phi, opts) for i in range(len(prev))
+        _matched_row(prev, cur, i, pairs.get(i), dist, iou, alpha, opts) for i in range(len(prev))
     ]
     taken = set(pairs.values())
     for j in range(len(cur)):
         if j not in taken:
-            rows_out.append(_new_row(cur, j, phi))
-    return pd.DataFrame(rows_out, columns=list(COLUMNS))
+            rows_out.append(_new_row(cur, j))
+    out = pd.DataFrame(rows_out, columns=list(COLUMNS))
+    out.attrs.update(common_ratio=common, alpha=alpha)
+    return out
 
 
 def _titles(rec: pd.Series) -> tuple[Any, Any]:
     return rec.get("title_fr"), rec.get("title_en")
 
 
-def _matched_row(prev, cur, i, j, dist, iou, phi, opts: FateOptions) -> dict:
+def _matched_row(prev, cur, i, j, dist, iou, alpha, opts: FateOptions) -> dict:
     p = prev.iloc[i]
     out = dict.fromkeys(COLUMNS)
-    out.update(previous_id=p["problem_id"], previous_last_12=p["last_12"], dispersion=phi)
+    out.update(previous_id=p["problem_id"], previous_last_12=p["last_12"])
     out["title_fr"], out["title_en"] = _titles(p)
     if j is None:
         return out | {"fate": "gone"}
@@ -233,9 +268,11 @@ def _matched_row(prev, cur, i, j, dist, iou, phi, opts: FateOptions) -> dict:
     out["ratio"] = k2 / k1 if k1 > 0 else np.nan
     fate = "persisted"
     if k1 + k2 >= opts.min_events:
+        # no change: both years of mean (k1 + k2) / 2, negative binomial of the spread alpha
+        phi = 1.0 + alpha * (k1 + k2) / 2  # this problem's variance over Poisson
         z = (k2 - k1) / np.sqrt(phi * (k1 + k2))
         pv = float(stats.normal_p(z))
-        out.update(z=float(z), p_value=pv)
+        out.update(z=float(z), p_value=pv, dispersion=phi)
         if pv < opts.alpha:
             fate = "grown" if k2 > k1 else "shrunk"
     if d > opts.move_m and iou[i, j] < opts.move_overlap:
@@ -243,11 +280,10 @@ def _matched_row(prev, cur, i, j, dist, iou, phi, opts: FateOptions) -> dict:
     return out | {"fate": fate}
 
 
-def _new_row(cur, j, phi) -> dict:
+def _new_row(cur, j) -> dict:
     c = cur.iloc[j]
     out = dict.fromkeys(COLUMNS)
     out.update(current_id=c["problem_id"], current_last_12=c["last_12"], fate="new")
-    out.update(dispersion=phi)
     out["title_fr"], out["title_en"] = _titles(c)
     return out
 

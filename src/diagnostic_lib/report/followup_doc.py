@@ -365,6 +365,10 @@ def followup_document(
     doc.table(action_table(r, lang), appendix=False)
     doc.heading(i18n.t("followup.section.problems", lang), level=2, anchor="problems")
     doc.paragraph(i18n.t("followup.problems_help", lang))
+    tested = int(r.fates["p_value"].notna().sum()) if len(r.fates) else 0
+    if tested >= 3 and "common_ratio" in r.fates.attrs:
+        change = fmt.signed_percent(r.fates.attrs["common_ratio"] - 1, lang)
+        doc.paragraph(i18n.t("followup.problems_common", lang, change=change, n=tested))
     doc.table(fate_table(r, lang), appendix=False, missing=i18n.t("followup.missing", lang))
     return doc
 

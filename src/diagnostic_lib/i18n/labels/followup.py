@@ -52,10 +52,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "followup.problems_help": (
         "Comptes des 12 derniers mois, avant (registre précédent) et maintenant ; un "
         "changement est significatif compte tenu de la variation ordinaire d'une année à "
-        "l'autre (dispersion estimée sur tous les problèmes retrouvés).",
+        "l'autre, plus grande pour un grand problème (estimée sur tous les problèmes "
+        "retrouvés, autour du changement qu'ils partagent).",
         "Counts of the last 12 months, before (previous register) and now; a change is "
-        "significant given the ordinary variation from one year to the next (dispersion "
-        "estimated over all the problems found again).",
+        "significant given the ordinary variation from one year to the next, larger for a "
+        "large problem (estimated over all the problems found again, around the change they "
+        "share).",
+    ),
+    "followup.problems_common": (
+        "Ensemble, les {n} problèmes retrouvés et comparables ont changé de {change} ; chaque "
+        "problème est jugé sur son propre changement.",
+        "Together, the {n} problems found again and compared changed by {change}; each "
+        "problem is judged on its own change.",
     ),
     "followup.missing": (
         "— : sans objet (problème disparu ou nouveau, ou sans lieu).",
