@@ -7,8 +7,10 @@ import html
 import re
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from shapely import affinity
 
 from diagnostic_lib import followup, inventory, stats, strategy, taxonomy
@@ -250,3 +252,63 @@ def test_the_follow_up_report_says_a_target_was_provisional(previous, register, 
     words = "Cible provisoire" if lang == "fr" else "Provisional target"
     months = "de 3 mois sur 12" if lang == "fr" else "from 3 months of 12"
     assert text.count(words) == 1 and months in text
+
+
+def test_objectives_read_with_the_problems_spread_are_calibrated():
+    """400 problems whose yearly counts are gamma-Poisson (mean 200, variance 11 times
+    Poisson's), nothing changed: read as Poisson, 56 % of changes were 'significant' and the
+    interval covered the true mean 41 % of the time; read over the spread (alpha 0.05),
+    both are nominal, and a target met by chance is said to be within ordinary variation."""
+    rng = np.random.default_rng(1)
+    n = 400
+    y1, y2 = (rng.poisson(rng.gamma(20, 200 / 20, n)) for _ in range(2))
+    reg = gpd.GeoDataFrame(
+        {
+            "problem_id": [f"P{i}" for i in range(n)],
+            "kind": "place",
+            "dominant_shift": "mixed",
+            "categories": [("burglary",)] * n,
+            "excluded": False,
+        },
+        geometry=[shapely.box(200 * i, 0, 200 * i + 100, 100) for i in range(n)],
+        crs=32188,
+    )
+    x = np.repeat(200 * np.arange(n) + 50.0, y2)
+    when = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 365, len(x)), "D")
+    inc = gpd.GeoDataFrame(
+        {"occurred_from": [*when, pd.Timestamp("2024-06-01")], "category": "burglary"},
+        geometry=gpd.points_from_xy([*x, 50.0], [50.0] * (len(x) + 1)),
+        crs=32188,
+    )
+    plan = pd.DataFrame(
+        {
+            "plan_id": reg["problem_id"],
+            "problem_id": reg["problem_id"],
+            "categories": [("burglary",)] * n,
+            "baseline": y1,
+            "target": np.round(0.8 * y1),
+        }
+    )
+    plain = followup.objective_status(plan, reg, inc, "2026-01-01")
+    r = followup.objective_status(plan, reg, inc, "2026-01-01", dispersion_alpha=0.05)
+    covers = ((r["ci_low"] <= 200) & (r["ci_high"] >= 200)).mean()
+    assert (plain["p_value"] < 0.05).mean() > 0.4  # the Poisson reading
+    assert (r["p_value"] < 0.05).mean() <= 0.08 and covers >= 0.92
+    met = r["status"] == "met"
+    assert met.any() and (~r.loc[met, "fall_evident"].astype(bool)).mean() >= 0.7
+
+
+def test_the_review_reads_the_objectives_with_the_spread_of_the_problems_found_again(
+    diag, previous, register
+):
+    inv, plan = previous
+    problems = inv.problems.copy()
+    # the new year's problems vary far more than Poisson from the register's counts
+    swing = np.resize([0.5, 1.6, 0.7, 1.4], len(problems))
+    problems["last_12"] = np.round(problems["last_12"].to_numpy() * swing)
+    r = followup.review(_filled(plan, {}), register, problems, diag.incidents, _end(diag))
+    alpha = r.fates.attrs["alpha"]
+    assert alpha > 0.01
+    obj = r.objectives
+    expected = 1 + alpha * (obj["count"].astype(float) + obj["baseline"].astype(float)) / 2
+    assert np.allclose(obj["dispersion"].astype(float), expected)

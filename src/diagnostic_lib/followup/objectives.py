@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import i18n, inventory, stats
+from .. import i18n, inventory, settings, stats
 from ..strategy.plan import FIRM_BASELINE_SHARE
 
 OBJECTIVE_STATUSES = ("met", "not_met", "not_measurable")
@@ -41,6 +41,8 @@ COLUMNS = (
     "reason",
     "baseline_months",
     "provisional",
+    "dispersion",
+    "fall_evident",
 )
 
 
@@ -69,7 +71,12 @@ def _baseline_months(rec: Any) -> tuple[int, bool]:
 
 
 def objective_status(
-    plan: pd.DataFrame, register: pd.DataFrame, incidents: pd.DataFrame, end: Any
+    plan: pd.DataFrame,
+    register: pd.DataFrame,
+    incidents: pd.DataFrame,
+    end: Any,
+    dispersion_alpha: float = 0.0,
+    alpha: float = settings.default("alpha"),
 ) -> pd.DataFrame:
     """Each action's objective in the new data: the count, its interval and the verdict.
 
@@ -88,15 +95,25 @@ def objective_status(
         The new data's incidents (``occurred_from``, ``category``, geometry).
     end : date-like
         Where the new data end (exclusive); the objective's 12 months end there.
+    dispersion_alpha : float
+        The negative binomial ``alpha`` of a problem's count from one year to the
+        next (:func:`diagnostic_lib.inventory.problem_fates` estimates it from the
+        problems found again: ``attrs["alpha"]``); 0 (Poisson) understates the
+        ordinary variation of crime counts.
+    alpha : float
+        Level of the test of the change from the baseline.
 
     Returns
     -------
     DataFrame
         One row per action: ``plan_id, problem_id, baseline, target``, the
-        ``count`` of the 12 months with its exact Poisson 95 % interval
-        (``ci_low``, ``ci_high``), the E-test ``p_value`` of its change from the
-        baseline (Poisson: it ignores the overdispersion of crime counts, read it
-        as a lower bound), the ``status`` (:data:`OBJECTIVE_STATUSES`) and, when
+        ``count`` of the 12 months with its 95 % interval (``ci_low``,
+        ``ci_high``), the ``p_value`` of its change from the baseline (E-test),
+        both quasi-likelihood: the counts read over the problem's ``dispersion``
+        ``1 + dispersion_alpha (count + baseline) / 2``, the year-to-year variance
+        over Poisson that a problem of that size shows; ``fall_evident``: the count
+        is under the baseline at ``p_value < alpha`` (a target met without it is
+        within ordinary variation); the ``status`` (:data:`OBJECTIVE_STATUSES`) and, when
         not measurable, the ``reason`` (``no_target``, ``no_area``, ``no_data``);
         ``baseline_months`` and ``provisional``: a baseline counted over fewer
         months was scaled to 12 by the plan, so the test sets the 12 months
@@ -128,6 +145,14 @@ def objective_status(
     >>> r = objective_status(plan.assign(baseline_months=3), reg, inc, "2026-01-01")
     >>> float(round(r.loc[0, "p_value"], 2)), bool(r.loc[0, "provisional"])
     (0.17, True)
+
+    With the ordinary year-to-year spread of such problems (``alpha`` 0.2: a
+    variance 3.5 times Poisson's at this size), the target is met but the fall
+    is within it.
+
+    >>> r = objective_status(plan, reg, inc, "2026-01-01", dispersion_alpha=0.2)
+    >>> r.loc[0, "status"], float(round(r.loc[0, "p_value"], 2)), bool(r.loc[0, "fall_evident"])
+    ('met', 0.07, False)
     """
     end = pd.Timestamp(end)
     start = end - pd.DateOffset(months=12)
@@ -159,13 +184,18 @@ def objective_status(
             rows.append(out | {"status": "not_measurable", "reason": reason})
             continue
         n = int(counts.get(rec.problem_id, 0))
-        lo, hi = stats.poisson_ci(n)
         months, provisional = _baseline_months(rec)
-        out.update(count=n, ci_low=float(lo), ci_high=float(hi))
+        # quasi-likelihood: each count read over the year-to-year variance of a problem
+        # of this size (negative binomial), which Poisson understates
+        phi = 1.0 + max(float(dispersion_alpha), 0.0) * (n + base) / 2
+        lo, hi = stats.poisson_ci(n / phi)
+        out.update(count=n, ci_low=float(phi * lo), ci_high=float(phi * hi), dispersion=phi)
         out.update(baseline_months=months, provisional=provisional)
         # the plan scaled the baseline's months to 12: the test reads the count of those
         # months over their own exposure (a baseline of 3 months is a quarter's count)
-        out["p_value"] = stats.e_test(n, round(base * months / 12), 12.0, float(months))
+        b = base * months / 12
+        out["p_value"] = stats.e_test(round(n / phi), round(b / phi), 12.0, float(months))
+        out["fall_evident"] = bool(out["p_value"] < alpha and n / 12 < b / months)
         out["status"] = "met" if n <= target else "not_met"
         rows.append(out)
     return pd.DataFrame(rows, columns=list(COLUMNS))

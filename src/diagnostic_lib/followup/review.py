@@ -118,7 +118,8 @@ def review(
     """
     fid = strategy.fidelity(plan, share)
     fates = inventory.problem_fates(register, problems, fate_options)
-    obj = objective_status(plan, register, incidents, end)
+    # the objectives' counts vary from year to year as the problems found again do
+    obj = objective_status(plan, register, incidents, end, fates.attrs.get("alpha", 0.0))
     eff = pd.DataFrame(columns=list(EFFECT_COLUMNS))
     if sectors is not None:
         first = incidents["occurred_from"].min().normalize()  # the data's first day

@@ -218,6 +218,8 @@ def _objective_text(obj: pd.Series, lang: str) -> str:
         baseline=fmt.integer(obj["baseline"], lang),
         p=fmt.pvalue(obj["p_value"], lang),
     )
+    if obj["status"] == "met" and obj.get("fall_evident") is not None and not obj["fall_evident"]:
+        text += " " + i18n.t("followup.objective.within_noise", lang)
     if bool(obj.get("provisional", False)):  # a measured objective always says
         months = fmt.integer(obj["baseline_months"], lang)
         text += " " + i18n.t("followup.objective.provisional", lang, months=months)

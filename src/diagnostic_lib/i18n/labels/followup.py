@@ -21,6 +21,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "{status}: {count} events in 12 months (95% CI {ci}), target {target}, "
         "baseline {baseline} ({p})",
     ),
+    "followup.objective.within_noise": (
+        "La cible est atteinte, mais l'écart au point de départ reste dans la variation "
+        "ordinaire d'une année à l'autre pour un problème de cette taille : il ne montre pas "
+        "à lui seul une baisse.",
+        "The target is met, but the difference from the baseline is within the ordinary "
+        "year-to-year variation of a problem this size: on its own it does not show a fall.",
+    ),
     "followup.objective.provisional": (
         "Cible provisoire : le point de départ a été extrapolé de {months} mois sur 12, "
         "saison inconnue ; le test de l'écart en tient compte. Fixez une cible ferme sur "
