@@ -688,11 +688,13 @@ def test_cells_near_places_match_the_list_of_neighbours():
     cen = grid.geometry.centroid
     cxy = np.c_[cen.x.to_numpy(), cen.y.to_numpy()]
     assert list(near) == ["bar", "park", "school"]
-    for kd, (n, cells) in near.items():
+    for kd, (n, cells, whole) in near.items():
         sel = (places["kind"] == kd).to_numpy()
         tree = cKDTree(np.c_[x[sel], y[sel]])
         slow = np.array([len(h) > 0 for h in tree.query_ball_point(cxy, r=150.0)])
         assert n == sel.sum() and np.array_equal(cells, slow)
+        # the rectangle the shifts read: the same cells where the grid is not clipped
+        assert np.array_equal(whole[grid["row"], grid["col"]], cells)
     assert near["bar"][1].sum() > 2
 
 

@@ -998,6 +998,17 @@ TUNABLES: dict[str, Tunable] = _table(
         "Fewest cells near a kind of place for its relative risk to be estimated.",
         minimum=1,
     ),
+    Tunable(
+        "risk_terrain_shifts",
+        99,
+        int,
+        "evaluation",
+        "Rigid shifts of the places across the grid that measure how much the spatial "
+        "clustering of incidents and places widens each risk factor's interval (0: the "
+        "model's standard errors alone, too narrow when incidents cluster).",
+        minimum=0,
+        maximum=9999,
+    ),
     # --- strategy (step 4) ----------------------------------------------------------------
     Tunable(
         "response_weights",

@@ -939,13 +939,18 @@ def _terrain(diag: Diagnostic, grid: pd.DataFrame, p: Mapping[str, Any]) -> tupl
                 distance=distance,
                 alpha=float(p["alpha"]),
                 min_cells=int(p["risk_terrain_min_cells"]),
+                shifts=int(p["risk_terrain_shifts"]),
             )
             rt.insert(0, "family", fam)
             rts.append(rt)
     rtab = pd.concat(rts, ignore_index=True) if rts else pd.DataFrame()
     if not len(rtab):
         return rtab, pd.Series(1.0, index=grid.index, name="relative_risk")
-    rtab.attrs.update(distance_m=distance, min_cells=int(p["risk_terrain_min_cells"]))
+    rtab.attrs.update(
+        distance_m=distance,
+        min_cells=int(p["risk_terrain_min_cells"]),
+        shifts=int(p["risk_terrain_shifts"]),
+    )
     allf = rtab[rtab["family"] == "all"].drop(columns="family")
     allf.attrs["distance_m"] = distance
     return rtab, risk_terrain_surface(grid, places, allf)
