@@ -121,7 +121,7 @@ def _tie_term(values: np.ndarray) -> float:
     return float((t * (t - 1) * (2 * t + 5)).sum())
 
 
-def mann_kendall(x: Any) -> dict[str, float]:
+def mann_kendall(x: Any, persistence: bool = False) -> dict[str, float]:
     """Mann–Kendall test of a monotonic trend, with the ties correction.
 
     ``S`` is the sum of the signs of every later-minus-earlier difference;
@@ -137,6 +137,10 @@ def mann_kendall(x: Any) -> dict[str, float]:
     ----------
     x : array-like
         The series, in time order.
+    persistence : bool
+        Widen ``var_s`` for a series whose level persists from one value to the
+        next (:func:`_persistence`; what :func:`classify_series` does). False: the
+        textbook test, for independent values.
 
     Returns
     -------
@@ -157,6 +161,8 @@ def mann_kendall(x: Any) -> dict[str, float]:
     i, j = np.triu_indices(n, k=1)
     s = float(np.sign(v[j] - v[i]).sum())
     var_s = (n * (n - 1) * (2 * n + 5) - _tie_term(v)) / 18.0
+    if persistence:
+        var_s *= float(_persistence(np.asarray(x, dtype="float64")[None, :])[0])
     return {"n": n, "s": s, "var_s": var_s, "tau": s / (n * (n - 1) / 2), **_mk_z(s, var_s)}
 
 
@@ -167,7 +173,7 @@ def _mk_z(s: float, var_s: float) -> dict[str, float]:
     return {"z": z, "p": float(stats.normal_p(z))}
 
 
-def _mann_kendall_rows(z: np.ndarray) -> pd.DataFrame:
+def _mann_kendall_rows(z: np.ndarray, persistence: bool = False) -> pd.DataFrame:
     """:func:`mann_kendall` of every row of a matrix (cells × slices), vectorised over rows."""
     z = np.asarray(z, dtype="float64")
     ok = np.isfinite(z)
@@ -183,6 +189,8 @@ def _mann_kendall_rows(z: np.ndarray) -> pd.DataFrame:
     for r in np.flatnonzero(has_tie):  # equal z-scores over time are rare: a loop will do
         ties[r] = _tie_term(z[r][ok[r]])
     var_s = (n * (n - 1) * (2 * n + 5) - ties) / 18.0
+    if persistence:
+        var_s = var_s * _persistence(z)
     enough = (n >= 3) & (var_s > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         zz = np.where(enough & (s != 0), (s - np.sign(s)) / np.sqrt(var_s), 0.0)
@@ -197,6 +205,45 @@ def _mann_kendall_rows(z: np.ndarray) -> pd.DataFrame:
             "p": stats.normal_p(zz),
         }  # fmt: skip
     )
+
+
+def _persistence(z: np.ndarray) -> np.ndarray:
+    """Each row's variance factor of the Mann–Kendall S for a persistent series (≥ 1).
+
+    A level that persists from one slice to the next gives runs that S reads as a
+    trend: with lag-one autocorrelation ρ of the series around its Sen slope, S's
+    variance is multiplied by ``1 + 2 Σ_k (1 − k/n) ρ^k`` (Yue & Wang 2004, AR(1)).
+    ρ is the lag-one autocorrelation of the detrended row, corrected for its bias
+    in short series (``+ (1 + 4ρ)/n``), raised by one standard error
+    (``√((1 − ρ²)/n)``: twenty slices estimate it loosely, and an estimate too low
+    calls trends) and kept within [0, 0.9]. A row with a missing slice keeps the
+    textbook variance.
+    """
+    z = np.asarray(z, dtype="float64")
+    out = np.ones(len(z))
+    n_cols = z.shape[1] if z.ndim == 2 else 0
+    if n_cols < 4:
+        return out
+    t = np.arange(n_cols, dtype="float64")
+    i, j = np.triu_indices(n_cols, k=1)
+    with np.errstate(invalid="ignore"):
+        slopes = (z[:, j] - z[:, i]) / (t[j] - t[i])
+        sen = np.nanmedian(np.where(np.isfinite(slopes), slopes, np.nan), axis=1)
+    ok = np.isfinite(z).all(axis=1) & np.isfinite(sen)
+    if not ok.any():
+        return out
+    r = z[ok] - sen[ok, None] * t[None, :]
+    r = r - r.mean(axis=1, keepdims=True)
+    den = (r**2).sum(axis=1)
+    spread = ((z[ok] - z[ok].mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    exact = den <= 1e-9 * np.maximum(spread, 1.0)  # on its Sen line: no residual to read
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = np.where(exact, 0.0, (r[:, 1:] * r[:, :-1]).sum(axis=1) / den)
+    rho = rho + (1 + 4 * rho) / n_cols  # its bias in a short series
+    rho = np.clip(rho + np.sqrt(np.clip(1 - rho**2, 0.0, 1.0) / n_cols), 0.0, 0.9)  # + 1 SE
+    k = np.arange(1, n_cols)
+    out[ok] = 1 + 2 * ((1 - k / n_cols)[None, :] * rho[:, None] ** k[None, :]).sum(axis=1)
+    return out
 
 
 # ---------------------------------------------------------------------------- classes
@@ -245,7 +292,8 @@ def classify_series(
     The rules are in this module's docstring (and docs/methods.md). A bin is
     significant when its q-value is below ``alpha``; a missing z-score or
     q-value (a slice without any incident) is not significant. The trend is
-    the Mann–Kendall test of the z-scores (:func:`mann_kendall`).
+    the Mann–Kendall test of the z-scores (:func:`mann_kendall` with
+    ``persistence``), read with Benjamini–Hochberg across the cells it can class.
 
     Parameters
     ----------
@@ -266,7 +314,10 @@ def classify_series(
         Indexed like ``z`` (a ``RangeIndex`` for an array): ``pattern`` (one of
         :data:`EMERGING_CLASSES`), ``n_slices``, ``n_significant`` (slices where
         the cell is a hot or a cold spot), ``n_hot``, ``n_cold``,
-        ``trend_tau``, ``trend_z``, ``trend_p``, ``last_z``, ``last_q`` and
+        ``trend_tau``, ``trend_z``, ``trend_p`` (Mann–Kendall, its variance widened
+        for a persistent series), ``trend_q`` (Benjamini–Hochberg across the cells
+        whose trend can class them: hot or cold in 90 % of the slices, the final one
+        included; missing for the others), ``last_z``, ``last_q`` and
         ``last_class`` (``hot``, ``cold`` or ``not_significant``).
 
     Examples
@@ -286,11 +337,23 @@ def classify_series(
     sig = np.nan_to_num(qq, nan=1.0) < alpha
     hot = sig & (np.nan_to_num(zz) > 0)
     cold = sig & (np.nan_to_num(zz) < 0)
-    mk = _mann_kendall_rows(zz)
-    trend = (mk["p"].to_numpy() < trend_alpha) & (mk["s"].to_numpy() != 0)
+    mk = _mann_kendall_rows(zz, persistence=True)
+    n_slices = zz.shape[1]
+    # a trend is read only where it can class a cell (hot or cold in 90 % of the slices,
+    # the final one included), with Benjamini–Hochberg across those cells: one test per
+    # cell of a map at 5 % called a trend somewhere in most maps
+    mostly = math.ceil(SHARE * n_slices - 1e-9) if n_slices else 1
+    eligible = (
+        ((hot.sum(axis=1) >= mostly) & hot[:, -1]) | ((cold.sum(axis=1) >= mostly) & cold[:, -1])
+        if n_slices
+        else np.zeros(len(zz), bool)
+    )
+    trend_q = np.full(len(zz), np.nan)
+    if eligible.any():
+        trend_q[eligible] = stats.bh_qvalues(mk["p"].to_numpy()[eligible])
+    trend = (np.nan_to_num(trend_q, nan=1.0) < trend_alpha) & (mk["s"].to_numpy() != 0)
     up = trend & (mk["s"].to_numpy() > 0)
     down = trend & (mk["s"].to_numpy() < 0)
-    n_slices = zz.shape[1]
     if n_slices < max(min_slices, 1):
         pattern = np.full(len(zz), "not_enough_data", dtype=object)
     else:
@@ -311,6 +374,7 @@ def classify_series(
             "trend_tau": mk["tau"].to_numpy(),
             "trend_z": mk["z"].to_numpy(),
             "trend_p": mk["p"].to_numpy(),
+            "trend_q": trend_q,
             "last_z": zz[:, -1] if has else np.nan,
             "last_q": qq[:, -1] if has else np.nan,
             "last_class": np.select(
