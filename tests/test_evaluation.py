@@ -1470,6 +1470,11 @@ def test_measure_explorer_recomputes(diag, period):
     assert plain.effect["verdict_en"] == ex.result.effect["verdict_en"]
     t = widgets.evaluation_table(first, "fr")
     assert t.columns.tolist() == ["Indicateur", "Valeur"] and len(t) >= 8
+    # the verdict's p first; the treated area's own E-test said not to be a verdict
+    rows = widgets.evaluation_table(first, "en")["Indicator"].tolist()
+    verdict_p = rows.index("p of the corrected RES (the verdict's)")
+    alone = next(i for i, r in enumerate(rows) if r.startswith("Treated area alone"))
+    assert verdict_p < alone and "not a verdict" in rows[alone]
 
 
 def test_summary(step3):

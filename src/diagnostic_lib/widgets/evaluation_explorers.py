@@ -33,8 +33,9 @@ _EVAL_INTERVALS = (
 # (label key, column, decimals)
 _EVAL_EXTRA = (
     ("widget.eval.phi", "phi_res", 2),
-    ("widget.eval.treated_p", "treated_p", 3),
+    ("widget.eval.p_corrected", "p_corrected", 3),
     ("widget.eval.q_value", "q_value", 3),
+    ("widget.eval.treated_p", "treated_p", 3),
     ("widget.eval.placebos", "placebos", 0),
     ("widget.eval.wdd", "wdd", 1),
     ("widget.eval.wdq", "wdq", 2),

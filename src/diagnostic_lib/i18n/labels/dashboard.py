@@ -33,7 +33,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "widget.eval.q_value": ("q (toutes les mesures jugées)", "q (all measures judged)"),
     "widget.eval.placebos": ("Lieux placebo", "Placebo places"),
     "widget.eval.phi": ("Surdispersion φ (avant)", "Overdispersion φ (before)"),
-    "widget.eval.treated_p": ("Test E de la zone traitée (p)", "E-test of the treated area (p)"),
+    "widget.eval.treated_p": (
+        "Zone traitée seule, avant → après (test E, p ; sans témoin ni historique : pas un "
+        "verdict, le retour à la moyenne le rend souvent < 0,05)",
+        "Treated area alone, before → after (E-test, p; no control, no history: not a "
+        "verdict, regression to the mean often makes it < 0.05)",
+    ),
+    "widget.eval.p_corrected": (
+        "p du RES corrigé (celui du verdict)",
+        "p of the corrected RES (the verdict's)",
+    ),
     "widget.eval.wdd": ("WDD (z ajusté)", "WDD (adjusted z)"),
     "widget.eval.wdq": ("WDQ", "WDQ"),
     "widget.eval.tne": ("Effet net total (événements)", "Total net effect (events)"),
