@@ -1281,6 +1281,31 @@ def test_a_few_random_events_a_cell_make_no_hot_spot():
     assert hs.loc[hs["count"].idxmax(), "hot_class"].startswith("hot")
 
 
+def test_too_few_permutations_are_said_to_hide_small_clusters():
+    """With 999 permutations over 625 cells, the smallest p-value (0.002) passes
+    Benjamini–Hochberg at 0.10 only when 13 cells share it: a 3 × 3 cluster at three times
+    the level was never found (held-out), and an empty map read as 'no hot spot'. The
+    map's parameters now say so; with 9999 permutations a cluster of 2 cells can pass."""
+    side, size = 25, 200.0
+    grid = inventory.make_grid(shapely.box(0, 0, side * size, side * size), size, crs=32188)
+    rng = np.random.default_rng(41)
+    lam = np.full((side, side), 2.0)
+    lam[10:13, 10:13] *= 3
+    cell = np.repeat(np.arange(side * side), rng.poisson(lam.ravel()))
+    i, j = np.divmod(cell, side)
+    inc = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy((j + 0.5) * size, (i + 0.5) * size), crs=32188
+    )
+    hs = inventory.hot_spots(inc, grid=grid, permutations=999)
+    assert (hs["hot_class"] == "not_significant").all()  # the floor, not the data
+    en, fr = (inventory.hot_spot_parameters_text(hs, lang) for lang in ("en", "fr"))
+    assert "a cluster of fewer than 13 cells cannot be a significant hot spot" in en
+    assert "une grappe de moins de 13 cellules ne peut pas être" in fr
+    plain = inventory.hot_spots(inc, grid=grid)
+    assert "fewer than" not in inventory.hot_spot_parameters_text(plain, "en")
+    assert plain["hot_class"].str.startswith("hot").any()
+
+
 def test_a_problems_trend_is_not_called_significant_where_its_family_is_usual_variation(diag):
     """Held-out: the summary said no family changed (quasi-Poisson, q = 0.70) and, next line,
     the top problem's "significant decline (p = 0.009)" (a plain Poisson E-test). A problem's

@@ -27,7 +27,8 @@ Sections, and the file that holds each
 - Concentration over places (``places``): :func:`place_counts`,
   :func:`concentration`, :func:`concentration_table`, :func:`repeat_locations`.
 - Hot spots (``hot_spot_analysis``): :func:`hot_spots` (Getis–Ord Gi* with
-  FDR), :func:`hot_spot_parameters_text`, :func:`hot_cells`, :func:`kde_surface`.
+  FDR), :func:`hot_spot_parameters_text`, :func:`fewest_significant_cells`,
+  :func:`hot_cells`, :func:`kde_surface`.
 - Emerging hot spots (``emerging``): :func:`emerging_hot_spots` (each cell classed
   by the history of its Gi*, Esri's rules), :func:`gi_star_series` (Gi* by slice),
   :func:`classify_series` (the rules), :func:`mann_kendall` (trend test, ties
@@ -102,6 +103,7 @@ from .grid import (
 )
 from .hot_spot_analysis import (
     HOT_CLASSES,
+    fewest_significant_cells,
     hot_cells,
     hot_spot_parameters_text,
     hot_spots,
@@ -221,6 +223,7 @@ __all__ = [
     "grid_counts",
     "group_profiles",
     "hot_cells",
+    "fewest_significant_cells",
     "hot_spot_parameters_text",
     "hot_spots",
     "hour_of_week_profile",

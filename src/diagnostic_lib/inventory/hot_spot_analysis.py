@@ -350,7 +350,7 @@ def hot_spot_parameters_text(hs: pd.DataFrame, lang: str = "fr") -> str:
     else:
         p_values = i18n.t("inventory.gi.p.normal", lang)
     fdr = "FDR" in str(p.get("multiple_testing"))
-    return i18n.t(
+    text = i18n.t(
         "inventory.gi.text",
         lang,
         cell=fmt.number(p.get("cell_size_m", 0), lang),
@@ -359,6 +359,32 @@ def hot_spot_parameters_text(hs: pd.DataFrame, lang: str = "fr") -> str:
         p_values=p_values,
         correction=i18n.t("inventory.gi.correction." + ("fdr" if fdr else "none"), lang),
     )
+    fewest = fewest_significant_cells(int(p.get("permutations", 0)), int(p.get("cells", 0)))
+    if fdr and fewest > 1:
+        n = fmt.integer(p.get("permutations", 0), lang)
+        text += " " + i18n.t("inventory.gi.p.too_few", lang, n=n, k=fmt.integer(fewest, lang))
+    return text
+
+
+def fewest_significant_cells(permutations: int, cells: int, level: float = 0.10) -> int:
+    """Fewest cells sharing the smallest permutation p-value for any to pass BH at ``level``.
+
+    The smallest two-sided p-value of ``permutations`` permutations is
+    ``2 / (permutations + 1)``; Benjamini–Hochberg over ``cells`` tests passes it
+    only when at least ``cells · p / level`` of them have it. With too few
+    permutations a small cluster can never be a hot spot (0: the normal
+    approximation, no such floor).
+
+    Examples
+    --------
+    >>> fewest_significant_cells(999, 625), fewest_significant_cells(9999, 625)
+    (13, 2)
+    >>> fewest_significant_cells(0, 625)
+    0
+    """
+    if permutations <= 0 or cells <= 0:
+        return 0
+    return int(np.ceil(cells * (2.0 / (permutations + 1)) / level - 1e-9))
 
 
 def kde_surface(

@@ -173,6 +173,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "inventory.gi.neighbourhood.rook": ("tour", "rook"),
     "inventory.gi.p.normal": ("approximation normale", "normal approximation"),
     "inventory.gi.p.permutations": ("{n} permutations", "{n} permutations"),
+    "inventory.gi.p.too_few": (
+        "Avec {n} permutations, une grappe de moins de {k} cellules ne peut pas être un point "
+        "chaud significatif : une carte vide ne veut pas dire qu'il n'y en a pas (augmentez "
+        "hot_spot_permutations dans diagnostic.toml).",
+        "With {n} permutations, a cluster of fewer than {k} cells cannot be a significant hot "
+        "spot: an empty map does not mean there is none (raise hot_spot_permutations in "
+        "diagnostic.toml).",
+    ),
     "inventory.gi.correction.fdr": ("FDR de Benjamini–Hochberg", "Benjamini–Hochberg FDR"),
     "inventory.gi.correction.none": ("aucune", "none"),
     # Knox test: what was counted, as a sentence (inventory.knox_parameters_text)
