@@ -1,4 +1,4 @@
-"""One exceptional month in a measure's windows: found, and left out of the window sums.
+"""One exceptional month in a measure's windows: found, and counted at its prediction.
 
 A single month of a mass event in the treated area (a festival, a riot, one
 offender's spree) can make a before/after comparison on its own: five times the
