@@ -61,3 +61,71 @@ def test_the_night_share_interval_counts_only_those_who_answered():
     k = row["unsafe_night"] * answered
     lo, hi = stats.wilson_ci(k, answered, 0.95)
     assert (row["unsafe_night_low"], row["unsafe_night_high"]) == (float(lo), float(hi))
+
+
+def _cluster_sample(rng, clusters=40, size=15, share=0.2, spread=0.9):
+    """A cluster sample: respondents drawn by street segment, each segment its own share
+    feeling unsafe (logit-normal around ``share``: an intra-cluster correlation of about
+    0.1, a design effect near 2.4), and its own mean feeling by day. Written here."""
+    logit = np.log(share / (1 - share)) + rng.normal(0, spread, clusters)
+    p = 1 / (1 + np.exp(-logit))
+    day = 3.5 + rng.normal(0, 0.5, clusters)
+    seg = np.repeat(np.arange(clusters), size)
+    unsafe = rng.random(clusters * size) < p[seg]
+    return pd.DataFrame(
+        {
+            "sector": "A",
+            "safety_day": np.clip(np.round(day[seg] + rng.normal(0, 0.8, len(seg))), 1, 5),
+            "safety_night": np.where(unsafe, 1.0, 4.0),
+            "concerns": [()] * len(seg),
+            "cluster": [f"seg{i}" for i in seg],
+        }
+    )
+
+
+def test_a_cluster_samples_intervals_allow_for_its_design_effect():
+    """Respondents drawn 15 a street segment: their answers resemble each other, and the
+    Wilson interval on the respondents' number covered the true share 76 % of the time;
+    divided by the design effect (linearisation, segments as units), 95 %."""
+    rng = np.random.default_rng(12)
+    sectors = pd.DataFrame({"sector_id": ["A"]})
+    # the population's share: the mean over segments of a logit-normal (by simulation)
+    z = rng.normal(0, 0.9, 2_000_000)
+    truth = float(np.mean(1 / (1 + np.exp(-(np.log(0.2 / 0.8) + z)))))
+    inside = {True: 0, False: 0}
+    deffs = []
+    for _ in range(300):
+        s = _cluster_sample(rng)
+        for clustered in (True, False):
+            t = s if clustered else s.drop(columns="cluster")
+            row = sv._perception(t, sectors, 0.95, 2.0).iloc[-1]
+            inside[clustered] += row["unsafe_night_low"] <= truth <= row["unsafe_night_high"]
+        deffs.append(stats.design_effect(s["safety_night"] <= 2, np.ones(len(s)), s["cluster"])[0])
+    assert inside[False] / 300 <= 0.88 and inside[True] / 300 >= 0.92, inside
+    assert 1.8 <= np.median(deffs) <= 3.2
+    assert sv._perception(s, sectors, 0.95, 2.0).iloc[-1]["clusters"] == 40
+
+
+def test_a_survey_without_clusters_is_unchanged_by_the_design_effect(diag):
+    with_col = diag.survey.assign(cluster=None)
+    sectors = diag.sectors[["sector_id"]]
+    a = sv._perception(diag.survey, sectors, 0.95, 2.0)
+    b = sv._perception(with_col, sectors, 0.95, 2.0)
+    pd.testing.assert_frame_equal(a, b)
+    assert a["clusters"].isna().all()
+    # every respondent their own cluster: a simple random sample, design effect 1
+    own = diag.survey.assign(cluster=[f"r{i}" for i in range(len(diag.survey))])
+    c = sv._perception(own, sectors, 0.95, 2.0)
+    cols = [k for k in a.columns if k != "clusters"]
+    pd.testing.assert_frame_equal(a[cols], c[cols])
+
+
+def test_the_survey_loader_reads_a_cluster_column():
+    from diagnostic_lib import loaders
+
+    s, led = loaders.load_survey(
+        pd.DataFrame({"secteur": ["S1", "S1", "S2"], "grappe": ["îlot 4", "", "îlot 9"]})
+    )
+    assert s["cluster"].fillna("").tolist() == ["îlot 4", "", "îlot 9"]
+    plain, _ = loaders.load_survey(pd.DataFrame({"secteur": ["S1"]}))
+    assert plain["cluster"].isna().all()

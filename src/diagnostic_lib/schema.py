@@ -293,6 +293,12 @@ SURVEY = Table(
         Column("safety_night", "float", doc="1 (very unsafe) to 5 (very safe)."),
         Column("concerns", "tuple", doc="Concern codes."),
         Column("weight", "float", doc="Survey weight (1.0 when not given)."),
+        Column(
+            "cluster",
+            "str",
+            doc="Sampling cluster of a cluster sample (block, street segment, venue…); "
+            "missing for a simple random sample.",
+        ),
     ),
 )
 

@@ -512,10 +512,69 @@ def wilson_ci(successes, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray
     return np.clip(lo, 0, 1), np.clip(hi, 0, 1)
 
 
-def weighted_mean_ci(values, weights=None, level: float = 0.95) -> tuple[float, float, float, int]:
+def design_effect(values: Any, weights: Any, clusters: Any) -> np.ndarray:
+    """Design effect of weighted means (or shares) from a cluster sample (linearisation).
+
+    The variance of the weighted mean ``Σ w y / Σ w`` with the respondents'
+    clusters as primary sampling units (Taylor linearisation, clusters drawn with
+    replacement) over the same variance with every respondent their own cluster:
+    how much the clustering widens the interval beyond what the weights do. Never
+    below 1 (a negative intra-cluster correlation is read as none); 1 with fewer
+    than two clusters or two respondents. Missing values are left out, each row of
+    ``values`` on its own.
+
+    Parameters
+    ----------
+    values : array-like
+        One estimate's values (n,), or several (k, n).
+    weights : array-like
+        Survey weights (n,).
+    clusters : array-like
+        Each respondent's cluster (n,); a missing cluster is the respondent alone.
+
+    Returns
+    -------
+    ndarray
+        One design effect per row of ``values``.
+
+    Examples
+    --------
+    >>> y = [1, 1, 1, 0, 0, 0, 1, 0]
+    >>> float(design_effect(y, [1] * 8, ["a", "a", "a", "b", "b", "b", "c", "c"])[0]) > 1.5
+    True
+    >>> float(design_effect(y, [1] * 8, list("abcdefgh"))[0])
+    1.0
+    """
+    v = np.atleast_2d(np.asarray(values, dtype="float64"))
+    w = np.asarray(weights, dtype="float64")
+    cl = pd.Series(np.asarray(clusters, dtype=object)).where(lambda c: c.notna() & (c != ""))
+    codes, _ = pd.factorize(cl, use_na_sentinel=True)
+    alone = codes < 0  # a respondent without a cluster is their own
+    codes = np.where(alone, codes.max(initial=-1) + 1 + np.cumsum(alone) - 1, codes)
+    out = np.ones(len(v))
+    for k, row in enumerate(v):
+        ok = np.isfinite(row) & np.isfinite(w) & (w > 0)
+        n = int(ok.sum())
+        if n < 2:
+            continue
+        ww, yy, cc = w[ok], row[ok], codes[ok]
+        z = ww * (yy - np.sum(ww * yy) / ww.sum()) / ww.sum()
+        tot = np.bincount(cc, weights=z)[np.unique(cc)]
+        m = len(tot)
+        var0 = n / (n - 1) * np.sum(z**2)
+        if m < 2 or var0 <= 0:
+            continue
+        out[k] = max(m / (m - 1) * np.sum(tot**2) / var0, 1.0)
+    return out
+
+
+def weighted_mean_ci(
+    values, weights=None, level: float = 0.95, design_effect: float = 1.0
+) -> tuple[float, float, float, int]:
     """Weighted mean with a t confidence interval (Kish effective sample size).
 
-    Missing values are left out.
+    Missing values are left out. ``design_effect`` (a cluster sample's, see
+    :func:`design_effect`) divides the effective sample size.
 
     Returns
     -------
@@ -539,6 +598,7 @@ def weighted_mean_ci(values, weights=None, level: float = 0.95) -> tuple[float, 
         return mean, float("nan"), float("nan"), n
     n_eff = np.sum(w) ** 2 / np.sum(w**2)
     var = np.sum(w * (v - mean) ** 2) / np.sum(w) * n_eff / max(n_eff - 1, 1)
+    n_eff = n_eff / max(float(design_effect), 1.0)
     se = np.sqrt(var / n_eff)
     # scipy.stats.t.ppf without its argument checks (the same number: it calls stdtrit)
     t = special.stdtrit(max(n_eff - 1, 1), 0.5 + level / 2)

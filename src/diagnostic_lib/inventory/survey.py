@@ -38,8 +38,9 @@ def perception(
     weighted mean feeling of safety by day and by night (1 = very unsafe … 5 =
     very safe) with t intervals, the share feeling unsafe at night (score ≤
     ``unsafe_at_most``) and the share naming each concern, with Wilson
-    intervals (on the Kish effective sample size when weights vary; see
-    docs/methods.md, *Survey estimates*).
+    intervals (on the Kish effective sample size when weights vary, divided by
+    the design effect of a cluster sample when the survey has a ``cluster``
+    column; see docs/methods.md, *Survey estimates*).
 
     Parameters
     ----------
@@ -57,7 +58,9 @@ def perception(
     DataFrame
         ``sector, respondents, safety_day, safety_day_low, safety_day_high,
         safety_night, …, unsafe_night, unsafe_night_low, unsafe_night_high,
-        concern_<code>, concern_<code>_low, concern_<code>_high`` for each concern.
+        concern_<code>, concern_<code>_low, concern_<code>_high`` for each concern,
+        and ``clusters`` (the sampling clusters among the respondents; missing for
+        a survey without clusters).
 
     Examples
     --------
@@ -84,7 +87,7 @@ sector ids), the confidence level and the unsafe threshold; a copy is handed out
 """
 
 
-_SURVEY_COLUMNS = ("sector", "safety_day", "safety_night", "weight")
+_SURVEY_COLUMNS = ("sector", "safety_day", "safety_night", "weight", "cluster")
 
 
 def _survey_key(survey: pd.DataFrame, sectors: pd.DataFrame | None) -> tuple[Any, ...]:
@@ -120,16 +123,29 @@ def _perception(survey, sectors, level, unsafe_at_most) -> pd.DataFrame:
     has_all = np.array([[c in t for t in cl_all] for c in conc_codes], dtype=bool).reshape(
         len(conc_codes), len(cl_all)
     )
+    clusters = (
+        s["cluster"].to_numpy(dtype=object)
+        if "cluster" in s.columns and s["cluster"].notna().any()
+        else None
+    )
     rows = []
     for sid, pos in groups:
         w = weight_all[pos]
         rec: dict[str, Any] = {"sector": sid, "respondents": int(len(pos))}
-        for col in ("safety_day", "safety_night"):
-            m, lo, hi, _ = stats.weighted_mean_ci(score[col][pos], w, level)
-            rec[col], rec[f"{col}_low"], rec[f"{col}_high"] = m, lo, hi
-        n_eff = (w.sum() ** 2 / (w**2).sum()) if len(w) and (w**2).sum() > 0 else 0.0
         night = score["safety_night"][pos]
         okn = np.isfinite(night)
+        deff = _design_effects(
+            None if clusters is None else clusters[pos],
+            w,
+            score["safety_day"][pos],
+            night,
+            np.where(okn, night <= unsafe_at_most, np.nan),
+            has_all[:, pos],
+        )
+        for k, col in enumerate(("safety_day", "safety_night")):
+            m, lo, hi, _ = stats.weighted_mean_ci(score[col][pos], w, level, deff[k])
+            rec[col], rec[f"{col}_low"], rec[f"{col}_high"] = m, lo, hi
+        n_eff = (w.sum() ** 2 / (w**2).sum()) if len(w) and (w**2).sum() > 0 else 0.0
         share = (
             float(np.sum(w[okn] * (night[okn] <= unsafe_at_most)) / np.sum(w[okn]))
             if okn.any()
@@ -139,6 +155,7 @@ def _perception(survey, sectors, level, unsafe_at_most) -> pd.DataFrame:
         # night question blank counted, and the interval covered 89 % at 30 % blanks)
         wn = w[okn]
         n_night = wn.sum() ** 2 / (wn**2).sum() if okn.any() and (wn**2).sum() > 0 else 0.0
+        n_night /= deff[2]  # a cluster sample holds less information than its respondents
         lo, hi = stats.wilson_ci(share * n_night, n_night, level) if okn.any() else (np.nan, np.nan)
         rec["unsafe_night"], rec["unsafe_night_low"], rec["unsafe_night_high"] = (
             share,
@@ -149,9 +166,11 @@ def _perception(survey, sectors, level, unsafe_at_most) -> pd.DataFrame:
         if len(w):
             total, part = np.sum(w), has_all[:, pos]
             sh = np.array([np.sum(w * part[k]) / total for k in range(len(conc_codes))])
-            lo, hi = stats.wilson_ci(sh * n_eff, n_eff, level)
+            n_c = n_eff / deff[3:]
+            lo, hi = stats.wilson_ci(sh * n_c, n_c, level)
         else:
             sh = lo = hi = np.full(len(conc_codes), np.nan)
+        rec["clusters"] = _cluster_count(None if clusters is None else clusters[pos])
         for k, c in enumerate(conc_codes):
             rec[f"concern_{c}"], rec[f"concern_{c}_low"], rec[f"concern_{c}_high"] = (
                 float(sh[k]),
@@ -160,6 +179,27 @@ def _perception(survey, sectors, level, unsafe_at_most) -> pd.DataFrame:
             )
         rows.append(rec)
     return pd.DataFrame(rows)
+
+
+def _design_effects(clusters, w, day, night, unsafe, concerns) -> np.ndarray:
+    """Design effects of the day and night means, the unsafe share and each concern share.
+
+    All 1 without clusters (a simple random sample: the weights' Kish size alone).
+    """
+    k = 3 + len(concerns)
+    if clusters is None or len(w) < 2:
+        return np.ones(k)
+    values = np.vstack([day, night, unsafe, concerns.astype("float64")])
+    return stats.design_effect(values, w, clusters)
+
+
+def _cluster_count(clusters) -> int | None:
+    """Sampling clusters among the respondents (a respondent without one counts alone)."""
+    if clusters is None:
+        return None
+    named = pd.Series(clusters, dtype=object)
+    has = named.notna() & (named != "")
+    return int(named[has].nunique() + (~has).sum())
 
 
 def perception_gap(

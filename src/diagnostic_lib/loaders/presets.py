@@ -126,6 +126,7 @@ GENERIC_FIELDS: dict[str, dict[str, list[str]]] = {
         "safety_night": ["safety_night", "securite_nuit", "sentiment_securite_nuit"],
         "concerns": ["concerns", "preoccupations", "enjeux"],
         "weight": ["weight", "poids", "ponderation"],
+        "cluster": ["cluster", "grappe", "psu", "unite_primaire", "segment", "ilot"],
     },
     "partners": {
         "partner_id": ["partner_id", "id", "code"],

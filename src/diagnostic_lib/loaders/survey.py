@@ -4,8 +4,11 @@ One row per respondent: the sector they live in (flagged when missing or
 unknown), the feeling of safety by day and by night on the 1–5 scale (other
 values are flagged and set missing), the concerns they name (codes of
 :data:`~diagnostic_lib.schema.CONCERNS`, French or English labels and everyday
-words accepted; unknown ones are flagged and left out) and a survey weight
-(1 when missing or not positive). No answer is dropped for a bad value.
+words accepted; unknown ones are flagged and left out), a survey weight
+(1 when missing or not positive) and, for a cluster sample, the respondent's
+sampling cluster (block, street segment, venue: the intervals of
+:func:`~diagnostic_lib.inventory.perception` widen by its design effect). No
+answer is dropped for a bad value.
 
 Examples
 --------
@@ -83,6 +86,7 @@ def load_survey(
     scores = {fld: _safety_scores(ctx, fld) for fld in ("safety_day", "safety_night")}
     conc = _survey_concerns(ctx)
     w = _survey_weights(ctx)
+    cluster = ctx.text("cluster").to_numpy(dtype=object) if ctx.has("cluster") else None
     keep = ctx.alive
     sel = np.flatnonzero(keep)
     out = pd.DataFrame(
@@ -94,6 +98,12 @@ def load_survey(
             "safety_night": scores["safety_night"][keep],
             "concerns": pd.Series([conc[i] for i in sel], dtype=object).to_numpy(),
             "weight": w[keep],
+            "cluster": pd.array(
+                [None] * int(keep.sum())
+                if cluster is None
+                else np.where(cluster[keep] == "", None, cluster[keep]),
+                dtype="str",
+            ),
             "source_row": raw.rows[keep],
         }
     )
