@@ -521,6 +521,27 @@ LABELS: dict[str, tuple[str, str]] = {
     "wb.col.res_corrected": ("Effet relatif corrigé", "Corrected relative effect"),
     "wb.col.resources": ("Ressources", "Resources"),
     "wb.col.respondents": ("Répondants", "Respondents"),
+    "wb.col.clusters": ("Grappes d'échantillonnage", "Sampling clusters"),
+    "wb.col.cluster": ("Grappe d'échantillonnage", "Sampling cluster"),
+    "wb.col.exceptional_month": ("Mois exceptionnel écarté", "Exceptional month screened"),
+    "wb.col.exceptional_count": (
+        "Mois exceptionnel : événements (zone traitée)",
+        "Exceptional month: events (treated area)",
+    ),
+    "wb.col.exceptional_ratio": (
+        "Mois exceptionnel : rapport à la prévision",
+        "Exceptional month: ratio to its prediction",
+    ),
+    "wb.col.inflation": (
+        "Élargissement de la variance (grappes spatiales)",
+        "Variance widening (spatial clustering)",
+    ),
+    "wb.col.dispersion": ("Variance sur Poisson", "Variance over Poisson"),
+    "wb.col.fall_evident": (
+        "Baisse hors de la variation ordinaire",
+        "Fall beyond ordinary variation",
+    ),
+    "wb.col.provisional": ("Cible provisoire", "Provisional target"),
     "wb.col.response": ("Réponse", "Response"),
     "wb.col.response_id": ("Réponse (identifiant)", "Response (id)"),
     "wb.col.risk": ("Niveau de risque", "Risk level"),
