@@ -115,9 +115,27 @@ def test_a_change_every_problem_shares_is_each_problems_change():
     """The spread is estimated around the change the problems share: when all halve, the
     halving is not noise (a dispersion around no change took it for noise: 'persisted')."""
     f = inventory.problem_fates(_reg(10, [100] * 10), _reg(10, [50] * 10))
-    assert (f["fate"] == "shrunk").all() and f.attrs["common_ratio"] == 0.5
+    assert (f["fate"] == "shrunk").all() and f.attrs["common_ratio"] == pytest.approx(0.5, abs=0.01)
     one = inventory.problem_fates(_reg(10, [100] * 10), _reg(10, [50] + [100] * 9))
     assert one["fate"].tolist() == ["shrunk"] + ["persisted"] * 9
+
+
+def test_the_few_problems_an_action_changed_do_not_set_the_shared_change():
+    """17 problems, Poisson years, five of them fall by 45 % (the follow-up sample's
+    planted actions): a ratio of sums put the shared change at -10 %, the unchanged large
+    problems read as spread, and the real falls of 100 events a year or more were found in
+    21 % of registers; the precision-weighted median of the log ratios, in 73 %."""
+    rng = np.random.default_rng(5)
+    mu = np.array([800, 450, 360, 220, 160, 120, 120, 90, 50, 45, 45, 40, 40, 35, 20, 20, 20.0])
+    fall = np.zeros(len(mu), bool)
+    fall[[1, 2, 4, 8, 10]] = True
+    unchanged, found = [], []
+    for _ in range(60):
+        before, after = rng.poisson(mu), rng.poisson(mu * np.where(fall, 0.55, 1.0))
+        fate = inventory.problem_fates(_reg(17, before), _reg(17, after))["fate"].to_numpy()
+        unchanged.append(np.mean(fate[~fall] != "persisted"))
+        found.append(np.mean(fate[fall & (mu >= 100)] == "shrunk"))
+    assert np.mean(unchanged) <= 0.03 and np.mean(found) >= 0.6, (unchanged, found)
 
 
 def test_the_spread_grows_with_the_problems_size():
