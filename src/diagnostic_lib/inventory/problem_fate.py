@@ -134,13 +134,18 @@ def _scores(prev: pd.DataFrame, cur: pd.DataFrame, opts: FateOptions):
 
 _MEDIAN_CHI2_1 = 0.454936  # median of chi-square with one degree of freedom
 
+ROBUST_FROM = 5
+"""Fewest problems tested for their shared change to be their weighted median (else the
+ratio of their sums)."""
+
 
 def _common_change(prev_n: np.ndarray, cur_n: np.ndarray, min_events: int) -> tuple[float, float]:
     """The change the matched problems share, and the spread of their changes around it.
 
     Returns ``(ratio, alpha)``: the common ratio of the current counts to the
     previous ones (the precision-weighted median of the problems' log ratios:
-    robust to the few that an action really changed) and the negative binomial
+    robust to the few that an action really changed; from :data:`ROBUST_FROM`
+    problems, else the ratio of their sums) and the negative binomial
     ``alpha`` (variance ``mu + alpha mu²``) of the
     problems' changes around it, robust (the median of their squared Pearson
     residuals set to that of a chi-square), 0 under three testable problems.
@@ -154,12 +159,16 @@ def _common_change(prev_n: np.ndarray, cur_n: np.ndarray, min_events: int) -> tu
     k1, k2 = prev_n[ok], cur_n[ok]
     # the change most problems share: the median of their log ratios, each weighted by its
     # precision (a few problems that really changed, an action's, do not move it; a ratio
-    # of sums did, and the unchanged problems then read as spread)
-    lr = np.log((k2 + 0.5) / (k1 + 0.5))
-    w = 1.0 / (1.0 / (k1 + 0.5) + 1.0 / (k2 + 0.5))
-    order = np.argsort(lr, kind="stable")
-    half = np.searchsorted(np.cumsum(w[order]), 0.5 * w.sum())
-    ratio = float(np.exp(lr[order][min(half, len(lr) - 1)]))
+    # of sums did, and the unchanged problems then read as spread); the ratio of sums under
+    # ROBUST_FROM problems (the median of three or four is one of them, which then has no
+    # residual, and the spread read from the others is too small)
+    ratio = float(k2.sum() / k1.sum())
+    if len(k1) >= ROBUST_FROM:
+        lr = np.log((k2 + 0.5) / (k1 + 0.5))
+        w = 1.0 / (1.0 / (k1 + 0.5) + 1.0 / (k2 + 0.5))
+        order = np.argsort(lr, kind="stable")
+        half = np.searchsorted(np.cumsum(w[order]), 0.5 * w.sum())
+        ratio = float(np.exp(lr[order][min(half, len(lr) - 1)]))
     mu1 = (k1 + k2) / (1 + ratio)
     mu2 = ratio * mu1
     d2 = (k2 - ratio * k1) ** 2
