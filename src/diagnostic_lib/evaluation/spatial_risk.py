@@ -312,14 +312,22 @@ def _shift_inflation(
     column; ``moves``: the shifts (rows, columns), shape (n, 2). The ratio of the sum of
     the squared scores ``Σ near (y − μ̂)`` over the shifts to the sum of their model
     variances ``scale Σ near μ̂`` (1 when cells are independent), at least 1.
+
+    Every shift's score at once: the circular cross-correlation of the indicator with
+    the residuals (and the means) on the rectangle, by FFT (a product per shift took
+    1.7 s of step 3 at 1M incidents).
     """
-    nrow, ncol = whole.shape
+    if not len(moves):
+        return 1.0
+    shape = whole.shape
     row, col = cells
-    num = den = 0.0
-    for dr, dc in moves:
-        near = whole[(row - dr) % nrow, (col - dc) % ncol]
-        num += float(resid[near].sum()) ** 2
-        den += scale * float(mu[near].sum())
+    fw = np.conj(np.fft.rfft2(whole.astype("float64")))
+    out = []
+    for values in (resid, mu):
+        raster = np.zeros(shape)
+        np.add.at(raster, (row, col), values)
+        out.append(np.fft.irfft2(fw * np.fft.rfft2(raster), s=shape)[moves[:, 0], moves[:, 1]])
+    num, den = float(np.sum(out[0] ** 2)), scale * float(np.sum(out[1]))
     return max(num / den, 1.0) if den > 0 else 1.0
 
 
