@@ -36,6 +36,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats as _st
+
+from .. import settings
 
 
 def eb_weights(events: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, float]:
@@ -122,24 +125,35 @@ def smoothed_rates(rates: pd.DataFrame, per: float = 1000.0) -> pd.DataFrame:
     return out
 
 
-def rate_leaders(smoothed: pd.DataFrame) -> pd.DataFrame:
-    """Per group, the sector on top by its raw rate and the one on top by its smoothed rate.
+def rate_leaders(smoothed: pd.DataFrame, alpha: float = settings.default("alpha")) -> pd.DataFrame:
+    """Per group, the sectors on top by raw and by smoothed rate, and whether one stands out.
 
-    Where they differ, the raw leader is usually a small base whose rate rests on a few
-    events: smoothing pulls it towards the rate of all the sectors together.
+    Where the two leaders differ, the raw leader is usually a small base whose rate rests
+    on a few events: smoothing pulls it towards the rate of all the sectors together.
+    When smoothing gives every sector the overall rate (every ``shrinkage`` is 1: the
+    rates vary no more than chance makes them), or several share the top smoothed rate,
+    there is **no smoothed leader** (missing): breaking the tie by the raw rate gave back
+    the very ranking smoothing removes (a small sector on top in 70 % of groups where
+    every sector had the same rate). ``stands_out`` says whether the top sector's count
+    is improbable at the overall rate (one-sided exact Poisson test, Bonferroni over the
+    group's sectors): without it, being on top is not evidence of a higher rate.
 
     Parameters
     ----------
     smoothed : DataFrame
-        From :func:`smoothed_rates`, one period (``group``, ``sector``, ``rate``,
-        ``rate_eb``; ``name`` if given). The municipality row ``*`` is left out.
+        From :func:`smoothed_rates`, one period (``group``, ``sector``, ``count``,
+        ``base``, ``rate``, ``rate_eb``, ``rate_prior``, ``shrinkage``; ``name`` if
+        given). The municipality row ``*`` is left out.
+    alpha : float
+        Level of the test of ``stands_out``.
 
     Returns
     -------
     DataFrame
         Indexed by ``group``: ``raw`` and ``smoothed`` (the leaders' names, else their
-        sector ids) and ``differ`` (bool). Ties of the smoothed rate go to the higher raw
-        rate.
+        sector ids; ``smoothed`` missing when none leads), ``differ`` (bool),
+        ``p_value`` (the top smoothed sector's, or the raw leader's when none leads,
+        Bonferroni-adjusted) and ``stands_out`` (``p_value < alpha``).
 
     Examples
     --------
@@ -147,18 +161,52 @@ def rate_leaders(smoothed: pd.DataFrame) -> pd.DataFrame:
     ...     "count": [3, 40, 100, 143], "base": [100.0, 6000.0, 6000.0, 12100.0]})
     >>> r["rate"] = r["count"] / r["base"] * 1000
     >>> lead = rate_leaders(smoothed_rates(r)).loc["x"]
-    >>> lead["raw"], lead["smoothed"], bool(lead["differ"])  # 3 events on 100 residents
-    ('A', 'C', True)
+    >>> lead["raw"], lead["smoothed"], bool(lead["differ"]), bool(lead["stands_out"])
+    ('A', 'C', True, True)
+
+    Three sectors whose rates differ no more than chance: no smoothed leader.
+
+    >>> r = pd.DataFrame({"sector": ["tiny", "mid", "big"], "group": "x", "period": "all",
+    ...     "count": [3, 20, 200], "base": [200.0, 2000.0, 20000.0]})
+    >>> r["rate"] = r["count"] / r["base"] * 1000
+    >>> lead = rate_leaders(smoothed_rates(r)).loc["x"]
+    >>> lead["raw"], pd.isna(lead["smoothed"]), bool(lead["stands_out"])
+    ('tiny', True, False)
     """
     s = smoothed[smoothed["sector"] != "*"]
     label = "name" if "name" in s.columns else "sector"
-    raw = s.sort_values("rate", ascending=False, kind="stable").groupby("group").head(1)
-    eb = s.sort_values(["rate_eb", "rate"], ascending=False, kind="stable").groupby("group")
-    out = pd.DataFrame(
-        {
-            "raw": raw.set_index("group")[label],
-            "smoothed": eb.head(1).set_index("group")[label],
+    rows = {}
+    for group, g in s.groupby("group", sort=False):
+        raw = g.loc[g["rate"].astype("float64").idxmax()] if g["rate"].notna().any() else None
+        eb = g["rate_eb"].astype("float64")
+        top = eb.max()
+        at_top = np.isclose(eb, top, rtol=1e-9, atol=0.0) & eb.notna()
+        flat = bool((g["shrinkage"].astype("float64") >= 1 - 1e-12).all())
+        lead = g.loc[at_top.to_numpy()].iloc[0] if at_top.sum() == 1 and not flat else None
+        tested = lead if lead is not None else raw
+        p = np.nan
+        per = _per(g)
+        if tested is not None and np.isfinite(float(tested["rate_prior"])) and per > 0:
+            expected = float(tested["rate_prior"]) / per * float(tested["base"])
+            tail = _st.poisson.sf(float(tested["count"]) - 1, expected)
+            p = min(1.0, float(tail) * int(eb.notna().sum()))
+        rows[group] = {
+            "raw": None if raw is None else raw[label],
+            "smoothed": None if lead is None else lead[label],
+            "p_value": p,
         }
-    )
-    out["differ"] = out["raw"] != out["smoothed"]
-    return out
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=["raw", "smoothed", "p_value"])
+    out.index.name = "group"
+    out["differ"] = out["smoothed"].notna() & (out["raw"] != out["smoothed"])
+    out["stands_out"] = out["p_value"] < alpha
+    return out[["raw", "smoothed", "differ", "p_value", "stands_out"]]
+
+
+def _per(group: pd.DataFrame) -> float:
+    """The rates' unit (per 1,000…) of a group of :func:`smoothed_rates`: rate × base / count."""
+    count = group["count"].astype("float64").to_numpy()
+    seen = count > 0
+    if not seen.any():
+        return np.nan
+    rate, base = group["rate"].astype("float64").to_numpy(), group["base"].astype("float64")
+    return float(np.median(rate[seen] * base.to_numpy()[seen] / count[seen]))
