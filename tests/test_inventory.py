@@ -834,7 +834,9 @@ def test_step1_texts_come_from_the_catalogue_and_formatting():
     t = inventory.concentration_table(
         [50, 30, 10, 5, 5] + [0] * 5, incident_shares=(0.8,), place_shares=(), lang="fr"
     )
-    assert t["text"].tolist() == ["2 lieux sur 10 (20\u00a0%) concentrent 80\u00a0% des incidents"]
+    assert t["text"].tolist() == [
+        "2 lieux sur 10 (20\u00a0%) concentrent 80\u00a0% des incidents (au hasard : 29\u00a0%)"
+    ]
     from diagnostic_lib.inventory.problem_text import _cheers
 
     rec = {
@@ -1337,3 +1339,27 @@ def test_the_catch_all_category_is_listed_not_ranked(diag):
     assert (
         p["rank"].min() == 1 and p["rank"].notna().sum() == inv.priority["rank"].notna().sum() - 1
     )
+
+
+def test_concentration_is_read_against_what_chance_alone_gives():
+    """Held-out: every place at the same risk, one incident a place on average: the report
+    said '20 % of places hold 50 % of incidents' and 'Gini 0.52', with 'no sampling margin'.
+    Each figure now comes with its value under random placement (exact, Poisson): the same
+    figures, so no concentration of risk; a real concentration stands apart from it."""
+    rng = np.random.default_rng(0)
+    uniform = np.bincount(rng.integers(0, 2000, 2000), minlength=2000)
+    c = inventory.concentration(uniform)
+    assert abs(c["gini"] - c["gini_chance"]) < 0.02 and c["gini_chance"] == pytest.approx(
+        0.52, abs=0.01
+    )
+    t = inventory.concentration_table(uniform, lang="en").set_index("share_places")
+    row = t.loc[0.2]
+    assert abs(row["share_incidents"] - row["share_incidents_chance"]) < 0.02
+    assert row["text"].endswith("(by chance alone: 50%)")
+    fr = inventory.concentration_table(uniform, lang="fr")["text"].iloc[-1]
+    assert "au hasard" in fr and "50" in fr.rsplit("hasard", 1)[1], fr
+    # a real concentration: a tenth of the places at ten times the risk
+    risk = np.r_[np.full(200, 10.0), np.ones(1800)]
+    hot = rng.poisson(risk * 2000 / risk.sum())
+    h = inventory.concentration_table(hot, lang="en").set_index("share_places").loc[0.2]
+    assert h["share_incidents"] > h["share_incidents_chance"] + 0.15

@@ -325,7 +325,9 @@ def _concentration_finding(inv: inventory.Inventory, lang: str) -> tuple[str, fl
         incidents=fmt.percent(r["share_incidents"], lang),
         cell=fmt.integer(inv.parameters.get("cell_size_m", 0), lang),
     )
-    return text, float(r["share_incidents"]), i18n.t("summary.finding.concentration_why", lang)
+    chance = fmt.percent(r["share_incidents_chance"], lang)
+    why = i18n.t("summary.finding.concentration_why", lang, chance=chance)
+    return text, float(r["share_incidents"]), why
 
 
 def key_findings(

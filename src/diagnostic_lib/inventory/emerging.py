@@ -173,8 +173,12 @@ def _mk_z(s: float, var_s: float) -> dict[str, float]:
     return {"z": z, "p": float(stats.normal_p(z))}
 
 
-def _mann_kendall_rows(z: np.ndarray, persistence: bool = False) -> pd.DataFrame:
-    """:func:`mann_kendall` of every row of a matrix (cells × slices), vectorised over rows."""
+def _mann_kendall_rows(z: np.ndarray, persistence: Any = False) -> pd.DataFrame:
+    """:func:`mann_kendall` of every row of a matrix (cells × slices), vectorised over rows.
+
+    ``persistence``: True for every row, or a boolean mask of the rows whose variance is
+    widened (the others keep the textbook test).
+    """
     z = np.asarray(z, dtype="float64")
     ok = np.isfinite(z)
     n = ok.sum(axis=1).astype("float64")
@@ -189,8 +193,10 @@ def _mann_kendall_rows(z: np.ndarray, persistence: bool = False) -> pd.DataFrame
     for r in np.flatnonzero(has_tie):  # equal z-scores over time are rare: a loop will do
         ties[r] = _tie_term(z[r][ok[r]])
     var_s = (n * (n - 1) * (2 * n + 5) - ties) / 18.0
-    if persistence:
-        var_s = var_s * _persistence(z)
+    rows = np.ones(len(z), bool) if persistence is True else np.asarray(persistence, bool)
+    if rows.any():
+        var_s = var_s.copy()
+        var_s[rows] = var_s[rows] * _persistence(z[rows])
     enough = (n >= 3) & (var_s > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         zz = np.where(enough & (s != 0), (s - np.sign(s)) / np.sqrt(var_s), 0.0)
@@ -315,10 +321,10 @@ def classify_series(
         :data:`EMERGING_CLASSES`), ``n_slices``, ``n_significant`` (slices where
         the cell is a hot or a cold spot), ``n_hot``, ``n_cold``,
         ``trend_tau``, ``trend_z``, ``trend_p`` (Mann–Kendall, its variance widened
-        for a persistent series), ``trend_q`` (Benjamini–Hochberg across the cells
-        whose trend can class them: hot or cold in 90 % of the slices, the final one
-        included; missing for the others), ``last_z``, ``last_q`` and
-        ``last_class`` (``hot``, ``cold`` or ``not_significant``).
+        for a persistent series where the trend can class the cell), ``trend_q``
+        (Benjamini–Hochberg across the cells whose trend can class them: hot or cold
+        in 90 % of the slices, the final one included; missing for the others),
+        ``last_z``, ``last_q`` and ``last_class`` (``hot``, ``cold`` or ``not_significant``).
 
     Examples
     --------
@@ -337,7 +343,6 @@ def classify_series(
     sig = np.nan_to_num(qq, nan=1.0) < alpha
     hot = sig & (np.nan_to_num(zz) > 0)
     cold = sig & (np.nan_to_num(zz) < 0)
-    mk = _mann_kendall_rows(zz, persistence=True)
     n_slices = zz.shape[1]
     # a trend is read only where it can class a cell (hot or cold in 90 % of the slices,
     # the final one included), with Benjamini–Hochberg across those cells: one test per
@@ -348,6 +353,8 @@ def classify_series(
         if n_slices
         else np.zeros(len(zz), bool)
     )
+    # widened for persistence where the trend is read (tens of cells of a city's 50,000)
+    mk = _mann_kendall_rows(zz, persistence=eligible)
     trend_q = np.full(len(zz), np.nan)
     if eligible.any():
         trend_q[eligible] = stats.bh_qvalues(mk["p"].to_numpy()[eligible])

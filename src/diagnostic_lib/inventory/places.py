@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats as _st
 
 from .. import formatting as fmt
 from .. import i18n, settings, stats
@@ -84,15 +85,66 @@ def place_counts(
     raise ValueError("unit must be 'grid' or 'location'")
 
 
+def _chance_pmf(mean: float) -> tuple[np.ndarray, np.ndarray]:
+    """Counts 0…K and their Poisson probabilities at ``mean`` (K far in the tail)."""
+    k = np.arange(int(mean + 12 * np.sqrt(mean) + 30))
+    return k, _st.poisson.pmf(k, mean)
+
+
+def chance_share(share_places: float, places: int, incidents: float) -> float:
+    """The share of incidents the busiest ``share_places`` of places hold by chance alone.
+
+    The incidents put at random on the places, each place as likely as any other
+    (counts Poisson of mean ``incidents / places``): with about one incident a place,
+    chance alone puts half of them in a fifth of the places. What a concentration
+    is read against (Bernasco & Steenbeek 2017; Chalfin, Kaplan & Cuellar 2021).
+
+    Examples
+    --------
+    >>> round(chance_share(0.2, 2000, 2000), 2), round(chance_share(0.2, 2000, 100_000), 2)
+    (0.5, 0.24)
+    """
+    if places <= 0 or incidents <= 0:
+        return float("nan")
+    mean = incidents / places
+    k, pmf = _chance_pmf(mean)
+    above = np.cumsum(pmf[::-1])[::-1]  # P(X >= k)
+    # the busiest places: every count above the cut, and part of the places at the cut
+    j = int(np.searchsorted(-above, -share_places, side="right"))  # first k with P(X>=k) < q
+    held = float(np.sum(k[j:] * pmf[j:]))
+    if j > 0:
+        held += (share_places - float(above[j] if j < len(above) else 0.0)) * (j - 1)
+    return min(held / mean, 1.0)
+
+
+def chance_gini(places: int, incidents: float) -> float:
+    """The Gini coefficient of the counts when the incidents fall at random on the places.
+
+    Examples
+    --------
+    >>> round(chance_gini(2000, 2000), 2), round(chance_gini(2000, 20_000), 2)
+    (0.52, 0.18)
+    """
+    if places <= 0 or incidents <= 0:
+        return float("nan")
+    mean = incidents / places
+    k, pmf = _chance_pmf(mean)
+    # E|X − Y| over two independent places, / (2 mean)
+    cdf = np.cumsum(pmf)
+    return float(np.sum(cdf[:-1] * (1 - cdf[:-1])) / mean)
+
+
 def concentration(place_count: pd.Series | np.ndarray) -> dict[str, float]:
-    """Concentration summary of incidents over places.
+    """Concentration summary of incidents over places, with what chance alone would give.
 
     Returns
     -------
     dict
         ``places``, ``incidents``, ``gini``, ``gini_small_sample`` (× n/(n−1), the
-        unbiased form for few places), ``generalised_gini`` and
-        ``places_with_incidents``.
+        unbiased form for few places), ``generalised_gini``,
+        ``places_with_incidents`` and ``gini_chance`` (:func:`chance_gini`: the Gini
+        of the same incidents put at random on the same places; with about one
+        incident a place, 0.52 with no concentration of risk at all).
 
     Examples
     --------
@@ -107,6 +159,7 @@ def concentration(place_count: pd.Series | np.ndarray) -> dict[str, float]:
         "gini": round(stats.gini(x), 4),
         "gini_small_sample": round(stats.small_sample_gini(x), 4),
         "generalised_gini": round(stats.generalised_gini(x), 4),
+        "gini_chance": round(chance_gini(len(x), float(x.sum())), 4),
     }
 
 
@@ -124,19 +177,23 @@ def concentration_table(
     text names the number of places, so that the two lists agree when a
     percentage is rounded.
 
+    Each row says beside it what chance alone would give
+    (``share_incidents_chance``, :func:`chance_share`): with few incidents a place,
+    random placement alone "concentrates" them.
+
     Returns
     -------
     DataFrame
-        ``question, places, share_places, share_incidents, text`` (e.g. "40 lieux
-        sur 812 (4,9 %) concentrent 48 % des incidents", numbers by
-        :mod:`diagnostic_lib.formatting`).
+        ``question, places, share_places, share_incidents, share_incidents_chance,
+        text`` (e.g. "40 lieux sur 812 (4,9 %) concentrent 48 % des incidents (au
+        hasard : 9 %)", numbers by :mod:`diagnostic_lib.formatting`).
 
     Examples
     --------
     >>> counts = [50, 30, 10, 5, 5] + [0] * 5
     >>> t = concentration_table(counts, incident_shares=(0.8,), place_shares=(0.1,), lang="en")
-    >>> t["text"].tolist()
-    ['2 places of 10 (20%) hold 80% of incidents', '1 place of 10 (10%) holds 50% of incidents']
+    >>> t["text"].tolist()[0]
+    '2 places of 10 (20%) hold 80% of incidents (by chance alone: 29%)'
     >>> t["question"].tolist()
     ['incidents', 'places']
     """
@@ -152,16 +209,28 @@ def concentration_table(
             k = max(int(np.floor(s * n)), 1)
             rows.append(("places", k, k / n, float(cum[k - 1])))
     out = pd.DataFrame(rows, columns=["question", "places", "share_places", "share_incidents"])
+    out["share_incidents_chance"] = [chance_share(p, n, total) for p in out["share_places"]]
     out["text"] = [
         i18n.t(
-            "inventory.concentration.one" if k == 1 else "inventory.concentration",
+            "inventory.concentration.chance",
             lang,
-            n=fmt.integer(k, lang),
-            total=fmt.integer(n, lang),
-            places=fmt.percent(p, lang, digits=1 if p < 0.1 else 0),
-            incidents=fmt.percent(i, lang),
+            text=i18n.t(
+                "inventory.concentration.one" if k == 1 else "inventory.concentration",
+                lang,
+                n=fmt.integer(k, lang),
+                total=fmt.integer(n, lang),
+                places=fmt.percent(p, lang, digits=1 if p < 0.1 else 0),
+                incidents=fmt.percent(i, lang),
+            ),
+            chance=fmt.percent(c, lang),
         )
-        for k, p, i in zip(out["places"], out["share_places"], out["share_incidents"], strict=True)
+        for k, p, i, c in zip(
+            out["places"],
+            out["share_places"],
+            out["share_incidents"],
+            out["share_incidents_chance"],
+            strict=True,
+        )
     ]
     return out
 

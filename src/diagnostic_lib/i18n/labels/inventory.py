@@ -158,6 +158,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "{n} lieux sur {total} ({places}) concentrent {incidents} des incidents",
         "{n} places of {total} ({places}) hold {incidents} of incidents",
     ),
+    "inventory.concentration.chance": (
+        "{text} (au hasard : {chance})",
+        "{text} (by chance alone: {chance})",
+    ),
     "inventory.concentration.one": (
         "{n} lieu sur {total} ({places}) concentre {incidents} des incidents",
         "{n} place of {total} ({places}) holds {incidents} of incidents",

@@ -336,8 +336,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "The share of the incidents in the busiest places (the top 1, 5, 10 and 20% of the cells):",
     ),
     "report.step1.gini": (
-        "Gini {gini} ; Gini généralisé {generalised} sur {places} cellules de {cell} m.",
-        "Gini {gini}; generalised Gini {generalised} over {places} cells of {cell} m.",
+        "Gini {gini} ; Gini généralisé {generalised} sur {places} cellules de {cell} m. Les "
+        "mêmes incidents placés au hasard donneraient un Gini de {chance} : seul l'écart à ce "
+        "chiffre dit une concentration du risque, et chaque ligne ci-dessous donne aussi sa "
+        "valeur au hasard.",
+        "Gini {gini}; generalised Gini {generalised} over {places} cells of {cell} m. The same "
+        "incidents put at random would give a Gini of {chance}: only the gap to that figure "
+        "shows a concentration of risk, and each line below gives its value by chance too.",
     ),
     "report.step1.repeat_locations": (
         "Lieux de répétition (lieux à risque).",

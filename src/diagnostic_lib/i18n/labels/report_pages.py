@@ -243,10 +243,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "{places} of places ({cell} m cells) hold {incidents} of located incidents.",
     ),
     "summary.finding.concentration_why": (
-        "C'est un décompte des incidents enregistrés, sans marge d'échantillonnage ; ce qui "
-        "n'est pas signalé à la police n'y figure pas.",
-        "This is a count of recorded incidents, with no sampling margin; what is not reported "
-        "to the police is not in it.",
+        "Au hasard, les mêmes incidents répartis sur les mêmes lieux en mettraient {chance} dans "
+        "cette part des lieux : seul l'écart à ce chiffre dit une concentration du risque. Ce "
+        "qui n'est pas signalé à la police n'y figure pas.",
+        "Put at random on the same places, the same incidents would give {chance} to that share "
+        "of places: only the gap to that figure shows a concentration of risk. What is not "
+        "reported to the police is not in it.",
     ),
     # --- why so little can be evaluated -----------------------------------------------------------
     "summary.why.measures": (

@@ -298,6 +298,7 @@ def _places(ctx: SectionContext, diag: Diagnostic, inv: inventory.Inventory) -> 
             "report.step1.gini",
             gini=fmt.decimal(c["gini"], lang),
             generalised=fmt.decimal(c["generalised_gini"], lang),
+            chance=fmt.decimal(c.get("gini_chance"), lang),
             places=fmt.integer(c["places"], lang),
             cell=fmt.number(inv.parameters["cell_size_m"], lang),
         )
