@@ -686,9 +686,11 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
         "concentration",
         "concentration_table",
         "repeat_locations",
-        "priority",
     ):
         monkeypatch.setattr(results, name, record(name, frame))
+    ranked = pd.DataFrame({"problem_id": ["P"], "x": [1.0]})  # merged on the problem's id
+    for name in ("priority", "rank_certainty"):
+        monkeypatch.setattr(results, name, record(name, ranked))
     when = pd.to_datetime(["2024-01-03 10:00", "2024-02-10 09:00", "2024-03-31 18:00"])
     inc = pd.DataFrame({"category": ["theft", "burglary", "robbery"], "occurred_from": when})
     diag = types.SimpleNamespace(
@@ -741,6 +743,12 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
         v["repeat_facility_m"],
     )
     assert calls["priority"][0][1]["weights"] == v["priority_weights"]
+    sure = calls["rank_certainty"][0][1]
+    assert (sure["weights"], sure["min_events"], sure["seed"]) == (
+        v["priority_weights"],
+        v["min_problem_events"],
+        v["permutation_seed"],
+    )
     search = calls["_find_problems"][0][1]["search"]
     assert search == inventory.ProblemSearch(
         cell_size=v["grid_cell_m"],
@@ -1363,3 +1371,35 @@ def test_concentration_is_read_against_what_chance_alone_gives():
     hot = rng.poisson(risk * 2000 / risk.sum())
     h = inventory.concentration_table(hot, lang="en").set_index("share_places").loc[0.2]
     assert h["share_incidents"] > h["share_incidents_chance"] + 0.15
+
+
+def test_rank_certainty_says_when_the_first_problem_is_not_clearly_first(diag):
+    """Held-out: two problems with the same true score are ranked in the order of one
+    year's noise, and nothing said so. Redrawn from their counts, their chances of first
+    place are said; one far ahead is first in every redraw."""
+    pb = pd.DataFrame(
+        {
+            "problem_id": ["A", "B", "C"],
+            "rate": [10.0, 9.9, 3.0],
+            "severity": 1.0,
+            "trend_label": "stable",
+            "hotspot_z": [6.0, 6.1, 2.0],
+            "concern": float("nan"),
+            "n_incidents": [200, 198, 60],
+            "excluded": False,
+        }
+    )
+    r = inventory.rank_certainty(pb).set_index("problem_id")
+    assert 0.2 < r.loc["A", "p_first"] < inventory.CLEAR_FIRST
+    assert r.loc["A", "p_first"] + r.loc["B", "p_first"] == pytest.approx(1.0)
+    assert (r.loc["C", "rank_low"], r.loc["C", "rank_high"]) == (3, 3)
+    far = pb.assign(rate=[20.0, 9.9, 3.0], n_incidents=[400, 198, 60])
+    assert inventory.rank_certainty(far).set_index("problem_id").loc["A", "p_first"] == 1.0
+    # the sample's two first problems are 0.4 % apart: the summary says they are tied
+    inv = inventory.run(diag, permutations=9)
+    top = inv.priority.sort_values("rank").iloc[0]
+    assert top["p_first"] < inventory.CLEAR_FIRST
+    from diagnostic_lib import summary
+
+    why = summary.key_findings(inv, lang="en")
+    assert why.astype(str).apply(lambda c: c.str.contains("Not clearly first")).any().any()

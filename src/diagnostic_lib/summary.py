@@ -267,6 +267,16 @@ def _top_problem_finding(inv: inventory.Inventory, lang: str) -> tuple[str, floa
         p=fmt.pvalue(p, lang) if pd.notna(p) else fmt.MISSING,
         n=fmt.integer(int(pr["rank"].max()), lang),
     )
+    sure = top.get("p_first")
+    if pd.notna(sure) and sure < inventory.CLEAR_FIRST and len(pr) > 1:
+        second = pr.iloc[1]
+        why += " " + i18n.t(
+            "summary.finding.top_problem_unsure",
+            lang,
+            share=fmt.percent(sure, lang),
+            title=second[f"title_{lang}"],
+            other=fmt.percent(second.get("p_first"), lang),
+        )
     return text, float(top["score"]), why
 
 

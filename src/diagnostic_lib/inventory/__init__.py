@@ -127,6 +127,7 @@ from .register import (
 )
 from .results import STEP_TUNABLES, Inventory, run, tunables
 from .scoring import (
+    CLEAR_FIRST,
     DEFAULT_PRIORITY_WEIGHTS,
     MIN_PROBLEM_EVENTS,
     PRIORITY_COMPONENTS,
@@ -134,6 +135,7 @@ from .scoring import (
     PRIORITY_WEIGHTS,
     components_text,
     priority,
+    rank_certainty,
 )
 from .smoothing import eb_weights, rate_leaders, smoothed_rates
 from .survey import perception, perception_gap
@@ -245,6 +247,8 @@ __all__ = [
     "perception_gap",
     "place_counts",
     "priority",
+    "rank_certainty",
+    "CLEAR_FIRST",
     "problem_incidents",
     "rates",
     "recent_rates",

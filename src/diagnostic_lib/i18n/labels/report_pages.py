@@ -200,6 +200,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "Trend: {trend} ({p}). The rank depends on the weights given to the criteria "
         "({n} problems ranked); see step 1.",
     ),
+    "summary.finding.top_problem_unsure": (
+        "Pas clairement premier : redessinés à partir de leurs comptes, les scores le mettent "
+        "en tête {share} du temps, et « {title} » {other} du temps : les deux sont à traiter "
+        "comme ex æquo.",
+        "Not clearly first: redrawn from their counts, the scores put it on top {share} of the "
+        "time, and '{title}' {other} of the time: treat the two as tied.",
+    ),
     "summary.finding.forecast": (
         "{family} : environ {mean} incidents attendus au cours des 12 prochains mois (entre "
         "{low} et {high}, intervalle de prévision à {level}), contre {last} les 12 derniers mois.",
