@@ -56,6 +56,7 @@ DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
         "rank",
         "title_{lang}",
         "score",
+        "p_first",
         *PRIORITY_COMPONENTS,
         "missing",
         "status_{lang}",

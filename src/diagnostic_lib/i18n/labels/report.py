@@ -133,6 +133,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.col.rank": ("Rang", "Rank"),
     "report.col.problem": ("Problème", "Problem"),
     "report.col.score": ("Score", "Score"),
+    "report.col.p_first": (
+        "Premier (part des tirages de ses comptes)",
+        "First (share of redraws of its counts)",
+    ),
     "report.col.missing": ("Composantes manquantes", "Missing components"),
     "report.col.status": ("Statut", "Status"),
     "report.col.problem_rank": ("Rang du problème", "Problem rank"),

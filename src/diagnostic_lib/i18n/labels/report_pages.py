@@ -201,11 +201,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "({n} problems ranked); see step 1.",
     ),
     "summary.finding.top_problem_unsure": (
-        "Pas clairement premier : redessinés à partir de leurs comptes, les scores le mettent "
-        "en tête {share} du temps, et « {title} » {other} du temps : les deux sont à traiter "
-        "comme ex æquo.",
-        "Not clearly first: redrawn from their counts, the scores put it on top {share} of the "
-        "time, and '{title}' {other} of the time: treat the two as tied.",
+        "Pas clairement premier : quand ses comptes sont tirés de nouveau, il reste en tête "
+        "{share} du temps, et « {title} » l'est {other} du temps : traitez les deux comme ex "
+        "æquo.",
+        "Not clearly first: with its counts drawn again, it stays on top {share} of the time, "
+        "and '{title}' is on top {other} of the time: treat the two as tied.",
     ),
     "summary.finding.forecast": (
         "{family} : environ {mean} incidents attendus au cours des 12 prochains mois (entre "

@@ -133,6 +133,7 @@ VALUES: dict[str, Callable[[Any, str], str]] = {
     "coverage": _percent,
     "nominal": _percent,
     "skill": _percent,
+    "p_first": _percent,
 }
 """Column → how its values are written (column names of the steps' tables)."""
 

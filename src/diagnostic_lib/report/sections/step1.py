@@ -56,6 +56,7 @@ PRIORITY_HEADERS = {
     "rank": "report.col.rank",
     "title_{lang}": "report.col.problem",
     "score": "report.col.score",
+    "p_first": "report.col.p_first",
     **{c: f"report.col.component.{c}" for c in inventory.PRIORITY_COMPONENTS},
     "missing": "report.col.missing",
     "status_{lang}": "report.col.status",
