@@ -688,9 +688,7 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
         "repeat_locations",
     ):
         monkeypatch.setattr(results, name, record(name, frame))
-    ranked = pd.DataFrame({"problem_id": ["P"], "x": [1.0]})  # merged on the problem's id
-    for name in ("priority", "rank_certainty"):
-        monkeypatch.setattr(results, name, record(name, ranked))
+    monkeypatch.setattr(results, "ranked_with_certainty", record("ranking", frame))
     when = pd.to_datetime(["2024-01-03 10:00", "2024-02-10 09:00", "2024-03-31 18:00"])
     inc = pd.DataFrame({"category": ["theft", "burglary", "robbery"], "occurred_from": when})
     diag = types.SimpleNamespace(
@@ -742,8 +740,7 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
         v["repeat_min_count"],
         v["repeat_facility_m"],
     )
-    assert calls["priority"][0][1]["weights"] == v["priority_weights"]
-    sure = calls["rank_certainty"][0][1]
+    sure = calls["ranking"][0][1]
     assert (sure["weights"], sure["min_events"], sure["seed"]) == (
         v["priority_weights"],
         v["min_problem_events"],
@@ -783,7 +780,7 @@ def test_run_reads_every_tunable_from_the_config(monkeypatch):
     assert calls["make_grid"][0][0][1] == 321.0
     assert list(calls["knox_test"][0][0][0].index) == [1]  # the burglary
     assert calls["knox_test"][0][1]["permutations"] == 7
-    assert calls["priority"][0][1]["weights"] == {"rate": 1.0}
+    assert calls["ranking"][0][1]["weights"] == {"rate": 1.0}
     assert calls["_find_problems"][0][1]["search"].seed == 3
     assert calls["_find_problems"][0][1]["search"].cell_size == 321.0
 
@@ -1402,4 +1399,4 @@ def test_rank_certainty_says_when_the_first_problem_is_not_clearly_first(diag):
     from diagnostic_lib import summary
 
     why = summary.key_findings(inv, lang="en")
-    assert why.astype(str).apply(lambda c: c.str.contains("Not clearly first")).any().any()
+    assert why.astype(str).apply(lambda c: c.str.contains("Tied with no. 2")).any().any()

@@ -274,7 +274,6 @@ def _top_problem_finding(inv: inventory.Inventory, lang: str) -> tuple[str, floa
             "summary.finding.top_problem_unsure",
             lang,
             share=fmt.percent(sure, lang),
-            title=second[f"title_{lang}"],
             other=fmt.percent(second.get("p_first"), lang),
         )
     return text, float(top["score"]), why

@@ -136,6 +136,7 @@ from .scoring import (
     components_text,
     priority,
     rank_certainty,
+    ranked_with_certainty,
 )
 from .smoothing import eb_weights, rate_leaders, smoothed_rates
 from .survey import perception, perception_gap
@@ -248,6 +249,7 @@ __all__ = [
     "place_counts",
     "priority",
     "rank_certainty",
+    "ranked_with_certainty",
     "CLEAR_FIRST",
     "problem_incidents",
     "rates",

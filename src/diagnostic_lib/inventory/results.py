@@ -20,7 +20,7 @@ from .near_repeat import doubling_bands, knox_test
 from .places import concentration, concentration_table, repeat_locations
 from .problem_context import ProblemSearch, _search_frame
 from .problem_finding import _find_problems
-from .scoring import PRIORITY_COMPONENTS, priority, rank_certainty
+from .scoring import PRIORITY_COMPONENTS, ranked_with_certainty
 from .survey import perception, perception_gap
 from .timing import _forget_spread, _hour_weekday, seasonality, shift_shares
 from .trend import change
@@ -433,12 +433,12 @@ def _run(
 
 def _with_certainty(problems: pd.DataFrame, t: Mapping[str, Any]) -> pd.DataFrame:
     """The ranking, with each ranked problem's chance of first place and rank interval."""
-    args = {"weights": t["priority_weights"], "min_events": t["min_problem_events"]}
-    ranking = priority(problems, **args)
-    sure = rank_certainty(problems, **args, seed=int(t["permutation_seed"]))
-    out = ranking.merge(sure, on="problem_id", how="left")
-    out.attrs = dict(ranking.attrs)
-    return out
+    return ranked_with_certainty(
+        problems,
+        weights=t["priority_weights"],
+        min_events=t["min_problem_events"],
+        seed=int(t["permutation_seed"]),
+    )
 
 
 def _counted(

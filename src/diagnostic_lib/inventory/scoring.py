@@ -247,6 +247,33 @@ def rank_certainty(
     return out
 
 
+def ranked_with_certainty(
+    problems: pd.DataFrame,
+    weights: Mapping[str, float] | None = None,
+    min_events: int | None = None,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The ranking as step 1 and the report show it: :func:`priority` and its certainty.
+
+    :func:`rank_certainty`'s columns (``p_first``, ``rank_low``, ``rank_high``) beside
+    each ranked problem.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pb = pd.DataFrame({"problem_id": ["A", "B"], "rate": [10.0, 2.0], "severity": 1.0,
+    ...     "trend_label": "stable", "hotspot_z": float("nan"), "concern": float("nan"),
+    ...     "n_incidents": [300, 60], "excluded": False})
+    >>> ranked_with_certainty(pb)[["problem_id", "rank", "p_first"]].values.tolist()
+    [['A', 1, 1.0], ['B', 2, 0.0]]
+    """
+    ranking = priority(problems, weights, min_events=min_events)
+    sure = rank_certainty(problems, weights, min_events=min_events, seed=seed)
+    out = ranking.merge(sure, on="problem_id", how="left")
+    out.attrs = dict(ranking.attrs)
+    return out
+
+
 def _component_name(component: str, lang: str) -> str:
     """A built-in component's name in ``lang``; a user-defined one keeps its own."""
     key = f"inventory.priority.component.{component}"

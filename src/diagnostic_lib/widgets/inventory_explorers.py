@@ -118,7 +118,7 @@ def priority_explorer(
     }
 
     def compute(**wts: float) -> pd.DataFrame:
-        return inventory.priority(problems, weights=wts)
+        return inventory.ranked_with_certainty(problems, weights=wts)
 
     table = W.HTML()
     image = W.Image(format="png", layout=W.Layout(max_width="760px")) if show_map else None

@@ -201,11 +201,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "({n} problems ranked); see step 1.",
     ),
     "summary.finding.top_problem_unsure": (
-        "Pas clairement premier : quand ses comptes sont tirés de nouveau, il reste en tête "
-        "{share} du temps, et « {title} » l'est {other} du temps : traitez les deux comme ex "
-        "æquo.",
-        "Not clearly first: with its counts drawn again, it stays on top {share} of the time, "
-        "and '{title}' is on top {other} of the time: treat the two as tied.",
+        "Ex æquo avec le n° 2 : en tête dans {share} des tirages de ses comptes ({other} pour "
+        "lui).",
+        "Tied with no. 2: on top in {share} of redraws of its counts ({other} for it).",
     ),
     "summary.finding.forecast": (
         "{family} : environ {mean} incidents attendus au cours des 12 prochains mois (entre "
@@ -250,12 +248,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "{places} of places ({cell} m cells) hold {incidents} of located incidents.",
     ),
     "summary.finding.concentration_why": (
-        "Au hasard, les mêmes incidents répartis sur les mêmes lieux en mettraient {chance} dans "
-        "cette part des lieux : seul l'écart à ce chiffre dit une concentration du risque. Ce "
-        "qui n'est pas signalé à la police n'y figure pas.",
-        "Put at random on the same places, the same incidents would give {chance} to that share "
-        "of places: only the gap to that figure shows a concentration of risk. What is not "
-        "reported to the police is not in it.",
+        "Au hasard : {chance} ; seul l'écart dit une concentration. Ce qui n'est pas signalé "
+        "n'y figure pas.",
+        "At random: {chance}; only the gap shows concentration. What is not reported is not in it.",
     ),
     # --- why so little can be evaluated -----------------------------------------------------------
     "summary.why.measures": (
