@@ -521,6 +521,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "wb.col.res_corrected": ("Effet relatif corrigé", "Corrected relative effect"),
     "wb.col.resources": ("Ressources", "Resources"),
     "wb.col.respondents": ("Répondants", "Respondents"),
+    "wb.col.rate_leaders.raw": ("En tête par taux brut", "On top by raw rate"),
+    "wb.col.rate_leaders.smoothed": ("En tête par taux lissé", "On top by smoothed rate"),
+    "wb.col.rate_leaders.differ": ("Les deux diffèrent", "The two differ"),
+    "wb.col.rate_leaders.stands_out": (
+        "Se distingue du hasard (Poisson exact, Bonferroni)",
+        "Stands out from chance (exact Poisson, Bonferroni)",
+    ),
     "wb.col.p_first": ("Premier dans (part des tirages)", "First in (share of redraws)"),
     "wb.col.rank_low": ("Rang, borne basse (90 %)", "Rank, low bound (90%)"),
     "wb.col.rank_high": ("Rang, borne haute (90 %)", "Rank, high bound (90%)"),
